@@ -1,0 +1,75 @@
+import * as core from '@actions/core'
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { S3Client } from '@aws-sdk/client-s3'
+import type { Inputs } from './inputs.js'
+
+const USER_AGENT: [string, string] = ['dynamodb-s3-import', '0.1.0']
+/** Emulators ignore the region, but the SDK needs one to sign requests. */
+const EMULATOR_REGION = 'us-east-1'
+/** Emulators accept any key; the SDK still needs one to sign with. */
+const PLACEHOLDER_CREDENTIALS = {
+  accessKeyId: 'local',
+  secretAccessKey: 'local',
+}
+
+export interface Clients {
+  dynamodb: DynamoDBClient
+  s3: S3Client
+  destroy(): void
+}
+
+/** True when the environment names credentials the default chain would find. */
+function credentialsConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(
+    env['AWS_ACCESS_KEY_ID'] ||
+    env['AWS_PROFILE'] ||
+    env['AWS_WEB_IDENTITY_TOKEN_FILE'] ||
+    env['AWS_CONTAINER_CREDENTIALS_FULL_URI'] ||
+    env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'],
+  )
+}
+
+/**
+ * The clients every engine uses. With a custom endpoint and no credentials in the environment,
+ * placeholder credentials are used, so a DynamoDB Local service container works without any AWS
+ * setup (and the SDK does not stall probing instance metadata on a runner).
+ */
+export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): Clients {
+  const region = inputs.region ?? EMULATOR_REGION
+  const placeholder = !credentialsConfigured(env)
+  if (placeholder && (inputs.dynamodbEndpoint || inputs.s3Endpoint)) {
+    core.info(
+      'No AWS credentials in the environment: custom endpoints get placeholder credentials.',
+    )
+  }
+  const credentialsFor = (endpoint: string | undefined) =>
+    endpoint && placeholder ? { credentials: PLACEHOLDER_CREDENTIALS } : {}
+
+  const dynamodb = new DynamoDBClient({
+    region,
+    customUserAgent: [USER_AGENT],
+    ...(inputs.dynamodbEndpoint && { endpoint: inputs.dynamodbEndpoint }),
+    ...credentialsFor(inputs.dynamodbEndpoint),
+  })
+  const s3 = new S3Client({
+    region,
+    customUserAgent: [USER_AGENT],
+    forcePathStyle: inputs.s3ForcePathStyle,
+    // S3-compatible servers often lack the SDK's newer flexible checksums; the action only reads,
+    // so checksums are used only where an operation requires them.
+    ...(inputs.s3Endpoint && {
+      endpoint: inputs.s3Endpoint,
+      requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+      responseChecksumValidation: 'WHEN_REQUIRED' as const,
+    }),
+    ...credentialsFor(inputs.s3Endpoint),
+  })
+  return {
+    dynamodb,
+    s3,
+    destroy() {
+      dynamodb.destroy()
+      s3.destroy()
+    },
+  }
+}

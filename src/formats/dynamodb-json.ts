@@ -1,0 +1,296 @@
+/**
+ * DynamoDB JSON lines: `{"Item": {<name>: <AttributeValue JSON>, ...}}`, one item per line
+ * [import-semantics.md 5.1].
+ *
+ * Each line is parsed once with JSON.parse and then walked once, validating and converting in
+ * place: the parsed object already has the SDK's AttributeValue shape except for B and BS, whose
+ * base64 text is replaced by the decoded bytes. Reasons name the attribute path (`Item.a.b[3]`)
+ * and what was expected, never a value: they end up in logs.
+ */
+import {
+  MAX_NESTING_DEPTH,
+  attributeNameProblem,
+  normalizeNumber,
+  type Item,
+} from '../item-rules.js'
+
+/** The outcome of parsing one line. */
+export type ParseResult = { ok: true; item: Item } | { ok: false; reason: string }
+
+/** How many member names a reason lists before it elides the rest. */
+const MAX_LISTED_NAMES = 5
+/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
+const MAX_SHOWN_NAME_CHARS = 64
+const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS'
+
+/**
+ * Standard base64 alphabet with at most two `=` at the end. Padding is optional (Java's basic
+ * decoder, which AWS services commonly use, accepts both, and unpadded text is unambiguous);
+ * where present it must complete the last quantum. URL-safe `-`/`_`, whitespace and line breaks
+ * are rejected. Unused bits in the last character are ignored, as decoders do, so sets compare
+ * decoded bytes, not text.
+ */
+const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/
+const BASE64_CHARS_PER_QUANTUM = 4
+const BYTES_PER_QUANTUM = 3
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+type JsonObject = Record<string, unknown>
+
+/** A broken rule; `segments` collects the path innermost first while the walk unwinds. */
+class Invalid {
+  readonly segments: string[] = []
+  constructor(readonly message: string) {}
+}
+
+/**
+ * Parses and validates one line of a DynamoDB JSON import file into an SDK item.
+ *
+ * Depth is counted as DynamoDB does: the value of a top-level attribute is level 1 and each M or
+ * L adds one level to its members; a value at level 33 is rejected (so an attribute may wrap 31
+ * maps or lists around a scalar). Set members are not levels.
+ */
+export function parseDynamoDBJsonLine(line: string): ParseResult {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(line)
+  } catch (error) {
+    return { ok: false, reason: describeJsonError(error) }
+  }
+  if (!isJsonObject(parsed)) {
+    return {
+      ok: false,
+      reason: `expected an object with an "Item" member, found ${kindOf(parsed)}`,
+    }
+  }
+  const names = Object.keys(parsed)
+  if (!Object.hasOwn(parsed, 'Item')) {
+    const found = names.length === 0 ? 'an empty object' : `an object with members ${list(names)}`
+    return { ok: false, reason: `expected an object with an "Item" member, found ${found}` }
+  }
+  if (names.length > 1) {
+    const extra = list(names.filter((name) => name !== 'Item'))
+    return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` }
+  }
+  const item = parsed['Item']
+  if (!isJsonObject(item)) {
+    return { ok: false, reason: `expected "Item" to be an object, found ${kindOf(item)}` }
+  }
+  const failure = convertMembers(item, 0)
+  if (failure !== undefined) {
+    return { ok: false, reason: `Item${failure.segments.reverse().join('')}: ${failure.message}` }
+  }
+  return { ok: true, item: item as Item }
+}
+
+/**
+ * Writes an item as one DynamoDB JSON line (B and BS as base64), the inverse of
+ * {@link parseDynamoDBJsonLine}.
+ */
+export function toDynamoDBJsonLine(item: Item): string {
+  return JSON.stringify({ Item: item }, binaryAsBase64)
+}
+
+// Looks at the holder's raw value, because JSON.stringify applies a Buffer's toJSON before the
+// replacer sees it.
+function binaryAsBase64(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as JsonObject)[key]
+  if (!(raw instanceof Uint8Array)) return value
+  return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')
+}
+
+// V8 puts a snippet of the input into some messages, so only the position is taken from them.
+function describeJsonError(error: unknown): string {
+  const message = error instanceof Error ? error.message : ''
+  if (message.startsWith('Unexpected end of JSON input')) {
+    return 'invalid JSON: the line ends inside a value'
+  }
+  const column = /\(line \d+ column (\d+)\)/.exec(message)?.[1]
+  if (column !== undefined) return `invalid JSON at column ${column}`
+  const position = /at position (\d+)/.exec(message)?.[1]
+  if (position !== undefined) return `invalid JSON at column ${Number(position) + 1}`
+  return 'invalid JSON'
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return 'an object'
+  return `a ${typeof value}`
+}
+
+function showName(name: string): string {
+  const shown =
+    name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name
+  return JSON.stringify(shown)
+}
+
+function list(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_LISTED_NAMES).map(showName).join(', ')
+  const more = names.length - MAX_LISTED_NAMES
+  return more > 0 ? `${shown} and ${more} more` : shown
+}
+
+function nameSegment(name: string): string {
+  if (IDENTIFIER.test(name) && name.length <= MAX_SHOWN_NAME_CHARS) return `.${name}`
+  return `[${showName(name)}]`
+}
+
+function at(failure: Invalid, segment: string): Invalid {
+  failure.segments.push(segment)
+  return failure
+}
+
+/** Validates the members of an Item or M object (whose members are at `depth + 1`) in place. */
+function convertMembers(members: JsonObject, depth: number): Invalid | undefined {
+  for (const name of Object.keys(members)) {
+    const problem = attributeNameProblem(name)
+    if (problem !== undefined) return at(new Invalid(problem), nameSegment(name))
+    const failure = convertValue(members[name], depth + 1)
+    if (failure !== undefined) return at(failure, nameSegment(name))
+  }
+  return undefined
+}
+
+function convertValue(value: unknown, depth: number): Invalid | undefined {
+  if (depth > MAX_NESTING_DEPTH) {
+    return new Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`)
+  }
+  if (!isJsonObject(value)) {
+    return new Invalid(`expected an attribute value object, found ${kindOf(value)}`)
+  }
+  const keys = Object.keys(value)
+  const type = keys[0]
+  if (type === undefined || keys.length > 1) {
+    const found = type === undefined ? 'none' : list(keys)
+    return new Invalid(`expected exactly one type key of ${TYPE_KEYS}, found ${found}`)
+  }
+  const content = value[type]
+  switch (type) {
+    case 'S':
+      return typeof content === 'string' ? undefined : wrongKind('S', 'a string', content)
+    case 'N':
+      return typeof content === 'string'
+        ? checkNumber(content)
+        : wrongKind('N', 'a string', content)
+    case 'B':
+      return convertBinary(value, content)
+    case 'BOOL':
+      return typeof content === 'boolean' ? undefined : wrongKind('BOOL', 'a boolean', content)
+    case 'NULL':
+      if (content === true) return undefined
+      return new Invalid(
+        `NULL must be true, found ${content === false ? 'false' : kindOf(content)}`,
+      )
+    case 'M':
+      return isJsonObject(content)
+        ? convertMembers(content, depth)
+        : wrongKind('M', 'an object', content)
+    case 'L':
+      return Array.isArray(content)
+        ? convertList(content, depth)
+        : wrongKind('L', 'an array', content)
+    case 'SS':
+      return checkSet('SS', content, stringSetKey)
+    case 'NS':
+      return checkSet('NS', content, numberSetKey)
+    case 'BS':
+      return checkSet('BS', content, binarySetKey)
+    default:
+      return new Invalid(`unknown type key ${showName(type)}, expected one of ${TYPE_KEYS}`)
+  }
+}
+
+function wrongKind(type: string, expected: string, content: unknown): Invalid {
+  return new Invalid(`${type} must be ${expected}, found ${kindOf(content)}`)
+}
+
+function checkNumber(text: string): Invalid | undefined {
+  // The original text stays in the item: DynamoDB trims zeros itself, and users get back what
+  // they wrote.
+  const number = normalizeNumber(text)
+  return number.ok ? undefined : new Invalid(`N: ${number.reason}`)
+}
+
+function convertList(elements: unknown[], depth: number): Invalid | undefined {
+  for (let index = 0; index < elements.length; index++) {
+    const failure = convertValue(elements[index], depth + 1)
+    if (failure !== undefined) return at(failure, `[${index}]`)
+  }
+  return undefined
+}
+
+function convertBinary(value: JsonObject, content: unknown): Invalid | undefined {
+  if (typeof content !== 'string') return wrongKind('B', 'a base64 string', content)
+  const bytes = decodeBase64(content)
+  if (typeof bytes === 'string') return new Invalid(`B ${bytes}`)
+  value['B'] = bytes
+  return undefined
+}
+
+/**
+ * Decodes strict base64 (see {@link BASE64_SYNTAX}) into a Uint8Array that owns its memory (a
+ * small Buffer would share Node's pool), or returns why the text is not base64.
+ */
+function decodeBase64(text: string): Uint8Array | string {
+  if (!BASE64_SYNTAX.test(text)) {
+    return 'is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding'
+  }
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
+  const remainder = text.length % BASE64_CHARS_PER_QUANTUM
+  // Padded text must fill whole quanta; unpadded text can end in 2 or 3 characters, never 1.
+  if (padding > 0 ? remainder !== 0 : remainder === 1) {
+    return `is not base64: ${text.length} characters with ${padding} "=" do not form whole bytes`
+  }
+  const dataChars = text.length - padding
+  const bytes = new Uint8Array(
+    Math.floor((dataChars * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM),
+  )
+  const written = Buffer.from(bytes.buffer).write(text, 'base64')
+  if (written !== bytes.length)
+    return 'is not base64: it decodes to fewer bytes than its length implies'
+  return bytes
+}
+
+/** Returns a member's identity for duplicate detection, or why the member is invalid. */
+type SetKey = (member: unknown, members: unknown[], index: number) => string | Invalid
+
+function stringSetKey(member: unknown): string | Invalid {
+  return typeof member === 'string' ? member : wrongKind('SS member', 'a string', member)
+}
+
+function numberSetKey(member: unknown): string | Invalid {
+  if (typeof member !== 'string') return wrongKind('NS member', 'a string', member)
+  // Duplicates are by value: `1` and `1.0` are the same member.
+  const number = normalizeNumber(member)
+  return number.ok ? number.value : new Invalid(`NS member: ${number.reason}`)
+}
+
+// Decodes in place so the item holds bytes; the key compares bytes, not base64 text.
+function binarySetKey(member: unknown, members: unknown[], index: number): string | Invalid {
+  if (typeof member !== 'string') return wrongKind('BS member', 'a base64 string', member)
+  const bytes = decodeBase64(member)
+  if (typeof bytes === 'string') return new Invalid(`BS member ${bytes}`)
+  members[index] = bytes
+  return Buffer.from(bytes.buffer).toString('latin1')
+}
+
+function checkSet(type: string, content: unknown, keyOf: SetKey): Invalid | undefined {
+  if (!Array.isArray(content)) return wrongKind(type, 'an array', content)
+  if (content.length === 0) return new Invalid(`${type} must not be empty`)
+  const seen = new Set<string>()
+  for (let index = 0; index < content.length; index++) {
+    const key = keyOf(content[index], content, index)
+    if (key instanceof Invalid) return at(key, `[${index}]`)
+    if (seen.has(key)) {
+      return at(new Invalid(`${type} member duplicates an earlier member`), `[${index}]`)
+    }
+    seen.add(key)
+  }
+  return undefined
+}

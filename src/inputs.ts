@@ -1,0 +1,324 @@
+import * as path from 'node:path'
+import * as core from '@actions/core'
+import type { KeyAttribute } from './item-rules.js'
+
+export const MODES = ['auto', 'native', 'stream'] as const
+export const INPUT_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'] as const
+export const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'] as const
+export const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'] as const
+
+export type Mode = (typeof MODES)[number]
+export type InputFormat = (typeof INPUT_FORMATS)[number]
+export type Compression = (typeof COMPRESSIONS)[number]
+export type BillingMode = (typeof BILLING_MODES)[number]
+
+/** ImportTable's CsvOptions.Delimiter allows exactly these characters. */
+const CSV_DELIMITERS: Record<string, string> = {
+  ',': ',',
+  ';': ';',
+  ':': ':',
+  '|': '|',
+  tab: '\t',
+  space: ' ',
+}
+
+/** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
+const MAX_WRITE_CONCURRENCY = 256
+/** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/
+const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/([a-zA-Z0-9_.-]{3,255})$/
+/** S3 bucket names as ImportTable's S3BucketSource.S3Bucket accepts them. */
+const BUCKET_NAME = /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/
+/** ImportTable's S3KeyPrefix is at most 1024 characters. */
+const MAX_PREFIX_LENGTH = 1024
+
+export interface TableRef {
+  /** What the user gave: a name or an ARN; either works for DescribeTable and BatchWriteItem. */
+  id: string
+  name: string
+}
+
+export interface S3Source {
+  bucket: string
+  prefix: string
+}
+
+/** Every input of action.yml, read and checked once. */
+export interface Inputs {
+  table: TableRef
+  source: S3Source
+  mode: Mode
+  format: InputFormat
+  compression: Compression
+  csvDelimiter: string
+  csvHeader?: string[]
+  keySchema?: KeyAttribute[]
+  tableDefinition?: string
+  billingMode: BillingMode
+  createTable: boolean
+  writeConcurrency: number
+  maxWriteCapacity: number
+  maxErrors: number
+  minItems: number
+  dryRun: boolean
+  wait: boolean
+  timeoutMinutes: number
+  clientToken?: string
+  region?: string
+  dynamodbEndpoint?: string
+  s3Endpoint?: string
+  s3ForcePathStyle: boolean
+  bucketOwner?: string
+  rejectedFile: string
+}
+
+/** Thrown with every bad input at once, so one run shows all of them. */
+export class InputError extends Error {
+  override name = 'InputError'
+}
+
+/** Collects problems while each input is read, so they are reported together. */
+class Reader {
+  readonly problems: string[] = []
+
+  raw(name: string): string {
+    return core.getInput(name)
+  }
+
+  fail(name: string, value: string, allowed: string): void {
+    this.problems.push(`${name}: expected ${allowed}, got "${value}"`)
+  }
+
+  required(name: string): string {
+    const value = this.raw(name)
+    if (value === '') this.problems.push(`${name}: is required`)
+    return value
+  }
+
+  optional(name: string): string | undefined {
+    const value = this.raw(name)
+    return value === '' ? undefined : value
+  }
+
+  enumOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name)
+    if (value === '') return fallback
+    const match = allowed.find((a) => a.toLowerCase() === value.toLowerCase())
+    if (match === undefined) this.fail(name, value, `one of ${allowed.join(', ')}`)
+    return match ?? fallback
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name).toLowerCase()
+    if (value === '') return fallback
+    if (value === 'true') return true
+    if (value === 'false') return false
+    this.fail(name, this.raw(name), 'true or false')
+    return fallback
+  }
+
+  int(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+    const value = this.raw(name)
+    if (value === '') return fallback
+    const n = /^\d+$/.test(value) ? Number(value) : NaN
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`
+      this.fail(name, value, `a whole number ${range}`)
+      return fallback
+    }
+    return n
+  }
+
+  url(name: string): string | undefined {
+    const value = this.optional(name)
+    if (value === undefined) return undefined
+    try {
+      const url = new URL(value)
+      if (url.protocol === 'http:' || url.protocol === 'https:') return value
+    } catch {
+      // reported below
+    }
+    this.fail(name, value, 'an http:// or https:// URL, such as http://localhost:8000')
+    return undefined
+  }
+}
+
+export function parseTable(value: string): TableRef | undefined {
+  const arn = TABLE_ARN.exec(value)
+  if (arn?.[1]) return { id: value, name: arn[1] }
+  if (TABLE_NAME.test(value)) return { id: value, name: value }
+  return undefined
+}
+
+export function parseSource(value: string): S3Source | undefined {
+  const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value)
+  const bucket = match?.[1]
+  if (!bucket || !BUCKET_NAME.test(bucket)) return undefined
+  const prefix = match[2] ?? ''
+  if (prefix.length > MAX_PREFIX_LENGTH) return undefined
+  return { bucket, prefix }
+}
+
+/** `pk:S` or `pk:S,sk:N` into the key attributes of a table to create. */
+export function parseKeySchema(value: string): KeyAttribute[] | undefined {
+  const parts = value.split(',').map((p) => p.trim())
+  if (parts.length < 1 || parts.length > 2) return undefined
+  const keys: KeyAttribute[] = []
+  for (const part of parts) {
+    const match = /^(.+):([SNB])$/i.exec(part)
+    if (!match?.[1] || !match[2]) return undefined
+    keys.push({ name: match[1], type: match[2].toUpperCase() as KeyAttribute['type'] })
+  }
+  if (keys.length === 2 && keys[0]?.name === keys[1]?.name) return undefined
+  return keys
+}
+
+/** ImportTable's HeaderList: 1-255 names of printable ASCII without `"` and `,`. */
+export function parseCsvHeader(value: string): string[] | undefined {
+  const names = value.split(',').map((n) => n.trim())
+  const valid = /^[\x20-\x21\x23-\x2B\x2D-\x7E]{1,65536}$/
+  if (names.length > 255 || names.some((n) => !valid.test(n))) return undefined
+  if (new Set(names).size !== names.length) return undefined
+  return names
+}
+
+function defaultRejectedFile(): string {
+  const dir = process.env['RUNNER_TEMP'] || process.env['TMPDIR'] || '/tmp'
+  const run = [process.env['GITHUB_RUN_ID'], process.env['GITHUB_RUN_ATTEMPT'], process.pid]
+  return path.join(dir, `dynamodb-s3-import-rejected-${run.filter(Boolean).join('-')}.jsonl`)
+}
+
+/**
+ * Reads every input once, before any network call. Throws an InputError naming each bad input,
+ * its value and what is allowed.
+ */
+export function readInputs(): Inputs {
+  const r = new Reader()
+
+  const tableValue = r.required('table')
+  const table = parseTable(tableValue)
+  if (tableValue && !table) {
+    r.fail('table', tableValue, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN')
+  }
+
+  const sourceValue = r.required('source')
+  const source = parseSource(sourceValue)
+  if (sourceValue && !source) r.fail('source', sourceValue, 's3://bucket/prefix')
+
+  const mode = r.enumOf('mode', MODES, 'auto')
+  const format = r.enumOf('input-format', INPUT_FORMATS, 'DYNAMODB_JSON')
+  const compression = r.enumOf('input-compression', COMPRESSIONS, 'auto')
+
+  const delimiterValue = r.raw('csv-delimiter') || ','
+  const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()]
+  if (csvDelimiter === undefined) {
+    r.fail('csv-delimiter', delimiterValue, 'one of , ; : | tab space')
+  }
+
+  const headerValue = r.optional('csv-header')
+  const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue)
+  if (headerValue !== undefined && !csvHeader) {
+    r.fail('csv-header', headerValue, 'comma-separated unique names of printable ASCII, no quotes')
+  }
+
+  const keySchemaValue = r.optional('key-schema')
+  const keySchema = keySchemaValue === undefined ? undefined : parseKeySchema(keySchemaValue)
+  if (keySchemaValue !== undefined && !keySchema) {
+    r.fail('key-schema', keySchemaValue, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B')
+  }
+
+  const dynamodbEndpoint = r.url('dynamodb-endpoint')
+  const s3Endpoint = r.url('s3-endpoint')
+  const bucketOwner = r.optional('bucket-owner')
+  if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
+    r.fail('bucket-owner', bucketOwner, 'a 12-digit AWS account id')
+  }
+  const clientToken = r.optional('client-token')
+  if (clientToken !== undefined && clientToken.includes('$')) {
+    r.fail('client-token', clientToken, 'a token without "$" (ImportTable refuses it)')
+  }
+
+  const region =
+    r.optional('region') ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'])
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    r.fail('region', region, 'an AWS region such as us-east-1')
+  }
+  if (region === undefined && dynamodbEndpoint === undefined) {
+    r.problems.push(
+      'region: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)',
+    )
+  }
+
+  const inputs: Inputs = {
+    table: table ?? { id: tableValue, name: tableValue },
+    source: source ?? { bucket: '', prefix: '' },
+    mode,
+    format,
+    compression,
+    csvDelimiter: csvDelimiter ?? ',',
+    ...(csvHeader && { csvHeader }),
+    ...(keySchema && { keySchema }),
+    ...optional('tableDefinition', r.optional('table-definition')),
+    billingMode: r.enumOf('billing-mode', BILLING_MODES, 'PAY_PER_REQUEST'),
+    createTable: r.bool('create-table', false),
+    writeConcurrency: r.int('write-concurrency', 16, 1, MAX_WRITE_CONCURRENCY),
+    maxWriteCapacity: r.int('max-write-capacity', 0, 0),
+    maxErrors: r.int('max-errors', 0, 0),
+    minItems: r.int('min-items', 0, 0),
+    dryRun: r.bool('dry-run', false),
+    wait: r.bool('wait', true),
+    timeoutMinutes: r.int('timeout-minutes', 360, 1),
+    ...optional('clientToken', clientToken),
+    ...optional('region', region),
+    ...optional('dynamodbEndpoint', dynamodbEndpoint),
+    ...optional('s3Endpoint', s3Endpoint),
+    s3ForcePathStyle: r.bool('s3-force-path-style', s3Endpoint !== undefined),
+    ...optional('bucketOwner', bucketOwner),
+    rejectedFile: path.resolve(r.optional('rejected-file') ?? defaultRejectedFile()),
+  }
+
+  notYetSupported(inputs, r)
+  if (r.problems.length > 0) {
+    throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`)
+  }
+  return inputs
+}
+
+/** Inputs whose engines later releases add: refused clearly rather than silently ignored. */
+function notYetSupported(inputs: Inputs, r: Reader): void {
+  const later = 'is not supported yet by this version of the action'
+  if (inputs.mode === 'native') r.problems.push(`mode: native ${later}; use stream or auto`)
+  if (inputs.format !== 'DYNAMODB_JSON') {
+    r.problems.push(`input-format: ${inputs.format} ${later}; use DYNAMODB_JSON`)
+  }
+  if (inputs.compression === 'ZSTD') {
+    r.problems.push(`input-compression: ZSTD ${later}; use NONE, GZIP or auto`)
+  }
+  if (inputs.tableDefinition !== undefined) {
+    r.problems.push(`table-definition: ${later}; use key-schema and billing-mode`)
+  }
+  if (inputs.maxWriteCapacity > 0) r.problems.push(`max-write-capacity: ${later}; leave it 0`)
+}
+
+/** `{ [key]: value }` when value is defined, `{}` otherwise: exactOptionalPropertyTypes-friendly. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]: V })
+}
+
+/** Inputs that have no effect in the mode that runs: each gets a warning naming the input. */
+export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string[] {
+  const ignored: string[] = []
+  if (inputs.format !== 'CSV') {
+    if (inputs.csvDelimiter !== ',') ignored.push('csv-delimiter (only for input-format CSV)')
+    if (inputs.csvHeader) ignored.push('csv-header (only for input-format CSV)')
+  }
+  if (mode === 'stream') {
+    if (!inputs.wait) ignored.push('wait (only for mode native)')
+    if (inputs.clientToken) ignored.push('client-token (only for mode native)')
+  } else {
+    if (inputs.createTable) ignored.push('create-table (native always creates the table)')
+    if (inputs.writeConcurrency !== 16) ignored.push('write-concurrency (only for mode stream)')
+    if (inputs.maxWriteCapacity > 0) ignored.push('max-write-capacity (only for mode stream)')
+  }
+  return ignored
+}

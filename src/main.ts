@@ -1,0 +1,134 @@
+import * as core from '@actions/core'
+import type { TableDescription } from '@aws-sdk/client-dynamodb'
+import { createClients, type Clients } from './clients.js'
+import { errorMessage } from './errors.js'
+import { ignoredInputs, readInputs, type Inputs } from './inputs.js'
+import { chooseMode } from './mode.js'
+import {
+  annotate,
+  checkResult,
+  renderSummary,
+  setOutputs,
+  writeSummary,
+  type ImportResult,
+} from './report.js'
+import { Steps } from './steps.js'
+import { streamImport, type StreamOptions } from './stream-import.js'
+import { createTable, describeTable } from './table.js'
+
+/** What tests inject: a clock and a sleep that never waits. */
+export type RunOptions = Partial<Pick<StreamOptions, 'now' | 'sleep' | 'retry'>>
+
+/** The action: read inputs, import, check the result, report. The only caller of setFailed. */
+export async function run(options: RunOptions = {}): Promise<void> {
+  const steps = new Steps(options.now)
+  let clients: Clients | undefined
+  let result: ImportResult | undefined
+  let failures: string[]
+  try {
+    const inputs = readInputs()
+    clients = createClients(inputs)
+    result = await importData(inputs, clients, steps, options)
+    steps.start('check errors')
+    failures = checkResult(result, inputs)
+    steps.end(
+      'check errors',
+      failures.length
+        ? failures.join(' ')
+        : `${result.errorCount} errors (max-errors ${inputs.maxErrors}), ${result.importedItemCount} items (min-items ${inputs.minItems})`,
+      failures.length === 0,
+    )
+    steps.end('complete', `status ${result.status}`, result.status === 'COMPLETED')
+    setOutputs(result)
+    annotate(result, inputs)
+  } catch (err) {
+    failures = [errorMessage(err)]
+    if (err instanceof Error && err.stack) core.debug(err.stack)
+    steps.endUnfinished(`stopped: ${errorMessage(err)}`)
+  } finally {
+    clients?.destroy()
+  }
+  renderSummary(result, steps.list(), failures)
+  await writeSummary()
+  if (failures.length > 0) core.setFailed(failures.join('\n'))
+}
+
+/** start (mode and table) → read, validate, write → an ImportResult. */
+async function importData(
+  inputs: Inputs,
+  clients: Clients,
+  steps: Steps,
+  options: RunOptions,
+): Promise<ImportResult> {
+  steps.start('start')
+  const { choice, table } = await steps.group(
+    'Start: choose the engine, check the table',
+    async () => {
+      const existing = await describeTable(clients.dynamodb, inputs.table)
+      const choice = chooseMode(inputs, existing !== undefined)
+      core.info(`Engine: ${choice.mode}. ${choice.reason}`)
+      for (const input of ignoredInputs(inputs, choice.mode))
+        core.warning(`${input} has no effect here and is ignored.`)
+      if (choice.createTable && inputs.keySchema) {
+        core.info(
+          `Creating table ${inputs.table.name} (${inputs.keySchema.map((k) => `${k.name}:${k.type}`).join(', ')}, ${inputs.billingMode})`,
+        )
+      }
+      const table =
+        existing ??
+        (inputs.dryRun || !inputs.keySchema
+          ? undefined
+          : await createTable(clients.dynamodb, inputs.table, inputs.keySchema, inputs.billingMode))
+      return { choice, table }
+    },
+  )
+  const tableDescription = table ?? plannedTable(inputs)
+  steps.end(
+    'start',
+    `${choice.mode}: table ${inputs.table.name} ${choice.createTable ? (inputs.dryRun ? 'would be created' : 'created') : 'exists'}`,
+  )
+
+  const outcome = await streamImport({
+    inputs,
+    clients,
+    table: tableDescription,
+    steps,
+    ...options,
+  })
+  const failed = outcome.errors > 0
+  return {
+    mode: choice.mode,
+    modeReason: choice.reason,
+    status: failed ? 'FAILED' : 'COMPLETED',
+    ...(failed && {
+      failureCode: 'ItemValidationError',
+      failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
+    }),
+    ...(tableDescription.TableArn && { tableArn: tableDescription.TableArn }),
+    processedItemCount: outcome.processed,
+    importedItemCount: outcome.imported,
+    errorCount: outcome.errors,
+    unwrittenItemCount: outcome.unwritten,
+    processedSizeBytes: outcome.processedSizeBytes,
+    durationSeconds: Math.round(steps.elapsed() * 10) / 10,
+    ...(outcome.write && { consumedWriteCapacity: outcome.write.consumedWriteCapacity }),
+    ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
+    dryRun: inputs.dryRun,
+    objects: outcome.objects,
+    retries: outcome.write?.retries ?? 0,
+    rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
+  }
+}
+
+/** In a dry run a missing table is not created: validate against the table key-schema describes. */
+function plannedTable(inputs: Inputs): TableDescription {
+  const keys = inputs.keySchema ?? []
+  return {
+    TableName: inputs.table.name,
+    AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+    KeySchema: keys.map((k, i) => ({
+      AttributeName: k.name,
+      KeyType: i === 0 ? ('HASH' as const) : ('RANGE' as const),
+    })),
+  }
+}

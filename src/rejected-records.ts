@@ -1,0 +1,71 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { once } from 'node:events'
+
+/** What went wrong with a record, by category: annotations and the summary count by kind. */
+export type RejectionKind = 'unreadable' | 'invalid' | 'mismatch' | 'refused' | 'unwritten'
+
+export const REJECTION_KINDS: Record<RejectionKind, string> = {
+  unreadable: 'unreadable line or object',
+  invalid: 'invalid record',
+  mismatch: 'does not fit the table',
+  refused: 'refused by DynamoDB',
+  unwritten: 'not written (retries exhausted)',
+}
+
+export interface Rejection {
+  kind: RejectionKind
+  /** `s3://bucket/key:line` */
+  location: string
+  reason: string
+  /** How many records this stands for: more than one when later records of a key replaced it. */
+  records: number
+}
+
+/** Rejections kept in memory for annotations and the summary; the rest are only counted. */
+export const MAX_REJECTION_SAMPLES = 10
+
+/**
+ * Every rejected record, written to a JSON-lines file with its location, reason and the raw
+ * record, and counted. The file is created on the first rejection only.
+ */
+export class RejectedRecords {
+  readonly samples: Rejection[] = []
+  readonly byKind: Partial<Record<RejectionKind, number>> = {}
+  count = 0
+  private out: fs.WriteStream | undefined
+  private writeError: Error | undefined
+
+  constructor(readonly file: string) {}
+
+  async add(rejection: Rejection, record: string): Promise<void> {
+    this.count += rejection.records
+    this.byKind[rejection.kind] = (this.byKind[rejection.kind] ?? 0) + rejection.records
+    if (this.samples.length < MAX_REJECTION_SAMPLES) this.samples.push(rejection)
+    const line = JSON.stringify({ ...rejection, record }) + '\n'
+    const out = this.stream()
+    if (this.writeError) throw this.writeError
+    if (!out.write(line)) await once(out, 'drain')
+  }
+
+  /** Flushes the file; returns its path when anything was rejected. */
+  async close(): Promise<string | undefined> {
+    if (!this.out) return undefined
+    const out = this.out
+    await new Promise<void>((resolve, reject) =>
+      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    )
+    return this.file
+  }
+
+  private stream(): fs.WriteStream {
+    if (!this.out) {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true })
+      this.out = fs.createWriteStream(this.file, { flags: 'w', mode: 0o600 })
+      this.out.on('error', (err) => {
+        this.writeError = new Error(`Cannot write rejected-file ${this.file}: ${err.message}`)
+      })
+    }
+    return this.out
+  }
+}

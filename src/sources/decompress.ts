@@ -1,0 +1,72 @@
+import { Readable, pipeline } from 'node:stream'
+import * as zlib from 'node:zlib'
+import type { Compression } from '../inputs.js'
+
+export type ResolvedCompression = Exclude<Compression, 'auto'>
+
+const GZIP_MAGIC = [0x1f, 0x8b]
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd]
+const MAGIC_BYTES = 4
+
+/** What an object's first bytes say it is: its name is not evidence (ImportTable ignores it too). */
+export function detectCompression(head: Uint8Array): ResolvedCompression {
+  const startsWith = (magic: number[]) => magic.every((byte, i) => head[i] === byte)
+  if (startsWith(GZIP_MAGIC)) return 'GZIP'
+  if (startsWith(ZSTD_MAGIC)) return 'ZSTD'
+  return 'NONE'
+}
+
+/**
+ * The decompressed bytes of `body`, streamed. With `auto`, the first bytes decide. A zero-length
+ * object yields nothing whatever its declared compression: ImportTable counts it as zero items.
+ */
+export async function* decompress(
+  body: AsyncIterable<Uint8Array>,
+  declared: Compression,
+  onResolved: (compression: ResolvedCompression) => void = () => {},
+): AsyncGenerator<Uint8Array> {
+  const source = body[Symbol.asyncIterator]()
+  const head: Uint8Array[] = []
+  let headBytes = 0
+  let ended = false
+  while (headBytes < MAGIC_BYTES) {
+    const next = await source.next()
+    if (next.done) {
+      ended = true
+      break
+    }
+    head.push(next.value)
+    headBytes += next.value.length
+  }
+  if (headBytes === 0) return
+
+  const first = Buffer.concat(head)
+  const compression = declared === 'auto' ? detectCompression(first) : declared
+  onResolved(compression)
+  const bytes = prepend(first, ended ? undefined : source)
+  switch (compression) {
+    case 'NONE':
+      yield* bytes
+      return
+    case 'GZIP':
+      yield* through(bytes, zlib.createGunzip())
+      return
+    case 'ZSTD':
+      throw new Error('ZSTD decompression is not supported yet')
+  }
+}
+
+async function* prepend(
+  head: Uint8Array,
+  rest: AsyncIterator<Uint8Array> | undefined,
+): AsyncGenerator<Uint8Array> {
+  yield head
+  if (!rest) return
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value
+}
+
+/** Pipes bytes through a transform; pipeline() carries an error on either side to the reader. */
+function through(bytes: AsyncIterable<Uint8Array>, transform: zlib.Gunzip): AsyncIterable<Buffer> {
+  pipeline(Readable.from(bytes), transform, () => {})
+  return transform
+}
