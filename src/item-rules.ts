@@ -133,6 +133,10 @@ interface Decimal {
 // (checked after the match, because a regex that requires a digit on one side is slower to read).
 const NUMBER_SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/
 
+// An integer without leading zeros and with at most PLAIN_MAX_EXPONENT + 1 digits is its own
+// canonical form.
+const PLAIN_INTEGER = /^-?[1-9]\d{0,20}$/
+
 function parseDecimal(text: string): Decimal | undefined {
   const match = NUMBER_SYNTAX.exec(text)
   if (match === null) return undefined
@@ -164,6 +168,8 @@ function parseDecimal(text: string): Decimal | undefined {
  * passes through a JS number.
  */
 export function normalizeNumber(text: string): NumberResult {
+  // Most numbers are small integers, which are already canonical.
+  if (PLAIN_INTEGER.test(text)) return { ok: true, value: text }
   const decimal = parseDecimal(text)
   if (decimal === undefined) {
     return {
@@ -197,8 +203,9 @@ export function normalizeNumber(text: string): NumberResult {
 
 function describeNonNumber(text: string): string {
   if (text.length === 0) return 'an empty string'
-  if (/\s/.test(text)) return `${text.length} characters including whitespace`
-  return `${text.length} characters that do not form one`
+  const characters = text.length === 1 ? '1 character' : `${text.length} characters`
+  if (/\s/.test(text)) return `${characters} including whitespace`
+  return `${characters} that do not form one`
 }
 
 // Huge written exponents are imprecise as JS numbers, so only their direction is reported.

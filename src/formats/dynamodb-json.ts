@@ -32,7 +32,6 @@ const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS'
  */
 const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/
 const BASE64_CHARS_PER_QUANTUM = 4
-const BYTES_PER_QUANTUM = 3
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -164,10 +163,10 @@ function convertValue(value: unknown, depth: number): Invalid | undefined {
   if (!isJsonObject(value)) {
     return new Invalid(`expected an attribute value object, found ${kindOf(value)}`)
   }
-  const keys = Object.keys(value)
-  const type = keys[0]
-  if (type === undefined || keys.length > 1) {
-    const found = type === undefined ? 'none' : list(keys)
+  const type = onlyKey(value)
+  if (type === undefined) {
+    const keys = Object.keys(value)
+    const found = keys.length === 0 ? 'none' : list(keys)
     return new Invalid(`expected exactly one type key of ${TYPE_KEYS}, found ${found}`)
   }
   const content = value[type]
@@ -206,6 +205,18 @@ function convertValue(value: unknown, depth: number): Invalid | undefined {
   }
 }
 
+// for-in is markedly faster than Object.keys on small objects, and JSON.parse output has no
+// inherited enumerable members.
+function onlyKey(value: JsonObject): string | undefined {
+  let first: string | undefined
+  let count = 0
+  for (const key in value) {
+    if (count++ > 0) return undefined
+    first = key
+  }
+  return first
+}
+
 function wrongKind(type: string, expected: string, content: unknown): Invalid {
   return new Invalid(`${type} must be ${expected}, found ${kindOf(content)}`)
 }
@@ -234,8 +245,9 @@ function convertBinary(value: JsonObject, content: unknown): Invalid | undefined
 }
 
 /**
- * Decodes strict base64 (see {@link BASE64_SYNTAX}) into a Uint8Array that owns its memory (a
- * small Buffer would share Node's pool), or returns why the text is not base64.
+ * Decodes strict base64 (see {@link BASE64_SYNTAX}), or returns why the text is not base64. The
+ * result is a Buffer, the Uint8Array subclass the SDK accepts; small ones share Node's pool, which
+ * makes decoding several times faster than allocating a fresh Uint8Array per value.
  */
 function decodeBase64(text: string): Uint8Array | string {
   if (!BASE64_SYNTAX.test(text)) {
@@ -247,14 +259,7 @@ function decodeBase64(text: string): Uint8Array | string {
   if (padding > 0 ? remainder !== 0 : remainder === 1) {
     return `is not base64: ${text.length} characters with ${padding} "=" do not form whole bytes`
   }
-  const dataChars = text.length - padding
-  const bytes = new Uint8Array(
-    Math.floor((dataChars * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM),
-  )
-  const written = Buffer.from(bytes.buffer).write(text, 'base64')
-  if (written !== bytes.length)
-    return 'is not base64: it decodes to fewer bytes than its length implies'
-  return bytes
+  return Buffer.from(text, 'base64')
 }
 
 /** Returns a member's identity for duplicate detection, or why the member is invalid. */
@@ -277,7 +282,7 @@ function binarySetKey(member: unknown, members: unknown[], index: number): strin
   const bytes = decodeBase64(member)
   if (typeof bytes === 'string') return new Invalid(`BS member ${bytes}`)
   members[index] = bytes
-  return Buffer.from(bytes.buffer).toString('latin1')
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
 }
 
 function checkSet(type: string, content: unknown, keyOf: SetKey): Invalid | undefined {

@@ -1,0 +1,12 @@
+// Types for action-env.mjs, so strict TypeScript checks the tests that use it.
+
+/** INPUT_* variables as a runner sets them: action.yml defaults for inputs not given. */
+export function inputEnv(inputs: Record<string, string>): Record<string, string>
+/** GITHUB_OUTPUT, GITHUB_STEP_SUMMARY and RUNNER_TEMP under dir, created empty. */
+export function runnerFiles(dir: string): {
+  GITHUB_OUTPUT: string
+  GITHUB_STEP_SUMMARY: string
+  RUNNER_TEMP: string
+}
+/** The name=value pairs of a GITHUB_OUTPUT file. */
+export function readOutputs(file: string): Record<string, string>

@@ -1,0 +1,201 @@
+// Shared by the integration tests: real emulators (started by global-setup.ts), real INPUT_*
+// environment, real GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { randomUUID } from 'node:crypto'
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  paginateScan,
+  waitUntilTableExists,
+  type AttributeValue,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb'
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import * as core from '@actions/core'
+import { inject, vi } from 'vitest'
+import { inputEnv, readOutputs, runnerFiles } from '../scripts/action-env.mjs'
+import { localClientConfig, s3ClientConfig } from '../scripts/emulators.mjs'
+
+export type Item = Record<string, AttributeValue>
+
+/** A name no other test uses: test files run in parallel against the same emulators. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`
+}
+
+export function dynamodb(): DynamoDBClient {
+  return new DynamoDBClient(localClientConfig(inject('dynamodbEndpoint')))
+}
+
+export function s3(): S3Client {
+  return new S3Client(s3ClientConfig(inject('s3Endpoint')))
+}
+
+/** Creates a bucket holding the given objects. */
+export async function bucketWith(objects: Record<string, string | Uint8Array>): Promise<string> {
+  const bucket = uniqueName('bucket')
+  const client = s3()
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }))
+    for (const [key, body] of Object.entries(objects)) {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))
+    }
+  } finally {
+    client.destroy()
+  }
+  return bucket
+}
+
+type KeyType = 'S' | 'N' | 'B'
+
+/** Creates an on-demand table keyed `pk` (and `sk` when given), with optional extra parameters. */
+export async function tableWith(
+  pk: KeyType,
+  sk?: KeyType,
+  extra: Partial<CreateTableCommandInput> = {},
+): Promise<string> {
+  const name = uniqueName('table')
+  const client = dynamodb()
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: pk },
+          ...(sk ? [{ AttributeName: 'sk', AttributeType: sk }] : []),
+          ...(extra.AttributeDefinitions ?? []),
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          ...(sk ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : []),
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        ...(extra.GlobalSecondaryIndexes && { GlobalSecondaryIndexes: extra.GlobalSecondaryIndexes }),
+      }),
+    )
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: name })
+  } finally {
+    client.destroy()
+  }
+  return name
+}
+
+/** Every item of the table. */
+export async function scanAll(table: string): Promise<Item[]> {
+  const client = dynamodb()
+  const items: Item[] = []
+  try {
+    for await (const page of paginateScan({ client }, { TableName: table })) items.push(...(page.Items ?? []))
+  } finally {
+    client.destroy()
+  }
+  return items
+}
+
+/**
+ * Puts an item into a canonical, comparable form: numbers as exact decimal strings normalised
+ * (1, 1.0 and 10E-1 alike), sets sorted, binary as hex.
+ */
+export function canonical(value: AttributeValue | Item): unknown {
+  if (!isAttributeValue(value)) {
+    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]))
+  }
+  if (value.S !== undefined) return { S: value.S }
+  if (value.N !== undefined) return { N: decimal(value.N) }
+  if (value.B !== undefined) return { B: Buffer.from(value.B).toString('hex') }
+  if (value.BOOL !== undefined) return { BOOL: value.BOOL }
+  if (value.NULL !== undefined) return { NULL: value.NULL }
+  if (value.SS !== undefined) return { SS: [...value.SS].sort() }
+  if (value.NS !== undefined) return { NS: value.NS.map(decimal).sort() }
+  if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString('hex')).sort() }
+  if (value.L !== undefined) return { L: value.L.map(canonical) }
+  if (value.M !== undefined) return { M: canonical(value.M) }
+  throw new Error(`unknown attribute value ${JSON.stringify(value)}`)
+}
+
+function isAttributeValue(value: AttributeValue | Item): value is AttributeValue {
+  const keys = Object.keys(value)
+  return keys.length === 1 && ['S', 'N', 'B', 'BOOL', 'NULL', 'SS', 'NS', 'BS', 'L', 'M'].includes(keys[0] as string)
+}
+
+/** An exact decimal as sign, digits and exponent: two spellings of one number compare equal. */
+export function decimal(text: string): string {
+  const match = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text)
+  if (!match) throw new Error(`not a number: ${text}`)
+  const [, sign = '', int = '', frac = '', exp = '0'] = match
+  let digits = (int + frac).replace(/^0+/, '')
+  let exponent = Number(exp) - frac.length
+  if (digits === '') return '0'
+  while (digits.endsWith('0')) {
+    digits = digits.slice(0, -1)
+    exponent++
+  }
+  return `${sign === '-' ? '-' : ''}${digits}e${exponent}`
+}
+
+/** Items of DynamoDB JSON (B/BS base64) decoded into SDK form, for comparing with a scan. */
+export function fromDynamoDBJson(value: unknown): AttributeValue | Item {
+  const v = value as Record<string, unknown>
+  if ('B' in v && Object.keys(v).length === 1) return { B: Buffer.from(v['B'] as string, 'base64') }
+  if ('BS' in v && Object.keys(v).length === 1) return { BS: (v['BS'] as string[]).map((b) => Buffer.from(b, 'base64')) }
+  if ('L' in v && Object.keys(v).length === 1) return { L: (v['L'] as unknown[]).map((x) => fromDynamoDBJson(x) as AttributeValue) }
+  if ('M' in v && Object.keys(v).length === 1) return { M: fromDynamoDBJson(v['M']) as Item }
+  const keys = Object.keys(v)
+  if (keys.length === 1 && ['S', 'N', 'BOOL', 'NULL', 'SS', 'NS'].includes(keys[0] as string)) return v as unknown as AttributeValue
+  return Object.fromEntries(keys.map((k) => [k, fromDynamoDBJson(v[k])])) as Item
+}
+
+/** Sorts canonical items by their keys so that a scan compares with an expected list. */
+export function sortedCanonical(items: Item[], ...keys: string[]): unknown[] {
+  const keyOf = (item: Item) => JSON.stringify(keys.map((k) => canonical(item[k] as AttributeValue)))
+  return [...items].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0)).map(canonical)
+}
+
+export interface Runner {
+  dir: string
+  outputs(): Record<string, string>
+  summary(): string
+  /** Everything written to stdout: log lines and workflow commands (annotations). */
+  stdout(): string
+}
+
+/**
+ * Sets the inputs as a runner does (action.yml defaults for the rest), output and summary files,
+ * and captures stdout, for a run() in this process.
+ */
+export function useRunner(inputs: Record<string, string>): Runner {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-test-'))
+  const files = runnerFiles(dir)
+  const env = { ...files, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...inputEnv(inputs) }
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value)
+  // core.summary remembers the first GITHUB_STEP_SUMMARY it saw; each run here has its own.
+  core.summary.emptyBuffer()
+  ;(core.summary as unknown as { _filePath?: string })._filePath = undefined
+  let out = ''
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
+    return true
+  })
+  return {
+    dir,
+    outputs: () => readOutputs(files.GITHUB_OUTPUT),
+    summary: () => fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+    stdout: () => out,
+  }
+}
+
+/** Inputs that point the action at the emulators. */
+export function localInputs(): Record<string, string> {
+  return {
+    region: 'us-east-1',
+    'dynamodb-endpoint': inject('dynamodbEndpoint'),
+    's3-endpoint': inject('s3Endpoint'),
+  }
+}
+
+/** DynamoDB JSON lines for items. */
+export function jsonLines(items: unknown[], eol = '\n'): string {
+  return items.map((item) => JSON.stringify({ Item: item })).join(eol) + eol
+}
