@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { inputEnv } from '../scripts/action-env.mjs'
+import { ignoredInputs, parseKeySchema, parseSource, parseTable, readInputs } from '../src/inputs.js'
+
+const required = { table: 'orders', source: 's3://my-bucket/exports/2026/', region: 'eu-west-1' }
+
+function inputs(overrides: Record<string, string> = {}) {
+  for (const [name, value] of Object.entries(inputEnv({ ...required, ...overrides }))) vi.stubEnv(name, value)
+  return readInputs()
+}
+
+afterEach(() => vi.unstubAllEnvs())
+
+describe('readInputs', () => {
+  it('gives the defaults of action.yml', () => {
+    expect(inputs()).toMatchObject({
+      table: { id: 'orders', name: 'orders' },
+      source: { bucket: 'my-bucket', prefix: 'exports/2026/' },
+      mode: 'auto',
+      format: 'DYNAMODB_JSON',
+      compression: 'auto',
+      csvDelimiter: ',',
+      billingMode: 'PAY_PER_REQUEST',
+      createTable: false,
+      writeConcurrency: 16,
+      maxWriteCapacity: 0,
+      maxErrors: 0,
+      minItems: 0,
+      dryRun: false,
+      wait: true,
+      timeoutMinutes: 360,
+      region: 'eu-west-1',
+      s3ForcePathStyle: false,
+    })
+  })
+
+  it('reads enum values case-insensitively, and a table ARN', () => {
+    const read = inputs({
+      mode: 'STREAM',
+      'input-compression': 'gzip',
+      'billing-mode': 'provisioned',
+      table: 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders',
+    })
+    expect(read).toMatchObject({ mode: 'stream', compression: 'GZIP', billingMode: 'PROVISIONED' })
+    expect(read.table).toEqual({ id: 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders', name: 'orders' })
+  })
+
+  it('takes the region from AWS_REGION, then AWS_DEFAULT_REGION', () => {
+    vi.stubEnv('AWS_REGION', '')
+    vi.stubEnv('AWS_DEFAULT_REGION', 'ap-south-1')
+    expect(inputs({ region: '' }).region).toBe('ap-south-1')
+    vi.stubEnv('AWS_REGION', 'us-west-2')
+    expect(inputs({ region: '' }).region).toBe('us-west-2')
+  })
+
+  it('defaults s3-force-path-style to true when s3-endpoint is set', () => {
+    expect(inputs({ 's3-endpoint': 'http://127.0.0.1:9000' }).s3ForcePathStyle).toBe(true)
+    expect(inputs({ 's3-endpoint': 'http://127.0.0.1:9000', 's3-force-path-style': 'false' }).s3ForcePathStyle).toBe(false)
+  })
+
+  // One row per input: a wrong value, and the words the message must contain.
+  const bad: Array<[string, string, string]> = [
+    ['table', 'ab', 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN'],
+    ['source', 'my-bucket/prefix', 's3://bucket/prefix'],
+    ['mode', 'fast', 'one of auto, native, stream'],
+    ['input-format', 'PARQUET', 'one of DYNAMODB_JSON, ION, CSV'],
+    ['input-compression', 'bzip2', 'one of auto, NONE, GZIP, ZSTD'],
+    ['csv-delimiter', '#', 'one of , ; : | tab space'],
+    ['csv-header', 'a,"b"', 'comma-separated unique names'],
+    ['key-schema', 'pk:X', 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B'],
+    ['billing-mode', 'FREE', 'one of PAY_PER_REQUEST, PROVISIONED'],
+    ['create-table', 'yes', 'true or false'],
+    ['write-concurrency', '1000', 'a whole number from 1 to 256'],
+    ['max-write-capacity', '-5', 'a whole number at least 0'],
+    ['max-errors', '1.5', 'a whole number at least 0'],
+    ['min-items', 'many', 'a whole number at least 0'],
+    ['dry-run', 'maybe', 'true or false'],
+    ['wait', 'sometimes', 'true or false'],
+    ['timeout-minutes', '0', 'a whole number at least 1'],
+    ['client-token', 'a$b', 'a token without "$"'],
+    ['region', 'Europe', 'an AWS region such as us-east-1'],
+    ['dynamodb-endpoint', 'localhost:8000', 'an http:// or https:// URL'],
+    ['s3-endpoint', 'ftp://x', 'an http:// or https:// URL'],
+    ['s3-force-path-style', 'on', 'true or false'],
+    ['bucket-owner', '1234', 'a 12-digit AWS account id'],
+  ]
+  it.each(bad)('refuses %s: %s, naming the input, the value and what is allowed', (name, value, allowed) => {
+    expect(() => inputs({ [name]: value })).toThrow(`${name}: expected ${allowed}`)
+    expect(() => inputs({ [name]: value })).toThrow(`got "${value}"`)
+  })
+
+  it('reports every bad input at once', () => {
+    expect(() => inputs({ mode: 'x', 'max-errors': 'y' })).toThrow(/mode: .*\n- max-errors: /)
+  })
+
+  it('refuses what a later version adds, saying so, rather than ignoring it', () => {
+    expect(() => inputs({ mode: 'native' })).toThrow('mode: native is not supported yet')
+    expect(() => inputs({ 'input-format': 'csv' })).toThrow('input-format: CSV is not supported yet')
+    expect(() => inputs({ 'table-definition': 't.yml' })).toThrow('table-definition: is not supported yet')
+  })
+
+  it('requires table and source', () => {
+    expect(() => inputs({ table: '', source: '' })).toThrow(/table: is required\n- source: is required/)
+  })
+})
+
+describe('parsers', () => {
+  it('parse sources, tables and key schemas', () => {
+    expect(parseSource('s3://b-1.x/')).toEqual({ bucket: 'b-1.x', prefix: '' })
+    expect(parseSource('s3://bucket')).toEqual({ bucket: 'bucket', prefix: '' })
+    expect(parseSource('s3://bucket/a/b.json')).toEqual({ bucket: 'bucket', prefix: 'a/b.json' })
+    expect(parseSource('s3://')).toBeUndefined()
+    expect(parseTable('arn:aws:dynamodb:us-east-1:123456789012:table/t-1')?.name).toBe('t-1')
+    expect(parseKeySchema('pk:s, sk:N')).toEqual([
+      { name: 'pk', type: 'S' },
+      { name: 'sk', type: 'N' },
+    ])
+    expect(parseKeySchema('pk:S,pk:N')).toBeUndefined()
+    expect(parseKeySchema('a:S,b:S,c:S')).toBeUndefined()
+  })
+})
+
+describe('ignoredInputs', () => {
+  it('names inputs that have no effect in the mode that runs', () => {
+    expect(ignoredInputs(inputs({ wait: 'false', 'client-token': 't', 'csv-delimiter': ';' }), 'stream')).toEqual([
+      'csv-delimiter (only for input-format CSV)',
+      'wait (only for mode native)',
+      'client-token (only for mode native)',
+    ])
+    expect(ignoredInputs(inputs({ 'create-table': 'true', 'write-concurrency': '4' }), 'native')).toEqual([
+      'create-table (native always creates the table)',
+      'write-concurrency (only for mode stream)',
+    ])
+    expect(ignoredInputs(inputs(), 'stream')).toEqual([])
+  })
+})
