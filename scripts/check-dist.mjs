@@ -47,7 +47,7 @@ function compare(expectedDir, actualDir) {
   const actual = new Set(listFiles(actualDir))
   const problems = []
   for (const file of expected) {
-    if (!actual.has(file)) problems.push(`missing from dist/: ${file}`)
+    if (!actual.has(file)) problems.push(`missing: dist/${file}`)
     else if (normalised(join(expectedDir, file)) !== normalised(join(actualDir, file)))
       problems.push(`differs: dist/${file}`)
     actual.delete(file)

@@ -172,7 +172,7 @@ export function useRunner(inputs: Record<string, string>): Runner {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value)
   // core.summary remembers the first GITHUB_STEP_SUMMARY it saw; each run here has its own.
   core.summary.emptyBuffer()
-  ;(core.summary as unknown as { _filePath?: string })._filePath = undefined
+  ;(core.summary as unknown as { _filePath?: string | undefined })._filePath = undefined
   let out = ''
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
