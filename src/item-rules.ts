@@ -204,8 +204,8 @@ export function normalizeNumber(text: string): NumberResult {
 function describeNonNumber(text: string): string {
   if (text.length === 0) return 'an empty string'
   const characters = text.length === 1 ? '1 character' : `${text.length} characters`
-  if (/\s/.test(text)) return `${characters} including whitespace`
-  return `${characters} that do not form one`
+  if (/\s/.test(text)) return `text of ${characters} including whitespace`
+  return `text of ${characters} that is not one`
 }
 
 // Huge written exponents are imprecise as JS numbers, so only their direction is reported.

@@ -114,8 +114,8 @@ describe('normalizeNumber', () => {
     invalid.push('1.2.3', '1e+', '+', '-', 'e5', '1_000', '1,5', '١', '1e1.5', '0b1', '1f')
     for (const text of invalid) expect(normalizeNumber(text).ok, text).toBe(false)
     expect(reasonFor('')).toContain('found an empty string')
-    expect(reasonFor(' 1')).toContain('2 characters including whitespace')
-    expect(reasonFor('x')).toContain('found 1 character that')
+    expect(reasonFor(' 1')).toContain('found text of 2 characters including whitespace')
+    expect(reasonFor('x')).toContain('found text of 1 character that is not one')
   })
 
   it('never echoes the number in a reason', () => {
@@ -235,7 +235,9 @@ describe('checkItem', () => {
     expect(check({ email: { N: '1' } })).toBe(
       'index "byEmail" key attribute "email" must be of type S, found N',
     )
-    expect(check({ email: { S: '' } })).toBe('index "byEmail" key attribute "email" must not be empty')
+    expect(check({ email: { S: '' } })).toBe(
+      'index "byEmail" key attribute "email" must not be empty',
+    )
     expect(check({ email: { S: 'x'.repeat(2048) } })).toBeUndefined()
     expect(check({ rank: { B: new Uint8Array(1025) } })).toBe(
       'index "byRank" key attribute "rank" is 1025 bytes, above the limit of 1024',

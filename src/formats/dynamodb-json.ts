@@ -32,6 +32,7 @@ const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS'
  */
 const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/
 const BASE64_CHARS_PER_QUANTUM = 4
+const BYTES_PER_QUANTUM = 3
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -245,9 +246,12 @@ function convertBinary(value: JsonObject, content: unknown): Invalid | undefined
 }
 
 /**
- * Decodes strict base64 (see {@link BASE64_SYNTAX}), or returns why the text is not base64. The
- * result is a Buffer, the Uint8Array subclass the SDK accepts; small ones share Node's pool, which
- * makes decoding several times faster than allocating a fresh Uint8Array per value.
+ * Decodes strict base64 (see {@link BASE64_SYNTAX}), or returns why the text is not base64.
+ *
+ * The result is a plain Uint8Array that owns its memory, the exact type the SDK declares and
+ * returns from reads. `Buffer.from(text, 'base64')` is about 4x faster for small values but
+ * hands out a Buffer (which test matchers and `instanceof`-free comparisons treat as a different
+ * type) sharing Node's 8 KB pool; per line the difference is well under a microsecond.
  */
 function decodeBase64(text: string): Uint8Array | string {
   if (!BASE64_SYNTAX.test(text)) {
@@ -259,7 +263,13 @@ function decodeBase64(text: string): Uint8Array | string {
   if (padding > 0 ? remainder !== 0 : remainder === 1) {
     return `is not base64: ${text.length} characters with ${padding} "=" do not form whole bytes`
   }
-  return Buffer.from(text, 'base64')
+  const length = Math.floor(
+    ((text.length - padding) * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM,
+  )
+  const bytes = new Uint8Array(length)
+  // Decodes straight into the array's memory: one pass, no copy.
+  Buffer.from(bytes.buffer).write(text, 'base64')
+  return bytes
 }
 
 /** Returns a member's identity for duplicate detection, or why the member is invalid. */

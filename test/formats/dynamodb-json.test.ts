@@ -76,7 +76,7 @@ describe('parseDynamoDBJsonLine: valid lines', () => {
   it('decodes binary exactly once', () => {
     const original = Buffer.from('binary payload \u00ff')
     const item = parse(lineWith({ B: original.toString('base64') }))
-    expect(Buffer.from(item['a']?.B ?? []).equals(original)).toBe(true)
+    expect(item['a']?.B).toEqual(new Uint8Array(original))
   })
 
   it('accepts unpadded base64 and padding of either length', () => {
@@ -149,7 +149,11 @@ describe('parseDynamoDBJsonLine: line structure', () => {
 
 describe('parseDynamoDBJsonLine: attribute values', () => {
   const cases: Array<[string, unknown, string]> = [
-    ['no type key', {}, 'Item.a: expected exactly one type key of S, N, B, BOOL, NULL, M, L, SS, NS, BS, found none'],
+    [
+      'no type key',
+      {},
+      'Item.a: expected exactly one type key of S, N, B, BOOL, NULL, M, L, SS, NS, BS, found none',
+    ],
     ['two type keys', { S: 'x', N: '1' }, 'found "S", "N"'],
     ['an unknown type key', { X: '1' }, 'Item.a: unknown type key "X", expected one of'],
     ['a lowercase type key', { s: 'x' }, 'unknown type key "s"'],
@@ -158,7 +162,11 @@ describe('parseDynamoDBJsonLine: attribute values', () => {
     ['S as a number', { S: 1 }, 'Item.a: S must be a string, found a number'],
     ['N as a JSON number', { N: 1 }, 'Item.a: N must be a string, found a number'],
     ['an invalid N', { N: '1e' }, 'Item.a: N: expected a decimal number'],
-    ['a 39-digit N', { N: '1'.repeat(39) }, 'Item.a: N: expected at most 38 significant digits, found 39'],
+    [
+      'a 39-digit N',
+      { N: '1'.repeat(39) },
+      'Item.a: N: expected at most 38 significant digits, found 39',
+    ],
     ['an N out of range', { N: '1E+126' }, 'Item.a: N: number too large'],
     ['BOOL as a string', { BOOL: 'true' }, 'Item.a: BOOL must be a boolean, found a string'],
     ['NULL false', { NULL: false }, 'Item.a: NULL must be true, found false'],
@@ -170,17 +178,29 @@ describe('parseDynamoDBJsonLine: attribute values', () => {
     ['an empty NS', { NS: [] }, 'Item.a: NS must not be empty'],
     ['an empty BS', { BS: [] }, 'Item.a: BS must not be empty'],
     ['SS as a string', { SS: 'a' }, 'Item.a: SS must be an array, found a string'],
-    ['an SS number member', { SS: ['a', 1] }, 'Item.a[1]: SS member must be a string, found a number'],
+    [
+      'an SS number member',
+      { SS: ['a', 1] },
+      'Item.a[1]: SS member must be a string, found a number',
+    ],
     ['an NS number member', { NS: [1] }, 'Item.a[0]: NS member must be a string, found a number'],
     ['an invalid NS member', { NS: ['1', 'x'] }, 'Item.a[1]: NS member: expected a decimal number'],
     ['an invalid BS member', { BS: ['QQ==', 'Q'] }, 'Item.a[1]: BS member is not base64'],
-    ['duplicate SS members', { SS: ['a', 'b', 'a'] }, 'Item.a[2]: SS member duplicates an earlier member'],
+    [
+      'duplicate SS members',
+      { SS: ['a', 'b', 'a'] },
+      'Item.a[2]: SS member duplicates an earlier member',
+    ],
     ['NS duplicates by value', { NS: ['1', '2', '1.0'] }, 'Item.a[2]: NS member duplicates'],
     ['NS duplicates in notation', { NS: ['10E-1', '0.1e1'] }, 'Item.a[1]: NS member duplicates'],
     ['BS duplicates by text', { BS: ['QQ==', 'QQ=='] }, 'Item.a[1]: BS member duplicates'],
     ['BS duplicates by bytes', { BS: ['QQ==', 'QQ'] }, 'Item.a[1]: BS member duplicates'],
     ['BS duplicates by unused bits', { BS: ['QR==', 'QQ=='] }, 'Item.a[1]: BS member duplicates'],
-    ['an empty map member name', { M: { '': { S: 'x' } } }, 'Item.a[""]: attribute name must not be empty'],
+    [
+      'an empty map member name',
+      { M: { '': { S: 'x' } } },
+      'Item.a[""]: attribute name must not be empty',
+    ],
   ]
   for (const [title, value, expected] of cases) {
     it(`rejects ${title}`, () => {
@@ -190,13 +210,27 @@ describe('parseDynamoDBJsonLine: attribute values', () => {
 
   it('accepts distinct set members that look alike', () => {
     expect(parseDynamoDBJsonLine(lineWith({ SS: ['a', 'A', 'a '] })).ok).toBe(true)
-    expect(parseDynamoDBJsonLine(lineWith({ NS: ['9007199254740993', '9007199254740992'] })).ok).toBe(true)
+    expect(
+      parseDynamoDBJsonLine(lineWith({ NS: ['9007199254740993', '9007199254740992'] })).ok,
+    ).toBe(true)
     expect(parseDynamoDBJsonLine(lineWith({ NS: ['0.1', '0.10000000000000001'] })).ok).toBe(true)
     expect(parseDynamoDBJsonLine(lineWith({ BS: ['QQ==', 'QUE='] })).ok).toBe(true)
   })
 
   it('rejects invalid base64', () => {
-    for (const text of ['Q', 'QQ=', 'Q===', '====', '=', 'QQ==QQ==', 'QQ-_', 'QQ ==', 'QQ==\n', 'Q=Q=', 'QUJD=']) {
+    for (const text of [
+      'Q',
+      'QQ=',
+      'Q===',
+      '====',
+      '=',
+      'QQ==QQ==',
+      'QQ-_',
+      'QQ ==',
+      'QQ==\n',
+      'Q=Q=',
+      'QUJD=',
+    ]) {
       expect(reason(lineWith({ B: text })), text).toMatch(/^Item\.a: B is not base64: /)
     }
   })
@@ -207,7 +241,9 @@ describe('parseDynamoDBJsonLine: attribute values', () => {
     expect(reason(JSON.stringify({ Item: { [long]: { S: 'x' } } }))).toBe(
       `Item["${'x'.repeat(64)}…"]: attribute name is 65536 bytes, above the limit of 65535`,
     )
-    expect(parseDynamoDBJsonLine(JSON.stringify({ Item: { [long.slice(1)]: { S: 'x' } } })).ok).toBe(true)
+    expect(
+      parseDynamoDBJsonLine(JSON.stringify({ Item: { [long.slice(1)]: { S: 'x' } } })).ok,
+    ).toBe(true)
   })
 
   it('names the path to the broken value', () => {
@@ -215,16 +251,13 @@ describe('parseDynamoDBJsonLine: attribute values', () => {
       Item: { ok: { S: 'x' }, a: { M: { 'b c': { L: [{ S: 'x' }, { S: 'y' }, { N: 'z' }] } } } },
     })
     expect(reason(line)).toBe(
-      'Item.a["b c"][2]: N: expected a decimal number such as -12.5 or 1.5E+3, found 1 character that do not form one'.replace(
-        'character that do',
-        'character that do',
-      ),
+      'Item.a["b c"][2]: N: expected a decimal number such as -12.5 or 1.5E+3, found text of 1 character that is not one',
     )
   })
 })
 
 describe('reasons never contain values', () => {
-  const secret = 'AKIAsecretTOKEN1234'
+  const secret = 'AKIA-secret-TOKEN-1234'
   const lines = [
     `{"Item":{"a":{"S":"${secret}"}}} trailing`,
     `{"Item":{"a":{"S":${secret}}}}`,
@@ -250,7 +283,7 @@ describe('reasons never contain values', () => {
     it(`line ${index} is rejected without echoing the secret`, () => {
       const text = reason(line)
       expect(text).not.toContain(secret)
-      expect(text).not.toContain('secretTOKEN')
+      expect(text).not.toContain('secret-TOKEN')
     })
   }
 })
@@ -272,17 +305,16 @@ describe('toDynamoDBJsonLine', () => {
     expect(line).not.toContain('\n')
     expect(JSON.parse(line).Item.b).toEqual({ B: 'AAEC/w==' })
     const back = parse(line)
+    expect(back).toEqual(item)
     expect(toDynamoDBJsonLine(back)).toBe(line)
-    expect(bytesOf(back['b'])).toEqual([0, 1, 2, 255])
-    expect(back['bs']?.BS?.map((member) => Array.from(member))).toEqual([[1], [2, 3]])
-    const { b: _b, bs: _bs, m: _m, ...scalars } = back
-    const { b: _ib, bs: _ibs, m: _im, ...expectedScalars } = item
-    expect(scalars).toEqual(expectedScalars)
   })
 
   it('encodes Buffers and offset views by their bytes', () => {
     const backing = new Uint8Array([9, 65, 66, 9])
-    const line = toDynamoDBJsonLine({ a: { B: backing.subarray(1, 3) }, b: { B: Buffer.from('AB') } })
+    const line = toDynamoDBJsonLine({
+      a: { B: backing.subarray(1, 3) },
+      b: { B: Buffer.from('AB') },
+    })
     expect(line).toBe('{"Item":{"a":{"B":"QUI="},"b":{"B":"QUI="}}}')
   })
 })
