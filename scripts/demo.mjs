@@ -41,11 +41,15 @@ try {
   }
   console.log(`$ node dist/index.js   (INPUT_* set as a runner sets them)\n`)
   code = await new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], { env, stdio: 'inherit' })
+    const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], {
+      env,
+      stdio: 'inherit',
+    })
     child.on('exit', (c) => resolve(c ?? 1))
   })
   console.log(`\n== Outputs (${files.GITHUB_OUTPUT})`)
-  for (const [name, value] of Object.entries(readOutputs(files.GITHUB_OUTPUT))) console.log(`${name}=${value}`)
+  for (const [name, value] of Object.entries(readOutputs(files.GITHUB_OUTPUT)))
+    console.log(`${name}=${value}`)
   console.log(`\n== Job summary (${files.GITHUB_STEP_SUMMARY})`)
   console.log(fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'))
   console.log(`The action exited with code ${code}.`)

@@ -21,11 +21,15 @@ export function sampleItem(i) {
     avatar: { B: bytes.toString('base64') },
     active: { BOOL: i % 2 === 0 },
     deleted: { NULL: true },
-    address: { M: { city: { S: ['Paris', 'Lagos', 'Lima'][i % 3] }, zip: { N: String(10000 + i) } } },
+    address: {
+      M: { city: { S: ['Paris', 'Lagos', 'Lima'][i % 3] }, zip: { N: String(10000 + i) } },
+    },
     history: { L: [{ N: String(i) }, { S: 'created' }, { BOOL: true }, { L: [] }, { M: {} }] },
     tags: { SS: ['sample', `tag-${i % 4}`] },
     scores: { NS: [String(i), `${i}.5`, '7E+3'] },
-    keys: { BS: [Buffer.from([1, i % 256]).toString('base64'), Buffer.from('k').toString('base64')] },
+    keys: {
+      BS: [Buffer.from([1, i % 256]).toString('base64'), Buffer.from('k').toString('base64')],
+    },
     note: { S: i % 10 === 0 ? '' : `emoji 🚀 and "quotes" and \\ backslash #${i}` },
   }
 }

@@ -26,7 +26,13 @@ export async function uploadExamples(s3Endpoint, bucket) {
     const keys = []
     for (const name of fs.readdirSync(dir).sort()) {
       const key = `items/${name}`
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: fs.readFileSync(path.join(dir, name)) }))
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: fs.readFileSync(path.join(dir, name)),
+        }),
+      )
       keys.push(key)
     }
     return keys
@@ -36,7 +42,9 @@ export async function uploadExamples(s3Endpoint, bucket) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { 's3-endpoint': { type: 'string' }, bucket: { type: 'string', default: 'examples' } } })
+  const { values } = parseArgs({
+    options: { 's3-endpoint': { type: 'string' }, bucket: { type: 'string', default: 'examples' } },
+  })
   if (!values['s3-endpoint']) throw new Error('--s3-endpoint is required')
   const keys = await uploadExamples(values['s3-endpoint'], values.bucket)
   console.log(`uploaded ${keys.length} objects to s3://${values.bucket}/items/`)

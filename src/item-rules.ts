@@ -9,15 +9,15 @@ import type { AttributeValue, TableDescription } from '@aws-sdk/client-dynamodb'
 
 /** Item size limit: 400 KB, conventionally 409,600 bytes [doc SQ, SIZE]. */
 export const MAX_ITEM_BYTES = 409_600
-/** Partition key value limit in bytes [doc SQ "Partition key length and values"]. */
+/** Partition key value limit in bytes [doc SQ]. */
 export const MAX_PARTITION_KEY_BYTES = 2048
-/** Sort key value limit in bytes [doc SQ "Sort key length and values"]. */
+/** Sort key value limit in bytes [doc SQ]. */
 export const MAX_SORT_KEY_BYTES = 1024
-/** Precision of a DynamoDB number, in significant digits [doc NR "Number"]. */
+/** Precision of a DynamoDB number, in significant digits [doc NR]. */
 export const MAX_NUMBER_DIGITS = 38
-/** Document nesting limit; a top-level attribute is level 1 [doc SQ "Nested attribute depth"]. */
+/** Document nesting limit; a top-level attribute is level 1 [doc SQ]. */
 export const MAX_NESTING_DEPTH = 32
-/** Attribute names are at least 1 byte and below 64 KB of UTF-8 [doc NR "Attribute names"]. */
+/** Attribute names are at least 1 byte and below 64 KB of UTF-8 [doc NR, SQ]. */
 export const MAX_ATTRIBUTE_NAME_BYTES = 65_535
 
 /** Smallest decimal exponent of a non-zero number: the range starts at 1E-130 [doc NR]. */
@@ -129,8 +129,8 @@ interface Decimal {
   exponent: number
 }
 
-// Sign, integer digits, fraction digits, exponent. `5.` and `.5` are allowed; `.` alone is not
-// (checked after the match, because a regex that requires a digit on one side is slower to read).
+// Sign, integer digits, fraction digits, exponent. `5.` and `.5` are numbers; `.` matches too and
+// is rejected after the match.
 const NUMBER_SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/
 
 // An integer without leading zeros and with at most PLAIN_MAX_EXPONENT + 1 digits is its own
@@ -216,7 +216,7 @@ function describeExponent(exponent: number): string {
   return String(exponent)
 }
 
-/** Formats significant `digits` (first digit non-zero) whose first digit has decimal exponent `adjusted`. */
+/** Formats non-zero significant `digits` whose first digit has decimal exponent `adjusted`. */
 function formatDecimal(digits: string, adjusted: number): string {
   if (adjusted < PLAIN_MIN_EXPONENT || adjusted > PLAIN_MAX_EXPONENT) {
     const fraction = digits.length > 1 ? `.${digits.slice(1)}` : ''
@@ -283,8 +283,8 @@ function valueBytes(value: AttributeValue): number {
     let size = CONTAINER_OVERHEAD_BYTES
     for (const name in value.M) {
       const member = value.M[name]
-      if (member !== undefined)
-        size += utf8Bytes(name) + valueBytes(member) + ELEMENT_OVERHEAD_BYTES
+      if (member === undefined) continue
+      size += utf8Bytes(name) + valueBytes(member) + ELEMENT_OVERHEAD_BYTES
     }
     return size
   }
@@ -329,8 +329,9 @@ function checkKeyValue(
   maxBytes: number,
 ): string | undefined {
   const found = typeOf(value) ?? 'an unknown type'
-  if (found !== key.type)
+  if (found !== key.type) {
     return `${label} "${key.name}" must be of type ${key.type}, found ${found}`
+  }
   if (value.N !== undefined) {
     const number = normalizeNumber(value.N)
     return number.ok ? undefined : `${label} "${key.name}" is not a valid number: ${number.reason}`

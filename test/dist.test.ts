@@ -13,23 +13,29 @@ function runDist(inputs: Record<string, string>, extraEnv: Record<string, string
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-dist-'))
   const files = runnerFiles(dir)
   const env = { PATH: process.env['PATH'] ?? '', ...files, ...inputEnv(inputs), ...extraEnv }
-  return new Promise<{ code: number | null; stdout: string; outputs: Record<string, string>; summary: string }>(
-    (resolve, reject) => {
-      const child = spawn(process.execPath, ['dist/index.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-      let stdout = ''
-      child.stdout.on('data', (d) => (stdout += d))
-      child.stderr.on('data', (d) => (stdout += d))
-      child.on('error', reject)
-      child.on('exit', (code) =>
-        resolve({
-          code,
-          stdout,
-          outputs: readOutputs(files.GITHUB_OUTPUT),
-          summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
-        }),
-      )
-    },
-  )
+  return new Promise<{
+    code: number | null
+    stdout: string
+    outputs: Record<string, string>
+    summary: string
+  }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/index.js'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stdout += d))
+    child.on('error', reject)
+    child.on('exit', (code) =>
+      resolve({
+        code,
+        stdout,
+        outputs: readOutputs(files.GITHUB_OUTPUT),
+        summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+      }),
+    )
+  })
 }
 
 const FAKE_KEY_ID = 'AKIAFAKEKEYSHOULDNOTLEAK'
@@ -57,9 +63,20 @@ describe('dist/index.js', () => {
     })
     expect(Object.keys(run.outputs).sort()).toEqual(
       [
-        'cloudwatch-log-group-arn', 'consumed-write-capacity', 'duration-seconds', 'error-count', 'failure-code',
-        'import-arn', 'imported-item-count', 'mode', 'mode-reason', 'processed-item-count', 'processed-size-bytes',
-        'rejected-file', 'status', 'table-arn',
+        'cloudwatch-log-group-arn',
+        'consumed-write-capacity',
+        'duration-seconds',
+        'error-count',
+        'failure-code',
+        'import-arn',
+        'imported-item-count',
+        'mode',
+        'mode-reason',
+        'processed-item-count',
+        'processed-size-bytes',
+        'rejected-file',
+        'status',
+        'table-arn',
       ].sort(),
     )
     expect(run.summary).toContain('DynamoDB S3 import: COMPLETED')
@@ -73,7 +90,12 @@ describe('dist/index.js', () => {
 
   it('exits 1 with the reason when the table is missing', async () => {
     const bucket = await bucketWith({ 'a.json': jsonLines([sampleItem(1)]) })
-    const run = await runDist({ ...localInputs(), table: 'missing-table', source: `s3://${bucket}/`, mode: 'stream' })
+    const run = await runDist({
+      ...localInputs(),
+      table: 'missing-table',
+      source: `s3://${bucket}/`,
+      mode: 'stream',
+    })
     expect(run.code).toBe(1)
     expect(run.stdout).toContain('::error::Table missing-table does not exist')
     expect(run.summary).toContain('did not start')

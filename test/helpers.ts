@@ -72,7 +72,9 @@ export async function tableWith(
           ...(sk ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : []),
         ],
         BillingMode: 'PAY_PER_REQUEST',
-        ...(extra.GlobalSecondaryIndexes && { GlobalSecondaryIndexes: extra.GlobalSecondaryIndexes }),
+        ...(extra.GlobalSecondaryIndexes && {
+          GlobalSecondaryIndexes: extra.GlobalSecondaryIndexes,
+        }),
       }),
     )
     await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: name })
@@ -87,7 +89,8 @@ export async function scanAll(table: string): Promise<Item[]> {
   const client = dynamodb()
   const items: Item[] = []
   try {
-    for await (const page of paginateScan({ client }, { TableName: table })) items.push(...(page.Items ?? []))
+    for await (const page of paginateScan({ client }, { TableName: table }))
+      items.push(...(page.Items ?? []))
   } finally {
     client.destroy()
   }
@@ -100,7 +103,11 @@ export async function scanAll(table: string): Promise<Item[]> {
  */
 export function canonical(value: AttributeValue | Item): unknown {
   if (!isAttributeValue(value)) {
-    return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]))
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, canonical(v)]),
+    )
   }
   if (value.S !== undefined) return { S: value.S }
   if (value.N !== undefined) return { N: decimal(value.N) }
@@ -109,7 +116,8 @@ export function canonical(value: AttributeValue | Item): unknown {
   if (value.NULL !== undefined) return { NULL: value.NULL }
   if (value.SS !== undefined) return { SS: [...value.SS].sort() }
   if (value.NS !== undefined) return { NS: value.NS.map(decimal).sort() }
-  if (value.BS !== undefined) return { BS: value.BS.map((b) => Buffer.from(b).toString('hex')).sort() }
+  if (value.BS !== undefined)
+    return { BS: value.BS.map((b) => Buffer.from(b).toString('hex')).sort() }
   if (value.L !== undefined) return { L: value.L.map(canonical) }
   if (value.M !== undefined) return { M: canonical(value.M) }
   throw new Error(`unknown attribute value ${JSON.stringify(value)}`)
@@ -117,7 +125,10 @@ export function canonical(value: AttributeValue | Item): unknown {
 
 function isAttributeValue(value: AttributeValue | Item): value is AttributeValue {
   const keys = Object.keys(value)
-  return keys.length === 1 && ['S', 'N', 'B', 'BOOL', 'NULL', 'SS', 'NS', 'BS', 'L', 'M'].includes(keys[0] as string)
+  return (
+    keys.length === 1 &&
+    ['S', 'N', 'B', 'BOOL', 'NULL', 'SS', 'NS', 'BS', 'L', 'M'].includes(keys[0] as string)
+  )
 }
 
 /** An exact decimal as sign, digits and exponent: two spellings of one number compare equal. */
@@ -139,18 +150,24 @@ export function decimal(text: string): string {
 export function fromDynamoDBJson(value: unknown): AttributeValue | Item {
   const v = value as Record<string, unknown>
   if ('B' in v && Object.keys(v).length === 1) return { B: Buffer.from(v['B'] as string, 'base64') }
-  if ('BS' in v && Object.keys(v).length === 1) return { BS: (v['BS'] as string[]).map((b) => Buffer.from(b, 'base64')) }
-  if ('L' in v && Object.keys(v).length === 1) return { L: (v['L'] as unknown[]).map((x) => fromDynamoDBJson(x) as AttributeValue) }
+  if ('BS' in v && Object.keys(v).length === 1)
+    return { BS: (v['BS'] as string[]).map((b) => Buffer.from(b, 'base64')) }
+  if ('L' in v && Object.keys(v).length === 1)
+    return { L: (v['L'] as unknown[]).map((x) => fromDynamoDBJson(x) as AttributeValue) }
   if ('M' in v && Object.keys(v).length === 1) return { M: fromDynamoDBJson(v['M']) as Item }
   const keys = Object.keys(v)
-  if (keys.length === 1 && ['S', 'N', 'BOOL', 'NULL', 'SS', 'NS'].includes(keys[0] as string)) return v as unknown as AttributeValue
+  if (keys.length === 1 && ['S', 'N', 'BOOL', 'NULL', 'SS', 'NS'].includes(keys[0] as string))
+    return v as unknown as AttributeValue
   return Object.fromEntries(keys.map((k) => [k, fromDynamoDBJson(v[k])])) as Item
 }
 
 /** Sorts canonical items by their keys so that a scan compares with an expected list. */
 export function sortedCanonical(items: Item[], ...keys: string[]): unknown[] {
-  const keyOf = (item: Item) => JSON.stringify(keys.map((k) => canonical(item[k] as AttributeValue)))
-  return [...items].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0)).map(canonical)
+  const keyOf = (item: Item) =>
+    JSON.stringify(keys.map((k) => canonical(item[k] as AttributeValue)))
+  return [...items]
+    .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0))
+    .map(canonical)
 }
 
 export interface Runner {
@@ -168,7 +185,12 @@ export interface Runner {
 export function useRunner(inputs: Record<string, string>): Runner {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-test-'))
   const files = runnerFiles(dir)
-  const env = { ...files, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', ...inputEnv(inputs) }
+  const env = {
+    ...files,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    ...inputEnv(inputs),
+  }
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value)
   // core.summary remembers the first GITHUB_STEP_SUMMARY it saw; each run here has its own.
   core.summary.emptyBuffer()

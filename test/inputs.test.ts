@@ -1,11 +1,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { inputEnv } from '../scripts/action-env.mjs'
-import { ignoredInputs, parseKeySchema, parseSource, parseTable, readInputs } from '../src/inputs.js'
+import {
+  ignoredInputs,
+  parseKeySchema,
+  parseSource,
+  parseTable,
+  readInputs,
+} from '../src/inputs.js'
 
 const required = { table: 'orders', source: 's3://my-bucket/exports/2026/', region: 'eu-west-1' }
 
 function inputs(overrides: Record<string, string> = {}) {
-  for (const [name, value] of Object.entries(inputEnv({ ...required, ...overrides }))) vi.stubEnv(name, value)
+  for (const [name, value] of Object.entries(inputEnv({ ...required, ...overrides })))
+    vi.stubEnv(name, value)
   return readInputs()
 }
 
@@ -42,7 +49,10 @@ describe('readInputs', () => {
       table: 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders',
     })
     expect(read).toMatchObject({ mode: 'stream', compression: 'GZIP', billingMode: 'PROVISIONED' })
-    expect(read.table).toEqual({ id: 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders', name: 'orders' })
+    expect(read.table).toEqual({
+      id: 'arn:aws:dynamodb:eu-west-1:123456789012:table/orders',
+      name: 'orders',
+    })
   })
 
   it('takes the region from AWS_REGION, then AWS_DEFAULT_REGION', () => {
@@ -55,7 +65,10 @@ describe('readInputs', () => {
 
   it('defaults s3-force-path-style to true when s3-endpoint is set', () => {
     expect(inputs({ 's3-endpoint': 'http://127.0.0.1:9000' }).s3ForcePathStyle).toBe(true)
-    expect(inputs({ 's3-endpoint': 'http://127.0.0.1:9000', 's3-force-path-style': 'false' }).s3ForcePathStyle).toBe(false)
+    expect(
+      inputs({ 's3-endpoint': 'http://127.0.0.1:9000', 's3-force-path-style': 'false' })
+        .s3ForcePathStyle,
+    ).toBe(false)
   })
 
   // One row per input: a wrong value, and the words the message must contain.
@@ -84,10 +97,13 @@ describe('readInputs', () => {
     ['s3-force-path-style', 'on', 'true or false'],
     ['bucket-owner', '1234', 'a 12-digit AWS account id'],
   ]
-  it.each(bad)('refuses %s: %s, naming the input, the value and what is allowed', (name, value, allowed) => {
-    expect(() => inputs({ [name]: value })).toThrow(`${name}: expected ${allowed}`)
-    expect(() => inputs({ [name]: value })).toThrow(`got "${value}"`)
-  })
+  it.each(bad)(
+    'refuses %s: %s, naming the input, the value and what is allowed',
+    (name, value, allowed) => {
+      expect(() => inputs({ [name]: value })).toThrow(`${name}: expected ${allowed}`)
+      expect(() => inputs({ [name]: value })).toThrow(`got "${value}"`)
+    },
+  )
 
   it('reports every bad input at once', () => {
     expect(() => inputs({ mode: 'x', 'max-errors': 'y' })).toThrow(/mode: .*\n- max-errors: /)
@@ -95,12 +111,18 @@ describe('readInputs', () => {
 
   it('refuses what a later version adds, saying so, rather than ignoring it', () => {
     expect(() => inputs({ mode: 'native' })).toThrow('mode: native is not supported yet')
-    expect(() => inputs({ 'input-format': 'csv' })).toThrow('input-format: CSV is not supported yet')
-    expect(() => inputs({ 'table-definition': 't.yml' })).toThrow('table-definition: is not supported yet')
+    expect(() => inputs({ 'input-format': 'csv' })).toThrow(
+      'input-format: CSV is not supported yet',
+    )
+    expect(() => inputs({ 'table-definition': 't.yml' })).toThrow(
+      'table-definition: is not supported yet',
+    )
   })
 
   it('requires table and source', () => {
-    expect(() => inputs({ table: '', source: '' })).toThrow(/table: is required\n- source: is required/)
+    expect(() => inputs({ table: '', source: '' })).toThrow(
+      /table: is required\n- source: is required/,
+    )
   })
 })
 
@@ -122,12 +144,16 @@ describe('parsers', () => {
 
 describe('ignoredInputs', () => {
   it('names inputs that have no effect in the mode that runs', () => {
-    expect(ignoredInputs(inputs({ wait: 'false', 'client-token': 't', 'csv-delimiter': ';' }), 'stream')).toEqual([
+    expect(
+      ignoredInputs(inputs({ wait: 'false', 'client-token': 't', 'csv-delimiter': ';' }), 'stream'),
+    ).toEqual([
       'csv-delimiter (only for input-format CSV)',
       'wait (only for mode native)',
       'client-token (only for mode native)',
     ])
-    expect(ignoredInputs(inputs({ 'create-table': 'true', 'write-concurrency': '4' }), 'native')).toEqual([
+    expect(
+      ignoredInputs(inputs({ 'create-table': 'true', 'write-concurrency': '4' }), 'native'),
+    ).toEqual([
       'create-table (native always creates the table)',
       'write-concurrency (only for mode stream)',
     ])

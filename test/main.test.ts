@@ -25,7 +25,8 @@ afterEach(() => {
   process.exitCode = undefined
 })
 
-const items = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => sampleItem(from + i))
+const items = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => sampleItem(from + i))
 
 describe('run: stream import of DYNAMODB_JSON', () => {
   it('imports gzip and plain objects under the prefix, and nothing outside it', async () => {
@@ -46,11 +47,15 @@ describe('run: stream import of DYNAMODB_JSON', () => {
 
     expect(process.exitCode).toBeUndefined()
     const expected = items(0, 100).map((i) => fromDynamoDBJson(i) as Item)
-    expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(sortedCanonical(expected, 'pk', 'sk'))
+    expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
+      sortedCanonical(expected, 'pk', 'sk'),
+    )
     const outputs = runner.outputs()
     const plainBytes = Buffer.byteLength(jsonLines(items(40, 70), '\r\n') + '\n   \n')
     const uncompressed =
-      Buffer.byteLength(jsonLines(items(0, 40))) + plainBytes + Buffer.byteLength(jsonLines(items(70, 100)))
+      Buffer.byteLength(jsonLines(items(0, 40))) +
+      plainBytes +
+      Buffer.byteLength(jsonLines(items(70, 100)))
     expect(outputs).toMatchObject({
       mode: 'stream',
       status: 'COMPLETED',
@@ -85,8 +90,12 @@ describe('run: stream import of DYNAMODB_JSON', () => {
 
     expect(process.exitCode).toBe(1)
     const out = runner.stdout()
-    expect(out).toMatch(new RegExp(`::error title=Rejected record.*::s3://${bucket}/in/a.json:5: .*sk`))
-    expect(out).toMatch(new RegExp(`::error title=Rejected record.*::s3://${bucket}/in/a.json:10: invalid JSON`))
+    expect(out).toMatch(
+      new RegExp(`::error title=Rejected record.*::s3://${bucket}/in/a.json:5: .*sk`),
+    )
+    expect(out).toMatch(
+      new RegExp(`::error title=Rejected record.*::s3://${bucket}/in/a.json:10: invalid JSON`),
+    )
     expect(out).toContain('2 records were rejected, more than max-errors (0)')
     expect(out).not.toContain('secret-value-1')
     expect(runner.outputs()).toMatchObject({
@@ -101,21 +110,39 @@ describe('run: stream import of DYNAMODB_JSON', () => {
     expect(summary).toContain('more than max-errors (0)')
     expect(await scanAll(table)).toHaveLength(30)
     const rejectedFile = runner.outputs()['rejected-file'] as string
-    const rejected = fs.readFileSync(rejectedFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-    expect(rejected.map((r) => r.location)).toEqual([`s3://${bucket}/in/a.json:5`, `s3://${bucket}/in/a.json:10`])
+    const rejected = fs
+      .readFileSync(rejectedFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(rejected.map((r) => r.location)).toEqual([
+      `s3://${bucket}/in/a.json:5`,
+      `s3://${bucket}/in/a.json:10`,
+    ])
     expect(rejected[1].record).toBe('{"Item": ')
   })
 
   it('passes with rejected records within max-errors, as warnings, and still reports FAILED', async () => {
     const bucket = await bucketWith({ 'x.json': jsonLines(items(0, 3)) + '[1,2]\n' })
     const table = await tableWith('S', 'N')
-    const runner = useRunner({ ...localInputs(), table, source: `s3://${bucket}/x.json`, 'max-errors': '1' })
+    const runner = useRunner({
+      ...localInputs(),
+      table,
+      source: `s3://${bucket}/x.json`,
+      'max-errors': '1',
+    })
 
     await run({ sleep: noSleep })
 
     expect(process.exitCode).toBeUndefined()
-    expect(runner.stdout()).toMatch(new RegExp(`::warning title=Rejected record.*::s3://${bucket}/x.json:4: `))
-    expect(runner.outputs()).toMatchObject({ status: 'FAILED', 'error-count': '1', 'imported-item-count': '3' })
+    expect(runner.stdout()).toMatch(
+      new RegExp(`::warning title=Rejected record.*::s3://${bucket}/x.json:4: `),
+    )
+    expect(runner.outputs()).toMatchObject({
+      status: 'FAILED',
+      'error-count': '1',
+      'imported-item-count': '3',
+    })
   })
 
   it('treats an empty prefix as an empty success, unless min-items asks for more', async () => {
@@ -124,10 +151,19 @@ describe('run: stream import of DYNAMODB_JSON', () => {
     let runner = useRunner({ ...localInputs(), table, source: `s3://${bucket}/nothing-here/` })
     await run({ sleep: noSleep })
     expect(process.exitCode).toBeUndefined()
-    expect(runner.outputs()).toMatchObject({ status: 'COMPLETED', 'processed-item-count': '0', 'imported-item-count': '0' })
+    expect(runner.outputs()).toMatchObject({
+      status: 'COMPLETED',
+      'processed-item-count': '0',
+      'imported-item-count': '0',
+    })
 
     vi.restoreAllMocks()
-    runner = useRunner({ ...localInputs(), table, source: `s3://${bucket}/nothing-here/`, 'min-items': '1' })
+    runner = useRunner({
+      ...localInputs(),
+      table,
+      source: `s3://${bucket}/nothing-here/`,
+      'min-items': '1',
+    })
     await run({ sleep: noSleep })
     expect(process.exitCode).toBe(1)
     expect(runner.stdout()).toContain('0 items were imported, fewer than min-items (1)')
@@ -136,11 +172,17 @@ describe('run: stream import of DYNAMODB_JSON', () => {
   it('keeps the later record of a duplicate key, in one batch or across batches, and counts every write', async () => {
     const lines = []
     for (let round = 0; round < 3; round++) {
-      for (let k = 0; k < 40; k++) lines.push({ pk: { S: `k${k % 30}` }, v: { N: String(round * 100 + k) } })
+      for (let k = 0; k < 40; k++)
+        lines.push({ pk: { S: `k${k % 30}` }, v: { N: String(round * 100 + k) } })
     }
     const bucket = await bucketWith({ 'dups.json': jsonLines(lines) })
     const table = await tableWith('S')
-    const runner = useRunner({ ...localInputs(), table, source: `s3://${bucket}/dups.json`, 'write-concurrency': '4' })
+    const runner = useRunner({
+      ...localInputs(),
+      table,
+      source: `s3://${bucket}/dups.json`,
+      'write-concurrency': '4',
+    })
 
     await run({ sleep: noSleep })
 
@@ -149,20 +191,40 @@ describe('run: stream import of DYNAMODB_JSON', () => {
     // The last line of each key: round 2, k in 10..39 for keys k10..k29 and k0..k9 at k 30..39.
     const last = new Map<string, string>()
     for (const line of lines) last.set(line.pk.S, line.v.N)
-    expect(Object.fromEntries(scanned.map((i) => [i['pk']?.S, i['v']?.N]))).toEqual(Object.fromEntries(last))
-    expect(runner.outputs()).toMatchObject({ 'processed-item-count': '120', 'imported-item-count': '120' })
+    expect(Object.fromEntries(scanned.map((i) => [i['pk']?.S, i['v']?.N]))).toEqual(
+      Object.fromEntries(last),
+    )
+    expect(runner.outputs()).toMatchObject({
+      'processed-item-count': '120',
+      'imported-item-count': '120',
+    })
   })
 
   it('creates a missing table from key-schema, and writes nothing in a dry run', async () => {
     const bucket = await bucketWith({ 'a.json': jsonLines(items(0, 10)) })
     const table = uniqueName('created')
-    let runner = useRunner({ ...localInputs(), table, source: `s3://${bucket}/`, 'key-schema': 'pk:S,sk:N', 'dry-run': 'true' })
+    let runner = useRunner({
+      ...localInputs(),
+      table,
+      source: `s3://${bucket}/`,
+      'key-schema': 'pk:S,sk:N',
+      'dry-run': 'true',
+    })
     await run({ sleep: noSleep })
-    expect(runner.outputs()).toMatchObject({ status: 'COMPLETED', 'imported-item-count': '10', 'consumed-write-capacity': '' })
+    expect(runner.outputs()).toMatchObject({
+      status: 'COMPLETED',
+      'imported-item-count': '10',
+      'consumed-write-capacity': '',
+    })
     expect(runner.summary()).toContain('dry run')
 
     vi.restoreAllMocks()
-    runner = useRunner({ ...localInputs(), table, source: `s3://${bucket}/`, 'key-schema': 'pk:S,sk:N' })
+    runner = useRunner({
+      ...localInputs(),
+      table,
+      source: `s3://${bucket}/`,
+      'key-schema': 'pk:S,sk:N',
+    })
     await run({ sleep: noSleep })
     expect(process.exitCode).toBeUndefined()
     expect(runner.outputs()['mode-reason']).toContain('dynamodb-endpoint is set')
@@ -181,7 +243,9 @@ describe('run: stream import of DYNAMODB_JSON', () => {
     expect(process.exitCode).toBe(1)
     const out = runner.stdout()
     expect(out).toContain('table: expected a table name')
-    expect(out).toContain('source: expected s3://bucket/prefix, got \\"https://bucket/key\\"'.replace(/\\"/g, '"'))
+    expect(out).toContain(
+      'source: expected s3://bucket/prefix, got \\"https://bucket/key\\"'.replace(/\\"/g, '"'),
+    )
     expect(out).toContain('mode: expected one of auto, native, stream, got "sideways"')
     expect(out).toContain('write-concurrency: expected a whole number from 1 to 256, got "0"')
     expect(runner.outputs()).toEqual({})

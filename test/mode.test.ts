@@ -19,18 +19,32 @@ describe('chooseMode', () => {
   })
 
   it('streams against a custom endpoint, creating the table from key-schema', () => {
-    const choice = chooseMode(inputs({ 'dynamodb-endpoint': 'http://localhost:8000', 'key-schema': 'pk:S' }), false)
+    const choice = chooseMode(
+      inputs({ 'dynamodb-endpoint': 'http://localhost:8000', 'key-schema': 'pk:S' }),
+      false,
+    )
     expect(choice).toMatchObject({ mode: 'stream', createTable: true })
     expect(choice.reason).toContain('no ImportTable')
   })
 
   it('needs key-schema to create a missing table', () => {
-    expect(() => chooseMode(inputs(), false)).toThrow(/Table orders does not exist \(region us-east-1\).*set key-schema/)
+    expect(() => chooseMode(inputs(), false)).toThrow(
+      /Table orders does not exist \(region us-east-1\).*set key-schema/,
+    )
   })
 
   it('in stream mode creates a missing table only with create-table', () => {
-    expect(() => chooseMode(inputs({ mode: 'stream', 'key-schema': 'pk:S' }), false)).toThrow('set create-table: true')
-    const choice = chooseMode(inputs({ mode: 'stream', 'key-schema': 'pk:S', 'create-table': 'true' }), false)
-    expect(choice).toMatchObject({ mode: 'stream', createTable: true, reason: 'mode: stream was requested.' })
+    expect(() => chooseMode(inputs({ mode: 'stream', 'key-schema': 'pk:S' }), false)).toThrow(
+      'set create-table: true',
+    )
+    const choice = chooseMode(
+      inputs({ mode: 'stream', 'key-schema': 'pk:S', 'create-table': 'true' }),
+      false,
+    )
+    expect(choice).toMatchObject({
+      mode: 'stream',
+      createTable: true,
+      reason: 'mode: stream was requested.',
+    })
   })
 })

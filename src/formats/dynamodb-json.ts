@@ -24,11 +24,11 @@ const MAX_SHOWN_NAME_CHARS = 64
 const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS'
 
 /**
- * Standard base64 alphabet with at most two `=` at the end. Padding is optional (Java's basic
- * decoder, which AWS services commonly use, accepts both, and unpadded text is unambiguous);
- * where present it must complete the last quantum. URL-safe `-`/`_`, whitespace and line breaks
- * are rejected. Unused bits in the last character are ignored, as decoders do, so sets compare
- * decoded bytes, not text.
+ * Standard base64 alphabet with at most two `=` at the end. Padding may be left out, because
+ * unpadded text is unambiguous and common decoders (Java's Base64.getDecoder(), Node's) accept
+ * it; what ImportTable does is not documented. Padding that is present must complete the last
+ * quantum. URL-safe `-`/`_`, whitespace and line breaks are rejected. Unused bits in the last
+ * character are ignored, as decoders do, so BS duplicates are found by decoded bytes.
  */
 const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/
 const BASE64_CHARS_PER_QUANTUM = 4
@@ -223,8 +223,8 @@ function wrongKind(type: string, expected: string, content: unknown): Invalid {
 }
 
 function checkNumber(text: string): Invalid | undefined {
-  // The original text stays in the item: DynamoDB trims zeros itself, and users get back what
-  // they wrote.
+  // The original text is sent on: DynamoDB trims the zeros itself, and a rejected-records file
+  // then shows what the user wrote.
   const number = normalizeNumber(text)
   return number.ok ? undefined : new Invalid(`N: ${number.reason}`)
 }
@@ -249,9 +249,9 @@ function convertBinary(value: JsonObject, content: unknown): Invalid | undefined
  * Decodes strict base64 (see {@link BASE64_SYNTAX}), or returns why the text is not base64.
  *
  * The result is a plain Uint8Array that owns its memory, the exact type the SDK declares and
- * returns from reads. `Buffer.from(text, 'base64')` is about 4x faster for small values but
- * hands out a Buffer (which test matchers and `instanceof`-free comparisons treat as a different
- * type) sharing Node's 8 KB pool; per line the difference is well under a microsecond.
+ * returns from reads. `Buffer.from(text, 'base64')` is about 4x faster for small values, but its
+ * Buffer is not deep-equal to a Uint8Array (vitest's toEqual tells them apart) and may share
+ * Node's 8 KB pool; the cost is well under a microsecond per value.
  */
 function decodeBase64(text: string): Uint8Array | string {
   if (!BASE64_SYNTAX.test(text)) {

@@ -8,7 +8,8 @@ async function text(chunks: Uint8Array[], declared: 'auto' | 'NONE' | 'GZIP' = '
   }
   let resolved: string | undefined
   const parts: Buffer[] = []
-  for await (const c of decompress(source(), declared, (c) => (resolved = c))) parts.push(Buffer.from(c))
+  for await (const c of decompress(source(), declared, (c) => (resolved = c)))
+    parts.push(Buffer.from(c))
   return { text: Buffer.concat(parts).toString(), resolved }
 }
 
@@ -29,7 +30,10 @@ describe('decompress', () => {
   })
 
   it('passes plain bytes through and yields nothing for an empty object whatever is declared', async () => {
-    expect(await text([Buffer.from('ab'), Buffer.from('c')])).toEqual({ text: 'abc', resolved: 'NONE' })
+    expect(await text([Buffer.from('ab'), Buffer.from('c')])).toEqual({
+      text: 'abc',
+      resolved: 'NONE',
+    })
     expect(await text([], 'GZIP')).toEqual({ text: '', resolved: undefined })
   })
 

@@ -42,11 +42,17 @@ describe('splitLines', () => {
       [3, 'next', undefined],
     ])
     const unterminated = await collect([long], 30)
-    expect(unterminated).toEqual([{ number: 1, text: '', bytes: 0, problem: 'line longer than 30 bytes' }])
+    expect(unterminated).toEqual([
+      { number: 1, text: '', bytes: 0, problem: 'line longer than 30 bytes' },
+    ])
   })
 
   it('reports invalid UTF-8 on its own line only', async () => {
-    const lines = await collect([Buffer.from('a\n'), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from('b\n')])
+    const lines = await collect([
+      Buffer.from('a\n'),
+      Buffer.from([0xff, 0xfe, 0x0a]),
+      Buffer.from('b\n'),
+    ])
     expect(lines.map((l) => l.problem)).toEqual([undefined, 'invalid UTF-8', undefined])
     expect(lines[2]?.text).toBe('b')
   })

@@ -1,6 +1,10 @@
 // The writer against real DynamoDB Local. DynamoDB Local never throttles nor returns
 // UnprocessedItems, so those faults come from a thin wrapper that forwards the rest for real.
-import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb'
+import {
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Item } from '../../src/item-rules.js'
 import { backoffDelay, BatchWriter, type PendingPut } from '../../src/writers/batch-writer.js'
@@ -17,7 +21,10 @@ function faulty(script: Fault[], onCall: (requests: WriteRequest[]) => void = ()
   const client = {
     async send(command: BatchWriteItemCommand) {
       const fault = script[call++] ?? 'none'
-      const [table, requests] = Object.entries(command.input.RequestItems ?? {})[0] as [string, WriteRequest[]]
+      const [table, requests] = Object.entries(command.input.RequestItems ?? {})[0] as [
+        string,
+        WriteRequest[],
+      ]
       onCall(requests)
       if (fault === 'throttle') {
         throw Object.assign(new Error('Rate exceeded'), {
@@ -27,7 +34,10 @@ function faulty(script: Fault[], onCall: (requests: WriteRequest[]) => void = ()
       }
       const keep = fault === 'unprocessed-half' ? Math.ceil(requests.length / 2) : requests.length
       const output = await real.send(
-        new BatchWriteItemCommand({ ...command.input, RequestItems: { [table]: requests.slice(0, keep) } }),
+        new BatchWriteItemCommand({
+          ...command.input,
+          RequestItems: { [table]: requests.slice(0, keep) },
+        }),
       )
       const rest = requests.slice(keep)
       return { ...output, UnprocessedItems: rest.length ? { [table]: rest } : {} }
@@ -43,7 +53,13 @@ function put(item: Item, key: string): PendingPut {
 const items = (n: number, value = 'v') =>
   Array.from({ length: n }, (_, i): Item => ({ pk: { S: `item-${i}` }, value: { S: value } }))
 
-async function writeAll(table: string, client: DynamoDBClient, all: Item[], concurrency = 4, maxAttempts = 5) {
+async function writeAll(
+  table: string,
+  client: DynamoDBClient,
+  all: Item[],
+  concurrency = 4,
+  maxAttempts = 5,
+) {
   // The items' own pk as the key: one test sends an item whose key the schema would refuse.
   const key = (item: Item) => JSON.stringify(item['pk'])
   const refused: string[] = []
@@ -81,7 +97,12 @@ describe('BatchWriter', () => {
 
   it('resends UnprocessedItems and throttled batches with backoff until all are written', async () => {
     const table = await tableWith('S')
-    const { client, calls } = faulty(['unprocessed-half', 'throttle', 'unprocessed-half', 'unprocessed-half'])
+    const { client, calls } = faulty([
+      'unprocessed-half',
+      'throttle',
+      'unprocessed-half',
+      'unprocessed-half',
+    ])
     const { summary, delays } = await writeAll(table, client, items(25), 1)
     expect(summary).toMatchObject({ written: 25, retries: 4, unwritten: 0 })
     expect(calls()).toBe(5)
@@ -154,7 +175,13 @@ describe('BatchWriter', () => {
     expect(summary.written).toBe(300)
     const scanned = await scanAll(table)
     expect(Object.fromEntries(scanned.map((i) => [i['pk']?.S, i['seq']?.N]))).toEqual({
-      k0: '294', k1: '295', k2: '296', k3: '297', k4: '298', k5: '299', k6: '293',
+      k0: '294',
+      k1: '295',
+      k2: '296',
+      k3: '297',
+      k4: '298',
+      k5: '299',
+      k6: '293',
     })
   })
 })
@@ -162,7 +189,9 @@ describe('BatchWriter', () => {
 describe('backoffDelay', () => {
   it('is full jitter under a capped exponential ceiling', () => {
     const policy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000 }
-    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, policy, () => 0.999))).toEqual([99, 199, 399, 799, 999, 999])
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, policy, () => 0.999))).toEqual([
+      99, 199, 399, 799, 999, 999,
+    ])
     expect(backoffDelay(3, policy, () => 0)).toBe(0)
   })
 })
