@@ -71538,19 +71538,24 @@ class RejectedRecords {
 ;// CONCATENATED MODULE: ./src/report.ts
 
 
+/** `1 record was`, `2 records were`: failure messages are read by people. */
+function counted(n, noun) {
+    return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
+}
 /** The reasons the step fails, if any: the one place that decides. */
 function checkResult(result, limits) {
     const failures = [];
     const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
     if (result.unwrittenItemCount > 0) {
-        failures.push(`${result.unwrittenItemCount} valid items were NOT written: DynamoDB kept refusing or throttling them until the retries ran out${rejectedIn}. Re-run the import, or lower write-concurrency.`);
+        failures.push(`${counted(result.unwrittenItemCount, 'valid item')} NOT written: DynamoDB kept refusing or throttling them until the retries ran out${rejectedIn}. Re-run the import, or lower write-concurrency.`);
     }
     if (result.errorCount > limits.maxErrors) {
-        failures.push(`${result.errorCount} records were rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
+        failures.push(`${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
     }
     if (result.importedItemCount < limits.minItems) {
-        const verb = result.dryRun ? 'would be imported' : 'were imported';
-        failures.push(`${result.importedItemCount} items ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
+        const items = counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
+        const verb = result.dryRun ? 'would be imported' : 'imported';
+        failures.push(`${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
     }
     if (result.status === 'FAILED' && result.failureCode !== 'ItemValidationError') {
         failures.push(`The import failed: ${result.failureCode ?? 'unknown'}: ${result.failureMessage ?? ''}`);
@@ -73069,14 +73074,8 @@ async function run(options = {}) {
         const inputs = readInputs();
         clients = createClients(inputs);
         result = await importData(inputs, clients, steps, options);
-        steps.start('check errors');
-        failures = checkResult(result, inputs);
-        steps.end('check errors', failures.length
-            ? failures.join(' ')
-            : `${result.errorCount} errors (max-errors ${inputs.maxErrors}), ${result.importedItemCount} items (min-items ${inputs.minItems})`, failures.length === 0);
-        steps.end('complete', `status ${result.status}`, result.status === 'COMPLETED');
-        setOutputs(result);
-        annotate(result, inputs);
+        failures = await checkErrors(result, inputs, steps);
+        await complete(result, inputs, steps);
     }
     catch (err) {
         failures = [errorMessage(err)];
@@ -73091,6 +73090,29 @@ async function run(options = {}) {
     await writeSummary();
     if (failures.length > 0)
         setFailed(failures.join('\n'));
+}
+/** Compares errors with max-errors and items with min-items: the step's verdict. */
+async function checkErrors(result, inputs, steps) {
+    steps.start('check errors');
+    return steps.group('Check errors', async () => {
+        const failures = checkResult(result, inputs);
+        const counts = `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
+            `${result.importedItemCount} imported (min-items ${inputs.minItems})`;
+        info(counts);
+        steps.end('check errors', failures.length ? `${counts}: the step fails` : counts, failures.length === 0);
+        return failures;
+    });
+}
+/** Publishes the outcome: outputs, annotations of rejected records, the final status. */
+async function complete(result, inputs, steps) {
+    steps.start('complete');
+    await steps.group('Complete', async () => {
+        setOutputs(result);
+        annotate(result, inputs);
+        const code = result.failureCode ? ` (${result.failureCode})` : '';
+        info(`Status ${result.status}${code} after ${result.durationSeconds} s`);
+        steps.end('complete', `status ${result.status}${code}`, result.status === 'COMPLETED');
+    });
 }
 /** start (mode and table) → read, validate, write → an ImportResult. */
 async function importData(inputs, clients, steps, options) {

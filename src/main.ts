@@ -29,18 +29,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const inputs = readInputs()
     clients = createClients(inputs)
     result = await importData(inputs, clients, steps, options)
-    steps.start('check errors')
-    failures = checkResult(result, inputs)
-    steps.end(
-      'check errors',
-      failures.length
-        ? failures.join(' ')
-        : `${result.errorCount} errors (max-errors ${inputs.maxErrors}), ${result.importedItemCount} items (min-items ${inputs.minItems})`,
-      failures.length === 0,
-    )
-    steps.end('complete', `status ${result.status}`, result.status === 'COMPLETED')
-    setOutputs(result)
-    annotate(result, inputs)
+    failures = await checkErrors(result, inputs, steps)
+    await complete(result, inputs, steps)
   } catch (err) {
     failures = [errorMessage(err)]
     if (err instanceof Error && err.stack) core.debug(err.stack)
@@ -51,6 +41,36 @@ export async function run(options: RunOptions = {}): Promise<void> {
   renderSummary(result, steps.list(), failures)
   await writeSummary()
   if (failures.length > 0) core.setFailed(failures.join('\n'))
+}
+
+/** Compares errors with max-errors and items with min-items: the step's verdict. */
+async function checkErrors(result: ImportResult, inputs: Inputs, steps: Steps): Promise<string[]> {
+  steps.start('check errors')
+  return steps.group('Check errors', async () => {
+    const failures = checkResult(result, inputs)
+    const counts =
+      `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
+      `${result.importedItemCount} imported (min-items ${inputs.minItems})`
+    core.info(counts)
+    steps.end(
+      'check errors',
+      failures.length ? `${counts}: the step fails` : counts,
+      failures.length === 0,
+    )
+    return failures
+  })
+}
+
+/** Publishes the outcome: outputs, annotations of rejected records, the final status. */
+async function complete(result: ImportResult, inputs: Inputs, steps: Steps): Promise<void> {
+  steps.start('complete')
+  await steps.group('Complete', async () => {
+    setOutputs(result)
+    annotate(result, inputs)
+    const code = result.failureCode ? ` (${result.failureCode})` : ''
+    core.info(`Status ${result.status}${code} after ${result.durationSeconds} s`)
+    steps.end('complete', `status ${result.status}${code}`, result.status === 'COMPLETED')
+  })
 }
 
 /** start (mode and table) → read, validate, write → an ImportResult. */

@@ -34,24 +34,30 @@ export interface Limits {
   minItems: number
 }
 
+/** `1 record was`, `2 records were`: failure messages are read by people. */
+function counted(n: number, noun: string): string {
+  return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`
+}
+
 /** The reasons the step fails, if any: the one place that decides. */
 export function checkResult(result: ImportResult, limits: Limits): string[] {
   const failures: string[] = []
   const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : ''
   if (result.unwrittenItemCount > 0) {
     failures.push(
-      `${result.unwrittenItemCount} valid items were NOT written: DynamoDB kept refusing or throttling them until the retries ran out${rejectedIn}. Re-run the import, or lower write-concurrency.`,
+      `${counted(result.unwrittenItemCount, 'valid item')} NOT written: DynamoDB kept refusing or throttling them until the retries ran out${rejectedIn}. Re-run the import, or lower write-concurrency.`,
     )
   }
   if (result.errorCount > limits.maxErrors) {
     failures.push(
-      `${result.errorCount} records were rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`,
+      `${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`,
     )
   }
   if (result.importedItemCount < limits.minItems) {
-    const verb = result.dryRun ? 'would be imported' : 'were imported'
+    const items = counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '')
+    const verb = result.dryRun ? 'would be imported' : 'imported'
     failures.push(
-      `${result.importedItemCount} items ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`,
+      `${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`,
     )
   }
   if (result.status === 'FAILED' && result.failureCode !== 'ItemValidationError') {

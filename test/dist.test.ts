@@ -1,5 +1,5 @@
 // The committed bundle, run as a child process exactly as a runner runs it.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -9,7 +9,27 @@ import { inputEnv, readOutputs, runnerFiles } from '../scripts/action-env.mjs'
 import { sampleItem } from '../scripts/make-examples.mjs'
 import { bucketWith, jsonLines, localInputs, scanAll, tableWith } from './helpers.js'
 
-function runDist(inputs: Record<string, string>, extraEnv: Record<string, string> = {}) {
+/**
+ * The Node running the tests (24, GitHub's runtime for the action), and the machine's own Node
+ * when it is another major version (20 here): the bundle must work on both.
+ */
+function nodeBinaries(): string[] {
+  const binaries = [process.execPath]
+  const system = '/usr/bin/node'
+  if (fs.existsSync(system)) {
+    const major = execFileSync(system, ['-p', 'process.versions.node.split(".")[0]'])
+      .toString()
+      .trim()
+    if (major !== process.versions.node.split('.')[0]) binaries.push(system)
+  }
+  return binaries
+}
+
+function runDist(
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+  node = process.execPath,
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-dist-'))
   const files = runnerFiles(dir)
   const env = { PATH: process.env['PATH'] ?? '', ...files, ...inputEnv(inputs), ...extraEnv }
@@ -19,7 +39,7 @@ function runDist(inputs: Record<string, string>, extraEnv: Record<string, string
     outputs: Record<string, string>
     summary: string
   }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/index.js'], {
+    const child = spawn(node, ['dist/index.js'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -42,51 +62,55 @@ const FAKE_KEY_ID = 'AKIAFAKEKEYSHOULDNOTLEAK'
 const FAKE_SECRET = 'fake/secret/that+must+never+appear+in+logs'
 
 describe('dist/index.js', () => {
-  it('imports, sets every output and writes the summary, and never prints the credentials', async () => {
-    const items = Array.from({ length: 120 }, (_, i) => sampleItem(i))
-    const bucket = await bucketWith({
-      'seed/a.json.gz': gzipSync(jsonLines(items.slice(0, 60))),
-      'seed/b.json': jsonLines(items.slice(60)),
-    })
-    const table = await tableWith('S', 'N')
-    const run = await runDist(
-      { ...localInputs(), table, source: `s3://${bucket}/seed/` },
-      { AWS_ACCESS_KEY_ID: FAKE_KEY_ID, AWS_SECRET_ACCESS_KEY: FAKE_SECRET },
-    )
-    expect(run.code).toBe(0)
-    expect(run.outputs).toMatchObject({
-      mode: 'stream',
-      status: 'COMPLETED',
-      'processed-item-count': '120',
-      'imported-item-count': '120',
-      'error-count': '0',
-    })
-    expect(Object.keys(run.outputs).sort()).toEqual(
-      [
-        'cloudwatch-log-group-arn',
-        'consumed-write-capacity',
-        'duration-seconds',
-        'error-count',
-        'failure-code',
-        'import-arn',
-        'imported-item-count',
-        'mode',
-        'mode-reason',
-        'processed-item-count',
-        'processed-size-bytes',
-        'rejected-file',
-        'status',
-        'table-arn',
-      ].sort(),
-    )
-    expect(run.summary).toContain('DynamoDB S3 import: COMPLETED')
-    expect(run.stdout).toContain('::group::Start')
-    for (const secret of [FAKE_KEY_ID, FAKE_SECRET]) {
-      expect(run.stdout).not.toContain(secret)
-      expect(run.summary).not.toContain(secret)
-    }
-    expect(await scanAll(table)).toHaveLength(120)
-  })
+  it.each(nodeBinaries())(
+    'on %s: imports, sets every output and writes the summary, and never prints the credentials',
+    async (node) => {
+      const items = Array.from({ length: 120 }, (_, i) => sampleItem(i))
+      const bucket = await bucketWith({
+        'seed/a.json.gz': gzipSync(jsonLines(items.slice(0, 60))),
+        'seed/b.json': jsonLines(items.slice(60)),
+      })
+      const table = await tableWith('S', 'N')
+      const run = await runDist(
+        { ...localInputs(), table, source: `s3://${bucket}/seed/` },
+        { AWS_ACCESS_KEY_ID: FAKE_KEY_ID, AWS_SECRET_ACCESS_KEY: FAKE_SECRET },
+        node,
+      )
+      expect(run.code).toBe(0)
+      expect(run.outputs).toMatchObject({
+        mode: 'stream',
+        status: 'COMPLETED',
+        'processed-item-count': '120',
+        'imported-item-count': '120',
+        'error-count': '0',
+      })
+      expect(Object.keys(run.outputs).sort()).toEqual(
+        [
+          'cloudwatch-log-group-arn',
+          'consumed-write-capacity',
+          'duration-seconds',
+          'error-count',
+          'failure-code',
+          'import-arn',
+          'imported-item-count',
+          'mode',
+          'mode-reason',
+          'processed-item-count',
+          'processed-size-bytes',
+          'rejected-file',
+          'status',
+          'table-arn',
+        ].sort(),
+      )
+      expect(run.summary).toContain('DynamoDB S3 import: COMPLETED')
+      expect(run.stdout).toContain('::group::Start')
+      for (const secret of [FAKE_KEY_ID, FAKE_SECRET]) {
+        expect(run.stdout).not.toContain(secret)
+        expect(run.summary).not.toContain(secret)
+      }
+      expect(await scanAll(table)).toHaveLength(120)
+    },
+  )
 
   it('exits 1 with the reason when the table is missing', async () => {
     const bucket = await bucketWith({ 'a.json': jsonLines([sampleItem(1)]) })

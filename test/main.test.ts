@@ -166,7 +166,7 @@ describe('run: stream import of DYNAMODB_JSON', () => {
     })
     await run({ sleep: noSleep })
     expect(process.exitCode).toBe(1)
-    expect(runner.stdout()).toContain('0 items were imported, fewer than min-items (1)')
+    expect(runner.stdout()).toContain('0 items imported, fewer than min-items (1)')
   })
 
   it('keeps the later record of a duplicate key, in one batch or across batches, and counts every write', async () => {

@@ -44,7 +44,7 @@ describe('checkResult', () => {
   it('fails below min-items, and when items were not written whatever max-errors allows', () => {
     expect(
       checkResult(result({ importedItemCount: 3 }), { maxErrors: 0, minItems: 4 })[0],
-    ).toContain('3 items were imported, fewer than min-items (4)')
+    ).toContain('3 items imported, fewer than min-items (4)')
     const unwritten = result({ errorCount: 5, unwrittenItemCount: 5, rejectedFile: '/tmp/r.jsonl' })
     const failures = checkResult(unwritten, { maxErrors: 100, minItems: 0 })
     expect(failures).toHaveLength(1)
