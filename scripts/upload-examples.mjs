@@ -5,19 +5,13 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { s3ClientConfig } from './emulators.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 /** Uploads the sample objects; returns their keys. */
 export async function uploadExamples(s3Endpoint, bucket) {
-  const s3 = new S3Client({
-    endpoint: s3Endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  })
+  const s3 = new S3Client(s3ClientConfig(s3Endpoint))
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket })).catch((err) => {
       if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err
