@@ -1,6 +1,7 @@
 import * as path from 'node:path'
 import * as core from '@actions/core'
 import type { KeyAttribute } from './item-rules.js'
+import { isInside, workspaceRoot } from './sources/local.js'
 
 export const MODES = ['auto', 'native', 'stream'] as const
 export const INPUT_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'] as const
@@ -38,15 +39,14 @@ export interface TableRef {
   name: string
 }
 
-export interface S3Source {
-  bucket: string
-  prefix: string
-}
+/** `s3://bucket/prefix`, or a path inside the workspace (fixtures kept in the repository). */
+export type SourceInput =
+  { kind: 's3'; bucket: string; prefix: string } | { kind: 'local'; path: string }
 
 /** Every input of action.yml, read and checked once. */
 export interface Inputs {
   table: TableRef
-  source: S3Source
+  source: SourceInput
   mode: Mode
   format: InputFormat
   compression: Compression
@@ -150,13 +150,16 @@ export function parseTable(value: string): TableRef | undefined {
   return undefined
 }
 
-export function parseSource(value: string): S3Source | undefined {
+export function parseSource(value: string): SourceInput | undefined {
+  if (!value.startsWith('s3://')) {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? undefined : { kind: 'local', path: value }
+  }
   const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value)
   const bucket = match?.[1]
   if (!bucket || !BUCKET_NAME.test(bucket)) return undefined
   const prefix = match[2] ?? ''
   if (prefix.length > MAX_PREFIX_LENGTH) return undefined
-  return { bucket, prefix }
+  return { kind: 's3', bucket, prefix }
 }
 
 /** `pk:S` or `pk:S,sk:N` into the key attributes of a table to create. */
@@ -203,7 +206,15 @@ export function readInputs(): Inputs {
 
   const sourceValue = r.required('source')
   const source = parseSource(sourceValue)
-  if (sourceValue && !source) r.fail('source', sourceValue, 's3://bucket/prefix')
+  if (sourceValue && !source) {
+    r.fail('source', sourceValue, 's3://bucket/prefix or a path inside the workspace')
+  }
+  if (source?.kind === 'local') {
+    const root = workspaceRoot()
+    if (!isInside(root, path.resolve(root, source.path))) {
+      r.fail('source', sourceValue, `a path inside the workspace ${root}`)
+    }
+  }
 
   const mode = r.enumOf('mode', MODES, 'auto')
   const format = r.enumOf('input-format', INPUT_FORMATS, 'DYNAMODB_JSON')
@@ -251,7 +262,7 @@ export function readInputs(): Inputs {
 
   const inputs: Inputs = {
     table: table ?? { id: tableValue, name: tableValue },
-    source: source ?? { bucket: '', prefix: '' },
+    source: source ?? { kind: 'local', path: '' },
     mode,
     format,
     compression,
@@ -288,16 +299,9 @@ export function readInputs(): Inputs {
 function notYetSupported(inputs: Inputs, r: Reader): void {
   const later = 'is not supported yet by this version of the action'
   if (inputs.mode === 'native') r.problems.push(`mode: native ${later}; use stream or auto`)
-  if (inputs.format !== 'DYNAMODB_JSON') {
-    r.problems.push(`input-format: ${inputs.format} ${later}; use DYNAMODB_JSON`)
-  }
-  if (inputs.compression === 'ZSTD') {
-    r.problems.push(`input-compression: ZSTD ${later}; use NONE, GZIP or auto`)
-  }
   if (inputs.tableDefinition !== undefined) {
     r.problems.push(`table-definition: ${later}; use key-schema and billing-mode`)
   }
-  if (inputs.maxWriteCapacity > 0) r.problems.push(`max-write-capacity: ${later}; leave it 0`)
 }
 
 /** `{ [key]: value }` when value is defined, `{}` otherwise: exactOptionalPropertyTypes-friendly. */

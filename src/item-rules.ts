@@ -357,7 +357,11 @@ function checkTableKey(item: Item, key: KeyAttribute, role: string, maxBytes: nu
  * the index's type; size within {@link MAX_ITEM_BYTES}. Document rules (numbers, sets, nesting)
  * are the parsers' job, because they see the input before it becomes an {@link Item}.
  */
-export function checkItem(item: Item, schema: TableSchema): string | undefined {
+export function checkItem(
+  item: Item,
+  schema: TableSchema,
+  size: number = itemSize(item),
+): string | undefined {
   const partition = checkTableKey(
     item,
     schema.partitionKey,
@@ -377,7 +381,6 @@ export function checkItem(item: Item, schema: TableSchema): string | undefined {
     const broken = checkKeyValue(value, key, label, maxBytes)
     if (broken !== undefined) return broken
   }
-  const size = itemSize(item)
   if (size > MAX_ITEM_BYTES) return `item is ${size} bytes, above the limit of ${MAX_ITEM_BYTES}`
   return undefined
 }

@@ -12,6 +12,7 @@ import {
   writeSummary,
   type ImportResult,
 } from './report.js'
+import { sourceFor } from './sources/source.js'
 import { Steps } from './steps.js'
 import { streamImport, type StreamOptions } from './stream-import.js'
 import { createTable, describeTable } from './table.js'
@@ -110,7 +111,8 @@ async function importData(
 
   const outcome = await streamImport({
     inputs,
-    clients,
+    source: sourceFor(inputs, clients.s3),
+    dynamodb: clients.dynamodb,
     table: tableDescription,
     steps,
     ...options,

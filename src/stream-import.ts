@@ -1,14 +1,14 @@
 import * as core from '@actions/core'
-import type { TableDescription } from '@aws-sdk/client-dynamodb'
-import type { Clients } from './clients.js'
-import { describeAwsError, errorName } from './errors.js'
-import { parseDynamoDBJsonLine, toDynamoDBJsonLine } from './formats/dynamodb-json.js'
+import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb'
+import { errorName } from './errors.js'
+import { toDynamoDBJsonLine } from './formats/dynamodb-json.js'
+import { recordParser, type ParsedRecord } from './formats/index.js'
 import type { Inputs } from './inputs.js'
-import { checkItem, keyOf, tableSchemaFrom, type Item } from './item-rules.js'
+import { checkItem, itemSize, keyOf, tableSchemaFrom, type Item } from './item-rules.js'
 import { RejectedRecords, type RejectionKind } from './rejected-records.js'
 import { decompress, type ResolvedCompression } from './sources/decompress.js'
-import { isBlank, splitLines, type Line } from './sources/lines.js'
-import { listObjects, objectUrl, readObject, type SourceObject } from './sources/s3.js'
+import { splitLines } from './sources/lines.js'
+import { listInOrder, type Source, type SourceObject } from './sources/source.js'
 import type { Steps } from './steps.js'
 import {
   BatchWriter,
@@ -16,6 +16,7 @@ import {
   type RetryPolicy,
   type WriteSummary,
 } from './writers/batch-writer.js'
+import { RateLimiter, writeUnits } from './writers/rate-limiter.js'
 
 /**
  * The longest line that could still hold a valid item: 400 KB stored can take several times
@@ -33,6 +34,8 @@ export interface StreamOutcome {
   imported: number
   errors: number
   unwritten: number
+  /** Write capacity units the valid items need: one per started KB of each. */
+  writeUnits: number
   write?: WriteSummary
   rejected: RejectedRecords
   rejectedFile?: string
@@ -40,61 +43,67 @@ export interface StreamOutcome {
 
 export interface StreamOptions {
   inputs: Inputs
-  clients: Clients
+  source: Source
+  dynamodb: DynamoDBClient
   table: TableDescription
   steps: Steps
   now?: () => number
-  /** Injected by tests so backoff never really waits. */
+  /** Injected by tests so that backoff and pacing never really wait. */
   sleep?: (ms: number) => Promise<void>
   retry?: RetryPolicy
 }
 
-/** Reads every object under the prefix, validates each record and writes the valid ones. */
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Reads every object of the source, validates each record and writes the valid ones. */
 export async function streamImport(options: StreamOptions): Promise<StreamOutcome> {
-  const { inputs, clients, steps } = options
+  const { inputs, source, steps } = options
   const now = options.now ?? Date.now
+  const sleep = options.sleep ?? realSleep
   const schema = tableSchemaFrom(options.table)
   const rejected = new RejectedRecords(inputs.rejectedFile)
 
   steps.start('read')
   const objects = await steps.group('Read: list the objects', async () => {
-    const found = await listObjects(clients.s3, inputs.source, inputs.bucketOwner)
-    const bytes = found.reduce((sum, o) => sum + o.size, 0)
+    const found = await listInOrder(source)
     core.info(
-      `${found.length} objects, ${bytes} bytes stored under s3://${inputs.source.bucket}/${inputs.source.prefix}`,
+      `${found.length} objects, ${sum(found, (o) => o.size)} bytes stored in ${source.description}`,
     )
     return found
   })
   const outcome: StreamOutcome = {
     objects: objects.length,
-    storedBytes: objects.reduce((sum, o) => sum + o.size, 0),
+    storedBytes: sum(objects, (o) => o.size),
     processedSizeBytes: 0,
     processed: 0,
     imported: 0,
     errors: 0,
     unwritten: 0,
+    writeUnits: 0,
     rejected,
   }
-
-  const reject = async (
+  const reject = (
     kind: RejectionKind,
     location: string,
     reason: string,
-    record: string,
+    raw: string,
     records = 1,
   ) => {
     outcome.errors += records
-    await rejected.add({ kind, location, reason, records }, record)
+    return rejected.add({ kind, location, reason, records }, raw)
   }
   const writer = inputs.dryRun
     ? undefined
     : new BatchWriter({
-        client: clients.dynamodb,
+        client: options.dynamodb,
         table: inputs.table.id,
         concurrency: inputs.writeConcurrency,
         keyOf: (item: Item) => keyOf(item, schema),
-        ...(options.sleep && { sleep: options.sleep }),
+        sleep,
         ...(options.retry && { retry: options.retry }),
+        ...(inputs.maxWriteCapacity > 0 && {
+          limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
+        }),
         events: {
           onRefused: (put, reason) =>
             void reject('refused', put.location, reason, toDynamoDBJsonLine(put.item), put.records),
@@ -109,41 +118,74 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
         },
       })
 
+  /** One record through validation to the writer. */
+  async function take(record: ParsedRecord, object: SourceObject): Promise<void> {
+    outcome.processed++
+    const location = `${object.url}:${record.line}`
+    const { result } = record
+    if (!result.ok) {
+      return reject(
+        record.unreadable ? 'unreadable' : 'invalid',
+        location,
+        result.reason,
+        record.raw,
+      )
+    }
+    const size = itemSize(result.item)
+    const problem = checkItem(result.item, schema, size)
+    if (problem !== undefined) return reject('mismatch', location, problem, record.raw)
+    const units = writeUnits(size)
+    outcome.writeUnits += units
+    if (!writer) {
+      outcome.imported++
+      return
+    }
+    const key = keyOf(result.item, schema)
+    const wireBytes = Buffer.byteLength(record.raw)
+    const put: PendingPut = { key, item: result.item, wireBytes, units, records: 1, location }
+    await writer.put(put)
+  }
+
+  /** Every record of one object; a read failure mid-object is one error at the line it reached. */
+  async function readObject(object: SourceObject): Promise<ResolvedCompression | undefined> {
+    const parser = recordParser({ ...inputs, schema })
+    let compression: ResolvedCompression | undefined
+    let lastLine = 0
+    try {
+      const body = await source.open(object)
+      const bytes = countBytes(
+        decompress(body, inputs.compression, (c) => (compression = c)),
+        outcome,
+      )
+      for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
+        for (const line of lines) {
+          lastLine = line.number
+          const record = parser.push(line)
+          if (record) await take(record, object)
+        }
+        progress.maybeLog(outcome, writer?.progress)
+      }
+      const last = parser.end()
+      if (last) await take(last, object)
+    } catch (err) {
+      if (isConfigurationError(err)) throw err
+      outcome.processed++
+      const reason = `the object could not be read after line ${lastLine}: ${describeReadError(err, object)}`
+      await reject('unreadable', `${object.url}:${lastLine + 1}`, reason, '')
+    }
+    return compression
+  }
+
   const progress = new Progress(now, objects.length)
   steps.start('validate', 'write')
   await steps.group(`Validate and write: ${objects.length} objects`, async () => {
     for (const object of objects) {
-      const counts = { processed: outcome.processed, errors: outcome.errors }
-      let compression: ResolvedCompression | undefined
-      const url = objectUrl(object)
-      let lineNumber = 0
-      try {
-        const body = await readObject(clients.s3, object, inputs.bucketOwner)
-        const bytes = countBytes(
-          decompress(body, inputs.compression, (c) => (compression = c)),
-          outcome,
-        )
-        for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
-          for (const line of lines) {
-            lineNumber = line.number
-            await record(line, `${url}:${line.number}`)
-          }
-          progress.maybeLog(outcome, writer?.progress)
-        }
-      } catch (err) {
-        if (isConfigurationError(err)) throw err
-        await reject(
-          'unreadable',
-          `${url}:${lineNumber + 1}`,
-          `object could not be read past line ${lineNumber}: ${describeReadError(err, object)}`,
-          '',
-        )
-        outcome.processed++
-      }
+      const before = { processed: outcome.processed, errors: outcome.errors }
+      const compression = await readObject(object)
       progress.objectDone()
       core.info(
-        `${url}: ${outcome.processed - counts.processed} records, ${outcome.errors - counts.errors} rejected` +
-          (compression ? ` (${compression})` : ''),
+        `${object.url}: ${outcome.processed - before.processed} records, ` +
+          `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`,
       )
     }
   })
@@ -158,15 +200,15 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   )
 
   if (writer) {
-    outcome.write = await writer.close()
-    outcome.imported = outcome.write.written
-    outcome.unwritten = outcome.write.unwritten
-    const w = outcome.write
+    const w = await writer.close()
+    outcome.write = w
+    outcome.imported = w.written
+    outcome.unwritten = w.unwritten
     steps.end(
       'write',
       `${w.written} items written in ${w.calls} calls, ${w.retries} retries` +
         (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
-        (w.refused ? `, ${w.refused} refused` : ''),
+        (w.refused ? `, ${w.refused} refused by DynamoDB` : ''),
       w.unwritten === 0 && w.refused === 0,
     )
   } else {
@@ -175,31 +217,10 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   const file = await rejected.close()
   if (file) outcome.rejectedFile = file
   return outcome
+}
 
-  async function record(line: Line, location: string): Promise<void> {
-    if (line.problem !== undefined) {
-      outcome.processed++
-      return reject('unreadable', location, line.problem, '')
-    }
-    if (isBlank(line.text)) return
-    outcome.processed++
-    const parsed = parseDynamoDBJsonLine(line.text)
-    if (!parsed.ok) return reject('invalid', location, parsed.reason, line.text)
-    const problem = checkItem(parsed.item, schema)
-    if (problem !== undefined) return reject('mismatch', location, problem, line.text)
-    if (!writer) {
-      outcome.imported++
-      return
-    }
-    const put: PendingPut = {
-      key: keyOf(parsed.item, schema),
-      item: parsed.item,
-      wireBytes: line.bytes,
-      records: 1,
-      location,
-    }
-    await writer.put(put)
-  }
+function sum<T>(values: T[], of: (value: T) => number): number {
+  return values.reduce((total, value) => total + of(value), 0)
 }
 
 /** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes. */
@@ -213,29 +234,30 @@ async function* countBytes(
   }
 }
 
-/** Failures no other object would escape: stop the import rather than reject every object. */
+/** Failures that every other object would meet too: stop, rather than reject every object. */
 function isConfigurationError(err: unknown): boolean {
   const cause = err instanceof Error && err.cause !== undefined ? err.cause : err
   const name = errorName(cause) ?? ''
-  return (
-    /AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|NoSuchBucket|Credentials/.test(name) ||
-    name === 'ActionError'
+  return /AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|NoSuchBucket|Credentials|ActionError/.test(
+    name,
   )
 }
 
 function describeReadError(err: unknown, object: SourceObject): string {
   const cause = err instanceof Error && err.cause !== undefined ? err.cause : err
   if (errorName(cause) === 'PreconditionFailed') {
-    return `the object changed after it was listed (ETag ${object.etag ?? '?'} no longer matches); re-run the import`
+    return `it changed after it was listed (ETag ${object.etag ?? '?'} no longer matches); re-run the import`
   }
-  const code = (err as { code?: string } | null)?.code
-  if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') {
-    return `the gzip data is truncated or corrupt (${code})`
+  const code = (err as { code?: string } | null)?.code ?? ''
+  if (code.startsWith('Z_')) return `the gzip data is truncated or corrupt (${code})`
+  const message = err instanceof Error ? err.message : String(err)
+  if (/zstd|EOF|invalid (block|magic)/i.test(message)) {
+    return `the zstd data is truncated or corrupt (${message})`
   }
-  return err instanceof Error ? err.message : describeAwsError(err, 'GetObject', objectUrl(object))
+  return message
 }
 
-/** Logs counters at least every PROGRESS_INTERVAL_MS. */
+/** Logs the counters at least every PROGRESS_INTERVAL_MS. */
 class Progress {
   private readonly started: number
   private last: number
@@ -259,10 +281,10 @@ class Progress {
     this.last = time
     const seconds = (time - this.started) / 1000
     const items = write ? write.written : outcome.imported
-    const rate = seconds > 0 ? Math.round(items / seconds) : 0
     core.info(
       `progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
-        `${items} items, ${outcome.processedSizeBytes} bytes, ${rate} items/s, ${outcome.errors} errors`,
+        `${items} items, ${outcome.processedSizeBytes} bytes, ` +
+        `${Math.round(items / seconds)} items/s, ${outcome.errors} errors`,
     )
   }
 }

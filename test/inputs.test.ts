@@ -74,7 +74,8 @@ describe('readInputs', () => {
   // One row per input: a wrong value, and the words the message must contain.
   const bad: Array<[string, string, string]> = [
     ['table', 'ab', 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN'],
-    ['source', 'my-bucket/prefix', 's3://bucket/prefix'],
+    ['source', 'https://my-bucket/prefix', 's3://bucket/prefix or a path inside the workspace'],
+    ['source', '../outside/the/workspace', 'a path inside the workspace'],
     ['mode', 'fast', 'one of auto, native, stream'],
     ['input-format', 'PARQUET', 'one of DYNAMODB_JSON, ION, CSV'],
     ['input-compression', 'bzip2', 'one of auto, NONE, GZIP, ZSTD'],
@@ -111,9 +112,6 @@ describe('readInputs', () => {
 
   it('refuses what a later version adds, saying so, rather than ignoring it', () => {
     expect(() => inputs({ mode: 'native' })).toThrow('mode: native is not supported yet')
-    expect(() => inputs({ 'input-format': 'csv' })).toThrow(
-      'input-format: CSV is not supported yet',
-    )
     expect(() => inputs({ 'table-definition': 't.yml' })).toThrow(
       'table-definition: is not supported yet',
     )
@@ -128,10 +126,16 @@ describe('readInputs', () => {
 
 describe('parsers', () => {
   it('parse sources, tables and key schemas', () => {
-    expect(parseSource('s3://b-1.x/')).toEqual({ bucket: 'b-1.x', prefix: '' })
-    expect(parseSource('s3://bucket')).toEqual({ bucket: 'bucket', prefix: '' })
-    expect(parseSource('s3://bucket/a/b.json')).toEqual({ bucket: 'bucket', prefix: 'a/b.json' })
+    expect(parseSource('s3://b-1.x/')).toEqual({ kind: 's3', bucket: 'b-1.x', prefix: '' })
+    expect(parseSource('s3://bucket')).toEqual({ kind: 's3', bucket: 'bucket', prefix: '' })
+    expect(parseSource('s3://bucket/a/b.json')).toEqual({
+      kind: 's3',
+      bucket: 'bucket',
+      prefix: 'a/b.json',
+    })
     expect(parseSource('s3://')).toBeUndefined()
+    expect(parseSource('https://bucket/key')).toBeUndefined()
+    expect(parseSource('test/fixtures/')).toEqual({ kind: 'local', path: 'test/fixtures/' })
     expect(parseTable('arn:aws:dynamodb:us-east-1:123456789012:table/t-1')?.name).toBe('t-1')
     expect(parseKeySchema('pk:s, sk:N')).toEqual([
       { name: 'pk', type: 'S' },

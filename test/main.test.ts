@@ -244,7 +244,7 @@ describe('run: stream import of DYNAMODB_JSON', () => {
     const out = runner.stdout()
     expect(out).toContain('table: expected a table name')
     expect(out).toContain(
-      'source: expected s3://bucket/prefix, got \\"https://bucket/key\\"'.replace(/\\"/g, '"'),
+      'source: expected s3://bucket/prefix or a path inside the workspace, got "https://bucket/key"',
     )
     expect(out).toContain('mode: expected one of auto, native, stream, got "sideways"')
     expect(out).toContain('write-concurrency: expected a whole number from 1 to 256, got "0"')

@@ -1,5 +1,6 @@
 import { Readable, pipeline } from 'node:stream'
 import * as zlib from 'node:zlib'
+import { Decompress } from 'fzstd'
 import type { Compression } from '../inputs.js'
 
 export type ResolvedCompression = Exclude<Compression, 'auto'>
@@ -52,8 +53,39 @@ export async function* decompress(
       yield* through(bytes, zlib.createGunzip())
       return
     case 'ZSTD':
-      throw new Error('ZSTD decompression is not supported yet')
+      yield* zstd(bytes)
+      return
   }
+}
+
+/**
+ * Input is fed to the zstd decoder in pieces this small, so one piece can expand to at most a
+ * bounded amount of output (an RLE block of 4 bytes decodes to 128 KiB): a zstd bomb cannot
+ * fill memory before the reader catches up.
+ */
+const ZSTD_PIECE_BYTES = 1024
+
+/**
+ * zstd with fzstd (pure JS) on every Node version. Node 24's zlib zstd returns only the first
+ * frame of multi-frame input (measured on 24.21: 6,000 of 12,000 bytes, no error), which would
+ * drop items silently; fzstd decodes every frame.
+ */
+async function* zstd(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const out: Uint8Array[] = []
+  let ended = false
+  const decoder = new Decompress((data, final) => {
+    if (data.length > 0) out.push(data)
+    if (final) ended = true
+  })
+  for await (const chunk of bytes) {
+    for (let at = 0; at < chunk.length; at += ZSTD_PIECE_BYTES) {
+      decoder.push(chunk.subarray(at, at + ZSTD_PIECE_BYTES))
+      if (out.length > 0) yield* out.splice(0)
+    }
+  }
+  decoder.push(new Uint8Array(0), true)
+  yield* out.splice(0)
+  if (!ended) throw Object.assign(new Error('zstd data is truncated'), { code: 'ZSTD_TRUNCATED' })
 }
 
 async function* prepend(

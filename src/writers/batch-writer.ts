@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { errorMessage, errorName, httpStatus } from '../errors.js'
 import type { Item } from '../item-rules.js'
+import type { RateLimiter } from './rate-limiter.js'
 
 /** BatchWriteItem takes at most 25 requests per call. */
 export const MAX_BATCH_ITEMS = 25
@@ -54,6 +55,8 @@ export interface PendingPut {
   item: Item
   /** Bytes of the record as read, a fair bound of its size on the wire. */
   wireBytes: number
+  /** Write capacity units the put consumes: one per started KB of item size. */
+  units: number
   /** Records this put stands for: more than 1 when a later record of the key replaced it. */
   records: number
   location: string
@@ -74,6 +77,8 @@ export interface BatchWriterOptions {
   keyOf(item: Item): string
   events: WriterEvents
   retry?: RetryPolicy
+  /** Caps the write capacity units per second (max-write-capacity). */
+  limiter?: RateLimiter
   sleep?: (ms: number) => Promise<void>
   random?: () => number
 }
@@ -116,7 +121,10 @@ export function isRetryable(err: unknown): boolean {
  * record of a key always wins: a put of a key that is in flight waits for that call to end.
  */
 export class BatchWriter {
-  private readonly options: Required<Omit<BatchWriterOptions, 'retry'>> & { retry: RetryPolicy }
+  private readonly options: Required<Omit<BatchWriterOptions, 'retry' | 'limiter'>> & {
+    retry: RetryPolicy
+    limiter?: RateLimiter
+  }
   private open = new Map<string, PendingPut>()
   private openBytes = 0
   private readonly inFlight = new Map<string, Promise<void>>()
@@ -208,6 +216,7 @@ export class BatchWriter {
         this.summary.retries++
         await sleep(backoffDelay(attempt - 1, retry, random))
       }
+      await this.options.limiter?.take(pending.reduce((units, put) => units + put.units, 0))
       let output: BatchWriteItemCommandOutput
       try {
         this.summary.calls++

@@ -47,7 +47,7 @@ function faulty(script: Fault[], onCall: (requests: WriteRequest[]) => void = ()
 }
 
 function put(item: Item, key: string): PendingPut {
-  return { key, item, wireBytes: 100, records: 1, location: `s3://b/k:${key}` }
+  return { key, item, wireBytes: 100, units: 1, records: 1, location: `s3://b/k:${key}` }
 }
 
 const items = (n: number, value = 'v') =>

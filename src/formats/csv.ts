@@ -1,0 +1,428 @@
+/**
+ * CSV, as ImportTable's CsvOptions describe it [import-semantics.md 1.5, 1.6, 5.3], with our
+ * decisions where ImportTable's behaviour is not documented:
+ *
+ * - Header: without a given header the first record of each object is that object's header; with
+ *   one, the first line is data. A header with an empty, duplicate or invalid attribute name (or
+ *   one that cannot be read) fails once, at its line, and the rest of the object is skipped: the
+ *   caller counts the object as that one error. Names are used as written (only the line's `\r`
+ *   is removed); a UTF-8 BOM at the start of the object is dropped.
+ * - Quoting is RFC 4180: a field whose first character is `"` is quoted; inside, `""` is one
+ *   quote and delimiters and newlines are data. A record with a quoted newline spans several
+ *   lines; it is reported at the line it starts on, with its lines joined by `\n` as raw text.
+ *   A `\r` before a newline ends the line and is not data, except inside a quoted field, where the
+ *   line break is data as written (`\r\n` stays `\r\n`). Lenient: a `"` inside an unquoted field
+ *   (including one after leading spaces) is a literal character. Strict: anything but a delimiter
+ *   or the end of the line after a closing quote fails the record. A failed record ends with the
+ *   physical line the failure was found on; the next line starts a new record.
+ * - A quoted field still open at the end of the object fails its record. So does one still open
+ *   after {@link MAX_OPEN_RECORD_BYTES} (the next line then starts a new record), so a stray quote
+ *   cannot make the parser hold a whole object in memory; its raw text is then left out.
+ * - Blank and whitespace-only lines outside a quoted field are nothing, as ImportTable treats
+ *   them in the other formats.
+ * - A record with more or fewer fields than the header fails.
+ * - Values: key columns of the table and of its indexes take the key's type (N: the trimmed text,
+ *   validated as a DynamoDB number and sent as written; B: the trimmed text decoded as strict
+ *   base64; S: as written). Every other column is a String as written: `041`, `7.50` and `true`
+ *   stay strings. An unquoted empty field omits the attribute (CSV has no null); a quoted empty
+ *   field `""` is the empty string. Empty or missing keys are left to the item checks.
+ *
+ * Reasons name columns and line numbers, never values: they end up in logs.
+ */
+import {
+  attributeNameProblem,
+  normalizeNumber,
+  type Item,
+  type TableSchema,
+} from '../item-rules.js'
+import { isBlank, type Line } from '../sources/lines.js'
+import type { ParseResult } from './dynamodb-json.js'
+import { withoutBom, type ParsedRecord, type RecordParser } from './index.js'
+
+/** ImportTable's CsvOptions.Delimiter values. */
+const DELIMITERS: readonly string[] = [',', ';', ':', '|', '\t', ' ']
+
+/** A record still inside a quoted field after this many bytes fails (8 MiB). */
+export const MAX_OPEN_RECORD_BYTES = 8 * 1024 * 1024
+
+export interface CsvOptions {
+  /** One of `,` `;` `:` `|` tab and space. */
+  delimiter: string
+  /** The column names; the first line of each object is then data. */
+  header?: string[] | undefined
+  schema: TableSchema
+}
+
+const QUOTE = '"'
+const QUOTE_CODE = 0x22
+const CR_CODE = 0x0d
+/** Printable ASCII other than space: a line starting with one is not blank. */
+const FIRST_VISIBLE_CODE = 0x21
+const LAST_VISIBLE_CODE = 0x7e
+/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
+const MAX_SHOWN_NAME_CHARS = 64
+
+/** How a column's values become attribute values. */
+const STRING = 0
+const NUMBER = 1
+const BINARY = 2
+type ValueKind = typeof STRING | typeof NUMBER | typeof BINARY
+
+interface Column {
+  name: string
+  kind: ValueKind
+  /** The name as reasons show it: quoted, and cut when long. */
+  shown: string
+  /** `__proto__` must be defined, not assigned, to become an own attribute. */
+  defined: boolean
+}
+
+/** A record whose last line ended inside a quoted field. */
+interface OpenRecord {
+  /** The line the record starts on. */
+  line: number
+  /** The line the open quoted field starts on. */
+  fieldLine: number
+  lines: string[]
+  bytes: number
+  /** Completed fields; undefined for an unquoted empty field. */
+  fields: Array<string | undefined>
+  /** The text of the open quoted field so far. */
+  quoted: string
+}
+
+/** How scanning a line left its record. */
+const COMPLETE = 0
+const STILL_OPEN = 1
+const TEXT_AFTER_QUOTE = 2
+type ScanOutcome = typeof COMPLETE | typeof STILL_OPEN | typeof TEXT_AFTER_QUOTE
+
+/**
+ * A parser for one S3 object of CSV: push its lines in order, then call end().
+ * @throws Error when the delimiter is not one ImportTable allows, or a given header has an empty,
+ *   duplicate or invalid name (inputs are validated before this, so that is a bug).
+ */
+export function csvParser(options: CsvOptions): RecordParser {
+  if (!DELIMITERS.includes(options.delimiter)) {
+    throw new Error(`CSV delimiter ${JSON.stringify(options.delimiter)} is not one of , ; : | tab space`)
+  }
+  return new CsvParser(options)
+}
+
+class CsvParser implements RecordParser {
+  private readonly delimiter: string
+  private readonly keyKinds = new Map<string, ValueKind>()
+  private columns: Column[] | undefined
+  private open: OpenRecord | undefined
+  /** Set when the object's header failed: the rest of the object is not read. */
+  private skipping = false
+
+  constructor(options: CsvOptions) {
+    this.delimiter = options.delimiter
+    const { schema } = options
+    const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : []), ...schema.indexKeys]
+    for (const key of keys) {
+      if (!this.keyKinds.has(key.name)) {
+        this.keyKinds.set(key.name, key.type === 'N' ? NUMBER : key.type === 'B' ? BINARY : STRING)
+      }
+    }
+    if (options.header !== undefined) {
+      const problem = headerProblem(options.header)
+      if (problem !== undefined) throw new Error(`CSV header ${problem}`)
+      this.columns = this.columnsOf(options.header)
+    }
+  }
+
+  push(line: Line): ParsedRecord | undefined {
+    if (this.skipping) return undefined
+    if (line.problem !== undefined) return this.unreadable(line.number, line.problem)
+    const text = withoutBom(line)
+    const open = this.open
+    if (open !== undefined) {
+      open.lines.push(text)
+      open.bytes += line.bytes + 1
+      return this.settle(open, scan(text, true, open, line.number, this.delimiter))
+    }
+    const first = text.charCodeAt(0)
+    if (!(first >= FIRST_VISIBLE_CODE && first <= LAST_VISIBLE_CODE) && isBlank(text)) {
+      return undefined
+    }
+    if (this.columns !== undefined && !text.includes(QUOTE)) {
+      return { line: line.number, raw: text, result: this.simpleRecord(text, this.columns) }
+    }
+    const record: OpenRecord = {
+      line: line.number,
+      fieldLine: line.number,
+      lines: [text],
+      bytes: line.bytes,
+      fields: [],
+      quoted: '',
+    }
+    return this.settle(record, scan(text, false, record, line.number, this.delimiter))
+  }
+
+  end(): ParsedRecord | undefined {
+    const open = this.open
+    if (this.skipping || open === undefined) return undefined
+    this.open = undefined
+    const reason = `unterminated quoted field starting at line ${open.fieldLine}`
+    return this.fail(open.line, open.lines.join('\n'), reason)
+  }
+
+  /** The fast path: a line without quotes, split with indexOf straight into an item. */
+  private simpleRecord(text: string, columns: Column[]): ParseResult {
+    const delimiter = this.delimiter
+    const end = text.charCodeAt(text.length - 1) === CR_CODE ? text.length - 1 : text.length
+    const item: Item = {}
+    let start = 0
+    let index = 0
+    for (;;) {
+      const found = text.indexOf(delimiter, start)
+      const stop = found === -1 || found > end ? end : found
+      const column = columns[index]
+      if (column === undefined) return fieldCountFailure(columns.length, countFields(text, end, delimiter))
+      if (stop > start) {
+        const problem = setValue(item, column, text.slice(start, stop))
+        if (problem !== undefined) {
+          const fields = countFields(text, end, delimiter)
+          if (fields !== columns.length) return fieldCountFailure(columns.length, fields)
+          return { ok: false, reason: problem }
+        }
+      }
+      index++
+      if (stop === end) break
+      start = stop + 1
+    }
+    if (index !== columns.length) return fieldCountFailure(columns.length, index)
+    return { ok: true, item }
+  }
+
+  /** Returns the record a scan completed or failed, or keeps it open for the next line. */
+  private settle(record: OpenRecord, outcome: ScanOutcome): ParsedRecord | undefined {
+    if (outcome === STILL_OPEN) {
+      if (record.bytes <= MAX_OPEN_RECORD_BYTES) {
+        this.open = record
+        return undefined
+      }
+      this.open = undefined
+      const reason =
+        `quoted field starting at line ${record.fieldLine} is still open after more than ` +
+        `${MAX_OPEN_RECORD_BYTES} bytes`
+      return this.fail(record.line, '', reason)
+    }
+    this.open = undefined
+    const raw = record.lines.length === 1 ? (record.lines[0] ?? '') : record.lines.join('\n')
+    if (outcome === TEXT_AFTER_QUOTE) {
+      const column = this.columnLabel(record.fields.length - 1)
+      return this.fail(record.line, raw, `unexpected character after closing quote in ${column}`)
+    }
+    const columns = this.columns
+    if (columns === undefined) return this.header(record.line, raw, record.fields)
+    return { line: record.line, raw, result: this.fieldsRecord(record.fields, columns) }
+  }
+
+  private fieldsRecord(fields: Array<string | undefined>, columns: Column[]): ParseResult {
+    if (fields.length !== columns.length) return fieldCountFailure(columns.length, fields.length)
+    const item: Item = {}
+    for (let index = 0; index < fields.length; index++) {
+      const value = fields[index]
+      const column = columns[index]
+      if (value === undefined || column === undefined) continue
+      const problem = setValue(item, column, value)
+      if (problem !== undefined) return { ok: false, reason: problem }
+    }
+    return { ok: true, item }
+  }
+
+  /** Takes the object's first record as its header, or fails the object. */
+  private header(line: number, raw: string, fields: Array<string | undefined>) {
+    const names = fields.map((field) => field ?? '')
+    const problem = headerProblem(names)
+    if (problem !== undefined) return this.failHeader(line, raw, `CSV header ${problem}`)
+    this.columns = this.columnsOf(names)
+    return undefined
+  }
+
+  private columnsOf(names: readonly string[]): Column[] {
+    return names.map((name) => ({
+      name,
+      kind: this.keyKinds.get(name) ?? STRING,
+      shown: showName(name),
+      defined: name === '__proto__',
+    }))
+  }
+
+  /** A line that is not text: fails the record it is in (or is), and the next line is new. */
+  private unreadable(number: number, problem: string): ParsedRecord {
+    const open = this.open
+    if (open === undefined) return this.fail(number, '', problem)
+    this.open = undefined
+    const reason = `${problem} at line ${number}, inside a quoted field starting at line ${open.fieldLine}`
+    return this.fail(open.line, '', reason)
+  }
+
+  private fail(line: number, raw: string, reason: string): ParsedRecord {
+    if (this.columns === undefined) return this.failHeader(line, raw, `CSV header: ${reason}`)
+    return { line, raw, result: { ok: false, reason } }
+  }
+
+  private failHeader(line: number, raw: string, reason: string): ParsedRecord {
+    this.skipping = true
+    return { line, raw, result: { ok: false, reason } }
+  }
+
+  private columnLabel(index: number): string {
+    const column = this.columns?.[index]
+    return column === undefined ? `column ${index + 1}` : `column ${column.shown}`
+  }
+}
+
+/**
+ * Scans one physical line of a record that has quotes, from the start of its first field, or
+ * (`inQuotes`) inside the record's open quoted field. Completed fields go to `record.fields`; a
+ * line ending inside a quoted field leaves its text, with the line break, in `record.quoted`.
+ */
+function scan(
+  text: string,
+  inQuotes: boolean,
+  record: OpenRecord,
+  lineNumber: number,
+  delimiter: string,
+): ScanOutcome {
+  const fields = record.fields
+  const end = text.charCodeAt(text.length - 1) === CR_CODE ? text.length - 1 : text.length
+  let index = 0
+  for (;;) {
+    if (inQuotes) {
+      const quote = text.indexOf(QUOTE, index)
+      if (quote === -1) {
+        // A `\r` here is data: the quoted field holds the line break as written.
+        record.quoted += `${text.slice(index)}\n`
+        return STILL_OPEN
+      }
+      if (text.charCodeAt(quote + 1) === QUOTE_CODE) {
+        record.quoted += text.slice(index, quote + 1)
+        index = quote + 2
+        continue
+      }
+      fields.push(record.quoted + text.slice(index, quote))
+      record.quoted = ''
+      index = quote + 1
+      if (index >= end) return COMPLETE
+      if (text.startsWith(delimiter, index)) return TEXT_AFTER_QUOTE
+      index += 1
+      inQuotes = false
+    }
+    // At the start of a field.
+    if (index < end && text.charCodeAt(index) === QUOTE_CODE) {
+      inQuotes = true
+      record.fieldLine = lineNumber
+      index++
+      continue
+    }
+    const found = text.indexOf(delimiter, index)
+    if (found === -1 || found > end) {
+      fields.push(index < end ? text.slice(index, end) : undefined)
+      return COMPLETE
+    }
+    fields.push(found > index ? text.slice(index, found) : undefined)
+    index = found + 1
+  }
+}
+
+/** Why header names cannot be the attribute names of a CSV object, or undefined. */
+function headerProblem(names: readonly string[]): string | undefined {
+  const seen = new Set<string>()
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index] ?? ''
+    if (name === '') return `has an empty name in column ${index + 1}`
+    const problem = attributeNameProblem(name)
+    if (problem !== undefined) return `column ${index + 1}: ${problem}`
+    if (seen.has(name)) return `names ${showName(name)} twice`
+    seen.add(name)
+  }
+  return undefined
+}
+
+/** Converts one non-empty field by its column's kind into `item`; returns why it cannot. */
+function setValue(item: Item, column: Column, value: string): string | undefined {
+  switch (column.kind) {
+    case STRING:
+      put(item, column, { S: value })
+      return undefined
+    case NUMBER: {
+      // The original text is sent on: DynamoDB trims the zeros itself.
+      const text = value.trim()
+      const number = normalizeNumber(text)
+      if (!number.ok) return `column ${column.shown} is not a valid number: ${number.reason}`
+      put(item, column, { N: text })
+      return undefined
+    }
+    case BINARY: {
+      const bytes = decodeBase64(value.trim())
+      if (typeof bytes === 'string') return `column ${column.shown} ${bytes}`
+      put(item, column, { B: bytes })
+      return undefined
+    }
+  }
+}
+
+function put(item: Item, column: Column, value: Item[string]): void {
+  if (column.defined) {
+    Object.defineProperty(item, column.name, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  } else {
+    item[column.name] = value
+  }
+}
+
+function fieldCountFailure(expected: number, found: number): ParseResult {
+  const fields = expected === 1 ? 'field' : 'fields'
+  return { ok: false, reason: `expected ${expected} ${fields} (the header), found ${found}` }
+}
+
+/** Fields of a line without quotes: one more than its delimiters. */
+function countFields(text: string, end: number, delimiter: string): number {
+  let count = 1
+  for (let at = text.indexOf(delimiter); at !== -1 && at < end; at = text.indexOf(delimiter, at + 1)) {
+    count++
+  }
+  return count
+}
+
+function showName(name: string): string {
+  const shown =
+    name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name
+  return JSON.stringify(shown)
+}
+
+/**
+ * Standard base64 alphabet with at most two `=` at the end, as for DynamoDB JSON's B: padding may
+ * be left out, present padding must complete the last quantum, URL-safe characters and
+ * whitespace inside are rejected.
+ */
+const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/
+const BASE64_CHARS_PER_QUANTUM = 4
+const BYTES_PER_QUANTUM = 3
+
+/** Decodes strict base64 into a Uint8Array that owns its memory, or returns why it is not. */
+function decodeBase64(text: string): Uint8Array | string {
+  if (!BASE64_SYNTAX.test(text)) {
+    return 'is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding'
+  }
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
+  const remainder = text.length % BASE64_CHARS_PER_QUANTUM
+  if (padding > 0 ? remainder !== 0 : remainder === 1) {
+    return `is not base64: ${text.length} characters with ${padding} "=" do not form whole bytes`
+  }
+  const length = Math.floor(
+    ((text.length - padding) * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM,
+  )
+  const bytes = new Uint8Array(length)
+  Buffer.from(bytes.buffer).write(text, 'base64')
+  return bytes
+}

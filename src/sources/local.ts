@@ -1,0 +1,68 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { ActionError } from '../errors.js'
+import type { Source, SourceObject } from './source.js'
+
+/** The workspace root, real path: symlinks are followed before the inside/outside check. */
+export function workspaceRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return fs.realpathSync(env['GITHUB_WORKSPACE'] || process.cwd())
+}
+
+/** True when `target` is `root` or below it. */
+export function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target)
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
+}
+
+/**
+ * Files of the workspace as a source, with S3's prefix rule on their workspace-relative paths:
+ * `fixtures/orders` selects `fixtures/orders.json` and everything under `fixtures/orders/`.
+ * Files (or links) that resolve outside the workspace are refused.
+ */
+export function localSource(root: string, prefix: string): Source {
+  const absolute = path.resolve(root, prefix)
+  if (!isInside(root, absolute)) {
+    throw new ActionError(
+      `source: ${prefix} is outside the workspace ${root}; use a path inside it`,
+    )
+  }
+  const relativePrefix = toPosix(path.relative(root, absolute)) + (/[/\\]$/.test(prefix) ? '/' : '')
+  const start = relativePrefix.endsWith('/') ? absolute : path.dirname(absolute)
+  return {
+    description: absolute,
+    async list() {
+      const objects: SourceObject[] = []
+      for (const file of walk(start)) {
+        const key = toPosix(path.relative(root, file))
+        if (!key.startsWith(relativePrefix)) continue
+        const real = fs.realpathSync(file)
+        if (!isInside(root, real)) {
+          throw new ActionError(`source: ${key} links to ${real}, outside the workspace ${root}`)
+        }
+        objects.push({ url: file, key, size: fs.statSync(real).size })
+      }
+      return objects
+    },
+    async open(object) {
+      return fs.createReadStream(object.url)
+    },
+  }
+}
+
+function* walk(dir: string): Generator<string> {
+  let entries: fs.Dirent[]
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true })
+  } catch {
+    return
+  }
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name)
+    if (entry.isDirectory()) yield* walk(full)
+    else if (entry.isFile() || entry.isSymbolicLink()) yield full
+  }
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/')
+}
