@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import { createClients, type Clients } from './clients.js'
 import { errorMessage } from './errors.js'
+import { estimate, NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND } from './estimate.js'
 import { ignoredInputs, readInputs, type Inputs } from './inputs.js'
 import { chooseMode } from './mode.js'
 import {
@@ -136,9 +137,34 @@ async function importData(
     ...(outcome.write && { consumedWriteCapacity: outcome.write.consumedWriteCapacity }),
     ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
     dryRun: inputs.dryRun,
+    ...(inputs.dryRun && {
+      estimates: estimate({
+        uncompressedBytes: outcome.processedSizeBytes,
+        writeUnits: outcome.writeUnits,
+        ...writeRate(inputs, tableDescription),
+      }),
+    }),
     objects: outcome.objects,
     retries: outcome.write?.retries ?? 0,
     rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
+  }
+}
+
+/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
+function writeRate(inputs: Inputs, table: TableDescription) {
+  if (inputs.maxWriteCapacity > 0) {
+    return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' }
+  }
+  const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits
+  if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
+    return {
+      writeUnitsPerSecond: provisioned,
+      rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
+    }
+  }
+  return {
+    writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
+    rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
   }
 }
 

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { REJECTION_KINDS, type Rejection, type RejectionKind } from './rejected-records.js'
+import type { EngineEstimate } from './estimate.js'
 import type { StepRecord } from './steps.js'
 
 export type ImportStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'IN_PROGRESS'
@@ -24,6 +25,8 @@ export interface ImportResult {
   cloudwatchLogGroupArn?: string
   rejectedFile?: string
   dryRun: boolean
+  /** Dry runs: what each engine would cost and take. */
+  estimates?: EngineEstimate[]
   objects: number
   retries: number
   rejections: { samples: Rejection[]; byKind: Partial<Record<RejectionKind, number>> }
@@ -165,7 +168,18 @@ export function renderSummary(
     rows.push(['Write retries', String(result.retries)])
   s.addTable(rows)
 
+  if (result.estimates) renderEstimates(result.estimates)
   if (result.errorCount > 0) renderRejections(result)
+}
+
+function renderEstimates(estimates: EngineEstimate[]): void {
+  const s = core.summary
+  s.addHeading('Estimates: what the import would cost and take', 3)
+  s.addTable([
+    [header('Engine'), header('Cost'), header('Time'), header('Basis')],
+    ...estimates.map((e) => [e.engine, escape(e.cost), e.time, escape(e.notes)]),
+  ])
+  s.addRaw('Prices are us-east-1 list prices; other regions differ.', true)
 }
 
 function renderRejections(result: ImportResult): void {

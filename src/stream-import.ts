@@ -248,13 +248,7 @@ function describeReadError(err: unknown, object: SourceObject): string {
   if (errorName(cause) === 'PreconditionFailed') {
     return `it changed after it was listed (ETag ${object.etag ?? '?'} no longer matches); re-run the import`
   }
-  const code = (err as { code?: string } | null)?.code ?? ''
-  if (code.startsWith('Z_')) return `the gzip data is truncated or corrupt (${code})`
-  const message = err instanceof Error ? err.message : String(err)
-  if (/zstd|EOF|invalid (block|magic)/i.test(message)) {
-    return `the zstd data is truncated or corrupt (${message})`
-  }
-  return message
+  return err instanceof Error ? err.message : String(err)
 }
 
 /** Logs the counters at least every PROGRESS_INTERVAL_MS. */

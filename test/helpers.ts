@@ -33,15 +33,21 @@ export function s3(): S3Client {
   return new S3Client(s3ClientConfig(inject('s3Endpoint')))
 }
 
+const UPLOAD_CONCURRENCY = 8
+
 /** Creates a bucket holding the given objects. */
 export async function bucketWith(objects: Record<string, string | Uint8Array>): Promise<string> {
   const bucket = uniqueName('bucket')
   const client = s3()
   try {
     await client.send(new CreateBucketCommand({ Bucket: bucket }))
-    for (const [key, body] of Object.entries(objects)) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))
+    const entries = Object.entries(objects)
+    const upload = async () => {
+      for (let next = entries.pop(); next; next = entries.pop()) {
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: next[0], Body: next[1] }))
+      }
     }
+    await Promise.all(Array.from({ length: UPLOAD_CONCURRENCY }, upload))
   } finally {
     client.destroy()
   }

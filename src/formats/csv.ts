@@ -104,7 +104,9 @@ type ScanOutcome = typeof COMPLETE | typeof STILL_OPEN | typeof TEXT_AFTER_QUOTE
  */
 export function csvParser(options: CsvOptions): RecordParser {
   if (!DELIMITERS.includes(options.delimiter)) {
-    throw new Error(`CSV delimiter ${JSON.stringify(options.delimiter)} is not one of , ; : | tab space`)
+    throw new Error(
+      `CSV delimiter ${JSON.stringify(options.delimiter)} is not one of , ; : | tab space`,
+    )
   }
   return new CsvParser(options)
 }
@@ -120,7 +122,11 @@ class CsvParser implements RecordParser {
   constructor(options: CsvOptions) {
     this.delimiter = options.delimiter
     const { schema } = options
-    const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : []), ...schema.indexKeys]
+    const keys = [
+      schema.partitionKey,
+      ...(schema.sortKey ? [schema.sortKey] : []),
+      ...schema.indexKeys,
+    ]
     for (const key of keys) {
       if (!this.keyKinds.has(key.name)) {
         this.keyKinds.set(key.name, key.type === 'N' ? NUMBER : key.type === 'B' ? BINARY : STRING)
@@ -180,7 +186,8 @@ class CsvParser implements RecordParser {
       const found = text.indexOf(delimiter, start)
       const stop = found === -1 || found > end ? end : found
       const column = columns[index]
-      if (column === undefined) return fieldCountFailure(columns.length, countFields(text, end, delimiter))
+      if (column === undefined)
+        return fieldCountFailure(columns.length, countFields(text, end, delimiter))
       if (stop > start) {
         const problem = setValue(item, column, text.slice(start, stop))
         if (problem !== undefined) {
@@ -252,13 +259,23 @@ class CsvParser implements RecordParser {
     }))
   }
 
-  /** A line that is not text: fails the record it is in (or is), and the next line is new. */
+  /**
+   * A line that is not text fails the record it is in (or is), marked unreadable; the next line
+   * starts a new record.
+   */
   private unreadable(number: number, problem: string): ParsedRecord {
     const open = this.open
-    if (open === undefined) return this.fail(number, '', problem)
     this.open = undefined
-    const reason = `${problem} at line ${number}, inside a quoted field starting at line ${open.fieldLine}`
-    return this.fail(open.line, '', reason)
+    const failed =
+      open === undefined
+        ? this.fail(number, '', problem)
+        : this.fail(
+            open.line,
+            '',
+            `${problem} at line ${number}, inside a quoted field starting at line ${open.fieldLine}`,
+          )
+    failed.unreadable = true
+    return failed
   }
 
   private fail(line: number, raw: string, reason: string): ParsedRecord {
@@ -309,7 +326,7 @@ function scan(
       record.quoted = ''
       index = quote + 1
       if (index >= end) return COMPLETE
-      if (text.startsWith(delimiter, index)) return TEXT_AFTER_QUOTE
+      if (!text.startsWith(delimiter, index)) return TEXT_AFTER_QUOTE
       index += 1
       inQuotes = false
     }
@@ -388,7 +405,11 @@ function fieldCountFailure(expected: number, found: number): ParseResult {
 /** Fields of a line without quotes: one more than its delimiters. */
 function countFields(text: string, end: number, delimiter: string): number {
   let count = 1
-  for (let at = text.indexOf(delimiter); at !== -1 && at < end; at = text.indexOf(delimiter, at + 1)) {
+  for (
+    let at = text.indexOf(delimiter);
+    at !== -1 && at < end;
+    at = text.indexOf(delimiter, at + 1)
+  ) {
     count++
   }
   return count

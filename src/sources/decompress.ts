@@ -45,18 +45,21 @@ export async function* decompress(
   const compression = declared === 'auto' ? detectCompression(first) : declared
   onResolved(compression)
   const bytes = prepend(first, ended ? undefined : source)
-  switch (compression) {
-    case 'NONE':
-      yield* bytes
-      return
-    case 'GZIP':
-      yield* through(bytes, zlib.createGunzip())
-      return
-    case 'ZSTD':
-      yield* zstd(bytes)
-      return
+  if (compression === 'NONE') {
+    yield* bytes
+    return
+  }
+  try {
+    yield* compression === 'GZIP' ? through(bytes, zlib.createGunzip()) : zstd(bytes)
+  } catch (err) {
+    if (err instanceof ReadError) throw err
+    const message = err instanceof Error ? err.message : String(err)
+    throw new Error(`the ${compression} data is truncated or corrupt (${message})`, { cause: err })
   }
 }
+
+/** A failure to read the stored bytes themselves, passed through as it is. */
+class ReadError extends Error {}
 
 /**
  * Input is fed to the zstd decoder in pieces this small, so one piece can expand to at most a
@@ -94,7 +97,16 @@ async function* prepend(
 ): AsyncGenerator<Uint8Array> {
   yield head
   if (!rest) return
-  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value
+  for (;;) {
+    let next: IteratorResult<Uint8Array>
+    try {
+      next = await rest.next()
+    } catch (err) {
+      throw new ReadError(err instanceof Error ? err.message : String(err), { cause: err })
+    }
+    if (next.done) return
+    yield next.value
+  }
 }
 
 /** Pipes bytes through a transform; pipeline() carries an error on either side to the reader. */
