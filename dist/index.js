@@ -68053,7 +68053,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(950);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9430);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -68062,7 +68062,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 950:
+/***/ 9430:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71150,9 +71150,121 @@ function describeAwsError(err, call, target) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/estimate.ts
+/**
+ * What an import would cost and take with each engine, for dry runs. Prices are us-east-1 list
+ * prices (other regions differ by a few tens of percent); the summary says so.
+ */
+/** ImportTable: $0.15 per GB of uncompressed source data (DynamoDB pricing, us-east-1). */
+const IMPORT_PRICE_PER_GB = 0.15;
+/** On-demand writes: $0.625 per million write request units (us-east-1, since November 2024). */
+const ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS = 0.625;
+/** A new on-demand table serves up to 4,000 write request units per second at first. */
+const NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND = 4000;
+/** ImportTable provisions its own capacity, and takes minutes to start even for small data. */
+const IMPORT_STARTUP_SECONDS = 5 * 60;
+const BYTES_PER_GB = 1024 ** 3;
+function estimate(input) {
+    const gb = input.uncompressedBytes / BYTES_PER_GB;
+    const streamSeconds = input.writeUnits / input.writeUnitsPerSecond;
+    return [
+        {
+            engine: 'native',
+            cost: dollars(gb * IMPORT_PRICE_PER_GB),
+            time: `at least ${Math.round(IMPORT_STARTUP_SECONDS / 60)} minutes`,
+            notes: `${gb.toFixed(3)} GB uncompressed at $${IMPORT_PRICE_PER_GB}/GB; no write capacity used; creates a new table`,
+        },
+        {
+            engine: 'stream',
+            cost: dollars((input.writeUnits / 1e6) * ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS),
+            time: duration(streamSeconds),
+            notes: `${input.writeUnits} write units (one per started KB of each item) at $${ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS} per million on demand; ${input.rateBasis}`,
+        },
+    ];
+}
+function dollars(amount) {
+    return amount < 0.01 ? `< $0.01` : `$${amount.toFixed(2)}`;
+}
+function duration(seconds) {
+    if (seconds < 90)
+        return `about ${Math.max(1, Math.round(seconds))} s`;
+    if (seconds < 5400)
+        return `about ${Math.round(seconds / 60)} min`;
+    return `about ${(seconds / 3600).toFixed(1)} h`;
+}
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/sources/local.ts
+
+
+
+/** The workspace root, real path: symlinks are followed before the inside/outside check. */
+function workspaceRoot(env = process.env) {
+    return external_node_fs_.realpathSync(env['GITHUB_WORKSPACE'] || process.cwd());
+}
+/** True when `target` is `root` or below it. */
+function isInside(root, target) {
+    const relative = external_node_path_.relative(root, target);
+    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
+}
+/**
+ * Files of the workspace as a source, with S3's prefix rule on their workspace-relative paths:
+ * `fixtures/orders` selects `fixtures/orders.json` and everything under `fixtures/orders/`.
+ * Files (or links) that resolve outside the workspace are refused.
+ */
+function localSource(root, prefix) {
+    const absolute = external_node_path_.resolve(root, prefix);
+    if (!isInside(root, absolute)) {
+        throw new ActionError(`source: ${prefix} is outside the workspace ${root}; use a path inside it`);
+    }
+    const relativePrefix = toPosix(external_node_path_.relative(root, absolute)) + (/[/\\]$/.test(prefix) ? '/' : '');
+    const start = relativePrefix.endsWith('/') ? absolute : external_node_path_.dirname(absolute);
+    return {
+        description: absolute,
+        async list() {
+            const objects = [];
+            for (const file of walk(start)) {
+                const key = toPosix(external_node_path_.relative(root, file));
+                if (!key.startsWith(relativePrefix))
+                    continue;
+                const real = external_node_fs_.realpathSync(file);
+                if (!isInside(root, real)) {
+                    throw new ActionError(`source: ${key} links to ${real}, outside the workspace ${root}`);
+                }
+                objects.push({ url: file, key, size: external_node_fs_.statSync(real).size });
+            }
+            return objects;
+        },
+        async open(object) {
+            return external_node_fs_.createReadStream(object.url);
+        },
+    };
+}
+function* walk(dir) {
+    let entries;
+    try {
+        entries = external_node_fs_.readdirSync(dir, { withFileTypes: true });
+    }
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        const full = external_node_path_.join(dir, entry.name);
+        if (entry.isDirectory())
+            yield* walk(full);
+        else if (entry.isFile() || entry.isSymbolicLink())
+            yield full;
+    }
+}
+function toPosix(p) {
+    return p.split(external_node_path_.sep).join('/');
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 const MODES = ['auto', 'native', 'stream'];
@@ -71257,6 +71369,9 @@ function parseTable(value) {
     return undefined;
 }
 function parseSource(value) {
+    if (!value.startsWith('s3://')) {
+        return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? undefined : { kind: 'local', path: value };
+    }
     const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value);
     const bucket = match?.[1];
     if (!bucket || !BUCKET_NAME.test(bucket))
@@ -71264,7 +71379,7 @@ function parseSource(value) {
     const prefix = match[2] ?? '';
     if (prefix.length > MAX_PREFIX_LENGTH)
         return undefined;
-    return { bucket, prefix };
+    return { kind: 's3', bucket, prefix };
 }
 /** `pk:S` or `pk:S,sk:N` into the key attributes of a table to create. */
 function parseKeySchema(value) {
@@ -71310,8 +71425,15 @@ function readInputs() {
     }
     const sourceValue = r.required('source');
     const source = parseSource(sourceValue);
-    if (sourceValue && !source)
-        r.fail('source', sourceValue, 's3://bucket/prefix');
+    if (sourceValue && !source) {
+        r.fail('source', sourceValue, 's3://bucket/prefix or a path inside the workspace');
+    }
+    if (source?.kind === 'local') {
+        const root = workspaceRoot();
+        if (!isInside(root, external_node_path_.resolve(root, source.path))) {
+            r.fail('source', sourceValue, `a path inside the workspace ${root}`);
+        }
+    }
     const mode = r.enumOf('mode', MODES, 'auto');
     const format = r.enumOf('input-format', INPUT_FORMATS, 'DYNAMODB_JSON');
     const compression = r.enumOf('input-compression', COMPRESSIONS, 'auto');
@@ -71349,7 +71471,7 @@ function readInputs() {
     }
     const inputs = {
         table: table ?? { id: tableValue, name: tableValue },
-        source: source ?? { bucket: '', prefix: '' },
+        source: source ?? { kind: 'local', path: '' },
         mode,
         format,
         compression,
@@ -71385,17 +71507,9 @@ function notYetSupported(inputs, r) {
     const later = 'is not supported yet by this version of the action';
     if (inputs.mode === 'native')
         r.problems.push(`mode: native ${later}; use stream or auto`);
-    if (inputs.format !== 'DYNAMODB_JSON') {
-        r.problems.push(`input-format: ${inputs.format} ${later}; use DYNAMODB_JSON`);
-    }
-    if (inputs.compression === 'ZSTD') {
-        r.problems.push(`input-compression: ZSTD ${later}; use NONE, GZIP or auto`);
-    }
     if (inputs.tableDefinition !== undefined) {
         r.problems.push(`table-definition: ${later}; use key-schema and billing-mode`);
     }
-    if (inputs.maxWriteCapacity > 0)
-        r.problems.push(`max-write-capacity: ${later}; leave it 0`);
 }
 /** `{ [key]: value }` when value is defined, `{}` otherwise: exactOptionalPropertyTypes-friendly. */
 function optional(key, value) {
@@ -71472,8 +71586,6 @@ function where(inputs) {
     return known.length > 0 ? ` (${known.join(', ')})` : '';
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/rejected-records.ts
@@ -71652,8 +71764,19 @@ function renderSummary(result, steps, failures) {
     if (result.mode === 'stream' && !result.dryRun)
         rows.push(['Write retries', String(result.retries)]);
     s.addTable(rows);
+    if (result.estimates)
+        renderEstimates(result.estimates);
     if (result.errorCount > 0)
         renderRejections(result);
+}
+function renderEstimates(estimates) {
+    const s = summary;
+    s.addHeading('Estimates: what the import would cost and take', 3);
+    s.addTable([
+        [header('Engine'), header('Cost'), header('Time'), header('Basis')],
+        ...estimates.map((e) => [e.engine, report_escape(e.cost), e.time, report_escape(e.notes)]),
+    ]);
+    s.addRaw('Prices are us-east-1 list prices; other regions differ.', true);
 }
 function renderRejections(result) {
     const s = summary;
@@ -71690,6 +71813,79 @@ async function writeSummary() {
     catch (err) {
         warning(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/sources/s3.ts
+
+
+/**
+ * Every object whose key starts with the prefix, at any depth. ExpectedBucketOwner goes on every
+ * call when bucket-owner is set, so a bucket that changed hands is never read.
+ */
+function s3Source(s3, location, bucketOwner) {
+    const owner = bucketOwner ? { ExpectedBucketOwner: bucketOwner } : {};
+    const url = (key) => `s3://${location.bucket}/${key}`;
+    return {
+        description: url(location.prefix),
+        async list() {
+            const objects = [];
+            try {
+                const pages = (0,client_s3_dist_cjs/* paginateListObjectsV2 */.OqA)({ client: s3 }, { Bucket: location.bucket, Prefix: location.prefix, ...owner });
+                for await (const page of pages) {
+                    for (const o of page.Contents ?? []) {
+                        if (o.Key === undefined)
+                            continue;
+                        objects.push({
+                            url: url(o.Key),
+                            key: o.Key,
+                            size: o.Size ?? 0,
+                            ...(o.ETag && { etag: o.ETag }),
+                        });
+                    }
+                }
+            }
+            catch (err) {
+                throw new Error(describeAwsError(err, 'ListObjectsV2', url(location.prefix)), {
+                    cause: err,
+                });
+            }
+            return objects;
+        },
+        async open(object) {
+            try {
+                const response = await s3.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({
+                    Bucket: location.bucket,
+                    Key: object.key,
+                    // The object read must be the object listed: a change in between fails the read.
+                    ...(object.etag && { IfMatch: object.etag }),
+                    ...owner,
+                }));
+                return response.Body ?? empty();
+            }
+            catch (err) {
+                throw new Error(describeAwsError(err, 'GetObject', object.url), { cause: err });
+            }
+        },
+    };
+}
+async function* empty() { }
+
+;// CONCATENATED MODULE: ./src/sources/source.ts
+
+
+/**
+ * The objects in the order of their keys as UTF-8 bytes (S3's own listing order): the order
+ * decides which duplicate key wins across objects, so it must not depend on the platform.
+ */
+async function listInOrder(source) {
+    const objects = await source.list();
+    return objects.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+}
+/** The source the `source` input names. */
+function sourceFor(inputs, s3) {
+    return inputs.source.kind === 's3'
+        ? s3Source(s3, inputs.source, inputs.bucketOwner)
+        : localSource(workspaceRoot(), inputs.source.path);
 }
 
 ;// CONCATENATED MODULE: ./src/steps.ts
@@ -72071,7 +72267,7 @@ function checkTableKey(item, key, role, maxBytes) {
  * the index's type; size within {@link MAX_ITEM_BYTES}. Document rules (numbers, sets, nesting)
  * are the parsers' job, because they see the input before it becomes an {@link Item}.
  */
-function checkItem(item, schema) {
+function checkItem(item, schema, size = itemSize(item)) {
     const partition = checkTableKey(item, schema.partitionKey, 'partition key', MAX_PARTITION_KEY_BYTES);
     if (partition !== undefined)
         return partition;
@@ -72090,7 +72286,6 @@ function checkItem(item, schema) {
         if (broken !== undefined)
             return broken;
     }
-    const size = itemSize(item);
     if (size > MAX_ITEM_BYTES)
         return `item is ${size} bytes, above the limit of ${MAX_ITEM_BYTES}`;
     return undefined;
@@ -72415,73 +72610,6 @@ function checkSet(type, content, keyOf) {
     return undefined;
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/sources/decompress.ts
-
-
-const GZIP_MAGIC = [0x1f, 0x8b];
-const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
-const MAGIC_BYTES = 4;
-/** What an object's first bytes say it is: its name is not evidence (ImportTable ignores it too). */
-function detectCompression(head) {
-    const startsWith = (magic) => magic.every((byte, i) => head[i] === byte);
-    if (startsWith(GZIP_MAGIC))
-        return 'GZIP';
-    if (startsWith(ZSTD_MAGIC))
-        return 'ZSTD';
-    return 'NONE';
-}
-/**
- * The decompressed bytes of `body`, streamed. With `auto`, the first bytes decide. A zero-length
- * object yields nothing whatever its declared compression: ImportTable counts it as zero items.
- */
-async function* decompress(body, declared, onResolved = () => { }) {
-    const source = body[Symbol.asyncIterator]();
-    const head = [];
-    let headBytes = 0;
-    let ended = false;
-    while (headBytes < MAGIC_BYTES) {
-        const next = await source.next();
-        if (next.done) {
-            ended = true;
-            break;
-        }
-        head.push(next.value);
-        headBytes += next.value.length;
-    }
-    if (headBytes === 0)
-        return;
-    const first = Buffer.concat(head);
-    const compression = declared === 'auto' ? detectCompression(first) : declared;
-    onResolved(compression);
-    const bytes = prepend(first, ended ? undefined : source);
-    switch (compression) {
-        case 'NONE':
-            yield* bytes;
-            return;
-        case 'GZIP':
-            yield* through(bytes, external_node_zlib_.createGunzip());
-            return;
-        case 'ZSTD':
-            throw new Error('ZSTD decompression is not supported yet');
-    }
-}
-async function* prepend(head, rest) {
-    yield head;
-    if (!rest)
-        return;
-    for (let next = await rest.next(); !next.done; next = await rest.next())
-        yield next.value;
-}
-/** Pipes bytes through a transform; pipeline() carries an error on either side to the reader. */
-function through(bytes, transform) {
-    (0,external_node_stream_.pipeline)(external_node_stream_.Readable.from(bytes), transform, () => { });
-    return transform;
-}
-
 ;// CONCATENATED MODULE: ./src/sources/lines.ts
 const NEWLINE = 0x0a;
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -72551,60 +72679,910 @@ function isBlank(text) {
     return /^\s*$/.test(text);
 }
 
-;// CONCATENATED MODULE: ./src/sources/s3.ts
+;// CONCATENATED MODULE: ./src/formats/index.ts
 
 
-/** Where a record came from, as annotations and the rejected file show it. */
-function objectUrl(object) {
-    return `s3://${object.bucket}/${object.key}`;
+const BOM = '\uFEFF';
+/** A parser for one object of the given format: the one switch from format name to parser. */
+function recordParser(options) {
+    switch (options.format) {
+        case 'DYNAMODB_JSON':
+            return lineParser(parseDynamoDBJsonLine);
+        case 'ION':
+        case 'CSV':
+            throw new Error(`input-format ${options.format} is not supported yet`);
+    }
 }
-/**
- * Every object whose key starts with the prefix, at any depth, in the order of their keys as
- * UTF-8 bytes (S3's own order): the order decides which duplicate key wins across objects.
- */
-async function listObjects(s3, source, bucketOwner) {
-    const objects = [];
-    try {
-        const pages = (0,client_s3_dist_cjs/* paginateListObjectsV2 */.OqA)({ client: s3 }, {
-            Bucket: source.bucket,
-            Prefix: source.prefix,
-            ...(bucketOwner && { ExpectedBucketOwner: bucketOwner }),
-        });
-        for await (const page of pages) {
-            for (const o of page.Contents ?? []) {
-                if (o.Key === undefined)
-                    continue;
-                objects.push({
-                    bucket: source.bucket,
-                    key: o.Key,
-                    size: o.Size ?? 0,
-                    ...(o.ETag && { etag: o.ETag }),
-                });
+/** Formats of one record per line: blank lines are nothing, every other line is one record. */
+function lineParser(parse) {
+    return {
+        push(line) {
+            if (line.problem !== undefined) {
+                const result = { ok: false, reason: line.problem };
+                return { line: line.number, raw: '', result, unreadable: true };
             }
+            const text = withoutBom(line);
+            if (isBlank(text))
+                return undefined;
+            return { line: line.number, raw: text, result: parse(text) };
+        },
+        end: () => undefined,
+    };
+}
+/** A UTF-8 byte order mark at the start of an object is an encoding marker, not data. */
+function withoutBom(line) {
+    return line.number === 1 && line.text.startsWith(BOM) ? line.text.slice(1) : line.text;
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./node_modules/fzstd/esm/index.mjs
+// Some numerical data is initialized as -1 even when it doesn't need initialization to help the JIT infer types
+// aliases for shorter compressed code (most minifers don't do this)
+var ab = ArrayBuffer, u8 = Uint8Array, u16 = Uint16Array, i16 = Int16Array, u32 = (/* unused pure expression or super */ null && (Uint32Array)), i32 = Int32Array;
+var slc = function (v, s, e) {
+    if (u8.prototype.slice)
+        return u8.prototype.slice.call(v, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    var n = new u8(e - s);
+    n.set(v.subarray(s, e));
+    return n;
+};
+var fill = function (v, n, s, e) {
+    if (u8.prototype.fill)
+        return u8.prototype.fill.call(v, n, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    for (; s < e; ++s)
+        v[s] = n;
+    return v;
+};
+var cpw = function (v, t, s, e) {
+    if (u8.prototype.copyWithin)
+        return u8.prototype.copyWithin.call(v, t, s, e);
+    if (s == null || s < 0)
+        s = 0;
+    if (e == null || e > v.length)
+        e = v.length;
+    while (s < e) {
+        v[t++] = v[s++];
+    }
+};
+/**
+ * Codes for errors generated within this library
+ */
+var ZstdErrorCode = {
+    InvalidData: 0,
+    WindowSizeTooLarge: 1,
+    InvalidBlockType: 2,
+    FSEAccuracyTooHigh: 3,
+    DistanceTooFarBack: 4,
+    UnexpectedEOF: 5
+};
+// error codes
+var ec = [
+    'invalid zstd data',
+    'window size too large (>2046MB)',
+    'invalid block type',
+    'FSE accuracy too high',
+    'match distance too far back',
+    'unexpected EOF'
+];
+var err = function (ind, msg, nt) {
+    var e = new Error(msg || ec[ind]);
+    e.code = ind;
+    if (Error.captureStackTrace)
+        Error.captureStackTrace(e, err);
+    if (!nt)
+        throw e;
+    return e;
+};
+var rb = function (d, b, n) {
+    var i = 0, o = 0;
+    for (; i < n; ++i)
+        o |= d[b++] << (i << 3);
+    return o;
+};
+var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
+// read Zstandard frame header
+var rzfh = function (dat, w) {
+    var n3 = dat[0] | (dat[1] << 8) | (dat[2] << 16);
+    if (n3 == 0x2FB528 && dat[3] == 253) {
+        // Zstandard
+        var flg = dat[4];
+        //    single segment       checksum             dict flag     frame content flag
+        var ss = (flg >> 5) & 1, cc = (flg >> 2) & 1, df = flg & 3, fcf = flg >> 6;
+        if (flg & 8)
+            err(0);
+        // byte
+        var bt = 6 - ss;
+        // dict bytes
+        var db = df == 3 ? 4 : df;
+        // dictionary id
+        var di = rb(dat, bt, db);
+        bt += db;
+        // frame size bytes
+        var fsb = fcf ? (1 << fcf) : ss;
+        // frame source size
+        var fss = rb(dat, bt, fsb) + ((fcf == 1) && 256);
+        // window size
+        var ws = fss;
+        if (!ss) {
+            // window descriptor
+            var wb = 1 << (10 + (dat[5] >> 3));
+            ws = wb + (wb >> 3) * (dat[5] & 7);
+        }
+        if (ws > 2145386496)
+            err(1);
+        var buf = new u8((w == 1 ? (fss || ws) : w ? 0 : ws) + 12);
+        buf[0] = 1, buf[4] = 4, buf[8] = 8;
+        return {
+            b: bt + fsb,
+            y: 0,
+            l: 0,
+            d: di,
+            w: (w && w != 1) ? w : buf.subarray(12),
+            e: ws,
+            o: new i32(buf.buffer, 0, 3),
+            u: fss,
+            c: cc,
+            m: Math.min(131072, ws)
+        };
+    }
+    else if (((n3 >> 4) | (dat[3] << 20)) == 0x184D2A5) {
+        // skippable
+        return b4(dat, 4) + 8;
+    }
+    err(0);
+};
+// most significant bit for nonzero
+var msb = function (val) {
+    var bits = 0;
+    for (; (1 << bits) <= val; ++bits)
+        ;
+    return bits - 1;
+};
+// read finite state entropy
+var rfse = function (dat, bt, mal) {
+    // table pos
+    var tpos = (bt << 3) + 4;
+    // accuracy log
+    var al = (dat[bt] & 15) + 5;
+    if (al > mal)
+        err(3);
+    // size
+    var sz = 1 << al;
+    // probabilities symbols  repeat   index   high threshold
+    var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
+    // optimization: single allocation is much faster
+    var buf = new ab(512 + (sz << 2));
+    var freq = new i16(buf, 0, 256);
+    // same view as freq
+    var dstate = new u16(buf, 0, 256);
+    var nstate = new u16(buf, 512, sz);
+    var bb1 = 512 + (sz << 1);
+    var syms = new u8(buf, bb1, sz);
+    var nbits = new u8(buf, bb1 + sz);
+    while (sym < 255 && probs > 0) {
+        var bits = msb(probs + 1);
+        var cbt = tpos >> 3;
+        // mask
+        var msk = (1 << (bits + 1)) - 1;
+        var val = ((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (tpos & 7)) & msk;
+        // mask (1 fewer bit)
+        var msk1fb = (1 << bits) - 1;
+        // max small value
+        var msv = msk - probs - 1;
+        // small value
+        var sval = val & msk1fb;
+        if (sval < msv)
+            tpos += bits, val = sval;
+        else {
+            tpos += bits + 1;
+            if (val > msk1fb)
+                val -= msv;
+        }
+        freq[++sym] = --val;
+        if (val == -1) {
+            probs += val;
+            syms[--ht] = sym;
+        }
+        else
+            probs -= val;
+        if (!val) {
+            do {
+                // repeat byte
+                var rbt = tpos >> 3;
+                re = ((dat[rbt] | (dat[rbt + 1] << 8)) >> (tpos & 7)) & 3;
+                tpos += 2;
+                sym += re;
+            } while (re == 3);
         }
     }
-    catch (err) {
-        throw new Error(describeAwsError(err, 'ListObjectsV2', `s3://${source.bucket}/${source.prefix}`), {
-            cause: err,
-        });
+    if (sym > 255 || probs)
+        err(0);
+    var sympos = 0;
+    // sym step (coprime with sz - formula from zstd source)
+    var sstep = (sz >> 1) + (sz >> 3) + 3;
+    // sym mask
+    var smask = sz - 1;
+    for (var s = 0; s <= sym; ++s) {
+        var sf = freq[s];
+        if (sf < 1) {
+            dstate[s] = -sf;
+            continue;
+        }
+        // This is split into two loops in zstd to avoid branching, but as JS is higher-level that is unnecessary
+        for (i = 0; i < sf; ++i) {
+            syms[sympos] = s;
+            do {
+                sympos = (sympos + sstep) & smask;
+            } while (sympos >= ht);
+        }
     }
-    return objects.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+    // After spreading symbols, should be zero again
+    if (sympos)
+        err(0);
+    for (i = 0; i < sz; ++i) {
+        // next state
+        var ns = dstate[syms[i]]++;
+        // num bits
+        var nb = nbits[i] = al - msb(ns);
+        nstate[i] = (ns << nb) - sz;
+    }
+    return [(tpos + 7) >> 3, {
+            b: al,
+            s: syms,
+            n: nbits,
+            t: nstate
+        }];
+};
+// read huffman
+var rhu = function (dat, bt) {
+    //  index  weight count
+    var i = 0, wc = -1;
+    //    buffer             header byte
+    var buf = new u8(292), hb = dat[bt];
+    // huffman weights
+    var hw = buf.subarray(0, 256);
+    // rank count
+    var rc = buf.subarray(256, 268);
+    // rank index
+    var ri = new u16(buf.buffer, 268);
+    // NOTE: at this point bt is 1 less than expected
+    if (hb < 128) {
+        // end byte, fse decode table
+        var _a = rfse(dat, bt + 1, 6), ebt = _a[0], fdt = _a[1];
+        bt += hb;
+        var epos = ebt << 3;
+        // last byte
+        var lb = dat[bt];
+        if (!lb)
+            err(0);
+        //  state1   state2   state1 bits   state2 bits
+        var st1 = 0, st2 = 0, btr1 = fdt.b, btr2 = btr1;
+        // fse pos
+        // pre-increment to account for original deficit of 1
+        var fpos = (++bt << 3) - 8 + msb(lb);
+        for (;;) {
+            fpos -= btr1;
+            if (fpos < epos)
+                break;
+            var cbt = fpos >> 3;
+            st1 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr1) - 1);
+            hw[++wc] = fdt.s[st1];
+            fpos -= btr2;
+            if (fpos < epos)
+                break;
+            cbt = fpos >> 3;
+            st2 += ((dat[cbt] | (dat[cbt + 1] << 8)) >> (fpos & 7)) & ((1 << btr2) - 1);
+            hw[++wc] = fdt.s[st2];
+            btr1 = fdt.n[st1];
+            st1 = fdt.t[st1];
+            btr2 = fdt.n[st2];
+            st2 = fdt.t[st2];
+        }
+        if (++wc > 255)
+            err(0);
+    }
+    else {
+        wc = hb - 127;
+        for (; i < wc; i += 2) {
+            var byte = dat[++bt];
+            hw[i] = byte >> 4;
+            hw[i + 1] = byte & 15;
+        }
+        ++bt;
+    }
+    // weight exponential sum
+    var wes = 0;
+    for (i = 0; i < wc; ++i) {
+        var wt = hw[i];
+        // bits must be at most 11, same as weight
+        if (wt > 11)
+            err(0);
+        wes += wt && (1 << (wt - 1));
+    }
+    // max bits
+    var mb = msb(wes) + 1;
+    // table size
+    var ts = 1 << mb;
+    // remaining sum
+    var rem = ts - wes;
+    // must be power of 2
+    if (rem & (rem - 1))
+        err(0);
+    hw[wc++] = msb(rem) + 1;
+    for (i = 0; i < wc; ++i) {
+        var wt = hw[i];
+        ++rc[hw[i] = wt && (mb + 1 - wt)];
+    }
+    // huf buf
+    var hbuf = new u8(ts << 1);
+    //    symbols                      num bits
+    var syms = hbuf.subarray(0, ts), nb = hbuf.subarray(ts);
+    ri[mb] = 0;
+    for (i = mb; i > 0; --i) {
+        var pv = ri[i];
+        fill(nb, i, pv, ri[i - 1] = pv + rc[i] * (1 << (mb - i)));
+    }
+    if (ri[0] != ts)
+        err(0);
+    for (i = 0; i < wc; ++i) {
+        var bits = hw[i];
+        if (bits) {
+            var code = ri[bits];
+            fill(syms, i, code, ri[bits] = code + (1 << (mb - bits)));
+        }
+    }
+    return [bt, {
+            n: nb,
+            b: mb,
+            s: syms
+        }];
+};
+// Tables generated using this:
+// https://gist.github.com/101arrowz/a979452d4355992cbf8f257cbffc9edd
+// default literal length table
+var dllt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
+    81, 16, 99, 140, 49, 198, 24, 99, 12, 33, 196, 24, 99, 102, 102, 134, 70, 146, 4
+]), 0, 6)[1];
+// default match length table
+var dmlt = /*#__PURE__*/ rfse(/*#__PURE__*/ new u8([
+    33, 20, 196, 24, 99, 140, 33, 132, 16, 66, 8, 33, 132, 16, 66, 8, 33, 68, 68, 68, 68, 68, 68, 68, 68, 36, 9
+]), 0, 6)[1];
+// default offset code table
+var doct = /*#__PURE__ */ rfse(/*#__PURE__*/ new u8([
+    32, 132, 16, 66, 102, 70, 68, 68, 68, 68, 36, 73, 2
+]), 0, 5)[1];
+// bits to baseline
+var b2bl = function (b, s) {
+    var len = b.length, bl = new i32(len);
+    for (var i = 0; i < len; ++i) {
+        bl[i] = s;
+        s += 1 << b[i];
+    }
+    return bl;
+};
+// literal length bits
+var llb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
+    0, 0, 0, 0, 16843009, 50528770, 134678020, 202050057, 269422093
+])).buffer, 0, 36);
+// literal length baseline
+var llbl = /*#__PURE__ */ b2bl(llb, 0);
+// match length bits
+var mlb = /*#__PURE__ */ new u8(( /*#__PURE__ */new i32([
+    0, 0, 0, 0, 0, 0, 0, 0, 16843009, 50528770, 117769220, 185207048, 252579084, 16
+])).buffer, 0, 53);
+// match length baseline
+var mlbl = /*#__PURE__ */ b2bl(mlb, 3);
+// decode huffman stream
+var dhu = function (dat, out, hu) {
+    var len = dat.length, ss = out.length, lb = dat[len - 1], msk = (1 << hu.b) - 1, eb = -hu.b;
+    if (!lb)
+        err(0);
+    var st = 0, btr = hu.b, pos = (len << 3) - 8 + msb(lb) - btr, i = -1;
+    for (; pos > eb && i < ss;) {
+        var cbt = pos >> 3;
+        var val = (dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (pos & 7);
+        st = ((st << btr) | val) & msk;
+        out[++i] = hu.s[st];
+        pos -= (btr = hu.n[st]);
+    }
+    if (pos != eb || i + 1 != ss)
+        err(0);
+};
+// decode huffman stream 4x
+// TODO: use workers to parallelize
+var dhu4 = function (dat, out, hu) {
+    var bt = 6;
+    var ss = out.length, sz1 = (ss + 3) >> 2, sz2 = sz1 << 1, sz3 = sz1 + sz2;
+    dhu(dat.subarray(bt, bt += dat[0] | (dat[1] << 8)), out.subarray(0, sz1), hu);
+    dhu(dat.subarray(bt, bt += dat[2] | (dat[3] << 8)), out.subarray(sz1, sz2), hu);
+    dhu(dat.subarray(bt, bt += dat[4] | (dat[5] << 8)), out.subarray(sz2, sz3), hu);
+    dhu(dat.subarray(bt), out.subarray(sz3), hu);
+};
+// read Zstandard block
+var rzb = function (dat, st, out) {
+    var _a;
+    var bt = st.b;
+    //    byte 0        block type
+    var b0 = dat[bt], btype = (b0 >> 1) & 3;
+    st.l = b0 & 1;
+    var sz = (b0 >> 3) | (dat[bt + 1] << 5) | (dat[bt + 2] << 13);
+    // end byte for block
+    var ebt = (bt += 3) + sz;
+    if (btype == 1) {
+        if (bt >= dat.length)
+            return;
+        st.b = bt + 1;
+        if (out) {
+            fill(out, dat[bt], st.y, st.y += sz);
+            return out;
+        }
+        return fill(new u8(sz), dat[bt]);
+    }
+    if (ebt > dat.length)
+        return;
+    if (btype == 0) {
+        st.b = ebt;
+        if (out) {
+            out.set(dat.subarray(bt, ebt), st.y);
+            st.y += sz;
+            return out;
+        }
+        return slc(dat, bt, ebt);
+    }
+    if (btype == 2) {
+        //    byte 3        lit btype     size format
+        var b3 = dat[bt], lbt = b3 & 3, sf = (b3 >> 2) & 3;
+        // lit src size  lit cmp sz 4 streams
+        var lss = b3 >> 4, lcs = 0, s4 = 0;
+        if (lbt < 2) {
+            if (sf & 1)
+                lss |= (dat[++bt] << 4) | ((sf & 2) && (dat[++bt] << 12));
+            else
+                lss = b3 >> 3;
+        }
+        else {
+            s4 = sf;
+            if (sf < 2)
+                lss |= ((dat[++bt] & 63) << 4), lcs = (dat[bt] >> 6) | (dat[++bt] << 2);
+            else if (sf == 2)
+                lss |= (dat[++bt] << 4) | ((dat[++bt] & 3) << 12), lcs = (dat[bt] >> 2) | (dat[++bt] << 6);
+            else
+                lss |= (dat[++bt] << 4) | ((dat[++bt] & 63) << 12), lcs = (dat[bt] >> 6) | (dat[++bt] << 2) | (dat[++bt] << 10);
+        }
+        ++bt;
+        // add literals to end - can never overlap with backreferences because unused literals always appended
+        var buf = out ? out.subarray(st.y, st.y + st.m) : new u8(st.m);
+        // starting point for literals
+        var spl = buf.length - lss;
+        if (lbt == 0)
+            buf.set(dat.subarray(bt, bt += lss), spl);
+        else if (lbt == 1)
+            fill(buf, dat[bt++], spl);
+        else {
+            // huffman table
+            var hu = st.h;
+            if (lbt == 2) {
+                var hud = rhu(dat, bt);
+                // subtract description length
+                lcs += bt - (bt = hud[0]);
+                st.h = hu = hud[1];
+            }
+            else if (!hu)
+                err(0);
+            (s4 ? dhu4 : dhu)(dat.subarray(bt, bt += lcs), buf.subarray(spl), hu);
+        }
+        // num sequences
+        var ns = dat[bt++];
+        if (ns) {
+            if (ns == 255)
+                ns = (dat[bt++] | (dat[bt++] << 8)) + 0x7F00;
+            else if (ns > 127)
+                ns = ((ns - 128) << 8) | dat[bt++];
+            // symbol compression modes
+            var scm = dat[bt++];
+            if (scm & 3)
+                err(0);
+            var dts = [dmlt, doct, dllt];
+            for (var i = 2; i > -1; --i) {
+                var md = (scm >> ((i << 1) + 2)) & 3;
+                if (md == 1) {
+                    // rle buf
+                    var rbuf = new u8([0, 0, dat[bt++]]);
+                    dts[i] = {
+                        s: rbuf.subarray(2, 3),
+                        n: rbuf.subarray(0, 1),
+                        t: new u16(rbuf.buffer, 0, 1),
+                        b: 0
+                    };
+                }
+                else if (md == 2) {
+                    // accuracy log 8 for offsets, 9 for others
+                    _a = rfse(dat, bt, 9 - (i & 1)), bt = _a[0], dts[i] = _a[1];
+                }
+                else if (md == 3) {
+                    if (!st.t)
+                        err(0);
+                    dts[i] = st.t[i];
+                }
+            }
+            var _b = st.t = dts, mlt = _b[0], oct = _b[1], llt = _b[2];
+            var lb = dat[ebt - 1];
+            if (!lb)
+                err(0);
+            var spos = (ebt << 3) - 8 + msb(lb) - llt.b, cbt = spos >> 3, oubt = 0;
+            var lst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << llt.b) - 1);
+            cbt = (spos -= oct.b) >> 3;
+            var ost = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << oct.b) - 1);
+            cbt = (spos -= mlt.b) >> 3;
+            var mst = ((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mlt.b) - 1);
+            for (++ns; --ns;) {
+                var llc = llt.s[lst];
+                var lbtr = llt.n[lst];
+                var mlc = mlt.s[mst];
+                var mbtr = mlt.n[mst];
+                var ofc = oct.s[ost];
+                var obtr = oct.n[ost];
+                cbt = (spos -= ofc) >> 3;
+                var ofp = 1 << ofc;
+                var off = ofp + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16) | (dat[cbt + 3] << 24)) >>> (spos & 7)) & (ofp - 1));
+                cbt = (spos -= mlb[mlc]) >> 3;
+                var ml = mlbl[mlc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << mlb[mlc]) - 1));
+                cbt = (spos -= llb[llc]) >> 3;
+                var ll = llbl[llc] + (((dat[cbt] | (dat[cbt + 1] << 8) | (dat[cbt + 2] << 16)) >> (spos & 7)) & ((1 << llb[llc]) - 1));
+                cbt = (spos -= lbtr) >> 3;
+                lst = llt.t[lst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << lbtr) - 1));
+                cbt = (spos -= mbtr) >> 3;
+                mst = mlt.t[mst] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << mbtr) - 1));
+                cbt = (spos -= obtr) >> 3;
+                ost = oct.t[ost] + (((dat[cbt] | (dat[cbt + 1] << 8)) >> (spos & 7)) & ((1 << obtr) - 1));
+                if (off > 3) {
+                    st.o[2] = st.o[1];
+                    st.o[1] = st.o[0];
+                    st.o[0] = off -= 3;
+                }
+                else {
+                    var idx = off - (ll != 0);
+                    if (idx) {
+                        off = idx == 3 ? st.o[0] - 1 : st.o[idx];
+                        if (idx > 1)
+                            st.o[2] = st.o[1];
+                        st.o[1] = st.o[0];
+                        st.o[0] = off;
+                    }
+                    else
+                        off = st.o[0];
+                }
+                for (var i = 0; i < ll; ++i) {
+                    buf[oubt + i] = buf[spl + i];
+                }
+                oubt += ll, spl += ll;
+                var stin = oubt - off;
+                if (stin < 0) {
+                    var len = -stin;
+                    var bs = st.e + stin;
+                    if (len > ml)
+                        len = ml;
+                    for (var i = 0; i < len; ++i) {
+                        buf[oubt + i] = st.w[bs + i];
+                    }
+                    oubt += len, ml -= len, stin = 0;
+                }
+                for (var i = 0; i < ml; ++i) {
+                    buf[oubt + i] = buf[stin + i];
+                }
+                oubt += ml;
+            }
+            if (oubt != spl) {
+                while (spl < buf.length) {
+                    buf[oubt++] = buf[spl++];
+                }
+            }
+            else
+                oubt = buf.length;
+            if (out)
+                st.y += oubt;
+            else
+                buf = slc(buf, 0, oubt);
+        }
+        else if (out) {
+            st.y += lss;
+            if (spl) {
+                for (var i = 0; i < lss; ++i) {
+                    buf[i] = buf[spl + i];
+                }
+            }
+        }
+        else if (spl)
+            buf = slc(buf, spl);
+        st.b = ebt;
+        return buf;
+    }
+    err(2);
+};
+// concat
+var cct = function (bufs, ol) {
+    if (bufs.length == 1)
+        return bufs[0];
+    var buf = new u8(ol);
+    for (var i = 0, b = 0; i < bufs.length; ++i) {
+        var chk = bufs[i];
+        buf.set(chk, b);
+        b += chk.length;
+    }
+    return buf;
+};
+/**
+ * Decompresses Zstandard data
+ * @param dat The input data
+ * @param buf The output buffer. If unspecified, the function will allocate
+ *            exactly enough memory to fit the decompressed data. If your
+ *            data has multiple frames and you know the output size, specifying
+ *            it will yield better performance.
+ * @returns The decompressed data
+ */
+function decompress(dat, buf) {
+    var bufs = [], nb = +!buf;
+    var bt = 0, ol = 0;
+    for (; dat.length;) {
+        var st = rzfh(dat, nb || buf);
+        if (typeof st == 'object') {
+            if (nb) {
+                buf = null;
+                if (st.w.length == st.u) {
+                    bufs.push(buf = st.w);
+                    ol += st.u;
+                }
+            }
+            else {
+                bufs.push(buf);
+                st.e = 0;
+            }
+            for (; !st.l;) {
+                var blk = rzb(dat, st, buf);
+                if (!blk)
+                    err(5);
+                if (buf)
+                    st.e = st.y;
+                else {
+                    bufs.push(blk);
+                    ol += blk.length;
+                    cpw(st.w, 0, blk.length);
+                    st.w.set(blk, st.w.length - blk.length);
+                }
+            }
+            bt = st.b + (st.c * 4);
+        }
+        else
+            bt = st;
+        dat = dat.subarray(bt);
+    }
+    return cct(bufs, ol);
 }
-/** The stored bytes of one object, streamed. */
-async function readObject(s3, object, bucketOwner) {
+/**
+ * Decompressor for Zstandard streamed data
+ */
+var Decompress = /*#__PURE__*/ (function () {
+    /**
+     * Creates a Zstandard decompressor
+     * @param ondata The handler for stream data
+     */
+    function Decompress(ondata) {
+        this.ondata = ondata;
+        this.c = [];
+        this.l = 0;
+        this.z = 0;
+    }
+    /**
+     * Pushes data to be decompressed
+     * @param chunk The chunk of data to push
+     * @param final Whether or not this is the last chunk in the stream
+     */
+    Decompress.prototype.push = function (chunk, final) {
+        if (typeof this.s == 'number') {
+            var sub = Math.min(chunk.length, this.s);
+            chunk = chunk.subarray(sub);
+            this.s -= sub;
+        }
+        var sl = chunk.length;
+        var ncs = sl + this.l;
+        if (!this.s) {
+            if (final) {
+                if (!ncs) {
+                    this.ondata(new u8(0), true);
+                    return;
+                }
+                // min for frame + one block
+                if (ncs < 5)
+                    err(5);
+            }
+            else if (ncs < 18) {
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            if (this.l) {
+                this.c.push(chunk);
+                chunk = cct(this.c, ncs);
+                this.c = [];
+                this.l = 0;
+            }
+            if (typeof (this.s = rzfh(chunk)) == 'number')
+                return this.push(chunk, final);
+        }
+        if (typeof this.s != 'number') {
+            if (ncs < (this.z || 3)) {
+                if (final)
+                    err(5);
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            if (this.l) {
+                this.c.push(chunk);
+                chunk = cct(this.c, ncs);
+                this.c = [];
+                this.l = 0;
+            }
+            if (!this.z && ncs < (this.z = (chunk[this.s.b] & 2) ? 4 : 3 + ((chunk[this.s.b] >> 3) | (chunk[this.s.b + 1] << 5) | (chunk[this.s.b + 2] << 13)))) {
+                if (final)
+                    err(5);
+                this.c.push(chunk);
+                this.l = ncs;
+                return;
+            }
+            else
+                this.z = 0;
+            for (;;) {
+                var blk = rzb(chunk, this.s);
+                if (!blk) {
+                    if (final)
+                        err(5);
+                    var adc = chunk.subarray(this.s.b);
+                    this.s.b = 0;
+                    this.c.push(adc), this.l += adc.length;
+                    return;
+                }
+                else {
+                    this.ondata(blk, false);
+                    cpw(this.s.w, 0, blk.length);
+                    this.s.w.set(blk, this.s.w.length - blk.length);
+                }
+                if (this.s.l) {
+                    var rest = chunk.subarray(this.s.b);
+                    this.s = this.s.c * 4;
+                    this.push(rest, final);
+                    return;
+                }
+            }
+        }
+        else if (final)
+            err(5);
+    };
+    return Decompress;
+}());
+
+
+;// CONCATENATED MODULE: ./src/sources/decompress.ts
+
+
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
+const MAGIC_BYTES = 4;
+/** What an object's first bytes say it is: its name is not evidence (ImportTable ignores it too). */
+function detectCompression(head) {
+    const startsWith = (magic) => magic.every((byte, i) => head[i] === byte);
+    if (startsWith(GZIP_MAGIC))
+        return 'GZIP';
+    if (startsWith(ZSTD_MAGIC))
+        return 'ZSTD';
+    return 'NONE';
+}
+/**
+ * The decompressed bytes of `body`, streamed. With `auto`, the first bytes decide. A zero-length
+ * object yields nothing whatever its declared compression: ImportTable counts it as zero items.
+ */
+async function* decompress_decompress(body, declared, onResolved = () => { }) {
+    const source = body[Symbol.asyncIterator]();
+    const head = [];
+    let headBytes = 0;
+    let ended = false;
+    while (headBytes < MAGIC_BYTES) {
+        const next = await source.next();
+        if (next.done) {
+            ended = true;
+            break;
+        }
+        head.push(next.value);
+        headBytes += next.value.length;
+    }
+    if (headBytes === 0)
+        return;
+    const first = Buffer.concat(head);
+    const compression = declared === 'auto' ? detectCompression(first) : declared;
+    onResolved(compression);
+    const bytes = prepend(first, ended ? undefined : source);
+    if (compression === 'NONE') {
+        yield* bytes;
+        return;
+    }
     try {
-        const response = await s3.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({
-            Bucket: object.bucket,
-            Key: object.key,
-            ...(object.etag && { IfMatch: object.etag }),
-            ...(bucketOwner && { ExpectedBucketOwner: bucketOwner }),
-        }));
-        const body = response.Body;
-        return body ?? (async function* () { })();
+        yield* compression === 'GZIP' ? through(bytes, external_node_zlib_.createGunzip()) : zstd(bytes);
     }
     catch (err) {
-        throw new Error(describeAwsError(err, 'GetObject', objectUrl(object)), { cause: err });
+        if (err instanceof ReadError)
+            throw err;
+        const message = err instanceof Error ? err.message : String(err);
+        throw new Error(`the ${compression} data is truncated or corrupt (${message})`, { cause: err });
     }
+}
+/** A failure to read the stored bytes themselves, passed through as it is. */
+class ReadError extends Error {
+}
+/**
+ * Input is fed to the zstd decoder in pieces this small, so one piece can expand to at most a
+ * bounded amount of output (an RLE block of 4 bytes decodes to 128 KiB): a zstd bomb cannot
+ * fill memory before the reader catches up.
+ */
+const ZSTD_PIECE_BYTES = 1024;
+/**
+ * zstd with fzstd (pure JS) on every Node version. Node 24's zlib zstd returns only the first
+ * frame of multi-frame input (measured on 24.21: 6,000 of 12,000 bytes, no error), which would
+ * drop items silently; fzstd decodes every frame.
+ */
+async function* zstd(bytes) {
+    const out = [];
+    let ended = false;
+    const decoder = new Decompress((data, final) => {
+        if (data.length > 0)
+            out.push(data);
+        if (final)
+            ended = true;
+    });
+    for await (const chunk of bytes) {
+        for (let at = 0; at < chunk.length; at += ZSTD_PIECE_BYTES) {
+            decoder.push(chunk.subarray(at, at + ZSTD_PIECE_BYTES));
+            if (out.length > 0)
+                yield* out.splice(0);
+        }
+    }
+    decoder.push(new Uint8Array(0), true);
+    yield* out.splice(0);
+    if (!ended)
+        throw Object.assign(new Error('zstd data is truncated'), { code: 'ZSTD_TRUNCATED' });
+}
+async function* prepend(head, rest) {
+    yield head;
+    if (!rest)
+        return;
+    for (;;) {
+        let next;
+        try {
+            next = await rest.next();
+        }
+        catch (err) {
+            throw new ReadError(err instanceof Error ? err.message : String(err), { cause: err });
+        }
+        if (next.done)
+            return;
+        yield next.value;
+    }
+}
+/** Pipes bytes through a transform; pipeline() carries an error on either side to the reader. */
+function through(bytes, transform) {
+    (0,external_node_stream_.pipeline)(external_node_stream_.Readable.from(bytes), transform, () => { });
+    return transform;
 }
 
 ;// CONCATENATED MODULE: ./src/writers/batch-writer.ts
@@ -72753,6 +73731,7 @@ class BatchWriter {
                 this.summary.retries++;
                 await sleep(backoffDelay(attempt - 1, retry, random));
             }
+            await this.options.limiter?.take(pending.reduce((units, put) => units + put.units, 0));
             let output;
             try {
                 this.summary.calls++;
@@ -72818,7 +73797,41 @@ function toWriteRequest(put) {
     return { PutRequest: { Item: put.item } };
 }
 
+;// CONCATENATED MODULE: ./src/writers/rate-limiter.ts
+/**
+ * Paces write capacity units to at most `unitsPerSecond`, averaged over the import. Each call
+ * reserves its units on a virtual timeline (the generic cell rate algorithm): a call waits until
+ * the units of every earlier call have been paid for. Bursts are at most one batch, so the rate
+ * holds within a batch's units over any window longer than a few batches.
+ */
+class RateLimiter {
+    unitsPerSecond;
+    now;
+    sleep;
+    nextFree;
+    constructor(unitsPerSecond, now, sleep) {
+        this.unitsPerSecond = unitsPerSecond;
+        this.now = now;
+        this.sleep = sleep;
+        this.nextFree = now();
+    }
+    /** Waits until `units` may be spent now. */
+    async take(units) {
+        const now = this.now();
+        const start = Math.max(now, this.nextFree);
+        this.nextFree = start + (units / this.unitsPerSecond) * 1000;
+        if (start > now)
+            await this.sleep(start - now);
+    }
+}
+/** Write capacity units of a put: one per started KB of item size. */
+function writeUnits(itemBytes) {
+    return Math.max(1, Math.ceil(itemBytes / 1024));
+}
+
 ;// CONCATENATED MODULE: ./src/stream-import.ts
+
+
 
 
 
@@ -72835,87 +73848,126 @@ function toWriteRequest(put) {
 const MAX_LINE_BYTES = 8 * 1024 * 1024;
 /** A long import logs a progress line at least this often. */
 const PROGRESS_INTERVAL_MS = 10_000;
-/** Reads every object under the prefix, validates each record and writes the valid ones. */
+const stream_import_realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Reads every object of the source, validates each record and writes the valid ones. */
 async function streamImport(options) {
-    const { inputs, clients, steps } = options;
+    const { inputs, source, steps } = options;
     const now = options.now ?? Date.now;
+    const sleep = options.sleep ?? stream_import_realSleep;
     const schema = tableSchemaFrom(options.table);
     const rejected = new RejectedRecords(inputs.rejectedFile);
     steps.start('read');
     const objects = await steps.group('Read: list the objects', async () => {
-        const found = await listObjects(clients.s3, inputs.source, inputs.bucketOwner);
-        const bytes = found.reduce((sum, o) => sum + o.size, 0);
-        info(`${found.length} objects, ${bytes} bytes stored under s3://${inputs.source.bucket}/${inputs.source.prefix}`);
+        const found = await listInOrder(source);
+        info(`${found.length} objects, ${sum(found, (o) => o.size)} bytes stored in ${source.description}`);
         return found;
     });
     const outcome = {
         objects: objects.length,
-        storedBytes: objects.reduce((sum, o) => sum + o.size, 0),
+        storedBytes: sum(objects, (o) => o.size),
         processedSizeBytes: 0,
         processed: 0,
         imported: 0,
         errors: 0,
         unwritten: 0,
+        writeUnits: 0,
         rejected,
     };
-    const reject = async (kind, location, reason, record, records = 1) => {
+    const reject = (kind, location, reason, raw, records = 1) => {
         outcome.errors += records;
-        await rejected.add({ kind, location, reason, records }, record);
+        return rejected.add({ kind, location, reason, records }, raw);
     };
     const writer = inputs.dryRun
         ? undefined
         : new BatchWriter({
-            client: clients.dynamodb,
+            client: options.dynamodb,
             table: inputs.table.id,
             concurrency: inputs.writeConcurrency,
             keyOf: (item) => keyOf(item, schema),
-            ...(options.sleep && { sleep: options.sleep }),
+            sleep,
             ...(options.retry && { retry: options.retry }),
+            ...(inputs.maxWriteCapacity > 0 && {
+                limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
+            }),
             events: {
                 onRefused: (put, reason) => void reject('refused', put.location, reason, toDynamoDBJsonLine(put.item), put.records),
                 onUnwritten: (put, reason) => void reject('unwritten', put.location, reason, toDynamoDBJsonLine(put.item), put.records),
             },
         });
+    /** One record through validation to the writer. */
+    async function take(record, object) {
+        outcome.processed++;
+        const location = `${object.url}:${record.line}`;
+        const { result } = record;
+        if (!result.ok) {
+            return reject(record.unreadable ? 'unreadable' : 'invalid', location, result.reason, record.raw);
+        }
+        const size = itemSize(result.item);
+        const problem = checkItem(result.item, schema, size);
+        if (problem !== undefined)
+            return reject('mismatch', location, problem, record.raw);
+        const units = writeUnits(size);
+        outcome.writeUnits += units;
+        if (!writer) {
+            outcome.imported++;
+            return;
+        }
+        const key = keyOf(result.item, schema);
+        const wireBytes = Buffer.byteLength(record.raw);
+        const put = { key, item: result.item, wireBytes, units, records: 1, location };
+        await writer.put(put);
+    }
+    /** Every record of one object; a read failure mid-object is one error at the line it reached. */
+    async function readObject(object) {
+        const parser = recordParser({ ...inputs, schema });
+        let compression;
+        let lastLine = 0;
+        try {
+            const body = await source.open(object);
+            const bytes = countBytes(decompress_decompress(body, inputs.compression, (c) => (compression = c)), outcome);
+            for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
+                for (const line of lines) {
+                    lastLine = line.number;
+                    const record = parser.push(line);
+                    if (record)
+                        await take(record, object);
+                }
+                progress.maybeLog(outcome, writer?.progress);
+            }
+            const last = parser.end();
+            if (last)
+                await take(last, object);
+        }
+        catch (err) {
+            if (isConfigurationError(err))
+                throw err;
+            outcome.processed++;
+            const reason = `the object could not be read after line ${lastLine}: ${describeReadError(err, object)}`;
+            await reject('unreadable', `${object.url}:${lastLine + 1}`, reason, '');
+        }
+        return compression;
+    }
     const progress = new Progress(now, objects.length);
     steps.start('validate', 'write');
     await steps.group(`Validate and write: ${objects.length} objects`, async () => {
         for (const object of objects) {
-            const counts = { processed: outcome.processed, errors: outcome.errors };
-            let compression;
-            const url = objectUrl(object);
-            let lineNumber = 0;
-            try {
-                const body = await readObject(clients.s3, object, inputs.bucketOwner);
-                const bytes = countBytes(decompress(body, inputs.compression, (c) => (compression = c)), outcome);
-                for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
-                    for (const line of lines) {
-                        lineNumber = line.number;
-                        await record(line, `${url}:${line.number}`);
-                    }
-                    progress.maybeLog(outcome, writer?.progress);
-                }
-            }
-            catch (err) {
-                if (isConfigurationError(err))
-                    throw err;
-                await reject('unreadable', `${url}:${lineNumber + 1}`, `object could not be read past line ${lineNumber}: ${describeReadError(err, object)}`, '');
-                outcome.processed++;
-            }
+            const before = { processed: outcome.processed, errors: outcome.errors };
+            const compression = await readObject(object);
             progress.objectDone();
-            info(`${url}: ${outcome.processed - counts.processed} records, ${outcome.errors - counts.errors} rejected` +
-                (compression ? ` (${compression})` : ''));
+            info(`${object.url}: ${outcome.processed - before.processed} records, ` +
+                `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`);
         }
     });
     steps.end('read', `${objects.length} objects, ${outcome.storedBytes} bytes stored, ${outcome.processedSizeBytes} bytes uncompressed`);
     steps.end('validate', `${outcome.processed} records, ${outcome.errors} rejected`, outcome.errors === 0);
     if (writer) {
-        outcome.write = await writer.close();
-        outcome.imported = outcome.write.written;
-        outcome.unwritten = outcome.write.unwritten;
-        const w = outcome.write;
+        const w = await writer.close();
+        outcome.write = w;
+        outcome.imported = w.written;
+        outcome.unwritten = w.unwritten;
         steps.end('write', `${w.written} items written in ${w.calls} calls, ${w.retries} retries` +
             (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
-            (w.refused ? `, ${w.refused} refused` : ''), w.unwritten === 0 && w.refused === 0);
+            (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
     }
     else {
         steps.end('write', `dry run: ${outcome.imported} items would be written, none were`);
@@ -72924,33 +73976,9 @@ async function streamImport(options) {
     if (file)
         outcome.rejectedFile = file;
     return outcome;
-    async function record(line, location) {
-        if (line.problem !== undefined) {
-            outcome.processed++;
-            return reject('unreadable', location, line.problem, '');
-        }
-        if (isBlank(line.text))
-            return;
-        outcome.processed++;
-        const parsed = parseDynamoDBJsonLine(line.text);
-        if (!parsed.ok)
-            return reject('invalid', location, parsed.reason, line.text);
-        const problem = checkItem(parsed.item, schema);
-        if (problem !== undefined)
-            return reject('mismatch', location, problem, line.text);
-        if (!writer) {
-            outcome.imported++;
-            return;
-        }
-        const put = {
-            key: keyOf(parsed.item, schema),
-            item: parsed.item,
-            wireBytes: line.bytes,
-            records: 1,
-            location,
-        };
-        await writer.put(put);
-    }
+}
+function sum(values, of) {
+    return values.reduce((total, value) => total + of(value), 0);
 }
 /** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes. */
 async function* countBytes(chunks, outcome) {
@@ -72959,25 +73987,20 @@ async function* countBytes(chunks, outcome) {
         yield chunk;
     }
 }
-/** Failures no other object would escape: stop the import rather than reject every object. */
+/** Failures that every other object would meet too: stop, rather than reject every object. */
 function isConfigurationError(err) {
     const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
     const name = errorName(cause) ?? '';
-    return (/AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|NoSuchBucket|Credentials/.test(name) ||
-        name === 'ActionError');
+    return /AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|NoSuchBucket|Credentials|ActionError/.test(name);
 }
 function describeReadError(err, object) {
     const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
     if (errorName(cause) === 'PreconditionFailed') {
-        return `the object changed after it was listed (ETag ${object.etag ?? '?'} no longer matches); re-run the import`;
+        return `it changed after it was listed (ETag ${object.etag ?? '?'} no longer matches); re-run the import`;
     }
-    const code = err?.code;
-    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') {
-        return `the gzip data is truncated or corrupt (${code})`;
-    }
-    return err instanceof Error ? err.message : describeAwsError(err, 'GetObject', objectUrl(object));
+    return err instanceof Error ? err.message : String(err);
 }
-/** Logs counters at least every PROGRESS_INTERVAL_MS. */
+/** Logs the counters at least every PROGRESS_INTERVAL_MS. */
 class Progress {
     now;
     total;
@@ -73000,9 +74023,9 @@ class Progress {
         this.last = time;
         const seconds = (time - this.started) / 1000;
         const items = write ? write.written : outcome.imported;
-        const rate = seconds > 0 ? Math.round(items / seconds) : 0;
         info(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
-            `${items} items, ${outcome.processedSizeBytes} bytes, ${rate} items/s, ${outcome.errors} errors`);
+            `${items} items, ${outcome.processedSizeBytes} bytes, ` +
+            `${Math.round(items / seconds)} items/s, ${outcome.errors} errors`);
     }
 }
 
@@ -73055,6 +74078,8 @@ async function createTable(client, table, keys, billingMode) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
 
 
 
@@ -73136,7 +74161,8 @@ async function importData(inputs, clients, steps, options) {
     steps.end('start', `${choice.mode}: table ${inputs.table.name} ${choice.createTable ? (inputs.dryRun ? 'would be created' : 'created') : 'exists'}`);
     const outcome = await streamImport({
         inputs,
-        clients,
+        source: sourceFor(inputs, clients.s3),
+        dynamodb: clients.dynamodb,
         table: tableDescription,
         steps,
         ...options,
@@ -73160,9 +74186,33 @@ async function importData(inputs, clients, steps, options) {
         ...(outcome.write && { consumedWriteCapacity: outcome.write.consumedWriteCapacity }),
         ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
         dryRun: inputs.dryRun,
+        ...(inputs.dryRun && {
+            estimates: estimate({
+                uncompressedBytes: outcome.processedSizeBytes,
+                writeUnits: outcome.writeUnits,
+                ...writeRate(inputs, tableDescription),
+            }),
+        }),
         objects: outcome.objects,
         retries: outcome.write?.retries ?? 0,
         rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
+    };
+}
+/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
+function writeRate(inputs, table) {
+    if (inputs.maxWriteCapacity > 0) {
+        return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' };
+    }
+    const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits;
+    if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
+        return {
+            writeUnitsPerSecond: provisioned,
+            rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
+        };
+    }
+    return {
+        writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
+        rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
     };
 }
 /** In a dry run a missing table is not created: validate against the table key-schema describes. */

@@ -298,3 +298,143 @@ describe('stream engine: a source in the workspace', () => {
     expect(runner.stdout()).toContain('source: expected a path inside the workspace')
   })
 })
+
+describe('stream engine: CSV', () => {
+  it('reads each file with its own header, types key and GSI key columns, and keeps the rest as strings', async () => {
+    const bucket = await bucketWith({
+      'csv/a.csv':
+        '\uFEFFpk,sk,code,price,note,gsi\r\n' +
+        'a,1,041,7.50,"comma, inside",10\r\n' +
+        'b,0002,true,,"say ""hi""",\r\n' +
+        'c,3,x,1,"two\r\nlines",30\r\n',
+      // The second file has its own header, in another order.
+      'csv/b.csv': 'note,sk,pk\nplain,4,d\n\n',
+    })
+    const table = await tableWith('S', 'N', {
+      AttributeDefinitions: [{ AttributeName: 'gsi', AttributeType: 'N' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'by-gsi',
+          KeySchema: [{ AttributeName: 'gsi', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    })
+    const runner = useRunner({
+      ...localInputs(),
+      table,
+      source: `s3://${bucket}/csv/`,
+      'input-format': 'csv',
+    })
+    await run({ sleep: noSleep })
+    expect(process.exitCode).toBeUndefined()
+    expect(runner.outputs()).toMatchObject({
+      status: 'COMPLETED',
+      'processed-item-count': '4',
+      'imported-item-count': '4',
+    })
+    const expected: Item[] = [
+      {
+        pk: { S: 'a' },
+        sk: { N: '1' },
+        code: { S: '041' },
+        price: { S: '7.50' },
+        note: { S: 'comma, inside' },
+        gsi: { N: '10' },
+      },
+      { pk: { S: 'b' }, sk: { N: '2' }, code: { S: 'true' }, note: { S: 'say "hi"' } },
+      {
+        pk: { S: 'c' },
+        sk: { N: '3' },
+        code: { S: 'x' },
+        price: { S: '1' },
+        note: { S: 'two\r\nlines' },
+        gsi: { N: '30' },
+      },
+      { pk: { S: 'd' }, sk: { N: '4' }, note: { S: 'plain' } },
+    ]
+    expect(sortedCanonical(await scanAll(table), 'pk')).toEqual(sortedCanonical(expected, 'pk'))
+  })
+
+  it('with csv-header and a tab delimiter, reads the first line as data, and rejects bad rows by line', async () => {
+    const bucket = await bucketWith({
+      'data.tsv':
+        'pk\tsk\tv\n' +
+        'k1\t1\tone\n' +
+        'k2\tnot-a-number\ttwo\n' +
+        'k3\t3\n' +
+        'k4\t4\t"unterminated\n',
+    })
+    const table = await tableWith('S', 'N')
+    const runner = useRunner({
+      ...localInputs(),
+      table,
+      source: `s3://${bucket}/data.tsv`,
+      'input-format': 'CSV',
+      'csv-delimiter': 'tab',
+      'csv-header': 'pk,sk,v',
+      'max-errors': '10',
+    })
+    await run({ sleep: noSleep })
+    // The first line is data: its "sk" is no number, so it is rejected like any other row.
+    expect(runner.outputs()).toMatchObject({
+      status: 'FAILED',
+      'processed-item-count': '5',
+      'imported-item-count': '1',
+      'error-count': '4',
+    })
+    const rejected = rejectedLines(runner.outputs()['rejected-file'] as string)
+    expect(rejected.map((r) => r['location'])).toEqual(
+      [1, 3, 4, 5].map((n) => `s3://${bucket}/data.tsv:${n}`),
+    )
+    expect(rejected[0]?.['reason']).toMatch(/sk/)
+    expect(rejected[1]?.['reason']).toMatch(/sk/)
+    expect(rejected[2]?.['reason']).toMatch(/expected 3 fields/)
+    expect(rejected[3]?.['reason']).toMatch(/unterminated/)
+    expect(rejected[3]?.['record']).toContain('"unterminated')
+    expect(sortedCanonical(await scanAll(table), 'pk')).toEqual(
+      sortedCanonical([{ pk: { S: 'k1' }, sk: { N: '1' }, v: { S: 'one' } }], 'pk'),
+    )
+  })
+})
+
+describe('stream engine: Ion', () => {
+  it('reads DynamoDB export Ion lines with exact decimals, blobs and sets', async () => {
+    const ion =
+      '$ion_1_0 {Item:{pk:"book#103",sk:103.,Authors:$dynamodb_SS::["Author1","Author2"],PageCount:6d2,Price:12345678901234567890123456789012345678.,Rating:1.5d-3,Cover:{{aGVsbG8=}},InPrint:true,Tags:["a",{x:"y"}],Nothing:null,Sizes:$dynamodb_NS::[1,2.5],Blobs:$dynamodb_BS::[{{AQ==}},{{Ag==}}]}}\r\n' +
+      '\n' +
+      '$ion_1_0 {Item:{pk:"book#104",sk:104.,\'quoted name\':"v"}}\n' +
+      '$ion_1_0 {Item:{pk:"book#105",sk:2007-02-23T12:14Z}}\n'
+    const { bucket, table, outputs } = await importObjects(
+      { 'books.ion': gzipSync(ion) },
+      { 'input-format': 'ion', 'max-errors': '1' },
+    )
+    expect(outputs).toMatchObject({
+      status: 'FAILED',
+      'processed-item-count': '3',
+      'imported-item-count': '2',
+      'error-count': '1',
+    })
+    const rejected = rejectedLines(outputs['rejected-file'] as string)
+    expect(rejected.map((r) => r['location'])).toEqual([`s3://${bucket}/books.ion:4`])
+    expect(rejected[0]?.['reason']).toMatch(/timestamp/)
+    const expected: Item[] = [
+      {
+        pk: { S: 'book#103' },
+        sk: { N: '103' },
+        Authors: { SS: ['Author1', 'Author2'] },
+        PageCount: { N: '600' },
+        Price: { N: '12345678901234567890123456789012345678' },
+        Rating: { N: '0.0015' },
+        Cover: { B: Buffer.from('hello') },
+        InPrint: { BOOL: true },
+        Tags: { L: [{ S: 'a' }, { M: { x: { S: 'y' } } }] },
+        Nothing: { NULL: true },
+        Sizes: { NS: ['1', '2.5'] },
+        Blobs: { BS: [Buffer.from([1]), Buffer.from([2])] },
+      },
+      { pk: { S: 'book#104' }, sk: { N: '104' }, 'quoted name': { S: 'v' } },
+    ]
+    expect(sortedCanonical(await scanAll(table), 'pk')).toEqual(sortedCanonical(expected, 'pk'))
+  })
+})

@@ -186,8 +186,9 @@ class CsvParser implements RecordParser {
       const found = text.indexOf(delimiter, start)
       const stop = found === -1 || found > end ? end : found
       const column = columns[index]
-      if (column === undefined)
+      if (column === undefined) {
         return fieldCountFailure(columns.length, countFields(text, end, delimiter))
+      }
       if (stop > start) {
         const problem = setValue(item, column, text.slice(start, stop))
         if (problem !== undefined) {

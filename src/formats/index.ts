@@ -1,7 +1,9 @@
 import type { InputFormat } from '../inputs.js'
 import type { TableSchema } from '../item-rules.js'
 import { isBlank, type Line } from '../sources/lines.js'
+import { csvParser } from './csv.js'
 import { parseDynamoDBJsonLine, type ParseResult } from './dynamodb-json.js'
+import { parseIonLine } from './ion.js'
 
 export type { ParseResult }
 
@@ -41,8 +43,13 @@ export function recordParser(options: FormatOptions): RecordParser {
     case 'DYNAMODB_JSON':
       return lineParser(parseDynamoDBJsonLine)
     case 'ION':
+      return lineParser(parseIonLine)
     case 'CSV':
-      throw new Error(`input-format ${options.format} is not supported yet`)
+      return csvParser({
+        delimiter: options.csvDelimiter,
+        header: options.csvHeader,
+        schema: options.schema,
+      })
   }
 }
 
