@@ -38,6 +38,7 @@ import {
 import { isBlank, type Line } from '../sources/lines.js'
 import type { ParseResult } from './dynamodb-json.js'
 import { withoutBom, type ParsedRecord, type RecordParser } from './index.js'
+import { decodeBase64 } from './base64.js'
 
 /** ImportTable's CsvOptions.Delimiter values. */
 const DELIMITERS: readonly string[] = [',', ';', ':', '|', '\t', ' ']
@@ -420,31 +421,4 @@ function showName(name: string): string {
   const shown =
     name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name
   return JSON.stringify(shown)
-}
-
-/**
- * Standard base64 alphabet with at most two `=` at the end, as for DynamoDB JSON's B: padding may
- * be left out, present padding must complete the last quantum, URL-safe characters and
- * whitespace inside are rejected.
- */
-const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/
-const BASE64_CHARS_PER_QUANTUM = 4
-const BYTES_PER_QUANTUM = 3
-
-/** Decodes strict base64 into a Uint8Array that owns its memory, or returns why it is not. */
-function decodeBase64(text: string): Uint8Array | string {
-  if (!BASE64_SYNTAX.test(text)) {
-    return 'is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding'
-  }
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
-  const remainder = text.length % BASE64_CHARS_PER_QUANTUM
-  if (padding > 0 ? remainder !== 0 : remainder === 1) {
-    return `is not base64: ${text.length} characters with ${padding} "=" do not form whole bytes`
-  }
-  const length = Math.floor(
-    ((text.length - padding) * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM,
-  )
-  const bytes = new Uint8Array(length)
-  Buffer.from(bytes.buffer).write(text, 'base64')
-  return bytes
 }

@@ -13,6 +13,7 @@ import {
   normalizeNumber,
   type Item,
 } from '../item-rules.js'
+import { decodeBase64 } from './base64.js'
 
 /** The outcome of parsing one line. */
 export type ParseResult = { ok: true; item: Item } | { ok: false; reason: string }
@@ -22,17 +23,6 @@ const MAX_LISTED_NAMES = 5
 /** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
 const MAX_SHOWN_NAME_CHARS = 64
 const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS'
-
-/**
- * Standard base64 alphabet with at most two `=` at the end. Padding may be left out, because
- * unpadded text is unambiguous and common decoders (Java's Base64.getDecoder(), Node's) accept
- * it; what ImportTable does is not documented. Padding that is present must complete the last
- * quantum. URL-safe `-`/`_`, whitespace and line breaks are rejected. Unused bits in the last
- * character are ignored, as decoders do, so BS duplicates are found by decoded bytes.
- */
-const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/
-const BASE64_CHARS_PER_QUANTUM = 4
-const BYTES_PER_QUANTUM = 3
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -243,33 +233,6 @@ function convertBinary(value: JsonObject, content: unknown): Invalid | undefined
   if (typeof bytes === 'string') return new Invalid(`B ${bytes}`)
   value['B'] = bytes
   return undefined
-}
-
-/**
- * Decodes strict base64 (see {@link BASE64_SYNTAX}), or returns why the text is not base64.
- *
- * The result is a plain Uint8Array that owns its memory, the exact type the SDK declares and
- * returns from reads. `Buffer.from(text, 'base64')` is about 4x faster for small values, but its
- * Buffer is not deep-equal to a Uint8Array (vitest's toEqual tells them apart) and may share
- * Node's 8 KB pool; the cost is well under a microsecond per value.
- */
-function decodeBase64(text: string): Uint8Array | string {
-  if (!BASE64_SYNTAX.test(text)) {
-    return 'is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding'
-  }
-  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
-  const remainder = text.length % BASE64_CHARS_PER_QUANTUM
-  // Padded text must fill whole quanta; unpadded text can end in 2 or 3 characters, never 1.
-  if (padding > 0 ? remainder !== 0 : remainder === 1) {
-    return `is not base64: ${text.length} characters with ${padding} "=" do not form whole bytes`
-  }
-  const length = Math.floor(
-    ((text.length - padding) * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM,
-  )
-  const bytes = new Uint8Array(length)
-  // Decodes straight into the array's memory: one pass, no copy.
-  Buffer.from(bytes.buffer).write(text, 'base64')
-  return bytes
 }
 
 /** Returns a member's identity for duplicate detection, or why the member is invalid. */

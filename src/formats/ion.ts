@@ -46,14 +46,14 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 const SYMBOL_ID = /^\$[0-9]+$/
 const VERSION_MARKER = /^\$ion_[0-9]+_[0-9]+$/
 const ION_1_0 = '$ion_1_0'
-/** Whitespace Ion allows between base64 characters; the only thing removed before decoding. */
-const LOB_WHITESPACE = /[ \t\n\r\v\f]/g
 /**
  * Hex and binary ints with more significant digits than this are far above DynamoDB's largest
  * number (below 10^126, which needs 105 hex or 419 binary digits), so they are rejected before
  * BigInt would spend time on them.
  */
 const MAX_RADIX_BITS = 512
+const NOT_BASE64_REASON =
+  'is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding'
 const BASE64_CHARS_PER_QUANTUM = 4
 const BYTES_PER_QUANTUM = 3
 
@@ -117,15 +117,18 @@ const LOWERCASE_BIT = 0x20
 // Character classes of ASCII characters, as bits in CHAR_CLASS.
 const IDENTIFIER_START = 1
 const IDENTIFIER_PART = 2
-const BASE64_DIGIT = 4
 const HEX_DIGIT = 8
 /** Characters that may follow a number: Ion's numeric stop characters. */
 const NUMBER_STOP = 16
 const WHITESPACE = 32
 
 const CHAR_CLASS = buildCharClasses()
-/** 1 for the characters of standard base64 (not `=`): a separate table for the hot blob loop. */
-const BASE64_DIGITS = CHAR_CLASS.map((bits) => ((bits & BASE64_DIGIT) !== 0 ? 1 : 0))
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+/** The 6-bit value of each standard base64 character; NOT_BASE64 for every other character. */
+const NOT_BASE64 = 255
+const BASE64_VALUES = buildBase64Values()
+const BITS_PER_BASE64_CHAR = 6
+const BITS_PER_BYTE = 8
 
 function buildCharClasses(): Uint8Array {
   const classes = new Uint8Array(128)
@@ -140,11 +143,18 @@ function buildCharClasses(): Uint8Array {
   const digits = '0123456789'
   add(upper + lower + '_$', IDENTIFIER_START | IDENTIFIER_PART)
   add(digits, IDENTIFIER_PART)
-  add(upper + lower + digits + '+/', BASE64_DIGIT)
   add(digits + 'abcdefABCDEF', HEX_DIGIT)
   add(' \t\n\r\v\f', WHITESPACE | NUMBER_STOP)
   add('{}[](),"\'', NUMBER_STOP)
   return classes
+}
+
+function buildBase64Values(): Uint8Array {
+  const values = new Uint8Array(128).fill(NOT_BASE64)
+  for (let index = 0; index < BASE64_ALPHABET.length; index++) {
+    values[BASE64_ALPHABET.charCodeAt(index)] = index
+  }
+  return values
 }
 
 function hasClass(code: number, bits: number): boolean {
@@ -354,7 +364,7 @@ function parseValue(depth: number): AttributeValue {
     if (atLongString()) return { S: readLongStrings() }
     return parseAfterSymbol(readQuoted(APOSTROPHE))
   }
-  if (code === PLUS && text.startsWith('+inf', pos)) throw nonFinite('N')
+  if (atPositiveInfinity()) throw nonFinite('N')
   if (code === LPAREN) throw unsupported('sexp')
   throw syntax('a value')
 }
@@ -517,7 +527,7 @@ function readNumberMember(members: string[]): string {
     members.push(numberText)
     return number.value
   }
-  if (text.startsWith('+inf', pos) || atWord('nan')) throw nonFinite('NS member')
+  if (atPositiveInfinity() || atWord('nan')) throw nonFinite('NS member')
   throw new Invalid(`NS member must be a number, found ${describeValue('a number')}`)
 }
 
@@ -531,9 +541,13 @@ function readBinaryMember(members: Uint8Array[]): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
 }
 
-function atWord(word: string): boolean {
+function atPositiveInfinity(): boolean {
+  return text.charCodeAt(pos) === PLUS && atWord('inf', pos + 1)
+}
+
+function atWord(word: string, from = pos): boolean {
   return (
-    text.startsWith(word, pos) && !hasClass(text.charCodeAt(pos + word.length), IDENTIFIER_PART)
+    text.startsWith(word, from) && !hasClass(text.charCodeAt(from + word.length), IDENTIFIER_PART)
   )
 }
 
@@ -583,7 +597,7 @@ function kindOfValue(): string | undefined {
         return 'an Ion float'
     }
   }
-  if (code === PLUS && text.startsWith('+inf', pos)) return 'an Ion float'
+  if (atPositiveInfinity()) return 'an Ion float'
   if (hasClass(code, IDENTIFIER_START)) {
     switch (readIdentifier()) {
       case 'true':
@@ -651,7 +665,7 @@ function readFieldName(): string {
   if (hasClass(code, IDENTIFIER_START)) {
     const start = pos
     const name = readIdentifier()
-    if (name === 'null' || name === 'true' || name === 'false' || name === 'nan') {
+    if ((code === 110 || code === 116 || code === 102) && isKeyword(name)) {
       pos = start
       throw syntax('a field name (the keywords null, true, false and nan must be quoted)')
     }
@@ -664,6 +678,10 @@ function readFieldName(): string {
   if (code === QUOTE) return readQuoted(QUOTE)
   if (code === APOSTROPHE) return atLongString() ? readLongStrings() : readQuoted(APOSTROPHE)
   throw syntax('a field name')
+}
+
+function isKeyword(name: string): boolean {
+  return name === 'null' || name === 'true' || name === 'false' || name === 'nan'
 }
 
 /**
@@ -980,23 +998,18 @@ function readBlob(label: string): Uint8Array {
   const start = pos
   // The common case first: base64 digits straight up to the padding or the end.
   let code = text.charCodeAt(pos)
-  while (code < 128 && BASE64_DIGITS[code] === 1) code = text.charCodeAt(++pos)
+  while (code < 128 && BASE64_VALUES[code] !== NOT_BASE64) code = text.charCodeAt(++pos)
   let characters = pos - start
   let padding = 0
-  let whitespace = false
   while (code !== RBRACE) {
     if (code === EQUALS) {
       padding++
-    } else if (code < 128 && BASE64_DIGITS[code] === 1 && padding === 0) {
+    } else if (code < 128 && BASE64_VALUES[code] !== NOT_BASE64 && padding === 0) {
       characters++
-    } else if (hasClass(code, WHITESPACE)) {
-      whitespace = true
     } else if (pos >= end) {
       throw syntax("'}}' to end the blob")
-    } else {
-      throw new Invalid(
-        `${label} is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding`,
-      )
+    } else if (!hasClass(code, WHITESPACE)) {
+      throw new Invalid(`${label} ${NOT_BASE64_REASON}`)
     }
     code = text.charCodeAt(++pos)
   }
@@ -1008,22 +1021,39 @@ function readBlob(label: string): Uint8Array {
   pos += 2
   const length = characters + padding
   const remainder = length % BASE64_CHARS_PER_QUANTUM
-  if (padding > 2 || (padding > 0 ? remainder !== 0 : remainder === 1)) {
-    if (padding > 2) {
-      throw new Invalid(
-        `${label} is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding`,
-      )
-    }
+  if (padding > 2) throw new Invalid(`${label} ${NOT_BASE64_REASON}`)
+  // Padded text must fill whole quanta; unpadded text can end in 2 or 3 characters, never 1.
+  if (padding > 0 ? remainder !== 0 : remainder === 1) {
     throw new Invalid(
       `${label} is not base64: ${length} characters with ${padding} "=" do not form whole bytes`,
     )
   }
-  let base64 = text.slice(start, contentEnd)
-  if (whitespace) base64 = base64.replace(LOB_WHITESPACE, '')
   const bytes = new Uint8Array(
     Math.floor((characters * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM),
   )
-  // Decodes straight into the array's memory: one pass, no copy; the result owns its memory.
-  if (bytes.length > 0) Buffer.from(bytes.buffer).write(base64, 'base64')
+  decodeBase64(start, contentEnd, bytes)
   return bytes
+}
+
+/**
+ * Decodes the base64 digits in `text` from `start` to `stop` into `bytes`, skipping whitespace
+ * and padding (already validated). Unused bits of the last digit are ignored, as decoders do.
+ * Decoding here is faster for typical small blobs than a Buffer over the array's memory, and the
+ * result is a plain Uint8Array that owns its memory, the type the SDK declares.
+ */
+function decodeBase64(start: number, stop: number, bytes: Uint8Array): void {
+  let bits = 0
+  let pending = 0
+  let out = 0
+  for (let index = start; index < stop; index++) {
+    const value = BASE64_VALUES[text.charCodeAt(index)] ?? NOT_BASE64
+    if (value === NOT_BASE64) continue
+    // Only the low `pending + 6` (at most 14) bits matter.
+    bits = ((bits << BITS_PER_BASE64_CHAR) | value) & 0xffff
+    pending += BITS_PER_BASE64_CHAR
+    if (pending >= BITS_PER_BYTE) {
+      pending -= BITS_PER_BYTE
+      bytes[out++] = bits >> pending
+    }
+  }
 }

@@ -38,7 +38,11 @@ describe('RateLimiter', () => {
 
   it('gives concurrent callers successive slots on one timeline', async () => {
     const waits: number[] = []
-    const limiter = new RateLimiter(1000, () => 0, async (ms) => void waits.push(ms))
+    const limiter = new RateLimiter(
+      1000,
+      () => 0,
+      async (ms) => void waits.push(ms),
+    )
     await Promise.all([limiter.take(500), limiter.take(500), limiter.take(500)])
     expect(waits).toEqual([500, 1000])
   })
