@@ -75183,7 +75183,7 @@ class BatchWriter {
         }
         for (const put of pending) {
             this.summary.unwritten += put.records;
-            this.options.events.onUnwritten(put, `not written after ${retry.maxAttempts} attempts (last: ${lastProblem})`);
+            await this.options.events.onUnwritten(put, `not written after ${retry.maxAttempts} attempts (last: ${lastProblem})`);
         }
     }
     /**
@@ -75194,7 +75194,7 @@ class BatchWriter {
         if (batch.length === 1) {
             const put = batch[0];
             this.summary.refused += put.records;
-            this.options.events.onRefused(put, `refused by DynamoDB: ${errorMessage(err)}`);
+            await this.options.events.onRefused(put, `refused by DynamoDB: ${errorMessage(err)}`);
             return;
         }
         const middle = Math.ceil(batch.length / 2);

@@ -64,9 +64,9 @@ export interface PendingPut {
 
 export interface WriterEvents {
   /** The service refused the item itself (a batch-level ValidationException narrowed to it). */
-  onRefused(put: PendingPut, reason: string): void
+  onRefused(put: PendingPut, reason: string): Promise<void> | void
   /** The retries ran out while the item was still unwritten. */
-  onUnwritten(put: PendingPut, reason: string): void
+  onUnwritten(put: PendingPut, reason: string): Promise<void> | void
 }
 
 export interface BatchWriterOptions {
@@ -246,7 +246,7 @@ export class BatchWriter {
     }
     for (const put of pending) {
       this.summary.unwritten += put.records
-      this.options.events.onUnwritten(
+      await this.options.events.onUnwritten(
         put,
         `not written after ${retry.maxAttempts} attempts (last: ${lastProblem})`,
       )
@@ -261,7 +261,7 @@ export class BatchWriter {
     if (batch.length === 1) {
       const put = batch[0] as PendingPut
       this.summary.refused += put.records
-      this.options.events.onRefused(put, `refused by DynamoDB: ${errorMessage(err)}`)
+      await this.options.events.onRefused(put, `refused by DynamoDB: ${errorMessage(err)}`)
       return
     }
     const middle = Math.ceil(batch.length / 2)

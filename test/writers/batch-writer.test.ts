@@ -74,8 +74,8 @@ async function writeAll(
     sleep: async (ms) => void delays.push(ms),
     random: () => 0.5,
     events: {
-      onRefused: (p, reason) => refused.push(`${p.location} ${reason}`),
-      onUnwritten: (p) => unwritten.push(p.location),
+      onRefused: (p, reason) => void refused.push(`${p.location} ${reason}`),
+      onUnwritten: (p) => void unwritten.push(p.location),
     },
   })
   for (const item of all) await writer.put(put(item, key(item)))
