@@ -73458,24 +73458,29 @@ function parseList(depth) {
     try {
         for (;;) {
             elements.push(parseValue(depth + 1));
-            skipSpace();
-            const code = ion_text.charCodeAt(pos);
-            if (code === COMMA) {
-                pos++;
-                skipSpace();
-                if (ion_text.charCodeAt(pos) !== RBRACKET)
-                    continue;
-            }
-            else if (code !== RBRACKET) {
-                throw syntax("',' or ']'");
-            }
-            pos++;
-            return elements;
+            if (endOfList())
+                return elements;
         }
     }
     catch (error) {
         throw ion_at(error, `[${elements.length}]`);
     }
+}
+/** After a list element: true at the closing `]` (consumed), false after a `,` with more to come. */
+function endOfList() {
+    skipSpace();
+    const code = ion_text.charCodeAt(pos);
+    if (code === COMMA) {
+        pos++;
+        skipSpace();
+        if (ion_text.charCodeAt(pos) !== RBRACKET)
+            return false;
+    }
+    else if (code !== RBRACKET) {
+        throw syntax("',' or ']'");
+    }
+    pos++;
+    return true;
 }
 function parseSet(type, readMember) {
     pos++;
@@ -73490,19 +73495,8 @@ function parseSet(type, readMember) {
             if (seen.has(key))
                 throw new ion_Invalid(`${type} member duplicates an earlier member`);
             seen.add(key);
-            skipSpace();
-            const code = ion_text.charCodeAt(pos);
-            if (code === COMMA) {
-                pos++;
-                skipSpace();
-                if (ion_text.charCodeAt(pos) !== RBRACKET)
-                    continue;
-            }
-            else if (code !== RBRACKET) {
-                throw syntax("',' or ']'");
-            }
-            pos++;
-            return members;
+            if (endOfList())
+                return members;
         }
     }
     catch (error) {

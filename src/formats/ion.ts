@@ -457,21 +457,26 @@ function parseList(depth: number): AttributeValue[] {
   try {
     for (;;) {
       elements.push(parseValue(depth + 1))
-      skipSpace()
-      const code = text.charCodeAt(pos)
-      if (code === COMMA) {
-        pos++
-        skipSpace()
-        if (text.charCodeAt(pos) !== RBRACKET) continue
-      } else if (code !== RBRACKET) {
-        throw syntax("',' or ']'")
-      }
-      pos++
-      return elements
+      if (endOfList()) return elements
     }
   } catch (error) {
     throw at(error, `[${elements.length}]`)
   }
+}
+
+/** After a list element: true at the closing `]` (consumed), false after a `,` with more to come. */
+function endOfList(): boolean {
+  skipSpace()
+  const code = text.charCodeAt(pos)
+  if (code === COMMA) {
+    pos++
+    skipSpace()
+    if (text.charCodeAt(pos) !== RBRACKET) return false
+  } else if (code !== RBRACKET) {
+    throw syntax("',' or ']'")
+  }
+  pos++
+  return true
 }
 
 /** Reads one set member into `members` and returns its identity for duplicate detection. */
@@ -488,17 +493,7 @@ function parseSet<T>(type: string, readMember: MemberReader<T>): T[] {
       const key = readMember(members)
       if (seen.has(key)) throw new Invalid(`${type} member duplicates an earlier member`)
       seen.add(key)
-      skipSpace()
-      const code = text.charCodeAt(pos)
-      if (code === COMMA) {
-        pos++
-        skipSpace()
-        if (text.charCodeAt(pos) !== RBRACKET) continue
-      } else if (code !== RBRACKET) {
-        throw syntax("',' or ']'")
-      }
-      pos++
-      return members
+      if (endOfList()) return members
     }
   } catch (error) {
     throw at(error, `[${seen.size}]`)
