@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { S3Client } from '@aws-sdk/client-s3'
 import type { Inputs } from './inputs.js'
@@ -15,6 +16,8 @@ const PLACEHOLDER_CREDENTIALS = {
 export interface Clients {
   dynamodb: DynamoDBClient
   s3: S3Client
+  /** native: ImportTable's item errors are in CloudWatch Logs. */
+  logs: CloudWatchLogsClient
   destroy(): void
 }
 
@@ -64,12 +67,16 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
     }),
     ...credentialsFor(inputs.s3Endpoint),
   })
+  // No input for its endpoint: the SDK's AWS_ENDPOINT_URL_CLOUDWATCH_LOGS serves where one is needed.
+  const logs = new CloudWatchLogsClient({ region, customUserAgent: [USER_AGENT] })
   return {
     dynamodb,
     s3,
+    logs,
     destroy() {
       dynamodb.destroy()
       s3.destroy()
+      logs.destroy()
     },
   }
 }

@@ -1,6 +1,10 @@
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as core from '@actions/core'
+import type { TableCreationParameters } from '@aws-sdk/client-dynamodb'
+import { errorMessage } from './errors.js'
 import type { KeyAttribute } from './item-rules.js'
+import { fromKeySchema, parseTableDefinition } from './table-definition.js'
 import { isInside, workspaceRoot } from './sources/local.js'
 
 export const MODES = ['auto', 'native', 'stream'] as const
@@ -23,6 +27,10 @@ const CSV_DELIMITERS: Record<string, string> = {
   space: ' ',
 }
 
+/** auto: below 1 GiB, creating the table and streaming beats ImportTable's minutes of start-up. */
+export const DEFAULT_NATIVE_MIN_BYTES = 2 ** 30
+/** native: how long to wait for an import, as ImportTable's own limits suggest (six hours). */
+const DEFAULT_TIMEOUT_MINUTES = 360
 /** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
 const MAX_WRITE_CONCURRENCY = 256
 /** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
@@ -52,8 +60,13 @@ export interface Inputs {
   compression: Compression
   csvDelimiter: string
   csvHeader?: string[]
-  keySchema?: KeyAttribute[]
-  tableDefinition?: string
+  /**
+   * The table the action creates when it is missing, from table-definition or else key-schema
+   * and billing-mode; undefined when neither is given.
+   */
+  tableCreation?: TableCreationParameters
+  /** Where the creation parameters came from, for messages. */
+  tableCreationSource?: string
   billingMode: BillingMode
   createTable: boolean
   writeConcurrency: number
@@ -63,6 +76,8 @@ export interface Inputs {
   dryRun: boolean
   wait: boolean
   timeoutMinutes: number
+  /** auto: a missing table is imported natively when the source holds at least this many bytes. */
+  nativeMinBytes: number
   clientToken?: string
   region?: string
   dynamodbEndpoint?: string
@@ -115,6 +130,20 @@ class Reader {
     if (value === 'false') return false
     this.fail(name, this.raw(name), 'true or false')
     return fallback
+  }
+
+  /** A size in bytes: a whole number, optionally with KiB, MiB, GiB or TiB. */
+  bytes(name: string, fallback: number): number {
+    const value = this.raw(name)
+    if (value === '') return fallback
+    const match = /^(\d+)\s*(KiB|MiB|GiB|TiB)?$/i.exec(value)
+    const units: Record<string, number> = { kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 }
+    const n = match ? Number(match[1]) * (match[2] ? (units[match[2].toLowerCase()] ?? 1) : 1) : NaN
+    if (!Number.isSafeInteger(n)) {
+      this.fail(name, value, 'a number of bytes, such as 1073741824 or 1GiB')
+      return fallback
+    }
+    return n
   }
 
   int(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -238,6 +267,8 @@ export function readInputs(): Inputs {
     r.fail('key-schema', keySchemaValue, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B')
   }
 
+  const billingMode = r.enumOf('billing-mode', BILLING_MODES, 'PAY_PER_REQUEST')
+
   const dynamodbEndpoint = r.url('dynamodb-endpoint')
   const s3Endpoint = r.url('s3-endpoint')
   const bucketOwner = r.optional('bucket-owner')
@@ -268,9 +299,8 @@ export function readInputs(): Inputs {
     compression,
     csvDelimiter: csvDelimiter ?? ',',
     ...(csvHeader && { csvHeader }),
-    ...(keySchema && { keySchema }),
-    ...optional('tableDefinition', r.optional('table-definition')),
-    billingMode: r.enumOf('billing-mode', BILLING_MODES, 'PAY_PER_REQUEST'),
+    billingMode,
+    ...tableCreation(r, table?.name, keySchema, billingMode),
     createTable: r.bool('create-table', false),
     writeConcurrency: r.int('write-concurrency', 16, 1, MAX_WRITE_CONCURRENCY),
     maxWriteCapacity: r.int('max-write-capacity', 0, 0),
@@ -278,7 +308,8 @@ export function readInputs(): Inputs {
     minItems: r.int('min-items', 0, 0),
     dryRun: r.bool('dry-run', false),
     wait: r.bool('wait', true),
-    timeoutMinutes: r.int('timeout-minutes', 360, 1),
+    timeoutMinutes: r.int('timeout-minutes', DEFAULT_TIMEOUT_MINUTES, 1),
+    nativeMinBytes: r.bytes('native-min-bytes', DEFAULT_NATIVE_MIN_BYTES),
     ...optional('clientToken', clientToken),
     ...optional('region', region),
     ...optional('dynamodbEndpoint', dynamodbEndpoint),
@@ -288,20 +319,48 @@ export function readInputs(): Inputs {
     rejectedFile: path.resolve(r.optional('rejected-file') ?? defaultRejectedFile()),
   }
 
-  notYetSupported(inputs, r)
+  if (inputs.mode === 'native' && inputs.source.kind === 'local') {
+    r.fail('source', sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3')
+  }
   if (r.problems.length > 0) {
     throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`)
   }
   return inputs
 }
 
-/** Inputs whose engines later releases add: refused clearly rather than silently ignored. */
-function notYetSupported(inputs: Inputs, r: Reader): void {
-  const later = 'is not supported yet by this version of the action'
-  if (inputs.mode === 'native') r.problems.push(`mode: native ${later}; use stream or auto`)
-  if (inputs.tableDefinition !== undefined) {
-    r.problems.push(`table-definition: ${later}; use key-schema and billing-mode`)
+/**
+ * The creation parameters of a missing table: table-definition wins over key-schema and
+ * billing-mode. The file is read here, so that its problems are reported with the other inputs'.
+ */
+function tableCreation(
+  r: Reader,
+  tableName: string | undefined,
+  keySchema: KeyAttribute[] | undefined,
+  billingMode: BillingMode,
+): Pick<Inputs, 'tableCreation' | 'tableCreationSource'> {
+  const file = r.optional('table-definition')
+  if (file !== undefined) {
+    let text: string
+    try {
+      text = fs.readFileSync(path.resolve(workspaceRoot(), file), 'utf8')
+    } catch (err) {
+      r.fail('table-definition', file, `a readable JSON or YAML file (${errorMessage(err)})`)
+      return {}
+    }
+    const parsed = parseTableDefinition(file, text, tableName ?? '')
+    if (!parsed.ok) {
+      r.problems.push(...parsed.problems)
+      return {}
+    }
+    return { tableCreation: parsed.parameters, tableCreationSource: `table-definition ${file}` }
   }
+  if (keySchema && tableName) {
+    return {
+      tableCreation: fromKeySchema(tableName, keySchema, billingMode),
+      tableCreationSource: 'key-schema',
+    }
+  }
+  return {}
 }
 
 /** `{ [key]: value }` when value is defined, `{}` otherwise: exactOptionalPropertyTypes-friendly. */
@@ -316,9 +375,15 @@ export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string
     if (inputs.csvDelimiter !== ',') ignored.push('csv-delimiter (only for input-format CSV)')
     if (inputs.csvHeader) ignored.push('csv-header (only for input-format CSV)')
   }
+  if (inputs.mode !== 'auto' && inputs.nativeMinBytes !== DEFAULT_NATIVE_MIN_BYTES) {
+    ignored.push('native-min-bytes (only for mode auto)')
+  }
   if (mode === 'stream') {
     if (!inputs.wait) ignored.push('wait (only for mode native)')
     if (inputs.clientToken) ignored.push('client-token (only for mode native)')
+    if (inputs.timeoutMinutes !== DEFAULT_TIMEOUT_MINUTES) {
+      ignored.push('timeout-minutes (only for mode native)')
+    }
   } else {
     if (inputs.createTable) ignored.push('create-table (native always creates the table)')
     if (inputs.writeConcurrency !== 16) ignored.push('write-concurrency (only for mode stream)')

@@ -1,10 +1,7 @@
 import * as core from '@actions/core'
-import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import { createClients, type Clients } from './clients.js'
 import { errorMessage } from './errors.js'
-import { estimate, NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND } from './estimate.js'
-import { ignoredInputs, readInputs, type Inputs } from './inputs.js'
-import { chooseMode } from './mode.js'
+import { readInputs, type Inputs } from './inputs.js'
 import {
   annotate,
   checkResult,
@@ -13,10 +10,10 @@ import {
   writeSummary,
   type ImportResult,
 } from './report.js'
-import { sourceFor } from './sources/source.js'
 import { Steps } from './steps.js'
-import { streamImport, type StreamOptions } from './stream-import.js'
-import { createTable, describeTable } from './table.js'
+import { runNative } from './native/engine.js'
+import { prepare } from './start.js'
+import { streamImport, streamResult, type StreamOptions } from './stream-import.js'
 
 /** What tests inject: a clock and a sleep that never waits. */
 export type RunOptions = Partial<Pick<StreamOptions, 'now' | 'sleep' | 'retry'>>
@@ -75,7 +72,7 @@ async function complete(result: ImportResult, inputs: Inputs, steps: Steps): Pro
   })
 }
 
-/** start (mode and table) → read, validate, write → an ImportResult. */
+/** start (engine and table) → read, validate, write (by either engine) → an ImportResult. */
 async function importData(
   inputs: Inputs,
   clients: Clients,
@@ -83,100 +80,27 @@ async function importData(
   options: RunOptions,
 ): Promise<ImportResult> {
   steps.start('start')
-  const { choice, table } = await steps.group(
-    'Start: choose the engine, check the table',
-    async () => {
-      const existing = await describeTable(clients.dynamodb, inputs.table)
-      const choice = chooseMode(inputs, existing !== undefined)
-      core.info(`Engine: ${choice.mode}. ${choice.reason}`)
-      for (const input of ignoredInputs(inputs, choice.mode))
-        core.warning(`${input} has no effect here and is ignored.`)
-      if (choice.createTable && inputs.keySchema) {
-        core.info(
-          `Creating table ${inputs.table.name} (${inputs.keySchema.map((k) => `${k.name}:${k.type}`).join(', ')}, ${inputs.billingMode})`,
+  const plan = await steps.group('Start: choose the engine, check the table', () =>
+    prepare(inputs, clients),
+  )
+  steps.end('start', plan.summary)
+  const chosen = { mode: plan.choice.mode, modeReason: plan.choice.reason }
+  // A dry run validates every record locally, whichever engine would import them.
+  const result =
+    plan.choice.mode === 'native' && !inputs.dryRun
+      ? await runNative(inputs, plan, clients, steps, options)
+      : streamResult(
+          await streamImport({
+            inputs,
+            source: plan.source,
+            dynamodb: clients.dynamodb,
+            table: plan.table,
+            steps,
+            ...(plan.objects && { objects: plan.objects }),
+            ...options,
+          }),
+          inputs,
+          plan.table,
         )
-      }
-      const table =
-        existing ??
-        (inputs.dryRun || !inputs.keySchema
-          ? undefined
-          : await createTable(clients.dynamodb, inputs.table, inputs.keySchema, inputs.billingMode))
-      return { choice, table }
-    },
-  )
-  const tableDescription = table ?? plannedTable(inputs)
-  steps.end(
-    'start',
-    `${choice.mode}: table ${inputs.table.name} ${choice.createTable ? (inputs.dryRun ? 'would be created' : 'created') : 'exists'}`,
-  )
-
-  const outcome = await streamImport({
-    inputs,
-    source: sourceFor(inputs, clients.s3),
-    dynamodb: clients.dynamodb,
-    table: tableDescription,
-    steps,
-    ...options,
-  })
-  const failed = outcome.errors > 0
-  return {
-    mode: choice.mode,
-    modeReason: choice.reason,
-    status: failed ? 'FAILED' : 'COMPLETED',
-    ...(failed && {
-      failureCode: 'ItemValidationError',
-      failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
-    }),
-    ...(tableDescription.TableArn && { tableArn: tableDescription.TableArn }),
-    processedItemCount: outcome.processed,
-    importedItemCount: outcome.imported,
-    errorCount: outcome.errors,
-    unwrittenItemCount: outcome.unwritten,
-    processedSizeBytes: outcome.processedSizeBytes,
-    durationSeconds: Math.round(steps.elapsed() * 10) / 10,
-    ...(outcome.write && { consumedWriteCapacity: outcome.write.consumedWriteCapacity }),
-    ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
-    dryRun: inputs.dryRun,
-    ...(inputs.dryRun && {
-      estimates: estimate({
-        uncompressedBytes: outcome.processedSizeBytes,
-        writeUnits: outcome.writeUnits,
-        ...writeRate(inputs, tableDescription),
-      }),
-    }),
-    objects: outcome.objects,
-    retries: outcome.write?.retries ?? 0,
-    rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
-  }
-}
-
-/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
-function writeRate(inputs: Inputs, table: TableDescription) {
-  if (inputs.maxWriteCapacity > 0) {
-    return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' }
-  }
-  const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits
-  if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
-    return {
-      writeUnitsPerSecond: provisioned,
-      rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
-    }
-  }
-  return {
-    writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
-    rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
-  }
-}
-
-/** In a dry run a missing table is not created: validate against the table key-schema describes. */
-function plannedTable(inputs: Inputs): TableDescription {
-  const keys = inputs.keySchema ?? []
-  return {
-    TableName: inputs.table.name,
-    AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
-    KeySchema: keys.map((k, i) => ({
-      AttributeName: k.name,
-      KeyType: i === 0 ? ('HASH' as const) : ('RANGE' as const),
-    })),
-  }
+  return { ...chosen, ...result, durationSeconds: Math.round(steps.elapsed() * 10) / 10 }
 }

@@ -23,6 +23,8 @@ export interface ImportResult {
   durationSeconds: number
   consumedWriteCapacity?: number
   cloudwatchLogGroupArn?: string
+  /** native: the wait ended after timeout-minutes with the import still running. */
+  timedOutAfterMinutes?: number
   rejectedFile?: string
   dryRun: boolean
   /** Dry runs: what each engine would cost and take. */
@@ -64,8 +66,12 @@ export function checkResult(result: ImportResult, limits: Limits): string[] {
     )
   }
   if (result.status === 'FAILED' && result.failureCode !== 'ItemValidationError') {
+    failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`)
+  }
+  if (result.status === 'CANCELLED') failures.push('The import was cancelled.')
+  if (result.timedOutAfterMinutes !== undefined) {
     failures.push(
-      `The import failed: ${result.failureCode ?? 'unknown'}: ${result.failureMessage ?? ''}`,
+      `The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`,
     )
   }
   return failures

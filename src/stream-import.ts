@@ -1,11 +1,13 @@
 import * as core from '@actions/core'
 import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb'
 import { errorName } from './errors.js'
+import { estimate, NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND } from './estimate.js'
 import { toDynamoDBJsonLine } from './formats/dynamodb-json.js'
 import { recordParser, type ParsedRecord } from './formats/index.js'
 import type { Inputs } from './inputs.js'
 import { checkItem, itemSize, keyOf, tableSchemaFrom, type Item } from './item-rules.js'
 import { RejectedRecords, type RejectionKind } from './rejected-records.js'
+import type { ImportResult } from './report.js'
 import { decompress, type ResolvedCompression } from './sources/decompress.js'
 import { splitLines } from './sources/lines.js'
 import { listInOrder, type Source, type SourceObject } from './sources/source.js'
@@ -47,6 +49,8 @@ export interface StreamOptions {
   dynamodb: DynamoDBClient
   table: TableDescription
   steps: Steps
+  /** The listing, when the start step made it already. */
+  objects?: SourceObject[]
   now?: () => number
   /** Injected by tests so that backoff and pacing never really wait. */
   sleep?: (ms: number) => Promise<void>
@@ -65,7 +69,7 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
 
   steps.start('read')
   const objects = await steps.group('Read: list the objects', async () => {
-    const found = await listInOrder(source)
+    const found = options.objects ?? (await listInOrder(source))
     core.info(
       `${found.length} objects, ${sum(found, (o) => o.size)} bytes stored in ${source.description}`,
     )
@@ -217,6 +221,59 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   const file = await rejected.close()
   if (file) outcome.rejectedFile = file
   return outcome
+}
+
+/** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
+export function streamResult(
+  outcome: StreamOutcome,
+  inputs: Inputs,
+  table: TableDescription,
+): Omit<ImportResult, 'mode' | 'modeReason' | 'durationSeconds'> {
+  const failed = outcome.errors > 0
+  return {
+    status: failed ? 'FAILED' : 'COMPLETED',
+    ...(failed && {
+      failureCode: 'ItemValidationError',
+      failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
+    }),
+    ...(table.TableArn && { tableArn: table.TableArn }),
+    processedItemCount: outcome.processed,
+    importedItemCount: outcome.imported,
+    errorCount: outcome.errors,
+    unwrittenItemCount: outcome.unwritten,
+    processedSizeBytes: outcome.processedSizeBytes,
+    ...(outcome.write && { consumedWriteCapacity: outcome.write.consumedWriteCapacity }),
+    ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
+    dryRun: inputs.dryRun,
+    ...(inputs.dryRun && {
+      estimates: estimate({
+        uncompressedBytes: outcome.processedSizeBytes,
+        writeUnits: outcome.writeUnits,
+        ...writeRate(inputs, table),
+      }),
+    }),
+    objects: outcome.objects,
+    retries: outcome.write?.retries ?? 0,
+    rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
+  }
+}
+
+/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
+function writeRate(inputs: Inputs, table: TableDescription) {
+  if (inputs.maxWriteCapacity > 0) {
+    return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' }
+  }
+  const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits
+  if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
+    return {
+      writeUnitsPerSecond: provisioned,
+      rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
+    }
+  }
+  return {
+    writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
+    rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
+  }
 }
 
 function sum<T>(values: T[], of: (value: T) => number): number {

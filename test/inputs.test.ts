@@ -97,6 +97,7 @@ describe('readInputs', () => {
     ['s3-endpoint', 'ftp://x', 'an http:// or https:// URL'],
     ['s3-force-path-style', 'on', 'true or false'],
     ['bucket-owner', '1234', 'a 12-digit AWS account id'],
+    ['native-min-bytes', '1 GB', 'a number of bytes, such as 1073741824 or 1GiB'],
   ]
   it.each(bad)(
     'refuses %s: %s, naming the input, the value and what is allowed',
@@ -110,10 +111,35 @@ describe('readInputs', () => {
     expect(() => inputs({ mode: 'x', 'max-errors': 'y' })).toThrow(/mode: .*\n- max-errors: /)
   })
 
-  it('refuses what a later version adds, saying so, rather than ignoring it', () => {
-    expect(() => inputs({ mode: 'native' })).toThrow('mode: native is not supported yet')
-    expect(() => inputs({ 'table-definition': 't.yml' })).toThrow(
-      'table-definition: is not supported yet',
+  it('reads native-min-bytes as bytes or with a binary unit', () => {
+    expect(inputs().nativeMinBytes).toBe(2 ** 30)
+    expect(inputs({ 'native-min-bytes': '512MiB' }).nativeMinBytes).toBe(512 * 2 ** 20)
+    expect(inputs({ 'native-min-bytes': '1000' }).nativeMinBytes).toBe(1000)
+  })
+
+  it('builds the table to create from key-schema and billing-mode', () => {
+    expect(inputs({ 'key-schema': 'pk:S,sk:N' })).toMatchObject({
+      tableCreationSource: 'key-schema',
+      tableCreation: {
+        TableName: 'orders',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      },
+    })
+  })
+
+  it('refuses a table-definition file that cannot be read, naming it', () => {
+    expect(() => inputs({ 'table-definition': 'no/such/file.yml' })).toThrow(
+      /table-definition: expected a readable JSON or YAML file .*got "no\/such\/file.yml"/,
+    )
+  })
+
+  it('refuses a workspace source with mode native, since ImportTable reads only S3', () => {
+    expect(() => inputs({ mode: 'native', source: 'test/fixtures' })).toThrow(
+      'source: expected s3://bucket/prefix with mode native',
     )
   })
 
