@@ -339,7 +339,8 @@ function tableCreation(
   billingMode: BillingMode,
 ): Pick<Inputs, 'tableCreation' | 'tableCreationSource'> {
   const file = r.optional('table-definition')
-  if (file !== undefined) {
+  // Without a valid table name there is nothing to check the file's TableName against.
+  if (file !== undefined && tableName !== undefined) {
     let text: string
     try {
       text = fs.readFileSync(path.resolve(workspaceRoot(), file), 'utf8')
@@ -347,7 +348,7 @@ function tableCreation(
       r.fail('table-definition', file, `a readable JSON or YAML file (${errorMessage(err)})`)
       return {}
     }
-    const parsed = parseTableDefinition(file, text, tableName ?? '')
+    const parsed = parseTableDefinition(file, text, tableName)
     if (!parsed.ok) {
       r.problems.push(...parsed.problems)
       return {}

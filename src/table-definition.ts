@@ -280,7 +280,10 @@ class Checker {
 
 /** Where an attribute is defined, and whether a key schema uses it. */
 interface Definitions {
-  types: Map<string, string>
+  /** Every name AttributeDefinitions gives, valid or not (so a bad one is reported once). */
+  defined: Set<string>
+  /** Each valid name of AttributeDefinitions with its position. */
+  named: Array<[number, string]>
   used: Set<string>
   /** False when a key schema could not be read: then "unused" cannot be told. */
   complete: boolean
@@ -301,7 +304,7 @@ function checkTable(
     )
   }
 
-  const defs: Definitions = { types: new Map(), used: new Set(), complete: true }
+  const defs: Definitions = { defined: new Set(), named: [], used: new Set(), complete: true }
   const attributeDefinitions = checkAttributeDefinitions(c, top['AttributeDefinitions'], defs)
   const keySchema = checkKeySchema(c, 'KeySchema', top['KeySchema'], defs)
 
@@ -321,17 +324,15 @@ function checkTable(
       : checkIndexes(c, top['GlobalSecondaryIndexes'], defs, billing)
 
   if (defs.complete) {
-    const list = Array.isArray(top['AttributeDefinitions']) ? top['AttributeDefinitions'] : []
-    list.forEach((d, i) => {
-      const name = isMapping(d) ? d['AttributeName'] : undefined
-      if (typeof name !== 'string' || defs.used.has(name)) return
+    for (const [i, name] of defs.named) {
+      if (defs.used.has(name)) continue
       c.bad(
         `AttributeDefinitions[${i}].AttributeName`,
         'an attribute that the KeySchema of the table or of a global secondary index uses ' +
           '(DynamoDB rejects attribute definitions that no key uses)',
         name,
       )
-    })
+    }
   }
 
   if (!attributeDefinitions || !keySchema || billingMode === undefined || !indexes) return undefined
@@ -370,10 +371,9 @@ function checkAttributeDefinitions(
     }
     const name = checkAttributeName(c, `${path}.AttributeName`, def['AttributeName'])
     const type = c.oneOf(`${path}.AttributeType`, def['AttributeType'], ATTRIBUTE_TYPES)
-    if (typeof def['AttributeName'] === 'string') {
-      defs.types.set(def['AttributeName'], type ?? '')
-    }
+    if (typeof def['AttributeName'] === 'string') defs.defined.add(def['AttributeName'])
     if (name !== undefined) {
+      defs.named.push([i, name])
       const before = first.get(name)
       if (before === undefined) first.set(name, i)
       else {
@@ -445,7 +445,7 @@ function checkKeySchema(
     if (i === 1 && isMapping(list[0]) && list[0]['AttributeName'] === name) {
       c.bad(namePath, `an attribute other than the HASH key`, name)
       ok = false
-    } else if (!defs.types.has(name)) {
+    } else if (!defs.defined.has(name)) {
       c.bad(namePath, 'an attribute defined in AttributeDefinitions', name)
       ok = false
     }

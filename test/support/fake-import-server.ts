@@ -19,7 +19,6 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import { localClientConfig, s3ClientConfig } from '../../scripts/emulators.mjs'
-import type { Inputs } from '../../src/inputs.js'
 import { s3Source } from '../../src/sources/s3.js'
 import { Steps } from '../../src/steps.js'
 import { streamImport } from '../../src/stream-import.js'
@@ -31,12 +30,15 @@ import {
   decodeNextToken,
   dynamodbErrorType,
   encodeNextToken,
+  errorEvents,
   errorStream,
   httpStatusOf,
+  importSummary,
   importArn,
   importTableProblems,
-  logEventMessage,
   pageLogEvents,
+  s3FailureMessage,
+  streamInputs,
   tableArn,
   validationError,
   type ImportDescription,
@@ -74,7 +76,10 @@ export interface ImportRecord {
 }
 
 export interface FakeImportControl {
-  /** The next `times` calls of the operation fail with this error (AWS SDK retries count). */
+  /**
+   * The next `times` calls of the operation fail with this error. Each SDK attempt is a call: the
+   * SDK retries throttling names (LimitExceededException, ThrottlingException, ...) and 5xx.
+   */
   failNext(operation: FakeOperation, errorName: string, times?: number, message?: string): void
   /** DescribeImport shows an import's end only from its (n + 1)-th call on (default 0). */
   holdPolls(n: number): void
@@ -102,13 +107,8 @@ interface Job {
   work: Promise<void>
 }
 
-const OPERATIONS: readonly string[] = [
-  'ImportTable',
-  'DescribeImport',
-  'ListImports',
-  'GetLogEvents',
-]
-const isOperation = (name: string): name is FakeOperation => OPERATIONS.includes(name)
+const OPERATIONS = new Set(['ImportTable', 'DescribeImport', 'ListImports', 'GetLogEvents'])
+const isOperation = (name: string): name is FakeOperation => OPERATIONS.has(name)
 
 export async function startFakeImportServer(
   options: FakeImportServerOptions,
@@ -197,7 +197,7 @@ export async function startFakeImportServer(
     jobs.push(job)
     job.work = run(job).then(
       (end) => void (job.end = end),
-      (err: unknown) => void (job.end = failed('InternalServerError', String(err))),
+      (err: Error) => void (job.end = failed(err.name || 'InternalServerError', err.message)),
     )
     return { ImportTableDescription: describe(job, false) }
   }
@@ -231,7 +231,9 @@ export async function startFakeImportServer(
     } catch (err) {
       return failed(`S3${(err as Error).name}`, s3FailureMessage(err))
     }
-    await dynamodb.send(new CreateTableCommand(createTableInput(job.request)))
+    // CreateTable from TableCreationParameters (§2: no LSIs, streams, tags or table class).
+    const params = job.request.TableCreationParameters as CreateTableCommandInput
+    await dynamodb.send(new CreateTableCommand(params))
     const { Table: table } = await dynamodb.send(
       new DescribeTableCommand({ TableName: job.tableName }),
     )
@@ -240,28 +242,7 @@ export async function startFakeImportServer(
     // stream engine follows the same rules (where it differs on purpose, §11, the fake does too:
     // it reads on after an unparsable line).
     const rejectedFile = path.join(dir, `${job.id}.rejected.jsonl`)
-    const csv = job.request.InputFormatOptions?.Csv
-    const inputs: Inputs = {
-      table: { id: job.tableName, name: job.tableName },
-      source: { kind: 's3', ...location },
-      mode: 'stream',
-      format: job.request.InputFormat,
-      compression: job.request.InputCompressionType ?? 'NONE',
-      csvDelimiter: csv?.Delimiter ?? ',',
-      ...(csv?.HeaderList && { csvHeader: csv.HeaderList }),
-      billingMode: 'PAY_PER_REQUEST',
-      createTable: false,
-      writeConcurrency: 4,
-      maxWriteCapacity: 0,
-      maxErrors: 0,
-      minItems: 0,
-      dryRun: false,
-      wait: true,
-      timeoutMinutes: 360,
-      nativeMinBytes: 0,
-      s3ForcePathStyle: true,
-      rejectedFile,
-    }
+    const inputs = streamInputs(job.request, location, rejectedFile)
     let outcome
     try {
       outcome = await streamImport({
@@ -276,22 +257,8 @@ export async function startFakeImportServer(
       const cause = (err as Error).cause ?? err
       return failed(`S3${(cause as Error).name}`, (err as Error).message)
     }
-    if (outcome.rejectedFile) {
-      // §3 CloudWatch [doc VAL]: one event per rejected item in `<import-id>/error`.
-      const time = now()
-      job.logEvents = fs
-        .readFileSync(outcome.rejectedFile, 'utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => ({
-          timestamp: time,
-          ingestionTime: time,
-          message: logEventMessage(
-            JSON.parse(line) as { location: string; reason: string },
-            job.arn,
-          ),
-        }))
-    }
+    // §3 CloudWatch [doc VAL]: one event per rejected item in `<import-id>/error`.
+    if (outcome.rejectedFile) job.logEvents = errorEvents(outcome.rejectedFile, job.arn, now())
     // Rule 4 [meas]: processed = imported + errors; ProcessedSizeBytes counts uncompressed bytes
     // and is absent until bytes have been read (an empty prefix reads none).
     const counts = {
@@ -331,19 +298,9 @@ export async function startFakeImportServer(
     const filter = body['TableArn']
     // §3 [meas]: IN_PROGRESS imports are listed too.
     const matching = jobs.filter((j) => filter === undefined || tableArn(j.tableName) === filter)
-    const page = matching.slice(offset, offset + pageSize).map((job) => {
-      const d = describe(job, ended(job))
-      return {
-        ImportArn: d.ImportArn,
-        ImportStatus: d.ImportStatus,
-        TableArn: d.TableArn,
-        S3BucketSource: d.S3BucketSource,
-        CloudWatchLogGroupArn: d.CloudWatchLogGroupArn,
-        InputFormat: d.InputFormat,
-        StartTime: d.StartTime,
-        ...(d.EndTime !== undefined && { EndTime: d.EndTime }),
-      }
-    })
+    const page = matching
+      .slice(offset, offset + pageSize)
+      .map((job) => importSummary(describe(job, ended(job))))
     const next =
       offset + pageSize < matching.length ? encodeNextToken(offset + pageSize) : undefined
     return { ImportSummaryList: page, ...(next && { NextToken: next }) }
@@ -429,7 +386,7 @@ export async function startFakeImportServer(
     const target = String(req.headers['x-amz-target'] ?? '')
     const logs = target.startsWith('Logs_20140328.')
     if (logs || (target.startsWith('DynamoDB_20120810.') && isOperation(target.slice(18))))
-      void answerLocally(req, res, logs)
+      answerLocally(req, res, logs).catch(() => res.destroy())
     else forward(req, res)
   })
   await new Promise<void>((resolve, reject) => {
@@ -460,7 +417,9 @@ export async function startFakeImportServer(
         hold = n
       },
       async settled() {
-        for (let seen = 0; seen < jobs.length; seen = jobs.length) {
+        let seen = -1
+        while (seen < jobs.length) {
+          seen = jobs.length
           await Promise.all(jobs.map((j) => j.work))
         }
       },
@@ -477,22 +436,4 @@ export async function startFakeImportServer(
       fs.rmSync(dir, { recursive: true, force: true })
     },
   }
-}
-
-/** §3 [doc VAL]: the S3 error and its request id, as S3NoSuchBucket's FailureMessage has them. */
-function s3FailureMessage(err: unknown): string {
-  const e = err as Error & { $metadata?: { httpStatusCode?: number; requestId?: string } }
-  return (
-    `${e.message} (Service: Amazon S3; Status Code: ${e.$metadata?.httpStatusCode ?? '?'}; ` +
-    `Error Code: ${e.name}; Request ID: ${e.$metadata?.requestId ?? '?'}; Proxy: null)`
-  )
-}
-
-/** CreateTable from TableCreationParameters (§2: no LSIs, streams, tags or table class). */
-function createTableInput(request: ImportTableRequest): CreateTableCommandInput {
-  const { VectorIndexes: _vectors, ...params } = request.TableCreationParameters as Record<
-    string,
-    unknown
-  >
-  return params as unknown as CreateTableCommandInput
 }

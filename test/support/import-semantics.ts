@@ -1,7 +1,9 @@
 // What DynamoDB's ImportTable, DescribeImport and ListImports and CloudWatch Logs' GetLogEvents
 // answer, as plain functions for the fake server (fake-import-server.ts). "§3" and "rule 14" refer
 // to /work/shared/reference/import-semantics.md; [doc], [meas] and [unknown] are its tags.
+import * as fs from 'node:fs'
 import type { ImportTableInput } from '@aws-sdk/client-dynamodb'
+import type { Inputs } from '../../src/inputs.js'
 
 export const REGION = 'us-east-1'
 export const ACCOUNT = '000000000000'
@@ -23,7 +25,12 @@ export const errorStream = (importId: string) => `${importId}/error`
 export type Json = Record<string, unknown>
 export type ImportStatus = 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED'
 /** An ImportTable request that passed {@link importTableProblems}: the required parts are set. */
-export type ImportTableRequest = ImportTableInput & { ClientToken: string }
+export type ImportTableRequest = ImportTableInput & {
+  ClientToken: string
+  S3BucketSource: NonNullable<ImportTableInput['S3BucketSource']>
+  InputFormat: NonNullable<ImportTableInput['InputFormat']>
+  TableCreationParameters: NonNullable<ImportTableInput['TableCreationParameters']>
+}
 
 /** §3: the ImportTableDescription, as it travels (times are epoch seconds). */
 export interface ImportDescription {
@@ -94,124 +101,117 @@ export function validationError(problems: string[]): ApiError {
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
 
+/** A member's constraints; min and max are lengths (of a string, or of a list). */
 interface Rule {
   required?: boolean
-  pattern?: RegExp
+  kind?: 'string' | 'structure' | 'list'
   min?: number
   max?: number
+  pattern?: RegExp
   oneOf?: string[]
 }
 
-/** One member against its model constraints, in the service's wording. */
-function check(problems: string[], value: unknown, at: string, rule: Rule): value is string {
-  const fail = (constraint: string) => {
-    const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value)
-    problems.push(`Value ${shown ?? 'null'} at '${at}' failed to satisfy constraint: ${constraint}`)
-    return false
+/** §2: the API model's ImportTable constraints, member by member (`[]`: every list element). */
+const IMPORT_TABLE_MODEL: Array<[string, Rule]> = [
+  // ClientToken: required by the service [meas] (the SDK fills it in).
+  ['ClientToken', { required: true, pattern: /^[^$]+$/ }],
+  ['S3BucketSource', { required: true, kind: 'structure' }],
+  [
+    'S3BucketSource.S3Bucket',
+    { required: true, max: 255, pattern: /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/ },
+  ],
+  ['S3BucketSource.S3BucketOwner', { pattern: /^[0-9]{12}$/ }],
+  ['S3BucketSource.S3KeyPrefix', { max: 1024 }],
+  ['InputFormat', { required: true, oneOf: ['DYNAMODB_JSON', 'ION', 'CSV'] }],
+  ['InputCompressionType', { oneOf: ['GZIP', 'ZSTD', 'NONE'] }],
+  ['InputFormatOptions', { kind: 'structure' }],
+  ['InputFormatOptions.Csv', { kind: 'structure' }],
+  ['InputFormatOptions.Csv.Delimiter', { min: 1, max: 1, pattern: /^[,;:|\t ]$/ }],
+  ['InputFormatOptions.Csv.HeaderList', { kind: 'list', min: 1, max: 255 }],
+  [
+    'InputFormatOptions.Csv.HeaderList[]',
+    { required: true, min: 1, max: 65536, pattern: /^[\x20-\x21\x23-\x2B\x2D-\x7E]*$/ },
+  ],
+  ['TableCreationParameters', { required: true, kind: 'structure' }],
+  [
+    'TableCreationParameters.TableName',
+    { required: true, min: 3, max: 255, pattern: /^[a-zA-Z0-9_.-]+$/ },
+  ],
+  ['TableCreationParameters.BillingMode', { oneOf: ['PROVISIONED', 'PAY_PER_REQUEST'] }],
+  ['TableCreationParameters.AttributeDefinitions', { required: true, kind: 'list' }],
+  [
+    'TableCreationParameters.AttributeDefinitions[].AttributeName',
+    { required: true, min: 1, max: 255 },
+  ],
+  [
+    'TableCreationParameters.AttributeDefinitions[].AttributeType',
+    { required: true, oneOf: ['S', 'N', 'B'] },
+  ],
+  ['TableCreationParameters.KeySchema', { required: true, kind: 'list', min: 1, max: 2 }],
+  ['TableCreationParameters.KeySchema[].AttributeName', { required: true, min: 1, max: 255 }],
+  ['TableCreationParameters.KeySchema[].KeyType', { required: true, oneOf: ['HASH', 'RANGE'] }],
+]
+
+/** The values at a path; none when a parent is absent (the parent's own rule reports that). */
+function valuesAt(root: unknown, path: string): unknown[] {
+  let values = [root]
+  for (const segment of path.split('.')) {
+    const name = segment.replace('[]', '')
+    values = values.flatMap((v) => {
+      if (!isObject(v)) return []
+      const child = v[name]
+      return !segment.endsWith('[]') ? [child] : Array.isArray(child) ? child : []
+    })
   }
+  return values
+}
+
+/** What is wrong with one value, in the service's words; undefined when it is fine. */
+function violation(value: unknown, rule: Rule): string | undefined {
   if (value === undefined || value === null)
-    return rule.required ? fail('Member must not be null') : false
-  if (typeof value !== 'string') return fail('Member must be a string')
-  if (rule.oneOf && !rule.oneOf.includes(value))
-    return fail(`Member must satisfy enum value set: [${rule.oneOf.join(', ')}]`)
-  if (rule.min !== undefined && value.length < rule.min)
-    return fail(`Member must have length greater than or equal to ${rule.min}`)
-  if (rule.max !== undefined && value.length > rule.max)
-    return fail(`Member must have length less than or equal to ${rule.max}`)
-  if (rule.pattern && !rule.pattern.test(value))
-    return fail(`Member must satisfy regular expression pattern: ${rule.pattern.source}`)
-  return true
+    return rule.required ? 'Member must not be null' : undefined
+  const kind = rule.kind ?? 'string'
+  if (kind === 'structure') return isObject(value) ? undefined : 'Member must be a structure'
+  if (kind === 'list' ? !Array.isArray(value) : typeof value !== 'string')
+    return `Member must be a ${kind}`
+  const { length } = value as string | unknown[]
+  if (rule.oneOf && !rule.oneOf.includes(value as string))
+    return `Member must satisfy enum value set: [${rule.oneOf.join(', ')}]`
+  if (rule.min !== undefined && length < rule.min)
+    return `Member must have length greater than or equal to ${rule.min}`
+  if (rule.max !== undefined && length > rule.max)
+    return `Member must have length less than or equal to ${rule.max}`
+  if (rule.pattern && !rule.pattern.test(value as string))
+    return `Member must satisfy regular expression pattern: ${rule.pattern.source}`
+  return undefined
 }
 
 /** §2: the ImportTable request checked against the API model; [] when it is valid. */
 export function importTableProblems(body: Json): string[] {
-  const p: string[] = []
-  // §2 ClientToken: required by the service [meas] (the SDK fills it), pattern ^[^\$]+$ [doc].
-  check(p, body['ClientToken'], 'clientToken', { required: true, pattern: /^[^$]+$/ })
-  const source = body['S3BucketSource']
-  if (!isObject(source)) check(p, undefined, 's3BucketSource', { required: true })
-  else {
-    const bucket = /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/
-    check(p, source['S3Bucket'], 's3BucketSource.s3Bucket', {
-      required: true,
-      max: 255,
-      pattern: bucket,
-    })
-    check(p, source['S3BucketOwner'], 's3BucketSource.s3BucketOwner', { pattern: /^[0-9]{12}$/ })
-    check(p, source['S3KeyPrefix'], 's3BucketSource.s3KeyPrefix', { max: 1024 })
-  }
-  const format = body['InputFormat']
-  check(p, format, 'inputFormat', { required: true, oneOf: ['DYNAMODB_JSON', 'ION', 'CSV'] })
-  check(p, body['InputCompressionType'], 'inputCompressionType', {
-    oneOf: ['GZIP', 'ZSTD', 'NONE'],
-  })
-  const options = body['InputFormatOptions']
-  const csv = isObject(options) ? options['Csv'] : undefined
-  if (isObject(csv)) {
-    check(p, csv['Delimiter'], 'inputFormatOptions.csv.delimiter', {
-      min: 1,
-      max: 1,
-      pattern: /^[,;:|\t ]$/,
-    })
-    const header = csv['HeaderList']
-    if (
-      header !== undefined &&
-      (!Array.isArray(header) || header.length < 1 || header.length > 255)
-    )
-      p.push(
-        `Value at 'inputFormatOptions.csv.headerList' failed to satisfy constraint: Member must have length between 1 and 255`,
-      )
-    else
-      for (const name of header ?? [])
-        check(p, name, 'inputFormatOptions.csv.headerList.member', {
-          required: true,
-          min: 1,
-          max: 65536,
-          pattern: /^[\x20-\x21\x23-\x2B\x2D-\x7E]*$/,
-        })
-  }
-  const params = body['TableCreationParameters']
-  if (!isObject(params)) check(p, undefined, 'tableCreationParameters', { required: true })
-  else {
-    const at = 'tableCreationParameters'
-    check(p, params['TableName'], `${at}.tableName`, {
-      required: true,
-      min: 3,
-      max: 255,
-      pattern: /^[a-zA-Z0-9_.-]+$/,
-    })
-    check(p, params['BillingMode'], `${at}.billingMode`, {
-      oneOf: ['PROVISIONED', 'PAY_PER_REQUEST'],
-    })
-    for (const [member, name, type, types] of [
-      ['AttributeDefinitions', 'AttributeName', 'AttributeType', ['S', 'N', 'B']],
-      ['KeySchema', 'AttributeName', 'KeyType', ['HASH', 'RANGE']],
-    ] as const) {
-      const list = params[member]
-      const where = `${at}.${member[0]?.toLowerCase()}${member.slice(1)}`
-      if (!Array.isArray(list)) check(p, undefined, where, { required: true })
-      else
-        for (const entry of list as unknown[]) {
-          const e = isObject(entry) ? entry : {}
-          check(p, e[name], `${where}.member.attributeName`, { required: true, min: 1, max: 255 })
-          check(p, e[type], `${where}.member.${type[0]?.toLowerCase()}${type.slice(1)}`, {
-            required: true,
-            oneOf: [...types],
-          })
-        }
-    }
-  }
-  if (p.length > 0) return p
+  const problems = IMPORT_TABLE_MODEL.flatMap(([path, rule]) =>
+    valuesAt(body, path).flatMap((value) => {
+      const constraint = violation(value, rule)
+      if (constraint === undefined) return []
+      const shown = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? 'null')
+      const at = path.replace(/\[\]/g, '.member').replace(/(^|\.)([A-Z])/g, (m) => m.toLowerCase())
+      return [`Value ${shown} at '${at}' failed to satisfy constraint: ${constraint}`]
+    }),
+  )
+  if (problems.length > 0) return problems
   // §2 InputFormatOptions.Csv: sent with another format it is a ValidationException [meas].
-  if (csv !== undefined && format !== 'CSV')
-    p.push(`InputFormatOptions.Csv can only be used with InputFormat CSV, not ${String(format)}`)
-  // CreateTable's own rule, which ImportTable must meet to create the table.
-  const tcp = params as Json
-  if (tcp['BillingMode'] !== 'PAY_PER_REQUEST' && !isObject(tcp['ProvisionedThroughput']))
-    p.push(
-      'One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED',
+  const format = body['InputFormat']
+  if (valuesAt(body, 'InputFormatOptions.Csv')[0] !== undefined && format !== 'CSV')
+    problems.push(
+      `InputFormatOptions.Csv can only be used with InputFormat CSV, not ${String(format)}`,
     )
-  return p
+  // CreateTable's own rule, which the table an import creates must meet too.
+  const params = body['TableCreationParameters'] as Json
+  if (params['BillingMode'] !== 'PAY_PER_REQUEST' && params['ProvisionedThroughput'] === undefined)
+    problems.push(
+      'One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits ' +
+        'must both be specified when BillingMode is PROVISIONED',
+    )
+  return problems
 }
 
 /**
@@ -289,5 +289,75 @@ export function pageLogEvents(
     events: events.slice(start, end),
     nextForwardToken: token('f', end),
     nextBackwardToken: token('b', start),
+  }
+}
+
+/**
+ * The stream engine's inputs for an import (§11: it accepts exactly what ImportTable accepts):
+ * the same format, compression (§2 [meas]: absent is NONE) and CSV options.
+ */
+export function streamInputs(
+  request: ImportTableRequest,
+  location: { bucket: string; prefix: string },
+  rejectedFile: string,
+): Inputs {
+  const tableName = request.TableCreationParameters.TableName ?? ''
+  const csv = request.InputFormatOptions?.Csv
+  return {
+    table: { id: tableName, name: tableName },
+    source: { kind: 's3', ...location },
+    mode: 'stream',
+    format: request.InputFormat,
+    compression: request.InputCompressionType ?? 'NONE',
+    csvDelimiter: csv?.Delimiter ?? ',',
+    ...(csv?.HeaderList && { csvHeader: csv.HeaderList }),
+    billingMode: 'PAY_PER_REQUEST',
+    createTable: false,
+    writeConcurrency: 4,
+    maxWriteCapacity: 0,
+    maxErrors: 0,
+    minItems: 0,
+    dryRun: false,
+    wait: true,
+    timeoutMinutes: 360,
+    nativeMinBytes: 0,
+    s3ForcePathStyle: true,
+    rejectedFile,
+  }
+}
+
+/** §3 CloudWatch: one event per line of the stream engine's rejected-records file. */
+export function errorEvents(rejectedFile: string, arn: string, time: number): LogEvent[] {
+  return fs
+    .readFileSync(rejectedFile, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => ({
+      timestamp: time,
+      ingestionTime: time,
+      message: logEventMessage(JSON.parse(line) as { location: string; reason: string }, arn),
+    }))
+}
+
+/** §3 [doc VAL]: the S3 error and its request id, as S3NoSuchBucket's FailureMessage has them. */
+export function s3FailureMessage(err: unknown): string {
+  const e = err as Error & { $metadata?: { httpStatusCode?: number; requestId?: string } }
+  return (
+    `${e.message} (Service: Amazon S3; Status Code: ${e.$metadata?.httpStatusCode ?? '?'}; ` +
+    `Error Code: ${e.name}; Request ID: ${e.$metadata?.requestId ?? '?'}; Proxy: null)`
+  )
+}
+
+/** §3 ListImports: the ImportSummary of a description (EndTime only once ended). */
+export function importSummary(d: ImportDescription): Json {
+  return {
+    ImportArn: d.ImportArn,
+    ImportStatus: d.ImportStatus,
+    TableArn: d.TableArn,
+    S3BucketSource: d.S3BucketSource,
+    CloudWatchLogGroupArn: d.CloudWatchLogGroupArn,
+    InputFormat: d.InputFormat,
+    StartTime: d.StartTime,
+    ...(d.EndTime !== undefined && { EndTime: d.EndTime }),
   }
 }
