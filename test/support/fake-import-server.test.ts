@@ -21,6 +21,7 @@ import {
   type ImportTableCommandInput,
   type ImportTableDescription,
 } from '@aws-sdk/client-dynamodb'
+import { gzipSync } from 'node:zlib'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { localClientConfig } from '../../scripts/emulators.mjs'
 import { bucketWith, jsonLines, tableWith, uniqueName } from '../helpers.js'
@@ -214,6 +215,54 @@ describe('fake ImportTable endpoint', () => {
     expect(missing).toBeInstanceOf(LogsResourceNotFoundException)
   })
 
+  it('passes format, compression and CSV options on, and takes its clock from now()', async () => {
+    const clocked = await startFakeImportServer({
+      dynamodbEndpoint: inject('dynamodbEndpoint'),
+      s3Endpoint: inject('s3Endpoint'),
+      now: () => 1_700_000_000_000,
+    })
+    const csvClient = new DynamoDBClient(localClientConfig(clocked.endpoint))
+    try {
+      const bucket = await bucketWith({ 'data/a.csv.gz': gzipSync('7;x\n8;007\n') })
+      const table = uniqueName('csv')
+      const input = importRequest(bucket, table, {
+        InputFormat: 'CSV',
+        InputCompressionType: 'GZIP',
+        InputFormatOptions: { Csv: { Delimiter: ';', HeaderList: ['pk', 'v'] } },
+      })
+      input.TableCreationParameters = {
+        ...input.TableCreationParameters,
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'N' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }
+      const { ImportTableDescription: started } = await csvClient.send(
+        new ImportTableCommand(input),
+      )
+      expect(started?.StartTime).toEqual(new Date(1_700_000_000_000))
+      await clocked.control.settled()
+      const done = await csvClient.send(
+        new DescribeImportCommand({ ImportArn: started?.ImportArn }),
+      )
+      expect(done.ImportTableDescription).toMatchObject({
+        ImportStatus: 'COMPLETED',
+        ImportedItemCount: 2,
+        InputCompressionType: 'GZIP',
+        InputFormatOptions: { Csv: { Delimiter: ';', HeaderList: ['pk', 'v'] } },
+        ProcessedSizeBytes: 11,
+        EndTime: new Date(1_700_000_000_000),
+      })
+      const scan = await csvClient.send(new ScanCommand({ TableName: table }))
+      expect(scan.Items?.sort((a, b) => Number(a['pk']?.N) - Number(b['pk']?.N))).toEqual([
+        { pk: { N: '7' }, v: { S: 'x' } },
+        { pk: { N: '8' }, v: { S: '007' } },
+      ])
+    } finally {
+      csvClient.destroy()
+      await clocked.close()
+    }
+  })
+
   it('fails with S3NoSuchBucket before creating the table', async () => {
     const started = await startImport(importRequest(uniqueName('no-such-bucket')))
     const done = await untilEnded(started.ImportArn)
@@ -258,10 +307,15 @@ describe('fake ImportTable endpoint', () => {
     })
     const dollar = importRequest(bucket, undefined, { ClientToken: 'a$b' })
     const noBucket = importRequest('', undefined)
-    for (const input of [csvWithJson, dollar, noBucket]) {
+    for (const [input, message] of [
+      [csvWithJson, /InputFormatOptions.Csv can only be used with InputFormat CSV/],
+      [dollar, /^1 validation error detected: Value 'a\$b' at 'clientToken' failed/],
+      [noBucket, /at 's3BucketSource.s3Bucket' failed to satisfy constraint/],
+    ] as const) {
       const err = await rejection(startImport(input))
       expect(err).toBeInstanceOf(DynamoDBServiceException)
       expect(err.name).toBe('ValidationException')
+      expect(err.message).toMatch(message)
     }
     expect(fake.imports()).toEqual([])
   })
@@ -277,6 +331,9 @@ describe('fake ImportTable endpoint', () => {
     expect(replay.ImportArn).toBe(first.ImportArn)
     expect(replay.S3BucketSource?.S3KeyPrefix).toBe('data/')
     expect(fake.imports()).toHaveLength(1)
+
+    const sameTable = { ...request, ClientToken: uniqueName('token') }
+    expect(await rejection(startImport(sameTable))).toBeInstanceOf(ResourceInUseException)
 
     const other = importRequest(bucket, uniqueName('other'), { ClientToken: request.ClientToken })
     const conflict = await rejection(startImport(other))
