@@ -29,7 +29,8 @@ export interface ImportResult {
   dryRun: boolean
   /** Dry runs: what each engine would cost and take. */
   estimates?: EngineEstimate[]
-  objects: number
+  /** Objects read; native: known only when the action listed them. */
+  objects?: number
   retries: number
   rejections: { samples: Rejection[]; byKind: Partial<Record<RejectionKind, number>> }
 }
@@ -156,7 +157,7 @@ export function renderSummary(
     result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0
   const rows: Parameters<typeof core.summary.addTable>[0] = [
     [header('Measure'), header('Value')],
-    ['Objects', String(result.objects)],
+    ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
     ['Processed records', String(result.processedItemCount)],
     [
       result.dryRun ? 'Items that would be imported' : 'Imported items',

@@ -3,6 +3,7 @@ import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from './clients.js'
 import { ignoredInputs, type Inputs } from './inputs.js'
 import { chooseMode, formatBytes, type ModeChoice } from './mode.js'
+import { findRunningImport } from './native/import-table.js'
 import { listInOrder, sourceFor, type Source, type SourceObject } from './sources/source.js'
 import { createTable, describeTable } from './table.js'
 
@@ -29,8 +30,12 @@ export async function prepare(inputs: Inputs, clients: Clients): Promise<Plan> {
     inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3'
   const objects = needsSize ? await listInOrder(source) : undefined
   const sourceBytes = objects?.reduce((sum, o) => sum + o.size, 0)
-  // A table still CREATING may be an import's: native attaches to that import.
-  const tableExists = existing !== undefined && existing.TableStatus !== 'CREATING'
+  // A table that an import still fills is not in the way: native attaches to that import.
+  const importing =
+    existing !== undefined &&
+    inputs.mode === 'native' &&
+    (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined
+  const tableExists = existing !== undefined && existing.TableStatus !== 'CREATING' && !importing
   const choice = chooseMode(inputs, {
     tableExists,
     ...(sourceBytes !== undefined && { sourceBytes }),

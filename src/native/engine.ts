@@ -23,16 +23,19 @@ export async function runNative(
   steps: Steps,
   options: NativeRunOptions = {},
 ): Promise<Omit<ImportResult, 'mode' | 'modeReason' | 'durationSeconds'>> {
-  if (!inputs.tableCreation) throw new Error('native: no table creation parameters')
+  const creation = inputs.tableCreation
+  if (!creation) throw new Error('native: no table creation parameters')
   steps.start('read', 'validate', 'write')
   const { outcome, objects } = await steps.group(
     'Import: ImportTable reads, validates and writes',
     async () => {
-      const objects = plan.objects ?? (await listInOrder(plan.source))
-      const compression = await resolveCompression(inputs, plan.source, objects)
-      const request = importRequest(inputs, inputs.tableCreation!, compression)
+      // ImportTable lists the objects itself; the action looks only to tell their compression.
+      const objects =
+        plan.objects ?? (inputs.compression === 'auto' ? await listInOrder(plan.source) : undefined)
+      const compression = await resolveCompression(inputs, plan.source, objects ?? [])
+      const request = importRequest(inputs, creation, compression)
       core.info(
-        `ImportTable: ${objects.length} objects, ${request.InputFormat}, ${compression}, client token ${request.ClientToken}`,
+        `ImportTable: ${request.InputFormat}, ${compression}, client token ${request.ClientToken}`,
       )
       const outcome = await nativeImport({
         dynamodb: clients.dynamodb,
@@ -48,7 +51,7 @@ export async function runNative(
     },
   )
   endSteps(steps, outcome, inputs.wait)
-  return nativeResult(outcome, objects.length, inputs)
+  return nativeResult(outcome, objects?.length, inputs)
 }
 
 /** import-arn and table-arn as soon as they are known: a later failure leaves them for the workflow. */
@@ -115,7 +118,7 @@ function endSteps(steps: Steps, outcome: NativeOutcome, waited: boolean): void {
 /** ImportTable's description as the action's result. */
 export function nativeResult(
   outcome: NativeOutcome,
-  objects: number,
+  objects: number | undefined,
   inputs: Pick<Inputs, 'timeoutMinutes'>,
 ): Omit<ImportResult, 'mode' | 'modeReason' | 'durationSeconds'> {
   const d = outcome.description
@@ -138,7 +141,7 @@ export function nativeResult(
     ...(d.CloudWatchLogGroupArn && { cloudwatchLogGroupArn: d.CloudWatchLogGroupArn }),
     ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
     dryRun: false,
-    objects,
+    ...(objects !== undefined && { objects }),
     retries: 0,
     rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
   }

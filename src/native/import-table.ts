@@ -86,7 +86,7 @@ export async function nativeImport(options: NativeOptions): Promise<NativeOutcom
 }
 
 /** An import of this table that is still running: a re-run after a runner died attaches to it. */
-async function findRunningImport(
+export async function findRunningImport(
   client: DynamoDBClient,
   tableName: string,
 ): Promise<ImportTableDescription | undefined> {

@@ -85,6 +85,8 @@ export interface FakeImportControl {
   holdPolls(n: number): void
   /** Resolves when the background work of every import started so far has ended. */
   settled(): Promise<void>
+  /** Forgets injected failures not used yet and the poll hold, between tests. */
+  reset(): void
 }
 
 export interface FakeImportServer {
@@ -415,6 +417,10 @@ export async function startFakeImportServer(
       },
       holdPolls(n) {
         hold = n
+      },
+      reset() {
+        failures.length = 0
+        hold = 0
       },
       async settled() {
         let seen = -1
