@@ -77612,7 +77612,10 @@ function renderSummary(result, steps, failures) {
         ['Items/s', String(rate)],
     ];
     if (result.consumedWriteCapacity !== undefined) {
-        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU`]);
+        const how = result.capacitySource === 'computed'
+            ? ' (computed: one per started KB of each item; the endpoint is an emulator)'
+            : '';
+        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`]);
     }
     if (result.mode === 'stream' && !result.dryRun)
         rows.push(['Write retries', String(result.retries)]);
@@ -79342,6 +79345,50 @@ const NUMBER_SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 // An integer without leading zeros and with at most PLAIN_MAX_EXPONENT + 1 digits is its own
 // canonical form.
 const PLAIN_INTEGER = /^-?[1-9]\d{0,20}$/;
+/**
+ * A plain decimal (`-12.50`, `007`) of at most this many characters is always a valid DynamoDB
+ * number: it has at most 38 digits, and its exponent is far inside [-130, 125].
+ */
+const MAX_PLAIN_NUMBER_CHARS = 38;
+/**
+ * The significant digits of a short plain decimal (optional `-`, digits, optional `.` and
+ * digits), or -1 for anything else. One pass over char codes: numbers are on the hot path, and
+ * most of them are short plain decimals.
+ */
+function plainSignificantDigits(text) {
+    const length = text.length;
+    if (length === 0 || length > MAX_PLAIN_NUMBER_CHARS)
+        return -1;
+    let i = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
+    let first = -1; // index of the first non-zero digit
+    let last = -1; // index of the last non-zero digit
+    let digits = 0;
+    let dot = -1;
+    for (; i < length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 46) {
+            if (dot !== -1)
+                return -1;
+            dot = i;
+            continue;
+        }
+        if (code < 48 || code > 57)
+            return -1;
+        digits++;
+        if (code !== 48) {
+            if (first === -1)
+                first = i;
+            last = i;
+        }
+    }
+    if (digits === 0 || dot === length - 1 || dot === 0 || (dot === 1 && text.charCodeAt(0) === 45)) {
+        return -1;
+    }
+    if (first === -1)
+        return 0;
+    // Digits between the first and last non-zero ones, not counting the dot.
+    return last - first + 1 - (dot > first && dot < last ? 1 : 0);
+}
 function parseDecimal(text) {
     const match = NUMBER_SYNTAX.exec(text);
     if (match === null)
@@ -79482,10 +79529,36 @@ function attributeNameProblem(name) {
     }
     return undefined;
 }
+/** Below this length a JS loop beats the call into Buffer.byteLength. */
+const SHORT_STRING = 64;
 function utf8Bytes(text) {
-    return Buffer.byteLength(text, 'utf8');
+    if (text.length > SHORT_STRING)
+        return Buffer.byteLength(text, 'utf8');
+    let bytes = text.length;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 0x80)
+            continue;
+        if (code < 0x800) {
+            bytes += 1;
+        }
+        else if (code <= 0xdbff && code >= 0xd800 && isLowSurrogate(text.charCodeAt(i + 1))) {
+            bytes += 2; // a pair: two units, four bytes
+            i++;
+        }
+        else {
+            bytes += 2; // three bytes, also for a lone surrogate (sent as U+FFFD)
+        }
+    }
+    return bytes;
+}
+function isLowSurrogate(code) {
+    return code >= 0xdc00 && code <= 0xdfff;
 }
 function numberBytes(text) {
+    const plain = plainSignificantDigits(text);
+    if (plain >= 0)
+        return Math.ceil(Math.max(plain, 1) / 2) + NUMBER_OVERHEAD_BYTES;
     const decimal = parseDecimal(text);
     // An invalid number never reaches DynamoDB; its text length is a safe over-estimate.
     if (decimal === undefined)
@@ -79870,6 +79943,8 @@ function wrongKind(type, expected, content) {
 function checkNumber(text) {
     // The original text is sent on: DynamoDB trims the zeros itself, and a rejected-records file
     // then shows what the user wrote.
+    if (plainSignificantDigits(text) >= 0)
+        return undefined;
     const number = normalizeNumber(text);
     return number.ok ? undefined : new Invalid(`N: ${number.reason}`);
 }
@@ -79930,66 +80005,80 @@ function checkSet(type, content, keyOf) {
 
 ;// CONCATENATED MODULE: ./src/sources/lines.ts
 const NEWLINE = 0x0a;
-const decoder = new TextDecoder('utf-8', { fatal: true });
+const REPLACEMENT_CHARACTER = '\uFFFD';
+const strict = new TextDecoder('utf-8', { fatal: true });
 /**
  * Splits a byte stream into lines without holding more than one line (capped at `maxLineBytes`)
- * and one chunk in memory. Lines come in arrays, one per chunk, because an `await` per line
- * would cost more than parsing it. A longer line is skipped up to its newline and reported as one
- * problem line, so a file without newlines cannot exhaust memory.
+ * and one chunk in memory. Each chunk comes as a lazy iterable of its lines, to be read through
+ * before the next chunk is asked for: an `await` per line would cost more than parsing it, and
+ * strings made one at a time die young (a chunk's worth made up front survives garbage
+ * collections, which grows the young generation and the process's memory with it). A longer
+ * line is skipped up to its newline and reported as one problem line, so a file without
+ * newlines cannot exhaust memory.
  */
 async function* splitLines(chunks, maxLineBytes) {
     let number = 0;
     let carry = [];
     let carryBytes = 0;
     let overlong = false;
-    const finish = (tail) => {
-        number++;
-        if (overlong) {
-            overlong = false;
-            carry = [];
-            carryBytes = 0;
-            return { number, text: '', bytes: 0, problem: `line longer than ${maxLineBytes} bytes` };
-        }
-        const bytes = carry.length === 0 ? tail : Buffer.concat([...carry, tail]);
+    const dropCarry = () => {
         carry = [];
         carryBytes = 0;
-        return decodeLine(number, bytes);
     };
-    for await (const chunk of chunks) {
-        const lines = [];
+    /** The line that ends at `end` of `chunk`, after the bytes carried from earlier chunks. */
+    const finish = (chunk, start, end) => {
+        number++;
+        if (overlong || carryBytes + (end - start) > maxLineBytes) {
+            overlong = false;
+            dropCarry();
+            return { number, text: '', bytes: 0, problem: `line longer than ${maxLineBytes} bytes` };
+        }
+        if (carry.length === 0)
+            return decodeLine(number, chunk, start, end);
+        const joined = Buffer.concat([...carry, chunk.subarray(start, end)]);
+        dropCarry();
+        return decodeLine(number, joined, 0, joined.length);
+    };
+    function* linesOf(chunk) {
         let start = 0;
         for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-            const piece = chunk.subarray(start, nl);
-            if (!overlong && carryBytes + piece.length > maxLineBytes)
-                overlong = true;
-            lines.push(finish(piece));
+            yield finish(chunk, start, nl);
             start = nl + 1;
         }
-        if (start < chunk.length && !overlong) {
-            const rest = chunk.subarray(start);
-            if (carryBytes + rest.length > maxLineBytes) {
-                overlong = true;
-                carry = [];
-                carryBytes = 0;
-            }
-            else {
-                // Copy: the stream may reuse the chunk's memory.
-                carry.push(Uint8Array.prototype.slice.call(rest));
-                carryBytes += rest.length;
-            }
+        if (start === chunk.length || overlong)
+            return;
+        if (carryBytes + (chunk.length - start) > maxLineBytes) {
+            overlong = true;
+            dropCarry();
         }
-        if (lines.length > 0)
-            yield lines;
+        else {
+            // A copy: the stream may reuse the chunk's memory.
+            carry.push(Buffer.from(chunk.subarray(start)));
+            carryBytes += chunk.length - start;
+        }
     }
+    for await (const chunk of chunks)
+        yield linesOf(asBuffer(chunk));
     if (carryBytes > 0 || overlong)
-        yield [finish(new Uint8Array(0))];
+        yield [finish(Buffer.alloc(0), 0, 0)];
 }
-function decodeLine(number, bytes) {
+function asBuffer(chunk) {
+    return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+}
+/**
+ * Decodes one line. Buffer's decoder is the fast path; it turns invalid bytes into U+FFFD, so a
+ * line that shows one (which may also be genuine) is decoded again strictly.
+ */
+function decodeLine(number, buffer, start, end) {
+    const text = buffer.toString('utf8', start, end);
+    const bytes = end - start;
+    if (!text.includes(REPLACEMENT_CHARACTER))
+        return { number, text, bytes };
     try {
-        return { number, text: decoder.decode(bytes), bytes: bytes.length };
+        return { number, text: strict.decode(buffer.subarray(start, end)), bytes };
     }
     catch {
-        return { number, text: '', bytes: bytes.length, problem: 'invalid UTF-8' };
+        return { number, text: '', bytes, problem: 'invalid UTF-8' };
     }
 }
 /** Blank and whitespace-only lines are neither items nor errors, as in ImportTable. */
@@ -81432,7 +81521,7 @@ function lineParser(parse) {
             const text = withoutBom(line);
             if (isBlank(text))
                 return undefined;
-            return { line: line.number, raw: text, result: parse(text) };
+            return { line: line.number, raw: text, bytes: line.bytes, result: parse(text) };
         },
         end: () => undefined,
     };
@@ -81519,26 +81608,28 @@ class BatchWriter {
             ...options,
         };
     }
-    /** Queues a put; resolves once it is accepted, which may wait for a free call slot. */
-    async put(put) {
+    /**
+     * Queues a put. Returns a promise only when the caller must wait (its key is in flight, or a
+     * full batch waits for a free call slot), so that most puts cost no microtask.
+     */
+    put(put) {
         this.throwIfFailed();
         const pending = this.inFlight.get(put.key);
+        // The call's own clean-up runs first (registered earlier), so the key is free by then.
         if (pending)
-            await pending;
+            return pending.then(() => this.put(put));
         const replaced = this.open.get(put.key);
         if (replaced) {
             this.open.delete(put.key);
             this.openBytes -= replaced.wireBytes;
             put.records += replaced.records;
         }
-        else if (this.open.size === MAX_BATCH_ITEMS ||
-            this.openBytes + put.wireBytes > MAX_BATCH_BYTES) {
-            await this.flushOpen();
+        else if (this.openBytes + put.wireBytes > MAX_BATCH_BYTES) {
+            return this.flushOpen().then(() => this.put(put));
         }
         this.open.set(put.key, put);
         this.openBytes += put.wireBytes;
-        if (this.open.size === MAX_BATCH_ITEMS)
-            await this.flushOpen();
+        return this.open.size === MAX_BATCH_ITEMS ? this.flushOpen() : undefined;
     }
     /** Writes what is left and waits for every call; throws the first fatal error. */
     async close() {
@@ -81594,7 +81685,7 @@ class BatchWriter {
                 this.summary.calls++;
                 output = await this.options.client.send(new client_dynamodb_dist_cjs/* BatchWriteItemCommand */.SZm({
                     RequestItems: { [this.options.table]: pending.map(toWriteRequest) },
-                    ReturnConsumedCapacity: 'TOTAL',
+                    ...(this.options.reportedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
                 }));
             }
             catch (err) {
@@ -81611,8 +81702,11 @@ class BatchWriter {
             }
             const unprocessed = this.unprocessedKeys(output);
             const done = pending.filter((put) => !unprocessed.has(put.key));
-            for (const put of done)
+            for (const put of done) {
                 this.summary.written += put.records;
+                if (!this.options.reportedCapacity)
+                    this.summary.consumedWriteCapacity += put.units;
+            }
             pending = pending.filter((put) => unprocessed.has(put.key));
             if (pending.length === 0)
                 return;
@@ -81741,6 +81835,7 @@ async function streamImport(options) {
             client: options.dynamodb,
             table: inputs.table.id,
             concurrency: inputs.writeConcurrency,
+            reportedCapacity: inputs.dynamodbEndpoint === undefined,
             keyOf: (item) => keyOf(item, schema),
             sleep,
             ...(options.retry && { retry: options.retry }),
@@ -81753,7 +81848,8 @@ async function streamImport(options) {
             },
         });
     /** One record through validation to the writer. */
-    async function take(record, object) {
+    /** Returns a promise only when the record must be waited for (written out, or to the file). */
+    function take(record, object) {
         outcome.processed++;
         const location = `${object.url}:${record.line}`;
         const { result } = record;
@@ -81771,9 +81867,9 @@ async function streamImport(options) {
             return;
         }
         const key = keyOf(result.item, schema);
-        const wireBytes = Buffer.byteLength(record.raw);
+        const wireBytes = record.bytes ?? Buffer.byteLength(record.raw);
         const put = { key, item: result.item, wireBytes, units, records: 1, location };
-        await writer.put(put);
+        return writer.put(put);
     }
     /** Every record of one object; a read failure mid-object is one error at the line it reached. */
     async function readObject(object) {
@@ -81787,8 +81883,9 @@ async function streamImport(options) {
                 for (const line of lines) {
                     lastLine = line.number;
                     const record = parser.push(line);
-                    if (record)
-                        await take(record, object);
+                    const taking = record && take(record, object);
+                    if (taking)
+                        await taking;
                 }
                 progress.maybeLog(outcome, writer?.progress);
             }
@@ -81850,7 +81947,10 @@ function streamResult(outcome, inputs, table) {
         errorCount: outcome.errors,
         unwrittenItemCount: outcome.unwritten,
         processedSizeBytes: outcome.processedSizeBytes,
-        ...(outcome.write && { consumedWriteCapacity: outcome.write.consumedWriteCapacity }),
+        ...(outcome.write && {
+            consumedWriteCapacity: outcome.write.consumedWriteCapacity,
+            capacitySource: inputs.dynamodbEndpoint ? 'computed' : 'reported',
+        }),
         ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
         dryRun: inputs.dryRun,
         ...(inputs.dryRun && {
@@ -82012,7 +82112,7 @@ async function importData(inputs, clients, steps, options) {
             ...(plan.objects && { objects: plan.objects }),
             ...options,
         }), inputs, plan.table);
-    return { ...chosen, ...result, durationSeconds: Math.round(steps.elapsed() * 10) / 10 };
+    return { ...chosen, ...result, durationSeconds: Math.round(steps.elapsed() * 1000) / 1000 };
 }
 
 

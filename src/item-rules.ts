@@ -137,6 +137,47 @@ const NUMBER_SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/
 // canonical form.
 const PLAIN_INTEGER = /^-?[1-9]\d{0,20}$/
 
+/**
+ * A plain decimal (`-12.50`, `007`) of at most this many characters is always a valid DynamoDB
+ * number: it has at most 38 digits, and its exponent is far inside [-130, 125].
+ */
+const MAX_PLAIN_NUMBER_CHARS = 38
+
+/**
+ * The significant digits of a short plain decimal (optional `-`, digits, optional `.` and
+ * digits), or -1 for anything else. One pass over char codes: numbers are on the hot path, and
+ * most of them are short plain decimals.
+ */
+export function plainSignificantDigits(text: string): number {
+  const length = text.length
+  if (length === 0 || length > MAX_PLAIN_NUMBER_CHARS) return -1
+  let i = text.charCodeAt(0) === 45 ? 1 : 0 // '-'
+  let first = -1 // index of the first non-zero digit
+  let last = -1 // index of the last non-zero digit
+  let digits = 0
+  let dot = -1
+  for (; i < length; i++) {
+    const code = text.charCodeAt(i)
+    if (code === 46) {
+      if (dot !== -1) return -1
+      dot = i
+      continue
+    }
+    if (code < 48 || code > 57) return -1
+    digits++
+    if (code !== 48) {
+      if (first === -1) first = i
+      last = i
+    }
+  }
+  if (digits === 0 || dot === length - 1 || dot === 0 || (dot === 1 && text.charCodeAt(0) === 45)) {
+    return -1
+  }
+  if (first === -1) return 0
+  // Digits between the first and last non-zero ones, not counting the dot.
+  return last - first + 1 - (dot > first && dot < last ? 1 : 0)
+}
+
 function parseDecimal(text: string): Decimal | undefined {
   const match = NUMBER_SYNTAX.exec(text)
   if (match === null) return undefined
@@ -261,11 +302,34 @@ export function attributeNameProblem(name: string): string | undefined {
   return undefined
 }
 
+/** Below this length a JS loop beats the call into Buffer.byteLength. */
+const SHORT_STRING = 64
+
 function utf8Bytes(text: string): number {
-  return Buffer.byteLength(text, 'utf8')
+  if (text.length > SHORT_STRING) return Buffer.byteLength(text, 'utf8')
+  let bytes = text.length
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x80) continue
+    if (code < 0x800) {
+      bytes += 1
+    } else if (code <= 0xdbff && code >= 0xd800 && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 2 // a pair: two units, four bytes
+      i++
+    } else {
+      bytes += 2 // three bytes, also for a lone surrogate (sent as U+FFFD)
+    }
+  }
+  return bytes
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff
 }
 
 function numberBytes(text: string): number {
+  const plain = plainSignificantDigits(text)
+  if (plain >= 0) return Math.ceil(Math.max(plain, 1) / 2) + NUMBER_OVERHEAD_BYTES
   const decimal = parseDecimal(text)
   // An invalid number never reaches DynamoDB; its text length is a safe over-estimate.
   if (decimal === undefined) return utf8Bytes(text)

@@ -102,5 +102,5 @@ async function importData(
           inputs,
           plan.table,
         )
-  return { ...chosen, ...result, durationSeconds: Math.round(steps.elapsed() * 10) / 10 }
+  return { ...chosen, ...result, durationSeconds: Math.round(steps.elapsed() * 1000) / 1000 }
 }

@@ -22,6 +22,8 @@ export interface ImportResult {
   processedSizeBytes: number
   durationSeconds: number
   consumedWriteCapacity?: number
+  /** reported: DynamoDB's ConsumedCapacity; computed: one per started KB (emulator endpoints). */
+  capacitySource?: 'reported' | 'computed'
   cloudwatchLogGroupArn?: string
   /** native: the wait ended after timeout-minutes with the import still running. */
   timedOutAfterMinutes?: number
@@ -169,7 +171,11 @@ export function renderSummary(
     ['Items/s', String(rate)],
   ]
   if (result.consumedWriteCapacity !== undefined) {
-    rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU`])
+    const how =
+      result.capacitySource === 'computed'
+        ? ' (computed: one per started KB of each item; the endpoint is an emulator)'
+        : ''
+    rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`])
   }
   if (result.mode === 'stream' && !result.dryRun)
     rows.push(['Write retries', String(result.retries)])

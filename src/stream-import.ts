@@ -102,6 +102,7 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
         client: options.dynamodb,
         table: inputs.table.id,
         concurrency: inputs.writeConcurrency,
+        reportedCapacity: inputs.dynamodbEndpoint === undefined,
         keyOf: (item: Item) => keyOf(item, schema),
         sleep,
         ...(options.retry && { retry: options.retry }),
@@ -123,7 +124,8 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
       })
 
   /** One record through validation to the writer. */
-  async function take(record: ParsedRecord, object: SourceObject): Promise<void> {
+  /** Returns a promise only when the record must be waited for (written out, or to the file). */
+  function take(record: ParsedRecord, object: SourceObject): Promise<void> | undefined {
     outcome.processed++
     const location = `${object.url}:${record.line}`
     const { result } = record
@@ -145,9 +147,9 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
       return
     }
     const key = keyOf(result.item, schema)
-    const wireBytes = Buffer.byteLength(record.raw)
+    const wireBytes = record.bytes ?? Buffer.byteLength(record.raw)
     const put: PendingPut = { key, item: result.item, wireBytes, units, records: 1, location }
-    await writer.put(put)
+    return writer.put(put)
   }
 
   /** Every record of one object; a read failure mid-object is one error at the line it reached. */
@@ -165,7 +167,8 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
         for (const line of lines) {
           lastLine = line.number
           const record = parser.push(line)
-          if (record) await take(record, object)
+          const taking = record && take(record, object)
+          if (taking) await taking
         }
         progress.maybeLog(outcome, writer?.progress)
       }
@@ -242,7 +245,10 @@ export function streamResult(
     errorCount: outcome.errors,
     unwrittenItemCount: outcome.unwritten,
     processedSizeBytes: outcome.processedSizeBytes,
-    ...(outcome.write && { consumedWriteCapacity: outcome.write.consumedWriteCapacity }),
+    ...(outcome.write && {
+      consumedWriteCapacity: outcome.write.consumedWriteCapacity,
+      capacitySource: inputs.dynamodbEndpoint ? 'computed' : 'reported',
+    }),
     ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
     dryRun: inputs.dryRun,
     ...(inputs.dryRun && {

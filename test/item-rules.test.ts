@@ -8,6 +8,7 @@ import {
   itemSize,
   keyOf,
   normalizeNumber,
+  plainSignificantDigits,
   tableSchemaFrom,
   type Item,
   type TableSchema,
@@ -382,5 +383,55 @@ describe('attributeNameProblem', () => {
       'attribute name is 65536 bytes, above the limit of 65535',
     )
     expect(attributeNameProblem('é'.repeat(32_768))).toContain('65536 bytes')
+  })
+})
+
+describe('fast paths agree with the general rules', () => {
+  it('counts UTF-8 bytes of short strings as Buffer.byteLength does', () => {
+    const samples = [
+      '',
+      'a',
+      'é',
+      '€',
+      '🚀',
+      'a🚀b',
+      '\ud800',
+      '\udc00x',
+      '\ud800\ud800',
+      'x'.repeat(70) + '🚀',
+    ]
+    for (const s of samples) {
+      expect(itemSize({ a: { S: s } }), JSON.stringify(s)).toBe(1 + Buffer.byteLength(s, 'utf8'))
+    }
+  })
+
+  it('counts significant digits of plain decimals as the general parser does', () => {
+    const samples = [
+      '0',
+      '-0',
+      '007',
+      '7.50',
+      '-0.0010',
+      '12345678901234567890123456789012345678',
+      '100',
+      '1.0',
+      '10.01',
+      '0.5',
+    ]
+    for (const n of samples) {
+      const general = normalizeNumber(n)
+      expect(general.ok, n).toBe(true)
+      expect(plainSignificantDigits(n), n).toBe(
+        (general.ok ? general.value : '')
+          .replace(/^-/, '')
+          .replace(/E.*$/, '')
+          .replace('.', '')
+          .replace(/^0+/, '')
+          .replace(/0+$/, '').length,
+      )
+    }
+    for (const n of ['', '-', '.', '1.', '.5', '-.5', '1e5', '1.2.3', '+1', 'x', '1'.repeat(39)]) {
+      expect(plainSignificantDigits(n), n).toBe(-1)
+    }
   })
 })

@@ -11,6 +11,7 @@ import {
   MAX_NESTING_DEPTH,
   attributeNameProblem,
   normalizeNumber,
+  plainSignificantDigits,
   type Item,
 } from '../item-rules.js'
 import { decodeBase64 } from './base64.js'
@@ -215,6 +216,7 @@ function wrongKind(type: string, expected: string, content: unknown): Invalid {
 function checkNumber(text: string): Invalid | undefined {
   // The original text is sent on: DynamoDB trims the zeros itself, and a rejected-records file
   // then shows what the user wrote.
+  if (plainSignificantDigits(text) >= 0) return undefined
   const number = normalizeNumber(text)
   return number.ok ? undefined : new Invalid(`N: ${number.reason}`)
 }

@@ -13,6 +13,8 @@ export interface ParsedRecord {
   /** The record as read, for the rejected file ('' when it could not be read as text). */
   raw: string
   result: ParseResult
+  /** Bytes of the record as read, when the parser knows them. */
+  bytes?: number
   /** The line could not be read as text (invalid UTF-8, too long): not a parse failure. */
   unreadable?: true
 }
@@ -63,7 +65,7 @@ function lineParser(parse: (text: string) => ParseResult): RecordParser {
       }
       const text = withoutBom(line)
       if (isBlank(text)) return undefined
-      return { line: line.number, raw: text, result: parse(text) }
+      return { line: line.number, raw: text, bytes: line.bytes, result: parse(text) }
     },
     end: () => undefined,
   }

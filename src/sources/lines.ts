@@ -10,68 +10,83 @@ export interface Line {
 }
 
 const NEWLINE = 0x0a
-const decoder = new TextDecoder('utf-8', { fatal: true })
+const REPLACEMENT_CHARACTER = '\uFFFD'
+const strict = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * Splits a byte stream into lines without holding more than one line (capped at `maxLineBytes`)
- * and one chunk in memory. Lines come in arrays, one per chunk, because an `await` per line
- * would cost more than parsing it. A longer line is skipped up to its newline and reported as one
- * problem line, so a file without newlines cannot exhaust memory.
+ * and one chunk in memory. Each chunk comes as a lazy iterable of its lines, to be read through
+ * before the next chunk is asked for: an `await` per line would cost more than parsing it, and
+ * strings made one at a time die young (a chunk's worth made up front survives garbage
+ * collections, which grows the young generation and the process's memory with it). A longer
+ * line is skipped up to its newline and reported as one problem line, so a file without
+ * newlines cannot exhaust memory.
  */
 export async function* splitLines(
   chunks: AsyncIterable<Uint8Array>,
   maxLineBytes: number,
-): AsyncGenerator<Line[]> {
+): AsyncGenerator<Iterable<Line>> {
   let number = 0
-  let carry: Uint8Array[] = []
+  let carry: Buffer[] = []
   let carryBytes = 0
   let overlong = false
 
-  const finish = (tail: Uint8Array): Line => {
-    number++
-    if (overlong) {
-      overlong = false
-      carry = []
-      carryBytes = 0
-      return { number, text: '', bytes: 0, problem: `line longer than ${maxLineBytes} bytes` }
-    }
-    const bytes = carry.length === 0 ? tail : Buffer.concat([...carry, tail])
+  const dropCarry = () => {
     carry = []
     carryBytes = 0
-    return decodeLine(number, bytes)
   }
 
-  for await (const chunk of chunks) {
-    const lines: Line[] = []
+  /** The line that ends at `end` of `chunk`, after the bytes carried from earlier chunks. */
+  const finish = (chunk: Buffer, start: number, end: number): Line => {
+    number++
+    if (overlong || carryBytes + (end - start) > maxLineBytes) {
+      overlong = false
+      dropCarry()
+      return { number, text: '', bytes: 0, problem: `line longer than ${maxLineBytes} bytes` }
+    }
+    if (carry.length === 0) return decodeLine(number, chunk, start, end)
+    const joined = Buffer.concat([...carry, chunk.subarray(start, end)])
+    dropCarry()
+    return decodeLine(number, joined, 0, joined.length)
+  }
+
+  function* linesOf(chunk: Buffer): Generator<Line> {
     let start = 0
     for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-      const piece = chunk.subarray(start, nl)
-      if (!overlong && carryBytes + piece.length > maxLineBytes) overlong = true
-      lines.push(finish(piece))
+      yield finish(chunk, start, nl)
       start = nl + 1
     }
-    if (start < chunk.length && !overlong) {
-      const rest = chunk.subarray(start)
-      if (carryBytes + rest.length > maxLineBytes) {
-        overlong = true
-        carry = []
-        carryBytes = 0
-      } else {
-        // Copy: the stream may reuse the chunk's memory.
-        carry.push(Uint8Array.prototype.slice.call(rest))
-        carryBytes += rest.length
-      }
+    if (start === chunk.length || overlong) return
+    if (carryBytes + (chunk.length - start) > maxLineBytes) {
+      overlong = true
+      dropCarry()
+    } else {
+      // A copy: the stream may reuse the chunk's memory.
+      carry.push(Buffer.from(chunk.subarray(start)))
+      carryBytes += chunk.length - start
     }
-    if (lines.length > 0) yield lines
   }
-  if (carryBytes > 0 || overlong) yield [finish(new Uint8Array(0))]
+
+  for await (const chunk of chunks) yield linesOf(asBuffer(chunk))
+  if (carryBytes > 0 || overlong) yield [finish(Buffer.alloc(0), 0, 0)]
 }
 
-function decodeLine(number: number, bytes: Uint8Array): Line {
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)
+}
+
+/**
+ * Decodes one line. Buffer's decoder is the fast path; it turns invalid bytes into U+FFFD, so a
+ * line that shows one (which may also be genuine) is decoded again strictly.
+ */
+function decodeLine(number: number, buffer: Buffer, start: number, end: number): Line {
+  const text = buffer.toString('utf8', start, end)
+  const bytes = end - start
+  if (!text.includes(REPLACEMENT_CHARACTER)) return { number, text, bytes }
   try {
-    return { number, text: decoder.decode(bytes), bytes: bytes.length }
+    return { number, text: strict.decode(buffer.subarray(start, end)), bytes }
   } catch {
-    return { number, text: '', bytes: bytes.length, problem: 'invalid UTF-8' }
+    return { number, text: '', bytes, problem: 'invalid UTF-8' }
   }
 }
 

@@ -69,6 +69,7 @@ async function writeAll(
     client,
     table,
     concurrency,
+    reportedCapacity: true,
     keyOf: key,
     retry: { maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 },
     sleep: async (ms) => void delays.push(ms),
@@ -93,6 +94,30 @@ describe('BatchWriter', () => {
     expect(summary).toMatchObject({ written: 60, calls: 3, retries: 0, unwritten: 0, refused: 0 })
     expect(summary.consumedWriteCapacity).toBe(60)
     expect(await scanAll(table)).toHaveLength(60)
+  })
+
+  it('counts write units itself when it does not ask DynamoDB, one per started KB', async () => {
+    const table = await tableWith('S')
+    const { client } = faulty([])
+    let sent: unknown
+    const spy = {
+      send: (command: BatchWriteItemCommand) => {
+        sent = command.input.ReturnConsumedCapacity
+        return client.send(command)
+      },
+    } as unknown as DynamoDBClient
+    const writer = new BatchWriter({
+      client: spy,
+      table,
+      concurrency: 1,
+      reportedCapacity: false,
+      keyOf: (item) => JSON.stringify(item['pk']),
+      events: { onRefused: () => {}, onUnwritten: () => {} },
+    })
+    await writer.put({ ...put({ pk: { S: 'a' } }, 'a'), units: 3 })
+    await writer.put({ ...put({ pk: { S: 'b' } }, 'b'), units: 2 })
+    expect((await writer.close()).consumedWriteCapacity).toBe(5)
+    expect(sent).toBeUndefined()
   })
 
   it('resends UnprocessedItems and throttled batches with backoff until all are written', async () => {
@@ -139,6 +164,7 @@ describe('BatchWriter', () => {
       client,
       table: 'no-such-table-here',
       concurrency: 2,
+      reportedCapacity: true,
       keyOf: (item) => JSON.stringify(item['pk']),
       sleep: async () => {},
       events: { onRefused: () => {}, onUnwritten: () => {} },

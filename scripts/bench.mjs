@@ -1,0 +1,414 @@
+// npm run bench: how fast the stream engine writes and parses, and how much memory it holds,
+// as ratios taken in one run on this machine (absolute times are noisy here; ratios are not).
+// Starts its own emulators. Prints a table, then one JSON line with every figure.
+//
+//   node scripts/bench.mjs [--items 200000] [--sweep-items 50000] [--runs 3] [--rss-mb 1024] [--quick]
+import { spawn } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { createGunzip, gzipSync } from 'node:zlib'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+} from '@aws-sdk/client-dynamodb'
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { inputEnv, readOutputs, runnerFiles } from './action-env.mjs'
+import { localClientConfig, s3ClientConfig, startEmulators } from './emulators.mjs'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const { values: args } = parseArgs({
+  options: {
+    items: { type: 'string', default: '200000' },
+    'sweep-items': { type: 'string', default: '50000' },
+    'parse-items': { type: 'string', default: '200000' },
+    runs: { type: 'string', default: '3' },
+    'rss-mb': { type: 'string', default: '1024' },
+    quick: { type: 'boolean', default: false },
+  },
+})
+const quick = args.quick
+const ITEMS = quick ? 20_000 : Number(args.items)
+const SWEEP_ITEMS = quick ? 10_000 : Number(args['sweep-items'])
+const PARSE_ITEMS = quick ? 50_000 : Number(args['parse-items'])
+const RUNS = quick ? 1 : Number(args.runs)
+const RSS_BYTES = (quick ? 64 : Number(args['rss-mb'])) * 2 ** 20
+const OBJECTS = 8
+const DEFAULT_CONCURRENCY = 16
+const SWEEP = [1, 4, 8, 16, 32]
+const BATCH = 25
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dynamodb-s3-import-bench-'))
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const log = (m) => process.stderr.write(`${m}\n`)
+
+/** The i-th bench item: about 250 bytes of DynamoDB JSON, every common type. */
+function item(i) {
+  return {
+    pk: { S: `user#${String(i).padStart(8, '0')}` },
+    sk: { N: String(i) },
+    name: { S: `name ${i.toString(36)} ${'x'.repeat(20)}` },
+    score: { N: `${i}.${i % 997}` },
+    tags: { SS: ['bench', `t${i % 13}`] },
+    active: { BOOL: i % 2 === 0 },
+    address: {
+      M: {
+        city: { S: ['Paris', 'Lagos', 'Lima'][i % 3] },
+        zip: { N: String(10000 + (i % 90000)) },
+      },
+    },
+    history: { L: [{ N: String(i % 100) }, { S: 'created' }] },
+    payload: { S: 'p'.repeat(40) },
+  }
+}
+const jsonLine = (i) => JSON.stringify({ Item: item(i) })
+const csvHeader = 'pk,sk,name,score,payload'
+const csvLine = (i) => {
+  const it = item(i)
+  return [it.pk.S, it.sk.N, it.name.S, it.score.N, it.payload.S].join(',')
+}
+/** The same item as a DynamoDB export writes it in Ion text. */
+const ionLine = (i) => {
+  const it = item(i)
+  const num = (n) => (n.includes('.') ? n : `${n}.`)
+  return (
+    `$ion_1_0 {Item:{pk:"${it.pk.S}",sk:${num(it.sk.N)},name:"${it.name.S}",score:${num(it.score.N)},` +
+    `tags:$dynamodb_SS::["bench","t${i % 13}"],active:${it.active.BOOL},` +
+    `address:{city:"${it.address.M.city.S}",zip:${num(it.address.M.zip.N)}},history:[${num(it.history.L[0].N)},"created"],` +
+    `payload:"${it.payload.S}"}}`
+  )
+}
+
+function text(lineOf, from, to, header) {
+  const lines = header ? [header] : []
+  for (let i = from; i < to; i++) lines.push(lineOf(i))
+  return lines.join('\n') + '\n'
+}
+
+/** Runs dist/index.js as a runner does; resolves with its wall time, outputs and peak RSS. */
+function runAction(inputs, env) {
+  const dir = fs.mkdtempSync(path.join(work, 'run-'))
+  const files = runnerFiles(dir)
+  const started = process.hrtime.bigint()
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], {
+    env: {
+      ...process.env,
+      ...files,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      GITHUB_WORKSPACE: work,
+      ...env,
+      ...inputEnv(inputs),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  let peak = 0
+  const watch = setInterval(() => {
+    try {
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8')
+      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
+      peak = Math.max(peak, kb * 1024)
+    } catch {
+      // the process has ended
+    }
+  }, 50)
+  return new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      clearInterval(watch)
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9
+      const outputs = readOutputs(files.GITHUB_OUTPUT)
+      if (code !== 0)
+        return reject(new Error(`the action exited ${code}: ${JSON.stringify(outputs)}`))
+      resolve({ seconds, outputs, peakRss: peak })
+    })
+  })
+}
+
+async function main() {
+  log(
+    `bench: ${ITEMS} items (sweep ${SWEEP_ITEMS}, parse ${PARSE_ITEMS}), ${RUNS} runs, work dir ${work}`,
+  )
+  const emulators = await startEmulators()
+  const ddb = new DynamoDBClient({
+    ...localClientConfig(emulators.dynamodbEndpoint),
+    maxAttempts: 10,
+  })
+  const s3 = new S3Client(s3ClientConfig(emulators.s3Endpoint))
+  const local = {
+    region: 'us-east-1',
+    'dynamodb-endpoint': emulators.dynamodbEndpoint,
+    's3-endpoint': emulators.s3Endpoint,
+  }
+  let tableNumber = 0
+  const freshTable = async () => {
+    const name = `bench-${++tableNumber}`
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'N' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    )
+    return name
+  }
+  const dropTable = (name) => ddb.send(new DeleteTableCommand({ TableName: name }))
+
+  try {
+    // The data: gzip DYNAMODB_JSON in 8 objects, for the full import and for the sweep.
+    await s3.send(new CreateBucketCommand({ Bucket: 'bench' }))
+    const upload = async (prefix, n) => {
+      const per = Math.ceil(n / OBJECTS)
+      for (let o = 0; o < OBJECTS; o++) {
+        const body = gzipSync(text(jsonLine, o * per, Math.min(n, (o + 1) * per)))
+        await s3.send(
+          new PutObjectCommand({ Bucket: 'bench', Key: `${prefix}/part-${o}.json.gz`, Body: body }),
+        )
+      }
+    }
+    await upload('full', ITEMS)
+    await upload('sweep', SWEEP_ITEMS)
+    const batchesOf = (n) => {
+      const batches = []
+      for (let i = 0; i < n; i += BATCH) {
+        batches.push(
+          Array.from({ length: Math.min(BATCH, n - i) }, (_, j) => ({
+            PutRequest: { Item: item(i + j) },
+          })),
+        )
+      }
+      return batches
+    }
+
+    /** The upper bound: pre-built 25-item batches, `concurrency` calls in flight, nothing else. */
+    const upperBound = async (n, concurrency) => {
+      const table = await freshTable()
+      const batches = batchesOf(n)
+      const started = process.hrtime.bigint()
+      let next = 0
+      const worker = async () => {
+        while (next < batches.length) {
+          let requests = batches[next++]
+          while (requests.length > 0) {
+            const out = await ddb.send(
+              new BatchWriteItemCommand({ RequestItems: { [table]: requests } }),
+            )
+            requests = out.UnprocessedItems?.[table] ?? []
+          }
+        }
+      }
+      await Promise.all(Array.from({ length: concurrency }, worker))
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9
+      await dropTable(table)
+      return n / seconds
+    }
+    const action = async (prefix, n, concurrency) => {
+      const table = await freshTable()
+      const run = await runAction({
+        ...local,
+        table,
+        source: `s3://bench/${prefix}/`,
+        'write-concurrency': String(concurrency),
+      })
+      if (run.outputs['imported-item-count'] !== String(n))
+        throw new Error(`imported ${run.outputs['imported-item-count']} of ${n}`)
+      await dropTable(table)
+      return n / run.seconds
+    }
+
+    log('warming up DynamoDB Local (JIT)…')
+    await upperBound(Math.min(20_000, ITEMS), DEFAULT_CONCURRENCY)
+
+    // 1-3: the action against the upper bound, at the default concurrency, alternating.
+    const bound = []
+    const full = []
+    for (let r = 0; r < RUNS; r++) {
+      bound.push(await upperBound(ITEMS, DEFAULT_CONCURRENCY))
+      full.push(await action('full', ITEMS, DEFAULT_CONCURRENCY))
+      log(
+        `run ${r + 1}: upper bound ${Math.round(bound.at(-1))} items/s, action ${Math.round(full.at(-1))} items/s`,
+      )
+    }
+
+    // 4: parse-only through the dry-run path, from workspace files, beside bare baselines.
+    const parse = {}
+    const formats = {
+      DYNAMODB_JSON: { line: jsonLine, header: undefined },
+      CSV: { line: csvLine, header: csvHeader },
+      ION: { line: ionLine, header: undefined },
+    }
+    const parseTable = await freshTable()
+    for (const [format, { line, header }] of Object.entries(formats)) {
+      const body = text(line, 0, PARSE_ITEMS, header)
+      for (const compression of ['NONE', 'GZIP']) {
+        const dir = path.join(work, `parse-${format}-${compression}`)
+        fs.mkdirSync(dir, { recursive: true })
+        const file = path.join(dir, 'data')
+        fs.writeFileSync(file, compression === 'GZIP' ? gzipSync(body) : body)
+        const rates = []
+        const baselines = []
+        for (let r = 0; r < RUNS; r++) {
+          const run = await runAction({
+            ...local,
+            table: parseTable,
+            source: path.relative(work, dir) + '/',
+            'input-format': format,
+            'dry-run': 'true',
+          })
+          const seconds = Number(run.outputs['duration-seconds'])
+          rates.push(PARSE_ITEMS / seconds)
+          if (format === 'DYNAMODB_JSON')
+            baselines.push(PARSE_ITEMS / (await bareJson(file, compression === 'GZIP')))
+        }
+        const bytes = Buffer.byteLength(body)
+        parse[`${format}/${compression}`] = {
+          recordsPerSecond: Math.round(median(rates)),
+          mbPerSecond: Number(((median(rates) * bytes) / PARSE_ITEMS / 1e6).toFixed(1)),
+          ...(baselines.length && { baselineRecordsPerSecond: Math.round(median(baselines)) }),
+        }
+        log(`parse ${format}/${compression}: ${JSON.stringify(parse[`${format}/${compression}`])}`)
+      }
+    }
+
+    // 5: peak RSS of a dry run over one large object, generated here and deleted after.
+    const rssDir = path.join(work, 'rss')
+    fs.mkdirSync(rssDir)
+    const rssFile = path.join(rssDir, 'big.json')
+    await writeLargeFile(rssFile, RSS_BYTES)
+    const rss = []
+    for (let r = 0; r < RUNS; r++) {
+      const run = await runAction({
+        ...local,
+        table: parseTable,
+        source: 'rss/',
+        'dry-run': 'true',
+      })
+      rss.push(run.peakRss)
+      log(
+        `rss run ${r + 1}: ${(run.peakRss / 2 ** 20).toFixed(0)} MiB over ${run.outputs['processed-size-bytes']} bytes`,
+      )
+    }
+    fs.rmSync(rssDir, { recursive: true })
+
+    // 6: the concurrency sweep, the action against the upper bound at each concurrency.
+    const sweep = {}
+    for (const c of SWEEP) {
+      const b = []
+      const a = []
+      for (let r = 0; r < RUNS; r++) {
+        b.push(await upperBound(SWEEP_ITEMS, c))
+        a.push(await action('sweep', SWEEP_ITEMS, c))
+      }
+      sweep[c] = {
+        upperBound: Math.round(median(b)),
+        action: Math.round(median(a)),
+        ratio: Number((median(a) / median(b)).toFixed(3)),
+      }
+      log(`sweep ${c}: ${JSON.stringify(sweep[c])}`)
+    }
+
+    const json = parse['DYNAMODB_JSON/NONE']
+    const jsonGz = parse['DYNAMODB_JSON/GZIP']
+    const figures = {
+      items: ITEMS,
+      runs: RUNS,
+      upperBoundItemsPerSecond: Math.round(median(bound)),
+      actionItemsPerSecond: Math.round(median(full)),
+      actionToUpperBound: Number((median(full) / median(bound)).toFixed(3)),
+      parse,
+      parseToBaseline: {
+        plain: Number((json.recordsPerSecond / json.baselineRecordsPerSecond).toFixed(3)),
+        gzip: Number((jsonGz.recordsPerSecond / jsonGz.baselineRecordsPerSecond).toFixed(3)),
+      },
+      ionToJson: Number((parse['ION/NONE'].recordsPerSecond / json.recordsPerSecond).toFixed(3)),
+      csvToJson: Number((parse['CSV/NONE'].recordsPerSecond / json.recordsPerSecond).toFixed(3)),
+      peakRssMiB: Math.round(median(rss) / 2 ** 20),
+      rssObjectMiB: Math.round(RSS_BYTES / 2 ** 20),
+      sweep,
+      bestConcurrency: Number(
+        Object.entries(sweep).sort((x, y) => y[1].action - x[1].action)[0][0],
+      ),
+    }
+    printTable(figures)
+    console.log(JSON.stringify(figures))
+  } finally {
+    ddb.destroy()
+    s3.destroy()
+    await emulators.stop()
+    fs.rmSync(work, { recursive: true, force: true })
+  }
+}
+
+/** The bare baseline: split lines and JSON.parse each, nothing else. Returns seconds. */
+async function bareJson(file, gzip) {
+  const started = process.hrtime.bigint()
+  let stream = fs.createReadStream(file, { highWaterMark: 64 * 1024 })
+  if (gzip) stream = stream.pipe(createGunzip())
+  let rest = ''
+  let n = 0
+  for await (const chunk of stream) {
+    const lines = (rest + chunk.toString()).split('\n')
+    rest = lines.pop()
+    for (const l of lines) {
+      if (!l) continue
+      JSON.parse(l)
+      n++
+    }
+  }
+  if (rest) JSON.parse(rest)
+  if (n === 0) throw new Error(`the baseline parsed nothing in ${file}`)
+  return Number(process.hrtime.bigint() - started) / 1e9
+}
+
+async function writeLargeFile(file, bytes) {
+  const out = fs.createWriteStream(file)
+  let written = 0
+  for (let i = 0; written < bytes; i++) {
+    const chunk = text(jsonLine, i * 1000, i * 1000 + 1000)
+    written += Buffer.byteLength(chunk)
+    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve))
+  }
+  await new Promise((resolve) => out.end(resolve))
+}
+
+function printTable(f) {
+  const rows = [
+    ['upper bound (BatchWriteItem loop), items/s', f.upperBoundItemsPerSecond, ''],
+    ['the action (dist/index.js), items/s', f.actionItemsPerSecond, ''],
+    ['action / upper bound', f.actionToUpperBound, 'target ≥ 0.9'],
+    ...Object.entries(f.parse).map(([k, v]) => [
+      `parse ${k}, records/s (MB/s)`,
+      `${v.recordsPerSecond} (${v.mbPerSecond})`,
+      v.baselineRecordsPerSecond ? `bare JSON.parse ${v.baselineRecordsPerSecond}` : '',
+    ]),
+    ['parse DYNAMODB_JSON / bare, plain', f.parseToBaseline.plain, 'target ≥ 0.7'],
+    ['parse DYNAMODB_JSON / bare, gzip', f.parseToBaseline.gzip, 'target ≥ 0.7'],
+    ['parse ION / DYNAMODB_JSON', f.ionToJson, 'target ≥ 0.25'],
+    ['parse CSV / DYNAMODB_JSON', f.csvToJson, 'target ≥ 0.5'],
+    [`peak RSS, dry run of one ${f.rssObjectMiB} MiB object, MiB`, f.peakRssMiB, 'target < 150'],
+    ...Object.entries(f.sweep).map(([c, v]) => [
+      `concurrency ${c}: action / upper bound, items/s`,
+      `${v.action} / ${v.upperBound} (${v.ratio})`,
+      '',
+    ]),
+    ['best concurrency of the sweep', f.bestConcurrency, `default ${DEFAULT_CONCURRENCY}`],
+  ]
+  const width = Math.max(...rows.map((r) => r[0].length))
+  console.log(`\nmedians of ${f.runs} runs, ${f.items} items\n`)
+  for (const [name, value, note] of rows)
+    console.log(`${name.padEnd(width)}  ${String(value).padEnd(24)} ${note}`)
+  console.log()
+}
+
+await main()
