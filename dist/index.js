@@ -78598,6 +78598,7 @@ function through(bytes, transform) {
 ;// CONCATENATED MODULE: ./src/sources/s3.ts
 
 
+
 /**
  * Every object whose key starts with the prefix, at any depth. ExpectedBucketOwner goes on every
  * call when bucket-owner is set, so a bucket that changed hands is never read.
@@ -78631,22 +78632,67 @@ function s3Source(s3, location, bucketOwner) {
             }
             return objects;
         },
-        async open(object) {
-            try {
-                const response = await s3.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({
-                    Bucket: location.bucket,
-                    Key: object.key,
-                    // The object read must be the object listed: a change in between fails the read.
-                    ...(object.etag && { IfMatch: object.etag }),
-                    ...owner,
-                }));
-                return response.Body ?? empty();
-            }
-            catch (err) {
-                throw new Error(describeAwsError(err, 'GetObject', object.url), { cause: err });
-            }
+        open(object) {
+            return Promise.resolve(resumable(object, async (from) => {
+                try {
+                    const response = await s3.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({
+                        Bucket: location.bucket,
+                        Key: object.key,
+                        // The object read must be the object listed: a change in between fails the read.
+                        ...(object.etag && { IfMatch: object.etag }),
+                        ...(from > 0 && { Range: `bytes=${from}-` }),
+                        ...owner,
+                    }));
+                    return response.Body ?? empty();
+                }
+                catch (err) {
+                    throw new Error(describeAwsError(err, 'GetObject', object.url), { cause: err });
+                }
+            }));
         },
     };
+}
+/** A broken read is resumed at most this often per object before the object counts as unreadable. */
+const MAX_RESUMES = 5;
+/**
+ * The object's bytes, resumed where they stopped when the connection breaks: a ranged GET from
+ * the byte reached, of the same object (the ETag must still match), so that no line is read
+ * twice and none is lost. A body that ends early without an error is a break too.
+ */
+async function* resumable(object, get, onResume = (from, why) => info(`${object.url}: the read broke after ${from} bytes (${why}); resuming from there`)) {
+    let offset = 0;
+    for (let resumes = 0;; resumes++) {
+        let why;
+        try {
+            for await (const chunk of await get(offset)) {
+                offset += chunk.length;
+                yield chunk;
+            }
+            if (offset >= object.size)
+                return;
+            why = `the body ended at byte ${offset} of ${object.size}`;
+        }
+        catch (err) {
+            if (!isBrokenRead(err) || resumes >= MAX_RESUMES)
+                throw err;
+            why = errorMessage(err);
+        }
+        if (resumes >= MAX_RESUMES) {
+            throw new Error(`the read broke ${MAX_RESUMES + 1} times; last: ${why}`);
+        }
+        onResume(offset, why);
+    }
+}
+/** A connection that broke mid-body, as opposed to an answer (denied, changed) that would repeat. */
+function isBrokenRead(err) {
+    const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
+    const code = cause?.code;
+    const name = errorName(cause) ?? '';
+    return ((typeof code === 'string' &&
+        /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNREFUSED|ERR_STREAM_PREMATURE_CLOSE)$/.test(code)) ||
+        /aborted|socket hang up|premature/i.test(errorMessage(cause)) ||
+        name === 'TimeoutError' ||
+        (httpStatus(cause) ?? 0) >= 500);
 }
 async function* empty() { }
 
@@ -80083,6 +80129,10 @@ function decodeLine(number, buffer, start, end) {
 }
 /** Blank and whitespace-only lines are neither items nor errors, as in ImportTable. */
 function isBlank(text) {
+    // Most lines start with their record: a printable ASCII first character settles it.
+    const first = text.charCodeAt(0);
+    if (first > 32 && first < 127)
+        return false;
     return /^\s*$/.test(text);
 }
 
@@ -81843,23 +81893,27 @@ async function streamImport(options) {
                 limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
             }),
             events: {
-                onRefused: (put, reason) => void reject('refused', put.location, reason, toDynamoDBJsonLine(put.item), put.records),
-                onUnwritten: (put, reason) => void reject('unwritten', put.location, reason, toDynamoDBJsonLine(put.item), put.records),
+                onRefused: (put, reason) => rejectPut('refused', put, reason),
+                onUnwritten: (put, reason) => rejectPut('unwritten', put, reason),
             },
         });
-    /** One record through validation to the writer. */
-    /** Returns a promise only when the record must be waited for (written out, or to the file). */
+    const rejectPut = (kind, put, reason) => reject(kind, locate(put), reason, toDynamoDBJsonLine(put.item), put.records);
+    /**
+     * One record through validation to the writer. Returns a promise only when the record must be
+     * waited for (by the writer, or by the rejected file), so that most records cost no microtask.
+     */
     function take(record, object) {
         outcome.processed++;
-        const location = `${object.url}:${record.line}`;
         const { result } = record;
         if (!result.ok) {
-            return reject(record.unreadable ? 'unreadable' : 'invalid', location, result.reason, record.raw);
+            const kind = record.unreadable ? 'unreadable' : 'invalid';
+            return reject(kind, locate({ url: object.url, line: record.line }), result.reason, record.raw);
         }
         const size = itemSize(result.item);
         const problem = checkItem(result.item, schema, size);
-        if (problem !== undefined)
-            return reject('mismatch', location, problem, record.raw);
+        if (problem !== undefined) {
+            return reject('mismatch', locate({ url: object.url, line: record.line }), problem, record.raw);
+        }
         const units = writeUnits(size);
         outcome.writeUnits += units;
         if (!writer) {
@@ -81868,7 +81922,15 @@ async function streamImport(options) {
         }
         const key = keyOf(result.item, schema);
         const wireBytes = record.bytes ?? Buffer.byteLength(record.raw);
-        const put = { key, item: result.item, wireBytes, units, records: 1, location };
+        const put = {
+            key,
+            item: result.item,
+            wireBytes,
+            units,
+            records: 1,
+            url: object.url,
+            line: record.line,
+        };
         return writer.put(put);
     }
     /** Every record of one object; a read failure mid-object is one error at the line it reached. */
@@ -81981,6 +82043,10 @@ function writeRate(inputs, table) {
         writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
         rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
     };
+}
+/** `s3://bucket/key:line`, made only for the records that need it. */
+function locate(at) {
+    return `${at.url}:${at.line}`;
 }
 function sum(values, of) {
     return values.reduce((total, value) => total + of(value), 0);

@@ -110,36 +110,29 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
           limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
         }),
         events: {
-          onRefused: (put, reason) =>
-            void reject('refused', put.location, reason, toDynamoDBJsonLine(put.item), put.records),
-          onUnwritten: (put, reason) =>
-            void reject(
-              'unwritten',
-              put.location,
-              reason,
-              toDynamoDBJsonLine(put.item),
-              put.records,
-            ),
+          onRefused: (put, reason) => rejectPut('refused', put, reason),
+          onUnwritten: (put, reason) => rejectPut('unwritten', put, reason),
         },
       })
+  const rejectPut = (kind: RejectionKind, put: PendingPut, reason: string) =>
+    reject(kind, locate(put), reason, toDynamoDBJsonLine(put.item), put.records)
 
-  /** One record through validation to the writer. */
-  /** Returns a promise only when the record must be waited for (written out, or to the file). */
+  /**
+   * One record through validation to the writer. Returns a promise only when the record must be
+   * waited for (by the writer, or by the rejected file), so that most records cost no microtask.
+   */
   function take(record: ParsedRecord, object: SourceObject): Promise<void> | undefined {
     outcome.processed++
-    const location = `${object.url}:${record.line}`
     const { result } = record
     if (!result.ok) {
-      return reject(
-        record.unreadable ? 'unreadable' : 'invalid',
-        location,
-        result.reason,
-        record.raw,
-      )
+      const kind = record.unreadable ? 'unreadable' : 'invalid'
+      return reject(kind, locate({ url: object.url, line: record.line }), result.reason, record.raw)
     }
     const size = itemSize(result.item)
     const problem = checkItem(result.item, schema, size)
-    if (problem !== undefined) return reject('mismatch', location, problem, record.raw)
+    if (problem !== undefined) {
+      return reject('mismatch', locate({ url: object.url, line: record.line }), problem, record.raw)
+    }
     const units = writeUnits(size)
     outcome.writeUnits += units
     if (!writer) {
@@ -148,7 +141,15 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
     }
     const key = keyOf(result.item, schema)
     const wireBytes = record.bytes ?? Buffer.byteLength(record.raw)
-    const put: PendingPut = { key, item: result.item, wireBytes, units, records: 1, location }
+    const put: PendingPut = {
+      key,
+      item: result.item,
+      wireBytes,
+      units,
+      records: 1,
+      url: object.url,
+      line: record.line,
+    }
     return writer.put(put)
   }
 
@@ -280,6 +281,11 @@ function writeRate(inputs: Inputs, table: TableDescription) {
     writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
     rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
   }
+}
+
+/** `s3://bucket/key:line`, made only for the records that need it. */
+function locate(at: { url: string; line: number }): string {
+  return `${at.url}:${at.line}`
 }
 
 function sum<T>(values: T[], of: (value: T) => number): number {

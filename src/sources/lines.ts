@@ -92,5 +92,8 @@ function decodeLine(number: number, buffer: Buffer, start: number, end: number):
 
 /** Blank and whitespace-only lines are neither items nor errors, as in ImportTable. */
 export function isBlank(text: string): boolean {
+  // Most lines start with their record: a printable ASCII first character settles it.
+  const first = text.charCodeAt(0)
+  if (first > 32 && first < 127) return false
   return /^\s*$/.test(text)
 }

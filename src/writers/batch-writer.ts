@@ -59,7 +59,9 @@ export interface PendingPut {
   units: number
   /** Records this put stands for: more than 1 when a later record of the key replaced it. */
   records: number
-  location: string
+  /** Where the record came from, for the rejected file: the object, and the line in it. */
+  url: string
+  line: number
 }
 
 export interface WriterEvents {

@@ -47,7 +47,7 @@ function faulty(script: Fault[], onCall: (requests: WriteRequest[]) => void = ()
 }
 
 function put(item: Item, key: string): PendingPut {
-  return { key, item, wireBytes: 100, units: 1, records: 1, location: `s3://b/k:${key}` }
+  return { key, item, wireBytes: 100, units: 1, records: 1, url: `s3://b/k`, line: 1 }
 }
 
 const items = (n: number, value = 'v') =>
@@ -75,8 +75,8 @@ async function writeAll(
     sleep: async (ms) => void delays.push(ms),
     random: () => 0.5,
     events: {
-      onRefused: (p, reason) => void refused.push(`${p.location} ${reason}`),
-      onUnwritten: (p) => void unwritten.push(p.location),
+      onRefused: (p, reason) => void refused.push(`${JSON.stringify(p.item['pk'])} ${reason}`),
+      onUnwritten: (p) => void unwritten.push(JSON.stringify(p.item['pk'])),
     },
   })
   for (const item of all) await writer.put(put(item, key(item)))
