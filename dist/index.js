@@ -78643,6 +78643,12 @@ function s3Source(s3, location, bucketOwner) {
                         ...(from > 0 && { Range: `bytes=${from}-` }),
                         ...owner,
                     }));
+                    // Also checked here, for S3-compatible servers that ignore If-Match.
+                    if (object.etag && response.ETag && response.ETag !== object.etag) {
+                        ;
+                        response.Body?.destroy?.();
+                        throw Object.assign(new Error('ETag changed'), { name: 'PreconditionFailed' });
+                    }
                     return response.Body ?? empty();
                 }
                 catch (err) {

@@ -1,14 +1,11 @@
 // The committed bundle, run as a child process exactly as a runner runs it.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import * as zlib from 'node:zlib'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { inputEnv, readOutputs, runnerFiles } from '../scripts/action-env.mjs'
 import { sampleItem } from '../scripts/make-examples.mjs'
-import { bucketWith, jsonLines, localInputs, scanAll, tableWith } from './helpers.js'
+import { bucketWith, jsonLines, localInputs, runDist, scanAll, tableWith } from './helpers.js'
 
 /**
  * The Node running the tests (24, GitHub's runtime for the action), and the machine's own Node
@@ -24,39 +21,6 @@ function nodeBinaries(): string[] {
     if (major !== process.versions.node.split('.')[0]) binaries.push(system)
   }
   return binaries
-}
-
-function runDist(
-  inputs: Record<string, string>,
-  extraEnv: Record<string, string> = {},
-  node = process.execPath,
-) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-dist-'))
-  const files = runnerFiles(dir)
-  const env = { PATH: process.env['PATH'] ?? '', ...files, ...inputEnv(inputs), ...extraEnv }
-  return new Promise<{
-    code: number | null
-    stdout: string
-    outputs: Record<string, string>
-    summary: string
-  }>((resolve, reject) => {
-    const child = spawn(node, ['dist/index.js'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stdout += d))
-    child.on('error', reject)
-    child.on('exit', (code) =>
-      resolve({
-        code,
-        stdout,
-        outputs: readOutputs(files.GITHUB_OUTPUT),
-        summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
-      }),
-    )
-  })
 }
 
 /** Node 24's zstd encoder (the tests run on 24; the types are Node 20's, the oldest supported). */

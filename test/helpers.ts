@@ -1,5 +1,6 @@
 // Shared by the integration tests: real emulators (started by global-setup.ts), real INPUT_*
 // environment, real GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
+import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -188,7 +189,10 @@ export interface Runner {
  * Sets the inputs as a runner does (action.yml defaults for the rest), output and summary files,
  * and captures stdout, for a run() in this process.
  */
-export function useRunner(inputs: Record<string, string>): Runner {
+export function useRunner(
+  inputs: Record<string, string>,
+  onStdout: (text: string) => void = () => {},
+): Runner {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-test-'))
   const files = runnerFiles(dir)
   const env = {
@@ -203,7 +207,9 @@ export function useRunner(inputs: Record<string, string>): Runner {
   ;(core.summary as unknown as { _filePath?: string | undefined })._filePath = undefined
   let out = ''
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()
+    out += text
+    onStdout(text)
     return true
   })
   return {
@@ -226,4 +232,53 @@ export function localInputs(): Record<string, string> {
 /** DynamoDB JSON lines for items. */
 export function jsonLines(items: unknown[], eol = '\n'): string {
   return items.map((item) => JSON.stringify({ Item: item })).join(eol) + eol
+}
+
+export interface ProcessRun {
+  code: number | null
+  stdout: string
+  outputs: Record<string, string>
+  summary: string
+  /** The process's peak resident memory (VmHWM), in bytes. */
+  peakRss: number
+}
+
+/**
+ * Runs the committed bundle as a child process, exactly as a runner runs it: only the given
+ * environment, INPUT_* from action.yml's defaults, output and summary files.
+ */
+export function runDist(
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+  node = process.execPath,
+): Promise<ProcessRun> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-dist-'))
+  const files = runnerFiles(dir)
+  const env = { PATH: process.env['PATH'] ?? '', ...files, ...inputEnv(inputs), ...extraEnv }
+  return new Promise((resolve, reject) => {
+    const child = spawn(node, ['dist/index.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let peakRss = 0
+    const watch = setInterval(() => {
+      try {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8')
+        peakRss = Math.max(peakRss, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024)
+      } catch {
+        // the process has ended
+      }
+    }, 25)
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stdout += d))
+    child.on('error', reject)
+    child.on('exit', (code) => {
+      clearInterval(watch)
+      resolve({
+        code,
+        stdout,
+        outputs: readOutputs(files.GITHUB_OUTPUT),
+        summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
+        peakRss,
+      })
+    })
+  })
 }

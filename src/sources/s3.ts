@@ -56,6 +56,11 @@ export function s3Source(s3: S3Client, location: S3Location, bucketOwner?: strin
                 ...owner,
               }),
             )
+            // Also checked here, for S3-compatible servers that ignore If-Match.
+            if (object.etag && response.ETag && response.ETag !== object.etag) {
+              ;(response.Body as { destroy?: () => void } | undefined)?.destroy?.()
+              throw Object.assign(new Error('ETag changed'), { name: 'PreconditionFailed' })
+            }
             return (response.Body as AsyncIterable<Uint8Array> | undefined) ?? empty()
           } catch (err) {
             throw new Error(describeAwsError(err, 'GetObject', object.url), { cause: err })
