@@ -76338,12 +76338,14 @@ function createClients(inputs, env = process.env) {
         info('No AWS credentials in the environment: custom endpoints get placeholder credentials.');
     }
     const credentialsFor = (endpoint) => endpoint && placeholder ? { credentials: PLACEHOLDER_CREDENTIALS } : {};
-    const dynamodb = new client_dynamodb_dist_cjs/* DynamoDBClient */.MGV({
+    const dynamodbConfig = {
         region,
         customUserAgent: [USER_AGENT],
         ...(inputs.dynamodbEndpoint && { endpoint: inputs.dynamodbEndpoint }),
         ...credentialsFor(inputs.dynamodbEndpoint),
-    });
+    };
+    const dynamodb = new client_dynamodb_dist_cjs/* DynamoDBClient */.MGV(dynamodbConfig);
+    const writes = new client_dynamodb_dist_cjs/* DynamoDBClient */.MGV({ ...dynamodbConfig, maxAttempts: 1 });
     const s3 = new client_s3_dist_cjs/* S3Client */.YxF({
         region,
         customUserAgent: [USER_AGENT],
@@ -76361,10 +76363,12 @@ function createClients(inputs, env = process.env) {
     const logs = new dist_cjs/* CloudWatchLogsClient */.TFr({ region, customUserAgent: [USER_AGENT] });
     return {
         dynamodb,
+        writes,
         s3,
         logs,
         destroy() {
             dynamodb.destroy();
+            writes.destroy();
             s3.destroy();
             logs.destroy();
         },
@@ -82178,7 +82182,7 @@ async function importData(inputs, clients, steps, options) {
         : streamResult(await streamImport({
             inputs,
             source: plan.source,
-            dynamodb: clients.dynamodb,
+            dynamodb: clients.writes,
             table: plan.table,
             steps,
             ...(plan.objects && { objects: plan.objects }),

@@ -15,6 +15,12 @@ const PLACEHOLDER_CREDENTIALS = {
 
 export interface Clients {
   dynamodb: DynamoDBClient
+  /**
+   * BatchWriteItem's own client, with the SDK's retries off: the writer retries (UnprocessedItems,
+   * throttling, 5xx, broken connections) on one budget that it can count and report, instead of
+   * the SDK's attempts multiplying its own.
+   */
+  writes: DynamoDBClient
   s3: S3Client
   /** native: ImportTable's item errors are in CloudWatch Logs. */
   logs: CloudWatchLogsClient
@@ -48,12 +54,14 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
   const credentialsFor = (endpoint: string | undefined) =>
     endpoint && placeholder ? { credentials: PLACEHOLDER_CREDENTIALS } : {}
 
-  const dynamodb = new DynamoDBClient({
+  const dynamodbConfig = {
     region,
     customUserAgent: [USER_AGENT],
     ...(inputs.dynamodbEndpoint && { endpoint: inputs.dynamodbEndpoint }),
     ...credentialsFor(inputs.dynamodbEndpoint),
-  })
+  }
+  const dynamodb = new DynamoDBClient(dynamodbConfig)
+  const writes = new DynamoDBClient({ ...dynamodbConfig, maxAttempts: 1 })
   const s3 = new S3Client({
     region,
     customUserAgent: [USER_AGENT],
@@ -71,10 +79,12 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
   const logs = new CloudWatchLogsClient({ region, customUserAgent: [USER_AGENT] })
   return {
     dynamodb,
+    writes,
     s3,
     logs,
     destroy() {
       dynamodb.destroy()
+      writes.destroy()
       s3.destroy()
       logs.destroy()
     },

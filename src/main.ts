@@ -93,7 +93,7 @@ async function importData(
           await streamImport({
             inputs,
             source: plan.source,
-            dynamodb: clients.dynamodb,
+            dynamodb: clients.writes,
             table: plan.table,
             steps,
             ...(plan.objects && { objects: plan.objects }),

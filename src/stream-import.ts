@@ -46,6 +46,7 @@ export interface StreamOutcome {
 export interface StreamOptions {
   inputs: Inputs
   source: Source
+  /** The client for BatchWriteItem (best with the SDK's own retries off: the writer retries). */
   dynamodb: DynamoDBClient
   table: TableDescription
   steps: Steps

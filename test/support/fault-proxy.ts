@@ -609,7 +609,8 @@ function withoutHeaders(raw: string[], names: string[]): string[] {
   const out: string[] = []
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = (raw[i] as string).toLowerCase()
-    if (!HOP_BY_HOP.has(name) && !names.includes(name)) out.push(raw[i] as string, raw[i + 1] as string)
+    if (!HOP_BY_HOP.has(name) && !names.includes(name))
+      out.push(raw[i] as string, raw[i + 1] as string)
   }
   return out
 }
@@ -624,7 +625,11 @@ function headerValue(raw: string[], name: string): string | undefined {
 const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1)
 
 /** The S3 operation of a path-style request: the SDK's `x-id` when present, else from its shape. */
-export function s3Operation(method: string, url: string, headers: http.IncomingHttpHeaders): string {
+export function s3Operation(
+  method: string,
+  url: string,
+  headers: http.IncomingHttpHeaders,
+): string {
   const parsed = new URL(url, 'http://s3.local')
   const query = parsed.searchParams
   const xid = query.get('x-id')
