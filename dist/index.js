@@ -77361,7 +77361,7 @@ function readInputs() {
         ...optional('s3Endpoint', s3Endpoint),
         s3ForcePathStyle: r.bool('s3-force-path-style', s3Endpoint !== undefined),
         ...optional('bucketOwner', bucketOwner),
-        rejectedFile: external_node_path_.resolve(r.optional('rejected-file') ?? defaultRejectedFile()),
+        rejectedFile: rejectedFile(r),
     };
     if (inputs.mode === 'native' && inputs.source.kind === 'local') {
         r.fail('source', sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
@@ -77401,6 +77401,14 @@ function tableCreation(r, tableName, keySchema, billingMode) {
         };
     }
     return {};
+}
+/** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
+function rejectedFile(r) {
+    const given = r.optional('rejected-file');
+    if (given !== undefined && external_node_fs_.existsSync(given) && external_node_fs_.statSync(given).isDirectory()) {
+        r.fail('rejected-file', given, 'a file path, not a directory');
+    }
+    return external_node_path_.resolve(given ?? defaultRejectedFile());
 }
 /** `{ [key]: value }` when value is defined, `{}` otherwise: exactOptionalPropertyTypes-friendly. */
 function optional(key, value) {
@@ -81976,20 +81984,26 @@ async function streamImport(options) {
     }
     const progress = new Progress(now, objects.length);
     steps.start('validate', 'write');
-    await steps.group(`Validate and write: ${objects.length} objects`, async () => {
-        for (const object of objects) {
-            const before = { processed: outcome.processed, errors: outcome.errors };
-            const compression = await readObject(object);
-            progress.objectDone();
-            info(`${object.url}: ${outcome.processed - before.processed} records, ` +
-                `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`);
-        }
-    });
+    try {
+        await steps.group(`Validate and write: ${objects.length} objects`, async () => {
+            for (const object of objects) {
+                const before = { processed: outcome.processed, errors: outcome.errors };
+                const compression = await readObject(object);
+                progress.objectDone();
+                info(`${object.url}: ${outcome.processed - before.processed} records, ` +
+                    `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`);
+            }
+        });
+        if (writer)
+            outcome.write = await writer.close();
+    }
+    catch (err) {
+        throw await stopped(err);
+    }
     steps.end('read', `${objects.length} objects, ${outcome.storedBytes} bytes stored, ${outcome.processedSizeBytes} bytes uncompressed`);
     steps.end('validate', `${outcome.processed} records, ${outcome.errors} rejected`, outcome.errors === 0);
-    if (writer) {
-        const w = await writer.close();
-        outcome.write = w;
+    if (writer && outcome.write) {
+        const w = outcome.write;
         outcome.imported = w.written;
         outcome.unwritten = w.unwritten;
         steps.end('write', `${w.written} items written in ${w.calls} calls, ${w.retries} retries` +
@@ -82003,6 +82017,24 @@ async function streamImport(options) {
     if (file)
         outcome.rejectedFile = file;
     return outcome;
+    /**
+     * An error that stops the import (the table deleted, access denied): what was and was not done
+     * by then, so that nobody has to guess whether to re-run.
+     */
+    async function stopped(err) {
+        const file = await rejected.close().catch(() => undefined);
+        const written = writer?.progress.written ?? 0;
+        const what = `${outcome.processed} records read, ${written} items written, ${outcome.errors} rejected` +
+            (file ? ` (in ${file})` : '') +
+            `; the records not yet written were not: re-run the import once the cause is fixed (writes of the same items are idempotent)`;
+        // A service exception that reaches here came from a write; other errors are already worded.
+        const fromService = typeof err === 'object' && err !== null && '$metadata' in err;
+        const cause = fromService
+            ? describeAwsError(err, 'BatchWriteItem', inputs.table.id)
+            : errorMessage(err);
+        const reason = cause.replace(/\.$/, '');
+        return new ActionError(`The import stopped: ${reason}. By then: ${what}.`, { cause: err });
+    }
 }
 /** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
 function streamResult(outcome, inputs, table) {

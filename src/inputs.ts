@@ -316,7 +316,7 @@ export function readInputs(): Inputs {
     ...optional('s3Endpoint', s3Endpoint),
     s3ForcePathStyle: r.bool('s3-force-path-style', s3Endpoint !== undefined),
     ...optional('bucketOwner', bucketOwner),
-    rejectedFile: path.resolve(r.optional('rejected-file') ?? defaultRejectedFile()),
+    rejectedFile: rejectedFile(r),
   }
 
   if (inputs.mode === 'native' && inputs.source.kind === 'local') {
@@ -362,6 +362,15 @@ function tableCreation(
     }
   }
   return {}
+}
+
+/** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
+function rejectedFile(r: Reader): string {
+  const given = r.optional('rejected-file')
+  if (given !== undefined && fs.existsSync(given) && fs.statSync(given).isDirectory()) {
+    r.fail('rejected-file', given, 'a file path, not a directory')
+  }
+  return path.resolve(given ?? defaultRejectedFile())
 }
 
 /** `{ [key]: value }` when value is defined, `{}` otherwise: exactOptionalPropertyTypes-friendly. */

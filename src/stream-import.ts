@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb'
-import { errorName } from './errors.js'
+import { ActionError, describeAwsError, errorMessage, errorName } from './errors.js'
 import { estimate, NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND } from './estimate.js'
 import { toDynamoDBJsonLine } from './formats/dynamodb-json.js'
 import { recordParser, type ParsedRecord } from './formats/index.js'
@@ -187,17 +187,22 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
 
   const progress = new Progress(now, objects.length)
   steps.start('validate', 'write')
-  await steps.group(`Validate and write: ${objects.length} objects`, async () => {
-    for (const object of objects) {
-      const before = { processed: outcome.processed, errors: outcome.errors }
-      const compression = await readObject(object)
-      progress.objectDone()
-      core.info(
-        `${object.url}: ${outcome.processed - before.processed} records, ` +
-          `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`,
-      )
-    }
-  })
+  try {
+    await steps.group(`Validate and write: ${objects.length} objects`, async () => {
+      for (const object of objects) {
+        const before = { processed: outcome.processed, errors: outcome.errors }
+        const compression = await readObject(object)
+        progress.objectDone()
+        core.info(
+          `${object.url}: ${outcome.processed - before.processed} records, ` +
+            `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`,
+        )
+      }
+    })
+    if (writer) outcome.write = await writer.close()
+  } catch (err) {
+    throw await stopped(err)
+  }
   steps.end(
     'read',
     `${objects.length} objects, ${outcome.storedBytes} bytes stored, ${outcome.processedSizeBytes} bytes uncompressed`,
@@ -208,9 +213,8 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
     outcome.errors === 0,
   )
 
-  if (writer) {
-    const w = await writer.close()
-    outcome.write = w
+  if (writer && outcome.write) {
+    const w = outcome.write
     outcome.imported = w.written
     outcome.unwritten = w.unwritten
     steps.end(
@@ -226,6 +230,26 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   const file = await rejected.close()
   if (file) outcome.rejectedFile = file
   return outcome
+
+  /**
+   * An error that stops the import (the table deleted, access denied): what was and was not done
+   * by then, so that nobody has to guess whether to re-run.
+   */
+  async function stopped(err: unknown): Promise<Error> {
+    const file = await rejected.close().catch(() => undefined)
+    const written = writer?.progress.written ?? 0
+    const what =
+      `${outcome.processed} records read, ${written} items written, ${outcome.errors} rejected` +
+      (file ? ` (in ${file})` : '') +
+      `; the records not yet written were not: re-run the import once the cause is fixed (writes of the same items are idempotent)`
+    // A service exception that reaches here came from a write; other errors are already worded.
+    const fromService = typeof err === 'object' && err !== null && '$metadata' in err
+    const cause = fromService
+      ? describeAwsError(err, 'BatchWriteItem', inputs.table.id)
+      : errorMessage(err)
+    const reason = cause.replace(/\.$/, '')
+    return new ActionError(`The import stopped: ${reason}. By then: ${what}.`, { cause: err })
+  }
 }
 
 /** The stream engine's outcome in the terms of ImportTable's DescribeImport. */

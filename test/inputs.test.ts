@@ -98,6 +98,8 @@ describe('readInputs', () => {
     ['s3-force-path-style', 'on', 'true or false'],
     ['bucket-owner', '1234', 'a 12-digit AWS account id'],
     ['native-min-bytes', '1 GB', 'a number of bytes, such as 1073741824 or 1GiB'],
+    ['table-definition', 'no/such/table.yml', 'a readable JSON or YAML file'],
+    ['rejected-file', '/tmp', 'a file path, not a directory'],
   ]
   it.each(bad)(
     'refuses %s: %s, naming the input, the value and what is allowed',

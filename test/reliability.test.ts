@@ -12,6 +12,7 @@ import { startEmulators } from '../scripts/emulators.mjs'
 import { run } from '../src/main.js'
 import {
   bucketWith,
+  dynamodb,
   fromDynamoDBJson,
   jsonLines,
   scanAll,
@@ -62,16 +63,20 @@ function runnerFor(
   dynamodb: string,
   s3: string,
   inputs: Record<string, string> = {},
+  onStdout?: (text: string) => void,
 ) {
-  const runner = useRunner({
-    table,
-    source: `s3://${bucket}/data/`,
-    region: 'us-east-1',
-    'dynamodb-endpoint': dynamodb,
-    's3-endpoint': s3,
-    'write-concurrency': '8',
-    ...inputs,
-  })
+  const runner = useRunner(
+    {
+      table,
+      source: `s3://${bucket}/data/`,
+      region: 'us-east-1',
+      'dynamodb-endpoint': dynamodb,
+      's3-endpoint': s3,
+      'write-concurrency': '8',
+      ...inputs,
+    },
+    onStdout,
+  )
   vi.stubEnv('AWS_ACCESS_KEY_ID', FAKE_KEY_ID)
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', FAKE_SECRET)
   return runner
@@ -331,3 +336,36 @@ async function scanThrough(endpoint: string, table: string): Promise<Item[]> {
   }
   return out
 }
+
+describe('a failure that stops the import', () => {
+  it('says what was and was not done when the table disappears mid-import', async () => {
+    const bucket = await bucketWith(objects())
+    const table = await tableWith('S', 'N')
+    const ddb = await proxy(inject('dynamodbEndpoint'))
+    // After a few writes, every write meets a missing table, as if it had been deleted.
+    const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb')
+    let deleted: Promise<unknown> | undefined
+    const runner = runnerFor(
+      table,
+      bucket,
+      ddb.endpoint,
+      inject('s3Endpoint'),
+      { 'write-concurrency': '1' },
+      (text) => {
+        if (!deleted && text.includes('/data/part-1.json.gz: ')) {
+          const client = dynamodb()
+          deleted = client
+            .send(new DeleteTableCommand({ TableName: table }))
+            .finally(() => client.destroy())
+        }
+      },
+    )
+    await run({ sleep: noSleep })
+    await deleted
+    expect(process.exitCode).toBe(1)
+    expect(runner.stdout()).toMatch(
+      /The import stopped: BatchWriteItem: table .* was not found .*By then: \d+ records read, \d+ items written, \d+ rejected.*; the records not yet written were not/,
+    )
+    expect(runner.summary()).toContain('The import stopped')
+  })
+})
