@@ -282,3 +282,21 @@ export function runDist(
     })
   })
 }
+
+/**
+ * Appends one scenario's figures to the file SCENARIO_REPORT names, when it is set, for the
+ * reliability table of the release notes (`SCENARIO_REPORT=/tmp/r.jsonl npx vitest run test/reliability.test.ts`).
+ * A no-op in ordinary runs.
+ */
+export function recordScenario(row: {
+  scenario: string
+  faults: number | string
+  expected: number
+  written: number
+  rejected: number
+  outcome: string
+  peakRssMiB?: number
+}): void {
+  const file = process.env['SCENARIO_REPORT']
+  if (file) fs.appendFileSync(file, JSON.stringify(row) + '\n')
+}

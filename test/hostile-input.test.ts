@@ -15,6 +15,7 @@ import {
   bucketWith,
   jsonLines,
   localInputs,
+  recordScenario,
   runDist,
   scanAll,
   tableWith,
@@ -84,6 +85,15 @@ describe('hostile input', () => {
       reason: 'line longer than 8388608 bytes',
     })
     expect(run.peakRss).toBeLessThan(BOUNDED_RSS)
+    recordScenario({
+      scenario: 'gzip bomb, 1 GiB from 1 MiB',
+      faults: 'hostile object',
+      expected: 5,
+      written: (await scanAll(run.table)).length,
+      rejected: 1,
+      outcome: 'FAILED status, 1 rejected line, step passed (max-errors 100)',
+      peakRssMiB: Math.round(run.peakRss / MiB),
+    })
   }, 120_000)
 
   it('a 100 MB line without a newline is one rejected line; the lines around it are imported', async () => {
@@ -97,6 +107,15 @@ describe('hostile input', () => {
     })
     expect(run.peakRss).toBeLessThan(BOUNDED_RSS)
     expect(await scanAll(run.table)).toHaveLength(4)
+    recordScenario({
+      scenario: '100 MB line without newline',
+      faults: 'hostile object',
+      expected: 4,
+      written: 4,
+      rejected: 1,
+      outcome: 'FAILED status, 1 rejected line, step passed (max-errors 100)',
+      peakRssMiB: Math.round(run.peakRss / MiB),
+    })
   }, 120_000)
 
   it('binary garbage as DYNAMODB_JSON is rejected line by line without taking good objects down', async () => {

@@ -14,6 +14,7 @@ import {
   bucketWith,
   dynamodb,
   fromDynamoDBJson,
+  recordScenario,
   jsonLines,
   scanAll,
   sortedCanonical,
@@ -121,6 +122,14 @@ describe('faults', () => {
       sortedCanonical(expected(0, 600), 'pk', 'sk'),
     )
     expect(runner.stdout()).toContain('resuming from there')
+    recordScenario({
+      scenario: 'S3 bodies cut mid-stream',
+      faults: '4 cuts',
+      expected: 600,
+      written: (await scanAll(table)).length,
+      rejected: 0,
+      outcome: `${runner.outputs()['status']}, step passed`,
+    })
   })
 
   it.each([1, 2, 3, 4])(
@@ -191,6 +200,19 @@ describe('faults', () => {
         expect(runner.stdout()).not.toContain(secret)
         expect(runner.summary()).not.toContain(secret)
       }
+      const kinds = [...ddb.log(), ...s3.log()].flatMap((r) =>
+        r.fault ? [r.fault.kind === 'error' ? r.fault.name : r.fault.kind] : [],
+      )
+      const counts = new Map<string, number>()
+      for (const kind of kinds) counts.set(kind, (counts.get(kind) ?? 0) + 1)
+      recordScenario({
+        scenario: `random faults, seed ${seed}`,
+        faults: [...counts].map(([kind, n]) => `${n} ${kind}`).join(', '),
+        expected: 600,
+        written: (await scanAll(table)).length,
+        rejected: 0,
+        outcome: `${runner.outputs()['status']}, step passed`,
+      })
     },
   )
 
@@ -233,6 +255,14 @@ describe('faults', () => {
     // Written plus rejected is everything, with nothing twice.
     const written = (await scanAll(table)).map((i) => i['sk']?.N)
     const inFile = rejected.map((r) => JSON.parse(r.record).Item.sk.N)
+    recordScenario({
+      scenario: 'throttling outlasts the retries',
+      faults: '6 ThrottlingException',
+      expected: 60,
+      written: written.length,
+      rejected: rejected.length,
+      outcome: `${outputs['status']}, step failed: ${unwritten} not written`,
+    })
     expect([...written, ...inFile].sort()).toEqual(
       items(0, 60)
         .map((i) => (i['sk'] as { N: string }).N)
@@ -313,6 +343,15 @@ describe('faults', () => {
       expect(sortedCanonical(scanned, 'pk', 'sk')).toEqual(
         sortedCanonical(expected(0, 600), 'pk', 'sk'),
       )
+      const broken = ddb.log().filter((r) => r.error !== undefined || r.status === undefined)
+      recordScenario({
+        scenario: 'DynamoDB Local stopped and restarted',
+        faults: `restart; ${broken.length} calls met no server`,
+        expected: 600,
+        written: scanned.length,
+        rejected: 0,
+        outcome: `${runner.outputs()['status']}, step passed`,
+      })
     } finally {
       await local.stop()
       fs.rmSync(dbPath, { recursive: true, force: true })

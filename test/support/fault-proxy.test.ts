@@ -24,6 +24,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest'
 import { localClientConfig, s3ClientConfig, startEmulators } from '../../scripts/emulators.mjs'
 import { bucketWith, tableWith, uniqueName } from '../helpers.js'
 import {
+  s3Operation,
   startFaultProxy,
   type DynamoDBErrorName,
   type FaultProxy,
@@ -522,5 +523,30 @@ describe('S3 through the fault proxy', () => {
     expect(get?.url).toMatch(new RegExp(`^/${bucket}/data\\.txt`))
     expect(list?.headers['x-amz-expected-bucket-owner']).toBeUndefined()
     expect(list?.url).toMatch(/list-type=2/)
+  })
+})
+
+describe('s3Operation', () => {
+  it.each([
+    ['GET', '/', {}, 'ListBuckets'],
+    ['PUT', '/b', {}, 'CreateBucket'],
+    ['HEAD', '/b', {}, 'HeadBucket'],
+    ['GET', '/b?list-type=2&prefix=data%2F', {}, 'ListObjectsV2'],
+    ['GET', '/b?prefix=&delimiter=%2F', {}, 'ListObjects'],
+    ['GET', '/b?location', {}, 'GetBucketLocation'],
+    ['PUT', '/b?object-lock', {}, 'PutBucketObjectLock'],
+    ['POST', '/b?delete', {}, 'DeleteObjects'],
+    ['GET', '/b/dir/key.json', {}, 'GetObject'],
+    ['GET', '/b/key?tagging', {}, 'GetObjectTagging'],
+    ['HEAD', '/b/key', {}, 'HeadObject'],
+    ['PUT', '/b/key', {}, 'PutObject'],
+    ['PUT', '/b/key', { 'x-amz-copy-source': '/b/other' }, 'CopyObject'],
+    ['PUT', '/b/key?partNumber=1&uploadId=u', {}, 'UploadPart'],
+    ['POST', '/b/key?uploads', {}, 'CreateMultipartUpload'],
+    ['DELETE', '/b/key', {}, 'DeleteObject'],
+    ['GET', '/b/key?x-id=GetObject', {}, 'GetObject'],
+    ['PUT', '/b/key?tagging&x-id=PutObjectTagging', {}, 'PutObjectTagging'],
+  ])('%s %s → %s', (method, url, headers, operation) => {
+    expect(s3Operation(method, url, headers)).toBe(operation)
   })
 })

@@ -182,7 +182,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const rules: RuleState[] = []
   const records: RequestRecord[] = []
   const timers = new Set<ReturnType<typeof setTimeout>>()
-  const agent = new http.Agent({ keepAlive: true })
+  // A new connection per forwarded request: a pooled one the target is just closing (idle
+  // timeout, restart) would fail with ECONNRESET, a fault nobody injected.
+  const agent = new http.Agent({ keepAlive: false })
   let closed = false
 
   function faultFor(operation: string): Fault | undefined {
@@ -622,7 +624,15 @@ function headerValue(raw: string[], name: string): string | undefined {
   return undefined
 }
 
-const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1)
+/** ListObjects (v1) parameters, which may be sent empty (`?prefix=`). */
+const LIST_PARAMS = new Set(['prefix', 'delimiter', 'marker', 'max-keys', 'encoding-type'])
+
+/** 'versioning' → 'Versioning', 'object-lock' → 'ObjectLock'. */
+const capitalized = (word: string) =>
+  word
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('')
 
 /** The S3 operation of a path-style request: the SDK's `x-id` when present, else from its shape. */
 export function s3Operation(
@@ -636,7 +646,10 @@ export function s3Operation(
   if (xid) return xid
   const [, bucket = '', ...key] = parsed.pathname.split('/')
   const has = (name: string) => query.has(name)
-  const sub = [...query.keys()].find((name) => !name.startsWith('x-') && name !== 'list-type')
+  // A subresource is a query parameter without a value: ?location, ?versioning, ?tagging…
+  const sub = [...query.entries()].find(
+    ([name, value]) => value === '' && !LIST_PARAMS.has(name),
+  )?.[0]
   if (!bucket) return method === 'GET' ? 'ListBuckets' : `${method} /`
   if (key.join('/') === '') {
     switch (method) {
