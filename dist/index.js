@@ -11618,7 +11618,7 @@ __webpack_unused_export__ = paginateListExports;
 exports.Uwd = paginateListImports;
 __webpack_unused_export__ = paginateListTables;
 __webpack_unused_export__ = paginateQuery;
-__webpack_unused_export__ = paginateScan;
+exports.TBN = paginateScan;
 __webpack_unused_export__ = waitForBulkOperationCompleted;
 __webpack_unused_export__ = waitForContributorInsightsEnabled;
 __webpack_unused_export__ = waitForExportCompleted;
@@ -73336,7 +73336,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7356);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9129);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73345,7 +73345,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7356:
+/***/ 9129:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76350,6 +76350,8 @@ function createClients(inputs, env = process.env) {
         region,
         customUserAgent: [USER_AGENT],
         forcePathStyle: inputs.s3ForcePathStyle,
+        // The bucket may be in another region than the table: follow S3's redirect to it.
+        followRegionRedirects: true,
         // S3-compatible servers often lack the SDK's newer flexible checksums; the action only reads,
         // so checksums are used only where an operation requires them.
         ...(inputs.s3Endpoint && {
@@ -77042,6 +77044,42 @@ function editDistance(a, b) {
     return previous[b.length] ?? 0;
 }
 
+;// CONCATENATED MODULE: ./src/shard.ts
+/** Matrix jobs beyond this would each get next to nothing, and is more likely a typo. */
+const MAX_SHARDS = 256;
+function parseShard(value) {
+    const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value.trim());
+    if (!match)
+        return undefined;
+    const index = Number(match[1]);
+    const count = Number(match[2]);
+    if (count < 1 || count > MAX_SHARDS || index < 1 || index > count)
+        return undefined;
+    return { index, count };
+}
+/**
+ * This shard's objects. Every job computes the same split from the same listing: objects go, the
+ * largest first, to the shard with the fewest bytes so far (ties to the lower shard), which
+ * balances the shards by size; within a shard, objects keep their key order.
+ */
+function shardObjects(objects, shard) {
+    if (shard.count === 1)
+        return objects;
+    const loads = new Array(shard.count).fill(0);
+    const mine = new Set();
+    const bySize = [...objects].sort((a, b) => b.size - a.size || Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+    for (const object of bySize) {
+        let target = 0;
+        for (let i = 1; i < loads.length; i++)
+            if ((loads[i] ?? 0) < (loads[target] ?? 0))
+                target = i;
+        loads[target] = (loads[target] ?? 0) + object.size;
+        if (target === shard.index - 1)
+            mine.add(object);
+    }
+    return objects.filter((o) => mine.has(o));
+}
+
 ;// CONCATENATED MODULE: ./src/sources/local.ts
 
 
@@ -77109,6 +77147,7 @@ function toPosix(p) {
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -77319,6 +77358,11 @@ function readInputs() {
         r.fail('key-schema', keySchemaValue, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B');
     }
     const billingMode = r.enumOf('billing-mode', inputs_BILLING_MODES, 'PAY_PER_REQUEST');
+    const shardValue = r.optional('shard');
+    const shard = shardValue === undefined ? undefined : parseShard(shardValue);
+    if (shardValue !== undefined && !shard) {
+        r.fail('shard', shardValue, `i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 2/4`);
+    }
     const dynamodbEndpoint = r.url('dynamodb-endpoint');
     const s3Endpoint = r.url('s3-endpoint');
     const bucketOwner = r.optional('bucket-owner');
@@ -77355,6 +77399,8 @@ function readInputs() {
         wait: r.bool('wait', true),
         timeoutMinutes: r.int('timeout-minutes', DEFAULT_TIMEOUT_MINUTES, 1),
         nativeMinBytes: r.bytes('native-min-bytes', DEFAULT_NATIVE_MIN_BYTES),
+        ...optional('shard', shard),
+        truncate: r.bool('truncate', false),
         ...optional('clientToken', clientToken),
         ...optional('region', region),
         ...optional('dynamodbEndpoint', dynamodbEndpoint),
@@ -77363,6 +77409,7 @@ function readInputs() {
         ...optional('bucketOwner', bucketOwner),
         rejectedFile: rejectedFile(r),
     };
+    conflicts(inputs, r);
     if (inputs.mode === 'native' && inputs.source.kind === 'local') {
         r.fail('source', sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
     }
@@ -77402,6 +77449,19 @@ function tableCreation(r, tableName, keySchema, billingMode) {
     }
     return {};
 }
+/** Inputs that cannot go together: refused, with the way out. */
+function conflicts(inputs, r) {
+    const sharded = (inputs.shard?.count ?? 1) > 1;
+    if (sharded && inputs.mode === 'native') {
+        r.problems.push('shard: ImportTable imports a prefix in one job; use mode stream (or auto) to shard');
+    }
+    if (inputs.truncate && inputs.mode === 'native') {
+        r.problems.push('truncate: ImportTable always creates a new, empty table; use it with mode stream');
+    }
+    if (inputs.truncate && sharded) {
+        r.problems.push('truncate: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)');
+    }
+}
 /** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
 function rejectedFile(r) {
     const given = r.optional('rejected-file');
@@ -77427,6 +77487,8 @@ function ignoredInputs(inputs, mode) {
         ignored.push('native-min-bytes (only for mode auto)');
     }
     if (mode === 'stream') {
+        if (inputs.truncate && inputs.dryRun)
+            ignored.push('truncate (a dry run deletes nothing)');
         if (!inputs.wait)
             ignored.push('wait (only for mode native)');
         if (inputs.clientToken)
@@ -79139,6 +79201,9 @@ function chooseMode(inputs, situation) {
     if (tableExists) {
         return streaming(inputs, true, `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`);
     }
+    if ((inputs.shard?.count ?? 1) > 1) {
+        return streaming(inputs, false, `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`);
+    }
     if (inputs.source.kind === 'local') {
         return streaming(inputs, false, `Table ${table} does not exist, and the source is a workspace path, which ImportTable cannot read, so the stream engine creates the table and writes with BatchWriteItem.`);
     }
@@ -79205,7 +79270,11 @@ async function describeTable(client, table) {
 async function createTable(client, parameters) {
     const name = parameters.TableName ?? '';
     try {
-        await client.send(new client_dynamodb_dist_cjs/* CreateTableCommand */.IxS(parameters));
+        await client.send(new client_dynamodb_dist_cjs/* CreateTableCommand */.IxS(parameters)).catch((err) => {
+            // Another job of the same matrix created it first: wait for it like for our own.
+            if (errorName(err) !== 'ResourceInUseException')
+                throw err;
+        });
         await (0,client_dynamodb_dist_cjs/* waitUntilTableExists */.gvA)({ client, maxWaitTime: MAX_CREATE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 }, { TableName: name });
     }
     catch (err) {
@@ -79215,111 +79284,6 @@ async function createTable(client, parameters) {
     if (!created)
         throw new Error(`CreateTable: table ${name} is still missing after creation`);
     return created;
-}
-
-;// CONCATENATED MODULE: ./src/start.ts
-
-
-
-
-
-
-/**
- * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
- * the table when the stream engine needs it (not in a dry run).
- */
-async function prepare(inputs, clients) {
-    const source = sourceFor(inputs, clients.s3);
-    const existing = await describeTable(clients.dynamodb, inputs.table);
-    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
-    const objects = needsSize ? await listInOrder(source) : undefined;
-    const sourceBytes = objects?.reduce((sum, o) => sum + o.size, 0);
-    // A table that an import still fills is not in the way: native attaches to that import.
-    const importing = existing !== undefined &&
-        inputs.mode === 'native' &&
-        (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined;
-    const tableExists = existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
-    const choice = chooseMode(inputs, {
-        tableExists,
-        ...(sourceBytes !== undefined && { sourceBytes }),
-    });
-    info(`Engine: ${choice.mode}. ${choice.reason}`);
-    if (sourceBytes !== undefined)
-        info(`The source holds ${formatBytes(sourceBytes)} in ${objects?.length} objects.`);
-    for (const input of ignoredInputs(inputs, choice.mode)) {
-        warning(`${input} has no effect here and is ignored.`);
-    }
-    let table = existing ?? plannedTable(inputs);
-    let summary = `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`;
-    if (choice.createTable && inputs.tableCreation) {
-        if (inputs.dryRun) {
-            summary += `; it would be created from ${inputs.tableCreationSource}`;
-        }
-        else {
-            info(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`);
-            table = await createTable(clients.dynamodb, inputs.tableCreation);
-            summary += `; created from ${inputs.tableCreationSource}`;
-        }
-    }
-    return { choice, table, source, ...(objects && { objects }), summary };
-}
-/** The table as it would be created: what records are validated against when it does not exist. */
-function plannedTable(inputs) {
-    const creation = inputs.tableCreation;
-    return {
-        TableName: inputs.table.name,
-        AttributeDefinitions: creation?.AttributeDefinitions ?? [],
-        KeySchema: creation?.KeySchema ?? [],
-        ...(creation?.GlobalSecondaryIndexes && {
-            GlobalSecondaryIndexes: creation.GlobalSecondaryIndexes.map((index) => ({
-                IndexName: index.IndexName,
-                KeySchema: index.KeySchema,
-            })),
-        }),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/estimate.ts
-/**
- * What an import would cost and take with each engine, for dry runs. Prices are us-east-1 list
- * prices (other regions differ by a few tens of percent); the summary says so.
- */
-/** ImportTable: $0.15 per GB of uncompressed source data (DynamoDB pricing, us-east-1). */
-const IMPORT_PRICE_PER_GB = 0.15;
-/** On-demand writes: $0.625 per million write request units (us-east-1, since November 2024). */
-const ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS = 0.625;
-/** A new on-demand table serves up to 4,000 write request units per second at first. */
-const NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND = 4000;
-/** ImportTable provisions its own capacity, and takes minutes to start even for small data. */
-const IMPORT_STARTUP_SECONDS = 5 * 60;
-const BYTES_PER_GB = 1024 ** 3;
-function estimate(input) {
-    const gb = input.uncompressedBytes / BYTES_PER_GB;
-    const streamSeconds = input.writeUnits / input.writeUnitsPerSecond;
-    return [
-        {
-            engine: 'native',
-            cost: dollars(gb * IMPORT_PRICE_PER_GB),
-            time: `at least ${Math.round(IMPORT_STARTUP_SECONDS / 60)} minutes`,
-            notes: `${gb.toFixed(3)} GB uncompressed at $${IMPORT_PRICE_PER_GB}/GB; no write capacity used; creates a new table`,
-        },
-        {
-            engine: 'stream',
-            cost: dollars((input.writeUnits / 1e6) * ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS),
-            time: duration(streamSeconds),
-            notes: `${input.writeUnits} write units (one per started KB of each item) at $${ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS} per million on demand; ${input.rateBasis}`,
-        },
-    ];
-}
-function dollars(amount) {
-    return amount < 0.01 ? `< $0.01` : `$${amount.toFixed(2)}`;
-}
-function duration(seconds) {
-    if (seconds < 90)
-        return `about ${Math.max(1, Math.round(seconds))} s`;
-    if (seconds < 5400)
-        return `about ${Math.round(seconds / 60)} min`;
-    return `about ${(seconds / 3600).toFixed(1)} h`;
 }
 
 ;// CONCATENATED MODULE: ./src/item-rules.ts
@@ -79766,6 +79730,404 @@ function keyOf(item, schema) {
     if (schema.sortKey !== undefined)
         parts.push(keyPart(item, schema.sortKey));
     return JSON.stringify(parts);
+}
+
+;// CONCATENATED MODULE: ./src/writers/batch-writer.ts
+
+
+/** BatchWriteItem takes at most 25 requests per call. */
+const MAX_BATCH_ITEMS = 25;
+/** BatchWriteItem takes at most 16 MB per call. */
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+/** Throttling that hits a whole batch arrives as one of these exceptions (API reference). */
+const THROTTLING_ERRORS = new Set([
+    'ProvisionedThroughputExceededException',
+    'ThrottlingException',
+    'RequestLimitExceeded',
+    'InternalServerError',
+    'ServiceUnavailable',
+]);
+/** Errors of the connection rather than the request: the same request may well succeed later. */
+const NETWORK_ERRORS = new Set([
+    'TimeoutError',
+    'RequestTimeout',
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+]);
+/**
+ * About half a minute of capped exponential backoff per batch: enough to ride out throttling
+ * and a restarting endpoint, short enough that a dead one fails the step in reasonable time.
+ */
+const DEFAULT_RETRY_POLICY = {
+    maxAttempts: 12,
+    baseDelayMs: 100,
+    maxDelayMs: 10_000,
+};
+const batch_writer_realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"). */
+function backoffDelay(attempt, policy, random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.floor(random() * ceiling);
+}
+function isRetryable(err) {
+    const name = errorName(err) ?? '';
+    const code = err?.code ?? '';
+    const status = httpStatus(err);
+    return (THROTTLING_ERRORS.has(name) ||
+        NETWORK_ERRORS.has(name) ||
+        NETWORK_ERRORS.has(code) ||
+        (status !== undefined && status >= 500) ||
+        err?.$retryable !== undefined);
+}
+/**
+ * Writes puts with BatchWriteItem: batches of at most 25 requests and 16 MB, `concurrency` calls
+ * in flight. Two writes of one key are never in one batch or in flight together, so the later
+ * record of a key always wins: a put of a key that is in flight waits for that call to end.
+ */
+class BatchWriter {
+    options;
+    open = new Map();
+    openBytes = 0;
+    inFlight = new Map();
+    calls = new Set();
+    failure;
+    summary = {
+        written: 0,
+        refused: 0,
+        unwritten: 0,
+        calls: 0,
+        retries: 0,
+        consumedWriteCapacity: 0,
+    };
+    constructor(options) {
+        this.options = {
+            retry: DEFAULT_RETRY_POLICY,
+            sleep: batch_writer_realSleep,
+            random: Math.random,
+            ...options,
+        };
+    }
+    /**
+     * Queues a put. Returns a promise only when the caller must wait (its key is in flight, or a
+     * full batch waits for a free call slot), so that most puts cost no microtask.
+     */
+    put(put) {
+        this.throwIfFailed();
+        const pending = this.inFlight.get(put.key);
+        // The call's own clean-up runs first (registered earlier), so the key is free by then.
+        if (pending)
+            return pending.then(() => this.put(put));
+        const replaced = this.open.get(put.key);
+        if (replaced) {
+            this.open.delete(put.key);
+            this.openBytes -= replaced.wireBytes;
+            put.records += replaced.records;
+        }
+        else if (this.openBytes + put.wireBytes > MAX_BATCH_BYTES) {
+            return this.flushOpen().then(() => this.put(put));
+        }
+        this.open.set(put.key, put);
+        this.openBytes += put.wireBytes;
+        return this.open.size === MAX_BATCH_ITEMS ? this.flushOpen() : undefined;
+    }
+    /** Writes what is left and waits for every call; throws the first fatal error. */
+    async close() {
+        await this.flushOpen();
+        await Promise.all(this.calls);
+        this.throwIfFailed();
+        return this.summary;
+    }
+    /** The counters so far, for progress lines. */
+    get progress() {
+        return this.summary;
+    }
+    throwIfFailed() {
+        if (this.failure !== undefined)
+            throw this.failure;
+    }
+    async flushOpen() {
+        if (this.open.size === 0)
+            return;
+        const batch = [...this.open.values()];
+        this.open = new Map();
+        this.openBytes = 0;
+        while (this.calls.size >= this.options.concurrency)
+            await Promise.race(this.calls);
+        this.throwIfFailed();
+        const call = this.write(batch).catch((err) => {
+            this.failure ??= err;
+        });
+        this.calls.add(call);
+        for (const put of batch)
+            this.inFlight.set(put.key, call);
+        void call.finally(() => {
+            this.calls.delete(call);
+            for (const put of batch) {
+                if (this.inFlight.get(put.key) === call)
+                    this.inFlight.delete(put.key);
+            }
+        });
+    }
+    /** One batch to the end: UnprocessedItems and throttling retried, a refused batch bisected. */
+    async write(batch) {
+        const { retry, sleep, random } = this.options;
+        let pending = batch;
+        let lastProblem = '';
+        for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+            if (attempt > 1) {
+                this.summary.retries++;
+                await sleep(backoffDelay(attempt - 1, retry, random));
+            }
+            await this.options.limiter?.take(pending.reduce((units, put) => units + put.units, 0));
+            let output;
+            try {
+                this.summary.calls++;
+                output = await this.options.client.send(new client_dynamodb_dist_cjs/* BatchWriteItemCommand */.SZm({
+                    RequestItems: { [this.options.table]: pending.map(toWriteRequest) },
+                    ...(this.options.reportedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
+                }));
+            }
+            catch (err) {
+                if (isRetryable(err)) {
+                    lastProblem = `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`;
+                    continue;
+                }
+                if (errorName(err) === 'ValidationException')
+                    return this.narrow(pending, err);
+                throw err;
+            }
+            for (const consumed of output.ConsumedCapacity ?? []) {
+                this.summary.consumedWriteCapacity += consumed.CapacityUnits ?? 0;
+            }
+            const unprocessed = this.unprocessedKeys(output);
+            const done = pending.filter((put) => !unprocessed.has(put.key));
+            for (const put of done) {
+                this.summary.written += put.records;
+                if (!this.options.reportedCapacity)
+                    this.summary.consumedWriteCapacity += put.units;
+            }
+            pending = pending.filter((put) => unprocessed.has(put.key));
+            if (pending.length === 0)
+                return;
+            lastProblem = `${pending.length} UnprocessedItems`;
+        }
+        for (const put of pending) {
+            this.summary.unwritten += put.records;
+            await this.options.events.onUnwritten(put, `not written after ${retry.maxAttempts} attempts (last: ${lastProblem})`);
+        }
+    }
+    /**
+     * A ValidationException refuses the whole batch for one bad request: halve until the bad one
+     * is alone, so it alone is rejected and its neighbours are written.
+     */
+    async narrow(batch, err) {
+        if (batch.length === 1) {
+            const put = batch[0];
+            this.summary.refused += put.records;
+            await this.options.events.onRefused(put, `refused by DynamoDB: ${errorMessage(err)}`);
+            return;
+        }
+        const middle = Math.ceil(batch.length / 2);
+        await this.write(batch.slice(0, middle));
+        await this.write(batch.slice(middle));
+    }
+    unprocessedKeys(output) {
+        const keys = new Set();
+        for (const requests of Object.values(output.UnprocessedItems ?? {})) {
+            for (const request of requests) {
+                const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
+                if (item)
+                    keys.add(this.options.keyOf(item));
+            }
+        }
+        return keys;
+    }
+}
+function toWriteRequest(put) {
+    return put.delete ? { DeleteRequest: { Key: put.item } } : { PutRequest: { Item: put.item } };
+}
+
+;// CONCATENATED MODULE: ./src/truncate.ts
+
+
+
+
+
+/** Parallel scan segments: more would only queue behind the writer's calls. */
+const MAX_SCAN_SEGMENTS = 16;
+/**
+ * Deletes every item of the table: a parallel scan of the key attributes only, and batch
+ * deletes through the writer (the same batching, retries and key ordering as the import).
+ * Returns how many items it deleted; throws if any could not be deleted.
+ */
+async function truncateTable(options) {
+    const schema = tableSchemaFrom(options.table);
+    const name = options.table.TableName ?? '';
+    const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : [])];
+    const failures = [];
+    const writer = new BatchWriter({
+        client: options.writes,
+        table: name,
+        concurrency: options.concurrency,
+        reportedCapacity: false,
+        keyOf: (item) => keyOf(item, schema),
+        ...(options.sleep && { sleep: options.sleep }),
+        events: {
+            onRefused: (_, reason) => void failures.push(reason),
+            onUnwritten: (_, reason) => void failures.push(reason),
+        },
+    });
+    const segments = Math.min(MAX_SCAN_SEGMENTS, Math.max(1, options.concurrency));
+    const scanSegment = async (segment) => {
+        const pages = (0,client_dynamodb_dist_cjs/* paginateScan */.TBN)({ client: options.reads }, {
+            TableName: name,
+            Segment: segment,
+            TotalSegments: segments,
+            ProjectionExpression: keys.map((_, i) => `#k${i}`).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(keys.map((k, i) => [`#k${i}`, k.name])),
+        });
+        for await (const page of pages) {
+            for (const item of (page.Items ?? [])) {
+                const key = keyOf(item, schema);
+                const pending = writer.put({
+                    key,
+                    item,
+                    delete: true,
+                    wireBytes: 0,
+                    units: 1,
+                    records: 1,
+                    url: name,
+                    line: 0,
+                });
+                if (pending)
+                    await pending;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: segments }, (_, i) => scanSegment(i)));
+    const summary = await writer.close();
+    if (failures.length > 0) {
+        throw new ActionError(`truncate: ${failures.length} items of ${name} could not be deleted (${summary.written} were): ${failures[0]}`);
+    }
+    info(`truncate: deleted ${summary.written} items from ${name}`);
+    return summary.written;
+}
+
+;// CONCATENATED MODULE: ./src/start.ts
+
+
+
+
+
+
+
+/**
+ * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
+ * the table when the stream engine needs it (not in a dry run).
+ */
+async function prepare(inputs, clients) {
+    const source = sourceFor(inputs, clients.s3);
+    const existing = await describeTable(clients.dynamodb, inputs.table);
+    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
+    const objects = needsSize ? await listInOrder(source) : undefined;
+    const sourceBytes = objects?.reduce((sum, o) => sum + o.size, 0);
+    // A table that an import still fills is not in the way: native attaches to that import.
+    const importing = existing !== undefined &&
+        inputs.mode === 'native' &&
+        (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined;
+    const tableExists = existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
+    const choice = chooseMode(inputs, {
+        tableExists,
+        ...(sourceBytes !== undefined && { sourceBytes }),
+    });
+    info(`Engine: ${choice.mode}. ${choice.reason}`);
+    if (sourceBytes !== undefined)
+        info(`The source holds ${formatBytes(sourceBytes)} in ${objects?.length} objects.`);
+    for (const input of ignoredInputs(inputs, choice.mode)) {
+        warning(`${input} has no effect here and is ignored.`);
+    }
+    let table = existing ?? plannedTable(inputs);
+    let summary = `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`;
+    if (inputs.truncate && existing && !inputs.dryRun) {
+        const deleted = await truncateTable({
+            reads: clients.dynamodb,
+            writes: clients.writes,
+            table: existing,
+            concurrency: inputs.writeConcurrency,
+        });
+        summary += `; truncated: ${deleted} items deleted`;
+    }
+    if (choice.createTable && inputs.tableCreation) {
+        if (inputs.dryRun) {
+            summary += `; it would be created from ${inputs.tableCreationSource}`;
+        }
+        else {
+            info(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`);
+            table = await createTable(clients.dynamodb, inputs.tableCreation);
+            summary += `; created from ${inputs.tableCreationSource}`;
+        }
+    }
+    return { choice, table, source, ...(objects && { objects }), summary };
+}
+/** The table as it would be created: what records are validated against when it does not exist. */
+function plannedTable(inputs) {
+    const creation = inputs.tableCreation;
+    return {
+        TableName: inputs.table.name,
+        AttributeDefinitions: creation?.AttributeDefinitions ?? [],
+        KeySchema: creation?.KeySchema ?? [],
+        ...(creation?.GlobalSecondaryIndexes && {
+            GlobalSecondaryIndexes: creation.GlobalSecondaryIndexes.map((index) => ({
+                IndexName: index.IndexName,
+                KeySchema: index.KeySchema,
+            })),
+        }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/estimate.ts
+/**
+ * What an import would cost and take with each engine, for dry runs. Prices are us-east-1 list
+ * prices (other regions differ by a few tens of percent); the summary says so.
+ */
+/** ImportTable: $0.15 per GB of uncompressed source data (DynamoDB pricing, us-east-1). */
+const IMPORT_PRICE_PER_GB = 0.15;
+/** On-demand writes: $0.625 per million write request units (us-east-1, since November 2024). */
+const ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS = 0.625;
+/** A new on-demand table serves up to 4,000 write request units per second at first. */
+const NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND = 4000;
+/** ImportTable provisions its own capacity, and takes minutes to start even for small data. */
+const IMPORT_STARTUP_SECONDS = 5 * 60;
+const BYTES_PER_GB = 1024 ** 3;
+function estimate(input) {
+    const gb = input.uncompressedBytes / BYTES_PER_GB;
+    const streamSeconds = input.writeUnits / input.writeUnitsPerSecond;
+    return [
+        {
+            engine: 'native',
+            cost: dollars(gb * IMPORT_PRICE_PER_GB),
+            time: `at least ${Math.round(IMPORT_STARTUP_SECONDS / 60)} minutes`,
+            notes: `${gb.toFixed(3)} GB uncompressed at $${IMPORT_PRICE_PER_GB}/GB; no write capacity used; creates a new table`,
+        },
+        {
+            engine: 'stream',
+            cost: dollars((input.writeUnits / 1e6) * ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS),
+            time: duration(streamSeconds),
+            notes: `${input.writeUnits} write units (one per started KB of each item) at $${ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS} per million on demand; ${input.rateBasis}`,
+        },
+    ];
+}
+function dollars(amount) {
+    return amount < 0.01 ? `< $0.01` : `$${amount.toFixed(2)}`;
+}
+function duration(seconds) {
+    if (seconds < 90)
+        return `about ${Math.max(1, Math.round(seconds))} s`;
+    if (seconds < 5400)
+        return `about ${Math.round(seconds / 60)} min`;
+    return `about ${(seconds / 3600).toFixed(1)} h`;
 }
 
 ;// CONCATENATED MODULE: ./src/formats/base64.ts
@@ -81599,223 +81961,6 @@ function withoutBom(line) {
     return line.number === 1 && line.text.startsWith(BOM) ? line.text.slice(1) : line.text;
 }
 
-;// CONCATENATED MODULE: ./src/writers/batch-writer.ts
-
-
-/** BatchWriteItem takes at most 25 requests per call. */
-const MAX_BATCH_ITEMS = 25;
-/** BatchWriteItem takes at most 16 MB per call. */
-const MAX_BATCH_BYTES = 16 * 1024 * 1024;
-/** Throttling that hits a whole batch arrives as one of these exceptions (API reference). */
-const THROTTLING_ERRORS = new Set([
-    'ProvisionedThroughputExceededException',
-    'ThrottlingException',
-    'RequestLimitExceeded',
-    'InternalServerError',
-    'ServiceUnavailable',
-]);
-/** Errors of the connection rather than the request: the same request may well succeed later. */
-const NETWORK_ERRORS = new Set([
-    'TimeoutError',
-    'RequestTimeout',
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-]);
-/**
- * About half a minute of capped exponential backoff per batch: enough to ride out throttling
- * and a restarting endpoint, short enough that a dead one fails the step in reasonable time.
- */
-const DEFAULT_RETRY_POLICY = {
-    maxAttempts: 12,
-    baseDelayMs: 100,
-    maxDelayMs: 10_000,
-};
-const batch_writer_realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"). */
-function backoffDelay(attempt, policy, random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.floor(random() * ceiling);
-}
-function isRetryable(err) {
-    const name = errorName(err) ?? '';
-    const code = err?.code ?? '';
-    const status = httpStatus(err);
-    return (THROTTLING_ERRORS.has(name) ||
-        NETWORK_ERRORS.has(name) ||
-        NETWORK_ERRORS.has(code) ||
-        (status !== undefined && status >= 500) ||
-        err?.$retryable !== undefined);
-}
-/**
- * Writes puts with BatchWriteItem: batches of at most 25 requests and 16 MB, `concurrency` calls
- * in flight. Two writes of one key are never in one batch or in flight together, so the later
- * record of a key always wins: a put of a key that is in flight waits for that call to end.
- */
-class BatchWriter {
-    options;
-    open = new Map();
-    openBytes = 0;
-    inFlight = new Map();
-    calls = new Set();
-    failure;
-    summary = {
-        written: 0,
-        refused: 0,
-        unwritten: 0,
-        calls: 0,
-        retries: 0,
-        consumedWriteCapacity: 0,
-    };
-    constructor(options) {
-        this.options = {
-            retry: DEFAULT_RETRY_POLICY,
-            sleep: batch_writer_realSleep,
-            random: Math.random,
-            ...options,
-        };
-    }
-    /**
-     * Queues a put. Returns a promise only when the caller must wait (its key is in flight, or a
-     * full batch waits for a free call slot), so that most puts cost no microtask.
-     */
-    put(put) {
-        this.throwIfFailed();
-        const pending = this.inFlight.get(put.key);
-        // The call's own clean-up runs first (registered earlier), so the key is free by then.
-        if (pending)
-            return pending.then(() => this.put(put));
-        const replaced = this.open.get(put.key);
-        if (replaced) {
-            this.open.delete(put.key);
-            this.openBytes -= replaced.wireBytes;
-            put.records += replaced.records;
-        }
-        else if (this.openBytes + put.wireBytes > MAX_BATCH_BYTES) {
-            return this.flushOpen().then(() => this.put(put));
-        }
-        this.open.set(put.key, put);
-        this.openBytes += put.wireBytes;
-        return this.open.size === MAX_BATCH_ITEMS ? this.flushOpen() : undefined;
-    }
-    /** Writes what is left and waits for every call; throws the first fatal error. */
-    async close() {
-        await this.flushOpen();
-        await Promise.all(this.calls);
-        this.throwIfFailed();
-        return this.summary;
-    }
-    /** The counters so far, for progress lines. */
-    get progress() {
-        return this.summary;
-    }
-    throwIfFailed() {
-        if (this.failure !== undefined)
-            throw this.failure;
-    }
-    async flushOpen() {
-        if (this.open.size === 0)
-            return;
-        const batch = [...this.open.values()];
-        this.open = new Map();
-        this.openBytes = 0;
-        while (this.calls.size >= this.options.concurrency)
-            await Promise.race(this.calls);
-        this.throwIfFailed();
-        const call = this.write(batch).catch((err) => {
-            this.failure ??= err;
-        });
-        this.calls.add(call);
-        for (const put of batch)
-            this.inFlight.set(put.key, call);
-        void call.finally(() => {
-            this.calls.delete(call);
-            for (const put of batch) {
-                if (this.inFlight.get(put.key) === call)
-                    this.inFlight.delete(put.key);
-            }
-        });
-    }
-    /** One batch to the end: UnprocessedItems and throttling retried, a refused batch bisected. */
-    async write(batch) {
-        const { retry, sleep, random } = this.options;
-        let pending = batch;
-        let lastProblem = '';
-        for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
-            if (attempt > 1) {
-                this.summary.retries++;
-                await sleep(backoffDelay(attempt - 1, retry, random));
-            }
-            await this.options.limiter?.take(pending.reduce((units, put) => units + put.units, 0));
-            let output;
-            try {
-                this.summary.calls++;
-                output = await this.options.client.send(new client_dynamodb_dist_cjs/* BatchWriteItemCommand */.SZm({
-                    RequestItems: { [this.options.table]: pending.map(toWriteRequest) },
-                    ...(this.options.reportedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
-                }));
-            }
-            catch (err) {
-                if (isRetryable(err)) {
-                    lastProblem = `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`;
-                    continue;
-                }
-                if (errorName(err) === 'ValidationException')
-                    return this.narrow(pending, err);
-                throw err;
-            }
-            for (const consumed of output.ConsumedCapacity ?? []) {
-                this.summary.consumedWriteCapacity += consumed.CapacityUnits ?? 0;
-            }
-            const unprocessed = this.unprocessedKeys(output);
-            const done = pending.filter((put) => !unprocessed.has(put.key));
-            for (const put of done) {
-                this.summary.written += put.records;
-                if (!this.options.reportedCapacity)
-                    this.summary.consumedWriteCapacity += put.units;
-            }
-            pending = pending.filter((put) => unprocessed.has(put.key));
-            if (pending.length === 0)
-                return;
-            lastProblem = `${pending.length} UnprocessedItems`;
-        }
-        for (const put of pending) {
-            this.summary.unwritten += put.records;
-            await this.options.events.onUnwritten(put, `not written after ${retry.maxAttempts} attempts (last: ${lastProblem})`);
-        }
-    }
-    /**
-     * A ValidationException refuses the whole batch for one bad request: halve until the bad one
-     * is alone, so it alone is rejected and its neighbours are written.
-     */
-    async narrow(batch, err) {
-        if (batch.length === 1) {
-            const put = batch[0];
-            this.summary.refused += put.records;
-            await this.options.events.onRefused(put, `refused by DynamoDB: ${errorMessage(err)}`);
-            return;
-        }
-        const middle = Math.ceil(batch.length / 2);
-        await this.write(batch.slice(0, middle));
-        await this.write(batch.slice(middle));
-    }
-    unprocessedKeys(output) {
-        const keys = new Set();
-        for (const requests of Object.values(output.UnprocessedItems ?? {})) {
-            for (const request of requests) {
-                const item = request.PutRequest?.Item;
-                if (item)
-                    keys.add(this.options.keyOf(item));
-            }
-        }
-        return keys;
-    }
-}
-function toWriteRequest(put) {
-    return { PutRequest: { Item: put.item } };
-}
-
 ;// CONCATENATED MODULE: ./src/writers/rate-limiter.ts
 /**
  * Paces write capacity units to at most `unitsPerSecond`, averaged over the import. Each call
@@ -81861,6 +82006,7 @@ function writeUnits(itemBytes) {
 
 
 
+
 /**
  * The longest line that could still hold a valid item: 400 KB stored can take several times
  * that as JSON (escapes, base64, type wrappers). Anything longer is rejected unread.
@@ -81878,7 +82024,12 @@ async function streamImport(options) {
     const rejected = new RejectedRecords(inputs.rejectedFile);
     steps.start('read');
     const objects = await steps.group('Read: list the objects', async () => {
-        const found = options.objects ?? (await listInOrder(source));
+        const all = options.objects ?? (await listInOrder(source));
+        const found = inputs.shard ? shardObjects(all, inputs.shard) : all;
+        if (inputs.shard) {
+            const { index, count } = inputs.shard;
+            info(`shard ${index}/${count}: ${found.length} of ${all.length} objects, ${sum(found, (o) => o.size)} of ${sum(all, (o) => o.size)} bytes`);
+        }
         info(`${found.length} objects, ${sum(found, (o) => o.size)} bytes stored in ${source.description}`);
         return found;
     });

@@ -66,6 +66,8 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
     region,
     customUserAgent: [USER_AGENT],
     forcePathStyle: inputs.s3ForcePathStyle,
+    // The bucket may be in another region than the table: follow S3's redirect to it.
+    followRegionRedirects: true,
     // S3-compatible servers often lack the SDK's newer flexible checksums; the action only reads,
     // so checksums are used only where an operation requires them.
     ...(inputs.s3Endpoint && {

@@ -5,6 +5,7 @@ import type { TableCreationParameters } from '@aws-sdk/client-dynamodb'
 import { errorMessage } from './errors.js'
 import type { KeyAttribute } from './item-rules.js'
 import { fromKeySchema, parseTableDefinition } from './table-definition.js'
+import { MAX_SHARDS, parseShard, type Shard } from './shard.js'
 import { isInside, workspaceRoot } from './sources/local.js'
 
 export const MODES = ['auto', 'native', 'stream'] as const
@@ -78,6 +79,10 @@ export interface Inputs {
   timeoutMinutes: number
   /** auto: a missing table is imported natively when the source holds at least this many bytes. */
   nativeMinBytes: number
+  /** This job's part of the objects, in a matrix of jobs. */
+  shard?: Shard
+  /** stream: delete every item of the existing table first. */
+  truncate: boolean
   clientToken?: string
   region?: string
   dynamodbEndpoint?: string
@@ -268,6 +273,11 @@ export function readInputs(): Inputs {
   }
 
   const billingMode = r.enumOf('billing-mode', BILLING_MODES, 'PAY_PER_REQUEST')
+  const shardValue = r.optional('shard')
+  const shard = shardValue === undefined ? undefined : parseShard(shardValue)
+  if (shardValue !== undefined && !shard) {
+    r.fail('shard', shardValue, `i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 2/4`)
+  }
 
   const dynamodbEndpoint = r.url('dynamodb-endpoint')
   const s3Endpoint = r.url('s3-endpoint')
@@ -310,6 +320,8 @@ export function readInputs(): Inputs {
     wait: r.bool('wait', true),
     timeoutMinutes: r.int('timeout-minutes', DEFAULT_TIMEOUT_MINUTES, 1),
     nativeMinBytes: r.bytes('native-min-bytes', DEFAULT_NATIVE_MIN_BYTES),
+    ...optional('shard', shard),
+    truncate: r.bool('truncate', false),
     ...optional('clientToken', clientToken),
     ...optional('region', region),
     ...optional('dynamodbEndpoint', dynamodbEndpoint),
@@ -319,6 +331,7 @@ export function readInputs(): Inputs {
     rejectedFile: rejectedFile(r),
   }
 
+  conflicts(inputs, r)
   if (inputs.mode === 'native' && inputs.source.kind === 'local') {
     r.fail('source', sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3')
   }
@@ -364,6 +377,26 @@ function tableCreation(
   return {}
 }
 
+/** Inputs that cannot go together: refused, with the way out. */
+function conflicts(inputs: Inputs, r: Reader): void {
+  const sharded = (inputs.shard?.count ?? 1) > 1
+  if (sharded && inputs.mode === 'native') {
+    r.problems.push(
+      'shard: ImportTable imports a prefix in one job; use mode stream (or auto) to shard',
+    )
+  }
+  if (inputs.truncate && inputs.mode === 'native') {
+    r.problems.push(
+      'truncate: ImportTable always creates a new, empty table; use it with mode stream',
+    )
+  }
+  if (inputs.truncate && sharded) {
+    r.problems.push(
+      'truncate: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)',
+    )
+  }
+}
+
 /** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
 function rejectedFile(r: Reader): string {
   const given = r.optional('rejected-file')
@@ -389,6 +422,7 @@ export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string
     ignored.push('native-min-bytes (only for mode auto)')
   }
   if (mode === 'stream') {
+    if (inputs.truncate && inputs.dryRun) ignored.push('truncate (a dry run deletes nothing)')
     if (!inputs.wait) ignored.push('wait (only for mode native)')
     if (inputs.clientToken) ignored.push('client-token (only for mode native)')
     if (inputs.timeoutMinutes !== DEFAULT_TIMEOUT_MINUTES) {

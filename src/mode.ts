@@ -58,6 +58,13 @@ export function chooseMode(inputs: Inputs, situation: Situation): ModeChoice {
       `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`,
     )
   }
+  if ((inputs.shard?.count ?? 1) > 1) {
+    return streaming(
+      inputs,
+      false,
+      `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`,
+    )
+  }
   if (inputs.source.kind === 'local') {
     return streaming(
       inputs,

@@ -6,6 +6,7 @@ import { chooseMode, formatBytes, type ModeChoice } from './mode.js'
 import { findRunningImport } from './native/import-table.js'
 import { listInOrder, sourceFor, type Source, type SourceObject } from './sources/source.js'
 import { createTable, describeTable } from './table.js'
+import { truncateTable } from './truncate.js'
 
 /** What the start step settles: the engine, the table, the source (and its listing, if made). */
 export interface Plan {
@@ -49,6 +50,15 @@ export async function prepare(inputs: Inputs, clients: Clients): Promise<Plan> {
 
   let table = existing ?? plannedTable(inputs)
   let summary = `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`
+  if (inputs.truncate && existing && !inputs.dryRun) {
+    const deleted = await truncateTable({
+      reads: clients.dynamodb,
+      writes: clients.writes,
+      table: existing,
+      concurrency: inputs.writeConcurrency,
+    })
+    summary += `; truncated: ${deleted} items deleted`
+  }
   if (choice.createTable && inputs.tableCreation) {
     if (inputs.dryRun) {
       summary += `; it would be created from ${inputs.tableCreationSource}`

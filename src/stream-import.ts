@@ -11,6 +11,7 @@ import type { ImportResult } from './report.js'
 import { decompress, type ResolvedCompression } from './sources/decompress.js'
 import { splitLines } from './sources/lines.js'
 import { listInOrder, type Source, type SourceObject } from './sources/source.js'
+import { shardObjects } from './shard.js'
 import type { Steps } from './steps.js'
 import {
   BatchWriter,
@@ -70,7 +71,14 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
 
   steps.start('read')
   const objects = await steps.group('Read: list the objects', async () => {
-    const found = options.objects ?? (await listInOrder(source))
+    const all = options.objects ?? (await listInOrder(source))
+    const found = inputs.shard ? shardObjects(all, inputs.shard) : all
+    if (inputs.shard) {
+      const { index, count } = inputs.shard
+      core.info(
+        `shard ${index}/${count}: ${found.length} of ${all.length} objects, ${sum(found, (o) => o.size)} of ${sum(all, (o) => o.size)} bytes`,
+      )
+    }
     core.info(
       `${found.length} objects, ${sum(found, (o) => o.size)} bytes stored in ${source.description}`,
     )

@@ -33,7 +33,10 @@ export async function createTable(
 ): Promise<TableDescription> {
   const name = parameters.TableName ?? ''
   try {
-    await client.send(new CreateTableCommand(parameters))
+    await client.send(new CreateTableCommand(parameters)).catch((err: unknown) => {
+      // Another job of the same matrix created it first: wait for it like for our own.
+      if (errorName(err) !== 'ResourceInUseException') throw err
+    })
     await waitUntilTableExists(
       { client, maxWaitTime: MAX_CREATE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 },
       { TableName: name },

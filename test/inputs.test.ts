@@ -100,6 +100,8 @@ describe('readInputs', () => {
     ['native-min-bytes', '1 GB', 'a number of bytes, such as 1073741824 or 1GiB'],
     ['table-definition', 'no/such/table.yml', 'a readable JSON or YAML file'],
     ['rejected-file', '/tmp', 'a file path, not a directory'],
+    ['shard', '5/4', 'i/n with 1 <= i <= n <= 256, such as 2/4'],
+    ['truncate', 'always', 'true or false'],
   ]
   it.each(bad)(
     'refuses %s: %s, naming the input, the value and what is allowed',
@@ -143,6 +145,19 @@ describe('readInputs', () => {
     expect(() => inputs({ mode: 'native', source: 'test/fixtures' })).toThrow(
       'source: expected s3://bucket/prefix with mode native',
     )
+  })
+
+  it('refuses inputs that cannot go together, with the way out', () => {
+    expect(() => inputs({ shard: '1/2', mode: 'native' })).toThrow(
+      'shard: ImportTable imports a prefix in one job',
+    )
+    expect(() => inputs({ truncate: 'true', mode: 'native' })).toThrow(
+      'truncate: ImportTable always creates a new, empty table',
+    )
+    expect(() => inputs({ truncate: 'true', shard: '1/2' })).toThrow(
+      'truncate in a job of its own before the matrix',
+    )
+    expect(inputs({ truncate: 'true', shard: '1/1' }).truncate).toBe(true)
   })
 
   it('requires table and source', () => {

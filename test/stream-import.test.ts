@@ -438,3 +438,70 @@ describe('stream engine: Ion', () => {
     expect(sortedCanonical(await scanAll(table), 'pk')).toEqual(sortedCanonical(expected, 'pk'))
   })
 })
+
+describe('stream engine: shards and truncate', () => {
+  it.each([1, 3, 4])(
+    '%i shards import disjoint parts whose counts add up exactly to the whole',
+    async (count) => {
+      const objects: Record<string, string> = {}
+      // Objects of different sizes, with no key in two of them.
+      const sizes = [13, 14, 15, 13, 14, 15, 13, 14, 15, 13]
+      sizes.reduce((from, size, o) => {
+        objects[`s/${o}.json`] = jsonLines(items(from, from + size))
+        return from + size
+      }, 0)
+      const bucket = await bucketWith(objects)
+      const table = await tableWith('S', 'N')
+      let processed = 0
+      let imported = 0
+      for (let i = 1; i <= count; i++) {
+        vi.restoreAllMocks()
+        const runner = useRunner({
+          ...localInputs(),
+          table,
+          source: `s3://${bucket}/s/`,
+          shard: `${i}/${count}`,
+        })
+        await run({ sleep: noSleep })
+        expect(process.exitCode).toBeUndefined()
+        processed += Number(runner.outputs()['processed-item-count'])
+        imported += Number(runner.outputs()['imported-item-count'])
+        if (count > 1)
+          expect(runner.stdout()).toMatch(new RegExp(`shard ${i}/${count}: \\d+ of 10 objects`))
+      }
+      const total = Object.values(objects).reduce(
+        (n, body) => n + body.trim().split('\n').length,
+        0,
+      )
+      expect({ processed, imported }).toEqual({ processed: total, imported: total })
+      expect(await scanAll(table)).toHaveLength(total)
+    },
+  )
+
+  it('truncate deletes every item first, so the table holds exactly the source afterwards', async () => {
+    const bucket = await bucketWith({ 'a.json': jsonLines(items(0, 30)) })
+    const table = await tableWith('S', 'N')
+    // 120 items from an earlier run, 30 of them with the same keys as the source.
+    let runner = useRunner({ ...localInputs(), table, source: `s3://${bucket}/` })
+    const stale = await bucketWith({
+      'old.json': jsonLines(items(0, 120).map((i) => ({ ...i, stale: { BOOL: true } }))),
+    })
+    runner = useRunner({ ...localInputs(), table, source: `s3://${stale}/` })
+    await run({ sleep: noSleep })
+    expect(await scanAll(table)).toHaveLength(120)
+
+    vi.restoreAllMocks()
+    runner = useRunner({ ...localInputs(), table, source: `s3://${bucket}/`, truncate: 'true' })
+    await run({ sleep: noSleep })
+    expect(process.exitCode).toBeUndefined()
+    expect(runner.stdout()).toContain(`truncate: deleted 120 items from ${table}`)
+    expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
+      sortedCanonical(
+        items(0, 30).map((i) => fromDynamoDBJson(i) as Item),
+        'pk',
+        'sk',
+      ),
+    )
+    expect(runner.summary()).toContain('truncated: 120 items deleted')
+  })
+})

@@ -49,10 +49,13 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 10_000,
 }
 
-/** One put waiting to be written: the latest record of its key. */
+/** One write waiting to be sent: the latest record of its key. */
 export interface PendingPut {
   key: string
+  /** The item to put, or with `delete` only its key attributes. */
   item: Item
+  /** A DeleteRequest (an incremental export's removal, truncate) instead of a PutRequest. */
+  delete?: boolean
   /** Bytes of the record as read, a fair bound of its size on the wire. */
   wireBytes: number
   /** Write capacity units the put consumes: one per started KB of item size. */
@@ -285,7 +288,7 @@ export class BatchWriter {
     const keys = new Set<string>()
     for (const requests of Object.values(output.UnprocessedItems ?? {})) {
       for (const request of requests) {
-        const item = request.PutRequest?.Item
+        const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key
         if (item) keys.add(this.options.keyOf(item as Item))
       }
     }
@@ -294,5 +297,5 @@ export class BatchWriter {
 }
 
 function toWriteRequest(put: PendingPut): WriteRequest {
-  return { PutRequest: { Item: put.item } }
+  return put.delete ? { DeleteRequest: { Key: put.item } } : { PutRequest: { Item: put.item } }
 }

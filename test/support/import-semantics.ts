@@ -321,6 +321,7 @@ export function streamInputs(
     wait: true,
     timeoutMinutes: 360,
     nativeMinBytes: 0,
+    truncate: false,
     s3ForcePathStyle: true,
     rejectedFile,
   }
