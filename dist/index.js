@@ -73336,7 +73336,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9129);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8124);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73345,7 +73345,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9129:
+/***/ 8124:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77596,6 +77596,12 @@ function checkResult(result, limits) {
     }
     if (result.status === 'CANCELLED')
         failures.push('The import was cancelled.');
+    const expected = result.expectedItemCount;
+    if (expected !== undefined &&
+        result.status !== 'IN_PROGRESS' &&
+        result.importedItemCount !== expected) {
+        failures.push(`The export's manifest lists ${expected} items, but ${result.importedItemCount} were imported.`);
+    }
     if (result.timedOutAfterMinutes !== undefined) {
         failures.push(`The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`);
     }
@@ -79072,11 +79078,16 @@ function explainFailure(code, message) {
 
 
 
+
 /** The native engine from the plan to a result: the request, ImportTable, the wait, the report. */
 async function runNative(inputs, plan, clients, steps, options = {}) {
     const creation = inputs.tableCreation;
     if (!creation)
         throw new Error('native: no table creation parameters');
+    const stray = plan.export?.ignored.find((key) => key.startsWith(plan.export?.dataPrefix ?? ''));
+    if (stray !== undefined) {
+        throw new ActionError(`The export's data prefix ${plan.export?.dataPrefix} also holds ${stray}, which is not the export's; ImportTable would read it too. Remove it, or use mode stream, which reads exactly the manifest's files.`);
+    }
     steps.start('read', 'validate', 'write');
     const { outcome, objects } = await steps.group('Import: ImportTable reads, validates and writes', async () => {
         // ImportTable lists the objects itself; the action looks only to tell their compression.
@@ -79247,6 +79258,349 @@ function formatBytes(bytes) {
         unit++;
     }
     return unit === 0 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`;
+}
+
+;// CONCATENATED MODULE: ./src/sources/export.ts
+// DynamoDB exports (ExportTableToPointInTime) as a source: the manifests say which objects are
+// the data and how many items they hold, so an import of an export can be checked against them.
+//
+// Layout, as DynamoDB writes it under `<s3Prefix>/AWSDynamoDB/`:
+//   <export-id>/manifest-summary.json   one JSON object (type, format, itemCount, ...)
+//   <export-id>/manifest-files.json     JSON lines, one per data file (itemCount, dataFileS3Key)
+//   <export-id>/*.md5, *.checksum, _started
+//   <export-id>/data/*.json.gz          full exports
+//   data/*.json.gz                      incremental exports: a folder shared by all of them
+
+
+const SUMMARY_NAME = 'manifest-summary.json';
+const FILES_NAME = 'manifest-files.json';
+/** manifest-summary.json is one small object: anything bigger is not one. */
+const MAX_SUMMARY_BYTES = 1024 * 1024;
+/** manifest-files.json has one ~200-byte line per data file: 64 MiB is ~300,000 files. */
+const MAX_FILES_MANIFEST_BYTES = 64 * 1024 * 1024;
+const MARKER = 'AWSDynamoDB/';
+/** Files DynamoDB writes next to the manifests, besides them. */
+const BOOKKEEPING = /^(manifest-summary\.json|manifest-files\.json|_started|.*\.md5|.*\.checksum)$/;
+const LISTED_AT_MOST = 5;
+/**
+ * When the listing is (or contains, at its root) a DynamoDB export, reads and checks its
+ * manifests; else undefined. Fails with an ActionError when the listing holds several exports,
+ * an unfinished one, manifests that do not parse, or an export whose data files are missing or
+ * do not add up to the summary's itemCount.
+ *
+ * The manifests name absolute keys (`<s3Prefix>/AWSDynamoDB/<id>/data/...`), but exports are
+ * often copied elsewhere (another bucket, another prefix) to promote data between accounts: each
+ * key is therefore resolved relative to where the export is now, the folder of its
+ * manifest-summary.json.
+ */
+async function readExport(source, objects) {
+    const summaries = objects.filter((o) => baseName(o.key) === SUMMARY_NAME);
+    if (summaries.length === 0) {
+        refuseUnfinished(source, objects);
+        return undefined;
+    }
+    if (summaries.length > 1) {
+        const [a, b] = [...summaries].sort((x, y) => depth(x.key) - depth(y.key) || compare(x, y));
+        throw new ActionError(`source ${source.description} holds ${summaries.length} DynamoDB exports, for example ` +
+            `${folderOf(a)} and ${folderOf(b)}: point source at one ` +
+            'export, s3://bucket/.../AWSDynamoDB/<export-id>/ (or the workspace folder holding its ' +
+            'manifest-summary.json)');
+    }
+    const summaryObject = summaries[0];
+    const root = summaryObject.key.slice(0, -SUMMARY_NAME.length);
+    const byKey = new Map(objects.map((o) => [o.key, o]));
+    const summary = parseSummary(summaryObject, await readSmall(source, summaryObject, MAX_SUMMARY_BYTES));
+    const resolve = resolver(root, summary);
+    const filesCandidates = [...(resolve(summary.manifestFilesS3Key) ?? []), root + FILES_NAME];
+    const filesObject = firstListed(filesCandidates, byKey);
+    if (!filesObject) {
+        throw new ActionError(`${export_where(summaryObject)} names manifestFilesS3Key ${JSON.stringify(summary.manifestFilesS3Key)}, ` +
+            `but the source has no ${FILES_NAME} at ${unique(filesCandidates).join(' or ')}: ` +
+            'the export is incomplete (copy all of its objects)');
+    }
+    const entries = parseFiles(filesObject, await readSmall(source, filesObject, MAX_FILES_MANIFEST_BYTES));
+    const dataFiles = [];
+    const missing = [];
+    const seen = new Map();
+    let sum = 0;
+    for (const entry of entries) {
+        const candidates = resolve(entry.key);
+        if (!candidates) {
+            throw new ActionError(`${export_where(filesObject)} line ${entry.line}: dataFileS3Key ${JSON.stringify(entry.key)} ` +
+                `is neither under ${MARKER} nor under the export's s3Prefix ` +
+                `${JSON.stringify(summary.s3Prefix ?? '')}, so its place relative to the export is unknown`);
+        }
+        sum += entry.itemCount;
+        const object = firstListed(candidates, byKey);
+        if (!object) {
+            missing.push(candidates[0]);
+            continue;
+        }
+        const before = seen.get(object.key);
+        if (before) {
+            throw new ActionError(`${export_where(filesObject)} lists the data file ${object.key} twice (lines ${before.line} ` +
+                `and ${entry.line}): its items would be counted twice`);
+        }
+        seen.set(object.key, entry);
+        dataFiles.push(object);
+    }
+    if (missing.length > 0) {
+        const shown = missing.slice(0, LISTED_AT_MOST).join(', ');
+        const more = missing.length > LISTED_AT_MOST ? ` and ${missing.length - LISTED_AT_MOST} more` : '';
+        const outside = missing.some((key) => !key.startsWith(root));
+        throw new ActionError(`the DynamoDB export at ${folderOf(summaryObject)} is incomplete: ${missing.length} of the ` +
+            `${entries.length} data files its ${FILES_NAME} lists are not in the source: ${shown}${more}.` +
+            (outside
+                ? ` An incremental export keeps its data files in the folder data/ shared by the ` +
+                    `exports next to it, outside its own folder: point source at a prefix holding this ` +
+                    `export and that data/ folder (and no other export's manifests), for example a copy ` +
+                    `of them.`
+                : ' Copy every object of the export.'));
+    }
+    if (sum !== summary.itemCount) {
+        throw new ActionError(`the DynamoDB export at ${folderOf(summaryObject)} does not add up: ${SUMMARY_NAME} says ` +
+            `itemCount ${summary.itemCount}, the data files of ${FILES_NAME} add up to ${sum}`);
+    }
+    const ignored = objects
+        .filter((o) => !seen.has(o.key) && !isBookkeeping(o, root) && !isFolderMarker(o))
+        .map((o) => o.key);
+    return {
+        exportId: summary.exportId,
+        type: summary.type,
+        format: summary.format,
+        itemCount: summary.itemCount,
+        dataFiles,
+        dataPrefix: dataFiles.length > 0 ? commonFolder(dataFiles.map((o) => o.key)) : `${root}data/`,
+        ignored,
+    };
+}
+/**
+ * The keys where an object the manifests name would be now, most likely first; undefined when its
+ * key says nothing about where it sits relative to the export.
+ *
+ * 1. `.../AWSDynamoDB/<export-id>/rest` (full exports): `rest` under the export's folder.
+ * 2. `.../AWSDynamoDB/rest` (incremental exports' shared `data/`): `rest` next to the export's
+ *    folder, as DynamoDB writes it, or under it, for a copy that gathered everything in one folder.
+ * 3. `<s3Prefix>/rest`: `rest` under the export's folder.
+ */
+function resolver(root, summary) {
+    const parent = parentFolder(root);
+    return (key) => {
+        const own = segmentIndex(key, `${MARKER}${summary.exportId}/`);
+        if (own !== undefined)
+            return [root + key.slice(own + MARKER.length + summary.exportId.length + 1)];
+        const shared = segmentIndex(key, MARKER);
+        if (shared !== undefined) {
+            const rest = key.slice(shared + MARKER.length);
+            return parent === undefined ? [root + rest] : [parent + rest, root + rest];
+        }
+        const prefix = summary.s3Prefix ? `${summary.s3Prefix.replace(/\/+$/, '')}/` : '';
+        if (key.startsWith(prefix))
+            return [root + key.slice(prefix.length)];
+        return undefined;
+    };
+}
+/** Where `marker` last starts a path segment of `key`. */
+function segmentIndex(key, marker) {
+    for (let at = key.lastIndexOf(marker); at >= 0; at = key.lastIndexOf(marker, at - 1)) {
+        if (at === 0 || key[at - 1] === '/')
+            return at;
+    }
+    return undefined;
+}
+function parseSummary(object, text) {
+    const value = parseJson(object, text, `${SUMMARY_NAME} must be one JSON object`);
+    if (!isRecord(value)) {
+        throw new ActionError(`${export_where(object)}: ${SUMMARY_NAME} must be one JSON object, found ${describe(value)}`);
+    }
+    const bad = (field, expected) => new ActionError(`${export_where(object)}: ${field} must be ${expected}, found ${describe(value[field])}`);
+    const arn = value['exportArn'];
+    const id = typeof arn === 'string'
+        ? /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/[^/]+\/export\/([^/]+)$/.exec(arn)?.[1]
+        : undefined;
+    if (id === undefined) {
+        throw bad('exportArn', 'an export ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/export/<export-id>)');
+    }
+    // Full exports made before incremental exports existed (2023) have no exportType.
+    const type = value['exportType'] ?? 'FULL_EXPORT';
+    if (type !== 'FULL_EXPORT' && type !== 'INCREMENTAL_EXPORT') {
+        throw bad('exportType', 'FULL_EXPORT or INCREMENTAL_EXPORT');
+    }
+    const format = value['outputFormat'];
+    if (format !== 'DYNAMODB_JSON' && format !== 'ION') {
+        throw bad('outputFormat', 'DYNAMODB_JSON or ION');
+    }
+    const itemCount = value['itemCount'];
+    if (!isCount(itemCount))
+        throw bad('itemCount', 'a whole number of items, 0 or more');
+    const filesKey = value['manifestFilesS3Key'];
+    if (typeof filesKey !== 'string' || !filesKey.endsWith(FILES_NAME)) {
+        throw bad('manifestFilesS3Key', `the key of the export's ${FILES_NAME}`);
+    }
+    const s3Prefix = value['s3Prefix'];
+    if (s3Prefix !== undefined && s3Prefix !== null && typeof s3Prefix !== 'string') {
+        throw bad('s3Prefix', 'a string or null');
+    }
+    return {
+        exportId: id,
+        type,
+        format,
+        itemCount,
+        s3Prefix: s3Prefix ?? undefined,
+        manifestFilesS3Key: filesKey,
+    };
+}
+function parseFiles(object, text) {
+    const entries = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i].trim();
+        if (line === '')
+            continue;
+        const at = `${export_where(object)} line ${i + 1}`;
+        let value;
+        try {
+            value = JSON.parse(line);
+        }
+        catch (err) {
+            throw new ActionError(`${at}: ${FILES_NAME} must hold one JSON object a line, and this one is not JSON (${errorMessage(err)})`);
+        }
+        if (!isRecord(value)) {
+            throw new ActionError(`${at}: expected a JSON object, found ${describe(value)}`);
+        }
+        const key = value['dataFileS3Key'];
+        if (typeof key !== 'string' || key === '') {
+            throw new ActionError(`${at}: dataFileS3Key must be the key of a data file, found ${describe(key)}`);
+        }
+        const itemCount = value['itemCount'];
+        if (!isCount(itemCount)) {
+            throw new ActionError(`${at}: itemCount must be a whole number of items, 0 or more, found ${describe(itemCount)}`);
+        }
+        entries.push({ line: i + 1, key, itemCount });
+    }
+    return entries;
+}
+function parseJson(object, text, expected) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (err) {
+        throw new ActionError(`${export_where(object)}: ${expected}, and it is not JSON (${errorMessage(err)})`);
+    }
+}
+/** The whole (decompressed) text of a small object, refusing one bigger than `limit` bytes. */
+async function readSmall(source, object, limit) {
+    const tooBig = (size) => new ActionError(`${export_where(object)} holds ${size}, more than the ${limit} bytes a ${baseName(object.key)} ` +
+        'may have: refusing to read it');
+    if (object.size > limit)
+        throw tooBig(`${object.size} bytes`);
+    const chunks = [];
+    let bytes = 0;
+    try {
+        for await (const chunk of decompress_decompress(await source.open(object), 'auto')) {
+            bytes += chunk.length;
+            if (bytes > limit)
+                throw tooBig(`over ${limit} bytes once decompressed`);
+            chunks.push(chunk);
+        }
+    }
+    catch (err) {
+        if (err instanceof ActionError)
+            throw err;
+        const message = errorMessage(err);
+        throw new Error(message.includes(object.url) ? message : `${object.url}: ${message}`, {
+            cause: err,
+        });
+    }
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    }
+    catch {
+        throw new ActionError(`${export_where(object)}: ${baseName(object.key)} is not UTF-8 text`);
+    }
+}
+/**
+ * An export's own files with no manifest-summary.json (DynamoDB writes it last) mean an export
+ * still running, failed, or partly copied: reading its data as plain objects would import a part.
+ */
+function refuseUnfinished(source, objects) {
+    const sign = objects.find((o) => {
+        const name = baseName(o.key);
+        return name === '_started' || name === FILES_NAME;
+    });
+    if (sign) {
+        throw new ActionError(`source ${source.description} holds ${export_where(sign)} but no ${SUMMARY_NAME}: a DynamoDB ` +
+            'export that has not finished, failed, or was partly copied. Wait for the export to ' +
+            `complete (or copy its ${SUMMARY_NAME} too), or point source at data that is not an ` +
+            'unfinished export');
+    }
+}
+function isBookkeeping(object, root) {
+    if (!object.key.startsWith(root))
+        return false;
+    const rest = object.key.slice(root.length);
+    return !rest.includes('/') && BOOKKEEPING.test(rest);
+}
+function isFolderMarker(object) {
+    return object.key.endsWith('/') && object.size === 0;
+}
+function firstListed(keys, byKey) {
+    for (const key of keys) {
+        const object = byKey.get(key);
+        if (object)
+            return object;
+    }
+    return undefined;
+}
+/** The longest folder (ending in `/`, or empty) that holds every key. */
+function commonFolder(keys) {
+    let common = keys[0] ?? '';
+    for (const key of keys) {
+        let n = 0;
+        while (n < common.length && n < key.length && common[n] === key[n])
+            n++;
+        common = common.slice(0, n);
+    }
+    return common.slice(0, common.lastIndexOf('/') + 1);
+}
+function parentFolder(folder) {
+    if (folder === '')
+        return undefined;
+    const inner = folder.slice(0, -1);
+    return inner.slice(0, inner.lastIndexOf('/') + 1);
+}
+function baseName(key) {
+    return key.slice(key.lastIndexOf('/') + 1);
+}
+function depth(key) {
+    return key.split('/').length;
+}
+function compare(a, b) {
+    return Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
+}
+/** How to name an object to a person: its S3 URL, or its workspace path. */
+function export_where(object) {
+    return object.url.startsWith('s3://') ? object.url : object.key;
+}
+/** The folder of an object, as `source` would name it. */
+function folderOf(object) {
+    const name = export_where(object);
+    return name.slice(0, name.lastIndexOf('/') + 1);
+}
+function unique(keys) {
+    return [...new Set(keys)];
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function isCount(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+function describe(value) {
+    if (value === undefined)
+        return 'nothing';
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 ;// CONCATENATED MODULE: ./src/table.ts
@@ -80023,16 +80377,21 @@ async function truncateTable(options) {
 
 
 
+
+
 /**
  * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
  * the table when the stream engine needs it (not in a dry run).
  */
-async function prepare(inputs, clients) {
-    const source = sourceFor(inputs, clients.s3);
-    const existing = await describeTable(clients.dynamodb, inputs.table);
+async function prepare(given, clients) {
+    const source = sourceFor(given, clients.s3);
+    const existing = await describeTable(clients.dynamodb, given.table);
+    const listing = await listInOrder(source);
+    const exported = await readExport(source, listing);
+    const inputs = exported ? fromExport(given, exported) : given;
+    const objects = exported?.dataFiles ?? listing;
     const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
-    const objects = needsSize ? await listInOrder(source) : undefined;
-    const sourceBytes = objects?.reduce((sum, o) => sum + o.size, 0);
+    const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
     // A table that an import still fills is not in the way: native attaches to that import.
     const importing = existing !== undefined &&
         inputs.mode === 'native' &&
@@ -80044,7 +80403,7 @@ async function prepare(inputs, clients) {
     });
     info(`Engine: ${choice.mode}. ${choice.reason}`);
     if (sourceBytes !== undefined)
-        info(`The source holds ${formatBytes(sourceBytes)} in ${objects?.length} objects.`);
+        info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`);
     for (const input of ignoredInputs(inputs, choice.mode)) {
         warning(`${input} has no effect here and is ignored.`);
     }
@@ -80069,7 +80428,30 @@ async function prepare(inputs, clients) {
             summary += `; created from ${inputs.tableCreationSource}`;
         }
     }
-    return { choice, table, source, ...(objects && { objects }), summary };
+    if (exported)
+        summary += `; DynamoDB export ${exported.exportId} (${exported.type})`;
+    return { choice, table, source, inputs, objects, ...(exported && { export: exported }), summary };
+}
+/**
+ * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
+ * ImportTable the prefix that holds them.
+ */
+function fromExport(inputs, exported) {
+    info(`DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
+        `${exported.itemCount} items in ${exported.dataFiles.length} data files`);
+    if (exported.ignored.length > 0) {
+        const shown = exported.ignored.slice(0, 5).join(', ');
+        info(`Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`);
+    }
+    const incremental = exported.type === 'INCREMENTAL_EXPORT';
+    if (incremental && inputs.mode === 'native') {
+        throw new ActionError('mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream');
+    }
+    if (inputs.format !== 'DYNAMODB_JSON' && inputs.format !== exported.format) {
+        warning(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
+    }
+    const source = inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source;
+    return { ...inputs, format: exported.format, compression: 'GZIP', incremental, source };
 }
 /** The table as it would be created: what records are validated against when it does not exist. */
 function plannedTable(inputs) {
@@ -80223,13 +80605,22 @@ function parseDynamoDBJsonLine(line) {
         const extra = list(names.filter((name) => name !== 'Item'));
         return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` };
     }
-    const item = parsed['Item'];
+    return convertItem(parsed['Item'], 'Item');
+}
+/**
+ * Validates a parsed DynamoDB JSON item (`{"name": {"S": ...}, ...}`) and converts it in place
+ * (B and BS decoded); `label` names it in reasons (`Item`, `NewImage`, `Keys`).
+ */
+function convertItem(item, label) {
     if (!isJsonObject(item)) {
-        return { ok: false, reason: `expected "Item" to be an object, found ${kindOf(item)}` };
+        return { ok: false, reason: `expected "${label}" to be an object, found ${kindOf(item)}` };
     }
     const failure = convertMembers(item, 0);
     if (failure !== undefined) {
-        return { ok: false, reason: `Item${failure.segments.reverse().join('')}: ${failure.message}` };
+        return {
+            ok: false,
+            reason: `${label}${failure.segments.reverse().join('')}: ${failure.message}`,
+        };
     }
     return { ok: true, item: item };
 }
@@ -80877,6 +81268,54 @@ function countFields(text, end, delimiter) {
 function csv_showName(name) {
     const shown = name.length > csv_MAX_SHOWN_NAME_CHARS ? `${name.slice(0, csv_MAX_SHOWN_NAME_CHARS)}…` : name;
     return JSON.stringify(shown);
+}
+
+;// CONCATENATED MODULE: ./src/formats/incremental.ts
+
+const MEMBERS = new Set(['Metadata', 'Keys', 'NewImage', 'OldImage']);
+/**
+ * One line of an incremental export: `{"Metadata":{"WriteTimestampMicros":{"N":"…"}},
+ * "Keys":{…},"NewImage":{…},"OldImage":{…}}`. A line with a NewImage puts it; one without
+ * deletes the item with those Keys. OldImage is only checked to be an object.
+ */
+function parseChangeLine(line) {
+    let parsed;
+    try {
+        parsed = JSON.parse(line);
+    }
+    catch {
+        return { ok: false, reason: 'invalid JSON' };
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return { ok: false, reason: 'expected an incremental export record (an object with Keys)' };
+    }
+    const record = parsed;
+    const unknown = Object.keys(record).filter((name) => !MEMBERS.has(name));
+    if (unknown.length > 0) {
+        return {
+            ok: false,
+            reason: `unexpected members ${unknown.map((n) => JSON.stringify(n)).join(', ')}`,
+        };
+    }
+    const micros = record['Metadata']
+        ?.WriteTimestampMicros?.N;
+    if (typeof micros !== 'string' || !/^\d{1,20}$/.test(micros)) {
+        return {
+            ok: false,
+            reason: 'expected Metadata.WriteTimestampMicros.N, a whole number of microseconds',
+        };
+    }
+    const keys = convertItem(record['Keys'], 'Keys');
+    if (!keys.ok)
+        return keys;
+    const timestamp = BigInt(micros);
+    if (record['NewImage'] === undefined) {
+        return { ok: true, item: keys.item, change: { timestamp, delete: true } };
+    }
+    const image = convertItem(record['NewImage'], 'NewImage');
+    if (!image.ok)
+        return image;
+    return { ok: true, item: image.item, change: { timestamp, delete: false } };
 }
 
 ;// CONCATENATED MODULE: ./src/formats/ion.ts
@@ -81924,12 +82363,13 @@ function ion_decodeBase64(start, stop, bytes) {
 
 
 
+
 const BOM = '\uFEFF';
 /** A parser for one object of the given format: the one switch from format name to parser. */
 function recordParser(options) {
     switch (options.format) {
         case 'DYNAMODB_JSON':
-            return lineParser(parseDynamoDBJsonLine);
+            return lineParser(options.incremental ? parseChangeLine : parseDynamoDBJsonLine);
         case 'ION':
             return lineParser(parseIonLine);
         case 'CSV':
@@ -82022,6 +82462,9 @@ async function streamImport(options) {
     const sleep = options.sleep ?? stream_import_realSleep;
     const schema = tableSchemaFrom(options.table);
     const rejected = new RejectedRecords(inputs.rejectedFile);
+    /** Incremental exports: the export time of the change applied to each key so far. */
+    const latestChange = new Map();
+    let superseded = 0;
     steps.start('read');
     const objects = await steps.group('Read: list the objects', async () => {
         const all = options.objects ?? (await listInOrder(source));
@@ -82085,15 +82528,26 @@ async function streamImport(options) {
         }
         const units = writeUnits(size);
         outcome.writeUnits += units;
+        const key = keyOf(result.item, schema);
+        if (result.change) {
+            // The files of an incremental export come in any order: apply a key's latest change only.
+            // A change older than one applied counts as a write that the later one overwrote.
+            const latest = latestChange.get(key);
+            if (latest !== undefined && latest >= result.change.timestamp) {
+                superseded++;
+                return;
+            }
+            latestChange.set(key, result.change.timestamp);
+        }
         if (!writer) {
             outcome.imported++;
             return;
         }
-        const key = keyOf(result.item, schema);
         const wireBytes = record.bytes ?? Buffer.byteLength(record.raw);
         const put = {
             key,
             item: result.item,
+            ...(result.change?.delete && { delete: true }),
             wireBytes,
             units,
             records: 1,
@@ -82104,7 +82558,7 @@ async function streamImport(options) {
     }
     /** Every record of one object; a read failure mid-object is one error at the line it reached. */
     async function readObject(object) {
-        const parser = recordParser({ ...inputs, schema });
+        const parser = recordParser({ ...inputs, schema, incremental: inputs.incremental === true });
         let compression;
         let lastLine = 0;
         try {
@@ -82155,13 +82609,14 @@ async function streamImport(options) {
     steps.end('validate', `${outcome.processed} records, ${outcome.errors} rejected`, outcome.errors === 0);
     if (writer && outcome.write) {
         const w = outcome.write;
-        outcome.imported = w.written;
+        outcome.imported = w.written + superseded;
         outcome.unwritten = w.unwritten;
         steps.end('write', `${w.written} items written in ${w.calls} calls, ${w.retries} retries` +
             (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
             (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
     }
     else {
+        outcome.imported += superseded;
         steps.end('write', `dry run: ${outcome.imported} items would be written, none were`);
     }
     const file = await rejected.close();
@@ -82354,11 +82809,16 @@ async function complete(result, inputs, steps) {
     });
 }
 /** start (engine and table) → read, validate, write (by either engine) → an ImportResult. */
-async function importData(inputs, clients, steps, options) {
+async function importData(given, clients, steps, options) {
     steps.start('start');
-    const plan = await steps.group('Start: choose the engine, check the table', () => prepare(inputs, clients));
+    const plan = await steps.group('Start: choose the engine, check the table', () => prepare(given, clients));
     steps.end('start', plan.summary);
-    const chosen = { mode: plan.choice.mode, modeReason: plan.choice.reason };
+    const { inputs } = plan;
+    const chosen = {
+        mode: plan.choice.mode,
+        modeReason: plan.choice.reason,
+        ...(plan.export && { expectedItemCount: plan.export.itemCount }),
+    };
     // A dry run validates every record locally, whichever engine would import them.
     const result = plan.choice.mode === 'native' && !inputs.dryRun
         ? await runNative(inputs, plan, clients, steps, options)
@@ -82368,7 +82828,7 @@ async function importData(inputs, clients, steps, options) {
             dynamodb: clients.writes,
             table: plan.table,
             steps,
-            ...(plan.objects && { objects: plan.objects }),
+            objects: plan.objects,
             ...options,
         }), inputs, plan.table);
     return { ...chosen, ...result, durationSeconds: Math.round(steps.elapsed() * 1000) / 1000 };

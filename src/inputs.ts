@@ -83,6 +83,8 @@ export interface Inputs {
   shard?: Shard
   /** stream: delete every item of the existing table first. */
   truncate: boolean
+  /** Not an input: set when the source is an incremental DynamoDB export. */
+  incremental?: boolean
   clientToken?: string
   region?: string
   dynamodbEndpoint?: string

@@ -74,17 +74,22 @@ async function complete(result: ImportResult, inputs: Inputs, steps: Steps): Pro
 
 /** start (engine and table) → read, validate, write (by either engine) → an ImportResult. */
 async function importData(
-  inputs: Inputs,
+  given: Inputs,
   clients: Clients,
   steps: Steps,
   options: RunOptions,
 ): Promise<ImportResult> {
   steps.start('start')
   const plan = await steps.group('Start: choose the engine, check the table', () =>
-    prepare(inputs, clients),
+    prepare(given, clients),
   )
   steps.end('start', plan.summary)
-  const chosen = { mode: plan.choice.mode, modeReason: plan.choice.reason }
+  const { inputs } = plan
+  const chosen = {
+    mode: plan.choice.mode,
+    modeReason: plan.choice.reason,
+    ...(plan.export && { expectedItemCount: plan.export.itemCount }),
+  }
   // A dry run validates every record locally, whichever engine would import them.
   const result =
     plan.choice.mode === 'native' && !inputs.dryRun
@@ -96,7 +101,7 @@ async function importData(
             dynamodb: clients.writes,
             table: plan.table,
             steps,
-            ...(plan.objects && { objects: plan.objects }),
+            objects: plan.objects,
             ...options,
           }),
           inputs,

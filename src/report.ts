@@ -25,6 +25,8 @@ export interface ImportResult {
   /** reported: DynamoDB's ConsumedCapacity; computed: one per started KB (emulator endpoints). */
   capacitySource?: 'reported' | 'computed'
   cloudwatchLogGroupArn?: string
+  /** A DynamoDB export's manifest: the items the import must end with. */
+  expectedItemCount?: number
   /** native: the wait ended after timeout-minutes with the import still running. */
   timedOutAfterMinutes?: number
   rejectedFile?: string
@@ -72,6 +74,16 @@ export function checkResult(result: ImportResult, limits: Limits): string[] {
     failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`)
   }
   if (result.status === 'CANCELLED') failures.push('The import was cancelled.')
+  const expected = result.expectedItemCount
+  if (
+    expected !== undefined &&
+    result.status !== 'IN_PROGRESS' &&
+    result.importedItemCount !== expected
+  ) {
+    failures.push(
+      `The export's manifest lists ${expected} items, but ${result.importedItemCount} were imported.`,
+    )
+  }
   if (result.timedOutAfterMinutes !== undefined) {
     failures.push(
       `The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`,

@@ -4,6 +4,8 @@ import type { Clients } from './clients.js'
 import { ignoredInputs, type Inputs } from './inputs.js'
 import { chooseMode, formatBytes, type ModeChoice } from './mode.js'
 import { findRunningImport } from './native/import-table.js'
+import { ActionError } from './errors.js'
+import { readExport, type ExportManifest } from './sources/export.js'
 import { listInOrder, sourceFor, type Source, type SourceObject } from './sources/source.js'
 import { createTable, describeTable } from './table.js'
 import { truncateTable } from './truncate.js'
@@ -14,8 +16,12 @@ export interface Plan {
   /** The table to validate against: as described, as created, or as it would be created. */
   table: TableDescription
   source: Source
-  /** Listed already when auto needed the source's size: the engine does not list again. */
-  objects?: SourceObject[]
+  /** The inputs the engines use: a DynamoDB export's manifest decides format, compression, prefix. */
+  inputs: Inputs
+  /** The objects to import, listed once here: the engines do not list again. */
+  objects: SourceObject[]
+  /** When the source is a DynamoDB export: its manifest. */
+  export?: ExportManifest
   /** One line for the summary's start step. */
   summary: string
 }
@@ -24,13 +30,16 @@ export interface Plan {
  * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
  * the table when the stream engine needs it (not in a dry run).
  */
-export async function prepare(inputs: Inputs, clients: Clients): Promise<Plan> {
-  const source = sourceFor(inputs, clients.s3)
-  const existing = await describeTable(clients.dynamodb, inputs.table)
+export async function prepare(given: Inputs, clients: Clients): Promise<Plan> {
+  const source = sourceFor(given, clients.s3)
+  const existing = await describeTable(clients.dynamodb, given.table)
+  const listing = await listInOrder(source)
+  const exported = await readExport(source, listing)
+  const inputs = exported ? fromExport(given, exported) : given
+  const objects = exported?.dataFiles ?? listing
   const needsSize =
     inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3'
-  const objects = needsSize ? await listInOrder(source) : undefined
-  const sourceBytes = objects?.reduce((sum, o) => sum + o.size, 0)
+  const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined
   // A table that an import still fills is not in the way: native attaches to that import.
   const importing =
     existing !== undefined &&
@@ -43,7 +52,7 @@ export async function prepare(inputs: Inputs, clients: Clients): Promise<Plan> {
   })
   core.info(`Engine: ${choice.mode}. ${choice.reason}`)
   if (sourceBytes !== undefined)
-    core.info(`The source holds ${formatBytes(sourceBytes)} in ${objects?.length} objects.`)
+    core.info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`)
   for (const input of ignoredInputs(inputs, choice.mode)) {
     core.warning(`${input} has no effect here and is ignored.`)
   }
@@ -68,7 +77,39 @@ export async function prepare(inputs: Inputs, clients: Clients): Promise<Plan> {
       summary += `; created from ${inputs.tableCreationSource}`
     }
   }
-  return { choice, table, source, ...(objects && { objects }), summary }
+  if (exported) summary += `; DynamoDB export ${exported.exportId} (${exported.type})`
+  return { choice, table, source, inputs, objects, ...(exported && { export: exported }), summary }
+}
+
+/**
+ * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
+ * ImportTable the prefix that holds them.
+ */
+function fromExport(inputs: Inputs, exported: ExportManifest): Inputs {
+  core.info(
+    `DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
+      `${exported.itemCount} items in ${exported.dataFiles.length} data files`,
+  )
+  if (exported.ignored.length > 0) {
+    const shown = exported.ignored.slice(0, 5).join(', ')
+    core.info(
+      `Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`,
+    )
+  }
+  const incremental = exported.type === 'INCREMENTAL_EXPORT'
+  if (incremental && inputs.mode === 'native') {
+    throw new ActionError(
+      'mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream',
+    )
+  }
+  if (inputs.format !== 'DYNAMODB_JSON' && inputs.format !== exported.format) {
+    core.warning(
+      `input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`,
+    )
+  }
+  const source =
+    inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source
+  return { ...inputs, format: exported.format, compression: 'GZIP', incremental, source }
 }
 
 /** The table as it would be created: what records are validated against when it does not exist. */

@@ -68,6 +68,9 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   const sleep = options.sleep ?? realSleep
   const schema = tableSchemaFrom(options.table)
   const rejected = new RejectedRecords(inputs.rejectedFile)
+  /** Incremental exports: the export time of the change applied to each key so far. */
+  const latestChange = new Map<string, bigint>()
+  let superseded = 0
 
   steps.start('read')
   const objects = await steps.group('Read: list the objects', async () => {
@@ -144,15 +147,26 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
     }
     const units = writeUnits(size)
     outcome.writeUnits += units
+    const key = keyOf(result.item, schema)
+    if (result.change) {
+      // The files of an incremental export come in any order: apply a key's latest change only.
+      // A change older than one applied counts as a write that the later one overwrote.
+      const latest = latestChange.get(key)
+      if (latest !== undefined && latest >= result.change.timestamp) {
+        superseded++
+        return
+      }
+      latestChange.set(key, result.change.timestamp)
+    }
     if (!writer) {
       outcome.imported++
       return
     }
-    const key = keyOf(result.item, schema)
     const wireBytes = record.bytes ?? Buffer.byteLength(record.raw)
     const put: PendingPut = {
       key,
       item: result.item,
+      ...(result.change?.delete && { delete: true }),
       wireBytes,
       units,
       records: 1,
@@ -164,7 +178,7 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
 
   /** Every record of one object; a read failure mid-object is one error at the line it reached. */
   async function readObject(object: SourceObject): Promise<ResolvedCompression | undefined> {
-    const parser = recordParser({ ...inputs, schema })
+    const parser = recordParser({ ...inputs, schema, incremental: inputs.incremental === true })
     let compression: ResolvedCompression | undefined
     let lastLine = 0
     try {
@@ -223,7 +237,7 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
 
   if (writer && outcome.write) {
     const w = outcome.write
-    outcome.imported = w.written
+    outcome.imported = w.written + superseded
     outcome.unwritten = w.unwritten
     steps.end(
       'write',
@@ -233,6 +247,7 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
       w.unwritten === 0 && w.refused === 0,
     )
   } else {
+    outcome.imported += superseded
     steps.end('write', `dry run: ${outcome.imported} items would be written, none were`)
   }
   const file = await rejected.close()

@@ -15,9 +15,10 @@ import {
   type Item,
 } from '../item-rules.js'
 import { decodeBase64 } from './base64.js'
+import type { Change } from './incremental.js'
 
 /** The outcome of parsing one line. */
-export type ParseResult = { ok: true; item: Item } | { ok: false; reason: string }
+export type ParseResult = { ok: true; item: Item; change?: Change } | { ok: false; reason: string }
 
 /** How many member names a reason lists before it elides the rest. */
 const MAX_LISTED_NAMES = 5
@@ -64,13 +65,23 @@ export function parseDynamoDBJsonLine(line: string): ParseResult {
     const extra = list(names.filter((name) => name !== 'Item'))
     return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` }
   }
-  const item = parsed['Item']
+  return convertItem(parsed['Item'], 'Item')
+}
+
+/**
+ * Validates a parsed DynamoDB JSON item (`{"name": {"S": ...}, ...}`) and converts it in place
+ * (B and BS decoded); `label` names it in reasons (`Item`, `NewImage`, `Keys`).
+ */
+export function convertItem(item: unknown, label: string): ParseResult {
   if (!isJsonObject(item)) {
-    return { ok: false, reason: `expected "Item" to be an object, found ${kindOf(item)}` }
+    return { ok: false, reason: `expected "${label}" to be an object, found ${kindOf(item)}` }
   }
   const failure = convertMembers(item, 0)
   if (failure !== undefined) {
-    return { ok: false, reason: `Item${failure.segments.reverse().join('')}: ${failure.message}` }
+    return {
+      ok: false,
+      reason: `${label}${failure.segments.reverse().join('')}: ${failure.message}`,
+    }
   }
   return { ok: true, item: item as Item }
 }

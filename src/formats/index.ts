@@ -3,6 +3,7 @@ import type { TableSchema } from '../item-rules.js'
 import { isBlank, type Line } from '../sources/lines.js'
 import { csvParser } from './csv.js'
 import { parseDynamoDBJsonLine, type ParseResult } from './dynamodb-json.js'
+import { parseChangeLine } from './incremental.js'
 import { parseIonLine } from './ion.js'
 
 export type { ParseResult }
@@ -35,6 +36,8 @@ export interface FormatOptions {
   csvDelimiter: string
   csvHeader?: string[]
   schema: TableSchema
+  /** The lines are an incremental export's changes (Keys, NewImage, OldImage). */
+  incremental?: boolean
 }
 
 const BOM = '\uFEFF'
@@ -43,7 +46,7 @@ const BOM = '\uFEFF'
 export function recordParser(options: FormatOptions): RecordParser {
   switch (options.format) {
     case 'DYNAMODB_JSON':
-      return lineParser(parseDynamoDBJsonLine)
+      return lineParser(options.incremental ? parseChangeLine : parseDynamoDBJsonLine)
     case 'ION':
       return lineParser(parseIonLine)
     case 'CSV':

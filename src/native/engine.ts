@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import type { ImportTableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
+import { ActionError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import type { ImportResult, ImportStatus } from '../report.js'
 import { detectCompression, type ResolvedCompression } from '../sources/decompress.js'
@@ -25,6 +26,12 @@ export async function runNative(
 ): Promise<Omit<ImportResult, 'mode' | 'modeReason' | 'durationSeconds'>> {
   const creation = inputs.tableCreation
   if (!creation) throw new Error('native: no table creation parameters')
+  const stray = plan.export?.ignored.find((key) => key.startsWith(plan.export?.dataPrefix ?? ''))
+  if (stray !== undefined) {
+    throw new ActionError(
+      `The export's data prefix ${plan.export?.dataPrefix} also holds ${stray}, which is not the export's; ImportTable would read it too. Remove it, or use mode stream, which reads exactly the manifest's files.`,
+    )
+  }
   steps.start('read', 'validate', 'write')
   const { outcome, objects } = await steps.group(
     'Import: ImportTable reads, validates and writes',

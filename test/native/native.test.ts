@@ -1,6 +1,8 @@
 // The native engine and auto mode through run(), the real SDK and HTTP, against the fake
 // ImportTable endpoint (test/support/fake-import-server.ts), which imports for real into
 // DynamoDB Local from the local S3 server.
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { ImportTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -165,13 +167,41 @@ describe('native', () => {
   })
 
   it('fails with S3NoSuchBucket, saying what to check, and creates no table', async () => {
-    const { table, runner, outputs } = await runNative('no-such-bucket-here', {
-      'input-compression': 'NONE',
+    // The action can list the bucket, but ImportTable (another fake, whose S3 has no buckets) cannot.
+    const noBuckets = http.createServer((_, res) => {
+      res.writeHead(404, { 'content-type': 'application/xml' })
+      res.end(
+        '<?xml version="1.0"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>',
+      )
     })
+    await new Promise<void>((resolve) => noBuckets.listen(0, '127.0.0.1', resolve))
+    const { port } = noBuckets.address() as AddressInfo
+    const blind = await startFakeImportServer({
+      dynamodbEndpoint: inject('dynamodbEndpoint'),
+      s3Endpoint: `http://127.0.0.1:${port}`,
+    })
+    try {
+      const bucket = await bucketWith({ 'data/a.json': jsonLines(items(0, 3)) })
+      const { table, runner, outputs } = await runNative(bucket, {
+        'dynamodb-endpoint': blind.endpoint,
+      })
+      await blind.control.settled()
+      expect(process.exitCode).toBe(1)
+      expect(outputs).toMatchObject({ status: 'FAILED', 'failure-code': 'S3NoSuchBucket' })
+      expect(runner.stdout()).toContain('check source and bucket-owner')
+      await expect(scanAll(table)).rejects.toMatchObject({ name: 'ResourceNotFoundException' })
+    } finally {
+      await blind.close()
+      noBuckets.close()
+    }
+  })
+
+  it('fails before ImportTable when the action cannot list the source, starting nothing', async () => {
+    const before = fake.imports().length
+    const { runner } = await runNative('no-such-bucket-here')
     expect(process.exitCode).toBe(1)
-    expect(outputs).toMatchObject({ status: 'FAILED', 'failure-code': 'S3NoSuchBucket' })
-    expect(runner.stdout()).toContain('check source and bucket-owner')
-    await expect(scanAll(table)).rejects.toMatchObject({ name: 'ResourceNotFoundException' })
+    expect(runner.stdout()).toContain('bucket of s3://no-such-bucket-here/data/ does not exist')
+    expect(fake.imports()).toHaveLength(before)
   })
 
   it('imports an empty prefix as an empty success', async () => {
