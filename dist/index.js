@@ -77600,7 +77600,7 @@ function checkResult(result, limits) {
     if (expected !== undefined &&
         result.status !== 'IN_PROGRESS' &&
         result.importedItemCount !== expected) {
-        failures.push(`The export's manifest lists ${expected} items, but ${result.importedItemCount} were imported.`);
+        failures.push(`The export's manifest lists ${expected} items for the objects imported here, but ${result.importedItemCount} were imported.`);
     }
     if (result.timedOutAfterMinutes !== undefined) {
         failures.push(`The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`);
@@ -79372,6 +79372,7 @@ async function readExport(source, objects) {
         dataFiles,
         dataPrefix: dataFiles.length > 0 ? commonFolder(dataFiles.map((o) => o.key)) : `${root}data/`,
         ignored,
+        itemCounts: new Map([...seen].map(([key, entry]) => [key, entry.itemCount])),
     };
 }
 /**
@@ -80379,6 +80380,7 @@ async function truncateTable(options) {
 
 
 
+
 /**
  * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
  * the table when the stream engine needs it (not in a dry run).
@@ -80389,7 +80391,7 @@ async function prepare(given, clients) {
     const listing = await listInOrder(source);
     const exported = await readExport(source, listing);
     const inputs = exported ? fromExport(given, exported) : given;
-    const objects = exported?.dataFiles ?? listing;
+    const objects = mine(exported?.dataFiles ?? listing, given.shard);
     const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
     const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
     // A table that an import still fills is not in the way: native attaches to that import.
@@ -80430,7 +80432,29 @@ async function prepare(given, clients) {
     }
     if (exported)
         summary += `; DynamoDB export ${exported.exportId} (${exported.type})`;
-    return { choice, table, source, inputs, objects, ...(exported && { export: exported }), summary };
+    const expectedItemCount = exported
+        ? objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0)
+        : undefined;
+    return {
+        choice,
+        table,
+        source,
+        inputs,
+        objects,
+        ...(exported && { export: exported }),
+        ...(expectedItemCount !== undefined && { expectedItemCount }),
+        summary,
+    };
+}
+/** This job's part of the objects when shard is set (every job computes the same split). */
+function mine(objects, shard) {
+    if (!shard || shard.count === 1)
+        return objects;
+    const part = shardObjects(objects, shard);
+    const bytes = (list) => list.reduce((sum, o) => sum + o.size, 0);
+    info(`shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
+        `${formatBytes(bytes(part))} of ${formatBytes(bytes(objects))}`);
+    return part;
 }
 /**
  * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
@@ -82446,7 +82470,6 @@ function writeUnits(itemBytes) {
 
 
 
-
 /**
  * The longest line that could still hold a valid item: 400 KB stored can take several times
  * that as JSON (escapes, base64, type wrappers). Anything longer is rejected unread.
@@ -82467,12 +82490,7 @@ async function streamImport(options) {
     let superseded = 0;
     steps.start('read');
     const objects = await steps.group('Read: list the objects', async () => {
-        const all = options.objects ?? (await listInOrder(source));
-        const found = inputs.shard ? shardObjects(all, inputs.shard) : all;
-        if (inputs.shard) {
-            const { index, count } = inputs.shard;
-            info(`shard ${index}/${count}: ${found.length} of ${all.length} objects, ${sum(found, (o) => o.size)} of ${sum(all, (o) => o.size)} bytes`);
-        }
+        const found = options.objects ?? (await listInOrder(source));
         info(`${found.length} objects, ${sum(found, (o) => o.size)} bytes stored in ${source.description}`);
         return found;
     });
@@ -82817,7 +82835,7 @@ async function importData(given, clients, steps, options) {
     const chosen = {
         mode: plan.choice.mode,
         modeReason: plan.choice.reason,
-        ...(plan.export && { expectedItemCount: plan.export.itemCount }),
+        ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
     };
     // A dry run validates every record locally, whichever engine would import them.
     const result = plan.choice.mode === 'native' && !inputs.dryRun

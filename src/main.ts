@@ -88,7 +88,7 @@ async function importData(
   const chosen = {
     mode: plan.choice.mode,
     modeReason: plan.choice.reason,
-    ...(plan.export && { expectedItemCount: plan.export.itemCount }),
+    ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
   }
   // A dry run validates every record locally, whichever engine would import them.
   const result =

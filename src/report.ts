@@ -81,7 +81,7 @@ export function checkResult(result: ImportResult, limits: Limits): string[] {
     result.importedItemCount !== expected
   ) {
     failures.push(
-      `The export's manifest lists ${expected} items, but ${result.importedItemCount} were imported.`,
+      `The export's manifest lists ${expected} items for the objects imported here, but ${result.importedItemCount} were imported.`,
     )
   }
   if (result.timedOutAfterMinutes !== undefined) {

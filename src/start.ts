@@ -8,6 +8,7 @@ import { ActionError } from './errors.js'
 import { readExport, type ExportManifest } from './sources/export.js'
 import { listInOrder, sourceFor, type Source, type SourceObject } from './sources/source.js'
 import { createTable, describeTable } from './table.js'
+import { shardObjects, type Shard } from './shard.js'
 import { truncateTable } from './truncate.js'
 
 /** What the start step settles: the engine, the table, the source (and its listing, if made). */
@@ -22,6 +23,8 @@ export interface Plan {
   objects: SourceObject[]
   /** When the source is a DynamoDB export: its manifest. */
   export?: ExportManifest
+  /** A DynamoDB export's item count for the objects imported here (all, or this shard's). */
+  expectedItemCount?: number
   /** One line for the summary's start step. */
   summary: string
 }
@@ -36,7 +39,7 @@ export async function prepare(given: Inputs, clients: Clients): Promise<Plan> {
   const listing = await listInOrder(source)
   const exported = await readExport(source, listing)
   const inputs = exported ? fromExport(given, exported) : given
-  const objects = exported?.dataFiles ?? listing
+  const objects = mine(exported?.dataFiles ?? listing, given.shard)
   const needsSize =
     inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3'
   const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined
@@ -78,7 +81,31 @@ export async function prepare(given: Inputs, clients: Clients): Promise<Plan> {
     }
   }
   if (exported) summary += `; DynamoDB export ${exported.exportId} (${exported.type})`
-  return { choice, table, source, inputs, objects, ...(exported && { export: exported }), summary }
+  const expectedItemCount = exported
+    ? objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0)
+    : undefined
+  return {
+    choice,
+    table,
+    source,
+    inputs,
+    objects,
+    ...(exported && { export: exported }),
+    ...(expectedItemCount !== undefined && { expectedItemCount }),
+    summary,
+  }
+}
+
+/** This job's part of the objects when shard is set (every job computes the same split). */
+function mine(objects: SourceObject[], shard: Shard | undefined): SourceObject[] {
+  if (!shard || shard.count === 1) return objects
+  const part = shardObjects(objects, shard)
+  const bytes = (list: SourceObject[]) => list.reduce((sum, o) => sum + o.size, 0)
+  core.info(
+    `shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
+      `${formatBytes(bytes(part))} of ${formatBytes(bytes(objects))}`,
+  )
+  return part
 }
 
 /**

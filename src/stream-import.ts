@@ -11,7 +11,6 @@ import type { ImportResult } from './report.js'
 import { decompress, type ResolvedCompression } from './sources/decompress.js'
 import { splitLines } from './sources/lines.js'
 import { listInOrder, type Source, type SourceObject } from './sources/source.js'
-import { shardObjects } from './shard.js'
 import type { Steps } from './steps.js'
 import {
   BatchWriter,
@@ -74,14 +73,7 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
 
   steps.start('read')
   const objects = await steps.group('Read: list the objects', async () => {
-    const all = options.objects ?? (await listInOrder(source))
-    const found = inputs.shard ? shardObjects(all, inputs.shard) : all
-    if (inputs.shard) {
-      const { index, count } = inputs.shard
-      core.info(
-        `shard ${index}/${count}: ${found.length} of ${all.length} objects, ${sum(found, (o) => o.size)} of ${sum(all, (o) => o.size)} bytes`,
-      )
-    }
+    const found = options.objects ?? (await listInOrder(source))
     core.info(
       `${found.length} objects, ${sum(found, (o) => o.size)} bytes stored in ${source.description}`,
     )

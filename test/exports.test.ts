@@ -103,6 +103,28 @@ describe('a DynamoDB export as the source', () => {
     )
   })
 
+  it('3 shards of an export each meet their part of the manifest, and add up to it', async () => {
+    const { bucket, written, all } = await exportedTable(100, 5)
+    const table = await tableWith('S', 'N')
+    let imported = 0
+    for (let i = 1; i <= 3; i++) {
+      vi.restoreAllMocks()
+      const runner = useRunner({
+        ...localInputs(),
+        table,
+        source: `s3://${bucket}/${written.exportRoot}`,
+        shard: `${i}/3`,
+      })
+      await run({ sleep: noSleep })
+      expect(process.exitCode, runner.stdout()).toBeUndefined()
+      imported += Number(runner.outputs()['imported-item-count'])
+    }
+    expect(imported).toBe(100)
+    expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
+      sortedCanonical(all, 'pk', 'sk'),
+    )
+  })
+
   it("fails with both numbers when the import does not end with the manifest's item count", async () => {
     const { bucket, written } = await exportedTable(30, 2)
     // A data file that lost its last item since the export.
@@ -132,7 +154,9 @@ describe('a DynamoDB export as the source', () => {
     })
     await run({ sleep: noSleep })
     expect(process.exitCode).toBe(1)
-    expect(runner.stdout()).toContain("The export's manifest lists 30 items, but 29 were imported.")
+    expect(runner.stdout()).toContain(
+      "The export's manifest lists 30 items for the objects imported here, but 29 were imported.",
+    )
   })
 
   it('native: ImportTable imports the data prefix of the export', async () => {

@@ -30,6 +30,8 @@ export interface ExportManifest {
    * export's own files (manifests, checksums, `_started`). For a warning.
    */
   ignored: string[]
+  /** Each data file's itemCount from the manifest, by key: what a shard of them must import. */
+  itemCounts: Map<string, number>
 }
 
 export const SUMMARY_NAME = 'manifest-summary.json'
@@ -176,6 +178,7 @@ export async function readExport(
     dataFiles,
     dataPrefix: dataFiles.length > 0 ? commonFolder(dataFiles.map((o) => o.key)) : `${root}data/`,
     ignored,
+    itemCounts: new Map([...seen].map(([key, entry]) => [key, entry.itemCount])),
   }
 }
 

@@ -193,7 +193,10 @@ describe('readExport', () => {
       dataFiles: written.dataKeys.map((key) => expect.objectContaining({ key })),
       dataPrefix: `${written.exportRoot}data/`,
       ignored: [],
+      itemCounts: expect.any(Map),
     })
+    expect([...(found?.itemCounts.values() ?? [])].reduce((a, b) => a + b, 0)).toBe(ITEMS)
+    expect([...(found?.itemCounts.keys() ?? [])]).toEqual(written.dataKeys)
     // The data files hold the table: every attribute type survives the round trip.
     const items: Item[] = []
     for (const object of found?.dataFiles ?? []) {
