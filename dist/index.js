@@ -82234,15 +82234,15 @@ function scanNumber() {
     return kind;
 }
 /** Skips `digit ('_'? digit)*` from `pos` (a digit); returns whether it held underscores. */
-function skipDigits() {
+function skipDigits(isDigitOf = isDigit) {
     let underscores = false;
     pos++;
     for (;;) {
         const code = ion_text.charCodeAt(pos);
-        if (isDigit(code)) {
+        if (isDigitOf(code)) {
             pos++;
         }
-        else if (code === UNDERSCORE && isDigit(ion_text.charCodeAt(pos + 1))) {
+        else if (code === UNDERSCORE && isDigitOf(ion_text.charCodeAt(pos + 1))) {
             underscores = true;
             pos += 2;
         }
@@ -82264,25 +82264,7 @@ function scanRadixInt(start, radix) {
         : (code) => code === DIGIT_0 || code === DIGIT_1;
     if (!isRadixDigit(ion_text.charCodeAt(pos)))
         throw syntax('a digit after the radix prefix');
-    let underscores = false;
-    pos++;
-    for (;;) {
-        const code = ion_text.charCodeAt(pos);
-        if (isRadixDigit(code)) {
-            pos++;
-        }
-        else if (code === UNDERSCORE && isRadixDigit(ion_text.charCodeAt(pos + 1))) {
-            underscores = true;
-            pos += 2;
-        }
-        else if (code === UNDERSCORE) {
-            pos++;
-            throw syntax('a digit after the underscore');
-        }
-        else {
-            break;
-        }
-    }
+    const underscores = skipDigits(isRadixDigit);
     if (pos < end && !hasClass(ion_text.charCodeAt(pos), NUMBER_STOP)) {
         throw syntax('the end of the number');
     }

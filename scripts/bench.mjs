@@ -10,15 +10,15 @@ import * as path from 'node:path'
 import { createGunzip, gzipSync } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import {
-  BatchWriteItemCommand,
-  CreateTableCommand,
-  DeleteTableCommand,
-  DynamoDBClient,
-} from '@aws-sdk/client-dynamodb'
+import { BatchWriteItemCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { inputEnv, readOutputs, runnerFiles } from './action-env.mjs'
-import { localClientConfig, s3ClientConfig, startEmulators } from './emulators.mjs'
+import {
+  createSampleTable,
+  localClientConfig,
+  s3ClientConfig,
+  startEmulators,
+} from './emulators.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const { values: args } = parseArgs({
@@ -147,20 +147,7 @@ async function main() {
   let tableNumber = 0
   const freshTable = async () => {
     const name = `bench-${++tableNumber}`
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: name,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'N' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    )
+    await createSampleTable(emulators.dynamodbEndpoint, name)
     return name
   }
   const dropTable = (name) => ddb.send(new DeleteTableCommand({ TableName: name }))

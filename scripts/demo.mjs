@@ -6,9 +6,8 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb'
 import { inputEnv, readOutputs, runnerFiles } from './action-env.mjs'
-import { localClientConfig, startEmulators } from './emulators.mjs'
+import { createSampleTable, startEmulators } from './emulators.mjs'
 import { uploadExamples } from './upload-examples.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -21,7 +20,7 @@ let code = 1
 try {
   const keys = await uploadExamples(emulators.s3Endpoint, BUCKET)
   console.log(`Uploaded ${keys.length} objects to s3://${BUCKET}/items/`)
-  await createTable(emulators.dynamodbEndpoint)
+  await createSampleTable(emulators.dynamodbEndpoint, TABLE)
   console.log(`Created table ${TABLE} (pk:S, sk:N) in DynamoDB Local\n`)
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dynamodb-s3-import-demo-'))
@@ -57,26 +56,3 @@ try {
   await emulators.stop()
 }
 process.exit(code)
-
-async function createTable(endpoint) {
-  const client = new DynamoDBClient(localClientConfig(endpoint))
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'N' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    )
-    await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: TABLE })
-  } finally {
-    client.destroy()
-  }
-}

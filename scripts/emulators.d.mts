@@ -47,3 +47,5 @@ export function ensureDynamoDBLocal(): Promise<string>
 export function startEmulators(options?: StartEmulatorsOptions): Promise<Emulators>
 /** Stops emulators started by another process, known only by their PIDs. */
 export function stopByPids(pids: Partial<EmulatorPids>): Promise<void>
+/** Creates an on-demand table keyed pk (S), sk (N) in DynamoDB Local and waits until it is ACTIVE. */
+export function createSampleTable(endpoint: string, name: string): Promise<void>

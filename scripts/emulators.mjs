@@ -69,6 +69,35 @@ export function s3ClientConfig(endpoint) {
 // ---------------------------------------------------------------------------------------------
 
 /** Returns the directory holding DynamoDBLocal.jar and DynamoDBLocal_lib/, fetching it if needed. */
+/**
+ * Creates an on-demand table keyed `pk` (S) and `sk` (N), the shape of the sample and bench items,
+ * in the DynamoDB Local at `endpoint`, and waits until it is ACTIVE.
+ */
+export async function createSampleTable(endpoint, name) {
+  const { CreateTableCommand, DynamoDBClient, waitUntilTableExists } =
+    await import('@aws-sdk/client-dynamodb')
+  const client = new DynamoDBClient(localClientConfig(endpoint))
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'N' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    )
+    await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: name })
+  } finally {
+    client.destroy()
+  }
+}
+
 export async function ensureDynamoDBLocal() {
   // The cache directory only ever appears through an atomic rename, so its jar means it is whole.
   if (existsSync(join(DYNAMODB_LOCAL_DIR, 'DynamoDBLocal.jar'))) return DYNAMODB_LOCAL_DIR

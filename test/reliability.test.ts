@@ -8,7 +8,7 @@ import * as path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, inject, it, vi } from 'vitest'
 import { sampleItem } from '../scripts/make-examples.mjs'
-import { startEmulators } from '../scripts/emulators.mjs'
+import { createSampleTable, startEmulators } from '../scripts/emulators.mjs'
 import { run } from '../src/main.js'
 import {
   bucketWith,
@@ -292,27 +292,7 @@ describe('faults', () => {
     try {
       const ddb = await proxy(local.dynamodbEndpoint)
       const bucket = await bucketWith(objects())
-      const { CreateTableCommand, DynamoDBClient } = await import('@aws-sdk/client-dynamodb')
-      const client = new DynamoDBClient({
-        endpoint: local.dynamodbEndpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      })
-      await client.send(
-        new CreateTableCommand({
-          TableName: 'restarted',
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'N' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      )
-      client.destroy()
+      await createSampleTable(local.dynamodbEndpoint, 'restarted')
       let restart: Promise<void> | undefined
       const runner = runnerFor('restarted', bucket, ddb.endpoint, inject('s3Endpoint'), {
         'write-concurrency': '2',

@@ -912,14 +912,14 @@ function scanNumber(): number {
 }
 
 /** Skips `digit ('_'? digit)*` from `pos` (a digit); returns whether it held underscores. */
-function skipDigits(): boolean {
+function skipDigits(isDigitOf: (code: number) => boolean = isDigit): boolean {
   let underscores = false
   pos++
   for (;;) {
     const code = text.charCodeAt(pos)
-    if (isDigit(code)) {
+    if (isDigitOf(code)) {
       pos++
-    } else if (code === UNDERSCORE && isDigit(text.charCodeAt(pos + 1))) {
+    } else if (code === UNDERSCORE && isDigitOf(text.charCodeAt(pos + 1))) {
       underscores = true
       pos += 2
     } else if (code === UNDERSCORE) {
@@ -940,22 +940,7 @@ function scanRadixInt(start: number, radix: 16 | 2): number {
       ? (code: number) => hasClass(code, HEX_DIGIT)
       : (code: number) => code === DIGIT_0 || code === DIGIT_1
   if (!isRadixDigit(text.charCodeAt(pos))) throw syntax('a digit after the radix prefix')
-  let underscores = false
-  pos++
-  for (;;) {
-    const code = text.charCodeAt(pos)
-    if (isRadixDigit(code)) {
-      pos++
-    } else if (code === UNDERSCORE && isRadixDigit(text.charCodeAt(pos + 1))) {
-      underscores = true
-      pos += 2
-    } else if (code === UNDERSCORE) {
-      pos++
-      throw syntax('a digit after the underscore')
-    } else {
-      break
-    }
-  }
+  const underscores = skipDigits(isRadixDigit)
   if (pos < end && !hasClass(text.charCodeAt(pos), NUMBER_STOP)) {
     throw syntax('the end of the number')
   }
