@@ -82528,7 +82528,8 @@ async function streamImport(options) {
         }
         const units = writeUnits(size);
         outcome.writeUnits += units;
-        const key = keyOf(result.item, schema);
+        // The key is only needed to write, or to order an incremental export's changes.
+        const key = writer || result.change ? keyOf(result.item, schema) : '';
         if (result.change) {
             // The files of an incremental export come in any order: apply a key's latest change only.
             // A change older than one applied counts as a write that the later one overwrote.
