@@ -57,10 +57,9 @@ function fakeTime() {
   }
 }
 
-/** Runs the action in native mode against the fake, with a fresh table name. */
-async function runNative(bucket: string, inputs: Record<string, string> = {}, time = fakeTime()) {
-  const table = uniqueName('native')
-  const runner = useRunner({
+/** The inputs of a native import of `s3://bucket/data/` into `table` through the fake. */
+function nativeInputs(table: string, bucket: string): Record<string, string> {
+  return {
     table,
     source: `s3://${bucket}/data/`,
     mode: 'native',
@@ -68,8 +67,13 @@ async function runNative(bucket: string, inputs: Record<string, string> = {}, ti
     'dynamodb-endpoint': fake.endpoint,
     's3-endpoint': inject('s3Endpoint'),
     'key-schema': 'pk:S,sk:N',
-    ...inputs,
-  })
+  }
+}
+
+/** Runs the action in native mode against the fake, with a fresh table name. */
+async function runNative(bucket: string, inputs: Record<string, string> = {}, time = fakeTime()) {
+  const table = uniqueName('native')
+  const runner = useRunner({ ...nativeInputs(table, bucket), ...inputs })
   vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', fake.endpoint)
   await run({ now: time.now, sleep: time.sleep })
   await fake.control.settled()
@@ -216,15 +220,7 @@ describe('native', () => {
     const bucket = await bucketWith({ 'data/a.json': jsonLines(items(0, 1)) })
     const table = await tableWith('S', 'N')
     const before = fake.imports().length
-    const runner = useRunner({
-      table,
-      source: `s3://${bucket}/data/`,
-      mode: 'native',
-      region: 'us-east-1',
-      'dynamodb-endpoint': fake.endpoint,
-      's3-endpoint': inject('s3Endpoint'),
-      'key-schema': 'pk:S,sk:N',
-    })
+    const runner = useRunner(nativeInputs(table, bucket))
     await run({ sleep: async () => {} })
     expect(process.exitCode).toBe(1)
     expect(runner.stdout()).toContain(
@@ -286,15 +282,7 @@ describe('native', () => {
     )
     client.destroy()
     const before = fake.imports().length
-    const runner = useRunner({
-      table,
-      source: `s3://${bucket}/data/`,
-      mode: 'native',
-      region: 'us-east-1',
-      'dynamodb-endpoint': fake.endpoint,
-      's3-endpoint': inject('s3Endpoint'),
-      'key-schema': 'pk:S,sk:N',
-    })
+    const runner = useRunner(nativeInputs(table, bucket))
     const time = fakeTime()
     await run({ now: time.now, sleep: time.sleep })
     expect(fake.imports()).toHaveLength(before)
