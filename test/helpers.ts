@@ -5,6 +5,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { randomUUID } from 'node:crypto'
+import { pathToFileURL } from 'node:url'
 import {
   CreateTableCommand,
   DynamoDBClient,
@@ -16,6 +17,7 @@ import {
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import * as core from '@actions/core'
 import { inject, vi } from 'vitest'
+import YAML from 'yaml'
 import { inputEnv, readOutputs, runnerFiles } from '../scripts/action-env.mjs'
 import { localClientConfig, s3ClientConfig } from '../scripts/emulators.mjs'
 
@@ -241,7 +243,14 @@ export interface ProcessRun {
   summary: string
   /** The process's peak resident memory (VmHWM), in bytes. */
   peakRss: number
+  /** The INPUT_* variables the action read (test/support/record-inputs.mjs). */
+  inputsRead: string[]
 }
+
+/** Preload that records which INPUT_* variables the bundle reads. */
+const RECORD_INPUTS = pathToFileURL(
+  path.join(import.meta.dirname, 'support/record-inputs.mjs'),
+).href
 
 /**
  * Runs the committed bundle as a child process, exactly as a runner runs it: only the given
@@ -254,9 +263,17 @@ export function runDist(
 ): Promise<ProcessRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-dist-'))
   const files = runnerFiles(dir)
-  const env = { PATH: process.env['PATH'] ?? '', ...files, ...inputEnv(inputs), ...extraEnv }
+  const reads = path.join(dir, 'input-reads.json')
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    ...files,
+    ...inputEnv(inputs),
+    DSI_INPUT_READS: reads,
+    ...extraEnv,
+  }
+  const args = ['--import', RECORD_INPUTS, 'dist/index.js']
   return new Promise((resolve, reject) => {
-    const child = spawn(node, ['dist/index.js'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let peakRss = 0
     const watch = setInterval(() => {
@@ -278,6 +295,9 @@ export function runDist(
         outputs: readOutputs(files.GITHUB_OUTPUT),
         summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
         peakRss,
+        inputsRead: fs.existsSync(reads)
+          ? (JSON.parse(fs.readFileSync(reads, 'utf8')) as string[])
+          : [],
       })
     })
   })
@@ -299,4 +319,16 @@ export function recordScenario(row: {
 }): void {
   const file = process.env['SCENARIO_REPORT']
   if (file) fs.appendFileSync(file, JSON.stringify(row) + '\n')
+}
+
+/** The names of the inputs and outputs action.yml declares, sorted. */
+export function actionManifest(): { inputs: string[]; outputs: string[] } {
+  const text = fs.readFileSync(path.join(import.meta.dirname, '..', 'action.yml'), 'utf8')
+  const action = YAML.parse(text) as { inputs: object; outputs: object }
+  return { inputs: Object.keys(action.inputs).sort(), outputs: Object.keys(action.outputs).sort() }
+}
+
+/** The variable the runner sets for an input: INPUT_ + the name, spaces as _, upper case. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }

@@ -1,0 +1,121 @@
+// action.yml and the workflows, read by GitHub's own parser of them (@actions/workflow-parser,
+// the template schema the runner loads action manifests and workflow files with). A key the
+// runner does not know fails every workflow that uses the action before any of our code runs.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { parseAction } from '@actions/workflow-parser/actions/action-parser'
+import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
+import { describe, expect, it } from 'vitest'
+import YAML from 'yaml'
+import { actionManifest } from './helpers.js'
+
+const root = path.resolve(import.meta.dirname, '..')
+
+/** Every error the parser reports, as `file (Line: l, Col: c): message`. */
+function manifestErrors(file: string, parse: typeof parseAction): string[] {
+  const content = fs.readFileSync(path.join(root, file), 'utf8')
+  const result = parse({ name: file, content }, new NoOperationTraceWriter())
+  return result.context.errors.getErrors().map((e) => e.message)
+}
+
+const workflows = fs
+  .readdirSync(path.join(root, '.github/workflows'))
+  .filter((f) => /\.ya?ml$/.test(f))
+  .map((f) => `.github/workflows/${f}`)
+
+describe('GitHub parses the manifest and the workflows', () => {
+  it('action.yml has no error', () => {
+    expect(manifestErrors('action.yml', parseAction)).toEqual([])
+  })
+
+  it('finds the errors it exists for (an output with required and default)', () => {
+    const content =
+      'name: x\ndescription: x\noutputs:\n  shard:\n    description: x\n    required: false\n' +
+      'runs:\n  using: node24\n  main: dist/index.js\n'
+    const result = parseAction({ name: 'action.yml', content }, new NoOperationTraceWriter())
+    expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([
+      "action.yml (Line: 6, Col: 5): Unexpected value 'required'",
+    ])
+  })
+
+  it('finds an unknown key in a workflow step', () => {
+    const content =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: x\n        bogus: 1\n'
+    const result = parseWorkflow({ name: 'w.yml', content }, new NoOperationTraceWriter())
+    expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([
+      "w.yml (Line: 7, Col: 9): Unexpected value 'bogus'",
+    ])
+  })
+
+  it('there are workflows to check', () => {
+    expect(workflows.length).toBeGreaterThan(0)
+  })
+
+  it.each(workflows)('%s has no error', (file) => {
+    expect(manifestErrors(file, parseWorkflow)).toEqual([])
+  })
+})
+
+/** The first-column names of the table under a README heading (`| \`name\` | …`). */
+function readmeTableNames(heading: string): string[] {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8')
+  const section = readme.split(/^## /m).find((s) => s.startsWith(`${heading}\n`)) ?? ''
+  return [...section.matchAll(/^\| `([^`]+)` +\|/gm)].map((m) => m[1] ?? '').sort()
+}
+
+describe('the README and the workflows agree with action.yml', () => {
+  const manifest = actionManifest()
+
+  it('the Inputs table lists exactly the inputs', () => {
+    expect(readmeTableNames('Inputs')).toEqual(manifest.inputs)
+  })
+
+  it('the Outputs table lists exactly the outputs', () => {
+    expect(readmeTableNames('Outputs')).toEqual(manifest.outputs)
+  })
+
+  it.each(workflows)('%s gives `uses: ./` only declared inputs', (file) => {
+    expect(undeclaredInputs(fs.readFileSync(path.join(root, file), 'utf8'), manifest)).toEqual([])
+  })
+
+  const examples = readmeWorkflows()
+  it('the README has workflow examples', () => {
+    expect(examples.length).toBeGreaterThan(3)
+  })
+
+  it.each(examples.map((content, i) => [i + 1, content] as const))(
+    'README example %i parses and gives the action only declared inputs',
+    (i, content) => {
+      const name = `README example ${i}`
+      const result = parseWorkflow({ name, content }, new NoOperationTraceWriter())
+      expect(result.context.errors.getErrors().map((e) => e.message)).toEqual([])
+      expect(undeclaredInputs(content, manifest)).toEqual([])
+    },
+  )
+})
+
+/**
+ * The README's yaml blocks that hold jobs, as whole workflows: the README shows the `jobs:` part,
+ * so a trigger is added where the block has none.
+ */
+function readmeWorkflows(): string[] {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8')
+  return [...readme.matchAll(/^```yaml\n([\s\S]*?)^```/gm)]
+    .map((m) => m[1] ?? '')
+    .filter((block) => /^jobs:/m.test(block))
+    .map((block) => (/^on:/m.test(block) ? block : `on: push\n${block}`))
+}
+
+/** `with:` keys given to this action (`uses: ./` or the published name) that it does not declare. */
+function undeclaredInputs(content: string, manifest: { inputs: string[] }): string[] {
+  const workflow = YAML.parse(content) as {
+    jobs: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }>
+  }
+  const ours = (uses = ''): boolean =>
+    uses === './' || uses.startsWith('dynamodb-s3-import/dynamodb-s3-import@')
+  return Object.values(workflow.jobs)
+    .flatMap((job) => job.steps ?? [])
+    .filter((step) => ours(step.uses))
+    .flatMap((step) => Object.keys(step.with ?? {}))
+    .filter((name) => !manifest.inputs.includes(name))
+}
