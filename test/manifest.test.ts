@@ -7,7 +7,7 @@ import { parseAction } from '@actions/workflow-parser/actions/action-parser'
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { describe, expect, it } from 'vitest'
 import YAML from 'yaml'
-import { actionManifest } from './helpers.js'
+import { actionManifest } from './support/helpers.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 

@@ -29,12 +29,9 @@
  *
  * Reasons name columns and line numbers, never values: they end up in logs.
  */
-import {
-  attributeNameProblem,
-  normalizeNumber,
-  type Item,
-  type TableSchema,
-} from '../item-rules.js'
+import { attributeNameProblem, type Item } from '../table/attribute-value.js'
+import { normalizeNumber } from '../table/numbers.js'
+import { type TableSchema } from '../table/key-schema.js'
 import { isBlank, type Line } from '../sources/lines.js'
 import type { ParseResult } from './dynamodb-json.js'
 import { withoutBom, type ParsedRecord, type RecordParser } from './index.js'

@@ -7,13 +7,8 @@
  * base64 text is replaced by the decoded bytes. Reasons name the attribute path (`Item.a.b[3]`)
  * and what was expected, never a value: they end up in logs.
  */
-import {
-  MAX_NESTING_DEPTH,
-  attributeNameProblem,
-  normalizeNumber,
-  plainSignificantDigits,
-  type Item,
-} from '../item-rules.js'
+import { MAX_NESTING_DEPTH, attributeNameProblem, type Item } from '../table/attribute-value.js'
+import { normalizeNumber, plainSignificantDigits } from '../table/numbers.js'
 import { decodeBase64 } from './base64.js'
 import type { Change } from './incremental.js'
 

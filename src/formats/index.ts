@@ -1,5 +1,5 @@
 import type { InputFormat } from '../inputs.js'
-import type { TableSchema } from '../item-rules.js'
+import type { TableSchema } from '../table/key-schema.js'
 import { isBlank, type Line } from '../sources/lines.js'
 import { csvParser } from './csv.js'
 import { parseDynamoDBJsonLine, type ParseResult } from './dynamodb-json.js'

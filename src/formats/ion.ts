@@ -31,13 +31,8 @@
  * characters in strings must be escaped, and a lone surrogate escape is an error.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb'
-import {
-  MAX_NESTING_DEPTH,
-  MAX_NUMBER_DIGITS,
-  attributeNameProblem,
-  normalizeNumber,
-  type Item,
-} from '../item-rules.js'
+import { MAX_NESTING_DEPTH, attributeNameProblem, type Item } from '../table/attribute-value.js'
+import { MAX_NUMBER_DIGITS, normalizeNumber } from '../table/numbers.js'
 import type { ParseResult } from './dynamodb-json.js'
 
 /** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { ActionError, errorMessage, errorName } from '../errors.js'
-import { MAX_REJECTION_SAMPLES, type Rejection } from '../rejected-records.js'
+import { MAX_REJECTION_SAMPLES, type Rejection } from '../stream/rejected-records.js'
 import { consoleLink } from './import-request.js'
 
 /** First wait between DescribeImport polls; an import takes minutes at the very least. */

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest'
-import type { Item, TableSchema } from '../../src/item-rules.js'
+import type { Item } from '../../src/table/attribute-value.js'
+import type { TableSchema } from '../../src/table/key-schema.js'
 import type { Line } from '../../src/sources/lines.js'
 import type { ParsedRecord } from '../../src/formats/index.js'
 import { MAX_OPEN_RECORD_BYTES, csvParser } from '../../src/formats/csv.js'

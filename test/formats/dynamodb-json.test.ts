@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest'
 import type { AttributeValue } from '@aws-sdk/client-dynamodb'
-import type { Item } from '../../src/item-rules.js'
+import type { Item } from '../../src/table/attribute-value.js'
 import { parseDynamoDBJsonLine, toDynamoDBJsonLine } from '../../src/formats/dynamodb-json.js'
 
 function parse(line: string): Item {

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest'
 import type { AttributeValue } from '@aws-sdk/client-dynamodb'
 import { load, type dom } from 'ion-js'
-import { normalizeNumber, type Item } from '../../src/item-rules.js'
+import { normalizeNumber } from '../../src/table/numbers.js'
+import { type Item } from '../../src/table/attribute-value.js'
 import { parseIonLine } from '../../src/formats/ion.js'
 import { parseDynamoDBJsonLine } from '../../src/formats/dynamodb-json.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fromKeySchema } from '../../src/table-definition.js'
+import { fromKeySchema } from '../../src/table/definition.js'
 import {
   agreeOnCompression,
   compressionFromName,

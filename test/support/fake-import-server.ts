@@ -21,7 +21,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
 import { localClientConfig, s3ClientConfig } from '../../scripts/emulators.mjs'
 import { s3Source } from '../../src/sources/s3.js'
 import { Steps } from '../../src/steps.js'
-import { streamImport } from '../../src/stream-import.js'
+import { streamImport } from '../../src/stream/engine.js'
 import {
   ApiError,
   ITEM_VALIDATION_MESSAGE,

@@ -1,0 +1,156 @@
+import * as core from '@actions/core'
+import type { TableDescription } from '@aws-sdk/client-dynamodb'
+import type { Clients } from '../clients.js'
+import { ignoredInputs, type Inputs } from '../inputs.js'
+import { chooseMode, formatBytes, type ModeChoice } from './engine-choice.js'
+import { findRunningImport } from '../native/import-table.js'
+import { ActionError } from '../errors.js'
+import { readExport, type ExportManifest } from '../sources/export.js'
+import { listInOrder, sourceFor, type Source, type SourceObject } from '../sources/source.js'
+import { createTable, describeTable } from './table.js'
+import { shardObjects, type Shard } from './shard.js'
+import { truncateTable } from '../stream/truncate.js'
+
+/** What the start step settles: the engine, the table, the source (and its listing, if made). */
+export interface Plan {
+  choice: ModeChoice
+  /** The table to validate against: as described, as created, or as it would be created. */
+  table: TableDescription
+  source: Source
+  /** The inputs the engines use: a DynamoDB export's manifest decides format, compression, prefix. */
+  inputs: Inputs
+  /** The objects to import, listed once here: the engines do not list again. */
+  objects: SourceObject[]
+  /** When the source is a DynamoDB export: its manifest. */
+  export?: ExportManifest
+  /** A DynamoDB export's item count for the objects imported here (all, or this shard's). */
+  expectedItemCount?: number
+  /** One line for the summary's start step. */
+  summary: string
+}
+
+/**
+ * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
+ * the table when the stream engine needs it (not in a dry run).
+ */
+export async function prepare(given: Inputs, clients: Clients): Promise<Plan> {
+  const source = sourceFor(given, clients.s3)
+  const existing = await describeTable(clients.dynamodb, given.table)
+  const listing = await listInOrder(source)
+  const exported = await readExport(source, listing)
+  const inputs = exported ? fromExport(given, exported) : given
+  const objects = mine(exported?.dataFiles ?? listing, given.shard)
+  const needsSize =
+    inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3'
+  const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined
+  // A table that an import still fills is not in the way: native attaches to that import.
+  const importing =
+    existing !== undefined &&
+    inputs.mode === 'native' &&
+    (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined
+  const tableExists = existing !== undefined && existing.TableStatus !== 'CREATING' && !importing
+  const choice = chooseMode(inputs, {
+    tableExists,
+    ...(sourceBytes !== undefined && { sourceBytes }),
+  })
+  core.info(`Engine: ${choice.mode}. ${choice.reason}`)
+  if (sourceBytes !== undefined)
+    core.info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`)
+  for (const input of ignoredInputs(inputs, choice.mode)) {
+    core.warning(`${input} has no effect here and is ignored.`)
+  }
+
+  let table = existing ?? plannedTable(inputs)
+  let summary = `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`
+  if (inputs.truncate && existing && !inputs.dryRun) {
+    const deleted = await truncateTable({
+      reads: clients.dynamodb,
+      writes: clients.writes,
+      table: existing,
+      concurrency: inputs.writeConcurrency,
+    })
+    summary += `; truncated: ${deleted} items deleted`
+  }
+  if (choice.createTable && inputs.tableCreation) {
+    if (inputs.dryRun) {
+      summary += `; it would be created from ${inputs.tableCreationSource}`
+    } else {
+      core.info(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`)
+      table = await createTable(clients.dynamodb, inputs.tableCreation)
+      summary += `; created from ${inputs.tableCreationSource}`
+    }
+  }
+  if (exported) summary += `; DynamoDB export ${exported.exportId} (${exported.type})`
+  const expectedItemCount = exported
+    ? objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0)
+    : undefined
+  return {
+    choice,
+    table,
+    source,
+    inputs,
+    objects,
+    ...(exported && { export: exported }),
+    ...(expectedItemCount !== undefined && { expectedItemCount }),
+    summary,
+  }
+}
+
+/** This job's part of the objects when shard is set (every job computes the same split). */
+function mine(objects: SourceObject[], shard: Shard | undefined): SourceObject[] {
+  if (!shard || shard.count === 1) return objects
+  const part = shardObjects(objects, shard)
+  const bytes = (list: SourceObject[]) => list.reduce((sum, o) => sum + o.size, 0)
+  core.info(
+    `shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
+      `${formatBytes(bytes(part))} of ${formatBytes(bytes(objects))}`,
+  )
+  return part
+}
+
+/**
+ * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
+ * ImportTable the prefix that holds them.
+ */
+function fromExport(inputs: Inputs, exported: ExportManifest): Inputs {
+  core.info(
+    `DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
+      `${exported.itemCount} items in ${exported.dataFiles.length} data files`,
+  )
+  if (exported.ignored.length > 0) {
+    const shown = exported.ignored.slice(0, 5).join(', ')
+    core.info(
+      `Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`,
+    )
+  }
+  const incremental = exported.type === 'INCREMENTAL_EXPORT'
+  if (incremental && inputs.mode === 'native') {
+    throw new ActionError(
+      'mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream',
+    )
+  }
+  if (inputs.format !== 'DYNAMODB_JSON' && inputs.format !== exported.format) {
+    core.warning(
+      `input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`,
+    )
+  }
+  const source =
+    inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source
+  return { ...inputs, format: exported.format, compression: 'GZIP', incremental, source }
+}
+
+/** The table as it would be created: what records are validated against when it does not exist. */
+function plannedTable(inputs: Inputs): TableDescription {
+  const creation = inputs.tableCreation
+  return {
+    TableName: inputs.table.name,
+    AttributeDefinitions: creation?.AttributeDefinitions ?? [],
+    KeySchema: creation?.KeySchema ?? [],
+    ...(creation?.GlobalSecondaryIndexes && {
+      GlobalSecondaryIndexes: creation.GlobalSecondaryIndexes.map((index) => ({
+        IndexName: index.IndexName,
+        KeySchema: index.KeySchema,
+      })),
+    }),
+  }
+}

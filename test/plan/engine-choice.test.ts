@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { inputEnv } from '../../scripts/action-env.mjs'
+import { readInputs } from '../../src/inputs.js'
+import { chooseMode, formatBytes } from '../../src/plan/engine-choice.js'
+
+function inputs(overrides: Record<string, string> = {}) {
+  const all = { table: 'orders', source: 's3://bkt/p', region: 'us-east-1', ...overrides }
+  for (const [name, value] of Object.entries(inputEnv(all))) vi.stubEnv(name, value)
+  return readInputs()
+}
+
+afterEach(() => vi.unstubAllEnvs())
+
+const GiB = 2 ** 30
+
+describe('chooseMode: auto', () => {
+  it('streams against a custom endpoint, creating a missing table', () => {
+    const choice = chooseMode(
+      inputs({ 'dynamodb-endpoint': 'http://localhost:8000', 'key-schema': 'pk:S' }),
+      { tableExists: false },
+    )
+    expect(choice).toMatchObject({ mode: 'stream', createTable: true })
+    expect(choice.reason).toContain('no ImportTable')
+  })
+
+  it('streams into an existing table, because ImportTable only creates tables', () => {
+    const choice = chooseMode(inputs(), { tableExists: true, sourceBytes: 10 * GiB })
+    expect(choice).toMatchObject({ mode: 'stream', createTable: false })
+    expect(choice.reason).toContain('Table orders exists')
+  })
+
+  it('imports a missing table natively from a source of at least native-min-bytes', () => {
+    const choice = chooseMode(inputs({ 'key-schema': 'pk:S' }), {
+      tableExists: false,
+      sourceBytes: GiB,
+    })
+    expect(choice).toMatchObject({ mode: 'native', createTable: false })
+    expect(choice.reason).toBe(
+      'Table orders does not exist and the source holds 1 GiB (native-min-bytes is 1 GiB), so ImportTable creates and loads it, using no write capacity.',
+    )
+  })
+
+  it('creates a missing table and streams a source below native-min-bytes', () => {
+    const choice = chooseMode(inputs({ 'key-schema': 'pk:S', 'native-min-bytes': '2MiB' }), {
+      tableExists: false,
+      sourceBytes: 2 * 2 ** 20 - 1,
+    })
+    expect(choice).toMatchObject({ mode: 'stream', createTable: true })
+    expect(choice.reason).toContain('holds only 2 MiB (native-min-bytes is 2 MiB)')
+  })
+
+  it('streams a workspace source, which ImportTable cannot read', () => {
+    const choice = chooseMode(inputs({ source: 'test/fixtures', 'key-schema': 'pk:S' }), {
+      tableExists: false,
+    })
+    expect(choice).toMatchObject({ mode: 'stream', createTable: true })
+    expect(choice.reason).toContain('workspace path')
+  })
+
+  it('needs key-schema or table-definition to create a missing table', () => {
+    expect(() => chooseMode(inputs(), { tableExists: false, sourceBytes: 1 })).toThrow(
+      /Table orders does not exist \(region us-east-1\), and neither key-schema nor table-definition/,
+    )
+  })
+})
+
+describe('chooseMode: explicit', () => {
+  it('native refuses an existing table and needs creation parameters', () => {
+    expect(() =>
+      chooseMode(inputs({ mode: 'native', 'key-schema': 'pk:S' }), { tableExists: true }),
+    ).toThrow('ImportTable only creates new tables: use mode: stream (or auto)')
+    expect(() => chooseMode(inputs({ mode: 'native' }), { tableExists: false })).toThrow(
+      'key-schema',
+    )
+    expect(
+      chooseMode(inputs({ mode: 'native', 'key-schema': 'pk:S' }), { tableExists: false }),
+    ).toEqual({
+      mode: 'native',
+      reason: 'mode: native was requested.',
+      createTable: false,
+    })
+  })
+
+  it('stream creates a missing table only with create-table', () => {
+    expect(() =>
+      chooseMode(inputs({ mode: 'stream', 'key-schema': 'pk:S' }), { tableExists: false }),
+    ).toThrow('set create-table: true')
+    const choice = chooseMode(
+      inputs({ mode: 'stream', 'key-schema': 'pk:S', 'create-table': 'true' }),
+      {
+        tableExists: false,
+      },
+    )
+    expect(choice).toEqual({
+      mode: 'stream',
+      createTable: true,
+      reason: 'mode: stream was requested.',
+    })
+  })
+})
+
+describe('formatBytes', () => {
+  it('writes sizes for people', () => {
+    expect([0, 1023, 1536, GiB, 5.5 * 2 ** 40].map(formatBytes)).toEqual([
+      '0 bytes',
+      '1023 bytes',
+      '1.5 KiB',
+      '1 GiB',
+      '5.5 TiB',
+    ])
+  })
+})

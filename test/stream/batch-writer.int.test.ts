@@ -1,0 +1,223 @@
+// The writer against real DynamoDB Local. DynamoDB Local never throttles nor returns
+// UnprocessedItems, so those faults come from a thin wrapper that forwards the rest for real.
+import {
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { Item } from '../../src/table/attribute-value.js'
+import { backoffDelay, BatchWriter, type PendingPut } from '../../src/stream/batch-writer.js'
+import { dynamodb, scanAll, tableWith } from '../support/helpers.js'
+
+const real = dynamodb()
+afterAll(() => real.destroy())
+
+type Fault = 'unprocessed-half' | 'throttle' | 'none'
+
+/** Forwards to DynamoDB Local, injecting one fault per call from the script (then none). */
+function faulty(script: Fault[], onCall: (requests: WriteRequest[]) => void = () => {}) {
+  let call = 0
+  const client = {
+    async send(command: BatchWriteItemCommand) {
+      const fault = script[call++] ?? 'none'
+      const [table, requests] = Object.entries(command.input.RequestItems ?? {})[0] as [
+        string,
+        WriteRequest[],
+      ]
+      onCall(requests)
+      if (fault === 'throttle') {
+        throw Object.assign(new Error('Rate exceeded'), {
+          name: 'ProvisionedThroughputExceededException',
+          $metadata: { httpStatusCode: 400 },
+        })
+      }
+      const keep = fault === 'unprocessed-half' ? Math.ceil(requests.length / 2) : requests.length
+      const output = await real.send(
+        new BatchWriteItemCommand({
+          ...command.input,
+          RequestItems: { [table]: requests.slice(0, keep) },
+        }),
+      )
+      const rest = requests.slice(keep)
+      return { ...output, UnprocessedItems: rest.length ? { [table]: rest } : {} }
+    },
+  }
+  return { client: client as unknown as DynamoDBClient, calls: () => call }
+}
+
+function put(item: Item, key: string): PendingPut {
+  return { key, item, wireBytes: 100, units: 1, records: 1, url: `s3://b/k`, line: 1 }
+}
+
+const items = (n: number, value = 'v') =>
+  Array.from({ length: n }, (_, i): Item => ({ pk: { S: `item-${i}` }, value: { S: value } }))
+
+async function writeAll(
+  table: string,
+  client: DynamoDBClient,
+  all: Item[],
+  concurrency = 4,
+  maxAttempts = 5,
+) {
+  // The items' own pk as the key: one test sends an item whose key the schema would refuse.
+  const key = (item: Item) => JSON.stringify(item['pk'])
+  const refused: string[] = []
+  const unwritten: string[] = []
+  const delays: number[] = []
+  const writer = new BatchWriter({
+    client,
+    table,
+    concurrency,
+    reportedCapacity: true,
+    keyOf: key,
+    retry: { maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 },
+    sleep: async (ms) => void delays.push(ms),
+    random: () => 0.5,
+    events: {
+      onRefused: (p, reason) => void refused.push(`${JSON.stringify(p.item['pk'])} ${reason}`),
+      onUnwritten: (p) => void unwritten.push(JSON.stringify(p.item['pk'])),
+    },
+  })
+  for (const item of all) await writer.put(put(item, key(item)))
+  const summary = await writer.close()
+  return { summary, refused, unwritten, delays }
+}
+
+describe('BatchWriter', () => {
+  it('writes in calls of at most 25 items', async () => {
+    const table = await tableWith('S')
+    const sizes: number[] = []
+    const { client } = faulty([], (r) => sizes.push(r.length))
+    const { summary } = await writeAll(table, client, items(60))
+    expect(sizes.sort((a, b) => b - a)).toEqual([25, 25, 10])
+    expect(summary).toMatchObject({ written: 60, calls: 3, retries: 0, unwritten: 0, refused: 0 })
+    expect(summary.consumedWriteCapacity).toBe(60)
+    expect(await scanAll(table)).toHaveLength(60)
+  })
+
+  it('counts write units itself when it does not ask DynamoDB, one per started KB', async () => {
+    const table = await tableWith('S')
+    const { client } = faulty([])
+    let sent: unknown
+    const spy = {
+      send: (command: BatchWriteItemCommand) => {
+        sent = command.input.ReturnConsumedCapacity
+        return client.send(command)
+      },
+    } as unknown as DynamoDBClient
+    const writer = new BatchWriter({
+      client: spy,
+      table,
+      concurrency: 1,
+      reportedCapacity: false,
+      keyOf: (item) => JSON.stringify(item['pk']),
+      events: { onRefused: () => {}, onUnwritten: () => {} },
+    })
+    await writer.put({ ...put({ pk: { S: 'a' } }, 'a'), units: 3 })
+    await writer.put({ ...put({ pk: { S: 'b' } }, 'b'), units: 2 })
+    expect((await writer.close()).consumedWriteCapacity).toBe(5)
+    expect(sent).toBeUndefined()
+  })
+
+  it('resends UnprocessedItems and throttled batches with backoff until all are written', async () => {
+    const table = await tableWith('S')
+    const { client, calls } = faulty([
+      'unprocessed-half',
+      'throttle',
+      'unprocessed-half',
+      'unprocessed-half',
+    ])
+    const { summary, delays } = await writeAll(table, client, items(25), 1)
+    expect(summary).toMatchObject({ written: 25, retries: 4, unwritten: 0 })
+    expect(calls()).toBe(5)
+    // Full jitter with random() = 0.5: half of 100, 200, 400, 800 ms.
+    expect(delays).toEqual([50, 100, 200, 400])
+    expect(await scanAll(table)).toHaveLength(25)
+  })
+
+  it('gives up after maxAttempts and reports every item not written', async () => {
+    const table = await tableWith('S')
+    const { client, calls } = faulty(Array(10).fill('throttle'))
+    const { summary, unwritten } = await writeAll(table, client, items(30), 1, 3)
+    expect(calls()).toBe(6)
+    expect(summary).toMatchObject({ written: 0, unwritten: 30 })
+    expect(unwritten).toHaveLength(30)
+    expect(await scanAll(table)).toHaveLength(0)
+  })
+
+  it('narrows a batch DynamoDB refuses down to the one bad item and writes the others', async () => {
+    const table = await tableWith('S')
+    const all = items(25)
+    all[13] = { pk: { N: '13' }, value: { S: 'wrong key type' } } // not validated before: the service refuses it
+    const { client } = faulty([])
+    const { summary, refused } = await writeAll(table, client, all)
+    expect(summary).toMatchObject({ written: 24, refused: 1 })
+    expect(refused).toHaveLength(1)
+    expect(refused[0]).toMatch(/refused by DynamoDB: .*key/i)
+    expect(await scanAll(table)).toHaveLength(24)
+  })
+
+  it('throws a fatal error, such as a missing table, from close', async () => {
+    const { client } = faulty([])
+    const writer = new BatchWriter({
+      client,
+      table: 'no-such-table-here',
+      concurrency: 2,
+      reportedCapacity: true,
+      keyOf: (item) => JSON.stringify(item['pk']),
+      sleep: async () => {},
+      events: { onRefused: () => {}, onUnwritten: () => {} },
+    })
+    await writer.put(put({ pk: { S: 'a' } }, 'a'))
+    await expect(writer.close()).rejects.toMatchObject({ name: 'ResourceNotFoundException' })
+  })
+
+  it('never has two writes of one key in a call or in flight, and the last record wins', async () => {
+    const table = await tableWith('S')
+    const inFlight = new Set<string>()
+    let overlap = 0
+    let batchesWithDuplicates = 0
+    const client = {
+      async send(command: BatchWriteItemCommand) {
+        const requests = Object.values(command.input.RequestItems ?? {})[0] ?? []
+        const keys = requests.map((r) => r.PutRequest?.Item?.['pk']?.S as string)
+        if (new Set(keys).size !== keys.length) batchesWithDuplicates++
+        for (const k of keys) if (inFlight.has(k)) overlap++
+        keys.forEach((k) => inFlight.add(k))
+        await new Promise((resolve) => setImmediate(resolve))
+        try {
+          return await real.send(command)
+        } finally {
+          keys.forEach((k) => inFlight.delete(k))
+        }
+      },
+    } as unknown as DynamoDBClient
+    const all: Item[] = []
+    for (let i = 0; i < 300; i++) all.push({ pk: { S: `k${i % 7}` }, seq: { N: String(i) } })
+    const { summary } = await writeAll(table, client, all, 8)
+    expect(overlap).toBe(0)
+    expect(batchesWithDuplicates).toBe(0)
+    expect(summary.written).toBe(300)
+    const scanned = await scanAll(table)
+    expect(Object.fromEntries(scanned.map((i) => [i['pk']?.S, i['seq']?.N]))).toEqual({
+      k0: '294',
+      k1: '295',
+      k2: '296',
+      k3: '297',
+      k4: '298',
+      k5: '299',
+      k6: '293',
+    })
+  })
+})
+
+describe('backoffDelay', () => {
+  it('is full jitter under a capped exponential ceiling', () => {
+    const policy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000 }
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, policy, () => 0.999))).toEqual([
+      99, 199, 399, 799, 999, 999,
+    ])
+    expect(backoffDelay(3, policy, () => 0)).toBe(0)
+  })
+})
