@@ -3,8 +3,10 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { S3Client } from '@aws-sdk/client-s3'
 import type { Inputs } from './inputs.js'
+import pkg from '../package.json' with { type: 'json' }
 
-const USER_AGENT: [string, string] = ['dynamodb-s3-import', '0.1.0']
+/** Sent with every request, so that AWS-side logs tell the action and its version. */
+const USER_AGENT: [string, string] = [pkg.name, pkg.version]
 /** Emulators ignore the region, but the SDK needs one to sign requests. */
 const EMULATOR_REGION = 'us-east-1'
 /** Emulators accept any key; the SDK still needs one to sign with. */
@@ -20,7 +22,7 @@ export interface Clients {
    * throttling, 5xx, broken connections) on one budget that it can count and report, instead of
    * the SDK's attempts multiplying its own.
    */
-  writes: DynamoDBClient
+  writeClient: DynamoDBClient
   s3: S3Client
   /** native: ImportTable's item errors are in CloudWatch Logs. */
   logs: CloudWatchLogsClient
@@ -61,7 +63,7 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
     ...credentialsFor(inputs.dynamodbEndpoint),
   }
   const dynamodb = new DynamoDBClient(dynamodbConfig)
-  const writes = new DynamoDBClient({ ...dynamodbConfig, maxAttempts: 1 })
+  const writeClient = new DynamoDBClient({ ...dynamodbConfig, maxAttempts: 1 })
   const s3 = new S3Client({
     region,
     customUserAgent: [USER_AGENT],
@@ -81,12 +83,12 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
   const logs = new CloudWatchLogsClient({ region, customUserAgent: [USER_AGENT] })
   return {
     dynamodb,
-    writes,
+    writeClient,
     s3,
     logs,
     destroy() {
       dynamodb.destroy()
-      writes.destroy()
+      writeClient.destroy()
       s3.destroy()
       logs.destroy()
     },

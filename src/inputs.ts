@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import * as core from '@actions/core'
 import type { TableCreationParameters } from '@aws-sdk/client-dynamodb'
 import { errorMessage } from './errors.js'
+import { Input, type InputName } from './names.js'
 import type { KeyAttribute } from './table/key-schema.js'
 import { fromKeySchema, parseTableDefinition } from './table/definition.js'
 import { MAX_SHARDS, parseShard, type Shard } from './plan/shard.js'
@@ -32,6 +33,8 @@ const CSV_DELIMITERS: Record<string, string> = {
 export const DEFAULT_NATIVE_MIN_BYTES = 2 ** 30
 /** native: how long to wait for an import, as ImportTable's own limits suggest (six hours). */
 const DEFAULT_TIMEOUT_MINUTES = 360
+/** BatchWriteItem calls in flight by default: enough to keep DynamoDB Local or a table busy. */
+export const DEFAULT_WRITE_CONCURRENCY = 16
 /** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
 const MAX_WRITE_CONCURRENCY = 256
 /** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
@@ -103,26 +106,26 @@ export class InputError extends Error {
 class Reader {
   readonly problems: string[] = []
 
-  raw(name: string): string {
+  raw(name: InputName): string {
     return core.getInput(name)
   }
 
-  fail(name: string, value: string, allowed: string): void {
+  fail(name: InputName, value: string, allowed: string): void {
     this.problems.push(`${name}: expected ${allowed}, got "${value}"`)
   }
 
-  required(name: string): string {
+  required(name: InputName): string {
     const value = this.raw(name)
     if (value === '') this.problems.push(`${name}: is required`)
     return value
   }
 
-  optional(name: string): string | undefined {
+  optional(name: InputName): string | undefined {
     const value = this.raw(name)
     return value === '' ? undefined : value
   }
 
-  enumOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+  enumOf<T extends string>(name: InputName, allowed: readonly T[], fallback: T): T {
     const value = this.raw(name)
     if (value === '') return fallback
     const match = allowed.find((a) => a.toLowerCase() === value.toLowerCase())
@@ -130,7 +133,7 @@ class Reader {
     return match ?? fallback
   }
 
-  bool(name: string, fallback: boolean): boolean {
+  bool(name: InputName, fallback: boolean): boolean {
     const value = this.raw(name).toLowerCase()
     if (value === '') return fallback
     if (value === 'true') return true
@@ -140,7 +143,7 @@ class Reader {
   }
 
   /** A size in bytes: a whole number, optionally with KiB, MiB, GiB or TiB. */
-  bytes(name: string, fallback: number): number {
+  bytes(name: InputName, fallback: number): number {
     const value = this.raw(name)
     if (value === '') return fallback
     const match = /^(\d+)\s*(KiB|MiB|GiB|TiB)?$/i.exec(value)
@@ -153,7 +156,7 @@ class Reader {
     return n
   }
 
-  int(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  int(name: InputName, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
     const value = this.raw(name)
     if (value === '') return fallback
     const n = /^\d+$/.test(value) ? Number(value) : NaN
@@ -165,7 +168,7 @@ class Reader {
     return n
   }
 
-  url(name: string): string | undefined {
+  url(name: InputName): string | undefined {
     const value = this.optional(name)
     if (value === undefined) return undefined
     try {
@@ -234,72 +237,72 @@ function defaultRejectedFile(): string {
 export function readInputs(): Inputs {
   const r = new Reader()
 
-  const tableValue = r.required('table')
+  const tableValue = r.required(Input.Table)
   const table = parseTable(tableValue)
   if (tableValue && !table) {
-    r.fail('table', tableValue, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN')
+    r.fail(Input.Table, tableValue, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN')
   }
 
-  const sourceValue = r.required('source')
+  const sourceValue = r.required(Input.Source)
   const source = parseSource(sourceValue)
   if (sourceValue && !source) {
-    r.fail('source', sourceValue, 's3://bucket/prefix or a path inside the workspace')
+    r.fail(Input.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace')
   }
   if (source?.kind === 'local') {
     const root = workspaceRoot()
     if (!isInside(root, path.resolve(root, source.path))) {
-      r.fail('source', sourceValue, `a path inside the workspace ${root}`)
+      r.fail(Input.Source, sourceValue, `a path inside the workspace ${root}`)
     }
   }
 
-  const mode = r.enumOf('mode', MODES, 'auto')
-  const format = r.enumOf('input-format', INPUT_FORMATS, 'DYNAMODB_JSON')
-  const compression = r.enumOf('input-compression', COMPRESSIONS, 'auto')
+  const mode = r.enumOf(Input.Mode, MODES, 'auto')
+  const format = r.enumOf(Input.InputFormat, INPUT_FORMATS, 'DYNAMODB_JSON')
+  const compression = r.enumOf(Input.InputCompression, COMPRESSIONS, 'auto')
 
-  const delimiterValue = r.raw('csv-delimiter') || ','
+  const delimiterValue = r.raw(Input.CsvDelimiter) || ','
   const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()]
   if (csvDelimiter === undefined) {
-    r.fail('csv-delimiter', delimiterValue, 'one of , ; : | tab space')
+    r.fail(Input.CsvDelimiter, delimiterValue, 'one of , ; : | tab space')
   }
 
-  const headerValue = r.optional('csv-header')
+  const headerValue = r.optional(Input.CsvHeader)
   const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue)
   if (headerValue !== undefined && !csvHeader) {
-    r.fail('csv-header', headerValue, 'comma-separated unique names of printable ASCII, no quotes')
+    r.fail(Input.CsvHeader, headerValue, 'comma-separated unique names of printable ASCII, no quotes')
   }
 
-  const keySchemaValue = r.optional('key-schema')
+  const keySchemaValue = r.optional(Input.KeySchema)
   const keySchema = keySchemaValue === undefined ? undefined : parseKeySchema(keySchemaValue)
   if (keySchemaValue !== undefined && !keySchema) {
-    r.fail('key-schema', keySchemaValue, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B')
+    r.fail(Input.KeySchema, keySchemaValue, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B')
   }
 
-  const billingMode = r.enumOf('billing-mode', BILLING_MODES, 'PAY_PER_REQUEST')
-  const shardValue = r.optional('shard')
+  const billingMode = r.enumOf(Input.BillingMode, BILLING_MODES, 'PAY_PER_REQUEST')
+  const shardValue = r.optional(Input.Shard)
   const shard = shardValue === undefined ? undefined : parseShard(shardValue)
   if (shardValue !== undefined && !shard) {
-    r.fail('shard', shardValue, `i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 2/4`)
+    r.fail(Input.Shard, shardValue, `i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 2/4`)
   }
 
-  const dynamodbEndpoint = r.url('dynamodb-endpoint')
-  const s3Endpoint = r.url('s3-endpoint')
-  const bucketOwner = r.optional('bucket-owner')
+  const dynamodbEndpoint = r.url(Input.DynamoDBEndpoint)
+  const s3Endpoint = r.url(Input.S3Endpoint)
+  const bucketOwner = r.optional(Input.BucketOwner)
   if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
-    r.fail('bucket-owner', bucketOwner, 'a 12-digit AWS account id')
+    r.fail(Input.BucketOwner, bucketOwner, 'a 12-digit AWS account id')
   }
-  const clientToken = r.optional('client-token')
+  const clientToken = r.optional(Input.ClientToken)
   if (clientToken !== undefined && clientToken.includes('$')) {
-    r.fail('client-token', clientToken, 'a token without "$" (ImportTable refuses it)')
+    r.fail(Input.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)')
   }
 
   const region =
-    r.optional('region') ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'])
+    r.optional(Input.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'])
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    r.fail('region', region, 'an AWS region such as us-east-1')
+    r.fail(Input.Region, region, 'an AWS region such as us-east-1')
   }
   if (region === undefined && dynamodbEndpoint === undefined) {
     r.problems.push(
-      'region: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)',
+      `${Input.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`,
     )
   }
 
@@ -313,29 +316,29 @@ export function readInputs(): Inputs {
     ...(csvHeader && { csvHeader }),
     billingMode,
     ...tableCreation(r, table?.name, keySchema, billingMode),
-    createTable: r.bool('create-table', false),
-    writeConcurrency: r.int('write-concurrency', 16, 1, MAX_WRITE_CONCURRENCY),
-    maxWriteCapacity: r.int('max-write-capacity', 0, 0),
-    maxErrors: r.int('max-errors', 0, 0),
-    minItems: r.int('min-items', 0, 0),
-    dryRun: r.bool('dry-run', false),
-    wait: r.bool('wait', true),
-    timeoutMinutes: r.int('timeout-minutes', DEFAULT_TIMEOUT_MINUTES, 1),
-    nativeMinBytes: r.bytes('native-min-bytes', DEFAULT_NATIVE_MIN_BYTES),
+    createTable: r.bool(Input.CreateTable, false),
+    writeConcurrency: r.int(Input.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
+    maxWriteCapacity: r.int(Input.MaxWriteCapacity, 0, 0),
+    maxErrors: r.int(Input.MaxErrors, 0, 0),
+    minItems: r.int(Input.MinItems, 0, 0),
+    dryRun: r.bool(Input.DryRun, false),
+    wait: r.bool(Input.Wait, true),
+    timeoutMinutes: r.int(Input.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
+    nativeMinBytes: r.bytes(Input.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
     ...optional('shard', shard),
-    truncate: r.bool('truncate', false),
+    truncate: r.bool(Input.Truncate, false),
     ...optional('clientToken', clientToken),
     ...optional('region', region),
     ...optional('dynamodbEndpoint', dynamodbEndpoint),
     ...optional('s3Endpoint', s3Endpoint),
-    s3ForcePathStyle: r.bool('s3-force-path-style', s3Endpoint !== undefined),
+    s3ForcePathStyle: r.bool(Input.S3ForcePathStyle, s3Endpoint !== undefined),
     ...optional('bucketOwner', bucketOwner),
     rejectedFile: rejectedFile(r),
   }
 
   conflicts(inputs, r)
   if (inputs.mode === 'native' && inputs.source.kind === 'local') {
-    r.fail('source', sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3')
+    r.fail(Input.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3')
   }
   if (r.problems.length > 0) {
     throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`)
@@ -353,14 +356,14 @@ function tableCreation(
   keySchema: KeyAttribute[] | undefined,
   billingMode: BillingMode,
 ): Pick<Inputs, 'tableCreation' | 'tableCreationSource'> {
-  const file = r.optional('table-definition')
+  const file = r.optional(Input.TableDefinition)
   // Without a valid table name there is nothing to check the file's TableName against.
   if (file !== undefined && tableName !== undefined) {
     let text: string
     try {
       text = fs.readFileSync(path.resolve(workspaceRoot(), file), 'utf8')
     } catch (err) {
-      r.fail('table-definition', file, `a readable JSON or YAML file (${errorMessage(err)})`)
+      r.fail(Input.TableDefinition, file, `a readable JSON or YAML file (${errorMessage(err)})`)
       return {}
     }
     const parsed = parseTableDefinition(file, text, tableName)
@@ -384,26 +387,26 @@ function conflicts(inputs: Inputs, r: Reader): void {
   const sharded = (inputs.shard?.count ?? 1) > 1
   if (sharded && inputs.mode === 'native') {
     r.problems.push(
-      'shard: ImportTable imports a prefix in one job; use mode stream (or auto) to shard',
+      `${Input.Shard}: ImportTable imports a prefix in one job; use mode stream (or auto) to shard`,
     )
   }
   if (inputs.truncate && inputs.mode === 'native') {
     r.problems.push(
-      'truncate: ImportTable always creates a new, empty table; use it with mode stream',
+      `${Input.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`,
     )
   }
   if (inputs.truncate && sharded) {
     r.problems.push(
-      'truncate: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)',
+      `${Input.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`,
     )
   }
 }
 
 /** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
 function rejectedFile(r: Reader): string {
-  const given = r.optional('rejected-file')
+  const given = r.optional(Input.RejectedFile)
   if (given !== undefined && fs.existsSync(given) && fs.statSync(given).isDirectory()) {
-    r.fail('rejected-file', given, 'a file path, not a directory')
+    r.fail(Input.RejectedFile, given, 'a file path, not a directory')
   }
   return path.resolve(given ?? defaultRejectedFile())
 }
@@ -417,23 +420,23 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string[] {
   const ignored: string[] = []
   if (inputs.format !== 'CSV') {
-    if (inputs.csvDelimiter !== ',') ignored.push('csv-delimiter (only for input-format CSV)')
-    if (inputs.csvHeader) ignored.push('csv-header (only for input-format CSV)')
+    if (inputs.csvDelimiter !== ',') ignored.push(`${Input.CsvDelimiter} (only for input-format CSV)`)
+    if (inputs.csvHeader) ignored.push(`${Input.CsvHeader} (only for input-format CSV)`)
   }
   if (inputs.mode !== 'auto' && inputs.nativeMinBytes !== DEFAULT_NATIVE_MIN_BYTES) {
-    ignored.push('native-min-bytes (only for mode auto)')
+    ignored.push(`${Input.NativeMinBytes} (only for mode auto)`)
   }
   if (mode === 'stream') {
-    if (inputs.truncate && inputs.dryRun) ignored.push('truncate (a dry run deletes nothing)')
-    if (!inputs.wait) ignored.push('wait (only for mode native)')
-    if (inputs.clientToken) ignored.push('client-token (only for mode native)')
+    if (inputs.truncate && inputs.dryRun) ignored.push(`${Input.Truncate} (a dry run deletes nothing)`)
+    if (!inputs.wait) ignored.push(`${Input.Wait} (only for mode native)`)
+    if (inputs.clientToken) ignored.push(`${Input.ClientToken} (only for mode native)`)
     if (inputs.timeoutMinutes !== DEFAULT_TIMEOUT_MINUTES) {
-      ignored.push('timeout-minutes (only for mode native)')
+      ignored.push(`${Input.TimeoutMinutes} (only for mode native)`)
     }
   } else {
-    if (inputs.createTable) ignored.push('create-table (native always creates the table)')
-    if (inputs.writeConcurrency !== 16) ignored.push('write-concurrency (only for mode stream)')
-    if (inputs.maxWriteCapacity > 0) ignored.push('max-write-capacity (only for mode stream)')
+    if (inputs.createTable) ignored.push(`${Input.CreateTable} (native always creates the table)`)
+    if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY) ignored.push(`${Input.WriteConcurrency} (only for mode stream)`)
+    if (inputs.maxWriteCapacity > 0) ignored.push(`${Input.MaxWriteCapacity} (only for mode stream)`)
   }
   return ignored
 }

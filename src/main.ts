@@ -2,23 +2,21 @@ import * as core from '@actions/core'
 import { createClients, type Clients } from './clients.js'
 import { errorMessage } from './errors.js'
 import { readInputs, type Inputs } from './inputs.js'
-import {
-  annotate,
-  checkResult,
-  renderSummary,
-  setOutputs,
-  writeSummary,
-  type ImportResult,
-} from './report/report.js'
-import { Steps } from './steps.js'
 import { runNative } from './native/engine.js'
-import { prepare } from './plan/plan.js'
-import { streamImport, streamResult, type StreamOptions } from './stream/engine.js'
+import { prepare, type Plan } from './plan/plan.js'
+import { annotate, setOutputs } from './report/outputs.js'
+import { checkResult, fromNative, fromStream, type ImportResult } from './report/result.js'
+import { renderSummary, writeSummary } from './report/summary.js'
+import { Steps } from './steps.js'
+import { streamImport, type StreamOptions } from './stream/engine.js'
 
 /** What tests inject: a clock and a sleep that never waits. */
 export type RunOptions = Partial<Pick<StreamOptions, 'now' | 'sleep' | 'retry'>>
 
-/** The action: read inputs, import, check the result, report. The only caller of setFailed. */
+/**
+ * The action: start → read, validate, write (by either engine) → check errors → complete, then
+ * the summary. The only caller of setFailed.
+ */
 export async function run(options: RunOptions = {}): Promise<void> {
   const steps = new Steps(options.now)
   let clients: Clients | undefined
@@ -27,7 +25,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     const inputs = readInputs()
     clients = createClients(inputs)
-    result = await importData(inputs, clients, steps, options)
+    const plan = await start(inputs, clients, steps)
+    result = await importData(plan, clients, steps, options)
     failures = await checkErrors(result, inputs, steps)
     await complete(result, inputs, steps)
   } catch (err) {
@@ -40,6 +39,49 @@ export async function run(options: RunOptions = {}): Promise<void> {
   renderSummary(result, steps.list(), failures)
   await writeSummary()
   if (failures.length > 0) core.setFailed(failures.join('\n'))
+}
+
+/** The start step: the engine, the table and the objects to import. */
+async function start(inputs: Inputs, clients: Clients, steps: Steps): Promise<Plan> {
+  steps.start('start')
+  const plan = await steps.group('Start: choose the engine, check the table', () =>
+    prepare(inputs, clients),
+  )
+  steps.end('start', plan.summary)
+  return plan
+}
+
+/** Read, validate and write, by the engine the plan chose; a dry run always validates locally. */
+async function importData(
+  plan: Plan,
+  clients: Clients,
+  steps: Steps,
+  options: RunOptions,
+): Promise<ImportResult> {
+  const { inputs } = plan
+  const result =
+    plan.choice.mode === 'native' && !inputs.dryRun
+      ? fromNative(await runNative(inputs, plan, clients, steps, options), inputs)
+      : fromStream(
+          await streamImport({
+            inputs,
+            source: plan.source,
+            dynamodb: clients.writeClient,
+            table: plan.table,
+            steps,
+            objects: plan.objects,
+            ...options,
+          }),
+          inputs,
+          plan.table,
+        )
+  return {
+    mode: plan.choice.mode,
+    modeReason: plan.choice.reason,
+    ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
+    ...result,
+    durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
+  }
 }
 
 /** Compares errors with max-errors and items with min-items: the step's verdict. */
@@ -70,42 +112,4 @@ async function complete(result: ImportResult, inputs: Inputs, steps: Steps): Pro
     core.info(`Status ${result.status}${code} after ${result.durationSeconds} s`)
     steps.end('complete', `status ${result.status}${code}`, result.status === 'COMPLETED')
   })
-}
-
-/** start (engine and table) → read, validate, write (by either engine) → an ImportResult. */
-async function importData(
-  given: Inputs,
-  clients: Clients,
-  steps: Steps,
-  options: RunOptions,
-): Promise<ImportResult> {
-  steps.start('start')
-  const plan = await steps.group('Start: choose the engine, check the table', () =>
-    prepare(given, clients),
-  )
-  steps.end('start', plan.summary)
-  const { inputs } = plan
-  const chosen = {
-    mode: plan.choice.mode,
-    modeReason: plan.choice.reason,
-    ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
-  }
-  // A dry run validates every record locally, whichever engine would import them.
-  const result =
-    plan.choice.mode === 'native' && !inputs.dryRun
-      ? await runNative(inputs, plan, clients, steps, options)
-      : streamResult(
-          await streamImport({
-            inputs,
-            source: plan.source,
-            dynamodb: clients.writes,
-            table: plan.table,
-            steps,
-            objects: plan.objects,
-            ...options,
-          }),
-          inputs,
-          plan.table,
-        )
-  return { ...chosen, ...result, durationSeconds: Math.round(steps.elapsed() * 1000) / 1000 }
 }

@@ -19,7 +19,7 @@ describe('createClients', () => {
       expect(await clients.s3.config.region()).toBe('eu-west-1')
       expect(await clients.dynamodb.config.region()).toBe('eu-west-1')
       // The writer's client leaves retries to the writer.
-      expect(await clients.writes.config.maxAttempts()).toBe(1)
+      expect(await clients.writeClient.config.maxAttempts()).toBe(1)
     } finally {
       clients.destroy()
     }

@@ -7,6 +7,7 @@ import { parseAction } from '@actions/workflow-parser/actions/action-parser'
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { describe, expect, it } from 'vitest'
 import YAML from 'yaml'
+import { Input, Output } from '../src/names.js'
 import { actionManifest } from './support/helpers.js'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -65,6 +66,11 @@ function readmeTableNames(heading: string): string[] {
 
 describe('the README and the workflows agree with action.yml', () => {
   const manifest = actionManifest()
+
+  it('src/names.ts names exactly the inputs and outputs', () => {
+    expect(Object.values(Input).sort()).toEqual(manifest.inputs)
+    expect(Object.values(Output).sort()).toEqual(manifest.outputs)
+  })
 
   it('the Inputs table lists exactly the inputs', () => {
     expect(readmeTableNames('Inputs')).toEqual(manifest.inputs)

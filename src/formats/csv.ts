@@ -1,5 +1,5 @@
 /**
- * CSV, as ImportTable's CsvOptions describe it [import-semantics.md 1.5, 1.6, 5.3], with our
+ * CSV, as ImportTable's CsvOptions describe it [docs/import-rules.md §1 rules 5 and 6, §5.3], with our
  * decisions where ImportTable's behaviour is not documented:
  *
  * - Header: without a given header the first record of each object is that object's header; with
@@ -33,8 +33,7 @@ import { attributeNameProblem, type Item } from '../table/attribute-value.js'
 import { normalizeNumber } from '../table/numbers.js'
 import { type TableSchema } from '../table/key-schema.js'
 import { isBlank, type Line } from '../sources/lines.js'
-import type { ParseResult } from './dynamodb-json.js'
-import { withoutBom, type ParsedRecord, type RecordParser } from './index.js'
+import { showName, withoutBom, type ParseResult, type ParsedRecord, type RecordParser } from './record.js'
 import { decodeBase64 } from './base64.js'
 
 /** ImportTable's CsvOptions.Delimiter values. */
@@ -57,8 +56,6 @@ const CR_CODE = 0x0d
 /** Printable ASCII other than space: a line starting with one is not blank. */
 const FIRST_VISIBLE_CODE = 0x21
 const LAST_VISIBLE_CODE = 0x7e
-/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
-const MAX_SHOWN_NAME_CHARS = 64
 
 /** How a column's values become attribute values. */
 const STRING = 0
@@ -414,8 +411,3 @@ function countFields(text: string, end: number, delimiter: string): number {
   return count
 }
 
-function showName(name: string): string {
-  const shown =
-    name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name
-  return JSON.stringify(shown)
-}

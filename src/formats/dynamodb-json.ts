@@ -1,6 +1,6 @@
 /**
  * DynamoDB JSON lines: `{"Item": {<name>: <AttributeValue JSON>, ...}}`, one item per line
- * [import-semantics.md 5.1].
+ * [docs/import-rules.md §5.1].
  *
  * Each line is parsed once with JSON.parse and then walked once, validating and converting in
  * place: the parsed object already has the SDK's AttributeValue shape except for B and BS, whose
@@ -10,20 +10,13 @@
 import { MAX_NESTING_DEPTH, attributeNameProblem, type Item } from '../table/attribute-value.js'
 import { normalizeNumber, plainSignificantDigits } from '../table/numbers.js'
 import { decodeBase64 } from './base64.js'
-import type { Change } from './incremental.js'
-
-/** The outcome of parsing one line. */
-export type ParseResult = { ok: true; item: Item; change?: Change } | { ok: false; reason: string }
+import { nameSegment, showName, type ParseResult } from './record.js'
+import { isJsonObject, jsonKind, type JsonObject } from '../json.js'
 
 /** How many member names a reason lists before it elides the rest. */
 const MAX_LISTED_NAMES = 5
-/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
-const MAX_SHOWN_NAME_CHARS = 64
 const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS'
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
-
-type JsonObject = Record<string, unknown>
 
 /** A broken rule; `segments` collects the path innermost first while the walk unwinds. */
 class Invalid {
@@ -48,7 +41,7 @@ export function parseDynamoDBJsonLine(line: string): ParseResult {
   if (!isJsonObject(parsed)) {
     return {
       ok: false,
-      reason: `expected an object with an "Item" member, found ${kindOf(parsed)}`,
+      reason: `expected an object with an "Item" member, found ${jsonKind(parsed)}`,
     }
   }
   const names = Object.keys(parsed)
@@ -69,7 +62,7 @@ export function parseDynamoDBJsonLine(line: string): ParseResult {
  */
 export function convertItem(item: unknown, label: string): ParseResult {
   if (!isJsonObject(item)) {
-    return { ok: false, reason: `expected "${label}" to be an object, found ${kindOf(item)}` }
+    return { ok: false, reason: `expected "${label}" to be an object, found ${jsonKind(item)}` }
   }
   const failure = convertMembers(item, 0)
   if (failure !== undefined) {
@@ -110,32 +103,10 @@ function describeJsonError(error: unknown): string {
   return 'invalid JSON'
 }
 
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return 'an object'
-  return `a ${typeof value}`
-}
-
-function showName(name: string): string {
-  const shown =
-    name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name
-  return JSON.stringify(shown)
-}
-
 function list(names: readonly string[]): string {
   const shown = names.slice(0, MAX_LISTED_NAMES).map(showName).join(', ')
   const more = names.length - MAX_LISTED_NAMES
   return more > 0 ? `${shown} and ${more} more` : shown
-}
-
-function nameSegment(name: string): string {
-  if (IDENTIFIER.test(name) && name.length <= MAX_SHOWN_NAME_CHARS) return `.${name}`
-  return `[${showName(name)}]`
 }
 
 function at(failure: Invalid, segment: string): Invalid {
@@ -159,7 +130,7 @@ function convertValue(value: unknown, depth: number): Invalid | undefined {
     return new Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`)
   }
   if (!isJsonObject(value)) {
-    return new Invalid(`expected an attribute value object, found ${kindOf(value)}`)
+    return new Invalid(`expected an attribute value object, found ${jsonKind(value)}`)
   }
   const type = onlyKey(value)
   if (type === undefined) {
@@ -182,7 +153,7 @@ function convertValue(value: unknown, depth: number): Invalid | undefined {
     case 'NULL':
       if (content === true) return undefined
       return new Invalid(
-        `NULL must be true, found ${content === false ? 'false' : kindOf(content)}`,
+        `NULL must be true, found ${content === false ? 'false' : jsonKind(content)}`,
       )
     case 'M':
       return isJsonObject(content)
@@ -216,7 +187,7 @@ function onlyKey(value: JsonObject): string | undefined {
 }
 
 function wrongKind(type: string, expected: string, content: unknown): Invalid {
-  return new Invalid(`${type} must be ${expected}, found ${kindOf(content)}`)
+  return new Invalid(`${type} must be ${expected}, found ${jsonKind(content)}`)
 }
 
 function checkNumber(text: string): Invalid | undefined {

@@ -1,11 +1,5 @@
-import { convertItem, type ParseResult } from './dynamodb-json.js'
-
-/** One change of an incremental export: the item's new image, or its removal. */
-export interface Change {
-  /** Export time of the write, in microseconds: the later write of a key wins. */
-  timestamp: bigint
-  delete: boolean
-}
+import { convertItem } from './dynamodb-json.js'
+import type { ParseResult } from './record.js'
 
 const MEMBERS = new Set(['Metadata', 'Keys', 'NewImage', 'OldImage'])
 

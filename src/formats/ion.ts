@@ -1,6 +1,6 @@
 /**
  * Amazon Ion text lines: `$ion_1_0 {Item:{<name>: <value>, ...}}`, one item per line, the form
- * DynamoDB exports write [import-semantics.md 5.2].
+ * DynamoDB exports write [docs/import-rules.md §5.2].
  *
  * A hand-written single-pass recursive-descent parser for the subset of Ion text that can hold a
  * DynamoDB item: it reads each character once with charCodeAt and builds the SDK item as it
@@ -33,11 +33,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb'
 import { MAX_NESTING_DEPTH, attributeNameProblem, type Item } from '../table/attribute-value.js'
 import { MAX_NUMBER_DIGITS, normalizeNumber } from '../table/numbers.js'
-import type { ParseResult } from './dynamodb-json.js'
+import { nameSegment, showName, type ParseResult } from './record.js'
+import { decodeBase64 } from './base64.js'
 
-/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
-const MAX_SHOWN_NAME_CHARS = 64
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
+/** Ion's whitespace, which may stand between the base64 digits of a blob. */
+const ION_WHITESPACE = /[ \t\n\r\v\f]/g
 const SYMBOL_ID = /^\$[0-9]+$/
 const VERSION_MARKER = /^\$ion_[0-9]+_[0-9]+$/
 const ION_1_0 = '$ion_1_0'
@@ -47,10 +47,6 @@ const ION_1_0 = '$ion_1_0'
  * BigInt would spend time on them.
  */
 const MAX_RADIX_BITS = 512
-const NOT_BASE64_REASON =
-  'is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding'
-const BASE64_CHARS_PER_QUANTUM = 4
-const BYTES_PER_QUANTUM = 3
 
 const SS_ANNOTATION = '$dynamodb_SS'
 const NS_ANNOTATION = '$dynamodb_NS'
@@ -93,7 +89,6 @@ const DIGIT_0 = 48
 const DIGIT_1 = 49
 const DIGIT_9 = 57
 const COLON = 58
-const EQUALS = 61
 const LBRACKET = 91
 const BACKSLASH = 92
 const RBRACKET = 93
@@ -118,12 +113,6 @@ const NUMBER_STOP = 16
 const WHITESPACE = 32
 
 const CHAR_CLASS = buildCharClasses()
-const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-/** The 6-bit value of each standard base64 character; NOT_BASE64 for every other character. */
-const NOT_BASE64 = 255
-const BASE64_VALUES = buildBase64Values()
-const BITS_PER_BASE64_CHAR = 6
-const BITS_PER_BYTE = 8
 
 function buildCharClasses(): Uint8Array {
   const classes = new Uint8Array(128)
@@ -144,13 +133,6 @@ function buildCharClasses(): Uint8Array {
   return classes
 }
 
-function buildBase64Values(): Uint8Array {
-  const values = new Uint8Array(128).fill(NOT_BASE64)
-  for (let index = 0; index < BASE64_ALPHABET.length; index++) {
-    values[BASE64_ALPHABET.charCodeAt(index)] = index
-  }
-  return values
-}
 
 function hasClass(code: number, bits: number): boolean {
   return code < 128 && ((CHAR_CLASS[code] ?? 0) & bits) !== 0
@@ -230,16 +212,6 @@ function nonFinite(label: string): Invalid {
   return new Invalid(`${label}: unsupported Ion float: nan, +inf and -inf are not DynamoDB numbers`)
 }
 
-function showName(name: string): string {
-  const shown =
-    name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name
-  return JSON.stringify(shown)
-}
-
-function nameSegment(name: string): string {
-  if (IDENTIFIER.test(name) && name.length <= MAX_SHOWN_NAME_CHARS) return `.${name}`
-  return `[${showName(name)}]`
-}
 
 /** Adds a path segment to a value error on its way out; anything else passes unchanged. */
 function at(error: unknown, segment: string): unknown {
@@ -971,64 +943,17 @@ function readBlob(label: string): Uint8Array {
       : new Invalid(`${label} must be a blob, found an Ion clob`)
   }
   const start = pos
-  // The common case first: base64 digits straight up to the padding or the end.
-  let code = text.charCodeAt(pos)
-  while (code < 128 && BASE64_VALUES[code] !== NOT_BASE64) code = text.charCodeAt(++pos)
-  let characters = pos - start
-  let padding = 0
-  while (code !== RBRACE) {
-    if (code === EQUALS) {
-      padding++
-    } else if (code < 128 && BASE64_VALUES[code] !== NOT_BASE64 && padding === 0) {
-      characters++
-    } else if (pos >= end) {
-      throw syntax("'}}' to end the blob")
-    } else if (!hasClass(code, WHITESPACE)) {
-      throw new Invalid(`${label} ${NOT_BASE64_REASON}`)
-    }
-    code = text.charCodeAt(++pos)
-  }
+  while (pos < end && text.charCodeAt(pos) !== RBRACE) pos++
+  if (pos >= end) throw syntax("'}}' to end the blob")
   const contentEnd = pos
   if (text.charCodeAt(pos + 1) !== RBRACE) {
     pos++
     throw syntax("'}}' to end the blob")
   }
   pos += 2
-  const length = characters + padding
-  const remainder = length % BASE64_CHARS_PER_QUANTUM
-  if (padding > 2) throw new Invalid(`${label} ${NOT_BASE64_REASON}`)
-  // Padded text must fill whole quanta; unpadded text can end in 2 or 3 characters, never 1.
-  if (padding > 0 ? remainder !== 0 : remainder === 1) {
-    throw new Invalid(
-      `${label} is not base64: ${length} characters with ${padding} "=" do not form whole bytes`,
-    )
-  }
-  const bytes = new Uint8Array(
-    Math.floor((characters * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM),
-  )
-  decodeBase64(start, contentEnd, bytes)
+  // Ion allows whitespace between the base64 digits; the digits follow DynamoDB JSON's rules.
+  const bytes = decodeBase64(text.slice(start, contentEnd).replace(ION_WHITESPACE, ''))
+  if (typeof bytes === 'string') throw new Invalid(`${label} ${bytes}`)
   return bytes
 }
 
-/**
- * Decodes the base64 digits in `text` from `start` to `stop` into `bytes`, skipping whitespace
- * and padding (already validated). Unused bits of the last digit are ignored, as decoders do.
- * Decoding here is faster for typical small blobs than a Buffer over the array's memory, and the
- * result is a plain Uint8Array that owns its memory, the type the SDK declares.
- */
-function decodeBase64(start: number, stop: number, bytes: Uint8Array): void {
-  let bits = 0
-  let pending = 0
-  let out = 0
-  for (let index = start; index < stop; index++) {
-    const value = BASE64_VALUES[text.charCodeAt(index)] ?? NOT_BASE64
-    if (value === NOT_BASE64) continue
-    // Only the low `pending + 6` (at most 14) bits matter.
-    bits = ((bits << BITS_PER_BASE64_CHAR) | value) & 0xffff
-    pending += BITS_PER_BASE64_CHAR
-    if (pending >= BITS_PER_BYTE) {
-      pending -= BITS_PER_BYTE
-      bytes[out++] = bits >> pending
-    }
-  }
-}

@@ -3,13 +3,26 @@ import type { ImportTableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
 import { ActionError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
-import type { ImportResult, ImportStatus } from '../report/report.js'
 import { detectCompression, type ResolvedCompression } from '../sources/decompress.js'
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
-import type { Plan } from '../plan/plan.js'
 import type { Steps } from '../steps.js'
 import { agreeOnCompression, compressionFromName, importRequest } from './import-request.js'
-import { explainFailure, nativeImport, type NativeOutcome } from './import-table.js'
+import { nativeImport, type NativeOutcome } from './import-table.js'
+
+/** What the native engine takes from the start step. */
+export interface NativeJob {
+  source: Source
+  /** The objects, when the start step listed them. */
+  objects?: SourceObject[]
+  /** A DynamoDB export's data prefix, and the keys beside its data that are not part of it. */
+  export?: { dataPrefix: string; ignored: string[] }
+}
+
+/** ImportTable's final description, and how many objects the action saw (when it listed them). */
+export interface NativeRun {
+  outcome: NativeOutcome
+  objects: number | undefined
+}
 
 export interface NativeRunOptions {
   now?: () => number
@@ -19,11 +32,11 @@ export interface NativeRunOptions {
 /** The native engine from the plan to a result: the request, ImportTable, the wait, the report. */
 export async function runNative(
   inputs: Inputs,
-  plan: Plan,
+  plan: NativeJob,
   clients: Clients,
   steps: Steps,
   options: NativeRunOptions = {},
-): Promise<Omit<ImportResult, 'mode' | 'modeReason' | 'durationSeconds'>> {
+): Promise<NativeRun> {
   const creation = inputs.tableCreation
   if (!creation) throw new Error('native: no table creation parameters')
   const stray = plan.export?.ignored.find((key) => key.startsWith(plan.export?.dataPrefix ?? ''))
@@ -58,7 +71,7 @@ export async function runNative(
     },
   )
   endSteps(steps, outcome, inputs.wait)
-  return nativeResult(outcome, objects?.length, inputs)
+  return { outcome, objects: objects?.length }
 }
 
 /** import-arn and table-arn as soon as they are known: a later failure leaves them for the workflow. */
@@ -120,36 +133,4 @@ function endSteps(steps: Steps, outcome: NativeOutcome, waited: boolean): void {
     `${d.ImportedItemCount ?? 0} items imported`,
     d.ImportStatus === 'COMPLETED' || d.FailureCode === 'ItemValidationError',
   )
-}
-
-/** ImportTable's description as the action's result. */
-export function nativeResult(
-  outcome: NativeOutcome,
-  objects: number | undefined,
-  inputs: Pick<Inputs, 'timeoutMinutes'>,
-): Omit<ImportResult, 'mode' | 'modeReason' | 'durationSeconds'> {
-  const d = outcome.description
-  const errors = d.ErrorCount ?? 0
-  return {
-    status: (d.ImportStatus === 'CANCELLING'
-      ? 'IN_PROGRESS'
-      : (d.ImportStatus ?? 'IN_PROGRESS')) as ImportStatus,
-    ...(d.FailureCode && {
-      failureCode: d.FailureCode,
-      failureMessage: explainFailure(d.FailureCode, d.FailureMessage ?? ''),
-    }),
-    ...(d.ImportArn && { importArn: d.ImportArn }),
-    ...(d.TableArn && { tableArn: d.TableArn }),
-    processedItemCount: d.ProcessedItemCount ?? 0,
-    importedItemCount: d.ImportedItemCount ?? 0,
-    errorCount: errors,
-    unwrittenItemCount: 0,
-    processedSizeBytes: d.ProcessedSizeBytes ?? 0,
-    ...(d.CloudWatchLogGroupArn && { cloudwatchLogGroupArn: d.CloudWatchLogGroupArn }),
-    ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
-    dryRun: false,
-    ...(objects !== undefined && { objects }),
-    retries: 0,
-    rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
-  }
 }

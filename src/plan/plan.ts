@@ -65,7 +65,7 @@ export async function prepare(given: Inputs, clients: Clients): Promise<Plan> {
   if (inputs.truncate && existing && !inputs.dryRun) {
     const deleted = await truncateTable({
       reads: clients.dynamodb,
-      writes: clients.writes,
+      writes: clients.writeClient,
       table: existing,
       concurrency: inputs.writeConcurrency,
     })

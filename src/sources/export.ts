@@ -7,6 +7,7 @@
 //   <export-id>/*.md5, *.checksum, _started
 //   <export-id>/data/*.json.gz          full exports
 //   data/*.json.gz                      incremental exports: a folder shared by all of them
+import { isJsonObject } from '../json.js'
 import { ActionError, errorMessage } from '../errors.js'
 import { decompress } from './decompress.js'
 import type { Source, SourceObject } from './source.js'
@@ -218,7 +219,7 @@ function segmentIndex(key: string, marker: string): number | undefined {
 
 function parseSummary(object: SourceObject, text: string): Summary {
   const value = parseJson(object, text, `${SUMMARY_NAME} must be one JSON object`)
-  if (!isRecord(value)) {
+  if (!isJsonObject(value)) {
     throw new ActionError(
       `${where(object)}: ${SUMMARY_NAME} must be one JSON object, found ${describe(value)}`,
     )
@@ -283,7 +284,7 @@ function parseFiles(object: SourceObject, text: string): FileEntry[] {
         `${at}: ${FILES_NAME} must hold one JSON object a line, and this one is not JSON (${errorMessage(err)})`,
       )
     }
-    if (!isRecord(value)) {
+    if (!isJsonObject(value)) {
       throw new ActionError(`${at}: expected a JSON object, found ${describe(value)}`)
     }
     const key = value['dataFileS3Key']
@@ -422,10 +423,6 @@ function folderOf(object: SourceObject): string {
 
 function unique(keys: string[]): string[] {
   return [...new Set(keys)]
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function isCount(value: unknown): value is number {

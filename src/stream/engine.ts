@@ -1,16 +1,16 @@
 import * as core from '@actions/core'
 import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb'
 import { ActionError, describeAwsError, errorMessage, errorName } from '../errors.js'
-import { estimate, NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND } from './estimate.js'
 import { toDynamoDBJsonLine } from '../formats/dynamodb-json.js'
-import { recordParser, type ParsedRecord } from '../formats/index.js'
+import { recordParser } from '../formats/index.js'
+import type { ParsedRecord } from '../formats/record.js'
 import type { Inputs } from '../inputs.js'
 import { checkItem } from '../table/item-rules.js'
 import { itemSize } from '../table/item-size.js'
 import { keyOf, tableSchemaFrom } from '../table/key-schema.js'
 import { type Item } from '../table/attribute-value.js'
-import { RejectedRecords, type RejectionKind } from './rejected-records.js'
-import type { ImportResult } from '../report/report.js'
+import { RejectedRecords } from './rejected-records.js'
+import type { RejectionKind } from '../formats/record.js'
 import { decompress, type ResolvedCompression } from '../sources/decompress.js'
 import { splitLines } from '../sources/lines.js'
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
@@ -268,62 +268,6 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
       : errorMessage(err)
     const reason = cause.replace(/\.$/, '')
     return new ActionError(`The import stopped: ${reason}. By then: ${what}.`, { cause: err })
-  }
-}
-
-/** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
-export function streamResult(
-  outcome: StreamOutcome,
-  inputs: Inputs,
-  table: TableDescription,
-): Omit<ImportResult, 'mode' | 'modeReason' | 'durationSeconds'> {
-  const failed = outcome.errors > 0
-  return {
-    status: failed ? 'FAILED' : 'COMPLETED',
-    ...(failed && {
-      failureCode: 'ItemValidationError',
-      failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
-    }),
-    ...(table.TableArn && { tableArn: table.TableArn }),
-    processedItemCount: outcome.processed,
-    importedItemCount: outcome.imported,
-    errorCount: outcome.errors,
-    unwrittenItemCount: outcome.unwritten,
-    processedSizeBytes: outcome.processedSizeBytes,
-    ...(outcome.write && {
-      consumedWriteCapacity: outcome.write.consumedWriteCapacity,
-      capacitySource: inputs.dynamodbEndpoint ? 'computed' : 'reported',
-    }),
-    ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
-    dryRun: inputs.dryRun,
-    ...(inputs.dryRun && {
-      estimates: estimate({
-        uncompressedBytes: outcome.processedSizeBytes,
-        writeUnits: outcome.writeUnits,
-        ...writeRate(inputs, table),
-      }),
-    }),
-    objects: outcome.objects,
-    retries: outcome.write?.retries ?? 0,
-    rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
-  }
-}
-
-/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
-function writeRate(inputs: Inputs, table: TableDescription) {
-  if (inputs.maxWriteCapacity > 0) {
-    return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' }
-  }
-  const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits
-  if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
-    return {
-      writeUnitsPerSecond: provisioned,
-      rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
-    }
-  }
-  return {
-    writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
-    rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
   }
 }
 

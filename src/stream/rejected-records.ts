@@ -1,29 +1,11 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { once } from 'node:events'
+import { MAX_REJECTION_SAMPLES, type Rejection, type RejectionKind } from '../formats/record.js'
 
-/** What went wrong with a record, by category: annotations and the summary count by kind. */
-export type RejectionKind = 'unreadable' | 'invalid' | 'mismatch' | 'refused' | 'unwritten'
+// TEMPORARY re-export until native/import-table.ts imports these from formats/record.ts.
+export { MAX_REJECTION_SAMPLES, type Rejection }
 
-export const REJECTION_KINDS: Record<RejectionKind, string> = {
-  unreadable: 'unreadable line or object',
-  invalid: 'invalid record',
-  mismatch: 'does not fit the table',
-  refused: 'refused by DynamoDB',
-  unwritten: 'not written (retries exhausted)',
-}
-
-export interface Rejection {
-  kind: RejectionKind
-  /** `s3://bucket/key:line` */
-  location: string
-  reason: string
-  /** How many records this stands for: more than one when later records of a key replaced it. */
-  records: number
-}
-
-/** Rejections kept in memory for annotations and the summary; the rest are only counted. */
-export const MAX_REJECTION_SAMPLES = 10
 
 /**
  * Every rejected record, written to a JSON-lines file with its location, reason and the raw

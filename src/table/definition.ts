@@ -1,6 +1,6 @@
 /**
  * The parameters of a table the action creates: CreateTable's input for the stream engine and
- * ImportTable's TableCreationParameters for the native engine (import-semantics.md section 2).
+ * ImportTable's TableCreationParameters for the native engine (docs/import-rules.md §2).
  *
  * They come either from key-schema and billing-mode, or from a table-definition file written in
  * the API's own field names, so a definition can be pasted from the AWS docs. The file is checked
@@ -19,6 +19,7 @@ import type {
 } from '@aws-sdk/client-dynamodb'
 import { LineCounter, parseDocument } from 'yaml'
 import type { BillingMode } from '../inputs.js'
+import { isJsonObject, type JsonObject } from '../json.js'
 import type { KeyAttribute } from './key-schema.js'
 
 /** Throughput for PROVISIONED tables created from key-schema alone. */
@@ -100,7 +101,7 @@ const INDEX_SPECIAL: Record<string, string> = {
 /** Other spellings of a field (CloudFormation's among them), for "did you mean" hints. */
 const ALIASES: Record<string, string> = { SSEEnabled: 'Enabled' }
 
-type Mapping = Record<string, unknown>
+type Mapping = JsonObject
 type Result = { ok: true; parameters: TableCreationParameters } | { ok: false; problems: string[] }
 
 /** From key-schema and billing-mode: the simple case. PROVISIONED gets 5 RCU / 5 WCU. */
@@ -164,7 +165,7 @@ export function parseTableDefinition(file: string, text: string, tableName: stri
   } catch (err) {
     return fail(`${prefix}expected YAML or JSON, got ${err instanceof Error ? err.message : err}`)
   }
-  if (!isMapping(value)) {
+  if (!isJsonObject(value)) {
     const at = position(contents.range ? lineCounter.linePos(contents.range[0]) : undefined)
     return fail(
       `${prefix}expected a mapping of TableCreationParameters fields (AttributeDefinitions, ` +
@@ -235,7 +236,7 @@ class Checker {
     fields: readonly string[],
     special: Record<string, string> = {},
   ): Mapping | undefined {
-    if (!isMapping(value)) {
+    if (!isJsonObject(value)) {
       this.bad(path, expected, value)
       return undefined
     }
@@ -442,7 +443,7 @@ function checkKeySchema(
       return
     }
     defs.used.add(name)
-    if (i === 1 && isMapping(list[0]) && list[0]['AttributeName'] === name) {
+    if (i === 1 && isJsonObject(list[0]) && list[0]['AttributeName'] === name) {
       c.bad(namePath, `an attribute other than the HASH key`, name)
       ok = false
     } else if (!defs.defined.has(name)) {
@@ -656,10 +657,6 @@ function checkProjection(c: Checker, path: string, value: unknown): Projection |
   return result.length === list.length
     ? { ProjectionType: type, NonKeyAttributes: result }
     : undefined
-}
-
-function isMapping(value: unknown): value is Mapping {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 function join(path: string, field: string): string {

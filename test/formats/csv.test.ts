@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest'
 import type { Item } from '../../src/table/attribute-value.js'
 import type { TableSchema } from '../../src/table/key-schema.js'
 import type { Line } from '../../src/sources/lines.js'
-import type { ParsedRecord } from '../../src/formats/index.js'
+import type { ParsedRecord } from '../../src/formats/record.js'
 import { MAX_OPEN_RECORD_BYTES, csvParser } from '../../src/formats/csv.js'
 
 const schema: TableSchema = {

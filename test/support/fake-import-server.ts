@@ -3,8 +3,7 @@
 // error logs) itself, and forwards every other request byte for byte to DynamoDB Local: one
 // endpoint, as with real DynamoDB. The import really runs, in the background, through the
 // project's stream engine, and its outcome is reported with ImportTable's rules.
-// "§3", "rule 14": /work/shared/reference/import-semantics.md; the pure rules are in
-// import-semantics.ts.
+// "§3", "rule 14": docs/import-rules.md; the pure rules are in import-semantics.ts.
 import * as fs from 'node:fs'
 import * as http from 'node:http'
 import * as os from 'node:os'

@@ -1,6 +1,7 @@
 // What DynamoDB's ImportTable, DescribeImport and ListImports and CloudWatch Logs' GetLogEvents
 // answer, as plain functions for the fake server (fake-import-server.ts). "§3" and "rule 14" refer
-// to /work/shared/reference/import-semantics.md; [doc], [meas] and [unknown] are its tags.
+// to docs/import-rules.md; [doc], [meas] and [unknown] are its tags (documented), (observed:
+// ScyllaDB suite) and (unknown).
 import * as fs from 'node:fs'
 import type { ImportTableInput } from '@aws-sdk/client-dynamodb'
 import type { Inputs } from '../../src/inputs.js'

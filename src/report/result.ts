@@ -1,0 +1,194 @@
+/**
+ * The result of an import, whichever engine ran, in the terms of ImportTable's DescribeImport, and
+ * the step's verdict on it.
+ */
+import type { TableDescription } from '@aws-sdk/client-dynamodb'
+import type { Rejection, RejectionKind } from '../formats/record.js'
+import type { Inputs } from '../inputs.js'
+import { explainFailure } from '../native/import-table.js'
+import type { NativeRun } from '../native/engine.js'
+import type { StreamOutcome } from '../stream/engine.js'
+import {
+  estimate,
+  NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
+  type EngineEstimate,
+} from '../stream/estimate.js'
+
+export type ImportStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'IN_PROGRESS'
+
+/** What either engine did, in the terms of ImportTable's DescribeImport. */
+export interface ImportResult {
+  mode: 'native' | 'stream'
+  modeReason: string
+  status: ImportStatus
+  failureCode?: string
+  failureMessage?: string
+  importArn?: string
+  tableArn?: string
+  processedItemCount: number
+  importedItemCount: number
+  errorCount: number
+  /** Items still unwritten when the retries ran out: also counted in errorCount. */
+  unwrittenItemCount: number
+  processedSizeBytes: number
+  durationSeconds: number
+  consumedWriteCapacity?: number
+  /** reported: DynamoDB's ConsumedCapacity; computed: one per started KB (emulator endpoints). */
+  capacitySource?: 'reported' | 'computed'
+  cloudwatchLogGroupArn?: string
+  /** A DynamoDB export's manifest: the items the import must end with. */
+  expectedItemCount?: number
+  /** native: the wait ended after timeout-minutes with the import still running. */
+  timedOutAfterMinutes?: number
+  rejectedFile?: string
+  dryRun: boolean
+  /** Dry runs: what each engine would cost and take. */
+  estimates?: EngineEstimate[]
+  /** Objects read; native: known only when the action listed them. */
+  objects?: number
+  retries: number
+  rejections: { samples: Rejection[]; byKind: Partial<Record<RejectionKind, number>> }
+}
+
+export interface Limits {
+  maxErrors: number
+  minItems: number
+}
+
+/** `1 record was`, `2 records were`: failure messages are read by people. */
+function counted(n: number, noun: string): string {
+  return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`
+}
+
+/** The reasons the step fails, if any: the one place that decides. */
+export function checkResult(result: ImportResult, limits: Limits): string[] {
+  const failures: string[] = []
+  const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : ''
+  if (result.unwrittenItemCount > 0) {
+    failures.push(
+      `${counted(result.unwrittenItemCount, 'valid item')} NOT written: DynamoDB kept refusing or throttling them until the retries ran out${rejectedIn}. Re-run the import, or lower write-concurrency.`,
+    )
+  }
+  if (result.errorCount > limits.maxErrors) {
+    failures.push(
+      `${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`,
+    )
+  }
+  if (result.importedItemCount < limits.minItems) {
+    const items = counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '')
+    const verb = result.dryRun ? 'would be imported' : 'imported'
+    failures.push(
+      `${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`,
+    )
+  }
+  if (result.status === 'FAILED' && result.failureCode !== 'ItemValidationError') {
+    failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`)
+  }
+  if (result.status === 'CANCELLED') failures.push('The import was cancelled.')
+  const expected = result.expectedItemCount
+  if (
+    expected !== undefined &&
+    result.status !== 'IN_PROGRESS' &&
+    result.importedItemCount !== expected
+  ) {
+    failures.push(
+      `The export's manifest lists ${expected} items for the objects imported here, but ${result.importedItemCount} were imported.`,
+    )
+  }
+  if (result.timedOutAfterMinutes !== undefined) {
+    failures.push(
+      `The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`,
+    )
+  }
+  return failures
+}
+
+/** What either engine reports; the start step adds the engine, its reason and the duration. */
+export type EngineResult = Omit<ImportResult, 'mode' | 'modeReason' | 'durationSeconds'>
+
+/** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
+export function fromStream(
+  outcome: StreamOutcome,
+  inputs: Inputs,
+  table: TableDescription,
+): EngineResult {
+  const failed = outcome.errors > 0
+  return {
+    status: failed ? 'FAILED' : 'COMPLETED',
+    ...(failed && {
+      failureCode: 'ItemValidationError',
+      failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
+    }),
+    ...(table.TableArn && { tableArn: table.TableArn }),
+    processedItemCount: outcome.processed,
+    importedItemCount: outcome.imported,
+    errorCount: outcome.errors,
+    unwrittenItemCount: outcome.unwritten,
+    processedSizeBytes: outcome.processedSizeBytes,
+    ...(outcome.write && {
+      consumedWriteCapacity: outcome.write.consumedWriteCapacity,
+      capacitySource: inputs.dynamodbEndpoint ? 'computed' : 'reported',
+    }),
+    ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
+    dryRun: inputs.dryRun,
+    ...(inputs.dryRun && {
+      estimates: estimate({
+        uncompressedBytes: outcome.processedSizeBytes,
+        writeUnits: outcome.writeUnits,
+        ...writeRate(inputs, table),
+      }),
+    }),
+    objects: outcome.objects,
+    retries: outcome.write?.retries ?? 0,
+    rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
+  }
+}
+
+/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
+function writeRate(inputs: Inputs, table: TableDescription) {
+  if (inputs.maxWriteCapacity > 0) {
+    return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' }
+  }
+  const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits
+  if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
+    return {
+      writeUnitsPerSecond: provisioned,
+      rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
+    }
+  }
+  return {
+    writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
+    rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
+  }
+}
+
+/** ImportTable's description as the action's result. */
+export function fromNative(
+  { outcome, objects }: NativeRun,
+  inputs: Pick<Inputs, 'timeoutMinutes'>,
+): EngineResult {
+  const d = outcome.description
+  const errors = d.ErrorCount ?? 0
+  return {
+    status: (d.ImportStatus === 'CANCELLING'
+      ? 'IN_PROGRESS'
+      : (d.ImportStatus ?? 'IN_PROGRESS')) as ImportStatus,
+    ...(d.FailureCode && {
+      failureCode: d.FailureCode,
+      failureMessage: explainFailure(d.FailureCode, d.FailureMessage ?? ''),
+    }),
+    ...(d.ImportArn && { importArn: d.ImportArn }),
+    ...(d.TableArn && { tableArn: d.TableArn }),
+    processedItemCount: d.ProcessedItemCount ?? 0,
+    importedItemCount: d.ImportedItemCount ?? 0,
+    errorCount: errors,
+    unwrittenItemCount: 0,
+    processedSizeBytes: d.ProcessedSizeBytes ?? 0,
+    ...(d.CloudWatchLogGroupArn && { cloudwatchLogGroupArn: d.CloudWatchLogGroupArn }),
+    ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
+    dryRun: false,
+    ...(objects !== undefined && { objects }),
+    retries: 0,
+    rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
+  }
+}
