@@ -5,19 +5,23 @@ import type { TableCreationParameters } from '@aws-sdk/client-dynamodb'
 import { errorMessage } from './errors.js'
 import { Input, type InputName } from './names.js'
 import type { KeyAttribute } from './table/key-schema.js'
-import { fromKeySchema, parseTableDefinition } from './table/definition.js'
+import {
+  BILLING_MODES,
+  fromKeySchema,
+  parseTableDefinition,
+  type BillingMode,
+} from './table/definition.js'
 import { MAX_SHARDS, parseShard, type Shard } from './plan/shard.js'
 import { isInside, workspaceRoot } from './sources/local.js'
+import type { SourceInput } from './sources/source.js'
 
 export const MODES = ['auto', 'native', 'stream'] as const
 export const INPUT_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'] as const
 export const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'] as const
-export const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'] as const
 
 export type Mode = (typeof MODES)[number]
 export type InputFormat = (typeof INPUT_FORMATS)[number]
 export type Compression = (typeof COMPRESSIONS)[number]
-export type BillingMode = (typeof BILLING_MODES)[number]
 
 /** ImportTable's CsvOptions.Delimiter allows exactly these characters. */
 const CSV_DELIMITERS: Record<string, string> = {
@@ -50,10 +54,6 @@ export interface TableRef {
   id: string
   name: string
 }
-
-/** `s3://bucket/prefix`, or a path inside the workspace (fixtures kept in the repository). */
-export type SourceInput =
-  { kind: 's3'; bucket: string; prefix: string } | { kind: 'local'; path: string }
 
 /** Every input of action.yml, read and checked once. */
 export interface Inputs {
@@ -268,7 +268,11 @@ export function readInputs(): Inputs {
   const headerValue = r.optional(Input.CsvHeader)
   const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue)
   if (headerValue !== undefined && !csvHeader) {
-    r.fail(Input.CsvHeader, headerValue, 'comma-separated unique names of printable ASCII, no quotes')
+    r.fail(
+      Input.CsvHeader,
+      headerValue,
+      'comma-separated unique names of printable ASCII, no quotes',
+    )
   }
 
   const keySchemaValue = r.optional(Input.KeySchema)
@@ -317,7 +321,12 @@ export function readInputs(): Inputs {
     billingMode,
     ...tableCreation(r, table?.name, keySchema, billingMode),
     createTable: r.bool(Input.CreateTable, false),
-    writeConcurrency: r.int(Input.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
+    writeConcurrency: r.int(
+      Input.WriteConcurrency,
+      DEFAULT_WRITE_CONCURRENCY,
+      1,
+      MAX_WRITE_CONCURRENCY,
+    ),
     maxWriteCapacity: r.int(Input.MaxWriteCapacity, 0, 0),
     maxErrors: r.int(Input.MaxErrors, 0, 0),
     minItems: r.int(Input.MinItems, 0, 0),
@@ -338,7 +347,11 @@ export function readInputs(): Inputs {
 
   conflicts(inputs, r)
   if (inputs.mode === 'native' && inputs.source.kind === 'local') {
-    r.fail(Input.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3')
+    r.fail(
+      Input.Source,
+      sourceValue,
+      's3://bucket/prefix with mode native: ImportTable reads only S3',
+    )
   }
   if (r.problems.length > 0) {
     throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`)
@@ -420,14 +433,16 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string[] {
   const ignored: string[] = []
   if (inputs.format !== 'CSV') {
-    if (inputs.csvDelimiter !== ',') ignored.push(`${Input.CsvDelimiter} (only for input-format CSV)`)
+    if (inputs.csvDelimiter !== ',')
+      ignored.push(`${Input.CsvDelimiter} (only for input-format CSV)`)
     if (inputs.csvHeader) ignored.push(`${Input.CsvHeader} (only for input-format CSV)`)
   }
   if (inputs.mode !== 'auto' && inputs.nativeMinBytes !== DEFAULT_NATIVE_MIN_BYTES) {
     ignored.push(`${Input.NativeMinBytes} (only for mode auto)`)
   }
   if (mode === 'stream') {
-    if (inputs.truncate && inputs.dryRun) ignored.push(`${Input.Truncate} (a dry run deletes nothing)`)
+    if (inputs.truncate && inputs.dryRun)
+      ignored.push(`${Input.Truncate} (a dry run deletes nothing)`)
     if (!inputs.wait) ignored.push(`${Input.Wait} (only for mode native)`)
     if (inputs.clientToken) ignored.push(`${Input.ClientToken} (only for mode native)`)
     if (inputs.timeoutMinutes !== DEFAULT_TIMEOUT_MINUTES) {
@@ -435,8 +450,10 @@ export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string
     }
   } else {
     if (inputs.createTable) ignored.push(`${Input.CreateTable} (native always creates the table)`)
-    if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY) ignored.push(`${Input.WriteConcurrency} (only for mode stream)`)
-    if (inputs.maxWriteCapacity > 0) ignored.push(`${Input.MaxWriteCapacity} (only for mode stream)`)
+    if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY)
+      ignored.push(`${Input.WriteConcurrency} (only for mode stream)`)
+    if (inputs.maxWriteCapacity > 0)
+      ignored.push(`${Input.MaxWriteCapacity} (only for mode stream)`)
   }
   return ignored
 }

@@ -33,7 +33,13 @@ import { attributeNameProblem, type Item } from '../table/attribute-value.js'
 import { normalizeNumber } from '../table/numbers.js'
 import { type TableSchema } from '../table/key-schema.js'
 import { isBlank, type Line } from '../sources/lines.js'
-import { showName, withoutBom, type ParseResult, type ParsedRecord, type RecordParser } from './record.js'
+import {
+  showName,
+  withoutBom,
+  type ParseResult,
+  type ParsedRecord,
+  type RecordParser,
+} from './record.js'
 import { decodeBase64 } from './base64.js'
 
 /** ImportTable's CsvOptions.Delimiter values. */
@@ -410,4 +416,3 @@ function countFields(text: string, end: number, delimiter: string): number {
   }
   return count
 }
-

@@ -17,7 +17,6 @@ import { isJsonObject, jsonKind, type JsonObject } from '../json.js'
 const MAX_LISTED_NAMES = 5
 const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS'
 
-
 /** A broken rule; `segments` collects the path innermost first while the walk unwinds. */
 class Invalid {
   readonly segments: string[] = []

@@ -133,7 +133,6 @@ function buildCharClasses(): Uint8Array {
   return classes
 }
 
-
 function hasClass(code: number, bits: number): boolean {
   return code < 128 && ((CHAR_CLASS[code] ?? 0) & bits) !== 0
 }
@@ -211,7 +210,6 @@ function unsupported(type: string): Invalid {
 function nonFinite(label: string): Invalid {
   return new Invalid(`${label}: unsupported Ion float: nan, +inf and -inf are not DynamoDB numbers`)
 }
-
 
 /** Adds a path segment to a value error on its way out; anything else passes unchanged. */
 function at(error: unknown, segment: string): unknown {
@@ -956,4 +954,3 @@ function readBlob(label: string): Uint8Array {
   if (typeof bytes === 'string') throw new Invalid(`${label} ${bytes}`)
   return bytes
 }
-

@@ -3,20 +3,29 @@ import {
   DescribeImportCommand,
   ImportTableCommand,
   paginateListImports,
+  waitUntilImportCompleted,
+  type DescribeImportCommandOutput,
   type DynamoDBClient,
   type ImportTableCommandInput,
   type ImportTableDescription,
 } from '@aws-sdk/client-dynamodb'
 import { GetLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
-import { ActionError, errorMessage, errorName } from '../errors.js'
-import { MAX_REJECTION_SAMPLES, type Rejection } from '../stream/rejected-records.js'
+import { sleep } from '../clock.js'
+import {
+  ActionError,
+  errorMessage,
+  errorName,
+  isAccessDenied,
+  isRetryableAwsError,
+  permissionHint,
+} from '../errors.js'
+import { MAX_REJECTION_SAMPLES, type Rejection } from '../formats/record.js'
 import { consoleLink } from './import-request.js'
 
 /** First wait between DescribeImport polls; an import takes minutes at the very least. */
 export const POLL_MIN_MS = 5_000
 /** Longest wait between polls, so that the end of an import is seen within a minute. */
 export const POLL_MAX_MS = 60_000
-const POLL_GROWTH = 1.5
 /** "Up to 50 simultaneous import table operations are allowed per account": wait this long for a slot. */
 export const LIMIT_RETRY_BUDGET_MS = 15 * 60_000
 const LIMIT_RETRY_MIN_MS = 15_000
@@ -51,15 +60,13 @@ export interface NativeOutcome {
   itemErrors: Rejection[]
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
 /** ImportTable, or an import already running for the table; then, unless told not to, its end. */
 export async function nativeImport(options: NativeOptions): Promise<NativeOutcome> {
   const now = options.now ?? Date.now
-  const sleep = options.sleep ?? realSleep
+  const pause = options.sleep ?? sleep
   const tableName = options.request.TableCreationParameters?.TableName ?? ''
   const running = await findRunningImport(options.dynamodb, tableName)
-  const started = running ?? (await startImport(options, now, sleep))
+  const started = running ?? (await startImport(options, now, pause))
   const arn = started.ImportArn ?? ''
   core.info(
     running
@@ -76,7 +83,7 @@ export async function nativeImport(options: NativeOptions): Promise<NativeOutcom
   }
   if (!options.wait) return outcome
 
-  const done = await waitForEnd(options, arn, now, sleep)
+  const done = await waitForEnd(options, arn, now)
   outcome.description = done.description
   outcome.timedOut = done.timedOut
   if (done.description.FailureCode === 'ItemValidationError') {
@@ -111,7 +118,7 @@ export async function findRunningImport(
 async function startImport(
   options: NativeOptions,
   now: () => number,
-  sleep: (ms: number) => Promise<void>,
+  pause: (ms: number) => Promise<void>,
 ): Promise<ImportTableDescription> {
   const tableName = options.request.TableCreationParameters?.TableName ?? ''
   const giveUpAt = now() + LIMIT_RETRY_BUDGET_MS
@@ -129,37 +136,84 @@ async function startImport(
       core.info(
         `ImportTable: the account's concurrent imports are all taken; trying again in ${Math.round(delay / 1000)} s.`,
       )
-      await sleep(delay)
+      await pause(delay)
     }
   }
 }
 
-/** Polls DescribeImport with growing pauses until the import ends or timeout-minutes pass. */
+/**
+ * DescribeImport until the import ends or timeout-minutes pass, with the SDK's waiter
+ * (docs/import-rules.md §3): pauses from 5 s doubling, with jitter, up to 60 s. The outcome is the
+ * last description DescribeImport gave, whatever the waiter made of it: the waiter throws for
+ * FAILED, which is also how an import with item errors ends (docs/import-rules.md §1, rule 1), for
+ * CANCELLED and on its timeout.
+ */
 async function waitForEnd(
   options: NativeOptions,
   arn: string,
   now: () => number,
-  sleep: (ms: number) => Promise<void>,
 ): Promise<{ description: ImportTableDescription; timedOut: boolean }> {
   const began = now()
-  const deadline = began + options.timeoutMinutes * 60_000
-  for (let delay = POLL_MIN_MS; ; delay = Math.min(POLL_MAX_MS, delay * POLL_GROWTH)) {
-    let description: ImportTableDescription | undefined
+  let last: ImportTableDescription | undefined
+  let lastError: unknown
+  let fatal: Error | undefined
+  const stop = new AbortController()
+  const giveUp = (err: Error) => {
+    fatal = err
+    stop.abort()
+  }
+  // The waiter takes every DescribeImport error for "not ended yet" and polls on until
+  // maxWaitTime. Only errors worth another try (throttling, 5xx, a broken connection: what the
+  // SDK itself retries) deserve that; any other, AccessDenied say, ends the wait at once.
+  const send = async (command: DescribeImportCommand): Promise<DescribeImportCommandOutput> => {
+    let output: DescribeImportCommandOutput
     try {
-      description = (await options.dynamodb.send(new DescribeImportCommand({ ImportArn: arn })))
-        .ImportTableDescription
+      output = await options.dynamodb.send(command)
     } catch (err) {
-      throw new ActionError(explainImportError(err, 'DescribeImport', arn), { cause: err })
+      lastError = err
+      if (!isRetryableAwsError(err)) {
+        giveUp(new ActionError(explainImportError(err, 'DescribeImport', arn), { cause: err }))
+      }
+      throw err
     }
-    if (!description) throw new Error(`DescribeImport answered without a description for ${arn}`)
-    const status = description.ImportStatus ?? 'IN_PROGRESS'
+    if (!output.ImportTableDescription) {
+      const err = new Error(`DescribeImport answered without a description for ${arn}`)
+      giveUp(err)
+      throw err
+    }
+    last = output.ImportTableDescription
     const elapsed = Math.round((now() - began) / 1000)
     // ImportTable's counters stay 0 until the end, so status and time are all there is to show.
-    core.info(`import ${status} after ${elapsed} s`)
-    if (TERMINAL.has(status)) return { description, timedOut: false }
-    if (now() + delay > deadline) return { description, timedOut: true }
-    await sleep(delay)
+    core.info(`import ${last.ImportStatus ?? 'IN_PROGRESS'} after ${elapsed} s`)
+    return output
   }
+  const client = new Proxy(options.dynamodb, {
+    get: (target, property, receiver) =>
+      property === 'send' ? send : Reflect.get(target, property, receiver),
+  })
+  try {
+    await waitUntilImportCompleted(
+      {
+        client,
+        minDelay: POLL_MIN_MS / 1000,
+        maxDelay: POLL_MAX_MS / 1000,
+        // The waiter refuses a maxWaitTime that is not longer than its first pause.
+        maxWaitTime: Math.max(options.timeoutMinutes * 60, POLL_MIN_MS / 1000 + 1),
+        abortSignal: stop.signal,
+      },
+      { ImportArn: arn },
+    )
+  } catch {
+    // FAILED, CANCELLED, the timeout or an abort: `last` and `fatal` say which.
+  }
+  if (fatal) throw fatal
+  if (!last) {
+    // Every answer until timeout-minutes was an error worth another try: the last one says why.
+    throw new ActionError(explainImportError(lastError, 'DescribeImport', arn), {
+      cause: lastError,
+    })
+  }
+  return { description: last, timedOut: !TERMINAL.has(last.ImportStatus ?? 'IN_PROGRESS') }
 }
 
 /**
@@ -183,12 +237,11 @@ async function readItemErrors(
     )
     return (events ?? []).slice(0, MAX_REJECTION_SAMPLES).map((e) => itemError(e.message ?? ''))
   } catch (err) {
-    const name = errorName(err) ?? 'Error'
-    const why = /AccessDenied/.test(name)
-      ? `the credentials need logs:GetLogEvents on log group ${IMPORT_LOG_GROUP}`
-      : `${name}: ${errorMessage(err)}`
+    const why = isAccessDenied(err)
+      ? permissionHint('GetLogEvents', `log group ${IMPORT_LOG_GROUP}`)
+      : `${errorName(err) ?? 'Error'}: ${errorMessage(err)}.`
     core.warning(
-      `Could not read the item errors of the import from ${IMPORT_LOG_GROUP} ${stream}: ${why}.`,
+      `Could not read the item errors of the import from ${IMPORT_LOG_GROUP} ${stream}. ${why}`,
     )
     return []
   }
@@ -218,18 +271,13 @@ export function itemError(message: string): Rejection {
   }
 }
 
-/** Permissions each call needs, so that an access-denied error names the one that is missing. */
-const PERMISSIONS: Record<string, string> = {
-  ImportTable:
-    'dynamodb:ImportTable (plus s3:GetObject and s3:ListBucket on the source, and logs:CreateLogGroup, logs:CreateLogStream, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:PutLogEvents, logs:PutRetentionPolicy on arn:aws:logs:*:*:log-group:/aws-dynamodb/*)',
-  DescribeImport: 'dynamodb:DescribeImport',
-  ListImports: 'dynamodb:ListImports',
-}
-
 /** An ImportTable-family error, turned into what to do about it. */
 export function explainImportError(err: unknown, call: string, target: string): string {
   const name = errorName(err) ?? 'Error'
   const message = errorMessage(err)
+  if (isAccessDenied(err)) {
+    return `${call} was denied (${name}: ${message}). ${permissionHint(call, target)}`.trim()
+  }
   switch (name) {
     case 'ResourceInUseException':
       return `${call}: table ${target} already exists (${message}). ImportTable only creates new tables: use mode: stream (or auto) to write into an existing table, or choose a new table name.`
@@ -239,9 +287,6 @@ export function explainImportError(err: unknown, call: string, target: string): 
       return `${call}: the account already runs 50 imports, and none ended within ${LIMIT_RETRY_BUDGET_MS / 60_000} minutes (${message}). Try again later.`
     case 'ImportNotFoundException':
       return `${call}: import ${target} was not found (${message}).`
-    case 'AccessDeniedException':
-    case 'UnrecognizedClientException':
-      return `${call} was denied (${name}: ${message}). The credentials need ${PERMISSIONS[call] ?? call}.`
     case 'ValidationException':
       return `${call} refused the request: ${message}. Check source, input-format, the CSV options and the table definition.`
     default:

@@ -6,7 +6,10 @@ import { chooseMode, formatBytes, type ModeChoice } from './engine-choice.js'
 import { findRunningImport } from '../native/import-table.js'
 import { ActionError } from '../errors.js'
 import { readExport, type ExportManifest } from '../sources/export.js'
-import { listInOrder, sourceFor, type Source, type SourceObject } from '../sources/source.js'
+import type { S3Client } from '@aws-sdk/client-s3'
+import { localSource, workspaceRoot } from '../sources/local.js'
+import { s3Source } from '../sources/s3.js'
+import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
 import { createTable, describeTable } from './table.js'
 import { shardObjects, type Shard } from './shard.js'
 import { truncateTable } from '../stream/truncate.js'
@@ -153,4 +156,11 @@ function plannedTable(inputs: Inputs): TableDescription {
       })),
     }),
   }
+}
+
+/** The source the `source` input names. */
+function sourceFor(inputs: Inputs, s3: S3Client): Source {
+  return inputs.source.kind === 's3'
+    ? s3Source(s3, inputs.source, inputs.bucketOwner)
+    : localSource(workspaceRoot(), inputs.source.path)
 }

@@ -11,7 +11,9 @@ export function workspaceRoot(env: NodeJS.ProcessEnv = process.env): string {
 /** True when `target` is `root` or below it. */
 export function isInside(root: string, target: string): boolean {
   const relative = path.relative(root, target)
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
+  // `..data` is a name inside the workspace; only a first segment that is exactly `..` leaves it.
+  const leaves = relative === '..' || relative.startsWith(`..${path.sep}`)
+  return !leaves && !path.isAbsolute(relative)
 }
 
 /**

@@ -1,7 +1,6 @@
-import type { S3Client } from '@aws-sdk/client-s3'
-import type { Inputs } from '../inputs.js'
-import { localSource, workspaceRoot } from './local.js'
-import { s3Source } from './s3.js'
+/** `s3://bucket/prefix`, or a path inside the workspace (fixtures kept in the repository). */
+export type SourceInput =
+  { kind: 's3'; bucket: string; prefix: string } | { kind: 'local'; path: string }
 
 /** One object to import, from S3 or from the workspace. */
 export interface SourceObject {
@@ -28,11 +27,4 @@ export interface Source {
 export async function listInOrder(source: Source): Promise<SourceObject[]> {
   const objects = await source.list()
   return objects.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)))
-}
-
-/** The source the `source` input names. */
-export function sourceFor(inputs: Inputs, s3: S3Client): Source {
-  return inputs.source.kind === 's3'
-    ? s3Source(s3, inputs.source, inputs.bucketOwner)
-    : localSource(workspaceRoot(), inputs.source.path)
 }

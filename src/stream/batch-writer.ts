@@ -4,7 +4,13 @@ import {
   type DynamoDBClient,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb'
-import { errorMessage, errorName, httpStatus } from '../errors.js'
+import {
+  isServerError,
+  isThrottlingError,
+  isTransientError,
+} from '@smithy/service-error-classification'
+import { sleep } from '../clock.js'
+import { errorMessage, errorName } from '../errors.js'
 import type { Item } from '../table/attribute-value.js'
 import type { RateLimiter } from './rate-limiter.js'
 
@@ -12,25 +18,6 @@ import type { RateLimiter } from './rate-limiter.js'
 export const MAX_BATCH_ITEMS = 25
 /** BatchWriteItem takes at most 16 MB per call. */
 export const MAX_BATCH_BYTES = 16 * 1024 * 1024
-
-/** Throttling that hits a whole batch arrives as one of these exceptions (API reference). */
-const THROTTLING_ERRORS = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-])
-
-/** Errors of the connection rather than the request: the same request may well succeed later. */
-const NETWORK_ERRORS = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-])
 
 export interface RetryPolicy {
   /** Calls per batch before its remaining items are given up. */
@@ -50,7 +37,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 }
 
 /** One write waiting to be sent: the latest record of its key. */
-export interface PendingPut {
+export interface PendingWrite {
   key: string
   /** The item to put, or with `delete` only its key attributes. */
   item: Item
@@ -69,9 +56,9 @@ export interface PendingPut {
 
 export interface WriterEvents {
   /** The service refused the item itself (a batch-level ValidationException narrowed to it). */
-  onRefused(put: PendingPut, reason: string): Promise<void> | void
+  onRefused(put: PendingWrite, reason: string): Promise<void> | void
   /** The retries ran out while the item was still unwritten. */
-  onUnwritten(put: PendingPut, reason: string): Promise<void> | void
+  onUnwritten(put: PendingWrite, reason: string): Promise<void> | void
 }
 
 export interface BatchWriterOptions {
@@ -105,25 +92,21 @@ export interface WriteSummary {
   consumedWriteCapacity: number
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
 /** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"). */
 export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
   return Math.floor(random() * ceiling)
 }
 
+/**
+ * Throttling (ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded,
+ * 429), 5xx and broken or refused connections: the SDK's own classification, which its retry
+ * strategies use. Anything else (a ValidationException, a missing table) needs the request fixed.
+ */
 export function isRetryable(err: unknown): boolean {
-  const name = errorName(err) ?? ''
-  const code = (err as { code?: string } | null)?.code ?? ''
-  const status = httpStatus(err)
-  return (
-    THROTTLING_ERRORS.has(name) ||
-    NETWORK_ERRORS.has(name) ||
-    NETWORK_ERRORS.has(code) ||
-    (status !== undefined && status >= 500) ||
-    (err as { $retryable?: unknown } | null)?.$retryable !== undefined
-  )
+  if (typeof err !== 'object' || err === null) return false
+  const error = err as Parameters<typeof isTransientError>[0]
+  return isThrottlingError(error) || isTransientError(error) || isServerError(error)
 }
 
 /**
@@ -136,7 +119,7 @@ export class BatchWriter {
     retry: RetryPolicy
     limiter?: RateLimiter
   }
-  private open = new Map<string, PendingPut>()
+  private open = new Map<string, PendingWrite>()
   private openBytes = 0
   private readonly inFlight = new Map<string, Promise<void>>()
   private readonly calls = new Set<Promise<void>>()
@@ -153,7 +136,7 @@ export class BatchWriter {
   constructor(options: BatchWriterOptions) {
     this.options = {
       retry: DEFAULT_RETRY_POLICY,
-      sleep: realSleep,
+      sleep,
       random: Math.random,
       ...options,
     }
@@ -163,18 +146,18 @@ export class BatchWriter {
    * Queues a put. Returns a promise only when the caller must wait (its key is in flight, or a
    * full batch waits for a free call slot), so that most puts cost no microtask.
    */
-  put(put: PendingPut): Promise<void> | undefined {
+  add(put: PendingWrite): Promise<void> | undefined {
     this.throwIfFailed()
     const pending = this.inFlight.get(put.key)
     // The call's own clean-up runs first (registered earlier), so the key is free by then.
-    if (pending) return pending.then(() => this.put(put))
+    if (pending) return pending.then(() => this.add(put))
     const replaced = this.open.get(put.key)
     if (replaced) {
       this.open.delete(put.key)
       this.openBytes -= replaced.wireBytes
       put.records += replaced.records
     } else if (this.openBytes + put.wireBytes > MAX_BATCH_BYTES) {
-      return this.flushOpen().then(() => this.put(put))
+      return this.flushOpen().then(() => this.add(put))
     }
     this.open.set(put.key, put)
     this.openBytes += put.wireBytes
@@ -219,7 +202,7 @@ export class BatchWriter {
   }
 
   /** One batch to the end: UnprocessedItems and throttling retried, a refused batch bisected. */
-  private async write(batch: PendingPut[]): Promise<void> {
+  private async write(batch: PendingWrite[]): Promise<void> {
     const { retry, sleep, random } = this.options
     let pending = batch
     let lastProblem = ''
@@ -272,9 +255,9 @@ export class BatchWriter {
    * A ValidationException refuses the whole batch for one bad request: halve until the bad one
    * is alone, so it alone is rejected and its neighbours are written.
    */
-  private async narrow(batch: PendingPut[], err: unknown): Promise<void> {
+  private async narrow(batch: PendingWrite[], err: unknown): Promise<void> {
     if (batch.length === 1) {
-      const put = batch[0] as PendingPut
+      const put = batch[0] as PendingWrite
       this.summary.refused += put.records
       await this.options.events.onRefused(put, `refused by DynamoDB: ${errorMessage(err)}`)
       return
@@ -296,6 +279,6 @@ export class BatchWriter {
   }
 }
 
-function toWriteRequest(put: PendingPut): WriteRequest {
+function toWriteRequest(put: PendingWrite): WriteRequest {
   return put.delete ? { DeleteRequest: { Key: put.item } } : { PutRequest: { Item: put.item } }
 }

@@ -55,7 +55,7 @@ export async function truncateTable(options: TruncateOptions): Promise<number> {
     for await (const page of pages) {
       for (const item of (page.Items ?? []) as Item[]) {
         const key = keyOf(item, schema)
-        const pending = writer.put({
+        const pending = writer.add({
           key,
           item,
           delete: true,

@@ -18,7 +18,6 @@ import type {
   TableCreationParameters,
 } from '@aws-sdk/client-dynamodb'
 import { LineCounter, parseDocument } from 'yaml'
-import type { BillingMode } from '../inputs.js'
 import { isJsonObject, type JsonObject } from '../json.js'
 import type { KeyAttribute } from './key-schema.js'
 
@@ -36,7 +35,9 @@ const MAX_PROJECTED_ATTRIBUTES_PER_TABLE = 100
 const MAX_SHOWN_CHARS = 80
 
 const ATTRIBUTE_TYPES = ['S', 'N', 'B'] as const
-const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'] as const
+/** The billing modes CreateTable and ImportTable's TableCreationParameters take. */
+export const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'] as const
+export type BillingMode = (typeof BILLING_MODES)[number]
 const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'] as const
 const SSE_TYPES = ['AES256', 'KMS'] as const
 

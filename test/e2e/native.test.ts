@@ -4,7 +4,7 @@
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
-import { ImportTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DescribeImportCommand, ImportTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { inject } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
@@ -40,20 +40,62 @@ afterEach(() => {
 const items = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => sampleItem(from + i))
 
-/** A clock that moves only when the action sleeps: polls and backoff cost no real time. */
+/** Captured before any test fakes the clock: real I/O still needs real time to happen in. */
+const realSetTimeout = globalThis.setTimeout
+const realPause = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms))
+
+/**
+ * Time for a run: vitest's fake clock, which the SDK's DescribeImport waiter (setTimeout and
+ * Date.now), the SDK's retries and the action's own wait for an import slot all follow. `sleeps`
+ * are the action's own waits; `polls` the fake-clock times of its DescribeImport calls.
+ */
 function fakeTime() {
-  let clock = 0
   const sleeps: number[] = []
+  const polls: number[] = []
   return {
-    now: () => clock,
-    sleep: async (ms: number) => {
+    now: () => Date.now(),
+    sleep: (ms: number) => {
       sleeps.push(ms)
-      clock += ms
-      // Between polls the fake's background import finishes: how many polls see IN_PROGRESS
-      // then depends on holdPolls alone, not on how fast this machine is.
-      await fake.control.settled()
+      return new Promise<void>((resolve) => setTimeout(resolve, ms))
     },
     sleeps,
+    polls,
+    /** The pauses between DescribeImport calls, in whole seconds. */
+    pauses: () => polls.slice(1).map((t, i) => Math.round((t - (polls[i] ?? t)) / 1000)),
+    /** Runs the action with the clock moving only while it waits on it. */
+    async run(work: () => Promise<void>): Promise<void> {
+      const send = DynamoDBClient.prototype.send
+      vi.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(function (
+        this: DynamoDBClient,
+        ...args: Parameters<typeof send>
+      ) {
+        if (args[0] instanceof DescribeImportCommand) polls.push(Date.now())
+        return send.apply(this, args)
+      } as typeof send)
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
+      try {
+        let done = false
+        const running = work().finally(() => void (done = true))
+        running.catch(() => {})
+        for (let busy = 0; !done;) {
+          await realPause(5)
+          if (done) break
+          // Between polls the fake's background import finishes: how many polls see IN_PROGRESS
+          // then depends on holdPolls alone, not on how fast this machine is.
+          await fake.control.settled()
+          // A request in flight holds timers of the SDK's HTTP handler (socket checks after 3 s);
+          // a wait is one timer alone. Moving the clock for those would lengthen the pauses.
+          const timers = vi.getTimerCount()
+          if (timers === 0) continue
+          if (timers > 1 && ++busy < 200) continue
+          busy = 0
+          await vi.advanceTimersToNextTimerAsync()
+        }
+        await running
+      } finally {
+        vi.useRealTimers()
+      }
+    },
   }
 }
 
@@ -75,7 +117,7 @@ async function runNative(bucket: string, inputs: Record<string, string> = {}, ti
   const table = uniqueName('native')
   const runner = useRunner({ ...nativeInputs(table, bucket), ...inputs })
   vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', fake.endpoint)
-  await run({ now: time.now, sleep: time.sleep })
+  await time.run(() => run({ now: time.now, sleep: time.sleep }))
   await fake.control.settled()
   return { table, runner, outputs: runner.outputs(), time }
 }
@@ -88,6 +130,7 @@ describe('native', () => {
       'other/c.json.gz': gzipSync(jsonLines(items(50, 60))),
     })
     fake.control.holdPolls(3)
+    vi.spyOn(Math, 'random').mockReturnValue(0.9999)
     const { table, runner, outputs, time } = await runNative(bucket)
     expect(process.exitCode).toBeUndefined()
     const record = fake.imports().find((i) => i.tableName === table)
@@ -115,8 +158,11 @@ describe('native', () => {
     expect(Number(outputs['processed-size-bytes'])).toBe(
       Buffer.byteLength(jsonLines(items(0, 30))) + Buffer.byteLength(jsonLines(items(30, 50))),
     )
-    // Three polls held IN_PROGRESS, then the end: pauses of 5 s growing by half.
-    expect(time.sleeps).toEqual([5000, 7500, 11250])
+    // Three polls held IN_PROGRESS, then the end. The SDK's waiter draws each pause between 5 s
+    // and a ceiling that doubles from 5 s (docs/import-rules.md §3); at the top of the draw the
+    // ceilings show: 5, 10, 20 s.
+    expect(time.pauses()).toEqual([5, 10, 20])
+    expect(time.sleeps).toEqual([])
     expect(runner.stdout()).toMatch(/import IN_PROGRESS after 5 s/)
     expect(runner.stdout()).toContain(
       'Console: https://us-east-1.console.aws.amazon.com/dynamodbv2/',
@@ -238,6 +284,7 @@ describe('native', () => {
       status: 'IN_PROGRESS',
       'import-arn': expect.stringContaining('/import/'),
     })
+    expect(time.polls).toEqual([])
     expect(time.sleeps).toEqual([])
   })
 
@@ -248,9 +295,10 @@ describe('native', () => {
     expect(process.exitCode).toBe(1)
     expect(outputs['status']).toBe('IN_PROGRESS')
     expect(runner.stdout()).toContain('still IN_PROGRESS after 2 minutes (timeout-minutes)')
-    const waited = time.sleeps.reduce((a, b) => a + b, 0)
+    const waited = (time.polls.at(-1) ?? 0) - (time.polls[0] ?? 0)
     expect(waited).toBeLessThanOrEqual(120_000)
     expect(waited).toBeGreaterThan(60_000)
+    expect(time.pauses().every((pause) => pause >= 5 && pause <= 60)).toBe(true)
   })
 
   it('attaches to an import already IN_PROGRESS for the table instead of starting another', async () => {
@@ -284,7 +332,7 @@ describe('native', () => {
     const before = fake.imports().length
     const runner = useRunner(nativeInputs(table, bucket))
     const time = fakeTime()
-    await run({ now: time.now, sleep: time.sleep })
+    await time.run(() => run({ now: time.now, sleep: time.sleep }))
     expect(fake.imports()).toHaveLength(before)
     expect(runner.stdout()).toContain(`Attached to import ${ImportTableDescription?.ImportArn}`)
     expect(runner.outputs()).toMatchObject({
@@ -354,7 +402,7 @@ describe('auto', () => {
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', fake.endpoint)
     vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', fake.endpoint)
     const time = fakeTime()
-    await run({ now: time.now, sleep: time.sleep })
+    await time.run(() => run({ now: time.now, sleep: time.sleep }))
     await fake.control.settled()
     return runner.outputs()
   }

@@ -22,7 +22,7 @@ import {
   useRunner,
   type Item,
 } from '../support/helpers.js'
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js'
+import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from '../support/fault-proxy.js'
 
 const proxies: FaultProxy[] = []
 afterEach(async () => {
@@ -32,8 +32,12 @@ afterEach(async () => {
   await Promise.all(proxies.splice(0).map((p) => p.close()))
 })
 
-async function proxy(target: string, seed = 1): Promise<FaultProxy> {
-  const p = await startFaultProxy({ target, seed })
+async function proxy(
+  target: string,
+  seed = 1,
+  wait?: FaultProxyOptions['wait'],
+): Promise<FaultProxy> {
+  const p = await startFaultProxy({ target, seed, ...(wait && { wait }) })
   proxies.push(p)
   return p
 }
@@ -80,6 +84,10 @@ function runnerFor(
   )
   vi.stubEnv('AWS_ACCESS_KEY_ID', FAKE_KEY_ID)
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', FAKE_SECRET)
+  // The SDK's own retries (S3, and DynamoDB outside BatchWriteItem, whose client has none) back
+  // off on real timers: off here, so that every retry is the action's own (the writer's, with the
+  // injected sleep; a read resumed), and nothing really waits.
+  vi.stubEnv('AWS_MAX_ATTEMPTS', '1')
   return runner
 }
 
@@ -287,34 +295,78 @@ describe('faults', () => {
   })
 
   it('survives DynamoDB Local stopped and restarted in the middle of an import', async () => {
+    // 600 items are 24 batches on 2 write slots. The 5th and 6th BatchWriteItem are held at the
+    // proxy until both have arrived (both slots busy, nothing else in flight); then DynamoDB
+    // Local is stopped and they are let go, to meet no server. The writer's retries then meet
+    // no server either, in rounds of one failed call per slot, until the injected sleep of the
+    // last round restarts DynamoDB Local (same dbPath) and points the proxy at it. No timer.
+    const OUTAGE_ROUNDS = 3
+    const SLOTS = 2
     const dbPath = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-dbpath-'))
     let local = await startEmulators({ dbPath })
+    const firstEndpoint = local.dynamodbEndpoint
     try {
-      const ddb = await proxy(local.dynamodbEndpoint)
+      let writes = 0
+      const held: (() => void)[] = []
+      let stopped: Promise<void> | undefined
+      const ddb = await proxy(local.dynamodbEndpoint, 1, (_ms, record) => {
+        if (record.operation !== 'BatchWriteItem' || ++writes <= 4) return Promise.resolve()
+        return new Promise<void>((release) => {
+          held.push(release)
+          if (held.length === SLOTS) {
+            stopped = local.stop().finally(() => held.forEach((go) => go()))
+          }
+        })
+      })
+      ddb.inject({
+        operation: 'BatchWriteItem',
+        fault: { kind: 'delay', ms: 0 },
+        times: 4 + SLOTS,
+      })
+
+      const sleeps: number[] = []
+      let early = 0
+      let late = 0
+      let parked: (() => void)[] = []
+      let rounds = 0
+      let restarted: Promise<void> | undefined
+      const sleep = (ms: number) =>
+        new Promise<void>((resume) => {
+          sleeps.push(ms)
+          // Neither is expected: a retry before the stop or after the restart is counted, not held.
+          if (!stopped || restarted) {
+            if (stopped) late++
+            else early++
+            return resume()
+          }
+          parked.push(resume)
+          if (parked.length < SLOTS) return
+          const round = parked
+          parked = []
+          if (++rounds < OUTAGE_ROUNDS) return round.forEach((go) => go())
+          restarted = (async () => {
+            await stopped
+            local = await startEmulators({ dbPath })
+            ddb.retarget(local.dynamodbEndpoint)
+          })()
+          void restarted.finally(() => round.forEach((go) => go()))
+        })
+
       const bucket = await bucketWith(objects())
       await createSampleTable(local.dynamodbEndpoint, 'restarted')
-      let restart: Promise<void> | undefined
       const runner = runnerFor('restarted', bucket, ddb.endpoint, inject('s3Endpoint'), {
-        'write-concurrency': '2',
+        'write-concurrency': String(SLOTS),
       })
-      // Slow the writes down so that the restart lands in the middle, then restart after 5 calls.
-      ddb.inject({ operation: 'BatchWriteItem', fault: { kind: 'delay', ms: 20 }, times: Infinity })
-      const watch = setInterval(() => {
-        if (restart || ddb.log().filter((r) => r.operation === 'BatchWriteItem').length < 5) return
-        restart = (async () => {
-          await local.stop()
-          local = await startEmulators({ dbPath })
-          ddb.retarget(local.dynamodbEndpoint)
-        })()
-      }, 5)
-      await run()
-      clearInterval(watch)
-      await restart
-      expect(restart).toBeDefined()
-      expect(ddb.log().some((r) => r.error !== undefined || r.status === undefined)).toBe(true)
+      await run({ sleep })
+      await restarted
+
+      expect(stopped).toBeDefined()
+      expect(restarted).toBeDefined()
+      expect(local.dynamodbEndpoint).not.toBe(firstEndpoint)
       expect(process.exitCode).toBeUndefined()
       expect(runner.outputs()).toMatchObject({
         status: 'COMPLETED',
+        'processed-item-count': '600',
         'imported-item-count': '600',
         'error-count': '0',
       })
@@ -323,7 +375,31 @@ describe('faults', () => {
       expect(sortedCanonical(scanned, 'pk', 'sk')).toEqual(
         sortedCanonical(expected(0, 600), 'pk', 'sk'),
       )
-      const broken = ddb.log().filter((r) => r.error !== undefined || r.status === undefined)
+      // Exactly: 4 calls before the stop; one failed call per slot and round while it was down,
+      // each retried after one sleep (none before the stop or after the restart); and the other
+      // 20 batches after the restart, each sent once.
+      const outage = SLOTS * OUTAGE_ROUNDS
+      const calls = ddb.log().filter((r) => r.operation === 'BatchWriteItem')
+      const broken = calls.filter((r) => r.error !== undefined || r.status === undefined)
+      const before = calls.filter((r) => r.target === firstEndpoint && r.status === 200)
+      const after = calls.filter((r) => r.target === local.dynamodbEndpoint)
+      expect({ early, late, retries: sleeps.length }).toEqual({
+        early: 0,
+        late: 0,
+        retries: outage,
+      })
+      expect(calls).toHaveLength(24 + outage)
+      expect(broken).toHaveLength(outage)
+      for (const r of broken) expect(r.target).toBe(firstEndpoint)
+      for (const r of broken) expect(r.error).toMatch(/ECONNREFUSED/)
+      expect(before).toHaveLength(4)
+      expect(after).toHaveLength(24 - 4)
+      for (const r of after) expect(r).toMatchObject({ status: 200 })
+      expect(after.every((r) => r.error === undefined)).toBe(true)
+      // Nothing reached the restarted server before the last call that met none.
+      expect(Math.min(...after.map((r) => r.seq))).toBeGreaterThan(
+        Math.max(...broken.map((r) => r.seq)),
+      )
       recordScenario({
         scenario: 'DynamoDB Local stopped and restarted',
         faults: `restart; ${broken.length} calls met no server`,
@@ -360,31 +436,42 @@ describe('a failure that stops the import', () => {
   it('says what was and was not done when the table disappears mid-import', async () => {
     const bucket = await bucketWith(objects())
     const table = await tableWith('S', 'N')
-    const ddb = await proxy(inject('dynamodbEndpoint'))
-    // After a few writes, every write meets a missing table, as if it had been deleted.
+    // The third BatchWriteItem is held at the proxy while the table is deleted, then let go:
+    // it meets a missing table after exactly two batches (50 items) were written.
     const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb')
+    let writes = 0
     let deleted: Promise<unknown> | undefined
-    const runner = runnerFor(
-      table,
-      bucket,
-      ddb.endpoint,
-      inject('s3Endpoint'),
-      { 'write-concurrency': '1' },
-      (text) => {
-        if (!deleted && text.includes('/data/part-1.json.gz: ')) {
-          const client = dynamodb()
-          deleted = client
-            .send(new DeleteTableCommand({ TableName: table }))
-            .finally(() => client.destroy())
-        }
-      },
-    )
+    const ddb = await proxy(inject('dynamodbEndpoint'), 1, (_ms, record) => {
+      if (record.operation !== 'BatchWriteItem' || ++writes < 3) return Promise.resolve()
+      const client = dynamodb()
+      deleted = client
+        .send(new DeleteTableCommand({ TableName: table }))
+        .finally(() => client.destroy())
+      return deleted.then(() => {})
+    })
+    ddb.inject({ operation: 'BatchWriteItem', fault: { kind: 'delay', ms: 0 }, times: 3 })
+    const runner = runnerFor(table, bucket, ddb.endpoint, inject('s3Endpoint'), {
+      'write-concurrency': '1',
+    })
     await run({ sleep: noSleep })
     await deleted
+
+    expect(deleted).toBeDefined()
     expect(process.exitCode).toBe(1)
-    expect(runner.stdout()).toMatch(
-      /The import stopped: BatchWriteItem: table .* was not found .*By then: \d+ records read, \d+ items written, \d+ rejected.*; the records not yet written were not/,
-    )
+    // Rejected should be 0: src/stream/read.ts counts the writer's failure, thrown through
+    // take(), as one unreadable object for each object left (6 here). Not pinned until fixed.
+    const stop = new RegExp(
+      `The import stopped: BatchWriteItem: table ${table} was not found .*` +
+        'By then: (\\d+) records read, 50 items written, \\d+ rejected.*; ' +
+        'the records not yet written were not',
+    ).exec(runner.stdout())
+    expect(stop, runner.stdout()).not.toBeNull()
+    // At least the three batches sent were read, and not everything: the reading stopped too.
+    expect(Number(stop?.[1])).toBeGreaterThanOrEqual(75)
+    expect(Number(stop?.[1])).toBeLessThan(600)
     expect(runner.summary()).toContain('The import stopped')
+    // No retry of the refused call and no call after it.
+    const calls = ddb.log().filter((r) => r.operation === 'BatchWriteItem')
+    expect(calls.map((r) => r.status)).toEqual([200, 200, 400])
   })
 })

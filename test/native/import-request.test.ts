@@ -120,6 +120,19 @@ describe('ImportTable errors and failures', () => {
     )
   })
 
+  it('names the permission of the call that was denied, on its resource', () => {
+    const arn = 'arn:aws:dynamodb:us-east-1:1:table/orders/import/9'
+    expect(explainImportError(error('AccessDeniedException'), 'DescribeImport', arn)).toBe(
+      `DescribeImport was denied (AccessDeniedException: m). The credentials need dynamodb:DescribeImport on ${arn}.`,
+    )
+    expect(explainImportError(error('UnrecognizedClientException'), 'ListImports', 'orders')).toBe(
+      'ListImports was denied (UnrecognizedClientException: m). The credentials need dynamodb:ListImports on orders.',
+    )
+    expect(explainImportError(error('AccessDeniedException'), 'ImportTable', 'orders')).toContain(
+      'dynamodb:ImportTable on orders, and s3:GetObject and s3:ListBucket on the source, and logs:CreateLogGroup',
+    )
+  })
+
   it('explains failure codes', () => {
     expect(explainFailure('S3NoSuchBucket', 'The specified bucket does not exist')).toBe(
       'S3NoSuchBucket: the bucket does not exist or is in another account: check source and bucket-owner. The specified bucket does not exist',

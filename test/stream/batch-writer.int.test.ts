@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Item } from '../../src/table/attribute-value.js'
-import { backoffDelay, BatchWriter, type PendingPut } from '../../src/stream/batch-writer.js'
+import { backoffDelay, BatchWriter, type PendingWrite } from '../../src/stream/batch-writer.js'
 import { dynamodb, scanAll, tableWith } from '../support/helpers.js'
 
 const real = dynamodb()
@@ -46,7 +46,7 @@ function faulty(script: Fault[], onCall: (requests: WriteRequest[]) => void = ()
   return { client: client as unknown as DynamoDBClient, calls: () => call }
 }
 
-function put(item: Item, key: string): PendingPut {
+function put(item: Item, key: string): PendingWrite {
   return { key, item, wireBytes: 100, units: 1, records: 1, url: `s3://b/k`, line: 1 }
 }
 
@@ -79,7 +79,7 @@ async function writeAll(
       onUnwritten: (p) => void unwritten.push(JSON.stringify(p.item['pk'])),
     },
   })
-  for (const item of all) await writer.put(put(item, key(item)))
+  for (const item of all) await writer.add(put(item, key(item)))
   const summary = await writer.close()
   return { summary, refused, unwritten, delays }
 }
@@ -114,8 +114,8 @@ describe('BatchWriter', () => {
       keyOf: (item) => JSON.stringify(item['pk']),
       events: { onRefused: () => {}, onUnwritten: () => {} },
     })
-    await writer.put({ ...put({ pk: { S: 'a' } }, 'a'), units: 3 })
-    await writer.put({ ...put({ pk: { S: 'b' } }, 'b'), units: 2 })
+    await writer.add({ ...put({ pk: { S: 'a' } }, 'a'), units: 3 })
+    await writer.add({ ...put({ pk: { S: 'b' } }, 'b'), units: 2 })
     expect((await writer.close()).consumedWriteCapacity).toBe(5)
     expect(sent).toBeUndefined()
   })
@@ -169,7 +169,7 @@ describe('BatchWriter', () => {
       sleep: async () => {},
       events: { onRefused: () => {}, onUnwritten: () => {} },
     })
-    await writer.put(put({ pk: { S: 'a' } }, 'a'))
+    await writer.add(put({ pk: { S: 'a' } }, 'a'))
     await expect(writer.close()).rejects.toMatchObject({ name: 'ResourceNotFoundException' })
   })
 

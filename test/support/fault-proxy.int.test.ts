@@ -22,13 +22,15 @@ import {
 } from '@aws-sdk/client-s3'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { localClientConfig, s3ClientConfig, startEmulators } from '../../scripts/emulators.mjs'
-import { bucketWith, tableWith, uniqueName } from './helpers.js'
+import { bucketWith, scanAll, tableWith, uniqueName } from './helpers.js'
 import {
   s3Operation,
   startFaultProxy,
   type DynamoDBErrorName,
   type FaultProxy,
+  type FaultProxyOptions,
   type FaultRule,
+  type RequestRecord,
 } from './fault-proxy.js'
 
 const cleanups: (() => unknown)[] = []
@@ -36,8 +38,12 @@ afterEach(async () => {
   for (let next = cleanups.pop(); next; next = cleanups.pop()) await next()
 })
 
-async function proxyTo(target: string, seed?: number): Promise<FaultProxy> {
-  const proxy = await startFaultProxy({ target, ...(seed !== undefined && { seed }) })
+async function proxyTo(
+  target: string,
+  seed?: number,
+  options: Omit<FaultProxyOptions, 'target' | 'seed'> = {},
+): Promise<FaultProxy> {
+  const proxy = await startFaultProxy({ target, ...(seed !== undefined && { seed }), ...options })
   cleanups.push(() => proxy.close())
   return proxy
 }
@@ -245,14 +251,56 @@ describe('DynamoDB through the fault proxy', () => {
     expect(passed?.fault).toBeUndefined()
   })
 
-  it('delays a request and then forwards it', async () => {
-    const proxy = await proxyTo(inject('dynamodbEndpoint'))
+  it('holds a delayed request until its wait ends, and only then forwards it', async () => {
+    const table = await tableWith('S')
+    let held!: (wait: { ms: number; record: Readonly<RequestRecord>; release: () => void }) => void
+    const holding = new Promise<Parameters<typeof held>[0]>((resolve) => (held = resolve))
+    const proxy = await proxyTo(inject('dynamodbEndpoint'), undefined, {
+      wait: (ms, record) => new Promise<void>((release) => held({ ms, record, release })),
+    })
+    const client = dynamodbVia(proxy)
+    proxy.inject({ operation: 'BatchWriteItem', fault: { kind: 'delay', ms: 50 } })
+
+    let answered = false
+    const sent = client
+      .send(new BatchWriteItemCommand({ RequestItems: { [table]: puts(3) } }))
+      .finally(() => (answered = true))
+    const { ms, record, release } = await holding
+    expect(ms).toBe(50)
+    expect(record).toMatchObject({ operation: 'BatchWriteItem', fault: { kind: 'delay', ms: 50 } })
+    // While it is held, other requests go through; it is neither answered nor forwarded.
+    await expect(client.send(new ListTablesCommand({}))).resolves.toBeDefined()
+    expect(answered).toBe(false)
+    expect(proxy.log()[0]?.status).toBeUndefined()
+    expect(await scanAll(table)).toEqual([])
+
+    release()
+    expect((await sent).UnprocessedItems).toEqual({})
+    expect(proxy.log().map((r) => [r.operation, r.status, r.fault?.kind])).toEqual([
+      ['BatchWriteItem', 200, 'delay'],
+      ['ListTables', 200, undefined],
+    ])
+    expect(await scanKeys(client, table)).toEqual(['k0', 'k1', 'k2'])
+  })
+
+  it('drops a delayed request whose wait fails', async () => {
+    const proxy = await proxyTo(inject('dynamodbEndpoint'), undefined, {
+      wait: () => Promise.reject(new Error('no longer wanted')),
+    })
     const client = dynamodbVia(proxy)
     proxy.inject({ operation: 'ListTables', fault: { kind: 'delay', ms: 50 } })
-    const started = performance.now()
-    await client.send(new ListTablesCommand({}))
-    expect(performance.now() - started).toBeGreaterThanOrEqual(45)
-    expect(proxy.log()[0]).toMatchObject({ status: 200, fault: { kind: 'delay', ms: 50 } })
+    const err = await caught(client.send(new ListTablesCommand({})))
+    expect(describeError(err)).toMatch(CONNECTION_ERROR)
+    expect(proxy.log()[0]).toMatchObject({ error: 'no longer wanted', fault: { kind: 'delay' } })
+    expect(proxy.log()[0]?.status).toBeUndefined()
+  })
+
+  it('waits with a real timer when given no wait of its own (0 ms here)', async () => {
+    const proxy = await proxyTo(inject('dynamodbEndpoint'))
+    const client = dynamodbVia(proxy)
+    proxy.inject({ operation: 'ListTables', fault: { kind: 'delay', ms: 0 } })
+    await expect(client.send(new ListTablesCommand({}))).resolves.toBeDefined()
+    expect(proxy.log()[0]).toMatchObject({ status: 200, fault: { kind: 'delay', ms: 0 } })
   })
 
   it('applies a rule `times` times, checking rules in order', async () => {

@@ -32,7 +32,10 @@ export type Fault =
   | { kind: 'error'; name: DynamoDBErrorName; status?: number }
   /** S3: the status with an S3 XML error (500 InternalError, 503 SlowDown). Not forwarded. */
   | { kind: 'status'; status: 500 | 503 }
-  /** Forwarded after this many milliseconds (real timers). */
+  /**
+   * Forwarded once the proxy's `wait` for this many milliseconds ends: a real timer, unless the
+   * test gave the proxy its own `wait` (FaultProxyOptions) to hold the request as long as it likes.
+   */
   | { kind: 'delay'; ms: number }
   /** The client's socket is destroyed without an answer; nothing is forwarded. */
   | { kind: 'drop' }
@@ -105,6 +108,14 @@ export interface FaultProxyOptions {
   target: string
   /** PRNG seed (default: random, see FaultProxy.seed). */
   seed?: number
+  /**
+   * How a `delay` fault waits: the request is forwarded when the promise settles. Called with the
+   * fault's `ms` and the request's record (operation, url, headers, seq). Default: a real timer
+   * of `ms`. A test passes its own to hold a request until something it controls happens (and to
+   * do things meanwhile: stop a server, change an object), so that nothing depends on time.
+   * A rejected promise drops the connection, as a `drop` fault does.
+   */
+  wait?: (ms: number, record: Readonly<RequestRecord>) => Promise<void>
 }
 
 /** mulberry32: a small, fast, seedable PRNG giving floats in [0, 1). */
@@ -182,6 +193,15 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const rules: RuleState[] = []
   const records: RequestRecord[] = []
   const timers = new Set<ReturnType<typeof setTimeout>>()
+  const realWait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = realSetTimeout(() => {
+        timers.delete(timer)
+        resolve()
+      }, ms)
+      timers.add(timer)
+    })
+  const wait = options.wait ?? realWait
   // A new connection per forwarded request: a pooled one the target is just closing (idle
   // timeout, restart) would fail with ECONNRESET, a fault nobody injected.
   const agent = new http.Agent({ keepAlive: false })
@@ -248,13 +268,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         }
         return answerS3Error(req, res, record, fault.status)
       case 'delay':
-        await new Promise<void>((resolve) => {
-          const timer = realSetTimeout(() => {
-            timers.delete(timer)
-            resolve()
-          }, fault.ms)
-          timers.add(timer)
-        })
+        await wait(fault.ms, record)
         if (closed || res.destroyed) return
         return forward(req, res, record, body)
       case 'unprocessed':
