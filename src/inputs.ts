@@ -236,90 +236,18 @@ function defaultRejectedFile(): string {
  */
 export function readInputs(): Inputs {
   const r = new Reader()
-
-  const tableValue = r.required(Input.Table)
-  const table = parseTable(tableValue)
-  if (tableValue && !table) {
-    r.fail(Input.Table, tableValue, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN')
-  }
-
-  const sourceValue = r.required(Input.Source)
-  const source = parseSource(sourceValue)
-  if (sourceValue && !source) {
-    r.fail(Input.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace')
-  }
-  if (source?.kind === 'local') {
-    const root = workspaceRoot()
-    if (!isInside(root, path.resolve(root, source.path))) {
-      r.fail(Input.Source, sourceValue, `a path inside the workspace ${root}`)
-    }
-  }
-
-  const mode = r.enumOf(Input.Mode, MODES, 'auto')
-  const format = r.enumOf(Input.InputFormat, INPUT_FORMATS, 'DYNAMODB_JSON')
-  const compression = r.enumOf(Input.InputCompression, COMPRESSIONS, 'auto')
-
-  const delimiterValue = r.raw(Input.CsvDelimiter) || ','
-  const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()]
-  if (csvDelimiter === undefined) {
-    r.fail(Input.CsvDelimiter, delimiterValue, 'one of , ; : | tab space')
-  }
-
-  const headerValue = r.optional(Input.CsvHeader)
-  const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue)
-  if (headerValue !== undefined && !csvHeader) {
-    r.fail(
-      Input.CsvHeader,
-      headerValue,
-      'comma-separated unique names of printable ASCII, no quotes',
-    )
-  }
-
-  const keySchemaValue = r.optional(Input.KeySchema)
-  const keySchema = keySchemaValue === undefined ? undefined : parseKeySchema(keySchemaValue)
-  if (keySchemaValue !== undefined && !keySchema) {
-    r.fail(Input.KeySchema, keySchemaValue, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B')
-  }
-
+  const table = readTable(r)
+  const { source, sourceValue } = readSource(r)
   const billingMode = r.enumOf(Input.BillingMode, BILLING_MODES, 'PAY_PER_REQUEST')
-  const shardValue = r.optional(Input.Shard)
-  const shard = shardValue === undefined ? undefined : parseShard(shardValue)
-  if (shardValue !== undefined && !shard) {
-    r.fail(Input.Shard, shardValue, `i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 2/4`)
-  }
-
-  const dynamodbEndpoint = r.url(Input.DynamoDBEndpoint)
-  const s3Endpoint = r.url(Input.S3Endpoint)
-  const bucketOwner = r.optional(Input.BucketOwner)
-  if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
-    r.fail(Input.BucketOwner, bucketOwner, 'a 12-digit AWS account id')
-  }
-  const clientToken = r.optional(Input.ClientToken)
-  if (clientToken !== undefined && clientToken.includes('$')) {
-    r.fail(Input.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)')
-  }
-
-  const region =
-    r.optional(Input.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'])
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    r.fail(Input.Region, region, 'an AWS region such as us-east-1')
-  }
-  if (region === undefined && dynamodbEndpoint === undefined) {
-    r.problems.push(
-      `${Input.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`,
-    )
-  }
-
+  const keySchema = readKeySchema(r)
+  const connection = readConnection(r)
   const inputs: Inputs = {
-    table: table ?? { id: tableValue, name: tableValue },
+    table: table.ref ?? { id: table.value, name: table.value },
     source: source ?? { kind: 'local', path: '' },
-    mode,
-    format,
-    compression,
-    csvDelimiter: csvDelimiter ?? ',',
-    ...(csvHeader && { csvHeader }),
+    mode: r.enumOf(Input.Mode, MODES, 'auto'),
+    ...readFormat(r),
     billingMode,
-    ...tableCreation(r, table?.name, keySchema, billingMode),
+    ...tableCreation(r, table.ref?.name, keySchema, billingMode),
     createTable: r.bool(Input.CreateTable, false),
     writeConcurrency: r.int(
       Input.WriteConcurrency,
@@ -334,17 +262,11 @@ export function readInputs(): Inputs {
     wait: r.bool(Input.Wait, true),
     timeoutMinutes: r.int(Input.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
     nativeMinBytes: r.bytes(Input.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
-    ...optional('shard', shard),
+    ...optional('shard', readShard(r)),
     truncate: r.bool(Input.Truncate, false),
-    ...optional('clientToken', clientToken),
-    ...optional('region', region),
-    ...optional('dynamodbEndpoint', dynamodbEndpoint),
-    ...optional('s3Endpoint', s3Endpoint),
-    s3ForcePathStyle: r.bool(Input.S3ForcePathStyle, s3Endpoint !== undefined),
-    ...optional('bucketOwner', bucketOwner),
+    ...connection,
     rejectedFile: rejectedFile(r),
   }
-
   conflicts(inputs, r)
   if (inputs.mode === 'native' && inputs.source.kind === 'local') {
     r.fail(
@@ -357,6 +279,108 @@ export function readInputs(): Inputs {
     throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`)
   }
   return inputs
+}
+
+function readTable(r: Reader): { value: string; ref: TableRef | undefined } {
+  const value = r.required(Input.Table)
+  const ref = parseTable(value)
+  if (value && !ref) {
+    r.fail(Input.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN')
+  }
+  return { value, ref }
+}
+
+function readSource(r: Reader): { source: SourceInput | undefined; sourceValue: string } {
+  const sourceValue = r.required(Input.Source)
+  const source = parseSource(sourceValue)
+  if (sourceValue && !source) {
+    r.fail(Input.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace')
+  }
+  if (source?.kind === 'local') {
+    const root = workspaceRoot()
+    if (!isInside(root, path.resolve(root, source.path))) {
+      r.fail(Input.Source, sourceValue, `a path inside the workspace ${root}`)
+    }
+  }
+  return { source, sourceValue }
+}
+
+/** input-format, input-compression and the CSV options. */
+function readFormat(
+  r: Reader,
+): Pick<Inputs, 'format' | 'compression' | 'csvDelimiter' | 'csvHeader'> {
+  const format = r.enumOf(Input.InputFormat, INPUT_FORMATS, 'DYNAMODB_JSON')
+  const compression = r.enumOf(Input.InputCompression, COMPRESSIONS, 'auto')
+  const delimiterValue = r.raw(Input.CsvDelimiter) || ','
+  const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()]
+  if (csvDelimiter === undefined) {
+    r.fail(Input.CsvDelimiter, delimiterValue, 'one of , ; : | tab space')
+  }
+  const headerValue = r.optional(Input.CsvHeader)
+  const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue)
+  if (headerValue !== undefined && !csvHeader) {
+    r.fail(
+      Input.CsvHeader,
+      headerValue,
+      'comma-separated unique names of printable ASCII, no quotes',
+    )
+  }
+  return { format, compression, csvDelimiter: csvDelimiter ?? ',', ...(csvHeader && { csvHeader }) }
+}
+
+function readKeySchema(r: Reader): KeyAttribute[] | undefined {
+  const value = r.optional(Input.KeySchema)
+  const keySchema = value === undefined ? undefined : parseKeySchema(value)
+  if (value !== undefined && !keySchema) {
+    r.fail(Input.KeySchema, value, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B')
+  }
+  return keySchema
+}
+
+function readShard(r: Reader): Shard | undefined {
+  const value = r.optional(Input.Shard)
+  const shard = value === undefined ? undefined : parseShard(value)
+  if (value !== undefined && !shard) {
+    r.fail(Input.Shard, value, `i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 2/4`)
+  }
+  return shard
+}
+
+/** Where and how the action connects: region, endpoints, the bucket's owner, the client token. */
+function readConnection(
+  r: Reader,
+): Pick<
+  Inputs,
+  'clientToken' | 'region' | 'dynamodbEndpoint' | 's3Endpoint' | 's3ForcePathStyle' | 'bucketOwner'
+> {
+  const dynamodbEndpoint = r.url(Input.DynamoDBEndpoint)
+  const s3Endpoint = r.url(Input.S3Endpoint)
+  const bucketOwner = r.optional(Input.BucketOwner)
+  if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
+    r.fail(Input.BucketOwner, bucketOwner, 'a 12-digit AWS account id')
+  }
+  const clientToken = r.optional(Input.ClientToken)
+  if (clientToken !== undefined && clientToken.includes('$')) {
+    r.fail(Input.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)')
+  }
+  const region =
+    r.optional(Input.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'])
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    r.fail(Input.Region, region, 'an AWS region such as us-east-1')
+  }
+  if (region === undefined && dynamodbEndpoint === undefined) {
+    r.problems.push(
+      `${Input.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`,
+    )
+  }
+  return {
+    ...optional('clientToken', clientToken),
+    ...optional('region', region),
+    ...optional('dynamodbEndpoint', dynamodbEndpoint),
+    ...optional('s3Endpoint', s3Endpoint),
+    s3ForcePathStyle: r.bool(Input.S3ForcePathStyle, s3Endpoint !== undefined),
+    ...optional('bucketOwner', bucketOwner),
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { detectCompression, type ResolvedCompression } from '../sources/decompre
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
 import type { Steps } from '../steps.js'
 import { agreeOnCompression, compressionFromName, importRequest } from './import-request.js'
-import { nativeImport, type NativeOutcome } from './import-table.js'
+import { ITEM_VALIDATION_ERROR, nativeImport, type NativeOutcome } from './import-table.js'
 
 /** What the native engine takes from the start step. */
 export interface NativeJob {
@@ -125,12 +125,12 @@ function endSteps(steps: Steps, outcome: NativeOutcome, waited: boolean): void {
   steps.end(
     'read',
     `${d.ProcessedSizeBytes ?? 0} bytes uncompressed`,
-    d.FailureCode === undefined || d.FailureCode === 'ItemValidationError',
+    d.FailureCode === undefined || d.FailureCode === ITEM_VALIDATION_ERROR,
   )
   steps.end('validate', `${d.ProcessedItemCount ?? 0} records, ${errors} rejected`, errors === 0)
   steps.end(
     'write',
     `${d.ImportedItemCount ?? 0} items imported`,
-    d.ImportStatus === 'COMPLETED' || d.FailureCode === 'ItemValidationError',
+    d.ImportStatus === 'COMPLETED' || d.FailureCode === ITEM_VALIDATION_ERROR,
   )
 }

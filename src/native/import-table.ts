@@ -22,6 +22,12 @@ import {
 import { MAX_REJECTION_SAMPLES, type Rejection } from '../formats/record.js'
 import { consoleLink } from './import-request.js'
 
+/**
+ * ImportTable's FailureCode for an import whose bad items were skipped and the rest imported
+ * (docs/import-rules.md §1 rule 1); the stream engine reports item errors with it too.
+ */
+export const ITEM_VALIDATION_ERROR = 'ItemValidationError'
+
 /** First wait between DescribeImport polls; an import takes minutes at the very least. */
 export const POLL_MIN_MS = 5_000
 /** Longest wait between polls, so that the end of an import is seen within a minute. */
@@ -86,7 +92,7 @@ export async function nativeImport(options: NativeOptions): Promise<NativeOutcom
   const done = await waitForEnd(options, arn, now)
   outcome.description = done.description
   outcome.timedOut = done.timedOut
-  if (done.description.FailureCode === 'ItemValidationError') {
+  if (done.description.FailureCode === ITEM_VALIDATION_ERROR) {
     outcome.itemErrors = await readItemErrors(options.logs, done.description)
   }
   return outcome

@@ -23,56 +23,65 @@ export interface Situation {
  * every rule is tested without a service.
  */
 export function chooseMode(inputs: Inputs, situation: Situation): ModeChoice {
-  const table = inputs.table.name
-  const { tableExists } = situation
-  if (inputs.mode === 'native') {
-    if (tableExists) {
-      throw new ActionError(
-        `Table ${table} already exists${where(inputs)}, and ImportTable only creates new tables: ` +
-          'use mode: stream (or auto) to write into it, or choose a new table name.',
-      )
-    }
-    requireCreation(inputs, 'ImportTable creates it')
-    return { mode: 'native', reason: 'mode: native was requested.', createTable: false }
-  }
-  if (inputs.mode === 'stream') {
-    if (!tableExists && !inputs.createTable) {
-      throw new ActionError(
-        `Table ${table} does not exist${where(inputs)}. Create it first, or set create-table: true ` +
-          'and key-schema (for example pk:S) or table-definition so that the action creates it.',
-      )
-    }
-    return streaming(inputs, tableExists, 'mode: stream was requested.')
-  }
-  if (inputs.dynamodbEndpoint) {
-    return streaming(
-      inputs,
-      tableExists,
-      'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.',
+  if (inputs.mode === 'native') return nativeRequested(inputs, situation.tableExists)
+  if (inputs.mode === 'stream') return streamRequested(inputs, situation.tableExists)
+  return chooseAuto(inputs, situation)
+}
+
+/** mode: native, which ImportTable can only honour by creating a new table. */
+function nativeRequested(inputs: Inputs, tableExists: boolean): ModeChoice {
+  if (tableExists) {
+    throw new ActionError(
+      `Table ${inputs.table.name} already exists${where(inputs)}, and ImportTable only creates new tables: ` +
+        'use mode: stream (or auto) to write into it, or choose a new table name.',
     )
+  }
+  requireCreation(inputs, 'ImportTable creates it')
+  return { mode: 'native', reason: 'mode: native was requested.', createTable: false }
+}
+
+/** mode: stream, which writes into the table, or creates it first when create-table allows. */
+function streamRequested(inputs: Inputs, tableExists: boolean): ModeChoice {
+  if (!tableExists && !inputs.createTable) {
+    throw new ActionError(
+      `Table ${inputs.table.name} does not exist${where(inputs)}. Create it first, or set create-table: true ` +
+        'and key-schema (for example pk:S) or table-definition so that the action creates it.',
+    )
+  }
+  return streaming(inputs, tableExists, 'mode: stream was requested.')
+}
+
+/**
+ * mode: auto. ImportTable runs only where it can: a new table, one job, an S3 source on AWS; and
+ * only when the source is big enough to be worth its minutes of start-up.
+ */
+function chooseAuto(inputs: Inputs, situation: Situation): ModeChoice {
+  const reason = streamOnlyReason(inputs, situation.tableExists)
+  if (reason !== undefined) return streaming(inputs, situation.tableExists, reason)
+  return chooseBySize(inputs, situation.sourceBytes ?? 0)
+}
+
+/** The first auto rule that leaves only the stream engine, as the reason; undefined when none. */
+function streamOnlyReason(inputs: Inputs, tableExists: boolean): string | undefined {
+  const table = inputs.table.name
+  if (inputs.dynamodbEndpoint) {
+    return 'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.'
   }
   if (tableExists) {
-    return streaming(
-      inputs,
-      true,
-      `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`,
-    )
+    return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`
   }
   if ((inputs.shard?.count ?? 1) > 1) {
-    return streaming(
-      inputs,
-      false,
-      `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`,
-    )
+    return `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`
   }
   if (inputs.source.kind === 'local') {
-    return streaming(
-      inputs,
-      false,
-      `Table ${table} does not exist, and the source is a workspace path, which ImportTable cannot read, so the stream engine creates the table and writes with BatchWriteItem.`,
-    )
+    return `Table ${table} does not exist, and the source is a workspace path, which ImportTable cannot read, so the stream engine creates the table and writes with BatchWriteItem.`
   }
-  const bytes = situation.sourceBytes ?? 0
+  return undefined
+}
+
+/** A missing table and an S3 source: ImportTable from native-min-bytes on, else the stream engine. */
+function chooseBySize(inputs: Inputs, bytes: number): ModeChoice {
+  const table = inputs.table.name
   const size = `${formatBytes(bytes)} (native-min-bytes is ${formatBytes(inputs.nativeMinBytes)})`
   if (bytes >= inputs.nativeMinBytes) {
     requireCreation(inputs, 'ImportTable creates it')

@@ -43,50 +43,9 @@ export async function prepare(given: Inputs, clients: Clients): Promise<Plan> {
   const exported = await readExport(source, listing)
   const inputs = exported ? fromExport(given, exported) : given
   const objects = mine(exported?.dataFiles ?? listing, given.shard)
-  const needsSize =
-    inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3'
-  const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined
-  // A table that an import still fills is not in the way: native attaches to that import.
-  const importing =
-    existing !== undefined &&
-    inputs.mode === 'native' &&
-    (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined
-  const tableExists = existing !== undefined && existing.TableStatus !== 'CREATING' && !importing
-  const choice = chooseMode(inputs, {
-    tableExists,
-    ...(sourceBytes !== undefined && { sourceBytes }),
-  })
-  core.info(`Engine: ${choice.mode}. ${choice.reason}`)
-  if (sourceBytes !== undefined)
-    core.info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`)
-  for (const input of ignoredInputs(inputs, choice.mode)) {
-    core.warning(`${input} has no effect here and is ignored.`)
-  }
-
-  let table = existing ?? plannedTable(inputs)
-  let summary = `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`
-  if (inputs.truncate && existing && !inputs.dryRun) {
-    const deleted = await truncateTable({
-      reads: clients.dynamodb,
-      writes: clients.writeClient,
-      table: existing,
-      concurrency: inputs.writeConcurrency,
-    })
-    summary += `; truncated: ${deleted} items deleted`
-  }
-  if (choice.createTable && inputs.tableCreation) {
-    if (inputs.dryRun) {
-      summary += `; it would be created from ${inputs.tableCreationSource}`
-    } else {
-      core.info(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`)
-      table = await createTable(clients.dynamodb, inputs.tableCreation)
-      summary += `; created from ${inputs.tableCreationSource}`
-    }
-  }
-  if (exported) summary += `; DynamoDB export ${exported.exportId} (${exported.type})`
-  const expectedItemCount = exported
-    ? objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0)
-    : undefined
+  const choice = await chooseEngine(inputs, clients, existing, objects)
+  const { table, steps } = await setUpTable(inputs, clients, existing, choice)
+  const expectedItemCount = exported ? expectedItems(exported, objects) : undefined
   return {
     choice,
     table,
@@ -95,8 +54,106 @@ export async function prepare(given: Inputs, clients: Clients): Promise<Plan> {
     objects,
     ...(exported && { export: exported }),
     ...(expectedItemCount !== undefined && { expectedItemCount }),
-    summary,
+    summary: summaryLine(inputs, existing, choice, steps, exported),
   }
+}
+
+/**
+ * Chooses the engine and logs why, with the source's size when it counted and the inputs the
+ * chosen engine does not use, so that a run's log explains its engine.
+ */
+async function chooseEngine(
+  inputs: Inputs,
+  clients: Clients,
+  existing: TableDescription | undefined,
+  objects: SourceObject[],
+): Promise<ModeChoice> {
+  // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
+  const needsSize =
+    inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3'
+  const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined
+  const choice = chooseMode(inputs, {
+    tableExists: await isInTheWay(inputs, clients, existing),
+    ...(sourceBytes !== undefined && { sourceBytes }),
+  })
+  core.info(`Engine: ${choice.mode}. ${choice.reason}`)
+  if (sourceBytes !== undefined)
+    core.info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`)
+  for (const input of ignoredInputs(inputs, choice.mode)) {
+    core.warning(`${input} has no effect here and is ignored.`)
+  }
+  return choice
+}
+
+/**
+ * Whether the table counts as existing for the choice. One still CREATING is not in the way, and
+ * neither is one that an import still fills: native attaches to that import.
+ */
+async function isInTheWay(
+  inputs: Inputs,
+  clients: Clients,
+  existing: TableDescription | undefined,
+): Promise<boolean> {
+  const importing =
+    existing !== undefined &&
+    inputs.mode === 'native' &&
+    (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined
+  return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing
+}
+
+/**
+ * Truncates the table when asked and creates it when the stream engine needs it; a dry run
+ * changes nothing and only says what it would create. Returns the table to validate against and
+ * the steps done, for the summary.
+ */
+async function setUpTable(
+  inputs: Inputs,
+  clients: Clients,
+  existing: TableDescription | undefined,
+  choice: ModeChoice,
+): Promise<{ table: TableDescription; steps: string[] }> {
+  let table = existing ?? plannedTable(inputs)
+  const steps: string[] = []
+  if (inputs.truncate && existing && !inputs.dryRun) {
+    const deleted = await truncateTable({
+      reads: clients.dynamodb,
+      writes: clients.writeClient,
+      table: existing,
+      concurrency: inputs.writeConcurrency,
+    })
+    steps.push(`truncated: ${deleted} items deleted`)
+  }
+  if (choice.createTable && inputs.tableCreation) {
+    if (inputs.dryRun) {
+      steps.push(`it would be created from ${inputs.tableCreationSource}`)
+    } else {
+      core.info(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`)
+      table = await createTable(clients.dynamodb, inputs.tableCreation)
+      steps.push(`created from ${inputs.tableCreationSource}`)
+    }
+  }
+  return { table, steps }
+}
+
+/** A DynamoDB export's item count for these objects: all its data files, or this shard's. */
+function expectedItems(exported: ExportManifest, objects: SourceObject[]): number {
+  return objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0)
+}
+
+/** The start step's line in the summary: the engine, the table as found, what was done, the export. */
+function summaryLine(
+  inputs: Inputs,
+  existing: TableDescription | undefined,
+  choice: ModeChoice,
+  steps: string[],
+  exported: ExportManifest | undefined,
+): string {
+  const parts = [
+    `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`,
+    ...steps,
+  ]
+  if (exported) parts.push(`DynamoDB export ${exported.exportId} (${exported.type})`)
+  return parts.join('; ')
 }
 
 /** This job's part of the objects when shard is set (every job computes the same split). */

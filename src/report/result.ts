@@ -5,7 +5,7 @@
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Rejection, RejectionKind } from '../formats/record.js'
 import type { Inputs } from '../inputs.js'
-import { explainFailure } from '../native/import-table.js'
+import { explainFailure, ITEM_VALIDATION_ERROR } from '../native/import-table.js'
 import type { NativeRun } from '../native/engine.js'
 import type { StreamOutcome } from '../stream/engine.js'
 import {
@@ -13,6 +13,9 @@ import {
   NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
   type EngineEstimate,
 } from '../stream/estimate.js'
+
+/** The stream engine's FailureCode when valid items could not be written (DynamoDB kept refusing). */
+export const ITEMS_NOT_WRITTEN = 'ItemsNotWritten'
 
 export type ImportStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'IN_PROGRESS'
 
@@ -81,7 +84,11 @@ export function checkResult(result: ImportResult, limits: Limits): string[] {
       `${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`,
     )
   }
-  if (result.status === 'FAILED' && result.failureCode !== 'ItemValidationError') {
+  if (
+    result.status === 'FAILED' &&
+    result.failureCode !== ITEM_VALIDATION_ERROR &&
+    result.failureCode !== ITEMS_NOT_WRITTEN
+  ) {
     failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`)
   }
   if (result.status === 'CANCELLED') failures.push('The import was cancelled.')
@@ -113,10 +120,12 @@ export function fromStream(
   table: TableDescription,
 ): EngineResult {
   const failed = outcome.errors > 0
+  // Valid items that DynamoDB never took are not item validation errors: they name their own code.
+  const invalid = outcome.errors - outcome.unwritten
   return {
     status: failed ? 'FAILED' : 'COMPLETED',
     ...(failed && {
-      failureCode: 'ItemValidationError',
+      failureCode: invalid > 0 ? ITEM_VALIDATION_ERROR : ITEMS_NOT_WRITTEN,
       failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
     }),
     ...(table.TableArn && { tableArn: table.TableArn }),

@@ -77,12 +77,62 @@ export async function readExport(
   source: Source,
   objects: SourceObject[],
 ): Promise<ExportManifest | undefined> {
+  const summaryObject = findSummary(source, objects)
+  if (!summaryObject) return undefined
+  const root = summaryObject.key.slice(0, -SUMMARY_NAME.length)
+  const summary = parseSummary(
+    summaryObject,
+    await readSmall(source, summaryObject, MAX_SUMMARY_BYTES),
+  )
+  const located: Located = {
+    summaryObject,
+    root,
+    summary,
+    resolve: resolver(root, summary),
+    byKey: new Map(objects.map((o) => [o.key, o])),
+  }
+  const { filesObject, entries } = await readFilesManifest(source, located)
+  const matched = matchDataFiles(located, filesObject, entries)
+  requireComplete(located, entries.length, matched.missing)
+  requireAddsUp(located, matched.sum)
+  return manifestOf(located, objects, matched)
+}
+
+/** Where an export sits now and what its summary says: what every later step resolves against. */
+interface Located {
+  summaryObject: SourceObject
+  /** The folder of manifest-summary.json: where the export is now, whatever its s3Prefix says. */
+  root: string
+  summary: Summary
+  resolve: (key: string) => string[] | undefined
+  byKey: Map<string, SourceObject>
+}
+
+/** The data files of manifest-files.json as found in the listing, and what they add up to. */
+interface Matched {
+  /** Listed data files, in manifest order. */
+  dataFiles: SourceObject[]
+  /** The manifest entry of each listed data file, by key. */
+  seen: Map<string, FileEntry>
+  /** The most likely key of each data file that is not listed. */
+  missing: string[]
+  /** The itemCounts of all entries, listed or not. */
+  sum: number
+}
+
+/**
+ * The listing's one manifest-summary.json; undefined when there is none (and no sign of an
+ * unfinished export). Several are refused: which one to import would be a guess, and importing
+ * all would mix tables.
+ */
+function findSummary(source: Source, objects: SourceObject[]): SourceObject | undefined {
   const summaries = objects.filter((o) => baseName(o.key) === SUMMARY_NAME)
   if (summaries.length === 0) {
     refuseUnfinished(source, objects)
     return undefined
   }
   if (summaries.length > 1) {
+    // The two shallowest, so that the example names the exports a person most likely meant.
     const [a, b] = [...summaries].sort((x, y) => depth(x.key) - depth(y.key) || compare(x, y))
     throw new ActionError(
       `source ${source.description} holds ${summaries.length} DynamoDB exports, for example ` +
@@ -91,16 +141,17 @@ export async function readExport(
         'manifest-summary.json)',
     )
   }
-  const summaryObject = summaries[0] as SourceObject
-  const root = summaryObject.key.slice(0, -SUMMARY_NAME.length)
-  const byKey = new Map(objects.map((o) => [o.key, o]))
+  return summaries[0] as SourceObject
+}
 
-  const summary = parseSummary(
-    summaryObject,
-    await readSmall(source, summaryObject, MAX_SUMMARY_BYTES),
-  )
-  const resolve = resolver(root, summary)
-
+/**
+ * Finds and parses manifest-files.json: where the summary's manifestFilesS3Key resolves to, or
+ * else next to the summary, since a copy may not keep the key's layout.
+ */
+async function readFilesManifest(
+  source: Source,
+  { summaryObject, root, summary, resolve, byKey }: Located,
+): Promise<{ filesObject: SourceObject; entries: FileEntry[] }> {
   const filesCandidates = [...(resolve(summary.manifestFilesS3Key) ?? []), root + FILES_NAME]
   const filesObject = firstListed(filesCandidates, byKey)
   if (!filesObject) {
@@ -114,11 +165,20 @@ export async function readExport(
     filesObject,
     await readSmall(source, filesObject, MAX_FILES_MANIFEST_BYTES),
   )
+  return { filesObject, entries }
+}
 
-  const dataFiles: SourceObject[] = []
-  const missing: string[] = []
-  const seen = new Map<string, FileEntry>()
-  let sum = 0
+/**
+ * Matches the manifest's entries to listed objects. Missing ones are collected rather than
+ * thrown at once, so that one message can say how many are missing; an entry whose key cannot be
+ * placed, or a data file listed twice, is refused at once, as the manifest itself is wrong.
+ */
+function matchDataFiles(
+  { summary, resolve, byKey }: Located,
+  filesObject: SourceObject,
+  entries: FileEntry[],
+): Matched {
+  const matched: Matched = { dataFiles: [], seen: new Map(), missing: [], sum: 0 }
   for (const entry of entries) {
     const candidates = resolve(entry.key)
     if (!candidates) {
@@ -128,59 +188,96 @@ export async function readExport(
           `${JSON.stringify(summary.s3Prefix ?? '')}, so its place relative to the export is unknown`,
       )
     }
-    sum += entry.itemCount
+    // Missing files count too: the sum is checked against the summary's itemCount.
+    matched.sum += entry.itemCount
     const object = firstListed(candidates, byKey)
     if (!object) {
-      missing.push(candidates[0] as string)
+      matched.missing.push(candidates[0] as string)
       continue
     }
-    const before = seen.get(object.key)
+    const before = matched.seen.get(object.key)
     if (before) {
       throw new ActionError(
         `${where(filesObject)} lists the data file ${object.key} twice (lines ${before.line} ` +
           `and ${entry.line}): its items would be counted twice`,
       )
     }
-    seen.set(object.key, entry)
-    dataFiles.push(object)
+    matched.seen.set(object.key, entry)
+    matched.dataFiles.push(object)
   }
+  return matched
+}
 
-  if (missing.length > 0) {
-    const shown = missing.slice(0, LISTED_AT_MOST).join(', ')
-    const more =
-      missing.length > LISTED_AT_MOST ? ` and ${missing.length - LISTED_AT_MOST} more` : ''
-    const outside = missing.some((key) => !key.startsWith(root))
-    throw new ActionError(
-      `the DynamoDB export at ${folderOf(summaryObject)} is incomplete: ${missing.length} of the ` +
-        `${entries.length} data files its ${FILES_NAME} lists are not in the source: ${shown}${more}.` +
-        (outside
-          ? ` An incremental export keeps its data files in the folder data/ shared by the ` +
-            `exports next to it, outside its own folder: point source at a prefix holding this ` +
-            `export and that data/ folder (and no other export's manifests), for example a copy ` +
-            `of them.`
-          : ' Copy every object of the export.'),
-    )
-  }
-  if (sum !== summary.itemCount) {
-    throw new ActionError(
-      `the DynamoDB export at ${folderOf(summaryObject)} does not add up: ${SUMMARY_NAME} says ` +
-        `itemCount ${summary.itemCount}, the data files of ${FILES_NAME} add up to ${sum}`,
-    )
-  }
+/**
+ * Refuses an export with data files missing from the source: importing the rest would silently
+ * load a part of the table. The message explains incremental exports, whose data files sit
+ * outside their own folder and so are the ones most often left out of a copy.
+ */
+function requireComplete(
+  { summaryObject, root }: Located,
+  listed: number,
+  missing: string[],
+): void {
+  if (missing.length === 0) return
+  const shown = missing.slice(0, LISTED_AT_MOST).join(', ')
+  const more = missing.length > LISTED_AT_MOST ? ` and ${missing.length - LISTED_AT_MOST} more` : ''
+  const outside = missing.some((key) => !key.startsWith(root))
+  throw new ActionError(
+    `the DynamoDB export at ${folderOf(summaryObject)} is incomplete: ${missing.length} of the ` +
+      `${listed} data files its ${FILES_NAME} lists are not in the source: ${shown}${more}.` +
+      (outside
+        ? ` An incremental export keeps its data files in the folder data/ shared by the ` +
+          `exports next to it, outside its own folder: point source at a prefix holding this ` +
+          `export and that data/ folder (and no other export's manifests), for example a copy ` +
+          `of them.`
+        : ' Copy every object of the export.'),
+  )
+}
 
-  const ignored = objects
-    .filter((o) => !seen.has(o.key) && !isBookkeeping(o, root) && !isFolderMarker(o))
-    .map((o) => o.key)
+/**
+ * Refuses manifests that disagree on the item count: the import is checked against the
+ * summary's itemCount, which must then be what the data files hold.
+ */
+function requireAddsUp({ summaryObject, summary }: Located, sum: number): void {
+  if (sum === summary.itemCount) return
+  throw new ActionError(
+    `the DynamoDB export at ${folderOf(summaryObject)} does not add up: ${SUMMARY_NAME} says ` +
+      `itemCount ${summary.itemCount}, the data files of ${FILES_NAME} add up to ${sum}`,
+  )
+}
+
+/** The checked export, as the engines use it. */
+function manifestOf(
+  { root, summary }: Located,
+  objects: SourceObject[],
+  { dataFiles, seen }: Matched,
+): ExportManifest {
   return {
     exportId: summary.exportId,
     type: summary.type,
     format: summary.format,
     itemCount: summary.itemCount,
     dataFiles,
+    // With no data files there is no common folder: the one a full export would have.
     dataPrefix: dataFiles.length > 0 ? commonFolder(dataFiles.map((o) => o.key)) : `${root}data/`,
-    ignored,
+    ignored: ignoredKeys(objects, seen, root),
     itemCounts: new Map([...seen].map(([key, entry]) => [key, entry.itemCount])),
   }
+}
+
+/**
+ * Listed objects that are neither data files nor the export's own files, for a warning: they
+ * are not imported, and ImportTable would read them if they sat under the data prefix. Empty
+ * folder markers (as S3 consoles create) are not worth one.
+ */
+function ignoredKeys(
+  objects: SourceObject[],
+  seen: Map<string, FileEntry>,
+  root: string,
+): string[] {
+  return objects
+    .filter((o) => !seen.has(o.key) && !isBookkeeping(o, root) && !isFolderMarker(o))
+    .map((o) => o.key)
 }
 
 /**

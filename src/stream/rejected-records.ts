@@ -3,9 +3,6 @@ import * as path from 'node:path'
 import { once } from 'node:events'
 import { MAX_REJECTION_SAMPLES, type Rejection, type RejectionKind } from '../formats/record.js'
 
-// TEMPORARY re-export until native/import-table.ts imports these from formats/record.ts.
-export { MAX_REJECTION_SAMPLES, type Rejection }
-
 /**
  * Every rejected record, written to a JSON-lines file with its location, reason and the raw
  * record, and counted. The file is created on the first rejection only.

@@ -5,22 +5,26 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { Readable } from 'node:stream'
 import { createGzip } from 'node:zlib'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { afterEach, describe, expect, inject, it, vi } from 'vitest'
 import { s3ClientConfig } from '../../scripts/emulators.mjs'
 import { sampleItem } from '../../scripts/make-examples.mjs'
 import { run } from '../../src/main.js'
+import { startFaultProxy } from '../support/fault-proxy.js'
 import {
   bucketWith,
+  fromDynamoDBJson,
   jsonLines,
   localInputs,
   recordScenario,
   runDist,
   scanAll,
+  sortedCanonical,
   tableWith,
   uniqueName,
   useRunner,
+  type Item,
 } from '../support/helpers.js'
 
 afterEach(() => {
@@ -179,27 +183,54 @@ describe('hostile input', () => {
     }
     const bucket = await bucketWith(objects)
     const table = await tableWith('S', 'N')
-    // Replace the last object while the first is read: its ETag no longer matches the listing.
+    const listedETag = `"${createHash('md5')
+      .update(objects['o/29.json'] as string)
+      .digest('hex')}"`
+    // The GetObject of the last object is held at a proxy while that object is replaced: its
+    // ETag no longer matches the listing when the request goes on.
     const s3 = new S3Client(s3ClientConfig(inject('s3Endpoint')))
     let replaced: Promise<unknown> | undefined
-    const runner = useRunner(
-      { ...localInputs(), table, source: `s3://${bucket}/o/`, 'max-errors': '5' },
-      (text) => {
-        if (!replaced && text.includes('/o/00.json: ')) {
-          const body = jsonLines([sampleItem(99)])
-          replaced = s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'o/29.json', Body: body }))
-        }
+    const proxy = await startFaultProxy({
+      target: inject('s3Endpoint'),
+      seed: 1,
+      wait: (_ms, record) => {
+        if (!record.url.startsWith(`/${bucket}/o/29.json`)) return Promise.resolve()
+        const body = jsonLines([sampleItem(99)])
+        replaced = s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'o/29.json', Body: body }))
+        return replaced.then(() => {})
       },
-    )
-    await run({ sleep: async () => {} })
-    await replaced
-    s3.destroy()
+    })
+    proxy.inject({ operation: 'GetObject', fault: { kind: 'delay', ms: 0 }, times: Infinity })
+    const runner = useRunner({
+      ...localInputs(),
+      's3-endpoint': proxy.endpoint,
+      table,
+      source: `s3://${bucket}/o/`,
+      'max-errors': '5',
+    })
+    try {
+      await run({ sleep: async () => {} })
+      await replaced
+    } finally {
+      s3.destroy()
+      await proxy.close()
+    }
+    expect(replaced).toBeDefined()
     expect(runner.outputs()).toMatchObject({ 'imported-item-count': '29', 'error-count': '1' })
     const rejected = rejectedLines(runner.outputs()['rejected-file'] as string)
+    expect(rejected).toHaveLength(1)
     expect(rejected[0]).toMatchObject({
       location: `s3://${bucket}/o/29.json:1`,
       reason: expect.stringContaining('changed after it was listed'),
     })
-    expect((await scanAll(table)).some((i) => i['sk']?.N === '99')).toBe(false)
+    // The read asked for the object as listed, once, and took nothing of the new one.
+    const reads = proxy.log().filter((r) => r.url.startsWith(`/${bucket}/o/29.json`))
+    expect(reads.map((r) => [r.operation, r.headers['if-match']])).toEqual([
+      ['GetObject', listedETag],
+    ])
+    const expected = Array.from({ length: 29 }, (_, i) => fromDynamoDBJson(sampleItem(i)) as Item)
+    expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
+      sortedCanonical(expected, 'pk', 'sk'),
+    )
   })
 })

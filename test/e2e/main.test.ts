@@ -217,6 +217,8 @@ describe('run: stream import of DYNAMODB_JSON', () => {
       'consumed-write-capacity': '',
     })
     expect(runner.summary()).toContain('dry run')
+    // Nothing written, and not even the table created.
+    await expect(scanAll(table)).rejects.toMatchObject({ name: 'ResourceNotFoundException' })
 
     vi.restoreAllMocks()
     runner = useRunner({

@@ -130,6 +130,7 @@ describe('native', () => {
       'other/c.json.gz': gzipSync(jsonLines(items(50, 60))),
     })
     fake.control.holdPolls(3)
+    // The top of the waiter's jitter, so that each pause is its ceiling (below).
     vi.spyOn(Math, 'random').mockReturnValue(0.9999)
     const { table, runner, outputs, time } = await runNative(bucket)
     expect(process.exitCode).toBeUndefined()

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { checkResult } from '../../src/report/result.js'
+import type { Inputs } from '../../src/inputs.js'
+import { checkResult, fromStream } from '../../src/report/result.js'
+import { emptyOutcome } from '../../src/stream/outcome.js'
+import { RejectedRecords } from '../../src/stream/rejected-records.js'
 import { result } from '../support/results.js'
 
 describe('checkResult', () => {
@@ -25,5 +28,38 @@ describe('checkResult', () => {
     expect(failures).toHaveLength(1)
     expect(failures[0]).toContain('5 valid items were NOT written')
     expect(failures[0]).toContain('/tmp/r.jsonl')
+  })
+})
+
+describe('fromStream', () => {
+  const table = { TableName: 't', TableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/t' }
+  const inputs = { dryRun: false, maxWriteCapacity: 0 } as const
+  function outcome(errors: number, unwritten: number) {
+    return {
+      ...emptyOutcome([{ size: 10 }], new RejectedRecords('/tmp/unused.jsonl')),
+      processed: 10,
+      imported: 10 - errors,
+      errors,
+      unwritten,
+    }
+  }
+
+  it('says ItemValidationError when records were invalid, as ImportTable does', () => {
+    const r = fromStream(outcome(2, 1), inputs as Inputs, table)
+    expect(r).toMatchObject({ status: 'FAILED', failureCode: 'ItemValidationError' })
+  })
+
+  it('says ItemsNotWritten when every rejection is a valid item DynamoDB never took', () => {
+    const r = fromStream(outcome(3, 3), inputs as Inputs, table)
+    expect(r).toMatchObject({ status: 'FAILED', failureCode: 'ItemsNotWritten', errorCount: 3 })
+    expect(checkResult({ ...result(), ...r }, { maxErrors: 10, minItems: 0 })).toEqual([
+      expect.stringContaining('3 valid items were NOT written'),
+    ])
+  })
+
+  it('completes without a failure code when nothing was rejected', () => {
+    const r = fromStream(outcome(0, 0), inputs as Inputs, table)
+    expect(r.status).toBe('COMPLETED')
+    expect(r.failureCode).toBeUndefined()
   })
 })
