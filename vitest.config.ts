@@ -9,6 +9,14 @@ const INTEGRATION = ['test/e2e/**/*.test.ts', 'test/**/*.int.test.ts']
 
 export default defineConfig({
   test: {
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      // What the suite reached when the thresholds were set (97.2% of lines, 90.3% of branches):
+      // coverage may rise, never silently fall.
+      thresholds: { statements: 95, branches: 89, functions: 95, lines: 96 },
+    },
     projects: [
       {
         test: {

@@ -11629,7 +11629,7 @@ __webpack_unused_export__ = waitForTableNotExists;
 __webpack_unused_export__ = waitUntilBulkOperationCompleted;
 __webpack_unused_export__ = waitUntilContributorInsightsEnabled;
 __webpack_unused_export__ = waitUntilExportCompleted;
-__webpack_unused_export__ = waitUntilImportCompleted;
+exports.C$W = waitUntilImportCompleted;
 __webpack_unused_export__ = waitUntilKinesisStreamingDestinationActive;
 exports.gvA = waitUntilTableExists;
 __webpack_unused_export__ = waitUntilTableNotExists;
@@ -43228,6 +43228,26 @@ exports.NodeHttpHandler = NodeHttpHandler;
 
 /***/ }),
 
+/***/ 2058:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+__webpack_unused_export__ = ({ value: true });
+__webpack_unused_export__ = exports.GQ = exports.bV = exports.Qb = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = void 0;
+var retry_1 = __nccwpck_require__(3609);
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.isRetryableByTrait; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.isClockSkewError; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.isClockSkewCorrectedError; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.isBrowserNetworkError; } });
+Object.defineProperty(exports, "Qb", ({ enumerable: true, get: function () { return retry_1.isThrottlingError; } }));
+Object.defineProperty(exports, "bV", ({ enumerable: true, get: function () { return retry_1.isTransientError; } }));
+Object.defineProperty(exports, "GQ", ({ enumerable: true, get: function () { return retry_1.isServerError; } }));
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return retry_1.isNodeJsHttp2TransientError; } });
+
+
+/***/ }),
+
 /***/ 5118:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -73336,7 +73356,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8124);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(738);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73345,7 +73365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8124:
+/***/ 738:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76305,12 +76325,16 @@ var dist_cjs = __nccwpck_require__(303);
 var client_dynamodb_dist_cjs = __nccwpck_require__(4305);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
 var client_s3_dist_cjs = __nccwpck_require__(3711);
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"dynamodb-s3-import","rE":"0.1.0"}');
 ;// CONCATENATED MODULE: ./src/clients.ts
 
 
 
 
-const USER_AGENT = ['dynamodb-s3-import', '0.1.0'];
+
+/** Sent with every request, so that AWS-side logs tell the action and its version. */
+const USER_AGENT = [package_namespaceObject.UU, package_namespaceObject.rE];
 /** Emulators ignore the region, but the SDK needs one to sign requests. */
 const EMULATOR_REGION = 'us-east-1';
 /** Emulators accept any key; the SDK still needs one to sign with. */
@@ -76345,7 +76369,7 @@ function createClients(inputs, env = process.env) {
         ...credentialsFor(inputs.dynamodbEndpoint),
     };
     const dynamodb = new client_dynamodb_dist_cjs/* DynamoDBClient */.MGV(dynamodbConfig);
-    const writes = new client_dynamodb_dist_cjs/* DynamoDBClient */.MGV({ ...dynamodbConfig, maxAttempts: 1 });
+    const writeClient = new client_dynamodb_dist_cjs/* DynamoDBClient */.MGV({ ...dynamodbConfig, maxAttempts: 1 });
     const s3 = new client_s3_dist_cjs/* S3Client */.YxF({
         region,
         customUserAgent: [USER_AGENT],
@@ -76365,19 +76389,22 @@ function createClients(inputs, env = process.env) {
     const logs = new dist_cjs/* CloudWatchLogsClient */.TFr({ region, customUserAgent: [USER_AGENT] });
     return {
         dynamodb,
-        writes,
+        writeClient,
         s3,
         logs,
         destroy() {
             dynamodb.destroy();
-            writes.destroy();
+            writeClient.destroy();
             s3.destroy();
             logs.destroy();
         },
     };
 }
 
+// EXTERNAL MODULE: ./node_modules/@smithy/service-error-classification/dist-cjs/index.js
+var service_error_classification_dist_cjs = __nccwpck_require__(2058);
 ;// CONCATENATED MODULE: ./src/errors.ts
+
 /** The message of anything thrown, without assuming it is an Error. */
 function errorMessage(err) {
     if (err instanceof Error)
@@ -76404,14 +76431,58 @@ function requestId(err) {
 class ActionError extends Error {
     name = 'ActionError';
 }
-/** Permissions a call needs, so an AccessDenied can name the one that is missing. */
+/**
+ * Throttling, a broken or timed-out connection, or a 5xx: the same request may well succeed
+ * later. The SDK's own classification, which its retry strategy uses, so that the action and the
+ * SDK agree on what is worth another try. Access denied is not among them, although the SDK
+ * counts AccessDeniedException as a possible clock skew.
+ */
+function isRetryableAwsError(err) {
+    if (typeof err !== 'object' || err === null)
+        return false;
+    const sdkError = err;
+    return (0,service_error_classification_dist_cjs/* isThrottlingError */.Qb)(sdkError) || (0,service_error_classification_dist_cjs/* isTransientError */.bV)(sdkError) || (0,service_error_classification_dist_cjs/* isServerError */.GQ)(sdkError);
+}
+/** The names DynamoDB, S3 and CloudWatch Logs give a refusal of the credentials. */
+const ACCESS_DENIED = new Set([
+    'AccessDeniedException',
+    'AccessDenied',
+    'UnrecognizedClientException',
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+]);
+/** The credentials were refused: missing permission, unknown key or bad signature. */
+function isAccessDenied(err) {
+    return ACCESS_DENIED.has(errorName(err) ?? '');
+}
+/**
+ * The permissions of every call the action makes, so that an access-denied error names the one
+ * that is missing. ImportTable's list: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/S3DataImport.Requesting.html
+ * (docs/import-rules.md §2).
+ */
 const PERMISSION_FOR_CALL = {
-    DescribeTable: 'dynamodb:DescribeTable',
-    CreateTable: 'dynamodb:CreateTable',
-    BatchWriteItem: 'dynamodb:BatchWriteItem',
-    ListObjectsV2: 's3:ListBucket',
-    GetObject: 's3:GetObject',
+    DescribeTable: { action: 'dynamodb:DescribeTable' },
+    CreateTable: { action: 'dynamodb:CreateTable' },
+    BatchWriteItem: { action: 'dynamodb:BatchWriteItem' },
+    ListObjectsV2: { action: 's3:ListBucket' },
+    GetObject: { action: 's3:GetObject' },
+    ImportTable: {
+        action: 'dynamodb:ImportTable',
+        // ImportTable reads the source and writes its log with the caller's credentials.
+        also: 's3:GetObject and s3:ListBucket on the source, and logs:CreateLogGroup, logs:CreateLogStream, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:PutLogEvents, logs:PutRetentionPolicy on arn:aws:logs:*:*:log-group:/aws-dynamodb/*',
+    },
+    DescribeImport: { action: 'dynamodb:DescribeImport' },
+    ListImports: { action: 'dynamodb:ListImports' },
+    GetLogEvents: { action: 'logs:GetLogEvents' },
 };
+/** "The credentials need ..." for `call` on `target`, or '' for a call without an entry. */
+function permissionHint(call, target) {
+    const permission = PERMISSION_FOR_CALL[call];
+    if (!permission)
+        return '';
+    const also = permission.also ? `, and ${permission.also}` : '';
+    return `The credentials need ${permission.action} on ${target}${also}.`;
+}
 /**
  * Turns an AWS SDK failure of `call` on `target` into a sentence a person can act on: what
  * failed, why, and what to check. Unknown errors keep their name and request id.
@@ -76421,16 +76492,11 @@ function describeAwsError(err, call, target) {
         return err.message;
     const name = errorName(err) ?? 'Error';
     const message = errorMessage(err);
+    if (isAccessDenied(err)) {
+        const hint = permissionHint(call, target);
+        return `${call} on ${target} was denied (${name}): ${message}.${hint ? ` ${hint}` : ''}`;
+    }
     switch (name) {
-        case 'AccessDeniedException':
-        case 'AccessDenied':
-        case 'UnrecognizedClientException':
-        case 'InvalidAccessKeyId':
-        case 'SignatureDoesNotMatch': {
-            const permission = PERMISSION_FOR_CALL[call];
-            const needs = permission ? ` The credentials need ${permission} on ${target}.` : '';
-            return `${call} on ${target} was denied (${name}): ${message}.${needs}`;
-        }
         case 'ResourceNotFoundException':
             return `${call}: table ${target} was not found (${message}). Check table, region and dynamodb-endpoint.`;
         case 'NoSuchBucket':
@@ -76450,9 +76516,78 @@ function describeAwsError(err, call, target) {
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/names.ts
+/**
+ * The names of action.yml's inputs and outputs, said once: input reading, the warnings about
+ * ignored inputs, messages and the outputs use these (a test holds them equal to action.yml).
+ */
+const Input = {
+    Table: 'table',
+    Source: 'source',
+    Mode: 'mode',
+    InputFormat: 'input-format',
+    InputCompression: 'input-compression',
+    CsvDelimiter: 'csv-delimiter',
+    CsvHeader: 'csv-header',
+    KeySchema: 'key-schema',
+    TableDefinition: 'table-definition',
+    BillingMode: 'billing-mode',
+    CreateTable: 'create-table',
+    WriteConcurrency: 'write-concurrency',
+    MaxWriteCapacity: 'max-write-capacity',
+    MaxErrors: 'max-errors',
+    MinItems: 'min-items',
+    DryRun: 'dry-run',
+    Wait: 'wait',
+    TimeoutMinutes: 'timeout-minutes',
+    NativeMinBytes: 'native-min-bytes',
+    ClientToken: 'client-token',
+    Region: 'region',
+    DynamoDBEndpoint: 'dynamodb-endpoint',
+    S3Endpoint: 's3-endpoint',
+    S3ForcePathStyle: 's3-force-path-style',
+    BucketOwner: 'bucket-owner',
+    Shard: 'shard',
+    Truncate: 'truncate',
+    RejectedFile: 'rejected-file',
+};
+const Output = {
+    Mode: 'mode',
+    ModeReason: 'mode-reason',
+    Status: 'status',
+    FailureCode: 'failure-code',
+    ImportArn: 'import-arn',
+    TableArn: 'table-arn',
+    ProcessedItemCount: 'processed-item-count',
+    ImportedItemCount: 'imported-item-count',
+    ErrorCount: 'error-count',
+    ProcessedSizeBytes: 'processed-size-bytes',
+    DurationSeconds: 'duration-seconds',
+    ConsumedWriteCapacity: 'consumed-write-capacity',
+    CloudwatchLogGroupArn: 'cloudwatch-log-group-arn',
+    RejectedFile: 'rejected-file',
+};
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/table-definition.ts
+;// CONCATENATED MODULE: ./src/json.ts
+/** Plain JSON values as JSON.parse returns them: the one guard for "an object, not an array". */
+function isJsonObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** What a JSON value is, for reasons: `an object`, `an array`, `null`, `a string`. */
+function jsonKind(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+
+;// CONCATENATED MODULE: ./src/table/definition.ts
+
 
 /** Throughput for PROVISIONED tables created from key-schema alone. */
 const DEFAULT_PROVISIONED_UNITS = 5;
@@ -76467,6 +76602,7 @@ const MAX_PROJECTED_ATTRIBUTES_PER_TABLE = 100;
 /** Found values longer than this are cut in messages. */
 const MAX_SHOWN_CHARS = 80;
 const ATTRIBUTE_TYPES = ['S', 'N', 'B'];
+/** The billing modes CreateTable and ImportTable's TableCreationParameters take. */
 const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'];
 const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'];
 const SSE_TYPES = ['AES256', 'KMS'];
@@ -76574,7 +76710,7 @@ function parseTableDefinition(file, text, tableName) {
     catch (err) {
         return fail(`${prefix}expected YAML or JSON, got ${err instanceof Error ? err.message : err}`);
     }
-    if (!isMapping(value)) {
+    if (!isJsonObject(value)) {
         const at = position(contents.range ? lineCounter.linePos(contents.range[0]) : undefined);
         return fail(`${prefix}expected a mapping of TableCreationParameters fields (AttributeDefinitions, ` +
             `KeySchema, ...) at the top level, got ${show(value)}${at}`);
@@ -76629,7 +76765,7 @@ class Checker {
      * mean" when one of `fields` is close).
      */
     mapping(path, value, expected, fields, special = {}) {
-        if (!isMapping(value)) {
+        if (!isJsonObject(value)) {
             this.bad(path, expected, value);
             return undefined;
         }
@@ -76797,7 +76933,7 @@ function checkKeySchema(c, path, value, defs) {
             return;
         }
         defs.used.add(name);
-        if (i === 1 && isMapping(list[0]) && list[0]['AttributeName'] === name) {
+        if (i === 1 && isJsonObject(list[0]) && list[0]['AttributeName'] === name) {
             c.bad(namePath, `an attribute other than the HASH key`, name);
             ok = false;
         }
@@ -76996,9 +77132,6 @@ function checkProjection(c, path, value) {
         ? { ProjectionType: type, NonKeyAttributes: result }
         : undefined;
 }
-function isMapping(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 function join(path, field) {
     return path === '' ? field : `${path}.${field}`;
 }
@@ -77044,7 +77177,7 @@ function editDistance(a, b) {
     return previous[b.length] ?? 0;
 }
 
-;// CONCATENATED MODULE: ./src/shard.ts
+;// CONCATENATED MODULE: ./src/plan/shard.ts
 /** Matrix jobs beyond this would each get next to nothing, and is more likely a typo. */
 const MAX_SHARDS = 256;
 function parseShard(value) {
@@ -77091,7 +77224,9 @@ function workspaceRoot(env = process.env) {
 /** True when `target` is `root` or below it. */
 function isInside(root, target) {
     const relative = external_node_path_.relative(root, target);
-    return relative === '' || (!relative.startsWith('..') && !external_node_path_.isAbsolute(relative));
+    // `..data` is a name inside the workspace; only a first segment that is exactly `..` leaves it.
+    const leaves = relative === '..' || relative.startsWith(`..${external_node_path_.sep}`);
+    return !leaves && !external_node_path_.isAbsolute(relative);
 }
 /**
  * Files of the workspace as a source, with S3's prefix rule on their workspace-relative paths:
@@ -77154,10 +77289,10 @@ function toPosix(p) {
 
 
 
+
 const MODES = ['auto', 'native', 'stream'];
 const INPUT_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'];
 const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'];
-const inputs_BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'];
 /** ImportTable's CsvOptions.Delimiter allows exactly these characters. */
 const CSV_DELIMITERS = {
     ',': ',',
@@ -77171,6 +77306,8 @@ const CSV_DELIMITERS = {
 const DEFAULT_NATIVE_MIN_BYTES = 2 ** 30;
 /** native: how long to wait for an import, as ImportTable's own limits suggest (six hours). */
 const DEFAULT_TIMEOUT_MINUTES = 360;
+/** BatchWriteItem calls in flight by default: enough to keep DynamoDB Local or a table busy. */
+const DEFAULT_WRITE_CONCURRENCY = 16;
 /** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
 const MAX_WRITE_CONCURRENCY = 256;
 /** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
@@ -77323,107 +77460,129 @@ function defaultRejectedFile() {
  */
 function readInputs() {
     const r = new Reader();
-    const tableValue = r.required('table');
-    const table = parseTable(tableValue);
-    if (tableValue && !table) {
-        r.fail('table', tableValue, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN');
-    }
-    const sourceValue = r.required('source');
-    const source = parseSource(sourceValue);
-    if (sourceValue && !source) {
-        r.fail('source', sourceValue, 's3://bucket/prefix or a path inside the workspace');
-    }
-    if (source?.kind === 'local') {
-        const root = workspaceRoot();
-        if (!isInside(root, external_node_path_.resolve(root, source.path))) {
-            r.fail('source', sourceValue, `a path inside the workspace ${root}`);
-        }
-    }
-    const mode = r.enumOf('mode', MODES, 'auto');
-    const format = r.enumOf('input-format', INPUT_FORMATS, 'DYNAMODB_JSON');
-    const compression = r.enumOf('input-compression', COMPRESSIONS, 'auto');
-    const delimiterValue = r.raw('csv-delimiter') || ',';
-    const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()];
-    if (csvDelimiter === undefined) {
-        r.fail('csv-delimiter', delimiterValue, 'one of , ; : | tab space');
-    }
-    const headerValue = r.optional('csv-header');
-    const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue);
-    if (headerValue !== undefined && !csvHeader) {
-        r.fail('csv-header', headerValue, 'comma-separated unique names of printable ASCII, no quotes');
-    }
-    const keySchemaValue = r.optional('key-schema');
-    const keySchema = keySchemaValue === undefined ? undefined : parseKeySchema(keySchemaValue);
-    if (keySchemaValue !== undefined && !keySchema) {
-        r.fail('key-schema', keySchemaValue, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B');
-    }
-    const billingMode = r.enumOf('billing-mode', inputs_BILLING_MODES, 'PAY_PER_REQUEST');
-    const shardValue = r.optional('shard');
-    const shard = shardValue === undefined ? undefined : parseShard(shardValue);
-    if (shardValue !== undefined && !shard) {
-        r.fail('shard', shardValue, `i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 2/4`);
-    }
-    const dynamodbEndpoint = r.url('dynamodb-endpoint');
-    const s3Endpoint = r.url('s3-endpoint');
-    const bucketOwner = r.optional('bucket-owner');
-    if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
-        r.fail('bucket-owner', bucketOwner, 'a 12-digit AWS account id');
-    }
-    const clientToken = r.optional('client-token');
-    if (clientToken !== undefined && clientToken.includes('$')) {
-        r.fail('client-token', clientToken, 'a token without "$" (ImportTable refuses it)');
-    }
-    const region = r.optional('region') ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
-    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        r.fail('region', region, 'an AWS region such as us-east-1');
-    }
-    if (region === undefined && dynamodbEndpoint === undefined) {
-        r.problems.push('region: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)');
-    }
+    const table = readTable(r);
+    const { source, sourceValue } = readSource(r);
+    const billingMode = r.enumOf(Input.BillingMode, BILLING_MODES, 'PAY_PER_REQUEST');
+    const keySchema = readKeySchema(r);
+    const connection = readConnection(r);
     const inputs = {
-        table: table ?? { id: tableValue, name: tableValue },
+        table: table.ref ?? { id: table.value, name: table.value },
         source: source ?? { kind: 'local', path: '' },
-        mode,
-        format,
-        compression,
-        csvDelimiter: csvDelimiter ?? ',',
-        ...(csvHeader && { csvHeader }),
+        mode: r.enumOf(Input.Mode, MODES, 'auto'),
+        ...readFormat(r),
         billingMode,
-        ...tableCreation(r, table?.name, keySchema, billingMode),
-        createTable: r.bool('create-table', false),
-        writeConcurrency: r.int('write-concurrency', 16, 1, MAX_WRITE_CONCURRENCY),
-        maxWriteCapacity: r.int('max-write-capacity', 0, 0),
-        maxErrors: r.int('max-errors', 0, 0),
-        minItems: r.int('min-items', 0, 0),
-        dryRun: r.bool('dry-run', false),
-        wait: r.bool('wait', true),
-        timeoutMinutes: r.int('timeout-minutes', DEFAULT_TIMEOUT_MINUTES, 1),
-        nativeMinBytes: r.bytes('native-min-bytes', DEFAULT_NATIVE_MIN_BYTES),
-        ...optional('shard', shard),
-        truncate: r.bool('truncate', false),
-        ...optional('clientToken', clientToken),
-        ...optional('region', region),
-        ...optional('dynamodbEndpoint', dynamodbEndpoint),
-        ...optional('s3Endpoint', s3Endpoint),
-        s3ForcePathStyle: r.bool('s3-force-path-style', s3Endpoint !== undefined),
-        ...optional('bucketOwner', bucketOwner),
+        ...tableCreation(r, table.ref?.name, keySchema, billingMode),
+        createTable: r.bool(Input.CreateTable, false),
+        writeConcurrency: r.int(Input.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
+        maxWriteCapacity: r.int(Input.MaxWriteCapacity, 0, 0),
+        maxErrors: r.int(Input.MaxErrors, 0, 0),
+        minItems: r.int(Input.MinItems, 0, 0),
+        dryRun: r.bool(Input.DryRun, false),
+        wait: r.bool(Input.Wait, true),
+        timeoutMinutes: r.int(Input.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
+        nativeMinBytes: r.bytes(Input.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
+        ...optional('shard', readShard(r)),
+        truncate: r.bool(Input.Truncate, false),
+        ...connection,
         rejectedFile: rejectedFile(r),
     };
     conflicts(inputs, r);
     if (inputs.mode === 'native' && inputs.source.kind === 'local') {
-        r.fail('source', sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
+        r.fail(Input.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
     }
     if (r.problems.length > 0) {
         throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`);
     }
     return inputs;
 }
+function readTable(r) {
+    const value = r.required(Input.Table);
+    const ref = parseTable(value);
+    if (value && !ref) {
+        r.fail(Input.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN');
+    }
+    return { value, ref };
+}
+function readSource(r) {
+    const sourceValue = r.required(Input.Source);
+    const source = parseSource(sourceValue);
+    if (sourceValue && !source) {
+        r.fail(Input.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace');
+    }
+    if (source?.kind === 'local') {
+        const root = workspaceRoot();
+        if (!isInside(root, external_node_path_.resolve(root, source.path))) {
+            r.fail(Input.Source, sourceValue, `a path inside the workspace ${root}`);
+        }
+    }
+    return { source, sourceValue };
+}
+/** input-format, input-compression and the CSV options. */
+function readFormat(r) {
+    const format = r.enumOf(Input.InputFormat, INPUT_FORMATS, 'DYNAMODB_JSON');
+    const compression = r.enumOf(Input.InputCompression, COMPRESSIONS, 'auto');
+    const delimiterValue = r.raw(Input.CsvDelimiter) || ',';
+    const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()];
+    if (csvDelimiter === undefined) {
+        r.fail(Input.CsvDelimiter, delimiterValue, 'one of , ; : | tab space');
+    }
+    const headerValue = r.optional(Input.CsvHeader);
+    const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue);
+    if (headerValue !== undefined && !csvHeader) {
+        r.fail(Input.CsvHeader, headerValue, 'comma-separated unique names of printable ASCII, no quotes');
+    }
+    return { format, compression, csvDelimiter: csvDelimiter ?? ',', ...(csvHeader && { csvHeader }) };
+}
+function readKeySchema(r) {
+    const value = r.optional(Input.KeySchema);
+    const keySchema = value === undefined ? undefined : parseKeySchema(value);
+    if (value !== undefined && !keySchema) {
+        r.fail(Input.KeySchema, value, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B');
+    }
+    return keySchema;
+}
+function readShard(r) {
+    const value = r.optional(Input.Shard);
+    const shard = value === undefined ? undefined : parseShard(value);
+    if (value !== undefined && !shard) {
+        r.fail(Input.Shard, value, `i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 2/4`);
+    }
+    return shard;
+}
+/** Where and how the action connects: region, endpoints, the bucket's owner, the client token. */
+function readConnection(r) {
+    const dynamodbEndpoint = r.url(Input.DynamoDBEndpoint);
+    const s3Endpoint = r.url(Input.S3Endpoint);
+    const bucketOwner = r.optional(Input.BucketOwner);
+    if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
+        r.fail(Input.BucketOwner, bucketOwner, 'a 12-digit AWS account id');
+    }
+    const clientToken = r.optional(Input.ClientToken);
+    if (clientToken !== undefined && clientToken.includes('$')) {
+        r.fail(Input.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)');
+    }
+    const region = r.optional(Input.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
+    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+        r.fail(Input.Region, region, 'an AWS region such as us-east-1');
+    }
+    if (region === undefined && dynamodbEndpoint === undefined) {
+        r.problems.push(`${Input.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`);
+    }
+    return {
+        ...optional('clientToken', clientToken),
+        ...optional('region', region),
+        ...optional('dynamodbEndpoint', dynamodbEndpoint),
+        ...optional('s3Endpoint', s3Endpoint),
+        s3ForcePathStyle: r.bool(Input.S3ForcePathStyle, s3Endpoint !== undefined),
+        ...optional('bucketOwner', bucketOwner),
+    };
+}
 /**
  * The creation parameters of a missing table: table-definition wins over key-schema and
  * billing-mode. The file is read here, so that its problems are reported with the other inputs'.
  */
 function tableCreation(r, tableName, keySchema, billingMode) {
-    const file = r.optional('table-definition');
+    const file = r.optional(Input.TableDefinition);
     // Without a valid table name there is nothing to check the file's TableName against.
     if (file !== undefined && tableName !== undefined) {
         let text;
@@ -77431,7 +77590,7 @@ function tableCreation(r, tableName, keySchema, billingMode) {
             text = external_node_fs_.readFileSync(external_node_path_.resolve(workspaceRoot(), file), 'utf8');
         }
         catch (err) {
-            r.fail('table-definition', file, `a readable JSON or YAML file (${errorMessage(err)})`);
+            r.fail(Input.TableDefinition, file, `a readable JSON or YAML file (${errorMessage(err)})`);
             return {};
         }
         const parsed = parseTableDefinition(file, text, tableName);
@@ -77453,20 +77612,20 @@ function tableCreation(r, tableName, keySchema, billingMode) {
 function conflicts(inputs, r) {
     const sharded = (inputs.shard?.count ?? 1) > 1;
     if (sharded && inputs.mode === 'native') {
-        r.problems.push('shard: ImportTable imports a prefix in one job; use mode stream (or auto) to shard');
+        r.problems.push(`${Input.Shard}: ImportTable imports a prefix in one job; use mode stream (or auto) to shard`);
     }
     if (inputs.truncate && inputs.mode === 'native') {
-        r.problems.push('truncate: ImportTable always creates a new, empty table; use it with mode stream');
+        r.problems.push(`${Input.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`);
     }
     if (inputs.truncate && sharded) {
-        r.problems.push('truncate: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)');
+        r.problems.push(`${Input.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`);
     }
 }
 /** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
 function rejectedFile(r) {
-    const given = r.optional('rejected-file');
+    const given = r.optional(Input.RejectedFile);
     if (given !== undefined && external_node_fs_.existsSync(given) && external_node_fs_.statSync(given).isDirectory()) {
-        r.fail('rejected-file', given, 'a file path, not a directory');
+        r.fail(Input.RejectedFile, given, 'a file path, not a directory');
     }
     return external_node_path_.resolve(given ?? defaultRejectedFile());
 }
@@ -77479,329 +77638,33 @@ function ignoredInputs(inputs, mode) {
     const ignored = [];
     if (inputs.format !== 'CSV') {
         if (inputs.csvDelimiter !== ',')
-            ignored.push('csv-delimiter (only for input-format CSV)');
+            ignored.push(`${Input.CsvDelimiter} (only for input-format CSV)`);
         if (inputs.csvHeader)
-            ignored.push('csv-header (only for input-format CSV)');
+            ignored.push(`${Input.CsvHeader} (only for input-format CSV)`);
     }
     if (inputs.mode !== 'auto' && inputs.nativeMinBytes !== DEFAULT_NATIVE_MIN_BYTES) {
-        ignored.push('native-min-bytes (only for mode auto)');
+        ignored.push(`${Input.NativeMinBytes} (only for mode auto)`);
     }
     if (mode === 'stream') {
         if (inputs.truncate && inputs.dryRun)
-            ignored.push('truncate (a dry run deletes nothing)');
+            ignored.push(`${Input.Truncate} (a dry run deletes nothing)`);
         if (!inputs.wait)
-            ignored.push('wait (only for mode native)');
+            ignored.push(`${Input.Wait} (only for mode native)`);
         if (inputs.clientToken)
-            ignored.push('client-token (only for mode native)');
+            ignored.push(`${Input.ClientToken} (only for mode native)`);
         if (inputs.timeoutMinutes !== DEFAULT_TIMEOUT_MINUTES) {
-            ignored.push('timeout-minutes (only for mode native)');
+            ignored.push(`${Input.TimeoutMinutes} (only for mode native)`);
         }
     }
     else {
         if (inputs.createTable)
-            ignored.push('create-table (native always creates the table)');
-        if (inputs.writeConcurrency !== 16)
-            ignored.push('write-concurrency (only for mode stream)');
+            ignored.push(`${Input.CreateTable} (native always creates the table)`);
+        if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY)
+            ignored.push(`${Input.WriteConcurrency} (only for mode stream)`);
         if (inputs.maxWriteCapacity > 0)
-            ignored.push('max-write-capacity (only for mode stream)');
+            ignored.push(`${Input.MaxWriteCapacity} (only for mode stream)`);
     }
     return ignored;
-}
-
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/rejected-records.ts
-
-
-
-const REJECTION_KINDS = {
-    unreadable: 'unreadable line or object',
-    invalid: 'invalid record',
-    mismatch: 'does not fit the table',
-    refused: 'refused by DynamoDB',
-    unwritten: 'not written (retries exhausted)',
-};
-/** Rejections kept in memory for annotations and the summary; the rest are only counted. */
-const MAX_REJECTION_SAMPLES = 10;
-/**
- * Every rejected record, written to a JSON-lines file with its location, reason and the raw
- * record, and counted. The file is created on the first rejection only.
- */
-class RejectedRecords {
-    file;
-    samples = [];
-    byKind = {};
-    count = 0;
-    out;
-    writeError;
-    constructor(file) {
-        this.file = file;
-    }
-    async add(rejection, record) {
-        this.count += rejection.records;
-        this.byKind[rejection.kind] = (this.byKind[rejection.kind] ?? 0) + rejection.records;
-        if (this.samples.length < MAX_REJECTION_SAMPLES)
-            this.samples.push(rejection);
-        const line = JSON.stringify({ ...rejection, record }) + '\n';
-        const out = this.stream();
-        if (this.writeError)
-            throw this.writeError;
-        if (!out.write(line))
-            await (0,external_node_events_.once)(out, 'drain');
-    }
-    /** Flushes the file; returns its path when anything was rejected. */
-    async close() {
-        if (!this.out)
-            return undefined;
-        const out = this.out;
-        await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
-        return this.file;
-    }
-    stream() {
-        if (!this.out) {
-            external_node_fs_.mkdirSync(external_node_path_.dirname(this.file), { recursive: true });
-            this.out = external_node_fs_.createWriteStream(this.file, { flags: 'w', mode: 0o600 });
-            this.out.on('error', (err) => {
-                this.writeError = new Error(`Cannot write rejected-file ${this.file}: ${err.message}`);
-            });
-        }
-        return this.out;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report.ts
-
-
-/** `1 record was`, `2 records were`: failure messages are read by people. */
-function counted(n, noun) {
-    return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
-}
-/** The reasons the step fails, if any: the one place that decides. */
-function checkResult(result, limits) {
-    const failures = [];
-    const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
-    if (result.unwrittenItemCount > 0) {
-        failures.push(`${counted(result.unwrittenItemCount, 'valid item')} NOT written: DynamoDB kept refusing or throttling them until the retries ran out${rejectedIn}. Re-run the import, or lower write-concurrency.`);
-    }
-    if (result.errorCount > limits.maxErrors) {
-        failures.push(`${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
-    }
-    if (result.importedItemCount < limits.minItems) {
-        const items = counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
-        const verb = result.dryRun ? 'would be imported' : 'imported';
-        failures.push(`${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
-    }
-    if (result.status === 'FAILED' && result.failureCode !== 'ItemValidationError') {
-        failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`);
-    }
-    if (result.status === 'CANCELLED')
-        failures.push('The import was cancelled.');
-    const expected = result.expectedItemCount;
-    if (expected !== undefined &&
-        result.status !== 'IN_PROGRESS' &&
-        result.importedItemCount !== expected) {
-        failures.push(`The export's manifest lists ${expected} items for the objects imported here, but ${result.importedItemCount} were imported.`);
-    }
-    if (result.timedOutAfterMinutes !== undefined) {
-        failures.push(`The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`);
-    }
-    return failures;
-}
-/** Sets every output of action.yml; the ones that do not apply are empty. */
-function setOutputs(result) {
-    const outputs = {
-        mode: result.mode,
-        'mode-reason': result.modeReason,
-        status: result.status,
-        'failure-code': result.failureCode,
-        'import-arn': result.importArn,
-        'table-arn': result.tableArn,
-        'processed-item-count': result.processedItemCount,
-        'imported-item-count': result.importedItemCount,
-        'error-count': result.errorCount,
-        'processed-size-bytes': result.processedSizeBytes,
-        'duration-seconds': result.durationSeconds,
-        'consumed-write-capacity': result.consumedWriteCapacity,
-        'cloudwatch-log-group-arn': result.cloudwatchLogGroupArn,
-        'rejected-file': result.rejectedFile,
-    };
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, value ?? '');
-}
-/**
- * One annotation per sampled rejection, pointing at `s3://bucket/key:line`. They are errors when
- * the rejections fail the step and warnings when max-errors accepts them. GitHub shows at most
- * 10 annotations of a kind per step; the summary counts the rest.
- */
-function annotate(result, limits) {
-    const fails = result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0;
-    for (const r of result.rejections.samples) {
-        const properties = { title: `Rejected record: ${REJECTION_KINDS[r.kind]}` };
-        const message = `${r.location}: ${r.reason}`;
-        if (fails)
-            error(message, properties);
-        else
-            warning(message, properties);
-    }
-}
-/** Reasons are the engine's words, but a summary row should stay a row. */
-const MAX_REASON_CHARS = 300;
-const STATUS_ICON = {
-    COMPLETED: '✅',
-    FAILED: '❌',
-    CANCELLED: '⛔',
-    IN_PROGRESS: '⏳',
-};
-/** Renders the job summary into core.summary's buffer (written by the caller). */
-function renderSummary(result, steps, failures) {
-    const s = summary;
-    const verdict = failures.length === 0 ? 'passed' : 'failed';
-    const status = result ? `${result.status} ${STATUS_ICON[result.status]}` : 'did not start ❌';
-    s.addHeading(`DynamoDB S3 import: ${status}`, 2);
-    if (result) {
-        const dry = result.dryRun ? ' (dry run: nothing was written)' : '';
-        s.addRaw(`Engine: <b>${result.mode}</b>${dry}. ${report_escape(result.modeReason)}`, true);
-    }
-    s.addRaw(`The step ${verdict}.`, true);
-    if (failures.length > 0)
-        s.addList(failures.map(report_escape));
-    s.addHeading('Steps', 3);
-    s.addTable([
-        [header('Step'), header('Result'), header('Time')],
-        ...steps.map((step) => [
-            `${step.ok ? '✅' : '❌'} ${step.name}`,
-            report_escape(step.result),
-            `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
-        ]),
-    ]);
-    if (!result)
-        return;
-    s.addHeading('Counts', 3);
-    const rate = result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0;
-    const rows = [
-        [header('Measure'), header('Value')],
-        ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
-        ['Processed records', String(result.processedItemCount)],
-        [
-            result.dryRun ? 'Items that would be imported' : 'Imported items',
-            String(result.importedItemCount),
-        ],
-        ['Rejected records', String(result.errorCount)],
-        ['Uncompressed bytes', String(result.processedSizeBytes)],
-        ['Duration', `${result.durationSeconds} s`],
-        ['Items/s', String(rate)],
-    ];
-    if (result.consumedWriteCapacity !== undefined) {
-        const how = result.capacitySource === 'computed'
-            ? ' (computed: one per started KB of each item; the endpoint is an emulator)'
-            : '';
-        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`]);
-    }
-    if (result.mode === 'stream' && !result.dryRun)
-        rows.push(['Write retries', String(result.retries)]);
-    s.addTable(rows);
-    if (result.estimates)
-        renderEstimates(result.estimates);
-    if (result.errorCount > 0)
-        renderRejections(result);
-}
-function renderEstimates(estimates) {
-    const s = summary;
-    s.addHeading('Estimates: what the import would cost and take', 3);
-    s.addTable([
-        [header('Engine'), header('Cost'), header('Time'), header('Basis')],
-        ...estimates.map((e) => [e.engine, report_escape(e.cost), e.time, report_escape(e.notes)]),
-    ]);
-    s.addRaw('Prices are us-east-1 list prices; other regions differ.', true);
-}
-function renderRejections(result) {
-    const s = summary;
-    s.addHeading('Rejected records', 3);
-    const kinds = Object.entries(result.rejections.byKind);
-    s.addList(kinds.map(([kind, n]) => `${REJECTION_KINDS[kind]}: ${n}`));
-    s.addTable([
-        [header('Where'), header('Why')],
-        ...result.rejections.samples.map((r) => [report_escape(r.location), report_escape(truncate(r.reason))]),
-    ]);
-    const more = result.errorCount - result.rejections.samples.reduce((n, r) => n + r.records, 0);
-    const where = result.rejectedFile
-        ? ` All of them are in <code>${report_escape(result.rejectedFile)}</code>.`
-        : '';
-    if (more > 0)
-        s.addRaw(`…and ${more} more.${where}`, true);
-    else if (where)
-        s.addRaw(where.trim(), true);
-}
-function header(data) {
-    return { data, header: true };
-}
-function truncate(text) {
-    return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
-}
-function report_escape(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** Writes the summary; a failure to write it is a warning, never the step's failure. */
-async function writeSummary() {
-    try {
-        await summary.write();
-    }
-    catch (err) {
-        warning(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/steps.ts
-
-/** The steps of an import, in the order the log and the summary show them. */
-const STEP_NAMES = [
-    'start',
-    'read',
-    'validate',
-    'write',
-    'check errors',
-    'complete',
-];
-/**
- * Records each step's result and time. Read, validate and write run together as one stream, so
- * their times overlap: each ends when its last record has passed through it.
- */
-class Steps {
-    now;
-    began;
-    started = new Map();
-    records = new Map();
-    constructor(now = Date.now) {
-        this.now = now;
-        this.began = now();
-    }
-    /** Seconds since the import began. */
-    elapsed() {
-        return (this.now() - this.began) / 1000;
-    }
-    start(...names) {
-        for (const name of names)
-            this.started.set(name, this.elapsed());
-    }
-    end(name, result, ok = true) {
-        const endedAt = this.elapsed();
-        const startedAt = this.started.get(name) ?? endedAt;
-        this.records.set(name, { name, result, ok, startedAt, endedAt });
-    }
-    /** Ends every started step that has no result yet, as when an error cut the import short. */
-    endUnfinished(result) {
-        for (const name of this.started.keys()) {
-            if (!this.records.has(name))
-                this.end(name, result, false);
-        }
-    }
-    list() {
-        return STEP_NAMES.flatMap((name) => this.records.get(name) ?? []);
-    }
-    /** Runs fn inside a collapsed log group named after the step. */
-    async group(title, fn) {
-        return group(title, fn);
-    }
 }
 
 // EXTERNAL MODULE: external "node:stream"
@@ -78675,116 +78538,7 @@ function through(bytes, transform) {
     return transform;
 }
 
-;// CONCATENATED MODULE: ./src/sources/s3.ts
-
-
-
-/**
- * Every object whose key starts with the prefix, at any depth. ExpectedBucketOwner goes on every
- * call when bucket-owner is set, so a bucket that changed hands is never read.
- */
-function s3Source(s3, location, bucketOwner) {
-    const owner = bucketOwner ? { ExpectedBucketOwner: bucketOwner } : {};
-    const url = (key) => `s3://${location.bucket}/${key}`;
-    return {
-        description: url(location.prefix),
-        async list() {
-            const objects = [];
-            try {
-                const pages = (0,client_s3_dist_cjs/* paginateListObjectsV2 */.OqA)({ client: s3 }, { Bucket: location.bucket, Prefix: location.prefix, ...owner });
-                for await (const page of pages) {
-                    for (const o of page.Contents ?? []) {
-                        if (o.Key === undefined)
-                            continue;
-                        objects.push({
-                            url: url(o.Key),
-                            key: o.Key,
-                            size: o.Size ?? 0,
-                            ...(o.ETag && { etag: o.ETag }),
-                        });
-                    }
-                }
-            }
-            catch (err) {
-                throw new Error(describeAwsError(err, 'ListObjectsV2', url(location.prefix)), {
-                    cause: err,
-                });
-            }
-            return objects;
-        },
-        open(object) {
-            return Promise.resolve(resumable(object, async (from) => {
-                try {
-                    const response = await s3.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({
-                        Bucket: location.bucket,
-                        Key: object.key,
-                        // The object read must be the object listed: a change in between fails the read.
-                        ...(object.etag && { IfMatch: object.etag }),
-                        ...(from > 0 && { Range: `bytes=${from}-` }),
-                        ...owner,
-                    }));
-                    // Also checked here, for S3-compatible servers that ignore If-Match.
-                    if (object.etag && response.ETag && response.ETag !== object.etag) {
-                        ;
-                        response.Body?.destroy?.();
-                        throw Object.assign(new Error('ETag changed'), { name: 'PreconditionFailed' });
-                    }
-                    return response.Body ?? empty();
-                }
-                catch (err) {
-                    throw new Error(describeAwsError(err, 'GetObject', object.url), { cause: err });
-                }
-            }));
-        },
-    };
-}
-/** A broken read is resumed at most this often per object before the object counts as unreadable. */
-const MAX_RESUMES = 5;
-/**
- * The object's bytes, resumed where they stopped when the connection breaks: a ranged GET from
- * the byte reached, of the same object (the ETag must still match), so that no line is read
- * twice and none is lost. A body that ends early without an error is a break too.
- */
-async function* resumable(object, get, onResume = (from, why) => info(`${object.url}: the read broke after ${from} bytes (${why}); resuming from there`)) {
-    let offset = 0;
-    for (let resumes = 0;; resumes++) {
-        let why;
-        try {
-            for await (const chunk of await get(offset)) {
-                offset += chunk.length;
-                yield chunk;
-            }
-            if (offset >= object.size)
-                return;
-            why = `the body ended at byte ${offset} of ${object.size}`;
-        }
-        catch (err) {
-            if (!isBrokenRead(err) || resumes >= MAX_RESUMES)
-                throw err;
-            why = errorMessage(err);
-        }
-        if (resumes >= MAX_RESUMES) {
-            throw new Error(`the read broke ${MAX_RESUMES + 1} times; last: ${why}`);
-        }
-        onResume(offset, why);
-    }
-}
-/** A connection that broke mid-body, as opposed to an answer (denied, changed) that would repeat. */
-function isBrokenRead(err) {
-    const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
-    const code = cause?.code;
-    const name = errorName(cause) ?? '';
-    return ((typeof code === 'string' &&
-        /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNREFUSED|ERR_STREAM_PREMATURE_CLOSE)$/.test(code)) ||
-        /aborted|socket hang up|premature/i.test(errorMessage(cause)) ||
-        name === 'TimeoutError' ||
-        (httpStatus(cause) ?? 0) >= 500);
-}
-async function* empty() { }
-
 ;// CONCATENATED MODULE: ./src/sources/source.ts
-
-
 /**
  * The objects in the order of their keys as UTF-8 bytes (S3's own listing order): the order
  * decides which duplicate key wins across objects, so it must not depend on the platform.
@@ -78792,12 +78546,6 @@ async function* empty() { }
 async function listInOrder(source) {
     const objects = await source.list();
     return objects.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
-}
-/** The source the `source` input names. */
-function sourceFor(inputs, s3) {
-    return inputs.source.kind === 's3'
-        ? s3Source(s3, inputs.source, inputs.bucketOwner)
-        : localSource(workspaceRoot(), inputs.source.path);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -78870,6 +78618,43 @@ function consoleLink(region, importArn) {
     return `https://${region}.console.aws.amazon.com/dynamodbv2/home?region=${region}#import-details?importArn=${encodeURIComponent(importArn)}`;
 }
 
+;// CONCATENATED MODULE: ./src/clock.ts
+/** Waits `ms` milliseconds of real time. */
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+const realClock = { now: Date.now, sleep };
+
+;// CONCATENATED MODULE: ./src/formats/record.ts
+const REJECTION_KINDS = {
+    unreadable: 'unreadable line or object',
+    invalid: 'invalid record',
+    mismatch: 'does not fit the table',
+    refused: 'refused by DynamoDB',
+    unwritten: 'not written (retries exhausted)',
+};
+/** Rejections kept in memory for annotations and the summary; the rest are only counted. */
+const MAX_REJECTION_SAMPLES = 10;
+const BOM = '\uFEFF';
+/** A UTF-8 byte order mark at the start of an object is an encoding marker, not data. */
+function withoutBom(line) {
+    return line.number === 1 && line.text.startsWith(BOM) ? line.text.slice(1) : line.text;
+}
+/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
+const MAX_SHOWN_NAME_CHARS = 64;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A name as reasons show it: quoted, and cut when long. */
+function showName(name) {
+    const shown = name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name;
+    return JSON.stringify(shown);
+}
+/** A step of an attribute path in a reason: `.name`, or `["odd name"]`. */
+function nameSegment(name) {
+    if (IDENTIFIER.test(name) && name.length <= MAX_SHOWN_NAME_CHARS)
+        return `.${name}`;
+    return `[${showName(name)}]`;
+}
+
 ;// CONCATENATED MODULE: ./src/native/import-table.ts
 
 
@@ -78877,11 +78662,16 @@ function consoleLink(region, importArn) {
 
 
 
+
+/**
+ * ImportTable's FailureCode for an import whose bad items were skipped and the rest imported
+ * (docs/import-rules.md §1 rule 1); the stream engine reports item errors with it too.
+ */
+const ITEM_VALIDATION_ERROR = 'ItemValidationError';
 /** First wait between DescribeImport polls; an import takes minutes at the very least. */
 const POLL_MIN_MS = 5_000;
 /** Longest wait between polls, so that the end of an import is seen within a minute. */
 const POLL_MAX_MS = 60_000;
-const POLL_GROWTH = 1.5;
 /** "Up to 50 simultaneous import table operations are allowed per account": wait this long for a slot. */
 const LIMIT_RETRY_BUDGET_MS = 15 * 60_000;
 const LIMIT_RETRY_MIN_MS = 15_000;
@@ -78891,14 +78681,13 @@ const IMPORT_LOG_GROUP = '/aws-dynamodb/imports';
 /** ListImports returns at most 25 imports per page. */
 const LIST_PAGE_SIZE = 25;
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** ImportTable, or an import already running for the table; then, unless told not to, its end. */
 async function nativeImport(options) {
     const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? realSleep;
+    const pause = options.sleep ?? sleep;
     const tableName = options.request.TableCreationParameters?.TableName ?? '';
     const running = await findRunningImport(options.dynamodb, tableName);
-    const started = running ?? (await startImport(options, now, sleep));
+    const started = running ?? (await startImport(options, now, pause));
     const arn = started.ImportArn ?? '';
     info(running
         ? `Attached to import ${arn}, already IN_PROGRESS for table ${tableName}.`
@@ -78913,10 +78702,10 @@ async function nativeImport(options) {
     };
     if (!options.wait)
         return outcome;
-    const done = await waitForEnd(options, arn, now, sleep);
+    const done = await waitForEnd(options, arn, now);
     outcome.description = done.description;
     outcome.timedOut = done.timedOut;
-    if (done.description.FailureCode === 'ItemValidationError') {
+    if (done.description.FailureCode === ITEM_VALIDATION_ERROR) {
         outcome.itemErrors = await readItemErrors(options.logs, done.description);
     }
     return outcome;
@@ -78941,7 +78730,7 @@ async function findRunningImport(client, tableName) {
     return undefined;
 }
 /** ImportTable, waiting for a slot while the account's 50 concurrent imports are taken. */
-async function startImport(options, now, sleep) {
+async function startImport(options, now, pause) {
     const tableName = options.request.TableCreationParameters?.TableName ?? '';
     const giveUpAt = now() + LIMIT_RETRY_BUDGET_MS;
     for (let delay = LIMIT_RETRY_MIN_MS;; delay = Math.min(LIMIT_RETRY_MAX_MS, delay * 2)) {
@@ -78956,35 +78745,78 @@ async function startImport(options, now, sleep) {
                 throw new ActionError(explainImportError(err, 'ImportTable', tableName), { cause: err });
             }
             info(`ImportTable: the account's concurrent imports are all taken; trying again in ${Math.round(delay / 1000)} s.`);
-            await sleep(delay);
+            await pause(delay);
         }
     }
 }
-/** Polls DescribeImport with growing pauses until the import ends or timeout-minutes pass. */
-async function waitForEnd(options, arn, now, sleep) {
+/**
+ * DescribeImport until the import ends or timeout-minutes pass, with the SDK's waiter
+ * (docs/import-rules.md §3): pauses from 5 s doubling, with jitter, up to 60 s. The outcome is the
+ * last description DescribeImport gave, whatever the waiter made of it: the waiter throws for
+ * FAILED, which is also how an import with item errors ends (docs/import-rules.md §1, rule 1), for
+ * CANCELLED and on its timeout.
+ */
+async function waitForEnd(options, arn, now) {
     const began = now();
-    const deadline = began + options.timeoutMinutes * 60_000;
-    for (let delay = POLL_MIN_MS;; delay = Math.min(POLL_MAX_MS, delay * POLL_GROWTH)) {
-        let description;
+    let last;
+    let lastError;
+    let fatal;
+    const stop = new AbortController();
+    const giveUp = (err) => {
+        fatal = err;
+        stop.abort();
+    };
+    // The waiter takes every DescribeImport error for "not ended yet" and polls on until
+    // maxWaitTime. Only errors worth another try (throttling, 5xx, a broken connection: what the
+    // SDK itself retries) deserve that; any other, AccessDenied say, ends the wait at once.
+    const send = async (command) => {
+        let output;
         try {
-            description = (await options.dynamodb.send(new client_dynamodb_dist_cjs/* DescribeImportCommand */.kIG({ ImportArn: arn })))
-                .ImportTableDescription;
+            output = await options.dynamodb.send(command);
         }
         catch (err) {
-            throw new ActionError(explainImportError(err, 'DescribeImport', arn), { cause: err });
+            lastError = err;
+            if (!isRetryableAwsError(err)) {
+                giveUp(new ActionError(explainImportError(err, 'DescribeImport', arn), { cause: err }));
+            }
+            throw err;
         }
-        if (!description)
-            throw new Error(`DescribeImport answered without a description for ${arn}`);
-        const status = description.ImportStatus ?? 'IN_PROGRESS';
+        if (!output.ImportTableDescription) {
+            const err = new Error(`DescribeImport answered without a description for ${arn}`);
+            giveUp(err);
+            throw err;
+        }
+        last = output.ImportTableDescription;
         const elapsed = Math.round((now() - began) / 1000);
         // ImportTable's counters stay 0 until the end, so status and time are all there is to show.
-        info(`import ${status} after ${elapsed} s`);
-        if (TERMINAL.has(status))
-            return { description, timedOut: false };
-        if (now() + delay > deadline)
-            return { description, timedOut: true };
-        await sleep(delay);
+        info(`import ${last.ImportStatus ?? 'IN_PROGRESS'} after ${elapsed} s`);
+        return output;
+    };
+    const client = new Proxy(options.dynamodb, {
+        get: (target, property, receiver) => property === 'send' ? send : Reflect.get(target, property, receiver),
+    });
+    try {
+        await (0,client_dynamodb_dist_cjs/* waitUntilImportCompleted */.C$W)({
+            client,
+            minDelay: POLL_MIN_MS / 1000,
+            maxDelay: POLL_MAX_MS / 1000,
+            // The waiter refuses a maxWaitTime that is not longer than its first pause.
+            maxWaitTime: Math.max(options.timeoutMinutes * 60, POLL_MIN_MS / 1000 + 1),
+            abortSignal: stop.signal,
+        }, { ImportArn: arn });
     }
+    catch {
+        // FAILED, CANCELLED, the timeout or an abort: `last` and `fatal` say which.
+    }
+    if (fatal)
+        throw fatal;
+    if (!last) {
+        // Every answer until timeout-minutes was an error worth another try: the last one says why.
+        throw new ActionError(explainImportError(lastError, 'DescribeImport', arn), {
+            cause: lastError,
+        });
+    }
+    return { description: last, timedOut: !TERMINAL.has(last.ImportStatus ?? 'IN_PROGRESS') };
 }
 /**
  * The first item errors of a failed import, from its CloudWatch log stream. Without permission to
@@ -79003,11 +78835,10 @@ async function readItemErrors(logs, description) {
         return (events ?? []).slice(0, MAX_REJECTION_SAMPLES).map((e) => itemError(e.message ?? ''));
     }
     catch (err) {
-        const name = errorName(err) ?? 'Error';
-        const why = /AccessDenied/.test(name)
-            ? `the credentials need logs:GetLogEvents on log group ${IMPORT_LOG_GROUP}`
-            : `${name}: ${errorMessage(err)}`;
-        warning(`Could not read the item errors of the import from ${IMPORT_LOG_GROUP} ${stream}: ${why}.`);
+        const why = isAccessDenied(err)
+            ? permissionHint('GetLogEvents', `log group ${IMPORT_LOG_GROUP}`)
+            : `${errorName(err) ?? 'Error'}: ${errorMessage(err)}.`;
+        warning(`Could not read the item errors of the import from ${IMPORT_LOG_GROUP} ${stream}. ${why}`);
         return [];
     }
 }
@@ -79032,16 +78863,13 @@ function itemError(message) {
         };
     }
 }
-/** Permissions each call needs, so that an access-denied error names the one that is missing. */
-const PERMISSIONS = {
-    ImportTable: 'dynamodb:ImportTable (plus s3:GetObject and s3:ListBucket on the source, and logs:CreateLogGroup, logs:CreateLogStream, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:PutLogEvents, logs:PutRetentionPolicy on arn:aws:logs:*:*:log-group:/aws-dynamodb/*)',
-    DescribeImport: 'dynamodb:DescribeImport',
-    ListImports: 'dynamodb:ListImports',
-};
 /** An ImportTable-family error, turned into what to do about it. */
 function explainImportError(err, call, target) {
     const name = errorName(err) ?? 'Error';
     const message = errorMessage(err);
+    if (isAccessDenied(err)) {
+        return `${call} was denied (${name}: ${message}). ${permissionHint(call, target)}`.trim();
+    }
     switch (name) {
         case 'ResourceInUseException':
             return `${call}: table ${target} already exists (${message}). ImportTable only creates new tables: use mode: stream (or auto) to write into an existing table, or choose a new table name.`;
@@ -79051,9 +78879,6 @@ function explainImportError(err, call, target) {
             return `${call}: the account already runs 50 imports, and none ended within ${LIMIT_RETRY_BUDGET_MS / 60_000} minutes (${message}). Try again later.`;
         case 'ImportNotFoundException':
             return `${call}: import ${target} was not found (${message}).`;
-        case 'AccessDeniedException':
-        case 'UnrecognizedClientException':
-            return `${call} was denied (${name}: ${message}). The credentials need ${PERMISSIONS[call] ?? call}.`;
         case 'ValidationException':
             return `${call} refused the request: ${message}. Check source, input-format, the CSV options and the table definition.`;
         default:
@@ -79108,7 +78933,7 @@ async function runNative(inputs, plan, clients, steps, options = {}) {
         return { outcome, objects };
     });
     endSteps(steps, outcome, inputs.wait);
-    return nativeResult(outcome, objects?.length, inputs);
+    return { outcome, objects: objects?.length };
 }
 /** import-arn and table-arn as soon as they are known: a later failure leaves them for the workflow. */
 function publishStart(description) {
@@ -79150,75 +78975,71 @@ function endSteps(steps, outcome, waited) {
         return;
     }
     const errors = d.ErrorCount ?? 0;
-    steps.end('read', `${d.ProcessedSizeBytes ?? 0} bytes uncompressed`, d.FailureCode === undefined || d.FailureCode === 'ItemValidationError');
+    steps.end('read', `${d.ProcessedSizeBytes ?? 0} bytes uncompressed`, d.FailureCode === undefined || d.FailureCode === ITEM_VALIDATION_ERROR);
     steps.end('validate', `${d.ProcessedItemCount ?? 0} records, ${errors} rejected`, errors === 0);
-    steps.end('write', `${d.ImportedItemCount ?? 0} items imported`, d.ImportStatus === 'COMPLETED' || d.FailureCode === 'ItemValidationError');
-}
-/** ImportTable's description as the action's result. */
-function nativeResult(outcome, objects, inputs) {
-    const d = outcome.description;
-    const errors = d.ErrorCount ?? 0;
-    return {
-        status: (d.ImportStatus === 'CANCELLING'
-            ? 'IN_PROGRESS'
-            : (d.ImportStatus ?? 'IN_PROGRESS')),
-        ...(d.FailureCode && {
-            failureCode: d.FailureCode,
-            failureMessage: explainFailure(d.FailureCode, d.FailureMessage ?? ''),
-        }),
-        ...(d.ImportArn && { importArn: d.ImportArn }),
-        ...(d.TableArn && { tableArn: d.TableArn }),
-        processedItemCount: d.ProcessedItemCount ?? 0,
-        importedItemCount: d.ImportedItemCount ?? 0,
-        errorCount: errors,
-        unwrittenItemCount: 0,
-        processedSizeBytes: d.ProcessedSizeBytes ?? 0,
-        ...(d.CloudWatchLogGroupArn && { cloudwatchLogGroupArn: d.CloudWatchLogGroupArn }),
-        ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
-        dryRun: false,
-        ...(objects !== undefined && { objects }),
-        retries: 0,
-        rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
-    };
+    steps.end('write', `${d.ImportedItemCount ?? 0} items imported`, d.ImportStatus === 'COMPLETED' || d.FailureCode === ITEM_VALIDATION_ERROR);
 }
 
-;// CONCATENATED MODULE: ./src/mode.ts
+;// CONCATENATED MODULE: ./src/plan/engine-choice.ts
 
 /**
  * Decides which engine runs, and whether the stream engine creates the table first. Pure, so that
  * every rule is tested without a service.
  */
 function chooseMode(inputs, situation) {
+    if (inputs.mode === 'native')
+        return nativeRequested(inputs, situation.tableExists);
+    if (inputs.mode === 'stream')
+        return streamRequested(inputs, situation.tableExists);
+    return chooseAuto(inputs, situation);
+}
+/** mode: native, which ImportTable can only honour by creating a new table. */
+function nativeRequested(inputs, tableExists) {
+    if (tableExists) {
+        throw new ActionError(`Table ${inputs.table.name} already exists${where(inputs)}, and ImportTable only creates new tables: ` +
+            'use mode: stream (or auto) to write into it, or choose a new table name.');
+    }
+    requireCreation(inputs, 'ImportTable creates it');
+    return { mode: 'native', reason: 'mode: native was requested.', createTable: false };
+}
+/** mode: stream, which writes into the table, or creates it first when create-table allows. */
+function streamRequested(inputs, tableExists) {
+    if (!tableExists && !inputs.createTable) {
+        throw new ActionError(`Table ${inputs.table.name} does not exist${where(inputs)}. Create it first, or set create-table: true ` +
+            'and key-schema (for example pk:S) or table-definition so that the action creates it.');
+    }
+    return streaming(inputs, tableExists, 'mode: stream was requested.');
+}
+/**
+ * mode: auto. ImportTable runs only where it can: a new table, one job, an S3 source on AWS; and
+ * only when the source is big enough to be worth its minutes of start-up.
+ */
+function chooseAuto(inputs, situation) {
+    const reason = streamOnlyReason(inputs, situation.tableExists);
+    if (reason !== undefined)
+        return streaming(inputs, situation.tableExists, reason);
+    return chooseBySize(inputs, situation.sourceBytes ?? 0);
+}
+/** The first auto rule that leaves only the stream engine, as the reason; undefined when none. */
+function streamOnlyReason(inputs, tableExists) {
     const table = inputs.table.name;
-    const { tableExists } = situation;
-    if (inputs.mode === 'native') {
-        if (tableExists) {
-            throw new ActionError(`Table ${table} already exists${where(inputs)}, and ImportTable only creates new tables: ` +
-                'use mode: stream (or auto) to write into it, or choose a new table name.');
-        }
-        requireCreation(inputs, 'ImportTable creates it');
-        return { mode: 'native', reason: 'mode: native was requested.', createTable: false };
-    }
-    if (inputs.mode === 'stream') {
-        if (!tableExists && !inputs.createTable) {
-            throw new ActionError(`Table ${table} does not exist${where(inputs)}. Create it first, or set create-table: true ` +
-                'and key-schema (for example pk:S) or table-definition so that the action creates it.');
-        }
-        return streaming(inputs, tableExists, 'mode: stream was requested.');
-    }
     if (inputs.dynamodbEndpoint) {
-        return streaming(inputs, tableExists, 'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.');
+        return 'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.';
     }
     if (tableExists) {
-        return streaming(inputs, true, `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`);
+        return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`;
     }
     if ((inputs.shard?.count ?? 1) > 1) {
-        return streaming(inputs, false, `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`);
+        return `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`;
     }
     if (inputs.source.kind === 'local') {
-        return streaming(inputs, false, `Table ${table} does not exist, and the source is a workspace path, which ImportTable cannot read, so the stream engine creates the table and writes with BatchWriteItem.`);
+        return `Table ${table} does not exist, and the source is a workspace path, which ImportTable cannot read, so the stream engine creates the table and writes with BatchWriteItem.`;
     }
-    const bytes = situation.sourceBytes ?? 0;
+    return undefined;
+}
+/** A missing table and an S3 source: ImportTable from native-min-bytes on, else the stream engine. */
+function chooseBySize(inputs, bytes) {
+    const table = inputs.table.name;
     const size = `${formatBytes(bytes)} (native-min-bytes is ${formatBytes(inputs.nativeMinBytes)})`;
     if (bytes >= inputs.nativeMinBytes) {
         requireCreation(inputs, 'ImportTable creates it');
@@ -79272,6 +79093,7 @@ function formatBytes(bytes) {
 //   data/*.json.gz                      incremental exports: a folder shared by all of them
 
 
+
 const SUMMARY_NAME = 'manifest-summary.json';
 const FILES_NAME = 'manifest-files.json';
 /** manifest-summary.json is one small object: anything bigger is not one. */
@@ -79294,23 +79116,50 @@ const LISTED_AT_MOST = 5;
  * manifest-summary.json.
  */
 async function readExport(source, objects) {
+    const summaryObject = findSummary(source, objects);
+    if (!summaryObject)
+        return undefined;
+    const root = summaryObject.key.slice(0, -SUMMARY_NAME.length);
+    const summary = parseSummary(summaryObject, await readSmall(source, summaryObject, MAX_SUMMARY_BYTES));
+    const located = {
+        summaryObject,
+        root,
+        summary,
+        resolve: resolver(root, summary),
+        byKey: new Map(objects.map((o) => [o.key, o])),
+    };
+    const { filesObject, entries } = await readFilesManifest(source, located);
+    const matched = matchDataFiles(located, filesObject, entries);
+    requireComplete(located, entries.length, matched.missing);
+    requireAddsUp(located, matched.sum);
+    return manifestOf(located, objects, matched);
+}
+/**
+ * The listing's one manifest-summary.json; undefined when there is none (and no sign of an
+ * unfinished export). Several are refused: which one to import would be a guess, and importing
+ * all would mix tables.
+ */
+function findSummary(source, objects) {
     const summaries = objects.filter((o) => baseName(o.key) === SUMMARY_NAME);
     if (summaries.length === 0) {
         refuseUnfinished(source, objects);
         return undefined;
     }
     if (summaries.length > 1) {
+        // The two shallowest, so that the example names the exports a person most likely meant.
         const [a, b] = [...summaries].sort((x, y) => depth(x.key) - depth(y.key) || compare(x, y));
         throw new ActionError(`source ${source.description} holds ${summaries.length} DynamoDB exports, for example ` +
             `${folderOf(a)} and ${folderOf(b)}: point source at one ` +
             'export, s3://bucket/.../AWSDynamoDB/<export-id>/ (or the workspace folder holding its ' +
             'manifest-summary.json)');
     }
-    const summaryObject = summaries[0];
-    const root = summaryObject.key.slice(0, -SUMMARY_NAME.length);
-    const byKey = new Map(objects.map((o) => [o.key, o]));
-    const summary = parseSummary(summaryObject, await readSmall(source, summaryObject, MAX_SUMMARY_BYTES));
-    const resolve = resolver(root, summary);
+    return summaries[0];
+}
+/**
+ * Finds and parses manifest-files.json: where the summary's manifestFilesS3Key resolves to, or
+ * else next to the summary, since a copy may not keep the key's layout.
+ */
+async function readFilesManifest(source, { summaryObject, root, summary, resolve, byKey }) {
     const filesCandidates = [...(resolve(summary.manifestFilesS3Key) ?? []), root + FILES_NAME];
     const filesObject = firstListed(filesCandidates, byKey);
     if (!filesObject) {
@@ -79319,10 +79168,15 @@ async function readExport(source, objects) {
             'the export is incomplete (copy all of its objects)');
     }
     const entries = parseFiles(filesObject, await readSmall(source, filesObject, MAX_FILES_MANIFEST_BYTES));
-    const dataFiles = [];
-    const missing = [];
-    const seen = new Map();
-    let sum = 0;
+    return { filesObject, entries };
+}
+/**
+ * Matches the manifest's entries to listed objects. Missing ones are collected rather than
+ * thrown at once, so that one message can say how many are missing; an entry whose key cannot be
+ * placed, or a data file listed twice, is refused at once, as the manifest itself is wrong.
+ */
+function matchDataFiles({ summary, resolve, byKey }, filesObject, entries) {
+    const matched = { dataFiles: [], seen: new Map(), missing: [], sum: 0 };
     for (const entry of entries) {
         const candidates = resolve(entry.key);
         if (!candidates) {
@@ -79330,50 +79184,76 @@ async function readExport(source, objects) {
                 `is neither under ${MARKER} nor under the export's s3Prefix ` +
                 `${JSON.stringify(summary.s3Prefix ?? '')}, so its place relative to the export is unknown`);
         }
-        sum += entry.itemCount;
+        // Missing files count too: the sum is checked against the summary's itemCount.
+        matched.sum += entry.itemCount;
         const object = firstListed(candidates, byKey);
         if (!object) {
-            missing.push(candidates[0]);
+            matched.missing.push(candidates[0]);
             continue;
         }
-        const before = seen.get(object.key);
+        const before = matched.seen.get(object.key);
         if (before) {
             throw new ActionError(`${export_where(filesObject)} lists the data file ${object.key} twice (lines ${before.line} ` +
                 `and ${entry.line}): its items would be counted twice`);
         }
-        seen.set(object.key, entry);
-        dataFiles.push(object);
+        matched.seen.set(object.key, entry);
+        matched.dataFiles.push(object);
     }
-    if (missing.length > 0) {
-        const shown = missing.slice(0, LISTED_AT_MOST).join(', ');
-        const more = missing.length > LISTED_AT_MOST ? ` and ${missing.length - LISTED_AT_MOST} more` : '';
-        const outside = missing.some((key) => !key.startsWith(root));
-        throw new ActionError(`the DynamoDB export at ${folderOf(summaryObject)} is incomplete: ${missing.length} of the ` +
-            `${entries.length} data files its ${FILES_NAME} lists are not in the source: ${shown}${more}.` +
-            (outside
-                ? ` An incremental export keeps its data files in the folder data/ shared by the ` +
-                    `exports next to it, outside its own folder: point source at a prefix holding this ` +
-                    `export and that data/ folder (and no other export's manifests), for example a copy ` +
-                    `of them.`
-                : ' Copy every object of the export.'));
-    }
-    if (sum !== summary.itemCount) {
-        throw new ActionError(`the DynamoDB export at ${folderOf(summaryObject)} does not add up: ${SUMMARY_NAME} says ` +
-            `itemCount ${summary.itemCount}, the data files of ${FILES_NAME} add up to ${sum}`);
-    }
-    const ignored = objects
-        .filter((o) => !seen.has(o.key) && !isBookkeeping(o, root) && !isFolderMarker(o))
-        .map((o) => o.key);
+    return matched;
+}
+/**
+ * Refuses an export with data files missing from the source: importing the rest would silently
+ * load a part of the table. The message explains incremental exports, whose data files sit
+ * outside their own folder and so are the ones most often left out of a copy.
+ */
+function requireComplete({ summaryObject, root }, listed, missing) {
+    if (missing.length === 0)
+        return;
+    const shown = missing.slice(0, LISTED_AT_MOST).join(', ');
+    const more = missing.length > LISTED_AT_MOST ? ` and ${missing.length - LISTED_AT_MOST} more` : '';
+    const outside = missing.some((key) => !key.startsWith(root));
+    throw new ActionError(`the DynamoDB export at ${folderOf(summaryObject)} is incomplete: ${missing.length} of the ` +
+        `${listed} data files its ${FILES_NAME} lists are not in the source: ${shown}${more}.` +
+        (outside
+            ? ` An incremental export keeps its data files in the folder data/ shared by the ` +
+                `exports next to it, outside its own folder: point source at a prefix holding this ` +
+                `export and that data/ folder (and no other export's manifests), for example a copy ` +
+                `of them.`
+            : ' Copy every object of the export.'));
+}
+/**
+ * Refuses manifests that disagree on the item count: the import is checked against the
+ * summary's itemCount, which must then be what the data files hold.
+ */
+function requireAddsUp({ summaryObject, summary }, sum) {
+    if (sum === summary.itemCount)
+        return;
+    throw new ActionError(`the DynamoDB export at ${folderOf(summaryObject)} does not add up: ${SUMMARY_NAME} says ` +
+        `itemCount ${summary.itemCount}, the data files of ${FILES_NAME} add up to ${sum}`);
+}
+/** The checked export, as the engines use it. */
+function manifestOf({ root, summary }, objects, { dataFiles, seen }) {
     return {
         exportId: summary.exportId,
         type: summary.type,
         format: summary.format,
         itemCount: summary.itemCount,
         dataFiles,
+        // With no data files there is no common folder: the one a full export would have.
         dataPrefix: dataFiles.length > 0 ? commonFolder(dataFiles.map((o) => o.key)) : `${root}data/`,
-        ignored,
+        ignored: ignoredKeys(objects, seen, root),
         itemCounts: new Map([...seen].map(([key, entry]) => [key, entry.itemCount])),
     };
+}
+/**
+ * Listed objects that are neither data files nor the export's own files, for a warning: they
+ * are not imported, and ImportTable would read them if they sat under the data prefix. Empty
+ * folder markers (as S3 consoles create) are not worth one.
+ */
+function ignoredKeys(objects, seen, root) {
+    return objects
+        .filter((o) => !seen.has(o.key) && !isBookkeeping(o, root) && !isFolderMarker(o))
+        .map((o) => o.key);
 }
 /**
  * The keys where an object the manifests name would be now, most likely first; undefined when its
@@ -79411,7 +79291,7 @@ function segmentIndex(key, marker) {
 }
 function parseSummary(object, text) {
     const value = parseJson(object, text, `${SUMMARY_NAME} must be one JSON object`);
-    if (!isRecord(value)) {
+    if (!isJsonObject(value)) {
         throw new ActionError(`${export_where(object)}: ${SUMMARY_NAME} must be one JSON object, found ${describe(value)}`);
     }
     const bad = (field, expected) => new ActionError(`${export_where(object)}: ${field} must be ${expected}, found ${describe(value[field])}`);
@@ -79466,7 +79346,7 @@ function parseFiles(object, text) {
         catch (err) {
             throw new ActionError(`${at}: ${FILES_NAME} must hold one JSON object a line, and this one is not JSON (${errorMessage(err)})`);
         }
-        if (!isRecord(value)) {
+        if (!isJsonObject(value)) {
             throw new ActionError(`${at}: expected a JSON object, found ${describe(value)}`);
         }
         const key = value['dataFileS3Key'];
@@ -79591,9 +79471,6 @@ function folderOf(object) {
 function unique(keys) {
     return [...new Set(keys)];
 }
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 function isCount(value) {
     return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
@@ -79604,7 +79481,114 @@ function describe(value) {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-;// CONCATENATED MODULE: ./src/table.ts
+;// CONCATENATED MODULE: ./src/sources/s3.ts
+
+
+
+/**
+ * Every object whose key starts with the prefix, at any depth. ExpectedBucketOwner goes on every
+ * call when bucket-owner is set, so a bucket that changed hands is never read.
+ */
+function s3Source(s3, location, bucketOwner) {
+    const owner = bucketOwner ? { ExpectedBucketOwner: bucketOwner } : {};
+    const url = (key) => `s3://${location.bucket}/${key}`;
+    return {
+        description: url(location.prefix),
+        async list() {
+            const objects = [];
+            try {
+                const pages = (0,client_s3_dist_cjs/* paginateListObjectsV2 */.OqA)({ client: s3 }, { Bucket: location.bucket, Prefix: location.prefix, ...owner });
+                for await (const page of pages) {
+                    for (const o of page.Contents ?? []) {
+                        if (o.Key === undefined)
+                            continue;
+                        objects.push({
+                            url: url(o.Key),
+                            key: o.Key,
+                            size: o.Size ?? 0,
+                            ...(o.ETag && { etag: o.ETag }),
+                        });
+                    }
+                }
+            }
+            catch (err) {
+                throw new Error(describeAwsError(err, 'ListObjectsV2', url(location.prefix)), {
+                    cause: err,
+                });
+            }
+            return objects;
+        },
+        open(object) {
+            return Promise.resolve(resumable(object, async (from) => {
+                try {
+                    const response = await s3.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({
+                        Bucket: location.bucket,
+                        Key: object.key,
+                        // The object read must be the object listed: a change in between fails the read.
+                        ...(object.etag && { IfMatch: object.etag }),
+                        ...(from > 0 && { Range: `bytes=${from}-` }),
+                        ...owner,
+                    }));
+                    // Also checked here, for S3-compatible servers that ignore If-Match.
+                    if (object.etag && response.ETag && response.ETag !== object.etag) {
+                        ;
+                        response.Body?.destroy?.();
+                        throw Object.assign(new Error('ETag changed'), { name: 'PreconditionFailed' });
+                    }
+                    return response.Body ?? empty();
+                }
+                catch (err) {
+                    throw new Error(describeAwsError(err, 'GetObject', object.url), { cause: err });
+                }
+            }));
+        },
+    };
+}
+/** A broken read is resumed at most this often per object before the object counts as unreadable. */
+const MAX_RESUMES = 5;
+/**
+ * The object's bytes, resumed where they stopped when the connection breaks: a ranged GET from
+ * the byte reached, of the same object (the ETag must still match), so that no line is read
+ * twice and none is lost. A body that ends early without an error is a break too.
+ */
+async function* resumable(object, get, onResume = (from, why) => info(`${object.url}: the read broke after ${from} bytes (${why}); resuming from there`)) {
+    let offset = 0;
+    for (let resumes = 0;; resumes++) {
+        let why;
+        try {
+            for await (const chunk of await get(offset)) {
+                offset += chunk.length;
+                yield chunk;
+            }
+            if (offset >= object.size)
+                return;
+            why = `the body ended at byte ${offset} of ${object.size}`;
+        }
+        catch (err) {
+            if (!isBrokenRead(err) || resumes >= MAX_RESUMES)
+                throw err;
+            why = errorMessage(err);
+        }
+        if (resumes >= MAX_RESUMES) {
+            throw new Error(`the read broke ${MAX_RESUMES + 1} times; last: ${why}`);
+        }
+        onResume(offset, why);
+    }
+}
+/** A connection that broke mid-body, as opposed to an answer (denied, changed) that would repeat. */
+function isBrokenRead(err) {
+    const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
+    const code = cause?.code;
+    const name = errorName(cause) ?? '';
+    return ((typeof code === 'string' &&
+        /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNREFUSED|ERR_STREAM_PREMATURE_CLOSE)$/.test(code)) ||
+        /aborted|socket hang up|premature/i.test(errorMessage(cause)) ||
+        name === 'TimeoutError' ||
+        (httpStatus(cause) ?? 0) >= 500);
+}
+async function* empty() { }
+
+;// CONCATENATED MODULE: ./src/plan/table.ts
 
 
 /** On-demand creation usually takes seconds; a table still CREATING after this is a problem. */
@@ -79641,31 +79625,17 @@ async function createTable(client, parameters) {
     return created;
 }
 
-;// CONCATENATED MODULE: ./src/item-rules.ts
-/** Item size limit: 400 KB, conventionally 409,600 bytes [doc SQ, SIZE]. */
-const MAX_ITEM_BYTES = 409_600;
-/** Partition key value limit in bytes [doc SQ]. */
-const MAX_PARTITION_KEY_BYTES = 2048;
-/** Sort key value limit in bytes [doc SQ]. */
-const MAX_SORT_KEY_BYTES = 1024;
+;// CONCATENATED MODULE: ./src/table/numbers.ts
+/**
+ * DynamoDB numbers: up to 38 significant digits in 1E-130 to 9.99…9E+125, validated and
+ * compared as decimal text, never through a JS number (docs/import-rules.md §1 rule 7, §7).
+ */
 /** Precision of a DynamoDB number, in significant digits [doc NR]. */
 const MAX_NUMBER_DIGITS = 38;
-/** Document nesting limit; a top-level attribute is level 1 [doc SQ]. */
-const MAX_NESTING_DEPTH = 32;
-/** Attribute names are at least 1 byte and below 64 KB of UTF-8 [doc NR, SQ]. */
-const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
 /** Smallest decimal exponent of a non-zero number: the range starts at 1E-130 [doc NR]. */
 const MIN_DECIMAL_EXPONENT = -130;
 /** Largest decimal exponent: the range ends at 9.99…9E+125 (38 nines) [doc NR]. */
 const MAX_DECIMAL_EXPONENT = 125;
-/** Size formula overhead of a List or Map value [doc SIZE]. */
-const CONTAINER_OVERHEAD_BYTES = 3;
-/** Size formula overhead per List or Map element [doc SIZE]. */
-const ELEMENT_OVERHEAD_BYTES = 1;
-/** Size of a BOOL or NULL value [doc SIZE]. */
-const BOOL_NULL_BYTES = 1;
-/** A number costs one byte per two significant digits plus this [doc SIZE]. */
-const NUMBER_OVERHEAD_BYTES = 1;
 /**
  * The canonical form is plain decimal when the decimal exponent is in [-7, 20] (the window
  * JavaScript's own number formatting uses, so canonical forms look familiar) and scientific
@@ -79673,55 +79643,6 @@ const NUMBER_OVERHEAD_BYTES = 1;
  */
 const PLAIN_MIN_EXPONENT = -7;
 const PLAIN_MAX_EXPONENT = 20;
-/**
- * Extracts the key attributes of a table and its indexes from a DescribeTable result.
- * @throws Error when the description lacks a table name, a partition key, or the
- *   AttributeDefinition of a key attribute.
- */
-function tableSchemaFrom(table) {
-    const tableName = table.TableName;
-    if (tableName === undefined)
-        throw new Error('table description has no TableName');
-    const types = new Map();
-    for (const def of table.AttributeDefinitions ?? []) {
-        if (def.AttributeName !== undefined)
-            types.set(def.AttributeName, def.AttributeType);
-    }
-    const keyAttribute = (name, where) => {
-        const type = types.get(name);
-        if (type !== 'S' && type !== 'N' && type !== 'B') {
-            throw new Error(`table "${tableName}": ${where} key attribute "${name}" has no S, N or B AttributeDefinition`);
-        }
-        return { name, type };
-    };
-    const hash = findKey(table.KeySchema, 'HASH');
-    if (hash === undefined)
-        throw new Error(`table "${tableName}" has no HASH key in its KeySchema`);
-    const range = findKey(table.KeySchema, 'RANGE');
-    const schema = {
-        tableName,
-        partitionKey: keyAttribute(hash, 'partition'),
-        indexKeys: [],
-    };
-    if (range !== undefined)
-        schema.sortKey = keyAttribute(range, 'sort');
-    const tableKeys = new Set([hash, range]);
-    const indexes = [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])];
-    for (const index of indexes) {
-        const indexName = index.IndexName ?? '(unnamed index)';
-        for (const element of index.KeySchema ?? []) {
-            const name = element.AttributeName;
-            if (name === undefined || tableKeys.has(name))
-                continue;
-            const keyType = element.KeyType === 'RANGE' ? 'RANGE' : 'HASH';
-            schema.indexKeys.push({ ...keyAttribute(name, `index "${indexName}"`), indexName, keyType });
-        }
-    }
-    return schema;
-}
-function findKey(keySchema, keyType) {
-    return keySchema?.find((element) => element.KeyType === keyType)?.AttributeName;
-}
 // Sign, integer digits, fraction digits, exponent. `5.` and `.5` are numbers; `.` matches too and
 // is rejected after the match.
 const NUMBER_SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
@@ -79870,195 +79791,61 @@ function formatDecimal(digits, adjusted) {
         return digits + '0'.repeat(intLength - digits.length);
     return `${digits.slice(0, intLength)}.${digits.slice(intLength)}`;
 }
-/** The scalar or document type of an attribute value, e.g. `S` or `M`; undefined if unknown. */
-function typeOf(value) {
-    if (value.S !== undefined)
-        return 'S';
-    if (value.N !== undefined)
-        return 'N';
-    if (value.B !== undefined)
-        return 'B';
-    if (value.BOOL !== undefined)
-        return 'BOOL';
-    if (value.NULL !== undefined)
-        return 'NULL';
-    if (value.M !== undefined)
-        return 'M';
-    if (value.L !== undefined)
-        return 'L';
-    if (value.SS !== undefined)
-        return 'SS';
-    if (value.NS !== undefined)
-        return 'NS';
-    if (value.BS !== undefined)
-        return 'BS';
-    return undefined;
-}
-// A UTF-16 code unit never takes more than 3 UTF-8 bytes, so names up to this many code units
-// cannot break the byte limit and skip the byte count.
-const NAME_UNITS_ALWAYS_SHORT = Math.floor(MAX_ATTRIBUTE_NAME_BYTES / 3);
+
+;// CONCATENATED MODULE: ./src/table/key-schema.ts
+
+/** Partition key value limit in bytes [doc SQ]. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+/** Sort key value limit in bytes [doc SQ]. */
+const MAX_SORT_KEY_BYTES = 1024;
 /**
- * Why `name` is not a valid attribute or map member name (empty, or 64 KB or more of UTF-8), or
- * undefined when it is valid.
+ * Extracts the key attributes of a table and its indexes from a DescribeTable result.
+ * @throws Error when the description lacks a table name, a partition key, or the
+ *   AttributeDefinition of a key attribute.
  */
-function attributeNameProblem(name) {
-    if (name.length === 0)
-        return 'attribute name must not be empty';
-    if (name.length <= NAME_UNITS_ALWAYS_SHORT)
-        return undefined;
-    const bytes = utf8Bytes(name);
-    if (bytes > MAX_ATTRIBUTE_NAME_BYTES) {
-        return `attribute name is ${bytes} bytes, above the limit of ${MAX_ATTRIBUTE_NAME_BYTES}`;
+function tableSchemaFrom(table) {
+    const tableName = table.TableName;
+    if (tableName === undefined)
+        throw new Error('table description has no TableName');
+    const types = new Map();
+    for (const def of table.AttributeDefinitions ?? []) {
+        if (def.AttributeName !== undefined)
+            types.set(def.AttributeName, def.AttributeType);
     }
-    return undefined;
-}
-/** Below this length a JS loop beats the call into Buffer.byteLength. */
-const SHORT_STRING = 64;
-function utf8Bytes(text) {
-    if (text.length > SHORT_STRING)
-        return Buffer.byteLength(text, 'utf8');
-    let bytes = text.length;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code < 0x80)
-            continue;
-        if (code < 0x800) {
-            bytes += 1;
+    const keyAttribute = (name, where) => {
+        const type = types.get(name);
+        if (type !== 'S' && type !== 'N' && type !== 'B') {
+            throw new Error(`table "${tableName}": ${where} key attribute "${name}" has no S, N or B AttributeDefinition`);
         }
-        else if (code <= 0xdbff && code >= 0xd800 && isLowSurrogate(text.charCodeAt(i + 1))) {
-            bytes += 2; // a pair: two units, four bytes
-            i++;
-        }
-        else {
-            bytes += 2; // three bytes, also for a lone surrogate (sent as U+FFFD)
-        }
-    }
-    return bytes;
-}
-function isLowSurrogate(code) {
-    return code >= 0xdc00 && code <= 0xdfff;
-}
-function numberBytes(text) {
-    const plain = plainSignificantDigits(text);
-    if (plain >= 0)
-        return Math.ceil(Math.max(plain, 1) / 2) + NUMBER_OVERHEAD_BYTES;
-    const decimal = parseDecimal(text);
-    // An invalid number never reaches DynamoDB; its text length is a safe over-estimate.
-    if (decimal === undefined)
-        return utf8Bytes(text);
-    // Zero is stored with one digit, so it costs like `1`.
-    const digits = Math.max(decimal.digits.length, 1);
-    return Math.ceil(digits / 2) + NUMBER_OVERHEAD_BYTES;
-}
-function valueBytes(value) {
-    if (value.S !== undefined)
-        return utf8Bytes(value.S);
-    if (value.N !== undefined)
-        return numberBytes(value.N);
-    if (value.B !== undefined)
-        return value.B.byteLength;
-    if (value.BOOL !== undefined || value.NULL !== undefined)
-        return BOOL_NULL_BYTES;
-    if (value.M !== undefined) {
-        let size = CONTAINER_OVERHEAD_BYTES;
-        for (const name in value.M) {
-            const member = value.M[name];
-            if (member === undefined)
+        return { name, type };
+    };
+    const hash = findKey(table.KeySchema, 'HASH');
+    if (hash === undefined)
+        throw new Error(`table "${tableName}" has no HASH key in its KeySchema`);
+    const range = findKey(table.KeySchema, 'RANGE');
+    const schema = {
+        tableName,
+        partitionKey: keyAttribute(hash, 'partition'),
+        indexKeys: [],
+    };
+    if (range !== undefined)
+        schema.sortKey = keyAttribute(range, 'sort');
+    const tableKeys = new Set([hash, range]);
+    const indexes = [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])];
+    for (const index of indexes) {
+        const indexName = index.IndexName ?? '(unnamed index)';
+        for (const element of index.KeySchema ?? []) {
+            const name = element.AttributeName;
+            if (name === undefined || tableKeys.has(name))
                 continue;
-            size += utf8Bytes(name) + valueBytes(member) + ELEMENT_OVERHEAD_BYTES;
+            const keyType = element.KeyType === 'RANGE' ? 'RANGE' : 'HASH';
+            schema.indexKeys.push({ ...keyAttribute(name, `index "${indexName}"`), indexName, keyType });
         }
-        return size;
     }
-    if (value.L !== undefined) {
-        let size = CONTAINER_OVERHEAD_BYTES;
-        for (const element of value.L)
-            size += valueBytes(element) + ELEMENT_OVERHEAD_BYTES;
-        return size;
-    }
-    let size = 0;
-    for (const member of value.SS ?? [])
-        size += utf8Bytes(member);
-    for (const member of value.NS ?? [])
-        size += numberBytes(member);
-    for (const member of value.BS ?? [])
-        size += member.byteLength;
-    return size;
+    return schema;
 }
-/**
- * The item's size by DynamoDB's formula [doc SIZE]: per attribute, the UTF-8 name length plus the
- * value size (strings in UTF-8 bytes, binary in raw bytes, numbers ceil(digits / 2) + 1, BOOL and
- * NULL 1, lists and maps 3 + their elements + 1 per element, sets the sum of their members).
- */
-function itemSize(item) {
-    let size = 0;
-    for (const name in item) {
-        const value = item[name];
-        if (value !== undefined)
-            size += utf8Bytes(name) + valueBytes(value);
-    }
-    return size;
-}
-/** The byte length DynamoDB counts against a key limit, or undefined for a number key. */
-function keyBytes(value) {
-    if (value.S !== undefined)
-        return utf8Bytes(value.S);
-    if (value.B !== undefined)
-        return value.B.byteLength;
-    return undefined;
-}
-/** Checks a present key value's type, emptiness, number validity and length. */
-function checkKeyValue(value, key, label, maxBytes) {
-    const found = typeOf(value) ?? 'an unknown type';
-    if (found !== key.type) {
-        return `${label} "${key.name}" must be of type ${key.type}, found ${found}`;
-    }
-    if (value.N !== undefined) {
-        const number = normalizeNumber(value.N);
-        return number.ok ? undefined : `${label} "${key.name}" is not a valid number: ${number.reason}`;
-    }
-    const bytes = keyBytes(value) ?? 0;
-    if (bytes === 0)
-        return `${label} "${key.name}" must not be empty`;
-    if (bytes > maxBytes) {
-        return `${label} "${key.name}" is ${bytes} bytes, above the limit of ${maxBytes}`;
-    }
-    return undefined;
-}
-function checkTableKey(item, key, role, maxBytes) {
-    const value = item[key.name];
-    if (value === undefined)
-        return `${role} attribute "${key.name}" is missing`;
-    return checkKeyValue(value, key, 'key attribute', maxBytes);
-}
-/**
- * Returns the first DynamoDB rule the item breaks, as a short reason without values, or
- * undefined when the item is valid for the table: keys present, of the right type, non-empty and
- * within their length limits; index keys (when present; a missing one means a sparse index) of
- * the index's type; size within {@link MAX_ITEM_BYTES}. Document rules (numbers, sets, nesting)
- * are the parsers' job, because they see the input before it becomes an {@link Item}.
- */
-function checkItem(item, schema, size = itemSize(item)) {
-    const partition = checkTableKey(item, schema.partitionKey, 'partition key', MAX_PARTITION_KEY_BYTES);
-    if (partition !== undefined)
-        return partition;
-    if (schema.sortKey !== undefined) {
-        const sort = checkTableKey(item, schema.sortKey, 'sort key', MAX_SORT_KEY_BYTES);
-        if (sort !== undefined)
-            return sort;
-    }
-    for (const key of schema.indexKeys) {
-        const value = item[key.name];
-        if (value === undefined)
-            continue;
-        const maxBytes = key.keyType === 'RANGE' ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
-        const label = `index "${key.indexName}" key attribute`;
-        const broken = checkKeyValue(value, key, label, maxBytes);
-        if (broken !== undefined)
-            return broken;
-    }
-    if (size > MAX_ITEM_BYTES)
-        return `item is ${size} bytes, above the limit of ${MAX_ITEM_BYTES}`;
-    return undefined;
+function findKey(keySchema, keyType) {
+    return keySchema?.find((element) => element.KeyType === keyType)?.AttributeName;
 }
 function keyPart(item, key) {
     const value = item[key.name];
@@ -80087,30 +79874,15 @@ function keyOf(item, schema) {
     return JSON.stringify(parts);
 }
 
-;// CONCATENATED MODULE: ./src/writers/batch-writer.ts
+;// CONCATENATED MODULE: ./src/stream/batch-writer.ts
+
+
 
 
 /** BatchWriteItem takes at most 25 requests per call. */
 const MAX_BATCH_ITEMS = 25;
 /** BatchWriteItem takes at most 16 MB per call. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
-/** Throttling that hits a whole batch arrives as one of these exceptions (API reference). */
-const THROTTLING_ERRORS = new Set([
-    'ProvisionedThroughputExceededException',
-    'ThrottlingException',
-    'RequestLimitExceeded',
-    'InternalServerError',
-    'ServiceUnavailable',
-]);
-/** Errors of the connection rather than the request: the same request may well succeed later. */
-const NETWORK_ERRORS = new Set([
-    'TimeoutError',
-    'RequestTimeout',
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'EPIPE',
-    'ETIMEDOUT',
-]);
 /**
  * About half a minute of capped exponential backoff per batch: enough to ride out throttling
  * and a restarting endpoint, short enough that a dead one fails the step in reasonable time.
@@ -80120,21 +79892,21 @@ const DEFAULT_RETRY_POLICY = {
     baseDelayMs: 100,
     maxDelayMs: 10_000,
 };
-const batch_writer_realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"). */
 function backoffDelay(attempt, policy, random) {
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
     return Math.floor(random() * ceiling);
 }
+/**
+ * Throttling (ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded,
+ * 429), 5xx and broken or refused connections: the SDK's own classification, which its retry
+ * strategies use. Anything else (a ValidationException, a missing table) needs the request fixed.
+ */
 function isRetryable(err) {
-    const name = errorName(err) ?? '';
-    const code = err?.code ?? '';
-    const status = httpStatus(err);
-    return (THROTTLING_ERRORS.has(name) ||
-        NETWORK_ERRORS.has(name) ||
-        NETWORK_ERRORS.has(code) ||
-        (status !== undefined && status >= 500) ||
-        err?.$retryable !== undefined);
+    if (typeof err !== 'object' || err === null)
+        return false;
+    const error = err;
+    return (0,service_error_classification_dist_cjs/* isThrottlingError */.Qb)(error) || (0,service_error_classification_dist_cjs/* isTransientError */.bV)(error) || (0,service_error_classification_dist_cjs/* isServerError */.GQ)(error);
 }
 /**
  * Writes puts with BatchWriteItem: batches of at most 25 requests and 16 MB, `concurrency` calls
@@ -80159,7 +79931,7 @@ class BatchWriter {
     constructor(options) {
         this.options = {
             retry: DEFAULT_RETRY_POLICY,
-            sleep: batch_writer_realSleep,
+            sleep: sleep,
             random: Math.random,
             ...options,
         };
@@ -80168,12 +79940,12 @@ class BatchWriter {
      * Queues a put. Returns a promise only when the caller must wait (its key is in flight, or a
      * full batch waits for a free call slot), so that most puts cost no microtask.
      */
-    put(put) {
+    add(put) {
         this.throwIfFailed();
         const pending = this.inFlight.get(put.key);
         // The call's own clean-up runs first (registered earlier), so the key is free by then.
         if (pending)
-            return pending.then(() => this.put(put));
+            return pending.then(() => this.add(put));
         const replaced = this.open.get(put.key);
         if (replaced) {
             this.open.delete(put.key);
@@ -80181,7 +79953,7 @@ class BatchWriter {
             put.records += replaced.records;
         }
         else if (this.openBytes + put.wireBytes > MAX_BATCH_BYTES) {
-            return this.flushOpen().then(() => this.put(put));
+            return this.flushOpen().then(() => this.add(put));
         }
         this.open.set(put.key, put);
         this.openBytes += put.wireBytes;
@@ -80304,7 +80076,7 @@ function toWriteRequest(put) {
     return put.delete ? { DeleteRequest: { Key: put.item } } : { PutRequest: { Item: put.item } };
 }
 
-;// CONCATENATED MODULE: ./src/truncate.ts
+;// CONCATENATED MODULE: ./src/stream/truncate.ts
 
 
 
@@ -80346,7 +80118,7 @@ async function truncateTable(options) {
         for await (const page of pages) {
             for (const item of (page.Items ?? [])) {
                 const key = keyOf(item, schema);
-                const pending = writer.put({
+                const pending = writer.add({
                     key,
                     item,
                     delete: true,
@@ -80370,7 +80142,9 @@ async function truncateTable(options) {
     return summary.written;
 }
 
-;// CONCATENATED MODULE: ./src/start.ts
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+
+
 
 
 
@@ -80392,49 +80166,9 @@ async function prepare(given, clients) {
     const exported = await readExport(source, listing);
     const inputs = exported ? fromExport(given, exported) : given;
     const objects = mine(exported?.dataFiles ?? listing, given.shard);
-    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
-    const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
-    // A table that an import still fills is not in the way: native attaches to that import.
-    const importing = existing !== undefined &&
-        inputs.mode === 'native' &&
-        (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined;
-    const tableExists = existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
-    const choice = chooseMode(inputs, {
-        tableExists,
-        ...(sourceBytes !== undefined && { sourceBytes }),
-    });
-    info(`Engine: ${choice.mode}. ${choice.reason}`);
-    if (sourceBytes !== undefined)
-        info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`);
-    for (const input of ignoredInputs(inputs, choice.mode)) {
-        warning(`${input} has no effect here and is ignored.`);
-    }
-    let table = existing ?? plannedTable(inputs);
-    let summary = `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`;
-    if (inputs.truncate && existing && !inputs.dryRun) {
-        const deleted = await truncateTable({
-            reads: clients.dynamodb,
-            writes: clients.writes,
-            table: existing,
-            concurrency: inputs.writeConcurrency,
-        });
-        summary += `; truncated: ${deleted} items deleted`;
-    }
-    if (choice.createTable && inputs.tableCreation) {
-        if (inputs.dryRun) {
-            summary += `; it would be created from ${inputs.tableCreationSource}`;
-        }
-        else {
-            info(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`);
-            table = await createTable(clients.dynamodb, inputs.tableCreation);
-            summary += `; created from ${inputs.tableCreationSource}`;
-        }
-    }
-    if (exported)
-        summary += `; DynamoDB export ${exported.exportId} (${exported.type})`;
-    const expectedItemCount = exported
-        ? objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0)
-        : undefined;
+    const choice = await chooseEngine(inputs, clients, existing, objects);
+    const { table, steps } = await setUpTable(inputs, clients, existing, choice);
+    const expectedItemCount = exported ? expectedItems(exported, objects) : undefined;
     return {
         choice,
         table,
@@ -80443,8 +80177,81 @@ async function prepare(given, clients) {
         objects,
         ...(exported && { export: exported }),
         ...(expectedItemCount !== undefined && { expectedItemCount }),
-        summary,
+        summary: summaryLine(inputs, existing, choice, steps, exported),
     };
+}
+/**
+ * Chooses the engine and logs why, with the source's size when it counted and the inputs the
+ * chosen engine does not use, so that a run's log explains its engine.
+ */
+async function chooseEngine(inputs, clients, existing, objects) {
+    // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
+    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
+    const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
+    const choice = chooseMode(inputs, {
+        tableExists: await isInTheWay(inputs, clients, existing),
+        ...(sourceBytes !== undefined && { sourceBytes }),
+    });
+    info(`Engine: ${choice.mode}. ${choice.reason}`);
+    if (sourceBytes !== undefined)
+        info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`);
+    for (const input of ignoredInputs(inputs, choice.mode)) {
+        warning(`${input} has no effect here and is ignored.`);
+    }
+    return choice;
+}
+/**
+ * Whether the table counts as existing for the choice. One still CREATING is not in the way, and
+ * neither is one that an import still fills: native attaches to that import.
+ */
+async function isInTheWay(inputs, clients, existing) {
+    const importing = existing !== undefined &&
+        inputs.mode === 'native' &&
+        (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined;
+    return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
+}
+/**
+ * Truncates the table when asked and creates it when the stream engine needs it; a dry run
+ * changes nothing and only says what it would create. Returns the table to validate against and
+ * the steps done, for the summary.
+ */
+async function setUpTable(inputs, clients, existing, choice) {
+    let table = existing ?? plannedTable(inputs);
+    const steps = [];
+    if (inputs.truncate && existing && !inputs.dryRun) {
+        const deleted = await truncateTable({
+            reads: clients.dynamodb,
+            writes: clients.writeClient,
+            table: existing,
+            concurrency: inputs.writeConcurrency,
+        });
+        steps.push(`truncated: ${deleted} items deleted`);
+    }
+    if (choice.createTable && inputs.tableCreation) {
+        if (inputs.dryRun) {
+            steps.push(`it would be created from ${inputs.tableCreationSource}`);
+        }
+        else {
+            info(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`);
+            table = await createTable(clients.dynamodb, inputs.tableCreation);
+            steps.push(`created from ${inputs.tableCreationSource}`);
+        }
+    }
+    return { table, steps };
+}
+/** A DynamoDB export's item count for these objects: all its data files, or this shard's. */
+function expectedItems(exported, objects) {
+    return objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0);
+}
+/** The start step's line in the summary: the engine, the table as found, what was done, the export. */
+function summaryLine(inputs, existing, choice, steps, exported) {
+    const parts = [
+        `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`,
+        ...steps,
+    ];
+    if (exported)
+        parts.push(`DynamoDB export ${exported.exportId} (${exported.type})`);
+    return parts.join('; ');
 }
 /** This job's part of the objects when shard is set (every job computes the same split). */
 function mine(objects, shard) {
@@ -80492,8 +80299,61 @@ function plannedTable(inputs) {
         }),
     };
 }
+/** The source the `source` input names. */
+function sourceFor(inputs, s3) {
+    return inputs.source.kind === 's3'
+        ? s3Source(s3, inputs.source, inputs.bucketOwner)
+        : localSource(workspaceRoot(), inputs.source.path);
+}
 
-;// CONCATENATED MODULE: ./src/estimate.ts
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** The step's outputs and its annotations, from the result. */
+
+
+
+/** Sets every output of action.yml; the ones that do not apply are empty. */
+function setOutputs(result) {
+    const outputs = {
+        [Output.Mode]: result.mode,
+        [Output.ModeReason]: result.modeReason,
+        [Output.Status]: result.status,
+        [Output.FailureCode]: result.failureCode,
+        [Output.ImportArn]: result.importArn,
+        [Output.TableArn]: result.tableArn,
+        [Output.ProcessedItemCount]: result.processedItemCount,
+        [Output.ImportedItemCount]: result.importedItemCount,
+        [Output.ErrorCount]: result.errorCount,
+        [Output.ProcessedSizeBytes]: result.processedSizeBytes,
+        [Output.DurationSeconds]: result.durationSeconds,
+        [Output.ConsumedWriteCapacity]: result.consumedWriteCapacity,
+        [Output.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
+        [Output.RejectedFile]: result.rejectedFile,
+    };
+    for (const [name, value] of Object.entries(outputs))
+        setOutput(name, value ?? '');
+}
+/**
+ * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (the toolkit's
+ * docs of core.error and core.warning); more are dropped, so the summary counts the rest.
+ */
+const MAX_ANNOTATIONS_PER_KIND = 10;
+/**
+ * One annotation per sampled rejection, pointing at `s3://bucket/key:line`. They are errors when
+ * the rejections fail the step and warnings when max-errors accepts them.
+ */
+function annotate(result, limits) {
+    const fails = result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0;
+    for (const r of result.rejections.samples.slice(0, MAX_ANNOTATIONS_PER_KIND)) {
+        const properties = { title: `Rejected record: ${REJECTION_KINDS[r.kind]}` };
+        const message = `${r.location}: ${r.reason}`;
+        if (fails)
+            error(message, properties);
+        else
+            warning(message, properties);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/estimate.ts
 /**
  * What an import would cost and take with each engine, for dry runs. Prices are us-east-1 list
  * prices (other regions differ by a few tens of percent); the summary says so.
@@ -80536,312 +80396,371 @@ function duration(seconds) {
     return `about ${(seconds / 3600).toFixed(1)} h`;
 }
 
-;// CONCATENATED MODULE: ./src/formats/base64.ts
-// Strict base64, as DynamoDB JSON's B and BS values and CSV's B key columns are read.
-/**
- * Standard base64 alphabet with at most two `=` at the end. Padding may be left out, because
- * unpadded text is unambiguous and common decoders (Java's Base64.getDecoder(), Node's) accept
- * it; what ImportTable does is not documented. Padding that is present must complete the last
- * quantum. URL-safe `-`/`_`, whitespace and line breaks are rejected. Unused bits in the last
- * character are ignored, as decoders do, so BS duplicates are found by decoded bytes.
- */
-const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/;
-const BASE64_CHARS_PER_QUANTUM = 4;
-const BYTES_PER_QUANTUM = 3;
-/**
- * Decodes strict base64 (see {@link BASE64_SYNTAX}), or returns why the text is not base64.
- *
- * The result is a plain Uint8Array that owns its memory, the exact type the SDK declares and
- * returns from reads. `Buffer.from(text, 'base64')` is about 4x faster for small values, but its
- * Buffer is not deep-equal to a Uint8Array (vitest's toEqual tells them apart) and may share
- * Node's 8 KB pool; the cost is well under a microsecond per value.
- */
-function decodeBase64(text) {
-    if (!BASE64_SYNTAX.test(text)) {
-        return 'is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding';
+;// CONCATENATED MODULE: ./src/report/result.ts
+
+
+/** The stream engine's FailureCode when valid items could not be written (DynamoDB kept refusing). */
+const ITEMS_NOT_WRITTEN = 'ItemsNotWritten';
+/** `1 record was`, `2 records were`: failure messages are read by people. */
+function counted(n, noun) {
+    return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
+}
+/** The reasons the step fails, if any: the one place that decides. */
+function checkResult(result, limits) {
+    const failures = [];
+    const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
+    if (result.unwrittenItemCount > 0) {
+        failures.push(`${counted(result.unwrittenItemCount, 'valid item')} NOT written: DynamoDB kept refusing or throttling them until the retries ran out${rejectedIn}. Re-run the import, or lower write-concurrency.`);
     }
-    const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-    const remainder = text.length % BASE64_CHARS_PER_QUANTUM;
-    // Padded text must fill whole quanta; unpadded text can end in 2 or 3 characters, never 1.
-    if (padding > 0 ? remainder !== 0 : remainder === 1) {
-        return `is not base64: ${text.length} characters with ${padding} "=" do not form whole bytes`;
+    if (result.errorCount > limits.maxErrors) {
+        failures.push(`${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
     }
-    const length = Math.floor(((text.length - padding) * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM);
-    const bytes = new Uint8Array(length);
-    // Decodes straight into the array's memory: one pass, no copy.
-    Buffer.from(bytes.buffer).write(text, 'base64');
-    return bytes;
+    if (result.importedItemCount < limits.minItems) {
+        const items = counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
+        const verb = result.dryRun ? 'would be imported' : 'imported';
+        failures.push(`${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
+    }
+    if (result.status === 'FAILED' &&
+        result.failureCode !== ITEM_VALIDATION_ERROR &&
+        result.failureCode !== ITEMS_NOT_WRITTEN) {
+        failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`);
+    }
+    if (result.status === 'CANCELLED')
+        failures.push('The import was cancelled.');
+    const expected = result.expectedItemCount;
+    if (expected !== undefined &&
+        result.status !== 'IN_PROGRESS' &&
+        result.importedItemCount !== expected) {
+        failures.push(`The export's manifest lists ${expected} items for the objects imported here, but ${result.importedItemCount} were imported.`);
+    }
+    if (result.timedOutAfterMinutes !== undefined) {
+        failures.push(`The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`);
+    }
+    return failures;
+}
+/** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
+function fromStream(outcome, inputs, table) {
+    const failed = outcome.errors > 0;
+    // Valid items that DynamoDB never took are not item validation errors: they name their own code.
+    const invalid = outcome.errors - outcome.unwritten;
+    return {
+        status: failed ? 'FAILED' : 'COMPLETED',
+        ...(failed && {
+            failureCode: invalid > 0 ? ITEM_VALIDATION_ERROR : ITEMS_NOT_WRITTEN,
+            failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
+        }),
+        ...(table.TableArn && { tableArn: table.TableArn }),
+        processedItemCount: outcome.processed,
+        importedItemCount: outcome.imported,
+        errorCount: outcome.errors,
+        unwrittenItemCount: outcome.unwritten,
+        processedSizeBytes: outcome.processedSizeBytes,
+        ...(outcome.write && {
+            consumedWriteCapacity: outcome.write.consumedWriteCapacity,
+            capacitySource: inputs.dynamodbEndpoint ? 'computed' : 'reported',
+        }),
+        ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
+        dryRun: inputs.dryRun,
+        ...(inputs.dryRun && {
+            estimates: estimate({
+                uncompressedBytes: outcome.processedSizeBytes,
+                writeUnits: outcome.writeUnits,
+                ...writeRate(inputs, table),
+            }),
+        }),
+        objects: outcome.objects,
+        retries: outcome.write?.retries ?? 0,
+        rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
+    };
+}
+/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
+function writeRate(inputs, table) {
+    if (inputs.maxWriteCapacity > 0) {
+        return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' };
+    }
+    const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits;
+    if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
+        return {
+            writeUnitsPerSecond: provisioned,
+            rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
+        };
+    }
+    return {
+        writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
+        rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
+    };
+}
+/** ImportTable's description as the action's result. */
+function fromNative({ outcome, objects }, inputs) {
+    const d = outcome.description;
+    const errors = d.ErrorCount ?? 0;
+    return {
+        status: (d.ImportStatus === 'CANCELLING'
+            ? 'IN_PROGRESS'
+            : (d.ImportStatus ?? 'IN_PROGRESS')),
+        ...(d.FailureCode && {
+            failureCode: d.FailureCode,
+            failureMessage: explainFailure(d.FailureCode, d.FailureMessage ?? ''),
+        }),
+        ...(d.ImportArn && { importArn: d.ImportArn }),
+        ...(d.TableArn && { tableArn: d.TableArn }),
+        processedItemCount: d.ProcessedItemCount ?? 0,
+        importedItemCount: d.ImportedItemCount ?? 0,
+        errorCount: errors,
+        unwrittenItemCount: 0,
+        processedSizeBytes: d.ProcessedSizeBytes ?? 0,
+        ...(d.CloudWatchLogGroupArn && { cloudwatchLogGroupArn: d.CloudWatchLogGroupArn }),
+        ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
+        dryRun: false,
+        ...(objects !== undefined && { objects }),
+        retries: 0,
+        rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
+    };
 }
 
-;// CONCATENATED MODULE: ./src/formats/dynamodb-json.ts
-/**
- * DynamoDB JSON lines: `{"Item": {<name>: <AttributeValue JSON>, ...}}`, one item per line
- * [import-semantics.md 5.1].
- *
- * Each line is parsed once with JSON.parse and then walked once, validating and converting in
- * place: the parsed object already has the SDK's AttributeValue shape except for B and BS, whose
- * base64 text is replaced by the decoded bytes. Reasons name the attribute path (`Item.a.b[3]`)
- * and what was expected, never a value: they end up in logs.
- */
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/** The job summary: the one user of core.summary. */
 
 
-/** How many member names a reason lists before it elides the rest. */
-const MAX_LISTED_NAMES = 5;
-/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
-const MAX_SHOWN_NAME_CHARS = 64;
-const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS';
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A broken rule; `segments` collects the path innermost first while the walk unwinds. */
-class Invalid {
-    message;
-    segments = [];
-    constructor(message) {
-        this.message = message;
+/** Reasons are the engine's words, but a summary row should stay a row. */
+const MAX_REASON_CHARS = 300;
+const STATUS_ICON = {
+    COMPLETED: '✅',
+    FAILED: '❌',
+    CANCELLED: '⛔',
+    IN_PROGRESS: '⏳',
+};
+/** Renders the job summary into core.summary's buffer (written by the caller). */
+function renderSummary(result, steps, failures) {
+    const s = summary;
+    const verdict = failures.length === 0 ? 'passed' : 'failed';
+    const status = result ? `${result.status} ${STATUS_ICON[result.status]}` : 'did not start ❌';
+    s.addHeading(`DynamoDB S3 import: ${status}`, 2);
+    if (result) {
+        const dry = result.dryRun ? ' (dry run: nothing was written)' : '';
+        s.addRaw(`Engine: <b>${result.mode}</b>${dry}. ${summary_escape(result.modeReason)}`, true);
     }
+    s.addRaw(`The step ${verdict}.`, true);
+    if (failures.length > 0)
+        s.addList(failures.map(summary_escape));
+    s.addHeading('Steps', 3);
+    s.addTable([
+        [header('Step'), header('Result'), header('Time')],
+        ...steps.map((step) => [
+            `${step.ok ? '✅' : '❌'} ${step.name}`,
+            summary_escape(step.result),
+            `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
+        ]),
+    ]);
+    if (!result)
+        return;
+    s.addHeading('Counts', 3);
+    const rate = result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0;
+    const rows = [
+        [header('Measure'), header('Value')],
+        ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
+        ['Processed records', String(result.processedItemCount)],
+        [
+            result.dryRun ? 'Items that would be imported' : 'Imported items',
+            String(result.importedItemCount),
+        ],
+        ['Rejected records', String(result.errorCount)],
+        ['Uncompressed bytes', String(result.processedSizeBytes)],
+        ['Duration', `${result.durationSeconds} s`],
+        ['Items/s', String(rate)],
+    ];
+    if (result.consumedWriteCapacity !== undefined) {
+        const how = result.capacitySource === 'computed'
+            ? ' (computed: one per started KB of each item; the endpoint is an emulator)'
+            : '';
+        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`]);
+    }
+    if (result.mode === 'stream' && !result.dryRun)
+        rows.push(['Write retries', String(result.retries)]);
+    s.addTable(rows);
+    if (result.estimates)
+        renderEstimates(result.estimates);
+    if (result.errorCount > 0)
+        renderRejections(result);
 }
-/**
- * Parses and validates one line of a DynamoDB JSON import file into an SDK item.
- *
- * Depth is counted as DynamoDB does: the value of a top-level attribute is level 1 and each M or
- * L adds one level to its members; a value at level 33 is rejected (so an attribute may wrap 31
- * maps or lists around a scalar). Set members are not levels.
- */
-function parseDynamoDBJsonLine(line) {
-    let parsed;
+function renderEstimates(estimates) {
+    const s = summary;
+    s.addHeading('Estimates: what the import would cost and take', 3);
+    s.addTable([
+        [header('Engine'), header('Cost'), header('Time'), header('Basis')],
+        ...estimates.map((e) => [e.engine, summary_escape(e.cost), e.time, summary_escape(e.notes)]),
+    ]);
+    s.addRaw('Prices are us-east-1 list prices; other regions differ.', true);
+}
+function renderRejections(result) {
+    const s = summary;
+    s.addHeading('Rejected records', 3);
+    const kinds = Object.entries(result.rejections.byKind);
+    s.addList(kinds.map(([kind, n]) => `${REJECTION_KINDS[kind]}: ${n}`));
+    s.addTable([
+        [header('Where'), header('Why')],
+        ...result.rejections.samples.map((r) => [summary_escape(r.location), summary_escape(truncate(r.reason))]),
+    ]);
+    const more = result.errorCount - result.rejections.samples.reduce((n, r) => n + r.records, 0);
+    const where = result.rejectedFile
+        ? ` All of them are in <code>${summary_escape(result.rejectedFile)}</code>.`
+        : '';
+    if (more > 0)
+        s.addRaw(`…and ${more} more.${where}`, true);
+    else if (where)
+        s.addRaw(where.trim(), true);
+}
+function header(data) {
+    return { data, header: true };
+}
+function truncate(text) {
+    return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
+}
+function summary_escape(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** Writes the summary; a failure to write it is a warning, never the step's failure. */
+async function writeSummary() {
     try {
-        parsed = JSON.parse(line);
+        await summary.write();
     }
-    catch (error) {
-        return { ok: false, reason: describeJsonError(error) };
+    catch (err) {
+        warning(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (!isJsonObject(parsed)) {
-        return {
-            ok: false,
-            reason: `expected an object with an "Item" member, found ${kindOf(parsed)}`,
-        };
-    }
-    const names = Object.keys(parsed);
-    if (!Object.hasOwn(parsed, 'Item')) {
-        const found = names.length === 0 ? 'an empty object' : `an object with members ${list(names)}`;
-        return { ok: false, reason: `expected an object with an "Item" member, found ${found}` };
-    }
-    if (names.length > 1) {
-        const extra = list(names.filter((name) => name !== 'Item'));
-        return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` };
-    }
-    return convertItem(parsed['Item'], 'Item');
 }
+
+;// CONCATENATED MODULE: ./src/steps.ts
+
+/** The steps of an import, in the order the log and the summary show them. */
+const STEP_NAMES = [
+    'start',
+    'read',
+    'validate',
+    'write',
+    'check errors',
+    'complete',
+];
 /**
- * Validates a parsed DynamoDB JSON item (`{"name": {"S": ...}, ...}`) and converts it in place
- * (B and BS decoded); `label` names it in reasons (`Item`, `NewImage`, `Keys`).
+ * Records each step's result and time. Read, validate and write run together as one stream, so
+ * their times overlap: each ends when its last record has passed through it.
  */
-function convertItem(item, label) {
-    if (!isJsonObject(item)) {
-        return { ok: false, reason: `expected "${label}" to be an object, found ${kindOf(item)}` };
+class Steps {
+    now;
+    began;
+    started = new Map();
+    records = new Map();
+    constructor(now = Date.now) {
+        this.now = now;
+        this.began = now();
     }
-    const failure = convertMembers(item, 0);
-    if (failure !== undefined) {
-        return {
-            ok: false,
-            reason: `${label}${failure.segments.reverse().join('')}: ${failure.message}`,
-        };
+    /** Seconds since the import began. */
+    elapsed() {
+        return (this.now() - this.began) / 1000;
     }
-    return { ok: true, item: item };
-}
-/**
- * Writes an item as one DynamoDB JSON line (B and BS as base64), the inverse of
- * {@link parseDynamoDBJsonLine}.
- */
-function toDynamoDBJsonLine(item) {
-    return JSON.stringify({ Item: item }, binaryAsBase64);
-}
-// Looks at the holder's raw value, because JSON.stringify applies a Buffer's toJSON before the
-// replacer sees it.
-function binaryAsBase64(key, value) {
-    const raw = this[key];
-    if (!(raw instanceof Uint8Array))
-        return value;
-    return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
-}
-// V8 puts a snippet of the input into some messages, so only the position is taken from them.
-function describeJsonError(error) {
-    const message = error instanceof Error ? error.message : '';
-    if (message.startsWith('Unexpected end of JSON input')) {
-        return 'invalid JSON: the line ends inside a value';
+    start(...names) {
+        for (const name of names)
+            this.started.set(name, this.elapsed());
     }
-    const column = /\(line \d+ column (\d+)\)/.exec(message)?.[1];
-    if (column !== undefined)
-        return `invalid JSON at column ${column}`;
-    const position = /at position (\d+)/.exec(message)?.[1];
-    if (position !== undefined)
-        return `invalid JSON at column ${Number(position) + 1}`;
-    return 'invalid JSON';
-}
-function isJsonObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function kindOf(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-function showName(name) {
-    const shown = name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name;
-    return JSON.stringify(shown);
-}
-function list(names) {
-    const shown = names.slice(0, MAX_LISTED_NAMES).map(showName).join(', ');
-    const more = names.length - MAX_LISTED_NAMES;
-    return more > 0 ? `${shown} and ${more} more` : shown;
-}
-function nameSegment(name) {
-    if (IDENTIFIER.test(name) && name.length <= MAX_SHOWN_NAME_CHARS)
-        return `.${name}`;
-    return `[${showName(name)}]`;
-}
-function at(failure, segment) {
-    failure.segments.push(segment);
-    return failure;
-}
-/** Validates the members of an Item or M object (whose members are at `depth + 1`) in place. */
-function convertMembers(members, depth) {
-    for (const name of Object.keys(members)) {
-        const problem = attributeNameProblem(name);
-        if (problem !== undefined)
-            return at(new Invalid(problem), nameSegment(name));
-        const failure = convertValue(members[name], depth + 1);
-        if (failure !== undefined)
-            return at(failure, nameSegment(name));
+    end(name, result, ok = true) {
+        const endedAt = this.elapsed();
+        const startedAt = this.started.get(name) ?? endedAt;
+        this.records.set(name, { name, result, ok, startedAt, endedAt });
     }
-    return undefined;
-}
-function convertValue(value, depth) {
-    if (depth > MAX_NESTING_DEPTH) {
-        return new Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
-    }
-    if (!isJsonObject(value)) {
-        return new Invalid(`expected an attribute value object, found ${kindOf(value)}`);
-    }
-    const type = onlyKey(value);
-    if (type === undefined) {
-        const keys = Object.keys(value);
-        const found = keys.length === 0 ? 'none' : list(keys);
-        return new Invalid(`expected exactly one type key of ${TYPE_KEYS}, found ${found}`);
-    }
-    const content = value[type];
-    switch (type) {
-        case 'S':
-            return typeof content === 'string' ? undefined : wrongKind('S', 'a string', content);
-        case 'N':
-            return typeof content === 'string'
-                ? checkNumber(content)
-                : wrongKind('N', 'a string', content);
-        case 'B':
-            return convertBinary(value, content);
-        case 'BOOL':
-            return typeof content === 'boolean' ? undefined : wrongKind('BOOL', 'a boolean', content);
-        case 'NULL':
-            if (content === true)
-                return undefined;
-            return new Invalid(`NULL must be true, found ${content === false ? 'false' : kindOf(content)}`);
-        case 'M':
-            return isJsonObject(content)
-                ? convertMembers(content, depth)
-                : wrongKind('M', 'an object', content);
-        case 'L':
-            return Array.isArray(content)
-                ? convertList(content, depth)
-                : wrongKind('L', 'an array', content);
-        case 'SS':
-            return checkSet('SS', content, stringSetKey);
-        case 'NS':
-            return checkSet('NS', content, numberSetKey);
-        case 'BS':
-            return checkSet('BS', content, binarySetKey);
-        default:
-            return new Invalid(`unknown type key ${showName(type)}, expected one of ${TYPE_KEYS}`);
-    }
-}
-// for-in is markedly faster than Object.keys on small objects, and JSON.parse output has no
-// inherited enumerable members.
-function onlyKey(value) {
-    let first;
-    let count = 0;
-    for (const key in value) {
-        if (count++ > 0)
-            return undefined;
-        first = key;
-    }
-    return first;
-}
-function wrongKind(type, expected, content) {
-    return new Invalid(`${type} must be ${expected}, found ${kindOf(content)}`);
-}
-function checkNumber(text) {
-    // The original text is sent on: DynamoDB trims the zeros itself, and a rejected-records file
-    // then shows what the user wrote.
-    if (plainSignificantDigits(text) >= 0)
-        return undefined;
-    const number = normalizeNumber(text);
-    return number.ok ? undefined : new Invalid(`N: ${number.reason}`);
-}
-function convertList(elements, depth) {
-    for (let index = 0; index < elements.length; index++) {
-        const failure = convertValue(elements[index], depth + 1);
-        if (failure !== undefined)
-            return at(failure, `[${index}]`);
-    }
-    return undefined;
-}
-function convertBinary(value, content) {
-    if (typeof content !== 'string')
-        return wrongKind('B', 'a base64 string', content);
-    const bytes = decodeBase64(content);
-    if (typeof bytes === 'string')
-        return new Invalid(`B ${bytes}`);
-    value['B'] = bytes;
-    return undefined;
-}
-function stringSetKey(member) {
-    return typeof member === 'string' ? member : wrongKind('SS member', 'a string', member);
-}
-function numberSetKey(member) {
-    if (typeof member !== 'string')
-        return wrongKind('NS member', 'a string', member);
-    // Duplicates are by value: `1` and `1.0` are the same member.
-    const number = normalizeNumber(member);
-    return number.ok ? number.value : new Invalid(`NS member: ${number.reason}`);
-}
-// Decodes in place so the item holds bytes; the key compares bytes, not base64 text.
-function binarySetKey(member, members, index) {
-    if (typeof member !== 'string')
-        return wrongKind('BS member', 'a base64 string', member);
-    const bytes = decodeBase64(member);
-    if (typeof bytes === 'string')
-        return new Invalid(`BS member ${bytes}`);
-    members[index] = bytes;
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-}
-function checkSet(type, content, keyOf) {
-    if (!Array.isArray(content))
-        return wrongKind(type, 'an array', content);
-    if (content.length === 0)
-        return new Invalid(`${type} must not be empty`);
-    const seen = new Set();
-    for (let index = 0; index < content.length; index++) {
-        const key = keyOf(content[index], content, index);
-        if (key instanceof Invalid)
-            return at(key, `[${index}]`);
-        if (seen.has(key)) {
-            return at(new Invalid(`${type} member duplicates an earlier member`), `[${index}]`);
+    /** Ends every started step that has no result yet, as when an error cut the import short. */
+    endUnfinished(result) {
+        for (const name of this.started.keys()) {
+            if (!this.records.has(name))
+                this.end(name, result, false);
         }
-        seen.add(key);
     }
-    return undefined;
+    list() {
+        return STEP_NAMES.flatMap((name) => this.records.get(name) ?? []);
+    }
+    /** Runs fn inside a collapsed log group named after the step. */
+    async group(title, fn) {
+        return group(title, fn);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/outcome.ts
+/** Nothing done yet, for these objects. */
+function emptyOutcome(objects, rejected) {
+    return {
+        objects: objects.length,
+        storedBytes: objects.reduce((total, o) => total + o.size, 0),
+        processedSizeBytes: 0,
+        processed: 0,
+        imported: 0,
+        errors: 0,
+        unwritten: 0,
+        writeUnits: 0,
+        rejected,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/stream/progress.ts
+
+/** A long import logs a progress line at least this often. */
+const PROGRESS_INTERVAL_MS = 10_000;
+/** Logs the counters at least every PROGRESS_INTERVAL_MS, on the injected clock. */
+class Progress {
+    now;
+    total;
+    started;
+    last;
+    done = 0;
+    constructor(now, total) {
+        this.now = now;
+        this.total = total;
+        this.started = now();
+        this.last = this.started;
+    }
+    objectDone() {
+        this.done++;
+    }
+    maybeLog(outcome, write) {
+        const time = this.now();
+        if (time - this.last < PROGRESS_INTERVAL_MS)
+            return;
+        this.last = time;
+        const seconds = (time - this.started) / 1000;
+        const items = write ? write.written : outcome.imported;
+        info(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
+            `${items} items, ${outcome.processedSizeBytes} bytes, ` +
+            `${Math.round(items / seconds)} items/s, ${outcome.errors} errors`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/rate-limiter.ts
+/**
+ * Paces write capacity units to at most `unitsPerSecond`, averaged over the import. Each call
+ * reserves its units on a virtual timeline (the generic cell rate algorithm): a call waits until
+ * the units of every earlier call have been paid for. Bursts are at most one batch, so the rate
+ * holds within a batch's units over any window longer than a few batches.
+ */
+class RateLimiter {
+    unitsPerSecond;
+    now;
+    sleep;
+    nextFree;
+    constructor(unitsPerSecond, now, sleep) {
+        this.unitsPerSecond = unitsPerSecond;
+        this.now = now;
+        this.sleep = sleep;
+        this.nextFree = now();
+    }
+    /** Waits until `units` may be spent now. */
+    async take(units) {
+        const now = this.now();
+        const start = Math.max(now, this.nextFree);
+        this.nextFree = start + (units / this.unitsPerSecond) * 1000;
+        if (start > now)
+            await this.sleep(start - now);
+    }
+}
+/** Write capacity units of a put: one per started KB of item size. */
+function writeUnits(itemBytes) {
+    return Math.max(1, Math.ceil(itemBytes / 1024));
 }
 
 ;// CONCATENATED MODULE: ./src/sources/lines.ts
@@ -80931,9 +80850,124 @@ function isBlank(text) {
     return /^\s*$/.test(text);
 }
 
+;// CONCATENATED MODULE: ./src/table/utf8.ts
+/** UTF-8 byte lengths: DynamoDB's sizes and limits count bytes, never JS string lengths. */
+/** Below this length a JS loop beats the call into Buffer.byteLength. */
+const SHORT_STRING = 64;
+function utf8Bytes(text) {
+    if (text.length > SHORT_STRING)
+        return Buffer.byteLength(text, 'utf8');
+    let bytes = text.length;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 0x80)
+            continue;
+        if (code < 0x800) {
+            bytes += 1;
+        }
+        else if (code <= 0xdbff && code >= 0xd800 && isLowSurrogate(text.charCodeAt(i + 1))) {
+            bytes += 2; // a pair: two units, four bytes
+            i++;
+        }
+        else {
+            bytes += 2; // three bytes, also for a lone surrogate (sent as U+FFFD)
+        }
+    }
+    return bytes;
+}
+function isLowSurrogate(code) {
+    return code >= 0xdc00 && code <= 0xdfff;
+}
+
+;// CONCATENATED MODULE: ./src/table/attribute-value.ts
+
+/** Document nesting limit; a top-level attribute is level 1 [doc SQ]. */
+const MAX_NESTING_DEPTH = 32;
+/** Attribute names are at least 1 byte and below 64 KB of UTF-8 [doc NR, SQ]. */
+const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
+/** The scalar or document type of an attribute value, e.g. `S` or `M`; undefined if unknown. */
+function typeOf(value) {
+    if (value.S !== undefined)
+        return 'S';
+    if (value.N !== undefined)
+        return 'N';
+    if (value.B !== undefined)
+        return 'B';
+    if (value.BOOL !== undefined)
+        return 'BOOL';
+    if (value.NULL !== undefined)
+        return 'NULL';
+    if (value.M !== undefined)
+        return 'M';
+    if (value.L !== undefined)
+        return 'L';
+    if (value.SS !== undefined)
+        return 'SS';
+    if (value.NS !== undefined)
+        return 'NS';
+    if (value.BS !== undefined)
+        return 'BS';
+    return undefined;
+}
+// A UTF-16 code unit never takes more than 3 UTF-8 bytes, so names up to this many code units
+// cannot break the byte limit and skip the byte count.
+const NAME_UNITS_ALWAYS_SHORT = Math.floor(MAX_ATTRIBUTE_NAME_BYTES / 3);
+/**
+ * Why `name` is not a valid attribute or map member name (empty, or 64 KB or more of UTF-8), or
+ * undefined when it is valid.
+ */
+function attributeNameProblem(name) {
+    if (name.length === 0)
+        return 'attribute name must not be empty';
+    if (name.length <= NAME_UNITS_ALWAYS_SHORT)
+        return undefined;
+    const bytes = utf8Bytes(name);
+    if (bytes > MAX_ATTRIBUTE_NAME_BYTES) {
+        return `attribute name is ${bytes} bytes, above the limit of ${MAX_ATTRIBUTE_NAME_BYTES}`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/formats/base64.ts
+// Strict base64, as DynamoDB JSON's B and BS values and CSV's B key columns are read.
+/**
+ * Standard base64 alphabet with at most two `=` at the end. Padding may be left out, because
+ * unpadded text is unambiguous and common decoders (Java's Base64.getDecoder(), Node's) accept
+ * it; what ImportTable does is not documented. Padding that is present must complete the last
+ * quantum. URL-safe `-`/`_`, whitespace and line breaks are rejected. Unused bits in the last
+ * character are ignored, as decoders do, so BS duplicates are found by decoded bytes.
+ */
+const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64_CHARS_PER_QUANTUM = 4;
+const BYTES_PER_QUANTUM = 3;
+/**
+ * Decodes strict base64 (see {@link BASE64_SYNTAX}), or returns why the text is not base64.
+ *
+ * The result is a plain Uint8Array that owns its memory, the exact type the SDK declares and
+ * returns from reads. `Buffer.from(text, 'base64')` is about 4x faster for small values, but its
+ * Buffer is not deep-equal to a Uint8Array (vitest's toEqual tells them apart) and may share
+ * Node's 8 KB pool; the cost is well under a microsecond per value.
+ */
+function decodeBase64(text) {
+    if (!BASE64_SYNTAX.test(text)) {
+        return 'is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding';
+    }
+    const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+    const remainder = text.length % BASE64_CHARS_PER_QUANTUM;
+    // Padded text must fill whole quanta; unpadded text can end in 2 or 3 characters, never 1.
+    if (padding > 0 ? remainder !== 0 : remainder === 1) {
+        return `is not base64: ${text.length} characters with ${padding} "=" do not form whole bytes`;
+    }
+    const length = Math.floor(((text.length - padding) * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM);
+    const bytes = new Uint8Array(length);
+    // Decodes straight into the array's memory: one pass, no copy.
+    Buffer.from(bytes.buffer).write(text, 'base64');
+    return bytes;
+}
+
 ;// CONCATENATED MODULE: ./src/formats/csv.ts
 /**
- * CSV, as ImportTable's CsvOptions describe it [import-semantics.md 1.5, 1.6, 5.3], with our
+ * CSV, as ImportTable's CsvOptions describe it [docs/import-rules.md §1 rules 5 and 6, §5.3], with our
  * decisions where ImportTable's behaviour is not documented:
  *
  * - Header: without a given header the first record of each object is that object's header; with
@@ -80967,6 +81001,7 @@ function isBlank(text) {
 
 
 
+
 /** ImportTable's CsvOptions.Delimiter values. */
 const DELIMITERS = [',', ';', ':', '|', '\t', ' '];
 /** A record still inside a quoted field after this many bytes fails (8 MiB). */
@@ -80977,8 +81012,6 @@ const CR_CODE = 0x0d;
 /** Printable ASCII other than space: a line starting with one is not blank. */
 const FIRST_VISIBLE_CODE = 0x21;
 const LAST_VISIBLE_CODE = 0x7e;
-/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
-const csv_MAX_SHOWN_NAME_CHARS = 64;
 /** How a column's values become attribute values. */
 const STRING = 0;
 const NUMBER = 1;
@@ -81145,7 +81178,7 @@ class CsvParser {
         return names.map((name) => ({
             name,
             kind: this.keyKinds.get(name) ?? STRING,
-            shown: csv_showName(name),
+            shown: showName(name),
             defined: name === '__proto__',
         }));
     }
@@ -81235,7 +81268,7 @@ function headerProblem(names) {
         if (problem !== undefined)
             return `column ${index + 1}: ${problem}`;
         if (seen.has(name))
-            return `names ${csv_showName(name)} twice`;
+            return `names ${showName(name)} twice`;
         seen.add(name);
     }
     return undefined;
@@ -81289,9 +81322,255 @@ function countFields(text, end, delimiter) {
     }
     return count;
 }
-function csv_showName(name) {
-    const shown = name.length > csv_MAX_SHOWN_NAME_CHARS ? `${name.slice(0, csv_MAX_SHOWN_NAME_CHARS)}…` : name;
-    return JSON.stringify(shown);
+
+;// CONCATENATED MODULE: ./src/formats/dynamodb-json.ts
+/**
+ * DynamoDB JSON lines: `{"Item": {<name>: <AttributeValue JSON>, ...}}`, one item per line
+ * [docs/import-rules.md §5.1].
+ *
+ * Each line is parsed once with JSON.parse and then walked once, validating and converting in
+ * place: the parsed object already has the SDK's AttributeValue shape except for B and BS, whose
+ * base64 text is replaced by the decoded bytes. Reasons name the attribute path (`Item.a.b[3]`)
+ * and what was expected, never a value: they end up in logs.
+ */
+
+
+
+
+
+/** How many member names a reason lists before it elides the rest. */
+const MAX_LISTED_NAMES = 5;
+const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS';
+/** A broken rule; `segments` collects the path innermost first while the walk unwinds. */
+class Invalid {
+    message;
+    segments = [];
+    constructor(message) {
+        this.message = message;
+    }
+}
+/**
+ * Parses and validates one line of a DynamoDB JSON import file into an SDK item.
+ *
+ * Depth is counted as DynamoDB does: the value of a top-level attribute is level 1 and each M or
+ * L adds one level to its members; a value at level 33 is rejected (so an attribute may wrap 31
+ * maps or lists around a scalar). Set members are not levels.
+ */
+function parseDynamoDBJsonLine(line) {
+    let parsed;
+    try {
+        parsed = JSON.parse(line);
+    }
+    catch (error) {
+        return { ok: false, reason: describeJsonError(error) };
+    }
+    if (!isJsonObject(parsed)) {
+        return {
+            ok: false,
+            reason: `expected an object with an "Item" member, found ${jsonKind(parsed)}`,
+        };
+    }
+    const names = Object.keys(parsed);
+    if (!Object.hasOwn(parsed, 'Item')) {
+        const found = names.length === 0 ? 'an empty object' : `an object with members ${list(names)}`;
+        return { ok: false, reason: `expected an object with an "Item" member, found ${found}` };
+    }
+    if (names.length > 1) {
+        const extra = list(names.filter((name) => name !== 'Item'));
+        return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` };
+    }
+    return convertItem(parsed['Item'], 'Item');
+}
+/**
+ * Validates a parsed DynamoDB JSON item (`{"name": {"S": ...}, ...}`) and converts it in place
+ * (B and BS decoded); `label` names it in reasons (`Item`, `NewImage`, `Keys`).
+ */
+function convertItem(item, label) {
+    if (!isJsonObject(item)) {
+        return { ok: false, reason: `expected "${label}" to be an object, found ${jsonKind(item)}` };
+    }
+    const failure = convertMembers(item, 0);
+    if (failure !== undefined) {
+        return {
+            ok: false,
+            reason: `${label}${failure.segments.reverse().join('')}: ${failure.message}`,
+        };
+    }
+    return { ok: true, item: item };
+}
+/**
+ * Writes an item as one DynamoDB JSON line (B and BS as base64), the inverse of
+ * {@link parseDynamoDBJsonLine}.
+ */
+function toDynamoDBJsonLine(item) {
+    return JSON.stringify({ Item: item }, binaryAsBase64);
+}
+// Looks at the holder's raw value, because JSON.stringify applies a Buffer's toJSON before the
+// replacer sees it.
+function binaryAsBase64(key, value) {
+    const raw = this[key];
+    if (!(raw instanceof Uint8Array))
+        return value;
+    return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
+}
+// V8 puts a snippet of the input into some messages, so only the position is taken from them.
+function describeJsonError(error) {
+    const message = error instanceof Error ? error.message : '';
+    if (message.startsWith('Unexpected end of JSON input')) {
+        return 'invalid JSON: the line ends inside a value';
+    }
+    const column = /\(line \d+ column (\d+)\)/.exec(message)?.[1];
+    if (column !== undefined)
+        return `invalid JSON at column ${column}`;
+    const position = /at position (\d+)/.exec(message)?.[1];
+    if (position !== undefined)
+        return `invalid JSON at column ${Number(position) + 1}`;
+    return 'invalid JSON';
+}
+function list(names) {
+    const shown = names.slice(0, MAX_LISTED_NAMES).map(showName).join(', ');
+    const more = names.length - MAX_LISTED_NAMES;
+    return more > 0 ? `${shown} and ${more} more` : shown;
+}
+function at(failure, segment) {
+    failure.segments.push(segment);
+    return failure;
+}
+/** Validates the members of an Item or M object (whose members are at `depth + 1`) in place. */
+function convertMembers(members, depth) {
+    for (const name of Object.keys(members)) {
+        const problem = attributeNameProblem(name);
+        if (problem !== undefined)
+            return at(new Invalid(problem), nameSegment(name));
+        const failure = convertValue(members[name], depth + 1);
+        if (failure !== undefined)
+            return at(failure, nameSegment(name));
+    }
+    return undefined;
+}
+function convertValue(value, depth) {
+    if (depth > MAX_NESTING_DEPTH) {
+        return new Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
+    }
+    if (!isJsonObject(value)) {
+        return new Invalid(`expected an attribute value object, found ${jsonKind(value)}`);
+    }
+    const type = onlyKey(value);
+    if (type === undefined) {
+        const keys = Object.keys(value);
+        const found = keys.length === 0 ? 'none' : list(keys);
+        return new Invalid(`expected exactly one type key of ${TYPE_KEYS}, found ${found}`);
+    }
+    const content = value[type];
+    switch (type) {
+        case 'S':
+            return typeof content === 'string' ? undefined : wrongKind('S', 'a string', content);
+        case 'N':
+            return typeof content === 'string'
+                ? checkNumber(content)
+                : wrongKind('N', 'a string', content);
+        case 'B':
+            return convertBinary(value, content);
+        case 'BOOL':
+            return typeof content === 'boolean' ? undefined : wrongKind('BOOL', 'a boolean', content);
+        case 'NULL':
+            if (content === true)
+                return undefined;
+            return new Invalid(`NULL must be true, found ${content === false ? 'false' : jsonKind(content)}`);
+        case 'M':
+            return isJsonObject(content)
+                ? convertMembers(content, depth)
+                : wrongKind('M', 'an object', content);
+        case 'L':
+            return Array.isArray(content)
+                ? convertList(content, depth)
+                : wrongKind('L', 'an array', content);
+        case 'SS':
+            return checkSet('SS', content, stringSetKey);
+        case 'NS':
+            return checkSet('NS', content, numberSetKey);
+        case 'BS':
+            return checkSet('BS', content, binarySetKey);
+        default:
+            return new Invalid(`unknown type key ${showName(type)}, expected one of ${TYPE_KEYS}`);
+    }
+}
+// for-in is markedly faster than Object.keys on small objects, and JSON.parse output has no
+// inherited enumerable members.
+function onlyKey(value) {
+    let first;
+    let count = 0;
+    for (const key in value) {
+        if (count++ > 0)
+            return undefined;
+        first = key;
+    }
+    return first;
+}
+function wrongKind(type, expected, content) {
+    return new Invalid(`${type} must be ${expected}, found ${jsonKind(content)}`);
+}
+function checkNumber(text) {
+    // The original text is sent on: DynamoDB trims the zeros itself, and a rejected-records file
+    // then shows what the user wrote.
+    if (plainSignificantDigits(text) >= 0)
+        return undefined;
+    const number = normalizeNumber(text);
+    return number.ok ? undefined : new Invalid(`N: ${number.reason}`);
+}
+function convertList(elements, depth) {
+    for (let index = 0; index < elements.length; index++) {
+        const failure = convertValue(elements[index], depth + 1);
+        if (failure !== undefined)
+            return at(failure, `[${index}]`);
+    }
+    return undefined;
+}
+function convertBinary(value, content) {
+    if (typeof content !== 'string')
+        return wrongKind('B', 'a base64 string', content);
+    const bytes = decodeBase64(content);
+    if (typeof bytes === 'string')
+        return new Invalid(`B ${bytes}`);
+    value['B'] = bytes;
+    return undefined;
+}
+function stringSetKey(member) {
+    return typeof member === 'string' ? member : wrongKind('SS member', 'a string', member);
+}
+function numberSetKey(member) {
+    if (typeof member !== 'string')
+        return wrongKind('NS member', 'a string', member);
+    // Duplicates are by value: `1` and `1.0` are the same member.
+    const number = normalizeNumber(member);
+    return number.ok ? number.value : new Invalid(`NS member: ${number.reason}`);
+}
+// Decodes in place so the item holds bytes; the key compares bytes, not base64 text.
+function binarySetKey(member, members, index) {
+    if (typeof member !== 'string')
+        return wrongKind('BS member', 'a base64 string', member);
+    const bytes = decodeBase64(member);
+    if (typeof bytes === 'string')
+        return new Invalid(`BS member ${bytes}`);
+    members[index] = bytes;
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+function checkSet(type, content, keyOf) {
+    if (!Array.isArray(content))
+        return wrongKind(type, 'an array', content);
+    if (content.length === 0)
+        return new Invalid(`${type} must not be empty`);
+    const seen = new Set();
+    for (let index = 0; index < content.length; index++) {
+        const key = keyOf(content[index], content, index);
+        if (key instanceof Invalid)
+            return at(key, `[${index}]`);
+        if (seen.has(key)) {
+            return at(new Invalid(`${type} member duplicates an earlier member`), `[${index}]`);
+        }
+        seen.add(key);
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/formats/incremental.ts
@@ -81344,9 +81623,11 @@ function parseChangeLine(line) {
 
 ;// CONCATENATED MODULE: ./src/formats/ion.ts
 
-/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
-const ion_MAX_SHOWN_NAME_CHARS = 64;
-const ion_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+
+
+/** Ion's whitespace, which may stand between the base64 digits of a blob. */
+const ION_WHITESPACE = /[ \t\n\r\v\f]/g;
 const SYMBOL_ID = /^\$[0-9]+$/;
 const VERSION_MARKER = /^\$ion_[0-9]+_[0-9]+$/;
 const ION_1_0 = '$ion_1_0';
@@ -81356,9 +81637,6 @@ const ION_1_0 = '$ion_1_0';
  * BigInt would spend time on them.
  */
 const MAX_RADIX_BITS = 512;
-const NOT_BASE64_REASON = 'is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding';
-const ion_BASE64_CHARS_PER_QUANTUM = 4;
-const ion_BYTES_PER_QUANTUM = 3;
 const SS_ANNOTATION = '$dynamodb_SS';
 const NS_ANNOTATION = '$dynamodb_NS';
 const BS_ANNOTATION = '$dynamodb_BS';
@@ -81399,7 +81677,6 @@ const DIGIT_0 = 48;
 const DIGIT_1 = 49;
 const DIGIT_9 = 57;
 const COLON = 58;
-const EQUALS = 61;
 const LBRACKET = 91;
 const BACKSLASH = 92;
 const RBRACKET = 93;
@@ -81422,12 +81699,6 @@ const HEX_DIGIT = 8;
 const NUMBER_STOP = 16;
 const WHITESPACE = 32;
 const CHAR_CLASS = buildCharClasses();
-const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-/** The 6-bit value of each standard base64 character; NOT_BASE64 for every other character. */
-const NOT_BASE64 = 255;
-const BASE64_VALUES = buildBase64Values();
-const BITS_PER_BASE64_CHAR = 6;
-const BITS_PER_BYTE = 8;
 function buildCharClasses() {
     const classes = new Uint8Array(128);
     const add = (characters, bits) => {
@@ -81445,13 +81716,6 @@ function buildCharClasses() {
     add(' \t\n\r\v\f', WHITESPACE | NUMBER_STOP);
     add('{}[](),"\'', NUMBER_STOP);
     return classes;
-}
-function buildBase64Values() {
-    const values = new Uint8Array(128).fill(NOT_BASE64);
-    for (let index = 0; index < BASE64_ALPHABET.length; index++) {
-        values[BASE64_ALPHABET.charCodeAt(index)] = index;
-    }
-    return values;
 }
 function hasClass(code, bits) {
     return code < 128 && ((CHAR_CLASS[code] ?? 0) & bits) !== 0;
@@ -81526,15 +81790,6 @@ function unsupported(type) {
 function nonFinite(label) {
     return new ion_Invalid(`${label}: unsupported Ion float: nan, +inf and -inf are not DynamoDB numbers`);
 }
-function ion_showName(name) {
-    const shown = name.length > ion_MAX_SHOWN_NAME_CHARS ? `${name.slice(0, ion_MAX_SHOWN_NAME_CHARS)}…` : name;
-    return JSON.stringify(shown);
-}
-function ion_nameSegment(name) {
-    if (ion_IDENTIFIER.test(name) && name.length <= ion_MAX_SHOWN_NAME_CHARS)
-        return `.${name}`;
-    return `[${ion_showName(name)}]`;
-}
 /** Adds a path segment to a value error on its way out; anything else passes unchanged. */
 function ion_at(error, segment) {
     if (error instanceof ion_Invalid && error.scope === VALUE)
@@ -81559,7 +81814,7 @@ function parseLine() {
     for (;;) {
         const name = readFieldName();
         if (name !== 'Item') {
-            throw new ion_Invalid(`unexpected top-level field ${ion_showName(name)}: expected a struct with only an "Item" field`, LINE);
+            throw new ion_Invalid(`unexpected top-level field ${showName(name)}: expected a struct with only an "Item" field`, LINE);
         }
         if (item !== undefined)
             throw new ion_Invalid('duplicate top-level field "Item"', LINE);
@@ -81740,7 +81995,7 @@ function parseStruct(depth) {
         }
     }
     catch (error) {
-        throw ion_at(error, ion_nameSegment(name));
+        throw ion_at(error, nameSegment(name));
     }
 }
 function parseList(depth) {
@@ -82301,67 +82556,21 @@ function readBlob(label) {
             : new ion_Invalid(`${label} must be a blob, found an Ion clob`);
     }
     const start = pos;
-    // The common case first: base64 digits straight up to the padding or the end.
-    let code = ion_text.charCodeAt(pos);
-    while (code < 128 && BASE64_VALUES[code] !== NOT_BASE64)
-        code = ion_text.charCodeAt(++pos);
-    let characters = pos - start;
-    let padding = 0;
-    while (code !== RBRACE) {
-        if (code === EQUALS) {
-            padding++;
-        }
-        else if (code < 128 && BASE64_VALUES[code] !== NOT_BASE64 && padding === 0) {
-            characters++;
-        }
-        else if (pos >= end) {
-            throw syntax("'}}' to end the blob");
-        }
-        else if (!hasClass(code, WHITESPACE)) {
-            throw new ion_Invalid(`${label} ${NOT_BASE64_REASON}`);
-        }
-        code = ion_text.charCodeAt(++pos);
-    }
+    while (pos < end && ion_text.charCodeAt(pos) !== RBRACE)
+        pos++;
+    if (pos >= end)
+        throw syntax("'}}' to end the blob");
     const contentEnd = pos;
     if (ion_text.charCodeAt(pos + 1) !== RBRACE) {
         pos++;
         throw syntax("'}}' to end the blob");
     }
     pos += 2;
-    const length = characters + padding;
-    const remainder = length % ion_BASE64_CHARS_PER_QUANTUM;
-    if (padding > 2)
-        throw new ion_Invalid(`${label} ${NOT_BASE64_REASON}`);
-    // Padded text must fill whole quanta; unpadded text can end in 2 or 3 characters, never 1.
-    if (padding > 0 ? remainder !== 0 : remainder === 1) {
-        throw new ion_Invalid(`${label} is not base64: ${length} characters with ${padding} "=" do not form whole bytes`);
-    }
-    const bytes = new Uint8Array(Math.floor((characters * ion_BYTES_PER_QUANTUM) / ion_BASE64_CHARS_PER_QUANTUM));
-    ion_decodeBase64(start, contentEnd, bytes);
+    // Ion allows whitespace between the base64 digits; the digits follow DynamoDB JSON's rules.
+    const bytes = decodeBase64(ion_text.slice(start, contentEnd).replace(ION_WHITESPACE, ''));
+    if (typeof bytes === 'string')
+        throw new ion_Invalid(`${label} ${bytes}`);
     return bytes;
-}
-/**
- * Decodes the base64 digits in `text` from `start` to `stop` into `bytes`, skipping whitespace
- * and padding (already validated). Unused bits of the last digit are ignored, as decoders do.
- * Decoding here is faster for typical small blobs than a Buffer over the array's memory, and the
- * result is a plain Uint8Array that owns its memory, the type the SDK declares.
- */
-function ion_decodeBase64(start, stop, bytes) {
-    let bits = 0;
-    let pending = 0;
-    let out = 0;
-    for (let index = start; index < stop; index++) {
-        const value = BASE64_VALUES[ion_text.charCodeAt(index)] ?? NOT_BASE64;
-        if (value === NOT_BASE64)
-            continue;
-        // Only the low `pending + 6` (at most 14) bits matter.
-        bits = ((bits << BITS_PER_BASE64_CHAR) | value) & 0xffff;
-        pending += BITS_PER_BASE64_CHAR;
-        if (pending >= BITS_PER_BYTE) {
-            pending -= BITS_PER_BYTE;
-            bytes[out++] = bits >> pending;
-        }
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/formats/index.ts
@@ -82370,7 +82579,7 @@ function ion_decodeBase64(start, stop, bytes) {
 
 
 
-const BOM = '\uFEFF';
+
 /** A parser for one object of the given format: the one switch from format name to parser. */
 function recordParser(options) {
     switch (options.format) {
@@ -82402,52 +82611,8 @@ function lineParser(parse) {
         end: () => undefined,
     };
 }
-/** A UTF-8 byte order mark at the start of an object is an encoding marker, not data. */
-function withoutBom(line) {
-    return line.number === 1 && line.text.startsWith(BOM) ? line.text.slice(1) : line.text;
-}
 
-;// CONCATENATED MODULE: ./src/writers/rate-limiter.ts
-/**
- * Paces write capacity units to at most `unitsPerSecond`, averaged over the import. Each call
- * reserves its units on a virtual timeline (the generic cell rate algorithm): a call waits until
- * the units of every earlier call have been paid for. Bursts are at most one batch, so the rate
- * holds within a batch's units over any window longer than a few batches.
- */
-class RateLimiter {
-    unitsPerSecond;
-    now;
-    sleep;
-    nextFree;
-    constructor(unitsPerSecond, now, sleep) {
-        this.unitsPerSecond = unitsPerSecond;
-        this.now = now;
-        this.sleep = sleep;
-        this.nextFree = now();
-    }
-    /** Waits until `units` may be spent now. */
-    async take(units) {
-        const now = this.now();
-        const start = Math.max(now, this.nextFree);
-        this.nextFree = start + (units / this.unitsPerSecond) * 1000;
-        if (start > now)
-            await this.sleep(start - now);
-    }
-}
-/** Write capacity units of a put: one per started KB of item size. */
-function writeUnits(itemBytes) {
-    return Math.max(1, Math.ceil(itemBytes / 1024));
-}
-
-;// CONCATENATED MODULE: ./src/stream-import.ts
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/stream/read.ts
 
 
 
@@ -82457,248 +82622,61 @@ function writeUnits(itemBytes) {
  * that as JSON (escapes, base64, type wrappers). Anything longer is rejected unread.
  */
 const MAX_LINE_BYTES = 8 * 1024 * 1024;
-/** A long import logs a progress line at least this often. */
-const PROGRESS_INTERVAL_MS = 10_000;
-const stream_import_realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** Reads every object of the source, validates each record and writes the valid ones. */
-async function streamImport(options) {
-    const { inputs, source, steps } = options;
-    const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? stream_import_realSleep;
-    const schema = tableSchemaFrom(options.table);
-    const rejected = new RejectedRecords(inputs.rejectedFile);
-    /** Incremental exports: the export time of the change applied to each key so far. */
-    const latestChange = new Map();
-    let superseded = 0;
-    steps.start('read');
-    const objects = await steps.group('Read: list the objects', async () => {
-        const found = options.objects ?? (await listInOrder(source));
-        info(`${found.length} objects, ${sum(found, (o) => o.size)} bytes stored in ${source.description}`);
-        return found;
-    });
-    const outcome = {
-        objects: objects.length,
-        storedBytes: sum(objects, (o) => o.size),
-        processedSizeBytes: 0,
-        processed: 0,
-        imported: 0,
-        errors: 0,
-        unwritten: 0,
-        writeUnits: 0,
-        rejected,
-    };
-    const reject = (kind, location, reason, raw, records = 1) => {
-        outcome.errors += records;
-        return rejected.add({ kind, location, reason, records }, raw);
-    };
-    const writer = inputs.dryRun
-        ? undefined
-        : new BatchWriter({
-            client: options.dynamodb,
-            table: inputs.table.id,
-            concurrency: inputs.writeConcurrency,
-            reportedCapacity: inputs.dynamodbEndpoint === undefined,
-            keyOf: (item) => keyOf(item, schema),
-            sleep,
-            ...(options.retry && { retry: options.retry }),
-            ...(inputs.maxWriteCapacity > 0 && {
-                limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
-            }),
-            events: {
-                onRefused: (put, reason) => rejectPut('refused', put, reason),
-                onUnwritten: (put, reason) => rejectPut('unwritten', put, reason),
-            },
-        });
-    const rejectPut = (kind, put, reason) => reject(kind, locate(put), reason, toDynamoDBJsonLine(put.item), put.records);
-    /**
-     * One record through validation to the writer. Returns a promise only when the record must be
-     * waited for (by the writer, or by the rejected file), so that most records cost no microtask.
-     */
-    function take(record, object) {
-        outcome.processed++;
-        const { result } = record;
-        if (!result.ok) {
-            const kind = record.unreadable ? 'unreadable' : 'invalid';
-            return reject(kind, locate({ url: object.url, line: record.line }), result.reason, record.raw);
-        }
-        const size = itemSize(result.item);
-        const problem = checkItem(result.item, schema, size);
-        if (problem !== undefined) {
-            return reject('mismatch', locate({ url: object.url, line: record.line }), problem, record.raw);
-        }
-        const units = writeUnits(size);
-        outcome.writeUnits += units;
-        // The key is only needed to write, or to order an incremental export's changes.
-        const key = writer || result.change ? keyOf(result.item, schema) : '';
-        if (result.change) {
-            // The files of an incremental export come in any order: apply a key's latest change only.
-            // A change older than one applied counts as a write that the later one overwrote.
-            const latest = latestChange.get(key);
-            if (latest !== undefined && latest >= result.change.timestamp) {
-                superseded++;
-                return;
-            }
-            latestChange.set(key, result.change.timestamp);
-        }
-        if (!writer) {
-            outcome.imported++;
-            return;
-        }
-        const wireBytes = record.bytes ?? Buffer.byteLength(record.raw);
-        const put = {
-            key,
-            item: result.item,
-            ...(result.change?.delete && { delete: true }),
-            wireBytes,
-            units,
-            records: 1,
-            url: object.url,
-            line: record.line,
-        };
-        return writer.put(put);
-    }
-    /** Every record of one object; a read failure mid-object is one error at the line it reached. */
-    async function readObject(object) {
-        const parser = recordParser({ ...inputs, schema, incremental: inputs.incremental === true });
-        let compression;
-        let lastLine = 0;
-        try {
-            const body = await source.open(object);
-            const bytes = countBytes(decompress_decompress(body, inputs.compression, (c) => (compression = c)), outcome);
-            for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
-                for (const line of lines) {
-                    lastLine = line.number;
-                    const record = parser.push(line);
-                    const taking = record && take(record, object);
-                    if (taking)
-                        await taking;
-                }
-                progress.maybeLog(outcome, writer?.progress);
-            }
-            const last = parser.end();
-            if (last)
-                await take(last, object);
-        }
-        catch (err) {
-            if (isConfigurationError(err))
-                throw err;
-            outcome.processed++;
-            const reason = `the object could not be read after line ${lastLine}: ${describeReadError(err, object)}`;
-            await reject('unreadable', `${object.url}:${lastLine + 1}`, reason, '');
-        }
-        return compression;
-    }
-    const progress = new Progress(now, objects.length);
-    steps.start('validate', 'write');
+/**
+ * The read step for one object: its bytes, decompressed and split into lines, each record handed
+ * to validation. A read failure mid-object is one error at the line it reached; a failure every
+ * other object would meet too (access denied, the bucket gone) stops the import.
+ */
+async function readObject(object, ctx) {
+    const parser = recordParser(ctx.format);
+    let compression;
+    let lastLine = 0;
     try {
-        await steps.group(`Validate and write: ${objects.length} objects`, async () => {
-            for (const object of objects) {
-                const before = { processed: outcome.processed, errors: outcome.errors };
-                const compression = await readObject(object);
-                progress.objectDone();
-                info(`${object.url}: ${outcome.processed - before.processed} records, ` +
-                    `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`);
+        const body = await ctx.source.open(object);
+        const decompressed = decompress_decompress(body, ctx.inputs.compression, (c) => (compression = c));
+        for await (const lines of splitLines(countBytes(decompressed, ctx.outcome), MAX_LINE_BYTES)) {
+            for (const line of lines) {
+                lastLine = line.number;
+                const record = parser.push(line);
+                const taking = record && take(ctx.validator, record, object);
+                if (taking)
+                    await taking;
             }
-        });
-        if (writer)
-            outcome.write = await writer.close();
+            ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress);
+        }
+        const last = parser.end();
+        if (last)
+            await take(ctx.validator, last, object);
     }
     catch (err) {
-        throw await stopped(err);
+        if (err instanceof WriteStopped)
+            throw err.cause;
+        if (isConfigurationError(err))
+            throw err;
+        ctx.outcome.processed++;
+        const reason = `the object could not be read after line ${lastLine}: ${describeReadError(err, object)}`;
+        await ctx.validator.reject('unreadable', `${object.url}:${lastLine + 1}`, reason, '');
     }
-    steps.end('read', `${objects.length} objects, ${outcome.storedBytes} bytes stored, ${outcome.processedSizeBytes} bytes uncompressed`);
-    steps.end('validate', `${outcome.processed} records, ${outcome.errors} rejected`, outcome.errors === 0);
-    if (writer && outcome.write) {
-        const w = outcome.write;
-        outcome.imported = w.written + superseded;
-        outcome.unwritten = w.unwritten;
-        steps.end('write', `${w.written} items written in ${w.calls} calls, ${w.retries} retries` +
-            (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
-            (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
-    }
-    else {
-        outcome.imported += superseded;
-        steps.end('write', `dry run: ${outcome.imported} items would be written, none were`);
-    }
-    const file = await rejected.close();
-    if (file)
-        outcome.rejectedFile = file;
-    return outcome;
-    /**
-     * An error that stops the import (the table deleted, access denied): what was and was not done
-     * by then, so that nobody has to guess whether to re-run.
-     */
-    async function stopped(err) {
-        const file = await rejected.close().catch(() => undefined);
-        const written = writer?.progress.written ?? 0;
-        const what = `${outcome.processed} records read, ${written} items written, ${outcome.errors} rejected` +
-            (file ? ` (in ${file})` : '') +
-            `; the records not yet written were not: re-run the import once the cause is fixed (writes of the same items are idempotent)`;
-        // A service exception that reaches here came from a write; other errors are already worded.
-        const fromService = typeof err === 'object' && err !== null && '$metadata' in err;
-        const cause = fromService
-            ? describeAwsError(err, 'BatchWriteItem', inputs.table.id)
-            : errorMessage(err);
-        const reason = cause.replace(/\.$/, '');
-        return new ActionError(`The import stopped: ${reason}. By then: ${what}.`, { cause: err });
+    return compression;
+}
+/** A failure of the writer (the table deleted, access denied): it stops the import, not this object. */
+class WriteStopped {
+    cause;
+    constructor(cause) {
+        this.cause = cause;
     }
 }
-/** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
-function streamResult(outcome, inputs, table) {
-    const failed = outcome.errors > 0;
-    return {
-        status: failed ? 'FAILED' : 'COMPLETED',
-        ...(failed && {
-            failureCode: 'ItemValidationError',
-            failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
-        }),
-        ...(table.TableArn && { tableArn: table.TableArn }),
-        processedItemCount: outcome.processed,
-        importedItemCount: outcome.imported,
-        errorCount: outcome.errors,
-        unwrittenItemCount: outcome.unwritten,
-        processedSizeBytes: outcome.processedSizeBytes,
-        ...(outcome.write && {
-            consumedWriteCapacity: outcome.write.consumedWriteCapacity,
-            capacitySource: inputs.dynamodbEndpoint ? 'computed' : 'reported',
-        }),
-        ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
-        dryRun: inputs.dryRun,
-        ...(inputs.dryRun && {
-            estimates: estimate({
-                uncompressedBytes: outcome.processedSizeBytes,
-                writeUnits: outcome.writeUnits,
-                ...writeRate(inputs, table),
-            }),
-        }),
-        objects: outcome.objects,
-        retries: outcome.write?.retries ?? 0,
-        rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
+/** Validation and writing of one record, with the writer's failures told apart from reading's. */
+function take(validator, record, object) {
+    const stop = (err) => {
+        throw new WriteStopped(err);
     };
-}
-/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
-function writeRate(inputs, table) {
-    if (inputs.maxWriteCapacity > 0) {
-        return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' };
+    try {
+        return validator.take(record, object)?.catch(stop);
     }
-    const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits;
-    if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
-        return {
-            writeUnitsPerSecond: provisioned,
-            rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
-        };
+    catch (err) {
+        return stop(err);
     }
-    return {
-        writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
-        rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
-    };
-}
-/** `s3://bucket/key:line`, made only for the records that need it. */
-function locate(at) {
-    return `${at.url}:${at.line}`;
-}
-function sum(values, of) {
-    return values.reduce((total, value) => total + of(value), 0);
 }
 /** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes. */
 async function* countBytes(chunks, outcome) {
@@ -82720,33 +82698,420 @@ function describeReadError(err, object) {
     }
     return err instanceof Error ? err.message : String(err);
 }
-/** Logs the counters at least every PROGRESS_INTERVAL_MS. */
-class Progress {
-    now;
-    total;
-    started;
-    last;
-    done = 0;
-    constructor(now, total) {
-        this.now = now;
-        this.total = total;
-        this.started = now();
-        this.last = this.started;
+
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/stream/rejected-records.ts
+
+
+
+
+/**
+ * Every rejected record, written to a JSON-lines file with its location, reason and the raw
+ * record, and counted. The file is created on the first rejection only.
+ */
+class RejectedRecords {
+    file;
+    samples = [];
+    byKind = {};
+    count = 0;
+    out;
+    writeError;
+    constructor(file) {
+        this.file = file;
     }
-    objectDone() {
-        this.done++;
+    async add(rejection, record) {
+        this.count += rejection.records;
+        this.byKind[rejection.kind] = (this.byKind[rejection.kind] ?? 0) + rejection.records;
+        if (this.samples.length < MAX_REJECTION_SAMPLES)
+            this.samples.push(rejection);
+        const line = JSON.stringify({ ...rejection, record }) + '\n';
+        const out = this.stream();
+        if (this.writeError)
+            throw this.writeError;
+        if (!out.write(line))
+            await (0,external_node_events_.once)(out, 'drain');
     }
-    maybeLog(outcome, write) {
-        const time = this.now();
-        if (time - this.last < PROGRESS_INTERVAL_MS)
-            return;
-        this.last = time;
-        const seconds = (time - this.started) / 1000;
-        const items = write ? write.written : outcome.imported;
-        info(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
-            `${items} items, ${outcome.processedSizeBytes} bytes, ` +
-            `${Math.round(items / seconds)} items/s, ${outcome.errors} errors`);
+    /** Flushes the file; returns its path when anything was rejected. */
+    async close() {
+        if (!this.out)
+            return undefined;
+        const out = this.out;
+        await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+        return this.file;
     }
+    stream() {
+        if (!this.out) {
+            external_node_fs_.mkdirSync(external_node_path_.dirname(this.file), { recursive: true });
+            this.out = external_node_fs_.createWriteStream(this.file, { flags: 'w', mode: 0o600 });
+            this.out.on('error', (err) => {
+                this.writeError = new Error(`Cannot write rejected-file ${this.file}: ${err.message}`);
+            });
+        }
+        return this.out;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/table/item-size.ts
+
+
+/** Item size limit: 400 KB, conventionally 409,600 bytes [doc SQ, SIZE]. */
+const MAX_ITEM_BYTES = 409_600;
+/** Size formula overhead of a List or Map value [doc SIZE]. */
+const CONTAINER_OVERHEAD_BYTES = 3;
+/** Size formula overhead per List or Map element [doc SIZE]. */
+const ELEMENT_OVERHEAD_BYTES = 1;
+/** Size of a BOOL or NULL value [doc SIZE]. */
+const BOOL_NULL_BYTES = 1;
+/** A number costs one byte per two significant digits plus this [doc SIZE]. */
+const NUMBER_OVERHEAD_BYTES = 1;
+function numberBytes(text) {
+    const plain = plainSignificantDigits(text);
+    if (plain >= 0)
+        return Math.ceil(Math.max(plain, 1) / 2) + NUMBER_OVERHEAD_BYTES;
+    const decimal = parseDecimal(text);
+    // An invalid number never reaches DynamoDB; its text length is a safe over-estimate.
+    if (decimal === undefined)
+        return utf8Bytes(text);
+    // Zero is stored with one digit, so it costs like `1`.
+    const digits = Math.max(decimal.digits.length, 1);
+    return Math.ceil(digits / 2) + NUMBER_OVERHEAD_BYTES;
+}
+function valueBytes(value) {
+    if (value.S !== undefined)
+        return utf8Bytes(value.S);
+    if (value.N !== undefined)
+        return numberBytes(value.N);
+    if (value.B !== undefined)
+        return value.B.byteLength;
+    if (value.BOOL !== undefined || value.NULL !== undefined)
+        return BOOL_NULL_BYTES;
+    if (value.M !== undefined) {
+        let size = CONTAINER_OVERHEAD_BYTES;
+        for (const name in value.M) {
+            const member = value.M[name];
+            if (member === undefined)
+                continue;
+            size += utf8Bytes(name) + valueBytes(member) + ELEMENT_OVERHEAD_BYTES;
+        }
+        return size;
+    }
+    if (value.L !== undefined) {
+        let size = CONTAINER_OVERHEAD_BYTES;
+        for (const element of value.L)
+            size += valueBytes(element) + ELEMENT_OVERHEAD_BYTES;
+        return size;
+    }
+    let size = 0;
+    for (const member of value.SS ?? [])
+        size += utf8Bytes(member);
+    for (const member of value.NS ?? [])
+        size += numberBytes(member);
+    for (const member of value.BS ?? [])
+        size += member.byteLength;
+    return size;
+}
+/**
+ * The item's size by DynamoDB's formula [doc SIZE]: per attribute, the UTF-8 name length plus the
+ * value size (strings in UTF-8 bytes, binary in raw bytes, numbers ceil(digits / 2) + 1, BOOL and
+ * NULL 1, lists and maps 3 + their elements + 1 per element, sets the sum of their members).
+ */
+function itemSize(item) {
+    let size = 0;
+    for (const name in item) {
+        const value = item[name];
+        if (value !== undefined)
+            size += utf8Bytes(name) + valueBytes(value);
+    }
+    return size;
+}
+
+;// CONCATENATED MODULE: ./src/table/item-rules.ts
+
+
+
+
+
+/** The byte length DynamoDB counts against a key limit, or undefined for a number key. */
+function keyBytes(value) {
+    if (value.S !== undefined)
+        return utf8Bytes(value.S);
+    if (value.B !== undefined)
+        return value.B.byteLength;
+    return undefined;
+}
+/** Checks a present key value's type, emptiness, number validity and length. */
+function checkKeyValue(value, key, label, maxBytes) {
+    const found = typeOf(value) ?? 'an unknown type';
+    if (found !== key.type) {
+        return `${label} "${key.name}" must be of type ${key.type}, found ${found}`;
+    }
+    if (value.N !== undefined) {
+        const number = normalizeNumber(value.N);
+        return number.ok ? undefined : `${label} "${key.name}" is not a valid number: ${number.reason}`;
+    }
+    const bytes = keyBytes(value) ?? 0;
+    if (bytes === 0)
+        return `${label} "${key.name}" must not be empty`;
+    if (bytes > maxBytes) {
+        return `${label} "${key.name}" is ${bytes} bytes, above the limit of ${maxBytes}`;
+    }
+    return undefined;
+}
+function checkTableKey(item, key, role, maxBytes) {
+    const value = item[key.name];
+    if (value === undefined)
+        return `${role} attribute "${key.name}" is missing`;
+    return checkKeyValue(value, key, 'key attribute', maxBytes);
+}
+/**
+ * Returns the first DynamoDB rule the item breaks, as a short reason without values, or
+ * undefined when the item is valid for the table: keys present, of the right type, non-empty and
+ * within their length limits; index keys (when present; a missing one means a sparse index) of
+ * the index's type; size within {@link MAX_ITEM_BYTES}. Document rules (numbers, sets, nesting)
+ * are the parsers' job, because they see the input before it becomes an {@link Item}.
+ */
+function checkItem(item, schema, size = itemSize(item)) {
+    const partition = checkTableKey(item, schema.partitionKey, 'partition key', MAX_PARTITION_KEY_BYTES);
+    if (partition !== undefined)
+        return partition;
+    if (schema.sortKey !== undefined) {
+        const sort = checkTableKey(item, schema.sortKey, 'sort key', MAX_SORT_KEY_BYTES);
+        if (sort !== undefined)
+            return sort;
+    }
+    for (const key of schema.indexKeys) {
+        const value = item[key.name];
+        if (value === undefined)
+            continue;
+        const maxBytes = key.keyType === 'RANGE' ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
+        const label = `index "${key.indexName}" key attribute`;
+        const broken = checkKeyValue(value, key, label, maxBytes);
+        if (broken !== undefined)
+            return broken;
+    }
+    if (size > MAX_ITEM_BYTES)
+        return `item is ${size} bytes, above the limit of ${MAX_ITEM_BYTES}`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/stream/validate.ts
+
+
+
+
+
+/** `s3://bucket/key:line`, made only for the records that need it. */
+function locate(at) {
+    return `${at.url}:${at.line}`;
+}
+/**
+ * The validate step: each record is counted, checked against the table and handed to the writer,
+ * or rejected with its location. Nothing passes through without being counted.
+ */
+class Validator {
+    outcome;
+    schema;
+    /** Incremental exports: the export time of the change applied to each key so far. */
+    latestChange = new Map();
+    /** Changes older than one already applied: counted as writes that a later one overwrote. */
+    superseded = 0;
+    /** Set once the writer exists (a dry run has none); its events call back into rejectWrite. */
+    writer;
+    constructor(outcome, schema) {
+        this.outcome = outcome;
+        this.schema = schema;
+    }
+    reject(kind, location, reason, raw, records = 1) {
+        this.outcome.errors += records;
+        return this.outcome.rejected.add({ kind, location, reason, records }, raw);
+    }
+    /** A write DynamoDB refused, or that could not be made: rejected with its item. */
+    rejectWrite(kind, write, reason) {
+        const raw = toDynamoDBJsonLine(write.item);
+        return this.reject(kind, locate(write), reason, raw, write.records);
+    }
+    /**
+     * One record through validation to the writer. Returns a promise only when the record must be
+     * waited for (by the writer, or by the rejected file), so that most records cost no microtask.
+     */
+    take(record, object) {
+        this.outcome.processed++;
+        const { result } = record;
+        if (!result.ok) {
+            const kind = record.unreadable ? 'unreadable' : 'invalid';
+            const at = locate({ url: object.url, line: record.line });
+            return this.reject(kind, at, result.reason, record.raw);
+        }
+        const size = itemSize(result.item);
+        const problem = checkItem(result.item, this.schema, size);
+        if (problem !== undefined) {
+            const at = locate({ url: object.url, line: record.line });
+            return this.reject('mismatch', at, problem, record.raw);
+        }
+        const units = writeUnits(size);
+        this.outcome.writeUnits += units;
+        // The key is only needed to write, or to order an incremental export's changes.
+        const key = this.writer || result.change ? keyOf(result.item, this.schema) : '';
+        if (result.change && this.isSuperseded(key, result.change.timestamp))
+            return undefined;
+        if (!this.writer) {
+            this.outcome.imported++;
+            return undefined;
+        }
+        return this.writer.add({
+            key,
+            item: result.item,
+            ...(result.change?.delete && { delete: true }),
+            wireBytes: record.bytes ?? Buffer.byteLength(record.raw),
+            units,
+            records: 1,
+            url: object.url,
+            line: record.line,
+        });
+    }
+    /**
+     * The files of an incremental export come in any order: only a key's latest change is applied.
+     * A change older than one applied counts as a write that the later one overwrote.
+     */
+    isSuperseded(key, timestamp) {
+        const latest = this.latestChange.get(key);
+        if (latest !== undefined && latest >= timestamp) {
+            this.superseded++;
+            return true;
+        }
+        this.latestChange.set(key, timestamp);
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/engine.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** Reads every object of the source, validates each record and writes the valid ones. */
+async function streamImport(options) {
+    const { inputs, steps } = options;
+    const schema = tableSchemaFrom(options.table);
+    const objects = await listObjects(options);
+    const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile));
+    const validator = new Validator(outcome, schema);
+    const writer = inputs.dryRun ? undefined : createWriter(options, schema, validator);
+    validator.writer = writer;
+    steps.start('validate', 'write');
+    try {
+        await readAll(objects, options, { outcome, validator, schema });
+        if (writer)
+            outcome.write = await writer.close();
+    }
+    catch (err) {
+        throw await stopped(err, outcome, writer, inputs);
+    }
+    engine_endSteps(steps, outcome, validator.superseded);
+    const file = await outcome.rejected.close();
+    if (file)
+        outcome.rejectedFile = file;
+    return outcome;
+}
+/** The read step begins with the listing (made once, by the start step when it needed it). */
+async function listObjects(options) {
+    const { source, steps } = options;
+    steps.start('read');
+    return steps.group('Read: list the objects', async () => {
+        const found = options.objects ?? (await listInOrder(source));
+        const bytes = found.reduce((total, o) => total + o.size, 0);
+        info(`${found.length} objects, ${bytes} bytes stored in ${source.description}`);
+        return found;
+    });
+}
+/** The writer, paced by max-write-capacity; its refusals and give-ups become rejections. */
+function createWriter(options, schema, validator) {
+    const { inputs } = options;
+    const now = options.now ?? realClock.now;
+    const sleep = options.sleep ?? realClock.sleep;
+    return new BatchWriter({
+        client: options.dynamodb,
+        table: inputs.table.id,
+        concurrency: inputs.writeConcurrency,
+        reportedCapacity: inputs.dynamodbEndpoint === undefined,
+        keyOf: (item) => keyOf(item, schema),
+        sleep,
+        ...(options.retry && { retry: options.retry }),
+        ...(inputs.maxWriteCapacity > 0 && {
+            limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
+        }),
+        events: {
+            onRefused: (write, reason) => validator.rejectWrite('refused', write, reason),
+            onUnwritten: (write, reason) => validator.rejectWrite('unwritten', write, reason),
+        },
+    });
+}
+/** Every object in order, one at a time, each logged with its counts when done. */
+async function readAll(objects, options, { outcome, validator, schema, }) {
+    const { inputs, steps } = options;
+    const progress = new Progress(options.now ?? realClock.now, objects.length);
+    const format = { ...inputs, schema, incremental: inputs.incremental === true };
+    const context = {
+        inputs,
+        format,
+        source: options.source,
+        outcome,
+        validator,
+        progress,
+        writeProgress: validator.writer?.progress,
+    };
+    await steps.group(`Validate and write: ${objects.length} objects`, async () => {
+        for (const object of objects) {
+            const before = { processed: outcome.processed, errors: outcome.errors };
+            const compression = await readObject(object, context);
+            progress.objectDone();
+            info(`${object.url}: ${outcome.processed - before.processed} records, ` +
+                `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`);
+        }
+    });
+}
+/** Read, validate and write end together: each when its last record has passed. */
+function engine_endSteps(steps, outcome, superseded) {
+    steps.end('read', `${outcome.objects} objects, ${outcome.storedBytes} bytes stored, ${outcome.processedSizeBytes} bytes uncompressed`);
+    steps.end('validate', `${outcome.processed} records, ${outcome.errors} rejected`, outcome.errors === 0);
+    const w = outcome.write;
+    if (!w) {
+        outcome.imported += superseded;
+        steps.end('write', `dry run: ${outcome.imported} items would be written, none were`);
+        return;
+    }
+    outcome.imported = w.written + superseded;
+    outcome.unwritten = w.unwritten;
+    steps.end('write', `${w.written} items written in ${w.calls} calls, ${w.retries} retries` +
+        (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
+        (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
+}
+/**
+ * An error that stops the import (the table deleted, access denied): what was and was not done
+ * by then, so that nobody has to guess whether to re-run.
+ */
+async function stopped(err, outcome, writer, inputs) {
+    const file = await outcome.rejected.close().catch(() => undefined);
+    const written = writer?.progress.written ?? 0;
+    const what = `${outcome.processed} records read, ${written} items written, ${outcome.errors} rejected` +
+        (file ? ` (in ${file})` : '') +
+        `; the records not yet written were not: re-run the import once the cause is fixed (writes of the same items are idempotent)`;
+    // A service exception that reaches here came from a write; other errors are already worded.
+    const fromService = typeof err === 'object' && err !== null && '$metadata' in err;
+    const cause = fromService
+        ? describeAwsError(err, 'BatchWriteItem', inputs.table.id)
+        : errorMessage(err);
+    const reason = cause.replace(/\.$/, '');
+    return new ActionError(`The import stopped: ${reason}. By then: ${what}.`, { cause: err });
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -82759,7 +83124,12 @@ class Progress {
 
 
 
-/** The action: read inputs, import, check the result, report. The only caller of setFailed. */
+
+
+/**
+ * The action: start → read, validate, write (by either engine) → check errors → complete, then
+ * the summary. The only caller of setFailed.
+ */
 async function run(options = {}) {
     const steps = new Steps(options.now);
     let clients;
@@ -82768,7 +83138,8 @@ async function run(options = {}) {
     try {
         const inputs = readInputs();
         clients = createClients(inputs);
-        result = await importData(inputs, clients, steps, options);
+        const plan = await start(inputs, clients, steps);
+        result = await importData(plan, clients, steps, options);
         failures = await checkErrors(result, inputs, steps);
         await complete(result, inputs, steps);
     }
@@ -82785,6 +83156,35 @@ async function run(options = {}) {
     await writeSummary();
     if (failures.length > 0)
         setFailed(failures.join('\n'));
+}
+/** The start step: the engine, the table and the objects to import. */
+async function start(inputs, clients, steps) {
+    steps.start('start');
+    const plan = await steps.group('Start: choose the engine, check the table', () => prepare(inputs, clients));
+    steps.end('start', plan.summary);
+    return plan;
+}
+/** Read, validate and write, by the engine the plan chose; a dry run always validates locally. */
+async function importData(plan, clients, steps, options) {
+    const { inputs } = plan;
+    const result = plan.choice.mode === 'native' && !inputs.dryRun
+        ? fromNative(await runNative(inputs, plan, clients, steps, options), inputs)
+        : fromStream(await streamImport({
+            inputs,
+            source: plan.source,
+            dynamodb: clients.writeClient,
+            table: plan.table,
+            steps,
+            objects: plan.objects,
+            ...options,
+        }), inputs, plan.table);
+    return {
+        mode: plan.choice.mode,
+        modeReason: plan.choice.reason,
+        ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
+        ...result,
+        durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
+    };
 }
 /** Compares errors with max-errors and items with min-items: the step's verdict. */
 async function checkErrors(result, inputs, steps) {
@@ -82808,31 +83208,6 @@ async function complete(result, inputs, steps) {
         info(`Status ${result.status}${code} after ${result.durationSeconds} s`);
         steps.end('complete', `status ${result.status}${code}`, result.status === 'COMPLETED');
     });
-}
-/** start (engine and table) → read, validate, write (by either engine) → an ImportResult. */
-async function importData(given, clients, steps, options) {
-    steps.start('start');
-    const plan = await steps.group('Start: choose the engine, check the table', () => prepare(given, clients));
-    steps.end('start', plan.summary);
-    const { inputs } = plan;
-    const chosen = {
-        mode: plan.choice.mode,
-        modeReason: plan.choice.reason,
-        ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
-    };
-    // A dry run validates every record locally, whichever engine would import them.
-    const result = plan.choice.mode === 'native' && !inputs.dryRun
-        ? await runNative(inputs, plan, clients, steps, options)
-        : streamResult(await streamImport({
-            inputs,
-            source: plan.source,
-            dynamodb: clients.writes,
-            table: plan.table,
-            steps,
-            objects: plan.objects,
-            ...options,
-        }), inputs, plan.table);
-    return { ...chosen, ...result, durationSeconds: Math.round(steps.elapsed() * 1000) / 1000 };
 }
 
 

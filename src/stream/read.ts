@@ -1,5 +1,6 @@
 import { errorName } from '../errors.js'
 import { recordParser, type FormatOptions } from '../formats/index.js'
+import type { ParsedRecord } from '../formats/record.js'
 import type { Inputs } from '../inputs.js'
 import { decompress, type ResolvedCompression } from '../sources/decompress.js'
 import { splitLines } from '../sources/lines.js'
@@ -45,20 +46,42 @@ export async function readObject(
       for (const line of lines) {
         lastLine = line.number
         const record = parser.push(line)
-        const taking = record && ctx.validator.take(record, object)
+        const taking = record && take(ctx.validator, record, object)
         if (taking) await taking
       }
       ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress)
     }
     const last = parser.end()
-    if (last) await ctx.validator.take(last, object)
+    if (last) await take(ctx.validator, last, object)
   } catch (err) {
+    if (err instanceof WriteStopped) throw err.cause
     if (isConfigurationError(err)) throw err
     ctx.outcome.processed++
     const reason = `the object could not be read after line ${lastLine}: ${describeReadError(err, object)}`
     await ctx.validator.reject('unreadable', `${object.url}:${lastLine + 1}`, reason, '')
   }
   return compression
+}
+
+/** A failure of the writer (the table deleted, access denied): it stops the import, not this object. */
+class WriteStopped {
+  constructor(readonly cause: unknown) {}
+}
+
+/** Validation and writing of one record, with the writer's failures told apart from reading's. */
+function take(
+  validator: Validator,
+  record: ParsedRecord,
+  object: SourceObject,
+): Promise<void> | undefined {
+  const stop = (err: unknown): never => {
+    throw new WriteStopped(err)
+  }
+  try {
+    return validator.take(record, object)?.catch(stop)
+  } catch (err) {
+    return stop(err)
+  }
 }
 
 /** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes. */

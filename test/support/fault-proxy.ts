@@ -109,7 +109,7 @@ export interface FaultProxyOptions {
   /** PRNG seed (default: random, see FaultProxy.seed). */
   seed?: number
   /**
-   * How a `delay` fault waits: the request is forwarded when the promise settles. Called with the
+   * How a `delay` fault waits: the request is forwarded when the promise resolves. Called with the
    * fault's `ms` and the request's record (operation, url, headers, seq). Default: a real timer
    * of `ms`. A test passes its own to hold a request until something it controls happens (and to
    * do things meanwhile: stop a server, change an object), so that nothing depends on time.
