@@ -3,15 +3,9 @@ import { MAX_ITEM_BYTES } from '../../src/table/item-size.js'
 import type { Item } from '../../src/table/attribute-value.js'
 import { checkItem } from '../../src/table/item-rules.js'
 import type { TableSchema } from '../../src/table/key-schema.js'
-const schema: TableSchema = {
-  tableName: 'orders',
-  partitionKey: { name: 'pk', type: 'S' },
-  sortKey: { name: 'sk', type: 'N' },
-  indexKeys: [
-    { name: 'email', type: 'S', indexName: 'byEmail', keyType: 'HASH' },
-    { name: 'rank', type: 'B', indexName: 'byRank', keyType: 'RANGE' },
-  ],
-}
+import { ordersSchema } from '../support/schemas.js'
+
+const schema = ordersSchema
 
 describe('checkItem', () => {
   const valid: Item = { pk: { S: 'p' }, sk: { N: '1' } }

@@ -1,15 +1,9 @@
 import { describe, it, expect } from 'vitest'
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import { keyOf, tableSchemaFrom, type TableSchema } from '../../src/table/key-schema.js'
-const schema: TableSchema = {
-  tableName: 'orders',
-  partitionKey: { name: 'pk', type: 'S' },
-  sortKey: { name: 'sk', type: 'N' },
-  indexKeys: [
-    { name: 'email', type: 'S', indexName: 'byEmail', keyType: 'HASH' },
-    { name: 'rank', type: 'B', indexName: 'byRank', keyType: 'RANGE' },
-  ],
-}
+import { ordersSchema } from '../support/schemas.js'
+
+const schema = ordersSchema
 
 describe('keyOf', () => {
   it('treats numerically equal keys as the same item', () => {
