@@ -73356,7 +73356,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(738);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9533);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73365,7 +73365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 738:
+/***/ 9533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76535,6 +76535,7 @@ const Input = {
     CreateTable: 'create-table',
     WriteConcurrency: 'write-concurrency',
     MaxWriteCapacity: 'max-write-capacity',
+    StallTimeoutSeconds: 'stall-timeout-seconds',
     MaxErrors: 'max-errors',
     MinItems: 'min-items',
     DryRun: 'dry-run',
@@ -77306,6 +77307,11 @@ const CSV_DELIMITERS = {
 const DEFAULT_NATIVE_MIN_BYTES = 2 ** 30;
 /** native: how long to wait for an import, as ImportTable's own limits suggest (six hours). */
 const DEFAULT_TIMEOUT_MINUTES = 360;
+/**
+ * stream: how long DynamoDB may accept no write before the import fails: longer than a table's
+ * first minutes of scaling up and an emulator's restart, short enough to fail a dead endpoint soon.
+ */
+const DEFAULT_STALL_TIMEOUT_SECONDS = 120;
 /** BatchWriteItem calls in flight by default: enough to keep DynamoDB Local or a table busy. */
 const DEFAULT_WRITE_CONCURRENCY = 16;
 /** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
@@ -77475,6 +77481,7 @@ function readInputs() {
         createTable: r.bool(Input.CreateTable, false),
         writeConcurrency: r.int(Input.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
         maxWriteCapacity: r.int(Input.MaxWriteCapacity, 0, 0),
+        stallTimeoutSeconds: r.int(Input.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
         maxErrors: r.int(Input.MaxErrors, 0, 0),
         minItems: r.int(Input.MinItems, 0, 0),
         dryRun: r.bool(Input.DryRun, false),
@@ -77663,6 +77670,9 @@ function ignoredInputs(inputs, mode) {
             ignored.push(`${Input.WriteConcurrency} (only for mode stream)`);
         if (inputs.maxWriteCapacity > 0)
             ignored.push(`${Input.MaxWriteCapacity} (only for mode stream)`);
+        if (inputs.stallTimeoutSeconds !== DEFAULT_STALL_TIMEOUT_SECONDS) {
+            ignored.push(`${Input.StallTimeoutSeconds} (only for mode stream)`);
+        }
     }
     return ignored;
 }
@@ -78631,7 +78641,7 @@ const REJECTION_KINDS = {
     invalid: 'invalid record',
     mismatch: 'does not fit the table',
     refused: 'refused by DynamoDB',
-    unwritten: 'not written (retries exhausted)',
+    unwritten: 'valid, not written (the writer gave up)',
 };
 /** Rejections kept in memory for annotations and the summary; the rest are only counted. */
 const MAX_REJECTION_SAMPLES = 10;
@@ -79874,7 +79884,162 @@ function keyOf(item, schema) {
     return JSON.stringify(parts);
 }
 
+;// CONCATENATED MODULE: ./src/stream/pacer.ts
+const DEFAULT_PACING = {
+    baseDelayMs: 50,
+    maxDelayMs: 5_000,
+    stallMs: 120_000,
+};
+/** The pace is reported over the last this many milliseconds of writing: where it settled. */
+const PACE_WINDOW_MS = 10_000;
+/** Thrown when DynamoDB has accepted no write for the stall time. */
+class WriterStalled extends Error {
+    name = 'WriterStalled';
+}
+/**
+ * One controller for the whole writer, as TCP's congestion window (Reno) and the AWS SDK's
+ * adaptive retry mode do it: additive increase, multiplicative decrease. A call with
+ * UnprocessedItems halves the calls in flight; a call refused whole starts again from one; both
+ * once per round of calls, since the calls already sent when throttling began say nothing new.
+ * Clean calls then double the calls in flight each round up to half of where throttling began,
+ * and add one per round above that, up to write-concurrency. A refused call also pauses every call, the pause
+ * doubling while refusals go on and ending at the first accepted write. The writer fails only on
+ * a stall: no write accepted for stallMs while writes wait.
+ */
+class Pacer {
+    maxConcurrency;
+    policy;
+    clock;
+    random;
+    window;
+    /** Where doubling the window stops and steady growth takes over (TCP's slow-start threshold). */
+    threshold;
+    inFlight = 0;
+    delayMs = 0;
+    resumeAt;
+    /** Calls are numbered as they start; a decrease is remembered by the number last started. */
+    started = 0;
+    decreasedAt = 0;
+    waiting = [];
+    /** When the first refusal since DynamoDB last accepted a write came back. */
+    fruitlessSince;
+    samples = [];
+    /** When the first call asked for a slot: the pace is measured from there at most. */
+    began;
+    report;
+    constructor(maxConcurrency, policy, clock, random = Math.random) {
+        this.maxConcurrency = maxConcurrency;
+        this.policy = policy;
+        this.clock = clock;
+        this.random = random;
+        this.window = maxConcurrency;
+        this.threshold = maxConcurrency;
+        this.resumeAt = clock.now();
+        this.report = {
+            throttled: 0,
+            itemsPerSecond: 0,
+            unitsPerSecond: 0,
+            concurrency: maxConcurrency,
+            longestStallMs: 0,
+        };
+    }
+    /**
+     * Waits for a call slot and for the pause, if any. Returns the call's number, to give back to
+     * release. Throws WriterStalled once no write was accepted for the stall time.
+     */
+    async acquire() {
+        this.began ??= this.clock.now();
+        for (;;) {
+            this.checkStall();
+            if (this.inFlight < Math.floor(this.window)) {
+                const pause = this.resumeAt - this.clock.now();
+                if (pause <= 0) {
+                    this.inFlight++;
+                    return ++this.started;
+                }
+                await this.clock.sleep(pause);
+                continue;
+            }
+            await new Promise((resolve) => this.waiting.push(resolve));
+        }
+    }
+    /** Ends call `call`: the pace follows what DynamoDB answered. */
+    release(call, result) {
+        this.inFlight--;
+        const now = this.clock.now();
+        if (result.written > 0)
+            this.accepted(now, result);
+        // Every item back as UnprocessedItems is as much a refusal as an exception.
+        const refused = result.refused || result.written === 0;
+        if (refused || result.partial) {
+            this.report.throttled++;
+            if (call > this.decreasedAt) {
+                // Reno: remember half the window as the threshold; a refusal starts again from one call,
+                // a partial call goes on from that half.
+                this.threshold = Math.max(2, this.window / 2);
+                this.window = refused ? 1 : Math.max(1, this.window / 2);
+                this.decreasedAt = this.started;
+            }
+            if (refused) {
+                this.delayMs = Math.min(this.policy.maxDelayMs, Math.max(this.policy.baseDelayMs, this.delayMs * 2));
+                // Jitter spreads the calls that resume together (full jitter, floored at half the pause).
+                this.resumeAt = now + this.delayMs * (0.5 + this.random() / 2);
+                this.fruitlessSince ??= now;
+            }
+        }
+        else {
+            // Below the threshold the window doubles each round (one more call per clean call), above
+            // it grows by one call per round.
+            const step = this.window < this.threshold ? 1 : 1 / this.window;
+            this.window = Math.min(this.maxConcurrency, this.window + step);
+        }
+        this.waiting.splice(0).forEach((wake) => wake());
+    }
+    /** A call that ended without an answer to judge (a batch narrowed to its bad item). */
+    releaseNeutral() {
+        this.inFlight--;
+        this.waiting.splice(0).forEach((wake) => wake());
+    }
+    /** The figures so far. */
+    figures() {
+        const now = this.clock.now();
+        const stall = this.fruitlessSince === undefined ? 0 : now - this.fruitlessSince;
+        const recent = this.samples.filter((s) => s.at > now - PACE_WINDOW_MS);
+        // Over the last ten seconds, or all of the writing when it was shorter.
+        const span = this.began === undefined ? 0 : Math.max(1, Math.min(PACE_WINDOW_MS, now - this.began));
+        const sum = (of) => recent.reduce((t, s) => t + of(s), 0);
+        return {
+            ...this.report,
+            concurrency: Math.floor(this.window),
+            longestStallMs: Math.max(this.report.longestStallMs, stall),
+            itemsPerSecond: span ? Math.round((sum((s) => s.written) * 1000) / span) : 0,
+            unitsPerSecond: span ? Math.round((sum((s) => s.units) * 1000) / span) : 0,
+        };
+    }
+    accepted(now, result) {
+        if (this.fruitlessSince !== undefined) {
+            this.report.longestStallMs = Math.max(this.report.longestStallMs, now - this.fruitlessSince);
+            this.fruitlessSince = undefined;
+        }
+        this.delayMs = 0;
+        this.resumeAt = now;
+        this.samples.push({ at: now, written: result.written, units: result.units });
+        while ((this.samples[0]?.at ?? now) <= now - PACE_WINDOW_MS)
+            this.samples.shift();
+    }
+    checkStall() {
+        if (this.fruitlessSince === undefined)
+            return;
+        const quiet = this.clock.now() - this.fruitlessSince;
+        if (quiet >= this.policy.stallMs) {
+            throw new WriterStalled(`DynamoDB accepted no write for ${Math.floor(quiet / 1000)} s, ` +
+                `the stall-timeout-seconds (${Math.round(this.policy.stallMs / 1000)})`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/stream/batch-writer.ts
+
 
 
 
@@ -79883,20 +80048,6 @@ function keyOf(item, schema) {
 const MAX_BATCH_ITEMS = 25;
 /** BatchWriteItem takes at most 16 MB per call. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
-/**
- * About half a minute of capped exponential backoff per batch: enough to ride out throttling
- * and a restarting endpoint, short enough that a dead one fails the step in reasonable time.
- */
-const DEFAULT_RETRY_POLICY = {
-    maxAttempts: 12,
-    baseDelayMs: 100,
-    maxDelayMs: 10_000,
-};
-/** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"). */
-function backoffDelay(attempt, policy, random) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.floor(random() * ceiling);
-}
 /**
  * Throttling (ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded,
  * 429), 5xx and broken or refused connections: the SDK's own classification, which its retry
@@ -79909,141 +80060,203 @@ function isRetryable(err) {
     return (0,service_error_classification_dist_cjs/* isThrottlingError */.Qb)(error) || (0,service_error_classification_dist_cjs/* isTransientError */.bV)(error) || (0,service_error_classification_dist_cjs/* isServerError */.GQ)(error);
 }
 /**
- * Writes puts with BatchWriteItem: batches of at most 25 requests and 16 MB, `concurrency` calls
- * in flight. Two writes of one key are never in one batch or in flight together, so the later
- * record of a key always wins: a put of a key that is in flight waits for that call to end.
+ * Writes with BatchWriteItem: batches of at most 25 requests and 16 MB, as many calls in flight
+ * as the pacer allows. Writes that DynamoDB returns unprocessed, or whose call it refused, go back
+ * to the queue and travel in the next batches; no batch waits on its own. Two writes of one key
+ * are never in one batch or in flight together, so the later record of a key always wins: a write
+ * of a key that is in flight waits for that call to end, and replaces it if it came back.
  */
 class BatchWriter {
     options;
-    open = new Map();
-    openBytes = 0;
+    queue = new Map();
+    queuedBytes = 0;
     inFlight = new Map();
     calls = new Set();
-    failure;
+    pacer;
+    pumping;
+    closing = false;
+    failed;
+    lastProblem = '';
     summary = {
         written: 0,
         refused: 0,
         unwritten: 0,
         calls: 0,
-        retries: 0,
+        resent: 0,
         consumedWriteCapacity: 0,
     };
     constructor(options) {
-        this.options = {
-            retry: DEFAULT_RETRY_POLICY,
-            sleep: sleep,
-            random: Math.random,
-            ...options,
-        };
+        this.options = options;
+        this.pacer = new Pacer(options.concurrency, { ...DEFAULT_PACING, ...options.pacing }, options.clock ?? realClock, options.random);
     }
     /**
-     * Queues a put. Returns a promise only when the caller must wait (its key is in flight, or a
-     * full batch waits for a free call slot), so that most puts cost no microtask.
+     * Queues a write. Returns a promise only when the caller must wait (its key is in flight, or a
+     * full batch waits for a call slot), so that most writes cost no microtask. Once the writer has
+     * failed, the write is counted as unwritten and the failure thrown.
      */
-    add(put) {
-        this.throwIfFailed();
-        const pending = this.inFlight.get(put.key);
+    add(write) {
+        if (this.failure !== undefined)
+            return this.refuseAfterFailure(write);
+        const flying = this.inFlight.get(write.key);
         // The call's own clean-up runs first (registered earlier), so the key is free by then.
-        if (pending)
-            return pending.then(() => this.add(put));
-        const replaced = this.open.get(put.key);
-        if (replaced) {
-            this.open.delete(put.key);
-            this.openBytes -= replaced.wireBytes;
-            put.records += replaced.records;
-        }
-        else if (this.openBytes + put.wireBytes > MAX_BATCH_BYTES) {
-            return this.flushOpen().then(() => this.add(put));
-        }
-        this.open.set(put.key, put);
-        this.openBytes += put.wireBytes;
-        return this.open.size === MAX_BATCH_ITEMS ? this.flushOpen() : undefined;
+        if (flying)
+            return flying.then(() => this.add(write));
+        this.enqueue(write);
+        return this.hasFullBatch() ? this.pump() : undefined;
     }
-    /** Writes what is left and waits for every call; throws the first fatal error. */
+    /** Writes what is left and waits for every call; throws what made the writer fail. */
     async close() {
-        await this.flushOpen();
-        await Promise.all(this.calls);
-        this.throwIfFailed();
-        return this.summary;
+        const summary = await this.finish();
+        if (this.failure !== undefined)
+            throw this.failure;
+        return summary;
+    }
+    /**
+     * Writes what is left and waits for every call, also after a failure: then every write still
+     * waiting is given up and counted (see `failure`).
+     */
+    async finish() {
+        this.closing = true;
+        while (this.queue.size > 0 || this.calls.size > 0) {
+            await this.pump().catch(() => undefined);
+            await Promise.all(this.calls);
+        }
+        return this.progress;
+    }
+    /** What made the writer give up, if it did: WriterStalled, or an error retrying cannot fix. */
+    get failure() {
+        return this.failed;
     }
     /** The counters so far, for progress lines. */
     get progress() {
-        return this.summary;
+        return { ...this.summary, pacing: this.pacer.figures() };
     }
-    throwIfFailed() {
+    enqueue(write) {
+        const replaced = this.queue.get(write.key);
+        if (replaced) {
+            this.queue.delete(write.key);
+            this.queuedBytes -= replaced.wireBytes;
+            write.records += replaced.records;
+        }
+        this.queue.set(write.key, write);
+        this.queuedBytes += write.wireBytes;
+    }
+    hasFullBatch() {
+        return this.queue.size >= MAX_BATCH_ITEMS || this.queuedBytes >= MAX_BATCH_BYTES;
+    }
+    /** Sends batches while there are full ones (or any, when closing); one loop at a time. */
+    pump() {
+        this.pumping ??= this.sendWhileReady().finally(() => (this.pumping = undefined));
+        return this.pumping;
+    }
+    async sendWhileReady() {
+        while (this.failure === undefined &&
+            (this.hasFullBatch() || (this.closing && this.queue.size > 0))) {
+            let call;
+            try {
+                call = await this.pacer.acquire();
+            }
+            catch (err) {
+                await this.fail(err);
+                break;
+            }
+            const batch = this.takeBatch();
+            if (batch.length === 0) {
+                this.pacer.releaseNeutral();
+                break;
+            }
+            this.launch(batch, call);
+        }
         if (this.failure !== undefined)
             throw this.failure;
     }
-    async flushOpen() {
-        if (this.open.size === 0)
-            return;
-        const batch = [...this.open.values()];
-        this.open = new Map();
-        this.openBytes = 0;
-        while (this.calls.size >= this.options.concurrency)
-            await Promise.race(this.calls);
-        this.throwIfFailed();
-        const call = this.write(batch).catch((err) => {
-            this.failure ??= err;
-        });
-        this.calls.add(call);
-        for (const put of batch)
-            this.inFlight.set(put.key, call);
-        void call.finally(() => {
-            this.calls.delete(call);
-            for (const put of batch) {
-                if (this.inFlight.get(put.key) === call)
-                    this.inFlight.delete(put.key);
+    /** The oldest queued writes, at most 25 and 16 MB. */
+    takeBatch() {
+        const batch = [];
+        let bytes = 0;
+        for (const write of this.queue.values()) {
+            if (batch.length === MAX_BATCH_ITEMS)
+                break;
+            if (batch.length > 0 && bytes + write.wireBytes > MAX_BATCH_BYTES)
+                break;
+            batch.push(write);
+            bytes += write.wireBytes;
+        }
+        for (const write of batch)
+            this.queue.delete(write.key);
+        this.queuedBytes -= bytes;
+        return batch;
+    }
+    launch(batch, call) {
+        const sent = this.send(batch, call).catch((err) => this.fail(err));
+        this.calls.add(sent);
+        for (const write of batch)
+            this.inFlight.set(write.key, sent);
+        void sent.finally(() => {
+            this.calls.delete(sent);
+            for (const write of batch) {
+                if (this.inFlight.get(write.key) === sent)
+                    this.inFlight.delete(write.key);
+            }
+            // Writes that came back may fill a batch while the reader is not adding.
+            if (this.failure === undefined && (this.hasFullBatch() || this.closing)) {
+                this.pump().catch(() => undefined);
             }
         });
     }
-    /** One batch to the end: UnprocessedItems and throttling retried, a refused batch bisected. */
-    async write(batch) {
-        const { retry, sleep, random } = this.options;
-        let pending = batch;
-        let lastProblem = '';
-        for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
-            if (attempt > 1) {
-                this.summary.retries++;
-                await sleep(backoffDelay(attempt - 1, retry, random));
-            }
-            await this.options.limiter?.take(pending.reduce((units, put) => units + put.units, 0));
-            let output;
-            try {
-                this.summary.calls++;
-                output = await this.options.client.send(new client_dynamodb_dist_cjs/* BatchWriteItemCommand */.SZm({
-                    RequestItems: { [this.options.table]: pending.map(toWriteRequest) },
-                    ...(this.options.reportedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
-                }));
-            }
-            catch (err) {
-                if (isRetryable(err)) {
-                    lastProblem = `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`;
-                    continue;
-                }
-                if (errorName(err) === 'ValidationException')
-                    return this.narrow(pending, err);
-                throw err;
-            }
-            for (const consumed of output.ConsumedCapacity ?? []) {
-                this.summary.consumedWriteCapacity += consumed.CapacityUnits ?? 0;
-            }
-            const unprocessed = this.unprocessedKeys(output);
-            const done = pending.filter((put) => !unprocessed.has(put.key));
-            for (const put of done) {
-                this.summary.written += put.records;
-                if (!this.options.reportedCapacity)
-                    this.summary.consumedWriteCapacity += put.units;
-            }
-            pending = pending.filter((put) => unprocessed.has(put.key));
-            if (pending.length === 0)
-                return;
-            lastProblem = `${pending.length} UnprocessedItems`;
+    /** One call: what DynamoDB took is counted, what it returned goes back to the queue. */
+    async send(batch, call) {
+        const units = batch.reduce((total, write) => total + write.units, 0);
+        let output;
+        try {
+            await this.options.limiter?.take(units);
+            this.summary.calls++;
+            output = await this.options.client.send(new client_dynamodb_dist_cjs/* BatchWriteItemCommand */.SZm({
+                RequestItems: { [this.options.table]: batch.map(toWriteRequest) },
+                ...(this.options.reportedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
+            }));
         }
-        for (const put of pending) {
-            this.summary.unwritten += put.records;
-            await this.options.events.onUnwritten(put, `not written after ${retry.maxAttempts} attempts (last: ${lastProblem})`);
+        catch (err) {
+            if (isRetryable(err)) {
+                this.lastProblem = `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`;
+                this.pacer.release(call, { written: 0, units: 0, partial: false, refused: true });
+                return this.requeue(batch);
+            }
+            this.pacer.releaseNeutral();
+            if (errorName(err) === 'ValidationException')
+                return this.narrow(batch, err);
+            // Retrying cannot fix it (the table deleted, access denied): the writer stops.
+            await this.fail(err);
+            return this.giveUp(batch);
         }
+        for (const consumed of output.ConsumedCapacity ?? []) {
+            this.summary.consumedWriteCapacity += consumed.CapacityUnits ?? 0;
+        }
+        const unprocessed = this.unprocessedKeys(output);
+        const done = batch.filter((write) => !unprocessed.has(write.key));
+        const doneUnits = done.reduce((total, write) => total + write.units, 0);
+        for (const write of done)
+            this.summary.written += write.records;
+        if (!this.options.reportedCapacity)
+            this.summary.consumedWriteCapacity += doneUnits;
+        const back = batch.filter((write) => unprocessed.has(write.key));
+        if (back.length > 0)
+            this.lastProblem = `${back.length} UnprocessedItems`;
+        this.pacer.release(call, {
+            written: done.length,
+            units: doneUnits,
+            partial: back.length > 0,
+            refused: false,
+        });
+        return this.requeue(back);
+    }
+    /** Writes DynamoDB did not take: queued again, or given up once the writer has failed. */
+    async requeue(writes) {
+        if (this.failure !== undefined)
+            return this.giveUp(writes);
+        this.summary.resent += writes.length;
+        for (const write of writes)
+            this.enqueue(write);
     }
     /**
      * A ValidationException refuses the whole batch for one bad request: halve until the bad one
@@ -80051,14 +80264,52 @@ class BatchWriter {
      */
     async narrow(batch, err) {
         if (batch.length === 1) {
-            const put = batch[0];
-            this.summary.refused += put.records;
-            await this.options.events.onRefused(put, `refused by DynamoDB: ${errorMessage(err)}`);
+            const write = batch[0];
+            this.summary.refused += write.records;
+            await this.options.events.onRefused(write, `refused by DynamoDB: ${errorMessage(err)}`);
             return;
         }
         const middle = Math.ceil(batch.length / 2);
-        await this.write(batch.slice(0, middle));
-        await this.write(batch.slice(middle));
+        for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
+            if (this.failed !== undefined) {
+                await this.giveUp(half);
+                continue;
+            }
+            let call;
+            try {
+                call = await this.pacer.acquire();
+            }
+            catch (err) {
+                await this.fail(err);
+                await this.giveUp(half);
+                continue;
+            }
+            await this.send(half, call);
+        }
+    }
+    /**
+     * The writer stops: what is queued, and what comes back from the calls still in flight, is
+     * given up and counted, every item in the rejected file.
+     */
+    async fail(err) {
+        this.failed ??= err;
+        const queued = [...this.queue.values()];
+        this.queue.clear();
+        this.queuedBytes = 0;
+        await this.giveUp(queued);
+    }
+    async refuseAfterFailure(write) {
+        await this.giveUp([write]);
+        throw this.failure;
+    }
+    async giveUp(writes) {
+        const why = this.failure instanceof WriterStalled
+            ? `not written: ${this.failure.message}; last: ${this.lastProblem || 'no answer'}`
+            : `not written: the import stopped (${errorMessage(this.failure)})`;
+        for (const write of writes) {
+            this.summary.unwritten += write.records;
+            await this.options.events.onUnwritten(write, why);
+        }
     }
     unprocessedKeys(output) {
         const keys = new Set();
@@ -80072,8 +80323,10 @@ class BatchWriter {
         return keys;
     }
 }
-function toWriteRequest(put) {
-    return put.delete ? { DeleteRequest: { Key: put.item } } : { PutRequest: { Item: put.item } };
+function toWriteRequest(write) {
+    return write.delete
+        ? { DeleteRequest: { Key: write.item } }
+        : { PutRequest: { Item: write.item } };
 }
 
 ;// CONCATENATED MODULE: ./src/stream/truncate.ts
@@ -80086,7 +80339,7 @@ function toWriteRequest(put) {
 const MAX_SCAN_SEGMENTS = 16;
 /**
  * Deletes every item of the table: a parallel scan of the key attributes only, and batch
- * deletes through the writer (the same batching, retries and key ordering as the import).
+ * deletes through the writer (the same batching, pacing and key ordering as the import).
  * Returns how many items it deleted; throws if any could not be deleted.
  */
 async function truncateTable(options) {
@@ -80100,7 +80353,7 @@ async function truncateTable(options) {
         concurrency: options.concurrency,
         reportedCapacity: false,
         keyOf: (item) => keyOf(item, schema),
-        ...(options.sleep && { sleep: options.sleep }),
+        ...(options.clock && { clock: options.clock }),
         events: {
             onRefused: (_, reason) => void failures.push(reason),
             onUnwritten: (_, reason) => void failures.push(reason),
@@ -80409,8 +80662,14 @@ function counted(n, noun) {
 function checkResult(result, limits) {
     const failures = [];
     const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
-    if (result.unwrittenItemCount > 0) {
-        failures.push(`${counted(result.unwrittenItemCount, 'valid item')} NOT written: DynamoDB kept refusing or throttling them until the retries ran out${rejectedIn}. Re-run the import, or lower write-concurrency.`);
+    if (result.stopped) {
+        failures.push(`The import stopped: ${result.stopped.reason}. ` +
+            `${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
+            `Not read: ${result.stopped.notRead}. ` +
+            'Re-run the import once the cause is fixed (writes of the same items are idempotent).');
+    }
+    else if (result.unwrittenItemCount > 0) {
+        failures.push(`${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
     }
     if (result.errorCount > limits.maxErrors) {
         failures.push(`${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
@@ -80469,7 +80728,8 @@ function fromStream(outcome, inputs, table) {
             }),
         }),
         objects: outcome.objects,
-        retries: outcome.write?.retries ?? 0,
+        ...(outcome.write && { pacing: outcome.write.pacing }),
+        ...(outcome.stopped && { stopped: outcome.stopped }),
         rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
     };
 }
@@ -80513,7 +80773,6 @@ function fromNative({ outcome, objects }, inputs) {
         ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
         dryRun: false,
         ...(objects !== undefined && { objects }),
-        retries: 0,
         rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
     };
 }
@@ -80575,8 +80834,12 @@ function renderSummary(result, steps, failures) {
             : '';
         rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`]);
     }
-    if (result.mode === 'stream' && !result.dryRun)
-        rows.push(['Write retries', String(result.retries)]);
+    if (result.pacing) {
+        const p = result.pacing;
+        rows.push(['Throttled calls', String(p.throttled)]);
+        rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`]);
+        rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`]);
+    }
     s.addTable(rows);
     if (result.estimates)
         renderEstimates(result.estimates);
@@ -80683,6 +80946,17 @@ class Steps {
 }
 
 ;// CONCATENATED MODULE: ./src/stream/outcome.ts
+/** How many objects were not read, or not to the end, said by object. */
+function notRead(objects, at) {
+    if (!at)
+        return 'nothing: every object was read';
+    const current = objects[at.index];
+    const rest = objects.slice(at.index + 1);
+    const shown = rest.slice(0, 3).map((o) => o.url);
+    const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : '';
+    const others = rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`;
+    return `${current?.url ?? '?'} after line ${at.line}${others}`;
+}
 /** Nothing done yet, for these objects. */
 function emptyOutcome(objects, rejected) {
     return {
@@ -82649,8 +82923,10 @@ async function readObject(object, ctx) {
             await take(ctx.validator, last, object);
     }
     catch (err) {
-        if (err instanceof WriteStopped)
-            throw err.cause;
+        if (err instanceof WriteStopped) {
+            err.line = lastLine;
+            throw err;
+        }
         if (isConfigurationError(err))
             throw err;
         ctx.outcome.processed++;
@@ -82659,9 +82935,11 @@ async function readObject(object, ctx) {
     }
     return compression;
 }
-/** A failure of the writer (the table deleted, access denied): it stops the import, not this object. */
+/** A failure of the writer (a stall, the table deleted): it stops the import, not this object. */
 class WriteStopped {
     cause;
+    /** The last line read of the object when the writer stopped. */
+    line = 0;
     constructor(cause) {
         this.cause = cause;
     }
@@ -82998,6 +83276,7 @@ class Validator {
 
 
 
+
 /** Reads every object of the source, validates each record and writes the valid ones. */
 async function streamImport(options) {
     const { inputs, steps } = options;
@@ -83008,13 +83287,20 @@ async function streamImport(options) {
     const writer = inputs.dryRun ? undefined : createWriter(options, schema, validator);
     validator.writer = writer;
     steps.start('validate', 'write');
+    let stoppedAt;
     try {
-        await readAll(objects, options, { outcome, validator, schema });
+        stoppedAt = await readAll(objects, options, { outcome, validator, schema });
         if (writer)
-            outcome.write = await writer.close();
+            outcome.write = await writer.finish();
     }
     catch (err) {
         throw await stopped(err, outcome, writer, inputs);
+    }
+    if (writer?.failure !== undefined) {
+        outcome.stopped = {
+            reason: writerStopReason(writer.failure, inputs),
+            notRead: notRead(objects, stoppedAt),
+        };
     }
     engine_endSteps(steps, outcome, validator.superseded);
     const file = await outcome.rejected.close();
@@ -83044,8 +83330,8 @@ function createWriter(options, schema, validator) {
         concurrency: inputs.writeConcurrency,
         reportedCapacity: inputs.dynamodbEndpoint === undefined,
         keyOf: (item) => keyOf(item, schema),
-        sleep,
-        ...(options.retry && { retry: options.retry }),
+        clock: { now, sleep },
+        pacing: { ...options.pacing, stallMs: inputs.stallTimeoutSeconds * 1000 },
         ...(inputs.maxWriteCapacity > 0 && {
             limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
         }),
@@ -83055,7 +83341,10 @@ function createWriter(options, schema, validator) {
         },
     });
 }
-/** Every object in order, one at a time, each logged with its counts when done. */
+/**
+ * Every object in order, one at a time, each logged with its counts when done. Returns where the
+ * reading stopped when the writer failed (a stall, the table deleted), undefined when all was read.
+ */
 async function readAll(objects, options, { outcome, validator, schema, }) {
     const { inputs, steps } = options;
     const progress = new Progress(options.now ?? realClock.now, objects.length);
@@ -83069,14 +83358,23 @@ async function readAll(objects, options, { outcome, validator, schema, }) {
         progress,
         writeProgress: validator.writer?.progress,
     };
-    await steps.group(`Validate and write: ${objects.length} objects`, async () => {
-        for (const object of objects) {
+    return steps.group(`Validate and write: ${objects.length} objects`, async () => {
+        for (const [index, object] of objects.entries()) {
             const before = { processed: outcome.processed, errors: outcome.errors };
-            const compression = await readObject(object, context);
+            let compression;
+            try {
+                compression = await readObject(object, context);
+            }
+            catch (err) {
+                if (err instanceof WriteStopped)
+                    return { index, line: err.line };
+                throw err;
+            }
             progress.objectDone();
             info(`${object.url}: ${outcome.processed - before.processed} records, ` +
                 `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`);
         }
+        return undefined;
     });
 }
 /** Read, validate and write end together: each when its last record has passed. */
@@ -83091,9 +83389,27 @@ function engine_endSteps(steps, outcome, superseded) {
     }
     outcome.imported = w.written + superseded;
     outcome.unwritten = w.unwritten;
-    steps.end('write', `${w.written} items written in ${w.calls} calls, ${w.retries} retries` +
+    const p = w.pacing;
+    const throttling = p.throttled
+        ? `, throttled ${p.throttled} times, longest stall ${(p.longestStallMs / 1000).toFixed(1)} s`
+        : '';
+    const pace = `settled at ${p.itemsPerSecond} items/s (${p.unitsPerSecond} WCU/s)`;
+    steps.end('write', `${w.written} items written in ${w.calls} calls${throttling}, ${pace}` +
         (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
         (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
+    if (p.throttled)
+        info(`write: throttled ${p.throttled} times${throttling.slice(throttling.indexOf(', longest'))}; ${pace}`);
+}
+/** Why the writer gave up, in words a person can act on. */
+function writerStopReason(failure, inputs) {
+    if (failure instanceof WriterStalled)
+        return failure.message;
+    // A service exception here came from a write; other errors are already worded.
+    const fromService = typeof failure === 'object' && failure !== null && '$metadata' in failure;
+    const cause = fromService
+        ? describeAwsError(failure, 'BatchWriteItem', inputs.table.id)
+        : errorMessage(failure);
+    return cause.replace(/\.$/, '');
 }
 /**
  * An error that stops the import (the table deleted, access denied): what was and was not done

@@ -16,7 +16,8 @@ export function sampleItem(i) {
     pk: { S: `customer#${String(Math.floor(i / 3)).padStart(4, '0')}` },
     sk: { N: String(i) },
     name: { S: ['Ada Lovelace', 'Grace Hopper', 'Zoë Ångström', '李小龙', 'Nguyễn Thị'][i % 5] },
-    balance: { N: `${1000 + i}123456789012345678901234.5678901234` },
+    // 38 significant digits whatever i is.
+    balance: { N: `${1000 + (i % 9000)}123456789012345678901234.5678901234` },
     ratio: { N: `-0.${String(i).padStart(3, '0')}1` },
     avatar: { B: bytes.toString('base64') },
     active: { BOOL: i % 2 === 0 },
@@ -26,7 +27,8 @@ export function sampleItem(i) {
     },
     history: { L: [{ N: String(i) }, { S: 'created' }, { BOOL: true }, { L: [] }, { M: {} }] },
     tags: { SS: ['sample', `tag-${i % 4}`] },
-    scores: { NS: [String(i), `${i}.5`, '7E+3'] },
+    // Members never equal by value (7E+3 is 7000).
+    scores: { NS: [String(i), `${i}.5`, i === 7000 ? '7E-3' : '7E+3'] },
     keys: {
       BS: [Buffer.from([1, i % 256]).toString('base64'), Buffer.from('k').toString('base64')],
     },

@@ -37,6 +37,11 @@ const CSV_DELIMITERS: Record<string, string> = {
 export const DEFAULT_NATIVE_MIN_BYTES = 2 ** 30
 /** native: how long to wait for an import, as ImportTable's own limits suggest (six hours). */
 const DEFAULT_TIMEOUT_MINUTES = 360
+/**
+ * stream: how long DynamoDB may accept no write before the import fails: longer than a table's
+ * first minutes of scaling up and an emulator's restart, short enough to fail a dead endpoint soon.
+ */
+export const DEFAULT_STALL_TIMEOUT_SECONDS = 120
 /** BatchWriteItem calls in flight by default: enough to keep DynamoDB Local or a table busy. */
 export const DEFAULT_WRITE_CONCURRENCY = 16
 /** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
@@ -75,6 +80,8 @@ export interface Inputs {
   createTable: boolean
   writeConcurrency: number
   maxWriteCapacity: number
+  /** stream: the import fails once DynamoDB has accepted no write for this long. */
+  stallTimeoutSeconds: number
   maxErrors: number
   minItems: number
   dryRun: boolean
@@ -256,6 +263,7 @@ export function readInputs(): Inputs {
       MAX_WRITE_CONCURRENCY,
     ),
     maxWriteCapacity: r.int(Input.MaxWriteCapacity, 0, 0),
+    stallTimeoutSeconds: r.int(Input.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
     maxErrors: r.int(Input.MaxErrors, 0, 0),
     minItems: r.int(Input.MinItems, 0, 0),
     dryRun: r.bool(Input.DryRun, false),
@@ -478,6 +486,9 @@ export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string
       ignored.push(`${Input.WriteConcurrency} (only for mode stream)`)
     if (inputs.maxWriteCapacity > 0)
       ignored.push(`${Input.MaxWriteCapacity} (only for mode stream)`)
+    if (inputs.stallTimeoutSeconds !== DEFAULT_STALL_TIMEOUT_SECONDS) {
+      ignored.push(`${Input.StallTimeoutSeconds} (only for mode stream)`)
+    }
   }
   return ignored
 }

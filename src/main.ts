@@ -11,7 +11,7 @@ import { Steps } from './steps.js'
 import { streamImport, type StreamOptions } from './stream/engine.js'
 
 /** What tests inject: a clock and a sleep that never waits. */
-export type RunOptions = Partial<Pick<StreamOptions, 'now' | 'sleep' | 'retry'>>
+export type RunOptions = Partial<Pick<StreamOptions, 'now' | 'sleep' | 'pacing'>>
 
 /**
  * The action: start → read, validate, write (by either engine) → check errors → complete, then

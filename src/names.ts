@@ -17,6 +17,7 @@ export const Input = {
   CreateTable: 'create-table',
   WriteConcurrency: 'write-concurrency',
   MaxWriteCapacity: 'max-write-capacity',
+  StallTimeoutSeconds: 'stall-timeout-seconds',
   MaxErrors: 'max-errors',
   MinItems: 'min-items',
   DryRun: 'dry-run',

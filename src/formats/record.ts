@@ -47,7 +47,7 @@ export const REJECTION_KINDS: Record<RejectionKind, string> = {
   invalid: 'invalid record',
   mismatch: 'does not fit the table',
   refused: 'refused by DynamoDB',
-  unwritten: 'not written (retries exhausted)',
+  unwritten: 'valid, not written (the writer gave up)',
 }
 
 /** A record that did not become a written item, where it was and why. */

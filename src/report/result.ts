@@ -8,6 +8,7 @@ import type { Inputs } from '../inputs.js'
 import { explainFailure, ITEM_VALIDATION_ERROR } from '../native/import-table.js'
 import type { NativeRun } from '../native/engine.js'
 import type { StreamOutcome } from '../stream/engine.js'
+import type { PacingReport } from '../stream/pacer.js'
 import {
   estimate,
   NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
@@ -31,7 +32,7 @@ export interface ImportResult {
   processedItemCount: number
   importedItemCount: number
   errorCount: number
-  /** Items still unwritten when the retries ran out: also counted in errorCount. */
+  /** Valid items the writer gave up on (a stall, an error retrying cannot fix): also in errorCount. */
   unwrittenItemCount: number
   processedSizeBytes: number
   durationSeconds: number
@@ -49,7 +50,10 @@ export interface ImportResult {
   estimates?: EngineEstimate[]
   /** Objects read; native: known only when the action listed them. */
   objects?: number
-  retries: number
+  /** stream: how the writer's pace followed DynamoDB's throttling. */
+  pacing?: PacingReport
+  /** stream: the writer gave up; why, and what was not read. */
+  stopped?: { reason: string; notRead: string }
   rejections: { samples: Rejection[]; byKind: Partial<Record<RejectionKind, number>> }
 }
 
@@ -67,9 +71,16 @@ function counted(n: number, noun: string): string {
 export function checkResult(result: ImportResult, limits: Limits): string[] {
   const failures: string[] = []
   const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : ''
-  if (result.unwrittenItemCount > 0) {
+  if (result.stopped) {
     failures.push(
-      `${counted(result.unwrittenItemCount, 'valid item')} NOT written: DynamoDB kept refusing or throttling them until the retries ran out${rejectedIn}. Re-run the import, or lower write-concurrency.`,
+      `The import stopped: ${result.stopped.reason}. ` +
+        `${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
+        `Not read: ${result.stopped.notRead}. ` +
+        'Re-run the import once the cause is fixed (writes of the same items are idempotent).',
+    )
+  } else if (result.unwrittenItemCount > 0) {
+    failures.push(
+      `${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`,
     )
   }
   if (result.errorCount > limits.maxErrors) {
@@ -148,7 +159,8 @@ export function fromStream(
       }),
     }),
     objects: outcome.objects,
-    retries: outcome.write?.retries ?? 0,
+    ...(outcome.write && { pacing: outcome.write.pacing }),
+    ...(outcome.stopped && { stopped: outcome.stopped }),
     rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
   }
 }
@@ -197,7 +209,6 @@ export function fromNative(
     ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
     dryRun: false,
     ...(objects !== undefined && { objects }),
-    retries: 0,
     rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
   }
 }

@@ -66,8 +66,12 @@ export function renderSummary(
         : ''
     rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`])
   }
-  if (result.mode === 'stream' && !result.dryRun)
-    rows.push(['Write retries', String(result.retries)])
+  if (result.pacing) {
+    const p = result.pacing
+    rows.push(['Throttled calls', String(p.throttled)])
+    rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`])
+    rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`])
+  }
   s.addTable(rows)
 
   if (result.estimates) renderEstimates(result.estimates)

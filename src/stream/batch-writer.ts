@@ -9,32 +9,22 @@ import {
   isThrottlingError,
   isTransientError,
 } from '@smithy/service-error-classification'
-import { sleep } from '../clock.js'
+import { realClock, type Clock } from '../clock.js'
 import { errorMessage, errorName } from '../errors.js'
 import type { Item } from '../table/attribute-value.js'
+import {
+  DEFAULT_PACING,
+  Pacer,
+  WriterStalled,
+  type PacingPolicy,
+  type PacingReport,
+} from './pacer.js'
 import type { RateLimiter } from './rate-limiter.js'
 
 /** BatchWriteItem takes at most 25 requests per call. */
 export const MAX_BATCH_ITEMS = 25
 /** BatchWriteItem takes at most 16 MB per call. */
 export const MAX_BATCH_BYTES = 16 * 1024 * 1024
-
-export interface RetryPolicy {
-  /** Calls per batch before its remaining items are given up. */
-  maxAttempts: number
-  baseDelayMs: number
-  maxDelayMs: number
-}
-
-/**
- * About half a minute of capped exponential backoff per batch: enough to ride out throttling
- * and a restarting endpoint, short enough that a dead one fails the step in reasonable time.
- */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 12,
-  baseDelayMs: 100,
-  maxDelayMs: 10_000,
-}
 
 /** One write waiting to be sent: the latest record of its key. */
 export interface PendingWrite {
@@ -45,9 +35,9 @@ export interface PendingWrite {
   delete?: boolean
   /** Bytes of the record as read, a fair bound of its size on the wire. */
   wireBytes: number
-  /** Write capacity units the put consumes: one per started KB of item size. */
+  /** Write capacity units the write consumes: one per started KB of item size. */
   units: number
-  /** Records this put stands for: more than 1 when a later record of the key replaced it. */
+  /** Records this write stands for: more than 1 when a later record of the key replaced it. */
   records: number
   /** Where the record came from, for the rejected file: the object, and the line in it. */
   url: string
@@ -56,19 +46,20 @@ export interface PendingWrite {
 
 export interface WriterEvents {
   /** The service refused the item itself (a batch-level ValidationException narrowed to it). */
-  onRefused(put: PendingWrite, reason: string): Promise<void> | void
-  /** The retries ran out while the item was still unwritten. */
-  onUnwritten(put: PendingWrite, reason: string): Promise<void> | void
+  onRefused(write: PendingWrite, reason: string): Promise<void> | void
+  /** The writer gave up (a stall, a fatal error) while the item was still unwritten. */
+  onUnwritten(write: PendingWrite, reason: string): Promise<void> | void
 }
 
 export interface BatchWriterOptions {
   client: DynamoDBClient
   /** Table name or ARN. */
   table: string
+  /** write-concurrency: the most calls in flight; the pacer may allow fewer. */
   concurrency: number
   keyOf(item: Item): string
   events: WriterEvents
-  retry?: RetryPolicy
+  pacing?: Partial<PacingPolicy>
   /**
    * Ask DynamoDB for the capacity each call consumed (ReturnConsumedCapacity). When false, the
    * units are counted here, one per started KB of each item written: for emulators, whose figures
@@ -77,25 +68,22 @@ export interface BatchWriterOptions {
   reportedCapacity: boolean
   /** Caps the write capacity units per second (max-write-capacity). */
   limiter?: RateLimiter
-  sleep?: (ms: number) => Promise<void>
+  clock?: Clock
   random?: () => number
 }
 
 export interface WriteSummary {
-  /** Writes acknowledged, counting every record a put stood for. */
+  /** Writes acknowledged, counting every record a write stood for. */
   written: number
-  /** Records in the rejected file because the service refused them or the retries ran out. */
+  /** Records in the rejected file because the service refused them. */
   refused: number
+  /** Records of valid items never written: the writer gave up on them. */
   unwritten: number
   calls: number
-  retries: number
+  /** Items sent again after DynamoDB returned them unprocessed or refused their call. */
+  resent: number
   consumedWriteCapacity: number
-}
-
-/** Full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter"). */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))
-  return Math.floor(random() * ceiling)
+  pacing: PacingReport
 }
 
 /**
@@ -110,145 +98,207 @@ export function isRetryable(err: unknown): boolean {
 }
 
 /**
- * Writes puts with BatchWriteItem: batches of at most 25 requests and 16 MB, `concurrency` calls
- * in flight. Two writes of one key are never in one batch or in flight together, so the later
- * record of a key always wins: a put of a key that is in flight waits for that call to end.
+ * Writes with BatchWriteItem: batches of at most 25 requests and 16 MB, as many calls in flight
+ * as the pacer allows. Writes that DynamoDB returns unprocessed, or whose call it refused, go back
+ * to the queue and travel in the next batches; no batch waits on its own. Two writes of one key
+ * are never in one batch or in flight together, so the later record of a key always wins: a write
+ * of a key that is in flight waits for that call to end, and replaces it if it came back.
  */
 export class BatchWriter {
-  private readonly options: Required<Omit<BatchWriterOptions, 'retry' | 'limiter'>> & {
-    retry: RetryPolicy
-    limiter?: RateLimiter
-  }
-  private open = new Map<string, PendingWrite>()
-  private openBytes = 0
+  private readonly queue = new Map<string, PendingWrite>()
+  private queuedBytes = 0
   private readonly inFlight = new Map<string, Promise<void>>()
   private readonly calls = new Set<Promise<void>>()
-  private failure: unknown
-  private readonly summary: WriteSummary = {
+  private readonly pacer: Pacer
+  private pumping: Promise<void> | undefined
+  private closing = false
+  private failed: unknown
+  private lastProblem = ''
+  private readonly summary: Omit<WriteSummary, 'pacing'> = {
     written: 0,
     refused: 0,
     unwritten: 0,
     calls: 0,
-    retries: 0,
+    resent: 0,
     consumedWriteCapacity: 0,
   }
 
-  constructor(options: BatchWriterOptions) {
-    this.options = {
-      retry: DEFAULT_RETRY_POLICY,
-      sleep,
-      random: Math.random,
-      ...options,
-    }
+  constructor(private readonly options: BatchWriterOptions) {
+    this.pacer = new Pacer(
+      options.concurrency,
+      { ...DEFAULT_PACING, ...options.pacing },
+      options.clock ?? realClock,
+      options.random,
+    )
   }
 
   /**
-   * Queues a put. Returns a promise only when the caller must wait (its key is in flight, or a
-   * full batch waits for a free call slot), so that most puts cost no microtask.
+   * Queues a write. Returns a promise only when the caller must wait (its key is in flight, or a
+   * full batch waits for a call slot), so that most writes cost no microtask. Once the writer has
+   * failed, the write is counted as unwritten and the failure thrown.
    */
-  add(put: PendingWrite): Promise<void> | undefined {
-    this.throwIfFailed()
-    const pending = this.inFlight.get(put.key)
+  add(write: PendingWrite): Promise<void> | undefined {
+    if (this.failure !== undefined) return this.refuseAfterFailure(write)
+    const flying = this.inFlight.get(write.key)
     // The call's own clean-up runs first (registered earlier), so the key is free by then.
-    if (pending) return pending.then(() => this.add(put))
-    const replaced = this.open.get(put.key)
-    if (replaced) {
-      this.open.delete(put.key)
-      this.openBytes -= replaced.wireBytes
-      put.records += replaced.records
-    } else if (this.openBytes + put.wireBytes > MAX_BATCH_BYTES) {
-      return this.flushOpen().then(() => this.add(put))
-    }
-    this.open.set(put.key, put)
-    this.openBytes += put.wireBytes
-    return this.open.size === MAX_BATCH_ITEMS ? this.flushOpen() : undefined
+    if (flying) return flying.then(() => this.add(write))
+    this.enqueue(write)
+    return this.hasFullBatch() ? this.pump() : undefined
   }
 
-  /** Writes what is left and waits for every call; throws the first fatal error. */
+  /** Writes what is left and waits for every call; throws what made the writer fail. */
   async close(): Promise<WriteSummary> {
-    await this.flushOpen()
-    await Promise.all(this.calls)
-    this.throwIfFailed()
-    return this.summary
+    const summary = await this.finish()
+    if (this.failure !== undefined) throw this.failure
+    return summary
+  }
+
+  /**
+   * Writes what is left and waits for every call, also after a failure: then every write still
+   * waiting is given up and counted (see `failure`).
+   */
+  async finish(): Promise<WriteSummary> {
+    this.closing = true
+    while (this.queue.size > 0 || this.calls.size > 0) {
+      await this.pump().catch(() => undefined)
+      await Promise.all(this.calls)
+    }
+    return this.progress
+  }
+
+  /** What made the writer give up, if it did: WriterStalled, or an error retrying cannot fix. */
+  get failure(): unknown {
+    return this.failed
   }
 
   /** The counters so far, for progress lines. */
-  get progress(): Readonly<WriteSummary> {
-    return this.summary
+  get progress(): WriteSummary {
+    return { ...this.summary, pacing: this.pacer.figures() }
   }
 
-  private throwIfFailed(): void {
+  private enqueue(write: PendingWrite): void {
+    const replaced = this.queue.get(write.key)
+    if (replaced) {
+      this.queue.delete(write.key)
+      this.queuedBytes -= replaced.wireBytes
+      write.records += replaced.records
+    }
+    this.queue.set(write.key, write)
+    this.queuedBytes += write.wireBytes
+  }
+
+  private hasFullBatch(): boolean {
+    return this.queue.size >= MAX_BATCH_ITEMS || this.queuedBytes >= MAX_BATCH_BYTES
+  }
+
+  /** Sends batches while there are full ones (or any, when closing); one loop at a time. */
+  private pump(): Promise<void> {
+    this.pumping ??= this.sendWhileReady().finally(() => (this.pumping = undefined))
+    return this.pumping
+  }
+
+  private async sendWhileReady(): Promise<void> {
+    while (
+      this.failure === undefined &&
+      (this.hasFullBatch() || (this.closing && this.queue.size > 0))
+    ) {
+      let call: number
+      try {
+        call = await this.pacer.acquire()
+      } catch (err) {
+        await this.fail(err)
+        break
+      }
+      const batch = this.takeBatch()
+      if (batch.length === 0) {
+        this.pacer.releaseNeutral()
+        break
+      }
+      this.launch(batch, call)
+    }
     if (this.failure !== undefined) throw this.failure
   }
 
-  private async flushOpen(): Promise<void> {
-    if (this.open.size === 0) return
-    const batch = [...this.open.values()]
-    this.open = new Map()
-    this.openBytes = 0
-    while (this.calls.size >= this.options.concurrency) await Promise.race(this.calls)
-    this.throwIfFailed()
-    const call = this.write(batch).catch((err: unknown) => {
-      this.failure ??= err
-    })
-    this.calls.add(call)
-    for (const put of batch) this.inFlight.set(put.key, call)
-    void call.finally(() => {
-      this.calls.delete(call)
-      for (const put of batch) {
-        if (this.inFlight.get(put.key) === call) this.inFlight.delete(put.key)
+  /** The oldest queued writes, at most 25 and 16 MB. */
+  private takeBatch(): PendingWrite[] {
+    const batch: PendingWrite[] = []
+    let bytes = 0
+    for (const write of this.queue.values()) {
+      if (batch.length === MAX_BATCH_ITEMS) break
+      if (batch.length > 0 && bytes + write.wireBytes > MAX_BATCH_BYTES) break
+      batch.push(write)
+      bytes += write.wireBytes
+    }
+    for (const write of batch) this.queue.delete(write.key)
+    this.queuedBytes -= bytes
+    return batch
+  }
+
+  private launch(batch: PendingWrite[], call: number): void {
+    const sent = this.send(batch, call).catch((err: unknown) => this.fail(err))
+    this.calls.add(sent)
+    for (const write of batch) this.inFlight.set(write.key, sent)
+    void sent.finally(() => {
+      this.calls.delete(sent)
+      for (const write of batch) {
+        if (this.inFlight.get(write.key) === sent) this.inFlight.delete(write.key)
+      }
+      // Writes that came back may fill a batch while the reader is not adding.
+      if (this.failure === undefined && (this.hasFullBatch() || this.closing)) {
+        this.pump().catch(() => undefined)
       }
     })
   }
 
-  /** One batch to the end: UnprocessedItems and throttling retried, a refused batch bisected. */
-  private async write(batch: PendingWrite[]): Promise<void> {
-    const { retry, sleep, random } = this.options
-    let pending = batch
-    let lastProblem = ''
-    for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
-      if (attempt > 1) {
-        this.summary.retries++
-        await sleep(backoffDelay(attempt - 1, retry, random))
-      }
-      await this.options.limiter?.take(pending.reduce((units, put) => units + put.units, 0))
-      let output: BatchWriteItemCommandOutput
-      try {
-        this.summary.calls++
-        output = await this.options.client.send(
-          new BatchWriteItemCommand({
-            RequestItems: { [this.options.table]: pending.map(toWriteRequest) },
-            ...(this.options.reportedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
-          }),
-        )
-      } catch (err) {
-        if (isRetryable(err)) {
-          lastProblem = `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`
-          continue
-        }
-        if (errorName(err) === 'ValidationException') return this.narrow(pending, err)
-        throw err
-      }
-      for (const consumed of output.ConsumedCapacity ?? []) {
-        this.summary.consumedWriteCapacity += consumed.CapacityUnits ?? 0
-      }
-      const unprocessed = this.unprocessedKeys(output)
-      const done = pending.filter((put) => !unprocessed.has(put.key))
-      for (const put of done) {
-        this.summary.written += put.records
-        if (!this.options.reportedCapacity) this.summary.consumedWriteCapacity += put.units
-      }
-      pending = pending.filter((put) => unprocessed.has(put.key))
-      if (pending.length === 0) return
-      lastProblem = `${pending.length} UnprocessedItems`
-    }
-    for (const put of pending) {
-      this.summary.unwritten += put.records
-      await this.options.events.onUnwritten(
-        put,
-        `not written after ${retry.maxAttempts} attempts (last: ${lastProblem})`,
+  /** One call: what DynamoDB took is counted, what it returned goes back to the queue. */
+  private async send(batch: PendingWrite[], call: number): Promise<void> {
+    const units = batch.reduce((total, write) => total + write.units, 0)
+    let output: BatchWriteItemCommandOutput
+    try {
+      await this.options.limiter?.take(units)
+      this.summary.calls++
+      output = await this.options.client.send(
+        new BatchWriteItemCommand({
+          RequestItems: { [this.options.table]: batch.map(toWriteRequest) },
+          ...(this.options.reportedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
+        }),
       )
+    } catch (err) {
+      if (isRetryable(err)) {
+        this.lastProblem = `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`
+        this.pacer.release(call, { written: 0, units: 0, partial: false, refused: true })
+        return this.requeue(batch)
+      }
+      this.pacer.releaseNeutral()
+      if (errorName(err) === 'ValidationException') return this.narrow(batch, err)
+      // Retrying cannot fix it (the table deleted, access denied): the writer stops.
+      await this.fail(err)
+      return this.giveUp(batch)
     }
+    for (const consumed of output.ConsumedCapacity ?? []) {
+      this.summary.consumedWriteCapacity += consumed.CapacityUnits ?? 0
+    }
+    const unprocessed = this.unprocessedKeys(output)
+    const done = batch.filter((write) => !unprocessed.has(write.key))
+    const doneUnits = done.reduce((total, write) => total + write.units, 0)
+    for (const write of done) this.summary.written += write.records
+    if (!this.options.reportedCapacity) this.summary.consumedWriteCapacity += doneUnits
+    const back = batch.filter((write) => unprocessed.has(write.key))
+    if (back.length > 0) this.lastProblem = `${back.length} UnprocessedItems`
+    this.pacer.release(call, {
+      written: done.length,
+      units: doneUnits,
+      partial: back.length > 0,
+      refused: false,
+    })
+    return this.requeue(back)
+  }
+
+  /** Writes DynamoDB did not take: queued again, or given up once the writer has failed. */
+  private async requeue(writes: PendingWrite[]): Promise<void> {
+    if (this.failure !== undefined) return this.giveUp(writes)
+    this.summary.resent += writes.length
+    for (const write of writes) this.enqueue(write)
   }
 
   /**
@@ -257,14 +307,55 @@ export class BatchWriter {
    */
   private async narrow(batch: PendingWrite[], err: unknown): Promise<void> {
     if (batch.length === 1) {
-      const put = batch[0] as PendingWrite
-      this.summary.refused += put.records
-      await this.options.events.onRefused(put, `refused by DynamoDB: ${errorMessage(err)}`)
+      const write = batch[0] as PendingWrite
+      this.summary.refused += write.records
+      await this.options.events.onRefused(write, `refused by DynamoDB: ${errorMessage(err)}`)
       return
     }
     const middle = Math.ceil(batch.length / 2)
-    await this.write(batch.slice(0, middle))
-    await this.write(batch.slice(middle))
+    for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
+      if (this.failed !== undefined) {
+        await this.giveUp(half)
+        continue
+      }
+      let call: number
+      try {
+        call = await this.pacer.acquire()
+      } catch (err) {
+        await this.fail(err)
+        await this.giveUp(half)
+        continue
+      }
+      await this.send(half, call)
+    }
+  }
+
+  /**
+   * The writer stops: what is queued, and what comes back from the calls still in flight, is
+   * given up and counted, every item in the rejected file.
+   */
+  private async fail(err: unknown): Promise<void> {
+    this.failed ??= err
+    const queued = [...this.queue.values()]
+    this.queue.clear()
+    this.queuedBytes = 0
+    await this.giveUp(queued)
+  }
+
+  private async refuseAfterFailure(write: PendingWrite): Promise<never> {
+    await this.giveUp([write])
+    throw this.failure
+  }
+
+  private async giveUp(writes: PendingWrite[]): Promise<void> {
+    const why =
+      this.failure instanceof WriterStalled
+        ? `not written: ${this.failure.message}; last: ${this.lastProblem || 'no answer'}`
+        : `not written: the import stopped (${errorMessage(this.failure)})`
+    for (const write of writes) {
+      this.summary.unwritten += write.records
+      await this.options.events.onUnwritten(write, why)
+    }
   }
 
   private unprocessedKeys(output: BatchWriteItemCommandOutput): Set<string> {
@@ -279,6 +370,8 @@ export class BatchWriter {
   }
 }
 
-function toWriteRequest(put: PendingWrite): WriteRequest {
-  return put.delete ? { DeleteRequest: { Key: put.item } } : { PutRequest: { Item: put.item } }
+function toWriteRequest(write: PendingWrite): WriteRequest {
+  return write.delete
+    ? { DeleteRequest: { Key: write.item } }
+    : { PutRequest: { Item: write.item } }
 }

@@ -6,11 +6,12 @@ import type { Inputs } from '../inputs.js'
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
 import type { Steps } from '../steps.js'
 import { keyOf, tableSchemaFrom, type TableSchema } from '../table/key-schema.js'
-import { BatchWriter, type RetryPolicy } from './batch-writer.js'
-import { emptyOutcome, type StreamOutcome } from './outcome.js'
+import { BatchWriter } from './batch-writer.js'
+import { emptyOutcome, notRead, type ReadPosition, type StreamOutcome } from './outcome.js'
+import { WriterStalled, type PacingPolicy } from './pacer.js'
 import { Progress } from './progress.js'
 import { RateLimiter } from './rate-limiter.js'
-import { readObject } from './read.js'
+import { readObject, WriteStopped } from './read.js'
 import { RejectedRecords } from './rejected-records.js'
 import { Validator } from './validate.js'
 
@@ -28,7 +29,8 @@ export interface StreamOptions {
   now?: () => number
   /** Injected by tests so that backoff and pacing never really wait. */
   sleep?: (ms: number) => Promise<void>
-  retry?: RetryPolicy
+  /** The writer's pauses (tests); the stall time comes from stall-timeout-seconds. */
+  pacing?: Partial<PacingPolicy>
 }
 
 /** Reads every object of the source, validates each record and writes the valid ones. */
@@ -41,11 +43,18 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   const writer = inputs.dryRun ? undefined : createWriter(options, schema, validator)
   validator.writer = writer
   steps.start('validate', 'write')
+  let stoppedAt: ReadPosition | undefined
   try {
-    await readAll(objects, options, { outcome, validator, schema })
-    if (writer) outcome.write = await writer.close()
+    stoppedAt = await readAll(objects, options, { outcome, validator, schema })
+    if (writer) outcome.write = await writer.finish()
   } catch (err) {
     throw await stopped(err, outcome, writer, inputs)
+  }
+  if (writer?.failure !== undefined) {
+    outcome.stopped = {
+      reason: writerStopReason(writer.failure, inputs),
+      notRead: notRead(objects, stoppedAt),
+    }
   }
   endSteps(steps, outcome, validator.superseded)
   const file = await outcome.rejected.close()
@@ -80,8 +89,8 @@ function createWriter(
     concurrency: inputs.writeConcurrency,
     reportedCapacity: inputs.dynamodbEndpoint === undefined,
     keyOf: (item) => keyOf(item, schema),
-    sleep,
-    ...(options.retry && { retry: options.retry }),
+    clock: { now, sleep },
+    pacing: { ...options.pacing, stallMs: inputs.stallTimeoutSeconds * 1000 },
     ...(inputs.maxWriteCapacity > 0 && {
       limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
     }),
@@ -92,7 +101,10 @@ function createWriter(
   })
 }
 
-/** Every object in order, one at a time, each logged with its counts when done. */
+/**
+ * Every object in order, one at a time, each logged with its counts when done. Returns where the
+ * reading stopped when the writer failed (a stall, the table deleted), undefined when all was read.
+ */
 async function readAll(
   objects: SourceObject[],
   options: StreamOptions,
@@ -101,7 +113,7 @@ async function readAll(
     validator,
     schema,
   }: { outcome: StreamOutcome; validator: Validator; schema: TableSchema },
-): Promise<void> {
+): Promise<ReadPosition | undefined> {
   const { inputs, steps } = options
   const progress = new Progress(options.now ?? realClock.now, objects.length)
   const format = { ...inputs, schema, incremental: inputs.incremental === true }
@@ -114,17 +126,27 @@ async function readAll(
     progress,
     writeProgress: validator.writer?.progress,
   }
-  await steps.group(`Validate and write: ${objects.length} objects`, async () => {
-    for (const object of objects) {
-      const before = { processed: outcome.processed, errors: outcome.errors }
-      const compression = await readObject(object, context)
-      progress.objectDone()
-      core.info(
-        `${object.url}: ${outcome.processed - before.processed} records, ` +
-          `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`,
-      )
-    }
-  })
+  return steps.group(
+    `Validate and write: ${objects.length} objects`,
+    async (): Promise<ReadPosition | undefined> => {
+      for (const [index, object] of objects.entries()) {
+        const before = { processed: outcome.processed, errors: outcome.errors }
+        let compression
+        try {
+          compression = await readObject(object, context)
+        } catch (err) {
+          if (err instanceof WriteStopped) return { index, line: err.line }
+          throw err
+        }
+        progress.objectDone()
+        core.info(
+          `${object.url}: ${outcome.processed - before.processed} records, ` +
+            `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`,
+        )
+      }
+      return undefined
+    },
+  )
 }
 
 /** Read, validate and write end together: each when its last record has passed. */
@@ -146,13 +168,33 @@ function endSteps(steps: Steps, outcome: StreamOutcome, superseded: number): voi
   }
   outcome.imported = w.written + superseded
   outcome.unwritten = w.unwritten
+  const p = w.pacing
+  const throttling = p.throttled
+    ? `, throttled ${p.throttled} times, longest stall ${(p.longestStallMs / 1000).toFixed(1)} s`
+    : ''
+  const pace = `settled at ${p.itemsPerSecond} items/s (${p.unitsPerSecond} WCU/s)`
   steps.end(
     'write',
-    `${w.written} items written in ${w.calls} calls, ${w.retries} retries` +
+    `${w.written} items written in ${w.calls} calls${throttling}, ${pace}` +
       (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
       (w.refused ? `, ${w.refused} refused by DynamoDB` : ''),
     w.unwritten === 0 && w.refused === 0,
   )
+  if (p.throttled)
+    core.info(
+      `write: throttled ${p.throttled} times${throttling.slice(throttling.indexOf(', longest'))}; ${pace}`,
+    )
+}
+
+/** Why the writer gave up, in words a person can act on. */
+function writerStopReason(failure: unknown, inputs: Inputs): string {
+  if (failure instanceof WriterStalled) return failure.message
+  // A service exception here came from a write; other errors are already worded.
+  const fromService = typeof failure === 'object' && failure !== null && '$metadata' in failure
+  const cause = fromService
+    ? describeAwsError(failure, 'BatchWriteItem', inputs.table.id)
+    : errorMessage(failure)
+  return cause.replace(/\.$/, '')
 }
 
 /**

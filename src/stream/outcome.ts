@@ -15,6 +15,26 @@ export interface StreamOutcome {
   write?: WriteSummary
   rejected: RejectedRecords
   rejectedFile?: string
+  /** The writer gave up (a stall, an error retrying cannot fix): why, and what was not read. */
+  stopped?: { reason: string; notRead: string }
+}
+
+/** Where reading stopped: the object's index in the listing, and the last line read in it. */
+export interface ReadPosition {
+  index: number
+  line: number
+}
+
+/** How many objects were not read, or not to the end, said by object. */
+export function notRead(objects: readonly { url: string }[], at: ReadPosition | undefined): string {
+  if (!at) return 'nothing: every object was read'
+  const current = objects[at.index]
+  const rest = objects.slice(at.index + 1)
+  const shown = rest.slice(0, 3).map((o) => o.url)
+  const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : ''
+  const others =
+    rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`
+  return `${current?.url ?? '?'} after line ${at.line}${others}`
 }
 
 /** Nothing done yet, for these objects. */

@@ -54,7 +54,10 @@ export async function readObject(
     const last = parser.end()
     if (last) await take(ctx.validator, last, object)
   } catch (err) {
-    if (err instanceof WriteStopped) throw err.cause
+    if (err instanceof WriteStopped) {
+      err.line = lastLine
+      throw err
+    }
     if (isConfigurationError(err)) throw err
     ctx.outcome.processed++
     const reason = `the object could not be read after line ${lastLine}: ${describeReadError(err, object)}`
@@ -63,8 +66,10 @@ export async function readObject(
   return compression
 }
 
-/** A failure of the writer (the table deleted, access denied): it stops the import, not this object. */
-class WriteStopped {
+/** A failure of the writer (a stall, the table deleted): it stops the import, not this object. */
+export class WriteStopped {
+  /** The last line read of the object when the writer stopped. */
+  line = 0
   constructor(readonly cause: unknown) {}
 }
 

@@ -3,6 +3,7 @@ import { paginateScan, type DynamoDBClient, type TableDescription } from '@aws-s
 import { ActionError } from '../errors.js'
 import { keyOf, tableSchemaFrom } from '../table/key-schema.js'
 import { type Item } from '../table/attribute-value.js'
+import type { Clock } from '../clock.js'
 import { BatchWriter } from './batch-writer.js'
 
 /** Parallel scan segments: more would only queue behind the writer's calls. */
@@ -11,16 +12,16 @@ const MAX_SCAN_SEGMENTS = 16
 export interface TruncateOptions {
   /** For the scan (the SDK retries it). */
   reads: DynamoDBClient
-  /** For the deletes (the writer retries them). */
+  /** For the deletes (the writer paces and resends them). */
   writes: DynamoDBClient
   table: TableDescription
   concurrency: number
-  sleep?: (ms: number) => Promise<void>
+  clock?: Clock
 }
 
 /**
  * Deletes every item of the table: a parallel scan of the key attributes only, and batch
- * deletes through the writer (the same batching, retries and key ordering as the import).
+ * deletes through the writer (the same batching, pacing and key ordering as the import).
  * Returns how many items it deleted; throws if any could not be deleted.
  */
 export async function truncateTable(options: TruncateOptions): Promise<number> {
@@ -34,7 +35,7 @@ export async function truncateTable(options: TruncateOptions): Promise<number> {
     concurrency: options.concurrency,
     reportedCapacity: false,
     keyOf: (item: Item) => keyOf(item, schema),
-    ...(options.sleep && { sleep: options.sleep }),
+    ...(options.clock && { clock: options.clock }),
     events: {
       onRefused: (_, reason) => void failures.push(reason),
       onUnwritten: (_, reason) => void failures.push(reason),

@@ -20,6 +20,7 @@ import {
   sortedCanonical,
   tableWith,
   useRunner,
+  virtualClock,
   type Item,
 } from '../support/helpers.js'
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from '../support/fault-proxy.js'
@@ -36,15 +37,13 @@ async function proxy(
   target: string,
   seed = 1,
   wait?: FaultProxyOptions['wait'],
+  now?: () => number,
 ): Promise<FaultProxy> {
-  const p = await startFaultProxy({ target, seed, ...(wait && { wait }) })
+  const p = await startFaultProxy({ target, seed, ...(wait && { wait }), ...(now && { now }) })
   proxies.push(p)
   return p
 }
 
-const noSleep = async () => {}
-/** Enough attempts for heavy random faults, with no real waiting between them. */
-const patient = { maxAttempts: 60, baseDelayMs: 1, maxDelayMs: 1 }
 const items = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => sampleItem(from + i))
 const expected = (from: number, to: number) =>
@@ -98,7 +97,7 @@ describe('faults', () => {
     const s3 = await proxy(inject('s3Endpoint'))
     s3.inject({ operation: 'GetObject', fault: { kind: 'cut', afterBytes: 3000 }, times: 4 })
     const runner = runnerFor(table, bucket, inject('dynamodbEndpoint'), s3.endpoint)
-    await run({ sleep: noSleep })
+    await run(virtualClock())
 
     expect(process.exitCode).toBeUndefined()
     const cuts = s3.log().filter((r) => r.fault?.kind === 'cut')
@@ -190,7 +189,7 @@ describe('faults', () => {
         probability: 0.3,
       })
       const runner = runnerFor(table, bucket, ddb.endpoint, s3.endpoint)
-      await run({ sleep: noSleep, retry: patient })
+      await run(virtualClock())
 
       const injected = [...ddb.log(), ...s3.log()].filter((r) => r.fault).length
       expect(injected, `seed ${seed}`).toBeGreaterThan(5)
@@ -224,60 +223,6 @@ describe('faults', () => {
     },
   )
 
-  it('when throttling outlasts the retries, fails with the exact number not written, each in the rejected file', async () => {
-    const bucket = await bucketWith({ 'data/a.json': jsonLines(items(0, 60)) })
-    const table = await tableWith('S', 'N')
-    const ddb = await proxy(inject('dynamodbEndpoint'))
-    // Every attempt of the first two batches (3 attempts each) is throttled; the third gets through.
-    ddb.inject({
-      operation: 'BatchWriteItem',
-      fault: { kind: 'error', name: 'ThrottlingException' },
-      times: 2 * 3,
-    })
-    const runner = runnerFor(table, bucket, ddb.endpoint, inject('s3Endpoint'), {
-      'write-concurrency': '1',
-    })
-    await run({ sleep: noSleep, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 } })
-
-    expect(process.exitCode).toBe(1)
-    const outputs = runner.outputs()
-    const unwritten = 50
-    expect(outputs['imported-item-count']).toBe('10')
-    expect(outputs).toMatchObject({
-      status: 'FAILED',
-      'processed-item-count': '60',
-      'error-count': String(unwritten),
-    })
-    expect(runner.stdout()).toContain(`${unwritten} valid items were NOT written`)
-    const rejected = fs
-      .readFileSync(outputs['rejected-file'] as string, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-    expect(rejected).toHaveLength(unwritten)
-    expect(
-      rejected.every(
-        (r) => r.kind === 'unwritten' && /not written after 3 attempts/.test(r.reason),
-      ),
-    ).toBe(true)
-    // Written plus rejected is everything, with nothing twice.
-    const written = (await scanAll(table)).map((i) => i['sk']?.N)
-    const inFile = rejected.map((r) => JSON.parse(r.record).Item.sk.N)
-    recordScenario({
-      scenario: 'throttling outlasts the retries',
-      faults: '6 ThrottlingException',
-      expected: 60,
-      written: written.length,
-      rejected: rejected.length,
-      outcome: `${outputs['status']}, step failed: ${unwritten} not written`,
-    })
-    expect([...written, ...inFile].sort()).toEqual(
-      items(0, 60)
-        .map((i) => (i['sk'] as { N: string }).N)
-        .sort(),
-    )
-  })
-
   it('sends ExpectedBucketOwner on every S3 call when bucket-owner is set', async () => {
     const bucket = await bucketWith(objects())
     const table = await tableWith('S', 'N')
@@ -285,7 +230,7 @@ describe('faults', () => {
     runnerFor(table, bucket, inject('dynamodbEndpoint'), s3.endpoint, {
       'bucket-owner': '123456789012',
     })
-    await run({ sleep: noSleep })
+    await run(virtualClock())
     const calls = s3.log()
     expect(calls.map((c) => c.operation)).toContain('ListObjectsV2')
     expect(calls.filter((c) => c.operation === 'GetObject')).toHaveLength(6)
@@ -297,9 +242,10 @@ describe('faults', () => {
   it('survives DynamoDB Local stopped and restarted in the middle of an import', async () => {
     // 600 items are 24 batches on 2 write slots. The 5th and 6th BatchWriteItem are held at the
     // proxy until both have arrived (both slots busy, nothing else in flight); then DynamoDB
-    // Local is stopped and they are let go, to meet no server. The writer's retries then meet
-    // no server either, in rounds of one failed call per slot, until the injected sleep of the
-    // last round restarts DynamoDB Local (same dbPath) and points the proxy at it. No timer.
+    // Local is stopped and they are let go, to meet no server. The writer pauses (one pause for
+    // all its calls, on the injected clock) and sends again, one call at a time, meeting no
+    // server, until the pause of the last outage round restarts DynamoDB Local (same dbPath) and
+    // points the proxy at it. No timer.
     const OUTAGE_ROUNDS = 3
     const SLOTS = 2
     const dbPath = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-dbpath-'))
@@ -324,40 +270,30 @@ describe('faults', () => {
         times: 4 + SLOTS,
       })
 
-      const sleeps: number[] = []
+      const clock = virtualClock()
       let early = 0
-      let late = 0
-      let parked: (() => void)[] = []
-      let rounds = 0
+      let pauses = 0
       let restarted: Promise<void> | undefined
-      const sleep = (ms: number) =>
-        new Promise<void>((resume) => {
-          sleeps.push(ms)
-          // Neither is expected: a retry before the stop or after the restart is counted, not held.
-          if (!stopped || restarted) {
-            if (stopped) late++
-            else early++
-            return resume()
-          }
-          parked.push(resume)
-          if (parked.length < SLOTS) return
-          const round = parked
-          parked = []
-          if (++rounds < OUTAGE_ROUNDS) return round.forEach((go) => go())
-          restarted = (async () => {
-            await stopped
-            local = await startEmulators({ dbPath })
-            ddb.retarget(local.dynamodbEndpoint)
-          })()
-          void restarted.finally(() => round.forEach((go) => go()))
-        })
+      const sleep = async (ms: number) => {
+        await clock.sleep(ms)
+        // A pause before the stop is not expected: it is counted, not held.
+        if (!stopped) return void early++
+        if (restarted) return
+        if (++pauses < OUTAGE_ROUNDS) return
+        restarted = (async () => {
+          await stopped
+          local = await startEmulators({ dbPath })
+          ddb.retarget(local.dynamodbEndpoint)
+        })()
+        await restarted
+      }
 
       const bucket = await bucketWith(objects())
       await createSampleTable(local.dynamodbEndpoint, 'restarted')
       const runner = runnerFor('restarted', bucket, ddb.endpoint, inject('s3Endpoint'), {
         'write-concurrency': String(SLOTS),
       })
-      await run({ sleep })
+      await run({ now: clock.now, sleep })
       await restarted
 
       expect(stopped).toBeDefined()
@@ -375,19 +311,14 @@ describe('faults', () => {
       expect(sortedCanonical(scanned, 'pk', 'sk')).toEqual(
         sortedCanonical(expected(0, 600), 'pk', 'sk'),
       )
-      // Exactly: 4 calls before the stop; one failed call per slot and round while it was down,
-      // each retried after one sleep (none before the stop or after the restart); and the other
-      // 20 batches after the restart, each sent once.
-      const outage = SLOTS * OUTAGE_ROUNDS
+      // Exactly: 4 calls before the stop; the 2 held calls and one call after each pause but the
+      // last met no server; then the 20 other batches, each sent once, to the restarted server.
+      const outage = SLOTS + OUTAGE_ROUNDS - 1
       const calls = ddb.log().filter((r) => r.operation === 'BatchWriteItem')
       const broken = calls.filter((r) => r.error !== undefined || r.status === undefined)
       const before = calls.filter((r) => r.target === firstEndpoint && r.status === 200)
       const after = calls.filter((r) => r.target === local.dynamodbEndpoint)
-      expect({ early, late, retries: sleeps.length }).toEqual({
-        early: 0,
-        late: 0,
-        retries: outage,
-      })
+      expect({ early, pauses }).toEqual({ early: 0, pauses: OUTAGE_ROUNDS })
       expect(calls).toHaveLength(24 + outage)
       expect(broken).toHaveLength(outage)
       for (const r of broken) expect(r.target).toBe(firstEndpoint)
@@ -432,6 +363,186 @@ async function scanThrough(endpoint: string, table: string): Promise<Item[]> {
   return out
 }
 
+/** The data of the throttling scenarios: 20,000 items in 8 objects, half gzip. */
+const MANY = 20_000
+function manyObjects(): Record<string, string | Uint8Array> {
+  const out: Record<string, string | Uint8Array> = {}
+  const per = MANY / 8
+  for (let o = 0; o < 8; o++) {
+    const body = jsonLines(items(o * per, (o + 1) * per))
+    out[`data/part-${o}.json${o % 2 ? '.gz' : ''}`] = o % 2 ? gzipSync(body) : body
+  }
+  return out
+}
+
+/** The summary's figure in the row named `measure` (`<td>Longest stall</td><td>75.1 s</td>`). */
+function summaryFigure(summary: string, measure: string): string | undefined {
+  return new RegExp(`<td>${measure}</td><td>([^<]*)</td>`).exec(summary)?.[1]
+}
+
+describe('throttling that lasts: slow progress succeeds, no progress fails soon', () => {
+  async function throttled(faults: (ddb: FaultProxy) => void, inputs: Record<string, string> = {}) {
+    const bucket = await bucketWith(manyObjects())
+    const table = await tableWith('S', 'N')
+    const clock = virtualClock()
+    const ddb = await proxy(inject('dynamodbEndpoint'), 1, undefined, clock.now)
+    faults(ddb)
+    const runner = runnerFor(table, bucket, ddb.endpoint, inject('s3Endpoint'), {
+      'write-concurrency': '16',
+      ...inputs,
+    })
+    await run({ now: clock.now, sleep: clock.sleep })
+    return { table, bucket, clock, ddb, runner, outputs: runner.outputs() }
+  }
+
+  async function expectEverything(
+    table: string,
+    outputs: Record<string, string>,
+    runner: { stdout: () => string },
+  ) {
+    expect(process.exitCode, runner.stdout().slice(-2000)).toBeUndefined()
+    expect(outputs).toMatchObject({
+      status: 'COMPLETED',
+      'processed-item-count': String(MANY),
+      'imported-item-count': String(MANY),
+      'error-count': '0',
+    })
+    expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
+      sortedCanonical(expected(0, MANY), 'pk', 'sk'),
+    )
+  }
+
+  it('every write refused for the first 75 s (a table scaling up): all written, step passed', async () => {
+    const { table, clock, ddb, runner, outputs } = await throttled((ddb) =>
+      ddb.inject({
+        operation: 'BatchWriteItem',
+        fault: { kind: 'error', name: 'ProvisionedThroughputExceededException' },
+        times: Infinity,
+        until: 75_000,
+      }),
+    )
+    await expectEverything(table, outputs, runner)
+    const refused = ddb.log().filter((r) => r.fault?.kind === 'error').length
+    expect(refused).toBeGreaterThan(10)
+    expect(clock.elapsed()).toBeGreaterThanOrEqual(75_000)
+    const stall = Number.parseFloat(summaryFigure(runner.summary(), 'Longest stall') ?? '0')
+    expect(stall).toBeGreaterThanOrEqual(70)
+    expect(stall).toBeLessThan(120)
+    expect(runner.stdout()).toMatch(/write: throttled \d+ times, longest stall \d+\.\d s/)
+    recordScenario({
+      scenario: 'every write refused for the first 75 s, then none (a table scaling up)',
+      faults: `${refused} ProvisionedThroughputExceededException`,
+      expected: MANY,
+      written: MANY,
+      rejected: 0,
+      outcome: `${outputs['status']}, step passed; longest stall ${stall} s`,
+    })
+  })
+
+  it('every write only half taken, for the whole import (a hot partition): all written', async () => {
+    const { table, ddb, runner, outputs } = await throttled((ddb) =>
+      ddb.inject({
+        operation: 'BatchWriteItem',
+        fault: { kind: 'unprocessed', fraction: 0.5 },
+        times: Infinity,
+      }),
+    )
+    await expectEverything(table, outputs, runner)
+    const calls = ddb.log().filter((r) => r.operation === 'BatchWriteItem').length
+    // Each item needs about two calls: an item came back about once on average.
+    expect(calls).toBeGreaterThan(MANY / 25)
+    const partial = ddb.log().filter((r) => (r.unprocessed ?? 0) > 0).length
+    expect(partial).toBeGreaterThan(MANY / 25)
+    expect(summaryFigure(runner.summary(), 'Throttled calls')).toBe(String(partial))
+    recordScenario({
+      scenario: 'every write only partly taken, the whole import (a hot partition)',
+      faults: `${calls} calls half UnprocessedItems`,
+      expected: MANY,
+      written: MANY,
+      rejected: 0,
+      outcome: `${outputs['status']}, step passed in ${calls} calls`,
+    })
+  })
+
+  it('random faults (30% partial, 20% refused, 5% dropped), seed 1: all written', async () => {
+    const { table, ddb, runner, outputs } = await throttled((ddb) => {
+      ddb.inject({
+        operation: 'BatchWriteItem',
+        fault: { kind: 'unprocessed', fraction: 0.5 },
+        times: Infinity,
+        probability: 0.3,
+      })
+      ddb.inject({
+        operation: 'BatchWriteItem',
+        fault: { kind: 'error', name: 'ThrottlingException' },
+        times: Infinity,
+        probability: 0.2,
+      })
+      ddb.inject({
+        operation: 'BatchWriteItem',
+        fault: { kind: 'drop' },
+        times: Infinity,
+        probability: 0.05,
+      })
+    })
+    await expectEverything(table, outputs, runner)
+    const faults = ddb.log().filter((r) => r.fault)
+    expect(faults.filter((r) => r.fault?.kind === 'drop').length).toBeGreaterThan(0)
+    recordScenario({
+      scenario: 'random faults (30% partial, 20% refused, 5% dropped), seed 1',
+      faults: `${faults.length} faults in ${ddb.log().length} calls`,
+      expected: MANY,
+      written: MANY,
+      rejected: 0,
+      outcome: `${outputs['status']}, step passed`,
+    })
+  })
+
+  it('every write refused for ever (DynamoDB gone): fails within the stall time, each item unwritten counted and in the file', async () => {
+    const { table, clock, runner, outputs, bucket } = await throttled((ddb) =>
+      ddb.inject({
+        operation: 'BatchWriteItem',
+        fault: { kind: 'error', name: 'ThrottlingException' },
+        times: Infinity,
+      }),
+    )
+    expect(process.exitCode).toBe(1)
+    // The stall time (120 s by default) plus at most one pause (5 s), on the injected clock.
+    expect(clock.elapsed()).toBeGreaterThanOrEqual(120_000)
+    expect(clock.elapsed()).toBeLessThanOrEqual(125_000)
+    const read = Number(outputs['processed-item-count'])
+    expect(read).toBeGreaterThan(0)
+    expect(read).toBeLessThan(MANY)
+    expect(outputs).toMatchObject({
+      status: 'FAILED',
+      'failure-code': 'ItemsNotWritten',
+      'imported-item-count': '0',
+      'error-count': String(read),
+    })
+    const rejected = fs
+      .readFileSync(outputs['rejected-file'] as string, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; reason: string; records: number })
+    expect(rejected.reduce((n, r) => n + r.records, 0)).toBe(read)
+    expect(rejected.every((r) => r.kind === 'unwritten')).toBe(true)
+    expect(rejected[0]?.reason).toMatch(
+      /DynamoDB accepted no write for 12\d s.*ThrottlingException/,
+    )
+    expect(await scanAll(table)).toHaveLength(0)
+    expect(runner.stdout()).toContain(`${read} valid items were NOT written`)
+    expect(runner.stdout()).toMatch(new RegExp(`Not read: s3://${bucket}/data/part-\\d`))
+    recordScenario({
+      scenario: 'every write refused for ever (DynamoDB gone)',
+      faults: 'every BatchWriteItem ThrottlingException',
+      expected: MANY,
+      written: 0,
+      rejected: read,
+      outcome: `${outputs['status']} after ${Math.round(clock.elapsed() / 1000)} s on the injected clock, step failed: ${read} read and not written, the rest not read`,
+    })
+  })
+})
+
 describe('a failure that stops the import', () => {
   it('says what was and was not done when the table disappears mid-import', async () => {
     const bucket = await bucketWith(objects())
@@ -453,21 +564,35 @@ describe('a failure that stops the import', () => {
     const runner = runnerFor(table, bucket, ddb.endpoint, inject('s3Endpoint'), {
       'write-concurrency': '1',
     })
-    await run({ sleep: noSleep })
+    await run(virtualClock())
     await deleted
 
     expect(deleted).toBeDefined()
     expect(process.exitCode).toBe(1)
-    // The writer's failure stops the import; it is not an unreadable object for each one left.
-    const stop = new RegExp(
-      `The import stopped: BatchWriteItem: table ${table} was not found .*` +
-        'By then: (\\d+) records read, 50 items written, 0 rejected; ' +
-        'the records not yet written were not',
-    ).exec(runner.stdout())
-    expect(stop, runner.stdout()).not.toBeNull()
+    // The writer's failure stops the import: every valid item read and not written is counted
+    // and in the rejected file (none is an unreadable object), and what was not read is named.
+    const outputs = runner.outputs()
+    expect(outputs).toMatchObject({ status: 'FAILED', 'imported-item-count': '50' })
+    const read = Number(outputs['processed-item-count'])
+    const unwritten = read - 50
     // At least the three batches sent were read, and not everything: the reading stopped too.
-    expect(Number(stop?.[1])).toBeGreaterThanOrEqual(75)
-    expect(Number(stop?.[1])).toBeLessThan(600)
+    expect(read).toBeGreaterThanOrEqual(75)
+    expect(read).toBeLessThan(600)
+    expect(outputs['error-count']).toBe(String(unwritten))
+    const rejected = fs
+      .readFileSync(outputs['rejected-file'] as string, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string })
+    expect(rejected).toHaveLength(unwritten)
+    expect(rejected.every((r) => r.kind === 'unwritten')).toBe(true)
+    expect(runner.stdout()).toMatch(
+      new RegExp(
+        `The import stopped: BatchWriteItem: table ${table} was not found.*` +
+          `${unwritten} valid items were NOT written; each is in .*` +
+          `Not read: s3://${bucket}/data/part-\\d\\.json(\\.gz)? after line \\d+`,
+      ),
+    )
     expect(runner.summary()).toContain('The import stopped')
     // No retry of the refused call and no call after it.
     const calls = ddb.log().filter((r) => r.operation === 'BatchWriteItem')

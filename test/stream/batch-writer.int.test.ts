@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Item } from '../../src/table/attribute-value.js'
-import { backoffDelay, BatchWriter, type PendingWrite } from '../../src/stream/batch-writer.js'
+import { BatchWriter, type PendingWrite } from '../../src/stream/batch-writer.js'
 import { dynamodb, scanAll, tableWith } from '../support/helpers.js'
 
 const real = dynamodb()
@@ -58,30 +58,44 @@ async function writeAll(
   client: DynamoDBClient,
   all: Item[],
   concurrency = 4,
-  maxAttempts = 5,
+  stallMs = 60_000,
 ) {
   // The items' own pk as the key: one test sends an item whose key the schema would refuse.
   const key = (item: Item) => JSON.stringify(item['pk'])
   const refused: string[] = []
   const unwritten: string[] = []
   const delays: number[] = []
+  // A virtual clock: a pause moves it on at once, so nothing really waits.
+  let time = 0
+  const clock = {
+    now: () => time,
+    sleep: async (ms: number) => {
+      delays.push(ms)
+      time += ms
+    },
+  }
   const writer = new BatchWriter({
     client,
     table,
     concurrency,
     reportedCapacity: true,
     keyOf: key,
-    retry: { maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 },
-    sleep: async (ms) => void delays.push(ms),
+    pacing: { baseDelayMs: 100, maxDelayMs: 1000, stallMs },
+    clock,
     random: () => 0.5,
     events: {
       onRefused: (p, reason) => void refused.push(`${JSON.stringify(p.item['pk'])} ${reason}`),
       onUnwritten: (p) => void unwritten.push(JSON.stringify(p.item['pk'])),
     },
   })
-  for (const item of all) await writer.add(put(item, key(item)))
-  const summary = await writer.close()
-  return { summary, refused, unwritten, delays }
+  let stopped: unknown
+  try {
+    for (const item of all) await writer.add(put(item, key(item)))
+  } catch (err) {
+    stopped = err
+  }
+  const summary = await writer.finish()
+  return { summary, refused, unwritten, delays, stopped, failure: writer.failure, time }
 }
 
 describe('BatchWriter', () => {
@@ -91,7 +105,7 @@ describe('BatchWriter', () => {
     const { client } = faulty([], (r) => sizes.push(r.length))
     const { summary } = await writeAll(table, client, items(60))
     expect(sizes.sort((a, b) => b - a)).toEqual([25, 25, 10])
-    expect(summary).toMatchObject({ written: 60, calls: 3, retries: 0, unwritten: 0, refused: 0 })
+    expect(summary).toMatchObject({ written: 60, calls: 3, resent: 0, unwritten: 0, refused: 0 })
     expect(summary.consumedWriteCapacity).toBe(60)
     expect(await scanAll(table)).toHaveLength(60)
   })
@@ -120,7 +134,7 @@ describe('BatchWriter', () => {
     expect(sent).toBeUndefined()
   })
 
-  it('resends UnprocessedItems and throttled batches with backoff until all are written', async () => {
+  it('sends UnprocessedItems and refused writes again in the next batches, pausing only after a refusal', async () => {
     const table = await tableWith('S')
     const { client, calls } = faulty([
       'unprocessed-half',
@@ -129,20 +143,34 @@ describe('BatchWriter', () => {
       'unprocessed-half',
     ])
     const { summary, delays } = await writeAll(table, client, items(25), 1)
-    expect(summary).toMatchObject({ written: 25, retries: 4, unwritten: 0 })
+    // 13 written, 12 back; 12 refused; 6 written, 6 back; 3 written, 3 back; 3 written.
+    expect(summary).toMatchObject({ written: 25, resent: 33, unwritten: 0, calls: 5 })
     expect(calls()).toBe(5)
-    // Full jitter with random() = 0.5: half of 100, 200, 400, 800 ms.
-    expect(delays).toEqual([50, 100, 200, 400])
+    // One pause, after the refusal: the base 100 ms, jittered to 75% by random() = 0.5.
+    expect(delays).toEqual([75])
+    expect(summary.pacing).toMatchObject({ throttled: 4 })
     expect(await scanAll(table)).toHaveLength(25)
   })
 
-  it('gives up after maxAttempts and reports every item not written', async () => {
+  it('gives up on a stall, once no write was accepted for the stall time, reporting every item', async () => {
     const table = await tableWith('S')
-    const { client, calls } = faulty(Array(10).fill('throttle'))
-    const { summary, unwritten } = await writeAll(table, client, items(30), 1, 3)
-    expect(calls()).toBe(6)
+    const { client, calls } = faulty(Array(1000).fill('throttle'))
+    const { summary, unwritten, failure, time, delays } = await writeAll(
+      table,
+      client,
+      items(30),
+      1,
+      5_000,
+    )
+    expect(failure).toMatchObject({ name: 'WriterStalled' })
+    expect((failure as Error).message).toContain('DynamoDB accepted no write for 5 s')
     expect(summary).toMatchObject({ written: 0, unwritten: 30 })
     expect(unwritten).toHaveLength(30)
+    // Pauses double from 75 ms to the 750 ms cap; the stall is seen within one pause of 5 s.
+    expect(delays.slice(0, 5)).toEqual([75, 150, 300, 600, 750])
+    expect(time).toBeGreaterThanOrEqual(5_000)
+    expect(time).toBeLessThan(5_000 + 750)
+    expect(calls()).toBe(delays.length)
     expect(await scanAll(table)).toHaveLength(0)
   })
 
@@ -166,7 +194,6 @@ describe('BatchWriter', () => {
       concurrency: 2,
       reportedCapacity: true,
       keyOf: (item) => JSON.stringify(item['pk']),
-      sleep: async () => {},
       events: { onRefused: () => {}, onUnwritten: () => {} },
     })
     await writer.add(put({ pk: { S: 'a' } }, 'a'))
@@ -209,15 +236,5 @@ describe('BatchWriter', () => {
       k5: '299',
       k6: '293',
     })
-  })
-})
-
-describe('backoffDelay', () => {
-  it('is full jitter under a capped exponential ceiling', () => {
-    const policy = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000 }
-    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, policy, () => 0.999))).toEqual([
-      99, 199, 399, 799, 999, 999,
-    ])
-    expect(backoffDelay(3, policy, () => 0)).toBe(0)
   })
 })

@@ -7,8 +7,9 @@ const writes = {
   refused: 0,
   unwritten: 0,
   calls: 0,
-  retries: 0,
+  resent: 0,
   consumedWriteCapacity: 0,
+  pacing: { throttled: 0, itemsPerSecond: 0, unitsPerSecond: 0, concurrency: 1, longestStallMs: 0 },
 }
 
 /** The progress lines logged while `run` runs. */

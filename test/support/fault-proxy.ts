@@ -21,7 +21,8 @@ export type DynamoDBErrorName =
 export type Fault =
   /**
    * BatchWriteItem: forward (1 - fraction) of the write requests (puts and deletes, over all
-   * tables; round(fraction × count) withheld, chosen by the seeded PRNG) and answer the others
+   * tables; round(fraction × count) withheld, but never all unless fraction is 1, chosen by the
+   * seeded PRNG) and answer the others
    * as UnprocessedItems, merged into the real response (with its ConsumedCapacity).
    */
   | { kind: 'unprocessed'; fraction: number }
@@ -61,6 +62,11 @@ export interface FaultRule {
    * it does not apply to uses none of its `times` and goes on to the next rules.
    */
   probability?: number
+  /**
+   * Applies only while the proxy's clock (FaultProxyOptions.now) is below this many milliseconds:
+   * "every write refused for the first 75 s" on the test's injected clock.
+   */
+  until?: number
 }
 
 /** One request that reached the proxy. */
@@ -116,6 +122,8 @@ export interface FaultProxyOptions {
    * A rejected promise drops the connection, as a `drop` fault does.
    */
   wait?: (ms: number, record: Readonly<RequestRecord>) => Promise<void>
+  /** The clock of rules with `until` (default Date.now): the test's injected clock. */
+  now?: () => number
 }
 
 /** mulberry32: a small, fast, seedable PRNG giving floats in [0, 1). */
@@ -202,6 +210,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       timers.add(timer)
     })
   const wait = options.wait ?? realWait
+  const now = options.now ?? Date.now
   // A new connection per forwarded request: a pooled one the target is just closing (idle
   // timeout, restart) would fail with ECONNRESET, a fault nobody injected.
   const agent = new http.Agent({ keepAlive: false })
@@ -211,6 +220,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     for (const state of rules) {
       if (state.left <= 0) continue
       if (state.rule.operation !== '*' && state.rule.operation !== operation) continue
+      if (state.rule.until !== undefined && now() >= state.rule.until) continue
       const probability = state.rule.probability ?? 1
       if (probability < 1 && chance() >= probability) continue
       state.left--
@@ -469,7 +479,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const all = Object.entries(requestItems).flatMap(([table, writes]) =>
       writes.map((write, index) => ({ table, index, write })),
     )
-    const count = Math.min(all.length, Math.round(fraction * all.length))
+    // Below 1, at least one request goes through, as a throttled partition still takes some.
+    const count =
+      fraction >= 1 ? all.length : Math.min(all.length - 1, Math.round(fraction * all.length))
     // A partial Fisher-Yates shuffle: the first `count` are a seeded random sample.
     const order = all.map((_, i) => i)
     for (let i = 0; i < count; i++) {

@@ -330,3 +330,23 @@ export function actionManifest(): { inputs: string[]; outputs: string[] } {
 export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
+
+/**
+ * A clock for run({ now, sleep }) on which every pause ends at once and moves the time on by its
+ * length: throttling that lasts minutes, and a stall, play out in milliseconds of real time.
+ */
+export function virtualClock(start = 0): {
+  now: () => number
+  sleep: (ms: number) => Promise<void>
+  /** Milliseconds since the start. */
+  elapsed: () => number
+} {
+  let time = start
+  return {
+    now: () => time,
+    sleep: async (ms) => {
+      time += Math.max(0, ms)
+    },
+    elapsed: () => time - start,
+  }
+}

@@ -316,6 +316,7 @@ export function streamInputs(
     createTable: false,
     writeConcurrency: 4,
     maxWriteCapacity: 0,
+    stallTimeoutSeconds: 120,
     maxErrors: 0,
     minItems: 0,
     dryRun: false,

@@ -15,7 +15,6 @@ export function result(overrides: Partial<ImportResult> = {}): ImportResult {
     consumedWriteCapacity: 10,
     dryRun: false,
     objects: 1,
-    retries: 0,
     rejections: { samples: [], byKind: {} },
     ...overrides,
   }
