@@ -73356,7 +73356,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9533);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6907);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73365,7 +73365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9533:
+/***/ 6907:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77292,8 +77292,14 @@ function toPosix(p) {
 
 
 const MODES = ['auto', 'native', 'stream'];
-const INPUT_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'];
+/** The formats ImportTable takes (its InputFormat). */
+const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'];
+/** And the files people keep, which the stream engine reads too. */
+const INPUT_FORMATS = [...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'];
 const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'];
+function isImportTableFormat(format) {
+    return IMPORT_TABLE_FORMATS.includes(format);
+}
 /** ImportTable's CsvOptions.Delimiter allows exactly these characters. */
 const CSV_DELIMITERS = {
     ',': ',',
@@ -77494,6 +77500,9 @@ function readInputs() {
         rejectedFile: rejectedFile(r),
     };
     conflicts(inputs, r);
+    if (inputs.mode === 'native' && !isImportTableFormat(inputs.format)) {
+        r.fail(Input.InputFormat, inputs.format, `${IMPORT_TABLE_FORMATS.join(', ')} with mode native: ImportTable takes only these; ${inputs.format} is read by the stream engine (mode stream or auto)`);
+    }
     if (inputs.mode === 'native' && inputs.source.kind === 'local') {
         r.fail(Input.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
     }
@@ -78562,6 +78571,7 @@ async function listInOrder(source) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/native/import-request.ts
 
+
 /**
  * The ImportTable request: S3 source, format (CSV options only for CSV: the service refuses them
  * otherwise), compression and the table to create. Pure, so it is tested without a service.
@@ -78569,6 +78579,9 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 function importRequest(inputs, table, compression, env = process.env) {
     if (inputs.source.kind !== 's3')
         throw new Error('ImportTable reads only S3 sources');
+    if (!isImportTableFormat(inputs.format)) {
+        throw new Error(`ImportTable does not take input-format ${inputs.format}`);
+    }
     const request = {
         S3BucketSource: {
             S3Bucket: inputs.source.bucket,
@@ -78992,6 +79005,7 @@ function endSteps(steps, outcome, waited) {
 
 ;// CONCATENATED MODULE: ./src/plan/engine-choice.ts
 
+
 /**
  * Decides which engine runs, and whether the stream engine creates the table first. Pure, so that
  * every rule is tested without a service.
@@ -79038,6 +79052,10 @@ function streamOnlyReason(inputs, tableExists) {
     }
     if (tableExists) {
         return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`;
+    }
+    if (!isImportTableFormat(inputs.format)) {
+        const verb = tableExists ? 'writes into it' : 'creates the table and writes';
+        return `input-format ${inputs.format} is read by the stream engine only (ImportTable takes DYNAMODB_JSON, ION or CSV), so the stream engine ${verb} with BatchWriteItem.`;
     }
     if ((inputs.shard?.count ?? 1) > 1) {
         return `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`;
@@ -79598,41 +79616,169 @@ function isBrokenRead(err) {
 }
 async function* empty() { }
 
-;// CONCATENATED MODULE: ./src/plan/table.ts
-
-
-/** On-demand creation usually takes seconds; a table still CREATING after this is a problem. */
-const MAX_CREATE_WAIT_SECONDS = 300;
-/** The table's description, or undefined when it does not exist. */
-async function describeTable(client, table) {
-    try {
-        const { Table } = await client.send(new client_dynamodb_dist_cjs/* DescribeTableCommand */.h8C({ TableName: table.id }));
-        return Table;
+;// CONCATENATED MODULE: ./src/sources/lines.ts
+const NEWLINE = 0x0a;
+const REPLACEMENT_CHARACTER = '\uFFFD';
+const strict = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Splits a byte stream into lines without holding more than one line (capped at `maxLineBytes`)
+ * and one chunk in memory. Each chunk comes as a lazy iterable of its lines, to be read through
+ * before the next chunk is asked for: an `await` per line would cost more than parsing it, and
+ * strings made one at a time die young (a chunk's worth made up front survives garbage
+ * collections, which grows the young generation and the process's memory with it). A longer
+ * line is skipped up to its newline and reported as one problem line, so a file without
+ * newlines cannot exhaust memory.
+ */
+async function* splitLines(chunks, maxLineBytes) {
+    let number = 0;
+    let carry = [];
+    let carryBytes = 0;
+    let overlong = false;
+    const dropCarry = () => {
+        carry = [];
+        carryBytes = 0;
+    };
+    /** The line that ends at `end` of `chunk`, after the bytes carried from earlier chunks. */
+    const finish = (chunk, start, end) => {
+        number++;
+        if (overlong || carryBytes + (end - start) > maxLineBytes) {
+            overlong = false;
+            dropCarry();
+            return { number, text: '', bytes: 0, problem: `line longer than ${maxLineBytes} bytes` };
+        }
+        if (carry.length === 0)
+            return decodeLine(number, chunk, start, end);
+        const joined = Buffer.concat([...carry, chunk.subarray(start, end)]);
+        dropCarry();
+        return decodeLine(number, joined, 0, joined.length);
+    };
+    function* linesOf(chunk) {
+        let start = 0;
+        for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+            yield finish(chunk, start, nl);
+            start = nl + 1;
+        }
+        if (start === chunk.length || overlong)
+            return;
+        if (carryBytes + (chunk.length - start) > maxLineBytes) {
+            overlong = true;
+            dropCarry();
+        }
+        else {
+            // A copy: the stream may reuse the chunk's memory.
+            carry.push(Buffer.from(chunk.subarray(start)));
+            carryBytes += chunk.length - start;
+        }
     }
-    catch (err) {
-        if (errorName(err) === 'ResourceNotFoundException')
-            return undefined;
-        throw new Error(describeAwsError(err, 'DescribeTable', table.id), { cause: err });
+    for await (const chunk of chunks)
+        yield linesOf(asBuffer(chunk));
+    if (carryBytes > 0 || overlong)
+        yield [finish(Buffer.alloc(0), 0, 0)];
+}
+function asBuffer(chunk) {
+    return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+}
+/**
+ * Decodes one line. Buffer's decoder is the fast path; it turns invalid bytes into U+FFFD, so a
+ * line that shows one (which may also be genuine) is decoded again strictly.
+ */
+function decodeLine(number, buffer, start, end) {
+    const text = buffer.toString('utf8', start, end);
+    const bytes = end - start;
+    if (!text.includes(REPLACEMENT_CHARACTER))
+        return { number, text, bytes };
+    try {
+        return { number, text: strict.decode(buffer.subarray(start, end)), bytes };
+    }
+    catch {
+        return { number, text: '', bytes, problem: 'invalid UTF-8' };
     }
 }
-/** Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. */
-async function createTable(client, parameters) {
-    const name = parameters.TableName ?? '';
-    try {
-        await client.send(new client_dynamodb_dist_cjs/* CreateTableCommand */.IxS(parameters)).catch((err) => {
-            // Another job of the same matrix created it first: wait for it like for our own.
-            if (errorName(err) !== 'ResourceInUseException')
-                throw err;
-        });
-        await (0,client_dynamodb_dist_cjs/* waitUntilTableExists */.gvA)({ client, maxWaitTime: MAX_CREATE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 }, { TableName: name });
+/** Blank and whitespace-only lines are neither items nor errors, as in ImportTable. */
+function isBlank(text) {
+    // Most lines start with their record: a printable ASCII first character settles it.
+    const first = text.charCodeAt(0);
+    if (first > 32 && first < 127)
+        return false;
+    return /^\s*$/.test(text);
+}
+
+;// CONCATENATED MODULE: ./src/table/utf8.ts
+/** UTF-8 byte lengths: DynamoDB's sizes and limits count bytes, never JS string lengths. */
+/** Below this length a JS loop beats the call into Buffer.byteLength. */
+const SHORT_STRING = 64;
+function utf8Bytes(text) {
+    if (text.length > SHORT_STRING)
+        return Buffer.byteLength(text, 'utf8');
+    let bytes = text.length;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 0x80)
+            continue;
+        if (code < 0x800) {
+            bytes += 1;
+        }
+        else if (code <= 0xdbff && code >= 0xd800 && isLowSurrogate(text.charCodeAt(i + 1))) {
+            bytes += 2; // a pair: two units, four bytes
+            i++;
+        }
+        else {
+            bytes += 2; // three bytes, also for a lone surrogate (sent as U+FFFD)
+        }
     }
-    catch (err) {
-        throw new Error(describeAwsError(err, 'CreateTable', name), { cause: err });
+    return bytes;
+}
+function isLowSurrogate(code) {
+    return code >= 0xdc00 && code <= 0xdfff;
+}
+
+;// CONCATENATED MODULE: ./src/table/attribute-value.ts
+
+/** Document nesting limit; a top-level attribute is level 1 [doc SQ]. */
+const MAX_NESTING_DEPTH = 32;
+/** Attribute names are at least 1 byte and below 64 KB of UTF-8 [doc NR, SQ]. */
+const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
+/** The scalar or document type of an attribute value, e.g. `S` or `M`; undefined if unknown. */
+function typeOf(value) {
+    if (value.S !== undefined)
+        return 'S';
+    if (value.N !== undefined)
+        return 'N';
+    if (value.B !== undefined)
+        return 'B';
+    if (value.BOOL !== undefined)
+        return 'BOOL';
+    if (value.NULL !== undefined)
+        return 'NULL';
+    if (value.M !== undefined)
+        return 'M';
+    if (value.L !== undefined)
+        return 'L';
+    if (value.SS !== undefined)
+        return 'SS';
+    if (value.NS !== undefined)
+        return 'NS';
+    if (value.BS !== undefined)
+        return 'BS';
+    return undefined;
+}
+// A UTF-16 code unit never takes more than 3 UTF-8 bytes, so names up to this many code units
+// cannot break the byte limit and skip the byte count.
+const NAME_UNITS_ALWAYS_SHORT = Math.floor(MAX_ATTRIBUTE_NAME_BYTES / 3);
+/**
+ * Why `name` is not a valid attribute or map member name (empty, or 64 KB or more of UTF-8), or
+ * undefined when it is valid.
+ */
+function attributeNameProblem(name) {
+    if (name.length === 0)
+        return 'attribute name must not be empty';
+    if (name.length <= NAME_UNITS_ALWAYS_SHORT)
+        return undefined;
+    const bytes = utf8Bytes(name);
+    if (bytes > MAX_ATTRIBUTE_NAME_BYTES) {
+        return `attribute name is ${bytes} bytes, above the limit of ${MAX_ATTRIBUTE_NAME_BYTES}`;
     }
-    const created = await describeTable(client, { id: name, name });
-    if (!created)
-        throw new Error(`CreateTable: table ${name} is still missing after creation`);
-    return created;
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/table/numbers.ts
@@ -79800,1406 +79946,6 @@ function formatDecimal(digits, adjusted) {
     if (intLength >= digits.length)
         return digits + '0'.repeat(intLength - digits.length);
     return `${digits.slice(0, intLength)}.${digits.slice(intLength)}`;
-}
-
-;// CONCATENATED MODULE: ./src/table/key-schema.ts
-
-/** Partition key value limit in bytes [doc SQ]. */
-const MAX_PARTITION_KEY_BYTES = 2048;
-/** Sort key value limit in bytes [doc SQ]. */
-const MAX_SORT_KEY_BYTES = 1024;
-/**
- * Extracts the key attributes of a table and its indexes from a DescribeTable result.
- * @throws Error when the description lacks a table name, a partition key, or the
- *   AttributeDefinition of a key attribute.
- */
-function tableSchemaFrom(table) {
-    const tableName = table.TableName;
-    if (tableName === undefined)
-        throw new Error('table description has no TableName');
-    const types = new Map();
-    for (const def of table.AttributeDefinitions ?? []) {
-        if (def.AttributeName !== undefined)
-            types.set(def.AttributeName, def.AttributeType);
-    }
-    const keyAttribute = (name, where) => {
-        const type = types.get(name);
-        if (type !== 'S' && type !== 'N' && type !== 'B') {
-            throw new Error(`table "${tableName}": ${where} key attribute "${name}" has no S, N or B AttributeDefinition`);
-        }
-        return { name, type };
-    };
-    const hash = findKey(table.KeySchema, 'HASH');
-    if (hash === undefined)
-        throw new Error(`table "${tableName}" has no HASH key in its KeySchema`);
-    const range = findKey(table.KeySchema, 'RANGE');
-    const schema = {
-        tableName,
-        partitionKey: keyAttribute(hash, 'partition'),
-        indexKeys: [],
-    };
-    if (range !== undefined)
-        schema.sortKey = keyAttribute(range, 'sort');
-    const tableKeys = new Set([hash, range]);
-    const indexes = [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])];
-    for (const index of indexes) {
-        const indexName = index.IndexName ?? '(unnamed index)';
-        for (const element of index.KeySchema ?? []) {
-            const name = element.AttributeName;
-            if (name === undefined || tableKeys.has(name))
-                continue;
-            const keyType = element.KeyType === 'RANGE' ? 'RANGE' : 'HASH';
-            schema.indexKeys.push({ ...keyAttribute(name, `index "${indexName}"`), indexName, keyType });
-        }
-    }
-    return schema;
-}
-function findKey(keySchema, keyType) {
-    return keySchema?.find((element) => element.KeyType === keyType)?.AttributeName;
-}
-function keyPart(item, key) {
-    const value = item[key.name];
-    if (key.type === 'S' && value?.S !== undefined)
-        return value.S;
-    if (key.type === 'B' && value?.B !== undefined) {
-        return Buffer.from(value.B.buffer, value.B.byteOffset, value.B.byteLength).toString('base64');
-    }
-    if (key.type === 'N' && value?.N !== undefined) {
-        const number = normalizeNumber(value.N);
-        if (number.ok)
-            return number.value;
-    }
-    throw new Error(`keyOf: key attribute "${key.name}" is missing or not a valid ${key.type}`);
-}
-/**
- * A string that is equal for two items exactly when they address the same DynamoDB item:
- * numbers compare by value (`1` = `1.0`), binary by bytes. JSON array encoding keeps the
- * partition and sort parts from running into each other.
- * @throws Error when a key attribute is missing or invalid; call {@link checkItem} first.
- */
-function keyOf(item, schema) {
-    const parts = [keyPart(item, schema.partitionKey)];
-    if (schema.sortKey !== undefined)
-        parts.push(keyPart(item, schema.sortKey));
-    return JSON.stringify(parts);
-}
-
-;// CONCATENATED MODULE: ./src/stream/pacer.ts
-const DEFAULT_PACING = {
-    baseDelayMs: 50,
-    maxDelayMs: 5_000,
-    stallMs: 120_000,
-};
-/** The pace is reported over the last this many milliseconds of writing: where it settled. */
-const PACE_WINDOW_MS = 10_000;
-/** Thrown when DynamoDB has accepted no write for the stall time. */
-class WriterStalled extends Error {
-    name = 'WriterStalled';
-}
-/**
- * One controller for the whole writer, as TCP's congestion window (Reno) and the AWS SDK's
- * adaptive retry mode do it: additive increase, multiplicative decrease. A call with
- * UnprocessedItems halves the calls in flight; a call refused whole starts again from one; both
- * once per round of calls, since the calls already sent when throttling began say nothing new.
- * Clean calls then double the calls in flight each round up to half of where throttling began,
- * and add one per round above that, up to write-concurrency. A refused call also pauses every call, the pause
- * doubling while refusals go on and ending at the first accepted write. The writer fails only on
- * a stall: no write accepted for stallMs while writes wait.
- */
-class Pacer {
-    maxConcurrency;
-    policy;
-    clock;
-    random;
-    window;
-    /** Where doubling the window stops and steady growth takes over (TCP's slow-start threshold). */
-    threshold;
-    inFlight = 0;
-    delayMs = 0;
-    resumeAt;
-    /** Calls are numbered as they start; a decrease is remembered by the number last started. */
-    started = 0;
-    decreasedAt = 0;
-    waiting = [];
-    /** When the first refusal since DynamoDB last accepted a write came back. */
-    fruitlessSince;
-    samples = [];
-    /** When the first call asked for a slot: the pace is measured from there at most. */
-    began;
-    report;
-    constructor(maxConcurrency, policy, clock, random = Math.random) {
-        this.maxConcurrency = maxConcurrency;
-        this.policy = policy;
-        this.clock = clock;
-        this.random = random;
-        this.window = maxConcurrency;
-        this.threshold = maxConcurrency;
-        this.resumeAt = clock.now();
-        this.report = {
-            throttled: 0,
-            itemsPerSecond: 0,
-            unitsPerSecond: 0,
-            concurrency: maxConcurrency,
-            longestStallMs: 0,
-        };
-    }
-    /**
-     * Waits for a call slot and for the pause, if any. Returns the call's number, to give back to
-     * release. Throws WriterStalled once no write was accepted for the stall time.
-     */
-    async acquire() {
-        this.began ??= this.clock.now();
-        for (;;) {
-            this.checkStall();
-            if (this.inFlight < Math.floor(this.window)) {
-                const pause = this.resumeAt - this.clock.now();
-                if (pause <= 0) {
-                    this.inFlight++;
-                    return ++this.started;
-                }
-                await this.clock.sleep(pause);
-                continue;
-            }
-            await new Promise((resolve) => this.waiting.push(resolve));
-        }
-    }
-    /** Ends call `call`: the pace follows what DynamoDB answered. */
-    release(call, result) {
-        this.inFlight--;
-        const now = this.clock.now();
-        if (result.written > 0)
-            this.accepted(now, result);
-        // Every item back as UnprocessedItems is as much a refusal as an exception.
-        const refused = result.refused || result.written === 0;
-        if (refused || result.partial) {
-            this.report.throttled++;
-            if (call > this.decreasedAt) {
-                // Reno: remember half the window as the threshold; a refusal starts again from one call,
-                // a partial call goes on from that half.
-                this.threshold = Math.max(2, this.window / 2);
-                this.window = refused ? 1 : Math.max(1, this.window / 2);
-                this.decreasedAt = this.started;
-            }
-            if (refused) {
-                this.delayMs = Math.min(this.policy.maxDelayMs, Math.max(this.policy.baseDelayMs, this.delayMs * 2));
-                // Jitter spreads the calls that resume together (full jitter, floored at half the pause).
-                this.resumeAt = now + this.delayMs * (0.5 + this.random() / 2);
-                this.fruitlessSince ??= now;
-            }
-        }
-        else {
-            // Below the threshold the window doubles each round (one more call per clean call), above
-            // it grows by one call per round.
-            const step = this.window < this.threshold ? 1 : 1 / this.window;
-            this.window = Math.min(this.maxConcurrency, this.window + step);
-        }
-        this.waiting.splice(0).forEach((wake) => wake());
-    }
-    /** A call that ended without an answer to judge (a batch narrowed to its bad item). */
-    releaseNeutral() {
-        this.inFlight--;
-        this.waiting.splice(0).forEach((wake) => wake());
-    }
-    /** The figures so far. */
-    figures() {
-        const now = this.clock.now();
-        const stall = this.fruitlessSince === undefined ? 0 : now - this.fruitlessSince;
-        const recent = this.samples.filter((s) => s.at > now - PACE_WINDOW_MS);
-        // Over the last ten seconds, or all of the writing when it was shorter.
-        const span = this.began === undefined ? 0 : Math.max(1, Math.min(PACE_WINDOW_MS, now - this.began));
-        const sum = (of) => recent.reduce((t, s) => t + of(s), 0);
-        return {
-            ...this.report,
-            concurrency: Math.floor(this.window),
-            longestStallMs: Math.max(this.report.longestStallMs, stall),
-            itemsPerSecond: span ? Math.round((sum((s) => s.written) * 1000) / span) : 0,
-            unitsPerSecond: span ? Math.round((sum((s) => s.units) * 1000) / span) : 0,
-        };
-    }
-    accepted(now, result) {
-        if (this.fruitlessSince !== undefined) {
-            this.report.longestStallMs = Math.max(this.report.longestStallMs, now - this.fruitlessSince);
-            this.fruitlessSince = undefined;
-        }
-        this.delayMs = 0;
-        this.resumeAt = now;
-        this.samples.push({ at: now, written: result.written, units: result.units });
-        while ((this.samples[0]?.at ?? now) <= now - PACE_WINDOW_MS)
-            this.samples.shift();
-    }
-    checkStall() {
-        if (this.fruitlessSince === undefined)
-            return;
-        const quiet = this.clock.now() - this.fruitlessSince;
-        if (quiet >= this.policy.stallMs) {
-            throw new WriterStalled(`DynamoDB accepted no write for ${Math.floor(quiet / 1000)} s, ` +
-                `the stall-timeout-seconds (${Math.round(this.policy.stallMs / 1000)})`);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/stream/batch-writer.ts
-
-
-
-
-
-/** BatchWriteItem takes at most 25 requests per call. */
-const MAX_BATCH_ITEMS = 25;
-/** BatchWriteItem takes at most 16 MB per call. */
-const MAX_BATCH_BYTES = 16 * 1024 * 1024;
-/**
- * Throttling (ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded,
- * 429), 5xx and broken or refused connections: the SDK's own classification, which its retry
- * strategies use. Anything else (a ValidationException, a missing table) needs the request fixed.
- */
-function isRetryable(err) {
-    if (typeof err !== 'object' || err === null)
-        return false;
-    const error = err;
-    return (0,service_error_classification_dist_cjs/* isThrottlingError */.Qb)(error) || (0,service_error_classification_dist_cjs/* isTransientError */.bV)(error) || (0,service_error_classification_dist_cjs/* isServerError */.GQ)(error);
-}
-/**
- * Writes with BatchWriteItem: batches of at most 25 requests and 16 MB, as many calls in flight
- * as the pacer allows. Writes that DynamoDB returns unprocessed, or whose call it refused, go back
- * to the queue and travel in the next batches; no batch waits on its own. Two writes of one key
- * are never in one batch or in flight together, so the later record of a key always wins: a write
- * of a key that is in flight waits for that call to end, and replaces it if it came back.
- */
-class BatchWriter {
-    options;
-    queue = new Map();
-    queuedBytes = 0;
-    inFlight = new Map();
-    calls = new Set();
-    pacer;
-    pumping;
-    closing = false;
-    failed;
-    lastProblem = '';
-    summary = {
-        written: 0,
-        refused: 0,
-        unwritten: 0,
-        calls: 0,
-        resent: 0,
-        consumedWriteCapacity: 0,
-    };
-    constructor(options) {
-        this.options = options;
-        this.pacer = new Pacer(options.concurrency, { ...DEFAULT_PACING, ...options.pacing }, options.clock ?? realClock, options.random);
-    }
-    /**
-     * Queues a write. Returns a promise only when the caller must wait (its key is in flight, or a
-     * full batch waits for a call slot), so that most writes cost no microtask. Once the writer has
-     * failed, the write is counted as unwritten and the failure thrown.
-     */
-    add(write) {
-        if (this.failure !== undefined)
-            return this.refuseAfterFailure(write);
-        const flying = this.inFlight.get(write.key);
-        // The call's own clean-up runs first (registered earlier), so the key is free by then.
-        if (flying)
-            return flying.then(() => this.add(write));
-        this.enqueue(write);
-        return this.hasFullBatch() ? this.pump() : undefined;
-    }
-    /** Writes what is left and waits for every call; throws what made the writer fail. */
-    async close() {
-        const summary = await this.finish();
-        if (this.failure !== undefined)
-            throw this.failure;
-        return summary;
-    }
-    /**
-     * Writes what is left and waits for every call, also after a failure: then every write still
-     * waiting is given up and counted (see `failure`).
-     */
-    async finish() {
-        this.closing = true;
-        while (this.queue.size > 0 || this.calls.size > 0) {
-            await this.pump().catch(() => undefined);
-            await Promise.all(this.calls);
-        }
-        return this.progress;
-    }
-    /** What made the writer give up, if it did: WriterStalled, or an error retrying cannot fix. */
-    get failure() {
-        return this.failed;
-    }
-    /** The counters so far, for progress lines. */
-    get progress() {
-        return { ...this.summary, pacing: this.pacer.figures() };
-    }
-    enqueue(write) {
-        const replaced = this.queue.get(write.key);
-        if (replaced) {
-            this.queue.delete(write.key);
-            this.queuedBytes -= replaced.wireBytes;
-            write.records += replaced.records;
-        }
-        this.queue.set(write.key, write);
-        this.queuedBytes += write.wireBytes;
-    }
-    hasFullBatch() {
-        return this.queue.size >= MAX_BATCH_ITEMS || this.queuedBytes >= MAX_BATCH_BYTES;
-    }
-    /** Sends batches while there are full ones (or any, when closing); one loop at a time. */
-    pump() {
-        this.pumping ??= this.sendWhileReady().finally(() => (this.pumping = undefined));
-        return this.pumping;
-    }
-    async sendWhileReady() {
-        while (this.failure === undefined &&
-            (this.hasFullBatch() || (this.closing && this.queue.size > 0))) {
-            let call;
-            try {
-                call = await this.pacer.acquire();
-            }
-            catch (err) {
-                await this.fail(err);
-                break;
-            }
-            const batch = this.takeBatch();
-            if (batch.length === 0) {
-                this.pacer.releaseNeutral();
-                break;
-            }
-            this.launch(batch, call);
-        }
-        if (this.failure !== undefined)
-            throw this.failure;
-    }
-    /** The oldest queued writes, at most 25 and 16 MB. */
-    takeBatch() {
-        const batch = [];
-        let bytes = 0;
-        for (const write of this.queue.values()) {
-            if (batch.length === MAX_BATCH_ITEMS)
-                break;
-            if (batch.length > 0 && bytes + write.wireBytes > MAX_BATCH_BYTES)
-                break;
-            batch.push(write);
-            bytes += write.wireBytes;
-        }
-        for (const write of batch)
-            this.queue.delete(write.key);
-        this.queuedBytes -= bytes;
-        return batch;
-    }
-    launch(batch, call) {
-        const sent = this.send(batch, call).catch((err) => this.fail(err));
-        this.calls.add(sent);
-        for (const write of batch)
-            this.inFlight.set(write.key, sent);
-        void sent.finally(() => {
-            this.calls.delete(sent);
-            for (const write of batch) {
-                if (this.inFlight.get(write.key) === sent)
-                    this.inFlight.delete(write.key);
-            }
-            // Writes that came back may fill a batch while the reader is not adding.
-            if (this.failure === undefined && (this.hasFullBatch() || this.closing)) {
-                this.pump().catch(() => undefined);
-            }
-        });
-    }
-    /** One call: what DynamoDB took is counted, what it returned goes back to the queue. */
-    async send(batch, call) {
-        const units = batch.reduce((total, write) => total + write.units, 0);
-        let output;
-        try {
-            await this.options.limiter?.take(units);
-            this.summary.calls++;
-            output = await this.options.client.send(new client_dynamodb_dist_cjs/* BatchWriteItemCommand */.SZm({
-                RequestItems: { [this.options.table]: batch.map(toWriteRequest) },
-                ...(this.options.reportedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
-            }));
-        }
-        catch (err) {
-            if (isRetryable(err)) {
-                this.lastProblem = `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`;
-                this.pacer.release(call, { written: 0, units: 0, partial: false, refused: true });
-                return this.requeue(batch);
-            }
-            this.pacer.releaseNeutral();
-            if (errorName(err) === 'ValidationException')
-                return this.narrow(batch, err);
-            // Retrying cannot fix it (the table deleted, access denied): the writer stops.
-            await this.fail(err);
-            return this.giveUp(batch);
-        }
-        for (const consumed of output.ConsumedCapacity ?? []) {
-            this.summary.consumedWriteCapacity += consumed.CapacityUnits ?? 0;
-        }
-        const unprocessed = this.unprocessedKeys(output);
-        const done = batch.filter((write) => !unprocessed.has(write.key));
-        const doneUnits = done.reduce((total, write) => total + write.units, 0);
-        for (const write of done)
-            this.summary.written += write.records;
-        if (!this.options.reportedCapacity)
-            this.summary.consumedWriteCapacity += doneUnits;
-        const back = batch.filter((write) => unprocessed.has(write.key));
-        if (back.length > 0)
-            this.lastProblem = `${back.length} UnprocessedItems`;
-        this.pacer.release(call, {
-            written: done.length,
-            units: doneUnits,
-            partial: back.length > 0,
-            refused: false,
-        });
-        return this.requeue(back);
-    }
-    /** Writes DynamoDB did not take: queued again, or given up once the writer has failed. */
-    async requeue(writes) {
-        if (this.failure !== undefined)
-            return this.giveUp(writes);
-        this.summary.resent += writes.length;
-        for (const write of writes)
-            this.enqueue(write);
-    }
-    /**
-     * A ValidationException refuses the whole batch for one bad request: halve until the bad one
-     * is alone, so it alone is rejected and its neighbours are written.
-     */
-    async narrow(batch, err) {
-        if (batch.length === 1) {
-            const write = batch[0];
-            this.summary.refused += write.records;
-            await this.options.events.onRefused(write, `refused by DynamoDB: ${errorMessage(err)}`);
-            return;
-        }
-        const middle = Math.ceil(batch.length / 2);
-        for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
-            if (this.failed !== undefined) {
-                await this.giveUp(half);
-                continue;
-            }
-            let call;
-            try {
-                call = await this.pacer.acquire();
-            }
-            catch (err) {
-                await this.fail(err);
-                await this.giveUp(half);
-                continue;
-            }
-            await this.send(half, call);
-        }
-    }
-    /**
-     * The writer stops: what is queued, and what comes back from the calls still in flight, is
-     * given up and counted, every item in the rejected file.
-     */
-    async fail(err) {
-        this.failed ??= err;
-        const queued = [...this.queue.values()];
-        this.queue.clear();
-        this.queuedBytes = 0;
-        await this.giveUp(queued);
-    }
-    async refuseAfterFailure(write) {
-        await this.giveUp([write]);
-        throw this.failure;
-    }
-    async giveUp(writes) {
-        const why = this.failure instanceof WriterStalled
-            ? `not written: ${this.failure.message}; last: ${this.lastProblem || 'no answer'}`
-            : `not written: the import stopped (${errorMessage(this.failure)})`;
-        for (const write of writes) {
-            this.summary.unwritten += write.records;
-            await this.options.events.onUnwritten(write, why);
-        }
-    }
-    unprocessedKeys(output) {
-        const keys = new Set();
-        for (const requests of Object.values(output.UnprocessedItems ?? {})) {
-            for (const request of requests) {
-                const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
-                if (item)
-                    keys.add(this.options.keyOf(item));
-            }
-        }
-        return keys;
-    }
-}
-function toWriteRequest(write) {
-    return write.delete
-        ? { DeleteRequest: { Key: write.item } }
-        : { PutRequest: { Item: write.item } };
-}
-
-;// CONCATENATED MODULE: ./src/stream/truncate.ts
-
-
-
-
-
-/** Parallel scan segments: more would only queue behind the writer's calls. */
-const MAX_SCAN_SEGMENTS = 16;
-/**
- * Deletes every item of the table: a parallel scan of the key attributes only, and batch
- * deletes through the writer (the same batching, pacing and key ordering as the import).
- * Returns how many items it deleted; throws if any could not be deleted.
- */
-async function truncateTable(options) {
-    const schema = tableSchemaFrom(options.table);
-    const name = options.table.TableName ?? '';
-    const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : [])];
-    const failures = [];
-    const writer = new BatchWriter({
-        client: options.writes,
-        table: name,
-        concurrency: options.concurrency,
-        reportedCapacity: false,
-        keyOf: (item) => keyOf(item, schema),
-        ...(options.clock && { clock: options.clock }),
-        events: {
-            onRefused: (_, reason) => void failures.push(reason),
-            onUnwritten: (_, reason) => void failures.push(reason),
-        },
-    });
-    const segments = Math.min(MAX_SCAN_SEGMENTS, Math.max(1, options.concurrency));
-    const scanSegment = async (segment) => {
-        const pages = (0,client_dynamodb_dist_cjs/* paginateScan */.TBN)({ client: options.reads }, {
-            TableName: name,
-            Segment: segment,
-            TotalSegments: segments,
-            ProjectionExpression: keys.map((_, i) => `#k${i}`).join(', '),
-            ExpressionAttributeNames: Object.fromEntries(keys.map((k, i) => [`#k${i}`, k.name])),
-        });
-        for await (const page of pages) {
-            for (const item of (page.Items ?? [])) {
-                const key = keyOf(item, schema);
-                const pending = writer.add({
-                    key,
-                    item,
-                    delete: true,
-                    wireBytes: 0,
-                    units: 1,
-                    records: 1,
-                    url: name,
-                    line: 0,
-                });
-                if (pending)
-                    await pending;
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: segments }, (_, i) => scanSegment(i)));
-    const summary = await writer.close();
-    if (failures.length > 0) {
-        throw new ActionError(`truncate: ${failures.length} items of ${name} could not be deleted (${summary.written} were): ${failures[0]}`);
-    }
-    info(`truncate: deleted ${summary.written} items from ${name}`);
-    return summary.written;
-}
-
-;// CONCATENATED MODULE: ./src/plan/plan.ts
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
- * the table when the stream engine needs it (not in a dry run).
- */
-async function prepare(given, clients) {
-    const source = sourceFor(given, clients.s3);
-    const existing = await describeTable(clients.dynamodb, given.table);
-    const listing = await listInOrder(source);
-    const exported = await readExport(source, listing);
-    const inputs = exported ? fromExport(given, exported) : given;
-    const objects = mine(exported?.dataFiles ?? listing, given.shard);
-    const choice = await chooseEngine(inputs, clients, existing, objects);
-    const { table, steps } = await setUpTable(inputs, clients, existing, choice);
-    const expectedItemCount = exported ? expectedItems(exported, objects) : undefined;
-    return {
-        choice,
-        table,
-        source,
-        inputs,
-        objects,
-        ...(exported && { export: exported }),
-        ...(expectedItemCount !== undefined && { expectedItemCount }),
-        summary: summaryLine(inputs, existing, choice, steps, exported),
-    };
-}
-/**
- * Chooses the engine and logs why, with the source's size when it counted and the inputs the
- * chosen engine does not use, so that a run's log explains its engine.
- */
-async function chooseEngine(inputs, clients, existing, objects) {
-    // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
-    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
-    const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
-    const choice = chooseMode(inputs, {
-        tableExists: await isInTheWay(inputs, clients, existing),
-        ...(sourceBytes !== undefined && { sourceBytes }),
-    });
-    info(`Engine: ${choice.mode}. ${choice.reason}`);
-    if (sourceBytes !== undefined)
-        info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`);
-    for (const input of ignoredInputs(inputs, choice.mode)) {
-        warning(`${input} has no effect here and is ignored.`);
-    }
-    return choice;
-}
-/**
- * Whether the table counts as existing for the choice. One still CREATING is not in the way, and
- * neither is one that an import still fills: native attaches to that import.
- */
-async function isInTheWay(inputs, clients, existing) {
-    const importing = existing !== undefined &&
-        inputs.mode === 'native' &&
-        (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined;
-    return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
-}
-/**
- * Truncates the table when asked and creates it when the stream engine needs it; a dry run
- * changes nothing and only says what it would create. Returns the table to validate against and
- * the steps done, for the summary.
- */
-async function setUpTable(inputs, clients, existing, choice) {
-    let table = existing ?? plannedTable(inputs);
-    const steps = [];
-    if (inputs.truncate && existing && !inputs.dryRun) {
-        const deleted = await truncateTable({
-            reads: clients.dynamodb,
-            writes: clients.writeClient,
-            table: existing,
-            concurrency: inputs.writeConcurrency,
-        });
-        steps.push(`truncated: ${deleted} items deleted`);
-    }
-    if (choice.createTable && inputs.tableCreation) {
-        if (inputs.dryRun) {
-            steps.push(`it would be created from ${inputs.tableCreationSource}`);
-        }
-        else {
-            info(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`);
-            table = await createTable(clients.dynamodb, inputs.tableCreation);
-            steps.push(`created from ${inputs.tableCreationSource}`);
-        }
-    }
-    return { table, steps };
-}
-/** A DynamoDB export's item count for these objects: all its data files, or this shard's. */
-function expectedItems(exported, objects) {
-    return objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0);
-}
-/** The start step's line in the summary: the engine, the table as found, what was done, the export. */
-function summaryLine(inputs, existing, choice, steps, exported) {
-    const parts = [
-        `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`,
-        ...steps,
-    ];
-    if (exported)
-        parts.push(`DynamoDB export ${exported.exportId} (${exported.type})`);
-    return parts.join('; ');
-}
-/** This job's part of the objects when shard is set (every job computes the same split). */
-function mine(objects, shard) {
-    if (!shard || shard.count === 1)
-        return objects;
-    const part = shardObjects(objects, shard);
-    const bytes = (list) => list.reduce((sum, o) => sum + o.size, 0);
-    info(`shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
-        `${formatBytes(bytes(part))} of ${formatBytes(bytes(objects))}`);
-    return part;
-}
-/**
- * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
- * ImportTable the prefix that holds them.
- */
-function fromExport(inputs, exported) {
-    info(`DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
-        `${exported.itemCount} items in ${exported.dataFiles.length} data files`);
-    if (exported.ignored.length > 0) {
-        const shown = exported.ignored.slice(0, 5).join(', ');
-        info(`Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`);
-    }
-    const incremental = exported.type === 'INCREMENTAL_EXPORT';
-    if (incremental && inputs.mode === 'native') {
-        throw new ActionError('mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream');
-    }
-    if (inputs.format !== 'DYNAMODB_JSON' && inputs.format !== exported.format) {
-        warning(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
-    }
-    const source = inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source;
-    return { ...inputs, format: exported.format, compression: 'GZIP', incremental, source };
-}
-/** The table as it would be created: what records are validated against when it does not exist. */
-function plannedTable(inputs) {
-    const creation = inputs.tableCreation;
-    return {
-        TableName: inputs.table.name,
-        AttributeDefinitions: creation?.AttributeDefinitions ?? [],
-        KeySchema: creation?.KeySchema ?? [],
-        ...(creation?.GlobalSecondaryIndexes && {
-            GlobalSecondaryIndexes: creation.GlobalSecondaryIndexes.map((index) => ({
-                IndexName: index.IndexName,
-                KeySchema: index.KeySchema,
-            })),
-        }),
-    };
-}
-/** The source the `source` input names. */
-function sourceFor(inputs, s3) {
-    return inputs.source.kind === 's3'
-        ? s3Source(s3, inputs.source, inputs.bucketOwner)
-        : localSource(workspaceRoot(), inputs.source.path);
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-/** The step's outputs and its annotations, from the result. */
-
-
-
-/** Sets every output of action.yml; the ones that do not apply are empty. */
-function setOutputs(result) {
-    const outputs = {
-        [Output.Mode]: result.mode,
-        [Output.ModeReason]: result.modeReason,
-        [Output.Status]: result.status,
-        [Output.FailureCode]: result.failureCode,
-        [Output.ImportArn]: result.importArn,
-        [Output.TableArn]: result.tableArn,
-        [Output.ProcessedItemCount]: result.processedItemCount,
-        [Output.ImportedItemCount]: result.importedItemCount,
-        [Output.ErrorCount]: result.errorCount,
-        [Output.ProcessedSizeBytes]: result.processedSizeBytes,
-        [Output.DurationSeconds]: result.durationSeconds,
-        [Output.ConsumedWriteCapacity]: result.consumedWriteCapacity,
-        [Output.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
-        [Output.RejectedFile]: result.rejectedFile,
-    };
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, value ?? '');
-}
-/**
- * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (the toolkit's
- * docs of core.error and core.warning); more are dropped, so the summary counts the rest.
- */
-const MAX_ANNOTATIONS_PER_KIND = 10;
-/**
- * One annotation per sampled rejection, pointing at `s3://bucket/key:line`. They are errors when
- * the rejections fail the step and warnings when max-errors accepts them.
- */
-function annotate(result, limits) {
-    const fails = result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0;
-    for (const r of result.rejections.samples.slice(0, MAX_ANNOTATIONS_PER_KIND)) {
-        const properties = { title: `Rejected record: ${REJECTION_KINDS[r.kind]}` };
-        const message = `${r.location}: ${r.reason}`;
-        if (fails)
-            error(message, properties);
-        else
-            warning(message, properties);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/stream/estimate.ts
-/**
- * What an import would cost and take with each engine, for dry runs. Prices are us-east-1 list
- * prices (other regions differ by a few tens of percent); the summary says so.
- */
-/** ImportTable: $0.15 per GB of uncompressed source data (DynamoDB pricing, us-east-1). */
-const IMPORT_PRICE_PER_GB = 0.15;
-/** On-demand writes: $0.625 per million write request units (us-east-1, since November 2024). */
-const ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS = 0.625;
-/** A new on-demand table serves up to 4,000 write request units per second at first. */
-const NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND = 4000;
-/** ImportTable provisions its own capacity, and takes minutes to start even for small data. */
-const IMPORT_STARTUP_SECONDS = 5 * 60;
-const BYTES_PER_GB = 1024 ** 3;
-function estimate(input) {
-    const gb = input.uncompressedBytes / BYTES_PER_GB;
-    const streamSeconds = input.writeUnits / input.writeUnitsPerSecond;
-    return [
-        {
-            engine: 'native',
-            cost: dollars(gb * IMPORT_PRICE_PER_GB),
-            time: `at least ${Math.round(IMPORT_STARTUP_SECONDS / 60)} minutes`,
-            notes: `${gb.toFixed(3)} GB uncompressed at $${IMPORT_PRICE_PER_GB}/GB; no write capacity used; creates a new table`,
-        },
-        {
-            engine: 'stream',
-            cost: dollars((input.writeUnits / 1e6) * ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS),
-            time: duration(streamSeconds),
-            notes: `${input.writeUnits} write units (one per started KB of each item) at $${ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS} per million on demand; ${input.rateBasis}`,
-        },
-    ];
-}
-function dollars(amount) {
-    return amount < 0.01 ? `< $0.01` : `$${amount.toFixed(2)}`;
-}
-function duration(seconds) {
-    if (seconds < 90)
-        return `about ${Math.max(1, Math.round(seconds))} s`;
-    if (seconds < 5400)
-        return `about ${Math.round(seconds / 60)} min`;
-    return `about ${(seconds / 3600).toFixed(1)} h`;
-}
-
-;// CONCATENATED MODULE: ./src/report/result.ts
-
-
-/** The stream engine's FailureCode when valid items could not be written (DynamoDB kept refusing). */
-const ITEMS_NOT_WRITTEN = 'ItemsNotWritten';
-/** `1 record was`, `2 records were`: failure messages are read by people. */
-function counted(n, noun) {
-    return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
-}
-/** The reasons the step fails, if any: the one place that decides. */
-function checkResult(result, limits) {
-    const failures = [];
-    const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
-    if (result.stopped) {
-        failures.push(`The import stopped: ${result.stopped.reason}. ` +
-            `${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
-            `Not read: ${result.stopped.notRead}. ` +
-            'Re-run the import once the cause is fixed (writes of the same items are idempotent).');
-    }
-    else if (result.unwrittenItemCount > 0) {
-        failures.push(`${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
-    }
-    if (result.errorCount > limits.maxErrors) {
-        failures.push(`${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
-    }
-    if (result.importedItemCount < limits.minItems) {
-        const items = counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
-        const verb = result.dryRun ? 'would be imported' : 'imported';
-        failures.push(`${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
-    }
-    if (result.status === 'FAILED' &&
-        result.failureCode !== ITEM_VALIDATION_ERROR &&
-        result.failureCode !== ITEMS_NOT_WRITTEN) {
-        failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`);
-    }
-    if (result.status === 'CANCELLED')
-        failures.push('The import was cancelled.');
-    const expected = result.expectedItemCount;
-    if (expected !== undefined &&
-        result.status !== 'IN_PROGRESS' &&
-        result.importedItemCount !== expected) {
-        failures.push(`The export's manifest lists ${expected} items for the objects imported here, but ${result.importedItemCount} were imported.`);
-    }
-    if (result.timedOutAfterMinutes !== undefined) {
-        failures.push(`The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`);
-    }
-    return failures;
-}
-/** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
-function fromStream(outcome, inputs, table) {
-    const failed = outcome.errors > 0;
-    // Valid items that DynamoDB never took are not item validation errors: they name their own code.
-    const invalid = outcome.errors - outcome.unwritten;
-    return {
-        status: failed ? 'FAILED' : 'COMPLETED',
-        ...(failed && {
-            failureCode: invalid > 0 ? ITEM_VALIDATION_ERROR : ITEMS_NOT_WRITTEN,
-            failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
-        }),
-        ...(table.TableArn && { tableArn: table.TableArn }),
-        processedItemCount: outcome.processed,
-        importedItemCount: outcome.imported,
-        errorCount: outcome.errors,
-        unwrittenItemCount: outcome.unwritten,
-        processedSizeBytes: outcome.processedSizeBytes,
-        ...(outcome.write && {
-            consumedWriteCapacity: outcome.write.consumedWriteCapacity,
-            capacitySource: inputs.dynamodbEndpoint ? 'computed' : 'reported',
-        }),
-        ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
-        dryRun: inputs.dryRun,
-        ...(inputs.dryRun && {
-            estimates: estimate({
-                uncompressedBytes: outcome.processedSizeBytes,
-                writeUnits: outcome.writeUnits,
-                ...writeRate(inputs, table),
-            }),
-        }),
-        objects: outcome.objects,
-        ...(outcome.write && { pacing: outcome.write.pacing }),
-        ...(outcome.stopped && { stopped: outcome.stopped }),
-        rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
-    };
-}
-/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
-function writeRate(inputs, table) {
-    if (inputs.maxWriteCapacity > 0) {
-        return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' };
-    }
-    const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits;
-    if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
-        return {
-            writeUnitsPerSecond: provisioned,
-            rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
-        };
-    }
-    return {
-        writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
-        rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
-    };
-}
-/** ImportTable's description as the action's result. */
-function fromNative({ outcome, objects }, inputs) {
-    const d = outcome.description;
-    const errors = d.ErrorCount ?? 0;
-    return {
-        status: (d.ImportStatus === 'CANCELLING'
-            ? 'IN_PROGRESS'
-            : (d.ImportStatus ?? 'IN_PROGRESS')),
-        ...(d.FailureCode && {
-            failureCode: d.FailureCode,
-            failureMessage: explainFailure(d.FailureCode, d.FailureMessage ?? ''),
-        }),
-        ...(d.ImportArn && { importArn: d.ImportArn }),
-        ...(d.TableArn && { tableArn: d.TableArn }),
-        processedItemCount: d.ProcessedItemCount ?? 0,
-        importedItemCount: d.ImportedItemCount ?? 0,
-        errorCount: errors,
-        unwrittenItemCount: 0,
-        processedSizeBytes: d.ProcessedSizeBytes ?? 0,
-        ...(d.CloudWatchLogGroupArn && { cloudwatchLogGroupArn: d.CloudWatchLogGroupArn }),
-        ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
-        dryRun: false,
-        ...(objects !== undefined && { objects }),
-        rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/** The job summary: the one user of core.summary. */
-
-
-/** Reasons are the engine's words, but a summary row should stay a row. */
-const MAX_REASON_CHARS = 300;
-const STATUS_ICON = {
-    COMPLETED: '✅',
-    FAILED: '❌',
-    CANCELLED: '⛔',
-    IN_PROGRESS: '⏳',
-};
-/** Renders the job summary into core.summary's buffer (written by the caller). */
-function renderSummary(result, steps, failures) {
-    const s = summary;
-    const verdict = failures.length === 0 ? 'passed' : 'failed';
-    const status = result ? `${result.status} ${STATUS_ICON[result.status]}` : 'did not start ❌';
-    s.addHeading(`DynamoDB S3 import: ${status}`, 2);
-    if (result) {
-        const dry = result.dryRun ? ' (dry run: nothing was written)' : '';
-        s.addRaw(`Engine: <b>${result.mode}</b>${dry}. ${summary_escape(result.modeReason)}`, true);
-    }
-    s.addRaw(`The step ${verdict}.`, true);
-    if (failures.length > 0)
-        s.addList(failures.map(summary_escape));
-    s.addHeading('Steps', 3);
-    s.addTable([
-        [header('Step'), header('Result'), header('Time')],
-        ...steps.map((step) => [
-            `${step.ok ? '✅' : '❌'} ${step.name}`,
-            summary_escape(step.result),
-            `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
-        ]),
-    ]);
-    if (!result)
-        return;
-    s.addHeading('Counts', 3);
-    const rate = result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0;
-    const rows = [
-        [header('Measure'), header('Value')],
-        ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
-        ['Processed records', String(result.processedItemCount)],
-        [
-            result.dryRun ? 'Items that would be imported' : 'Imported items',
-            String(result.importedItemCount),
-        ],
-        ['Rejected records', String(result.errorCount)],
-        ['Uncompressed bytes', String(result.processedSizeBytes)],
-        ['Duration', `${result.durationSeconds} s`],
-        ['Items/s', String(rate)],
-    ];
-    if (result.consumedWriteCapacity !== undefined) {
-        const how = result.capacitySource === 'computed'
-            ? ' (computed: one per started KB of each item; the endpoint is an emulator)'
-            : '';
-        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`]);
-    }
-    if (result.pacing) {
-        const p = result.pacing;
-        rows.push(['Throttled calls', String(p.throttled)]);
-        rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`]);
-        rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`]);
-    }
-    s.addTable(rows);
-    if (result.estimates)
-        renderEstimates(result.estimates);
-    if (result.errorCount > 0)
-        renderRejections(result);
-}
-function renderEstimates(estimates) {
-    const s = summary;
-    s.addHeading('Estimates: what the import would cost and take', 3);
-    s.addTable([
-        [header('Engine'), header('Cost'), header('Time'), header('Basis')],
-        ...estimates.map((e) => [e.engine, summary_escape(e.cost), e.time, summary_escape(e.notes)]),
-    ]);
-    s.addRaw('Prices are us-east-1 list prices; other regions differ.', true);
-}
-function renderRejections(result) {
-    const s = summary;
-    s.addHeading('Rejected records', 3);
-    const kinds = Object.entries(result.rejections.byKind);
-    s.addList(kinds.map(([kind, n]) => `${REJECTION_KINDS[kind]}: ${n}`));
-    s.addTable([
-        [header('Where'), header('Why')],
-        ...result.rejections.samples.map((r) => [summary_escape(r.location), summary_escape(truncate(r.reason))]),
-    ]);
-    const more = result.errorCount - result.rejections.samples.reduce((n, r) => n + r.records, 0);
-    const where = result.rejectedFile
-        ? ` All of them are in <code>${summary_escape(result.rejectedFile)}</code>.`
-        : '';
-    if (more > 0)
-        s.addRaw(`…and ${more} more.${where}`, true);
-    else if (where)
-        s.addRaw(where.trim(), true);
-}
-function header(data) {
-    return { data, header: true };
-}
-function truncate(text) {
-    return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
-}
-function summary_escape(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-/** Writes the summary; a failure to write it is a warning, never the step's failure. */
-async function writeSummary() {
-    try {
-        await summary.write();
-    }
-    catch (err) {
-        warning(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/steps.ts
-
-/** The steps of an import, in the order the log and the summary show them. */
-const STEP_NAMES = [
-    'start',
-    'read',
-    'validate',
-    'write',
-    'check errors',
-    'complete',
-];
-/**
- * Records each step's result and time. Read, validate and write run together as one stream, so
- * their times overlap: each ends when its last record has passed through it.
- */
-class Steps {
-    now;
-    began;
-    started = new Map();
-    records = new Map();
-    constructor(now = Date.now) {
-        this.now = now;
-        this.began = now();
-    }
-    /** Seconds since the import began. */
-    elapsed() {
-        return (this.now() - this.began) / 1000;
-    }
-    start(...names) {
-        for (const name of names)
-            this.started.set(name, this.elapsed());
-    }
-    end(name, result, ok = true) {
-        const endedAt = this.elapsed();
-        const startedAt = this.started.get(name) ?? endedAt;
-        this.records.set(name, { name, result, ok, startedAt, endedAt });
-    }
-    /** Ends every started step that has no result yet, as when an error cut the import short. */
-    endUnfinished(result) {
-        for (const name of this.started.keys()) {
-            if (!this.records.has(name))
-                this.end(name, result, false);
-        }
-    }
-    list() {
-        return STEP_NAMES.flatMap((name) => this.records.get(name) ?? []);
-    }
-    /** Runs fn inside a collapsed log group named after the step. */
-    async group(title, fn) {
-        return group(title, fn);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/stream/outcome.ts
-/** How many objects were not read, or not to the end, said by object. */
-function notRead(objects, at) {
-    if (!at)
-        return 'nothing: every object was read';
-    const current = objects[at.index];
-    const rest = objects.slice(at.index + 1);
-    const shown = rest.slice(0, 3).map((o) => o.url);
-    const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : '';
-    const others = rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`;
-    return `${current?.url ?? '?'} after line ${at.line}${others}`;
-}
-/** Nothing done yet, for these objects. */
-function emptyOutcome(objects, rejected) {
-    return {
-        objects: objects.length,
-        storedBytes: objects.reduce((total, o) => total + o.size, 0),
-        processedSizeBytes: 0,
-        processed: 0,
-        imported: 0,
-        errors: 0,
-        unwritten: 0,
-        writeUnits: 0,
-        rejected,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/stream/progress.ts
-
-/** A long import logs a progress line at least this often. */
-const PROGRESS_INTERVAL_MS = 10_000;
-/** Logs the counters at least every PROGRESS_INTERVAL_MS, on the injected clock. */
-class Progress {
-    now;
-    total;
-    started;
-    last;
-    done = 0;
-    constructor(now, total) {
-        this.now = now;
-        this.total = total;
-        this.started = now();
-        this.last = this.started;
-    }
-    objectDone() {
-        this.done++;
-    }
-    maybeLog(outcome, write) {
-        const time = this.now();
-        if (time - this.last < PROGRESS_INTERVAL_MS)
-            return;
-        this.last = time;
-        const seconds = (time - this.started) / 1000;
-        const items = write ? write.written : outcome.imported;
-        info(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
-            `${items} items, ${outcome.processedSizeBytes} bytes, ` +
-            `${Math.round(items / seconds)} items/s, ${outcome.errors} errors`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/stream/rate-limiter.ts
-/**
- * Paces write capacity units to at most `unitsPerSecond`, averaged over the import. Each call
- * reserves its units on a virtual timeline (the generic cell rate algorithm): a call waits until
- * the units of every earlier call have been paid for. Bursts are at most one batch, so the rate
- * holds within a batch's units over any window longer than a few batches.
- */
-class RateLimiter {
-    unitsPerSecond;
-    now;
-    sleep;
-    nextFree;
-    constructor(unitsPerSecond, now, sleep) {
-        this.unitsPerSecond = unitsPerSecond;
-        this.now = now;
-        this.sleep = sleep;
-        this.nextFree = now();
-    }
-    /** Waits until `units` may be spent now. */
-    async take(units) {
-        const now = this.now();
-        const start = Math.max(now, this.nextFree);
-        this.nextFree = start + (units / this.unitsPerSecond) * 1000;
-        if (start > now)
-            await this.sleep(start - now);
-    }
-}
-/** Write capacity units of a put: one per started KB of item size. */
-function writeUnits(itemBytes) {
-    return Math.max(1, Math.ceil(itemBytes / 1024));
-}
-
-;// CONCATENATED MODULE: ./src/sources/lines.ts
-const NEWLINE = 0x0a;
-const REPLACEMENT_CHARACTER = '\uFFFD';
-const strict = new TextDecoder('utf-8', { fatal: true });
-/**
- * Splits a byte stream into lines without holding more than one line (capped at `maxLineBytes`)
- * and one chunk in memory. Each chunk comes as a lazy iterable of its lines, to be read through
- * before the next chunk is asked for: an `await` per line would cost more than parsing it, and
- * strings made one at a time die young (a chunk's worth made up front survives garbage
- * collections, which grows the young generation and the process's memory with it). A longer
- * line is skipped up to its newline and reported as one problem line, so a file without
- * newlines cannot exhaust memory.
- */
-async function* splitLines(chunks, maxLineBytes) {
-    let number = 0;
-    let carry = [];
-    let carryBytes = 0;
-    let overlong = false;
-    const dropCarry = () => {
-        carry = [];
-        carryBytes = 0;
-    };
-    /** The line that ends at `end` of `chunk`, after the bytes carried from earlier chunks. */
-    const finish = (chunk, start, end) => {
-        number++;
-        if (overlong || carryBytes + (end - start) > maxLineBytes) {
-            overlong = false;
-            dropCarry();
-            return { number, text: '', bytes: 0, problem: `line longer than ${maxLineBytes} bytes` };
-        }
-        if (carry.length === 0)
-            return decodeLine(number, chunk, start, end);
-        const joined = Buffer.concat([...carry, chunk.subarray(start, end)]);
-        dropCarry();
-        return decodeLine(number, joined, 0, joined.length);
-    };
-    function* linesOf(chunk) {
-        let start = 0;
-        for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-            yield finish(chunk, start, nl);
-            start = nl + 1;
-        }
-        if (start === chunk.length || overlong)
-            return;
-        if (carryBytes + (chunk.length - start) > maxLineBytes) {
-            overlong = true;
-            dropCarry();
-        }
-        else {
-            // A copy: the stream may reuse the chunk's memory.
-            carry.push(Buffer.from(chunk.subarray(start)));
-            carryBytes += chunk.length - start;
-        }
-    }
-    for await (const chunk of chunks)
-        yield linesOf(asBuffer(chunk));
-    if (carryBytes > 0 || overlong)
-        yield [finish(Buffer.alloc(0), 0, 0)];
-}
-function asBuffer(chunk) {
-    return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-}
-/**
- * Decodes one line. Buffer's decoder is the fast path; it turns invalid bytes into U+FFFD, so a
- * line that shows one (which may also be genuine) is decoded again strictly.
- */
-function decodeLine(number, buffer, start, end) {
-    const text = buffer.toString('utf8', start, end);
-    const bytes = end - start;
-    if (!text.includes(REPLACEMENT_CHARACTER))
-        return { number, text, bytes };
-    try {
-        return { number, text: strict.decode(buffer.subarray(start, end)), bytes };
-    }
-    catch {
-        return { number, text: '', bytes, problem: 'invalid UTF-8' };
-    }
-}
-/** Blank and whitespace-only lines are neither items nor errors, as in ImportTable. */
-function isBlank(text) {
-    // Most lines start with their record: a printable ASCII first character settles it.
-    const first = text.charCodeAt(0);
-    if (first > 32 && first < 127)
-        return false;
-    return /^\s*$/.test(text);
-}
-
-;// CONCATENATED MODULE: ./src/table/utf8.ts
-/** UTF-8 byte lengths: DynamoDB's sizes and limits count bytes, never JS string lengths. */
-/** Below this length a JS loop beats the call into Buffer.byteLength. */
-const SHORT_STRING = 64;
-function utf8Bytes(text) {
-    if (text.length > SHORT_STRING)
-        return Buffer.byteLength(text, 'utf8');
-    let bytes = text.length;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code < 0x80)
-            continue;
-        if (code < 0x800) {
-            bytes += 1;
-        }
-        else if (code <= 0xdbff && code >= 0xd800 && isLowSurrogate(text.charCodeAt(i + 1))) {
-            bytes += 2; // a pair: two units, four bytes
-            i++;
-        }
-        else {
-            bytes += 2; // three bytes, also for a lone surrogate (sent as U+FFFD)
-        }
-    }
-    return bytes;
-}
-function isLowSurrogate(code) {
-    return code >= 0xdc00 && code <= 0xdfff;
-}
-
-;// CONCATENATED MODULE: ./src/table/attribute-value.ts
-
-/** Document nesting limit; a top-level attribute is level 1 [doc SQ]. */
-const MAX_NESTING_DEPTH = 32;
-/** Attribute names are at least 1 byte and below 64 KB of UTF-8 [doc NR, SQ]. */
-const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
-/** The scalar or document type of an attribute value, e.g. `S` or `M`; undefined if unknown. */
-function typeOf(value) {
-    if (value.S !== undefined)
-        return 'S';
-    if (value.N !== undefined)
-        return 'N';
-    if (value.B !== undefined)
-        return 'B';
-    if (value.BOOL !== undefined)
-        return 'BOOL';
-    if (value.NULL !== undefined)
-        return 'NULL';
-    if (value.M !== undefined)
-        return 'M';
-    if (value.L !== undefined)
-        return 'L';
-    if (value.SS !== undefined)
-        return 'SS';
-    if (value.NS !== undefined)
-        return 'NS';
-    if (value.BS !== undefined)
-        return 'BS';
-    return undefined;
-}
-// A UTF-16 code unit never takes more than 3 UTF-8 bytes, so names up to this many code units
-// cannot break the byte limit and skip the byte count.
-const NAME_UNITS_ALWAYS_SHORT = Math.floor(MAX_ATTRIBUTE_NAME_BYTES / 3);
-/**
- * Why `name` is not a valid attribute or map member name (empty, or 64 KB or more of UTF-8), or
- * undefined when it is valid.
- */
-function attributeNameProblem(name) {
-    if (name.length === 0)
-        return 'attribute name must not be empty';
-    if (name.length <= NAME_UNITS_ALWAYS_SHORT)
-        return undefined;
-    const bytes = utf8Bytes(name);
-    if (bytes > MAX_ATTRIBUTE_NAME_BYTES) {
-        return `attribute name is ${bytes} bytes, above the limit of ${MAX_ATTRIBUTE_NAME_BYTES}`;
-    }
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/formats/base64.ts
@@ -81847,6 +80593,668 @@ function checkSet(type, content, keyOf) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/formats/json-document.ts
+
+
+
+const json_document_QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const DOT = 0x2e;
+const PLUS = 0x2b;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+/** A broken rule; `segments` collects the path innermost first while the parse unwinds. */
+class json_document_Invalid extends Error {
+    segments = [];
+}
+/**
+ * One JSON document (an object) as an item. `label` starts the path in reasons (`document`).
+ * Anything but one object, with nothing after it but whitespace, is refused.
+ */
+function parseJsonDocument(text, label = 'document') {
+    const parser = new DocumentParser(text);
+    try {
+        parser.skipWhitespace();
+        if (parser.code() !== LBRACE) {
+            return {
+                ok: false,
+                reason: `${label}: expected a JSON object (one document), found ${parser.kind()}`,
+            };
+        }
+        const item = parser.members(0);
+        parser.skipWhitespace();
+        if (parser.pos < text.length)
+            throw parser.syntax('the end of the document');
+        return { ok: true, item };
+    }
+    catch (err) {
+        if (!(err instanceof json_document_Invalid))
+            throw err;
+        return { ok: false, reason: `${label}${err.segments.reverse().join('')}: ${err.message}` };
+    }
+}
+class DocumentParser {
+    text;
+    pos = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    code() {
+        return this.text.charCodeAt(this.pos);
+    }
+    skipWhitespace() {
+        for (;;) {
+            const c = this.code();
+            if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+                this.pos++;
+            else
+                return;
+        }
+    }
+    /** What is at the position, for reasons: never the value itself. */
+    kind() {
+        const c = this.code();
+        if (Number.isNaN(c))
+            return 'the end of the text';
+        if (c === LBRACKET)
+            return 'an array';
+        if (c === json_document_QUOTE)
+            return 'a string';
+        if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
+            return 'a number';
+        if (this.text.startsWith('true', this.pos) || this.text.startsWith('false', this.pos))
+            return 'a boolean';
+        if (this.text.startsWith('null', this.pos))
+            return 'null';
+        return `the character ${JSON.stringify(this.text[this.pos])}`;
+    }
+    syntax(expected) {
+        return new json_document_Invalid(`invalid JSON at column ${this.pos + 1}: expected ${expected}`);
+    }
+    /** The members of an object at `{`, as an item; `depth` is the object's own level. */
+    members(depth) {
+        this.pos++; // {
+        const item = {};
+        this.skipWhitespace();
+        if (this.code() === RBRACE) {
+            this.pos++;
+            return item;
+        }
+        for (;;) {
+            this.skipWhitespace();
+            if (this.code() !== json_document_QUOTE)
+                throw this.syntax('a member name in double quotes');
+            const name = this.string();
+            const problem = attributeNameProblem(name);
+            if (problem !== undefined)
+                throw new json_document_Invalid(problem);
+            this.skipWhitespace();
+            if (this.code() !== COLON)
+                throw this.syntax('":" after a member name');
+            this.pos++;
+            try {
+                // A later member of the same name replaces the earlier one, as with JSON.parse.
+                item[name] = this.value(depth + 1);
+            }
+            catch (err) {
+                if (err instanceof json_document_Invalid)
+                    err.segments.push(nameSegment(name));
+                throw err;
+            }
+            this.skipWhitespace();
+            const c = this.code();
+            this.pos++;
+            if (c === RBRACE)
+                return item;
+            if (c !== COMMA) {
+                this.pos--;
+                throw this.syntax('"," or "}" after a member');
+            }
+        }
+    }
+    value(depth) {
+        this.skipWhitespace();
+        const c = this.code();
+        if (c === json_document_QUOTE)
+            return { S: this.string() };
+        if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
+            return { N: this.number() };
+        if (c === LBRACE || c === LBRACKET) {
+            if (depth > MAX_NESTING_DEPTH) {
+                throw new json_document_Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
+            }
+            return c === LBRACE ? { M: this.members(depth) } : { L: this.elements(depth) };
+        }
+        // Fresh objects: items are handed on and must not share their values.
+        if (this.literal('true'))
+            return { BOOL: true };
+        if (this.literal('false'))
+            return { BOOL: false };
+        if (this.literal('null'))
+            return { NULL: true };
+        throw this.syntax('a value');
+    }
+    literal(word) {
+        if (!this.text.startsWith(word, this.pos))
+            return false;
+        this.pos += word.length;
+        return true;
+    }
+    elements(depth) {
+        this.pos++; // [
+        const list = [];
+        this.skipWhitespace();
+        if (this.code() === RBRACKET) {
+            this.pos++;
+            return list;
+        }
+        for (;;) {
+            try {
+                list.push(this.value(depth + 1));
+            }
+            catch (err) {
+                if (err instanceof json_document_Invalid)
+                    err.segments.push(`[${list.length}]`);
+                throw err;
+            }
+            this.skipWhitespace();
+            const c = this.code();
+            this.pos++;
+            if (c === RBRACKET)
+                return list;
+            if (c !== COMMA) {
+                this.pos--;
+                throw this.syntax('"," or "]" after an element');
+            }
+        }
+    }
+    /** A string at `"`: sliced as is when it has no escape, else decoded by JSON.parse. */
+    string() {
+        const start = this.pos;
+        let escaped = false;
+        for (let i = start + 1; i < this.text.length; i++) {
+            const c = this.text.charCodeAt(i);
+            if (c === BACKSLASH) {
+                escaped = true;
+                i++;
+            }
+            else if (c === json_document_QUOTE) {
+                this.pos = i + 1;
+                if (!escaped)
+                    return this.text.slice(start + 1, i);
+                try {
+                    return JSON.parse(this.text.slice(start, i + 1));
+                }
+                catch {
+                    this.pos = start;
+                    throw this.syntax('a valid string (an escape is broken)');
+                }
+            }
+            else if (c < 0x20) {
+                this.pos = i;
+                throw this.syntax('a control character to be escaped in a string');
+            }
+        }
+        this.pos = this.text.length;
+        throw this.syntax('the closing quote of a string');
+    }
+    /** A number token, checked against JSON's grammar and DynamoDB's range; its text as written. */
+    number() {
+        const start = this.pos;
+        if (this.code() === MINUS)
+            this.pos++;
+        const first = this.code();
+        if (!this.digits())
+            throw this.syntax('digits in a number');
+        if (first === DIGIT_0 && this.pos - start > (this.text.charCodeAt(start) === MINUS ? 2 : 1)) {
+            this.pos = start;
+            throw this.syntax('a number without leading zeros');
+        }
+        if (this.code() === DOT) {
+            this.pos++;
+            if (!this.digits())
+                throw this.syntax('digits after the decimal point');
+        }
+        if (this.code() === LOWER_E || this.code() === UPPER_E) {
+            this.pos++;
+            if (this.code() === PLUS || this.code() === MINUS)
+                this.pos++;
+            if (!this.digits())
+                throw this.syntax('digits in the exponent');
+        }
+        const text = this.text.slice(start, this.pos);
+        const number = normalizeNumber(text);
+        if (!number.ok)
+            throw new json_document_Invalid(`N: ${number.reason}`);
+        return text;
+    }
+    digits() {
+        const start = this.pos;
+        for (let c = this.code(); c >= DIGIT_0 && c <= DIGIT_9; c = this.code())
+            this.pos++;
+        return this.pos > start;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/formats/json-splitter.ts
+/**
+ * Splits a JSON file into the elements of its arrays as the bytes stream in, holding one element
+ * at a time: a JSON array of a gigabyte (or a request-items file) is never read whole, and a
+ * minified one on a single line is no longer than any other. It works on bytes: in UTF-8 no byte
+ * of a multi-byte character is an ASCII byte, so quotes, brackets and newlines are found without
+ * decoding; each element is decoded (strictly) on its own.
+ *
+ * Two shapes: `array`, one top-level array of documents (`[{…}, {…}]`); `tables`, one top-level
+ * object whose members are arrays (`{"Table": [{…}, {…}], …}`, as batch-write-item's
+ * --request-items takes them).
+ */
+const json_splitter_QUOTE = 0x22;
+const json_splitter_BACKSLASH = 0x5c;
+const json_splitter_COMMA = 0x2c;
+const json_splitter_COLON = 0x3a;
+const json_splitter_LBRACE = 0x7b;
+const json_splitter_RBRACE = 0x7d;
+const json_splitter_LBRACKET = 0x5b;
+const json_splitter_RBRACKET = 0x5d;
+const json_splitter_NEWLINE = 0x0a;
+const json_splitter_BOM = [0xef, 0xbb, 0xbf];
+const json_splitter_strict = new TextDecoder('utf-8', { fatal: true });
+const MORE = 0;
+const END_WITH = 1; // the byte closes the element and belongs to it
+const END_BEFORE = 2; // the byte follows the element (a scalar's comma, bracket or space)
+/** Table names are at most 255 characters; a longer member name is not one. */
+const MAX_NAME_BYTES = 1024;
+class JsonSplitter {
+    shape;
+    maxElementBytes;
+    state = 'start';
+    line = 1;
+    /** BOM bytes seen at the start; -1 once content began. */
+    bomAt = 0;
+    index = 0;
+    tables = 0;
+    table;
+    // Within an element: its nesting, strings, and its bytes so far (up to the limit).
+    depth = 0;
+    inString = false;
+    escape = false;
+    scalar = false;
+    parts = [];
+    size = 0;
+    elementLine = 0;
+    // A member name being read (tables).
+    name = [];
+    nameEscape = false;
+    constructor(shape, maxElementBytes) {
+        this.shape = shape;
+        this.maxElementBytes = maxElementBytes;
+    }
+    /** The pieces that the chunk completes. */
+    push(chunk) {
+        const out = [];
+        let elementStart = 0;
+        for (let i = 0; i < chunk.length && this.state !== 'broken'; i++) {
+            const c = chunk[i];
+            // A UTF-8 byte order mark at the start (maybe split over chunks) is not content.
+            if (this.bomAt >= 0) {
+                if (this.bomAt < json_splitter_BOM.length && c === json_splitter_BOM[this.bomAt]) {
+                    this.bomAt++;
+                    continue;
+                }
+                this.bomAt = -1;
+            }
+            if (this.state === 'inside') {
+                const step = this.inElement(c);
+                if (step === MORE) {
+                    if (c === json_splitter_NEWLINE)
+                        this.line++;
+                    continue;
+                }
+                this.keep(chunk, elementStart, step === END_WITH ? i + 1 : i);
+                out.push(this.finishElement());
+                this.state = 'after';
+                if (step === END_WITH)
+                    continue;
+            }
+            if (this.state === 'name') {
+                const piece = this.nameByte(c);
+                if (piece)
+                    out.push(piece);
+                continue;
+            }
+            if (c === json_splitter_NEWLINE)
+                this.line++;
+            if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+                continue;
+            const piece = this.structure(c);
+            if (piece)
+                out.push(piece);
+            if (this.state === 'inside')
+                elementStart = i;
+        }
+        if (this.state === 'inside')
+            this.keep(chunk, elementStart, chunk.length);
+        return out;
+    }
+    /** The end of the file: an element or a container still open is a cut-off file. */
+    end() {
+        if (this.state === 'end' || this.state === 'broken' || this.state === 'start')
+            return [];
+        if (this.state === 'inside' && this.scalar && !this.inString) {
+            // A number or literal that ends the file is complete; the container around it is not.
+            this.state = 'after';
+            return [this.finishElement(), ...this.end()];
+        }
+        const reason = this.state === 'inside'
+            ? `the file is cut off inside the document that starts here (index ${this.index})`
+            : this.shape === 'array'
+                ? `the JSON array is cut off after ${this.index} documents: expected "," or "]"`
+                : 'the request-items file is cut off: expected "]" and "}" to close it';
+        return [
+            { kind: 'broken', line: this.state === 'inside' ? this.elementLine : this.line, reason },
+        ];
+    }
+    /** One byte within an element: whether the element goes on, or ends with or before it. */
+    inElement(c) {
+        if (this.inString) {
+            if (this.escape)
+                this.escape = false;
+            else if (c === json_splitter_BACKSLASH)
+                this.escape = true;
+            else if (c === json_splitter_QUOTE) {
+                this.inString = false;
+                if (this.scalar)
+                    return END_WITH;
+            }
+            return MORE;
+        }
+        if (this.scalar) {
+            const ends = c === json_splitter_COMMA || c === json_splitter_RBRACKET || c === json_splitter_RBRACE || c <= 0x20;
+            return ends ? END_BEFORE : MORE;
+        }
+        if (c === json_splitter_QUOTE)
+            this.inString = true;
+        else if (c === json_splitter_LBRACE || c === json_splitter_LBRACKET)
+            this.depth++;
+        else if ((c === json_splitter_RBRACE || c === json_splitter_RBRACKET) && --this.depth === 0)
+            return END_WITH;
+        return MORE;
+    }
+    structure(c) {
+        switch (this.state) {
+            case 'start':
+                if (this.shape === 'array' && c === json_splitter_LBRACKET)
+                    return this.to('element');
+                if (this.shape === 'tables' && c === json_splitter_LBRACE)
+                    return this.to('key');
+                return this.break(this.shape === 'array'
+                    ? 'expected a JSON array of documents ("[")'
+                    : 'expected a request-items object ({"TableName": [requests]})');
+            case 'key':
+                if (c === json_splitter_RBRACE && this.tables === 0)
+                    return this.to('end');
+                if (c !== json_splitter_QUOTE)
+                    return this.break('expected a table name in double quotes');
+                this.name = [];
+                this.nameEscape = false;
+                return this.to('name');
+            case 'colon':
+                if (c !== json_splitter_COLON)
+                    return this.break('expected ":" after the table name');
+                return this.to('open');
+            case 'open':
+                if (c !== json_splitter_LBRACKET) {
+                    return this.break(`expected an array of requests for table ${JSON.stringify(this.table)}, found ${json_splitter_describe(c)}`);
+                }
+                this.index = 0;
+                return this.to('element');
+            case 'element':
+                if (c === json_splitter_RBRACKET && this.index === 0)
+                    return this.closeArray();
+                return this.startElement(c);
+            case 'after':
+                if (c === json_splitter_COMMA)
+                    return this.to('element');
+                if (c === json_splitter_RBRACKET)
+                    return this.closeArray();
+                return this.break(`expected "," or "]" after the document at index ${this.index - 1}`);
+            case 'next':
+                if (c === json_splitter_COMMA)
+                    return this.to('key');
+                if (c === json_splitter_RBRACE)
+                    return this.to('end');
+                return this.break('expected "," or "}" after the array of a table');
+            case 'end':
+                return this.break('expected nothing after the end of the JSON value');
+            default:
+                return undefined;
+        }
+    }
+    to(state) {
+        this.state = state;
+        return undefined;
+    }
+    startElement(c) {
+        this.state = 'inside';
+        this.elementLine = this.line;
+        this.depth = c === json_splitter_LBRACE || c === json_splitter_LBRACKET ? 1 : 0;
+        this.scalar = this.depth === 0;
+        this.inString = c === json_splitter_QUOTE;
+        this.escape = false;
+        this.parts = [];
+        this.size = 0;
+        return undefined;
+    }
+    closeArray() {
+        return this.to(this.shape === 'array' ? 'end' : 'next');
+    }
+    break(reason) {
+        this.state = 'broken';
+        return { kind: 'broken', line: this.line, reason };
+    }
+    /** One byte of a table name (names are short: byte by byte, across chunks). */
+    nameByte(c) {
+        if (c === json_splitter_QUOTE && !this.nameEscape) {
+            let name;
+            try {
+                name = JSON.parse(`"${json_splitter_strict.decode(new Uint8Array(this.name))}"`);
+            }
+            catch {
+                return this.break('expected a table name: this one is not a valid JSON string');
+            }
+            this.table = name;
+            this.tables++;
+            this.state = 'colon';
+            return { kind: 'table', name, line: this.line };
+        }
+        this.nameEscape = !this.nameEscape && c === json_splitter_BACKSLASH;
+        this.name.push(c);
+        if (this.name.length > MAX_NAME_BYTES) {
+            return this.break('expected a table name: this one is too long');
+        }
+        return undefined;
+    }
+    keep(chunk, start, end) {
+        if (end <= start)
+            return;
+        this.size += end - start;
+        if (this.size <= this.maxElementBytes)
+            this.parts.push(chunk.subarray(start, end));
+        else
+            this.parts = [];
+    }
+    finishElement() {
+        const piece = {
+            kind: 'element',
+            line: this.elementLine,
+            index: this.index++,
+            bytes: this.size,
+            ...(this.table !== undefined && { table: this.table }),
+        };
+        if (this.size > this.maxElementBytes) {
+            return {
+                ...piece,
+                text: undefined,
+                problem: `the document is ${this.size} bytes, longer than ${this.maxElementBytes}: not read`,
+            };
+        }
+        const bytes = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+        this.parts = [];
+        try {
+            return { ...piece, text: json_splitter_strict.decode(bytes) };
+        }
+        catch {
+            return { ...piece, text: undefined, problem: 'the document is not valid UTF-8' };
+        }
+    }
+}
+function json_splitter_describe(c) {
+    if (c === json_splitter_LBRACE)
+        return 'an object';
+    if (c === json_splitter_QUOTE)
+        return 'a string';
+    return 'a value that is not an array';
+}
+
+;// CONCATENATED MODULE: ./src/formats/json-documents.ts
+/**
+ * input-format JSON: plain JSON documents, per file either one JSON array of objects (the whole
+ * file, streamed element by element) or one object per line (JSON Lines; blank lines ignored).
+ * The first character of the file tells which. Each document becomes an item as
+ * json-document.ts maps it.
+ */
+
+
+/** The first character of a file that holds one JSON array. */
+const ARRAY_START = 0x5b;
+/** The records of a file that is one JSON array of documents. */
+function jsonArrayParser(maxDocumentBytes) {
+    const splitter = new JsonSplitter('array', maxDocumentBytes);
+    const records = (pieces) => pieces.flatMap(documentRecord);
+    return {
+        framing: 'bytes',
+        push: (chunk) => records(splitter.push(chunk)),
+        end: () => records(splitter.end()),
+    };
+}
+/** A document of an array, by its index in reasons (`document[3].price: …`). */
+function documentRecord(piece) {
+    if (piece.kind === 'table')
+        return [];
+    if (piece.kind === 'broken') {
+        return [{ line: piece.line, raw: '', result: { ok: false, reason: piece.reason } }];
+    }
+    if (piece.text === undefined) {
+        const result = { ok: false, reason: `document[${piece.index}]: ${piece.problem}` };
+        return [{ line: piece.line, raw: '', result, unreadable: true }];
+    }
+    const result = parseJsonDocument(piece.text, `document[${piece.index}]`);
+    return [{ line: piece.line, raw: piece.text, bytes: piece.bytes, result }];
+}
+
+;// CONCATENATED MODULE: ./src/formats/request-items.ts
+/**
+ * input-format REQUEST_ITEMS: files as `aws dynamodb batch-write-item --request-items file://…`
+ * takes them, `{"<table>": [{"PutRequest": {"Item": {…}}}, {"DeleteRequest": {"Key": {…}}}]}`
+ * with DynamoDB JSON items (the BatchWriteItem API reference's RequestItems). Puts are written,
+ * deletes delete. The name in the file is the table it was written for; the action loads it
+ * into the `table` input (a file naming several tables is refused before anything is written,
+ * see plan/).
+ */
+
+
+
+/** The records of a request-items file: one per request. */
+function requestItemsParser(maxRequestBytes) {
+    const splitter = new JsonSplitter('tables', maxRequestBytes);
+    const records = (pieces) => pieces.flatMap(requestRecord);
+    return {
+        framing: 'bytes',
+        push: (chunk) => records(splitter.push(chunk)),
+        end: () => records(splitter.end()),
+    };
+}
+/** The table names a request-items file holds, read through once (the requests are not parsed). */
+async function requestItemsTables(chunks, maxRequestBytes) {
+    const splitter = new JsonSplitter('tables', maxRequestBytes);
+    const names = [];
+    const look = (pieces) => {
+        for (const piece of pieces) {
+            if (piece.kind === 'table' && !names.includes(piece.name))
+                names.push(piece.name);
+        }
+    };
+    for await (const chunk of chunks)
+        look(splitter.push(chunk));
+    look(splitter.end());
+    return names;
+}
+function requestRecord(piece) {
+    if (piece.kind === 'table')
+        return [];
+    if (piece.kind === 'broken') {
+        return [{ line: piece.line, raw: '', result: { ok: false, reason: piece.reason } }];
+    }
+    const label = `${JSON.stringify(piece.table ?? '')}[${piece.index}]`;
+    if (piece.text === undefined) {
+        const result = { ok: false, reason: `${label}: ${piece.problem}` };
+        return [{ line: piece.line, raw: '', result, unreadable: true }];
+    }
+    return [
+        {
+            line: piece.line,
+            raw: piece.text,
+            bytes: piece.bytes,
+            result: parseRequest(piece.text, label),
+        },
+    ];
+}
+/** One request: `{"PutRequest": {"Item": …}}` or `{"DeleteRequest": {"Key": …}}`. */
+function parseRequest(text, label) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return { ok: false, reason: `${label}: invalid JSON` };
+    }
+    const expected = 'expected {"PutRequest": {"Item": …}} or {"DeleteRequest": {"Key": …}}';
+    if (!isJsonObject(parsed))
+        return { ok: false, reason: `${label}: ${expected}, found ${jsonKind(parsed)}` };
+    const types = Object.keys(parsed);
+    const type = types[0];
+    if (types.length !== 1 || (type !== 'PutRequest' && type !== 'DeleteRequest')) {
+        const found = types.length === 0 ? 'an empty object' : `${types.map((t) => JSON.stringify(t)).join(', ')}`;
+        return { ok: false, reason: `${label}: ${expected}, found ${found}` };
+    }
+    const request = parsed[type];
+    const member = type === 'PutRequest' ? 'Item' : 'Key';
+    if (!isJsonObject(request) ||
+        !isJsonObject(request[member]) ||
+        Object.keys(request).length !== 1) {
+        return { ok: false, reason: `${label}.${type}: expected an object with only "${member}"` };
+    }
+    const converted = convertItem(request[member], `${label}.${type}.${member}`);
+    if (!converted.ok)
+        return { ok: false, reason: plainJsonHint(converted.reason) };
+    return type === 'PutRequest' ? converted : { ...converted, delete: true };
+}
+/** Plain JSON where DynamoDB JSON belongs is the common mistake: say so. */
+function plainJsonHint(reason) {
+    if (!/expected an attribute value object|unknown type key/.test(reason))
+        return reason;
+    return `${reason} (request-items files hold DynamoDB JSON, {"S": "text"} or {"N": "1"}; for plain JSON documents use input-format JSON)`;
+}
+
 ;// CONCATENATED MODULE: ./src/formats/incremental.ts
 
 const MEMBERS = new Set(['Metadata', 'Keys', 'NewImage', 'OldImage']);
@@ -81942,27 +81350,27 @@ const DOLLAR = 36;
 const APOSTROPHE = 39;
 const LPAREN = 40;
 const STAR = 42;
-const PLUS = 43;
-const COMMA = 44;
-const MINUS = 45;
-const DOT = 46;
+const ion_PLUS = 43;
+const ion_COMMA = 44;
+const ion_MINUS = 45;
+const ion_DOT = 46;
 const SLASH = 47;
-const DIGIT_0 = 48;
+const ion_DIGIT_0 = 48;
 const DIGIT_1 = 49;
-const DIGIT_9 = 57;
-const COLON = 58;
-const LBRACKET = 91;
-const BACKSLASH = 92;
-const RBRACKET = 93;
+const ion_DIGIT_9 = 57;
+const ion_COLON = 58;
+const ion_LBRACKET = 91;
+const ion_BACKSLASH = 92;
+const ion_RBRACKET = 93;
 const UNDERSCORE = 95;
 const LOWER_B = 98;
 const LOWER_D = 100;
-const LOWER_E = 101;
+const ion_LOWER_E = 101;
 const LOWER_U = 117;
 const LOWER_X = 120;
 const UPPER_U = 85;
-const LBRACE = 123;
-const RBRACE = 125;
+const ion_LBRACE = 123;
+const ion_RBRACE = 125;
 /** OR-ing an ASCII letter with this makes it lowercase. */
 const LOWERCASE_BIT = 0x20;
 // Character classes of ASCII characters, as bits in CHAR_CLASS.
@@ -81995,7 +81403,7 @@ function hasClass(code, bits) {
     return code < 128 && ((CHAR_CLASS[code] ?? 0) & bits) !== 0;
 }
 function isDigit(code) {
-    return code >= DIGIT_0 && code <= DIGIT_9;
+    return code >= ion_DIGIT_0 && code <= ion_DIGIT_9;
 }
 // What scanNumber found.
 const INT = 0;
@@ -82081,7 +81489,7 @@ function parseLine() {
     }
     pos++;
     skipSpace();
-    if (ion_text.charCodeAt(pos) === RBRACE) {
+    if (ion_text.charCodeAt(pos) === ion_RBRACE) {
         throw new ion_Invalid('expected a struct with an "Item" field, found an empty struct', LINE);
     }
     let item;
@@ -82100,13 +81508,13 @@ function parseLine() {
         }
         item = parseStruct(0);
         skipSpace();
-        if (ion_text.charCodeAt(pos) === COMMA) {
+        if (ion_text.charCodeAt(pos) === ion_COMMA) {
             pos++;
             skipSpace();
-            if (ion_text.charCodeAt(pos) !== RBRACE)
+            if (ion_text.charCodeAt(pos) !== ion_RBRACE)
                 continue;
         }
-        if (ion_text.charCodeAt(pos) !== RBRACE)
+        if (ion_text.charCodeAt(pos) !== ion_RBRACE)
             throw syntax("',' or '}'");
         pos++;
         break;
@@ -82134,13 +81542,13 @@ function skipVersionMarkers() {
     }
 }
 function atStruct() {
-    return ion_text.charCodeAt(pos) === LBRACE && ion_text.charCodeAt(pos + 1) !== LBRACE;
+    return ion_text.charCodeAt(pos) === ion_LBRACE && ion_text.charCodeAt(pos + 1) !== ion_LBRACE;
 }
 function atAnnotationSeparator() {
-    return ion_text.charCodeAt(pos) === COLON && ion_text.charCodeAt(pos + 1) === COLON;
+    return ion_text.charCodeAt(pos) === ion_COLON && ion_text.charCodeAt(pos + 1) === ion_COLON;
 }
 function expectColon() {
-    if (ion_text.charCodeAt(pos) !== COLON)
+    if (ion_text.charCodeAt(pos) !== ion_COLON)
         throw syntax("':'");
     pos++;
     skipSpace();
@@ -82154,14 +81562,14 @@ function parseValue(depth) {
     const code = ion_text.charCodeAt(pos);
     if (code === ion_QUOTE)
         return { S: readQuoted(ion_QUOTE) };
-    if (isDigit(code) || code === MINUS)
+    if (isDigit(code) || code === ion_MINUS)
         return { N: readNumber() };
-    if (code === LBRACE) {
-        if (ion_text.charCodeAt(pos + 1) === LBRACE)
+    if (code === ion_LBRACE) {
+        if (ion_text.charCodeAt(pos + 1) === ion_LBRACE)
             return { B: readBlob('B') };
         return { M: parseStruct(depth) };
     }
-    if (code === LBRACKET)
+    if (code === ion_LBRACKET)
         return { L: parseList(depth) };
     if (hasClass(code, IDENTIFIER_START)) {
         const word = readIdentifier();
@@ -82199,7 +81607,7 @@ function parseAfterSymbol(symbol) {
     if (symbol !== SS_ANNOTATION && symbol !== NS_ANNOTATION && symbol !== BS_ANNOTATION) {
         throw new ion_Invalid(UNSUPPORTED_ANNOTATION);
     }
-    if (ion_text.charCodeAt(pos) !== LBRACKET) {
+    if (ion_text.charCodeAt(pos) !== ion_LBRACKET) {
         throw new ion_Invalid(`${symbol} must annotate a list, found ${describeValue('a list')}`);
     }
     if (symbol === SS_ANNOTATION)
@@ -82209,7 +81617,7 @@ function parseAfterSymbol(symbol) {
     return { BS: parseSet('BS', readBinaryMember) };
 }
 function skipNullType() {
-    if (ion_text.charCodeAt(pos) !== DOT)
+    if (ion_text.charCodeAt(pos) !== ion_DOT)
         return;
     pos++;
     const start = pos;
@@ -82223,7 +81631,7 @@ function parseStruct(depth) {
     pos++;
     const members = {};
     skipSpace();
-    if (ion_text.charCodeAt(pos) === RBRACE) {
+    if (ion_text.charCodeAt(pos) === ion_RBRACE) {
         pos++;
         return members;
     }
@@ -82255,13 +81663,13 @@ function parseStruct(depth) {
             }
             skipSpace();
             const code = ion_text.charCodeAt(pos);
-            if (code === COMMA) {
+            if (code === ion_COMMA) {
                 pos++;
                 skipSpace();
-                if (ion_text.charCodeAt(pos) !== RBRACE)
+                if (ion_text.charCodeAt(pos) !== ion_RBRACE)
                     continue;
             }
-            else if (code !== RBRACE) {
+            else if (code !== ion_RBRACE) {
                 throw syntax("',' or '}'");
             }
             pos++;
@@ -82276,7 +81684,7 @@ function parseList(depth) {
     pos++;
     const elements = [];
     skipSpace();
-    if (ion_text.charCodeAt(pos) === RBRACKET) {
+    if (ion_text.charCodeAt(pos) === ion_RBRACKET) {
         pos++;
         return elements;
     }
@@ -82295,13 +81703,13 @@ function parseList(depth) {
 function endOfList() {
     skipSpace();
     const code = ion_text.charCodeAt(pos);
-    if (code === COMMA) {
+    if (code === ion_COMMA) {
         pos++;
         skipSpace();
-        if (ion_text.charCodeAt(pos) !== RBRACKET)
+        if (ion_text.charCodeAt(pos) !== ion_RBRACKET)
             return false;
     }
-    else if (code !== RBRACKET) {
+    else if (code !== ion_RBRACKET) {
         throw syntax("',' or ']'");
     }
     pos++;
@@ -82310,7 +81718,7 @@ function endOfList() {
 function parseSet(type, readMember) {
     pos++;
     skipSpace();
-    if (ion_text.charCodeAt(pos) === RBRACKET)
+    if (ion_text.charCodeAt(pos) === ion_RBRACKET)
         throw new ion_Invalid(`${type} must not be empty`);
     const members = [];
     const seen = new Set();
@@ -82342,7 +81750,7 @@ function readStringMember(members) {
 }
 function readNumberMember(members) {
     const code = ion_text.charCodeAt(pos);
-    if (isDigit(code) || code === MINUS) {
+    if (isDigit(code) || code === ion_MINUS) {
         const kind = scanNumber();
         if (kind === TIMESTAMP)
             throw new ion_Invalid('NS member must be a number, found an Ion timestamp');
@@ -82360,7 +81768,7 @@ function readNumberMember(members) {
     throw new ion_Invalid(`NS member must be a number, found ${describeValue('a number')}`);
 }
 function readBinaryMember(members) {
-    if (ion_text.charCodeAt(pos) !== LBRACE || ion_text.charCodeAt(pos + 1) !== LBRACE) {
+    if (ion_text.charCodeAt(pos) !== ion_LBRACE || ion_text.charCodeAt(pos + 1) !== ion_LBRACE) {
         throw new ion_Invalid(`BS member must be a blob, found ${describeValue('a blob')}`);
     }
     const bytes = readBlob('BS member');
@@ -82369,7 +81777,7 @@ function readBinaryMember(members) {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 function atPositiveInfinity() {
-    return ion_text.charCodeAt(pos) === PLUS && atWord('inf', pos + 1);
+    return ion_text.charCodeAt(pos) === ion_PLUS && atWord('inf', pos + 1);
 }
 function atWord(word, from = pos) {
     return (ion_text.startsWith(word, from) && !hasClass(ion_text.charCodeAt(from + word.length), IDENTIFIER_PART));
@@ -82394,8 +81802,8 @@ function describeValue(expected) {
 }
 function kindOfValue() {
     const code = ion_text.charCodeAt(pos);
-    if (code === LBRACE) {
-        if (ion_text.charCodeAt(pos + 1) !== LBRACE)
+    if (code === ion_LBRACE) {
+        if (ion_text.charCodeAt(pos + 1) !== ion_LBRACE)
             return 'an Ion struct';
         pos += 2;
         while (hasClass(ion_text.charCodeAt(pos), WHITESPACE))
@@ -82403,7 +81811,7 @@ function kindOfValue() {
         const first = ion_text.charCodeAt(pos);
         return first === ion_QUOTE || first === APOSTROPHE ? 'an Ion clob' : 'an Ion blob';
     }
-    if (code === LBRACKET)
+    if (code === ion_LBRACKET)
         return 'an Ion list';
     if (code === LPAREN)
         return 'an Ion sexp';
@@ -82415,7 +81823,7 @@ function kindOfValue() {
         readQuoted(APOSTROPHE);
         return annotatedOr('an Ion symbol');
     }
-    if (isDigit(code) || code === MINUS) {
+    if (isDigit(code) || code === ion_MINUS) {
         switch (scanNumber()) {
             case INT:
                 return 'an Ion int';
@@ -82530,7 +81938,7 @@ function readQuoted(delimiter) {
             pos++;
             return result;
         }
-        if (code === BACKSLASH) {
+        if (code === ion_BACKSLASH) {
             result += ion_text.slice(start, pos);
             result += readEscape();
             start = pos;
@@ -82562,7 +81970,7 @@ function readLongStrings() {
                 pos += 3;
                 break;
             }
-            if (code === BACKSLASH) {
+            if (code === ion_BACKSLASH) {
                 result += ion_text.slice(start, pos);
                 result += readEscape();
                 start = pos;
@@ -82589,7 +81997,7 @@ function readEscape() {
             return '\t';
         case 114: // r
             return '\r';
-        case BACKSLASH:
+        case ion_BACKSLASH:
             return '\\';
         case ion_QUOTE:
             return '"';
@@ -82597,7 +82005,7 @@ function readEscape() {
             return "'";
         case SLASH:
             return '/';
-        case DIGIT_0:
+        case ion_DIGIT_0:
             return '\0';
         case 97: // a
             return '\x07';
@@ -82637,7 +82045,7 @@ function readUtf16Escape() {
     if (unit < 0xd800 || unit > 0xdfff)
         return String.fromCharCode(unit);
     if (unit <= 0xdbff &&
-        ion_text.charCodeAt(pos) === BACKSLASH &&
+        ion_text.charCodeAt(pos) === ion_BACKSLASH &&
         ion_text.charCodeAt(pos + 1) === LOWER_U) {
         pos += 2;
         const low = readHex(4);
@@ -82652,7 +82060,7 @@ function readHex(digits) {
         const code = ion_text.charCodeAt(pos);
         if (!hasClass(code, HEX_DIGIT))
             throw syntax('a hexadecimal digit');
-        value = value * 16 + (code <= DIGIT_9 ? code - DIGIT_0 : (code | LOWERCASE_BIT) - 87);
+        value = value * 16 + (code <= ion_DIGIT_9 ? code - ion_DIGIT_0 : (code | LOWERCASE_BIT) - 87);
         pos++;
     }
     return value;
@@ -82680,7 +82088,7 @@ function readNumber() {
  */
 function scanNumber() {
     const start = pos;
-    const negative = ion_text.charCodeAt(pos) === MINUS;
+    const negative = ion_text.charCodeAt(pos) === ion_MINUS;
     if (negative)
         pos++;
     const first = ion_text.charCodeAt(pos);
@@ -82691,7 +82099,7 @@ function scanNumber() {
         }
         throw syntax('a digit');
     }
-    if (first === DIGIT_0) {
+    if (first === ion_DIGIT_0) {
         const radix = ion_text.charCodeAt(pos + 1) | LOWERCASE_BIT;
         if (radix === LOWER_X)
             return scanRadixInt(start, 16);
@@ -82702,10 +82110,10 @@ function scanNumber() {
     let underscores = skipDigits();
     const intEnd = pos;
     let code = ion_text.charCodeAt(pos);
-    if (!negative && !underscores && intEnd - intStart === 4 && (code === MINUS || code === 84)) {
+    if (!negative && !underscores && intEnd - intStart === 4 && (code === ion_MINUS || code === 84)) {
         return TIMESTAMP;
     }
-    if (first === DIGIT_0 && intEnd - intStart > 1) {
+    if (first === ion_DIGIT_0 && intEnd - intStart > 1) {
         pos = intStart + 1;
         throw syntax('a number without leading zeros');
     }
@@ -82713,7 +82121,7 @@ function scanNumber() {
     // Where the mantissa's text ends: before a `.` with no digits after it, else before the
     // exponent or the end.
     let mantissaEnd = -1;
-    if (code === DOT) {
+    if (code === ion_DOT) {
         kind = DECIMAL;
         pos++;
         if (isDigit(ion_text.charCodeAt(pos))) {
@@ -82727,14 +82135,14 @@ function scanNumber() {
     }
     const exponentLetter = code | LOWERCASE_BIT;
     let exponentAt = -1;
-    if (exponentLetter === LOWER_D || exponentLetter === LOWER_E) {
+    if (exponentLetter === LOWER_D || exponentLetter === ion_LOWER_E) {
         kind = exponentLetter === LOWER_D ? DECIMAL : FLOAT;
         exponentAt = pos;
         if (mantissaEnd < 0)
             mantissaEnd = pos;
         pos++;
         code = ion_text.charCodeAt(pos);
-        if (code === PLUS || code === MINUS)
+        if (code === ion_PLUS || code === ion_MINUS)
             pos++;
         if (!isDigit(ion_text.charCodeAt(pos)))
             throw syntax('a digit in the exponent');
@@ -82790,7 +82198,7 @@ function scanRadixInt(start, radix) {
     const digitsStart = pos;
     const isRadixDigit = radix === 16
         ? (code) => hasClass(code, HEX_DIGIT)
-        : (code) => code === DIGIT_0 || code === DIGIT_1;
+        : (code) => code === ion_DIGIT_0 || code === DIGIT_1;
     if (!isRadixDigit(ion_text.charCodeAt(pos)))
         throw syntax('a digit after the radix prefix');
     const underscores = skipDigits(isRadixDigit);
@@ -82801,13 +82209,13 @@ function scanRadixInt(start, radix) {
     if (underscores)
         digits = digits.replaceAll('_', '');
     let significant = 0;
-    while (significant < digits.length && digits.charCodeAt(significant) === DIGIT_0)
+    while (significant < digits.length && digits.charCodeAt(significant) === ion_DIGIT_0)
         significant++;
     const bits = (digits.length - significant) * (radix === 16 ? 4 : 1);
     if (bits > MAX_RADIX_BITS) {
         throw new ion_Invalid('N: number too large: its decimal exponent is far above the limit of 125');
     }
-    const sign = ion_text.charCodeAt(start) === MINUS ? '-' : '';
+    const sign = ion_text.charCodeAt(start) === ion_MINUS ? '-' : '';
     numberText = sign + BigInt((radix === 16 ? '0x' : '0b') + digits).toString();
     numberAlwaysValid = false;
     return INT;
@@ -82830,12 +82238,12 @@ function readBlob(label) {
             : new ion_Invalid(`${label} must be a blob, found an Ion clob`);
     }
     const start = pos;
-    while (pos < end && ion_text.charCodeAt(pos) !== RBRACE)
+    while (pos < end && ion_text.charCodeAt(pos) !== ion_RBRACE)
         pos++;
     if (pos >= end)
         throw syntax("'}}' to end the blob");
     const contentEnd = pos;
-    if (ion_text.charCodeAt(pos + 1) !== RBRACE) {
+    if (ion_text.charCodeAt(pos + 1) !== ion_RBRACE) {
         pos++;
         throw syntax("'}}' to end the blob");
     }
@@ -82854,9 +82262,30 @@ function readBlob(label) {
 
 
 
-/** A parser for one object of the given format: the one switch from format name to parser. */
-function recordParser(options) {
+
+
+
+/**
+ * The longest document of a JSON array or request of a request-items file: as for a line, a 400 KB
+ * item can take several times that as JSON.
+ */
+const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+/** Formats whose parser depends on the object's first character (past a BOM and whitespace). */
+function needsFirstByte(options) {
+    return options.format === 'JSON';
+}
+/**
+ * A parser for one object of the given format: the one switch from format name to parser.
+ * `firstByte`: the object's first character, for the formats that need it.
+ */
+function recordParser(options, firstByte) {
     switch (options.format) {
+        case 'JSON':
+            return firstByte === ARRAY_START
+                ? jsonArrayParser(MAX_DOCUMENT_BYTES)
+                : lineParser((text) => parseJsonDocument(text));
+        case 'REQUEST_ITEMS':
+            return requestItemsParser(MAX_DOCUMENT_BYTES);
         case 'DYNAMODB_JSON':
             return lineParser(options.incremental ? parseChangeLine : parseDynamoDBJsonLine);
         case 'ION':
@@ -82886,6 +82315,1311 @@ function lineParser(parse) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/plan/request-tables.ts
+
+
+
+
+
+/**
+ * REQUEST_ITEMS: the table each file was written for. One table per file is loaded into the
+ * `table` input (the log says so); a file naming several is refused with their names, before
+ * anything is written. Each file is read through once for this (its requests are not parsed).
+ */
+async function checkRequestTables(source, objects, table, compression) {
+    const seen = new Set();
+    for (const object of objects) {
+        const body = decompress_decompress(await source.open(object), compression, () => { });
+        const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES);
+        if (names.length > 1) {
+            throw new ActionError(`${object.url} holds requests for ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}); ` +
+                `the action writes one table, ${table}: split the file into one file per table and import each into its table.`);
+        }
+        for (const name of names) {
+            if (seen.has(name))
+                continue;
+            seen.add(name);
+            info(`${name} in the file → table ${table}`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/table.ts
+
+
+/** On-demand creation usually takes seconds; a table still CREATING after this is a problem. */
+const MAX_CREATE_WAIT_SECONDS = 300;
+/** The table's description, or undefined when it does not exist. */
+async function describeTable(client, table) {
+    try {
+        const { Table } = await client.send(new client_dynamodb_dist_cjs/* DescribeTableCommand */.h8C({ TableName: table.id }));
+        return Table;
+    }
+    catch (err) {
+        if (errorName(err) === 'ResourceNotFoundException')
+            return undefined;
+        throw new Error(describeAwsError(err, 'DescribeTable', table.id), { cause: err });
+    }
+}
+/** Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. */
+async function createTable(client, parameters) {
+    const name = parameters.TableName ?? '';
+    try {
+        await client.send(new client_dynamodb_dist_cjs/* CreateTableCommand */.IxS(parameters)).catch((err) => {
+            // Another job of the same matrix created it first: wait for it like for our own.
+            if (errorName(err) !== 'ResourceInUseException')
+                throw err;
+        });
+        await (0,client_dynamodb_dist_cjs/* waitUntilTableExists */.gvA)({ client, maxWaitTime: MAX_CREATE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 }, { TableName: name });
+    }
+    catch (err) {
+        throw new Error(describeAwsError(err, 'CreateTable', name), { cause: err });
+    }
+    const created = await describeTable(client, { id: name, name });
+    if (!created)
+        throw new Error(`CreateTable: table ${name} is still missing after creation`);
+    return created;
+}
+
+;// CONCATENATED MODULE: ./src/table/key-schema.ts
+
+/** Partition key value limit in bytes [doc SQ]. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+/** Sort key value limit in bytes [doc SQ]. */
+const MAX_SORT_KEY_BYTES = 1024;
+/**
+ * Extracts the key attributes of a table and its indexes from a DescribeTable result.
+ * @throws Error when the description lacks a table name, a partition key, or the
+ *   AttributeDefinition of a key attribute.
+ */
+function tableSchemaFrom(table) {
+    const tableName = table.TableName;
+    if (tableName === undefined)
+        throw new Error('table description has no TableName');
+    const types = new Map();
+    for (const def of table.AttributeDefinitions ?? []) {
+        if (def.AttributeName !== undefined)
+            types.set(def.AttributeName, def.AttributeType);
+    }
+    const keyAttribute = (name, where) => {
+        const type = types.get(name);
+        if (type !== 'S' && type !== 'N' && type !== 'B') {
+            throw new Error(`table "${tableName}": ${where} key attribute "${name}" has no S, N or B AttributeDefinition`);
+        }
+        return { name, type };
+    };
+    const hash = findKey(table.KeySchema, 'HASH');
+    if (hash === undefined)
+        throw new Error(`table "${tableName}" has no HASH key in its KeySchema`);
+    const range = findKey(table.KeySchema, 'RANGE');
+    const schema = {
+        tableName,
+        partitionKey: keyAttribute(hash, 'partition'),
+        indexKeys: [],
+    };
+    if (range !== undefined)
+        schema.sortKey = keyAttribute(range, 'sort');
+    const tableKeys = new Set([hash, range]);
+    const indexes = [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])];
+    for (const index of indexes) {
+        const indexName = index.IndexName ?? '(unnamed index)';
+        for (const element of index.KeySchema ?? []) {
+            const name = element.AttributeName;
+            if (name === undefined || tableKeys.has(name))
+                continue;
+            const keyType = element.KeyType === 'RANGE' ? 'RANGE' : 'HASH';
+            schema.indexKeys.push({ ...keyAttribute(name, `index "${indexName}"`), indexName, keyType });
+        }
+    }
+    return schema;
+}
+function findKey(keySchema, keyType) {
+    return keySchema?.find((element) => element.KeyType === keyType)?.AttributeName;
+}
+function keyPart(item, key) {
+    const value = item[key.name];
+    if (key.type === 'S' && value?.S !== undefined)
+        return value.S;
+    if (key.type === 'B' && value?.B !== undefined) {
+        return Buffer.from(value.B.buffer, value.B.byteOffset, value.B.byteLength).toString('base64');
+    }
+    if (key.type === 'N' && value?.N !== undefined) {
+        const number = normalizeNumber(value.N);
+        if (number.ok)
+            return number.value;
+    }
+    throw new Error(`keyOf: key attribute "${key.name}" is missing or not a valid ${key.type}`);
+}
+/**
+ * A string that is equal for two items exactly when they address the same DynamoDB item:
+ * numbers compare by value (`1` = `1.0`), binary by bytes. JSON array encoding keeps the
+ * partition and sort parts from running into each other.
+ * @throws Error when a key attribute is missing or invalid; call {@link checkItem} first.
+ */
+function keyOf(item, schema) {
+    const parts = [keyPart(item, schema.partitionKey)];
+    if (schema.sortKey !== undefined)
+        parts.push(keyPart(item, schema.sortKey));
+    return JSON.stringify(parts);
+}
+
+;// CONCATENATED MODULE: ./src/stream/pacer.ts
+const DEFAULT_PACING = {
+    baseDelayMs: 50,
+    maxDelayMs: 5_000,
+    stallMs: 120_000,
+};
+/** The pace is reported over the last this many milliseconds of writing: where it settled. */
+const PACE_WINDOW_MS = 10_000;
+/** Thrown when DynamoDB has accepted no write for the stall time. */
+class WriterStalled extends Error {
+    name = 'WriterStalled';
+}
+/**
+ * One controller for the whole writer, as TCP's congestion window (Reno) and the AWS SDK's
+ * adaptive retry mode do it: additive increase, multiplicative decrease. A call with
+ * UnprocessedItems halves the calls in flight; a call refused whole starts again from one; both
+ * once per round of calls, since the calls already sent when throttling began say nothing new.
+ * Clean calls then double the calls in flight each round up to half of where throttling began,
+ * and add one per round above that, up to write-concurrency. A refused call also pauses every call, the pause
+ * doubling while refusals go on and ending at the first accepted write. The writer fails only on
+ * a stall: no write accepted for stallMs while writes wait.
+ */
+class Pacer {
+    maxConcurrency;
+    policy;
+    clock;
+    random;
+    window;
+    /** Where doubling the window stops and steady growth takes over (TCP's slow-start threshold). */
+    threshold;
+    inFlight = 0;
+    delayMs = 0;
+    resumeAt;
+    /** Calls are numbered as they start; a decrease is remembered by the number last started. */
+    started = 0;
+    decreasedAt = 0;
+    waiting = [];
+    /** When the first refusal since DynamoDB last accepted a write came back. */
+    fruitlessSince;
+    samples = [];
+    /** When the first call asked for a slot: the pace is measured from there at most. */
+    began;
+    report;
+    constructor(maxConcurrency, policy, clock, random = Math.random) {
+        this.maxConcurrency = maxConcurrency;
+        this.policy = policy;
+        this.clock = clock;
+        this.random = random;
+        this.window = maxConcurrency;
+        this.threshold = maxConcurrency;
+        this.resumeAt = clock.now();
+        this.report = {
+            throttled: 0,
+            itemsPerSecond: 0,
+            unitsPerSecond: 0,
+            concurrency: maxConcurrency,
+            longestStallMs: 0,
+        };
+    }
+    /**
+     * Waits for a call slot and for the pause, if any. Returns the call's number, to give back to
+     * release. Throws WriterStalled once no write was accepted for the stall time.
+     */
+    async acquire() {
+        this.began ??= this.clock.now();
+        for (;;) {
+            this.checkStall();
+            if (this.inFlight < Math.floor(this.window)) {
+                const pause = this.resumeAt - this.clock.now();
+                if (pause <= 0) {
+                    this.inFlight++;
+                    return ++this.started;
+                }
+                await this.clock.sleep(pause);
+                continue;
+            }
+            await new Promise((resolve) => this.waiting.push(resolve));
+        }
+    }
+    /** Ends call `call`: the pace follows what DynamoDB answered. */
+    release(call, result) {
+        this.inFlight--;
+        const now = this.clock.now();
+        if (result.written > 0)
+            this.accepted(now, result);
+        // Every item back as UnprocessedItems is as much a refusal as an exception.
+        const refused = result.refused || result.written === 0;
+        if (refused || result.partial) {
+            this.report.throttled++;
+            if (call > this.decreasedAt) {
+                // Reno: remember half the window as the threshold; a refusal starts again from one call,
+                // a partial call goes on from that half.
+                this.threshold = Math.max(2, this.window / 2);
+                this.window = refused ? 1 : Math.max(1, this.window / 2);
+                this.decreasedAt = this.started;
+            }
+            if (refused) {
+                this.delayMs = Math.min(this.policy.maxDelayMs, Math.max(this.policy.baseDelayMs, this.delayMs * 2));
+                // Jitter spreads the calls that resume together (full jitter, floored at half the pause).
+                this.resumeAt = now + this.delayMs * (0.5 + this.random() / 2);
+                this.fruitlessSince ??= now;
+            }
+        }
+        else {
+            // Below the threshold the window doubles each round (one more call per clean call), above
+            // it grows by one call per round.
+            const step = this.window < this.threshold ? 1 : 1 / this.window;
+            this.window = Math.min(this.maxConcurrency, this.window + step);
+        }
+        this.waiting.splice(0).forEach((wake) => wake());
+    }
+    /** A call that ended without an answer to judge (a batch narrowed to its bad item). */
+    releaseNeutral() {
+        this.inFlight--;
+        this.waiting.splice(0).forEach((wake) => wake());
+    }
+    /** The figures so far. */
+    figures() {
+        const now = this.clock.now();
+        const stall = this.fruitlessSince === undefined ? 0 : now - this.fruitlessSince;
+        const recent = this.samples.filter((s) => s.at > now - PACE_WINDOW_MS);
+        // Over the last ten seconds, or all of the writing when it was shorter.
+        const span = this.began === undefined ? 0 : Math.max(1, Math.min(PACE_WINDOW_MS, now - this.began));
+        const sum = (of) => recent.reduce((t, s) => t + of(s), 0);
+        return {
+            ...this.report,
+            concurrency: Math.floor(this.window),
+            longestStallMs: Math.max(this.report.longestStallMs, stall),
+            itemsPerSecond: span ? Math.round((sum((s) => s.written) * 1000) / span) : 0,
+            unitsPerSecond: span ? Math.round((sum((s) => s.units) * 1000) / span) : 0,
+        };
+    }
+    accepted(now, result) {
+        if (this.fruitlessSince !== undefined) {
+            this.report.longestStallMs = Math.max(this.report.longestStallMs, now - this.fruitlessSince);
+            this.fruitlessSince = undefined;
+        }
+        this.delayMs = 0;
+        this.resumeAt = now;
+        this.samples.push({ at: now, written: result.written, units: result.units });
+        while ((this.samples[0]?.at ?? now) <= now - PACE_WINDOW_MS)
+            this.samples.shift();
+    }
+    checkStall() {
+        if (this.fruitlessSince === undefined)
+            return;
+        const quiet = this.clock.now() - this.fruitlessSince;
+        if (quiet >= this.policy.stallMs) {
+            throw new WriterStalled(`DynamoDB accepted no write for ${Math.floor(quiet / 1000)} s, ` +
+                `the stall-timeout-seconds (${Math.round(this.policy.stallMs / 1000)})`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/batch-writer.ts
+
+
+
+
+
+/** BatchWriteItem takes at most 25 requests per call. */
+const MAX_BATCH_ITEMS = 25;
+/** BatchWriteItem takes at most 16 MB per call. */
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+/**
+ * Throttling (ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded,
+ * 429), 5xx and broken or refused connections: the SDK's own classification, which its retry
+ * strategies use. Anything else (a ValidationException, a missing table) needs the request fixed.
+ */
+function isRetryable(err) {
+    if (typeof err !== 'object' || err === null)
+        return false;
+    const error = err;
+    return (0,service_error_classification_dist_cjs/* isThrottlingError */.Qb)(error) || (0,service_error_classification_dist_cjs/* isTransientError */.bV)(error) || (0,service_error_classification_dist_cjs/* isServerError */.GQ)(error);
+}
+/**
+ * Writes with BatchWriteItem: batches of at most 25 requests and 16 MB, as many calls in flight
+ * as the pacer allows. Writes that DynamoDB returns unprocessed, or whose call it refused, go back
+ * to the queue and travel in the next batches; no batch waits on its own. Two writes of one key
+ * are never in one batch or in flight together, so the later record of a key always wins: a write
+ * of a key that is in flight waits for that call to end, and replaces it if it came back.
+ */
+class BatchWriter {
+    options;
+    queue = new Map();
+    queuedBytes = 0;
+    inFlight = new Map();
+    calls = new Set();
+    pacer;
+    pumping;
+    closing = false;
+    failed;
+    lastProblem = '';
+    summary = {
+        written: 0,
+        refused: 0,
+        unwritten: 0,
+        calls: 0,
+        resent: 0,
+        consumedWriteCapacity: 0,
+    };
+    constructor(options) {
+        this.options = options;
+        this.pacer = new Pacer(options.concurrency, { ...DEFAULT_PACING, ...options.pacing }, options.clock ?? realClock, options.random);
+    }
+    /**
+     * Queues a write. Returns a promise only when the caller must wait (its key is in flight, or a
+     * full batch waits for a call slot), so that most writes cost no microtask. Once the writer has
+     * failed, the write is counted as unwritten and the failure thrown.
+     */
+    add(write) {
+        if (this.failure !== undefined)
+            return this.refuseAfterFailure(write);
+        const flying = this.inFlight.get(write.key);
+        // The call's own clean-up runs first (registered earlier), so the key is free by then.
+        if (flying)
+            return flying.then(() => this.add(write));
+        this.enqueue(write);
+        return this.hasFullBatch() ? this.pump() : undefined;
+    }
+    /** Writes what is left and waits for every call; throws what made the writer fail. */
+    async close() {
+        const summary = await this.finish();
+        if (this.failure !== undefined)
+            throw this.failure;
+        return summary;
+    }
+    /**
+     * Writes what is left and waits for every call, also after a failure: then every write still
+     * waiting is given up and counted (see `failure`).
+     */
+    async finish() {
+        this.closing = true;
+        while (this.queue.size > 0 || this.calls.size > 0) {
+            await this.pump().catch(() => undefined);
+            await Promise.all(this.calls);
+        }
+        return this.progress;
+    }
+    /** What made the writer give up, if it did: WriterStalled, or an error retrying cannot fix. */
+    get failure() {
+        return this.failed;
+    }
+    /** The counters so far, for progress lines. */
+    get progress() {
+        return { ...this.summary, pacing: this.pacer.figures() };
+    }
+    enqueue(write) {
+        const replaced = this.queue.get(write.key);
+        if (replaced) {
+            this.queue.delete(write.key);
+            this.queuedBytes -= replaced.wireBytes;
+            write.records += replaced.records;
+        }
+        this.queue.set(write.key, write);
+        this.queuedBytes += write.wireBytes;
+    }
+    hasFullBatch() {
+        return this.queue.size >= MAX_BATCH_ITEMS || this.queuedBytes >= MAX_BATCH_BYTES;
+    }
+    /** Sends batches while there are full ones (or any, when closing); one loop at a time. */
+    pump() {
+        this.pumping ??= this.sendWhileReady().finally(() => (this.pumping = undefined));
+        return this.pumping;
+    }
+    async sendWhileReady() {
+        while (this.failure === undefined &&
+            (this.hasFullBatch() || (this.closing && this.queue.size > 0))) {
+            let call;
+            try {
+                call = await this.pacer.acquire();
+            }
+            catch (err) {
+                await this.fail(err);
+                break;
+            }
+            const batch = this.takeBatch();
+            if (batch.length === 0) {
+                this.pacer.releaseNeutral();
+                break;
+            }
+            this.launch(batch, call);
+        }
+        if (this.failure !== undefined)
+            throw this.failure;
+    }
+    /** The oldest queued writes, at most 25 and 16 MB. */
+    takeBatch() {
+        const batch = [];
+        let bytes = 0;
+        for (const write of this.queue.values()) {
+            if (batch.length === MAX_BATCH_ITEMS)
+                break;
+            if (batch.length > 0 && bytes + write.wireBytes > MAX_BATCH_BYTES)
+                break;
+            batch.push(write);
+            bytes += write.wireBytes;
+        }
+        for (const write of batch)
+            this.queue.delete(write.key);
+        this.queuedBytes -= bytes;
+        return batch;
+    }
+    launch(batch, call) {
+        const sent = this.send(batch, call).catch((err) => this.fail(err));
+        this.calls.add(sent);
+        for (const write of batch)
+            this.inFlight.set(write.key, sent);
+        void sent.finally(() => {
+            this.calls.delete(sent);
+            for (const write of batch) {
+                if (this.inFlight.get(write.key) === sent)
+                    this.inFlight.delete(write.key);
+            }
+            // Writes that came back may fill a batch while the reader is not adding.
+            if (this.failure === undefined && (this.hasFullBatch() || this.closing)) {
+                this.pump().catch(() => undefined);
+            }
+        });
+    }
+    /** One call: what DynamoDB took is counted, what it returned goes back to the queue. */
+    async send(batch, call) {
+        const units = batch.reduce((total, write) => total + write.units, 0);
+        let output;
+        try {
+            await this.options.limiter?.take(units);
+            this.summary.calls++;
+            output = await this.options.client.send(new client_dynamodb_dist_cjs/* BatchWriteItemCommand */.SZm({
+                RequestItems: { [this.options.table]: batch.map(toWriteRequest) },
+                ...(this.options.reportedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
+            }));
+        }
+        catch (err) {
+            if (isRetryable(err)) {
+                this.lastProblem = `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`;
+                this.pacer.release(call, { written: 0, units: 0, partial: false, refused: true });
+                return this.requeue(batch);
+            }
+            this.pacer.releaseNeutral();
+            if (errorName(err) === 'ValidationException')
+                return this.narrow(batch, err);
+            // Retrying cannot fix it (the table deleted, access denied): the writer stops.
+            await this.fail(err);
+            return this.giveUp(batch);
+        }
+        for (const consumed of output.ConsumedCapacity ?? []) {
+            this.summary.consumedWriteCapacity += consumed.CapacityUnits ?? 0;
+        }
+        const unprocessed = this.unprocessedKeys(output);
+        const done = batch.filter((write) => !unprocessed.has(write.key));
+        const doneUnits = done.reduce((total, write) => total + write.units, 0);
+        for (const write of done)
+            this.summary.written += write.records;
+        if (!this.options.reportedCapacity)
+            this.summary.consumedWriteCapacity += doneUnits;
+        const back = batch.filter((write) => unprocessed.has(write.key));
+        if (back.length > 0)
+            this.lastProblem = `${back.length} UnprocessedItems`;
+        this.pacer.release(call, {
+            written: done.length,
+            units: doneUnits,
+            partial: back.length > 0,
+            refused: false,
+        });
+        return this.requeue(back);
+    }
+    /** Writes DynamoDB did not take: queued again, or given up once the writer has failed. */
+    async requeue(writes) {
+        if (this.failure !== undefined)
+            return this.giveUp(writes);
+        this.summary.resent += writes.length;
+        for (const write of writes)
+            this.enqueue(write);
+    }
+    /**
+     * A ValidationException refuses the whole batch for one bad request: halve until the bad one
+     * is alone, so it alone is rejected and its neighbours are written.
+     */
+    async narrow(batch, err) {
+        if (batch.length === 1) {
+            const write = batch[0];
+            this.summary.refused += write.records;
+            await this.options.events.onRefused(write, `refused by DynamoDB: ${errorMessage(err)}`);
+            return;
+        }
+        const middle = Math.ceil(batch.length / 2);
+        for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
+            if (this.failed !== undefined) {
+                await this.giveUp(half);
+                continue;
+            }
+            let call;
+            try {
+                call = await this.pacer.acquire();
+            }
+            catch (err) {
+                await this.fail(err);
+                await this.giveUp(half);
+                continue;
+            }
+            await this.send(half, call);
+        }
+    }
+    /**
+     * The writer stops: what is queued, and what comes back from the calls still in flight, is
+     * given up and counted, every item in the rejected file.
+     */
+    async fail(err) {
+        this.failed ??= err;
+        const queued = [...this.queue.values()];
+        this.queue.clear();
+        this.queuedBytes = 0;
+        await this.giveUp(queued);
+    }
+    async refuseAfterFailure(write) {
+        await this.giveUp([write]);
+        throw this.failure;
+    }
+    async giveUp(writes) {
+        const why = this.failure instanceof WriterStalled
+            ? `not written: ${this.failure.message}; last: ${this.lastProblem || 'no answer'}`
+            : `not written: the import stopped (${errorMessage(this.failure)})`;
+        for (const write of writes) {
+            this.summary.unwritten += write.records;
+            await this.options.events.onUnwritten(write, why);
+        }
+    }
+    unprocessedKeys(output) {
+        const keys = new Set();
+        for (const requests of Object.values(output.UnprocessedItems ?? {})) {
+            for (const request of requests) {
+                const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
+                if (item)
+                    keys.add(this.options.keyOf(item));
+            }
+        }
+        return keys;
+    }
+}
+function toWriteRequest(write) {
+    return write.delete
+        ? { DeleteRequest: { Key: write.item } }
+        : { PutRequest: { Item: write.item } };
+}
+
+;// CONCATENATED MODULE: ./src/stream/truncate.ts
+
+
+
+
+
+/** Parallel scan segments: more would only queue behind the writer's calls. */
+const MAX_SCAN_SEGMENTS = 16;
+/**
+ * Deletes every item of the table: a parallel scan of the key attributes only, and batch
+ * deletes through the writer (the same batching, pacing and key ordering as the import).
+ * Returns how many items it deleted; throws if any could not be deleted.
+ */
+async function truncateTable(options) {
+    const schema = tableSchemaFrom(options.table);
+    const name = options.table.TableName ?? '';
+    const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : [])];
+    const failures = [];
+    const writer = new BatchWriter({
+        client: options.writes,
+        table: name,
+        concurrency: options.concurrency,
+        reportedCapacity: false,
+        keyOf: (item) => keyOf(item, schema),
+        ...(options.clock && { clock: options.clock }),
+        events: {
+            onRefused: (_, reason) => void failures.push(reason),
+            onUnwritten: (_, reason) => void failures.push(reason),
+        },
+    });
+    const segments = Math.min(MAX_SCAN_SEGMENTS, Math.max(1, options.concurrency));
+    const scanSegment = async (segment) => {
+        const pages = (0,client_dynamodb_dist_cjs/* paginateScan */.TBN)({ client: options.reads }, {
+            TableName: name,
+            Segment: segment,
+            TotalSegments: segments,
+            ProjectionExpression: keys.map((_, i) => `#k${i}`).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(keys.map((k, i) => [`#k${i}`, k.name])),
+        });
+        for await (const page of pages) {
+            for (const item of (page.Items ?? [])) {
+                const key = keyOf(item, schema);
+                const pending = writer.add({
+                    key,
+                    item,
+                    delete: true,
+                    wireBytes: 0,
+                    units: 1,
+                    records: 1,
+                    url: name,
+                    line: 0,
+                });
+                if (pending)
+                    await pending;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: segments }, (_, i) => scanSegment(i)));
+    const summary = await writer.close();
+    if (failures.length > 0) {
+        throw new ActionError(`truncate: ${failures.length} items of ${name} could not be deleted (${summary.written} were): ${failures[0]}`);
+    }
+    info(`truncate: deleted ${summary.written} items from ${name}`);
+    return summary.written;
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
+ * the table when the stream engine needs it (not in a dry run).
+ */
+async function prepare(given, clients) {
+    const source = sourceFor(given, clients.s3);
+    const existing = await describeTable(clients.dynamodb, given.table);
+    const listing = await listInOrder(source);
+    const exported = await readExport(source, listing);
+    const inputs = exported ? fromExport(given, exported) : given;
+    const objects = mine(exported?.dataFiles ?? listing, given.shard);
+    if (inputs.format === 'REQUEST_ITEMS') {
+        await checkRequestTables(source, objects, inputs.table.name, inputs.compression);
+    }
+    const choice = await chooseEngine(inputs, clients, existing, objects);
+    const { table, steps } = await setUpTable(inputs, clients, existing, choice);
+    const expectedItemCount = exported ? expectedItems(exported, objects) : undefined;
+    return {
+        choice,
+        table,
+        source,
+        inputs,
+        objects,
+        ...(exported && { export: exported }),
+        ...(expectedItemCount !== undefined && { expectedItemCount }),
+        summary: summaryLine(inputs, existing, choice, steps, exported),
+    };
+}
+/**
+ * Chooses the engine and logs why, with the source's size when it counted and the inputs the
+ * chosen engine does not use, so that a run's log explains its engine.
+ */
+async function chooseEngine(inputs, clients, existing, objects) {
+    // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
+    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
+    const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
+    const choice = chooseMode(inputs, {
+        tableExists: await isInTheWay(inputs, clients, existing),
+        ...(sourceBytes !== undefined && { sourceBytes }),
+    });
+    info(`Engine: ${choice.mode}. ${choice.reason}`);
+    if (sourceBytes !== undefined)
+        info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`);
+    for (const input of ignoredInputs(inputs, choice.mode)) {
+        warning(`${input} has no effect here and is ignored.`);
+    }
+    return choice;
+}
+/**
+ * Whether the table counts as existing for the choice. One still CREATING is not in the way, and
+ * neither is one that an import still fills: native attaches to that import.
+ */
+async function isInTheWay(inputs, clients, existing) {
+    const importing = existing !== undefined &&
+        inputs.mode === 'native' &&
+        (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined;
+    return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
+}
+/**
+ * Truncates the table when asked and creates it when the stream engine needs it; a dry run
+ * changes nothing and only says what it would create. Returns the table to validate against and
+ * the steps done, for the summary.
+ */
+async function setUpTable(inputs, clients, existing, choice) {
+    let table = existing ?? plannedTable(inputs);
+    const steps = [];
+    if (inputs.truncate && existing && !inputs.dryRun) {
+        const deleted = await truncateTable({
+            reads: clients.dynamodb,
+            writes: clients.writeClient,
+            table: existing,
+            concurrency: inputs.writeConcurrency,
+        });
+        steps.push(`truncated: ${deleted} items deleted`);
+    }
+    if (choice.createTable && inputs.tableCreation) {
+        if (inputs.dryRun) {
+            steps.push(`it would be created from ${inputs.tableCreationSource}`);
+        }
+        else {
+            info(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`);
+            table = await createTable(clients.dynamodb, inputs.tableCreation);
+            steps.push(`created from ${inputs.tableCreationSource}`);
+        }
+    }
+    return { table, steps };
+}
+/** A DynamoDB export's item count for these objects: all its data files, or this shard's. */
+function expectedItems(exported, objects) {
+    return objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0);
+}
+/** The start step's line in the summary: the engine, the table as found, what was done, the export. */
+function summaryLine(inputs, existing, choice, steps, exported) {
+    const parts = [
+        `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`,
+        ...steps,
+    ];
+    if (exported)
+        parts.push(`DynamoDB export ${exported.exportId} (${exported.type})`);
+    return parts.join('; ');
+}
+/** This job's part of the objects when shard is set (every job computes the same split). */
+function mine(objects, shard) {
+    if (!shard || shard.count === 1)
+        return objects;
+    const part = shardObjects(objects, shard);
+    const bytes = (list) => list.reduce((sum, o) => sum + o.size, 0);
+    info(`shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
+        `${formatBytes(bytes(part))} of ${formatBytes(bytes(objects))}`);
+    return part;
+}
+/**
+ * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
+ * ImportTable the prefix that holds them.
+ */
+function fromExport(inputs, exported) {
+    info(`DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
+        `${exported.itemCount} items in ${exported.dataFiles.length} data files`);
+    if (exported.ignored.length > 0) {
+        const shown = exported.ignored.slice(0, 5).join(', ');
+        info(`Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`);
+    }
+    const incremental = exported.type === 'INCREMENTAL_EXPORT';
+    if (incremental && inputs.mode === 'native') {
+        throw new ActionError('mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream');
+    }
+    if (inputs.format !== 'DYNAMODB_JSON' && inputs.format !== exported.format) {
+        warning(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
+    }
+    const source = inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source;
+    return { ...inputs, format: exported.format, compression: 'GZIP', incremental, source };
+}
+/** The table as it would be created: what records are validated against when it does not exist. */
+function plannedTable(inputs) {
+    const creation = inputs.tableCreation;
+    return {
+        TableName: inputs.table.name,
+        AttributeDefinitions: creation?.AttributeDefinitions ?? [],
+        KeySchema: creation?.KeySchema ?? [],
+        ...(creation?.GlobalSecondaryIndexes && {
+            GlobalSecondaryIndexes: creation.GlobalSecondaryIndexes.map((index) => ({
+                IndexName: index.IndexName,
+                KeySchema: index.KeySchema,
+            })),
+        }),
+    };
+}
+/** The source the `source` input names. */
+function sourceFor(inputs, s3) {
+    return inputs.source.kind === 's3'
+        ? s3Source(s3, inputs.source, inputs.bucketOwner)
+        : localSource(workspaceRoot(), inputs.source.path);
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** The step's outputs and its annotations, from the result. */
+
+
+
+/** Sets every output of action.yml; the ones that do not apply are empty. */
+function setOutputs(result) {
+    const outputs = {
+        [Output.Mode]: result.mode,
+        [Output.ModeReason]: result.modeReason,
+        [Output.Status]: result.status,
+        [Output.FailureCode]: result.failureCode,
+        [Output.ImportArn]: result.importArn,
+        [Output.TableArn]: result.tableArn,
+        [Output.ProcessedItemCount]: result.processedItemCount,
+        [Output.ImportedItemCount]: result.importedItemCount,
+        [Output.ErrorCount]: result.errorCount,
+        [Output.ProcessedSizeBytes]: result.processedSizeBytes,
+        [Output.DurationSeconds]: result.durationSeconds,
+        [Output.ConsumedWriteCapacity]: result.consumedWriteCapacity,
+        [Output.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
+        [Output.RejectedFile]: result.rejectedFile,
+    };
+    for (const [name, value] of Object.entries(outputs))
+        setOutput(name, value ?? '');
+}
+/**
+ * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (the toolkit's
+ * docs of core.error and core.warning); more are dropped, so the summary counts the rest.
+ */
+const MAX_ANNOTATIONS_PER_KIND = 10;
+/**
+ * One annotation per sampled rejection, pointing at `s3://bucket/key:line`. They are errors when
+ * the rejections fail the step and warnings when max-errors accepts them.
+ */
+function annotate(result, limits) {
+    const fails = result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0;
+    for (const r of result.rejections.samples.slice(0, MAX_ANNOTATIONS_PER_KIND)) {
+        const properties = { title: `Rejected record: ${REJECTION_KINDS[r.kind]}` };
+        const message = `${r.location}: ${r.reason}`;
+        if (fails)
+            error(message, properties);
+        else
+            warning(message, properties);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/estimate.ts
+/**
+ * What an import would cost and take with each engine, for dry runs. Prices are us-east-1 list
+ * prices (other regions differ by a few tens of percent); the summary says so.
+ */
+/** ImportTable: $0.15 per GB of uncompressed source data (DynamoDB pricing, us-east-1). */
+const IMPORT_PRICE_PER_GB = 0.15;
+/** On-demand writes: $0.625 per million write request units (us-east-1, since November 2024). */
+const ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS = 0.625;
+/** A new on-demand table serves up to 4,000 write request units per second at first. */
+const NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND = 4000;
+/** ImportTable provisions its own capacity, and takes minutes to start even for small data. */
+const IMPORT_STARTUP_SECONDS = 5 * 60;
+const BYTES_PER_GB = 1024 ** 3;
+function estimate(input) {
+    const gb = input.uncompressedBytes / BYTES_PER_GB;
+    const streamSeconds = input.writeUnits / input.writeUnitsPerSecond;
+    return [
+        {
+            engine: 'native',
+            cost: dollars(gb * IMPORT_PRICE_PER_GB),
+            time: `at least ${Math.round(IMPORT_STARTUP_SECONDS / 60)} minutes`,
+            notes: `${gb.toFixed(3)} GB uncompressed at $${IMPORT_PRICE_PER_GB}/GB; no write capacity used; creates a new table`,
+        },
+        {
+            engine: 'stream',
+            cost: dollars((input.writeUnits / 1e6) * ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS),
+            time: duration(streamSeconds),
+            notes: `${input.writeUnits} write units (one per started KB of each item) at $${ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS} per million on demand; ${input.rateBasis}`,
+        },
+    ];
+}
+function dollars(amount) {
+    return amount < 0.01 ? `< $0.01` : `$${amount.toFixed(2)}`;
+}
+function duration(seconds) {
+    if (seconds < 90)
+        return `about ${Math.max(1, Math.round(seconds))} s`;
+    if (seconds < 5400)
+        return `about ${Math.round(seconds / 60)} min`;
+    return `about ${(seconds / 3600).toFixed(1)} h`;
+}
+
+;// CONCATENATED MODULE: ./src/report/result.ts
+
+
+/** The stream engine's FailureCode when valid items could not be written (DynamoDB kept refusing). */
+const ITEMS_NOT_WRITTEN = 'ItemsNotWritten';
+/** `1 record was`, `2 records were`: failure messages are read by people. */
+function counted(n, noun) {
+    return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
+}
+/** The reasons the step fails, if any: the one place that decides. */
+function checkResult(result, limits) {
+    const failures = [];
+    const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
+    if (result.stopped) {
+        failures.push(`The import stopped: ${result.stopped.reason}. ` +
+            `${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
+            `Not read: ${result.stopped.notRead}. ` +
+            'Re-run the import once the cause is fixed (writes of the same items are idempotent).');
+    }
+    else if (result.unwrittenItemCount > 0) {
+        failures.push(`${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
+    }
+    if (result.errorCount > limits.maxErrors) {
+        failures.push(`${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
+    }
+    if (result.importedItemCount < limits.minItems) {
+        const items = counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
+        const verb = result.dryRun ? 'would be imported' : 'imported';
+        failures.push(`${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
+    }
+    if (result.status === 'FAILED' &&
+        result.failureCode !== ITEM_VALIDATION_ERROR &&
+        result.failureCode !== ITEMS_NOT_WRITTEN) {
+        failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`);
+    }
+    if (result.status === 'CANCELLED')
+        failures.push('The import was cancelled.');
+    const expected = result.expectedItemCount;
+    if (expected !== undefined &&
+        result.status !== 'IN_PROGRESS' &&
+        result.importedItemCount !== expected) {
+        failures.push(`The export's manifest lists ${expected} items for the objects imported here, but ${result.importedItemCount} were imported.`);
+    }
+    if (result.timedOutAfterMinutes !== undefined) {
+        failures.push(`The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`);
+    }
+    return failures;
+}
+/** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
+function fromStream(outcome, inputs, table) {
+    const failed = outcome.errors > 0;
+    // Valid items that DynamoDB never took are not item validation errors: they name their own code.
+    const invalid = outcome.errors - outcome.unwritten;
+    return {
+        status: failed ? 'FAILED' : 'COMPLETED',
+        ...(failed && {
+            failureCode: invalid > 0 ? ITEM_VALIDATION_ERROR : ITEMS_NOT_WRITTEN,
+            failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
+        }),
+        ...(table.TableArn && { tableArn: table.TableArn }),
+        processedItemCount: outcome.processed,
+        importedItemCount: outcome.imported,
+        errorCount: outcome.errors,
+        unwrittenItemCount: outcome.unwritten,
+        processedSizeBytes: outcome.processedSizeBytes,
+        ...(outcome.write && {
+            consumedWriteCapacity: outcome.write.consumedWriteCapacity,
+            capacitySource: inputs.dynamodbEndpoint ? 'computed' : 'reported',
+        }),
+        ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
+        dryRun: inputs.dryRun,
+        ...(inputs.dryRun && {
+            estimates: estimate({
+                uncompressedBytes: outcome.processedSizeBytes,
+                writeUnits: outcome.writeUnits,
+                ...writeRate(inputs, table),
+            }),
+        }),
+        objects: outcome.objects,
+        ...(outcome.write && { pacing: outcome.write.pacing }),
+        ...(outcome.stopped && { stopped: outcome.stopped }),
+        rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
+    };
+}
+/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
+function writeRate(inputs, table) {
+    if (inputs.maxWriteCapacity > 0) {
+        return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' };
+    }
+    const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits;
+    if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
+        return {
+            writeUnitsPerSecond: provisioned,
+            rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
+        };
+    }
+    return {
+        writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
+        rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
+    };
+}
+/** ImportTable's description as the action's result. */
+function fromNative({ outcome, objects }, inputs) {
+    const d = outcome.description;
+    const errors = d.ErrorCount ?? 0;
+    return {
+        status: (d.ImportStatus === 'CANCELLING'
+            ? 'IN_PROGRESS'
+            : (d.ImportStatus ?? 'IN_PROGRESS')),
+        ...(d.FailureCode && {
+            failureCode: d.FailureCode,
+            failureMessage: explainFailure(d.FailureCode, d.FailureMessage ?? ''),
+        }),
+        ...(d.ImportArn && { importArn: d.ImportArn }),
+        ...(d.TableArn && { tableArn: d.TableArn }),
+        processedItemCount: d.ProcessedItemCount ?? 0,
+        importedItemCount: d.ImportedItemCount ?? 0,
+        errorCount: errors,
+        unwrittenItemCount: 0,
+        processedSizeBytes: d.ProcessedSizeBytes ?? 0,
+        ...(d.CloudWatchLogGroupArn && { cloudwatchLogGroupArn: d.CloudWatchLogGroupArn }),
+        ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
+        dryRun: false,
+        ...(objects !== undefined && { objects }),
+        rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/** The job summary: the one user of core.summary. */
+
+
+/** Reasons are the engine's words, but a summary row should stay a row. */
+const MAX_REASON_CHARS = 300;
+const STATUS_ICON = {
+    COMPLETED: '✅',
+    FAILED: '❌',
+    CANCELLED: '⛔',
+    IN_PROGRESS: '⏳',
+};
+/** Renders the job summary into core.summary's buffer (written by the caller). */
+function renderSummary(result, steps, failures) {
+    const s = summary;
+    const verdict = failures.length === 0 ? 'passed' : 'failed';
+    const status = result ? `${result.status} ${STATUS_ICON[result.status]}` : 'did not start ❌';
+    s.addHeading(`DynamoDB S3 import: ${status}`, 2);
+    if (result) {
+        const dry = result.dryRun ? ' (dry run: nothing was written)' : '';
+        s.addRaw(`Engine: <b>${result.mode}</b>${dry}. ${summary_escape(result.modeReason)}`, true);
+    }
+    s.addRaw(`The step ${verdict}.`, true);
+    if (failures.length > 0)
+        s.addList(failures.map(summary_escape));
+    s.addHeading('Steps', 3);
+    s.addTable([
+        [header('Step'), header('Result'), header('Time')],
+        ...steps.map((step) => [
+            `${step.ok ? '✅' : '❌'} ${step.name}`,
+            summary_escape(step.result),
+            `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
+        ]),
+    ]);
+    if (!result)
+        return;
+    s.addHeading('Counts', 3);
+    const rate = result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0;
+    const rows = [
+        [header('Measure'), header('Value')],
+        ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
+        ['Processed records', String(result.processedItemCount)],
+        [
+            result.dryRun ? 'Items that would be imported' : 'Imported items',
+            String(result.importedItemCount),
+        ],
+        ['Rejected records', String(result.errorCount)],
+        ['Uncompressed bytes', String(result.processedSizeBytes)],
+        ['Duration', `${result.durationSeconds} s`],
+        ['Items/s', String(rate)],
+    ];
+    if (result.consumedWriteCapacity !== undefined) {
+        const how = result.capacitySource === 'computed'
+            ? ' (computed: one per started KB of each item; the endpoint is an emulator)'
+            : '';
+        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`]);
+    }
+    if (result.pacing) {
+        const p = result.pacing;
+        rows.push(['Throttled calls', String(p.throttled)]);
+        rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`]);
+        rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`]);
+    }
+    s.addTable(rows);
+    if (result.estimates)
+        renderEstimates(result.estimates);
+    if (result.errorCount > 0)
+        renderRejections(result);
+}
+function renderEstimates(estimates) {
+    const s = summary;
+    s.addHeading('Estimates: what the import would cost and take', 3);
+    s.addTable([
+        [header('Engine'), header('Cost'), header('Time'), header('Basis')],
+        ...estimates.map((e) => [e.engine, summary_escape(e.cost), e.time, summary_escape(e.notes)]),
+    ]);
+    s.addRaw('Prices are us-east-1 list prices; other regions differ.', true);
+}
+function renderRejections(result) {
+    const s = summary;
+    s.addHeading('Rejected records', 3);
+    const kinds = Object.entries(result.rejections.byKind);
+    s.addList(kinds.map(([kind, n]) => `${REJECTION_KINDS[kind]}: ${n}`));
+    s.addTable([
+        [header('Where'), header('Why')],
+        ...result.rejections.samples.map((r) => [summary_escape(r.location), summary_escape(truncate(r.reason))]),
+    ]);
+    const more = result.errorCount - result.rejections.samples.reduce((n, r) => n + r.records, 0);
+    const where = result.rejectedFile
+        ? ` All of them are in <code>${summary_escape(result.rejectedFile)}</code>.`
+        : '';
+    if (more > 0)
+        s.addRaw(`…and ${more} more.${where}`, true);
+    else if (where)
+        s.addRaw(where.trim(), true);
+}
+function header(data) {
+    return { data, header: true };
+}
+function truncate(text) {
+    return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
+}
+function summary_escape(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+/** Writes the summary; a failure to write it is a warning, never the step's failure. */
+async function writeSummary() {
+    try {
+        await summary.write();
+    }
+    catch (err) {
+        warning(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps.ts
+
+/** The steps of an import, in the order the log and the summary show them. */
+const STEP_NAMES = [
+    'start',
+    'read',
+    'validate',
+    'write',
+    'check errors',
+    'complete',
+];
+/**
+ * Records each step's result and time. Read, validate and write run together as one stream, so
+ * their times overlap: each ends when its last record has passed through it.
+ */
+class Steps {
+    now;
+    began;
+    started = new Map();
+    records = new Map();
+    constructor(now = Date.now) {
+        this.now = now;
+        this.began = now();
+    }
+    /** Seconds since the import began. */
+    elapsed() {
+        return (this.now() - this.began) / 1000;
+    }
+    start(...names) {
+        for (const name of names)
+            this.started.set(name, this.elapsed());
+    }
+    end(name, result, ok = true) {
+        const endedAt = this.elapsed();
+        const startedAt = this.started.get(name) ?? endedAt;
+        this.records.set(name, { name, result, ok, startedAt, endedAt });
+    }
+    /** Ends every started step that has no result yet, as when an error cut the import short. */
+    endUnfinished(result) {
+        for (const name of this.started.keys()) {
+            if (!this.records.has(name))
+                this.end(name, result, false);
+        }
+    }
+    list() {
+        return STEP_NAMES.flatMap((name) => this.records.get(name) ?? []);
+    }
+    /** Runs fn inside a collapsed log group named after the step. */
+    async group(title, fn) {
+        return group(title, fn);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/outcome.ts
+/** How many objects were not read, or not to the end, said by object. */
+function notRead(objects, at) {
+    if (!at)
+        return 'nothing: every object was read';
+    const current = objects[at.index];
+    const rest = objects.slice(at.index + 1);
+    const shown = rest.slice(0, 3).map((o) => o.url);
+    const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : '';
+    const others = rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`;
+    return `${current?.url ?? '?'} after line ${at.line}${others}`;
+}
+/** Nothing done yet, for these objects. */
+function emptyOutcome(objects, rejected) {
+    return {
+        objects: objects.length,
+        storedBytes: objects.reduce((total, o) => total + o.size, 0),
+        processedSizeBytes: 0,
+        processed: 0,
+        imported: 0,
+        errors: 0,
+        unwritten: 0,
+        writeUnits: 0,
+        rejected,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/stream/progress.ts
+
+/** A long import logs a progress line at least this often. */
+const PROGRESS_INTERVAL_MS = 10_000;
+/** Logs the counters at least every PROGRESS_INTERVAL_MS, on the injected clock. */
+class Progress {
+    now;
+    total;
+    started;
+    last;
+    done = 0;
+    constructor(now, total) {
+        this.now = now;
+        this.total = total;
+        this.started = now();
+        this.last = this.started;
+    }
+    objectDone() {
+        this.done++;
+    }
+    maybeLog(outcome, write) {
+        const time = this.now();
+        if (time - this.last < PROGRESS_INTERVAL_MS)
+            return;
+        this.last = time;
+        const seconds = (time - this.started) / 1000;
+        const items = write ? write.written : outcome.imported;
+        info(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
+            `${items} items, ${outcome.processedSizeBytes} bytes, ` +
+            `${Math.round(items / seconds)} items/s, ${outcome.errors} errors`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/rate-limiter.ts
+/**
+ * Paces write capacity units to at most `unitsPerSecond`, averaged over the import. Each call
+ * reserves its units on a virtual timeline (the generic cell rate algorithm): a call waits until
+ * the units of every earlier call have been paid for. Bursts are at most one batch, so the rate
+ * holds within a batch's units over any window longer than a few batches.
+ */
+class RateLimiter {
+    unitsPerSecond;
+    now;
+    sleep;
+    nextFree;
+    constructor(unitsPerSecond, now, sleep) {
+        this.unitsPerSecond = unitsPerSecond;
+        this.now = now;
+        this.sleep = sleep;
+        this.nextFree = now();
+    }
+    /** Waits until `units` may be spent now. */
+    async take(units) {
+        const now = this.now();
+        const start = Math.max(now, this.nextFree);
+        this.nextFree = start + (units / this.unitsPerSecond) * 1000;
+        if (start > now)
+            await this.sleep(start - now);
+    }
+}
+/** Write capacity units of a put: one per started KB of item size. */
+function writeUnits(itemBytes) {
+    return Math.max(1, Math.ceil(itemBytes / 1024));
+}
+
 ;// CONCATENATED MODULE: ./src/stream/read.ts
 
 
@@ -82902,39 +83636,97 @@ const MAX_LINE_BYTES = 8 * 1024 * 1024;
  * other object would meet too (access denied, the bucket gone) stops the import.
  */
 async function readObject(object, ctx) {
-    const parser = recordParser(ctx.format);
     let compression;
-    let lastLine = 0;
+    const at = { line: 0 };
     try {
         const body = await ctx.source.open(object);
         const decompressed = decompress_decompress(body, ctx.inputs.compression, (c) => (compression = c));
-        for await (const lines of splitLines(countBytes(decompressed, ctx.outcome), MAX_LINE_BYTES)) {
-            for (const line of lines) {
-                lastLine = line.number;
-                const record = parser.push(line);
-                const taking = record && take(ctx.validator, record, object);
-                if (taking)
-                    await taking;
-            }
-            ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress);
-        }
-        const last = parser.end();
-        if (last)
-            await take(ctx.validator, last, object);
+        let bytes = countBytes(decompressed, ctx.outcome);
+        let firstByte;
+        if (needsFirstByte(ctx.format))
+            ({ firstByte, chunks: bytes } = await peekFirstByte(bytes));
+        const parser = recordParser(ctx.format, firstByte);
+        if (parser.framing === 'bytes')
+            await readRecords(bytes, parser, object, ctx, at);
+        else
+            await readLines(bytes, parser, object, ctx, at);
     }
     catch (err) {
         if (err instanceof WriteStopped) {
-            err.line = lastLine;
+            err.line = at.line;
             throw err;
         }
         if (isConfigurationError(err))
             throw err;
         ctx.outcome.processed++;
-        const reason = `the object could not be read after line ${lastLine}: ${describeReadError(err, object)}`;
-        await ctx.validator.reject('unreadable', `${object.url}:${lastLine + 1}`, reason, '');
+        const reason = `the object could not be read after line ${at.line}: ${describeReadError(err, object)}`;
+        await ctx.validator.reject('unreadable', `${object.url}:${at.line + 1}`, reason, '');
     }
     return compression;
 }
+/** Formats of lines: each line to the parser, each record it completes to validation. */
+async function readLines(bytes, parser, object, ctx, at) {
+    for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
+        for (const line of lines) {
+            at.line = line.number;
+            const record = parser.push(line);
+            const taking = record && take(ctx.validator, record, object);
+            if (taking)
+                await taking;
+        }
+        ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress);
+    }
+    const last = parser.end();
+    if (last)
+        await take(ctx.validator, last, object);
+}
+/** Formats that frame their records in the bytes (a JSON array, a request-items file). */
+async function readRecords(bytes, parser, object, ctx, at) {
+    const takeAll = async (records) => {
+        for (const record of records) {
+            at.line = record.line;
+            const taking = take(ctx.validator, record, object);
+            if (taking)
+                await taking;
+        }
+    };
+    for await (const chunk of bytes) {
+        await takeAll(parser.push(chunk));
+        ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress);
+    }
+    await takeAll(parser.end());
+}
+/**
+ * The first character of a stream past a UTF-8 BOM and whitespace (undefined when there is
+ * none), and the stream again from its first byte.
+ */
+async function peekFirstByte(chunks) {
+    const iterator = chunks[Symbol.asyncIterator]();
+    const seen = [];
+    let firstByte;
+    let offset = 0;
+    while (firstByte === undefined) {
+        const next = await iterator.next();
+        if (next.done)
+            break;
+        seen.push(next.value);
+        for (const byte of next.value) {
+            const isBom = offset < read_BOM.length && byte === read_BOM[offset];
+            offset++;
+            if (isBom || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09)
+                continue;
+            firstByte = byte;
+            break;
+        }
+    }
+    async function* again() {
+        yield* seen;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next())
+            yield next.value;
+    }
+    return { firstByte, chunks: again() };
+}
+const read_BOM = [0xef, 0xbb, 0xbf];
 /** A failure of the writer (a stall, the table deleted): it stops the import, not this object. */
 class WriteStopped {
     cause;
@@ -83240,7 +84032,7 @@ class Validator {
         return this.writer.add({
             key,
             item: result.item,
-            ...(result.change?.delete && { delete: true }),
+            ...((result.delete || result.change?.delete) && { delete: true }),
             wireBytes: record.bytes ?? Buffer.byteLength(record.raw),
             units,
             records: 1,

@@ -83,6 +83,23 @@ const ionLine = (i) => {
   )
 }
 
+/** The same item as a plain JSON document (input-format JSON), numbers written out exactly. */
+const docLine = (i) => {
+  const it = item(i)
+  return (
+    `{"pk":"${it.pk.S}","sk":${it.sk.N},"name":"${it.name.S}","score":${it.score.N},` +
+    `"tags":["bench","t${i % 13}"],"active":${it.active.BOOL},` +
+    `"address":{"city":"${it.address.M.city.S}","zip":${it.address.M.zip.N}},` +
+    `"history":[${it.history.L[0].N},"created"],"payload":"${it.payload.S}"}`
+  )
+}
+/** One JSON array of documents, one per line (a pretty-printed array's shape). */
+function jsonArray(from, to) {
+  const docs = []
+  for (let i = from; i < to; i++) docs.push(docLine(i))
+  return `[\n${docs.join(',\n')}\n]\n`
+}
+
 function text(lineOf, from, to, header) {
   const lines = header ? [header] : []
   for (let i = from; i < to; i++) lines.push(lineOf(i))
@@ -231,15 +248,18 @@ async function main() {
     // 4: parse-only through the dry-run path, from workspace files, beside bare baselines.
     const parse = {}
     const formats = {
-      DYNAMODB_JSON: { line: jsonLine, header: undefined },
-      CSV: { line: csvLine, header: csvHeader },
-      ION: { line: ionLine, header: undefined },
+      DYNAMODB_JSON: { body: () => text(jsonLine, 0, PARSE_ITEMS) },
+      CSV: { body: () => text(csvLine, 0, PARSE_ITEMS, csvHeader) },
+      ION: { body: () => text(ionLine, 0, PARSE_ITEMS) },
+      'JSON array': { format: 'JSON', body: () => jsonArray(0, PARSE_ITEMS) },
+      'JSON lines': { format: 'JSON', body: () => text(docLine, 0, PARSE_ITEMS) },
     }
     const parseTable = await freshTable()
-    for (const [format, { line, header }] of Object.entries(formats)) {
-      const body = text(line, 0, PARSE_ITEMS, header)
+    for (const [name, spec] of Object.entries(formats)) {
+      const format = name
+      const body = spec.body()
       for (const compression of ['NONE', 'GZIP']) {
-        const dir = path.join(work, `parse-${format}-${compression}`)
+        const dir = path.join(work, `parse-${format.replace(' ', '-')}-${compression}`)
         fs.mkdirSync(dir, { recursive: true })
         const file = path.join(dir, 'data')
         fs.writeFileSync(file, compression === 'GZIP' ? gzipSync(body) : body)
@@ -250,7 +270,7 @@ async function main() {
             ...local,
             table: parseTable,
             source: path.relative(work, dir) + '/',
-            'input-format': format,
+            'input-format': spec.format ?? format,
             'dry-run': 'true',
           })
           const seconds = Number(run.outputs['duration-seconds'])
@@ -268,25 +288,33 @@ async function main() {
       }
     }
 
-    // 5: peak RSS of a dry run over one large object, generated here and deleted after.
-    const rssDir = path.join(work, 'rss')
-    fs.mkdirSync(rssDir)
-    const rssFile = path.join(rssDir, 'big.json')
-    await writeLargeFile(rssFile, RSS_BYTES)
-    const rss = []
-    for (let r = 0; r < RUNS; r++) {
-      const run = await runAction({
-        ...local,
-        table: parseTable,
-        source: 'rss/',
-        'dry-run': 'true',
-      })
-      rss.push(run.peakRss)
-      log(
-        `rss run ${r + 1}: ${(run.peakRss / 2 ** 20).toFixed(0)} MiB over ${run.outputs['processed-size-bytes']} bytes`,
-      )
+    // 5: peak RSS of a dry run over one large object, generated here and deleted after: DynamoDB
+    // JSON lines, and one plain JSON array (input-format JSON), which is streamed element by element.
+    const rss = {}
+    for (const [name, format, shape] of [
+      ['DYNAMODB_JSON', 'DYNAMODB_JSON', 'lines'],
+      ['JSON array', 'JSON', 'array'],
+    ]) {
+      const rssDir = path.join(work, 'rss')
+      fs.mkdirSync(rssDir)
+      await writeLargeFile(path.join(rssDir, 'big.json'), RSS_BYTES, shape)
+      const peaks = []
+      for (let r = 0; r < RUNS; r++) {
+        const run = await runAction({
+          ...local,
+          table: parseTable,
+          source: 'rss/',
+          'input-format': format,
+          'dry-run': 'true',
+        })
+        peaks.push(run.peakRss)
+        log(
+          `rss ${name} run ${r + 1}: ${(run.peakRss / 2 ** 20).toFixed(0)} MiB over ${run.outputs['processed-size-bytes']} bytes, ${run.outputs['processed-item-count']} records`,
+        )
+      }
+      rss[name] = Math.round(median(peaks) / 2 ** 20)
+      fs.rmSync(rssDir, { recursive: true })
     }
-    fs.rmSync(rssDir, { recursive: true })
 
     // 6: the concurrency sweep, the action against the upper bound at each concurrency.
     const sweep = {}
@@ -320,7 +348,11 @@ async function main() {
       },
       ionToJson: Number((parse['ION/NONE'].recordsPerSecond / json.recordsPerSecond).toFixed(3)),
       csvToJson: Number((parse['CSV/NONE'].recordsPerSecond / json.recordsPerSecond).toFixed(3)),
-      peakRssMiB: Math.round(median(rss) / 2 ** 20),
+      peakRssMiB: rss['DYNAMODB_JSON'],
+      peakRssJsonArrayMiB: rss['JSON array'],
+      jsonArrayToJson: Number(
+        (parse['JSON array/NONE'].recordsPerSecond / json.recordsPerSecond).toFixed(3),
+      ),
       rssObjectMiB: Math.round(RSS_BYTES / 2 ** 20),
       sweep,
       bestConcurrency: Number(
@@ -358,14 +390,24 @@ async function bareJson(file, gzip) {
   return Number(process.hrtime.bigint() - started) / 1e9
 }
 
-async function writeLargeFile(file, bytes) {
+/** About `bytes` of DynamoDB JSON lines, or of one JSON array of documents. */
+async function writeLargeFile(file, bytes, shape = 'lines') {
   const out = fs.createWriteStream(file)
-  let written = 0
-  for (let i = 0; written < bytes; i++) {
-    const chunk = text(jsonLine, i * 1000, i * 1000 + 1000)
-    written += Buffer.byteLength(chunk)
+  const write = async (chunk) => {
     if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve))
+    return Buffer.byteLength(chunk)
   }
+  let written = shape === 'array' ? await write('[\n') : 0
+  for (let i = 0; written < bytes; i++) {
+    const from = i * 1000
+    const chunk =
+      shape === 'array'
+        ? (i > 0 ? ',\n' : '') +
+          Array.from({ length: 1000 }, (_, k) => docLine(from + k)).join(',\n')
+        : text(jsonLine, from, from + 1000)
+    written += await write(chunk)
+  }
+  if (shape === 'array') await write('\n]\n')
   await new Promise((resolve) => out.end(resolve))
 }
 
@@ -383,7 +425,9 @@ function printTable(f) {
     ['parse DYNAMODB_JSON / bare, gzip', f.parseToBaseline.gzip, 'target ≥ 0.7'],
     ['parse ION / DYNAMODB_JSON', f.ionToJson, 'target ≥ 0.25'],
     ['parse CSV / DYNAMODB_JSON', f.csvToJson, 'target ≥ 0.5'],
+    ['parse JSON array / DYNAMODB_JSON', f.jsonArrayToJson, ''],
     [`peak RSS, dry run of one ${f.rssObjectMiB} MiB object, MiB`, f.peakRssMiB, 'target < 150'],
+    [`peak RSS, the same as one JSON array, MiB`, f.peakRssJsonArrayMiB, 'as DYNAMODB_JSON'],
     ...Object.entries(f.sweep).map(([c, v]) => [
       `concurrency ${c}: action / upper bound, items/s`,
       `${v.action} / ${v.upperBound} (${v.ratio})`,

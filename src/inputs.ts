@@ -16,11 +16,19 @@ import { isInside, workspaceRoot } from './sources/local.js'
 import type { SourceInput } from './sources/source.js'
 
 export const MODES = ['auto', 'native', 'stream'] as const
-export const INPUT_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'] as const
+/** The formats ImportTable takes (its InputFormat). */
+export const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'] as const
+/** And the files people keep, which the stream engine reads too. */
+export const INPUT_FORMATS = [...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'] as const
 export const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'] as const
 
 export type Mode = (typeof MODES)[number]
 export type InputFormat = (typeof INPUT_FORMATS)[number]
+export type ImportTableFormat = (typeof IMPORT_TABLE_FORMATS)[number]
+
+export function isImportTableFormat(format: InputFormat): format is ImportTableFormat {
+  return (IMPORT_TABLE_FORMATS as readonly string[]).includes(format)
+}
 export type Compression = (typeof COMPRESSIONS)[number]
 
 /** ImportTable's CsvOptions.Delimiter allows exactly these characters. */
@@ -276,6 +284,13 @@ export function readInputs(): Inputs {
     rejectedFile: rejectedFile(r),
   }
   conflicts(inputs, r)
+  if (inputs.mode === 'native' && !isImportTableFormat(inputs.format)) {
+    r.fail(
+      Input.InputFormat,
+      inputs.format,
+      `${IMPORT_TABLE_FORMATS.join(', ')} with mode native: ImportTable takes only these; ${inputs.format} is read by the stream engine (mode stream or auto)`,
+    )
+  }
   if (inputs.mode === 'native' && inputs.source.kind === 'local') {
     r.fail(
       Input.Source,

@@ -13,8 +13,15 @@ export interface Change {
   delete: boolean
 }
 
-/** The outcome of parsing one record. */
-export type ParseResult = { ok: true; item: Item; change?: Change } | { ok: false; reason: string }
+/** The outcome of parsing one record: an item to put, a key to delete, or why not. */
+export type ParseResult =
+  | {
+      ok: true
+      item: Item
+      change?: Change
+      /** A DeleteRequest: `item` holds the key. */ delete?: true
+    }
+  | { ok: false; reason: string }
 
 /** One record of an object: the line it starts on, its raw text, and what parsing made of it. */
 export interface ParsedRecord {
@@ -34,9 +41,22 @@ export interface ParsedRecord {
  * blank line, a CSV header, or a line inside a quoted CSV field that continues on the next line.
  */
 export interface RecordParser {
+  framing?: 'lines'
   push(line: Line): ParsedRecord | undefined
   /** The end of the object: a record still open (an unterminated CSV quote) is returned. */
   end(): ParsedRecord | undefined
+}
+
+/**
+ * Formats that find their records in the bytes themselves, not in lines: a JSON array, which may
+ * be one line of a gigabyte, and a request-items file.
+ */
+export interface ChunkRecordParser {
+  framing: 'bytes'
+  /** The records the chunk completes, in order. */
+  push(chunk: Uint8Array): ParsedRecord[]
+  /** The end of the object: a record cut off is returned, rejected. */
+  end(): ParsedRecord[]
 }
 
 /** What went wrong with a record, by category: annotations and the summary count by kind. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { ImportTableCommandInput, TableCreationParameters } from '@aws-sdk/client-dynamodb'
-import type { Inputs } from '../inputs.js'
+import { isImportTableFormat, type Inputs } from '../inputs.js'
 import type { ResolvedCompression } from '../sources/decompress.js'
 
 /** The parts of the inputs an ImportTable request is made of. */
@@ -20,6 +20,9 @@ export function importRequest(
   env: NodeJS.ProcessEnv = process.env,
 ): ImportTableCommandInput {
   if (inputs.source.kind !== 's3') throw new Error('ImportTable reads only S3 sources')
+  if (!isImportTableFormat(inputs.format)) {
+    throw new Error(`ImportTable does not take input-format ${inputs.format}`)
+  }
   const request: ImportTableCommandInput = {
     S3BucketSource: {
       S3Bucket: inputs.source.bucket,

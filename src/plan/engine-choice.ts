@@ -1,5 +1,5 @@
 import { ActionError } from '../errors.js'
-import type { Inputs } from '../inputs.js'
+import { isImportTableFormat, type Inputs } from '../inputs.js'
 
 export type Engine = 'native' | 'stream'
 
@@ -69,6 +69,10 @@ function streamOnlyReason(inputs: Inputs, tableExists: boolean): string | undefi
   }
   if (tableExists) {
     return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`
+  }
+  if (!isImportTableFormat(inputs.format)) {
+    const verb = tableExists ? 'writes into it' : 'creates the table and writes'
+    return `input-format ${inputs.format} is read by the stream engine only (ImportTable takes DYNAMODB_JSON, ION or CSV), so the stream engine ${verb} with BatchWriteItem.`
   }
   if ((inputs.shard?.count ?? 1) > 1) {
     return `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`

@@ -10,6 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { localSource, workspaceRoot } from '../sources/local.js'
 import { s3Source } from '../sources/s3.js'
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
+import { checkRequestTables } from './request-tables.js'
 import { createTable, describeTable } from './table.js'
 import { shardObjects, type Shard } from './shard.js'
 import { truncateTable } from '../stream/truncate.js'
@@ -43,6 +44,9 @@ export async function prepare(given: Inputs, clients: Clients): Promise<Plan> {
   const exported = await readExport(source, listing)
   const inputs = exported ? fromExport(given, exported) : given
   const objects = mine(exported?.dataFiles ?? listing, given.shard)
+  if (inputs.format === 'REQUEST_ITEMS') {
+    await checkRequestTables(source, objects, inputs.table.name, inputs.compression)
+  }
   const choice = await chooseEngine(inputs, clients, existing, objects)
   const { table, steps } = await setUpTable(inputs, clients, existing, choice)
   const expectedItemCount = exported ? expectedItems(exported, objects) : undefined

@@ -1,6 +1,6 @@
 import { errorName } from '../errors.js'
-import { recordParser, type FormatOptions } from '../formats/index.js'
-import type { ParsedRecord } from '../formats/record.js'
+import { needsFirstByte, recordParser, type FormatOptions } from '../formats/index.js'
+import type { ChunkRecordParser, ParsedRecord, RecordParser } from '../formats/record.js'
 import type { Inputs } from '../inputs.js'
 import { decompress, type ResolvedCompression } from '../sources/decompress.js'
 import { splitLines } from '../sources/lines.js'
@@ -36,35 +36,105 @@ export async function readObject(
   object: SourceObject,
   ctx: ReadContext,
 ): Promise<ResolvedCompression | undefined> {
-  const parser = recordParser(ctx.format)
   let compression: ResolvedCompression | undefined
-  let lastLine = 0
+  const at = { line: 0 }
   try {
     const body = await ctx.source.open(object)
     const decompressed = decompress(body, ctx.inputs.compression, (c) => (compression = c))
-    for await (const lines of splitLines(countBytes(decompressed, ctx.outcome), MAX_LINE_BYTES)) {
-      for (const line of lines) {
-        lastLine = line.number
-        const record = parser.push(line)
-        const taking = record && take(ctx.validator, record, object)
-        if (taking) await taking
-      }
-      ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress)
-    }
-    const last = parser.end()
-    if (last) await take(ctx.validator, last, object)
+    let bytes: AsyncIterable<Uint8Array> = countBytes(decompressed, ctx.outcome)
+    let firstByte: number | undefined
+    if (needsFirstByte(ctx.format)) ({ firstByte, chunks: bytes } = await peekFirstByte(bytes))
+    const parser = recordParser(ctx.format, firstByte)
+    if (parser.framing === 'bytes') await readRecords(bytes, parser, object, ctx, at)
+    else await readLines(bytes, parser, object, ctx, at)
   } catch (err) {
     if (err instanceof WriteStopped) {
-      err.line = lastLine
+      err.line = at.line
       throw err
     }
     if (isConfigurationError(err)) throw err
     ctx.outcome.processed++
-    const reason = `the object could not be read after line ${lastLine}: ${describeReadError(err, object)}`
-    await ctx.validator.reject('unreadable', `${object.url}:${lastLine + 1}`, reason, '')
+    const reason = `the object could not be read after line ${at.line}: ${describeReadError(err, object)}`
+    await ctx.validator.reject('unreadable', `${object.url}:${at.line + 1}`, reason, '')
   }
   return compression
 }
+
+/** Formats of lines: each line to the parser, each record it completes to validation. */
+async function readLines(
+  bytes: AsyncIterable<Uint8Array>,
+  parser: RecordParser,
+  object: SourceObject,
+  ctx: ReadContext,
+  at: { line: number },
+): Promise<void> {
+  for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
+    for (const line of lines) {
+      at.line = line.number
+      const record = parser.push(line)
+      const taking = record && take(ctx.validator, record, object)
+      if (taking) await taking
+    }
+    ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress)
+  }
+  const last = parser.end()
+  if (last) await take(ctx.validator, last, object)
+}
+
+/** Formats that frame their records in the bytes (a JSON array, a request-items file). */
+async function readRecords(
+  bytes: AsyncIterable<Uint8Array>,
+  parser: ChunkRecordParser,
+  object: SourceObject,
+  ctx: ReadContext,
+  at: { line: number },
+): Promise<void> {
+  const takeAll = async (records: ParsedRecord[]) => {
+    for (const record of records) {
+      at.line = record.line
+      const taking = take(ctx.validator, record, object)
+      if (taking) await taking
+    }
+  }
+  for await (const chunk of bytes) {
+    await takeAll(parser.push(chunk))
+    ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress)
+  }
+  await takeAll(parser.end())
+}
+
+/**
+ * The first character of a stream past a UTF-8 BOM and whitespace (undefined when there is
+ * none), and the stream again from its first byte.
+ */
+async function peekFirstByte(
+  chunks: AsyncIterable<Uint8Array>,
+): Promise<{ firstByte: number | undefined; chunks: AsyncIterable<Uint8Array> }> {
+  const iterator = chunks[Symbol.asyncIterator]()
+  const seen: Uint8Array[] = []
+  let firstByte: number | undefined
+  let offset = 0
+  while (firstByte === undefined) {
+    const next = await iterator.next()
+    if (next.done) break
+    seen.push(next.value)
+    for (const byte of next.value) {
+      const isBom = offset < BOM.length && byte === BOM[offset]
+      offset++
+      if (isBom || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue
+      firstByte = byte
+      break
+    }
+  }
+  async function* again(): AsyncGenerator<Uint8Array> {
+    yield* seen
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      yield next.value
+  }
+  return { firstByte, chunks: again() }
+}
+
+const BOM = [0xef, 0xbb, 0xbf]
 
 /** A failure of the writer (a stall, the table deleted): it stops the import, not this object. */
 export class WriteStopped {

@@ -71,7 +71,7 @@ export class Validator {
     return this.writer.add({
       key,
       item: result.item,
-      ...(result.change?.delete && { delete: true }),
+      ...((result.delete || result.change?.delete) && { delete: true }),
       wireBytes: record.bytes ?? Buffer.byteLength(record.raw),
       units,
       records: 1,

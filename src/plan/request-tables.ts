@@ -1,0 +1,36 @@
+import * as core from '@actions/core'
+import { ActionError } from '../errors.js'
+import { MAX_DOCUMENT_BYTES } from '../formats/index.js'
+import { requestItemsTables } from '../formats/request-items.js'
+import type { Compression } from '../inputs.js'
+import { decompress } from '../sources/decompress.js'
+import type { Source, SourceObject } from '../sources/source.js'
+
+/**
+ * REQUEST_ITEMS: the table each file was written for. One table per file is loaded into the
+ * `table` input (the log says so); a file naming several is refused with their names, before
+ * anything is written. Each file is read through once for this (its requests are not parsed).
+ */
+export async function checkRequestTables(
+  source: Source,
+  objects: SourceObject[],
+  table: string,
+  compression: Compression,
+): Promise<void> {
+  const seen = new Set<string>()
+  for (const object of objects) {
+    const body = decompress(await source.open(object), compression, () => {})
+    const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES)
+    if (names.length > 1) {
+      throw new ActionError(
+        `${object.url} holds requests for ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}); ` +
+          `the action writes one table, ${table}: split the file into one file per table and import each into its table.`,
+      )
+    }
+    for (const name of names) {
+      if (seen.has(name)) continue
+      seen.add(name)
+      core.info(`${name} in the file → table ${table}`)
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest'
+import { JsonSplitter, type Piece } from '../../src/formats/json-splitter.js'
+
+/** Every piece of `text`, fed in chunks of `size` bytes (1: a chunk boundary at every byte). */
+function split(
+  text: string,
+  shape: 'array' | 'tables' = 'array',
+  size = 1,
+  max = 1 << 20,
+): Piece[] {
+  const splitter = new JsonSplitter(shape, max)
+  const bytes = Buffer.from(text)
+  const out: Piece[] = []
+  for (let i = 0; i < bytes.length; i += size)
+    out.push(...splitter.push(bytes.subarray(i, i + size)))
+  return [...out, ...splitter.end()]
+}
+
+const texts = (pieces: Piece[]) => pieces.map((p) => (p.kind === 'element' ? p.text : p))
+
+describe('JsonSplitter, one array of documents', () => {
+  const file = '\uFEFF[\n  {"a": "x]},\\"{"},\n  {"b": [1, {"c": []}]},\n  7, "s", true\n]\n'
+
+  it.each([1, 3, 7, 1024])('finds each element whole, in chunks of %i bytes', (size) => {
+    const pieces = split(file, 'array', size)
+    expect(texts(pieces)).toEqual([
+      '{"a": "x]},\\"{"}',
+      '{"b": [1, {"c": []}]}',
+      '7',
+      '"s"',
+      'true',
+    ])
+    expect(pieces.map((p) => (p.kind === 'element' ? [p.line, p.index] : p))).toEqual([
+      [2, 0],
+      [3, 1],
+      [4, 2],
+      [4, 3],
+      [4, 4],
+    ])
+  })
+
+  it('takes a minified array on one line, an empty array, and multi-byte characters', () => {
+    expect(texts(split('[{"n":"é€🚀"},{"n":2}]'))).toEqual(['{"n":"é€🚀"}', '{"n":2}'])
+    expect(split('[]')).toEqual([])
+    expect(split('  [ ]  \n')).toEqual([])
+  })
+
+  it('says where an array is cut off, after the documents before it', () => {
+    expect(texts(split('[{"a":1},\n{"b":'))).toEqual([
+      '{"a":1}',
+      {
+        kind: 'broken',
+        line: 2,
+        reason: 'the file is cut off inside the document that starts here (index 1)',
+      },
+    ])
+    expect(texts(split('[{"a":1}'))).toEqual([
+      '{"a":1}',
+      {
+        kind: 'broken',
+        line: 1,
+        reason: 'the JSON array is cut off after 1 documents: expected "," or "]"',
+      },
+    ])
+  })
+
+  it.each([
+    ['{"a": 1}', 'expected a JSON array of documents ("[")'],
+    ['[{"a":1} {"b":2}]', 'expected "," or "]" after the document at index 0'],
+    ['[{"a":1}] [', 'expected nothing after the end of the JSON value'],
+  ])('stops at %s: %s', (text, reason) => {
+    const last = split(text).at(-1)
+    expect(last).toMatchObject({ kind: 'broken', reason })
+  })
+
+  it('does not keep a document longer than the limit, and says how long it was', () => {
+    const pieces = split(`[{"a":"${'x'.repeat(100)}"},{"b":1}]`, 'array', 16, 50)
+    expect(pieces[0]).toMatchObject({ kind: 'element', text: undefined, index: 0 })
+    expect((pieces[0] as { problem: string }).problem).toContain('longer than 50')
+    expect(texts(pieces.slice(1))).toEqual(['{"b":1}'])
+  })
+
+  it('refuses invalid UTF-8 in one document only', () => {
+    const bytes = Buffer.concat([
+      Buffer.from('[{"a":"'),
+      Buffer.from([0xff]),
+      Buffer.from('"},{"b":1}]'),
+    ])
+    const splitter = new JsonSplitter('array', 1 << 20)
+    const pieces = [...splitter.push(bytes), ...splitter.end()]
+    expect(pieces[0]).toMatchObject({ text: undefined, problem: 'the document is not valid UTF-8' })
+    expect(texts(pieces.slice(1))).toEqual(['{"b":1}'])
+  })
+})
+
+describe('JsonSplitter, a request-items object', () => {
+  it('finds each table and each request with its table', () => {
+    const text =
+      '{"Forum": [{"PutRequest": {}}, {"DeleteRequest": {}}],\n "Re\\"ply": [{"PutRequest": {}}]}'
+    for (const size of [1, 5, 1000]) {
+      const pieces = split(text, 'tables', size)
+      expect(
+        pieces.map((p) =>
+          p.kind === 'element' ? [p.table, p.index, p.text] : [p.kind, 'name' in p ? p.name : ''],
+        ),
+      ).toEqual([
+        ['table', 'Forum'],
+        ['Forum', 0, '{"PutRequest": {}}'],
+        ['Forum', 1, '{"DeleteRequest": {}}'],
+        ['table', 'Re"ply'],
+        ['Re"ply', 0, '{"PutRequest": {}}'],
+      ])
+    }
+  })
+
+  it('refuses an object where the array of requests was expected', () => {
+    expect(split('{"T": {"PutRequest": {}}}', 'tables').at(-1)).toMatchObject({
+      kind: 'broken',
+      reason: 'expected an array of requests for table "T", found an object',
+    })
+  })
+
+  it('takes an empty object, and says when the file is cut off', () => {
+    expect(split('{}', 'tables')).toEqual([])
+    expect(split('{"T": [{"PutRequest": {}}', 'tables').at(-1)).toMatchObject({ kind: 'broken' })
+  })
+})
