@@ -29,6 +29,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     'rss-mb': { type: 'string', default: '1024' },
     quick: { type: 'boolean', default: false },
+    'sink-items': { type: 'string', default: '300000' },
+    only: { type: 'string', default: '' },
   },
 })
 const quick = args.quick
@@ -37,6 +39,7 @@ const SWEEP_ITEMS = quick ? 10_000 : Number(args['sweep-items'])
 const PARSE_ITEMS = quick ? 50_000 : Number(args['parse-items'])
 const RUNS = quick ? 1 : Number(args.runs)
 const RSS_BYTES = (quick ? 64 : Number(args['rss-mb'])) * 2 ** 20
+const SINK_ITEMS = quick ? 50_000 : Number(args['sink-items'])
 const OBJECTS = 8
 const DEFAULT_CONCURRENCY = 16
 const SWEEP = [1, 4, 8, 16, 32]
@@ -110,19 +113,26 @@ function text(lineOf, from, to, header) {
 function runAction(inputs, env) {
   const dir = fs.mkdtempSync(path.join(work, 'run-'))
   const files = runnerFiles(dir)
+  const cpuFile = path.join(dir, 'cpu.json')
   const started = process.hrtime.bigint()
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'index.js')], {
-    env: {
-      ...process.env,
-      ...files,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      GITHUB_WORKSPACE: work,
-      ...env,
-      ...inputEnv(inputs),
+  const preload = path.join(root, 'scripts', 'cpu-report.mjs')
+  const child = spawn(
+    process.execPath,
+    ['--import', preload, path.join(root, 'dist', 'index.js')],
+    {
+      env: {
+        ...process.env,
+        ...files,
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        GITHUB_WORKSPACE: work,
+        DSI_CPU_REPORT: cpuFile,
+        ...env,
+        ...inputEnv(inputs),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
+  )
   let peak = 0
   const watch = setInterval(() => {
     try {
@@ -141,12 +151,105 @@ function runAction(inputs, env) {
       const outputs = readOutputs(files.GITHUB_OUTPUT)
       if (code !== 0)
         return reject(new Error(`the action exited ${code}: ${JSON.stringify(outputs)}`))
-      resolve({ seconds, outputs, peakRss: peak })
+      const cpu = fs.existsSync(cpuFile) ? JSON.parse(fs.readFileSync(cpuFile, 'utf8')) : undefined
+      resolve({
+        seconds,
+        outputs,
+        peakRss: peak,
+        cpuMicros: cpu ? cpu.user + cpu.system : undefined,
+      })
     })
   })
 }
 
+/**
+ * The engine's own ceiling: the action and a tight SDK loop against a sink (an endpoint in its own
+ * process that takes every write at once), interleaved, medians of RUNS. The loop sends pre-built
+ * items with BatchWriteItemCommand, 25 per call, 16 calls in flight: what a user could write.
+ */
+async function sinkFigures() {
+  const sink = spawn(process.execPath, [path.join(root, 'scripts', 'sink-server.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const port = await new Promise((resolve, reject) => {
+    sink.stdout.once('data', (d) => resolve(JSON.parse(String(d)).port))
+    sink.once('error', reject)
+  })
+  const endpoint = `http://127.0.0.1:${port}`
+  try {
+    const dir = path.join(work, 'sink')
+    fs.mkdirSync(dir, { recursive: true })
+    const per = Math.ceil(SINK_ITEMS / OBJECTS)
+    for (let o = 0; o < OBJECTS; o++) {
+      const body = text(jsonLine, o * per, Math.min(SINK_ITEMS, (o + 1) * per))
+      fs.writeFileSync(path.join(dir, `part-${o}.json.gz`), gzipSync(body))
+    }
+    const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 })
+    const loop = async () => {
+      const batches = []
+      for (let i = 0; i < SINK_ITEMS; i += BATCH) {
+        batches.push(
+          Array.from({ length: Math.min(BATCH, SINK_ITEMS - i) }, (_, j) => ({
+            PutRequest: { Item: item(i + j) },
+          })),
+        )
+      }
+      const started = process.hrtime.bigint()
+      let next = 0
+      const worker = async () => {
+        while (next < batches.length) {
+          const requests = batches[next++]
+          await client.send(new BatchWriteItemCommand({ RequestItems: { sink: requests } }))
+        }
+      }
+      await Promise.all(Array.from({ length: DEFAULT_CONCURRENCY }, worker))
+      return SINK_ITEMS / (Number(process.hrtime.bigint() - started) / 1e9)
+    }
+    const loops = []
+    const actions = []
+    const cpu = []
+    await loop() // warm-up
+    for (let r = 0; r < RUNS; r++) {
+      loops.push(await loop())
+      const run = await runAction({
+        table: 'sink',
+        source: 'sink/',
+        region: 'us-east-1',
+        'dynamodb-endpoint': endpoint,
+        'write-concurrency': String(DEFAULT_CONCURRENCY),
+      })
+      if (run.outputs['imported-item-count'] !== String(SINK_ITEMS))
+        throw new Error(
+          `the action imported ${run.outputs['imported-item-count']} of ${SINK_ITEMS}`,
+        )
+      actions.push(SINK_ITEMS / run.seconds)
+      cpu.push(run.cpuMicros / SINK_ITEMS)
+      log(
+        `sink run ${r + 1}: SDK loop ${Math.round(loops.at(-1))} items/s, action ${Math.round(actions.at(-1))} items/s, ${cpu.at(-1).toFixed(1)} µs CPU/item`,
+      )
+    }
+    client.destroy()
+    return {
+      items: SINK_ITEMS,
+      sdkLoopItemsPerSecond: Math.round(median(loops)),
+      actionItemsPerSecond: Math.round(median(actions)),
+      actionToSdkLoop: Number((median(actions) / median(loops)).toFixed(3)),
+      actionCpuMicrosPerItem: Number(median(cpu).toFixed(1)),
+    }
+  } finally {
+    sink.kill('SIGTERM')
+  }
+}
+
 async function main() {
+  if (args.only === 'sink') {
+    const sink = await sinkFigures()
+    console.log(JSON.stringify({ sink }))
+    fs.rmSync(work, { recursive: true, force: true })
+    return
+  }
+  const sink = await sinkFigures()
+  log(`sink: ${JSON.stringify(sink)}`)
   log(
     `bench: ${ITEMS} items (sweep ${SWEEP_ITEMS}, parse ${PARSE_ITEMS}), ${RUNS} runs, work dir ${work}`,
   )
@@ -336,6 +439,7 @@ async function main() {
     const json = parse['DYNAMODB_JSON/NONE']
     const jsonGz = parse['DYNAMODB_JSON/GZIP']
     const figures = {
+      sink,
       items: ITEMS,
       runs: RUNS,
       upperBoundItemsPerSecond: Math.round(median(bound)),
@@ -413,6 +517,10 @@ async function writeLargeFile(file, bytes, shape = 'lines') {
 
 function printTable(f) {
   const rows = [
+    [`sink: SDK loop, ${f.sink.items} items, items/s`, f.sink.sdkLoopItemsPerSecond, ''],
+    ['sink: the action (dist/index.js), items/s', f.sink.actionItemsPerSecond, ''],
+    ['sink: action / SDK loop', f.sink.actionToSdkLoop, 'target ≥ 1.5'],
+    ['sink: the action, CPU µs per item (user + system)', f.sink.actionCpuMicrosPerItem, ''],
     ['upper bound (BatchWriteItem loop), items/s', f.upperBoundItemsPerSecond, ''],
     ['the action (dist/index.js), items/s', f.actionItemsPerSecond, ''],
     ['action / upper bound', f.actionToUpperBound, 'target ≥ 0.9'],
