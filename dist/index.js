@@ -73356,7 +73356,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6907);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7061);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73365,7 +73365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6907:
+/***/ 7061:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80399,7 +80399,11 @@ function parseDynamoDBJsonLine(line) {
         const extra = list(names.filter((name) => name !== 'Item'));
         return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` };
     }
-    return convertItem(parsed['Item'], 'Item');
+    const result = convertItem(parsed['Item'], 'Item');
+    if (!result.ok)
+        return result;
+    const json = itemText(line);
+    return json === undefined ? result : { ...result, json };
 }
 /**
  * Validates a parsed DynamoDB JSON item (`{"name": {"S": ...}, ...}`) and converts it in place
@@ -80423,7 +80427,22 @@ function convertItem(item, label) {
  * {@link parseDynamoDBJsonLine}.
  */
 function toDynamoDBJsonLine(item) {
-    return JSON.stringify({ Item: item }, binaryAsBase64);
+    return `{"Item":${itemJson(item)}}`;
+}
+/** An item as DynamoDB JSON, the wire format: B and BS as base64, everything else as it is. */
+function itemJson(item) {
+    return JSON.stringify(item, binaryAsBase64);
+}
+/** `{"Item": ` at the start of a line, as DynamoDB JSON files write it. */
+const ITEM_PREFIX = /^\s*\{\s*"Item"\s*:/;
+/**
+ * The text of the line's item, for the wire as it is: the line is one object with the single
+ * member "Item" (checked), so the item runs from after `"Item":` to before the last `}`.
+ * Undefined when the member is spelled otherwise (an escape in its name).
+ */
+function itemText(line) {
+    const prefix = ITEM_PREFIX.exec(line);
+    return prefix ? line.slice(prefix[0].length, line.lastIndexOf('}')) : undefined;
 }
 // Looks at the holder's raw value, because JSON.stringify applies a Buffer's toJSON before the
 // replacer sees it.
@@ -82617,6 +82636,68 @@ class Pacer {
     }
 }
 
+;// CONCATENATED MODULE: ./src/stream/batch-body.ts
+/**
+ * BatchWriteItem bodies built from the items' own JSON text. The SDK would turn every item object
+ * back into JSON through its schema serializer, which is most of what a call costs in CPU; the
+ * text of a DynamoDB JSON item is already the wire format (docs/import-rules.md §9: the
+ * AttributeValue JSON, B as base64, N as its exact string). The body is put in place in the SDK's
+ * own middleware stack before the content length and the signature are computed, so that the
+ * endpoint, credentials, signing, the transport and the response's parsing all stay the SDK's.
+ */
+
+
+/** The bodies of the commands sent, by their input object, until the middleware takes them. */
+const bodies = new WeakMap();
+const installed = new WeakSet();
+/** Lets `client` send the bodies batchWriteCommand prepares; once per client. */
+function useRawBodies(client) {
+    if (installed.has(client))
+        return;
+    installed.add(client);
+    client.middlewareStack.add((next, _context) => async (args) => {
+        const body = bodies.get(args.input);
+        const request = args.request;
+        if (body !== undefined && request && typeof request === 'object' && 'headers' in request) {
+            request.body = body;
+            const headers = request.headers ?? {};
+            for (const name of Object.keys(headers)) {
+                if (name.toLowerCase() === 'content-length')
+                    delete headers[name];
+            }
+            headers['content-length'] = String(Buffer.byteLength(body));
+        }
+        return next(args);
+    }, { step: 'build', priority: 'high', name: 'dynamodbS3ImportRawBody' });
+}
+/**
+ * A BatchWriteItem command whose body is `batchWriteBody`'s text. Its input holds no items (so
+ * the SDK's serializer has nothing to do); the middleware of useRawBodies swaps the body in.
+ */
+function batchWriteCommand(table, writes, returnConsumedCapacity) {
+    const input = {
+        RequestItems: { [table]: [] },
+        ...(returnConsumedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
+    };
+    bodies.set(input, batchWriteBody(table, writes, returnConsumedCapacity));
+    return new client_dynamodb_dist_cjs/* BatchWriteItemCommand */.SZm(input);
+}
+/** The JSON body of a BatchWriteItem call for these writes. */
+function batchWriteBody(table, writes, returnConsumedCapacity) {
+    let body = `{"RequestItems":{${JSON.stringify(table)}:[`;
+    for (let i = 0; i < writes.length; i++) {
+        const write = writes[i];
+        const json = write.json ?? itemJson(write.item);
+        if (i > 0)
+            body += ',';
+        body += write.delete ? `{"DeleteRequest":{"Key":${json}}}` : `{"PutRequest":{"Item":${json}}}`;
+    }
+    body += ']}';
+    if (returnConsumedCapacity)
+        body += ',"ReturnConsumedCapacity":"TOTAL"';
+    return body + '}';
+}
+
 ;// CONCATENATED MODULE: ./src/stream/batch-writer.ts
 
 
@@ -82666,6 +82747,7 @@ class BatchWriter {
     };
     constructor(options) {
         this.options = options;
+        useRawBodies(options.client);
         this.pacer = new Pacer(options.concurrency, { ...DEFAULT_PACING, ...options.pacing }, options.clock ?? realClock, options.random);
     }
     /**
@@ -82790,10 +82872,7 @@ class BatchWriter {
         try {
             await this.options.limiter?.take(units);
             this.summary.calls++;
-            output = await this.options.client.send(new client_dynamodb_dist_cjs/* BatchWriteItemCommand */.SZm({
-                RequestItems: { [this.options.table]: batch.map(toWriteRequest) },
-                ...(this.options.reportedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
-            }));
+            output = await this.options.client.send(batchWriteCommand(this.options.table, batch, this.options.reportedCapacity));
         }
         catch (err) {
             if (isRetryable(err)) {
@@ -82901,11 +82980,6 @@ class BatchWriter {
         }
         return keys;
     }
-}
-function toWriteRequest(write) {
-    return write.delete
-        ? { DeleteRequest: { Key: write.item } }
-        : { PutRequest: { Item: write.item } };
 }
 
 ;// CONCATENATED MODULE: ./src/stream/truncate.ts
@@ -84034,6 +84108,7 @@ class Validator {
             item: result.item,
             ...((result.delete || result.change?.delete) && { delete: true }),
             wireBytes: record.bytes ?? Buffer.byteLength(record.raw),
+            ...(result.json !== undefined && { json: result.json }),
             units,
             records: 1,
             url: object.url,

@@ -52,7 +52,10 @@ export function parseDynamoDBJsonLine(line: string): ParseResult {
     const extra = list(names.filter((name) => name !== 'Item'))
     return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` }
   }
-  return convertItem(parsed['Item'], 'Item')
+  const result = convertItem(parsed['Item'], 'Item')
+  if (!result.ok) return result
+  const json = itemText(line)
+  return json === undefined ? result : { ...result, json }
 }
 
 /**
@@ -78,7 +81,25 @@ export function convertItem(item: unknown, label: string): ParseResult {
  * {@link parseDynamoDBJsonLine}.
  */
 export function toDynamoDBJsonLine(item: Item): string {
-  return JSON.stringify({ Item: item }, binaryAsBase64)
+  return `{"Item":${itemJson(item)}}`
+}
+
+/** An item as DynamoDB JSON, the wire format: B and BS as base64, everything else as it is. */
+export function itemJson(item: Item): string {
+  return JSON.stringify(item, binaryAsBase64)
+}
+
+/** `{"Item": ` at the start of a line, as DynamoDB JSON files write it. */
+const ITEM_PREFIX = /^\s*\{\s*"Item"\s*:/
+
+/**
+ * The text of the line's item, for the wire as it is: the line is one object with the single
+ * member "Item" (checked), so the item runs from after `"Item":` to before the last `}`.
+ * Undefined when the member is spelled otherwise (an escape in its name).
+ */
+function itemText(line: string): string | undefined {
+  const prefix = ITEM_PREFIX.exec(line)
+  return prefix ? line.slice(prefix[0].length, line.lastIndexOf('}')) : undefined
 }
 
 // Looks at the holder's raw value, because JSON.stringify applies a Buffer's toJSON before the

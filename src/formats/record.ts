@@ -19,7 +19,10 @@ export type ParseResult =
       ok: true
       item: Item
       change?: Change
-      /** A DeleteRequest: `item` holds the key. */ delete?: true
+      /** A DeleteRequest: `item` holds the key. */
+      delete?: true
+      /** The item's DynamoDB JSON text as read: the wire format, sent as it is. */
+      json?: string
     }
   | { ok: false; reason: string }
 

@@ -1,9 +1,4 @@
-import {
-  BatchWriteItemCommand,
-  type BatchWriteItemCommandOutput,
-  type DynamoDBClient,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb'
+import type { BatchWriteItemCommandOutput, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import {
   isServerError,
   isThrottlingError,
@@ -19,6 +14,7 @@ import {
   type PacingPolicy,
   type PacingReport,
 } from './pacer.js'
+import { batchWriteCommand, useRawBodies } from './batch-body.js'
 import type { RateLimiter } from './rate-limiter.js'
 
 /** BatchWriteItem takes at most 25 requests per call. */
@@ -35,6 +31,8 @@ export interface PendingWrite {
   delete?: boolean
   /** Bytes of the record as read, a fair bound of its size on the wire. */
   wireBytes: number
+  /** The item's DynamoDB JSON text as read; sent as it is, and resent byte for byte. */
+  json?: string
   /** Write capacity units the write consumes: one per started KB of item size. */
   units: number
   /** Records this write stands for: more than 1 when a later record of the key replaced it. */
@@ -124,6 +122,7 @@ export class BatchWriter {
   }
 
   constructor(private readonly options: BatchWriterOptions) {
+    useRawBodies(options.client)
     this.pacer = new Pacer(
       options.concurrency,
       { ...DEFAULT_PACING, ...options.pacing },
@@ -258,10 +257,7 @@ export class BatchWriter {
       await this.options.limiter?.take(units)
       this.summary.calls++
       output = await this.options.client.send(
-        new BatchWriteItemCommand({
-          RequestItems: { [this.options.table]: batch.map(toWriteRequest) },
-          ...(this.options.reportedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
-        }),
+        batchWriteCommand(this.options.table, batch, this.options.reportedCapacity),
       )
     } catch (err) {
       if (isRetryable(err)) {
@@ -368,10 +364,4 @@ export class BatchWriter {
     }
     return keys
   }
-}
-
-function toWriteRequest(write: PendingWrite): WriteRequest {
-  return write.delete
-    ? { DeleteRequest: { Key: write.item } }
-    : { PutRequest: { Item: write.item } }
 }

@@ -73,6 +73,7 @@ export class Validator {
       item: result.item,
       ...((result.delete || result.change?.delete) && { delete: true }),
       wireBytes: record.bytes ?? Buffer.byteLength(record.raw),
+      ...(result.json !== undefined && { json: result.json }),
       units,
       records: 1,
       url: object.url,

@@ -1,49 +1,79 @@
 // The writer against real DynamoDB Local. DynamoDB Local never throttles nor returns
-// UnprocessedItems, so those faults come from a thin wrapper that forwards the rest for real.
-import {
-  BatchWriteItemCommand,
-  type DynamoDBClient,
-  type WriteRequest,
-} from '@aws-sdk/client-dynamodb'
+// UnprocessedItems, so those faults come from a middleware on a real client that reads the
+// body the writer built, and forwards the rest for real.
+import { DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb'
 import { afterAll, describe, expect, it } from 'vitest'
+import { localClientConfig } from '../../scripts/emulators.mjs'
 import type { Item } from '../../src/table/attribute-value.js'
 import { BatchWriter, type PendingWrite } from '../../src/stream/batch-writer.js'
 import { dynamodb, scanAll, tableWith } from '../support/helpers.js'
+import { inject } from 'vitest'
 
 const real = dynamodb()
 afterAll(() => real.destroy())
 
 type Fault = 'unprocessed-half' | 'throttle' | 'none'
 
+interface Call {
+  table: string
+  requests: WriteRequest[]
+  returnConsumedCapacity: string | undefined
+  /** Sends these requests instead of the call's (the body is rebuilt from them). */
+  send(requests: WriteRequest[]): void
+}
+
+/**
+ * A real client to DynamoDB Local whose BatchWriteItem calls pass through `around` first, with
+ * the requests as the writer put them in the body (after it was built, before it is signed).
+ */
+function intercepted(around: (call: Call, next: () => Promise<unknown>) => Promise<unknown>) {
+  const client = new DynamoDBClient(localClientConfig(inject('dynamodbEndpoint')))
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { body: string; headers: Record<string, string> }
+      const body = JSON.parse(request.body) as {
+        RequestItems: Record<string, WriteRequest[]>
+        ReturnConsumedCapacity?: string
+      }
+      const [table, requests] = Object.entries(body.RequestItems)[0] as [string, WriteRequest[]]
+      const call: Call = {
+        table,
+        requests,
+        returnConsumedCapacity: body.ReturnConsumedCapacity,
+        send(kept) {
+          request.body = JSON.stringify({ ...body, RequestItems: { [table]: kept } })
+          request.headers['content-length'] = String(Buffer.byteLength(request.body))
+        },
+      }
+      return around(call, () => next(args)) as ReturnType<typeof next>
+    },
+    { step: 'build', priority: 'low', name: 'testIntercept' },
+  )
+  return client
+}
+
 /** Forwards to DynamoDB Local, injecting one fault per call from the script (then none). */
 function faulty(script: Fault[], onCall: (requests: WriteRequest[]) => void = () => {}) {
-  let call = 0
-  const client = {
-    async send(command: BatchWriteItemCommand) {
-      const fault = script[call++] ?? 'none'
-      const [table, requests] = Object.entries(command.input.RequestItems ?? {})[0] as [
-        string,
-        WriteRequest[],
-      ]
-      onCall(requests)
-      if (fault === 'throttle') {
-        throw Object.assign(new Error('Rate exceeded'), {
-          name: 'ProvisionedThroughputExceededException',
-          $metadata: { httpStatusCode: 400 },
-        })
-      }
-      const keep = fault === 'unprocessed-half' ? Math.ceil(requests.length / 2) : requests.length
-      const output = await real.send(
-        new BatchWriteItemCommand({
-          ...command.input,
-          RequestItems: { [table]: requests.slice(0, keep) },
-        }),
-      )
-      const rest = requests.slice(keep)
-      return { ...output, UnprocessedItems: rest.length ? { [table]: rest } : {} }
-    },
-  }
-  return { client: client as unknown as DynamoDBClient, calls: () => call }
+  let calls = 0
+  const client = intercepted(async (call, next) => {
+    const fault = script[calls++] ?? 'none'
+    onCall(call.requests)
+    if (fault === 'throttle') {
+      throw Object.assign(new Error('Rate exceeded'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: { httpStatusCode: 400 },
+      })
+    }
+    const keep =
+      fault === 'unprocessed-half' ? Math.ceil(call.requests.length / 2) : call.requests.length
+    const rest = call.requests.slice(keep)
+    call.send(call.requests.slice(0, keep))
+    const result = (await next()) as { output: { UnprocessedItems?: unknown } }
+    if (rest.length) result.output.UnprocessedItems = { [call.table]: rest }
+    return result
+  })
+  afterAll(() => client.destroy())
+  return { client, calls: () => calls }
 }
 
 function put(item: Item, key: string): PendingWrite {
@@ -112,14 +142,11 @@ describe('BatchWriter', () => {
 
   it('counts write units itself when it does not ask DynamoDB, one per started KB', async () => {
     const table = await tableWith('S')
-    const { client } = faulty([])
     let sent: unknown
-    const spy = {
-      send: (command: BatchWriteItemCommand) => {
-        sent = command.input.ReturnConsumedCapacity
-        return client.send(command)
-      },
-    } as unknown as DynamoDBClient
+    const spy = intercepted(async (call, next) => {
+      sent = call.returnConsumedCapacity
+      return next()
+    })
     const writer = new BatchWriter({
       client: spy,
       table,
@@ -205,21 +232,18 @@ describe('BatchWriter', () => {
     const inFlight = new Set<string>()
     let overlap = 0
     let batchesWithDuplicates = 0
-    const client = {
-      async send(command: BatchWriteItemCommand) {
-        const requests = Object.values(command.input.RequestItems ?? {})[0] ?? []
-        const keys = requests.map((r) => r.PutRequest?.Item?.['pk']?.S as string)
-        if (new Set(keys).size !== keys.length) batchesWithDuplicates++
-        for (const k of keys) if (inFlight.has(k)) overlap++
-        keys.forEach((k) => inFlight.add(k))
-        await new Promise((resolve) => setImmediate(resolve))
-        try {
-          return await real.send(command)
-        } finally {
-          keys.forEach((k) => inFlight.delete(k))
-        }
-      },
-    } as unknown as DynamoDBClient
+    const client = intercepted(async (call, next) => {
+      const keys = call.requests.map((r) => r.PutRequest?.Item?.['pk']?.S as string)
+      if (new Set(keys).size !== keys.length) batchesWithDuplicates++
+      for (const k of keys) if (inFlight.has(k)) overlap++
+      keys.forEach((k) => inFlight.add(k))
+      await new Promise((resolve) => setImmediate(resolve))
+      try {
+        return await next()
+      } finally {
+        keys.forEach((k) => inFlight.delete(k))
+      }
+    })
     const all: Item[] = []
     for (let i = 0; i < 300; i++) all.push({ pk: { S: `k${i % 7}` }, seq: { N: String(i) } })
     const { summary } = await writeAll(table, client, all, 8)
