@@ -11408,7 +11408,7 @@ __webpack_unused_export__ = ListImportsCommand;
 __webpack_unused_export__ = ListImportsInput$;
 __webpack_unused_export__ = ListImportsOutput$;
 __webpack_unused_export__ = ListTables$;
-__webpack_unused_export__ = ListTablesCommand;
+exports.H7 = ListTablesCommand;
 __webpack_unused_export__ = ListTablesInput$;
 __webpack_unused_export__ = ListTablesOutput$;
 __webpack_unused_export__ = ListTagsOfResource$;
@@ -73356,7 +73356,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7061);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2362);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73365,7 +73365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7061:
+/***/ 2362:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76319,6 +76319,13 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/clock.ts
+/** Waits `ms` milliseconds of real time. */
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+const realClock = { now: Date.now, sleep };
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(303);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
@@ -77255,12 +77262,27 @@ function localSource(root, prefix) {
                 }
                 objects.push({ url: file, key, size: external_node_fs_.statSync(real).size });
             }
+            if (objects.length === 0 && !external_node_fs_.existsSync(absolute) && !hasPrefixSiblings(absolute)) {
+                throw new ActionError(`source: ${prefix} is no file or folder of the workspace ${root}, and no file's path ` +
+                    'starts with it. Check the path (relative to the repository root), or for a bucket write ' +
+                    `s3://${prefix.replace(/^\/+/, '')}`);
+            }
             return objects;
         },
         async open(object) {
             return external_node_fs_.createReadStream(object.url);
         },
     };
+}
+/** Whether some entry of the folder of `absolute` has a name that starts with its last part. */
+function hasPrefixSiblings(absolute) {
+    try {
+        const base = external_node_path_.basename(absolute);
+        return external_node_fs_.readdirSync(external_node_path_.dirname(absolute)).some((name) => name.startsWith(base));
+    }
+    catch {
+        return false;
+    }
 }
 function* walk(dir) {
     let entries;
@@ -77652,6 +77674,12 @@ function optional(key, value) {
 /** Inputs that have no effect in the mode that runs: each gets a warning naming the input. */
 function ignoredInputs(inputs, mode) {
     const ignored = [];
+    if (inputs.source.kind === 'local') {
+        if (inputs.s3Endpoint)
+            ignored.push(`${Input.S3Endpoint} (the source is a workspace path)`);
+        if (inputs.bucketOwner)
+            ignored.push(`${Input.BucketOwner} (the source is a workspace path)`);
+    }
     if (inputs.format !== 'CSV') {
         if (inputs.csvDelimiter !== ',')
             ignored.push(`${Input.CsvDelimiter} (only for input-format CSV)`);
@@ -78641,13 +78669,6 @@ function consoleLink(region, importArn) {
     return `https://${region}.console.aws.amazon.com/dynamodbv2/home?region=${region}#import-details?importArn=${encodeURIComponent(importArn)}`;
 }
 
-;// CONCATENATED MODULE: ./src/clock.ts
-/** Waits `ms` milliseconds of real time. */
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-const realClock = { now: Date.now, sleep };
-
 ;// CONCATENATED MODULE: ./src/formats/record.ts
 const REJECTION_KINDS = {
     unreadable: 'unreadable line or object',
@@ -79615,6 +79636,62 @@ function isBrokenRead(err) {
         (httpStatus(cause) ?? 0) >= 500);
 }
 async function* empty() { }
+
+;// CONCATENATED MODULE: ./src/plan/endpoint.ts
+
+
+
+/**
+ * How long a custom dynamodb-endpoint may take to answer: a DynamoDB Local service container
+ * starts beside the job's first steps, and its JVM takes a few seconds.
+ */
+const ENDPOINT_WAIT_MS = 60_000;
+/** Between two tries. */
+const ENDPOINT_POLL_MS = 1_000;
+/** Errors that mean nothing answered yet, rather than an answer the import should see. */
+const NOT_LISTENING = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up/;
+/**
+ * Waits until the custom endpoint answers a request (any answer: even an error from the service
+ * means it is up), trying once a second for up to ENDPOINT_WAIT_MS, and says so in the log.
+ * `client` must not retry on its own, so that every try is counted here.
+ */
+async function waitForEndpoint(client, endpoint, clock) {
+    const began = clock.now();
+    let told = false;
+    for (;;) {
+        let reason;
+        try {
+            await client.send(new client_dynamodb_dist_cjs/* ListTablesCommand */.H7({ Limit: 1 }));
+            return;
+        }
+        catch (err) {
+            reason = endpoint_describe(err);
+            if (reason === '')
+                return;
+        }
+        const waited = clock.now() - began;
+        if (waited >= ENDPOINT_WAIT_MS) {
+            throw new ActionError(`DynamoDB at ${endpoint} did not answer within ${Math.round(waited / 1000)} s ` +
+                `(tried every ${ENDPOINT_POLL_MS / 1000} s; last: ${reason}). Start it before this step ` +
+                '(a service container: give it a health check, see the README), or check dynamodb-endpoint.');
+        }
+        if (!told) {
+            info(`Waiting for DynamoDB at ${endpoint} to answer (${reason}), for up to ${ENDPOINT_WAIT_MS / 1000} s…`);
+            told = true;
+        }
+        await clock.sleep(ENDPOINT_POLL_MS);
+    }
+}
+/** Why nothing answered, or '' when something did. */
+function endpoint_describe(err) {
+    const parts = [err, err?.cause];
+    for (const part of parts) {
+        const text = `${part?.code ?? ''} ${errorMessage(part)}`;
+        if (NOT_LISTENING.test(text))
+            return errorMessage(part);
+    }
+    return err?.$metadata === undefined ? errorMessage(err) : '';
+}
 
 ;// CONCATENATED MODULE: ./src/sources/lines.ts
 const NEWLINE = 0x0a;
@@ -83062,17 +83139,26 @@ async function truncateTable(options) {
 
 
 
+
+
 /**
  * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
  * the table when the stream engine needs it (not in a dry run).
  */
-async function prepare(given, clients) {
+async function prepare(given, clients, clock = realClock) {
+    if (given.dynamodbEndpoint) {
+        await waitForEndpoint(clients.writeClient, given.dynamodbEndpoint, clock);
+    }
     const source = sourceFor(given, clients.s3);
     const existing = await describeTable(clients.dynamodb, given.table);
     const listing = await listInOrder(source);
     const exported = await readExport(source, listing);
     const inputs = exported ? fromExport(given, exported) : given;
     const objects = mine(exported?.dataFiles ?? listing, given.shard);
+    if (listing.length === 0) {
+        // As with ImportTable an empty source is an empty success, but rarely what was meant.
+        warning(`${source.description} holds no objects: nothing will be imported. Set min-items to make an empty source fail the step.`);
+    }
     if (inputs.format === 'REQUEST_ITEMS') {
         await checkRequestTables(source, objects, inputs.table.name, inputs.compression);
     }
@@ -83221,6 +83307,7 @@ function sourceFor(inputs, s3) {
 
 
 
+
 /** Sets every output of action.yml; the ones that do not apply are empty. */
 function setOutputs(result) {
     const outputs = {
@@ -83248,15 +83335,42 @@ function setOutputs(result) {
  */
 const MAX_ANNOTATIONS_PER_KIND = 10;
 /**
- * One annotation per sampled rejection, pointing at `s3://bucket/key:line`. They are errors when
- * the rejections fail the step and warnings when max-errors accepts them.
+ * A location `<where>:<line>` as an annotation's place: for a file inside the workspace, its
+ * workspace-relative path and line (so that the annotation shows on the file in a pull request);
+ * nothing for an S3 object, whose location stays in the message.
  */
-function annotate(result, limits) {
-    const fails = result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0;
-    for (const r of result.rejections.samples.slice(0, MAX_ANNOTATIONS_PER_KIND)) {
-        const properties = { title: `Rejected record: ${REJECTION_KINDS[r.kind]}` };
-        const message = `${r.location}: ${r.reason}`;
-        if (fails)
+function recordPlace(location, workspace) {
+    const match = /^(.*):(\d+)$/.exec(location);
+    if (!match || (match[1] ?? '').startsWith('s3://'))
+        return {};
+    const file = external_node_path_.relative(workspace, match[1] ?? '');
+    if (file === '' || file.startsWith('..') || external_node_path_.isAbsolute(file))
+        return {};
+    return { file: file.split(external_node_path_.sep).join('/'), line: Number(match[2]) };
+}
+/**
+ * The verdict first, as an error annotation: GitHub keeps only the first 10 of a kind per step,
+ * so the one line that says what to do must not be the one dropped. Then one annotation per
+ * sampled rejection, errors when the rejections fail the step (as many as leave room for the
+ * verdict) and warnings when max-errors accepts them. The one caller of setFailed.
+ */
+function annotate(result, failures, limits, workspace) {
+    if (failures.length > 0)
+        setFailed(failures.join('\n'));
+    if (!result)
+        return;
+    const asErrors = failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0);
+    // The verdict is an error annotation too: record errors leave room for it.
+    const room = failures.length > 0 && asErrors ? MAX_ANNOTATIONS_PER_KIND - 1 : MAX_ANNOTATIONS_PER_KIND;
+    for (const r of result.rejections.samples.slice(0, room)) {
+        const place = recordPlace(r.location, workspace);
+        const properties = {
+            title: `Rejected record: ${REJECTION_KINDS[r.kind]}`,
+            ...(place.file !== undefined && { file: place.file }),
+            ...(place.line !== undefined && { startLine: place.line }),
+        };
+        const message = `${place.file !== undefined ? `${place.file}:${place.line}` : r.location}: ${r.reason}`;
+        if (asErrors)
             error(message, properties);
         else
             warning(message, properties);
@@ -83385,6 +83499,8 @@ function fromStream(outcome, inputs, table) {
             }),
         }),
         objects: outcome.objects,
+        perObject: outcome.perObject,
+        progress: outcome.progress,
         ...(outcome.write && { pacing: outcome.write.pacing }),
         ...(outcome.stopped && { stopped: outcome.stopped }),
         rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
@@ -83435,11 +83551,22 @@ function fromNative({ outcome, objects }, inputs) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
-/** The job summary: the one user of core.summary. */
+/**
+ * The job summary: the one user of core.summary. It is written as Markdown, one block at a time
+ * with a blank line after each: GitHub's Markdown takes lines of HTML without a blank line between
+ * them for one HTML block, and then renders nothing inside it as Markdown.
+ */
+
+
+
 
 
 /** Reasons are the engine's words, but a summary row should stay a row. */
 const MAX_REASON_CHARS = 300;
+/** Objects listed one per row; the rest are counted. */
+const MAX_OBJECT_ROWS = 20;
+/** Below this the import is too short for a chart of its pace to say anything. */
+const CHART_MIN_SECONDS = 30;
 const STATUS_ICON = {
     COMPLETED: '✅',
     FAILED: '❌',
@@ -83448,42 +83575,68 @@ const STATUS_ICON = {
 };
 /** Renders the job summary into core.summary's buffer (written by the caller). */
 function renderSummary(result, steps, failures) {
-    const s = summary;
-    const verdict = failures.length === 0 ? 'passed' : 'failed';
-    const status = result ? `${result.status} ${STATUS_ICON[result.status]}` : 'did not start ❌';
-    s.addHeading(`DynamoDB S3 import: ${status}`, 2);
-    if (result) {
-        const dry = result.dryRun ? ' (dry run: nothing was written)' : '';
-        s.addRaw(`Engine: <b>${result.mode}</b>${dry}. ${summary_escape(result.modeReason)}`, true);
-    }
-    s.addRaw(`The step ${verdict}.`, true);
+    block(`## ${headline(result, failures)}`);
+    block(failures.length === 0 ? '**The step passed.**' : '**The step failed:**');
     if (failures.length > 0)
-        s.addList(failures.map(summary_escape));
-    s.addHeading('Steps', 3);
-    s.addTable([
-        [header('Step'), header('Result'), header('Time')],
-        ...steps.map((step) => [
-            `${step.ok ? '✅' : '❌'} ${step.name}`,
-            summary_escape(step.result),
-            `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
-        ]),
-    ]);
+        block(failures.map((f) => `- ${inline(f)}`).join('\n'));
+    if (result) {
+        block(`Engine: **${result.mode}**. ${inline(result.modeReason)}`);
+        if (result.objects === 0) {
+            block('> [!WARNING]\n> The source holds no objects: nothing was imported. Set `min-items` to make an empty source fail the step.');
+        }
+    }
+    renderSteps(steps);
     if (!result)
         return;
-    s.addHeading('Counts', 3);
+    renderCounts(result);
+    if (result.perObject && result.perObject.length > 0)
+        renderObjects(result);
+    renderPace(result);
+    if (result.estimates)
+        renderEstimates(result.estimates);
+    if (result.errorCount > 0)
+        renderRejections(result);
+}
+/** One line that names the table, the source and the result. */
+function headline(result, failures) {
+    if (!result)
+        return '❌ The import did not start';
+    const into = `into \`${code(result.table ?? '?')}\` from \`${code(result.source ?? '?')}\``;
+    const items = summary_counted(result.importedItemCount, 'item');
+    const time = `in ${seconds(result.durationSeconds)}`;
+    if (result.dryRun) {
+        return `🧪 DRY RUN: ${items} would be imported ${into}; nothing was written`;
+    }
+    if (result.status === 'IN_PROGRESS')
+        return `⏳ ImportTable is still importing ${into}`;
+    const rejected = result.errorCount > 0 ? `, ${summary_counted(result.errorCount, 'record')} rejected` : '';
+    const icon = failures.length > 0 ? '❌' : STATUS_ICON[result.status];
+    return `${icon} ${items} imported ${into} ${time}${rejected}`;
+}
+function renderSteps(steps) {
+    if (steps.length === 0)
+        return;
+    block('### Steps');
+    block(table(['Step', 'Result', 'Time'], steps.map((step) => [
+        `${step.ok ? '✅' : '❌'} ${step.name}`,
+        cell(step.result),
+        `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
+    ])));
+}
+function renderCounts(result) {
+    block('### Counts');
     const rate = result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0;
     const rows = [
-        [header('Measure'), header('Value')],
-        ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
-        ['Processed records', String(result.processedItemCount)],
         [
-            result.dryRun ? 'Items that would be imported' : 'Imported items',
-            String(result.importedItemCount),
+            'Objects',
+            result.objects === undefined ? 'listed by ImportTable' : String(result.objects),
         ],
-        ['Rejected records', String(result.errorCount)],
-        ['Uncompressed bytes', String(result.processedSizeBytes)],
-        ['Duration', `${result.durationSeconds} s`],
-        ['Items/s', String(rate)],
+        ['Records read', String(result.processedItemCount)],
+        [result.dryRun ? 'Items that would be imported' : 'Items imported', String(result.importedItemCount)],
+        ['Records rejected', String(result.errorCount)],
+        ['Read (uncompressed)', formatBytes(result.processedSizeBytes)],
+        ['Duration', seconds(result.durationSeconds)],
+        [result.dryRun ? 'Records validated per second' : 'Items per second', String(rate)],
     ];
     if (result.consumedWriteCapacity !== undefined) {
         const how = result.capacitySource === 'computed'
@@ -83497,47 +83650,113 @@ function renderSummary(result, steps, failures) {
         rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`]);
         rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`]);
     }
-    s.addTable(rows);
-    if (result.estimates)
-        renderEstimates(result.estimates);
-    if (result.errorCount > 0)
-        renderRejections(result);
+    block(table(['Measure', 'Value'], rows));
+    if (result.processedItemCount > 0) {
+        const imported = result.dryRun ? 'Would be imported' : 'Imported';
+        block('```mermaid\npie showData title Records\n' +
+            `    "${imported}" : ${result.importedItemCount}\n` +
+            `    "Rejected" : ${result.errorCount}\n` +
+            '```');
+    }
+}
+function renderObjects(result) {
+    const objects = result.perObject ?? [];
+    block('### Objects');
+    block(table(['Object', 'Records', 'Rejected', 'Compression'], objects
+        .slice(0, MAX_OBJECT_ROWS)
+        .map((o) => [
+        cell(recordPlace(`${o.url}:1`, workspaceRoot()).file ?? o.url),
+        String(o.records),
+        String(o.rejected),
+        (o.compression ?? 'none').toLowerCase(),
+    ])));
+    const rest = objects.length - MAX_OBJECT_ROWS;
+    if (rest > 0)
+        block(`…and ${summary_counted(rest, 'more object')}.`);
+}
+/** Items written over time, for imports long enough to have a pace worth a chart. */
+function renderPace(result) {
+    const samples = result.progress ?? [];
+    if (result.durationSeconds < CHART_MIN_SECONDS || samples.length < 2)
+        return;
+    const rates = samples.map((s, i) => {
+        const before = i === 0 ? { seconds: 0, items: 0 } : samples[i - 1];
+        const span = Math.max(1, s.seconds - before.seconds);
+        return Math.round((s.items - before.items) / span);
+    });
+    block('### Items per second');
+    block('```mermaid\nxychart-beta\n' +
+        `    x-axis "seconds" [${samples.map((s) => s.seconds).join(', ')}]\n` +
+        '    y-axis "items/s"\n' +
+        `    line [${rates.join(', ')}]\n` +
+        '```');
 }
 function renderEstimates(estimates) {
-    const s = summary;
-    s.addHeading('Estimates: what the import would cost and take', 3);
-    s.addTable([
-        [header('Engine'), header('Cost'), header('Time'), header('Basis')],
-        ...estimates.map((e) => [e.engine, summary_escape(e.cost), e.time, summary_escape(e.notes)]),
-    ]);
-    s.addRaw('Prices are us-east-1 list prices; other regions differ.', true);
+    block('### Estimates: what the import would cost and take');
+    block(table(['Engine', 'Cost', 'Time', 'Basis'], estimates.map((e) => [e.engine, cell(e.cost), cell(e.time), cell(e.notes)])));
+    block('Prices are us-east-1 list prices; other regions differ.');
 }
 function renderRejections(result) {
-    const s = summary;
-    s.addHeading('Rejected records', 3);
+    block('### Rejected records');
     const kinds = Object.entries(result.rejections.byKind);
-    s.addList(kinds.map(([kind, n]) => `${REJECTION_KINDS[kind]}: ${n}`));
-    s.addTable([
-        [header('Where'), header('Why')],
-        ...result.rejections.samples.map((r) => [summary_escape(r.location), summary_escape(truncate(r.reason))]),
-    ]);
+    block(kinds.map(([kind, n]) => `- ${REJECTION_KINDS[kind]}: ${n}`).join('\n'));
+    block(table(['Where', 'Why'], result.rejections.samples.map((r) => [recordLink(r.location), cell(truncate(r.reason))])));
     const more = result.errorCount - result.rejections.samples.reduce((n, r) => n + r.records, 0);
-    const where = result.rejectedFile
-        ? ` All of them are in <code>${summary_escape(result.rejectedFile)}</code>.`
-        : '';
+    const where = result.rejectedFile ? ` All of them are in \`${code(result.rejectedFile)}\`.` : '';
     if (more > 0)
-        s.addRaw(`…and ${more} more.${where}`, true);
+        block(`…and ${more} more.${where}`);
     else if (where)
-        s.addRaw(where.trim(), true);
+        block(where.trim());
 }
-function header(data) {
-    return { data, header: true };
+/**
+ * A rejected record's place: for a file of the workspace, its path and line, linked to that line
+ * of the commit the job runs on (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA).
+ */
+function recordLink(location, env = process.env) {
+    const place = recordPlace(location, workspaceRoot());
+    if (place.file === undefined)
+        return cell(location);
+    const text = cell(`${place.file}:${place.line}`);
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
+    if (!server || !repository || !sha)
+        return text;
+    const file = place.file.split('/').map(encodeURIComponent).join('/');
+    return `[${text}](${server}/${repository}/blob/${sha}/${file}#L${place.line})`;
+}
+/** One Markdown block, and the blank line that ends it. */
+function block(markdown) {
+    summary.addRaw(`${markdown}\n\n`);
+}
+/** A GitHub-flavoured Markdown table. */
+function table(headers, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/** Text for a table cell: HTML escaped, pipes escaped, on one line. */
+function cell(text) {
+    return inline(text).replace(/\|/g, '\\|');
+}
+/** Text inside a paragraph or a list item: HTML escaped, on one line. */
+function inline(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\s*\n\s*/g, ' ');
+}
+/** Text inside backticks: backticks cannot be escaped there, so they are dropped. */
+function code(text) {
+    return text.replace(/`/g, "'");
+}
+/** `1 item`, `2 items`. */
+function summary_counted(n, noun) {
+    return n === 1 ? `1 ${noun}` : `${n} ${noun}s`;
+}
+function seconds(value) {
+    return value < 10 ? `${Number(value.toFixed(1))} s` : `${Math.round(value)} s`;
 }
 function truncate(text) {
     return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
-}
-function summary_escape(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 /** Writes the summary; a failure to write it is a warning, never the step's failure. */
 async function writeSummary() {
@@ -83626,6 +83845,8 @@ function emptyOutcome(objects, rejected) {
         unwritten: 0,
         writeUnits: 0,
         rejected,
+        perObject: [],
+        progress: [],
     };
 }
 
@@ -83640,6 +83861,8 @@ class Progress {
     started;
     last;
     done = 0;
+    /** Items at each progress line, for the summary's chart. */
+    samples = [];
     constructor(now, total) {
         this.now = now;
         this.total = total;
@@ -83656,6 +83879,7 @@ class Progress {
         this.last = time;
         const seconds = (time - this.started) / 1000;
         const items = write ? write.written : outcome.imported;
+        this.samples.push({ seconds: Math.round(seconds), items });
         info(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
             `${items} items, ${outcome.processedSizeBytes} bytes, ` +
             `${Math.round(items / seconds)} items/s, ${outcome.errors} errors`);
@@ -84309,6 +84533,8 @@ async function stopped(err, outcome, writer, inputs) {
 
 
 
+
+
 /**
  * The action: start → read, validate, write (by either engine) → check errors → complete, then
  * the summary. The only caller of setFailed.
@@ -84317,14 +84543,14 @@ async function run(options = {}) {
     const steps = new Steps(options.now);
     let clients;
     let result;
+    let inputs;
     let failures;
     try {
-        const inputs = readInputs();
+        inputs = readInputs();
         clients = createClients(inputs);
-        const plan = await start(inputs, clients, steps);
+        const plan = await start(inputs, clients, steps, options);
         result = await importData(plan, clients, steps, options);
         failures = await checkErrors(result, inputs, steps);
-        await complete(result, inputs, steps);
     }
     catch (err) {
         failures = [errorMessage(err)];
@@ -84335,15 +84561,15 @@ async function run(options = {}) {
     finally {
         clients?.destroy();
     }
+    await complete(result, failures, inputs, steps);
     renderSummary(result, steps.list(), failures);
     await writeSummary();
-    if (failures.length > 0)
-        setFailed(failures.join('\n'));
 }
 /** The start step: the engine, the table and the objects to import. */
-async function start(inputs, clients, steps) {
+async function start(inputs, clients, steps, options) {
     steps.start('start');
-    const plan = await steps.group('Start: choose the engine, check the table', () => prepare(inputs, clients));
+    const clock = { now: options.now ?? realClock.now, sleep: options.sleep ?? realClock.sleep };
+    const plan = await steps.group('Start: choose the engine, check the table', () => prepare(inputs, clients, clock));
     steps.end('start', plan.summary);
     return plan;
 }
@@ -84364,6 +84590,8 @@ async function importData(plan, clients, steps, options) {
     return {
         mode: plan.choice.mode,
         modeReason: plan.choice.reason,
+        table: inputs.table.name,
+        source: plan.source.description,
         ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
         ...result,
         durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
@@ -84381,12 +84609,17 @@ async function checkErrors(result, inputs, steps) {
         return failures;
     });
 }
-/** Publishes the outcome: outputs, annotations of rejected records, the final status. */
-async function complete(result, inputs, steps) {
+/**
+ * Publishes the outcome: the verdict (the step fails here, when it does), the outputs, the
+ * annotations of rejected records, the final status.
+ */
+async function complete(result, failures, inputs, steps) {
+    if (!result || !inputs)
+        return annotate(undefined, failures, { maxErrors: 0, minItems: 0 }, '');
     steps.start('complete');
     await steps.group('Complete', async () => {
+        annotate(result, failures, inputs, workspaceRoot());
         setOutputs(result);
-        annotate(result, inputs);
         const code = result.failureCode ? ` (${result.failureCode})` : '';
         info(`Status ${result.status}${code} after ${result.durationSeconds} s`);
         steps.end('complete', `status ${result.status}${code}`, result.status === 'COMPLETED');

@@ -479,6 +479,10 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 /** Inputs that have no effect in the mode that runs: each gets a warning naming the input. */
 export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string[] {
   const ignored: string[] = []
+  if (inputs.source.kind === 'local') {
+    if (inputs.s3Endpoint) ignored.push(`${Input.S3Endpoint} (the source is a workspace path)`)
+    if (inputs.bucketOwner) ignored.push(`${Input.BucketOwner} (the source is a workspace path)`)
+  }
   if (inputs.format !== 'CSV') {
     if (inputs.csvDelimiter !== ',')
       ignored.push(`${Input.CsvDelimiter} (only for input-format CSV)`)

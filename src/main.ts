@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { realClock } from './clock.js'
 import { createClients, type Clients } from './clients.js'
 import { errorMessage } from './errors.js'
 import { readInputs, type Inputs } from './inputs.js'
@@ -7,6 +8,7 @@ import { prepare, type Plan } from './plan/plan.js'
 import { annotate, setOutputs } from './report/outputs.js'
 import { checkResult, fromNative, fromStream, type ImportResult } from './report/result.js'
 import { renderSummary, writeSummary } from './report/summary.js'
+import { workspaceRoot } from './sources/local.js'
 import { Steps } from './steps.js'
 import { streamImport, type StreamOptions } from './stream/engine.js'
 
@@ -21,14 +23,14 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const steps = new Steps(options.now)
   let clients: Clients | undefined
   let result: ImportResult | undefined
+  let inputs: Inputs | undefined
   let failures: string[]
   try {
-    const inputs = readInputs()
+    inputs = readInputs()
     clients = createClients(inputs)
-    const plan = await start(inputs, clients, steps)
+    const plan = await start(inputs, clients, steps, options)
     result = await importData(plan, clients, steps, options)
     failures = await checkErrors(result, inputs, steps)
-    await complete(result, inputs, steps)
   } catch (err) {
     failures = [errorMessage(err)]
     if (err instanceof Error && err.stack) core.debug(err.stack)
@@ -36,16 +38,22 @@ export async function run(options: RunOptions = {}): Promise<void> {
   } finally {
     clients?.destroy()
   }
+  await complete(result, failures, inputs, steps)
   renderSummary(result, steps.list(), failures)
   await writeSummary()
-  if (failures.length > 0) core.setFailed(failures.join('\n'))
 }
 
 /** The start step: the engine, the table and the objects to import. */
-async function start(inputs: Inputs, clients: Clients, steps: Steps): Promise<Plan> {
+async function start(
+  inputs: Inputs,
+  clients: Clients,
+  steps: Steps,
+  options: RunOptions,
+): Promise<Plan> {
   steps.start('start')
+  const clock = { now: options.now ?? realClock.now, sleep: options.sleep ?? realClock.sleep }
   const plan = await steps.group('Start: choose the engine, check the table', () =>
-    prepare(inputs, clients),
+    prepare(inputs, clients, clock),
   )
   steps.end('start', plan.summary)
   return plan
@@ -78,6 +86,8 @@ async function importData(
   return {
     mode: plan.choice.mode,
     modeReason: plan.choice.reason,
+    table: inputs.table.name,
+    source: plan.source.description,
     ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
     ...result,
     durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
@@ -102,12 +112,21 @@ async function checkErrors(result: ImportResult, inputs: Inputs, steps: Steps): 
   })
 }
 
-/** Publishes the outcome: outputs, annotations of rejected records, the final status. */
-async function complete(result: ImportResult, inputs: Inputs, steps: Steps): Promise<void> {
+/**
+ * Publishes the outcome: the verdict (the step fails here, when it does), the outputs, the
+ * annotations of rejected records, the final status.
+ */
+async function complete(
+  result: ImportResult | undefined,
+  failures: string[],
+  inputs: Inputs | undefined,
+  steps: Steps,
+): Promise<void> {
+  if (!result || !inputs) return annotate(undefined, failures, { maxErrors: 0, minItems: 0 }, '')
   steps.start('complete')
   await steps.group('Complete', async () => {
+    annotate(result, failures, inputs, workspaceRoot())
     setOutputs(result)
-    annotate(result, inputs)
     const code = result.failureCode ? ` (${result.failureCode})` : ''
     core.info(`Status ${result.status}${code} after ${result.durationSeconds} s`)
     steps.end('complete', `status ${result.status}${code}`, result.status === 'COMPLETED')

@@ -206,4 +206,20 @@ describe('ignoredInputs', () => {
     ])
     expect(ignoredInputs(inputs(), 'stream')).toEqual([])
   })
+
+  it('names the S3 inputs when the source is a workspace path', () => {
+    expect(
+      ignoredInputs(
+        inputs({
+          source: 'test/fixtures',
+          's3-endpoint': 'http://127.0.0.1:9000',
+          'bucket-owner': '123456789012',
+        }),
+        'stream',
+      ),
+    ).toEqual([
+      's3-endpoint (the source is a workspace path)',
+      'bucket-owner (the source is a workspace path)',
+    ])
+  })
 })

@@ -10,6 +10,8 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import { localSource, workspaceRoot } from '../sources/local.js'
 import { s3Source } from '../sources/s3.js'
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
+import { realClock, type Clock } from '../clock.js'
+import { waitForEndpoint } from './endpoint.js'
 import { checkRequestTables } from './request-tables.js'
 import { createTable, describeTable } from './table.js'
 import { shardObjects, type Shard } from './shard.js'
@@ -37,13 +39,26 @@ export interface Plan {
  * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
  * the table when the stream engine needs it (not in a dry run).
  */
-export async function prepare(given: Inputs, clients: Clients): Promise<Plan> {
+export async function prepare(
+  given: Inputs,
+  clients: Clients,
+  clock: Clock = realClock,
+): Promise<Plan> {
+  if (given.dynamodbEndpoint) {
+    await waitForEndpoint(clients.writeClient, given.dynamodbEndpoint, clock)
+  }
   const source = sourceFor(given, clients.s3)
   const existing = await describeTable(clients.dynamodb, given.table)
   const listing = await listInOrder(source)
   const exported = await readExport(source, listing)
   const inputs = exported ? fromExport(given, exported) : given
   const objects = mine(exported?.dataFiles ?? listing, given.shard)
+  if (listing.length === 0) {
+    // As with ImportTable an empty source is an empty success, but rarely what was meant.
+    core.warning(
+      `${source.description} holds no objects: nothing will be imported. Set min-items to make an empty source fail the step.`,
+    )
+  }
   if (inputs.format === 'REQUEST_ITEMS') {
     await checkRequestTables(source, objects, inputs.table.name, inputs.compression)
   }

@@ -1,4 +1,5 @@
 /** The step's outputs and its annotations, from the result. */
+import * as path from 'node:path'
 import * as core from '@actions/core'
 import { REJECTION_KINDS } from '../formats/record.js'
 import { Output, type OutputName } from '../names.js'
@@ -31,16 +32,54 @@ export function setOutputs(result: ImportResult): void {
  */
 export const MAX_ANNOTATIONS_PER_KIND = 10
 
+/** Where a rejected record is, for an annotation: a workspace file and line attach to it. */
+export interface RecordPlace {
+  /** Workspace-relative path, for a record read from the workspace. */
+  file?: string
+  line?: number
+}
+
 /**
- * One annotation per sampled rejection, pointing at `s3://bucket/key:line`. They are errors when
- * the rejections fail the step and warnings when max-errors accepts them.
+ * A location `<where>:<line>` as an annotation's place: for a file inside the workspace, its
+ * workspace-relative path and line (so that the annotation shows on the file in a pull request);
+ * nothing for an S3 object, whose location stays in the message.
  */
-export function annotate(result: ImportResult, limits: Limits): void {
-  const fails = result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0
-  for (const r of result.rejections.samples.slice(0, MAX_ANNOTATIONS_PER_KIND)) {
-    const properties = { title: `Rejected record: ${REJECTION_KINDS[r.kind]}` }
-    const message = `${r.location}: ${r.reason}`
-    if (fails) core.error(message, properties)
+export function recordPlace(location: string, workspace: string): RecordPlace {
+  const match = /^(.*):(\d+)$/.exec(location)
+  if (!match || (match[1] ?? '').startsWith('s3://')) return {}
+  const file = path.relative(workspace, match[1] ?? '')
+  if (file === '' || file.startsWith('..') || path.isAbsolute(file)) return {}
+  return { file: file.split(path.sep).join('/'), line: Number(match[2]) }
+}
+
+/**
+ * The verdict first, as an error annotation: GitHub keeps only the first 10 of a kind per step,
+ * so the one line that says what to do must not be the one dropped. Then one annotation per
+ * sampled rejection, errors when the rejections fail the step (as many as leave room for the
+ * verdict) and warnings when max-errors accepts them. The one caller of setFailed.
+ */
+export function annotate(
+  result: ImportResult | undefined,
+  failures: string[],
+  limits: Limits,
+  workspace: string,
+): void {
+  if (failures.length > 0) core.setFailed(failures.join('\n'))
+  if (!result) return
+  const asErrors =
+    failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0)
+  // The verdict is an error annotation too: record errors leave room for it.
+  const room =
+    failures.length > 0 && asErrors ? MAX_ANNOTATIONS_PER_KIND - 1 : MAX_ANNOTATIONS_PER_KIND
+  for (const r of result.rejections.samples.slice(0, room)) {
+    const place = recordPlace(r.location, workspace)
+    const properties = {
+      title: `Rejected record: ${REJECTION_KINDS[r.kind]}`,
+      ...(place.file !== undefined && { file: place.file }),
+      ...(place.line !== undefined && { startLine: place.line }),
+    }
+    const message = `${place.file !== undefined ? `${place.file}:${place.line}` : r.location}: ${r.reason}`
+    if (asErrors) core.error(message, properties)
     else core.warning(message, properties)
   }
 }

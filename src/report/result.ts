@@ -8,6 +8,7 @@ import type { Inputs } from '../inputs.js'
 import { explainFailure, ITEM_VALIDATION_ERROR } from '../native/import-table.js'
 import type { NativeRun } from '../native/engine.js'
 import type { StreamOutcome } from '../stream/engine.js'
+import type { ObjectCounts } from '../stream/outcome.js'
 import type { PacingReport } from '../stream/pacer.js'
 import {
   estimate,
@@ -50,6 +51,13 @@ export interface ImportResult {
   estimates?: EngineEstimate[]
   /** Objects read; native: known only when the action listed them. */
   objects?: number
+  /** The table and the source, for the summary's headline. */
+  table?: string
+  source?: string
+  /** stream: each object's counts, in the order read. */
+  perObject?: ObjectCounts[]
+  /** stream: items written so far at each progress line (seconds since the start). */
+  progress?: Array<{ seconds: number; items: number }>
   /** stream: how the writer's pace followed DynamoDB's throttling. */
   pacing?: PacingReport
   /** stream: the writer gave up; why, and what was not read. */
@@ -159,6 +167,8 @@ export function fromStream(
       }),
     }),
     objects: outcome.objects,
+    perObject: outcome.perObject,
+    progress: outcome.progress,
     ...(outcome.write && { pacing: outcome.write.pacing }),
     ...(outcome.stopped && { stopped: outcome.stopped }),
     rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },

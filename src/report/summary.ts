@@ -1,12 +1,23 @@
-/** The job summary: the one user of core.summary. */
+/**
+ * The job summary: the one user of core.summary. It is written as Markdown, one block at a time
+ * with a blank line after each: GitHub's Markdown takes lines of HTML without a blank line between
+ * them for one HTML block, and then renders nothing inside it as Markdown.
+ */
 import * as core from '@actions/core'
 import { REJECTION_KINDS, type RejectionKind } from '../formats/record.js'
+import { formatBytes } from '../plan/engine-choice.js'
 import type { EngineEstimate } from '../stream/estimate.js'
 import type { StepRecord } from '../steps.js'
+import { workspaceRoot } from '../sources/local.js'
+import { recordPlace } from './outputs.js'
 import type { ImportResult, ImportStatus } from './result.js'
 
 /** Reasons are the engine's words, but a summary row should stay a row. */
 const MAX_REASON_CHARS = 300
+/** Objects listed one per row; the rest are counted. */
+const MAX_OBJECT_ROWS = 20
+/** Below this the import is too short for a chart of its pace to say anything. */
+const CHART_MIN_SECONDS = 30
 
 const STATUS_ICON: Record<ImportStatus, string> = {
   COMPLETED: '✅',
@@ -21,43 +32,71 @@ export function renderSummary(
   steps: StepRecord[],
   failures: string[],
 ): void {
-  const s = core.summary
-  const verdict = failures.length === 0 ? 'passed' : 'failed'
-  const status = result ? `${result.status} ${STATUS_ICON[result.status]}` : 'did not start ❌'
-  s.addHeading(`DynamoDB S3 import: ${status}`, 2)
+  block(`## ${headline(result, failures)}`)
+  block(failures.length === 0 ? '**The step passed.**' : '**The step failed:**')
+  if (failures.length > 0) block(failures.map((f) => `- ${inline(f)}`).join('\n'))
   if (result) {
-    const dry = result.dryRun ? ' (dry run: nothing was written)' : ''
-    s.addRaw(`Engine: <b>${result.mode}</b>${dry}. ${escape(result.modeReason)}`, true)
+    block(`Engine: **${result.mode}**. ${inline(result.modeReason)}`)
+    if (result.objects === 0) {
+      block(
+        '> [!WARNING]\n> The source holds no objects: nothing was imported. Set `min-items` to make an empty source fail the step.',
+      )
+    }
   }
-  s.addRaw(`The step ${verdict}.`, true)
-  if (failures.length > 0) s.addList(failures.map(escape))
-
-  s.addHeading('Steps', 3)
-  s.addTable([
-    [header('Step'), header('Result'), header('Time')],
-    ...steps.map((step) => [
-      `${step.ok ? '✅' : '❌'} ${step.name}`,
-      escape(step.result),
-      `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
-    ]),
-  ])
+  renderSteps(steps)
   if (!result) return
+  renderCounts(result)
+  if (result.perObject && result.perObject.length > 0) renderObjects(result)
+  renderPace(result)
+  if (result.estimates) renderEstimates(result.estimates)
+  if (result.errorCount > 0) renderRejections(result)
+}
 
-  s.addHeading('Counts', 3)
+/** One line that names the table, the source and the result. */
+function headline(result: ImportResult | undefined, failures: string[]): string {
+  if (!result) return '❌ The import did not start'
+  const into = `into \`${code(result.table ?? '?')}\` from \`${code(result.source ?? '?')}\``
+  const items = counted(result.importedItemCount, 'item')
+  const time = `in ${seconds(result.durationSeconds)}`
+  if (result.dryRun) {
+    return `🧪 DRY RUN: ${items} would be imported ${into}; nothing was written`
+  }
+  if (result.status === 'IN_PROGRESS') return `⏳ ImportTable is still importing ${into}`
+  const rejected = result.errorCount > 0 ? `, ${counted(result.errorCount, 'record')} rejected` : ''
+  const icon = failures.length > 0 ? '❌' : STATUS_ICON[result.status]
+  return `${icon} ${items} imported ${into} ${time}${rejected}`
+}
+
+function renderSteps(steps: StepRecord[]): void {
+  if (steps.length === 0) return
+  block('### Steps')
+  block(
+    table(
+      ['Step', 'Result', 'Time'],
+      steps.map((step) => [
+        `${step.ok ? '✅' : '❌'} ${step.name}`,
+        cell(step.result),
+        `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
+      ]),
+    ),
+  )
+}
+
+function renderCounts(result: ImportResult): void {
+  block('### Counts')
   const rate =
     result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0
-  const rows: Parameters<typeof core.summary.addTable>[0] = [
-    [header('Measure'), header('Value')],
-    ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
-    ['Processed records', String(result.processedItemCount)],
+  const rows: string[][] = [
     [
-      result.dryRun ? 'Items that would be imported' : 'Imported items',
-      String(result.importedItemCount),
+      'Objects',
+      result.objects === undefined ? 'listed by ImportTable' : String(result.objects),
     ],
-    ['Rejected records', String(result.errorCount)],
-    ['Uncompressed bytes', String(result.processedSizeBytes)],
-    ['Duration', `${result.durationSeconds} s`],
-    ['Items/s', String(rate)],
+    ['Records read', String(result.processedItemCount)],
+    [result.dryRun ? 'Items that would be imported' : 'Items imported', String(result.importedItemCount)],
+    ['Records rejected', String(result.errorCount)],
+    ['Read (uncompressed)', formatBytes(result.processedSizeBytes)],
+    ['Duration', seconds(result.durationSeconds)],
+    [result.dryRun ? 'Records validated per second' : 'Items per second', String(rate)],
   ]
   if (result.consumedWriteCapacity !== undefined) {
     const how =
@@ -72,49 +111,139 @@ export function renderSummary(
     rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`])
     rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`])
   }
-  s.addTable(rows)
+  block(table(['Measure', 'Value'], rows))
+  if (result.processedItemCount > 0) {
+    const imported = result.dryRun ? 'Would be imported' : 'Imported'
+    block(
+      '```mermaid\npie showData title Records\n' +
+        `    "${imported}" : ${result.importedItemCount}\n` +
+        `    "Rejected" : ${result.errorCount}\n` +
+        '```',
+    )
+  }
+}
 
-  if (result.estimates) renderEstimates(result.estimates)
-  if (result.errorCount > 0) renderRejections(result)
+function renderObjects(result: ImportResult): void {
+  const objects = result.perObject ?? []
+  block('### Objects')
+  block(
+    table(
+      ['Object', 'Records', 'Rejected', 'Compression'],
+      objects
+        .slice(0, MAX_OBJECT_ROWS)
+        .map((o) => [
+          cell(recordPlace(`${o.url}:1`, workspaceRoot()).file ?? o.url),
+          String(o.records),
+          String(o.rejected),
+          (o.compression ?? 'none').toLowerCase(),
+        ]),
+    ),
+  )
+  const rest = objects.length - MAX_OBJECT_ROWS
+  if (rest > 0) block(`…and ${counted(rest, 'more object')}.`)
+}
+
+/** Items written over time, for imports long enough to have a pace worth a chart. */
+function renderPace(result: ImportResult): void {
+  const samples = result.progress ?? []
+  if (result.durationSeconds < CHART_MIN_SECONDS || samples.length < 2) return
+  const rates = samples.map((s, i) => {
+    const before = i === 0 ? { seconds: 0, items: 0 } : (samples[i - 1] as typeof s)
+    const span = Math.max(1, s.seconds - before.seconds)
+    return Math.round((s.items - before.items) / span)
+  })
+  block('### Items per second')
+  block(
+    '```mermaid\nxychart-beta\n' +
+      `    x-axis "seconds" [${samples.map((s) => s.seconds).join(', ')}]\n` +
+      '    y-axis "items/s"\n' +
+      `    line [${rates.join(', ')}]\n` +
+      '```',
+  )
 }
 
 function renderEstimates(estimates: EngineEstimate[]): void {
-  const s = core.summary
-  s.addHeading('Estimates: what the import would cost and take', 3)
-  s.addTable([
-    [header('Engine'), header('Cost'), header('Time'), header('Basis')],
-    ...estimates.map((e) => [e.engine, escape(e.cost), e.time, escape(e.notes)]),
-  ])
-  s.addRaw('Prices are us-east-1 list prices; other regions differ.', true)
+  block('### Estimates: what the import would cost and take')
+  block(
+    table(
+      ['Engine', 'Cost', 'Time', 'Basis'],
+      estimates.map((e) => [e.engine, cell(e.cost), cell(e.time), cell(e.notes)]),
+    ),
+  )
+  block('Prices are us-east-1 list prices; other regions differ.')
 }
 
 function renderRejections(result: ImportResult): void {
-  const s = core.summary
-  s.addHeading('Rejected records', 3)
+  block('### Rejected records')
   const kinds = Object.entries(result.rejections.byKind) as Array<[RejectionKind, number]>
-  s.addList(kinds.map(([kind, n]) => `${REJECTION_KINDS[kind]}: ${n}`))
-  s.addTable([
-    [header('Where'), header('Why')],
-    ...result.rejections.samples.map((r) => [escape(r.location), escape(truncate(r.reason))]),
-  ])
+  block(kinds.map(([kind, n]) => `- ${REJECTION_KINDS[kind]}: ${n}`).join('\n'))
+  block(
+    table(
+      ['Where', 'Why'],
+      result.rejections.samples.map((r) => [recordLink(r.location), cell(truncate(r.reason))]),
+    ),
+  )
   const more = result.errorCount - result.rejections.samples.reduce((n, r) => n + r.records, 0)
-  const where = result.rejectedFile
-    ? ` All of them are in <code>${escape(result.rejectedFile)}</code>.`
-    : ''
-  if (more > 0) s.addRaw(`…and ${more} more.${where}`, true)
-  else if (where) s.addRaw(where.trim(), true)
+  const where = result.rejectedFile ? ` All of them are in \`${code(result.rejectedFile)}\`.` : ''
+  if (more > 0) block(`…and ${more} more.${where}`)
+  else if (where) block(where.trim())
 }
 
-function header(data: string) {
-  return { data, header: true }
+/**
+ * A rejected record's place: for a file of the workspace, its path and line, linked to that line
+ * of the commit the job runs on (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA).
+ */
+function recordLink(location: string, env: NodeJS.ProcessEnv = process.env): string {
+  const place = recordPlace(location, workspaceRoot())
+  if (place.file === undefined) return cell(location)
+  const text = cell(`${place.file}:${place.line}`)
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env
+  if (!server || !repository || !sha) return text
+  const file = place.file.split('/').map(encodeURIComponent).join('/')
+  return `[${text}](${server}/${repository}/blob/${sha}/${file}#L${place.line})`
+}
+
+/** One Markdown block, and the blank line that ends it. */
+function block(markdown: string): void {
+  core.summary.addRaw(`${markdown}\n\n`)
+}
+
+/** A GitHub-flavoured Markdown table. */
+function table(headers: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n')
+}
+
+/** Text for a table cell: HTML escaped, pipes escaped, on one line. */
+function cell(text: string): string {
+  return inline(text).replace(/\|/g, '\\|')
+}
+
+/** Text inside a paragraph or a list item: HTML escaped, on one line. */
+function inline(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\s*\n\s*/g, ' ')
+}
+
+/** Text inside backticks: backticks cannot be escaped there, so they are dropped. */
+function code(text: string): string {
+  return text.replace(/`/g, "'")
+}
+
+/** `1 item`, `2 items`. */
+function counted(n: number, noun: string): string {
+  return n === 1 ? `1 ${noun}` : `${n} ${noun}s`
+}
+
+function seconds(value: number): string {
+  return value < 10 ? `${Number(value.toFixed(1))} s` : `${Math.round(value)} s`
 }
 
 function truncate(text: string): string {
   return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text
-}
-
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 /** Writes the summary; a failure to write it is a warning, never the step's failure. */

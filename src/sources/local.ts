@@ -43,11 +43,28 @@ export function localSource(root: string, prefix: string): Source {
         }
         objects.push({ url: file, key, size: fs.statSync(real).size })
       }
+      if (objects.length === 0 && !fs.existsSync(absolute) && !hasPrefixSiblings(absolute)) {
+        throw new ActionError(
+          `source: ${prefix} is no file or folder of the workspace ${root}, and no file's path ` +
+            'starts with it. Check the path (relative to the repository root), or for a bucket write ' +
+            `s3://${prefix.replace(/^\/+/, '')}`,
+        )
+      }
       return objects
     },
     async open(object) {
       return fs.createReadStream(object.url)
     },
+  }
+}
+
+/** Whether some entry of the folder of `absolute` has a name that starts with its last part. */
+function hasPrefixSiblings(absolute: string): boolean {
+  try {
+    const base = path.basename(absolute)
+    return fs.readdirSync(path.dirname(absolute)).some((name) => name.startsWith(base))
+  } catch {
+    return false
   }
 }
 

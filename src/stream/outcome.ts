@@ -15,6 +15,10 @@ export interface StreamOutcome {
   write?: WriteSummary
   rejected: RejectedRecords
   rejectedFile?: string
+  /** Each object's counts, in the order read. */
+  perObject: ObjectCounts[]
+  /** Items written (or validated, in a dry run) at each progress line. */
+  progress: Array<{ seconds: number; items: number }>
   /** The writer gave up (a stall, an error retrying cannot fix): why, and what was not read. */
   stopped?: { reason: string; notRead: string }
 }
@@ -37,6 +41,14 @@ export function notRead(objects: readonly { url: string }[], at: ReadPosition | 
   return `${current?.url ?? '?'} after line ${at.line}${others}`
 }
 
+/** What one object gave. */
+export interface ObjectCounts {
+  url: string
+  records: number
+  rejected: number
+  compression?: string
+}
+
 /** Nothing done yet, for these objects. */
 export function emptyOutcome(
   objects: readonly { size: number }[],
@@ -52,5 +64,7 @@ export function emptyOutcome(
     unwritten: 0,
     writeUnits: 0,
     rejected,
+    perObject: [],
+    progress: [],
   }
 }

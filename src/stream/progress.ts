@@ -10,6 +10,8 @@ export class Progress {
   private readonly started: number
   private last: number
   private done = 0
+  /** Items at each progress line, for the summary's chart. */
+  readonly samples: Array<{ seconds: number; items: number }> = []
 
   constructor(
     private readonly now: () => number,
@@ -32,6 +34,7 @@ export class Progress {
     this.last = time
     const seconds = (time - this.started) / 1000
     const items = write ? write.written : outcome.imported
+    this.samples.push({ seconds: Math.round(seconds), items })
     core.info(
       `progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
         `${items} items, ${outcome.processedSizeBytes} bytes, ` +

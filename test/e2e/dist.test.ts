@@ -69,7 +69,7 @@ describe('dist/index.js', () => {
       const manifest = actionManifest()
       expect(Object.keys(run.outputs).sort()).toEqual(manifest.outputs)
       expect(run.inputsRead).toEqual(manifest.inputs.map(inputVariable).sort())
-      expect(run.summary).toContain('DynamoDB S3 import: COMPLETED')
+      expect(run.summary).toContain('## ✅ 120 items imported into')
       expect(run.stdout).toContain('::group::Start')
       for (const secret of [FAKE_KEY_ID, FAKE_SECRET]) {
         expect(run.stdout).not.toContain(secret)

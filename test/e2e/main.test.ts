@@ -73,7 +73,9 @@ describe('run: stream import of DYNAMODB_JSON', () => {
     expect(outputs['mode-reason']).toContain('dynamodb-endpoint is set')
     expect(Number(outputs['consumed-write-capacity'])).toBeGreaterThanOrEqual(100)
     expect(Number(outputs['duration-seconds'])).toBeGreaterThanOrEqual(0)
-    expect(runner.summary()).toContain('DynamoDB S3 import: COMPLETED')
+    expect(runner.summary()).toMatch(
+      /^## ✅ 100 items imported into `[^`]+` from `s3:\/\/[^`]+` in [\d.]+ s\n\n/,
+    )
     expect(runner.stdout()).not.toContain('::error')
   })
 
@@ -156,6 +158,11 @@ describe('run: stream import of DYNAMODB_JSON', () => {
       'processed-item-count': '0',
       'imported-item-count': '0',
     })
+    // Green, but said: in the log as a warning and in the summary, pointing at min-items.
+    expect(runner.stdout()).toContain(
+      `::warning::s3://${bucket}/nothing-here/ holds no objects: nothing will be imported. Set min-items to make an empty source fail the step.`,
+    )
+    expect(runner.summary()).toContain('The source holds no objects: nothing was imported')
 
     vi.restoreAllMocks()
     runner = useRunner({
@@ -216,7 +223,7 @@ describe('run: stream import of DYNAMODB_JSON', () => {
       'imported-item-count': '10',
       'consumed-write-capacity': '',
     })
-    expect(runner.summary()).toContain('dry run')
+    expect(runner.summary()).toContain('## 🧪 DRY RUN: 10 items would be imported into')
     // Nothing written, and not even the table created.
     await expect(scanAll(table)).rejects.toMatchObject({ name: 'ResourceNotFoundException' })
 

@@ -172,7 +172,7 @@ describe('native', () => {
     expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
       sortedCanonical(expected, 'pk', 'sk'),
     )
-    expect(runner.summary()).toContain('Engine: <b>native</b>')
+    expect(runner.summary()).toContain('Engine: **native**')
   })
 
   it('on ItemValidationError reports the errors from CloudWatch Logs, keeps the table, and gates on max-errors', async () => {

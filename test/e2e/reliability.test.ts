@@ -375,9 +375,9 @@ function manyObjects(): Record<string, string | Uint8Array> {
   return out
 }
 
-/** The summary's figure in the row named `measure` (`<td>Longest stall</td><td>75.1 s</td>`). */
+/** The summary's figure in the row named `measure` (`| Longest stall | 75.1 s |`). */
 function summaryFigure(summary: string, measure: string): string | undefined {
-  return new RegExp(`<td>${measure}</td><td>([^<]*)</td>`).exec(summary)?.[1]
+  return new RegExp(`^\\| ${measure} \\| ([^|]*) \\|$`, 'm').exec(summary)?.[1]
 }
 
 describe('throttling that lasts: slow progress succeeds, no progress fails soon', () => {

@@ -1,5 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { annotate, MAX_ANNOTATIONS_PER_KIND, setOutputs } from '../../src/report/outputs.js'
+import {
+  annotate,
+  MAX_ANNOTATIONS_PER_KIND,
+  recordPlace,
+  setOutputs,
+} from '../../src/report/outputs.js'
 import type { Rejection } from '../../src/formats/record.js'
 import { actionManifest } from '../support/helpers.js'
 import { result } from '../support/results.js'
@@ -37,27 +42,73 @@ afterEach(() => {
 })
 
 describe('annotate', () => {
-  it(`prints at most ${MAX_ANNOTATIONS_PER_KIND} annotations, errors when they fail the step`, () => {
-    const failed = result({
-      status: 'FAILED',
-      errorCount: 15,
-      rejections: { samples: rejections(15), byKind: { invalid: 15 } },
-    })
-    const printed = commands(() => annotate(failed, { maxErrors: 0, minItems: 0 }))
+  const failed = result({
+    status: 'FAILED',
+    errorCount: 21,
+    rejections: { samples: rejections(15), byKind: { invalid: 21 } },
+  })
+  const verdict = '21 records were rejected, more than max-errors (0). Fix the records.'
+
+  it(`puts the verdict first and leaves it room within GitHub's ${MAX_ANNOTATIONS_PER_KIND} errors`, () => {
+    const printed = commands(() => annotate(failed, [verdict], { maxErrors: 0, minItems: 0 }, '/w'))
     expect(printed).toHaveLength(MAX_ANNOTATIONS_PER_KIND)
-    expect(printed[0]).toBe(
+    expect(printed[0]).toBe(`::error::${verdict}`)
+    expect(printed[1]).toBe(
       '::error title=Rejected record%3A invalid record::s3://b/k.json:1: invalid JSON at column 3',
     )
-    expect(printed.every((line) => line.startsWith('::error '))).toBe(true)
+    expect(printed.every((line) => line.startsWith('::error'))).toBe(true)
+    expect(process.exitCode).toBe(1)
+    process.exitCode = undefined
   })
 
-  it('prints warnings when max-errors accepts the rejections', () => {
+  it('prints warnings, ten of them, when max-errors accepts the rejections', () => {
     const accepted = result({
-      errorCount: 2,
-      rejections: { samples: rejections(2), byKind: { invalid: 2 } },
+      errorCount: 12,
+      rejections: { samples: rejections(12), byKind: { invalid: 12 } },
     })
-    const printed = commands(() => annotate(accepted, { maxErrors: 2, minItems: 0 }))
-    expect(printed.map((line) => line.split(' ')[0])).toEqual(['::warning', '::warning'])
+    const printed = commands(() => annotate(accepted, [], { maxErrors: 20, minItems: 0 }, '/w'))
+    expect(printed).toHaveLength(MAX_ANNOTATIONS_PER_KIND)
+    expect(printed.every((line) => line.startsWith('::warning '))).toBe(true)
+  })
+
+  it('attaches a record of a workspace file to its file and line, by its workspace path', () => {
+    const local = result({
+      errorCount: 1,
+      rejections: {
+        samples: [
+          {
+            kind: 'invalid',
+            location: '/w/fixtures/orders/0002.json:2',
+            reason: 'bad',
+            records: 1,
+          },
+        ],
+        byKind: { invalid: 1 },
+      },
+    })
+    const printed = commands(() => annotate(local, [], { maxErrors: 5, minItems: 0 }, '/w'))
+    expect(printed).toEqual([
+      '::warning title=Rejected record%3A invalid record,file=fixtures/orders/0002.json,line=2::fixtures/orders/0002.json:2: bad',
+    ])
+  })
+
+  it('fails the step with the reason alone when there is no result', () => {
+    const printed = commands(() =>
+      annotate(undefined, ['Invalid inputs'], { maxErrors: 0, minItems: 0 }, '/w'),
+    )
+    expect(printed).toEqual(['::error::Invalid inputs'])
+    process.exitCode = undefined
+  })
+})
+
+describe('recordPlace', () => {
+  it.each([
+    ['/w/a/b.json:12', { file: 'a/b.json', line: 12 }],
+    ['s3://bucket/a/b.json:12', {}],
+    ['/elsewhere/b.json:3', {}],
+    ['/w/b.json', {}],
+  ])('%s → %o', (location, place) => {
+    expect(recordPlace(location, '/w')).toEqual(place)
   })
 })
 

@@ -1,57 +1,174 @@
+// Each summary rendered as GitHub renders it (GitHub-flavoured Markdown, with HTML inside), and
+// its structure checked: headings, paragraphs, tables, lists and the chart blocks.
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import * as core from '@actions/core'
-import { afterEach, describe, expect, it } from 'vitest'
+import { marked } from 'marked'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { renderSummary } from '../../src/report/summary.js'
 import type { StepRecord } from '../../src/steps.js'
 import { result } from '../support/results.js'
 
 afterEach(() => {
   core.summary.emptyBuffer()
+  vi.unstubAllEnvs()
 })
 
-describe('renderSummary', () => {
-  const steps: StepRecord[] = [
-    { name: 'start', result: 'stream: table t exists', ok: true, startedAt: 0, endedAt: 0.2 },
-    { name: 'validate', result: '12 records, 2 rejected', ok: false, startedAt: 0.2, endedAt: 1.5 },
-  ]
+const steps: StepRecord[] = [
+  { name: 'start', result: 'stream: table orders exists', ok: true, startedAt: 0, endedAt: 0.2 },
+  { name: 'validate', result: '12 records, 2 rejected', ok: false, startedAt: 0.2, endedAt: 1.5 },
+]
 
-  it('shows the status, the engine and why, each step with its time, and the counts', () => {
-    renderSummary(result(), steps, [])
-    const html = core.summary.stringify()
-    expect(html).toContain('DynamoDB S3 import: COMPLETED')
-    expect(html).toContain('Engine: <b>stream</b>. Table t exists')
-    expect(html).toContain('<td>✅ start</td><td>stream: table t exists</td><td>0.0–0.2 s</td>')
-    expect(html).toContain('<td>❌ validate</td>')
-    expect(html).toContain('<td>Items/s</td><td>5</td>')
-    expect(html).not.toContain('Rejected records</h3>')
+/** The summary as GitHub shows it: GFM to HTML. */
+function rendered(): string {
+  return marked.parse(core.summary.stringify(), { gfm: true, async: false })
+}
+
+const base = { table: 'orders', source: 's3://fixtures/orders/' }
+
+describe('renderSummary', () => {
+  it('heads a success with the table, the source, the count and the time, in separate blocks', () => {
+    renderSummary(
+      result({ ...base, importedItemCount: 300, processedItemCount: 300, durationSeconds: 0.8 }),
+      steps,
+      [],
+    )
+    const html = rendered()
+    expect(html).toContain(
+      '<h2>✅ 300 items imported into <code>orders</code> from <code>s3://fixtures/orders/</code> in 0.8 s</h2>',
+    )
+    // Paragraphs of their own: the verdict and the engine's reason do not run together.
+    expect(html).toContain('<p><strong>The step passed.</strong></p>')
+    expect(html).toMatch(/<p>Engine: <strong>stream<\/strong>\. Table t exists[^<]*<\/p>/)
+    expect(html).toContain('<h3>Steps</h3>')
+    expect(html).toContain(
+      '<td>✅ start</td>\n<td>stream: table orders exists</td>\n<td>0.0–0.2 s</td>',
+    )
+    expect(html).toContain('<td>Read (uncompressed)</td>\n<td>2.4 KiB</td>')
+    expect(html).toContain('<pre><code class="language-mermaid">pie showData title Records')
+    expect(html).not.toContain('<h3>Rejected records</h3>')
   })
 
-  it('lists the first rejected records and counts the rest, escaping what it shows', () => {
+  it('puts the reasons of a failure in a list, and the rejected records in a table', () => {
     const samples = Array.from({ length: 10 }, (_, i) => ({
       kind: 'invalid' as const,
       location: `s3://b/k.json:${i + 1}`,
-      reason: 'invalid JSON at column 3 <b>',
+      reason: 'invalid JSON at column 3 <b> | x',
       records: 1,
     }))
     renderSummary(
       result({
+        ...base,
         status: 'FAILED',
         errorCount: 25,
+        importedItemCount: 275,
         rejectedFile: '/tmp/rejected.jsonl',
         rejections: { samples, byKind: { invalid: 25 } },
       }),
       steps,
-      ['25 records were rejected'],
+      ['25 records were rejected, more than max-errors (0).', 'Another reason.'],
     )
-    const html = core.summary.stringify()
-    expect(html).toContain('DynamoDB S3 import: FAILED')
-    expect(html).toContain('<td>s3://b/k.json:10</td><td>invalid JSON at column 3 &lt;b&gt;</td>')
-    expect(html).toContain('invalid record: 25')
+    const html = rendered()
+    expect(html).toContain('<h2>❌ 275 items imported into <code>orders</code>')
+    expect(html).toContain(', 25 records rejected</h2>')
+    expect(html).toContain(
+      '<ul>\n<li>25 records were rejected, more than max-errors (0).</li>\n<li>Another reason.</li>\n</ul>',
+    )
+    expect(html).toContain(
+      '<td>s3://b/k.json:10</td>\n<td>invalid JSON at column 3 &lt;b&gt; | x</td>',
+    )
+    expect(html).toContain('<li>invalid record: 25</li>')
     expect(html).toContain('…and 15 more. All of them are in <code>/tmp/rejected.jsonl</code>.')
-    expect(html).toContain('The step failed.')
   })
 
-  it('says the import did not start when there is no result', () => {
-    renderSummary(undefined, [], ['Table t does not exist'])
-    expect(core.summary.stringify()).toContain('did not start')
+  it('heads a dry run as one, with its own wording', () => {
+    renderSummary(result({ ...base, dryRun: true, importedItemCount: 300 }), steps, [])
+    const html = rendered()
+    expect(html).toContain('<h2>🧪 DRY RUN: 300 items would be imported into <code>orders</code>')
+    expect(html).toContain('nothing was written</h2>')
+    expect(html).toContain('<td>Items that would be imported</td>')
+    expect(html).not.toContain('items imported into')
+  })
+
+  it('says in a list what was wrong when the import did not start, above no empty table', () => {
+    renderSummary(undefined, [], ['Invalid inputs:\n- table: is required\n- source: is required'])
+    const html = rendered()
+    expect(html).toContain('<h2>❌ The import did not start</h2>')
+    expect(html).toContain('<li>Invalid inputs: - table: is required - source: is required</li>')
+    expect(html).not.toContain('<table>')
+  })
+
+  it('uses plurals and warns of an empty source', () => {
+    renderSummary(
+      result({
+        ...base,
+        objects: 0,
+        importedItemCount: 1,
+        processedItemCount: 1,
+        durationSeconds: 12.3,
+      }),
+      steps,
+      [],
+    )
+    const html = rendered()
+    expect(html).toContain('1 item imported into')
+    expect(html).toContain('in 12 s')
+    expect(html).toContain('The source holds no objects')
+  })
+
+  it('lists the objects, at most 20, with the rest counted, and charts a long import', () => {
+    const perObject = Array.from({ length: 23 }, (_, i) => ({
+      url: `s3://b/part-${i}.json.gz`,
+      records: 100,
+      rejected: i === 0 ? 1 : 0,
+      compression: 'GZIP',
+    }))
+    const progress = [
+      { seconds: 10, items: 9000 },
+      { seconds: 20, items: 19000 },
+      { seconds: 30, items: 30000 },
+    ]
+    renderSummary(result({ ...base, perObject, progress, durationSeconds: 35 }), steps, [])
+    const html = rendered()
+    expect(html).toContain('<h3>Objects</h3>')
+    expect(html).toContain(
+      '<td>s3://b/part-0.json.gz</td>\n<td>100</td>\n<td>1</td>\n<td>gzip</td>',
+    )
+    expect(html.match(/<td>s3:\/\/b\/part-\d+\.json\.gz<\/td>/g)).toHaveLength(20)
+    expect(html).toContain('…and 3 more objects.')
+    expect(html).toContain(
+      '<pre><code class="language-mermaid">xychart-beta\n    x-axis &quot;seconds&quot; [10, 20, 30]\n    y-axis &quot;items/s&quot;\n    line [900, 1000, 1100]',
+    )
+  })
+
+  it('links each rejected record of a workspace file to its line in the commit', () => {
+    const workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-ws-')))
+    vi.stubEnv('GITHUB_WORKSPACE', workspace)
+    vi.stubEnv('GITHUB_SERVER_URL', 'https://github.com')
+    vi.stubEnv('GITHUB_REPOSITORY', 'o/r')
+    vi.stubEnv('GITHUB_SHA', 'abc123')
+    renderSummary(
+      result({
+        status: 'FAILED',
+        errorCount: 1,
+        rejections: {
+          samples: [
+            {
+              kind: 'invalid',
+              location: `${workspace}/fixtures/a b.json:7`,
+              reason: 'bad',
+              records: 1,
+            },
+          ],
+          byKind: { invalid: 1 },
+        },
+      }),
+      [],
+      ['1 record was rejected'],
+    )
+    expect(rendered()).toContain(
+      '<td><a href="https://github.com/o/r/blob/abc123/fixtures/a%20b.json#L7">fixtures/a b.json:7</a></td>',
+    )
   })
 })

@@ -257,7 +257,7 @@ describe('stream engine: writing', () => {
     expect(await scanAll(table)).toHaveLength(0)
     const summary = runner.summary()
     expect(summary).toContain('Estimates: what the import would cost and take')
-    expect(summary).toContain('<td>native</td><td>&lt; $0.01</td><td>at least 5 minutes</td>')
+    expect(summary).toContain('| native | &lt; $0.01 | at least 5 minutes |')
     expect(summary).toContain('40 write units')
   })
 })
