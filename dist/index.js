@@ -83627,12 +83627,12 @@ function renderCounts(result) {
     block('### Counts');
     const rate = result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0;
     const rows = [
-        [
-            'Objects',
-            result.objects === undefined ? 'listed by ImportTable' : String(result.objects),
-        ],
+        ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
         ['Records read', String(result.processedItemCount)],
-        [result.dryRun ? 'Items that would be imported' : 'Items imported', String(result.importedItemCount)],
+        [
+            result.dryRun ? 'Items that would be imported' : 'Items imported',
+            String(result.importedItemCount),
+        ],
         ['Records rejected', String(result.errorCount)],
         ['Read (uncompressed)', formatBytes(result.processedSizeBytes)],
         ['Duration', seconds(result.durationSeconds)],
