@@ -73356,7 +73356,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2362);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2127);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73365,7 +73365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2362:
+/***/ 2127:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -79024,7 +79024,26 @@ function endSteps(steps, outcome, waited) {
     steps.end('write', `${d.ImportedItemCount ?? 0} items imported`, d.ImportStatus === 'COMPLETED' || d.FailureCode === ITEM_VALIDATION_ERROR);
 }
 
+;// CONCATENATED MODULE: ./src/words.ts
+/** Numbers as people read them in logs and the summary. */
+/** `1 object`, `2 objects`; `plural` for the irregular ones. */
+function counted(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+/** Bytes in binary units: `773 bytes`, `1.2 KiB`, `3.4 GiB`. */
+function formatBytes(bytes) {
+    const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? counted(bytes, 'byte') : `${Number(value.toFixed(1))} ${units[unit]}`;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/engine-choice.ts
+
 
 
 /**
@@ -79117,17 +79136,6 @@ function where(inputs) {
         inputs.dynamodbEndpoint && `endpoint ${inputs.dynamodbEndpoint}`,
     ].filter(Boolean);
     return known.length > 0 ? ` (${known.join(', ')})` : '';
-}
-/** 1536 → "1.5 KiB": sizes in messages people read. */
-function formatBytes(bytes) {
-    const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/export.ts
@@ -83141,6 +83149,7 @@ async function truncateTable(options) {
 
 
 
+
 /**
  * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
  * the table when the stream engine needs it (not in a dry run).
@@ -83426,7 +83435,7 @@ function duration(seconds) {
 /** The stream engine's FailureCode when valid items could not be written (DynamoDB kept refusing). */
 const ITEMS_NOT_WRITTEN = 'ItemsNotWritten';
 /** `1 record was`, `2 records were`: failure messages are read by people. */
-function counted(n, noun) {
+function result_counted(n, noun) {
     return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
 }
 /** The reasons the step fails, if any: the one place that decides. */
@@ -83435,18 +83444,18 @@ function checkResult(result, limits) {
     const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
     if (result.stopped) {
         failures.push(`The import stopped: ${result.stopped.reason}. ` +
-            `${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
+            `${result_counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
             `Not read: ${result.stopped.notRead}. ` +
             'Re-run the import once the cause is fixed (writes of the same items are idempotent).');
     }
     else if (result.unwrittenItemCount > 0) {
-        failures.push(`${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
+        failures.push(`${result_counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
     }
     if (result.errorCount > limits.maxErrors) {
-        failures.push(`${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
+        failures.push(`${result_counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
     }
     if (result.importedItemCount < limits.minItems) {
-        const items = counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
+        const items = result_counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
         const verb = result.dryRun ? 'would be imported' : 'imported';
         failures.push(`${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
     }
@@ -83578,7 +83587,7 @@ function renderSummary(result, steps, failures) {
     block(`## ${headline(result, failures)}`);
     block(failures.length === 0 ? '**The step passed.**' : '**The step failed:**');
     if (failures.length > 0)
-        block(failures.map((f) => `- ${inline(f)}`).join('\n'));
+        block(failures.map(listItem).join('\n'));
     if (result) {
         block(`Engine: **${result.mode}**. ${inline(result.modeReason)}`);
         if (result.objects === 0) {
@@ -83602,14 +83611,14 @@ function headline(result, failures) {
     if (!result)
         return '❌ The import did not start';
     const into = `into \`${code(result.table ?? '?')}\` from \`${code(result.source ?? '?')}\``;
-    const items = summary_counted(result.importedItemCount, 'item');
+    const items = counted(result.importedItemCount, 'item');
     const time = `in ${seconds(result.durationSeconds)}`;
     if (result.dryRun) {
         return `🧪 DRY RUN: ${items} would be imported ${into}; nothing was written`;
     }
     if (result.status === 'IN_PROGRESS')
         return `⏳ ImportTable is still importing ${into}`;
-    const rejected = result.errorCount > 0 ? `, ${summary_counted(result.errorCount, 'record')} rejected` : '';
+    const rejected = result.errorCount > 0 ? `, ${counted(result.errorCount, 'record')} rejected` : '';
     const icon = failures.length > 0 ? '❌' : STATUS_ICON[result.status];
     return `${icon} ${items} imported ${into} ${time}${rejected}`;
 }
@@ -83672,7 +83681,7 @@ function renderObjects(result) {
     ])));
     const rest = objects.length - MAX_OBJECT_ROWS;
     if (rest > 0)
-        block(`…and ${summary_counted(rest, 'more object')}.`);
+        block(`…and ${counted(rest, 'more object')}.`);
 }
 /** Items written over time, for imports long enough to have a pace worth a chart. */
 function renderPace(result) {
@@ -83723,6 +83732,11 @@ function recordLink(location, env = process.env) {
     const file = place.file.split('/').map(encodeURIComponent).join('/');
     return `[${text}](${server}/${repository}/blob/${sha}/${file}#L${place.line})`;
 }
+/** A reason as a list item; the lines of a reason that lists problems (`\n- …`) nest under it. */
+function listItem(reason) {
+    const [first = '', ...rest] = reason.split('\n- ');
+    return [`- ${inline(first)}`, ...rest.map((line) => `  - ${inline(line)}`)].join('\n');
+}
 /** One Markdown block, and the blank line that ends it. */
 function block(markdown) {
     summary.addRaw(`${markdown}\n\n`);
@@ -83747,10 +83761,6 @@ function inline(text) {
 /** Text inside backticks: backticks cannot be escaped there, so they are dropped. */
 function code(text) {
     return text.replace(/`/g, "'");
-}
-/** `1 item`, `2 items`. */
-function summary_counted(n, noun) {
-    return n === 1 ? `1 ${noun}` : `${n} ${noun}s`;
 }
 function seconds(value) {
     return value < 10 ? `${Number(value.toFixed(1))} s` : `${Math.round(value)} s`;
@@ -84368,6 +84378,7 @@ class Validator {
 
 
 
+
 /** Reads every object of the source, validates each record and writes the valid ones. */
 async function streamImport(options) {
     const { inputs, steps } = options;
@@ -84406,7 +84417,7 @@ async function listObjects(options) {
     return steps.group('Read: list the objects', async () => {
         const found = options.objects ?? (await listInOrder(source));
         const bytes = found.reduce((total, o) => total + o.size, 0);
-        info(`${found.length} objects, ${bytes} bytes stored in ${source.description}`);
+        info(`${counted(found.length, 'object')}, ${formatBytes(bytes)} stored in ${source.description}`);
         return found;
     });
 }
@@ -84470,12 +84481,13 @@ async function readAll(objects, options, { outcome, validator, schema, }) {
 }
 /** Read, validate and write end together: each when its last record has passed. */
 function engine_endSteps(steps, outcome, superseded) {
-    steps.end('read', `${outcome.objects} objects, ${outcome.storedBytes} bytes stored, ${outcome.processedSizeBytes} bytes uncompressed`);
-    steps.end('validate', `${outcome.processed} records, ${outcome.errors} rejected`, outcome.errors === 0);
+    steps.end('read', `${counted(outcome.objects, 'object')}, ${formatBytes(outcome.storedBytes)} stored, ` +
+        `${formatBytes(outcome.processedSizeBytes)} uncompressed`);
+    steps.end('validate', `${counted(outcome.processed, 'record')}, ${outcome.errors} rejected`, outcome.errors === 0);
     const w = outcome.write;
     if (!w) {
         outcome.imported += superseded;
-        steps.end('write', `dry run: ${outcome.imported} items would be written, none were`);
+        steps.end('write', `dry run: ${counted(outcome.imported, 'item')} would be written, none were`);
         return;
     }
     outcome.imported = w.written + superseded;
@@ -84485,7 +84497,7 @@ function engine_endSteps(steps, outcome, superseded) {
         ? `, throttled ${p.throttled} times, longest stall ${(p.longestStallMs / 1000).toFixed(1)} s`
         : '';
     const pace = `settled at ${p.itemsPerSecond} items/s (${p.unitsPerSecond} WCU/s)`;
-    steps.end('write', `${w.written} items written in ${w.calls} calls${throttling}, ${pace}` +
+    steps.end('write', `${counted(w.written, 'item')} written in ${counted(w.calls, 'call')}${throttling}, ${pace}` +
         (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
         (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
     if (p.throttled)
@@ -84522,6 +84534,7 @@ async function stopped(err, outcome, writer, inputs) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -84591,7 +84604,9 @@ async function importData(plan, clients, steps, options) {
         mode: plan.choice.mode,
         modeReason: plan.choice.reason,
         table: inputs.table.name,
-        source: plan.source.description,
+        source: inputs.source.kind === 's3'
+            ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
+            : inputs.source.path,
         ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
         ...result,
         durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
@@ -84603,7 +84618,7 @@ async function checkErrors(result, inputs, steps) {
     return steps.group('Check errors', async () => {
         const failures = checkResult(result, inputs);
         const counts = `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
-            `${result.importedItemCount} imported (min-items ${inputs.minItems})`;
+            `${result.importedItemCount} ${result.dryRun ? 'would be imported' : 'imported'} (min-items ${inputs.minItems})`;
         info(counts);
         steps.end('check errors', failures.length ? `${counts}: the step fails` : counts, failures.length === 0);
         return failures;
@@ -84620,10 +84635,27 @@ async function complete(result, failures, inputs, steps) {
     await steps.group('Complete', async () => {
         annotate(result, failures, inputs, workspaceRoot());
         setOutputs(result);
-        const code = result.failureCode ? ` (${result.failureCode})` : '';
-        info(`Status ${result.status}${code} after ${result.durationSeconds} s`);
-        steps.end('complete', `status ${result.status}${code}`, result.status === 'COMPLETED');
+        const why = completion(result);
+        info(`Status ${result.status}${why} after ${result.durationSeconds} s`);
+        steps.end('complete', `status ${result.status}${why}`, result.status === 'COMPLETED');
     });
+}
+/**
+ * What the final status means, in words: ImportTable's failure code for the native engine, the
+ * count for the stream engine (whose records are not ImportTable's item errors).
+ */
+function completion(result) {
+    if (result.status === 'COMPLETED' || !result.failureCode)
+        return '';
+    if (result.mode === 'native')
+        return ` (${result.failureCode})`;
+    const unwritten = result.unwrittenItemCount;
+    const rejected = result.errorCount - unwritten;
+    const parts = [
+        ...(rejected > 0 ? [`${counted(rejected, 'record')} rejected`] : []),
+        ...(unwritten > 0 ? [`${counted(unwritten, 'valid item')} not written`] : []),
+    ];
+    return `: ${parts.join(', ')}`;
 }
 
 

@@ -10,6 +10,7 @@ import { checkResult, fromNative, fromStream, type ImportResult } from './report
 import { renderSummary, writeSummary } from './report/summary.js'
 import { workspaceRoot } from './sources/local.js'
 import { Steps } from './steps.js'
+import { counted } from './words.js'
 import { streamImport, type StreamOptions } from './stream/engine.js'
 
 /** What tests inject: a clock and a sleep that never waits. */
@@ -87,7 +88,10 @@ async function importData(
     mode: plan.choice.mode,
     modeReason: plan.choice.reason,
     table: inputs.table.name,
-    source: plan.source.description,
+    source:
+      inputs.source.kind === 's3'
+        ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
+        : inputs.source.path,
     ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
     ...result,
     durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
@@ -101,7 +105,7 @@ async function checkErrors(result: ImportResult, inputs: Inputs, steps: Steps): 
     const failures = checkResult(result, inputs)
     const counts =
       `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
-      `${result.importedItemCount} imported (min-items ${inputs.minItems})`
+      `${result.importedItemCount} ${result.dryRun ? 'would be imported' : 'imported'} (min-items ${inputs.minItems})`
     core.info(counts)
     steps.end(
       'check errors',
@@ -127,8 +131,24 @@ async function complete(
   await steps.group('Complete', async () => {
     annotate(result, failures, inputs, workspaceRoot())
     setOutputs(result)
-    const code = result.failureCode ? ` (${result.failureCode})` : ''
-    core.info(`Status ${result.status}${code} after ${result.durationSeconds} s`)
-    steps.end('complete', `status ${result.status}${code}`, result.status === 'COMPLETED')
+    const why = completion(result)
+    core.info(`Status ${result.status}${why} after ${result.durationSeconds} s`)
+    steps.end('complete', `status ${result.status}${why}`, result.status === 'COMPLETED')
   })
+}
+
+/**
+ * What the final status means, in words: ImportTable's failure code for the native engine, the
+ * count for the stream engine (whose records are not ImportTable's item errors).
+ */
+function completion(result: ImportResult): string {
+  if (result.status === 'COMPLETED' || !result.failureCode) return ''
+  if (result.mode === 'native') return ` (${result.failureCode})`
+  const unwritten = result.unwrittenItemCount
+  const rejected = result.errorCount - unwritten
+  const parts = [
+    ...(rejected > 0 ? [`${counted(rejected, 'record')} rejected`] : []),
+    ...(unwritten > 0 ? [`${counted(unwritten, 'valid item')} not written`] : []),
+  ]
+  return `: ${parts.join(', ')}`
 }

@@ -1,4 +1,5 @@
 import { ActionError } from '../errors.js'
+import { formatBytes } from '../words.js'
 import { isImportTableFormat, type Inputs } from '../inputs.js'
 
 export type Engine = 'native' | 'stream'
@@ -121,16 +122,4 @@ function where(inputs: Inputs): string {
     inputs.dynamodbEndpoint && `endpoint ${inputs.dynamodbEndpoint}`,
   ].filter(Boolean)
   return known.length > 0 ? ` (${known.join(', ')})` : ''
-}
-
-/** 1536 → "1.5 KiB": sizes in messages people read. */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB']
-  let value = bytes
-  let unit = 0
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return unit === 0 ? `${bytes} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`
 }

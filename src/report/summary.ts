@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core'
 import { REJECTION_KINDS, type RejectionKind } from '../formats/record.js'
-import { formatBytes } from '../plan/engine-choice.js'
+import { counted, formatBytes } from '../words.js'
 import type { EngineEstimate } from '../stream/estimate.js'
 import type { StepRecord } from '../steps.js'
 import { workspaceRoot } from '../sources/local.js'
@@ -34,7 +34,7 @@ export function renderSummary(
 ): void {
   block(`## ${headline(result, failures)}`)
   block(failures.length === 0 ? '**The step passed.**' : '**The step failed:**')
-  if (failures.length > 0) block(failures.map((f) => `- ${inline(f)}`).join('\n'))
+  if (failures.length > 0) block(failures.map(listItem).join('\n'))
   if (result) {
     block(`Engine: **${result.mode}**. ${inline(result.modeReason)}`)
     if (result.objects === 0) {
@@ -203,6 +203,12 @@ function recordLink(location: string, env: NodeJS.ProcessEnv = process.env): str
   return `[${text}](${server}/${repository}/blob/${sha}/${file}#L${place.line})`
 }
 
+/** A reason as a list item; the lines of a reason that lists problems (`\n- …`) nest under it. */
+function listItem(reason: string): string {
+  const [first = '', ...rest] = reason.split('\n- ')
+  return [`- ${inline(first)}`, ...rest.map((line) => `  - ${inline(line)}`)].join('\n')
+}
+
 /** One Markdown block, and the blank line that ends it. */
 function block(markdown: string): void {
   core.summary.addRaw(`${markdown}\n\n`)
@@ -231,11 +237,6 @@ function inline(text: string): string {
 /** Text inside backticks: backticks cannot be escaped there, so they are dropped. */
 function code(text: string): string {
   return text.replace(/`/g, "'")
-}
-
-/** `1 item`, `2 items`. */
-function counted(n: number, noun: string): string {
-  return n === 1 ? `1 ${noun}` : `${n} ${noun}s`
 }
 
 function seconds(value: number): string {

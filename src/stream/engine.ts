@@ -5,6 +5,7 @@ import { ActionError, describeAwsError, errorMessage } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
 import type { Steps } from '../steps.js'
+import { counted, formatBytes } from '../words.js'
 import { keyOf, tableSchemaFrom, type TableSchema } from '../table/key-schema.js'
 import { BatchWriter } from './batch-writer.js'
 import { emptyOutcome, notRead, type ReadPosition, type StreamOutcome } from './outcome.js'
@@ -69,7 +70,9 @@ async function listObjects(options: StreamOptions): Promise<SourceObject[]> {
   return steps.group('Read: list the objects', async () => {
     const found = options.objects ?? (await listInOrder(source))
     const bytes = found.reduce((total, o) => total + o.size, 0)
-    core.info(`${found.length} objects, ${bytes} bytes stored in ${source.description}`)
+    core.info(
+      `${counted(found.length, 'object')}, ${formatBytes(bytes)} stored in ${source.description}`,
+    )
     return found
   })
 }
@@ -153,17 +156,18 @@ async function readAll(
 function endSteps(steps: Steps, outcome: StreamOutcome, superseded: number): void {
   steps.end(
     'read',
-    `${outcome.objects} objects, ${outcome.storedBytes} bytes stored, ${outcome.processedSizeBytes} bytes uncompressed`,
+    `${counted(outcome.objects, 'object')}, ${formatBytes(outcome.storedBytes)} stored, ` +
+      `${formatBytes(outcome.processedSizeBytes)} uncompressed`,
   )
   steps.end(
     'validate',
-    `${outcome.processed} records, ${outcome.errors} rejected`,
+    `${counted(outcome.processed, 'record')}, ${outcome.errors} rejected`,
     outcome.errors === 0,
   )
   const w = outcome.write
   if (!w) {
     outcome.imported += superseded
-    steps.end('write', `dry run: ${outcome.imported} items would be written, none were`)
+    steps.end('write', `dry run: ${counted(outcome.imported, 'item')} would be written, none were`)
     return
   }
   outcome.imported = w.written + superseded
@@ -175,7 +179,7 @@ function endSteps(steps: Steps, outcome: StreamOutcome, superseded: number): voi
   const pace = `settled at ${p.itemsPerSecond} items/s (${p.unitsPerSecond} WCU/s)`
   steps.end(
     'write',
-    `${w.written} items written in ${w.calls} calls${throttling}, ${pace}` +
+    `${counted(w.written, 'item')} written in ${counted(w.calls, 'call')}${throttling}, ${pace}` +
       (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
       (w.refused ? `, ${w.refused} refused by DynamoDB` : ''),
     w.unwritten === 0 && w.refused === 0,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { inputEnv } from '../../scripts/action-env.mjs'
 import { readInputs } from '../../src/inputs.js'
-import { chooseMode, formatBytes } from '../../src/plan/engine-choice.js'
+import { chooseMode } from '../../src/plan/engine-choice.js'
 
 function inputs(overrides: Record<string, string> = {}) {
   const all = { table: 'orders', source: 's3://bkt/p', region: 'us-east-1', ...overrides }
@@ -96,17 +96,5 @@ describe('chooseMode: explicit', () => {
       createTable: true,
       reason: 'mode: stream was requested.',
     })
-  })
-})
-
-describe('formatBytes', () => {
-  it('writes sizes for people', () => {
-    expect([0, 1023, 1536, GiB, 5.5 * 2 ** 40].map(formatBytes)).toEqual([
-      '0 bytes',
-      '1023 bytes',
-      '1.5 KiB',
-      '1 GiB',
-      '5.5 TiB',
-    ])
   })
 })

@@ -95,7 +95,9 @@ describe('renderSummary', () => {
     renderSummary(undefined, [], ['Invalid inputs:\n- table: is required\n- source: is required'])
     const html = rendered()
     expect(html).toContain('<h2>❌ The import did not start</h2>')
-    expect(html).toContain('<li>Invalid inputs: - table: is required - source: is required</li>')
+    expect(html).toContain(
+      '<li>Invalid inputs:<ul>\n<li>table: is required</li>\n<li>source: is required</li>\n</ul>\n</li>',
+    )
     expect(html).not.toContain('<table>')
   })
 
