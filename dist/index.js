@@ -73356,7 +73356,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2127);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3775);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -73365,7 +73365,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2127:
+/***/ 3775:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -80697,11 +80697,9 @@ function checkSet(type, content, keyOf) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/formats/json-document.ts
-
-
-
-const json_document_QUOTE = 0x22;
+;// CONCATENATED MODULE: ./src/formats/json-codes.ts
+/** The character codes of JSON's structure, for the parsers that read it code by code. */
+const json_codes_QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
@@ -80709,6 +80707,12 @@ const LBRACE = 0x7b;
 const RBRACE = 0x7d;
 const LBRACKET = 0x5b;
 const RBRACKET = 0x5d;
+
+;// CONCATENATED MODULE: ./src/formats/json-document.ts
+
+
+
+
 const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
@@ -80771,7 +80775,7 @@ class DocumentParser {
             return 'the end of the text';
         if (c === LBRACKET)
             return 'an array';
-        if (c === json_document_QUOTE)
+        if (c === json_codes_QUOTE)
             return 'a string';
         if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
             return 'a number';
@@ -80795,7 +80799,7 @@ class DocumentParser {
         }
         for (;;) {
             this.skipWhitespace();
-            if (this.code() !== json_document_QUOTE)
+            if (this.code() !== json_codes_QUOTE)
                 throw this.syntax('a member name in double quotes');
             const name = this.string();
             const problem = attributeNameProblem(name);
@@ -80828,7 +80832,7 @@ class DocumentParser {
     value(depth) {
         this.skipWhitespace();
         const c = this.code();
-        if (c === json_document_QUOTE)
+        if (c === json_codes_QUOTE)
             return { S: this.string() };
         if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
             return { N: this.number() };
@@ -80891,7 +80895,7 @@ class DocumentParser {
                 escaped = true;
                 i++;
             }
-            else if (c === json_document_QUOTE) {
+            else if (c === json_codes_QUOTE) {
                 this.pos = i + 1;
                 if (!escaped)
                     return this.text.slice(start + 1, i);
@@ -80961,14 +80965,7 @@ class DocumentParser {
  * object whose members are arrays (`{"Table": [{…}, {…}], …}`, as batch-write-item's
  * --request-items takes them).
  */
-const json_splitter_QUOTE = 0x22;
-const json_splitter_BACKSLASH = 0x5c;
-const json_splitter_COMMA = 0x2c;
-const json_splitter_COLON = 0x3a;
-const json_splitter_LBRACE = 0x7b;
-const json_splitter_RBRACE = 0x7d;
-const json_splitter_LBRACKET = 0x5b;
-const json_splitter_RBRACKET = 0x5d;
+
 const json_splitter_NEWLINE = 0x0a;
 const json_splitter_BOM = [0xef, 0xbb, 0xbf];
 const json_splitter_strict = new TextDecoder('utf-8', { fatal: true });
@@ -81072,9 +81069,9 @@ class JsonSplitter {
         if (this.inString) {
             if (this.escape)
                 this.escape = false;
-            else if (c === json_splitter_BACKSLASH)
+            else if (c === BACKSLASH)
                 this.escape = true;
-            else if (c === json_splitter_QUOTE) {
+            else if (c === json_codes_QUOTE) {
                 this.inString = false;
                 if (this.scalar)
                     return END_WITH;
@@ -81082,59 +81079,59 @@ class JsonSplitter {
             return MORE;
         }
         if (this.scalar) {
-            const ends = c === json_splitter_COMMA || c === json_splitter_RBRACKET || c === json_splitter_RBRACE || c <= 0x20;
+            const ends = c === COMMA || c === RBRACKET || c === RBRACE || c <= 0x20;
             return ends ? END_BEFORE : MORE;
         }
-        if (c === json_splitter_QUOTE)
+        if (c === json_codes_QUOTE)
             this.inString = true;
-        else if (c === json_splitter_LBRACE || c === json_splitter_LBRACKET)
+        else if (c === LBRACE || c === LBRACKET)
             this.depth++;
-        else if ((c === json_splitter_RBRACE || c === json_splitter_RBRACKET) && --this.depth === 0)
+        else if ((c === RBRACE || c === RBRACKET) && --this.depth === 0)
             return END_WITH;
         return MORE;
     }
     structure(c) {
         switch (this.state) {
             case 'start':
-                if (this.shape === 'array' && c === json_splitter_LBRACKET)
+                if (this.shape === 'array' && c === LBRACKET)
                     return this.to('element');
-                if (this.shape === 'tables' && c === json_splitter_LBRACE)
+                if (this.shape === 'tables' && c === LBRACE)
                     return this.to('key');
                 return this.break(this.shape === 'array'
                     ? 'expected a JSON array of documents ("[")'
                     : 'expected a request-items object ({"TableName": [requests]})');
             case 'key':
-                if (c === json_splitter_RBRACE && this.tables === 0)
+                if (c === RBRACE && this.tables === 0)
                     return this.to('end');
-                if (c !== json_splitter_QUOTE)
+                if (c !== json_codes_QUOTE)
                     return this.break('expected a table name in double quotes');
                 this.name = [];
                 this.nameEscape = false;
                 return this.to('name');
             case 'colon':
-                if (c !== json_splitter_COLON)
+                if (c !== COLON)
                     return this.break('expected ":" after the table name');
                 return this.to('open');
             case 'open':
-                if (c !== json_splitter_LBRACKET) {
+                if (c !== LBRACKET) {
                     return this.break(`expected an array of requests for table ${JSON.stringify(this.table)}, found ${json_splitter_describe(c)}`);
                 }
                 this.index = 0;
                 return this.to('element');
             case 'element':
-                if (c === json_splitter_RBRACKET && this.index === 0)
+                if (c === RBRACKET && this.index === 0)
                     return this.closeArray();
                 return this.startElement(c);
             case 'after':
-                if (c === json_splitter_COMMA)
+                if (c === COMMA)
                     return this.to('element');
-                if (c === json_splitter_RBRACKET)
+                if (c === RBRACKET)
                     return this.closeArray();
                 return this.break(`expected "," or "]" after the document at index ${this.index - 1}`);
             case 'next':
-                if (c === json_splitter_COMMA)
+                if (c === COMMA)
                     return this.to('key');
-                if (c === json_splitter_RBRACE)
+                if (c === RBRACE)
                     return this.to('end');
                 return this.break('expected "," or "}" after the array of a table');
             case 'end':
@@ -81150,9 +81147,9 @@ class JsonSplitter {
     startElement(c) {
         this.state = 'inside';
         this.elementLine = this.line;
-        this.depth = c === json_splitter_LBRACE || c === json_splitter_LBRACKET ? 1 : 0;
+        this.depth = c === LBRACE || c === LBRACKET ? 1 : 0;
         this.scalar = this.depth === 0;
-        this.inString = c === json_splitter_QUOTE;
+        this.inString = c === json_codes_QUOTE;
         this.escape = false;
         this.parts = [];
         this.size = 0;
@@ -81167,7 +81164,7 @@ class JsonSplitter {
     }
     /** One byte of a table name (names are short: byte by byte, across chunks). */
     nameByte(c) {
-        if (c === json_splitter_QUOTE && !this.nameEscape) {
+        if (c === json_codes_QUOTE && !this.nameEscape) {
             let name;
             try {
                 name = JSON.parse(`"${json_splitter_strict.decode(new Uint8Array(this.name))}"`);
@@ -81180,7 +81177,7 @@ class JsonSplitter {
             this.state = 'colon';
             return { kind: 'table', name, line: this.line };
         }
-        this.nameEscape = !this.nameEscape && c === json_splitter_BACKSLASH;
+        this.nameEscape = !this.nameEscape && c === BACKSLASH;
         this.name.push(c);
         if (this.name.length > MAX_NAME_BYTES) {
             return this.break('expected a table name: this one is too long');
@@ -81222,9 +81219,9 @@ class JsonSplitter {
     }
 }
 function json_splitter_describe(c) {
-    if (c === json_splitter_LBRACE)
+    if (c === LBRACE)
         return 'an object';
-    if (c === json_splitter_QUOTE)
+    if (c === json_codes_QUOTE)
         return 'a string';
     return 'a value that is not an array';
 }

@@ -11,15 +11,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb'
 import { MAX_NESTING_DEPTH, attributeNameProblem, type Item } from '../table/attribute-value.js'
 import { normalizeNumber } from '../table/numbers.js'
 import { nameSegment, type ParseResult } from './record.js'
+import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from './json-codes.js'
 
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const COMMA = 0x2c
-const COLON = 0x3a
-const LBRACE = 0x7b
-const RBRACE = 0x7d
-const LBRACKET = 0x5b
-const RBRACKET = 0x5d
 const MINUS = 0x2d
 const DIGIT_0 = 0x30
 const DIGIT_9 = 0x39
