@@ -84081,6 +84081,12 @@ var external_node_events_ = __nccwpck_require__(8474);
 
 
 
+
+/**
+ * Rejections logged where they are found (in the group of the step that read them); past this
+ * many the log says where the rest are, so a file of bad lines cannot flood it.
+ */
+const MAX_LOGGED_REJECTIONS = 100;
 /**
  * Every rejected record, written to a JSON-lines file with its location, reason and the raw
  * record, and counted. The file is created on the first rejection only.
@@ -84100,12 +84106,24 @@ class RejectedRecords {
         this.byKind[rejection.kind] = (this.byKind[rejection.kind] ?? 0) + rejection.records;
         if (this.samples.length < MAX_REJECTION_SAMPLES)
             this.samples.push(rejection);
+        this.log(rejection);
         const line = JSON.stringify({ ...rejection, record }) + '\n';
         const out = this.stream();
         if (this.writeError)
             throw this.writeError;
         if (!out.write(line))
             await (0,external_node_events_.once)(out, 'drain');
+    }
+    logged = 0;
+    /** The reason in the log, never the record's values (those are only in the file). */
+    log(rejection) {
+        if (this.logged < MAX_LOGGED_REJECTIONS) {
+            info(`rejected: ${rejection.location}: ${rejection.reason}`);
+        }
+        else if (this.logged === MAX_LOGGED_REJECTIONS) {
+            info(`rejected: more than ${MAX_LOGGED_REJECTIONS} records; every one is in ${this.file}`);
+        }
+        this.logged++;
     }
     /** Flushes the file; returns its path when anything was rejected. */
     async close() {

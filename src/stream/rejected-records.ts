@@ -1,7 +1,14 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { once } from 'node:events'
+import * as core from '@actions/core'
 import { MAX_REJECTION_SAMPLES, type Rejection, type RejectionKind } from '../formats/record.js'
+
+/**
+ * Rejections logged where they are found (in the group of the step that read them); past this
+ * many the log says where the rest are, so a file of bad lines cannot flood it.
+ */
+export const MAX_LOGGED_REJECTIONS = 100
 
 /**
  * Every rejected record, written to a JSON-lines file with its location, reason and the raw
@@ -20,10 +27,25 @@ export class RejectedRecords {
     this.count += rejection.records
     this.byKind[rejection.kind] = (this.byKind[rejection.kind] ?? 0) + rejection.records
     if (this.samples.length < MAX_REJECTION_SAMPLES) this.samples.push(rejection)
+    this.log(rejection)
     const line = JSON.stringify({ ...rejection, record }) + '\n'
     const out = this.stream()
     if (this.writeError) throw this.writeError
     if (!out.write(line)) await once(out, 'drain')
+  }
+
+  private logged = 0
+
+  /** The reason in the log, never the record's values (those are only in the file). */
+  private log(rejection: Rejection): void {
+    if (this.logged < MAX_LOGGED_REJECTIONS) {
+      core.info(`rejected: ${rejection.location}: ${rejection.reason}`)
+    } else if (this.logged === MAX_LOGGED_REJECTIONS) {
+      core.info(
+        `rejected: more than ${MAX_LOGGED_REJECTIONS} records; every one is in ${this.file}`,
+      )
+    }
+    this.logged++
   }
 
   /** Flushes the file; returns its path when anything was rejected. */

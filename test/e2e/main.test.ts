@@ -100,6 +100,14 @@ describe('run: stream import of DYNAMODB_JSON', () => {
     )
     expect(out).toContain('2 records were rejected, more than max-errors (0)')
     expect(out).not.toContain('secret-value-1')
+    // The verdict is the first error annotation; each record is logged where it was read.
+    expect(out.indexOf('::error::2 records were rejected')).toBeLessThan(
+      out.indexOf('::error title=Rejected record'),
+    )
+    const validate = out.slice(out.indexOf('::group::Validate and write'))
+    expect(validate.slice(0, validate.indexOf('::endgroup::'))).toContain(
+      `rejected: s3://${bucket}/in/a.json:5: `,
+    )
     expect(runner.outputs()).toMatchObject({
       status: 'FAILED',
       'failure-code': 'ItemValidationError',
