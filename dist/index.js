@@ -80484,11 +80484,7 @@ function parseDynamoDBJsonLine(line) {
         const extra = list(names.filter((name) => name !== 'Item'));
         return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` };
     }
-    const result = convertItem(parsed['Item'], 'Item');
-    if (!result.ok)
-        return result;
-    const json = itemText(line);
-    return json === undefined ? result : { ...result, json };
+    return convertItem(parsed['Item'], 'Item');
 }
 /**
  * Validates a parsed DynamoDB JSON item (`{"name": {"S": ...}, ...}`) and converts it in place
@@ -80521,9 +80517,10 @@ function itemJson(item) {
 /** `{"Item": ` at the start of a line, as DynamoDB JSON files write it. */
 const ITEM_PREFIX = /^\s*\{\s*"Item"\s*:/;
 /**
- * The text of the line's item, for the wire as it is: the line is one object with the single
- * member "Item" (checked), so the item runs from after `"Item":` to before the last `}`.
- * Undefined when the member is spelled otherwise (an escape in its name).
+ * The text of a valid line's item, for the wire as it is: the line is one object with the single
+ * member "Item" (checked by parseDynamoDBJsonLine), so the item runs from after `"Item":` to
+ * before the last `}`. Undefined when the member is spelled otherwise (an escape in its name).
+ * Taken only for the items that are written: a dry run makes none.
  */
 function itemText(line) {
     const prefix = ITEM_PREFIX.exec(line);
@@ -84043,15 +84040,16 @@ class WriteStopped {
 }
 /** Validation and writing of one record, with the writer's failures told apart from reading's. */
 function take(validator, record, object) {
-    const stop = (err) => {
-        throw new WriteStopped(err);
-    };
     try {
-        return validator.take(record, object)?.catch(stop);
+        return validator.take(record, object)?.catch(writeStopped);
     }
     catch (err) {
-        return stop(err);
+        return writeStopped(err);
     }
+}
+// Module-level, not a closure per record: records are the hot path.
+function writeStopped(err) {
+    throw new WriteStopped(err);
 }
 /** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes. */
 async function* countBytes(chunks, outcome) {
@@ -84294,6 +84292,11 @@ function checkItem(item, schema, size = itemSize(item)) {
 
 
 
+/** The wire text of a DynamoDB JSON item line, as PendingWrite's `json`. */
+function wireText(raw) {
+    const json = itemText(raw);
+    return json === undefined ? undefined : { json };
+}
 /** `s3://bucket/key:line`, made only for the records that need it. */
 function locate(at) {
     return `${at.url}:${at.line}`;
@@ -84305,15 +84308,19 @@ function locate(at) {
 class Validator {
     outcome;
     schema;
+    wireLines;
     /** Incremental exports: the export time of the change applied to each key so far. */
     latestChange = new Map();
     /** Changes older than one already applied: counted as writes that a later one overwrote. */
     superseded = 0;
     /** Set once the writer exists (a dry run has none); its events call back into rejectWrite. */
     writer;
-    constructor(outcome, schema) {
+    constructor(outcome, schema, 
+    /** Records are DynamoDB JSON item lines, whose item text is sent as it is. */
+    wireLines = false) {
         this.outcome = outcome;
         this.schema = schema;
+        this.wireLines = wireLines;
     }
     reject(kind, location, reason, raw, records = 1) {
         this.outcome.errors += records;
@@ -84357,7 +84364,7 @@ class Validator {
             item: result.item,
             ...((result.delete || result.change?.delete) && { delete: true }),
             wireBytes: record.bytes ?? Buffer.byteLength(record.raw),
-            ...(result.json !== undefined && { json: result.json }),
+            ...(this.wireLines && wireText(record.raw)),
             units,
             records: 1,
             url: object.url,
@@ -84400,7 +84407,8 @@ async function streamImport(options) {
     const schema = tableSchemaFrom(options.table);
     const objects = await listObjects(options);
     const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile));
-    const validator = new Validator(outcome, schema);
+    const wireLines = inputs.format === 'DYNAMODB_JSON' && inputs.incremental !== true;
+    const validator = new Validator(outcome, schema, wireLines);
     const writer = inputs.dryRun ? undefined : createWriter(options, schema, validator);
     validator.writer = writer;
     steps.start('validate', 'write');

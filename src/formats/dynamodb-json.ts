@@ -52,10 +52,7 @@ export function parseDynamoDBJsonLine(line: string): ParseResult {
     const extra = list(names.filter((name) => name !== 'Item'))
     return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` }
   }
-  const result = convertItem(parsed['Item'], 'Item')
-  if (!result.ok) return result
-  const json = itemText(line)
-  return json === undefined ? result : { ...result, json }
+  return convertItem(parsed['Item'], 'Item')
 }
 
 /**
@@ -93,11 +90,12 @@ export function itemJson(item: Item): string {
 const ITEM_PREFIX = /^\s*\{\s*"Item"\s*:/
 
 /**
- * The text of the line's item, for the wire as it is: the line is one object with the single
- * member "Item" (checked), so the item runs from after `"Item":` to before the last `}`.
- * Undefined when the member is spelled otherwise (an escape in its name).
+ * The text of a valid line's item, for the wire as it is: the line is one object with the single
+ * member "Item" (checked by parseDynamoDBJsonLine), so the item runs from after `"Item":` to
+ * before the last `}`. Undefined when the member is spelled otherwise (an escape in its name).
+ * Taken only for the items that are written: a dry run makes none.
  */
-function itemText(line: string): string | undefined {
+export function itemText(line: string): string | undefined {
   const prefix = ITEM_PREFIX.exec(line)
   return prefix ? line.slice(prefix[0].length, line.lastIndexOf('}')) : undefined
 }

@@ -21,8 +21,6 @@ export type ParseResult =
       change?: Change
       /** A DeleteRequest: `item` holds the key. */
       delete?: true
-      /** The item's DynamoDB JSON text as read: the wire format, sent as it is. */
-      json?: string
     }
   | { ok: false; reason: string }
 

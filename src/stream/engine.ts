@@ -40,7 +40,8 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   const schema = tableSchemaFrom(options.table)
   const objects = await listObjects(options)
   const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile))
-  const validator = new Validator(outcome, schema)
+  const wireLines = inputs.format === 'DYNAMODB_JSON' && inputs.incremental !== true
+  const validator = new Validator(outcome, schema, wireLines)
   const writer = inputs.dryRun ? undefined : createWriter(options, schema, validator)
   validator.writer = writer
   steps.start('validate', 'write')

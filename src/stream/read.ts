@@ -149,14 +149,16 @@ function take(
   record: ParsedRecord,
   object: SourceObject,
 ): Promise<void> | undefined {
-  const stop = (err: unknown): never => {
-    throw new WriteStopped(err)
-  }
   try {
-    return validator.take(record, object)?.catch(stop)
+    return validator.take(record, object)?.catch(writeStopped)
   } catch (err) {
-    return stop(err)
+    return writeStopped(err)
   }
+}
+
+// Module-level, not a closure per record: records are the hot path.
+function writeStopped(err: unknown): never {
+  throw new WriteStopped(err)
 }
 
 /** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes. */

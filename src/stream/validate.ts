@@ -1,4 +1,4 @@
-import { toDynamoDBJsonLine } from '../formats/dynamodb-json.js'
+import { itemText, toDynamoDBJsonLine } from '../formats/dynamodb-json.js'
 import type { ParsedRecord, RejectionKind } from '../formats/record.js'
 import type { SourceObject } from '../sources/source.js'
 import { checkItem } from '../table/item-rules.js'
@@ -7,6 +7,12 @@ import { keyOf, type TableSchema } from '../table/key-schema.js'
 import type { BatchWriter, PendingWrite } from './batch-writer.js'
 import type { StreamOutcome } from './outcome.js'
 import { writeUnits } from './rate-limiter.js'
+
+/** The wire text of a DynamoDB JSON item line, as PendingWrite's `json`. */
+function wireText(raw: string): { json: string } | undefined {
+  const json = itemText(raw)
+  return json === undefined ? undefined : { json }
+}
 
 /** `s3://bucket/key:line`, made only for the records that need it. */
 export function locate(at: { url: string; line: number }): string {
@@ -28,6 +34,8 @@ export class Validator {
   constructor(
     private readonly outcome: StreamOutcome,
     private readonly schema: TableSchema,
+    /** Records are DynamoDB JSON item lines, whose item text is sent as it is. */
+    private readonly wireLines = false,
   ) {}
 
   reject(kind: RejectionKind, location: string, reason: string, raw: string, records = 1) {
@@ -73,7 +81,7 @@ export class Validator {
       item: result.item,
       ...((result.delete || result.change?.delete) && { delete: true }),
       wireBytes: record.bytes ?? Buffer.byteLength(record.raw),
-      ...(result.json !== undefined && { json: result.json }),
+      ...(this.wireLines && wireText(record.raw)),
       units,
       records: 1,
       url: object.url,
