@@ -23,7 +23,12 @@ import {
   virtualClock,
   type Item,
 } from '../support/helpers.js'
-import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from '../support/fault-proxy.js'
+import {
+  startFaultProxy,
+  type Fault,
+  type FaultProxy,
+  type FaultProxyOptions,
+} from '../support/fault-proxy.js'
 
 const proxies: FaultProxy[] = []
 afterEach(async () => {
@@ -42,6 +47,13 @@ async function proxy(
   const p = await startFaultProxy({ target, seed, ...(wait && { wait }), ...(now && { now }) })
   proxies.push(p)
   return p
+}
+
+/** BatchWriteItem fault rules, in order: each fault with its probability and uses (default all). */
+function writeFaults(ddb: FaultProxy, rules: Array<[Fault, number, number?]>): void {
+  for (const [fault, probability, times = Infinity] of rules) {
+    ddb.inject({ operation: 'BatchWriteItem', fault, times, probability })
+  }
 }
 
 const items = (from: number, to: number) =>
@@ -146,36 +158,13 @@ describe('faults', () => {
       const table = await tableWith('S', 'N')
       const ddb = await proxy(inject('dynamodbEndpoint'), seed)
       const s3 = await proxy(inject('s3Endpoint'), seed)
-      ddb.inject({
-        operation: 'BatchWriteItem',
-        fault: { kind: 'unprocessed', fraction: 0.5 },
-        times: Infinity,
-        probability: 0.3,
-      })
-      ddb.inject({
-        operation: 'BatchWriteItem',
-        fault: { kind: 'error', name: 'ProvisionedThroughputExceededException' },
-        times: Infinity,
-        probability: 0.15,
-      })
-      ddb.inject({
-        operation: 'BatchWriteItem',
-        fault: { kind: 'error', name: 'ThrottlingException' },
-        times: Infinity,
-        probability: 0.1,
-      })
-      ddb.inject({
-        operation: 'BatchWriteItem',
-        fault: { kind: 'error', name: 'InternalServerError' },
-        times: Infinity,
-        probability: 0.05,
-      })
-      ddb.inject({
-        operation: 'BatchWriteItem',
-        fault: { kind: 'drop' },
-        times: 10,
-        probability: 0.05,
-      })
+      writeFaults(ddb, [
+        [{ kind: 'unprocessed', fraction: 0.5 }, 0.3],
+        [{ kind: 'error', name: 'ProvisionedThroughputExceededException' }, 0.15],
+        [{ kind: 'error', name: 'ThrottlingException' }, 0.1],
+        [{ kind: 'error', name: 'InternalServerError' }, 0.05],
+        [{ kind: 'drop' }, 0.05, 10],
+      ])
       s3.inject({
         operation: 'GetObject',
         fault: { kind: 'cut', afterBytes: 1500 },
@@ -465,26 +454,13 @@ describe('throttling that lasts: slow progress succeeds, no progress fails soon'
   })
 
   it('random faults (30% partial, 20% refused, 5% dropped), seed 1: all written', async () => {
-    const { table, ddb, runner, outputs } = await throttled((ddb) => {
-      ddb.inject({
-        operation: 'BatchWriteItem',
-        fault: { kind: 'unprocessed', fraction: 0.5 },
-        times: Infinity,
-        probability: 0.3,
-      })
-      ddb.inject({
-        operation: 'BatchWriteItem',
-        fault: { kind: 'error', name: 'ThrottlingException' },
-        times: Infinity,
-        probability: 0.2,
-      })
-      ddb.inject({
-        operation: 'BatchWriteItem',
-        fault: { kind: 'drop' },
-        times: Infinity,
-        probability: 0.05,
-      })
-    })
+    const { table, ddb, runner, outputs } = await throttled((ddb) =>
+      writeFaults(ddb, [
+        [{ kind: 'unprocessed', fraction: 0.5 }, 0.3],
+        [{ kind: 'error', name: 'ThrottlingException' }, 0.2],
+        [{ kind: 'drop' }, 0.05],
+      ]),
+    )
     await expectEverything(table, outputs, runner)
     const faults = ddb.log().filter((r) => r.fault)
     expect(faults.filter((r) => r.fault?.kind === 'drop').length).toBeGreaterThan(0)
