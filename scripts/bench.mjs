@@ -43,6 +43,8 @@ const SINK_ITEMS = quick ? 50_000 : Number(args['sink-items'])
 const OBJECTS = 8
 const DEFAULT_CONCURRENCY = 16
 const SWEEP = [1, 4, 8, 16, 32]
+/** write-threads of the sink sweep: 0 sends every call on the main thread. */
+const SINK_THREADS = [0, 1, 2, 3]
 const BATCH = 25
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dynamodb-s3-import-bench-'))
@@ -205,36 +207,50 @@ async function sinkFigures() {
       await Promise.all(Array.from({ length: DEFAULT_CONCURRENCY }, worker))
       return SINK_ITEMS / (Number(process.hrtime.bigint() - started) / 1e9)
     }
+    // write-threads auto (what a user gets: one thread per core but one), then the sweep.
+    const settings = ['auto', ...SINK_THREADS.map(String)]
     const loops = []
-    const actions = []
-    const cpu = []
+    const actions = Object.fromEntries(settings.map((t) => [t, []]))
+    const cpu = Object.fromEntries(settings.map((t) => [t, []]))
     await loop() // warm-up
     for (let r = 0; r < RUNS; r++) {
       loops.push(await loop())
-      const run = await runAction({
-        table: 'sink',
-        source: 'sink/',
-        region: 'us-east-1',
-        'dynamodb-endpoint': endpoint,
-        'write-concurrency': String(DEFAULT_CONCURRENCY),
-      })
-      if (run.outputs['imported-item-count'] !== String(SINK_ITEMS))
-        throw new Error(
-          `the action imported ${run.outputs['imported-item-count']} of ${SINK_ITEMS}`,
+      for (const threads of settings) {
+        const run = await runAction({
+          table: 'sink',
+          source: 'sink/',
+          region: 'us-east-1',
+          'dynamodb-endpoint': endpoint,
+          'write-concurrency': String(DEFAULT_CONCURRENCY),
+          'write-threads': threads,
+        })
+        if (run.outputs['imported-item-count'] !== String(SINK_ITEMS))
+          throw new Error(
+            `the action imported ${run.outputs['imported-item-count']} of ${SINK_ITEMS}`,
+          )
+        actions[threads].push(SINK_ITEMS / run.seconds)
+        cpu[threads].push(run.cpuMicros / SINK_ITEMS)
+        log(
+          `sink run ${r + 1}, write-threads ${threads}: SDK loop ${Math.round(loops.at(-1))} items/s, action ${Math.round(actions[threads].at(-1))} items/s, ${cpu[threads].at(-1).toFixed(1)} µs CPU/item`,
         )
-      actions.push(SINK_ITEMS / run.seconds)
-      cpu.push(run.cpuMicros / SINK_ITEMS)
-      log(
-        `sink run ${r + 1}: SDK loop ${Math.round(loops.at(-1))} items/s, action ${Math.round(actions.at(-1))} items/s, ${cpu.at(-1).toFixed(1)} µs CPU/item`,
-      )
+      }
     }
     client.destroy()
+    const loopRate = median(loops)
+    const figure = (t) => ({
+      itemsPerSecond: Math.round(median(actions[t])),
+      toSdkLoop: Number((median(actions[t]) / loopRate).toFixed(3)),
+      cpuMicrosPerItem: Number(median(cpu[t]).toFixed(1)),
+    })
+    const auto = figure('auto')
     return {
       items: SINK_ITEMS,
-      sdkLoopItemsPerSecond: Math.round(median(loops)),
-      actionItemsPerSecond: Math.round(median(actions)),
-      actionToSdkLoop: Number((median(actions) / median(loops)).toFixed(3)),
-      actionCpuMicrosPerItem: Number(median(cpu).toFixed(1)),
+      cores: os.availableParallelism(),
+      sdkLoopItemsPerSecond: Math.round(loopRate),
+      actionItemsPerSecond: auto.itemsPerSecond,
+      actionToSdkLoop: auto.toSdkLoop,
+      actionCpuMicrosPerItem: auto.cpuMicrosPerItem,
+      threads: Object.fromEntries(SINK_THREADS.map((t) => [t, figure(String(t))])),
     }
   } finally {
     sink.kill('SIGTERM')
@@ -244,6 +260,10 @@ async function sinkFigures() {
 async function main() {
   if (args.only === 'sink') {
     const sink = await sinkFigures()
+    for (const [t, v] of Object.entries(sink.threads))
+      log(
+        `write-threads ${t}: ${v.itemsPerSecond} items/s, ${v.toSdkLoop} of the SDK loop, ${v.cpuMicrosPerItem} µs CPU/item`,
+      )
     console.log(JSON.stringify({ sink }))
     fs.rmSync(work, { recursive: true, force: true })
     return
@@ -518,9 +538,18 @@ async function writeLargeFile(file, bytes, shape = 'lines') {
 function printTable(f) {
   const rows = [
     [`sink: SDK loop, ${f.sink.items} items, items/s`, f.sink.sdkLoopItemsPerSecond, ''],
-    ['sink: the action (dist/index.js), items/s', f.sink.actionItemsPerSecond, ''],
+    [
+      `sink: the action (dist/index.js, write-threads auto), items/s`,
+      f.sink.actionItemsPerSecond,
+      `${f.sink.cores} cores`,
+    ],
     ['sink: action / SDK loop', f.sink.actionToSdkLoop, 'target ≥ 1.5'],
     ['sink: the action, CPU µs per item (user + system)', f.sink.actionCpuMicrosPerItem, ''],
+    ...Object.entries(f.sink.threads).map(([t, v]) => [
+      `sink: write-threads ${t}: items/s, / SDK loop, CPU µs/item`,
+      `${v.itemsPerSecond}, ${v.toSdkLoop}, ${v.cpuMicrosPerItem}`,
+      '',
+    ]),
     ['upper bound (BatchWriteItem loop), items/s', f.upperBoundItemsPerSecond, ''],
     ['the action (dist/index.js), items/s', f.actionItemsPerSecond, ''],
     ['action / upper bound', f.actionToUpperBound, 'target ≥ 0.9'],

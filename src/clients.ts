@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { S3Client } from '@aws-sdk/client-s3'
 import type { Inputs } from './inputs.js'
 import pkg from '../package.json' with { type: 'json' }
@@ -23,6 +23,8 @@ export interface Clients {
    * the SDK's attempts multiplying its own.
    */
   writeClient: DynamoDBClient
+  /** writeClient's configuration as plain data, from which each write thread makes its own. */
+  writeConfig: DynamoDBClientConfig
   s3: S3Client
   /** native: ImportTable's item errors are in CloudWatch Logs. */
   logs: CloudWatchLogsClient
@@ -63,7 +65,10 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
     ...credentialsFor(inputs.dynamodbEndpoint),
   }
   const dynamodb = new DynamoDBClient(dynamodbConfig)
-  const writeClient = new DynamoDBClient({ ...dynamodbConfig, maxAttempts: 1 })
+  // The middleware stack is resolved once for all calls, not per call: BatchWriteItem is sent
+  // thousands of times a second, always the same way.
+  const writeConfig = { ...dynamodbConfig, maxAttempts: 1, cacheMiddleware: true }
+  const writeClient = new DynamoDBClient(writeConfig)
   const s3 = new S3Client({
     region,
     customUserAgent: [USER_AGENT],
@@ -84,6 +89,7 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
   return {
     dynamodb,
     writeClient,
+    writeConfig,
     s3,
     logs,
     destroy() {

@@ -54,6 +54,8 @@ export const DEFAULT_STALL_TIMEOUT_SECONDS = 120
 export const DEFAULT_WRITE_CONCURRENCY = 16
 /** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
 const MAX_WRITE_CONCURRENCY = 256
+/** Write threads: past the runner's cores they only take turns. */
+const MAX_WRITE_THREADS = 64
 /** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/
 const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/([a-zA-Z0-9_.-]{3,255})$/
@@ -87,6 +89,8 @@ export interface Inputs {
   billingMode: BillingMode
   createTable: boolean
   writeConcurrency: number
+  /** stream: threads that send the BatchWriteItem calls; 0 sends them on the main thread. */
+  writeThreads: number | 'auto'
   maxWriteCapacity: number
   /** stream: the import fails once DynamoDB has accepted no write for this long. */
   stallTimeoutSeconds: number
@@ -270,6 +274,7 @@ export function readInputs(): Inputs {
       1,
       MAX_WRITE_CONCURRENCY,
     ),
+    writeThreads: readWriteThreads(r),
     maxWriteCapacity: r.int(Input.MaxWriteCapacity, 0, 0),
     stallTimeoutSeconds: r.int(Input.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
     maxErrors: r.int(Input.MaxErrors, 0, 0),
@@ -463,6 +468,16 @@ function conflicts(inputs: Inputs, r: Reader): void {
 }
 
 /** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
+/** write-threads: auto (the default), or how many; 0 sends the calls on the main thread. */
+function readWriteThreads(r: Reader): number | 'auto' {
+  const value = r.raw(Input.WriteThreads)
+  if (value === '' || value === 'auto') return 'auto'
+  const n = /^\d+$/.test(value) ? Number(value) : NaN
+  if (n <= MAX_WRITE_THREADS) return n
+  r.fail(Input.WriteThreads, value, `auto or a whole number from 0 to ${MAX_WRITE_THREADS}`)
+  return 'auto'
+}
+
 function rejectedFile(r: Reader): string {
   const given = r.optional(Input.RejectedFile)
   if (given !== undefined && fs.existsSync(given) && fs.statSync(given).isDirectory()) {
@@ -503,6 +518,7 @@ export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string
     if (inputs.createTable) ignored.push(`${Input.CreateTable} (native always creates the table)`)
     if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY)
       ignored.push(`${Input.WriteConcurrency} (only for mode stream)`)
+    if (inputs.writeThreads !== 'auto') ignored.push(`${Input.WriteThreads} (only for mode stream)`)
     if (inputs.maxWriteCapacity > 0)
       ignored.push(`${Input.MaxWriteCapacity} (only for mode stream)`)
     if (inputs.stallTimeoutSeconds !== DEFAULT_STALL_TIMEOUT_SECONDS) {

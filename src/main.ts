@@ -76,6 +76,7 @@ async function importData(
             inputs,
             source: plan.source,
             dynamodb: clients.writeClient,
+            writeConfig: clients.writeConfig,
             table: plan.table,
             steps,
             objects: plan.objects,

@@ -16,6 +16,7 @@ export const Input = {
   BillingMode: 'billing-mode',
   CreateTable: 'create-table',
   WriteConcurrency: 'write-concurrency',
+  WriteThreads: 'write-threads',
   MaxWriteCapacity: 'max-write-capacity',
   StallTimeoutSeconds: 'stall-timeout-seconds',
   MaxErrors: 'max-errors',

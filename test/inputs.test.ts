@@ -30,6 +30,7 @@ describe('readInputs', () => {
       billingMode: 'PAY_PER_REQUEST',
       createTable: false,
       writeConcurrency: 16,
+      writeThreads: 'auto',
       maxWriteCapacity: 0,
       maxErrors: 0,
       minItems: 0,
@@ -85,6 +86,8 @@ describe('readInputs', () => {
     ['billing-mode', 'FREE', 'one of PAY_PER_REQUEST, PROVISIONED'],
     ['create-table', 'yes', 'true or false'],
     ['write-concurrency', '1000', 'a whole number from 1 to 256'],
+    ['write-threads', '65', 'auto or a whole number from 0 to 64'],
+    ['write-threads', 'many', 'auto or a whole number from 0 to 64'],
     ['max-write-capacity', '-5', 'a whole number at least 0'],
     ['max-errors', '1.5', 'a whole number at least 0'],
     ['min-items', 'many', 'a whole number at least 0'],
@@ -113,6 +116,12 @@ describe('readInputs', () => {
 
   it('reports every bad input at once', () => {
     expect(() => inputs({ mode: 'x', 'max-errors': 'y' })).toThrow(/mode: .*\n- max-errors: /)
+  })
+
+  it('reads write-threads as auto or a number, 0 among them', () => {
+    expect(inputs({ 'write-threads': 'auto' }).writeThreads).toBe('auto')
+    expect(inputs({ 'write-threads': '0' }).writeThreads).toBe(0)
+    expect(inputs({ 'write-threads': '64' }).writeThreads).toBe(64)
   })
 
   it('reads native-min-bytes as bytes or with a binary unit', () => {
@@ -199,10 +208,14 @@ describe('ignoredInputs', () => {
       'client-token (only for mode native)',
     ])
     expect(
-      ignoredInputs(inputs({ 'create-table': 'true', 'write-concurrency': '4' }), 'native'),
+      ignoredInputs(
+        inputs({ 'create-table': 'true', 'write-concurrency': '4', 'write-threads': '2' }),
+        'native',
+      ),
     ).toEqual([
       'create-table (native always creates the table)',
       'write-concurrency (only for mode stream)',
+      'write-threads (only for mode stream)',
     ])
     expect(ignoredInputs(inputs(), 'stream')).toEqual([])
   })

@@ -23,7 +23,7 @@ export interface WireWrite {
 }
 
 /** The bodies of the commands sent, by their input object, until the middleware takes them. */
-const bodies = new WeakMap<object, string>()
+const bodies = new WeakMap<object, Uint8Array>()
 const installed = new WeakSet<DynamoDBClient>()
 
 /** Lets `client` send the bodies batchWriteCommand prepares; once per client. */
@@ -40,7 +40,7 @@ export function useRawBodies(client: DynamoDBClient): void {
         for (const name of Object.keys(headers)) {
           if (name.toLowerCase() === 'content-length') delete headers[name]
         }
-        headers['content-length'] = String(Buffer.byteLength(body))
+        headers['content-length'] = String(body.byteLength)
       }
       return next(args)
     },
@@ -48,20 +48,24 @@ export function useRawBodies(client: DynamoDBClient): void {
   )
 }
 
+const utf8 = new TextEncoder()
+
 /**
- * A BatchWriteItem command whose body is `batchWriteBody`'s text. Its input holds no items (so
- * the SDK's serializer has nothing to do); the middleware of useRawBodies swaps the body in.
+ * A body's bytes, made once: the signature's hash and the socket both take them as they are (a
+ * string would be encoded by each), and they can move to a write thread without a copy.
  */
-export function batchWriteCommand(
-  table: string,
-  writes: readonly WireWrite[],
-  returnConsumedCapacity: boolean,
-): BatchWriteItemCommand {
-  const input: BatchWriteItemCommandInput = {
-    RequestItems: { [table]: [] },
-    ...(returnConsumedCapacity && { ReturnConsumedCapacity: 'TOTAL' }),
-  }
-  bodies.set(input, batchWriteBody(table, writes, returnConsumedCapacity))
+export function encodeBody(body: string): Uint8Array<ArrayBuffer> {
+  return utf8.encode(body)
+}
+
+/**
+ * A BatchWriteItem command whose body is `body` (batchWriteBody's text, encoded). Its input holds no items
+ * (so the SDK's serializer has nothing to do) but names the table, from which the SDK resolves
+ * the endpoint; the middleware of useRawBodies swaps the body in.
+ */
+export function batchWriteCommand(table: string, body: Uint8Array): BatchWriteItemCommand {
+  const input: BatchWriteItemCommandInput = { RequestItems: { [table]: [] } }
+  bodies.set(input, body)
   return new BatchWriteItemCommand(input)
 }
 

@@ -1,4 +1,3 @@
-import type { BatchWriteItemCommandOutput, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import {
   isServerError,
   isThrottlingError,
@@ -14,8 +13,9 @@ import {
   type PacingPolicy,
   type PacingReport,
 } from './pacer.js'
-import { batchWriteCommand, useRawBodies } from './batch-body.js'
+import { batchWriteBody, encodeBody } from './batch-body.js'
 import type { RateLimiter } from './rate-limiter.js'
+import type { WriteAnswer, WriteCalls } from './write-calls.js'
 
 /** BatchWriteItem takes at most 25 requests per call. */
 export const MAX_BATCH_ITEMS = 25
@@ -50,7 +50,8 @@ export interface WriterEvents {
 }
 
 export interface BatchWriterOptions {
-  client: DynamoDBClient
+  /** Where the calls go out: this thread's client, or write threads. */
+  calls: WriteCalls
   /** Table name or ARN. */
   table: string
   /** write-concurrency: the most calls in flight; the pacer may allow fewer. */
@@ -122,7 +123,6 @@ export class BatchWriter {
   }
 
   constructor(private readonly options: BatchWriterOptions) {
-    useRawBodies(options.client)
     this.pacer = new Pacer(
       options.concurrency,
       { ...DEFAULT_PACING, ...options.pacing },
@@ -252,13 +252,13 @@ export class BatchWriter {
   /** One call: what DynamoDB took is counted, what it returned goes back to the queue. */
   private async send(batch: PendingWrite[], call: number): Promise<void> {
     const units = batch.reduce((total, write) => total + write.units, 0)
-    let output: BatchWriteItemCommandOutput
+    const { table, reportedCapacity } = this.options
+    let output: WriteAnswer
     try {
       await this.options.limiter?.take(units)
       this.summary.calls++
-      output = await this.options.client.send(
-        batchWriteCommand(this.options.table, batch, this.options.reportedCapacity),
-      )
+      const body = encodeBody(batchWriteBody(table, batch, reportedCapacity))
+      output = await this.options.calls.send(table, body)
     } catch (err) {
       if (isRetryable(err)) {
         this.lastProblem = `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`
@@ -354,7 +354,7 @@ export class BatchWriter {
     }
   }
 
-  private unprocessedKeys(output: BatchWriteItemCommandOutput): Set<string> {
+  private unprocessedKeys(output: WriteAnswer): Set<string> {
     const keys = new Set<string>()
     for (const requests of Object.values(output.UnprocessedItems ?? {})) {
       for (const request of requests) {

@@ -1,5 +1,10 @@
 import * as core from '@actions/core'
-import type { DynamoDBClient, TableDescription } from '@aws-sdk/client-dynamodb'
+import { availableParallelism } from 'node:os'
+import type {
+  DynamoDBClient,
+  DynamoDBClientConfig,
+  TableDescription,
+} from '@aws-sdk/client-dynamodb'
 import { realClock } from '../clock.js'
 import { ActionError, describeAwsError, errorMessage } from '../errors.js'
 import type { Inputs } from '../inputs.js'
@@ -15,6 +20,8 @@ import { RateLimiter } from './rate-limiter.js'
 import { readObject, WriteStopped } from './read.js'
 import { RejectedRecords } from './rejected-records.js'
 import { Validator } from './validate.js'
+import { callsOn, type WriteCalls } from './write-calls.js'
+import { writeThreadCount, WriteThreads } from './write-threads.js'
 
 export type { StreamOutcome }
 
@@ -23,6 +30,8 @@ export interface StreamOptions {
   source: Source
   /** The client for BatchWriteItem (best with the SDK's own retries off: the writer retries). */
   dynamodb: DynamoDBClient
+  /** That client's configuration as plain data, for write threads; without it none are used. */
+  writeConfig?: DynamoDBClientConfig
   table: TableDescription
   steps: Steps
   /** The listing, when the start step made it already. */
@@ -42,7 +51,8 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile))
   const wireLines = inputs.format === 'DYNAMODB_JSON' && inputs.incremental !== true
   const validator = new Validator(outcome, schema, wireLines)
-  const writer = inputs.dryRun ? undefined : createWriter(options, schema, validator)
+  const calls = inputs.dryRun ? undefined : writeCalls(options, objects)
+  const writer = calls && createWriter(options, calls, schema, validator)
   validator.writer = writer
   steps.start('validate', 'write')
   let stoppedAt: ReadPosition | undefined
@@ -51,6 +61,8 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
     if (writer) outcome.write = await writer.finish()
   } catch (err) {
     throw await stopped(err, outcome, writer, inputs)
+  } finally {
+    await calls?.close()
   }
   if (writer?.failure !== undefined) {
     outcome.stopped = {
@@ -78,9 +90,19 @@ async function listObjects(options: StreamOptions): Promise<SourceObject[]> {
   })
 }
 
+/** Where the calls go out: write threads for a source large enough to repay starting them. */
+function writeCalls(options: StreamOptions, objects: SourceObject[]): WriteCalls {
+  const bytes = objects.reduce((total, o) => total + o.size, 0)
+  const count = writeThreadCount(options.inputs.writeThreads, bytes, availableParallelism())
+  if (count === 0 || !options.writeConfig) return callsOn(options.dynamodb)
+  core.info(`write: the calls go out on ${counted(count, 'write thread')}`)
+  return new WriteThreads(count, options.writeConfig)
+}
+
 /** The writer, paced by max-write-capacity; its refusals and give-ups become rejections. */
 function createWriter(
   options: StreamOptions,
+  calls: WriteCalls,
   schema: TableSchema,
   validator: Validator,
 ): BatchWriter {
@@ -88,7 +110,7 @@ function createWriter(
   const now = options.now ?? realClock.now
   const sleep = options.sleep ?? realClock.sleep
   return new BatchWriter({
-    client: options.dynamodb,
+    calls,
     table: inputs.table.id,
     concurrency: inputs.writeConcurrency,
     reportedCapacity: inputs.dynamodbEndpoint === undefined,

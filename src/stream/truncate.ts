@@ -5,6 +5,7 @@ import { keyOf, tableSchemaFrom } from '../table/key-schema.js'
 import { type Item } from '../table/attribute-value.js'
 import type { Clock } from '../clock.js'
 import { BatchWriter } from './batch-writer.js'
+import { callsOn } from './write-calls.js'
 
 /** Parallel scan segments: more would only queue behind the writer's calls. */
 const MAX_SCAN_SEGMENTS = 16
@@ -30,7 +31,7 @@ export async function truncateTable(options: TruncateOptions): Promise<number> {
   const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : [])]
   const failures: string[] = []
   const writer = new BatchWriter({
-    client: options.writes,
+    calls: callsOn(options.writes),
     table: name,
     concurrency: options.concurrency,
     reportedCapacity: false,

@@ -52,7 +52,8 @@ describe('dist/index.js', () => {
       })
       const table = await tableWith('S', 'N')
       const run = await runDist(
-        { ...localInputs(), table, source: `s3://${bucket}/seed/` },
+        // Two write threads: the bundle is also their entry, on every Node it runs on.
+        { ...localInputs(), table, source: `s3://${bucket}/seed/`, 'write-threads': '2' },
         { AWS_ACCESS_KEY_ID: FAKE_KEY_ID, AWS_SECRET_ACCESS_KEY: FAKE_SECRET },
         node,
       )
@@ -71,6 +72,7 @@ describe('dist/index.js', () => {
       expect(run.inputsRead).toEqual(manifest.inputs.map(inputVariable).sort())
       expect(run.summary).toContain('## ✅ 120 items imported into')
       expect(run.stdout).toContain('::group::Start')
+      expect(run.stdout).toContain('the calls go out on 2 write threads')
       for (const secret of [FAKE_KEY_ID, FAKE_SECRET]) {
         expect(run.stdout).not.toContain(secret)
         expect(run.summary).not.toContain(secret)

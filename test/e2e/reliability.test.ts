@@ -212,6 +212,38 @@ describe('faults', () => {
     },
   )
 
+  it('random DynamoDB faults on two write threads lose nothing and count exactly', async () => {
+    const bucket = await bucketWith(objects())
+    const table = await tableWith('S', 'N')
+    const ddb = await proxy(inject('dynamodbEndpoint'), 1)
+    writeFaults(ddb, [
+      [{ kind: 'unprocessed', fraction: 0.5 }, 0.3],
+      [{ kind: 'error', name: 'ThrottlingException' }, 0.15],
+      [{ kind: 'error', name: 'InternalServerError' }, 0.05],
+      [{ kind: 'drop' }, 0.05, 10],
+    ])
+    const runner = runnerFor(table, bucket, ddb.endpoint, inject('s3Endpoint'), {
+      'write-threads': '2',
+    })
+    await run(virtualClock())
+
+    const faults = ddb.log().filter((r) => r.fault)
+    expect(new Set(faults.map((r) => r.fault?.kind))).toEqual(
+      new Set(['unprocessed', 'error', 'drop']),
+    )
+    expect(runner.stdout()).toContain('the calls go out on 2 write threads')
+    expect(process.exitCode).toBeUndefined()
+    expect(runner.outputs()).toMatchObject({
+      status: 'COMPLETED',
+      'processed-item-count': '600',
+      'imported-item-count': '600',
+      'error-count': '0',
+    })
+    expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
+      sortedCanonical(expected(0, 600), 'pk', 'sk'),
+    )
+  })
+
   it('sends ExpectedBucketOwner on every S3 call when bucket-owner is set', async () => {
     const bucket = await bucketWith(objects())
     const table = await tableWith('S', 'N')

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { localClientConfig } from '../../scripts/emulators.mjs'
 import type { Item } from '../../src/table/attribute-value.js'
 import { BatchWriter, type PendingWrite } from '../../src/stream/batch-writer.js'
+import { callsOn } from '../../src/stream/write-calls.js'
 import { dynamodb, scanAll, tableWith } from '../support/helpers.js'
 import { inject } from 'vitest'
 
@@ -30,8 +31,8 @@ function intercepted(around: (call: Call, next: () => Promise<unknown>) => Promi
   const client = new DynamoDBClient(localClientConfig(inject('dynamodbEndpoint')))
   client.middlewareStack.add(
     (next) => async (args) => {
-      const request = args.request as { body: string; headers: Record<string, string> }
-      const body = JSON.parse(request.body) as {
+      const request = args.request as { body: Uint8Array | string; headers: Record<string, string> }
+      const body = JSON.parse(Buffer.from(request.body).toString()) as {
         RequestItems: Record<string, WriteRequest[]>
         ReturnConsumedCapacity?: string
       }
@@ -105,7 +106,7 @@ async function writeAll(
     },
   }
   const writer = new BatchWriter({
-    client,
+    calls: callsOn(client),
     table,
     concurrency,
     reportedCapacity: true,
@@ -148,7 +149,7 @@ describe('BatchWriter', () => {
       return next()
     })
     const writer = new BatchWriter({
-      client: spy,
+      calls: callsOn(spy),
       table,
       concurrency: 1,
       reportedCapacity: false,
@@ -216,7 +217,7 @@ describe('BatchWriter', () => {
   it('throws a fatal error, such as a missing table, from close', async () => {
     const { client } = faulty([])
     const writer = new BatchWriter({
-      client,
+      calls: callsOn(client),
       table: 'no-such-table-here',
       concurrency: 2,
       reportedCapacity: true,

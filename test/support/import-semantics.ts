@@ -314,6 +314,7 @@ export function streamInputs(
     ...(csv?.HeaderList && { csvHeader: csv.HeaderList }),
     billingMode: 'PAY_PER_REQUEST',
     createTable: false,
+    writeThreads: 0,
     writeConcurrency: 4,
     maxWriteCapacity: 0,
     stallTimeoutSeconds: 120,

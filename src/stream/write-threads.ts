@@ -1,0 +1,204 @@
+/**
+ * BatchWriteItem calls on threads of their own. Most of what a call costs in CPU is the SDK's own
+ * work per request (its middleware, signing, the HTTP exchange, the answer's parsing), on the
+ * thread that sends it; with the reading, parsing and validating on the main thread, one thread
+ * cannot keep both busy. Each write thread has its own client, made from the same configuration
+ * as the main thread's; the main thread keeps everything that decides what is sent and counts
+ * what was written (the queue, the key order, the pacing), so a thread is only a transport: a
+ * body in, DynamoDB's answer (or its error) out.
+ */
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { callsOn, type WriteAnswer, type WriteCalls } from './write-calls.js'
+
+/** What a thread is started with; `role` tells a write thread from any other use of the entry. */
+interface ThreadData {
+  role: typeof ROLE
+  /** The write client's configuration: plain data (region, endpoint, credentials if given). */
+  config: DynamoDBClientConfig
+}
+
+const ROLE = 'dynamodb-s3-import: write thread'
+
+interface Call {
+  id: number
+  table: string
+  body: Uint8Array<ArrayBuffer>
+}
+
+/** Sent once all calls are answered: the thread ends its client and exits on its own. */
+const CLOSE = 'close'
+
+type Reply = { id: number; answer: WriteAnswer } | { id: number; error: ErrorCopy }
+
+/**
+ * The parts of an SDK error that the writer and the messages read: its name and message, and what
+ * the SDK's error classification looks at (status, throttling flag, the Node error code, the
+ * cause). Structured cloning would keep only the name and message of an Error.
+ */
+interface ErrorCopy {
+  name: string
+  message: string
+  code?: string
+  $fault?: string
+  $metadata?: Record<string, unknown>
+  $retryable?: Record<string, unknown>
+  cause?: ErrorCopy
+}
+
+/** How deep a chain of causes is copied (the SDK's classification looks 10 deep). */
+const MAX_CAUSES = 10
+
+export function copyError(err: unknown, depth = 0): ErrorCopy {
+  if (typeof err !== 'object' || err === null) return { name: 'Error', message: String(err) }
+  const e = err as Partial<ErrorCopy> & { cause?: unknown }
+  const copy: ErrorCopy = {
+    name: typeof e.name === 'string' ? e.name : 'Error',
+    message: typeof e.message === 'string' ? e.message : String(err),
+  }
+  if (typeof e.code === 'string') copy.code = e.code
+  if (typeof e.$fault === 'string') copy.$fault = e.$fault
+  if (e.$metadata) copy.$metadata = { ...e.$metadata }
+  if (e.$retryable) copy.$retryable = { ...e.$retryable }
+  if (e.cause !== undefined && depth < MAX_CAUSES) copy.cause = copyError(e.cause, depth + 1)
+  return copy
+}
+
+/** An Error again, with the copied properties, so that classification and messages see them. */
+export function restoreError(copy: ErrorCopy): Error {
+  const { name, message, cause, ...rest } = copy
+  const error = new Error(message, cause && { cause: restoreError(cause) })
+  return Object.assign(error, { name }, rest)
+}
+
+/**
+ * Below this many stored bytes, starting threads (each loads the action anew, about 0.1 s of CPU)
+ * costs more than they save: the calls go out on the main thread.
+ */
+export const AUTO_THREADS_MIN_BYTES = 1024 * 1024
+/**
+ * auto never starts more: the main thread reads, parses and validates at most about 60,000 items
+ * a second (measured), which three threads more than keep up with.
+ */
+export const MAX_AUTO_THREADS = 3
+
+/**
+ * write-threads: a number as it is; auto, one thread per core but the one the main thread
+ * reads on (at least one, at most MAX_AUTO_THREADS), for sources of AUTO_THREADS_MIN_BYTES or more.
+ */
+export function writeThreadCount(setting: number | 'auto', storedBytes: number, cores: number) {
+  if (setting !== 'auto') return setting
+  return storedBytes < AUTO_THREADS_MIN_BYTES
+    ? 0
+    : Math.min(MAX_AUTO_THREADS, Math.max(1, cores - 1))
+}
+
+/** Where a thread starts: this module, which is the bundle itself once built. */
+const ENTRY = new URL(import.meta.url)
+
+/** One thread and the calls it has not answered yet. */
+interface Thread {
+  worker: Worker
+  waiting: Map<number, { resolve(answer: WriteAnswer): void; reject(err: unknown): void }>
+  stopped?: Error
+}
+
+/** Calls spread over `count` threads, each to the one with the fewest calls waiting. */
+export class WriteThreads implements WriteCalls {
+  private readonly threads: Thread[]
+  private nextId = 0
+  private closing = false
+
+  constructor(count: number, config: DynamoDBClientConfig, entry: URL = ENTRY) {
+    const data: ThreadData = { role: ROLE, config }
+    // From the sources (tests), the thread needs the TypeScript loader the tests run with.
+    const execArgv = entry.pathname.endsWith('.ts')
+      ? [...process.execArgv, '--import', 'tsx']
+      : process.execArgv
+    this.threads = Array.from({ length: count }, () => {
+      const thread: Thread = {
+        worker: new Worker(entry, { workerData: data, execArgv }),
+        waiting: new Map(),
+      }
+      thread.worker.on('message', (reply: Reply) => this.answer(thread, reply))
+      thread.worker.on('error', (err) => this.stop(thread, err))
+      thread.worker.on('exit', (code) => this.stop(thread, new Error(`exit code ${code}`)))
+      return thread
+    })
+  }
+
+  get count(): number {
+    return this.threads.length
+  }
+
+  send(table: string, body: Uint8Array<ArrayBuffer>): Promise<WriteAnswer> {
+    const thread = this.leastBusy()
+    if (!thread) return Promise.reject(this.threads[0]?.stopped ?? new Error('no write threads'))
+    const id = this.nextId++
+    return new Promise<WriteAnswer>((resolve, reject) => {
+      thread.waiting.set(id, { resolve, reject })
+      // The body's memory moves to the thread: nothing here reads it again.
+      thread.worker.postMessage({ id, table, body } satisfies Call, [body.buffer])
+    })
+  }
+
+  async close(): Promise<void> {
+    this.closing = true
+    await Promise.all(
+      this.threads.map(async (thread) => {
+        if (thread.stopped) return
+        thread.stopped = new Error('the write threads are closed')
+        const exited = new Promise((resolve) => thread.worker.once('exit', resolve))
+        thread.worker.postMessage(CLOSE)
+        await exited
+      }),
+    )
+  }
+
+  private leastBusy(): Thread | undefined {
+    let best: Thread | undefined
+    for (const thread of this.threads) {
+      if (thread.stopped) continue
+      if (!best || thread.waiting.size < best.waiting.size) best = thread
+    }
+    return best
+  }
+
+  private answer(thread: Thread, reply: Reply): void {
+    const call = thread.waiting.get(reply.id)
+    if (!call) return
+    thread.waiting.delete(reply.id)
+    if ('answer' in reply) call.resolve(reply.answer)
+    else call.reject(restoreError(reply.error))
+  }
+
+  /** A thread that died fails the calls it held: the writer counts their items, loses none. */
+  private stop(thread: Thread, cause: unknown): void {
+    if (this.closing || thread.stopped) return
+    const message = cause instanceof Error ? cause.message : String(cause)
+    thread.stopped = new Error(`a write thread stopped: ${message}`, { cause })
+    for (const call of thread.waiting.values()) call.reject(thread.stopped)
+    thread.waiting.clear()
+  }
+}
+
+/** The thread's side: each body sent on its own client, each answer or error posted back. */
+function serveCalls(port: NonNullable<typeof parentPort>, data: ThreadData): void {
+  const client = new DynamoDBClient(data.config)
+  const calls = callsOn(client)
+  port.on('message', (call: Call | typeof CLOSE) => {
+    if (call === CLOSE) {
+      client.destroy()
+      port.close()
+      return
+    }
+    calls.send(call.table, call.body).then(
+      (answer) => port.postMessage({ id: call.id, answer } satisfies Reply),
+      (err: unknown) => port.postMessage({ id: call.id, error: copyError(err) } satisfies Reply),
+    )
+  })
+}
+
+const started = workerData as Partial<ThreadData> | null
+if (!isMainThread && parentPort && started?.role === ROLE)
+  serveCalls(parentPort, started as ThreadData)
