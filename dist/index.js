@@ -76401,18 +76401,21 @@ function createClients(inputs, env = process.env) {
         ...credentialsFor(inputs.s3Endpoint),
     });
     // No input for its endpoint: the SDK's AWS_ENDPOINT_URL_CLOUDWATCH_LOGS serves where one is needed.
-    const logs = new dist_cjs/* CloudWatchLogsClient */.TFr({ region, customUserAgent: [USER_AGENT] });
+    let logs;
     return {
         dynamodb,
         writeClient,
         writeConfig,
         s3,
-        logs,
+        logs() {
+            logs ??= new dist_cjs/* CloudWatchLogsClient */.TFr({ region, customUserAgent: [USER_AGENT] });
+            return logs;
+        },
         destroy() {
             dynamodb.destroy();
             writeClient.destroy();
             s3.destroy();
-            logs.destroy();
+            logs?.destroy();
         },
     };
 }
@@ -78903,7 +78906,7 @@ async function readItemErrors(logs, description) {
     const importId = description.ImportArn?.split('/').pop() ?? '';
     const stream = `${importId}/error`;
     try {
-        const { events } = await logs.send(new dist_cjs/* GetLogEventsCommand */.h7S({
+        const { events } = await logs().send(new dist_cjs/* GetLogEventsCommand */.h7S({
             logGroupName: IMPORT_LOG_GROUP,
             logStreamName: stream,
             startFromHead: true,
@@ -78999,7 +79002,7 @@ async function runNative(inputs, plan, clients, steps, options = {}) {
         info(`ImportTable: ${request.InputFormat}, ${compression}, client token ${request.ClientToken}`);
         const outcome = await nativeImport({
             dynamodb: clients.dynamodb,
-            logs: clients.logs,
+            logs: () => clients.logs(),
             request,
             region: inputs.region ?? 'us-east-1',
             wait: inputs.wait,
@@ -84590,6 +84593,9 @@ class WriteThreads {
         thread.waiting.clear();
     }
 }
+// Runs only inside write threads, where coverage is not collected; test/stream/write-threads.test.ts
+// drives it through real threads.
+/* v8 ignore start */
 /** The thread's side: each body sent on its own client, each answer or error posted back. */
 function serveCalls(port, data) {
     const client = new client_dynamodb_dist_cjs/* DynamoDBClient */.MGV(data.config);
@@ -84606,6 +84612,7 @@ function serveCalls(port, data) {
 const started = external_node_worker_threads_.workerData;
 if (!external_node_worker_threads_.isMainThread && external_node_worker_threads_.parentPort && started?.role === ROLE)
     serveCalls(external_node_worker_threads_.parentPort, started);
+/* v8 ignore stop */
 
 ;// CONCATENATED MODULE: ./src/stream/engine.ts
 

@@ -25,6 +25,36 @@ describe('createClients', () => {
     }
   })
 
+  it('gives the write threads the write client configuration as plain data', async () => {
+    const clients = createClients(inputs({ 'dynamodb-endpoint': 'http://localhost:8000' }), {})
+    try {
+      // Copied to each thread with the structured clone: no functions, no class instances.
+      const copy = structuredClone(clients.writeConfig)
+      expect(copy).toEqual(clients.writeConfig)
+      expect(copy).toMatchObject({
+        region: 'eu-west-1',
+        endpoint: 'http://localhost:8000',
+        maxAttempts: 1,
+        cacheMiddleware: true,
+        credentials: { accessKeyId: 'local' },
+      })
+      expect(await clients.writeClient.config.endpoint?.()).toMatchObject({ hostname: 'localhost' })
+    } finally {
+      clients.destroy()
+    }
+  })
+
+  it('makes the CloudWatch Logs client only when it is first asked for, once', async () => {
+    const clients = createClients(inputs(), {})
+    try {
+      const logs = clients.logs()
+      expect(clients.logs()).toBe(logs)
+      expect(await logs.config.region()).toBe('eu-west-1')
+    } finally {
+      clients.destroy()
+    }
+  })
+
   it('signs for custom endpoints with placeholder credentials only when none are configured', async () => {
     const local = inputs({
       'dynamodb-endpoint': 'http://localhost:8000',

@@ -59,7 +59,7 @@ export async function runNative(
       )
       const outcome = await nativeImport({
         dynamodb: clients.dynamodb,
-        logs: clients.logs,
+        logs: () => clients.logs(),
         request,
         region: inputs.region ?? 'us-east-1',
         wait: inputs.wait,

@@ -45,7 +45,8 @@ const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED'])
 
 export interface NativeOptions {
   dynamodb: DynamoDBClient
-  logs: CloudWatchLogsClient
+  /** The CloudWatch Logs client, made on first use (Clients.logs). */
+  logs: () => CloudWatchLogsClient
   request: ImportTableCommandInput
   region: string
   wait: boolean
@@ -227,13 +228,13 @@ async function waitForEnd(
  * read them, a warning names the permission and the import's outcome stands.
  */
 async function readItemErrors(
-  logs: CloudWatchLogsClient,
+  logs: () => CloudWatchLogsClient,
   description: ImportTableDescription,
 ): Promise<Rejection[]> {
   const importId = description.ImportArn?.split('/').pop() ?? ''
   const stream = `${importId}/error`
   try {
-    const { events } = await logs.send(
+    const { events } = await logs().send(
       new GetLogEventsCommand({
         logGroupName: IMPORT_LOG_GROUP,
         logStreamName: stream,

@@ -182,6 +182,9 @@ export class WriteThreads implements WriteCalls {
   }
 }
 
+// Runs only inside write threads, where coverage is not collected; test/stream/write-threads.test.ts
+// drives it through real threads.
+/* v8 ignore start */
 /** The thread's side: each body sent on its own client, each answer or error posted back. */
 function serveCalls(port: NonNullable<typeof parentPort>, data: ThreadData): void {
   const client = new DynamoDBClient(data.config)
@@ -202,3 +205,4 @@ function serveCalls(port: NonNullable<typeof parentPort>, data: ThreadData): voi
 const started = workerData as Partial<ThreadData> | null
 if (!isMainThread && parentPort && started?.role === ROLE)
   serveCalls(parentPort, started as ThreadData)
+/* v8 ignore stop */

@@ -73,6 +73,19 @@ function objects(): Record<string, string | Uint8Array> {
   return out
 }
 
+/** The 600 items of objects() all read, all written exactly once, none rejected. */
+async function expectAllWritten(runner: { outputs(): Record<string, string> }, table: string) {
+  expect(runner.outputs()).toMatchObject({
+    status: 'COMPLETED',
+    'processed-item-count': '600',
+    'imported-item-count': '600',
+    'error-count': '0',
+  })
+  expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
+    sortedCanonical(expected(0, 600), 'pk', 'sk'),
+  )
+}
+
 function runnerFor(
   table: string,
   bucket: string,
@@ -131,15 +144,7 @@ describe('faults', () => {
       }
     }
     // Imported counts writes: a line read twice would count twice.
-    expect(runner.outputs()).toMatchObject({
-      status: 'COMPLETED',
-      'processed-item-count': '600',
-      'imported-item-count': '600',
-      'error-count': '0',
-    })
-    expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
-      sortedCanonical(expected(0, 600), 'pk', 'sk'),
-    )
+    await expectAllWritten(runner, table)
     expect(runner.stdout()).toContain('resuming from there')
     recordScenario({
       scenario: 'S3 bodies cut mid-stream',
@@ -183,15 +188,7 @@ describe('faults', () => {
       const injected = [...ddb.log(), ...s3.log()].filter((r) => r.fault).length
       expect(injected, `seed ${seed}`).toBeGreaterThan(5)
       expect(process.exitCode, `seed ${seed}`).toBeUndefined()
-      expect(runner.outputs()).toMatchObject({
-        status: 'COMPLETED',
-        'processed-item-count': '600',
-        'imported-item-count': '600',
-        'error-count': '0',
-      })
-      expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
-        sortedCanonical(expected(0, 600), 'pk', 'sk'),
-      )
+      await expectAllWritten(runner, table)
       for (const secret of [FAKE_KEY_ID, FAKE_SECRET]) {
         expect(runner.stdout()).not.toContain(secret)
         expect(runner.summary()).not.toContain(secret)
@@ -233,15 +230,7 @@ describe('faults', () => {
     )
     expect(runner.stdout()).toContain('the calls go out on 2 write threads')
     expect(process.exitCode).toBeUndefined()
-    expect(runner.outputs()).toMatchObject({
-      status: 'COMPLETED',
-      'processed-item-count': '600',
-      'imported-item-count': '600',
-      'error-count': '0',
-    })
-    expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
-      sortedCanonical(expected(0, 600), 'pk', 'sk'),
-    )
+    await expectAllWritten(runner, table)
   })
 
   it('sends ExpectedBucketOwner on every S3 call when bucket-owner is set', async () => {

@@ -108,7 +108,7 @@ function options(
 ): NativeOptions {
   return {
     dynamodb: clients.dynamodb,
-    logs: clients.logs,
+    logs: () => clients.logs,
     request: {
       S3BucketSource: { S3Bucket: 'exports', S3KeyPrefix: 'orders/' },
       InputFormat: 'DYNAMODB_JSON',
