@@ -86,15 +86,18 @@ function page(markdown) {
   pre.mermaid { background: none; max-width: 520px; }
 </style>${body}
 <script src="file://${mermaidScript()}"></script>
-<script>mermaid.initialize({ startOnLoad: true, theme: 'default' })</script>`
+<script>
+  mermaid.initialize({ startOnLoad: false, theme: 'default' })
+  // Where the page ends once the charts are drawn: read back by pageHeight.
+  mermaid.run().finally(() => {
+    document.body.dataset.height = Math.ceil(document.body.getBoundingClientRect().bottom) + 24
+  })
+</script>`
 }
 
-function shoot(name, markdown) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-page-'))
-  const html = path.join(dir, 'summary.html')
-  fs.writeFileSync(html, page(markdown))
-  const out = path.join(root, 'docs', `summary-${name}.png`)
-  execFileSync(
+/** Chromium's headless flags for a page of ours: no network, no profile left behind. */
+function chromium(dir, ...args) {
+  return execFileSync(
     CHROMIUM,
     [
       '--headless',
@@ -107,16 +110,30 @@ function shoot(name, markdown) {
       '--disable-sync',
       `--user-data-dir=${path.join(dir, 'profile')}`,
       '--hide-scrollbars',
-      '--window-size=1024,2000',
       '--virtual-time-budget=10000',
       '--allow-file-access-from-files',
-      `--screenshot=${out}`,
-      `file://${html}`,
+      ...args,
     ],
-    { stdio: 'ignore' },
+    { stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' },
   )
+}
+
+/** The page's height once its charts are drawn, so that the screenshot ends where it does. */
+function pageHeight(dir, html) {
+  const dom = chromium(dir, '--window-size=1024,800', '--dump-dom', `file://${html}`)
+  const height = Number(/data-height="(\d+)"/.exec(dom)?.[1])
+  return Number.isFinite(height) && height > 0 ? height : 2000
+}
+
+function shoot(name, markdown) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-page-'))
+  const html = path.join(dir, 'summary.html')
+  fs.writeFileSync(html, page(markdown))
+  const out = path.join(root, 'docs', `summary-${name}.png`)
+  const height = pageHeight(dir, html)
+  chromium(dir, `--window-size=1024,${height}`, `--screenshot=${out}`, `file://${html}`)
   fs.writeFileSync(path.join(root, 'docs', `summary-${name}.md`), markdown)
-  console.log(`docs/summary-${name}.png`)
+  console.log(`docs/summary-${name}.png (1024 × ${height})`)
 }
 
 const emulators = await startEmulators()
