@@ -14,7 +14,8 @@ import {
 
 /**
  * A DynamoDB endpoint that answers each BatchWriteItem by the first table name in its body:
- * `ok` all processed, `back` one item unprocessed, and the names of errors with their status.
+ * `ok` all processed, `back` one item unprocessed, `capacity` with the capacity consumed (as
+ * ReturnConsumedCapacity asks), and the names of errors with their status.
  */
 const ERRORS: Record<string, [number, string]> = {
   invalid: [400, 'ValidationException'],
@@ -50,7 +51,9 @@ beforeAll(async () => {
             200,
             table === 'back'
               ? `{"UnprocessedItems":{"back":[{"PutRequest":{"Item":${UNPROCESSED}}}]}}`
-              : '{"UnprocessedItems":{}}',
+              : table === 'capacity'
+                ? '{"UnprocessedItems":{},"ConsumedCapacity":[{"TableName":"capacity","CapacityUnits":2.5}]}'
+                : '{"UnprocessedItems":{}}',
           ]
       res.writeHead(status, {
         'content-type': 'application/x-amz-json-1.0',
@@ -86,6 +89,10 @@ describe('write threads', () => {
         ['ok', 'back', 'ok', 'ok'].map((t) => Buffer.from(body(t)).toString()).sort(),
       )
       expect(answers[0]).toEqual({ UnprocessedItems: {} })
+      expect(await threads.send('capacity', body('capacity'))).toEqual({
+        UnprocessedItems: {},
+        ConsumedCapacity: [{ TableName: 'capacity', CapacityUnits: 2.5 }],
+      })
       expect(answers[1]?.UnprocessedItems).toEqual({
         back: [
           {
