@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util'
 import { BatchWriteItemCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { inputEnv, readOutputs, runnerFiles } from './action-env.mjs'
+import { benchItem as item } from './bench-items.mjs'
 import {
   createSampleTable,
   localClientConfig,
@@ -51,25 +52,6 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dynamodb-s3-import-bench-'))
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const log = (m) => process.stderr.write(`${m}\n`)
 
-/** The i-th bench item: about 250 bytes of DynamoDB JSON, every common type. */
-function item(i) {
-  return {
-    pk: { S: `user#${String(i).padStart(8, '0')}` },
-    sk: { N: String(i) },
-    name: { S: `name ${i.toString(36)} ${'x'.repeat(20)}` },
-    score: { N: `${i}.${i % 997}` },
-    tags: { SS: ['bench', `t${i % 13}`] },
-    active: { BOOL: i % 2 === 0 },
-    address: {
-      M: {
-        city: { S: ['Paris', 'Lagos', 'Lima'][i % 3] },
-        zip: { N: String(10000 + (i % 90000)) },
-      },
-    },
-    history: { L: [{ N: String(i % 100) }, { S: 'created' }] },
-    payload: { S: 'p'.repeat(40) },
-  }
-}
 const jsonLine = (i) => JSON.stringify({ Item: item(i) })
 const csvHeader = 'pk,sk,name,score,payload'
 const csvLine = (i) => {
@@ -164,6 +146,29 @@ function runAction(inputs, env) {
   })
 }
 
+/** Threads of the transport-only ceiling: one per core. */
+const CEILING_THREADS = os.availableParallelism()
+
+/** scripts/send-ceiling.mjs in its own process: the SDK's transport alone, pre-encoded bodies. */
+function sendCeiling(endpoint) {
+  const script = path.join(root, 'scripts', 'send-ceiling.mjs')
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [script, endpoint, String(SINK_ITEMS), String(CEILING_THREADS)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    let out = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.on('error', reject)
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out).itemsPerSecond)
+        : reject(new Error(`send-ceiling exited ${code}`)),
+    )
+  })
+}
+
 /**
  * The engine's own ceiling: the action and a tight SDK loop against a sink (an endpoint in its own
  * process that takes every write at once), interleaved, medians of RUNS. The loop sends pre-built
@@ -210,11 +215,16 @@ async function sinkFigures() {
     // write-threads auto (what a user gets: one thread per core but one), then the sweep.
     const settings = ['auto', ...SINK_THREADS.map(String)]
     const loops = []
+    const ceilings = []
     const actions = Object.fromEntries(settings.map((t) => [t, []]))
     const cpu = Object.fromEntries(settings.map((t) => [t, []]))
     await loop() // warm-up
     for (let r = 0; r < RUNS; r++) {
       loops.push(await loop())
+      ceilings.push(await sendCeiling(endpoint))
+      log(
+        `sink run ${r + 1}: SDK transport alone on ${CEILING_THREADS} threads ${Math.round(ceilings.at(-1))} items/s`,
+      )
       for (const threads of settings) {
         const run = await runAction({
           table: 'sink',
@@ -250,6 +260,8 @@ async function sinkFigures() {
       actionItemsPerSecond: auto.itemsPerSecond,
       actionToSdkLoop: auto.toSdkLoop,
       actionCpuMicrosPerItem: auto.cpuMicrosPerItem,
+      sendCeilingItemsPerSecond: Math.round(median(ceilings)),
+      sendCeilingToSdkLoop: Number((median(ceilings) / loopRate).toFixed(3)),
       threads: Object.fromEntries(SINK_THREADS.map((t) => [t, figure(String(t))])),
     }
   } finally {
@@ -260,6 +272,9 @@ async function sinkFigures() {
 async function main() {
   if (args.only === 'sink') {
     const sink = await sinkFigures()
+    log(
+      `SDK transport alone: ${sink.sendCeilingItemsPerSecond} items/s, ${sink.sendCeilingToSdkLoop} of the SDK loop`,
+    )
     for (const [t, v] of Object.entries(sink.threads))
       log(
         `write-threads ${t}: ${v.itemsPerSecond} items/s, ${v.toSdkLoop} of the SDK loop, ${v.cpuMicrosPerItem} µs CPU/item`,
@@ -544,6 +559,11 @@ function printTable(f) {
       `${f.sink.cores} cores`,
     ],
     ['sink: action / SDK loop', f.sink.actionToSdkLoop, 'target ≥ 1.5'],
+    [
+      `sink: SDK transport alone, ${f.sink.cores} threads, pre-encoded bodies, items/s`,
+      `${f.sink.sendCeilingItemsPerSecond} (${f.sink.sendCeilingToSdkLoop} of the loop)`,
+      'no reading or validating',
+    ],
     ['sink: the action, CPU µs per item (user + system)', f.sink.actionCpuMicrosPerItem, ''],
     ...Object.entries(f.sink.threads).map(([t, v]) => [
       `sink: write-threads ${t}: items/s, / SDK loop, CPU µs/item`,
