@@ -84522,13 +84522,12 @@ class WriteThreads {
     closing = false;
     constructor(count, config, entry = ENTRY) {
         const data = { role: ROLE, config };
-        // From the sources (tests), the thread needs the TypeScript loader the tests run with.
-        const execArgv = entry.pathname.endsWith('.ts')
-            ? [...process.execArgv, '--import', 'tsx']
-            : process.execArgv;
+        // From the sources (tests, local-action) a thread needs the TypeScript loader; the bundle's
+        // threads take Node's default, the process's own flags minus those a thread may not have.
+        const execArgv = entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : undefined;
         this.threads = Array.from({ length: count }, () => {
             const thread = {
-                worker: new external_node_worker_threads_.Worker(entry, { workerData: data, execArgv }),
+                worker: new external_node_worker_threads_.Worker(entry, { workerData: data, ...(execArgv && { execArgv }) }),
                 waiting: new Map(),
             };
             thread.worker.on('message', (reply) => this.answer(thread, reply));
@@ -84685,8 +84684,16 @@ function writeCalls(options, objects) {
     const count = writeThreadCount(options.inputs.writeThreads, bytes, (0,external_node_os_.availableParallelism)());
     if (count === 0 || !options.writeConfig)
         return callsOn(options.dynamodb);
-    info(`write: the calls go out on ${counted(count, 'write thread')}`);
-    return new WriteThreads(count, options.writeConfig);
+    try {
+        const threads = new WriteThreads(count, options.writeConfig);
+        info(`write: the calls go out on ${counted(count, 'write thread')}`);
+        return threads;
+    }
+    catch (err) {
+        // Threads are for speed only: without them the same calls go out on this thread.
+        warning(`write: no write threads could start (${errorMessage(err)}); the calls go out on the main thread. Set write-threads: 0 to skip trying.`);
+        return callsOn(options.dynamodb);
+    }
 }
 /** The writer, paced by max-write-capacity; its refusals and give-ups become rejections. */
 function createWriter(options, calls, schema, validator) {

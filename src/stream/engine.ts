@@ -95,8 +95,17 @@ function writeCalls(options: StreamOptions, objects: SourceObject[]): WriteCalls
   const bytes = objects.reduce((total, o) => total + o.size, 0)
   const count = writeThreadCount(options.inputs.writeThreads, bytes, availableParallelism())
   if (count === 0 || !options.writeConfig) return callsOn(options.dynamodb)
-  core.info(`write: the calls go out on ${counted(count, 'write thread')}`)
-  return new WriteThreads(count, options.writeConfig)
+  try {
+    const threads = new WriteThreads(count, options.writeConfig)
+    core.info(`write: the calls go out on ${counted(count, 'write thread')}`)
+    return threads
+  } catch (err) {
+    // Threads are for speed only: without them the same calls go out on this thread.
+    core.warning(
+      `write: no write threads could start (${errorMessage(err)}); the calls go out on the main thread. Set write-threads: 0 to skip trying.`,
+    )
+    return callsOn(options.dynamodb)
+  }
 }
 
 /** The writer, paced by max-write-capacity; its refusals and give-ups become rejections. */

@@ -111,13 +111,12 @@ export class WriteThreads implements WriteCalls {
 
   constructor(count: number, config: DynamoDBClientConfig, entry: URL = ENTRY) {
     const data: ThreadData = { role: ROLE, config }
-    // From the sources (tests), the thread needs the TypeScript loader the tests run with.
-    const execArgv = entry.pathname.endsWith('.ts')
-      ? [...process.execArgv, '--import', 'tsx']
-      : process.execArgv
+    // From the sources (tests, local-action) a thread needs the TypeScript loader; the bundle's
+    // threads take Node's default, the process's own flags minus those a thread may not have.
+    const execArgv = entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : undefined
     this.threads = Array.from({ length: count }, () => {
       const thread: Thread = {
-        worker: new Worker(entry, { workerData: data, execArgv }),
+        worker: new Worker(entry, { workerData: data, ...(execArgv && { execArgv }) }),
         waiting: new Map(),
       }
       thread.worker.on('message', (reply: Reply) => this.answer(thread, reply))

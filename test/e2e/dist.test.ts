@@ -81,6 +81,20 @@ describe('dist/index.js', () => {
     },
   )
 
+  it('starts its write threads under flags a thread may not take (a V8 heap limit)', async () => {
+    const bucket = await bucketWith({ 'seed/a.json': jsonLines([sampleItem(1), sampleItem(2)]) })
+    const table = await tableWith('S', 'N')
+    const run = await runDist(
+      { ...localInputs(), table, source: `s3://${bucket}/seed/`, 'write-threads': '1' },
+      {},
+      process.execPath,
+      ['--max-old-space-size=512'],
+    )
+    expect(run.code, run.stdout.slice(-1500)).toBe(0)
+    expect(run.stdout).toContain('the calls go out on 1 write thread')
+    expect(await scanAll(table)).toHaveLength(2)
+  })
+
   it('exits 1 with the reason when the table is missing', async () => {
     const bucket = await bucketWith({ 'a.json': jsonLines([sampleItem(1)]) })
     const run = await runDist({

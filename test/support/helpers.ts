@@ -258,6 +258,7 @@ export function runDist(
   inputs: Record<string, string>,
   extraEnv: Record<string, string> = {},
   node = process.execPath,
+  nodeArgs: string[] = [],
 ): Promise<ProcessRun> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-dist-'))
   const files = runnerFiles(dir)
@@ -269,7 +270,7 @@ export function runDist(
     DSI_INPUT_READS: reads,
     ...extraEnv,
   }
-  const args = ['--import', RECORD_INPUTS, 'dist/index.js']
+  const args = [...nodeArgs, '--import', RECORD_INPUTS, 'dist/index.js']
   return new Promise((resolve, reject) => {
     const child = spawn(node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
