@@ -84513,6 +84513,13 @@ function writeThreadCount(setting, storedBytes, cores) {
         ? 0
         : Math.min(MAX_AUTO_THREADS, Math.max(1, cores - 1));
 }
+/**
+ * A write thread's young generation, in MB. Left to its default it grew the process by about
+ * 170 MB per thread; capped at this size, by about 75 MB, at the same rate (measured: 300,000
+ * items, one thread, peak RSS 482 → 385 MiB). Only the young generation is capped: a thread
+ * cannot run out of memory because of it, it only collects its garbage sooner.
+ */
+const YOUNG_GENERATION_MB = 48;
 /** Where a thread starts: this module, which is the bundle itself once built. */
 const ENTRY = new URL(import.meta.url);
 /** Calls spread over `count` threads, each to the one with the fewest calls waiting. */
@@ -84527,7 +84534,11 @@ class WriteThreads {
         const execArgv = entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : undefined;
         this.threads = Array.from({ length: count }, () => {
             const thread = {
-                worker: new external_node_worker_threads_.Worker(entry, { workerData: data, ...(execArgv && { execArgv }) }),
+                worker: new external_node_worker_threads_.Worker(entry, {
+                    workerData: data,
+                    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+                    ...(execArgv && { execArgv }),
+                }),
                 waiting: new Map(),
             };
             thread.worker.on('message', (reply) => this.answer(thread, reply));

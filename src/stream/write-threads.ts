@@ -93,6 +93,14 @@ export function writeThreadCount(setting: number | 'auto', storedBytes: number, 
     : Math.min(MAX_AUTO_THREADS, Math.max(1, cores - 1))
 }
 
+/**
+ * A write thread's young generation, in MB. Left to its default it grew the process by about
+ * 170 MB per thread; capped at this size, by about 75 MB, at the same rate (measured: 300,000
+ * items, one thread, peak RSS 482 → 385 MiB). Only the young generation is capped: a thread
+ * cannot run out of memory because of it, it only collects its garbage sooner.
+ */
+const YOUNG_GENERATION_MB = 48
+
 /** Where a thread starts: this module, which is the bundle itself once built. */
 const ENTRY = new URL(import.meta.url)
 
@@ -116,7 +124,11 @@ export class WriteThreads implements WriteCalls {
     const execArgv = entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : undefined
     this.threads = Array.from({ length: count }, () => {
       const thread: Thread = {
-        worker: new Worker(entry, { workerData: data, ...(execArgv && { execArgv }) }),
+        worker: new Worker(entry, {
+          workerData: data,
+          resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+          ...(execArgv && { execArgv }),
+        }),
         waiting: new Map(),
       }
       thread.worker.on('message', (reply: Reply) => this.answer(thread, reply))
