@@ -77675,7 +77675,6 @@ function conflicts(inputs, r) {
         r.problems.push(`${Input.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`);
     }
 }
-/** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
 /** write-threads: auto (the default), or how many; 0 sends the calls on the main thread. */
 function readWriteThreads(r) {
     const value = r.raw(Input.WriteThreads);
@@ -77687,6 +77686,7 @@ function readWriteThreads(r) {
     r.fail(Input.WriteThreads, value, `auto or a whole number from 0 to ${MAX_WRITE_THREADS}`);
     return 'auto';
 }
+/** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
 function rejectedFile(r) {
     const given = r.optional(Input.RejectedFile);
     if (given !== undefined && external_node_fs_.existsSync(given) && external_node_fs_.statSync(given).isDirectory()) {
@@ -84526,7 +84526,6 @@ const ENTRY = new URL(import.meta.url);
 class WriteThreads {
     threads;
     nextId = 0;
-    closing = false;
     constructor(count, config, entry = ENTRY) {
         const data = { role: ROLE, config };
         // From the sources (tests, local-action) a thread needs the TypeScript loader; the bundle's
@@ -84547,9 +84546,6 @@ class WriteThreads {
             return thread;
         });
     }
-    get count() {
-        return this.threads.length;
-    }
     send(table, body) {
         const thread = this.leastBusy();
         if (!thread)
@@ -84562,7 +84558,6 @@ class WriteThreads {
         });
     }
     async close() {
-        this.closing = true;
         await Promise.all(this.threads.map(async (thread) => {
             if (thread.stopped)
                 return;
@@ -84594,7 +84589,7 @@ class WriteThreads {
     }
     /** A thread that died fails the calls it held: the writer counts their items, loses none. */
     stop(thread, cause) {
-        if (this.closing || thread.stopped)
+        if (thread.stopped)
             return;
         const message = cause instanceof Error ? cause.message : String(cause);
         thread.stopped = new Error(`a write thread stopped: ${message}`, { cause });
@@ -84650,7 +84645,7 @@ async function streamImport(options) {
     const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile));
     const wireLines = inputs.format === 'DYNAMODB_JSON' && inputs.incremental !== true;
     const validator = new Validator(outcome, schema, wireLines);
-    const calls = inputs.dryRun ? undefined : writeCalls(options, objects);
+    const calls = inputs.dryRun ? undefined : writeCalls(options, outcome.storedBytes);
     const writer = calls && createWriter(options, calls, schema, validator);
     validator.writer = writer;
     steps.start('validate', 'write');
@@ -84690,9 +84685,9 @@ async function listObjects(options) {
     });
 }
 /** Where the calls go out: write threads for a source large enough to repay starting them. */
-function writeCalls(options, objects) {
-    const bytes = objects.reduce((total, o) => total + o.size, 0);
-    const count = writeThreadCount(options.inputs.writeThreads, bytes, (0,external_node_os_.availableParallelism)());
+function writeCalls(options, storedBytes) {
+    const { writeThreads } = options.inputs;
+    const count = writeThreadCount(writeThreads, storedBytes, (0,external_node_os_.availableParallelism)());
     if (count === 0 || !options.writeConfig)
         return callsOn(options.dynamodb);
     try {

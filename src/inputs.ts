@@ -467,7 +467,6 @@ function conflicts(inputs: Inputs, r: Reader): void {
   }
 }
 
-/** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
 /** write-threads: auto (the default), or how many; 0 sends the calls on the main thread. */
 function readWriteThreads(r: Reader): number | 'auto' {
   const value = r.raw(Input.WriteThreads)
@@ -478,6 +477,7 @@ function readWriteThreads(r: Reader): number | 'auto' {
   return 'auto'
 }
 
+/** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
 function rejectedFile(r: Reader): string {
   const given = r.optional(Input.RejectedFile)
   if (given !== undefined && fs.existsSync(given) && fs.statSync(given).isDirectory()) {

@@ -51,7 +51,7 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile))
   const wireLines = inputs.format === 'DYNAMODB_JSON' && inputs.incremental !== true
   const validator = new Validator(outcome, schema, wireLines)
-  const calls = inputs.dryRun ? undefined : writeCalls(options, objects)
+  const calls = inputs.dryRun ? undefined : writeCalls(options, outcome.storedBytes)
   const writer = calls && createWriter(options, calls, schema, validator)
   validator.writer = writer
   steps.start('validate', 'write')
@@ -91,9 +91,9 @@ async function listObjects(options: StreamOptions): Promise<SourceObject[]> {
 }
 
 /** Where the calls go out: write threads for a source large enough to repay starting them. */
-function writeCalls(options: StreamOptions, objects: SourceObject[]): WriteCalls {
-  const bytes = objects.reduce((total, o) => total + o.size, 0)
-  const count = writeThreadCount(options.inputs.writeThreads, bytes, availableParallelism())
+function writeCalls(options: StreamOptions, storedBytes: number): WriteCalls {
+  const { writeThreads } = options.inputs
+  const count = writeThreadCount(writeThreads, storedBytes, availableParallelism())
   if (count === 0 || !options.writeConfig) return callsOn(options.dynamodb)
   try {
     const threads = new WriteThreads(count, options.writeConfig)

@@ -115,7 +115,6 @@ interface Thread {
 export class WriteThreads implements WriteCalls {
   private readonly threads: Thread[]
   private nextId = 0
-  private closing = false
 
   constructor(count: number, config: DynamoDBClientConfig, entry: URL = ENTRY) {
     const data: ThreadData = { role: ROLE, config }
@@ -138,10 +137,6 @@ export class WriteThreads implements WriteCalls {
     })
   }
 
-  get count(): number {
-    return this.threads.length
-  }
-
   send(table: string, body: Uint8Array<ArrayBuffer>): Promise<WriteAnswer> {
     const thread = this.leastBusy()
     if (!thread) return Promise.reject(this.threads[0]?.stopped ?? new Error('no write threads'))
@@ -154,7 +149,6 @@ export class WriteThreads implements WriteCalls {
   }
 
   async close(): Promise<void> {
-    this.closing = true
     await Promise.all(
       this.threads.map(async (thread) => {
         if (thread.stopped) return
@@ -185,7 +179,7 @@ export class WriteThreads implements WriteCalls {
 
   /** A thread that died fails the calls it held: the writer counts their items, loses none. */
   private stop(thread: Thread, cause: unknown): void {
-    if (this.closing || thread.stopped) return
+    if (thread.stopped) return
     const message = cause instanceof Error ? cause.message : String(cause)
     thread.stopped = new Error(`a write thread stopped: ${message}`, { cause })
     for (const call of thread.waiting.values()) call.reject(thread.stopped)
