@@ -3,6 +3,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { S3Client } from '@aws-sdk/client-s3'
 import type { Inputs } from './inputs.js'
+import { createWriteClient } from './stream/write-calls.js'
 import pkg from '../package.json' with { type: 'json' }
 
 /** Sent with every request, so that AWS-side logs tell the action and its version. */
@@ -72,7 +73,7 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
   // The middleware stack is resolved once for all calls, not per call: BatchWriteItem is sent
   // thousands of times a second, always the same way.
   const writeConfig = { ...dynamodbConfig, maxAttempts: 1, cacheMiddleware: true }
-  const writeClient = new DynamoDBClient(writeConfig)
+  const writeClient = createWriteClient(writeConfig)
   const s3 = new S3Client({
     region,
     customUserAgent: [USER_AGENT],

@@ -3,8 +3,14 @@
  * write threads (write-threads.ts). Either way a call is one body in and DynamoDB's answer out,
  * so the writer's accounting, ordering and pacing are the same for both.
  */
-import type { BatchWriteItemCommandOutput, DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import {
+  DynamoDBClient,
+  type BatchWriteItemCommandOutput,
+  type DynamoDBClientConfig,
+} from '@aws-sdk/client-dynamodb'
 import { batchWriteCommand, useRawBodies } from './batch-body.js'
+import { UndiciHttpHandler } from './http-handler.js'
+import { Sha256 } from './sha256.js'
 
 /** What the writer uses of a BatchWriteItem answer. */
 export type WriteAnswer = Pick<BatchWriteItemCommandOutput, 'UnprocessedItems' | 'ConsumedCapacity'>
@@ -14,6 +20,15 @@ export interface WriteCalls {
   send(table: string, body: Uint8Array<ArrayBuffer>): Promise<WriteAnswer>
   /** Ends what close needs to end (threads); the calls sent have all been answered by then. */
   close(): Promise<void>
+}
+
+/**
+ * A client for the write calls, in this thread or a write thread, from the configuration as plain
+ * data: the SDK's DynamoDB client with its HTTP handler and its SHA-256 given through its own
+ * options (http-handler.ts, sha256.ts), together about a quarter less CPU per call (measured).
+ */
+export function createWriteClient(config: DynamoDBClientConfig): DynamoDBClient {
+  return new DynamoDBClient({ ...config, requestHandler: new UndiciHttpHandler(), sha256: Sha256 })
 }
 
 /** The calls on one client, in this thread. */

@@ -7,9 +7,9 @@
  * what was written (the queue, the key order, the pacing), so a thread is only a transport: a
  * body in, DynamoDB's answer (or its error) out.
  */
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
-import { callsOn, type WriteAnswer, type WriteCalls } from './write-calls.js'
+import { callsOn, createWriteClient, type WriteAnswer, type WriteCalls } from './write-calls.js'
 
 /** What a thread is started with; `role` tells a write thread from any other use of the entry. */
 interface ThreadData {
@@ -192,7 +192,7 @@ export class WriteThreads implements WriteCalls {
 /* v8 ignore start */
 /** The thread's side: each body sent on its own client, each answer or error posted back. */
 function serveCalls(port: NonNullable<typeof parentPort>, data: ThreadData): void {
-  const client = new DynamoDBClient(data.config)
+  const client = createWriteClient(data.config)
   const calls = callsOn(client)
   port.on('message', (call: Call | typeof CLOSE) => {
     if (call === CLOSE) {

@@ -1,0 +1,132 @@
+import * as http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { HttpRequest } from '@smithy/types'
+import { afterEach, describe, expect, it } from 'vitest'
+import { isRetryable } from '../../src/stream/batch-writer.js'
+import { asSdkError, UndiciHttpHandler } from '../../src/stream/http-handler.js'
+
+/** A real HTTP server on loopback; `answer` decides what each request gets. */
+async function serve(
+  answer: (req: http.IncomingMessage, body: string, res: http.ServerResponse) => void,
+) {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => answer(req, Buffer.concat(chunks).toString(), res))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  servers.push(server)
+  return (server.address() as AddressInfo).port
+}
+
+const servers: http.Server[] = []
+const handlers: UndiciHttpHandler[] = []
+afterEach(async () => {
+  for (const handler of handlers.splice(0)) handler.destroy()
+  await Promise.all(
+    servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve).closeAllConnections())),
+  )
+})
+
+function handler() {
+  const made = new UndiciHttpHandler()
+  handlers.push(made)
+  return made
+}
+
+const request = (port: number, extra: Partial<HttpRequest> = {}): HttpRequest => ({
+  method: 'POST',
+  protocol: 'http:',
+  hostname: '127.0.0.1',
+  port,
+  path: '/',
+  query: {},
+  headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': '2' },
+  body: new TextEncoder().encode('{}'),
+  ...extra,
+})
+
+describe('the write calls’ HTTP handler', () => {
+  it('sends the request as the SDK made it and returns the answer as the SDK’s handler does', async () => {
+    const seen: Record<string, string | undefined>[] = []
+    const port = await serve((req, body, res) => {
+      seen.push({ method: req.method, url: req.url, type: req.headers['content-type'], body })
+      res.setHeader('X-Amzn-RequestId', 'r-1')
+      res.setHeader('Set-Cookie', ['a=1', 'b=2'])
+      res.end('{"UnprocessedItems":{}}')
+    })
+    const { response } = await handler().handle(request(port, { path: '/prefix' }))
+    expect(seen).toEqual([
+      { method: 'POST', url: '/prefix', type: 'application/x-amz-json-1.0', body: '{}' },
+    ])
+    expect(response.statusCode).toBe(200)
+    expect(response.headers['x-amzn-requestid']).toBe('r-1')
+    expect(response.headers['set-cookie']).toBe('a=1, b=2')
+    expect(Buffer.from(response.body as Uint8Array).toString()).toBe('{"UnprocessedItems":{}}')
+  })
+
+  it('reports a connection that breaks before the answer as one the writer retries', async () => {
+    const port = await serve((req) => req.socket.destroy())
+    const err = await handler()
+      .handle(request(port))
+      .catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'ECONNRESET' })
+    expect(isRetryable(err)).toBe(true)
+  })
+
+  it('reports an endpoint that refuses connections as one the writer retries', async () => {
+    const port = await serve((_req, _body, res) => res.end())
+    await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))))
+    const err = await handler()
+      .handle(request(port))
+      .catch((e: unknown) => e)
+    expect(isRetryable(err)).toBe(true)
+  })
+
+  it('refuses a request with a query string, which DynamoDB’s JSON protocol never sends', async () => {
+    await expect(handler().handle(request(1, { query: { a: 'b' } }))).rejects.toThrow(
+      /no query strings/,
+    )
+  })
+
+  it('ends its connections when destroyed', async () => {
+    let closed = 0
+    const port = await serve((req, _body, res) => {
+      req.socket.on('close', () => closed++)
+      res.end('{}')
+    })
+    const h = new UndiciHttpHandler()
+    await h.handle(request(port))
+    h.destroy()
+    await new Promise<void>((resolve) => {
+      const check = () => (closed === 1 ? resolve() : setImmediate(check))
+      check()
+    })
+    expect(closed).toBe(1)
+  })
+})
+
+describe('asSdkError', () => {
+  it('turns undici’s broken connections into ECONNRESET and its timeouts into TimeoutError', () => {
+    const socket = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })
+    expect(asSdkError(socket)).toMatchObject({ code: 'ECONNRESET', cause: socket })
+    for (const code of [
+      'UND_ERR_HEADERS_TIMEOUT',
+      'UND_ERR_BODY_TIMEOUT',
+      'UND_ERR_CONNECT_TIMEOUT',
+    ]) {
+      const timeout = asSdkError(Object.assign(new Error('slow'), { code }))
+      expect(timeout).toMatchObject({ name: 'TimeoutError', message: 'slow' })
+      expect(isRetryable(timeout)).toBe(true)
+    }
+  })
+
+  it('leaves every other error as it is', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+    expect(asSdkError(refused)).toBe(refused)
+    const invalid = Object.assign(new Error('bad header'), { code: 'UND_ERR_INVALID_ARG' })
+    expect(asSdkError(invalid)).toBe(invalid)
+    expect(isRetryable(asSdkError(invalid))).toBe(false)
+    expect(asSdkError('text')).toBe('text')
+  })
+})
