@@ -2,7 +2,7 @@
  * The HTTP client of the write calls: undici, the HTTP/1.1 client that Node's own fetch is built
  * on, given to the SDK's DynamoDB client as its `requestHandler`. The SDK's default handler makes
  * a node:http request and five timers per call; undici keeps a pool of connections per endpoint
- * and costs about a fifth less CPU per BatchWriteItem call (measured, 370 → 300 µs). The SDK still
+ * and costs about a fifth less CPU per BatchWriteItem call (measured: 370 → 300 µs). The SDK still
  * does everything but carrying the bytes: it resolves the endpoint, signs, and parses the answer.
  *
  * What the SDK's error classification (and so the writer's retrying) looks at is kept: a broken

@@ -2,8 +2,8 @@
  * SHA-256 and HMAC-SHA256 for the SDK's request signing (the client's `sha256` option), with the
  * HMAC keys prepared once. Signature V4 takes two HMACs per request, both with a key that stays
  * the same for hours (the signing key of the day, and the secret access key that names it in the
- * SDK's cache), and Node turns a key given as bytes into a key object at every HMAC, which was a
- * fifth of the SDK's own CPU per BatchWriteItem call (measured). The SDK's signer is unchanged: it
+ * SDK's cache), and Node turns a key given as bytes into a key object at every HMAC: about 7% of
+ * the CPU of a BatchWriteItem call (measured, 370 → 340 µs). The SDK's signer is unchanged: it
  * computes the same digests with the same keys, from key objects made once per key.
  */
 import {
