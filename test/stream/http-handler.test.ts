@@ -2,7 +2,11 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { HttpRequest } from '@smithy/types'
 import { afterEach, describe, expect, it } from 'vitest'
+import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { parseDynamoDBJsonLine } from '../../src/formats/dynamodb-json.js'
+import { batchWriteBody, encodeBody } from '../../src/stream/batch-body.js'
 import { isRetryable } from '../../src/stream/batch-writer.js'
+import { callsOn, createWriteClient } from '../../src/stream/write-calls.js'
 import { asSdkError, UndiciHttpHandler } from '../../src/stream/http-handler.js'
 
 /** A real HTTP server on loopback; `answer` decides what each request gets. */
@@ -103,6 +107,50 @@ describe('the write calls’ HTTP handler', () => {
       check()
     })
     expect(closed).toBe(1)
+  })
+})
+
+describe('the write client', () => {
+  it('puts on the wire what the SDK’s own client sends for the same items, signed the same way', async () => {
+    const seen: { body: unknown; headers: http.IncomingHttpHeaders }[] = []
+    const port = await serve((req, body, res) => {
+      seen.push({ body: JSON.parse(body), headers: req.headers })
+      res.setHeader('content-type', 'application/x-amz-json-1.0')
+      res.end('{"UnprocessedItems":{}}')
+    })
+    const config = {
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      maxAttempts: 1,
+    }
+    const line =
+      '{"Item":{"pk":{"S":"a"},"n":{"N":"0.10000000000000000000000000000000000001"},"b":{"B":"AAEC"}}}'
+    const parsed = parseDynamoDBJsonLine(line)
+    if (!parsed.ok) throw new Error(parsed.reason)
+
+    const sdk = new DynamoDBClient(config)
+    await sdk.send(
+      new BatchWriteItemCommand({ RequestItems: { t: [{ PutRequest: { Item: parsed.item } }] } }),
+    )
+    sdk.destroy()
+    const ours = createWriteClient(config)
+    const answer = await callsOn(ours).send(
+      't',
+      encodeBody(batchWriteBody('t', [{ item: parsed.item }], false)),
+    )
+    ours.destroy()
+
+    expect(answer.UnprocessedItems).toEqual({})
+    const [theirs, mine] = seen as [(typeof seen)[0], (typeof seen)[0]]
+    expect(mine.body).toEqual(theirs.body)
+    for (const name of ['x-amz-target', 'content-type', 'content-length']) {
+      expect(mine.headers[name]).toBe(theirs.headers[name])
+    }
+    const signedHeaders = (h: http.IncomingHttpHeaders) =>
+      /SignedHeaders=([^,]+)/.exec(String(h.authorization))?.[1]
+    expect(signedHeaders(mine.headers)).toBe(signedHeaders(theirs.headers))
+    expect(mine.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=k\//)
   })
 })
 
