@@ -3,7 +3,7 @@ import { realClock } from './clock.js'
 import { createClients, type Clients } from './clients.js'
 import { errorMessage } from './errors.js'
 import { readInputs, type Inputs } from './inputs.js'
-import { runNative } from './native/engine.js'
+import type { NativeRun } from './native/engine.js'
 import { prepare, type Plan } from './plan/plan.js'
 import { annotate, setOutputs } from './report/outputs.js'
 import { checkResult, fromNative, fromStream, type ImportResult } from './report/result.js'
@@ -70,7 +70,7 @@ async function importData(
   const { inputs } = plan
   const result =
     plan.choice.mode === 'native' && !inputs.dryRun
-      ? fromNative(await runNative(inputs, plan, clients, steps, options), inputs)
+      ? fromNative(await native(plan, clients, steps, options), inputs)
       : fromStream(
           await streamImport({
             inputs,
@@ -97,6 +97,20 @@ async function importData(
     ...result,
     durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
   }
+}
+
+/**
+ * The native engine, loaded only when it runs: with the CloudWatch Logs SDK it needs, 4 MB of
+ * memory that the stream engine and a dry run do not use.
+ */
+async function native(
+  plan: Plan,
+  clients: Clients,
+  steps: Steps,
+  options: RunOptions,
+): Promise<NativeRun> {
+  const { runNative } = await import(/* webpackMode: "eager" */ './native/engine.js')
+  return runNative(plan.inputs, plan, clients, steps, options)
 }
 
 /** Compares errors with max-errors and items with min-items: the step's verdict. */
