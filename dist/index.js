@@ -73542,7 +73542,7 @@ function nameSegment(name) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(713);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1501);
 
 
 // The bundle is also the entry of the write threads (stream/write-threads.ts), which serve calls.
@@ -74630,7 +74630,7 @@ function jsonKind(value) {
 
 /***/ }),
 
-/***/ 713:
+/***/ 1501:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74745,6 +74745,50 @@ function createClients(inputs, env = process.env) {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/heap.ts
+
+
+/**
+ * Below this much source (compressed, it can be ten times as much text), the heap never grows far
+ * enough before a full collection for settleHeap to matter.
+ */
+const SETTLE_FROM_BYTES = 16 * 1024 * 1024;
+/**
+ * One full, memory-reducing garbage collection before a large source is read, so that V8 sizes
+ * the heap from what is live then.
+ *
+ * V8 sets the old generation's limit after each full collection: the live size times a factor
+ * that grows with how fast the program allocates. The first one comes while the bundle loads,
+ * allocating fast, so its factor is the largest (4): with 13 MB live, the next full collection
+ * waits for 56 MB. And reading fills the old generation at once: JSON.parse internalizes string
+ * values shorter than 10 characters (numbers, mostly), and internalized strings are made in the
+ * old generation and listed in V8's string table, which doubles as they pile up (32 MB). A 1 GiB
+ * dry run peaked at 200 MiB. After a memory-reducing collection the factor is the smallest; the
+ * collections that follow, sized by the read's own pace, keep the peak at 120 MiB.
+ *
+ * The inspector's HeapProfiler.collectGarbage runs one (about 20 ms) without any V8 flag; it
+ * caps nothing. Without the inspector (a Node built without it), the import runs as it would.
+ */
+async function settleHeap(objects) {
+    const bytes = objects.reduce((sum, o) => sum + o.size, 0);
+    if (bytes < SETTLE_FROM_BYTES)
+        return;
+    try {
+        const { Session } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3119, 23));
+        const session = new Session();
+        session.connect();
+        try {
+            await session.post('HeapProfiler.collectGarbage');
+        }
+        finally {
+            session.disconnect();
+        }
+    }
+    catch (err) {
+        core/* debug */.Yz(`No garbage collection before the read: ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+}
+
 // EXTERNAL MODULE: ./src/inputs.ts + 1 modules
 var src_inputs = __nccwpck_require__(7687);
 ;// CONCATENATED MODULE: ./src/words.ts
@@ -80434,6 +80478,7 @@ async function stopped(err, outcome, writer, inputs) {
 
 
 
+
 /**
  * The action: start → read, validate, write (by either engine) → check errors → complete, then
  * the summary. The only caller of setFailed.
@@ -80477,16 +80522,7 @@ async function importData(plan, clients, steps, options) {
     const { inputs } = plan;
     const result = plan.choice.mode === 'native' && !inputs.dryRun
         ? fromNative(await main_native(plan, clients, steps, options), inputs)
-        : fromStream(await streamImport({
-            inputs,
-            source: plan.source,
-            dynamodb: clients.writeClient,
-            writeConfig: clients.writeConfig,
-            table: plan.table,
-            steps,
-            objects: plan.objects,
-            ...options,
-        }), inputs, plan.table);
+        : fromStream(await stream(plan, clients, steps, options), inputs, plan.table);
     return {
         mode: plan.choice.mode,
         modeReason: plan.choice.reason,
@@ -80498,6 +80534,20 @@ async function importData(plan, clients, steps, options) {
         ...result,
         durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
     };
+}
+/** The stream engine: the action reads, validates and (unless a dry run) writes itself. */
+async function stream(plan, clients, steps, options) {
+    await settleHeap(plan.objects);
+    return streamImport({
+        inputs: plan.inputs,
+        source: plan.source,
+        dynamodb: clients.writeClient,
+        writeConfig: clients.writeConfig,
+        table: plan.table,
+        steps,
+        objects: plan.objects,
+        ...options,
+    });
 }
 /**
  * The native engine, loaded only when it runs: with the CloudWatch Logs SDK it needs, 4 MB of
@@ -82400,6 +82450,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 3119:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:inspector/promises");
 
 /***/ }),
 
