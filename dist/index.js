@@ -6000,7 +6000,7 @@ __webpack_unused_export__ = CancelImportTaskCommand;
 __webpack_unused_export__ = CancelImportTaskRequest$;
 __webpack_unused_export__ = CancelImportTaskResponse$;
 __webpack_unused_export__ = CloudWatchLogs;
-exports.TFr = CloudWatchLogsClient;
+exports.CloudWatchLogsClient = CloudWatchLogsClient;
 __webpack_unused_export__ = CloudWatchLogsServiceException;
 __webpack_unused_export__ = CloudWatchLogsServiceException$;
 __webpack_unused_export__ = ConfigurationTemplate$;
@@ -18257,7 +18257,7 @@ __webpack_unused_export__ = RestoreRequestType;
 __webpack_unused_export__ = RestoreStatus$;
 __webpack_unused_export__ = RoutingRule$;
 __webpack_unused_export__ = S3;
-exports.YxF = S3Client;
+exports.S3Client = S3Client;
 __webpack_unused_export__ = S3KeyFilter$;
 __webpack_unused_export__ = S3Location$;
 __webpack_unused_export__ = S3ServiceException;
@@ -73352,13 +73352,197 @@ module.exports = {
 
 /***/ }),
 
+/***/ 9373:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ realClock),
+/* harmony export */   y: () => (/* binding */ sleep)
+/* harmony export */ });
+/** Waits `ms` milliseconds of real time. */
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+const realClock = { now: Date.now, sleep };
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Is: () => (/* binding */ errorName),
+/* harmony export */   Pp: () => (/* binding */ describeAwsError),
+/* harmony export */   ag: () => (/* binding */ isRetryableAwsError),
+/* harmony export */   fm: () => (/* binding */ permissionHint),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   lZ: () => (/* binding */ ActionError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
+/* harmony export */   w7: () => (/* binding */ isAccessDenied)
+/* harmony export */ });
+/* unused harmony export PERMISSION_FOR_CALL */
+/* harmony import */ var _smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2058);
+
+/** The message of anything thrown, without assuming it is an Error. */
+function errorMessage(err) {
+    if (err instanceof Error)
+        return err.message;
+    return String(err);
+}
+/** The name the AWS SDK gives a service exception (`ResourceNotFoundException`, ...), if any. */
+function errorName(err) {
+    if (typeof err === 'object' && err !== null && 'name' in err && typeof err.name === 'string') {
+        return err.name;
+    }
+    return undefined;
+}
+/** The HTTP status of a failed AWS call, when the SDK recorded one. */
+function httpStatus(err) {
+    const metadata = err?.$metadata;
+    return metadata?.httpStatusCode;
+}
+function requestId(err) {
+    const metadata = err?.$metadata;
+    return metadata?.requestId;
+}
+/** An error whose message is already written for the person reading the log. */
+class ActionError extends Error {
+    name = 'ActionError';
+}
+/**
+ * Throttling, a broken or timed-out connection, or a 5xx: the same request may well succeed
+ * later. The SDK's own classification, which its retry strategy uses, so that the action and the
+ * SDK agree on what is worth another try. Access denied is not among them, although the SDK
+ * counts AccessDeniedException as a possible clock skew.
+ */
+function isRetryableAwsError(err) {
+    if (typeof err !== 'object' || err === null)
+        return false;
+    const sdkError = err;
+    return (0,_smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__/* .isThrottlingError */ .Qb)(sdkError) || (0,_smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__/* .isTransientError */ .bV)(sdkError) || (0,_smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__/* .isServerError */ .GQ)(sdkError);
+}
+/** The names DynamoDB, S3 and CloudWatch Logs give a refusal of the credentials. */
+const ACCESS_DENIED = new Set([
+    'AccessDeniedException',
+    'AccessDenied',
+    'UnrecognizedClientException',
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+]);
+/** The credentials were refused: missing permission, unknown key or bad signature. */
+function isAccessDenied(err) {
+    return ACCESS_DENIED.has(errorName(err) ?? '');
+}
+/**
+ * The permissions of every call the action makes, so that an access-denied error names the one
+ * that is missing. ImportTable's list: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/S3DataImport.Requesting.html
+ * (docs/import-rules.md §2).
+ */
+const PERMISSION_FOR_CALL = {
+    DescribeTable: { action: 'dynamodb:DescribeTable' },
+    CreateTable: { action: 'dynamodb:CreateTable' },
+    BatchWriteItem: { action: 'dynamodb:BatchWriteItem' },
+    ListObjectsV2: { action: 's3:ListBucket' },
+    GetObject: { action: 's3:GetObject' },
+    ImportTable: {
+        action: 'dynamodb:ImportTable',
+        // ImportTable reads the source and writes its log with the caller's credentials.
+        also: 's3:GetObject and s3:ListBucket on the source, and logs:CreateLogGroup, logs:CreateLogStream, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:PutLogEvents, logs:PutRetentionPolicy on arn:aws:logs:*:*:log-group:/aws-dynamodb/*',
+    },
+    DescribeImport: { action: 'dynamodb:DescribeImport' },
+    ListImports: { action: 'dynamodb:ListImports' },
+    GetLogEvents: { action: 'logs:GetLogEvents' },
+};
+/** "The credentials need ..." for `call` on `target`, or '' for a call without an entry. */
+function permissionHint(call, target) {
+    const permission = PERMISSION_FOR_CALL[call];
+    if (!permission)
+        return '';
+    const also = permission.also ? `, and ${permission.also}` : '';
+    return `The credentials need ${permission.action} on ${target}${also}.`;
+}
+/**
+ * Turns an AWS SDK failure of `call` on `target` into a sentence a person can act on: what
+ * failed, why, and what to check. Unknown errors keep their name and request id.
+ */
+function describeAwsError(err, call, target) {
+    if (err instanceof ActionError)
+        return err.message;
+    const name = errorName(err) ?? 'Error';
+    const message = errorMessage(err);
+    if (isAccessDenied(err)) {
+        const hint = permissionHint(call, target);
+        return `${call} on ${target} was denied (${name}): ${message}.${hint ? ` ${hint}` : ''}`;
+    }
+    switch (name) {
+        case 'ResourceNotFoundException':
+            return `${call}: table ${target} was not found (${message}). Check table, region and dynamodb-endpoint.`;
+        case 'NoSuchBucket':
+            return `${call}: bucket of ${target} does not exist. Check source, region and s3-endpoint.`;
+        case 'NoSuchKey':
+            return `${call}: ${target} no longer exists; was it deleted during the import?`;
+        case 'CredentialsProviderError':
+            return `No AWS credentials were found for ${call} on ${target}: configure them, for example with aws-actions/configure-aws-credentials.`;
+        default: {
+            const id = requestId(err);
+            return `${call} on ${target} failed: ${name}: ${message}${id ? ` (request id ${id})` : ''}`;
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 8515:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $i: () => (/* binding */ showName),
+/* harmony export */   J4: () => (/* binding */ MAX_REJECTION_SAMPLES),
+/* harmony export */   Jh: () => (/* binding */ nameSegment),
+/* harmony export */   aO: () => (/* binding */ REJECTION_KINDS),
+/* harmony export */   vA: () => (/* binding */ withoutBom)
+/* harmony export */ });
+const REJECTION_KINDS = {
+    unreadable: 'unreadable line or object',
+    invalid: 'invalid record',
+    mismatch: 'does not fit the table',
+    refused: 'refused by DynamoDB',
+    unwritten: 'valid, not written (the writer gave up)',
+};
+/** Rejections kept in memory for annotations and the summary; the rest are only counted. */
+const MAX_REJECTION_SAMPLES = 10;
+const BOM = '\uFEFF';
+/** A UTF-8 byte order mark at the start of an object is an encoding marker, not data. */
+function withoutBom(line) {
+    return line.number === 1 && line.text.startsWith(BOM) ? line.text.slice(1) : line.text;
+}
+/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
+const MAX_SHOWN_NAME_CHARS = 64;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A name as reasons show it: quoted, and cut when long. */
+function showName(name) {
+    const shown = name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name;
+    return JSON.stringify(shown);
+}
+/** A step of an attribute path in a reason: `.name`, or `["odd name"]`. */
+function nameSegment(name) {
+    if (IDENTIFIER.test(name) && name.length <= MAX_SHOWN_NAME_CHARS)
+        return `.${name}`;
+    return `[${showName(name)}]`;
+}
+
+
+/***/ }),
+
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1066);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(757);
 
 
 // The bundle is also the entry of the write threads (stream/write-threads.ts), which serve calls.
@@ -73370,7 +73554,1083 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1066:
+/***/ 7687:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  oV: () => (/* binding */ ignoredInputs),
+  PS: () => (/* binding */ isImportTableFormat),
+  Ko: () => (/* binding */ readInputs)
+});
+
+// UNUSED EXPORTS: COMPRESSIONS, DEFAULT_NATIVE_MIN_BYTES, DEFAULT_STALL_TIMEOUT_SECONDS, DEFAULT_WRITE_CONCURRENCY, IMPORT_TABLE_FORMATS, INPUT_FORMATS, InputError, MODES, parseCsvHeader, parseKeySchema, parseSource, parseTable
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/names.ts
+var names = __nccwpck_require__(6455);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/json.ts
+var json = __nccwpck_require__(8301);
+;// CONCATENATED MODULE: ./src/table/definition.ts
+
+
+/** Throughput for PROVISIONED tables created from key-schema alone. */
+const DEFAULT_PROVISIONED_UNITS = 5;
+/** Table and index names: 3-255 characters of [a-zA-Z0-9_.-] [doc NR]. */
+const INDEX_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+/** Key attribute names in AttributeDefinitions: 1-255 characters [API]. */
+const MAX_KEY_NAME_CHARS = 255;
+/** Projection.NonKeyAttributes of one index: 1-20 names [API]. */
+const MAX_NON_KEY_ATTRIBUTES = 20;
+/** User-specified projected attributes over all of a table's secondary indexes [doc SQ]. */
+const MAX_PROJECTED_ATTRIBUTES_PER_TABLE = 100;
+/** Found values longer than this are cut in messages. */
+const MAX_SHOWN_CHARS = 80;
+const ATTRIBUTE_TYPES = ['S', 'N', 'B'];
+/** The billing modes CreateTable and ImportTable's TableCreationParameters take. */
+const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'];
+const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'];
+const SSE_TYPES = ['AES256', 'KMS'];
+const TABLE_FIELDS = [
+    'TableName',
+    'AttributeDefinitions',
+    'KeySchema',
+    'BillingMode',
+    'ProvisionedThroughput',
+    'OnDemandThroughput',
+    'SSESpecification',
+    'GlobalSecondaryIndexes',
+];
+const ATTRIBUTE_DEFINITION_FIELDS = ['AttributeName', 'AttributeType'];
+const KEY_ELEMENT_FIELDS = ['AttributeName', 'KeyType'];
+const PROVISIONED_FIELDS = ['ReadCapacityUnits', 'WriteCapacityUnits'];
+const ON_DEMAND_FIELDS = ['MaxReadRequestUnits', 'MaxWriteRequestUnits'];
+const SSE_FIELDS = ['Enabled', 'SSEType', 'KMSMasterKeyId'];
+const INDEX_FIELDS = [
+    'IndexName',
+    'KeySchema',
+    'Projection',
+    'ProvisionedThroughput',
+    'OnDemandThroughput',
+];
+const PROJECTION_FIELDS = ['ProjectionType', 'NonKeyAttributes'];
+/**
+ * Fields of CreateTable (and CloudFormation) that ImportTable cannot create, each with why and
+ * what to do instead: named as such rather than as unknown fields.
+ */
+const TABLE_ONLY_AFTER_IMPORT = {
+    LocalSecondaryIndexes: 'ImportTable cannot create local secondary indexes, and no table can get one after it is ' +
+        'created: use GlobalSecondaryIndexes instead',
+    StreamSpecification: 'ImportTable cannot create it; add it after the import with UpdateTable',
+    Tags: 'ImportTable cannot create them; add them after the import with TagResource',
+    TableClass: 'ImportTable cannot set it; change it after the import with UpdateTable',
+    DeletionProtectionEnabled: 'ImportTable cannot set it; turn it on after the import with UpdateTable',
+    WarmThroughput: 'ImportTable cannot set it; set it after the import with UpdateTable',
+    TimeToLiveSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateTimeToLive',
+    PointInTimeRecoverySpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContinuousBackups',
+    ContributorInsightsSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContributorInsights',
+    KinesisStreamSpecification: 'ImportTable cannot set it; add it after the import with EnableKinesisStreamingDestination',
+    ResourcePolicy: 'ImportTable cannot set it; add it after the import with PutResourcePolicy',
+};
+/** Table fields that need more than this action does. */
+const TABLE_SPECIAL = {
+    ...TABLE_ONLY_AFTER_IMPORT,
+    VectorIndexes: 'this action does not create vector indexes',
+};
+/** Index fields that need more than this action does. */
+const INDEX_SPECIAL = {
+    WarmThroughput: 'this action does not set it; set it after the import with UpdateTable',
+};
+/** Other spellings of a field (CloudFormation's among them), for "did you mean" hints. */
+const ALIASES = { SSEEnabled: 'Enabled' };
+/** From key-schema and billing-mode: the simple case. PROVISIONED gets 5 RCU / 5 WCU. */
+function fromKeySchema(tableName, keys, billingMode) {
+    return {
+        TableName: tableName,
+        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+        BillingMode: billingMode,
+        ...(billingMode === 'PROVISIONED' && {
+            ProvisionedThroughput: {
+                ReadCapacityUnits: DEFAULT_PROVISIONED_UNITS,
+                WriteCapacityUnits: DEFAULT_PROVISIONED_UNITS,
+            },
+        }),
+    };
+}
+/** The table's key attributes with their types, hash key first. */
+function keyAttributes(parameters) {
+    const types = new Map((parameters.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
+    const keys = [...(parameters.KeySchema ?? [])].sort((a, b) => Number(a.KeyType === 'RANGE') - Number(b.KeyType === 'RANGE'));
+    return keys.map((k) => {
+        const type = types.get(k.AttributeName);
+        if (type !== 'S' && type !== 'N' && type !== 'B') {
+            throw new Error(`key attribute ${String(k.AttributeName)} has no S, N or B definition`);
+        }
+        return { name: k.AttributeName ?? '', type };
+    });
+}
+/**
+ * Reads and validates a table-definition file (JSON or YAML: parse with the `yaml` package, which
+ * also reads JSON), returning the parameters or a list of problems. `file` is the path as the user
+ * gave it (used in messages); `text` is its content (the caller reads the file).
+ */
+function parseTableDefinition(file, text, tableName) {
+    const prefix = `table-definition (${file}): `;
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+    const syntaxError = doc.errors[0];
+    if (syntaxError) {
+        const at = position(syntaxError.linePos?.[0]);
+        return fail(`${prefix}expected YAML or JSON, got a syntax error${at}: ${reason(syntaxError)}`);
+    }
+    const contents = doc.contents;
+    if (contents === null) {
+        return fail(`${prefix}expected a mapping of TableCreationParameters fields, got an empty file`);
+    }
+    let value;
+    try {
+        value = doc.toJS();
+    }
+    catch (err) {
+        return fail(`${prefix}expected YAML or JSON, got ${err instanceof Error ? err.message : err}`);
+    }
+    if (!(0,json/* isJsonObject */.O)(value)) {
+        const at = position(contents.range ? lineCounter.linePos(contents.range[0]) : undefined);
+        return fail(`${prefix}expected a mapping of TableCreationParameters fields (AttributeDefinitions, ` +
+            `KeySchema, ...) at the top level, got ${show(value)}${at}`);
+    }
+    const c = new Checker(prefix);
+    for (const warning of doc.warnings) {
+        if (warning.code !== 'TAG_RESOLVE_FAILED')
+            continue;
+        c.problems.push(`${prefix}expected plain YAML or JSON values, got ${tagOf(warning)}` +
+            position(warning.linePos?.[0]) +
+            ' (CloudFormation functions such as !Ref are not evaluated)');
+    }
+    const parameters = checkTable(c, value, tableName);
+    return c.problems.length > 0 || !parameters
+        ? { ok: false, problems: c.problems }
+        : { ok: true, parameters };
+}
+function fail(problem) {
+    return { ok: false, problems: [problem] };
+}
+/** `the tag !Ref` from an unresolved-tag warning. */
+function tagOf(warning) {
+    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
+    return tag === undefined ? reason(warning) : `the tag ${tag}`;
+}
+function position(where) {
+    return where ? ` at line ${where.line}, column ${where.col}` : '';
+}
+/** A YAML error's own text, without the position and source excerpt prettyErrors appends. */
+function reason(error) {
+    const line = error.message.split('\n')[0] ?? '';
+    return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+/** Collects every problem of the file, so one run shows all of them. */
+class Checker {
+    prefix;
+    problems = [];
+    constructor(prefix) {
+        this.prefix = prefix;
+    }
+    /** `<path>: expected <expected>, got <found>`, where `found` is already described. */
+    fail(path, expected, found) {
+        this.problems.push(`${this.prefix}${path}: expected ${expected}, got ${found}`);
+    }
+    /** As fail, showing the value found (or "nothing" when the field is absent). */
+    bad(path, expected, value) {
+        this.fail(path, expected, show(value));
+    }
+    /**
+     * The value as a mapping; undefined (and a problem) when it is not one. Each field not in
+     * `fields` is a problem of its own: one `special` explains, or an unknown one (with a "did you
+     * mean" when one of `fields` is close).
+     */
+    mapping(path, value, expected, fields, special = {}) {
+        if (!(0,json/* isJsonObject */.O)(value)) {
+            this.bad(path, expected, value);
+            return undefined;
+        }
+        for (const [field, fieldValue] of Object.entries(value)) {
+            if (fields.includes(field))
+                continue;
+            const why = special[field];
+            if (why !== undefined) {
+                this.bad(join(path, field), `no ${field} (${why})`, fieldValue);
+                continue;
+            }
+            const guess = suggestion(field, fields);
+            const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
+            this.fail(join(path, field), `one of ${fields.join(', ')}${hint}`, 'an unknown field');
+        }
+        return value;
+    }
+    list(path, value, expected) {
+        if (Array.isArray(value))
+            return value;
+        this.bad(path, expected, value);
+        return undefined;
+    }
+    oneOf(path, value, allowed) {
+        const match = allowed.find((a) => a === value);
+        if (match === undefined)
+            this.bad(path, orList(allowed), value);
+        return match;
+    }
+    /** A whole number of at least 1; with `unlimited`, -1 too. */
+    units(path, value, unlimited) {
+        if (typeof value === 'number' && Number.isSafeInteger(value)) {
+            if (value >= 1 || (unlimited && value === -1))
+                return value;
+        }
+        const expected = unlimited
+            ? 'a whole number of at least 1, or -1 for no limit'
+            : 'a whole number of at least 1';
+        this.bad(path, expected, value);
+        return undefined;
+    }
+}
+function checkTable(c, top, tableName) {
+    c.mapping('', top, 'a mapping', TABLE_FIELDS, TABLE_SPECIAL);
+    if (top['TableName'] !== undefined && top['TableName'] !== tableName) {
+        c.bad('TableName', `${JSON.stringify(tableName)} (the table input; or leave TableName out)`, top['TableName']);
+    }
+    const defs = { defined: new Set(), named: [], used: new Set(), complete: true };
+    const attributeDefinitions = checkAttributeDefinitions(c, top['AttributeDefinitions'], defs);
+    const keySchema = checkKeySchema(c, 'KeySchema', top['KeySchema'], defs);
+    let billingMode = 'PAY_PER_REQUEST';
+    if (top['BillingMode'] !== undefined) {
+        billingMode = c.oneOf('BillingMode', top['BillingMode'], BILLING_MODES);
+    }
+    const billing = { mode: billingMode, defaulted: top['BillingMode'] === undefined };
+    const throughput = checkThroughput(c, '', top, billing);
+    const sse = top['SSESpecification'] === undefined
+        ? undefined
+        : checkSse(c, 'SSESpecification', top['SSESpecification']);
+    const indexes = top['GlobalSecondaryIndexes'] === undefined
+        ? []
+        : checkIndexes(c, top['GlobalSecondaryIndexes'], defs, billing);
+    if (defs.complete) {
+        for (const [i, name] of defs.named) {
+            if (defs.used.has(name))
+                continue;
+            c.bad(`AttributeDefinitions[${i}].AttributeName`, 'an attribute that the KeySchema of the table or of a global secondary index uses ' +
+                '(DynamoDB rejects attribute definitions that no key uses)', name);
+        }
+    }
+    if (!attributeDefinitions || !keySchema || billingMode === undefined || !indexes)
+        return undefined;
+    return {
+        TableName: tableName,
+        AttributeDefinitions: attributeDefinitions,
+        KeySchema: keySchema,
+        BillingMode: billingMode,
+        ...throughput,
+        ...(sse && { SSESpecification: sse }),
+        ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
+    };
+}
+function checkAttributeDefinitions(c, value, defs) {
+    const expected = 'a non-empty list of {AttributeName, AttributeType}';
+    const list = c.list('AttributeDefinitions', value, expected);
+    if (!list)
+        return undefined;
+    if (list.length === 0) {
+        c.bad('AttributeDefinitions', expected, value);
+        return undefined;
+    }
+    const first = new Map();
+    const result = [];
+    let ok = true;
+    list.forEach((item, i) => {
+        const path = `AttributeDefinitions[${i}]`;
+        const def = c.mapping(path, item, '{AttributeName, AttributeType}', ATTRIBUTE_DEFINITION_FIELDS);
+        if (!def) {
+            ok = false;
+            return;
+        }
+        const name = checkAttributeName(c, `${path}.AttributeName`, def['AttributeName']);
+        const type = c.oneOf(`${path}.AttributeType`, def['AttributeType'], ATTRIBUTE_TYPES);
+        if (typeof def['AttributeName'] === 'string')
+            defs.defined.add(def['AttributeName']);
+        if (name !== undefined) {
+            defs.named.push([i, name]);
+            const before = first.get(name);
+            if (before === undefined)
+                first.set(name, i);
+            else {
+                c.bad(`${path}.AttributeName`, `a name not defined before (AttributeDefinitions[${before}] defines it)`, name);
+                ok = false;
+            }
+        }
+        if (name === undefined || type === undefined)
+            ok = false;
+        else
+            result.push({ AttributeName: name, AttributeType: type });
+    });
+    return ok ? result : undefined;
+}
+function checkAttributeName(c, path, value) {
+    if (typeof value === 'string' && value.length > 0 && [...value].length <= MAX_KEY_NAME_CHARS) {
+        return value;
+    }
+    c.bad(path, `a name of 1 to ${MAX_KEY_NAME_CHARS} characters`, value);
+    return undefined;
+}
+/** A table's or an index's KeySchema: HASH, then an optional RANGE, both defined attributes. */
+function checkKeySchema(c, path, value, defs) {
+    const expected = 'a list of 1 or 2 elements {AttributeName, KeyType}: HASH, then optional RANGE';
+    const list = c.list(path, value, expected);
+    if (!list) {
+        defs.complete = false;
+        return undefined;
+    }
+    if (list.length < 1 || list.length > 2) {
+        c.bad(path, expected, value);
+        defs.complete = false;
+        return undefined;
+    }
+    const result = [];
+    let ok = true;
+    list.forEach((item, i) => {
+        const itemPath = `${path}[${i}]`;
+        const element = c.mapping(itemPath, item, '{AttributeName, KeyType}', KEY_ELEMENT_FIELDS);
+        if (!element) {
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        const keyType = i === 0 ? 'HASH' : 'RANGE';
+        if (element['KeyType'] !== keyType) {
+            const which = i === 0 ? 'the first element' : 'the second element';
+            c.bad(`${itemPath}.KeyType`, `${keyType} (${which} of a KeySchema)`, element['KeyType']);
+            ok = false;
+        }
+        const name = element['AttributeName'];
+        const namePath = `${itemPath}.AttributeName`;
+        if (typeof name !== 'string' || name === '') {
+            c.bad(namePath, 'the name of an attribute in AttributeDefinitions', name);
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        defs.used.add(name);
+        if (i === 1 && (0,json/* isJsonObject */.O)(list[0]) && list[0]['AttributeName'] === name) {
+            c.bad(namePath, `an attribute other than the HASH key`, name);
+            ok = false;
+        }
+        else if (!defs.defined.has(name)) {
+            c.bad(namePath, 'an attribute defined in AttributeDefinitions', name);
+            ok = false;
+        }
+        result.push({ AttributeName: name, KeyType: keyType });
+    });
+    return ok ? result : undefined;
+}
+/** ProvisionedThroughput and OnDemandThroughput of the table or of an index. */
+function checkThroughput(c, path, owner, billing) {
+    const provisionedPath = join(path, 'ProvisionedThroughput');
+    const onDemandPath = join(path, 'OnDemandThroughput');
+    const provisioned = owner['ProvisionedThroughput'];
+    const onDemand = owner['OnDemandThroughput'];
+    const mode = billing.defaulted ? 'PAY_PER_REQUEST (the default)' : billing.mode;
+    const result = {};
+    if (provisioned === undefined) {
+        if (billing.mode === 'PROVISIONED') {
+            c.fail(provisionedPath, '{ReadCapacityUnits, WriteCapacityUnits} (BillingMode PROVISIONED requires it)', 'nothing');
+        }
+    }
+    else if (billing.mode === 'PAY_PER_REQUEST') {
+        c.bad(provisionedPath, `no ProvisionedThroughput with BillingMode ${mode} (only PROVISIONED takes it)`, provisioned);
+    }
+    else {
+        const checked = checkProvisioned(c, provisionedPath, provisioned);
+        if (checked)
+            result.ProvisionedThroughput = checked;
+    }
+    if (onDemand !== undefined) {
+        if (billing.mode === 'PROVISIONED') {
+            c.bad(onDemandPath, 'no OnDemandThroughput with BillingMode PROVISIONED (only PAY_PER_REQUEST takes it)', onDemand);
+        }
+        else {
+            const checked = checkOnDemand(c, onDemandPath, onDemand);
+            if (checked)
+                result.OnDemandThroughput = checked;
+        }
+    }
+    return result;
+}
+function checkProvisioned(c, path, value) {
+    const expected = '{ReadCapacityUnits, WriteCapacityUnits}';
+    const m = c.mapping(path, value, expected, PROVISIONED_FIELDS);
+    if (!m)
+        return undefined;
+    const read = c.units(`${path}.ReadCapacityUnits`, m['ReadCapacityUnits'], false);
+    const write = c.units(`${path}.WriteCapacityUnits`, m['WriteCapacityUnits'], false);
+    if (read === undefined || write === undefined)
+        return undefined;
+    return { ReadCapacityUnits: read, WriteCapacityUnits: write };
+}
+function checkOnDemand(c, path, value) {
+    const expected = '{MaxReadRequestUnits, MaxWriteRequestUnits}';
+    const m = c.mapping(path, value, expected, ON_DEMAND_FIELDS);
+    if (!m)
+        return undefined;
+    if (m['MaxReadRequestUnits'] === undefined && m['MaxWriteRequestUnits'] === undefined) {
+        c.bad(path, `at least one of MaxReadRequestUnits, MaxWriteRequestUnits`, value);
+        return undefined;
+    }
+    const result = {};
+    let ok = true;
+    for (const field of ON_DEMAND_FIELDS) {
+        if (m[field] === undefined)
+            continue;
+        const units = c.units(`${path}.${field}`, m[field], true);
+        if (units === undefined)
+            ok = false;
+        else
+            result[field] = units;
+    }
+    return ok ? result : undefined;
+}
+function checkSse(c, path, value) {
+    const m = c.mapping(path, value, '{Enabled, SSEType, KMSMasterKeyId}', SSE_FIELDS);
+    if (!m)
+        return undefined;
+    const result = {};
+    let ok = true;
+    if (m['Enabled'] !== undefined) {
+        if (typeof m['Enabled'] === 'boolean')
+            result.Enabled = m['Enabled'];
+        else {
+            c.bad(`${path}.Enabled`, 'true or false', m['Enabled']);
+            ok = false;
+        }
+    }
+    if (m['SSEType'] !== undefined) {
+        const type = c.oneOf(`${path}.SSEType`, m['SSEType'], SSE_TYPES);
+        if (type === undefined)
+            ok = false;
+        else
+            result.SSEType = type;
+    }
+    const key = m['KMSMasterKeyId'];
+    if (key !== undefined) {
+        if (m['SSEType'] !== 'KMS') {
+            c.bad(`${path}.KMSMasterKeyId`, 'no KMSMasterKeyId unless SSEType is KMS', key);
+            ok = false;
+        }
+        else if (typeof key !== 'string' || key.trim() === '') {
+            c.bad(`${path}.KMSMasterKeyId`, 'a KMS key id, key ARN, alias name or alias ARN', key);
+            ok = false;
+        }
+        else
+            result.KMSMasterKeyId = key;
+    }
+    return ok ? result : undefined;
+}
+function checkIndexes(c, value, defs, billing) {
+    const list = c.list('GlobalSecondaryIndexes', value, 'a list of global secondary indexes');
+    if (!list) {
+        defs.complete = false;
+        return undefined;
+    }
+    const first = new Map();
+    const result = [];
+    let projected = 0;
+    let ok = true;
+    list.forEach((item, i) => {
+        const path = `GlobalSecondaryIndexes[${i}]`;
+        const expected = '{IndexName, KeySchema, Projection, ...}';
+        const index = c.mapping(path, item, expected, INDEX_FIELDS, INDEX_SPECIAL);
+        if (!index) {
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        const name = index['IndexName'];
+        if (typeof name !== 'string' || !INDEX_NAME.test(name)) {
+            c.bad(`${path}.IndexName`, 'an index name (3-255 of a-z A-Z 0-9 _ . -)', name);
+            ok = false;
+        }
+        else if (first.has(name)) {
+            const before = `GlobalSecondaryIndexes[${first.get(name)}]`;
+            c.bad(`${path}.IndexName`, `a name not used before (${before} has it)`, name);
+            ok = false;
+        }
+        else
+            first.set(name, i);
+        const keySchema = checkKeySchema(c, `${path}.KeySchema`, index['KeySchema'], defs);
+        const projection = checkProjection(c, `${path}.Projection`, index['Projection']);
+        projected += projection?.NonKeyAttributes?.length ?? 0;
+        const throughput = checkThroughput(c, path, index, billing);
+        if (typeof name !== 'string' || !keySchema || !projection)
+            ok = false;
+        else
+            result.push({ IndexName: name, KeySchema: keySchema, Projection: projection, ...throughput });
+    });
+    if (projected > MAX_PROJECTED_ATTRIBUTES_PER_TABLE) {
+        c.fail('GlobalSecondaryIndexes', `at most ${MAX_PROJECTED_ATTRIBUTES_PER_TABLE} NonKeyAttributes over all indexes together`, String(projected));
+        ok = false;
+    }
+    return ok ? result : undefined;
+}
+function checkProjection(c, path, value) {
+    const expected = '{ProjectionType: ALL, KEYS_ONLY or INCLUDE, NonKeyAttributes for INCLUDE}';
+    const m = c.mapping(path, value, expected, PROJECTION_FIELDS);
+    if (!m)
+        return undefined;
+    const type = c.oneOf(`${path}.ProjectionType`, m['ProjectionType'], PROJECTION_TYPES);
+    const names = m['NonKeyAttributes'];
+    const namesPath = `${path}.NonKeyAttributes`;
+    if (type === undefined)
+        return undefined;
+    if (type !== 'INCLUDE') {
+        if (names === undefined)
+            return { ProjectionType: type };
+        c.bad(namesPath, `no NonKeyAttributes with ProjectionType ${type} (only INCLUDE takes them)`, names);
+        return undefined;
+    }
+    const namesExpected = `a list of 1 to ${MAX_NON_KEY_ATTRIBUTES} attribute names ` +
+        '(ProjectionType INCLUDE requires it)';
+    const list = c.list(namesPath, names, namesExpected);
+    if (!list)
+        return undefined;
+    if (list.length < 1 || list.length > MAX_NON_KEY_ATTRIBUTES) {
+        c.bad(namesPath, namesExpected, names);
+        return undefined;
+    }
+    const result = [];
+    list.forEach((name, i) => {
+        const checked = checkAttributeName(c, `${namesPath}[${i}]`, name);
+        if (checked === undefined)
+            return;
+        if (result.includes(checked))
+            c.bad(`${namesPath}[${i}]`, 'a name not listed before', checked);
+        else
+            result.push(checked);
+    });
+    return result.length === list.length
+        ? { ProjectionType: type, NonKeyAttributes: result }
+        : undefined;
+}
+function join(path, field) {
+    return path === '' ? field : `${path}.${field}`;
+}
+function orList(values) {
+    if (values.length <= 1)
+        return values.join('');
+    return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+/** A found value as the user would recognise it: JSON, cut when long; "nothing" when absent. */
+function show(value) {
+    if (value === undefined)
+        return 'nothing';
+    const text = JSON.stringify(value);
+    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
+}
+/** The allowed field the user most likely meant: same letters ignoring case, or a typo away. */
+function suggestion(field, allowed) {
+    const alias = ALIASES[field];
+    if (alias !== undefined && allowed.includes(alias))
+        return alias;
+    let best;
+    let bestDistance = Math.max(2, Math.floor(field.length / 4)) + 1;
+    for (const candidate of allowed) {
+        const distance = editDistance(field.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    return best;
+}
+/** Levenshtein distance. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+
+// EXTERNAL MODULE: ./src/plan/shard.ts
+var plan_shard = __nccwpck_require__(8303);
+// EXTERNAL MODULE: ./src/sources/local.ts
+var local = __nccwpck_require__(9765);
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+
+
+
+const MODES = ['auto', 'native', 'stream'];
+/** The formats ImportTable takes (its InputFormat). */
+const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'];
+/** And the files people keep, which the stream engine reads too. */
+const INPUT_FORMATS = [...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'];
+const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'];
+function isImportTableFormat(format) {
+    return IMPORT_TABLE_FORMATS.includes(format);
+}
+/** ImportTable's CsvOptions.Delimiter allows exactly these characters. */
+const CSV_DELIMITERS = {
+    ',': ',',
+    ';': ';',
+    ':': ':',
+    '|': '|',
+    tab: '\t',
+    space: ' ',
+};
+/** auto: below 1 GiB, creating the table and streaming beats ImportTable's minutes of start-up. */
+const DEFAULT_NATIVE_MIN_BYTES = 2 ** 30;
+/** native: how long to wait for an import, as ImportTable's own limits suggest (six hours). */
+const DEFAULT_TIMEOUT_MINUTES = 360;
+/**
+ * stream: how long DynamoDB may accept no write before the import fails: longer than a table's
+ * first minutes of scaling up and an emulator's restart, short enough to fail a dead endpoint soon.
+ */
+const DEFAULT_STALL_TIMEOUT_SECONDS = 120;
+/** BatchWriteItem calls in flight by default: enough to keep DynamoDB Local or a table busy. */
+const DEFAULT_WRITE_CONCURRENCY = 16;
+/** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
+const MAX_WRITE_CONCURRENCY = 256;
+/** Write threads: past the runner's cores they only take turns. */
+const MAX_WRITE_THREADS = 64;
+/** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/([a-zA-Z0-9_.-]{3,255})$/;
+/** S3 bucket names as ImportTable's S3BucketSource.S3Bucket accepts them. */
+const BUCKET_NAME = /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/;
+/** ImportTable's S3KeyPrefix is at most 1024 characters. */
+const MAX_PREFIX_LENGTH = 1024;
+/** Thrown with every bad input at once, so one run shows all of them. */
+class InputError extends Error {
+    name = 'InputError';
+}
+/** Collects problems while each input is read, so they are reported together. */
+class Reader {
+    problems = [];
+    raw(name) {
+        return core/* getInput */.V4(name);
+    }
+    fail(name, value, allowed) {
+        this.problems.push(`${name}: expected ${allowed}, got "${value}"`);
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (value === '')
+            this.problems.push(`${name}: is required`);
+        return value;
+    }
+    optional(name) {
+        const value = this.raw(name);
+        return value === '' ? undefined : value;
+    }
+    enumOf(name, allowed, fallback) {
+        const value = this.raw(name);
+        if (value === '')
+            return fallback;
+        const match = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+        if (match === undefined)
+            this.fail(name, value, `one of ${allowed.join(', ')}`);
+        return match ?? fallback;
+    }
+    bool(name, fallback) {
+        const value = this.raw(name).toLowerCase();
+        if (value === '')
+            return fallback;
+        if (value === 'true')
+            return true;
+        if (value === 'false')
+            return false;
+        this.fail(name, this.raw(name), 'true or false');
+        return fallback;
+    }
+    /** A size in bytes: a whole number, optionally with KiB, MiB, GiB or TiB. */
+    bytes(name, fallback) {
+        const value = this.raw(name);
+        if (value === '')
+            return fallback;
+        const match = /^(\d+)\s*(KiB|MiB|GiB|TiB)?$/i.exec(value);
+        const units = { kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+        const n = match ? Number(match[1]) * (match[2] ? (units[match[2].toLowerCase()] ?? 1) : 1) : NaN;
+        if (!Number.isSafeInteger(n)) {
+            this.fail(name, value, 'a number of bytes, such as 1073741824 or 1GiB');
+            return fallback;
+        }
+        return n;
+    }
+    int(name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
+        const value = this.raw(name);
+        if (value === '')
+            return fallback;
+        const n = /^\d+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(n) || n < min || n > max) {
+            const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+            this.fail(name, value, `a whole number ${range}`);
+            return fallback;
+        }
+        return n;
+    }
+    url(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        try {
+            const url = new URL(value);
+            if (url.protocol === 'http:' || url.protocol === 'https:')
+                return value;
+        }
+        catch {
+            // reported below
+        }
+        this.fail(name, value, 'an http:// or https:// URL, such as http://localhost:8000');
+        return undefined;
+    }
+}
+function parseTable(value) {
+    const arn = TABLE_ARN.exec(value);
+    if (arn?.[1])
+        return { id: value, name: arn[1] };
+    if (TABLE_NAME.test(value))
+        return { id: value, name: value };
+    return undefined;
+}
+function parseSource(value) {
+    if (!value.startsWith('s3://')) {
+        return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? undefined : { kind: 'local', path: value };
+    }
+    const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value);
+    const bucket = match?.[1];
+    if (!bucket || !BUCKET_NAME.test(bucket))
+        return undefined;
+    const prefix = match[2] ?? '';
+    if (prefix.length > MAX_PREFIX_LENGTH)
+        return undefined;
+    return { kind: 's3', bucket, prefix };
+}
+/** `pk:S` or `pk:S,sk:N` into the key attributes of a table to create. */
+function parseKeySchema(value) {
+    const parts = value.split(',').map((p) => p.trim());
+    if (parts.length < 1 || parts.length > 2)
+        return undefined;
+    const keys = [];
+    for (const part of parts) {
+        const match = /^(.+):([SNB])$/i.exec(part);
+        if (!match?.[1] || !match[2])
+            return undefined;
+        keys.push({ name: match[1], type: match[2].toUpperCase() });
+    }
+    if (keys.length === 2 && keys[0]?.name === keys[1]?.name)
+        return undefined;
+    return keys;
+}
+/** ImportTable's HeaderList: 1-255 names of printable ASCII without `"` and `,`. */
+function parseCsvHeader(value) {
+    const names = value.split(',').map((n) => n.trim());
+    const valid = /^[\x20-\x21\x23-\x2B\x2D-\x7E]{1,65536}$/;
+    if (names.length > 255 || names.some((n) => !valid.test(n)))
+        return undefined;
+    if (new Set(names).size !== names.length)
+        return undefined;
+    return names;
+}
+function defaultRejectedFile() {
+    const dir = process.env['RUNNER_TEMP'] || process.env['TMPDIR'] || '/tmp';
+    const run = [process.env['GITHUB_RUN_ID'], process.env['GITHUB_RUN_ATTEMPT'], process.pid];
+    return external_node_path_.join(dir, `dynamodb-s3-import-rejected-${run.filter(Boolean).join('-')}.jsonl`);
+}
+/**
+ * Reads every input once, before any network call. Throws an InputError naming each bad input,
+ * its value and what is allowed.
+ */
+function readInputs() {
+    const r = new Reader();
+    const table = readTable(r);
+    const { source, sourceValue } = readSource(r);
+    const billingMode = r.enumOf(names/* Input */.p.BillingMode, BILLING_MODES, 'PAY_PER_REQUEST');
+    const keySchema = readKeySchema(r);
+    const connection = readConnection(r);
+    const inputs = {
+        table: table.ref ?? { id: table.value, name: table.value },
+        source: source ?? { kind: 'local', path: '' },
+        mode: r.enumOf(names/* Input */.p.Mode, MODES, 'auto'),
+        ...readFormat(r),
+        billingMode,
+        ...tableCreation(r, table.ref?.name, keySchema, billingMode),
+        createTable: r.bool(names/* Input */.p.CreateTable, false),
+        writeConcurrency: r.int(names/* Input */.p.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
+        writeThreads: readWriteThreads(r),
+        maxWriteCapacity: r.int(names/* Input */.p.MaxWriteCapacity, 0, 0),
+        stallTimeoutSeconds: r.int(names/* Input */.p.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
+        maxErrors: r.int(names/* Input */.p.MaxErrors, 0, 0),
+        minItems: r.int(names/* Input */.p.MinItems, 0, 0),
+        dryRun: r.bool(names/* Input */.p.DryRun, false),
+        wait: r.bool(names/* Input */.p.Wait, true),
+        timeoutMinutes: r.int(names/* Input */.p.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
+        nativeMinBytes: r.bytes(names/* Input */.p.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
+        ...optional('shard', readShard(r)),
+        truncate: r.bool(names/* Input */.p.Truncate, false),
+        ...connection,
+        rejectedFile: rejectedFile(r),
+    };
+    conflicts(inputs, r);
+    if (inputs.mode === 'native' && !isImportTableFormat(inputs.format)) {
+        r.fail(names/* Input */.p.InputFormat, inputs.format, `${IMPORT_TABLE_FORMATS.join(', ')} with mode native: ImportTable takes only these; ${inputs.format} is read by the stream engine (mode stream or auto)`);
+    }
+    if (inputs.mode === 'native' && inputs.source.kind === 'local') {
+        r.fail(names/* Input */.p.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
+    }
+    if (r.problems.length > 0) {
+        throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`);
+    }
+    return inputs;
+}
+function readTable(r) {
+    const value = r.required(names/* Input */.p.Table);
+    const ref = parseTable(value);
+    if (value && !ref) {
+        r.fail(names/* Input */.p.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN');
+    }
+    return { value, ref };
+}
+function readSource(r) {
+    const sourceValue = r.required(names/* Input */.p.Source);
+    const source = parseSource(sourceValue);
+    if (sourceValue && !source) {
+        r.fail(names/* Input */.p.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace');
+    }
+    if (source?.kind === 'local') {
+        const root = (0,local/* workspaceRoot */.oS)();
+        if (!(0,local/* isInside */.FK)(root, external_node_path_.resolve(root, source.path))) {
+            r.fail(names/* Input */.p.Source, sourceValue, `a path inside the workspace ${root}`);
+        }
+    }
+    return { source, sourceValue };
+}
+/** input-format, input-compression and the CSV options. */
+function readFormat(r) {
+    const format = r.enumOf(names/* Input */.p.InputFormat, INPUT_FORMATS, 'DYNAMODB_JSON');
+    const compression = r.enumOf(names/* Input */.p.InputCompression, COMPRESSIONS, 'auto');
+    const delimiterValue = r.raw(names/* Input */.p.CsvDelimiter) || ',';
+    const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()];
+    if (csvDelimiter === undefined) {
+        r.fail(names/* Input */.p.CsvDelimiter, delimiterValue, 'one of , ; : | tab space');
+    }
+    const headerValue = r.optional(names/* Input */.p.CsvHeader);
+    const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue);
+    if (headerValue !== undefined && !csvHeader) {
+        r.fail(names/* Input */.p.CsvHeader, headerValue, 'comma-separated unique names of printable ASCII, no quotes');
+    }
+    return { format, compression, csvDelimiter: csvDelimiter ?? ',', ...(csvHeader && { csvHeader }) };
+}
+function readKeySchema(r) {
+    const value = r.optional(names/* Input */.p.KeySchema);
+    const keySchema = value === undefined ? undefined : parseKeySchema(value);
+    if (value !== undefined && !keySchema) {
+        r.fail(names/* Input */.p.KeySchema, value, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B');
+    }
+    return keySchema;
+}
+function readShard(r) {
+    const value = r.optional(names/* Input */.p.Shard);
+    const shard = value === undefined ? undefined : (0,plan_shard/* parseShard */.uK)(value);
+    if (value !== undefined && !shard) {
+        r.fail(names/* Input */.p.Shard, value, `i/n with 1 <= i <= n <= ${plan_shard/* MAX_SHARDS */.hH}, such as 2/4`);
+    }
+    return shard;
+}
+/** Where and how the action connects: region, endpoints, the bucket's owner, the client token. */
+function readConnection(r) {
+    const dynamodbEndpoint = r.url(names/* Input */.p.DynamoDBEndpoint);
+    const s3Endpoint = r.url(names/* Input */.p.S3Endpoint);
+    const bucketOwner = r.optional(names/* Input */.p.BucketOwner);
+    if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
+        r.fail(names/* Input */.p.BucketOwner, bucketOwner, 'a 12-digit AWS account id');
+    }
+    const clientToken = r.optional(names/* Input */.p.ClientToken);
+    if (clientToken !== undefined && clientToken.includes('$')) {
+        r.fail(names/* Input */.p.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)');
+    }
+    const region = r.optional(names/* Input */.p.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
+    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+        r.fail(names/* Input */.p.Region, region, 'an AWS region such as us-east-1');
+    }
+    if (region === undefined && dynamodbEndpoint === undefined) {
+        r.problems.push(`${names/* Input */.p.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`);
+    }
+    return {
+        ...optional('clientToken', clientToken),
+        ...optional('region', region),
+        ...optional('dynamodbEndpoint', dynamodbEndpoint),
+        ...optional('s3Endpoint', s3Endpoint),
+        s3ForcePathStyle: r.bool(names/* Input */.p.S3ForcePathStyle, s3Endpoint !== undefined),
+        ...optional('bucketOwner', bucketOwner),
+    };
+}
+/**
+ * The creation parameters of a missing table: table-definition wins over key-schema and
+ * billing-mode. The file is read here, so that its problems are reported with the other inputs'.
+ */
+function tableCreation(r, tableName, keySchema, billingMode) {
+    const file = r.optional(names/* Input */.p.TableDefinition);
+    // Without a valid table name there is nothing to check the file's TableName against.
+    if (file !== undefined && tableName !== undefined) {
+        let text;
+        try {
+            text = external_node_fs_.readFileSync(external_node_path_.resolve((0,local/* workspaceRoot */.oS)(), file), 'utf8');
+        }
+        catch (err) {
+            r.fail(names/* Input */.p.TableDefinition, file, `a readable JSON or YAML file (${(0,errors/* errorMessage */.gJ)(err)})`);
+            return {};
+        }
+        const parsed = parseTableDefinition(file, text, tableName);
+        if (!parsed.ok) {
+            r.problems.push(...parsed.problems);
+            return {};
+        }
+        return { tableCreation: parsed.parameters, tableCreationSource: `table-definition ${file}` };
+    }
+    if (keySchema && tableName) {
+        return {
+            tableCreation: fromKeySchema(tableName, keySchema, billingMode),
+            tableCreationSource: 'key-schema',
+        };
+    }
+    return {};
+}
+/** Inputs that cannot go together: refused, with the way out. */
+function conflicts(inputs, r) {
+    const sharded = (inputs.shard?.count ?? 1) > 1;
+    if (sharded && inputs.mode === 'native') {
+        r.problems.push(`${names/* Input */.p.Shard}: ImportTable imports a prefix in one job; use mode stream (or auto) to shard`);
+    }
+    if (inputs.truncate && inputs.mode === 'native') {
+        r.problems.push(`${names/* Input */.p.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`);
+    }
+    if (inputs.truncate && sharded) {
+        r.problems.push(`${names/* Input */.p.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`);
+    }
+}
+/** write-threads: auto (the default), or how many; 0 sends the calls on the main thread. */
+function readWriteThreads(r) {
+    const value = r.raw(names/* Input */.p.WriteThreads);
+    if (value === '' || value === 'auto')
+        return 'auto';
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (n <= MAX_WRITE_THREADS)
+        return n;
+    r.fail(names/* Input */.p.WriteThreads, value, `auto or a whole number from 0 to ${MAX_WRITE_THREADS}`);
+    return 'auto';
+}
+/** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
+function rejectedFile(r) {
+    const given = r.optional(names/* Input */.p.RejectedFile);
+    if (given !== undefined && external_node_fs_.existsSync(given) && external_node_fs_.statSync(given).isDirectory()) {
+        r.fail(names/* Input */.p.RejectedFile, given, 'a file path, not a directory');
+    }
+    return external_node_path_.resolve(given ?? defaultRejectedFile());
+}
+/** `{ [key]: value }` when value is defined, `{}` otherwise: exactOptionalPropertyTypes-friendly. */
+function optional(key, value) {
+    return value === undefined ? {} : { [key]: value };
+}
+/** Inputs that have no effect in the mode that runs: each gets a warning naming the input. */
+function ignoredInputs(inputs, mode) {
+    const ignored = [];
+    if (inputs.source.kind === 'local') {
+        if (inputs.s3Endpoint)
+            ignored.push(`${names/* Input */.p.S3Endpoint} (the source is a workspace path)`);
+        if (inputs.bucketOwner)
+            ignored.push(`${names/* Input */.p.BucketOwner} (the source is a workspace path)`);
+    }
+    if (inputs.format !== 'CSV') {
+        if (inputs.csvDelimiter !== ',')
+            ignored.push(`${names/* Input */.p.CsvDelimiter} (only for input-format CSV)`);
+        if (inputs.csvHeader)
+            ignored.push(`${names/* Input */.p.CsvHeader} (only for input-format CSV)`);
+    }
+    if (inputs.mode !== 'auto' && inputs.nativeMinBytes !== DEFAULT_NATIVE_MIN_BYTES) {
+        ignored.push(`${names/* Input */.p.NativeMinBytes} (only for mode auto)`);
+    }
+    if (mode === 'stream') {
+        if (inputs.truncate && inputs.dryRun)
+            ignored.push(`${names/* Input */.p.Truncate} (a dry run deletes nothing)`);
+        if (!inputs.wait)
+            ignored.push(`${names/* Input */.p.Wait} (only for mode native)`);
+        if (inputs.clientToken)
+            ignored.push(`${names/* Input */.p.ClientToken} (only for mode native)`);
+        if (inputs.timeoutMinutes !== DEFAULT_TIMEOUT_MINUTES) {
+            ignored.push(`${names/* Input */.p.TimeoutMinutes} (only for mode native)`);
+        }
+    }
+    else {
+        if (inputs.createTable)
+            ignored.push(`${names/* Input */.p.CreateTable} (native always creates the table)`);
+        if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY)
+            ignored.push(`${names/* Input */.p.WriteConcurrency} (only for mode stream)`);
+        if (inputs.writeThreads !== 'auto')
+            ignored.push(`${names/* Input */.p.WriteThreads} (only for mode stream)`);
+        if (inputs.maxWriteCapacity > 0)
+            ignored.push(`${names/* Input */.p.MaxWriteCapacity} (only for mode stream)`);
+        if (inputs.stallTimeoutSeconds !== DEFAULT_STALL_TIMEOUT_SECONDS) {
+            ignored.push(`${names/* Input */.p.StallTimeoutSeconds} (only for mode stream)`);
+        }
+    }
+    return ignored;
+}
+
+
+/***/ }),
+
+/***/ 8301:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ isJsonObject),
+/* harmony export */   Z: () => (/* binding */ jsonKind)
+/* harmony export */ });
+/** Plain JSON values as JSON.parse returns them: the one guard for "an object, not an array". */
+function isJsonObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** What a JSON value is, for reasons: `an object`, `an array`, `null`, `a string`. */
+function jsonKind(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+
+
+/***/ }),
+
+/***/ 757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73379,2964 +74639,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-// EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
-// EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-// EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
-/* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-var HttpCodes;
-(function (HttpCodes) {
-    HttpCodes[HttpCodes["OK"] = 200] = "OK";
-    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
-    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
-    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
-    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
-    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
-    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
-    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
-    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
-    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
-    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
-    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
-    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
-    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
-    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
-    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
-    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
-    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
-    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
-    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
-    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
-    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
-    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function (Headers) {
-    Headers["Accept"] = "accept";
-    Headers["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function (MediaTypes) {
-    MediaTypes["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-/**
- * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
- * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
- */
-function lib_getProxyUrl(serverUrl) {
-    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-    return proxyUrl ? proxyUrl.href : '';
-}
-const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
-];
-const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
-];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
-const ExponentialBackoffCeiling = 10;
-const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
-    constructor(message, statusCode) {
-        super(message);
-        this.name = 'HttpClientError';
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
-    }
-}
-class HttpClientResponse {
-    constructor(message) {
-        this.message = message;
-    }
-    readBody() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                let output = Buffer.alloc(0);
-                this.message.on('data', (chunk) => {
-                    output = Buffer.concat([output, chunk]);
-                });
-                this.message.on('end', () => {
-                    resolve(output.toString());
-                });
-            }));
-        });
-    }
-    readBodyBuffer() {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
-                const chunks = [];
-                this.message.on('data', (chunk) => {
-                    chunks.push(chunk);
-                });
-                this.message.on('end', () => {
-                    resolve(Buffer.concat(chunks));
-                });
-            }));
-        });
-    }
-}
-function isHttps(requestUrl) {
-    const parsedUrl = new URL(requestUrl);
-    return parsedUrl.protocol === 'https:';
-}
-class lib_HttpClient {
-    constructor(userAgent, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-            if (requestOptions.ignoreSslError != null) {
-                this._ignoreSslError = requestOptions.ignoreSslError;
-            }
-            this._socketTimeout = requestOptions.socketTimeout;
-            if (requestOptions.allowRedirects != null) {
-                this._allowRedirects = requestOptions.allowRedirects;
-            }
-            if (requestOptions.allowRedirectDowngrade != null) {
-                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-            }
-            if (requestOptions.maxRedirects != null) {
-                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-            }
-            if (requestOptions.keepAlive != null) {
-                this._keepAlive = requestOptions.keepAlive;
-            }
-            if (requestOptions.allowRetries != null) {
-                this._allowRetries = requestOptions.allowRetries;
-            }
-            if (requestOptions.maxRetries != null) {
-                this._maxRetries = requestOptions.maxRetries;
-            }
-        }
-    }
-    options(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    get(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('GET', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    del(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    post(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('POST', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    patch(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    put(requestUrl, data, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('PUT', requestUrl, data, additionalHeaders || {});
-        });
-    }
-    head(requestUrl, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
-        });
-    }
-    sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-    }
-    /**
-     * Gets a typed object from an endpoint
-     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-     */
-    getJson(requestUrl_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            const res = yield this.get(requestUrl, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    postJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.post(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    putJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.put(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    patchJson(requestUrl_1, obj_1) {
-        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-            const data = JSON.stringify(obj, null, 2);
-            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
-            additionalHeaders[Headers.ContentType] =
-                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
-            const res = yield this.patch(requestUrl, data, additionalHeaders);
-            return this._processResponse(res, this.requestOptions);
-        });
-    }
-    /**
-     * Makes a raw http request.
-     * All other methods such as get, post, patch, and request ultimately call this.
-     * Prefer get, del, post and patch
-     */
-    request(verb, requestUrl, data, headers) {
-        return __awaiter(this, void 0, void 0, function* () {
-            if (this._disposed) {
-                throw new Error('Client has already been disposed.');
-            }
-            const parsedUrl = new URL(requestUrl);
-            let info = this._prepareRequest(verb, parsedUrl, headers);
-            // Only perform retries on reads since writes may not be idempotent.
-            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
-                ? this._maxRetries + 1
-                : 1;
-            let numTries = 0;
-            let response;
-            do {
-                response = yield this.requestRaw(info, data);
-                // Check if it's an authentication challenge
-                if (response &&
-                    response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
-                    let authenticationHandler;
-                    for (const handler of this.handlers) {
-                        if (handler.canHandleAuthentication(response)) {
-                            authenticationHandler = handler;
-                            break;
-                        }
-                    }
-                    if (authenticationHandler) {
-                        return authenticationHandler.handleAuthentication(this, info, data);
-                    }
-                    else {
-                        // We have received an unauthorized response but have no handlers to handle it.
-                        // Let the response return to the caller.
-                        return response;
-                    }
-                }
-                let redirectsRemaining = this._maxRedirects;
-                while (response.message.statusCode &&
-                    HttpRedirectCodes.includes(response.message.statusCode) &&
-                    this._allowRedirects &&
-                    redirectsRemaining > 0) {
-                    const redirectUrl = response.message.headers['location'];
-                    if (!redirectUrl) {
-                        // if there's no location to redirect to, we won't
-                        break;
-                    }
-                    const parsedRedirectUrl = new URL(redirectUrl);
-                    if (parsedUrl.protocol === 'https:' &&
-                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
-                        !this._allowRedirectDowngrade) {
-                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
-                    }
-                    // we need to finish reading the response before reassigning response
-                    // which will leak the open socket.
-                    yield response.readBody();
-                    // strip authorization header if redirected to a different hostname
-                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                        for (const header in headers) {
-                            // header names are case insensitive
-                            if (header.toLowerCase() === 'authorization') {
-                                delete headers[header];
-                            }
-                        }
-                    }
-                    // let's make the request with the new redirectUrl
-                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
-                    response = yield this.requestRaw(info, data);
-                    redirectsRemaining--;
-                }
-                if (!response.message.statusCode ||
-                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
-                    // If not a retry code, return immediately instead of retrying
-                    return response;
-                }
-                numTries += 1;
-                if (numTries < maxTries) {
-                    yield response.readBody();
-                    yield this._performExponentialBackoff(numTries);
-                }
-            } while (numTries < maxTries);
-            return response;
-        });
-    }
-    /**
-     * Needs to be called if keepAlive is set to true in request options.
-     */
-    dispose() {
-        if (this._agent) {
-            this._agent.destroy();
-        }
-        this._disposed = true;
-    }
-    /**
-     * Raw request.
-     * @param info
-     * @param data
-     */
-    requestRaw(info, data) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => {
-                function callbackForResult(err, res) {
-                    if (err) {
-                        reject(err);
-                    }
-                    else if (!res) {
-                        // If `err` is not passed, then `res` must be passed.
-                        reject(new Error('Unknown error'));
-                    }
-                    else {
-                        resolve(res);
-                    }
-                }
-                this.requestRawWithCallback(info, data, callbackForResult);
-            });
-        });
-    }
-    /**
-     * Raw request with callback.
-     * @param info
-     * @param data
-     * @param onResult
-     */
-    requestRawWithCallback(info, data, onResult) {
-        if (typeof data === 'string') {
-            if (!info.options.headers) {
-                info.options.headers = {};
-            }
-            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-            if (!callbackCalled) {
-                callbackCalled = true;
-                onResult(err, res);
-            }
-        }
-        const req = info.httpModule.request(info.options, (msg) => {
-            const res = new HttpClientResponse(msg);
-            handleResult(undefined, res);
-        });
-        let socket;
-        req.on('socket', sock => {
-            socket = sock;
-        });
-        // If we ever get disconnected, we want the socket to timeout eventually
-        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
-            if (socket) {
-                socket.end();
-            }
-            handleResult(new Error(`Request timeout: ${info.options.path}`));
-        });
-        req.on('error', function (err) {
-            // err has statusCode property
-            // res should have headers
-            handleResult(err);
-        });
-        if (data && typeof data === 'string') {
-            req.write(data, 'utf8');
-        }
-        if (data && typeof data !== 'string') {
-            data.on('close', function () {
-                req.end();
-            });
-            data.pipe(req);
-        }
-        else {
-            req.end();
-        }
-    }
-    /**
-     * Gets an http agent. This function is useful when you need an http agent that handles
-     * routing through a proxy server - depending upon the url and proxy environment variables.
-     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-     */
-    getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-    }
-    getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-            return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-    }
-    _prepareRequest(method, requestUrl, headers) {
-        const info = {};
-        info.parsedUrl = requestUrl;
-        const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info.options = {};
-        info.options.host = info.parsedUrl.hostname;
-        info.options.port = info.parsedUrl.port
-            ? parseInt(info.parsedUrl.port)
-            : defaultPort;
-        info.options.path =
-            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
-        info.options.method = method;
-        info.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-            info.options.headers['user-agent'] = this.userAgent;
-        }
-        info.options.agent = this._getAgent(info.parsedUrl);
-        // gives handlers an opportunity to participate
-        if (this.handlers) {
-            for (const handler of this.handlers) {
-                handler.prepareRequest(info.options);
-            }
-        }
-        return info;
-    }
-    _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
-        }
-        return lowercaseKeys(headers || {});
-    }
-    /**
-     * Gets an existing header value or returns a default.
-     * Handles converting number header values to strings since HTTP headers must be strings.
-     * Note: This returns string | string[] since some headers can have multiple values.
-     * For headers that must always be a single string (like Content-Type), use the
-     * specialized _getExistingOrDefaultContentTypeHeader method instead.
-     */
-    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
-            if (headerValue) {
-                clientHeader =
-                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
-            }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== undefined) {
-            return typeof additionalValue === 'number'
-                ? additionalValue.toString()
-                : additionalValue;
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    /**
-     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-     * Always returns a single string (not an array) since Content-Type should be a single value.
-     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-     */
-    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
-            if (headerValue) {
-                if (typeof headerValue === 'number') {
-                    clientHeader = String(headerValue);
-                }
-                else if (Array.isArray(headerValue)) {
-                    clientHeader = headerValue.join(', ');
-                }
-                else {
-                    clientHeader = headerValue;
-                }
-            }
-        }
-        const additionalValue = additionalHeaders[Headers.ContentType];
-        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
-        if (additionalValue !== undefined) {
-            if (typeof additionalValue === 'number') {
-                return String(additionalValue);
-            }
-            else if (Array.isArray(additionalValue)) {
-                return additionalValue.join(', ');
-            }
-            else {
-                return additionalValue;
-            }
-        }
-        if (clientHeader !== undefined) {
-            return clientHeader;
-        }
-        return _default;
-    }
-    _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-            agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-            agent = this._agent;
-        }
-        // if agent is already assigned use that agent.
-        if (agent) {
-            return agent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        let maxSockets = 100;
-        if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
-        if (proxyUrl && proxyUrl.hostname) {
-            const agentOptions = {
-                maxSockets,
-                keepAlive: this._keepAlive,
-                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
-                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-                })), { host: proxyUrl.hostname, port: proxyUrl.port })
-            };
-            let tunnelAgent;
-            const overHttps = proxyUrl.protocol === 'https:';
-            if (usingSsl) {
-                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
-            }
-            else {
-                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
-            }
-            agent = tunnelAgent(agentOptions);
-            this._proxyAgent = agent;
-        }
-        // if tunneling agent isn't assigned create a new agent
-        if (!agent) {
-            const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-            this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            agent.options = Object.assign(agent.options || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return agent;
-    }
-    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-            proxyAgent = this._proxyAgentDispatcher;
-        }
-        // if agent is already assigned use that agent.
-        if (proxyAgent) {
-            return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
-            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
-        })));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
-            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
-            // we have to cast it to any and change it directly
-            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-                rejectUnauthorized: false
-            });
-        }
-        return proxyAgent;
-    }
-    _getUserAgentWithOrchestrationId(userAgent) {
-        const baseUserAgent = userAgent || 'actions/http-client';
-        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
-        if (orchId) {
-            // Sanitize the orchestration ID to ensure it contains only valid characters
-            // Valid characters: 0-9, a-z, _, -, .
-            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-    }
-    _performExponentialBackoff(retryNumber) {
-        return __awaiter(this, void 0, void 0, function* () {
-            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-            return new Promise(resolve => setTimeout(() => resolve(), ms));
-        });
-    }
-    _processResponse(res, options) {
-        return __awaiter(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
-                const statusCode = res.message.statusCode || 0;
-                const response = {
-                    statusCode,
-                    result: null,
-                    headers: {}
-                };
-                // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
-                    resolve(response);
-                }
-                // get the result from the body
-                function dateTimeDeserializer(key, value) {
-                    if (typeof value === 'string') {
-                        const a = new Date(value);
-                        if (!isNaN(a.valueOf())) {
-                            return a;
-                        }
-                    }
-                    return value;
-                }
-                let obj;
-                let contents;
-                try {
-                    contents = yield res.readBody();
-                    if (contents && contents.length > 0) {
-                        if (options && options.deserializeDates) {
-                            obj = JSON.parse(contents, dateTimeDeserializer);
-                        }
-                        else {
-                            obj = JSON.parse(contents);
-                        }
-                        response.result = obj;
-                    }
-                    response.headers = res.message.headers;
-                }
-                catch (err) {
-                    // Invalid resource (contents not json);  leaving result obj null
-                }
-                // note that 3xx redirects are handled by the http layer.
-                if (statusCode > 299) {
-                    let msg;
-                    // if exception/error in body, attempt to get better error
-                    if (obj && obj.message) {
-                        msg = obj.message;
-                    }
-                    else if (contents && contents.length > 0) {
-                        // it may be the case that the exception is in the body message as string
-                        msg = contents;
-                    }
-                    else {
-                        msg = `Failed request: (${statusCode})`;
-                    }
-                    const err = new HttpClientError(msg, statusCode);
-                    err.result = response.result;
-                    reject(err);
-                }
-                else {
-                    resolve(response);
-                }
-            }));
-        });
-    }
-}
-const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
-var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BasicCredentialHandler {
-    constructor(username, password) {
-        this.username = username;
-        this.password = password;
-    }
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class auth_BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-class PersonalAccessTokenCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return auth_awaiter(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-//# sourceMappingURL=auth.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return oidc_utils_awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-// EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
-// EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
-;// CONCATENATED MODULE: external "child_process"
-const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
-// EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
-var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
-const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
-function exists(fsPath) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-function isDirectory(fsPath_1) {
-    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
-        return stats.isDirectory();
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return io_util_awaiter(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS) {
-                // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-// Get the path of cmd.exe in windows
-function getCmdPath() {
-    var _a;
-    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
-}
-//# sourceMappingURL=io-util.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
-var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield ioUtil.exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield ioUtil.stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield io_copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Moves a path.
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See MoveOptions.
- */
-function mv(source_1, dest_1) {
-    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
-        if (yield ioUtil.exists(dest)) {
-            let destExists = true;
-            if (yield ioUtil.isDirectory(dest)) {
-                // If dest is directory copy src into dest
-                dest = path.join(dest, path.basename(source));
-                destExists = yield ioUtil.exists(dest);
-            }
-            if (destExists) {
-                if (options.force == null || options.force) {
-                    yield rmRF(dest);
-                }
-                else {
-                    throw new Error('Destination already exists');
-                }
-            }
-        }
-        yield mkdirP(path.dirname(dest));
-        yield ioUtil.rename(source, dest);
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (ioUtil.IS_WINDOWS) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield ioUtil.rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield ioUtil.mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield ioUtil.readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield ioUtil.lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield io_copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function io_copyFile(srcFile, destFile, force) {
-    return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield ioUtil.lstat(destFile);
-                yield ioUtil.unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield ioUtil.chmod(destFile, '0666');
-                    yield ioUtil.unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield ioUtil.readlink(srcFile);
-            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
-        }
-        else if (!(yield ioUtil.exists(destFile)) || force) {
-            yield ioUtil.copyFile(srcFile, destFile);
-        }
-    });
-}
-//# sourceMappingURL=io.js.map
-;// CONCATENATED MODULE: external "timers"
-const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
-var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-
-/* eslint-disable @typescript-eslint/unbound-method */
-const toolrunner_IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends external_events_.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (toolrunner_IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (toolrunner_IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return toolrunner_awaiter(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends external_events_.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-//# sourceMappingURL=toolrunner.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
-var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec_exec(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = tr.argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new tr.ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return exec_awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-//# sourceMappingURL=exec.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    command_issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    command_issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    command_issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/clock.ts
-/** Waits `ms` milliseconds of real time. */
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-const realClock = { now: Date.now, sleep };
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(303);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/clock.ts
+var src_clock = __nccwpck_require__(9373);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
-var client_dynamodb_dist_cjs = __nccwpck_require__(4305);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var client_s3_dist_cjs = __nccwpck_require__(3711);
+var dist_cjs = __nccwpck_require__(4305);
 ;// CONCATENATED MODULE: ./src/table/utf8.ts
 /** UTF-8 byte lengths: DynamoDB's sizes and limits count bytes, never JS string lengths. */
 /** Below this length a JS loop beats the call into Buffer.byteLength. */
@@ -76619,52 +74927,10 @@ function decodeBase64(text) {
     return bytes;
 }
 
-;// CONCATENATED MODULE: ./src/formats/record.ts
-const REJECTION_KINDS = {
-    unreadable: 'unreadable line or object',
-    invalid: 'invalid record',
-    mismatch: 'does not fit the table',
-    refused: 'refused by DynamoDB',
-    unwritten: 'valid, not written (the writer gave up)',
-};
-/** Rejections kept in memory for annotations and the summary; the rest are only counted. */
-const MAX_REJECTION_SAMPLES = 10;
-const BOM = '\uFEFF';
-/** A UTF-8 byte order mark at the start of an object is an encoding marker, not data. */
-function withoutBom(line) {
-    return line.number === 1 && line.text.startsWith(BOM) ? line.text.slice(1) : line.text;
-}
-/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
-const MAX_SHOWN_NAME_CHARS = 64;
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A name as reasons show it: quoted, and cut when long. */
-function showName(name) {
-    const shown = name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name;
-    return JSON.stringify(shown);
-}
-/** A step of an attribute path in a reason: `.name`, or `["odd name"]`. */
-function nameSegment(name) {
-    if (IDENTIFIER.test(name) && name.length <= MAX_SHOWN_NAME_CHARS)
-        return `.${name}`;
-    return `[${showName(name)}]`;
-}
-
-;// CONCATENATED MODULE: ./src/json.ts
-/** Plain JSON values as JSON.parse returns them: the one guard for "an object, not an array". */
-function isJsonObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** What a JSON value is, for reasons: `an object`, `an array`, `null`, `a string`. */
-function jsonKind(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-
+// EXTERNAL MODULE: ./src/formats/record.ts
+var formats_record = __nccwpck_require__(8515);
+// EXTERNAL MODULE: ./src/json.ts
+var json = __nccwpck_require__(8301);
 ;// CONCATENATED MODULE: ./src/formats/dynamodb-json.ts
 /**
  * DynamoDB JSON lines: `{"Item": {<name>: <AttributeValue JSON>, ...}}`, one item per line
@@ -76706,10 +74972,10 @@ function parseDynamoDBJsonLine(line) {
     catch (error) {
         return { ok: false, reason: describeJsonError(error) };
     }
-    if (!isJsonObject(parsed)) {
+    if (!(0,json/* isJsonObject */.O)(parsed)) {
         return {
             ok: false,
-            reason: `expected an object with an "Item" member, found ${jsonKind(parsed)}`,
+            reason: `expected an object with an "Item" member, found ${(0,json/* jsonKind */.Z)(parsed)}`,
         };
     }
     const names = Object.keys(parsed);
@@ -76728,8 +74994,8 @@ function parseDynamoDBJsonLine(line) {
  * (B and BS decoded); `label` names it in reasons (`Item`, `NewImage`, `Keys`).
  */
 function convertItem(item, label) {
-    if (!isJsonObject(item)) {
-        return { ok: false, reason: `expected "${label}" to be an object, found ${jsonKind(item)}` };
+    if (!(0,json/* isJsonObject */.O)(item)) {
+        return { ok: false, reason: `expected "${label}" to be an object, found ${(0,json/* jsonKind */.Z)(item)}` };
     }
     const failure = convertMembers(item, 0);
     if (failure !== undefined) {
@@ -76786,7 +75052,7 @@ function describeJsonError(error) {
     return 'invalid JSON';
 }
 function list(names) {
-    const shown = names.slice(0, MAX_LISTED_NAMES).map(showName).join(', ');
+    const shown = names.slice(0, MAX_LISTED_NAMES).map(formats_record/* showName */.$i).join(', ');
     const more = names.length - MAX_LISTED_NAMES;
     return more > 0 ? `${shown} and ${more} more` : shown;
 }
@@ -76799,10 +75065,10 @@ function convertMembers(members, depth) {
     for (const name of Object.keys(members)) {
         const problem = attributeNameProblem(name);
         if (problem !== undefined)
-            return at(new Invalid(problem), nameSegment(name));
+            return at(new Invalid(problem), (0,formats_record/* nameSegment */.Jh)(name));
         const failure = convertValue(members[name], depth + 1);
         if (failure !== undefined)
-            return at(failure, nameSegment(name));
+            return at(failure, (0,formats_record/* nameSegment */.Jh)(name));
     }
     return undefined;
 }
@@ -76810,8 +75076,8 @@ function convertValue(value, depth) {
     if (depth > MAX_NESTING_DEPTH) {
         return new Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
     }
-    if (!isJsonObject(value)) {
-        return new Invalid(`expected an attribute value object, found ${jsonKind(value)}`);
+    if (!(0,json/* isJsonObject */.O)(value)) {
+        return new Invalid(`expected an attribute value object, found ${(0,json/* jsonKind */.Z)(value)}`);
     }
     const type = onlyKey(value);
     if (type === undefined) {
@@ -76834,9 +75100,9 @@ function convertValue(value, depth) {
         case 'NULL':
             if (content === true)
                 return undefined;
-            return new Invalid(`NULL must be true, found ${content === false ? 'false' : jsonKind(content)}`);
+            return new Invalid(`NULL must be true, found ${content === false ? 'false' : (0,json/* jsonKind */.Z)(content)}`);
         case 'M':
-            return isJsonObject(content)
+            return (0,json/* isJsonObject */.O)(content)
                 ? convertMembers(content, depth)
                 : wrongKind('M', 'an object', content);
         case 'L':
@@ -76850,7 +75116,7 @@ function convertValue(value, depth) {
         case 'BS':
             return checkSet('BS', content, binarySetKey);
         default:
-            return new Invalid(`unknown type key ${showName(type)}, expected one of ${TYPE_KEYS}`);
+            return new Invalid(`unknown type key ${(0,formats_record/* showName */.$i)(type)}, expected one of ${TYPE_KEYS}`);
     }
 }
 // for-in is markedly faster than Object.keys on small objects, and JSON.parse output has no
@@ -76866,7 +75132,7 @@ function onlyKey(value) {
     return first;
 }
 function wrongKind(type, expected, content) {
-    return new Invalid(`${type} must be ${expected}, found ${jsonKind(content)}`);
+    return new Invalid(`${type} must be ${expected}, found ${(0,json/* jsonKind */.Z)(content)}`);
 }
 function checkNumber(text) {
     // The original text is sent on: DynamoDB trims the zeros itself, and a rejected-records file
@@ -76981,7 +75247,7 @@ function encodeBody(body) {
 function batchWriteCommand(table, body) {
     const input = { RequestItems: { [table]: [] } };
     bodies.set(input, body);
-    return new client_dynamodb_dist_cjs/* BatchWriteItemCommand */.SZm(input);
+    return new dist_cjs/* BatchWriteItemCommand */.SZm(input);
 }
 /** The JSON body of a BatchWriteItem call for these writes. */
 function batchWriteBody(table, writes, returnConsumedCapacity) {
@@ -76999,6 +75265,8 @@ function batchWriteBody(table, writes, returnConsumedCapacity) {
     return body + '}';
 }
 
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/stream/http-handler.ts
 /**
  * The HTTP client of the write calls: undici, the HTTP/1.1 client that Node's own fetch is built
@@ -77193,7 +75461,7 @@ class Sha256 {
  * options (http-handler.ts, sha256.ts), together about a quarter less CPU per call (measured).
  */
 function createWriteClient(config) {
-    return new client_dynamodb_dist_cjs/* DynamoDBClient */.MGV({ ...config, requestHandler: new UndiciHttpHandler(), sha256: Sha256 });
+    return new dist_cjs/* DynamoDBClient */.MGV({ ...config, requestHandler: new UndiciHttpHandler(), sha256: Sha256 });
 }
 /** The calls on one client, in this thread. */
 function callsOn(client) {
@@ -77214,8 +75482,6 @@ const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"dynamodb-s3-impo
 
 
 
-
-
 /** Sent with every request, so that AWS-side logs tell the action and its version. */
 const USER_AGENT = [package_namespaceObject.UU, package_namespaceObject.rE];
 /** Emulators ignore the region, but the SDK needs one to sign requests. */
@@ -77225,6 +75491,19 @@ const PLACEHOLDER_CREDENTIALS = {
     accessKeyId: 'local',
     secretAccessKey: 'local',
 };
+/**
+ * A client made on first use, from a module loaded then. The imports are dynamic with
+ * webpackMode "eager": ncc still bundles the module into the one dist/index.js (and its licenses
+ * into licenses.txt), but evaluates it only when it is asked for.
+ */
+function onFirstUse(make) {
+    let made;
+    return {
+        get: () => (made ??= make()),
+        // One that could not be made has nothing to destroy (and its caller was told why).
+        destroy: () => void made?.then((client) => client.destroy(), () => { }),
+    };
+}
 /** True when the environment names credentials the default chain would find. */
 function credentialsConfigured(env) {
     return Boolean(env['AWS_ACCESS_KEY_ID'] ||
@@ -77242,7 +75521,7 @@ function createClients(inputs, env = process.env) {
     const region = inputs.region ?? EMULATOR_REGION;
     const placeholder = !credentialsConfigured(env);
     if (placeholder && (inputs.dynamodbEndpoint || inputs.s3Endpoint)) {
-        info('No AWS credentials in the environment: custom endpoints get placeholder credentials.');
+        core/* info */.pq('No AWS credentials in the environment: custom endpoints get placeholder credentials.');
     }
     const credentialsFor = (endpoint) => endpoint && placeholder ? { credentials: PLACEHOLDER_CREDENTIALS } : {};
     const dynamodbConfig = {
@@ -77251,12 +75530,12 @@ function createClients(inputs, env = process.env) {
         ...(inputs.dynamodbEndpoint && { endpoint: inputs.dynamodbEndpoint }),
         ...credentialsFor(inputs.dynamodbEndpoint),
     };
-    const dynamodb = new client_dynamodb_dist_cjs/* DynamoDBClient */.MGV(dynamodbConfig);
+    const dynamodb = new dist_cjs/* DynamoDBClient */.MGV(dynamodbConfig);
     // The middleware stack is resolved once for all calls, not per call: BatchWriteItem is sent
     // thousands of times a second, always the same way.
     const writeConfig = { ...dynamodbConfig, maxAttempts: 1, cacheMiddleware: true };
     const writeClient = createWriteClient(writeConfig);
-    const s3 = new client_s3_dist_cjs/* S3Client */.YxF({
+    const s3Config = {
         region,
         customUserAgent: [USER_AGENT],
         forcePathStyle: inputs.s3ForcePathStyle,
@@ -77270,143 +75549,5257 @@ function createClients(inputs, env = process.env) {
             responseChecksumValidation: 'WHEN_REQUIRED',
         }),
         ...credentialsFor(inputs.s3Endpoint),
+    };
+    const s3 = onFirstUse(async () => {
+        const { S3Client } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3711, 19));
+        return new S3Client(s3Config);
     });
     // No input for its endpoint: the SDK's AWS_ENDPOINT_URL_CLOUDWATCH_LOGS serves where one is needed.
-    let logs;
+    const logs = onFirstUse(async () => {
+        const { CloudWatchLogsClient } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 303, 19));
+        return new CloudWatchLogsClient({ region, customUserAgent: [USER_AGENT] });
+    });
     return {
         dynamodb,
         writeClient,
         writeConfig,
-        s3,
-        logs() {
-            logs ??= new dist_cjs/* CloudWatchLogsClient */.TFr({ region, customUserAgent: [USER_AGENT] });
-            return logs;
-        },
+        s3: s3.get,
+        logs: logs.get,
         destroy() {
             dynamodb.destroy();
             writeClient.destroy();
             s3.destroy();
-            logs?.destroy();
+            logs.destroy();
         },
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/@smithy/service-error-classification/dist-cjs/index.js
-var service_error_classification_dist_cjs = __nccwpck_require__(2058);
-;// CONCATENATED MODULE: ./src/errors.ts
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/heap.ts
 
-/** The message of anything thrown, without assuming it is an Error. */
-function errorMessage(err) {
-    if (err instanceof Error)
-        return err.message;
-    return String(err);
+
+/**
+ * Below this much source (compressed, it can be ten times as much text), the heap never grows far
+ * enough before a full collection for settleHeap to matter.
+ */
+const SETTLE_FROM_BYTES = 16 * 1024 * 1024;
+/**
+ * One full, memory-reducing garbage collection before a large source is read, so that V8 sizes
+ * the heap from what is live then.
+ *
+ * V8 sets the old generation's limit after each full collection: the live size times a factor
+ * that grows with how fast the program allocates. The first one comes while the bundle loads,
+ * allocating fast, so its factor is the largest (4): with 13 MB live, the next full collection
+ * waits for 56 MB. And reading fills the old generation at once: JSON.parse internalizes string
+ * values shorter than 10 characters (numbers, mostly), and internalized strings are made in the
+ * old generation and listed in V8's string table, which doubles as they pile up (32 MB). A 1 GiB
+ * dry run peaked at 200 MiB. After a memory-reducing collection the factor is the smallest; the
+ * collections that follow, sized by the read's own pace, keep the peak at 120 MiB.
+ *
+ * The inspector's HeapProfiler.collectGarbage runs one (about 20 ms) without any V8 flag; it
+ * caps nothing. Without the inspector (a Node built without it), the import runs as it would.
+ */
+async function settleHeap(objects) {
+    const bytes = objects.reduce((sum, o) => sum + o.size, 0);
+    if (bytes < SETTLE_FROM_BYTES)
+        return;
+    try {
+        const { Session } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3119, 23));
+        const session = new Session();
+        session.connect();
+        try {
+            await session.post('HeapProfiler.collectGarbage');
+        }
+        finally {
+            session.disconnect();
+        }
+    }
+    catch (err) {
+        core/* debug */.Yz(`No garbage collection before the read: ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
 }
-/** The name the AWS SDK gives a service exception (`ResourceNotFoundException`, ...), if any. */
-function errorName(err) {
-    if (typeof err === 'object' && err !== null && 'name' in err && typeof err.name === 'string') {
-        return err.name;
+
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var src_inputs = __nccwpck_require__(7687);
+;// CONCATENATED MODULE: ./src/words.ts
+/** Numbers as people read them in logs and the summary. */
+/** `1 object`, `2 objects`; `plural` for the irregular ones. */
+function counted(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
+}
+/** Bytes in binary units: `773 bytes`, `1.2 KiB`, `3.4 GiB`. */
+function formatBytes(bytes) {
+    const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? counted(bytes, 'byte') : `${Number(value.toFixed(1))} ${units[unit]}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/engine-choice.ts
+
+
+
+/**
+ * Decides which engine runs, and whether the stream engine creates the table first. Pure, so that
+ * every rule is tested without a service.
+ */
+function chooseMode(inputs, situation) {
+    if (inputs.mode === 'native')
+        return nativeRequested(inputs, situation.tableExists);
+    if (inputs.mode === 'stream')
+        return streamRequested(inputs, situation.tableExists);
+    return chooseAuto(inputs, situation);
+}
+/** mode: native, which ImportTable can only honour by creating a new table. */
+function nativeRequested(inputs, tableExists) {
+    if (tableExists) {
+        throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} already exists${where(inputs)}, and ImportTable only creates new tables: ` +
+            'use mode: stream (or auto) to write into it, or choose a new table name.');
+    }
+    requireCreation(inputs, 'ImportTable creates it');
+    return { mode: 'native', reason: 'mode: native was requested.', createTable: false };
+}
+/** mode: stream, which writes into the table, or creates it first when create-table allows. */
+function streamRequested(inputs, tableExists) {
+    if (!tableExists && !inputs.createTable) {
+        throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${where(inputs)}. Create it first, or set create-table: true ` +
+            'and key-schema (for example pk:S) or table-definition so that the action creates it.');
+    }
+    return streaming(inputs, tableExists, 'mode: stream was requested.');
+}
+/**
+ * mode: auto. ImportTable runs only where it can: a new table, one job, an S3 source on AWS; and
+ * only when the source is big enough to be worth its minutes of start-up.
+ */
+function chooseAuto(inputs, situation) {
+    const reason = streamOnlyReason(inputs, situation.tableExists);
+    if (reason !== undefined)
+        return streaming(inputs, situation.tableExists, reason);
+    return chooseBySize(inputs, situation.sourceBytes ?? 0);
+}
+/** The first auto rule that leaves only the stream engine, as the reason; undefined when none. */
+function streamOnlyReason(inputs, tableExists) {
+    const table = inputs.table.name;
+    if (inputs.dynamodbEndpoint) {
+        return 'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.';
+    }
+    if (tableExists) {
+        return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`;
+    }
+    if (!(0,src_inputs/* isImportTableFormat */.PS)(inputs.format)) {
+        const verb = tableExists ? 'writes into it' : 'creates the table and writes';
+        return `input-format ${inputs.format} is read by the stream engine only (ImportTable takes DYNAMODB_JSON, ION or CSV), so the stream engine ${verb} with BatchWriteItem.`;
+    }
+    if ((inputs.shard?.count ?? 1) > 1) {
+        return `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`;
+    }
+    if (inputs.source.kind === 'local') {
+        return `Table ${table} does not exist, and the source is a workspace path, which ImportTable cannot read, so the stream engine creates the table and writes with BatchWriteItem.`;
     }
     return undefined;
 }
-/** The HTTP status of a failed AWS call, when the SDK recorded one. */
-function httpStatus(err) {
-    const metadata = err?.$metadata;
-    return metadata?.httpStatusCode;
-}
-function requestId(err) {
-    const metadata = err?.$metadata;
-    return metadata?.requestId;
-}
-/** An error whose message is already written for the person reading the log. */
-class ActionError extends Error {
-    name = 'ActionError';
-}
-/**
- * Throttling, a broken or timed-out connection, or a 5xx: the same request may well succeed
- * later. The SDK's own classification, which its retry strategy uses, so that the action and the
- * SDK agree on what is worth another try. Access denied is not among them, although the SDK
- * counts AccessDeniedException as a possible clock skew.
- */
-function isRetryableAwsError(err) {
-    if (typeof err !== 'object' || err === null)
-        return false;
-    const sdkError = err;
-    return (0,service_error_classification_dist_cjs/* isThrottlingError */.Qb)(sdkError) || (0,service_error_classification_dist_cjs/* isTransientError */.bV)(sdkError) || (0,service_error_classification_dist_cjs/* isServerError */.GQ)(sdkError);
-}
-/** The names DynamoDB, S3 and CloudWatch Logs give a refusal of the credentials. */
-const ACCESS_DENIED = new Set([
-    'AccessDeniedException',
-    'AccessDenied',
-    'UnrecognizedClientException',
-    'InvalidAccessKeyId',
-    'SignatureDoesNotMatch',
-]);
-/** The credentials were refused: missing permission, unknown key or bad signature. */
-function isAccessDenied(err) {
-    return ACCESS_DENIED.has(errorName(err) ?? '');
-}
-/**
- * The permissions of every call the action makes, so that an access-denied error names the one
- * that is missing. ImportTable's list: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/S3DataImport.Requesting.html
- * (docs/import-rules.md §2).
- */
-const PERMISSION_FOR_CALL = {
-    DescribeTable: { action: 'dynamodb:DescribeTable' },
-    CreateTable: { action: 'dynamodb:CreateTable' },
-    BatchWriteItem: { action: 'dynamodb:BatchWriteItem' },
-    ListObjectsV2: { action: 's3:ListBucket' },
-    GetObject: { action: 's3:GetObject' },
-    ImportTable: {
-        action: 'dynamodb:ImportTable',
-        // ImportTable reads the source and writes its log with the caller's credentials.
-        also: 's3:GetObject and s3:ListBucket on the source, and logs:CreateLogGroup, logs:CreateLogStream, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:PutLogEvents, logs:PutRetentionPolicy on arn:aws:logs:*:*:log-group:/aws-dynamodb/*',
-    },
-    DescribeImport: { action: 'dynamodb:DescribeImport' },
-    ListImports: { action: 'dynamodb:ListImports' },
-    GetLogEvents: { action: 'logs:GetLogEvents' },
-};
-/** "The credentials need ..." for `call` on `target`, or '' for a call without an entry. */
-function permissionHint(call, target) {
-    const permission = PERMISSION_FOR_CALL[call];
-    if (!permission)
-        return '';
-    const also = permission.also ? `, and ${permission.also}` : '';
-    return `The credentials need ${permission.action} on ${target}${also}.`;
-}
-/**
- * Turns an AWS SDK failure of `call` on `target` into a sentence a person can act on: what
- * failed, why, and what to check. Unknown errors keep their name and request id.
- */
-function describeAwsError(err, call, target) {
-    if (err instanceof ActionError)
-        return err.message;
-    const name = errorName(err) ?? 'Error';
-    const message = errorMessage(err);
-    if (isAccessDenied(err)) {
-        const hint = permissionHint(call, target);
-        return `${call} on ${target} was denied (${name}): ${message}.${hint ? ` ${hint}` : ''}`;
+/** A missing table and an S3 source: ImportTable from native-min-bytes on, else the stream engine. */
+function chooseBySize(inputs, bytes) {
+    const table = inputs.table.name;
+    const size = `${formatBytes(bytes)} (native-min-bytes is ${formatBytes(inputs.nativeMinBytes)})`;
+    if (bytes >= inputs.nativeMinBytes) {
+        requireCreation(inputs, 'ImportTable creates it');
+        return {
+            mode: 'native',
+            reason: `Table ${table} does not exist and the source holds ${size}, so ImportTable creates and loads it, using no write capacity.`,
+            createTable: false,
+        };
     }
-    switch (name) {
-        case 'ResourceNotFoundException':
-            return `${call}: table ${target} was not found (${message}). Check table, region and dynamodb-endpoint.`;
-        case 'NoSuchBucket':
-            return `${call}: bucket of ${target} does not exist. Check source, region and s3-endpoint.`;
-        case 'NoSuchKey':
-            return `${call}: ${target} no longer exists; was it deleted during the import?`;
-        case 'CredentialsProviderError':
-            return `No AWS credentials were found for ${call} on ${target}: configure them, for example with aws-actions/configure-aws-credentials.`;
-        default: {
-            const id = requestId(err);
-            return `${call} on ${target} failed: ${name}: ${message}${id ? ` (request id ${id})` : ''}`;
+    return streaming(inputs, false, `Table ${table} does not exist and the source holds only ${size}, so the stream engine creates the table and writes with BatchWriteItem, sooner than ImportTable's minutes of start-up.`);
+}
+function streaming(inputs, tableExists, reason) {
+    if (!tableExists)
+        requireCreation(inputs, 'the action can create it');
+    return { mode: 'stream', reason, createTable: !tableExists };
+}
+function requireCreation(inputs, purpose) {
+    if (inputs.tableCreation)
+        return;
+    throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${where(inputs)}, and neither key-schema nor ` +
+        `table-definition says how to create it: set key-schema (for example pk:S or pk:S,sk:N) or table-definition so that ${purpose}.`);
+}
+function where(inputs) {
+    const known = [
+        inputs.region && `region ${inputs.region}`,
+        inputs.dynamodbEndpoint && `endpoint ${inputs.dynamodbEndpoint}`,
+    ].filter(Boolean);
+    return known.length > 0 ? ` (${known.join(', ')})` : '';
+}
+
+// EXTERNAL MODULE: ./src/native/running-import.ts
+var running_import = __nccwpck_require__(6508);
+// EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
+var decompress = __nccwpck_require__(2741);
+;// CONCATENATED MODULE: ./src/sources/export.ts
+// DynamoDB exports (ExportTableToPointInTime) as a source: the manifests say which objects are
+// the data and how many items they hold, so an import of an export can be checked against them.
+//
+// Layout, as DynamoDB writes it under `<s3Prefix>/AWSDynamoDB/`:
+//   <export-id>/manifest-summary.json   one JSON object (type, format, itemCount, ...)
+//   <export-id>/manifest-files.json     JSON lines, one per data file (itemCount, dataFileS3Key)
+//   <export-id>/*.md5, *.checksum, _started
+//   <export-id>/data/*.json.gz          full exports
+//   data/*.json.gz                      incremental exports: a folder shared by all of them
+
+
+
+const SUMMARY_NAME = 'manifest-summary.json';
+const FILES_NAME = 'manifest-files.json';
+/** manifest-summary.json is one small object: anything bigger is not one. */
+const MAX_SUMMARY_BYTES = 1024 * 1024;
+/** manifest-files.json has one ~200-byte line per data file: 64 MiB is ~300,000 files. */
+const MAX_FILES_MANIFEST_BYTES = 64 * 1024 * 1024;
+const MARKER = 'AWSDynamoDB/';
+/** Files DynamoDB writes next to the manifests, besides them. */
+const BOOKKEEPING = /^(manifest-summary\.json|manifest-files\.json|_started|.*\.md5|.*\.checksum)$/;
+const LISTED_AT_MOST = 5;
+/**
+ * When the listing is (or contains, at its root) a DynamoDB export, reads and checks its
+ * manifests; else undefined. Fails with an ActionError when the listing holds several exports,
+ * an unfinished one, manifests that do not parse, or an export whose data files are missing or
+ * do not add up to the summary's itemCount.
+ *
+ * The manifests name absolute keys (`<s3Prefix>/AWSDynamoDB/<id>/data/...`), but exports are
+ * often copied elsewhere (another bucket, another prefix) to promote data between accounts: each
+ * key is therefore resolved relative to where the export is now, the folder of its
+ * manifest-summary.json.
+ */
+async function readExport(source, objects) {
+    const summaryObject = findSummary(source, objects);
+    if (!summaryObject)
+        return undefined;
+    const root = summaryObject.key.slice(0, -SUMMARY_NAME.length);
+    const summary = parseSummary(summaryObject, await readSmall(source, summaryObject, MAX_SUMMARY_BYTES));
+    const located = {
+        summaryObject,
+        root,
+        summary,
+        resolve: resolver(root, summary),
+        byKey: new Map(objects.map((o) => [o.key, o])),
+    };
+    const { filesObject, entries } = await readFilesManifest(source, located);
+    const matched = matchDataFiles(located, filesObject, entries);
+    requireComplete(located, entries.length, matched.missing);
+    requireAddsUp(located, matched.sum);
+    return manifestOf(located, objects, matched);
+}
+/**
+ * The listing's one manifest-summary.json; undefined when there is none (and no sign of an
+ * unfinished export). Several are refused: which one to import would be a guess, and importing
+ * all would mix tables.
+ */
+function findSummary(source, objects) {
+    const summaries = objects.filter((o) => baseName(o.key) === SUMMARY_NAME);
+    if (summaries.length === 0) {
+        refuseUnfinished(source, objects);
+        return undefined;
+    }
+    if (summaries.length > 1) {
+        // The two shallowest, so that the example names the exports a person most likely meant.
+        const [a, b] = [...summaries].sort((x, y) => depth(x.key) - depth(y.key) || compare(x, y));
+        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${summaries.length} DynamoDB exports, for example ` +
+            `${folderOf(a)} and ${folderOf(b)}: point source at one ` +
+            'export, s3://bucket/.../AWSDynamoDB/<export-id>/ (or the workspace folder holding its ' +
+            'manifest-summary.json)');
+    }
+    return summaries[0];
+}
+/**
+ * Finds and parses manifest-files.json: where the summary's manifestFilesS3Key resolves to, or
+ * else next to the summary, since a copy may not keep the key's layout.
+ */
+async function readFilesManifest(source, { summaryObject, root, summary, resolve, byKey }) {
+    const filesCandidates = [...(resolve(summary.manifestFilesS3Key) ?? []), root + FILES_NAME];
+    const filesObject = firstListed(filesCandidates, byKey);
+    if (!filesObject) {
+        throw new errors/* ActionError */.lZ(`${export_where(summaryObject)} names manifestFilesS3Key ${JSON.stringify(summary.manifestFilesS3Key)}, ` +
+            `but the source has no ${FILES_NAME} at ${unique(filesCandidates).join(' or ')}: ` +
+            'the export is incomplete (copy all of its objects)');
+    }
+    const entries = parseFiles(filesObject, await readSmall(source, filesObject, MAX_FILES_MANIFEST_BYTES));
+    return { filesObject, entries };
+}
+/**
+ * Matches the manifest's entries to listed objects. Missing ones are collected rather than
+ * thrown at once, so that one message can say how many are missing; an entry whose key cannot be
+ * placed, or a data file listed twice, is refused at once, as the manifest itself is wrong.
+ */
+function matchDataFiles({ summary, resolve, byKey }, filesObject, entries) {
+    const matched = { dataFiles: [], seen: new Map(), missing: [], sum: 0 };
+    for (const entry of entries) {
+        const candidates = resolve(entry.key);
+        if (!candidates) {
+            throw new errors/* ActionError */.lZ(`${export_where(filesObject)} line ${entry.line}: dataFileS3Key ${JSON.stringify(entry.key)} ` +
+                `is neither under ${MARKER} nor under the export's s3Prefix ` +
+                `${JSON.stringify(summary.s3Prefix ?? '')}, so its place relative to the export is unknown`);
+        }
+        // Missing files count too: the sum is checked against the summary's itemCount.
+        matched.sum += entry.itemCount;
+        const object = firstListed(candidates, byKey);
+        if (!object) {
+            matched.missing.push(candidates[0]);
+            continue;
+        }
+        const before = matched.seen.get(object.key);
+        if (before) {
+            throw new errors/* ActionError */.lZ(`${export_where(filesObject)} lists the data file ${object.key} twice (lines ${before.line} ` +
+                `and ${entry.line}): its items would be counted twice`);
+        }
+        matched.seen.set(object.key, entry);
+        matched.dataFiles.push(object);
+    }
+    return matched;
+}
+/**
+ * Refuses an export with data files missing from the source: importing the rest would silently
+ * load a part of the table. The message explains incremental exports, whose data files sit
+ * outside their own folder and so are the ones most often left out of a copy.
+ */
+function requireComplete({ summaryObject, root }, listed, missing) {
+    if (missing.length === 0)
+        return;
+    const shown = missing.slice(0, LISTED_AT_MOST).join(', ');
+    const more = missing.length > LISTED_AT_MOST ? ` and ${missing.length - LISTED_AT_MOST} more` : '';
+    const outside = missing.some((key) => !key.startsWith(root));
+    throw new errors/* ActionError */.lZ(`the DynamoDB export at ${folderOf(summaryObject)} is incomplete: ${missing.length} of the ` +
+        `${listed} data files its ${FILES_NAME} lists are not in the source: ${shown}${more}.` +
+        (outside
+            ? ` An incremental export keeps its data files in the folder data/ shared by the ` +
+                `exports next to it, outside its own folder: point source at a prefix holding this ` +
+                `export and that data/ folder (and no other export's manifests), for example a copy ` +
+                `of them.`
+            : ' Copy every object of the export.'));
+}
+/**
+ * Refuses manifests that disagree on the item count: the import is checked against the
+ * summary's itemCount, which must then be what the data files hold.
+ */
+function requireAddsUp({ summaryObject, summary }, sum) {
+    if (sum === summary.itemCount)
+        return;
+    throw new errors/* ActionError */.lZ(`the DynamoDB export at ${folderOf(summaryObject)} does not add up: ${SUMMARY_NAME} says ` +
+        `itemCount ${summary.itemCount}, the data files of ${FILES_NAME} add up to ${sum}`);
+}
+/** The checked export, as the engines use it. */
+function manifestOf({ root, summary }, objects, { dataFiles, seen }) {
+    return {
+        exportId: summary.exportId,
+        type: summary.type,
+        format: summary.format,
+        itemCount: summary.itemCount,
+        dataFiles,
+        // With no data files there is no common folder: the one a full export would have.
+        dataPrefix: dataFiles.length > 0 ? commonFolder(dataFiles.map((o) => o.key)) : `${root}data/`,
+        ignored: ignoredKeys(objects, seen, root),
+        itemCounts: new Map([...seen].map(([key, entry]) => [key, entry.itemCount])),
+    };
+}
+/**
+ * Listed objects that are neither data files nor the export's own files, for a warning: they
+ * are not imported, and ImportTable would read them if they sat under the data prefix. Empty
+ * folder markers (as S3 consoles create) are not worth one.
+ */
+function ignoredKeys(objects, seen, root) {
+    return objects
+        .filter((o) => !seen.has(o.key) && !isBookkeeping(o, root) && !isFolderMarker(o))
+        .map((o) => o.key);
+}
+/**
+ * The keys where an object the manifests name would be now, most likely first; undefined when its
+ * key says nothing about where it sits relative to the export.
+ *
+ * 1. `.../AWSDynamoDB/<export-id>/rest` (full exports): `rest` under the export's folder.
+ * 2. `.../AWSDynamoDB/rest` (incremental exports' shared `data/`): `rest` next to the export's
+ *    folder, as DynamoDB writes it, or under it, for a copy that gathered everything in one folder.
+ * 3. `<s3Prefix>/rest`: `rest` under the export's folder.
+ */
+function resolver(root, summary) {
+    const parent = parentFolder(root);
+    return (key) => {
+        const own = segmentIndex(key, `${MARKER}${summary.exportId}/`);
+        if (own !== undefined)
+            return [root + key.slice(own + MARKER.length + summary.exportId.length + 1)];
+        const shared = segmentIndex(key, MARKER);
+        if (shared !== undefined) {
+            const rest = key.slice(shared + MARKER.length);
+            return parent === undefined ? [root + rest] : [parent + rest, root + rest];
+        }
+        const prefix = summary.s3Prefix ? `${summary.s3Prefix.replace(/\/+$/, '')}/` : '';
+        if (key.startsWith(prefix))
+            return [root + key.slice(prefix.length)];
+        return undefined;
+    };
+}
+/** Where `marker` last starts a path segment of `key`. */
+function segmentIndex(key, marker) {
+    for (let at = key.lastIndexOf(marker); at >= 0; at = key.lastIndexOf(marker, at - 1)) {
+        if (at === 0 || key[at - 1] === '/')
+            return at;
+    }
+    return undefined;
+}
+function parseSummary(object, text) {
+    const value = parseJson(object, text, `${SUMMARY_NAME} must be one JSON object`);
+    if (!(0,json/* isJsonObject */.O)(value)) {
+        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${SUMMARY_NAME} must be one JSON object, found ${describe(value)}`);
+    }
+    const bad = (field, expected) => new errors/* ActionError */.lZ(`${export_where(object)}: ${field} must be ${expected}, found ${describe(value[field])}`);
+    const arn = value['exportArn'];
+    const id = typeof arn === 'string'
+        ? /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/[^/]+\/export\/([^/]+)$/.exec(arn)?.[1]
+        : undefined;
+    if (id === undefined) {
+        throw bad('exportArn', 'an export ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/export/<export-id>)');
+    }
+    // Full exports made before incremental exports existed (2023) have no exportType.
+    const type = value['exportType'] ?? 'FULL_EXPORT';
+    if (type !== 'FULL_EXPORT' && type !== 'INCREMENTAL_EXPORT') {
+        throw bad('exportType', 'FULL_EXPORT or INCREMENTAL_EXPORT');
+    }
+    const format = value['outputFormat'];
+    if (format !== 'DYNAMODB_JSON' && format !== 'ION') {
+        throw bad('outputFormat', 'DYNAMODB_JSON or ION');
+    }
+    const itemCount = value['itemCount'];
+    if (!isCount(itemCount))
+        throw bad('itemCount', 'a whole number of items, 0 or more');
+    const filesKey = value['manifestFilesS3Key'];
+    if (typeof filesKey !== 'string' || !filesKey.endsWith(FILES_NAME)) {
+        throw bad('manifestFilesS3Key', `the key of the export's ${FILES_NAME}`);
+    }
+    const s3Prefix = value['s3Prefix'];
+    if (s3Prefix !== undefined && s3Prefix !== null && typeof s3Prefix !== 'string') {
+        throw bad('s3Prefix', 'a string or null');
+    }
+    return {
+        exportId: id,
+        type,
+        format,
+        itemCount,
+        s3Prefix: s3Prefix ?? undefined,
+        manifestFilesS3Key: filesKey,
+    };
+}
+function parseFiles(object, text) {
+    const entries = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i].trim();
+        if (line === '')
+            continue;
+        const at = `${export_where(object)} line ${i + 1}`;
+        let value;
+        try {
+            value = JSON.parse(line);
+        }
+        catch (err) {
+            throw new errors/* ActionError */.lZ(`${at}: ${FILES_NAME} must hold one JSON object a line, and this one is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
+        }
+        if (!(0,json/* isJsonObject */.O)(value)) {
+            throw new errors/* ActionError */.lZ(`${at}: expected a JSON object, found ${describe(value)}`);
+        }
+        const key = value['dataFileS3Key'];
+        if (typeof key !== 'string' || key === '') {
+            throw new errors/* ActionError */.lZ(`${at}: dataFileS3Key must be the key of a data file, found ${describe(key)}`);
+        }
+        const itemCount = value['itemCount'];
+        if (!isCount(itemCount)) {
+            throw new errors/* ActionError */.lZ(`${at}: itemCount must be a whole number of items, 0 or more, found ${describe(itemCount)}`);
+        }
+        entries.push({ line: i + 1, key, itemCount });
+    }
+    return entries;
+}
+function parseJson(object, text, expected) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (err) {
+        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${expected}, and it is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
+    }
+}
+/** The whole (decompressed) text of a small object, refusing one bigger than `limit` bytes. */
+async function readSmall(source, object, limit) {
+    const tooBig = (size) => new errors/* ActionError */.lZ(`${export_where(object)} holds ${size}, more than the ${limit} bytes a ${baseName(object.key)} ` +
+        'may have: refusing to read it');
+    if (object.size > limit)
+        throw tooBig(`${object.size} bytes`);
+    const chunks = [];
+    let bytes = 0;
+    try {
+        for await (const chunk of (0,decompress/* decompress */.m)(await source.open(object), 'auto')) {
+            bytes += chunk.length;
+            if (bytes > limit)
+                throw tooBig(`over ${limit} bytes once decompressed`);
+            chunks.push(chunk);
+        }
+    }
+    catch (err) {
+        if (err instanceof errors/* ActionError */.lZ)
+            throw err;
+        const message = (0,errors/* errorMessage */.gJ)(err);
+        throw new Error(message.includes(object.url) ? message : `${object.url}: ${message}`, {
+            cause: err,
+        });
+    }
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    }
+    catch {
+        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${baseName(object.key)} is not UTF-8 text`);
+    }
+}
+/**
+ * An export's own files with no manifest-summary.json (DynamoDB writes it last) mean an export
+ * still running, failed, or partly copied: reading its data as plain objects would import a part.
+ */
+function refuseUnfinished(source, objects) {
+    const sign = objects.find((o) => {
+        const name = baseName(o.key);
+        return name === '_started' || name === FILES_NAME;
+    });
+    if (sign) {
+        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${export_where(sign)} but no ${SUMMARY_NAME}: a DynamoDB ` +
+            'export that has not finished, failed, or was partly copied. Wait for the export to ' +
+            `complete (or copy its ${SUMMARY_NAME} too), or point source at data that is not an ` +
+            'unfinished export');
+    }
+}
+function isBookkeeping(object, root) {
+    if (!object.key.startsWith(root))
+        return false;
+    const rest = object.key.slice(root.length);
+    return !rest.includes('/') && BOOKKEEPING.test(rest);
+}
+function isFolderMarker(object) {
+    return object.key.endsWith('/') && object.size === 0;
+}
+function firstListed(keys, byKey) {
+    for (const key of keys) {
+        const object = byKey.get(key);
+        if (object)
+            return object;
+    }
+    return undefined;
+}
+/** The longest folder (ending in `/`, or empty) that holds every key. */
+function commonFolder(keys) {
+    let common = keys[0] ?? '';
+    for (const key of keys) {
+        let n = 0;
+        while (n < common.length && n < key.length && common[n] === key[n])
+            n++;
+        common = common.slice(0, n);
+    }
+    return common.slice(0, common.lastIndexOf('/') + 1);
+}
+function parentFolder(folder) {
+    if (folder === '')
+        return undefined;
+    const inner = folder.slice(0, -1);
+    return inner.slice(0, inner.lastIndexOf('/') + 1);
+}
+function baseName(key) {
+    return key.slice(key.lastIndexOf('/') + 1);
+}
+function depth(key) {
+    return key.split('/').length;
+}
+function compare(a, b) {
+    return Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
+}
+/** How to name an object to a person: its S3 URL, or its workspace path. */
+function export_where(object) {
+    return object.url.startsWith('s3://') ? object.url : object.key;
+}
+/** The folder of an object, as `source` would name it. */
+function folderOf(object) {
+    const name = export_where(object);
+    return name.slice(0, name.lastIndexOf('/') + 1);
+}
+function unique(keys) {
+    return [...new Set(keys)];
+}
+function isCount(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+function describe(value) {
+    if (value === undefined)
+        return 'nothing';
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+// EXTERNAL MODULE: ./src/sources/local.ts
+var local = __nccwpck_require__(9765);
+// EXTERNAL MODULE: ./src/sources/source.ts
+var sources_source = __nccwpck_require__(813);
+;// CONCATENATED MODULE: ./src/plan/endpoint.ts
+
+
+
+/**
+ * How long a custom dynamodb-endpoint may take to answer: a DynamoDB Local service container
+ * starts beside the job's first steps, and its JVM takes a few seconds.
+ */
+const ENDPOINT_WAIT_MS = 60_000;
+/** Between two tries. */
+const ENDPOINT_POLL_MS = 1_000;
+/** Errors that mean nothing answered yet, rather than an answer the import should see. */
+const NOT_LISTENING = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up/;
+/**
+ * Waits until the custom endpoint answers a request (any answer: even an error from the service
+ * means it is up), trying once a second for up to ENDPOINT_WAIT_MS, and says so in the log.
+ * `client` must not retry on its own, so that every try is counted here.
+ */
+async function waitForEndpoint(client, endpoint, clock) {
+    const began = clock.now();
+    let told = false;
+    for (;;) {
+        let reason;
+        try {
+            await client.send(new dist_cjs/* ListTablesCommand */.H7({ Limit: 1 }));
+            return;
+        }
+        catch (err) {
+            reason = endpoint_describe(err);
+            if (reason === '')
+                return;
+        }
+        const waited = clock.now() - began;
+        if (waited >= ENDPOINT_WAIT_MS) {
+            throw new errors/* ActionError */.lZ(`DynamoDB at ${endpoint} did not answer within ${Math.round(waited / 1000)} s ` +
+                `(tried every ${ENDPOINT_POLL_MS / 1000} s; last: ${reason}). Start it before this step ` +
+                '(a service container: give it a health check, see the README), or check dynamodb-endpoint.');
+        }
+        if (!told) {
+            core/* info */.pq(`Waiting for DynamoDB at ${endpoint} to answer (${reason}), for up to ${ENDPOINT_WAIT_MS / 1000} s…`);
+            told = true;
+        }
+        await clock.sleep(ENDPOINT_POLL_MS);
+    }
+}
+/** Why nothing answered, or '' when something did. */
+function endpoint_describe(err) {
+    const parts = [err, err?.cause];
+    for (const part of parts) {
+        const text = `${part?.code ?? ''} ${(0,errors/* errorMessage */.gJ)(part)}`;
+        if (NOT_LISTENING.test(text))
+            return (0,errors/* errorMessage */.gJ)(part);
+    }
+    return err?.$metadata === undefined ? (0,errors/* errorMessage */.gJ)(err) : '';
+}
+
+;// CONCATENATED MODULE: ./src/sources/lines.ts
+const NEWLINE = 0x0a;
+const REPLACEMENT_CHARACTER = '\uFFFD';
+const strict = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Splits a byte stream into lines without holding more than one line (capped at `maxLineBytes`)
+ * and one chunk in memory. Each chunk comes as a lazy iterable of its lines, to be read through
+ * before the next chunk is asked for: an `await` per line would cost more than parsing it, and
+ * strings made one at a time die young (a chunk's worth made up front survives garbage
+ * collections, which grows the young generation and the process's memory with it). A longer
+ * line is skipped up to its newline and reported as one problem line, so a file without
+ * newlines cannot exhaust memory.
+ */
+async function* splitLines(chunks, maxLineBytes) {
+    let number = 0;
+    let carry = [];
+    let carryBytes = 0;
+    let overlong = false;
+    const dropCarry = () => {
+        carry = [];
+        carryBytes = 0;
+    };
+    /** The line that ends at `end` of `chunk`, after the bytes carried from earlier chunks. */
+    const finish = (chunk, start, end) => {
+        number++;
+        if (overlong || carryBytes + (end - start) > maxLineBytes) {
+            overlong = false;
+            dropCarry();
+            return { number, text: '', bytes: 0, problem: `line longer than ${maxLineBytes} bytes` };
+        }
+        if (carry.length === 0)
+            return decodeLine(number, chunk, start, end);
+        const joined = Buffer.concat([...carry, chunk.subarray(start, end)]);
+        dropCarry();
+        return decodeLine(number, joined, 0, joined.length);
+    };
+    function* linesOf(chunk) {
+        let start = 0;
+        for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+            yield finish(chunk, start, nl);
+            start = nl + 1;
+        }
+        if (start === chunk.length || overlong)
+            return;
+        if (carryBytes + (chunk.length - start) > maxLineBytes) {
+            overlong = true;
+            dropCarry();
+        }
+        else {
+            // A copy: the stream may reuse the chunk's memory.
+            carry.push(Buffer.from(chunk.subarray(start)));
+            carryBytes += chunk.length - start;
+        }
+    }
+    for await (const chunk of chunks)
+        yield linesOf(asBuffer(chunk));
+    if (carryBytes > 0 || overlong)
+        yield [finish(Buffer.alloc(0), 0, 0)];
+}
+function asBuffer(chunk) {
+    return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+}
+/**
+ * Decodes one line. Buffer's decoder is the fast path; it turns invalid bytes into U+FFFD, so a
+ * line that shows one (which may also be genuine) is decoded again strictly.
+ */
+function decodeLine(number, buffer, start, end) {
+    const text = buffer.toString('utf8', start, end);
+    const bytes = end - start;
+    if (!text.includes(REPLACEMENT_CHARACTER))
+        return { number, text, bytes };
+    try {
+        return { number, text: strict.decode(buffer.subarray(start, end)), bytes };
+    }
+    catch {
+        return { number, text: '', bytes, problem: 'invalid UTF-8' };
+    }
+}
+/** Blank and whitespace-only lines are neither items nor errors, as in ImportTable. */
+function isBlank(text) {
+    // Most lines start with their record: a printable ASCII first character settles it.
+    const first = text.charCodeAt(0);
+    if (first > 32 && first < 127)
+        return false;
+    return /^\s*$/.test(text);
+}
+
+;// CONCATENATED MODULE: ./src/formats/csv.ts
+/**
+ * CSV, as ImportTable's CsvOptions describe it [docs/import-rules.md §1 rules 5 and 6, §5.3], with our
+ * decisions where ImportTable's behaviour is not documented:
+ *
+ * - Header: without a given header the first record of each object is that object's header; with
+ *   one, the first line is data. A header with an empty, duplicate or invalid attribute name (or
+ *   one that cannot be read) fails once, at its line, and the rest of the object is skipped: the
+ *   caller counts the object as that one error. Names are used as written (only the line's `\r`
+ *   is removed); a UTF-8 BOM at the start of the object is dropped.
+ * - Quoting is RFC 4180: a field whose first character is `"` is quoted; inside, `""` is one
+ *   quote and delimiters and newlines are data. A record with a quoted newline spans several
+ *   lines; it is reported at the line it starts on, with its lines joined by `\n` as raw text.
+ *   A `\r` before a newline ends the line and is not data, except inside a quoted field, where the
+ *   line break is data as written (`\r\n` stays `\r\n`). Lenient: a `"` inside an unquoted field
+ *   (including one after leading spaces) is a literal character. Strict: anything but a delimiter
+ *   or the end of the line after a closing quote fails the record. A failed record ends with the
+ *   physical line the failure was found on; the next line starts a new record.
+ * - A quoted field still open at the end of the object fails its record. So does one still open
+ *   after {@link MAX_OPEN_RECORD_BYTES} (the next line then starts a new record), so a stray quote
+ *   cannot make the parser hold a whole object in memory; its raw text is then left out.
+ * - Blank and whitespace-only lines outside a quoted field are nothing, as ImportTable treats
+ *   them in the other formats.
+ * - A record with more or fewer fields than the header fails.
+ * - Values: key columns of the table and of its indexes take the key's type (N: the trimmed text,
+ *   validated as a DynamoDB number and sent as written; B: the trimmed text decoded as strict
+ *   base64; S: as written). Every other column is a String as written: `041`, `7.50` and `true`
+ *   stay strings. An unquoted empty field omits the attribute (CSV has no null); a quoted empty
+ *   field `""` is the empty string. Empty or missing keys are left to the item checks.
+ *
+ * Reasons name columns and line numbers, never values: they end up in logs.
+ */
+
+
+
+
+
+/** ImportTable's CsvOptions.Delimiter values. */
+const DELIMITERS = [',', ';', ':', '|', '\t', ' '];
+/** A record still inside a quoted field after this many bytes fails (8 MiB). */
+const MAX_OPEN_RECORD_BYTES = 8 * 1024 * 1024;
+const QUOTE = '"';
+const QUOTE_CODE = 0x22;
+const CR_CODE = 0x0d;
+/** Printable ASCII other than space: a line starting with one is not blank. */
+const FIRST_VISIBLE_CODE = 0x21;
+const LAST_VISIBLE_CODE = 0x7e;
+/** How a column's values become attribute values. */
+const STRING = 0;
+const NUMBER = 1;
+const BINARY = 2;
+/** How scanning a line left its record. */
+const COMPLETE = 0;
+const STILL_OPEN = 1;
+const TEXT_AFTER_QUOTE = 2;
+/**
+ * A parser for one S3 object of CSV: push its lines in order, then call end().
+ * @throws Error when the delimiter is not one ImportTable allows, or a given header has an empty,
+ *   duplicate or invalid name (inputs are validated before this, so that is a bug).
+ */
+function csvParser(options) {
+    if (!DELIMITERS.includes(options.delimiter)) {
+        throw new Error(`CSV delimiter ${JSON.stringify(options.delimiter)} is not one of , ; : | tab space`);
+    }
+    return new CsvParser(options);
+}
+class CsvParser {
+    delimiter;
+    keyKinds = new Map();
+    columns;
+    open;
+    /** Set when the object's header failed: the rest of the object is not read. */
+    skipping = false;
+    constructor(options) {
+        this.delimiter = options.delimiter;
+        const { schema } = options;
+        const keys = [
+            schema.partitionKey,
+            ...(schema.sortKey ? [schema.sortKey] : []),
+            ...schema.indexKeys,
+        ];
+        for (const key of keys) {
+            if (!this.keyKinds.has(key.name)) {
+                this.keyKinds.set(key.name, key.type === 'N' ? NUMBER : key.type === 'B' ? BINARY : STRING);
+            }
+        }
+        if (options.header !== undefined) {
+            const problem = headerProblem(options.header);
+            if (problem !== undefined)
+                throw new Error(`CSV header ${problem}`);
+            this.columns = this.columnsOf(options.header);
+        }
+    }
+    push(line) {
+        if (this.skipping)
+            return undefined;
+        if (line.problem !== undefined)
+            return this.unreadable(line.number, line.problem);
+        const text = (0,formats_record/* withoutBom */.vA)(line);
+        const open = this.open;
+        if (open !== undefined) {
+            open.lines.push(text);
+            open.bytes += line.bytes + 1;
+            return this.settle(open, scan(text, true, open, line.number, this.delimiter));
+        }
+        const first = text.charCodeAt(0);
+        if (!(first >= FIRST_VISIBLE_CODE && first <= LAST_VISIBLE_CODE) && isBlank(text)) {
+            return undefined;
+        }
+        if (this.columns !== undefined && !text.includes(QUOTE)) {
+            return { line: line.number, raw: text, result: this.simpleRecord(text, this.columns) };
+        }
+        const record = {
+            line: line.number,
+            fieldLine: line.number,
+            lines: [text],
+            bytes: line.bytes,
+            fields: [],
+            quoted: '',
+        };
+        return this.settle(record, scan(text, false, record, line.number, this.delimiter));
+    }
+    end() {
+        const open = this.open;
+        if (this.skipping || open === undefined)
+            return undefined;
+        this.open = undefined;
+        const reason = `unterminated quoted field starting at line ${open.fieldLine}`;
+        return this.fail(open.line, open.lines.join('\n'), reason);
+    }
+    /** The fast path: a line without quotes, split with indexOf straight into an item. */
+    simpleRecord(text, columns) {
+        const delimiter = this.delimiter;
+        const end = text.charCodeAt(text.length - 1) === CR_CODE ? text.length - 1 : text.length;
+        const item = {};
+        let start = 0;
+        let index = 0;
+        for (;;) {
+            const found = text.indexOf(delimiter, start);
+            const stop = found === -1 || found > end ? end : found;
+            const column = columns[index];
+            if (column === undefined) {
+                return fieldCountFailure(columns.length, countFields(text, end, delimiter));
+            }
+            if (stop > start) {
+                const problem = setValue(item, column, text.slice(start, stop));
+                if (problem !== undefined) {
+                    const fields = countFields(text, end, delimiter);
+                    if (fields !== columns.length)
+                        return fieldCountFailure(columns.length, fields);
+                    return { ok: false, reason: problem };
+                }
+            }
+            index++;
+            if (stop === end)
+                break;
+            start = stop + 1;
+        }
+        if (index !== columns.length)
+            return fieldCountFailure(columns.length, index);
+        return { ok: true, item };
+    }
+    /** Returns the record a scan completed or failed, or keeps it open for the next line. */
+    settle(record, outcome) {
+        if (outcome === STILL_OPEN) {
+            if (record.bytes <= MAX_OPEN_RECORD_BYTES) {
+                this.open = record;
+                return undefined;
+            }
+            this.open = undefined;
+            const reason = `quoted field starting at line ${record.fieldLine} is still open after more than ` +
+                `${MAX_OPEN_RECORD_BYTES} bytes`;
+            return this.fail(record.line, '', reason);
+        }
+        this.open = undefined;
+        const raw = record.lines.length === 1 ? (record.lines[0] ?? '') : record.lines.join('\n');
+        if (outcome === TEXT_AFTER_QUOTE) {
+            const column = this.columnLabel(record.fields.length - 1);
+            return this.fail(record.line, raw, `unexpected character after closing quote in ${column}`);
+        }
+        const columns = this.columns;
+        if (columns === undefined)
+            return this.header(record.line, raw, record.fields);
+        return { line: record.line, raw, result: this.fieldsRecord(record.fields, columns) };
+    }
+    fieldsRecord(fields, columns) {
+        if (fields.length !== columns.length)
+            return fieldCountFailure(columns.length, fields.length);
+        const item = {};
+        for (let index = 0; index < fields.length; index++) {
+            const value = fields[index];
+            const column = columns[index];
+            if (value === undefined || column === undefined)
+                continue;
+            const problem = setValue(item, column, value);
+            if (problem !== undefined)
+                return { ok: false, reason: problem };
+        }
+        return { ok: true, item };
+    }
+    /** Takes the object's first record as its header, or fails the object. */
+    header(line, raw, fields) {
+        const names = fields.map((field) => field ?? '');
+        const problem = headerProblem(names);
+        if (problem !== undefined)
+            return this.failHeader(line, raw, `CSV header ${problem}`);
+        this.columns = this.columnsOf(names);
+        return undefined;
+    }
+    columnsOf(names) {
+        return names.map((name) => ({
+            name,
+            kind: this.keyKinds.get(name) ?? STRING,
+            shown: (0,formats_record/* showName */.$i)(name),
+            defined: name === '__proto__',
+        }));
+    }
+    /**
+     * A line that is not text fails the record it is in (or is), marked unreadable; the next line
+     * starts a new record.
+     */
+    unreadable(number, problem) {
+        const open = this.open;
+        this.open = undefined;
+        const failed = open === undefined
+            ? this.fail(number, '', problem)
+            : this.fail(open.line, '', `${problem} at line ${number}, inside a quoted field starting at line ${open.fieldLine}`);
+        failed.unreadable = true;
+        return failed;
+    }
+    fail(line, raw, reason) {
+        if (this.columns === undefined)
+            return this.failHeader(line, raw, `CSV header: ${reason}`);
+        return { line, raw, result: { ok: false, reason } };
+    }
+    failHeader(line, raw, reason) {
+        this.skipping = true;
+        return { line, raw, result: { ok: false, reason } };
+    }
+    columnLabel(index) {
+        const column = this.columns?.[index];
+        return column === undefined ? `column ${index + 1}` : `column ${column.shown}`;
+    }
+}
+/**
+ * Scans one physical line of a record that has quotes, from the start of its first field, or
+ * (`inQuotes`) inside the record's open quoted field. Completed fields go to `record.fields`; a
+ * line ending inside a quoted field leaves its text, with the line break, in `record.quoted`.
+ */
+function scan(text, inQuotes, record, lineNumber, delimiter) {
+    const fields = record.fields;
+    const end = text.charCodeAt(text.length - 1) === CR_CODE ? text.length - 1 : text.length;
+    let index = 0;
+    for (;;) {
+        if (inQuotes) {
+            const quote = text.indexOf(QUOTE, index);
+            if (quote === -1) {
+                // A `\r` here is data: the quoted field holds the line break as written.
+                record.quoted += `${text.slice(index)}\n`;
+                return STILL_OPEN;
+            }
+            if (text.charCodeAt(quote + 1) === QUOTE_CODE) {
+                record.quoted += text.slice(index, quote + 1);
+                index = quote + 2;
+                continue;
+            }
+            fields.push(record.quoted + text.slice(index, quote));
+            record.quoted = '';
+            index = quote + 1;
+            if (index >= end)
+                return COMPLETE;
+            if (!text.startsWith(delimiter, index))
+                return TEXT_AFTER_QUOTE;
+            index += 1;
+            inQuotes = false;
+        }
+        // At the start of a field.
+        if (index < end && text.charCodeAt(index) === QUOTE_CODE) {
+            inQuotes = true;
+            record.fieldLine = lineNumber;
+            index++;
+            continue;
+        }
+        const found = text.indexOf(delimiter, index);
+        if (found === -1 || found > end) {
+            fields.push(index < end ? text.slice(index, end) : undefined);
+            return COMPLETE;
+        }
+        fields.push(found > index ? text.slice(index, found) : undefined);
+        index = found + 1;
+    }
+}
+/** Why header names cannot be the attribute names of a CSV object, or undefined. */
+function headerProblem(names) {
+    const seen = new Set();
+    for (let index = 0; index < names.length; index++) {
+        const name = names[index] ?? '';
+        if (name === '')
+            return `has an empty name in column ${index + 1}`;
+        const problem = attributeNameProblem(name);
+        if (problem !== undefined)
+            return `column ${index + 1}: ${problem}`;
+        if (seen.has(name))
+            return `names ${(0,formats_record/* showName */.$i)(name)} twice`;
+        seen.add(name);
+    }
+    return undefined;
+}
+/** Converts one non-empty field by its column's kind into `item`; returns why it cannot. */
+function setValue(item, column, value) {
+    switch (column.kind) {
+        case STRING:
+            put(item, column, { S: value });
+            return undefined;
+        case NUMBER: {
+            // The original text is sent on: DynamoDB trims the zeros itself.
+            const text = value.trim();
+            const number = normalizeNumber(text);
+            if (!number.ok)
+                return `column ${column.shown} is not a valid number: ${number.reason}`;
+            put(item, column, { N: text });
+            return undefined;
+        }
+        case BINARY: {
+            const bytes = decodeBase64(value.trim());
+            if (typeof bytes === 'string')
+                return `column ${column.shown} ${bytes}`;
+            put(item, column, { B: bytes });
+            return undefined;
+        }
+    }
+}
+function put(item, column, value) {
+    if (column.defined) {
+        Object.defineProperty(item, column.name, {
+            value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
+    }
+    else {
+        item[column.name] = value;
+    }
+}
+function fieldCountFailure(expected, found) {
+    const fields = expected === 1 ? 'field' : 'fields';
+    return { ok: false, reason: `expected ${expected} ${fields} (the header), found ${found}` };
+}
+/** Fields of a line without quotes: one more than its delimiters. */
+function countFields(text, end, delimiter) {
+    let count = 1;
+    for (let at = text.indexOf(delimiter); at !== -1 && at < end; at = text.indexOf(delimiter, at + 1)) {
+        count++;
+    }
+    return count;
+}
+
+;// CONCATENATED MODULE: ./src/formats/json-codes.ts
+/** The character codes of JSON's structure, for the parsers that read it code by code. */
+const json_codes_QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+
+;// CONCATENATED MODULE: ./src/formats/json-document.ts
+
+
+
+
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const DOT = 0x2e;
+const PLUS = 0x2b;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+/** A broken rule; `segments` collects the path innermost first while the parse unwinds. */
+class json_document_Invalid extends Error {
+    segments = [];
+}
+/**
+ * One JSON document (an object) as an item. `label` starts the path in reasons (`document`).
+ * Anything but one object, with nothing after it but whitespace, is refused.
+ */
+function parseJsonDocument(text, label = 'document') {
+    const parser = new DocumentParser(text);
+    try {
+        parser.skipWhitespace();
+        if (parser.code() !== LBRACE) {
+            return {
+                ok: false,
+                reason: `${label}: expected a JSON object (one document), found ${parser.kind()}`,
+            };
+        }
+        const item = parser.members(0);
+        parser.skipWhitespace();
+        if (parser.pos < text.length)
+            throw parser.syntax('the end of the document');
+        return { ok: true, item };
+    }
+    catch (err) {
+        if (!(err instanceof json_document_Invalid))
+            throw err;
+        return { ok: false, reason: `${label}${err.segments.reverse().join('')}: ${err.message}` };
+    }
+}
+class DocumentParser {
+    text;
+    pos = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    code() {
+        return this.text.charCodeAt(this.pos);
+    }
+    skipWhitespace() {
+        for (;;) {
+            const c = this.code();
+            if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+                this.pos++;
+            else
+                return;
+        }
+    }
+    /** What is at the position, for reasons: never the value itself. */
+    kind() {
+        const c = this.code();
+        if (Number.isNaN(c))
+            return 'the end of the text';
+        if (c === LBRACKET)
+            return 'an array';
+        if (c === json_codes_QUOTE)
+            return 'a string';
+        if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
+            return 'a number';
+        if (this.text.startsWith('true', this.pos) || this.text.startsWith('false', this.pos))
+            return 'a boolean';
+        if (this.text.startsWith('null', this.pos))
+            return 'null';
+        return `the character ${JSON.stringify(this.text[this.pos])}`;
+    }
+    syntax(expected) {
+        return new json_document_Invalid(`invalid JSON at column ${this.pos + 1}: expected ${expected}`);
+    }
+    /** The members of an object at `{`, as an item; `depth` is the object's own level. */
+    members(depth) {
+        this.pos++; // {
+        const item = {};
+        this.skipWhitespace();
+        if (this.code() === RBRACE) {
+            this.pos++;
+            return item;
+        }
+        for (;;) {
+            this.skipWhitespace();
+            if (this.code() !== json_codes_QUOTE)
+                throw this.syntax('a member name in double quotes');
+            const name = this.string();
+            const problem = attributeNameProblem(name);
+            if (problem !== undefined)
+                throw new json_document_Invalid(problem);
+            this.skipWhitespace();
+            if (this.code() !== COLON)
+                throw this.syntax('":" after a member name');
+            this.pos++;
+            try {
+                // A later member of the same name replaces the earlier one, as with JSON.parse.
+                item[name] = this.value(depth + 1);
+            }
+            catch (err) {
+                if (err instanceof json_document_Invalid)
+                    err.segments.push((0,formats_record/* nameSegment */.Jh)(name));
+                throw err;
+            }
+            this.skipWhitespace();
+            const c = this.code();
+            this.pos++;
+            if (c === RBRACE)
+                return item;
+            if (c !== COMMA) {
+                this.pos--;
+                throw this.syntax('"," or "}" after a member');
+            }
+        }
+    }
+    value(depth) {
+        this.skipWhitespace();
+        const c = this.code();
+        if (c === json_codes_QUOTE)
+            return { S: this.string() };
+        if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
+            return { N: this.number() };
+        if (c === LBRACE || c === LBRACKET) {
+            if (depth > MAX_NESTING_DEPTH) {
+                throw new json_document_Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
+            }
+            return c === LBRACE ? { M: this.members(depth) } : { L: this.elements(depth) };
+        }
+        // Fresh objects: items are handed on and must not share their values.
+        if (this.literal('true'))
+            return { BOOL: true };
+        if (this.literal('false'))
+            return { BOOL: false };
+        if (this.literal('null'))
+            return { NULL: true };
+        throw this.syntax('a value');
+    }
+    literal(word) {
+        if (!this.text.startsWith(word, this.pos))
+            return false;
+        this.pos += word.length;
+        return true;
+    }
+    elements(depth) {
+        this.pos++; // [
+        const list = [];
+        this.skipWhitespace();
+        if (this.code() === RBRACKET) {
+            this.pos++;
+            return list;
+        }
+        for (;;) {
+            try {
+                list.push(this.value(depth + 1));
+            }
+            catch (err) {
+                if (err instanceof json_document_Invalid)
+                    err.segments.push(`[${list.length}]`);
+                throw err;
+            }
+            this.skipWhitespace();
+            const c = this.code();
+            this.pos++;
+            if (c === RBRACKET)
+                return list;
+            if (c !== COMMA) {
+                this.pos--;
+                throw this.syntax('"," or "]" after an element');
+            }
+        }
+    }
+    /** A string at `"`: sliced as is when it has no escape, else decoded by JSON.parse. */
+    string() {
+        const start = this.pos;
+        let escaped = false;
+        for (let i = start + 1; i < this.text.length; i++) {
+            const c = this.text.charCodeAt(i);
+            if (c === BACKSLASH) {
+                escaped = true;
+                i++;
+            }
+            else if (c === json_codes_QUOTE) {
+                this.pos = i + 1;
+                if (!escaped)
+                    return this.text.slice(start + 1, i);
+                try {
+                    return JSON.parse(this.text.slice(start, i + 1));
+                }
+                catch {
+                    this.pos = start;
+                    throw this.syntax('a valid string (an escape is broken)');
+                }
+            }
+            else if (c < 0x20) {
+                this.pos = i;
+                throw this.syntax('a control character to be escaped in a string');
+            }
+        }
+        this.pos = this.text.length;
+        throw this.syntax('the closing quote of a string');
+    }
+    /** A number token, checked against JSON's grammar and DynamoDB's range; its text as written. */
+    number() {
+        const start = this.pos;
+        if (this.code() === MINUS)
+            this.pos++;
+        const first = this.code();
+        if (!this.digits())
+            throw this.syntax('digits in a number');
+        if (first === DIGIT_0 && this.pos - start > (this.text.charCodeAt(start) === MINUS ? 2 : 1)) {
+            this.pos = start;
+            throw this.syntax('a number without leading zeros');
+        }
+        if (this.code() === DOT) {
+            this.pos++;
+            if (!this.digits())
+                throw this.syntax('digits after the decimal point');
+        }
+        if (this.code() === LOWER_E || this.code() === UPPER_E) {
+            this.pos++;
+            if (this.code() === PLUS || this.code() === MINUS)
+                this.pos++;
+            if (!this.digits())
+                throw this.syntax('digits in the exponent');
+        }
+        const text = this.text.slice(start, this.pos);
+        const number = normalizeNumber(text);
+        if (!number.ok)
+            throw new json_document_Invalid(`N: ${number.reason}`);
+        return text;
+    }
+    digits() {
+        const start = this.pos;
+        for (let c = this.code(); c >= DIGIT_0 && c <= DIGIT_9; c = this.code())
+            this.pos++;
+        return this.pos > start;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/formats/json-splitter.ts
+/**
+ * Splits a JSON file into the elements of its arrays as the bytes stream in, holding one element
+ * at a time: a JSON array of a gigabyte (or a request-items file) is never read whole, and a
+ * minified one on a single line is no longer than any other. It works on bytes: in UTF-8 no byte
+ * of a multi-byte character is an ASCII byte, so quotes, brackets and newlines are found without
+ * decoding; each element is decoded (strictly) on its own.
+ *
+ * Two shapes: `array`, one top-level array of documents (`[{…}, {…}]`); `tables`, one top-level
+ * object whose members are arrays (`{"Table": [{…}, {…}], …}`, as batch-write-item's
+ * --request-items takes them).
+ */
+
+const json_splitter_NEWLINE = 0x0a;
+const BOM = [0xef, 0xbb, 0xbf];
+const json_splitter_strict = new TextDecoder('utf-8', { fatal: true });
+const MORE = 0;
+const END_WITH = 1; // the byte closes the element and belongs to it
+const END_BEFORE = 2; // the byte follows the element (a scalar's comma, bracket or space)
+/** Table names are at most 255 characters; a longer member name is not one. */
+const MAX_NAME_BYTES = 1024;
+class JsonSplitter {
+    shape;
+    maxElementBytes;
+    state = 'start';
+    line = 1;
+    /** BOM bytes seen at the start; -1 once content began. */
+    bomAt = 0;
+    index = 0;
+    tables = 0;
+    table;
+    // Within an element: its nesting, strings, and its bytes so far (up to the limit).
+    depth = 0;
+    inString = false;
+    escape = false;
+    scalar = false;
+    parts = [];
+    size = 0;
+    elementLine = 0;
+    // A member name being read (tables).
+    name = [];
+    nameEscape = false;
+    constructor(shape, maxElementBytes) {
+        this.shape = shape;
+        this.maxElementBytes = maxElementBytes;
+    }
+    /** The pieces that the chunk completes. */
+    push(chunk) {
+        const out = [];
+        let elementStart = 0;
+        for (let i = 0; i < chunk.length && this.state !== 'broken'; i++) {
+            const c = chunk[i];
+            // A UTF-8 byte order mark at the start (maybe split over chunks) is not content.
+            if (this.bomAt >= 0) {
+                if (this.bomAt < BOM.length && c === BOM[this.bomAt]) {
+                    this.bomAt++;
+                    continue;
+                }
+                this.bomAt = -1;
+            }
+            if (this.state === 'inside') {
+                const step = this.inElement(c);
+                if (step === MORE) {
+                    if (c === json_splitter_NEWLINE)
+                        this.line++;
+                    continue;
+                }
+                this.keep(chunk, elementStart, step === END_WITH ? i + 1 : i);
+                out.push(this.finishElement());
+                this.state = 'after';
+                if (step === END_WITH)
+                    continue;
+            }
+            if (this.state === 'name') {
+                const piece = this.nameByte(c);
+                if (piece)
+                    out.push(piece);
+                continue;
+            }
+            if (c === json_splitter_NEWLINE)
+                this.line++;
+            if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+                continue;
+            const piece = this.structure(c);
+            if (piece)
+                out.push(piece);
+            if (this.state === 'inside')
+                elementStart = i;
+        }
+        if (this.state === 'inside')
+            this.keep(chunk, elementStart, chunk.length);
+        return out;
+    }
+    /** The end of the file: an element or a container still open is a cut-off file. */
+    end() {
+        if (this.state === 'end' || this.state === 'broken' || this.state === 'start')
+            return [];
+        if (this.state === 'inside' && this.scalar && !this.inString) {
+            // A number or literal that ends the file is complete; the container around it is not.
+            this.state = 'after';
+            return [this.finishElement(), ...this.end()];
+        }
+        const reason = this.state === 'inside'
+            ? `the file is cut off inside the document that starts here (index ${this.index})`
+            : this.shape === 'array'
+                ? `the JSON array is cut off after ${this.index} documents: expected "," or "]"`
+                : 'the request-items file is cut off: expected "]" and "}" to close it';
+        return [
+            { kind: 'broken', line: this.state === 'inside' ? this.elementLine : this.line, reason },
+        ];
+    }
+    /** One byte within an element: whether the element goes on, or ends with or before it. */
+    inElement(c) {
+        if (this.inString) {
+            if (this.escape)
+                this.escape = false;
+            else if (c === BACKSLASH)
+                this.escape = true;
+            else if (c === json_codes_QUOTE) {
+                this.inString = false;
+                if (this.scalar)
+                    return END_WITH;
+            }
+            return MORE;
+        }
+        if (this.scalar) {
+            const ends = c === COMMA || c === RBRACKET || c === RBRACE || c <= 0x20;
+            return ends ? END_BEFORE : MORE;
+        }
+        if (c === json_codes_QUOTE)
+            this.inString = true;
+        else if (c === LBRACE || c === LBRACKET)
+            this.depth++;
+        else if ((c === RBRACE || c === RBRACKET) && --this.depth === 0)
+            return END_WITH;
+        return MORE;
+    }
+    structure(c) {
+        switch (this.state) {
+            case 'start':
+                if (this.shape === 'array' && c === LBRACKET)
+                    return this.to('element');
+                if (this.shape === 'tables' && c === LBRACE)
+                    return this.to('key');
+                return this.break(this.shape === 'array'
+                    ? 'expected a JSON array of documents ("[")'
+                    : 'expected a request-items object ({"TableName": [requests]})');
+            case 'key':
+                if (c === RBRACE && this.tables === 0)
+                    return this.to('end');
+                if (c !== json_codes_QUOTE)
+                    return this.break('expected a table name in double quotes');
+                this.name = [];
+                this.nameEscape = false;
+                return this.to('name');
+            case 'colon':
+                if (c !== COLON)
+                    return this.break('expected ":" after the table name');
+                return this.to('open');
+            case 'open':
+                if (c !== LBRACKET) {
+                    return this.break(`expected an array of requests for table ${JSON.stringify(this.table)}, found ${json_splitter_describe(c)}`);
+                }
+                this.index = 0;
+                return this.to('element');
+            case 'element':
+                if (c === RBRACKET && this.index === 0)
+                    return this.closeArray();
+                return this.startElement(c);
+            case 'after':
+                if (c === COMMA)
+                    return this.to('element');
+                if (c === RBRACKET)
+                    return this.closeArray();
+                return this.break(`expected "," or "]" after the document at index ${this.index - 1}`);
+            case 'next':
+                if (c === COMMA)
+                    return this.to('key');
+                if (c === RBRACE)
+                    return this.to('end');
+                return this.break('expected "," or "}" after the array of a table');
+            case 'end':
+                return this.break('expected nothing after the end of the JSON value');
+            default:
+                return undefined;
+        }
+    }
+    to(state) {
+        this.state = state;
+        return undefined;
+    }
+    startElement(c) {
+        this.state = 'inside';
+        this.elementLine = this.line;
+        this.depth = c === LBRACE || c === LBRACKET ? 1 : 0;
+        this.scalar = this.depth === 0;
+        this.inString = c === json_codes_QUOTE;
+        this.escape = false;
+        this.parts = [];
+        this.size = 0;
+        return undefined;
+    }
+    closeArray() {
+        return this.to(this.shape === 'array' ? 'end' : 'next');
+    }
+    break(reason) {
+        this.state = 'broken';
+        return { kind: 'broken', line: this.line, reason };
+    }
+    /** One byte of a table name (names are short: byte by byte, across chunks). */
+    nameByte(c) {
+        if (c === json_codes_QUOTE && !this.nameEscape) {
+            let name;
+            try {
+                name = JSON.parse(`"${json_splitter_strict.decode(new Uint8Array(this.name))}"`);
+            }
+            catch {
+                return this.break('expected a table name: this one is not a valid JSON string');
+            }
+            this.table = name;
+            this.tables++;
+            this.state = 'colon';
+            return { kind: 'table', name, line: this.line };
+        }
+        this.nameEscape = !this.nameEscape && c === BACKSLASH;
+        this.name.push(c);
+        if (this.name.length > MAX_NAME_BYTES) {
+            return this.break('expected a table name: this one is too long');
+        }
+        return undefined;
+    }
+    keep(chunk, start, end) {
+        if (end <= start)
+            return;
+        this.size += end - start;
+        if (this.size <= this.maxElementBytes)
+            this.parts.push(chunk.subarray(start, end));
+        else
+            this.parts = [];
+    }
+    finishElement() {
+        const piece = {
+            kind: 'element',
+            line: this.elementLine,
+            index: this.index++,
+            bytes: this.size,
+            ...(this.table !== undefined && { table: this.table }),
+        };
+        if (this.size > this.maxElementBytes) {
+            return {
+                ...piece,
+                text: undefined,
+                problem: `the document is ${this.size} bytes, longer than ${this.maxElementBytes}: not read`,
+            };
+        }
+        const bytes = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
+        this.parts = [];
+        try {
+            return { ...piece, text: json_splitter_strict.decode(bytes) };
+        }
+        catch {
+            return { ...piece, text: undefined, problem: 'the document is not valid UTF-8' };
+        }
+    }
+}
+function json_splitter_describe(c) {
+    if (c === LBRACE)
+        return 'an object';
+    if (c === json_codes_QUOTE)
+        return 'a string';
+    return 'a value that is not an array';
+}
+
+;// CONCATENATED MODULE: ./src/formats/json-documents.ts
+/**
+ * input-format JSON: plain JSON documents, per file either one JSON array of objects (the whole
+ * file, streamed element by element) or one object per line (JSON Lines; blank lines ignored).
+ * The first character of the file tells which. Each document becomes an item as
+ * json-document.ts maps it.
+ */
+
+
+/** The first character of a file that holds one JSON array. */
+const ARRAY_START = 0x5b;
+/** The records of a file that is one JSON array of documents. */
+function jsonArrayParser(maxDocumentBytes) {
+    const splitter = new JsonSplitter('array', maxDocumentBytes);
+    const records = (pieces) => pieces.flatMap(documentRecord);
+    return {
+        framing: 'bytes',
+        push: (chunk) => records(splitter.push(chunk)),
+        end: () => records(splitter.end()),
+    };
+}
+/** A document of an array, by its index in reasons (`document[3].price: …`). */
+function documentRecord(piece) {
+    if (piece.kind === 'table')
+        return [];
+    if (piece.kind === 'broken') {
+        return [{ line: piece.line, raw: '', result: { ok: false, reason: piece.reason } }];
+    }
+    if (piece.text === undefined) {
+        const result = { ok: false, reason: `document[${piece.index}]: ${piece.problem}` };
+        return [{ line: piece.line, raw: '', result, unreadable: true }];
+    }
+    const result = parseJsonDocument(piece.text, `document[${piece.index}]`);
+    return [{ line: piece.line, raw: piece.text, bytes: piece.bytes, result }];
+}
+
+;// CONCATENATED MODULE: ./src/formats/request-items.ts
+/**
+ * input-format REQUEST_ITEMS: files as `aws dynamodb batch-write-item --request-items file://…`
+ * takes them, `{"<table>": [{"PutRequest": {"Item": {…}}}, {"DeleteRequest": {"Key": {…}}}]}`
+ * with DynamoDB JSON items (the BatchWriteItem API reference's RequestItems). Puts are written,
+ * deletes delete. The name in the file is the table it was written for; the action loads it
+ * into the `table` input (a file naming several tables is refused before anything is written,
+ * see plan/).
+ */
+
+
+
+/** The records of a request-items file: one per request. */
+function requestItemsParser(maxRequestBytes) {
+    const splitter = new JsonSplitter('tables', maxRequestBytes);
+    const records = (pieces) => pieces.flatMap(requestRecord);
+    return {
+        framing: 'bytes',
+        push: (chunk) => records(splitter.push(chunk)),
+        end: () => records(splitter.end()),
+    };
+}
+/** The table names a request-items file holds, read through once (the requests are not parsed). */
+async function requestItemsTables(chunks, maxRequestBytes) {
+    const splitter = new JsonSplitter('tables', maxRequestBytes);
+    const names = [];
+    const look = (pieces) => {
+        for (const piece of pieces) {
+            if (piece.kind === 'table' && !names.includes(piece.name))
+                names.push(piece.name);
+        }
+    };
+    for await (const chunk of chunks)
+        look(splitter.push(chunk));
+    look(splitter.end());
+    return names;
+}
+function requestRecord(piece) {
+    if (piece.kind === 'table')
+        return [];
+    if (piece.kind === 'broken') {
+        return [{ line: piece.line, raw: '', result: { ok: false, reason: piece.reason } }];
+    }
+    const label = `${JSON.stringify(piece.table ?? '')}[${piece.index}]`;
+    if (piece.text === undefined) {
+        const result = { ok: false, reason: `${label}: ${piece.problem}` };
+        return [{ line: piece.line, raw: '', result, unreadable: true }];
+    }
+    return [
+        {
+            line: piece.line,
+            raw: piece.text,
+            bytes: piece.bytes,
+            result: parseRequest(piece.text, label),
+        },
+    ];
+}
+/** One request: `{"PutRequest": {"Item": …}}` or `{"DeleteRequest": {"Key": …}}`. */
+function parseRequest(text, label) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        return { ok: false, reason: `${label}: invalid JSON` };
+    }
+    const expected = 'expected {"PutRequest": {"Item": …}} or {"DeleteRequest": {"Key": …}}';
+    if (!(0,json/* isJsonObject */.O)(parsed))
+        return { ok: false, reason: `${label}: ${expected}, found ${(0,json/* jsonKind */.Z)(parsed)}` };
+    const types = Object.keys(parsed);
+    const type = types[0];
+    if (types.length !== 1 || (type !== 'PutRequest' && type !== 'DeleteRequest')) {
+        const found = types.length === 0 ? 'an empty object' : `${types.map((t) => JSON.stringify(t)).join(', ')}`;
+        return { ok: false, reason: `${label}: ${expected}, found ${found}` };
+    }
+    const request = parsed[type];
+    const member = type === 'PutRequest' ? 'Item' : 'Key';
+    if (!(0,json/* isJsonObject */.O)(request) ||
+        !(0,json/* isJsonObject */.O)(request[member]) ||
+        Object.keys(request).length !== 1) {
+        return { ok: false, reason: `${label}.${type}: expected an object with only "${member}"` };
+    }
+    const converted = convertItem(request[member], `${label}.${type}.${member}`);
+    if (!converted.ok)
+        return { ok: false, reason: plainJsonHint(converted.reason) };
+    return type === 'PutRequest' ? converted : { ...converted, delete: true };
+}
+/** Plain JSON where DynamoDB JSON belongs is the common mistake: say so. */
+function plainJsonHint(reason) {
+    if (!/expected an attribute value object|unknown type key/.test(reason))
+        return reason;
+    return `${reason} (request-items files hold DynamoDB JSON, {"S": "text"} or {"N": "1"}; for plain JSON documents use input-format JSON)`;
+}
+
+;// CONCATENATED MODULE: ./src/formats/incremental.ts
+
+const MEMBERS = new Set(['Metadata', 'Keys', 'NewImage', 'OldImage']);
+/**
+ * One line of an incremental export: `{"Metadata":{"WriteTimestampMicros":{"N":"…"}},
+ * "Keys":{…},"NewImage":{…},"OldImage":{…}}`. A line with a NewImage puts it; one without
+ * deletes the item with those Keys. OldImage is only checked to be an object.
+ */
+function parseChangeLine(line) {
+    let parsed;
+    try {
+        parsed = JSON.parse(line);
+    }
+    catch {
+        return { ok: false, reason: 'invalid JSON' };
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return { ok: false, reason: 'expected an incremental export record (an object with Keys)' };
+    }
+    const record = parsed;
+    const unknown = Object.keys(record).filter((name) => !MEMBERS.has(name));
+    if (unknown.length > 0) {
+        return {
+            ok: false,
+            reason: `unexpected members ${unknown.map((n) => JSON.stringify(n)).join(', ')}`,
+        };
+    }
+    const micros = record['Metadata']
+        ?.WriteTimestampMicros?.N;
+    if (typeof micros !== 'string' || !/^\d{1,20}$/.test(micros)) {
+        return {
+            ok: false,
+            reason: 'expected Metadata.WriteTimestampMicros.N, a whole number of microseconds',
+        };
+    }
+    const keys = convertItem(record['Keys'], 'Keys');
+    if (!keys.ok)
+        return keys;
+    const timestamp = BigInt(micros);
+    if (record['NewImage'] === undefined) {
+        return { ok: true, item: keys.item, change: { timestamp, delete: true } };
+    }
+    const image = convertItem(record['NewImage'], 'NewImage');
+    if (!image.ok)
+        return image;
+    return { ok: true, item: image.item, change: { timestamp, delete: false } };
+}
+
+;// CONCATENATED MODULE: ./src/formats/ion.ts
+
+
+
+
+/** Ion's whitespace, which may stand between the base64 digits of a blob. */
+const ION_WHITESPACE = /[ \t\n\r\v\f]/g;
+const SYMBOL_ID = /^\$[0-9]+$/;
+const VERSION_MARKER = /^\$ion_[0-9]+_[0-9]+$/;
+const ION_1_0 = '$ion_1_0';
+/**
+ * Hex and binary ints with more significant digits than this are far above DynamoDB's largest
+ * number (below 10^126, which needs 105 hex or 419 binary digits), so they are rejected before
+ * BigInt would spend time on them.
+ */
+const MAX_RADIX_BITS = 512;
+const SS_ANNOTATION = '$dynamodb_SS';
+const NS_ANNOTATION = '$dynamodb_NS';
+const BS_ANNOTATION = '$dynamodb_BS';
+const NULL_TYPES = new Set([
+    'null',
+    'bool',
+    'int',
+    'float',
+    'decimal',
+    'timestamp',
+    'string',
+    'symbol',
+    'blob',
+    'clob',
+    'struct',
+    'list',
+    'sexp',
+]);
+const UNSUPPORTED_ANNOTATION = `unsupported Ion annotation: only ${SS_ANNOTATION}, ${NS_ANNOTATION} or ${BS_ANNOTATION} on a list is allowed`;
+// Character codes.
+const TAB = 9;
+const LF = 10;
+const VT = 11;
+const FF = 12;
+const CR = 13;
+const SPACE = 32;
+const ion_QUOTE = 34;
+const DOLLAR = 36;
+const APOSTROPHE = 39;
+const LPAREN = 40;
+const STAR = 42;
+const ion_PLUS = 43;
+const ion_COMMA = 44;
+const ion_MINUS = 45;
+const ion_DOT = 46;
+const SLASH = 47;
+const ion_DIGIT_0 = 48;
+const DIGIT_1 = 49;
+const ion_DIGIT_9 = 57;
+const ion_COLON = 58;
+const ion_LBRACKET = 91;
+const ion_BACKSLASH = 92;
+const ion_RBRACKET = 93;
+const UNDERSCORE = 95;
+const LOWER_B = 98;
+const LOWER_D = 100;
+const ion_LOWER_E = 101;
+const LOWER_U = 117;
+const LOWER_X = 120;
+const UPPER_U = 85;
+const ion_LBRACE = 123;
+const ion_RBRACE = 125;
+/** OR-ing an ASCII letter with this makes it lowercase. */
+const LOWERCASE_BIT = 0x20;
+// Character classes of ASCII characters, as bits in CHAR_CLASS.
+const IDENTIFIER_START = 1;
+const IDENTIFIER_PART = 2;
+const HEX_DIGIT = 8;
+/** Characters that may follow a number: Ion's numeric stop characters. */
+const NUMBER_STOP = 16;
+const WHITESPACE = 32;
+const CHAR_CLASS = buildCharClasses();
+function buildCharClasses() {
+    const classes = new Uint8Array(128);
+    const add = (characters, bits) => {
+        for (let index = 0; index < characters.length; index++) {
+            const code = characters.charCodeAt(index);
+            classes[code] = (classes[code] ?? 0) | bits;
+        }
+    };
+    const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const lower = upper.toLowerCase();
+    const digits = '0123456789';
+    add(upper + lower + '_$', IDENTIFIER_START | IDENTIFIER_PART);
+    add(digits, IDENTIFIER_PART);
+    add(digits + 'abcdefABCDEF', HEX_DIGIT);
+    add(' \t\n\r\v\f', WHITESPACE | NUMBER_STOP);
+    add('{}[](),"\'', NUMBER_STOP);
+    return classes;
+}
+function hasClass(code, bits) {
+    return code < 128 && ((CHAR_CLASS[code] ?? 0) & bits) !== 0;
+}
+function isDigit(code) {
+    return code >= ion_DIGIT_0 && code <= ion_DIGIT_9;
+}
+// What scanNumber found.
+const INT = 0;
+const DECIMAL = 1;
+const FLOAT = 2;
+const TIMESTAMP = 3;
+const NEGATIVE_INFINITY = 4;
+// Where a reason applies: syntax errors give a column, line errors stand alone, value errors are
+// prefixed with the attribute path.
+const SYNTAX = 0;
+const LINE = 1;
+const VALUE = 2;
+/** A broken rule; `segments` collects the path innermost first while the parse unwinds. */
+class ion_Invalid {
+    message;
+    scope;
+    segments = [];
+    constructor(message, scope = VALUE) {
+        this.message = message;
+        this.scope = scope;
+    }
+}
+// The parser's state: one line is parsed at a time, synchronously.
+let ion_text = '';
+let pos = 0;
+let end = 0;
+/** The DynamoDB text of the number scanNumber read last. */
+let numberText = '';
+/** Whether numberText is plain decimal text too short to break a DynamoDB number rule. */
+let numberAlwaysValid = false;
+/**
+ * Parses and validates one line of an Ion import file into an SDK item; never throws.
+ *
+ * Depth is counted as for DynamoDB JSON: the value of a top-level attribute is level 1 and each M
+ * or L adds one level to its members; a value at level 33 is rejected before it is read, so
+ * hostile nesting cannot exhaust the stack. Set members are not levels.
+ */
+function parseIonLine(line) {
+    ion_text = line;
+    pos = 0;
+    end = line.length;
+    try {
+        return { ok: true, item: parseLine() };
+    }
+    catch (error) {
+        return { ok: false, reason: describeFailure(error) };
+    }
+    finally {
+        ion_text = '';
+        numberText = '';
+    }
+}
+function describeFailure(error) {
+    if (!(error instanceof ion_Invalid))
+        return 'invalid Ion: the line could not be parsed';
+    if (error.scope !== VALUE)
+        return error.message;
+    return `Item${error.segments.reverse().join('')}: ${error.message}`;
+}
+function syntax(expected) {
+    return new ion_Invalid(`invalid Ion at column ${pos + 1}: expected ${expected}`, SYNTAX);
+}
+function unsupported(type) {
+    return new ion_Invalid(`unsupported Ion type ${type}`);
+}
+function nonFinite(label) {
+    return new ion_Invalid(`${label}: unsupported Ion float: nan, +inf and -inf are not DynamoDB numbers`);
+}
+/** Adds a path segment to a value error on its way out; anything else passes unchanged. */
+function ion_at(error, segment) {
+    if (error instanceof ion_Invalid && error.scope === VALUE)
+        error.segments.push(segment);
+    return error;
+}
+// ---------------------------------------------------------------------------------------------
+// The line: version markers, `{Item: {...}}`, nothing after.
+function parseLine() {
+    skipSpace();
+    skipVersionMarkers();
+    if (!atStruct()) {
+        const found = describeValue('a struct');
+        throw new ion_Invalid(`expected a struct with an "Item" field, found ${found}`, LINE);
+    }
+    pos++;
+    skipSpace();
+    if (ion_text.charCodeAt(pos) === ion_RBRACE) {
+        throw new ion_Invalid('expected a struct with an "Item" field, found an empty struct', LINE);
+    }
+    let item;
+    for (;;) {
+        const name = readFieldName();
+        if (name !== 'Item') {
+            throw new ion_Invalid(`unexpected top-level field ${(0,formats_record/* showName */.$i)(name)}: expected a struct with only an "Item" field`, LINE);
+        }
+        if (item !== undefined)
+            throw new ion_Invalid('duplicate top-level field "Item"', LINE);
+        skipSpace();
+        expectColon();
+        if (!atStruct()) {
+            const found = describeValue('a struct');
+            throw new ion_Invalid(`expected "Item" to be a struct, found ${found}`, LINE);
+        }
+        item = parseStruct(0);
+        skipSpace();
+        if (ion_text.charCodeAt(pos) === ion_COMMA) {
+            pos++;
+            skipSpace();
+            if (ion_text.charCodeAt(pos) !== ion_RBRACE)
+                continue;
+        }
+        if (ion_text.charCodeAt(pos) !== ion_RBRACE)
+            throw syntax("',' or '}'");
+        pos++;
+        break;
+    }
+    skipSpace();
+    if (pos < end)
+        throw syntax('the end of the line after the item');
+    return item;
+}
+function skipVersionMarkers() {
+    while (ion_text.startsWith('$ion_', pos)) {
+        const start = pos;
+        const word = readIdentifier();
+        skipSpace();
+        // `$ion_symbol_table::{...}` and the like are annotations, reported by the caller.
+        if (!atAnnotationSeparator()) {
+            if (word === ION_1_0)
+                continue;
+            if (VERSION_MARKER.test(word)) {
+                throw new ion_Invalid(`unsupported Ion version marker: expected ${ION_1_0}`, LINE);
+            }
+        }
+        pos = start;
+        return;
+    }
+}
+function atStruct() {
+    return ion_text.charCodeAt(pos) === ion_LBRACE && ion_text.charCodeAt(pos + 1) !== ion_LBRACE;
+}
+function atAnnotationSeparator() {
+    return ion_text.charCodeAt(pos) === ion_COLON && ion_text.charCodeAt(pos + 1) === ion_COLON;
+}
+function expectColon() {
+    if (ion_text.charCodeAt(pos) !== ion_COLON)
+        throw syntax("':'");
+    pos++;
+    skipSpace();
+}
+// ---------------------------------------------------------------------------------------------
+// Values.
+function parseValue(depth) {
+    if (depth > MAX_NESTING_DEPTH) {
+        throw new ion_Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
+    }
+    const code = ion_text.charCodeAt(pos);
+    if (code === ion_QUOTE)
+        return { S: readQuoted(ion_QUOTE) };
+    if (isDigit(code) || code === ion_MINUS)
+        return { N: readNumber() };
+    if (code === ion_LBRACE) {
+        if (ion_text.charCodeAt(pos + 1) === ion_LBRACE)
+            return { B: readBlob('B') };
+        return { M: parseStruct(depth) };
+    }
+    if (code === ion_LBRACKET)
+        return { L: parseList(depth) };
+    if (hasClass(code, IDENTIFIER_START)) {
+        const word = readIdentifier();
+        switch (word) {
+            case 'true':
+                return { BOOL: true };
+            case 'false':
+                return { BOOL: false };
+            case 'null':
+                skipNullType();
+                return { NULL: true };
+            case 'nan':
+                throw nonFinite('N');
+        }
+        return parseAfterSymbol(word);
+    }
+    if (code === APOSTROPHE) {
+        if (atLongString())
+            return { S: readLongStrings() };
+        return parseAfterSymbol(readQuoted(APOSTROPHE));
+    }
+    if (atPositiveInfinity())
+        throw nonFinite('N');
+    if (code === LPAREN)
+        throw unsupported('sexp');
+    throw syntax('a value');
+}
+/** After a symbol in value position: an annotation (`symbol::value`) or a symbol value. */
+function parseAfterSymbol(symbol) {
+    skipSpace();
+    if (!atAnnotationSeparator())
+        throw unsupported('symbol');
+    pos += 2;
+    skipSpace();
+    if (symbol !== SS_ANNOTATION && symbol !== NS_ANNOTATION && symbol !== BS_ANNOTATION) {
+        throw new ion_Invalid(UNSUPPORTED_ANNOTATION);
+    }
+    if (ion_text.charCodeAt(pos) !== ion_LBRACKET) {
+        throw new ion_Invalid(`${symbol} must annotate a list, found ${describeValue('a list')}`);
+    }
+    if (symbol === SS_ANNOTATION)
+        return { SS: parseSet('SS', readStringMember) };
+    if (symbol === NS_ANNOTATION)
+        return { NS: parseSet('NS', readNumberMember) };
+    return { BS: parseSet('BS', readBinaryMember) };
+}
+function skipNullType() {
+    if (ion_text.charCodeAt(pos) !== ion_DOT)
+        return;
+    pos++;
+    const start = pos;
+    const type = hasClass(ion_text.charCodeAt(pos), IDENTIFIER_START) ? readIdentifier() : '';
+    if (!NULL_TYPES.has(type)) {
+        pos = start;
+        throw syntax('an Ion type name after "null."');
+    }
+}
+function parseStruct(depth) {
+    pos++;
+    const members = {};
+    skipSpace();
+    if (ion_text.charCodeAt(pos) === ion_RBRACE) {
+        pos++;
+        return members;
+    }
+    let name = '';
+    try {
+        for (;;) {
+            name = readFieldName();
+            const problem = attributeNameProblem(name);
+            if (problem !== undefined)
+                throw new ion_Invalid(problem);
+            // Object.hasOwn ignores inherited names such as `constructor`, and is many times faster
+            // than a keyed load that misses.
+            if (Object.hasOwn(members, name)) {
+                throw new ion_Invalid('field name repeats an earlier field of the same struct');
+            }
+            skipSpace();
+            expectColon();
+            const value = parseValue(depth + 1);
+            if (name === '__proto__') {
+                Object.defineProperty(members, name, {
+                    value,
+                    enumerable: true,
+                    writable: true,
+                    configurable: true,
+                });
+            }
+            else {
+                members[name] = value;
+            }
+            skipSpace();
+            const code = ion_text.charCodeAt(pos);
+            if (code === ion_COMMA) {
+                pos++;
+                skipSpace();
+                if (ion_text.charCodeAt(pos) !== ion_RBRACE)
+                    continue;
+            }
+            else if (code !== ion_RBRACE) {
+                throw syntax("',' or '}'");
+            }
+            pos++;
+            return members;
+        }
+    }
+    catch (error) {
+        throw ion_at(error, (0,formats_record/* nameSegment */.Jh)(name));
+    }
+}
+function parseList(depth) {
+    pos++;
+    const elements = [];
+    skipSpace();
+    if (ion_text.charCodeAt(pos) === ion_RBRACKET) {
+        pos++;
+        return elements;
+    }
+    try {
+        for (;;) {
+            elements.push(parseValue(depth + 1));
+            if (endOfList())
+                return elements;
+        }
+    }
+    catch (error) {
+        throw ion_at(error, `[${elements.length}]`);
+    }
+}
+/** After a list element: true at the closing `]` (consumed), false after a `,` with more to come. */
+function endOfList() {
+    skipSpace();
+    const code = ion_text.charCodeAt(pos);
+    if (code === ion_COMMA) {
+        pos++;
+        skipSpace();
+        if (ion_text.charCodeAt(pos) !== ion_RBRACKET)
+            return false;
+    }
+    else if (code !== ion_RBRACKET) {
+        throw syntax("',' or ']'");
+    }
+    pos++;
+    return true;
+}
+function parseSet(type, readMember) {
+    pos++;
+    skipSpace();
+    if (ion_text.charCodeAt(pos) === ion_RBRACKET)
+        throw new ion_Invalid(`${type} must not be empty`);
+    const members = [];
+    const seen = new Set();
+    try {
+        for (;;) {
+            const key = readMember(members);
+            if (seen.has(key))
+                throw new ion_Invalid(`${type} member duplicates an earlier member`);
+            seen.add(key);
+            if (endOfList())
+                return members;
+        }
+    }
+    catch (error) {
+        throw ion_at(error, `[${seen.size}]`);
+    }
+}
+function readStringMember(members) {
+    const code = ion_text.charCodeAt(pos);
+    let member;
+    if (code === ion_QUOTE)
+        member = readQuoted(ion_QUOTE);
+    else if (code === APOSTROPHE && atLongString())
+        member = readLongStrings();
+    else
+        throw new ion_Invalid(`SS member must be a string, found ${describeValue('a string')}`);
+    members.push(member);
+    return member;
+}
+function readNumberMember(members) {
+    const code = ion_text.charCodeAt(pos);
+    if (isDigit(code) || code === ion_MINUS) {
+        const kind = scanNumber();
+        if (kind === TIMESTAMP)
+            throw new ion_Invalid('NS member must be a number, found an Ion timestamp');
+        if (kind === NEGATIVE_INFINITY)
+            throw nonFinite('NS member');
+        // Duplicates are by value: `1`, `1.0` and `1d0` are the same member.
+        const number = normalizeNumber(numberText);
+        if (!number.ok)
+            throw new ion_Invalid(`NS member: ${number.reason}`);
+        members.push(numberText);
+        return number.value;
+    }
+    if (atPositiveInfinity() || atWord('nan'))
+        throw nonFinite('NS member');
+    throw new ion_Invalid(`NS member must be a number, found ${describeValue('a number')}`);
+}
+function readBinaryMember(members) {
+    if (ion_text.charCodeAt(pos) !== ion_LBRACE || ion_text.charCodeAt(pos + 1) !== ion_LBRACE) {
+        throw new ion_Invalid(`BS member must be a blob, found ${describeValue('a blob')}`);
+    }
+    const bytes = readBlob('BS member');
+    members.push(bytes);
+    // The key compares bytes, not base64 text.
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+function atPositiveInfinity() {
+    return ion_text.charCodeAt(pos) === ion_PLUS && atWord('inf', pos + 1);
+}
+function atWord(word, from = pos) {
+    return (ion_text.startsWith(word, from) && !hasClass(ion_text.charCodeAt(from + word.length), IDENTIFIER_PART));
+}
+/**
+ * Names the Ion type of the value at `pos` for a reason, without consuming it, or throws a
+ * syntax error expecting `expected` when no value starts there.
+ */
+function describeValue(expected) {
+    const start = pos;
+    let kind;
+    try {
+        kind = kindOfValue();
+    }
+    catch {
+        kind = 'an invalid Ion value';
+    }
+    pos = start;
+    if (kind === undefined)
+        throw syntax(expected);
+    return kind;
+}
+function kindOfValue() {
+    const code = ion_text.charCodeAt(pos);
+    if (code === ion_LBRACE) {
+        if (ion_text.charCodeAt(pos + 1) !== ion_LBRACE)
+            return 'an Ion struct';
+        pos += 2;
+        while (hasClass(ion_text.charCodeAt(pos), WHITESPACE))
+            pos++;
+        const first = ion_text.charCodeAt(pos);
+        return first === ion_QUOTE || first === APOSTROPHE ? 'an Ion clob' : 'an Ion blob';
+    }
+    if (code === ion_LBRACKET)
+        return 'an Ion list';
+    if (code === LPAREN)
+        return 'an Ion sexp';
+    if (code === ion_QUOTE)
+        return 'an Ion string';
+    if (code === APOSTROPHE) {
+        if (atLongString())
+            return 'an Ion string';
+        readQuoted(APOSTROPHE);
+        return annotatedOr('an Ion symbol');
+    }
+    if (isDigit(code) || code === ion_MINUS) {
+        switch (scanNumber()) {
+            case INT:
+                return 'an Ion int';
+            case DECIMAL:
+                return 'an Ion decimal';
+            case TIMESTAMP:
+                return 'an Ion timestamp';
+            default:
+                return 'an Ion float';
+        }
+    }
+    if (atPositiveInfinity())
+        return 'an Ion float';
+    if (hasClass(code, IDENTIFIER_START)) {
+        switch (readIdentifier()) {
+            case 'true':
+            case 'false':
+                return 'an Ion bool';
+            case 'null':
+                return 'an Ion null';
+            case 'nan':
+                return 'an Ion float';
+        }
+        return annotatedOr('an Ion symbol');
+    }
+    return undefined;
+}
+function annotatedOr(kind) {
+    skipSpace();
+    return atAnnotationSeparator() ? 'an annotated Ion value' : kind;
+}
+// ---------------------------------------------------------------------------------------------
+// Tokens.
+/** Skips whitespace and `//` and `/* *\/` comments. */
+function skipSpace() {
+    for (;;) {
+        const code = ion_text.charCodeAt(pos);
+        if (code === SPACE || (code >= TAB && code <= CR)) {
+            pos++;
+        }
+        else if (code === SLASH) {
+            const next = ion_text.charCodeAt(pos + 1);
+            if (next === SLASH) {
+                pos += 2;
+                while (pos < end) {
+                    const inComment = ion_text.charCodeAt(pos);
+                    if (inComment === LF || inComment === CR)
+                        break;
+                    pos++;
+                }
+            }
+            else if (next === STAR) {
+                const close = ion_text.indexOf('*/', pos + 2);
+                if (close < 0) {
+                    pos = end;
+                    throw syntax("'*/' to end the comment");
+                }
+                pos = close + 2;
+            }
+            else {
+                return;
+            }
+        }
+        else {
+            return;
+        }
+    }
+}
+/** Reads `[A-Za-z_$][A-Za-z0-9_$]*` from `pos`, which the caller has checked starts one. */
+function readIdentifier() {
+    const start = pos++;
+    while (hasClass(ion_text.charCodeAt(pos), IDENTIFIER_PART))
+        pos++;
+    return ion_text.slice(start, pos);
+}
+/** A field name: an identifier, a quoted symbol, a string or adjacent long strings. */
+function readFieldName() {
+    const code = ion_text.charCodeAt(pos);
+    if (hasClass(code, IDENTIFIER_START)) {
+        const start = pos;
+        const name = readIdentifier();
+        if ((code === 110 || code === 116 || code === 102) && isKeyword(name)) {
+            pos = start;
+            throw syntax('a field name (the keywords null, true, false and nan must be quoted)');
+        }
+        if (code === DOLLAR && SYMBOL_ID.test(name)) {
+            pos = start;
+            throw syntax('a field name as text (symbol IDs such as $10 are not supported)');
+        }
+        return name;
+    }
+    if (code === ion_QUOTE)
+        return readQuoted(ion_QUOTE);
+    if (code === APOSTROPHE)
+        return atLongString() ? readLongStrings() : readQuoted(APOSTROPHE);
+    throw syntax('a field name');
+}
+function isKeyword(name) {
+    return name === 'null' || name === 'true' || name === 'false' || name === 'nan';
+}
+/**
+ * Reads a `"string"` or `'quoted symbol'` (by `delimiter`) with its escapes. Raw control
+ * characters other than tab, vertical tab and form feed must be escaped, as Ion requires.
+ */
+function readQuoted(delimiter) {
+    let start = ++pos;
+    let result = '';
+    while (pos < end) {
+        const code = ion_text.charCodeAt(pos);
+        if (code === delimiter) {
+            result += ion_text.slice(start, pos);
+            pos++;
+            return result;
+        }
+        if (code === ion_BACKSLASH) {
+            result += ion_text.slice(start, pos);
+            result += readEscape();
+            start = pos;
+        }
+        else if (code < SPACE && code !== TAB && code !== VT && code !== FF) {
+            throw syntax('an escape sequence instead of a control character');
+        }
+        else {
+            pos++;
+        }
+    }
+    throw syntax(delimiter === ion_QUOTE ? "'\"' to end the string" : '"\'" to end the symbol');
+}
+function atLongString() {
+    return ion_text.charCodeAt(pos + 1) === APOSTROPHE && ion_text.charCodeAt(pos + 2) === APOSTROPHE;
+}
+/** Reads `'''...'''` long strings, concatenating adjacent ones as Ion does. */
+function readLongStrings() {
+    let result = '';
+    do {
+        pos += 3;
+        let start = pos;
+        for (;;) {
+            if (pos >= end)
+                throw syntax("''' to end the long string");
+            const code = ion_text.charCodeAt(pos);
+            if (code === APOSTROPHE && atLongString()) {
+                result += ion_text.slice(start, pos);
+                pos += 3;
+                break;
+            }
+            if (code === ion_BACKSLASH) {
+                result += ion_text.slice(start, pos);
+                result += readEscape();
+                start = pos;
+            }
+            else if (code < SPACE && (code < TAB || code > CR)) {
+                throw syntax('an escape sequence instead of a control character');
+            }
+            else {
+                pos++;
+            }
+        }
+        skipSpace();
+    } while (ion_text.charCodeAt(pos) === APOSTROPHE && atLongString());
+    return result;
+}
+/** Reads the escape sequence at `pos` (a backslash) and returns the text it stands for. */
+function readEscape() {
+    const code = ion_text.charCodeAt(pos + 1);
+    pos += 2;
+    switch (code) {
+        case 110: // n
+            return '\n';
+        case 116: // t
+            return '\t';
+        case 114: // r
+            return '\r';
+        case ion_BACKSLASH:
+            return '\\';
+        case ion_QUOTE:
+            return '"';
+        case APOSTROPHE:
+            return "'";
+        case SLASH:
+            return '/';
+        case ion_DIGIT_0:
+            return '\0';
+        case 97: // a
+            return '\x07';
+        case LOWER_B:
+            return '\b';
+        case 102: // f
+            return '\f';
+        case 118: // v
+            return '\v';
+        case 63: // ?
+            return '?';
+        case LF: // an escaped newline continues the string
+            return '';
+        case CR:
+            if (ion_text.charCodeAt(pos) === LF)
+                pos++;
+            return '';
+        case LOWER_X:
+            return String.fromCharCode(readHex(2));
+        case LOWER_U:
+            return readUtf16Escape();
+        case UPPER_U: {
+            const codePoint = readHex(8);
+            if (codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
+                pos -= 8;
+                throw syntax('a Unicode scalar value in the \\U escape');
+            }
+            return String.fromCodePoint(codePoint);
+        }
+    }
+    pos--;
+    throw syntax('a valid escape sequence after the backslash');
+}
+/** `\uHHHH`, where a high surrogate must be followed by a `\uHHHH` low surrogate. */
+function readUtf16Escape() {
+    const unit = readHex(4);
+    if (unit < 0xd800 || unit > 0xdfff)
+        return String.fromCharCode(unit);
+    if (unit <= 0xdbff &&
+        ion_text.charCodeAt(pos) === ion_BACKSLASH &&
+        ion_text.charCodeAt(pos + 1) === LOWER_U) {
+        pos += 2;
+        const low = readHex(4);
+        if (low >= 0xdc00 && low <= 0xdfff)
+            return String.fromCharCode(unit, low);
+    }
+    throw syntax('a surrogate pair of \\u escapes');
+}
+function readHex(digits) {
+    let value = 0;
+    for (let index = 0; index < digits; index++) {
+        const code = ion_text.charCodeAt(pos);
+        if (!hasClass(code, HEX_DIGIT))
+            throw syntax('a hexadecimal digit');
+        value = value * 16 + (code <= ion_DIGIT_9 ? code - ion_DIGIT_0 : (code | LOWERCASE_BIT) - 87);
+        pos++;
+    }
+    return value;
+}
+// ---------------------------------------------------------------------------------------------
+// Numbers.
+/** Reads an int, decimal or float as validated N text; rejects the other things digits start. */
+function readNumber() {
+    const kind = scanNumber();
+    if (kind === TIMESTAMP)
+        throw unsupported('timestamp');
+    if (kind === NEGATIVE_INFINITY)
+        throw nonFinite('N');
+    if (numberAlwaysValid)
+        return numberText;
+    const number = normalizeNumber(numberText);
+    if (!number.ok)
+        throw new ion_Invalid(`N: ${number.reason}`);
+    return numberText;
+}
+/**
+ * Scans the number at `pos` (a digit or `-`), leaves `pos` after it and returns its kind; for
+ * ints, decimals and floats `numberText` is then its exact DynamoDB text. A timestamp is only
+ * recognised by its start (four digits and `-` or `T`), as it is rejected anyway.
+ */
+function scanNumber() {
+    const start = pos;
+    const negative = ion_text.charCodeAt(pos) === ion_MINUS;
+    if (negative)
+        pos++;
+    const first = ion_text.charCodeAt(pos);
+    if (!isDigit(first)) {
+        if (negative && atWord('inf')) {
+            pos += 3;
+            return NEGATIVE_INFINITY;
+        }
+        throw syntax('a digit');
+    }
+    if (first === ion_DIGIT_0) {
+        const radix = ion_text.charCodeAt(pos + 1) | LOWERCASE_BIT;
+        if (radix === LOWER_X)
+            return scanRadixInt(start, 16);
+        if (radix === LOWER_B)
+            return scanRadixInt(start, 2);
+    }
+    const intStart = pos;
+    let underscores = skipDigits();
+    const intEnd = pos;
+    let code = ion_text.charCodeAt(pos);
+    if (!negative && !underscores && intEnd - intStart === 4 && (code === ion_MINUS || code === 84)) {
+        return TIMESTAMP;
+    }
+    if (first === ion_DIGIT_0 && intEnd - intStart > 1) {
+        pos = intStart + 1;
+        throw syntax('a number without leading zeros');
+    }
+    let kind = INT;
+    // Where the mantissa's text ends: before a `.` with no digits after it, else before the
+    // exponent or the end.
+    let mantissaEnd = -1;
+    if (code === ion_DOT) {
+        kind = DECIMAL;
+        pos++;
+        if (isDigit(ion_text.charCodeAt(pos))) {
+            if (skipDigits())
+                underscores = true;
+        }
+        else {
+            mantissaEnd = intEnd;
+        }
+        code = ion_text.charCodeAt(pos);
+    }
+    const exponentLetter = code | LOWERCASE_BIT;
+    let exponentAt = -1;
+    if (exponentLetter === LOWER_D || exponentLetter === ion_LOWER_E) {
+        kind = exponentLetter === LOWER_D ? DECIMAL : FLOAT;
+        exponentAt = pos;
+        if (mantissaEnd < 0)
+            mantissaEnd = pos;
+        pos++;
+        code = ion_text.charCodeAt(pos);
+        if (code === ion_PLUS || code === ion_MINUS)
+            pos++;
+        if (!isDigit(ion_text.charCodeAt(pos)))
+            throw syntax('a digit in the exponent');
+        while (isDigit(ion_text.charCodeAt(pos)))
+            pos++;
+    }
+    if (pos < end && !hasClass(ion_text.charCodeAt(pos), NUMBER_STOP)) {
+        throw syntax('the end of the number');
+    }
+    if (mantissaEnd < 0)
+        mantissaEnd = pos;
+    let mantissa = ion_text.slice(start, mantissaEnd);
+    if (underscores)
+        mantissa = mantissa.replaceAll('_', '');
+    if (exponentAt < 0) {
+        numberText = mantissa;
+        // At most 38 characters without an exponent: at most 38 significant digits and, unless zero,
+        // a decimal exponent in [-38, 37], well inside DynamoDB's range, so normalizeNumber would
+        // accept it; skipping it saves a third of the time spent on such numbers.
+        numberAlwaysValid = mantissa.length <= MAX_NUMBER_DIGITS;
+    }
+    else {
+        numberText = `${mantissa}E${ion_text.slice(exponentAt + 1, pos)}`;
+        numberAlwaysValid = false;
+    }
+    return kind;
+}
+/** Skips `digit ('_'? digit)*` from `pos` (a digit); returns whether it held underscores. */
+function skipDigits(isDigitOf = isDigit) {
+    let underscores = false;
+    pos++;
+    for (;;) {
+        const code = ion_text.charCodeAt(pos);
+        if (isDigitOf(code)) {
+            pos++;
+        }
+        else if (code === UNDERSCORE && isDigitOf(ion_text.charCodeAt(pos + 1))) {
+            underscores = true;
+            pos += 2;
+        }
+        else if (code === UNDERSCORE) {
+            pos++;
+            throw syntax('a digit after the underscore');
+        }
+        else {
+            return underscores;
+        }
+    }
+}
+/** Scans `0x...` or `0b...` (after an optional `-` at `start`) into decimal `numberText`. */
+function scanRadixInt(start, radix) {
+    pos += 2;
+    const digitsStart = pos;
+    const isRadixDigit = radix === 16
+        ? (code) => hasClass(code, HEX_DIGIT)
+        : (code) => code === ion_DIGIT_0 || code === DIGIT_1;
+    if (!isRadixDigit(ion_text.charCodeAt(pos)))
+        throw syntax('a digit after the radix prefix');
+    const underscores = skipDigits(isRadixDigit);
+    if (pos < end && !hasClass(ion_text.charCodeAt(pos), NUMBER_STOP)) {
+        throw syntax('the end of the number');
+    }
+    let digits = ion_text.slice(digitsStart, pos);
+    if (underscores)
+        digits = digits.replaceAll('_', '');
+    let significant = 0;
+    while (significant < digits.length && digits.charCodeAt(significant) === ion_DIGIT_0)
+        significant++;
+    const bits = (digits.length - significant) * (radix === 16 ? 4 : 1);
+    if (bits > MAX_RADIX_BITS) {
+        throw new ion_Invalid('N: number too large: its decimal exponent is far above the limit of 125');
+    }
+    const sign = ion_text.charCodeAt(start) === ion_MINUS ? '-' : '';
+    numberText = sign + BigInt((radix === 16 ? '0x' : '0b') + digits).toString();
+    numberAlwaysValid = false;
+    return INT;
+}
+// ---------------------------------------------------------------------------------------------
+// Blobs.
+/**
+ * Reads `{{ base64 }}` at `pos` into bytes; `label` starts its reasons (`B`, `BS member`). Base64
+ * rules are DynamoDB JSON's: the standard alphabet, at most two `=` at the end that complete the
+ * last quantum, or no padding at all (but never a lone last character).
+ */
+function readBlob(label) {
+    pos += 2;
+    while (hasClass(ion_text.charCodeAt(pos), WHITESPACE))
+        pos++;
+    const first = ion_text.charCodeAt(pos);
+    if (first === ion_QUOTE || first === APOSTROPHE) {
+        throw label === 'B'
+            ? unsupported('clob')
+            : new ion_Invalid(`${label} must be a blob, found an Ion clob`);
+    }
+    const start = pos;
+    while (pos < end && ion_text.charCodeAt(pos) !== ion_RBRACE)
+        pos++;
+    if (pos >= end)
+        throw syntax("'}}' to end the blob");
+    const contentEnd = pos;
+    if (ion_text.charCodeAt(pos + 1) !== ion_RBRACE) {
+        pos++;
+        throw syntax("'}}' to end the blob");
+    }
+    pos += 2;
+    // Ion allows whitespace between the base64 digits; the digits follow DynamoDB JSON's rules.
+    const bytes = decodeBase64(ion_text.slice(start, contentEnd).replace(ION_WHITESPACE, ''));
+    if (typeof bytes === 'string')
+        throw new ion_Invalid(`${label} ${bytes}`);
+    return bytes;
+}
+
+;// CONCATENATED MODULE: ./src/formats/index.ts
+
+
+
+
+
+
+
+
+
+/**
+ * The longest document of a JSON array or request of a request-items file: as for a line, a 400 KB
+ * item can take several times that as JSON.
+ */
+const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+/** Formats whose parser depends on the object's first character (past a BOM and whitespace). */
+function needsFirstByte(options) {
+    return options.format === 'JSON';
+}
+/**
+ * A parser for one object of the given format: the one switch from format name to parser.
+ * `firstByte`: the object's first character, for the formats that need it.
+ */
+function recordParser(options, firstByte) {
+    switch (options.format) {
+        case 'JSON':
+            return firstByte === ARRAY_START
+                ? jsonArrayParser(MAX_DOCUMENT_BYTES)
+                : lineParser((text) => parseJsonDocument(text));
+        case 'REQUEST_ITEMS':
+            return requestItemsParser(MAX_DOCUMENT_BYTES);
+        case 'DYNAMODB_JSON':
+            return lineParser(options.incremental ? parseChangeLine : parseDynamoDBJsonLine);
+        case 'ION':
+            return lineParser(parseIonLine);
+        case 'CSV':
+            return csvParser({
+                delimiter: options.csvDelimiter,
+                header: options.csvHeader,
+                schema: options.schema,
+            });
+    }
+}
+/** Formats of one record per line: blank lines are nothing, every other line is one record. */
+function lineParser(parse) {
+    return {
+        push(line) {
+            if (line.problem !== undefined) {
+                const result = { ok: false, reason: line.problem };
+                return { line: line.number, raw: '', result, unreadable: true };
+            }
+            const text = (0,formats_record/* withoutBom */.vA)(line);
+            if (isBlank(text))
+                return undefined;
+            return { line: line.number, raw: text, bytes: line.bytes, result: parse(text) };
+        },
+        end: () => undefined,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/plan/request-tables.ts
+
+
+
+
+
+/**
+ * REQUEST_ITEMS: the table each file was written for. One table per file is loaded into the
+ * `table` input (the log says so); a file naming several is refused with their names, before
+ * anything is written. Each file is read through once for this (its requests are not parsed).
+ */
+async function checkRequestTables(source, objects, table, compression) {
+    const seen = new Set();
+    for (const object of objects) {
+        const body = (0,decompress/* decompress */.m)(await source.open(object), compression, () => { });
+        const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES);
+        if (names.length > 1) {
+            throw new errors/* ActionError */.lZ(`${object.url} holds requests for ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}); ` +
+                `the action writes one table, ${table}: split the file into one file per table and import each into its table.`);
+        }
+        for (const name of names) {
+            if (seen.has(name))
+                continue;
+            seen.add(name);
+            core/* info */.pq(`${name} in the file → table ${table}`);
         }
     }
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./src/plan/table.ts
+
+
+/** On-demand creation usually takes seconds; a table still CREATING after this is a problem. */
+const MAX_CREATE_WAIT_SECONDS = 300;
+/** The table's description, or undefined when it does not exist. */
+async function describeTable(client, table) {
+    try {
+        const { Table } = await client.send(new dist_cjs/* DescribeTableCommand */.h8C({ TableName: table.id }));
+        return Table;
+    }
+    catch (err) {
+        if ((0,errors/* errorName */.Is)(err) === 'ResourceNotFoundException')
+            return undefined;
+        throw new Error((0,errors/* describeAwsError */.Pp)(err, 'DescribeTable', table.id), { cause: err });
+    }
+}
+/** Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. */
+async function createTable(client, parameters) {
+    const name = parameters.TableName ?? '';
+    try {
+        await client.send(new dist_cjs/* CreateTableCommand */.IxS(parameters)).catch((err) => {
+            // Another job of the same matrix created it first: wait for it like for our own.
+            if ((0,errors/* errorName */.Is)(err) !== 'ResourceInUseException')
+                throw err;
+        });
+        await (0,dist_cjs/* waitUntilTableExists */.gvA)({ client, maxWaitTime: MAX_CREATE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 }, { TableName: name });
+    }
+    catch (err) {
+        throw new Error((0,errors/* describeAwsError */.Pp)(err, 'CreateTable', name), { cause: err });
+    }
+    const created = await describeTable(client, { id: name, name });
+    if (!created)
+        throw new Error(`CreateTable: table ${name} is still missing after creation`);
+    return created;
+}
+
+// EXTERNAL MODULE: ./src/plan/shard.ts
+var plan_shard = __nccwpck_require__(8303);
+;// CONCATENATED MODULE: ./src/table/key-schema.ts
+
+/** Partition key value limit in bytes [doc SQ]. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+/** Sort key value limit in bytes [doc SQ]. */
+const MAX_SORT_KEY_BYTES = 1024;
+/**
+ * Extracts the key attributes of a table and its indexes from a DescribeTable result.
+ * @throws Error when the description lacks a table name, a partition key, or the
+ *   AttributeDefinition of a key attribute.
+ */
+function tableSchemaFrom(table) {
+    const tableName = table.TableName;
+    if (tableName === undefined)
+        throw new Error('table description has no TableName');
+    const types = new Map();
+    for (const def of table.AttributeDefinitions ?? []) {
+        if (def.AttributeName !== undefined)
+            types.set(def.AttributeName, def.AttributeType);
+    }
+    const keyAttribute = (name, where) => {
+        const type = types.get(name);
+        if (type !== 'S' && type !== 'N' && type !== 'B') {
+            throw new Error(`table "${tableName}": ${where} key attribute "${name}" has no S, N or B AttributeDefinition`);
+        }
+        return { name, type };
+    };
+    const hash = findKey(table.KeySchema, 'HASH');
+    if (hash === undefined)
+        throw new Error(`table "${tableName}" has no HASH key in its KeySchema`);
+    const range = findKey(table.KeySchema, 'RANGE');
+    const schema = {
+        tableName,
+        partitionKey: keyAttribute(hash, 'partition'),
+        indexKeys: [],
+    };
+    if (range !== undefined)
+        schema.sortKey = keyAttribute(range, 'sort');
+    const tableKeys = new Set([hash, range]);
+    const indexes = [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])];
+    for (const index of indexes) {
+        const indexName = index.IndexName ?? '(unnamed index)';
+        for (const element of index.KeySchema ?? []) {
+            const name = element.AttributeName;
+            if (name === undefined || tableKeys.has(name))
+                continue;
+            const keyType = element.KeyType === 'RANGE' ? 'RANGE' : 'HASH';
+            schema.indexKeys.push({ ...keyAttribute(name, `index "${indexName}"`), indexName, keyType });
+        }
+    }
+    return schema;
+}
+function findKey(keySchema, keyType) {
+    return keySchema?.find((element) => element.KeyType === keyType)?.AttributeName;
+}
+function keyPart(item, key) {
+    const value = item[key.name];
+    if (key.type === 'S' && value?.S !== undefined)
+        return value.S;
+    if (key.type === 'B' && value?.B !== undefined) {
+        return Buffer.from(value.B.buffer, value.B.byteOffset, value.B.byteLength).toString('base64');
+    }
+    if (key.type === 'N' && value?.N !== undefined) {
+        const number = normalizeNumber(value.N);
+        if (number.ok)
+            return number.value;
+    }
+    throw new Error(`keyOf: key attribute "${key.name}" is missing or not a valid ${key.type}`);
+}
+/**
+ * A string that is equal for two items exactly when they address the same DynamoDB item:
+ * numbers compare by value (`1` = `1.0`), binary by bytes. JSON array encoding keeps the
+ * partition and sort parts from running into each other.
+ * @throws Error when a key attribute is missing or invalid; call {@link checkItem} first.
+ */
+function keyOf(item, schema) {
+    const parts = [keyPart(item, schema.partitionKey)];
+    if (schema.sortKey !== undefined)
+        parts.push(keyPart(item, schema.sortKey));
+    return JSON.stringify(parts);
+}
+
+// EXTERNAL MODULE: ./node_modules/@smithy/service-error-classification/dist-cjs/index.js
+var service_error_classification_dist_cjs = __nccwpck_require__(2058);
+;// CONCATENATED MODULE: ./src/stream/pacer.ts
+const DEFAULT_PACING = {
+    baseDelayMs: 50,
+    maxDelayMs: 5_000,
+    stallMs: 120_000,
+};
+/** The pace is reported over the last this many milliseconds of writing: where it settled. */
+const PACE_WINDOW_MS = 10_000;
+/** Thrown when DynamoDB has accepted no write for the stall time. */
+class WriterStalled extends Error {
+    name = 'WriterStalled';
+}
+/**
+ * One controller for the whole writer, as TCP's congestion window (Reno) and the AWS SDK's
+ * adaptive retry mode do it: additive increase, multiplicative decrease. A call with
+ * UnprocessedItems halves the calls in flight; a call refused whole starts again from one; both
+ * once per round of calls, since the calls already sent when throttling began say nothing new.
+ * Clean calls then double the calls in flight each round up to half of where throttling began,
+ * and add one per round above that, up to write-concurrency. A refused call also pauses every call, the pause
+ * doubling while refusals go on and ending at the first accepted write. The writer fails only on
+ * a stall: no write accepted for stallMs while writes wait.
+ */
+class Pacer {
+    maxConcurrency;
+    policy;
+    clock;
+    random;
+    window;
+    /** Where doubling the window stops and steady growth takes over (TCP's slow-start threshold). */
+    threshold;
+    inFlight = 0;
+    delayMs = 0;
+    resumeAt;
+    /** Calls are numbered as they start; a decrease is remembered by the number last started. */
+    started = 0;
+    decreasedAt = 0;
+    waiting = [];
+    /** When the first refusal since DynamoDB last accepted a write came back. */
+    fruitlessSince;
+    samples = [];
+    /** When the first call asked for a slot: the pace is measured from there at most. */
+    began;
+    report;
+    constructor(maxConcurrency, policy, clock, random = Math.random) {
+        this.maxConcurrency = maxConcurrency;
+        this.policy = policy;
+        this.clock = clock;
+        this.random = random;
+        this.window = maxConcurrency;
+        this.threshold = maxConcurrency;
+        this.resumeAt = clock.now();
+        this.report = {
+            throttled: 0,
+            itemsPerSecond: 0,
+            unitsPerSecond: 0,
+            concurrency: maxConcurrency,
+            longestStallMs: 0,
+        };
+    }
+    /**
+     * Waits for a call slot and for the pause, if any. Returns the call's number, to give back to
+     * release. Throws WriterStalled once no write was accepted for the stall time.
+     */
+    async acquire() {
+        this.began ??= this.clock.now();
+        for (;;) {
+            this.checkStall();
+            if (this.inFlight < Math.floor(this.window)) {
+                const pause = this.resumeAt - this.clock.now();
+                if (pause <= 0) {
+                    this.inFlight++;
+                    return ++this.started;
+                }
+                await this.clock.sleep(pause);
+                continue;
+            }
+            await new Promise((resolve) => this.waiting.push(resolve));
+        }
+    }
+    /** Ends call `call`: the pace follows what DynamoDB answered. */
+    release(call, result) {
+        this.inFlight--;
+        const now = this.clock.now();
+        if (result.written > 0)
+            this.accepted(now, result);
+        // Every item back as UnprocessedItems is as much a refusal as an exception.
+        const refused = result.refused || result.written === 0;
+        if (refused || result.partial) {
+            this.report.throttled++;
+            if (call > this.decreasedAt) {
+                // Reno: remember half the window as the threshold; a refusal starts again from one call,
+                // a partial call goes on from that half.
+                this.threshold = Math.max(2, this.window / 2);
+                this.window = refused ? 1 : Math.max(1, this.window / 2);
+                this.decreasedAt = this.started;
+            }
+            if (refused) {
+                this.delayMs = Math.min(this.policy.maxDelayMs, Math.max(this.policy.baseDelayMs, this.delayMs * 2));
+                // Jitter spreads the calls that resume together (full jitter, floored at half the pause).
+                this.resumeAt = now + this.delayMs * (0.5 + this.random() / 2);
+                this.fruitlessSince ??= now;
+            }
+        }
+        else {
+            // Below the threshold the window doubles each round (one more call per clean call), above
+            // it grows by one call per round.
+            const step = this.window < this.threshold ? 1 : 1 / this.window;
+            this.window = Math.min(this.maxConcurrency, this.window + step);
+        }
+        this.waiting.splice(0).forEach((wake) => wake());
+    }
+    /** A call that ended without an answer to judge (a batch narrowed to its bad item). */
+    releaseNeutral() {
+        this.inFlight--;
+        this.waiting.splice(0).forEach((wake) => wake());
+    }
+    /** The figures so far. */
+    figures() {
+        const now = this.clock.now();
+        const stall = this.fruitlessSince === undefined ? 0 : now - this.fruitlessSince;
+        const recent = this.samples.filter((s) => s.at > now - PACE_WINDOW_MS);
+        // Over the last ten seconds, or all of the writing when it was shorter.
+        const span = this.began === undefined ? 0 : Math.max(1, Math.min(PACE_WINDOW_MS, now - this.began));
+        const sum = (of) => recent.reduce((t, s) => t + of(s), 0);
+        return {
+            ...this.report,
+            concurrency: Math.floor(this.window),
+            longestStallMs: Math.max(this.report.longestStallMs, stall),
+            itemsPerSecond: span ? Math.round((sum((s) => s.written) * 1000) / span) : 0,
+            unitsPerSecond: span ? Math.round((sum((s) => s.units) * 1000) / span) : 0,
+        };
+    }
+    accepted(now, result) {
+        if (this.fruitlessSince !== undefined) {
+            this.report.longestStallMs = Math.max(this.report.longestStallMs, now - this.fruitlessSince);
+            this.fruitlessSince = undefined;
+        }
+        this.delayMs = 0;
+        this.resumeAt = now;
+        this.samples.push({ at: now, written: result.written, units: result.units });
+        while ((this.samples[0]?.at ?? now) <= now - PACE_WINDOW_MS)
+            this.samples.shift();
+    }
+    checkStall() {
+        if (this.fruitlessSince === undefined)
+            return;
+        const quiet = this.clock.now() - this.fruitlessSince;
+        if (quiet >= this.policy.stallMs) {
+            throw new WriterStalled(`DynamoDB accepted no write for ${Math.floor(quiet / 1000)} s, ` +
+                `the stall-timeout-seconds (${Math.round(this.policy.stallMs / 1000)})`);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/batch-writer.ts
+
+
+
+
+
+/** BatchWriteItem takes at most 25 requests per call. */
+const MAX_BATCH_ITEMS = 25;
+/** BatchWriteItem takes at most 16 MB per call. */
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
+/**
+ * Throttling (ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded,
+ * 429), 5xx and broken or refused connections: the SDK's own classification, which its retry
+ * strategies use. Anything else (a ValidationException, a missing table) needs the request fixed.
+ */
+function isRetryable(err) {
+    if (typeof err !== 'object' || err === null)
+        return false;
+    const error = err;
+    return (0,service_error_classification_dist_cjs/* isThrottlingError */.Qb)(error) || (0,service_error_classification_dist_cjs/* isTransientError */.bV)(error) || (0,service_error_classification_dist_cjs/* isServerError */.GQ)(error);
+}
+/**
+ * Writes with BatchWriteItem: batches of at most 25 requests and 16 MB, as many calls in flight
+ * as the pacer allows. Writes that DynamoDB returns unprocessed, or whose call it refused, go back
+ * to the queue and travel in the next batches; no batch waits on its own. Two writes of one key
+ * are never in one batch or in flight together, so the later record of a key always wins: a write
+ * of a key that is in flight waits for that call to end, and replaces it if it came back.
+ */
+class BatchWriter {
+    options;
+    queue = new Map();
+    queuedBytes = 0;
+    inFlight = new Map();
+    calls = new Set();
+    pacer;
+    pumping;
+    closing = false;
+    failed;
+    lastProblem = '';
+    summary = {
+        written: 0,
+        refused: 0,
+        unwritten: 0,
+        calls: 0,
+        resent: 0,
+        consumedWriteCapacity: 0,
+    };
+    constructor(options) {
+        this.options = options;
+        this.pacer = new Pacer(options.concurrency, { ...DEFAULT_PACING, ...options.pacing }, options.clock ?? src_clock/* realClock */.d, options.random);
+    }
+    /**
+     * Queues a write. Returns a promise only when the caller must wait (its key is in flight, or a
+     * full batch waits for a call slot), so that most writes cost no microtask. Once the writer has
+     * failed, the write is counted as unwritten and the failure thrown.
+     */
+    add(write) {
+        if (this.failure !== undefined)
+            return this.refuseAfterFailure(write);
+        const flying = this.inFlight.get(write.key);
+        // The call's own clean-up runs first (registered earlier), so the key is free by then.
+        if (flying)
+            return flying.then(() => this.add(write));
+        this.enqueue(write);
+        return this.hasFullBatch() ? this.pump() : undefined;
+    }
+    /** Writes what is left and waits for every call; throws what made the writer fail. */
+    async close() {
+        const summary = await this.finish();
+        if (this.failure !== undefined)
+            throw this.failure;
+        return summary;
+    }
+    /**
+     * Writes what is left and waits for every call, also after a failure: then every write still
+     * waiting is given up and counted (see `failure`).
+     */
+    async finish() {
+        this.closing = true;
+        while (this.queue.size > 0 || this.calls.size > 0) {
+            await this.pump().catch(() => undefined);
+            await Promise.all(this.calls);
+        }
+        return this.progress;
+    }
+    /** What made the writer give up, if it did: WriterStalled, or an error retrying cannot fix. */
+    get failure() {
+        return this.failed;
+    }
+    /** The counters so far, for progress lines. */
+    get progress() {
+        return { ...this.summary, pacing: this.pacer.figures() };
+    }
+    enqueue(write) {
+        const replaced = this.queue.get(write.key);
+        if (replaced) {
+            this.queue.delete(write.key);
+            this.queuedBytes -= replaced.wireBytes;
+            write.records += replaced.records;
+        }
+        this.queue.set(write.key, write);
+        this.queuedBytes += write.wireBytes;
+    }
+    hasFullBatch() {
+        return this.queue.size >= MAX_BATCH_ITEMS || this.queuedBytes >= MAX_BATCH_BYTES;
+    }
+    /** Sends batches while there are full ones (or any, when closing); one loop at a time. */
+    pump() {
+        this.pumping ??= this.sendWhileReady().finally(() => (this.pumping = undefined));
+        return this.pumping;
+    }
+    async sendWhileReady() {
+        while (this.failure === undefined &&
+            (this.hasFullBatch() || (this.closing && this.queue.size > 0))) {
+            let call;
+            try {
+                call = await this.pacer.acquire();
+            }
+            catch (err) {
+                await this.fail(err);
+                break;
+            }
+            const batch = this.takeBatch();
+            if (batch.length === 0) {
+                this.pacer.releaseNeutral();
+                break;
+            }
+            this.launch(batch, call);
+        }
+        if (this.failure !== undefined)
+            throw this.failure;
+    }
+    /** The oldest queued writes, at most 25 and 16 MB. */
+    takeBatch() {
+        const batch = [];
+        let bytes = 0;
+        for (const write of this.queue.values()) {
+            if (batch.length === MAX_BATCH_ITEMS)
+                break;
+            if (batch.length > 0 && bytes + write.wireBytes > MAX_BATCH_BYTES)
+                break;
+            batch.push(write);
+            bytes += write.wireBytes;
+        }
+        for (const write of batch)
+            this.queue.delete(write.key);
+        this.queuedBytes -= bytes;
+        return batch;
+    }
+    launch(batch, call) {
+        const sent = this.send(batch, call).catch((err) => this.fail(err));
+        this.calls.add(sent);
+        for (const write of batch)
+            this.inFlight.set(write.key, sent);
+        void sent.finally(() => {
+            this.calls.delete(sent);
+            for (const write of batch) {
+                if (this.inFlight.get(write.key) === sent)
+                    this.inFlight.delete(write.key);
+            }
+            // Writes that came back may fill a batch while the reader is not adding.
+            if (this.failure === undefined && (this.hasFullBatch() || this.closing)) {
+                this.pump().catch(() => undefined);
+            }
+        });
+    }
+    /** One call: what DynamoDB took is counted, what it returned goes back to the queue. */
+    async send(batch, call) {
+        const units = batch.reduce((total, write) => total + write.units, 0);
+        const { table, reportedCapacity } = this.options;
+        let output;
+        try {
+            await this.options.limiter?.take(units);
+            this.summary.calls++;
+            const body = encodeBody(batchWriteBody(table, batch, reportedCapacity));
+            output = await this.options.calls.send(table, body);
+        }
+        catch (err) {
+            if (isRetryable(err)) {
+                this.lastProblem = `${(0,errors/* errorName */.Is)(err) ?? 'Error'}: ${(0,errors/* errorMessage */.gJ)(err)}`;
+                this.pacer.release(call, { written: 0, units: 0, partial: false, refused: true });
+                return this.requeue(batch);
+            }
+            this.pacer.releaseNeutral();
+            if ((0,errors/* errorName */.Is)(err) === 'ValidationException')
+                return this.narrow(batch, err);
+            // Retrying cannot fix it (the table deleted, access denied): the writer stops.
+            await this.fail(err);
+            return this.giveUp(batch);
+        }
+        for (const consumed of output.ConsumedCapacity ?? []) {
+            this.summary.consumedWriteCapacity += consumed.CapacityUnits ?? 0;
+        }
+        const unprocessed = this.unprocessedKeys(output);
+        const done = batch.filter((write) => !unprocessed.has(write.key));
+        const doneUnits = done.reduce((total, write) => total + write.units, 0);
+        for (const write of done)
+            this.summary.written += write.records;
+        if (!this.options.reportedCapacity)
+            this.summary.consumedWriteCapacity += doneUnits;
+        const back = batch.filter((write) => unprocessed.has(write.key));
+        if (back.length > 0)
+            this.lastProblem = `${back.length} UnprocessedItems`;
+        this.pacer.release(call, {
+            written: done.length,
+            units: doneUnits,
+            partial: back.length > 0,
+            refused: false,
+        });
+        return this.requeue(back);
+    }
+    /** Writes DynamoDB did not take: queued again, or given up once the writer has failed. */
+    async requeue(writes) {
+        if (this.failure !== undefined)
+            return this.giveUp(writes);
+        this.summary.resent += writes.length;
+        for (const write of writes)
+            this.enqueue(write);
+    }
+    /**
+     * A ValidationException refuses the whole batch for one bad request: halve until the bad one
+     * is alone, so it alone is rejected and its neighbours are written.
+     */
+    async narrow(batch, err) {
+        if (batch.length === 1) {
+            const write = batch[0];
+            this.summary.refused += write.records;
+            await this.options.events.onRefused(write, `refused by DynamoDB: ${(0,errors/* errorMessage */.gJ)(err)}`);
+            return;
+        }
+        const middle = Math.ceil(batch.length / 2);
+        for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
+            if (this.failed !== undefined) {
+                await this.giveUp(half);
+                continue;
+            }
+            let call;
+            try {
+                call = await this.pacer.acquire();
+            }
+            catch (err) {
+                await this.fail(err);
+                await this.giveUp(half);
+                continue;
+            }
+            await this.send(half, call);
+        }
+    }
+    /**
+     * The writer stops: what is queued, and what comes back from the calls still in flight, is
+     * given up and counted, every item in the rejected file.
+     */
+    async fail(err) {
+        this.failed ??= err;
+        const queued = [...this.queue.values()];
+        this.queue.clear();
+        this.queuedBytes = 0;
+        await this.giveUp(queued);
+    }
+    async refuseAfterFailure(write) {
+        await this.giveUp([write]);
+        throw this.failure;
+    }
+    async giveUp(writes) {
+        const why = this.failure instanceof WriterStalled
+            ? `not written: ${this.failure.message}; last: ${this.lastProblem || 'no answer'}`
+            : `not written: the import stopped (${(0,errors/* errorMessage */.gJ)(this.failure)})`;
+        for (const write of writes) {
+            this.summary.unwritten += write.records;
+            await this.options.events.onUnwritten(write, why);
+        }
+    }
+    unprocessedKeys(output) {
+        const keys = new Set();
+        for (const requests of Object.values(output.UnprocessedItems ?? {})) {
+            for (const request of requests) {
+                const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
+                if (item)
+                    keys.add(this.options.keyOf(item));
+            }
+        }
+        return keys;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/truncate.ts
+
+
+
+
+
+
+/** Parallel scan segments: more would only queue behind the writer's calls. */
+const MAX_SCAN_SEGMENTS = 16;
+/**
+ * Deletes every item of the table: a parallel scan of the key attributes only, and batch
+ * deletes through the writer (the same batching, pacing and key ordering as the import).
+ * Returns how many items it deleted; throws if any could not be deleted.
+ */
+async function truncateTable(options) {
+    const schema = tableSchemaFrom(options.table);
+    const name = options.table.TableName ?? '';
+    const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : [])];
+    const failures = [];
+    const writer = new BatchWriter({
+        calls: callsOn(options.writes),
+        table: name,
+        concurrency: options.concurrency,
+        reportedCapacity: false,
+        keyOf: (item) => keyOf(item, schema),
+        ...(options.clock && { clock: options.clock }),
+        events: {
+            onRefused: (_, reason) => void failures.push(reason),
+            onUnwritten: (_, reason) => void failures.push(reason),
+        },
+    });
+    const segments = Math.min(MAX_SCAN_SEGMENTS, Math.max(1, options.concurrency));
+    const scanSegment = async (segment) => {
+        const pages = (0,dist_cjs/* paginateScan */.TBN)({ client: options.reads }, {
+            TableName: name,
+            Segment: segment,
+            TotalSegments: segments,
+            ProjectionExpression: keys.map((_, i) => `#k${i}`).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(keys.map((k, i) => [`#k${i}`, k.name])),
+        });
+        for await (const page of pages) {
+            for (const item of (page.Items ?? [])) {
+                const key = keyOf(item, schema);
+                const pending = writer.add({
+                    key,
+                    item,
+                    delete: true,
+                    wireBytes: 0,
+                    units: 1,
+                    records: 1,
+                    url: name,
+                    line: 0,
+                });
+                if (pending)
+                    await pending;
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: segments }, (_, i) => scanSegment(i)));
+    const summary = await writer.close();
+    if (failures.length > 0) {
+        throw new errors/* ActionError */.lZ(`truncate: ${failures.length} items of ${name} could not be deleted (${summary.written} were): ${failures[0]}`);
+    }
+    core/* info */.pq(`truncate: deleted ${summary.written} items from ${name}`);
+    return summary.written;
+}
+
+;// CONCATENATED MODULE: ./src/plan/plan.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
+ * the table when the stream engine needs it (not in a dry run).
+ */
+async function prepare(given, clients, clock = src_clock/* realClock */.d) {
+    if (given.dynamodbEndpoint) {
+        await waitForEndpoint(clients.writeClient, given.dynamodbEndpoint, clock);
+    }
+    const source = await sourceFor(given, clients);
+    const existing = await describeTable(clients.dynamodb, given.table);
+    const listing = await (0,sources_source/* listInOrder */.G)(source);
+    const exported = await readExport(source, listing);
+    const inputs = exported ? fromExport(given, exported) : given;
+    const objects = mine(exported?.dataFiles ?? listing, given.shard);
+    if (listing.length === 0) {
+        // As with ImportTable an empty source is an empty success, but rarely what was meant.
+        core/* warning */.$e(`${source.description} holds no objects: nothing will be imported. Set min-items to make an empty source fail the step.`);
+    }
+    if (inputs.format === 'REQUEST_ITEMS') {
+        await checkRequestTables(source, objects, inputs.table.name, inputs.compression);
+    }
+    const choice = await chooseEngine(inputs, clients, existing, objects);
+    const { table, steps } = await setUpTable(inputs, clients, existing, choice);
+    const expectedItemCount = exported ? expectedItems(exported, objects) : undefined;
+    return {
+        choice,
+        table,
+        source,
+        inputs,
+        objects,
+        ...(exported && { export: exported }),
+        ...(expectedItemCount !== undefined && { expectedItemCount }),
+        summary: summaryLine(inputs, existing, choice, steps, exported),
+    };
+}
+/**
+ * Chooses the engine and logs why, with the source's size when it counted and the inputs the
+ * chosen engine does not use, so that a run's log explains its engine.
+ */
+async function chooseEngine(inputs, clients, existing, objects) {
+    // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
+    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
+    const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
+    const choice = chooseMode(inputs, {
+        tableExists: await isInTheWay(inputs, clients, existing),
+        ...(sourceBytes !== undefined && { sourceBytes }),
+    });
+    core/* info */.pq(`Engine: ${choice.mode}. ${choice.reason}`);
+    if (sourceBytes !== undefined)
+        core/* info */.pq(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`);
+    for (const input of (0,src_inputs/* ignoredInputs */.oV)(inputs, choice.mode)) {
+        core/* warning */.$e(`${input} has no effect here and is ignored.`);
+    }
+    return choice;
+}
+/**
+ * Whether the table counts as existing for the choice. One still CREATING is not in the way, and
+ * neither is one that an import still fills: native attaches to that import.
+ */
+async function isInTheWay(inputs, clients, existing) {
+    const importing = existing !== undefined &&
+        inputs.mode === 'native' &&
+        (await (0,running_import/* findRunningImport */.G)(clients.dynamodb, inputs.table.name)) !== undefined;
+    return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
+}
+/**
+ * Truncates the table when asked and creates it when the stream engine needs it; a dry run
+ * changes nothing and only says what it would create. Returns the table to validate against and
+ * the steps done, for the summary.
+ */
+async function setUpTable(inputs, clients, existing, choice) {
+    let table = existing ?? plannedTable(inputs);
+    const steps = [];
+    if (inputs.truncate && existing && !inputs.dryRun) {
+        const deleted = await truncateTable({
+            reads: clients.dynamodb,
+            writes: clients.writeClient,
+            table: existing,
+            concurrency: inputs.writeConcurrency,
+        });
+        steps.push(`truncated: ${deleted} items deleted`);
+    }
+    if (choice.createTable && inputs.tableCreation) {
+        if (inputs.dryRun) {
+            steps.push(`it would be created from ${inputs.tableCreationSource}`);
+        }
+        else {
+            core/* info */.pq(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`);
+            table = await createTable(clients.dynamodb, inputs.tableCreation);
+            steps.push(`created from ${inputs.tableCreationSource}`);
+        }
+    }
+    return { table, steps };
+}
+/** A DynamoDB export's item count for these objects: all its data files, or this shard's. */
+function expectedItems(exported, objects) {
+    return objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0);
+}
+/** The start step's line in the summary: the engine, the table as found, what was done, the export. */
+function summaryLine(inputs, existing, choice, steps, exported) {
+    const parts = [
+        `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`,
+        ...steps,
+    ];
+    if (exported)
+        parts.push(`DynamoDB export ${exported.exportId} (${exported.type})`);
+    return parts.join('; ');
+}
+/** This job's part of the objects when shard is set (every job computes the same split). */
+function mine(objects, shard) {
+    if (!shard || shard.count === 1)
+        return objects;
+    const part = (0,plan_shard/* shardObjects */.ps)(objects, shard);
+    const bytes = (list) => list.reduce((sum, o) => sum + o.size, 0);
+    core/* info */.pq(`shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
+        `${formatBytes(bytes(part))} of ${formatBytes(bytes(objects))}`);
+    return part;
+}
+/**
+ * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
+ * ImportTable the prefix that holds them.
+ */
+function fromExport(inputs, exported) {
+    core/* info */.pq(`DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
+        `${exported.itemCount} items in ${exported.dataFiles.length} data files`);
+    if (exported.ignored.length > 0) {
+        const shown = exported.ignored.slice(0, 5).join(', ');
+        core/* info */.pq(`Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`);
+    }
+    const incremental = exported.type === 'INCREMENTAL_EXPORT';
+    if (incremental && inputs.mode === 'native') {
+        throw new errors/* ActionError */.lZ('mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream');
+    }
+    if (inputs.format !== 'DYNAMODB_JSON' && inputs.format !== exported.format) {
+        core/* warning */.$e(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
+    }
+    const source = inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source;
+    return { ...inputs, format: exported.format, compression: 'GZIP', incremental, source };
+}
+/** The table as it would be created: what records are validated against when it does not exist. */
+function plannedTable(inputs) {
+    const creation = inputs.tableCreation;
+    return {
+        TableName: inputs.table.name,
+        AttributeDefinitions: creation?.AttributeDefinitions ?? [],
+        KeySchema: creation?.KeySchema ?? [],
+        ...(creation?.GlobalSecondaryIndexes && {
+            GlobalSecondaryIndexes: creation.GlobalSecondaryIndexes.map((index) => ({
+                IndexName: index.IndexName,
+                KeySchema: index.KeySchema,
+            })),
+        }),
+    };
+}
+/**
+ * The source the `source` input names. The S3 source's module and client are loaded only for an
+ * S3 source (the S3 SDK costs 10 MB of memory that a workspace source does not need).
+ */
+async function sourceFor(inputs, clients) {
+    if (inputs.source.kind !== 's3')
+        return (0,local/* localSource */.j1)((0,local/* workspaceRoot */.oS)(), inputs.source.path);
+    const { s3Source } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2166));
+    return s3Source(await clients.s3(), inputs.source, inputs.bucketOwner);
+}
+
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/names.ts
+// EXTERNAL MODULE: ./src/names.ts
+var names = __nccwpck_require__(6455);
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** The step's outputs and its annotations, from the result. */
+
+
+
+
+/** Sets every output of action.yml; the ones that do not apply are empty. */
+function setOutputs(result) {
+    const outputs = {
+        [names/* Output */.k.Mode]: result.mode,
+        [names/* Output */.k.ModeReason]: result.modeReason,
+        [names/* Output */.k.Status]: result.status,
+        [names/* Output */.k.FailureCode]: result.failureCode,
+        [names/* Output */.k.ImportArn]: result.importArn,
+        [names/* Output */.k.TableArn]: result.tableArn,
+        [names/* Output */.k.ProcessedItemCount]: result.processedItemCount,
+        [names/* Output */.k.ImportedItemCount]: result.importedItemCount,
+        [names/* Output */.k.ErrorCount]: result.errorCount,
+        [names/* Output */.k.ProcessedSizeBytes]: result.processedSizeBytes,
+        [names/* Output */.k.DurationSeconds]: result.durationSeconds,
+        [names/* Output */.k.ConsumedWriteCapacity]: result.consumedWriteCapacity,
+        [names/* Output */.k.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
+        [names/* Output */.k.RejectedFile]: result.rejectedFile,
+    };
+    for (const [name, value] of Object.entries(outputs))
+        core/* setOutput */.uH(name, value ?? '');
+}
+/**
+ * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (the toolkit's
+ * docs of core.error and core.warning); more are dropped, so the summary counts the rest.
+ */
+const MAX_ANNOTATIONS_PER_KIND = 10;
+/**
+ * A location `<where>:<line>` as an annotation's place: for a file inside the workspace, its
+ * workspace-relative path and line (so that the annotation shows on the file in a pull request);
+ * nothing for an S3 object, whose location stays in the message.
+ */
+function recordPlace(location, workspace) {
+    const match = /^(.*):(\d+)$/.exec(location);
+    if (!match || (match[1] ?? '').startsWith('s3://'))
+        return {};
+    const file = external_node_path_.relative(workspace, match[1] ?? '');
+    if (file === '' || file.startsWith('..') || external_node_path_.isAbsolute(file))
+        return {};
+    return { file: file.split(external_node_path_.sep).join('/'), line: Number(match[2]) };
+}
+/**
+ * The verdict first, as an error annotation: GitHub keeps only the first 10 of a kind per step,
+ * so the one line that says what to do must not be the one dropped. Then one annotation per
+ * sampled rejection, errors when the rejections fail the step (as many as leave room for the
+ * verdict) and warnings when max-errors accepts them. The one caller of setFailed.
+ */
+function annotate(result, failures, limits, workspace) {
+    if (failures.length > 0)
+        core/* setFailed */.C1(failures.join('\n'));
+    if (!result)
+        return;
+    const asErrors = failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0);
+    // The verdict is an error annotation too: record errors leave room for it.
+    const room = failures.length > 0 && asErrors ? MAX_ANNOTATIONS_PER_KIND - 1 : MAX_ANNOTATIONS_PER_KIND;
+    for (const r of result.rejections.samples.slice(0, room)) {
+        const place = recordPlace(r.location, workspace);
+        const properties = {
+            title: `Rejected record: ${formats_record/* REJECTION_KINDS */.aO[r.kind]}`,
+            ...(place.file !== undefined && { file: place.file }),
+            ...(place.line !== undefined && { startLine: place.line }),
+        };
+        const message = `${place.file !== undefined ? `${place.file}:${place.line}` : r.location}: ${r.reason}`;
+        if (asErrors)
+            core/* error */.z3(message, properties);
+        else
+            core/* warning */.$e(message, properties);
+    }
+}
+
+// EXTERNAL MODULE: ./src/native/explain.ts
+var explain = __nccwpck_require__(364);
+;// CONCATENATED MODULE: ./src/stream/estimate.ts
+/**
+ * What an import would cost and take with each engine, for dry runs. Prices are us-east-1 list
+ * prices (other regions differ by a few tens of percent); the summary says so.
+ */
+/** ImportTable: $0.15 per GB of uncompressed source data (DynamoDB pricing, us-east-1). */
+const IMPORT_PRICE_PER_GB = 0.15;
+/** On-demand writes: $0.625 per million write request units (us-east-1, since November 2024). */
+const ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS = 0.625;
+/** A new on-demand table serves up to 4,000 write request units per second at first. */
+const NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND = 4000;
+/** ImportTable provisions its own capacity, and takes minutes to start even for small data. */
+const IMPORT_STARTUP_SECONDS = 5 * 60;
+const BYTES_PER_GB = 1024 ** 3;
+function estimate(input) {
+    const gb = input.uncompressedBytes / BYTES_PER_GB;
+    const streamSeconds = input.writeUnits / input.writeUnitsPerSecond;
+    return [
+        {
+            engine: 'native',
+            cost: dollars(gb * IMPORT_PRICE_PER_GB),
+            time: `at least ${Math.round(IMPORT_STARTUP_SECONDS / 60)} minutes`,
+            notes: `${gb.toFixed(3)} GB uncompressed at $${IMPORT_PRICE_PER_GB}/GB; no write capacity used; creates a new table`,
+        },
+        {
+            engine: 'stream',
+            cost: dollars((input.writeUnits / 1e6) * ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS),
+            time: duration(streamSeconds),
+            notes: `${input.writeUnits} write units (one per started KB of each item) at $${ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS} per million on demand; ${input.rateBasis}`,
+        },
+    ];
+}
+function dollars(amount) {
+    return amount < 0.01 ? `< $0.01` : `$${amount.toFixed(2)}`;
+}
+function duration(seconds) {
+    if (seconds < 90)
+        return `about ${Math.max(1, Math.round(seconds))} s`;
+    if (seconds < 5400)
+        return `about ${Math.round(seconds / 60)} min`;
+    return `about ${(seconds / 3600).toFixed(1)} h`;
+}
+
+;// CONCATENATED MODULE: ./src/report/result.ts
+
+
+/** The stream engine's FailureCode when valid items could not be written (DynamoDB kept refusing). */
+const ITEMS_NOT_WRITTEN = 'ItemsNotWritten';
+/** `1 record was`, `2 records were`: failure messages are read by people. */
+function result_counted(n, noun) {
+    return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
+}
+/** The reasons the step fails, if any: the one place that decides. */
+function checkResult(result, limits) {
+    const failures = [];
+    const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
+    if (result.stopped) {
+        failures.push(`The import stopped: ${result.stopped.reason}. ` +
+            `${result_counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
+            `Not read: ${result.stopped.notRead}. ` +
+            'Re-run the import once the cause is fixed (writes of the same items are idempotent).');
+    }
+    else if (result.unwrittenItemCount > 0) {
+        failures.push(`${result_counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
+    }
+    if (result.errorCount > limits.maxErrors) {
+        failures.push(`${result_counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
+    }
+    if (result.importedItemCount < limits.minItems) {
+        const items = result_counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
+        const verb = result.dryRun ? 'would be imported' : 'imported';
+        failures.push(`${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
+    }
+    if (result.status === 'FAILED' &&
+        result.failureCode !== explain/* ITEM_VALIDATION_ERROR */.LZ &&
+        result.failureCode !== ITEMS_NOT_WRITTEN) {
+        failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`);
+    }
+    if (result.status === 'CANCELLED')
+        failures.push('The import was cancelled.');
+    const expected = result.expectedItemCount;
+    if (expected !== undefined &&
+        result.status !== 'IN_PROGRESS' &&
+        result.importedItemCount !== expected) {
+        failures.push(`The export's manifest lists ${expected} items for the objects imported here, but ${result.importedItemCount} were imported.`);
+    }
+    if (result.timedOutAfterMinutes !== undefined) {
+        failures.push(`The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`);
+    }
+    return failures;
+}
+/** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
+function fromStream(outcome, inputs, table) {
+    const failed = outcome.errors > 0;
+    // Valid items that DynamoDB never took are not item validation errors: they name their own code.
+    const invalid = outcome.errors - outcome.unwritten;
+    return {
+        status: failed ? 'FAILED' : 'COMPLETED',
+        ...(failed && {
+            failureCode: invalid > 0 ? explain/* ITEM_VALIDATION_ERROR */.LZ : ITEMS_NOT_WRITTEN,
+            failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
+        }),
+        ...(table.TableArn && { tableArn: table.TableArn }),
+        processedItemCount: outcome.processed,
+        importedItemCount: outcome.imported,
+        errorCount: outcome.errors,
+        unwrittenItemCount: outcome.unwritten,
+        processedSizeBytes: outcome.processedSizeBytes,
+        ...(outcome.write && {
+            consumedWriteCapacity: outcome.write.consumedWriteCapacity,
+            capacitySource: inputs.dynamodbEndpoint ? 'computed' : 'reported',
+        }),
+        ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
+        dryRun: inputs.dryRun,
+        ...(inputs.dryRun && {
+            estimates: estimate({
+                uncompressedBytes: outcome.processedSizeBytes,
+                writeUnits: outcome.writeUnits,
+                ...writeRate(inputs, table),
+            }),
+        }),
+        objects: outcome.objects,
+        perObject: outcome.perObject,
+        progress: outcome.progress,
+        ...(outcome.write && { pacing: outcome.write.pacing }),
+        ...(outcome.stopped && { stopped: outcome.stopped }),
+        rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
+    };
+}
+/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
+function writeRate(inputs, table) {
+    if (inputs.maxWriteCapacity > 0) {
+        return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' };
+    }
+    const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits;
+    if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
+        return {
+            writeUnitsPerSecond: provisioned,
+            rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
+        };
+    }
+    return {
+        writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
+        rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
+    };
+}
+/** ImportTable's description as the action's result. */
+function fromNative({ outcome, objects }, inputs) {
+    const d = outcome.description;
+    const errors = d.ErrorCount ?? 0;
+    return {
+        status: (d.ImportStatus === 'CANCELLING'
+            ? 'IN_PROGRESS'
+            : (d.ImportStatus ?? 'IN_PROGRESS')),
+        ...(d.FailureCode && {
+            failureCode: d.FailureCode,
+            failureMessage: (0,explain/* explainFailure */.SP)(d.FailureCode, d.FailureMessage ?? ''),
+        }),
+        ...(d.ImportArn && { importArn: d.ImportArn }),
+        ...(d.TableArn && { tableArn: d.TableArn }),
+        processedItemCount: d.ProcessedItemCount ?? 0,
+        importedItemCount: d.ImportedItemCount ?? 0,
+        errorCount: errors,
+        unwrittenItemCount: 0,
+        processedSizeBytes: d.ProcessedSizeBytes ?? 0,
+        ...(d.CloudWatchLogGroupArn && { cloudwatchLogGroupArn: d.CloudWatchLogGroupArn }),
+        ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
+        dryRun: false,
+        ...(objects !== undefined && { objects }),
+        rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary: the one user of core.summary. It is written as Markdown, one block at a time
+ * with a blank line after each: GitHub's Markdown takes lines of HTML without a blank line between
+ * them for one HTML block, and then renders nothing inside it as Markdown.
+ */
+
+
+
+
+
+/** Reasons are the engine's words, but a summary row should stay a row. */
+const MAX_REASON_CHARS = 300;
+/** Objects listed one per row; the rest are counted. */
+const MAX_OBJECT_ROWS = 20;
+/** Below this the import is too short for a chart of its pace to say anything. */
+const CHART_MIN_SECONDS = 30;
+const STATUS_ICON = {
+    COMPLETED: '✅',
+    FAILED: '❌',
+    CANCELLED: '⛔',
+    IN_PROGRESS: '⏳',
+};
+/** Renders the job summary into core.summary's buffer (written by the caller). */
+function renderSummary(result, steps, failures) {
+    block(`## ${headline(result, failures)}`);
+    block(failures.length === 0 ? '**The step passed.**' : '**The step failed:**');
+    if (failures.length > 0)
+        block(failures.map(listItem).join('\n'));
+    if (result) {
+        block(`Engine: **${result.mode}**. ${inline(result.modeReason)}`);
+        if (result.objects === 0) {
+            block('> [!WARNING]\n> The source holds no objects: nothing was imported. Set `min-items` to make an empty source fail the step.');
+        }
+    }
+    renderSteps(steps);
+    if (!result)
+        return;
+    renderCounts(result);
+    if (result.perObject && result.perObject.length > 0)
+        renderObjects(result);
+    renderPace(result);
+    if (result.estimates)
+        renderEstimates(result.estimates);
+    if (result.errorCount > 0)
+        renderRejections(result);
+}
+/** One line that names the table, the source and the result. */
+function headline(result, failures) {
+    if (!result)
+        return '❌ The import did not start';
+    const into = `into \`${code(result.table ?? '?')}\` from \`${code(result.source ?? '?')}\``;
+    const items = counted(result.importedItemCount, 'item');
+    const time = `in ${seconds(result.durationSeconds)}`;
+    if (result.dryRun) {
+        return `🧪 DRY RUN: ${items} would be imported ${into}; nothing was written`;
+    }
+    if (result.status === 'IN_PROGRESS')
+        return `⏳ ImportTable is still importing ${into}`;
+    const rejected = result.errorCount > 0 ? `, ${counted(result.errorCount, 'record')} rejected` : '';
+    const icon = failures.length > 0 ? '❌' : STATUS_ICON[result.status];
+    return `${icon} ${items} imported ${into} ${time}${rejected}`;
+}
+function renderSteps(steps) {
+    if (steps.length === 0)
+        return;
+    block('### Steps');
+    block(table(['Step', 'Result', 'Time'], steps.map((step) => [
+        `${step.ok ? '✅' : '❌'} ${step.name}`,
+        cell(step.result),
+        `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
+    ])));
+}
+function renderCounts(result) {
+    block('### Counts');
+    const rate = result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0;
+    const rows = [
+        ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
+        ['Records read', String(result.processedItemCount)],
+        [
+            result.dryRun ? 'Items that would be imported' : 'Items imported',
+            String(result.importedItemCount),
+        ],
+        ['Records rejected', String(result.errorCount)],
+        ['Read (uncompressed)', formatBytes(result.processedSizeBytes)],
+        ['Duration', seconds(result.durationSeconds)],
+        [result.dryRun ? 'Records validated per second' : 'Items per second', String(rate)],
+    ];
+    if (result.consumedWriteCapacity !== undefined) {
+        const how = result.capacitySource === 'computed'
+            ? ' (computed: one per started KB of each item; the endpoint is an emulator)'
+            : '';
+        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`]);
+    }
+    if (result.pacing) {
+        const p = result.pacing;
+        rows.push(['Throttled calls', String(p.throttled)]);
+        rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`]);
+        rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`]);
+    }
+    block(table(['Measure', 'Value'], rows));
+    if (result.processedItemCount > 0) {
+        const imported = result.dryRun ? 'Would be imported' : 'Imported';
+        block('```mermaid\npie showData title Records\n' +
+            `    "${imported}" : ${result.importedItemCount}\n` +
+            `    "Rejected" : ${result.errorCount}\n` +
+            '```');
+    }
+}
+function renderObjects(result) {
+    const objects = result.perObject ?? [];
+    block('### Objects');
+    block(table(['Object', 'Records', 'Rejected', 'Compression'], objects
+        .slice(0, MAX_OBJECT_ROWS)
+        .map((o) => [
+        cell(recordPlace(`${o.url}:1`, (0,local/* workspaceRoot */.oS)()).file ?? o.url),
+        String(o.records),
+        String(o.rejected),
+        (o.compression ?? 'none').toLowerCase(),
+    ])));
+    const rest = objects.length - MAX_OBJECT_ROWS;
+    if (rest > 0)
+        block(`…and ${counted(rest, 'more object')}.`);
+}
+/** Items written over time, for imports long enough to have a pace worth a chart. */
+function renderPace(result) {
+    const samples = result.progress ?? [];
+    if (result.durationSeconds < CHART_MIN_SECONDS || samples.length < 2)
+        return;
+    const rates = samples.map((s, i) => {
+        const before = i === 0 ? { seconds: 0, items: 0 } : samples[i - 1];
+        const span = Math.max(1, s.seconds - before.seconds);
+        return Math.round((s.items - before.items) / span);
+    });
+    block('### Items per second');
+    block('```mermaid\nxychart-beta\n' +
+        `    x-axis "seconds" [${samples.map((s) => s.seconds).join(', ')}]\n` +
+        '    y-axis "items/s"\n' +
+        `    line [${rates.join(', ')}]\n` +
+        '```');
+}
+function renderEstimates(estimates) {
+    block('### Estimates: what the import would cost and take');
+    block(table(['Engine', 'Cost', 'Time', 'Basis'], estimates.map((e) => [e.engine, cell(e.cost), cell(e.time), cell(e.notes)])));
+    block('Prices are us-east-1 list prices; other regions differ.');
+}
+function renderRejections(result) {
+    block('### Rejected records');
+    const kinds = Object.entries(result.rejections.byKind);
+    block(kinds.map(([kind, n]) => `- ${formats_record/* REJECTION_KINDS */.aO[kind]}: ${n}`).join('\n'));
+    block(table(['Where', 'Why'], result.rejections.samples.map((r) => [recordLink(r.location), cell(truncate(r.reason))])));
+    const more = result.errorCount - result.rejections.samples.reduce((n, r) => n + r.records, 0);
+    const where = result.rejectedFile ? ` All of them are in \`${code(result.rejectedFile)}\`.` : '';
+    if (more > 0)
+        block(`…and ${more} more.${where}`);
+    else if (where)
+        block(where.trim());
+}
+/**
+ * A rejected record's place: for a file of the workspace, its path and line, linked to that line
+ * of the commit the job runs on (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA).
+ */
+function recordLink(location, env = process.env) {
+    const place = recordPlace(location, (0,local/* workspaceRoot */.oS)());
+    if (place.file === undefined)
+        return cell(location);
+    const text = cell(`${place.file}:${place.line}`);
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
+    if (!server || !repository || !sha)
+        return text;
+    const file = place.file.split('/').map(encodeURIComponent).join('/');
+    return `[${text}](${server}/${repository}/blob/${sha}/${file}#L${place.line})`;
+}
+/** A reason as a list item; the lines of a reason that lists problems (`\n- …`) nest under it. */
+function listItem(reason) {
+    const [first = '', ...rest] = reason.split('\n- ');
+    return [`- ${inline(first)}`, ...rest.map((line) => `  - ${inline(line)}`)].join('\n');
+}
+/** One Markdown block, and the blank line that ends it. */
+function block(markdown) {
+    core/* summary */.z.addRaw(`${markdown}\n\n`);
+}
+/** A GitHub-flavoured Markdown table. */
+function table(headers, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/** Text for a table cell: HTML escaped, pipes escaped, on one line. */
+function cell(text) {
+    return inline(text).replace(/\|/g, '\\|');
+}
+/** Text inside a paragraph or a list item: HTML escaped, on one line. */
+function inline(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\s*\n\s*/g, ' ');
+}
+/** Text inside backticks: backticks cannot be escaped there, so they are dropped. */
+function code(text) {
+    return text.replace(/`/g, "'");
+}
+function seconds(value) {
+    return value < 10 ? `${Number(value.toFixed(1))} s` : `${Math.round(value)} s`;
+}
+function truncate(text) {
+    return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
+}
+/** Writes the summary; a failure to write it is a warning, never the step's failure. */
+async function writeSummary() {
+    try {
+        await core/* summary */.z.write();
+    }
+    catch (err) {
+        core/* warning */.$e(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/steps.ts
+
+/** The steps of an import, in the order the log and the summary show them. */
+const STEP_NAMES = [
+    'start',
+    'read',
+    'validate',
+    'write',
+    'check errors',
+    'complete',
+];
+/**
+ * Records each step's result and time. Read, validate and write run together as one stream, so
+ * their times overlap: each ends when its last record has passed through it.
+ */
+class Steps {
+    now;
+    began;
+    started = new Map();
+    records = new Map();
+    constructor(now = Date.now) {
+        this.now = now;
+        this.began = now();
+    }
+    /** Seconds since the import began. */
+    elapsed() {
+        return (this.now() - this.began) / 1000;
+    }
+    start(...names) {
+        for (const name of names)
+            this.started.set(name, this.elapsed());
+    }
+    end(name, result, ok = true) {
+        const endedAt = this.elapsed();
+        const startedAt = this.started.get(name) ?? endedAt;
+        this.records.set(name, { name, result, ok, startedAt, endedAt });
+    }
+    /** Ends every started step that has no result yet, as when an error cut the import short. */
+    endUnfinished(result) {
+        for (const name of this.started.keys()) {
+            if (!this.records.has(name))
+                this.end(name, result, false);
+        }
+    }
+    list() {
+        return STEP_NAMES.flatMap((name) => this.records.get(name) ?? []);
+    }
+    /** Runs fn inside a collapsed log group named after the step. */
+    async group(title, fn) {
+        return core/* group */.Os(title, fn);
+    }
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/stream/outcome.ts
+/** How many objects were not read, or not to the end, said by object. */
+function notRead(objects, at) {
+    if (!at)
+        return 'nothing: every object was read';
+    const current = objects[at.index];
+    const rest = objects.slice(at.index + 1);
+    const shown = rest.slice(0, 3).map((o) => o.url);
+    const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : '';
+    const others = rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`;
+    return `${current?.url ?? '?'} after line ${at.line}${others}`;
+}
+/** Nothing done yet, for these objects. */
+function emptyOutcome(objects, rejected) {
+    return {
+        objects: objects.length,
+        storedBytes: objects.reduce((total, o) => total + o.size, 0),
+        processedSizeBytes: 0,
+        processed: 0,
+        imported: 0,
+        errors: 0,
+        unwritten: 0,
+        writeUnits: 0,
+        rejected,
+        perObject: [],
+        progress: [],
+    };
+}
+
+;// CONCATENATED MODULE: ./src/stream/progress.ts
+
+/** A long import logs a progress line at least this often. */
+const PROGRESS_INTERVAL_MS = 10_000;
+/** Logs the counters at least every PROGRESS_INTERVAL_MS, on the injected clock. */
+class Progress {
+    now;
+    total;
+    started;
+    last;
+    done = 0;
+    /** Items at each progress line, for the summary's chart. */
+    samples = [];
+    constructor(now, total) {
+        this.now = now;
+        this.total = total;
+        this.started = now();
+        this.last = this.started;
+    }
+    objectDone() {
+        this.done++;
+    }
+    maybeLog(outcome, write) {
+        const time = this.now();
+        if (time - this.last < PROGRESS_INTERVAL_MS)
+            return;
+        this.last = time;
+        const seconds = (time - this.started) / 1000;
+        const items = write ? write.written : outcome.imported;
+        this.samples.push({ seconds: Math.round(seconds), items });
+        core/* info */.pq(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
+            `${items} items, ${outcome.processedSizeBytes} bytes, ` +
+            `${Math.round(items / seconds)} items/s, ${outcome.errors} errors`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/rate-limiter.ts
+/**
+ * Paces write capacity units to at most `unitsPerSecond`, averaged over the import. Each call
+ * reserves its units on a virtual timeline (the generic cell rate algorithm): a call waits until
+ * the units of every earlier call have been paid for. Bursts are at most one batch, so the rate
+ * holds within a batch's units over any window longer than a few batches.
+ */
+class RateLimiter {
+    unitsPerSecond;
+    now;
+    sleep;
+    nextFree;
+    constructor(unitsPerSecond, now, sleep) {
+        this.unitsPerSecond = unitsPerSecond;
+        this.now = now;
+        this.sleep = sleep;
+        this.nextFree = now();
+    }
+    /** Waits until `units` may be spent now. */
+    async take(units) {
+        const now = this.now();
+        const start = Math.max(now, this.nextFree);
+        this.nextFree = start + (units / this.unitsPerSecond) * 1000;
+        if (start > now)
+            await this.sleep(start - now);
+    }
+}
+/** Write capacity units of a put: one per started KB of item size. */
+function writeUnits(itemBytes) {
+    return Math.max(1, Math.ceil(itemBytes / 1024));
+}
+
+;// CONCATENATED MODULE: ./src/stream/read.ts
+
+
+
+
+/**
+ * The longest line that could still hold a valid item: 400 KB stored can take several times
+ * that as JSON (escapes, base64, type wrappers). Anything longer is rejected unread.
+ */
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
+/**
+ * The read step for one object: its bytes, decompressed and split into lines, each record handed
+ * to validation. A read failure mid-object is one error at the line it reached; a failure every
+ * other object would meet too (access denied, the bucket gone) stops the import.
+ */
+async function readObject(object, ctx) {
+    let compression;
+    const at = { line: 0 };
+    try {
+        const body = await ctx.source.open(object);
+        const decompressed = (0,decompress/* decompress */.m)(body, ctx.inputs.compression, (c) => (compression = c));
+        let bytes = countBytes(decompressed, ctx.outcome);
+        let firstByte;
+        if (needsFirstByte(ctx.format))
+            ({ firstByte, chunks: bytes } = await peekFirstByte(bytes));
+        const parser = recordParser(ctx.format, firstByte);
+        if (parser.framing === 'bytes')
+            await readRecords(bytes, parser, object, ctx, at);
+        else
+            await readLines(bytes, parser, object, ctx, at);
+    }
+    catch (err) {
+        if (err instanceof WriteStopped) {
+            err.line = at.line;
+            throw err;
+        }
+        if (isConfigurationError(err))
+            throw err;
+        ctx.outcome.processed++;
+        const reason = `the object could not be read after line ${at.line}: ${describeReadError(err, object)}`;
+        await ctx.validator.reject('unreadable', `${object.url}:${at.line + 1}`, reason, '');
+    }
+    return compression;
+}
+/** Formats of lines: each line to the parser, each record it completes to validation. */
+async function readLines(bytes, parser, object, ctx, at) {
+    for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
+        for (const line of lines) {
+            at.line = line.number;
+            const record = parser.push(line);
+            const taking = record && take(ctx.validator, record, object);
+            if (taking)
+                await taking;
+        }
+        ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress);
+    }
+    const last = parser.end();
+    if (last)
+        await take(ctx.validator, last, object);
+}
+/** Formats that frame their records in the bytes (a JSON array, a request-items file). */
+async function readRecords(bytes, parser, object, ctx, at) {
+    const takeAll = async (records) => {
+        for (const record of records) {
+            at.line = record.line;
+            const taking = take(ctx.validator, record, object);
+            if (taking)
+                await taking;
+        }
+    };
+    for await (const chunk of bytes) {
+        await takeAll(parser.push(chunk));
+        ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress);
+    }
+    await takeAll(parser.end());
+}
+/**
+ * The first character of a stream past a UTF-8 BOM and whitespace (undefined when there is
+ * none), and the stream again from its first byte.
+ */
+async function peekFirstByte(chunks) {
+    const iterator = chunks[Symbol.asyncIterator]();
+    const seen = [];
+    let firstByte;
+    let offset = 0;
+    while (firstByte === undefined) {
+        const next = await iterator.next();
+        if (next.done)
+            break;
+        seen.push(next.value);
+        for (const byte of next.value) {
+            const isBom = offset < read_BOM.length && byte === read_BOM[offset];
+            offset++;
+            if (isBom || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09)
+                continue;
+            firstByte = byte;
+            break;
+        }
+    }
+    async function* again() {
+        yield* seen;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next())
+            yield next.value;
+    }
+    return { firstByte, chunks: again() };
+}
+const read_BOM = [0xef, 0xbb, 0xbf];
+/** A failure of the writer (a stall, the table deleted): it stops the import, not this object. */
+class WriteStopped {
+    cause;
+    /** The last line read of the object when the writer stopped. */
+    line = 0;
+    constructor(cause) {
+        this.cause = cause;
+    }
+}
+/** Validation and writing of one record, with the writer's failures told apart from reading's. */
+function take(validator, record, object) {
+    try {
+        return validator.take(record, object)?.catch(writeStopped);
+    }
+    catch (err) {
+        return writeStopped(err);
+    }
+}
+// Module-level, not a closure per record: records are the hot path.
+function writeStopped(err) {
+    throw new WriteStopped(err);
+}
+/** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes. */
+async function* countBytes(chunks, outcome) {
+    for await (const chunk of chunks) {
+        outcome.processedSizeBytes += chunk.length;
+        yield chunk;
+    }
+}
+/** Failures that every other object would meet too: stop, rather than reject every object. */
+function isConfigurationError(err) {
+    const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
+    const name = (0,errors/* errorName */.Is)(cause) ?? '';
+    return /AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|NoSuchBucket|Credentials|ActionError/.test(name);
+}
+function describeReadError(err, object) {
+    const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
+    if ((0,errors/* errorName */.Is)(cause) === 'PreconditionFailed') {
+        return `it changed after it was listed (ETag ${object.etag ?? '?'} no longer matches); re-run the import`;
+    }
+    return err instanceof Error ? err.message : String(err);
+}
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(8474);
+;// CONCATENATED MODULE: ./src/stream/rejected-records.ts
+
+
+
+
+
+/**
+ * Rejections logged where they are found (in the group of the step that read them); past this
+ * many the log says where the rest are, so a file of bad lines cannot flood it.
+ */
+const MAX_LOGGED_REJECTIONS = 100;
+/**
+ * Every rejected record, written to a JSON-lines file with its location, reason and the raw
+ * record, and counted. The file is created on the first rejection only.
+ */
+class RejectedRecords {
+    file;
+    samples = [];
+    byKind = {};
+    count = 0;
+    out;
+    writeError;
+    constructor(file) {
+        this.file = file;
+    }
+    async add(rejection, record) {
+        this.count += rejection.records;
+        this.byKind[rejection.kind] = (this.byKind[rejection.kind] ?? 0) + rejection.records;
+        if (this.samples.length < formats_record/* MAX_REJECTION_SAMPLES */.J4)
+            this.samples.push(rejection);
+        this.log(rejection);
+        const line = JSON.stringify({ ...rejection, record }) + '\n';
+        const out = this.stream();
+        if (this.writeError)
+            throw this.writeError;
+        if (!out.write(line))
+            await (0,external_node_events_.once)(out, 'drain');
+    }
+    logged = 0;
+    /** The reason in the log, never the record's values (those are only in the file). */
+    log(rejection) {
+        if (this.logged < MAX_LOGGED_REJECTIONS) {
+            core/* info */.pq(`rejected: ${rejection.location}: ${rejection.reason}`);
+        }
+        else if (this.logged === MAX_LOGGED_REJECTIONS) {
+            core/* info */.pq(`rejected: more than ${MAX_LOGGED_REJECTIONS} records; every one is in ${this.file}`);
+        }
+        this.logged++;
+    }
+    /** Flushes the file; returns its path when anything was rejected. */
+    async close() {
+        if (!this.out)
+            return undefined;
+        const out = this.out;
+        await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+        return this.file;
+    }
+    stream() {
+        if (!this.out) {
+            external_node_fs_.mkdirSync(external_node_path_.dirname(this.file), { recursive: true });
+            this.out = external_node_fs_.createWriteStream(this.file, { flags: 'w', mode: 0o600 });
+            this.out.on('error', (err) => {
+                this.writeError = new Error(`Cannot write rejected-file ${this.file}: ${err.message}`);
+            });
+        }
+        return this.out;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/table/item-size.ts
+
+
+/** Item size limit: 400 KB, conventionally 409,600 bytes [doc SQ, SIZE]. */
+const MAX_ITEM_BYTES = 409_600;
+/** Size formula overhead of a List or Map value [doc SIZE]. */
+const CONTAINER_OVERHEAD_BYTES = 3;
+/** Size formula overhead per List or Map element [doc SIZE]. */
+const ELEMENT_OVERHEAD_BYTES = 1;
+/** Size of a BOOL or NULL value [doc SIZE]. */
+const BOOL_NULL_BYTES = 1;
+/** A number costs one byte per two significant digits plus this [doc SIZE]. */
+const NUMBER_OVERHEAD_BYTES = 1;
+function numberBytes(text) {
+    const plain = plainSignificantDigits(text);
+    if (plain >= 0)
+        return Math.ceil(Math.max(plain, 1) / 2) + NUMBER_OVERHEAD_BYTES;
+    const decimal = parseDecimal(text);
+    // An invalid number never reaches DynamoDB; its text length is a safe over-estimate.
+    if (decimal === undefined)
+        return utf8Bytes(text);
+    // Zero is stored with one digit, so it costs like `1`.
+    const digits = Math.max(decimal.digits.length, 1);
+    return Math.ceil(digits / 2) + NUMBER_OVERHEAD_BYTES;
+}
+function valueBytes(value) {
+    if (value.S !== undefined)
+        return utf8Bytes(value.S);
+    if (value.N !== undefined)
+        return numberBytes(value.N);
+    if (value.B !== undefined)
+        return value.B.byteLength;
+    if (value.BOOL !== undefined || value.NULL !== undefined)
+        return BOOL_NULL_BYTES;
+    if (value.M !== undefined) {
+        let size = CONTAINER_OVERHEAD_BYTES;
+        for (const name in value.M) {
+            const member = value.M[name];
+            if (member === undefined)
+                continue;
+            size += utf8Bytes(name) + valueBytes(member) + ELEMENT_OVERHEAD_BYTES;
+        }
+        return size;
+    }
+    if (value.L !== undefined) {
+        let size = CONTAINER_OVERHEAD_BYTES;
+        for (const element of value.L)
+            size += valueBytes(element) + ELEMENT_OVERHEAD_BYTES;
+        return size;
+    }
+    let size = 0;
+    for (const member of value.SS ?? [])
+        size += utf8Bytes(member);
+    for (const member of value.NS ?? [])
+        size += numberBytes(member);
+    for (const member of value.BS ?? [])
+        size += member.byteLength;
+    return size;
+}
+/**
+ * The item's size by DynamoDB's formula [doc SIZE]: per attribute, the UTF-8 name length plus the
+ * value size (strings in UTF-8 bytes, binary in raw bytes, numbers ceil(digits / 2) + 1, BOOL and
+ * NULL 1, lists and maps 3 + their elements + 1 per element, sets the sum of their members).
+ */
+function itemSize(item) {
+    let size = 0;
+    for (const name in item) {
+        const value = item[name];
+        if (value !== undefined)
+            size += utf8Bytes(name) + valueBytes(value);
+    }
+    return size;
+}
+
+;// CONCATENATED MODULE: ./src/table/item-rules.ts
+
+
+
+
+
+/** The byte length DynamoDB counts against a key limit, or undefined for a number key. */
+function keyBytes(value) {
+    if (value.S !== undefined)
+        return utf8Bytes(value.S);
+    if (value.B !== undefined)
+        return value.B.byteLength;
+    return undefined;
+}
+/** Checks a present key value's type, emptiness, number validity and length. */
+function checkKeyValue(value, key, label, maxBytes) {
+    const found = typeOf(value) ?? 'an unknown type';
+    if (found !== key.type) {
+        return `${label} "${key.name}" must be of type ${key.type}, found ${found}`;
+    }
+    if (value.N !== undefined) {
+        const number = normalizeNumber(value.N);
+        return number.ok ? undefined : `${label} "${key.name}" is not a valid number: ${number.reason}`;
+    }
+    const bytes = keyBytes(value) ?? 0;
+    if (bytes === 0)
+        return `${label} "${key.name}" must not be empty`;
+    if (bytes > maxBytes) {
+        return `${label} "${key.name}" is ${bytes} bytes, above the limit of ${maxBytes}`;
+    }
+    return undefined;
+}
+function checkTableKey(item, key, role, maxBytes) {
+    const value = item[key.name];
+    if (value === undefined)
+        return `${role} attribute "${key.name}" is missing`;
+    return checkKeyValue(value, key, 'key attribute', maxBytes);
+}
+/**
+ * Returns the first DynamoDB rule the item breaks, as a short reason without values, or
+ * undefined when the item is valid for the table: keys present, of the right type, non-empty and
+ * within their length limits; index keys (when present; a missing one means a sparse index) of
+ * the index's type; size within {@link MAX_ITEM_BYTES}. Document rules (numbers, sets, nesting)
+ * are the parsers' job, because they see the input before it becomes an {@link Item}.
+ */
+function checkItem(item, schema, size = itemSize(item)) {
+    const partition = checkTableKey(item, schema.partitionKey, 'partition key', MAX_PARTITION_KEY_BYTES);
+    if (partition !== undefined)
+        return partition;
+    if (schema.sortKey !== undefined) {
+        const sort = checkTableKey(item, schema.sortKey, 'sort key', MAX_SORT_KEY_BYTES);
+        if (sort !== undefined)
+            return sort;
+    }
+    for (const key of schema.indexKeys) {
+        const value = item[key.name];
+        if (value === undefined)
+            continue;
+        const maxBytes = key.keyType === 'RANGE' ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
+        const label = `index "${key.indexName}" key attribute`;
+        const broken = checkKeyValue(value, key, label, maxBytes);
+        if (broken !== undefined)
+            return broken;
+    }
+    if (size > MAX_ITEM_BYTES)
+        return `item is ${size} bytes, above the limit of ${MAX_ITEM_BYTES}`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/stream/validate.ts
+
+
+
+
+
+/** The wire text of a DynamoDB JSON item line, as PendingWrite's `json`. */
+function wireText(raw) {
+    const json = itemText(raw);
+    return json === undefined ? undefined : { json };
+}
+/** `s3://bucket/key:line`, made only for the records that need it. */
+function locate(at) {
+    return `${at.url}:${at.line}`;
+}
+/**
+ * The validate step: each record is counted, checked against the table and handed to the writer,
+ * or rejected with its location. Nothing passes through without being counted.
+ */
+class Validator {
+    outcome;
+    schema;
+    wireLines;
+    /** Incremental exports: the export time of the change applied to each key so far. */
+    latestChange = new Map();
+    /** Changes older than one already applied: counted as writes that a later one overwrote. */
+    superseded = 0;
+    /** Set once the writer exists (a dry run has none); its events call back into rejectWrite. */
+    writer;
+    constructor(outcome, schema, 
+    /** Records are DynamoDB JSON item lines, whose item text is sent as it is. */
+    wireLines = false) {
+        this.outcome = outcome;
+        this.schema = schema;
+        this.wireLines = wireLines;
+    }
+    reject(kind, location, reason, raw, records = 1) {
+        this.outcome.errors += records;
+        return this.outcome.rejected.add({ kind, location, reason, records }, raw);
+    }
+    /** A write DynamoDB refused, or that could not be made: rejected with its item. */
+    rejectWrite(kind, write, reason) {
+        const raw = toDynamoDBJsonLine(write.item);
+        return this.reject(kind, locate(write), reason, raw, write.records);
+    }
+    /**
+     * One record through validation to the writer. Returns a promise only when the record must be
+     * waited for (by the writer, or by the rejected file), so that most records cost no microtask.
+     */
+    take(record, object) {
+        this.outcome.processed++;
+        const { result } = record;
+        if (!result.ok) {
+            const kind = record.unreadable ? 'unreadable' : 'invalid';
+            const at = locate({ url: object.url, line: record.line });
+            return this.reject(kind, at, result.reason, record.raw);
+        }
+        const size = itemSize(result.item);
+        const problem = checkItem(result.item, this.schema, size);
+        if (problem !== undefined) {
+            const at = locate({ url: object.url, line: record.line });
+            return this.reject('mismatch', at, problem, record.raw);
+        }
+        const units = writeUnits(size);
+        this.outcome.writeUnits += units;
+        // The key is only needed to write, or to order an incremental export's changes.
+        const key = this.writer || result.change ? keyOf(result.item, this.schema) : '';
+        if (result.change && this.isSuperseded(key, result.change.timestamp))
+            return undefined;
+        if (!this.writer) {
+            this.outcome.imported++;
+            return undefined;
+        }
+        return this.writer.add({
+            key,
+            item: result.item,
+            ...((result.delete || result.change?.delete) && { delete: true }),
+            wireBytes: record.bytes ?? Buffer.byteLength(record.raw),
+            ...(this.wireLines && wireText(record.raw)),
+            units,
+            records: 1,
+            url: object.url,
+            line: record.line,
+        });
+    }
+    /**
+     * The files of an incremental export come in any order: only a key's latest change is applied.
+     * A change older than one applied counts as a write that the later one overwrote.
+     */
+    isSuperseded(key, timestamp) {
+        const latest = this.latestChange.get(key);
+        if (latest !== undefined && latest >= timestamp) {
+            this.superseded++;
+            return true;
+        }
+        this.latestChange.set(key, timestamp);
+        return false;
+    }
+}
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/stream/write-threads.ts
+
+
+const ROLE = 'dynamodb-s3-import: write thread';
+/** Sent once all calls are answered: the thread ends its client and exits on its own. */
+const CLOSE = 'close';
+/** How deep a chain of causes is copied (the SDK's classification looks 10 deep). */
+const MAX_CAUSES = 10;
+function copyError(err, depth = 0) {
+    if (typeof err !== 'object' || err === null)
+        return { name: 'Error', message: String(err) };
+    const e = err;
+    const copy = {
+        name: typeof e.name === 'string' ? e.name : 'Error',
+        message: typeof e.message === 'string' ? e.message : String(err),
+    };
+    if (typeof e.code === 'string')
+        copy.code = e.code;
+    if (typeof e.$fault === 'string')
+        copy.$fault = e.$fault;
+    if (e.$metadata)
+        copy.$metadata = { ...e.$metadata };
+    if (e.$retryable)
+        copy.$retryable = { ...e.$retryable };
+    if (e.cause !== undefined && depth < MAX_CAUSES)
+        copy.cause = copyError(e.cause, depth + 1);
+    return copy;
+}
+/** An Error again, with the copied properties, so that classification and messages see them. */
+function restoreError(copy) {
+    const { name, message, cause, ...rest } = copy;
+    const error = new Error(message, cause && { cause: restoreError(cause) });
+    return Object.assign(error, { name }, rest);
+}
+/**
+ * Below this many stored bytes, starting threads (each loads the action anew, about 0.1 s of CPU)
+ * costs more than they save: the calls go out on the main thread.
+ */
+const AUTO_THREADS_MIN_BYTES = 1024 * 1024;
+/**
+ * auto never starts more: the main thread reads, parses and validates at most about 60,000 items
+ * a second (measured), which three threads more than keep up with.
+ */
+const MAX_AUTO_THREADS = 3;
+/**
+ * write-threads: a number as it is; auto, one thread per core but the one the main thread
+ * reads on (at least one, at most MAX_AUTO_THREADS), for sources of AUTO_THREADS_MIN_BYTES or more.
+ */
+function writeThreadCount(setting, storedBytes, cores) {
+    if (setting !== 'auto')
+        return setting;
+    return storedBytes < AUTO_THREADS_MIN_BYTES
+        ? 0
+        : Math.min(MAX_AUTO_THREADS, Math.max(1, cores - 1));
+}
+/**
+ * A write thread's young generation, in MB. Left to its default it grew the process by about
+ * 170 MB per thread; capped at this size, by about 75 MB, at the same rate (measured: 300,000
+ * items, one thread, peak RSS 482 → 385 MiB). Only the young generation is capped: a thread
+ * cannot run out of memory because of it, it only collects its garbage sooner.
+ */
+const YOUNG_GENERATION_MB = 48;
+/** Where a thread starts: this module, which is the bundle itself once built. */
+const ENTRY = new URL(import.meta.url);
+/** Calls spread over `count` threads, each to the one with the fewest calls waiting. */
+class WriteThreads {
+    threads;
+    nextId = 0;
+    constructor(count, config, entry = ENTRY) {
+        const data = { role: ROLE, config };
+        // From the sources (tests, local-action) a thread needs the TypeScript loader; the bundle's
+        // threads take Node's default, the process's own flags minus those a thread may not have.
+        const execArgv = entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : undefined;
+        this.threads = Array.from({ length: count }, () => {
+            const thread = {
+                worker: new external_node_worker_threads_.Worker(entry, {
+                    workerData: data,
+                    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+                    ...(execArgv && { execArgv }),
+                }),
+                waiting: new Map(),
+            };
+            thread.worker.on('message', (reply) => this.answer(thread, reply));
+            thread.worker.on('error', (err) => this.stop(thread, err));
+            thread.worker.on('exit', (code) => this.stop(thread, new Error(`exit code ${code}`)));
+            return thread;
+        });
+    }
+    send(table, body) {
+        const thread = this.leastBusy();
+        if (!thread)
+            return Promise.reject(this.threads[0]?.stopped ?? new Error('no write threads'));
+        const id = this.nextId++;
+        return new Promise((resolve, reject) => {
+            thread.waiting.set(id, { resolve, reject });
+            // The body's memory moves to the thread: nothing here reads it again.
+            thread.worker.postMessage({ id, table, body }, [body.buffer]);
+        });
+    }
+    async close() {
+        await Promise.all(this.threads.map(async (thread) => {
+            if (thread.stopped)
+                return;
+            thread.stopped = new Error('the write threads are closed');
+            const exited = new Promise((resolve) => thread.worker.once('exit', resolve));
+            thread.worker.postMessage(CLOSE);
+            await exited;
+        }));
+    }
+    leastBusy() {
+        let best;
+        for (const thread of this.threads) {
+            if (thread.stopped)
+                continue;
+            if (!best || thread.waiting.size < best.waiting.size)
+                best = thread;
+        }
+        return best;
+    }
+    answer(thread, reply) {
+        const call = thread.waiting.get(reply.id);
+        if (!call)
+            return;
+        thread.waiting.delete(reply.id);
+        if ('answer' in reply)
+            call.resolve(reply.answer);
+        else
+            call.reject(restoreError(reply.error));
+    }
+    /** A thread that died fails the calls it held: the writer counts their items, loses none. */
+    stop(thread, cause) {
+        if (thread.stopped)
+            return;
+        const message = cause instanceof Error ? cause.message : String(cause);
+        thread.stopped = new Error(`a write thread stopped: ${message}`, { cause });
+        for (const call of thread.waiting.values())
+            call.reject(thread.stopped);
+        thread.waiting.clear();
+    }
+}
+// Runs only inside write threads, where coverage is not collected; test/stream/write-threads.test.ts
+// drives it through real threads.
+/* v8 ignore start */
+/** The thread's side: each body sent on its own client, each answer or error posted back. */
+function serveCalls(port, data) {
+    const client = createWriteClient(data.config);
+    const calls = callsOn(client);
+    port.on('message', (call) => {
+        if (call === CLOSE) {
+            client.destroy();
+            port.close();
+            return;
+        }
+        calls.send(call.table, call.body).then((answer) => port.postMessage({ id: call.id, answer }), (err) => port.postMessage({ id: call.id, error: copyError(err) }));
+    });
+}
+const started = external_node_worker_threads_.workerData;
+if (!external_node_worker_threads_.isMainThread && external_node_worker_threads_.parentPort && started?.role === ROLE)
+    serveCalls(external_node_worker_threads_.parentPort, started);
+/* v8 ignore stop */
+
+;// CONCATENATED MODULE: ./src/stream/engine.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Reads every object of the source, validates each record and writes the valid ones. */
+async function streamImport(options) {
+    const { inputs, steps } = options;
+    const schema = tableSchemaFrom(options.table);
+    const objects = await listObjects(options);
+    const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile));
+    const wireLines = inputs.format === 'DYNAMODB_JSON' && inputs.incremental !== true;
+    const validator = new Validator(outcome, schema, wireLines);
+    const calls = inputs.dryRun ? undefined : writeCalls(options, outcome.storedBytes);
+    const writer = calls && createWriter(options, calls, schema, validator);
+    validator.writer = writer;
+    steps.start('validate', 'write');
+    let stoppedAt;
+    try {
+        stoppedAt = await readAll(objects, options, { outcome, validator, schema });
+        if (writer)
+            outcome.write = await writer.finish();
+    }
+    catch (err) {
+        throw await stopped(err, outcome, writer, inputs);
+    }
+    finally {
+        await calls?.close();
+    }
+    if (writer?.failure !== undefined) {
+        outcome.stopped = {
+            reason: writerStopReason(writer.failure, inputs),
+            notRead: notRead(objects, stoppedAt),
+        };
+    }
+    endSteps(steps, outcome, validator.superseded);
+    const file = await outcome.rejected.close();
+    if (file)
+        outcome.rejectedFile = file;
+    return outcome;
+}
+/** The read step begins with the listing (made once, by the start step when it needed it). */
+async function listObjects(options) {
+    const { source, steps } = options;
+    steps.start('read');
+    return steps.group('Read: list the objects', async () => {
+        const found = options.objects ?? (await (0,sources_source/* listInOrder */.G)(source));
+        const bytes = found.reduce((total, o) => total + o.size, 0);
+        core/* info */.pq(`${counted(found.length, 'object')}, ${formatBytes(bytes)} stored in ${source.description}`);
+        return found;
+    });
+}
+/** Where the calls go out: write threads for a source large enough to repay starting them. */
+function writeCalls(options, storedBytes) {
+    const { writeThreads } = options.inputs;
+    const count = writeThreadCount(writeThreads, storedBytes, (0,external_node_os_.availableParallelism)());
+    if (count === 0 || !options.writeConfig)
+        return callsOn(options.dynamodb);
+    try {
+        const threads = new WriteThreads(count, options.writeConfig);
+        core/* info */.pq(`write: the calls go out on ${counted(count, 'write thread')}`);
+        return threads;
+    }
+    catch (err) {
+        // Threads are for speed only: without them the same calls go out on this thread.
+        core/* warning */.$e(`write: no write threads could start (${(0,errors/* errorMessage */.gJ)(err)}); the calls go out on the main thread. Set write-threads: 0 to skip trying.`);
+        return callsOn(options.dynamodb);
+    }
+}
+/** The writer, paced by max-write-capacity; its refusals and give-ups become rejections. */
+function createWriter(options, calls, schema, validator) {
+    const { inputs } = options;
+    const now = options.now ?? src_clock/* realClock */.d.now;
+    const sleep = options.sleep ?? src_clock/* realClock */.d.sleep;
+    return new BatchWriter({
+        calls,
+        table: inputs.table.id,
+        concurrency: inputs.writeConcurrency,
+        reportedCapacity: inputs.dynamodbEndpoint === undefined,
+        keyOf: (item) => keyOf(item, schema),
+        clock: { now, sleep },
+        pacing: { ...options.pacing, stallMs: inputs.stallTimeoutSeconds * 1000 },
+        ...(inputs.maxWriteCapacity > 0 && {
+            limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
+        }),
+        events: {
+            onRefused: (write, reason) => validator.rejectWrite('refused', write, reason),
+            onUnwritten: (write, reason) => validator.rejectWrite('unwritten', write, reason),
+        },
+    });
+}
+/**
+ * Every object in order, one at a time, each logged with its counts when done. Returns where the
+ * reading stopped when the writer failed (a stall, the table deleted), undefined when all was read.
+ */
+async function readAll(objects, options, { outcome, validator, schema, }) {
+    const { inputs, steps } = options;
+    const progress = new Progress(options.now ?? src_clock/* realClock */.d.now, objects.length);
+    const format = { ...inputs, schema, incremental: inputs.incremental === true };
+    const context = {
+        inputs,
+        format,
+        source: options.source,
+        outcome,
+        validator,
+        progress,
+        writeProgress: validator.writer?.progress,
+    };
+    return steps.group(`Validate and write: ${objects.length} objects`, async () => {
+        for (const [index, object] of objects.entries()) {
+            const before = { processed: outcome.processed, errors: outcome.errors };
+            let compression;
+            try {
+                compression = await readObject(object, context);
+            }
+            catch (err) {
+                if (err instanceof WriteStopped)
+                    return { index, line: err.line };
+                throw err;
+            }
+            progress.objectDone();
+            core/* info */.pq(`${object.url}: ${outcome.processed - before.processed} records, ` +
+                `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`);
+        }
+        return undefined;
+    });
+}
+/** Read, validate and write end together: each when its last record has passed. */
+function endSteps(steps, outcome, superseded) {
+    steps.end('read', `${counted(outcome.objects, 'object')}, ${formatBytes(outcome.storedBytes)} stored, ` +
+        `${formatBytes(outcome.processedSizeBytes)} uncompressed`);
+    steps.end('validate', `${counted(outcome.processed, 'record')}, ${outcome.errors} rejected`, outcome.errors === 0);
+    const w = outcome.write;
+    if (!w) {
+        outcome.imported += superseded;
+        steps.end('write', `dry run: ${counted(outcome.imported, 'item')} would be written, none were`);
+        return;
+    }
+    outcome.imported = w.written + superseded;
+    outcome.unwritten = w.unwritten;
+    const p = w.pacing;
+    const throttling = p.throttled
+        ? `, throttled ${p.throttled} times, longest stall ${(p.longestStallMs / 1000).toFixed(1)} s`
+        : '';
+    const pace = `settled at ${p.itemsPerSecond} items/s (${p.unitsPerSecond} WCU/s)`;
+    steps.end('write', `${counted(w.written, 'item')} written in ${counted(w.calls, 'call')}${throttling}, ${pace}` +
+        (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
+        (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
+    if (p.throttled)
+        core/* info */.pq(`write: throttled ${p.throttled} times${throttling.slice(throttling.indexOf(', longest'))}; ${pace}`);
+}
+/** Why the writer gave up, in words a person can act on. */
+function writerStopReason(failure, inputs) {
+    if (failure instanceof WriterStalled)
+        return failure.message;
+    // A service exception here came from a write; other errors are already worded.
+    const fromService = typeof failure === 'object' && failure !== null && '$metadata' in failure;
+    const cause = fromService
+        ? (0,errors/* describeAwsError */.Pp)(failure, 'BatchWriteItem', inputs.table.id)
+        : (0,errors/* errorMessage */.gJ)(failure);
+    return cause.replace(/\.$/, '');
+}
+/**
+ * An error that stops the import (the table deleted, access denied): what was and was not done
+ * by then, so that nobody has to guess whether to re-run.
+ */
+async function stopped(err, outcome, writer, inputs) {
+    const file = await outcome.rejected.close().catch(() => undefined);
+    const written = writer?.progress.written ?? 0;
+    const what = `${outcome.processed} records read, ${written} items written, ${outcome.errors} rejected` +
+        (file ? ` (in ${file})` : '') +
+        `; the records not yet written were not: re-run the import once the cause is fixed (writes of the same items are idempotent)`;
+    // A service exception that reaches here came from a write; other errors are already worded.
+    const fromService = typeof err === 'object' && err !== null && '$metadata' in err;
+    const cause = fromService
+        ? (0,errors/* describeAwsError */.Pp)(err, 'BatchWriteItem', inputs.table.id)
+        : (0,errors/* errorMessage */.gJ)(err);
+    const reason = cause.replace(/\.$/, '');
+    return new errors/* ActionError */.lZ(`The import stopped: ${reason}. By then: ${what}.`, { cause: err });
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * The action: start → read, validate, write (by either engine) → check errors → complete, then
+ * the summary. The only caller of setFailed.
+ */
+async function run(options = {}) {
+    const steps = new Steps(options.now);
+    let clients;
+    let result;
+    let inputs;
+    let failures;
+    try {
+        inputs = (0,src_inputs/* readInputs */.Ko)();
+        clients = createClients(inputs);
+        const plan = await start(inputs, clients, steps, options);
+        result = await importData(plan, clients, steps, options);
+        failures = await checkErrors(result, inputs, steps);
+    }
+    catch (err) {
+        failures = [(0,errors/* errorMessage */.gJ)(err)];
+        if (err instanceof Error && err.stack)
+            core/* debug */.Yz(err.stack);
+        steps.endUnfinished(`stopped: ${(0,errors/* errorMessage */.gJ)(err)}`);
+    }
+    finally {
+        clients?.destroy();
+    }
+    await complete(result, failures, inputs, steps);
+    renderSummary(result, steps.list(), failures);
+    await writeSummary();
+}
+/** The start step: the engine, the table and the objects to import. */
+async function start(inputs, clients, steps, options) {
+    steps.start('start');
+    const clock = { now: options.now ?? src_clock/* realClock */.d.now, sleep: options.sleep ?? src_clock/* realClock */.d.sleep };
+    const plan = await steps.group('Start: choose the engine, check the table', () => prepare(inputs, clients, clock));
+    steps.end('start', plan.summary);
+    return plan;
+}
+/** Read, validate and write, by the engine the plan chose; a dry run always validates locally. */
+async function importData(plan, clients, steps, options) {
+    const { inputs } = plan;
+    const result = plan.choice.mode === 'native' && !inputs.dryRun
+        ? fromNative(await main_native(plan, clients, steps, options), inputs)
+        : fromStream(await stream(plan, clients, steps, options), inputs, plan.table);
+    return {
+        mode: plan.choice.mode,
+        modeReason: plan.choice.reason,
+        table: inputs.table.name,
+        source: inputs.source.kind === 's3'
+            ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
+            : inputs.source.path,
+        ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
+        ...result,
+        durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
+    };
+}
+/** The stream engine: the action reads, validates and (unless a dry run) writes itself. */
+async function stream(plan, clients, steps, options) {
+    await settleHeap(plan.objects);
+    return streamImport({
+        inputs: plan.inputs,
+        source: plan.source,
+        dynamodb: clients.writeClient,
+        writeConfig: clients.writeConfig,
+        table: plan.table,
+        steps,
+        objects: plan.objects,
+        ...options,
+    });
+}
+/**
+ * The native engine, loaded only when it runs: with the CloudWatch Logs SDK it needs, 4 MB of
+ * memory that the stream engine and a dry run do not use.
+ */
+async function main_native(plan, clients, steps, options) {
+    const { runNative } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 1068));
+    return runNative(plan.inputs, plan, clients, steps, options);
+}
+/** Compares errors with max-errors and items with min-items: the step's verdict. */
+async function checkErrors(result, inputs, steps) {
+    steps.start('check errors');
+    return steps.group('Check errors', async () => {
+        const failures = checkResult(result, inputs);
+        const counts = `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
+            `${result.importedItemCount} ${result.dryRun ? 'would be imported' : 'imported'} (min-items ${inputs.minItems})`;
+        core/* info */.pq(counts);
+        steps.end('check errors', failures.length ? `${counts}: the step fails` : counts, failures.length === 0);
+        return failures;
+    });
+}
+/**
+ * Publishes the outcome: the verdict (the step fails here, when it does), the outputs, the
+ * annotations of rejected records, the final status.
+ */
+async function complete(result, failures, inputs, steps) {
+    if (!result || !inputs)
+        return annotate(undefined, failures, { maxErrors: 0, minItems: 0 }, '');
+    steps.start('complete');
+    await steps.group('Complete', async () => {
+        annotate(result, failures, inputs, (0,local/* workspaceRoot */.oS)());
+        setOutputs(result);
+        const why = completion(result);
+        core/* info */.pq(`Status ${result.status}${why} after ${result.durationSeconds} s`);
+        steps.end('complete', `status ${result.status}${why}`, result.status === 'COMPLETED');
+    });
+}
+/**
+ * What the final status means, in words: ImportTable's failure code for the native engine, the
+ * count for the stream engine (whose records are not ImportTable's item errors).
+ */
+function completion(result) {
+    if (result.status === 'COMPLETED' || !result.failureCode)
+        return '';
+    if (result.mode === 'native')
+        return ` (${result.failureCode})`;
+    const unwritten = result.unwrittenItemCount;
+    const rejected = result.errorCount - unwritten;
+    const parts = [
+        ...(rejected > 0 ? [`${counted(rejected, 'record')} rejected`] : []),
+        ...(unwritten > 0 ? [`${counted(unwritten, 'valid item')} not written`] : []),
+    ];
+    return `: ${parts.join(', ')}`;
+}
+
+
+/***/ }),
+
+/***/ 6455:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ Output),
+/* harmony export */   p: () => (/* binding */ Input)
+/* harmony export */ });
 /**
  * The names of action.yml's inputs and outputs, said once: input reading, the warnings about
  * ignored inputs, messages and the outputs use these (a test holds them equal to action.yml).
@@ -77460,600 +80853,489 @@ const Output = {
     RejectedFile: 'rejected-file',
 };
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/table/definition.ts
+
+/***/ }),
+
+/***/ 1068:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-/** Throughput for PROVISIONED tables created from key-schema alone. */
-const DEFAULT_PROVISIONED_UNITS = 5;
-/** Table and index names: 3-255 characters of [a-zA-Z0-9_.-] [doc NR]. */
-const INDEX_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
-/** Key attribute names in AttributeDefinitions: 1-255 characters [API]. */
-const MAX_KEY_NAME_CHARS = 255;
-/** Projection.NonKeyAttributes of one index: 1-20 names [API]. */
-const MAX_NON_KEY_ATTRIBUTES = 20;
-/** User-specified projected attributes over all of a table's secondary indexes [doc SQ]. */
-const MAX_PROJECTED_ATTRIBUTES_PER_TABLE = 100;
-/** Found values longer than this are cut in messages. */
-const MAX_SHOWN_CHARS = 80;
-const ATTRIBUTE_TYPES = ['S', 'N', 'B'];
-/** The billing modes CreateTable and ImportTable's TableCreationParameters take. */
-const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'];
-const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'];
-const SSE_TYPES = ['AES256', 'KMS'];
-const TABLE_FIELDS = [
-    'TableName',
-    'AttributeDefinitions',
-    'KeySchema',
-    'BillingMode',
-    'ProvisionedThroughput',
-    'OnDemandThroughput',
-    'SSESpecification',
-    'GlobalSecondaryIndexes',
-];
-const ATTRIBUTE_DEFINITION_FIELDS = ['AttributeName', 'AttributeType'];
-const KEY_ELEMENT_FIELDS = ['AttributeName', 'KeyType'];
-const PROVISIONED_FIELDS = ['ReadCapacityUnits', 'WriteCapacityUnits'];
-const ON_DEMAND_FIELDS = ['MaxReadRequestUnits', 'MaxWriteRequestUnits'];
-const SSE_FIELDS = ['Enabled', 'SSEType', 'KMSMasterKeyId'];
-const INDEX_FIELDS = [
-    'IndexName',
-    'KeySchema',
-    'Projection',
-    'ProvisionedThroughput',
-    'OnDemandThroughput',
-];
-const PROJECTION_FIELDS = ['ProjectionType', 'NonKeyAttributes'];
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  runNative: () => (/* binding */ runNative)
+});
+
+// UNUSED EXPORTS: resolveCompression
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
+var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
+var decompress = __nccwpck_require__(2741);
+// EXTERNAL MODULE: ./src/sources/source.ts
+var source = __nccwpck_require__(813);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
+var src_inputs = __nccwpck_require__(7687);
+;// CONCATENATED MODULE: ./src/native/import-request.ts
+
+
 /**
- * Fields of CreateTable (and CloudFormation) that ImportTable cannot create, each with why and
- * what to do instead: named as such rather than as unknown fields.
+ * The ImportTable request: S3 source, format (CSV options only for CSV: the service refuses them
+ * otherwise), compression and the table to create. Pure, so it is tested without a service.
  */
-const TABLE_ONLY_AFTER_IMPORT = {
-    LocalSecondaryIndexes: 'ImportTable cannot create local secondary indexes, and no table can get one after it is ' +
-        'created: use GlobalSecondaryIndexes instead',
-    StreamSpecification: 'ImportTable cannot create it; add it after the import with UpdateTable',
-    Tags: 'ImportTable cannot create them; add them after the import with TagResource',
-    TableClass: 'ImportTable cannot set it; change it after the import with UpdateTable',
-    DeletionProtectionEnabled: 'ImportTable cannot set it; turn it on after the import with UpdateTable',
-    WarmThroughput: 'ImportTable cannot set it; set it after the import with UpdateTable',
-    TimeToLiveSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateTimeToLive',
-    PointInTimeRecoverySpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContinuousBackups',
-    ContributorInsightsSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContributorInsights',
-    KinesisStreamSpecification: 'ImportTable cannot set it; add it after the import with EnableKinesisStreamingDestination',
-    ResourcePolicy: 'ImportTable cannot set it; add it after the import with PutResourcePolicy',
-};
-/** Table fields that need more than this action does. */
-const TABLE_SPECIAL = {
-    ...TABLE_ONLY_AFTER_IMPORT,
-    VectorIndexes: 'this action does not create vector indexes',
-};
-/** Index fields that need more than this action does. */
-const INDEX_SPECIAL = {
-    WarmThroughput: 'this action does not set it; set it after the import with UpdateTable',
-};
-/** Other spellings of a field (CloudFormation's among them), for "did you mean" hints. */
-const ALIASES = { SSEEnabled: 'Enabled' };
-/** From key-schema and billing-mode: the simple case. PROVISIONED gets 5 RCU / 5 WCU. */
-function fromKeySchema(tableName, keys, billingMode) {
-    return {
-        TableName: tableName,
-        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
-        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
-        BillingMode: billingMode,
-        ...(billingMode === 'PROVISIONED' && {
-            ProvisionedThroughput: {
-                ReadCapacityUnits: DEFAULT_PROVISIONED_UNITS,
-                WriteCapacityUnits: DEFAULT_PROVISIONED_UNITS,
+function importRequest(inputs, table, compression, env = process.env) {
+    if (inputs.source.kind !== 's3')
+        throw new Error('ImportTable reads only S3 sources');
+    if (!(0,src_inputs/* isImportTableFormat */.PS)(inputs.format)) {
+        throw new Error(`ImportTable does not take input-format ${inputs.format}`);
+    }
+    const request = {
+        S3BucketSource: {
+            S3Bucket: inputs.source.bucket,
+            S3KeyPrefix: inputs.source.prefix,
+            ...(inputs.bucketOwner && { S3BucketOwner: inputs.bucketOwner }),
+        },
+        InputFormat: inputs.format,
+        ...(inputs.format === 'CSV' && {
+            InputFormatOptions: {
+                Csv: {
+                    Delimiter: inputs.csvDelimiter,
+                    ...(inputs.csvHeader && { HeaderList: inputs.csvHeader }),
+                },
             },
         }),
+        InputCompressionType: compression,
+        TableCreationParameters: table,
     };
-}
-/** The table's key attributes with their types, hash key first. */
-function keyAttributes(parameters) {
-    const types = new Map((parameters.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
-    const keys = [...(parameters.KeySchema ?? [])].sort((a, b) => Number(a.KeyType === 'RANGE') - Number(b.KeyType === 'RANGE'));
-    return keys.map((k) => {
-        const type = types.get(k.AttributeName);
-        if (type !== 'S' && type !== 'N' && type !== 'B') {
-            throw new Error(`key attribute ${String(k.AttributeName)} has no S, N or B definition`);
-        }
-        return { name: k.AttributeName ?? '', type };
-    });
+    return { ...request, ClientToken: inputs.clientToken ?? defaultClientToken(request, env) };
 }
 /**
- * Reads and validates a table-definition file (JSON or YAML: parse with the `yaml` package, which
- * also reads JSON), returning the parameters or a list of problems. `file` is the path as the user
- * gave it (used in messages); `text` is its content (the caller reads the file).
+ * A token that is the same when the same step of the same workflow run asks for the same import,
+ * so that re-running a job attaches to the import it started instead of starting another; any
+ * change to the request makes a new one. ImportTable keeps a token for 8 hours.
  */
-function parseTableDefinition(file, text, tableName) {
-    const prefix = `table-definition (${file}): `;
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-    const syntaxError = doc.errors[0];
-    if (syntaxError) {
-        const at = position(syntaxError.linePos?.[0]);
-        return fail(`${prefix}expected YAML or JSON, got a syntax error${at}: ${reason(syntaxError)}`);
-    }
-    const contents = doc.contents;
-    if (contents === null) {
-        return fail(`${prefix}expected a mapping of TableCreationParameters fields, got an empty file`);
-    }
-    let value;
-    try {
-        value = doc.toJS();
-    }
-    catch (err) {
-        return fail(`${prefix}expected YAML or JSON, got ${err instanceof Error ? err.message : err}`);
-    }
-    if (!isJsonObject(value)) {
-        const at = position(contents.range ? lineCounter.linePos(contents.range[0]) : undefined);
-        return fail(`${prefix}expected a mapping of TableCreationParameters fields (AttributeDefinitions, ` +
-            `KeySchema, ...) at the top level, got ${show(value)}${at}`);
-    }
-    const c = new Checker(prefix);
-    for (const warning of doc.warnings) {
-        if (warning.code !== 'TAG_RESOLVE_FAILED')
-            continue;
-        c.problems.push(`${prefix}expected plain YAML or JSON values, got ${tagOf(warning)}` +
-            position(warning.linePos?.[0]) +
-            ' (CloudFormation functions such as !Ref are not evaluated)');
-    }
-    const parameters = checkTable(c, value, tableName);
-    return c.problems.length > 0 || !parameters
-        ? { ok: false, problems: c.problems }
-        : { ok: true, parameters };
+function defaultClientToken(request, env = process.env) {
+    const run = [env['GITHUB_REPOSITORY'], env['GITHUB_RUN_ID'], env['GITHUB_JOB']];
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    hash.update(JSON.stringify([run, request]));
+    return `dynamodb-s3-import-${hash.digest('hex').slice(0, 40)}`;
 }
-function fail(problem) {
-    return { ok: false, problems: [problem] };
-}
-/** `the tag !Ref` from an unresolved-tag warning. */
-function tagOf(warning) {
-    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
-    return tag === undefined ? reason(warning) : `the tag ${tag}`;
-}
-function position(where) {
-    return where ? ` at line ${where.line}, column ${where.col}` : '';
-}
-/** A YAML error's own text, without the position and source excerpt prettyErrors appends. */
-function reason(error) {
-    const line = error.message.split('\n')[0] ?? '';
-    return line.replace(/ at line \d+, column \d+:?$/, '');
-}
-/** Collects every problem of the file, so one run shows all of them. */
-class Checker {
-    prefix;
-    problems = [];
-    constructor(prefix) {
-        this.prefix = prefix;
-    }
-    /** `<path>: expected <expected>, got <found>`, where `found` is already described. */
-    fail(path, expected, found) {
-        this.problems.push(`${this.prefix}${path}: expected ${expected}, got ${found}`);
-    }
-    /** As fail, showing the value found (or "nothing" when the field is absent). */
-    bad(path, expected, value) {
-        this.fail(path, expected, show(value));
-    }
-    /**
-     * The value as a mapping; undefined (and a problem) when it is not one. Each field not in
-     * `fields` is a problem of its own: one `special` explains, or an unknown one (with a "did you
-     * mean" when one of `fields` is close).
-     */
-    mapping(path, value, expected, fields, special = {}) {
-        if (!isJsonObject(value)) {
-            this.bad(path, expected, value);
-            return undefined;
-        }
-        for (const [field, fieldValue] of Object.entries(value)) {
-            if (fields.includes(field))
-                continue;
-            const why = special[field];
-            if (why !== undefined) {
-                this.bad(join(path, field), `no ${field} (${why})`, fieldValue);
-                continue;
-            }
-            const guess = suggestion(field, fields);
-            const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
-            this.fail(join(path, field), `one of ${fields.join(', ')}${hint}`, 'an unknown field');
-        }
-        return value;
-    }
-    list(path, value, expected) {
-        if (Array.isArray(value))
-            return value;
-        this.bad(path, expected, value);
-        return undefined;
-    }
-    oneOf(path, value, allowed) {
-        const match = allowed.find((a) => a === value);
-        if (match === undefined)
-            this.bad(path, orList(allowed), value);
-        return match;
-    }
-    /** A whole number of at least 1; with `unlimited`, -1 too. */
-    units(path, value, unlimited) {
-        if (typeof value === 'number' && Number.isSafeInteger(value)) {
-            if (value >= 1 || (unlimited && value === -1))
-                return value;
-        }
-        const expected = unlimited
-            ? 'a whole number of at least 1, or -1 for no limit'
-            : 'a whole number of at least 1';
-        this.bad(path, expected, value);
-        return undefined;
-    }
-}
-function checkTable(c, top, tableName) {
-    c.mapping('', top, 'a mapping', TABLE_FIELDS, TABLE_SPECIAL);
-    if (top['TableName'] !== undefined && top['TableName'] !== tableName) {
-        c.bad('TableName', `${JSON.stringify(tableName)} (the table input; or leave TableName out)`, top['TableName']);
-    }
-    const defs = { defined: new Set(), named: [], used: new Set(), complete: true };
-    const attributeDefinitions = checkAttributeDefinitions(c, top['AttributeDefinitions'], defs);
-    const keySchema = checkKeySchema(c, 'KeySchema', top['KeySchema'], defs);
-    let billingMode = 'PAY_PER_REQUEST';
-    if (top['BillingMode'] !== undefined) {
-        billingMode = c.oneOf('BillingMode', top['BillingMode'], BILLING_MODES);
-    }
-    const billing = { mode: billingMode, defaulted: top['BillingMode'] === undefined };
-    const throughput = checkThroughput(c, '', top, billing);
-    const sse = top['SSESpecification'] === undefined
-        ? undefined
-        : checkSse(c, 'SSESpecification', top['SSESpecification']);
-    const indexes = top['GlobalSecondaryIndexes'] === undefined
-        ? []
-        : checkIndexes(c, top['GlobalSecondaryIndexes'], defs, billing);
-    if (defs.complete) {
-        for (const [i, name] of defs.named) {
-            if (defs.used.has(name))
-                continue;
-            c.bad(`AttributeDefinitions[${i}].AttributeName`, 'an attribute that the KeySchema of the table or of a global secondary index uses ' +
-                '(DynamoDB rejects attribute definitions that no key uses)', name);
-        }
-    }
-    if (!attributeDefinitions || !keySchema || billingMode === undefined || !indexes)
-        return undefined;
-    return {
-        TableName: tableName,
-        AttributeDefinitions: attributeDefinitions,
-        KeySchema: keySchema,
-        BillingMode: billingMode,
-        ...throughput,
-        ...(sse && { SSESpecification: sse }),
-        ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
-    };
-}
-function checkAttributeDefinitions(c, value, defs) {
-    const expected = 'a non-empty list of {AttributeName, AttributeType}';
-    const list = c.list('AttributeDefinitions', value, expected);
-    if (!list)
-        return undefined;
-    if (list.length === 0) {
-        c.bad('AttributeDefinitions', expected, value);
-        return undefined;
-    }
-    const first = new Map();
-    const result = [];
-    let ok = true;
-    list.forEach((item, i) => {
-        const path = `AttributeDefinitions[${i}]`;
-        const def = c.mapping(path, item, '{AttributeName, AttributeType}', ATTRIBUTE_DEFINITION_FIELDS);
-        if (!def) {
-            ok = false;
-            return;
-        }
-        const name = checkAttributeName(c, `${path}.AttributeName`, def['AttributeName']);
-        const type = c.oneOf(`${path}.AttributeType`, def['AttributeType'], ATTRIBUTE_TYPES);
-        if (typeof def['AttributeName'] === 'string')
-            defs.defined.add(def['AttributeName']);
-        if (name !== undefined) {
-            defs.named.push([i, name]);
-            const before = first.get(name);
-            if (before === undefined)
-                first.set(name, i);
-            else {
-                c.bad(`${path}.AttributeName`, `a name not defined before (AttributeDefinitions[${before}] defines it)`, name);
-                ok = false;
-            }
-        }
-        if (name === undefined || type === undefined)
-            ok = false;
-        else
-            result.push({ AttributeName: name, AttributeType: type });
-    });
-    return ok ? result : undefined;
-}
-function checkAttributeName(c, path, value) {
-    if (typeof value === 'string' && value.length > 0 && [...value].length <= MAX_KEY_NAME_CHARS) {
-        return value;
-    }
-    c.bad(path, `a name of 1 to ${MAX_KEY_NAME_CHARS} characters`, value);
+/** What an object's name says of its compression, when it says anything. */
+function compressionFromName(key) {
+    if (/\.(gz|gzip)$/i.test(key))
+        return 'GZIP';
+    if (/\.(zst|zstd)$/i.test(key))
+        return 'ZSTD';
     return undefined;
 }
-/** A table's or an index's KeySchema: HASH, then an optional RANGE, both defined attributes. */
-function checkKeySchema(c, path, value, defs) {
-    const expected = 'a list of 1 or 2 elements {AttributeName, KeyType}: HASH, then optional RANGE';
-    const list = c.list(path, value, expected);
-    if (!list) {
-        defs.complete = false;
-        return undefined;
-    }
-    if (list.length < 1 || list.length > 2) {
-        c.bad(path, expected, value);
-        defs.complete = false;
-        return undefined;
-    }
-    const result = [];
-    let ok = true;
-    list.forEach((item, i) => {
-        const itemPath = `${path}[${i}]`;
-        const element = c.mapping(itemPath, item, '{AttributeName, KeyType}', KEY_ELEMENT_FIELDS);
-        if (!element) {
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        const keyType = i === 0 ? 'HASH' : 'RANGE';
-        if (element['KeyType'] !== keyType) {
-            const which = i === 0 ? 'the first element' : 'the second element';
-            c.bad(`${itemPath}.KeyType`, `${keyType} (${which} of a KeySchema)`, element['KeyType']);
-            ok = false;
-        }
-        const name = element['AttributeName'];
-        const namePath = `${itemPath}.AttributeName`;
-        if (typeof name !== 'string' || name === '') {
-            c.bad(namePath, 'the name of an attribute in AttributeDefinitions', name);
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        defs.used.add(name);
-        if (i === 1 && isJsonObject(list[0]) && list[0]['AttributeName'] === name) {
-            c.bad(namePath, `an attribute other than the HASH key`, name);
-            ok = false;
-        }
-        else if (!defs.defined.has(name)) {
-            c.bad(namePath, 'an attribute defined in AttributeDefinitions', name);
-            ok = false;
-        }
-        result.push({ AttributeName: name, KeyType: keyType });
-    });
-    return ok ? result : undefined;
+/**
+ * One compression for all objects, as ImportTable requires, from what each object's name or first
+ * bytes said; a clear error when they disagree.
+ */
+function agreeOnCompression(found) {
+    const kinds = new Map();
+    for (const { key, compression } of found)
+        if (!kinds.has(compression))
+            kinds.set(compression, key);
+    if (kinds.size <= 1)
+        return kinds.keys().next().value ?? 'NONE';
+    const examples = [...kinds].map(([compression, key]) => `${compression} (${key})`).join(', ');
+    throw new Error(`input-compression: auto found objects compressed in different ways: ${examples}. ImportTable ` +
+        'needs one compression for all objects: set input-compression, or import each kind from its own prefix.');
 }
-/** ProvisionedThroughput and OnDemandThroughput of the table or of an index. */
-function checkThroughput(c, path, owner, billing) {
-    const provisionedPath = join(path, 'ProvisionedThroughput');
-    const onDemandPath = join(path, 'OnDemandThroughput');
-    const provisioned = owner['ProvisionedThroughput'];
-    const onDemand = owner['OnDemandThroughput'];
-    const mode = billing.defaulted ? 'PAY_PER_REQUEST (the default)' : billing.mode;
-    const result = {};
-    if (provisioned === undefined) {
-        if (billing.mode === 'PROVISIONED') {
-            c.fail(provisionedPath, '{ReadCapacityUnits, WriteCapacityUnits} (BillingMode PROVISIONED requires it)', 'nothing');
-        }
-    }
-    else if (billing.mode === 'PAY_PER_REQUEST') {
-        c.bad(provisionedPath, `no ProvisionedThroughput with BillingMode ${mode} (only PROVISIONED takes it)`, provisioned);
-    }
-    else {
-        const checked = checkProvisioned(c, provisionedPath, provisioned);
-        if (checked)
-            result.ProvisionedThroughput = checked;
-    }
-    if (onDemand !== undefined) {
-        if (billing.mode === 'PROVISIONED') {
-            c.bad(onDemandPath, 'no OnDemandThroughput with BillingMode PROVISIONED (only PAY_PER_REQUEST takes it)', onDemand);
-        }
-        else {
-            const checked = checkOnDemand(c, onDemandPath, onDemand);
-            if (checked)
-                result.OnDemandThroughput = checked;
-        }
-    }
-    return result;
-}
-function checkProvisioned(c, path, value) {
-    const expected = '{ReadCapacityUnits, WriteCapacityUnits}';
-    const m = c.mapping(path, value, expected, PROVISIONED_FIELDS);
-    if (!m)
-        return undefined;
-    const read = c.units(`${path}.ReadCapacityUnits`, m['ReadCapacityUnits'], false);
-    const write = c.units(`${path}.WriteCapacityUnits`, m['WriteCapacityUnits'], false);
-    if (read === undefined || write === undefined)
-        return undefined;
-    return { ReadCapacityUnits: read, WriteCapacityUnits: write };
-}
-function checkOnDemand(c, path, value) {
-    const expected = '{MaxReadRequestUnits, MaxWriteRequestUnits}';
-    const m = c.mapping(path, value, expected, ON_DEMAND_FIELDS);
-    if (!m)
-        return undefined;
-    if (m['MaxReadRequestUnits'] === undefined && m['MaxWriteRequestUnits'] === undefined) {
-        c.bad(path, `at least one of MaxReadRequestUnits, MaxWriteRequestUnits`, value);
-        return undefined;
-    }
-    const result = {};
-    let ok = true;
-    for (const field of ON_DEMAND_FIELDS) {
-        if (m[field] === undefined)
-            continue;
-        const units = c.units(`${path}.${field}`, m[field], true);
-        if (units === undefined)
-            ok = false;
-        else
-            result[field] = units;
-    }
-    return ok ? result : undefined;
-}
-function checkSse(c, path, value) {
-    const m = c.mapping(path, value, '{Enabled, SSEType, KMSMasterKeyId}', SSE_FIELDS);
-    if (!m)
-        return undefined;
-    const result = {};
-    let ok = true;
-    if (m['Enabled'] !== undefined) {
-        if (typeof m['Enabled'] === 'boolean')
-            result.Enabled = m['Enabled'];
-        else {
-            c.bad(`${path}.Enabled`, 'true or false', m['Enabled']);
-            ok = false;
-        }
-    }
-    if (m['SSEType'] !== undefined) {
-        const type = c.oneOf(`${path}.SSEType`, m['SSEType'], SSE_TYPES);
-        if (type === undefined)
-            ok = false;
-        else
-            result.SSEType = type;
-    }
-    const key = m['KMSMasterKeyId'];
-    if (key !== undefined) {
-        if (m['SSEType'] !== 'KMS') {
-            c.bad(`${path}.KMSMasterKeyId`, 'no KMSMasterKeyId unless SSEType is KMS', key);
-            ok = false;
-        }
-        else if (typeof key !== 'string' || key.trim() === '') {
-            c.bad(`${path}.KMSMasterKeyId`, 'a KMS key id, key ARN, alias name or alias ARN', key);
-            ok = false;
-        }
-        else
-            result.KMSMasterKeyId = key;
-    }
-    return ok ? result : undefined;
-}
-function checkIndexes(c, value, defs, billing) {
-    const list = c.list('GlobalSecondaryIndexes', value, 'a list of global secondary indexes');
-    if (!list) {
-        defs.complete = false;
-        return undefined;
-    }
-    const first = new Map();
-    const result = [];
-    let projected = 0;
-    let ok = true;
-    list.forEach((item, i) => {
-        const path = `GlobalSecondaryIndexes[${i}]`;
-        const expected = '{IndexName, KeySchema, Projection, ...}';
-        const index = c.mapping(path, item, expected, INDEX_FIELDS, INDEX_SPECIAL);
-        if (!index) {
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        const name = index['IndexName'];
-        if (typeof name !== 'string' || !INDEX_NAME.test(name)) {
-            c.bad(`${path}.IndexName`, 'an index name (3-255 of a-z A-Z 0-9 _ . -)', name);
-            ok = false;
-        }
-        else if (first.has(name)) {
-            const before = `GlobalSecondaryIndexes[${first.get(name)}]`;
-            c.bad(`${path}.IndexName`, `a name not used before (${before} has it)`, name);
-            ok = false;
-        }
-        else
-            first.set(name, i);
-        const keySchema = checkKeySchema(c, `${path}.KeySchema`, index['KeySchema'], defs);
-        const projection = checkProjection(c, `${path}.Projection`, index['Projection']);
-        projected += projection?.NonKeyAttributes?.length ?? 0;
-        const throughput = checkThroughput(c, path, index, billing);
-        if (typeof name !== 'string' || !keySchema || !projection)
-            ok = false;
-        else
-            result.push({ IndexName: name, KeySchema: keySchema, Projection: projection, ...throughput });
-    });
-    if (projected > MAX_PROJECTED_ATTRIBUTES_PER_TABLE) {
-        c.fail('GlobalSecondaryIndexes', `at most ${MAX_PROJECTED_ATTRIBUTES_PER_TABLE} NonKeyAttributes over all indexes together`, String(projected));
-        ok = false;
-    }
-    return ok ? result : undefined;
-}
-function checkProjection(c, path, value) {
-    const expected = '{ProjectionType: ALL, KEYS_ONLY or INCLUDE, NonKeyAttributes for INCLUDE}';
-    const m = c.mapping(path, value, expected, PROJECTION_FIELDS);
-    if (!m)
-        return undefined;
-    const type = c.oneOf(`${path}.ProjectionType`, m['ProjectionType'], PROJECTION_TYPES);
-    const names = m['NonKeyAttributes'];
-    const namesPath = `${path}.NonKeyAttributes`;
-    if (type === undefined)
-        return undefined;
-    if (type !== 'INCLUDE') {
-        if (names === undefined)
-            return { ProjectionType: type };
-        c.bad(namesPath, `no NonKeyAttributes with ProjectionType ${type} (only INCLUDE takes them)`, names);
-        return undefined;
-    }
-    const namesExpected = `a list of 1 to ${MAX_NON_KEY_ATTRIBUTES} attribute names ` +
-        '(ProjectionType INCLUDE requires it)';
-    const list = c.list(namesPath, names, namesExpected);
-    if (!list)
-        return undefined;
-    if (list.length < 1 || list.length > MAX_NON_KEY_ATTRIBUTES) {
-        c.bad(namesPath, namesExpected, names);
-        return undefined;
-    }
-    const result = [];
-    list.forEach((name, i) => {
-        const checked = checkAttributeName(c, `${namesPath}[${i}]`, name);
-        if (checked === undefined)
-            return;
-        if (result.includes(checked))
-            c.bad(`${namesPath}[${i}]`, 'a name not listed before', checked);
-        else
-            result.push(checked);
-    });
-    return result.length === list.length
-        ? { ProjectionType: type, NonKeyAttributes: result }
-        : undefined;
-}
-function join(path, field) {
-    return path === '' ? field : `${path}.${field}`;
-}
-function orList(values) {
-    if (values.length <= 1)
-        return values.join('');
-    return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-}
-/** A found value as the user would recognise it: JSON, cut when long; "nothing" when absent. */
-function show(value) {
-    if (value === undefined)
-        return 'nothing';
-    const text = JSON.stringify(value);
-    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
-}
-/** The allowed field the user most likely meant: same letters ignoring case, or a typo away. */
-function suggestion(field, allowed) {
-    const alias = ALIASES[field];
-    if (alias !== undefined && allowed.includes(alias))
-        return alias;
-    let best;
-    let bestDistance = Math.max(2, Math.floor(field.length / 4)) + 1;
-    for (const candidate of allowed) {
-        const distance = editDistance(field.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    return best;
-}
-/** Levenshtein distance. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
+/** The AWS console page of an import, for the log. */
+function consoleLink(region, importArn) {
+    return `https://${region}.console.aws.amazon.com/dynamodbv2/home?region=${region}#import-details?importArn=${encodeURIComponent(importArn)}`;
 }
 
-;// CONCATENATED MODULE: ./src/plan/shard.ts
+// EXTERNAL MODULE: ./src/native/explain.ts
+var explain = __nccwpck_require__(364);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(4305);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
+var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
+// EXTERNAL MODULE: ./src/clock.ts
+var clock = __nccwpck_require__(9373);
+// EXTERNAL MODULE: ./src/formats/record.ts
+var record = __nccwpck_require__(8515);
+// EXTERNAL MODULE: ./src/native/running-import.ts
+var running_import = __nccwpck_require__(6508);
+;// CONCATENATED MODULE: ./src/native/import-table.ts
+
+
+
+
+
+
+
+
+
+/** First wait between DescribeImport polls; an import takes minutes at the very least. */
+const POLL_MIN_MS = 5_000;
+/** Longest wait between polls, so that the end of an import is seen within a minute. */
+const POLL_MAX_MS = 60_000;
+const LIMIT_RETRY_MIN_MS = 15_000;
+const LIMIT_RETRY_MAX_MS = 120_000;
+/** ImportTable logs each rejected item here, one stream per import: `<import-id>/error`. */
+const IMPORT_LOG_GROUP = '/aws-dynamodb/imports';
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+/** ImportTable, or an import already running for the table; then, unless told not to, its end. */
+async function nativeImport(options) {
+    const now = options.now ?? Date.now;
+    const pause = options.sleep ?? clock/* sleep */.y;
+    const tableName = options.request.TableCreationParameters?.TableName ?? '';
+    const running = await (0,running_import/* findRunningImport */.G)(options.dynamodb, tableName);
+    const started = running ?? (await startImport(options, now, pause));
+    const arn = started.ImportArn ?? '';
+    core/* info */.pq(running
+        ? `Attached to import ${arn}, already IN_PROGRESS for table ${tableName}.`
+        : `Started import ${arn}.`);
+    core/* info */.pq(`Console: ${consoleLink(options.region, arn)}`);
+    options.onStarted(started);
+    const outcome = {
+        description: started,
+        attached: running !== undefined,
+        timedOut: false,
+        itemErrors: [],
+    };
+    if (!options.wait)
+        return outcome;
+    const done = await waitForEnd(options, arn, now);
+    outcome.description = done.description;
+    outcome.timedOut = done.timedOut;
+    if (done.description.FailureCode === explain/* ITEM_VALIDATION_ERROR */.LZ) {
+        outcome.itemErrors = await readItemErrors(options.logs, done.description);
+    }
+    return outcome;
+}
+/** ImportTable, waiting for a slot while the account's 50 concurrent imports are taken. */
+async function startImport(options, now, pause) {
+    const tableName = options.request.TableCreationParameters?.TableName ?? '';
+    const giveUpAt = now() + explain/* LIMIT_RETRY_BUDGET_MS */.i6;
+    for (let delay = LIMIT_RETRY_MIN_MS;; delay = Math.min(LIMIT_RETRY_MAX_MS, delay * 2)) {
+        try {
+            const { ImportTableDescription } = await options.dynamodb.send(new dist_cjs/* ImportTableCommand */.Lni(options.request));
+            if (!ImportTableDescription)
+                throw new Error('ImportTable answered without a description');
+            return ImportTableDescription;
+        }
+        catch (err) {
+            if ((0,errors/* errorName */.Is)(err) !== 'LimitExceededException' || now() + delay > giveUpAt) {
+                throw new errors/* ActionError */.lZ((0,explain/* explainImportError */.B2)(err, 'ImportTable', tableName), { cause: err });
+            }
+            core/* info */.pq(`ImportTable: the account's concurrent imports are all taken; trying again in ${Math.round(delay / 1000)} s.`);
+            await pause(delay);
+        }
+    }
+}
+/**
+ * DescribeImport until the import ends or timeout-minutes pass, with the SDK's waiter
+ * (docs/import-rules.md §3): pauses from 5 s doubling, with jitter, up to 60 s. The outcome is the
+ * last description DescribeImport gave, whatever the waiter made of it: the waiter throws for
+ * FAILED, which is also how an import with item errors ends (docs/import-rules.md §1, rule 1), for
+ * CANCELLED and on its timeout.
+ */
+async function waitForEnd(options, arn, now) {
+    const began = now();
+    let last;
+    let lastError;
+    let fatal;
+    const stop = new AbortController();
+    const giveUp = (err) => {
+        fatal = err;
+        stop.abort();
+    };
+    // The waiter takes every DescribeImport error for "not ended yet" and polls on until
+    // maxWaitTime. Only errors worth another try (throttling, 5xx, a broken connection: what the
+    // SDK itself retries) deserve that; any other, AccessDenied say, ends the wait at once.
+    const send = async (command) => {
+        let output;
+        try {
+            output = await options.dynamodb.send(command);
+        }
+        catch (err) {
+            lastError = err;
+            if (!(0,errors/* isRetryableAwsError */.ag)(err)) {
+                giveUp(new errors/* ActionError */.lZ((0,explain/* explainImportError */.B2)(err, 'DescribeImport', arn), { cause: err }));
+            }
+            throw err;
+        }
+        if (!output.ImportTableDescription) {
+            const err = new Error(`DescribeImport answered without a description for ${arn}`);
+            giveUp(err);
+            throw err;
+        }
+        last = output.ImportTableDescription;
+        const elapsed = Math.round((now() - began) / 1000);
+        // ImportTable's counters stay 0 until the end, so status and time are all there is to show.
+        core/* info */.pq(`import ${last.ImportStatus ?? 'IN_PROGRESS'} after ${elapsed} s`);
+        return output;
+    };
+    const client = new Proxy(options.dynamodb, {
+        get: (target, property, receiver) => property === 'send' ? send : Reflect.get(target, property, receiver),
+    });
+    try {
+        await (0,dist_cjs/* waitUntilImportCompleted */.C$W)({
+            client,
+            minDelay: POLL_MIN_MS / 1000,
+            maxDelay: POLL_MAX_MS / 1000,
+            // The waiter refuses a maxWaitTime that is not longer than its first pause.
+            maxWaitTime: Math.max(options.timeoutMinutes * 60, POLL_MIN_MS / 1000 + 1),
+            abortSignal: stop.signal,
+        }, { ImportArn: arn });
+    }
+    catch {
+        // FAILED, CANCELLED, the timeout or an abort: `last` and `fatal` say which.
+    }
+    if (fatal)
+        throw fatal;
+    if (!last) {
+        // Every answer until timeout-minutes was an error worth another try: the last one says why.
+        throw new errors/* ActionError */.lZ((0,explain/* explainImportError */.B2)(lastError, 'DescribeImport', arn), {
+            cause: lastError,
+        });
+    }
+    return { description: last, timedOut: !TERMINAL.has(last.ImportStatus ?? 'IN_PROGRESS') };
+}
+/**
+ * The first item errors of a failed import, from its CloudWatch log stream. Without permission to
+ * read them, a warning names the permission and the import's outcome stands.
+ */
+async function readItemErrors(logs, description) {
+    const importId = description.ImportArn?.split('/').pop() ?? '';
+    const stream = `${importId}/error`;
+    try {
+        const client = await logs();
+        const { events } = await client.send(new client_cloudwatch_logs_dist_cjs/* GetLogEventsCommand */.h7S({
+            logGroupName: IMPORT_LOG_GROUP,
+            logStreamName: stream,
+            startFromHead: true,
+            limit: record/* MAX_REJECTION_SAMPLES */.J4,
+        }));
+        return (events ?? []).slice(0, record/* MAX_REJECTION_SAMPLES */.J4).map((e) => itemError(e.message ?? ''));
+    }
+    catch (err) {
+        const why = (0,errors/* isAccessDenied */.w7)(err)
+            ? (0,errors/* permissionHint */.fm)('GetLogEvents', `log group ${IMPORT_LOG_GROUP}`)
+            : `${(0,errors/* errorName */.Is)(err) ?? 'Error'}: ${(0,errors/* errorMessage */.gJ)(err)}.`;
+        core/* warning */.$e(`Could not read the item errors of the import from ${IMPORT_LOG_GROUP} ${stream}. ${why}`);
+        return [];
+    }
+}
+/** One CloudWatch event of ImportTable as a rejection: the object, the item's index, the reasons. */
+function itemError(message) {
+    try {
+        const event = JSON.parse(message);
+        const pointer = event.itemS3Pointer ?? {};
+        return {
+            kind: 'invalid',
+            location: `s3://${pointer.bucket ?? '?'}/${pointer.key ?? '?'} item ${pointer.itemIndex ?? '?'}`,
+            reason: (event.errorMessages ?? []).join('; ') || 'no reason given',
+            records: 1,
+        };
+    }
+    catch {
+        return {
+            kind: 'invalid',
+            location: 'ImportTable error log',
+            reason: 'unreadable log event',
+            records: 1,
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/native/engine.ts
+
+
+
+
+
+
+
+/** The native engine from the plan to a result: the request, ImportTable, the wait, the report. */
+async function runNative(inputs, plan, clients, steps, options = {}) {
+    const creation = inputs.tableCreation;
+    if (!creation)
+        throw new Error('native: no table creation parameters');
+    const stray = plan.export?.ignored.find((key) => key.startsWith(plan.export?.dataPrefix ?? ''));
+    if (stray !== undefined) {
+        throw new errors/* ActionError */.lZ(`The export's data prefix ${plan.export?.dataPrefix} also holds ${stray}, which is not the export's; ImportTable would read it too. Remove it, or use mode stream, which reads exactly the manifest's files.`);
+    }
+    steps.start('read', 'validate', 'write');
+    const { outcome, objects } = await steps.group('Import: ImportTable reads, validates and writes', async () => {
+        // ImportTable lists the objects itself; the action looks only to tell their compression.
+        const objects = plan.objects ?? (inputs.compression === 'auto' ? await (0,source/* listInOrder */.G)(plan.source) : undefined);
+        const compression = await resolveCompression(inputs, plan.source, objects ?? []);
+        const request = importRequest(inputs, creation, compression);
+        core/* info */.pq(`ImportTable: ${request.InputFormat}, ${compression}, client token ${request.ClientToken}`);
+        const outcome = await nativeImport({
+            dynamodb: clients.dynamodb,
+            logs: () => clients.logs(),
+            request,
+            region: inputs.region ?? 'us-east-1',
+            wait: inputs.wait,
+            timeoutMinutes: inputs.timeoutMinutes,
+            onStarted: publishStart,
+            ...options,
+        });
+        return { outcome, objects };
+    });
+    endSteps(steps, outcome, inputs.wait);
+    return { outcome, objects: objects?.length };
+}
+/** import-arn and table-arn as soon as they are known: a later failure leaves them for the workflow. */
+function publishStart(description) {
+    core/* setOutput */.uH('import-arn', description.ImportArn ?? '');
+    core/* setOutput */.uH('table-arn', description.TableArn ?? '');
+    core/* setOutput */.uH('status', description.ImportStatus ?? 'IN_PROGRESS');
+}
+/**
+ * ImportTable needs one compression for every object: the declared one, or with auto what each
+ * object's name says or else its first bytes.
+ */
+async function resolveCompression(inputs, source, objects) {
+    if (inputs.compression !== 'auto')
+        return inputs.compression;
+    const found = [];
+    for (const object of objects) {
+        if (object.size === 0)
+            continue; // an empty object is zero items whatever its compression
+        found.push({
+            key: object.key,
+            compression: compressionFromName(object.key) ?? (await sniff(source, object)),
+        });
+    }
+    return agreeOnCompression(found);
+}
+async function sniff(source, object) {
+    // Leaving the loop after the first chunk closes the stream: only the first bytes are read.
+    for await (const chunk of await source.open(object))
+        return (0,decompress/* detectCompression */.I)(chunk);
+    return 'NONE';
+}
+function endSteps(steps, outcome, waited) {
+    const d = outcome.description;
+    if (!waited || outcome.timedOut) {
+        const why = waited ? 'timeout-minutes passed' : 'wait: false';
+        for (const step of ['read', 'validate', 'write']) {
+            steps.end(step, `ImportTable is ${d.ImportStatus ?? 'IN_PROGRESS'}; not waited for (${why})`, waited ? false : true);
+        }
+        return;
+    }
+    const errors = d.ErrorCount ?? 0;
+    steps.end('read', `${d.ProcessedSizeBytes ?? 0} bytes uncompressed`, d.FailureCode === undefined || d.FailureCode === explain/* ITEM_VALIDATION_ERROR */.LZ);
+    steps.end('validate', `${d.ProcessedItemCount ?? 0} records, ${errors} rejected`, errors === 0);
+    steps.end('write', `${d.ImportedItemCount ?? 0} items imported`, d.ImportStatus === 'COMPLETED' || d.FailureCode === explain/* ITEM_VALIDATION_ERROR */.LZ);
+}
+
+
+/***/ }),
+
+/***/ 364:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   B2: () => (/* binding */ explainImportError),
+/* harmony export */   LZ: () => (/* binding */ ITEM_VALIDATION_ERROR),
+/* harmony export */   SP: () => (/* binding */ explainFailure),
+/* harmony export */   i6: () => (/* binding */ LIMIT_RETRY_BUDGET_MS)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+// What ImportTable's errors and failure codes mean. No SDK here: the report and the plan use these
+// on every run, and importing them must not load the native engine or its clients.
+
+/**
+ * ImportTable's FailureCode for an import whose bad items were skipped and the rest imported
+ * (docs/import-rules.md §1 rule 1); the stream engine reports item errors with it too.
+ */
+const ITEM_VALIDATION_ERROR = 'ItemValidationError';
+/** "Up to 50 simultaneous import table operations are allowed per account": wait this long for a slot. */
+const LIMIT_RETRY_BUDGET_MS = 15 * 60_000;
+/** An ImportTable-family error, turned into what to do about it. */
+function explainImportError(err, call, target) {
+    const name = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorName */ .Is)(err) ?? 'Error';
+    const message = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(err);
+    if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .isAccessDenied */ .w7)(err)) {
+        return `${call} was denied (${name}: ${message}). ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .permissionHint */ .fm)(call, target)}`.trim();
+    }
+    switch (name) {
+        case 'ResourceInUseException':
+            return `${call}: table ${target} already exists (${message}). ImportTable only creates new tables: use mode: stream (or auto) to write into an existing table, or choose a new table name.`;
+        case 'ImportConflictException':
+            return `${call}: this client token was already used for an import into another table within the last 8 hours (${message}). Set another client-token, or leave it empty to derive one from the request.`;
+        case 'LimitExceededException':
+            return `${call}: the account already runs 50 imports, and none ended within ${LIMIT_RETRY_BUDGET_MS / 60_000} minutes (${message}). Try again later.`;
+        case 'ImportNotFoundException':
+            return `${call}: import ${target} was not found (${message}).`;
+        case 'ValidationException':
+            return `${call} refused the request: ${message}. Check source, input-format, the CSV options and the table definition.`;
+        default:
+            return `${call} on ${target} failed: ${name}: ${message}`;
+    }
+}
+/** What a FailureCode means and what to check. */
+function explainFailure(code, message) {
+    const hints = {
+        S3NoSuchBucket: 'the bucket does not exist or is in another account: check source and bucket-owner',
+        S3AccessDenied: 'ImportTable could not read the objects: the credentials need s3:GetObject and s3:ListBucket (and kms:Decrypt for SSE-KMS objects)',
+        S3NoSuchKey: 'objects were deleted while the import ran',
+        ItemValidationError: 'some items failed validation; the table keeps every valid item',
+    };
+    const hint = hints[code] ? `: ${hints[code]}` : '';
+    return `${code}${hint}. ${message}`.trim();
+}
+
+
+/***/ }),
+
+/***/ 6508:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ findRunningImport)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4305);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _explain_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(364);
+
+
+
+/** ListImports returns at most 25 imports per page. */
+const LIST_PAGE_SIZE = 25;
+/** An import of this table that is still running: a re-run after a runner died attaches to it. */
+async function findRunningImport(client, tableName) {
+    try {
+        for await (const page of (0,_aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .paginateListImports */ .Uwd)({ client }, { PageSize: LIST_PAGE_SIZE })) {
+            for (const summary of page.ImportSummaryList ?? []) {
+                if (summary.ImportStatus !== 'IN_PROGRESS')
+                    continue;
+                if (!summary.TableArn?.endsWith(`:table/${tableName}`))
+                    continue;
+                const { ImportTableDescription } = await client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .DescribeImportCommand */ .kIG({ ImportArn: summary.ImportArn }));
+                return ImportTableDescription;
+            }
+        }
+    }
+    catch (err) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ((0,_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .explainImportError */ .B2)(err, 'ListImports', tableName), { cause: err });
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 8303:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   hH: () => (/* binding */ MAX_SHARDS),
+/* harmony export */   ps: () => (/* binding */ shardObjects),
+/* harmony export */   uK: () => (/* binding */ parseShard)
+/* harmony export */ });
 /** Matrix jobs beyond this would each get next to nothing, and is more likely a typo. */
 const MAX_SHARDS = 256;
 function parseShard(value) {
@@ -78089,514 +81371,18 @@ function shardObjects(objects, shard) {
     return objects.filter((o) => mine.has(o));
 }
 
-;// CONCATENATED MODULE: ./src/sources/local.ts
+
+/***/ }),
+
+/***/ 2741:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-
-/** The workspace root, real path: symlinks are followed before the inside/outside check. */
-function workspaceRoot(env = process.env) {
-    return external_node_fs_.realpathSync(env['GITHUB_WORKSPACE'] || process.cwd());
-}
-/** True when `target` is `root` or below it. */
-function isInside(root, target) {
-    const relative = external_node_path_.relative(root, target);
-    // `..data` is a name inside the workspace; only a first segment that is exactly `..` leaves it.
-    const leaves = relative === '..' || relative.startsWith(`..${external_node_path_.sep}`);
-    return !leaves && !external_node_path_.isAbsolute(relative);
-}
-/**
- * Files of the workspace as a source, with S3's prefix rule on their workspace-relative paths:
- * `fixtures/orders` selects `fixtures/orders.json` and everything under `fixtures/orders/`.
- * Files (or links) that resolve outside the workspace are refused.
- */
-function localSource(root, prefix) {
-    const absolute = external_node_path_.resolve(root, prefix);
-    if (!isInside(root, absolute)) {
-        throw new ActionError(`source: ${prefix} is outside the workspace ${root}; use a path inside it`);
-    }
-    const relativePrefix = toPosix(external_node_path_.relative(root, absolute)) + (/[/\\]$/.test(prefix) ? '/' : '');
-    const start = relativePrefix.endsWith('/') ? absolute : external_node_path_.dirname(absolute);
-    return {
-        description: absolute,
-        async list() {
-            const objects = [];
-            for (const file of walk(start)) {
-                const key = toPosix(external_node_path_.relative(root, file));
-                if (!key.startsWith(relativePrefix))
-                    continue;
-                const real = external_node_fs_.realpathSync(file);
-                if (!isInside(root, real)) {
-                    throw new ActionError(`source: ${key} links to ${real}, outside the workspace ${root}`);
-                }
-                objects.push({ url: file, key, size: external_node_fs_.statSync(real).size });
-            }
-            if (objects.length === 0 && !external_node_fs_.existsSync(absolute) && !hasPrefixSiblings(absolute)) {
-                throw new ActionError(`source: ${prefix} is no file or folder of the workspace ${root}, and no file's path ` +
-                    'starts with it. Check the path (relative to the repository root), or for a bucket write ' +
-                    `s3://${prefix.replace(/^\/+/, '')}`);
-            }
-            return objects;
-        },
-        async open(object) {
-            return external_node_fs_.createReadStream(object.url);
-        },
-    };
-}
-/** Whether some entry of the folder of `absolute` has a name that starts with its last part. */
-function hasPrefixSiblings(absolute) {
-    try {
-        const base = external_node_path_.basename(absolute);
-        return external_node_fs_.readdirSync(external_node_path_.dirname(absolute)).some((name) => name.startsWith(base));
-    }
-    catch {
-        return false;
-    }
-}
-function* walk(dir) {
-    let entries;
-    try {
-        entries = external_node_fs_.readdirSync(dir, { withFileTypes: true });
-    }
-    catch {
-        return;
-    }
-    for (const entry of entries) {
-        const full = external_node_path_.join(dir, entry.name);
-        if (entry.isDirectory())
-            yield* walk(full);
-        else if (entry.isFile() || entry.isSymbolicLink())
-            yield full;
-    }
-}
-function toPosix(p) {
-    return p.split(external_node_path_.sep).join('/');
-}
-
-;// CONCATENATED MODULE: ./src/inputs.ts
-
-
-
-
-
-
-
-
-const MODES = ['auto', 'native', 'stream'];
-/** The formats ImportTable takes (its InputFormat). */
-const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'];
-/** And the files people keep, which the stream engine reads too. */
-const INPUT_FORMATS = [...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'];
-const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'];
-function isImportTableFormat(format) {
-    return IMPORT_TABLE_FORMATS.includes(format);
-}
-/** ImportTable's CsvOptions.Delimiter allows exactly these characters. */
-const CSV_DELIMITERS = {
-    ',': ',',
-    ';': ';',
-    ':': ':',
-    '|': '|',
-    tab: '\t',
-    space: ' ',
-};
-/** auto: below 1 GiB, creating the table and streaming beats ImportTable's minutes of start-up. */
-const DEFAULT_NATIVE_MIN_BYTES = 2 ** 30;
-/** native: how long to wait for an import, as ImportTable's own limits suggest (six hours). */
-const DEFAULT_TIMEOUT_MINUTES = 360;
-/**
- * stream: how long DynamoDB may accept no write before the import fails: longer than a table's
- * first minutes of scaling up and an emulator's restart, short enough to fail a dead endpoint soon.
- */
-const DEFAULT_STALL_TIMEOUT_SECONDS = 120;
-/** BatchWriteItem calls in flight by default: enough to keep DynamoDB Local or a table busy. */
-const DEFAULT_WRITE_CONCURRENCY = 16;
-/** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
-const MAX_WRITE_CONCURRENCY = 256;
-/** Write threads: past the runner's cores they only take turns. */
-const MAX_WRITE_THREADS = 64;
-/** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
-const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
-const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/([a-zA-Z0-9_.-]{3,255})$/;
-/** S3 bucket names as ImportTable's S3BucketSource.S3Bucket accepts them. */
-const BUCKET_NAME = /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/;
-/** ImportTable's S3KeyPrefix is at most 1024 characters. */
-const MAX_PREFIX_LENGTH = 1024;
-/** Thrown with every bad input at once, so one run shows all of them. */
-class InputError extends Error {
-    name = 'InputError';
-}
-/** Collects problems while each input is read, so they are reported together. */
-class Reader {
-    problems = [];
-    raw(name) {
-        return getInput(name);
-    }
-    fail(name, value, allowed) {
-        this.problems.push(`${name}: expected ${allowed}, got "${value}"`);
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (value === '')
-            this.problems.push(`${name}: is required`);
-        return value;
-    }
-    optional(name) {
-        const value = this.raw(name);
-        return value === '' ? undefined : value;
-    }
-    enumOf(name, allowed, fallback) {
-        const value = this.raw(name);
-        if (value === '')
-            return fallback;
-        const match = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-        if (match === undefined)
-            this.fail(name, value, `one of ${allowed.join(', ')}`);
-        return match ?? fallback;
-    }
-    bool(name, fallback) {
-        const value = this.raw(name).toLowerCase();
-        if (value === '')
-            return fallback;
-        if (value === 'true')
-            return true;
-        if (value === 'false')
-            return false;
-        this.fail(name, this.raw(name), 'true or false');
-        return fallback;
-    }
-    /** A size in bytes: a whole number, optionally with KiB, MiB, GiB or TiB. */
-    bytes(name, fallback) {
-        const value = this.raw(name);
-        if (value === '')
-            return fallback;
-        const match = /^(\d+)\s*(KiB|MiB|GiB|TiB)?$/i.exec(value);
-        const units = { kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
-        const n = match ? Number(match[1]) * (match[2] ? (units[match[2].toLowerCase()] ?? 1) : 1) : NaN;
-        if (!Number.isSafeInteger(n)) {
-            this.fail(name, value, 'a number of bytes, such as 1073741824 or 1GiB');
-            return fallback;
-        }
-        return n;
-    }
-    int(name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
-        const value = this.raw(name);
-        if (value === '')
-            return fallback;
-        const n = /^\d+$/.test(value) ? Number(value) : NaN;
-        if (!Number.isSafeInteger(n) || n < min || n > max) {
-            const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
-            this.fail(name, value, `a whole number ${range}`);
-            return fallback;
-        }
-        return n;
-    }
-    url(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        try {
-            const url = new URL(value);
-            if (url.protocol === 'http:' || url.protocol === 'https:')
-                return value;
-        }
-        catch {
-            // reported below
-        }
-        this.fail(name, value, 'an http:// or https:// URL, such as http://localhost:8000');
-        return undefined;
-    }
-}
-function parseTable(value) {
-    const arn = TABLE_ARN.exec(value);
-    if (arn?.[1])
-        return { id: value, name: arn[1] };
-    if (TABLE_NAME.test(value))
-        return { id: value, name: value };
-    return undefined;
-}
-function parseSource(value) {
-    if (!value.startsWith('s3://')) {
-        return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? undefined : { kind: 'local', path: value };
-    }
-    const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value);
-    const bucket = match?.[1];
-    if (!bucket || !BUCKET_NAME.test(bucket))
-        return undefined;
-    const prefix = match[2] ?? '';
-    if (prefix.length > MAX_PREFIX_LENGTH)
-        return undefined;
-    return { kind: 's3', bucket, prefix };
-}
-/** `pk:S` or `pk:S,sk:N` into the key attributes of a table to create. */
-function parseKeySchema(value) {
-    const parts = value.split(',').map((p) => p.trim());
-    if (parts.length < 1 || parts.length > 2)
-        return undefined;
-    const keys = [];
-    for (const part of parts) {
-        const match = /^(.+):([SNB])$/i.exec(part);
-        if (!match?.[1] || !match[2])
-            return undefined;
-        keys.push({ name: match[1], type: match[2].toUpperCase() });
-    }
-    if (keys.length === 2 && keys[0]?.name === keys[1]?.name)
-        return undefined;
-    return keys;
-}
-/** ImportTable's HeaderList: 1-255 names of printable ASCII without `"` and `,`. */
-function parseCsvHeader(value) {
-    const names = value.split(',').map((n) => n.trim());
-    const valid = /^[\x20-\x21\x23-\x2B\x2D-\x7E]{1,65536}$/;
-    if (names.length > 255 || names.some((n) => !valid.test(n)))
-        return undefined;
-    if (new Set(names).size !== names.length)
-        return undefined;
-    return names;
-}
-function defaultRejectedFile() {
-    const dir = process.env['RUNNER_TEMP'] || process.env['TMPDIR'] || '/tmp';
-    const run = [process.env['GITHUB_RUN_ID'], process.env['GITHUB_RUN_ATTEMPT'], process.pid];
-    return external_node_path_.join(dir, `dynamodb-s3-import-rejected-${run.filter(Boolean).join('-')}.jsonl`);
-}
-/**
- * Reads every input once, before any network call. Throws an InputError naming each bad input,
- * its value and what is allowed.
- */
-function readInputs() {
-    const r = new Reader();
-    const table = readTable(r);
-    const { source, sourceValue } = readSource(r);
-    const billingMode = r.enumOf(Input.BillingMode, BILLING_MODES, 'PAY_PER_REQUEST');
-    const keySchema = readKeySchema(r);
-    const connection = readConnection(r);
-    const inputs = {
-        table: table.ref ?? { id: table.value, name: table.value },
-        source: source ?? { kind: 'local', path: '' },
-        mode: r.enumOf(Input.Mode, MODES, 'auto'),
-        ...readFormat(r),
-        billingMode,
-        ...tableCreation(r, table.ref?.name, keySchema, billingMode),
-        createTable: r.bool(Input.CreateTable, false),
-        writeConcurrency: r.int(Input.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
-        writeThreads: readWriteThreads(r),
-        maxWriteCapacity: r.int(Input.MaxWriteCapacity, 0, 0),
-        stallTimeoutSeconds: r.int(Input.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
-        maxErrors: r.int(Input.MaxErrors, 0, 0),
-        minItems: r.int(Input.MinItems, 0, 0),
-        dryRun: r.bool(Input.DryRun, false),
-        wait: r.bool(Input.Wait, true),
-        timeoutMinutes: r.int(Input.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
-        nativeMinBytes: r.bytes(Input.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
-        ...optional('shard', readShard(r)),
-        truncate: r.bool(Input.Truncate, false),
-        ...connection,
-        rejectedFile: rejectedFile(r),
-    };
-    conflicts(inputs, r);
-    if (inputs.mode === 'native' && !isImportTableFormat(inputs.format)) {
-        r.fail(Input.InputFormat, inputs.format, `${IMPORT_TABLE_FORMATS.join(', ')} with mode native: ImportTable takes only these; ${inputs.format} is read by the stream engine (mode stream or auto)`);
-    }
-    if (inputs.mode === 'native' && inputs.source.kind === 'local') {
-        r.fail(Input.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
-    }
-    if (r.problems.length > 0) {
-        throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`);
-    }
-    return inputs;
-}
-function readTable(r) {
-    const value = r.required(Input.Table);
-    const ref = parseTable(value);
-    if (value && !ref) {
-        r.fail(Input.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN');
-    }
-    return { value, ref };
-}
-function readSource(r) {
-    const sourceValue = r.required(Input.Source);
-    const source = parseSource(sourceValue);
-    if (sourceValue && !source) {
-        r.fail(Input.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace');
-    }
-    if (source?.kind === 'local') {
-        const root = workspaceRoot();
-        if (!isInside(root, external_node_path_.resolve(root, source.path))) {
-            r.fail(Input.Source, sourceValue, `a path inside the workspace ${root}`);
-        }
-    }
-    return { source, sourceValue };
-}
-/** input-format, input-compression and the CSV options. */
-function readFormat(r) {
-    const format = r.enumOf(Input.InputFormat, INPUT_FORMATS, 'DYNAMODB_JSON');
-    const compression = r.enumOf(Input.InputCompression, COMPRESSIONS, 'auto');
-    const delimiterValue = r.raw(Input.CsvDelimiter) || ',';
-    const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()];
-    if (csvDelimiter === undefined) {
-        r.fail(Input.CsvDelimiter, delimiterValue, 'one of , ; : | tab space');
-    }
-    const headerValue = r.optional(Input.CsvHeader);
-    const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue);
-    if (headerValue !== undefined && !csvHeader) {
-        r.fail(Input.CsvHeader, headerValue, 'comma-separated unique names of printable ASCII, no quotes');
-    }
-    return { format, compression, csvDelimiter: csvDelimiter ?? ',', ...(csvHeader && { csvHeader }) };
-}
-function readKeySchema(r) {
-    const value = r.optional(Input.KeySchema);
-    const keySchema = value === undefined ? undefined : parseKeySchema(value);
-    if (value !== undefined && !keySchema) {
-        r.fail(Input.KeySchema, value, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B');
-    }
-    return keySchema;
-}
-function readShard(r) {
-    const value = r.optional(Input.Shard);
-    const shard = value === undefined ? undefined : parseShard(value);
-    if (value !== undefined && !shard) {
-        r.fail(Input.Shard, value, `i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 2/4`);
-    }
-    return shard;
-}
-/** Where and how the action connects: region, endpoints, the bucket's owner, the client token. */
-function readConnection(r) {
-    const dynamodbEndpoint = r.url(Input.DynamoDBEndpoint);
-    const s3Endpoint = r.url(Input.S3Endpoint);
-    const bucketOwner = r.optional(Input.BucketOwner);
-    if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
-        r.fail(Input.BucketOwner, bucketOwner, 'a 12-digit AWS account id');
-    }
-    const clientToken = r.optional(Input.ClientToken);
-    if (clientToken !== undefined && clientToken.includes('$')) {
-        r.fail(Input.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)');
-    }
-    const region = r.optional(Input.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
-    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        r.fail(Input.Region, region, 'an AWS region such as us-east-1');
-    }
-    if (region === undefined && dynamodbEndpoint === undefined) {
-        r.problems.push(`${Input.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`);
-    }
-    return {
-        ...optional('clientToken', clientToken),
-        ...optional('region', region),
-        ...optional('dynamodbEndpoint', dynamodbEndpoint),
-        ...optional('s3Endpoint', s3Endpoint),
-        s3ForcePathStyle: r.bool(Input.S3ForcePathStyle, s3Endpoint !== undefined),
-        ...optional('bucketOwner', bucketOwner),
-    };
-}
-/**
- * The creation parameters of a missing table: table-definition wins over key-schema and
- * billing-mode. The file is read here, so that its problems are reported with the other inputs'.
- */
-function tableCreation(r, tableName, keySchema, billingMode) {
-    const file = r.optional(Input.TableDefinition);
-    // Without a valid table name there is nothing to check the file's TableName against.
-    if (file !== undefined && tableName !== undefined) {
-        let text;
-        try {
-            text = external_node_fs_.readFileSync(external_node_path_.resolve(workspaceRoot(), file), 'utf8');
-        }
-        catch (err) {
-            r.fail(Input.TableDefinition, file, `a readable JSON or YAML file (${errorMessage(err)})`);
-            return {};
-        }
-        const parsed = parseTableDefinition(file, text, tableName);
-        if (!parsed.ok) {
-            r.problems.push(...parsed.problems);
-            return {};
-        }
-        return { tableCreation: parsed.parameters, tableCreationSource: `table-definition ${file}` };
-    }
-    if (keySchema && tableName) {
-        return {
-            tableCreation: fromKeySchema(tableName, keySchema, billingMode),
-            tableCreationSource: 'key-schema',
-        };
-    }
-    return {};
-}
-/** Inputs that cannot go together: refused, with the way out. */
-function conflicts(inputs, r) {
-    const sharded = (inputs.shard?.count ?? 1) > 1;
-    if (sharded && inputs.mode === 'native') {
-        r.problems.push(`${Input.Shard}: ImportTable imports a prefix in one job; use mode stream (or auto) to shard`);
-    }
-    if (inputs.truncate && inputs.mode === 'native') {
-        r.problems.push(`${Input.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`);
-    }
-    if (inputs.truncate && sharded) {
-        r.problems.push(`${Input.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`);
-    }
-}
-/** write-threads: auto (the default), or how many; 0 sends the calls on the main thread. */
-function readWriteThreads(r) {
-    const value = r.raw(Input.WriteThreads);
-    if (value === '' || value === 'auto')
-        return 'auto';
-    const n = /^\d+$/.test(value) ? Number(value) : NaN;
-    if (n <= MAX_WRITE_THREADS)
-        return n;
-    r.fail(Input.WriteThreads, value, `auto or a whole number from 0 to ${MAX_WRITE_THREADS}`);
-    return 'auto';
-}
-/** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
-function rejectedFile(r) {
-    const given = r.optional(Input.RejectedFile);
-    if (given !== undefined && external_node_fs_.existsSync(given) && external_node_fs_.statSync(given).isDirectory()) {
-        r.fail(Input.RejectedFile, given, 'a file path, not a directory');
-    }
-    return external_node_path_.resolve(given ?? defaultRejectedFile());
-}
-/** `{ [key]: value }` when value is defined, `{}` otherwise: exactOptionalPropertyTypes-friendly. */
-function optional(key, value) {
-    return value === undefined ? {} : { [key]: value };
-}
-/** Inputs that have no effect in the mode that runs: each gets a warning naming the input. */
-function ignoredInputs(inputs, mode) {
-    const ignored = [];
-    if (inputs.source.kind === 'local') {
-        if (inputs.s3Endpoint)
-            ignored.push(`${Input.S3Endpoint} (the source is a workspace path)`);
-        if (inputs.bucketOwner)
-            ignored.push(`${Input.BucketOwner} (the source is a workspace path)`);
-    }
-    if (inputs.format !== 'CSV') {
-        if (inputs.csvDelimiter !== ',')
-            ignored.push(`${Input.CsvDelimiter} (only for input-format CSV)`);
-        if (inputs.csvHeader)
-            ignored.push(`${Input.CsvHeader} (only for input-format CSV)`);
-    }
-    if (inputs.mode !== 'auto' && inputs.nativeMinBytes !== DEFAULT_NATIVE_MIN_BYTES) {
-        ignored.push(`${Input.NativeMinBytes} (only for mode auto)`);
-    }
-    if (mode === 'stream') {
-        if (inputs.truncate && inputs.dryRun)
-            ignored.push(`${Input.Truncate} (a dry run deletes nothing)`);
-        if (!inputs.wait)
-            ignored.push(`${Input.Wait} (only for mode native)`);
-        if (inputs.clientToken)
-            ignored.push(`${Input.ClientToken} (only for mode native)`);
-        if (inputs.timeoutMinutes !== DEFAULT_TIMEOUT_MINUTES) {
-            ignored.push(`${Input.TimeoutMinutes} (only for mode native)`);
-        }
-    }
-    else {
-        if (inputs.createTable)
-            ignored.push(`${Input.CreateTable} (native always creates the table)`);
-        if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY)
-            ignored.push(`${Input.WriteConcurrency} (only for mode stream)`);
-        if (inputs.writeThreads !== 'auto')
-            ignored.push(`${Input.WriteThreads} (only for mode stream)`);
-        if (inputs.maxWriteCapacity > 0)
-            ignored.push(`${Input.MaxWriteCapacity} (only for mode stream)`);
-        if (inputs.stallTimeoutSeconds !== DEFAULT_STALL_TIMEOUT_SECONDS) {
-            ignored.push(`${Input.StallTimeoutSeconds} (only for mode stream)`);
-        }
-    }
-    return ignored;
-}
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  m: () => (/* binding */ decompress_decompress),
+  I: () => (/* binding */ detectCompression)
+});
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
@@ -79476,928 +82262,117 @@ function through(bytes, transform) {
     return transform;
 }
 
-;// CONCATENATED MODULE: ./src/sources/source.ts
-/**
- * The objects in the order of their keys as UTF-8 bytes (S3's own listing order): the order
- * decides which duplicate key wins across objects, so it must not depend on the platform.
- */
-async function listInOrder(source) {
-    const objects = await source.list();
-    return objects.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+
+/***/ }),
+
+/***/ 9765:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   j1: () => (/* binding */ localSource),
+/* harmony export */   oS: () => (/* binding */ workspaceRoot)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+
+
+
+/** The workspace root, real path: symlinks are followed before the inside/outside check. */
+function workspaceRoot(env = process.env) {
+    return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(env['GITHUB_WORKSPACE'] || process.cwd());
 }
-
-;// CONCATENATED MODULE: ./src/native/import-request.ts
-
-
+/** True when `target` is `root` or below it. */
+function isInside(root, target) {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, target);
+    // `..data` is a name inside the workspace; only a first segment that is exactly `..` leaves it.
+    const leaves = relative === '..' || relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`);
+    return !leaves && !node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative);
+}
 /**
- * The ImportTable request: S3 source, format (CSV options only for CSV: the service refuses them
- * otherwise), compression and the table to create. Pure, so it is tested without a service.
+ * Files of the workspace as a source, with S3's prefix rule on their workspace-relative paths:
+ * `fixtures/orders` selects `fixtures/orders.json` and everything under `fixtures/orders/`.
+ * Files (or links) that resolve outside the workspace are refused.
  */
-function importRequest(inputs, table, compression, env = process.env) {
-    if (inputs.source.kind !== 's3')
-        throw new Error('ImportTable reads only S3 sources');
-    if (!isImportTableFormat(inputs.format)) {
-        throw new Error(`ImportTable does not take input-format ${inputs.format}`);
+function localSource(root, prefix) {
+    const absolute = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(root, prefix);
+    if (!isInside(root, absolute)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`source: ${prefix} is outside the workspace ${root}; use a path inside it`);
     }
-    const request = {
-        S3BucketSource: {
-            S3Bucket: inputs.source.bucket,
-            S3KeyPrefix: inputs.source.prefix,
-            ...(inputs.bucketOwner && { S3BucketOwner: inputs.bucketOwner }),
+    const relativePrefix = toPosix(node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, absolute)) + (/[/\\]$/.test(prefix) ? '/' : '');
+    const start = relativePrefix.endsWith('/') ? absolute : node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(absolute);
+    return {
+        description: absolute,
+        async list() {
+            const objects = [];
+            for (const file of walk(start)) {
+                const key = toPosix(node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, file));
+                if (!key.startsWith(relativePrefix))
+                    continue;
+                const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
+                if (!isInside(root, real)) {
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`source: ${key} links to ${real}, outside the workspace ${root}`);
+                }
+                objects.push({ url: file, key, size: node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(real).size });
+            }
+            if (objects.length === 0 && !node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(absolute) && !hasPrefixSiblings(absolute)) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`source: ${prefix} is no file or folder of the workspace ${root}, and no file's path ` +
+                    'starts with it. Check the path (relative to the repository root), or for a bucket write ' +
+                    `s3://${prefix.replace(/^\/+/, '')}`);
+            }
+            return objects;
         },
-        InputFormat: inputs.format,
-        ...(inputs.format === 'CSV' && {
-            InputFormatOptions: {
-                Csv: {
-                    Delimiter: inputs.csvDelimiter,
-                    ...(inputs.csvHeader && { HeaderList: inputs.csvHeader }),
-                },
-            },
-        }),
-        InputCompressionType: compression,
-        TableCreationParameters: table,
+        async open(object) {
+            return node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream(object.url);
+        },
     };
-    return { ...request, ClientToken: inputs.clientToken ?? defaultClientToken(request, env) };
 }
-/**
- * A token that is the same when the same step of the same workflow run asks for the same import,
- * so that re-running a job attaches to the import it started instead of starting another; any
- * change to the request makes a new one. ImportTable keeps a token for 8 hours.
- */
-function defaultClientToken(request, env = process.env) {
-    const run = [env['GITHUB_REPOSITORY'], env['GITHUB_RUN_ID'], env['GITHUB_JOB']];
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    hash.update(JSON.stringify([run, request]));
-    return `dynamodb-s3-import-${hash.digest('hex').slice(0, 40)}`;
-}
-/** What an object's name says of its compression, when it says anything. */
-function compressionFromName(key) {
-    if (/\.(gz|gzip)$/i.test(key))
-        return 'GZIP';
-    if (/\.(zst|zstd)$/i.test(key))
-        return 'ZSTD';
-    return undefined;
-}
-/**
- * One compression for all objects, as ImportTable requires, from what each object's name or first
- * bytes said; a clear error when they disagree.
- */
-function agreeOnCompression(found) {
-    const kinds = new Map();
-    for (const { key, compression } of found)
-        if (!kinds.has(compression))
-            kinds.set(compression, key);
-    if (kinds.size <= 1)
-        return kinds.keys().next().value ?? 'NONE';
-    const examples = [...kinds].map(([compression, key]) => `${compression} (${key})`).join(', ');
-    throw new Error(`input-compression: auto found objects compressed in different ways: ${examples}. ImportTable ` +
-        'needs one compression for all objects: set input-compression, or import each kind from its own prefix.');
-}
-/** The AWS console page of an import, for the log. */
-function consoleLink(region, importArn) {
-    return `https://${region}.console.aws.amazon.com/dynamodbv2/home?region=${region}#import-details?importArn=${encodeURIComponent(importArn)}`;
-}
-
-;// CONCATENATED MODULE: ./src/native/import-table.ts
-
-
-
-
-
-
-
-/**
- * ImportTable's FailureCode for an import whose bad items were skipped and the rest imported
- * (docs/import-rules.md §1 rule 1); the stream engine reports item errors with it too.
- */
-const ITEM_VALIDATION_ERROR = 'ItemValidationError';
-/** First wait between DescribeImport polls; an import takes minutes at the very least. */
-const POLL_MIN_MS = 5_000;
-/** Longest wait between polls, so that the end of an import is seen within a minute. */
-const POLL_MAX_MS = 60_000;
-/** "Up to 50 simultaneous import table operations are allowed per account": wait this long for a slot. */
-const LIMIT_RETRY_BUDGET_MS = 15 * 60_000;
-const LIMIT_RETRY_MIN_MS = 15_000;
-const LIMIT_RETRY_MAX_MS = 120_000;
-/** ImportTable logs each rejected item here, one stream per import: `<import-id>/error`. */
-const IMPORT_LOG_GROUP = '/aws-dynamodb/imports';
-/** ListImports returns at most 25 imports per page. */
-const LIST_PAGE_SIZE = 25;
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
-/** ImportTable, or an import already running for the table; then, unless told not to, its end. */
-async function nativeImport(options) {
-    const now = options.now ?? Date.now;
-    const pause = options.sleep ?? sleep;
-    const tableName = options.request.TableCreationParameters?.TableName ?? '';
-    const running = await findRunningImport(options.dynamodb, tableName);
-    const started = running ?? (await startImport(options, now, pause));
-    const arn = started.ImportArn ?? '';
-    info(running
-        ? `Attached to import ${arn}, already IN_PROGRESS for table ${tableName}.`
-        : `Started import ${arn}.`);
-    info(`Console: ${consoleLink(options.region, arn)}`);
-    options.onStarted(started);
-    const outcome = {
-        description: started,
-        attached: running !== undefined,
-        timedOut: false,
-        itemErrors: [],
-    };
-    if (!options.wait)
-        return outcome;
-    const done = await waitForEnd(options, arn, now);
-    outcome.description = done.description;
-    outcome.timedOut = done.timedOut;
-    if (done.description.FailureCode === ITEM_VALIDATION_ERROR) {
-        outcome.itemErrors = await readItemErrors(options.logs, done.description);
-    }
-    return outcome;
-}
-/** An import of this table that is still running: a re-run after a runner died attaches to it. */
-async function findRunningImport(client, tableName) {
+/** Whether some entry of the folder of `absolute` has a name that starts with its last part. */
+function hasPrefixSiblings(absolute) {
     try {
-        for await (const page of (0,client_dynamodb_dist_cjs/* paginateListImports */.Uwd)({ client }, { PageSize: LIST_PAGE_SIZE })) {
-            for (const summary of page.ImportSummaryList ?? []) {
-                if (summary.ImportStatus !== 'IN_PROGRESS')
-                    continue;
-                if (!summary.TableArn?.endsWith(`:table/${tableName}`))
-                    continue;
-                const { ImportTableDescription } = await client.send(new client_dynamodb_dist_cjs/* DescribeImportCommand */.kIG({ ImportArn: summary.ImportArn }));
-                return ImportTableDescription;
-            }
-        }
-    }
-    catch (err) {
-        throw new ActionError(explainImportError(err, 'ListImports', tableName), { cause: err });
-    }
-    return undefined;
-}
-/** ImportTable, waiting for a slot while the account's 50 concurrent imports are taken. */
-async function startImport(options, now, pause) {
-    const tableName = options.request.TableCreationParameters?.TableName ?? '';
-    const giveUpAt = now() + LIMIT_RETRY_BUDGET_MS;
-    for (let delay = LIMIT_RETRY_MIN_MS;; delay = Math.min(LIMIT_RETRY_MAX_MS, delay * 2)) {
-        try {
-            const { ImportTableDescription } = await options.dynamodb.send(new client_dynamodb_dist_cjs/* ImportTableCommand */.Lni(options.request));
-            if (!ImportTableDescription)
-                throw new Error('ImportTable answered without a description');
-            return ImportTableDescription;
-        }
-        catch (err) {
-            if (errorName(err) !== 'LimitExceededException' || now() + delay > giveUpAt) {
-                throw new ActionError(explainImportError(err, 'ImportTable', tableName), { cause: err });
-            }
-            info(`ImportTable: the account's concurrent imports are all taken; trying again in ${Math.round(delay / 1000)} s.`);
-            await pause(delay);
-        }
-    }
-}
-/**
- * DescribeImport until the import ends or timeout-minutes pass, with the SDK's waiter
- * (docs/import-rules.md §3): pauses from 5 s doubling, with jitter, up to 60 s. The outcome is the
- * last description DescribeImport gave, whatever the waiter made of it: the waiter throws for
- * FAILED, which is also how an import with item errors ends (docs/import-rules.md §1, rule 1), for
- * CANCELLED and on its timeout.
- */
-async function waitForEnd(options, arn, now) {
-    const began = now();
-    let last;
-    let lastError;
-    let fatal;
-    const stop = new AbortController();
-    const giveUp = (err) => {
-        fatal = err;
-        stop.abort();
-    };
-    // The waiter takes every DescribeImport error for "not ended yet" and polls on until
-    // maxWaitTime. Only errors worth another try (throttling, 5xx, a broken connection: what the
-    // SDK itself retries) deserve that; any other, AccessDenied say, ends the wait at once.
-    const send = async (command) => {
-        let output;
-        try {
-            output = await options.dynamodb.send(command);
-        }
-        catch (err) {
-            lastError = err;
-            if (!isRetryableAwsError(err)) {
-                giveUp(new ActionError(explainImportError(err, 'DescribeImport', arn), { cause: err }));
-            }
-            throw err;
-        }
-        if (!output.ImportTableDescription) {
-            const err = new Error(`DescribeImport answered without a description for ${arn}`);
-            giveUp(err);
-            throw err;
-        }
-        last = output.ImportTableDescription;
-        const elapsed = Math.round((now() - began) / 1000);
-        // ImportTable's counters stay 0 until the end, so status and time are all there is to show.
-        info(`import ${last.ImportStatus ?? 'IN_PROGRESS'} after ${elapsed} s`);
-        return output;
-    };
-    const client = new Proxy(options.dynamodb, {
-        get: (target, property, receiver) => property === 'send' ? send : Reflect.get(target, property, receiver),
-    });
-    try {
-        await (0,client_dynamodb_dist_cjs/* waitUntilImportCompleted */.C$W)({
-            client,
-            minDelay: POLL_MIN_MS / 1000,
-            maxDelay: POLL_MAX_MS / 1000,
-            // The waiter refuses a maxWaitTime that is not longer than its first pause.
-            maxWaitTime: Math.max(options.timeoutMinutes * 60, POLL_MIN_MS / 1000 + 1),
-            abortSignal: stop.signal,
-        }, { ImportArn: arn });
+        const base = node_path__WEBPACK_IMPORTED_MODULE_1__.basename(absolute);
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(absolute)).some((name) => name.startsWith(base));
     }
     catch {
-        // FAILED, CANCELLED, the timeout or an abort: `last` and `fatal` say which.
-    }
-    if (fatal)
-        throw fatal;
-    if (!last) {
-        // Every answer until timeout-minutes was an error worth another try: the last one says why.
-        throw new ActionError(explainImportError(lastError, 'DescribeImport', arn), {
-            cause: lastError,
-        });
-    }
-    return { description: last, timedOut: !TERMINAL.has(last.ImportStatus ?? 'IN_PROGRESS') };
-}
-/**
- * The first item errors of a failed import, from its CloudWatch log stream. Without permission to
- * read them, a warning names the permission and the import's outcome stands.
- */
-async function readItemErrors(logs, description) {
-    const importId = description.ImportArn?.split('/').pop() ?? '';
-    const stream = `${importId}/error`;
-    try {
-        const { events } = await logs().send(new dist_cjs/* GetLogEventsCommand */.h7S({
-            logGroupName: IMPORT_LOG_GROUP,
-            logStreamName: stream,
-            startFromHead: true,
-            limit: MAX_REJECTION_SAMPLES,
-        }));
-        return (events ?? []).slice(0, MAX_REJECTION_SAMPLES).map((e) => itemError(e.message ?? ''));
-    }
-    catch (err) {
-        const why = isAccessDenied(err)
-            ? permissionHint('GetLogEvents', `log group ${IMPORT_LOG_GROUP}`)
-            : `${errorName(err) ?? 'Error'}: ${errorMessage(err)}.`;
-        warning(`Could not read the item errors of the import from ${IMPORT_LOG_GROUP} ${stream}. ${why}`);
-        return [];
-    }
-}
-/** One CloudWatch event of ImportTable as a rejection: the object, the item's index, the reasons. */
-function itemError(message) {
-    try {
-        const event = JSON.parse(message);
-        const pointer = event.itemS3Pointer ?? {};
-        return {
-            kind: 'invalid',
-            location: `s3://${pointer.bucket ?? '?'}/${pointer.key ?? '?'} item ${pointer.itemIndex ?? '?'}`,
-            reason: (event.errorMessages ?? []).join('; ') || 'no reason given',
-            records: 1,
-        };
-    }
-    catch {
-        return {
-            kind: 'invalid',
-            location: 'ImportTable error log',
-            reason: 'unreadable log event',
-            records: 1,
-        };
-    }
-}
-/** An ImportTable-family error, turned into what to do about it. */
-function explainImportError(err, call, target) {
-    const name = errorName(err) ?? 'Error';
-    const message = errorMessage(err);
-    if (isAccessDenied(err)) {
-        return `${call} was denied (${name}: ${message}). ${permissionHint(call, target)}`.trim();
-    }
-    switch (name) {
-        case 'ResourceInUseException':
-            return `${call}: table ${target} already exists (${message}). ImportTable only creates new tables: use mode: stream (or auto) to write into an existing table, or choose a new table name.`;
-        case 'ImportConflictException':
-            return `${call}: this client token was already used for an import into another table within the last 8 hours (${message}). Set another client-token, or leave it empty to derive one from the request.`;
-        case 'LimitExceededException':
-            return `${call}: the account already runs 50 imports, and none ended within ${LIMIT_RETRY_BUDGET_MS / 60_000} minutes (${message}). Try again later.`;
-        case 'ImportNotFoundException':
-            return `${call}: import ${target} was not found (${message}).`;
-        case 'ValidationException':
-            return `${call} refused the request: ${message}. Check source, input-format, the CSV options and the table definition.`;
-        default:
-            return `${call} on ${target} failed: ${name}: ${message}`;
-    }
-}
-/** What a FailureCode means and what to check. */
-function explainFailure(code, message) {
-    const hints = {
-        S3NoSuchBucket: 'the bucket does not exist or is in another account: check source and bucket-owner',
-        S3AccessDenied: 'ImportTable could not read the objects: the credentials need s3:GetObject and s3:ListBucket (and kms:Decrypt for SSE-KMS objects)',
-        S3NoSuchKey: 'objects were deleted while the import ran',
-        ItemValidationError: 'some items failed validation; the table keeps every valid item',
-    };
-    const hint = hints[code] ? `: ${hints[code]}` : '';
-    return `${code}${hint}. ${message}`.trim();
-}
-
-;// CONCATENATED MODULE: ./src/native/engine.ts
-
-
-
-
-
-
-/** The native engine from the plan to a result: the request, ImportTable, the wait, the report. */
-async function runNative(inputs, plan, clients, steps, options = {}) {
-    const creation = inputs.tableCreation;
-    if (!creation)
-        throw new Error('native: no table creation parameters');
-    const stray = plan.export?.ignored.find((key) => key.startsWith(plan.export?.dataPrefix ?? ''));
-    if (stray !== undefined) {
-        throw new ActionError(`The export's data prefix ${plan.export?.dataPrefix} also holds ${stray}, which is not the export's; ImportTable would read it too. Remove it, or use mode stream, which reads exactly the manifest's files.`);
-    }
-    steps.start('read', 'validate', 'write');
-    const { outcome, objects } = await steps.group('Import: ImportTable reads, validates and writes', async () => {
-        // ImportTable lists the objects itself; the action looks only to tell their compression.
-        const objects = plan.objects ?? (inputs.compression === 'auto' ? await listInOrder(plan.source) : undefined);
-        const compression = await resolveCompression(inputs, plan.source, objects ?? []);
-        const request = importRequest(inputs, creation, compression);
-        info(`ImportTable: ${request.InputFormat}, ${compression}, client token ${request.ClientToken}`);
-        const outcome = await nativeImport({
-            dynamodb: clients.dynamodb,
-            logs: () => clients.logs(),
-            request,
-            region: inputs.region ?? 'us-east-1',
-            wait: inputs.wait,
-            timeoutMinutes: inputs.timeoutMinutes,
-            onStarted: publishStart,
-            ...options,
-        });
-        return { outcome, objects };
-    });
-    endSteps(steps, outcome, inputs.wait);
-    return { outcome, objects: objects?.length };
-}
-/** import-arn and table-arn as soon as they are known: a later failure leaves them for the workflow. */
-function publishStart(description) {
-    setOutput('import-arn', description.ImportArn ?? '');
-    setOutput('table-arn', description.TableArn ?? '');
-    setOutput('status', description.ImportStatus ?? 'IN_PROGRESS');
-}
-/**
- * ImportTable needs one compression for every object: the declared one, or with auto what each
- * object's name says or else its first bytes.
- */
-async function resolveCompression(inputs, source, objects) {
-    if (inputs.compression !== 'auto')
-        return inputs.compression;
-    const found = [];
-    for (const object of objects) {
-        if (object.size === 0)
-            continue; // an empty object is zero items whatever its compression
-        found.push({
-            key: object.key,
-            compression: compressionFromName(object.key) ?? (await sniff(source, object)),
-        });
-    }
-    return agreeOnCompression(found);
-}
-async function sniff(source, object) {
-    // Leaving the loop after the first chunk closes the stream: only the first bytes are read.
-    for await (const chunk of await source.open(object))
-        return detectCompression(chunk);
-    return 'NONE';
-}
-function endSteps(steps, outcome, waited) {
-    const d = outcome.description;
-    if (!waited || outcome.timedOut) {
-        const why = waited ? 'timeout-minutes passed' : 'wait: false';
-        for (const step of ['read', 'validate', 'write']) {
-            steps.end(step, `ImportTable is ${d.ImportStatus ?? 'IN_PROGRESS'}; not waited for (${why})`, waited ? false : true);
-        }
-        return;
-    }
-    const errors = d.ErrorCount ?? 0;
-    steps.end('read', `${d.ProcessedSizeBytes ?? 0} bytes uncompressed`, d.FailureCode === undefined || d.FailureCode === ITEM_VALIDATION_ERROR);
-    steps.end('validate', `${d.ProcessedItemCount ?? 0} records, ${errors} rejected`, errors === 0);
-    steps.end('write', `${d.ImportedItemCount ?? 0} items imported`, d.ImportStatus === 'COMPLETED' || d.FailureCode === ITEM_VALIDATION_ERROR);
-}
-
-;// CONCATENATED MODULE: ./src/words.ts
-/** Numbers as people read them in logs and the summary. */
-/** `1 object`, `2 objects`; `plural` for the irregular ones. */
-function counted(n, noun, plural = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : plural}`;
-}
-/** Bytes in binary units: `773 bytes`, `1.2 KiB`, `3.4 GiB`. */
-function formatBytes(bytes) {
-    const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? counted(bytes, 'byte') : `${Number(value.toFixed(1))} ${units[unit]}`;
-}
-
-;// CONCATENATED MODULE: ./src/plan/engine-choice.ts
-
-
-
-/**
- * Decides which engine runs, and whether the stream engine creates the table first. Pure, so that
- * every rule is tested without a service.
- */
-function chooseMode(inputs, situation) {
-    if (inputs.mode === 'native')
-        return nativeRequested(inputs, situation.tableExists);
-    if (inputs.mode === 'stream')
-        return streamRequested(inputs, situation.tableExists);
-    return chooseAuto(inputs, situation);
-}
-/** mode: native, which ImportTable can only honour by creating a new table. */
-function nativeRequested(inputs, tableExists) {
-    if (tableExists) {
-        throw new ActionError(`Table ${inputs.table.name} already exists${where(inputs)}, and ImportTable only creates new tables: ` +
-            'use mode: stream (or auto) to write into it, or choose a new table name.');
-    }
-    requireCreation(inputs, 'ImportTable creates it');
-    return { mode: 'native', reason: 'mode: native was requested.', createTable: false };
-}
-/** mode: stream, which writes into the table, or creates it first when create-table allows. */
-function streamRequested(inputs, tableExists) {
-    if (!tableExists && !inputs.createTable) {
-        throw new ActionError(`Table ${inputs.table.name} does not exist${where(inputs)}. Create it first, or set create-table: true ` +
-            'and key-schema (for example pk:S) or table-definition so that the action creates it.');
-    }
-    return streaming(inputs, tableExists, 'mode: stream was requested.');
-}
-/**
- * mode: auto. ImportTable runs only where it can: a new table, one job, an S3 source on AWS; and
- * only when the source is big enough to be worth its minutes of start-up.
- */
-function chooseAuto(inputs, situation) {
-    const reason = streamOnlyReason(inputs, situation.tableExists);
-    if (reason !== undefined)
-        return streaming(inputs, situation.tableExists, reason);
-    return chooseBySize(inputs, situation.sourceBytes ?? 0);
-}
-/** The first auto rule that leaves only the stream engine, as the reason; undefined when none. */
-function streamOnlyReason(inputs, tableExists) {
-    const table = inputs.table.name;
-    if (inputs.dynamodbEndpoint) {
-        return 'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.';
-    }
-    if (tableExists) {
-        return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`;
-    }
-    if (!isImportTableFormat(inputs.format)) {
-        const verb = tableExists ? 'writes into it' : 'creates the table and writes';
-        return `input-format ${inputs.format} is read by the stream engine only (ImportTable takes DYNAMODB_JSON, ION or CSV), so the stream engine ${verb} with BatchWriteItem.`;
-    }
-    if ((inputs.shard?.count ?? 1) > 1) {
-        return `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`;
-    }
-    if (inputs.source.kind === 'local') {
-        return `Table ${table} does not exist, and the source is a workspace path, which ImportTable cannot read, so the stream engine creates the table and writes with BatchWriteItem.`;
-    }
-    return undefined;
-}
-/** A missing table and an S3 source: ImportTable from native-min-bytes on, else the stream engine. */
-function chooseBySize(inputs, bytes) {
-    const table = inputs.table.name;
-    const size = `${formatBytes(bytes)} (native-min-bytes is ${formatBytes(inputs.nativeMinBytes)})`;
-    if (bytes >= inputs.nativeMinBytes) {
-        requireCreation(inputs, 'ImportTable creates it');
-        return {
-            mode: 'native',
-            reason: `Table ${table} does not exist and the source holds ${size}, so ImportTable creates and loads it, using no write capacity.`,
-            createTable: false,
-        };
-    }
-    return streaming(inputs, false, `Table ${table} does not exist and the source holds only ${size}, so the stream engine creates the table and writes with BatchWriteItem, sooner than ImportTable's minutes of start-up.`);
-}
-function streaming(inputs, tableExists, reason) {
-    if (!tableExists)
-        requireCreation(inputs, 'the action can create it');
-    return { mode: 'stream', reason, createTable: !tableExists };
-}
-function requireCreation(inputs, purpose) {
-    if (inputs.tableCreation)
-        return;
-    throw new ActionError(`Table ${inputs.table.name} does not exist${where(inputs)}, and neither key-schema nor ` +
-        `table-definition says how to create it: set key-schema (for example pk:S or pk:S,sk:N) or table-definition so that ${purpose}.`);
-}
-function where(inputs) {
-    const known = [
-        inputs.region && `region ${inputs.region}`,
-        inputs.dynamodbEndpoint && `endpoint ${inputs.dynamodbEndpoint}`,
-    ].filter(Boolean);
-    return known.length > 0 ? ` (${known.join(', ')})` : '';
-}
-
-;// CONCATENATED MODULE: ./src/sources/export.ts
-// DynamoDB exports (ExportTableToPointInTime) as a source: the manifests say which objects are
-// the data and how many items they hold, so an import of an export can be checked against them.
-//
-// Layout, as DynamoDB writes it under `<s3Prefix>/AWSDynamoDB/`:
-//   <export-id>/manifest-summary.json   one JSON object (type, format, itemCount, ...)
-//   <export-id>/manifest-files.json     JSON lines, one per data file (itemCount, dataFileS3Key)
-//   <export-id>/*.md5, *.checksum, _started
-//   <export-id>/data/*.json.gz          full exports
-//   data/*.json.gz                      incremental exports: a folder shared by all of them
-
-
-
-const SUMMARY_NAME = 'manifest-summary.json';
-const FILES_NAME = 'manifest-files.json';
-/** manifest-summary.json is one small object: anything bigger is not one. */
-const MAX_SUMMARY_BYTES = 1024 * 1024;
-/** manifest-files.json has one ~200-byte line per data file: 64 MiB is ~300,000 files. */
-const MAX_FILES_MANIFEST_BYTES = 64 * 1024 * 1024;
-const MARKER = 'AWSDynamoDB/';
-/** Files DynamoDB writes next to the manifests, besides them. */
-const BOOKKEEPING = /^(manifest-summary\.json|manifest-files\.json|_started|.*\.md5|.*\.checksum)$/;
-const LISTED_AT_MOST = 5;
-/**
- * When the listing is (or contains, at its root) a DynamoDB export, reads and checks its
- * manifests; else undefined. Fails with an ActionError when the listing holds several exports,
- * an unfinished one, manifests that do not parse, or an export whose data files are missing or
- * do not add up to the summary's itemCount.
- *
- * The manifests name absolute keys (`<s3Prefix>/AWSDynamoDB/<id>/data/...`), but exports are
- * often copied elsewhere (another bucket, another prefix) to promote data between accounts: each
- * key is therefore resolved relative to where the export is now, the folder of its
- * manifest-summary.json.
- */
-async function readExport(source, objects) {
-    const summaryObject = findSummary(source, objects);
-    if (!summaryObject)
-        return undefined;
-    const root = summaryObject.key.slice(0, -SUMMARY_NAME.length);
-    const summary = parseSummary(summaryObject, await readSmall(source, summaryObject, MAX_SUMMARY_BYTES));
-    const located = {
-        summaryObject,
-        root,
-        summary,
-        resolve: resolver(root, summary),
-        byKey: new Map(objects.map((o) => [o.key, o])),
-    };
-    const { filesObject, entries } = await readFilesManifest(source, located);
-    const matched = matchDataFiles(located, filesObject, entries);
-    requireComplete(located, entries.length, matched.missing);
-    requireAddsUp(located, matched.sum);
-    return manifestOf(located, objects, matched);
-}
-/**
- * The listing's one manifest-summary.json; undefined when there is none (and no sign of an
- * unfinished export). Several are refused: which one to import would be a guess, and importing
- * all would mix tables.
- */
-function findSummary(source, objects) {
-    const summaries = objects.filter((o) => baseName(o.key) === SUMMARY_NAME);
-    if (summaries.length === 0) {
-        refuseUnfinished(source, objects);
-        return undefined;
-    }
-    if (summaries.length > 1) {
-        // The two shallowest, so that the example names the exports a person most likely meant.
-        const [a, b] = [...summaries].sort((x, y) => depth(x.key) - depth(y.key) || compare(x, y));
-        throw new ActionError(`source ${source.description} holds ${summaries.length} DynamoDB exports, for example ` +
-            `${folderOf(a)} and ${folderOf(b)}: point source at one ` +
-            'export, s3://bucket/.../AWSDynamoDB/<export-id>/ (or the workspace folder holding its ' +
-            'manifest-summary.json)');
-    }
-    return summaries[0];
-}
-/**
- * Finds and parses manifest-files.json: where the summary's manifestFilesS3Key resolves to, or
- * else next to the summary, since a copy may not keep the key's layout.
- */
-async function readFilesManifest(source, { summaryObject, root, summary, resolve, byKey }) {
-    const filesCandidates = [...(resolve(summary.manifestFilesS3Key) ?? []), root + FILES_NAME];
-    const filesObject = firstListed(filesCandidates, byKey);
-    if (!filesObject) {
-        throw new ActionError(`${export_where(summaryObject)} names manifestFilesS3Key ${JSON.stringify(summary.manifestFilesS3Key)}, ` +
-            `but the source has no ${FILES_NAME} at ${unique(filesCandidates).join(' or ')}: ` +
-            'the export is incomplete (copy all of its objects)');
-    }
-    const entries = parseFiles(filesObject, await readSmall(source, filesObject, MAX_FILES_MANIFEST_BYTES));
-    return { filesObject, entries };
-}
-/**
- * Matches the manifest's entries to listed objects. Missing ones are collected rather than
- * thrown at once, so that one message can say how many are missing; an entry whose key cannot be
- * placed, or a data file listed twice, is refused at once, as the manifest itself is wrong.
- */
-function matchDataFiles({ summary, resolve, byKey }, filesObject, entries) {
-    const matched = { dataFiles: [], seen: new Map(), missing: [], sum: 0 };
-    for (const entry of entries) {
-        const candidates = resolve(entry.key);
-        if (!candidates) {
-            throw new ActionError(`${export_where(filesObject)} line ${entry.line}: dataFileS3Key ${JSON.stringify(entry.key)} ` +
-                `is neither under ${MARKER} nor under the export's s3Prefix ` +
-                `${JSON.stringify(summary.s3Prefix ?? '')}, so its place relative to the export is unknown`);
-        }
-        // Missing files count too: the sum is checked against the summary's itemCount.
-        matched.sum += entry.itemCount;
-        const object = firstListed(candidates, byKey);
-        if (!object) {
-            matched.missing.push(candidates[0]);
-            continue;
-        }
-        const before = matched.seen.get(object.key);
-        if (before) {
-            throw new ActionError(`${export_where(filesObject)} lists the data file ${object.key} twice (lines ${before.line} ` +
-                `and ${entry.line}): its items would be counted twice`);
-        }
-        matched.seen.set(object.key, entry);
-        matched.dataFiles.push(object);
-    }
-    return matched;
-}
-/**
- * Refuses an export with data files missing from the source: importing the rest would silently
- * load a part of the table. The message explains incremental exports, whose data files sit
- * outside their own folder and so are the ones most often left out of a copy.
- */
-function requireComplete({ summaryObject, root }, listed, missing) {
-    if (missing.length === 0)
-        return;
-    const shown = missing.slice(0, LISTED_AT_MOST).join(', ');
-    const more = missing.length > LISTED_AT_MOST ? ` and ${missing.length - LISTED_AT_MOST} more` : '';
-    const outside = missing.some((key) => !key.startsWith(root));
-    throw new ActionError(`the DynamoDB export at ${folderOf(summaryObject)} is incomplete: ${missing.length} of the ` +
-        `${listed} data files its ${FILES_NAME} lists are not in the source: ${shown}${more}.` +
-        (outside
-            ? ` An incremental export keeps its data files in the folder data/ shared by the ` +
-                `exports next to it, outside its own folder: point source at a prefix holding this ` +
-                `export and that data/ folder (and no other export's manifests), for example a copy ` +
-                `of them.`
-            : ' Copy every object of the export.'));
-}
-/**
- * Refuses manifests that disagree on the item count: the import is checked against the
- * summary's itemCount, which must then be what the data files hold.
- */
-function requireAddsUp({ summaryObject, summary }, sum) {
-    if (sum === summary.itemCount)
-        return;
-    throw new ActionError(`the DynamoDB export at ${folderOf(summaryObject)} does not add up: ${SUMMARY_NAME} says ` +
-        `itemCount ${summary.itemCount}, the data files of ${FILES_NAME} add up to ${sum}`);
-}
-/** The checked export, as the engines use it. */
-function manifestOf({ root, summary }, objects, { dataFiles, seen }) {
-    return {
-        exportId: summary.exportId,
-        type: summary.type,
-        format: summary.format,
-        itemCount: summary.itemCount,
-        dataFiles,
-        // With no data files there is no common folder: the one a full export would have.
-        dataPrefix: dataFiles.length > 0 ? commonFolder(dataFiles.map((o) => o.key)) : `${root}data/`,
-        ignored: ignoredKeys(objects, seen, root),
-        itemCounts: new Map([...seen].map(([key, entry]) => [key, entry.itemCount])),
-    };
-}
-/**
- * Listed objects that are neither data files nor the export's own files, for a warning: they
- * are not imported, and ImportTable would read them if they sat under the data prefix. Empty
- * folder markers (as S3 consoles create) are not worth one.
- */
-function ignoredKeys(objects, seen, root) {
-    return objects
-        .filter((o) => !seen.has(o.key) && !isBookkeeping(o, root) && !isFolderMarker(o))
-        .map((o) => o.key);
-}
-/**
- * The keys where an object the manifests name would be now, most likely first; undefined when its
- * key says nothing about where it sits relative to the export.
- *
- * 1. `.../AWSDynamoDB/<export-id>/rest` (full exports): `rest` under the export's folder.
- * 2. `.../AWSDynamoDB/rest` (incremental exports' shared `data/`): `rest` next to the export's
- *    folder, as DynamoDB writes it, or under it, for a copy that gathered everything in one folder.
- * 3. `<s3Prefix>/rest`: `rest` under the export's folder.
- */
-function resolver(root, summary) {
-    const parent = parentFolder(root);
-    return (key) => {
-        const own = segmentIndex(key, `${MARKER}${summary.exportId}/`);
-        if (own !== undefined)
-            return [root + key.slice(own + MARKER.length + summary.exportId.length + 1)];
-        const shared = segmentIndex(key, MARKER);
-        if (shared !== undefined) {
-            const rest = key.slice(shared + MARKER.length);
-            return parent === undefined ? [root + rest] : [parent + rest, root + rest];
-        }
-        const prefix = summary.s3Prefix ? `${summary.s3Prefix.replace(/\/+$/, '')}/` : '';
-        if (key.startsWith(prefix))
-            return [root + key.slice(prefix.length)];
-        return undefined;
-    };
-}
-/** Where `marker` last starts a path segment of `key`. */
-function segmentIndex(key, marker) {
-    for (let at = key.lastIndexOf(marker); at >= 0; at = key.lastIndexOf(marker, at - 1)) {
-        if (at === 0 || key[at - 1] === '/')
-            return at;
-    }
-    return undefined;
-}
-function parseSummary(object, text) {
-    const value = parseJson(object, text, `${SUMMARY_NAME} must be one JSON object`);
-    if (!isJsonObject(value)) {
-        throw new ActionError(`${export_where(object)}: ${SUMMARY_NAME} must be one JSON object, found ${describe(value)}`);
-    }
-    const bad = (field, expected) => new ActionError(`${export_where(object)}: ${field} must be ${expected}, found ${describe(value[field])}`);
-    const arn = value['exportArn'];
-    const id = typeof arn === 'string'
-        ? /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/[^/]+\/export\/([^/]+)$/.exec(arn)?.[1]
-        : undefined;
-    if (id === undefined) {
-        throw bad('exportArn', 'an export ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/export/<export-id>)');
-    }
-    // Full exports made before incremental exports existed (2023) have no exportType.
-    const type = value['exportType'] ?? 'FULL_EXPORT';
-    if (type !== 'FULL_EXPORT' && type !== 'INCREMENTAL_EXPORT') {
-        throw bad('exportType', 'FULL_EXPORT or INCREMENTAL_EXPORT');
-    }
-    const format = value['outputFormat'];
-    if (format !== 'DYNAMODB_JSON' && format !== 'ION') {
-        throw bad('outputFormat', 'DYNAMODB_JSON or ION');
-    }
-    const itemCount = value['itemCount'];
-    if (!isCount(itemCount))
-        throw bad('itemCount', 'a whole number of items, 0 or more');
-    const filesKey = value['manifestFilesS3Key'];
-    if (typeof filesKey !== 'string' || !filesKey.endsWith(FILES_NAME)) {
-        throw bad('manifestFilesS3Key', `the key of the export's ${FILES_NAME}`);
-    }
-    const s3Prefix = value['s3Prefix'];
-    if (s3Prefix !== undefined && s3Prefix !== null && typeof s3Prefix !== 'string') {
-        throw bad('s3Prefix', 'a string or null');
-    }
-    return {
-        exportId: id,
-        type,
-        format,
-        itemCount,
-        s3Prefix: s3Prefix ?? undefined,
-        manifestFilesS3Key: filesKey,
-    };
-}
-function parseFiles(object, text) {
-    const entries = [];
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i].trim();
-        if (line === '')
-            continue;
-        const at = `${export_where(object)} line ${i + 1}`;
-        let value;
-        try {
-            value = JSON.parse(line);
-        }
-        catch (err) {
-            throw new ActionError(`${at}: ${FILES_NAME} must hold one JSON object a line, and this one is not JSON (${errorMessage(err)})`);
-        }
-        if (!isJsonObject(value)) {
-            throw new ActionError(`${at}: expected a JSON object, found ${describe(value)}`);
-        }
-        const key = value['dataFileS3Key'];
-        if (typeof key !== 'string' || key === '') {
-            throw new ActionError(`${at}: dataFileS3Key must be the key of a data file, found ${describe(key)}`);
-        }
-        const itemCount = value['itemCount'];
-        if (!isCount(itemCount)) {
-            throw new ActionError(`${at}: itemCount must be a whole number of items, 0 or more, found ${describe(itemCount)}`);
-        }
-        entries.push({ line: i + 1, key, itemCount });
-    }
-    return entries;
-}
-function parseJson(object, text, expected) {
-    try {
-        return JSON.parse(text);
-    }
-    catch (err) {
-        throw new ActionError(`${export_where(object)}: ${expected}, and it is not JSON (${errorMessage(err)})`);
-    }
-}
-/** The whole (decompressed) text of a small object, refusing one bigger than `limit` bytes. */
-async function readSmall(source, object, limit) {
-    const tooBig = (size) => new ActionError(`${export_where(object)} holds ${size}, more than the ${limit} bytes a ${baseName(object.key)} ` +
-        'may have: refusing to read it');
-    if (object.size > limit)
-        throw tooBig(`${object.size} bytes`);
-    const chunks = [];
-    let bytes = 0;
-    try {
-        for await (const chunk of decompress_decompress(await source.open(object), 'auto')) {
-            bytes += chunk.length;
-            if (bytes > limit)
-                throw tooBig(`over ${limit} bytes once decompressed`);
-            chunks.push(chunk);
-        }
-    }
-    catch (err) {
-        if (err instanceof ActionError)
-            throw err;
-        const message = errorMessage(err);
-        throw new Error(message.includes(object.url) ? message : `${object.url}: ${message}`, {
-            cause: err,
-        });
-    }
-    try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-    }
-    catch {
-        throw new ActionError(`${export_where(object)}: ${baseName(object.key)} is not UTF-8 text`);
-    }
-}
-/**
- * An export's own files with no manifest-summary.json (DynamoDB writes it last) mean an export
- * still running, failed, or partly copied: reading its data as plain objects would import a part.
- */
-function refuseUnfinished(source, objects) {
-    const sign = objects.find((o) => {
-        const name = baseName(o.key);
-        return name === '_started' || name === FILES_NAME;
-    });
-    if (sign) {
-        throw new ActionError(`source ${source.description} holds ${export_where(sign)} but no ${SUMMARY_NAME}: a DynamoDB ` +
-            'export that has not finished, failed, or was partly copied. Wait for the export to ' +
-            `complete (or copy its ${SUMMARY_NAME} too), or point source at data that is not an ` +
-            'unfinished export');
-    }
-}
-function isBookkeeping(object, root) {
-    if (!object.key.startsWith(root))
         return false;
-    const rest = object.key.slice(root.length);
-    return !rest.includes('/') && BOOKKEEPING.test(rest);
-}
-function isFolderMarker(object) {
-    return object.key.endsWith('/') && object.size === 0;
-}
-function firstListed(keys, byKey) {
-    for (const key of keys) {
-        const object = byKey.get(key);
-        if (object)
-            return object;
     }
-    return undefined;
 }
-/** The longest folder (ending in `/`, or empty) that holds every key. */
-function commonFolder(keys) {
-    let common = keys[0] ?? '';
-    for (const key of keys) {
-        let n = 0;
-        while (n < common.length && n < key.length && common[n] === key[n])
-            n++;
-        common = common.slice(0, n);
+function* walk(dir) {
+    let entries;
+    try {
+        entries = node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(dir, { withFileTypes: true });
     }
-    return common.slice(0, common.lastIndexOf('/') + 1);
+    catch {
+        return;
+    }
+    for (const entry of entries) {
+        const full = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, entry.name);
+        if (entry.isDirectory())
+            yield* walk(full);
+        else if (entry.isFile() || entry.isSymbolicLink())
+            yield full;
+    }
 }
-function parentFolder(folder) {
-    if (folder === '')
-        return undefined;
-    const inner = folder.slice(0, -1);
-    return inner.slice(0, inner.lastIndexOf('/') + 1);
-}
-function baseName(key) {
-    return key.slice(key.lastIndexOf('/') + 1);
-}
-function depth(key) {
-    return key.split('/').length;
-}
-function compare(a, b) {
-    return Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
-}
-/** How to name an object to a person: its S3 URL, or its workspace path. */
-function export_where(object) {
-    return object.url.startsWith('s3://') ? object.url : object.key;
-}
-/** The folder of an object, as `source` would name it. */
-function folderOf(object) {
-    const name = export_where(object);
-    return name.slice(0, name.lastIndexOf('/') + 1);
-}
-function unique(keys) {
-    return [...new Set(keys)];
-}
-function isCount(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-function describe(value) {
-    if (value === undefined)
-        return 'nothing';
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+function toPosix(p) {
+    return p.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
 }
 
-;// CONCATENATED MODULE: ./src/sources/s3.ts
+
+/***/ }),
+
+/***/ 2166:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   s3Source: () => (/* binding */ s3Source)
+/* harmony export */ });
+/* unused harmony exports MAX_RESUMES, resumable */
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3711);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 
 
 
@@ -80413,7 +82388,7 @@ function s3Source(s3, location, bucketOwner) {
         async list() {
             const objects = [];
             try {
-                const pages = (0,client_s3_dist_cjs/* paginateListObjectsV2 */.OqA)({ client: s3 }, { Bucket: location.bucket, Prefix: location.prefix, ...owner });
+                const pages = (0,_aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__/* .paginateListObjectsV2 */ .OqA)({ client: s3 }, { Bucket: location.bucket, Prefix: location.prefix, ...owner });
                 for await (const page of pages) {
                     for (const o of page.Contents ?? []) {
                         if (o.Key === undefined)
@@ -80428,7 +82403,7 @@ function s3Source(s3, location, bucketOwner) {
                 }
             }
             catch (err) {
-                throw new Error(describeAwsError(err, 'ListObjectsV2', url(location.prefix)), {
+                throw new Error((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeAwsError */ .Pp)(err, 'ListObjectsV2', url(location.prefix)), {
                     cause: err,
                 });
             }
@@ -80437,7 +82412,7 @@ function s3Source(s3, location, bucketOwner) {
         open(object) {
             return Promise.resolve(resumable(object, async (from) => {
                 try {
-                    const response = await s3.send(new client_s3_dist_cjs/* GetObjectCommand */.jLs({
+                    const response = await s3.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__/* .GetObjectCommand */ .jLs({
                         Bucket: location.bucket,
                         Key: object.key,
                         // The object read must be the object listed: a change in between fails the read.
@@ -80454,7 +82429,7 @@ function s3Source(s3, location, bucketOwner) {
                     return response.Body ?? empty();
                 }
                 catch (err) {
-                    throw new Error(describeAwsError(err, 'GetObject', object.url), { cause: err });
+                    throw new Error((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeAwsError */ .Pp)(err, 'GetObject', object.url), { cause: err });
                 }
             }));
         },
@@ -80467,7 +82442,7 @@ const MAX_RESUMES = 5;
  * the byte reached, of the same object (the ETag must still match), so that no line is read
  * twice and none is lost. A body that ends early without an error is a break too.
  */
-async function* resumable(object, get, onResume = (from, why) => info(`${object.url}: the read broke after ${from} bytes (${why}); resuming from there`)) {
+async function* resumable(object, get, onResume = (from, why) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${object.url}: the read broke after ${from} bytes (${why}); resuming from there`)) {
     let offset = 0;
     for (let resumes = 0;; resumes++) {
         let why;
@@ -80483,7 +82458,7 @@ async function* resumable(object, get, onResume = (from, why) => info(`${object.
         catch (err) {
             if (!isBrokenRead(err) || resumes >= MAX_RESUMES)
                 throw err;
-            why = errorMessage(err);
+            why = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err);
         }
         if (resumes >= MAX_RESUMES) {
             throw new Error(`the read broke ${MAX_RESUMES + 1} times; last: ${why}`);
@@ -80495,4631 +82470,31 @@ async function* resumable(object, get, onResume = (from, why) => info(`${object.
 function isBrokenRead(err) {
     const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
     const code = cause?.code;
-    const name = errorName(cause) ?? '';
+    const name = (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorName */ .Is)(cause) ?? '';
     return ((typeof code === 'string' &&
         /^(ECONNRESET|EPIPE|ETIMEDOUT|ECONNREFUSED|ERR_STREAM_PREMATURE_CLOSE)$/.test(code)) ||
-        /aborted|socket hang up|premature/i.test(errorMessage(cause)) ||
+        /aborted|socket hang up|premature/i.test((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(cause)) ||
         name === 'TimeoutError' ||
-        (httpStatus(cause) ?? 0) >= 500);
+        ((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .httpStatus */ .nG)(cause) ?? 0) >= 500);
 }
 async function* empty() { }
 
-;// CONCATENATED MODULE: ./src/plan/endpoint.ts
 
+/***/ }),
 
+/***/ 813:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ listInOrder)
+/* harmony export */ });
 /**
- * How long a custom dynamodb-endpoint may take to answer: a DynamoDB Local service container
- * starts beside the job's first steps, and its JVM takes a few seconds.
+ * The objects in the order of their keys as UTF-8 bytes (S3's own listing order): the order
+ * decides which duplicate key wins across objects, so it must not depend on the platform.
  */
-const ENDPOINT_WAIT_MS = 60_000;
-/** Between two tries. */
-const ENDPOINT_POLL_MS = 1_000;
-/** Errors that mean nothing answered yet, rather than an answer the import should see. */
-const NOT_LISTENING = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up/;
-/**
- * Waits until the custom endpoint answers a request (any answer: even an error from the service
- * means it is up), trying once a second for up to ENDPOINT_WAIT_MS, and says so in the log.
- * `client` must not retry on its own, so that every try is counted here.
- */
-async function waitForEndpoint(client, endpoint, clock) {
-    const began = clock.now();
-    let told = false;
-    for (;;) {
-        let reason;
-        try {
-            await client.send(new client_dynamodb_dist_cjs/* ListTablesCommand */.H7({ Limit: 1 }));
-            return;
-        }
-        catch (err) {
-            reason = endpoint_describe(err);
-            if (reason === '')
-                return;
-        }
-        const waited = clock.now() - began;
-        if (waited >= ENDPOINT_WAIT_MS) {
-            throw new ActionError(`DynamoDB at ${endpoint} did not answer within ${Math.round(waited / 1000)} s ` +
-                `(tried every ${ENDPOINT_POLL_MS / 1000} s; last: ${reason}). Start it before this step ` +
-                '(a service container: give it a health check, see the README), or check dynamodb-endpoint.');
-        }
-        if (!told) {
-            info(`Waiting for DynamoDB at ${endpoint} to answer (${reason}), for up to ${ENDPOINT_WAIT_MS / 1000} s…`);
-            told = true;
-        }
-        await clock.sleep(ENDPOINT_POLL_MS);
-    }
-}
-/** Why nothing answered, or '' when something did. */
-function endpoint_describe(err) {
-    const parts = [err, err?.cause];
-    for (const part of parts) {
-        const text = `${part?.code ?? ''} ${errorMessage(part)}`;
-        if (NOT_LISTENING.test(text))
-            return errorMessage(part);
-    }
-    return err?.$metadata === undefined ? errorMessage(err) : '';
-}
-
-;// CONCATENATED MODULE: ./src/sources/lines.ts
-const NEWLINE = 0x0a;
-const REPLACEMENT_CHARACTER = '\uFFFD';
-const strict = new TextDecoder('utf-8', { fatal: true });
-/**
- * Splits a byte stream into lines without holding more than one line (capped at `maxLineBytes`)
- * and one chunk in memory. Each chunk comes as a lazy iterable of its lines, to be read through
- * before the next chunk is asked for: an `await` per line would cost more than parsing it, and
- * strings made one at a time die young (a chunk's worth made up front survives garbage
- * collections, which grows the young generation and the process's memory with it). A longer
- * line is skipped up to its newline and reported as one problem line, so a file without
- * newlines cannot exhaust memory.
- */
-async function* splitLines(chunks, maxLineBytes) {
-    let number = 0;
-    let carry = [];
-    let carryBytes = 0;
-    let overlong = false;
-    const dropCarry = () => {
-        carry = [];
-        carryBytes = 0;
-    };
-    /** The line that ends at `end` of `chunk`, after the bytes carried from earlier chunks. */
-    const finish = (chunk, start, end) => {
-        number++;
-        if (overlong || carryBytes + (end - start) > maxLineBytes) {
-            overlong = false;
-            dropCarry();
-            return { number, text: '', bytes: 0, problem: `line longer than ${maxLineBytes} bytes` };
-        }
-        if (carry.length === 0)
-            return decodeLine(number, chunk, start, end);
-        const joined = Buffer.concat([...carry, chunk.subarray(start, end)]);
-        dropCarry();
-        return decodeLine(number, joined, 0, joined.length);
-    };
-    function* linesOf(chunk) {
-        let start = 0;
-        for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-            yield finish(chunk, start, nl);
-            start = nl + 1;
-        }
-        if (start === chunk.length || overlong)
-            return;
-        if (carryBytes + (chunk.length - start) > maxLineBytes) {
-            overlong = true;
-            dropCarry();
-        }
-        else {
-            // A copy: the stream may reuse the chunk's memory.
-            carry.push(Buffer.from(chunk.subarray(start)));
-            carryBytes += chunk.length - start;
-        }
-    }
-    for await (const chunk of chunks)
-        yield linesOf(asBuffer(chunk));
-    if (carryBytes > 0 || overlong)
-        yield [finish(Buffer.alloc(0), 0, 0)];
-}
-function asBuffer(chunk) {
-    return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-}
-/**
- * Decodes one line. Buffer's decoder is the fast path; it turns invalid bytes into U+FFFD, so a
- * line that shows one (which may also be genuine) is decoded again strictly.
- */
-function decodeLine(number, buffer, start, end) {
-    const text = buffer.toString('utf8', start, end);
-    const bytes = end - start;
-    if (!text.includes(REPLACEMENT_CHARACTER))
-        return { number, text, bytes };
-    try {
-        return { number, text: strict.decode(buffer.subarray(start, end)), bytes };
-    }
-    catch {
-        return { number, text: '', bytes, problem: 'invalid UTF-8' };
-    }
-}
-/** Blank and whitespace-only lines are neither items nor errors, as in ImportTable. */
-function isBlank(text) {
-    // Most lines start with their record: a printable ASCII first character settles it.
-    const first = text.charCodeAt(0);
-    if (first > 32 && first < 127)
-        return false;
-    return /^\s*$/.test(text);
-}
-
-;// CONCATENATED MODULE: ./src/formats/csv.ts
-/**
- * CSV, as ImportTable's CsvOptions describe it [docs/import-rules.md §1 rules 5 and 6, §5.3], with our
- * decisions where ImportTable's behaviour is not documented:
- *
- * - Header: without a given header the first record of each object is that object's header; with
- *   one, the first line is data. A header with an empty, duplicate or invalid attribute name (or
- *   one that cannot be read) fails once, at its line, and the rest of the object is skipped: the
- *   caller counts the object as that one error. Names are used as written (only the line's `\r`
- *   is removed); a UTF-8 BOM at the start of the object is dropped.
- * - Quoting is RFC 4180: a field whose first character is `"` is quoted; inside, `""` is one
- *   quote and delimiters and newlines are data. A record with a quoted newline spans several
- *   lines; it is reported at the line it starts on, with its lines joined by `\n` as raw text.
- *   A `\r` before a newline ends the line and is not data, except inside a quoted field, where the
- *   line break is data as written (`\r\n` stays `\r\n`). Lenient: a `"` inside an unquoted field
- *   (including one after leading spaces) is a literal character. Strict: anything but a delimiter
- *   or the end of the line after a closing quote fails the record. A failed record ends with the
- *   physical line the failure was found on; the next line starts a new record.
- * - A quoted field still open at the end of the object fails its record. So does one still open
- *   after {@link MAX_OPEN_RECORD_BYTES} (the next line then starts a new record), so a stray quote
- *   cannot make the parser hold a whole object in memory; its raw text is then left out.
- * - Blank and whitespace-only lines outside a quoted field are nothing, as ImportTable treats
- *   them in the other formats.
- * - A record with more or fewer fields than the header fails.
- * - Values: key columns of the table and of its indexes take the key's type (N: the trimmed text,
- *   validated as a DynamoDB number and sent as written; B: the trimmed text decoded as strict
- *   base64; S: as written). Every other column is a String as written: `041`, `7.50` and `true`
- *   stay strings. An unquoted empty field omits the attribute (CSV has no null); a quoted empty
- *   field `""` is the empty string. Empty or missing keys are left to the item checks.
- *
- * Reasons name columns and line numbers, never values: they end up in logs.
- */
-
-
-
-
-
-/** ImportTable's CsvOptions.Delimiter values. */
-const DELIMITERS = [',', ';', ':', '|', '\t', ' '];
-/** A record still inside a quoted field after this many bytes fails (8 MiB). */
-const MAX_OPEN_RECORD_BYTES = 8 * 1024 * 1024;
-const QUOTE = '"';
-const QUOTE_CODE = 0x22;
-const CR_CODE = 0x0d;
-/** Printable ASCII other than space: a line starting with one is not blank. */
-const FIRST_VISIBLE_CODE = 0x21;
-const LAST_VISIBLE_CODE = 0x7e;
-/** How a column's values become attribute values. */
-const STRING = 0;
-const NUMBER = 1;
-const BINARY = 2;
-/** How scanning a line left its record. */
-const COMPLETE = 0;
-const STILL_OPEN = 1;
-const TEXT_AFTER_QUOTE = 2;
-/**
- * A parser for one S3 object of CSV: push its lines in order, then call end().
- * @throws Error when the delimiter is not one ImportTable allows, or a given header has an empty,
- *   duplicate or invalid name (inputs are validated before this, so that is a bug).
- */
-function csvParser(options) {
-    if (!DELIMITERS.includes(options.delimiter)) {
-        throw new Error(`CSV delimiter ${JSON.stringify(options.delimiter)} is not one of , ; : | tab space`);
-    }
-    return new CsvParser(options);
-}
-class CsvParser {
-    delimiter;
-    keyKinds = new Map();
-    columns;
-    open;
-    /** Set when the object's header failed: the rest of the object is not read. */
-    skipping = false;
-    constructor(options) {
-        this.delimiter = options.delimiter;
-        const { schema } = options;
-        const keys = [
-            schema.partitionKey,
-            ...(schema.sortKey ? [schema.sortKey] : []),
-            ...schema.indexKeys,
-        ];
-        for (const key of keys) {
-            if (!this.keyKinds.has(key.name)) {
-                this.keyKinds.set(key.name, key.type === 'N' ? NUMBER : key.type === 'B' ? BINARY : STRING);
-            }
-        }
-        if (options.header !== undefined) {
-            const problem = headerProblem(options.header);
-            if (problem !== undefined)
-                throw new Error(`CSV header ${problem}`);
-            this.columns = this.columnsOf(options.header);
-        }
-    }
-    push(line) {
-        if (this.skipping)
-            return undefined;
-        if (line.problem !== undefined)
-            return this.unreadable(line.number, line.problem);
-        const text = withoutBom(line);
-        const open = this.open;
-        if (open !== undefined) {
-            open.lines.push(text);
-            open.bytes += line.bytes + 1;
-            return this.settle(open, scan(text, true, open, line.number, this.delimiter));
-        }
-        const first = text.charCodeAt(0);
-        if (!(first >= FIRST_VISIBLE_CODE && first <= LAST_VISIBLE_CODE) && isBlank(text)) {
-            return undefined;
-        }
-        if (this.columns !== undefined && !text.includes(QUOTE)) {
-            return { line: line.number, raw: text, result: this.simpleRecord(text, this.columns) };
-        }
-        const record = {
-            line: line.number,
-            fieldLine: line.number,
-            lines: [text],
-            bytes: line.bytes,
-            fields: [],
-            quoted: '',
-        };
-        return this.settle(record, scan(text, false, record, line.number, this.delimiter));
-    }
-    end() {
-        const open = this.open;
-        if (this.skipping || open === undefined)
-            return undefined;
-        this.open = undefined;
-        const reason = `unterminated quoted field starting at line ${open.fieldLine}`;
-        return this.fail(open.line, open.lines.join('\n'), reason);
-    }
-    /** The fast path: a line without quotes, split with indexOf straight into an item. */
-    simpleRecord(text, columns) {
-        const delimiter = this.delimiter;
-        const end = text.charCodeAt(text.length - 1) === CR_CODE ? text.length - 1 : text.length;
-        const item = {};
-        let start = 0;
-        let index = 0;
-        for (;;) {
-            const found = text.indexOf(delimiter, start);
-            const stop = found === -1 || found > end ? end : found;
-            const column = columns[index];
-            if (column === undefined) {
-                return fieldCountFailure(columns.length, countFields(text, end, delimiter));
-            }
-            if (stop > start) {
-                const problem = setValue(item, column, text.slice(start, stop));
-                if (problem !== undefined) {
-                    const fields = countFields(text, end, delimiter);
-                    if (fields !== columns.length)
-                        return fieldCountFailure(columns.length, fields);
-                    return { ok: false, reason: problem };
-                }
-            }
-            index++;
-            if (stop === end)
-                break;
-            start = stop + 1;
-        }
-        if (index !== columns.length)
-            return fieldCountFailure(columns.length, index);
-        return { ok: true, item };
-    }
-    /** Returns the record a scan completed or failed, or keeps it open for the next line. */
-    settle(record, outcome) {
-        if (outcome === STILL_OPEN) {
-            if (record.bytes <= MAX_OPEN_RECORD_BYTES) {
-                this.open = record;
-                return undefined;
-            }
-            this.open = undefined;
-            const reason = `quoted field starting at line ${record.fieldLine} is still open after more than ` +
-                `${MAX_OPEN_RECORD_BYTES} bytes`;
-            return this.fail(record.line, '', reason);
-        }
-        this.open = undefined;
-        const raw = record.lines.length === 1 ? (record.lines[0] ?? '') : record.lines.join('\n');
-        if (outcome === TEXT_AFTER_QUOTE) {
-            const column = this.columnLabel(record.fields.length - 1);
-            return this.fail(record.line, raw, `unexpected character after closing quote in ${column}`);
-        }
-        const columns = this.columns;
-        if (columns === undefined)
-            return this.header(record.line, raw, record.fields);
-        return { line: record.line, raw, result: this.fieldsRecord(record.fields, columns) };
-    }
-    fieldsRecord(fields, columns) {
-        if (fields.length !== columns.length)
-            return fieldCountFailure(columns.length, fields.length);
-        const item = {};
-        for (let index = 0; index < fields.length; index++) {
-            const value = fields[index];
-            const column = columns[index];
-            if (value === undefined || column === undefined)
-                continue;
-            const problem = setValue(item, column, value);
-            if (problem !== undefined)
-                return { ok: false, reason: problem };
-        }
-        return { ok: true, item };
-    }
-    /** Takes the object's first record as its header, or fails the object. */
-    header(line, raw, fields) {
-        const names = fields.map((field) => field ?? '');
-        const problem = headerProblem(names);
-        if (problem !== undefined)
-            return this.failHeader(line, raw, `CSV header ${problem}`);
-        this.columns = this.columnsOf(names);
-        return undefined;
-    }
-    columnsOf(names) {
-        return names.map((name) => ({
-            name,
-            kind: this.keyKinds.get(name) ?? STRING,
-            shown: showName(name),
-            defined: name === '__proto__',
-        }));
-    }
-    /**
-     * A line that is not text fails the record it is in (or is), marked unreadable; the next line
-     * starts a new record.
-     */
-    unreadable(number, problem) {
-        const open = this.open;
-        this.open = undefined;
-        const failed = open === undefined
-            ? this.fail(number, '', problem)
-            : this.fail(open.line, '', `${problem} at line ${number}, inside a quoted field starting at line ${open.fieldLine}`);
-        failed.unreadable = true;
-        return failed;
-    }
-    fail(line, raw, reason) {
-        if (this.columns === undefined)
-            return this.failHeader(line, raw, `CSV header: ${reason}`);
-        return { line, raw, result: { ok: false, reason } };
-    }
-    failHeader(line, raw, reason) {
-        this.skipping = true;
-        return { line, raw, result: { ok: false, reason } };
-    }
-    columnLabel(index) {
-        const column = this.columns?.[index];
-        return column === undefined ? `column ${index + 1}` : `column ${column.shown}`;
-    }
-}
-/**
- * Scans one physical line of a record that has quotes, from the start of its first field, or
- * (`inQuotes`) inside the record's open quoted field. Completed fields go to `record.fields`; a
- * line ending inside a quoted field leaves its text, with the line break, in `record.quoted`.
- */
-function scan(text, inQuotes, record, lineNumber, delimiter) {
-    const fields = record.fields;
-    const end = text.charCodeAt(text.length - 1) === CR_CODE ? text.length - 1 : text.length;
-    let index = 0;
-    for (;;) {
-        if (inQuotes) {
-            const quote = text.indexOf(QUOTE, index);
-            if (quote === -1) {
-                // A `\r` here is data: the quoted field holds the line break as written.
-                record.quoted += `${text.slice(index)}\n`;
-                return STILL_OPEN;
-            }
-            if (text.charCodeAt(quote + 1) === QUOTE_CODE) {
-                record.quoted += text.slice(index, quote + 1);
-                index = quote + 2;
-                continue;
-            }
-            fields.push(record.quoted + text.slice(index, quote));
-            record.quoted = '';
-            index = quote + 1;
-            if (index >= end)
-                return COMPLETE;
-            if (!text.startsWith(delimiter, index))
-                return TEXT_AFTER_QUOTE;
-            index += 1;
-            inQuotes = false;
-        }
-        // At the start of a field.
-        if (index < end && text.charCodeAt(index) === QUOTE_CODE) {
-            inQuotes = true;
-            record.fieldLine = lineNumber;
-            index++;
-            continue;
-        }
-        const found = text.indexOf(delimiter, index);
-        if (found === -1 || found > end) {
-            fields.push(index < end ? text.slice(index, end) : undefined);
-            return COMPLETE;
-        }
-        fields.push(found > index ? text.slice(index, found) : undefined);
-        index = found + 1;
-    }
-}
-/** Why header names cannot be the attribute names of a CSV object, or undefined. */
-function headerProblem(names) {
-    const seen = new Set();
-    for (let index = 0; index < names.length; index++) {
-        const name = names[index] ?? '';
-        if (name === '')
-            return `has an empty name in column ${index + 1}`;
-        const problem = attributeNameProblem(name);
-        if (problem !== undefined)
-            return `column ${index + 1}: ${problem}`;
-        if (seen.has(name))
-            return `names ${showName(name)} twice`;
-        seen.add(name);
-    }
-    return undefined;
-}
-/** Converts one non-empty field by its column's kind into `item`; returns why it cannot. */
-function setValue(item, column, value) {
-    switch (column.kind) {
-        case STRING:
-            put(item, column, { S: value });
-            return undefined;
-        case NUMBER: {
-            // The original text is sent on: DynamoDB trims the zeros itself.
-            const text = value.trim();
-            const number = normalizeNumber(text);
-            if (!number.ok)
-                return `column ${column.shown} is not a valid number: ${number.reason}`;
-            put(item, column, { N: text });
-            return undefined;
-        }
-        case BINARY: {
-            const bytes = decodeBase64(value.trim());
-            if (typeof bytes === 'string')
-                return `column ${column.shown} ${bytes}`;
-            put(item, column, { B: bytes });
-            return undefined;
-        }
-    }
-}
-function put(item, column, value) {
-    if (column.defined) {
-        Object.defineProperty(item, column.name, {
-            value,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-        });
-    }
-    else {
-        item[column.name] = value;
-    }
-}
-function fieldCountFailure(expected, found) {
-    const fields = expected === 1 ? 'field' : 'fields';
-    return { ok: false, reason: `expected ${expected} ${fields} (the header), found ${found}` };
-}
-/** Fields of a line without quotes: one more than its delimiters. */
-function countFields(text, end, delimiter) {
-    let count = 1;
-    for (let at = text.indexOf(delimiter); at !== -1 && at < end; at = text.indexOf(delimiter, at + 1)) {
-        count++;
-    }
-    return count;
-}
-
-;// CONCATENATED MODULE: ./src/formats/json-codes.ts
-/** The character codes of JSON's structure, for the parsers that read it code by code. */
-const json_codes_QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const LBRACE = 0x7b;
-const RBRACE = 0x7d;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-
-;// CONCATENATED MODULE: ./src/formats/json-document.ts
-
-
-
-
-const MINUS = 0x2d;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-const DOT = 0x2e;
-const PLUS = 0x2b;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-/** A broken rule; `segments` collects the path innermost first while the parse unwinds. */
-class json_document_Invalid extends Error {
-    segments = [];
-}
-/**
- * One JSON document (an object) as an item. `label` starts the path in reasons (`document`).
- * Anything but one object, with nothing after it but whitespace, is refused.
- */
-function parseJsonDocument(text, label = 'document') {
-    const parser = new DocumentParser(text);
-    try {
-        parser.skipWhitespace();
-        if (parser.code() !== LBRACE) {
-            return {
-                ok: false,
-                reason: `${label}: expected a JSON object (one document), found ${parser.kind()}`,
-            };
-        }
-        const item = parser.members(0);
-        parser.skipWhitespace();
-        if (parser.pos < text.length)
-            throw parser.syntax('the end of the document');
-        return { ok: true, item };
-    }
-    catch (err) {
-        if (!(err instanceof json_document_Invalid))
-            throw err;
-        return { ok: false, reason: `${label}${err.segments.reverse().join('')}: ${err.message}` };
-    }
-}
-class DocumentParser {
-    text;
-    pos = 0;
-    constructor(text) {
-        this.text = text;
-    }
-    code() {
-        return this.text.charCodeAt(this.pos);
-    }
-    skipWhitespace() {
-        for (;;) {
-            const c = this.code();
-            if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
-                this.pos++;
-            else
-                return;
-        }
-    }
-    /** What is at the position, for reasons: never the value itself. */
-    kind() {
-        const c = this.code();
-        if (Number.isNaN(c))
-            return 'the end of the text';
-        if (c === LBRACKET)
-            return 'an array';
-        if (c === json_codes_QUOTE)
-            return 'a string';
-        if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
-            return 'a number';
-        if (this.text.startsWith('true', this.pos) || this.text.startsWith('false', this.pos))
-            return 'a boolean';
-        if (this.text.startsWith('null', this.pos))
-            return 'null';
-        return `the character ${JSON.stringify(this.text[this.pos])}`;
-    }
-    syntax(expected) {
-        return new json_document_Invalid(`invalid JSON at column ${this.pos + 1}: expected ${expected}`);
-    }
-    /** The members of an object at `{`, as an item; `depth` is the object's own level. */
-    members(depth) {
-        this.pos++; // {
-        const item = {};
-        this.skipWhitespace();
-        if (this.code() === RBRACE) {
-            this.pos++;
-            return item;
-        }
-        for (;;) {
-            this.skipWhitespace();
-            if (this.code() !== json_codes_QUOTE)
-                throw this.syntax('a member name in double quotes');
-            const name = this.string();
-            const problem = attributeNameProblem(name);
-            if (problem !== undefined)
-                throw new json_document_Invalid(problem);
-            this.skipWhitespace();
-            if (this.code() !== COLON)
-                throw this.syntax('":" after a member name');
-            this.pos++;
-            try {
-                // A later member of the same name replaces the earlier one, as with JSON.parse.
-                item[name] = this.value(depth + 1);
-            }
-            catch (err) {
-                if (err instanceof json_document_Invalid)
-                    err.segments.push(nameSegment(name));
-                throw err;
-            }
-            this.skipWhitespace();
-            const c = this.code();
-            this.pos++;
-            if (c === RBRACE)
-                return item;
-            if (c !== COMMA) {
-                this.pos--;
-                throw this.syntax('"," or "}" after a member');
-            }
-        }
-    }
-    value(depth) {
-        this.skipWhitespace();
-        const c = this.code();
-        if (c === json_codes_QUOTE)
-            return { S: this.string() };
-        if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
-            return { N: this.number() };
-        if (c === LBRACE || c === LBRACKET) {
-            if (depth > MAX_NESTING_DEPTH) {
-                throw new json_document_Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
-            }
-            return c === LBRACE ? { M: this.members(depth) } : { L: this.elements(depth) };
-        }
-        // Fresh objects: items are handed on and must not share their values.
-        if (this.literal('true'))
-            return { BOOL: true };
-        if (this.literal('false'))
-            return { BOOL: false };
-        if (this.literal('null'))
-            return { NULL: true };
-        throw this.syntax('a value');
-    }
-    literal(word) {
-        if (!this.text.startsWith(word, this.pos))
-            return false;
-        this.pos += word.length;
-        return true;
-    }
-    elements(depth) {
-        this.pos++; // [
-        const list = [];
-        this.skipWhitespace();
-        if (this.code() === RBRACKET) {
-            this.pos++;
-            return list;
-        }
-        for (;;) {
-            try {
-                list.push(this.value(depth + 1));
-            }
-            catch (err) {
-                if (err instanceof json_document_Invalid)
-                    err.segments.push(`[${list.length}]`);
-                throw err;
-            }
-            this.skipWhitespace();
-            const c = this.code();
-            this.pos++;
-            if (c === RBRACKET)
-                return list;
-            if (c !== COMMA) {
-                this.pos--;
-                throw this.syntax('"," or "]" after an element');
-            }
-        }
-    }
-    /** A string at `"`: sliced as is when it has no escape, else decoded by JSON.parse. */
-    string() {
-        const start = this.pos;
-        let escaped = false;
-        for (let i = start + 1; i < this.text.length; i++) {
-            const c = this.text.charCodeAt(i);
-            if (c === BACKSLASH) {
-                escaped = true;
-                i++;
-            }
-            else if (c === json_codes_QUOTE) {
-                this.pos = i + 1;
-                if (!escaped)
-                    return this.text.slice(start + 1, i);
-                try {
-                    return JSON.parse(this.text.slice(start, i + 1));
-                }
-                catch {
-                    this.pos = start;
-                    throw this.syntax('a valid string (an escape is broken)');
-                }
-            }
-            else if (c < 0x20) {
-                this.pos = i;
-                throw this.syntax('a control character to be escaped in a string');
-            }
-        }
-        this.pos = this.text.length;
-        throw this.syntax('the closing quote of a string');
-    }
-    /** A number token, checked against JSON's grammar and DynamoDB's range; its text as written. */
-    number() {
-        const start = this.pos;
-        if (this.code() === MINUS)
-            this.pos++;
-        const first = this.code();
-        if (!this.digits())
-            throw this.syntax('digits in a number');
-        if (first === DIGIT_0 && this.pos - start > (this.text.charCodeAt(start) === MINUS ? 2 : 1)) {
-            this.pos = start;
-            throw this.syntax('a number without leading zeros');
-        }
-        if (this.code() === DOT) {
-            this.pos++;
-            if (!this.digits())
-                throw this.syntax('digits after the decimal point');
-        }
-        if (this.code() === LOWER_E || this.code() === UPPER_E) {
-            this.pos++;
-            if (this.code() === PLUS || this.code() === MINUS)
-                this.pos++;
-            if (!this.digits())
-                throw this.syntax('digits in the exponent');
-        }
-        const text = this.text.slice(start, this.pos);
-        const number = normalizeNumber(text);
-        if (!number.ok)
-            throw new json_document_Invalid(`N: ${number.reason}`);
-        return text;
-    }
-    digits() {
-        const start = this.pos;
-        for (let c = this.code(); c >= DIGIT_0 && c <= DIGIT_9; c = this.code())
-            this.pos++;
-        return this.pos > start;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/formats/json-splitter.ts
-/**
- * Splits a JSON file into the elements of its arrays as the bytes stream in, holding one element
- * at a time: a JSON array of a gigabyte (or a request-items file) is never read whole, and a
- * minified one on a single line is no longer than any other. It works on bytes: in UTF-8 no byte
- * of a multi-byte character is an ASCII byte, so quotes, brackets and newlines are found without
- * decoding; each element is decoded (strictly) on its own.
- *
- * Two shapes: `array`, one top-level array of documents (`[{…}, {…}]`); `tables`, one top-level
- * object whose members are arrays (`{"Table": [{…}, {…}], …}`, as batch-write-item's
- * --request-items takes them).
- */
-
-const json_splitter_NEWLINE = 0x0a;
-const json_splitter_BOM = [0xef, 0xbb, 0xbf];
-const json_splitter_strict = new TextDecoder('utf-8', { fatal: true });
-const MORE = 0;
-const END_WITH = 1; // the byte closes the element and belongs to it
-const END_BEFORE = 2; // the byte follows the element (a scalar's comma, bracket or space)
-/** Table names are at most 255 characters; a longer member name is not one. */
-const MAX_NAME_BYTES = 1024;
-class JsonSplitter {
-    shape;
-    maxElementBytes;
-    state = 'start';
-    line = 1;
-    /** BOM bytes seen at the start; -1 once content began. */
-    bomAt = 0;
-    index = 0;
-    tables = 0;
-    table;
-    // Within an element: its nesting, strings, and its bytes so far (up to the limit).
-    depth = 0;
-    inString = false;
-    escape = false;
-    scalar = false;
-    parts = [];
-    size = 0;
-    elementLine = 0;
-    // A member name being read (tables).
-    name = [];
-    nameEscape = false;
-    constructor(shape, maxElementBytes) {
-        this.shape = shape;
-        this.maxElementBytes = maxElementBytes;
-    }
-    /** The pieces that the chunk completes. */
-    push(chunk) {
-        const out = [];
-        let elementStart = 0;
-        for (let i = 0; i < chunk.length && this.state !== 'broken'; i++) {
-            const c = chunk[i];
-            // A UTF-8 byte order mark at the start (maybe split over chunks) is not content.
-            if (this.bomAt >= 0) {
-                if (this.bomAt < json_splitter_BOM.length && c === json_splitter_BOM[this.bomAt]) {
-                    this.bomAt++;
-                    continue;
-                }
-                this.bomAt = -1;
-            }
-            if (this.state === 'inside') {
-                const step = this.inElement(c);
-                if (step === MORE) {
-                    if (c === json_splitter_NEWLINE)
-                        this.line++;
-                    continue;
-                }
-                this.keep(chunk, elementStart, step === END_WITH ? i + 1 : i);
-                out.push(this.finishElement());
-                this.state = 'after';
-                if (step === END_WITH)
-                    continue;
-            }
-            if (this.state === 'name') {
-                const piece = this.nameByte(c);
-                if (piece)
-                    out.push(piece);
-                continue;
-            }
-            if (c === json_splitter_NEWLINE)
-                this.line++;
-            if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
-                continue;
-            const piece = this.structure(c);
-            if (piece)
-                out.push(piece);
-            if (this.state === 'inside')
-                elementStart = i;
-        }
-        if (this.state === 'inside')
-            this.keep(chunk, elementStart, chunk.length);
-        return out;
-    }
-    /** The end of the file: an element or a container still open is a cut-off file. */
-    end() {
-        if (this.state === 'end' || this.state === 'broken' || this.state === 'start')
-            return [];
-        if (this.state === 'inside' && this.scalar && !this.inString) {
-            // A number or literal that ends the file is complete; the container around it is not.
-            this.state = 'after';
-            return [this.finishElement(), ...this.end()];
-        }
-        const reason = this.state === 'inside'
-            ? `the file is cut off inside the document that starts here (index ${this.index})`
-            : this.shape === 'array'
-                ? `the JSON array is cut off after ${this.index} documents: expected "," or "]"`
-                : 'the request-items file is cut off: expected "]" and "}" to close it';
-        return [
-            { kind: 'broken', line: this.state === 'inside' ? this.elementLine : this.line, reason },
-        ];
-    }
-    /** One byte within an element: whether the element goes on, or ends with or before it. */
-    inElement(c) {
-        if (this.inString) {
-            if (this.escape)
-                this.escape = false;
-            else if (c === BACKSLASH)
-                this.escape = true;
-            else if (c === json_codes_QUOTE) {
-                this.inString = false;
-                if (this.scalar)
-                    return END_WITH;
-            }
-            return MORE;
-        }
-        if (this.scalar) {
-            const ends = c === COMMA || c === RBRACKET || c === RBRACE || c <= 0x20;
-            return ends ? END_BEFORE : MORE;
-        }
-        if (c === json_codes_QUOTE)
-            this.inString = true;
-        else if (c === LBRACE || c === LBRACKET)
-            this.depth++;
-        else if ((c === RBRACE || c === RBRACKET) && --this.depth === 0)
-            return END_WITH;
-        return MORE;
-    }
-    structure(c) {
-        switch (this.state) {
-            case 'start':
-                if (this.shape === 'array' && c === LBRACKET)
-                    return this.to('element');
-                if (this.shape === 'tables' && c === LBRACE)
-                    return this.to('key');
-                return this.break(this.shape === 'array'
-                    ? 'expected a JSON array of documents ("[")'
-                    : 'expected a request-items object ({"TableName": [requests]})');
-            case 'key':
-                if (c === RBRACE && this.tables === 0)
-                    return this.to('end');
-                if (c !== json_codes_QUOTE)
-                    return this.break('expected a table name in double quotes');
-                this.name = [];
-                this.nameEscape = false;
-                return this.to('name');
-            case 'colon':
-                if (c !== COLON)
-                    return this.break('expected ":" after the table name');
-                return this.to('open');
-            case 'open':
-                if (c !== LBRACKET) {
-                    return this.break(`expected an array of requests for table ${JSON.stringify(this.table)}, found ${json_splitter_describe(c)}`);
-                }
-                this.index = 0;
-                return this.to('element');
-            case 'element':
-                if (c === RBRACKET && this.index === 0)
-                    return this.closeArray();
-                return this.startElement(c);
-            case 'after':
-                if (c === COMMA)
-                    return this.to('element');
-                if (c === RBRACKET)
-                    return this.closeArray();
-                return this.break(`expected "," or "]" after the document at index ${this.index - 1}`);
-            case 'next':
-                if (c === COMMA)
-                    return this.to('key');
-                if (c === RBRACE)
-                    return this.to('end');
-                return this.break('expected "," or "}" after the array of a table');
-            case 'end':
-                return this.break('expected nothing after the end of the JSON value');
-            default:
-                return undefined;
-        }
-    }
-    to(state) {
-        this.state = state;
-        return undefined;
-    }
-    startElement(c) {
-        this.state = 'inside';
-        this.elementLine = this.line;
-        this.depth = c === LBRACE || c === LBRACKET ? 1 : 0;
-        this.scalar = this.depth === 0;
-        this.inString = c === json_codes_QUOTE;
-        this.escape = false;
-        this.parts = [];
-        this.size = 0;
-        return undefined;
-    }
-    closeArray() {
-        return this.to(this.shape === 'array' ? 'end' : 'next');
-    }
-    break(reason) {
-        this.state = 'broken';
-        return { kind: 'broken', line: this.line, reason };
-    }
-    /** One byte of a table name (names are short: byte by byte, across chunks). */
-    nameByte(c) {
-        if (c === json_codes_QUOTE && !this.nameEscape) {
-            let name;
-            try {
-                name = JSON.parse(`"${json_splitter_strict.decode(new Uint8Array(this.name))}"`);
-            }
-            catch {
-                return this.break('expected a table name: this one is not a valid JSON string');
-            }
-            this.table = name;
-            this.tables++;
-            this.state = 'colon';
-            return { kind: 'table', name, line: this.line };
-        }
-        this.nameEscape = !this.nameEscape && c === BACKSLASH;
-        this.name.push(c);
-        if (this.name.length > MAX_NAME_BYTES) {
-            return this.break('expected a table name: this one is too long');
-        }
-        return undefined;
-    }
-    keep(chunk, start, end) {
-        if (end <= start)
-            return;
-        this.size += end - start;
-        if (this.size <= this.maxElementBytes)
-            this.parts.push(chunk.subarray(start, end));
-        else
-            this.parts = [];
-    }
-    finishElement() {
-        const piece = {
-            kind: 'element',
-            line: this.elementLine,
-            index: this.index++,
-            bytes: this.size,
-            ...(this.table !== undefined && { table: this.table }),
-        };
-        if (this.size > this.maxElementBytes) {
-            return {
-                ...piece,
-                text: undefined,
-                problem: `the document is ${this.size} bytes, longer than ${this.maxElementBytes}: not read`,
-            };
-        }
-        const bytes = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
-        this.parts = [];
-        try {
-            return { ...piece, text: json_splitter_strict.decode(bytes) };
-        }
-        catch {
-            return { ...piece, text: undefined, problem: 'the document is not valid UTF-8' };
-        }
-    }
-}
-function json_splitter_describe(c) {
-    if (c === LBRACE)
-        return 'an object';
-    if (c === json_codes_QUOTE)
-        return 'a string';
-    return 'a value that is not an array';
-}
-
-;// CONCATENATED MODULE: ./src/formats/json-documents.ts
-/**
- * input-format JSON: plain JSON documents, per file either one JSON array of objects (the whole
- * file, streamed element by element) or one object per line (JSON Lines; blank lines ignored).
- * The first character of the file tells which. Each document becomes an item as
- * json-document.ts maps it.
- */
-
-
-/** The first character of a file that holds one JSON array. */
-const ARRAY_START = 0x5b;
-/** The records of a file that is one JSON array of documents. */
-function jsonArrayParser(maxDocumentBytes) {
-    const splitter = new JsonSplitter('array', maxDocumentBytes);
-    const records = (pieces) => pieces.flatMap(documentRecord);
-    return {
-        framing: 'bytes',
-        push: (chunk) => records(splitter.push(chunk)),
-        end: () => records(splitter.end()),
-    };
-}
-/** A document of an array, by its index in reasons (`document[3].price: …`). */
-function documentRecord(piece) {
-    if (piece.kind === 'table')
-        return [];
-    if (piece.kind === 'broken') {
-        return [{ line: piece.line, raw: '', result: { ok: false, reason: piece.reason } }];
-    }
-    if (piece.text === undefined) {
-        const result = { ok: false, reason: `document[${piece.index}]: ${piece.problem}` };
-        return [{ line: piece.line, raw: '', result, unreadable: true }];
-    }
-    const result = parseJsonDocument(piece.text, `document[${piece.index}]`);
-    return [{ line: piece.line, raw: piece.text, bytes: piece.bytes, result }];
-}
-
-;// CONCATENATED MODULE: ./src/formats/request-items.ts
-/**
- * input-format REQUEST_ITEMS: files as `aws dynamodb batch-write-item --request-items file://…`
- * takes them, `{"<table>": [{"PutRequest": {"Item": {…}}}, {"DeleteRequest": {"Key": {…}}}]}`
- * with DynamoDB JSON items (the BatchWriteItem API reference's RequestItems). Puts are written,
- * deletes delete. The name in the file is the table it was written for; the action loads it
- * into the `table` input (a file naming several tables is refused before anything is written,
- * see plan/).
- */
-
-
-
-/** The records of a request-items file: one per request. */
-function requestItemsParser(maxRequestBytes) {
-    const splitter = new JsonSplitter('tables', maxRequestBytes);
-    const records = (pieces) => pieces.flatMap(requestRecord);
-    return {
-        framing: 'bytes',
-        push: (chunk) => records(splitter.push(chunk)),
-        end: () => records(splitter.end()),
-    };
-}
-/** The table names a request-items file holds, read through once (the requests are not parsed). */
-async function requestItemsTables(chunks, maxRequestBytes) {
-    const splitter = new JsonSplitter('tables', maxRequestBytes);
-    const names = [];
-    const look = (pieces) => {
-        for (const piece of pieces) {
-            if (piece.kind === 'table' && !names.includes(piece.name))
-                names.push(piece.name);
-        }
-    };
-    for await (const chunk of chunks)
-        look(splitter.push(chunk));
-    look(splitter.end());
-    return names;
-}
-function requestRecord(piece) {
-    if (piece.kind === 'table')
-        return [];
-    if (piece.kind === 'broken') {
-        return [{ line: piece.line, raw: '', result: { ok: false, reason: piece.reason } }];
-    }
-    const label = `${JSON.stringify(piece.table ?? '')}[${piece.index}]`;
-    if (piece.text === undefined) {
-        const result = { ok: false, reason: `${label}: ${piece.problem}` };
-        return [{ line: piece.line, raw: '', result, unreadable: true }];
-    }
-    return [
-        {
-            line: piece.line,
-            raw: piece.text,
-            bytes: piece.bytes,
-            result: parseRequest(piece.text, label),
-        },
-    ];
-}
-/** One request: `{"PutRequest": {"Item": …}}` or `{"DeleteRequest": {"Key": …}}`. */
-function parseRequest(text, label) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        return { ok: false, reason: `${label}: invalid JSON` };
-    }
-    const expected = 'expected {"PutRequest": {"Item": …}} or {"DeleteRequest": {"Key": …}}';
-    if (!isJsonObject(parsed))
-        return { ok: false, reason: `${label}: ${expected}, found ${jsonKind(parsed)}` };
-    const types = Object.keys(parsed);
-    const type = types[0];
-    if (types.length !== 1 || (type !== 'PutRequest' && type !== 'DeleteRequest')) {
-        const found = types.length === 0 ? 'an empty object' : `${types.map((t) => JSON.stringify(t)).join(', ')}`;
-        return { ok: false, reason: `${label}: ${expected}, found ${found}` };
-    }
-    const request = parsed[type];
-    const member = type === 'PutRequest' ? 'Item' : 'Key';
-    if (!isJsonObject(request) ||
-        !isJsonObject(request[member]) ||
-        Object.keys(request).length !== 1) {
-        return { ok: false, reason: `${label}.${type}: expected an object with only "${member}"` };
-    }
-    const converted = convertItem(request[member], `${label}.${type}.${member}`);
-    if (!converted.ok)
-        return { ok: false, reason: plainJsonHint(converted.reason) };
-    return type === 'PutRequest' ? converted : { ...converted, delete: true };
-}
-/** Plain JSON where DynamoDB JSON belongs is the common mistake: say so. */
-function plainJsonHint(reason) {
-    if (!/expected an attribute value object|unknown type key/.test(reason))
-        return reason;
-    return `${reason} (request-items files hold DynamoDB JSON, {"S": "text"} or {"N": "1"}; for plain JSON documents use input-format JSON)`;
-}
-
-;// CONCATENATED MODULE: ./src/formats/incremental.ts
-
-const MEMBERS = new Set(['Metadata', 'Keys', 'NewImage', 'OldImage']);
-/**
- * One line of an incremental export: `{"Metadata":{"WriteTimestampMicros":{"N":"…"}},
- * "Keys":{…},"NewImage":{…},"OldImage":{…}}`. A line with a NewImage puts it; one without
- * deletes the item with those Keys. OldImage is only checked to be an object.
- */
-function parseChangeLine(line) {
-    let parsed;
-    try {
-        parsed = JSON.parse(line);
-    }
-    catch {
-        return { ok: false, reason: 'invalid JSON' };
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return { ok: false, reason: 'expected an incremental export record (an object with Keys)' };
-    }
-    const record = parsed;
-    const unknown = Object.keys(record).filter((name) => !MEMBERS.has(name));
-    if (unknown.length > 0) {
-        return {
-            ok: false,
-            reason: `unexpected members ${unknown.map((n) => JSON.stringify(n)).join(', ')}`,
-        };
-    }
-    const micros = record['Metadata']
-        ?.WriteTimestampMicros?.N;
-    if (typeof micros !== 'string' || !/^\d{1,20}$/.test(micros)) {
-        return {
-            ok: false,
-            reason: 'expected Metadata.WriteTimestampMicros.N, a whole number of microseconds',
-        };
-    }
-    const keys = convertItem(record['Keys'], 'Keys');
-    if (!keys.ok)
-        return keys;
-    const timestamp = BigInt(micros);
-    if (record['NewImage'] === undefined) {
-        return { ok: true, item: keys.item, change: { timestamp, delete: true } };
-    }
-    const image = convertItem(record['NewImage'], 'NewImage');
-    if (!image.ok)
-        return image;
-    return { ok: true, item: image.item, change: { timestamp, delete: false } };
-}
-
-;// CONCATENATED MODULE: ./src/formats/ion.ts
-
-
-
-
-/** Ion's whitespace, which may stand between the base64 digits of a blob. */
-const ION_WHITESPACE = /[ \t\n\r\v\f]/g;
-const SYMBOL_ID = /^\$[0-9]+$/;
-const VERSION_MARKER = /^\$ion_[0-9]+_[0-9]+$/;
-const ION_1_0 = '$ion_1_0';
-/**
- * Hex and binary ints with more significant digits than this are far above DynamoDB's largest
- * number (below 10^126, which needs 105 hex or 419 binary digits), so they are rejected before
- * BigInt would spend time on them.
- */
-const MAX_RADIX_BITS = 512;
-const SS_ANNOTATION = '$dynamodb_SS';
-const NS_ANNOTATION = '$dynamodb_NS';
-const BS_ANNOTATION = '$dynamodb_BS';
-const NULL_TYPES = new Set([
-    'null',
-    'bool',
-    'int',
-    'float',
-    'decimal',
-    'timestamp',
-    'string',
-    'symbol',
-    'blob',
-    'clob',
-    'struct',
-    'list',
-    'sexp',
-]);
-const UNSUPPORTED_ANNOTATION = `unsupported Ion annotation: only ${SS_ANNOTATION}, ${NS_ANNOTATION} or ${BS_ANNOTATION} on a list is allowed`;
-// Character codes.
-const TAB = 9;
-const LF = 10;
-const VT = 11;
-const FF = 12;
-const CR = 13;
-const SPACE = 32;
-const ion_QUOTE = 34;
-const DOLLAR = 36;
-const APOSTROPHE = 39;
-const LPAREN = 40;
-const STAR = 42;
-const ion_PLUS = 43;
-const ion_COMMA = 44;
-const ion_MINUS = 45;
-const ion_DOT = 46;
-const SLASH = 47;
-const ion_DIGIT_0 = 48;
-const DIGIT_1 = 49;
-const ion_DIGIT_9 = 57;
-const ion_COLON = 58;
-const ion_LBRACKET = 91;
-const ion_BACKSLASH = 92;
-const ion_RBRACKET = 93;
-const UNDERSCORE = 95;
-const LOWER_B = 98;
-const LOWER_D = 100;
-const ion_LOWER_E = 101;
-const LOWER_U = 117;
-const LOWER_X = 120;
-const UPPER_U = 85;
-const ion_LBRACE = 123;
-const ion_RBRACE = 125;
-/** OR-ing an ASCII letter with this makes it lowercase. */
-const LOWERCASE_BIT = 0x20;
-// Character classes of ASCII characters, as bits in CHAR_CLASS.
-const IDENTIFIER_START = 1;
-const IDENTIFIER_PART = 2;
-const HEX_DIGIT = 8;
-/** Characters that may follow a number: Ion's numeric stop characters. */
-const NUMBER_STOP = 16;
-const WHITESPACE = 32;
-const CHAR_CLASS = buildCharClasses();
-function buildCharClasses() {
-    const classes = new Uint8Array(128);
-    const add = (characters, bits) => {
-        for (let index = 0; index < characters.length; index++) {
-            const code = characters.charCodeAt(index);
-            classes[code] = (classes[code] ?? 0) | bits;
-        }
-    };
-    const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-    const lower = upper.toLowerCase();
-    const digits = '0123456789';
-    add(upper + lower + '_$', IDENTIFIER_START | IDENTIFIER_PART);
-    add(digits, IDENTIFIER_PART);
-    add(digits + 'abcdefABCDEF', HEX_DIGIT);
-    add(' \t\n\r\v\f', WHITESPACE | NUMBER_STOP);
-    add('{}[](),"\'', NUMBER_STOP);
-    return classes;
-}
-function hasClass(code, bits) {
-    return code < 128 && ((CHAR_CLASS[code] ?? 0) & bits) !== 0;
-}
-function isDigit(code) {
-    return code >= ion_DIGIT_0 && code <= ion_DIGIT_9;
-}
-// What scanNumber found.
-const INT = 0;
-const DECIMAL = 1;
-const FLOAT = 2;
-const TIMESTAMP = 3;
-const NEGATIVE_INFINITY = 4;
-// Where a reason applies: syntax errors give a column, line errors stand alone, value errors are
-// prefixed with the attribute path.
-const SYNTAX = 0;
-const LINE = 1;
-const VALUE = 2;
-/** A broken rule; `segments` collects the path innermost first while the parse unwinds. */
-class ion_Invalid {
-    message;
-    scope;
-    segments = [];
-    constructor(message, scope = VALUE) {
-        this.message = message;
-        this.scope = scope;
-    }
-}
-// The parser's state: one line is parsed at a time, synchronously.
-let ion_text = '';
-let pos = 0;
-let end = 0;
-/** The DynamoDB text of the number scanNumber read last. */
-let numberText = '';
-/** Whether numberText is plain decimal text too short to break a DynamoDB number rule. */
-let numberAlwaysValid = false;
-/**
- * Parses and validates one line of an Ion import file into an SDK item; never throws.
- *
- * Depth is counted as for DynamoDB JSON: the value of a top-level attribute is level 1 and each M
- * or L adds one level to its members; a value at level 33 is rejected before it is read, so
- * hostile nesting cannot exhaust the stack. Set members are not levels.
- */
-function parseIonLine(line) {
-    ion_text = line;
-    pos = 0;
-    end = line.length;
-    try {
-        return { ok: true, item: parseLine() };
-    }
-    catch (error) {
-        return { ok: false, reason: describeFailure(error) };
-    }
-    finally {
-        ion_text = '';
-        numberText = '';
-    }
-}
-function describeFailure(error) {
-    if (!(error instanceof ion_Invalid))
-        return 'invalid Ion: the line could not be parsed';
-    if (error.scope !== VALUE)
-        return error.message;
-    return `Item${error.segments.reverse().join('')}: ${error.message}`;
-}
-function syntax(expected) {
-    return new ion_Invalid(`invalid Ion at column ${pos + 1}: expected ${expected}`, SYNTAX);
-}
-function unsupported(type) {
-    return new ion_Invalid(`unsupported Ion type ${type}`);
-}
-function nonFinite(label) {
-    return new ion_Invalid(`${label}: unsupported Ion float: nan, +inf and -inf are not DynamoDB numbers`);
-}
-/** Adds a path segment to a value error on its way out; anything else passes unchanged. */
-function ion_at(error, segment) {
-    if (error instanceof ion_Invalid && error.scope === VALUE)
-        error.segments.push(segment);
-    return error;
-}
-// ---------------------------------------------------------------------------------------------
-// The line: version markers, `{Item: {...}}`, nothing after.
-function parseLine() {
-    skipSpace();
-    skipVersionMarkers();
-    if (!atStruct()) {
-        const found = describeValue('a struct');
-        throw new ion_Invalid(`expected a struct with an "Item" field, found ${found}`, LINE);
-    }
-    pos++;
-    skipSpace();
-    if (ion_text.charCodeAt(pos) === ion_RBRACE) {
-        throw new ion_Invalid('expected a struct with an "Item" field, found an empty struct', LINE);
-    }
-    let item;
-    for (;;) {
-        const name = readFieldName();
-        if (name !== 'Item') {
-            throw new ion_Invalid(`unexpected top-level field ${showName(name)}: expected a struct with only an "Item" field`, LINE);
-        }
-        if (item !== undefined)
-            throw new ion_Invalid('duplicate top-level field "Item"', LINE);
-        skipSpace();
-        expectColon();
-        if (!atStruct()) {
-            const found = describeValue('a struct');
-            throw new ion_Invalid(`expected "Item" to be a struct, found ${found}`, LINE);
-        }
-        item = parseStruct(0);
-        skipSpace();
-        if (ion_text.charCodeAt(pos) === ion_COMMA) {
-            pos++;
-            skipSpace();
-            if (ion_text.charCodeAt(pos) !== ion_RBRACE)
-                continue;
-        }
-        if (ion_text.charCodeAt(pos) !== ion_RBRACE)
-            throw syntax("',' or '}'");
-        pos++;
-        break;
-    }
-    skipSpace();
-    if (pos < end)
-        throw syntax('the end of the line after the item');
-    return item;
-}
-function skipVersionMarkers() {
-    while (ion_text.startsWith('$ion_', pos)) {
-        const start = pos;
-        const word = readIdentifier();
-        skipSpace();
-        // `$ion_symbol_table::{...}` and the like are annotations, reported by the caller.
-        if (!atAnnotationSeparator()) {
-            if (word === ION_1_0)
-                continue;
-            if (VERSION_MARKER.test(word)) {
-                throw new ion_Invalid(`unsupported Ion version marker: expected ${ION_1_0}`, LINE);
-            }
-        }
-        pos = start;
-        return;
-    }
-}
-function atStruct() {
-    return ion_text.charCodeAt(pos) === ion_LBRACE && ion_text.charCodeAt(pos + 1) !== ion_LBRACE;
-}
-function atAnnotationSeparator() {
-    return ion_text.charCodeAt(pos) === ion_COLON && ion_text.charCodeAt(pos + 1) === ion_COLON;
-}
-function expectColon() {
-    if (ion_text.charCodeAt(pos) !== ion_COLON)
-        throw syntax("':'");
-    pos++;
-    skipSpace();
-}
-// ---------------------------------------------------------------------------------------------
-// Values.
-function parseValue(depth) {
-    if (depth > MAX_NESTING_DEPTH) {
-        throw new ion_Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
-    }
-    const code = ion_text.charCodeAt(pos);
-    if (code === ion_QUOTE)
-        return { S: readQuoted(ion_QUOTE) };
-    if (isDigit(code) || code === ion_MINUS)
-        return { N: readNumber() };
-    if (code === ion_LBRACE) {
-        if (ion_text.charCodeAt(pos + 1) === ion_LBRACE)
-            return { B: readBlob('B') };
-        return { M: parseStruct(depth) };
-    }
-    if (code === ion_LBRACKET)
-        return { L: parseList(depth) };
-    if (hasClass(code, IDENTIFIER_START)) {
-        const word = readIdentifier();
-        switch (word) {
-            case 'true':
-                return { BOOL: true };
-            case 'false':
-                return { BOOL: false };
-            case 'null':
-                skipNullType();
-                return { NULL: true };
-            case 'nan':
-                throw nonFinite('N');
-        }
-        return parseAfterSymbol(word);
-    }
-    if (code === APOSTROPHE) {
-        if (atLongString())
-            return { S: readLongStrings() };
-        return parseAfterSymbol(readQuoted(APOSTROPHE));
-    }
-    if (atPositiveInfinity())
-        throw nonFinite('N');
-    if (code === LPAREN)
-        throw unsupported('sexp');
-    throw syntax('a value');
-}
-/** After a symbol in value position: an annotation (`symbol::value`) or a symbol value. */
-function parseAfterSymbol(symbol) {
-    skipSpace();
-    if (!atAnnotationSeparator())
-        throw unsupported('symbol');
-    pos += 2;
-    skipSpace();
-    if (symbol !== SS_ANNOTATION && symbol !== NS_ANNOTATION && symbol !== BS_ANNOTATION) {
-        throw new ion_Invalid(UNSUPPORTED_ANNOTATION);
-    }
-    if (ion_text.charCodeAt(pos) !== ion_LBRACKET) {
-        throw new ion_Invalid(`${symbol} must annotate a list, found ${describeValue('a list')}`);
-    }
-    if (symbol === SS_ANNOTATION)
-        return { SS: parseSet('SS', readStringMember) };
-    if (symbol === NS_ANNOTATION)
-        return { NS: parseSet('NS', readNumberMember) };
-    return { BS: parseSet('BS', readBinaryMember) };
-}
-function skipNullType() {
-    if (ion_text.charCodeAt(pos) !== ion_DOT)
-        return;
-    pos++;
-    const start = pos;
-    const type = hasClass(ion_text.charCodeAt(pos), IDENTIFIER_START) ? readIdentifier() : '';
-    if (!NULL_TYPES.has(type)) {
-        pos = start;
-        throw syntax('an Ion type name after "null."');
-    }
-}
-function parseStruct(depth) {
-    pos++;
-    const members = {};
-    skipSpace();
-    if (ion_text.charCodeAt(pos) === ion_RBRACE) {
-        pos++;
-        return members;
-    }
-    let name = '';
-    try {
-        for (;;) {
-            name = readFieldName();
-            const problem = attributeNameProblem(name);
-            if (problem !== undefined)
-                throw new ion_Invalid(problem);
-            // Object.hasOwn ignores inherited names such as `constructor`, and is many times faster
-            // than a keyed load that misses.
-            if (Object.hasOwn(members, name)) {
-                throw new ion_Invalid('field name repeats an earlier field of the same struct');
-            }
-            skipSpace();
-            expectColon();
-            const value = parseValue(depth + 1);
-            if (name === '__proto__') {
-                Object.defineProperty(members, name, {
-                    value,
-                    enumerable: true,
-                    writable: true,
-                    configurable: true,
-                });
-            }
-            else {
-                members[name] = value;
-            }
-            skipSpace();
-            const code = ion_text.charCodeAt(pos);
-            if (code === ion_COMMA) {
-                pos++;
-                skipSpace();
-                if (ion_text.charCodeAt(pos) !== ion_RBRACE)
-                    continue;
-            }
-            else if (code !== ion_RBRACE) {
-                throw syntax("',' or '}'");
-            }
-            pos++;
-            return members;
-        }
-    }
-    catch (error) {
-        throw ion_at(error, nameSegment(name));
-    }
-}
-function parseList(depth) {
-    pos++;
-    const elements = [];
-    skipSpace();
-    if (ion_text.charCodeAt(pos) === ion_RBRACKET) {
-        pos++;
-        return elements;
-    }
-    try {
-        for (;;) {
-            elements.push(parseValue(depth + 1));
-            if (endOfList())
-                return elements;
-        }
-    }
-    catch (error) {
-        throw ion_at(error, `[${elements.length}]`);
-    }
-}
-/** After a list element: true at the closing `]` (consumed), false after a `,` with more to come. */
-function endOfList() {
-    skipSpace();
-    const code = ion_text.charCodeAt(pos);
-    if (code === ion_COMMA) {
-        pos++;
-        skipSpace();
-        if (ion_text.charCodeAt(pos) !== ion_RBRACKET)
-            return false;
-    }
-    else if (code !== ion_RBRACKET) {
-        throw syntax("',' or ']'");
-    }
-    pos++;
-    return true;
-}
-function parseSet(type, readMember) {
-    pos++;
-    skipSpace();
-    if (ion_text.charCodeAt(pos) === ion_RBRACKET)
-        throw new ion_Invalid(`${type} must not be empty`);
-    const members = [];
-    const seen = new Set();
-    try {
-        for (;;) {
-            const key = readMember(members);
-            if (seen.has(key))
-                throw new ion_Invalid(`${type} member duplicates an earlier member`);
-            seen.add(key);
-            if (endOfList())
-                return members;
-        }
-    }
-    catch (error) {
-        throw ion_at(error, `[${seen.size}]`);
-    }
-}
-function readStringMember(members) {
-    const code = ion_text.charCodeAt(pos);
-    let member;
-    if (code === ion_QUOTE)
-        member = readQuoted(ion_QUOTE);
-    else if (code === APOSTROPHE && atLongString())
-        member = readLongStrings();
-    else
-        throw new ion_Invalid(`SS member must be a string, found ${describeValue('a string')}`);
-    members.push(member);
-    return member;
-}
-function readNumberMember(members) {
-    const code = ion_text.charCodeAt(pos);
-    if (isDigit(code) || code === ion_MINUS) {
-        const kind = scanNumber();
-        if (kind === TIMESTAMP)
-            throw new ion_Invalid('NS member must be a number, found an Ion timestamp');
-        if (kind === NEGATIVE_INFINITY)
-            throw nonFinite('NS member');
-        // Duplicates are by value: `1`, `1.0` and `1d0` are the same member.
-        const number = normalizeNumber(numberText);
-        if (!number.ok)
-            throw new ion_Invalid(`NS member: ${number.reason}`);
-        members.push(numberText);
-        return number.value;
-    }
-    if (atPositiveInfinity() || atWord('nan'))
-        throw nonFinite('NS member');
-    throw new ion_Invalid(`NS member must be a number, found ${describeValue('a number')}`);
-}
-function readBinaryMember(members) {
-    if (ion_text.charCodeAt(pos) !== ion_LBRACE || ion_text.charCodeAt(pos + 1) !== ion_LBRACE) {
-        throw new ion_Invalid(`BS member must be a blob, found ${describeValue('a blob')}`);
-    }
-    const bytes = readBlob('BS member');
-    members.push(bytes);
-    // The key compares bytes, not base64 text.
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-}
-function atPositiveInfinity() {
-    return ion_text.charCodeAt(pos) === ion_PLUS && atWord('inf', pos + 1);
-}
-function atWord(word, from = pos) {
-    return (ion_text.startsWith(word, from) && !hasClass(ion_text.charCodeAt(from + word.length), IDENTIFIER_PART));
-}
-/**
- * Names the Ion type of the value at `pos` for a reason, without consuming it, or throws a
- * syntax error expecting `expected` when no value starts there.
- */
-function describeValue(expected) {
-    const start = pos;
-    let kind;
-    try {
-        kind = kindOfValue();
-    }
-    catch {
-        kind = 'an invalid Ion value';
-    }
-    pos = start;
-    if (kind === undefined)
-        throw syntax(expected);
-    return kind;
-}
-function kindOfValue() {
-    const code = ion_text.charCodeAt(pos);
-    if (code === ion_LBRACE) {
-        if (ion_text.charCodeAt(pos + 1) !== ion_LBRACE)
-            return 'an Ion struct';
-        pos += 2;
-        while (hasClass(ion_text.charCodeAt(pos), WHITESPACE))
-            pos++;
-        const first = ion_text.charCodeAt(pos);
-        return first === ion_QUOTE || first === APOSTROPHE ? 'an Ion clob' : 'an Ion blob';
-    }
-    if (code === ion_LBRACKET)
-        return 'an Ion list';
-    if (code === LPAREN)
-        return 'an Ion sexp';
-    if (code === ion_QUOTE)
-        return 'an Ion string';
-    if (code === APOSTROPHE) {
-        if (atLongString())
-            return 'an Ion string';
-        readQuoted(APOSTROPHE);
-        return annotatedOr('an Ion symbol');
-    }
-    if (isDigit(code) || code === ion_MINUS) {
-        switch (scanNumber()) {
-            case INT:
-                return 'an Ion int';
-            case DECIMAL:
-                return 'an Ion decimal';
-            case TIMESTAMP:
-                return 'an Ion timestamp';
-            default:
-                return 'an Ion float';
-        }
-    }
-    if (atPositiveInfinity())
-        return 'an Ion float';
-    if (hasClass(code, IDENTIFIER_START)) {
-        switch (readIdentifier()) {
-            case 'true':
-            case 'false':
-                return 'an Ion bool';
-            case 'null':
-                return 'an Ion null';
-            case 'nan':
-                return 'an Ion float';
-        }
-        return annotatedOr('an Ion symbol');
-    }
-    return undefined;
-}
-function annotatedOr(kind) {
-    skipSpace();
-    return atAnnotationSeparator() ? 'an annotated Ion value' : kind;
-}
-// ---------------------------------------------------------------------------------------------
-// Tokens.
-/** Skips whitespace and `//` and `/* *\/` comments. */
-function skipSpace() {
-    for (;;) {
-        const code = ion_text.charCodeAt(pos);
-        if (code === SPACE || (code >= TAB && code <= CR)) {
-            pos++;
-        }
-        else if (code === SLASH) {
-            const next = ion_text.charCodeAt(pos + 1);
-            if (next === SLASH) {
-                pos += 2;
-                while (pos < end) {
-                    const inComment = ion_text.charCodeAt(pos);
-                    if (inComment === LF || inComment === CR)
-                        break;
-                    pos++;
-                }
-            }
-            else if (next === STAR) {
-                const close = ion_text.indexOf('*/', pos + 2);
-                if (close < 0) {
-                    pos = end;
-                    throw syntax("'*/' to end the comment");
-                }
-                pos = close + 2;
-            }
-            else {
-                return;
-            }
-        }
-        else {
-            return;
-        }
-    }
-}
-/** Reads `[A-Za-z_$][A-Za-z0-9_$]*` from `pos`, which the caller has checked starts one. */
-function readIdentifier() {
-    const start = pos++;
-    while (hasClass(ion_text.charCodeAt(pos), IDENTIFIER_PART))
-        pos++;
-    return ion_text.slice(start, pos);
-}
-/** A field name: an identifier, a quoted symbol, a string or adjacent long strings. */
-function readFieldName() {
-    const code = ion_text.charCodeAt(pos);
-    if (hasClass(code, IDENTIFIER_START)) {
-        const start = pos;
-        const name = readIdentifier();
-        if ((code === 110 || code === 116 || code === 102) && isKeyword(name)) {
-            pos = start;
-            throw syntax('a field name (the keywords null, true, false and nan must be quoted)');
-        }
-        if (code === DOLLAR && SYMBOL_ID.test(name)) {
-            pos = start;
-            throw syntax('a field name as text (symbol IDs such as $10 are not supported)');
-        }
-        return name;
-    }
-    if (code === ion_QUOTE)
-        return readQuoted(ion_QUOTE);
-    if (code === APOSTROPHE)
-        return atLongString() ? readLongStrings() : readQuoted(APOSTROPHE);
-    throw syntax('a field name');
-}
-function isKeyword(name) {
-    return name === 'null' || name === 'true' || name === 'false' || name === 'nan';
-}
-/**
- * Reads a `"string"` or `'quoted symbol'` (by `delimiter`) with its escapes. Raw control
- * characters other than tab, vertical tab and form feed must be escaped, as Ion requires.
- */
-function readQuoted(delimiter) {
-    let start = ++pos;
-    let result = '';
-    while (pos < end) {
-        const code = ion_text.charCodeAt(pos);
-        if (code === delimiter) {
-            result += ion_text.slice(start, pos);
-            pos++;
-            return result;
-        }
-        if (code === ion_BACKSLASH) {
-            result += ion_text.slice(start, pos);
-            result += readEscape();
-            start = pos;
-        }
-        else if (code < SPACE && code !== TAB && code !== VT && code !== FF) {
-            throw syntax('an escape sequence instead of a control character');
-        }
-        else {
-            pos++;
-        }
-    }
-    throw syntax(delimiter === ion_QUOTE ? "'\"' to end the string" : '"\'" to end the symbol');
-}
-function atLongString() {
-    return ion_text.charCodeAt(pos + 1) === APOSTROPHE && ion_text.charCodeAt(pos + 2) === APOSTROPHE;
-}
-/** Reads `'''...'''` long strings, concatenating adjacent ones as Ion does. */
-function readLongStrings() {
-    let result = '';
-    do {
-        pos += 3;
-        let start = pos;
-        for (;;) {
-            if (pos >= end)
-                throw syntax("''' to end the long string");
-            const code = ion_text.charCodeAt(pos);
-            if (code === APOSTROPHE && atLongString()) {
-                result += ion_text.slice(start, pos);
-                pos += 3;
-                break;
-            }
-            if (code === ion_BACKSLASH) {
-                result += ion_text.slice(start, pos);
-                result += readEscape();
-                start = pos;
-            }
-            else if (code < SPACE && (code < TAB || code > CR)) {
-                throw syntax('an escape sequence instead of a control character');
-            }
-            else {
-                pos++;
-            }
-        }
-        skipSpace();
-    } while (ion_text.charCodeAt(pos) === APOSTROPHE && atLongString());
-    return result;
-}
-/** Reads the escape sequence at `pos` (a backslash) and returns the text it stands for. */
-function readEscape() {
-    const code = ion_text.charCodeAt(pos + 1);
-    pos += 2;
-    switch (code) {
-        case 110: // n
-            return '\n';
-        case 116: // t
-            return '\t';
-        case 114: // r
-            return '\r';
-        case ion_BACKSLASH:
-            return '\\';
-        case ion_QUOTE:
-            return '"';
-        case APOSTROPHE:
-            return "'";
-        case SLASH:
-            return '/';
-        case ion_DIGIT_0:
-            return '\0';
-        case 97: // a
-            return '\x07';
-        case LOWER_B:
-            return '\b';
-        case 102: // f
-            return '\f';
-        case 118: // v
-            return '\v';
-        case 63: // ?
-            return '?';
-        case LF: // an escaped newline continues the string
-            return '';
-        case CR:
-            if (ion_text.charCodeAt(pos) === LF)
-                pos++;
-            return '';
-        case LOWER_X:
-            return String.fromCharCode(readHex(2));
-        case LOWER_U:
-            return readUtf16Escape();
-        case UPPER_U: {
-            const codePoint = readHex(8);
-            if (codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
-                pos -= 8;
-                throw syntax('a Unicode scalar value in the \\U escape');
-            }
-            return String.fromCodePoint(codePoint);
-        }
-    }
-    pos--;
-    throw syntax('a valid escape sequence after the backslash');
-}
-/** `\uHHHH`, where a high surrogate must be followed by a `\uHHHH` low surrogate. */
-function readUtf16Escape() {
-    const unit = readHex(4);
-    if (unit < 0xd800 || unit > 0xdfff)
-        return String.fromCharCode(unit);
-    if (unit <= 0xdbff &&
-        ion_text.charCodeAt(pos) === ion_BACKSLASH &&
-        ion_text.charCodeAt(pos + 1) === LOWER_U) {
-        pos += 2;
-        const low = readHex(4);
-        if (low >= 0xdc00 && low <= 0xdfff)
-            return String.fromCharCode(unit, low);
-    }
-    throw syntax('a surrogate pair of \\u escapes');
-}
-function readHex(digits) {
-    let value = 0;
-    for (let index = 0; index < digits; index++) {
-        const code = ion_text.charCodeAt(pos);
-        if (!hasClass(code, HEX_DIGIT))
-            throw syntax('a hexadecimal digit');
-        value = value * 16 + (code <= ion_DIGIT_9 ? code - ion_DIGIT_0 : (code | LOWERCASE_BIT) - 87);
-        pos++;
-    }
-    return value;
-}
-// ---------------------------------------------------------------------------------------------
-// Numbers.
-/** Reads an int, decimal or float as validated N text; rejects the other things digits start. */
-function readNumber() {
-    const kind = scanNumber();
-    if (kind === TIMESTAMP)
-        throw unsupported('timestamp');
-    if (kind === NEGATIVE_INFINITY)
-        throw nonFinite('N');
-    if (numberAlwaysValid)
-        return numberText;
-    const number = normalizeNumber(numberText);
-    if (!number.ok)
-        throw new ion_Invalid(`N: ${number.reason}`);
-    return numberText;
-}
-/**
- * Scans the number at `pos` (a digit or `-`), leaves `pos` after it and returns its kind; for
- * ints, decimals and floats `numberText` is then its exact DynamoDB text. A timestamp is only
- * recognised by its start (four digits and `-` or `T`), as it is rejected anyway.
- */
-function scanNumber() {
-    const start = pos;
-    const negative = ion_text.charCodeAt(pos) === ion_MINUS;
-    if (negative)
-        pos++;
-    const first = ion_text.charCodeAt(pos);
-    if (!isDigit(first)) {
-        if (negative && atWord('inf')) {
-            pos += 3;
-            return NEGATIVE_INFINITY;
-        }
-        throw syntax('a digit');
-    }
-    if (first === ion_DIGIT_0) {
-        const radix = ion_text.charCodeAt(pos + 1) | LOWERCASE_BIT;
-        if (radix === LOWER_X)
-            return scanRadixInt(start, 16);
-        if (radix === LOWER_B)
-            return scanRadixInt(start, 2);
-    }
-    const intStart = pos;
-    let underscores = skipDigits();
-    const intEnd = pos;
-    let code = ion_text.charCodeAt(pos);
-    if (!negative && !underscores && intEnd - intStart === 4 && (code === ion_MINUS || code === 84)) {
-        return TIMESTAMP;
-    }
-    if (first === ion_DIGIT_0 && intEnd - intStart > 1) {
-        pos = intStart + 1;
-        throw syntax('a number without leading zeros');
-    }
-    let kind = INT;
-    // Where the mantissa's text ends: before a `.` with no digits after it, else before the
-    // exponent or the end.
-    let mantissaEnd = -1;
-    if (code === ion_DOT) {
-        kind = DECIMAL;
-        pos++;
-        if (isDigit(ion_text.charCodeAt(pos))) {
-            if (skipDigits())
-                underscores = true;
-        }
-        else {
-            mantissaEnd = intEnd;
-        }
-        code = ion_text.charCodeAt(pos);
-    }
-    const exponentLetter = code | LOWERCASE_BIT;
-    let exponentAt = -1;
-    if (exponentLetter === LOWER_D || exponentLetter === ion_LOWER_E) {
-        kind = exponentLetter === LOWER_D ? DECIMAL : FLOAT;
-        exponentAt = pos;
-        if (mantissaEnd < 0)
-            mantissaEnd = pos;
-        pos++;
-        code = ion_text.charCodeAt(pos);
-        if (code === ion_PLUS || code === ion_MINUS)
-            pos++;
-        if (!isDigit(ion_text.charCodeAt(pos)))
-            throw syntax('a digit in the exponent');
-        while (isDigit(ion_text.charCodeAt(pos)))
-            pos++;
-    }
-    if (pos < end && !hasClass(ion_text.charCodeAt(pos), NUMBER_STOP)) {
-        throw syntax('the end of the number');
-    }
-    if (mantissaEnd < 0)
-        mantissaEnd = pos;
-    let mantissa = ion_text.slice(start, mantissaEnd);
-    if (underscores)
-        mantissa = mantissa.replaceAll('_', '');
-    if (exponentAt < 0) {
-        numberText = mantissa;
-        // At most 38 characters without an exponent: at most 38 significant digits and, unless zero,
-        // a decimal exponent in [-38, 37], well inside DynamoDB's range, so normalizeNumber would
-        // accept it; skipping it saves a third of the time spent on such numbers.
-        numberAlwaysValid = mantissa.length <= MAX_NUMBER_DIGITS;
-    }
-    else {
-        numberText = `${mantissa}E${ion_text.slice(exponentAt + 1, pos)}`;
-        numberAlwaysValid = false;
-    }
-    return kind;
-}
-/** Skips `digit ('_'? digit)*` from `pos` (a digit); returns whether it held underscores. */
-function skipDigits(isDigitOf = isDigit) {
-    let underscores = false;
-    pos++;
-    for (;;) {
-        const code = ion_text.charCodeAt(pos);
-        if (isDigitOf(code)) {
-            pos++;
-        }
-        else if (code === UNDERSCORE && isDigitOf(ion_text.charCodeAt(pos + 1))) {
-            underscores = true;
-            pos += 2;
-        }
-        else if (code === UNDERSCORE) {
-            pos++;
-            throw syntax('a digit after the underscore');
-        }
-        else {
-            return underscores;
-        }
-    }
-}
-/** Scans `0x...` or `0b...` (after an optional `-` at `start`) into decimal `numberText`. */
-function scanRadixInt(start, radix) {
-    pos += 2;
-    const digitsStart = pos;
-    const isRadixDigit = radix === 16
-        ? (code) => hasClass(code, HEX_DIGIT)
-        : (code) => code === ion_DIGIT_0 || code === DIGIT_1;
-    if (!isRadixDigit(ion_text.charCodeAt(pos)))
-        throw syntax('a digit after the radix prefix');
-    const underscores = skipDigits(isRadixDigit);
-    if (pos < end && !hasClass(ion_text.charCodeAt(pos), NUMBER_STOP)) {
-        throw syntax('the end of the number');
-    }
-    let digits = ion_text.slice(digitsStart, pos);
-    if (underscores)
-        digits = digits.replaceAll('_', '');
-    let significant = 0;
-    while (significant < digits.length && digits.charCodeAt(significant) === ion_DIGIT_0)
-        significant++;
-    const bits = (digits.length - significant) * (radix === 16 ? 4 : 1);
-    if (bits > MAX_RADIX_BITS) {
-        throw new ion_Invalid('N: number too large: its decimal exponent is far above the limit of 125');
-    }
-    const sign = ion_text.charCodeAt(start) === ion_MINUS ? '-' : '';
-    numberText = sign + BigInt((radix === 16 ? '0x' : '0b') + digits).toString();
-    numberAlwaysValid = false;
-    return INT;
-}
-// ---------------------------------------------------------------------------------------------
-// Blobs.
-/**
- * Reads `{{ base64 }}` at `pos` into bytes; `label` starts its reasons (`B`, `BS member`). Base64
- * rules are DynamoDB JSON's: the standard alphabet, at most two `=` at the end that complete the
- * last quantum, or no padding at all (but never a lone last character).
- */
-function readBlob(label) {
-    pos += 2;
-    while (hasClass(ion_text.charCodeAt(pos), WHITESPACE))
-        pos++;
-    const first = ion_text.charCodeAt(pos);
-    if (first === ion_QUOTE || first === APOSTROPHE) {
-        throw label === 'B'
-            ? unsupported('clob')
-            : new ion_Invalid(`${label} must be a blob, found an Ion clob`);
-    }
-    const start = pos;
-    while (pos < end && ion_text.charCodeAt(pos) !== ion_RBRACE)
-        pos++;
-    if (pos >= end)
-        throw syntax("'}}' to end the blob");
-    const contentEnd = pos;
-    if (ion_text.charCodeAt(pos + 1) !== ion_RBRACE) {
-        pos++;
-        throw syntax("'}}' to end the blob");
-    }
-    pos += 2;
-    // Ion allows whitespace between the base64 digits; the digits follow DynamoDB JSON's rules.
-    const bytes = decodeBase64(ion_text.slice(start, contentEnd).replace(ION_WHITESPACE, ''));
-    if (typeof bytes === 'string')
-        throw new ion_Invalid(`${label} ${bytes}`);
-    return bytes;
-}
-
-;// CONCATENATED MODULE: ./src/formats/index.ts
-
-
-
-
-
-
-
-
-
-/**
- * The longest document of a JSON array or request of a request-items file: as for a line, a 400 KB
- * item can take several times that as JSON.
- */
-const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
-/** Formats whose parser depends on the object's first character (past a BOM and whitespace). */
-function needsFirstByte(options) {
-    return options.format === 'JSON';
-}
-/**
- * A parser for one object of the given format: the one switch from format name to parser.
- * `firstByte`: the object's first character, for the formats that need it.
- */
-function recordParser(options, firstByte) {
-    switch (options.format) {
-        case 'JSON':
-            return firstByte === ARRAY_START
-                ? jsonArrayParser(MAX_DOCUMENT_BYTES)
-                : lineParser((text) => parseJsonDocument(text));
-        case 'REQUEST_ITEMS':
-            return requestItemsParser(MAX_DOCUMENT_BYTES);
-        case 'DYNAMODB_JSON':
-            return lineParser(options.incremental ? parseChangeLine : parseDynamoDBJsonLine);
-        case 'ION':
-            return lineParser(parseIonLine);
-        case 'CSV':
-            return csvParser({
-                delimiter: options.csvDelimiter,
-                header: options.csvHeader,
-                schema: options.schema,
-            });
-    }
-}
-/** Formats of one record per line: blank lines are nothing, every other line is one record. */
-function lineParser(parse) {
-    return {
-        push(line) {
-            if (line.problem !== undefined) {
-                const result = { ok: false, reason: line.problem };
-                return { line: line.number, raw: '', result, unreadable: true };
-            }
-            const text = withoutBom(line);
-            if (isBlank(text))
-                return undefined;
-            return { line: line.number, raw: text, bytes: line.bytes, result: parse(text) };
-        },
-        end: () => undefined,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/plan/request-tables.ts
-
-
-
-
-
-/**
- * REQUEST_ITEMS: the table each file was written for. One table per file is loaded into the
- * `table` input (the log says so); a file naming several is refused with their names, before
- * anything is written. Each file is read through once for this (its requests are not parsed).
- */
-async function checkRequestTables(source, objects, table, compression) {
-    const seen = new Set();
-    for (const object of objects) {
-        const body = decompress_decompress(await source.open(object), compression, () => { });
-        const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES);
-        if (names.length > 1) {
-            throw new ActionError(`${object.url} holds requests for ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}); ` +
-                `the action writes one table, ${table}: split the file into one file per table and import each into its table.`);
-        }
-        for (const name of names) {
-            if (seen.has(name))
-                continue;
-            seen.add(name);
-            info(`${name} in the file → table ${table}`);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan/table.ts
-
-
-/** On-demand creation usually takes seconds; a table still CREATING after this is a problem. */
-const MAX_CREATE_WAIT_SECONDS = 300;
-/** The table's description, or undefined when it does not exist. */
-async function describeTable(client, table) {
-    try {
-        const { Table } = await client.send(new client_dynamodb_dist_cjs/* DescribeTableCommand */.h8C({ TableName: table.id }));
-        return Table;
-    }
-    catch (err) {
-        if (errorName(err) === 'ResourceNotFoundException')
-            return undefined;
-        throw new Error(describeAwsError(err, 'DescribeTable', table.id), { cause: err });
-    }
-}
-/** Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. */
-async function createTable(client, parameters) {
-    const name = parameters.TableName ?? '';
-    try {
-        await client.send(new client_dynamodb_dist_cjs/* CreateTableCommand */.IxS(parameters)).catch((err) => {
-            // Another job of the same matrix created it first: wait for it like for our own.
-            if (errorName(err) !== 'ResourceInUseException')
-                throw err;
-        });
-        await (0,client_dynamodb_dist_cjs/* waitUntilTableExists */.gvA)({ client, maxWaitTime: MAX_CREATE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 }, { TableName: name });
-    }
-    catch (err) {
-        throw new Error(describeAwsError(err, 'CreateTable', name), { cause: err });
-    }
-    const created = await describeTable(client, { id: name, name });
-    if (!created)
-        throw new Error(`CreateTable: table ${name} is still missing after creation`);
-    return created;
-}
-
-;// CONCATENATED MODULE: ./src/table/key-schema.ts
-
-/** Partition key value limit in bytes [doc SQ]. */
-const MAX_PARTITION_KEY_BYTES = 2048;
-/** Sort key value limit in bytes [doc SQ]. */
-const MAX_SORT_KEY_BYTES = 1024;
-/**
- * Extracts the key attributes of a table and its indexes from a DescribeTable result.
- * @throws Error when the description lacks a table name, a partition key, or the
- *   AttributeDefinition of a key attribute.
- */
-function tableSchemaFrom(table) {
-    const tableName = table.TableName;
-    if (tableName === undefined)
-        throw new Error('table description has no TableName');
-    const types = new Map();
-    for (const def of table.AttributeDefinitions ?? []) {
-        if (def.AttributeName !== undefined)
-            types.set(def.AttributeName, def.AttributeType);
-    }
-    const keyAttribute = (name, where) => {
-        const type = types.get(name);
-        if (type !== 'S' && type !== 'N' && type !== 'B') {
-            throw new Error(`table "${tableName}": ${where} key attribute "${name}" has no S, N or B AttributeDefinition`);
-        }
-        return { name, type };
-    };
-    const hash = findKey(table.KeySchema, 'HASH');
-    if (hash === undefined)
-        throw new Error(`table "${tableName}" has no HASH key in its KeySchema`);
-    const range = findKey(table.KeySchema, 'RANGE');
-    const schema = {
-        tableName,
-        partitionKey: keyAttribute(hash, 'partition'),
-        indexKeys: [],
-    };
-    if (range !== undefined)
-        schema.sortKey = keyAttribute(range, 'sort');
-    const tableKeys = new Set([hash, range]);
-    const indexes = [...(table.GlobalSecondaryIndexes ?? []), ...(table.LocalSecondaryIndexes ?? [])];
-    for (const index of indexes) {
-        const indexName = index.IndexName ?? '(unnamed index)';
-        for (const element of index.KeySchema ?? []) {
-            const name = element.AttributeName;
-            if (name === undefined || tableKeys.has(name))
-                continue;
-            const keyType = element.KeyType === 'RANGE' ? 'RANGE' : 'HASH';
-            schema.indexKeys.push({ ...keyAttribute(name, `index "${indexName}"`), indexName, keyType });
-        }
-    }
-    return schema;
-}
-function findKey(keySchema, keyType) {
-    return keySchema?.find((element) => element.KeyType === keyType)?.AttributeName;
-}
-function keyPart(item, key) {
-    const value = item[key.name];
-    if (key.type === 'S' && value?.S !== undefined)
-        return value.S;
-    if (key.type === 'B' && value?.B !== undefined) {
-        return Buffer.from(value.B.buffer, value.B.byteOffset, value.B.byteLength).toString('base64');
-    }
-    if (key.type === 'N' && value?.N !== undefined) {
-        const number = normalizeNumber(value.N);
-        if (number.ok)
-            return number.value;
-    }
-    throw new Error(`keyOf: key attribute "${key.name}" is missing or not a valid ${key.type}`);
-}
-/**
- * A string that is equal for two items exactly when they address the same DynamoDB item:
- * numbers compare by value (`1` = `1.0`), binary by bytes. JSON array encoding keeps the
- * partition and sort parts from running into each other.
- * @throws Error when a key attribute is missing or invalid; call {@link checkItem} first.
- */
-function keyOf(item, schema) {
-    const parts = [keyPart(item, schema.partitionKey)];
-    if (schema.sortKey !== undefined)
-        parts.push(keyPart(item, schema.sortKey));
-    return JSON.stringify(parts);
-}
-
-;// CONCATENATED MODULE: ./src/stream/pacer.ts
-const DEFAULT_PACING = {
-    baseDelayMs: 50,
-    maxDelayMs: 5_000,
-    stallMs: 120_000,
-};
-/** The pace is reported over the last this many milliseconds of writing: where it settled. */
-const PACE_WINDOW_MS = 10_000;
-/** Thrown when DynamoDB has accepted no write for the stall time. */
-class WriterStalled extends Error {
-    name = 'WriterStalled';
-}
-/**
- * One controller for the whole writer, as TCP's congestion window (Reno) and the AWS SDK's
- * adaptive retry mode do it: additive increase, multiplicative decrease. A call with
- * UnprocessedItems halves the calls in flight; a call refused whole starts again from one; both
- * once per round of calls, since the calls already sent when throttling began say nothing new.
- * Clean calls then double the calls in flight each round up to half of where throttling began,
- * and add one per round above that, up to write-concurrency. A refused call also pauses every call, the pause
- * doubling while refusals go on and ending at the first accepted write. The writer fails only on
- * a stall: no write accepted for stallMs while writes wait.
- */
-class Pacer {
-    maxConcurrency;
-    policy;
-    clock;
-    random;
-    window;
-    /** Where doubling the window stops and steady growth takes over (TCP's slow-start threshold). */
-    threshold;
-    inFlight = 0;
-    delayMs = 0;
-    resumeAt;
-    /** Calls are numbered as they start; a decrease is remembered by the number last started. */
-    started = 0;
-    decreasedAt = 0;
-    waiting = [];
-    /** When the first refusal since DynamoDB last accepted a write came back. */
-    fruitlessSince;
-    samples = [];
-    /** When the first call asked for a slot: the pace is measured from there at most. */
-    began;
-    report;
-    constructor(maxConcurrency, policy, clock, random = Math.random) {
-        this.maxConcurrency = maxConcurrency;
-        this.policy = policy;
-        this.clock = clock;
-        this.random = random;
-        this.window = maxConcurrency;
-        this.threshold = maxConcurrency;
-        this.resumeAt = clock.now();
-        this.report = {
-            throttled: 0,
-            itemsPerSecond: 0,
-            unitsPerSecond: 0,
-            concurrency: maxConcurrency,
-            longestStallMs: 0,
-        };
-    }
-    /**
-     * Waits for a call slot and for the pause, if any. Returns the call's number, to give back to
-     * release. Throws WriterStalled once no write was accepted for the stall time.
-     */
-    async acquire() {
-        this.began ??= this.clock.now();
-        for (;;) {
-            this.checkStall();
-            if (this.inFlight < Math.floor(this.window)) {
-                const pause = this.resumeAt - this.clock.now();
-                if (pause <= 0) {
-                    this.inFlight++;
-                    return ++this.started;
-                }
-                await this.clock.sleep(pause);
-                continue;
-            }
-            await new Promise((resolve) => this.waiting.push(resolve));
-        }
-    }
-    /** Ends call `call`: the pace follows what DynamoDB answered. */
-    release(call, result) {
-        this.inFlight--;
-        const now = this.clock.now();
-        if (result.written > 0)
-            this.accepted(now, result);
-        // Every item back as UnprocessedItems is as much a refusal as an exception.
-        const refused = result.refused || result.written === 0;
-        if (refused || result.partial) {
-            this.report.throttled++;
-            if (call > this.decreasedAt) {
-                // Reno: remember half the window as the threshold; a refusal starts again from one call,
-                // a partial call goes on from that half.
-                this.threshold = Math.max(2, this.window / 2);
-                this.window = refused ? 1 : Math.max(1, this.window / 2);
-                this.decreasedAt = this.started;
-            }
-            if (refused) {
-                this.delayMs = Math.min(this.policy.maxDelayMs, Math.max(this.policy.baseDelayMs, this.delayMs * 2));
-                // Jitter spreads the calls that resume together (full jitter, floored at half the pause).
-                this.resumeAt = now + this.delayMs * (0.5 + this.random() / 2);
-                this.fruitlessSince ??= now;
-            }
-        }
-        else {
-            // Below the threshold the window doubles each round (one more call per clean call), above
-            // it grows by one call per round.
-            const step = this.window < this.threshold ? 1 : 1 / this.window;
-            this.window = Math.min(this.maxConcurrency, this.window + step);
-        }
-        this.waiting.splice(0).forEach((wake) => wake());
-    }
-    /** A call that ended without an answer to judge (a batch narrowed to its bad item). */
-    releaseNeutral() {
-        this.inFlight--;
-        this.waiting.splice(0).forEach((wake) => wake());
-    }
-    /** The figures so far. */
-    figures() {
-        const now = this.clock.now();
-        const stall = this.fruitlessSince === undefined ? 0 : now - this.fruitlessSince;
-        const recent = this.samples.filter((s) => s.at > now - PACE_WINDOW_MS);
-        // Over the last ten seconds, or all of the writing when it was shorter.
-        const span = this.began === undefined ? 0 : Math.max(1, Math.min(PACE_WINDOW_MS, now - this.began));
-        const sum = (of) => recent.reduce((t, s) => t + of(s), 0);
-        return {
-            ...this.report,
-            concurrency: Math.floor(this.window),
-            longestStallMs: Math.max(this.report.longestStallMs, stall),
-            itemsPerSecond: span ? Math.round((sum((s) => s.written) * 1000) / span) : 0,
-            unitsPerSecond: span ? Math.round((sum((s) => s.units) * 1000) / span) : 0,
-        };
-    }
-    accepted(now, result) {
-        if (this.fruitlessSince !== undefined) {
-            this.report.longestStallMs = Math.max(this.report.longestStallMs, now - this.fruitlessSince);
-            this.fruitlessSince = undefined;
-        }
-        this.delayMs = 0;
-        this.resumeAt = now;
-        this.samples.push({ at: now, written: result.written, units: result.units });
-        while ((this.samples[0]?.at ?? now) <= now - PACE_WINDOW_MS)
-            this.samples.shift();
-    }
-    checkStall() {
-        if (this.fruitlessSince === undefined)
-            return;
-        const quiet = this.clock.now() - this.fruitlessSince;
-        if (quiet >= this.policy.stallMs) {
-            throw new WriterStalled(`DynamoDB accepted no write for ${Math.floor(quiet / 1000)} s, ` +
-                `the stall-timeout-seconds (${Math.round(this.policy.stallMs / 1000)})`);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/stream/batch-writer.ts
-
-
-
-
-
-/** BatchWriteItem takes at most 25 requests per call. */
-const MAX_BATCH_ITEMS = 25;
-/** BatchWriteItem takes at most 16 MB per call. */
-const MAX_BATCH_BYTES = 16 * 1024 * 1024;
-/**
- * Throttling (ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded,
- * 429), 5xx and broken or refused connections: the SDK's own classification, which its retry
- * strategies use. Anything else (a ValidationException, a missing table) needs the request fixed.
- */
-function isRetryable(err) {
-    if (typeof err !== 'object' || err === null)
-        return false;
-    const error = err;
-    return (0,service_error_classification_dist_cjs/* isThrottlingError */.Qb)(error) || (0,service_error_classification_dist_cjs/* isTransientError */.bV)(error) || (0,service_error_classification_dist_cjs/* isServerError */.GQ)(error);
-}
-/**
- * Writes with BatchWriteItem: batches of at most 25 requests and 16 MB, as many calls in flight
- * as the pacer allows. Writes that DynamoDB returns unprocessed, or whose call it refused, go back
- * to the queue and travel in the next batches; no batch waits on its own. Two writes of one key
- * are never in one batch or in flight together, so the later record of a key always wins: a write
- * of a key that is in flight waits for that call to end, and replaces it if it came back.
- */
-class BatchWriter {
-    options;
-    queue = new Map();
-    queuedBytes = 0;
-    inFlight = new Map();
-    calls = new Set();
-    pacer;
-    pumping;
-    closing = false;
-    failed;
-    lastProblem = '';
-    summary = {
-        written: 0,
-        refused: 0,
-        unwritten: 0,
-        calls: 0,
-        resent: 0,
-        consumedWriteCapacity: 0,
-    };
-    constructor(options) {
-        this.options = options;
-        this.pacer = new Pacer(options.concurrency, { ...DEFAULT_PACING, ...options.pacing }, options.clock ?? realClock, options.random);
-    }
-    /**
-     * Queues a write. Returns a promise only when the caller must wait (its key is in flight, or a
-     * full batch waits for a call slot), so that most writes cost no microtask. Once the writer has
-     * failed, the write is counted as unwritten and the failure thrown.
-     */
-    add(write) {
-        if (this.failure !== undefined)
-            return this.refuseAfterFailure(write);
-        const flying = this.inFlight.get(write.key);
-        // The call's own clean-up runs first (registered earlier), so the key is free by then.
-        if (flying)
-            return flying.then(() => this.add(write));
-        this.enqueue(write);
-        return this.hasFullBatch() ? this.pump() : undefined;
-    }
-    /** Writes what is left and waits for every call; throws what made the writer fail. */
-    async close() {
-        const summary = await this.finish();
-        if (this.failure !== undefined)
-            throw this.failure;
-        return summary;
-    }
-    /**
-     * Writes what is left and waits for every call, also after a failure: then every write still
-     * waiting is given up and counted (see `failure`).
-     */
-    async finish() {
-        this.closing = true;
-        while (this.queue.size > 0 || this.calls.size > 0) {
-            await this.pump().catch(() => undefined);
-            await Promise.all(this.calls);
-        }
-        return this.progress;
-    }
-    /** What made the writer give up, if it did: WriterStalled, or an error retrying cannot fix. */
-    get failure() {
-        return this.failed;
-    }
-    /** The counters so far, for progress lines. */
-    get progress() {
-        return { ...this.summary, pacing: this.pacer.figures() };
-    }
-    enqueue(write) {
-        const replaced = this.queue.get(write.key);
-        if (replaced) {
-            this.queue.delete(write.key);
-            this.queuedBytes -= replaced.wireBytes;
-            write.records += replaced.records;
-        }
-        this.queue.set(write.key, write);
-        this.queuedBytes += write.wireBytes;
-    }
-    hasFullBatch() {
-        return this.queue.size >= MAX_BATCH_ITEMS || this.queuedBytes >= MAX_BATCH_BYTES;
-    }
-    /** Sends batches while there are full ones (or any, when closing); one loop at a time. */
-    pump() {
-        this.pumping ??= this.sendWhileReady().finally(() => (this.pumping = undefined));
-        return this.pumping;
-    }
-    async sendWhileReady() {
-        while (this.failure === undefined &&
-            (this.hasFullBatch() || (this.closing && this.queue.size > 0))) {
-            let call;
-            try {
-                call = await this.pacer.acquire();
-            }
-            catch (err) {
-                await this.fail(err);
-                break;
-            }
-            const batch = this.takeBatch();
-            if (batch.length === 0) {
-                this.pacer.releaseNeutral();
-                break;
-            }
-            this.launch(batch, call);
-        }
-        if (this.failure !== undefined)
-            throw this.failure;
-    }
-    /** The oldest queued writes, at most 25 and 16 MB. */
-    takeBatch() {
-        const batch = [];
-        let bytes = 0;
-        for (const write of this.queue.values()) {
-            if (batch.length === MAX_BATCH_ITEMS)
-                break;
-            if (batch.length > 0 && bytes + write.wireBytes > MAX_BATCH_BYTES)
-                break;
-            batch.push(write);
-            bytes += write.wireBytes;
-        }
-        for (const write of batch)
-            this.queue.delete(write.key);
-        this.queuedBytes -= bytes;
-        return batch;
-    }
-    launch(batch, call) {
-        const sent = this.send(batch, call).catch((err) => this.fail(err));
-        this.calls.add(sent);
-        for (const write of batch)
-            this.inFlight.set(write.key, sent);
-        void sent.finally(() => {
-            this.calls.delete(sent);
-            for (const write of batch) {
-                if (this.inFlight.get(write.key) === sent)
-                    this.inFlight.delete(write.key);
-            }
-            // Writes that came back may fill a batch while the reader is not adding.
-            if (this.failure === undefined && (this.hasFullBatch() || this.closing)) {
-                this.pump().catch(() => undefined);
-            }
-        });
-    }
-    /** One call: what DynamoDB took is counted, what it returned goes back to the queue. */
-    async send(batch, call) {
-        const units = batch.reduce((total, write) => total + write.units, 0);
-        const { table, reportedCapacity } = this.options;
-        let output;
-        try {
-            await this.options.limiter?.take(units);
-            this.summary.calls++;
-            const body = encodeBody(batchWriteBody(table, batch, reportedCapacity));
-            output = await this.options.calls.send(table, body);
-        }
-        catch (err) {
-            if (isRetryable(err)) {
-                this.lastProblem = `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`;
-                this.pacer.release(call, { written: 0, units: 0, partial: false, refused: true });
-                return this.requeue(batch);
-            }
-            this.pacer.releaseNeutral();
-            if (errorName(err) === 'ValidationException')
-                return this.narrow(batch, err);
-            // Retrying cannot fix it (the table deleted, access denied): the writer stops.
-            await this.fail(err);
-            return this.giveUp(batch);
-        }
-        for (const consumed of output.ConsumedCapacity ?? []) {
-            this.summary.consumedWriteCapacity += consumed.CapacityUnits ?? 0;
-        }
-        const unprocessed = this.unprocessedKeys(output);
-        const done = batch.filter((write) => !unprocessed.has(write.key));
-        const doneUnits = done.reduce((total, write) => total + write.units, 0);
-        for (const write of done)
-            this.summary.written += write.records;
-        if (!this.options.reportedCapacity)
-            this.summary.consumedWriteCapacity += doneUnits;
-        const back = batch.filter((write) => unprocessed.has(write.key));
-        if (back.length > 0)
-            this.lastProblem = `${back.length} UnprocessedItems`;
-        this.pacer.release(call, {
-            written: done.length,
-            units: doneUnits,
-            partial: back.length > 0,
-            refused: false,
-        });
-        return this.requeue(back);
-    }
-    /** Writes DynamoDB did not take: queued again, or given up once the writer has failed. */
-    async requeue(writes) {
-        if (this.failure !== undefined)
-            return this.giveUp(writes);
-        this.summary.resent += writes.length;
-        for (const write of writes)
-            this.enqueue(write);
-    }
-    /**
-     * A ValidationException refuses the whole batch for one bad request: halve until the bad one
-     * is alone, so it alone is rejected and its neighbours are written.
-     */
-    async narrow(batch, err) {
-        if (batch.length === 1) {
-            const write = batch[0];
-            this.summary.refused += write.records;
-            await this.options.events.onRefused(write, `refused by DynamoDB: ${errorMessage(err)}`);
-            return;
-        }
-        const middle = Math.ceil(batch.length / 2);
-        for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
-            if (this.failed !== undefined) {
-                await this.giveUp(half);
-                continue;
-            }
-            let call;
-            try {
-                call = await this.pacer.acquire();
-            }
-            catch (err) {
-                await this.fail(err);
-                await this.giveUp(half);
-                continue;
-            }
-            await this.send(half, call);
-        }
-    }
-    /**
-     * The writer stops: what is queued, and what comes back from the calls still in flight, is
-     * given up and counted, every item in the rejected file.
-     */
-    async fail(err) {
-        this.failed ??= err;
-        const queued = [...this.queue.values()];
-        this.queue.clear();
-        this.queuedBytes = 0;
-        await this.giveUp(queued);
-    }
-    async refuseAfterFailure(write) {
-        await this.giveUp([write]);
-        throw this.failure;
-    }
-    async giveUp(writes) {
-        const why = this.failure instanceof WriterStalled
-            ? `not written: ${this.failure.message}; last: ${this.lastProblem || 'no answer'}`
-            : `not written: the import stopped (${errorMessage(this.failure)})`;
-        for (const write of writes) {
-            this.summary.unwritten += write.records;
-            await this.options.events.onUnwritten(write, why);
-        }
-    }
-    unprocessedKeys(output) {
-        const keys = new Set();
-        for (const requests of Object.values(output.UnprocessedItems ?? {})) {
-            for (const request of requests) {
-                const item = request.PutRequest?.Item ?? request.DeleteRequest?.Key;
-                if (item)
-                    keys.add(this.options.keyOf(item));
-            }
-        }
-        return keys;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/stream/truncate.ts
-
-
-
-
-
-
-/** Parallel scan segments: more would only queue behind the writer's calls. */
-const MAX_SCAN_SEGMENTS = 16;
-/**
- * Deletes every item of the table: a parallel scan of the key attributes only, and batch
- * deletes through the writer (the same batching, pacing and key ordering as the import).
- * Returns how many items it deleted; throws if any could not be deleted.
- */
-async function truncateTable(options) {
-    const schema = tableSchemaFrom(options.table);
-    const name = options.table.TableName ?? '';
-    const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : [])];
-    const failures = [];
-    const writer = new BatchWriter({
-        calls: callsOn(options.writes),
-        table: name,
-        concurrency: options.concurrency,
-        reportedCapacity: false,
-        keyOf: (item) => keyOf(item, schema),
-        ...(options.clock && { clock: options.clock }),
-        events: {
-            onRefused: (_, reason) => void failures.push(reason),
-            onUnwritten: (_, reason) => void failures.push(reason),
-        },
-    });
-    const segments = Math.min(MAX_SCAN_SEGMENTS, Math.max(1, options.concurrency));
-    const scanSegment = async (segment) => {
-        const pages = (0,client_dynamodb_dist_cjs/* paginateScan */.TBN)({ client: options.reads }, {
-            TableName: name,
-            Segment: segment,
-            TotalSegments: segments,
-            ProjectionExpression: keys.map((_, i) => `#k${i}`).join(', '),
-            ExpressionAttributeNames: Object.fromEntries(keys.map((k, i) => [`#k${i}`, k.name])),
-        });
-        for await (const page of pages) {
-            for (const item of (page.Items ?? [])) {
-                const key = keyOf(item, schema);
-                const pending = writer.add({
-                    key,
-                    item,
-                    delete: true,
-                    wireBytes: 0,
-                    units: 1,
-                    records: 1,
-                    url: name,
-                    line: 0,
-                });
-                if (pending)
-                    await pending;
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: segments }, (_, i) => scanSegment(i)));
-    const summary = await writer.close();
-    if (failures.length > 0) {
-        throw new ActionError(`truncate: ${failures.length} items of ${name} could not be deleted (${summary.written} were): ${failures[0]}`);
-    }
-    info(`truncate: deleted ${summary.written} items from ${name}`);
-    return summary.written;
-}
-
-;// CONCATENATED MODULE: ./src/plan/plan.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
- * the table when the stream engine needs it (not in a dry run).
- */
-async function prepare(given, clients, clock = realClock) {
-    if (given.dynamodbEndpoint) {
-        await waitForEndpoint(clients.writeClient, given.dynamodbEndpoint, clock);
-    }
-    const source = sourceFor(given, clients.s3);
-    const existing = await describeTable(clients.dynamodb, given.table);
-    const listing = await listInOrder(source);
-    const exported = await readExport(source, listing);
-    const inputs = exported ? fromExport(given, exported) : given;
-    const objects = mine(exported?.dataFiles ?? listing, given.shard);
-    if (listing.length === 0) {
-        // As with ImportTable an empty source is an empty success, but rarely what was meant.
-        warning(`${source.description} holds no objects: nothing will be imported. Set min-items to make an empty source fail the step.`);
-    }
-    if (inputs.format === 'REQUEST_ITEMS') {
-        await checkRequestTables(source, objects, inputs.table.name, inputs.compression);
-    }
-    const choice = await chooseEngine(inputs, clients, existing, objects);
-    const { table, steps } = await setUpTable(inputs, clients, existing, choice);
-    const expectedItemCount = exported ? expectedItems(exported, objects) : undefined;
-    return {
-        choice,
-        table,
-        source,
-        inputs,
-        objects,
-        ...(exported && { export: exported }),
-        ...(expectedItemCount !== undefined && { expectedItemCount }),
-        summary: summaryLine(inputs, existing, choice, steps, exported),
-    };
-}
-/**
- * Chooses the engine and logs why, with the source's size when it counted and the inputs the
- * chosen engine does not use, so that a run's log explains its engine.
- */
-async function chooseEngine(inputs, clients, existing, objects) {
-    // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
-    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
-    const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
-    const choice = chooseMode(inputs, {
-        tableExists: await isInTheWay(inputs, clients, existing),
-        ...(sourceBytes !== undefined && { sourceBytes }),
-    });
-    info(`Engine: ${choice.mode}. ${choice.reason}`);
-    if (sourceBytes !== undefined)
-        info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`);
-    for (const input of ignoredInputs(inputs, choice.mode)) {
-        warning(`${input} has no effect here and is ignored.`);
-    }
-    return choice;
-}
-/**
- * Whether the table counts as existing for the choice. One still CREATING is not in the way, and
- * neither is one that an import still fills: native attaches to that import.
- */
-async function isInTheWay(inputs, clients, existing) {
-    const importing = existing !== undefined &&
-        inputs.mode === 'native' &&
-        (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined;
-    return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
-}
-/**
- * Truncates the table when asked and creates it when the stream engine needs it; a dry run
- * changes nothing and only says what it would create. Returns the table to validate against and
- * the steps done, for the summary.
- */
-async function setUpTable(inputs, clients, existing, choice) {
-    let table = existing ?? plannedTable(inputs);
-    const steps = [];
-    if (inputs.truncate && existing && !inputs.dryRun) {
-        const deleted = await truncateTable({
-            reads: clients.dynamodb,
-            writes: clients.writeClient,
-            table: existing,
-            concurrency: inputs.writeConcurrency,
-        });
-        steps.push(`truncated: ${deleted} items deleted`);
-    }
-    if (choice.createTable && inputs.tableCreation) {
-        if (inputs.dryRun) {
-            steps.push(`it would be created from ${inputs.tableCreationSource}`);
-        }
-        else {
-            info(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`);
-            table = await createTable(clients.dynamodb, inputs.tableCreation);
-            steps.push(`created from ${inputs.tableCreationSource}`);
-        }
-    }
-    return { table, steps };
-}
-/** A DynamoDB export's item count for these objects: all its data files, or this shard's. */
-function expectedItems(exported, objects) {
-    return objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0);
-}
-/** The start step's line in the summary: the engine, the table as found, what was done, the export. */
-function summaryLine(inputs, existing, choice, steps, exported) {
-    const parts = [
-        `${choice.mode}: table ${inputs.table.name} ${existing ? 'exists' : 'does not exist'}`,
-        ...steps,
-    ];
-    if (exported)
-        parts.push(`DynamoDB export ${exported.exportId} (${exported.type})`);
-    return parts.join('; ');
-}
-/** This job's part of the objects when shard is set (every job computes the same split). */
-function mine(objects, shard) {
-    if (!shard || shard.count === 1)
-        return objects;
-    const part = shardObjects(objects, shard);
-    const bytes = (list) => list.reduce((sum, o) => sum + o.size, 0);
-    info(`shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
-        `${formatBytes(bytes(part))} of ${formatBytes(bytes(objects))}`);
-    return part;
-}
-/**
- * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
- * ImportTable the prefix that holds them.
- */
-function fromExport(inputs, exported) {
-    info(`DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
-        `${exported.itemCount} items in ${exported.dataFiles.length} data files`);
-    if (exported.ignored.length > 0) {
-        const shown = exported.ignored.slice(0, 5).join(', ');
-        info(`Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`);
-    }
-    const incremental = exported.type === 'INCREMENTAL_EXPORT';
-    if (incremental && inputs.mode === 'native') {
-        throw new ActionError('mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream');
-    }
-    if (inputs.format !== 'DYNAMODB_JSON' && inputs.format !== exported.format) {
-        warning(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
-    }
-    const source = inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source;
-    return { ...inputs, format: exported.format, compression: 'GZIP', incremental, source };
-}
-/** The table as it would be created: what records are validated against when it does not exist. */
-function plannedTable(inputs) {
-    const creation = inputs.tableCreation;
-    return {
-        TableName: inputs.table.name,
-        AttributeDefinitions: creation?.AttributeDefinitions ?? [],
-        KeySchema: creation?.KeySchema ?? [],
-        ...(creation?.GlobalSecondaryIndexes && {
-            GlobalSecondaryIndexes: creation.GlobalSecondaryIndexes.map((index) => ({
-                IndexName: index.IndexName,
-                KeySchema: index.KeySchema,
-            })),
-        }),
-    };
-}
-/** The source the `source` input names. */
-function sourceFor(inputs, s3) {
-    return inputs.source.kind === 's3'
-        ? s3Source(s3, inputs.source, inputs.bucketOwner)
-        : localSource(workspaceRoot(), inputs.source.path);
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-/** The step's outputs and its annotations, from the result. */
-
-
-
-
-/** Sets every output of action.yml; the ones that do not apply are empty. */
-function setOutputs(result) {
-    const outputs = {
-        [Output.Mode]: result.mode,
-        [Output.ModeReason]: result.modeReason,
-        [Output.Status]: result.status,
-        [Output.FailureCode]: result.failureCode,
-        [Output.ImportArn]: result.importArn,
-        [Output.TableArn]: result.tableArn,
-        [Output.ProcessedItemCount]: result.processedItemCount,
-        [Output.ImportedItemCount]: result.importedItemCount,
-        [Output.ErrorCount]: result.errorCount,
-        [Output.ProcessedSizeBytes]: result.processedSizeBytes,
-        [Output.DurationSeconds]: result.durationSeconds,
-        [Output.ConsumedWriteCapacity]: result.consumedWriteCapacity,
-        [Output.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
-        [Output.RejectedFile]: result.rejectedFile,
-    };
-    for (const [name, value] of Object.entries(outputs))
-        setOutput(name, value ?? '');
-}
-/**
- * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (the toolkit's
- * docs of core.error and core.warning); more are dropped, so the summary counts the rest.
- */
-const MAX_ANNOTATIONS_PER_KIND = 10;
-/**
- * A location `<where>:<line>` as an annotation's place: for a file inside the workspace, its
- * workspace-relative path and line (so that the annotation shows on the file in a pull request);
- * nothing for an S3 object, whose location stays in the message.
- */
-function recordPlace(location, workspace) {
-    const match = /^(.*):(\d+)$/.exec(location);
-    if (!match || (match[1] ?? '').startsWith('s3://'))
-        return {};
-    const file = external_node_path_.relative(workspace, match[1] ?? '');
-    if (file === '' || file.startsWith('..') || external_node_path_.isAbsolute(file))
-        return {};
-    return { file: file.split(external_node_path_.sep).join('/'), line: Number(match[2]) };
-}
-/**
- * The verdict first, as an error annotation: GitHub keeps only the first 10 of a kind per step,
- * so the one line that says what to do must not be the one dropped. Then one annotation per
- * sampled rejection, errors when the rejections fail the step (as many as leave room for the
- * verdict) and warnings when max-errors accepts them. The one caller of setFailed.
- */
-function annotate(result, failures, limits, workspace) {
-    if (failures.length > 0)
-        setFailed(failures.join('\n'));
-    if (!result)
-        return;
-    const asErrors = failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0);
-    // The verdict is an error annotation too: record errors leave room for it.
-    const room = failures.length > 0 && asErrors ? MAX_ANNOTATIONS_PER_KIND - 1 : MAX_ANNOTATIONS_PER_KIND;
-    for (const r of result.rejections.samples.slice(0, room)) {
-        const place = recordPlace(r.location, workspace);
-        const properties = {
-            title: `Rejected record: ${REJECTION_KINDS[r.kind]}`,
-            ...(place.file !== undefined && { file: place.file }),
-            ...(place.line !== undefined && { startLine: place.line }),
-        };
-        const message = `${place.file !== undefined ? `${place.file}:${place.line}` : r.location}: ${r.reason}`;
-        if (asErrors)
-            error(message, properties);
-        else
-            warning(message, properties);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/stream/estimate.ts
-/**
- * What an import would cost and take with each engine, for dry runs. Prices are us-east-1 list
- * prices (other regions differ by a few tens of percent); the summary says so.
- */
-/** ImportTable: $0.15 per GB of uncompressed source data (DynamoDB pricing, us-east-1). */
-const IMPORT_PRICE_PER_GB = 0.15;
-/** On-demand writes: $0.625 per million write request units (us-east-1, since November 2024). */
-const ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS = 0.625;
-/** A new on-demand table serves up to 4,000 write request units per second at first. */
-const NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND = 4000;
-/** ImportTable provisions its own capacity, and takes minutes to start even for small data. */
-const IMPORT_STARTUP_SECONDS = 5 * 60;
-const BYTES_PER_GB = 1024 ** 3;
-function estimate(input) {
-    const gb = input.uncompressedBytes / BYTES_PER_GB;
-    const streamSeconds = input.writeUnits / input.writeUnitsPerSecond;
-    return [
-        {
-            engine: 'native',
-            cost: dollars(gb * IMPORT_PRICE_PER_GB),
-            time: `at least ${Math.round(IMPORT_STARTUP_SECONDS / 60)} minutes`,
-            notes: `${gb.toFixed(3)} GB uncompressed at $${IMPORT_PRICE_PER_GB}/GB; no write capacity used; creates a new table`,
-        },
-        {
-            engine: 'stream',
-            cost: dollars((input.writeUnits / 1e6) * ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS),
-            time: duration(streamSeconds),
-            notes: `${input.writeUnits} write units (one per started KB of each item) at $${ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS} per million on demand; ${input.rateBasis}`,
-        },
-    ];
-}
-function dollars(amount) {
-    return amount < 0.01 ? `< $0.01` : `$${amount.toFixed(2)}`;
-}
-function duration(seconds) {
-    if (seconds < 90)
-        return `about ${Math.max(1, Math.round(seconds))} s`;
-    if (seconds < 5400)
-        return `about ${Math.round(seconds / 60)} min`;
-    return `about ${(seconds / 3600).toFixed(1)} h`;
-}
-
-;// CONCATENATED MODULE: ./src/report/result.ts
-
-
-/** The stream engine's FailureCode when valid items could not be written (DynamoDB kept refusing). */
-const ITEMS_NOT_WRITTEN = 'ItemsNotWritten';
-/** `1 record was`, `2 records were`: failure messages are read by people. */
-function result_counted(n, noun) {
-    return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
-}
-/** The reasons the step fails, if any: the one place that decides. */
-function checkResult(result, limits) {
-    const failures = [];
-    const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
-    if (result.stopped) {
-        failures.push(`The import stopped: ${result.stopped.reason}. ` +
-            `${result_counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
-            `Not read: ${result.stopped.notRead}. ` +
-            'Re-run the import once the cause is fixed (writes of the same items are idempotent).');
-    }
-    else if (result.unwrittenItemCount > 0) {
-        failures.push(`${result_counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
-    }
-    if (result.errorCount > limits.maxErrors) {
-        failures.push(`${result_counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
-    }
-    if (result.importedItemCount < limits.minItems) {
-        const items = result_counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
-        const verb = result.dryRun ? 'would be imported' : 'imported';
-        failures.push(`${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
-    }
-    if (result.status === 'FAILED' &&
-        result.failureCode !== ITEM_VALIDATION_ERROR &&
-        result.failureCode !== ITEMS_NOT_WRITTEN) {
-        failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`);
-    }
-    if (result.status === 'CANCELLED')
-        failures.push('The import was cancelled.');
-    const expected = result.expectedItemCount;
-    if (expected !== undefined &&
-        result.status !== 'IN_PROGRESS' &&
-        result.importedItemCount !== expected) {
-        failures.push(`The export's manifest lists ${expected} items for the objects imported here, but ${result.importedItemCount} were imported.`);
-    }
-    if (result.timedOutAfterMinutes !== undefined) {
-        failures.push(`The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`);
-    }
-    return failures;
-}
-/** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
-function fromStream(outcome, inputs, table) {
-    const failed = outcome.errors > 0;
-    // Valid items that DynamoDB never took are not item validation errors: they name their own code.
-    const invalid = outcome.errors - outcome.unwritten;
-    return {
-        status: failed ? 'FAILED' : 'COMPLETED',
-        ...(failed && {
-            failureCode: invalid > 0 ? ITEM_VALIDATION_ERROR : ITEMS_NOT_WRITTEN,
-            failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
-        }),
-        ...(table.TableArn && { tableArn: table.TableArn }),
-        processedItemCount: outcome.processed,
-        importedItemCount: outcome.imported,
-        errorCount: outcome.errors,
-        unwrittenItemCount: outcome.unwritten,
-        processedSizeBytes: outcome.processedSizeBytes,
-        ...(outcome.write && {
-            consumedWriteCapacity: outcome.write.consumedWriteCapacity,
-            capacitySource: inputs.dynamodbEndpoint ? 'computed' : 'reported',
-        }),
-        ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
-        dryRun: inputs.dryRun,
-        ...(inputs.dryRun && {
-            estimates: estimate({
-                uncompressedBytes: outcome.processedSizeBytes,
-                writeUnits: outcome.writeUnits,
-                ...writeRate(inputs, table),
-            }),
-        }),
-        objects: outcome.objects,
-        perObject: outcome.perObject,
-        progress: outcome.progress,
-        ...(outcome.write && { pacing: outcome.write.pacing }),
-        ...(outcome.stopped && { stopped: outcome.stopped }),
-        rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
-    };
-}
-/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
-function writeRate(inputs, table) {
-    if (inputs.maxWriteCapacity > 0) {
-        return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' };
-    }
-    const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits;
-    if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
-        return {
-            writeUnitsPerSecond: provisioned,
-            rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
-        };
-    }
-    return {
-        writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
-        rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
-    };
-}
-/** ImportTable's description as the action's result. */
-function fromNative({ outcome, objects }, inputs) {
-    const d = outcome.description;
-    const errors = d.ErrorCount ?? 0;
-    return {
-        status: (d.ImportStatus === 'CANCELLING'
-            ? 'IN_PROGRESS'
-            : (d.ImportStatus ?? 'IN_PROGRESS')),
-        ...(d.FailureCode && {
-            failureCode: d.FailureCode,
-            failureMessage: explainFailure(d.FailureCode, d.FailureMessage ?? ''),
-        }),
-        ...(d.ImportArn && { importArn: d.ImportArn }),
-        ...(d.TableArn && { tableArn: d.TableArn }),
-        processedItemCount: d.ProcessedItemCount ?? 0,
-        importedItemCount: d.ImportedItemCount ?? 0,
-        errorCount: errors,
-        unwrittenItemCount: 0,
-        processedSizeBytes: d.ProcessedSizeBytes ?? 0,
-        ...(d.CloudWatchLogGroupArn && { cloudwatchLogGroupArn: d.CloudWatchLogGroupArn }),
-        ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
-        dryRun: false,
-        ...(objects !== undefined && { objects }),
-        rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The job summary: the one user of core.summary. It is written as Markdown, one block at a time
- * with a blank line after each: GitHub's Markdown takes lines of HTML without a blank line between
- * them for one HTML block, and then renders nothing inside it as Markdown.
- */
-
-
-
-
-
-/** Reasons are the engine's words, but a summary row should stay a row. */
-const MAX_REASON_CHARS = 300;
-/** Objects listed one per row; the rest are counted. */
-const MAX_OBJECT_ROWS = 20;
-/** Below this the import is too short for a chart of its pace to say anything. */
-const CHART_MIN_SECONDS = 30;
-const STATUS_ICON = {
-    COMPLETED: '✅',
-    FAILED: '❌',
-    CANCELLED: '⛔',
-    IN_PROGRESS: '⏳',
-};
-/** Renders the job summary into core.summary's buffer (written by the caller). */
-function renderSummary(result, steps, failures) {
-    block(`## ${headline(result, failures)}`);
-    block(failures.length === 0 ? '**The step passed.**' : '**The step failed:**');
-    if (failures.length > 0)
-        block(failures.map(listItem).join('\n'));
-    if (result) {
-        block(`Engine: **${result.mode}**. ${inline(result.modeReason)}`);
-        if (result.objects === 0) {
-            block('> [!WARNING]\n> The source holds no objects: nothing was imported. Set `min-items` to make an empty source fail the step.');
-        }
-    }
-    renderSteps(steps);
-    if (!result)
-        return;
-    renderCounts(result);
-    if (result.perObject && result.perObject.length > 0)
-        renderObjects(result);
-    renderPace(result);
-    if (result.estimates)
-        renderEstimates(result.estimates);
-    if (result.errorCount > 0)
-        renderRejections(result);
-}
-/** One line that names the table, the source and the result. */
-function headline(result, failures) {
-    if (!result)
-        return '❌ The import did not start';
-    const into = `into \`${code(result.table ?? '?')}\` from \`${code(result.source ?? '?')}\``;
-    const items = counted(result.importedItemCount, 'item');
-    const time = `in ${seconds(result.durationSeconds)}`;
-    if (result.dryRun) {
-        return `🧪 DRY RUN: ${items} would be imported ${into}; nothing was written`;
-    }
-    if (result.status === 'IN_PROGRESS')
-        return `⏳ ImportTable is still importing ${into}`;
-    const rejected = result.errorCount > 0 ? `, ${counted(result.errorCount, 'record')} rejected` : '';
-    const icon = failures.length > 0 ? '❌' : STATUS_ICON[result.status];
-    return `${icon} ${items} imported ${into} ${time}${rejected}`;
-}
-function renderSteps(steps) {
-    if (steps.length === 0)
-        return;
-    block('### Steps');
-    block(table(['Step', 'Result', 'Time'], steps.map((step) => [
-        `${step.ok ? '✅' : '❌'} ${step.name}`,
-        cell(step.result),
-        `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
-    ])));
-}
-function renderCounts(result) {
-    block('### Counts');
-    const rate = result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0;
-    const rows = [
-        ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
-        ['Records read', String(result.processedItemCount)],
-        [
-            result.dryRun ? 'Items that would be imported' : 'Items imported',
-            String(result.importedItemCount),
-        ],
-        ['Records rejected', String(result.errorCount)],
-        ['Read (uncompressed)', formatBytes(result.processedSizeBytes)],
-        ['Duration', seconds(result.durationSeconds)],
-        [result.dryRun ? 'Records validated per second' : 'Items per second', String(rate)],
-    ];
-    if (result.consumedWriteCapacity !== undefined) {
-        const how = result.capacitySource === 'computed'
-            ? ' (computed: one per started KB of each item; the endpoint is an emulator)'
-            : '';
-        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`]);
-    }
-    if (result.pacing) {
-        const p = result.pacing;
-        rows.push(['Throttled calls', String(p.throttled)]);
-        rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`]);
-        rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`]);
-    }
-    block(table(['Measure', 'Value'], rows));
-    if (result.processedItemCount > 0) {
-        const imported = result.dryRun ? 'Would be imported' : 'Imported';
-        block('```mermaid\npie showData title Records\n' +
-            `    "${imported}" : ${result.importedItemCount}\n` +
-            `    "Rejected" : ${result.errorCount}\n` +
-            '```');
-    }
-}
-function renderObjects(result) {
-    const objects = result.perObject ?? [];
-    block('### Objects');
-    block(table(['Object', 'Records', 'Rejected', 'Compression'], objects
-        .slice(0, MAX_OBJECT_ROWS)
-        .map((o) => [
-        cell(recordPlace(`${o.url}:1`, workspaceRoot()).file ?? o.url),
-        String(o.records),
-        String(o.rejected),
-        (o.compression ?? 'none').toLowerCase(),
-    ])));
-    const rest = objects.length - MAX_OBJECT_ROWS;
-    if (rest > 0)
-        block(`…and ${counted(rest, 'more object')}.`);
-}
-/** Items written over time, for imports long enough to have a pace worth a chart. */
-function renderPace(result) {
-    const samples = result.progress ?? [];
-    if (result.durationSeconds < CHART_MIN_SECONDS || samples.length < 2)
-        return;
-    const rates = samples.map((s, i) => {
-        const before = i === 0 ? { seconds: 0, items: 0 } : samples[i - 1];
-        const span = Math.max(1, s.seconds - before.seconds);
-        return Math.round((s.items - before.items) / span);
-    });
-    block('### Items per second');
-    block('```mermaid\nxychart-beta\n' +
-        `    x-axis "seconds" [${samples.map((s) => s.seconds).join(', ')}]\n` +
-        '    y-axis "items/s"\n' +
-        `    line [${rates.join(', ')}]\n` +
-        '```');
-}
-function renderEstimates(estimates) {
-    block('### Estimates: what the import would cost and take');
-    block(table(['Engine', 'Cost', 'Time', 'Basis'], estimates.map((e) => [e.engine, cell(e.cost), cell(e.time), cell(e.notes)])));
-    block('Prices are us-east-1 list prices; other regions differ.');
-}
-function renderRejections(result) {
-    block('### Rejected records');
-    const kinds = Object.entries(result.rejections.byKind);
-    block(kinds.map(([kind, n]) => `- ${REJECTION_KINDS[kind]}: ${n}`).join('\n'));
-    block(table(['Where', 'Why'], result.rejections.samples.map((r) => [recordLink(r.location), cell(truncate(r.reason))])));
-    const more = result.errorCount - result.rejections.samples.reduce((n, r) => n + r.records, 0);
-    const where = result.rejectedFile ? ` All of them are in \`${code(result.rejectedFile)}\`.` : '';
-    if (more > 0)
-        block(`…and ${more} more.${where}`);
-    else if (where)
-        block(where.trim());
-}
-/**
- * A rejected record's place: for a file of the workspace, its path and line, linked to that line
- * of the commit the job runs on (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA).
- */
-function recordLink(location, env = process.env) {
-    const place = recordPlace(location, workspaceRoot());
-    if (place.file === undefined)
-        return cell(location);
-    const text = cell(`${place.file}:${place.line}`);
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
-    if (!server || !repository || !sha)
-        return text;
-    const file = place.file.split('/').map(encodeURIComponent).join('/');
-    return `[${text}](${server}/${repository}/blob/${sha}/${file}#L${place.line})`;
-}
-/** A reason as a list item; the lines of a reason that lists problems (`\n- …`) nest under it. */
-function listItem(reason) {
-    const [first = '', ...rest] = reason.split('\n- ');
-    return [`- ${inline(first)}`, ...rest.map((line) => `  - ${inline(line)}`)].join('\n');
-}
-/** One Markdown block, and the blank line that ends it. */
-function block(markdown) {
-    summary.addRaw(`${markdown}\n\n`);
-}
-/** A GitHub-flavoured Markdown table. */
-function table(headers, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
-/** Text for a table cell: HTML escaped, pipes escaped, on one line. */
-function cell(text) {
-    return inline(text).replace(/\|/g, '\\|');
-}
-/** Text inside a paragraph or a list item: HTML escaped, on one line. */
-function inline(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\s*\n\s*/g, ' ');
-}
-/** Text inside backticks: backticks cannot be escaped there, so they are dropped. */
-function code(text) {
-    return text.replace(/`/g, "'");
-}
-function seconds(value) {
-    return value < 10 ? `${Number(value.toFixed(1))} s` : `${Math.round(value)} s`;
-}
-function truncate(text) {
-    return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
-}
-/** Writes the summary; a failure to write it is a warning, never the step's failure. */
-async function writeSummary() {
-    try {
-        await summary.write();
-    }
-    catch (err) {
-        warning(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/steps.ts
-
-/** The steps of an import, in the order the log and the summary show them. */
-const STEP_NAMES = [
-    'start',
-    'read',
-    'validate',
-    'write',
-    'check errors',
-    'complete',
-];
-/**
- * Records each step's result and time. Read, validate and write run together as one stream, so
- * their times overlap: each ends when its last record has passed through it.
- */
-class Steps {
-    now;
-    began;
-    started = new Map();
-    records = new Map();
-    constructor(now = Date.now) {
-        this.now = now;
-        this.began = now();
-    }
-    /** Seconds since the import began. */
-    elapsed() {
-        return (this.now() - this.began) / 1000;
-    }
-    start(...names) {
-        for (const name of names)
-            this.started.set(name, this.elapsed());
-    }
-    end(name, result, ok = true) {
-        const endedAt = this.elapsed();
-        const startedAt = this.started.get(name) ?? endedAt;
-        this.records.set(name, { name, result, ok, startedAt, endedAt });
-    }
-    /** Ends every started step that has no result yet, as when an error cut the import short. */
-    endUnfinished(result) {
-        for (const name of this.started.keys()) {
-            if (!this.records.has(name))
-                this.end(name, result, false);
-        }
-    }
-    list() {
-        return STEP_NAMES.flatMap((name) => this.records.get(name) ?? []);
-    }
-    /** Runs fn inside a collapsed log group named after the step. */
-    async group(title, fn) {
-        return group(title, fn);
-    }
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/stream/outcome.ts
-/** How many objects were not read, or not to the end, said by object. */
-function notRead(objects, at) {
-    if (!at)
-        return 'nothing: every object was read';
-    const current = objects[at.index];
-    const rest = objects.slice(at.index + 1);
-    const shown = rest.slice(0, 3).map((o) => o.url);
-    const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : '';
-    const others = rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`;
-    return `${current?.url ?? '?'} after line ${at.line}${others}`;
-}
-/** Nothing done yet, for these objects. */
-function emptyOutcome(objects, rejected) {
-    return {
-        objects: objects.length,
-        storedBytes: objects.reduce((total, o) => total + o.size, 0),
-        processedSizeBytes: 0,
-        processed: 0,
-        imported: 0,
-        errors: 0,
-        unwritten: 0,
-        writeUnits: 0,
-        rejected,
-        perObject: [],
-        progress: [],
-    };
-}
-
-;// CONCATENATED MODULE: ./src/stream/progress.ts
-
-/** A long import logs a progress line at least this often. */
-const PROGRESS_INTERVAL_MS = 10_000;
-/** Logs the counters at least every PROGRESS_INTERVAL_MS, on the injected clock. */
-class Progress {
-    now;
-    total;
-    started;
-    last;
-    done = 0;
-    /** Items at each progress line, for the summary's chart. */
-    samples = [];
-    constructor(now, total) {
-        this.now = now;
-        this.total = total;
-        this.started = now();
-        this.last = this.started;
-    }
-    objectDone() {
-        this.done++;
-    }
-    maybeLog(outcome, write) {
-        const time = this.now();
-        if (time - this.last < PROGRESS_INTERVAL_MS)
-            return;
-        this.last = time;
-        const seconds = (time - this.started) / 1000;
-        const items = write ? write.written : outcome.imported;
-        this.samples.push({ seconds: Math.round(seconds), items });
-        info(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
-            `${items} items, ${outcome.processedSizeBytes} bytes, ` +
-            `${Math.round(items / seconds)} items/s, ${outcome.errors} errors`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/stream/rate-limiter.ts
-/**
- * Paces write capacity units to at most `unitsPerSecond`, averaged over the import. Each call
- * reserves its units on a virtual timeline (the generic cell rate algorithm): a call waits until
- * the units of every earlier call have been paid for. Bursts are at most one batch, so the rate
- * holds within a batch's units over any window longer than a few batches.
- */
-class RateLimiter {
-    unitsPerSecond;
-    now;
-    sleep;
-    nextFree;
-    constructor(unitsPerSecond, now, sleep) {
-        this.unitsPerSecond = unitsPerSecond;
-        this.now = now;
-        this.sleep = sleep;
-        this.nextFree = now();
-    }
-    /** Waits until `units` may be spent now. */
-    async take(units) {
-        const now = this.now();
-        const start = Math.max(now, this.nextFree);
-        this.nextFree = start + (units / this.unitsPerSecond) * 1000;
-        if (start > now)
-            await this.sleep(start - now);
-    }
-}
-/** Write capacity units of a put: one per started KB of item size. */
-function writeUnits(itemBytes) {
-    return Math.max(1, Math.ceil(itemBytes / 1024));
-}
-
-;// CONCATENATED MODULE: ./src/stream/read.ts
-
-
-
-
-/**
- * The longest line that could still hold a valid item: 400 KB stored can take several times
- * that as JSON (escapes, base64, type wrappers). Anything longer is rejected unread.
- */
-const MAX_LINE_BYTES = 8 * 1024 * 1024;
-/**
- * The read step for one object: its bytes, decompressed and split into lines, each record handed
- * to validation. A read failure mid-object is one error at the line it reached; a failure every
- * other object would meet too (access denied, the bucket gone) stops the import.
- */
-async function readObject(object, ctx) {
-    let compression;
-    const at = { line: 0 };
-    try {
-        const body = await ctx.source.open(object);
-        const decompressed = decompress_decompress(body, ctx.inputs.compression, (c) => (compression = c));
-        let bytes = countBytes(decompressed, ctx.outcome);
-        let firstByte;
-        if (needsFirstByte(ctx.format))
-            ({ firstByte, chunks: bytes } = await peekFirstByte(bytes));
-        const parser = recordParser(ctx.format, firstByte);
-        if (parser.framing === 'bytes')
-            await readRecords(bytes, parser, object, ctx, at);
-        else
-            await readLines(bytes, parser, object, ctx, at);
-    }
-    catch (err) {
-        if (err instanceof WriteStopped) {
-            err.line = at.line;
-            throw err;
-        }
-        if (isConfigurationError(err))
-            throw err;
-        ctx.outcome.processed++;
-        const reason = `the object could not be read after line ${at.line}: ${describeReadError(err, object)}`;
-        await ctx.validator.reject('unreadable', `${object.url}:${at.line + 1}`, reason, '');
-    }
-    return compression;
-}
-/** Formats of lines: each line to the parser, each record it completes to validation. */
-async function readLines(bytes, parser, object, ctx, at) {
-    for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
-        for (const line of lines) {
-            at.line = line.number;
-            const record = parser.push(line);
-            const taking = record && take(ctx.validator, record, object);
-            if (taking)
-                await taking;
-        }
-        ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress);
-    }
-    const last = parser.end();
-    if (last)
-        await take(ctx.validator, last, object);
-}
-/** Formats that frame their records in the bytes (a JSON array, a request-items file). */
-async function readRecords(bytes, parser, object, ctx, at) {
-    const takeAll = async (records) => {
-        for (const record of records) {
-            at.line = record.line;
-            const taking = take(ctx.validator, record, object);
-            if (taking)
-                await taking;
-        }
-    };
-    for await (const chunk of bytes) {
-        await takeAll(parser.push(chunk));
-        ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress);
-    }
-    await takeAll(parser.end());
-}
-/**
- * The first character of a stream past a UTF-8 BOM and whitespace (undefined when there is
- * none), and the stream again from its first byte.
- */
-async function peekFirstByte(chunks) {
-    const iterator = chunks[Symbol.asyncIterator]();
-    const seen = [];
-    let firstByte;
-    let offset = 0;
-    while (firstByte === undefined) {
-        const next = await iterator.next();
-        if (next.done)
-            break;
-        seen.push(next.value);
-        for (const byte of next.value) {
-            const isBom = offset < read_BOM.length && byte === read_BOM[offset];
-            offset++;
-            if (isBom || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09)
-                continue;
-            firstByte = byte;
-            break;
-        }
-    }
-    async function* again() {
-        yield* seen;
-        for (let next = await iterator.next(); !next.done; next = await iterator.next())
-            yield next.value;
-    }
-    return { firstByte, chunks: again() };
-}
-const read_BOM = [0xef, 0xbb, 0xbf];
-/** A failure of the writer (a stall, the table deleted): it stops the import, not this object. */
-class WriteStopped {
-    cause;
-    /** The last line read of the object when the writer stopped. */
-    line = 0;
-    constructor(cause) {
-        this.cause = cause;
-    }
-}
-/** Validation and writing of one record, with the writer's failures told apart from reading's. */
-function take(validator, record, object) {
-    try {
-        return validator.take(record, object)?.catch(writeStopped);
-    }
-    catch (err) {
-        return writeStopped(err);
-    }
-}
-// Module-level, not a closure per record: records are the hot path.
-function writeStopped(err) {
-    throw new WriteStopped(err);
-}
-/** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes. */
-async function* countBytes(chunks, outcome) {
-    for await (const chunk of chunks) {
-        outcome.processedSizeBytes += chunk.length;
-        yield chunk;
-    }
-}
-/** Failures that every other object would meet too: stop, rather than reject every object. */
-function isConfigurationError(err) {
-    const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
-    const name = errorName(cause) ?? '';
-    return /AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch|NoSuchBucket|Credentials|ActionError/.test(name);
-}
-function describeReadError(err, object) {
-    const cause = err instanceof Error && err.cause !== undefined ? err.cause : err;
-    if (errorName(cause) === 'PreconditionFailed') {
-        return `it changed after it was listed (ETag ${object.etag ?? '?'} no longer matches); re-run the import`;
-    }
-    return err instanceof Error ? err.message : String(err);
-}
-
-// EXTERNAL MODULE: external "node:events"
-var external_node_events_ = __nccwpck_require__(8474);
-;// CONCATENATED MODULE: ./src/stream/rejected-records.ts
-
-
-
-
-
-/**
- * Rejections logged where they are found (in the group of the step that read them); past this
- * many the log says where the rest are, so a file of bad lines cannot flood it.
- */
-const MAX_LOGGED_REJECTIONS = 100;
-/**
- * Every rejected record, written to a JSON-lines file with its location, reason and the raw
- * record, and counted. The file is created on the first rejection only.
- */
-class RejectedRecords {
-    file;
-    samples = [];
-    byKind = {};
-    count = 0;
-    out;
-    writeError;
-    constructor(file) {
-        this.file = file;
-    }
-    async add(rejection, record) {
-        this.count += rejection.records;
-        this.byKind[rejection.kind] = (this.byKind[rejection.kind] ?? 0) + rejection.records;
-        if (this.samples.length < MAX_REJECTION_SAMPLES)
-            this.samples.push(rejection);
-        this.log(rejection);
-        const line = JSON.stringify({ ...rejection, record }) + '\n';
-        const out = this.stream();
-        if (this.writeError)
-            throw this.writeError;
-        if (!out.write(line))
-            await (0,external_node_events_.once)(out, 'drain');
-    }
-    logged = 0;
-    /** The reason in the log, never the record's values (those are only in the file). */
-    log(rejection) {
-        if (this.logged < MAX_LOGGED_REJECTIONS) {
-            info(`rejected: ${rejection.location}: ${rejection.reason}`);
-        }
-        else if (this.logged === MAX_LOGGED_REJECTIONS) {
-            info(`rejected: more than ${MAX_LOGGED_REJECTIONS} records; every one is in ${this.file}`);
-        }
-        this.logged++;
-    }
-    /** Flushes the file; returns its path when anything was rejected. */
-    async close() {
-        if (!this.out)
-            return undefined;
-        const out = this.out;
-        await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
-        return this.file;
-    }
-    stream() {
-        if (!this.out) {
-            external_node_fs_.mkdirSync(external_node_path_.dirname(this.file), { recursive: true });
-            this.out = external_node_fs_.createWriteStream(this.file, { flags: 'w', mode: 0o600 });
-            this.out.on('error', (err) => {
-                this.writeError = new Error(`Cannot write rejected-file ${this.file}: ${err.message}`);
-            });
-        }
-        return this.out;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/table/item-size.ts
-
-
-/** Item size limit: 400 KB, conventionally 409,600 bytes [doc SQ, SIZE]. */
-const MAX_ITEM_BYTES = 409_600;
-/** Size formula overhead of a List or Map value [doc SIZE]. */
-const CONTAINER_OVERHEAD_BYTES = 3;
-/** Size formula overhead per List or Map element [doc SIZE]. */
-const ELEMENT_OVERHEAD_BYTES = 1;
-/** Size of a BOOL or NULL value [doc SIZE]. */
-const BOOL_NULL_BYTES = 1;
-/** A number costs one byte per two significant digits plus this [doc SIZE]. */
-const NUMBER_OVERHEAD_BYTES = 1;
-function numberBytes(text) {
-    const plain = plainSignificantDigits(text);
-    if (plain >= 0)
-        return Math.ceil(Math.max(plain, 1) / 2) + NUMBER_OVERHEAD_BYTES;
-    const decimal = parseDecimal(text);
-    // An invalid number never reaches DynamoDB; its text length is a safe over-estimate.
-    if (decimal === undefined)
-        return utf8Bytes(text);
-    // Zero is stored with one digit, so it costs like `1`.
-    const digits = Math.max(decimal.digits.length, 1);
-    return Math.ceil(digits / 2) + NUMBER_OVERHEAD_BYTES;
-}
-function valueBytes(value) {
-    if (value.S !== undefined)
-        return utf8Bytes(value.S);
-    if (value.N !== undefined)
-        return numberBytes(value.N);
-    if (value.B !== undefined)
-        return value.B.byteLength;
-    if (value.BOOL !== undefined || value.NULL !== undefined)
-        return BOOL_NULL_BYTES;
-    if (value.M !== undefined) {
-        let size = CONTAINER_OVERHEAD_BYTES;
-        for (const name in value.M) {
-            const member = value.M[name];
-            if (member === undefined)
-                continue;
-            size += utf8Bytes(name) + valueBytes(member) + ELEMENT_OVERHEAD_BYTES;
-        }
-        return size;
-    }
-    if (value.L !== undefined) {
-        let size = CONTAINER_OVERHEAD_BYTES;
-        for (const element of value.L)
-            size += valueBytes(element) + ELEMENT_OVERHEAD_BYTES;
-        return size;
-    }
-    let size = 0;
-    for (const member of value.SS ?? [])
-        size += utf8Bytes(member);
-    for (const member of value.NS ?? [])
-        size += numberBytes(member);
-    for (const member of value.BS ?? [])
-        size += member.byteLength;
-    return size;
-}
-/**
- * The item's size by DynamoDB's formula [doc SIZE]: per attribute, the UTF-8 name length plus the
- * value size (strings in UTF-8 bytes, binary in raw bytes, numbers ceil(digits / 2) + 1, BOOL and
- * NULL 1, lists and maps 3 + their elements + 1 per element, sets the sum of their members).
- */
-function itemSize(item) {
-    let size = 0;
-    for (const name in item) {
-        const value = item[name];
-        if (value !== undefined)
-            size += utf8Bytes(name) + valueBytes(value);
-    }
-    return size;
-}
-
-;// CONCATENATED MODULE: ./src/table/item-rules.ts
-
-
-
-
-
-/** The byte length DynamoDB counts against a key limit, or undefined for a number key. */
-function keyBytes(value) {
-    if (value.S !== undefined)
-        return utf8Bytes(value.S);
-    if (value.B !== undefined)
-        return value.B.byteLength;
-    return undefined;
-}
-/** Checks a present key value's type, emptiness, number validity and length. */
-function checkKeyValue(value, key, label, maxBytes) {
-    const found = typeOf(value) ?? 'an unknown type';
-    if (found !== key.type) {
-        return `${label} "${key.name}" must be of type ${key.type}, found ${found}`;
-    }
-    if (value.N !== undefined) {
-        const number = normalizeNumber(value.N);
-        return number.ok ? undefined : `${label} "${key.name}" is not a valid number: ${number.reason}`;
-    }
-    const bytes = keyBytes(value) ?? 0;
-    if (bytes === 0)
-        return `${label} "${key.name}" must not be empty`;
-    if (bytes > maxBytes) {
-        return `${label} "${key.name}" is ${bytes} bytes, above the limit of ${maxBytes}`;
-    }
-    return undefined;
-}
-function checkTableKey(item, key, role, maxBytes) {
-    const value = item[key.name];
-    if (value === undefined)
-        return `${role} attribute "${key.name}" is missing`;
-    return checkKeyValue(value, key, 'key attribute', maxBytes);
-}
-/**
- * Returns the first DynamoDB rule the item breaks, as a short reason without values, or
- * undefined when the item is valid for the table: keys present, of the right type, non-empty and
- * within their length limits; index keys (when present; a missing one means a sparse index) of
- * the index's type; size within {@link MAX_ITEM_BYTES}. Document rules (numbers, sets, nesting)
- * are the parsers' job, because they see the input before it becomes an {@link Item}.
- */
-function checkItem(item, schema, size = itemSize(item)) {
-    const partition = checkTableKey(item, schema.partitionKey, 'partition key', MAX_PARTITION_KEY_BYTES);
-    if (partition !== undefined)
-        return partition;
-    if (schema.sortKey !== undefined) {
-        const sort = checkTableKey(item, schema.sortKey, 'sort key', MAX_SORT_KEY_BYTES);
-        if (sort !== undefined)
-            return sort;
-    }
-    for (const key of schema.indexKeys) {
-        const value = item[key.name];
-        if (value === undefined)
-            continue;
-        const maxBytes = key.keyType === 'RANGE' ? MAX_SORT_KEY_BYTES : MAX_PARTITION_KEY_BYTES;
-        const label = `index "${key.indexName}" key attribute`;
-        const broken = checkKeyValue(value, key, label, maxBytes);
-        if (broken !== undefined)
-            return broken;
-    }
-    if (size > MAX_ITEM_BYTES)
-        return `item is ${size} bytes, above the limit of ${MAX_ITEM_BYTES}`;
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/stream/validate.ts
-
-
-
-
-
-/** The wire text of a DynamoDB JSON item line, as PendingWrite's `json`. */
-function wireText(raw) {
-    const json = itemText(raw);
-    return json === undefined ? undefined : { json };
-}
-/** `s3://bucket/key:line`, made only for the records that need it. */
-function locate(at) {
-    return `${at.url}:${at.line}`;
-}
-/**
- * The validate step: each record is counted, checked against the table and handed to the writer,
- * or rejected with its location. Nothing passes through without being counted.
- */
-class Validator {
-    outcome;
-    schema;
-    wireLines;
-    /** Incremental exports: the export time of the change applied to each key so far. */
-    latestChange = new Map();
-    /** Changes older than one already applied: counted as writes that a later one overwrote. */
-    superseded = 0;
-    /** Set once the writer exists (a dry run has none); its events call back into rejectWrite. */
-    writer;
-    constructor(outcome, schema, 
-    /** Records are DynamoDB JSON item lines, whose item text is sent as it is. */
-    wireLines = false) {
-        this.outcome = outcome;
-        this.schema = schema;
-        this.wireLines = wireLines;
-    }
-    reject(kind, location, reason, raw, records = 1) {
-        this.outcome.errors += records;
-        return this.outcome.rejected.add({ kind, location, reason, records }, raw);
-    }
-    /** A write DynamoDB refused, or that could not be made: rejected with its item. */
-    rejectWrite(kind, write, reason) {
-        const raw = toDynamoDBJsonLine(write.item);
-        return this.reject(kind, locate(write), reason, raw, write.records);
-    }
-    /**
-     * One record through validation to the writer. Returns a promise only when the record must be
-     * waited for (by the writer, or by the rejected file), so that most records cost no microtask.
-     */
-    take(record, object) {
-        this.outcome.processed++;
-        const { result } = record;
-        if (!result.ok) {
-            const kind = record.unreadable ? 'unreadable' : 'invalid';
-            const at = locate({ url: object.url, line: record.line });
-            return this.reject(kind, at, result.reason, record.raw);
-        }
-        const size = itemSize(result.item);
-        const problem = checkItem(result.item, this.schema, size);
-        if (problem !== undefined) {
-            const at = locate({ url: object.url, line: record.line });
-            return this.reject('mismatch', at, problem, record.raw);
-        }
-        const units = writeUnits(size);
-        this.outcome.writeUnits += units;
-        // The key is only needed to write, or to order an incremental export's changes.
-        const key = this.writer || result.change ? keyOf(result.item, this.schema) : '';
-        if (result.change && this.isSuperseded(key, result.change.timestamp))
-            return undefined;
-        if (!this.writer) {
-            this.outcome.imported++;
-            return undefined;
-        }
-        return this.writer.add({
-            key,
-            item: result.item,
-            ...((result.delete || result.change?.delete) && { delete: true }),
-            wireBytes: record.bytes ?? Buffer.byteLength(record.raw),
-            ...(this.wireLines && wireText(record.raw)),
-            units,
-            records: 1,
-            url: object.url,
-            line: record.line,
-        });
-    }
-    /**
-     * The files of an incremental export come in any order: only a key's latest change is applied.
-     * A change older than one applied counts as a write that the later one overwrote.
-     */
-    isSuperseded(key, timestamp) {
-        const latest = this.latestChange.get(key);
-        if (latest !== undefined && latest >= timestamp) {
-            this.superseded++;
-            return true;
-        }
-        this.latestChange.set(key, timestamp);
-        return false;
-    }
-}
-
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(5919);
-;// CONCATENATED MODULE: ./src/stream/write-threads.ts
-
-
-const ROLE = 'dynamodb-s3-import: write thread';
-/** Sent once all calls are answered: the thread ends its client and exits on its own. */
-const CLOSE = 'close';
-/** How deep a chain of causes is copied (the SDK's classification looks 10 deep). */
-const MAX_CAUSES = 10;
-function copyError(err, depth = 0) {
-    if (typeof err !== 'object' || err === null)
-        return { name: 'Error', message: String(err) };
-    const e = err;
-    const copy = {
-        name: typeof e.name === 'string' ? e.name : 'Error',
-        message: typeof e.message === 'string' ? e.message : String(err),
-    };
-    if (typeof e.code === 'string')
-        copy.code = e.code;
-    if (typeof e.$fault === 'string')
-        copy.$fault = e.$fault;
-    if (e.$metadata)
-        copy.$metadata = { ...e.$metadata };
-    if (e.$retryable)
-        copy.$retryable = { ...e.$retryable };
-    if (e.cause !== undefined && depth < MAX_CAUSES)
-        copy.cause = copyError(e.cause, depth + 1);
-    return copy;
-}
-/** An Error again, with the copied properties, so that classification and messages see them. */
-function restoreError(copy) {
-    const { name, message, cause, ...rest } = copy;
-    const error = new Error(message, cause && { cause: restoreError(cause) });
-    return Object.assign(error, { name }, rest);
-}
-/**
- * Below this many stored bytes, starting threads (each loads the action anew, about 0.1 s of CPU)
- * costs more than they save: the calls go out on the main thread.
- */
-const AUTO_THREADS_MIN_BYTES = 1024 * 1024;
-/**
- * auto never starts more: the main thread reads, parses and validates at most about 60,000 items
- * a second (measured), which three threads more than keep up with.
- */
-const MAX_AUTO_THREADS = 3;
-/**
- * write-threads: a number as it is; auto, one thread per core but the one the main thread
- * reads on (at least one, at most MAX_AUTO_THREADS), for sources of AUTO_THREADS_MIN_BYTES or more.
- */
-function writeThreadCount(setting, storedBytes, cores) {
-    if (setting !== 'auto')
-        return setting;
-    return storedBytes < AUTO_THREADS_MIN_BYTES
-        ? 0
-        : Math.min(MAX_AUTO_THREADS, Math.max(1, cores - 1));
-}
-/**
- * A write thread's young generation, in MB. Left to its default it grew the process by about
- * 170 MB per thread; capped at this size, by about 75 MB, at the same rate (measured: 300,000
- * items, one thread, peak RSS 482 → 385 MiB). Only the young generation is capped: a thread
- * cannot run out of memory because of it, it only collects its garbage sooner.
- */
-const YOUNG_GENERATION_MB = 48;
-/** Where a thread starts: this module, which is the bundle itself once built. */
-const ENTRY = new URL(import.meta.url);
-/** Calls spread over `count` threads, each to the one with the fewest calls waiting. */
-class WriteThreads {
-    threads;
-    nextId = 0;
-    constructor(count, config, entry = ENTRY) {
-        const data = { role: ROLE, config };
-        // From the sources (tests, local-action) a thread needs the TypeScript loader; the bundle's
-        // threads take Node's default, the process's own flags minus those a thread may not have.
-        const execArgv = entry.pathname.endsWith('.ts') ? ['--import', 'tsx'] : undefined;
-        this.threads = Array.from({ length: count }, () => {
-            const thread = {
-                worker: new external_node_worker_threads_.Worker(entry, {
-                    workerData: data,
-                    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-                    ...(execArgv && { execArgv }),
-                }),
-                waiting: new Map(),
-            };
-            thread.worker.on('message', (reply) => this.answer(thread, reply));
-            thread.worker.on('error', (err) => this.stop(thread, err));
-            thread.worker.on('exit', (code) => this.stop(thread, new Error(`exit code ${code}`)));
-            return thread;
-        });
-    }
-    send(table, body) {
-        const thread = this.leastBusy();
-        if (!thread)
-            return Promise.reject(this.threads[0]?.stopped ?? new Error('no write threads'));
-        const id = this.nextId++;
-        return new Promise((resolve, reject) => {
-            thread.waiting.set(id, { resolve, reject });
-            // The body's memory moves to the thread: nothing here reads it again.
-            thread.worker.postMessage({ id, table, body }, [body.buffer]);
-        });
-    }
-    async close() {
-        await Promise.all(this.threads.map(async (thread) => {
-            if (thread.stopped)
-                return;
-            thread.stopped = new Error('the write threads are closed');
-            const exited = new Promise((resolve) => thread.worker.once('exit', resolve));
-            thread.worker.postMessage(CLOSE);
-            await exited;
-        }));
-    }
-    leastBusy() {
-        let best;
-        for (const thread of this.threads) {
-            if (thread.stopped)
-                continue;
-            if (!best || thread.waiting.size < best.waiting.size)
-                best = thread;
-        }
-        return best;
-    }
-    answer(thread, reply) {
-        const call = thread.waiting.get(reply.id);
-        if (!call)
-            return;
-        thread.waiting.delete(reply.id);
-        if ('answer' in reply)
-            call.resolve(reply.answer);
-        else
-            call.reject(restoreError(reply.error));
-    }
-    /** A thread that died fails the calls it held: the writer counts their items, loses none. */
-    stop(thread, cause) {
-        if (thread.stopped)
-            return;
-        const message = cause instanceof Error ? cause.message : String(cause);
-        thread.stopped = new Error(`a write thread stopped: ${message}`, { cause });
-        for (const call of thread.waiting.values())
-            call.reject(thread.stopped);
-        thread.waiting.clear();
-    }
-}
-// Runs only inside write threads, where coverage is not collected; test/stream/write-threads.test.ts
-// drives it through real threads.
-/* v8 ignore start */
-/** The thread's side: each body sent on its own client, each answer or error posted back. */
-function serveCalls(port, data) {
-    const client = createWriteClient(data.config);
-    const calls = callsOn(client);
-    port.on('message', (call) => {
-        if (call === CLOSE) {
-            client.destroy();
-            port.close();
-            return;
-        }
-        calls.send(call.table, call.body).then((answer) => port.postMessage({ id: call.id, answer }), (err) => port.postMessage({ id: call.id, error: copyError(err) }));
-    });
-}
-const started = external_node_worker_threads_.workerData;
-if (!external_node_worker_threads_.isMainThread && external_node_worker_threads_.parentPort && started?.role === ROLE)
-    serveCalls(external_node_worker_threads_.parentPort, started);
-/* v8 ignore stop */
-
-;// CONCATENATED MODULE: ./src/stream/engine.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Reads every object of the source, validates each record and writes the valid ones. */
-async function streamImport(options) {
-    const { inputs, steps } = options;
-    const schema = tableSchemaFrom(options.table);
-    const objects = await listObjects(options);
-    const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile));
-    const wireLines = inputs.format === 'DYNAMODB_JSON' && inputs.incremental !== true;
-    const validator = new Validator(outcome, schema, wireLines);
-    const calls = inputs.dryRun ? undefined : writeCalls(options, outcome.storedBytes);
-    const writer = calls && createWriter(options, calls, schema, validator);
-    validator.writer = writer;
-    steps.start('validate', 'write');
-    let stoppedAt;
-    try {
-        stoppedAt = await readAll(objects, options, { outcome, validator, schema });
-        if (writer)
-            outcome.write = await writer.finish();
-    }
-    catch (err) {
-        throw await stopped(err, outcome, writer, inputs);
-    }
-    finally {
-        await calls?.close();
-    }
-    if (writer?.failure !== undefined) {
-        outcome.stopped = {
-            reason: writerStopReason(writer.failure, inputs),
-            notRead: notRead(objects, stoppedAt),
-        };
-    }
-    engine_endSteps(steps, outcome, validator.superseded);
-    const file = await outcome.rejected.close();
-    if (file)
-        outcome.rejectedFile = file;
-    return outcome;
-}
-/** The read step begins with the listing (made once, by the start step when it needed it). */
-async function listObjects(options) {
-    const { source, steps } = options;
-    steps.start('read');
-    return steps.group('Read: list the objects', async () => {
-        const found = options.objects ?? (await listInOrder(source));
-        const bytes = found.reduce((total, o) => total + o.size, 0);
-        info(`${counted(found.length, 'object')}, ${formatBytes(bytes)} stored in ${source.description}`);
-        return found;
-    });
-}
-/** Where the calls go out: write threads for a source large enough to repay starting them. */
-function writeCalls(options, storedBytes) {
-    const { writeThreads } = options.inputs;
-    const count = writeThreadCount(writeThreads, storedBytes, (0,external_node_os_.availableParallelism)());
-    if (count === 0 || !options.writeConfig)
-        return callsOn(options.dynamodb);
-    try {
-        const threads = new WriteThreads(count, options.writeConfig);
-        info(`write: the calls go out on ${counted(count, 'write thread')}`);
-        return threads;
-    }
-    catch (err) {
-        // Threads are for speed only: without them the same calls go out on this thread.
-        warning(`write: no write threads could start (${errorMessage(err)}); the calls go out on the main thread. Set write-threads: 0 to skip trying.`);
-        return callsOn(options.dynamodb);
-    }
-}
-/** The writer, paced by max-write-capacity; its refusals and give-ups become rejections. */
-function createWriter(options, calls, schema, validator) {
-    const { inputs } = options;
-    const now = options.now ?? realClock.now;
-    const sleep = options.sleep ?? realClock.sleep;
-    return new BatchWriter({
-        calls,
-        table: inputs.table.id,
-        concurrency: inputs.writeConcurrency,
-        reportedCapacity: inputs.dynamodbEndpoint === undefined,
-        keyOf: (item) => keyOf(item, schema),
-        clock: { now, sleep },
-        pacing: { ...options.pacing, stallMs: inputs.stallTimeoutSeconds * 1000 },
-        ...(inputs.maxWriteCapacity > 0 && {
-            limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
-        }),
-        events: {
-            onRefused: (write, reason) => validator.rejectWrite('refused', write, reason),
-            onUnwritten: (write, reason) => validator.rejectWrite('unwritten', write, reason),
-        },
-    });
-}
-/**
- * Every object in order, one at a time, each logged with its counts when done. Returns where the
- * reading stopped when the writer failed (a stall, the table deleted), undefined when all was read.
- */
-async function readAll(objects, options, { outcome, validator, schema, }) {
-    const { inputs, steps } = options;
-    const progress = new Progress(options.now ?? realClock.now, objects.length);
-    const format = { ...inputs, schema, incremental: inputs.incremental === true };
-    const context = {
-        inputs,
-        format,
-        source: options.source,
-        outcome,
-        validator,
-        progress,
-        writeProgress: validator.writer?.progress,
-    };
-    return steps.group(`Validate and write: ${objects.length} objects`, async () => {
-        for (const [index, object] of objects.entries()) {
-            const before = { processed: outcome.processed, errors: outcome.errors };
-            let compression;
-            try {
-                compression = await readObject(object, context);
-            }
-            catch (err) {
-                if (err instanceof WriteStopped)
-                    return { index, line: err.line };
-                throw err;
-            }
-            progress.objectDone();
-            info(`${object.url}: ${outcome.processed - before.processed} records, ` +
-                `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`);
-        }
-        return undefined;
-    });
-}
-/** Read, validate and write end together: each when its last record has passed. */
-function engine_endSteps(steps, outcome, superseded) {
-    steps.end('read', `${counted(outcome.objects, 'object')}, ${formatBytes(outcome.storedBytes)} stored, ` +
-        `${formatBytes(outcome.processedSizeBytes)} uncompressed`);
-    steps.end('validate', `${counted(outcome.processed, 'record')}, ${outcome.errors} rejected`, outcome.errors === 0);
-    const w = outcome.write;
-    if (!w) {
-        outcome.imported += superseded;
-        steps.end('write', `dry run: ${counted(outcome.imported, 'item')} would be written, none were`);
-        return;
-    }
-    outcome.imported = w.written + superseded;
-    outcome.unwritten = w.unwritten;
-    const p = w.pacing;
-    const throttling = p.throttled
-        ? `, throttled ${p.throttled} times, longest stall ${(p.longestStallMs / 1000).toFixed(1)} s`
-        : '';
-    const pace = `settled at ${p.itemsPerSecond} items/s (${p.unitsPerSecond} WCU/s)`;
-    steps.end('write', `${counted(w.written, 'item')} written in ${counted(w.calls, 'call')}${throttling}, ${pace}` +
-        (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
-        (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
-    if (p.throttled)
-        info(`write: throttled ${p.throttled} times${throttling.slice(throttling.indexOf(', longest'))}; ${pace}`);
-}
-/** Why the writer gave up, in words a person can act on. */
-function writerStopReason(failure, inputs) {
-    if (failure instanceof WriterStalled)
-        return failure.message;
-    // A service exception here came from a write; other errors are already worded.
-    const fromService = typeof failure === 'object' && failure !== null && '$metadata' in failure;
-    const cause = fromService
-        ? describeAwsError(failure, 'BatchWriteItem', inputs.table.id)
-        : errorMessage(failure);
-    return cause.replace(/\.$/, '');
-}
-/**
- * An error that stops the import (the table deleted, access denied): what was and was not done
- * by then, so that nobody has to guess whether to re-run.
- */
-async function stopped(err, outcome, writer, inputs) {
-    const file = await outcome.rejected.close().catch(() => undefined);
-    const written = writer?.progress.written ?? 0;
-    const what = `${outcome.processed} records read, ${written} items written, ${outcome.errors} rejected` +
-        (file ? ` (in ${file})` : '') +
-        `; the records not yet written were not: re-run the import once the cause is fixed (writes of the same items are idempotent)`;
-    // A service exception that reaches here came from a write; other errors are already worded.
-    const fromService = typeof err === 'object' && err !== null && '$metadata' in err;
-    const cause = fromService
-        ? describeAwsError(err, 'BatchWriteItem', inputs.table.id)
-        : errorMessage(err);
-    const reason = cause.replace(/\.$/, '');
-    return new ActionError(`The import stopped: ${reason}. By then: ${what}.`, { cause: err });
-}
-
-;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * The action: start → read, validate, write (by either engine) → check errors → complete, then
- * the summary. The only caller of setFailed.
- */
-async function run(options = {}) {
-    const steps = new Steps(options.now);
-    let clients;
-    let result;
-    let inputs;
-    let failures;
-    try {
-        inputs = readInputs();
-        clients = createClients(inputs);
-        const plan = await start(inputs, clients, steps, options);
-        result = await importData(plan, clients, steps, options);
-        failures = await checkErrors(result, inputs, steps);
-    }
-    catch (err) {
-        failures = [errorMessage(err)];
-        if (err instanceof Error && err.stack)
-            core_debug(err.stack);
-        steps.endUnfinished(`stopped: ${errorMessage(err)}`);
-    }
-    finally {
-        clients?.destroy();
-    }
-    await complete(result, failures, inputs, steps);
-    renderSummary(result, steps.list(), failures);
-    await writeSummary();
-}
-/** The start step: the engine, the table and the objects to import. */
-async function start(inputs, clients, steps, options) {
-    steps.start('start');
-    const clock = { now: options.now ?? realClock.now, sleep: options.sleep ?? realClock.sleep };
-    const plan = await steps.group('Start: choose the engine, check the table', () => prepare(inputs, clients, clock));
-    steps.end('start', plan.summary);
-    return plan;
-}
-/** Read, validate and write, by the engine the plan chose; a dry run always validates locally. */
-async function importData(plan, clients, steps, options) {
-    const { inputs } = plan;
-    const result = plan.choice.mode === 'native' && !inputs.dryRun
-        ? fromNative(await runNative(inputs, plan, clients, steps, options), inputs)
-        : fromStream(await streamImport({
-            inputs,
-            source: plan.source,
-            dynamodb: clients.writeClient,
-            writeConfig: clients.writeConfig,
-            table: plan.table,
-            steps,
-            objects: plan.objects,
-            ...options,
-        }), inputs, plan.table);
-    return {
-        mode: plan.choice.mode,
-        modeReason: plan.choice.reason,
-        table: inputs.table.name,
-        source: inputs.source.kind === 's3'
-            ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
-            : inputs.source.path,
-        ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
-        ...result,
-        durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
-    };
-}
-/** Compares errors with max-errors and items with min-items: the step's verdict. */
-async function checkErrors(result, inputs, steps) {
-    steps.start('check errors');
-    return steps.group('Check errors', async () => {
-        const failures = checkResult(result, inputs);
-        const counts = `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
-            `${result.importedItemCount} ${result.dryRun ? 'would be imported' : 'imported'} (min-items ${inputs.minItems})`;
-        info(counts);
-        steps.end('check errors', failures.length ? `${counts}: the step fails` : counts, failures.length === 0);
-        return failures;
-    });
-}
-/**
- * Publishes the outcome: the verdict (the step fails here, when it does), the outputs, the
- * annotations of rejected records, the final status.
- */
-async function complete(result, failures, inputs, steps) {
-    if (!result || !inputs)
-        return annotate(undefined, failures, { maxErrors: 0, minItems: 0 }, '');
-    steps.start('complete');
-    await steps.group('Complete', async () => {
-        annotate(result, failures, inputs, workspaceRoot());
-        setOutputs(result);
-        const why = completion(result);
-        info(`Status ${result.status}${why} after ${result.durationSeconds} s`);
-        steps.end('complete', `status ${result.status}${why}`, result.status === 'COMPLETED');
-    });
-}
-/**
- * What the final status means, in words: ImportTable's failure code for the native engine, the
- * count for the stream engine (whose records are not ImportTable's item errors).
- */
-function completion(result) {
-    if (result.status === 'COMPLETED' || !result.failureCode)
-        return '';
-    if (result.mode === 'native')
-        return ` (${result.failureCode})`;
-    const unwritten = result.unwrittenItemCount;
-    const rejected = result.errorCount - unwritten;
-    const parts = [
-        ...(rejected > 0 ? [`${counted(rejected, 'record')} rejected`] : []),
-        ...(unwritten > 0 ? [`${counted(unwritten, 'valid item')} not written`] : []),
-    ];
-    return `: ${parts.join(', ')}`;
+async function listInOrder(source) {
+    const objects = await source.list();
+    return objects.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
 }
 
 
@@ -85262,6 +82637,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+
+/***/ }),
+
+/***/ 3119:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:inspector/promises");
 
 /***/ }),
 
@@ -93948,6 +91330,2973 @@ function replaceNode(key, path, node) {
 exports.visit = visit;
 exports.visitAsync = visitAsync;
 
+
+/***/ }),
+
+/***/ 3218:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
+  V4: () => (/* binding */ getInput),
+  Os: () => (/* binding */ group),
+  pq: () => (/* binding */ info),
+  C1: () => (/* binding */ setFailed),
+  uH: () => (/* binding */ setOutput),
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
+});
+
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function utils_toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "http"
+var external_http_ = __nccwpck_require__(8611);
+// EXTERNAL MODULE: external "https"
+var external_https_ = __nccwpck_require__(5692);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+// EXTERNAL MODULE: ./node_modules/tunnel/index.js
+var node_modules_tunnel = __nccwpck_require__(770);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
+/* eslint-disable @typescript-eslint/no-explicit-any */
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+var HttpCodes;
+(function (HttpCodes) {
+    HttpCodes[HttpCodes["OK"] = 200] = "OK";
+    HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
+    HttpCodes[HttpCodes["MovedPermanently"] = 301] = "MovedPermanently";
+    HttpCodes[HttpCodes["ResourceMoved"] = 302] = "ResourceMoved";
+    HttpCodes[HttpCodes["SeeOther"] = 303] = "SeeOther";
+    HttpCodes[HttpCodes["NotModified"] = 304] = "NotModified";
+    HttpCodes[HttpCodes["UseProxy"] = 305] = "UseProxy";
+    HttpCodes[HttpCodes["SwitchProxy"] = 306] = "SwitchProxy";
+    HttpCodes[HttpCodes["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+    HttpCodes[HttpCodes["PermanentRedirect"] = 308] = "PermanentRedirect";
+    HttpCodes[HttpCodes["BadRequest"] = 400] = "BadRequest";
+    HttpCodes[HttpCodes["Unauthorized"] = 401] = "Unauthorized";
+    HttpCodes[HttpCodes["PaymentRequired"] = 402] = "PaymentRequired";
+    HttpCodes[HttpCodes["Forbidden"] = 403] = "Forbidden";
+    HttpCodes[HttpCodes["NotFound"] = 404] = "NotFound";
+    HttpCodes[HttpCodes["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+    HttpCodes[HttpCodes["NotAcceptable"] = 406] = "NotAcceptable";
+    HttpCodes[HttpCodes["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+    HttpCodes[HttpCodes["RequestTimeout"] = 408] = "RequestTimeout";
+    HttpCodes[HttpCodes["Conflict"] = 409] = "Conflict";
+    HttpCodes[HttpCodes["Gone"] = 410] = "Gone";
+    HttpCodes[HttpCodes["TooManyRequests"] = 429] = "TooManyRequests";
+    HttpCodes[HttpCodes["InternalServerError"] = 500] = "InternalServerError";
+    HttpCodes[HttpCodes["NotImplemented"] = 501] = "NotImplemented";
+    HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
+    HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+    HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function (Headers) {
+    Headers["Accept"] = "accept";
+    Headers["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function (MediaTypes) {
+    MediaTypes["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+/**
+ * Returns the proxy URL, depending upon the supplied url and proxy environment variables.
+ * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+ */
+function lib_getProxyUrl(serverUrl) {
+    const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+    return proxyUrl ? proxyUrl.href : '';
+}
+const HttpRedirectCodes = [
+    HttpCodes.MovedPermanently,
+    HttpCodes.ResourceMoved,
+    HttpCodes.SeeOther,
+    HttpCodes.TemporaryRedirect,
+    HttpCodes.PermanentRedirect
+];
+const HttpResponseRetryCodes = [
+    HttpCodes.BadGateway,
+    HttpCodes.ServiceUnavailable,
+    HttpCodes.GatewayTimeout
+];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const ExponentialBackoffCeiling = 10;
+const ExponentialBackoffTimeSlice = 5;
+class HttpClientError extends Error {
+    constructor(message, statusCode) {
+        super(message);
+        this.name = 'HttpClientError';
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, HttpClientError.prototype);
+    }
+}
+class HttpClientResponse {
+    constructor(message) {
+        this.message = message;
+    }
+    readBody() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                let output = Buffer.alloc(0);
+                this.message.on('data', (chunk) => {
+                    output = Buffer.concat([output, chunk]);
+                });
+                this.message.on('end', () => {
+                    resolve(output.toString());
+                });
+            }));
+        });
+    }
+    readBodyBuffer() {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
+                const chunks = [];
+                this.message.on('data', (chunk) => {
+                    chunks.push(chunk);
+                });
+                this.message.on('end', () => {
+                    resolve(Buffer.concat(chunks));
+                });
+            }));
+        });
+    }
+}
+function isHttps(requestUrl) {
+    const parsedUrl = new URL(requestUrl);
+    return parsedUrl.protocol === 'https:';
+}
+class lib_HttpClient {
+    constructor(userAgent, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+            if (requestOptions.ignoreSslError != null) {
+                this._ignoreSslError = requestOptions.ignoreSslError;
+            }
+            this._socketTimeout = requestOptions.socketTimeout;
+            if (requestOptions.allowRedirects != null) {
+                this._allowRedirects = requestOptions.allowRedirects;
+            }
+            if (requestOptions.allowRedirectDowngrade != null) {
+                this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+            }
+            if (requestOptions.maxRedirects != null) {
+                this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+            }
+            if (requestOptions.keepAlive != null) {
+                this._keepAlive = requestOptions.keepAlive;
+            }
+            if (requestOptions.allowRetries != null) {
+                this._allowRetries = requestOptions.allowRetries;
+            }
+            if (requestOptions.maxRetries != null) {
+                this._maxRetries = requestOptions.maxRetries;
+            }
+        }
+    }
+    options(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    get(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('GET', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    del(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('DELETE', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    post(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('POST', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    patch(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PATCH', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    put(requestUrl, data, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('PUT', requestUrl, data, additionalHeaders || {});
+        });
+    }
+    head(requestUrl, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request('HEAD', requestUrl, null, additionalHeaders || {});
+        });
+    }
+    sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+    }
+    /**
+     * Gets a typed object from an endpoint
+     * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+     */
+    getJson(requestUrl_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            const res = yield this.get(requestUrl, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    postJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.post(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    putJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.put(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    patchJson(requestUrl_1, obj_1) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+            const data = JSON.stringify(obj, null, 2);
+            additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
+            additionalHeaders[Headers.ContentType] =
+                this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes.ApplicationJson);
+            const res = yield this.patch(requestUrl, data, additionalHeaders);
+            return this._processResponse(res, this.requestOptions);
+        });
+    }
+    /**
+     * Makes a raw http request.
+     * All other methods such as get, post, patch, and request ultimately call this.
+     * Prefer get, del, post and patch
+     */
+    request(verb, requestUrl, data, headers) {
+        return __awaiter(this, void 0, void 0, function* () {
+            if (this._disposed) {
+                throw new Error('Client has already been disposed.');
+            }
+            const parsedUrl = new URL(requestUrl);
+            let info = this._prepareRequest(verb, parsedUrl, headers);
+            // Only perform retries on reads since writes may not be idempotent.
+            const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb)
+                ? this._maxRetries + 1
+                : 1;
+            let numTries = 0;
+            let response;
+            do {
+                response = yield this.requestRaw(info, data);
+                // Check if it's an authentication challenge
+                if (response &&
+                    response.message &&
+                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    let authenticationHandler;
+                    for (const handler of this.handlers) {
+                        if (handler.canHandleAuthentication(response)) {
+                            authenticationHandler = handler;
+                            break;
+                        }
+                    }
+                    if (authenticationHandler) {
+                        return authenticationHandler.handleAuthentication(this, info, data);
+                    }
+                    else {
+                        // We have received an unauthorized response but have no handlers to handle it.
+                        // Let the response return to the caller.
+                        return response;
+                    }
+                }
+                let redirectsRemaining = this._maxRedirects;
+                while (response.message.statusCode &&
+                    HttpRedirectCodes.includes(response.message.statusCode) &&
+                    this._allowRedirects &&
+                    redirectsRemaining > 0) {
+                    const redirectUrl = response.message.headers['location'];
+                    if (!redirectUrl) {
+                        // if there's no location to redirect to, we won't
+                        break;
+                    }
+                    const parsedRedirectUrl = new URL(redirectUrl);
+                    if (parsedUrl.protocol === 'https:' &&
+                        parsedUrl.protocol !== parsedRedirectUrl.protocol &&
+                        !this._allowRedirectDowngrade) {
+                        throw new Error('Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.');
+                    }
+                    // we need to finish reading the response before reassigning response
+                    // which will leak the open socket.
+                    yield response.readBody();
+                    // strip authorization header if redirected to a different hostname
+                    if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                        for (const header in headers) {
+                            // header names are case insensitive
+                            if (header.toLowerCase() === 'authorization') {
+                                delete headers[header];
+                            }
+                        }
+                    }
+                    // let's make the request with the new redirectUrl
+                    info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+                    response = yield this.requestRaw(info, data);
+                    redirectsRemaining--;
+                }
+                if (!response.message.statusCode ||
+                    !HttpResponseRetryCodes.includes(response.message.statusCode)) {
+                    // If not a retry code, return immediately instead of retrying
+                    return response;
+                }
+                numTries += 1;
+                if (numTries < maxTries) {
+                    yield response.readBody();
+                    yield this._performExponentialBackoff(numTries);
+                }
+            } while (numTries < maxTries);
+            return response;
+        });
+    }
+    /**
+     * Needs to be called if keepAlive is set to true in request options.
+     */
+    dispose() {
+        if (this._agent) {
+            this._agent.destroy();
+        }
+        this._disposed = true;
+    }
+    /**
+     * Raw request.
+     * @param info
+     * @param data
+     */
+    requestRaw(info, data) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => {
+                function callbackForResult(err, res) {
+                    if (err) {
+                        reject(err);
+                    }
+                    else if (!res) {
+                        // If `err` is not passed, then `res` must be passed.
+                        reject(new Error('Unknown error'));
+                    }
+                    else {
+                        resolve(res);
+                    }
+                }
+                this.requestRawWithCallback(info, data, callbackForResult);
+            });
+        });
+    }
+    /**
+     * Raw request with callback.
+     * @param info
+     * @param data
+     * @param onResult
+     */
+    requestRawWithCallback(info, data, onResult) {
+        if (typeof data === 'string') {
+            if (!info.options.headers) {
+                info.options.headers = {};
+            }
+            info.options.headers['Content-Length'] = Buffer.byteLength(data, 'utf8');
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+            if (!callbackCalled) {
+                callbackCalled = true;
+                onResult(err, res);
+            }
+        }
+        const req = info.httpModule.request(info.options, (msg) => {
+            const res = new HttpClientResponse(msg);
+            handleResult(undefined, res);
+        });
+        let socket;
+        req.on('socket', sock => {
+            socket = sock;
+        });
+        // If we ever get disconnected, we want the socket to timeout eventually
+        req.setTimeout(this._socketTimeout || 3 * 60000, () => {
+            if (socket) {
+                socket.end();
+            }
+            handleResult(new Error(`Request timeout: ${info.options.path}`));
+        });
+        req.on('error', function (err) {
+            // err has statusCode property
+            // res should have headers
+            handleResult(err);
+        });
+        if (data && typeof data === 'string') {
+            req.write(data, 'utf8');
+        }
+        if (data && typeof data !== 'string') {
+            data.on('close', function () {
+                req.end();
+            });
+            data.pipe(req);
+        }
+        else {
+            req.end();
+        }
+    }
+    /**
+     * Gets an http agent. This function is useful when you need an http agent that handles
+     * routing through a proxy server - depending upon the url and proxy environment variables.
+     * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+     */
+    getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+    }
+    getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+            return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+    }
+    _prepareRequest(method, requestUrl, headers) {
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === 'https:';
+        info.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port
+            ? parseInt(info.parsedUrl.port)
+            : defaultPort;
+        info.options.path =
+            (info.parsedUrl.pathname || '') + (info.parsedUrl.search || '');
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+            info.options.headers['user-agent'] = this.userAgent;
+        }
+        info.options.agent = this._getAgent(info.parsedUrl);
+        // gives handlers an opportunity to participate
+        if (this.handlers) {
+            for (const handler of this.handlers) {
+                handler.prepareRequest(info.options);
+            }
+        }
+        return info;
+    }
+    _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+            return Object.assign({}, lowercaseKeys(this.requestOptions.headers), lowercaseKeys(headers || {}));
+        }
+        return lowercaseKeys(headers || {});
+    }
+    /**
+     * Gets an existing header value or returns a default.
+     * Handles converting number header values to strings since HTTP headers must be strings.
+     * Note: This returns string | string[] since some headers can have multiple values.
+     * For headers that must always be a single string (like Content-Type), use the
+     * specialized _getExistingOrDefaultContentTypeHeader method instead.
+     */
+    _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[header];
+            if (headerValue) {
+                clientHeader =
+                    typeof headerValue === 'number' ? headerValue.toString() : headerValue;
+            }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== undefined) {
+            return typeof additionalValue === 'number'
+                ? additionalValue.toString()
+                : additionalValue;
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    /**
+     * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+     * Always returns a single string (not an array) since Content-Type should be a single value.
+     * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+     * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+     * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+     */
+    _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+            const headerValue = lowercaseKeys(this.requestOptions.headers)[Headers.ContentType];
+            if (headerValue) {
+                if (typeof headerValue === 'number') {
+                    clientHeader = String(headerValue);
+                }
+                else if (Array.isArray(headerValue)) {
+                    clientHeader = headerValue.join(', ');
+                }
+                else {
+                    clientHeader = headerValue;
+                }
+            }
+        }
+        const additionalValue = additionalHeaders[Headers.ContentType];
+        // Return the first non-undefined value, converting numbers or arrays to strings if necessary
+        if (additionalValue !== undefined) {
+            if (typeof additionalValue === 'number') {
+                return String(additionalValue);
+            }
+            else if (Array.isArray(additionalValue)) {
+                return additionalValue.join(', ');
+            }
+            else {
+                return additionalValue;
+            }
+        }
+        if (clientHeader !== undefined) {
+            return clientHeader;
+        }
+        return _default;
+    }
+    _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+            agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+            agent = this._agent;
+        }
+        // if agent is already assigned use that agent.
+        if (agent) {
+            return agent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        let maxSockets = 100;
+        if (this.requestOptions) {
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
+        if (proxyUrl && proxyUrl.hostname) {
+            const agentOptions = {
+                maxSockets,
+                keepAlive: this._keepAlive,
+                proxy: Object.assign(Object.assign({}, ((proxyUrl.username || proxyUrl.password) && {
+                    proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+                })), { host: proxyUrl.hostname, port: proxyUrl.port })
+            };
+            let tunnelAgent;
+            const overHttps = proxyUrl.protocol === 'https:';
+            if (usingSsl) {
+                tunnelAgent = overHttps ? tunnel.httpsOverHttps : tunnel.httpsOverHttp;
+            }
+            else {
+                tunnelAgent = overHttps ? tunnel.httpOverHttps : tunnel.httpOverHttp;
+            }
+            agent = tunnelAgent(agentOptions);
+            this._proxyAgent = agent;
+        }
+        // if tunneling agent isn't assigned create a new agent
+        if (!agent) {
+            const options = { keepAlive: this._keepAlive, maxSockets };
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            agent.options = Object.assign(agent.options || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return agent;
+    }
+    _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+            proxyAgent = this._proxyAgentDispatcher;
+        }
+        // if agent is already assigned use that agent.
+        if (proxyAgent) {
+            return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === 'https:';
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+            token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
+        })));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+            // we don't want to set NODE_TLS_REJECT_UNAUTHORIZED=0 since that will affect request for entire process
+            // http.RequestOptions doesn't expose a way to modify RequestOptions.agent.options
+            // we have to cast it to any and change it directly
+            proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+                rejectUnauthorized: false
+            });
+        }
+        return proxyAgent;
+    }
+    _getUserAgentWithOrchestrationId(userAgent) {
+        const baseUserAgent = userAgent || 'actions/http-client';
+        const orchId = process.env['ACTIONS_ORCHESTRATION_ID'];
+        if (orchId) {
+            // Sanitize the orchestration ID to ensure it contains only valid characters
+            // Valid characters: 0-9, a-z, _, -, .
+            const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+            return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+    }
+    _performExponentialBackoff(retryNumber) {
+        return __awaiter(this, void 0, void 0, function* () {
+            retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+            const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+            return new Promise(resolve => setTimeout(() => resolve(), ms));
+        });
+    }
+    _processResponse(res, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
+                const statusCode = res.message.statusCode || 0;
+                const response = {
+                    statusCode,
+                    result: null,
+                    headers: {}
+                };
+                // not found leads to null obj returned
+                if (statusCode === HttpCodes.NotFound) {
+                    resolve(response);
+                }
+                // get the result from the body
+                function dateTimeDeserializer(key, value) {
+                    if (typeof value === 'string') {
+                        const a = new Date(value);
+                        if (!isNaN(a.valueOf())) {
+                            return a;
+                        }
+                    }
+                    return value;
+                }
+                let obj;
+                let contents;
+                try {
+                    contents = yield res.readBody();
+                    if (contents && contents.length > 0) {
+                        if (options && options.deserializeDates) {
+                            obj = JSON.parse(contents, dateTimeDeserializer);
+                        }
+                        else {
+                            obj = JSON.parse(contents);
+                        }
+                        response.result = obj;
+                    }
+                    response.headers = res.message.headers;
+                }
+                catch (err) {
+                    // Invalid resource (contents not json);  leaving result obj null
+                }
+                // note that 3xx redirects are handled by the http layer.
+                if (statusCode > 299) {
+                    let msg;
+                    // if exception/error in body, attempt to get better error
+                    if (obj && obj.message) {
+                        msg = obj.message;
+                    }
+                    else if (contents && contents.length > 0) {
+                        // it may be the case that the exception is in the body message as string
+                        msg = contents;
+                    }
+                    else {
+                        msg = `Failed request: (${statusCode})`;
+                    }
+                    const err = new HttpClientError(msg, statusCode);
+                    err.result = response.result;
+                    reject(err);
+                }
+                else {
+                    resolve(response);
+                }
+            }));
+        });
+    }
+}
+const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
+var auth_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class BasicCredentialHandler {
+    constructor(username, password) {
+        this.username = username;
+        this.password = password;
+    }
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`${this.username}:${this.password}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class auth_BearerCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Bearer ${this.token}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+class PersonalAccessTokenCredentialHandler {
+    constructor(token) {
+        this.token = token;
+    }
+    // currently implements pre-authorization
+    // TODO: support preAuth = false where it hooks on 401
+    prepareRequest(options) {
+        if (!options.headers) {
+            throw Error('The request has no headers');
+        }
+        options.headers['Authorization'] = `Basic ${Buffer.from(`PAT:${this.token}`).toString('base64')}`;
+    }
+    // This handler cannot handle 401
+    canHandleAuthentication() {
+        return false;
+    }
+    handleAuthentication() {
+        return auth_awaiter(this, void 0, void 0, function* () {
+            throw new Error('not implemented');
+        });
+    }
+}
+//# sourceMappingURL=auth.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return oidc_utils_awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_namespaceObject.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+// EXTERNAL MODULE: external "string_decoder"
+var external_string_decoder_ = __nccwpck_require__(3193);
+// EXTERNAL MODULE: external "events"
+var external_events_ = __nccwpck_require__(4434);
+;// CONCATENATED MODULE: external "child_process"
+const external_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
+var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+// export const {open} = 'fs'
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Custom implementation of readlink to ensure Windows junctions
+ * maintain trailing backslash for backward compatibility with Node.js < 24
+ *
+ * In Node.js 20, Windows junctions (directory symlinks) always returned paths
+ * with trailing backslashes. Node.js 24 removed this behavior, which breaks
+ * code that relied on this format for path operations.
+ *
+ * This implementation restores the Node 20 behavior by adding a trailing
+ * backslash to all junction results on Windows.
+ */
+function readlink(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        const result = yield fs.promises.readlink(fsPath);
+        // On Windows, restore Node 20 behavior: add trailing backslash to all results
+        // since junctions on Windows are always directory links
+        if (IS_WINDOWS && !result.endsWith('\\')) {
+            return `${result}\\`;
+        }
+        return result;
+    });
+}
+// See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
+const UV_FS_O_EXLOCK = 0x10000000;
+const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+function exists(fsPath) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        try {
+            yield stat(fsPath);
+        }
+        catch (err) {
+            if (err.code === 'ENOENT') {
+                return false;
+            }
+            throw err;
+        }
+        return true;
+    });
+}
+function isDirectory(fsPath_1) {
+    return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
+        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        return stats.isDirectory();
+    });
+}
+/**
+ * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
+ * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
+ */
+function isRooted(p) {
+    p = normalizeSeparators(p);
+    if (!p) {
+        throw new Error('isRooted() parameter "p" cannot be empty');
+    }
+    if (IS_WINDOWS) {
+        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
+        ); // e.g. C: or C:\hello
+    }
+    return p.startsWith('/');
+}
+/**
+ * Best effort attempt to determine whether a file exists and is executable.
+ * @param filePath    file path to check
+ * @param extensions  additional file extensions to try
+ * @return if file exists and is executable, returns the file path. otherwise empty string.
+ */
+function tryGetExecutablePath(filePath, extensions) {
+    return io_util_awaiter(this, void 0, void 0, function* () {
+        let stats = undefined;
+        try {
+            // test file exists
+            stats = yield stat(filePath);
+        }
+        catch (err) {
+            if (err.code !== 'ENOENT') {
+                // eslint-disable-next-line no-console
+                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+            }
+        }
+        if (stats && stats.isFile()) {
+            if (IS_WINDOWS) {
+                // on Windows, test for valid extension
+                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
+                    return filePath;
+                }
+            }
+            else {
+                if (isUnixExecutable(stats)) {
+                    return filePath;
+                }
+            }
+        }
+        // try each extension
+        const originalFilePath = filePath;
+        for (const extension of extensions) {
+            filePath = originalFilePath + extension;
+            stats = undefined;
+            try {
+                stats = yield stat(filePath);
+            }
+            catch (err) {
+                if (err.code !== 'ENOENT') {
+                    // eslint-disable-next-line no-console
+                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
+                }
+            }
+            if (stats && stats.isFile()) {
+                if (IS_WINDOWS) {
+                    // preserve the case of the actual file (since an extension was appended)
+                    try {
+                        const directory = external_path_namespaceObject.dirname(filePath);
+                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        for (const actualName of yield readdir(directory)) {
+                            if (upperName === actualName.toUpperCase()) {
+                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                break;
+                            }
+                        }
+                    }
+                    catch (err) {
+                        // eslint-disable-next-line no-console
+                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
+                    }
+                    return filePath;
+                }
+                else {
+                    if (isUnixExecutable(stats)) {
+                        return filePath;
+                    }
+                }
+            }
+        }
+        return '';
+    });
+}
+function normalizeSeparators(p) {
+    p = p || '';
+    if (IS_WINDOWS) {
+        // convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // remove redundant slashes
+        return p.replace(/\\\\+/g, '\\');
+    }
+    // remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+// on Mac/Linux, test the execute bit
+//     R   W  X  R  W X R W X
+//   256 128 64 32 16 8 4 2 1
+function isUnixExecutable(stats) {
+    return ((stats.mode & 1) > 0 ||
+        ((stats.mode & 8) > 0 &&
+            process.getgid !== undefined &&
+            stats.gid === process.getgid()) ||
+        ((stats.mode & 64) > 0 &&
+            process.getuid !== undefined &&
+            stats.uid === process.getuid()));
+}
+// Get the path of cmd.exe in windows
+function getCmdPath() {
+    var _a;
+    return (_a = process.env['COMSPEC']) !== null && _a !== void 0 ? _a : `cmd.exe`;
+}
+//# sourceMappingURL=io-util.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io.js
+var io_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+/**
+ * Copies a file or folder.
+ * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See CopyOptions.
+ */
+function cp(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
+        const destStat = (yield ioUtil.exists(dest)) ? yield ioUtil.stat(dest) : null;
+        // Dest is an existing file, but not forcing
+        if (destStat && destStat.isFile() && !force) {
+            return;
+        }
+        // If dest is an existing directory, should copy inside.
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
+            ? path.join(dest, path.basename(source))
+            : dest;
+        if (!(yield ioUtil.exists(source))) {
+            throw new Error(`no such file or directory: ${source}`);
+        }
+        const sourceStat = yield ioUtil.stat(source);
+        if (sourceStat.isDirectory()) {
+            if (!recursive) {
+                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
+            }
+            else {
+                yield cpDirRecursive(source, newDest, 0, force);
+            }
+        }
+        else {
+            if (path.relative(source, newDest) === '') {
+                // a file cannot be copied to itself
+                throw new Error(`'${newDest}' and '${source}' are the same file`);
+            }
+            yield io_copyFile(source, newDest, force);
+        }
+    });
+}
+/**
+ * Moves a path.
+ *
+ * @param     source    source path
+ * @param     dest      destination path
+ * @param     options   optional. See MoveOptions.
+ */
+function mv(source_1, dest_1) {
+    return io_awaiter(this, arguments, void 0, function* (source, dest, options = {}) {
+        if (yield ioUtil.exists(dest)) {
+            let destExists = true;
+            if (yield ioUtil.isDirectory(dest)) {
+                // If dest is directory copy src into dest
+                dest = path.join(dest, path.basename(source));
+                destExists = yield ioUtil.exists(dest);
+            }
+            if (destExists) {
+                if (options.force == null || options.force) {
+                    yield rmRF(dest);
+                }
+                else {
+                    throw new Error('Destination already exists');
+                }
+            }
+        }
+        yield mkdirP(path.dirname(dest));
+        yield ioUtil.rename(source, dest);
+    });
+}
+/**
+ * Remove a path recursively with force
+ *
+ * @param inputPath path to remove
+ */
+function rmRF(inputPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (ioUtil.IS_WINDOWS) {
+            // Check for invalid characters
+            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
+            if (/[*"<>|]/.test(inputPath)) {
+                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
+            }
+        }
+        try {
+            // note if path does not exist, error is silent
+            yield ioUtil.rm(inputPath, {
+                force: true,
+                maxRetries: 3,
+                recursive: true,
+                retryDelay: 300
+            });
+        }
+        catch (err) {
+            throw new Error(`File was unable to be removed ${err}`);
+        }
+    });
+}
+/**
+ * Make a directory.  Creates the full path with folders in between
+ * Will throw if it fails
+ *
+ * @param   fsPath        path to create
+ * @returns Promise<void>
+ */
+function mkdirP(fsPath) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        ok(fsPath, 'a path argument must be provided');
+        yield ioUtil.mkdir(fsPath, { recursive: true });
+    });
+}
+/**
+ * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
+ * If you check and the tool does not exist, it will throw.
+ *
+ * @param     tool              name of the tool
+ * @param     check             whether to check if tool exists
+ * @returns   Promise<string>   path to tool
+ */
+function which(tool, check) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // recursive when check=true
+        if (check) {
+            const result = yield which(tool, false);
+            if (!result) {
+                if (IS_WINDOWS) {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
+                }
+                else {
+                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
+                }
+            }
+            return result;
+        }
+        const matches = yield findInPath(tool);
+        if (matches && matches.length > 0) {
+            return matches[0];
+        }
+        return '';
+    });
+}
+/**
+ * Returns a list of all occurrences of the given tool on the system path.
+ *
+ * @returns   Promise<string[]>  the paths of the tool
+ */
+function findInPath(tool) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if (!tool) {
+            throw new Error("parameter 'tool' is required");
+        }
+        // build the list of extensions to try
+        const extensions = [];
+        if (IS_WINDOWS && process.env['PATHEXT']) {
+            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+                if (extension) {
+                    extensions.push(extension);
+                }
+            }
+        }
+        // if it's rooted, return it if exists. otherwise return empty.
+        if (isRooted(tool)) {
+            const filePath = yield tryGetExecutablePath(tool, extensions);
+            if (filePath) {
+                return [filePath];
+            }
+            return [];
+        }
+        // if any path separators, return empty
+        if (tool.includes(external_path_namespaceObject.sep)) {
+            return [];
+        }
+        // build the list of directories
+        //
+        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
+        // it feels like we should not do this. Checking the current directory seems like more of a use
+        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
+        // across platforms.
+        const directories = [];
+        if (process.env.PATH) {
+            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+                if (p) {
+                    directories.push(p);
+                }
+            }
+        }
+        // find all matches
+        const matches = [];
+        for (const directory of directories) {
+            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            if (filePath) {
+                matches.push(filePath);
+            }
+        }
+        return matches;
+    });
+}
+function readCopyOptions(options) {
+    const force = options.force == null ? true : options.force;
+    const recursive = Boolean(options.recursive);
+    const copySourceDirectory = options.copySourceDirectory == null
+        ? true
+        : Boolean(options.copySourceDirectory);
+    return { force, recursive, copySourceDirectory };
+}
+function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        // Ensure there is not a run away recursive copy
+        if (currentDepth >= 255)
+            return;
+        currentDepth++;
+        yield mkdirP(destDir);
+        const files = yield ioUtil.readdir(sourceDir);
+        for (const fileName of files) {
+            const srcFile = `${sourceDir}/${fileName}`;
+            const destFile = `${destDir}/${fileName}`;
+            const srcFileStat = yield ioUtil.lstat(srcFile);
+            if (srcFileStat.isDirectory()) {
+                // Recurse
+                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
+            }
+            else {
+                yield io_copyFile(srcFile, destFile, force);
+            }
+        }
+        // Change the mode for the newly created directory
+        yield ioUtil.chmod(destDir, (yield ioUtil.stat(sourceDir)).mode);
+    });
+}
+// Buffered file copy
+function io_copyFile(srcFile, destFile, force) {
+    return io_awaiter(this, void 0, void 0, function* () {
+        if ((yield ioUtil.lstat(srcFile)).isSymbolicLink()) {
+            // unlink/re-link it
+            try {
+                yield ioUtil.lstat(destFile);
+                yield ioUtil.unlink(destFile);
+            }
+            catch (e) {
+                // Try to override file permission
+                if (e.code === 'EPERM') {
+                    yield ioUtil.chmod(destFile, '0666');
+                    yield ioUtil.unlink(destFile);
+                }
+                // other errors = it doesn't exist, no work to do
+            }
+            // Copy over symlink
+            const symlinkFull = yield ioUtil.readlink(srcFile);
+            yield ioUtil.symlink(symlinkFull, destFile, ioUtil.IS_WINDOWS ? 'junction' : null);
+        }
+        else if (!(yield ioUtil.exists(destFile)) || force) {
+            yield ioUtil.copyFile(srcFile, destFile);
+        }
+    });
+}
+//# sourceMappingURL=io.js.map
+;// CONCATENATED MODULE: external "timers"
+const external_timers_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
+var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+
+/* eslint-disable @typescript-eslint/unbound-method */
+const toolrunner_IS_WINDOWS = process.platform === 'win32';
+/*
+ * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
+ */
+class ToolRunner extends external_events_.EventEmitter {
+    constructor(toolPath, args, options) {
+        super();
+        if (!toolPath) {
+            throw new Error("Parameter 'toolPath' cannot be null or empty.");
+        }
+        this.toolPath = toolPath;
+        this.args = args || [];
+        this.options = options || {};
+    }
+    _debug(message) {
+        if (this.options.listeners && this.options.listeners.debug) {
+            this.options.listeners.debug(message);
+        }
+    }
+    _getCommandString(options, noPrefix) {
+        const toolPath = this._getSpawnFileName();
+        const args = this._getSpawnArgs(options);
+        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
+        if (toolrunner_IS_WINDOWS) {
+            // Windows + cmd file
+            if (this._isCmdFile()) {
+                cmd += toolPath;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows + verbatim
+            else if (options.windowsVerbatimArguments) {
+                cmd += `"${toolPath}"`;
+                for (const a of args) {
+                    cmd += ` ${a}`;
+                }
+            }
+            // Windows (regular)
+            else {
+                cmd += this._windowsQuoteCmdArg(toolPath);
+                for (const a of args) {
+                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
+                }
+            }
+        }
+        else {
+            // OSX/Linux - this can likely be improved with some form of quoting.
+            // creating processes on Unix is fundamentally different than Windows.
+            // on Unix, execvp() takes an arg array.
+            cmd += toolPath;
+            for (const a of args) {
+                cmd += ` ${a}`;
+            }
+        }
+        return cmd;
+    }
+    _processLineBuffer(data, strBuffer, onLine) {
+        try {
+            let s = strBuffer + data.toString();
+            let n = s.indexOf(external_os_namespaceObject.EOL);
+            while (n > -1) {
+                const line = s.substring(0, n);
+                onLine(line);
+                // the rest of the string ...
+                s = s.substring(n + external_os_namespaceObject.EOL.length);
+                n = s.indexOf(external_os_namespaceObject.EOL);
+            }
+            return s;
+        }
+        catch (err) {
+            // streaming lines to console is best effort.  Don't fail a build.
+            this._debug(`error processing line. Failed with error ${err}`);
+            return '';
+        }
+    }
+    _getSpawnFileName() {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                return process.env['COMSPEC'] || 'cmd.exe';
+            }
+        }
+        return this.toolPath;
+    }
+    _getSpawnArgs(options) {
+        if (toolrunner_IS_WINDOWS) {
+            if (this._isCmdFile()) {
+                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
+                for (const a of this.args) {
+                    argline += ' ';
+                    argline += options.windowsVerbatimArguments
+                        ? a
+                        : this._windowsQuoteCmdArg(a);
+                }
+                argline += '"';
+                return [argline];
+            }
+        }
+        return this.args;
+    }
+    _endsWith(str, end) {
+        return str.endsWith(end);
+    }
+    _isCmdFile() {
+        const upperToolPath = this.toolPath.toUpperCase();
+        return (this._endsWith(upperToolPath, '.CMD') ||
+            this._endsWith(upperToolPath, '.BAT'));
+    }
+    _windowsQuoteCmdArg(arg) {
+        // for .exe, apply the normal quoting rules that libuv applies
+        if (!this._isCmdFile()) {
+            return this._uvQuoteCmdArg(arg);
+        }
+        // otherwise apply quoting rules specific to the cmd.exe command line parser.
+        // the libuv rules are generic and are not designed specifically for cmd.exe
+        // command line parser.
+        //
+        // for a detailed description of the cmd.exe command line parser, refer to
+        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
+        // need quotes for empty arg
+        if (!arg) {
+            return '""';
+        }
+        // determine whether the arg needs to be quoted
+        const cmdSpecialChars = [
+            ' ',
+            '\t',
+            '&',
+            '(',
+            ')',
+            '[',
+            ']',
+            '{',
+            '}',
+            '^',
+            '=',
+            ';',
+            '!',
+            "'",
+            '+',
+            ',',
+            '`',
+            '~',
+            '|',
+            '<',
+            '>',
+            '"'
+        ];
+        let needsQuotes = false;
+        for (const char of arg) {
+            if (cmdSpecialChars.some(x => x === char)) {
+                needsQuotes = true;
+                break;
+            }
+        }
+        // short-circuit if quotes not needed
+        if (!needsQuotes) {
+            return arg;
+        }
+        // the following quoting rules are very similar to the rules that by libuv applies.
+        //
+        // 1) wrap the string in quotes
+        //
+        // 2) double-up quotes - i.e. " => ""
+        //
+        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
+        //    doesn't work well with a cmd.exe command line.
+        //
+        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
+        //    for example, the command line:
+        //          foo.exe "myarg:""my val"""
+        //    is parsed by a .NET console app into an arg array:
+        //          [ "myarg:\"my val\"" ]
+        //    which is the same end result when applying libuv quoting rules. although the actual
+        //    command line from libuv quoting rules would look like:
+        //          foo.exe "myarg:\"my val\""
+        //
+        // 3) double-up slashes that precede a quote,
+        //    e.g.  hello \world    => "hello \world"
+        //          hello\"world    => "hello\\""world"
+        //          hello\\"world   => "hello\\\\""world"
+        //          hello world\    => "hello world\\"
+        //
+        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
+        //    the reasons for including this as a .cmd quoting rule are:
+        //
+        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
+        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
+        //
+        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
+        //       haven't heard any complaints about that aspect.
+        //
+        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
+        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
+        // by using %%.
+        //
+        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
+        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
+        //
+        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
+        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
+        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
+        // to an external program.
+        //
+        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
+        // % can be escaped within a .cmd file.
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\'; // double the slash
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '"'; // double the quote
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _uvQuoteCmdArg(arg) {
+        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
+        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
+        // is used.
+        //
+        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
+        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
+        // pasting copyright notice from Node within this function:
+        //
+        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
+        //
+        //      Permission is hereby granted, free of charge, to any person obtaining a copy
+        //      of this software and associated documentation files (the "Software"), to
+        //      deal in the Software without restriction, including without limitation the
+        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
+        //      sell copies of the Software, and to permit persons to whom the Software is
+        //      furnished to do so, subject to the following conditions:
+        //
+        //      The above copyright notice and this permission notice shall be included in
+        //      all copies or substantial portions of the Software.
+        //
+        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
+        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
+        //      IN THE SOFTWARE.
+        if (!arg) {
+            // Need double quotation for empty argument
+            return '""';
+        }
+        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
+            // No quotation needed
+            return arg;
+        }
+        if (!arg.includes('"') && !arg.includes('\\')) {
+            // No embedded double quotes or backslashes, so I can just wrap
+            // quote marks around the whole thing.
+            return `"${arg}"`;
+        }
+        // Expected input/output:
+        //   input : hello"world
+        //   output: "hello\"world"
+        //   input : hello""world
+        //   output: "hello\"\"world"
+        //   input : hello\world
+        //   output: hello\world
+        //   input : hello\\world
+        //   output: hello\\world
+        //   input : hello\"world
+        //   output: "hello\\\"world"
+        //   input : hello\\"world
+        //   output: "hello\\\\\"world"
+        //   input : hello world\
+        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
+        //                             but it appears the comment is wrong, it should be "hello world\\"
+        let reverse = '"';
+        let quoteHit = true;
+        for (let i = arg.length; i > 0; i--) {
+            // walk the string in reverse
+            reverse += arg[i - 1];
+            if (quoteHit && arg[i - 1] === '\\') {
+                reverse += '\\';
+            }
+            else if (arg[i - 1] === '"') {
+                quoteHit = true;
+                reverse += '\\';
+            }
+            else {
+                quoteHit = false;
+            }
+        }
+        reverse += '"';
+        return reverse.split('').reverse().join('');
+    }
+    _cloneExecOptions(options) {
+        options = options || {};
+        const result = {
+            cwd: options.cwd || process.cwd(),
+            env: options.env || process.env,
+            silent: options.silent || false,
+            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
+            failOnStdErr: options.failOnStdErr || false,
+            ignoreReturnCode: options.ignoreReturnCode || false,
+            delay: options.delay || 10000
+        };
+        result.outStream = options.outStream || process.stdout;
+        result.errStream = options.errStream || process.stderr;
+        return result;
+    }
+    _getSpawnOptions(options, toolPath) {
+        options = options || {};
+        const result = {};
+        result.cwd = options.cwd;
+        result.env = options.env;
+        result['windowsVerbatimArguments'] =
+            options.windowsVerbatimArguments || this._isCmdFile();
+        if (options.windowsVerbatimArguments) {
+            result.argv0 = `"${toolPath}"`;
+        }
+        return result;
+    }
+    /**
+     * Exec a tool.
+     * Output will be streamed to the live console.
+     * Returns promise with return code
+     *
+     * @param     tool     path to tool to exec
+     * @param     options  optional exec options.  See ExecOptions
+     * @returns   number
+     */
+    exec() {
+        return toolrunner_awaiter(this, void 0, void 0, function* () {
+            // root the tool path if it is unrooted and contains relative pathing
+            if (!isRooted(this.toolPath) &&
+                (this.toolPath.includes('/') ||
+                    (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
+                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
+                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            }
+            // if the tool is only a file name, then resolve it from the PATH
+            // otherwise verify it exists (add extension on Windows if necessary)
+            this.toolPath = yield which(this.toolPath, true);
+            return new Promise((resolve, reject) => toolrunner_awaiter(this, void 0, void 0, function* () {
+                this._debug(`exec tool: ${this.toolPath}`);
+                this._debug('arguments:');
+                for (const arg of this.args) {
+                    this._debug(`   ${arg}`);
+                }
+                const optionsNonNull = this._cloneExecOptions(this.options);
+                if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                }
+                const state = new ExecState(optionsNonNull, this.toolPath);
+                state.on('debug', (message) => {
+                    this._debug(message);
+                });
+                if (this.options.cwd && !(yield exists(this.options.cwd))) {
+                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
+                }
+                const fileName = this._getSpawnFileName();
+                const cp = external_child_process_namespaceObject.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
+                let stdbuffer = '';
+                if (cp.stdout) {
+                    cp.stdout.on('data', (data) => {
+                        if (this.options.listeners && this.options.listeners.stdout) {
+                            this.options.listeners.stdout(data);
+                        }
+                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
+                            optionsNonNull.outStream.write(data);
+                        }
+                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.stdline) {
+                                this.options.listeners.stdline(line);
+                            }
+                        });
+                    });
+                }
+                let errbuffer = '';
+                if (cp.stderr) {
+                    cp.stderr.on('data', (data) => {
+                        state.processStderr = true;
+                        if (this.options.listeners && this.options.listeners.stderr) {
+                            this.options.listeners.stderr(data);
+                        }
+                        if (!optionsNonNull.silent &&
+                            optionsNonNull.errStream &&
+                            optionsNonNull.outStream) {
+                            const s = optionsNonNull.failOnStdErr
+                                ? optionsNonNull.errStream
+                                : optionsNonNull.outStream;
+                            s.write(data);
+                        }
+                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
+                            if (this.options.listeners && this.options.listeners.errline) {
+                                this.options.listeners.errline(line);
+                            }
+                        });
+                    });
+                }
+                cp.on('error', (err) => {
+                    state.processError = err.message;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    state.CheckComplete();
+                });
+                cp.on('exit', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                cp.on('close', (code) => {
+                    state.processExitCode = code;
+                    state.processExited = true;
+                    state.processClosed = true;
+                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
+                    state.CheckComplete();
+                });
+                state.on('done', (error, exitCode) => {
+                    if (stdbuffer.length > 0) {
+                        this.emit('stdline', stdbuffer);
+                    }
+                    if (errbuffer.length > 0) {
+                        this.emit('errline', errbuffer);
+                    }
+                    cp.removeAllListeners();
+                    if (error) {
+                        reject(error);
+                    }
+                    else {
+                        resolve(exitCode);
+                    }
+                });
+                if (this.options.input) {
+                    if (!cp.stdin) {
+                        throw new Error('child process missing stdin');
+                    }
+                    cp.stdin.end(this.options.input);
+                }
+            }));
+        });
+    }
+}
+/**
+ * Convert an arg string to an array of args. Handles escaping
+ *
+ * @param    argString   string of arguments
+ * @returns  string[]    array of arguments
+ */
+function argStringToArray(argString) {
+    const args = [];
+    let inQuotes = false;
+    let escaped = false;
+    let arg = '';
+    function append(c) {
+        // we only escape double quotes.
+        if (escaped && c !== '"') {
+            arg += '\\';
+        }
+        arg += c;
+        escaped = false;
+    }
+    for (let i = 0; i < argString.length; i++) {
+        const c = argString.charAt(i);
+        if (c === '"') {
+            if (!escaped) {
+                inQuotes = !inQuotes;
+            }
+            else {
+                append(c);
+            }
+            continue;
+        }
+        if (c === '\\' && escaped) {
+            append(c);
+            continue;
+        }
+        if (c === '\\' && inQuotes) {
+            escaped = true;
+            continue;
+        }
+        if (c === ' ' && !inQuotes) {
+            if (arg.length > 0) {
+                args.push(arg);
+                arg = '';
+            }
+            continue;
+        }
+        append(c);
+    }
+    if (arg.length > 0) {
+        args.push(arg.trim());
+    }
+    return args;
+}
+class ExecState extends external_events_.EventEmitter {
+    constructor(options, toolPath) {
+        super();
+        this.processClosed = false; // tracks whether the process has exited and stdio is closed
+        this.processError = '';
+        this.processExitCode = 0;
+        this.processExited = false; // tracks whether the process has exited
+        this.processStderr = false; // tracks whether stderr was written to
+        this.delay = 10000; // 10 seconds
+        this.done = false;
+        this.timeout = null;
+        if (!toolPath) {
+            throw new Error('toolPath must not be empty');
+        }
+        this.options = options;
+        this.toolPath = toolPath;
+        if (options.delay) {
+            this.delay = options.delay;
+        }
+    }
+    CheckComplete() {
+        if (this.done) {
+            return;
+        }
+        if (this.processClosed) {
+            this._setResult();
+        }
+        else if (this.processExited) {
+            this.timeout = (0,external_timers_namespaceObject.setTimeout)(ExecState.HandleTimeout, this.delay, this);
+        }
+    }
+    _debug(message) {
+        this.emit('debug', message);
+    }
+    _setResult() {
+        // determine whether there is an error
+        let error;
+        if (this.processExited) {
+            if (this.processError) {
+                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
+            }
+            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
+                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
+            }
+            else if (this.processStderr && this.options.failOnStdErr) {
+                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
+            }
+        }
+        // clear the timeout
+        if (this.timeout) {
+            clearTimeout(this.timeout);
+            this.timeout = null;
+        }
+        this.done = true;
+        this.emit('done', error, this.processExitCode);
+    }
+    static HandleTimeout(state) {
+        if (state.done) {
+            return;
+        }
+        if (!state.processClosed && state.processExited) {
+            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
+            state._debug(message);
+        }
+        state._setResult();
+    }
+}
+//# sourceMappingURL=toolrunner.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/exec.js
+var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Exec a command.
+ * Output will be streamed to the live console.
+ * Returns promise with return code
+ *
+ * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
+ * @param     args               optional arguments for tool. Escaping is handled by the lib.
+ * @param     options            optional exec options.  See ExecOptions
+ * @returns   Promise<number>    exit code
+ */
+function exec_exec(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        const commandArgs = tr.argStringToArray(commandLine);
+        if (commandArgs.length === 0) {
+            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
+        }
+        // Path to tool to execute should be first arg
+        const toolPath = commandArgs[0];
+        args = commandArgs.slice(1).concat(args || []);
+        const runner = new tr.ToolRunner(toolPath, args, options);
+        return runner.exec();
+    });
+}
+/**
+ * Exec a command and get the output.
+ * Output will be streamed to the live console.
+ * Returns promise with the exit code and collected stdout and stderr
+ *
+ * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
+ * @param     args                  optional arguments for tool. Escaping is handled by the lib.
+ * @param     options               optional exec options.  See ExecOptions
+ * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
+ */
+function getExecOutput(commandLine, args, options) {
+    return exec_awaiter(this, void 0, void 0, function* () {
+        var _a, _b;
+        let stdout = '';
+        let stderr = '';
+        //Using string decoder covers the case where a mult-byte character is split
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
+        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
+        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
+        const stdErrListener = (data) => {
+            stderr += stderrDecoder.write(data);
+            if (originalStdErrListener) {
+                originalStdErrListener(data);
+            }
+        };
+        const stdOutListener = (data) => {
+            stdout += stdoutDecoder.write(data);
+            if (originalStdoutListener) {
+                originalStdoutListener(data);
+            }
+        };
+        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
+        const exitCode = yield exec_exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
+        //flush any remaining characters
+        stdout += stdoutDecoder.end();
+        stderr += stderrDecoder.end();
+        return {
+            exitCode,
+            stdout,
+            stderr
+        };
+    });
+}
+//# sourceMappingURL=exec.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    command_issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_namespaceObject.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    command_issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    command_issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
 
 /***/ })
 

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
-import { S3Client } from '@aws-sdk/client-s3'
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3'
 import type { Inputs } from './inputs.js'
 import { createWriteClient } from './stream/write-calls.js'
 import pkg from '../package.json' with { type: 'json' }
@@ -26,14 +26,36 @@ export interface Clients {
   writeClient: DynamoDBClient
   /** writeClient's configuration as plain data, from which each write thread makes its own. */
   writeConfig: DynamoDBClientConfig
-  s3: S3Client
   /**
-   * native: ImportTable's item errors are in CloudWatch Logs. The client is made on first use:
-   * the stream engine never needs it. (Loading its module on first use too, with a dynamic
-   * import, saved 4 MB more, but ncc then writes only that chunk's licenses to licenses.txt.)
+   * The S3 client, made on first use, its SDK module loaded then too: a workspace source never
+   * needs it, and loading the module alone costs 10 MB of memory.
    */
-  logs(): CloudWatchLogsClient
+  s3(): Promise<S3Client>
+  /**
+   * native: ImportTable's item errors are in CloudWatch Logs. The client is made on first use,
+   * its SDK module loaded then too (4 MB): the stream engine never needs it.
+   */
+  logs(): Promise<CloudWatchLogsClient>
+  /** Destroys every client made, including one still being made. */
   destroy(): void
+}
+
+/**
+ * A client made on first use, from a module loaded then. The imports are dynamic with
+ * webpackMode "eager": ncc still bundles the module into the one dist/index.js (and its licenses
+ * into licenses.txt), but evaluates it only when it is asked for.
+ */
+export function onFirstUse<T extends { destroy(): void }>(make: () => Promise<T>) {
+  let made: Promise<T> | undefined
+  return {
+    get: () => (made ??= make()),
+    // One that could not be made has nothing to destroy (and its caller was told why).
+    destroy: () =>
+      void made?.then(
+        (client) => client.destroy(),
+        () => {},
+      ),
+  }
 }
 
 /** True when the environment names credentials the default chain would find. */
@@ -74,7 +96,7 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
   // thousands of times a second, always the same way.
   const writeConfig = { ...dynamodbConfig, maxAttempts: 1, cacheMiddleware: true }
   const writeClient = createWriteClient(writeConfig)
-  const s3 = new S3Client({
+  const s3Config: S3ClientConfig = {
     region,
     customUserAgent: [USER_AGENT],
     forcePathStyle: inputs.s3ForcePathStyle,
@@ -88,23 +110,29 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
       responseChecksumValidation: 'WHEN_REQUIRED' as const,
     }),
     ...credentialsFor(inputs.s3Endpoint),
+  }
+  const s3 = onFirstUse(async () => {
+    const { S3Client } = await import(/* webpackMode: "eager" */ '@aws-sdk/client-s3')
+    return new S3Client(s3Config)
   })
   // No input for its endpoint: the SDK's AWS_ENDPOINT_URL_CLOUDWATCH_LOGS serves where one is needed.
-  let logs: CloudWatchLogsClient | undefined
+  const logs = onFirstUse(async () => {
+    const { CloudWatchLogsClient } = await import(
+      /* webpackMode: "eager" */ '@aws-sdk/client-cloudwatch-logs'
+    )
+    return new CloudWatchLogsClient({ region, customUserAgent: [USER_AGENT] })
+  })
   return {
     dynamodb,
     writeClient,
     writeConfig,
-    s3,
-    logs() {
-      logs ??= new CloudWatchLogsClient({ region, customUserAgent: [USER_AGENT] })
-      return logs
-    },
+    s3: s3.get,
+    logs: logs.get,
     destroy() {
       dynamodb.destroy()
       writeClient.destroy()
       s3.destroy()
-      logs?.destroy()
+      logs.destroy()
     },
   }
 }

@@ -2,8 +2,9 @@ import * as core from '@actions/core'
 import { realClock } from './clock.js'
 import { createClients, type Clients } from './clients.js'
 import { errorMessage } from './errors.js'
+import { settleHeap } from './heap.js'
 import { readInputs, type Inputs } from './inputs.js'
-import { runNative } from './native/engine.js'
+import type { NativeRun } from './native/engine.js'
 import { prepare, type Plan } from './plan/plan.js'
 import { annotate, setOutputs } from './report/outputs.js'
 import { checkResult, fromNative, fromStream, type ImportResult } from './report/result.js'
@@ -11,7 +12,7 @@ import { renderSummary, writeSummary } from './report/summary.js'
 import { workspaceRoot } from './sources/local.js'
 import { Steps } from './steps.js'
 import { counted } from './words.js'
-import { streamImport, type StreamOptions } from './stream/engine.js'
+import { streamImport, type StreamOptions, type StreamOutcome } from './stream/engine.js'
 
 /** What tests inject: a clock and a sleep that never waits. */
 export type RunOptions = Partial<Pick<StreamOptions, 'now' | 'sleep' | 'pacing'>>
@@ -70,21 +71,8 @@ async function importData(
   const { inputs } = plan
   const result =
     plan.choice.mode === 'native' && !inputs.dryRun
-      ? fromNative(await runNative(inputs, plan, clients, steps, options), inputs)
-      : fromStream(
-          await streamImport({
-            inputs,
-            source: plan.source,
-            dynamodb: clients.writeClient,
-            writeConfig: clients.writeConfig,
-            table: plan.table,
-            steps,
-            objects: plan.objects,
-            ...options,
-          }),
-          inputs,
-          plan.table,
-        )
+      ? fromNative(await native(plan, clients, steps, options), inputs)
+      : fromStream(await stream(plan, clients, steps, options), inputs, plan.table)
   return {
     mode: plan.choice.mode,
     modeReason: plan.choice.reason,
@@ -97,6 +85,40 @@ async function importData(
     ...result,
     durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
   }
+}
+
+/** The stream engine: the action reads, validates and (unless a dry run) writes itself. */
+async function stream(
+  plan: Plan,
+  clients: Clients,
+  steps: Steps,
+  options: RunOptions,
+): Promise<StreamOutcome> {
+  await settleHeap(plan.objects)
+  return streamImport({
+    inputs: plan.inputs,
+    source: plan.source,
+    dynamodb: clients.writeClient,
+    writeConfig: clients.writeConfig,
+    table: plan.table,
+    steps,
+    objects: plan.objects,
+    ...options,
+  })
+}
+
+/**
+ * The native engine, loaded only when it runs: with the CloudWatch Logs SDK it needs, 4 MB of
+ * memory that the stream engine and a dry run do not use.
+ */
+async function native(
+  plan: Plan,
+  clients: Clients,
+  steps: Steps,
+  options: RunOptions,
+): Promise<NativeRun> {
+  const { runNative } = await import(/* webpackMode: "eager" */ './native/engine.js')
+  return runNative(plan.inputs, plan, clients, steps, options)
 }
 
 /** Compares errors with max-errors and items with min-items: the step's verdict. */

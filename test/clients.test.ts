@@ -1,6 +1,8 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
+import { S3Client } from '@aws-sdk/client-s3'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { inputEnv } from '../scripts/action-env.mjs'
-import { createClients } from '../src/clients.js'
+import { createClients, onFirstUse } from '../src/clients.js'
 import { readInputs } from '../src/inputs.js'
 
 function inputs(overrides: Record<string, string> = {}) {
@@ -9,14 +11,18 @@ function inputs(overrides: Record<string, string> = {}) {
   return readInputs()
 }
 
-afterEach(() => vi.unstubAllEnvs())
+afterEach(() => {
+  vi.unstubAllEnvs()
+  vi.restoreAllMocks()
+})
 
 describe('createClients', () => {
   it('follows S3 region redirects, for a bucket in another region than the table', async () => {
     const clients = createClients(inputs(), {})
     try {
-      expect(clients.s3.config.followRegionRedirects).toBe(true)
-      expect(await clients.s3.config.region()).toBe('eu-west-1')
+      const s3 = await clients.s3()
+      expect(s3.config.followRegionRedirects).toBe(true)
+      expect(await s3.config.region()).toBe('eu-west-1')
       expect(await clients.dynamodb.config.region()).toBe('eu-west-1')
       // The writer's client leaves retries to the writer.
       expect(await clients.writeClient.config.maxAttempts()).toBe(1)
@@ -44,15 +50,41 @@ describe('createClients', () => {
     }
   })
 
-  it('makes the CloudWatch Logs client only when it is first asked for, once', async () => {
+  it('makes the S3 and CloudWatch Logs clients only when first asked for, once', async () => {
     const clients = createClients(inputs(), {})
     try {
-      const logs = clients.logs()
-      expect(clients.logs()).toBe(logs)
+      const [logs, again] = await Promise.all([clients.logs(), clients.logs()])
+      expect(again).toBe(logs)
+      expect(await clients.logs()).toBe(logs)
       expect(await logs.config.region()).toBe('eu-west-1')
+      expect(await clients.s3()).toBe(await clients.s3())
     } finally {
       clients.destroy()
     }
+  })
+
+  it('destroys the clients made, one still being made too, and makes no other', async () => {
+    const s3Destroyed = vi.spyOn(S3Client.prototype, 'destroy')
+    const logsDestroyed = vi.spyOn(CloudWatchLogsClient.prototype, 'destroy')
+    const unused = createClients(inputs(), {})
+    unused.destroy()
+    const clients = createClients(inputs(), {})
+    await clients.logs()
+    const making = clients.s3()
+    clients.destroy()
+    await making
+    await vi.waitFor(() => {
+      expect(logsDestroyed).toHaveBeenCalledOnce()
+      expect(s3Destroyed).toHaveBeenCalledOnce()
+    })
+  })
+
+  it('takes a client that could not be made for nothing to destroy', async () => {
+    const failing = onFirstUse<{ destroy(): void }>(() => Promise.reject(new Error('no module')))
+    await expect(failing.get()).rejects.toThrow('no module')
+    // No unhandled rejection: vitest fails the run on one.
+    failing.destroy()
+    await new Promise((resolve) => setImmediate(resolve))
   })
 
   it('signs for custom endpoints with placeholder credentials only when none are configured', async () => {
@@ -67,7 +99,7 @@ describe('createClients', () => {
     try {
       const credentials = await placeholder.dynamodb.config.credentials()
       expect(credentials.accessKeyId).toBe('local')
-      expect(placeholder.s3.config.forcePathStyle).toBe(true)
+      expect((await placeholder.s3()).config.forcePathStyle).toBe(true)
       // With credentials in the environment, the default chain is used, not the placeholder.
       expect(configured.dynamodb.config.credentials).not.toBe(
         placeholder.dynamodb.config.credentials,

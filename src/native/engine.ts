@@ -7,7 +7,8 @@ import { detectCompression, type ResolvedCompression } from '../sources/decompre
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
 import type { Steps } from '../steps.js'
 import { agreeOnCompression, compressionFromName, importRequest } from './import-request.js'
-import { ITEM_VALIDATION_ERROR, nativeImport, type NativeOutcome } from './import-table.js'
+import { ITEM_VALIDATION_ERROR } from './explain.js'
+import { nativeImport, type NativeOutcome } from './import-table.js'
 
 /** What the native engine takes from the start step. */
 export interface NativeJob {

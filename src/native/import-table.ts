@@ -1,9 +1,8 @@
 import * as core from '@actions/core'
 import {
-  DescribeImportCommand,
   ImportTableCommand,
-  paginateListImports,
   waitUntilImportCompleted,
+  type DescribeImportCommand,
   type DescribeImportCommandOutput,
   type DynamoDBClient,
   type ImportTableCommandInput,
@@ -20,33 +19,25 @@ import {
   permissionHint,
 } from '../errors.js'
 import { MAX_REJECTION_SAMPLES, type Rejection } from '../formats/record.js'
+import { explainImportError, ITEM_VALIDATION_ERROR, LIMIT_RETRY_BUDGET_MS } from './explain.js'
 import { consoleLink } from './import-request.js'
-
-/**
- * ImportTable's FailureCode for an import whose bad items were skipped and the rest imported
- * (docs/import-rules.md §1 rule 1); the stream engine reports item errors with it too.
- */
-export const ITEM_VALIDATION_ERROR = 'ItemValidationError'
+import { findRunningImport } from './running-import.js'
 
 /** First wait between DescribeImport polls; an import takes minutes at the very least. */
 export const POLL_MIN_MS = 5_000
 /** Longest wait between polls, so that the end of an import is seen within a minute. */
 export const POLL_MAX_MS = 60_000
-/** "Up to 50 simultaneous import table operations are allowed per account": wait this long for a slot. */
-export const LIMIT_RETRY_BUDGET_MS = 15 * 60_000
 const LIMIT_RETRY_MIN_MS = 15_000
 const LIMIT_RETRY_MAX_MS = 120_000
 /** ImportTable logs each rejected item here, one stream per import: `<import-id>/error`. */
 export const IMPORT_LOG_GROUP = '/aws-dynamodb/imports'
-/** ListImports returns at most 25 imports per page. */
-const LIST_PAGE_SIZE = 25
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED'])
 
 export interface NativeOptions {
   dynamodb: DynamoDBClient
-  /** The CloudWatch Logs client, made on first use (Clients.logs). */
-  logs: () => CloudWatchLogsClient
+  /** The CloudWatch Logs client, made on first use (Clients.logs): most imports never need it. */
+  logs: () => Promise<CloudWatchLogsClient>
   request: ImportTableCommandInput
   region: string
   wait: boolean
@@ -97,28 +88,6 @@ export async function nativeImport(options: NativeOptions): Promise<NativeOutcom
     outcome.itemErrors = await readItemErrors(options.logs, done.description)
   }
   return outcome
-}
-
-/** An import of this table that is still running: a re-run after a runner died attaches to it. */
-export async function findRunningImport(
-  client: DynamoDBClient,
-  tableName: string,
-): Promise<ImportTableDescription | undefined> {
-  try {
-    for await (const page of paginateListImports({ client }, { PageSize: LIST_PAGE_SIZE })) {
-      for (const summary of page.ImportSummaryList ?? []) {
-        if (summary.ImportStatus !== 'IN_PROGRESS') continue
-        if (!summary.TableArn?.endsWith(`:table/${tableName}`)) continue
-        const { ImportTableDescription } = await client.send(
-          new DescribeImportCommand({ ImportArn: summary.ImportArn }),
-        )
-        return ImportTableDescription
-      }
-    }
-  } catch (err) {
-    throw new ActionError(explainImportError(err, 'ListImports', tableName), { cause: err })
-  }
-  return undefined
 }
 
 /** ImportTable, waiting for a slot while the account's 50 concurrent imports are taken. */
@@ -228,13 +197,14 @@ async function waitForEnd(
  * read them, a warning names the permission and the import's outcome stands.
  */
 async function readItemErrors(
-  logs: () => CloudWatchLogsClient,
+  logs: () => Promise<CloudWatchLogsClient>,
   description: ImportTableDescription,
 ): Promise<Rejection[]> {
   const importId = description.ImportArn?.split('/').pop() ?? ''
   const stream = `${importId}/error`
   try {
-    const { events } = await logs().send(
+    const client = await logs()
+    const { events } = await client.send(
       new GetLogEventsCommand({
         logGroupName: IMPORT_LOG_GROUP,
         logStreamName: stream,
@@ -276,41 +246,4 @@ export function itemError(message: string): Rejection {
       records: 1,
     }
   }
-}
-
-/** An ImportTable-family error, turned into what to do about it. */
-export function explainImportError(err: unknown, call: string, target: string): string {
-  const name = errorName(err) ?? 'Error'
-  const message = errorMessage(err)
-  if (isAccessDenied(err)) {
-    return `${call} was denied (${name}: ${message}). ${permissionHint(call, target)}`.trim()
-  }
-  switch (name) {
-    case 'ResourceInUseException':
-      return `${call}: table ${target} already exists (${message}). ImportTable only creates new tables: use mode: stream (or auto) to write into an existing table, or choose a new table name.`
-    case 'ImportConflictException':
-      return `${call}: this client token was already used for an import into another table within the last 8 hours (${message}). Set another client-token, or leave it empty to derive one from the request.`
-    case 'LimitExceededException':
-      return `${call}: the account already runs 50 imports, and none ended within ${LIMIT_RETRY_BUDGET_MS / 60_000} minutes (${message}). Try again later.`
-    case 'ImportNotFoundException':
-      return `${call}: import ${target} was not found (${message}).`
-    case 'ValidationException':
-      return `${call} refused the request: ${message}. Check source, input-format, the CSV options and the table definition.`
-    default:
-      return `${call} on ${target} failed: ${name}: ${message}`
-  }
-}
-
-/** What a FailureCode means and what to check. */
-export function explainFailure(code: string, message: string): string {
-  const hints: Record<string, string> = {
-    S3NoSuchBucket:
-      'the bucket does not exist or is in another account: check source and bucket-owner',
-    S3AccessDenied:
-      'ImportTable could not read the objects: the credentials need s3:GetObject and s3:ListBucket (and kms:Decrypt for SSE-KMS objects)',
-    S3NoSuchKey: 'objects were deleted while the import ran',
-    ItemValidationError: 'some items failed validation; the table keeps every valid item',
-  }
-  const hint = hints[code] ? `: ${hints[code]}` : ''
-  return `${code}${hint}. ${message}`.trim()
 }

@@ -5,7 +5,7 @@
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Rejection, RejectionKind } from '../formats/record.js'
 import type { Inputs } from '../inputs.js'
-import { explainFailure, ITEM_VALIDATION_ERROR } from '../native/import-table.js'
+import { explainFailure, ITEM_VALIDATION_ERROR } from '../native/explain.js'
 import type { NativeRun } from '../native/engine.js'
 import type { StreamOutcome } from '../stream/engine.js'
 import type { ObjectCounts } from '../stream/outcome.js'

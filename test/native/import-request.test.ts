@@ -8,7 +8,8 @@ import {
   importRequest,
   type RequestInputs,
 } from '../../src/native/import-request.js'
-import { explainFailure, explainImportError, itemError } from '../../src/native/import-table.js'
+import { explainFailure, explainImportError } from '../../src/native/explain.js'
+import { itemError } from '../../src/native/import-table.js'
 
 const table = fromKeySchema('orders', [{ name: 'pk', type: 'S' }], 'PAY_PER_REQUEST')
 const env = { GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '42', GITHUB_JOB: 'seed' }

@@ -16,11 +16,8 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ActionError } from '../../src/errors.js'
-import {
-  LIMIT_RETRY_BUDGET_MS,
-  nativeImport,
-  type NativeOptions,
-} from '../../src/native/import-table.js'
+import { LIMIT_RETRY_BUDGET_MS } from '../../src/native/explain.js'
+import { nativeImport, type NativeOptions } from '../../src/native/import-table.js'
 
 const TABLE = 'orders'
 const TABLE_ARN = `arn:aws:dynamodb:us-east-1:111122223333:table/${TABLE}`
@@ -108,7 +105,7 @@ function options(
 ): NativeOptions {
   return {
     dynamodb: clients.dynamodb,
-    logs: () => clients.logs,
+    logs: () => Promise.resolve(clients.logs),
     request: {
       S3BucketSource: { S3Bucket: 'exports', S3KeyPrefix: 'orders/' },
       InputFormat: 'DYNAMODB_JSON',
