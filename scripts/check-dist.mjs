@@ -37,7 +37,17 @@ function build(outDir) {
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
   execFileSync(
     npx,
-    ['ncc', 'build', 'src/index.ts', '-o', outDir, '--source-map', '--license', 'licenses.txt'],
+    [
+      'ncc',
+      'build',
+      'src/index.ts',
+      '-o',
+      outDir,
+      '--source-map',
+      '--no-source-map-register',
+      '--license',
+      'licenses.txt',
+    ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   )
 }
