@@ -12,7 +12,7 @@ import { Pool, type Dispatcher } from 'undici'
 import type { HttpHandlerOptions, HttpRequest, HttpResponse, RequestHandler } from '@smithy/types'
 
 /** Connections per endpoint: as many as the SDK's default handler allows (its agent's maxSockets). */
-export const MAX_CONNECTIONS = 50
+const MAX_CONNECTIONS = 50
 
 /** undici's codes of a connection that broke or never answered in time. */
 const BROKEN = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED'])
