@@ -41,7 +41,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     clients?.destroy()
   }
   await complete(result, failures, inputs, steps)
-  renderSummary(result, steps.list(), failures)
+  renderSummary(result, steps.list(), failures, inputs)
   await writeSummary()
 }
 

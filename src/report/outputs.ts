@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import * as core from '@actions/core'
 import { REJECTION_KINDS } from '../formats/record.js'
 import { Output, type OutputName } from '../names.js'
-import type { ImportResult, Limits } from './result.js'
+import { emptyImportWarning, type ImportResult, type Limits } from './result.js'
 
 /** Sets every output of action.yml; the ones that do not apply are empty. */
 export function setOutputs(result: ImportResult): void {
@@ -56,7 +56,8 @@ export function recordPlace(location: string, workspace: string): RecordPlace {
  * The verdict first, as an error annotation: GitHub keeps only the first 10 of a kind per step,
  * so the one line that says what to do must not be the one dropped. Then one annotation per
  * sampled rejection, errors when the rejections fail the step (as many as leave room for the
- * verdict) and warnings when max-errors accepts them. The one caller of setFailed.
+ * verdict) and warnings when max-errors accepts them; a warning when nothing at all was read,
+ * since a passing step then most likely read the wrong source. The one caller of setFailed.
  */
 export function annotate(
   result: ImportResult | undefined,
@@ -66,6 +67,8 @@ export function annotate(
 ): void {
   if (failures.length > 0) core.setFailed(failures.join('\n'))
   if (!result) return
+  const empty = failures.length === 0 ? emptyImportWarning(result, limits) : undefined
+  if (empty) core.warning(empty, { title: 'Nothing imported' })
   const asErrors =
     failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0)
   // The verdict is an error annotation too: record errors leave room for it.

@@ -54,6 +54,13 @@ export interface ImportResult {
   /** The table and the source, for the summary's headline. */
   table?: string
   source?: string
+  /** the creation source, set when the stream engine created the table (not in a dry run) */
+  tableCreatedFrom?: string
+  /**
+   * stream: dynamodb-endpoint was set (an emulator such as DynamoDB Local), which bills nothing and
+   * has no ImportTable: the summary leaves out write capacity and cost.
+   */
+  customEndpoint?: boolean
   /** stream: each object's counts, in the order read. */
   perObject?: ObjectCounts[]
   /** stream: items written so far at each progress line (seconds since the start). */
@@ -129,6 +136,26 @@ export function checkResult(result: ImportResult, limits: Limits): string[] {
   return failures
 }
 
+/**
+ * The warning of an import that read no record at all (not one whose records were all rejected:
+ * those have their own annotations), unless min-items already makes that fail the step. An empty
+ * listing is warned of by the start step already; undefined then, so that it is said once.
+ */
+export function emptyImportWarning(result: ImportResult, limits: Limits): string | undefined {
+  const empty =
+    result.processedItemCount === 0 &&
+    result.errorCount === 0 &&
+    result.status === 'COMPLETED' &&
+    limits.minItems === 0 &&
+    result.objects !== 0
+  if (!empty) return undefined
+  const verb = result.dryRun ? 'would be imported' : 'imported'
+  return (
+    `0 items ${verb} from ${result.source ?? 'the source'}: the source holds no records. ` +
+    'Check source, or set min-items: 1 to make an empty import fail the step.'
+  )
+}
+
 /** What either engine reports; the start step adds the engine, its reason and the duration. */
 export type EngineResult = Omit<ImportResult, 'mode' | 'modeReason' | 'durationSeconds'>
 
@@ -159,13 +186,17 @@ export function fromStream(
     }),
     ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
     dryRun: inputs.dryRun,
-    ...(inputs.dryRun && {
-      estimates: estimate({
-        uncompressedBytes: outcome.processedSizeBytes,
-        writeUnits: outcome.writeUnits,
-        ...writeRate(inputs, table),
+    ...(inputs.dynamodbEndpoint !== undefined && { customEndpoint: true }),
+    // An emulator bills nothing, so a cost estimate means nothing there.
+    ...(inputs.dryRun &&
+      inputs.dynamodbEndpoint === undefined && {
+        estimates: estimate({
+          uncompressedBytes: outcome.processedSizeBytes,
+          writeUnits: outcome.writeUnits,
+          ...writeRate(inputs, table),
+          // ImportTable reads only S3: for a workspace source it is no choice.
+        }).filter((e) => e.engine === 'stream' || inputs.source.kind === 's3'),
       }),
-    }),
     objects: outcome.objects,
     perObject: outcome.perObject,
     progress: outcome.progress,

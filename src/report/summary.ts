@@ -10,7 +10,7 @@ import type { EngineEstimate } from '../stream/estimate.js'
 import type { StepRecord } from '../steps.js'
 import { workspaceRoot } from '../sources/local.js'
 import { recordPlace } from './outputs.js'
-import type { ImportResult, ImportStatus } from './result.js'
+import { emptyImportWarning, type ImportResult, type Limits } from './result.js'
 
 /** Reasons are the engine's words, but a summary row should stay a row. */
 const MAX_REASON_CHARS = 300
@@ -19,52 +19,72 @@ const MAX_OBJECT_ROWS = 20
 /** Below this the import is too short for a chart of its pace to say anything. */
 const CHART_MIN_SECONDS = 30
 
-const STATUS_ICON: Record<ImportStatus, string> = {
-  COMPLETED: '✅',
-  FAILED: '❌',
-  CANCELLED: '⛔',
-  IN_PROGRESS: '⏳',
-}
-
 /** Renders the job summary into core.summary's buffer (written by the caller). */
 export function renderSummary(
   result: ImportResult | undefined,
   steps: StepRecord[],
   failures: string[],
+  limits?: Limits,
 ): void {
-  block(`## ${headline(result, failures)}`)
+  block(`## ${headline(result, failures, limits)}`)
   block(failures.length === 0 ? '**The step passed.**' : '**The step failed:**')
   if (failures.length > 0) block(failures.map(listItem).join('\n'))
   if (result) {
-    block(`Engine: **${result.mode}**. ${inline(result.modeReason)}`)
-    if (result.objects === 0) {
-      block(
-        '> [!WARNING]\n> The source holds no objects: nothing was imported. Set `min-items` to make an empty source fail the step.',
-      )
-    }
+    const created = result.tableCreatedFrom
+      ? ` Table \`${code(result.table ?? '?')}\` was created by this run, from ${inline(result.tableCreatedFrom)}.`
+      : ''
+    block(`Engine: **${result.mode}**. ${inline(result.modeReason)}${created}`)
+    const empty =
+      result.objects === 0
+        ? 'The source holds no objects: nothing was imported. Set `min-items` to make an empty source fail the step.'
+        : limits && failures.length === 0 && emptyImportWarning(result, limits)
+    if (empty) block(`> [!WARNING]\n> ${inline(empty)}`)
   }
   renderSteps(steps)
   if (!result) return
   renderCounts(result)
-  if (result.perObject && result.perObject.length > 0) renderObjects(result)
+  // One object's row would repeat the counts above.
+  if (result.mode === 'stream' && (result.perObject?.length ?? 0) > 1) renderObjects(result)
   renderPace(result)
-  if (result.estimates) renderEstimates(result.estimates)
+  if (result.estimates && result.estimates.length > 0) renderEstimates(result.estimates)
   if (result.errorCount > 0) renderRejections(result)
 }
 
-/** One line that names the table, the source and the result. */
-function headline(result: ImportResult | undefined, failures: string[]): string {
+/**
+ * One line that names the table, the source and the result. Its icon is the step's verdict:
+ * ❌ when the step fails, ⚠️ when it passes with something to look at (rejected records that
+ * max-errors accepted, nothing imported), ✅ otherwise.
+ */
+function headline(
+  result: ImportResult | undefined,
+  failures: string[],
+  limits: Limits | undefined,
+): string {
   if (!result) return '❌ The import did not start'
-  const into = `into \`${code(result.table ?? '?')}\` from \`${code(result.source ?? '?')}\``
+  // ImportTable only ever imports into a table it creates.
+  const isNew = result.mode === 'native' || result.tableCreatedFrom !== undefined
+  const into =
+    `into ${isNew ? 'new table ' : ''}\`${code(result.table ?? '?')}\` ` +
+    `from \`${code(result.source ?? '?')}\``
   const items = counted(result.importedItemCount, 'item')
-  const time = `in ${seconds(result.durationSeconds)}`
+  const failed = failures.length > 0
+  const accepted = failed ? '' : `, accepted by max-errors${limits ? ` (${limits.maxErrors})` : ''}`
   if (result.dryRun) {
-    return `🧪 DRY RUN: ${items} would be imported ${into}; nothing was written`
+    const rejected =
+      result.errorCount > 0
+        ? `; ${counted(result.errorCount, 'record')} would be rejected${accepted}`
+        : ''
+    const icon = failed ? '❌' : '🧪'
+    return `${icon} DRY RUN: ${items} would be imported ${into}${rejected}; nothing was written`
   }
-  if (result.status === 'IN_PROGRESS') return `⏳ ImportTable is still importing ${into}`
-  const rejected = result.errorCount > 0 ? `, ${counted(result.errorCount, 'record')} rejected` : ''
-  const icon = failures.length > 0 ? '❌' : STATUS_ICON[result.status]
-  return `${icon} ${items} imported ${into} ${time}${rejected}`
+  if (result.status === 'IN_PROGRESS' && !failed) {
+    return `⏳ ImportTable is still importing ${into}`
+  }
+  const rejected =
+    result.errorCount > 0 ? `, ${counted(result.errorCount, 'record')} rejected${accepted}` : ''
+  const nothing = result.processedItemCount === 0 && result.errorCount === 0
+  const icon = failed ? '❌' : result.errorCount > 0 || nothing ? '⚠️' : '✅'
+  return `${icon} ${items} imported ${into} in ${seconds(result.durationSeconds)}${rejected}`
 }
 
 function renderSteps(steps: StepRecord[]): void {
@@ -98,21 +118,21 @@ function renderCounts(result: ImportResult): void {
     ['Duration', seconds(result.durationSeconds)],
     [result.dryRun ? 'Records validated per second' : 'Items per second', String(rate)],
   ]
-  if (result.consumedWriteCapacity !== undefined) {
-    const how =
-      result.capacitySource === 'computed'
-        ? ' (computed: one per started KB of each item; the endpoint is an emulator)'
-        : ''
-    rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`])
+  // The writer's rows are the stream engine's. An emulator's capacity bills nothing; pace and
+  // stalls say something only when DynamoDB throttled.
+  const stream = result.mode === 'stream'
+  if (stream && result.consumedWriteCapacity !== undefined && !result.customEndpoint) {
+    rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU`])
   }
-  if (result.pacing) {
+  if (stream && result.pacing && result.pacing.throttled > 0) {
     const p = result.pacing
     rows.push(['Throttled calls', String(p.throttled)])
     rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`])
     rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`])
   }
   block(table(['Measure', 'Value'], rows))
-  if (result.processedItemCount > 0) {
+  // A pie of one slice says nothing the rows above do not.
+  if (result.importedItemCount > 0 && result.errorCount > 0) {
     const imported = result.dryRun ? 'Would be imported' : 'Imported'
     block(
       '```mermaid\npie showData title Records\n' +

@@ -174,9 +174,16 @@ async function readAll(
           throw err
         }
         progress.objectDone()
+        const counts = {
+          url: object.url,
+          records: outcome.processed - before.processed,
+          rejected: outcome.errors - before.errors,
+          ...(compression && { compression }),
+        }
+        outcome.perObject.push(counts)
         core.info(
-          `${object.url}: ${outcome.processed - before.processed} records, ` +
-            `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`,
+          `${object.url}: ${counts.records} records, ` +
+            `${counts.rejected} rejected${compression ? ` (${compression})` : ''}`,
         )
       }
       return undefined

@@ -61,6 +61,19 @@ describe('annotate', () => {
     process.exitCode = undefined
   })
 
+  it('warns, once, naming source and min-items, when no record was read and the step passes', () => {
+    const empty = result({ source: 'empty.json', processedItemCount: 0, importedItemCount: 0 })
+    const limits = { maxErrors: 0, minItems: 0 }
+    expect(commands(() => annotate(empty, [], limits, '/w'))).toEqual([
+      '::warning title=Nothing imported::0 items imported from empty.json: the source holds no records. Check source, or set min-items: 1 to make an empty import fail the step.',
+    ])
+    // When min-items fails the step, its verdict says it.
+    const failing = ['0 items imported, fewer than min-items (1).']
+    const printed = commands(() => annotate(empty, failing, { maxErrors: 0, minItems: 1 }, '/w'))
+    expect(printed).toEqual([`::error::${failing[0]}`])
+    process.exitCode = undefined
+  })
+
   it('prints warnings, ten of them, when max-errors accepts the rejections', () => {
     const accepted = result({
       errorCount: 12,

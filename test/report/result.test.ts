@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Inputs } from '../../src/inputs.js'
-import { checkResult, fromStream } from '../../src/report/result.js'
+import { checkResult, emptyImportWarning, fromStream } from '../../src/report/result.js'
 import { emptyOutcome } from '../../src/stream/outcome.js'
 import { RejectedRecords } from '../../src/stream/rejected-records.js'
 import { result } from '../support/results.js'
@@ -61,5 +61,64 @@ describe('fromStream', () => {
     const r = fromStream(outcome(0, 0), inputs as Inputs, table)
     expect(r.status).toBe('COMPLETED')
     expect(r.failureCode).toBeUndefined()
+  })
+})
+
+describe('emptyImportWarning', () => {
+  const limits = { maxErrors: 0, minItems: 0 }
+  const empty = result({
+    source: 'test/fixtures/empty.json',
+    processedItemCount: 0,
+    importedItemCount: 0,
+  })
+
+  it('names source and min-items when no record was read', () => {
+    expect(emptyImportWarning(empty, limits)).toBe(
+      '0 items imported from test/fixtures/empty.json: the source holds no records. Check source, or set min-items: 1 to make an empty import fail the step.',
+    )
+    expect(emptyImportWarning({ ...empty, dryRun: true }, limits)).toMatch(
+      /^0 items would be imported from test\/fixtures\/empty\.json: /,
+    )
+  })
+
+  it('is silent when records were read, all rejected, min-items is set, or no object was listed', () => {
+    expect(emptyImportWarning(result(), limits)).toBeUndefined()
+    const rejected = { ...empty, processedItemCount: 2, errorCount: 2, status: 'FAILED' as const }
+    expect(emptyImportWarning(rejected, limits)).toBeUndefined()
+    expect(emptyImportWarning(empty, { maxErrors: 0, minItems: 1 })).toBeUndefined()
+    // The start step warned of the empty listing already.
+    expect(emptyImportWarning({ ...empty, objects: 0 }, limits)).toBeUndefined()
+    // ImportTable still running: nothing is counted yet.
+    expect(emptyImportWarning({ ...empty, status: 'IN_PROGRESS' }, limits)).toBeUndefined()
+  })
+})
+
+describe('fromStream: what the summary shows of an endpoint', () => {
+  const table = { TableName: 't' }
+  const outcome = emptyOutcome([{ size: 10 }], new RejectedRecords('/tmp/unused.jsonl'))
+  const dry = { dryRun: true, maxWriteCapacity: 0 }
+
+  it('estimates both engines for an S3 source against DynamoDB', () => {
+    const inputs = { ...dry, source: { kind: 's3', bucket: 'b', prefix: '' } }
+    const r = fromStream(outcome, inputs as unknown as Inputs, table)
+    expect(r.estimates?.map((e) => e.engine)).toEqual(['native', 'stream'])
+    expect(r.customEndpoint).toBeUndefined()
+  })
+
+  it('leaves ImportTable out for a workspace source, which it cannot read', () => {
+    const inputs = { ...dry, source: { kind: 'local', path: 'a.json' } }
+    const r = fromStream(outcome, inputs as unknown as Inputs, table)
+    expect(r.estimates?.map((e) => e.engine)).toEqual(['stream'])
+  })
+
+  it('estimates no cost against an emulator, and says it is one', () => {
+    const inputs = {
+      ...dry,
+      dynamodbEndpoint: 'http://localhost:8000',
+      source: { kind: 'local', path: 'a.json' },
+    }
+    const r = fromStream(outcome, inputs as unknown as Inputs, table)
+    expect(r.estimates).toBeUndefined()
+    expect(r.customEndpoint).toBe(true)
   })
 })

@@ -46,7 +46,8 @@ describe('renderSummary', () => {
       '<td>✅ start</td>\n<td>stream: table orders exists</td>\n<td>0.0–0.2 s</td>',
     )
     expect(html).toContain('<td>Read (uncompressed)</td>\n<td>2.4 KiB</td>')
-    expect(html).toContain('<pre><code class="language-mermaid">pie showData title Records')
+    // Nothing rejected: a pie of one slice would say nothing.
+    expect(html).not.toContain('pie showData')
     expect(html).not.toContain('<h3>Rejected records</h3>')
   })
 
@@ -171,6 +172,181 @@ describe('renderSummary', () => {
     )
     expect(rendered()).toContain(
       '<td><a href="https://github.com/o/r/blob/abc123/fixtures/a%20b.json#L7">fixtures/a b.json:7</a></td>',
+    )
+  })
+
+  it('charts imported against rejected only when both are there', () => {
+    renderSummary(result({ importedItemCount: 8, processedItemCount: 10, errorCount: 2 }), [], [])
+    expect(core.summary.stringify()).toContain(
+      '```mermaid\npie showData title Records\n    "Imported" : 8\n    "Rejected" : 2\n```',
+    )
+    core.summary.emptyBuffer()
+    renderSummary(
+      result({ importedItemCount: 0, processedItemCount: 2, errorCount: 2 }),
+      [],
+      ['2 records were rejected'],
+    )
+    expect(core.summary.stringify()).not.toContain('pie showData')
+  })
+})
+
+describe('the headline is the verdict', () => {
+  const limits = { maxErrors: 5, minItems: 0 }
+  const rejected = { ...base, status: 'FAILED' as const, errorCount: 2, importedItemCount: 8 }
+
+  function headline(): string {
+    return core.summary.stringify().split('\n')[0] ?? ''
+  }
+
+  it('✅ for a complete import with nothing rejected', () => {
+    renderSummary(result(base), [], [], limits)
+    expect(headline()).toMatch(/^## ✅ 10 items imported into `orders`/)
+  })
+
+  it('⚠️ when max-errors accepted the rejected records, and says so above "The step passed"', () => {
+    renderSummary(result(rejected), [], [], limits)
+    expect(headline()).toBe(
+      '## ⚠️ 8 items imported into `orders` from `s3://fixtures/orders/` in 2 s, 2 records rejected, accepted by max-errors (5)',
+    )
+    expect(core.summary.stringify()).toContain('**The step passed.**')
+  })
+
+  it('❌ whenever the step fails, whatever the status', () => {
+    renderSummary(result(rejected), [], ['2 records were rejected, more than max-errors (1).'])
+    expect(headline()).toMatch(/^## ❌ 8 items imported .*, 2 records rejected$/)
+    core.summary.emptyBuffer()
+    renderSummary(
+      result({ ...base, importedItemCount: 3 }),
+      [],
+      ['3 items imported, fewer than min-items (4).'],
+    )
+    expect(headline()).toMatch(/^## ❌ 3 items imported/)
+    core.summary.emptyBuffer()
+    renderSummary(
+      result({ ...base, mode: 'native', status: 'IN_PROGRESS', timedOutAfterMinutes: 1 }),
+      [],
+      ['The import is still IN_PROGRESS after 1 minutes'],
+    )
+    expect(headline()).toMatch(/^## ❌ 10 items imported into new table/)
+  })
+
+  it('⏳ for an ImportTable import left running by wait: false', () => {
+    renderSummary(result({ ...base, mode: 'native', status: 'IN_PROGRESS' }), [], [])
+    expect(headline()).toBe(
+      '## ⏳ ImportTable is still importing into new table `orders` from `s3://fixtures/orders/`',
+    )
+  })
+
+  it('a dry run: 🧪 when it would pass, with its rejections accepted; ❌ when it would fail', () => {
+    renderSummary(result({ ...rejected, dryRun: true }), [], [], limits)
+    expect(headline()).toBe(
+      '## 🧪 DRY RUN: 8 items would be imported into `orders` from `s3://fixtures/orders/`; 2 records would be rejected, accepted by max-errors (5); nothing was written',
+    )
+    core.summary.emptyBuffer()
+    renderSummary(result({ ...rejected, dryRun: true }), [], ['2 records were rejected'])
+    expect(headline()).toMatch(
+      /^## ❌ DRY RUN: .*; 2 records would be rejected; nothing was written$/,
+    )
+  })
+
+  it('says "new table" when the run created it, and from what', () => {
+    renderSummary(result({ ...base, tableCreatedFrom: 'key-schema' }), [], [], limits)
+    expect(headline()).toMatch(/^## ✅ 10 items imported into new table `orders` from /)
+    expect(core.summary.stringify()).toContain(
+      'Table `orders` was created by this run, from key-schema.',
+    )
+    core.summary.emptyBuffer()
+    // ImportTable only ever imports into a table it creates.
+    renderSummary(result({ ...base, mode: 'native' }), [], [], limits)
+    expect(headline()).toMatch(/^## ✅ 10 items imported into new table `orders`/)
+    core.summary.emptyBuffer()
+    renderSummary(result(base), [], [], limits)
+    expect(headline()).not.toContain('new table')
+  })
+
+  it('⚠️ and a warning when nothing at all was read, unless min-items fails it', () => {
+    const empty = result({ ...base, processedItemCount: 0, importedItemCount: 0 })
+    renderSummary(empty, [], [], limits)
+    expect(headline()).toMatch(/^## ⚠️ 0 items imported into `orders`/)
+    expect(core.summary.stringify()).toContain(
+      '> [!WARNING]\n> 0 items imported from s3://fixtures/orders/: the source holds no records. Check source, or set min-items: 1 to make an empty import fail the step.',
+    )
+    core.summary.emptyBuffer()
+    renderSummary(empty, [], ['0 items imported, fewer than min-items (1).'], {
+      maxErrors: 0,
+      minItems: 1,
+    })
+    expect(headline()).toMatch(/^## ❌/)
+    expect(core.summary.stringify()).not.toContain('[!WARNING]')
+  })
+})
+
+describe('the rows that mean something for the engine and endpoint that ran', () => {
+  const pacing = {
+    throttled: 0,
+    itemsPerSecond: 900,
+    unitsPerSecond: 900,
+    longestStallMs: 0,
+    concurrency: 16,
+  }
+
+  it('with a custom endpoint: no write capacity row', () => {
+    renderSummary(result({ ...base, customEndpoint: true, capacitySource: 'computed' }), [], [])
+    expect(core.summary.stringify()).not.toContain('Write capacity')
+    core.summary.emptyBuffer()
+    renderSummary(result({ ...base, capacitySource: 'reported' }), [], [])
+    expect(core.summary.stringify()).toContain('| Write capacity consumed | 10 WCU |')
+  })
+
+  it('pace and stalls only when DynamoDB throttled', () => {
+    renderSummary(result({ ...base, pacing }), [], [])
+    const calm = core.summary.stringify()
+    expect(calm).not.toContain('Throttled calls')
+    expect(calm).not.toContain('Pace settled at')
+    expect(calm).not.toContain('Longest stall')
+    core.summary.emptyBuffer()
+    renderSummary(
+      result({ ...base, pacing: { ...pacing, throttled: 4, longestStallMs: 1500 } }),
+      [],
+      [],
+    )
+    const throttled = core.summary.stringify()
+    expect(throttled).toContain('| Throttled calls | 4 |')
+    expect(throttled).toContain('| Pace settled at | 900 items/s, 900 WCU/s |')
+    expect(throttled).toContain('| Longest stall | 1.5 s |')
+  })
+
+  it('native: no stream rows (capacity, pace, objects of its own)', () => {
+    const { objects: _listed, ...native } = result({ ...base, mode: 'native' })
+    renderSummary(native, [], [])
+    const text = core.summary.stringify()
+    expect(text).toContain('| Objects | listed by ImportTable |')
+    expect(text).not.toMatch(/Write capacity|Throttled|Pace settled|### Objects/)
+  })
+
+  it('the estimates when there are some, none when there are none', () => {
+    const estimates = [
+      { engine: 'stream' as const, cost: '< $0.01', time: 'about 1 s', notes: 'n' },
+    ]
+    renderSummary(result({ ...base, dryRun: true, estimates }), [], [])
+    expect(core.summary.stringify()).toContain('| stream | &lt; $0.01 | about 1 s | n |')
+    core.summary.emptyBuffer()
+    renderSummary(result({ ...base, dryRun: true, estimates: [] }), [], [])
+    expect(core.summary.stringify()).not.toContain('### Estimates')
+  })
+
+  it('a table of objects only for more than one object', () => {
+    const one = [{ url: 's3://b/a.json', records: 10, rejected: 0 }]
+    renderSummary(result({ ...base, perObject: one }), [], [])
+    expect(core.summary.stringify()).not.toContain('### Objects')
+    core.summary.emptyBuffer()
+    renderSummary(
+      result({ ...base, perObject: [...one, { url: 's3://b/b.json', records: 3, rejected: 1 }] }),
+      [],
+      [],
+    )
+    expect(core.summary.stringify()).toContain(
+      '| s3://b/a.json | 10 | 0 | none |\n| s3://b/b.json | 3 | 1 | none |',
     )
   })
 })

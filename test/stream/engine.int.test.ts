@@ -244,7 +244,7 @@ describe('stream engine: writing', () => {
     )
   })
 
-  it('in a dry run writes nothing and estimates the cost and time of each engine', async () => {
+  it('in a dry run against an emulator writes nothing and estimates no cost (it bills nothing)', async () => {
     const { table, outputs, runner } = await importObjects(
       { 'a.json.gz': gzipSync(jsonLines(items(0, 40))) },
       { 'dry-run': 'true' },
@@ -256,9 +256,8 @@ describe('stream engine: writing', () => {
     })
     expect(await scanAll(table)).toHaveLength(0)
     const summary = runner.summary()
-    expect(summary).toContain('Estimates: what the import would cost and take')
-    expect(summary).toContain('| native | &lt; $0.01 | at least 5 minutes |')
-    expect(summary).toContain('40 write units')
+    expect(summary).toContain('| Items that would be imported | 40 |')
+    expect(summary).not.toContain('Estimates: what the import would cost and take')
   })
 })
 

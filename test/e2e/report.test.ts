@@ -1,0 +1,104 @@
+// What a run tells its reader, through the built action against DynamoDB Local: the job summary's
+// headline and rows, and the warning of an import that imported nothing.
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { jsonLines, localInputs, runDist, scanAll, tableWith } from '../support/helpers.js'
+
+const credentials = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
+
+/** A workspace holding the given files (paths relative to it). */
+function workspaceWith(files: Record<string, string>): string {
+  const workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-report-')))
+  for (const [name, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true })
+    fs.writeFileSync(path.join(workspace, name), content)
+  }
+  return workspace
+}
+
+const item = (i: number) => ({ pk: { S: `p${i}` }, sk: { N: String(i) } })
+
+describe('the job summary of an emulator run', () => {
+  it('rejected records accepted by max-errors: a ⚠️ headline, no capacity, pace or ImportTable rows, a table per object', async () => {
+    const table = await tableWith('S', 'N')
+    const workspace = workspaceWith({
+      'data/a.json': jsonLines([item(1), item(2)]) + '{"Item": not json}\n',
+      'data/b.json': jsonLines([item(3)]),
+    })
+    const run = await runDist(
+      {
+        ...localInputs(),
+        table,
+        source: 'data/',
+        'input-format': 'DYNAMODB_JSON',
+        'max-errors': '1',
+      },
+      { ...credentials, GITHUB_WORKSPACE: workspace },
+    )
+    expect(run.code).toBe(0)
+    expect(await scanAll(table)).toHaveLength(3)
+    const headline = run.summary.split('\n')[0] ?? ''
+    expect(headline).toMatch(/^## ⚠️ 3 items imported into `[^`]+` from `data\/`/)
+    expect(headline).toContain('1 record rejected, accepted by max-errors (1)')
+    expect(run.summary).toContain('**The step passed.**')
+    // An emulator bills nothing and is never throttled here: those rows would say nothing.
+    expect(run.summary).not.toContain('Write capacity consumed')
+    expect(run.summary).not.toContain('Throttled calls')
+    expect(run.summary).not.toContain('Pace settled at')
+    expect(run.summary).not.toContain('/GB')
+    // Two objects: each has its row.
+    expect(run.summary).toContain('### Objects')
+    expect(run.summary).toContain('| data/a.json | 3 | 1 | none |')
+    expect(run.summary).toContain('| data/b.json | 1 | 0 | none |')
+  }, 60_000)
+
+  it('a dry run against an emulator estimates no ImportTable cost', async () => {
+    const table = await tableWith('S', 'N')
+    const workspace = workspaceWith({ 'items.json': jsonLines([item(1), item(2)]) })
+    const run = await runDist(
+      {
+        ...localInputs(),
+        table,
+        source: 'items.json',
+        'input-format': 'DYNAMODB_JSON',
+        'dry-run': 'true',
+      },
+      { ...credentials, GITHUB_WORKSPACE: workspace },
+    )
+    expect(run.code).toBe(0)
+    expect(run.summary).toMatch(/^## 🧪 DRY RUN: 2 items would be imported/)
+    expect(run.summary).not.toContain('### Estimates')
+    expect(run.summary).not.toContain('/GB')
+  }, 60_000)
+})
+
+describe('an import of 0 items', () => {
+  it.each([
+    ['an empty file', 'empty.json', '', 'DYNAMODB_JSON'],
+    ['an empty JSON array', 'empty-array.json', '[]\n', 'JSON'],
+  ])(
+    '%s passes with a warning that names source and min-items',
+    async (_what, file, content, format) => {
+      const table = await tableWith('S', 'N')
+      const workspace = workspaceWith({ [file]: content })
+      const run = await runDist(
+        { ...localInputs(), table, source: file, 'input-format': format },
+        { ...credentials, GITHUB_WORKSPACE: workspace },
+      )
+      expect(run.code).toBe(0)
+      expect(run.outputs['imported-item-count']).toBe('0')
+      const warnings = run.stdout.split('\n').filter((line) => line.startsWith('::warning'))
+      expect(warnings).toContainEqual(
+        expect.stringContaining(
+          `0 items imported from ${file}: the source holds no records. Check source, or set min-items: 1 to make an empty import fail the step.`,
+        ),
+      )
+      // Said once: not also as the empty-source warning of the start step.
+      expect(warnings.filter((w) => w.includes('min-items'))).toHaveLength(1)
+      expect(run.summary.split('\n')[0]).toMatch(/^## ⚠️ 0 items imported/)
+    },
+    60_000,
+  )
+})
