@@ -8,6 +8,7 @@ import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { describe, expect, it } from 'vitest'
 import YAML from 'yaml'
 import { Input, Output } from '../src/names.js'
+import { HEALTH_CHECK_HEADING } from '../src/plan/endpoint.js'
 import { actionManifest } from './support/helpers.js'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -27,6 +28,14 @@ const workflows = fs
 describe('GitHub parses the manifest and the workflows', () => {
   it('action.yml has no error', () => {
     expect(manifestErrors('action.yml', parseAction)).toEqual([])
+  })
+
+  it('action.yml has a description the Marketplace takes (fewer than 125 characters)', () => {
+    const manifest = YAML.parse(fs.readFileSync(path.join(root, 'action.yml'), 'utf8')) as {
+      description: string
+    }
+    expect(manifest.description.length).toBeGreaterThan(40)
+    expect(manifest.description.length).toBeLessThan(125)
   })
 
   it('finds the errors it exists for (an output with required and default)', () => {
@@ -98,7 +107,132 @@ describe('the README and the workflows agree with action.yml', () => {
       expect(undeclaredInputs(content, manifest)).toEqual([])
     },
   )
+
+  it.each([
+    ...examples.map((content, i) => [`README example ${i + 1}`, content] as const),
+    ...workflows.map((file) => [file, fs.readFileSync(path.join(root, file), 'utf8')] as const),
+  ])(
+    '%s would run: OIDC allowed where a role is assumed, a checkout before workspace files',
+    (_name, content) => {
+      expect(workflowMistakes(content)).toEqual([])
+    },
+  )
+
+  it('finds those mistakes where they are', () => {
+    const content = [
+      'on: push',
+      'jobs:',
+      '  role:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: aws-actions/configure-aws-credentials@v4',
+      '        with: { role-to-assume: arn:aws:iam::1:role/r, aws-region: us-east-1 }',
+      '      - uses: dynamodb-s3-import/dynamodb-s3-import@v0',
+      '        with: { table: t, source: s3://b/p/, table-definition: infra/t.yml }',
+      '  late-checkout:',
+      '    runs-on: ubuntu-latest',
+      '    permissions: { id-token: write }',
+      '    steps:',
+      '      - uses: ./',
+      '        with: { table: t, source: fixtures/a.json }',
+      '      - uses: actions/checkout@v5',
+      '  fine:',
+      '    runs-on: ubuntu-latest',
+      '    permissions: write-all',
+      '    steps:',
+      '      - uses: actions/checkout@v5',
+      '      - uses: aws-actions/configure-aws-credentials@v4',
+      '        with: { role-to-assume: arn:aws:iam::1:role/r, aws-region: us-east-1 }',
+      '      - uses: ./',
+      '        with: { table: t, source: fixtures/a.json }',
+      '',
+    ].join('\n')
+    expect(workflowMistakes(content)).toEqual([
+      'job role: role-to-assume without permissions id-token: write',
+      'job role: table-definition infra/t.yml is a workspace file, read before any actions/checkout',
+      'job late-checkout: source fixtures/a.json is a workspace file, read before any actions/checkout',
+    ])
+    // Workflow-level permissions count when the job has none of its own.
+    const workflowLevel = content.replace('jobs:', 'permissions: { id-token: write }\njobs:')
+    expect(workflowMistakes(workflowLevel)).toEqual([
+      'job role: table-definition infra/t.yml is a workspace file, read before any actions/checkout',
+      'job late-checkout: source fixtures/a.json is a workspace file, read before any actions/checkout',
+    ])
+  })
+
+  it(`the README has the section the endpoint-wait error points to ("${HEALTH_CHECK_HEADING}")`, () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8')
+    expect(readme).toContain(`\n### ${HEALTH_CHECK_HEADING}\n`)
+  })
+
+  it('the LICENSE is the one package.json names', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      license: string
+    }
+    expect(pkg.license).toBe('MIT')
+    const license = fs.readFileSync(path.join(root, 'LICENSE'), 'utf8')
+    expect(license).toMatch(
+      /^MIT License\n\nCopyright \(c\) 2026 dynamodb-s3-import contributors\n/,
+    )
+  })
 })
+
+type Permissions = 'read-all' | 'write-all' | Record<string, string> | undefined
+interface WorkflowStep {
+  uses?: string
+  with?: Record<string, unknown>
+}
+interface Workflow {
+  permissions?: Permissions
+  jobs: Record<string, { permissions?: Permissions; steps?: WorkflowStep[] }>
+}
+
+/** This action's inputs that name a file of the workspace (source, unless it is an S3 URL). */
+function workspaceFiles(step: WorkflowStep): Array<[string, string]> {
+  const files: Array<[string, string]> = []
+  const source = step.with?.['source']
+  if (typeof source === 'string' && !source.startsWith('s3://')) files.push(['source', source])
+  const definition = step.with?.['table-definition']
+  if (typeof definition === 'string') files.push(['table-definition', definition])
+  return files
+}
+
+/**
+ * What makes a job fail at run time although the workflow parses: configure-aws-credentials with
+ * role-to-assume and no `id-token: write` (the job's permissions, or the workflow's when the job
+ * has none), and a workspace file given to this action before any checkout in that job.
+ */
+function workflowMistakes(content: string): string[] {
+  const workflow = YAML.parse(content) as Workflow
+  const ours = (uses = ''): boolean =>
+    uses === './' || uses.startsWith('dynamodb-s3-import/dynamodb-s3-import@')
+  const mistakes: string[] = []
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const permissions = job.permissions ?? workflow.permissions
+    const oidc =
+      permissions === 'write-all' ||
+      (typeof permissions === 'object' && permissions['id-token'] === 'write')
+    let checkedOut = false
+    for (const step of job.steps ?? []) {
+      const uses = step.uses ?? ''
+      if (uses.startsWith('actions/checkout@')) checkedOut = true
+      if (
+        uses.startsWith('aws-actions/configure-aws-credentials@') &&
+        step.with?.['role-to-assume'] !== undefined &&
+        !oidc
+      ) {
+        mistakes.push(`job ${name}: role-to-assume without permissions id-token: write`)
+      }
+      if (!ours(uses) || checkedOut) continue
+      for (const [input, file] of workspaceFiles(step)) {
+        mistakes.push(
+          `job ${name}: ${input} ${file} is a workspace file, read before any actions/checkout`,
+        )
+      }
+    }
+  }
+  return mistakes
+}
 
 /**
  * The README's yaml blocks that hold jobs, as whole workflows: the README shows the `jobs:` part,

@@ -8,6 +8,8 @@ import { ActionError, errorMessage } from '../errors.js'
  * starts beside the job's first steps, and its JVM takes a few seconds.
  */
 export const ENDPOINT_WAIT_MS = 60_000
+/** The README's section that the endpoint-wait error points to (test/manifest.test.ts checks it). */
+export const HEALTH_CHECK_HEADING = 'A health check for DynamoDB Local'
 /** Between two tries. */
 const ENDPOINT_POLL_MS = 1_000
 
@@ -40,7 +42,8 @@ export async function waitForEndpoint(
       throw new ActionError(
         `DynamoDB at ${endpoint} did not answer within ${Math.round(waited / 1000)} s ` +
           `(tried every ${ENDPOINT_POLL_MS / 1000} s; last: ${reason}). Start it before this step ` +
-          '(a service container: give it a health check, see the README), or check dynamodb-endpoint.',
+          `(a service container with a health check: see "${HEALTH_CHECK_HEADING}" in the README), ` +
+          'or check dynamodb-endpoint.',
       )
     }
     if (!told) {

@@ -87,7 +87,7 @@ describe('a dynamodb-endpoint that is not up yet', () => {
     expect(clock.elapsed()).toBe(60_000)
     expect(runner.stdout()).toMatch(
       new RegExp(
-        `::error::DynamoDB at ${endpoint} did not answer within 60 s \\(tried every 1 s; last: .*ECONNREFUSED.*\\)\\. Start it before this step`,
+        `::error::DynamoDB at ${endpoint} did not answer within 60 s \\(tried every 1 s; last: .*ECONNREFUSED.*\\)\\. Start it before this step \\(a service container with a health check: see "A health check for DynamoDB Local" in the README\\), or check dynamodb-endpoint\\.`,
       ),
     )
   })
