@@ -151,6 +151,8 @@ async function readAll(
 ): Promise<ReadPosition | undefined> {
   const { inputs, steps } = options
   const progress = new Progress(options.now ?? realClock.now, objects.length)
+  // The summary charts the pace from the same samples as the progress lines.
+  outcome.progress = progress.samples
   const format = { ...inputs, schema, incremental: inputs.incremental === true }
   const context = {
     inputs,

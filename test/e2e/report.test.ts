@@ -3,8 +3,22 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { jsonLines, localInputs, runDist, scanAll, tableWith } from '../support/helpers.js'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { run } from '../../src/main.js'
+import {
+  jsonLines,
+  localInputs,
+  runDist,
+  scanAll,
+  tableWith,
+  useRunner,
+} from '../support/helpers.js'
+
+afterEach(() => {
+  vi.unstubAllEnvs()
+  vi.restoreAllMocks()
+  process.exitCode = undefined
+})
 
 const credentials = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
 
@@ -72,6 +86,32 @@ describe('the job summary of an emulator run', () => {
     expect(run.summary).not.toContain('### Estimates')
     expect(run.summary).not.toContain('/GB')
   }, 60_000)
+})
+
+describe('the chart of a long import', () => {
+  it('charts items per second from the progress lines', async () => {
+    const table = await tableWith('S', 'N')
+    const workspace = workspaceWith({
+      'data/a.json': jsonLines([item(1), item(2)]),
+      'data/b.json': jsonLines([item(3), item(4)]),
+      'data/c.json': jsonLines([item(5), item(6)]),
+    })
+    vi.stubEnv('GITHUB_WORKSPACE', workspace)
+    const runner = useRunner({
+      ...localInputs(),
+      table,
+      source: 'data/',
+      'input-format': 'DYNAMODB_JSON',
+      'dry-run': 'true',
+    })
+    let clock = 0
+    // Every look at the clock is past the progress interval: a long import in a few records.
+    await run({ now: () => (clock += 11_000), sleep: async () => {} })
+    const summary = runner.summary()
+    expect(runner.stdout()).toMatch(/progress: \d\/3 objects done/)
+    expect(summary).toContain('### Items per second')
+    expect(summary).toMatch(/```mermaid\nxychart-beta\n {4}x-axis "seconds" \[\d+(, \d+)+\]/)
+  })
 })
 
 describe('an import of 0 items', () => {
