@@ -1,9 +1,10 @@
 // Screenshots of the job summary as GitHub shows it, for the docs: four real runs of the built
 // action (dist/index.js) against the emulators (a success, rejected records failing the step, a
 // dry run, an input error), each summary rendered as GitHub-flavoured Markdown and shot in
-// headless Chromium into docs/summary-<name>.png. Needs Debian's chromium (/usr/bin/chromium).
+// headless Chromium into docs/summary-<name>.png. Needs Debian's chromium (/usr/bin/chromium);
+// --markdown-only writes the docs/summary-<name>.md files alone, where there is no Chromium.
 //
-//   node scripts/summary-screenshots.mjs
+//   node scripts/summary-screenshots.mjs [--markdown-only]
 import { execFileSync, spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -16,6 +17,7 @@ import { uploadExamples } from './upload-examples.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
+const MARKDOWN_ONLY = process.argv.includes('--markdown-only')
 /** GitHub renders ```mermaid blocks with Mermaid; the pages here do too (from the npm registry). */
 const MERMAID = '11.17.2'
 
@@ -126,13 +128,14 @@ function pageHeight(dir, html) {
 }
 
 function shoot(name, markdown) {
+  fs.writeFileSync(path.join(root, 'docs', `summary-${name}.md`), markdown)
+  if (MARKDOWN_ONLY) return console.log(`docs/summary-${name}.md`)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-page-'))
   const html = path.join(dir, 'summary.html')
   fs.writeFileSync(html, page(markdown))
   const out = path.join(root, 'docs', `summary-${name}.png`)
   const height = pageHeight(dir, html)
   chromium(dir, `--window-size=1024,${height}`, `--screenshot=${out}`, `file://${html}`)
-  fs.writeFileSync(path.join(root, 'docs', `summary-${name}.md`), markdown)
   console.log(`docs/summary-${name}.png (1024 × ${height})`)
 }
 
