@@ -54,6 +54,11 @@ export interface ImportResult {
   /** The table and the source, for the summary's headline. */
   table?: string
   source?: string
+  /**
+   * stream: the action created the table (not in a dry run), from what: `key-schema`, or
+   * `table-definition <file>`; for the summary's headline.
+   */
+  tableCreatedFrom?: string
   /** stream: each object's counts, in the order read. */
   perObject?: ObjectCounts[]
   /** stream: items written so far at each progress line (seconds since the start). */
