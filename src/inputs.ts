@@ -21,6 +21,11 @@ export const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'] as const
 /** And the files people keep, which the stream engine reads too. */
 export const INPUT_FORMATS = [...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'] as const
 export const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'] as const
+/**
+ * create-table: auto creates a missing table from key-schema or table-definition once no existing
+ * table has a close name (a typo in table); true creates it without that check; false never.
+ */
+export const CREATE_TABLE = ['auto', 'true', 'false'] as const
 
 export type Mode = (typeof MODES)[number]
 export type InputFormat = (typeof INPUT_FORMATS)[number]
@@ -30,6 +35,7 @@ export function isImportTableFormat(format: InputFormat): format is ImportTableF
   return (IMPORT_TABLE_FORMATS as readonly string[]).includes(format)
 }
 export type Compression = (typeof COMPRESSIONS)[number]
+export type CreateTable = (typeof CREATE_TABLE)[number]
 
 /** ImportTable's CsvOptions.Delimiter allows exactly these characters. */
 const CSV_DELIMITERS: Record<string, string> = {
@@ -87,7 +93,7 @@ export interface Inputs {
   /** Where the creation parameters came from, for messages. */
   tableCreationSource?: string
   billingMode: BillingMode
-  createTable: boolean
+  createTable: CreateTable
   writeConcurrency: number
   /** stream: threads that send the BatchWriteItem calls; 0 sends them on the main thread. */
   writeThreads: number | 'auto'
@@ -267,7 +273,7 @@ export function readInputs(): Inputs {
     ...readFormat(r),
     billingMode,
     ...tableCreation(r, table.ref?.name, keySchema, billingMode),
-    createTable: r.bool(Input.CreateTable, false),
+    createTable: r.enumOf(Input.CreateTable, CREATE_TABLE, 'auto'),
     writeConcurrency: r.int(
       Input.WriteConcurrency,
       DEFAULT_WRITE_CONCURRENCY,
@@ -455,6 +461,13 @@ function conflicts(inputs: Inputs, r: Reader): void {
       `${Input.Shard}: ImportTable imports a prefix in one job; use mode stream (or auto) to shard`,
     )
   }
+  if (inputs.createTable === 'false' && inputs.mode === 'native') {
+    r.fail(
+      Input.CreateTable,
+      r.raw(Input.CreateTable),
+      'auto or true with mode native: ImportTable always creates a new table; to write into an existing table use mode stream (or auto)',
+    )
+  }
   if (inputs.truncate && inputs.mode === 'native') {
     r.problems.push(
       `${Input.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`,
@@ -503,6 +516,9 @@ export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string
       ignored.push(`${Input.CsvDelimiter} (only for input-format CSV)`)
     if (inputs.csvHeader) ignored.push(`${Input.CsvHeader} (only for input-format CSV)`)
   }
+  if (inputs.createTable === 'false' && inputs.tableCreationSource) {
+    ignored.push(`${inputs.tableCreationSource} (create-table is false: no table is created)`)
+  }
   if (inputs.mode !== 'auto' && inputs.nativeMinBytes !== DEFAULT_NATIVE_MIN_BYTES) {
     ignored.push(`${Input.NativeMinBytes} (only for mode auto)`)
   }
@@ -515,7 +531,6 @@ export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string
       ignored.push(`${Input.TimeoutMinutes} (only for mode native)`)
     }
   } else {
-    if (inputs.createTable) ignored.push(`${Input.CreateTable} (native always creates the table)`)
     if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY)
       ignored.push(`${Input.WriteConcurrency} (only for mode stream)`)
     if (inputs.writeThreads !== 'auto') ignored.push(`${Input.WriteThreads} (only for mode stream)`)

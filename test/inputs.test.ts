@@ -28,7 +28,7 @@ describe('readInputs', () => {
       compression: 'auto',
       csvDelimiter: ',',
       billingMode: 'PAY_PER_REQUEST',
-      createTable: false,
+      createTable: 'auto',
       writeConcurrency: 16,
       writeThreads: 'auto',
       maxWriteCapacity: 0,
@@ -84,7 +84,7 @@ describe('readInputs', () => {
     ['csv-header', 'a,"b"', 'comma-separated unique names'],
     ['key-schema', 'pk:X', 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B'],
     ['billing-mode', 'FREE', 'one of PAY_PER_REQUEST, PROVISIONED'],
-    ['create-table', 'yes', 'true or false'],
+    ['create-table', 'yes', 'one of auto, true, false'],
     ['write-concurrency', '1000', 'a whole number from 1 to 256'],
     ['write-threads', '65', 'auto or a whole number from 0 to 64'],
     ['write-threads', 'many', 'auto or a whole number from 0 to 64'],
@@ -113,6 +113,19 @@ describe('readInputs', () => {
       expect(() => inputs({ [name]: value })).toThrow(`got "${value}"`)
     },
   )
+
+  it('reads create-table as auto, true or false, case-insensitively', () => {
+    expect(inputs({ 'create-table': 'TRUE' }).createTable).toBe('true')
+    expect(inputs({ 'create-table': 'False' }).createTable).toBe('false')
+    expect(inputs({ 'create-table': 'auto' }).createTable).toBe('auto')
+  })
+
+  it('refuses create-table: false with mode native, since ImportTable always creates the table', () => {
+    expect(() => inputs({ mode: 'native', 'create-table': 'false', 'key-schema': 'pk:S' })).toThrow(
+      'create-table: expected auto or true with mode native: ImportTable always creates a new table; to write into an existing table use mode stream (or auto), got "false"',
+    )
+    expect(inputs({ mode: 'native', 'create-table': 'true' }).createTable).toBe('true')
+  })
 
   it('reports every bad input at once', () => {
     expect(() => inputs({ mode: 'x', 'max-errors': 'y' })).toThrow(/mode: .*\n- max-errors: /)
@@ -213,11 +226,20 @@ describe('ignoredInputs', () => {
         'native',
       ),
     ).toEqual([
-      'create-table (native always creates the table)',
+      // create-table: true has an effect on native too: no check for a close name first.
       'write-concurrency (only for mode stream)',
       'write-threads (only for mode stream)',
     ])
     expect(ignoredInputs(inputs(), 'stream')).toEqual([])
+  })
+
+  it('names key-schema or table-definition when create-table is false: no table is created', () => {
+    expect(
+      ignoredInputs(inputs({ 'create-table': 'false', 'key-schema': 'pk:S' }), 'stream'),
+    ).toEqual(['key-schema (create-table is false: no table is created)'])
+    expect(
+      ignoredInputs(inputs({ 'create-table': 'auto', 'key-schema': 'pk:S' }), 'stream'),
+    ).toEqual([])
   })
 
   it('names the S3 inputs when the source is a workspace path', () => {

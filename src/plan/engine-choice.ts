@@ -10,27 +10,55 @@ export interface ModeChoice {
   reason: string
   /** stream: the table is missing and the engine creates it first. */
   createTable: boolean
+  /**
+   * A table is about to be created (by CreateTable or ImportTable) under create-table auto: look
+   * for existing tables with a close name first, the sign of a typo in table.
+   */
+  checkNearNames: boolean
 }
 
 /** What is known before the choice: whether the table exists, and the source's stored bytes. */
 export interface Situation {
+  /** The table exists and is in the way: not one still CREATING, nor one an import still fills. */
   tableExists: boolean
+  /** DescribeTable found the table, in whatever status; tableExists when not given. */
+  tableFound?: boolean
   /** Known when auto needed it: an S3 source, a missing table, no custom endpoint. */
   sourceBytes?: number
 }
 
 /**
- * Decides which engine runs, and whether the stream engine creates the table first. Pure, so that
- * every rule is tested without a service.
+ * Decides which engine runs, whether the stream engine creates the table first, and whether the
+ * names of existing tables are checked before a table is created. Pure, so that every rule is
+ * tested without a service.
  */
 export function chooseMode(inputs: Inputs, situation: Situation): ModeChoice {
-  if (inputs.mode === 'native') return nativeRequested(inputs, situation.tableExists)
-  if (inputs.mode === 'stream') return streamRequested(inputs, situation.tableExists)
-  return chooseAuto(inputs, situation)
+  const found = situation.tableFound ?? situation.tableExists
+  // Before any engine is chosen: mode auto must not fall back on ImportTable, which creates.
+  if (!found && inputs.createTable === 'false') throw missingTable(inputs)
+  const choice =
+    inputs.mode === 'native'
+      ? nativeRequested(inputs, situation.tableExists)
+      : inputs.mode === 'stream'
+        ? streamRequested(inputs, situation.tableExists)
+        : chooseAuto(inputs, situation)
+  const creates = choice.mode === 'native' || choice.createTable
+  return { ...choice, checkNearNames: creates && !found && inputs.createTable === 'auto' }
 }
 
+/** create-table false and no table: where it was looked for, and the ways on. */
+function missingTable(inputs: Inputs): ActionError {
+  return new ActionError(
+    `Table ${inputs.table.name} does not exist${where(inputs)} and create-table is false, so the action does not create it: ` +
+      'check table, region and dynamodb-endpoint, or create the table first, or set create-table: auto (the default) ' +
+      'with key-schema (for example pk:S) or table-definition to have the action create it.',
+  )
+}
+
+type Choice = Omit<ModeChoice, 'checkNearNames'>
+
 /** mode: native, which ImportTable can only honour by creating a new table. */
-function nativeRequested(inputs: Inputs, tableExists: boolean): ModeChoice {
+function nativeRequested(inputs: Inputs, tableExists: boolean): Choice {
   if (tableExists) {
     throw new ActionError(
       `Table ${inputs.table.name} already exists${where(inputs)}, and ImportTable only creates new tables: ` +
@@ -41,14 +69,8 @@ function nativeRequested(inputs: Inputs, tableExists: boolean): ModeChoice {
   return { mode: 'native', reason: 'mode: native was requested.', createTable: false }
 }
 
-/** mode: stream, which writes into the table, or creates it first when create-table allows. */
-function streamRequested(inputs: Inputs, tableExists: boolean): ModeChoice {
-  if (!tableExists && !inputs.createTable) {
-    throw new ActionError(
-      `Table ${inputs.table.name} does not exist${where(inputs)}. Create it first, or set create-table: true ` +
-        'and key-schema (for example pk:S) or table-definition so that the action creates it.',
-    )
-  }
+/** mode: stream, which writes into the table, or creates it first (create-table is not false). */
+function streamRequested(inputs: Inputs, tableExists: boolean): Choice {
   return streaming(inputs, tableExists, 'mode: stream was requested.')
 }
 
@@ -56,7 +78,7 @@ function streamRequested(inputs: Inputs, tableExists: boolean): ModeChoice {
  * mode: auto. ImportTable runs only where it can: a new table, one job, an S3 source on AWS; and
  * only when the source is big enough to be worth its minutes of start-up.
  */
-function chooseAuto(inputs: Inputs, situation: Situation): ModeChoice {
+function chooseAuto(inputs: Inputs, situation: Situation): Choice {
   const reason = streamOnlyReason(inputs, situation.tableExists)
   if (reason !== undefined) return streaming(inputs, situation.tableExists, reason)
   return chooseBySize(inputs, situation.sourceBytes ?? 0)
@@ -85,7 +107,7 @@ function streamOnlyReason(inputs: Inputs, tableExists: boolean): string | undefi
 }
 
 /** A missing table and an S3 source: ImportTable from native-min-bytes on, else the stream engine. */
-function chooseBySize(inputs: Inputs, bytes: number): ModeChoice {
+function chooseBySize(inputs: Inputs, bytes: number): Choice {
   const table = inputs.table.name
   const size = `${formatBytes(bytes)} (native-min-bytes is ${formatBytes(inputs.nativeMinBytes)})`
   if (bytes >= inputs.nativeMinBytes) {
@@ -103,7 +125,7 @@ function chooseBySize(inputs: Inputs, bytes: number): ModeChoice {
   )
 }
 
-function streaming(inputs: Inputs, tableExists: boolean, reason: string): ModeChoice {
+function streaming(inputs: Inputs, tableExists: boolean, reason: string): Choice {
   if (!tableExists) requireCreation(inputs, 'the action can create it')
   return { mode: 'stream', reason, createTable: !tableExists }
 }
@@ -116,7 +138,8 @@ function requireCreation(inputs: Inputs, purpose: string): void {
   )
 }
 
-function where(inputs: Inputs): string {
+/** ` (region …, endpoint …)`: where the table was looked for, for messages; '' when neither is set. */
+export function where(inputs: Inputs): string {
   const known = [
     inputs.region && `region ${inputs.region}`,
     inputs.dynamodbEndpoint && `endpoint ${inputs.dynamodbEndpoint}`,

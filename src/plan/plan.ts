@@ -2,8 +2,9 @@ import * as core from '@actions/core'
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
 import { ignoredInputs, type Inputs } from '../inputs.js'
-import { formatBytes } from '../words.js'
-import { chooseMode, type ModeChoice } from './engine-choice.js'
+import { counted, formatBytes } from '../words.js'
+import { chooseMode, where, type ModeChoice } from './engine-choice.js'
+import { nearNameMessage, nearNames } from './near-names.js'
 import { findRunningImport } from '../native/running-import.js'
 import { ActionError } from '../errors.js'
 import { readExport, type ExportManifest } from '../sources/export.js'
@@ -12,7 +13,8 @@ import { listInOrder, type Source, type SourceObject } from '../sources/source.j
 import { realClock, type Clock } from '../clock.js'
 import { waitForEndpoint } from './endpoint.js'
 import { checkRequestTables } from './request-tables.js'
-import { createTable, describeTable } from './table.js'
+import { createTable, describeTable, listTableNames } from './table.js'
+import { keyAttributes } from '../table/definition.js'
 import { shardObjects, type Shard } from './shard.js'
 import { truncateTable } from '../stream/truncate.js'
 
@@ -32,11 +34,14 @@ export interface Plan {
   expectedItemCount?: number
   /** One line for the summary's start step. */
   summary: string
+  /** The stream engine created the table (not in a dry run): from what, such as `key-schema`. */
+  tableCreatedFrom?: string
 }
 
 /**
- * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
- * the table when the stream engine needs it (not in a dry run).
+ * Describes the table, lists the source when auto needs its size, chooses the engine, looks for
+ * tables with a close name before one is created (a dry run too), and creates the table when the
+ * stream engine needs it (not in a dry run).
  */
 export async function prepare(
   given: Inputs,
@@ -62,7 +67,8 @@ export async function prepare(
     await checkRequestTables(source, objects, inputs.table.name, inputs.compression)
   }
   const choice = await chooseEngine(inputs, clients, existing, objects)
-  const { table, steps } = await setUpTable(inputs, clients, existing, choice)
+  if (choice.checkNearNames) await refuseNearNames(inputs, clients)
+  const { table, steps, createdFrom } = await setUpTable(inputs, clients, existing, choice)
   const expectedItemCount = exported ? expectedItems(exported, objects) : undefined
   return {
     choice,
@@ -73,6 +79,7 @@ export async function prepare(
     ...(exported && { export: exported }),
     ...(expectedItemCount !== undefined && { expectedItemCount }),
     summary: summaryLine(inputs, existing, choice, steps, exported),
+    ...(createdFrom !== undefined && { tableCreatedFrom: createdFrom }),
   }
 }
 
@@ -92,6 +99,7 @@ async function chooseEngine(
   const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined
   const choice = chooseMode(inputs, {
     tableExists: await isInTheWay(inputs, clients, existing),
+    tableFound: existing !== undefined,
     ...(sourceBytes !== undefined && { sourceBytes }),
   })
   core.info(`Engine: ${choice.mode}. ${choice.reason}`)
@@ -120,17 +128,41 @@ async function isInTheWay(
 }
 
 /**
+ * Before a table is created under create-table auto: fails when an existing table has a close
+ * name (`orders-dev` for `order-dev`), the sign of a typo that would otherwise create and seed a
+ * new table while the real one stays empty. Credentials that may not list tables get a warning:
+ * the check is a safeguard, not a requirement.
+ */
+async function refuseNearNames(inputs: Inputs, clients: Clients): Promise<void> {
+  const name = inputs.table.name
+  const listed = await listTableNames(clients.dynamodb)
+  if ('denied' in listed) {
+    core.warning(
+      `Could not look for tables with a name close to ${name} before creating it: ListTables was denied (${listed.denied}). ` +
+        'Allow dynamodb:ListTables (on resource *) to have a misspelt table caught before a new table is created, or set create-table: true to skip this check.',
+    )
+    return
+  }
+  const near = nearNames(name, listed.names)
+  if (near.length > 0) throw new ActionError(nearNameMessage(name, where(inputs), near))
+  core.info(
+    `No table with a name close to ${name} among the ${counted(listed.names.length, 'table')}${where(inputs)}.`,
+  )
+}
+
+/**
  * Truncates the table when asked and creates it when the stream engine needs it; a dry run
- * changes nothing and only says what it would create. Returns the table to validate against and
- * the steps done, for the summary.
+ * changes nothing and only says what it would create. Returns the table to validate against, the
+ * steps done, for the summary, and what the table was created from, when it was.
  */
 async function setUpTable(
   inputs: Inputs,
   clients: Clients,
   existing: TableDescription | undefined,
   choice: ModeChoice,
-): Promise<{ table: TableDescription; steps: string[] }> {
+): Promise<{ table: TableDescription; steps: string[]; createdFrom?: string }> {
   let table = existing ?? plannedTable(inputs)
+  let createdFrom: string | undefined
   const steps: string[] = []
   if (inputs.truncate && existing && !inputs.dryRun) {
     const deleted = await truncateTable({
@@ -141,16 +173,32 @@ async function setUpTable(
     })
     steps.push(`truncated: ${deleted} items deleted`)
   }
-  if (choice.createTable && inputs.tableCreation) {
+  const creation = inputs.tableCreation
+  const source = inputs.tableCreationSource ?? ''
+  if (choice.createTable && creation) {
+    const keys = keyAttributes(creation)
+      .map((k) => `${k.name}:${k.type}`)
+      .join(',')
+    const name = inputs.table.name
     if (inputs.dryRun) {
-      steps.push(`it would be created from ${inputs.tableCreationSource}`)
+      core.info(`Dry run: table ${name} would be created from ${source} (${keys}).`)
+      steps.push(`it would be created from ${source}`)
     } else {
-      core.info(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`)
-      table = await createTable(clients.dynamodb, inputs.tableCreation)
-      steps.push(`created from ${inputs.tableCreationSource}`)
+      core.info(`Creating table ${name} from ${source} (${keys}).`)
+      const outcome = await createTable(clients.dynamodb, creation)
+      table = outcome.table
+      if (outcome.created) {
+        core.notice(`Created table ${name} from ${source} (${keys}).`, {
+          title: `Table ${name} created`,
+        })
+        createdFrom = source
+        steps.push(`created from ${source}`)
+      } else {
+        steps.push('created by another job at the same time')
+      }
     }
   }
-  return { table, steps }
+  return { table, steps, ...(createdFrom !== undefined && { createdFrom }) }
 }
 
 /** A DynamoDB export's item count for these objects: all its data files, or this shard's. */

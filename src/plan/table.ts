@@ -1,12 +1,13 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  paginateListTables,
   waitUntilTableExists,
   type DynamoDBClient,
   type TableCreationParameters,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb'
-import { describeAwsError, errorName } from '../errors.js'
+import { describeAwsError, errorMessage, errorName, isAccessDenied } from '../errors.js'
 import type { TableRef } from '../inputs.js'
 
 /** On-demand creation usually takes seconds; a table still CREATING after this is a problem. */
@@ -26,16 +27,21 @@ export async function describeTable(
   }
 }
 
-/** Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. */
+/**
+ * Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. `created`
+ * is false when another job of the same matrix created it first.
+ */
 export async function createTable(
   client: DynamoDBClient,
   parameters: TableCreationParameters,
-): Promise<TableDescription> {
+): Promise<{ table: TableDescription; created: boolean }> {
   const name = parameters.TableName ?? ''
+  let created = true
   try {
     await client.send(new CreateTableCommand(parameters)).catch((err: unknown) => {
       // Another job of the same matrix created it first: wait for it like for our own.
       if (errorName(err) !== 'ResourceInUseException') throw err
+      created = false
     })
     await waitUntilTableExists(
       { client, maxWaitTime: MAX_CREATE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 },
@@ -44,7 +50,25 @@ export async function createTable(
   } catch (err) {
     throw new Error(describeAwsError(err, 'CreateTable', name), { cause: err })
   }
-  const created = await describeTable(client, { id: name, name })
-  if (!created) throw new Error(`CreateTable: table ${name} is still missing after creation`)
-  return created
+  const table = await describeTable(client, { id: name, name })
+  if (!table) throw new Error(`CreateTable: table ${name} is still missing after creation`)
+  return { table, created }
+}
+
+/**
+ * The names of every table the client sees (its region, or its endpoint), through every page of
+ * ListTables; `denied` with the reason when the credentials may not list tables.
+ */
+export async function listTableNames(
+  client: DynamoDBClient,
+): Promise<{ names: string[] } | { denied: string }> {
+  const names: string[] = []
+  try {
+    for await (const page of paginateListTables({ client }, {}))
+      names.push(...(page.TableNames ?? []))
+  } catch (err) {
+    if (isAccessDenied(err)) return { denied: `${errorName(err)}: ${errorMessage(err)}` }
+    throw new Error(describeAwsError(err, 'ListTables', 'the account'), { cause: err })
+  }
+  return { names }
 }

@@ -54,7 +54,10 @@ export interface ImportResult {
   /** The table and the source, for the summary's headline. */
   table?: string
   source?: string
-  /** the creation source, set when the stream engine created the table (not in a dry run) */
+  /**
+   * stream: the action created the table (not in a dry run), from what: `key-schema`, or
+   * `table-definition <file>`; for the summary's headline.
+   */
   tableCreatedFrom?: string
   /**
    * stream: dynamodb-endpoint was set (an emulator such as DynamoDB Local), which bills nothing and

@@ -78,23 +78,92 @@ describe('chooseMode: explicit', () => {
       mode: 'native',
       reason: 'mode: native was requested.',
       createTable: false,
+      checkNearNames: true,
     })
   })
 
-  it('stream creates a missing table only with create-table', () => {
-    expect(() =>
-      chooseMode(inputs({ mode: 'stream', 'key-schema': 'pk:S' }), { tableExists: false }),
-    ).toThrow('set create-table: true')
-    const choice = chooseMode(
-      inputs({ mode: 'stream', 'key-schema': 'pk:S', 'create-table': 'true' }),
-      {
-        tableExists: false,
-      },
-    )
+  it('stream creates a missing table when key-schema or table-definition says how', () => {
+    const choice = chooseMode(inputs({ mode: 'stream', 'key-schema': 'pk:S' }), {
+      tableExists: false,
+    })
     expect(choice).toEqual({
       mode: 'stream',
       createTable: true,
+      checkNearNames: true,
       reason: 'mode: stream was requested.',
+    })
+    expect(() => chooseMode(inputs({ mode: 'stream' }), { tableExists: false })).toThrow(
+      'neither key-schema nor table-definition says how to create it',
+    )
+    expect(chooseMode(inputs({ mode: 'stream' }), { tableExists: true })).toMatchObject({
+      createTable: false,
+      checkNearNames: false,
+    })
+  })
+})
+
+describe('chooseMode: create-table', () => {
+  const missing = { tableExists: false }
+  const endpoint = { 'dynamodb-endpoint': 'http://localhost:8000', 'key-schema': 'pk:S' }
+
+  it('auto creates a missing table after the check for close names, by either engine', () => {
+    expect(chooseMode(inputs(endpoint), missing)).toMatchObject({
+      mode: 'stream',
+      createTable: true,
+      checkNearNames: true,
+    })
+    expect(
+      chooseMode(inputs({ 'key-schema': 'pk:S' }), { tableExists: false, sourceBytes: GiB }),
+    ).toMatchObject({ mode: 'native', createTable: false, checkNearNames: true })
+  })
+
+  it('true creates a missing table without the check, by either engine', () => {
+    expect(chooseMode(inputs({ ...endpoint, 'create-table': 'true' }), missing)).toMatchObject({
+      mode: 'stream',
+      createTable: true,
+      checkNearNames: false,
+    })
+    expect(
+      chooseMode(inputs({ mode: 'native', 'key-schema': 'pk:S', 'create-table': 'true' }), missing),
+    ).toMatchObject({ mode: 'native', checkNearNames: false })
+    expect(() => chooseMode(inputs({ 'create-table': 'true' }), missing)).toThrow(
+      'neither key-schema nor table-definition',
+    )
+  })
+
+  it('false never creates, whatever the mode, endpoint or size: the message says where it looked', () => {
+    const message =
+      'Table orders does not exist (region us-east-1, endpoint http://localhost:8000) and create-table is false, so the action does not create it: ' +
+      'check table, region and dynamodb-endpoint, or create the table first, or set create-table: auto (the default) ' +
+      'with key-schema (for example pk:S) or table-definition to have the action create it.'
+    expect(() => chooseMode(inputs({ ...endpoint, 'create-table': 'false' }), missing)).toThrow(
+      message,
+    )
+    // auto does not fall back on ImportTable, which would create the table.
+    for (const mode of ['auto', 'stream']) {
+      expect(() =>
+        chooseMode(inputs({ mode, 'key-schema': 'pk:S', 'create-table': 'false' }), {
+          tableExists: false,
+          sourceBytes: 10 * GiB,
+        }),
+      ).toThrow('Table orders does not exist (region us-east-1) and create-table is false')
+    }
+    expect(chooseMode(inputs({ 'create-table': 'false' }), { tableExists: true })).toMatchObject({
+      mode: 'stream',
+      createTable: false,
+      checkNearNames: false,
+    })
+  })
+
+  it('a table found but still CREATING (another job creates it) is no typo and no missing table', () => {
+    const creating = { tableExists: false, tableFound: true }
+    expect(chooseMode(inputs(endpoint), creating)).toMatchObject({
+      mode: 'stream',
+      createTable: true,
+      checkNearNames: false,
+    })
+    expect(chooseMode(inputs({ ...endpoint, 'create-table': 'false' }), creating)).toMatchObject({
+      mode: 'stream',
     })
   })
 })

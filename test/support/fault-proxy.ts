@@ -17,6 +17,7 @@ export type DynamoDBErrorName =
   | 'RequestLimitExceeded'
   | 'InternalServerError'
   | 'ServiceUnavailable'
+  | 'AccessDeniedException'
 
 export type Fault =
   /**
@@ -144,6 +145,7 @@ const DYNAMODB_ERROR_STATUS: Record<DynamoDBErrorName, number> = {
   RequestLimitExceeded: 400,
   InternalServerError: 500,
   ServiceUnavailable: 503,
+  AccessDeniedException: 400,
 }
 
 const DYNAMODB_ERROR_MESSAGE: Record<DynamoDBErrorName, string> = {
@@ -153,6 +155,7 @@ const DYNAMODB_ERROR_MESSAGE: Record<DynamoDBErrorName, string> = {
   RequestLimitExceeded: 'Throughput exceeds the current throughput limit for your account.',
   InternalServerError: 'Internal server error',
   ServiceUnavailable: 'Service unavailable',
+  AccessDeniedException: 'User is not authorized to perform this action',
 }
 
 const S3_STATUS_ERROR: Record<number, { code: string; message: string }> = {

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import {
   CreateTableCommand,
@@ -23,9 +23,15 @@ import { localClientConfig, s3ClientConfig } from '../../scripts/emulators.mjs'
 
 export type Item = Record<string, AttributeValue>
 
-/** A name no other test uses: test files run in parallel against the same emulators. */
+/**
+ * A name no other test uses: test files run in parallel against the same emulators. The random
+ * part is 16 hex digits (64 bits), not 8: before creating a table the action fails when another
+ * table's name is within two edits of it, and among 400 names of 8 random digits two differ in at
+ * most two places in about one run in eight (the birthday paradox: 80,000 pairs); with 16 digits,
+ * in fewer than one run in a billion.
+ */
 export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomUUID().slice(0, 8)}`
+  return `${prefix}-${randomBytes(8).toString('hex')}`
 }
 
 export function dynamodb(): DynamoDBClient {
@@ -59,13 +65,16 @@ export async function bucketWith(objects: Record<string, string | Uint8Array>): 
 
 type KeyType = 'S' | 'N' | 'B'
 
-/** Creates an on-demand table keyed `pk` (and `sk` when given), with optional extra parameters. */
+/**
+ * Creates an on-demand table keyed `pk` (and `sk` when given), with optional extra parameters
+ * (its name too: a unique one by default).
+ */
 export async function tableWith(
   pk: KeyType,
   sk?: KeyType,
   extra: Partial<CreateTableCommandInput> = {},
 ): Promise<string> {
-  const name = uniqueName('table')
+  const name = extra.TableName ?? uniqueName('table')
   const client = dynamodb()
   try {
     await client.send(

@@ -313,7 +313,7 @@ export function streamInputs(
     csvDelimiter: csv?.Delimiter ?? ',',
     ...(csv?.HeaderList && { csvHeader: csv.HeaderList }),
     billingMode: 'PAY_PER_REQUEST',
-    createTable: false,
+    createTable: 'false',
     writeThreads: 0,
     writeConcurrency: 4,
     maxWriteCapacity: 0,
