@@ -1,6 +1,7 @@
 // A workspace source selects what it names: an exact file, a directory, or glob patterns as
 // GitHub actions read them; an S3 source stays a key prefix. And key-schema read strictly. All
 // through the built action (dist/index.js) against DynamoDB Local.
+import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -201,4 +202,35 @@ describe('key-schema', () => {
       client.destroy()
     }
   })
+})
+
+describe('npm run local-action', () => {
+  const repository = path.resolve(import.meta.dirname, '..', '..')
+
+  /** scripts/local-action.mjs with the inputs of a file: its exit code and what it printed. */
+  function localAction(envFile: string): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['scripts/local-action.mjs', envFile], {
+        cwd: repository,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let out = ''
+      child.stdout.on('data', (d) => (out += d))
+      child.stderr.on('data', (d) => (out += d))
+      child.on('error', reject)
+      child.on('close', (code) => resolve({ code, out }))
+    })
+  }
+
+  // CI runs it with .env.example, which must pass (.ci/run); the code of a passing run is
+  // unit-tested with actionExitCode.
+  it('exits 1 when the action failed (local-action itself exits 0)', async () => {
+    const example = fs.readFileSync(path.join(repository, '.env.example'), 'utf8')
+    const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-la-')), '.env')
+    fs.writeFileSync(bad, example.replace(/^INPUT_KEY-SCHEMA=.*$/m, 'INPUT_KEY-SCHEMA=pk:S;sk:N'))
+    const failed = await localAction(bad)
+    expect(failed.out).toContain('key-schema: expected name:TYPE')
+    expect(failed.code, failed.out.slice(-1500)).toBe(1)
+    expect(failed.out).toContain('The action failed: exit code 1.')
+  }, 120_000)
 })
