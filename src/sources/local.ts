@@ -180,9 +180,13 @@ function rootedPattern(root: string, line: string): string {
   const { bang, body } = negation(line)
   // `.` segments are no-ops for a path, but @actions/glob refuses them.
   const segments = body.split(SEPARATOR).filter((s, i) => s !== '.' && (s !== '' || i === 0))
-  if (segments[0] === '~') return bang + [escapeGlob(os.homedir()), ...segments.slice(1)].join('/')
-  if (path.isAbsolute(body)) return bang + segments.join('/')
-  return bang + [escapeGlob(root), ...segments].join('/')
+  // A trailing separator matches directories only, in @actions/glob as in a shell.
+  const end = SEPARATOR.test(body.slice(-1)) && body.length > 1 ? '/' : ''
+  if (segments[0] === '~') {
+    return bang + [escapeGlob(os.homedir()), ...segments.slice(1)].join('/') + end
+  }
+  if (path.isAbsolute(body)) return bang + segments.join('/') + end
+  return bang + [escapeGlob(root), ...segments].join('/') + end
 }
 
 /** Where a pattern's matches can start: its segments before the first wildcard, absolute. */

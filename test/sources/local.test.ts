@@ -124,6 +124,17 @@ describe('localSource, glob patterns', () => {
       await keys(root, '# fixtures\n./fixtures/**/*.json\n!**/deep/**\n!fixtures/[[]x]/*'),
     ).toEqual(['fixtures/orders-old/c.json', 'fixtures/orders.json', 'fixtures/orders/a.json'])
     expect(await keys(root, `${root}/bad/*.json`)).toEqual(['bad/empty.json'])
+    // Several lines of plain paths: each a file, or a directory and what is under it.
+    expect(await keys(root, 'fixtures/orders.json\nfixtures/orders-old')).toEqual([
+      'fixtures/orders-old/c.json',
+      'fixtures/orders.json',
+    ])
+  })
+
+  it('matches only directories with a pattern that ends with a separator, as @actions/glob does', async () => {
+    const root = workspaceWith({ 'data/orders': 'a file', 'more/orders/a.json': '' })
+    expect(await keys(root, '*/orders/')).toEqual(['more/orders/a.json'])
+    expect(await keys(root, '*/orders')).toEqual(['data/orders', 'more/orders/a.json'])
   })
 
   it('says which pattern matches no file, and when excludes leave nothing', async () => {
