@@ -12,7 +12,7 @@ import {
   type BillingMode,
 } from './table/definition.js'
 import { MAX_SHARDS, parseShard, type Shard } from './plan/shard.js'
-import { isInside, workspaceRoot } from './sources/local.js'
+import { isGlob, selectionProblem, workspaceRoot, workspaceSelection } from './sources/local.js'
 import type { SourceInput } from './sources/source.js'
 
 export const MODES = ['auto', 'native', 'stream'] as const
@@ -214,10 +214,17 @@ export function parseTable(value: string): TableRef | undefined {
   return undefined
 }
 
+/**
+ * `s3://bucket/prefix`, or what a workspace value selects (a path, or glob patterns). Undefined
+ * for another scheme, a bad bucket, too long a prefix, or an S3 value with glob syntax (readSource
+ * says why).
+ */
 export function parseSource(value: string): SourceInput | undefined {
   if (!value.startsWith('s3://')) {
-    return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? undefined : { kind: 'local', path: value }
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined
+    return { kind: 'local', ...workspaceSelection(value) }
   }
+  if (isGlob(value)) return undefined
   const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value)
   const bucket = match?.[1]
   if (!bucket || !BUCKET_NAME.test(bucket)) return undefined
@@ -226,18 +233,58 @@ export function parseSource(value: string): SourceInput | undefined {
   return { kind: 's3', bucket, prefix }
 }
 
-/** `pk:S` or `pk:S,sk:N` into the key attributes of a table to create. */
-export function parseKeySchema(value: string): KeyAttribute[] | undefined {
-  const parts = value.split(',').map((p) => p.trim())
-  if (parts.length < 1 || parts.length > 2) return undefined
-  const keys: KeyAttribute[] = []
-  for (const part of parts) {
-    const match = /^(.+):([SNB])$/i.exec(part)
-    if (!match?.[1] || !match[2]) return undefined
-    keys.push({ name: match[1], type: match[2].toUpperCase() as KeyAttribute['type'] })
+/** Key attribute names: 1-255 bytes (the API's KeySchemaElement.AttributeName). */
+const MAX_KEY_NAME_BYTES = 255
+/** A table key has a partition key and, optionally, a sort key. */
+const MAX_KEY_PARTS = 2
+/**
+ * key-schema's own separators: in a name they are nearly always a mistyped separator
+ * (`pk:S;sk:N` would create a key named `pk:S;sk`), so they are refused there.
+ */
+const KEY_SCHEMA_SEPARATORS = [':', ',', ';']
+
+/**
+ * `pk:S` or `pk:S,sk:N` into the key attributes of a table to create; otherwise what is wrong,
+ * in words, for the input's error.
+ */
+export function parseKeySchema(value: string): KeyAttribute[] | string {
+  const parts = value.split(',')
+  if (parts.length > MAX_KEY_PARTS) {
+    return `${parts.length} keys, but a table has a partition key and at most one sort key`
   }
-  if (keys.length === 2 && keys[0]?.name === keys[1]?.name) return undefined
+  const keys: KeyAttribute[] = []
+  for (const part of parts.map((p) => p.trim())) {
+    const colon = part.lastIndexOf(':')
+    if (colon === -1) return `"${part}" has no :TYPE`
+    const name = part.slice(0, colon)
+    const type = part
+      .slice(colon + 1)
+      .trim()
+      .toUpperCase()
+    const problem = keyNameProblem(name)
+    if (problem) return problem
+    if (type !== 'S' && type !== 'N' && type !== 'B') {
+      return `the type of ${name} is "${part.slice(colon + 1)}", not S, N or B`
+    }
+    keys.push({ name, type })
+  }
+  if (keys.length === 2 && keys[0]?.name === keys[1]?.name) {
+    return `both keys are named ${keys[0]?.name}`
+  }
   return keys
+}
+
+function keyNameProblem(name: string): string | undefined {
+  if (name === '') return 'a key has no name before its :TYPE'
+  const separators = KEY_SCHEMA_SEPARATORS.filter((c) => name.includes(c))
+  if (separators.length > 0) {
+    return `the name "${name}" holds ${separators.map((c) => `"${c}"`).join(' and ')}`
+  }
+  if (name.trim() !== name) return `the name "${name}" has spaces around it`
+  if (Buffer.byteLength(name) > MAX_KEY_NAME_BYTES) {
+    return `the name ${name.slice(0, 20)}… is longer than ${MAX_KEY_NAME_BYTES} bytes`
+  }
+  return undefined
 }
 
 /** ImportTable's HeaderList: 1-255 names of printable ASCII without `"` and `,`. */
@@ -327,14 +374,18 @@ function readTable(r: Reader): { value: string; ref: TableRef | undefined } {
 function readSource(r: Reader): { source: SourceInput | undefined; sourceValue: string } {
   const sourceValue = r.required(Input.Source)
   const source = parseSource(sourceValue)
-  if (sourceValue && !source) {
+  if (sourceValue.startsWith('s3://') && isGlob(sourceValue)) {
+    r.fail(
+      Input.Source,
+      sourceValue,
+      "s3://bucket/prefix: an S3 source is a key prefix, as ImportTable's S3KeyPrefix, without wildcards or several lines (every object whose key starts with it is imported)",
+    )
+  } else if (sourceValue && !source) {
     r.fail(Input.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace')
   }
   if (source?.kind === 'local') {
-    const root = workspaceRoot()
-    if (!isInside(root, path.resolve(root, source.path))) {
-      r.fail(Input.Source, sourceValue, `a path inside the workspace ${root}`)
-    }
+    const problem = selectionProblem(workspaceRoot(), source)
+    if (problem) r.fail(Input.Source, problem.got, problem.expected)
   }
   return { source, sourceValue }
 }
@@ -364,11 +415,13 @@ function readFormat(
 
 function readKeySchema(r: Reader): KeyAttribute[] | undefined {
   const value = r.optional(Input.KeySchema)
-  const keySchema = value === undefined ? undefined : parseKeySchema(value)
-  if (value !== undefined && !keySchema) {
-    r.fail(Input.KeySchema, value, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B')
-  }
-  return keySchema
+  if (value === undefined) return undefined
+  const keySchema = parseKeySchema(value)
+  if (typeof keySchema !== 'string') return keySchema
+  r.problems.push(
+    `${Input.KeySchema}: expected name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B (separate the two keys with a comma), got "${value}": ${keySchema}`,
+  )
+  return undefined
 }
 
 function readShard(r: Reader): Shard | undefined {

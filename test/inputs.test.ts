@@ -77,6 +77,8 @@ describe('readInputs', () => {
     ['table', 'ab', 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN'],
     ['source', 'https://my-bucket/prefix', 's3://bucket/prefix or a path inside the workspace'],
     ['source', '../outside/the/workspace', 'a path inside the workspace'],
+    ['source', 'data/*.json\n../**', 'patterns inside the workspace'],
+    ['source', 's3://bucket/*.json', 's3://bucket/prefix: an S3 source is a key prefix'],
     ['mode', 'fast', 'one of auto, native, stream'],
     ['input-format', 'PARQUET', 'one of DYNAMODB_JSON, ION, CSV'],
     ['input-compression', 'bzip2', 'one of auto, NONE, GZIP, ZSTD'],
@@ -110,7 +112,7 @@ describe('readInputs', () => {
     'refuses %s: %s, naming the input, the value and what is allowed',
     (name, value, allowed) => {
       expect(() => inputs({ [name]: value })).toThrow(`${name}: expected ${allowed}`)
-      expect(() => inputs({ [name]: value })).toThrow(`got "${value}"`)
+      expect(() => inputs({ [name]: value })).toThrow(`got "${value.split('\n').pop()}"`)
     },
   )
 
@@ -202,12 +204,68 @@ describe('parsers', () => {
     expect(parseSource('https://bucket/key')).toBeUndefined()
     expect(parseSource('test/fixtures/')).toEqual({ kind: 'local', path: 'test/fixtures/' })
     expect(parseTable('arn:aws:dynamodb:us-east-1:123456789012:table/t-1')?.name).toBe('t-1')
+  })
+
+  it('read a workspace source with several lines, a wildcard or a leading ! as glob patterns', () => {
+    expect(parseSource('fixtures/orders.json')).toEqual({
+      kind: 'local',
+      path: 'fixtures/orders.json',
+    })
+    expect(parseSource('fixtures/*.json')).toMatchObject({ patterns: ['fixtures/*.json'] })
+    expect(parseSource('data/?.json')).toMatchObject({ patterns: ['data/?.json'] })
+    expect(parseSource('data/[ab].json')).toMatchObject({ patterns: ['data/[ab].json'] })
+    expect(parseSource('!data/x.json')).toMatchObject({ patterns: ['!data/x.json'] })
+    expect(parseSource('# seed\r\n  data/a.json \n\n!data/b.json\n')).toEqual({
+      kind: 'local',
+      path: 'data/a.json, !data/b.json',
+      patterns: ['data/a.json', '!data/b.json'],
+    })
+  })
+
+  it('keep an S3 source a key prefix: wildcards and several lines are no S3 source', () => {
+    expect(parseSource('s3://bucket/data/')).toEqual({
+      kind: 's3',
+      bucket: 'bucket',
+      prefix: 'data/',
+    })
+    expect(parseSource('s3://bucket/*.json')).toBeUndefined()
+    expect(parseSource('s3://bucket/a?')).toBeUndefined()
+    expect(parseSource('s3://bucket/a\ns3://bucket/b')).toBeUndefined()
+  })
+
+  it('parse a key schema of one or two name:TYPE, separated by a comma', () => {
+    expect(parseKeySchema('pk:S')).toEqual([{ name: 'pk', type: 'S' }])
     expect(parseKeySchema('pk:s, sk:N')).toEqual([
       { name: 'pk', type: 'S' },
       { name: 'sk', type: 'N' },
     ])
-    expect(parseKeySchema('pk:S,pk:N')).toBeUndefined()
-    expect(parseKeySchema('a:S,b:S,c:S')).toBeUndefined()
+    expect(parseKeySchema('order id:B,#when.at:N')).toEqual([
+      { name: 'order id', type: 'B' },
+      { name: '#when.at', type: 'N' },
+    ])
+  })
+
+  it.each([
+    ['pk:S;sk:N', 'the name "pk:S;sk" holds ":" and ";"'],
+    ['pk:S sk:N', 'the name "pk:S sk" holds ":"'],
+    ['pk;S', '"pk;S" has no :TYPE'],
+    ['pk', '"pk" has no :TYPE'],
+    [':S', 'a key has no name before its :TYPE'],
+    ['pk :S', 'the name "pk " has spaces around it'],
+    ['pk:X', 'the type of pk is "X", not S, N or B'],
+    ['pk:SS', 'the type of pk is "SS", not S, N or B'],
+    ['pk:S,', '"" has no :TYPE'],
+    ['pk:S,pk:N', 'both keys are named pk'],
+    ['a:S,b:S,c:S', '3 keys, but a table has a partition key and at most one sort key'],
+    [`${'k'.repeat(256)}:S`, `the name ${'k'.repeat(20)}… is longer than 255 bytes`],
+  ])('refuse the key schema %s: %s', (value, problem) => {
+    expect(parseKeySchema(value)).toBe(problem)
+  })
+
+  it('say in the key-schema error what was expected, what was found and what is wrong', () => {
+    expect(() => inputs({ 'key-schema': 'pk:S;sk:N' })).toThrow(
+      'key-schema: expected name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B (separate the two keys with a comma), got "pk:S;sk:N": the name "pk:S;sk" holds ":" and ";"',
+    )
   })
 })
 

@@ -286,7 +286,7 @@ function plannedTable(inputs: Inputs): TableDescription {
  * S3 source (the S3 SDK costs 10 MB of memory that a workspace source does not need).
  */
 async function sourceFor(inputs: Inputs, clients: Clients): Promise<Source> {
-  if (inputs.source.kind !== 's3') return localSource(workspaceRoot(), inputs.source.path)
+  if (inputs.source.kind !== 's3') return localSource(workspaceRoot(), inputs.source)
   const { s3Source } = await import(/* webpackMode: "eager" */ '../sources/s3.js')
   return s3Source(await clients.s3(), inputs.source, inputs.bucketOwner)
 }

@@ -1,6 +1,17 @@
-/** `s3://bucket/prefix`, or a path inside the workspace (fixtures kept in the repository). */
+/**
+ * A source in the workspace: one path (a file, or a directory and every file under it), or glob
+ * patterns as GitHub actions read them (`@actions/glob`).
+ */
+export interface WorkspaceSelection {
+  /** The path as written; for patterns, their lines on one line (`a/**, !a/x.json`), for messages. */
+  path: string
+  /** The glob patterns, one per line of the input, blank lines and `#` comments left out. */
+  patterns?: string[]
+}
+
+/** `s3://bucket/prefix` (a key prefix, as ImportTable's S3KeyPrefix), or workspace files. */
 export type SourceInput =
-  { kind: 's3'; bucket: string; prefix: string } | { kind: 'local'; path: string }
+  { kind: 's3'; bucket: string; prefix: string } | ({ kind: 'local' } & WorkspaceSelection)
 
 /** One object to import, from S3 or from the workspace. */
 export interface SourceObject {
