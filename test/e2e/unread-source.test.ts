@@ -89,6 +89,34 @@ describe('a source that cannot be read to its end', () => {
     expect(await keysOf(table)).toEqual(['a', 'b'])
   }, 60_000)
 
+  it('a request-items file cut off mid-request fails the step, keeping the requests before', async () => {
+    const put = (pk: string) => `{"PutRequest": {"Item": {"pk": {"S": "${pk}"}, "sk": {"N": "1"}}}}`
+    const text = `{"Orders": [\n  ${put('a')},\n  ${put('b')},\n  {"PutRequest": {"Item": {"pk"`
+    const bucket = await bucketWith({ 'orders.json': text })
+    const table = await tableWith('S', 'N')
+    const run = await runDist(
+      {
+        ...localInputs(),
+        table,
+        source: `s3://${bucket}/`,
+        'input-format': 'REQUEST_ITEMS',
+        'max-errors': '5',
+      },
+      credentials,
+    )
+    expect(run.code).toBe(1)
+    expect(run.outputs).toMatchObject({
+      'failure-code': 'SourceNotRead',
+      'imported-item-count': '2',
+      'error-count': '0',
+    })
+    const at = text.lastIndexOf('{"PutRequest"')
+    expect(run.stdout).toContain(
+      `s3://${bucket}/orders.json:4: reading stopped at byte ${at} after "Orders"[1]: the file ends inside "Orders"[2], which starts on this line (input-format REQUEST_ITEMS); 2 requests read, ${text.length - at} of ${text.length} bytes not read.`,
+    )
+    expect(await keysOf(table)).toEqual(['a', 'b'])
+  }, 60_000)
+
   it('a CSV read with the wrong delimiter names csv-delimiter and the one that fits', async () => {
     const bucket = await bucketWith({ 'a.csv': 'pk;sk;price\na;1;3,50\nb;2;4,10\n' })
     const table = await tableWith('S', 'N')
