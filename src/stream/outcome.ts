@@ -35,6 +35,8 @@ export interface StreamOutcome {
 export interface UnreadObject {
   /** `s3://bucket/key:line` (or the file's path and line): the line where reading stopped. */
   location: string
+  /** The location as messages show it: a workspace file by its workspace path. */
+  shown: string
   /** Uncompressed bytes of the object before the point where reading stopped. */
   offset: number
   /** The last whole record before it, when known: `document[1]`, `line 80`. */
@@ -85,7 +87,7 @@ export function unreadAmount(
  * The one sentence of the log, the annotation and the failure: where reading stopped, why, how
  * much was and was not read, and what to do. `where` is the location as the reader shows it.
  */
-export function describeUnread(unread: UnreadObject, where = unread.location): string {
+export function describeUnread(unread: UnreadObject, where = unread.shown): string {
   const noun = recordNoun(unread.format)
   const advice =
     unread.cause === 'content'

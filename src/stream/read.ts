@@ -43,8 +43,15 @@ export async function readObject(
   let compression: ResolvedCompression | undefined
   const at: ReadPoint = { line: 0, stored: 0, bytes: 0 }
   const recordsBefore = ctx.outcome.processed
-  const unread = (u: Omit<UnreadObject, 'format' | 'recordsRead'>) =>
+  // A workspace file is shown by its workspace path, as its annotations show it.
+  const shown = object.url.startsWith('s3://') ? object.url : object.key
+  const unread = (
+    line: number,
+    u: Omit<UnreadObject, 'format' | 'recordsRead' | 'location' | 'shown'>,
+  ) =>
     ctx.outcome.unread.push({
+      location: `${object.url}:${line}`,
+      shown: `${shown}:${line}`,
       ...u,
       format: ctx.format.format,
       recordsRead: ctx.outcome.processed - recordsBefore,
@@ -62,8 +69,7 @@ export async function readObject(
         : await readLines(bytes, parser, object, ctx, at)
     if (broken?.broken) {
       const { offset, after } = broken.broken
-      unread({
-        location: `${object.url}:${broken.line}`,
+      unread(broken.line, {
         offset,
         ...(after !== undefined && { after }),
         reason: broken.result.ok ? 'the file breaks its format here' : broken.result.reason,
@@ -81,8 +87,7 @@ export async function readObject(
     if (isConfigurationError(err)) throw err
     // The rest of the object never arrived: what was not read is counted in stored bytes,
     // the only measure known for a compressed object that was not read through.
-    unread({
-      location: `${object.url}:${at.line + 1}`,
+    unread(at.line + 1, {
       offset: at.bytes,
       ...(at.line > 0 && { after: `line ${at.line}` }),
       reason: `the object could not be read: ${describeReadError(err, object)}`,

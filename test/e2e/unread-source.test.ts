@@ -85,7 +85,11 @@ describe('a source that cannot be read to its end', () => {
     expect(run.stdout).toContain(
       `::error title=Source not read to its end,file=test/fixtures/orders.json,line=4::test/fixtures/orders.json:4: reading stopped at byte ${BREAK_OFFSET} after document[1]`,
     )
-    expect(run.stdout).toContain(NOT_READ)
+    // The log and the failure show the file by its workspace path too.
+    expect(run.stdout).toContain(
+      `\ntest/fixtures/orders.json:4: reading stopped at byte ${BREAK_OFFSET} after document[1]: expected "," or "]", found "{" (input-format JSON); 2 documents read, ${NOT_READ}.`,
+    )
+    expect(run.stdout).toContain(`::error::test/fixtures/orders.json:4: reading stopped`)
     expect(await keysOf(table)).toEqual(['a', 'b'])
   }, 60_000)
 

@@ -23,6 +23,7 @@ afterEach(() => {
 
 const brokenArray: UnreadObject = {
   location: 's3://b/orders.json:4',
+  shown: 's3://b/orders.json:4',
   offset: 51,
   after: 'document[1]',
   reason: 'expected "," or "]", found "{"',
@@ -36,6 +37,7 @@ const brokenArray: UnreadObject = {
 
 const failedRead: UnreadObject = {
   location: '/w/fixtures/a.json.gz:81',
+  shown: 'fixtures/a.json.gz:81',
   offset: 9000,
   after: 'line 80',
   reason: 'the object could not be read: socket hang up',
@@ -67,7 +69,7 @@ describe('describeUnread', () => {
     expect(describeUnread(brokenArray)).toBe(
       's3://b/orders.json:4: reading stopped at byte 51 after document[1]: expected "," or "]", found "{" (input-format JSON); 2 documents read, 71 of 122 bytes not read. Fix the file; max-errors does not apply to a file that cannot be read to its end.',
     )
-    expect(describeUnread(failedRead, 'fixtures/a.json.gz:81')).toBe(
+    expect(describeUnread(failedRead)).toBe(
       'fixtures/a.json.gz:81: reading stopped at byte 9000 after line 80: the object could not be read: socket hang up (input-format DYNAMODB_JSON); 80 records read, 1500 of 4000 stored bytes not read. Check the object and re-run the import; max-errors does not apply to an object that cannot be read to its end.',
     )
     const { after: _after, ...rest } = brokenArray
@@ -114,6 +116,7 @@ describe('an object not read to its end', () => {
     const many = Array.from({ length: 7 }, (_, i) => ({
       ...brokenArray,
       location: `s3://b/${i}.json:4`,
+      shown: `s3://b/${i}.json:4`,
     }))
     const r = { ...result(), ...fromStream(outcome(many, 2), inputs, table) }
     expect(r.failureCode).toBe('SourceNotRead')
@@ -153,6 +156,7 @@ describe('an object not read to its end', () => {
     const many = Array.from({ length: 12 }, (_, i) => ({
       ...brokenArray,
       location: `s3://b/${i}.json:4`,
+      shown: `s3://b/${i}.json:4`,
     }))
     const r = result({
       status: 'FAILED',
