@@ -15,7 +15,7 @@ import { counted } from './words.js'
 import { streamImport, type StreamOptions, type StreamOutcome } from './stream/engine.js'
 
 /** What tests inject: a clock and a sleep that never waits. */
-export type RunOptions = Partial<Pick<StreamOptions, 'now' | 'sleep' | 'pacing'>>
+export type RunOptions = Partial<Pick<StreamOptions, 'now' | 'sleep' | 'every' | 'pacing'>>
 
 /**
  * The action: start → read, validate, write (by either engine) → check errors → complete, then
@@ -170,7 +170,9 @@ function completion(result: ImportResult): string {
   if (result.mode === 'native') return ` (${result.failureCode})`
   const unwritten = result.unwrittenItemCount
   const rejected = result.errorCount - unwritten
+  const unread = result.unread?.length ?? 0
   const parts = [
+    ...(unread > 0 ? [`${counted(unread, 'object')} not read to the end`] : []),
     ...(rejected > 0 ? [`${counted(rejected, 'record')} rejected`] : []),
     ...(unwritten > 0 ? [`${counted(unwritten, 'valid item')} not written`] : []),
   ]

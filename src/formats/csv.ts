@@ -41,6 +41,7 @@ import {
   type RecordParser,
 } from './record.js'
 import { decodeBase64 } from './base64.js'
+import { counted } from '../words.js'
 
 /** ImportTable's CsvOptions.Delimiter values. */
 const DELIMITERS: readonly string[] = [',', ';', ':', '|', '\t', ' ']
@@ -80,8 +81,9 @@ interface Column {
 
 /** A record whose last line ended inside a quoted field. */
 interface OpenRecord {
-  /** The line the record starts on. */
+  /** The line the record starts on, and the bytes of the object before it. */
   line: number
+  offset: number
   /** The line the open quoted field starts on. */
   fieldLine: number
   lines: string[]
@@ -119,6 +121,11 @@ class CsvParser implements RecordParser {
   private open: OpenRecord | undefined
   /** Set when the object's header failed: the rest of the object is not read. */
   private skipping = false
+  /** The header as read from the object (undefined when csv-header gave it), for reasons. */
+  private headerText: string | undefined
+  /** Bytes of the object before the current line, and before the next one. */
+  private lineStart = 0
+  private nextLineStart = 0
 
   constructor(options: CsvOptions) {
     this.delimiter = options.delimiter
@@ -142,6 +149,8 @@ class CsvParser implements RecordParser {
 
   push(line: Line): ParsedRecord | undefined {
     if (this.skipping) return undefined
+    this.lineStart = this.nextLineStart
+    this.nextLineStart += line.bytes + 1
     if (line.problem !== undefined) return this.unreadable(line.number, line.problem)
     const text = withoutBom(line)
     const open = this.open
@@ -159,6 +168,7 @@ class CsvParser implements RecordParser {
     }
     const record: OpenRecord = {
       line: line.number,
+      offset: this.lineStart,
       fieldLine: line.number,
       lines: [text],
       bytes: line.bytes,
@@ -172,8 +182,14 @@ class CsvParser implements RecordParser {
     const open = this.open
     if (this.skipping || open === undefined) return undefined
     this.open = undefined
-    const reason = `unterminated quoted field starting at line ${open.fieldLine}`
-    return this.fail(open.line, open.lines.join('\n'), reason)
+    // Every line after the opening quote went into the field: the rows there cannot be told
+    // apart, so the object was not read to its end (not one rejected record).
+    const reason =
+      `a quoted field opened on line ${open.fieldLine} is never closed: the rest of the file ` +
+      'cannot be told apart into rows'
+    const failed = this.fail(open.line, '', reason, open.offset)
+    failed.broken ??= { offset: open.offset }
+    return failed
   }
 
   /** The fast path: a line without quotes, split with indexOf straight into an item. */
@@ -188,13 +204,13 @@ class CsvParser implements RecordParser {
       const stop = found === -1 || found > end ? end : found
       const column = columns[index]
       if (column === undefined) {
-        return fieldCountFailure(columns.length, countFields(text, end, delimiter))
+        return this.fieldCountFailure(countFields(text, end, delimiter))
       }
       if (stop > start) {
         const problem = setValue(item, column, text.slice(start, stop))
         if (problem !== undefined) {
           const fields = countFields(text, end, delimiter)
-          if (fields !== columns.length) return fieldCountFailure(columns.length, fields)
+          if (fields !== columns.length) return this.fieldCountFailure(fields)
           return { ok: false, reason: problem }
         }
       }
@@ -202,7 +218,7 @@ class CsvParser implements RecordParser {
       if (stop === end) break
       start = stop + 1
     }
-    if (index !== columns.length) return fieldCountFailure(columns.length, index)
+    if (index !== columns.length) return this.fieldCountFailure(index)
     return { ok: true, item }
   }
 
@@ -217,21 +233,22 @@ class CsvParser implements RecordParser {
       const reason =
         `quoted field starting at line ${record.fieldLine} is still open after more than ` +
         `${MAX_OPEN_RECORD_BYTES} bytes`
-      return this.fail(record.line, '', reason)
+      return this.fail(record.line, '', reason, record.offset)
     }
     this.open = undefined
     const raw = record.lines.length === 1 ? (record.lines[0] ?? '') : record.lines.join('\n')
     if (outcome === TEXT_AFTER_QUOTE) {
       const column = this.columnLabel(record.fields.length - 1)
-      return this.fail(record.line, raw, `unexpected character after closing quote in ${column}`)
+      const reason = `unexpected character after closing quote in ${column}`
+      return this.fail(record.line, raw, reason, record.offset)
     }
     const columns = this.columns
-    if (columns === undefined) return this.header(record.line, raw, record.fields)
+    if (columns === undefined) return this.header(record, raw)
     return { line: record.line, raw, result: this.fieldsRecord(record.fields, columns) }
   }
 
   private fieldsRecord(fields: Array<string | undefined>, columns: Column[]): ParseResult {
-    if (fields.length !== columns.length) return fieldCountFailure(columns.length, fields.length)
+    if (fields.length !== columns.length) return this.fieldCountFailure(fields.length)
     const item: Item = {}
     for (let index = 0; index < fields.length; index++) {
       const value = fields[index]
@@ -244,12 +261,34 @@ class CsvParser implements RecordParser {
   }
 
   /** Takes the object's first record as its header, or fails the object. */
-  private header(line: number, raw: string, fields: Array<string | undefined>) {
-    const names = fields.map((field) => field ?? '')
-    const problem = headerProblem(names)
-    if (problem !== undefined) return this.failHeader(line, raw, `CSV header ${problem}`)
+  private header(record: OpenRecord, raw: string) {
+    const names = record.fields.map((field) => field ?? '')
+    const problem = headerProblem(names, NO_HEADER_ROW_HINT)
+    if (problem !== undefined) {
+      return this.failHeader(record.line, raw, `the CSV header ${problem}`, record.offset)
+    }
     this.columns = this.columnsOf(names)
+    this.headerText = raw
     return undefined
+  }
+
+  /**
+   * A row with another number of fields than the header: most often the wrong csv-delimiter (the
+   * header then reads as one name), or a file without a header row. Says which input to set.
+   */
+  private fieldCountFailure(found: number): ParseResult {
+    const expected = this.columns?.length ?? 0
+    const header = this.headerText
+    const shown = header === undefined ? 'csv-header' : showName(header)
+    const likely = header === undefined ? undefined : likelyDelimiter(header, this.delimiter)
+    const hint =
+      likely !== undefined
+        ? `if the fields are separated by ${JSON.stringify(likely)}, set csv-delimiter: ${JSON.stringify(likely)}`
+        : `check csv-delimiter (${JSON.stringify(this.delimiter)}) and csv-header: each row needs one field per column of the header`
+    return {
+      ok: false,
+      reason: `row has ${counted(found, 'field')}, the header has ${expected} (${shown}): ${hint}`,
+    }
   }
 
   private columnsOf(names: readonly string[]): Column[] {
@@ -270,24 +309,29 @@ class CsvParser implements RecordParser {
     this.open = undefined
     const failed =
       open === undefined
-        ? this.fail(number, '', problem)
+        ? this.fail(number, '', problem, this.lineStart)
         : this.fail(
             open.line,
             '',
             `${problem} at line ${number}, inside a quoted field starting at line ${open.fieldLine}`,
+            open.offset,
           )
     failed.unreadable = true
     return failed
   }
 
-  private fail(line: number, raw: string, reason: string): ParsedRecord {
-    if (this.columns === undefined) return this.failHeader(line, raw, `CSV header: ${reason}`)
+  /** A failed record; in the header, the point where reading the object stopped. */
+  private fail(line: number, raw: string, reason: string, offset: number): ParsedRecord {
+    if (this.columns === undefined) {
+      return this.failHeader(line, raw, `the CSV header: ${reason}`, offset)
+    }
     return { line, raw, result: { ok: false, reason } }
   }
 
-  private failHeader(line: number, raw: string, reason: string): ParsedRecord {
+  /** Without a header nothing after it can become an item: the object is not read on. */
+  private failHeader(line: number, raw: string, reason: string, offset: number): ParsedRecord {
     this.skipping = true
-    return { line, raw, result: { ok: false, reason } }
+    return { line, raw, result: { ok: false, reason }, broken: { offset } }
   }
 
   private columnLabel(index: number): string {
@@ -349,18 +393,44 @@ function scan(
   }
 }
 
-/** Why header names cannot be the attribute names of a CSV object, or undefined. */
-function headerProblem(names: readonly string[]): string | undefined {
+/** A header read from a file that has none repeats or leaves out names where values repeat. */
+const NO_HEADER_ROW_HINT = 'if the file has no header row, set csv-header to the column names'
+
+/**
+ * Why header names cannot be the attribute names of a CSV object, or undefined; `hint` follows a
+ * repeated or empty name, which a data row taken for the header gives.
+ */
+function headerProblem(names: readonly string[], hint?: string): string | undefined {
+  const advice = hint === undefined ? '' : `: ${hint}`
   const seen = new Set<string>()
   for (let index = 0; index < names.length; index++) {
     const name = names[index] ?? ''
-    if (name === '') return `has an empty name in column ${index + 1}`
+    if (name === '') return `has an empty name in column ${index + 1}${advice}`
     const problem = attributeNameProblem(name)
     if (problem !== undefined) return `column ${index + 1}: ${problem}`
-    if (seen.has(name)) return `names ${showName(name)} twice`
+    if (seen.has(name)) return `repeats ${showName(name)}${advice}`
     seen.add(name)
   }
   return undefined
+}
+
+/**
+ * The delimiter a header was most likely written with: among ImportTable's, the one other than
+ * `current` that splits it into the most fields, when that is more than `current` does.
+ */
+export function likelyDelimiter(header: string, current: string): string | undefined {
+  const end = header.charCodeAt(header.length - 1) === CR_CODE ? header.length - 1 : header.length
+  let best: string | undefined
+  let most = countFields(header, end, current)
+  for (const delimiter of DELIMITERS) {
+    if (delimiter === current) continue
+    const fields = countFields(header, end, delimiter)
+    if (fields > most) {
+      best = delimiter
+      most = fields
+    }
+  }
+  return best
 }
 
 /** Converts one non-empty field by its column's kind into `item`; returns why it cannot. */
@@ -397,11 +467,6 @@ function put(item: Item, column: Column, value: Item[string]): void {
   } else {
     item[column.name] = value
   }
-}
-
-function fieldCountFailure(expected: number, found: number): ParseResult {
-  const fields = expected === 1 ? 'field' : 'fields'
-  return { ok: false, reason: `expected ${expected} ${fields} (the header), found ${found}` }
 }
 
 /** Fields of a line without quotes: one more than its delimiters. */

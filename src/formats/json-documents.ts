@@ -5,7 +5,7 @@
  * json-document.ts maps it.
  */
 import { parseJsonDocument } from './json-document.js'
-import { JsonSplitter, type Piece } from './json-splitter.js'
+import { brokenRecord, JsonSplitter, type Piece } from './json-splitter.js'
 import type { ChunkRecordParser, ParsedRecord } from './record.js'
 
 /** The first character of a file that holds one JSON array. */
@@ -25,9 +25,7 @@ export function jsonArrayParser(maxDocumentBytes: number): ChunkRecordParser {
 /** A document of an array, by its index in reasons (`document[3].price: …`). */
 function documentRecord(piece: Piece): ParsedRecord[] {
   if (piece.kind === 'table') return []
-  if (piece.kind === 'broken') {
-    return [{ line: piece.line, raw: '', result: { ok: false, reason: piece.reason } }]
-  }
+  if (piece.kind === 'broken') return [brokenRecord(piece)]
   if (piece.text === undefined) {
     const result = { ok: false as const, reason: `document[${piece.index}]: ${piece.problem}` }
     return [{ line: piece.line, raw: '', result, unreadable: true }]

@@ -10,6 +10,7 @@
  * --request-items takes them).
  */
 
+import type { ParsedRecord } from './record.js'
 import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from './json-codes.js'
 
 const NEWLINE = 0x0a
@@ -32,8 +33,21 @@ export type Piece =
       bytes: number
     }
   | { kind: 'table'; name: string; line: number }
-  /** The file breaks the shape here: nothing after it is read. */
-  | { kind: 'broken'; line: number; reason: string }
+  /**
+   * The file breaks the shape here: nothing after it is read. `offset`: bytes before the point;
+   * `after`: the last whole element (`document[1]`, `"Table"[3]`).
+   */
+  | { kind: 'broken'; line: number; offset: number; after?: string; reason: string }
+
+/** The point where a file breaks its shape, as the reader takes it: not a record. */
+export function brokenRecord(piece: Extract<Piece, { kind: 'broken' }>): ParsedRecord {
+  return {
+    line: piece.line,
+    raw: '',
+    result: { ok: false, reason: piece.reason },
+    broken: { offset: piece.offset, ...(piece.after !== undefined && { after: piece.after }) },
+  }
+}
 
 type State =
   | 'start' // before the top-level container
@@ -58,6 +72,8 @@ const MAX_NAME_BYTES = 1024
 export class JsonSplitter {
   private state: State = 'start'
   private line = 1
+  /** Bytes of the chunks before this one. */
+  private offset = 0
   /** BOM bytes seen at the start; -1 once content began. */
   private bomAt = 0
   private index = 0
@@ -71,6 +87,7 @@ export class JsonSplitter {
   private parts: Uint8Array[] = []
   private size = 0
   private elementLine = 0
+  private elementOffset = 0
   // A member name being read (tables).
   private name: number[] = []
   private nameEscape = false
@@ -84,7 +101,8 @@ export class JsonSplitter {
   push(chunk: Uint8Array): Piece[] {
     const out: Piece[] = []
     let elementStart = 0
-    for (let i = 0; i < chunk.length && this.state !== 'broken'; i++) {
+    let i = 0
+    for (; i < chunk.length && this.state !== 'broken'; i++) {
       const c = chunk[i] as number
       // A UTF-8 byte order mark at the start (maybe split over chunks) is not content.
       if (this.bomAt >= 0) {
@@ -114,9 +132,16 @@ export class JsonSplitter {
       if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue
       const piece = this.structure(c)
       if (piece) out.push(piece)
-      if ((this.state as State) === 'inside') elementStart = i
+      if ((this.state as State) === 'inside') {
+        elementStart = i
+        this.elementOffset = this.offset + i
+      }
     }
+    // The loop stops one byte past the one that broke the shape: the point where reading stopped.
+    const last = out[out.length - 1]
+    if (last?.kind === 'broken') last.offset = this.offset + i - 1
     if (this.state === 'inside') this.keep(chunk, elementStart, chunk.length)
+    this.offset += chunk.length
     return out
   }
 
@@ -128,15 +153,31 @@ export class JsonSplitter {
       this.state = 'after'
       return [this.finishElement(), ...this.end()]
     }
-    const reason =
-      this.state === 'inside'
-        ? `the file is cut off inside the document that starts here (index ${this.index})`
-        : this.shape === 'array'
-          ? `the JSON array is cut off after ${this.index} documents: expected "," or "]"`
-          : 'the request-items file is cut off: expected "]" and "}" to close it'
+    const inside = this.state === 'inside'
+    const reason = inside
+      ? `the file ends inside ${this.label(this.index)}, which starts on this line`
+      : this.shape === 'array'
+        ? 'the file ends before the JSON array is closed: expected "," or "]"'
+        : 'the file ends before the request-items object is closed: expected "]" and "}"'
     return [
-      { kind: 'broken', line: this.state === 'inside' ? this.elementLine : this.line, reason },
+      {
+        kind: 'broken',
+        line: inside ? this.elementLine : this.line,
+        offset: inside ? this.elementOffset : this.offset,
+        ...this.after(),
+        reason,
+      },
     ]
+  }
+
+  /** An element as reasons name it: `document[3]`, or `"Table"[3]` in a request-items file. */
+  private label(index: number): string {
+    return this.shape === 'array' ? `document[${index}]` : `${JSON.stringify(this.table)}[${index}]`
+  }
+
+  /** The last whole element of the current array, if any. */
+  private after(): { after?: string } {
+    return this.index > 0 ? { after: this.label(this.index - 1) } : {}
   }
 
   /** One byte within an element: whether the element goes on, or ends with or before it. */
@@ -193,7 +234,7 @@ export class JsonSplitter {
       case 'after':
         if (c === COMMA) return this.to('element')
         if (c === RBRACKET) return this.closeArray()
-        return this.break(`expected "," or "]" after the document at index ${this.index - 1}`)
+        return this.break(`expected "," or "]", found ${found(c)}`)
       case 'next':
         if (c === COMMA) return this.to('key')
         if (c === RBRACE) return this.to('end')
@@ -226,9 +267,10 @@ export class JsonSplitter {
     return this.to(this.shape === 'array' ? 'end' : 'next')
   }
 
+  /** The offset is set by push, which knows the byte. */
   private break(reason: string): Piece {
     this.state = 'broken'
-    return { kind: 'broken', line: this.line, reason }
+    return { kind: 'broken', line: this.line, offset: this.offset, ...this.after(), reason }
   }
 
   /** One byte of a table name (names are short: byte by byte, across chunks). */
@@ -284,6 +326,17 @@ export class JsonSplitter {
       return { ...piece, text: undefined, problem: 'the document is not valid UTF-8' }
     }
   }
+}
+
+/**
+ * A byte where JSON structure was expected, as a reason shows it: punctuation as itself, anything
+ * else by kind, so that no value of an item reaches a log.
+ */
+function found(c: number): string {
+  if ('{}[]:,"'.includes(String.fromCharCode(c))) return JSON.stringify(String.fromCharCode(c))
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2d) return 'a number'
+  if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) return 'a letter'
+  return `byte 0x${c.toString(16).padStart(2, '0')}`
 }
 
 function describe(c: number): string {

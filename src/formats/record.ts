@@ -34,6 +34,13 @@ export interface ParsedRecord {
   bytes?: number
   /** The line could not be read as text (invalid UTF-8, too long): not a parse failure. */
   unreadable?: true
+  /**
+   * The object breaks its format here and nothing after can be told apart into records (a JSON
+   * array missing a comma, a CSV header that cannot be one): not a record, but the point where
+   * reading stopped (`result.reason` says why). `offset`: uncompressed bytes of the object before
+   * it; `after`: the last whole record (`document[1]`).
+   */
+  broken?: { offset: number; after?: string }
 }
 
 /**

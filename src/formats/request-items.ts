@@ -8,7 +8,7 @@
  */
 import { isJsonObject, jsonKind } from '../json.js'
 import { convertItem } from './dynamodb-json.js'
-import { JsonSplitter, type Piece } from './json-splitter.js'
+import { brokenRecord, JsonSplitter, type Piece } from './json-splitter.js'
 import type { ChunkRecordParser, ParsedRecord, ParseResult } from './record.js'
 
 /** The records of a request-items file: one per request. */
@@ -41,9 +41,7 @@ export async function requestItemsTables(
 
 function requestRecord(piece: Piece): ParsedRecord[] {
   if (piece.kind === 'table') return []
-  if (piece.kind === 'broken') {
-    return [{ line: piece.line, raw: '', result: { ok: false, reason: piece.reason } }]
-  }
+  if (piece.kind === 'broken') return [brokenRecord(piece)]
   const label = `${JSON.stringify(piece.table ?? '')}[${piece.index}]`
   if (piece.text === undefined) {
     const result = { ok: false as const, reason: `${label}: ${piece.problem}` }

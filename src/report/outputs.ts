@@ -3,6 +3,7 @@ import * as path from 'node:path'
 import * as core from '@actions/core'
 import { REJECTION_KINDS } from '../formats/record.js'
 import { Output, type OutputName } from '../names.js'
+import { describeUnread, type UnreadObject } from '../stream/outcome.js'
 import { emptyImportWarning, type ImportResult, type Limits } from './result.js'
 
 /** Sets every output of action.yml; the ones that do not apply are empty. */
@@ -53,6 +54,25 @@ export function recordPlace(location: string, workspace: string): RecordPlace {
 }
 
 /**
+ * One error annotation per object not read to its end, on the file and line where reading
+ * stopped for a workspace file (on the object otherwise), leaving room for the verdict. Returns
+ * how many were made.
+ */
+function annotateUnread(unread: UnreadObject[], workspace: string): number {
+  const shown = unread.slice(0, MAX_ANNOTATIONS_PER_KIND - 1)
+  for (const u of shown) {
+    const place = recordPlace(u.location, workspace)
+    const where = place.file !== undefined ? `${place.file}:${place.line}` : u.location
+    core.error(describeUnread(u, where), {
+      title: 'Source not read to its end',
+      ...(place.file !== undefined && { file: place.file }),
+      ...(place.line !== undefined && { startLine: place.line }),
+    })
+  }
+  return shown.length
+}
+
+/**
  * The verdict first, as an error annotation: GitHub keeps only the first 10 of a kind per step,
  * so the one line that says what to do must not be the one dropped. Then one annotation per
  * sampled rejection, errors when the rejections fail the step (as many as leave room for the
@@ -69,11 +89,15 @@ export function annotate(
   if (!result) return
   const empty = failures.length === 0 ? emptyImportWarning(result, limits) : undefined
   if (empty) core.warning(empty, { title: 'Nothing imported' })
+  const unread = annotateUnread(result.unread ?? [], workspace)
   const asErrors =
     failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0)
-  // The verdict is an error annotation too: record errors leave room for it.
+  // The verdict is an error annotation too: record errors leave room for it and the objects
+  // not read to their end.
   const room =
-    failures.length > 0 && asErrors ? MAX_ANNOTATIONS_PER_KIND - 1 : MAX_ANNOTATIONS_PER_KIND
+    failures.length > 0 && asErrors
+      ? MAX_ANNOTATIONS_PER_KIND - 1 - unread
+      : MAX_ANNOTATIONS_PER_KIND
   for (const r of result.rejections.samples.slice(0, room)) {
     const place = recordPlace(r.location, workspace)
     const properties = {

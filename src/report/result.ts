@@ -8,7 +8,7 @@ import type { Inputs } from '../inputs.js'
 import { explainFailure, ITEM_VALIDATION_ERROR } from '../native/explain.js'
 import type { NativeRun } from '../native/engine.js'
 import type { StreamOutcome } from '../stream/engine.js'
-import type { ObjectCounts } from '../stream/outcome.js'
+import { describeUnread, type ObjectCounts, type UnreadObject } from '../stream/outcome.js'
 import type { PacingReport } from '../stream/pacer.js'
 import {
   estimate,
@@ -18,6 +18,16 @@ import {
 
 /** The stream engine's FailureCode when valid items could not be written (DynamoDB kept refusing). */
 export const ITEMS_NOT_WRITTEN = 'ItemsNotWritten'
+
+/**
+ * The stream engine's FailureCode when an object could not be read to its end (its content broke
+ * the format, or a read failed mid-object): what follows is neither imported nor counted as
+ * records, so max-errors cannot accept it.
+ */
+export const SOURCE_NOT_READ = 'SourceNotRead'
+
+/** Objects not read to their end named one by one in the failure; the rest are counted. */
+const MAX_UNREAD_NAMED = 5
 
 export type ImportStatus = 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'IN_PROGRESS'
 
@@ -72,6 +82,8 @@ export interface ImportResult {
   pacing?: PacingReport
   /** stream: the writer gave up; why, and what was not read. */
   stopped?: { reason: string; notRead: string }
+  /** stream: objects that could not be read to their end; any fails the step. */
+  unread?: UnreadObject[]
   rejections: { samples: Rejection[]; byKind: Partial<Record<RejectionKind, number>> }
 }
 
@@ -87,7 +99,7 @@ function counted(n: number, noun: string): string {
 
 /** The reasons the step fails, if any: the one place that decides. */
 export function checkResult(result: ImportResult, limits: Limits): string[] {
-  const failures: string[] = []
+  const failures: string[] = unreadFailures(result.unread ?? [])
   const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : ''
   if (result.stopped) {
     failures.push(
@@ -116,7 +128,8 @@ export function checkResult(result: ImportResult, limits: Limits): string[] {
   if (
     result.status === 'FAILED' &&
     result.failureCode !== ITEM_VALIDATION_ERROR &&
-    result.failureCode !== ITEMS_NOT_WRITTEN
+    result.failureCode !== ITEMS_NOT_WRITTEN &&
+    result.failureCode !== SOURCE_NOT_READ
   ) {
     failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`)
   }
@@ -159,6 +172,14 @@ export function emptyImportWarning(result: ImportResult, limits: Limits): string
   )
 }
 
+/** Each object not read to its end fails the step on its own, whatever max-errors is. */
+function unreadFailures(unread: UnreadObject[]): string[] {
+  const named = unread.slice(0, MAX_UNREAD_NAMED).map((u) => describeUnread(u))
+  const rest = unread.length - named.length
+  if (rest > 0) named.push(`…and ${rest} more objects not read to their end (see the log).`)
+  return named
+}
+
 /** What either engine reports; the start step adds the engine, its reason and the duration. */
 export type EngineResult = Omit<ImportResult, 'mode' | 'modeReason' | 'durationSeconds'>
 
@@ -168,14 +189,20 @@ export function fromStream(
   inputs: Inputs,
   table: TableDescription,
 ): EngineResult {
-  const failed = outcome.errors > 0
+  const unread = outcome.unread.length
+  const failed = outcome.errors > 0 || unread > 0
   // Valid items that DynamoDB never took are not item validation errors: they name their own code.
   const invalid = outcome.errors - outcome.unwritten
   return {
     status: failed ? 'FAILED' : 'COMPLETED',
     ...(failed && {
-      failureCode: invalid > 0 ? ITEM_VALIDATION_ERROR : ITEMS_NOT_WRITTEN,
-      failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
+      // An object not read to its end is the gravest: records after it were never counted.
+      failureCode:
+        unread > 0 ? SOURCE_NOT_READ : invalid > 0 ? ITEM_VALIDATION_ERROR : ITEMS_NOT_WRITTEN,
+      failureMessage:
+        unread > 0
+          ? `${unread === 1 ? '1 object' : `${unread} objects`} could not be read to the end${outcome.errors > 0 ? ` and ${outcome.errors} records were rejected` : ''}; see the annotations.`
+          : `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
     }),
     ...(table.TableArn && { tableArn: table.TableArn }),
     processedItemCount: outcome.processed,
@@ -205,6 +232,7 @@ export function fromStream(
     progress: outcome.progress,
     ...(outcome.write && { pacing: outcome.write.pacing }),
     ...(outcome.stopped && { stopped: outcome.stopped }),
+    ...(unread > 0 && { unread: outcome.unread }),
     rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
   }
 }

@@ -10,6 +10,7 @@ import type { EngineEstimate } from '../stream/estimate.js'
 import type { StepRecord } from '../steps.js'
 import { workspaceRoot } from '../sources/local.js'
 import { recordPlace } from './outputs.js'
+import { recordNoun, unreadAmount, unreadPlace, type UnreadObject } from '../stream/outcome.js'
 import { emptyImportWarning, type ImportResult, type Limits } from './result.js'
 
 /** Reasons are the engine's words, but a summary row should stay a row. */
@@ -42,6 +43,7 @@ export function renderSummary(
   }
   renderSteps(steps)
   if (!result) return
+  if (result.unread && result.unread.length > 0) renderUnread(result.unread)
   renderCounts(result)
   // One object's row would repeat the counts above.
   if (result.mode === 'stream' && (result.perObject?.length ?? 0) > 1) renderObjects(result)
@@ -191,6 +193,28 @@ function renderEstimates(estimates: EngineEstimate[]): void {
     ),
   )
   block('Prices are us-east-1 list prices; other regions differ.')
+}
+
+/** Objects whose reading stopped before their end: where, why, and how much was left. */
+function renderUnread(unread: UnreadObject[]): void {
+  block('### Not read to the end')
+  block(
+    'These objects could not be read to their end: what follows the point where reading stopped ' +
+      'was neither imported nor counted, and max-errors does not apply to it.',
+  )
+  block(
+    table(
+      ['Object and line', 'Stopped at', 'Why', 'Not read'],
+      unread.map((u) => [
+        recordLink(u.location),
+        cell(unreadPlace(u).replace(' after ', ', after ')),
+        cell(truncate(u.reason)),
+        cell(
+          `${unreadAmount(u).replace(/ not read$/, '')} (${counted(u.recordsRead, recordNoun(u.format))} read)`,
+        ),
+      ]),
+    ),
+  )
 }
 
 function renderRejections(result: ImportResult): void {

@@ -5,7 +5,7 @@ import type {
   DynamoDBClientConfig,
   TableDescription,
 } from '@aws-sdk/client-dynamodb'
-import { realClock } from '../clock.js'
+import { realClock, type TimerClock } from '../clock.js'
 import { ActionError, describeAwsError, errorMessage } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
@@ -13,7 +13,13 @@ import type { Steps } from '../steps.js'
 import { counted, formatBytes } from '../words.js'
 import { keyOf, tableSchemaFrom, type TableSchema } from '../table/key-schema.js'
 import { BatchWriter } from './batch-writer.js'
-import { emptyOutcome, notRead, type ReadPosition, type StreamOutcome } from './outcome.js'
+import {
+  describeUnread,
+  emptyOutcome,
+  notRead,
+  type ReadPosition,
+  type StreamOutcome,
+} from './outcome.js'
 import { WriterStalled, type PacingPolicy } from './pacer.js'
 import { Progress } from './progress.js'
 import { RateLimiter } from './rate-limiter.js'
@@ -39,6 +45,8 @@ export interface StreamOptions {
   now?: () => number
   /** Injected by tests so that backoff and pacing never really wait. */
   sleep?: (ms: number) => Promise<void>
+  /** The progress lines' timer (tests: one that fires as the injected clock advances). */
+  every?: TimerClock['every']
   /** The writer's pauses (tests); the stall time comes from stall-timeout-seconds. */
   pacing?: Partial<PacingPolicy>
 }
@@ -55,13 +63,22 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   const writer = calls && createWriter(options, calls, schema, validator)
   validator.writer = writer
   steps.start('validate', 'write')
+  // Lines from the first read to the last write: a paced writer drains long after the last read.
+  const progress = new Progress(
+    { now: options.now ?? realClock.now, every: options.every ?? realClock.every },
+    objects.length,
+    { outcome, writer },
+  )
+  progress.start()
   let stoppedAt: ReadPosition | undefined
   try {
-    stoppedAt = await readAll(objects, options, { outcome, validator, schema })
+    stoppedAt = await readAll(objects, options, { outcome, validator, schema, progress })
     if (writer) outcome.write = await writer.finish()
   } catch (err) {
     throw await stopped(err, outcome, writer, inputs)
   } finally {
+    progress.stop()
+    outcome.progress = progress.samples
     await calls?.close()
   }
   if (writer?.failure !== undefined) {
@@ -147,27 +164,18 @@ async function readAll(
     outcome,
     validator,
     schema,
-  }: { outcome: StreamOutcome; validator: Validator; schema: TableSchema },
+    progress,
+  }: { outcome: StreamOutcome; validator: Validator; schema: TableSchema; progress: Progress },
 ): Promise<ReadPosition | undefined> {
   const { inputs, steps } = options
-  const progress = new Progress(options.now ?? realClock.now, objects.length)
-  // The summary charts the pace from the same samples as the progress lines.
-  outcome.progress = progress.samples
   const format = { ...inputs, schema, incremental: inputs.incremental === true }
-  const context = {
-    inputs,
-    format,
-    source: options.source,
-    outcome,
-    validator,
-    progress,
-    writeProgress: validator.writer?.progress,
-  }
+  const context = { inputs, format, source: options.source, outcome, validator }
   return steps.group(
     `Validate and write: ${objects.length} objects`,
     async (): Promise<ReadPosition | undefined> => {
       for (const [index, object] of objects.entries()) {
         const before = { processed: outcome.processed, errors: outcome.errors }
+        const unreadBefore = outcome.unread.length
         let compression
         try {
           compression = await readObject(object, context)
@@ -176,6 +184,7 @@ async function readAll(
           throw err
         }
         progress.objectDone()
+        const unread = outcome.unread.length > unreadBefore ? outcome.unread.at(-1) : undefined
         const counts = {
           url: object.url,
           records: outcome.processed - before.processed,
@@ -185,8 +194,10 @@ async function readAll(
         outcome.perObject.push(counts)
         core.info(
           `${object.url}: ${counts.records} records, ` +
-            `${counts.rejected} rejected${compression ? ` (${compression})` : ''}`,
+            `${counts.rejected} rejected${compression ? ` (${compression})` : ''}` +
+            (unread ? '; NOT read to its end' : ''),
         )
+        if (unread) core.info(describeUnread(unread))
       }
       return undefined
     },
@@ -195,10 +206,13 @@ async function readAll(
 
 /** Read, validate and write end together: each when its last record has passed. */
 function endSteps(steps: Steps, outcome: StreamOutcome, superseded: number): void {
+  const unread = outcome.unread.length
   steps.end(
     'read',
     `${counted(outcome.objects, 'object')}, ${formatBytes(outcome.storedBytes)} stored, ` +
-      `${formatBytes(outcome.processedSizeBytes)} uncompressed`,
+      `${formatBytes(outcome.processedSizeBytes)} uncompressed` +
+      (unread > 0 ? `, ${unread} NOT read to the end` : ''),
+    unread === 0,
   )
   steps.end(
     'validate',

@@ -5,9 +5,7 @@ import type { Inputs } from '../inputs.js'
 import { decompress, type ResolvedCompression } from '../sources/decompress.js'
 import { splitLines } from '../sources/lines.js'
 import type { Source, SourceObject } from '../sources/source.js'
-import type { WriteSummary } from './batch-writer.js'
-import type { StreamOutcome } from './outcome.js'
-import type { Progress } from './progress.js'
+import type { StreamOutcome, UnreadObject } from './outcome.js'
 import type { Validator } from './validate.js'
 
 /**
@@ -23,13 +21,19 @@ export interface ReadContext {
   source: Source
   outcome: StreamOutcome
   validator: Validator
-  progress: Progress
-  writeProgress: Readonly<WriteSummary> | undefined
+}
+
+/** How far reading an object got: its last line, and its bytes stored and uncompressed. */
+interface ReadPoint {
+  line: number
+  stored: number
+  bytes: number
 }
 
 /**
  * The read step for one object: its bytes, decompressed and split into lines, each record handed
- * to validation. A read failure mid-object is one error at the line it reached; a failure every
+ * to validation. An object that cannot be read to its end (its content breaks the format, or a
+ * read fails mid-object) is added to `outcome.unread`, which fails the step; a failure every
  * other object would meet too (access denied, the bucket gone) stops the import.
  */
 export async function readObject(
@@ -37,70 +41,126 @@ export async function readObject(
   ctx: ReadContext,
 ): Promise<ResolvedCompression | undefined> {
   let compression: ResolvedCompression | undefined
-  const at = { line: 0 }
+  const at: ReadPoint = { line: 0, stored: 0, bytes: 0 }
+  const recordsBefore = ctx.outcome.processed
+  // A workspace file is shown by its workspace path, as its annotations show it.
+  const shown = object.url.startsWith('s3://') ? object.url : object.key
+  const unread = (
+    line: number,
+    u: Omit<UnreadObject, 'format' | 'recordsRead' | 'location' | 'shown'>,
+  ) =>
+    ctx.outcome.unread.push({
+      location: `${object.url}:${line}`,
+      shown: `${shown}:${line}`,
+      ...u,
+      format: ctx.format.format,
+      recordsRead: ctx.outcome.processed - recordsBefore,
+    })
   try {
-    const body = await ctx.source.open(object)
+    const body = countStored(await ctx.source.open(object), at)
     const decompressed = decompress(body, ctx.inputs.compression, (c) => (compression = c))
-    let bytes: AsyncIterable<Uint8Array> = countBytes(decompressed, ctx.outcome)
+    let bytes: AsyncIterable<Uint8Array> = countBytes(decompressed, ctx.outcome, at)
     let firstByte: number | undefined
     if (needsFirstByte(ctx.format)) ({ firstByte, chunks: bytes } = await peekFirstByte(bytes))
     const parser = recordParser(ctx.format, firstByte)
-    if (parser.framing === 'bytes') await readRecords(bytes, parser, object, ctx, at)
-    else await readLines(bytes, parser, object, ctx, at)
+    const broken =
+      parser.framing === 'bytes'
+        ? await readRecords(bytes, parser, object, ctx, at)
+        : await readLines(bytes, parser, object, ctx, at)
+    if (broken?.broken) {
+      const { offset, after } = broken.broken
+      unread(broken.line, {
+        offset,
+        ...(after !== undefined && { after }),
+        reason: broken.result.ok ? 'the file breaks its format here' : broken.result.reason,
+        totalBytes: at.bytes,
+        notReadBytes: at.bytes - offset,
+        measure: 'uncompressed',
+        cause: 'content',
+      })
+    }
   } catch (err) {
     if (err instanceof WriteStopped) {
       err.line = at.line
       throw err
     }
     if (isConfigurationError(err)) throw err
-    ctx.outcome.processed++
-    const reason = `the object could not be read after line ${at.line}: ${describeReadError(err, object)}`
-    await ctx.validator.reject('unreadable', `${object.url}:${at.line + 1}`, reason, '')
+    // The rest of the object never arrived: what was not read is counted in stored bytes,
+    // the only measure known for a compressed object that was not read through.
+    unread(at.line + 1, {
+      offset: at.bytes,
+      ...(at.line > 0 && { after: `line ${at.line}` }),
+      reason: `the object could not be read: ${describeReadError(err, object)}`,
+      totalBytes: object.size,
+      notReadBytes: Math.max(0, object.size - at.stored),
+      measure: (compression ?? ctx.inputs.compression) === 'NONE' ? 'uncompressed' : 'stored',
+      cause: 'read',
+    })
   }
   return compression
 }
 
-/** Formats of lines: each line to the parser, each record it completes to validation. */
+/**
+ * Formats of lines: each line to the parser, each record it completes to validation. Returns the
+ * point where the object broke its format, if it did; the rest is then read through uncounted as
+ * records, so that its bytes are known.
+ */
 async function readLines(
   bytes: AsyncIterable<Uint8Array>,
   parser: RecordParser,
   object: SourceObject,
   ctx: ReadContext,
-  at: { line: number },
-): Promise<void> {
+  at: ReadPoint,
+): Promise<ParsedRecord | undefined> {
+  let broken: ParsedRecord | undefined
   for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
+    if (broken) continue
     for (const line of lines) {
       at.line = line.number
       const record = parser.push(line)
+      if (record?.broken) {
+        broken = record
+        break
+      }
       const taking = record && take(ctx.validator, record, object)
       if (taking) await taking
     }
-    ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress)
   }
+  if (broken) return broken
   const last = parser.end()
+  if (last?.broken) return last
   if (last) await take(ctx.validator, last, object)
+  return undefined
 }
 
-/** Formats that frame their records in the bytes (a JSON array, a request-items file). */
+/**
+ * Formats that frame their records in the bytes (a JSON array, a request-items file). Returns the
+ * point where the object broke its format, as readLines does.
+ */
 async function readRecords(
   bytes: AsyncIterable<Uint8Array>,
   parser: ChunkRecordParser,
   object: SourceObject,
   ctx: ReadContext,
-  at: { line: number },
-): Promise<void> {
+  at: ReadPoint,
+): Promise<ParsedRecord | undefined> {
+  let broken: ParsedRecord | undefined
   const takeAll = async (records: ParsedRecord[]) => {
     for (const record of records) {
       at.line = record.line
+      if (record.broken) {
+        broken = record
+        return
+      }
       const taking = take(ctx.validator, record, object)
       if (taking) await taking
     }
   }
   for await (const chunk of bytes) {
-    await takeAll(parser.push(chunk))
-    ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress)
+    if (!broken) await takeAll(parser.push(chunk))
   }
-  await takeAll(parser.end())
+  if (!broken) await takeAll(parser.end())
+  return broken
 }
 
 /**
@@ -161,13 +221,26 @@ function writeStopped(err: unknown): never {
   throw new WriteStopped(err)
 }
 
-/** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes. */
+/** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes, and the object's. */
 async function* countBytes(
   chunks: AsyncIterable<Uint8Array>,
   outcome: { processedSizeBytes: number },
+  at: { bytes: number },
 ): AsyncGenerator<Uint8Array> {
   for await (const chunk of chunks) {
     outcome.processedSizeBytes += chunk.length
+    at.bytes += chunk.length
+    yield chunk
+  }
+}
+
+/** Counts the stored bytes received: how much of an object whose read failed was not read. */
+async function* countStored(
+  chunks: AsyncIterable<Uint8Array>,
+  at: { stored: number },
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    at.stored += chunk.length
     yield chunk
   }
 }

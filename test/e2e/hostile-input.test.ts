@@ -141,16 +141,18 @@ describe('hostile input', () => {
     ).toBe(true)
   })
 
-  it('a CSV header that names a column twice fails that file once, and other files are read', async () => {
-    const run = await dist(
-      { 'a.csv': 'pk,sk,pk\nx,1,y\nz,2,w\n', 'b.csv': 'pk,sk\nok,1\n' },
-      { 'input-format': 'CSV' },
-    )
-    expect(run.outputs).toMatchObject({ 'imported-item-count': '1', 'error-count': '1' })
-    expect(rejectedLines(run.outputs['rejected-file'] as string)[0]).toMatchObject({
-      location: `s3://${run.bucket}/a.csv:1`,
-      reason: expect.stringMatching(/CSV header.*"pk"/),
+  it('a CSV header that names a column twice fails the step whatever max-errors, and other files are read', async () => {
+    const a = 'pk,sk,pk\nx,1,y\nz,2,w\n'
+    const run = await dist({ 'a.csv': a, 'b.csv': 'pk,sk\nok,1\n' }, { 'input-format': 'CSV' })
+    expect(run.code).toBe(1)
+    expect(run.outputs).toMatchObject({
+      'failure-code': 'SourceNotRead',
+      'imported-item-count': '1',
+      'error-count': '0',
     })
+    expect(run.stdout).toContain(
+      `s3://${run.bucket}/a.csv:1: reading stopped at byte 0: the CSV header repeats "pk": if the file has no header row, set csv-header to the column names (input-format CSV); 0 records read, ${a.length} of ${a.length} bytes not read.`,
+    )
   })
 
   it('data that does not fit the table definition is rejected record by record, with the reason', async () => {
@@ -216,13 +218,18 @@ describe('hostile input', () => {
       await proxy.close()
     }
     expect(replaced).toBeDefined()
-    expect(runner.outputs()).toMatchObject({ 'imported-item-count': '29', 'error-count': '1' })
-    const rejected = rejectedLines(runner.outputs()['rejected-file'] as string)
-    expect(rejected).toHaveLength(1)
-    expect(rejected[0]).toMatchObject({
-      location: `s3://${bucket}/o/29.json:1`,
-      reason: expect.stringContaining('changed after it was listed'),
+    // Not a record max-errors may accept: the object was not read at all.
+    expect(process.exitCode).toBe(1)
+    expect(runner.outputs()).toMatchObject({
+      'failure-code': 'SourceNotRead',
+      'imported-item-count': '29',
+      'error-count': '0',
+      'rejected-file': '',
     })
+    const size = Buffer.byteLength(objects['o/29.json'] as string)
+    expect(runner.stdout()).toContain(
+      `s3://${bucket}/o/29.json:1: reading stopped at byte 0: the object could not be read: it changed after it was listed (ETag ${listedETag} no longer matches); re-run the import (input-format DYNAMODB_JSON); 0 records read, ${size} of ${size} stored bytes not read.`,
+    )
     // The read asked for the object as listed, once, and took nothing of the new one.
     const reads = proxy.log().filter((r) => r.url.startsWith(`/${bucket}/o/29.json`))
     expect(reads.map((r) => [r.operation, r.headers['if-match']])).toEqual([

@@ -134,37 +134,55 @@ describe('csvParser: delimiters and headers', () => {
 })
 
 describe('csvParser: header errors', () => {
-  it('fails the object once at the header for a duplicate name and skips the rest', () => {
+  it('stops reading the object at a header that repeats a name, naming csv-header', () => {
     const records = parse('id,note,id\na,b,c\n"open\nd,e,f')
     expect(records).toEqual([
       {
         line: 1,
         raw: 'id,note,id',
-        result: { ok: false, reason: 'CSV header names "id" twice' },
+        result: {
+          ok: false,
+          reason:
+            'the CSV header repeats "id": if the file has no header row, set csv-header to the column names',
+        },
+        broken: { offset: 0 },
       },
     ])
   })
 
+  it('takes a data row read as the header (a file without one) for what it is', () => {
+    // Two equal values in the first row: the header "repeats" one of them.
+    expect(reasons('7,x,7\n8,y,9')).toEqual([
+      'the CSV header repeats "7": if the file has no header row, set csv-header to the column names',
+    ])
+    // The header's offset counts the blank lines before it.
+    expect(parse('\n\nid,,n\na,b,1')[0]?.broken).toEqual({ offset: 2 })
+  })
+
   it('fails a header with an empty name, quoted or not', () => {
-    expect(reasons('id,,note\na,b,c')).toEqual(['CSV header has an empty name in column 2'])
-    expect(reasons('id,""\na,b')).toEqual(['CSV header has an empty name in column 2'])
-    expect(reasons('id,note,\na,b,c')).toEqual(['CSV header has an empty name in column 3'])
+    const empty = (column: number) =>
+      `the CSV header has an empty name in column ${column}: if the file has no header row, set csv-header to the column names`
+    expect(reasons('id,,note\na,b,c')).toEqual([empty(2)])
+    expect(reasons('id,""\na,b')).toEqual([empty(2)])
+    expect(reasons('id,note,\na,b,c')).toEqual([empty(3)])
   })
 
   it('fails a header with a name above the attribute name limit, cutting it in the reason', () => {
     const long = 'h'.repeat(70_000)
     const [reason] = reasons(`id,${long}\na,b`)
     expect(reason).toBe(
-      'CSV header column 2: attribute name is 70000 bytes, above the limit of 65535',
+      'the CSV header column 2: attribute name is 70000 bytes, above the limit of 65535',
     )
     expect(reasons(`id,${long},${long}`)).toEqual([
-      'CSV header column 2: attribute name is 70000 bytes, above the limit of 65535',
+      'the CSV header column 2: attribute name is 70000 bytes, above the limit of 65535',
     ])
   })
 
   it('reports a duplicate long name cut to 64 characters', () => {
     const name = 'x'.repeat(100)
-    expect(reasons(`${name},${name}`)).toEqual([`CSV header names "${'x'.repeat(64)}…" twice`])
+    expect(reasons(`${name},${name}`)).toEqual([
+      `the CSV header repeats "${'x'.repeat(64)}…": if the file has no header row, set csv-header to the column names`,
+    ])
   })
 
   it('fails a header that cannot be read and skips the rest', () => {
@@ -176,27 +194,31 @@ describe('csvParser: header errors', () => {
       {
         line: 1,
         raw: '',
-        result: { ok: false, reason: 'CSV header: invalid UTF-8' },
+        result: { ok: false, reason: 'the CSV header: invalid UTF-8' },
         unreadable: true,
+        broken: { offset: 0 },
       },
     ])
   })
 
   it('fails a header with a quote error or an unterminated quote', () => {
     expect(reasons('"id"x,note\na,b')).toEqual([
-      'CSV header: unexpected character after closing quote in column 1',
+      'the CSV header: unexpected character after closing quote in column 1',
     ])
     expect(reasons('id,"note\na,b')).toEqual([
-      'CSV header: unterminated quoted field starting at line 1',
+      'the CSV header: a quoted field opened on line 1 is never closed: the rest of the file cannot be told apart into rows',
     ])
   })
 
   it('throws for an invalid given header (inputs validate it first)', () => {
     expect(() => csvParser({ delimiter: ',', header: ['id', 'id'], schema })).toThrow(
-      'CSV header names "id" twice',
+      'CSV header repeats "id"',
     )
     expect(() => csvParser({ delimiter: ',', header: ['id', ''], schema })).toThrow(
       'CSV header has an empty name in column 2',
+    )
+    expect(() => csvParser({ delimiter: ',', header: ['id', ''], schema })).not.toThrow(
+      'csv-header',
     )
   })
 })
@@ -290,18 +312,22 @@ describe('csvParser: quoting', () => {
     ])
   })
 
-  it('fails an unterminated quote at the end of the object, naming where the field starts', () => {
+  it('stops reading at a quote still open at the end of the object: the rows after it are lost', () => {
     const records = parse('id,note,n\na,b,1\nc,"never\nclosed,2\n')
+    const neverClosed = (line: number) =>
+      `a quoted field opened on line ${line} is never closed: the rest of the file cannot be told apart into rows`
     expect(records[1]).toEqual({
       line: 3,
-      raw: 'c,"never\nclosed,2',
-      result: { ok: false, reason: 'unterminated quoted field starting at line 3' },
+      raw: '',
+      result: { ok: false, reason: neverClosed(3) },
+      broken: { offset: 'id,note,n\na,b,1\n'.length },
     })
     // The record starts at line 2; its open field at line 3.
-    expect(reasons('id,note,n\n"a\nb","c\nd')).toEqual([
-      'unterminated quoted field starting at line 3',
-    ])
-    expect(parse('id,note,n\n"a\nb","c\nd')[0]?.line).toBe(2)
+    expect(reasons('id,note,n\n"a\nb","c\nd')).toEqual([neverClosed(3)])
+    expect(parse('id,note,n\n"a\nb","c\nd')[0]).toMatchObject({
+      line: 2,
+      broken: { offset: 'id,note,n\n'.length },
+    })
   })
 
   it('fails text after a closing quote, naming the column, and reads on at the next line', () => {
@@ -360,29 +386,47 @@ describe('csvParser: quoting', () => {
 })
 
 describe('csvParser: field counts', () => {
-  it('fails a record with fewer or more fields than the header', () => {
+  /** The reason of a row with another field count, when no other delimiter explains it. */
+  const miscount = (found: number, expected: number, header: string) =>
+    `row has ${found} fields, the header has ${expected} (${header}): check csv-delimiter (",") and csv-header: each row needs one field per column of the header`
+
+  it('fails a record with fewer or more fields than the header, naming both inputs', () => {
     expect(reasons('id,note,n,a,b\n1,2,3,4\n1,2,3,4,5,6\n1,2,3,4,5')).toEqual([
-      'expected 5 fields (the header), found 4',
-      'expected 5 fields (the header), found 6',
+      miscount(4, 5, '"id,note,n,a,b"'),
+      miscount(6, 5, '"id,note,n,a,b"'),
       'ok',
     ])
   })
 
   it('counts fields the same way in records with quotes', () => {
     expect(reasons('id,note,n\n"a",b\n"a",b,1,"d,e"\n"a\nb",c')).toEqual([
-      'expected 3 fields (the header), found 2',
-      'expected 3 fields (the header), found 4',
-      'expected 3 fields (the header), found 2',
+      miscount(2, 3, '"id,note,n"'),
+      miscount(4, 3, '"id,note,n"'),
+      miscount(2, 3, '"id,note,n"'),
     ])
   })
 
   it('reports a wrong field count before a bad value', () => {
-    expect(reasons('id,n,note\na,abc')).toEqual(['expected 3 fields (the header), found 2'])
-    expect(reasons('id,n\na,abc,x')).toEqual(['expected 2 fields (the header), found 3'])
+    expect(reasons('id,n,note\na,abc')).toEqual([miscount(2, 3, '"id,n,note"')])
+    expect(reasons('id,n\na,abc,x')).toEqual([miscount(3, 2, '"id,n"')])
   })
 
-  it('uses the given header for the count and the singular for one column', () => {
-    expect(reasons('a,b', { header: ['id'] })).toEqual(['expected 1 field (the header), found 2'])
+  it('names csv-header for a given header, and the singular for one field', () => {
+    expect(reasons('a,b', { header: ['id'] })).toEqual([miscount(2, 1, 'csv-header')])
+    expect(reasons('id,n\na')[0]).toMatch(/^row has 1 field, the header has 2/)
+  })
+
+  it('names the delimiter that splits the header into more fields (a wrong csv-delimiter)', () => {
+    const hint = (d: string) => `if the fields are separated by ${d}, set csv-delimiter: ${d}`
+    expect(reasons('id;n;note\na;1;3,50')).toEqual([
+      `row has 2 fields, the header has 1 ("id;n;note"): ${hint('";"')}`,
+    ])
+    expect(reasons('id\tn\tnote\r\na\t1\tx,y\r')).toEqual([
+      `row has 2 fields, the header has 1 ("id\\tn\\tnote\\r"): ${hint('"\\t"')}`,
+    ])
+    expect(reasons('id|n|a,b\nx|1|2,3,4', { delimiter: ',' })[0]).toContain(hint('"|"'))
+    // Read with ";", a comma-separated file: the header splits best on ",".
+    expect(reasons('id,n,note\na,1,x;y', { delimiter: ';' })[0]).toContain(hint('","'))
   })
 })
 

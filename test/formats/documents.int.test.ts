@@ -108,7 +108,7 @@ describe('input-format JSON', () => {
     expect(await scanAll(table)).toHaveLength(5)
   })
 
-  it('rejects each bad document with its object, line and index; the others are imported', async () => {
+  it('rejects each bad document with its object, line and index; a file cut off fails the step', async () => {
     const text =
       '[\n' +
       `  ${documents(0, 2).join(',\n  ')},\n` +
@@ -117,7 +117,7 @@ describe('input-format JSON', () => {
       '  7,\n' + // line 6, index 4: not an object
       `  ${documents(2, 3)[0]},\n` +
       '  {"pk": "cut", "sk": 9' // cut off: line 8
-    const { table, outputs, bucket } = await importFiles(
+    const { table, outputs, bucket, runner, exitCode } = await importFiles(
       {
         'a.json': text,
         'lines.jsonl': `${documents(3, 4)[0]}\n{"pk": "x", \n${documents(4, 5)[0]}\n`,
@@ -126,11 +126,17 @@ describe('input-format JSON', () => {
     )
     expect(outputs).toMatchObject({
       status: 'FAILED',
-      'failure-code': 'ItemValidationError',
-      'processed-item-count': '10',
+      'failure-code': 'SourceNotRead',
+      'processed-item-count': '9',
       'imported-item-count': '5',
-      'error-count': '5',
+      'error-count': '4',
     })
+    // 4 records rejected is within max-errors; the file cut off is not a record it may accept.
+    expect(exitCode).toBe(1)
+    const cutAt = text.lastIndexOf('{"pk": "cut"')
+    expect(runner.stdout()).toContain(
+      `s3://${bucket}/a.json:8: reading stopped at byte ${cutAt} after document[5]: the file ends inside document[6], which starts on this line (input-format JSON); 6 documents read, ${text.length - cutAt} of ${text.length} bytes not read.`,
+    )
     expect(sortedCanonical(await scanAll(table), 'pk', 'sk')).toEqual(
       sortedCanonical(expectedDocuments(0, 5), 'pk', 'sk'),
     )
@@ -139,7 +145,6 @@ describe('input-format JSON', () => {
       expect.stringMatching(new RegExp(`^s3://${bucket}/a\\.json:4 document\\[2\\]\\.sk: N: `)),
       `s3://${bucket}/a.json:5 document[3]: attribute name must not be empty`,
       `s3://${bucket}/a.json:6 document[4]: expected a JSON object (one document), found a number`,
-      `s3://${bucket}/a.json:8 the file is cut off inside the document that starts here (index 6)`,
       `s3://${bucket}/lines.jsonl:2 document: invalid JSON at column 13: expected a member name in double quotes`,
     ])
   })

@@ -45,32 +45,50 @@ describe('JsonSplitter, one array of documents', () => {
     expect(split('  [ ]  \n')).toEqual([])
   })
 
-  it('says where an array is cut off, after the documents before it', () => {
-    expect(texts(split('[{"a":1},\n{"b":'))).toEqual([
-      '{"a":1}',
-      {
-        kind: 'broken',
-        line: 2,
-        reason: 'the file is cut off inside the document that starts here (index 1)',
-      },
-    ])
-    expect(texts(split('[{"a":1}'))).toEqual([
-      '{"a":1}',
-      {
-        kind: 'broken',
-        line: 1,
-        reason: 'the JSON array is cut off after 1 documents: expected "," or "]"',
-      },
-    ])
-  })
+  it.each([1, 4, 1024])(
+    'says where an array is cut off (byte offset, the document before), in chunks of %i',
+    (size) => {
+      expect(texts(split('[{"a":1},\n{"b":', 'array', size))).toEqual([
+        '{"a":1}',
+        {
+          kind: 'broken',
+          line: 2,
+          offset: 10,
+          after: 'document[0]',
+          reason: 'the file ends inside document[1], which starts on this line',
+        },
+      ])
+      expect(texts(split('[{"a":1}', 'array', size))).toEqual([
+        '{"a":1}',
+        {
+          kind: 'broken',
+          line: 1,
+          offset: 8,
+          after: 'document[0]',
+          reason: 'the file ends before the JSON array is closed: expected "," or "]"',
+        },
+      ])
+    },
+  )
 
   it.each([
-    ['{"a": 1}', 'expected a JSON array of documents ("[")'],
-    ['[{"a":1} {"b":2}]', 'expected "," or "]" after the document at index 0'],
-    ['[{"a":1}] [', 'expected nothing after the end of the JSON value'],
-  ])('stops at %s: %s', (text, reason) => {
-    const last = split(text).at(-1)
-    expect(last).toMatchObject({ kind: 'broken', reason })
+    ['{"a": 1}', 0, undefined, 'expected a JSON array of documents ("[")'],
+    ['[{"a":1} {"b":2}]', 9, 'document[0]', 'expected "," or "]", found "{"'],
+    ['[{"a":1}\n\n 7]', 11, 'document[0]', 'expected "," or "]", found a number'],
+    ['[{"a":1} x]', 9, 'document[0]', 'expected "," or "]", found a letter'],
+    ['[{"a":1} \u00e9]', 9, 'document[0]', 'expected "," or "]", found byte 0xc3'],
+    ['[{"a":1}] [', 10, 'document[0]', 'expected nothing after the end of the JSON value'],
+  ])('stops at %s: byte %i after %s: %s', (text, offset, after, reason) => {
+    for (const size of [1, 5, 1024]) {
+      const last = split(text, 'array', size).at(-1)
+      expect(last).toEqual({
+        kind: 'broken',
+        line: expect.any(Number),
+        offset,
+        ...(after !== undefined && { after }),
+        reason,
+      })
+    }
   })
 
   it('does not keep a document longer than the limit, and says how long it was', () => {
@@ -122,6 +140,12 @@ describe('JsonSplitter, a request-items object', () => {
 
   it('takes an empty object, and says when the file is cut off', () => {
     expect(split('{}', 'tables')).toEqual([])
-    expect(split('{"T": [{"PutRequest": {}}', 'tables').at(-1)).toMatchObject({ kind: 'broken' })
+    expect(split('{"T": [{"PutRequest": {}}', 'tables').at(-1)).toEqual({
+      kind: 'broken',
+      line: 1,
+      offset: 25,
+      after: '"T"[0]',
+      reason: 'the file ends before the request-items object is closed: expected "]" and "}"',
+    })
   })
 })

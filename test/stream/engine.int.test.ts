@@ -16,6 +16,7 @@ import {
   sortedCanonical,
   tableWith,
   useRunner,
+  virtualClock,
   type Item,
 } from '../support/helpers.js'
 
@@ -71,39 +72,57 @@ describe('stream engine: compression', () => {
     )
   })
 
-  it('rejects a truncated object as one error at the line it reached, keeping the lines before', async () => {
+  it('fails the step for a truncated object, whatever max-errors, keeping the lines before', async () => {
     const zst = zstdCompressSync(jsonLines(items(0, 50)))
     const gz = gzipSync(jsonLines(items(100, 150)))
-    const { bucket, outputs } = await importObjects(
-      {
-        'a.zst': zst.subarray(0, Math.floor(zst.length * 0.6)),
-        'b.gz': gz.subarray(0, Math.floor(gz.length * 0.6)),
-      },
+    const a = zst.subarray(0, Math.floor(zst.length * 0.6))
+    const { bucket, outputs, runner, exitCode } = await importObjects(
+      { 'a.zst': a, 'b.gz': gz.subarray(0, Math.floor(gz.length * 0.6)) },
       { 'max-errors': '2' },
     )
-    expect(outputs).toMatchObject({ status: 'FAILED', 'error-count': '2' })
-    const rejected = rejectedLines(outputs['rejected-file'] as string)
-    expect(rejected.map((r) => r['location'])).toEqual([
-      expect.stringMatching(new RegExp(`^s3://${bucket}/a.zst:\\d+$`)),
-      expect.stringMatching(new RegExp(`^s3://${bucket}/b.gz:\\d+$`)),
-    ])
-    expect(rejected[0]?.['reason']).toMatch(/zstd data is truncated or corrupt/i)
-    expect(rejected[1]?.['reason']).toMatch(/gzip data is truncated or corrupt/i)
+    expect(exitCode).toBe(1)
+    expect(outputs).toMatchObject({
+      status: 'FAILED',
+      'failure-code': 'SourceNotRead',
+      'error-count': '0',
+    })
+    const out = runner.stdout()
+    expect(out).toMatch(
+      new RegExp(
+        `s3://${bucket}/a\\.zst:\\d+: reading stopped at byte \\d+(?: after line \\d+)?: the object could not be read: .*zstd data is truncated or corrupt.*; \\d+ records? read, all ${a.length} stored bytes received, their data not read past that point`,
+        'i',
+      ),
+    )
+    expect(out).toMatch(
+      new RegExp(
+        `s3://${bucket}/b\\.gz:\\d+: reading stopped .*gzip data is truncated or corrupt`,
+        'i',
+      ),
+    )
     const imported = Number(outputs['imported-item-count'])
     expect(imported).toBeGreaterThan(0)
-    expect(Number(outputs['processed-item-count'])).toBe(imported + 2)
+    // The lines before the break are read and written; the break itself is no record.
+    expect(Number(outputs['processed-item-count'])).toBe(imported)
   })
 
-  it('with a declared compression, fails an object that is not compressed so, as one error', async () => {
-    const { outputs } = await importObjects(
+  it('with a declared compression, fails the step for an object that is not compressed so', async () => {
+    const { outputs, runner, bucket } = await importObjects(
       { 'plain.json': jsonLines(items(0, 5)) },
-      { 'input-compression': 'GZIP' },
+      { 'input-compression': 'GZIP', 'max-errors': '5' },
     )
     expect(outputs).toMatchObject({
       status: 'FAILED',
-      'error-count': '1',
+      'failure-code': 'SourceNotRead',
+      'error-count': '0',
       'imported-item-count': '0',
     })
+    const size = Buffer.byteLength(jsonLines(items(0, 5)))
+    expect(runner.stdout()).toContain(
+      `s3://${bucket}/plain.json:1: reading stopped at byte 0: the object could not be read: `,
+    )
+    expect(runner.stdout()).toContain(
+      `0 records read, all ${size} stored bytes received, their data not read past that point. Check the object and re-run the import; max-errors does not apply to an object that cannot be read to its end.`,
+    )
   })
 })
 
@@ -230,17 +249,31 @@ describe('stream engine: writing', () => {
     expect(rate).toBeLessThanOrEqual(100.5)
   })
 
-  it('logs progress at least every 10 s of a long import', async () => {
-    let clock = 0
-    const now = () => (clock += 11_000) // every look at the clock is past the interval
-    const { runner } = await importObjects(
-      { 'a.json': jsonLines(items(0, 30)), 'b.json': jsonLines(items(30, 60)) },
-      {},
-      ['S', 'N'],
-      { now, sleep: noSleep },
+  it('logs progress every 10 s while a paced writer holds the reader, with its live counts', async () => {
+    const clock = virtualClock()
+    // 300 items of one write unit at 10 units/s: about 30 s. The object is one read chunk: the
+    // reader waits on the writer inside it, so lines must come from a timer, not the read loop.
+    const lines = Array.from({ length: 300 }, (_, i) => ({ pk: { S: `p${i}` } }))
+    const { runner, outputs } = await importObjects(
+      { 'a.json': jsonLines(lines) },
+      { 'max-write-capacity': '10', 'write-concurrency': '1' },
+      ['S'],
+      clock,
     )
-    expect(runner.stdout()).toMatch(
-      /progress: \d+\/2 objects done \(\d+ left\), \d+ items, \d+ bytes, \d+ items\/s, 0 errors/,
+    expect(outputs['imported-item-count']).toBe('300')
+    const progress = runner
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('progress:'))
+    // One line per 10 s of the run, none after the write step ended.
+    expect(progress).toHaveLength(Math.floor(clock.elapsed() / 10_000))
+    expect(progress.length).toBeGreaterThanOrEqual(2)
+    const written = progress.map((l) => Number(/ (\d+) items written in (\d+) calls/.exec(l)?.[1]))
+    // Live counts: nonzero and growing, each below the total while the writer still drains.
+    expect(written[0]).toBeGreaterThan(0)
+    expect(written.every((n, i) => n < 300 && (i === 0 || n > (written[i - 1] ?? 0)))).toBe(true)
+    expect(progress[0]).toMatch(
+      /^progress: 0\/1 objects done \(1 left\), \d+ records read \(\d+ bytes\), [1-9]\d* items written in [1-9]\d* calls, [1-9]\d* items\/s, 0 rejected$/,
     )
   })
 
@@ -356,14 +389,13 @@ describe('stream engine: CSV', () => {
   })
 
   it('with csv-header and a tab delimiter, reads the first line as data, and rejects bad rows by line', async () => {
-    const bucket = await bucketWith({
-      'data.tsv':
-        'pk\tsk\tv\n' +
-        'k1\t1\tone\n' +
-        'k2\tnot-a-number\ttwo\n' +
-        'k3\t3\n' +
-        'k4\t4\t"unterminated\n',
-    })
+    const tsv =
+      'pk\tsk\tv\n' +
+      'k1\t1\tone\n' +
+      'k2\tnot-a-number\ttwo\n' +
+      'k3\t3\n' +
+      'k4\t4\t"unterminated\n'
+    const bucket = await bucketWith({ 'data.tsv': tsv })
     const table = await tableWith('S', 'N')
     const runner = useRunner({
       ...localInputs(),
@@ -375,22 +407,28 @@ describe('stream engine: CSV', () => {
       'max-errors': '10',
     })
     await run({ sleep: noSleep })
-    // The first line is data: its "sk" is no number, so it is rejected like any other row.
+    // The first line is data: its "sk" is no number, so it is rejected like any other row. The
+    // quote still open at the end is where reading stopped: not a record max-errors accepts.
     expect(runner.outputs()).toMatchObject({
       status: 'FAILED',
-      'processed-item-count': '5',
+      'failure-code': 'SourceNotRead',
+      'processed-item-count': '4',
       'imported-item-count': '1',
-      'error-count': '4',
+      'error-count': '3',
     })
+    expect(process.exitCode).toBe(1)
     const rejected = rejectedLines(runner.outputs()['rejected-file'] as string)
     expect(rejected.map((r) => r['location'])).toEqual(
-      [1, 3, 4, 5].map((n) => `s3://${bucket}/data.tsv:${n}`),
+      [1, 3, 4].map((n) => `s3://${bucket}/data.tsv:${n}`),
     )
     expect(rejected[0]?.['reason']).toMatch(/sk/)
     expect(rejected[1]?.['reason']).toMatch(/sk/)
-    expect(rejected[2]?.['reason']).toMatch(/expected 3 fields/)
-    expect(rejected[3]?.['reason']).toMatch(/unterminated/)
-    expect(rejected[3]?.['record']).toContain('"unterminated')
+    expect(rejected[2]?.['reason']).toBe(
+      'row has 2 fields, the header has 3 (csv-header): check csv-delimiter ("\\t") and csv-header: each row needs one field per column of the header',
+    )
+    expect(runner.stdout()).toContain(
+      `s3://${bucket}/data.tsv:5: reading stopped at byte ${tsv.indexOf('k4')}: a quoted field opened on line 5 is never closed: the rest of the file cannot be told apart into rows (input-format CSV); 4 records read, ${tsv.length - tsv.indexOf('k4')} of ${tsv.length} bytes not read.`,
+    )
     expect(sortedCanonical(await scanAll(table), 'pk')).toEqual(
       sortedCanonical([{ pk: { S: 'k1' }, sk: { N: '1' }, v: { S: 'one' } }], 'pk'),
     )

@@ -342,21 +342,45 @@ export function inputVariable(name: string): string {
 }
 
 /**
- * A clock for run({ now, sleep }) on which every pause ends at once and moves the time on by its
- * length: throttling that lasts minutes, and a stall, play out in milliseconds of real time.
+ * A clock for run({ now, sleep, every }) on which every pause ends at once and moves the time on by
+ * its length: throttling that lasts minutes, and a stall, play out in milliseconds of real time.
+ * Periodic timers (`every`) fire as the time passes their due times, in order.
  */
 export function virtualClock(start = 0): {
   now: () => number
   sleep: (ms: number) => Promise<void>
+  every: (ms: number, tick: () => void) => () => void
+  /** Moves the time on by `ms`, firing the timers due on the way. */
+  advance: (ms: number) => void
   /** Milliseconds since the start. */
   elapsed: () => number
 } {
   let time = start
+  const timers: Array<{ due: number; ms: number; tick: () => void; stopped: boolean }> = []
+  const advance = (ms: number) => {
+    const target = time + Math.max(0, ms)
+    for (;;) {
+      const next = timers
+        .filter((t) => !t.stopped && t.due <= target)
+        .sort((a, b) => a.due - b.due)[0]
+      if (!next) break
+      time = next.due
+      next.due += next.ms
+      next.tick()
+    }
+    time = target
+  }
   return {
     now: () => time,
-    sleep: async (ms) => {
-      time += Math.max(0, ms)
+    sleep: async (ms) => advance(ms),
+    every: (ms, tick) => {
+      const timer = { due: time + ms, ms, tick, stopped: false }
+      timers.push(timer)
+      return () => {
+        timer.stopped = true
+      }
     },
+    advance,
     elapsed: () => time - start,
   }
 }
