@@ -82,6 +82,7 @@ async function importData(
         ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
         : inputs.source.path,
     ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
+    ...(plan.readAs && !inputs.dryRun && { readAs: plan.readAs }),
     ...result,
     durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
   }

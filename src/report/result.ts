@@ -56,6 +56,8 @@ export interface ImportResult {
   source?: string
   /** stream: each object's counts, in the order read. */
   perObject?: ObjectCounts[]
+  /** How the objects were read, each with how many objects were read that way. */
+  readAs?: Array<{ how: string; objects: number }>
   /** stream: items written so far at each progress line (seconds since the start). */
   progress?: Array<{ seconds: number; items: number }>
   /** stream: how the writer's pace followed DynamoDB's throttling. */
@@ -168,6 +170,7 @@ export function fromStream(
     }),
     objects: outcome.objects,
     perObject: outcome.perObject,
+    readAs: [...outcome.readAs].map(([how, objects]) => ({ how, objects })),
     progress: outcome.progress,
     ...(outcome.write && { pacing: outcome.write.pacing }),
     ...(outcome.stopped && { stopped: outcome.stopped }),

@@ -45,11 +45,18 @@ export function renderSummary(
   }
   renderSteps(steps)
   if (!result) return
+  if (result.readAs && result.readAs.length > 0) block(readAsLine(result.readAs))
   renderCounts(result)
   if (result.perObject && result.perObject.length > 0) renderObjects(result)
   renderPace(result)
   if (result.estimates) renderEstimates(result.estimates)
   if (result.errorCount > 0) renderRejections(result)
+}
+
+/** How the objects were read: `Read as: a JSON array of plain documents (…): 2 objects.` */
+export function readAsLine(readAs: Array<{ how: string; objects: number }>): string {
+  const ways = readAs.map(({ how, objects }) => `${inline(how)}: ${counted(objects, 'object')}`)
+  return `Read as: ${ways.join('; ')}.`
 }
 
 /** One line that names the table, the source and the result. */

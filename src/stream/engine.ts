@@ -17,6 +17,7 @@ import { emptyOutcome, notRead, type ReadPosition, type StreamOutcome } from './
 import { WriterStalled, type PacingPolicy } from './pacer.js'
 import { Progress } from './progress.js'
 import { RateLimiter } from './rate-limiter.js'
+import { checkRequestTables } from '../plan/request-tables.js'
 import { readObject, WriteStopped } from './read.js'
 import { RejectedRecords } from './rejected-records.js'
 import { Validator } from './validate.js'
@@ -49,8 +50,7 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   const schema = tableSchemaFrom(options.table)
   const objects = await listObjects(options)
   const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile))
-  const wireLines = inputs.format === 'DYNAMODB_JSON' && inputs.incremental !== true
-  const validator = new Validator(outcome, schema, wireLines)
+  const validator = new Validator(outcome, schema)
   const calls = inputs.dryRun ? undefined : writeCalls(options, outcome.storedBytes)
   const writer = calls && createWriter(options, calls, schema, validator)
   validator.writer = writer
@@ -160,6 +160,8 @@ async function readAll(
     validator,
     progress,
     writeProgress: validator.writer?.progress,
+    checkRequestTables: (object: SourceObject) =>
+      checkRequestTables(options.source, [object], inputs.table.name, inputs.compression),
   }
   return steps.group(
     `Validate and write: ${objects.length} objects`,

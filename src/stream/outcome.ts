@@ -17,6 +17,8 @@ export interface StreamOutcome {
   rejectedFile?: string
   /** Each object's counts, in the order read. */
   perObject: ObjectCounts[]
+  /** How the objects were read (`a JSON array of plain documents (…)`), and how many each way. */
+  readAs: Map<string, number>
   /** Items written (or validated, in a dry run) at each progress line. */
   progress: Array<{ seconds: number; items: number }>
   /** The writer gave up (a stall, an error retrying cannot fix): why, and what was not read. */
@@ -65,6 +67,7 @@ export function emptyOutcome(
     writeUnits: 0,
     rejected,
     perObject: [],
+    readAs: new Map(),
     progress: [],
   }
 }

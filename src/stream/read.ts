@@ -1,5 +1,12 @@
+import * as core from '@actions/core'
 import { errorName } from '../errors.js'
-import { needsFirstByte, recordParser, type FormatOptions } from '../formats/index.js'
+import {
+  describeBasis,
+  describeReading,
+  HEAD_BYTES,
+  type ReadingChoice,
+} from '../formats/detect.js'
+import { chooseReading, needsHead, recordParser, type FormatOptions } from '../formats/index.js'
 import type { ChunkRecordParser, ParsedRecord, RecordParser } from '../formats/record.js'
 import type { Inputs } from '../inputs.js'
 import { decompress, type ResolvedCompression } from '../sources/decompress.js'
@@ -25,6 +32,8 @@ export interface ReadContext {
   validator: Validator
   progress: Progress
   writeProgress: Readonly<WriteSummary> | undefined
+  /** input-format auto: a file recognised as request items is checked for its tables first. */
+  checkRequestTables?: (object: SourceObject) => Promise<void>
 }
 
 /**
@@ -42,9 +51,11 @@ export async function readObject(
     const body = await ctx.source.open(object)
     const decompressed = decompress(body, ctx.inputs.compression, (c) => (compression = c))
     let bytes: AsyncIterable<Uint8Array> = countBytes(decompressed, ctx.outcome)
-    let firstByte: number | undefined
-    if (needsFirstByte(ctx.format)) ({ firstByte, chunks: bytes } = await peekFirstByte(bytes))
-    const parser = recordParser(ctx.format, firstByte)
+    let head: { bytes: Uint8Array; complete: boolean } | undefined
+    if (needsHead(ctx.format)) ({ head, chunks: bytes } = await peekHead(bytes))
+    const choice = chooseReading(ctx.format, object.key, head)
+    await readingChosen(object, choice, ctx)
+    const parser = recordParser(ctx.format, choice)
     if (parser.framing === 'bytes') await readRecords(bytes, parser, object, ctx, at)
     else await readLines(bytes, parser, object, ctx, at)
   } catch (err) {
@@ -104,37 +115,58 @@ async function readRecords(
 }
 
 /**
- * The first character of a stream past a UTF-8 BOM and whitespace (undefined when there is
- * none), and the stream again from its first byte.
+ * How the object is read, said in the log and counted for the summary. The validator sends
+ * DynamoDB JSON item lines to the wire as they are; a request-items file under auto has its
+ * tables checked first, as input-format REQUEST_ITEMS has them checked before the import.
  */
-async function peekFirstByte(
-  chunks: AsyncIterable<Uint8Array>,
-): Promise<{ firstByte: number | undefined; chunks: AsyncIterable<Uint8Array> }> {
+async function readingChosen(
+  object: SourceObject,
+  choice: ReadingChoice,
+  ctx: ReadContext,
+): Promise<void> {
+  const described = `${describeReading(choice.reading)} (${describeBasis(choice)})`
+  core.info(`${object.url}: read as ${described}`)
+  ctx.outcome.readAs.set(described, (ctx.outcome.readAs.get(described) ?? 0) + 1)
+  const { reading } = choice
+  ctx.validator.wireLines =
+    reading.kind === 'json' &&
+    reading.framing === 'lines' &&
+    reading.items === 'wrapped' &&
+    ctx.format.incremental !== true
+  if (reading.kind === 'request-items' && choice.format === 'auto') {
+    await ctx.checkRequestTables?.(object)
+  }
+}
+
+/**
+ * The first HEAD_BYTES of a stream or more (whole chunks; all of it when shorter, then
+ * `complete`), and the stream again from its first byte.
+ */
+async function peekHead(chunks: AsyncIterable<Uint8Array>): Promise<{
+  head: { bytes: Uint8Array; complete: boolean }
+  chunks: AsyncIterable<Uint8Array>
+}> {
   const iterator = chunks[Symbol.asyncIterator]()
   const seen: Uint8Array[] = []
-  let firstByte: number | undefined
-  let offset = 0
-  while (firstByte === undefined) {
+  let size = 0
+  let complete = false
+  while (size < HEAD_BYTES) {
     const next = await iterator.next()
-    if (next.done) break
-    seen.push(next.value)
-    for (const byte of next.value) {
-      const isBom = offset < BOM.length && byte === BOM[offset]
-      offset++
-      if (isBom || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue
-      firstByte = byte
+    if (next.done) {
+      complete = true
       break
     }
+    seen.push(next.value)
+    size += next.value.length
   }
   async function* again(): AsyncGenerator<Uint8Array> {
     yield* seen
+    if (complete) return
     for (let next = await iterator.next(); !next.done; next = await iterator.next())
       yield next.value
   }
-  return { firstByte, chunks: again() }
+  return { head: { bytes: Buffer.concat(seen), complete }, chunks: again() }
 }
-
-const BOM = [0xef, 0xbb, 0xbf]
 
 /** A failure of the writer (a stall, the table deleted): it stops the import, not this object. */
 export class WriteStopped {

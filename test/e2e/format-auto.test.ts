@@ -1,0 +1,124 @@
+// input-format auto (the default): each file is read as what it holds, the log and the summary
+// say how, and a record error names the format it was read as and the input that changes it.
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { localInputs, runDist, scanAll, tableWith } from '../support/helpers.js'
+
+const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
+
+/** A workspace holding the files, and a run of the built action on one of them. */
+async function importFiles(
+  files: Record<string, string>,
+  source: string,
+  inputs: Record<string, string> = {},
+) {
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-format-'))
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true })
+    fs.writeFileSync(path.join(workspace, name), text)
+  }
+  const table = await tableWith('S')
+  const run = await runDist(
+    { ...localInputs(), table, source, ...inputs },
+    { ...CREDENTIALS, GITHUB_WORKSPACE: workspace },
+  )
+  const keys = (await scanAll(table)).map((item) => item['pk']?.S).sort()
+  return { ...run, table, keys, workspace }
+}
+
+const plain = [
+  { pk: 'a', total: 64.5, tags: ['x'] },
+  { pk: 'b', total: 1, express: false },
+  { pk: 'c', nested: { deep: [1, 2] } },
+]
+
+describe('input-format auto', () => {
+  it('reads a plain JSON array without input-format, and says so', async () => {
+    const run = await importFiles(
+      { 'fixtures/orders.json': JSON.stringify(plain, null, 2) },
+      'fixtures/orders.json',
+    )
+    expect(run.code).toBe(0)
+    expect(run.outputs['status']).toBe('COMPLETED')
+    expect(run.keys).toEqual(['a', 'b', 'c'])
+    expect(run.stdout).toContain(
+      'fixtures/orders.json: read as a JSON array of plain documents (input-format auto: from its first bytes)',
+    )
+    expect(run.summary).toContain('a JSON array of plain documents')
+  })
+
+  it('reads JSON Lines of plain documents without input-format', async () => {
+    const text = plain.map((d) => JSON.stringify(d)).join('\n') + '\n'
+    const run = await importFiles({ 'orders.jsonl': text }, 'orders.jsonl')
+    expect(run.code).toBe(0)
+    expect(run.keys).toEqual(['a', 'b', 'c'])
+    expect(run.outputs['imported-item-count']).toBe('3')
+    expect(run.stdout).toContain('orders.jsonl: read as JSON Lines of plain documents')
+  })
+
+  it('reads one pretty-printed object, and several one after another (jq output)', async () => {
+    const one = JSON.stringify({ pk: 'model', spec: { size: 3, names: ['p', 'q'] } }, null, 2)
+    const jq = plain.map((d) => JSON.stringify(d, null, 2)).join('\n')
+    const run = await importFiles(
+      { 'data/model.json': one + '\n', 'data/jq.json': jq + '\n' },
+      'data/',
+    )
+    expect(run.code).toBe(0)
+    expect(run.outputs['processed-item-count']).toBe('4')
+    expect(run.outputs['imported-item-count']).toBe('4')
+    expect(run.keys).toEqual(['a', 'b', 'c', 'model'])
+    expect(run.stdout).toContain(
+      'data/model.json: read as multi-line JSON documents (plain documents)',
+    )
+  })
+
+  it('reads DynamoDB JSON lines with and without the Item wrapper without input-format', async () => {
+    const wrapped = '{"Item":{"pk":{"S":"w1"},"n":{"N":"1"}}}\n{"Item":{"pk":{"S":"w2"}}}\n'
+    const bare =
+      '{"pk":{"S":"u1"},"n":{"N":"12345678901234567890"}}\n{"pk":{"S":"u2"},"m":{"M":{"x":{"BOOL":true}}}}\n'
+    const run = await importFiles({ 'in/wrapped.json': wrapped, 'in/bare.json': bare }, 'in')
+    expect(run.code).toBe(0)
+    expect(run.keys).toEqual(['u1', 'u2', 'w1', 'w2'])
+    expect(run.stdout).toContain(
+      'in/wrapped.json: read as DynamoDB JSON lines with the Item wrapper',
+    )
+    expect(run.stdout).toContain(
+      'in/bare.json: read as DynamoDB JSON lines without the Item wrapper',
+    )
+    const items = await scanAll(run.table)
+    expect(items.find((i) => i['pk']?.S === 'u1')?.['n']).toEqual({ N: '12345678901234567890' })
+  })
+
+  it('reads a CSV file without input-format', async () => {
+    const run = await importFiles({ 'people.csv': 'pk,name\nc1,Ann\nc2,Bo\n' }, 'people.csv')
+    expect(run.code).toBe(0)
+    expect(run.keys).toEqual(['c1', 'c2'])
+    expect(run.stdout).toContain('people.csv: read as CSV')
+  })
+
+  it('an explicit input-format that disagrees with the file names the format and input-format', async () => {
+    const run = await importFiles(
+      { 'orders.json': JSON.stringify(plain, null, 2) },
+      'orders.json',
+      { 'input-format': 'DYNAMODB_JSON', 'max-errors': '100' },
+    )
+    expect(run.outputs['status']).toBe('FAILED')
+    expect(run.keys).toEqual([])
+    expect(run.stdout).toContain(
+      'orders.json: read as DynamoDB JSON lines with the Item wrapper (input-format DYNAMODB_JSON)',
+    )
+    expect(run.stdout).toMatch(
+      /invalid JSON[^\n]*\(read as DynamoDB JSON lines with the Item wrapper because input-format is DYNAMODB_JSON; [^\n]*set input-format/,
+    )
+  })
+
+  it('an explicit JSON reads a pretty-printed object as one document, not one per line', async () => {
+    const one = JSON.stringify({ pk: 'solo', spec: { size: 3 } }, null, 2)
+    const run = await importFiles({ 'solo.json': one }, 'solo.json', { 'input-format': 'JSON' })
+    expect(run.code).toBe(0)
+    expect(run.outputs['processed-item-count']).toBe('1')
+    expect(run.keys).toEqual(['solo'])
+  })
+})
