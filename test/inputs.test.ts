@@ -24,7 +24,7 @@ describe('readInputs', () => {
       table: { id: 'orders', name: 'orders' },
       source: { bucket: 'my-bucket', prefix: 'exports/2026/' },
       mode: 'auto',
-      format: 'DYNAMODB_JSON',
+      format: 'auto',
       compression: 'auto',
       csvDelimiter: ',',
       billingMode: 'PAY_PER_REQUEST',
@@ -78,7 +78,7 @@ describe('readInputs', () => {
     ['source', 'https://my-bucket/prefix', 's3://bucket/prefix or a path inside the workspace'],
     ['source', '../outside/the/workspace', 'a path inside the workspace'],
     ['mode', 'fast', 'one of auto, native, stream'],
-    ['input-format', 'PARQUET', 'one of DYNAMODB_JSON, ION, CSV'],
+    ['input-format', 'PARQUET', 'one of auto, DYNAMODB_JSON, ION, CSV'],
     ['input-compression', 'bzip2', 'one of auto, NONE, GZIP, ZSTD'],
     ['csv-delimiter', '#', 'one of , ; : | tab space'],
     ['csv-header', 'a,"b"', 'comma-separated unique names'],
@@ -199,9 +199,34 @@ describe('parsers', () => {
 })
 
 describe('ignoredInputs', () => {
+  it('does not call the CSV options ignored under input-format auto: any object may be CSV', () => {
+    const given = inputs({ 'csv-delimiter': ';', 'csv-header': 'pk,name' })
+    expect(given.format).toBe('auto')
+    expect(ignoredInputs(given, 'stream')).toEqual([])
+    expect(ignoredInputs({ ...given, format: 'JSON' }, 'stream')).toEqual([
+      'csv-delimiter (only for input-format CSV)',
+      'csv-header (only for input-format CSV)',
+    ])
+  })
+
+  it('accepts mode native with input-format auto (the first object decides), not with JSON', () => {
+    expect(inputs({ mode: 'native' }).format).toBe('auto')
+    expect(() => inputs({ mode: 'native', 'input-format': 'JSON' })).toThrow(
+      'ImportTable takes only these',
+    )
+  })
+
   it('names inputs that have no effect in the mode that runs', () => {
     expect(
-      ignoredInputs(inputs({ wait: 'false', 'client-token': 't', 'csv-delimiter': ';' }), 'stream'),
+      ignoredInputs(
+        inputs({
+          wait: 'false',
+          'client-token': 't',
+          'csv-delimiter': ';',
+          'input-format': 'DYNAMODB_JSON',
+        }),
+        'stream',
+      ),
     ).toEqual([
       'csv-delimiter (only for input-format CSV)',
       'wait (only for mode native)',

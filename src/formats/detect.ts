@@ -162,7 +162,7 @@ export function readingNote(choice: ReadingChoice): string {
   const as = describeReading(choice.reading)
   if (choice.formatFrom) return ` (read as ${as}, as ${choice.formatFrom} says)`
   if (choice.basis === 'input') {
-    return ` (read as ${as} because input-format is ${choice.format}; if the file holds something else, set input-format to its format, or to auto)`
+    return ` (read as ${as}, as input-format ${choice.format} says; set input-format to auto or to the file's format to read it otherwise)`
   }
   return ` (read as ${as}, as input-format auto recognised it; set input-format to read it otherwise)`
 }

@@ -3,8 +3,17 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { describe, expect, it } from 'vitest'
-import { localInputs, runDist, scanAll, tableWith } from '../support/helpers.js'
+import { gzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { startFakeImportServer, type FakeImportServer } from '../support/fake-import-server.js'
+import {
+  bucketWith,
+  localInputs,
+  runDist,
+  scanAll,
+  tableWith,
+  uniqueName,
+} from '../support/helpers.js'
 
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
 
@@ -110,7 +119,7 @@ describe('input-format auto', () => {
       'orders.json: read as DynamoDB JSON lines with the Item wrapper (input-format DYNAMODB_JSON)',
     )
     expect(run.stdout).toMatch(
-      /invalid JSON[^\n]*\(read as DynamoDB JSON lines with the Item wrapper because input-format is DYNAMODB_JSON; [^\n]*set input-format/,
+      /invalid JSON[^\n]*\(read as DynamoDB JSON lines with the Item wrapper, as input-format DYNAMODB_JSON says; set input-format to auto or to the file's format to read it otherwise\)/,
     )
   })
 
@@ -120,5 +129,80 @@ describe('input-format auto', () => {
     expect(run.code).toBe(0)
     expect(run.outputs['processed-item-count']).toBe('1')
     expect(run.keys).toEqual(['solo'])
+  })
+})
+
+describe('input-format auto with an S3 source where ImportTable could run', () => {
+  let fake: FakeImportServer
+  beforeAll(async () => {
+    fake = await startFakeImportServer({
+      dynamodbEndpoint: inject('dynamodbEndpoint'),
+      s3Endpoint: inject('s3Endpoint'),
+    })
+  })
+  afterAll(() => fake.close())
+
+  /** A run on AWS as auto sees it: no dynamodb-endpoint, the SDK pointed at the fake. */
+  function runOnFake(bucket: string, table: string, inputs: Record<string, string>) {
+    return runDist(
+      {
+        table,
+        source: `s3://${bucket}/data/`,
+        region: 'us-east-1',
+        's3-endpoint': inject('s3Endpoint'),
+        'key-schema': 'pk:S',
+        ...inputs,
+      },
+      {
+        ...CREDENTIALS,
+        AWS_ENDPOINT_URL_DYNAMODB: fake.endpoint,
+        AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: fake.endpoint,
+      },
+    )
+  }
+
+  const documents = Array.from({ length: 40 }, (_, i) => ({ pk: `p${i}`, note: 'x'.repeat(40) }))
+
+  it('mode auto: plain JSON is not an ImportTable format, so the stream engine imports it, saying why', async () => {
+    const bucket = await bucketWith({ 'data/a.json.gz': gzipSync(JSON.stringify(documents)) })
+    const table = uniqueName('auto-plain')
+    const run = await runOnFake(bucket, table, { 'native-min-bytes': '100' })
+    expect(run.code).toBe(0)
+    expect(run.outputs['mode']).toBe('stream')
+    expect(run.outputs['mode-reason']).toBe(
+      `Table ${table} does not exist, and the first object, s3://${bucket}/data/a.json.gz, reads as a JSON array of plain documents (input-format auto: from its first bytes), which ImportTable cannot take (it takes DYNAMODB_JSON (DynamoDB JSON lines with the Item wrapper), ION or CSV), so the stream engine creates the table and writes with BatchWriteItem.`,
+    )
+    expect(run.outputs['imported-item-count']).toBe('40')
+    expect(fake.imports().some((i) => i.tableName === table)).toBe(false)
+    expect(await scanAll(table)).toHaveLength(40)
+  })
+
+  it('mode native: a file ImportTable cannot take is a clear error naming input-format', async () => {
+    const lines = documents.map((d) => JSON.stringify(d)).join('\n')
+    const bucket = await bucketWith({ 'data/a.jsonl': lines })
+    const table = uniqueName('native-plain')
+    const run = await runOnFake(bucket, table, { mode: 'native' })
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain(
+      `mode: native, and the first object, s3://${bucket}/data/a.jsonl, reads as JSON Lines of plain documents (input-format auto: from its first bytes), which ImportTable cannot take`,
+    )
+    expect(run.stdout).toContain(
+      'Set mode: stream or auto to read it with BatchWriteItem, or set input-format if the objects are in fact',
+    )
+    expect(fake.imports().some((i) => i.tableName === table)).toBe(false)
+  })
+
+  it('mode native: ImportTable gets the format the first object is in (CSV, gzip)', async () => {
+    const bucket = await bucketWith({ 'data/a.csv.gz': gzipSync('pk,name\nc1,Ann\nc2,Bo\n') })
+    const table = uniqueName('native-csv')
+    const run = await runOnFake(bucket, table, { mode: 'native', wait: 'false' })
+    expect(run.code).toBe(0)
+    expect(fake.imports().find((i) => i.tableName === table)?.request).toMatchObject({
+      InputFormat: 'CSV',
+      InputCompressionType: 'GZIP',
+    })
+    expect(run.stdout).toContain(
+      `s3://${bucket}/data/a.csv.gz: read as CSV (input-format auto: from its first bytes), ImportTable's CSV`,
+    )
   })
 })
