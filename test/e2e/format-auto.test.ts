@@ -100,6 +100,43 @@ describe('input-format auto', () => {
     expect(items.find((i) => i['pk']?.S === 'u1')?.['n']).toEqual({ N: '12345678901234567890' })
   })
 
+  it('reads request items, an array of DynamoDB JSON items and get-item output without input-format', async () => {
+    const put = (id: string) => `{"PutRequest": {"Item": {"pk": {"S": "${id}"}}}}`
+    const files = {
+      'seed/1-requests.json': `{"Orders": [\n  ${put('r1')},\n  ${put('r2')}\n]}\n`,
+      'seed/2-array.json': '[{"pk": {"S": "a1"}}, {"Item": {"pk": {"S": "a2"}}}]',
+      'seed/3-get-item.json': JSON.stringify({ Item: { pk: { S: 'g1' }, n: { N: '7' } } }, null, 4),
+    }
+    const run = await importFiles(files, 'seed', { 'max-errors': '5' })
+    expect(run.keys).toEqual(['a1', 'g1', 'r1', 'r2'])
+    expect(run.stdout).toContain(
+      'seed/1-requests.json: read as a request-items file (batch-write-item)',
+    )
+    expect(run.stdout).toContain(`Orders in the file → table ${run.table}`)
+    expect(run.stdout).toContain(
+      'seed/2-array.json: read as a JSON array of DynamoDB JSON items without the Item wrapper',
+    )
+    expect(run.stdout).toContain(
+      'seed/3-get-item.json: read as multi-line JSON documents (DynamoDB JSON items with the Item wrapper)',
+    )
+    // The second element has the wrapper its array's first has not: rejected, saying how it was read.
+    expect(run.outputs['error-count']).toBe('1')
+    expect(run.stdout).toContain(
+      'document[1]: item.Item: unknown type key "pk", expected one of S, N, B, BOOL, NULL, M, L, SS, NS, BS (read as a JSON array of DynamoDB JSON items without the Item wrapper, as input-format auto recognised it; set input-format to read it otherwise)',
+    )
+  })
+
+  it('refuses a request-items file for several tables under auto, as under REQUEST_ITEMS', async () => {
+    const put = (id: string) => `{"PutRequest": {"Item": {"pk": {"S": "${id}"}}}}`
+    const run = await importFiles(
+      { 'two.json': `{"Thread": [${put('t1')}], "Reply": [${put('r1')}]}` },
+      'two.json',
+    )
+    expect(run.code).toBe(1)
+    expect(run.stdout).toContain('two.json holds requests for 2 tables ("Thread", "Reply")')
+    expect(run.keys).toEqual([])
+  })
+
   it('reads a CSV file without input-format', async () => {
     const run = await importFiles({ 'people.csv': 'pk,name\nc1,Ann\nc2,Bo\n' }, 'people.csv')
     expect(run.code).toBe(0)
