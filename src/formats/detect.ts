@@ -11,8 +11,8 @@ import type { ImportTableFormat, InputFormat } from '../inputs.js'
 
 /** How the documents of a JSON file follow one another. */
 export type Framing = 'lines' | 'array' | 'documents'
-/** What each document is. */
-export type ItemShape = 'plain' | 'wrapped' | 'bare'
+/** What each document is (`changes`: an incremental export's lines, never detected). */
+export type ItemShape = 'plain' | 'wrapped' | 'bare' | 'changes'
 
 /** How one object is read: the parser family and, for JSON, its framing and documents. */
 export type Reading =
@@ -126,6 +126,7 @@ export function describeReading(reading: Reading): string {
 }
 
 function describeJson(framing: Framing, items: ItemShape): string {
+  if (items === 'changes') return "DynamoDB JSON lines of an incremental export's changes"
   const wrapper = items === 'wrapped' ? 'with' : 'without'
   if (framing === 'lines') {
     return items === 'plain'

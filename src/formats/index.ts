@@ -50,11 +50,15 @@ export function needsHead(options: Pick<FormatOptions, 'format'>): boolean {
  * `head`: the object's first bytes (the whole object when `complete`), for the formats that need it.
  */
 export function chooseReading(
-  options: Pick<FormatOptions, 'format' | 'formatFrom'>,
+  options: Pick<FormatOptions, 'format' | 'formatFrom' | 'incremental'>,
   name: string,
   head?: { bytes: Uint8Array; complete: boolean },
 ): ReadingChoice {
   const from = options.formatFrom ? { formatFrom: options.formatFrom } : {}
+  if (options.incremental) {
+    const reading = { kind: 'json', framing: 'lines', items: 'changes' } as const
+    return { reading, basis: 'input', format: options.format, ...from }
+  }
   if (options.format !== 'auto') {
     const reading = explicitReading(options.format, head?.bytes)
     return { reading, basis: 'input', format: options.format, ...from }
@@ -82,7 +86,8 @@ function parserFor(options: FormatOptions, reading: Reading): RecordParser | Chu
       }
       if (reading.items === 'plain') return lineParser((text) => parseJsonDocument(text))
       if (reading.items === 'bare') return lineParser(parseDynamoDBItem)
-      return lineParser(options.incremental ? parseChangeLine : parseDynamoDBJsonLine)
+      if (reading.items === 'changes') return lineParser(parseChangeLine)
+      return lineParser(parseDynamoDBJsonLine)
     case 'request-items':
       return requestItemsParser(MAX_DOCUMENT_BYTES)
     case 'ion':

@@ -13,7 +13,7 @@ import type { ChunkRecordParser, ParsedRecord, ParseResult } from './record.js'
 /** How one document's text becomes an item; `label` names it in reasons (`document[3]`). */
 export function documentParser(items: ItemShape): (text: string, label: string) => ParseResult {
   if (items === 'plain') return parseJsonDocument
-  const parse = items === 'wrapped' ? parseDynamoDBJsonLine : parseDynamoDBItem
+  const parse = items === 'bare' ? parseDynamoDBItem : parseDynamoDBJsonLine
   return (text, label) => {
     const result = parse(text)
     return result.ok ? result : { ok: false, reason: `${label}: ${result.reason}` }

@@ -129,10 +129,7 @@ async function readingChosen(
   ctx.outcome.readAs.set(described, (ctx.outcome.readAs.get(described) ?? 0) + 1)
   const { reading } = choice
   ctx.validator.wireLines =
-    reading.kind === 'json' &&
-    reading.framing === 'lines' &&
-    reading.items === 'wrapped' &&
-    ctx.format.incremental !== true
+    reading.kind === 'json' && reading.framing === 'lines' && reading.items === 'wrapped'
   if (reading.kind === 'request-items' && choice.format === 'auto') {
     await ctx.checkRequestTables?.(object)
   }
@@ -140,7 +137,8 @@ async function readingChosen(
 
 /**
  * The first HEAD_BYTES of a stream or more (whole chunks; all of it when shorter, then
- * `complete`), and the stream again from its first byte.
+ * `complete`), and the stream again from its first byte. A read that fails within the head
+ * fails where it failed: the records before it are read first, as without the peek.
  */
 async function peekHead(chunks: AsyncIterable<Uint8Array>): Promise<{
   head: { bytes: Uint8Array; complete: boolean }
@@ -150,8 +148,15 @@ async function peekHead(chunks: AsyncIterable<Uint8Array>): Promise<{
   const seen: Uint8Array[] = []
   let size = 0
   let complete = false
+  let failure: { error: unknown } | undefined
   while (size < HEAD_BYTES) {
-    const next = await iterator.next()
+    let next: IteratorResult<Uint8Array>
+    try {
+      next = await iterator.next()
+    } catch (error) {
+      failure = { error }
+      break
+    }
     if (next.done) {
       complete = true
       break
@@ -161,6 +166,7 @@ async function peekHead(chunks: AsyncIterable<Uint8Array>): Promise<{
   }
   async function* again(): AsyncGenerator<Uint8Array> {
     yield* seen
+    if (failure) throw failure.error
     if (complete) return
     for (let next = await iterator.next(); !next.done; next = await iterator.next())
       yield next.value

@@ -148,12 +148,16 @@ describe('input-format auto', () => {
     const run = await importFiles(
       { 'orders.json': JSON.stringify(plain, null, 2) },
       'orders.json',
-      { 'input-format': 'DYNAMODB_JSON', 'max-errors': '100' },
+      { 'input-format': 'DYNAMODB_JSON' },
     )
+    expect(run.code).toBe(1)
     expect(run.outputs['status']).toBe('FAILED')
     expect(run.keys).toEqual([])
     expect(run.stdout).toContain(
       'orders.json: read as DynamoDB JSON lines with the Item wrapper (input-format DYNAMODB_JSON)',
+    )
+    expect(run.stdout).toContain(
+      'Not one record became an item: if the objects are not what the log says they were read as, set input-format to their format.',
     )
     expect(run.stdout).toMatch(
       /invalid JSON[^\n]*\(read as DynamoDB JSON lines with the Item wrapper, as input-format DYNAMODB_JSON says; set input-format to auto or to the file's format to read it otherwise\)/,

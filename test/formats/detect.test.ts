@@ -16,7 +16,7 @@ const bytes = (text: string) => Buffer.from(text)
 const detect = (text: string, name = 'data/file') => detectReading(name, bytes(text), true)
 const json = (
   framing: 'lines' | 'array' | 'documents',
-  items: 'plain' | 'wrapped' | 'bare',
+  items: 'plain' | 'wrapped' | 'bare' | 'changes',
 ): Reading => ({ kind: 'json', framing, items })
 
 const pretty = (value: unknown) => JSON.stringify(value, null, 2)
@@ -230,6 +230,18 @@ describe('an explicit input-format', () => {
       format: 'ION',
       formatFrom: "the export's manifest",
     })
+  })
+
+  it("an incremental export's lines are its changes, as its manifest says", () => {
+    const choice = chooseReading(
+      { format: 'DYNAMODB_JSON', formatFrom: "the export's manifest", incremental: true },
+      'data/a.json.gz',
+    )
+    expect(choice.reading).toEqual(json('lines', 'changes'))
+    expect(describeReading(choice.reading)).toBe(
+      "DynamoDB JSON lines of an incremental export's changes",
+    )
+    expect(importTableFormat(choice.reading)).toBeUndefined()
   })
 
   it('jsonFraming: an array, JSON Lines, or documents of several lines', () => {
