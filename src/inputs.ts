@@ -18,8 +18,11 @@ import type { SourceInput } from './sources/source.js'
 export const MODES = ['auto', 'native', 'stream'] as const
 /** The formats ImportTable takes (its InputFormat). */
 export const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'] as const
-/** And the files people keep, which the stream engine reads too. */
-export const INPUT_FORMATS = [...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'] as const
+/**
+ * And the files people keep, which the stream engine reads too; auto (the default) recognises
+ * each object's format from its first bytes (formats/detect.ts).
+ */
+export const INPUT_FORMATS = ['auto', ...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'] as const
 export const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'] as const
 /**
  * create-table: auto creates a missing table from key-schema or table-definition once no existing
@@ -82,6 +85,8 @@ export interface Inputs {
   source: SourceInput
   mode: Mode
   format: InputFormat
+  /** Who set format when it was not the input: a DynamoDB export's manifest. */
+  formatFrom?: string
   compression: Compression
   csvDelimiter: string
   csvHeader?: string[]
@@ -342,7 +347,7 @@ export function readInputs(): Inputs {
     rejectedFile: rejectedFile(r),
   }
   conflicts(inputs, r)
-  if (inputs.mode === 'native' && !isImportTableFormat(inputs.format)) {
+  if (inputs.mode === 'native' && inputs.format !== 'auto' && !isImportTableFormat(inputs.format)) {
     r.fail(
       Input.InputFormat,
       inputs.format,
@@ -394,7 +399,7 @@ function readSource(r: Reader): { source: SourceInput | undefined; sourceValue: 
 function readFormat(
   r: Reader,
 ): Pick<Inputs, 'format' | 'compression' | 'csvDelimiter' | 'csvHeader'> {
-  const format = r.enumOf(Input.InputFormat, INPUT_FORMATS, 'DYNAMODB_JSON')
+  const format = r.enumOf(Input.InputFormat, INPUT_FORMATS, 'auto')
   const compression = r.enumOf(Input.InputCompression, COMPRESSIONS, 'auto')
   const delimiterValue = r.raw(Input.CsvDelimiter) || ','
   const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()]
@@ -564,7 +569,8 @@ export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string
     if (inputs.s3Endpoint) ignored.push(`${Input.S3Endpoint} (the source is a workspace path)`)
     if (inputs.bucketOwner) ignored.push(`${Input.BucketOwner} (the source is a workspace path)`)
   }
-  if (inputs.format !== 'CSV') {
+  // Under auto any object may turn out to be CSV: the CSV options are not known to be unused.
+  if (inputs.format !== 'CSV' && inputs.format !== 'auto') {
     if (inputs.csvDelimiter !== ',')
       ignored.push(`${Input.CsvDelimiter} (only for input-format CSV)`)
     if (inputs.csvHeader) ignored.push(`${Input.CsvHeader} (only for input-format CSV)`)

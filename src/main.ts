@@ -83,6 +83,7 @@ async function importData(
         : inputs.source.path,
     ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
     ...(plan.tableCreatedFrom !== undefined && { tableCreatedFrom: plan.tableCreatedFrom }),
+    ...(plan.readAs && !inputs.dryRun && { readAs: plan.readAs }),
     ...result,
     durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
   }

@@ -24,7 +24,7 @@ describe('readInputs', () => {
       table: { id: 'orders', name: 'orders' },
       source: { bucket: 'my-bucket', prefix: 'exports/2026/' },
       mode: 'auto',
-      format: 'DYNAMODB_JSON',
+      format: 'auto',
       compression: 'auto',
       csvDelimiter: ',',
       billingMode: 'PAY_PER_REQUEST',
@@ -80,7 +80,7 @@ describe('readInputs', () => {
     ['source', 'data/*.json\n../**', 'patterns inside the workspace'],
     ['source', 's3://bucket/*.json', 's3://bucket/prefix: an S3 source is a key prefix'],
     ['mode', 'fast', 'one of auto, native, stream'],
-    ['input-format', 'PARQUET', 'one of DYNAMODB_JSON, ION, CSV'],
+    ['input-format', 'PARQUET', 'one of auto, DYNAMODB_JSON, ION, CSV'],
     ['input-compression', 'bzip2', 'one of auto, NONE, GZIP, ZSTD'],
     ['csv-delimiter', '#', 'one of , ; : | tab space'],
     ['csv-header', 'a,"b"', 'comma-separated unique names'],
@@ -270,9 +270,34 @@ describe('parsers', () => {
 })
 
 describe('ignoredInputs', () => {
+  it('does not call the CSV options ignored under input-format auto: any object may be CSV', () => {
+    const given = inputs({ 'csv-delimiter': ';', 'csv-header': 'pk,name' })
+    expect(given.format).toBe('auto')
+    expect(ignoredInputs(given, 'stream')).toEqual([])
+    expect(ignoredInputs({ ...given, format: 'JSON' }, 'stream')).toEqual([
+      'csv-delimiter (only for input-format CSV)',
+      'csv-header (only for input-format CSV)',
+    ])
+  })
+
+  it('accepts mode native with input-format auto (the first object decides), not with JSON', () => {
+    expect(inputs({ mode: 'native' }).format).toBe('auto')
+    expect(() => inputs({ mode: 'native', 'input-format': 'JSON' })).toThrow(
+      'ImportTable takes only these',
+    )
+  })
+
   it('names inputs that have no effect in the mode that runs', () => {
     expect(
-      ignoredInputs(inputs({ wait: 'false', 'client-token': 't', 'csv-delimiter': ';' }), 'stream'),
+      ignoredInputs(
+        inputs({
+          wait: 'false',
+          'client-token': 't',
+          'csv-delimiter': ';',
+          'input-format': 'DYNAMODB_JSON',
+        }),
+        'stream',
+      ),
     ).toEqual([
       'csv-delimiter (only for input-format CSV)',
       'wait (only for mode native)',

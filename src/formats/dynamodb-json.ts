@@ -56,6 +56,27 @@ export function parseDynamoDBJsonLine(line: string): ParseResult {
 }
 
 /**
+ * Parses one DynamoDB JSON item without the `Item` wrapper (`{"pk": {"S": "a"}}`, as
+ * `aws dynamodb get-item` prints its Item and many fixture files keep them). ImportTable does not
+ * take such files; the stream engine reads them.
+ */
+export function parseDynamoDBItem(text: string): ParseResult {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    return { ok: false, reason: describeJsonError(error) }
+  }
+  if (!isJsonObject(parsed)) {
+    return {
+      ok: false,
+      reason: `expected a DynamoDB JSON item (an object), found ${jsonKind(parsed)}`,
+    }
+  }
+  return convertItem(parsed, 'item')
+}
+
+/**
  * Validates a parsed DynamoDB JSON item (`{"name": {"S": ...}, ...}`) and converts it in place
  * (B and BS decoded); `label` names it in reasons (`Item`, `NewImage`, `Keys`).
  */

@@ -2,12 +2,20 @@ import type { InputFormat } from '../inputs.js'
 import type { TableSchema } from '../table/key-schema.js'
 import { isBlank } from '../sources/lines.js'
 import { csvParser } from './csv.js'
-import { parseDynamoDBJsonLine } from './dynamodb-json.js'
-import { jsonArrayParser, ARRAY_START } from './json-documents.js'
+import {
+  detectReading,
+  explicitReading,
+  readingNote,
+  type Reading,
+  type ReadingChoice,
+} from './detect.js'
+import { parseDynamoDBItem, parseDynamoDBJsonLine } from './dynamodb-json.js'
+import { jsonDocumentsParser } from './json-documents.js'
 import { parseJsonDocument } from './json-document.js'
 import {
   withoutBom,
   type ChunkRecordParser,
+  type ParsedRecord,
   type ParseResult,
   type RecordParser,
 } from './record.js'
@@ -17,6 +25,8 @@ import { parseIonLine } from './ion.js'
 
 export interface FormatOptions {
   format: InputFormat
+  /** Who set the format when it was not the input (a DynamoDB export's manifest). */
+  formatFrom?: string
   csvDelimiter: string
   csvHeader?: string[]
   schema: TableSchema
@@ -30,36 +40,92 @@ export interface FormatOptions {
  */
 export const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 
-/** Formats whose parser depends on the object's first character (past a BOM and whitespace). */
-export function needsFirstByte(options: Pick<FormatOptions, 'format'>): boolean {
-  return options.format === 'JSON'
+/** Formats whose reading depends on the object's first bytes: auto, and JSON's framing. */
+export function needsHead(options: Pick<FormatOptions, 'format'>): boolean {
+  return options.format === 'auto' || options.format === 'JSON'
 }
 
 /**
- * A parser for one object of the given format: the one switch from format name to parser.
- * `firstByte`: the object's first character, for the formats that need it.
+ * How one object is read: as input-format names it, or under auto as its head and name say.
+ * `head`: the object's first bytes (the whole object when `complete`), for the formats that need it.
+ */
+export function chooseReading(
+  options: Pick<FormatOptions, 'format' | 'formatFrom' | 'incremental'>,
+  name: string,
+  head?: { bytes: Uint8Array; complete: boolean },
+): ReadingChoice {
+  const from = options.formatFrom ? { formatFrom: options.formatFrom } : {}
+  if (options.incremental) {
+    const reading = { kind: 'json', framing: 'lines', items: 'changes' } as const
+    return { reading, basis: 'input', format: options.format, ...from }
+  }
+  if (options.format !== 'auto') {
+    const reading = explicitReading(options.format, head?.bytes)
+    return { reading, basis: 'input', format: options.format, ...from }
+  }
+  const detected = detectReading(name, head?.bytes ?? new Uint8Array(0), head?.complete ?? true)
+  return { ...detected, format: 'auto' }
+}
+
+/**
+ * A parser for one object read as `choice` says: the one switch from reading to parser. Each
+ * record it rejects says what the object was read as and which input changes that.
  */
 export function recordParser(
   options: FormatOptions,
-  firstByte?: number,
+  choice: ReadingChoice,
 ): RecordParser | ChunkRecordParser {
-  switch (options.format) {
-    case 'JSON':
-      return firstByte === ARRAY_START
-        ? jsonArrayParser(MAX_DOCUMENT_BYTES)
-        : lineParser((text) => parseJsonDocument(text))
-    case 'REQUEST_ITEMS':
+  return noted(parserFor(options, choice.reading), readingNote(choice))
+}
+
+function parserFor(options: FormatOptions, reading: Reading): RecordParser | ChunkRecordParser {
+  switch (reading.kind) {
+    case 'json':
+      if (reading.framing !== 'lines') {
+        return jsonDocumentsParser(reading.framing, reading.items, MAX_DOCUMENT_BYTES)
+      }
+      if (reading.items === 'plain') return lineParser((text) => parseJsonDocument(text))
+      if (reading.items === 'bare') return lineParser(parseDynamoDBItem)
+      if (reading.items === 'changes') return lineParser(parseChangeLine)
+      return lineParser(parseDynamoDBJsonLine)
+    case 'request-items':
       return requestItemsParser(MAX_DOCUMENT_BYTES)
-    case 'DYNAMODB_JSON':
-      return lineParser(options.incremental ? parseChangeLine : parseDynamoDBJsonLine)
-    case 'ION':
+    case 'ion':
       return lineParser(parseIonLine)
-    case 'CSV':
+    case 'csv':
       return csvParser({
         delimiter: options.csvDelimiter,
         header: options.csvHeader,
         schema: options.schema,
       })
+  }
+}
+
+/** The parser, with `note` after the reason of each record it could not make an item of. */
+function noted(
+  parser: RecordParser | ChunkRecordParser,
+  note: string,
+): RecordParser | ChunkRecordParser {
+  const withNote = (record: ParsedRecord): ParsedRecord => {
+    if (record.result.ok || record.unreadable) return record
+    return { ...record, result: { ok: false, reason: record.result.reason + note } }
+  }
+  if (parser.framing === 'bytes') {
+    return {
+      framing: 'bytes',
+      push: (chunk) => parser.push(chunk).map(withNote),
+      end: () => parser.end().map(withNote),
+    }
+  }
+  return {
+    push(line) {
+      const record = parser.push(line)
+      return record && withNote(record)
+    },
+    end() {
+      const record = parser.end()
+      return record && withNote(record)
+    },
   }
 }
 

@@ -1,20 +1,34 @@
 /**
- * input-format JSON: plain JSON documents, per file either one JSON array of objects (the whole
- * file, streamed element by element) or one object per line (JSON Lines; blank lines ignored).
- * The first character of the file tells which. Each document becomes an item as
- * json-document.ts maps it.
+ * JSON files whose documents the bytes frame, not the lines: one JSON array of documents (the
+ * whole file, streamed element by element), or documents of several lines one after another (a
+ * pretty-printed object, jq's output). Each document is a plain JSON document (as json-document.ts
+ * maps it) or a DynamoDB JSON item, with or without the `Item` wrapper.
  */
+import { parseDynamoDBItem, parseDynamoDBJsonLine } from './dynamodb-json.js'
+import type { ItemShape } from './detect.js'
 import { parseJsonDocument } from './json-document.js'
 import { brokenRecord, JsonSplitter, type Piece } from './json-splitter.js'
-import type { ChunkRecordParser, ParsedRecord } from './record.js'
+import type { ChunkRecordParser, ParsedRecord, ParseResult } from './record.js'
 
-/** The first character of a file that holds one JSON array. */
-export const ARRAY_START = 0x5b
+/** How one document's text becomes an item; `label` names it in reasons (`document[3]`). */
+export function documentParser(items: ItemShape): (text: string, label: string) => ParseResult {
+  if (items === 'plain') return parseJsonDocument
+  const parse = items === 'bare' ? parseDynamoDBItem : parseDynamoDBJsonLine
+  return (text, label) => {
+    const result = parse(text)
+    return result.ok ? result : { ok: false, reason: `${label}: ${result.reason}` }
+  }
+}
 
-/** The records of a file that is one JSON array of documents. */
-export function jsonArrayParser(maxDocumentBytes: number): ChunkRecordParser {
-  const splitter = new JsonSplitter('array', maxDocumentBytes)
-  const records = (pieces: Piece[]) => pieces.flatMap(documentRecord)
+/** The records of a file that is one JSON array of documents, or documents one after another. */
+export function jsonDocumentsParser(
+  framing: 'array' | 'documents',
+  items: ItemShape,
+  maxDocumentBytes: number,
+): ChunkRecordParser {
+  const splitter = new JsonSplitter(framing, maxDocumentBytes)
+  const parse = documentParser(items)
+  const records = (pieces: Piece[]) => pieces.flatMap((piece) => documentRecord(piece, parse))
   return {
     framing: 'bytes',
     push: (chunk) => records(splitter.push(chunk)),
@@ -22,14 +36,17 @@ export function jsonArrayParser(maxDocumentBytes: number): ChunkRecordParser {
   }
 }
 
-/** A document of an array, by its index in reasons (`document[3].price: …`). */
-function documentRecord(piece: Piece): ParsedRecord[] {
+/** A document, by its index in reasons (`document[3].price: …`). */
+function documentRecord(
+  piece: Piece,
+  parse: (text: string, label: string) => ParseResult,
+): ParsedRecord[] {
   if (piece.kind === 'table') return []
   if (piece.kind === 'broken') return [brokenRecord(piece)]
   if (piece.text === undefined) {
     const result = { ok: false as const, reason: `document[${piece.index}]: ${piece.problem}` }
     return [{ line: piece.line, raw: '', result, unreadable: true }]
   }
-  const result = parseJsonDocument(piece.text, `document[${piece.index}]`)
+  const result = parse(piece.text, `document[${piece.index}]`)
   return [{ line: piece.line, raw: piece.text, bytes: piece.bytes, result }]
 }

@@ -5,9 +5,10 @@
  * of a multi-byte character is an ASCII byte, so quotes, brackets and newlines are found without
  * decoding; each element is decoded (strictly) on its own.
  *
- * Two shapes: `array`, one top-level array of documents (`[{…}, {…}]`); `tables`, one top-level
+ * Three shapes: `array`, one top-level array of documents (`[{…}, {…}]`); `tables`, one top-level
  * object whose members are arrays (`{"Table": [{…}, {…}], …}`, as batch-write-item's
- * --request-items takes them).
+ * --request-items takes them); `documents`, top-level values one after another, each of any
+ * number of lines (a pretty-printed object, or jq's output of several).
  */
 
 import type { ParsedRecord } from './record.js'
@@ -93,7 +94,7 @@ export class JsonSplitter {
   private nameEscape = false
 
   constructor(
-    private readonly shape: 'array' | 'tables',
+    private readonly shape: 'array' | 'tables' | 'documents',
     private readonly maxElementBytes: number,
   ) {}
 
@@ -148,6 +149,7 @@ export class JsonSplitter {
   /** The end of the file: an element or a container still open is a cut-off file. */
   end(): Piece[] {
     if (this.state === 'end' || this.state === 'broken' || this.state === 'start') return []
+    if (this.shape === 'documents' && this.state === 'after') return []
     if (this.state === 'inside' && this.scalar && !this.inString) {
       // A number or literal that ends the file is complete; the container around it is not.
       this.state = 'after'
@@ -204,6 +206,7 @@ export class JsonSplitter {
   private structure(c: number): Piece | undefined {
     switch (this.state) {
       case 'start':
+        if (this.shape === 'documents') return this.startElement(c)
         if (this.shape === 'array' && c === LBRACKET) return this.to('element')
         if (this.shape === 'tables' && c === LBRACE) return this.to('key')
         return this.break(
@@ -232,6 +235,8 @@ export class JsonSplitter {
         if (c === RBRACKET && this.index === 0) return this.closeArray()
         return this.startElement(c)
       case 'after':
+        // Documents follow one another with only whitespace between them.
+        if (this.shape === 'documents') return this.startElement(c)
         if (c === COMMA) return this.to('element')
         if (c === RBRACKET) return this.closeArray()
         return this.break(`expected "," or "]", found ${found(c)}`)

@@ -1,6 +1,6 @@
 import { ActionError } from '../errors.js'
 import { formatBytes } from '../words.js'
-import { isImportTableFormat, type Inputs } from '../inputs.js'
+import { isImportTableFormat, type ImportTableFormat, type Inputs } from '../inputs.js'
 
 export type Engine = 'native' | 'stream'
 
@@ -25,6 +25,20 @@ export interface Situation {
   tableFound?: boolean
   /** Known when auto needed it: an S3 source, a missing table, no custom endpoint. */
   sourceBytes?: number
+  /**
+   * input-format auto, where ImportTable could run: how the first object reads, and the
+   * ImportTable format that reads it (none for plain JSON, DynamoDB JSON without the Item
+   * wrapper, request items).
+   */
+  firstObject?: FirstObject
+}
+
+/** The first object of an S3 source as input-format auto recognised it. */
+export interface FirstObject {
+  url: string
+  /** `a JSON array of plain documents (input-format auto: from its first bytes)` */
+  readAs: string
+  format: ImportTableFormat | undefined
 }
 
 /**
@@ -38,7 +52,7 @@ export function chooseMode(inputs: Inputs, situation: Situation): ModeChoice {
   if (!found && inputs.createTable === 'false') throw missingTable(inputs)
   const choice =
     inputs.mode === 'native'
-      ? nativeRequested(inputs, situation.tableExists)
+      ? nativeRequested(inputs, situation)
       : inputs.mode === 'stream'
         ? streamRequested(inputs, situation.tableExists)
         : chooseAuto(inputs, situation)
@@ -58,8 +72,14 @@ function missingTable(inputs: Inputs): ActionError {
 type Choice = Omit<ModeChoice, 'checkNearNames'>
 
 /** mode: native, which ImportTable can only honour by creating a new table. */
-function nativeRequested(inputs: Inputs, tableExists: boolean): Choice {
-  if (tableExists) {
+function nativeRequested(inputs: Inputs, situation: Situation): Choice {
+  const notImportable = notForImportTable(situation.firstObject)
+  if (notImportable) {
+    throw new ActionError(
+      `mode: native, and ${notImportable}. Set mode: stream or auto to read it with BatchWriteItem, or set input-format if the objects are in fact ${IMPORT_TABLE_FORMAT_NAMES}.`,
+    )
+  }
+  if (situation.tableExists) {
     throw new ActionError(
       `Table ${inputs.table.name} already exists${where(inputs)}, and ImportTable only creates new tables: ` +
         'use mode: stream (or auto) to write into it, or choose a new table name.',
@@ -79,13 +99,17 @@ function streamRequested(inputs: Inputs, tableExists: boolean): Choice {
  * only when the source is big enough to be worth its minutes of start-up.
  */
 function chooseAuto(inputs: Inputs, situation: Situation): Choice {
-  const reason = streamOnlyReason(inputs, situation.tableExists)
+  const reason = streamOnlyReason(inputs, situation.tableExists, situation.firstObject)
   if (reason !== undefined) return streaming(inputs, situation.tableExists, reason)
   return chooseBySize(inputs, situation.sourceBytes ?? 0)
 }
 
 /** The first auto rule that leaves only the stream engine, as the reason; undefined when none. */
-function streamOnlyReason(inputs: Inputs, tableExists: boolean): string | undefined {
+function streamOnlyReason(
+  inputs: Inputs,
+  tableExists: boolean,
+  firstObject: FirstObject | undefined,
+): string | undefined {
   const table = inputs.table.name
   if (inputs.dynamodbEndpoint) {
     return 'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.'
@@ -93,7 +117,11 @@ function streamOnlyReason(inputs: Inputs, tableExists: boolean): string | undefi
   if (tableExists) {
     return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`
   }
-  if (!isImportTableFormat(inputs.format)) {
+  const notImportable = notForImportTable(firstObject)
+  if (notImportable) {
+    return `Table ${table} does not exist, and ${notImportable}, so the stream engine creates the table and writes with BatchWriteItem.`
+  }
+  if (inputs.format !== 'auto' && !isImportTableFormat(inputs.format)) {
     const verb = tableExists ? 'writes into it' : 'creates the table and writes'
     return `input-format ${inputs.format} is read by the stream engine only (ImportTable takes DYNAMODB_JSON, ION or CSV), so the stream engine ${verb} with BatchWriteItem.`
   }
@@ -123,6 +151,15 @@ function chooseBySize(inputs: Inputs, bytes: number): Choice {
     false,
     `Table ${table} does not exist and the source holds only ${size}, so the stream engine creates the table and writes with BatchWriteItem, sooner than ImportTable's minutes of start-up.`,
   )
+}
+
+const IMPORT_TABLE_FORMAT_NAMES =
+  'DYNAMODB_JSON (DynamoDB JSON lines with the Item wrapper), ION or CSV'
+
+/** Why ImportTable cannot read the first object, or undefined when it can (or it is unknown). */
+function notForImportTable(firstObject: FirstObject | undefined): string | undefined {
+  if (!firstObject || firstObject.format !== undefined) return undefined
+  return `the first object, ${firstObject.url}, reads as ${firstObject.readAs}, which ImportTable cannot take (it takes ${IMPORT_TABLE_FORMAT_NAMES})`
 }
 
 function streaming(inputs: Inputs, tableExists: boolean, reason: string): Choice {

@@ -3,7 +3,8 @@ import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
 import { ignoredInputs, type Inputs } from '../inputs.js'
 import { counted, formatBytes } from '../words.js'
-import { chooseMode, where, type ModeChoice } from './engine-choice.js'
+import { chooseMode, where, type FirstObject, type ModeChoice } from './engine-choice.js'
+import { probeFirstObject } from './first-object.js'
 import { nearNameMessage, nearNames } from './near-names.js'
 import { findRunningImport } from '../native/running-import.js'
 import { ActionError } from '../errors.js'
@@ -36,6 +37,8 @@ export interface Plan {
   summary: string
   /** The stream engine created the table (not in a dry run): from what, such as `key-schema`. */
   tableCreatedFrom?: string
+  /** native under input-format auto: how ImportTable reads the objects, for the summary. */
+  readAs?: Array<{ how: string; objects: number }>
 }
 
 /**
@@ -55,7 +58,7 @@ export async function prepare(
   const existing = await describeTable(clients.dynamodb, given.table)
   const listing = await listInOrder(source)
   const exported = await readExport(source, listing)
-  const inputs = exported ? fromExport(given, exported) : given
+  let inputs = exported ? fromExport(given, exported) : given
   const objects = mine(exported?.dataFiles ?? listing, given.shard)
   if (listing.length === 0) {
     // As with ImportTable an empty source is an empty success, but rarely what was meant.
@@ -66,8 +69,20 @@ export async function prepare(
   if (inputs.format === 'REQUEST_ITEMS') {
     await checkRequestTables(source, objects, inputs.table.name, inputs.compression)
   }
-  const choice = await chooseEngine(inputs, clients, existing, objects)
+  const firstObject = await probeFirstObject(inputs, source, objects, existing !== undefined)
+  const choice = await chooseEngine(inputs, clients, existing, objects, firstObject)
   if (choice.checkNearNames) await refuseNearNames(inputs, clients)
+  let readAs: Plan['readAs']
+  if (choice.mode === 'native' && inputs.format === 'auto') {
+    // ImportTable reads every object of the prefix as the first one reads.
+    const format = firstObject?.format ?? 'DYNAMODB_JSON'
+    const how = firstObject
+      ? `${firstObject.readAs}, ImportTable's ${format}`
+      : `${format} (input-format auto: the source holds no object)`
+    core.info(`${firstObject?.url ?? source.description}: read as ${how}`)
+    readAs = [{ how, objects: objects.length }]
+    inputs = { ...inputs, format }
+  }
   const { table, steps, createdFrom } = await setUpTable(inputs, clients, existing, choice)
   const expectedItemCount = exported ? expectedItems(exported, objects) : undefined
   return {
@@ -78,6 +93,7 @@ export async function prepare(
     objects,
     ...(exported && { export: exported }),
     ...(expectedItemCount !== undefined && { expectedItemCount }),
+    ...(readAs && { readAs }),
     summary: summaryLine(inputs, existing, choice, steps, exported),
     ...(createdFrom !== undefined && { tableCreatedFrom: createdFrom }),
   }
@@ -92,6 +108,7 @@ async function chooseEngine(
   clients: Clients,
   existing: TableDescription | undefined,
   objects: SourceObject[],
+  firstObject: FirstObject | undefined,
 ): Promise<ModeChoice> {
   // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
   const needsSize =
@@ -101,6 +118,7 @@ async function chooseEngine(
     tableExists: await isInTheWay(inputs, clients, existing),
     tableFound: existing !== undefined,
     ...(sourceBytes !== undefined && { sourceBytes }),
+    ...(firstObject && { firstObject }),
   })
   core.info(`Engine: ${choice.mode}. ${choice.reason}`)
   if (sourceBytes !== undefined)
@@ -255,14 +273,22 @@ function fromExport(inputs: Inputs, exported: ExportManifest): Inputs {
       'mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream',
     )
   }
-  if (inputs.format !== 'DYNAMODB_JSON' && inputs.format !== exported.format) {
+  if (inputs.format !== 'auto' && inputs.format !== exported.format) {
     core.warning(
       `input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`,
     )
   }
   const source =
     inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source
-  return { ...inputs, format: exported.format, compression: 'GZIP', incremental, source }
+  const formatFrom = "the export's manifest"
+  return {
+    ...inputs,
+    format: exported.format,
+    formatFrom,
+    compression: 'GZIP',
+    incremental,
+    source,
+  }
 }
 
 /** The table as it would be created: what records are validated against when it does not exist. */

@@ -76,6 +76,8 @@ export interface ImportResult {
   customEndpoint?: boolean
   /** stream: each object's counts, in the order read. */
   perObject?: ObjectCounts[]
+  /** How the objects were read, each with how many objects were read that way. */
+  readAs?: Array<{ how: string; objects: number }>
   /** stream: items written so far at each progress line (seconds since the start). */
   progress?: Array<{ seconds: number; items: number }>
   /** stream: how the writer's pace followed DynamoDB's throttling. */
@@ -97,6 +99,14 @@ function counted(n: number, noun: string): string {
   return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`
 }
 
+/** Every record read was rejected: more often a file read as the wrong format than bad data. */
+function everyRecordRejected(result: ImportResult): boolean {
+  return result.processedItemCount > 0 && result.errorCount >= result.processedItemCount
+}
+
+const WRONG_FORMAT_HINT =
+  ' Not one record became an item: if the objects are not what the log says they were read as, set input-format to their format.'
+
 /** The reasons the step fails, if any: the one place that decides. */
 export function checkResult(result: ImportResult, limits: Limits): string[] {
   const failures: string[] = unreadFailures(result.unread ?? [])
@@ -115,7 +125,8 @@ export function checkResult(result: ImportResult, limits: Limits): string[] {
   }
   if (result.errorCount > limits.maxErrors) {
     failures.push(
-      `${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`,
+      `${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.` +
+        (everyRecordRejected(result) ? WRONG_FORMAT_HINT : ''),
     )
   }
   if (result.importedItemCount < limits.minItems) {
@@ -229,6 +240,7 @@ export function fromStream(
       }),
     objects: outcome.objects,
     perObject: outcome.perObject,
+    readAs: [...outcome.readAs].map(([how, objects]) => ({ how, objects })),
     progress: outcome.progress,
     ...(outcome.write && { pacing: outcome.write.pacing }),
     ...(outcome.stopped && { stopped: outcome.stopped }),

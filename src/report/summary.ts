@@ -44,12 +44,19 @@ export function renderSummary(
   renderSteps(steps)
   if (!result) return
   if (result.unread && result.unread.length > 0) renderUnread(result.unread)
+  if (result.readAs && result.readAs.length > 0) block(readAsLine(result.readAs))
   renderCounts(result)
   // One object's row would repeat the counts above.
   if (result.mode === 'stream' && (result.perObject?.length ?? 0) > 1) renderObjects(result)
   renderPace(result)
   if (result.estimates && result.estimates.length > 0) renderEstimates(result.estimates)
   if (result.errorCount > 0) renderRejections(result)
+}
+
+/** How the objects were read: `Read as: a JSON array of plain documents (…): 2 objects.` */
+export function readAsLine(readAs: Array<{ how: string; objects: number }>): string {
+  const ways = readAs.map(({ how, objects }) => `${inline(how)}: ${counted(objects, 'object')}`)
+  return `Read as: ${ways.join('; ')}.`
 }
 
 /**

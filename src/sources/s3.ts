@@ -42,6 +42,22 @@ export function s3Source(s3: S3Client, location: S3Location, bucketOwner?: strin
       }
       return objects
     },
+    async openHead(object, bytes) {
+      try {
+        const response = await s3.send(
+          new GetObjectCommand({
+            Bucket: location.bucket,
+            Key: object.key,
+            Range: `bytes=0-${bytes - 1}`,
+            ...(object.etag && { IfMatch: object.etag }),
+            ...owner,
+          }),
+        )
+        return (response.Body as AsyncIterable<Uint8Array> | undefined) ?? empty()
+      } catch (err) {
+        throw new Error(describeAwsError(err, 'GetObject', object.url), { cause: err })
+      }
+    },
     open(object) {
       return Promise.resolve(
         resumable(object, async (from) => {

@@ -29,6 +29,8 @@ export interface Source {
   description: string
   list(): Promise<SourceObject[]>
   open(object: SourceObject): Promise<AsyncIterable<Uint8Array>>
+  /** The object's first `bytes` stored bytes, where a ranged read is cheaper than `open`. */
+  openHead?(object: SourceObject, bytes: number): Promise<AsyncIterable<Uint8Array>>
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 import { WriterStalled, type PacingPolicy } from './pacer.js'
 import { Progress } from './progress.js'
 import { RateLimiter } from './rate-limiter.js'
+import { checkRequestTables } from '../plan/request-tables.js'
 import { readObject, WriteStopped } from './read.js'
 import { RejectedRecords } from './rejected-records.js'
 import { Validator } from './validate.js'
@@ -57,8 +58,7 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   const schema = tableSchemaFrom(options.table)
   const objects = await listObjects(options)
   const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile))
-  const wireLines = inputs.format === 'DYNAMODB_JSON' && inputs.incremental !== true
-  const validator = new Validator(outcome, schema, wireLines)
+  const validator = new Validator(outcome, schema)
   const calls = inputs.dryRun ? undefined : writeCalls(options, outcome.storedBytes)
   const writer = calls && createWriter(options, calls, schema, validator)
   validator.writer = writer
@@ -169,7 +169,15 @@ async function readAll(
 ): Promise<ReadPosition | undefined> {
   const { inputs, steps } = options
   const format = { ...inputs, schema, incremental: inputs.incremental === true }
-  const context = { inputs, format, source: options.source, outcome, validator }
+  const context = {
+    inputs,
+    format,
+    source: options.source,
+    outcome,
+    validator,
+    checkRequestTables: (object: SourceObject) =>
+      checkRequestTables(options.source, [object], inputs.table.name, inputs.compression),
+  }
   return steps.group(
     `Validate and write: ${objects.length} objects`,
     async (): Promise<ReadPosition | undefined> => {

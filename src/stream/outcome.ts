@@ -18,6 +18,8 @@ export interface StreamOutcome {
   rejectedFile?: string
   /** Each object's counts, in the order read. */
   perObject: ObjectCounts[]
+  /** How the objects were read (`a JSON array of plain documents (…)`), and how many each way. */
+  readAs: Map<string, number>
   /** Items written (or validated, in a dry run) at each progress line. */
   progress: Array<{ seconds: number; items: number }>
   /** The writer gave up (a stall, an error retrying cannot fix): why, and what was not read. */
@@ -43,8 +45,10 @@ export interface UnreadObject {
   after?: string
   /** What was expected and what was found (never a value of an item). */
   reason: string
-  /** The input-format it was read as. */
+  /** The input-format it was read as (under auto, the one it was recognised as). */
   format: string
+  /** input-format auto: how the object was read, said instead of the format. */
+  readAs?: string
   /** Records read (and handed to validation) before reading stopped. */
   recordsRead: number
   /** The object's bytes, and those not read, in `measure`. */
@@ -95,7 +99,7 @@ export function describeUnread(unread: UnreadObject, where = unread.shown): stri
       : 'Check the object and re-run the import; max-errors does not apply to an object that cannot be read to its end.'
   return (
     `${where}: reading stopped at ${unreadPlace(unread)}: ${unread.reason} ` +
-    `(input-format ${unread.format}); ${counted(unread.recordsRead, noun)} read, ` +
+    `(input-format ${unread.readAs ?? unread.format}); ${counted(unread.recordsRead, noun)} read, ` +
     `${unreadAmount(unread)}. ${advice}`
   )
 }
@@ -142,6 +146,7 @@ export function emptyOutcome(
     writeUnits: 0,
     rejected,
     perObject: [],
+    readAs: new Map(),
     progress: [],
     unread: [],
   }

@@ -1,5 +1,12 @@
+import * as core from '@actions/core'
 import { errorName } from '../errors.js'
-import { needsFirstByte, recordParser, type FormatOptions } from '../formats/index.js'
+import {
+  describeBasis,
+  describeReading,
+  HEAD_BYTES,
+  type ReadingChoice,
+} from '../formats/detect.js'
+import { chooseReading, needsHead, recordParser, type FormatOptions } from '../formats/index.js'
 import type { ChunkRecordParser, ParsedRecord, RecordParser } from '../formats/record.js'
 import type { Inputs } from '../inputs.js'
 import { decompress, type ResolvedCompression } from '../sources/decompress.js'
@@ -21,6 +28,8 @@ export interface ReadContext {
   source: Source
   outcome: StreamOutcome
   validator: Validator
+  /** input-format auto: a file recognised as request items is checked for its tables first. */
+  checkRequestTables?: (object: SourceObject) => Promise<void>
 }
 
 /** How far reading an object got: its last line, and its bytes stored and uncompressed. */
@@ -43,6 +52,7 @@ export async function readObject(
   let compression: ResolvedCompression | undefined
   const at: ReadPoint = { line: 0, stored: 0, bytes: 0 }
   const recordsBefore = ctx.outcome.processed
+  let choice: ReadingChoice | undefined
   // A workspace file is shown by its workspace path, as its annotations show it.
   const shown = object.url.startsWith('s3://') ? object.url : object.key
   const unread = (
@@ -53,16 +63,18 @@ export async function readObject(
       location: `${object.url}:${line}`,
       shown: `${shown}:${line}`,
       ...u,
-      format: ctx.format.format,
+      ...unreadFormat(ctx.format.format, choice),
       recordsRead: ctx.outcome.processed - recordsBefore,
     })
   try {
     const body = countStored(await ctx.source.open(object), at)
     const decompressed = decompress(body, ctx.inputs.compression, (c) => (compression = c))
     let bytes: AsyncIterable<Uint8Array> = countBytes(decompressed, ctx.outcome, at)
-    let firstByte: number | undefined
-    if (needsFirstByte(ctx.format)) ({ firstByte, chunks: bytes } = await peekFirstByte(bytes))
-    const parser = recordParser(ctx.format, firstByte)
+    let head: { bytes: Uint8Array; complete: boolean } | undefined
+    if (needsHead(ctx.format)) ({ head, chunks: bytes } = await peekHead(bytes))
+    choice = chooseReading(ctx.format, object.key, head)
+    await readingChosen(object, choice, ctx)
+    const parser = recordParser(ctx.format, choice)
     const broken =
       parser.framing === 'bytes'
         ? await readRecords(bytes, parser, object, ctx, at)
@@ -164,37 +176,83 @@ async function readRecords(
 }
 
 /**
- * The first character of a stream past a UTF-8 BOM and whitespace (undefined when there is
- * none), and the stream again from its first byte.
+ * How the object is read, said in the log and counted for the summary. The validator sends
+ * DynamoDB JSON item lines to the wire as they are; a request-items file under auto has its
+ * tables checked first, as input-format REQUEST_ITEMS has them checked before the import.
  */
-async function peekFirstByte(
-  chunks: AsyncIterable<Uint8Array>,
-): Promise<{ firstByte: number | undefined; chunks: AsyncIterable<Uint8Array> }> {
+async function readingChosen(
+  object: SourceObject,
+  choice: ReadingChoice,
+  ctx: ReadContext,
+): Promise<void> {
+  const described = `${describeReading(choice.reading)} (${describeBasis(choice)})`
+  core.info(`${object.url}: read as ${described}`)
+  ctx.outcome.readAs.set(described, (ctx.outcome.readAs.get(described) ?? 0) + 1)
+  const { reading } = choice
+  ctx.validator.wireLines =
+    reading.kind === 'json' && reading.framing === 'lines' && reading.items === 'wrapped'
+  if (reading.kind === 'request-items' && choice.format === 'auto') {
+    await ctx.checkRequestTables?.(object)
+  }
+}
+
+/**
+ * The first HEAD_BYTES of a stream or more (whole chunks; all of it when shorter, then
+ * `complete`), and the stream again from its first byte. A read that fails within the head
+ * fails where it failed: the records before it are read first, as without the peek.
+ */
+async function peekHead(chunks: AsyncIterable<Uint8Array>): Promise<{
+  head: { bytes: Uint8Array; complete: boolean }
+  chunks: AsyncIterable<Uint8Array>
+}> {
   const iterator = chunks[Symbol.asyncIterator]()
   const seen: Uint8Array[] = []
-  let firstByte: number | undefined
-  let offset = 0
-  while (firstByte === undefined) {
-    const next = await iterator.next()
-    if (next.done) break
-    seen.push(next.value)
-    for (const byte of next.value) {
-      const isBom = offset < BOM.length && byte === BOM[offset]
-      offset++
-      if (isBom || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue
-      firstByte = byte
+  let size = 0
+  let complete = false
+  let failure: { error: unknown } | undefined
+  while (size < HEAD_BYTES) {
+    let next: IteratorResult<Uint8Array>
+    try {
+      next = await iterator.next()
+    } catch (error) {
+      failure = { error }
       break
     }
+    if (next.done) {
+      complete = true
+      break
+    }
+    seen.push(next.value)
+    size += next.value.length
   }
   async function* again(): AsyncGenerator<Uint8Array> {
     yield* seen
+    if (failure) throw failure.error
+    if (complete) return
     for (let next = await iterator.next(); !next.done; next = await iterator.next())
       yield next.value
   }
-  return { firstByte, chunks: again() }
+  return { head: { bytes: Buffer.concat(seen), complete }, chunks: again() }
 }
 
-const BOM = [0xef, 0xbb, 0xbf]
+/**
+ * The format an object not read to its end was read as: the input's, or under auto the one it
+ * was recognised as, which also names its records (`documents`, `requests`).
+ */
+function unreadFormat(
+  given: string,
+  choice: ReadingChoice | undefined,
+): Pick<UnreadObject, 'format' | 'readAs'> {
+  if (!choice || given !== 'auto') return { format: given }
+  const { reading } = choice
+  const format =
+    reading.kind === 'request-items'
+      ? 'REQUEST_ITEMS'
+      : reading.kind === 'json' && (reading.framing !== 'lines' || reading.items === 'plain')
+        ? 'JSON'
+        : reading.kind.toUpperCase()
+  return { format, readAs: `auto, read as ${describeReading(reading)}` }
+}
 
 /** A failure of the writer (a stall, the table deleted): it stops the import, not this object. */
 export class WriteStopped {

@@ -34,8 +34,11 @@ export class Validator {
   constructor(
     private readonly outcome: StreamOutcome,
     private readonly schema: TableSchema,
-    /** Records are DynamoDB JSON item lines, whose item text is sent as it is. */
-    private readonly wireLines = false,
+    /**
+     * Records are DynamoDB JSON item lines, whose item text is sent as it is: set per object by
+     * the read step, as each object's format is known.
+     */
+    public wireLines = false,
   ) {}
 
   reject(kind: RejectionKind, location: string, reason: string, raw: string, records = 1) {

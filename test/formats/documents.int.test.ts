@@ -141,11 +141,15 @@ describe('input-format JSON', () => {
       sortedCanonical(expectedDocuments(0, 5), 'pk', 'sk'),
     )
     const reasons = rejected(outputs['rejected-file']).map((r) => `${r.location} ${r.reason}`)
+    // Each reason says what the file was read as, and the input that changes it.
+    const readAs = (as: string) =>
+      ` (read as ${as}, as input-format JSON says; set input-format to auto or to the file's format to read it otherwise)`
+    const array = readAs('a JSON array of plain documents')
     expect(reasons).toEqual([
       expect.stringMatching(new RegExp(`^s3://${bucket}/a\\.json:4 document\\[2\\]\\.sk: N: `)),
-      `s3://${bucket}/a.json:5 document[3]: attribute name must not be empty`,
-      `s3://${bucket}/a.json:6 document[4]: expected a JSON object (one document), found a number`,
-      `s3://${bucket}/lines.jsonl:2 document: invalid JSON at column 13: expected a member name in double quotes`,
+      `s3://${bucket}/a.json:5 document[3]: attribute name must not be empty${array}`,
+      `s3://${bucket}/a.json:6 document[4]: expected a JSON object (one document), found a number${array}`,
+      `s3://${bucket}/lines.jsonl:2 document: invalid JSON at column 13: expected a member name in double quotes${readAs('JSON Lines of plain documents')}`,
     ])
   })
 })
@@ -204,7 +208,8 @@ describe('input-format REQUEST_ITEMS', () => {
     expect((await scanAll(table)).map((i) => i['pk']?.S).sort()).toEqual(['product-1', 'product-2'])
     const reasons = rejected(outputs['rejected-file']).map((r) => `${r.location} ${r.reason}`)
     expect(reasons[0]).toBe(
-      `s3://${bucket}/a.json:3 "T"[1]: expected {"PutRequest": {"Item": …}} or {"DeleteRequest": {"Key": …}}, found "UpdateRequest"`,
+      `s3://${bucket}/a.json:3 "T"[1]: expected {"PutRequest": {"Item": …}} or {"DeleteRequest": {"Key": …}}, found "UpdateRequest"` +
+        ` (read as a request-items file (batch-write-item), as input-format REQUEST_ITEMS says; set input-format to auto or to the file's format to read it otherwise)`,
     )
     expect(reasons[1]).toMatch(
       new RegExp(

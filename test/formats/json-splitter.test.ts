@@ -4,7 +4,7 @@ import { JsonSplitter, type Piece } from '../../src/formats/json-splitter.js'
 /** Every piece of `text`, fed in chunks of `size` bytes (1: a chunk boundary at every byte). */
 function split(
   text: string,
-  shape: 'array' | 'tables' = 'array',
+  shape: 'array' | 'tables' | 'documents' = 'array',
   size = 1,
   max = 1 << 20,
 ): Piece[] {
@@ -147,5 +147,46 @@ describe('JsonSplitter, a request-items object', () => {
       after: '"T"[0]',
       reason: 'the file ends before the request-items object is closed: expected "]" and "}"',
     })
+  })
+})
+
+describe('JsonSplitter, documents one after another (a pretty-printed object, jq output)', () => {
+  const file =
+    '\uFEFF{\n  "pk": "a",\n  "n": {"x": "}{"}\n}\n{\n  "pk": "b"\n}{"pk": "c"}\r\n\n  7\n'
+
+  it.each([1, 5, 1024])(
+    'finds each document whole with its line, in chunks of %i bytes',
+    (size) => {
+      const pieces = split(file, 'documents', size)
+      expect(texts(pieces)).toEqual([
+        '{\n  "pk": "a",\n  "n": {"x": "}{"}\n}',
+        '{\n  "pk": "b"\n}',
+        '{"pk": "c"}',
+        '7',
+      ])
+      expect(pieces.map((p) => (p.kind === 'element' ? [p.line, p.index] : p))).toEqual([
+        [1, 0],
+        [5, 1],
+        [7, 2],
+        [9, 3],
+      ])
+    },
+  )
+
+  it('an empty file, or only whitespace, has no documents and is not cut off', () => {
+    expect(split('', 'documents')).toEqual([])
+    expect(split(' \n\n', 'documents')).toEqual([])
+  })
+
+  it('a document cut off at the end of the file is said to be, at its first line', () => {
+    const pieces = split('{"pk": "a"}\n{\n  "pk": "b",\n', 'documents')
+    expect(texts(pieces)).toEqual([
+      '{"pk": "a"}',
+      {
+        kind: 'broken',
+        line: 2,
+        reason: 'the file is cut off inside the document that starts here (index 1)',
+      },
+    ])
   })
 })

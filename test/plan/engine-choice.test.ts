@@ -167,3 +167,63 @@ describe('chooseMode: create-table', () => {
     })
   })
 })
+
+describe('chooseMode: input-format auto and the first object of an S3 source', () => {
+  const plain = {
+    url: 's3://bkt/p/a.json',
+    readAs: 'a JSON array of plain documents (input-format auto: from its first bytes)',
+    format: undefined,
+  }
+
+  it('auto: a first object ImportTable cannot take leaves the stream engine, said why', () => {
+    const choice = chooseMode(inputs({ 'key-schema': 'pk:S' }), {
+      tableExists: false,
+      sourceBytes: 2 * GiB,
+      firstObject: plain,
+    })
+    expect(choice).toEqual({
+      mode: 'stream',
+      createTable: true,
+      reason:
+        'Table orders does not exist, and the first object, s3://bkt/p/a.json, reads as a JSON array of plain documents (input-format auto: from its first bytes), which ImportTable cannot take (it takes DYNAMODB_JSON (DynamoDB JSON lines with the Item wrapper), ION or CSV), so the stream engine creates the table and writes with BatchWriteItem.',
+    })
+  })
+
+  it('auto: an ImportTable format, or no first object read, leaves the choice to the size', () => {
+    const given = inputs({ 'key-schema': 'pk:S' })
+    expect(given.format).toBe('auto')
+    const ion = { ...plain, readAs: 'Ion', format: 'ION' as const }
+    expect(
+      chooseMode(given, { tableExists: false, sourceBytes: 2 * GiB, firstObject: ion }).mode,
+    ).toBe('native')
+    const small = chooseMode(given, { tableExists: false, sourceBytes: 10 })
+    expect(small.mode).toBe('stream')
+    expect(small.reason).toContain('holds only')
+  })
+
+  it('native: a first object ImportTable cannot take is an error naming input-format', () => {
+    expect(() =>
+      chooseMode(inputs({ mode: 'native', 'key-schema': 'pk:S' }), {
+        tableExists: false,
+        firstObject: plain,
+      }),
+    ).toThrow(
+      'mode: native, and the first object, s3://bkt/p/a.json, reads as a JSON array of plain documents (input-format auto: from its first bytes), which ImportTable cannot take (it takes DYNAMODB_JSON (DynamoDB JSON lines with the Item wrapper), ION or CSV). Set mode: stream or auto to read it with BatchWriteItem, or set input-format if the objects are in fact DYNAMODB_JSON (DynamoDB JSON lines with the Item wrapper), ION or CSV.',
+    )
+    const csv = { ...plain, readAs: 'CSV', format: 'CSV' as const }
+    expect(
+      chooseMode(inputs({ mode: 'native', 'key-schema': 'pk:S' }), {
+        tableExists: false,
+        firstObject: csv,
+      }).mode,
+    ).toBe('native')
+  })
+
+  it('an explicit stream-only format still says so', () => {
+    const choice = chooseMode(inputs({ 'key-schema': 'pk:S', 'input-format': 'JSON' }), {
+      tableExists: false,
+      sourceBytes: 2 * GiB,
+    })
+    expect(choice.reason).toContain('input-format JSON is read by the stream engine only')
+  })
+})

@@ -19,6 +19,15 @@ describe('checkResult', () => {
     expect(checkResult(failed, { maxErrors: 2, minItems: 0 })).toEqual([])
   })
 
+  it('points at input-format when every record read was rejected', () => {
+    const all = result({ processedItemCount: 4, importedItemCount: 0, errorCount: 4 })
+    expect(checkResult(all, limits)).toEqual([
+      '4 records were rejected, more than max-errors (0). Fix the records, or raise max-errors to accept them. Not one record became an item: if the objects are not what the log says they were read as, set input-format to their format.',
+    ])
+    const some = result({ processedItemCount: 5, importedItemCount: 1, errorCount: 4 })
+    expect(checkResult(some, limits)[0]).not.toContain('input-format')
+  })
+
   it('fails below min-items, and when items were not written whatever max-errors allows', () => {
     expect(
       checkResult(result({ importedItemCount: 3 }), { maxErrors: 0, minItems: 4 })[0],

@@ -83,6 +83,23 @@ describe('renderSummary', () => {
     expect(html).toContain('…and 15 more. All of them are in <code>/tmp/rejected.jsonl</code>.')
   })
 
+  it('says in one line how the objects were read', () => {
+    const readAs = [
+      {
+        how: 'a JSON array of plain documents (input-format auto: from its first bytes)',
+        objects: 2,
+      },
+      { how: 'CSV <odd> (input-format CSV)', objects: 1 },
+    ]
+    renderSummary(result({ ...base, readAs }), steps, [])
+    expect(rendered()).toContain(
+      '<p>Read as: a JSON array of plain documents (input-format auto: from its first bytes): 2 objects; CSV &lt;odd&gt; (input-format CSV): 1 object.</p>',
+    )
+    core.summary.emptyBuffer()
+    renderSummary(result({ ...base }), steps, [])
+    expect(rendered()).not.toContain('Read as:')
+  })
+
   it('heads a dry run as one, with its own wording', () => {
     renderSummary(result({ ...base, dryRun: true, importedItemCount: 300 }), steps, [])
     const html = rendered()
