@@ -11616,7 +11616,7 @@ __webpack_unused_export__ = paginateListBulkOperations;
 __webpack_unused_export__ = paginateListContributorInsights;
 __webpack_unused_export__ = paginateListExports;
 exports.Uwd = paginateListImports;
-__webpack_unused_export__ = paginateListTables;
+exports.hUE = paginateListTables;
 __webpack_unused_export__ = paginateQuery;
 exports.TBN = paginateScan;
 __webpack_unused_export__ = waitForBulkOperationCompleted;
@@ -73356,14 +73356,21 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ realClock),
-/* harmony export */   y: () => (/* binding */ sleep)
+/* harmony export */   dQ: () => (/* binding */ realClock),
+/* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
+/* unused harmony export every */
 /** Waits `ms` milliseconds of real time. */
 function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
-const realClock = { now: Date.now, sleep };
+/** A real periodic timer that never keeps the process alive on its own. */
+function every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+}
+const realClock = { now: Date.now, sleep, every };
 
 
 /***/ }),
@@ -73542,7 +73549,7 @@ function nameSegment(name) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(757);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2287);
 
 
 // The bundle is also the entry of the write threads (stream/write-threads.ts), which serve calls.
@@ -73554,629 +73561,25 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7687:
+/***/ 8422:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  oV: () => (/* binding */ ignoredInputs),
-  PS: () => (/* binding */ isImportTableFormat),
-  Ko: () => (/* binding */ readInputs)
-});
-
-// UNUSED EXPORTS: COMPRESSIONS, DEFAULT_NATIVE_MIN_BYTES, DEFAULT_STALL_TIMEOUT_SECONDS, DEFAULT_WRITE_CONCURRENCY, IMPORT_TABLE_FORMATS, INPUT_FORMATS, InputError, MODES, parseCsvHeader, parseKeySchema, parseSource, parseTable
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/names.ts
-var names = __nccwpck_require__(6455);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/json.ts
-var json = __nccwpck_require__(8301);
-;// CONCATENATED MODULE: ./src/table/definition.ts
-
-
-/** Throughput for PROVISIONED tables created from key-schema alone. */
-const DEFAULT_PROVISIONED_UNITS = 5;
-/** Table and index names: 3-255 characters of [a-zA-Z0-9_.-] [doc NR]. */
-const INDEX_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
-/** Key attribute names in AttributeDefinitions: 1-255 characters [API]. */
-const MAX_KEY_NAME_CHARS = 255;
-/** Projection.NonKeyAttributes of one index: 1-20 names [API]. */
-const MAX_NON_KEY_ATTRIBUTES = 20;
-/** User-specified projected attributes over all of a table's secondary indexes [doc SQ]. */
-const MAX_PROJECTED_ATTRIBUTES_PER_TABLE = 100;
-/** Found values longer than this are cut in messages. */
-const MAX_SHOWN_CHARS = 80;
-const ATTRIBUTE_TYPES = ['S', 'N', 'B'];
-/** The billing modes CreateTable and ImportTable's TableCreationParameters take. */
-const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'];
-const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'];
-const SSE_TYPES = ['AES256', 'KMS'];
-const TABLE_FIELDS = [
-    'TableName',
-    'AttributeDefinitions',
-    'KeySchema',
-    'BillingMode',
-    'ProvisionedThroughput',
-    'OnDemandThroughput',
-    'SSESpecification',
-    'GlobalSecondaryIndexes',
-];
-const ATTRIBUTE_DEFINITION_FIELDS = ['AttributeName', 'AttributeType'];
-const KEY_ELEMENT_FIELDS = ['AttributeName', 'KeyType'];
-const PROVISIONED_FIELDS = ['ReadCapacityUnits', 'WriteCapacityUnits'];
-const ON_DEMAND_FIELDS = ['MaxReadRequestUnits', 'MaxWriteRequestUnits'];
-const SSE_FIELDS = ['Enabled', 'SSEType', 'KMSMasterKeyId'];
-const INDEX_FIELDS = [
-    'IndexName',
-    'KeySchema',
-    'Projection',
-    'ProvisionedThroughput',
-    'OnDemandThroughput',
-];
-const PROJECTION_FIELDS = ['ProjectionType', 'NonKeyAttributes'];
-/**
- * Fields of CreateTable (and CloudFormation) that ImportTable cannot create, each with why and
- * what to do instead: named as such rather than as unknown fields.
- */
-const TABLE_ONLY_AFTER_IMPORT = {
-    LocalSecondaryIndexes: 'ImportTable cannot create local secondary indexes, and no table can get one after it is ' +
-        'created: use GlobalSecondaryIndexes instead',
-    StreamSpecification: 'ImportTable cannot create it; add it after the import with UpdateTable',
-    Tags: 'ImportTable cannot create them; add them after the import with TagResource',
-    TableClass: 'ImportTable cannot set it; change it after the import with UpdateTable',
-    DeletionProtectionEnabled: 'ImportTable cannot set it; turn it on after the import with UpdateTable',
-    WarmThroughput: 'ImportTable cannot set it; set it after the import with UpdateTable',
-    TimeToLiveSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateTimeToLive',
-    PointInTimeRecoverySpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContinuousBackups',
-    ContributorInsightsSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContributorInsights',
-    KinesisStreamSpecification: 'ImportTable cannot set it; add it after the import with EnableKinesisStreamingDestination',
-    ResourcePolicy: 'ImportTable cannot set it; add it after the import with PutResourcePolicy',
-};
-/** Table fields that need more than this action does. */
-const TABLE_SPECIAL = {
-    ...TABLE_ONLY_AFTER_IMPORT,
-    VectorIndexes: 'this action does not create vector indexes',
-};
-/** Index fields that need more than this action does. */
-const INDEX_SPECIAL = {
-    WarmThroughput: 'this action does not set it; set it after the import with UpdateTable',
-};
-/** Other spellings of a field (CloudFormation's among them), for "did you mean" hints. */
-const ALIASES = { SSEEnabled: 'Enabled' };
-/** From key-schema and billing-mode: the simple case. PROVISIONED gets 5 RCU / 5 WCU. */
-function fromKeySchema(tableName, keys, billingMode) {
-    return {
-        TableName: tableName,
-        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
-        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
-        BillingMode: billingMode,
-        ...(billingMode === 'PROVISIONED' && {
-            ProvisionedThroughput: {
-                ReadCapacityUnits: DEFAULT_PROVISIONED_UNITS,
-                WriteCapacityUnits: DEFAULT_PROVISIONED_UNITS,
-            },
-        }),
-    };
-}
-/** The table's key attributes with their types, hash key first. */
-function keyAttributes(parameters) {
-    const types = new Map((parameters.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
-    const keys = [...(parameters.KeySchema ?? [])].sort((a, b) => Number(a.KeyType === 'RANGE') - Number(b.KeyType === 'RANGE'));
-    return keys.map((k) => {
-        const type = types.get(k.AttributeName);
-        if (type !== 'S' && type !== 'N' && type !== 'B') {
-            throw new Error(`key attribute ${String(k.AttributeName)} has no S, N or B definition`);
-        }
-        return { name: k.AttributeName ?? '', type };
-    });
-}
-/**
- * Reads and validates a table-definition file (JSON or YAML: parse with the `yaml` package, which
- * also reads JSON), returning the parameters or a list of problems. `file` is the path as the user
- * gave it (used in messages); `text` is its content (the caller reads the file).
- */
-function parseTableDefinition(file, text, tableName) {
-    const prefix = `table-definition (${file}): `;
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-    const syntaxError = doc.errors[0];
-    if (syntaxError) {
-        const at = position(syntaxError.linePos?.[0]);
-        return fail(`${prefix}expected YAML or JSON, got a syntax error${at}: ${reason(syntaxError)}`);
-    }
-    const contents = doc.contents;
-    if (contents === null) {
-        return fail(`${prefix}expected a mapping of TableCreationParameters fields, got an empty file`);
-    }
-    let value;
-    try {
-        value = doc.toJS();
-    }
-    catch (err) {
-        return fail(`${prefix}expected YAML or JSON, got ${err instanceof Error ? err.message : err}`);
-    }
-    if (!(0,json/* isJsonObject */.O)(value)) {
-        const at = position(contents.range ? lineCounter.linePos(contents.range[0]) : undefined);
-        return fail(`${prefix}expected a mapping of TableCreationParameters fields (AttributeDefinitions, ` +
-            `KeySchema, ...) at the top level, got ${show(value)}${at}`);
-    }
-    const c = new Checker(prefix);
-    for (const warning of doc.warnings) {
-        if (warning.code !== 'TAG_RESOLVE_FAILED')
-            continue;
-        c.problems.push(`${prefix}expected plain YAML or JSON values, got ${tagOf(warning)}` +
-            position(warning.linePos?.[0]) +
-            ' (CloudFormation functions such as !Ref are not evaluated)');
-    }
-    const parameters = checkTable(c, value, tableName);
-    return c.problems.length > 0 || !parameters
-        ? { ok: false, problems: c.problems }
-        : { ok: true, parameters };
-}
-function fail(problem) {
-    return { ok: false, problems: [problem] };
-}
-/** `the tag !Ref` from an unresolved-tag warning. */
-function tagOf(warning) {
-    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
-    return tag === undefined ? reason(warning) : `the tag ${tag}`;
-}
-function position(where) {
-    return where ? ` at line ${where.line}, column ${where.col}` : '';
-}
-/** A YAML error's own text, without the position and source excerpt prettyErrors appends. */
-function reason(error) {
-    const line = error.message.split('\n')[0] ?? '';
-    return line.replace(/ at line \d+, column \d+:?$/, '');
-}
-/** Collects every problem of the file, so one run shows all of them. */
-class Checker {
-    prefix;
-    problems = [];
-    constructor(prefix) {
-        this.prefix = prefix;
-    }
-    /** `<path>: expected <expected>, got <found>`, where `found` is already described. */
-    fail(path, expected, found) {
-        this.problems.push(`${this.prefix}${path}: expected ${expected}, got ${found}`);
-    }
-    /** As fail, showing the value found (or "nothing" when the field is absent). */
-    bad(path, expected, value) {
-        this.fail(path, expected, show(value));
-    }
-    /**
-     * The value as a mapping; undefined (and a problem) when it is not one. Each field not in
-     * `fields` is a problem of its own: one `special` explains, or an unknown one (with a "did you
-     * mean" when one of `fields` is close).
-     */
-    mapping(path, value, expected, fields, special = {}) {
-        if (!(0,json/* isJsonObject */.O)(value)) {
-            this.bad(path, expected, value);
-            return undefined;
-        }
-        for (const [field, fieldValue] of Object.entries(value)) {
-            if (fields.includes(field))
-                continue;
-            const why = special[field];
-            if (why !== undefined) {
-                this.bad(join(path, field), `no ${field} (${why})`, fieldValue);
-                continue;
-            }
-            const guess = suggestion(field, fields);
-            const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
-            this.fail(join(path, field), `one of ${fields.join(', ')}${hint}`, 'an unknown field');
-        }
-        return value;
-    }
-    list(path, value, expected) {
-        if (Array.isArray(value))
-            return value;
-        this.bad(path, expected, value);
-        return undefined;
-    }
-    oneOf(path, value, allowed) {
-        const match = allowed.find((a) => a === value);
-        if (match === undefined)
-            this.bad(path, orList(allowed), value);
-        return match;
-    }
-    /** A whole number of at least 1; with `unlimited`, -1 too. */
-    units(path, value, unlimited) {
-        if (typeof value === 'number' && Number.isSafeInteger(value)) {
-            if (value >= 1 || (unlimited && value === -1))
-                return value;
-        }
-        const expected = unlimited
-            ? 'a whole number of at least 1, or -1 for no limit'
-            : 'a whole number of at least 1';
-        this.bad(path, expected, value);
-        return undefined;
-    }
-}
-function checkTable(c, top, tableName) {
-    c.mapping('', top, 'a mapping', TABLE_FIELDS, TABLE_SPECIAL);
-    if (top['TableName'] !== undefined && top['TableName'] !== tableName) {
-        c.bad('TableName', `${JSON.stringify(tableName)} (the table input; or leave TableName out)`, top['TableName']);
-    }
-    const defs = { defined: new Set(), named: [], used: new Set(), complete: true };
-    const attributeDefinitions = checkAttributeDefinitions(c, top['AttributeDefinitions'], defs);
-    const keySchema = checkKeySchema(c, 'KeySchema', top['KeySchema'], defs);
-    let billingMode = 'PAY_PER_REQUEST';
-    if (top['BillingMode'] !== undefined) {
-        billingMode = c.oneOf('BillingMode', top['BillingMode'], BILLING_MODES);
-    }
-    const billing = { mode: billingMode, defaulted: top['BillingMode'] === undefined };
-    const throughput = checkThroughput(c, '', top, billing);
-    const sse = top['SSESpecification'] === undefined
-        ? undefined
-        : checkSse(c, 'SSESpecification', top['SSESpecification']);
-    const indexes = top['GlobalSecondaryIndexes'] === undefined
-        ? []
-        : checkIndexes(c, top['GlobalSecondaryIndexes'], defs, billing);
-    if (defs.complete) {
-        for (const [i, name] of defs.named) {
-            if (defs.used.has(name))
-                continue;
-            c.bad(`AttributeDefinitions[${i}].AttributeName`, 'an attribute that the KeySchema of the table or of a global secondary index uses ' +
-                '(DynamoDB rejects attribute definitions that no key uses)', name);
-        }
-    }
-    if (!attributeDefinitions || !keySchema || billingMode === undefined || !indexes)
-        return undefined;
-    return {
-        TableName: tableName,
-        AttributeDefinitions: attributeDefinitions,
-        KeySchema: keySchema,
-        BillingMode: billingMode,
-        ...throughput,
-        ...(sse && { SSESpecification: sse }),
-        ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
-    };
-}
-function checkAttributeDefinitions(c, value, defs) {
-    const expected = 'a non-empty list of {AttributeName, AttributeType}';
-    const list = c.list('AttributeDefinitions', value, expected);
-    if (!list)
-        return undefined;
-    if (list.length === 0) {
-        c.bad('AttributeDefinitions', expected, value);
-        return undefined;
-    }
-    const first = new Map();
-    const result = [];
-    let ok = true;
-    list.forEach((item, i) => {
-        const path = `AttributeDefinitions[${i}]`;
-        const def = c.mapping(path, item, '{AttributeName, AttributeType}', ATTRIBUTE_DEFINITION_FIELDS);
-        if (!def) {
-            ok = false;
-            return;
-        }
-        const name = checkAttributeName(c, `${path}.AttributeName`, def['AttributeName']);
-        const type = c.oneOf(`${path}.AttributeType`, def['AttributeType'], ATTRIBUTE_TYPES);
-        if (typeof def['AttributeName'] === 'string')
-            defs.defined.add(def['AttributeName']);
-        if (name !== undefined) {
-            defs.named.push([i, name]);
-            const before = first.get(name);
-            if (before === undefined)
-                first.set(name, i);
-            else {
-                c.bad(`${path}.AttributeName`, `a name not defined before (AttributeDefinitions[${before}] defines it)`, name);
-                ok = false;
-            }
-        }
-        if (name === undefined || type === undefined)
-            ok = false;
-        else
-            result.push({ AttributeName: name, AttributeType: type });
-    });
-    return ok ? result : undefined;
-}
-function checkAttributeName(c, path, value) {
-    if (typeof value === 'string' && value.length > 0 && [...value].length <= MAX_KEY_NAME_CHARS) {
-        return value;
-    }
-    c.bad(path, `a name of 1 to ${MAX_KEY_NAME_CHARS} characters`, value);
-    return undefined;
-}
-/** A table's or an index's KeySchema: HASH, then an optional RANGE, both defined attributes. */
-function checkKeySchema(c, path, value, defs) {
-    const expected = 'a list of 1 or 2 elements {AttributeName, KeyType}: HASH, then optional RANGE';
-    const list = c.list(path, value, expected);
-    if (!list) {
-        defs.complete = false;
-        return undefined;
-    }
-    if (list.length < 1 || list.length > 2) {
-        c.bad(path, expected, value);
-        defs.complete = false;
-        return undefined;
-    }
-    const result = [];
-    let ok = true;
-    list.forEach((item, i) => {
-        const itemPath = `${path}[${i}]`;
-        const element = c.mapping(itemPath, item, '{AttributeName, KeyType}', KEY_ELEMENT_FIELDS);
-        if (!element) {
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        const keyType = i === 0 ? 'HASH' : 'RANGE';
-        if (element['KeyType'] !== keyType) {
-            const which = i === 0 ? 'the first element' : 'the second element';
-            c.bad(`${itemPath}.KeyType`, `${keyType} (${which} of a KeySchema)`, element['KeyType']);
-            ok = false;
-        }
-        const name = element['AttributeName'];
-        const namePath = `${itemPath}.AttributeName`;
-        if (typeof name !== 'string' || name === '') {
-            c.bad(namePath, 'the name of an attribute in AttributeDefinitions', name);
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        defs.used.add(name);
-        if (i === 1 && (0,json/* isJsonObject */.O)(list[0]) && list[0]['AttributeName'] === name) {
-            c.bad(namePath, `an attribute other than the HASH key`, name);
-            ok = false;
-        }
-        else if (!defs.defined.has(name)) {
-            c.bad(namePath, 'an attribute defined in AttributeDefinitions', name);
-            ok = false;
-        }
-        result.push({ AttributeName: name, KeyType: keyType });
-    });
-    return ok ? result : undefined;
-}
-/** ProvisionedThroughput and OnDemandThroughput of the table or of an index. */
-function checkThroughput(c, path, owner, billing) {
-    const provisionedPath = join(path, 'ProvisionedThroughput');
-    const onDemandPath = join(path, 'OnDemandThroughput');
-    const provisioned = owner['ProvisionedThroughput'];
-    const onDemand = owner['OnDemandThroughput'];
-    const mode = billing.defaulted ? 'PAY_PER_REQUEST (the default)' : billing.mode;
-    const result = {};
-    if (provisioned === undefined) {
-        if (billing.mode === 'PROVISIONED') {
-            c.fail(provisionedPath, '{ReadCapacityUnits, WriteCapacityUnits} (BillingMode PROVISIONED requires it)', 'nothing');
-        }
-    }
-    else if (billing.mode === 'PAY_PER_REQUEST') {
-        c.bad(provisionedPath, `no ProvisionedThroughput with BillingMode ${mode} (only PROVISIONED takes it)`, provisioned);
-    }
-    else {
-        const checked = checkProvisioned(c, provisionedPath, provisioned);
-        if (checked)
-            result.ProvisionedThroughput = checked;
-    }
-    if (onDemand !== undefined) {
-        if (billing.mode === 'PROVISIONED') {
-            c.bad(onDemandPath, 'no OnDemandThroughput with BillingMode PROVISIONED (only PAY_PER_REQUEST takes it)', onDemand);
-        }
-        else {
-            const checked = checkOnDemand(c, onDemandPath, onDemand);
-            if (checked)
-                result.OnDemandThroughput = checked;
-        }
-    }
-    return result;
-}
-function checkProvisioned(c, path, value) {
-    const expected = '{ReadCapacityUnits, WriteCapacityUnits}';
-    const m = c.mapping(path, value, expected, PROVISIONED_FIELDS);
-    if (!m)
-        return undefined;
-    const read = c.units(`${path}.ReadCapacityUnits`, m['ReadCapacityUnits'], false);
-    const write = c.units(`${path}.WriteCapacityUnits`, m['WriteCapacityUnits'], false);
-    if (read === undefined || write === undefined)
-        return undefined;
-    return { ReadCapacityUnits: read, WriteCapacityUnits: write };
-}
-function checkOnDemand(c, path, value) {
-    const expected = '{MaxReadRequestUnits, MaxWriteRequestUnits}';
-    const m = c.mapping(path, value, expected, ON_DEMAND_FIELDS);
-    if (!m)
-        return undefined;
-    if (m['MaxReadRequestUnits'] === undefined && m['MaxWriteRequestUnits'] === undefined) {
-        c.bad(path, `at least one of MaxReadRequestUnits, MaxWriteRequestUnits`, value);
-        return undefined;
-    }
-    const result = {};
-    let ok = true;
-    for (const field of ON_DEMAND_FIELDS) {
-        if (m[field] === undefined)
-            continue;
-        const units = c.units(`${path}.${field}`, m[field], true);
-        if (units === undefined)
-            ok = false;
-        else
-            result[field] = units;
-    }
-    return ok ? result : undefined;
-}
-function checkSse(c, path, value) {
-    const m = c.mapping(path, value, '{Enabled, SSEType, KMSMasterKeyId}', SSE_FIELDS);
-    if (!m)
-        return undefined;
-    const result = {};
-    let ok = true;
-    if (m['Enabled'] !== undefined) {
-        if (typeof m['Enabled'] === 'boolean')
-            result.Enabled = m['Enabled'];
-        else {
-            c.bad(`${path}.Enabled`, 'true or false', m['Enabled']);
-            ok = false;
-        }
-    }
-    if (m['SSEType'] !== undefined) {
-        const type = c.oneOf(`${path}.SSEType`, m['SSEType'], SSE_TYPES);
-        if (type === undefined)
-            ok = false;
-        else
-            result.SSEType = type;
-    }
-    const key = m['KMSMasterKeyId'];
-    if (key !== undefined) {
-        if (m['SSEType'] !== 'KMS') {
-            c.bad(`${path}.KMSMasterKeyId`, 'no KMSMasterKeyId unless SSEType is KMS', key);
-            ok = false;
-        }
-        else if (typeof key !== 'string' || key.trim() === '') {
-            c.bad(`${path}.KMSMasterKeyId`, 'a KMS key id, key ARN, alias name or alias ARN', key);
-            ok = false;
-        }
-        else
-            result.KMSMasterKeyId = key;
-    }
-    return ok ? result : undefined;
-}
-function checkIndexes(c, value, defs, billing) {
-    const list = c.list('GlobalSecondaryIndexes', value, 'a list of global secondary indexes');
-    if (!list) {
-        defs.complete = false;
-        return undefined;
-    }
-    const first = new Map();
-    const result = [];
-    let projected = 0;
-    let ok = true;
-    list.forEach((item, i) => {
-        const path = `GlobalSecondaryIndexes[${i}]`;
-        const expected = '{IndexName, KeySchema, Projection, ...}';
-        const index = c.mapping(path, item, expected, INDEX_FIELDS, INDEX_SPECIAL);
-        if (!index) {
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        const name = index['IndexName'];
-        if (typeof name !== 'string' || !INDEX_NAME.test(name)) {
-            c.bad(`${path}.IndexName`, 'an index name (3-255 of a-z A-Z 0-9 _ . -)', name);
-            ok = false;
-        }
-        else if (first.has(name)) {
-            const before = `GlobalSecondaryIndexes[${first.get(name)}]`;
-            c.bad(`${path}.IndexName`, `a name not used before (${before} has it)`, name);
-            ok = false;
-        }
-        else
-            first.set(name, i);
-        const keySchema = checkKeySchema(c, `${path}.KeySchema`, index['KeySchema'], defs);
-        const projection = checkProjection(c, `${path}.Projection`, index['Projection']);
-        projected += projection?.NonKeyAttributes?.length ?? 0;
-        const throughput = checkThroughput(c, path, index, billing);
-        if (typeof name !== 'string' || !keySchema || !projection)
-            ok = false;
-        else
-            result.push({ IndexName: name, KeySchema: keySchema, Projection: projection, ...throughput });
-    });
-    if (projected > MAX_PROJECTED_ATTRIBUTES_PER_TABLE) {
-        c.fail('GlobalSecondaryIndexes', `at most ${MAX_PROJECTED_ATTRIBUTES_PER_TABLE} NonKeyAttributes over all indexes together`, String(projected));
-        ok = false;
-    }
-    return ok ? result : undefined;
-}
-function checkProjection(c, path, value) {
-    const expected = '{ProjectionType: ALL, KEYS_ONLY or INCLUDE, NonKeyAttributes for INCLUDE}';
-    const m = c.mapping(path, value, expected, PROJECTION_FIELDS);
-    if (!m)
-        return undefined;
-    const type = c.oneOf(`${path}.ProjectionType`, m['ProjectionType'], PROJECTION_TYPES);
-    const names = m['NonKeyAttributes'];
-    const namesPath = `${path}.NonKeyAttributes`;
-    if (type === undefined)
-        return undefined;
-    if (type !== 'INCLUDE') {
-        if (names === undefined)
-            return { ProjectionType: type };
-        c.bad(namesPath, `no NonKeyAttributes with ProjectionType ${type} (only INCLUDE takes them)`, names);
-        return undefined;
-    }
-    const namesExpected = `a list of 1 to ${MAX_NON_KEY_ATTRIBUTES} attribute names ` +
-        '(ProjectionType INCLUDE requires it)';
-    const list = c.list(namesPath, names, namesExpected);
-    if (!list)
-        return undefined;
-    if (list.length < 1 || list.length > MAX_NON_KEY_ATTRIBUTES) {
-        c.bad(namesPath, namesExpected, names);
-        return undefined;
-    }
-    const result = [];
-    list.forEach((name, i) => {
-        const checked = checkAttributeName(c, `${namesPath}[${i}]`, name);
-        if (checked === undefined)
-            return;
-        if (result.includes(checked))
-            c.bad(`${namesPath}[${i}]`, 'a name not listed before', checked);
-        else
-            result.push(checked);
-    });
-    return result.length === list.length
-        ? { ProjectionType: type, NonKeyAttributes: result }
-        : undefined;
-}
-function join(path, field) {
-    return path === '' ? field : `${path}.${field}`;
-}
-function orList(values) {
-    if (values.length <= 1)
-        return values.join('');
-    return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-}
-/** A found value as the user would recognise it: JSON, cut when long; "nothing" when absent. */
-function show(value) {
-    if (value === undefined)
-        return 'nothing';
-    const text = JSON.stringify(value);
-    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
-}
-/** The allowed field the user most likely meant: same letters ignoring case, or a typo away. */
-function suggestion(field, allowed) {
-    const alias = ALIASES[field];
-    if (alias !== undefined && allowed.includes(alias))
-        return alias;
-    let best;
-    let bestDistance = Math.max(2, Math.floor(field.length / 4)) + 1;
-    for (const candidate of allowed) {
-        const distance = editDistance(field.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    return best;
-}
-/** Levenshtein distance. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
-}
-
-// EXTERNAL MODULE: ./src/plan/shard.ts
-var plan_shard = __nccwpck_require__(8303);
-// EXTERNAL MODULE: ./src/sources/local.ts
-var local = __nccwpck_require__(9765);
-;// CONCATENATED MODULE: ./src/inputs.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Ko: () => (/* binding */ readInputs),
+/* harmony export */   PS: () => (/* binding */ isImportTableFormat),
+/* harmony export */   oV: () => (/* binding */ ignoredInputs)
+/* harmony export */ });
+/* unused harmony exports MODES, IMPORT_TABLE_FORMATS, INPUT_FORMATS, COMPRESSIONS, CREATE_TABLE, DEFAULT_NATIVE_MIN_BYTES, DEFAULT_STALL_TIMEOUT_SECONDS, DEFAULT_WRITE_CONCURRENCY, InputError, parseTable, parseSource, parseKeySchema, parseCsvHeader */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8179);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6455);
+/* harmony import */ var _table_definition_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1951);
+/* harmony import */ var _plan_shard_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8303);
+/* harmony import */ var _sources_local_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9765);
 
 
 
@@ -74188,9 +73591,17 @@ var local = __nccwpck_require__(9765);
 const MODES = ['auto', 'native', 'stream'];
 /** The formats ImportTable takes (its InputFormat). */
 const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'];
-/** And the files people keep, which the stream engine reads too. */
-const INPUT_FORMATS = [...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'];
+/**
+ * And the files people keep, which the stream engine reads too; auto (the default) recognises
+ * each object's format from its first bytes (formats/detect.ts).
+ */
+const INPUT_FORMATS = ['auto', ...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'];
 const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'];
+/**
+ * create-table: auto creates a missing table from key-schema or table-definition once no existing
+ * table has a close name (a typo in table); true creates it without that check; false never.
+ */
+const CREATE_TABLE = ['auto', 'true', 'false'];
 function isImportTableFormat(format) {
     return IMPORT_TABLE_FORMATS.includes(format);
 }
@@ -74233,7 +73644,7 @@ class InputError extends Error {
 class Reader {
     problems = [];
     raw(name) {
-        return core/* getInput */.V4(name);
+        return _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4(name);
     }
     fail(name, value, allowed) {
         this.problems.push(`${name}: expected ${allowed}, got "${value}"`);
@@ -74318,10 +73729,19 @@ function parseTable(value) {
         return { id: value, name: value };
     return undefined;
 }
+/**
+ * `s3://bucket/prefix`, or what a workspace value selects (a path, or glob patterns). Undefined
+ * for another scheme, a bad bucket, too long a prefix, or an S3 value with glob syntax (readSource
+ * says why).
+ */
 function parseSource(value) {
     if (!value.startsWith('s3://')) {
-        return /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? undefined : { kind: 'local', path: value };
+        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+            return undefined;
+        return { kind: 'local', ...(0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceSelection */ .MN)(value) };
     }
+    if ((0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .isGlob */ .fg)(value))
+        return undefined;
     const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value);
     const bucket = match?.[1];
     if (!bucket || !BUCKET_NAME.test(bucket))
@@ -74331,21 +73751,60 @@ function parseSource(value) {
         return undefined;
     return { kind: 's3', bucket, prefix };
 }
-/** `pk:S` or `pk:S,sk:N` into the key attributes of a table to create. */
+/** Key attribute names: 1-255 bytes (the API's KeySchemaElement.AttributeName). */
+const MAX_KEY_NAME_BYTES = 255;
+/** A table key has a partition key and, optionally, a sort key. */
+const MAX_KEY_PARTS = 2;
+/**
+ * key-schema's own separators: in a name they are nearly always a mistyped separator
+ * (`pk:S;sk:N` would create a key named `pk:S;sk`), so they are refused there.
+ */
+const KEY_SCHEMA_SEPARATORS = [':', ',', ';'];
+/**
+ * `pk:S` or `pk:S,sk:N` into the key attributes of a table to create; otherwise what is wrong,
+ * in words, for the input's error.
+ */
 function parseKeySchema(value) {
-    const parts = value.split(',').map((p) => p.trim());
-    if (parts.length < 1 || parts.length > 2)
-        return undefined;
-    const keys = [];
-    for (const part of parts) {
-        const match = /^(.+):([SNB])$/i.exec(part);
-        if (!match?.[1] || !match[2])
-            return undefined;
-        keys.push({ name: match[1], type: match[2].toUpperCase() });
+    const parts = value.split(',');
+    if (parts.length > MAX_KEY_PARTS) {
+        return `${parts.length} keys, but a table has a partition key and at most one sort key`;
     }
-    if (keys.length === 2 && keys[0]?.name === keys[1]?.name)
-        return undefined;
+    const keys = [];
+    for (const part of parts.map((p) => p.trim())) {
+        const colon = part.lastIndexOf(':');
+        if (colon === -1)
+            return `"${part}" has no :TYPE`;
+        const name = part.slice(0, colon);
+        const type = part
+            .slice(colon + 1)
+            .trim()
+            .toUpperCase();
+        const problem = keyNameProblem(name);
+        if (problem)
+            return problem;
+        if (type !== 'S' && type !== 'N' && type !== 'B') {
+            return `the type of ${name} is "${part.slice(colon + 1)}", not S, N or B`;
+        }
+        keys.push({ name, type });
+    }
+    if (keys.length === 2 && keys[0]?.name === keys[1]?.name) {
+        return `both keys are named ${keys[0]?.name}`;
+    }
     return keys;
+}
+function keyNameProblem(name) {
+    if (name === '')
+        return 'a key has no name before its :TYPE';
+    const separators = KEY_SCHEMA_SEPARATORS.filter((c) => name.includes(c));
+    if (separators.length > 0) {
+        return `the name "${name}" holds ${separators.map((c) => `"${c}"`).join(' and ')}`;
+    }
+    if (name.trim() !== name)
+        return `the name "${name}" has spaces around it`;
+    if (Buffer.byteLength(name) > MAX_KEY_NAME_BYTES) {
+        return `the name ${name.slice(0, 20)}… is longer than ${MAX_KEY_NAME_BYTES} bytes`;
+    }
+    return undefined;
 }
 /** ImportTable's HeaderList: 1-255 names of printable ASCII without `"` and `,`. */
 function parseCsvHeader(value) {
@@ -74360,7 +73819,7 @@ function parseCsvHeader(value) {
 function defaultRejectedFile() {
     const dir = process.env['RUNNER_TEMP'] || process.env['TMPDIR'] || '/tmp';
     const run = [process.env['GITHUB_RUN_ID'], process.env['GITHUB_RUN_ATTEMPT'], process.pid];
-    return external_node_path_.join(dir, `dynamodb-s3-import-rejected-${run.filter(Boolean).join('-')}.jsonl`);
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, `dynamodb-s3-import-rejected-${run.filter(Boolean).join('-')}.jsonl`);
 }
 /**
  * Reads every input once, before any network call. Throws an InputError naming each bad input,
@@ -74370,38 +73829,38 @@ function readInputs() {
     const r = new Reader();
     const table = readTable(r);
     const { source, sourceValue } = readSource(r);
-    const billingMode = r.enumOf(names/* Input */.p.BillingMode, BILLING_MODES, 'PAY_PER_REQUEST');
+    const billingMode = r.enumOf(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.BillingMode, _table_definition_js__WEBPACK_IMPORTED_MODULE_5__/* .BILLING_MODES */ .$8, 'PAY_PER_REQUEST');
     const keySchema = readKeySchema(r);
     const connection = readConnection(r);
     const inputs = {
         table: table.ref ?? { id: table.value, name: table.value },
         source: source ?? { kind: 'local', path: '' },
-        mode: r.enumOf(names/* Input */.p.Mode, MODES, 'auto'),
+        mode: r.enumOf(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Mode, MODES, 'auto'),
         ...readFormat(r),
         billingMode,
         ...tableCreation(r, table.ref?.name, keySchema, billingMode),
-        createTable: r.bool(names/* Input */.p.CreateTable, false),
-        writeConcurrency: r.int(names/* Input */.p.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
+        createTable: r.enumOf(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CreateTable, CREATE_TABLE, 'auto'),
+        writeConcurrency: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
         writeThreads: readWriteThreads(r),
-        maxWriteCapacity: r.int(names/* Input */.p.MaxWriteCapacity, 0, 0),
-        stallTimeoutSeconds: r.int(names/* Input */.p.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
-        maxErrors: r.int(names/* Input */.p.MaxErrors, 0, 0),
-        minItems: r.int(names/* Input */.p.MinItems, 0, 0),
-        dryRun: r.bool(names/* Input */.p.DryRun, false),
-        wait: r.bool(names/* Input */.p.Wait, true),
-        timeoutMinutes: r.int(names/* Input */.p.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
-        nativeMinBytes: r.bytes(names/* Input */.p.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
+        maxWriteCapacity: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.MaxWriteCapacity, 0, 0),
+        stallTimeoutSeconds: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
+        maxErrors: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.MaxErrors, 0, 0),
+        minItems: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.MinItems, 0, 0),
+        dryRun: r.bool(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.DryRun, false),
+        wait: r.bool(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Wait, true),
+        timeoutMinutes: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
+        nativeMinBytes: r.bytes(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
         ...optional('shard', readShard(r)),
-        truncate: r.bool(names/* Input */.p.Truncate, false),
+        truncate: r.bool(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Truncate, false),
         ...connection,
         rejectedFile: rejectedFile(r),
     };
     conflicts(inputs, r);
-    if (inputs.mode === 'native' && !isImportTableFormat(inputs.format)) {
-        r.fail(names/* Input */.p.InputFormat, inputs.format, `${IMPORT_TABLE_FORMATS.join(', ')} with mode native: ImportTable takes only these; ${inputs.format} is read by the stream engine (mode stream or auto)`);
+    if (inputs.mode === 'native' && inputs.format !== 'auto' && !isImportTableFormat(inputs.format)) {
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.InputFormat, inputs.format, `${IMPORT_TABLE_FORMATS.join(', ')} with mode native: ImportTable takes only these; ${inputs.format} is read by the stream engine (mode stream or auto)`);
     }
     if (inputs.mode === 'native' && inputs.source.kind === 'local') {
-        r.fail(names/* Input */.p.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
     }
     if (r.problems.length > 0) {
         throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`);
@@ -74409,84 +73868,88 @@ function readInputs() {
     return inputs;
 }
 function readTable(r) {
-    const value = r.required(names/* Input */.p.Table);
+    const value = r.required(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Table);
     const ref = parseTable(value);
     if (value && !ref) {
-        r.fail(names/* Input */.p.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN');
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN');
     }
     return { value, ref };
 }
 function readSource(r) {
-    const sourceValue = r.required(names/* Input */.p.Source);
+    const sourceValue = r.required(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source);
     const source = parseSource(sourceValue);
-    if (sourceValue && !source) {
-        r.fail(names/* Input */.p.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace');
+    if (sourceValue.startsWith('s3://') && (0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .isGlob */ .fg)(sourceValue)) {
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source, sourceValue, "s3://bucket/prefix: an S3 source is a key prefix, as ImportTable's S3KeyPrefix, without wildcards or several lines (every object whose key starts with it is imported)");
+    }
+    else if (sourceValue && !source) {
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace');
     }
     if (source?.kind === 'local') {
-        const root = (0,local/* workspaceRoot */.oS)();
-        if (!(0,local/* isInside */.FK)(root, external_node_path_.resolve(root, source.path))) {
-            r.fail(names/* Input */.p.Source, sourceValue, `a path inside the workspace ${root}`);
-        }
+        const problem = (0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .selectionProblem */ .sZ)((0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceRoot */ .oS)(), source);
+        if (problem)
+            r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source, problem.got, problem.expected);
     }
     return { source, sourceValue };
 }
 /** input-format, input-compression and the CSV options. */
 function readFormat(r) {
-    const format = r.enumOf(names/* Input */.p.InputFormat, INPUT_FORMATS, 'DYNAMODB_JSON');
-    const compression = r.enumOf(names/* Input */.p.InputCompression, COMPRESSIONS, 'auto');
-    const delimiterValue = r.raw(names/* Input */.p.CsvDelimiter) || ',';
+    const format = r.enumOf(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.InputFormat, INPUT_FORMATS, 'auto');
+    const compression = r.enumOf(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.InputCompression, COMPRESSIONS, 'auto');
+    const delimiterValue = r.raw(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvDelimiter) || ',';
     const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()];
     if (csvDelimiter === undefined) {
-        r.fail(names/* Input */.p.CsvDelimiter, delimiterValue, 'one of , ; : | tab space');
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvDelimiter, delimiterValue, 'one of , ; : | tab space');
     }
-    const headerValue = r.optional(names/* Input */.p.CsvHeader);
+    const headerValue = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvHeader);
     const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue);
     if (headerValue !== undefined && !csvHeader) {
-        r.fail(names/* Input */.p.CsvHeader, headerValue, 'comma-separated unique names of printable ASCII, no quotes');
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvHeader, headerValue, 'comma-separated unique names of printable ASCII, no quotes');
     }
     return { format, compression, csvDelimiter: csvDelimiter ?? ',', ...(csvHeader && { csvHeader }) };
 }
 function readKeySchema(r) {
-    const value = r.optional(names/* Input */.p.KeySchema);
-    const keySchema = value === undefined ? undefined : parseKeySchema(value);
-    if (value !== undefined && !keySchema) {
-        r.fail(names/* Input */.p.KeySchema, value, 'name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B');
-    }
-    return keySchema;
+    const value = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.KeySchema);
+    if (value === undefined)
+        return undefined;
+    const keySchema = parseKeySchema(value);
+    if (typeof keySchema !== 'string')
+        return keySchema;
+    r.problems.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.KeySchema}: expected name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B (separate the two keys with a comma), got "${value}": ${keySchema}`);
+    return undefined;
 }
 function readShard(r) {
-    const value = r.optional(names/* Input */.p.Shard);
-    const shard = value === undefined ? undefined : (0,plan_shard/* parseShard */.uK)(value);
+    const value = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Shard);
+    const shard = value === undefined ? undefined : (0,_plan_shard_js__WEBPACK_IMPORTED_MODULE_7__/* .parseShard */ .uK)(value);
     if (value !== undefined && !shard) {
-        r.fail(names/* Input */.p.Shard, value, `i/n with 1 <= i <= n <= ${plan_shard/* MAX_SHARDS */.hH}, such as 2/4`);
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Shard, value, `i/n with 1 <= i <= n <= ${_plan_shard_js__WEBPACK_IMPORTED_MODULE_7__/* .MAX_SHARDS */ .hH}, such as 2/4`);
     }
     return shard;
 }
 /** Where and how the action connects: region, endpoints, the bucket's owner, the client token. */
 function readConnection(r) {
-    const dynamodbEndpoint = r.url(names/* Input */.p.DynamoDBEndpoint);
-    const s3Endpoint = r.url(names/* Input */.p.S3Endpoint);
-    const bucketOwner = r.optional(names/* Input */.p.BucketOwner);
+    const dynamodbEndpoint = r.url(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.DynamoDBEndpoint);
+    const s3Endpoint = r.url(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.S3Endpoint);
+    const bucketOwner = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.BucketOwner);
     if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
-        r.fail(names/* Input */.p.BucketOwner, bucketOwner, 'a 12-digit AWS account id');
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.BucketOwner, bucketOwner, 'a 12-digit AWS account id');
     }
-    const clientToken = r.optional(names/* Input */.p.ClientToken);
+    const clientToken = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.ClientToken);
     if (clientToken !== undefined && clientToken.includes('$')) {
-        r.fail(names/* Input */.p.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)');
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)');
     }
-    const region = r.optional(names/* Input */.p.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
+    const region = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
     if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        r.fail(names/* Input */.p.Region, region, 'an AWS region such as us-east-1');
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Region, region, 'an AWS region such as us-east-1');
     }
     if (region === undefined && dynamodbEndpoint === undefined) {
-        r.problems.push(`${names/* Input */.p.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`);
+        r.problems.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`);
     }
     return {
         ...optional('clientToken', clientToken),
         ...optional('region', region),
         ...optional('dynamodbEndpoint', dynamodbEndpoint),
         ...optional('s3Endpoint', s3Endpoint),
-        s3ForcePathStyle: r.bool(names/* Input */.p.S3ForcePathStyle, s3Endpoint !== undefined),
+        s3ForcePathStyle: r.bool(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.S3ForcePathStyle, s3Endpoint !== undefined),
         ...optional('bucketOwner', bucketOwner),
     };
 }
@@ -74495,18 +73958,18 @@ function readConnection(r) {
  * billing-mode. The file is read here, so that its problems are reported with the other inputs'.
  */
 function tableCreation(r, tableName, keySchema, billingMode) {
-    const file = r.optional(names/* Input */.p.TableDefinition);
+    const file = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.TableDefinition);
     // Without a valid table name there is nothing to check the file's TableName against.
     if (file !== undefined && tableName !== undefined) {
         let text;
         try {
-            text = external_node_fs_.readFileSync(external_node_path_.resolve((0,local/* workspaceRoot */.oS)(), file), 'utf8');
+            text = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve((0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceRoot */ .oS)(), file), 'utf8');
         }
         catch (err) {
-            r.fail(names/* Input */.p.TableDefinition, file, `a readable JSON or YAML file (${(0,errors/* errorMessage */.gJ)(err)})`);
+            r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.TableDefinition, file, `a readable JSON or YAML file (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(err)})`);
             return {};
         }
-        const parsed = parseTableDefinition(file, text, tableName);
+        const parsed = (0,_table_definition_js__WEBPACK_IMPORTED_MODULE_5__/* .parseTableDefinition */ .l0)(file, text, tableName);
         if (!parsed.ok) {
             r.problems.push(...parsed.problems);
             return {};
@@ -74515,7 +73978,7 @@ function tableCreation(r, tableName, keySchema, billingMode) {
     }
     if (keySchema && tableName) {
         return {
-            tableCreation: fromKeySchema(tableName, keySchema, billingMode),
+            tableCreation: (0,_table_definition_js__WEBPACK_IMPORTED_MODULE_5__/* .fromKeySchema */ .LW)(tableName, keySchema, billingMode),
             tableCreationSource: 'key-schema',
         };
     }
@@ -74525,33 +73988,36 @@ function tableCreation(r, tableName, keySchema, billingMode) {
 function conflicts(inputs, r) {
     const sharded = (inputs.shard?.count ?? 1) > 1;
     if (sharded && inputs.mode === 'native') {
-        r.problems.push(`${names/* Input */.p.Shard}: ImportTable imports a prefix in one job; use mode stream (or auto) to shard`);
+        r.problems.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Shard}: ImportTable imports a prefix in one job; use mode stream (or auto) to shard`);
+    }
+    if (inputs.createTable === 'false' && inputs.mode === 'native') {
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CreateTable, r.raw(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CreateTable), 'auto or true with mode native: ImportTable always creates a new table; to write into an existing table use mode stream (or auto)');
     }
     if (inputs.truncate && inputs.mode === 'native') {
-        r.problems.push(`${names/* Input */.p.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`);
+        r.problems.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`);
     }
     if (inputs.truncate && sharded) {
-        r.problems.push(`${names/* Input */.p.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`);
+        r.problems.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`);
     }
 }
 /** write-threads: auto (the default), or how many; 0 sends the calls on the main thread. */
 function readWriteThreads(r) {
-    const value = r.raw(names/* Input */.p.WriteThreads);
+    const value = r.raw(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.WriteThreads);
     if (value === '' || value === 'auto')
         return 'auto';
     const n = /^\d+$/.test(value) ? Number(value) : NaN;
     if (n <= MAX_WRITE_THREADS)
         return n;
-    r.fail(names/* Input */.p.WriteThreads, value, `auto or a whole number from 0 to ${MAX_WRITE_THREADS}`);
+    r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.WriteThreads, value, `auto or a whole number from 0 to ${MAX_WRITE_THREADS}`);
     return 'auto';
 }
 /** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
 function rejectedFile(r) {
-    const given = r.optional(names/* Input */.p.RejectedFile);
-    if (given !== undefined && external_node_fs_.existsSync(given) && external_node_fs_.statSync(given).isDirectory()) {
-        r.fail(names/* Input */.p.RejectedFile, given, 'a file path, not a directory');
+    const given = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.RejectedFile);
+    if (given !== undefined && node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(given) && node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(given).isDirectory()) {
+        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.RejectedFile, given, 'a file path, not a directory');
     }
-    return external_node_path_.resolve(given ?? defaultRejectedFile());
+    return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(given ?? defaultRejectedFile());
 }
 /** `{ [key]: value }` when value is defined, `{}` otherwise: exactOptionalPropertyTypes-friendly. */
 function optional(key, value) {
@@ -74562,41 +74028,43 @@ function ignoredInputs(inputs, mode) {
     const ignored = [];
     if (inputs.source.kind === 'local') {
         if (inputs.s3Endpoint)
-            ignored.push(`${names/* Input */.p.S3Endpoint} (the source is a workspace path)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.S3Endpoint} (the source is a workspace path)`);
         if (inputs.bucketOwner)
-            ignored.push(`${names/* Input */.p.BucketOwner} (the source is a workspace path)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.BucketOwner} (the source is a workspace path)`);
     }
-    if (inputs.format !== 'CSV') {
+    // Under auto any object may turn out to be CSV: the CSV options are not known to be unused.
+    if (inputs.format !== 'CSV' && inputs.format !== 'auto') {
         if (inputs.csvDelimiter !== ',')
-            ignored.push(`${names/* Input */.p.CsvDelimiter} (only for input-format CSV)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvDelimiter} (only for input-format CSV)`);
         if (inputs.csvHeader)
-            ignored.push(`${names/* Input */.p.CsvHeader} (only for input-format CSV)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvHeader} (only for input-format CSV)`);
+    }
+    if (inputs.createTable === 'false' && inputs.tableCreationSource) {
+        ignored.push(`${inputs.tableCreationSource} (create-table is false: no table is created)`);
     }
     if (inputs.mode !== 'auto' && inputs.nativeMinBytes !== DEFAULT_NATIVE_MIN_BYTES) {
-        ignored.push(`${names/* Input */.p.NativeMinBytes} (only for mode auto)`);
+        ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.NativeMinBytes} (only for mode auto)`);
     }
     if (mode === 'stream') {
         if (inputs.truncate && inputs.dryRun)
-            ignored.push(`${names/* Input */.p.Truncate} (a dry run deletes nothing)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Truncate} (a dry run deletes nothing)`);
         if (!inputs.wait)
-            ignored.push(`${names/* Input */.p.Wait} (only for mode native)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Wait} (only for mode native)`);
         if (inputs.clientToken)
-            ignored.push(`${names/* Input */.p.ClientToken} (only for mode native)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.ClientToken} (only for mode native)`);
         if (inputs.timeoutMinutes !== DEFAULT_TIMEOUT_MINUTES) {
-            ignored.push(`${names/* Input */.p.TimeoutMinutes} (only for mode native)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.TimeoutMinutes} (only for mode native)`);
         }
     }
     else {
-        if (inputs.createTable)
-            ignored.push(`${names/* Input */.p.CreateTable} (native always creates the table)`);
         if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY)
-            ignored.push(`${names/* Input */.p.WriteConcurrency} (only for mode stream)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.WriteConcurrency} (only for mode stream)`);
         if (inputs.writeThreads !== 'auto')
-            ignored.push(`${names/* Input */.p.WriteThreads} (only for mode stream)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.WriteThreads} (only for mode stream)`);
         if (inputs.maxWriteCapacity > 0)
-            ignored.push(`${names/* Input */.p.MaxWriteCapacity} (only for mode stream)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.MaxWriteCapacity} (only for mode stream)`);
         if (inputs.stallTimeoutSeconds !== DEFAULT_STALL_TIMEOUT_SECONDS) {
-            ignored.push(`${names/* Input */.p.StallTimeoutSeconds} (only for mode stream)`);
+            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.StallTimeoutSeconds} (only for mode stream)`);
         }
     }
     return ignored;
@@ -74630,7 +74098,7 @@ function jsonKind(value) {
 
 /***/ }),
 
-/***/ 757:
+/***/ 2287:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74639,8 +74107,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(8179);
 // EXTERNAL MODULE: ./src/clock.ts
 var src_clock = __nccwpck_require__(9373);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
@@ -74988,6 +74456,27 @@ function parseDynamoDBJsonLine(line) {
         return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` };
     }
     return convertItem(parsed['Item'], 'Item');
+}
+/**
+ * Parses one DynamoDB JSON item without the `Item` wrapper (`{"pk": {"S": "a"}}`, as
+ * `aws dynamodb get-item` prints its Item and many fixture files keep them). ImportTable does not
+ * take such files; the stream engine reads them.
+ */
+function parseDynamoDBItem(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        return { ok: false, reason: describeJsonError(error) };
+    }
+    if (!(0,json/* isJsonObject */.O)(parsed)) {
+        return {
+            ok: false,
+            reason: `expected a DynamoDB JSON item (an object), found ${(0,json/* jsonKind */.Z)(parsed)}`,
+        };
+    }
+    return convertItem(parsed, 'item');
 }
 /**
  * Validates a parsed DynamoDB JSON item (`{"name": {"S": ...}, ...}`) and converts it in place
@@ -75612,8 +75101,8 @@ async function settleHeap(objects) {
     }
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var src_inputs = __nccwpck_require__(7687);
+// EXTERNAL MODULE: ./src/inputs.ts
+var src_inputs = __nccwpck_require__(8422);
 ;// CONCATENATED MODULE: ./src/words.ts
 /** Numbers as people read them in logs and the summary. */
 /** `1 object`, `2 objects`; `plural` for the irregular ones. */
@@ -75637,31 +75126,44 @@ function formatBytes(bytes) {
 
 
 /**
- * Decides which engine runs, and whether the stream engine creates the table first. Pure, so that
- * every rule is tested without a service.
+ * Decides which engine runs, whether the stream engine creates the table first, and whether the
+ * names of existing tables are checked before a table is created. Pure, so that every rule is
+ * tested without a service.
  */
 function chooseMode(inputs, situation) {
-    if (inputs.mode === 'native')
-        return nativeRequested(inputs, situation.tableExists);
-    if (inputs.mode === 'stream')
-        return streamRequested(inputs, situation.tableExists);
-    return chooseAuto(inputs, situation);
+    const found = situation.tableFound ?? situation.tableExists;
+    // Before any engine is chosen: mode auto must not fall back on ImportTable, which creates.
+    if (!found && inputs.createTable === 'false')
+        throw missingTable(inputs);
+    const choice = inputs.mode === 'native'
+        ? nativeRequested(inputs, situation)
+        : inputs.mode === 'stream'
+            ? streamRequested(inputs, situation.tableExists)
+            : chooseAuto(inputs, situation);
+    const creates = choice.mode === 'native' || choice.createTable;
+    return { ...choice, checkNearNames: creates && !found && inputs.createTable === 'auto' };
+}
+/** create-table false and no table: where it was looked for, and the ways on. */
+function missingTable(inputs) {
+    return new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${where(inputs)} and create-table is false, so the action does not create it: ` +
+        'check table, region and dynamodb-endpoint, or create the table first, or set create-table: auto (the default) ' +
+        'with key-schema (for example pk:S) or table-definition to have the action create it.');
 }
 /** mode: native, which ImportTable can only honour by creating a new table. */
-function nativeRequested(inputs, tableExists) {
-    if (tableExists) {
+function nativeRequested(inputs, situation) {
+    const notImportable = notForImportTable(situation.firstObject);
+    if (notImportable) {
+        throw new errors/* ActionError */.lZ(`mode: native, and ${notImportable}. Set mode: stream or auto to read it with BatchWriteItem, or set input-format if the objects are in fact ${IMPORT_TABLE_FORMAT_NAMES}.`);
+    }
+    if (situation.tableExists) {
         throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} already exists${where(inputs)}, and ImportTable only creates new tables: ` +
             'use mode: stream (or auto) to write into it, or choose a new table name.');
     }
     requireCreation(inputs, 'ImportTable creates it');
     return { mode: 'native', reason: 'mode: native was requested.', createTable: false };
 }
-/** mode: stream, which writes into the table, or creates it first when create-table allows. */
+/** mode: stream, which writes into the table, or creates it first (create-table is not false). */
 function streamRequested(inputs, tableExists) {
-    if (!tableExists && !inputs.createTable) {
-        throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${where(inputs)}. Create it first, or set create-table: true ` +
-            'and key-schema (for example pk:S) or table-definition so that the action creates it.');
-    }
     return streaming(inputs, tableExists, 'mode: stream was requested.');
 }
 /**
@@ -75669,13 +75171,13 @@ function streamRequested(inputs, tableExists) {
  * only when the source is big enough to be worth its minutes of start-up.
  */
 function chooseAuto(inputs, situation) {
-    const reason = streamOnlyReason(inputs, situation.tableExists);
+    const reason = streamOnlyReason(inputs, situation.tableExists, situation.firstObject);
     if (reason !== undefined)
         return streaming(inputs, situation.tableExists, reason);
     return chooseBySize(inputs, situation.sourceBytes ?? 0);
 }
 /** The first auto rule that leaves only the stream engine, as the reason; undefined when none. */
-function streamOnlyReason(inputs, tableExists) {
+function streamOnlyReason(inputs, tableExists, firstObject) {
     const table = inputs.table.name;
     if (inputs.dynamodbEndpoint) {
         return 'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.';
@@ -75683,7 +75185,11 @@ function streamOnlyReason(inputs, tableExists) {
     if (tableExists) {
         return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`;
     }
-    if (!(0,src_inputs/* isImportTableFormat */.PS)(inputs.format)) {
+    const notImportable = notForImportTable(firstObject);
+    if (notImportable) {
+        return `Table ${table} does not exist, and ${notImportable}, so the stream engine creates the table and writes with BatchWriteItem.`;
+    }
+    if (inputs.format !== 'auto' && !(0,src_inputs/* isImportTableFormat */.PS)(inputs.format)) {
         const verb = tableExists ? 'writes into it' : 'creates the table and writes';
         return `input-format ${inputs.format} is read by the stream engine only (ImportTable takes DYNAMODB_JSON, ION or CSV), so the stream engine ${verb} with BatchWriteItem.`;
     }
@@ -75709,6 +75215,13 @@ function chooseBySize(inputs, bytes) {
     }
     return streaming(inputs, false, `Table ${table} does not exist and the source holds only ${size}, so the stream engine creates the table and writes with BatchWriteItem, sooner than ImportTable's minutes of start-up.`);
 }
+const IMPORT_TABLE_FORMAT_NAMES = 'DYNAMODB_JSON (DynamoDB JSON lines with the Item wrapper), ION or CSV';
+/** Why ImportTable cannot read the first object, or undefined when it can (or it is unknown). */
+function notForImportTable(firstObject) {
+    if (!firstObject || firstObject.format !== undefined)
+        return undefined;
+    return `the first object, ${firstObject.url}, reads as ${firstObject.readAs}, which ImportTable cannot take (it takes ${IMPORT_TABLE_FORMAT_NAMES})`;
+}
 function streaming(inputs, tableExists, reason) {
     if (!tableExists)
         requireCreation(inputs, 'the action can create it');
@@ -75720,476 +75233,13 @@ function requireCreation(inputs, purpose) {
     throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${where(inputs)}, and neither key-schema nor ` +
         `table-definition says how to create it: set key-schema (for example pk:S or pk:S,sk:N) or table-definition so that ${purpose}.`);
 }
+/** ` (region …, endpoint …)`: where the table was looked for, for messages; '' when neither is set. */
 function where(inputs) {
     const known = [
         inputs.region && `region ${inputs.region}`,
         inputs.dynamodbEndpoint && `endpoint ${inputs.dynamodbEndpoint}`,
     ].filter(Boolean);
     return known.length > 0 ? ` (${known.join(', ')})` : '';
-}
-
-// EXTERNAL MODULE: ./src/native/running-import.ts
-var running_import = __nccwpck_require__(6508);
-// EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
-var decompress = __nccwpck_require__(2741);
-;// CONCATENATED MODULE: ./src/sources/export.ts
-// DynamoDB exports (ExportTableToPointInTime) as a source: the manifests say which objects are
-// the data and how many items they hold, so an import of an export can be checked against them.
-//
-// Layout, as DynamoDB writes it under `<s3Prefix>/AWSDynamoDB/`:
-//   <export-id>/manifest-summary.json   one JSON object (type, format, itemCount, ...)
-//   <export-id>/manifest-files.json     JSON lines, one per data file (itemCount, dataFileS3Key)
-//   <export-id>/*.md5, *.checksum, _started
-//   <export-id>/data/*.json.gz          full exports
-//   data/*.json.gz                      incremental exports: a folder shared by all of them
-
-
-
-const SUMMARY_NAME = 'manifest-summary.json';
-const FILES_NAME = 'manifest-files.json';
-/** manifest-summary.json is one small object: anything bigger is not one. */
-const MAX_SUMMARY_BYTES = 1024 * 1024;
-/** manifest-files.json has one ~200-byte line per data file: 64 MiB is ~300,000 files. */
-const MAX_FILES_MANIFEST_BYTES = 64 * 1024 * 1024;
-const MARKER = 'AWSDynamoDB/';
-/** Files DynamoDB writes next to the manifests, besides them. */
-const BOOKKEEPING = /^(manifest-summary\.json|manifest-files\.json|_started|.*\.md5|.*\.checksum)$/;
-const LISTED_AT_MOST = 5;
-/**
- * When the listing is (or contains, at its root) a DynamoDB export, reads and checks its
- * manifests; else undefined. Fails with an ActionError when the listing holds several exports,
- * an unfinished one, manifests that do not parse, or an export whose data files are missing or
- * do not add up to the summary's itemCount.
- *
- * The manifests name absolute keys (`<s3Prefix>/AWSDynamoDB/<id>/data/...`), but exports are
- * often copied elsewhere (another bucket, another prefix) to promote data between accounts: each
- * key is therefore resolved relative to where the export is now, the folder of its
- * manifest-summary.json.
- */
-async function readExport(source, objects) {
-    const summaryObject = findSummary(source, objects);
-    if (!summaryObject)
-        return undefined;
-    const root = summaryObject.key.slice(0, -SUMMARY_NAME.length);
-    const summary = parseSummary(summaryObject, await readSmall(source, summaryObject, MAX_SUMMARY_BYTES));
-    const located = {
-        summaryObject,
-        root,
-        summary,
-        resolve: resolver(root, summary),
-        byKey: new Map(objects.map((o) => [o.key, o])),
-    };
-    const { filesObject, entries } = await readFilesManifest(source, located);
-    const matched = matchDataFiles(located, filesObject, entries);
-    requireComplete(located, entries.length, matched.missing);
-    requireAddsUp(located, matched.sum);
-    return manifestOf(located, objects, matched);
-}
-/**
- * The listing's one manifest-summary.json; undefined when there is none (and no sign of an
- * unfinished export). Several are refused: which one to import would be a guess, and importing
- * all would mix tables.
- */
-function findSummary(source, objects) {
-    const summaries = objects.filter((o) => baseName(o.key) === SUMMARY_NAME);
-    if (summaries.length === 0) {
-        refuseUnfinished(source, objects);
-        return undefined;
-    }
-    if (summaries.length > 1) {
-        // The two shallowest, so that the example names the exports a person most likely meant.
-        const [a, b] = [...summaries].sort((x, y) => depth(x.key) - depth(y.key) || compare(x, y));
-        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${summaries.length} DynamoDB exports, for example ` +
-            `${folderOf(a)} and ${folderOf(b)}: point source at one ` +
-            'export, s3://bucket/.../AWSDynamoDB/<export-id>/ (or the workspace folder holding its ' +
-            'manifest-summary.json)');
-    }
-    return summaries[0];
-}
-/**
- * Finds and parses manifest-files.json: where the summary's manifestFilesS3Key resolves to, or
- * else next to the summary, since a copy may not keep the key's layout.
- */
-async function readFilesManifest(source, { summaryObject, root, summary, resolve, byKey }) {
-    const filesCandidates = [...(resolve(summary.manifestFilesS3Key) ?? []), root + FILES_NAME];
-    const filesObject = firstListed(filesCandidates, byKey);
-    if (!filesObject) {
-        throw new errors/* ActionError */.lZ(`${export_where(summaryObject)} names manifestFilesS3Key ${JSON.stringify(summary.manifestFilesS3Key)}, ` +
-            `but the source has no ${FILES_NAME} at ${unique(filesCandidates).join(' or ')}: ` +
-            'the export is incomplete (copy all of its objects)');
-    }
-    const entries = parseFiles(filesObject, await readSmall(source, filesObject, MAX_FILES_MANIFEST_BYTES));
-    return { filesObject, entries };
-}
-/**
- * Matches the manifest's entries to listed objects. Missing ones are collected rather than
- * thrown at once, so that one message can say how many are missing; an entry whose key cannot be
- * placed, or a data file listed twice, is refused at once, as the manifest itself is wrong.
- */
-function matchDataFiles({ summary, resolve, byKey }, filesObject, entries) {
-    const matched = { dataFiles: [], seen: new Map(), missing: [], sum: 0 };
-    for (const entry of entries) {
-        const candidates = resolve(entry.key);
-        if (!candidates) {
-            throw new errors/* ActionError */.lZ(`${export_where(filesObject)} line ${entry.line}: dataFileS3Key ${JSON.stringify(entry.key)} ` +
-                `is neither under ${MARKER} nor under the export's s3Prefix ` +
-                `${JSON.stringify(summary.s3Prefix ?? '')}, so its place relative to the export is unknown`);
-        }
-        // Missing files count too: the sum is checked against the summary's itemCount.
-        matched.sum += entry.itemCount;
-        const object = firstListed(candidates, byKey);
-        if (!object) {
-            matched.missing.push(candidates[0]);
-            continue;
-        }
-        const before = matched.seen.get(object.key);
-        if (before) {
-            throw new errors/* ActionError */.lZ(`${export_where(filesObject)} lists the data file ${object.key} twice (lines ${before.line} ` +
-                `and ${entry.line}): its items would be counted twice`);
-        }
-        matched.seen.set(object.key, entry);
-        matched.dataFiles.push(object);
-    }
-    return matched;
-}
-/**
- * Refuses an export with data files missing from the source: importing the rest would silently
- * load a part of the table. The message explains incremental exports, whose data files sit
- * outside their own folder and so are the ones most often left out of a copy.
- */
-function requireComplete({ summaryObject, root }, listed, missing) {
-    if (missing.length === 0)
-        return;
-    const shown = missing.slice(0, LISTED_AT_MOST).join(', ');
-    const more = missing.length > LISTED_AT_MOST ? ` and ${missing.length - LISTED_AT_MOST} more` : '';
-    const outside = missing.some((key) => !key.startsWith(root));
-    throw new errors/* ActionError */.lZ(`the DynamoDB export at ${folderOf(summaryObject)} is incomplete: ${missing.length} of the ` +
-        `${listed} data files its ${FILES_NAME} lists are not in the source: ${shown}${more}.` +
-        (outside
-            ? ` An incremental export keeps its data files in the folder data/ shared by the ` +
-                `exports next to it, outside its own folder: point source at a prefix holding this ` +
-                `export and that data/ folder (and no other export's manifests), for example a copy ` +
-                `of them.`
-            : ' Copy every object of the export.'));
-}
-/**
- * Refuses manifests that disagree on the item count: the import is checked against the
- * summary's itemCount, which must then be what the data files hold.
- */
-function requireAddsUp({ summaryObject, summary }, sum) {
-    if (sum === summary.itemCount)
-        return;
-    throw new errors/* ActionError */.lZ(`the DynamoDB export at ${folderOf(summaryObject)} does not add up: ${SUMMARY_NAME} says ` +
-        `itemCount ${summary.itemCount}, the data files of ${FILES_NAME} add up to ${sum}`);
-}
-/** The checked export, as the engines use it. */
-function manifestOf({ root, summary }, objects, { dataFiles, seen }) {
-    return {
-        exportId: summary.exportId,
-        type: summary.type,
-        format: summary.format,
-        itemCount: summary.itemCount,
-        dataFiles,
-        // With no data files there is no common folder: the one a full export would have.
-        dataPrefix: dataFiles.length > 0 ? commonFolder(dataFiles.map((o) => o.key)) : `${root}data/`,
-        ignored: ignoredKeys(objects, seen, root),
-        itemCounts: new Map([...seen].map(([key, entry]) => [key, entry.itemCount])),
-    };
-}
-/**
- * Listed objects that are neither data files nor the export's own files, for a warning: they
- * are not imported, and ImportTable would read them if they sat under the data prefix. Empty
- * folder markers (as S3 consoles create) are not worth one.
- */
-function ignoredKeys(objects, seen, root) {
-    return objects
-        .filter((o) => !seen.has(o.key) && !isBookkeeping(o, root) && !isFolderMarker(o))
-        .map((o) => o.key);
-}
-/**
- * The keys where an object the manifests name would be now, most likely first; undefined when its
- * key says nothing about where it sits relative to the export.
- *
- * 1. `.../AWSDynamoDB/<export-id>/rest` (full exports): `rest` under the export's folder.
- * 2. `.../AWSDynamoDB/rest` (incremental exports' shared `data/`): `rest` next to the export's
- *    folder, as DynamoDB writes it, or under it, for a copy that gathered everything in one folder.
- * 3. `<s3Prefix>/rest`: `rest` under the export's folder.
- */
-function resolver(root, summary) {
-    const parent = parentFolder(root);
-    return (key) => {
-        const own = segmentIndex(key, `${MARKER}${summary.exportId}/`);
-        if (own !== undefined)
-            return [root + key.slice(own + MARKER.length + summary.exportId.length + 1)];
-        const shared = segmentIndex(key, MARKER);
-        if (shared !== undefined) {
-            const rest = key.slice(shared + MARKER.length);
-            return parent === undefined ? [root + rest] : [parent + rest, root + rest];
-        }
-        const prefix = summary.s3Prefix ? `${summary.s3Prefix.replace(/\/+$/, '')}/` : '';
-        if (key.startsWith(prefix))
-            return [root + key.slice(prefix.length)];
-        return undefined;
-    };
-}
-/** Where `marker` last starts a path segment of `key`. */
-function segmentIndex(key, marker) {
-    for (let at = key.lastIndexOf(marker); at >= 0; at = key.lastIndexOf(marker, at - 1)) {
-        if (at === 0 || key[at - 1] === '/')
-            return at;
-    }
-    return undefined;
-}
-function parseSummary(object, text) {
-    const value = parseJson(object, text, `${SUMMARY_NAME} must be one JSON object`);
-    if (!(0,json/* isJsonObject */.O)(value)) {
-        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${SUMMARY_NAME} must be one JSON object, found ${describe(value)}`);
-    }
-    const bad = (field, expected) => new errors/* ActionError */.lZ(`${export_where(object)}: ${field} must be ${expected}, found ${describe(value[field])}`);
-    const arn = value['exportArn'];
-    const id = typeof arn === 'string'
-        ? /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/[^/]+\/export\/([^/]+)$/.exec(arn)?.[1]
-        : undefined;
-    if (id === undefined) {
-        throw bad('exportArn', 'an export ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/export/<export-id>)');
-    }
-    // Full exports made before incremental exports existed (2023) have no exportType.
-    const type = value['exportType'] ?? 'FULL_EXPORT';
-    if (type !== 'FULL_EXPORT' && type !== 'INCREMENTAL_EXPORT') {
-        throw bad('exportType', 'FULL_EXPORT or INCREMENTAL_EXPORT');
-    }
-    const format = value['outputFormat'];
-    if (format !== 'DYNAMODB_JSON' && format !== 'ION') {
-        throw bad('outputFormat', 'DYNAMODB_JSON or ION');
-    }
-    const itemCount = value['itemCount'];
-    if (!isCount(itemCount))
-        throw bad('itemCount', 'a whole number of items, 0 or more');
-    const filesKey = value['manifestFilesS3Key'];
-    if (typeof filesKey !== 'string' || !filesKey.endsWith(FILES_NAME)) {
-        throw bad('manifestFilesS3Key', `the key of the export's ${FILES_NAME}`);
-    }
-    const s3Prefix = value['s3Prefix'];
-    if (s3Prefix !== undefined && s3Prefix !== null && typeof s3Prefix !== 'string') {
-        throw bad('s3Prefix', 'a string or null');
-    }
-    return {
-        exportId: id,
-        type,
-        format,
-        itemCount,
-        s3Prefix: s3Prefix ?? undefined,
-        manifestFilesS3Key: filesKey,
-    };
-}
-function parseFiles(object, text) {
-    const entries = [];
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i].trim();
-        if (line === '')
-            continue;
-        const at = `${export_where(object)} line ${i + 1}`;
-        let value;
-        try {
-            value = JSON.parse(line);
-        }
-        catch (err) {
-            throw new errors/* ActionError */.lZ(`${at}: ${FILES_NAME} must hold one JSON object a line, and this one is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
-        }
-        if (!(0,json/* isJsonObject */.O)(value)) {
-            throw new errors/* ActionError */.lZ(`${at}: expected a JSON object, found ${describe(value)}`);
-        }
-        const key = value['dataFileS3Key'];
-        if (typeof key !== 'string' || key === '') {
-            throw new errors/* ActionError */.lZ(`${at}: dataFileS3Key must be the key of a data file, found ${describe(key)}`);
-        }
-        const itemCount = value['itemCount'];
-        if (!isCount(itemCount)) {
-            throw new errors/* ActionError */.lZ(`${at}: itemCount must be a whole number of items, 0 or more, found ${describe(itemCount)}`);
-        }
-        entries.push({ line: i + 1, key, itemCount });
-    }
-    return entries;
-}
-function parseJson(object, text, expected) {
-    try {
-        return JSON.parse(text);
-    }
-    catch (err) {
-        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${expected}, and it is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
-    }
-}
-/** The whole (decompressed) text of a small object, refusing one bigger than `limit` bytes. */
-async function readSmall(source, object, limit) {
-    const tooBig = (size) => new errors/* ActionError */.lZ(`${export_where(object)} holds ${size}, more than the ${limit} bytes a ${baseName(object.key)} ` +
-        'may have: refusing to read it');
-    if (object.size > limit)
-        throw tooBig(`${object.size} bytes`);
-    const chunks = [];
-    let bytes = 0;
-    try {
-        for await (const chunk of (0,decompress/* decompress */.m)(await source.open(object), 'auto')) {
-            bytes += chunk.length;
-            if (bytes > limit)
-                throw tooBig(`over ${limit} bytes once decompressed`);
-            chunks.push(chunk);
-        }
-    }
-    catch (err) {
-        if (err instanceof errors/* ActionError */.lZ)
-            throw err;
-        const message = (0,errors/* errorMessage */.gJ)(err);
-        throw new Error(message.includes(object.url) ? message : `${object.url}: ${message}`, {
-            cause: err,
-        });
-    }
-    try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-    }
-    catch {
-        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${baseName(object.key)} is not UTF-8 text`);
-    }
-}
-/**
- * An export's own files with no manifest-summary.json (DynamoDB writes it last) mean an export
- * still running, failed, or partly copied: reading its data as plain objects would import a part.
- */
-function refuseUnfinished(source, objects) {
-    const sign = objects.find((o) => {
-        const name = baseName(o.key);
-        return name === '_started' || name === FILES_NAME;
-    });
-    if (sign) {
-        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${export_where(sign)} but no ${SUMMARY_NAME}: a DynamoDB ` +
-            'export that has not finished, failed, or was partly copied. Wait for the export to ' +
-            `complete (or copy its ${SUMMARY_NAME} too), or point source at data that is not an ` +
-            'unfinished export');
-    }
-}
-function isBookkeeping(object, root) {
-    if (!object.key.startsWith(root))
-        return false;
-    const rest = object.key.slice(root.length);
-    return !rest.includes('/') && BOOKKEEPING.test(rest);
-}
-function isFolderMarker(object) {
-    return object.key.endsWith('/') && object.size === 0;
-}
-function firstListed(keys, byKey) {
-    for (const key of keys) {
-        const object = byKey.get(key);
-        if (object)
-            return object;
-    }
-    return undefined;
-}
-/** The longest folder (ending in `/`, or empty) that holds every key. */
-function commonFolder(keys) {
-    let common = keys[0] ?? '';
-    for (const key of keys) {
-        let n = 0;
-        while (n < common.length && n < key.length && common[n] === key[n])
-            n++;
-        common = common.slice(0, n);
-    }
-    return common.slice(0, common.lastIndexOf('/') + 1);
-}
-function parentFolder(folder) {
-    if (folder === '')
-        return undefined;
-    const inner = folder.slice(0, -1);
-    return inner.slice(0, inner.lastIndexOf('/') + 1);
-}
-function baseName(key) {
-    return key.slice(key.lastIndexOf('/') + 1);
-}
-function depth(key) {
-    return key.split('/').length;
-}
-function compare(a, b) {
-    return Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
-}
-/** How to name an object to a person: its S3 URL, or its workspace path. */
-function export_where(object) {
-    return object.url.startsWith('s3://') ? object.url : object.key;
-}
-/** The folder of an object, as `source` would name it. */
-function folderOf(object) {
-    const name = export_where(object);
-    return name.slice(0, name.lastIndexOf('/') + 1);
-}
-function unique(keys) {
-    return [...new Set(keys)];
-}
-function isCount(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-function describe(value) {
-    if (value === undefined)
-        return 'nothing';
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-// EXTERNAL MODULE: ./src/sources/local.ts
-var local = __nccwpck_require__(9765);
-// EXTERNAL MODULE: ./src/sources/source.ts
-var sources_source = __nccwpck_require__(813);
-;// CONCATENATED MODULE: ./src/plan/endpoint.ts
-
-
-
-/**
- * How long a custom dynamodb-endpoint may take to answer: a DynamoDB Local service container
- * starts beside the job's first steps, and its JVM takes a few seconds.
- */
-const ENDPOINT_WAIT_MS = 60_000;
-/** Between two tries. */
-const ENDPOINT_POLL_MS = 1_000;
-/** Errors that mean nothing answered yet, rather than an answer the import should see. */
-const NOT_LISTENING = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up/;
-/**
- * Waits until the custom endpoint answers a request (any answer: even an error from the service
- * means it is up), trying once a second for up to ENDPOINT_WAIT_MS, and says so in the log.
- * `client` must not retry on its own, so that every try is counted here.
- */
-async function waitForEndpoint(client, endpoint, clock) {
-    const began = clock.now();
-    let told = false;
-    for (;;) {
-        let reason;
-        try {
-            await client.send(new dist_cjs/* ListTablesCommand */.H7({ Limit: 1 }));
-            return;
-        }
-        catch (err) {
-            reason = endpoint_describe(err);
-            if (reason === '')
-                return;
-        }
-        const waited = clock.now() - began;
-        if (waited >= ENDPOINT_WAIT_MS) {
-            throw new errors/* ActionError */.lZ(`DynamoDB at ${endpoint} did not answer within ${Math.round(waited / 1000)} s ` +
-                `(tried every ${ENDPOINT_POLL_MS / 1000} s; last: ${reason}). Start it before this step ` +
-                '(a service container: give it a health check, see the README), or check dynamodb-endpoint.');
-        }
-        if (!told) {
-            core/* info */.pq(`Waiting for DynamoDB at ${endpoint} to answer (${reason}), for up to ${ENDPOINT_WAIT_MS / 1000} s…`);
-            told = true;
-        }
-        await clock.sleep(ENDPOINT_POLL_MS);
-    }
-}
-/** Why nothing answered, or '' when something did. */
-function endpoint_describe(err) {
-    const parts = [err, err?.cause];
-    for (const part of parts) {
-        const text = `${part?.code ?? ''} ${(0,errors/* errorMessage */.gJ)(part)}`;
-        if (NOT_LISTENING.test(text))
-            return (0,errors/* errorMessage */.gJ)(part);
-    }
-    return err?.$metadata === undefined ? (0,errors/* errorMessage */.gJ)(err) : '';
 }
 
 ;// CONCATENATED MODULE: ./src/sources/lines.ts
@@ -76316,6 +75366,7 @@ function isBlank(text) {
 
 
 
+
 /** ImportTable's CsvOptions.Delimiter values. */
 const DELIMITERS = [',', ';', ':', '|', '\t', ' '];
 /** A record still inside a quoted field after this many bytes fails (8 MiB). */
@@ -76352,6 +75403,11 @@ class CsvParser {
     open;
     /** Set when the object's header failed: the rest of the object is not read. */
     skipping = false;
+    /** The header as read from the object (undefined when csv-header gave it), for reasons. */
+    headerText;
+    /** Bytes of the object before the current line, and before the next one. */
+    lineStart = 0;
+    nextLineStart = 0;
     constructor(options) {
         this.delimiter = options.delimiter;
         const { schema } = options;
@@ -76375,6 +75431,8 @@ class CsvParser {
     push(line) {
         if (this.skipping)
             return undefined;
+        this.lineStart = this.nextLineStart;
+        this.nextLineStart += line.bytes + 1;
         if (line.problem !== undefined)
             return this.unreadable(line.number, line.problem);
         const text = (0,formats_record/* withoutBom */.vA)(line);
@@ -76393,6 +75451,7 @@ class CsvParser {
         }
         const record = {
             line: line.number,
+            offset: this.lineStart,
             fieldLine: line.number,
             lines: [text],
             bytes: line.bytes,
@@ -76406,8 +75465,13 @@ class CsvParser {
         if (this.skipping || open === undefined)
             return undefined;
         this.open = undefined;
-        const reason = `unterminated quoted field starting at line ${open.fieldLine}`;
-        return this.fail(open.line, open.lines.join('\n'), reason);
+        // Every line after the opening quote went into the field: the rows there cannot be told
+        // apart, so the object was not read to its end (not one rejected record).
+        const reason = `a quoted field opened on line ${open.fieldLine} is never closed: the rest of the file ` +
+            'cannot be told apart into rows';
+        const failed = this.fail(open.line, '', reason, open.offset);
+        failed.broken ??= { offset: open.offset };
+        return failed;
     }
     /** The fast path: a line without quotes, split with indexOf straight into an item. */
     simpleRecord(text, columns) {
@@ -76421,14 +75485,14 @@ class CsvParser {
             const stop = found === -1 || found > end ? end : found;
             const column = columns[index];
             if (column === undefined) {
-                return fieldCountFailure(columns.length, countFields(text, end, delimiter));
+                return this.fieldCountFailure(countFields(text, end, delimiter));
             }
             if (stop > start) {
                 const problem = setValue(item, column, text.slice(start, stop));
                 if (problem !== undefined) {
                     const fields = countFields(text, end, delimiter);
                     if (fields !== columns.length)
-                        return fieldCountFailure(columns.length, fields);
+                        return this.fieldCountFailure(fields);
                     return { ok: false, reason: problem };
                 }
             }
@@ -76438,7 +75502,7 @@ class CsvParser {
             start = stop + 1;
         }
         if (index !== columns.length)
-            return fieldCountFailure(columns.length, index);
+            return this.fieldCountFailure(index);
         return { ok: true, item };
     }
     /** Returns the record a scan completed or failed, or keeps it open for the next line. */
@@ -76451,22 +75515,23 @@ class CsvParser {
             this.open = undefined;
             const reason = `quoted field starting at line ${record.fieldLine} is still open after more than ` +
                 `${MAX_OPEN_RECORD_BYTES} bytes`;
-            return this.fail(record.line, '', reason);
+            return this.fail(record.line, '', reason, record.offset);
         }
         this.open = undefined;
         const raw = record.lines.length === 1 ? (record.lines[0] ?? '') : record.lines.join('\n');
         if (outcome === TEXT_AFTER_QUOTE) {
             const column = this.columnLabel(record.fields.length - 1);
-            return this.fail(record.line, raw, `unexpected character after closing quote in ${column}`);
+            const reason = `unexpected character after closing quote in ${column}`;
+            return this.fail(record.line, raw, reason, record.offset);
         }
         const columns = this.columns;
         if (columns === undefined)
-            return this.header(record.line, raw, record.fields);
+            return this.header(record, raw);
         return { line: record.line, raw, result: this.fieldsRecord(record.fields, columns) };
     }
     fieldsRecord(fields, columns) {
         if (fields.length !== columns.length)
-            return fieldCountFailure(columns.length, fields.length);
+            return this.fieldCountFailure(fields.length);
         const item = {};
         for (let index = 0; index < fields.length; index++) {
             const value = fields[index];
@@ -76480,13 +75545,32 @@ class CsvParser {
         return { ok: true, item };
     }
     /** Takes the object's first record as its header, or fails the object. */
-    header(line, raw, fields) {
-        const names = fields.map((field) => field ?? '');
-        const problem = headerProblem(names);
-        if (problem !== undefined)
-            return this.failHeader(line, raw, `CSV header ${problem}`);
+    header(record, raw) {
+        const names = record.fields.map((field) => field ?? '');
+        const problem = headerProblem(names, NO_HEADER_ROW_HINT);
+        if (problem !== undefined) {
+            return this.failHeader(record.line, raw, `the CSV header ${problem}`, record.offset);
+        }
         this.columns = this.columnsOf(names);
+        this.headerText = raw;
         return undefined;
+    }
+    /**
+     * A row with another number of fields than the header: most often the wrong csv-delimiter (the
+     * header then reads as one name), or a file without a header row. Says which input to set.
+     */
+    fieldCountFailure(found) {
+        const expected = this.columns?.length ?? 0;
+        const header = this.headerText;
+        const shown = header === undefined ? 'csv-header' : (0,formats_record/* showName */.$i)(header);
+        const likely = header === undefined ? undefined : likelyDelimiter(header, this.delimiter);
+        const hint = likely !== undefined
+            ? `if the fields are separated by ${JSON.stringify(likely)}, set csv-delimiter: ${JSON.stringify(likely)}`
+            : `check csv-delimiter (${JSON.stringify(this.delimiter)}) and csv-header: each row needs one field per column of the header`;
+        return {
+            ok: false,
+            reason: `row has ${counted(found, 'field')}, the header has ${expected} (${shown}): ${hint}`,
+        };
     }
     columnsOf(names) {
         return names.map((name) => ({
@@ -76504,19 +75588,22 @@ class CsvParser {
         const open = this.open;
         this.open = undefined;
         const failed = open === undefined
-            ? this.fail(number, '', problem)
-            : this.fail(open.line, '', `${problem} at line ${number}, inside a quoted field starting at line ${open.fieldLine}`);
+            ? this.fail(number, '', problem, this.lineStart)
+            : this.fail(open.line, '', `${problem} at line ${number}, inside a quoted field starting at line ${open.fieldLine}`, open.offset);
         failed.unreadable = true;
         return failed;
     }
-    fail(line, raw, reason) {
-        if (this.columns === undefined)
-            return this.failHeader(line, raw, `CSV header: ${reason}`);
+    /** A failed record; in the header, the point where reading the object stopped. */
+    fail(line, raw, reason, offset) {
+        if (this.columns === undefined) {
+            return this.failHeader(line, raw, `the CSV header: ${reason}`, offset);
+        }
         return { line, raw, result: { ok: false, reason } };
     }
-    failHeader(line, raw, reason) {
+    /** Without a header nothing after it can become an item: the object is not read on. */
+    failHeader(line, raw, reason, offset) {
         this.skipping = true;
-        return { line, raw, result: { ok: false, reason } };
+        return { line, raw, result: { ok: false, reason }, broken: { offset } };
     }
     columnLabel(index) {
         const column = this.columns?.[index];
@@ -76571,21 +75658,46 @@ function scan(text, inQuotes, record, lineNumber, delimiter) {
         index = found + 1;
     }
 }
-/** Why header names cannot be the attribute names of a CSV object, or undefined. */
-function headerProblem(names) {
+/** A header read from a file that has none repeats or leaves out names where values repeat. */
+const NO_HEADER_ROW_HINT = 'if the file has no header row, set csv-header to the column names';
+/**
+ * Why header names cannot be the attribute names of a CSV object, or undefined; `hint` follows a
+ * repeated or empty name, which a data row taken for the header gives.
+ */
+function headerProblem(names, hint) {
+    const advice = hint === undefined ? '' : `: ${hint}`;
     const seen = new Set();
     for (let index = 0; index < names.length; index++) {
         const name = names[index] ?? '';
         if (name === '')
-            return `has an empty name in column ${index + 1}`;
+            return `has an empty name in column ${index + 1}${advice}`;
         const problem = attributeNameProblem(name);
         if (problem !== undefined)
             return `column ${index + 1}: ${problem}`;
         if (seen.has(name))
-            return `names ${(0,formats_record/* showName */.$i)(name)} twice`;
+            return `repeats ${(0,formats_record/* showName */.$i)(name)}${advice}`;
         seen.add(name);
     }
     return undefined;
+}
+/**
+ * The delimiter a header was most likely written with: among ImportTable's, the one other than
+ * `current` that splits it into the most fields, when that is more than `current` does.
+ */
+function likelyDelimiter(header, current) {
+    const end = header.charCodeAt(header.length - 1) === CR_CODE ? header.length - 1 : header.length;
+    let best;
+    let most = countFields(header, end, current);
+    for (const delimiter of DELIMITERS) {
+        if (delimiter === current)
+            continue;
+        const fields = countFields(header, end, delimiter);
+        if (fields > most) {
+            best = delimiter;
+            most = fields;
+        }
+    }
+    return best;
 }
 /** Converts one non-empty field by its column's kind into `item`; returns why it cannot. */
 function setValue(item, column, value) {
@@ -76624,10 +75736,6 @@ function put(item, column, value) {
         item[column.name] = value;
     }
 }
-function fieldCountFailure(expected, found) {
-    const fields = expected === 1 ? 'field' : 'fields';
-    return { ok: false, reason: `expected ${expected} ${fields} (the header), found ${found}` };
-}
 /** Fields of a line without quotes: one more than its delimiters. */
 function countFields(text, end, delimiter) {
     let count = 1;
@@ -76635,6 +75743,300 @@ function countFields(text, end, delimiter) {
         count++;
     }
     return count;
+}
+
+;// CONCATENATED MODULE: ./src/formats/detect.ts
+/**
+ * input-format auto: what a file holds, recognised from its first bytes (its head) and, where
+ * the bytes cannot tell (an empty file), its name. Pure: the head is given, nothing is read here.
+ *
+ * JSON files are told apart by their framing (one array, one document per line, or documents of
+ * several lines one after another) and by what their documents are: plain JSON, DynamoDB JSON
+ * with the `Item` wrapper (ImportTable's DYNAMODB_JSON), or DynamoDB JSON items without it.
+ */
+
+/**
+ * How much of an object's head detection looks at: enough for the first document of any
+ * ordinary file, so that its kind is parsed rather than guessed from a prefix.
+ */
+const HEAD_BYTES = 64 * 1024;
+/** AttributeValue's type keys: a one-member object with one of these is a DynamoDB JSON value. */
+const detect_TYPE_KEYS = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'M', 'L', 'SS', 'NS', 'BS']);
+const ION_VERSION_MARKER = '$ion_1_0';
+/** Names that say JSON: a file of them that does not start as JSON is still read as JSON Lines. */
+const JSON_EXTENSIONS = new Set(['json', 'jsonl', 'ndjson']);
+const BOM = '\uFEFF';
+const WHITESPACE = /[\s]/;
+/**
+ * What a file holds, from its head (`complete`: the head is the whole file) and its name.
+ * The bytes decide; the name only breaks a tie the bytes leave (an empty file).
+ */
+function detectReading(name, head, complete) {
+    const text = headText(head);
+    const start = firstContent(text);
+    if (start === text.length)
+        return { reading: byName(name), basis: 'empty' };
+    const rest = text.slice(start);
+    if (rest.startsWith(ION_VERSION_MARKER))
+        return { reading: { kind: 'ion' }, basis: 'bytes' };
+    if (rest[0] === '[') {
+        return { reading: { kind: 'json', framing: 'array', items: arrayItems(rest) }, basis: 'bytes' };
+    }
+    if (rest[0] === '{') {
+        const inside = rest.slice(1).trimStart();
+        // JSON names are quoted; Ion's struct fields need not be (`{Item:{…}}`, DynamoDB's Ion export).
+        if (inside !== '' && inside[0] !== '"' && inside[0] !== '}') {
+            return { reading: { kind: 'ion' }, basis: 'bytes' };
+        }
+        return { reading: objectReading(rest, complete), basis: 'bytes' };
+    }
+    // Not JSON and not Ion. A file named as JSON is read as its name says, so that its lines are
+    // rejected as the JSON they fail to be; any other is CSV, the one format that starts with
+    // anything.
+    if (JSON_EXTENSIONS.has(extension(name)))
+        return { reading: byName(name), basis: 'name' };
+    return { reading: { kind: 'csv' }, basis: 'bytes' };
+}
+/**
+ * How the documents of a file read as JSON follow one another, from its head: an array, one per
+ * line, or documents of several lines. input-format JSON uses it too.
+ */
+function jsonFraming(head) {
+    const text = headText(head);
+    const rest = text.slice(firstContent(text));
+    if (rest[0] === '[')
+        return 'array';
+    return objectFraming(rest, firstDocumentEnd(rest));
+}
+/** The format ImportTable would read the object as, or undefined when it has none for it. */
+function importTableFormat(reading) {
+    if (reading.kind === 'ion')
+        return 'ION';
+    if (reading.kind === 'csv')
+        return 'CSV';
+    if (reading.kind === 'json' && reading.framing === 'lines' && reading.items === 'wrapped') {
+        return 'DYNAMODB_JSON';
+    }
+    return undefined;
+}
+/** The reading an explicit input-format names (JSON's framing comes from the head). */
+function explicitReading(format, head) {
+    switch (format) {
+        case 'DYNAMODB_JSON':
+            return { kind: 'json', framing: 'lines', items: 'wrapped' };
+        case 'JSON':
+            return { kind: 'json', framing: head ? jsonFraming(head) : 'lines', items: 'plain' };
+        case 'REQUEST_ITEMS':
+            return { kind: 'request-items' };
+        case 'ION':
+            return { kind: 'ion' };
+        case 'CSV':
+            return { kind: 'csv' };
+    }
+}
+/** The reading in words: `a JSON array of plain documents`. */
+function describeReading(reading) {
+    switch (reading.kind) {
+        case 'request-items':
+            return 'a request-items file (batch-write-item)';
+        case 'ion':
+            return 'Ion (DynamoDB export text)';
+        case 'csv':
+            return 'CSV';
+        case 'json':
+            return describeJson(reading.framing, reading.items);
+    }
+}
+function describeJson(framing, items) {
+    if (items === 'changes')
+        return "DynamoDB JSON lines of an incremental export's changes";
+    const wrapper = items === 'wrapped' ? 'with' : 'without';
+    if (framing === 'lines') {
+        return items === 'plain'
+            ? 'JSON Lines of plain documents'
+            : `DynamoDB JSON lines ${wrapper} the Item wrapper`;
+    }
+    const documents = items === 'plain' ? 'plain documents' : `DynamoDB JSON items ${wrapper} the Item wrapper`;
+    return framing === 'array'
+        ? `a JSON array of ${documents}`
+        : `multi-line JSON documents (${documents})`;
+}
+/** How the log says where a reading came from: `input-format auto: from its first bytes`. */
+function describeBasis(choice) {
+    if (choice.formatFrom)
+        return `${choice.format}, from ${choice.formatFrom}`;
+    switch (choice.basis) {
+        case 'input':
+            return `input-format ${choice.format}`;
+        case 'bytes':
+            return 'input-format auto: from its first bytes';
+        case 'name':
+            return 'input-format auto: from its name';
+        case 'empty':
+            return 'input-format auto: it holds no data, so from its name';
+    }
+}
+/**
+ * What a rejected record's reason ends with: the format the file was read as and the input that
+ * changes it, because a file read as the wrong format rejects every record.
+ */
+function readingNote(choice) {
+    const as = describeReading(choice.reading);
+    if (choice.formatFrom)
+        return ` (read as ${as}, as ${choice.formatFrom} says)`;
+    if (choice.basis === 'input') {
+        return ` (read as ${as}, as input-format ${choice.format} says; set input-format to auto or to the file's format to read it otherwise)`;
+    }
+    return ` (read as ${as}, as input-format auto recognised it; set input-format to read it otherwise)`;
+}
+/** The head as text: a multi-byte character cut at its end decodes to a replacement character. */
+function headText(head) {
+    const text = new TextDecoder('utf-8').decode(head);
+    return text.startsWith(BOM) ? text.slice(1) : text;
+}
+function firstContent(text) {
+    let i = 0;
+    while (i < text.length && WHITESPACE.test(text[i]))
+        i++;
+    return i;
+}
+/** The extension, past a compression suffix: `orders.csv.gz` → `csv`. */
+function extension(name) {
+    const base = name.toLowerCase().replace(/\.(gz|gzip|zst|zstd)$/, '');
+    const dot = base.lastIndexOf('.');
+    return dot < 0 || base.lastIndexOf('/') > dot ? '' : base.slice(dot + 1);
+}
+/** An empty file has no records whatever it is read as; its name says what it was meant to be. */
+function byName(name) {
+    const ext = extension(name);
+    if (ext === 'csv' || ext === 'tsv')
+        return { kind: 'csv' };
+    if (ext === 'ion')
+        return { kind: 'ion' };
+    return { kind: 'json', framing: 'lines', items: 'plain' };
+}
+/** A file that starts with an object: request items, or documents one per line or of several. */
+function objectReading(text, complete) {
+    const end = firstDocumentEnd(text);
+    const framing = objectFraming(text, end);
+    const document = end.at === undefined ? undefined : parseObject(text.slice(0, end.at));
+    if (document !== undefined) {
+        if (isRequestItems(document))
+            return { kind: 'request-items' };
+        return { kind: 'json', framing, items: itemShape(document) };
+    }
+    // The first document is longer than the head (or not JSON): its first member decides.
+    if (end.at === undefined && !complete && REQUEST_ITEMS_START.test(text)) {
+        return { kind: 'request-items' };
+    }
+    return { kind: 'json', framing, items: end.at === undefined ? shapeFromPrefix(text) : 'plain' };
+}
+/** The documents of an array: its first element decides (an empty array has plain ones). */
+function arrayItems(text) {
+    const inner = text.slice(1);
+    const start = firstContent(inner);
+    if (inner[start] !== '{')
+        return 'plain';
+    const element = inner.slice(start);
+    const end = firstDocumentEnd(element);
+    if (end.at === undefined)
+        return shapeFromPrefix(element);
+    const document = parseObject(element.slice(0, end.at));
+    return document === undefined ? 'plain' : itemShape(document);
+}
+/**
+ * Where the first top-level document of the text ends (undefined: not in the text), and whether
+ * a newline comes before its end: JSON Lines keep each document on one line.
+ */
+function firstDocumentEnd(text) {
+    let depth = 0;
+    let inString = false;
+    let escape = false;
+    let multiLine = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\n')
+            multiLine = true;
+        else if (inString) {
+            if (escape)
+                escape = false;
+            else if (c === '\\')
+                escape = true;
+            else if (c === '"')
+                inString = false;
+        }
+        else if (c === '"')
+            inString = true;
+        else if (c === '{' || c === '[')
+            depth++;
+        else if ((c === '}' || c === ']') && --depth === 0)
+            return { at: i + 1, multiLine };
+    }
+    return { at: undefined, multiLine };
+}
+/**
+ * JSON Lines when the first document ends on its first line; documents of several lines
+ * otherwise, unless the second line starts a document of its own: then the first line is a
+ * broken line of JSON Lines (pretty-printed documents indent or close on their second line).
+ */
+function objectFraming(text, end) {
+    if (!end.multiLine)
+        return 'lines';
+    const second = text.slice(text.indexOf('\n') + 1).replace(/^\r/, '');
+    return second.startsWith('{') ? 'lines' : 'documents';
+}
+function parseObject(text) {
+    try {
+        const parsed = JSON.parse(text);
+        return (0,json/* isJsonObject */.O)(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `{"Table": [{"PutRequest": …` or `…"DeleteRequest"`: batch-write-item's --request-items. */
+const REQUEST_ITEMS_START = /^\{\s*"(?:[^"\\]|\\.)*"\s*:\s*\[\s*\{\s*"(?:PutRequest|DeleteRequest)"/;
+function isRequestItems(document) {
+    const first = Object.values(document)[0];
+    if (!Array.isArray(first) || first.length === 0)
+        return false;
+    const request = first[0];
+    if (!(0,json/* isJsonObject */.O)(request))
+        return false;
+    const keys = Object.keys(request);
+    return keys.length === 1 && (keys[0] === 'PutRequest' || keys[0] === 'DeleteRequest');
+}
+/** A one-member object whose member is an AttributeValue type: `{"S": "a"}`. */
+function isAttributeValue(value) {
+    if (!(0,json/* isJsonObject */.O)(value))
+        return false;
+    const keys = Object.keys(value);
+    return keys.length === 1 && detect_TYPE_KEYS.has(keys[0]);
+}
+/** Every member an AttributeValue: a DynamoDB JSON item (an empty object is not one). */
+function isDynamoDBItem(value) {
+    if (!(0,json/* isJsonObject */.O)(value))
+        return false;
+    const members = Object.values(value);
+    return members.length > 0 && members.every(isAttributeValue);
+}
+function itemShape(document) {
+    const keys = Object.keys(document);
+    if (keys.length === 1 && keys[0] === 'Item' && isDynamoDBItem(document['Item']))
+        return 'wrapped';
+    return isDynamoDBItem(document) ? 'bare' : 'plain';
+}
+const NAME = '"(?:[^"\\\\]|\\\\.)*"';
+const TYPE = `"(?:${[...detect_TYPE_KEYS].join('|')})"`;
+/** `{"Item": {"name": {"S"…` */
+const WRAPPED_START = new RegExp(`^\\{\\s*"Item"\\s*:\\s*\\{\\s*${NAME}\\s*:\\s*\\{\\s*${TYPE}\\s*:`);
+/** `{"name": {"S"…` */
+const BARE_START = new RegExp(`^\\{\\s*${NAME}\\s*:\\s*\\{\\s*${TYPE}\\s*:`);
+/** A document longer than the head: its first member is all there is to go by. */
+function shapeFromPrefix(text) {
+    if (WRAPPED_START.test(text))
+        return 'wrapped';
+    return BARE_START.test(text) ? 'bare' : 'plain';
 }
 
 ;// CONCATENATED MODULE: ./src/formats/json-codes.ts
@@ -76901,14 +76303,24 @@ class DocumentParser {
  * of a multi-byte character is an ASCII byte, so quotes, brackets and newlines are found without
  * decoding; each element is decoded (strictly) on its own.
  *
- * Two shapes: `array`, one top-level array of documents (`[{…}, {…}]`); `tables`, one top-level
+ * Three shapes: `array`, one top-level array of documents (`[{…}, {…}]`); `tables`, one top-level
  * object whose members are arrays (`{"Table": [{…}, {…}], …}`, as batch-write-item's
- * --request-items takes them).
+ * --request-items takes them); `documents`, top-level values one after another, each of any
+ * number of lines (a pretty-printed object, or jq's output of several).
  */
 
 const json_splitter_NEWLINE = 0x0a;
-const BOM = [0xef, 0xbb, 0xbf];
+const json_splitter_BOM = [0xef, 0xbb, 0xbf];
 const json_splitter_strict = new TextDecoder('utf-8', { fatal: true });
+/** The point where a file breaks its shape, as the reader takes it: not a record. */
+function brokenRecord(piece) {
+    return {
+        line: piece.line,
+        raw: '',
+        result: { ok: false, reason: piece.reason },
+        broken: { offset: piece.offset, ...(piece.after !== undefined && { after: piece.after }) },
+    };
+}
 const MORE = 0;
 const END_WITH = 1; // the byte closes the element and belongs to it
 const END_BEFORE = 2; // the byte follows the element (a scalar's comma, bracket or space)
@@ -76919,6 +76331,8 @@ class JsonSplitter {
     maxElementBytes;
     state = 'start';
     line = 1;
+    /** Bytes of the chunks before this one. */
+    offset = 0;
     /** BOM bytes seen at the start; -1 once content began. */
     bomAt = 0;
     index = 0;
@@ -76932,6 +76346,7 @@ class JsonSplitter {
     parts = [];
     size = 0;
     elementLine = 0;
+    elementOffset = 0;
     // A member name being read (tables).
     name = [];
     nameEscape = false;
@@ -76943,11 +76358,12 @@ class JsonSplitter {
     push(chunk) {
         const out = [];
         let elementStart = 0;
-        for (let i = 0; i < chunk.length && this.state !== 'broken'; i++) {
+        let i = 0;
+        for (; i < chunk.length && this.state !== 'broken'; i++) {
             const c = chunk[i];
             // A UTF-8 byte order mark at the start (maybe split over chunks) is not content.
             if (this.bomAt >= 0) {
-                if (this.bomAt < BOM.length && c === BOM[this.bomAt]) {
+                if (this.bomAt < json_splitter_BOM.length && c === json_splitter_BOM[this.bomAt]) {
                     this.bomAt++;
                     continue;
                 }
@@ -76979,30 +76395,56 @@ class JsonSplitter {
             const piece = this.structure(c);
             if (piece)
                 out.push(piece);
-            if (this.state === 'inside')
+            if (this.state === 'inside') {
                 elementStart = i;
+                this.elementOffset = this.offset + i;
+            }
         }
+        // The loop stops one byte past the one that broke the shape: the point where reading stopped.
+        const last = out[out.length - 1];
+        if (last?.kind === 'broken')
+            last.offset = this.offset + i - 1;
         if (this.state === 'inside')
             this.keep(chunk, elementStart, chunk.length);
+        this.offset += chunk.length;
         return out;
     }
     /** The end of the file: an element or a container still open is a cut-off file. */
     end() {
         if (this.state === 'end' || this.state === 'broken' || this.state === 'start')
             return [];
+        if (this.shape === 'documents' && this.state === 'after')
+            return [];
         if (this.state === 'inside' && this.scalar && !this.inString) {
             // A number or literal that ends the file is complete; the container around it is not.
             this.state = 'after';
             return [this.finishElement(), ...this.end()];
         }
-        const reason = this.state === 'inside'
-            ? `the file is cut off inside the document that starts here (index ${this.index})`
+        const inside = this.state === 'inside';
+        const reason = inside
+            ? `the file ends inside ${this.label(this.index)}, which starts on this line`
             : this.shape === 'array'
-                ? `the JSON array is cut off after ${this.index} documents: expected "," or "]"`
-                : 'the request-items file is cut off: expected "]" and "}" to close it';
+                ? 'the file ends before the JSON array is closed: expected "," or "]"'
+                : 'the file ends before the request-items object is closed: expected "]" and "}"';
         return [
-            { kind: 'broken', line: this.state === 'inside' ? this.elementLine : this.line, reason },
+            {
+                kind: 'broken',
+                line: inside ? this.elementLine : this.line,
+                offset: inside ? this.elementOffset : this.offset,
+                ...this.after(),
+                reason,
+            },
         ];
+    }
+    /** An element as reasons name it: `document[3]`, or `"Table"[3]` in a request-items file. */
+    label(index) {
+        return this.shape === 'tables'
+            ? `${JSON.stringify(this.table)}[${index}]`
+            : `document[${index}]`;
+    }
+    /** The last whole element of the current array, if any. */
+    after() {
+        return this.index > 0 ? { after: this.label(this.index - 1) } : {};
     }
     /** One byte within an element: whether the element goes on, or ends with or before it. */
     inElement(c) {
@@ -77033,6 +76475,8 @@ class JsonSplitter {
     structure(c) {
         switch (this.state) {
             case 'start':
+                if (this.shape === 'documents')
+                    return this.startElement(c);
                 if (this.shape === 'array' && c === LBRACKET)
                     return this.to('element');
                 if (this.shape === 'tables' && c === LBRACE)
@@ -77054,7 +76498,7 @@ class JsonSplitter {
                 return this.to('open');
             case 'open':
                 if (c !== LBRACKET) {
-                    return this.break(`expected an array of requests for table ${JSON.stringify(this.table)}, found ${json_splitter_describe(c)}`);
+                    return this.break(`expected an array of requests for table ${JSON.stringify(this.table)}, found ${describe(c)}`);
                 }
                 this.index = 0;
                 return this.to('element');
@@ -77063,11 +76507,14 @@ class JsonSplitter {
                     return this.closeArray();
                 return this.startElement(c);
             case 'after':
+                // Documents follow one another with only whitespace between them.
+                if (this.shape === 'documents')
+                    return this.startElement(c);
                 if (c === COMMA)
                     return this.to('element');
                 if (c === RBRACKET)
                     return this.closeArray();
-                return this.break(`expected "," or "]" after the document at index ${this.index - 1}`);
+                return this.break(`expected "," or "]", found ${found(c)}`);
             case 'next':
                 if (c === COMMA)
                     return this.to('key');
@@ -77098,9 +76545,10 @@ class JsonSplitter {
     closeArray() {
         return this.to(this.shape === 'array' ? 'end' : 'next');
     }
+    /** The offset is set by push, which knows the byte. */
     break(reason) {
         this.state = 'broken';
-        return { kind: 'broken', line: this.line, reason };
+        return { kind: 'broken', line: this.line, offset: this.offset, ...this.after(), reason };
     }
     /** One byte of a table name (names are short: byte by byte, across chunks). */
     nameByte(c) {
@@ -77158,7 +76606,20 @@ class JsonSplitter {
         }
     }
 }
-function json_splitter_describe(c) {
+/**
+ * A byte where JSON structure was expected, as a reason shows it: punctuation as itself, anything
+ * else by kind, so that no value of an item reaches a log.
+ */
+function found(c) {
+    if ('{}[]:,"'.includes(String.fromCharCode(c)))
+        return JSON.stringify(String.fromCharCode(c));
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2d)
+        return 'a number';
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))
+        return 'a letter';
+    return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+function describe(c) {
     if (c === LBRACE)
         return 'an object';
     if (c === json_codes_QUOTE)
@@ -77168,37 +76629,46 @@ function json_splitter_describe(c) {
 
 ;// CONCATENATED MODULE: ./src/formats/json-documents.ts
 /**
- * input-format JSON: plain JSON documents, per file either one JSON array of objects (the whole
- * file, streamed element by element) or one object per line (JSON Lines; blank lines ignored).
- * The first character of the file tells which. Each document becomes an item as
- * json-document.ts maps it.
+ * JSON files whose documents the bytes frame, not the lines: one JSON array of documents (the
+ * whole file, streamed element by element), or documents of several lines one after another (a
+ * pretty-printed object, jq's output). Each document is a plain JSON document (as json-document.ts
+ * maps it) or a DynamoDB JSON item, with or without the `Item` wrapper.
  */
 
 
-/** The first character of a file that holds one JSON array. */
-const ARRAY_START = 0x5b;
-/** The records of a file that is one JSON array of documents. */
-function jsonArrayParser(maxDocumentBytes) {
-    const splitter = new JsonSplitter('array', maxDocumentBytes);
-    const records = (pieces) => pieces.flatMap(documentRecord);
+
+/** How one document's text becomes an item; `label` names it in reasons (`document[3]`). */
+function documentParser(items) {
+    if (items === 'plain')
+        return parseJsonDocument;
+    const parse = items === 'bare' ? parseDynamoDBItem : parseDynamoDBJsonLine;
+    return (text, label) => {
+        const result = parse(text);
+        return result.ok ? result : { ok: false, reason: `${label}: ${result.reason}` };
+    };
+}
+/** The records of a file that is one JSON array of documents, or documents one after another. */
+function jsonDocumentsParser(framing, items, maxDocumentBytes) {
+    const splitter = new JsonSplitter(framing, maxDocumentBytes);
+    const parse = documentParser(items);
+    const records = (pieces) => pieces.flatMap((piece) => documentRecord(piece, parse));
     return {
         framing: 'bytes',
         push: (chunk) => records(splitter.push(chunk)),
         end: () => records(splitter.end()),
     };
 }
-/** A document of an array, by its index in reasons (`document[3].price: …`). */
-function documentRecord(piece) {
+/** A document, by its index in reasons (`document[3].price: …`). */
+function documentRecord(piece, parse) {
     if (piece.kind === 'table')
         return [];
-    if (piece.kind === 'broken') {
-        return [{ line: piece.line, raw: '', result: { ok: false, reason: piece.reason } }];
-    }
+    if (piece.kind === 'broken')
+        return [brokenRecord(piece)];
     if (piece.text === undefined) {
         const result = { ok: false, reason: `document[${piece.index}]: ${piece.problem}` };
         return [{ line: piece.line, raw: '', result, unreadable: true }];
     }
-    const result = parseJsonDocument(piece.text, `document[${piece.index}]`);
+    const result = parse(piece.text, `document[${piece.index}]`);
     return [{ line: piece.line, raw: piece.text, bytes: piece.bytes, result }];
 }
 
@@ -77242,9 +76712,8 @@ async function requestItemsTables(chunks, maxRequestBytes) {
 function requestRecord(piece) {
     if (piece.kind === 'table')
         return [];
-    if (piece.kind === 'broken') {
-        return [{ line: piece.line, raw: '', result: { ok: false, reason: piece.reason } }];
-    }
+    if (piece.kind === 'broken')
+        return [brokenRecord(piece)];
     const label = `${JSON.stringify(piece.table ?? '')}[${piece.index}]`;
     if (piece.text === undefined) {
         const result = { ok: false, reason: `${label}: ${piece.problem}` };
@@ -77420,7 +76889,7 @@ const IDENTIFIER_PART = 2;
 const HEX_DIGIT = 8;
 /** Characters that may follow a number: Ion's numeric stop characters. */
 const NUMBER_STOP = 16;
-const WHITESPACE = 32;
+const ion_WHITESPACE = 32;
 const CHAR_CLASS = buildCharClasses();
 function buildCharClasses() {
     const classes = new Uint8Array(128);
@@ -77436,7 +76905,7 @@ function buildCharClasses() {
     add(upper + lower + '_$', IDENTIFIER_START | IDENTIFIER_PART);
     add(digits, IDENTIFIER_PART);
     add(digits + 'abcdefABCDEF', HEX_DIGIT);
-    add(' \t\n\r\v\f', WHITESPACE | NUMBER_STOP);
+    add(' \t\n\r\v\f', ion_WHITESPACE | NUMBER_STOP);
     add('{}[](),"\'', NUMBER_STOP);
     return classes;
 }
@@ -77847,7 +77316,7 @@ function kindOfValue() {
         if (ion_text.charCodeAt(pos + 1) !== ion_LBRACE)
             return 'an Ion struct';
         pos += 2;
-        while (hasClass(ion_text.charCodeAt(pos), WHITESPACE))
+        while (hasClass(ion_text.charCodeAt(pos), ion_WHITESPACE))
             pos++;
         const first = ion_text.charCodeAt(pos);
         return first === ion_QUOTE || first === APOSTROPHE ? 'an Ion clob' : 'an Ion blob';
@@ -78270,7 +77739,7 @@ function scanRadixInt(start, radix) {
  */
 function readBlob(label) {
     pos += 2;
-    while (hasClass(ion_text.charCodeAt(pos), WHITESPACE))
+    while (hasClass(ion_text.charCodeAt(pos), ion_WHITESPACE))
         pos++;
     const first = ion_text.charCodeAt(pos);
     if (first === ion_QUOTE || first === APOSTROPHE) {
@@ -78306,38 +77775,93 @@ function readBlob(label) {
 
 
 
+
 /**
  * The longest document of a JSON array or request of a request-items file: as for a line, a 400 KB
  * item can take several times that as JSON.
  */
 const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
-/** Formats whose parser depends on the object's first character (past a BOM and whitespace). */
-function needsFirstByte(options) {
-    return options.format === 'JSON';
+/** Formats whose reading depends on the object's first bytes: auto, and JSON's framing. */
+function needsHead(options) {
+    return options.format === 'auto' || options.format === 'JSON';
 }
 /**
- * A parser for one object of the given format: the one switch from format name to parser.
- * `firstByte`: the object's first character, for the formats that need it.
+ * How one object is read: as input-format names it, or under auto as its head and name say.
+ * `head`: the object's first bytes (the whole object when `complete`), for the formats that need it.
  */
-function recordParser(options, firstByte) {
-    switch (options.format) {
-        case 'JSON':
-            return firstByte === ARRAY_START
-                ? jsonArrayParser(MAX_DOCUMENT_BYTES)
-                : lineParser((text) => parseJsonDocument(text));
-        case 'REQUEST_ITEMS':
+function chooseReading(options, name, head) {
+    const from = options.formatFrom ? { formatFrom: options.formatFrom } : {};
+    if (options.incremental) {
+        const reading = { kind: 'json', framing: 'lines', items: 'changes' };
+        return { reading, basis: 'input', format: options.format, ...from };
+    }
+    if (options.format !== 'auto') {
+        const reading = explicitReading(options.format, head?.bytes);
+        return { reading, basis: 'input', format: options.format, ...from };
+    }
+    const detected = detectReading(name, head?.bytes ?? new Uint8Array(0), head?.complete ?? true);
+    return { ...detected, format: 'auto' };
+}
+/**
+ * A parser for one object read as `choice` says: the one switch from reading to parser. Each
+ * record it rejects says what the object was read as and which input changes that.
+ */
+function recordParser(options, choice) {
+    return noted(parserFor(options, choice.reading), readingNote(choice));
+}
+function parserFor(options, reading) {
+    switch (reading.kind) {
+        case 'json':
+            if (reading.framing !== 'lines') {
+                return jsonDocumentsParser(reading.framing, reading.items, MAX_DOCUMENT_BYTES);
+            }
+            if (reading.items === 'plain')
+                return lineParser((text) => parseJsonDocument(text));
+            if (reading.items === 'bare')
+                return lineParser(parseDynamoDBItem);
+            if (reading.items === 'changes')
+                return lineParser(parseChangeLine);
+            return lineParser(parseDynamoDBJsonLine);
+        case 'request-items':
             return requestItemsParser(MAX_DOCUMENT_BYTES);
-        case 'DYNAMODB_JSON':
-            return lineParser(options.incremental ? parseChangeLine : parseDynamoDBJsonLine);
-        case 'ION':
+        case 'ion':
             return lineParser(parseIonLine);
-        case 'CSV':
+        case 'csv':
             return csvParser({
                 delimiter: options.csvDelimiter,
                 header: options.csvHeader,
                 schema: options.schema,
             });
     }
+}
+/**
+ * The parser, with `note` after the reason of each record it could not make an item of. A
+ * record where the object breaks off is not a rejected record: its object is reported, with the
+ * format, as not read to its end.
+ */
+function noted(parser, note) {
+    const withNote = (record) => {
+        if (record.result.ok || record.unreadable || record.broken)
+            return record;
+        return { ...record, result: { ok: false, reason: record.result.reason + note } };
+    };
+    if (parser.framing === 'bytes') {
+        return {
+            framing: 'bytes',
+            push: (chunk) => parser.push(chunk).map(withNote),
+            end: () => parser.end().map(withNote),
+        };
+    }
+    return {
+        push(line) {
+            const record = parser.push(line);
+            return record && withNote(record);
+        },
+        end() {
+            const record = parser.end();
+            return record && withNote(record);
+        },
+    };
 }
 /** Formats of one record per line: blank lines are nothing, every other line is one record. */
 function lineParser(parse) {
@@ -78354,6 +77878,653 @@ function lineParser(parse) {
         },
         end: () => undefined,
     };
+}
+
+// EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
+var decompress = __nccwpck_require__(2741);
+;// CONCATENATED MODULE: ./src/plan/first-object.ts
+/**
+ * input-format auto where ImportTable could run: ImportTable takes one InputFormat for the whole
+ * prefix, so the first object's first bytes (one ranged read, decompressed) decide whether it
+ * can, and with which format.
+ */
+
+
+
+/**
+ * How the first object reads, when it can decide the engine: input-format auto, an S3 source,
+ * and mode native or auto with ImportTable still possible (a new table on AWS, one job, a source
+ * of native-min-bytes or more). Undefined otherwise: nothing is read.
+ */
+async function probeFirstObject(inputs, source, objects, tableExists) {
+    const first = objects[0];
+    if (inputs.format !== 'auto' || inputs.source.kind !== 's3' || !first)
+        return undefined;
+    const bytes = objects.reduce((sum, o) => sum + o.size, 0);
+    const nativePossible = inputs.mode === 'native' ||
+        (inputs.mode === 'auto' &&
+            !inputs.dynamodbEndpoint &&
+            !tableExists &&
+            (inputs.shard?.count ?? 1) === 1 &&
+            bytes >= inputs.nativeMinBytes);
+    if (!nativePossible)
+        return undefined;
+    const head = await readHead(source, first, inputs.compression);
+    const choice = chooseReading(inputs, first.key, head);
+    return {
+        url: first.url,
+        readAs: `${describeReading(choice.reading)} (${describeBasis(choice)})`,
+        format: importTableFormat(choice.reading),
+    };
+}
+/**
+ * The first HEAD_BYTES of the object, decompressed as far as the stored bytes read go: a cut
+ * gzip or zstd stream ends in an error, after the bytes that matter here.
+ */
+async function readHead(source, object, compression) {
+    const stored = source.openHead
+        ? await source.openHead(object, HEAD_BYTES)
+        : await source.open(object);
+    const whole = object.size <= HEAD_BYTES;
+    const parts = [];
+    let size = 0;
+    let complete = false;
+    try {
+        for await (const chunk of (0,decompress/* decompress */.m)(stored, compression)) {
+            parts.push(chunk);
+            size += chunk.length;
+            if (size >= HEAD_BYTES)
+                break;
+        }
+        complete = whole && size < HEAD_BYTES;
+    }
+    catch (err) {
+        if (size === 0)
+            throw err;
+    }
+    return { bytes: Buffer.concat(parts), complete };
+}
+
+;// CONCATENATED MODULE: ./src/plan/near-names.ts
+/**
+ * Existing tables whose name is close to the one requested: before the action creates a table,
+ * they are the sign of a typo in `table` (`order-dev` for `orders-dev`), which would otherwise
+ * create and seed a new table while the tests read the real one, empty.
+ *
+ * Close means, after ignoring case and writing `_` and `.` as `-`:
+ * - the same name (`Orders-Dev`, `orders_dev`);
+ * - the same but for a trailing `s` on any `-`-separated part (`order-dev`, `orders-items-dev`);
+ * - one or two edits (insert, delete, substitute, swap two adjacent characters: the optimal
+ *   string alignment form of Damerau-Levenshtein), with or without those trailing `s`
+ *   (`ordersdev`, `orders-dve`). Names of at most SHORT_NAME_LENGTH characters allow one edit
+ *   only: two would change nearly half of such a name, and `logs` and `jobs`, or `cats` and
+ *   `cars`, are different tables.
+ *
+ * Never close: names whose numbers differ (`app-pr-12` and `app-pr-13`, `orders-2024` and
+ * `orders-2025`, `t01` and `t02`): tables numbered by pull request, run, date or version are
+ * made on purpose, one beside the other, and a run must be able to create the next one.
+ */
+/** How many close names a message lists, closest first. */
+const MAX_NEAR_NAMES = 3;
+/** Names of up to this many characters allow one edit, longer ones two. */
+const SHORT_NAME_LENGTH = 5;
+const MAX_EDITS = 2;
+/**
+ * The names in `existing` close to `requested` (see above), closest first (same but for case or
+ * separators, case alone first; then a trailing `s`; then by edits), at most MAX_NEAR_NAMES. `requested` itself is
+ * never among them.
+ */
+function nearNames(requested, existing) {
+    const close = [];
+    for (const name of existing) {
+        const score = closeness(requested, name);
+        // Among equal scores, a difference of case only comes first: the likeliest slip.
+        const edits = editDistance(requested.toLowerCase(), name.toLowerCase());
+        if (score !== undefined)
+            close.push({ name, score, edits });
+    }
+    close.sort((x, y) => x.score - y.score || x.edits - y.edits || (x.name < y.name ? -1 : 1));
+    return close.slice(0, MAX_NEAR_NAMES).map((c) => c.name);
+}
+/**
+ * How close `name` is to `requested`: 0 for the same name but for case and separators, 1 for a
+ * trailing `s`, else the number of edits (1 or 2); undefined when not close, or the same name.
+ */
+function closeness(requested, name) {
+    if (name === requested || numbers(name) !== numbers(requested))
+        return undefined;
+    const a = fold(requested);
+    const b = fold(name);
+    if (a === b)
+        return 0;
+    const singularA = singular(a);
+    const singularB = singular(b);
+    if (singularA === singularB)
+        return 1;
+    const limit = Math.min(a.length, b.length) <= SHORT_NAME_LENGTH ? 1 : MAX_EDITS;
+    const edits = Math.min(editDistance(a, b, limit), editDistance(singularA, singularB, limit));
+    return edits <= limit ? edits : undefined;
+}
+/**
+ * The optimal string alignment distance (Damerau-Levenshtein without editing a substring twice):
+ * inserts, deletes, substitutions and swaps of two adjacent characters. Stops early once the
+ * distance exceeds `limit`, returning limit + 1.
+ */
+function editDistance(a, b, limit = Infinity) {
+    if (Math.abs(a.length - b.length) > limit)
+        return limit + 1;
+    // Three rows of the dynamic programming table: the two before this one, and this one.
+    let before = new Array(b.length + 1).fill(0);
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    let current = new Array(b.length + 1).fill(0);
+    for (let i = 1; i <= a.length; i++) {
+        current[0] = i;
+        let rowMin = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                d = Math.min(d, before[j - 2] + 1);
+            }
+            current[j] = d;
+            rowMin = Math.min(rowMin, d);
+        }
+        if (rowMin > limit)
+            return limit + 1;
+        [before, previous, current] = [previous, current, before];
+    }
+    return Math.min(previous[b.length], limit + 1);
+}
+/** Lower case, with `_` and `.` written as `-`: the differences a reader does not see as names. */
+function fold(name) {
+    return name.toLowerCase().replace(/[_.]/g, '-');
+}
+/** Each `-`-separated part without one trailing `s`: `orders-items` → `order-item`. */
+function singular(folded) {
+    return folded
+        .split('-')
+        .map((part) => (part.length > 1 && part.endsWith('s') ? part.slice(0, -1) : part))
+        .join('-');
+}
+/** The numbers in a name, in order: names that differ in them are never close. */
+function numbers(name) {
+    return (name.match(/\d+/g) ?? []).join(',');
+}
+/**
+ * The failure when close names exist: the table, where it was looked for, the names (closest
+ * first), and the two ways on.
+ */
+function nearNameMessage(table, where, near) {
+    const [closest] = near;
+    const found = near.length === 1
+        ? `but ${closest} does: did you mean ${closest}?`
+        : `but tables with close names do: ${near.join(', ')}. Did you mean ${closest}?`;
+    return `Table ${table} does not exist${where}, ${found} Fix table, or set create-table: true to create ${table}.`;
+}
+
+// EXTERNAL MODULE: ./src/native/running-import.ts
+var running_import = __nccwpck_require__(6508);
+;// CONCATENATED MODULE: ./src/sources/export.ts
+// DynamoDB exports (ExportTableToPointInTime) as a source: the manifests say which objects are
+// the data and how many items they hold, so an import of an export can be checked against them.
+//
+// Layout, as DynamoDB writes it under `<s3Prefix>/AWSDynamoDB/`:
+//   <export-id>/manifest-summary.json   one JSON object (type, format, itemCount, ...)
+//   <export-id>/manifest-files.json     JSON lines, one per data file (itemCount, dataFileS3Key)
+//   <export-id>/*.md5, *.checksum, _started
+//   <export-id>/data/*.json.gz          full exports
+//   data/*.json.gz                      incremental exports: a folder shared by all of them
+
+
+
+const SUMMARY_NAME = 'manifest-summary.json';
+const FILES_NAME = 'manifest-files.json';
+/** manifest-summary.json is one small object: anything bigger is not one. */
+const MAX_SUMMARY_BYTES = 1024 * 1024;
+/** manifest-files.json has one ~200-byte line per data file: 64 MiB is ~300,000 files. */
+const MAX_FILES_MANIFEST_BYTES = 64 * 1024 * 1024;
+const MARKER = 'AWSDynamoDB/';
+/** Files DynamoDB writes next to the manifests, besides them. */
+const BOOKKEEPING = /^(manifest-summary\.json|manifest-files\.json|_started|.*\.md5|.*\.checksum)$/;
+const LISTED_AT_MOST = 5;
+/**
+ * When the listing is (or contains, at its root) a DynamoDB export, reads and checks its
+ * manifests; else undefined. Fails with an ActionError when the listing holds several exports,
+ * an unfinished one, manifests that do not parse, or an export whose data files are missing or
+ * do not add up to the summary's itemCount.
+ *
+ * The manifests name absolute keys (`<s3Prefix>/AWSDynamoDB/<id>/data/...`), but exports are
+ * often copied elsewhere (another bucket, another prefix) to promote data between accounts: each
+ * key is therefore resolved relative to where the export is now, the folder of its
+ * manifest-summary.json.
+ */
+async function readExport(source, objects) {
+    const summaryObject = findSummary(source, objects);
+    if (!summaryObject)
+        return undefined;
+    const root = summaryObject.key.slice(0, -SUMMARY_NAME.length);
+    const summary = parseSummary(summaryObject, await readSmall(source, summaryObject, MAX_SUMMARY_BYTES));
+    const located = {
+        summaryObject,
+        root,
+        summary,
+        resolve: resolver(root, summary),
+        byKey: new Map(objects.map((o) => [o.key, o])),
+    };
+    const { filesObject, entries } = await readFilesManifest(source, located);
+    const matched = matchDataFiles(located, filesObject, entries);
+    requireComplete(located, entries.length, matched.missing);
+    requireAddsUp(located, matched.sum);
+    return manifestOf(located, objects, matched);
+}
+/**
+ * The listing's one manifest-summary.json; undefined when there is none (and no sign of an
+ * unfinished export). Several are refused: which one to import would be a guess, and importing
+ * all would mix tables.
+ */
+function findSummary(source, objects) {
+    const summaries = objects.filter((o) => baseName(o.key) === SUMMARY_NAME);
+    if (summaries.length === 0) {
+        refuseUnfinished(source, objects);
+        return undefined;
+    }
+    if (summaries.length > 1) {
+        // The two shallowest, so that the example names the exports a person most likely meant.
+        const [a, b] = [...summaries].sort((x, y) => depth(x.key) - depth(y.key) || compare(x, y));
+        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${summaries.length} DynamoDB exports, for example ` +
+            `${folderOf(a)} and ${folderOf(b)}: point source at one ` +
+            'export, s3://bucket/.../AWSDynamoDB/<export-id>/ (or the workspace folder holding its ' +
+            'manifest-summary.json)');
+    }
+    return summaries[0];
+}
+/**
+ * Finds and parses manifest-files.json: where the summary's manifestFilesS3Key resolves to, or
+ * else next to the summary, since a copy may not keep the key's layout.
+ */
+async function readFilesManifest(source, { summaryObject, root, summary, resolve, byKey }) {
+    const filesCandidates = [...(resolve(summary.manifestFilesS3Key) ?? []), root + FILES_NAME];
+    const filesObject = firstListed(filesCandidates, byKey);
+    if (!filesObject) {
+        throw new errors/* ActionError */.lZ(`${export_where(summaryObject)} names manifestFilesS3Key ${JSON.stringify(summary.manifestFilesS3Key)}, ` +
+            `but the source has no ${FILES_NAME} at ${unique(filesCandidates).join(' or ')}: ` +
+            'the export is incomplete (copy all of its objects)');
+    }
+    const entries = parseFiles(filesObject, await readSmall(source, filesObject, MAX_FILES_MANIFEST_BYTES));
+    return { filesObject, entries };
+}
+/**
+ * Matches the manifest's entries to listed objects. Missing ones are collected rather than
+ * thrown at once, so that one message can say how many are missing; an entry whose key cannot be
+ * placed, or a data file listed twice, is refused at once, as the manifest itself is wrong.
+ */
+function matchDataFiles({ summary, resolve, byKey }, filesObject, entries) {
+    const matched = { dataFiles: [], seen: new Map(), missing: [], sum: 0 };
+    for (const entry of entries) {
+        const candidates = resolve(entry.key);
+        if (!candidates) {
+            throw new errors/* ActionError */.lZ(`${export_where(filesObject)} line ${entry.line}: dataFileS3Key ${JSON.stringify(entry.key)} ` +
+                `is neither under ${MARKER} nor under the export's s3Prefix ` +
+                `${JSON.stringify(summary.s3Prefix ?? '')}, so its place relative to the export is unknown`);
+        }
+        // Missing files count too: the sum is checked against the summary's itemCount.
+        matched.sum += entry.itemCount;
+        const object = firstListed(candidates, byKey);
+        if (!object) {
+            matched.missing.push(candidates[0]);
+            continue;
+        }
+        const before = matched.seen.get(object.key);
+        if (before) {
+            throw new errors/* ActionError */.lZ(`${export_where(filesObject)} lists the data file ${object.key} twice (lines ${before.line} ` +
+                `and ${entry.line}): its items would be counted twice`);
+        }
+        matched.seen.set(object.key, entry);
+        matched.dataFiles.push(object);
+    }
+    return matched;
+}
+/**
+ * Refuses an export with data files missing from the source: importing the rest would silently
+ * load a part of the table. The message explains incremental exports, whose data files sit
+ * outside their own folder and so are the ones most often left out of a copy.
+ */
+function requireComplete({ summaryObject, root }, listed, missing) {
+    if (missing.length === 0)
+        return;
+    const shown = missing.slice(0, LISTED_AT_MOST).join(', ');
+    const more = missing.length > LISTED_AT_MOST ? ` and ${missing.length - LISTED_AT_MOST} more` : '';
+    const outside = missing.some((key) => !key.startsWith(root));
+    throw new errors/* ActionError */.lZ(`the DynamoDB export at ${folderOf(summaryObject)} is incomplete: ${missing.length} of the ` +
+        `${listed} data files its ${FILES_NAME} lists are not in the source: ${shown}${more}.` +
+        (outside
+            ? ` An incremental export keeps its data files in the folder data/ shared by the ` +
+                `exports next to it, outside its own folder: point source at a prefix holding this ` +
+                `export and that data/ folder (and no other export's manifests), for example a copy ` +
+                `of them.`
+            : ' Copy every object of the export.'));
+}
+/**
+ * Refuses manifests that disagree on the item count: the import is checked against the
+ * summary's itemCount, which must then be what the data files hold.
+ */
+function requireAddsUp({ summaryObject, summary }, sum) {
+    if (sum === summary.itemCount)
+        return;
+    throw new errors/* ActionError */.lZ(`the DynamoDB export at ${folderOf(summaryObject)} does not add up: ${SUMMARY_NAME} says ` +
+        `itemCount ${summary.itemCount}, the data files of ${FILES_NAME} add up to ${sum}`);
+}
+/** The checked export, as the engines use it. */
+function manifestOf({ root, summary }, objects, { dataFiles, seen }) {
+    return {
+        exportId: summary.exportId,
+        type: summary.type,
+        format: summary.format,
+        itemCount: summary.itemCount,
+        dataFiles,
+        // With no data files there is no common folder: the one a full export would have.
+        dataPrefix: dataFiles.length > 0 ? commonFolder(dataFiles.map((o) => o.key)) : `${root}data/`,
+        ignored: ignoredKeys(objects, seen, root),
+        itemCounts: new Map([...seen].map(([key, entry]) => [key, entry.itemCount])),
+    };
+}
+/**
+ * Listed objects that are neither data files nor the export's own files, for a warning: they
+ * are not imported, and ImportTable would read them if they sat under the data prefix. Empty
+ * folder markers (as S3 consoles create) are not worth one.
+ */
+function ignoredKeys(objects, seen, root) {
+    return objects
+        .filter((o) => !seen.has(o.key) && !isBookkeeping(o, root) && !isFolderMarker(o))
+        .map((o) => o.key);
+}
+/**
+ * The keys where an object the manifests name would be now, most likely first; undefined when its
+ * key says nothing about where it sits relative to the export.
+ *
+ * 1. `.../AWSDynamoDB/<export-id>/rest` (full exports): `rest` under the export's folder.
+ * 2. `.../AWSDynamoDB/rest` (incremental exports' shared `data/`): `rest` next to the export's
+ *    folder, as DynamoDB writes it, or under it, for a copy that gathered everything in one folder.
+ * 3. `<s3Prefix>/rest`: `rest` under the export's folder.
+ */
+function resolver(root, summary) {
+    const parent = parentFolder(root);
+    return (key) => {
+        const own = segmentIndex(key, `${MARKER}${summary.exportId}/`);
+        if (own !== undefined)
+            return [root + key.slice(own + MARKER.length + summary.exportId.length + 1)];
+        const shared = segmentIndex(key, MARKER);
+        if (shared !== undefined) {
+            const rest = key.slice(shared + MARKER.length);
+            return parent === undefined ? [root + rest] : [parent + rest, root + rest];
+        }
+        const prefix = summary.s3Prefix ? `${summary.s3Prefix.replace(/\/+$/, '')}/` : '';
+        if (key.startsWith(prefix))
+            return [root + key.slice(prefix.length)];
+        return undefined;
+    };
+}
+/** Where `marker` last starts a path segment of `key`. */
+function segmentIndex(key, marker) {
+    for (let at = key.lastIndexOf(marker); at >= 0; at = key.lastIndexOf(marker, at - 1)) {
+        if (at === 0 || key[at - 1] === '/')
+            return at;
+    }
+    return undefined;
+}
+function parseSummary(object, text) {
+    const value = parseJson(object, text, `${SUMMARY_NAME} must be one JSON object`);
+    if (!(0,json/* isJsonObject */.O)(value)) {
+        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${SUMMARY_NAME} must be one JSON object, found ${export_describe(value)}`);
+    }
+    const bad = (field, expected) => new errors/* ActionError */.lZ(`${export_where(object)}: ${field} must be ${expected}, found ${export_describe(value[field])}`);
+    const arn = value['exportArn'];
+    const id = typeof arn === 'string'
+        ? /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/[^/]+\/export\/([^/]+)$/.exec(arn)?.[1]
+        : undefined;
+    if (id === undefined) {
+        throw bad('exportArn', 'an export ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/export/<export-id>)');
+    }
+    // Full exports made before incremental exports existed (2023) have no exportType.
+    const type = value['exportType'] ?? 'FULL_EXPORT';
+    if (type !== 'FULL_EXPORT' && type !== 'INCREMENTAL_EXPORT') {
+        throw bad('exportType', 'FULL_EXPORT or INCREMENTAL_EXPORT');
+    }
+    const format = value['outputFormat'];
+    if (format !== 'DYNAMODB_JSON' && format !== 'ION') {
+        throw bad('outputFormat', 'DYNAMODB_JSON or ION');
+    }
+    const itemCount = value['itemCount'];
+    if (!isCount(itemCount))
+        throw bad('itemCount', 'a whole number of items, 0 or more');
+    const filesKey = value['manifestFilesS3Key'];
+    if (typeof filesKey !== 'string' || !filesKey.endsWith(FILES_NAME)) {
+        throw bad('manifestFilesS3Key', `the key of the export's ${FILES_NAME}`);
+    }
+    const s3Prefix = value['s3Prefix'];
+    if (s3Prefix !== undefined && s3Prefix !== null && typeof s3Prefix !== 'string') {
+        throw bad('s3Prefix', 'a string or null');
+    }
+    return {
+        exportId: id,
+        type,
+        format,
+        itemCount,
+        s3Prefix: s3Prefix ?? undefined,
+        manifestFilesS3Key: filesKey,
+    };
+}
+function parseFiles(object, text) {
+    const entries = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i].trim();
+        if (line === '')
+            continue;
+        const at = `${export_where(object)} line ${i + 1}`;
+        let value;
+        try {
+            value = JSON.parse(line);
+        }
+        catch (err) {
+            throw new errors/* ActionError */.lZ(`${at}: ${FILES_NAME} must hold one JSON object a line, and this one is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
+        }
+        if (!(0,json/* isJsonObject */.O)(value)) {
+            throw new errors/* ActionError */.lZ(`${at}: expected a JSON object, found ${export_describe(value)}`);
+        }
+        const key = value['dataFileS3Key'];
+        if (typeof key !== 'string' || key === '') {
+            throw new errors/* ActionError */.lZ(`${at}: dataFileS3Key must be the key of a data file, found ${export_describe(key)}`);
+        }
+        const itemCount = value['itemCount'];
+        if (!isCount(itemCount)) {
+            throw new errors/* ActionError */.lZ(`${at}: itemCount must be a whole number of items, 0 or more, found ${export_describe(itemCount)}`);
+        }
+        entries.push({ line: i + 1, key, itemCount });
+    }
+    return entries;
+}
+function parseJson(object, text, expected) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (err) {
+        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${expected}, and it is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
+    }
+}
+/** The whole (decompressed) text of a small object, refusing one bigger than `limit` bytes. */
+async function readSmall(source, object, limit) {
+    const tooBig = (size) => new errors/* ActionError */.lZ(`${export_where(object)} holds ${size}, more than the ${limit} bytes a ${baseName(object.key)} ` +
+        'may have: refusing to read it');
+    if (object.size > limit)
+        throw tooBig(`${object.size} bytes`);
+    const chunks = [];
+    let bytes = 0;
+    try {
+        for await (const chunk of (0,decompress/* decompress */.m)(await source.open(object), 'auto')) {
+            bytes += chunk.length;
+            if (bytes > limit)
+                throw tooBig(`over ${limit} bytes once decompressed`);
+            chunks.push(chunk);
+        }
+    }
+    catch (err) {
+        if (err instanceof errors/* ActionError */.lZ)
+            throw err;
+        const message = (0,errors/* errorMessage */.gJ)(err);
+        throw new Error(message.includes(object.url) ? message : `${object.url}: ${message}`, {
+            cause: err,
+        });
+    }
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    }
+    catch {
+        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${baseName(object.key)} is not UTF-8 text`);
+    }
+}
+/**
+ * An export's own files with no manifest-summary.json (DynamoDB writes it last) mean an export
+ * still running, failed, or partly copied: reading its data as plain objects would import a part.
+ */
+function refuseUnfinished(source, objects) {
+    const sign = objects.find((o) => {
+        const name = baseName(o.key);
+        return name === '_started' || name === FILES_NAME;
+    });
+    if (sign) {
+        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${export_where(sign)} but no ${SUMMARY_NAME}: a DynamoDB ` +
+            'export that has not finished, failed, or was partly copied. Wait for the export to ' +
+            `complete (or copy its ${SUMMARY_NAME} too), or point source at data that is not an ` +
+            'unfinished export');
+    }
+}
+function isBookkeeping(object, root) {
+    if (!object.key.startsWith(root))
+        return false;
+    const rest = object.key.slice(root.length);
+    return !rest.includes('/') && BOOKKEEPING.test(rest);
+}
+function isFolderMarker(object) {
+    return object.key.endsWith('/') && object.size === 0;
+}
+function firstListed(keys, byKey) {
+    for (const key of keys) {
+        const object = byKey.get(key);
+        if (object)
+            return object;
+    }
+    return undefined;
+}
+/** The longest folder (ending in `/`, or empty) that holds every key. */
+function commonFolder(keys) {
+    let common = keys[0] ?? '';
+    for (const key of keys) {
+        let n = 0;
+        while (n < common.length && n < key.length && common[n] === key[n])
+            n++;
+        common = common.slice(0, n);
+    }
+    return common.slice(0, common.lastIndexOf('/') + 1);
+}
+function parentFolder(folder) {
+    if (folder === '')
+        return undefined;
+    const inner = folder.slice(0, -1);
+    return inner.slice(0, inner.lastIndexOf('/') + 1);
+}
+function baseName(key) {
+    return key.slice(key.lastIndexOf('/') + 1);
+}
+function depth(key) {
+    return key.split('/').length;
+}
+function compare(a, b) {
+    return Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
+}
+/** How to name an object to a person: its S3 URL, or its workspace path. */
+function export_where(object) {
+    return object.url.startsWith('s3://') ? object.url : object.key;
+}
+/** The folder of an object, as `source` would name it. */
+function folderOf(object) {
+    const name = export_where(object);
+    return name.slice(0, name.lastIndexOf('/') + 1);
+}
+function unique(keys) {
+    return [...new Set(keys)];
+}
+function isCount(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+function export_describe(value) {
+    if (value === undefined)
+        return 'nothing';
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+// EXTERNAL MODULE: ./src/sources/local.ts
+var local = __nccwpck_require__(9765);
+// EXTERNAL MODULE: ./src/sources/source.ts
+var sources_source = __nccwpck_require__(813);
+;// CONCATENATED MODULE: ./src/plan/endpoint.ts
+
+
+
+/**
+ * How long a custom dynamodb-endpoint may take to answer: a DynamoDB Local service container
+ * starts beside the job's first steps, and its JVM takes a few seconds.
+ */
+const ENDPOINT_WAIT_MS = 60_000;
+/** The README's section that the endpoint-wait error points to (test/manifest.test.ts checks it). */
+const HEALTH_CHECK_HEADING = 'A health check for DynamoDB Local';
+/** Between two tries. */
+const ENDPOINT_POLL_MS = 1_000;
+/** Errors that mean nothing answered yet, rather than an answer the import should see. */
+const NOT_LISTENING = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up/;
+/**
+ * Waits until the custom endpoint answers a request (any answer: even an error from the service
+ * means it is up), trying once a second for up to ENDPOINT_WAIT_MS, and says so in the log.
+ * `client` must not retry on its own, so that every try is counted here.
+ */
+async function waitForEndpoint(client, endpoint, clock) {
+    const began = clock.now();
+    let told = false;
+    for (;;) {
+        let reason;
+        try {
+            await client.send(new dist_cjs/* ListTablesCommand */.H7({ Limit: 1 }));
+            return;
+        }
+        catch (err) {
+            reason = endpoint_describe(err);
+            if (reason === '')
+                return;
+        }
+        const waited = clock.now() - began;
+        if (waited >= ENDPOINT_WAIT_MS) {
+            throw new errors/* ActionError */.lZ(`DynamoDB at ${endpoint} did not answer within ${Math.round(waited / 1000)} s ` +
+                `(tried every ${ENDPOINT_POLL_MS / 1000} s; last: ${reason}). Start it before this step ` +
+                `(a service container with a health check: see "${HEALTH_CHECK_HEADING}" in the README), ` +
+                'or check dynamodb-endpoint.');
+        }
+        if (!told) {
+            core/* info */.pq(`Waiting for DynamoDB at ${endpoint} to answer (${reason}), for up to ${ENDPOINT_WAIT_MS / 1000} s…`);
+            told = true;
+        }
+        await clock.sleep(ENDPOINT_POLL_MS);
+    }
+}
+/** Why nothing answered, or '' when something did. */
+function endpoint_describe(err) {
+    const parts = [err, err?.cause];
+    for (const part of parts) {
+        const text = `${part?.code ?? ''} ${(0,errors/* errorMessage */.gJ)(part)}`;
+        if (NOT_LISTENING.test(text))
+            return (0,errors/* errorMessage */.gJ)(part);
+    }
+    return err?.$metadata === undefined ? (0,errors/* errorMessage */.gJ)(err) : '';
 }
 
 ;// CONCATENATED MODULE: ./src/plan/request-tables.ts
@@ -78402,26 +78573,50 @@ async function describeTable(client, table) {
         throw new Error((0,errors/* describeAwsError */.Pp)(err, 'DescribeTable', table.id), { cause: err });
     }
 }
-/** Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. */
+/**
+ * Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. `created`
+ * is false when another job of the same matrix created it first.
+ */
 async function createTable(client, parameters) {
     const name = parameters.TableName ?? '';
+    let created = true;
     try {
         await client.send(new dist_cjs/* CreateTableCommand */.IxS(parameters)).catch((err) => {
             // Another job of the same matrix created it first: wait for it like for our own.
             if ((0,errors/* errorName */.Is)(err) !== 'ResourceInUseException')
                 throw err;
+            created = false;
         });
         await (0,dist_cjs/* waitUntilTableExists */.gvA)({ client, maxWaitTime: MAX_CREATE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 }, { TableName: name });
     }
     catch (err) {
         throw new Error((0,errors/* describeAwsError */.Pp)(err, 'CreateTable', name), { cause: err });
     }
-    const created = await describeTable(client, { id: name, name });
-    if (!created)
+    const table = await describeTable(client, { id: name, name });
+    if (!table)
         throw new Error(`CreateTable: table ${name} is still missing after creation`);
-    return created;
+    return { table, created };
+}
+/**
+ * The names of every table the client sees (its region, or its endpoint), through every page of
+ * ListTables; `denied` with the reason when the credentials may not list tables.
+ */
+async function listTableNames(client) {
+    const names = [];
+    try {
+        for await (const page of (0,dist_cjs/* paginateListTables */.hUE)({ client }, {}))
+            names.push(...(page.TableNames ?? []));
+    }
+    catch (err) {
+        if ((0,errors/* isAccessDenied */.w7)(err))
+            return { denied: `${(0,errors/* errorName */.Is)(err)}: ${(0,errors/* errorMessage */.gJ)(err)}` };
+        throw new Error((0,errors/* describeAwsError */.Pp)(err, 'ListTables', 'the account'), { cause: err });
+    }
+    return { names };
 }
 
+// EXTERNAL MODULE: ./src/table/definition.ts
+var definition = __nccwpck_require__(1951);
 // EXTERNAL MODULE: ./src/plan/shard.ts
 var plan_shard = __nccwpck_require__(8303);
 ;// CONCATENATED MODULE: ./src/table/key-schema.ts
@@ -78711,7 +78906,7 @@ class BatchWriter {
     };
     constructor(options) {
         this.options = options;
-        this.pacer = new Pacer(options.concurrency, { ...DEFAULT_PACING, ...options.pacing }, options.clock ?? src_clock/* realClock */.d, options.random);
+        this.pacer = new Pacer(options.concurrency, { ...DEFAULT_PACING, ...options.pacing }, options.clock ?? src_clock/* realClock */.dQ, options.random);
     }
     /**
      * Queues a write. Returns a promise only when the caller must wait (its key is in flight, or a
@@ -79030,11 +79225,15 @@ async function truncateTable(options) {
 
 
 
+
+
+
 /**
- * Describes the table, lists the source when auto needs its size, chooses the engine, and creates
- * the table when the stream engine needs it (not in a dry run).
+ * Describes the table, lists the source when auto needs its size, chooses the engine, looks for
+ * tables with a close name before one is created (a dry run too), and creates the table when the
+ * stream engine needs it (not in a dry run).
  */
-async function prepare(given, clients, clock = src_clock/* realClock */.d) {
+async function prepare(given, clients, clock = src_clock/* realClock */.dQ) {
     if (given.dynamodbEndpoint) {
         await waitForEndpoint(clients.writeClient, given.dynamodbEndpoint, clock);
     }
@@ -79042,7 +79241,7 @@ async function prepare(given, clients, clock = src_clock/* realClock */.d) {
     const existing = await describeTable(clients.dynamodb, given.table);
     const listing = await (0,sources_source/* listInOrder */.G)(source);
     const exported = await readExport(source, listing);
-    const inputs = exported ? fromExport(given, exported) : given;
+    let inputs = exported ? fromExport(given, exported) : given;
     const objects = mine(exported?.dataFiles ?? listing, given.shard);
     if (listing.length === 0) {
         // As with ImportTable an empty source is an empty success, but rarely what was meant.
@@ -79051,8 +79250,22 @@ async function prepare(given, clients, clock = src_clock/* realClock */.d) {
     if (inputs.format === 'REQUEST_ITEMS') {
         await checkRequestTables(source, objects, inputs.table.name, inputs.compression);
     }
-    const choice = await chooseEngine(inputs, clients, existing, objects);
-    const { table, steps } = await setUpTable(inputs, clients, existing, choice);
+    const firstObject = await probeFirstObject(inputs, source, objects, existing !== undefined);
+    const choice = await chooseEngine(inputs, clients, existing, objects, firstObject);
+    if (choice.checkNearNames)
+        await refuseNearNames(inputs, clients);
+    let readAs;
+    if (choice.mode === 'native' && inputs.format === 'auto') {
+        // ImportTable reads every object of the prefix as the first one reads.
+        const format = firstObject?.format ?? 'DYNAMODB_JSON';
+        const how = firstObject
+            ? `${firstObject.readAs}, ImportTable's ${format}`
+            : `${format} (input-format auto: the source holds no object)`;
+        core/* info */.pq(`${firstObject?.url ?? source.description}: read as ${how}`);
+        readAs = [{ how, objects: objects.length }];
+        inputs = { ...inputs, format };
+    }
+    const { table, steps, createdFrom } = await setUpTable(inputs, clients, existing, choice);
     const expectedItemCount = exported ? expectedItems(exported, objects) : undefined;
     return {
         choice,
@@ -79062,20 +79275,24 @@ async function prepare(given, clients, clock = src_clock/* realClock */.d) {
         objects,
         ...(exported && { export: exported }),
         ...(expectedItemCount !== undefined && { expectedItemCount }),
+        ...(readAs && { readAs }),
         summary: summaryLine(inputs, existing, choice, steps, exported),
+        ...(createdFrom !== undefined && { tableCreatedFrom: createdFrom }),
     };
 }
 /**
  * Chooses the engine and logs why, with the source's size when it counted and the inputs the
  * chosen engine does not use, so that a run's log explains its engine.
  */
-async function chooseEngine(inputs, clients, existing, objects) {
+async function chooseEngine(inputs, clients, existing, objects, firstObject) {
     // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
     const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
     const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
     const choice = chooseMode(inputs, {
         tableExists: await isInTheWay(inputs, clients, existing),
+        tableFound: existing !== undefined,
         ...(sourceBytes !== undefined && { sourceBytes }),
+        ...(firstObject && { firstObject }),
     });
     core/* info */.pq(`Engine: ${choice.mode}. ${choice.reason}`);
     if (sourceBytes !== undefined)
@@ -79096,12 +79313,32 @@ async function isInTheWay(inputs, clients, existing) {
     return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
 }
 /**
+ * Before a table is created under create-table auto: fails when an existing table has a close
+ * name (`orders-dev` for `order-dev`), the sign of a typo that would otherwise create and seed a
+ * new table while the real one stays empty. Credentials that may not list tables get a warning:
+ * the check is a safeguard, not a requirement.
+ */
+async function refuseNearNames(inputs, clients) {
+    const name = inputs.table.name;
+    const listed = await listTableNames(clients.dynamodb);
+    if ('denied' in listed) {
+        core/* warning */.$e(`Could not look for tables with a name close to ${name} before creating it: ListTables was denied (${listed.denied}). ` +
+            'Allow dynamodb:ListTables (on resource *) to have a misspelt table caught before a new table is created, or set create-table: true to skip this check.');
+        return;
+    }
+    const near = nearNames(name, listed.names);
+    if (near.length > 0)
+        throw new errors/* ActionError */.lZ(nearNameMessage(name, where(inputs), near));
+    core/* info */.pq(`No table with a name close to ${name} among the ${counted(listed.names.length, 'table')}${where(inputs)}.`);
+}
+/**
  * Truncates the table when asked and creates it when the stream engine needs it; a dry run
- * changes nothing and only says what it would create. Returns the table to validate against and
- * the steps done, for the summary.
+ * changes nothing and only says what it would create. Returns the table to validate against, the
+ * steps done, for the summary, and what the table was created from, when it was.
  */
 async function setUpTable(inputs, clients, existing, choice) {
     let table = existing ?? plannedTable(inputs);
+    let createdFrom;
     const steps = [];
     if (inputs.truncate && existing && !inputs.dryRun) {
         const deleted = await truncateTable({
@@ -79112,17 +79349,34 @@ async function setUpTable(inputs, clients, existing, choice) {
         });
         steps.push(`truncated: ${deleted} items deleted`);
     }
-    if (choice.createTable && inputs.tableCreation) {
+    const creation = inputs.tableCreation;
+    const source = inputs.tableCreationSource ?? '';
+    if (choice.createTable && creation) {
+        const keys = (0,definition/* keyAttributes */.PD)(creation)
+            .map((k) => `${k.name}:${k.type}`)
+            .join(',');
+        const name = inputs.table.name;
         if (inputs.dryRun) {
-            steps.push(`it would be created from ${inputs.tableCreationSource}`);
+            core/* info */.pq(`Dry run: table ${name} would be created from ${source} (${keys}).`);
+            steps.push(`it would be created from ${source}`);
         }
         else {
-            core/* info */.pq(`Creating table ${inputs.table.name} from ${inputs.tableCreationSource}.`);
-            table = await createTable(clients.dynamodb, inputs.tableCreation);
-            steps.push(`created from ${inputs.tableCreationSource}`);
+            core/* info */.pq(`Creating table ${name} from ${source} (${keys}).`);
+            const outcome = await createTable(clients.dynamodb, creation);
+            table = outcome.table;
+            if (outcome.created) {
+                core/* notice */.lm(`Created table ${name} from ${source} (${keys}).`, {
+                    title: `Table ${name} created`,
+                });
+                createdFrom = source;
+                steps.push(`created from ${source}`);
+            }
+            else {
+                steps.push('created by another job at the same time');
+            }
         }
     }
-    return { table, steps };
+    return { table, steps, ...(createdFrom !== undefined && { createdFrom }) };
 }
 /** A DynamoDB export's item count for these objects: all its data files, or this shard's. */
 function expectedItems(exported, objects) {
@@ -79163,11 +79417,19 @@ function fromExport(inputs, exported) {
     if (incremental && inputs.mode === 'native') {
         throw new errors/* ActionError */.lZ('mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream');
     }
-    if (inputs.format !== 'DYNAMODB_JSON' && inputs.format !== exported.format) {
+    if (inputs.format !== 'auto' && inputs.format !== exported.format) {
         core/* warning */.$e(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
     }
     const source = inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source;
-    return { ...inputs, format: exported.format, compression: 'GZIP', incremental, source };
+    const formatFrom = "the export's manifest";
+    return {
+        ...inputs,
+        format: exported.format,
+        formatFrom,
+        compression: 'GZIP',
+        incremental,
+        source,
+    };
 }
 /** The table as it would be created: what records are validated against when it does not exist. */
 function plannedTable(inputs) {
@@ -79190,7 +79452,7 @@ function plannedTable(inputs) {
  */
 async function sourceFor(inputs, clients) {
     if (inputs.source.kind !== 's3')
-        return (0,local/* localSource */.j1)((0,local/* workspaceRoot */.oS)(), inputs.source.path);
+        return (0,local/* localSource */.j1)((0,local/* workspaceRoot */.oS)(), inputs.source);
     const { s3Source } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2166));
     return s3Source(await clients.s3(), inputs.source, inputs.bucketOwner);
 }
@@ -79199,79 +79461,70 @@ async function sourceFor(inputs, clients) {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./src/names.ts
 var names = __nccwpck_require__(6455);
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-/** The step's outputs and its annotations, from the result. */
+;// CONCATENATED MODULE: ./src/stream/outcome.ts
 
-
-
-
-/** Sets every output of action.yml; the ones that do not apply are empty. */
-function setOutputs(result) {
-    const outputs = {
-        [names/* Output */.k.Mode]: result.mode,
-        [names/* Output */.k.ModeReason]: result.modeReason,
-        [names/* Output */.k.Status]: result.status,
-        [names/* Output */.k.FailureCode]: result.failureCode,
-        [names/* Output */.k.ImportArn]: result.importArn,
-        [names/* Output */.k.TableArn]: result.tableArn,
-        [names/* Output */.k.ProcessedItemCount]: result.processedItemCount,
-        [names/* Output */.k.ImportedItemCount]: result.importedItemCount,
-        [names/* Output */.k.ErrorCount]: result.errorCount,
-        [names/* Output */.k.ProcessedSizeBytes]: result.processedSizeBytes,
-        [names/* Output */.k.DurationSeconds]: result.durationSeconds,
-        [names/* Output */.k.ConsumedWriteCapacity]: result.consumedWriteCapacity,
-        [names/* Output */.k.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
-        [names/* Output */.k.RejectedFile]: result.rejectedFile,
-    };
-    for (const [name, value] of Object.entries(outputs))
-        core/* setOutput */.uH(name, value ?? '');
+/** What a record is called in a format: `2 documents read`. */
+function recordNoun(format) {
+    if (format === 'JSON')
+        return 'document';
+    if (format === 'REQUEST_ITEMS')
+        return 'request';
+    return 'record';
 }
-/**
- * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (the toolkit's
- * docs of core.error and core.warning); more are dropped, so the summary counts the rest.
- */
-const MAX_ANNOTATIONS_PER_KIND = 10;
-/**
- * A location `<where>:<line>` as an annotation's place: for a file inside the workspace, its
- * workspace-relative path and line (so that the annotation shows on the file in a pull request);
- * nothing for an S3 object, whose location stays in the message.
- */
-function recordPlace(location, workspace) {
-    const match = /^(.*):(\d+)$/.exec(location);
-    if (!match || (match[1] ?? '').startsWith('s3://'))
-        return {};
-    const file = external_node_path_.relative(workspace, match[1] ?? '');
-    if (file === '' || file.startsWith('..') || external_node_path_.isAbsolute(file))
-        return {};
-    return { file: file.split(external_node_path_.sep).join('/'), line: Number(match[2]) };
+/** Where reading stopped: `byte 225 after document[1]`. */
+function unreadPlace(unread) {
+    return `byte ${unread.offset}${unread.after ? ` after ${unread.after}` : ''}`;
 }
-/**
- * The verdict first, as an error annotation: GitHub keeps only the first 10 of a kind per step,
- * so the one line that says what to do must not be the one dropped. Then one annotation per
- * sampled rejection, errors when the rejections fail the step (as many as leave room for the
- * verdict) and warnings when max-errors accepts them. The one caller of setFailed.
- */
-function annotate(result, failures, limits, workspace) {
-    if (failures.length > 0)
-        core/* setFailed */.C1(failures.join('\n'));
-    if (!result)
-        return;
-    const asErrors = failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0);
-    // The verdict is an error annotation too: record errors leave room for it.
-    const room = failures.length > 0 && asErrors ? MAX_ANNOTATIONS_PER_KIND - 1 : MAX_ANNOTATIONS_PER_KIND;
-    for (const r of result.rejections.samples.slice(0, room)) {
-        const place = recordPlace(r.location, workspace);
-        const properties = {
-            title: `Rejected record: ${formats_record/* REJECTION_KINDS */.aO[r.kind]}`,
-            ...(place.file !== undefined && { file: place.file }),
-            ...(place.line !== undefined && { startLine: place.line }),
-        };
-        const message = `${place.file !== undefined ? `${place.file}:${place.line}` : r.location}: ${r.reason}`;
-        if (asErrors)
-            core/* error */.z3(message, properties);
-        else
-            core/* warning */.$e(message, properties);
+/** How much was not read: `187 of 412 bytes not read`. */
+function unreadAmount(unread) {
+    const bytes = unread.measure === 'stored' ? 'stored bytes' : 'bytes';
+    // A compressed object cut off or corrupt: every stored byte arrived, its data did not decode.
+    if (unread.measure === 'stored' && unread.notReadBytes === 0 && unread.totalBytes > 0) {
+        return `all ${unread.totalBytes} stored bytes received, their data not read past that point`;
     }
+    return `${unread.notReadBytes} of ${unread.totalBytes} ${bytes} not read`;
+}
+/**
+ * The one sentence of the log, the annotation and the failure: where reading stopped, why, how
+ * much was and was not read, and what to do. `where` is the location as the reader shows it.
+ */
+function describeUnread(unread, where = unread.shown) {
+    const noun = recordNoun(unread.format);
+    const advice = unread.cause === 'content'
+        ? 'Fix the file; max-errors does not apply to a file that cannot be read to its end.'
+        : 'Check the object and re-run the import; max-errors does not apply to an object that cannot be read to its end.';
+    return (`${where}: reading stopped at ${unreadPlace(unread)}: ${unread.reason} ` +
+        `(input-format ${unread.readAs ?? unread.format}); ${counted(unread.recordsRead, noun)} read, ` +
+        `${unreadAmount(unread)}. ${advice}`);
+}
+/** How many objects were not read, or not to the end, said by object. */
+function notRead(objects, at) {
+    if (!at)
+        return 'nothing: every object was read';
+    const current = objects[at.index];
+    const rest = objects.slice(at.index + 1);
+    const shown = rest.slice(0, 3).map((o) => o.url);
+    const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : '';
+    const others = rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`;
+    return `${current?.url ?? '?'} after line ${at.line}${others}`;
+}
+/** Nothing done yet, for these objects. */
+function emptyOutcome(objects, rejected) {
+    return {
+        objects: objects.length,
+        storedBytes: objects.reduce((total, o) => total + o.size, 0),
+        processedSizeBytes: 0,
+        processed: 0,
+        imported: 0,
+        errors: 0,
+        unwritten: 0,
+        writeUnits: 0,
+        rejected,
+        perObject: [],
+        readAs: new Map(),
+        progress: [],
+        unread: [],
+    };
 }
 
 // EXTERNAL MODULE: ./src/native/explain.ts
@@ -79322,15 +79575,29 @@ function duration(seconds) {
 ;// CONCATENATED MODULE: ./src/report/result.ts
 
 
+
 /** The stream engine's FailureCode when valid items could not be written (DynamoDB kept refusing). */
 const ITEMS_NOT_WRITTEN = 'ItemsNotWritten';
+/**
+ * The stream engine's FailureCode when an object could not be read to its end (its content broke
+ * the format, or a read failed mid-object): what follows is neither imported nor counted as
+ * records, so max-errors cannot accept it.
+ */
+const SOURCE_NOT_READ = 'SourceNotRead';
+/** Objects not read to their end named one by one in the failure; the rest are counted. */
+const MAX_UNREAD_NAMED = 5;
 /** `1 record was`, `2 records were`: failure messages are read by people. */
 function result_counted(n, noun) {
     return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
 }
+/** Every record read was rejected: more often a file read as the wrong format than bad data. */
+function everyRecordRejected(result) {
+    return result.processedItemCount > 0 && result.errorCount >= result.processedItemCount;
+}
+const WRONG_FORMAT_HINT = ' Not one record became an item: if the objects are not what the log says they were read as, set input-format to their format.';
 /** The reasons the step fails, if any: the one place that decides. */
 function checkResult(result, limits) {
-    const failures = [];
+    const failures = unreadFailures(result.unread ?? []);
     const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
     if (result.stopped) {
         failures.push(`The import stopped: ${result.stopped.reason}. ` +
@@ -79342,7 +79609,8 @@ function checkResult(result, limits) {
         failures.push(`${result_counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
     }
     if (result.errorCount > limits.maxErrors) {
-        failures.push(`${result_counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
+        failures.push(`${result_counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.` +
+            (everyRecordRejected(result) ? WRONG_FORMAT_HINT : ''));
     }
     if (result.importedItemCount < limits.minItems) {
         const items = result_counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
@@ -79351,7 +79619,8 @@ function checkResult(result, limits) {
     }
     if (result.status === 'FAILED' &&
         result.failureCode !== explain/* ITEM_VALIDATION_ERROR */.LZ &&
-        result.failureCode !== ITEMS_NOT_WRITTEN) {
+        result.failureCode !== ITEMS_NOT_WRITTEN &&
+        result.failureCode !== SOURCE_NOT_READ) {
         failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`);
     }
     if (result.status === 'CANCELLED')
@@ -79367,16 +79636,45 @@ function checkResult(result, limits) {
     }
     return failures;
 }
+/**
+ * The warning of an import that read no record at all (not one whose records were all rejected:
+ * those have their own annotations), unless min-items already makes that fail the step. An empty
+ * listing is warned of by the start step already; undefined then, so that it is said once.
+ */
+function emptyImportWarning(result, limits) {
+    const empty = result.processedItemCount === 0 &&
+        result.errorCount === 0 &&
+        result.status === 'COMPLETED' &&
+        limits.minItems === 0 &&
+        result.objects !== 0;
+    if (!empty)
+        return undefined;
+    const verb = result.dryRun ? 'would be imported' : 'imported';
+    return (`0 items ${verb} from ${result.source ?? 'the source'}: the source holds no records. ` +
+        'Check source, or set min-items: 1 to make an empty import fail the step.');
+}
+/** Each object not read to its end fails the step on its own, whatever max-errors is. */
+function unreadFailures(unread) {
+    const named = unread.slice(0, MAX_UNREAD_NAMED).map((u) => describeUnread(u));
+    const rest = unread.length - named.length;
+    if (rest > 0)
+        named.push(`…and ${rest} more objects not read to their end (see the log).`);
+    return named;
+}
 /** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
 function fromStream(outcome, inputs, table) {
-    const failed = outcome.errors > 0;
+    const unread = outcome.unread.length;
+    const failed = outcome.errors > 0 || unread > 0;
     // Valid items that DynamoDB never took are not item validation errors: they name their own code.
     const invalid = outcome.errors - outcome.unwritten;
     return {
         status: failed ? 'FAILED' : 'COMPLETED',
         ...(failed && {
-            failureCode: invalid > 0 ? explain/* ITEM_VALIDATION_ERROR */.LZ : ITEMS_NOT_WRITTEN,
-            failureMessage: `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
+            // An object not read to its end is the gravest: records after it were never counted.
+            failureCode: unread > 0 ? SOURCE_NOT_READ : invalid > 0 ? explain/* ITEM_VALIDATION_ERROR */.LZ : ITEMS_NOT_WRITTEN,
+            failureMessage: unread > 0
+                ? `${unread === 1 ? '1 object' : `${unread} objects`} could not be read to the end${outcome.errors > 0 ? ` and ${outcome.errors} records were rejected` : ''}; see the annotations.`
+                : `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
         }),
         ...(table.TableArn && { tableArn: table.TableArn }),
         processedItemCount: outcome.processed,
@@ -79390,18 +79688,24 @@ function fromStream(outcome, inputs, table) {
         }),
         ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
         dryRun: inputs.dryRun,
-        ...(inputs.dryRun && {
+        ...(inputs.dynamodbEndpoint !== undefined && { customEndpoint: true }),
+        // An emulator bills nothing, so a cost estimate means nothing there.
+        ...(inputs.dryRun &&
+            inputs.dynamodbEndpoint === undefined && {
             estimates: estimate({
                 uncompressedBytes: outcome.processedSizeBytes,
                 writeUnits: outcome.writeUnits,
                 ...writeRate(inputs, table),
-            }),
+                // ImportTable reads only S3: for a workspace source it is no choice.
+            }).filter((e) => e.engine === 'stream' || inputs.source.kind === 's3'),
         }),
         objects: outcome.objects,
         perObject: outcome.perObject,
+        readAs: [...outcome.readAs].map(([how, objects]) => ({ how, objects })),
         progress: outcome.progress,
         ...(outcome.write && { pacing: outcome.write.pacing }),
         ...(outcome.stopped && { stopped: outcome.stopped }),
+        ...(unread > 0 && { unread: outcome.unread }),
         rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
     };
 }
@@ -79449,6 +79753,109 @@ function fromNative({ outcome, objects }, inputs) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** The step's outputs and its annotations, from the result. */
+
+
+
+
+
+
+/** Sets every output of action.yml; the ones that do not apply are empty. */
+function setOutputs(result) {
+    const outputs = {
+        [names/* Output */.k.Mode]: result.mode,
+        [names/* Output */.k.ModeReason]: result.modeReason,
+        [names/* Output */.k.Status]: result.status,
+        [names/* Output */.k.FailureCode]: result.failureCode,
+        [names/* Output */.k.ImportArn]: result.importArn,
+        [names/* Output */.k.TableArn]: result.tableArn,
+        [names/* Output */.k.ProcessedItemCount]: result.processedItemCount,
+        [names/* Output */.k.ImportedItemCount]: result.importedItemCount,
+        [names/* Output */.k.ErrorCount]: result.errorCount,
+        [names/* Output */.k.ProcessedSizeBytes]: result.processedSizeBytes,
+        [names/* Output */.k.DurationSeconds]: result.durationSeconds,
+        [names/* Output */.k.ConsumedWriteCapacity]: result.consumedWriteCapacity,
+        [names/* Output */.k.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
+        [names/* Output */.k.RejectedFile]: result.rejectedFile,
+    };
+    for (const [name, value] of Object.entries(outputs))
+        core/* setOutput */.uH(name, value ?? '');
+}
+/**
+ * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (the toolkit's
+ * docs of core.error and core.warning); more are dropped, so the summary counts the rest.
+ */
+const MAX_ANNOTATIONS_PER_KIND = 10;
+/**
+ * A location `<where>:<line>` as an annotation's place: for a file inside the workspace, its
+ * workspace-relative path and line (so that the annotation shows on the file in a pull request);
+ * nothing for an S3 object, whose location stays in the message.
+ */
+function recordPlace(location, workspace) {
+    const match = /^(.*):(\d+)$/.exec(location);
+    if (!match || (match[1] ?? '').startsWith('s3://'))
+        return {};
+    const file = external_node_path_.relative(workspace, match[1] ?? '');
+    if (file === '' || file.startsWith('..') || external_node_path_.isAbsolute(file))
+        return {};
+    return { file: file.split(external_node_path_.sep).join('/'), line: Number(match[2]) };
+}
+/**
+ * One error annotation per object not read to its end, on the file and line where reading
+ * stopped for a workspace file (on the object otherwise), leaving room for the verdict. Returns
+ * how many were made.
+ */
+function annotateUnread(unread, workspace) {
+    const shown = unread.slice(0, MAX_ANNOTATIONS_PER_KIND - 1);
+    for (const u of shown) {
+        const place = recordPlace(u.location, workspace);
+        const where = place.file !== undefined ? `${place.file}:${place.line}` : u.location;
+        core/* error */.z3(describeUnread(u, where), {
+            title: 'Source not read to its end',
+            ...(place.file !== undefined && { file: place.file }),
+            ...(place.line !== undefined && { startLine: place.line }),
+        });
+    }
+    return shown.length;
+}
+/**
+ * The verdict first, as an error annotation: GitHub keeps only the first 10 of a kind per step,
+ * so the one line that says what to do must not be the one dropped. Then one annotation per
+ * sampled rejection, errors when the rejections fail the step (as many as leave room for the
+ * verdict) and warnings when max-errors accepts them; a warning when nothing at all was read,
+ * since a passing step then most likely read the wrong source. The one caller of setFailed.
+ */
+function annotate(result, failures, limits, workspace) {
+    if (failures.length > 0)
+        core/* setFailed */.C1(failures.join('\n'));
+    if (!result)
+        return;
+    const empty = failures.length === 0 ? emptyImportWarning(result, limits) : undefined;
+    if (empty)
+        core/* warning */.$e(empty, { title: 'Nothing imported' });
+    const unread = annotateUnread(result.unread ?? [], workspace);
+    const asErrors = failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0);
+    // The verdict is an error annotation too: record errors leave room for it and the objects
+    // not read to their end.
+    const room = failures.length > 0 && asErrors
+        ? MAX_ANNOTATIONS_PER_KIND - 1 - unread
+        : MAX_ANNOTATIONS_PER_KIND;
+    for (const r of result.rejections.samples.slice(0, room)) {
+        const place = recordPlace(r.location, workspace);
+        const properties = {
+            title: `Rejected record: ${formats_record/* REJECTION_KINDS */.aO[r.kind]}`,
+            ...(place.file !== undefined && { file: place.file }),
+            ...(place.line !== undefined && { startLine: place.line }),
+        };
+        const message = `${place.file !== undefined ? `${place.file}:${place.line}` : r.location}: ${r.reason}`;
+        if (asErrors)
+            core/* error */.z3(message, properties);
+        else
+            core/* warning */.$e(message, properties);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The job summary: the one user of core.summary. It is written as Markdown, one block at a time
@@ -79460,57 +79867,82 @@ function fromNative({ outcome, objects }, inputs) {
 
 
 
+
+
 /** Reasons are the engine's words, but a summary row should stay a row. */
 const MAX_REASON_CHARS = 300;
 /** Objects listed one per row; the rest are counted. */
 const MAX_OBJECT_ROWS = 20;
 /** Below this the import is too short for a chart of its pace to say anything. */
 const CHART_MIN_SECONDS = 30;
-const STATUS_ICON = {
-    COMPLETED: '✅',
-    FAILED: '❌',
-    CANCELLED: '⛔',
-    IN_PROGRESS: '⏳',
-};
 /** Renders the job summary into core.summary's buffer (written by the caller). */
-function renderSummary(result, steps, failures) {
-    block(`## ${headline(result, failures)}`);
+function renderSummary(result, steps, failures, limits) {
+    block(`## ${headline(result, failures, limits)}`);
     block(failures.length === 0 ? '**The step passed.**' : '**The step failed:**');
     if (failures.length > 0)
         block(failures.map(listItem).join('\n'));
     if (result) {
-        block(`Engine: **${result.mode}**. ${inline(result.modeReason)}`);
-        if (result.objects === 0) {
-            block('> [!WARNING]\n> The source holds no objects: nothing was imported. Set `min-items` to make an empty source fail the step.');
-        }
+        const created = result.tableCreatedFrom
+            ? ` Table \`${code(result.table ?? '?')}\` was created by this run, from ${inline(result.tableCreatedFrom)}.`
+            : '';
+        block(`Engine: **${result.mode}**. ${inline(result.modeReason)}${created}`);
+        const empty = result.objects === 0
+            ? 'The source holds no objects: nothing was imported. Set `min-items` to make an empty source fail the step.'
+            : limits && failures.length === 0 && emptyImportWarning(result, limits);
+        if (empty)
+            block(`> [!WARNING]\n> ${inline(empty)}`);
     }
     renderSteps(steps);
     if (!result)
         return;
+    if (result.unread && result.unread.length > 0)
+        renderUnread(result.unread);
+    if (result.readAs && result.readAs.length > 0)
+        block(readAsLine(result.readAs));
     renderCounts(result);
-    if (result.perObject && result.perObject.length > 0)
+    // One object's row would repeat the counts above.
+    if (result.mode === 'stream' && (result.perObject?.length ?? 0) > 1)
         renderObjects(result);
     renderPace(result);
-    if (result.estimates)
+    if (result.estimates && result.estimates.length > 0)
         renderEstimates(result.estimates);
     if (result.errorCount > 0)
         renderRejections(result);
 }
-/** One line that names the table, the source and the result. */
-function headline(result, failures) {
+/** How the objects were read: `Read as: a JSON array of plain documents (…): 2 objects.` */
+function readAsLine(readAs) {
+    const ways = readAs.map(({ how, objects }) => `${inline(how)}: ${counted(objects, 'object')}`);
+    return `Read as: ${ways.join('; ')}.`;
+}
+/**
+ * One line that names the table, the source and the result. Its icon is the step's verdict:
+ * ❌ when the step fails, ⚠️ when it passes with something to look at (rejected records that
+ * max-errors accepted, nothing imported), ✅ otherwise.
+ */
+function headline(result, failures, limits) {
     if (!result)
         return '❌ The import did not start';
-    const into = `into \`${code(result.table ?? '?')}\` from \`${code(result.source ?? '?')}\``;
+    // ImportTable only ever imports into a table it creates.
+    const isNew = result.mode === 'native' || result.tableCreatedFrom !== undefined;
+    const into = `into ${isNew ? 'new table ' : ''}\`${code(result.table ?? '?')}\` ` +
+        `from \`${code(result.source ?? '?')}\``;
     const items = counted(result.importedItemCount, 'item');
-    const time = `in ${seconds(result.durationSeconds)}`;
+    const failed = failures.length > 0;
+    const accepted = failed ? '' : `, accepted by max-errors${limits ? ` (${limits.maxErrors})` : ''}`;
     if (result.dryRun) {
-        return `🧪 DRY RUN: ${items} would be imported ${into}; nothing was written`;
+        const rejected = result.errorCount > 0
+            ? `; ${counted(result.errorCount, 'record')} would be rejected${accepted}`
+            : '';
+        const icon = failed ? '❌' : '🧪';
+        return `${icon} DRY RUN: ${items} would be imported ${into}${rejected}; nothing was written`;
     }
-    if (result.status === 'IN_PROGRESS')
+    if (result.status === 'IN_PROGRESS' && !failed) {
         return `⏳ ImportTable is still importing ${into}`;
-    const rejected = result.errorCount > 0 ? `, ${counted(result.errorCount, 'record')} rejected` : '';
-    const icon = failures.length > 0 ? '❌' : STATUS_ICON[result.status];
-    return `${icon} ${items} imported ${into} ${time}${rejected}`;
+    }
+    const rejected = result.errorCount > 0 ? `, ${counted(result.errorCount, 'record')} rejected${accepted}` : '';
+    const nothing = result.processedItemCount === 0 && result.errorCount === 0;
+    const icon = failed ? '❌' : result.errorCount > 0 || nothing ? '⚠️' : '✅';
+    return `${icon} ${items} imported ${into} in ${seconds(result.durationSeconds)}${rejected}`;
 }
 function renderSteps(steps) {
     if (steps.length === 0)
@@ -79537,20 +79969,21 @@ function renderCounts(result) {
         ['Duration', seconds(result.durationSeconds)],
         [result.dryRun ? 'Records validated per second' : 'Items per second', String(rate)],
     ];
-    if (result.consumedWriteCapacity !== undefined) {
-        const how = result.capacitySource === 'computed'
-            ? ' (computed: one per started KB of each item; the endpoint is an emulator)'
-            : '';
-        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU${how}`]);
+    // The writer's rows are the stream engine's. An emulator's capacity bills nothing; pace and
+    // stalls say something only when DynamoDB throttled.
+    const stream = result.mode === 'stream';
+    if (stream && result.consumedWriteCapacity !== undefined && !result.customEndpoint) {
+        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU`]);
     }
-    if (result.pacing) {
+    if (stream && result.pacing && result.pacing.throttled > 0) {
         const p = result.pacing;
         rows.push(['Throttled calls', String(p.throttled)]);
         rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`]);
         rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`]);
     }
     block(table(['Measure', 'Value'], rows));
-    if (result.processedItemCount > 0) {
+    // A pie of one slice says nothing the rows above do not.
+    if (result.importedItemCount > 0 && result.errorCount > 0) {
         const imported = result.dryRun ? 'Would be imported' : 'Imported';
         block('```mermaid\npie showData title Records\n' +
             `    "${imported}" : ${result.importedItemCount}\n` +
@@ -79594,6 +80027,18 @@ function renderEstimates(estimates) {
     block('### Estimates: what the import would cost and take');
     block(table(['Engine', 'Cost', 'Time', 'Basis'], estimates.map((e) => [e.engine, cell(e.cost), cell(e.time), cell(e.notes)])));
     block('Prices are us-east-1 list prices; other regions differ.');
+}
+/** Objects whose reading stopped before their end: where, why, and how much was left. */
+function renderUnread(unread) {
+    block('### Not read to the end');
+    block('These objects could not be read to their end: what follows the point where reading stopped ' +
+        'was neither imported nor counted, and max-errors does not apply to it.');
+    block(table(['Object and line', 'Stopped at', 'Why', 'Not read'], unread.map((u) => [
+        recordLink(u.location),
+        cell(unreadPlace(u).replace(' after ', ', after ')),
+        cell(truncate(u.reason)),
+        cell(`${unreadAmount(u).replace(/ not read$/, '')} (${counted(u.recordsRead, recordNoun(u.format))} read)`),
+    ])));
 }
 function renderRejections(result) {
     block('### Rejected records');
@@ -79723,68 +80168,56 @@ class Steps {
 
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/stream/outcome.ts
-/** How many objects were not read, or not to the end, said by object. */
-function notRead(objects, at) {
-    if (!at)
-        return 'nothing: every object was read';
-    const current = objects[at.index];
-    const rest = objects.slice(at.index + 1);
-    const shown = rest.slice(0, 3).map((o) => o.url);
-    const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : '';
-    const others = rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`;
-    return `${current?.url ?? '?'} after line ${at.line}${others}`;
-}
-/** Nothing done yet, for these objects. */
-function emptyOutcome(objects, rejected) {
-    return {
-        objects: objects.length,
-        storedBytes: objects.reduce((total, o) => total + o.size, 0),
-        processedSizeBytes: 0,
-        processed: 0,
-        imported: 0,
-        errors: 0,
-        unwritten: 0,
-        writeUnits: 0,
-        rejected,
-        perObject: [],
-        progress: [],
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/stream/progress.ts
 
 /** A long import logs a progress line at least this often. */
 const PROGRESS_INTERVAL_MS = 10_000;
-/** Logs the counters at least every PROGRESS_INTERVAL_MS, on the injected clock. */
+/**
+ * Logs the counters every PROGRESS_INTERVAL_MS from start() to stop(), on the injected clock's
+ * timer: reading and writing both take time (a writer paced by max-write-capacity drains long
+ * after the last record was read), so the line comes from a timer, not from the reading loop.
+ */
 class Progress {
-    now;
+    clock;
     total;
-    started;
-    last;
+    source;
+    started = 0;
     done = 0;
+    stopTimer;
     /** Items at each progress line, for the summary's chart. */
     samples = [];
-    constructor(now, total) {
-        this.now = now;
+    constructor(clock, total, source) {
+        this.clock = clock;
         this.total = total;
-        this.started = now();
-        this.last = this.started;
+        this.source = source;
+    }
+    /** Starts the lines; the first comes PROGRESS_INTERVAL_MS from now. */
+    start() {
+        this.stop();
+        this.started = this.clock.now();
+        this.stopTimer = this.clock.every(PROGRESS_INTERVAL_MS, () => this.log());
+    }
+    /** No line after this: the write step has ended (or failed). */
+    stop() {
+        this.stopTimer?.();
+        this.stopTimer = undefined;
     }
     objectDone() {
         this.done++;
     }
-    maybeLog(outcome, write) {
-        const time = this.now();
-        if (time - this.last < PROGRESS_INTERVAL_MS)
-            return;
-        this.last = time;
-        const seconds = (time - this.started) / 1000;
+    log() {
+        const seconds = (this.clock.now() - this.started) / 1000;
+        const { outcome, writer } = this.source;
+        const write = writer?.progress;
         const items = write ? write.written : outcome.imported;
         this.samples.push({ seconds: Math.round(seconds), items });
+        const rate = seconds > 0 ? Math.round(items / seconds) : 0;
+        const written = write
+            ? `${items} items written in ${write.calls} calls`
+            : `${items} items validated (dry run)`;
         core/* info */.pq(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
-            `${items} items, ${outcome.processedSizeBytes} bytes, ` +
-            `${Math.round(items / seconds)} items/s, ${outcome.errors} errors`);
+            `${outcome.processed} records read (${outcome.processedSizeBytes} bytes), ${written}, ` +
+            `${rate} items/s, ${outcome.errors} rejected`);
     }
 }
 
@@ -79825,6 +80258,8 @@ function writeUnits(itemBytes) {
 
 
 
+
+
 /**
  * The longest line that could still hold a valid item: 400 KB stored can take several times
  * that as JSON (escapes, base64, type wrappers). Anything longer is rejected unread.
@@ -79832,24 +80267,49 @@ function writeUnits(itemBytes) {
 const MAX_LINE_BYTES = 8 * 1024 * 1024;
 /**
  * The read step for one object: its bytes, decompressed and split into lines, each record handed
- * to validation. A read failure mid-object is one error at the line it reached; a failure every
+ * to validation. An object that cannot be read to its end (its content breaks the format, or a
+ * read fails mid-object) is added to `outcome.unread`, which fails the step; a failure every
  * other object would meet too (access denied, the bucket gone) stops the import.
  */
 async function readObject(object, ctx) {
     let compression;
-    const at = { line: 0 };
+    const at = { line: 0, stored: 0, bytes: 0 };
+    const recordsBefore = ctx.outcome.processed;
+    let choice;
+    // A workspace file is shown by its workspace path, as its annotations show it.
+    const shown = object.url.startsWith('s3://') ? object.url : object.key;
+    const unread = (line, u) => ctx.outcome.unread.push({
+        location: `${object.url}:${line}`,
+        shown: `${shown}:${line}`,
+        ...u,
+        ...unreadFormat(ctx.format.format, choice),
+        recordsRead: ctx.outcome.processed - recordsBefore,
+    });
     try {
-        const body = await ctx.source.open(object);
+        const body = countStored(await ctx.source.open(object), at);
         const decompressed = (0,decompress/* decompress */.m)(body, ctx.inputs.compression, (c) => (compression = c));
-        let bytes = countBytes(decompressed, ctx.outcome);
-        let firstByte;
-        if (needsFirstByte(ctx.format))
-            ({ firstByte, chunks: bytes } = await peekFirstByte(bytes));
-        const parser = recordParser(ctx.format, firstByte);
-        if (parser.framing === 'bytes')
-            await readRecords(bytes, parser, object, ctx, at);
-        else
-            await readLines(bytes, parser, object, ctx, at);
+        let bytes = countBytes(decompressed, ctx.outcome, at);
+        let head;
+        if (needsHead(ctx.format))
+            ({ head, chunks: bytes } = await peekHead(bytes));
+        choice = chooseReading(ctx.format, object.key, head);
+        await readingChosen(object, choice, ctx);
+        const parser = recordParser(ctx.format, choice);
+        const broken = parser.framing === 'bytes'
+            ? await readRecords(bytes, parser, object, ctx, at)
+            : await readLines(bytes, parser, object, ctx, at);
+        if (broken?.broken) {
+            const { offset, after } = broken.broken;
+            unread(broken.line, {
+                offset,
+                ...(after !== undefined && { after }),
+                reason: broken.result.ok ? 'the file breaks its format here' : broken.result.reason,
+                totalBytes: at.bytes,
+                notReadBytes: at.bytes - offset,
+                measure: 'uncompressed',
+                cause: 'content',
+            });
+        }
     }
     catch (err) {
         if (err instanceof WriteStopped) {
@@ -79858,75 +80318,149 @@ async function readObject(object, ctx) {
         }
         if (isConfigurationError(err))
             throw err;
-        ctx.outcome.processed++;
-        const reason = `the object could not be read after line ${at.line}: ${describeReadError(err, object)}`;
-        await ctx.validator.reject('unreadable', `${object.url}:${at.line + 1}`, reason, '');
+        // A read that failed before any data arrived recognised nothing: no format is claimed for it.
+        if (at.bytes === 0)
+            choice = undefined;
+        // The rest of the object never arrived: what was not read is counted in stored bytes,
+        // the only measure known for a compressed object that was not read through.
+        unread(at.line + 1, {
+            offset: at.bytes,
+            ...(at.line > 0 && { after: `line ${at.line}` }),
+            reason: `the object could not be read: ${describeReadError(err, object)}`,
+            totalBytes: object.size,
+            notReadBytes: Math.max(0, object.size - at.stored),
+            measure: (compression ?? ctx.inputs.compression) === 'NONE' ? 'uncompressed' : 'stored',
+            cause: 'read',
+        });
     }
     return compression;
 }
-/** Formats of lines: each line to the parser, each record it completes to validation. */
+/**
+ * Formats of lines: each line to the parser, each record it completes to validation. Returns the
+ * point where the object broke its format, if it did; the rest is then read through uncounted as
+ * records, so that its bytes are known.
+ */
 async function readLines(bytes, parser, object, ctx, at) {
+    let broken;
     for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
+        if (broken)
+            continue;
         for (const line of lines) {
             at.line = line.number;
             const record = parser.push(line);
+            if (record?.broken) {
+                broken = record;
+                break;
+            }
             const taking = record && take(ctx.validator, record, object);
             if (taking)
                 await taking;
         }
-        ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress);
     }
+    if (broken)
+        return broken;
     const last = parser.end();
+    if (last?.broken)
+        return last;
     if (last)
         await take(ctx.validator, last, object);
+    return undefined;
 }
-/** Formats that frame their records in the bytes (a JSON array, a request-items file). */
+/**
+ * Formats that frame their records in the bytes (a JSON array, a request-items file). Returns the
+ * point where the object broke its format, as readLines does.
+ */
 async function readRecords(bytes, parser, object, ctx, at) {
+    let broken;
     const takeAll = async (records) => {
         for (const record of records) {
             at.line = record.line;
+            if (record.broken) {
+                broken = record;
+                return;
+            }
             const taking = take(ctx.validator, record, object);
             if (taking)
                 await taking;
         }
     };
     for await (const chunk of bytes) {
-        await takeAll(parser.push(chunk));
-        ctx.progress.maybeLog(ctx.outcome, ctx.writeProgress);
+        if (!broken)
+            await takeAll(parser.push(chunk));
     }
-    await takeAll(parser.end());
+    if (!broken)
+        await takeAll(parser.end());
+    return broken;
 }
 /**
- * The first character of a stream past a UTF-8 BOM and whitespace (undefined when there is
- * none), and the stream again from its first byte.
+ * How the object is read, said in the log and counted for the summary. The validator sends
+ * DynamoDB JSON item lines to the wire as they are; a request-items file under auto has its
+ * tables checked first, as input-format REQUEST_ITEMS has them checked before the import.
  */
-async function peekFirstByte(chunks) {
+async function readingChosen(object, choice, ctx) {
+    const described = `${describeReading(choice.reading)} (${describeBasis(choice)})`;
+    core/* info */.pq(`${object.url}: read as ${described}`);
+    ctx.outcome.readAs.set(described, (ctx.outcome.readAs.get(described) ?? 0) + 1);
+    const { reading } = choice;
+    ctx.validator.wireLines =
+        reading.kind === 'json' && reading.framing === 'lines' && reading.items === 'wrapped';
+    if (reading.kind === 'request-items' && choice.format === 'auto') {
+        await ctx.checkRequestTables?.(object);
+    }
+}
+/**
+ * The first HEAD_BYTES of a stream or more (whole chunks; all of it when shorter, then
+ * `complete`), and the stream again from its first byte. A read that fails within the head
+ * fails where it failed: the records before it are read first, as without the peek.
+ */
+async function peekHead(chunks) {
     const iterator = chunks[Symbol.asyncIterator]();
     const seen = [];
-    let firstByte;
-    let offset = 0;
-    while (firstByte === undefined) {
-        const next = await iterator.next();
-        if (next.done)
-            break;
-        seen.push(next.value);
-        for (const byte of next.value) {
-            const isBom = offset < read_BOM.length && byte === read_BOM[offset];
-            offset++;
-            if (isBom || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09)
-                continue;
-            firstByte = byte;
+    let size = 0;
+    let complete = false;
+    let failure;
+    while (size < HEAD_BYTES) {
+        let next;
+        try {
+            next = await iterator.next();
+        }
+        catch (error) {
+            failure = { error };
             break;
         }
+        if (next.done) {
+            complete = true;
+            break;
+        }
+        seen.push(next.value);
+        size += next.value.length;
     }
     async function* again() {
         yield* seen;
+        if (failure)
+            throw failure.error;
+        if (complete)
+            return;
         for (let next = await iterator.next(); !next.done; next = await iterator.next())
             yield next.value;
     }
-    return { firstByte, chunks: again() };
+    return { head: { bytes: Buffer.concat(seen), complete }, chunks: again() };
 }
-const read_BOM = [0xef, 0xbb, 0xbf];
+/**
+ * The format an object not read to its end was read as: the input's, or under auto the one it
+ * was recognised as, which also names its records (`documents`, `requests`).
+ */
+function unreadFormat(given, choice) {
+    if (!choice || given !== 'auto')
+        return { format: given };
+    const { reading } = choice;
+    const format = reading.kind === 'request-items'
+        ? 'REQUEST_ITEMS'
+        : reading.kind === 'json' && (reading.framing !== 'lines' || reading.items === 'plain')
+            ? 'JSON'
+            : reading.kind.toUpperCase();
+    return { format, readAs: `auto, read as ${describeReading(reading)}` };
+}
 /** A failure of the writer (a stall, the table deleted): it stops the import, not this object. */
 class WriteStopped {
     cause;
@@ -79949,10 +80483,18 @@ function take(validator, record, object) {
 function writeStopped(err) {
     throw new WriteStopped(err);
 }
-/** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes. */
-async function* countBytes(chunks, outcome) {
+/** Counts uncompressed bytes as they pass: ImportTable's ProcessedSizeBytes, and the object's. */
+async function* countBytes(chunks, outcome, at) {
     for await (const chunk of chunks) {
         outcome.processedSizeBytes += chunk.length;
+        at.bytes += chunk.length;
+        yield chunk;
+    }
+}
+/** Counts the stored bytes received: how much of an object whose read failed was not read. */
+async function* countStored(chunks, at) {
+    for await (const chunk of chunks) {
+        at.stored += chunk.length;
         yield chunk;
     }
 }
@@ -80216,7 +80758,10 @@ class Validator {
     /** Set once the writer exists (a dry run has none); its events call back into rejectWrite. */
     writer;
     constructor(outcome, schema, 
-    /** Records are DynamoDB JSON item lines, whose item text is sent as it is. */
+    /**
+     * Records are DynamoDB JSON item lines, whose item text is sent as it is: set per object by
+     * the read step, as each object's format is known.
+     */
     wireLines = false) {
         this.outcome = outcome;
         this.schema = schema;
@@ -80468,21 +81013,24 @@ if (!external_node_worker_threads_.isMainThread && external_node_worker_threads_
 
 
 
+
 /** Reads every object of the source, validates each record and writes the valid ones. */
 async function streamImport(options) {
     const { inputs, steps } = options;
     const schema = tableSchemaFrom(options.table);
     const objects = await listObjects(options);
     const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile));
-    const wireLines = inputs.format === 'DYNAMODB_JSON' && inputs.incremental !== true;
-    const validator = new Validator(outcome, schema, wireLines);
+    const validator = new Validator(outcome, schema);
     const calls = inputs.dryRun ? undefined : writeCalls(options, outcome.storedBytes);
     const writer = calls && createWriter(options, calls, schema, validator);
     validator.writer = writer;
     steps.start('validate', 'write');
+    // Lines from the first read to the last write: a paced writer drains long after the last read.
+    const progress = new Progress({ now: options.now ?? src_clock/* realClock */.dQ.now, every: options.every ?? src_clock/* realClock */.dQ.every }, objects.length, { outcome, writer });
+    progress.start();
     let stoppedAt;
     try {
-        stoppedAt = await readAll(objects, options, { outcome, validator, schema });
+        stoppedAt = await readAll(objects, options, { outcome, validator, schema, progress });
         if (writer)
             outcome.write = await writer.finish();
     }
@@ -80490,6 +81038,8 @@ async function streamImport(options) {
         throw await stopped(err, outcome, writer, inputs);
     }
     finally {
+        progress.stop();
+        outcome.progress = progress.samples;
         await calls?.close();
     }
     if (writer?.failure !== undefined) {
@@ -80535,8 +81085,8 @@ function writeCalls(options, storedBytes) {
 /** The writer, paced by max-write-capacity; its refusals and give-ups become rejections. */
 function createWriter(options, calls, schema, validator) {
     const { inputs } = options;
-    const now = options.now ?? src_clock/* realClock */.d.now;
-    const sleep = options.sleep ?? src_clock/* realClock */.d.sleep;
+    const now = options.now ?? src_clock/* realClock */.dQ.now;
+    const sleep = options.sleep ?? src_clock/* realClock */.dQ.sleep;
     return new BatchWriter({
         calls,
         table: inputs.table.id,
@@ -80558,9 +81108,8 @@ function createWriter(options, calls, schema, validator) {
  * Every object in order, one at a time, each logged with its counts when done. Returns where the
  * reading stopped when the writer failed (a stall, the table deleted), undefined when all was read.
  */
-async function readAll(objects, options, { outcome, validator, schema, }) {
+async function readAll(objects, options, { outcome, validator, schema, progress, }) {
     const { inputs, steps } = options;
-    const progress = new Progress(options.now ?? src_clock/* realClock */.d.now, objects.length);
     const format = { ...inputs, schema, incremental: inputs.incremental === true };
     const context = {
         inputs,
@@ -80568,12 +81117,12 @@ async function readAll(objects, options, { outcome, validator, schema, }) {
         source: options.source,
         outcome,
         validator,
-        progress,
-        writeProgress: validator.writer?.progress,
+        checkRequestTables: (object) => checkRequestTables(options.source, [object], inputs.table.name, inputs.compression),
     };
     return steps.group(`Validate and write: ${objects.length} objects`, async () => {
         for (const [index, object] of objects.entries()) {
             const before = { processed: outcome.processed, errors: outcome.errors };
+            const unreadBefore = outcome.unread.length;
             let compression;
             try {
                 compression = await readObject(object, context);
@@ -80584,16 +81133,29 @@ async function readAll(objects, options, { outcome, validator, schema, }) {
                 throw err;
             }
             progress.objectDone();
-            core/* info */.pq(`${object.url}: ${outcome.processed - before.processed} records, ` +
-                `${outcome.errors - before.errors} rejected${compression ? ` (${compression})` : ''}`);
+            const unread = outcome.unread.length > unreadBefore ? outcome.unread.at(-1) : undefined;
+            const counts = {
+                url: object.url,
+                records: outcome.processed - before.processed,
+                rejected: outcome.errors - before.errors,
+                ...(compression && { compression }),
+            };
+            outcome.perObject.push(counts);
+            core/* info */.pq(`${object.url}: ${counts.records} records, ` +
+                `${counts.rejected} rejected${compression ? ` (${compression})` : ''}` +
+                (unread ? '; NOT read to its end' : ''));
+            if (unread)
+                core/* info */.pq(describeUnread(unread));
         }
         return undefined;
     });
 }
 /** Read, validate and write end together: each when its last record has passed. */
 function endSteps(steps, outcome, superseded) {
+    const unread = outcome.unread.length;
     steps.end('read', `${counted(outcome.objects, 'object')}, ${formatBytes(outcome.storedBytes)} stored, ` +
-        `${formatBytes(outcome.processedSizeBytes)} uncompressed`);
+        `${formatBytes(outcome.processedSizeBytes)} uncompressed` +
+        (unread > 0 ? `, ${unread} NOT read to the end` : ''), unread === 0);
     steps.end('validate', `${counted(outcome.processed, 'record')}, ${outcome.errors} rejected`, outcome.errors === 0);
     const w = outcome.write;
     if (!w) {
@@ -80686,13 +81248,13 @@ async function run(options = {}) {
         clients?.destroy();
     }
     await complete(result, failures, inputs, steps);
-    renderSummary(result, steps.list(), failures);
+    renderSummary(result, steps.list(), failures, inputs);
     await writeSummary();
 }
 /** The start step: the engine, the table and the objects to import. */
 async function start(inputs, clients, steps, options) {
     steps.start('start');
-    const clock = { now: options.now ?? src_clock/* realClock */.d.now, sleep: options.sleep ?? src_clock/* realClock */.d.sleep };
+    const clock = { now: options.now ?? src_clock/* realClock */.dQ.now, sleep: options.sleep ?? src_clock/* realClock */.dQ.sleep };
     const plan = await steps.group('Start: choose the engine, check the table', () => prepare(inputs, clients, clock));
     steps.end('start', plan.summary);
     return plan;
@@ -80711,6 +81273,8 @@ async function importData(plan, clients, steps, options) {
             ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
             : inputs.source.path,
         ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
+        ...(plan.tableCreatedFrom !== undefined && { tableCreatedFrom: plan.tableCreatedFrom }),
+        ...(plan.readAs && !inputs.dryRun && { readAs: plan.readAs }),
         ...result,
         durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
     };
@@ -80776,7 +81340,9 @@ function completion(result) {
         return ` (${result.failureCode})`;
     const unwritten = result.unwrittenItemCount;
     const rejected = result.errorCount - unwritten;
+    const unread = result.unread?.length ?? 0;
     const parts = [
+        ...(unread > 0 ? [`${counted(unread, 'object')} not read to the end`] : []),
         ...(rejected > 0 ? [`${counted(rejected, 'record')} rejected`] : []),
         ...(unwritten > 0 ? [`${counted(unwritten, 'valid item')} not written`] : []),
     ];
@@ -80860,8 +81426,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: resolveCompression
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 20 modules
-var core = __nccwpck_require__(3218);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(8179);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
@@ -80870,8 +81436,8 @@ var decompress = __nccwpck_require__(2741);
 var source = __nccwpck_require__(813);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/inputs.ts + 1 modules
-var src_inputs = __nccwpck_require__(7687);
+// EXTERNAL MODULE: ./src/inputs.ts
+var src_inputs = __nccwpck_require__(8422);
 ;// CONCATENATED MODULE: ./src/native/import-request.ts
 
 
@@ -80978,7 +81544,7 @@ const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 /** ImportTable, or an import already running for the table; then, unless told not to, its end. */
 async function nativeImport(options) {
     const now = options.now ?? Date.now;
-    const pause = options.sleep ?? clock/* sleep */.y;
+    const pause = options.sleep ?? clock/* sleep */.yy;
     const tableName = options.request.TableCreationParameters?.TableName ?? '';
     const running = await (0,running_import/* findRunningImport */.G)(options.dynamodb, tableName);
     const started = running ?? (await startImport(options, now, pause));
@@ -82262,60 +82828,113 @@ function through(bytes, transform) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   FK: () => (/* binding */ isInside),
+/* harmony export */   MN: () => (/* binding */ workspaceSelection),
+/* harmony export */   fg: () => (/* binding */ isGlob),
 /* harmony export */   j1: () => (/* binding */ localSource),
-/* harmony export */   oS: () => (/* binding */ workspaceRoot)
+/* harmony export */   oS: () => (/* binding */ workspaceRoot),
+/* harmony export */   sZ: () => (/* binding */ selectionProblem)
 /* harmony export */ });
+/* unused harmony export isInside */
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3916);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6455);
 
 
 
+
+
+const IS_WINDOWS = process.platform === 'win32';
+/** Path separators inside a pattern: `\` is an escape on POSIX, as in `@actions/glob`. */
+const SEPARATOR = IS_WINDOWS ? /[\\/]/ : /\//;
+/** Characters that make a segment a wildcard: conservative (an escaped `\*` counts too). */
+const WILDCARD = /[*?[]/;
 /** The workspace root, real path: symlinks are followed before the inside/outside check. */
 function workspaceRoot(env = process.env) {
     return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(env['GITHUB_WORKSPACE'] || process.cwd());
 }
 /** True when `target` is `root` or below it. */
 function isInside(root, target) {
-    const relative = node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, target);
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_2__.relative(root, target);
     // `..data` is a name inside the workspace; only a first segment that is exactly `..` leaves it.
-    const leaves = relative === '..' || relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_1__.sep}`);
-    return !leaves && !node_path__WEBPACK_IMPORTED_MODULE_1__.isAbsolute(relative);
+    const leaves = relative === '..' || relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`);
+    return !leaves && !node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(relative);
 }
 /**
- * Files of the workspace as a source, with S3's prefix rule on their workspace-relative paths:
- * `fixtures/orders` selects `fixtures/orders.json` and everything under `fixtures/orders/`.
- * Files (or links) that resolve outside the workspace are refused.
+ * Whether a workspace `source` is glob patterns rather than one path: several lines, a wildcard
+ * (`*`, `?`, `[`), or a leading `!`. S3 sources are refused with these, as key prefixes.
  */
-function localSource(root, prefix) {
-    const absolute = node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(root, prefix);
-    if (!isInside(root, absolute)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`source: ${prefix} is outside the workspace ${root}; use a path inside it`);
+function isGlob(value) {
+    const trimmed = value.trim();
+    return /[\r\n]/.test(trimmed) || WILDCARD.test(trimmed) || trimmed.startsWith('!');
+}
+/** A workspace `source` value as what it selects: one path, or glob patterns (see isGlob). */
+function workspaceSelection(value) {
+    if (!isGlob(value))
+        return { path: value };
+    // As @actions/glob reads them: each line trimmed; blank lines and `#` lines are no pattern.
+    const patterns = value
+        .split(/\r\n|\r|\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+    return { path: patterns.join(', '), patterns };
+}
+/**
+ * A path or a pattern that leaves the workspace (`..`, an absolute path elsewhere, `~`), or
+ * patterns that select nothing by construction. Links are checked when the files are listed.
+ */
+function selectionProblem(root, selection) {
+    const { patterns } = selection;
+    if (patterns === undefined) {
+        if (isInside(root, node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, selection.path)))
+            return undefined;
+        return { got: selection.path, expected: `a path inside the workspace ${root}` };
     }
-    const relativePrefix = toPosix(node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, absolute)) + (/[/\\]$/.test(prefix) ? '/' : '');
-    const start = relativePrefix.endsWith('/') ? absolute : node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(absolute);
+    if (!patterns.some((line) => !isExclude(line))) {
+        return {
+            got: selection.path,
+            expected: 'at least one pattern that selects files (not only # comments and ! excludes)',
+        };
+    }
+    for (const line of patterns) {
+        const { body } = negation(line);
+        // @actions/glob refuses `..` anywhere; before a wildcard it could also leave the workspace.
+        if (body.split(SEPARATOR).includes('..') || !isInside(root, searchRoot(root, body))) {
+            return {
+                got: line,
+                expected: `patterns inside the workspace ${root} (relative to it, without ..)`,
+            };
+        }
+    }
+    return undefined;
+}
+/**
+ * Files of the workspace as a source: an exact file, a directory and every file under it, or
+ * the files that glob patterns match (`@actions/glob`: `**`, `!` excludes, directories matched
+ * take everything under them). Paths and patterns are relative to the workspace root; a path,
+ * pattern, file or link that resolves outside it is refused.
+ */
+function localSource(root, source) {
+    const selection = typeof source === 'string' ? workspaceSelection(source) : source;
+    const problem = selectionProblem(root, selection);
+    if (problem) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: expected ${problem.expected}, got "${problem.got}"`);
+    }
+    const { patterns } = selection;
+    const absolute = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, selection.path);
     return {
-        description: absolute,
+        description: patterns ? `${root} (${selection.path})` : absolute,
         async list() {
-            const objects = [];
-            for (const file of walk(start)) {
-                const key = toPosix(node_path__WEBPACK_IMPORTED_MODULE_1__.relative(root, file));
-                if (!key.startsWith(relativePrefix))
-                    continue;
-                const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
-                if (!isInside(root, real)) {
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`source: ${key} links to ${real}, outside the workspace ${root}`);
-                }
-                objects.push({ url: file, key, size: node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(real).size });
-            }
-            if (objects.length === 0 && !node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(absolute) && !hasPrefixSiblings(absolute)) {
-                throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .lZ(`source: ${prefix} is no file or folder of the workspace ${root}, and no file's path ` +
-                    'starts with it. Check the path (relative to the repository root), or for a bucket write ' +
-                    `s3://${prefix.replace(/^\/+/, '')}`);
-            }
+            if (patterns)
+                return listPatterns(root, patterns, selection.path);
+            const objects = await objectsOf(root, [escapeGlob(absolute)]);
+            // An empty directory is an empty source, as an empty S3 prefix is (the start step warns).
+            if (objects.length === 0 && !isDirectory(absolute))
+                throw notFound(root, selection.path);
             return objects;
         },
         async open(object) {
@@ -82323,34 +82942,134 @@ function localSource(root, prefix) {
         },
     };
 }
-/** Whether some entry of the folder of `absolute` has a name that starts with its last part. */
+/**
+ * The files the patterns match; a pattern that matches no file on its own is an error, so that a
+ * typo in one line of several is not a silently smaller import.
+ */
+async function listPatterns(root, patterns, shown) {
+    const rooted = patterns.map((line) => rootedPattern(root, line));
+    const objects = await objectsOf(root, rooted);
+    const includes = patterns.filter((line) => !isExclude(line));
+    if (objects.length > 0 && includes.length === 1)
+        return objects;
+    for (const line of includes) {
+        if (!(await matchesAny(rootedPattern(root, line)))) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${line} matches no file of the workspace ${root}`);
+        }
+    }
+    if (objects.length === 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${shown} matches no file of the workspace ${root}: the ! patterns exclude every file the others match`);
+    }
+    return objects;
+}
+/** The files the (absolute) patterns match, each checked to be inside the workspace. */
+async function objectsOf(root, patterns) {
+    const objects = [];
+    for await (const file of matchingFiles(patterns)) {
+        const key = toPosix(node_path__WEBPACK_IMPORTED_MODULE_2__.relative(root, file));
+        const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
+        if (!isInside(root, real)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${key} links to ${real}, outside the workspace ${root}`);
+        }
+        const stats = node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(real);
+        if (stats.isFile())
+            objects.push({ url: file, key, size: stats.size });
+    }
+    return objects;
+}
+async function matchesAny(pattern) {
+    for await (const _ of matchingFiles([pattern]))
+        return true;
+    return false;
+}
+/**
+ * The paths @actions/glob matches, files only. Loaded when a workspace source is listed: S3
+ * sources never need it.
+ */
+async function* matchingFiles(patterns) {
+    const glob = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 4929));
+    const globber = await glob.create(patterns.join('\n'), {
+        matchDirectories: false,
+        implicitDescendants: true,
+        followSymbolicLinks: true,
+        omitBrokenSymbolicLinks: true,
+    });
+    yield* globber.globGenerator();
+}
+/** A pattern line made absolute: @actions/glob roots relative patterns at the process's cwd. */
+function rootedPattern(root, line) {
+    const { bang, body } = negation(line);
+    // `.` segments are no-ops for a path, but @actions/glob refuses them.
+    const segments = body.split(SEPARATOR).filter((s, i) => s !== '.' && (s !== '' || i === 0));
+    // A trailing separator matches directories only, in @actions/glob as in a shell.
+    const end = SEPARATOR.test(body.slice(-1)) && body.length > 1 ? '/' : '';
+    if (segments[0] === '~') {
+        return bang + [escapeGlob(node_os__WEBPACK_IMPORTED_MODULE_1__.homedir()), ...segments.slice(1)].join('/') + end;
+    }
+    if (node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(body))
+        return bang + segments.join('/') + end;
+    return bang + [escapeGlob(root), ...segments].join('/') + end;
+}
+/** Where a pattern's matches can start: its segments before the first wildcard, absolute. */
+function searchRoot(root, body) {
+    const segments = body.split(SEPARATOR);
+    const wildcard = segments.findIndex((s) => WILDCARD.test(s));
+    const literal = wildcard === -1 ? segments : segments.slice(0, wildcard);
+    if (literal[0] === '~')
+        literal[0] = node_os__WEBPACK_IMPORTED_MODULE_1__.homedir();
+    return node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, literal.join(node_path__WEBPACK_IMPORTED_MODULE_2__.sep) || '.');
+}
+function isExclude(line) {
+    return negation(line).bang.length % 2 === 1;
+}
+/** A pattern's leading `!`s (each may be followed by spaces, as @actions/glob reads them). */
+function negation(line) {
+    let bang = '';
+    let body = line.trim();
+    while (body.startsWith('!')) {
+        bang += '!';
+        body = body.slice(1).trim();
+    }
+    return { bang, body };
+}
+/** A literal path as a pattern that matches only it (the escapes of @actions/glob's Pattern). */
+function escapeGlob(literal) {
+    return (IS_WINDOWS ? literal : literal.replace(/\\/g, '\\\\'))
+        .replace(/(\[)(?=[^/]+\])/g, '[[]')
+        .replace(/\?/g, '[?]')
+        .replace(/\*/g, '[*]');
+}
+/**
+ * A path that names nothing. When files start with it (what `source` selected before it named
+ * exactly one path), the glob that selects them again.
+ */
+function notFound(root, value) {
+    const where = `${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${value} matches no file or directory of the workspace ${root}`;
+    if (!/[/\\]$/.test(value) && hasPrefixSiblings(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, value))) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${where}; to import the files whose names start with it, write ${value}*`);
+    }
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${where}. Check the path (relative to the repository root), or for a bucket write s3://${value.replace(/^\/+/, '')}`);
+}
+/** Whether some entry of the directory of `absolute` has a name that starts with its last part. */
 function hasPrefixSiblings(absolute) {
     try {
-        const base = node_path__WEBPACK_IMPORTED_MODULE_1__.basename(absolute);
-        return node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(node_path__WEBPACK_IMPORTED_MODULE_1__.dirname(absolute)).some((name) => name.startsWith(base));
+        const base = node_path__WEBPACK_IMPORTED_MODULE_2__.basename(absolute);
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(absolute)).some((name) => name.startsWith(base));
     }
     catch {
         return false;
     }
 }
-function* walk(dir) {
-    let entries;
+function isDirectory(absolute) {
     try {
-        entries = node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(dir, { withFileTypes: true });
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(absolute).isDirectory();
     }
     catch {
-        return;
-    }
-    for (const entry of entries) {
-        const full = node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, entry.name);
-        if (entry.isDirectory())
-            yield* walk(full);
-        else if (entry.isFile() || entry.isSymbolicLink())
-            yield full;
+        return false;
     }
 }
 function toPosix(p) {
-    return p.split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/');
+    return p.split(node_path__WEBPACK_IMPORTED_MODULE_2__.sep).join('/');
 }
 
 
@@ -82364,7 +83083,7 @@ function toPosix(p) {
 /* harmony export */ });
 /* unused harmony exports MAX_RESUMES, resumable */
 /* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3711);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3916);
 
 
@@ -82401,6 +83120,21 @@ function s3Source(s3, location, bucketOwner) {
                 });
             }
             return objects;
+        },
+        async openHead(object, bytes) {
+            try {
+                const response = await s3.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__/* .GetObjectCommand */ .jLs({
+                    Bucket: location.bucket,
+                    Key: object.key,
+                    Range: `bytes=0-${bytes - 1}`,
+                    ...(object.etag && { IfMatch: object.etag }),
+                    ...owner,
+                }));
+                return response.Body ?? empty();
+            }
+            catch (err) {
+                throw new Error((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .describeAwsError */ .Pp)(err, 'GetObject', object.url), { cause: err });
+            }
         },
         open(object) {
             return Promise.resolve(resumable(object, async (from) => {
@@ -82493,6 +83227,610 @@ async function listInOrder(source) {
 
 /***/ }),
 
+/***/ 1951:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $8: () => (/* binding */ BILLING_MODES),
+/* harmony export */   LW: () => (/* binding */ fromKeySchema),
+/* harmony export */   PD: () => (/* binding */ keyAttributes),
+/* harmony export */   l0: () => (/* binding */ parseTableDefinition)
+/* harmony export */ });
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
+/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8301);
+
+
+/** Throughput for PROVISIONED tables created from key-schema alone. */
+const DEFAULT_PROVISIONED_UNITS = 5;
+/** Table and index names: 3-255 characters of [a-zA-Z0-9_.-] [doc NR]. */
+const INDEX_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+/** Key attribute names in AttributeDefinitions: 1-255 characters [API]. */
+const MAX_KEY_NAME_CHARS = 255;
+/** Projection.NonKeyAttributes of one index: 1-20 names [API]. */
+const MAX_NON_KEY_ATTRIBUTES = 20;
+/** User-specified projected attributes over all of a table's secondary indexes [doc SQ]. */
+const MAX_PROJECTED_ATTRIBUTES_PER_TABLE = 100;
+/** Found values longer than this are cut in messages. */
+const MAX_SHOWN_CHARS = 80;
+const ATTRIBUTE_TYPES = ['S', 'N', 'B'];
+/** The billing modes CreateTable and ImportTable's TableCreationParameters take. */
+const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'];
+const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'];
+const SSE_TYPES = ['AES256', 'KMS'];
+const TABLE_FIELDS = [
+    'TableName',
+    'AttributeDefinitions',
+    'KeySchema',
+    'BillingMode',
+    'ProvisionedThroughput',
+    'OnDemandThroughput',
+    'SSESpecification',
+    'GlobalSecondaryIndexes',
+];
+const ATTRIBUTE_DEFINITION_FIELDS = ['AttributeName', 'AttributeType'];
+const KEY_ELEMENT_FIELDS = ['AttributeName', 'KeyType'];
+const PROVISIONED_FIELDS = ['ReadCapacityUnits', 'WriteCapacityUnits'];
+const ON_DEMAND_FIELDS = ['MaxReadRequestUnits', 'MaxWriteRequestUnits'];
+const SSE_FIELDS = ['Enabled', 'SSEType', 'KMSMasterKeyId'];
+const INDEX_FIELDS = [
+    'IndexName',
+    'KeySchema',
+    'Projection',
+    'ProvisionedThroughput',
+    'OnDemandThroughput',
+];
+const PROJECTION_FIELDS = ['ProjectionType', 'NonKeyAttributes'];
+/**
+ * Fields of CreateTable (and CloudFormation) that ImportTable cannot create, each with why and
+ * what to do instead: named as such rather than as unknown fields.
+ */
+const TABLE_ONLY_AFTER_IMPORT = {
+    LocalSecondaryIndexes: 'ImportTable cannot create local secondary indexes, and no table can get one after it is ' +
+        'created: use GlobalSecondaryIndexes instead',
+    StreamSpecification: 'ImportTable cannot create it; add it after the import with UpdateTable',
+    Tags: 'ImportTable cannot create them; add them after the import with TagResource',
+    TableClass: 'ImportTable cannot set it; change it after the import with UpdateTable',
+    DeletionProtectionEnabled: 'ImportTable cannot set it; turn it on after the import with UpdateTable',
+    WarmThroughput: 'ImportTable cannot set it; set it after the import with UpdateTable',
+    TimeToLiveSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateTimeToLive',
+    PointInTimeRecoverySpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContinuousBackups',
+    ContributorInsightsSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContributorInsights',
+    KinesisStreamSpecification: 'ImportTable cannot set it; add it after the import with EnableKinesisStreamingDestination',
+    ResourcePolicy: 'ImportTable cannot set it; add it after the import with PutResourcePolicy',
+};
+/** Table fields that need more than this action does. */
+const TABLE_SPECIAL = {
+    ...TABLE_ONLY_AFTER_IMPORT,
+    VectorIndexes: 'this action does not create vector indexes',
+};
+/** Index fields that need more than this action does. */
+const INDEX_SPECIAL = {
+    WarmThroughput: 'this action does not set it; set it after the import with UpdateTable',
+};
+/** Other spellings of a field (CloudFormation's among them), for "did you mean" hints. */
+const ALIASES = { SSEEnabled: 'Enabled' };
+/** From key-schema and billing-mode: the simple case. PROVISIONED gets 5 RCU / 5 WCU. */
+function fromKeySchema(tableName, keys, billingMode) {
+    return {
+        TableName: tableName,
+        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+        BillingMode: billingMode,
+        ...(billingMode === 'PROVISIONED' && {
+            ProvisionedThroughput: {
+                ReadCapacityUnits: DEFAULT_PROVISIONED_UNITS,
+                WriteCapacityUnits: DEFAULT_PROVISIONED_UNITS,
+            },
+        }),
+    };
+}
+/** The table's key attributes with their types, hash key first. */
+function keyAttributes(parameters) {
+    const types = new Map((parameters.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
+    const keys = [...(parameters.KeySchema ?? [])].sort((a, b) => Number(a.KeyType === 'RANGE') - Number(b.KeyType === 'RANGE'));
+    return keys.map((k) => {
+        const type = types.get(k.AttributeName);
+        if (type !== 'S' && type !== 'N' && type !== 'B') {
+            throw new Error(`key attribute ${String(k.AttributeName)} has no S, N or B definition`);
+        }
+        return { name: k.AttributeName ?? '', type };
+    });
+}
+/**
+ * Reads and validates a table-definition file (JSON or YAML: parse with the `yaml` package, which
+ * also reads JSON), returning the parameters or a list of problems. `file` is the path as the user
+ * gave it (used in messages); `text` is its content (the caller reads the file).
+ */
+function parseTableDefinition(file, text, tableName) {
+    const prefix = `table-definition (${file}): `;
+    const lineCounter = new yaml__WEBPACK_IMPORTED_MODULE_0__/* .LineCounter */ .HN();
+    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+    const syntaxError = doc.errors[0];
+    if (syntaxError) {
+        const at = position(syntaxError.linePos?.[0]);
+        return fail(`${prefix}expected YAML or JSON, got a syntax error${at}: ${reason(syntaxError)}`);
+    }
+    const contents = doc.contents;
+    if (contents === null) {
+        return fail(`${prefix}expected a mapping of TableCreationParameters fields, got an empty file`);
+    }
+    let value;
+    try {
+        value = doc.toJS();
+    }
+    catch (err) {
+        return fail(`${prefix}expected YAML or JSON, got ${err instanceof Error ? err.message : err}`);
+    }
+    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(value)) {
+        const at = position(contents.range ? lineCounter.linePos(contents.range[0]) : undefined);
+        return fail(`${prefix}expected a mapping of TableCreationParameters fields (AttributeDefinitions, ` +
+            `KeySchema, ...) at the top level, got ${show(value)}${at}`);
+    }
+    const c = new Checker(prefix);
+    for (const warning of doc.warnings) {
+        if (warning.code !== 'TAG_RESOLVE_FAILED')
+            continue;
+        c.problems.push(`${prefix}expected plain YAML or JSON values, got ${tagOf(warning)}` +
+            position(warning.linePos?.[0]) +
+            ' (CloudFormation functions such as !Ref are not evaluated)');
+    }
+    const parameters = checkTable(c, value, tableName);
+    return c.problems.length > 0 || !parameters
+        ? { ok: false, problems: c.problems }
+        : { ok: true, parameters };
+}
+function fail(problem) {
+    return { ok: false, problems: [problem] };
+}
+/** `the tag !Ref` from an unresolved-tag warning. */
+function tagOf(warning) {
+    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
+    return tag === undefined ? reason(warning) : `the tag ${tag}`;
+}
+function position(where) {
+    return where ? ` at line ${where.line}, column ${where.col}` : '';
+}
+/** A YAML error's own text, without the position and source excerpt prettyErrors appends. */
+function reason(error) {
+    const line = error.message.split('\n')[0] ?? '';
+    return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+/** Collects every problem of the file, so one run shows all of them. */
+class Checker {
+    prefix;
+    problems = [];
+    constructor(prefix) {
+        this.prefix = prefix;
+    }
+    /** `<path>: expected <expected>, got <found>`, where `found` is already described. */
+    fail(path, expected, found) {
+        this.problems.push(`${this.prefix}${path}: expected ${expected}, got ${found}`);
+    }
+    /** As fail, showing the value found (or "nothing" when the field is absent). */
+    bad(path, expected, value) {
+        this.fail(path, expected, show(value));
+    }
+    /**
+     * The value as a mapping; undefined (and a problem) when it is not one. Each field not in
+     * `fields` is a problem of its own: one `special` explains, or an unknown one (with a "did you
+     * mean" when one of `fields` is close).
+     */
+    mapping(path, value, expected, fields, special = {}) {
+        if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(value)) {
+            this.bad(path, expected, value);
+            return undefined;
+        }
+        for (const [field, fieldValue] of Object.entries(value)) {
+            if (fields.includes(field))
+                continue;
+            const why = special[field];
+            if (why !== undefined) {
+                this.bad(join(path, field), `no ${field} (${why})`, fieldValue);
+                continue;
+            }
+            const guess = suggestion(field, fields);
+            const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
+            this.fail(join(path, field), `one of ${fields.join(', ')}${hint}`, 'an unknown field');
+        }
+        return value;
+    }
+    list(path, value, expected) {
+        if (Array.isArray(value))
+            return value;
+        this.bad(path, expected, value);
+        return undefined;
+    }
+    oneOf(path, value, allowed) {
+        const match = allowed.find((a) => a === value);
+        if (match === undefined)
+            this.bad(path, orList(allowed), value);
+        return match;
+    }
+    /** A whole number of at least 1; with `unlimited`, -1 too. */
+    units(path, value, unlimited) {
+        if (typeof value === 'number' && Number.isSafeInteger(value)) {
+            if (value >= 1 || (unlimited && value === -1))
+                return value;
+        }
+        const expected = unlimited
+            ? 'a whole number of at least 1, or -1 for no limit'
+            : 'a whole number of at least 1';
+        this.bad(path, expected, value);
+        return undefined;
+    }
+}
+function checkTable(c, top, tableName) {
+    c.mapping('', top, 'a mapping', TABLE_FIELDS, TABLE_SPECIAL);
+    if (top['TableName'] !== undefined && top['TableName'] !== tableName) {
+        c.bad('TableName', `${JSON.stringify(tableName)} (the table input; or leave TableName out)`, top['TableName']);
+    }
+    const defs = { defined: new Set(), named: [], used: new Set(), complete: true };
+    const attributeDefinitions = checkAttributeDefinitions(c, top['AttributeDefinitions'], defs);
+    const keySchema = checkKeySchema(c, 'KeySchema', top['KeySchema'], defs);
+    let billingMode = 'PAY_PER_REQUEST';
+    if (top['BillingMode'] !== undefined) {
+        billingMode = c.oneOf('BillingMode', top['BillingMode'], BILLING_MODES);
+    }
+    const billing = { mode: billingMode, defaulted: top['BillingMode'] === undefined };
+    const throughput = checkThroughput(c, '', top, billing);
+    const sse = top['SSESpecification'] === undefined
+        ? undefined
+        : checkSse(c, 'SSESpecification', top['SSESpecification']);
+    const indexes = top['GlobalSecondaryIndexes'] === undefined
+        ? []
+        : checkIndexes(c, top['GlobalSecondaryIndexes'], defs, billing);
+    if (defs.complete) {
+        for (const [i, name] of defs.named) {
+            if (defs.used.has(name))
+                continue;
+            c.bad(`AttributeDefinitions[${i}].AttributeName`, 'an attribute that the KeySchema of the table or of a global secondary index uses ' +
+                '(DynamoDB rejects attribute definitions that no key uses)', name);
+        }
+    }
+    if (!attributeDefinitions || !keySchema || billingMode === undefined || !indexes)
+        return undefined;
+    return {
+        TableName: tableName,
+        AttributeDefinitions: attributeDefinitions,
+        KeySchema: keySchema,
+        BillingMode: billingMode,
+        ...throughput,
+        ...(sse && { SSESpecification: sse }),
+        ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
+    };
+}
+function checkAttributeDefinitions(c, value, defs) {
+    const expected = 'a non-empty list of {AttributeName, AttributeType}';
+    const list = c.list('AttributeDefinitions', value, expected);
+    if (!list)
+        return undefined;
+    if (list.length === 0) {
+        c.bad('AttributeDefinitions', expected, value);
+        return undefined;
+    }
+    const first = new Map();
+    const result = [];
+    let ok = true;
+    list.forEach((item, i) => {
+        const path = `AttributeDefinitions[${i}]`;
+        const def = c.mapping(path, item, '{AttributeName, AttributeType}', ATTRIBUTE_DEFINITION_FIELDS);
+        if (!def) {
+            ok = false;
+            return;
+        }
+        const name = checkAttributeName(c, `${path}.AttributeName`, def['AttributeName']);
+        const type = c.oneOf(`${path}.AttributeType`, def['AttributeType'], ATTRIBUTE_TYPES);
+        if (typeof def['AttributeName'] === 'string')
+            defs.defined.add(def['AttributeName']);
+        if (name !== undefined) {
+            defs.named.push([i, name]);
+            const before = first.get(name);
+            if (before === undefined)
+                first.set(name, i);
+            else {
+                c.bad(`${path}.AttributeName`, `a name not defined before (AttributeDefinitions[${before}] defines it)`, name);
+                ok = false;
+            }
+        }
+        if (name === undefined || type === undefined)
+            ok = false;
+        else
+            result.push({ AttributeName: name, AttributeType: type });
+    });
+    return ok ? result : undefined;
+}
+function checkAttributeName(c, path, value) {
+    if (typeof value === 'string' && value.length > 0 && [...value].length <= MAX_KEY_NAME_CHARS) {
+        return value;
+    }
+    c.bad(path, `a name of 1 to ${MAX_KEY_NAME_CHARS} characters`, value);
+    return undefined;
+}
+/** A table's or an index's KeySchema: HASH, then an optional RANGE, both defined attributes. */
+function checkKeySchema(c, path, value, defs) {
+    const expected = 'a list of 1 or 2 elements {AttributeName, KeyType}: HASH, then optional RANGE';
+    const list = c.list(path, value, expected);
+    if (!list) {
+        defs.complete = false;
+        return undefined;
+    }
+    if (list.length < 1 || list.length > 2) {
+        c.bad(path, expected, value);
+        defs.complete = false;
+        return undefined;
+    }
+    const result = [];
+    let ok = true;
+    list.forEach((item, i) => {
+        const itemPath = `${path}[${i}]`;
+        const element = c.mapping(itemPath, item, '{AttributeName, KeyType}', KEY_ELEMENT_FIELDS);
+        if (!element) {
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        const keyType = i === 0 ? 'HASH' : 'RANGE';
+        if (element['KeyType'] !== keyType) {
+            const which = i === 0 ? 'the first element' : 'the second element';
+            c.bad(`${itemPath}.KeyType`, `${keyType} (${which} of a KeySchema)`, element['KeyType']);
+            ok = false;
+        }
+        const name = element['AttributeName'];
+        const namePath = `${itemPath}.AttributeName`;
+        if (typeof name !== 'string' || name === '') {
+            c.bad(namePath, 'the name of an attribute in AttributeDefinitions', name);
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        defs.used.add(name);
+        if (i === 1 && (0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(list[0]) && list[0]['AttributeName'] === name) {
+            c.bad(namePath, `an attribute other than the HASH key`, name);
+            ok = false;
+        }
+        else if (!defs.defined.has(name)) {
+            c.bad(namePath, 'an attribute defined in AttributeDefinitions', name);
+            ok = false;
+        }
+        result.push({ AttributeName: name, KeyType: keyType });
+    });
+    return ok ? result : undefined;
+}
+/** ProvisionedThroughput and OnDemandThroughput of the table or of an index. */
+function checkThroughput(c, path, owner, billing) {
+    const provisionedPath = join(path, 'ProvisionedThroughput');
+    const onDemandPath = join(path, 'OnDemandThroughput');
+    const provisioned = owner['ProvisionedThroughput'];
+    const onDemand = owner['OnDemandThroughput'];
+    const mode = billing.defaulted ? 'PAY_PER_REQUEST (the default)' : billing.mode;
+    const result = {};
+    if (provisioned === undefined) {
+        if (billing.mode === 'PROVISIONED') {
+            c.fail(provisionedPath, '{ReadCapacityUnits, WriteCapacityUnits} (BillingMode PROVISIONED requires it)', 'nothing');
+        }
+    }
+    else if (billing.mode === 'PAY_PER_REQUEST') {
+        c.bad(provisionedPath, `no ProvisionedThroughput with BillingMode ${mode} (only PROVISIONED takes it)`, provisioned);
+    }
+    else {
+        const checked = checkProvisioned(c, provisionedPath, provisioned);
+        if (checked)
+            result.ProvisionedThroughput = checked;
+    }
+    if (onDemand !== undefined) {
+        if (billing.mode === 'PROVISIONED') {
+            c.bad(onDemandPath, 'no OnDemandThroughput with BillingMode PROVISIONED (only PAY_PER_REQUEST takes it)', onDemand);
+        }
+        else {
+            const checked = checkOnDemand(c, onDemandPath, onDemand);
+            if (checked)
+                result.OnDemandThroughput = checked;
+        }
+    }
+    return result;
+}
+function checkProvisioned(c, path, value) {
+    const expected = '{ReadCapacityUnits, WriteCapacityUnits}';
+    const m = c.mapping(path, value, expected, PROVISIONED_FIELDS);
+    if (!m)
+        return undefined;
+    const read = c.units(`${path}.ReadCapacityUnits`, m['ReadCapacityUnits'], false);
+    const write = c.units(`${path}.WriteCapacityUnits`, m['WriteCapacityUnits'], false);
+    if (read === undefined || write === undefined)
+        return undefined;
+    return { ReadCapacityUnits: read, WriteCapacityUnits: write };
+}
+function checkOnDemand(c, path, value) {
+    const expected = '{MaxReadRequestUnits, MaxWriteRequestUnits}';
+    const m = c.mapping(path, value, expected, ON_DEMAND_FIELDS);
+    if (!m)
+        return undefined;
+    if (m['MaxReadRequestUnits'] === undefined && m['MaxWriteRequestUnits'] === undefined) {
+        c.bad(path, `at least one of MaxReadRequestUnits, MaxWriteRequestUnits`, value);
+        return undefined;
+    }
+    const result = {};
+    let ok = true;
+    for (const field of ON_DEMAND_FIELDS) {
+        if (m[field] === undefined)
+            continue;
+        const units = c.units(`${path}.${field}`, m[field], true);
+        if (units === undefined)
+            ok = false;
+        else
+            result[field] = units;
+    }
+    return ok ? result : undefined;
+}
+function checkSse(c, path, value) {
+    const m = c.mapping(path, value, '{Enabled, SSEType, KMSMasterKeyId}', SSE_FIELDS);
+    if (!m)
+        return undefined;
+    const result = {};
+    let ok = true;
+    if (m['Enabled'] !== undefined) {
+        if (typeof m['Enabled'] === 'boolean')
+            result.Enabled = m['Enabled'];
+        else {
+            c.bad(`${path}.Enabled`, 'true or false', m['Enabled']);
+            ok = false;
+        }
+    }
+    if (m['SSEType'] !== undefined) {
+        const type = c.oneOf(`${path}.SSEType`, m['SSEType'], SSE_TYPES);
+        if (type === undefined)
+            ok = false;
+        else
+            result.SSEType = type;
+    }
+    const key = m['KMSMasterKeyId'];
+    if (key !== undefined) {
+        if (m['SSEType'] !== 'KMS') {
+            c.bad(`${path}.KMSMasterKeyId`, 'no KMSMasterKeyId unless SSEType is KMS', key);
+            ok = false;
+        }
+        else if (typeof key !== 'string' || key.trim() === '') {
+            c.bad(`${path}.KMSMasterKeyId`, 'a KMS key id, key ARN, alias name or alias ARN', key);
+            ok = false;
+        }
+        else
+            result.KMSMasterKeyId = key;
+    }
+    return ok ? result : undefined;
+}
+function checkIndexes(c, value, defs, billing) {
+    const list = c.list('GlobalSecondaryIndexes', value, 'a list of global secondary indexes');
+    if (!list) {
+        defs.complete = false;
+        return undefined;
+    }
+    const first = new Map();
+    const result = [];
+    let projected = 0;
+    let ok = true;
+    list.forEach((item, i) => {
+        const path = `GlobalSecondaryIndexes[${i}]`;
+        const expected = '{IndexName, KeySchema, Projection, ...}';
+        const index = c.mapping(path, item, expected, INDEX_FIELDS, INDEX_SPECIAL);
+        if (!index) {
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        const name = index['IndexName'];
+        if (typeof name !== 'string' || !INDEX_NAME.test(name)) {
+            c.bad(`${path}.IndexName`, 'an index name (3-255 of a-z A-Z 0-9 _ . -)', name);
+            ok = false;
+        }
+        else if (first.has(name)) {
+            const before = `GlobalSecondaryIndexes[${first.get(name)}]`;
+            c.bad(`${path}.IndexName`, `a name not used before (${before} has it)`, name);
+            ok = false;
+        }
+        else
+            first.set(name, i);
+        const keySchema = checkKeySchema(c, `${path}.KeySchema`, index['KeySchema'], defs);
+        const projection = checkProjection(c, `${path}.Projection`, index['Projection']);
+        projected += projection?.NonKeyAttributes?.length ?? 0;
+        const throughput = checkThroughput(c, path, index, billing);
+        if (typeof name !== 'string' || !keySchema || !projection)
+            ok = false;
+        else
+            result.push({ IndexName: name, KeySchema: keySchema, Projection: projection, ...throughput });
+    });
+    if (projected > MAX_PROJECTED_ATTRIBUTES_PER_TABLE) {
+        c.fail('GlobalSecondaryIndexes', `at most ${MAX_PROJECTED_ATTRIBUTES_PER_TABLE} NonKeyAttributes over all indexes together`, String(projected));
+        ok = false;
+    }
+    return ok ? result : undefined;
+}
+function checkProjection(c, path, value) {
+    const expected = '{ProjectionType: ALL, KEYS_ONLY or INCLUDE, NonKeyAttributes for INCLUDE}';
+    const m = c.mapping(path, value, expected, PROJECTION_FIELDS);
+    if (!m)
+        return undefined;
+    const type = c.oneOf(`${path}.ProjectionType`, m['ProjectionType'], PROJECTION_TYPES);
+    const names = m['NonKeyAttributes'];
+    const namesPath = `${path}.NonKeyAttributes`;
+    if (type === undefined)
+        return undefined;
+    if (type !== 'INCLUDE') {
+        if (names === undefined)
+            return { ProjectionType: type };
+        c.bad(namesPath, `no NonKeyAttributes with ProjectionType ${type} (only INCLUDE takes them)`, names);
+        return undefined;
+    }
+    const namesExpected = `a list of 1 to ${MAX_NON_KEY_ATTRIBUTES} attribute names ` +
+        '(ProjectionType INCLUDE requires it)';
+    const list = c.list(namesPath, names, namesExpected);
+    if (!list)
+        return undefined;
+    if (list.length < 1 || list.length > MAX_NON_KEY_ATTRIBUTES) {
+        c.bad(namesPath, namesExpected, names);
+        return undefined;
+    }
+    const result = [];
+    list.forEach((name, i) => {
+        const checked = checkAttributeName(c, `${namesPath}[${i}]`, name);
+        if (checked === undefined)
+            return;
+        if (result.includes(checked))
+            c.bad(`${namesPath}[${i}]`, 'a name not listed before', checked);
+        else
+            result.push(checked);
+    });
+    return result.length === list.length
+        ? { ProjectionType: type, NonKeyAttributes: result }
+        : undefined;
+}
+function join(path, field) {
+    return path === '' ? field : `${path}.${field}`;
+}
+function orList(values) {
+    if (values.length <= 1)
+        return values.join('');
+    return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+/** A found value as the user would recognise it: JSON, cut when long; "nothing" when absent. */
+function show(value) {
+    if (value === undefined)
+        return 'nothing';
+    const text = JSON.stringify(value);
+    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
+}
+/** The allowed field the user most likely meant: same letters ignoring case, or a typo away. */
+function suggestion(field, allowed) {
+    const alias = ALIASES[field];
+    if (alias !== undefined && allowed.includes(alias))
+        return alias;
+    let best;
+    let bestDistance = Math.max(2, Math.floor(field.length / 4)) + 1;
+    for (const candidate of allowed) {
+        const distance = editDistance(field.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    return best;
+}
+/** Levenshtein distance. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+
+
+/***/ }),
+
 /***/ 2613:
 /***/ ((module) => {
 
@@ -82507,10 +83845,24 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+
+/***/ }),
+
 /***/ 4434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
+
+/***/ }),
+
+/***/ 9896:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
@@ -82728,6 +84080,20 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
+
+/***/ }),
+
+/***/ 857:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+
+/***/ }),
+
+/***/ 6928:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 
 /***/ }),
 
@@ -91326,7 +92692,7 @@ exports.visitAsync = visitAsync;
 
 /***/ }),
 
-/***/ 3218:
+/***/ 8179:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -91337,16 +92703,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -91369,7 +92736,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -91421,7 +92788,7 @@ function utils_toCommandProperties(annotationProperties) {
  */
 function command_issueCommand(command, properties, message) {
     const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+    process.stdout.write(cmd.toString() + external_os_.EOL);
 }
 function command_issue(name, message = '') {
     command_issueCommand(name, {}, message);
@@ -91475,10 +92842,10 @@ function escapeProperty(s) {
         .replace(/,/g, '%2C');
 }
 //# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -91492,15 +92859,15 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
+    if (!external_fs_.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+    external_fs_.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const delimiter = `ghadelimiter_${external_crypto_.randomUUID()}`;
     const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
@@ -91511,11 +92878,11 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_.EOL}${convertedValue}${external_os_.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
@@ -92474,7 +93841,7 @@ var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const { access, appendFile, writeFile } = external_fs_.promises;
 const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
 const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
 class Summary {
@@ -92497,7 +93864,7 @@ class Summary {
                 throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
             }
             try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+                yield access(pathFromEnv, external_fs_.constants.R_OK | external_fs_.constants.W_OK);
             }
             catch (_a) {
                 throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
@@ -92593,7 +93960,7 @@ class Summary {
      * @returns {Summary} summary instance
      */
     addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
+        return this.addRaw(external_os_.EOL);
     }
     /**
      * Adds an HTML codeblock to the summary buffer
@@ -92797,7 +94164,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -92824,7 +94191,7 @@ function readlink(fsPath) {
 }
 // See https://github.com/nodejs/node/blob/d0153aee367422d0858105abec186da4dff0a0c5/deps/uv/include/uv/win.h#L691
 const UV_FS_O_EXLOCK = 0x10000000;
-const READONLY = external_fs_namespaceObject.constants.O_RDONLY;
+const READONLY = external_fs_.constants.O_RDONLY;
 function exists(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         try {
@@ -92882,7 +94249,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS) {
                 // on Windows, test for valid extension
-                const upperExt = external_path_namespaceObject.extname(filePath).toUpperCase();
+                const upperExt = external_path_.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -92911,11 +94278,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = external_path_namespaceObject.dirname(filePath);
-                        const upperName = external_path_namespaceObject.basename(filePath).toUpperCase();
+                        const directory = external_path_.dirname(filePath);
+                        const upperName = external_path_.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = external_path_namespaceObject.join(directory, actualName);
+                                filePath = external_path_.join(directory, actualName);
                                 break;
                             }
                         }
@@ -93135,7 +94502,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(external_path_namespaceObject.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(external_path_.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -93150,7 +94517,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(external_path_namespaceObject.sep)) {
+        if (tool.includes(external_path_.sep)) {
             return [];
         }
         // build the list of directories
@@ -93161,7 +94528,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(external_path_namespaceObject.delimiter)) {
+            for (const p of process.env.PATH.split(external_path_.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -93170,7 +94537,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(external_path_namespaceObject.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(external_path_.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -93317,13 +94684,13 @@ class ToolRunner extends external_events_.EventEmitter {
     _processLineBuffer(data, strBuffer, onLine) {
         try {
             let s = strBuffer + data.toString();
-            let n = s.indexOf(external_os_namespaceObject.EOL);
+            let n = s.indexOf(external_os_.EOL);
             while (n > -1) {
                 const line = s.substring(0, n);
                 onLine(line);
                 // the rest of the string ...
-                s = s.substring(n + external_os_namespaceObject.EOL.length);
-                n = s.indexOf(external_os_namespaceObject.EOL);
+                s = s.substring(n + external_os_.EOL.length);
+                n = s.indexOf(external_os_.EOL);
             }
             return s;
         }
@@ -93601,7 +94968,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (toolrunner_IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = external_path_namespaceObject.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = external_path_.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -93614,7 +94981,7 @@ class ToolRunner extends external_events_.EventEmitter {
                 }
                 const optionsNonNull = this._cloneExecOptions(this.options);
                 if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_namespaceObject.EOL);
+                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + external_os_.EOL);
                 }
                 const state = new ExecState(optionsNonNull, this.toolPath);
                 state.on('debug', (message) => {
@@ -93953,8 +95320,8 @@ const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* ()
         version
     };
 });
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
+const platform = external_os_.platform();
+const arch = external_os_.arch();
 const isWindows = platform === 'win32';
 const isMacOS = platform === 'darwin';
 const isLinux = platform === 'linux';
@@ -94135,7 +95502,7 @@ function setOutput(name, value) {
     if (filePath) {
         return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(external_os_namespaceObject.EOL);
+    process.stdout.write(external_os_.EOL);
     command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
@@ -94180,7 +95547,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -94188,7 +95555,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -94196,14 +95563,14 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
+    process.stdout.write(message + external_os_.EOL);
 }
 /**
  * Begin an output group.
@@ -94290,6 +95657,3749 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+
+/***/ }),
+
+/***/ 4929:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  create: () => (/* binding */ create),
+  hashFiles: () => (/* binding */ glob_hashFiles)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(8179);
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-glob-options-helper.js
+
+/**
+ * Returns a copy with defaults filled in.
+ */
+function getOptions(copy) {
+    const result = {
+        followSymbolicLinks: true,
+        implicitDescendants: true,
+        matchDirectories: true,
+        omitBrokenSymbolicLinks: true,
+        excludeHiddenFiles: false
+    };
+    if (copy) {
+        if (typeof copy.followSymbolicLinks === 'boolean') {
+            result.followSymbolicLinks = copy.followSymbolicLinks;
+            core/* debug */.Yz(`followSymbolicLinks '${result.followSymbolicLinks}'`);
+        }
+        if (typeof copy.implicitDescendants === 'boolean') {
+            result.implicitDescendants = copy.implicitDescendants;
+            core/* debug */.Yz(`implicitDescendants '${result.implicitDescendants}'`);
+        }
+        if (typeof copy.matchDirectories === 'boolean') {
+            result.matchDirectories = copy.matchDirectories;
+            core/* debug */.Yz(`matchDirectories '${result.matchDirectories}'`);
+        }
+        if (typeof copy.omitBrokenSymbolicLinks === 'boolean') {
+            result.omitBrokenSymbolicLinks = copy.omitBrokenSymbolicLinks;
+            core/* debug */.Yz(`omitBrokenSymbolicLinks '${result.omitBrokenSymbolicLinks}'`);
+        }
+        if (typeof copy.excludeHiddenFiles === 'boolean') {
+            result.excludeHiddenFiles = copy.excludeHiddenFiles;
+            core/* debug */.Yz(`excludeHiddenFiles '${result.excludeHiddenFiles}'`);
+        }
+    }
+    return result;
+}
+//# sourceMappingURL=internal-glob-options-helper.js.map
+// EXTERNAL MODULE: external "path"
+var external_path_ = __nccwpck_require__(6928);
+// EXTERNAL MODULE: external "assert"
+var external_assert_ = __nccwpck_require__(2613);
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-path-helper.js
+
+
+const IS_WINDOWS = process.platform === 'win32';
+/**
+ * Similar to path.dirname except normalizes the path separators and slightly better handling for Windows UNC paths.
+ *
+ * For example, on Linux/macOS:
+ * - `/               => /`
+ * - `/hello          => /`
+ *
+ * For example, on Windows:
+ * - `C:\             => C:\`
+ * - `C:\hello        => C:\`
+ * - `C:              => C:`
+ * - `C:hello         => C:`
+ * - `\               => \`
+ * - `\hello          => \`
+ * - `\\hello         => \\hello`
+ * - `\\hello\world   => \\hello\world`
+ */
+function dirname(p) {
+    // Normalize slashes and trim unnecessary trailing slash
+    p = safeTrimTrailingSeparator(p);
+    // Windows UNC root, e.g. \\hello or \\hello\world
+    if (IS_WINDOWS && /^\\\\[^\\]+(\\[^\\]+)?$/.test(p)) {
+        return p;
+    }
+    // Get dirname
+    let result = external_path_.dirname(p);
+    // Trim trailing slash for Windows UNC root, e.g. \\hello\world\
+    if (IS_WINDOWS && /^\\\\[^\\]+\\[^\\]+\\$/.test(result)) {
+        result = safeTrimTrailingSeparator(result);
+    }
+    return result;
+}
+/**
+ * Roots the path if not already rooted. On Windows, relative roots like `\`
+ * or `C:` are expanded based on the current working directory.
+ */
+function ensureAbsoluteRoot(root, itemPath) {
+    external_assert_(root, `ensureAbsoluteRoot parameter 'root' must not be empty`);
+    external_assert_(itemPath, `ensureAbsoluteRoot parameter 'itemPath' must not be empty`);
+    // Already rooted
+    if (hasAbsoluteRoot(itemPath)) {
+        return itemPath;
+    }
+    // Windows
+    if (IS_WINDOWS) {
+        // Check for itemPath like C: or C:foo
+        if (itemPath.match(/^[A-Z]:[^\\/]|^[A-Z]:$/i)) {
+            let cwd = process.cwd();
+            external_assert_(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
+            // Drive letter matches cwd? Expand to cwd
+            if (itemPath[0].toUpperCase() === cwd[0].toUpperCase()) {
+                // Drive only, e.g. C:
+                if (itemPath.length === 2) {
+                    // Preserve specified drive letter case (upper or lower)
+                    return `${itemPath[0]}:\\${cwd.substr(3)}`;
+                }
+                // Drive + path, e.g. C:foo
+                else {
+                    if (!cwd.endsWith('\\')) {
+                        cwd += '\\';
+                    }
+                    // Preserve specified drive letter case (upper or lower)
+                    return `${itemPath[0]}:\\${cwd.substr(3)}${itemPath.substr(2)}`;
+                }
+            }
+            // Different drive
+            else {
+                return `${itemPath[0]}:\\${itemPath.substr(2)}`;
+            }
+        }
+        // Check for itemPath like \ or \foo
+        else if (normalizeSeparators(itemPath).match(/^\\$|^\\[^\\]/)) {
+            const cwd = process.cwd();
+            external_assert_(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
+            return `${cwd[0]}:\\${itemPath.substr(1)}`;
+        }
+    }
+    external_assert_(hasAbsoluteRoot(root), `ensureAbsoluteRoot parameter 'root' must have an absolute root`);
+    // Otherwise ensure root ends with a separator
+    if (root.endsWith('/') || (IS_WINDOWS && root.endsWith('\\'))) {
+        // Intentionally empty
+    }
+    else {
+        // Append separator
+        root += external_path_.sep;
+    }
+    return root + itemPath;
+}
+/**
+ * On Linux/macOS, true if path starts with `/`. On Windows, true for paths like:
+ * `\\hello\share` and `C:\hello` (and using alternate separator).
+ */
+function hasAbsoluteRoot(itemPath) {
+    external_assert_(itemPath, `hasAbsoluteRoot parameter 'itemPath' must not be empty`);
+    // Normalize separators
+    itemPath = normalizeSeparators(itemPath);
+    // Windows
+    if (IS_WINDOWS) {
+        // E.g. \\hello\share or C:\hello
+        return itemPath.startsWith('\\\\') || /^[A-Z]:\\/i.test(itemPath);
+    }
+    // E.g. /hello
+    return itemPath.startsWith('/');
+}
+/**
+ * On Linux/macOS, true if path starts with `/`. On Windows, true for paths like:
+ * `\`, `\hello`, `\\hello\share`, `C:`, and `C:\hello` (and using alternate separator).
+ */
+function hasRoot(itemPath) {
+    external_assert_(itemPath, `isRooted parameter 'itemPath' must not be empty`);
+    // Normalize separators
+    itemPath = normalizeSeparators(itemPath);
+    // Windows
+    if (IS_WINDOWS) {
+        // E.g. \ or \hello or \\hello
+        // E.g. C: or C:\hello
+        return itemPath.startsWith('\\') || /^[A-Z]:/i.test(itemPath);
+    }
+    // E.g. /hello
+    return itemPath.startsWith('/');
+}
+/**
+ * Removes redundant slashes and converts `/` to `\` on Windows
+ */
+function normalizeSeparators(p) {
+    p = p || '';
+    // Windows
+    if (IS_WINDOWS) {
+        // Convert slashes on Windows
+        p = p.replace(/\//g, '\\');
+        // Remove redundant slashes
+        const isUnc = /^\\\\+[^\\]/.test(p); // e.g. \\hello
+        return (isUnc ? '\\' : '') + p.replace(/\\\\+/g, '\\'); // preserve leading \\ for UNC
+    }
+    // Remove redundant slashes
+    return p.replace(/\/\/+/g, '/');
+}
+/**
+ * Normalizes the path separators and trims the trailing separator (when safe).
+ * For example, `/foo/ => /foo` but `/ => /`
+ */
+function safeTrimTrailingSeparator(p) {
+    // Short-circuit if empty
+    if (!p) {
+        return '';
+    }
+    // Normalize separators
+    p = normalizeSeparators(p);
+    // No trailing slash
+    if (!p.endsWith(external_path_.sep)) {
+        return p;
+    }
+    // Check '/' on Linux/macOS and '\' on Windows
+    if (p === external_path_.sep) {
+        return p;
+    }
+    // On Windows check if drive root. E.g. C:\
+    if (IS_WINDOWS && /^[A-Z]:\\$/i.test(p)) {
+        return p;
+    }
+    // Otherwise trim trailing slash
+    return p.substr(0, p.length - 1);
+}
+//# sourceMappingURL=internal-path-helper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-match-kind.js
+/**
+ * Indicates whether a pattern matches a path
+ */
+var MatchKind;
+(function (MatchKind) {
+    /** Not matched */
+    MatchKind[MatchKind["None"] = 0] = "None";
+    /** Matched if the path is a directory */
+    MatchKind[MatchKind["Directory"] = 1] = "Directory";
+    /** Matched if the path is a regular file */
+    MatchKind[MatchKind["File"] = 2] = "File";
+    /** Matched */
+    MatchKind[MatchKind["All"] = 3] = "All";
+})(MatchKind || (MatchKind = {}));
+//# sourceMappingURL=internal-match-kind.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-pattern-helper.js
+
+
+const internal_pattern_helper_IS_WINDOWS = process.platform === 'win32';
+/**
+ * Given an array of patterns, returns an array of paths to search.
+ * Duplicates and paths under other included paths are filtered out.
+ */
+function getSearchPaths(patterns) {
+    // Ignore negate patterns
+    patterns = patterns.filter(x => !x.negate);
+    // Create a map of all search paths
+    const searchPathMap = {};
+    for (const pattern of patterns) {
+        const key = internal_pattern_helper_IS_WINDOWS
+            ? pattern.searchPath.toUpperCase()
+            : pattern.searchPath;
+        searchPathMap[key] = 'candidate';
+    }
+    const result = [];
+    for (const pattern of patterns) {
+        // Check if already included
+        const key = internal_pattern_helper_IS_WINDOWS
+            ? pattern.searchPath.toUpperCase()
+            : pattern.searchPath;
+        if (searchPathMap[key] === 'included') {
+            continue;
+        }
+        // Check for an ancestor search path
+        let foundAncestor = false;
+        let tempKey = key;
+        let parent = dirname(tempKey);
+        while (parent !== tempKey) {
+            if (searchPathMap[parent]) {
+                foundAncestor = true;
+                break;
+            }
+            tempKey = parent;
+            parent = dirname(tempKey);
+        }
+        // Include the search pattern in the result
+        if (!foundAncestor) {
+            result.push(pattern.searchPath);
+            searchPathMap[key] = 'included';
+        }
+    }
+    return result;
+}
+/**
+ * Matches the patterns against the path
+ */
+function internal_pattern_helper_match(patterns, itemPath) {
+    let result = MatchKind.None;
+    for (const pattern of patterns) {
+        if (pattern.negate) {
+            result &= ~pattern.match(itemPath);
+        }
+        else {
+            result |= pattern.match(itemPath);
+        }
+    }
+    return result;
+}
+/**
+ * Checks whether to descend further into the directory
+ */
+function internal_pattern_helper_partialMatch(patterns, itemPath) {
+    return patterns.some(x => !x.negate && x.partialMatch(itemPath));
+}
+//# sourceMappingURL=internal-pattern-helper.js.map
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/balanced-match/dist/esm/index.js
+const balanced = (a, b, str) => {
+    const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
+    const mb = b instanceof RegExp ? maybeMatch(b, str) : b;
+    const r = ma !== null && mb != null && range(ma, mb, str);
+    return (r && {
+        start: r[0],
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + ma.length, r[1]),
+        post: str.slice(r[1] + mb.length),
+    });
+};
+const maybeMatch = (reg, str) => {
+    const m = str.match(reg);
+    return m ? m[0] : null;
+};
+const range = (a, b, str) => {
+    let begs, beg, left, right = undefined, result;
+    let ai = str.indexOf(a);
+    let bi = str.indexOf(b, ai + 1);
+    let i = ai;
+    if (ai >= 0 && bi > 0) {
+        if (a === b) {
+            return [ai, bi];
+        }
+        begs = [];
+        left = str.length;
+        while (i >= 0 && !result) {
+            if (i === ai) {
+                begs.push(i);
+                ai = str.indexOf(a, i + 1);
+            }
+            else if (begs.length === 1) {
+                const r = begs.pop();
+                if (r !== undefined)
+                    result = [r, bi];
+            }
+            else {
+                beg = begs.pop();
+                if (beg !== undefined && beg < left) {
+                    left = beg;
+                    right = bi;
+                }
+                bi = str.indexOf(b, i + 1);
+            }
+            i = ai < bi && ai >= 0 ? ai : bi;
+        }
+        if (begs.length && right !== undefined) {
+            result = [left, right];
+        }
+    }
+    return result;
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/brace-expansion/dist/esm/index.js
+
+const escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
+const escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
+const escClose = '\0CLOSE' + Math.random().toFixed(16) + '\0';
+const escComma = '\0COMMA' + Math.random().toFixed(16) + '\0';
+const escPeriod = '\0PERIOD' + Math.random().toFixed(16) + '\0';
+const escSlashPattern = new RegExp(escSlash, 'g');
+const escOpenPattern = new RegExp(escOpen, 'g');
+const escClosePattern = new RegExp(escClose, 'g');
+const escCommaPattern = new RegExp(escComma, 'g');
+const escPeriodPattern = new RegExp(escPeriod, 'g');
+const slashPattern = /\\\\/g;
+const openPattern = /\\{/g;
+const closePattern = /\\}/g;
+const commaPattern = /\\,/g;
+const periodPattern = /\\\./g;
+const EXPANSION_MAX = 100_000;
+// `EXPANSION_MAX` caps the *number* of expansions, but not their length. An
+// input like `'{a,b}'.repeat(1500)` stays under that count - its output is
+// truncated to 100k results - while making every result ~1500 characters
+// long. The result set, and the intermediate arrays built while combining
+// brace sets, then grow large enough to exhaust memory and crash the process
+// (CVE-2026-14257). `EXPANSION_MAX_LENGTH` bounds the total number of
+// characters the accumulator may hold at any point, so memory stays flat no
+// matter how many brace groups are chained. The limit sits well above any
+// realistic expansion (100k results hitting `EXPANSION_MAX` measure ~1M
+// characters) so legitimate input is unaffected.
+const EXPANSION_MAX_LENGTH = 4_000_000;
+// `expand_` recurses once per level of brace *nesting* - both when expanding a
+// set's comma members and when re-wrapping a set whose body is a single part.
+// The CVE-2026-14257 fix made the *tail* iterative (recursion on `m.post`, one
+// level per chained group), which left nesting depth unbounded: about 3,100
+// levels of `{{{...a,b...}}}` - only ~6KB of input - exhausted the native stack
+// and crashed the process. `EXPANSION_MAX_DEPTH` bounds how deep the parser
+// will follow nesting. It sits far above any realistic pattern and well below
+// the depth at which the stack runs out.
+const EXPANSION_MAX_DEPTH = 1_000;
+// Bash keeps a quirk where a brace group followed by a comma set still expands
+// (`{a},b}`). The parser implements it by rewriting the string and restarting
+// the scan, absorbing one `}` per pass. `n` trailing braces therefore cost `n`
+// full passes over a string that itself grows by one `escClose` sentinel each
+// time - quadratic in `n`, with a ~26x constant from the sentinel's length.
+// 128KB of `'{a}' + '}'.repeat(n) + ',z}'` blocked the event loop for 27
+// seconds to produce two results. `EXPANSION_MAX_REWRITES` bounds how many
+// times the scan may restart. Real `{a},b}` input needs a handful.
+const EXPANSION_MAX_REWRITES = 1_000;
+// `EXPANSION_MAX_STEPS` bounds the work one `expand` call does, which `max`,
+// `maxLength` and `maxDepth` don't: nested sets are rescanned at every level
+// and chained groups each rebuild up to `max` results, so 2KB of input could
+// block the event loop for over 30 seconds. Each character scanned, result
+// built and sequence value generated is a step, and each `expand_` call costs
+// `CALL_STEPS` more. Past the budget, the set being expanded and everything
+// after it stay literal. A glob needs a few hundred steps, and nesting all the
+// way to `EXPANSION_MAX_DEPTH` about 4M.
+const EXPANSION_MAX_STEPS = 20_000_000;
+// What one `expand_` call costs on top of what it scans and builds. Setting
+// one up takes about as long as scanning 16 characters, and a set whose
+// results are wrapped to be expanded again makes one call per result, each
+// scanning and building next to nothing: 64KB of
+// `('{{' + ','.repeat(316) + '}{' + ','.repeat(316) + '}}').repeat(n)` made
+// 4M such calls, which spent the budget three times as slowly as anything
+// else.
+const CALL_STEPS = 16;
+function numeric(str) {
+    return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
+}
+function escapeBraces(str) {
+    if (str.indexOf('\\') === -1) {
+        return str;
+    }
+    return str
+        .replace(slashPattern, escSlash)
+        .replace(openPattern, escOpen)
+        .replace(closePattern, escClose)
+        .replace(commaPattern, escComma)
+        .replace(periodPattern, escPeriod);
+}
+function unescapeBraces(str) {
+    if (str.indexOf('\0') === -1) {
+        return str;
+    }
+    return str
+        .replace(escSlashPattern, '\\')
+        .replace(escOpenPattern, '{')
+        .replace(escClosePattern, '}')
+        .replace(escCommaPattern, ',')
+        .replace(escPeriodPattern, '.');
+}
+// Like `target.push(...items)` but doesn't overflow the stack
+function pushAll(target, items) {
+    for (let i = 0; i < items.length; i++) {
+        target.push(items[i]);
+    }
+}
+// `balanced`, run on `masked` (see `maskUnmatchedOpens`), sliced from `str`
+// and charged for the characters it walks: up to the group's `}`, or the
+// whole string when there is no match or unmatched `{` come first, which
+// `unmatched` then flags for masking. Once a call overdraws the budget, it
+// and every later one return undefined, so the rest stays literal.
+function balancedWithBudget(str, masked, budget) {
+    if (budget.remaining < 0) {
+        return undefined;
+    }
+    const r = range('{', '}', masked);
+    const unmatched = r !== undefined && masked.indexOf('{') < r[0];
+    budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
+    if (!r || budget.remaining < 0) {
+        return undefined;
+    }
+    return {
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + 1, r[1]),
+        post: str.slice(r[1] + 1),
+        unmatched,
+    };
+}
+// `masked` with every `{` that has no matching `}` swapped for a `\0`, which
+// keeps the length, so a scan of it still lines up with the string it was
+// made from. Such a `{` is literal either way, but `balanced` only learns that
+// one is unmatched by reading to the end of the string, so with one at the
+// head of every group (`'{a,{b,c}'.repeat(n)`) each scan read the rest of the
+// input. That was quadratic, and once the step budget charged for it, it ran
+// out partway through and left the rest literal. A scan of the masked copy
+// stops at the group's `}`. It is one pass, charged as such.
+function maskUnmatchedOpens(masked, budget) {
+    budget.remaining -= masked.length;
+    const open = [];
+    for (let i = 0; i < masked.length; i++) {
+        const c = masked.charCodeAt(i);
+        if (c === 0x7b) {
+            open.push(i);
+        }
+        else if (c === 0x7d && open.length) {
+            open.pop();
+        }
+    }
+    let out = '';
+    let last = 0;
+    for (let i = 0; i < open.length; i++) {
+        const at = open[i];
+        out += masked.slice(last, at) + '\0';
+        last = at + 1;
+    }
+    return out + masked.slice(last);
+}
+// Whether `str` has a `,` not followed by another `,`, with a `}` after it on
+// the same line - what `/,(?!,).*\}/.test(str)` asks, answered in one pass from
+// the end. The regex tries every `,` and backtracks through the rest of its
+// line from each, which is quadratic, and the `{a},b}` rewrite asks again on
+// every pass. Like a scan, it is charged for the whole string and refused if
+// that overdraws the budget.
+function commaSetFollows(str, budget) {
+    budget.remaining -= str.length;
+    if (budget.remaining < 0) {
+        return false;
+    }
+    // Whether a `}` follows the current position before the line ends
+    let close = false;
+    for (let i = str.length - 1; i >= 0; i--) {
+        const c = str.charCodeAt(i);
+        if (c === 0x7d) {
+            close = true;
+        }
+        else if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
+            // A line terminator, which `.` does not match
+            close = false;
+        }
+        else if (c === 0x2c && close && str.charCodeAt(i + 1) !== 0x2c) {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * Basically just str.split(","), but handling cases
+ * where we have nested braced sections, which should be
+ * treated as individual members, like {a,{b,c},d}
+ *
+ * Returns `undefined` if the step budget runs out before the whole set is
+ * split, since splitting what is left on every comma would tear apart the
+ * nested sets it still holds.
+ */
+function parseCommaParts(str, budget) {
+    const parts = [];
+    // Walk the brace groups iteratively. Recursing on `post` once per group let a
+    // chain of them exhaust the stack - the parsing-side counterpart to
+    // the `expand_` overflow fixed for CVE-2026-14257, and not something `max` or
+    // `maxLength` can bound, since it happens before expansion.
+    //
+    // The part the next chunk continues
+    let carry = '';
+    for (;;) {
+        // A set's body holds no unmatched `{`, so there is nothing to mask.
+        const m = balancedWithBudget(str, str, budget);
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        if (!m) {
+            const tail = str.split(',');
+            tail[0] = carry + tail[0];
+            pushAll(parts, tail);
+            return parts;
+        }
+        const { pre, body, post } = m;
+        const p = pre.split(',');
+        p[0] = carry + p[0];
+        p[p.length - 1] += '{' + body + '}';
+        if (!post.length) {
+            pushAll(parts, p);
+            return parts;
+        }
+        carry = p.pop();
+        pushAll(parts, p);
+        str = post;
+    }
+}
+// An option that is left out, or that is NaN, gets its default. Every
+// comparison against NaN is false, so a NaN bound would never be reached:
+// `{ maxSteps: NaN }` let 15KB of input block the event loop for 16 seconds,
+// and `{ maxDepth: NaN }` overflowed the stack again (CVE-2026-102278). Pass
+// `Infinity` to lift a bound.
+function bound(value, fallback) {
+    return value === undefined || isNaN(value) ? fallback : value;
+}
+function expand(str, options = {}) {
+    if (!str) {
+        return [];
+    }
+    const max = bound(options.max, EXPANSION_MAX);
+    const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
+    const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
+    const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
+    const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+    // I don't know why Bash 4.3 does this, but it does.
+    // Anything starting with {} will have the first two bytes preserved
+    // but *only* at the top level, so {},a}b will not expand to anything,
+    // but a{},b}c will be expanded to [a}c,abc].
+    // One could argue that this is a bug in Bash, but since the goal of
+    // this module is to match Bash's rules, we escape a leading {}
+    if (str.slice(0, 2) === '{}') {
+        str = '\\{\\}' + str.slice(2);
+    }
+    return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
+}
+function embrace(str) {
+    return '{' + str + '}';
+}
+function isPadded(el) {
+    return /^-?0\d/.test(el);
+}
+function lte(i, y) {
+    return i <= y;
+}
+function gte(i, y) {
+    return i >= y;
+}
+// Build `{ acc[a] + pre + values[v] }` for every combination, capping the
+// number of results at `max` and the total number of characters at `maxLength`.
+// This is the one place output grows, so bounding it here keeps the single
+// accumulator - and therefore memory - flat regardless of how many brace groups
+// are combined (CVE-2026-14257). Each result built is a step, since `max` and
+// `maxLength` bound one combination, not how many brace groups are combined.
+function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
+    const out = [];
+    let length = 0;
+    // Bash drops empty results at the top level, and they don't count against
+    // `max`, so `max` bounds the number of *kept* results. Only an empty
+    // `acc[a] + pre` can make one, so for those the empty values are skipped
+    // without being visited. Visiting them one at a time let a set of empties
+    // cost `acc.length * values.length` while keeping nothing.
+    let nonEmpty;
+    outer: for (let a = 0; a < acc.length; a++) {
+        const prefix = acc[a] + pre;
+        let vs = values;
+        if (dropEmpties && !prefix) {
+            if (!nonEmpty)
+                nonEmpty = values.filter(v => v);
+            vs = nonEmpty;
+        }
+        for (let v = 0; v < vs.length; v++) {
+            if (out.length >= max)
+                break outer;
+            const expansion = prefix + vs[v];
+            if (length + expansion.length > maxLength)
+                break outer;
+            out.push(expansion);
+            length += expansion.length;
+        }
+    }
+    budget.remaining -= out.length;
+    return out;
+}
+// The expansion values of a single numeric (`1..5`) or alphabetic (`a..e..2`)
+// sequence body, or `undefined` if the step budget runs out generating them.
+function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
+    const n = body.split(/\.\./);
+    const N = [];
+    // A sequence body always splits into two or three parts, but the compiler
+    // can't know that.
+    /* c8 ignore start */
+    if (n[0] === undefined || n[1] === undefined) {
+        return N;
+    }
+    /* c8 ignore stop */
+    const x = numeric(n[0]);
+    const y = numeric(n[1]);
+    const width = Math.max(n[0].length, n[1].length);
+    let incr = n.length === 3 && n[2] !== undefined ?
+        Math.max(Math.abs(numeric(n[2])), 1)
+        : 1;
+    let test = lte;
+    const reverse = y < x;
+    if (reverse) {
+        incr *= -1;
+        test = gte;
+    }
+    // Like Bash, only the endpoints set the width: `{1..10..02}` is `1 3 5 7 9`.
+    const pad = isPadded(n[0]) || isPadded(n[1]);
+    // A padded value is built a character at a time to `width`, which the input
+    // sets, so it costs one step per character: 64KB of
+    // `('{' + '0'.repeat(100) + '..99999}').repeat(n)` took 7 seconds charged
+    // one step per value.
+    const cost = pad ? width : 1;
+    let length = 0;
+    for (let i = x; test(i, y) && N.length < max; i += incr) {
+        // Each value is a step. `max` and `maxLength` bound one sequence, but a
+        // chain of them still generated up to `max` values each, however few
+        // combining could keep.
+        budget.remaining -= cost;
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        let c;
+        if (isAlphaSequence) {
+            c = String.fromCharCode(i);
+            if (c === '\\') {
+                c = '';
+            }
+        }
+        else {
+            c = String(i);
+            if (pad) {
+                const need = width - c.length;
+                if (need > 0) {
+                    const z = new Array(need + 1).join('0');
+                    if (i < 0) {
+                        c = '-' + z + c.slice(1);
+                    }
+                    else {
+                        c = z + c;
+                    }
+                }
+            }
+        }
+        if (length + c.length > maxLength)
+            break;
+        N.push(c);
+        length += c.length;
+    }
+    return N;
+}
+function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
+    // An overdraft here makes the first scan refuse, so `str` stays literal.
+    budget.remaining -= CALL_STEPS;
+    // Too deeply nested to keep following: treat the rest as literal, the same
+    // way a group that cannot expand is already handled. Truncating rather than
+    // throwing keeps `expand` total, matching `max` and `maxLength`.
+    if (depth > maxDepth) {
+        return [str];
+    }
+    // Consume the string's top-level brace groups left to right, threading a
+    // running set of combined prefixes (`acc`). Expanding the tail iteratively -
+    // rather than recursing on `m.post` once per group - keeps the native stack
+    // depth constant, so deeply chained input (`'{a,b}'.repeat(3000)`) can no
+    // longer overflow the stack, and leaves a single accumulator whose size
+    // `maxLength` bounds directly (CVE-2026-14257).
+    let acc = [''];
+    // Bash drops empty results, but only when the *first* top-level group is a
+    // comma set - a sequence like `{a..\}` may legitimately yield ''. The drop
+    // is on the final strings, so it is applied to whichever `combine` produces
+    // them (the one with no brace set left in the tail).
+    // How many times the `{a},b}` rewrite below has restarted the scan. Each pass
+    // re-reads the whole string, so leaving this unbounded is quadratic.
+    let rewrites = 0;
+    let dropEmpties = false;
+    let firstGroup = true;
+    // `str` with its unmatched `{` masked, once a scan has run into them
+    let masked = str;
+    for (;;) {
+        const m = balancedWithBudget(str, masked, budget);
+        // No brace set left, or no step budget left to look for one: the rest of
+        // the string is literal.
+        if (!m) {
+            return combine(acc, str, [''], max, maxLength, dropEmpties, budget);
+        }
+        if (m.unmatched) {
+            masked = maskUnmatchedOpens(masked, budget);
+        }
+        // no need to expand pre, since it is guaranteed to be free of brace-sets
+        const pre = m.pre;
+        // This set and the rest of the string, literal: for a set that cannot
+        // expand, and for one the step budget runs out on. Once it is overdrawn,
+        // every set still being expanded, at every level, stays literal like this -
+        // otherwise each level above would go on combining, and wrapping and
+        // expanding again, results the budget was too small for.
+        const literal = () => combine(acc, pre + '{' + m.body + '}' + m.post, [''], max, maxLength, dropEmpties, budget);
+        if (/\$$/.test(pre)) {
+            acc = combine(acc, pre + '{' + m.body + '}', [''], max, maxLength, dropEmpties && !m.post.length, budget);
+            firstGroup = false;
+            if (!m.post.length)
+                break;
+            str = m.post;
+            masked = masked.slice(m.end + 1);
+            continue;
+        }
+        const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
+        const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
+        const isSequence = isNumericSequence || isAlphaSequence;
+        const isOptions = m.body.indexOf(',') >= 0;
+        if (!isSequence && !isOptions) {
+            // {a},b}
+            if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
+                rewrites++;
+                str = m.pre + '{' + m.body + escClose + m.post;
+                // Taking a `}` away never gives an unmatched `{` a partner, so what
+                // is masked stays unmatched. The `{` it closed can be left without
+                // one, and the next scan masks it.
+                masked =
+                    masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
+                isTop = true;
+                continue;
+            }
+            // Nothing here expands, so the whole remaining string is literal.
+            return literal();
+        }
+        if (firstGroup) {
+            dropEmpties = isTop && !isSequence;
+            firstGroup = false;
+        }
+        let values;
+        if (isSequence) {
+            values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
+            if (!values) {
+                return literal();
+            }
+        }
+        else {
+            let n = parseCommaParts(m.body, budget);
+            // The step budget ran out partway through the set.
+            if (!n) {
+                return literal();
+            }
+            if (n.length === 1 && n[0] !== undefined) {
+                // x{{a,b}}y ==> x{a}y x{b}y
+                n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
+                // The step budget ran out expanding the set's only part.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                //XXX is this necessary? Can't seem to hit it in tests.
+                /* c8 ignore start */
+                if (n.length === 1) {
+                    const next = combine(acc, pre + n[0], [''], max, maxLength, dropEmpties && !m.post.length, budget);
+                    if (budget.remaining < 0) {
+                        return literal();
+                    }
+                    acc = next;
+                    if (!m.post.length)
+                        break;
+                    str = m.post;
+                    masked = masked.slice(m.end + 1);
+                    continue;
+                }
+                /* c8 ignore stop */
+            }
+            // Values that `combine` is going to drop as empty produce no result, so
+            // they must not count against `max` - otherwise `{a,,b}` with `max: 2`
+            // would stop at `['a', '']` and yield one result instead of two. Skipping
+            // them outright keeps `values` bounded while leaving `max` a bound on
+            // *kept* results.
+            let dropsEmpties = dropEmpties && !m.post.length && !pre;
+            for (let d = 0; dropsEmpties && d < acc.length; d++) {
+                if (acc[d]) {
+                    dropsEmpties = false;
+                }
+            }
+            values = [];
+            let valuesLength = 0;
+            outer: for (let j = 0; j < n.length; j++) {
+                const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
+                // The step budget ran out expanding a member.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                for (let k = 0; k < expanded.length; k++) {
+                    const v = expanded[k];
+                    if (dropsEmpties && !v)
+                        continue;
+                    if (values.length >= max ||
+                        valuesLength + v.length > maxLength) {
+                        break outer;
+                    }
+                    values.push(v);
+                    valuesLength += v.length;
+                }
+            }
+        }
+        const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
+        // The step budget ran out combining the set's values in.
+        if (budget.remaining < 0) {
+            return literal();
+        }
+        acc = next;
+        if (!m.post.length)
+            break;
+        str = m.post;
+        masked = masked.slice(m.end + 1);
+    }
+    return acc;
+}
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/assert-valid-pattern.js
+const MAX_PATTERN_LENGTH = 1024 * 64;
+const assertValidPattern = (pattern) => {
+    if (typeof pattern !== 'string') {
+        throw new TypeError('invalid pattern');
+    }
+    if (pattern.length > MAX_PATTERN_LENGTH) {
+        throw new TypeError('pattern is too long');
+    }
+};
+//# sourceMappingURL=assert-valid-pattern.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/brace-expressions.js
+// translate the various posix character classes into unicode properties
+// this works across all unicode locales
+// { <posix class>: [<translation>, /u flag required, negated]
+const posixClasses = {
+    '[:alnum:]': ['\\p{L}\\p{Nl}\\p{Nd}', true],
+    '[:alpha:]': ['\\p{L}\\p{Nl}', true],
+    '[:ascii:]': ['\\x' + '00-\\x' + '7f', false],
+    '[:blank:]': ['\\p{Zs}\\t', true],
+    '[:cntrl:]': ['\\p{Cc}', true],
+    '[:digit:]': ['\\p{Nd}', true],
+    '[:graph:]': ['\\p{Z}\\p{C}', true, true],
+    '[:lower:]': ['\\p{Ll}', true],
+    '[:print:]': ['\\p{C}', true],
+    '[:punct:]': ['\\p{P}', true],
+    '[:space:]': ['\\p{Z}\\t\\r\\n\\v\\f', true],
+    '[:upper:]': ['\\p{Lu}', true],
+    '[:word:]': ['\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}', true],
+    '[:xdigit:]': ['A-Fa-f0-9', false],
+};
+// only need to escape a few things inside of brace expressions
+// escapes: [ \ ] -
+const braceEscape = (s) => s.replace(/[[\]\\-]/g, '\\$&');
+// escape all regexp magic characters
+const regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+// everything has already been escaped, we just have to join
+const rangesToString = (ranges) => ranges.join('');
+// takes a glob string at a posix brace expression, and returns
+// an equivalent regular expression source, and boolean indicating
+// whether the /u flag needs to be applied, and the number of chars
+// consumed to parse the character class.
+// This also removes out of order ranges, and returns ($.) if the
+// entire class just no good.
+const parseClass = (glob, position) => {
+    const pos = position;
+    /* c8 ignore start */
+    if (glob.charAt(pos) !== '[') {
+        throw new Error('not in a brace expression');
+    }
+    /* c8 ignore stop */
+    const ranges = [];
+    const negs = [];
+    let i = pos + 1;
+    let sawStart = false;
+    let uflag = false;
+    let escaping = false;
+    let negate = false;
+    let endPos = pos;
+    let rangeStart = '';
+    WHILE: while (i < glob.length) {
+        const c = glob.charAt(i);
+        if ((c === '!' || c === '^') && i === pos + 1) {
+            negate = true;
+            i++;
+            continue;
+        }
+        if (c === ']' && sawStart && !escaping) {
+            endPos = i + 1;
+            break;
+        }
+        sawStart = true;
+        if (c === '\\') {
+            if (!escaping) {
+                escaping = true;
+                i++;
+                continue;
+            }
+            // escaped \ char, fall through and treat like normal char
+        }
+        if (c === '[' && !escaping) {
+            // either a posix class, a collation equivalent, or just a [
+            for (const [cls, [unip, u, neg]] of Object.entries(posixClasses)) {
+                if (glob.startsWith(cls, i)) {
+                    // invalid, [a-[] is fine, but not [a-[:alpha]]
+                    if (rangeStart) {
+                        return ['$.', false, glob.length - pos, true];
+                    }
+                    i += cls.length;
+                    if (neg)
+                        negs.push(unip);
+                    else
+                        ranges.push(unip);
+                    uflag = uflag || u;
+                    continue WHILE;
+                }
+            }
+        }
+        // now it's just a normal character, effectively
+        escaping = false;
+        if (rangeStart) {
+            // throw this range away if it's not valid, but others
+            // can still match.
+            if (c > rangeStart) {
+                ranges.push(braceEscape(rangeStart) + '-' + braceEscape(c));
+            }
+            else if (c === rangeStart) {
+                ranges.push(braceEscape(c));
+            }
+            rangeStart = '';
+            i++;
+            continue;
+        }
+        // now might be the start of a range.
+        // can be either c-d or c-] or c<more...>] or c] at this point
+        if (glob.startsWith('-]', i + 1)) {
+            ranges.push(braceEscape(c + '-'));
+            i += 2;
+            continue;
+        }
+        if (glob.startsWith('-', i + 1)) {
+            rangeStart = c;
+            i += 2;
+            continue;
+        }
+        // not the start of a range, just a single character
+        ranges.push(braceEscape(c));
+        i++;
+    }
+    if (endPos < i) {
+        // didn't see the end of the class, not a valid class,
+        // but might still be valid as a literal match.
+        return ['', false, 0, false];
+    }
+    // if we got no ranges and no negates, then we have a range that
+    // cannot possibly match anything, and that poisons the whole glob
+    if (!ranges.length && !negs.length) {
+        return ['$.', false, glob.length - pos, true];
+    }
+    // if we got one positive range, and it's a single character, then that's
+    // not actually a magic pattern, it's just that one literal character.
+    // we should not treat that as "magic", we should just return the literal
+    // character. [_] is a perfectly valid way to escape glob magic chars.
+    if (negs.length === 0 &&
+        ranges.length === 1 &&
+        /^\\?.$/.test(ranges[0]) &&
+        !negate) {
+        const r = ranges[0].length === 2 ? ranges[0].slice(-1) : ranges[0];
+        return [regexpEscape(r), false, endPos - pos, false];
+    }
+    const sranges = '[' + (negate ? '^' : '') + rangesToString(ranges) + ']';
+    const snegs = '[' + (negate ? '' : '^') + rangesToString(negs) + ']';
+    const comb = ranges.length && negs.length ? '(' + sranges + '|' + snegs + ')'
+        : ranges.length ? sranges
+            : snegs;
+    return [comb, uflag, endPos - pos, true];
+};
+//# sourceMappingURL=brace-expressions.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/unescape.js
+/**
+ * Un-escape a string that has been escaped with {@link escape}.
+ *
+ * If the {@link MinimatchOptions.windowsPathsNoEscape} option is used, then
+ * square-bracket escapes are removed, but not backslash escapes.
+ *
+ * For example, it will turn the string `'[*]'` into `*`, but it will not
+ * turn `'\\*'` into `'*'`, because `\` is a path separator in
+ * `windowsPathsNoEscape` mode.
+ *
+ * When `windowsPathsNoEscape` is not set, then both square-bracket escapes and
+ * backslash escapes are removed.
+ *
+ * Slashes (and backslashes in `windowsPathsNoEscape` mode) cannot be escaped
+ * or unescaped.
+ *
+ * When `magicalBraces` is not set, escapes of braces (`{` and `}`) will not be
+ * unescaped.
+ */
+const unescape_unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true, } = {}) => {
+    if (magicalBraces) {
+        return windowsPathsNoEscape ?
+            s.replace(/\[([^/\\])\]/g, '$1')
+            : s
+                .replace(/((?!\\).|^)\[([^/\\])\]/g, '$1$2')
+                .replace(/\\([^/])/g, '$1');
+    }
+    return windowsPathsNoEscape ?
+        s.replace(/\[([^/\\{}])\]/g, '$1')
+        : s
+            .replace(/((?!\\).|^)\[([^/\\{}])\]/g, '$1$2')
+            .replace(/\\([^/{}])/g, '$1');
+};
+//# sourceMappingURL=unescape.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/ast.js
+// parse a single path portion
+var _a;
+
+
+const types = new Set(['!', '?', '+', '*', '@']);
+const isExtglobType = (c) => types.has(c);
+const isExtglobAST = (c) => isExtglobType(c.type);
+// Map of which extglob types can adopt the children of a nested extglob
+//
+// anything but ! can adopt a matching type:
+// +(a|+(b|c)|d) => +(a|b|c|d)
+// *(a|*(b|c)|d) => *(a|b|c|d)
+// @(a|@(b|c)|d) => @(a|b|c|d)
+// ?(a|?(b|c)|d) => ?(a|b|c|d)
+//
+// * can adopt anything, because 0 or repetition is allowed
+// *(a|?(b|c)|d) => *(a|b|c|d)
+// *(a|+(b|c)|d) => *(a|b|c|d)
+// *(a|@(b|c)|d) => *(a|b|c|d)
+//
+// + can adopt @, because 1 or repetition is allowed
+// +(a|@(b|c)|d) => +(a|b|c|d)
+//
+// + and @ CANNOT adopt *, because 0 would be allowed
+// +(a|*(b|c)|d) => would match "", on *(b|c)
+// @(a|*(b|c)|d) => would match "", on *(b|c)
+//
+// + and @ CANNOT adopt ?, because 0 would be allowed
+// +(a|?(b|c)|d) => would match "", on ?(b|c)
+// @(a|?(b|c)|d) => would match "", on ?(b|c)
+//
+// ? can adopt @, because 0 or 1 is allowed
+// ?(a|@(b|c)|d) => ?(a|b|c|d)
+//
+// ? and @ CANNOT adopt * or +, because >1 would be allowed
+// ?(a|*(b|c)|d) => would match bbb on *(b|c)
+// @(a|*(b|c)|d) => would match bbb on *(b|c)
+// ?(a|+(b|c)|d) => would match bbb on +(b|c)
+// @(a|+(b|c)|d) => would match bbb on +(b|c)
+//
+// ! CANNOT adopt ! (nothing else can either)
+// !(a|!(b|c)|d) => !(a|b|c|d) would fail to match on b (not not b|c)
+//
+// ! can adopt @
+// !(a|@(b|c)|d) => !(a|b|c|d)
+//
+// ! CANNOT adopt *
+// !(a|*(b|c)|d) => !(a|b|c|d) would match on bbb, not allowed
+//
+// ! CANNOT adopt +
+// !(a|+(b|c)|d) => !(a|b|c|d) would match on bbb, not allowed
+//
+// ! CANNOT adopt ?
+// x!(a|?(b|c)|d) => x!(a|b|c|d) would fail to match "x"
+const adoptionMap = new Map([
+    ['!', ['@']],
+    ['?', ['?', '@']],
+    ['@', ['@']],
+    ['*', ['*', '+', '?', '@']],
+    ['+', ['+', '@']],
+]);
+// nested extglobs that can be adopted in, but with the addition of
+// a blank '' element.
+const adoptionWithSpaceMap = new Map([
+    ['!', ['?']],
+    ['@', ['?']],
+    ['+', ['?', '*']],
+]);
+// union of the previous two maps
+const adoptionAnyMap = new Map([
+    ['!', ['?', '@']],
+    ['?', ['?', '@']],
+    ['@', ['?', '@']],
+    ['*', ['*', '+', '?', '@']],
+    ['+', ['+', '@', '?', '*']],
+]);
+// Extglobs that can take over their parent if they are the only child
+// the key is parent, value maps child to resulting extglob parent type
+// '@' is omitted because it's a special case. An `@` extglob with a single
+// member can always be usurped by that subpattern.
+const usurpMap = new Map([
+    ['!', new Map([['!', '@']])],
+    [
+        '?',
+        new Map([
+            ['*', '*'],
+            ['+', '*'],
+        ]),
+    ],
+    [
+        '@',
+        new Map([
+            ['!', '!'],
+            ['?', '?'],
+            ['@', '@'],
+            ['*', '*'],
+            ['+', '+'],
+        ]),
+    ],
+    [
+        '+',
+        new Map([
+            ['?', '*'],
+            ['*', '*'],
+        ]),
+    ],
+]);
+// Patterns that get prepended to bind to the start of either the
+// entire string, or just a single path portion, to prevent dots
+// and/or traversal patterns, when needed.
+// Exts don't need the ^ or / bit, because the root binds that already.
+const startNoTraversal = '(?!(?:^|/)\\.\\.?(?:$|/))';
+const startNoDot = '(?!\\.)';
+// characters that indicate a start of pattern needs the "no dots" bit,
+// because a dot *might* be matched. ( is not in the list, because in
+// the case of a child extglob, it will handle the prevention itself.
+const addPatternStart = new Set(['[', '.']);
+// cases where traversal is A-OK, no dot prevention needed
+const justDots = new Set(['..', '.']);
+const reSpecials = new Set('().*{}+?[]^$\\!');
+const regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+// any single thing other than /
+const qmark = '[^/]';
+// * => any number of characters
+const star = qmark + '*?';
+// use + when we need to ensure that *something* matches, because the * is
+// the only thing in the path portion.
+const starNoEmpty = qmark + '+?';
+// remove the \ chars that we added if we end up doing a nonmagic compare
+// const deslash = (s: string) => s.replace(/\\(.)/g, '$1')
+let ID = 0;
+class AST {
+    type;
+    #root;
+    #hasMagic;
+    #uflag = false;
+    #parts = [];
+    #parent;
+    #parentIndex;
+    #negs;
+    #filledNegs = false;
+    #options;
+    #toString;
+    // set to true if it's an extglob with no children
+    // (which really means one child of '')
+    #emptyExt = false;
+    id = ++ID;
+    get depth() {
+        return (this.#parent?.depth ?? -1) + 1;
+    }
+    [Symbol.for('nodejs.util.inspect.custom')]() {
+        return {
+            '@@type': 'AST',
+            id: this.id,
+            type: this.type,
+            root: this.#root.id,
+            parent: this.#parent?.id,
+            depth: this.depth,
+            partsLength: this.#parts.length,
+            parts: this.#parts,
+        };
+    }
+    constructor(type, parent, options = {}) {
+        this.type = type;
+        // extglobs are inherently magical
+        if (type)
+            this.#hasMagic = true;
+        this.#parent = parent;
+        this.#root = this.#parent ? this.#parent.#root : this;
+        this.#options = this.#root === this ? options : this.#root.#options;
+        this.#negs = this.#root === this ? [] : this.#root.#negs;
+        if (type === '!' && !this.#root.#filledNegs)
+            this.#negs.push(this);
+        this.#parentIndex = this.#parent ? this.#parent.#parts.length : 0;
+    }
+    get hasMagic() {
+        /* c8 ignore start */
+        if (this.#hasMagic !== undefined)
+            return this.#hasMagic;
+        /* c8 ignore stop */
+        for (const p of this.#parts) {
+            if (typeof p === 'string')
+                continue;
+            if (p.type || p.hasMagic)
+                return (this.#hasMagic = true);
+        }
+        // note: will be undefined until we generate the regexp src and find out
+        return this.#hasMagic;
+    }
+    // reconstructs the pattern
+    toString() {
+        return (this.#toString !== undefined ? this.#toString
+            : !this.type ?
+                (this.#toString = this.#parts.map(p => String(p)).join(''))
+                : (this.#toString =
+                    this.type +
+                        '(' +
+                        this.#parts.map(p => String(p)).join('|') +
+                        ')'));
+    }
+    #fillNegs() {
+        /* c8 ignore start */
+        if (this !== this.#root)
+            throw new Error('should only call on root');
+        if (this.#filledNegs)
+            return this;
+        /* c8 ignore stop */
+        // call toString() once to fill this out
+        this.toString();
+        this.#filledNegs = true;
+        let n;
+        while ((n = this.#negs.pop())) {
+            if (n.type !== '!')
+                continue;
+            // walk up the tree, appending everthing that comes AFTER parentIndex
+            let p = n;
+            let pp = p.#parent;
+            while (pp) {
+                for (let i = p.#parentIndex + 1; !pp.type && i < pp.#parts.length; i++) {
+                    for (const part of n.#parts) {
+                        /* c8 ignore start */
+                        if (typeof part === 'string') {
+                            throw new Error('string part in extglob AST??');
+                        }
+                        /* c8 ignore stop */
+                        part.copyIn(pp.#parts[i]);
+                    }
+                }
+                p = pp;
+                pp = p.#parent;
+            }
+        }
+        return this;
+    }
+    push(...parts) {
+        for (const p of parts) {
+            if (p === '')
+                continue;
+            /* c8 ignore start */
+            if (typeof p !== 'string' &&
+                !(p instanceof _a && p.#parent === this)) {
+                throw new Error('invalid part: ' + p);
+            }
+            /* c8 ignore stop */
+            this.#parts.push(p);
+        }
+    }
+    toJSON() {
+        const ret = this.type === null ?
+            this.#parts
+                .slice()
+                .map(p => (typeof p === 'string' ? p : p.toJSON()))
+            : [this.type, ...this.#parts.map(p => p.toJSON())];
+        if (this.isStart() && !this.type)
+            ret.unshift([]);
+        if (this.isEnd() &&
+            (this === this.#root ||
+                (this.#root.#filledNegs && this.#parent?.type === '!'))) {
+            ret.push({});
+        }
+        return ret;
+    }
+    isStart() {
+        if (this.#root === this)
+            return true;
+        // if (this.type) return !!this.#parent?.isStart()
+        if (!this.#parent?.isStart())
+            return false;
+        if (this.#parentIndex === 0)
+            return true;
+        // if everything AHEAD of this is a negation, then it's still the "start"
+        const p = this.#parent;
+        for (let i = 0; i < this.#parentIndex; i++) {
+            const pp = p.#parts[i];
+            if (!(pp instanceof _a && pp.type === '!')) {
+                return false;
+            }
+        }
+        return true;
+    }
+    isEnd() {
+        if (this.#root === this)
+            return true;
+        if (this.#parent?.type === '!')
+            return true;
+        if (!this.#parent?.isEnd())
+            return false;
+        if (!this.type)
+            return this.#parent?.isEnd();
+        // if not root, it'll always have a parent
+        /* c8 ignore start */
+        const pl = this.#parent ? this.#parent.#parts.length : 0;
+        /* c8 ignore stop */
+        return this.#parentIndex === pl - 1;
+    }
+    copyIn(part) {
+        if (typeof part === 'string')
+            this.push(part);
+        else
+            this.push(part.clone(this));
+    }
+    clone(parent) {
+        const c = new _a(this.type, parent);
+        for (const p of this.#parts) {
+            c.copyIn(p);
+        }
+        return c;
+    }
+    static #parseAST(str, ast, pos, opt, extDepth) {
+        const maxDepth = opt.maxExtglobRecursion ?? 2;
+        let escaping = false;
+        let inBrace = false;
+        let braceStart = -1;
+        let braceNeg = false;
+        if (ast.type === null) {
+            // outside of a extglob, append until we find a start
+            let i = pos;
+            let acc = '';
+            while (i < str.length) {
+                const c = str.charAt(i++);
+                // still accumulate escapes at this point, but we do ignore
+                // starts that are escaped
+                if (escaping || c === '\\') {
+                    escaping = !escaping;
+                    acc += c;
+                    continue;
+                }
+                if (inBrace) {
+                    if (i === braceStart + 1) {
+                        if (c === '^' || c === '!') {
+                            braceNeg = true;
+                        }
+                    }
+                    else if (c === ']' && !(i === braceStart + 2 && braceNeg)) {
+                        inBrace = false;
+                    }
+                    acc += c;
+                    continue;
+                }
+                else if (c === '[') {
+                    inBrace = true;
+                    braceStart = i;
+                    braceNeg = false;
+                    acc += c;
+                    continue;
+                }
+                // we don't have to check for adoption here, because that's
+                // done at the other recursion point.
+                const doRecurse = !opt.noext &&
+                    isExtglobType(c) &&
+                    str.charAt(i) === '(' &&
+                    extDepth <= maxDepth;
+                if (doRecurse) {
+                    ast.push(acc);
+                    acc = '';
+                    const ext = new _a(c, ast);
+                    i = _a.#parseAST(str, ext, i, opt, extDepth + 1);
+                    ast.push(ext);
+                    continue;
+                }
+                acc += c;
+            }
+            ast.push(acc);
+            return i;
+        }
+        // some kind of extglob, pos is at the (
+        // find the next | or )
+        let i = pos + 1;
+        let part = new _a(null, ast);
+        const parts = [];
+        let acc = '';
+        while (i < str.length) {
+            const c = str.charAt(i++);
+            // still accumulate escapes at this point, but we do ignore
+            // starts that are escaped
+            if (escaping || c === '\\') {
+                escaping = !escaping;
+                acc += c;
+                continue;
+            }
+            if (inBrace) {
+                if (i === braceStart + 1) {
+                    if (c === '^' || c === '!') {
+                        braceNeg = true;
+                    }
+                }
+                else if (c === ']' && !(i === braceStart + 2 && braceNeg)) {
+                    inBrace = false;
+                }
+                acc += c;
+                continue;
+            }
+            else if (c === '[') {
+                inBrace = true;
+                braceStart = i;
+                braceNeg = false;
+                acc += c;
+                continue;
+            }
+            const doRecurse = !opt.noext &&
+                isExtglobType(c) &&
+                str.charAt(i) === '(' &&
+                /* c8 ignore start - the maxDepth is sufficient here */
+                (extDepth <= maxDepth || (ast && ast.#canAdoptType(c)));
+            /* c8 ignore stop */
+            if (doRecurse) {
+                const depthAdd = ast && ast.#canAdoptType(c) ? 0 : 1;
+                part.push(acc);
+                acc = '';
+                const ext = new _a(c, part);
+                part.push(ext);
+                i = _a.#parseAST(str, ext, i, opt, extDepth + depthAdd);
+                continue;
+            }
+            if (c === '|') {
+                part.push(acc);
+                acc = '';
+                parts.push(part);
+                part = new _a(null, ast);
+                continue;
+            }
+            if (c === ')') {
+                if (acc === '' && ast.#parts.length === 0) {
+                    ast.#emptyExt = true;
+                }
+                part.push(acc);
+                acc = '';
+                ast.push(...parts, part);
+                return i;
+            }
+            acc += c;
+        }
+        // unfinished extglob
+        // if we got here, it was a malformed extglob! not an extglob, but
+        // maybe something else in there.
+        ast.type = null;
+        ast.#hasMagic = undefined;
+        ast.#parts = [str.substring(pos - 1)];
+        return i;
+    }
+    #canAdoptWithSpace(child) {
+        return this.#canAdopt(child, adoptionWithSpaceMap);
+    }
+    #canAdopt(child, map = adoptionMap) {
+        if (!child ||
+            typeof child !== 'object' ||
+            child.type !== null ||
+            child.#parts.length !== 1 ||
+            this.type === null) {
+            return false;
+        }
+        const gc = child.#parts[0];
+        if (!gc || typeof gc !== 'object' || gc.type === null) {
+            return false;
+        }
+        return this.#canAdoptType(gc.type, map);
+    }
+    #canAdoptType(c, map = adoptionAnyMap) {
+        return !!map.get(this.type)?.includes(c);
+    }
+    #adoptWithSpace(child, index) {
+        const gc = child.#parts[0];
+        const blank = new _a(null, gc, this.options);
+        blank.#parts.push('');
+        gc.push(blank);
+        this.#adopt(child, index);
+    }
+    #adopt(child, index) {
+        const gc = child.#parts[0];
+        this.#parts.splice(index, 1, ...gc.#parts);
+        for (const p of gc.#parts) {
+            if (typeof p === 'object')
+                p.#parent = this;
+        }
+        this.#toString = undefined;
+    }
+    #canUsurpType(c) {
+        const m = usurpMap.get(this.type);
+        return !!m?.has(c);
+    }
+    #canUsurp(child) {
+        if (!child ||
+            typeof child !== 'object' ||
+            child.type !== null ||
+            child.#parts.length !== 1 ||
+            this.type === null ||
+            this.#parts.length !== 1) {
+            return false;
+        }
+        const gc = child.#parts[0];
+        if (!gc || typeof gc !== 'object' || gc.type === null) {
+            return false;
+        }
+        return this.#canUsurpType(gc.type);
+    }
+    #usurp(child) {
+        const m = usurpMap.get(this.type);
+        const gc = child.#parts[0];
+        const nt = m?.get(gc.type);
+        /* c8 ignore start - impossible */
+        if (!nt)
+            return false;
+        /* c8 ignore stop */
+        this.#parts = gc.#parts;
+        for (const p of this.#parts) {
+            if (typeof p === 'object') {
+                p.#parent = this;
+            }
+        }
+        this.type = nt;
+        this.#toString = undefined;
+        this.#emptyExt = false;
+    }
+    static fromGlob(pattern, options = {}) {
+        const ast = new _a(null, undefined, options);
+        _a.#parseAST(pattern, ast, 0, options, 0);
+        return ast;
+    }
+    // returns the regular expression if there's magic, or the unescaped
+    // string if not.
+    toMMPattern() {
+        // should only be called on root
+        /* c8 ignore start */
+        if (this !== this.#root)
+            return this.#root.toMMPattern();
+        /* c8 ignore stop */
+        const glob = this.toString();
+        const [re, body, hasMagic, uflag] = this.toRegExpSource();
+        // if we're in nocase mode, and not nocaseMagicOnly, then we do
+        // still need a regular expression if we have to case-insensitively
+        // match capital/lowercase characters.
+        const anyMagic = hasMagic ||
+            this.#hasMagic ||
+            (this.#options.nocase &&
+                !this.#options.nocaseMagicOnly &&
+                glob.toUpperCase() !== glob.toLowerCase());
+        if (!anyMagic) {
+            return body;
+        }
+        const flags = (this.#options.nocase ? 'i' : '') + (uflag ? 'u' : '');
+        return Object.assign(new RegExp(`^${re}$`, flags), {
+            _src: re,
+            _glob: glob,
+        });
+    }
+    get options() {
+        return this.#options;
+    }
+    // returns the string match, the regexp source, whether there's magic
+    // in the regexp (so a regular expression is required) and whether or
+    // not the uflag is needed for the regular expression (for posix classes)
+    // TODO: instead of injecting the start/end at this point, just return
+    // the BODY of the regexp, along with the start/end portions suitable
+    // for binding the start/end in either a joined full-path makeRe context
+    // (where we bind to (^|/), or a standalone matchPart context (where
+    // we bind to ^, and not /).  Otherwise slashes get duped!
+    //
+    // In part-matching mode, the start is:
+    // - if not isStart: nothing
+    // - if traversal possible, but not allowed: ^(?!\.\.?$)
+    // - if dots allowed or not possible: ^
+    // - if dots possible and not allowed: ^(?!\.)
+    // end is:
+    // - if not isEnd(): nothing
+    // - else: $
+    //
+    // In full-path matching mode, we put the slash at the START of the
+    // pattern, so start is:
+    // - if first pattern: same as part-matching mode
+    // - if not isStart(): nothing
+    // - if traversal possible, but not allowed: /(?!\.\.?(?:$|/))
+    // - if dots allowed or not possible: /
+    // - if dots possible and not allowed: /(?!\.)
+    // end is:
+    // - if last pattern, same as part-matching mode
+    // - else nothing
+    //
+    // Always put the (?:$|/) on negated tails, though, because that has to be
+    // there to bind the end of the negated pattern portion, and it's easier to
+    // just stick it in now rather than try to inject it later in the middle of
+    // the pattern.
+    //
+    // We can just always return the same end, and leave it up to the caller
+    // to know whether it's going to be used joined or in parts.
+    // And, if the start is adjusted slightly, can do the same there:
+    // - if not isStart: nothing
+    // - if traversal possible, but not allowed: (?:/|^)(?!\.\.?$)
+    // - if dots allowed or not possible: (?:/|^)
+    // - if dots possible and not allowed: (?:/|^)(?!\.)
+    //
+    // But it's better to have a simpler binding without a conditional, for
+    // performance, so probably better to return both start options.
+    //
+    // Then the caller just ignores the end if it's not the first pattern,
+    // and the start always gets applied.
+    //
+    // But that's always going to be $ if it's the ending pattern, or nothing,
+    // so the caller can just attach $ at the end of the pattern when building.
+    //
+    // So the todo is:
+    // - better detect what kind of start is needed
+    // - return both flavors of starting pattern
+    // - attach $ at the end of the pattern when creating the actual RegExp
+    //
+    // Ah, but wait, no, that all only applies to the root when the first pattern
+    // is not an extglob. If the first pattern IS an extglob, then we need all
+    // that dot prevention biz to live in the extglob portions, because eg
+    // +(*|.x*) can match .xy but not .yx.
+    //
+    // So, return the two flavors if it's #root and the first child is not an
+    // AST, otherwise leave it to the child AST to handle it, and there,
+    // use the (?:^|/) style of start binding.
+    //
+    // Even simplified further:
+    // - Since the start for a join is eg /(?!\.) and the start for a part
+    // is ^(?!\.), we can just prepend (?!\.) to the pattern (either root
+    // or start or whatever) and prepend ^ or / at the Regexp construction.
+    toRegExpSource(allowDot) {
+        const dot = allowDot ?? !!this.#options.dot;
+        if (this.#root === this) {
+            this.#flatten();
+            this.#fillNegs();
+        }
+        if (!isExtglobAST(this)) {
+            const noEmpty = this.isStart() &&
+                this.isEnd() &&
+                !this.#parts.some(s => typeof s !== 'string');
+            const src = this.#parts
+                .map(p => {
+                const [re, _, hasMagic, uflag] = typeof p === 'string' ?
+                    _a.#parseGlob(p, this.#hasMagic, noEmpty)
+                    : p.toRegExpSource(allowDot);
+                this.#hasMagic = this.#hasMagic || hasMagic;
+                this.#uflag = this.#uflag || uflag;
+                return re;
+            })
+                .join('');
+            let start = '';
+            if (this.isStart()) {
+                if (typeof this.#parts[0] === 'string') {
+                    // this is the string that will match the start of the pattern,
+                    // so we need to protect against dots and such.
+                    // '.' and '..' cannot match unless the pattern is that exactly,
+                    // even if it starts with . or dot:true is set.
+                    const dotTravAllowed = this.#parts.length === 1 && justDots.has(this.#parts[0]);
+                    if (!dotTravAllowed) {
+                        const aps = addPatternStart;
+                        // check if we have a possibility of matching . or ..,
+                        // and prevent that.
+                        const needNoTrav = 
+                        // dots are allowed, and the pattern starts with [ or .
+                        (dot && aps.has(src.charAt(0))) ||
+                            // the pattern starts with \., and then [ or .
+                            (src.startsWith('\\.') && aps.has(src.charAt(2))) ||
+                            // the pattern starts with \.\., and then [ or .
+                            (src.startsWith('\\.\\.') && aps.has(src.charAt(4)));
+                        // no need to prevent dots if it can't match a dot, or if a
+                        // sub-pattern will be preventing it anyway.
+                        const needNoDot = !dot && !allowDot && aps.has(src.charAt(0));
+                        start =
+                            needNoTrav ? startNoTraversal
+                                : needNoDot ? startNoDot
+                                    : '';
+                    }
+                }
+            }
+            // append the "end of path portion" pattern to negation tails
+            let end = '';
+            if (this.isEnd() &&
+                this.#root.#filledNegs &&
+                this.#parent?.type === '!') {
+                end = '(?:$|\\/)';
+            }
+            const final = start + src + end;
+            return [
+                final,
+                unescape_unescape(src),
+                (this.#hasMagic = !!this.#hasMagic),
+                this.#uflag,
+            ];
+        }
+        // We need to calculate the body *twice* if it's a repeat pattern
+        // at the start, once in nodot mode, then again in dot mode, so a
+        // pattern like *(?) can match 'x.y'
+        const repeated = this.type === '*' || this.type === '+';
+        // some kind of extglob
+        const start = this.type === '!' ? '(?:(?!(?:' : '(?:';
+        let body = this.#partsToRegExp(dot);
+        if (this.isStart() && this.isEnd() && !body && this.type !== '!') {
+            // invalid extglob, has to at least be *something* present, if it's
+            // the entire path portion.
+            const s = this.toString();
+            const me = this;
+            me.#parts = [s];
+            me.type = null;
+            me.#hasMagic = undefined;
+            return [s, unescape_unescape(this.toString()), false, false];
+        }
+        let bodyDotAllowed = !repeated || allowDot || dot || !startNoDot ?
+            ''
+            : this.#partsToRegExp(true);
+        if (bodyDotAllowed === body) {
+            bodyDotAllowed = '';
+        }
+        if (bodyDotAllowed) {
+            body = `(?:${body})(?:${bodyDotAllowed})*?`;
+        }
+        // an empty !() is exactly equivalent to a starNoEmpty
+        let final = '';
+        if (this.type === '!' && this.#emptyExt) {
+            final = (this.isStart() && !dot ? startNoDot : '') + starNoEmpty;
+        }
+        else {
+            const close = this.type === '!' ?
+                // !() must match something,but !(x) can match ''
+                '))' +
+                    (this.isStart() && !dot && !allowDot ? startNoDot : '') +
+                    star +
+                    ')'
+                : this.type === '@' ? ')'
+                    : this.type === '?' ? ')?'
+                        : this.type === '+' && bodyDotAllowed ? ')'
+                            : this.type === '*' && bodyDotAllowed ? `)?`
+                                : `)${this.type}`;
+            final = start + body + close;
+        }
+        return [
+            final,
+            unescape_unescape(body),
+            (this.#hasMagic = !!this.#hasMagic),
+            this.#uflag,
+        ];
+    }
+    #flatten() {
+        if (!isExtglobAST(this)) {
+            for (const p of this.#parts) {
+                if (typeof p === 'object') {
+                    p.#flatten();
+                }
+            }
+        }
+        else {
+            // do up to 10 passes to flatten as much as possible
+            let iterations = 0;
+            let done = false;
+            do {
+                done = true;
+                for (let i = 0; i < this.#parts.length; i++) {
+                    const c = this.#parts[i];
+                    if (typeof c === 'object') {
+                        c.#flatten();
+                        if (this.#canAdopt(c)) {
+                            done = false;
+                            this.#adopt(c, i);
+                        }
+                        else if (this.#canAdoptWithSpace(c)) {
+                            done = false;
+                            this.#adoptWithSpace(c, i);
+                        }
+                        else if (this.#canUsurp(c)) {
+                            done = false;
+                            this.#usurp(c);
+                        }
+                    }
+                }
+            } while (!done && ++iterations < 10);
+        }
+        this.#toString = undefined;
+    }
+    #partsToRegExp(dot) {
+        return this.#parts
+            .map(p => {
+            // extglob ASTs should only contain parent ASTs
+            /* c8 ignore start */
+            if (typeof p === 'string') {
+                throw new Error('string type in extglob ast??');
+            }
+            /* c8 ignore stop */
+            // can ignore hasMagic, because extglobs are already always magic
+            const [re, _, _hasMagic, uflag] = p.toRegExpSource(dot);
+            this.#uflag = this.#uflag || uflag;
+            return re;
+        })
+            .filter(p => !(this.isStart() && this.isEnd()) || !!p)
+            .join('|');
+    }
+    static #parseGlob(glob, hasMagic, noEmpty = false) {
+        let escaping = false;
+        let re = '';
+        let uflag = false;
+        // multiple stars that aren't globstars coalesce into one *
+        let inStar = false;
+        for (let i = 0; i < glob.length; i++) {
+            const c = glob.charAt(i);
+            if (escaping) {
+                escaping = false;
+                re += (reSpecials.has(c) ? '\\' : '') + c;
+                continue;
+            }
+            if (c === '*') {
+                if (inStar)
+                    continue;
+                inStar = true;
+                re += noEmpty && /^[*]+$/.test(glob) ? starNoEmpty : star;
+                hasMagic = true;
+                continue;
+            }
+            else {
+                inStar = false;
+            }
+            if (c === '\\') {
+                if (i === glob.length - 1) {
+                    re += '\\\\';
+                }
+                else {
+                    escaping = true;
+                }
+                continue;
+            }
+            if (c === '[') {
+                const [src, needUflag, consumed, magic] = parseClass(glob, i);
+                if (consumed) {
+                    re += src;
+                    uflag = uflag || needUflag;
+                    i += consumed - 1;
+                    hasMagic = hasMagic || magic;
+                    continue;
+                }
+            }
+            if (c === '?') {
+                re += qmark;
+                hasMagic = true;
+                continue;
+            }
+            re += regExpEscape(c);
+        }
+        return [re, unescape_unescape(glob), !!hasMagic, uflag];
+    }
+}
+_a = AST;
+//# sourceMappingURL=ast.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/escape.js
+/**
+ * Escape all magic characters in a glob pattern.
+ *
+ * If the {@link MinimatchOptions.windowsPathsNoEscape}
+ * option is used, then characters are escaped by wrapping in `[]`, because
+ * a magic character wrapped in a character class can only be satisfied by
+ * that exact character.  In this mode, `\` is _not_ escaped, because it is
+ * not interpreted as a magic character, but instead as a path separator.
+ *
+ * If the {@link MinimatchOptions.magicalBraces} option is used,
+ * then braces (`{` and `}`) will be escaped.
+ */
+const escape_escape = (s, { windowsPathsNoEscape = false, magicalBraces = false, } = {}) => {
+    // don't need to escape +@! because we escape the parens
+    // that make those magic, and escaping ! as [!] isn't valid,
+    // because [!]] is a valid glob class meaning not ']'.
+    if (magicalBraces) {
+        return windowsPathsNoEscape ?
+            s.replace(/[?*()[\]{}]/g, '[$&]')
+            : s.replace(/[?*()[\]\\{}]/g, '\\$&');
+    }
+    return windowsPathsNoEscape ?
+        s.replace(/[?*()[\]]/g, '[$&]')
+        : s.replace(/[?*()[\]\\]/g, '\\$&');
+};
+//# sourceMappingURL=escape.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/node_modules/minimatch/dist/esm/index.js
+
+
+
+
+
+const minimatch = (p, pattern, options = {}) => {
+    assertValidPattern(pattern);
+    // shortcut: comments match nothing.
+    if (!options.nocomment && pattern.charAt(0) === '#') {
+        return false;
+    }
+    return new Minimatch(pattern, options).match(p);
+};
+// Optimized checking for the most common glob patterns.
+const starDotExtRE = /^\*+([^+@!?*[(]*)$/;
+const starDotExtTest = (ext) => (f) => !f.startsWith('.') && f.endsWith(ext);
+const starDotExtTestDot = (ext) => (f) => f.endsWith(ext);
+const starDotExtTestNocase = (ext) => {
+    ext = ext.toLowerCase();
+    return (f) => !f.startsWith('.') && f.toLowerCase().endsWith(ext);
+};
+const starDotExtTestNocaseDot = (ext) => {
+    ext = ext.toLowerCase();
+    return (f) => f.toLowerCase().endsWith(ext);
+};
+const starDotStarRE = /^\*+\.\*+$/;
+const starDotStarTest = (f) => !f.startsWith('.') && f.includes('.');
+const starDotStarTestDot = (f) => f !== '.' && f !== '..' && f.includes('.');
+const dotStarRE = /^\.\*+$/;
+const dotStarTest = (f) => f !== '.' && f !== '..' && f.startsWith('.');
+const starRE = /^\*+$/;
+const starTest = (f) => f.length !== 0 && !f.startsWith('.');
+const starTestDot = (f) => f.length !== 0 && f !== '.' && f !== '..';
+const qmarksRE = /^\?+([^+@!?*[(]*)?$/;
+const qmarksTestNocase = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExt([$0]);
+    if (!ext)
+        return noext;
+    ext = ext.toLowerCase();
+    return (f) => noext(f) && f.toLowerCase().endsWith(ext);
+};
+const qmarksTestNocaseDot = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExtDot([$0]);
+    if (!ext)
+        return noext;
+    ext = ext.toLowerCase();
+    return (f) => noext(f) && f.toLowerCase().endsWith(ext);
+};
+const qmarksTestDot = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExtDot([$0]);
+    return !ext ? noext : (f) => noext(f) && f.endsWith(ext);
+};
+const qmarksTest = ([$0, ext = '']) => {
+    const noext = qmarksTestNoExt([$0]);
+    return !ext ? noext : (f) => noext(f) && f.endsWith(ext);
+};
+const qmarksTestNoExt = ([$0]) => {
+    const len = $0.length;
+    return (f) => f.length === len && !f.startsWith('.');
+};
+const qmarksTestNoExtDot = ([$0]) => {
+    const len = $0.length;
+    return (f) => f.length === len && f !== '.' && f !== '..';
+};
+/* c8 ignore start */
+const defaultPlatform = (typeof process === 'object' && process ?
+    (typeof process.env === 'object' &&
+        process.env &&
+        process.env.__MINIMATCH_TESTING_PLATFORM__) ||
+        process.platform
+    : 'posix');
+const path = {
+    win32: { sep: '\\' },
+    posix: { sep: '/' },
+};
+/* c8 ignore stop */
+const sep = defaultPlatform === 'win32' ? path.win32.sep : path.posix.sep;
+minimatch.sep = sep;
+const GLOBSTAR = Symbol('globstar **');
+minimatch.GLOBSTAR = GLOBSTAR;
+// any single thing other than /
+// don't need to escape / when using new RegExp()
+const esm_qmark = '[^/]';
+// * => any number of characters
+const esm_star = esm_qmark + '*?';
+// ** when dots are allowed.  Anything goes, except .. and .
+// not (^ or / followed by one or two dots followed by $ or /),
+// followed by anything, any number of times.
+const twoStarDot = '(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?';
+// not a ^ or / followed by a dot,
+// followed by anything, any number of times.
+const twoStarNoDot = '(?:(?!(?:\\/|^)\\.).)*?';
+const filter = (pattern, options = {}) => (p) => minimatch(p, pattern, options);
+minimatch.filter = filter;
+const ext = (a, b = {}) => Object.assign({}, a, b);
+const defaults = (def) => {
+    if (!def || typeof def !== 'object' || !Object.keys(def).length) {
+        return minimatch;
+    }
+    const orig = minimatch;
+    const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+    return Object.assign(m, {
+        Minimatch: class Minimatch extends orig.Minimatch {
+            constructor(pattern, options = {}) {
+                super(pattern, ext(def, options));
+            }
+            static defaults(options) {
+                return orig.defaults(ext(def, options)).Minimatch;
+            }
+        },
+        AST: class AST extends orig.AST {
+            /* c8 ignore start */
+            constructor(type, parent, options = {}) {
+                super(type, parent, ext(def, options));
+            }
+            /* c8 ignore stop */
+            static fromGlob(pattern, options = {}) {
+                return orig.AST.fromGlob(pattern, ext(def, options));
+            }
+        },
+        unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
+        escape: (s, options = {}) => orig.escape(s, ext(def, options)),
+        filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
+        defaults: (options) => orig.defaults(ext(def, options)),
+        makeRe: (pattern, options = {}) => orig.makeRe(pattern, ext(def, options)),
+        braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
+        match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
+        sep: orig.sep,
+        GLOBSTAR: GLOBSTAR,
+    });
+};
+minimatch.defaults = defaults;
+// Brace expansion:
+// a{b,c}d -> abd acd
+// a{b,}c -> abc ac
+// a{0..3}d -> a0d a1d a2d a3d
+// a{b,c{d,e}f}g -> abg acdfg acefg
+// a{b,c}d{e,f}g -> abdeg acdeg abdeg abdfg
+//
+// Invalid sets are not expanded.
+// a{2..}b -> a{2..}b
+// a{b}c -> a{b}c
+const braceExpand = (pattern, options = {}) => {
+    assertValidPattern(pattern);
+    // Thanks to Yeting Li <https://github.com/yetingli> for
+    // improving this regexp to avoid a ReDOS vulnerability.
+    if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
+        // shortcut. no need to expand.
+        return [pattern];
+    }
+    return expand(pattern, { max: options.braceExpandMax });
+};
+minimatch.braceExpand = braceExpand;
+// parse a component of the expanded set.
+// At this point, no pattern may contain "/" in it
+// so we're going to return a 2d array, where each entry is the full
+// pattern, split on '/', and then turned into a regular expression.
+// A regexp is made at the end which joins each array with an
+// escaped /, and another full one which joins each regexp with |.
+//
+// Following the lead of Bash 4.1, note that "**" only has special meaning
+// when it is the *only* thing in a path portion.  Otherwise, any series
+// of * is equivalent to a single *.  Globstar behavior is enabled by
+// default, and can be disabled by setting options.noglobstar.
+const makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
+minimatch.makeRe = makeRe;
+const match = (list, pattern, options = {}) => {
+    const mm = new Minimatch(pattern, options);
+    list = list.filter(f => mm.match(f));
+    if (mm.options.nonull && !list.length) {
+        list.push(pattern);
+    }
+    return list;
+};
+minimatch.match = match;
+// replace stuff like \* with *
+const globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
+const esm_regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
+class Minimatch {
+    options;
+    set;
+    pattern;
+    windowsPathsNoEscape;
+    nonegate;
+    negate;
+    comment;
+    empty;
+    preserveMultipleSlashes;
+    partial;
+    globSet;
+    globParts;
+    nocase;
+    isWindows;
+    platform;
+    windowsNoMagicRoot;
+    maxGlobstarRecursion;
+    regexp;
+    constructor(pattern, options = {}) {
+        assertValidPattern(pattern);
+        options = options || {};
+        this.options = options;
+        this.maxGlobstarRecursion = options.maxGlobstarRecursion ?? 200;
+        this.pattern = pattern;
+        this.platform = options.platform || defaultPlatform;
+        this.isWindows = this.platform === 'win32';
+        // avoid the annoying deprecation flag lol
+        const awe = ('allowWindow' + 'sEscape');
+        this.windowsPathsNoEscape =
+            !!options.windowsPathsNoEscape || options[awe] === false;
+        if (this.windowsPathsNoEscape) {
+            this.pattern = this.pattern.replace(/\\/g, '/');
+        }
+        this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
+        this.regexp = null;
+        this.negate = false;
+        this.nonegate = !!options.nonegate;
+        this.comment = false;
+        this.empty = false;
+        this.partial = !!options.partial;
+        this.nocase = !!this.options.nocase;
+        this.windowsNoMagicRoot =
+            options.windowsNoMagicRoot !== undefined ?
+                options.windowsNoMagicRoot
+                : !!(this.isWindows && this.nocase);
+        this.globSet = [];
+        this.globParts = [];
+        this.set = [];
+        // make the set of regexps etc.
+        this.make();
+    }
+    hasMagic() {
+        if (this.options.magicalBraces && this.set.length > 1) {
+            return true;
+        }
+        for (const pattern of this.set) {
+            for (const part of pattern) {
+                if (typeof part !== 'string')
+                    return true;
+            }
+        }
+        return false;
+    }
+    debug(..._) { }
+    make() {
+        const pattern = this.pattern;
+        const options = this.options;
+        // empty patterns and comments match nothing.
+        if (!options.nocomment && pattern.charAt(0) === '#') {
+            this.comment = true;
+            return;
+        }
+        if (!pattern) {
+            this.empty = true;
+            return;
+        }
+        // step 1: figure out negation, etc.
+        this.parseNegate();
+        // step 2: expand braces
+        this.globSet = [...new Set(this.braceExpand())];
+        if (options.debug) {
+            //oxlint-disable-next-line no-console
+            this.debug = (...args) => console.error(...args);
+        }
+        this.debug(this.pattern, this.globSet);
+        // step 3: now we have a set, so turn each one into a series of
+        // path-portion matching patterns.
+        // These will be regexps, except in the case of "**", which is
+        // set to the GLOBSTAR object for globstar behavior,
+        // and will not contain any / characters
+        //
+        // First, we preprocess to make the glob pattern sets a bit simpler
+        // and deduped.  There are some perf-killing patterns that can cause
+        // problems with a glob walk, but we can simplify them down a bit.
+        const rawGlobParts = this.globSet.map(s => this.slashSplit(s));
+        this.globParts = this.preprocess(rawGlobParts);
+        this.debug(this.pattern, this.globParts);
+        // glob --> regexps
+        let set = this.globParts.map((s, _, __) => {
+            if (this.isWindows && this.windowsNoMagicRoot) {
+                // check if it's a drive or unc path.
+                const isUNC = s[0] === '' &&
+                    s[1] === '' &&
+                    (s[2] === '?' || !globMagic.test(s[2])) &&
+                    !globMagic.test(s[3]);
+                const isDrive = /^[a-z]:/i.test(s[0]);
+                if (isUNC) {
+                    return [
+                        ...s.slice(0, 4),
+                        ...s.slice(4).map(ss => this.parse(ss)),
+                    ];
+                }
+                else if (isDrive) {
+                    return [s[0], ...s.slice(1).map(ss => this.parse(ss))];
+                }
+            }
+            return s.map(ss => this.parse(ss));
+        });
+        this.debug(this.pattern, set);
+        // filter out everything that didn't compile properly.
+        this.set = set.filter(s => s.indexOf(false) === -1);
+        // do not treat the ? in UNC paths as magic
+        if (this.isWindows) {
+            for (let i = 0; i < this.set.length; i++) {
+                const p = this.set[i];
+                if (p[0] === '' &&
+                    p[1] === '' &&
+                    this.globParts[i][2] === '?' &&
+                    typeof p[3] === 'string' &&
+                    /^[a-z]:$/i.test(p[3])) {
+                    p[2] = '?';
+                }
+            }
+        }
+        this.debug(this.pattern, this.set);
+    }
+    // various transforms to equivalent pattern sets that are
+    // faster to process in a filesystem walk.  The goal is to
+    // eliminate what we can, and push all ** patterns as far
+    // to the right as possible, even if it increases the number
+    // of patterns that we have to process.
+    preprocess(globParts) {
+        // if we're not in globstar mode, then turn ** into *
+        if (this.options.noglobstar) {
+            for (const partset of globParts) {
+                for (let j = 0; j < partset.length; j++) {
+                    if (partset[j] === '**') {
+                        partset[j] = '*';
+                    }
+                }
+            }
+        }
+        const { optimizationLevel = 1 } = this.options;
+        if (optimizationLevel >= 2) {
+            // aggressive optimization for the purpose of fs walking
+            globParts = this.firstPhasePreProcess(globParts);
+            globParts = this.secondPhasePreProcess(globParts);
+        }
+        else if (optimizationLevel >= 1) {
+            // just basic optimizations to remove some .. parts
+            globParts = this.levelOneOptimize(globParts);
+        }
+        else {
+            // just collapse multiple ** portions into one
+            globParts = this.adjascentGlobstarOptimize(globParts);
+        }
+        return globParts;
+    }
+    // just get rid of adjascent ** portions
+    adjascentGlobstarOptimize(globParts) {
+        return globParts.map(parts => {
+            let gs = -1;
+            while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                let i = gs;
+                while (parts[i + 1] === '**') {
+                    i++;
+                }
+                if (i !== gs) {
+                    parts.splice(gs, i - gs);
+                }
+            }
+            return parts;
+        });
+    }
+    // get rid of adjascent ** and resolve .. portions
+    levelOneOptimize(globParts) {
+        return globParts.map(parts => {
+            parts = parts.reduce((set, part) => {
+                const prev = set[set.length - 1];
+                if (part === '**' && prev === '**') {
+                    return set;
+                }
+                if (part === '..') {
+                    if (prev && prev !== '..' && prev !== '.' && prev !== '**') {
+                        set.pop();
+                        return set;
+                    }
+                }
+                set.push(part);
+                return set;
+            }, []);
+            return parts.length === 0 ? [''] : parts;
+        });
+    }
+    levelTwoFileOptimize(parts) {
+        if (!Array.isArray(parts)) {
+            parts = this.slashSplit(parts);
+        }
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/<e>/<rest> -> <pre>/<rest>
+            if (!this.preserveMultipleSlashes) {
+                for (let i = 1; i < parts.length - 1; i++) {
+                    const p = parts[i];
+                    // don't squeeze out UNC patterns
+                    if (i === 1 && p === '' && parts[0] === '')
+                        continue;
+                    if (p === '.' || p === '') {
+                        didSomething = true;
+                        parts.splice(i, 1);
+                        i--;
+                    }
+                }
+                if (parts[0] === '.' &&
+                    parts.length === 2 &&
+                    (parts[1] === '.' || parts[1] === '')) {
+                    didSomething = true;
+                    parts.pop();
+                }
+            }
+            // <pre>/<p>/../<rest> -> <pre>/<rest>
+            let dd = 0;
+            while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                const p = parts[dd - 1];
+                if (p &&
+                    p !== '.' &&
+                    p !== '..' &&
+                    p !== '**' &&
+                    !(this.isWindows && /^[a-z]:$/i.test(p))) {
+                    didSomething = true;
+                    parts.splice(dd - 1, 2);
+                    dd -= 2;
+                }
+            }
+        } while (didSomething);
+        return parts.length === 0 ? [''] : parts;
+    }
+    // First phase: single-pattern processing
+    // <pre> is 1 or more portions
+    // <rest> is 1 or more portions
+    // <p> is any portion other than ., .., '', or **
+    // <e> is . or ''
+    //
+    // **/.. is *brutal* for filesystem walking performance, because
+    // it effectively resets the recursive walk each time it occurs,
+    // and ** cannot be reduced out by a .. pattern part like a regexp
+    // or most strings (other than .., ., and '') can be.
+    //
+    // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+    // <pre>/<e>/<rest> -> <pre>/<rest>
+    // <pre>/<p>/../<rest> -> <pre>/<rest>
+    // **/**/<rest> -> **/<rest>
+    //
+    // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
+    // this WOULD be allowed if ** did follow symlinks, or * didn't
+    firstPhasePreProcess(globParts) {
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+            for (let parts of globParts) {
+                let gs = -1;
+                while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                    let gss = gs;
+                    while (parts[gss + 1] === '**') {
+                        // <pre>/**/**/<rest> -> <pre>/**/<rest>
+                        gss++;
+                    }
+                    // eg, if gs is 2 and gss is 4, that means we have 3 **
+                    // parts, and can remove 2 of them.
+                    if (gss > gs) {
+                        parts.splice(gs + 1, gss - gs);
+                    }
+                    let next = parts[gs + 1];
+                    const p = parts[gs + 2];
+                    const p2 = parts[gs + 3];
+                    if (next !== '..')
+                        continue;
+                    if (!p ||
+                        p === '.' ||
+                        p === '..' ||
+                        !p2 ||
+                        p2 === '.' ||
+                        p2 === '..') {
+                        continue;
+                    }
+                    didSomething = true;
+                    // edit parts in place, and push the new one
+                    parts.splice(gs, 1);
+                    const other = parts.slice(0);
+                    other[gs] = '**';
+                    globParts.push(other);
+                    gs--;
+                }
+                // <pre>/<e>/<rest> -> <pre>/<rest>
+                if (!this.preserveMultipleSlashes) {
+                    for (let i = 1; i < parts.length - 1; i++) {
+                        const p = parts[i];
+                        // don't squeeze out UNC patterns
+                        if (i === 1 && p === '' && parts[0] === '')
+                            continue;
+                        if (p === '.' || p === '') {
+                            didSomething = true;
+                            parts.splice(i, 1);
+                            i--;
+                        }
+                    }
+                    if (parts[0] === '.' &&
+                        parts.length === 2 &&
+                        (parts[1] === '.' || parts[1] === '')) {
+                        didSomething = true;
+                        parts.pop();
+                    }
+                }
+                // <pre>/<p>/../<rest> -> <pre>/<rest>
+                let dd = 0;
+                while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                    const p = parts[dd - 1];
+                    if (p && p !== '.' && p !== '..' && p !== '**') {
+                        didSomething = true;
+                        const needDot = dd === 1 && parts[dd + 1] === '**';
+                        const splin = needDot ? ['.'] : [];
+                        parts.splice(dd - 1, 2, ...splin);
+                        if (parts.length === 0)
+                            parts.push('');
+                        dd -= 2;
+                    }
+                }
+            }
+        } while (didSomething);
+        return globParts;
+    }
+    // second phase: multi-pattern dedupes
+    // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
+    // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
+    // {<pre>/**/<rest>,<pre>/<rest>} -> <pre>/**/<rest>
+    //
+    // {<pre>/**/<rest>,<pre>/**/<p>/<rest>} -> <pre>/**/<rest>
+    // ^-- not valid because ** doens't follow symlinks
+    secondPhasePreProcess(globParts) {
+        for (let i = 0; i < globParts.length - 1; i++) {
+            for (let j = i + 1; j < globParts.length; j++) {
+                const matched = this.partsMatch(globParts[i], globParts[j], !this.preserveMultipleSlashes);
+                if (matched) {
+                    globParts[i] = [];
+                    globParts[j] = matched;
+                    break;
+                }
+            }
+        }
+        return globParts.filter(gs => gs.length);
+    }
+    partsMatch(a, b, emptyGSMatch = false) {
+        let ai = 0;
+        let bi = 0;
+        let result = [];
+        let which = '';
+        while (ai < a.length && bi < b.length) {
+            if (a[ai] === b[bi]) {
+                result.push(which === 'b' ? b[bi] : a[ai]);
+                ai++;
+                bi++;
+            }
+            else if (emptyGSMatch && a[ai] === '**' && b[bi] === a[ai + 1]) {
+                result.push(a[ai]);
+                ai++;
+            }
+            else if (emptyGSMatch && b[bi] === '**' && a[ai] === b[bi + 1]) {
+                result.push(b[bi]);
+                bi++;
+            }
+            else if (a[ai] === '*' &&
+                b[bi] &&
+                (this.options.dot || !b[bi].startsWith('.')) &&
+                b[bi] !== '**') {
+                if (which === 'b')
+                    return false;
+                which = 'a';
+                result.push(a[ai]);
+                ai++;
+                bi++;
+            }
+            else if (b[bi] === '*' &&
+                a[ai] &&
+                (this.options.dot || !a[ai].startsWith('.')) &&
+                a[ai] !== '**') {
+                if (which === 'a')
+                    return false;
+                which = 'b';
+                result.push(b[bi]);
+                ai++;
+                bi++;
+            }
+            else {
+                return false;
+            }
+        }
+        // if we fall out of the loop, it means they two are identical
+        // as long as their lengths match
+        return a.length === b.length && result;
+    }
+    parseNegate() {
+        if (this.nonegate)
+            return;
+        const pattern = this.pattern;
+        let negate = false;
+        let negateOffset = 0;
+        for (let i = 0; i < pattern.length && pattern.charAt(i) === '!'; i++) {
+            negate = !negate;
+            negateOffset++;
+        }
+        if (negateOffset)
+            this.pattern = pattern.slice(negateOffset);
+        this.negate = negate;
+    }
+    // set partial to true to test if, for example,
+    // "/a/b" matches the start of "/*/b/*/d"
+    // Partial means, if you run out of file before you run
+    // out of pattern, then that's fine, as long as all
+    // the parts match.
+    matchOne(file, pattern, partial = false) {
+        let fileStartIndex = 0;
+        let patternStartIndex = 0;
+        // UNC paths like //?/X:/... can match X:/... and vice versa
+        // Drive letters in absolute drive or unc paths are always compared
+        // case-insensitively.
+        if (this.isWindows) {
+            const fileDrive = typeof file[0] === 'string' && /^[a-z]:$/i.test(file[0]);
+            const fileUNC = !fileDrive &&
+                file[0] === '' &&
+                file[1] === '' &&
+                file[2] === '?' &&
+                /^[a-z]:$/i.test(file[3]);
+            const patternDrive = typeof pattern[0] === 'string' && /^[a-z]:$/i.test(pattern[0]);
+            const patternUNC = !patternDrive &&
+                pattern[0] === '' &&
+                pattern[1] === '' &&
+                pattern[2] === '?' &&
+                typeof pattern[3] === 'string' &&
+                /^[a-z]:$/i.test(pattern[3]);
+            const fdi = fileUNC ? 3
+                : fileDrive ? 0
+                    : undefined;
+            const pdi = patternUNC ? 3
+                : patternDrive ? 0
+                    : undefined;
+            if (typeof fdi === 'number' && typeof pdi === 'number') {
+                const [fd, pd] = [
+                    file[fdi],
+                    pattern[pdi],
+                ];
+                // start matching at the drive letter index of each
+                if (fd.toLowerCase() === pd.toLowerCase()) {
+                    pattern[pdi] = fd;
+                    patternStartIndex = pdi;
+                    fileStartIndex = fdi;
+                }
+            }
+        }
+        // resolve and reduce . and .. portions in the file as well.
+        // don't need to do the second phase, because it's only one string[]
+        const { optimizationLevel = 1 } = this.options;
+        if (optimizationLevel >= 2) {
+            file = this.levelTwoFileOptimize(file);
+        }
+        if (pattern.includes(GLOBSTAR)) {
+            return this.#matchGlobstar(file, pattern, partial, fileStartIndex, patternStartIndex);
+        }
+        return this.#matchOne(file, pattern, partial, fileStartIndex, patternStartIndex);
+    }
+    #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
+        // split the pattern into head, tail, and middle of ** delimited parts
+        const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
+        const lastgs = pattern.lastIndexOf(GLOBSTAR);
+        // split the pattern up into globstar-delimited sections
+        // the tail has to be at the end, and the others just have
+        // to be found in order from the head.
+        const [head, body, tail] = partial ?
+            [
+                pattern.slice(patternIndex, firstgs),
+                pattern.slice(firstgs + 1),
+                [],
+            ]
+            : [
+                pattern.slice(patternIndex, firstgs),
+                pattern.slice(firstgs + 1, lastgs),
+                pattern.slice(lastgs + 1),
+            ];
+        // check the head, from the current file/pattern index.
+        if (head.length) {
+            const fileHead = file.slice(fileIndex, fileIndex + head.length);
+            if (!this.#matchOne(fileHead, head, partial, 0, 0)) {
+                return false;
+            }
+            fileIndex += head.length;
+            patternIndex += head.length;
+        }
+        // now we know the head matches!
+        // if the last portion is not empty, it MUST match the end
+        // check the tail
+        let fileTailMatch = 0;
+        if (tail.length) {
+            // if head + tail > file, then we cannot possibly match
+            if (tail.length + fileIndex > file.length)
+                return false;
+            // try to match the tail
+            let tailStart = file.length - tail.length;
+            if (this.#matchOne(file, tail, partial, tailStart, 0)) {
+                fileTailMatch = tail.length;
+            }
+            else {
+                // affordance for stuff like a/**/* matching a/b/
+                // if the last file portion is '', and there's more to the pattern
+                // then try without the '' bit.
+                if (file[file.length - 1] !== '' ||
+                    fileIndex + tail.length === file.length) {
+                    return false;
+                }
+                tailStart--;
+                if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
+                    return false;
+                }
+                fileTailMatch = tail.length + 1;
+            }
+        }
+        // now we know the tail matches!
+        // the middle is zero or more portions wrapped in **, possibly
+        // containing more ** sections.
+        // so a/**/b/**/c/**/d has become **/b/**/c/**
+        // if it's empty, it means a/**/b, just verify we have no bad dots
+        // if there's no tail, so it ends on /**, then we must have *something*
+        // after the head, or it's not a matc
+        if (!body.length) {
+            let sawSome = !!fileTailMatch;
+            for (let i = fileIndex; i < file.length - fileTailMatch; i++) {
+                const f = String(file[i]);
+                sawSome = true;
+                if (f === '.' ||
+                    f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            // in partial mode, we just need to get past all file parts
+            return partial || sawSome;
+        }
+        // now we know that there's one or more body sections, which can
+        // be matched anywhere from the 0 index (because the head was pruned)
+        // through to the length-fileTailMatch index.
+        // split the body up into sections, and note the minimum index it can
+        // be found at (start with the length of all previous segments)
+        // [section, before, after]
+        const bodySegments = [[[], 0]];
+        let currentBody = bodySegments[0];
+        let nonGsParts = 0;
+        const nonGsPartsSums = [0];
+        for (const b of body) {
+            if (b === GLOBSTAR) {
+                nonGsPartsSums.push(nonGsParts);
+                currentBody = [[], 0];
+                bodySegments.push(currentBody);
+            }
+            else {
+                currentBody[0].push(b);
+                nonGsParts++;
+            }
+        }
+        let i = bodySegments.length - 1;
+        const fileLength = file.length - fileTailMatch;
+        for (const b of bodySegments) {
+            b[1] = fileLength - (nonGsPartsSums[i--] + b[0].length);
+        }
+        return !!this.#matchGlobStarBodySections(file, bodySegments, fileIndex, 0, partial, 0, !!fileTailMatch);
+    }
+    // return false for "nope, not matching"
+    // return null for "not matching, cannot keep trying"
+    #matchGlobStarBodySections(file, 
+    // pattern section, last possible position for it
+    bodySegments, fileIndex, bodyIndex, partial, globStarDepth, sawTail) {
+        // take the first body segment, and walk from fileIndex to its "after"
+        // value at the end
+        // If it doesn't match at that position, we increment, until we hit
+        // that final possible position, and give up.
+        // If it does match, then advance and try to rest.
+        // If any of them fail we keep walking forward.
+        // this is still a bit recursively painful, but it's more constrained
+        // than previous implementations, because we never test something that
+        // can't possibly be a valid matching condition.
+        const bs = bodySegments[bodyIndex];
+        if (!bs) {
+            // just make sure that there's no bad dots
+            for (let i = fileIndex; i < file.length; i++) {
+                sawTail = true;
+                const f = file[i];
+                if (f === '.' ||
+                    f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            return sawTail;
+        }
+        // have a non-globstar body section to test
+        const [body, after] = bs;
+        while (fileIndex <= after) {
+            const m = this.#matchOne(file.slice(0, fileIndex + body.length), body, partial, fileIndex, 0);
+            // if limit exceeded, no match. intentional false negative,
+            // acceptable break in correctness for security.
+            if (m && globStarDepth < this.maxGlobstarRecursion) {
+                // match! see if the rest match. if so, we're done!
+                const sub = this.#matchGlobStarBodySections(file, bodySegments, fileIndex + body.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail);
+                if (sub !== false) {
+                    return sub;
+                }
+            }
+            const f = file[fileIndex];
+            if (f === '.' ||
+                f === '..' ||
+                (!this.options.dot && f.startsWith('.'))) {
+                return false;
+            }
+            fileIndex++;
+        }
+        // walked off. no point continuing
+        return partial || null;
+    }
+    #matchOne(file, pattern, partial, fileIndex, patternIndex) {
+        let fi;
+        let pi;
+        let pl;
+        let fl;
+        for (fi = fileIndex,
+            pi = patternIndex,
+            fl = file.length,
+            pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
+            this.debug('matchOne loop');
+            let p = pattern[pi];
+            let f = file[fi];
+            this.debug(pattern, p, f);
+            // should be impossible.
+            // some invalid regexp stuff in the set.
+            /* c8 ignore start */
+            if (p === false || p === GLOBSTAR) {
+                return false;
+            }
+            /* c8 ignore stop */
+            // something other than **
+            // non-magic patterns just have to match exactly
+            // patterns with magic have been turned into regexps.
+            let hit;
+            if (typeof p === 'string') {
+                hit = f === p;
+                this.debug('string match', p, f, hit);
+            }
+            else {
+                hit = p.test(f);
+                this.debug('pattern match', p, f, hit);
+            }
+            if (!hit)
+                return false;
+        }
+        // Note: ending in / means that we'll get a final ""
+        // at the end of the pattern.  This can only match a
+        // corresponding "" at the end of the file.
+        // If the file ends in /, then it can only match a
+        // a pattern that ends in /, unless the pattern just
+        // doesn't have any more for it. But, a/b/ should *not*
+        // match "a/b/*", even though "" matches against the
+        // [^/]*? pattern, except in partial mode, where it might
+        // simply not be reached yet.
+        // However, a/b/ should still satisfy a/*
+        // now either we fell off the end of the pattern, or we're done.
+        if (fi === fl && pi === pl) {
+            // ran out of pattern and filename at the same time.
+            // an exact hit!
+            return true;
+        }
+        else if (fi === fl) {
+            // ran out of file, but still had pattern left.
+            // this is ok if we're doing the match as part of
+            // a glob fs traversal.
+            return partial;
+        }
+        else if (pi === pl) {
+            // ran out of pattern, still have file left.
+            // this is only acceptable if we're on the very last
+            // empty segment of a file with a trailing slash.
+            // a/* should match a/b/
+            return fi === fl - 1 && file[fi] === '';
+            /* c8 ignore start */
+        }
+        else {
+            // should be unreachable.
+            throw new Error('wtf?');
+        }
+        /* c8 ignore stop */
+    }
+    braceExpand() {
+        return braceExpand(this.pattern, this.options);
+    }
+    parse(pattern) {
+        assertValidPattern(pattern);
+        const options = this.options;
+        // shortcuts
+        if (pattern === '**')
+            return GLOBSTAR;
+        if (pattern === '')
+            return '';
+        // far and away, the most common glob pattern parts are
+        // *, *.*, and *.<ext>  Add a fast check method for those.
+        let m;
+        let fastTest = null;
+        if ((m = pattern.match(starRE))) {
+            fastTest = options.dot ? starTestDot : starTest;
+        }
+        else if ((m = pattern.match(starDotExtRE))) {
+            fastTest = (options.nocase ?
+                options.dot ?
+                    starDotExtTestNocaseDot
+                    : starDotExtTestNocase
+                : options.dot ? starDotExtTestDot
+                    : starDotExtTest)(m[1]);
+        }
+        else if ((m = pattern.match(qmarksRE))) {
+            fastTest = (options.nocase ?
+                options.dot ?
+                    qmarksTestNocaseDot
+                    : qmarksTestNocase
+                : options.dot ? qmarksTestDot
+                    : qmarksTest)(m);
+        }
+        else if ((m = pattern.match(starDotStarRE))) {
+            fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
+        }
+        else if ((m = pattern.match(dotStarRE))) {
+            fastTest = dotStarTest;
+        }
+        const re = AST.fromGlob(pattern, this.options).toMMPattern();
+        if (fastTest && typeof re === 'object') {
+            // Avoids overriding in frozen environments
+            Reflect.defineProperty(re, 'test', { value: fastTest });
+        }
+        return re;
+    }
+    makeRe() {
+        if (this.regexp || this.regexp === false)
+            return this.regexp;
+        // at this point, this.set is a 2d array of partial
+        // pattern strings, or "**".
+        //
+        // It's better to use .match().  This function shouldn't
+        // be used, really, but it's pretty convenient sometimes,
+        // when you just want to work with a regex.
+        const set = this.set;
+        if (!set.length) {
+            this.regexp = false;
+            return this.regexp;
+        }
+        const options = this.options;
+        const twoStar = options.noglobstar ? esm_star
+            : options.dot ? twoStarDot
+                : twoStarNoDot;
+        const flags = new Set(options.nocase ? ['i'] : []);
+        // regexpify non-globstar patterns
+        // if ** is only item, then we just do one twoStar
+        // if ** is first, and there are more, prepend (\/|twoStar\/)? to next
+        // if ** is last, append (\/twoStar|) to previous
+        // if ** is in the middle, append (\/|\/twoStar\/) to previous
+        // then filter out GLOBSTAR symbols
+        let re = set
+            .map(pattern => {
+            const pp = pattern.map(p => {
+                if (p instanceof RegExp) {
+                    for (const f of p.flags.split(''))
+                        flags.add(f);
+                }
+                return (typeof p === 'string' ? esm_regExpEscape(p)
+                    : p === GLOBSTAR ? GLOBSTAR
+                        : p._src);
+            });
+            pp.forEach((p, i) => {
+                const next = pp[i + 1];
+                const prev = pp[i - 1];
+                if (p !== GLOBSTAR || prev === GLOBSTAR) {
+                    return;
+                }
+                if (prev === undefined) {
+                    if (next !== undefined && next !== GLOBSTAR) {
+                        pp[i + 1] = '(?:\\/|' + twoStar + '\\/)?' + next;
+                    }
+                    else {
+                        pp[i] = twoStar;
+                    }
+                }
+                else if (next === undefined) {
+                    pp[i - 1] = prev + '(?:\\/|\\/' + twoStar + ')?';
+                }
+                else if (next !== GLOBSTAR) {
+                    pp[i - 1] = prev + '(?:\\/|\\/' + twoStar + '\\/)' + next;
+                    pp[i + 1] = GLOBSTAR;
+                }
+            });
+            const filtered = pp.filter(p => p !== GLOBSTAR);
+            // For partial matches, we need to make the pattern match
+            // any prefix of the full path. We do this by generating
+            // alternative patterns that match progressively longer prefixes.
+            if (this.partial && filtered.length >= 1) {
+                const prefixes = [];
+                for (let i = 1; i <= filtered.length; i++) {
+                    prefixes.push(filtered.slice(0, i).join('/'));
+                }
+                return '(?:' + prefixes.join('|') + ')';
+            }
+            return filtered.join('/');
+        })
+            .join('|');
+        // need to wrap in parens if we had more than one thing with |,
+        // otherwise only the first will be anchored to ^ and the last to $
+        const [open, close] = set.length > 1 ? ['(?:', ')'] : ['', ''];
+        // must match entire pattern
+        // ending in a * or ** will make it less strict.
+        re = '^' + open + re + close + '$';
+        // In partial mode, '/' should always match as it's a valid prefix for any pattern
+        if (this.partial) {
+            re = '^(?:\\/|' + open + re.slice(1, -1) + close + ')$';
+        }
+        // can match anything, as long as it's not this.
+        if (this.negate)
+            re = '^(?!' + re + ').+$';
+        try {
+            this.regexp = new RegExp(re, [...flags].join(''));
+            /* c8 ignore start */
+        }
+        catch {
+            // should be impossible
+            this.regexp = false;
+        }
+        /* c8 ignore stop */
+        return this.regexp;
+    }
+    slashSplit(p) {
+        // if p starts with // on windows, we preserve that
+        // so that UNC paths aren't broken.  Otherwise, any number of
+        // / characters are coalesced into one, unless
+        // preserveMultipleSlashes is set to true.
+        if (this.preserveMultipleSlashes) {
+            return p.split('/');
+        }
+        else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
+            // add an extra '' for the one we lose
+            return ['', ...p.split(/\/+/)];
+        }
+        else {
+            return p.split(/\/+/);
+        }
+    }
+    match(f, partial = this.partial) {
+        this.debug('match', f, this.pattern);
+        // short-circuit in the case of busted things.
+        // comments, etc.
+        if (this.comment) {
+            return false;
+        }
+        if (this.empty) {
+            return f === '';
+        }
+        if (f === '/' && partial) {
+            return true;
+        }
+        const options = this.options;
+        // windows: need to use /, not \
+        if (this.isWindows) {
+            f = f.split('\\').join('/');
+        }
+        // treat the test path as a set of pathparts.
+        const ff = this.slashSplit(f);
+        this.debug(this.pattern, 'split', ff);
+        // just ONE of the pattern sets in this.set needs to match
+        // in order for it to be valid.  If negating, then just one
+        // match means that we have failed.
+        // Either way, return on the first hit.
+        const set = this.set;
+        this.debug(this.pattern, 'set', set);
+        // Find the basename of the path by looking for the last non-empty segment
+        let filename = ff[ff.length - 1];
+        if (!filename) {
+            for (let i = ff.length - 2; !filename && i >= 0; i--) {
+                filename = ff[i];
+            }
+        }
+        for (const pattern of set) {
+            let file = ff;
+            if (options.matchBase && pattern.length === 1) {
+                file = [filename];
+            }
+            const hit = this.matchOne(file, pattern, partial);
+            if (hit) {
+                if (options.flipNegate) {
+                    return true;
+                }
+                return !this.negate;
+            }
+        }
+        // didn't get any hits.  this is success if it's a negative
+        // pattern, failure otherwise.
+        if (options.flipNegate) {
+            return false;
+        }
+        return this.negate;
+    }
+    static defaults(def) {
+        return minimatch.defaults(def).Minimatch;
+    }
+}
+/* c8 ignore start */
+
+
+
+/* c8 ignore stop */
+minimatch.AST = AST;
+minimatch.Minimatch = Minimatch;
+minimatch.escape = escape_escape;
+minimatch.unescape = unescape_unescape;
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-path.js
+
+
+
+const internal_path_IS_WINDOWS = process.platform === 'win32';
+/**
+ * Helper class for parsing paths into segments
+ */
+class Path {
+    /**
+     * Constructs a Path
+     * @param itemPath Path or array of segments
+     */
+    constructor(itemPath) {
+        this.segments = [];
+        // String
+        if (typeof itemPath === 'string') {
+            external_assert_(itemPath, `Parameter 'itemPath' must not be empty`);
+            // Normalize slashes and trim unnecessary trailing slash
+            itemPath = safeTrimTrailingSeparator(itemPath);
+            // Not rooted
+            if (!hasRoot(itemPath)) {
+                this.segments = itemPath.split(external_path_.sep);
+            }
+            // Rooted
+            else {
+                // Add all segments, while not at the root
+                let remaining = itemPath;
+                let dir = dirname(remaining);
+                while (dir !== remaining) {
+                    // Add the segment
+                    const basename = external_path_.basename(remaining);
+                    this.segments.unshift(basename);
+                    // Truncate the last segment
+                    remaining = dir;
+                    dir = dirname(remaining);
+                }
+                // Remainder is the root
+                this.segments.unshift(remaining);
+            }
+        }
+        // Array
+        else {
+            // Must not be empty
+            external_assert_(itemPath.length > 0, `Parameter 'itemPath' must not be an empty array`);
+            // Each segment
+            for (let i = 0; i < itemPath.length; i++) {
+                let segment = itemPath[i];
+                // Must not be empty
+                external_assert_(segment, `Parameter 'itemPath' must not contain any empty segments`);
+                // Normalize slashes
+                segment = normalizeSeparators(itemPath[i]);
+                // Root segment
+                if (i === 0 && hasRoot(segment)) {
+                    segment = safeTrimTrailingSeparator(segment);
+                    external_assert_(segment === dirname(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+                    this.segments.push(segment);
+                }
+                // All other segments
+                else {
+                    // Must not contain slash
+                    external_assert_(!segment.includes(external_path_.sep), `Parameter 'itemPath' contains unexpected path separators`);
+                    this.segments.push(segment);
+                }
+            }
+        }
+    }
+    /**
+     * Converts the path to it's string representation
+     */
+    toString() {
+        // First segment
+        let result = this.segments[0];
+        // All others
+        let skipSlash = result.endsWith(external_path_.sep) || (internal_path_IS_WINDOWS && /^[A-Z]:$/i.test(result));
+        for (let i = 1; i < this.segments.length; i++) {
+            if (skipSlash) {
+                skipSlash = false;
+            }
+            else {
+                result += external_path_.sep;
+            }
+            result += this.segments[i];
+        }
+        return result;
+    }
+}
+//# sourceMappingURL=internal-path.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-pattern.js
+
+
+
+
+
+
+
+const internal_pattern_IS_WINDOWS = process.platform === 'win32';
+class Pattern {
+    constructor(patternOrNegate, isImplicitPattern = false, segments, homedir) {
+        /**
+         * Indicates whether matches should be excluded from the result set
+         */
+        this.negate = false;
+        // Pattern overload
+        let pattern;
+        if (typeof patternOrNegate === 'string') {
+            pattern = patternOrNegate.trim();
+        }
+        // Segments overload
+        else {
+            // Convert to pattern
+            segments = segments || [];
+            external_assert_(segments.length, `Parameter 'segments' must not empty`);
+            const root = Pattern.getLiteral(segments[0]);
+            external_assert_(root && hasAbsoluteRoot(root), `Parameter 'segments' first element must be a root path`);
+            pattern = new Path(segments).toString().trim();
+            if (patternOrNegate) {
+                pattern = `!${pattern}`;
+            }
+        }
+        // Negate
+        while (pattern.startsWith('!')) {
+            this.negate = !this.negate;
+            pattern = pattern.substr(1).trim();
+        }
+        // Normalize slashes and ensures absolute root
+        pattern = Pattern.fixupPattern(pattern, homedir);
+        // Segments
+        this.segments = new Path(pattern).segments;
+        // Trailing slash indicates the pattern should only match directories, not regular files
+        this.trailingSeparator = normalizeSeparators(pattern)
+            .endsWith(external_path_.sep);
+        pattern = safeTrimTrailingSeparator(pattern);
+        // Search path (literal path prior to the first glob segment)
+        let foundGlob = false;
+        const searchSegments = this.segments
+            .map(x => Pattern.getLiteral(x))
+            .filter(x => !foundGlob && !(foundGlob = x === ''));
+        this.searchPath = new Path(searchSegments).toString();
+        // Root RegExp (required when determining partial match)
+        this.rootRegExp = new RegExp(Pattern.regExpEscape(searchSegments[0]), internal_pattern_IS_WINDOWS ? 'i' : '');
+        this.isImplicitPattern = isImplicitPattern;
+        // Create minimatch
+        const minimatchOptions = {
+            dot: true,
+            nobrace: true,
+            nocase: internal_pattern_IS_WINDOWS,
+            nocomment: true,
+            noext: true,
+            nonegate: true
+        };
+        pattern = internal_pattern_IS_WINDOWS ? pattern.replace(/\\/g, '/') : pattern;
+        this.minimatch = new Minimatch(pattern, minimatchOptions);
+    }
+    /**
+     * Matches the pattern against the specified path
+     */
+    match(itemPath) {
+        // Last segment is globstar?
+        if (this.segments[this.segments.length - 1] === '**') {
+            // Normalize slashes
+            itemPath = normalizeSeparators(itemPath);
+            // Append a trailing slash. Otherwise Minimatch will not match the directory immediately
+            // preceding the globstar. For example, given the pattern `/foo/**`, Minimatch returns
+            // false for `/foo` but returns true for `/foo/`. Append a trailing slash to handle that quirk.
+            if (!itemPath.endsWith(external_path_.sep) && this.isImplicitPattern === false) {
+                // Note, this is safe because the constructor ensures the pattern has an absolute root.
+                // For example, formats like C: and C:foo on Windows are resolved to an absolute root.
+                itemPath = `${itemPath}${external_path_.sep}`;
+            }
+        }
+        else {
+            // Normalize slashes and trim unnecessary trailing slash
+            itemPath = safeTrimTrailingSeparator(itemPath);
+        }
+        // Match
+        if (this.minimatch.match(itemPath)) {
+            return this.trailingSeparator ? MatchKind.Directory : MatchKind.All;
+        }
+        return MatchKind.None;
+    }
+    /**
+     * Indicates whether the pattern may match descendants of the specified path
+     */
+    partialMatch(itemPath) {
+        // Normalize slashes and trim unnecessary trailing slash
+        itemPath = safeTrimTrailingSeparator(itemPath);
+        // matchOne does not handle root path correctly
+        if (dirname(itemPath) === itemPath) {
+            return this.rootRegExp.test(itemPath);
+        }
+        return this.minimatch.matchOne(itemPath.split(internal_pattern_IS_WINDOWS ? /\\+/ : /\/+/), this.minimatch.set[0], true);
+    }
+    /**
+     * Escapes glob patterns within a path
+     */
+    static globEscape(s) {
+        return (internal_pattern_IS_WINDOWS ? s : s.replace(/\\/g, '\\\\')) // escape '\' on Linux/macOS
+            .replace(/(\[)(?=[^/]+\])/g, '[[]') // escape '[' when ']' follows within the path segment
+            .replace(/\?/g, '[?]') // escape '?'
+            .replace(/\*/g, '[*]'); // escape '*'
+    }
+    /**
+     * Normalizes slashes and ensures absolute root
+     */
+    static fixupPattern(pattern, homedir) {
+        // Empty
+        external_assert_(pattern, 'pattern cannot be empty');
+        // Must not contain `.` segment, unless first segment
+        // Must not contain `..` segment
+        const literalSegments = new Path(pattern).segments.map(x => Pattern.getLiteral(x));
+        external_assert_(literalSegments.every((x, i) => (x !== '.' || i === 0) && x !== '..'), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
+        // Must not contain globs in root, e.g. Windows UNC path \\foo\b*r
+        external_assert_(!hasRoot(pattern) || literalSegments[0], `Invalid pattern '${pattern}'. Root segment must not contain globs.`);
+        // Normalize slashes
+        pattern = normalizeSeparators(pattern);
+        // Replace leading `.` segment
+        if (pattern === '.' || pattern.startsWith(`.${external_path_.sep}`)) {
+            pattern = Pattern.globEscape(process.cwd()) + pattern.substr(1);
+        }
+        // Replace leading `~` segment
+        else if (pattern === '~' || pattern.startsWith(`~${external_path_.sep}`)) {
+            homedir = homedir || external_os_.homedir();
+            external_assert_(homedir, 'Unable to determine HOME directory');
+            external_assert_(hasAbsoluteRoot(homedir), `Expected HOME directory to be a rooted path. Actual '${homedir}'`);
+            pattern = Pattern.globEscape(homedir) + pattern.substr(1);
+        }
+        // Replace relative drive root, e.g. pattern is C: or C:foo
+        else if (internal_pattern_IS_WINDOWS &&
+            (pattern.match(/^[A-Z]:$/i) || pattern.match(/^[A-Z]:[^\\]/i))) {
+            let root = ensureAbsoluteRoot('C:\\dummy-root', pattern.substr(0, 2));
+            if (pattern.length > 2 && !root.endsWith('\\')) {
+                root += '\\';
+            }
+            pattern = Pattern.globEscape(root) + pattern.substr(2);
+        }
+        // Replace relative root, e.g. pattern is \ or \foo
+        else if (internal_pattern_IS_WINDOWS && (pattern === '\\' || pattern.match(/^\\[^\\]/))) {
+            let root = ensureAbsoluteRoot('C:\\dummy-root', '\\');
+            if (!root.endsWith('\\')) {
+                root += '\\';
+            }
+            pattern = Pattern.globEscape(root) + pattern.substr(1);
+        }
+        // Otherwise ensure absolute root
+        else {
+            pattern = ensureAbsoluteRoot(Pattern.globEscape(process.cwd()), pattern);
+        }
+        return normalizeSeparators(pattern);
+    }
+    /**
+     * Attempts to unescape a pattern segment to create a literal path segment.
+     * Otherwise returns empty string.
+     */
+    static getLiteral(segment) {
+        let literal = '';
+        for (let i = 0; i < segment.length; i++) {
+            const c = segment[i];
+            // Escape
+            if (c === '\\' && !internal_pattern_IS_WINDOWS && i + 1 < segment.length) {
+                literal += segment[++i];
+                continue;
+            }
+            // Wildcard
+            else if (c === '*' || c === '?') {
+                return '';
+            }
+            // Character set
+            else if (c === '[' && i + 1 < segment.length) {
+                let set = '';
+                let closed = -1;
+                for (let i2 = i + 1; i2 < segment.length; i2++) {
+                    const c2 = segment[i2];
+                    // Escape
+                    if (c2 === '\\' && !internal_pattern_IS_WINDOWS && i2 + 1 < segment.length) {
+                        set += segment[++i2];
+                        continue;
+                    }
+                    // Closed
+                    else if (c2 === ']') {
+                        closed = i2;
+                        break;
+                    }
+                    // Otherwise
+                    else {
+                        set += c2;
+                    }
+                }
+                // Closed?
+                if (closed >= 0) {
+                    // Cannot convert
+                    if (set.length > 1) {
+                        return '';
+                    }
+                    // Convert to literal
+                    if (set) {
+                        literal += set;
+                        i = closed;
+                        continue;
+                    }
+                }
+                // Otherwise fall thru
+            }
+            // Append
+            literal += c;
+        }
+        return literal;
+    }
+    /**
+     * Escapes regexp special characters
+     * https://javascript.info/regexp-escaping
+     */
+    static regExpEscape(s) {
+        return s.replace(/[[\\^$.|?*+()]/g, '\\$&');
+    }
+}
+//# sourceMappingURL=internal-pattern.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-search-state.js
+class SearchState {
+    constructor(path, level) {
+        this.path = path;
+        this.level = level;
+    }
+}
+//# sourceMappingURL=internal-search-state.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-globber.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+var __asyncValues = (undefined && undefined.__asyncValues) || function (o) {
+    if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
+    var m = o[Symbol.asyncIterator], i;
+    return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function () { return this; }, i);
+    function verb(n) { i[n] = o[n] && function (v) { return new Promise(function (resolve, reject) { v = o[n](v), settle(resolve, reject, v.done, v.value); }); }; }
+    function settle(resolve, reject, d, v) { Promise.resolve(v).then(function(v) { resolve({ value: v, done: d }); }, reject); }
+};
+var __await = (undefined && undefined.__await) || function (v) { return this instanceof __await ? (this.v = v, this) : new __await(v); }
+var __asyncGenerator = (undefined && undefined.__asyncGenerator) || function (thisArg, _arguments, generator) {
+    if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
+    var g = generator.apply(thisArg, _arguments || []), i, q = [];
+    return i = Object.create((typeof AsyncIterator === "function" ? AsyncIterator : Object).prototype), verb("next"), verb("throw"), verb("return", awaitReturn), i[Symbol.asyncIterator] = function () { return this; }, i;
+    function awaitReturn(f) { return function (v) { return Promise.resolve(v).then(f, reject); }; }
+    function verb(n, f) { if (g[n]) { i[n] = function (v) { return new Promise(function (a, b) { q.push([n, v, a, b]) > 1 || resume(n, v); }); }; if (f) i[n] = f(i[n]); } }
+    function resume(n, v) { try { step(g[n](v)); } catch (e) { settle(q[0][3], e); } }
+    function step(r) { r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q[0][2], r); }
+    function fulfill(value) { resume("next", value); }
+    function reject(value) { resume("throw", value); }
+    function settle(f, v) { if (f(v), q.shift(), q.length) resume(q[0][0], q[0][1]); }
+};
+
+
+
+
+
+
+
+
+const internal_globber_IS_WINDOWS = process.platform === 'win32';
+class DefaultGlobber {
+    constructor(options) {
+        this.patterns = [];
+        this.searchPaths = [];
+        this.options = getOptions(options);
+    }
+    getSearchPaths() {
+        // Return a copy
+        return this.searchPaths.slice();
+    }
+    glob() {
+        return __awaiter(this, void 0, void 0, function* () {
+            var _a, e_1, _b, _c;
+            const result = [];
+            try {
+                for (var _d = true, _e = __asyncValues(this.globGenerator()), _f; _f = yield _e.next(), _a = _f.done, !_a; _d = true) {
+                    _c = _f.value;
+                    _d = false;
+                    const itemPath = _c;
+                    result.push(itemPath);
+                }
+            }
+            catch (e_1_1) { e_1 = { error: e_1_1 }; }
+            finally {
+                try {
+                    if (!_d && !_a && (_b = _e.return)) yield _b.call(_e);
+                }
+                finally { if (e_1) throw e_1.error; }
+            }
+            return result;
+        });
+    }
+    globGenerator() {
+        return __asyncGenerator(this, arguments, function* globGenerator_1() {
+            // Fill in defaults options
+            const options = getOptions(this.options);
+            // Implicit descendants?
+            const patterns = [];
+            for (const pattern of this.patterns) {
+                patterns.push(pattern);
+                if (options.implicitDescendants &&
+                    (pattern.trailingSeparator ||
+                        pattern.segments[pattern.segments.length - 1] !== '**')) {
+                    patterns.push(new Pattern(pattern.negate, true, pattern.segments.concat('**')));
+                }
+            }
+            // Push the search paths
+            const stack = [];
+            for (const searchPath of getSearchPaths(patterns)) {
+                core/* debug */.Yz(`Search path '${searchPath}'`);
+                // Exists?
+                try {
+                    // Intentionally using lstat. Detection for broken symlink
+                    // will be performed later (if following symlinks).
+                    yield __await(external_fs_.promises.lstat(searchPath));
+                }
+                catch (err) {
+                    if (err.code === 'ENOENT') {
+                        continue;
+                    }
+                    throw err;
+                }
+                stack.unshift(new SearchState(searchPath, 1));
+            }
+            // Search
+            const traversalChain = []; // used to detect cycles
+            while (stack.length) {
+                // Pop
+                const item = stack.pop();
+                // Match?
+                const match = internal_pattern_helper_match(patterns, item.path);
+                const partialMatch = !!match || internal_pattern_helper_partialMatch(patterns, item.path);
+                if (!match && !partialMatch) {
+                    continue;
+                }
+                // Stat
+                const stats = yield __await(DefaultGlobber.stat(item, options, traversalChain)
+                // Broken symlink, or symlink cycle detected, or no longer exists
+                );
+                // Broken symlink, or symlink cycle detected, or no longer exists
+                if (!stats) {
+                    continue;
+                }
+                // Hidden file or directory?
+                if (options.excludeHiddenFiles && external_path_.basename(item.path).match(/^\./)) {
+                    continue;
+                }
+                // Directory
+                if (stats.isDirectory()) {
+                    // Matched
+                    if (match & MatchKind.Directory && options.matchDirectories) {
+                        yield yield __await(item.path);
+                    }
+                    // Descend?
+                    else if (!partialMatch) {
+                        continue;
+                    }
+                    // Push the child items in reverse
+                    const childLevel = item.level + 1;
+                    const childItems = (yield __await(external_fs_.promises.readdir(item.path))).map(x => new SearchState(external_path_.join(item.path, x), childLevel));
+                    stack.push(...childItems.reverse());
+                }
+                // File
+                else if (match & MatchKind.File) {
+                    yield yield __await(item.path);
+                }
+            }
+        });
+    }
+    /**
+     * Constructs a DefaultGlobber
+     */
+    static create(patterns, options) {
+        return __awaiter(this, void 0, void 0, function* () {
+            const result = new DefaultGlobber(options);
+            if (internal_globber_IS_WINDOWS) {
+                patterns = patterns.replace(/\r\n/g, '\n');
+                patterns = patterns.replace(/\r/g, '\n');
+            }
+            const lines = patterns.split('\n').map(x => x.trim());
+            for (const line of lines) {
+                // Empty or comment
+                if (!line || line.startsWith('#')) {
+                    continue;
+                }
+                // Pattern
+                else {
+                    result.patterns.push(new Pattern(line));
+                }
+            }
+            result.searchPaths.push(...getSearchPaths(result.patterns));
+            return result;
+        });
+    }
+    static stat(item, options, traversalChain) {
+        return __awaiter(this, void 0, void 0, function* () {
+            // Note:
+            // `stat` returns info about the target of a symlink (or symlink chain)
+            // `lstat` returns info about a symlink itself
+            let stats;
+            if (options.followSymbolicLinks) {
+                try {
+                    // Use `stat` (following symlinks)
+                    stats = yield external_fs_.promises.stat(item.path);
+                }
+                catch (err) {
+                    if (err.code === 'ENOENT') {
+                        if (options.omitBrokenSymbolicLinks) {
+                            core/* debug */.Yz(`Broken symlink '${item.path}'`);
+                            return undefined;
+                        }
+                        throw new Error(`No information found for the path '${item.path}'. This may indicate a broken symbolic link.`);
+                    }
+                    throw err;
+                }
+            }
+            else {
+                // Use `lstat` (not following symlinks)
+                stats = yield external_fs_.promises.lstat(item.path);
+            }
+            // Note, isDirectory() returns false for the lstat of a symlink
+            if (stats.isDirectory() && options.followSymbolicLinks) {
+                // Get the realpath
+                const realPath = yield external_fs_.promises.realpath(item.path);
+                // Fixup the traversal chain to match the item level
+                while (traversalChain.length >= item.level) {
+                    traversalChain.pop();
+                }
+                // Test for a cycle
+                if (traversalChain.some((x) => x === realPath)) {
+                    core/* debug */.Yz(`Symlink cycle detected for path '${item.path}' and realpath '${realPath}'`);
+                    return undefined;
+                }
+                // Update the traversal chain
+                traversalChain.push(realPath);
+            }
+            return stats;
+        });
+    }
+}
+//# sourceMappingURL=internal-globber.js.map
+// EXTERNAL MODULE: external "crypto"
+var external_crypto_ = __nccwpck_require__(6982);
+;// CONCATENATED MODULE: external "stream"
+const external_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
+// EXTERNAL MODULE: external "util"
+var external_util_ = __nccwpck_require__(9023);
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-hash-files.js
+var internal_hash_files_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+var internal_hash_files_asyncValues = (undefined && undefined.__asyncValues) || function (o) {
+    if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
+    var m = o[Symbol.asyncIterator], i;
+    return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function () { return this; }, i);
+    function verb(n) { i[n] = o[n] && function (v) { return new Promise(function (resolve, reject) { v = o[n](v), settle(resolve, reject, v.done, v.value); }); }; }
+    function settle(resolve, reject, d, v) { Promise.resolve(v).then(function(v) { resolve({ value: v, done: d }); }, reject); }
+};
+
+
+
+
+
+
+function hashFiles(globber_1, currentWorkspace_1) {
+    return internal_hash_files_awaiter(this, arguments, void 0, function* (globber, currentWorkspace, verbose = false) {
+        var _a, e_1, _b, _c;
+        var _d;
+        const writeDelegate = verbose ? core/* info */.pq : core/* debug */.Yz;
+        let hasMatch = false;
+        const githubWorkspace = currentWorkspace
+            ? currentWorkspace
+            : ((_d = process.env['GITHUB_WORKSPACE']) !== null && _d !== void 0 ? _d : process.cwd());
+        const result = external_crypto_.createHash('sha256');
+        let count = 0;
+        try {
+            for (var _e = true, _f = internal_hash_files_asyncValues(globber.globGenerator()), _g; _g = yield _f.next(), _a = _g.done, !_a; _e = true) {
+                _c = _g.value;
+                _e = false;
+                const file = _c;
+                writeDelegate(file);
+                if (!file.startsWith(`${githubWorkspace}${external_path_.sep}`)) {
+                    writeDelegate(`Ignore '${file}' since it is not under GITHUB_WORKSPACE.`);
+                    continue;
+                }
+                if (external_fs_.statSync(file).isDirectory()) {
+                    writeDelegate(`Skip directory '${file}'.`);
+                    continue;
+                }
+                const hash = external_crypto_.createHash('sha256');
+                const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
+                yield pipeline(external_fs_.createReadStream(file), hash);
+                result.write(hash.digest());
+                count++;
+                if (!hasMatch) {
+                    hasMatch = true;
+                }
+            }
+        }
+        catch (e_1_1) { e_1 = { error: e_1_1 }; }
+        finally {
+            try {
+                if (!_e && !_a && (_b = _f.return)) yield _b.call(_f);
+            }
+            finally { if (e_1) throw e_1.error; }
+        }
+        result.end();
+        if (hasMatch) {
+            writeDelegate(`Found ${count} files to hash.`);
+            return result.digest('hex');
+        }
+        else {
+            writeDelegate(`No matches found for glob`);
+            return '';
+        }
+    });
+}
+//# sourceMappingURL=internal-hash-files.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/glob.js
+var glob_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+/**
+ * Constructs a globber
+ *
+ * @param patterns  Patterns separated by newlines
+ * @param options   Glob options
+ */
+function create(patterns, options) {
+    return glob_awaiter(this, void 0, void 0, function* () {
+        return yield DefaultGlobber.create(patterns, options);
+    });
+}
+/**
+ * Computes the sha256 hash of a glob
+ *
+ * @param patterns  Patterns separated by newlines
+ * @param currentWorkspace  Workspace used when matching files
+ * @param options   Glob options
+ * @param verbose   Enables verbose logging
+ */
+function glob_hashFiles(patterns_1) {
+    return glob_awaiter(this, arguments, void 0, function* (patterns, currentWorkspace = '', options, verbose = false) {
+        let followSymbolicLinks = true;
+        if (options && typeof options.followSymbolicLinks === 'boolean') {
+            followSymbolicLinks = options.followSymbolicLinks;
+        }
+        const globber = yield create(patterns, { followSymbolicLinks });
+        return hashFiles(globber, currentWorkspace, verbose);
+    });
+}
+//# sourceMappingURL=glob.js.map
 
 /***/ })
 

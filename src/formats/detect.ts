@@ -42,6 +42,8 @@ export const HEAD_BYTES = 64 * 1024
 /** AttributeValue's type keys: a one-member object with one of these is a DynamoDB JSON value. */
 const TYPE_KEYS = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'M', 'L', 'SS', 'NS', 'BS'])
 const ION_VERSION_MARKER = '$ion_1_0'
+/** Names that say JSON: a file of them that does not start as JSON is still read as JSON Lines. */
+const JSON_EXTENSIONS = new Set(['json', 'jsonl', 'ndjson'])
 const BOM = '\uFEFF'
 const WHITESPACE = /[\s]/
 
@@ -70,7 +72,10 @@ export function detectReading(
     }
     return { reading: objectReading(rest, complete), basis: 'bytes' }
   }
-  // Not JSON and not Ion: CSV is the one text format left that starts with anything.
+  // Not JSON and not Ion. A file named as JSON is read as its name says, so that its lines are
+  // rejected as the JSON they fail to be; any other is CSV, the one format that starts with
+  // anything.
+  if (JSON_EXTENSIONS.has(extension(name))) return { reading: byName(name), basis: 'name' }
   return { reading: { kind: 'csv' }, basis: 'bytes' }
 }
 

@@ -101,13 +101,17 @@ function parserFor(options: FormatOptions, reading: Reading): RecordParser | Chu
   }
 }
 
-/** The parser, with `note` after the reason of each record it could not make an item of. */
+/**
+ * The parser, with `note` after the reason of each record it could not make an item of. A
+ * record where the object breaks off is not a rejected record: its object is reported, with the
+ * format, as not read to its end.
+ */
 function noted(
   parser: RecordParser | ChunkRecordParser,
   note: string,
 ): RecordParser | ChunkRecordParser {
   const withNote = (record: ParsedRecord): ParsedRecord => {
-    if (record.result.ok || record.unreadable) return record
+    if (record.result.ok || record.unreadable || record.broken) return record
     return { ...record, result: { ok: false, reason: record.result.reason + note } }
   }
   if (parser.framing === 'bytes') {

@@ -174,7 +174,9 @@ export class JsonSplitter {
 
   /** An element as reasons name it: `document[3]`, or `"Table"[3]` in a request-items file. */
   private label(index: number): string {
-    return this.shape === 'array' ? `document[${index}]` : `${JSON.stringify(this.table)}[${index}]`
+    return this.shape === 'tables'
+      ? `${JSON.stringify(this.table)}[${index}]`
+      : `document[${index}]`
   }
 
   /** The last whole element of the current array, if any. */

@@ -97,6 +97,8 @@ export async function readObject(
       throw err
     }
     if (isConfigurationError(err)) throw err
+    // A read that failed before any data arrived recognised nothing: no format is claimed for it.
+    if (at.bytes === 0) choice = undefined
     // The rest of the object never arrived: what was not read is counted in stored bytes,
     // the only measure known for a compressed object that was not read through.
     unread(at.line + 1, {

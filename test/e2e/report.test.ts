@@ -12,6 +12,7 @@ import {
   scanAll,
   tableWith,
   useRunner,
+  virtualClock,
 } from '../support/helpers.js'
 
 afterEach(() => {
@@ -91,10 +92,13 @@ describe('the job summary of an emulator run', () => {
 describe('the chart of a long import', () => {
   it('charts items per second from the progress lines', async () => {
     const table = await tableWith('S', 'N')
+    // 3 objects of 150 one-unit items at 10 write units/s: about 45 s on the virtual clock, so
+    // the progress timer fires while the writer drains.
+    const items = (from: number) => Array.from({ length: 150 }, (_, i) => item(from + i))
     const workspace = workspaceWith({
-      'data/a.json': jsonLines([item(1), item(2)]),
-      'data/b.json': jsonLines([item(3), item(4)]),
-      'data/c.json': jsonLines([item(5), item(6)]),
+      'data/a.json': jsonLines(items(0)),
+      'data/b.json': jsonLines(items(150)),
+      'data/c.json': jsonLines(items(300)),
     })
     vi.stubEnv('GITHUB_WORKSPACE', workspace)
     const runner = useRunner({
@@ -102,11 +106,11 @@ describe('the chart of a long import', () => {
       table,
       source: 'data/',
       'input-format': 'DYNAMODB_JSON',
-      'dry-run': 'true',
+      'max-write-capacity': '10',
+      'write-concurrency': '1',
     })
-    let clock = 0
-    // Every look at the clock is past the progress interval: a long import in a few records.
-    await run({ now: () => (clock += 11_000), sleep: async () => {} })
+    const clock = virtualClock()
+    await run({ now: clock.now, sleep: clock.sleep, every: clock.every })
     const summary = runner.summary()
     expect(runner.stdout()).toMatch(/progress: \d\/3 objects done/)
     expect(summary).toContain('### Items per second')

@@ -138,9 +138,16 @@ describe('detectReading: what a file holds, from its first bytes', () => {
     expect(detectReading(name, bytes('\uFEFF \n\r\n'), true)).toEqual({ reading, basis: 'empty' })
   })
 
-  it('the bytes win over a name that disagrees', () => {
+  it('the bytes win over a name that disagrees, but never make CSV of a file named JSON', () => {
     expect(detect('{"pk": "a"}\n', 'fixtures/a.csv').reading).toEqual(json('lines', 'plain'))
-    expect(detect('pk,name\na,b\n', 'fixtures/a.json').reading).toEqual({ kind: 'csv' })
+    expect(detect('pk,name\na,b\n', 'fixtures/a.txt').reading).toEqual({ kind: 'csv' })
+    // Not JSON, but named so: read as JSON Lines, so that each line is rejected as the JSON it
+    // fails to be, not as a CSV row.
+    expect(detect('pk,name\na,b\n', 'fixtures/a.json')).toEqual({
+      reading: json('lines', 'plain'),
+      basis: 'name',
+    })
+    expect(detect('\x00\x01garbage', 'fixtures/b.ndjson.gz').basis).toBe('name')
     expect(detect('[{"pk": "a"}]', 'fixtures/a.jsonl').reading).toEqual(json('array', 'plain'))
   })
 

@@ -185,7 +185,9 @@ describe('JsonSplitter, documents one after another (a pretty-printed object, jq
       {
         kind: 'broken',
         line: 2,
-        reason: 'the file is cut off inside the document that starts here (index 1)',
+        offset: 12,
+        after: 'document[0]',
+        reason: 'the file ends inside document[1], which starts on this line',
       },
     ])
   })

@@ -184,6 +184,7 @@ describe('chooseMode: input-format auto and the first object of an S3 source', (
     expect(choice).toEqual({
       mode: 'stream',
       createTable: true,
+      checkNearNames: true,
       reason:
         'Table orders does not exist, and the first object, s3://bkt/p/a.json, reads as a JSON array of plain documents (input-format auto: from its first bytes), which ImportTable cannot take (it takes DYNAMODB_JSON (DynamoDB JSON lines with the Item wrapper), ION or CSV), so the stream engine creates the table and writes with BatchWriteItem.',
     })

@@ -424,7 +424,8 @@ describe('stream engine: CSV', () => {
     expect(rejected[0]?.['reason']).toMatch(/sk/)
     expect(rejected[1]?.['reason']).toMatch(/sk/)
     expect(rejected[2]?.['reason']).toBe(
-      'row has 2 fields, the header has 3 (csv-header): check csv-delimiter ("\\t") and csv-header: each row needs one field per column of the header',
+      'row has 2 fields, the header has 3 (csv-header): check csv-delimiter ("\\t") and csv-header: each row needs one field per column of the header' +
+        " (read as CSV, as input-format CSV says; set input-format to auto or to the file's format to read it otherwise)",
     )
     expect(runner.stdout()).toContain(
       `s3://${bucket}/data.tsv:5: reading stopped at byte ${tsv.indexOf('k4')}: a quoted field opened on line 5 is never closed: the rest of the file cannot be told apart into rows (input-format CSV); 4 records read, ${tsv.length - tsv.indexOf('k4')} of ${tsv.length} bytes not read.`,
