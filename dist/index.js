@@ -81170,7 +81170,9 @@ function endSteps(steps, outcome, superseded) {
         ? `, throttled ${p.throttled} times, longest stall ${(p.longestStallMs / 1000).toFixed(1)} s`
         : '';
     const pace = `settled at ${p.itemsPerSecond} items/s (${p.unitsPerSecond} WCU/s)`;
-    steps.end('write', `${counted(w.written, 'item')} written in ${counted(w.calls, 'call')}${throttling}, ${pace}` +
+    // Without throttling the pace is only the rate the Counts show: it says nothing of its own.
+    steps.end('write', `${counted(w.written, 'item')} written in ${counted(w.calls, 'call')}` +
+        (p.throttled ? `${throttling}, ${pace}` : '') +
         (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
         (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
     if (p.throttled)
