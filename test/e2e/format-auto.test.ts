@@ -1,8 +1,5 @@
 // input-format auto (the default): each file is read as what it holds, the log and the summary
 // say how, and a record error names the format it was read as and the input that changes it.
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startFakeImportServer, type FakeImportServer } from '../support/fake-import-server.js'
@@ -13,6 +10,7 @@ import {
   scanAll,
   tableWith,
   uniqueName,
+  workspaceWith,
 } from '../support/helpers.js'
 
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
@@ -23,11 +21,7 @@ async function importFiles(
   source: string,
   inputs: Record<string, string> = {},
 ) {
-  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-format-'))
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true })
-    fs.writeFileSync(path.join(workspace, name), text)
-  }
+  const workspace = workspaceWith(files)
   const table = await tableWith('S')
   const run = await runDist(
     { ...localInputs(), table, source, ...inputs },

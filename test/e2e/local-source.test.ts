@@ -17,6 +17,7 @@ import {
   tableWith,
   uniqueName,
   type ProcessRun,
+  workspaceWith,
 } from '../support/helpers.js'
 
 /** DynamoDB JSON items keyed pk (S) and sk (N), named after the file that holds them. */
@@ -24,16 +25,6 @@ function items(file: string, count: number): string {
   return jsonLines(
     Array.from({ length: count }, (_, i) => ({ pk: { S: file }, sk: { N: String(i) } })),
   )
-}
-
-/** A workspace of files (path → content), real path: the action resolves symlinks of the root. */
-function workspaceWith(files: Record<string, string>): string {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-ws-')))
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true })
-    fs.writeFileSync(path.join(root, file), content)
-  }
-  return root
 }
 
 /** Runs the bundle on a workspace source into a new table keyed pk:S, sk:N. */

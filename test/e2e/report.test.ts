@@ -1,8 +1,5 @@
 // What a run tells its reader, through the built action against DynamoDB Local: the job summary's
 // headline and rows, and the warning of an import that imported nothing.
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { run } from '../../src/main.js'
 import {
@@ -13,6 +10,7 @@ import {
   tableWith,
   useRunner,
   virtualClock,
+  workspaceWith,
 } from '../support/helpers.js'
 
 afterEach(() => {
@@ -22,16 +20,6 @@ afterEach(() => {
 })
 
 const credentials = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
-
-/** A workspace holding the given files (paths relative to it). */
-function workspaceWith(files: Record<string, string>): string {
-  const workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-report-')))
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true })
-    fs.writeFileSync(path.join(workspace, name), content)
-  }
-  return workspace
-}
 
 const item = (i: number) => ({ pk: { S: `p${i}` }, sk: { N: String(i) } })
 

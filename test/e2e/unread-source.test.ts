@@ -1,11 +1,15 @@
 // A source that cannot be read to its end fails the step whatever max-errors says, and says where
 // reading stopped and how much was not read; reading of the other objects goes on. Run through
 // the built action against DynamoDB Local.
-import * as fs from 'node:fs'
-import * as os from 'node:os'
-import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { bucketWith, localInputs, runDist, scanAll, tableWith } from '../support/helpers.js'
+import {
+  bucketWith,
+  localInputs,
+  runDist,
+  scanAll,
+  tableWith,
+  workspaceWith,
+} from '../support/helpers.js'
 
 const credentials = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
 
@@ -66,9 +70,7 @@ describe('a source that cannot be read to its end', () => {
   }, 60_000)
 
   it('a workspace file annotates the file and line where reading stopped', async () => {
-    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-unread-'))
-    fs.mkdirSync(path.join(workspace, 'test', 'fixtures'), { recursive: true })
-    fs.writeFileSync(path.join(workspace, 'test', 'fixtures', 'orders.json'), BROKEN_ARRAY)
+    const workspace = workspaceWith({ 'test/fixtures/orders.json': BROKEN_ARRAY })
     const table = await tableWith('S', 'N')
     const run = await runDist(
       {

@@ -384,3 +384,16 @@ export function virtualClock(start = 0): {
     elapsed: () => time - start,
   }
 }
+
+/**
+ * A workspace holding the given files (paths relative to it, folders made as needed), by its real
+ * path: the action resolves the symlinks of GITHUB_WORKSPACE before it compares paths.
+ */
+export function workspaceWith(files: Record<string, string | Uint8Array>): string {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-workspace-')))
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true })
+    fs.writeFileSync(path.join(root, file), content)
+  }
+  return root
+}
