@@ -123,6 +123,8 @@ class CsvParser implements RecordParser {
   private skipping = false
   /** The header as read from the object (undefined when csv-header gave it), for reasons. */
   private headerText: string | undefined
+  /** The table's partition key: a header without it is most often split on the wrong delimiter. */
+  private readonly partitionKey: string
   /** Bytes of the object before the current line, and before the next one. */
   private lineStart = 0
   private nextLineStart = 0
@@ -130,6 +132,7 @@ class CsvParser implements RecordParser {
   constructor(options: CsvOptions) {
     this.delimiter = options.delimiter
     const { schema } = options
+    this.partitionKey = schema.partitionKey.name
     const keys = [
       schema.partitionKey,
       ...(schema.sortKey ? [schema.sortKey] : []),
@@ -267,9 +270,30 @@ class CsvParser implements RecordParser {
     if (problem !== undefined) {
       return this.failHeader(record.line, raw, `the CSV header ${problem}`, record.offset)
     }
+    const wrongDelimiter = this.wrongDelimiter(names, raw)
+    if (wrongDelimiter !== undefined) {
+      return this.failHeader(record.line, raw, wrongDelimiter, record.offset)
+    }
     this.columns = this.columnsOf(names)
     this.headerText = raw
     return undefined
+  }
+
+  /**
+   * A header without the partition key that another delimiter would give it: every row would be
+   * rejected for the missing key, so the file is refused once, naming csv-delimiter.
+   */
+  private wrongDelimiter(names: readonly string[], raw: string): string | undefined {
+    if (this.partitionKey === '' || names.includes(this.partitionKey)) return undefined
+    const likely = likelyDelimiter(raw, this.delimiter)
+    if (likely === undefined || !raw.split(likely).some((n) => n.trim() === this.partitionKey)) {
+      return undefined
+    }
+    return (
+      `the CSV header has no column ${showName(this.partitionKey)} (split on ` +
+      `${JSON.stringify(this.delimiter)} it is ${counted(names.length, 'column')}): if the fields are ` +
+      `separated by ${JSON.stringify(likely)}, set csv-delimiter: ${JSON.stringify(likely)}`
+    )
   }
 
   /**

@@ -179,7 +179,7 @@ async function readAll(
       checkRequestTables(options.source, [object], inputs.table.name, inputs.compression),
   }
   return steps.group(
-    `Validate and write: ${objects.length} objects`,
+    `Validate and write: ${counted(objects.length, 'object')}`,
     async (): Promise<ReadPosition | undefined> => {
       for (const [index, object] of objects.entries()) {
         const before = { processed: outcome.processed, errors: outcome.errors }

@@ -123,21 +123,24 @@ describe('a source that cannot be read to its end', () => {
     expect(await keysOf(table)).toEqual(['a', 'b'])
   }, 60_000)
 
-  it('a CSV read with the wrong delimiter names csv-delimiter and the one that fits', async () => {
-    const bucket = await bucketWith({ 'a.csv': 'pk;sk;price\na;1;3,50\nb;2;4,10\n' })
-    const table = await tableWith('S', 'N')
-    const run = await runDist(
-      {
-        ...localInputs(),
-        table,
-        source: `s3://${bucket}/`,
-        'input-format': 'CSV',
-      },
-      credentials,
-    )
-    expect(run.code).toBe(1)
-    expect(run.stdout).toContain(
-      `s3://${bucket}/a.csv:2: row has 2 fields, the header has 1 ("pk;sk;price"): if the fields are separated by ";", set csv-delimiter: ";"`,
-    )
-  }, 60_000)
+  it.each([
+    ['rows of another field count', 'pk;sk;price\na;1;3,50\nb;2;4,10\n'],
+    ['rows of as many fields', 'pk;sk;price\na;1;3\nb;2;4\n'],
+  ])(
+    'a CSV read with the wrong delimiter (%s) fails once, naming csv-delimiter and the one that fits',
+    async (_what, text) => {
+      const bucket = await bucketWith({ 'a.csv': text })
+      const table = await tableWith('S', 'N')
+      const run = await runDist(
+        { ...localInputs(), table, source: `s3://${bucket}/`, 'max-errors': '5' },
+        credentials,
+      )
+      expect(run.code).toBe(1)
+      expect(run.outputs).toMatchObject({ 'failure-code': 'SourceNotRead', 'error-count': '0' })
+      expect(run.stdout).toContain(
+        `s3://${bucket}/a.csv:1: reading stopped at byte 0: the CSV header has no column "pk" (split on "," it is 1 column): if the fields are separated by ";", set csv-delimiter: ";" (input-format auto, read as CSV)`,
+      )
+    },
+    60_000,
+  )
 })

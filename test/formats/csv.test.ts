@@ -416,17 +416,31 @@ describe('csvParser: field counts', () => {
     expect(reasons('id,n\na')[0]).toMatch(/^row has 1 field, the header has 2/)
   })
 
-  it('names the delimiter that splits the header into more fields (a wrong csv-delimiter)', () => {
+  it('refuses a header that lacks the partition key another delimiter would give it, once', () => {
     const hint = (d: string) => `if the fields are separated by ${d}, set csv-delimiter: ${d}`
-    expect(reasons('id;n;note\na;1;3,50')).toEqual([
-      `row has 2 fields, the header has 1 ("id;n;note"): ${hint('";"')}`,
-    ])
-    expect(reasons('id\tn\tnote\r\na\t1\tx,y\r')).toEqual([
-      `row has 2 fields, the header has 1 ("id\\tn\\tnote\\r"): ${hint('"\\t"')}`,
-    ])
+    const refused = parse('id;n;note\na;1;3,50\nb;2;4')
+    expect(refused).toHaveLength(1)
+    expect(refused[0]).toMatchObject({
+      line: 1,
+      broken: { offset: 0 },
+      result: {
+        ok: false,
+        reason: `the CSV header has no column "id" (split on "," it is 1 column): ${hint('";"')}`,
+      },
+    })
+    expect(reasons('id\tn\tnote\r\na\t1\tx,y\r')[0]).toContain(hint('"\\t"'))
     expect(reasons('id|n|a,b\nx|1|2,3,4', { delimiter: ',' })[0]).toContain(hint('"|"'))
     // Read with ";", a comma-separated file: the header splits best on ",".
     expect(reasons('id,n,note\na,1,x;y', { delimiter: ';' })[0]).toContain(hint('","'))
+    // A header without the key that no other delimiter mends is left to validation, row by row.
+    expect(reasons('pk,n\na,1')).toEqual(['ok'])
+  })
+
+  it('names the delimiter that splits the header into more fields in a row-count error', () => {
+    const hint = (d: string) => `if the fields are separated by ${d}, set csv-delimiter: ${d}`
+    expect(reasons('id,n;note;x\na;1;3;4')).toEqual([
+      `row has 1 field, the header has 2 ("id,n;note;x"): ${hint('";"')}`,
+    ])
   })
 })
 
