@@ -2,7 +2,6 @@ import * as core from '@actions/core'
 import { realClock } from './clock.js'
 import { createClients, type Clients } from './clients.js'
 import { errorMessage } from './errors.js'
-import { settleHeap } from './heap.js'
 import { readInputs, type Inputs } from './inputs.js'
 import type { NativeRun } from './native/engine.js'
 import { prepare, type Plan } from './plan/plan.js'
@@ -96,7 +95,6 @@ async function stream(
   steps: Steps,
   options: RunOptions,
 ): Promise<StreamOutcome> {
-  await settleHeap(plan.objects)
   return streamImport({
     inputs: plan.inputs,
     source: plan.source,

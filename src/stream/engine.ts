@@ -28,7 +28,7 @@ import { readObject, WriteStopped } from './read.js'
 import { RejectedRecords } from './rejected-records.js'
 import { Validator } from './validate.js'
 import { callsOn, type WriteCalls } from './write-calls.js'
-import { writeThreadCount, WriteThreads } from './write-threads.js'
+import { autoWriteThreads, writeThreadCount, WriteThreads } from './write-threads.js'
 
 export type { StreamOutcome }
 
@@ -107,10 +107,19 @@ async function listObjects(options: StreamOptions): Promise<SourceObject[]> {
   })
 }
 
-/** Where the calls go out: write threads for a source large enough to repay starting them. */
+/** Where the calls go out: write threads where they can help (write-threads.ts). */
 function writeCalls(options: StreamOptions, storedBytes: number): WriteCalls {
-  const { writeThreads } = options.inputs
-  const count = writeThreadCount(writeThreads, storedBytes, availableParallelism())
+  const { writeThreads, dynamodbEndpoint } = options.inputs
+  const context = {
+    storedBytes,
+    cores: availableParallelism(),
+    customEndpoint: dynamodbEndpoint !== undefined,
+  }
+  const count = writeThreadCount(writeThreads, context)
+  if (writeThreads === 'auto' && count === 0)
+    core.info(
+      `write: the calls go out on the main thread (write-threads auto: ${autoWriteThreads(context).why})`,
+    )
   if (count === 0 || !options.writeConfig) return callsOn(options.dynamodb)
   try {
     const threads = new WriteThreads(count, options.writeConfig)

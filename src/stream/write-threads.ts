@@ -9,6 +9,7 @@
  */
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads'
+import { counted, formatBytes } from '../words.js'
 import { callsOn, createWriteClient, type WriteAnswer, type WriteCalls } from './write-calls.js'
 
 /** What a thread is started with; `role` tells a write thread from any other use of the entry. */
@@ -82,16 +83,51 @@ export const AUTO_THREADS_MIN_BYTES = 1024 * 1024
  * time), which three threads more than keep up with.
  */
 export const MAX_AUTO_THREADS = 3
+/**
+ * auto starts threads only with more cores than this: on two, a thread takes its CPU from the
+ * main thread's reading and validating (measured against an endpoint that answers at once: 0.96
+ * to 1.2 times the rate without, by the machine's other load), for about 70 MiB more memory.
+ */
+export const AUTO_THREADS_MIN_CORES = 3
+
+/** What write-threads auto decides from. */
+export interface ThreadContext {
+  /** The source's stored bytes. */
+  storedBytes: number
+  /** The cores this process may use (`os.availableParallelism()`). */
+  cores: number
+  /**
+   * Whether the calls go to a custom `dynamodb-endpoint` (DynamoDB Local, a proxy): there the
+   * endpoint, not this process's CPU, is the limit, and threads cannot help.
+   */
+  customEndpoint: boolean
+}
+
+/** write-threads auto: how many threads, and why, for the log. */
+export function autoWriteThreads(context: ThreadContext): { count: number; why: string } {
+  const { storedBytes, cores, customEndpoint } = context
+  if (customEndpoint)
+    return { count: 0, why: 'a custom dynamodb-endpoint, not this runner, is the limit' }
+  if (cores < AUTO_THREADS_MIN_CORES)
+    return { count: 0, why: `${counted(cores, 'core')}: a thread would take the reading's CPU` }
+  if (storedBytes < AUTO_THREADS_MIN_BYTES)
+    return {
+      count: 0,
+      why: `under ${formatBytes(AUTO_THREADS_MIN_BYTES)} to read: written before a thread would start`,
+    }
+  return {
+    count: Math.min(MAX_AUTO_THREADS, cores - 1),
+    why: `${counted(cores, 'core')}, ${formatBytes(storedBytes)} to read`,
+  }
+}
 
 /**
- * write-threads: a number as it is; auto, one thread per core but the one the main thread
- * reads on (at least one, at most MAX_AUTO_THREADS), for sources of AUTO_THREADS_MIN_BYTES or more.
+ * write-threads: a number as it is; auto, one thread per core but the one the main thread reads
+ * on (at most MAX_AUTO_THREADS), only against AWS itself, with AUTO_THREADS_MIN_CORES or more,
+ * for sources of AUTO_THREADS_MIN_BYTES or more (autoWriteThreads).
  */
-export function writeThreadCount(setting: number | 'auto', storedBytes: number, cores: number) {
-  if (setting !== 'auto') return setting
-  return storedBytes < AUTO_THREADS_MIN_BYTES
-    ? 0
-    : Math.min(MAX_AUTO_THREADS, Math.max(1, cores - 1))
+export function writeThreadCount(setting: number | 'auto', context: ThreadContext): number {
+  return setting === 'auto' ? autoWriteThreads(context).count : setting
 }
 
 /**

@@ -6,7 +6,10 @@ import { isRetryable } from '../../src/stream/batch-writer.js'
 import { encodeBody } from '../../src/stream/batch-body.js'
 import {
   AUTO_THREADS_MIN_BYTES,
+  AUTO_THREADS_MIN_CORES,
+  autoWriteThreads,
   copyError,
+  MAX_AUTO_THREADS,
   restoreError,
   writeThreadCount,
   WriteThreads,
@@ -236,16 +239,43 @@ describe('error copies', () => {
 })
 
 describe('writeThreadCount', () => {
-  it('takes a number as given', () => {
-    expect(writeThreadCount(0, 10 ** 9, 8)).toBe(0)
-    expect(writeThreadCount(5, 0, 2)).toBe(5)
+  const aws = { storedBytes: AUTO_THREADS_MIN_BYTES, cores: 4, customEndpoint: false }
+
+  it('takes a number as given, wherever the calls go', () => {
+    expect(writeThreadCount(0, { ...aws, storedBytes: 10 ** 9, cores: 8 })).toBe(0)
+    expect(writeThreadCount(5, { ...aws, storedBytes: 0, cores: 2 })).toBe(5)
+    expect(writeThreadCount(2, { ...aws, customEndpoint: true })).toBe(2)
   })
 
-  it('auto: none for small sources, else a core for each but the reading one, up to three', () => {
-    expect(writeThreadCount('auto', AUTO_THREADS_MIN_BYTES - 1, 4)).toBe(0)
-    expect(writeThreadCount('auto', AUTO_THREADS_MIN_BYTES, 1)).toBe(1)
-    expect(writeThreadCount('auto', AUTO_THREADS_MIN_BYTES, 2)).toBe(1)
-    expect(writeThreadCount('auto', AUTO_THREADS_MIN_BYTES, 4)).toBe(3)
-    expect(writeThreadCount('auto', AUTO_THREADS_MIN_BYTES, 16)).toBe(3)
+  it('auto against AWS: a core for each but the reading one, up to three', () => {
+    expect(writeThreadCount('auto', { ...aws, cores: AUTO_THREADS_MIN_CORES })).toBe(2)
+    expect(writeThreadCount('auto', aws)).toBe(3)
+    expect(writeThreadCount('auto', { ...aws, cores: 16 })).toBe(MAX_AUTO_THREADS)
+    expect(autoWriteThreads({ ...aws, storedBytes: 5 * 1024 * 1024 })).toEqual({
+      count: 3,
+      why: '4 cores, 5 MiB to read',
+    })
+  })
+
+  it('auto against a custom endpoint (DynamoDB Local): none, however large and many cores', () => {
+    expect(autoWriteThreads({ storedBytes: 10 ** 12, cores: 64, customEndpoint: true })).toEqual({
+      count: 0,
+      why: 'a custom dynamodb-endpoint, not this runner, is the limit',
+    })
+  })
+
+  it('auto on two cores or fewer: none', () => {
+    expect(autoWriteThreads({ ...aws, storedBytes: 10 ** 12, cores: 2 })).toEqual({
+      count: 0,
+      why: "2 cores: a thread would take the reading's CPU",
+    })
+    expect(writeThreadCount('auto', { ...aws, cores: 1 })).toBe(0)
+  })
+
+  it("auto for a source too small to outlast a thread's start: none", () => {
+    expect(autoWriteThreads({ ...aws, storedBytes: AUTO_THREADS_MIN_BYTES - 1 })).toEqual({
+      count: 0,
+      why: 'under 1 MiB to read: written before a thread would start',
+    })
   })
 })
