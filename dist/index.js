@@ -73549,7 +73549,7 @@ function nameSegment(name) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2287);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9196);
 
 
 // The bundle is also the entry of the write threads (stream/write-threads.ts), which serve calls.
@@ -74098,7 +74098,7 @@ function jsonKind(value) {
 
 /***/ }),
 
-/***/ 2287:
+/***/ 9196:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74861,71 +74861,6 @@ class UndiciHttpHandler {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/stream/sha256.ts
-/**
- * SHA-256 and HMAC-SHA256 for the SDK's request signing (the client's `sha256` option), with the
- * HMAC keys prepared once. Signature V4 takes two HMACs per request, both with a key that stays
- * the same for hours (the signing key of the day, and the secret access key that names it in the
- * SDK's cache), and Node turns a key given as bytes into a key object at every HMAC: about 7% of
- * the CPU of a BatchWriteItem call (measured, 370 → 340 µs). The SDK's signer is unchanged: it
- * computes the same digests with the same keys, from key objects made once per key.
- */
-
-/** Keys given as bytes: the SDK passes the cached signing key of the day as the same array. */
-const keysOfBytes = new WeakMap();
-/** Keys given as text (the secret access key); a few at most, as credentials are refreshed. */
-const keysOfText = new Map();
-const MAX_TEXT_KEYS = 8;
-function bytesOf(data) {
-    return ArrayBuffer.isView(data)
-        ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-        : Buffer.from(data);
-}
-function hmacKey(secret) {
-    if (typeof secret === 'string') {
-        let key = keysOfText.get(secret);
-        if (!key) {
-            if (keysOfText.size >= MAX_TEXT_KEYS)
-                keysOfText.clear();
-            key = (0,external_node_crypto_.createSecretKey)(Buffer.from(secret, 'utf8'));
-            keysOfText.set(secret, key);
-        }
-        return key;
-    }
-    let key = keysOfBytes.get(secret);
-    if (!key) {
-        key = (0,external_node_crypto_.createSecretKey)(bytesOf(secret));
-        keysOfBytes.set(secret, key);
-    }
-    return key;
-}
-/** The SDK's Checksum interface: update, digest (again and again: the same digest), reset. */
-class Sha256 {
-    secret;
-    digestLength = 32;
-    hash;
-    result;
-    constructor(secret) {
-        this.secret = secret;
-        this.reset();
-    }
-    update(data) {
-        if (this.result)
-            throw new Error('Attempted to update an already finished hash.');
-        this.hash.update(typeof data === 'string' ? data : bytesOf(data));
-    }
-    async digest() {
-        this.result ??= this.hash.digest();
-        return new Uint8Array(this.result.buffer, this.result.byteOffset, this.result.byteLength);
-    }
-    reset() {
-        this.result = undefined;
-        this.hash = this.secret ? (0,external_node_crypto_.createHmac)('sha256', hmacKey(this.secret)) : (0,external_node_crypto_.createHash)('sha256');
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/stream/write-calls.ts
 /**
  * How the writer's BatchWriteItem calls go out: on the client of this thread, or spread over
@@ -74935,14 +74870,13 @@ class Sha256 {
 
 
 
-
 /**
  * A client for the write calls, in this thread or a write thread, from the configuration as plain
- * data: the SDK's DynamoDB client with its HTTP handler and its SHA-256 given through its own
- * options (http-handler.ts, sha256.ts), together about a quarter less CPU per call (measured).
+ * data: the SDK's DynamoDB client with its HTTP handler given through its own option
+ * (http-handler.ts); signing and its SHA-256 stay the SDK's.
  */
 function createWriteClient(config) {
-    return new dist_cjs/* DynamoDBClient */.MGV({ ...config, requestHandler: new UndiciHttpHandler(), sha256: Sha256 });
+    return new dist_cjs/* DynamoDBClient */.MGV({ ...config, requestHandler: new UndiciHttpHandler() });
 }
 /** The calls on one client, in this thread. */
 function callsOn(client) {
@@ -75057,50 +74991,6 @@ function createClients(inputs, env = process.env) {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/heap.ts
-
-
-/**
- * Below this much source (compressed, it can be ten times as much text), the heap never grows far
- * enough before a full collection for settleHeap to matter.
- */
-const SETTLE_FROM_BYTES = 16 * 1024 * 1024;
-/**
- * One full, memory-reducing garbage collection before a large source is read, so that V8 sizes
- * the heap from what is live then.
- *
- * V8 sets the old generation's limit after each full collection: the live size times a factor
- * that grows with how fast the program allocates. The first one comes while the bundle loads,
- * allocating fast, so its factor is the largest (4): with 13 MB live, the next full collection
- * waits for 56 MB. And reading fills the old generation at once: JSON.parse internalizes string
- * values shorter than 10 characters (numbers, mostly), and internalized strings are made in the
- * old generation and listed in V8's string table, which doubles as they pile up (32 MB). A 1 GiB
- * dry run peaked at 200 MiB. After a memory-reducing collection the factor is the smallest; the
- * collections that follow, sized by the read's own pace, keep the peak at 120 MiB.
- *
- * The inspector's HeapProfiler.collectGarbage runs one (about 20 ms) without any V8 flag; it
- * caps nothing. Without the inspector (a Node built without it), the import runs as it would.
- */
-async function settleHeap(objects) {
-    const bytes = objects.reduce((sum, o) => sum + o.size, 0);
-    if (bytes < SETTLE_FROM_BYTES)
-        return;
-    try {
-        const { Session } = await Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3119, 23));
-        const session = new Session();
-        session.connect();
-        try {
-            await session.post('HeapProfiler.collectGarbage');
-        }
-        finally {
-            session.disconnect();
-        }
-    }
-    catch (err) {
-        core/* debug */.Yz(`No garbage collection before the read: ${(0,errors/* errorMessage */.gJ)(err)}`);
-    }
-}
-
 // EXTERNAL MODULE: ./src/inputs.ts
 var src_inputs = __nccwpck_require__(8422);
 ;// CONCATENATED MODULE: ./src/words.ts
@@ -80858,6 +80748,7 @@ var external_node_worker_threads_ = __nccwpck_require__(5919);
 ;// CONCATENATED MODULE: ./src/stream/write-threads.ts
 
 
+
 const ROLE = 'dynamodb-s3-import: write thread';
 /** Sent once all calls are answered: the thread ends its client and exits on its own. */
 const CLOSE = 'close';
@@ -80901,15 +80792,35 @@ const AUTO_THREADS_MIN_BYTES = 1024 * 1024;
  */
 const MAX_AUTO_THREADS = 3;
 /**
- * write-threads: a number as it is; auto, one thread per core but the one the main thread
- * reads on (at least one, at most MAX_AUTO_THREADS), for sources of AUTO_THREADS_MIN_BYTES or more.
+ * auto starts threads only with more cores than this: on two, a thread takes its CPU from the
+ * main thread's reading and validating (measured against an endpoint that answers at once: 0.96
+ * to 1.2 times the rate without, by the machine's other load), for about 70 MiB more memory.
  */
-function writeThreadCount(setting, storedBytes, cores) {
-    if (setting !== 'auto')
-        return setting;
-    return storedBytes < AUTO_THREADS_MIN_BYTES
-        ? 0
-        : Math.min(MAX_AUTO_THREADS, Math.max(1, cores - 1));
+const AUTO_THREADS_MIN_CORES = 3;
+/** write-threads auto: how many threads, and why, for the log. */
+function autoWriteThreads(context) {
+    const { storedBytes, cores, customEndpoint } = context;
+    if (customEndpoint)
+        return { count: 0, why: 'a custom dynamodb-endpoint, not this runner, is the limit' };
+    if (cores < AUTO_THREADS_MIN_CORES)
+        return { count: 0, why: `${counted(cores, 'core')}: a thread would take the reading's CPU` };
+    if (storedBytes < AUTO_THREADS_MIN_BYTES)
+        return {
+            count: 0,
+            why: `under ${formatBytes(AUTO_THREADS_MIN_BYTES)} to read: written before a thread would start`,
+        };
+    return {
+        count: Math.min(MAX_AUTO_THREADS, cores - 1),
+        why: `${counted(cores, 'core')}, ${formatBytes(storedBytes)} to read`,
+    };
+}
+/**
+ * write-threads: a number as it is; auto, one thread per core but the one the main thread reads
+ * on (at most MAX_AUTO_THREADS), only against AWS itself, with AUTO_THREADS_MIN_CORES or more,
+ * for sources of AUTO_THREADS_MIN_BYTES or more (autoWriteThreads).
+ */
+function writeThreadCount(setting, context) {
+    return setting === 'auto' ? autoWriteThreads(context).count : setting;
 }
 /**
  * A write thread's young generation, in MB. Left to its default it grew the process by about
@@ -81087,10 +80998,17 @@ async function listObjects(options) {
         return found;
     });
 }
-/** Where the calls go out: write threads for a source large enough to repay starting them. */
+/** Where the calls go out: write threads where they can help (write-threads.ts). */
 function writeCalls(options, storedBytes) {
-    const { writeThreads } = options.inputs;
-    const count = writeThreadCount(writeThreads, storedBytes, (0,external_node_os_.availableParallelism)());
+    const { writeThreads, dynamodbEndpoint } = options.inputs;
+    const context = {
+        storedBytes,
+        cores: (0,external_node_os_.availableParallelism)(),
+        customEndpoint: dynamodbEndpoint !== undefined,
+    };
+    const count = writeThreadCount(writeThreads, context);
+    if (writeThreads === 'auto' && count === 0)
+        core/* info */.pq(`write: the calls go out on the main thread (write-threads auto: ${autoWriteThreads(context).why})`);
     if (count === 0 || !options.writeConfig)
         return callsOn(options.dynamodb);
     try {
@@ -81244,7 +81162,6 @@ async function stopped(err, outcome, writer, inputs) {
 
 
 
-
 /**
  * The action: start → read, validate, write (by either engine) → check errors → complete, then
  * the summary. The only caller of setFailed.
@@ -81305,7 +81222,6 @@ async function importData(plan, clients, steps, options) {
 }
 /** The stream engine: the action reads, validates and (unless a dry run) writes itself. */
 async function stream(plan, clients, steps, options) {
-    await settleHeap(plan.objects);
     return streamImport({
         inputs: plan.inputs,
         source: plan.source,
@@ -84006,13 +83922,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-
-/***/ }),
-
-/***/ 3119:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:inspector/promises");
 
 /***/ }),
 
