@@ -1,6 +1,6 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { S3Client } from '@aws-sdk/client-s3'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { inputEnv } from '../scripts/action-env.mjs'
 import { createClients, onFirstUse } from '../src/clients.js'
 import { readInputs } from '../src/inputs.js'
@@ -10,11 +10,6 @@ function inputs(overrides: Record<string, string> = {}) {
   for (const [name, value] of Object.entries(inputEnv(all))) vi.stubEnv(name, value)
   return readInputs()
 }
-
-afterEach(() => {
-  vi.unstubAllEnvs()
-  vi.restoreAllMocks()
-})
 
 describe('createClients', () => {
   it('follows S3 region redirects, for a bucket in another region than the table', async () => {

@@ -1,12 +1,10 @@
 import { Session } from 'node:inspector/promises'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { SETTLE_FROM_BYTES, settleHeap } from '../src/heap.js'
 import type { SourceObject } from '../src/sources/source.js'
 
 const objects = (...sizes: number[]): SourceObject[] =>
   sizes.map((size, i) => ({ url: `file:///o${i}`, key: `o${i}`, size }))
-
-afterEach(() => vi.restoreAllMocks())
 
 describe('settleHeap', () => {
   it('runs one full collection through the inspector for a large source, and disconnects', async () => {

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream'
 import { createGzip } from 'node:zlib'
 import { createHash, randomBytes } from 'node:crypto'
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { afterEach, describe, expect, inject, it, vi } from 'vitest'
+import { describe, expect, inject, it, vi } from 'vitest'
 import { s3ClientConfig } from '../../scripts/emulators.mjs'
 import { sampleItem } from '../../scripts/make-examples.mjs'
 import { run } from '../../src/main.js'
@@ -29,12 +29,6 @@ import {
   useRunner,
   type Item,
 } from '../support/helpers.js'
-
-afterEach(() => {
-  vi.unstubAllEnvs()
-  vi.restoreAllMocks()
-  process.exitCode = undefined
-})
 
 const MiB = 2 ** 20
 const good = (n: number) => jsonLines(Array.from({ length: n }, (_, i) => sampleItem(i)))

@@ -19,6 +19,8 @@ import {
   uniqueName,
   useRunner,
   type Item,
+  SAMPLE_KEY_SCHEMA,
+  tableParameters,
 } from '../support/helpers.js'
 import { startFakeImportServer, type FakeImportServer } from '../support/fake-import-server.js'
 import { UndiciHttpHandler } from '../../src/stream/http-handler.js'
@@ -33,9 +35,6 @@ beforeAll(async () => {
 afterAll(() => fake.close())
 afterEach(() => {
   fake.control.reset()
-  vi.unstubAllEnvs()
-  vi.restoreAllMocks()
-  process.exitCode = undefined
 })
 
 const items = (from: number, to: number) =>
@@ -121,7 +120,7 @@ function nativeInputs(table: string, bucket: string): Record<string, string> {
     region: 'us-east-1',
     'dynamodb-endpoint': fake.endpoint,
     's3-endpoint': inject('s3Endpoint'),
-    'key-schema': 'pk:S,sk:N',
+    'key-schema': SAMPLE_KEY_SCHEMA,
   }
 }
 
@@ -328,18 +327,7 @@ describe('native', () => {
       new ImportTableCommand({
         S3BucketSource: { S3Bucket: bucket, S3KeyPrefix: 'data/' },
         InputFormat: 'DYNAMODB_JSON',
-        TableCreationParameters: {
-          TableName: table,
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'N' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        },
+        TableCreationParameters: tableParameters(table, 'S', 'N'),
       }),
     )
     client.destroy()
@@ -410,7 +398,7 @@ describe('auto', () => {
       source: `s3://${bucket}/data/`,
       region: 'us-east-1',
       's3-endpoint': inject('s3Endpoint'),
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
       ...inputs,
     })
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', fake.endpoint)
