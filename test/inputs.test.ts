@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { inputEnv } from '../scripts/action-env.mjs'
 import {
   ignoredInputs,
@@ -15,8 +15,6 @@ function inputs(overrides: Record<string, string> = {}) {
     vi.stubEnv(name, value)
   return readInputs()
 }
-
-afterEach(() => vi.unstubAllEnvs())
 
 describe('readInputs', () => {
   it('gives the defaults of action.yml', () => {

@@ -10,18 +10,14 @@
 import { MAX_NESTING_DEPTH, attributeNameProblem, type Item } from '../table/attribute-value.js'
 import { normalizeNumber, plainSignificantDigits } from '../table/numbers.js'
 import { decodeBase64 } from './base64.js'
+import { PathError } from './path-error.js'
+import { bytesKey, SetMembers } from './set-members.js'
 import { nameSegment, showName, type ParseResult } from './record.js'
 import { isJsonObject, jsonKind, type JsonObject } from '../json.js'
 
 /** How many member names a reason lists before it elides the rest. */
 const MAX_LISTED_NAMES = 5
 const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS'
-
-/** A broken rule; `segments` collects the path innermost first while the walk unwinds. */
-class Invalid {
-  readonly segments: string[] = []
-  constructor(readonly message: string) {}
-}
 
 /**
  * Parses and validates one line of a DynamoDB JSON import file into an SDK item.
@@ -86,10 +82,7 @@ export function convertItem(item: unknown, label: string): ParseResult {
   }
   const failure = convertMembers(item, 0)
   if (failure !== undefined) {
-    return {
-      ok: false,
-      reason: `${label}${failure.segments.reverse().join('')}: ${failure.message}`,
-    }
+    return { ok: false, reason: failure.reason(label) }
   }
   return { ok: true, item: item as Item }
 }
@@ -148,34 +141,29 @@ function list(names: readonly string[]): string {
   return more > 0 ? `${shown} and ${more} more` : shown
 }
 
-function at(failure: Invalid, segment: string): Invalid {
-  failure.segments.push(segment)
-  return failure
-}
-
 /** Validates the members of an Item or M object (whose members are at `depth + 1`) in place. */
-function convertMembers(members: JsonObject, depth: number): Invalid | undefined {
+function convertMembers(members: JsonObject, depth: number): PathError | undefined {
   for (const name of Object.keys(members)) {
     const problem = attributeNameProblem(name)
-    if (problem !== undefined) return at(new Invalid(problem), nameSegment(name))
+    if (problem !== undefined) return new PathError(problem).at(nameSegment(name))
     const failure = convertValue(members[name], depth + 1)
-    if (failure !== undefined) return at(failure, nameSegment(name))
+    if (failure !== undefined) return failure.at(nameSegment(name))
   }
   return undefined
 }
 
-function convertValue(value: unknown, depth: number): Invalid | undefined {
+function convertValue(value: unknown, depth: number): PathError | undefined {
   if (depth > MAX_NESTING_DEPTH) {
-    return new Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`)
+    return new PathError(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`)
   }
   if (!isJsonObject(value)) {
-    return new Invalid(`expected an attribute value object, found ${jsonKind(value)}`)
+    return new PathError(`expected an attribute value object, found ${jsonKind(value)}`)
   }
   const type = onlyKey(value)
   if (type === undefined) {
     const keys = Object.keys(value)
     const found = keys.length === 0 ? 'none' : list(keys)
-    return new Invalid(`expected exactly one type key of ${TYPE_KEYS}, found ${found}`)
+    return new PathError(`expected exactly one type key of ${TYPE_KEYS}, found ${found}`)
   }
   const content = value[type]
   switch (type) {
@@ -191,7 +179,7 @@ function convertValue(value: unknown, depth: number): Invalid | undefined {
       return typeof content === 'boolean' ? undefined : wrongKind('BOOL', 'a boolean', content)
     case 'NULL':
       if (content === true) return undefined
-      return new Invalid(
+      return new PathError(
         `NULL must be true, found ${content === false ? 'false' : jsonKind(content)}`,
       )
     case 'M':
@@ -209,7 +197,7 @@ function convertValue(value: unknown, depth: number): Invalid | undefined {
     case 'BS':
       return checkSet('BS', content, binarySetKey)
     default:
-      return new Invalid(`unknown type key ${showName(type)}, expected one of ${TYPE_KEYS}`)
+      return new PathError(`unknown type key ${showName(type)}, expected one of ${TYPE_KEYS}`)
   }
 }
 
@@ -225,68 +213,65 @@ function onlyKey(value: JsonObject): string | undefined {
   return first
 }
 
-function wrongKind(type: string, expected: string, content: unknown): Invalid {
-  return new Invalid(`${type} must be ${expected}, found ${jsonKind(content)}`)
+function wrongKind(type: string, expected: string, content: unknown): PathError {
+  return new PathError(`${type} must be ${expected}, found ${jsonKind(content)}`)
 }
 
-function checkNumber(text: string): Invalid | undefined {
+function checkNumber(text: string): PathError | undefined {
   // The original text is sent on: DynamoDB trims the zeros itself, and a rejected-records file
   // then shows what the user wrote.
   if (plainSignificantDigits(text) >= 0) return undefined
   const number = normalizeNumber(text)
-  return number.ok ? undefined : new Invalid(`N: ${number.reason}`)
+  return number.ok ? undefined : new PathError(`N: ${number.reason}`)
 }
 
-function convertList(elements: unknown[], depth: number): Invalid | undefined {
+function convertList(elements: unknown[], depth: number): PathError | undefined {
   for (let index = 0; index < elements.length; index++) {
     const failure = convertValue(elements[index], depth + 1)
-    if (failure !== undefined) return at(failure, `[${index}]`)
+    if (failure !== undefined) return failure.at(`[${index}]`)
   }
   return undefined
 }
 
-function convertBinary(value: JsonObject, content: unknown): Invalid | undefined {
+function convertBinary(value: JsonObject, content: unknown): PathError | undefined {
   if (typeof content !== 'string') return wrongKind('B', 'a base64 string', content)
   const bytes = decodeBase64(content)
-  if (typeof bytes === 'string') return new Invalid(`B ${bytes}`)
+  if (typeof bytes === 'string') return new PathError(`B ${bytes}`)
   value['B'] = bytes
   return undefined
 }
 
 /** Returns a member's identity for duplicate detection, or why the member is invalid. */
-type SetKey = (member: unknown, members: unknown[], index: number) => string | Invalid
+type SetKey = (member: unknown, members: unknown[], index: number) => string | PathError
 
-function stringSetKey(member: unknown): string | Invalid {
+function stringSetKey(member: unknown): string | PathError {
   return typeof member === 'string' ? member : wrongKind('SS member', 'a string', member)
 }
 
-function numberSetKey(member: unknown): string | Invalid {
+function numberSetKey(member: unknown): string | PathError {
   if (typeof member !== 'string') return wrongKind('NS member', 'a string', member)
   // Duplicates are by value: `1` and `1.0` are the same member.
   const number = normalizeNumber(member)
-  return number.ok ? number.value : new Invalid(`NS member: ${number.reason}`)
+  return number.ok ? number.value : new PathError(`NS member: ${number.reason}`)
 }
 
-// Decodes in place so the item holds bytes; the key compares bytes, not base64 text.
-function binarySetKey(member: unknown, members: unknown[], index: number): string | Invalid {
+// Decodes in place so the item holds bytes.
+function binarySetKey(member: unknown, members: unknown[], index: number): string | PathError {
   if (typeof member !== 'string') return wrongKind('BS member', 'a base64 string', member)
   const bytes = decodeBase64(member)
-  if (typeof bytes === 'string') return new Invalid(`BS member ${bytes}`)
+  if (typeof bytes === 'string') return new PathError(`BS member ${bytes}`)
   members[index] = bytes
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+  return bytesKey(bytes)
 }
 
-function checkSet(type: string, content: unknown, keyOf: SetKey): Invalid | undefined {
+function checkSet(type: string, content: unknown, keyOf: SetKey): PathError | undefined {
   if (!Array.isArray(content)) return wrongKind(type, 'an array', content)
-  if (content.length === 0) return new Invalid(`${type} must not be empty`)
-  const seen = new Set<string>()
+  if (content.length === 0) return new PathError(`${type} must not be empty`)
+  const members = new SetMembers(type)
   for (let index = 0; index < content.length; index++) {
     const key = keyOf(content[index], content, index)
-    if (key instanceof Invalid) return at(key, `[${index}]`)
-    if (seen.has(key)) {
-      return at(new Invalid(`${type} member duplicates an earlier member`), `[${index}]`)
-    }
-    seen.add(key)
+    const failure = key instanceof PathError ? key : members.add(key)
+    if (failure !== undefined) return failure.at(`[${index}]`)
   }
   return undefined
 }

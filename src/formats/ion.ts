@@ -35,6 +35,8 @@ import { MAX_NESTING_DEPTH, attributeNameProblem, type Item } from '../table/att
 import { MAX_NUMBER_DIGITS, normalizeNumber } from '../table/numbers.js'
 import { nameSegment, showName, type ParseResult } from './record.js'
 import { decodeBase64 } from './base64.js'
+import { PathError } from './path-error.js'
+import { bytesKey, SetMembers } from './set-members.js'
 
 /** Ion's whitespace, which may stand between the base64 digits of a blob. */
 const ION_WHITESPACE = /[ \t\n\r\v\f]/g
@@ -148,20 +150,8 @@ const FLOAT = 2
 const TIMESTAMP = 3
 const NEGATIVE_INFINITY = 4
 
-// Where a reason applies: syntax errors give a column, line errors stand alone, value errors are
-// prefixed with the attribute path.
-const SYNTAX = 0
-const LINE = 1
-const VALUE = 2
-
-/** A broken rule; `segments` collects the path innermost first while the parse unwinds. */
-class Invalid {
-  readonly segments: string[] = []
-  constructor(
-    readonly message: string,
-    readonly scope: number = VALUE,
-  ) {}
-}
+// A syntax error gives a column and a line error stands alone: no attribute path for either.
+const WHOLE_LINE = true
 
 // The parser's state: one line is parsed at a time, synchronously.
 let text = ''
@@ -194,27 +184,27 @@ export function parseIonLine(line: string): ParseResult {
 }
 
 function describeFailure(error: unknown): string {
-  if (!(error instanceof Invalid)) return 'invalid Ion: the line could not be parsed'
-  if (error.scope !== VALUE) return error.message
-  return `Item${error.segments.reverse().join('')}: ${error.message}`
+  if (!(error instanceof PathError)) return 'invalid Ion: the line could not be parsed'
+  return error.reason('Item')
 }
 
-function syntax(expected: string): Invalid {
-  return new Invalid(`invalid Ion at column ${pos + 1}: expected ${expected}`, SYNTAX)
+function syntax(expected: string): PathError {
+  return new PathError(`invalid Ion at column ${pos + 1}: expected ${expected}`, WHOLE_LINE)
 }
 
-function unsupported(type: string): Invalid {
-  return new Invalid(`unsupported Ion type ${type}`)
+function unsupported(type: string): PathError {
+  return new PathError(`unsupported Ion type ${type}`)
 }
 
-function nonFinite(label: string): Invalid {
-  return new Invalid(`${label}: unsupported Ion float: nan, +inf and -inf are not DynamoDB numbers`)
+function nonFinite(label: string): PathError {
+  return new PathError(
+    `${label}: unsupported Ion float: nan, +inf and -inf are not DynamoDB numbers`,
+  )
 }
 
 /** Adds a path segment to a value error on its way out; anything else passes unchanged. */
 function at(error: unknown, segment: string): unknown {
-  if (error instanceof Invalid && error.scope === VALUE) error.segments.push(segment)
-  return error
+  return error instanceof PathError ? error.at(segment) : error
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,28 +215,28 @@ function parseLine(): Item {
   skipVersionMarkers()
   if (!atStruct()) {
     const found = describeValue('a struct')
-    throw new Invalid(`expected a struct with an "Item" field, found ${found}`, LINE)
+    throw new PathError(`expected a struct with an "Item" field, found ${found}`, WHOLE_LINE)
   }
   pos++
   skipSpace()
   if (text.charCodeAt(pos) === RBRACE) {
-    throw new Invalid('expected a struct with an "Item" field, found an empty struct', LINE)
+    throw new PathError('expected a struct with an "Item" field, found an empty struct', WHOLE_LINE)
   }
   let item: Item | undefined
   for (;;) {
     const name = readFieldName()
     if (name !== 'Item') {
-      throw new Invalid(
+      throw new PathError(
         `unexpected top-level field ${showName(name)}: expected a struct with only an "Item" field`,
-        LINE,
+        WHOLE_LINE,
       )
     }
-    if (item !== undefined) throw new Invalid('duplicate top-level field "Item"', LINE)
+    if (item !== undefined) throw new PathError('duplicate top-level field "Item"', WHOLE_LINE)
     skipSpace()
     expectColon()
     if (!atStruct()) {
       const found = describeValue('a struct')
-      throw new Invalid(`expected "Item" to be a struct, found ${found}`, LINE)
+      throw new PathError(`expected "Item" to be a struct, found ${found}`, WHOLE_LINE)
     }
     item = parseStruct(0)
     skipSpace()
@@ -273,7 +263,7 @@ function skipVersionMarkers(): void {
     if (!atAnnotationSeparator()) {
       if (word === ION_1_0) continue
       if (VERSION_MARKER.test(word)) {
-        throw new Invalid(`unsupported Ion version marker: expected ${ION_1_0}`, LINE)
+        throw new PathError(`unsupported Ion version marker: expected ${ION_1_0}`, WHOLE_LINE)
       }
     }
     pos = start
@@ -300,7 +290,7 @@ function expectColon(): void {
 
 function parseValue(depth: number): AttributeValue {
   if (depth > MAX_NESTING_DEPTH) {
-    throw new Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`)
+    throw new PathError(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`)
   }
   const code = text.charCodeAt(pos)
   if (code === QUOTE) return { S: readQuoted(QUOTE) }
@@ -341,10 +331,10 @@ function parseAfterSymbol(symbol: string): AttributeValue {
   pos += 2
   skipSpace()
   if (symbol !== SS_ANNOTATION && symbol !== NS_ANNOTATION && symbol !== BS_ANNOTATION) {
-    throw new Invalid(UNSUPPORTED_ANNOTATION)
+    throw new PathError(UNSUPPORTED_ANNOTATION)
   }
   if (text.charCodeAt(pos) !== LBRACKET) {
-    throw new Invalid(`${symbol} must annotate a list, found ${describeValue('a list')}`)
+    throw new PathError(`${symbol} must annotate a list, found ${describeValue('a list')}`)
   }
   if (symbol === SS_ANNOTATION) return { SS: parseSet('SS', readStringMember) }
   if (symbol === NS_ANNOTATION) return { NS: parseSet('NS', readNumberMember) }
@@ -375,11 +365,11 @@ function parseStruct(depth: number): Record<string, AttributeValue> {
     for (;;) {
       name = readFieldName()
       const problem = attributeNameProblem(name)
-      if (problem !== undefined) throw new Invalid(problem)
+      if (problem !== undefined) throw new PathError(problem)
       // Object.hasOwn ignores inherited names such as `constructor`, and is many times faster
       // than a keyed load that misses.
       if (Object.hasOwn(members, name)) {
-        throw new Invalid('field name repeats an earlier field of the same struct')
+        throw new PathError('field name repeats an earlier field of the same struct')
       }
       skipSpace()
       expectColon()
@@ -450,14 +440,13 @@ type MemberReader<T> = (members: T[]) => string
 function parseSet<T>(type: string, readMember: MemberReader<T>): T[] {
   pos++
   skipSpace()
-  if (text.charCodeAt(pos) === RBRACKET) throw new Invalid(`${type} must not be empty`)
+  if (text.charCodeAt(pos) === RBRACKET) throw new PathError(`${type} must not be empty`)
   const members: T[] = []
-  const seen = new Set<string>()
+  const seen = new SetMembers(type)
   try {
     for (;;) {
-      const key = readMember(members)
-      if (seen.has(key)) throw new Invalid(`${type} member duplicates an earlier member`)
-      seen.add(key)
+      const duplicate = seen.add(readMember(members))
+      if (duplicate) throw duplicate
       if (endOfList()) return members
     }
   } catch (error) {
@@ -470,7 +459,7 @@ function readStringMember(members: string[]): string {
   let member: string
   if (code === QUOTE) member = readQuoted(QUOTE)
   else if (code === APOSTROPHE && atLongString()) member = readLongStrings()
-  else throw new Invalid(`SS member must be a string, found ${describeValue('a string')}`)
+  else throw new PathError(`SS member must be a string, found ${describeValue('a string')}`)
   members.push(member)
   return member
 }
@@ -479,26 +468,26 @@ function readNumberMember(members: string[]): string {
   const code = text.charCodeAt(pos)
   if (isDigit(code) || code === MINUS) {
     const kind = scanNumber()
-    if (kind === TIMESTAMP) throw new Invalid('NS member must be a number, found an Ion timestamp')
+    if (kind === TIMESTAMP)
+      throw new PathError('NS member must be a number, found an Ion timestamp')
     if (kind === NEGATIVE_INFINITY) throw nonFinite('NS member')
     // Duplicates are by value: `1`, `1.0` and `1d0` are the same member.
     const number = normalizeNumber(numberText)
-    if (!number.ok) throw new Invalid(`NS member: ${number.reason}`)
+    if (!number.ok) throw new PathError(`NS member: ${number.reason}`)
     members.push(numberText)
     return number.value
   }
   if (atPositiveInfinity() || atWord('nan')) throw nonFinite('NS member')
-  throw new Invalid(`NS member must be a number, found ${describeValue('a number')}`)
+  throw new PathError(`NS member must be a number, found ${describeValue('a number')}`)
 }
 
 function readBinaryMember(members: Uint8Array[]): string {
   if (text.charCodeAt(pos) !== LBRACE || text.charCodeAt(pos + 1) !== LBRACE) {
-    throw new Invalid(`BS member must be a blob, found ${describeValue('a blob')}`)
+    throw new PathError(`BS member must be a blob, found ${describeValue('a blob')}`)
   }
   const bytes = readBlob('BS member')
   members.push(bytes)
-  // The key compares bytes, not base64 text.
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+  return bytesKey(bytes)
 }
 
 function atPositiveInfinity(): boolean {
@@ -794,7 +783,7 @@ function readNumber(): string {
   if (kind === NEGATIVE_INFINITY) throw nonFinite('N')
   if (numberAlwaysValid) return numberText
   const number = normalizeNumber(numberText)
-  if (!number.ok) throw new Invalid(`N: ${number.reason}`)
+  if (!number.ok) throw new PathError(`N: ${number.reason}`)
   return numberText
 }
 
@@ -915,7 +904,7 @@ function scanRadixInt(start: number, radix: 16 | 2): number {
   while (significant < digits.length && digits.charCodeAt(significant) === DIGIT_0) significant++
   const bits = (digits.length - significant) * (radix === 16 ? 4 : 1)
   if (bits > MAX_RADIX_BITS) {
-    throw new Invalid('N: number too large: its decimal exponent is far above the limit of 125')
+    throw new PathError('N: number too large: its decimal exponent is far above the limit of 125')
   }
   const sign = text.charCodeAt(start) === MINUS ? '-' : ''
   numberText = sign + BigInt((radix === 16 ? '0x' : '0b') + digits).toString()
@@ -938,7 +927,7 @@ function readBlob(label: string): Uint8Array {
   if (first === QUOTE || first === APOSTROPHE) {
     throw label === 'B'
       ? unsupported('clob')
-      : new Invalid(`${label} must be a blob, found an Ion clob`)
+      : new PathError(`${label} must be a blob, found an Ion clob`)
   }
   const start = pos
   while (pos < end && text.charCodeAt(pos) !== RBRACE) pos++
@@ -951,6 +940,6 @@ function readBlob(label: string): Uint8Array {
   pos += 2
   // Ion allows whitespace between the base64 digits; the digits follow DynamoDB JSON's rules.
   const bytes = decodeBase64(text.slice(start, contentEnd).replace(ION_WHITESPACE, ''))
-  if (typeof bytes === 'string') throw new Invalid(`${label} ${bytes}`)
+  if (typeof bytes === 'string') throw new PathError(`${label} ${bytes}`)
   return bytes
 }

@@ -11,6 +11,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb'
 import { MAX_NESTING_DEPTH, attributeNameProblem, type Item } from '../table/attribute-value.js'
 import { normalizeNumber } from '../table/numbers.js'
 import { nameSegment, type ParseResult } from './record.js'
+import { PathError } from './path-error.js'
 import { BACKSLASH, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, RBRACKET } from './json-codes.js'
 
 const MINUS = 0x2d
@@ -20,11 +21,6 @@ const DOT = 0x2e
 const PLUS = 0x2b
 const LOWER_E = 0x65
 const UPPER_E = 0x45
-
-/** A broken rule; `segments` collects the path innermost first while the parse unwinds. */
-class Invalid extends Error {
-  readonly segments: string[] = []
-}
 
 /**
  * One JSON document (an object) as an item. `label` starts the path in reasons (`document`).
@@ -45,8 +41,8 @@ export function parseJsonDocument(text: string, label = 'document'): ParseResult
     if (parser.pos < text.length) throw parser.syntax('the end of the document')
     return { ok: true, item }
   } catch (err) {
-    if (!(err instanceof Invalid)) throw err
-    return { ok: false, reason: `${label}${err.segments.reverse().join('')}: ${err.message}` }
+    if (!(err instanceof PathError)) throw err
+    return { ok: false, reason: err.reason(label) }
   }
 }
 
@@ -80,8 +76,8 @@ class DocumentParser {
     return `the character ${JSON.stringify(this.text[this.pos])}`
   }
 
-  syntax(expected: string): Invalid {
-    return new Invalid(`invalid JSON at column ${this.pos + 1}: expected ${expected}`)
+  syntax(expected: string): PathError {
+    return new PathError(`invalid JSON at column ${this.pos + 1}: expected ${expected}`)
   }
 
   /** The members of an object at `{`, as an item; `depth` is the object's own level. */
@@ -98,7 +94,7 @@ class DocumentParser {
       if (this.code() !== QUOTE) throw this.syntax('a member name in double quotes')
       const name = this.string()
       const problem = attributeNameProblem(name)
-      if (problem !== undefined) throw new Invalid(problem)
+      if (problem !== undefined) throw new PathError(problem)
       this.skipWhitespace()
       if (this.code() !== COLON) throw this.syntax('":" after a member name')
       this.pos++
@@ -106,7 +102,7 @@ class DocumentParser {
         // A later member of the same name replaces the earlier one, as with JSON.parse.
         item[name] = this.value(depth + 1)
       } catch (err) {
-        if (err instanceof Invalid) err.segments.push(nameSegment(name))
+        if (err instanceof PathError) err.at(nameSegment(name))
         throw err
       }
       this.skipWhitespace()
@@ -127,7 +123,7 @@ class DocumentParser {
     if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) return { N: this.number() }
     if (c === LBRACE || c === LBRACKET) {
       if (depth > MAX_NESTING_DEPTH) {
-        throw new Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`)
+        throw new PathError(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`)
       }
       return c === LBRACE ? { M: this.members(depth) } : { L: this.elements(depth) }
     }
@@ -156,7 +152,7 @@ class DocumentParser {
       try {
         list.push(this.value(depth + 1))
       } catch (err) {
-        if (err instanceof Invalid) err.segments.push(`[${list.length}]`)
+        if (err instanceof PathError) err.at(`[${list.length}]`)
         throw err
       }
       this.skipWhitespace()
@@ -218,7 +214,7 @@ class DocumentParser {
     }
     const text = this.text.slice(start, this.pos)
     const number = normalizeNumber(text)
-    if (!number.ok) throw new Invalid(`N: ${number.reason}`)
+    if (!number.ok) throw new PathError(`N: ${number.reason}`)
     return text
   }
 

@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb'
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
 import { tableToExport, writeExport } from '../../scripts/make-export.mjs'
 import { run } from '../../src/main.js'
@@ -19,6 +19,7 @@ import {
   uniqueName,
   useRunner,
   type Item,
+  SAMPLE_KEY_SCHEMA,
 } from '../support/helpers.js'
 import { startFakeImportServer, type FakeImportServer } from '../support/fake-import-server.js'
 
@@ -30,12 +31,6 @@ beforeAll(async () => {
   })
 })
 afterAll(() => fake.close())
-afterEach(() => {
-  vi.unstubAllEnvs()
-  vi.restoreAllMocks()
-  process.exitCode = undefined
-})
-
 const noSleep = async () => {}
 const items = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => sampleItem(from + i))
@@ -84,7 +79,7 @@ describe('a DynamoDB export as the source', () => {
       ...localInputs(),
       table,
       source: `s3://${bucket}/${written.exportRoot}`,
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
     })
     await run({ sleep: noSleep })
     expect(process.exitCode).toBeUndefined()
@@ -150,7 +145,7 @@ describe('a DynamoDB export as the source', () => {
       ...localInputs(),
       table: uniqueName('short'),
       source: `s3://${bucket}/${written.exportRoot}`,
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
     })
     await run({ sleep: noSleep })
     expect(process.exitCode).toBe(1)
@@ -169,7 +164,7 @@ describe('a DynamoDB export as the source', () => {
       region: 'us-east-1',
       'dynamodb-endpoint': fake.endpoint,
       's3-endpoint': inject('s3Endpoint'),
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
     })
     vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', fake.endpoint)
     await run({ sleep: async () => void (await fake.control.settled()) })

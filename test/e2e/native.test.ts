@@ -19,8 +19,11 @@ import {
   uniqueName,
   useRunner,
   type Item,
+  SAMPLE_KEY_SCHEMA,
+  tableParameters,
 } from '../support/helpers.js'
 import { startFakeImportServer, type FakeImportServer } from '../support/fake-import-server.js'
+import { UndiciHttpHandler } from '../../src/stream/http-handler.js'
 
 let fake: FakeImportServer
 beforeAll(async () => {
@@ -32,17 +35,18 @@ beforeAll(async () => {
 afterAll(() => fake.close())
 afterEach(() => {
   fake.control.reset()
-  vi.unstubAllEnvs()
-  vi.restoreAllMocks()
-  process.exitCode = undefined
 })
 
 const items = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => sampleItem(from + i))
 
-/** Captured before any test fakes the clock: real I/O still needs real time to happen in. */
-const realSetTimeout = globalThis.setTimeout
-const realPause = (ms: number) => new Promise<void>((resolve) => realSetTimeout(resolve, ms))
+/** The request handlers of the SDK's clients and of the stream engine's write client. */
+const HANDLERS = [
+  Object.getPrototypeOf(new DynamoDBClient({ region: 'us-east-1' }).config.requestHandler) as {
+    handle: (...args: unknown[]) => Promise<unknown>
+  },
+  UndiciHttpHandler.prototype as unknown as { handle: (...args: unknown[]) => Promise<unknown> },
+]
 
 /**
  * Time for a run: vitest's fake clock, which the SDK's DescribeImport waiter (setTimeout and
@@ -62,7 +66,11 @@ function fakeTime() {
     polls,
     /** The pauses between DescribeImport calls, in whole seconds. */
     pauses: () => polls.slice(1).map((t, i) => Math.round((t - (polls[i] ?? t)) / 1000)),
-    /** Runs the action with the clock moving only while it waits on it. */
+    /**
+     * Runs the action with the clock moving only while it waits on it: never while a request is
+     * on the wire (the SDK's HTTP handler holds socket-check timers then, which moving the clock
+     * would fire, lengthening the pauses), to the next timer as soon as none is.
+     */
     async run(work: () => Promise<void>): Promise<void> {
       const send = DynamoDBClient.prototype.send
       vi.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(function (
@@ -72,23 +80,27 @@ function fakeTime() {
         if (args[0] instanceof DescribeImportCommand) polls.push(Date.now())
         return send.apply(this, args)
       } as typeof send)
+      let onTheWire = 0
+      for (const handler of HANDLERS) {
+        const handle = handler.handle
+        vi.spyOn(handler, 'handle').mockImplementation(function (this: unknown, ...args) {
+          onTheWire++
+          return handle.apply(this, args).finally(() => onTheWire--)
+        })
+      }
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
       try {
         let done = false
         const running = work().finally(() => void (done = true))
         running.catch(() => {})
-        for (let busy = 0; !done;) {
-          await realPause(5)
+        while (!done) {
+          // One turn of the event loop (setImmediate is real): I/O moves on, the clock stands.
+          await new Promise((resolve) => setImmediate(resolve))
           if (done) break
           // Between polls the fake's background import finishes: how many polls see IN_PROGRESS
           // then depends on holdPolls alone, not on how fast this machine is.
           await fake.control.settled()
-          // A request in flight holds timers of the SDK's HTTP handler (socket checks after 3 s);
-          // a wait is one timer alone. Moving the clock for those would lengthen the pauses.
-          const timers = vi.getTimerCount()
-          if (timers === 0) continue
-          if (timers > 1 && ++busy < 200) continue
-          busy = 0
+          if (onTheWire > 0 || vi.getTimerCount() === 0) continue
           await vi.advanceTimersToNextTimerAsync()
         }
         await running
@@ -108,7 +120,7 @@ function nativeInputs(table: string, bucket: string): Record<string, string> {
     region: 'us-east-1',
     'dynamodb-endpoint': fake.endpoint,
     's3-endpoint': inject('s3Endpoint'),
-    'key-schema': 'pk:S,sk:N',
+    'key-schema': SAMPLE_KEY_SCHEMA,
   }
 }
 
@@ -315,18 +327,7 @@ describe('native', () => {
       new ImportTableCommand({
         S3BucketSource: { S3Bucket: bucket, S3KeyPrefix: 'data/' },
         InputFormat: 'DYNAMODB_JSON',
-        TableCreationParameters: {
-          TableName: table,
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'N' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        },
+        TableCreationParameters: tableParameters(table, 'S', 'N'),
       }),
     )
     client.destroy()
@@ -397,7 +398,7 @@ describe('auto', () => {
       source: `s3://${bucket}/data/`,
       region: 'us-east-1',
       's3-endpoint': inject('s3Endpoint'),
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
       ...inputs,
     })
     vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', fake.endpoint)

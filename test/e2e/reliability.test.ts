@@ -32,9 +32,6 @@ import {
 
 const proxies: FaultProxy[] = []
 afterEach(async () => {
-  vi.unstubAllEnvs()
-  vi.restoreAllMocks()
-  process.exitCode = undefined
   await Promise.all(proxies.splice(0).map((p) => p.close()))
 })
 

@@ -1,6 +1,6 @@
 // What a run tells its reader, through the built action against DynamoDB Local: the job summary's
 // headline and rows, and the warning of an import that imported nothing.
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { run } from '../../src/main.js'
 import {
   jsonLines,
@@ -12,12 +12,6 @@ import {
   virtualClock,
   workspaceWith,
 } from '../support/helpers.js'
-
-afterEach(() => {
-  vi.unstubAllEnvs()
-  vi.restoreAllMocks()
-  process.exitCode = undefined
-})
 
 const credentials = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
 

@@ -16,6 +16,7 @@ import {
   scanAll,
   tableWith,
   uniqueName,
+  SAMPLE_KEY_SCHEMA,
 } from '../support/helpers.js'
 
 const items = (n: number) => Array.from({ length: n }, (_, i) => sampleItem(i))
@@ -64,7 +65,7 @@ describe('a missing table with a close name beside it (a typo in table)', () => 
       ...localInputs(),
       table: typo,
       source: `s3://${bucket}/`,
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
     })
     expect(run.code, run.stdout.slice(-2000)).toBe(1)
     expect(run.stdout).toContain(
@@ -81,7 +82,7 @@ describe('a missing table with a close name beside it (a typo in table)', () => 
       ...localInputs(),
       table: typo,
       source: `s3://${bucket}/`,
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
       'dry-run': 'true',
     })
     expect(run.code).toBe(1)
@@ -96,7 +97,7 @@ describe('a missing table with a close name beside it (a typo in table)', () => 
       ...localInputs(),
       table: typo,
       source: `s3://${bucket}/`,
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
       'create-table': 'true',
     })
     expect(run.code, run.stdout.slice(-2000)).toBe(0)
@@ -118,7 +119,7 @@ describe('a missing table with a close name beside it (a typo in table)', () => 
       region: 'us-east-1',
       'dynamodb-endpoint': fake.endpoint,
       's3-endpoint': inject('s3Endpoint'),
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
     })
     await fake.control.settled()
     expect(run.code).toBe(1)
@@ -138,7 +139,7 @@ describe('create-table', () => {
       ...localInputs(),
       table,
       source: `s3://${bucket}/`,
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
       'create-table': 'false',
     })
     expect(run.code).toBe(1)
@@ -155,7 +156,7 @@ describe('create-table', () => {
       ...localInputs(),
       table,
       source: `s3://${bucket}/`,
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
     })
     expect(run.code, run.stdout.slice(-2000)).toBe(0)
     expect(await scanAll(table)).toHaveLength(4)
@@ -172,7 +173,7 @@ describe('create-table', () => {
       ...localInputs(),
       table,
       source: `s3://${bucket}/`,
-      'key-schema': 'pk:S,sk:N',
+      'key-schema': SAMPLE_KEY_SCHEMA,
       'dry-run': 'true',
     })
     expect(run.code, run.stdout.slice(-2000)).toBe(0)
@@ -203,7 +204,7 @@ describe('create-table', () => {
         'dynamodb-endpoint': proxy.endpoint,
         table,
         source: `s3://${bucket}/`,
-        'key-schema': 'pk:S,sk:N',
+        'key-schema': SAMPLE_KEY_SCHEMA,
       })
       expect(run.code, run.stdout.slice(-2000)).toBe(0)
       expect(proxy.log().filter((r) => r.fault?.kind === 'error').length).toBeGreaterThan(0)

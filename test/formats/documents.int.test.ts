@@ -4,7 +4,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { run } from '../../src/main.js'
 import {
   bucketWith,
@@ -16,12 +16,6 @@ import {
   virtualClock,
   type Item,
 } from '../support/helpers.js'
-
-afterEach(() => {
-  vi.unstubAllEnvs()
-  vi.restoreAllMocks()
-  process.exitCode = undefined
-})
 
 /** Plain documents keyed pk (string) and sk (number), with every JSON type and exact numbers. */
 const documents = (from: number, to: number) =>

@@ -143,7 +143,6 @@ beforeEach(() => {
 })
 afterEach(() => {
   vi.useRealTimers()
-  vi.restoreAllMocks()
 })
 
 describe('nativeImport: the wait for the end', () => {

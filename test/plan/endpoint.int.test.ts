@@ -1,6 +1,6 @@
 // A DynamoDB Local that is not up yet, as a service container often is when the job's steps begin.
 import * as net from 'node:net'
-import { afterEach, describe, expect, inject, it, vi } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { run } from '../../src/main.js'
 import {
   bucketWith,
@@ -11,12 +11,6 @@ import {
   virtualClock,
 } from '../support/helpers.js'
 import { sampleItem } from '../../scripts/make-examples.mjs'
-
-afterEach(() => {
-  vi.unstubAllEnvs()
-  vi.restoreAllMocks()
-  process.exitCode = undefined
-})
 
 /** A loopback port nothing listens on (yet). */
 async function freePort(): Promise<number> {

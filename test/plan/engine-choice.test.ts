@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { inputEnv } from '../../scripts/action-env.mjs'
 import { readInputs } from '../../src/inputs.js'
 import { chooseMode } from '../../src/plan/engine-choice.js'
@@ -8,8 +8,6 @@ function inputs(overrides: Record<string, string> = {}) {
   for (const [name, value] of Object.entries(inputEnv(all))) vi.stubEnv(name, value)
   return readInputs()
 }
-
-afterEach(() => vi.unstubAllEnvs())
 
 const GiB = 2 ** 30
 

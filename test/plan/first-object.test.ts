@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { inputEnv } from '../../scripts/action-env.mjs'
 import { HEAD_BYTES } from '../../src/formats/detect.js'
 import { readInputs } from '../../src/inputs.js'
@@ -11,8 +11,6 @@ function inputs(overrides: Record<string, string> = {}) {
   for (const [name, value] of Object.entries(inputEnv(all))) vi.stubEnv(name, value)
   return readInputs()
 }
-
-afterEach(() => vi.unstubAllEnvs())
 
 /** Objects held in memory; `ranged`: openHead serves the first bytes as a ranged GET does. */
 function memorySource(files: Record<string, Uint8Array>, ranged = true) {

@@ -1,6 +1,6 @@
 // prepare() against DynamoDB Local: the check for close names before a table is created, what a
 // created table leaves in the plan (tableCreatedFrom, for the summary's headline) and the notice.
-import { afterEach, describe, expect, inject, it, vi } from 'vitest'
+import { describe, expect, inject, it, vi } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
 import { createClients } from '../../src/clients.js'
 import { readInputs } from '../../src/inputs.js'
@@ -14,12 +14,8 @@ import {
   tableWith,
   uniqueName,
   useRunner,
+  SAMPLE_KEY_SCHEMA,
 } from '../support/helpers.js'
-
-afterEach(() => {
-  vi.unstubAllEnvs()
-  vi.restoreAllMocks()
-})
 
 /** The workflow commands of one kind (`notice`, `warning`) in what a run printed. */
 function commands(stdout: string, kind: string): string[] {
@@ -46,7 +42,7 @@ async function plan(table: string, given: Record<string, string> = {}) {
 describe('prepare: creating a table', () => {
   it('creates it, with a notice, and names the creation source for the headline', async () => {
     const table = uniqueName('made')
-    const made = await plan(table, { 'key-schema': 'pk:S,sk:N' })
+    const made = await plan(table, { 'key-schema': SAMPLE_KEY_SCHEMA })
     expect(made.tableCreatedFrom).toBe('key-schema')
     expect(made.summary).toContain('created from key-schema')
     expect(commands(stdout, 'notice')).toEqual([
@@ -56,11 +52,14 @@ describe('prepare: creating a table', () => {
   })
 
   it('sets no tableCreatedFrom in a dry run, nor for a table that exists', async () => {
-    const dry = await plan(uniqueName('dry'), { 'key-schema': 'pk:S,sk:N', 'dry-run': 'true' })
+    const dry = await plan(uniqueName('dry'), {
+      'key-schema': SAMPLE_KEY_SCHEMA,
+      'dry-run': 'true',
+    })
     expect(dry.tableCreatedFrom).toBeUndefined()
     expect(dry.summary).toContain('it would be created from key-schema')
     expect(commands(stdout, 'notice')).toEqual([])
-    const existing = await plan(await tableWith('S', 'N'), { 'key-schema': 'pk:S,sk:N' })
+    const existing = await plan(await tableWith('S', 'N'), { 'key-schema': SAMPLE_KEY_SCHEMA })
     expect(existing.tableCreatedFrom).toBeUndefined()
     expect(commands(stdout, 'notice')).toEqual([])
   })
@@ -68,10 +67,10 @@ describe('prepare: creating a table', () => {
   it('refuses a name close to an existing table, unless create-table is true', async () => {
     const existing = await tableWith('S', 'N', { TableName: uniqueName('orders') })
     const typo = existing.replace(/^orders-/, 'Orders_')
-    await expect(plan(typo, { 'key-schema': 'pk:S,sk:N' })).rejects.toThrow(
+    await expect(plan(typo, { 'key-schema': SAMPLE_KEY_SCHEMA })).rejects.toThrow(
       `but ${existing} does: did you mean ${existing}? Fix table, or set create-table: true to create ${typo}.`,
     )
-    const made = await plan(typo, { 'key-schema': 'pk:S,sk:N', 'create-table': 'true' })
+    const made = await plan(typo, { 'key-schema': SAMPLE_KEY_SCHEMA, 'create-table': 'true' })
     expect(made.tableCreatedFrom).toBe('key-schema')
   })
 

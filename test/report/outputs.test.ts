@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   annotate,
   MAX_ANNOTATIONS_PER_KIND,
@@ -36,10 +36,6 @@ function rejections(n: number): Rejection[] {
     records: 1,
   }))
 }
-
-afterEach(() => {
-  vi.unstubAllEnvs()
-})
 
 describe('annotate', () => {
   const failed = result({

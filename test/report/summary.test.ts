@@ -5,15 +5,10 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import * as core from '@actions/core'
 import { marked } from 'marked'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { renderSummary } from '../../src/report/summary.js'
 import type { StepRecord } from '../../src/steps.js'
 import { result } from '../support/results.js'
-
-afterEach(() => {
-  core.summary.emptyBuffer()
-  vi.unstubAllEnvs()
-})
 
 const steps: StepRecord[] = [
   { name: 'start', result: 'stream: table orders exists', ok: true, startedAt: 0, endedAt: 0.2 },

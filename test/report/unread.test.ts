@@ -1,7 +1,7 @@
 // An object not read to its end, in every place it is reported: the failure, the outputs'
 // failure code, the annotations and the job summary.
 import * as core from '@actions/core'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Inputs } from '../../src/inputs.js'
 import { annotate, MAX_ANNOTATIONS_PER_KIND } from '../../src/report/outputs.js'
 import { checkResult, fromStream, SOURCE_NOT_READ } from '../../src/report/result.js'
@@ -14,12 +14,6 @@ import {
 } from '../../src/stream/outcome.js'
 import { RejectedRecords } from '../../src/stream/rejected-records.js'
 import { result } from '../support/results.js'
-
-afterEach(() => {
-  core.summary.emptyBuffer()
-  vi.restoreAllMocks()
-  process.exitCode = undefined
-})
 
 const brokenArray: UnreadObject = {
   location: 's3://b/orders.json:4',

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { isBlank, splitLines, type Line } from '../../src/sources/lines.js'
 
 async function collect(chunks: Array<string | Uint8Array>, max = 1024): Promise<Line[]> {
@@ -45,6 +45,26 @@ describe('splitLines', () => {
     expect(unterminated).toEqual([
       { number: 1, text: '', bytes: 0, problem: 'line longer than 30 bytes' },
     ])
+  })
+
+  it('copies no more than the limit of a line that never ends, however long it runs', async () => {
+    // What keeps a gzip bomb or a file without newlines in bounded memory: the bytes the
+    // splitter keeps of a line (its copies) stop at the limit, whatever the stream brings.
+    const copies = vi.spyOn(Buffer, 'from')
+    const chunk = Buffer.alloc(1000, 0x61)
+    async function* endless() {
+      for (let i = 0; i < 10_000; i++) yield chunk
+    }
+    const lines: Line[] = []
+    for await (const batch of splitLines(endless(), 4096)) lines.push(...batch)
+    const copied = copies.mock.calls
+      .map(([from]) => (from instanceof Uint8Array ? from.length : 0))
+      .reduce((sum, n) => sum + n, 0)
+    expect(lines).toEqual([
+      { number: 1, text: '', bytes: 0, problem: 'line longer than 4096 bytes' },
+    ])
+    expect(copied).toBeGreaterThan(0)
+    expect(copied).toBeLessThanOrEqual(4096)
   })
 
   it('reports invalid UTF-8 on its own line only', async () => {

@@ -4,7 +4,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import * as zlib from 'node:zlib'
 import { gzipSync } from 'node:zlib'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
 import { run } from '../../src/main.js'
 import {
@@ -19,12 +19,6 @@ import {
   virtualClock,
   type Item,
 } from '../support/helpers.js'
-
-afterEach(() => {
-  vi.unstubAllEnvs()
-  vi.restoreAllMocks()
-  process.exitCode = undefined
-})
 
 const noSleep = async () => {}
 /** Node 24's zstd encoder (the tests run on 24; the types are Node 20's, the oldest supported). */

@@ -95,17 +95,25 @@ describe('the write calls’ HTTP handler', () => {
 
   it('ends its connections when destroyed', async () => {
     let closed = 0
+    let onClose = () => {}
+    const closing = new Promise<void>((resolve) => (onClose = resolve))
     const port = await serve((req, _body, res) => {
-      req.socket.on('close', () => closed++)
+      req.socket.on('close', () => {
+        closed++
+        onClose()
+      })
+      // Keep-alive for longer than any test runs, on both ends: only destroy() can end it.
+      res.setHeader('keep-alive', 'timeout=600')
       res.end('{}')
     })
-    const h = new UndiciHttpHandler()
+    servers.forEach((s) => (s.keepAliveTimeout = 600_000))
+    const h = handler()
     await h.handle(request(port))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(closed).toBe(0)
     h.destroy()
-    await new Promise<void>((resolve) => {
-      const check = () => (closed === 1 ? resolve() : setImmediate(check))
-      check()
-    })
+    // Without destroy() the connection stays open for ten minutes, and the test times out.
+    await closing
     expect(closed).toBe(1)
   })
 })

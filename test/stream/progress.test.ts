@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { Progress, PROGRESS_INTERVAL_MS } from '../../src/stream/progress.js'
 import type { WriteSummary } from '../../src/stream/batch-writer.js'
 import { virtualClock } from '../support/helpers.js'
@@ -27,10 +27,6 @@ function captureLines(): string[] {
   })
   return lines
 }
-
-afterEach(() => {
-  vi.restoreAllMocks()
-})
 
 describe('Progress', () => {
   it(`logs every ${PROGRESS_INTERVAL_MS} ms with the writer's live counts, and none after stop`, () => {

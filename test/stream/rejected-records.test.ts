@@ -1,13 +1,9 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { MAX_REJECTION_SAMPLES } from '../../src/formats/record.js'
 import { MAX_LOGGED_REJECTIONS, RejectedRecords } from '../../src/stream/rejected-records.js'
-
-afterEach(() => {
-  vi.restoreAllMocks()
-})
 
 describe('RejectedRecords', () => {
   it('writes every record to the file, keeps samples, counts by kind, and logs a bounded number', async () => {

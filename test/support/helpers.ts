@@ -11,8 +11,10 @@ import {
   DynamoDBClient,
   paginateScan,
   waitUntilTableExists,
+  type AttributeDefinition,
   type AttributeValue,
   type CreateTableCommandInput,
+  type TableCreationParameters,
 } from '@aws-sdk/client-dynamodb'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import * as core from '@actions/core'
@@ -66,6 +68,32 @@ export async function bucketWith(objects: Record<string, string | Uint8Array>): 
 type KeyType = 'S' | 'N' | 'B'
 
 /**
+ * The key-schema input of the tables the sample items (scripts/make-examples.mjs) go into: what
+ * `tableWith('S', 'N')` creates, for the runs that let the action create the table.
+ */
+export const SAMPLE_KEY_SCHEMA = 'pk:S,sk:N'
+
+/** The parameters of an on-demand table keyed `pk` (and `sk` when given), named `name`. */
+export function tableParameters(
+  name: string,
+  pk: KeyType,
+  sk?: KeyType,
+): TableCreationParameters & { TableName: string; AttributeDefinitions: AttributeDefinition[] } {
+  return {
+    TableName: name,
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: pk },
+      ...(sk ? [{ AttributeName: 'sk', AttributeType: sk }] : []),
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      ...(sk ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : []),
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  }
+}
+
+/**
  * Creates an on-demand table keyed `pk` (and `sk` when given), with optional extra parameters
  * (its name too: a unique one by default).
  */
@@ -74,32 +102,29 @@ export async function tableWith(
   sk?: KeyType,
   extra: Partial<CreateTableCommandInput> = {},
 ): Promise<string> {
-  const name = extra.TableName ?? uniqueName('table')
+  const parameters = tableParameters(extra.TableName ?? uniqueName('table'), pk, sk)
   const client = dynamodb()
   try {
     await client.send(
       new CreateTableCommand({
-        TableName: name,
+        ...parameters,
         AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: pk },
-          ...(sk ? [{ AttributeName: 'sk', AttributeType: sk }] : []),
+          ...parameters.AttributeDefinitions,
           ...(extra.AttributeDefinitions ?? []),
         ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          ...(sk ? [{ AttributeName: 'sk', KeyType: 'RANGE' as const }] : []),
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
         ...(extra.GlobalSecondaryIndexes && {
           GlobalSecondaryIndexes: extra.GlobalSecondaryIndexes,
         }),
       }),
     )
-    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: name })
+    await waitUntilTableExists(
+      { client, maxWaitTime: 30, minDelay: 1 },
+      { TableName: parameters.TableName },
+    )
   } finally {
     client.destroy()
   }
-  return name
+  return parameters.TableName
 }
 
 /** Every item of the table. */
