@@ -73549,7 +73549,7 @@ function nameSegment(name) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9196);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5971);
 
 
 // The bundle is also the entry of the write threads (stream/write-threads.ts), which serve calls.
@@ -74098,7 +74098,7 @@ function jsonKind(value) {
 
 /***/ }),
 
-/***/ 9196:
+/***/ 5971:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74395,6 +74395,74 @@ function decodeBase64(text) {
     return bytes;
 }
 
+;// CONCATENATED MODULE: ./src/formats/path-error.ts
+/**
+ * A broken rule of an item, and where in it: the parsers of DynamoDB JSON, Ion and JSON
+ * documents return or throw one from deep in a value, and each level adds its segment (`.name`,
+ * `[3]`) on the way out, so the path costs nothing until something is wrong. Not an Error: a
+ * hostile file can break a rule on every line, and a stack trace per line is wasted work.
+ */
+class PathError {
+    message;
+    whole;
+    /** The path, innermost segment first, as the parse unwinds. */
+    segments = [];
+    /**
+     * @param message what is wrong, without the path.
+     * @param whole true when the message is about the whole line (its syntax, its wrapper), which
+     *   no attribute path applies to.
+     */
+    constructor(message, whole = false) {
+        this.message = message;
+        this.whole = whole;
+    }
+    /** Adds the next segment outwards (none to a whole-line error); returns itself. */
+    at(segment) {
+        if (!this.whole)
+            this.segments.push(segment);
+        return this;
+    }
+    /** The reason as reported: `label`, the path and the message (`Item.a[2]: N: …`). */
+    reason(label) {
+        if (this.whole)
+            return this.message;
+        return `${label}${this.segments.toReversed().join('')}: ${this.message}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/formats/set-members.ts
+
+/**
+ * The members of one SS, NS or BS read so far, by identity: DynamoDB refuses a set that holds a
+ * member twice, and DynamoDB JSON and Ion are checked the same way.
+ */
+class SetMembers {
+    type;
+    seen = new Set();
+    /** @param type the set's type (`SS`, `NS`, `BS`), which the error names. */
+    constructor(type) {
+        this.type = type;
+    }
+    /** How many members were added: the index of the next one. */
+    get size() {
+        return this.seen.size;
+    }
+    /** Adds a member's identity; the error (without its path) when an earlier member had it. */
+    add(key) {
+        if (this.seen.has(key))
+            return new PathError(`${this.type} member duplicates an earlier member`);
+        this.seen.add(key);
+        return undefined;
+    }
+}
+/**
+ * The identity of a BS member: its bytes, not its text (base64 spelled two ways, or an Ion blob
+ * and a DynamoDB JSON string, are the same member). Numbers are compared by normalizeNumber.
+ */
+function bytesKey(bytes) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
 // EXTERNAL MODULE: ./src/formats/record.ts
 var formats_record = __nccwpck_require__(8515);
 // EXTERNAL MODULE: ./src/json.ts
@@ -74414,17 +74482,11 @@ var json = __nccwpck_require__(8301);
 
 
 
+
+
 /** How many member names a reason lists before it elides the rest. */
 const MAX_LISTED_NAMES = 5;
 const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS';
-/** A broken rule; `segments` collects the path innermost first while the walk unwinds. */
-class Invalid {
-    message;
-    segments = [];
-    constructor(message) {
-        this.message = message;
-    }
-}
 /**
  * Parses and validates one line of a DynamoDB JSON import file into an SDK item.
  *
@@ -74488,10 +74550,7 @@ function convertItem(item, label) {
     }
     const failure = convertMembers(item, 0);
     if (failure !== undefined) {
-        return {
-            ok: false,
-            reason: `${label}${failure.segments.reverse().join('')}: ${failure.message}`,
-        };
+        return { ok: false, reason: failure.reason(label) };
     }
     return { ok: true, item: item };
 }
@@ -74545,34 +74604,30 @@ function list(names) {
     const more = names.length - MAX_LISTED_NAMES;
     return more > 0 ? `${shown} and ${more} more` : shown;
 }
-function at(failure, segment) {
-    failure.segments.push(segment);
-    return failure;
-}
 /** Validates the members of an Item or M object (whose members are at `depth + 1`) in place. */
 function convertMembers(members, depth) {
     for (const name of Object.keys(members)) {
         const problem = attributeNameProblem(name);
         if (problem !== undefined)
-            return at(new Invalid(problem), (0,formats_record/* nameSegment */.Jh)(name));
+            return new PathError(problem).at((0,formats_record/* nameSegment */.Jh)(name));
         const failure = convertValue(members[name], depth + 1);
         if (failure !== undefined)
-            return at(failure, (0,formats_record/* nameSegment */.Jh)(name));
+            return failure.at((0,formats_record/* nameSegment */.Jh)(name));
     }
     return undefined;
 }
 function convertValue(value, depth) {
     if (depth > MAX_NESTING_DEPTH) {
-        return new Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
+        return new PathError(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
     }
     if (!(0,json/* isJsonObject */.O)(value)) {
-        return new Invalid(`expected an attribute value object, found ${(0,json/* jsonKind */.Z)(value)}`);
+        return new PathError(`expected an attribute value object, found ${(0,json/* jsonKind */.Z)(value)}`);
     }
     const type = onlyKey(value);
     if (type === undefined) {
         const keys = Object.keys(value);
         const found = keys.length === 0 ? 'none' : list(keys);
-        return new Invalid(`expected exactly one type key of ${TYPE_KEYS}, found ${found}`);
+        return new PathError(`expected exactly one type key of ${TYPE_KEYS}, found ${found}`);
     }
     const content = value[type];
     switch (type) {
@@ -74589,7 +74644,7 @@ function convertValue(value, depth) {
         case 'NULL':
             if (content === true)
                 return undefined;
-            return new Invalid(`NULL must be true, found ${content === false ? 'false' : (0,json/* jsonKind */.Z)(content)}`);
+            return new PathError(`NULL must be true, found ${content === false ? 'false' : (0,json/* jsonKind */.Z)(content)}`);
         case 'M':
             return (0,json/* isJsonObject */.O)(content)
                 ? convertMembers(content, depth)
@@ -74605,7 +74660,7 @@ function convertValue(value, depth) {
         case 'BS':
             return checkSet('BS', content, binarySetKey);
         default:
-            return new Invalid(`unknown type key ${(0,formats_record/* showName */.$i)(type)}, expected one of ${TYPE_KEYS}`);
+            return new PathError(`unknown type key ${(0,formats_record/* showName */.$i)(type)}, expected one of ${TYPE_KEYS}`);
     }
 }
 // for-in is markedly faster than Object.keys on small objects, and JSON.parse output has no
@@ -74621,7 +74676,7 @@ function onlyKey(value) {
     return first;
 }
 function wrongKind(type, expected, content) {
-    return new Invalid(`${type} must be ${expected}, found ${(0,json/* jsonKind */.Z)(content)}`);
+    return new PathError(`${type} must be ${expected}, found ${(0,json/* jsonKind */.Z)(content)}`);
 }
 function checkNumber(text) {
     // The original text is sent on: DynamoDB trims the zeros itself, and a rejected-records file
@@ -74629,13 +74684,13 @@ function checkNumber(text) {
     if (plainSignificantDigits(text) >= 0)
         return undefined;
     const number = normalizeNumber(text);
-    return number.ok ? undefined : new Invalid(`N: ${number.reason}`);
+    return number.ok ? undefined : new PathError(`N: ${number.reason}`);
 }
 function convertList(elements, depth) {
     for (let index = 0; index < elements.length; index++) {
         const failure = convertValue(elements[index], depth + 1);
         if (failure !== undefined)
-            return at(failure, `[${index}]`);
+            return failure.at(`[${index}]`);
     }
     return undefined;
 }
@@ -74644,7 +74699,7 @@ function convertBinary(value, content) {
         return wrongKind('B', 'a base64 string', content);
     const bytes = decodeBase64(content);
     if (typeof bytes === 'string')
-        return new Invalid(`B ${bytes}`);
+        return new PathError(`B ${bytes}`);
     value['B'] = bytes;
     return undefined;
 }
@@ -74656,32 +74711,29 @@ function numberSetKey(member) {
         return wrongKind('NS member', 'a string', member);
     // Duplicates are by value: `1` and `1.0` are the same member.
     const number = normalizeNumber(member);
-    return number.ok ? number.value : new Invalid(`NS member: ${number.reason}`);
+    return number.ok ? number.value : new PathError(`NS member: ${number.reason}`);
 }
-// Decodes in place so the item holds bytes; the key compares bytes, not base64 text.
+// Decodes in place so the item holds bytes.
 function binarySetKey(member, members, index) {
     if (typeof member !== 'string')
         return wrongKind('BS member', 'a base64 string', member);
     const bytes = decodeBase64(member);
     if (typeof bytes === 'string')
-        return new Invalid(`BS member ${bytes}`);
+        return new PathError(`BS member ${bytes}`);
     members[index] = bytes;
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    return bytesKey(bytes);
 }
 function checkSet(type, content, keyOf) {
     if (!Array.isArray(content))
         return wrongKind(type, 'an array', content);
     if (content.length === 0)
-        return new Invalid(`${type} must not be empty`);
-    const seen = new Set();
+        return new PathError(`${type} must not be empty`);
+    const members = new SetMembers(type);
     for (let index = 0; index < content.length; index++) {
         const key = keyOf(content[index], content, index);
-        if (key instanceof Invalid)
-            return at(key, `[${index}]`);
-        if (seen.has(key)) {
-            return at(new Invalid(`${type} member duplicates an earlier member`), `[${index}]`);
-        }
-        seen.add(key);
+        const failure = key instanceof PathError ? key : members.add(key);
+        if (failure !== undefined)
+            return failure.at(`[${index}]`);
     }
     return undefined;
 }
@@ -75967,6 +76019,7 @@ const RBRACKET = 0x5d;
 
 
 
+
 const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
@@ -75974,10 +76027,6 @@ const DOT = 0x2e;
 const PLUS = 0x2b;
 const LOWER_E = 0x65;
 const UPPER_E = 0x45;
-/** A broken rule; `segments` collects the path innermost first while the parse unwinds. */
-class json_document_Invalid extends Error {
-    segments = [];
-}
 /**
  * One JSON document (an object) as an item. `label` starts the path in reasons (`document`).
  * Anything but one object, with nothing after it but whitespace, is refused.
@@ -75999,9 +76048,9 @@ function parseJsonDocument(text, label = 'document') {
         return { ok: true, item };
     }
     catch (err) {
-        if (!(err instanceof json_document_Invalid))
+        if (!(err instanceof PathError))
             throw err;
-        return { ok: false, reason: `${label}${err.segments.reverse().join('')}: ${err.message}` };
+        return { ok: false, reason: err.reason(label) };
     }
 }
 class DocumentParser {
@@ -76040,7 +76089,7 @@ class DocumentParser {
         return `the character ${JSON.stringify(this.text[this.pos])}`;
     }
     syntax(expected) {
-        return new json_document_Invalid(`invalid JSON at column ${this.pos + 1}: expected ${expected}`);
+        return new PathError(`invalid JSON at column ${this.pos + 1}: expected ${expected}`);
     }
     /** The members of an object at `{`, as an item; `depth` is the object's own level. */
     members(depth) {
@@ -76058,7 +76107,7 @@ class DocumentParser {
             const name = this.string();
             const problem = attributeNameProblem(name);
             if (problem !== undefined)
-                throw new json_document_Invalid(problem);
+                throw new PathError(problem);
             this.skipWhitespace();
             if (this.code() !== COLON)
                 throw this.syntax('":" after a member name');
@@ -76068,8 +76117,8 @@ class DocumentParser {
                 item[name] = this.value(depth + 1);
             }
             catch (err) {
-                if (err instanceof json_document_Invalid)
-                    err.segments.push((0,formats_record/* nameSegment */.Jh)(name));
+                if (err instanceof PathError)
+                    err.at((0,formats_record/* nameSegment */.Jh)(name));
                 throw err;
             }
             this.skipWhitespace();
@@ -76092,7 +76141,7 @@ class DocumentParser {
             return { N: this.number() };
         if (c === LBRACE || c === LBRACKET) {
             if (depth > MAX_NESTING_DEPTH) {
-                throw new json_document_Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
+                throw new PathError(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
             }
             return c === LBRACE ? { M: this.members(depth) } : { L: this.elements(depth) };
         }
@@ -76124,8 +76173,8 @@ class DocumentParser {
                 list.push(this.value(depth + 1));
             }
             catch (err) {
-                if (err instanceof json_document_Invalid)
-                    err.segments.push(`[${list.length}]`);
+                if (err instanceof PathError)
+                    err.at(`[${list.length}]`);
                 throw err;
             }
             this.skipWhitespace();
@@ -76196,7 +76245,7 @@ class DocumentParser {
         const text = this.text.slice(start, this.pos);
         const number = normalizeNumber(text);
         if (!number.ok)
-            throw new json_document_Invalid(`N: ${number.reason}`);
+            throw new PathError(`N: ${number.reason}`);
         return text;
     }
     digits() {
@@ -76730,6 +76779,8 @@ function parseChangeLine(line) {
 
 
 
+
+
 /** Ion's whitespace, which may stand between the base64 digits of a blob. */
 const ION_WHITESPACE = /[ \t\n\r\v\f]/g;
 const SYMBOL_ID = /^\$[0-9]+$/;
@@ -76833,21 +76884,8 @@ const DECIMAL = 1;
 const FLOAT = 2;
 const TIMESTAMP = 3;
 const NEGATIVE_INFINITY = 4;
-// Where a reason applies: syntax errors give a column, line errors stand alone, value errors are
-// prefixed with the attribute path.
-const SYNTAX = 0;
-const LINE = 1;
-const VALUE = 2;
-/** A broken rule; `segments` collects the path innermost first while the parse unwinds. */
-class ion_Invalid {
-    message;
-    scope;
-    segments = [];
-    constructor(message, scope = VALUE) {
-        this.message = message;
-        this.scope = scope;
-    }
-}
+// A syntax error gives a column and a line error stands alone: no attribute path for either.
+const WHOLE_LINE = true;
 // The parser's state: one line is parsed at a time, synchronously.
 let ion_text = '';
 let pos = 0;
@@ -76879,26 +76917,22 @@ function parseIonLine(line) {
     }
 }
 function describeFailure(error) {
-    if (!(error instanceof ion_Invalid))
+    if (!(error instanceof PathError))
         return 'invalid Ion: the line could not be parsed';
-    if (error.scope !== VALUE)
-        return error.message;
-    return `Item${error.segments.reverse().join('')}: ${error.message}`;
+    return error.reason('Item');
 }
 function syntax(expected) {
-    return new ion_Invalid(`invalid Ion at column ${pos + 1}: expected ${expected}`, SYNTAX);
+    return new PathError(`invalid Ion at column ${pos + 1}: expected ${expected}`, WHOLE_LINE);
 }
 function unsupported(type) {
-    return new ion_Invalid(`unsupported Ion type ${type}`);
+    return new PathError(`unsupported Ion type ${type}`);
 }
 function nonFinite(label) {
-    return new ion_Invalid(`${label}: unsupported Ion float: nan, +inf and -inf are not DynamoDB numbers`);
+    return new PathError(`${label}: unsupported Ion float: nan, +inf and -inf are not DynamoDB numbers`);
 }
 /** Adds a path segment to a value error on its way out; anything else passes unchanged. */
-function ion_at(error, segment) {
-    if (error instanceof ion_Invalid && error.scope === VALUE)
-        error.segments.push(segment);
-    return error;
+function at(error, segment) {
+    return error instanceof PathError ? error.at(segment) : error;
 }
 // ---------------------------------------------------------------------------------------------
 // The line: version markers, `{Item: {...}}`, nothing after.
@@ -76907,26 +76941,26 @@ function parseLine() {
     skipVersionMarkers();
     if (!atStruct()) {
         const found = describeValue('a struct');
-        throw new ion_Invalid(`expected a struct with an "Item" field, found ${found}`, LINE);
+        throw new PathError(`expected a struct with an "Item" field, found ${found}`, WHOLE_LINE);
     }
     pos++;
     skipSpace();
     if (ion_text.charCodeAt(pos) === ion_RBRACE) {
-        throw new ion_Invalid('expected a struct with an "Item" field, found an empty struct', LINE);
+        throw new PathError('expected a struct with an "Item" field, found an empty struct', WHOLE_LINE);
     }
     let item;
     for (;;) {
         const name = readFieldName();
         if (name !== 'Item') {
-            throw new ion_Invalid(`unexpected top-level field ${(0,formats_record/* showName */.$i)(name)}: expected a struct with only an "Item" field`, LINE);
+            throw new PathError(`unexpected top-level field ${(0,formats_record/* showName */.$i)(name)}: expected a struct with only an "Item" field`, WHOLE_LINE);
         }
         if (item !== undefined)
-            throw new ion_Invalid('duplicate top-level field "Item"', LINE);
+            throw new PathError('duplicate top-level field "Item"', WHOLE_LINE);
         skipSpace();
         expectColon();
         if (!atStruct()) {
             const found = describeValue('a struct');
-            throw new ion_Invalid(`expected "Item" to be a struct, found ${found}`, LINE);
+            throw new PathError(`expected "Item" to be a struct, found ${found}`, WHOLE_LINE);
         }
         item = parseStruct(0);
         skipSpace();
@@ -76956,7 +76990,7 @@ function skipVersionMarkers() {
             if (word === ION_1_0)
                 continue;
             if (VERSION_MARKER.test(word)) {
-                throw new ion_Invalid(`unsupported Ion version marker: expected ${ION_1_0}`, LINE);
+                throw new PathError(`unsupported Ion version marker: expected ${ION_1_0}`, WHOLE_LINE);
             }
         }
         pos = start;
@@ -76979,7 +77013,7 @@ function expectColon() {
 // Values.
 function parseValue(depth) {
     if (depth > MAX_NESTING_DEPTH) {
-        throw new ion_Invalid(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
+        throw new PathError(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
     }
     const code = ion_text.charCodeAt(pos);
     if (code === ion_QUOTE)
@@ -77027,10 +77061,10 @@ function parseAfterSymbol(symbol) {
     pos += 2;
     skipSpace();
     if (symbol !== SS_ANNOTATION && symbol !== NS_ANNOTATION && symbol !== BS_ANNOTATION) {
-        throw new ion_Invalid(UNSUPPORTED_ANNOTATION);
+        throw new PathError(UNSUPPORTED_ANNOTATION);
     }
     if (ion_text.charCodeAt(pos) !== ion_LBRACKET) {
-        throw new ion_Invalid(`${symbol} must annotate a list, found ${describeValue('a list')}`);
+        throw new PathError(`${symbol} must annotate a list, found ${describeValue('a list')}`);
     }
     if (symbol === SS_ANNOTATION)
         return { SS: parseSet('SS', readStringMember) };
@@ -77063,11 +77097,11 @@ function parseStruct(depth) {
             name = readFieldName();
             const problem = attributeNameProblem(name);
             if (problem !== undefined)
-                throw new ion_Invalid(problem);
+                throw new PathError(problem);
             // Object.hasOwn ignores inherited names such as `constructor`, and is many times faster
             // than a keyed load that misses.
             if (Object.hasOwn(members, name)) {
-                throw new ion_Invalid('field name repeats an earlier field of the same struct');
+                throw new PathError('field name repeats an earlier field of the same struct');
             }
             skipSpace();
             expectColon();
@@ -77099,7 +77133,7 @@ function parseStruct(depth) {
         }
     }
     catch (error) {
-        throw ion_at(error, (0,formats_record/* nameSegment */.Jh)(name));
+        throw at(error, (0,formats_record/* nameSegment */.Jh)(name));
     }
 }
 function parseList(depth) {
@@ -77118,7 +77152,7 @@ function parseList(depth) {
         }
     }
     catch (error) {
-        throw ion_at(error, `[${elements.length}]`);
+        throw at(error, `[${elements.length}]`);
     }
 }
 /** After a list element: true at the closing `]` (consumed), false after a `,` with more to come. */
@@ -77141,21 +77175,20 @@ function parseSet(type, readMember) {
     pos++;
     skipSpace();
     if (ion_text.charCodeAt(pos) === ion_RBRACKET)
-        throw new ion_Invalid(`${type} must not be empty`);
+        throw new PathError(`${type} must not be empty`);
     const members = [];
-    const seen = new Set();
+    const seen = new SetMembers(type);
     try {
         for (;;) {
-            const key = readMember(members);
-            if (seen.has(key))
-                throw new ion_Invalid(`${type} member duplicates an earlier member`);
-            seen.add(key);
+            const duplicate = seen.add(readMember(members));
+            if (duplicate)
+                throw duplicate;
             if (endOfList())
                 return members;
         }
     }
     catch (error) {
-        throw ion_at(error, `[${seen.size}]`);
+        throw at(error, `[${seen.size}]`);
     }
 }
 function readStringMember(members) {
@@ -77166,7 +77199,7 @@ function readStringMember(members) {
     else if (code === APOSTROPHE && atLongString())
         member = readLongStrings();
     else
-        throw new ion_Invalid(`SS member must be a string, found ${describeValue('a string')}`);
+        throw new PathError(`SS member must be a string, found ${describeValue('a string')}`);
     members.push(member);
     return member;
 }
@@ -77175,28 +77208,27 @@ function readNumberMember(members) {
     if (isDigit(code) || code === ion_MINUS) {
         const kind = scanNumber();
         if (kind === TIMESTAMP)
-            throw new ion_Invalid('NS member must be a number, found an Ion timestamp');
+            throw new PathError('NS member must be a number, found an Ion timestamp');
         if (kind === NEGATIVE_INFINITY)
             throw nonFinite('NS member');
         // Duplicates are by value: `1`, `1.0` and `1d0` are the same member.
         const number = normalizeNumber(numberText);
         if (!number.ok)
-            throw new ion_Invalid(`NS member: ${number.reason}`);
+            throw new PathError(`NS member: ${number.reason}`);
         members.push(numberText);
         return number.value;
     }
     if (atPositiveInfinity() || atWord('nan'))
         throw nonFinite('NS member');
-    throw new ion_Invalid(`NS member must be a number, found ${describeValue('a number')}`);
+    throw new PathError(`NS member must be a number, found ${describeValue('a number')}`);
 }
 function readBinaryMember(members) {
     if (ion_text.charCodeAt(pos) !== ion_LBRACE || ion_text.charCodeAt(pos + 1) !== ion_LBRACE) {
-        throw new ion_Invalid(`BS member must be a blob, found ${describeValue('a blob')}`);
+        throw new PathError(`BS member must be a blob, found ${describeValue('a blob')}`);
     }
     const bytes = readBlob('BS member');
     members.push(bytes);
-    // The key compares bytes, not base64 text.
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    return bytesKey(bytes);
 }
 function atPositiveInfinity() {
     return ion_text.charCodeAt(pos) === ion_PLUS && atWord('inf', pos + 1);
@@ -77500,7 +77532,7 @@ function readNumber() {
         return numberText;
     const number = normalizeNumber(numberText);
     if (!number.ok)
-        throw new ion_Invalid(`N: ${number.reason}`);
+        throw new PathError(`N: ${number.reason}`);
     return numberText;
 }
 /**
@@ -77635,7 +77667,7 @@ function scanRadixInt(start, radix) {
         significant++;
     const bits = (digits.length - significant) * (radix === 16 ? 4 : 1);
     if (bits > MAX_RADIX_BITS) {
-        throw new ion_Invalid('N: number too large: its decimal exponent is far above the limit of 125');
+        throw new PathError('N: number too large: its decimal exponent is far above the limit of 125');
     }
     const sign = ion_text.charCodeAt(start) === ion_MINUS ? '-' : '';
     numberText = sign + BigInt((radix === 16 ? '0x' : '0b') + digits).toString();
@@ -77657,7 +77689,7 @@ function readBlob(label) {
     if (first === ion_QUOTE || first === APOSTROPHE) {
         throw label === 'B'
             ? unsupported('clob')
-            : new ion_Invalid(`${label} must be a blob, found an Ion clob`);
+            : new PathError(`${label} must be a blob, found an Ion clob`);
     }
     const start = pos;
     while (pos < end && ion_text.charCodeAt(pos) !== ion_RBRACE)
@@ -77673,7 +77705,7 @@ function readBlob(label) {
     // Ion allows whitespace between the base64 digits; the digits follow DynamoDB JSON's rules.
     const bytes = decodeBase64(ion_text.slice(start, contentEnd).replace(ION_WHITESPACE, ''));
     if (typeof bytes === 'string')
-        throw new ion_Invalid(`${label} ${bytes}`);
+        throw new PathError(`${label} ${bytes}`);
     return bytes;
 }
 
@@ -79221,7 +79253,7 @@ async function chooseEngine(inputs, clients, existing, objects, firstObject) {
 async function isInTheWay(inputs, clients, existing) {
     const importing = existing !== undefined &&
         inputs.mode === 'native' &&
-        (await (0,running_import/* findRunningImport */.G)(clients.dynamodb, inputs.table.name)) !== undefined;
+        (await (0,running_import/* findRunningImport */.G)(clients.dynamodb, inputs.table.name, existing.TableArn)) !== undefined;
     return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
 }
 /**
@@ -81486,7 +81518,7 @@ async function nativeImport(options) {
     const now = options.now ?? Date.now;
     const pause = options.sleep ?? clock/* sleep */.yy;
     const tableName = options.request.TableCreationParameters?.TableName ?? '';
-    const running = await (0,running_import/* findRunningImport */.G)(options.dynamodb, tableName);
+    const running = await (0,running_import/* findRunningImport */.G)(options.dynamodb, tableName, options.tableArn);
     const started = running ?? (await startImport(options, now, pause));
     const arn = started.ImportArn ?? '';
     core/* info */.pq(running
@@ -81677,6 +81709,7 @@ async function runNative(inputs, plan, clients, steps, options = {}) {
             region: inputs.region ?? 'us-east-1',
             wait: inputs.wait,
             timeoutMinutes: inputs.timeoutMinutes,
+            ...(plan.table?.TableArn && { tableArn: plan.table.TableArn }),
             onStarted: publishStart,
             ...options,
         });
@@ -81804,10 +81837,15 @@ function explainFailure(code, message) {
 
 /** ListImports returns at most 25 imports per page. */
 const LIST_PAGE_SIZE = 25;
-/** An import of this table that is still running: a re-run after a runner died attaches to it. */
-async function findRunningImport(client, tableName) {
+/**
+ * An import of this table that is still running: a re-run after a runner died attaches to it.
+ * With the table's ARN (known once the table exists, as it does while an import fills it),
+ * ListImports lists that table's imports alone instead of every import of the account.
+ */
+async function findRunningImport(client, tableName, tableArn) {
+    const filter = { PageSize: LIST_PAGE_SIZE, ...(tableArn && { TableArn: tableArn }) };
     try {
-        for await (const page of (0,_aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .paginateListImports */ .Uwd)({ client }, { PageSize: LIST_PAGE_SIZE })) {
+        for await (const page of (0,_aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_2__/* .paginateListImports */ .Uwd)({ client }, filter)) {
             for (const summary of page.ImportSummaryList ?? []) {
                 if (summary.ImportStatus !== 'IN_PROGRESS')
                     continue;

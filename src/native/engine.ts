@@ -17,6 +17,8 @@ export interface NativeJob {
   objects?: SourceObject[]
   /** A DynamoDB export's data prefix, and the keys beside its data that are not part of it. */
   export?: { dataPrefix: string; ignored: string[] }
+  /** The table as the start step found it: its ARN, when it exists (an import still fills it). */
+  table?: { TableArn?: string | undefined }
 }
 
 /** ImportTable's final description, and how many objects the action saw (when it listed them). */
@@ -65,6 +67,7 @@ export async function runNative(
         region: inputs.region ?? 'us-east-1',
         wait: inputs.wait,
         timeoutMinutes: inputs.timeoutMinutes,
+        ...(plan.table?.TableArn && { tableArn: plan.table.TableArn }),
         onStarted: publishStart,
         ...options,
       })

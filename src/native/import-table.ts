@@ -42,6 +42,8 @@ export interface NativeOptions {
   region: string
   wait: boolean
   timeoutMinutes: number
+  /** The table's ARN when it exists already: ListImports then lists its imports alone. */
+  tableArn?: string
   /** Called as soon as the import is known, so its ARN is an output even if the wait fails. */
   onStarted(description: ImportTableDescription): void
   now?: () => number
@@ -63,7 +65,7 @@ export async function nativeImport(options: NativeOptions): Promise<NativeOutcom
   const now = options.now ?? Date.now
   const pause = options.sleep ?? sleep
   const tableName = options.request.TableCreationParameters?.TableName ?? ''
-  const running = await findRunningImport(options.dynamodb, tableName)
+  const running = await findRunningImport(options.dynamodb, tableName, options.tableArn)
   const started = running ?? (await startImport(options, now, pause))
   const arn = started.ImportArn ?? ''
   core.info(

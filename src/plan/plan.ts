@@ -141,7 +141,7 @@ async function isInTheWay(
   const importing =
     existing !== undefined &&
     inputs.mode === 'native' &&
-    (await findRunningImport(clients.dynamodb, inputs.table.name)) !== undefined
+    (await findRunningImport(clients.dynamodb, inputs.table.name, existing.TableArn)) !== undefined
   return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing
 }
 

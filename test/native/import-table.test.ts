@@ -58,6 +58,8 @@ function stubs(script: {
     credentials: { accessKeyId: 'stub', secretAccessKey: 'stub' },
   })
   const calls: Array<{ call: string; at: number }> = []
+  /** The TableArn filter of each ListImports call. */
+  const listFilters: Array<string | undefined> = []
   const next = (answers: Answer[] = [], fallback: Answer): Answer =>
     (answers.length > 1 ? answers.shift() : answers[0]) ?? fallback
   const answer = (value: Answer) => (value instanceof Error ? Promise.reject(value) : value)
@@ -65,6 +67,7 @@ function stubs(script: {
     const at = Date.now()
     if (command instanceof ListImportsCommand) {
       calls.push({ call: 'ListImports', at })
+      listFilters.push(command.input.TableArn)
       return { ImportSummaryList: script.running ?? [] }
     }
     if (command instanceof ImportTableCommand) {
@@ -96,7 +99,7 @@ function stubs(script: {
     return times.slice(1).map((t, i) => t - (times[i] ?? 0))
   }
   const count = (call: string) => calls.filter((c) => c.call === call).length
-  return { dynamodb, logs, calls, pauses, count }
+  return { dynamodb, logs, calls, pauses, count, listFilters }
 }
 
 function options(
@@ -296,6 +299,15 @@ describe('nativeImport: the start', () => {
     expect(outcome).toMatchObject({ attached: true, description: { ImportStatus: 'COMPLETED' } })
     expect(clients.count('ImportTable')).toBe(0)
     expect(stdout).toContain(`Attached to import ${ARN}`)
+  })
+
+  it('lists only the imports of the table when its ARN is known, else those of the account', async () => {
+    const known = stubs({ running: [] })
+    await settle(nativeImport(options(known, { tableArn: TABLE_ARN })))
+    expect(known.listFilters).toEqual([TABLE_ARN])
+    const unknown = stubs({ running: [] })
+    await settle(nativeImport(options(unknown)))
+    expect(unknown.listFilters).toEqual([undefined])
   })
 
   it('waits for an import slot on LimitExceededException with its own sleep, doubling from 15 s', async () => {

@@ -91,6 +91,8 @@ export interface FakeImportControl {
 export interface FakeImportServer {
   endpoint: string
   imports(): ImportRecord[]
+  /** The TableArn filter of each ListImports call so far (undefined: the whole account). */
+  listFilters(): Array<string | undefined>
   control: FakeImportControl
   close(): Promise<void>
 }
@@ -121,6 +123,7 @@ export async function startFakeImportServer(
   const agent = new http.Agent({ keepAlive: true })
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-import-'))
   const jobs: Job[] = []
+  const listFilters: Array<string | undefined> = []
   const failures: Array<{ operation: FakeOperation; name: string; message: string }> = []
   let hold = 0
 
@@ -297,8 +300,13 @@ export async function startFakeImportServer(
     const offset = body['NextToken'] === undefined ? 0 : decodeNextToken(body['NextToken'])
     if (offset === undefined) throw new ApiError('ValidationException', 'Invalid NextToken')
     const filter = body['TableArn']
+    listFilters.push(typeof filter === 'string' ? filter : undefined)
     // §3 [meas]: IN_PROGRESS imports are listed too.
-    const matching = jobs.filter((j) => filter === undefined || tableArn(j.tableName) === filter)
+    // The tables themselves are DynamoDB Local's, whose ARNs name the region `ddblocal`: a
+    // filter matches a job by the table name its ARN ends with.
+    const matching = jobs.filter(
+      (j) => filter === undefined || String(filter).endsWith(`:table/${j.tableName}`),
+    )
     const page = matching
       .slice(offset, offset + pageSize)
       .map((job) => importSummary(describe(job, ended(job))))
@@ -398,6 +406,7 @@ export async function startFakeImportServer(
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    listFilters: () => [...listFilters],
     imports: () =>
       jobs.map((job) => ({
         importArn: job.arn,
