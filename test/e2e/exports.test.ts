@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib'
 import { PutObjectCommand } from '@aws-sdk/client-s3'
 import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb'
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
+import { describe, expect, inject, it, vi } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
 import { tableToExport, writeExport } from '../../scripts/make-export.mjs'
 import { run } from '../../src/main.js'
@@ -21,16 +21,9 @@ import {
   type Item,
   SAMPLE_KEY_SCHEMA,
 } from '../support/helpers.js'
-import { startFakeImportServer, type FakeImportServer } from '../support/fake-import-server.js'
+import { useFakeImportServer } from '../support/fake-import-server.js'
 
-let fake: FakeImportServer
-beforeAll(async () => {
-  fake = await startFakeImportServer({
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    s3Endpoint: inject('s3Endpoint'),
-  })
-})
-afterAll(() => fake.close())
+const fake = useFakeImportServer()
 const noSleep = async () => {}
 const items = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => sampleItem(from + i))

@@ -1,8 +1,8 @@
 // input-format auto (the default): each file is read as what it holds, the log and the summary
 // say how, and a record error names the format it was read as and the input that changes it.
 import { gzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { startFakeImportServer, type FakeImportServer } from '../support/fake-import-server.js'
+import { describe, expect, inject, it } from 'vitest'
+import { useFakeImportServer } from '../support/fake-import-server.js'
 import {
   bucketWith,
   localInputs,
@@ -168,14 +168,7 @@ describe('input-format auto', () => {
 })
 
 describe('input-format auto with an S3 source where ImportTable could run', () => {
-  let fake: FakeImportServer
-  beforeAll(async () => {
-    fake = await startFakeImportServer({
-      dynamodbEndpoint: inject('dynamodbEndpoint'),
-      s3Endpoint: inject('s3Endpoint'),
-    })
-  })
-  afterAll(() => fake.close())
+  const fake = useFakeImportServer()
 
   /** A run on AWS as auto sees it: no dynamodb-endpoint, the SDK pointed at the fake. */
   function runOnFake(bucket: string, table: string, inputs: Record<string, string>) {

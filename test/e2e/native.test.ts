@@ -5,7 +5,7 @@ import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
 import { DescribeImportCommand, ImportTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { inject } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
 import { run } from '../../src/main.js'
@@ -22,17 +22,10 @@ import {
   SAMPLE_KEY_SCHEMA,
   tableParameters,
 } from '../support/helpers.js'
-import { startFakeImportServer, type FakeImportServer } from '../support/fake-import-server.js'
+import { startFakeImportServer, useFakeImportServer } from '../support/fake-import-server.js'
 import { UndiciHttpHandler } from '../../src/stream/http-handler.js'
 
-let fake: FakeImportServer
-beforeAll(async () => {
-  fake = await startFakeImportServer({
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    s3Endpoint: inject('s3Endpoint'),
-  })
-})
-afterAll(() => fake.close())
+const fake = useFakeImportServer()
 afterEach(() => {
   fake.control.reset()
 })

@@ -3,9 +3,9 @@
 // created table. Through dist/index.js against DynamoDB Local, the local S3 server, the fake
 // ImportTable endpoint and the fault proxy.
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
-import { startFakeImportServer, type FakeImportServer } from '../support/fake-import-server.js'
+import { useFakeImportServer } from '../support/fake-import-server.js'
 import { startFaultProxy } from '../support/fault-proxy.js'
 import {
   bucketWith,
@@ -21,14 +21,7 @@ import {
 
 const items = (n: number) => Array.from({ length: n }, (_, i) => sampleItem(i))
 
-let fake: FakeImportServer
-beforeAll(async () => {
-  fake = await startFakeImportServer({
-    dynamodbEndpoint: inject('dynamodbEndpoint'),
-    s3Endpoint: inject('s3Endpoint'),
-  })
-})
-afterAll(() => fake.close())
+const fake = useFakeImportServer()
 
 /** Whether DynamoDB Local has the table, in whatever status. */
 async function exists(table: string): Promise<boolean> {

@@ -5,6 +5,7 @@
 // project's stream engine, and its outcome is reported with ImportTable's rules.
 // "§3", "rule 14": docs/import-rules.md; the pure rules are in import-semantics.ts.
 import * as fs from 'node:fs'
+import { afterAll, beforeAll, inject } from 'vitest'
 import * as http from 'node:http'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -449,5 +450,35 @@ export async function startFakeImportServer(
       s3.destroy()
       fs.rmSync(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * The fake for the tests of one file (or one describe block): started before them against the
+ * emulators of the run, closed after them. What it returns stands for the server from then on.
+ */
+export function useFakeImportServer(): FakeImportServer {
+  let fake: FakeImportServer | undefined
+  const started = (): FakeImportServer => {
+    if (!fake) throw new Error('the fake import server starts in beforeAll: use it inside a test')
+    return fake
+  }
+  beforeAll(async () => {
+    fake = await startFakeImportServer({
+      dynamodbEndpoint: inject('dynamodbEndpoint'),
+      s3Endpoint: inject('s3Endpoint'),
+    })
+  })
+  afterAll(() => fake?.close())
+  return {
+    get endpoint() {
+      return started().endpoint
+    },
+    get control() {
+      return started().control
+    },
+    imports: () => started().imports(),
+    listFilters: () => started().listFilters(),
+    close: () => started().close(),
   }
 }
