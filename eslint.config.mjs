@@ -31,6 +31,54 @@ export default tseslint.config(
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-duplicates': 'error',
+      // The contract between the stages: main.ts reads the inputs and asks plan/ for a job; an
+      // engine does the job and returns the one result (result.ts), which report/ turns into
+      // outputs and the summary.
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: ['./src/!(main|inputs).ts', './src/!(plan)/**'],
+              from: './src/inputs.ts',
+              message:
+                'Only main.ts and plan/ read the inputs: take the settings from the job the plan makes (plan/job.ts).',
+            },
+            {
+              target: './src/report/**',
+              from: ['./src/stream/**', './src/native/**', './src/plan/**', './src/@(main).ts'],
+              message:
+                'report/ reads the one result (result.ts), never an engine: put what it needs into ImportResult.',
+            },
+            {
+              target: ['./src/!(main|index).ts', './src/!(plan)/**'],
+              from: ['./src/plan/**', './src/@(main).ts'],
+              message:
+                'Engines and what they use do not reach back into the start step: it gives them their job.',
+            },
+            {
+              target: './src/stream/**',
+              from: './src/native/**',
+              message: 'One engine does not use another: share through a lower folder.',
+            },
+            {
+              target: './src/native/**',
+              from: './src/stream/**',
+              message: 'One engine does not use another: share through a lower folder.',
+            },
+            {
+              target: './src/result.ts',
+              from: './src/!(words).ts',
+              message: 'result.ts is the contract every engine and the report share: a leaf.',
+            },
+            {
+              target: './src/result.ts',
+              from: './src/*/**',
+              message: 'result.ts is the contract every engine and the report share: a leaf.',
+            },
+          ],
+        },
+      ],
     },
   },
 )

@@ -73501,43 +73501,23 @@ function describeAwsError(err, call, target) {
 
 /***/ }),
 
-/***/ 8515:
+/***/ 9366:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $i: () => (/* binding */ showName),
-/* harmony export */   J4: () => (/* binding */ MAX_REJECTION_SAMPLES),
-/* harmony export */   Jh: () => (/* binding */ nameSegment),
-/* harmony export */   aO: () => (/* binding */ REJECTION_KINDS),
-/* harmony export */   vA: () => (/* binding */ withoutBom)
+/* harmony export */   PS: () => (/* binding */ isImportTableFormat),
+/* harmony export */   kZ: () => (/* binding */ IMPORT_TABLE_FORMATS),
+/* harmony export */   oL: () => (/* binding */ INPUT_FORMATS)
 /* harmony export */ });
-const REJECTION_KINDS = {
-    unreadable: 'unreadable line or object',
-    invalid: 'invalid record',
-    mismatch: 'does not fit the table',
-    refused: 'refused by DynamoDB',
-    unwritten: 'valid, not written (the writer gave up)',
-};
-/** Rejections kept in memory for annotations and the summary; the rest are only counted. */
-const MAX_REJECTION_SAMPLES = 10;
-const BOM = '\uFEFF';
-/** A UTF-8 byte order mark at the start of an object is an encoding marker, not data. */
-function withoutBom(line) {
-    return line.number === 1 && line.text.startsWith(BOM) ? line.text.slice(1) : line.text;
-}
-/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
-const MAX_SHOWN_NAME_CHARS = 64;
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A name as reasons show it: quoted, and cut when long. */
-function showName(name) {
-    const shown = name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name;
-    return JSON.stringify(shown);
-}
-/** A step of an attribute path in a reason: `.name`, or `["odd name"]`. */
-function nameSegment(name) {
-    if (IDENTIFIER.test(name) && name.length <= MAX_SHOWN_NAME_CHARS)
-        return `.${name}`;
-    return `[${showName(name)}]`;
+/** The formats ImportTable takes (its InputFormat). */
+const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'];
+/**
+ * And the files people keep, which the stream engine reads too; auto (the default) recognises
+ * each object's format from its first bytes (detect.ts).
+ */
+const INPUT_FORMATS = ['auto', ...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'];
+function isImportTableFormat(format) {
+    return IMPORT_TABLE_FORMATS.includes(format);
 }
 
 
@@ -73549,7 +73529,7 @@ function nameSegment(name) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5971);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8930);
 
 
 // The bundle is also the entry of the write threads (stream/write-threads.ts), which serve calls.
@@ -73561,544 +73541,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8422:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Ko: () => (/* binding */ readInputs),
-/* harmony export */   PS: () => (/* binding */ isImportTableFormat),
-/* harmony export */   oV: () => (/* binding */ ignoredInputs)
-/* harmony export */ });
-/* unused harmony exports MODES, IMPORT_TABLE_FORMATS, INPUT_FORMATS, COMPRESSIONS, CREATE_TABLE, DEFAULT_NATIVE_MIN_BYTES, DEFAULT_STALL_TIMEOUT_SECONDS, DEFAULT_WRITE_CONCURRENCY, InputError, parseTable, parseSource, parseKeySchema, parseCsvHeader */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8179);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6455);
-/* harmony import */ var _table_definition_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1951);
-/* harmony import */ var _plan_shard_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8303);
-/* harmony import */ var _sources_local_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9765);
-
-
-
-
-
-
-
-
-const MODES = ['auto', 'native', 'stream'];
-/** The formats ImportTable takes (its InputFormat). */
-const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'];
-/**
- * And the files people keep, which the stream engine reads too; auto (the default) recognises
- * each object's format from its first bytes (formats/detect.ts).
- */
-const INPUT_FORMATS = ['auto', ...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'];
-const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'];
-/**
- * create-table: auto creates a missing table from key-schema or table-definition once no existing
- * table has a close name (a typo in table); true creates it without that check; false never.
- */
-const CREATE_TABLE = ['auto', 'true', 'false'];
-function isImportTableFormat(format) {
-    return IMPORT_TABLE_FORMATS.includes(format);
-}
-/** ImportTable's CsvOptions.Delimiter allows exactly these characters. */
-const CSV_DELIMITERS = {
-    ',': ',',
-    ';': ';',
-    ':': ':',
-    '|': '|',
-    tab: '\t',
-    space: ' ',
-};
-/** auto: below 1 GiB, creating the table and streaming beats ImportTable's minutes of start-up. */
-const DEFAULT_NATIVE_MIN_BYTES = 2 ** 30;
-/** native: how long to wait for an import, as ImportTable's own limits suggest (six hours). */
-const DEFAULT_TIMEOUT_MINUTES = 360;
-/**
- * stream: how long DynamoDB may accept no write before the import fails: longer than a table's
- * first minutes of scaling up and an emulator's restart, short enough to fail a dead endpoint soon.
- */
-const DEFAULT_STALL_TIMEOUT_SECONDS = 120;
-/** BatchWriteItem calls in flight by default: enough to keep DynamoDB Local or a table busy. */
-const DEFAULT_WRITE_CONCURRENCY = 16;
-/** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
-const MAX_WRITE_CONCURRENCY = 256;
-/** Write threads: past the runner's cores they only take turns. */
-const MAX_WRITE_THREADS = 64;
-/** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
-const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
-const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/([a-zA-Z0-9_.-]{3,255})$/;
-/** S3 bucket names as ImportTable's S3BucketSource.S3Bucket accepts them. */
-const BUCKET_NAME = /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/;
-/** ImportTable's S3KeyPrefix is at most 1024 characters. */
-const MAX_PREFIX_LENGTH = 1024;
-/** Thrown with every bad input at once, so one run shows all of them. */
-class InputError extends Error {
-    name = 'InputError';
-}
-/** Collects problems while each input is read, so they are reported together. */
-class Reader {
-    problems = [];
-    raw(name) {
-        return _actions_core__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4(name);
-    }
-    fail(name, value, allowed) {
-        this.problems.push(`${name}: expected ${allowed}, got "${value}"`);
-    }
-    required(name) {
-        const value = this.raw(name);
-        if (value === '')
-            this.problems.push(`${name}: is required`);
-        return value;
-    }
-    optional(name) {
-        const value = this.raw(name);
-        return value === '' ? undefined : value;
-    }
-    enumOf(name, allowed, fallback) {
-        const value = this.raw(name);
-        if (value === '')
-            return fallback;
-        const match = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
-        if (match === undefined)
-            this.fail(name, value, `one of ${allowed.join(', ')}`);
-        return match ?? fallback;
-    }
-    bool(name, fallback) {
-        const value = this.raw(name).toLowerCase();
-        if (value === '')
-            return fallback;
-        if (value === 'true')
-            return true;
-        if (value === 'false')
-            return false;
-        this.fail(name, this.raw(name), 'true or false');
-        return fallback;
-    }
-    /** A size in bytes: a whole number, optionally with KiB, MiB, GiB or TiB. */
-    bytes(name, fallback) {
-        const value = this.raw(name);
-        if (value === '')
-            return fallback;
-        const match = /^(\d+)\s*(KiB|MiB|GiB|TiB)?$/i.exec(value);
-        const units = { kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
-        const n = match ? Number(match[1]) * (match[2] ? (units[match[2].toLowerCase()] ?? 1) : 1) : NaN;
-        if (!Number.isSafeInteger(n)) {
-            this.fail(name, value, 'a number of bytes, such as 1073741824 or 1GiB');
-            return fallback;
-        }
-        return n;
-    }
-    int(name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
-        const value = this.raw(name);
-        if (value === '')
-            return fallback;
-        const n = /^\d+$/.test(value) ? Number(value) : NaN;
-        if (!Number.isSafeInteger(n) || n < min || n > max) {
-            const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
-            this.fail(name, value, `a whole number ${range}`);
-            return fallback;
-        }
-        return n;
-    }
-    url(name) {
-        const value = this.optional(name);
-        if (value === undefined)
-            return undefined;
-        try {
-            const url = new URL(value);
-            if (url.protocol === 'http:' || url.protocol === 'https:')
-                return value;
-        }
-        catch {
-            // reported below
-        }
-        this.fail(name, value, 'an http:// or https:// URL, such as http://localhost:8000');
-        return undefined;
-    }
-}
-function parseTable(value) {
-    const arn = TABLE_ARN.exec(value);
-    if (arn?.[1])
-        return { id: value, name: arn[1] };
-    if (TABLE_NAME.test(value))
-        return { id: value, name: value };
-    return undefined;
-}
-/**
- * `s3://bucket/prefix`, or what a workspace value selects (a path, or glob patterns). Undefined
- * for another scheme, a bad bucket, too long a prefix, or an S3 value with glob syntax (readSource
- * says why).
- */
-function parseSource(value) {
-    if (!value.startsWith('s3://')) {
-        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
-            return undefined;
-        return { kind: 'local', ...(0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceSelection */ .MN)(value) };
-    }
-    if ((0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .isGlob */ .fg)(value))
-        return undefined;
-    const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value);
-    const bucket = match?.[1];
-    if (!bucket || !BUCKET_NAME.test(bucket))
-        return undefined;
-    const prefix = match[2] ?? '';
-    if (prefix.length > MAX_PREFIX_LENGTH)
-        return undefined;
-    return { kind: 's3', bucket, prefix };
-}
-/** Key attribute names: 1-255 bytes (the API's KeySchemaElement.AttributeName). */
-const MAX_KEY_NAME_BYTES = 255;
-/** A table key has a partition key and, optionally, a sort key. */
-const MAX_KEY_PARTS = 2;
-/**
- * key-schema's own separators: in a name they are nearly always a mistyped separator
- * (`pk:S;sk:N` would create a key named `pk:S;sk`), so they are refused there.
- */
-const KEY_SCHEMA_SEPARATORS = [':', ',', ';'];
-/**
- * `pk:S` or `pk:S,sk:N` into the key attributes of a table to create; otherwise what is wrong,
- * in words, for the input's error.
- */
-function parseKeySchema(value) {
-    const parts = value.split(',');
-    if (parts.length > MAX_KEY_PARTS) {
-        return `${parts.length} keys, but a table has a partition key and at most one sort key`;
-    }
-    const keys = [];
-    for (const part of parts.map((p) => p.trim())) {
-        const colon = part.lastIndexOf(':');
-        if (colon === -1)
-            return `"${part}" has no :TYPE`;
-        const name = part.slice(0, colon);
-        const type = part
-            .slice(colon + 1)
-            .trim()
-            .toUpperCase();
-        const problem = keyNameProblem(name);
-        if (problem)
-            return problem;
-        if (type !== 'S' && type !== 'N' && type !== 'B') {
-            return `the type of ${name} is "${part.slice(colon + 1)}", not S, N or B`;
-        }
-        keys.push({ name, type });
-    }
-    if (keys.length === 2 && keys[0]?.name === keys[1]?.name) {
-        return `both keys are named ${keys[0]?.name}`;
-    }
-    return keys;
-}
-function keyNameProblem(name) {
-    if (name === '')
-        return 'a key has no name before its :TYPE';
-    const separators = KEY_SCHEMA_SEPARATORS.filter((c) => name.includes(c));
-    if (separators.length > 0) {
-        return `the name "${name}" holds ${separators.map((c) => `"${c}"`).join(' and ')}`;
-    }
-    if (name.trim() !== name)
-        return `the name "${name}" has spaces around it`;
-    if (Buffer.byteLength(name) > MAX_KEY_NAME_BYTES) {
-        return `the name ${name.slice(0, 20)}… is longer than ${MAX_KEY_NAME_BYTES} bytes`;
-    }
-    return undefined;
-}
-/** ImportTable's HeaderList: 1-255 names of printable ASCII without `"` and `,`. */
-function parseCsvHeader(value) {
-    const names = value.split(',').map((n) => n.trim());
-    const valid = /^[\x20-\x21\x23-\x2B\x2D-\x7E]{1,65536}$/;
-    if (names.length > 255 || names.some((n) => !valid.test(n)))
-        return undefined;
-    if (new Set(names).size !== names.length)
-        return undefined;
-    return names;
-}
-function defaultRejectedFile() {
-    const dir = process.env['RUNNER_TEMP'] || process.env['TMPDIR'] || '/tmp';
-    const run = [process.env['GITHUB_RUN_ID'], process.env['GITHUB_RUN_ATTEMPT'], process.pid];
-    return node_path__WEBPACK_IMPORTED_MODULE_1__.join(dir, `dynamodb-s3-import-rejected-${run.filter(Boolean).join('-')}.jsonl`);
-}
-/**
- * Reads every input once, before any network call. Throws an InputError naming each bad input,
- * its value and what is allowed.
- */
-function readInputs() {
-    const r = new Reader();
-    const table = readTable(r);
-    const { source, sourceValue } = readSource(r);
-    const billingMode = r.enumOf(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.BillingMode, _table_definition_js__WEBPACK_IMPORTED_MODULE_5__/* .BILLING_MODES */ .$8, 'PAY_PER_REQUEST');
-    const keySchema = readKeySchema(r);
-    const connection = readConnection(r);
-    const inputs = {
-        table: table.ref ?? { id: table.value, name: table.value },
-        source: source ?? { kind: 'local', path: '' },
-        mode: r.enumOf(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Mode, MODES, 'auto'),
-        ...readFormat(r),
-        billingMode,
-        ...tableCreation(r, table.ref?.name, keySchema, billingMode),
-        createTable: r.enumOf(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CreateTable, CREATE_TABLE, 'auto'),
-        writeConcurrency: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
-        writeThreads: readWriteThreads(r),
-        maxWriteCapacity: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.MaxWriteCapacity, 0, 0),
-        stallTimeoutSeconds: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
-        maxErrors: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.MaxErrors, 0, 0),
-        minItems: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.MinItems, 0, 0),
-        dryRun: r.bool(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.DryRun, false),
-        wait: r.bool(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Wait, true),
-        timeoutMinutes: r.int(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
-        nativeMinBytes: r.bytes(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
-        ...optional('shard', readShard(r)),
-        truncate: r.bool(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Truncate, false),
-        ...connection,
-        rejectedFile: rejectedFile(r),
-    };
-    conflicts(inputs, r);
-    if (inputs.mode === 'native' && inputs.format !== 'auto' && !isImportTableFormat(inputs.format)) {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.InputFormat, inputs.format, `${IMPORT_TABLE_FORMATS.join(', ')} with mode native: ImportTable takes only these; ${inputs.format} is read by the stream engine (mode stream or auto)`);
-    }
-    if (inputs.mode === 'native' && inputs.source.kind === 'local') {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
-    }
-    if (r.problems.length > 0) {
-        throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`);
-    }
-    return inputs;
-}
-function readTable(r) {
-    const value = r.required(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Table);
-    const ref = parseTable(value);
-    if (value && !ref) {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN');
-    }
-    return { value, ref };
-}
-function readSource(r) {
-    const sourceValue = r.required(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source);
-    const source = parseSource(sourceValue);
-    if (sourceValue.startsWith('s3://') && (0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .isGlob */ .fg)(sourceValue)) {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source, sourceValue, "s3://bucket/prefix: an S3 source is a key prefix, as ImportTable's S3KeyPrefix, without wildcards or several lines (every object whose key starts with it is imported)");
-    }
-    else if (sourceValue && !source) {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace');
-    }
-    if (source?.kind === 'local') {
-        const problem = (0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .selectionProblem */ .sZ)((0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceRoot */ .oS)(), source);
-        if (problem)
-            r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source, problem.got, problem.expected);
-    }
-    return { source, sourceValue };
-}
-/** input-format, input-compression and the CSV options. */
-function readFormat(r) {
-    const format = r.enumOf(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.InputFormat, INPUT_FORMATS, 'auto');
-    const compression = r.enumOf(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.InputCompression, COMPRESSIONS, 'auto');
-    const delimiterValue = r.raw(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvDelimiter) || ',';
-    const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()];
-    if (csvDelimiter === undefined) {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvDelimiter, delimiterValue, 'one of , ; : | tab space');
-    }
-    const headerValue = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvHeader);
-    const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue);
-    if (headerValue !== undefined && !csvHeader) {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvHeader, headerValue, 'comma-separated unique names of printable ASCII, no quotes');
-    }
-    return { format, compression, csvDelimiter: csvDelimiter ?? ',', ...(csvHeader && { csvHeader }) };
-}
-function readKeySchema(r) {
-    const value = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.KeySchema);
-    if (value === undefined)
-        return undefined;
-    const keySchema = parseKeySchema(value);
-    if (typeof keySchema !== 'string')
-        return keySchema;
-    r.problems.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.KeySchema}: expected name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B (separate the two keys with a comma), got "${value}": ${keySchema}`);
-    return undefined;
-}
-function readShard(r) {
-    const value = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Shard);
-    const shard = value === undefined ? undefined : (0,_plan_shard_js__WEBPACK_IMPORTED_MODULE_7__/* .parseShard */ .uK)(value);
-    if (value !== undefined && !shard) {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Shard, value, `i/n with 1 <= i <= n <= ${_plan_shard_js__WEBPACK_IMPORTED_MODULE_7__/* .MAX_SHARDS */ .hH}, such as 2/4`);
-    }
-    return shard;
-}
-/** Where and how the action connects: region, endpoints, the bucket's owner, the client token. */
-function readConnection(r) {
-    const dynamodbEndpoint = r.url(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.DynamoDBEndpoint);
-    const s3Endpoint = r.url(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.S3Endpoint);
-    const bucketOwner = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.BucketOwner);
-    if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.BucketOwner, bucketOwner, 'a 12-digit AWS account id');
-    }
-    const clientToken = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.ClientToken);
-    if (clientToken !== undefined && clientToken.includes('$')) {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)');
-    }
-    const region = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
-    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Region, region, 'an AWS region such as us-east-1');
-    }
-    if (region === undefined && dynamodbEndpoint === undefined) {
-        r.problems.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`);
-    }
-    return {
-        ...optional('clientToken', clientToken),
-        ...optional('region', region),
-        ...optional('dynamodbEndpoint', dynamodbEndpoint),
-        ...optional('s3Endpoint', s3Endpoint),
-        s3ForcePathStyle: r.bool(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.S3ForcePathStyle, s3Endpoint !== undefined),
-        ...optional('bucketOwner', bucketOwner),
-    };
-}
-/**
- * The creation parameters of a missing table: table-definition wins over key-schema and
- * billing-mode. The file is read here, so that its problems are reported with the other inputs'.
- */
-function tableCreation(r, tableName, keySchema, billingMode) {
-    const file = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.TableDefinition);
-    // Without a valid table name there is nothing to check the file's TableName against.
-    if (file !== undefined && tableName !== undefined) {
-        let text;
-        try {
-            text = node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync(node_path__WEBPACK_IMPORTED_MODULE_1__.resolve((0,_sources_local_js__WEBPACK_IMPORTED_MODULE_6__/* .workspaceRoot */ .oS)(), file), 'utf8');
-        }
-        catch (err) {
-            r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.TableDefinition, file, `a readable JSON or YAML file (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(err)})`);
-            return {};
-        }
-        const parsed = (0,_table_definition_js__WEBPACK_IMPORTED_MODULE_5__/* .parseTableDefinition */ .l0)(file, text, tableName);
-        if (!parsed.ok) {
-            r.problems.push(...parsed.problems);
-            return {};
-        }
-        return { tableCreation: parsed.parameters, tableCreationSource: `table-definition ${file}` };
-    }
-    if (keySchema && tableName) {
-        return {
-            tableCreation: (0,_table_definition_js__WEBPACK_IMPORTED_MODULE_5__/* .fromKeySchema */ .LW)(tableName, keySchema, billingMode),
-            tableCreationSource: 'key-schema',
-        };
-    }
-    return {};
-}
-/** Inputs that cannot go together: refused, with the way out. */
-function conflicts(inputs, r) {
-    const sharded = (inputs.shard?.count ?? 1) > 1;
-    if (sharded && inputs.mode === 'native') {
-        r.problems.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Shard}: ImportTable imports a prefix in one job; use mode stream (or auto) to shard`);
-    }
-    if (inputs.createTable === 'false' && inputs.mode === 'native') {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CreateTable, r.raw(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CreateTable), 'auto or true with mode native: ImportTable always creates a new table; to write into an existing table use mode stream (or auto)');
-    }
-    if (inputs.truncate && inputs.mode === 'native') {
-        r.problems.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`);
-    }
-    if (inputs.truncate && sharded) {
-        r.problems.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`);
-    }
-}
-/** write-threads: auto (the default), or how many; 0 sends the calls on the main thread. */
-function readWriteThreads(r) {
-    const value = r.raw(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.WriteThreads);
-    if (value === '' || value === 'auto')
-        return 'auto';
-    const n = /^\d+$/.test(value) ? Number(value) : NaN;
-    if (n <= MAX_WRITE_THREADS)
-        return n;
-    r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.WriteThreads, value, `auto or a whole number from 0 to ${MAX_WRITE_THREADS}`);
-    return 'auto';
-}
-/** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
-function rejectedFile(r) {
-    const given = r.optional(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.RejectedFile);
-    if (given !== undefined && node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync(given) && node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(given).isDirectory()) {
-        r.fail(_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.RejectedFile, given, 'a file path, not a directory');
-    }
-    return node_path__WEBPACK_IMPORTED_MODULE_1__.resolve(given ?? defaultRejectedFile());
-}
-/** `{ [key]: value }` when value is defined, `{}` otherwise: exactOptionalPropertyTypes-friendly. */
-function optional(key, value) {
-    return value === undefined ? {} : { [key]: value };
-}
-/** Inputs that have no effect in the mode that runs: each gets a warning naming the input. */
-function ignoredInputs(inputs, mode) {
-    const ignored = [];
-    if (inputs.source.kind === 'local') {
-        if (inputs.s3Endpoint)
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.S3Endpoint} (the source is a workspace path)`);
-        if (inputs.bucketOwner)
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.BucketOwner} (the source is a workspace path)`);
-    }
-    // Under auto any object may turn out to be CSV: the CSV options are not known to be unused.
-    if (inputs.format !== 'CSV' && inputs.format !== 'auto') {
-        if (inputs.csvDelimiter !== ',')
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvDelimiter} (only for input-format CSV)`);
-        if (inputs.csvHeader)
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.CsvHeader} (only for input-format CSV)`);
-    }
-    if (inputs.createTable === 'false' && inputs.tableCreationSource) {
-        ignored.push(`${inputs.tableCreationSource} (create-table is false: no table is created)`);
-    }
-    if (inputs.mode !== 'auto' && inputs.nativeMinBytes !== DEFAULT_NATIVE_MIN_BYTES) {
-        ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.NativeMinBytes} (only for mode auto)`);
-    }
-    if (mode === 'stream') {
-        if (inputs.truncate && inputs.dryRun)
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Truncate} (a dry run deletes nothing)`);
-        if (!inputs.wait)
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Wait} (only for mode native)`);
-        if (inputs.clientToken)
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.ClientToken} (only for mode native)`);
-        if (inputs.timeoutMinutes !== DEFAULT_TIMEOUT_MINUTES) {
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.TimeoutMinutes} (only for mode native)`);
-        }
-    }
-    else {
-        if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY)
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.WriteConcurrency} (only for mode stream)`);
-        if (inputs.writeThreads !== 'auto')
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.WriteThreads} (only for mode stream)`);
-        if (inputs.maxWriteCapacity > 0)
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.MaxWriteCapacity} (only for mode stream)`);
-        if (inputs.stallTimeoutSeconds !== DEFAULT_STALL_TIMEOUT_SECONDS) {
-            ignored.push(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.StallTimeoutSeconds} (only for mode stream)`);
-        }
-    }
-    return ignored;
-}
-
-
-/***/ }),
-
-/***/ 8301:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ isJsonObject),
-/* harmony export */   Z: () => (/* binding */ jsonKind)
-/* harmony export */ });
-/** Plain JSON values as JSON.parse returns them: the one guard for "an object, not an array". */
-function isJsonObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** What a JSON value is, for reasons: `an object`, `an array`, `null`, `a string`. */
-function jsonKind(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-
-
-/***/ }),
-
-/***/ 5971:
+/***/ 8930:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74463,10 +73906,43 @@ function bytesKey(bytes) {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
-// EXTERNAL MODULE: ./src/formats/record.ts
-var formats_record = __nccwpck_require__(8515);
-// EXTERNAL MODULE: ./src/json.ts
-var json = __nccwpck_require__(8301);
+;// CONCATENATED MODULE: ./src/formats/record.ts
+const BOM = '\uFEFF';
+/** A UTF-8 byte order mark at the start of an object is an encoding marker, not data. */
+function withoutBom(line) {
+    return line.number === 1 && line.text.startsWith(BOM) ? line.text.slice(1) : line.text;
+}
+/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
+const MAX_SHOWN_NAME_CHARS = 64;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A name as reasons show it: quoted, and cut when long. */
+function showName(name) {
+    const shown = name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name;
+    return JSON.stringify(shown);
+}
+/** A step of an attribute path in a reason: `.name`, or `["odd name"]`. */
+function nameSegment(name) {
+    if (IDENTIFIER.test(name) && name.length <= MAX_SHOWN_NAME_CHARS)
+        return `.${name}`;
+    return `[${showName(name)}]`;
+}
+
+;// CONCATENATED MODULE: ./src/json.ts
+/** Plain JSON values as JSON.parse returns them: the one guard for "an object, not an array". */
+function isJsonObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** What a JSON value is, for reasons: `an object`, `an array`, `null`, `a string`. */
+function jsonKind(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+
 ;// CONCATENATED MODULE: ./src/formats/dynamodb-json.ts
 /**
  * DynamoDB JSON lines: `{"Item": {<name>: <AttributeValue JSON>, ...}}`, one item per line
@@ -74502,10 +73978,10 @@ function parseDynamoDBJsonLine(line) {
     catch (error) {
         return { ok: false, reason: describeJsonError(error) };
     }
-    if (!(0,json/* isJsonObject */.O)(parsed)) {
+    if (!isJsonObject(parsed)) {
         return {
             ok: false,
-            reason: `expected an object with an "Item" member, found ${(0,json/* jsonKind */.Z)(parsed)}`,
+            reason: `expected an object with an "Item" member, found ${jsonKind(parsed)}`,
         };
     }
     const names = Object.keys(parsed);
@@ -74532,10 +74008,10 @@ function parseDynamoDBItem(text) {
     catch (error) {
         return { ok: false, reason: describeJsonError(error) };
     }
-    if (!(0,json/* isJsonObject */.O)(parsed)) {
+    if (!isJsonObject(parsed)) {
         return {
             ok: false,
-            reason: `expected a DynamoDB JSON item (an object), found ${(0,json/* jsonKind */.Z)(parsed)}`,
+            reason: `expected a DynamoDB JSON item (an object), found ${jsonKind(parsed)}`,
         };
     }
     return convertItem(parsed, 'item');
@@ -74545,8 +74021,8 @@ function parseDynamoDBItem(text) {
  * (B and BS decoded); `label` names it in reasons (`Item`, `NewImage`, `Keys`).
  */
 function convertItem(item, label) {
-    if (!(0,json/* isJsonObject */.O)(item)) {
-        return { ok: false, reason: `expected "${label}" to be an object, found ${(0,json/* jsonKind */.Z)(item)}` };
+    if (!isJsonObject(item)) {
+        return { ok: false, reason: `expected "${label}" to be an object, found ${jsonKind(item)}` };
     }
     const failure = convertMembers(item, 0);
     if (failure !== undefined) {
@@ -74600,7 +74076,7 @@ function describeJsonError(error) {
     return 'invalid JSON';
 }
 function list(names) {
-    const shown = names.slice(0, MAX_LISTED_NAMES).map(formats_record/* showName */.$i).join(', ');
+    const shown = names.slice(0, MAX_LISTED_NAMES).map(showName).join(', ');
     const more = names.length - MAX_LISTED_NAMES;
     return more > 0 ? `${shown} and ${more} more` : shown;
 }
@@ -74609,10 +74085,10 @@ function convertMembers(members, depth) {
     for (const name of Object.keys(members)) {
         const problem = attributeNameProblem(name);
         if (problem !== undefined)
-            return new PathError(problem).at((0,formats_record/* nameSegment */.Jh)(name));
+            return new PathError(problem).at(nameSegment(name));
         const failure = convertValue(members[name], depth + 1);
         if (failure !== undefined)
-            return failure.at((0,formats_record/* nameSegment */.Jh)(name));
+            return failure.at(nameSegment(name));
     }
     return undefined;
 }
@@ -74620,8 +74096,8 @@ function convertValue(value, depth) {
     if (depth > MAX_NESTING_DEPTH) {
         return new PathError(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
     }
-    if (!(0,json/* isJsonObject */.O)(value)) {
-        return new PathError(`expected an attribute value object, found ${(0,json/* jsonKind */.Z)(value)}`);
+    if (!isJsonObject(value)) {
+        return new PathError(`expected an attribute value object, found ${jsonKind(value)}`);
     }
     const type = onlyKey(value);
     if (type === undefined) {
@@ -74644,9 +74120,9 @@ function convertValue(value, depth) {
         case 'NULL':
             if (content === true)
                 return undefined;
-            return new PathError(`NULL must be true, found ${content === false ? 'false' : (0,json/* jsonKind */.Z)(content)}`);
+            return new PathError(`NULL must be true, found ${content === false ? 'false' : jsonKind(content)}`);
         case 'M':
-            return (0,json/* isJsonObject */.O)(content)
+            return isJsonObject(content)
                 ? convertMembers(content, depth)
                 : wrongKind('M', 'an object', content);
         case 'L':
@@ -74660,7 +74136,7 @@ function convertValue(value, depth) {
         case 'BS':
             return checkSet('BS', content, binarySetKey);
         default:
-            return new PathError(`unknown type key ${(0,formats_record/* showName */.$i)(type)}, expected one of ${TYPE_KEYS}`);
+            return new PathError(`unknown type key ${showName(type)}, expected one of ${TYPE_KEYS}`);
     }
 }
 // for-in is markedly faster than Object.keys on small objects, and JSON.parse output has no
@@ -74676,7 +74152,7 @@ function onlyKey(value) {
     return first;
 }
 function wrongKind(type, expected, content) {
-    return new PathError(`${type} must be ${expected}, found ${(0,json/* jsonKind */.Z)(content)}`);
+    return new PathError(`${type} must be ${expected}, found ${jsonKind(content)}`);
 }
 function checkNumber(text) {
     // The original text is sent on: DynamoDB trims the zeros itself, and a rejected-records file
@@ -74984,18 +74460,18 @@ function credentialsConfigured(env) {
  * placeholder credentials are used, so a DynamoDB Local service container works without any AWS
  * setup (and the SDK does not stall probing instance metadata on a runner).
  */
-function createClients(inputs, env = process.env) {
-    const region = inputs.region ?? EMULATOR_REGION;
+function createClients(connection, env = process.env) {
+    const region = connection.region ?? EMULATOR_REGION;
     const placeholder = !credentialsConfigured(env);
-    if (placeholder && (inputs.dynamodbEndpoint || inputs.s3Endpoint)) {
+    if (placeholder && (connection.dynamodbEndpoint || connection.s3Endpoint)) {
         core/* info */.pq('No AWS credentials in the environment: custom endpoints get placeholder credentials.');
     }
     const credentialsFor = (endpoint) => endpoint && placeholder ? { credentials: PLACEHOLDER_CREDENTIALS } : {};
     const dynamodbConfig = {
         region,
         customUserAgent: [USER_AGENT],
-        ...(inputs.dynamodbEndpoint && { endpoint: inputs.dynamodbEndpoint }),
-        ...credentialsFor(inputs.dynamodbEndpoint),
+        ...(connection.dynamodbEndpoint && { endpoint: connection.dynamodbEndpoint }),
+        ...credentialsFor(connection.dynamodbEndpoint),
     };
     const dynamodb = new dist_cjs/* DynamoDBClient */.MGV(dynamodbConfig);
     // The middleware stack is resolved once for all calls, not per call: BatchWriteItem is sent
@@ -75005,17 +74481,17 @@ function createClients(inputs, env = process.env) {
     const s3Config = {
         region,
         customUserAgent: [USER_AGENT],
-        forcePathStyle: inputs.s3ForcePathStyle,
+        forcePathStyle: connection.s3ForcePathStyle,
         // The bucket may be in another region than the table: follow S3's redirect to it.
         followRegionRedirects: true,
         // S3-compatible servers often lack the SDK's newer flexible checksums; the action only reads,
         // so checksums are used only where an operation requires them.
-        ...(inputs.s3Endpoint && {
-            endpoint: inputs.s3Endpoint,
+        ...(connection.s3Endpoint && {
+            endpoint: connection.s3Endpoint,
             requestChecksumCalculation: 'WHEN_REQUIRED',
             responseChecksumValidation: 'WHEN_REQUIRED',
         }),
-        ...credentialsFor(inputs.s3Endpoint),
+        ...credentialsFor(connection.s3Endpoint),
     };
     const s3 = onFirstUse(async () => {
         const { S3Client } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3711, 19));
@@ -75043,145 +74519,1446 @@ function createClients(inputs, env = process.env) {
 
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(8422);
-;// CONCATENATED MODULE: ./src/words.ts
-/** Numbers as people read them in logs and the summary. */
-/** `1 object`, `2 objects`; `plural` for the irregular ones. */
-function counted(n, noun, plural = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : plural}`;
-}
-/** Bytes in binary units: `773 bytes`, `1.2 KiB`, `3.4 GiB`. */
-function formatBytes(bytes) {
-    const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? counted(bytes, 'byte') : `${Number(value.toFixed(1))} ${units[unit]}`;
-}
-
-;// CONCATENATED MODULE: ./src/plan/engine-choice.ts
-
-
-
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./src/names.ts
 /**
- * Decides which engine runs, whether the stream engine creates the table first, and whether the
- * names of existing tables are checked before a table is created. Pure, so that every rule is
- * tested without a service.
+ * The names of action.yml's inputs and outputs, said once: input reading, the warnings about
+ * ignored inputs, messages and the outputs use these (a test holds them equal to action.yml).
  */
-function chooseMode(inputs, situation) {
-    const found = situation.tableFound ?? situation.tableExists;
-    // Before any engine is chosen: mode auto must not fall back on ImportTable, which creates.
-    if (!found && inputs.createTable === 'false')
-        throw missingTable(inputs);
-    const choice = inputs.mode === 'native'
-        ? nativeRequested(inputs, situation)
-        : inputs.mode === 'stream'
-            ? streamRequested(inputs, situation.tableExists)
-            : chooseAuto(inputs, situation);
-    const creates = choice.mode === 'native' || choice.createTable;
-    return { ...choice, checkNearNames: creates && !found && inputs.createTable === 'auto' };
+const Input = {
+    Table: 'table',
+    Source: 'source',
+    Mode: 'mode',
+    InputFormat: 'input-format',
+    InputCompression: 'input-compression',
+    CsvDelimiter: 'csv-delimiter',
+    CsvHeader: 'csv-header',
+    KeySchema: 'key-schema',
+    TableDefinition: 'table-definition',
+    BillingMode: 'billing-mode',
+    CreateTable: 'create-table',
+    WriteConcurrency: 'write-concurrency',
+    WriteThreads: 'write-threads',
+    MaxWriteCapacity: 'max-write-capacity',
+    StallTimeoutSeconds: 'stall-timeout-seconds',
+    MaxErrors: 'max-errors',
+    MinItems: 'min-items',
+    DryRun: 'dry-run',
+    Wait: 'wait',
+    TimeoutMinutes: 'timeout-minutes',
+    NativeMinBytes: 'native-min-bytes',
+    ClientToken: 'client-token',
+    Region: 'region',
+    DynamoDBEndpoint: 'dynamodb-endpoint',
+    S3Endpoint: 's3-endpoint',
+    S3ForcePathStyle: 's3-force-path-style',
+    BucketOwner: 'bucket-owner',
+    Shard: 'shard',
+    Truncate: 'truncate',
+    RejectedFile: 'rejected-file',
+};
+const Output = {
+    Mode: 'mode',
+    ModeReason: 'mode-reason',
+    Status: 'status',
+    FailureCode: 'failure-code',
+    ImportArn: 'import-arn',
+    TableArn: 'table-arn',
+    ProcessedItemCount: 'processed-item-count',
+    ImportedItemCount: 'imported-item-count',
+    ErrorCount: 'error-count',
+    ProcessedSizeBytes: 'processed-size-bytes',
+    DurationSeconds: 'duration-seconds',
+    ConsumedWriteCapacity: 'consumed-write-capacity',
+    CloudwatchLogGroupArn: 'cloudwatch-log-group-arn',
+    RejectedFile: 'rejected-file',
+};
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/table/definition.ts
+
+
+/** Throughput for PROVISIONED tables created from key-schema alone. */
+const DEFAULT_PROVISIONED_UNITS = 5;
+/** Table and index names: 3-255 characters of [a-zA-Z0-9_.-] [doc NR]. */
+const INDEX_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+/** Key attribute names in AttributeDefinitions: 1-255 characters [API]. */
+const MAX_KEY_NAME_CHARS = 255;
+/** Projection.NonKeyAttributes of one index: 1-20 names [API]. */
+const MAX_NON_KEY_ATTRIBUTES = 20;
+/** User-specified projected attributes over all of a table's secondary indexes [doc SQ]. */
+const MAX_PROJECTED_ATTRIBUTES_PER_TABLE = 100;
+/** Found values longer than this are cut in messages. */
+const MAX_SHOWN_CHARS = 80;
+const ATTRIBUTE_TYPES = ['S', 'N', 'B'];
+/** The billing modes CreateTable and ImportTable's TableCreationParameters take. */
+const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'];
+const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'];
+const SSE_TYPES = ['AES256', 'KMS'];
+const TABLE_FIELDS = [
+    'TableName',
+    'AttributeDefinitions',
+    'KeySchema',
+    'BillingMode',
+    'ProvisionedThroughput',
+    'OnDemandThroughput',
+    'SSESpecification',
+    'GlobalSecondaryIndexes',
+];
+const ATTRIBUTE_DEFINITION_FIELDS = ['AttributeName', 'AttributeType'];
+const KEY_ELEMENT_FIELDS = ['AttributeName', 'KeyType'];
+const PROVISIONED_FIELDS = ['ReadCapacityUnits', 'WriteCapacityUnits'];
+const ON_DEMAND_FIELDS = ['MaxReadRequestUnits', 'MaxWriteRequestUnits'];
+const SSE_FIELDS = ['Enabled', 'SSEType', 'KMSMasterKeyId'];
+const INDEX_FIELDS = [
+    'IndexName',
+    'KeySchema',
+    'Projection',
+    'ProvisionedThroughput',
+    'OnDemandThroughput',
+];
+const PROJECTION_FIELDS = ['ProjectionType', 'NonKeyAttributes'];
+/**
+ * Fields of CreateTable (and CloudFormation) that ImportTable cannot create, each with why and
+ * what to do instead: named as such rather than as unknown fields.
+ */
+const TABLE_ONLY_AFTER_IMPORT = {
+    LocalSecondaryIndexes: 'ImportTable cannot create local secondary indexes, and no table can get one after it is ' +
+        'created: use GlobalSecondaryIndexes instead',
+    StreamSpecification: 'ImportTable cannot create it; add it after the import with UpdateTable',
+    Tags: 'ImportTable cannot create them; add them after the import with TagResource',
+    TableClass: 'ImportTable cannot set it; change it after the import with UpdateTable',
+    DeletionProtectionEnabled: 'ImportTable cannot set it; turn it on after the import with UpdateTable',
+    WarmThroughput: 'ImportTable cannot set it; set it after the import with UpdateTable',
+    TimeToLiveSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateTimeToLive',
+    PointInTimeRecoverySpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContinuousBackups',
+    ContributorInsightsSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContributorInsights',
+    KinesisStreamSpecification: 'ImportTable cannot set it; add it after the import with EnableKinesisStreamingDestination',
+    ResourcePolicy: 'ImportTable cannot set it; add it after the import with PutResourcePolicy',
+};
+/** Table fields that need more than this action does. */
+const TABLE_SPECIAL = {
+    ...TABLE_ONLY_AFTER_IMPORT,
+    VectorIndexes: 'this action does not create vector indexes',
+};
+/** Index fields that need more than this action does. */
+const INDEX_SPECIAL = {
+    WarmThroughput: 'this action does not set it; set it after the import with UpdateTable',
+};
+/** Other spellings of a field (CloudFormation's among them), for "did you mean" hints. */
+const ALIASES = { SSEEnabled: 'Enabled' };
+/** From key-schema and billing-mode: the simple case. PROVISIONED gets 5 RCU / 5 WCU. */
+function fromKeySchema(tableName, keys, billingMode) {
+    return {
+        TableName: tableName,
+        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+        BillingMode: billingMode,
+        ...(billingMode === 'PROVISIONED' && {
+            ProvisionedThroughput: {
+                ReadCapacityUnits: DEFAULT_PROVISIONED_UNITS,
+                WriteCapacityUnits: DEFAULT_PROVISIONED_UNITS,
+            },
+        }),
+    };
 }
-/** create-table false and no table: where it was looked for, and the ways on. */
-function missingTable(inputs) {
-    return new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${where(inputs)} and create-table is false, so the action does not create it: ` +
-        'check table, region and dynamodb-endpoint, or create the table first, or set create-table: auto (the default) ' +
-        'with key-schema (for example pk:S) or table-definition to have the action create it.');
-}
-/** mode: native, which ImportTable can only honour by creating a new table. */
-function nativeRequested(inputs, situation) {
-    const notImportable = notForImportTable(situation.firstObject);
-    if (notImportable) {
-        throw new errors/* ActionError */.lZ(`mode: native, and ${notImportable}. Set mode: stream or auto to read it with BatchWriteItem, or set input-format if the objects are in fact ${IMPORT_TABLE_FORMAT_NAMES}.`);
-    }
-    if (situation.tableExists) {
-        throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} already exists${where(inputs)}, and ImportTable only creates new tables: ` +
-            'use mode: stream (or auto) to write into it, or choose a new table name.');
-    }
-    requireCreation(inputs, 'ImportTable creates it');
-    return { mode: 'native', reason: 'mode: native was requested.', createTable: false };
-}
-/** mode: stream, which writes into the table, or creates it first (create-table is not false). */
-function streamRequested(inputs, tableExists) {
-    return streaming(inputs, tableExists, 'mode: stream was requested.');
+/** The table's key attributes with their types, hash key first. */
+function keyAttributes(parameters) {
+    const types = new Map((parameters.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
+    const keys = [...(parameters.KeySchema ?? [])].sort((a, b) => Number(a.KeyType === 'RANGE') - Number(b.KeyType === 'RANGE'));
+    return keys.map((k) => {
+        const type = types.get(k.AttributeName);
+        if (type !== 'S' && type !== 'N' && type !== 'B') {
+            throw new Error(`key attribute ${String(k.AttributeName)} has no S, N or B definition`);
+        }
+        return { name: k.AttributeName ?? '', type };
+    });
 }
 /**
- * mode: auto. ImportTable runs only where it can: a new table, one job, an S3 source on AWS; and
- * only when the source is big enough to be worth its minutes of start-up.
+ * Reads and validates a table-definition file (JSON or YAML: parse with the `yaml` package, which
+ * also reads JSON), returning the parameters or a list of problems. `file` is the path as the user
+ * gave it (used in messages); `text` is its content (the caller reads the file).
  */
-function chooseAuto(inputs, situation) {
-    const reason = streamOnlyReason(inputs, situation.tableExists, situation.firstObject);
-    if (reason !== undefined)
-        return streaming(inputs, situation.tableExists, reason);
-    return chooseBySize(inputs, situation.sourceBytes ?? 0);
+function parseTableDefinition(file, text, tableName) {
+    const prefix = `table-definition (${file}): `;
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+    const syntaxError = doc.errors[0];
+    if (syntaxError) {
+        const at = position(syntaxError.linePos?.[0]);
+        return fail(`${prefix}expected YAML or JSON, got a syntax error${at}: ${reason(syntaxError)}`);
+    }
+    const contents = doc.contents;
+    if (contents === null) {
+        return fail(`${prefix}expected a mapping of TableCreationParameters fields, got an empty file`);
+    }
+    let value;
+    try {
+        value = doc.toJS();
+    }
+    catch (err) {
+        return fail(`${prefix}expected YAML or JSON, got ${err instanceof Error ? err.message : err}`);
+    }
+    if (!isJsonObject(value)) {
+        const at = position(contents.range ? lineCounter.linePos(contents.range[0]) : undefined);
+        return fail(`${prefix}expected a mapping of TableCreationParameters fields (AttributeDefinitions, ` +
+            `KeySchema, ...) at the top level, got ${show(value)}${at}`);
+    }
+    const c = new Checker(prefix);
+    for (const warning of doc.warnings) {
+        if (warning.code !== 'TAG_RESOLVE_FAILED')
+            continue;
+        c.problems.push(`${prefix}expected plain YAML or JSON values, got ${tagOf(warning)}` +
+            position(warning.linePos?.[0]) +
+            ' (CloudFormation functions such as !Ref are not evaluated)');
+    }
+    const parameters = checkTable(c, value, tableName);
+    return c.problems.length > 0 || !parameters
+        ? { ok: false, problems: c.problems }
+        : { ok: true, parameters };
 }
-/** The first auto rule that leaves only the stream engine, as the reason; undefined when none. */
-function streamOnlyReason(inputs, tableExists, firstObject) {
-    const table = inputs.table.name;
-    if (inputs.dynamodbEndpoint) {
-        return 'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.';
+function fail(problem) {
+    return { ok: false, problems: [problem] };
+}
+/** `the tag !Ref` from an unresolved-tag warning. */
+function tagOf(warning) {
+    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
+    return tag === undefined ? reason(warning) : `the tag ${tag}`;
+}
+function position(where) {
+    return where ? ` at line ${where.line}, column ${where.col}` : '';
+}
+/** A YAML error's own text, without the position and source excerpt prettyErrors appends. */
+function reason(error) {
+    const line = error.message.split('\n')[0] ?? '';
+    return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+/** Collects every problem of the file, so one run shows all of them. */
+class Checker {
+    prefix;
+    problems = [];
+    constructor(prefix) {
+        this.prefix = prefix;
     }
-    if (tableExists) {
-        return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`;
+    /** `<path>: expected <expected>, got <found>`, where `found` is already described. */
+    fail(path, expected, found) {
+        this.problems.push(`${this.prefix}${path}: expected ${expected}, got ${found}`);
     }
-    const notImportable = notForImportTable(firstObject);
-    if (notImportable) {
-        return `Table ${table} does not exist, and ${notImportable}, so the stream engine creates the table and writes with BatchWriteItem.`;
+    /** As fail, showing the value found (or "nothing" when the field is absent). */
+    bad(path, expected, value) {
+        this.fail(path, expected, show(value));
     }
-    if (inputs.format !== 'auto' && !(0,src_inputs/* isImportTableFormat */.PS)(inputs.format)) {
-        const verb = tableExists ? 'writes into it' : 'creates the table and writes';
-        return `input-format ${inputs.format} is read by the stream engine only (ImportTable takes DYNAMODB_JSON, ION or CSV), so the stream engine ${verb} with BatchWriteItem.`;
+    /**
+     * The value as a mapping; undefined (and a problem) when it is not one. Each field not in
+     * `fields` is a problem of its own: one `special` explains, or an unknown one (with a "did you
+     * mean" when one of `fields` is close).
+     */
+    mapping(path, value, expected, fields, special = {}) {
+        if (!isJsonObject(value)) {
+            this.bad(path, expected, value);
+            return undefined;
+        }
+        for (const [field, fieldValue] of Object.entries(value)) {
+            if (fields.includes(field))
+                continue;
+            const why = special[field];
+            if (why !== undefined) {
+                this.bad(join(path, field), `no ${field} (${why})`, fieldValue);
+                continue;
+            }
+            const guess = suggestion(field, fields);
+            const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
+            this.fail(join(path, field), `one of ${fields.join(', ')}${hint}`, 'an unknown field');
+        }
+        return value;
     }
-    if ((inputs.shard?.count ?? 1) > 1) {
-        return `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`;
+    list(path, value, expected) {
+        if (Array.isArray(value))
+            return value;
+        this.bad(path, expected, value);
+        return undefined;
     }
-    if (inputs.source.kind === 'local') {
-        return `Table ${table} does not exist, and the source is a workspace path, which ImportTable cannot read, so the stream engine creates the table and writes with BatchWriteItem.`;
+    oneOf(path, value, allowed) {
+        const match = allowed.find((a) => a === value);
+        if (match === undefined)
+            this.bad(path, orList(allowed), value);
+        return match;
+    }
+    /** A whole number of at least 1; with `unlimited`, -1 too. */
+    units(path, value, unlimited) {
+        if (typeof value === 'number' && Number.isSafeInteger(value)) {
+            if (value >= 1 || (unlimited && value === -1))
+                return value;
+        }
+        const expected = unlimited
+            ? 'a whole number of at least 1, or -1 for no limit'
+            : 'a whole number of at least 1';
+        this.bad(path, expected, value);
+        return undefined;
+    }
+}
+function checkTable(c, top, tableName) {
+    c.mapping('', top, 'a mapping', TABLE_FIELDS, TABLE_SPECIAL);
+    if (top['TableName'] !== undefined && top['TableName'] !== tableName) {
+        c.bad('TableName', `${JSON.stringify(tableName)} (the table input; or leave TableName out)`, top['TableName']);
+    }
+    const defs = { defined: new Set(), named: [], used: new Set(), complete: true };
+    const attributeDefinitions = checkAttributeDefinitions(c, top['AttributeDefinitions'], defs);
+    const keySchema = checkKeySchema(c, 'KeySchema', top['KeySchema'], defs);
+    let billingMode = 'PAY_PER_REQUEST';
+    if (top['BillingMode'] !== undefined) {
+        billingMode = c.oneOf('BillingMode', top['BillingMode'], BILLING_MODES);
+    }
+    const billing = { mode: billingMode, defaulted: top['BillingMode'] === undefined };
+    const throughput = checkThroughput(c, '', top, billing);
+    const sse = top['SSESpecification'] === undefined
+        ? undefined
+        : checkSse(c, 'SSESpecification', top['SSESpecification']);
+    const indexes = top['GlobalSecondaryIndexes'] === undefined
+        ? []
+        : checkIndexes(c, top['GlobalSecondaryIndexes'], defs, billing);
+    if (defs.complete) {
+        for (const [i, name] of defs.named) {
+            if (defs.used.has(name))
+                continue;
+            c.bad(`AttributeDefinitions[${i}].AttributeName`, 'an attribute that the KeySchema of the table or of a global secondary index uses ' +
+                '(DynamoDB rejects attribute definitions that no key uses)', name);
+        }
+    }
+    if (!attributeDefinitions || !keySchema || billingMode === undefined || !indexes)
+        return undefined;
+    return {
+        TableName: tableName,
+        AttributeDefinitions: attributeDefinitions,
+        KeySchema: keySchema,
+        BillingMode: billingMode,
+        ...throughput,
+        ...(sse && { SSESpecification: sse }),
+        ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
+    };
+}
+function checkAttributeDefinitions(c, value, defs) {
+    const expected = 'a non-empty list of {AttributeName, AttributeType}';
+    const list = c.list('AttributeDefinitions', value, expected);
+    if (!list)
+        return undefined;
+    if (list.length === 0) {
+        c.bad('AttributeDefinitions', expected, value);
+        return undefined;
+    }
+    const first = new Map();
+    const result = [];
+    let ok = true;
+    list.forEach((item, i) => {
+        const path = `AttributeDefinitions[${i}]`;
+        const def = c.mapping(path, item, '{AttributeName, AttributeType}', ATTRIBUTE_DEFINITION_FIELDS);
+        if (!def) {
+            ok = false;
+            return;
+        }
+        const name = checkAttributeName(c, `${path}.AttributeName`, def['AttributeName']);
+        const type = c.oneOf(`${path}.AttributeType`, def['AttributeType'], ATTRIBUTE_TYPES);
+        if (typeof def['AttributeName'] === 'string')
+            defs.defined.add(def['AttributeName']);
+        if (name !== undefined) {
+            defs.named.push([i, name]);
+            const before = first.get(name);
+            if (before === undefined)
+                first.set(name, i);
+            else {
+                c.bad(`${path}.AttributeName`, `a name not defined before (AttributeDefinitions[${before}] defines it)`, name);
+                ok = false;
+            }
+        }
+        if (name === undefined || type === undefined)
+            ok = false;
+        else
+            result.push({ AttributeName: name, AttributeType: type });
+    });
+    return ok ? result : undefined;
+}
+function checkAttributeName(c, path, value) {
+    if (typeof value === 'string' && value.length > 0 && [...value].length <= MAX_KEY_NAME_CHARS) {
+        return value;
+    }
+    c.bad(path, `a name of 1 to ${MAX_KEY_NAME_CHARS} characters`, value);
+    return undefined;
+}
+/** A table's or an index's KeySchema: HASH, then an optional RANGE, both defined attributes. */
+function checkKeySchema(c, path, value, defs) {
+    const expected = 'a list of 1 or 2 elements {AttributeName, KeyType}: HASH, then optional RANGE';
+    const list = c.list(path, value, expected);
+    if (!list) {
+        defs.complete = false;
+        return undefined;
+    }
+    if (list.length < 1 || list.length > 2) {
+        c.bad(path, expected, value);
+        defs.complete = false;
+        return undefined;
+    }
+    const result = [];
+    let ok = true;
+    list.forEach((item, i) => {
+        const itemPath = `${path}[${i}]`;
+        const element = c.mapping(itemPath, item, '{AttributeName, KeyType}', KEY_ELEMENT_FIELDS);
+        if (!element) {
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        const keyType = i === 0 ? 'HASH' : 'RANGE';
+        if (element['KeyType'] !== keyType) {
+            const which = i === 0 ? 'the first element' : 'the second element';
+            c.bad(`${itemPath}.KeyType`, `${keyType} (${which} of a KeySchema)`, element['KeyType']);
+            ok = false;
+        }
+        const name = element['AttributeName'];
+        const namePath = `${itemPath}.AttributeName`;
+        if (typeof name !== 'string' || name === '') {
+            c.bad(namePath, 'the name of an attribute in AttributeDefinitions', name);
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        defs.used.add(name);
+        if (i === 1 && isJsonObject(list[0]) && list[0]['AttributeName'] === name) {
+            c.bad(namePath, `an attribute other than the HASH key`, name);
+            ok = false;
+        }
+        else if (!defs.defined.has(name)) {
+            c.bad(namePath, 'an attribute defined in AttributeDefinitions', name);
+            ok = false;
+        }
+        result.push({ AttributeName: name, KeyType: keyType });
+    });
+    return ok ? result : undefined;
+}
+/** ProvisionedThroughput and OnDemandThroughput of the table or of an index. */
+function checkThroughput(c, path, owner, billing) {
+    const provisionedPath = join(path, 'ProvisionedThroughput');
+    const onDemandPath = join(path, 'OnDemandThroughput');
+    const provisioned = owner['ProvisionedThroughput'];
+    const onDemand = owner['OnDemandThroughput'];
+    const mode = billing.defaulted ? 'PAY_PER_REQUEST (the default)' : billing.mode;
+    const result = {};
+    if (provisioned === undefined) {
+        if (billing.mode === 'PROVISIONED') {
+            c.fail(provisionedPath, '{ReadCapacityUnits, WriteCapacityUnits} (BillingMode PROVISIONED requires it)', 'nothing');
+        }
+    }
+    else if (billing.mode === 'PAY_PER_REQUEST') {
+        c.bad(provisionedPath, `no ProvisionedThroughput with BillingMode ${mode} (only PROVISIONED takes it)`, provisioned);
+    }
+    else {
+        const checked = checkProvisioned(c, provisionedPath, provisioned);
+        if (checked)
+            result.ProvisionedThroughput = checked;
+    }
+    if (onDemand !== undefined) {
+        if (billing.mode === 'PROVISIONED') {
+            c.bad(onDemandPath, 'no OnDemandThroughput with BillingMode PROVISIONED (only PAY_PER_REQUEST takes it)', onDemand);
+        }
+        else {
+            const checked = checkOnDemand(c, onDemandPath, onDemand);
+            if (checked)
+                result.OnDemandThroughput = checked;
+        }
+    }
+    return result;
+}
+function checkProvisioned(c, path, value) {
+    const expected = '{ReadCapacityUnits, WriteCapacityUnits}';
+    const m = c.mapping(path, value, expected, PROVISIONED_FIELDS);
+    if (!m)
+        return undefined;
+    const read = c.units(`${path}.ReadCapacityUnits`, m['ReadCapacityUnits'], false);
+    const write = c.units(`${path}.WriteCapacityUnits`, m['WriteCapacityUnits'], false);
+    if (read === undefined || write === undefined)
+        return undefined;
+    return { ReadCapacityUnits: read, WriteCapacityUnits: write };
+}
+function checkOnDemand(c, path, value) {
+    const expected = '{MaxReadRequestUnits, MaxWriteRequestUnits}';
+    const m = c.mapping(path, value, expected, ON_DEMAND_FIELDS);
+    if (!m)
+        return undefined;
+    if (m['MaxReadRequestUnits'] === undefined && m['MaxWriteRequestUnits'] === undefined) {
+        c.bad(path, `at least one of MaxReadRequestUnits, MaxWriteRequestUnits`, value);
+        return undefined;
+    }
+    const result = {};
+    let ok = true;
+    for (const field of ON_DEMAND_FIELDS) {
+        if (m[field] === undefined)
+            continue;
+        const units = c.units(`${path}.${field}`, m[field], true);
+        if (units === undefined)
+            ok = false;
+        else
+            result[field] = units;
+    }
+    return ok ? result : undefined;
+}
+function checkSse(c, path, value) {
+    const m = c.mapping(path, value, '{Enabled, SSEType, KMSMasterKeyId}', SSE_FIELDS);
+    if (!m)
+        return undefined;
+    const result = {};
+    let ok = true;
+    if (m['Enabled'] !== undefined) {
+        if (typeof m['Enabled'] === 'boolean')
+            result.Enabled = m['Enabled'];
+        else {
+            c.bad(`${path}.Enabled`, 'true or false', m['Enabled']);
+            ok = false;
+        }
+    }
+    if (m['SSEType'] !== undefined) {
+        const type = c.oneOf(`${path}.SSEType`, m['SSEType'], SSE_TYPES);
+        if (type === undefined)
+            ok = false;
+        else
+            result.SSEType = type;
+    }
+    const key = m['KMSMasterKeyId'];
+    if (key !== undefined) {
+        if (m['SSEType'] !== 'KMS') {
+            c.bad(`${path}.KMSMasterKeyId`, 'no KMSMasterKeyId unless SSEType is KMS', key);
+            ok = false;
+        }
+        else if (typeof key !== 'string' || key.trim() === '') {
+            c.bad(`${path}.KMSMasterKeyId`, 'a KMS key id, key ARN, alias name or alias ARN', key);
+            ok = false;
+        }
+        else
+            result.KMSMasterKeyId = key;
+    }
+    return ok ? result : undefined;
+}
+function checkIndexes(c, value, defs, billing) {
+    const list = c.list('GlobalSecondaryIndexes', value, 'a list of global secondary indexes');
+    if (!list) {
+        defs.complete = false;
+        return undefined;
+    }
+    const first = new Map();
+    const result = [];
+    let projected = 0;
+    let ok = true;
+    list.forEach((item, i) => {
+        const path = `GlobalSecondaryIndexes[${i}]`;
+        const expected = '{IndexName, KeySchema, Projection, ...}';
+        const index = c.mapping(path, item, expected, INDEX_FIELDS, INDEX_SPECIAL);
+        if (!index) {
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        const name = index['IndexName'];
+        if (typeof name !== 'string' || !INDEX_NAME.test(name)) {
+            c.bad(`${path}.IndexName`, 'an index name (3-255 of a-z A-Z 0-9 _ . -)', name);
+            ok = false;
+        }
+        else if (first.has(name)) {
+            const before = `GlobalSecondaryIndexes[${first.get(name)}]`;
+            c.bad(`${path}.IndexName`, `a name not used before (${before} has it)`, name);
+            ok = false;
+        }
+        else
+            first.set(name, i);
+        const keySchema = checkKeySchema(c, `${path}.KeySchema`, index['KeySchema'], defs);
+        const projection = checkProjection(c, `${path}.Projection`, index['Projection']);
+        projected += projection?.NonKeyAttributes?.length ?? 0;
+        const throughput = checkThroughput(c, path, index, billing);
+        if (typeof name !== 'string' || !keySchema || !projection)
+            ok = false;
+        else
+            result.push({ IndexName: name, KeySchema: keySchema, Projection: projection, ...throughput });
+    });
+    if (projected > MAX_PROJECTED_ATTRIBUTES_PER_TABLE) {
+        c.fail('GlobalSecondaryIndexes', `at most ${MAX_PROJECTED_ATTRIBUTES_PER_TABLE} NonKeyAttributes over all indexes together`, String(projected));
+        ok = false;
+    }
+    return ok ? result : undefined;
+}
+function checkProjection(c, path, value) {
+    const expected = '{ProjectionType: ALL, KEYS_ONLY or INCLUDE, NonKeyAttributes for INCLUDE}';
+    const m = c.mapping(path, value, expected, PROJECTION_FIELDS);
+    if (!m)
+        return undefined;
+    const type = c.oneOf(`${path}.ProjectionType`, m['ProjectionType'], PROJECTION_TYPES);
+    const names = m['NonKeyAttributes'];
+    const namesPath = `${path}.NonKeyAttributes`;
+    if (type === undefined)
+        return undefined;
+    if (type !== 'INCLUDE') {
+        if (names === undefined)
+            return { ProjectionType: type };
+        c.bad(namesPath, `no NonKeyAttributes with ProjectionType ${type} (only INCLUDE takes them)`, names);
+        return undefined;
+    }
+    const namesExpected = `a list of 1 to ${MAX_NON_KEY_ATTRIBUTES} attribute names ` +
+        '(ProjectionType INCLUDE requires it)';
+    const list = c.list(namesPath, names, namesExpected);
+    if (!list)
+        return undefined;
+    if (list.length < 1 || list.length > MAX_NON_KEY_ATTRIBUTES) {
+        c.bad(namesPath, namesExpected, names);
+        return undefined;
+    }
+    const result = [];
+    list.forEach((name, i) => {
+        const checked = checkAttributeName(c, `${namesPath}[${i}]`, name);
+        if (checked === undefined)
+            return;
+        if (result.includes(checked))
+            c.bad(`${namesPath}[${i}]`, 'a name not listed before', checked);
+        else
+            result.push(checked);
+    });
+    return result.length === list.length
+        ? { ProjectionType: type, NonKeyAttributes: result }
+        : undefined;
+}
+function join(path, field) {
+    return path === '' ? field : `${path}.${field}`;
+}
+function orList(values) {
+    if (values.length <= 1)
+        return values.join('');
+    return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+/** A found value as the user would recognise it: JSON, cut when long; "nothing" when absent. */
+function show(value) {
+    if (value === undefined)
+        return 'nothing';
+    const text = JSON.stringify(value);
+    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
+}
+/** The allowed field the user most likely meant: same letters ignoring case, or a typo away. */
+function suggestion(field, allowed) {
+    const alias = ALIASES[field];
+    if (alias !== undefined && allowed.includes(alias))
+        return alias;
+    let best;
+    let bestDistance = Math.max(2, Math.floor(field.length / 4)) + 1;
+    for (const candidate of allowed) {
+        const distance = editDistance(field.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    return best;
+}
+/** Levenshtein distance. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+
+// EXTERNAL MODULE: ./src/formats/input-format.ts
+var input_format = __nccwpck_require__(9366);
+;// CONCATENATED MODULE: ./src/native/settings.ts
+/** The native engine's own inputs: whether and how long to wait for ImportTable. */
+/** How long to wait for an import, as ImportTable's own limits suggest (six hours). */
+const DEFAULT_TIMEOUT_MINUTES = 360;
+
+// EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
+var decompress = __nccwpck_require__(2741);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/sources/local.ts
+
+
+
+
+
+const IS_WINDOWS = process.platform === 'win32';
+/** Path separators inside a pattern: `\` is an escape on POSIX, as in `@actions/glob`. */
+const SEPARATOR = IS_WINDOWS ? /[\\/]/ : /\//;
+/** Characters that make a segment a wildcard: conservative (an escaped `\*` counts too). */
+const WILDCARD = /[*?[]/;
+/** The workspace root, real path: symlinks are followed before the inside/outside check. */
+function workspaceRoot(env = process.env) {
+    return external_node_fs_.realpathSync(env['GITHUB_WORKSPACE'] || process.cwd());
+}
+/** True when `target` is `root` or below it. */
+function isInside(root, target) {
+    const relative = external_node_path_.relative(root, target);
+    // `..data` is a name inside the workspace; only a first segment that is exactly `..` leaves it.
+    const leaves = relative === '..' || relative.startsWith(`..${external_node_path_.sep}`);
+    return !leaves && !external_node_path_.isAbsolute(relative);
+}
+/**
+ * Whether a workspace `source` is glob patterns rather than one path: several lines, a wildcard
+ * (`*`, `?`, `[`), or a leading `!`. S3 sources are refused with these, as key prefixes.
+ */
+function isGlob(value) {
+    const trimmed = value.trim();
+    return /[\r\n]/.test(trimmed) || WILDCARD.test(trimmed) || trimmed.startsWith('!');
+}
+/** A workspace `source` value as what it selects: one path, or glob patterns (see isGlob). */
+function workspaceSelection(value) {
+    if (!isGlob(value))
+        return { path: value };
+    // As @actions/glob reads them: each line trimmed; blank lines and `#` lines are no pattern.
+    const patterns = value
+        .split(/\r\n|\r|\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+    return { path: patterns.join(', '), patterns };
+}
+/**
+ * A path or a pattern that leaves the workspace (`..`, an absolute path elsewhere, `~`), or
+ * patterns that select nothing by construction. Links are checked when the files are listed.
+ */
+function selectionProblem(root, selection) {
+    const { patterns } = selection;
+    if (patterns === undefined) {
+        if (isInside(root, external_node_path_.resolve(root, selection.path)))
+            return undefined;
+        return { got: selection.path, expected: `a path inside the workspace ${root}` };
+    }
+    if (!patterns.some((line) => !isExclude(line))) {
+        return {
+            got: selection.path,
+            expected: 'at least one pattern that selects files (not only # comments and ! excludes)',
+        };
+    }
+    for (const line of patterns) {
+        const { body } = negation(line);
+        // @actions/glob refuses `..` anywhere; before a wildcard it could also leave the workspace.
+        if (body.split(SEPARATOR).includes('..') || !isInside(root, searchRoot(root, body))) {
+            return {
+                got: line,
+                expected: `patterns inside the workspace ${root} (relative to it, without ..)`,
+            };
+        }
     }
     return undefined;
 }
-/** A missing table and an S3 source: ImportTable from native-min-bytes on, else the stream engine. */
-function chooseBySize(inputs, bytes) {
-    const table = inputs.table.name;
-    const size = `${formatBytes(bytes)} (native-min-bytes is ${formatBytes(inputs.nativeMinBytes)})`;
-    if (bytes >= inputs.nativeMinBytes) {
-        requireCreation(inputs, 'ImportTable creates it');
+/**
+ * Files of the workspace as a source: an exact file, a directory and every file under it, or
+ * the files that glob patterns match (`@actions/glob`: `**`, `!` excludes, directories matched
+ * take everything under them). Paths and patterns are relative to the workspace root; a path,
+ * pattern, file or link that resolves outside it is refused.
+ */
+function localSource(root, source) {
+    const selection = typeof source === 'string' ? workspaceSelection(source) : source;
+    const problem = selectionProblem(root, selection);
+    if (problem) {
+        throw new errors/* ActionError */.lZ(`${Input.Source}: expected ${problem.expected}, got "${problem.got}"`);
+    }
+    const { patterns } = selection;
+    const absolute = external_node_path_.resolve(root, selection.path);
+    return {
+        description: patterns ? `${root} (${selection.path})` : absolute,
+        async list() {
+            if (patterns)
+                return listPatterns(root, patterns, selection.path);
+            const objects = await objectsOf(root, [escapeGlob(absolute)]);
+            // An empty directory is an empty source, as an empty S3 prefix is (the start step warns).
+            if (objects.length === 0 && !isDirectory(absolute))
+                throw notFound(root, selection.path);
+            return objects;
+        },
+        async open(object) {
+            return external_node_fs_.createReadStream(object.url);
+        },
+    };
+}
+/**
+ * The files the patterns match; a pattern that matches no file on its own is an error, so that a
+ * typo in one line of several is not a silently smaller import.
+ */
+async function listPatterns(root, patterns, shown) {
+    const rooted = patterns.map((line) => rootedPattern(root, line));
+    const objects = await objectsOf(root, rooted);
+    const includes = patterns.filter((line) => !isExclude(line));
+    if (objects.length > 0 && includes.length === 1)
+        return objects;
+    for (const line of includes) {
+        if (!(await matchesAny(rootedPattern(root, line)))) {
+            throw new errors/* ActionError */.lZ(`${Input.Source}: ${line} matches no file of the workspace ${root}`);
+        }
+    }
+    if (objects.length === 0) {
+        throw new errors/* ActionError */.lZ(`${Input.Source}: ${shown} matches no file of the workspace ${root}: the ! patterns exclude every file the others match`);
+    }
+    return objects;
+}
+/** The files the (absolute) patterns match, each checked to be inside the workspace. */
+async function objectsOf(root, patterns) {
+    const objects = [];
+    for await (const file of matchingFiles(patterns)) {
+        const key = toPosix(external_node_path_.relative(root, file));
+        const real = external_node_fs_.realpathSync(file);
+        if (!isInside(root, real)) {
+            throw new errors/* ActionError */.lZ(`${Input.Source}: ${key} links to ${real}, outside the workspace ${root}`);
+        }
+        const stats = external_node_fs_.statSync(real);
+        if (stats.isFile())
+            objects.push({ url: file, key, size: stats.size });
+    }
+    return objects;
+}
+async function matchesAny(pattern) {
+    for await (const _ of matchingFiles([pattern]))
+        return true;
+    return false;
+}
+/**
+ * The paths @actions/glob matches, files only. Loaded when a workspace source is listed: S3
+ * sources never need it.
+ */
+async function* matchingFiles(patterns) {
+    const glob = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 4929));
+    const globber = await glob.create(patterns.join('\n'), {
+        matchDirectories: false,
+        implicitDescendants: true,
+        followSymbolicLinks: true,
+        omitBrokenSymbolicLinks: true,
+    });
+    yield* globber.globGenerator();
+}
+/** A pattern line made absolute: @actions/glob roots relative patterns at the process's cwd. */
+function rootedPattern(root, line) {
+    const { bang, body } = negation(line);
+    // `.` segments are no-ops for a path, but @actions/glob refuses them.
+    const segments = body.split(SEPARATOR).filter((s, i) => s !== '.' && (s !== '' || i === 0));
+    // A trailing separator matches directories only, in @actions/glob as in a shell.
+    const end = SEPARATOR.test(body.slice(-1)) && body.length > 1 ? '/' : '';
+    if (segments[0] === '~') {
+        return bang + [escapeGlob(external_node_os_.homedir()), ...segments.slice(1)].join('/') + end;
+    }
+    if (external_node_path_.isAbsolute(body))
+        return bang + segments.join('/') + end;
+    return bang + [escapeGlob(root), ...segments].join('/') + end;
+}
+/** Where a pattern's matches can start: its segments before the first wildcard, absolute. */
+function searchRoot(root, body) {
+    const segments = body.split(SEPARATOR);
+    const wildcard = segments.findIndex((s) => WILDCARD.test(s));
+    const literal = wildcard === -1 ? segments : segments.slice(0, wildcard);
+    if (literal[0] === '~')
+        literal[0] = external_node_os_.homedir();
+    return external_node_path_.resolve(root, literal.join(external_node_path_.sep) || '.');
+}
+function isExclude(line) {
+    return negation(line).bang.length % 2 === 1;
+}
+/** A pattern's leading `!`s (each may be followed by spaces, as @actions/glob reads them). */
+function negation(line) {
+    let bang = '';
+    let body = line.trim();
+    while (body.startsWith('!')) {
+        bang += '!';
+        body = body.slice(1).trim();
+    }
+    return { bang, body };
+}
+/** A literal path as a pattern that matches only it (the escapes of @actions/glob's Pattern). */
+function escapeGlob(literal) {
+    return (IS_WINDOWS ? literal : literal.replace(/\\/g, '\\\\'))
+        .replace(/(\[)(?=[^/]+\])/g, '[[]')
+        .replace(/\?/g, '[?]')
+        .replace(/\*/g, '[*]');
+}
+/**
+ * A path that names nothing. When files start with it (what `source` selected before it named
+ * exactly one path), the glob that selects them again.
+ */
+function notFound(root, value) {
+    const where = `${Input.Source}: ${value} matches no file or directory of the workspace ${root}`;
+    if (!/[/\\]$/.test(value) && hasPrefixSiblings(external_node_path_.resolve(root, value))) {
+        return new errors/* ActionError */.lZ(`${where}; to import the files whose names start with it, write ${value}*`);
+    }
+    return new errors/* ActionError */.lZ(`${where}. Check the path (relative to the repository root), or for a bucket write s3://${value.replace(/^\/+/, '')}`);
+}
+/** Whether some entry of the directory of `absolute` has a name that starts with its last part. */
+function hasPrefixSiblings(absolute) {
+    try {
+        const base = external_node_path_.basename(absolute);
+        return external_node_fs_.readdirSync(external_node_path_.dirname(absolute)).some((name) => name.startsWith(base));
+    }
+    catch {
+        return false;
+    }
+}
+function isDirectory(absolute) {
+    try {
+        return external_node_fs_.statSync(absolute).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+function toPosix(p) {
+    return p.split(external_node_path_.sep).join('/');
+}
+
+// EXTERNAL MODULE: ./src/words.ts
+var words = __nccwpck_require__(5846);
+;// CONCATENATED MODULE: ./src/sources/shard.ts
+
+
+/** Matrix jobs beyond this would each get next to nothing, and is more likely a typo. */
+const MAX_SHARDS = 256;
+function parseShard(value) {
+    const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value.trim());
+    if (!match)
+        return undefined;
+    const index = Number(match[1]);
+    const count = Number(match[2]);
+    if (count < 1 || count > MAX_SHARDS || index < 1 || index > count)
+        return undefined;
+    return { index, count };
+}
+/**
+ * This shard's objects. Every job computes the same split from the same listing: objects go, the
+ * largest first, to the shard with the fewest bytes so far (ties to the lower shard), which
+ * balances the shards by size; within a shard, objects keep their key order.
+ */
+function shardObjects(objects, shard) {
+    if (shard.count === 1)
+        return objects;
+    const loads = new Array(shard.count).fill(0);
+    const mine = new Set();
+    const bySize = [...objects].sort((a, b) => b.size - a.size || Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+    for (const object of bySize) {
+        let target = 0;
+        for (let i = 1; i < loads.length; i++)
+            if ((loads[i] ?? 0) < (loads[target] ?? 0))
+                target = i;
+        loads[target] = (loads[target] ?? 0) + object.size;
+        if (target === shard.index - 1)
+            mine.add(object);
+    }
+    return objects.filter((o) => mine.has(o));
+}
+/** This job's part of the objects when shard is set (every job computes the same split). */
+function thisShard(objects, shard) {
+    if (!shard || shard.count === 1)
+        return objects;
+    const part = shardObjects(objects, shard);
+    const bytes = (list) => list.reduce((sum, o) => sum + o.size, 0);
+    core/* info */.pq(`shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
+        `${(0,words/* formatBytes */.z)(bytes(part))} of ${(0,words/* formatBytes */.z)(bytes(objects))}`);
+    return part;
+}
+
+;// CONCATENATED MODULE: ./src/stream/settings.ts
+/** The stream engine's own inputs: how it writes, and when it gives up. */
+/** BatchWriteItem calls in flight by default: enough to keep DynamoDB Local or a table busy. */
+const DEFAULT_WRITE_CONCURRENCY = 16;
+/** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
+const MAX_WRITE_CONCURRENCY = 256;
+/** Write threads: past the runner's cores they only take turns. */
+const MAX_WRITE_THREADS = 64;
+/**
+ * How long DynamoDB may accept no write before the import fails: longer than a table's first
+ * minutes of scaling up and an emulator's restart, short enough to fail a dead endpoint soon.
+ */
+const DEFAULT_STALL_TIMEOUT_SECONDS = 120;
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const MODES = ['auto', 'native', 'stream'];
+/**
+ * create-table: auto creates a missing table from key-schema or table-definition once no existing
+ * table has a close name (a typo in table); true creates it without that check; false never.
+ */
+const CREATE_TABLE = ['auto', 'true', 'false'];
+/** ImportTable's CsvOptions.Delimiter allows exactly these characters. */
+const CSV_DELIMITERS = {
+    ',': ',',
+    ';': ';',
+    ':': ':',
+    '|': '|',
+    tab: '\t',
+    space: ' ',
+};
+/** auto: below 1 GiB, creating the table and streaming beats ImportTable's minutes of start-up. */
+const DEFAULT_NATIVE_MIN_BYTES = 2 ** 30;
+/** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/([a-zA-Z0-9_.-]{3,255})$/;
+/** S3 bucket names as ImportTable's S3BucketSource.S3Bucket accepts them. */
+const BUCKET_NAME = /^[a-z0-9A-Z]+[.\-\w]*[a-z0-9A-Z]+$/;
+/** ImportTable's S3KeyPrefix is at most 1024 characters. */
+const MAX_PREFIX_LENGTH = 1024;
+/** Thrown with every bad input at once, so one run shows all of them. */
+class InputError extends Error {
+    name = 'InputError';
+}
+/** Collects problems while each input is read, so they are reported together. */
+class Reader {
+    problems = [];
+    raw(name) {
+        return core/* getInput */.V4(name);
+    }
+    fail(name, value, allowed) {
+        this.problems.push(`${name}: expected ${allowed}, got "${value}"`);
+    }
+    required(name) {
+        const value = this.raw(name);
+        if (value === '')
+            this.problems.push(`${name}: is required`);
+        return value;
+    }
+    optional(name) {
+        const value = this.raw(name);
+        return value === '' ? undefined : value;
+    }
+    enumOf(name, allowed, fallback) {
+        const value = this.raw(name);
+        if (value === '')
+            return fallback;
+        const match = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+        if (match === undefined)
+            this.fail(name, value, `one of ${allowed.join(', ')}`);
+        return match ?? fallback;
+    }
+    bool(name, fallback) {
+        const value = this.raw(name).toLowerCase();
+        if (value === '')
+            return fallback;
+        if (value === 'true')
+            return true;
+        if (value === 'false')
+            return false;
+        this.fail(name, this.raw(name), 'true or false');
+        return fallback;
+    }
+    /** A size in bytes: a whole number, optionally with KiB, MiB, GiB or TiB. */
+    bytes(name, fallback) {
+        const value = this.raw(name);
+        if (value === '')
+            return fallback;
+        const match = /^(\d+)\s*(KiB|MiB|GiB|TiB)?$/i.exec(value);
+        const units = { kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+        const n = match ? Number(match[1]) * (match[2] ? (units[match[2].toLowerCase()] ?? 1) : 1) : NaN;
+        if (!Number.isSafeInteger(n)) {
+            this.fail(name, value, 'a number of bytes, such as 1073741824 or 1GiB');
+            return fallback;
+        }
+        return n;
+    }
+    int(name, fallback, min, max = Number.MAX_SAFE_INTEGER) {
+        const value = this.raw(name);
+        if (value === '')
+            return fallback;
+        const n = /^\d+$/.test(value) ? Number(value) : NaN;
+        if (!Number.isSafeInteger(n) || n < min || n > max) {
+            const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
+            this.fail(name, value, `a whole number ${range}`);
+            return fallback;
+        }
+        return n;
+    }
+    url(name) {
+        const value = this.optional(name);
+        if (value === undefined)
+            return undefined;
+        try {
+            const url = new URL(value);
+            if (url.protocol === 'http:' || url.protocol === 'https:')
+                return value;
+        }
+        catch {
+            // reported below
+        }
+        this.fail(name, value, 'an http:// or https:// URL, such as http://localhost:8000');
+        return undefined;
+    }
+}
+function parseTable(value) {
+    const arn = TABLE_ARN.exec(value);
+    if (arn?.[1])
+        return { id: value, name: arn[1] };
+    if (TABLE_NAME.test(value))
+        return { id: value, name: value };
+    return undefined;
+}
+/**
+ * `s3://bucket/prefix`, or what a workspace value selects (a path, or glob patterns). Undefined
+ * for another scheme, a bad bucket, too long a prefix, or an S3 value with glob syntax (readSource
+ * says why).
+ */
+function parseSource(value) {
+    if (!value.startsWith('s3://')) {
+        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
+            return undefined;
+        return { kind: 'local', ...workspaceSelection(value) };
+    }
+    if (isGlob(value))
+        return undefined;
+    const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value);
+    const bucket = match?.[1];
+    if (!bucket || !BUCKET_NAME.test(bucket))
+        return undefined;
+    const prefix = match[2] ?? '';
+    if (prefix.length > MAX_PREFIX_LENGTH)
+        return undefined;
+    return { kind: 's3', bucket, prefix };
+}
+/** Key attribute names: 1-255 bytes (the API's KeySchemaElement.AttributeName). */
+const MAX_KEY_NAME_BYTES = 255;
+/** A table key has a partition key and, optionally, a sort key. */
+const MAX_KEY_PARTS = 2;
+/**
+ * key-schema's own separators: in a name they are nearly always a mistyped separator
+ * (`pk:S;sk:N` would create a key named `pk:S;sk`), so they are refused there.
+ */
+const KEY_SCHEMA_SEPARATORS = [':', ',', ';'];
+/**
+ * `pk:S` or `pk:S,sk:N` into the key attributes of a table to create; otherwise what is wrong,
+ * in words, for the input's error.
+ */
+function parseKeySchema(value) {
+    const parts = value.split(',');
+    if (parts.length > MAX_KEY_PARTS) {
+        return `${parts.length} keys, but a table has a partition key and at most one sort key`;
+    }
+    const keys = [];
+    for (const part of parts.map((p) => p.trim())) {
+        const colon = part.lastIndexOf(':');
+        if (colon === -1)
+            return `"${part}" has no :TYPE`;
+        const name = part.slice(0, colon);
+        const type = part
+            .slice(colon + 1)
+            .trim()
+            .toUpperCase();
+        const problem = keyNameProblem(name);
+        if (problem)
+            return problem;
+        if (type !== 'S' && type !== 'N' && type !== 'B') {
+            return `the type of ${name} is "${part.slice(colon + 1)}", not S, N or B`;
+        }
+        keys.push({ name, type });
+    }
+    if (keys.length === 2 && keys[0]?.name === keys[1]?.name) {
+        return `both keys are named ${keys[0]?.name}`;
+    }
+    return keys;
+}
+function keyNameProblem(name) {
+    if (name === '')
+        return 'a key has no name before its :TYPE';
+    const separators = KEY_SCHEMA_SEPARATORS.filter((c) => name.includes(c));
+    if (separators.length > 0) {
+        return `the name "${name}" holds ${separators.map((c) => `"${c}"`).join(' and ')}`;
+    }
+    if (name.trim() !== name)
+        return `the name "${name}" has spaces around it`;
+    if (Buffer.byteLength(name) > MAX_KEY_NAME_BYTES) {
+        return `the name ${name.slice(0, 20)}… is longer than ${MAX_KEY_NAME_BYTES} bytes`;
+    }
+    return undefined;
+}
+/** ImportTable's HeaderList: 1-255 names of printable ASCII without `"` and `,`. */
+function parseCsvHeader(value) {
+    const names = value.split(',').map((n) => n.trim());
+    const valid = /^[\x20-\x21\x23-\x2B\x2D-\x7E]{1,65536}$/;
+    if (names.length > 255 || names.some((n) => !valid.test(n)))
+        return undefined;
+    if (new Set(names).size !== names.length)
+        return undefined;
+    return names;
+}
+function defaultRejectedFile() {
+    const dir = process.env['RUNNER_TEMP'] || process.env['TMPDIR'] || '/tmp';
+    const run = [process.env['GITHUB_RUN_ID'], process.env['GITHUB_RUN_ATTEMPT'], process.pid];
+    return external_node_path_.join(dir, `dynamodb-s3-import-rejected-${run.filter(Boolean).join('-')}.jsonl`);
+}
+/**
+ * Reads every input once, before any network call. Throws an InputError naming each bad input,
+ * its value and what is allowed.
+ */
+function readInputs() {
+    const r = new Reader();
+    const table = readTable(r);
+    const { source, sourceValue } = readSource(r);
+    const billingMode = r.enumOf(Input.BillingMode, BILLING_MODES, 'PAY_PER_REQUEST');
+    const keySchema = readKeySchema(r);
+    const connection = readConnection(r);
+    const inputs = {
+        table: table.ref ?? { id: table.value, name: table.value },
+        source: source ?? { kind: 'local', path: '' },
+        mode: r.enumOf(Input.Mode, MODES, 'auto'),
+        ...readFormat(r),
+        billingMode,
+        ...tableCreation(r, table.ref?.name, keySchema, billingMode),
+        createTable: r.enumOf(Input.CreateTable, CREATE_TABLE, 'auto'),
+        ...readWrite(r),
+        ...readLimits(r),
+        dryRun: r.bool(Input.DryRun, false),
+        ...readNative(r),
+        nativeMinBytes: r.bytes(Input.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
+        ...optional('shard', readShard(r)),
+        truncate: r.bool(Input.Truncate, false),
+        ...connection,
+        rejectedFile: rejectedFile(r),
+    };
+    conflicts(inputs, r);
+    if (inputs.mode === 'native' && inputs.format !== 'auto' && !(0,input_format/* isImportTableFormat */.PS)(inputs.format)) {
+        r.fail(Input.InputFormat, inputs.format, `${input_format/* IMPORT_TABLE_FORMATS */.kZ.join(', ')} with mode native: ImportTable takes only these; ${inputs.format} is read by the stream engine (mode stream or auto)`);
+    }
+    if (inputs.mode === 'native' && inputs.source.kind === 'local') {
+        r.fail(Input.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
+    }
+    if (r.problems.length > 0) {
+        throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`);
+    }
+    return inputs;
+}
+function readTable(r) {
+    const value = r.required(Input.Table);
+    const ref = parseTable(value);
+    if (value && !ref) {
+        r.fail(Input.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN');
+    }
+    return { value, ref };
+}
+function readSource(r) {
+    const sourceValue = r.required(Input.Source);
+    const source = parseSource(sourceValue);
+    if (sourceValue.startsWith('s3://') && isGlob(sourceValue)) {
+        r.fail(Input.Source, sourceValue, "s3://bucket/prefix: an S3 source is a key prefix, as ImportTable's S3KeyPrefix, without wildcards or several lines (every object whose key starts with it is imported)");
+    }
+    else if (sourceValue && !source) {
+        r.fail(Input.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace');
+    }
+    if (source?.kind === 'local') {
+        const problem = selectionProblem(workspaceRoot(), source);
+        if (problem)
+            r.fail(Input.Source, problem.got, problem.expected);
+    }
+    return { source, sourceValue };
+}
+/** input-format, input-compression and the CSV options. */
+function readFormat(r) {
+    const format = r.enumOf(Input.InputFormat, input_format/* INPUT_FORMATS */.oL, 'auto');
+    const compression = r.enumOf(Input.InputCompression, decompress/* COMPRESSIONS */._7, 'auto');
+    const delimiterValue = r.raw(Input.CsvDelimiter) || ',';
+    const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()];
+    if (csvDelimiter === undefined) {
+        r.fail(Input.CsvDelimiter, delimiterValue, 'one of , ; : | tab space');
+    }
+    const headerValue = r.optional(Input.CsvHeader);
+    const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue);
+    if (headerValue !== undefined && !csvHeader) {
+        r.fail(Input.CsvHeader, headerValue, 'comma-separated unique names of printable ASCII, no quotes');
+    }
+    return { format, compression, csvDelimiter: csvDelimiter ?? ',', ...(csvHeader && { csvHeader }) };
+}
+/** The stream engine's inputs. */
+function readWrite(r) {
+    return {
+        writeConcurrency: r.int(Input.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
+        writeThreads: readWriteThreads(r),
+        maxWriteCapacity: r.int(Input.MaxWriteCapacity, 0, 0),
+        stallTimeoutSeconds: r.int(Input.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
+    };
+}
+/** The native engine's inputs (client-token is read with the connection, where it is checked). */
+function readNative(r) {
+    return {
+        wait: r.bool(Input.Wait, true),
+        timeoutMinutes: r.int(Input.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
+    };
+}
+/** max-errors and min-items. */
+function readLimits(r) {
+    return { maxErrors: r.int(Input.MaxErrors, 0, 0), minItems: r.int(Input.MinItems, 0, 0) };
+}
+function readKeySchema(r) {
+    const value = r.optional(Input.KeySchema);
+    if (value === undefined)
+        return undefined;
+    const keySchema = parseKeySchema(value);
+    if (typeof keySchema !== 'string')
+        return keySchema;
+    r.problems.push(`${Input.KeySchema}: expected name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B (separate the two keys with a comma), got "${value}": ${keySchema}`);
+    return undefined;
+}
+function readShard(r) {
+    const value = r.optional(Input.Shard);
+    const shard = value === undefined ? undefined : parseShard(value);
+    if (value !== undefined && !shard) {
+        r.fail(Input.Shard, value, `i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 2/4`);
+    }
+    return shard;
+}
+/** Where and how the action connects: region, endpoints, the bucket's owner, the client token. */
+function readConnection(r) {
+    const dynamodbEndpoint = r.url(Input.DynamoDBEndpoint);
+    const s3Endpoint = r.url(Input.S3Endpoint);
+    const bucketOwner = r.optional(Input.BucketOwner);
+    if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
+        r.fail(Input.BucketOwner, bucketOwner, 'a 12-digit AWS account id');
+    }
+    const clientToken = r.optional(Input.ClientToken);
+    if (clientToken !== undefined && clientToken.includes('$')) {
+        r.fail(Input.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)');
+    }
+    const region = r.optional(Input.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
+    if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+        r.fail(Input.Region, region, 'an AWS region such as us-east-1');
+    }
+    if (region === undefined && dynamodbEndpoint === undefined) {
+        r.problems.push(`${Input.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`);
+    }
+    return {
+        ...optional('clientToken', clientToken),
+        ...optional('region', region),
+        ...optional('dynamodbEndpoint', dynamodbEndpoint),
+        ...optional('s3Endpoint', s3Endpoint),
+        s3ForcePathStyle: r.bool(Input.S3ForcePathStyle, s3Endpoint !== undefined),
+        ...optional('bucketOwner', bucketOwner),
+    };
+}
+/**
+ * The creation parameters of a missing table: table-definition wins over key-schema and
+ * billing-mode. The file is read here, so that its problems are reported with the other inputs'.
+ */
+function tableCreation(r, tableName, keySchema, billingMode) {
+    const file = r.optional(Input.TableDefinition);
+    // Without a valid table name there is nothing to check the file's TableName against.
+    if (file !== undefined && tableName !== undefined) {
+        let text;
+        try {
+            text = external_node_fs_.readFileSync(external_node_path_.resolve(workspaceRoot(), file), 'utf8');
+        }
+        catch (err) {
+            r.fail(Input.TableDefinition, file, `a readable JSON or YAML file (${(0,errors/* errorMessage */.gJ)(err)})`);
+            return {};
+        }
+        const parsed = parseTableDefinition(file, text, tableName);
+        if (!parsed.ok) {
+            r.problems.push(...parsed.problems);
+            return {};
+        }
+        return { tableCreation: parsed.parameters, tableCreationSource: `table-definition ${file}` };
+    }
+    if (keySchema && tableName) {
         return {
-            mode: 'native',
-            reason: `Table ${table} does not exist and the source holds ${size}, so ImportTable creates and loads it, using no write capacity.`,
-            createTable: false,
+            tableCreation: fromKeySchema(tableName, keySchema, billingMode),
+            tableCreationSource: 'key-schema',
         };
     }
-    return streaming(inputs, false, `Table ${table} does not exist and the source holds only ${size}, so the stream engine creates the table and writes with BatchWriteItem, sooner than ImportTable's minutes of start-up.`);
+    return {};
 }
-const IMPORT_TABLE_FORMAT_NAMES = 'DYNAMODB_JSON (DynamoDB JSON lines with the Item wrapper), ION or CSV';
-/** Why ImportTable cannot read the first object, or undefined when it can (or it is unknown). */
-function notForImportTable(firstObject) {
-    if (!firstObject || firstObject.format !== undefined)
-        return undefined;
-    return `the first object, ${firstObject.url}, reads as ${firstObject.readAs}, which ImportTable cannot take (it takes ${IMPORT_TABLE_FORMAT_NAMES})`;
+/** Inputs that cannot go together: refused, with the way out. */
+function conflicts(inputs, r) {
+    const sharded = (inputs.shard?.count ?? 1) > 1;
+    if (sharded && inputs.mode === 'native') {
+        r.problems.push(`${Input.Shard}: ImportTable imports a prefix in one job; use mode stream (or auto) to shard`);
+    }
+    if (inputs.createTable === 'false' && inputs.mode === 'native') {
+        r.fail(Input.CreateTable, r.raw(Input.CreateTable), 'auto or true with mode native: ImportTable always creates a new table; to write into an existing table use mode stream (or auto)');
+    }
+    if (inputs.truncate && inputs.mode === 'native') {
+        r.problems.push(`${Input.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`);
+    }
+    if (inputs.truncate && sharded) {
+        r.problems.push(`${Input.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`);
+    }
 }
-function streaming(inputs, tableExists, reason) {
-    if (!tableExists)
-        requireCreation(inputs, 'the action can create it');
-    return { mode: 'stream', reason, createTable: !tableExists };
+/** write-threads: auto (the default), or how many; 0 sends the calls on the main thread. */
+function readWriteThreads(r) {
+    const value = r.raw(Input.WriteThreads);
+    if (value === '' || value === 'auto')
+        return 'auto';
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (n <= MAX_WRITE_THREADS)
+        return n;
+    r.fail(Input.WriteThreads, value, `auto or a whole number from 0 to ${MAX_WRITE_THREADS}`);
+    return 'auto';
 }
-function requireCreation(inputs, purpose) {
-    if (inputs.tableCreation)
-        return;
-    throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${where(inputs)}, and neither key-schema nor ` +
-        `table-definition says how to create it: set key-schema (for example pk:S or pk:S,sk:N) or table-definition so that ${purpose}.`);
+/** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
+function rejectedFile(r) {
+    const given = r.optional(Input.RejectedFile);
+    if (given !== undefined && external_node_fs_.existsSync(given) && external_node_fs_.statSync(given).isDirectory()) {
+        r.fail(Input.RejectedFile, given, 'a file path, not a directory');
+    }
+    return external_node_path_.resolve(given ?? defaultRejectedFile());
 }
-/** ` (region …, endpoint …)`: where the table was looked for, for messages; '' when neither is set. */
-function where(inputs) {
-    const known = [
-        inputs.region && `region ${inputs.region}`,
-        inputs.dynamodbEndpoint && `endpoint ${inputs.dynamodbEndpoint}`,
-    ].filter(Boolean);
-    return known.length > 0 ? ` (${known.join(', ')})` : '';
+/** `{ [key]: value }` when value is defined, `{}` otherwise: exactOptionalPropertyTypes-friendly. */
+function optional(key, value) {
+    return value === undefined ? {} : { [key]: value };
+}
+/** Inputs that have no effect in the mode that runs: each gets a warning naming the input. */
+function ignoredInputs(inputs, mode) {
+    const ignored = [];
+    if (inputs.source.kind === 'local') {
+        if (inputs.s3Endpoint)
+            ignored.push(`${Input.S3Endpoint} (the source is a workspace path)`);
+        if (inputs.bucketOwner)
+            ignored.push(`${Input.BucketOwner} (the source is a workspace path)`);
+    }
+    // Under auto any object may turn out to be CSV: the CSV options are not known to be unused.
+    if (inputs.format !== 'CSV' && inputs.format !== 'auto') {
+        if (inputs.csvDelimiter !== ',')
+            ignored.push(`${Input.CsvDelimiter} (only for input-format CSV)`);
+        if (inputs.csvHeader)
+            ignored.push(`${Input.CsvHeader} (only for input-format CSV)`);
+    }
+    if (inputs.createTable === 'false' && inputs.tableCreationSource) {
+        ignored.push(`${inputs.tableCreationSource} (create-table is false: no table is created)`);
+    }
+    if (inputs.mode !== 'auto' && inputs.nativeMinBytes !== DEFAULT_NATIVE_MIN_BYTES) {
+        ignored.push(`${Input.NativeMinBytes} (only for mode auto)`);
+    }
+    if (mode === 'stream') {
+        if (inputs.truncate && inputs.dryRun)
+            ignored.push(`${Input.Truncate} (a dry run deletes nothing)`);
+        if (!inputs.wait)
+            ignored.push(`${Input.Wait} (only for mode native)`);
+        if (inputs.clientToken)
+            ignored.push(`${Input.ClientToken} (only for mode native)`);
+        if (inputs.timeoutMinutes !== DEFAULT_TIMEOUT_MINUTES) {
+            ignored.push(`${Input.TimeoutMinutes} (only for mode native)`);
+        }
+    }
+    else {
+        if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY)
+            ignored.push(`${Input.WriteConcurrency} (only for mode stream)`);
+        if (inputs.writeThreads !== 'auto')
+            ignored.push(`${Input.WriteThreads} (only for mode stream)`);
+        if (inputs.maxWriteCapacity > 0)
+            ignored.push(`${Input.MaxWriteCapacity} (only for mode stream)`);
+        if (inputs.stallTimeoutSeconds !== DEFAULT_STALL_TIMEOUT_SECONDS) {
+            ignored.push(`${Input.StallTimeoutSeconds} (only for mode stream)`);
+        }
+    }
+    return ignored;
 }
 
 ;// CONCATENATED MODULE: ./src/sources/lines.ts
@@ -75380,7 +76157,7 @@ class CsvParser {
         this.nextLineStart += line.bytes + 1;
         if (line.problem !== undefined)
             return this.unreadable(line.number, line.problem);
-        const text = (0,formats_record/* withoutBom */.vA)(line);
+        const text = withoutBom(line);
         const open = this.open;
         if (open !== undefined) {
             open.lines.push(text);
@@ -75515,8 +76292,8 @@ class CsvParser {
         if (likely === undefined || !raw.split(likely).some((n) => n.trim() === this.partitionKey)) {
             return undefined;
         }
-        return (`the CSV header has no column ${(0,formats_record/* showName */.$i)(this.partitionKey)} (split on ` +
-            `${JSON.stringify(this.delimiter)} it is ${counted(names.length, 'column')}): if the fields are ` +
+        return (`the CSV header has no column ${showName(this.partitionKey)} (split on ` +
+            `${JSON.stringify(this.delimiter)} it is ${(0,words/* counted */.h)(names.length, 'column')}): if the fields are ` +
             `separated by ${JSON.stringify(likely)}, set csv-delimiter: ${JSON.stringify(likely)}`);
     }
     /**
@@ -75526,21 +76303,21 @@ class CsvParser {
     fieldCountFailure(found) {
         const expected = this.columns?.length ?? 0;
         const header = this.headerText;
-        const shown = header === undefined ? 'csv-header' : (0,formats_record/* showName */.$i)(header);
+        const shown = header === undefined ? 'csv-header' : showName(header);
         const likely = header === undefined ? undefined : likelyDelimiter(header, this.delimiter);
         const hint = likely !== undefined
             ? `if the fields are separated by ${JSON.stringify(likely)}, set csv-delimiter: ${JSON.stringify(likely)}`
             : `check csv-delimiter (${JSON.stringify(this.delimiter)}) and csv-header: each row needs one field per column of the header`;
         return {
             ok: false,
-            reason: `row has ${counted(found, 'field')}, the header has ${expected} (${shown}): ${hint}`,
+            reason: `row has ${(0,words/* counted */.h)(found, 'field')}, the header has ${expected} (${shown}): ${hint}`,
         };
     }
     columnsOf(names) {
         return names.map((name) => ({
             name,
             kind: this.keyKinds.get(name) ?? STRING,
-            shown: (0,formats_record/* showName */.$i)(name),
+            shown: showName(name),
             defined: name === '__proto__',
         }));
     }
@@ -75639,7 +76416,7 @@ function headerProblem(names, hint) {
         if (problem !== undefined)
             return `column ${index + 1}: ${problem}`;
         if (seen.has(name))
-            return `repeats ${(0,formats_record/* showName */.$i)(name)}${advice}`;
+            return `repeats ${showName(name)}${advice}`;
         seen.add(name);
     }
     return undefined;
@@ -75729,7 +76506,7 @@ const detect_TYPE_KEYS = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'M', 'L', 'SS',
 const ION_VERSION_MARKER = '$ion_1_0';
 /** Names that say JSON: a file of them that does not start as JSON is still read as JSON Lines. */
 const JSON_EXTENSIONS = new Set(['json', 'jsonl', 'ndjson']);
-const BOM = '\uFEFF';
+const detect_BOM = '\uFEFF';
 const WHITESPACE = /[\s]/;
 /**
  * What a file holds, from its head (`complete`: the head is the whole file) and its name.
@@ -75856,7 +76633,7 @@ function readingNote(choice) {
 /** The head as text: a multi-byte character cut at its end decodes to a replacement character. */
 function headText(head) {
     const text = new TextDecoder('utf-8').decode(head);
-    return text.startsWith(BOM) ? text.slice(1) : text;
+    return text.startsWith(detect_BOM) ? text.slice(1) : text;
 }
 function firstContent(text) {
     let i = 0;
@@ -75952,7 +76729,7 @@ function objectFraming(text, end) {
 function parseObject(text) {
     try {
         const parsed = JSON.parse(text);
-        return (0,json/* isJsonObject */.O)(parsed) ? parsed : undefined;
+        return isJsonObject(parsed) ? parsed : undefined;
     }
     catch {
         return undefined;
@@ -75965,21 +76742,21 @@ function isRequestItems(document) {
     if (!Array.isArray(first) || first.length === 0)
         return false;
     const request = first[0];
-    if (!(0,json/* isJsonObject */.O)(request))
+    if (!isJsonObject(request))
         return false;
     const keys = Object.keys(request);
     return keys.length === 1 && (keys[0] === 'PutRequest' || keys[0] === 'DeleteRequest');
 }
 /** A one-member object whose member is an AttributeValue type: `{"S": "a"}`. */
 function isAttributeValue(value) {
-    if (!(0,json/* isJsonObject */.O)(value))
+    if (!isJsonObject(value))
         return false;
     const keys = Object.keys(value);
     return keys.length === 1 && detect_TYPE_KEYS.has(keys[0]);
 }
 /** Every member an AttributeValue: a DynamoDB JSON item (an empty object is not one). */
 function isDynamoDBItem(value) {
-    if (!(0,json/* isJsonObject */.O)(value))
+    if (!isJsonObject(value))
         return false;
     const members = Object.values(value);
     return members.length > 0 && members.every(isAttributeValue);
@@ -76118,7 +76895,7 @@ class DocumentParser {
             }
             catch (err) {
                 if (err instanceof PathError)
-                    err.at((0,formats_record/* nameSegment */.Jh)(name));
+                    err.at(nameSegment(name));
                 throw err;
             }
             this.skipWhitespace();
@@ -76699,8 +77476,8 @@ function parseRequest(text, label) {
         return { ok: false, reason: `${label}: invalid JSON` };
     }
     const expected = 'expected {"PutRequest": {"Item": …}} or {"DeleteRequest": {"Key": …}}';
-    if (!(0,json/* isJsonObject */.O)(parsed))
-        return { ok: false, reason: `${label}: ${expected}, found ${(0,json/* jsonKind */.Z)(parsed)}` };
+    if (!isJsonObject(parsed))
+        return { ok: false, reason: `${label}: ${expected}, found ${jsonKind(parsed)}` };
     const types = Object.keys(parsed);
     const type = types[0];
     if (types.length !== 1 || (type !== 'PutRequest' && type !== 'DeleteRequest')) {
@@ -76709,8 +77486,8 @@ function parseRequest(text, label) {
     }
     const request = parsed[type];
     const member = type === 'PutRequest' ? 'Item' : 'Key';
-    if (!(0,json/* isJsonObject */.O)(request) ||
-        !(0,json/* isJsonObject */.O)(request[member]) ||
+    if (!isJsonObject(request) ||
+        !isJsonObject(request[member]) ||
         Object.keys(request).length !== 1) {
         return { ok: false, reason: `${label}.${type}: expected an object with only "${member}"` };
     }
@@ -76952,7 +77729,7 @@ function parseLine() {
     for (;;) {
         const name = readFieldName();
         if (name !== 'Item') {
-            throw new PathError(`unexpected top-level field ${(0,formats_record/* showName */.$i)(name)}: expected a struct with only an "Item" field`, WHOLE_LINE);
+            throw new PathError(`unexpected top-level field ${showName(name)}: expected a struct with only an "Item" field`, WHOLE_LINE);
         }
         if (item !== undefined)
             throw new PathError('duplicate top-level field "Item"', WHOLE_LINE);
@@ -77133,7 +77910,7 @@ function parseStruct(depth) {
         }
     }
     catch (error) {
-        throw at(error, (0,formats_record/* nameSegment */.Jh)(name));
+        throw at(error, nameSegment(name));
     }
 }
 function parseList(depth) {
@@ -77815,7 +78592,7 @@ function lineParser(parse) {
                 const result = { ok: false, reason: line.problem };
                 return { line: line.number, raw: '', result, unreadable: true };
             }
-            const text = (0,formats_record/* withoutBom */.vA)(line);
+            const text = withoutBom(line);
             if (isBlank(text))
                 return undefined;
             return { line: line.number, raw: text, bytes: line.bytes, result: parse(text) };
@@ -77824,190 +78601,35 @@ function lineParser(parse) {
     };
 }
 
-// EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
-var decompress = __nccwpck_require__(2741);
-;// CONCATENATED MODULE: ./src/plan/first-object.ts
-/**
- * input-format auto where ImportTable could run: ImportTable takes one InputFormat for the whole
- * prefix, so the first object's first bytes (one ranged read, decompressed) decide whether it
- * can, and with which format.
- */
+;// CONCATENATED MODULE: ./src/formats/request-tables.ts
+
+
 
 
 
 /**
- * How the first object reads, when it can decide the engine: input-format auto, an S3 source,
- * and mode native or auto with ImportTable still possible (a new table on AWS, one job, a source
- * of native-min-bytes or more). Undefined otherwise: nothing is read.
+ * REQUEST_ITEMS: the table each file was written for. One table per file is loaded into the
+ * `table` input (the log says so); a file naming several is refused with their names, before
+ * anything is written. Each file is read through once for this (its requests are not parsed).
  */
-async function probeFirstObject(inputs, source, objects, tableExists) {
-    const first = objects[0];
-    if (inputs.format !== 'auto' || inputs.source.kind !== 's3' || !first)
-        return undefined;
-    const bytes = objects.reduce((sum, o) => sum + o.size, 0);
-    const nativePossible = inputs.mode === 'native' ||
-        (inputs.mode === 'auto' &&
-            !inputs.dynamodbEndpoint &&
-            !tableExists &&
-            (inputs.shard?.count ?? 1) === 1 &&
-            bytes >= inputs.nativeMinBytes);
-    if (!nativePossible)
-        return undefined;
-    const head = await readHead(source, first, inputs.compression);
-    const choice = chooseReading(inputs, first.key, head);
-    return {
-        url: first.url,
-        readAs: `${describeReading(choice.reading)} (${describeBasis(choice)})`,
-        format: importTableFormat(choice.reading),
-    };
-}
-/**
- * The first HEAD_BYTES of the object, decompressed as far as the stored bytes read go: a cut
- * gzip or zstd stream ends in an error, after the bytes that matter here.
- */
-async function readHead(source, object, compression) {
-    const stored = source.openHead
-        ? await source.openHead(object, HEAD_BYTES)
-        : await source.open(object);
-    const whole = object.size <= HEAD_BYTES;
-    const parts = [];
-    let size = 0;
-    let complete = false;
-    try {
-        for await (const chunk of (0,decompress/* decompress */.m)(stored, compression)) {
-            parts.push(chunk);
-            size += chunk.length;
-            if (size >= HEAD_BYTES)
-                break;
+async function checkRequestTables(source, objects, table, compression) {
+    const seen = new Set();
+    for (const object of objects) {
+        const body = (0,decompress/* decompress */.mF)(await source.open(object), compression, () => { });
+        const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES);
+        if (names.length > 1) {
+            throw new errors/* ActionError */.lZ(`${object.url} holds requests for ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}); ` +
+                `the action writes one table, ${table}: split the file into one file per table and import each into its table.`);
         }
-        complete = whole && size < HEAD_BYTES;
-    }
-    catch (err) {
-        if (size === 0)
-            throw err;
-    }
-    return { bytes: Buffer.concat(parts), complete };
-}
-
-;// CONCATENATED MODULE: ./src/plan/near-names.ts
-/**
- * Existing tables whose name is close to the one requested: before the action creates a table,
- * they are the sign of a typo in `table` (`order-dev` for `orders-dev`), which would otherwise
- * create and seed a new table while the tests read the real one, empty.
- *
- * Close means, after ignoring case and writing `_` and `.` as `-`:
- * - the same name (`Orders-Dev`, `orders_dev`);
- * - the same but for a trailing `s` on any `-`-separated part (`order-dev`, `orders-items-dev`);
- * - one or two edits (insert, delete, substitute, swap two adjacent characters: the optimal
- *   string alignment form of Damerau-Levenshtein), with or without those trailing `s`
- *   (`ordersdev`, `orders-dve`). Names of at most SHORT_NAME_LENGTH characters allow one edit
- *   only: two would change nearly half of such a name, and `logs` and `jobs`, or `cats` and
- *   `cars`, are different tables.
- *
- * Never close: names whose numbers differ (`app-pr-12` and `app-pr-13`, `orders-2024` and
- * `orders-2025`, `t01` and `t02`): tables numbered by pull request, run, date or version are
- * made on purpose, one beside the other, and a run must be able to create the next one.
- */
-/** How many close names a message lists, closest first. */
-const MAX_NEAR_NAMES = 3;
-/** Names of up to this many characters allow one edit, longer ones two. */
-const SHORT_NAME_LENGTH = 5;
-const MAX_EDITS = 2;
-/**
- * The names in `existing` close to `requested` (see above), closest first (same but for case or
- * separators, case alone first; then a trailing `s`; then by edits), at most MAX_NEAR_NAMES. `requested` itself is
- * never among them.
- */
-function nearNames(requested, existing) {
-    const close = [];
-    for (const name of existing) {
-        const score = closeness(requested, name);
-        // Among equal scores, a difference of case only comes first: the likeliest slip.
-        const edits = editDistance(requested.toLowerCase(), name.toLowerCase());
-        if (score !== undefined)
-            close.push({ name, score, edits });
-    }
-    close.sort((x, y) => x.score - y.score || x.edits - y.edits || (x.name < y.name ? -1 : 1));
-    return close.slice(0, MAX_NEAR_NAMES).map((c) => c.name);
-}
-/**
- * How close `name` is to `requested`: 0 for the same name but for case and separators, 1 for a
- * trailing `s`, else the number of edits (1 or 2); undefined when not close, or the same name.
- */
-function closeness(requested, name) {
-    if (name === requested || numbers(name) !== numbers(requested))
-        return undefined;
-    const a = fold(requested);
-    const b = fold(name);
-    if (a === b)
-        return 0;
-    const singularA = singular(a);
-    const singularB = singular(b);
-    if (singularA === singularB)
-        return 1;
-    const limit = Math.min(a.length, b.length) <= SHORT_NAME_LENGTH ? 1 : MAX_EDITS;
-    const edits = Math.min(editDistance(a, b, limit), editDistance(singularA, singularB, limit));
-    return edits <= limit ? edits : undefined;
-}
-/**
- * The optimal string alignment distance (Damerau-Levenshtein without editing a substring twice):
- * inserts, deletes, substitutions and swaps of two adjacent characters. Stops early once the
- * distance exceeds `limit`, returning limit + 1.
- */
-function editDistance(a, b, limit = Infinity) {
-    if (Math.abs(a.length - b.length) > limit)
-        return limit + 1;
-    // Three rows of the dynamic programming table: the two before this one, and this one.
-    let before = new Array(b.length + 1).fill(0);
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    let current = new Array(b.length + 1).fill(0);
-    for (let i = 1; i <= a.length; i++) {
-        current[0] = i;
-        let rowMin = i;
-        for (let j = 1; j <= b.length; j++) {
-            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-                d = Math.min(d, before[j - 2] + 1);
-            }
-            current[j] = d;
-            rowMin = Math.min(rowMin, d);
+        for (const name of names) {
+            if (seen.has(name))
+                continue;
+            seen.add(name);
+            core/* info */.pq(`${name} in the file → table ${table}`);
         }
-        if (rowMin > limit)
-            return limit + 1;
-        [before, previous, current] = [previous, current, before];
     }
-    return Math.min(previous[b.length], limit + 1);
-}
-/** Lower case, with `_` and `.` written as `-`: the differences a reader does not see as names. */
-function fold(name) {
-    return name.toLowerCase().replace(/[_.]/g, '-');
-}
-/** Each `-`-separated part without one trailing `s`: `orders-items` → `order-item`. */
-function singular(folded) {
-    return folded
-        .split('-')
-        .map((part) => (part.length > 1 && part.endsWith('s') ? part.slice(0, -1) : part))
-        .join('-');
-}
-/** The numbers in a name, in order: names that differ in them are never close. */
-function numbers(name) {
-    return (name.match(/\d+/g) ?? []).join(',');
-}
-/**
- * The failure when close names exist: the table, where it was looked for, the names (closest
- * first), and the two ways on.
- */
-function nearNameMessage(table, where, near) {
-    const [closest] = near;
-    const found = near.length === 1
-        ? `but ${closest} does: did you mean ${closest}?`
-        : `but tables with close names do: ${near.join(', ')}. Did you mean ${closest}?`;
-    return `Table ${table} does not exist${where}, ${found} Fix table, or set create-table: true to create ${table}.`;
 }
 
-// EXTERNAL MODULE: ./src/native/running-import.ts
-var running_import = __nccwpck_require__(6508);
 ;// CONCATENATED MODULE: ./src/sources/export.ts
 // DynamoDB exports (ExportTableToPointInTime) as a source: the manifests say which objects are
 // the data and how many items they hold, so an import of an export can be checked against them.
@@ -78090,7 +78712,7 @@ async function readFilesManifest(source, { summaryObject, root, summary, resolve
     const filesCandidates = [...(resolve(summary.manifestFilesS3Key) ?? []), root + FILES_NAME];
     const filesObject = firstListed(filesCandidates, byKey);
     if (!filesObject) {
-        throw new errors/* ActionError */.lZ(`${export_where(summaryObject)} names manifestFilesS3Key ${JSON.stringify(summary.manifestFilesS3Key)}, ` +
+        throw new errors/* ActionError */.lZ(`${where(summaryObject)} names manifestFilesS3Key ${JSON.stringify(summary.manifestFilesS3Key)}, ` +
             `but the source has no ${FILES_NAME} at ${unique(filesCandidates).join(' or ')}: ` +
             'the export is incomplete (copy all of its objects)');
     }
@@ -78107,7 +78729,7 @@ function matchDataFiles({ summary, resolve, byKey }, filesObject, entries) {
     for (const entry of entries) {
         const candidates = resolve(entry.key);
         if (!candidates) {
-            throw new errors/* ActionError */.lZ(`${export_where(filesObject)} line ${entry.line}: dataFileS3Key ${JSON.stringify(entry.key)} ` +
+            throw new errors/* ActionError */.lZ(`${where(filesObject)} line ${entry.line}: dataFileS3Key ${JSON.stringify(entry.key)} ` +
                 `is neither under ${MARKER} nor under the export's s3Prefix ` +
                 `${JSON.stringify(summary.s3Prefix ?? '')}, so its place relative to the export is unknown`);
         }
@@ -78120,7 +78742,7 @@ function matchDataFiles({ summary, resolve, byKey }, filesObject, entries) {
         }
         const before = matched.seen.get(object.key);
         if (before) {
-            throw new errors/* ActionError */.lZ(`${export_where(filesObject)} lists the data file ${object.key} twice (lines ${before.line} ` +
+            throw new errors/* ActionError */.lZ(`${where(filesObject)} lists the data file ${object.key} twice (lines ${before.line} ` +
                 `and ${entry.line}): its items would be counted twice`);
         }
         matched.seen.set(object.key, entry);
@@ -78218,10 +78840,10 @@ function segmentIndex(key, marker) {
 }
 function parseSummary(object, text) {
     const value = parseJson(object, text, `${SUMMARY_NAME} must be one JSON object`);
-    if (!(0,json/* isJsonObject */.O)(value)) {
-        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${SUMMARY_NAME} must be one JSON object, found ${export_describe(value)}`);
+    if (!isJsonObject(value)) {
+        throw new errors/* ActionError */.lZ(`${where(object)}: ${SUMMARY_NAME} must be one JSON object, found ${export_describe(value)}`);
     }
-    const bad = (field, expected) => new errors/* ActionError */.lZ(`${export_where(object)}: ${field} must be ${expected}, found ${export_describe(value[field])}`);
+    const bad = (field, expected) => new errors/* ActionError */.lZ(`${where(object)}: ${field} must be ${expected}, found ${export_describe(value[field])}`);
     const arn = value['exportArn'];
     const id = typeof arn === 'string'
         ? /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/[^/]+\/export\/([^/]+)$/.exec(arn)?.[1]
@@ -78265,7 +78887,7 @@ function parseFiles(object, text) {
         const line = lines[i].trim();
         if (line === '')
             continue;
-        const at = `${export_where(object)} line ${i + 1}`;
+        const at = `${where(object)} line ${i + 1}`;
         let value;
         try {
             value = JSON.parse(line);
@@ -78273,7 +78895,7 @@ function parseFiles(object, text) {
         catch (err) {
             throw new errors/* ActionError */.lZ(`${at}: ${FILES_NAME} must hold one JSON object a line, and this one is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
         }
-        if (!(0,json/* isJsonObject */.O)(value)) {
+        if (!isJsonObject(value)) {
             throw new errors/* ActionError */.lZ(`${at}: expected a JSON object, found ${export_describe(value)}`);
         }
         const key = value['dataFileS3Key'];
@@ -78293,19 +78915,19 @@ function parseJson(object, text, expected) {
         return JSON.parse(text);
     }
     catch (err) {
-        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${expected}, and it is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
+        throw new errors/* ActionError */.lZ(`${where(object)}: ${expected}, and it is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
     }
 }
 /** The whole (decompressed) text of a small object, refusing one bigger than `limit` bytes. */
 async function readSmall(source, object, limit) {
-    const tooBig = (size) => new errors/* ActionError */.lZ(`${export_where(object)} holds ${size}, more than the ${limit} bytes a ${baseName(object.key)} ` +
+    const tooBig = (size) => new errors/* ActionError */.lZ(`${where(object)} holds ${size}, more than the ${limit} bytes a ${baseName(object.key)} ` +
         'may have: refusing to read it');
     if (object.size > limit)
         throw tooBig(`${object.size} bytes`);
     const chunks = [];
     let bytes = 0;
     try {
-        for await (const chunk of (0,decompress/* decompress */.m)(await source.open(object), 'auto')) {
+        for await (const chunk of (0,decompress/* decompress */.mF)(await source.open(object), 'auto')) {
             bytes += chunk.length;
             if (bytes > limit)
                 throw tooBig(`over ${limit} bytes once decompressed`);
@@ -78324,7 +78946,7 @@ async function readSmall(source, object, limit) {
         return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
     }
     catch {
-        throw new errors/* ActionError */.lZ(`${export_where(object)}: ${baseName(object.key)} is not UTF-8 text`);
+        throw new errors/* ActionError */.lZ(`${where(object)}: ${baseName(object.key)} is not UTF-8 text`);
     }
 }
 /**
@@ -78337,7 +78959,7 @@ function refuseUnfinished(source, objects) {
         return name === '_started' || name === FILES_NAME;
     });
     if (sign) {
-        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${export_where(sign)} but no ${SUMMARY_NAME}: a DynamoDB ` +
+        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${where(sign)} but no ${SUMMARY_NAME}: a DynamoDB ` +
             'export that has not finished, failed, or was partly copied. Wait for the export to ' +
             `complete (or copy its ${SUMMARY_NAME} too), or point source at data that is not an ` +
             'unfinished export');
@@ -78387,12 +79009,12 @@ function compare(a, b) {
     return Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
 }
 /** How to name an object to a person: its S3 URL, or its workspace path. */
-function export_where(object) {
+function where(object) {
     return object.url.startsWith('s3://') ? object.url : object.key;
 }
 /** The folder of an object, as `source` would name it. */
 function folderOf(object) {
-    const name = export_where(object);
+    const name = where(object);
     return name.slice(0, name.lastIndexOf('/') + 1);
 }
 function unique(keys) {
@@ -78408,10 +79030,171 @@ function export_describe(value) {
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-// EXTERNAL MODULE: ./src/sources/local.ts
-var local = __nccwpck_require__(9765);
 // EXTERNAL MODULE: ./src/sources/source.ts
 var sources_source = __nccwpck_require__(813);
+// EXTERNAL MODULE: ./src/native/running-import.ts
+var running_import = __nccwpck_require__(6508);
+;// CONCATENATED MODULE: ./src/plan/engine-choice.ts
+
+
+
+/**
+ * Decides which engine runs, whether the stream engine creates the table first, and whether the
+ * names of existing tables are checked before a table is created. Pure, so that every rule is
+ * tested without a service.
+ */
+function chooseMode(inputs, situation) {
+    const found = situation.tableFound ?? situation.tableExists;
+    // Before any engine is chosen: mode auto must not fall back on ImportTable, which creates.
+    if (!found && inputs.createTable === 'false')
+        throw missingTable(inputs);
+    const choice = inputs.mode === 'native'
+        ? nativeRequested(inputs, situation)
+        : inputs.mode === 'stream'
+            ? streamRequested(inputs, situation.tableExists)
+            : chooseAuto(inputs, situation);
+    const creates = choice.mode === 'native' || choice.createTable;
+    return { ...choice, checkNearNames: creates && !found && inputs.createTable === 'auto' };
+}
+/** create-table false and no table: where it was looked for, and the ways on. */
+function missingTable(inputs) {
+    return new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${engine_choice_where(inputs)} and create-table is false, so the action does not create it: ` +
+        'check table, region and dynamodb-endpoint, or create the table first, or set create-table: auto (the default) ' +
+        'with key-schema (for example pk:S) or table-definition to have the action create it.');
+}
+/** mode: native, which ImportTable can only honour by creating a new table. */
+function nativeRequested(inputs, situation) {
+    const notImportable = notForImportTable(situation.firstObject);
+    if (notImportable) {
+        throw new errors/* ActionError */.lZ(`mode: native, and ${notImportable}. Set mode: stream or auto to read it with BatchWriteItem, or set input-format if the objects are in fact ${IMPORT_TABLE_FORMAT_NAMES}.`);
+    }
+    if (situation.tableExists) {
+        throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} already exists${engine_choice_where(inputs)}, and ImportTable only creates new tables: ` +
+            'use mode: stream (or auto) to write into it, or choose a new table name.');
+    }
+    requireCreation(inputs, 'ImportTable creates it');
+    return { mode: 'native', reason: 'mode: native was requested.', createTable: false };
+}
+/** mode: stream, which writes into the table, or creates it first (create-table is not false). */
+function streamRequested(inputs, tableExists) {
+    return streaming(inputs, tableExists, 'mode: stream was requested.');
+}
+/**
+ * mode: auto. ImportTable runs only where it can: a new table, one job, an S3 source on AWS; and
+ * only when the source is big enough to be worth its minutes of start-up.
+ */
+function chooseAuto(inputs, situation) {
+    const reason = streamOnlyReason(inputs, situation.tableExists, situation.firstObject);
+    if (reason !== undefined)
+        return streaming(inputs, situation.tableExists, reason);
+    return chooseBySize(inputs, situation.sourceBytes ?? 0);
+}
+/** The first auto rule that leaves only the stream engine, as the reason; undefined when none. */
+function streamOnlyReason(inputs, tableExists, firstObject) {
+    const table = inputs.table.name;
+    if (inputs.dynamodbEndpoint) {
+        return 'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.';
+    }
+    if (tableExists) {
+        return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`;
+    }
+    const notImportable = notForImportTable(firstObject);
+    if (notImportable) {
+        return `Table ${table} does not exist, and ${notImportable}, so the stream engine creates the table and writes with BatchWriteItem.`;
+    }
+    if (inputs.format !== 'auto' && !(0,input_format/* isImportTableFormat */.PS)(inputs.format)) {
+        const verb = tableExists ? 'writes into it' : 'creates the table and writes';
+        return `input-format ${inputs.format} is read by the stream engine only (ImportTable takes DYNAMODB_JSON, ION or CSV), so the stream engine ${verb} with BatchWriteItem.`;
+    }
+    if ((inputs.shard?.count ?? 1) > 1) {
+        return `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`;
+    }
+    if (inputs.source.kind === 'local') {
+        return `Table ${table} does not exist, and the source is a workspace path, which ImportTable cannot read, so the stream engine creates the table and writes with BatchWriteItem.`;
+    }
+    return undefined;
+}
+/** A missing table and an S3 source: ImportTable from native-min-bytes on, else the stream engine. */
+function chooseBySize(inputs, bytes) {
+    const table = inputs.table.name;
+    const size = `${(0,words/* formatBytes */.z)(bytes)} (native-min-bytes is ${(0,words/* formatBytes */.z)(inputs.nativeMinBytes)})`;
+    if (bytes >= inputs.nativeMinBytes) {
+        requireCreation(inputs, 'ImportTable creates it');
+        return {
+            mode: 'native',
+            reason: `Table ${table} does not exist and the source holds ${size}, so ImportTable creates and loads it, using no write capacity.`,
+            createTable: false,
+        };
+    }
+    return streaming(inputs, false, `Table ${table} does not exist and the source holds only ${size}, so the stream engine creates the table and writes with BatchWriteItem, sooner than ImportTable's minutes of start-up.`);
+}
+const IMPORT_TABLE_FORMAT_NAMES = 'DYNAMODB_JSON (DynamoDB JSON lines with the Item wrapper), ION or CSV';
+/** Why ImportTable cannot read the first object, or undefined when it can (or it is unknown). */
+function notForImportTable(firstObject) {
+    if (!firstObject || firstObject.format !== undefined)
+        return undefined;
+    return `the first object, ${firstObject.url}, reads as ${firstObject.readAs}, which ImportTable cannot take (it takes ${IMPORT_TABLE_FORMAT_NAMES})`;
+}
+function streaming(inputs, tableExists, reason) {
+    if (!tableExists)
+        requireCreation(inputs, 'the action can create it');
+    return { mode: 'stream', reason, createTable: !tableExists };
+}
+function requireCreation(inputs, purpose) {
+    if (inputs.tableCreation)
+        return;
+    throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${engine_choice_where(inputs)}, and neither key-schema nor ` +
+        `table-definition says how to create it: set key-schema (for example pk:S or pk:S,sk:N) or table-definition so that ${purpose}.`);
+}
+/** ` (region …, endpoint …)`: where the table was looked for, for messages; '' when neither is set. */
+function engine_choice_where(inputs) {
+    const known = [
+        inputs.region && `region ${inputs.region}`,
+        inputs.dynamodbEndpoint && `endpoint ${inputs.dynamodbEndpoint}`,
+    ].filter(Boolean);
+    return known.length > 0 ? ` (${known.join(', ')})` : '';
+}
+
+;// CONCATENATED MODULE: ./src/plan/choose-engine.ts
+/** The engine for this import, and the log lines that explain the choice. */
+
+
+
+
+
+/**
+ * Chooses the engine and logs why, with the source's size when it counted and the inputs the
+ * chosen engine does not use, so that a run's log explains its engine.
+ */
+async function chooseEngine(inputs, clients, existing, objects, firstObject) {
+    // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
+    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
+    const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
+    const choice = chooseMode(inputs, {
+        tableExists: await isInTheWay(inputs, clients, existing),
+        tableFound: existing !== undefined,
+        ...(sourceBytes !== undefined && { sourceBytes }),
+        ...(firstObject && { firstObject }),
+    });
+    core/* info */.pq(`Engine: ${choice.mode}. ${choice.reason}`);
+    if (sourceBytes !== undefined)
+        core/* info */.pq(`The source holds ${(0,words/* formatBytes */.z)(sourceBytes)} in ${objects.length} objects.`);
+    for (const input of ignoredInputs(inputs, choice.mode)) {
+        core/* warning */.$e(`${input} has no effect here and is ignored.`);
+    }
+    return choice;
+}
+/**
+ * Whether the table counts as existing for the choice. One still CREATING is not in the way, and
+ * neither is one that an import still fills: native attaches to that import.
+ */
+async function isInTheWay(inputs, clients, existing) {
+    const importing = existing !== undefined &&
+        inputs.mode === 'native' &&
+        (await (0,running_import/* findRunningImport */.G)(clients.dynamodb, inputs.table.name, existing.TableArn)) !== undefined;
+    return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/endpoint.ts
 
 
@@ -78471,98 +79254,177 @@ function endpoint_describe(err) {
     return err?.$metadata === undefined ? (0,errors/* errorMessage */.gJ)(err) : '';
 }
 
-;// CONCATENATED MODULE: ./src/plan/request-tables.ts
+;// CONCATENATED MODULE: ./src/plan/export.ts
+/** A DynamoDB export as the source: its manifest decides the format, the files and the count. */
 
+
+/**
+ * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
+ * ImportTable the prefix that holds them.
+ */
+function fromExport(inputs, exported) {
+    core/* info */.pq(`DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
+        `${exported.itemCount} items in ${exported.dataFiles.length} data files`);
+    if (exported.ignored.length > 0) {
+        const shown = exported.ignored.slice(0, 5).join(', ');
+        core/* info */.pq(`Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`);
+    }
+    const incremental = exported.type === 'INCREMENTAL_EXPORT';
+    if (incremental && inputs.mode === 'native') {
+        throw new errors/* ActionError */.lZ('mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream');
+    }
+    if (inputs.format !== 'auto' && inputs.format !== exported.format) {
+        core/* warning */.$e(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
+    }
+    const source = inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source;
+    const formatFrom = "the export's manifest";
+    return {
+        ...inputs,
+        format: exported.format,
+        formatFrom,
+        compression: 'GZIP',
+        incremental,
+        source,
+    };
+}
+/** A DynamoDB export's item count for these objects: all its data files, or this shard's. */
+function expectedItems(exported, objects) {
+    return objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0);
+}
+
+;// CONCATENATED MODULE: ./src/plan/first-object.ts
+/**
+ * input-format auto where ImportTable could run: ImportTable takes one InputFormat for the whole
+ * prefix, so the first object's first bytes (one ranged read, decompressed) decide whether it
+ * can, and with which format.
+ */
 
 
 
 
 /**
- * REQUEST_ITEMS: the table each file was written for. One table per file is loaded into the
- * `table` input (the log says so); a file naming several is refused with their names, before
- * anything is written. Each file is read through once for this (its requests are not parsed).
+ * How the first object reads, when it can decide the engine: input-format auto, an S3 source,
+ * and mode native or auto with ImportTable still possible (a new table on AWS, one job, a source
+ * of native-min-bytes or more). Undefined otherwise: nothing is read.
  */
-async function checkRequestTables(source, objects, table, compression) {
-    const seen = new Set();
-    for (const object of objects) {
-        const body = (0,decompress/* decompress */.m)(await source.open(object), compression, () => { });
-        const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES);
-        if (names.length > 1) {
-            throw new errors/* ActionError */.lZ(`${object.url} holds requests for ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}); ` +
-                `the action writes one table, ${table}: split the file into one file per table and import each into its table.`);
+async function probeFirstObject(inputs, source, objects, tableExists) {
+    const first = objects[0];
+    if (inputs.format !== 'auto' || inputs.source.kind !== 's3' || !first)
+        return undefined;
+    const bytes = objects.reduce((sum, o) => sum + o.size, 0);
+    const nativePossible = inputs.mode === 'native' ||
+        (inputs.mode === 'auto' &&
+            !inputs.dynamodbEndpoint &&
+            !tableExists &&
+            (inputs.shard?.count ?? 1) === 1 &&
+            bytes >= inputs.nativeMinBytes);
+    if (!nativePossible)
+        return undefined;
+    const head = await readHead(source, first, inputs.compression);
+    const choice = chooseReading(inputs, first.key, head);
+    return {
+        url: first.url,
+        readAs: `${describeReading(choice.reading)} (${describeBasis(choice)})`,
+        format: importTableFormat(choice.reading),
+    };
+}
+/**
+ * The first HEAD_BYTES of the object, decompressed as far as the stored bytes read go: a cut
+ * gzip or zstd stream ends in an error, after the bytes that matter here.
+ */
+async function readHead(source, object, compression) {
+    const stored = source.openHead
+        ? await source.openHead(object, HEAD_BYTES)
+        : await source.open(object);
+    const whole = object.size <= HEAD_BYTES;
+    const parts = [];
+    let size = 0;
+    let complete = false;
+    try {
+        for await (const chunk of (0,decompress/* decompress */.mF)(stored, compression)) {
+            parts.push(chunk);
+            size += chunk.length;
+            if (size >= HEAD_BYTES)
+                break;
         }
-        for (const name of names) {
-            if (seen.has(name))
-                continue;
-            seen.add(name);
-            core/* info */.pq(`${name} in the file → table ${table}`);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/plan/table.ts
-
-
-/** On-demand creation usually takes seconds; a table still CREATING after this is a problem. */
-const MAX_CREATE_WAIT_SECONDS = 300;
-/** The table's description, or undefined when it does not exist. */
-async function describeTable(client, table) {
-    try {
-        const { Table } = await client.send(new dist_cjs/* DescribeTableCommand */.h8C({ TableName: table.id }));
-        return Table;
+        complete = whole && size < HEAD_BYTES;
     }
     catch (err) {
-        if ((0,errors/* errorName */.Is)(err) === 'ResourceNotFoundException')
-            return undefined;
-        throw new Error((0,errors/* describeAwsError */.Pp)(err, 'DescribeTable', table.id), { cause: err });
+        if (size === 0)
+            throw err;
     }
+    return { bytes: Buffer.concat(parts), complete };
 }
 /**
- * Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. `created`
- * is false when another job of the same matrix created it first.
+ * mode native under input-format auto: ImportTable reads every object of the prefix as the first
+ * one reads (DYNAMODB_JSON when there is none); said in the log, and for the summary.
  */
-async function createTable(client, parameters) {
-    const name = parameters.TableName ?? '';
-    let created = true;
-    try {
-        await client.send(new dist_cjs/* CreateTableCommand */.IxS(parameters)).catch((err) => {
-            // Another job of the same matrix created it first: wait for it like for our own.
-            if ((0,errors/* errorName */.Is)(err) !== 'ResourceInUseException')
-                throw err;
-            created = false;
-        });
-        await (0,dist_cjs/* waitUntilTableExists */.gvA)({ client, maxWaitTime: MAX_CREATE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 }, { TableName: name });
-    }
-    catch (err) {
-        throw new Error((0,errors/* describeAwsError */.Pp)(err, 'CreateTable', name), { cause: err });
-    }
-    const table = await describeTable(client, { id: name, name });
-    if (!table)
-        throw new Error(`CreateTable: table ${name} is still missing after creation`);
-    return { table, created };
-}
-/**
- * The names of every table the client sees (its region, or its endpoint), through every page of
- * ListTables; `denied` with the reason when the credentials may not list tables.
- */
-async function listTableNames(client) {
-    const names = [];
-    try {
-        for await (const page of (0,dist_cjs/* paginateListTables */.hUE)({ client }, {}))
-            names.push(...(page.TableNames ?? []));
-    }
-    catch (err) {
-        if ((0,errors/* isAccessDenied */.w7)(err))
-            return { denied: `${(0,errors/* errorName */.Is)(err)}: ${(0,errors/* errorMessage */.gJ)(err)}` };
-        throw new Error((0,errors/* describeAwsError */.Pp)(err, 'ListTables', 'the account'), { cause: err });
-    }
-    return { names };
+function importTableReading(firstObject, source, objects) {
+    const format = firstObject?.format ?? 'DYNAMODB_JSON';
+    const how = firstObject
+        ? `${firstObject.readAs}, ImportTable's ${format}`
+        : `${format} (input-format auto: the source holds no object)`;
+    core/* info */.pq(`${firstObject?.url ?? source.description}: read as ${how}`);
+    return { format, readAs: [{ how, objects: objects.length }] };
 }
 
-// EXTERNAL MODULE: ./src/table/definition.ts
-var definition = __nccwpck_require__(1951);
-// EXTERNAL MODULE: ./src/plan/shard.ts
-var plan_shard = __nccwpck_require__(8303);
+;// CONCATENATED MODULE: ./src/plan/job.ts
+/** The stream engine's job: the table, the objects, the format and how to write. */
+function streamJob(inputs, found) {
+    return {
+        engine: 'stream',
+        table: found.table,
+        tableId: inputs.table.id,
+        source: found.source,
+        objects: found.objects,
+        format: {
+            format: inputs.format,
+            ...(inputs.formatFrom !== undefined && { formatFrom: inputs.formatFrom }),
+            compression: inputs.compression,
+            csvDelimiter: inputs.csvDelimiter,
+            ...(inputs.csvHeader && { csvHeader: inputs.csvHeader }),
+            ...(inputs.incremental && { incremental: true }),
+        },
+        write: {
+            writeConcurrency: inputs.writeConcurrency,
+            writeThreads: inputs.writeThreads,
+            maxWriteCapacity: inputs.maxWriteCapacity,
+            stallTimeoutSeconds: inputs.stallTimeoutSeconds,
+        },
+        customEndpoint: inputs.dynamodbEndpoint !== undefined,
+        dryRun: inputs.dryRun,
+        rejectedFile: inputs.rejectedFile,
+        // ImportTable reads only S3: for a workspace source it is no choice.
+        importTableCouldRead: inputs.source.kind === 's3',
+    };
+}
+/** The native engine's job: what the ImportTable request is made of, and how long to wait. */
+function nativeJob(inputs, found) {
+    if (!inputs.tableCreation)
+        throw new Error('native: no table creation parameters');
+    return {
+        engine: 'native',
+        source: found.source,
+        objects: found.objects,
+        ...(found.export && {
+            export: { dataPrefix: found.export.dataPrefix, ignored: found.export.ignored },
+        }),
+        ...(found.existed && { table: { TableArn: found.table.TableArn } }),
+        request: {
+            source: inputs.source,
+            format: inputs.format,
+            csvDelimiter: inputs.csvDelimiter,
+            ...(inputs.csvHeader && { csvHeader: inputs.csvHeader }),
+            ...(inputs.bucketOwner !== undefined && { bucketOwner: inputs.bucketOwner }),
+            ...(inputs.clientToken !== undefined && { clientToken: inputs.clientToken }),
+        },
+        creation: inputs.tableCreation,
+        compression: inputs.compression,
+        settings: { wait: inputs.wait, timeoutMinutes: inputs.timeoutMinutes },
+        region: inputs.region ?? 'us-east-1',
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/table/key-schema.ts
 
 /** Partition key value limit in bytes [doc SQ]. */
@@ -78655,6 +79517,7 @@ const DEFAULT_PACING = {
 };
 /** The pace is reported over the last this many milliseconds of writing: where it settled. */
 const PACE_WINDOW_MS = 10_000;
+/** What the pacing did, for the log and the summary. */
 /** Thrown when DynamoDB has accepted no write for the stall time. */
 class WriterStalled extends Error {
     name = 'WriterStalled';
@@ -79153,11 +80016,278 @@ async function truncateTable(options) {
     return summary.written;
 }
 
+;// CONCATENATED MODULE: ./src/plan/near-names.ts
+/**
+ * Existing tables whose name is close to the one requested: before the action creates a table,
+ * they are the sign of a typo in `table` (`order-dev` for `orders-dev`), which would otherwise
+ * create and seed a new table while the tests read the real one, empty.
+ *
+ * Close means, after ignoring case and writing `_` and `.` as `-`:
+ * - the same name (`Orders-Dev`, `orders_dev`);
+ * - the same but for a trailing `s` on any `-`-separated part (`order-dev`, `orders-items-dev`);
+ * - one or two edits (insert, delete, substitute, swap two adjacent characters: the optimal
+ *   string alignment form of Damerau-Levenshtein), with or without those trailing `s`
+ *   (`ordersdev`, `orders-dve`). Names of at most SHORT_NAME_LENGTH characters allow one edit
+ *   only: two would change nearly half of such a name, and `logs` and `jobs`, or `cats` and
+ *   `cars`, are different tables.
+ *
+ * Never close: names whose numbers differ (`app-pr-12` and `app-pr-13`, `orders-2024` and
+ * `orders-2025`, `t01` and `t02`): tables numbered by pull request, run, date or version are
+ * made on purpose, one beside the other, and a run must be able to create the next one.
+ */
+/** How many close names a message lists, closest first. */
+const MAX_NEAR_NAMES = 3;
+/** Names of up to this many characters allow one edit, longer ones two. */
+const SHORT_NAME_LENGTH = 5;
+const MAX_EDITS = 2;
+/**
+ * The names in `existing` close to `requested` (see above), closest first (same but for case or
+ * separators, case alone first; then a trailing `s`; then by edits), at most MAX_NEAR_NAMES. `requested` itself is
+ * never among them.
+ */
+function nearNames(requested, existing) {
+    const close = [];
+    for (const name of existing) {
+        const score = closeness(requested, name);
+        // Among equal scores, a difference of case only comes first: the likeliest slip.
+        const edits = near_names_editDistance(requested.toLowerCase(), name.toLowerCase());
+        if (score !== undefined)
+            close.push({ name, score, edits });
+    }
+    close.sort((x, y) => x.score - y.score || x.edits - y.edits || (x.name < y.name ? -1 : 1));
+    return close.slice(0, MAX_NEAR_NAMES).map((c) => c.name);
+}
+/**
+ * How close `name` is to `requested`: 0 for the same name but for case and separators, 1 for a
+ * trailing `s`, else the number of edits (1 or 2); undefined when not close, or the same name.
+ */
+function closeness(requested, name) {
+    if (name === requested || numbers(name) !== numbers(requested))
+        return undefined;
+    const a = fold(requested);
+    const b = fold(name);
+    if (a === b)
+        return 0;
+    const singularA = singular(a);
+    const singularB = singular(b);
+    if (singularA === singularB)
+        return 1;
+    const limit = Math.min(a.length, b.length) <= SHORT_NAME_LENGTH ? 1 : MAX_EDITS;
+    const edits = Math.min(near_names_editDistance(a, b, limit), near_names_editDistance(singularA, singularB, limit));
+    return edits <= limit ? edits : undefined;
+}
+/**
+ * The optimal string alignment distance (Damerau-Levenshtein without editing a substring twice):
+ * inserts, deletes, substitutions and swaps of two adjacent characters. Stops early once the
+ * distance exceeds `limit`, returning limit + 1.
+ */
+function near_names_editDistance(a, b, limit = Infinity) {
+    if (Math.abs(a.length - b.length) > limit)
+        return limit + 1;
+    // Three rows of the dynamic programming table: the two before this one, and this one.
+    let before = new Array(b.length + 1).fill(0);
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    let current = new Array(b.length + 1).fill(0);
+    for (let i = 1; i <= a.length; i++) {
+        current[0] = i;
+        let rowMin = i;
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            let d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+                d = Math.min(d, before[j - 2] + 1);
+            }
+            current[j] = d;
+            rowMin = Math.min(rowMin, d);
+        }
+        if (rowMin > limit)
+            return limit + 1;
+        [before, previous, current] = [previous, current, before];
+    }
+    return Math.min(previous[b.length], limit + 1);
+}
+/** Lower case, with `_` and `.` written as `-`: the differences a reader does not see as names. */
+function fold(name) {
+    return name.toLowerCase().replace(/[_.]/g, '-');
+}
+/** Each `-`-separated part without one trailing `s`: `orders-items` → `order-item`. */
+function singular(folded) {
+    return folded
+        .split('-')
+        .map((part) => (part.length > 1 && part.endsWith('s') ? part.slice(0, -1) : part))
+        .join('-');
+}
+/** The numbers in a name, in order: names that differ in them are never close. */
+function numbers(name) {
+    return (name.match(/\d+/g) ?? []).join(',');
+}
+/**
+ * The failure when close names exist: the table, where it was looked for, the names (closest
+ * first), and the two ways on.
+ */
+function nearNameMessage(table, where, near) {
+    const [closest] = near;
+    const found = near.length === 1
+        ? `but ${closest} does: did you mean ${closest}?`
+        : `but tables with close names do: ${near.join(', ')}. Did you mean ${closest}?`;
+    return `Table ${table} does not exist${where}, ${found} Fix table, or set create-table: true to create ${table}.`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/table.ts
+
+
+/** On-demand creation usually takes seconds; a table still CREATING after this is a problem. */
+const MAX_CREATE_WAIT_SECONDS = 300;
+/** The table's description, or undefined when it does not exist. */
+async function describeTable(client, table) {
+    try {
+        const { Table } = await client.send(new dist_cjs/* DescribeTableCommand */.h8C({ TableName: table.id }));
+        return Table;
+    }
+    catch (err) {
+        if ((0,errors/* errorName */.Is)(err) === 'ResourceNotFoundException')
+            return undefined;
+        throw new Error((0,errors/* describeAwsError */.Pp)(err, 'DescribeTable', table.id), { cause: err });
+    }
+}
+/**
+ * Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. `created`
+ * is false when another job of the same matrix created it first.
+ */
+async function createTable(client, parameters) {
+    const name = parameters.TableName ?? '';
+    let created = true;
+    try {
+        await client.send(new dist_cjs/* CreateTableCommand */.IxS(parameters)).catch((err) => {
+            // Another job of the same matrix created it first: wait for it like for our own.
+            if ((0,errors/* errorName */.Is)(err) !== 'ResourceInUseException')
+                throw err;
+            created = false;
+        });
+        await (0,dist_cjs/* waitUntilTableExists */.gvA)({ client, maxWaitTime: MAX_CREATE_WAIT_SECONDS, minDelay: 1, maxDelay: 5 }, { TableName: name });
+    }
+    catch (err) {
+        throw new Error((0,errors/* describeAwsError */.Pp)(err, 'CreateTable', name), { cause: err });
+    }
+    const table = await describeTable(client, { id: name, name });
+    if (!table)
+        throw new Error(`CreateTable: table ${name} is still missing after creation`);
+    return { table, created };
+}
+/**
+ * The names of every table the client sees (its region, or its endpoint), through every page of
+ * ListTables; `denied` with the reason when the credentials may not list tables.
+ */
+async function listTableNames(client) {
+    const names = [];
+    try {
+        for await (const page of (0,dist_cjs/* paginateListTables */.hUE)({ client }, {}))
+            names.push(...(page.TableNames ?? []));
+    }
+    catch (err) {
+        if ((0,errors/* isAccessDenied */.w7)(err))
+            return { denied: `${(0,errors/* errorName */.Is)(err)}: ${(0,errors/* errorMessage */.gJ)(err)}` };
+        throw new Error((0,errors/* describeAwsError */.Pp)(err, 'ListTables', 'the account'), { cause: err });
+    }
+    return { names };
+}
+
+;// CONCATENATED MODULE: ./src/plan/set-up-table.ts
+/**
+ * The table before an engine runs: a close name refused before one is created (a typo), the
+ * table truncated when asked, created when the stream engine needs it, or as it would be created.
+ */
+
+
+
+
+
+
+
+
+/**
+ * Before a table is created under create-table auto: fails when an existing table has a close
+ * name (`orders-dev` for `order-dev`), the sign of a typo that would otherwise create and seed a
+ * new table while the real one stays empty. Credentials that may not list tables get a warning:
+ * the check is a safeguard, not a requirement.
+ */
+async function refuseNearNames(inputs, clients) {
+    const name = inputs.table.name;
+    const listed = await listTableNames(clients.dynamodb);
+    if ('denied' in listed) {
+        core/* warning */.$e(`Could not look for tables with a name close to ${name} before creating it: ListTables was denied (${listed.denied}). ` +
+            'Allow dynamodb:ListTables (on resource *) to have a misspelt table caught before a new table is created, or set create-table: true to skip this check.');
+        return;
+    }
+    const near = nearNames(name, listed.names);
+    if (near.length > 0)
+        throw new errors/* ActionError */.lZ(nearNameMessage(name, engine_choice_where(inputs), near));
+    core/* info */.pq(`No table with a name close to ${name} among the ${(0,words/* counted */.h)(listed.names.length, 'table')}${engine_choice_where(inputs)}.`);
+}
+/**
+ * Truncates the table when asked and creates it when the stream engine needs it; a dry run
+ * changes nothing and only says what it would create. Returns the table to validate against, the
+ * steps done, for the summary, and what the table was created from, when it was.
+ */
+async function setUpTable(inputs, clients, existing, choice) {
+    let table = existing ?? plannedTable(inputs);
+    let createdFrom;
+    const steps = [];
+    if (inputs.truncate && existing && !inputs.dryRun) {
+        const deleted = await truncateTable({
+            reads: clients.dynamodb,
+            writes: clients.writeClient,
+            table: existing,
+            concurrency: inputs.writeConcurrency,
+        });
+        steps.push(`truncated: ${deleted} items deleted`);
+    }
+    const creation = inputs.tableCreation;
+    const source = inputs.tableCreationSource ?? '';
+    if (choice.createTable && creation) {
+        const keys = keyAttributes(creation)
+            .map((k) => `${k.name}:${k.type}`)
+            .join(',');
+        const name = inputs.table.name;
+        if (inputs.dryRun) {
+            core/* info */.pq(`Dry run: table ${name} would be created from ${source} (${keys}).`);
+            steps.push(`it would be created from ${source}`);
+        }
+        else {
+            core/* info */.pq(`Creating table ${name} from ${source} (${keys}).`);
+            const outcome = await createTable(clients.dynamodb, creation);
+            table = outcome.table;
+            if (outcome.created) {
+                core/* notice */.lm(`Created table ${name} from ${source} (${keys}).`, {
+                    title: `Table ${name} created`,
+                });
+                createdFrom = source;
+                steps.push(`created from ${source}`);
+            }
+            else {
+                steps.push('created by another job at the same time');
+            }
+        }
+    }
+    return { table, steps, ...(createdFrom !== undefined && { createdFrom }) };
+}
+/** The table as it would be created: what records are validated against when it does not exist. */
+function plannedTable(inputs) {
+    const creation = inputs.tableCreation;
+    return {
+        TableName: inputs.table.name,
+        AttributeDefinitions: creation?.AttributeDefinitions ?? [],
+        KeySchema: creation?.KeySchema ?? [],
+        ...(creation?.GlobalSecondaryIndexes && {
+            GlobalSecondaryIndexes: creation.GlobalSecondaryIndexes.map((index) => ({
+                IndexName: index.IndexName,
+                KeySchema: index.KeySchema,
+            })),
+        }),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/plan.ts
-
-
-
-
 
 
 
@@ -79184,13 +80314,13 @@ async function prepare(given, clients, clock = src_clock/* realClock */.dQ) {
     const source = await sourceFor(given, clients);
     const existing = await describeTable(clients.dynamodb, given.table);
     const listing = await (0,sources_source/* listInOrder */.G)(source);
-    const exported = await readExport(source, listing);
-    let inputs = exported ? fromExport(given, exported) : given;
-    const objects = mine(exported?.dataFiles ?? listing, given.shard);
     if (listing.length === 0) {
         // As with ImportTable an empty source is an empty success, but rarely what was meant.
         core/* warning */.$e(`${source.description} holds no objects: nothing will be imported. Set min-items to make an empty source fail the step.`);
     }
+    const exported = await readExport(source, listing);
+    let inputs = exported ? fromExport(given, exported) : given;
+    const objects = thisShard(exported?.dataFiles ?? listing, given.shard);
     if (inputs.format === 'REQUEST_ITEMS') {
         await checkRequestTables(source, objects, inputs.table.name, inputs.compression);
     }
@@ -79198,133 +80328,37 @@ async function prepare(given, clients, clock = src_clock/* realClock */.dQ) {
     const choice = await chooseEngine(inputs, clients, existing, objects, firstObject);
     if (choice.checkNearNames)
         await refuseNearNames(inputs, clients);
-    let readAs;
-    if (choice.mode === 'native' && inputs.format === 'auto') {
-        // ImportTable reads every object of the prefix as the first one reads.
-        const format = firstObject?.format ?? 'DYNAMODB_JSON';
-        const how = firstObject
-            ? `${firstObject.readAs}, ImportTable's ${format}`
-            : `${format} (input-format auto: the source holds no object)`;
-        core/* info */.pq(`${firstObject?.url ?? source.description}: read as ${how}`);
-        readAs = [{ how, objects: objects.length }];
-        inputs = { ...inputs, format };
-    }
+    const reading = choice.mode === 'native' && inputs.format === 'auto'
+        ? importTableReading(firstObject, source, objects)
+        : undefined;
+    if (reading)
+        inputs = { ...inputs, format: reading.format };
     const { table, steps, createdFrom } = await setUpTable(inputs, clients, existing, choice);
-    const expectedItemCount = exported ? expectedItems(exported, objects) : undefined;
-    return {
-        choice,
+    const found = {
         table,
+        existed: existing !== undefined,
         source,
-        inputs,
         objects,
         ...(exported && { export: exported }),
-        ...(expectedItemCount !== undefined && { expectedItemCount }),
-        ...(readAs && { readAs }),
-        summary: summaryLine(inputs, existing, choice, steps, exported),
-        ...(createdFrom !== undefined && { tableCreatedFrom: createdFrom }),
     };
-}
-/**
- * Chooses the engine and logs why, with the source's size when it counted and the inputs the
- * chosen engine does not use, so that a run's log explains its engine.
- */
-async function chooseEngine(inputs, clients, existing, objects, firstObject) {
-    // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
-    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
-    const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
-    const choice = chooseMode(inputs, {
-        tableExists: await isInTheWay(inputs, clients, existing),
-        tableFound: existing !== undefined,
-        ...(sourceBytes !== undefined && { sourceBytes }),
-        ...(firstObject && { firstObject }),
-    });
-    core/* info */.pq(`Engine: ${choice.mode}. ${choice.reason}`);
-    if (sourceBytes !== undefined)
-        core/* info */.pq(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`);
-    for (const input of (0,src_inputs/* ignoredInputs */.oV)(inputs, choice.mode)) {
-        core/* warning */.$e(`${input} has no effect here and is ignored.`);
-    }
-    return choice;
-}
-/**
- * Whether the table counts as existing for the choice. One still CREATING is not in the way, and
- * neither is one that an import still fills: native attaches to that import.
- */
-async function isInTheWay(inputs, clients, existing) {
-    const importing = existing !== undefined &&
-        inputs.mode === 'native' &&
-        (await (0,running_import/* findRunningImport */.G)(clients.dynamodb, inputs.table.name, existing.TableArn)) !== undefined;
-    return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
-}
-/**
- * Before a table is created under create-table auto: fails when an existing table has a close
- * name (`orders-dev` for `order-dev`), the sign of a typo that would otherwise create and seed a
- * new table while the real one stays empty. Credentials that may not list tables get a warning:
- * the check is a safeguard, not a requirement.
- */
-async function refuseNearNames(inputs, clients) {
-    const name = inputs.table.name;
-    const listed = await listTableNames(clients.dynamodb);
-    if ('denied' in listed) {
-        core/* warning */.$e(`Could not look for tables with a name close to ${name} before creating it: ListTables was denied (${listed.denied}). ` +
-            'Allow dynamodb:ListTables (on resource *) to have a misspelt table caught before a new table is created, or set create-table: true to skip this check.');
-        return;
-    }
-    const near = nearNames(name, listed.names);
-    if (near.length > 0)
-        throw new errors/* ActionError */.lZ(nearNameMessage(name, where(inputs), near));
-    core/* info */.pq(`No table with a name close to ${name} among the ${counted(listed.names.length, 'table')}${where(inputs)}.`);
-}
-/**
- * Truncates the table when asked and creates it when the stream engine needs it; a dry run
- * changes nothing and only says what it would create. Returns the table to validate against, the
- * steps done, for the summary, and what the table was created from, when it was.
- */
-async function setUpTable(inputs, clients, existing, choice) {
-    let table = existing ?? plannedTable(inputs);
-    let createdFrom;
-    const steps = [];
-    if (inputs.truncate && existing && !inputs.dryRun) {
-        const deleted = await truncateTable({
-            reads: clients.dynamodb,
-            writes: clients.writeClient,
-            table: existing,
-            concurrency: inputs.writeConcurrency,
-        });
-        steps.push(`truncated: ${deleted} items deleted`);
-    }
-    const creation = inputs.tableCreation;
-    const source = inputs.tableCreationSource ?? '';
-    if (choice.createTable && creation) {
-        const keys = (0,definition/* keyAttributes */.PD)(creation)
-            .map((k) => `${k.name}:${k.type}`)
-            .join(',');
-        const name = inputs.table.name;
-        if (inputs.dryRun) {
-            core/* info */.pq(`Dry run: table ${name} would be created from ${source} (${keys}).`);
-            steps.push(`it would be created from ${source}`);
-        }
-        else {
-            core/* info */.pq(`Creating table ${name} from ${source} (${keys}).`);
-            const outcome = await createTable(clients.dynamodb, creation);
-            table = outcome.table;
-            if (outcome.created) {
-                core/* notice */.lm(`Created table ${name} from ${source} (${keys}).`, {
-                    title: `Table ${name} created`,
-                });
-                createdFrom = source;
-                steps.push(`created from ${source}`);
-            }
-            else {
-                steps.push('created by another job at the same time');
-            }
-        }
-    }
-    return { table, steps, ...(createdFrom !== undefined && { createdFrom }) };
-}
-/** A DynamoDB export's item count for these objects: all its data files, or this shard's. */
-function expectedItems(exported, objects) {
-    return objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0);
+    const expectedItemCount = exported ? expectedItems(exported, objects) : undefined;
+    return {
+        job: choice.mode === 'native' && !inputs.dryRun
+            ? nativeJob(inputs, found)
+            : streamJob(inputs, found),
+        planned: {
+            mode: choice.mode,
+            modeReason: choice.reason,
+            table: inputs.table.name,
+            source: inputs.source.kind === 's3'
+                ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
+                : inputs.source.path,
+            ...(expectedItemCount !== undefined && { expectedItemCount }),
+            ...(createdFrom !== undefined && { tableCreatedFrom: createdFrom }),
+            ...(reading && !inputs.dryRun && { readAs: reading.readAs }),
+        },
+        summary: summaryLine(inputs, existing, choice, steps, exported),
+    };
 }
 /** The start step's line in the summary: the engine, the table as found, what was done, the export. */
 function summaryLine(inputs, existing, choice, steps, exported) {
@@ -79336,202 +80370,26 @@ function summaryLine(inputs, existing, choice, steps, exported) {
         parts.push(`DynamoDB export ${exported.exportId} (${exported.type})`);
     return parts.join('; ');
 }
-/** This job's part of the objects when shard is set (every job computes the same split). */
-function mine(objects, shard) {
-    if (!shard || shard.count === 1)
-        return objects;
-    const part = (0,plan_shard/* shardObjects */.ps)(objects, shard);
-    const bytes = (list) => list.reduce((sum, o) => sum + o.size, 0);
-    core/* info */.pq(`shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
-        `${formatBytes(bytes(part))} of ${formatBytes(bytes(objects))}`);
-    return part;
-}
-/**
- * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
- * ImportTable the prefix that holds them.
- */
-function fromExport(inputs, exported) {
-    core/* info */.pq(`DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
-        `${exported.itemCount} items in ${exported.dataFiles.length} data files`);
-    if (exported.ignored.length > 0) {
-        const shown = exported.ignored.slice(0, 5).join(', ');
-        core/* info */.pq(`Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`);
-    }
-    const incremental = exported.type === 'INCREMENTAL_EXPORT';
-    if (incremental && inputs.mode === 'native') {
-        throw new errors/* ActionError */.lZ('mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream');
-    }
-    if (inputs.format !== 'auto' && inputs.format !== exported.format) {
-        core/* warning */.$e(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
-    }
-    const source = inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source;
-    const formatFrom = "the export's manifest";
-    return {
-        ...inputs,
-        format: exported.format,
-        formatFrom,
-        compression: 'GZIP',
-        incremental,
-        source,
-    };
-}
-/** The table as it would be created: what records are validated against when it does not exist. */
-function plannedTable(inputs) {
-    const creation = inputs.tableCreation;
-    return {
-        TableName: inputs.table.name,
-        AttributeDefinitions: creation?.AttributeDefinitions ?? [],
-        KeySchema: creation?.KeySchema ?? [],
-        ...(creation?.GlobalSecondaryIndexes && {
-            GlobalSecondaryIndexes: creation.GlobalSecondaryIndexes.map((index) => ({
-                IndexName: index.IndexName,
-                KeySchema: index.KeySchema,
-            })),
-        }),
-    };
-}
 /**
  * The source the `source` input names. The S3 source's module and client are loaded only for an
  * S3 source (the S3 SDK costs 10 MB of memory that a workspace source does not need).
  */
 async function sourceFor(inputs, clients) {
     if (inputs.source.kind !== 's3')
-        return (0,local/* localSource */.j1)((0,local/* workspaceRoot */.oS)(), inputs.source);
+        return localSource(workspaceRoot(), inputs.source);
     const { s3Source } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2166));
     return s3Source(await clients.s3(), inputs.source, inputs.bucketOwner);
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/names.ts
-var names = __nccwpck_require__(6455);
-;// CONCATENATED MODULE: ./src/stream/outcome.ts
+// EXTERNAL MODULE: ./src/result.ts
+var src_result = __nccwpck_require__(1666);
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+/** The step's verdict on an import's result: the one place that decides whether the step fails. */
 
-/** What a record is called in a format: `2 documents read`. */
-function recordNoun(format) {
-    if (format === 'JSON')
-        return 'document';
-    if (format === 'REQUEST_ITEMS')
-        return 'request';
-    return 'record';
-}
-/** Where reading stopped: `byte 225 after document[1]`. */
-function unreadPlace(unread) {
-    return `byte ${unread.offset}${unread.after ? ` after ${unread.after}` : ''}`;
-}
-/** How much was not read: `187 of 412 bytes not read`. */
-function unreadAmount(unread) {
-    const bytes = unread.measure === 'stored' ? 'stored bytes' : 'bytes';
-    // A compressed object cut off or corrupt: every stored byte arrived, its data did not decode.
-    if (unread.measure === 'stored' && unread.notReadBytes === 0 && unread.totalBytes > 0) {
-        return `all ${unread.totalBytes} stored bytes received, their data not read past that point`;
-    }
-    return `${unread.notReadBytes} of ${unread.totalBytes} ${bytes} not read`;
-}
-/**
- * The one sentence of the log, the annotation and the failure: where reading stopped, why, how
- * much was and was not read, and what to do. `where` is the location as the reader shows it.
- */
-function describeUnread(unread, where = unread.shown) {
-    const noun = recordNoun(unread.format);
-    const advice = unread.cause === 'content'
-        ? 'Fix the file; max-errors does not apply to a file that cannot be read to its end.'
-        : 'Check the object and re-run the import; max-errors does not apply to an object that cannot be read to its end.';
-    return (`${where}: reading stopped at ${unreadPlace(unread)}: ${unread.reason} ` +
-        `(input-format ${unread.readAs ?? unread.format}); ${counted(unread.recordsRead, noun)} read, ` +
-        `${unreadAmount(unread)}. ${advice}`);
-}
-/** How many objects were not read, or not to the end, said by object. */
-function notRead(objects, at) {
-    if (!at)
-        return 'nothing: every object was read';
-    const current = objects[at.index];
-    const rest = objects.slice(at.index + 1);
-    const shown = rest.slice(0, 3).map((o) => o.url);
-    const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : '';
-    const others = rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`;
-    return `${current?.url ?? '?'} after line ${at.line}${others}`;
-}
-/** Nothing done yet, for these objects. */
-function emptyOutcome(objects, rejected) {
-    return {
-        objects: objects.length,
-        storedBytes: objects.reduce((total, o) => total + o.size, 0),
-        processedSizeBytes: 0,
-        processed: 0,
-        imported: 0,
-        errors: 0,
-        unwritten: 0,
-        writeUnits: 0,
-        rejected,
-        perObject: [],
-        readAs: new Map(),
-        progress: [],
-        unread: [],
-    };
-}
-
-// EXTERNAL MODULE: ./src/native/explain.ts
-var explain = __nccwpck_require__(364);
-;// CONCATENATED MODULE: ./src/stream/estimate.ts
-/**
- * What an import would cost and take with each engine, for dry runs. Prices are us-east-1 list
- * prices (other regions differ by a few tens of percent); the summary says so.
- */
-/** ImportTable: $0.15 per GB of uncompressed source data (DynamoDB pricing, us-east-1). */
-const IMPORT_PRICE_PER_GB = 0.15;
-/** On-demand writes: $0.625 per million write request units (us-east-1, since November 2024). */
-const ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS = 0.625;
-/** A new on-demand table serves up to 4,000 write request units per second at first. */
-const NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND = 4000;
-/** ImportTable provisions its own capacity, and takes minutes to start even for small data. */
-const IMPORT_STARTUP_SECONDS = 5 * 60;
-const BYTES_PER_GB = 1024 ** 3;
-function estimate(input) {
-    const gb = input.uncompressedBytes / BYTES_PER_GB;
-    const streamSeconds = input.writeUnits / input.writeUnitsPerSecond;
-    return [
-        {
-            engine: 'native',
-            cost: dollars(gb * IMPORT_PRICE_PER_GB),
-            time: `at least ${Math.round(IMPORT_STARTUP_SECONDS / 60)} minutes`,
-            notes: `${gb.toFixed(3)} GB uncompressed at $${IMPORT_PRICE_PER_GB}/GB; no write capacity used; creates a new table`,
-        },
-        {
-            engine: 'stream',
-            cost: dollars((input.writeUnits / 1e6) * ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS),
-            time: duration(streamSeconds),
-            notes: `${input.writeUnits} write units (one per started KB of each item) at $${ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS} per million on demand; ${input.rateBasis}`,
-        },
-    ];
-}
-function dollars(amount) {
-    return amount < 0.01 ? `< $0.01` : `$${amount.toFixed(2)}`;
-}
-function duration(seconds) {
-    if (seconds < 90)
-        return `about ${Math.max(1, Math.round(seconds))} s`;
-    if (seconds < 5400)
-        return `about ${Math.round(seconds / 60)} min`;
-    return `about ${(seconds / 3600).toFixed(1)} h`;
-}
-
-;// CONCATENATED MODULE: ./src/report/result.ts
-
-
-
-/** The stream engine's FailureCode when valid items could not be written (DynamoDB kept refusing). */
-const ITEMS_NOT_WRITTEN = 'ItemsNotWritten';
-/**
- * The stream engine's FailureCode when an object could not be read to its end (its content broke
- * the format, or a read failed mid-object): what follows is neither imported nor counted as
- * records, so max-errors cannot accept it.
- */
-const SOURCE_NOT_READ = 'SourceNotRead';
 /** Objects not read to their end named one by one in the failure; the rest are counted. */
 const MAX_UNREAD_NAMED = 5;
 /** `1 record was`, `2 records were`: failure messages are read by people. */
-function result_counted(n, noun) {
+function counted(n, noun) {
     return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
 }
 /** Every record read was rejected: more often a file read as the wrong format than bad data. */
@@ -79545,26 +80403,26 @@ function checkResult(result, limits) {
     const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
     if (result.stopped) {
         failures.push(`The import stopped: ${result.stopped.reason}. ` +
-            `${result_counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
+            `${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
             `Not read: ${result.stopped.notRead}. ` +
             'Re-run the import once the cause is fixed (writes of the same items are idempotent).');
     }
     else if (result.unwrittenItemCount > 0) {
-        failures.push(`${result_counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
+        failures.push(`${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
     }
     if (result.errorCount > limits.maxErrors) {
-        failures.push(`${result_counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.` +
+        failures.push(`${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.` +
             (everyRecordRejected(result) ? WRONG_FORMAT_HINT : ''));
     }
     if (result.importedItemCount < limits.minItems) {
-        const items = result_counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
+        const items = counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
         const verb = result.dryRun ? 'would be imported' : 'imported';
         failures.push(`${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
     }
     if (result.status === 'FAILED' &&
-        result.failureCode !== explain/* ITEM_VALIDATION_ERROR */.LZ &&
-        result.failureCode !== ITEMS_NOT_WRITTEN &&
-        result.failureCode !== SOURCE_NOT_READ) {
+        result.failureCode !== src_result/* ITEM_VALIDATION_ERROR */.LZ &&
+        result.failureCode !== src_result/* ITEMS_NOT_WRITTEN */.dO &&
+        result.failureCode !== src_result/* SOURCE_NOT_READ */.bu) {
         failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`);
     }
     if (result.status === 'CANCELLED')
@@ -79599,102 +80457,11 @@ function emptyImportWarning(result, limits) {
 }
 /** Each object not read to its end fails the step on its own, whatever max-errors is. */
 function unreadFailures(unread) {
-    const named = unread.slice(0, MAX_UNREAD_NAMED).map((u) => describeUnread(u));
+    const named = unread.slice(0, MAX_UNREAD_NAMED).map((u) => (0,src_result/* describeUnread */.Fn)(u));
     const rest = unread.length - named.length;
     if (rest > 0)
         named.push(`…and ${rest} more objects not read to their end (see the log).`);
     return named;
-}
-/** The stream engine's outcome in the terms of ImportTable's DescribeImport. */
-function fromStream(outcome, inputs, table) {
-    const unread = outcome.unread.length;
-    const failed = outcome.errors > 0 || unread > 0;
-    // Valid items that DynamoDB never took are not item validation errors: they name their own code.
-    const invalid = outcome.errors - outcome.unwritten;
-    return {
-        status: failed ? 'FAILED' : 'COMPLETED',
-        ...(failed && {
-            // An object not read to its end is the gravest: records after it were never counted.
-            failureCode: unread > 0 ? SOURCE_NOT_READ : invalid > 0 ? explain/* ITEM_VALIDATION_ERROR */.LZ : ITEMS_NOT_WRITTEN,
-            failureMessage: unread > 0
-                ? `${unread === 1 ? '1 object' : `${unread} objects`} could not be read to the end${outcome.errors > 0 ? ` and ${outcome.errors} records were rejected` : ''}; see the annotations.`
-                : `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
-        }),
-        ...(table.TableArn && { tableArn: table.TableArn }),
-        processedItemCount: outcome.processed,
-        importedItemCount: outcome.imported,
-        errorCount: outcome.errors,
-        unwrittenItemCount: outcome.unwritten,
-        processedSizeBytes: outcome.processedSizeBytes,
-        ...(outcome.write && {
-            consumedWriteCapacity: outcome.write.consumedWriteCapacity,
-            capacitySource: inputs.dynamodbEndpoint ? 'computed' : 'reported',
-        }),
-        ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
-        dryRun: inputs.dryRun,
-        ...(inputs.dynamodbEndpoint !== undefined && { customEndpoint: true }),
-        // An emulator bills nothing, so a cost estimate means nothing there.
-        ...(inputs.dryRun &&
-            inputs.dynamodbEndpoint === undefined && {
-            estimates: estimate({
-                uncompressedBytes: outcome.processedSizeBytes,
-                writeUnits: outcome.writeUnits,
-                ...writeRate(inputs, table),
-                // ImportTable reads only S3: for a workspace source it is no choice.
-            }).filter((e) => e.engine === 'stream' || inputs.source.kind === 's3'),
-        }),
-        objects: outcome.objects,
-        perObject: outcome.perObject,
-        readAs: [...outcome.readAs].map(([how, objects]) => ({ how, objects })),
-        progress: outcome.progress,
-        ...(outcome.write && { pacing: outcome.write.pacing }),
-        ...(outcome.stopped && { stopped: outcome.stopped }),
-        ...(unread > 0 && { unread: outcome.unread }),
-        rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
-    };
-}
-/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
-function writeRate(inputs, table) {
-    if (inputs.maxWriteCapacity > 0) {
-        return { writeUnitsPerSecond: inputs.maxWriteCapacity, rateBasis: 'at max-write-capacity' };
-    }
-    const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits;
-    if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
-        return {
-            writeUnitsPerSecond: provisioned,
-            rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
-        };
-    }
-    return {
-        writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
-        rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
-    };
-}
-/** ImportTable's description as the action's result. */
-function fromNative({ outcome, objects }, inputs) {
-    const d = outcome.description;
-    const errors = d.ErrorCount ?? 0;
-    return {
-        status: (d.ImportStatus === 'CANCELLING'
-            ? 'IN_PROGRESS'
-            : (d.ImportStatus ?? 'IN_PROGRESS')),
-        ...(d.FailureCode && {
-            failureCode: d.FailureCode,
-            failureMessage: (0,explain/* explainFailure */.SP)(d.FailureCode, d.FailureMessage ?? ''),
-        }),
-        ...(d.ImportArn && { importArn: d.ImportArn }),
-        ...(d.TableArn && { tableArn: d.TableArn }),
-        processedItemCount: d.ProcessedItemCount ?? 0,
-        importedItemCount: d.ImportedItemCount ?? 0,
-        errorCount: errors,
-        unwrittenItemCount: 0,
-        processedSizeBytes: d.ProcessedSizeBytes ?? 0,
-        ...(d.CloudWatchLogGroupArn && { cloudwatchLogGroupArn: d.CloudWatchLogGroupArn }),
-        ...(outcome.timedOut && { timedOutAfterMinutes: inputs.timeoutMinutes }),
-        dryRun: false,
-        ...(objects !== undefined && { objects }),
-        rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -79704,24 +80471,23 @@ function fromNative({ outcome, objects }, inputs) {
 
 
 
-
 /** Sets every output of action.yml; the ones that do not apply are empty. */
 function setOutputs(result) {
     const outputs = {
-        [names/* Output */.k.Mode]: result.mode,
-        [names/* Output */.k.ModeReason]: result.modeReason,
-        [names/* Output */.k.Status]: result.status,
-        [names/* Output */.k.FailureCode]: result.failureCode,
-        [names/* Output */.k.ImportArn]: result.importArn,
-        [names/* Output */.k.TableArn]: result.tableArn,
-        [names/* Output */.k.ProcessedItemCount]: result.processedItemCount,
-        [names/* Output */.k.ImportedItemCount]: result.importedItemCount,
-        [names/* Output */.k.ErrorCount]: result.errorCount,
-        [names/* Output */.k.ProcessedSizeBytes]: result.processedSizeBytes,
-        [names/* Output */.k.DurationSeconds]: result.durationSeconds,
-        [names/* Output */.k.ConsumedWriteCapacity]: result.consumedWriteCapacity,
-        [names/* Output */.k.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
-        [names/* Output */.k.RejectedFile]: result.rejectedFile,
+        [Output.Mode]: result.mode,
+        [Output.ModeReason]: result.modeReason,
+        [Output.Status]: result.status,
+        [Output.FailureCode]: result.failureCode,
+        [Output.ImportArn]: result.importArn,
+        [Output.TableArn]: result.tableArn,
+        [Output.ProcessedItemCount]: result.processedItemCount,
+        [Output.ImportedItemCount]: result.importedItemCount,
+        [Output.ErrorCount]: result.errorCount,
+        [Output.ProcessedSizeBytes]: result.processedSizeBytes,
+        [Output.DurationSeconds]: result.durationSeconds,
+        [Output.ConsumedWriteCapacity]: result.consumedWriteCapacity,
+        [Output.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
+        [Output.RejectedFile]: result.rejectedFile,
     };
     for (const [name, value] of Object.entries(outputs))
         core/* setOutput */.uH(name, value ?? '');
@@ -79755,7 +80521,7 @@ function annotateUnread(unread, workspace) {
     for (const u of shown) {
         const place = recordPlace(u.location, workspace);
         const where = place.file !== undefined ? `${place.file}:${place.line}` : u.location;
-        core/* error */.z3(describeUnread(u, where), {
+        core/* error */.z3((0,src_result/* describeUnread */.Fn)(u, where), {
             title: 'Source not read to its end',
             ...(place.file !== undefined && { file: place.file }),
             ...(place.line !== undefined && { startLine: place.line }),
@@ -79788,7 +80554,7 @@ function annotate(result, failures, limits, workspace) {
     for (const r of result.rejections.samples.slice(0, room)) {
         const place = recordPlace(r.location, workspace);
         const properties = {
-            title: `Rejected record: ${formats_record/* REJECTION_KINDS */.aO[r.kind]}`,
+            title: `Rejected record: ${src_result/* REJECTION_KINDS */.aO[r.kind]}`,
             ...(place.file !== undefined && { file: place.file }),
             ...(place.line !== undefined && { startLine: place.line }),
         };
@@ -79806,7 +80572,6 @@ function annotate(result, failures, limits, workspace) {
  * with a blank line after each: GitHub's Markdown takes lines of HTML without a blank line between
  * them for one HTML block, and then renders nothing inside it as Markdown.
  */
-
 
 
 
@@ -79855,7 +80620,7 @@ function renderSummary(result, steps, failures, limits) {
 }
 /** How the objects were read: `Read as: a JSON array of plain documents (…): 2 objects.` */
 function readAsLine(readAs) {
-    const ways = readAs.map(({ how, objects }) => `${inline(how)}: ${counted(objects, 'object')}`);
+    const ways = readAs.map(({ how, objects }) => `${inline(how)}: ${(0,words/* counted */.h)(objects, 'object')}`);
     return `Read as: ${ways.join('; ')}.`;
 }
 /**
@@ -79870,12 +80635,12 @@ function headline(result, failures, limits) {
     const isNew = result.mode === 'native' || result.tableCreatedFrom !== undefined;
     const into = `into ${isNew ? 'new table ' : ''}\`${code(result.table ?? '?')}\` ` +
         `from \`${code(result.source ?? '?')}\``;
-    const items = counted(result.importedItemCount, 'item');
+    const items = (0,words/* counted */.h)(result.importedItemCount, 'item');
     const failed = failures.length > 0;
     const accepted = failed ? '' : `, accepted by max-errors${limits ? ` (${limits.maxErrors})` : ''}`;
     if (result.dryRun) {
         const rejected = result.errorCount > 0
-            ? `; ${counted(result.errorCount, 'record')} would be rejected${accepted}`
+            ? `; ${(0,words/* counted */.h)(result.errorCount, 'record')} would be rejected${accepted}`
             : '';
         const icon = failed ? '❌' : '🧪';
         return `${icon} DRY RUN: ${items} would be imported ${into}${rejected}; nothing was written`;
@@ -79883,7 +80648,7 @@ function headline(result, failures, limits) {
     if (result.status === 'IN_PROGRESS' && !failed) {
         return `⏳ ImportTable is still importing ${into}`;
     }
-    const rejected = result.errorCount > 0 ? `, ${counted(result.errorCount, 'record')} rejected${accepted}` : '';
+    const rejected = result.errorCount > 0 ? `, ${(0,words/* counted */.h)(result.errorCount, 'record')} rejected${accepted}` : '';
     const nothing = result.processedItemCount === 0 && result.errorCount === 0;
     const icon = failed ? '❌' : result.errorCount > 0 || nothing ? '⚠️' : '✅';
     return `${icon} ${items} imported ${into} in ${seconds(result.durationSeconds)}${rejected}`;
@@ -79909,7 +80674,7 @@ function renderCounts(result) {
             String(result.importedItemCount),
         ],
         ['Records rejected', String(result.errorCount)],
-        ['Read (uncompressed)', formatBytes(result.processedSizeBytes)],
+        ['Read (uncompressed)', (0,words/* formatBytes */.z)(result.processedSizeBytes)],
         ['Duration', seconds(result.durationSeconds)],
         [result.dryRun ? 'Records validated per second' : 'Items per second', String(rate)],
     ];
@@ -79941,14 +80706,14 @@ function renderObjects(result) {
     block(table(['Object', 'Records', 'Rejected', 'Compression'], objects
         .slice(0, MAX_OBJECT_ROWS)
         .map((o) => [
-        cell(recordPlace(`${o.url}:1`, (0,local/* workspaceRoot */.oS)()).file ?? o.url),
+        cell(recordPlace(`${o.url}:1`, workspaceRoot()).file ?? o.url),
         String(o.records),
         String(o.rejected),
         (o.compression ?? 'none').toLowerCase(),
     ])));
     const rest = objects.length - MAX_OBJECT_ROWS;
     if (rest > 0)
-        block(`…and ${counted(rest, 'more object')}.`);
+        block(`…and ${(0,words/* counted */.h)(rest, 'more object')}.`);
 }
 /** Items written over time, for imports long enough to have a pace worth a chart. */
 function renderPace(result) {
@@ -79979,15 +80744,15 @@ function renderUnread(unread) {
         'was neither imported nor counted, and max-errors does not apply to it.');
     block(table(['Object and line', 'Stopped at', 'Why', 'Not read'], unread.map((u) => [
         recordLink(u.location),
-        cell(unreadPlace(u).replace(' after ', ', after ')),
+        cell((0,src_result/* unreadPlace */.Bs)(u).replace(' after ', ', after ')),
         cell(truncate(u.reason)),
-        cell(`${unreadAmount(u).replace(/ not read$/, '')} (${counted(u.recordsRead, recordNoun(u.format))} read)`),
+        cell(`${(0,src_result/* unreadAmount */.Kr)(u).replace(/ not read$/, '')} (${(0,words/* counted */.h)(u.recordsRead, (0,src_result/* recordNoun */.wL)(u.format))} read)`),
     ])));
 }
 function renderRejections(result) {
     block('### Rejected records');
     const kinds = Object.entries(result.rejections.byKind);
-    block(kinds.map(([kind, n]) => `- ${formats_record/* REJECTION_KINDS */.aO[kind]}: ${n}`).join('\n'));
+    block(kinds.map(([kind, n]) => `- ${src_result/* REJECTION_KINDS */.aO[kind]}: ${n}`).join('\n'));
     block(table(['Where', 'Why'], result.rejections.samples.map((r) => [recordLink(r.location), cell(truncate(r.reason))])));
     const more = result.errorCount - result.rejections.samples.reduce((n, r) => n + r.records, 0);
     const where = result.rejectedFile ? ` All of them are in \`${code(result.rejectedFile)}\`.` : '';
@@ -80001,7 +80766,7 @@ function renderRejections(result) {
  * of the commit the job runs on (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA).
  */
 function recordLink(location, env = process.env) {
-    const place = recordPlace(location, (0,local/* workspaceRoot */.oS)());
+    const place = recordPlace(location, workspaceRoot());
     if (place.file === undefined)
         return cell(location);
     const text = cell(`${place.file}:${place.line}`);
@@ -80110,8 +80875,37 @@ class Steps {
     }
 }
 
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/stream/outcome.ts
+/** How many objects were not read, or not to the end, said by object. */
+function notRead(objects, at) {
+    if (!at)
+        return 'nothing: every object was read';
+    const current = objects[at.index];
+    const rest = objects.slice(at.index + 1);
+    const shown = rest.slice(0, 3).map((o) => o.url);
+    const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : '';
+    const others = rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`;
+    return `${current?.url ?? '?'} after line ${at.line}${others}`;
+}
+/** Nothing done yet, for these objects. */
+function emptyOutcome(objects, rejected) {
+    return {
+        objects: objects.length,
+        storedBytes: objects.reduce((total, o) => total + o.size, 0),
+        processedSizeBytes: 0,
+        processed: 0,
+        imported: 0,
+        errors: 0,
+        unwritten: 0,
+        writeUnits: 0,
+        rejected,
+        perObject: [],
+        readAs: new Map(),
+        progress: [],
+        unread: [],
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/stream/progress.ts
 
 /** A long import logs a progress line at least this often. */
@@ -80231,7 +81025,7 @@ async function readObject(object, ctx) {
     });
     try {
         const body = countStored(await ctx.source.open(object), at);
-        const decompressed = (0,decompress/* decompress */.m)(body, ctx.inputs.compression, (c) => (compression = c));
+        const decompressed = (0,decompress/* decompress */.mF)(body, ctx.format.compression, (c) => (compression = c));
         let bytes = countBytes(decompressed, ctx.outcome, at);
         let head;
         if (needsHead(ctx.format))
@@ -80273,7 +81067,7 @@ async function readObject(object, ctx) {
             reason: `the object could not be read: ${describeReadError(err, object)}`,
             totalBytes: object.size,
             notReadBytes: Math.max(0, object.size - at.stored),
-            measure: (compression ?? ctx.inputs.compression) === 'NONE' ? 'uncompressed' : 'stored',
+            measure: (compression ?? ctx.format.compression) === 'NONE' ? 'uncompressed' : 'stored',
             cause: 'read',
         });
     }
@@ -80456,8 +81250,6 @@ function describeReadError(err, object) {
     return err instanceof Error ? err.message : String(err);
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/stream/rejected-records.ts
@@ -80488,7 +81280,7 @@ class RejectedRecords {
     async add(rejection, record) {
         this.count += rejection.records;
         this.byKind[rejection.kind] = (this.byKind[rejection.kind] ?? 0) + rejection.records;
-        if (this.samples.length < formats_record/* MAX_REJECTION_SAMPLES */.J4)
+        if (this.samples.length < src_result/* MAX_REJECTION_SAMPLES */.J4)
             this.samples.push(rejection);
         this.log(rejection);
         const line = JSON.stringify({ ...rejection, record }) + '\n';
@@ -80527,6 +81319,112 @@ class RejectedRecords {
         }
         return this.out;
     }
+}
+
+;// CONCATENATED MODULE: ./src/stream/estimate.ts
+/** ImportTable: $0.15 per GB of uncompressed source data (DynamoDB pricing, us-east-1). */
+const IMPORT_PRICE_PER_GB = 0.15;
+/** On-demand writes: $0.625 per million write request units (us-east-1, since November 2024). */
+const ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS = 0.625;
+/** A new on-demand table serves up to 4,000 write request units per second at first. */
+const NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND = 4000;
+/** ImportTable provisions its own capacity, and takes minutes to start even for small data. */
+const IMPORT_STARTUP_SECONDS = 5 * 60;
+const BYTES_PER_GB = 1024 ** 3;
+function estimate(input) {
+    const gb = input.uncompressedBytes / BYTES_PER_GB;
+    const streamSeconds = input.writeUnits / input.writeUnitsPerSecond;
+    return [
+        {
+            engine: 'native',
+            cost: dollars(gb * IMPORT_PRICE_PER_GB),
+            time: `at least ${Math.round(IMPORT_STARTUP_SECONDS / 60)} minutes`,
+            notes: `${gb.toFixed(3)} GB uncompressed at $${IMPORT_PRICE_PER_GB}/GB; no write capacity used; creates a new table`,
+        },
+        {
+            engine: 'stream',
+            cost: dollars((input.writeUnits / 1e6) * ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS),
+            time: duration(streamSeconds),
+            notes: `${input.writeUnits} write units (one per started KB of each item) at $${ON_DEMAND_PRICE_PER_MILLION_WRITE_UNITS} per million on demand; ${input.rateBasis}`,
+        },
+    ];
+}
+function dollars(amount) {
+    return amount < 0.01 ? `< $0.01` : `$${amount.toFixed(2)}`;
+}
+function duration(seconds) {
+    if (seconds < 90)
+        return `about ${Math.max(1, Math.round(seconds))} s`;
+    if (seconds < 5400)
+        return `about ${Math.round(seconds / 60)} min`;
+    return `about ${(seconds / 3600).toFixed(1)} h`;
+}
+
+;// CONCATENATED MODULE: ./src/stream/result.ts
+
+
+function fromStream(outcome, job) {
+    const unread = outcome.unread.length;
+    const failed = outcome.errors > 0 || unread > 0;
+    // Valid items that DynamoDB never took are not item validation errors: they name their own code.
+    const invalid = outcome.errors - outcome.unwritten;
+    return {
+        status: failed ? 'FAILED' : 'COMPLETED',
+        ...(failed && {
+            // An object not read to its end is the gravest: records after it were never counted.
+            failureCode: unread > 0 ? src_result/* SOURCE_NOT_READ */.bu : invalid > 0 ? src_result/* ITEM_VALIDATION_ERROR */.LZ : src_result/* ITEMS_NOT_WRITTEN */.dO,
+            failureMessage: unread > 0
+                ? `${unread === 1 ? '1 object' : `${unread} objects`} could not be read to the end${outcome.errors > 0 ? ` and ${outcome.errors} records were rejected` : ''}; see the annotations.`
+                : `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
+        }),
+        ...(job.table.TableArn && { tableArn: job.table.TableArn }),
+        processedItemCount: outcome.processed,
+        importedItemCount: outcome.imported,
+        errorCount: outcome.errors,
+        unwrittenItemCount: outcome.unwritten,
+        processedSizeBytes: outcome.processedSizeBytes,
+        ...(outcome.write && {
+            consumedWriteCapacity: outcome.write.consumedWriteCapacity,
+            capacitySource: job.customEndpoint ? 'computed' : 'reported',
+        }),
+        ...(outcome.rejectedFile && { rejectedFile: outcome.rejectedFile }),
+        dryRun: job.dryRun,
+        ...(job.customEndpoint && { customEndpoint: true }),
+        // An emulator bills nothing, so a cost estimate means nothing there.
+        ...(job.dryRun &&
+            !job.customEndpoint && {
+            estimates: estimate({
+                uncompressedBytes: outcome.processedSizeBytes,
+                writeUnits: outcome.writeUnits,
+                ...writeRate(job),
+            }).filter((e) => e.engine === 'stream' || job.importTableCouldRead),
+        }),
+        objects: outcome.objects,
+        perObject: outcome.perObject,
+        readAs: [...outcome.readAs].map(([how, objects]) => ({ how, objects })),
+        progress: outcome.progress,
+        ...(outcome.write && { pacing: outcome.write.pacing }),
+        ...(outcome.stopped && { stopped: outcome.stopped }),
+        ...(unread > 0 && { unread: outcome.unread }),
+        rejections: { samples: outcome.rejected.samples, byKind: outcome.rejected.byKind },
+    };
+}
+/** The write rate a stream import would get: the cap, the table's provisioned rate, or on demand's. */
+function writeRate({ maxWriteCapacity, table }) {
+    if (maxWriteCapacity > 0) {
+        return { writeUnitsPerSecond: maxWriteCapacity, rateBasis: 'at max-write-capacity' };
+    }
+    const provisioned = table.ProvisionedThroughput?.WriteCapacityUnits;
+    if (table.BillingModeSummary?.BillingMode !== 'PAY_PER_REQUEST' && provisioned) {
+        return {
+            writeUnitsPerSecond: provisioned,
+            rateBasis: `at the table's ${provisioned} provisioned WCU/s`,
+        };
+    }
+    return {
+        writeUnitsPerSecond: NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND,
+        rateBasis: `at ${NEW_ON_DEMAND_WRITE_UNITS_PER_SECOND} WCU/s, what a new on-demand table serves at first`,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/table/item-size.ts
@@ -80835,15 +81733,15 @@ function autoWriteThreads(context) {
     if (customEndpoint)
         return { count: 0, why: 'a custom dynamodb-endpoint, not this runner, is the limit' };
     if (cores < AUTO_THREADS_MIN_CORES)
-        return { count: 0, why: `${counted(cores, 'core')}: a thread would take the reading's CPU` };
+        return { count: 0, why: `${(0,words/* counted */.h)(cores, 'core')}: a thread would take the reading's CPU` };
     if (storedBytes < AUTO_THREADS_MIN_BYTES)
         return {
             count: 0,
-            why: `under ${formatBytes(AUTO_THREADS_MIN_BYTES)} to read: written before a thread would start`,
+            why: `under ${(0,words/* formatBytes */.z)(AUTO_THREADS_MIN_BYTES)} to read: written before a thread would start`,
         };
     return {
         count: Math.min(MAX_AUTO_THREADS, cores - 1),
-        why: `${counted(cores, 'core')}, ${formatBytes(storedBytes)} to read`,
+        why: `${(0,words/* counted */.h)(cores, 'core')}, ${(0,words/* formatBytes */.z)(storedBytes)} to read`,
     };
 }
 /**
@@ -80979,15 +81877,22 @@ if (!external_node_worker_threads_.isMainThread && external_node_worker_threads_
 
 
 
+
+
+/** The stream engine from the job to the one result. */
+async function runStream(job, context) {
+    const outcome = await streamImport(job, context);
+    return fromStream(outcome, { ...job, maxWriteCapacity: job.write.maxWriteCapacity });
+}
 /** Reads every object of the source, validates each record and writes the valid ones. */
-async function streamImport(options) {
-    const { inputs, steps } = options;
-    const schema = tableSchemaFrom(options.table);
-    const objects = await listObjects(options);
-    const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile));
+async function streamImport(job, options) {
+    const { steps } = options;
+    const schema = tableSchemaFrom(job.table);
+    const objects = await listObjects(job, steps);
+    const outcome = emptyOutcome(objects, new RejectedRecords(job.rejectedFile));
     const validator = new Validator(outcome, schema);
-    const calls = inputs.dryRun ? undefined : writeCalls(options, outcome.storedBytes);
-    const writer = calls && createWriter(options, calls, schema, validator);
+    const calls = job.dryRun ? undefined : writeCalls(job, options, outcome.storedBytes);
+    const writer = calls && createWriter(job, options, calls, schema, validator);
     validator.writer = writer;
     steps.start('validate', 'write');
     // Lines from the first read to the last write: a paced writer drains long after the last read.
@@ -80995,12 +81900,12 @@ async function streamImport(options) {
     progress.start();
     let stoppedAt;
     try {
-        stoppedAt = await readAll(objects, options, { outcome, validator, schema, progress });
+        stoppedAt = await readAll(objects, job, steps, { outcome, validator, schema, progress });
         if (writer)
             outcome.write = await writer.finish();
     }
     catch (err) {
-        throw await stopped(err, outcome, writer, inputs);
+        throw await stopped(err, outcome, writer, job.tableId);
     }
     finally {
         progress.stop();
@@ -81009,7 +81914,7 @@ async function streamImport(options) {
     }
     if (writer?.failure !== undefined) {
         outcome.stopped = {
-            reason: writerStopReason(writer.failure, inputs),
+            reason: writerStopReason(writer.failure, job.tableId),
             notRead: notRead(objects, stoppedAt),
         };
     }
@@ -81020,55 +81925,52 @@ async function streamImport(options) {
     return outcome;
 }
 /** The read step begins with the listing (made once, by the start step when it needed it). */
-async function listObjects(options) {
-    const { source, steps } = options;
+async function listObjects(job, steps) {
+    const { source } = job;
     steps.start('read');
     return steps.group('Read: list the objects', async () => {
-        const found = options.objects ?? (await (0,sources_source/* listInOrder */.G)(source));
+        const found = job.objects ?? (await (0,sources_source/* listInOrder */.G)(source));
         const bytes = found.reduce((total, o) => total + o.size, 0);
-        core/* info */.pq(`${counted(found.length, 'object')}, ${formatBytes(bytes)} stored in ${source.description}`);
+        core/* info */.pq(`${(0,words/* counted */.h)(found.length, 'object')}, ${(0,words/* formatBytes */.z)(bytes)} stored in ${source.description}`);
         return found;
     });
 }
 /** Where the calls go out: write threads where they can help (write-threads.ts). */
-function writeCalls(options, storedBytes) {
-    const { writeThreads, dynamodbEndpoint } = options.inputs;
-    const context = {
-        storedBytes,
-        cores: (0,external_node_os_.availableParallelism)(),
-        customEndpoint: dynamodbEndpoint !== undefined,
-    };
+function writeCalls(job, options, storedBytes) {
+    const { writeThreads } = job.write;
+    const context = { storedBytes, cores: (0,external_node_os_.availableParallelism)(), customEndpoint: job.customEndpoint };
     const count = writeThreadCount(writeThreads, context);
     if (writeThreads === 'auto' && count === 0)
         core/* info */.pq(`write: the calls go out on the main thread (write-threads auto: ${autoWriteThreads(context).why})`);
-    if (count === 0 || !options.writeConfig)
-        return callsOn(options.dynamodb);
+    const { writeClient, writeConfig } = options.clients;
+    if (count === 0 || !writeConfig)
+        return callsOn(writeClient);
     try {
-        const threads = new WriteThreads(count, options.writeConfig);
-        core/* info */.pq(`write: the calls go out on ${counted(count, 'write thread')}`);
+        const threads = new WriteThreads(count, writeConfig);
+        core/* info */.pq(`write: the calls go out on ${(0,words/* counted */.h)(count, 'write thread')}`);
         return threads;
     }
     catch (err) {
         // Threads are for speed only: without them the same calls go out on this thread.
         core/* warning */.$e(`write: no write threads could start (${(0,errors/* errorMessage */.gJ)(err)}); the calls go out on the main thread. Set write-threads: 0 to skip trying.`);
-        return callsOn(options.dynamodb);
+        return callsOn(writeClient);
     }
 }
 /** The writer, paced by max-write-capacity; its refusals and give-ups become rejections. */
-function createWriter(options, calls, schema, validator) {
-    const { inputs } = options;
+function createWriter(job, options, calls, schema, validator) {
+    const { write } = job;
     const now = options.now ?? src_clock/* realClock */.dQ.now;
     const sleep = options.sleep ?? src_clock/* realClock */.dQ.sleep;
     return new BatchWriter({
         calls,
-        table: inputs.table.id,
-        concurrency: inputs.writeConcurrency,
-        reportedCapacity: inputs.dynamodbEndpoint === undefined,
+        table: job.tableId,
+        concurrency: write.writeConcurrency,
+        reportedCapacity: !job.customEndpoint,
         keyOf: (item) => keyOf(item, schema),
         clock: { now, sleep },
-        pacing: { ...options.pacing, stallMs: inputs.stallTimeoutSeconds * 1000 },
-        ...(inputs.maxWriteCapacity > 0 && {
-            limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
+        pacing: { ...options.pacing, stallMs: write.stallTimeoutSeconds * 1000 },
+        ...(write.maxWriteCapacity > 0 && {
+            limiter: new RateLimiter(write.maxWriteCapacity, now, sleep),
         }),
         events: {
             onRefused: (write, reason) => validator.rejectWrite('refused', write, reason),
@@ -81080,18 +81982,17 @@ function createWriter(options, calls, schema, validator) {
  * Every object in order, one at a time, each logged with its counts when done. Returns where the
  * reading stopped when the writer failed (a stall, the table deleted), undefined when all was read.
  */
-async function readAll(objects, options, { outcome, validator, schema, progress, }) {
-    const { inputs, steps } = options;
-    const format = { ...inputs, schema, incremental: inputs.incremental === true };
+async function readAll(objects, job, steps, { outcome, validator, schema, progress, }) {
+    const format = { ...job.format, schema, incremental: job.format.incremental === true };
+    const name = job.table.TableName ?? job.tableId;
     const context = {
-        inputs,
         format,
-        source: options.source,
+        source: job.source,
         outcome,
         validator,
-        checkRequestTables: (object) => checkRequestTables(options.source, [object], inputs.table.name, inputs.compression),
+        checkRequestTables: (object) => checkRequestTables(job.source, [object], name, job.format.compression),
     };
-    return steps.group(`Validate and write: ${counted(objects.length, 'object')}`, async () => {
+    return steps.group(`Validate and write: ${(0,words/* counted */.h)(objects.length, 'object')}`, async () => {
         for (const [index, object] of objects.entries()) {
             const before = { processed: outcome.processed, errors: outcome.errors };
             const unreadBefore = outcome.unread.length;
@@ -81117,7 +82018,7 @@ async function readAll(objects, options, { outcome, validator, schema, progress,
                 `${counts.rejected} rejected${compression ? ` (${compression})` : ''}` +
                 (unread ? '; NOT read to its end' : ''));
             if (unread)
-                core/* info */.pq(describeUnread(unread));
+                core/* info */.pq((0,src_result/* describeUnread */.Fn)(unread));
         }
         return undefined;
     });
@@ -81125,14 +82026,14 @@ async function readAll(objects, options, { outcome, validator, schema, progress,
 /** Read, validate and write end together: each when its last record has passed. */
 function endSteps(steps, outcome, superseded) {
     const unread = outcome.unread.length;
-    steps.end('read', `${counted(outcome.objects, 'object')}, ${formatBytes(outcome.storedBytes)} stored, ` +
-        `${formatBytes(outcome.processedSizeBytes)} uncompressed` +
+    steps.end('read', `${(0,words/* counted */.h)(outcome.objects, 'object')}, ${(0,words/* formatBytes */.z)(outcome.storedBytes)} stored, ` +
+        `${(0,words/* formatBytes */.z)(outcome.processedSizeBytes)} uncompressed` +
         (unread > 0 ? `, ${unread} NOT read to the end` : ''), unread === 0);
-    steps.end('validate', `${counted(outcome.processed, 'record')}, ${outcome.errors} rejected`, outcome.errors === 0);
+    steps.end('validate', `${(0,words/* counted */.h)(outcome.processed, 'record')}, ${outcome.errors} rejected`, outcome.errors === 0);
     const w = outcome.write;
     if (!w) {
         outcome.imported += superseded;
-        steps.end('write', `dry run: ${counted(outcome.imported, 'item')} would be written, none were`);
+        steps.end('write', `dry run: ${(0,words/* counted */.h)(outcome.imported, 'item')} would be written, none were`);
         return;
     }
     outcome.imported = w.written + superseded;
@@ -81143,7 +82044,7 @@ function endSteps(steps, outcome, superseded) {
         : '';
     const pace = `settled at ${p.itemsPerSecond} items/s (${p.unitsPerSecond} WCU/s)`;
     // Without throttling the pace is only the rate the Counts show: it says nothing of its own.
-    steps.end('write', `${counted(w.written, 'item')} written in ${counted(w.calls, 'call')}` +
+    steps.end('write', `${(0,words/* counted */.h)(w.written, 'item')} written in ${(0,words/* counted */.h)(w.calls, 'call')}` +
         (p.throttled ? `${throttling}, ${pace}` : '') +
         (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
         (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
@@ -81151,13 +82052,13 @@ function endSteps(steps, outcome, superseded) {
         core/* info */.pq(`write: throttled ${p.throttled} times${throttling.slice(throttling.indexOf(', longest'))}; ${pace}`);
 }
 /** Why the writer gave up, in words a person can act on. */
-function writerStopReason(failure, inputs) {
+function writerStopReason(failure, tableId) {
     if (failure instanceof WriterStalled)
         return failure.message;
     // A service exception here came from a write; other errors are already worded.
     const fromService = typeof failure === 'object' && failure !== null && '$metadata' in failure;
     const cause = fromService
-        ? (0,errors/* describeAwsError */.Pp)(failure, 'BatchWriteItem', inputs.table.id)
+        ? (0,errors/* describeAwsError */.Pp)(failure, 'BatchWriteItem', tableId)
         : (0,errors/* errorMessage */.gJ)(failure);
     return cause.replace(/\.$/, '');
 }
@@ -81165,7 +82066,7 @@ function writerStopReason(failure, inputs) {
  * An error that stops the import (the table deleted, access denied): what was and was not done
  * by then, so that nobody has to guess whether to re-run.
  */
-async function stopped(err, outcome, writer, inputs) {
+async function stopped(err, outcome, writer, tableId) {
     const file = await outcome.rejected.close().catch(() => undefined);
     const written = writer?.progress.written ?? 0;
     const what = `${outcome.processed} records read, ${written} items written, ${outcome.errors} rejected` +
@@ -81173,9 +82074,7 @@ async function stopped(err, outcome, writer, inputs) {
         `; the records not yet written were not: re-run the import once the cause is fixed (writes of the same items are idempotent)`;
     // A service exception that reaches here came from a write; other errors are already worded.
     const fromService = typeof err === 'object' && err !== null && '$metadata' in err;
-    const cause = fromService
-        ? (0,errors/* describeAwsError */.Pp)(err, 'BatchWriteItem', inputs.table.id)
-        : (0,errors/* errorMessage */.gJ)(err);
+    const cause = fromService ? (0,errors/* describeAwsError */.Pp)(err, 'BatchWriteItem', tableId) : (0,errors/* errorMessage */.gJ)(err);
     const reason = cause.replace(/\.$/, '');
     return new errors/* ActionError */.lZ(`The import stopped: ${reason}. By then: ${what}.`, { cause: err });
 }
@@ -81194,6 +82093,13 @@ async function stopped(err, outcome, writer, inputs) {
 
 
 
+/** Each engine by the name its job carries: a new engine is one folder and one line here. */
+const ENGINES = {
+    stream: runStream,
+    // Loaded only when it runs: with the CloudWatch Logs SDK it needs, 4 MB that the stream
+    // engine and a dry run do not use.
+    native: async (job, context) => (await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 1365))).runNative(job, context),
+};
 /**
  * The action: start → read, validate, write (by either engine) → check errors → complete, then
  * the summary. The only caller of setFailed.
@@ -81205,7 +82111,7 @@ async function run(options = {}) {
     let inputs;
     let failures;
     try {
-        inputs = (0,src_inputs/* readInputs */.Ko)();
+        inputs = readInputs();
         clients = createClients(inputs);
         const plan = await start(inputs, clients, steps, options);
         result = await importData(plan, clients, steps, options);
@@ -81234,44 +82140,17 @@ async function start(inputs, clients, steps, options) {
 }
 /** Read, validate and write, by the engine the plan chose; a dry run always validates locally. */
 async function importData(plan, clients, steps, options) {
-    const { inputs } = plan;
-    const result = plan.choice.mode === 'native' && !inputs.dryRun
-        ? fromNative(await main_native(plan, clients, steps, options), inputs)
-        : fromStream(await stream(plan, clients, steps, options), inputs, plan.table);
+    const result = await runEngine(plan.job, { ...options, clients, steps });
     return {
-        mode: plan.choice.mode,
-        modeReason: plan.choice.reason,
-        table: inputs.table.name,
-        source: inputs.source.kind === 's3'
-            ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
-            : inputs.source.path,
-        ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
-        ...(plan.tableCreatedFrom !== undefined && { tableCreatedFrom: plan.tableCreatedFrom }),
-        ...(plan.readAs && !inputs.dryRun && { readAs: plan.readAs }),
+        ...plan.planned,
         ...result,
         durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
     };
 }
-/** The stream engine: the action reads, validates and (unless a dry run) writes itself. */
-async function stream(plan, clients, steps, options) {
-    return streamImport({
-        inputs: plan.inputs,
-        source: plan.source,
-        dynamodb: clients.writeClient,
-        writeConfig: clients.writeConfig,
-        table: plan.table,
-        steps,
-        objects: plan.objects,
-        ...options,
-    });
-}
-/**
- * The native engine, loaded only when it runs: with the CloudWatch Logs SDK it needs, 4 MB of
- * memory that the stream engine and a dry run do not use.
- */
-async function main_native(plan, clients, steps, options) {
-    const { runNative } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 1068));
-    return runNative(plan.inputs, plan, clients, steps, options);
+/** The job's engine, on the job. */
+function runEngine(job, context) {
+    const engine = ENGINES[job.engine];
+    return engine(job, context);
 }
 /** Compares errors with max-errors and items with min-items: the step's verdict. */
 async function checkErrors(result, inputs, steps) {
@@ -81294,7 +82173,7 @@ async function complete(result, failures, inputs, steps) {
         return annotate(undefined, failures, { maxErrors: 0, minItems: 0 }, '');
     steps.start('complete');
     await steps.group('Complete', async () => {
-        annotate(result, failures, inputs, (0,local/* workspaceRoot */.oS)());
+        annotate(result, failures, inputs, workspaceRoot());
         setOutputs(result);
         const why = completion(result);
         core/* info */.pq(`Status ${result.status}${why} after ${result.durationSeconds} s`);
@@ -81314,9 +82193,9 @@ function completion(result) {
     const rejected = result.errorCount - unwritten;
     const unread = result.unread?.length ?? 0;
     const parts = [
-        ...(unread > 0 ? [`${counted(unread, 'object')} not read to the end`] : []),
-        ...(rejected > 0 ? [`${counted(rejected, 'record')} rejected`] : []),
-        ...(unwritten > 0 ? [`${counted(unwritten, 'valid item')} not written`] : []),
+        ...(unread > 0 ? [`${(0,words/* counted */.h)(unread, 'object')} not read to the end`] : []),
+        ...(rejected > 0 ? [`${(0,words/* counted */.h)(rejected, 'record')} rejected`] : []),
+        ...(unwritten > 0 ? [`${(0,words/* counted */.h)(unwritten, 'valid item')} not written`] : []),
     ];
     return `: ${parts.join(', ')}`;
 }
@@ -81324,92 +82203,32 @@ function completion(result) {
 
 /***/ }),
 
-/***/ 6455:
+/***/ 1365:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ Output),
-/* harmony export */   p: () => (/* binding */ Input)
-/* harmony export */ });
-/**
- * The names of action.yml's inputs and outputs, said once: input reading, the warnings about
- * ignored inputs, messages and the outputs use these (a test holds them equal to action.yml).
- */
-const Input = {
-    Table: 'table',
-    Source: 'source',
-    Mode: 'mode',
-    InputFormat: 'input-format',
-    InputCompression: 'input-compression',
-    CsvDelimiter: 'csv-delimiter',
-    CsvHeader: 'csv-header',
-    KeySchema: 'key-schema',
-    TableDefinition: 'table-definition',
-    BillingMode: 'billing-mode',
-    CreateTable: 'create-table',
-    WriteConcurrency: 'write-concurrency',
-    WriteThreads: 'write-threads',
-    MaxWriteCapacity: 'max-write-capacity',
-    StallTimeoutSeconds: 'stall-timeout-seconds',
-    MaxErrors: 'max-errors',
-    MinItems: 'min-items',
-    DryRun: 'dry-run',
-    Wait: 'wait',
-    TimeoutMinutes: 'timeout-minutes',
-    NativeMinBytes: 'native-min-bytes',
-    ClientToken: 'client-token',
-    Region: 'region',
-    DynamoDBEndpoint: 'dynamodb-endpoint',
-    S3Endpoint: 's3-endpoint',
-    S3ForcePathStyle: 's3-force-path-style',
-    BucketOwner: 'bucket-owner',
-    Shard: 'shard',
-    Truncate: 'truncate',
-    RejectedFile: 'rejected-file',
-};
-const Output = {
-    Mode: 'mode',
-    ModeReason: 'mode-reason',
-    Status: 'status',
-    FailureCode: 'failure-code',
-    ImportArn: 'import-arn',
-    TableArn: 'table-arn',
-    ProcessedItemCount: 'processed-item-count',
-    ImportedItemCount: 'imported-item-count',
-    ErrorCount: 'error-count',
-    ProcessedSizeBytes: 'processed-size-bytes',
-    DurationSeconds: 'duration-seconds',
-    ConsumedWriteCapacity: 'consumed-write-capacity',
-    CloudwatchLogGroupArn: 'cloudwatch-log-group-arn',
-    RejectedFile: 'rejected-file',
-};
-
-
-/***/ }),
-
-/***/ 1068:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
+// ESM COMPAT FLAG
+__nccwpck_require__.r(__webpack_exports__);
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  resolveCompression: () => (/* binding */ resolveCompression),
   runNative: () => (/* binding */ runNative)
 });
-
-// UNUSED EXPORTS: resolveCompression
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(8179);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/result.ts
+var result = __nccwpck_require__(1666);
 // EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
 var decompress = __nccwpck_require__(2741);
 // EXTERNAL MODULE: ./src/sources/source.ts
 var source = __nccwpck_require__(813);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: ./src/inputs.ts
-var src_inputs = __nccwpck_require__(8422);
+// EXTERNAL MODULE: ./src/formats/input-format.ts
+var input_format = __nccwpck_require__(9366);
 ;// CONCATENATED MODULE: ./src/native/import-request.ts
 
 
@@ -81420,7 +82239,7 @@ var src_inputs = __nccwpck_require__(8422);
 function importRequest(inputs, table, compression, env = process.env) {
     if (inputs.source.kind !== 's3')
         throw new Error('ImportTable reads only S3 sources');
-    if (!(0,src_inputs/* isImportTableFormat */.PS)(inputs.format)) {
+    if (!(0,input_format/* isImportTableFormat */.PS)(inputs.format)) {
         throw new Error(`ImportTable does not take input-format ${inputs.format}`);
     }
     const request = {
@@ -81482,16 +82301,14 @@ function consoleLink(region, importArn) {
     return `https://${region}.console.aws.amazon.com/dynamodbv2/home?region=${region}#import-details?importArn=${encodeURIComponent(importArn)}`;
 }
 
-// EXTERNAL MODULE: ./src/native/explain.ts
-var explain = __nccwpck_require__(364);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(4305);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
 var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
 // EXTERNAL MODULE: ./src/clock.ts
 var clock = __nccwpck_require__(9373);
-// EXTERNAL MODULE: ./src/formats/record.ts
-var record = __nccwpck_require__(8515);
+// EXTERNAL MODULE: ./src/native/explain.ts
+var explain = __nccwpck_require__(364);
 // EXTERNAL MODULE: ./src/native/running-import.ts
 var running_import = __nccwpck_require__(6508);
 ;// CONCATENATED MODULE: ./src/native/import-table.ts
@@ -81537,7 +82354,7 @@ async function nativeImport(options) {
     const done = await waitForEnd(options, arn, now);
     outcome.description = done.description;
     outcome.timedOut = done.timedOut;
-    if (done.description.FailureCode === explain/* ITEM_VALIDATION_ERROR */.LZ) {
+    if (done.description.FailureCode === result/* ITEM_VALIDATION_ERROR */.LZ) {
         outcome.itemErrors = await readItemErrors(options.logs, done.description);
     }
     return outcome;
@@ -81644,9 +82461,9 @@ async function readItemErrors(logs, description) {
             logGroupName: IMPORT_LOG_GROUP,
             logStreamName: stream,
             startFromHead: true,
-            limit: record/* MAX_REJECTION_SAMPLES */.J4,
+            limit: result/* MAX_REJECTION_SAMPLES */.J4,
         }));
-        return (events ?? []).slice(0, record/* MAX_REJECTION_SAMPLES */.J4).map((e) => itemError(e.message ?? ''));
+        return (events ?? []).slice(0, result/* MAX_REJECTION_SAMPLES */.J4).map((e) => itemError(e.message ?? ''));
     }
     catch (err) {
         const why = (0,errors/* isAccessDenied */.w7)(err)
@@ -81678,6 +82495,34 @@ function itemError(message) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/native/result.ts
+
+function fromNative({ outcome, objects }, timeoutMinutes) {
+    const d = outcome.description;
+    const errors = d.ErrorCount ?? 0;
+    return {
+        status: (d.ImportStatus === 'CANCELLING'
+            ? 'IN_PROGRESS'
+            : (d.ImportStatus ?? 'IN_PROGRESS')),
+        ...(d.FailureCode && {
+            failureCode: d.FailureCode,
+            failureMessage: (0,explain/* explainFailure */.SP)(d.FailureCode, d.FailureMessage ?? ''),
+        }),
+        ...(d.ImportArn && { importArn: d.ImportArn }),
+        ...(d.TableArn && { tableArn: d.TableArn }),
+        processedItemCount: d.ProcessedItemCount ?? 0,
+        importedItemCount: d.ImportedItemCount ?? 0,
+        errorCount: errors,
+        unwrittenItemCount: 0,
+        processedSizeBytes: d.ProcessedSizeBytes ?? 0,
+        ...(d.CloudWatchLogGroupArn && { cloudwatchLogGroupArn: d.CloudWatchLogGroupArn }),
+        ...(outcome.timedOut && { timedOutAfterMinutes: timeoutMinutes }),
+        dryRun: false,
+        ...(objects !== undefined && { objects }),
+        rejections: { samples: outcome.itemErrors, byKind: errors > 0 ? { invalid: errors } : {} },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/native/engine.ts
 
 
@@ -81686,37 +82531,38 @@ function itemError(message) {
 
 
 
-/** The native engine from the plan to a result: the request, ImportTable, the wait, the report. */
-async function runNative(inputs, plan, clients, steps, options = {}) {
-    const creation = inputs.tableCreation;
-    if (!creation)
-        throw new Error('native: no table creation parameters');
-    const stray = plan.export?.ignored.find((key) => key.startsWith(plan.export?.dataPrefix ?? ''));
+
+/** The native engine from the job to a result: the request, ImportTable, the wait, the report. */
+async function runNative(job, context) {
+    const { clients, steps } = context;
+    const stray = job.export?.ignored.find((key) => key.startsWith(job.export?.dataPrefix ?? ''));
     if (stray !== undefined) {
-        throw new errors/* ActionError */.lZ(`The export's data prefix ${plan.export?.dataPrefix} also holds ${stray}, which is not the export's; ImportTable would read it too. Remove it, or use mode stream, which reads exactly the manifest's files.`);
+        throw new errors/* ActionError */.lZ(`The export's data prefix ${job.export?.dataPrefix} also holds ${stray}, which is not the export's; ImportTable would read it too. Remove it, or use mode stream, which reads exactly the manifest's files.`);
     }
+    const { wait, timeoutMinutes } = job.settings;
     steps.start('read', 'validate', 'write');
     const { outcome, objects } = await steps.group('Import: ImportTable reads, validates and writes', async () => {
         // ImportTable lists the objects itself; the action looks only to tell their compression.
-        const objects = plan.objects ?? (inputs.compression === 'auto' ? await (0,source/* listInOrder */.G)(plan.source) : undefined);
-        const compression = await resolveCompression(inputs, plan.source, objects ?? []);
-        const request = importRequest(inputs, creation, compression);
+        const objects = job.objects ?? (job.compression === 'auto' ? await (0,source/* listInOrder */.G)(job.source) : undefined);
+        const compression = await resolveCompression(job.compression, job.source, objects ?? []);
+        const request = importRequest(job.request, job.creation, compression);
         core/* info */.pq(`ImportTable: ${request.InputFormat}, ${compression}, client token ${request.ClientToken}`);
         const outcome = await nativeImport({
             dynamodb: clients.dynamodb,
             logs: () => clients.logs(),
             request,
-            region: inputs.region ?? 'us-east-1',
-            wait: inputs.wait,
-            timeoutMinutes: inputs.timeoutMinutes,
-            ...(plan.table?.TableArn && { tableArn: plan.table.TableArn }),
+            region: job.region,
+            wait,
+            timeoutMinutes,
+            ...(job.table?.TableArn && { tableArn: job.table.TableArn }),
             onStarted: publishStart,
-            ...options,
+            ...(context.now && { now: context.now }),
+            ...(context.sleep && { sleep: context.sleep }),
         });
         return { outcome, objects };
     });
-    endSteps(steps, outcome, inputs.wait);
-    return { outcome, objects: objects?.length };
+    endSteps(steps, outcome, wait);
+    return fromNative({ outcome, objects: objects?.length }, timeoutMinutes);
 }
 /** import-arn and table-arn as soon as they are known: a later failure leaves them for the workflow. */
 function publishStart(description) {
@@ -81728,9 +82574,9 @@ function publishStart(description) {
  * ImportTable needs one compression for every object: the declared one, or with auto what each
  * object's name says or else its first bytes.
  */
-async function resolveCompression(inputs, source, objects) {
-    if (inputs.compression !== 'auto')
-        return inputs.compression;
+async function resolveCompression(declared, source, objects) {
+    if (declared !== 'auto')
+        return declared;
     const found = [];
     for (const object of objects) {
         if (object.size === 0)
@@ -81745,7 +82591,7 @@ async function resolveCompression(inputs, source, objects) {
 async function sniff(source, object) {
     // Leaving the loop after the first chunk closes the stream: only the first bytes are read.
     for await (const chunk of await source.open(object))
-        return (0,decompress/* detectCompression */.I)(chunk);
+        return (0,decompress/* detectCompression */.IR)(chunk);
     return 'NONE';
 }
 function endSteps(steps, outcome, waited) {
@@ -81758,9 +82604,9 @@ function endSteps(steps, outcome, waited) {
         return;
     }
     const errors = d.ErrorCount ?? 0;
-    steps.end('read', `${d.ProcessedSizeBytes ?? 0} bytes uncompressed`, d.FailureCode === undefined || d.FailureCode === explain/* ITEM_VALIDATION_ERROR */.LZ);
+    steps.end('read', `${d.ProcessedSizeBytes ?? 0} bytes uncompressed`, d.FailureCode === undefined || d.FailureCode === result/* ITEM_VALIDATION_ERROR */.LZ);
     steps.end('validate', `${d.ProcessedItemCount ?? 0} records, ${errors} rejected`, errors === 0);
-    steps.end('write', `${d.ImportedItemCount ?? 0} items imported`, d.ImportStatus === 'COMPLETED' || d.FailureCode === explain/* ITEM_VALIDATION_ERROR */.LZ);
+    steps.end('write', `${d.ImportedItemCount ?? 0} items imported`, d.ImportStatus === 'COMPLETED' || d.FailureCode === result/* ITEM_VALIDATION_ERROR */.LZ);
 }
 
 
@@ -81771,7 +82617,6 @@ function endSteps(steps, outcome, waited) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   B2: () => (/* binding */ explainImportError),
-/* harmony export */   LZ: () => (/* binding */ ITEM_VALIDATION_ERROR),
 /* harmony export */   SP: () => (/* binding */ explainFailure),
 /* harmony export */   i6: () => (/* binding */ LIMIT_RETRY_BUDGET_MS)
 /* harmony export */ });
@@ -81779,11 +82624,6 @@ function endSteps(steps, outcome, waited) {
 // What ImportTable's errors and failure codes mean. No SDK here: the report and the plan use these
 // on every run, and importing them must not load the native engine or its clients.
 
-/**
- * ImportTable's FailureCode for an import whose bad items were skipped and the rest imported
- * (docs/import-rules.md §1 rule 1); the stream engine reports item errors with it too.
- */
-const ITEM_VALIDATION_ERROR = 'ItemValidationError';
 /** "Up to 50 simultaneous import table operations are allowed per account": wait this long for a slot. */
 const LIMIT_RETRY_BUDGET_MS = 15 * 60_000;
 /** An ImportTable-family error, turned into what to do about it. */
@@ -81865,47 +82705,82 @@ async function findRunningImport(client, tableName, tableArn) {
 
 /***/ }),
 
-/***/ 8303:
+/***/ 1666:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   hH: () => (/* binding */ MAX_SHARDS),
-/* harmony export */   ps: () => (/* binding */ shardObjects),
-/* harmony export */   uK: () => (/* binding */ parseShard)
+/* harmony export */   Bs: () => (/* binding */ unreadPlace),
+/* harmony export */   Fn: () => (/* binding */ describeUnread),
+/* harmony export */   J4: () => (/* binding */ MAX_REJECTION_SAMPLES),
+/* harmony export */   Kr: () => (/* binding */ unreadAmount),
+/* harmony export */   LZ: () => (/* binding */ ITEM_VALIDATION_ERROR),
+/* harmony export */   aO: () => (/* binding */ REJECTION_KINDS),
+/* harmony export */   bu: () => (/* binding */ SOURCE_NOT_READ),
+/* harmony export */   dO: () => (/* binding */ ITEMS_NOT_WRITTEN),
+/* harmony export */   wL: () => (/* binding */ recordNoun)
 /* harmony export */ });
-/** Matrix jobs beyond this would each get next to nothing, and is more likely a typo. */
-const MAX_SHARDS = 256;
-function parseShard(value) {
-    const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value.trim());
-    if (!match)
-        return undefined;
-    const index = Number(match[1]);
-    const count = Number(match[2]);
-    if (count < 1 || count > MAX_SHARDS || index < 1 || index > count)
-        return undefined;
-    return { index, count };
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
+/**
+ * The one result of an import, whichever engine ran, in the terms of ImportTable's DescribeImport:
+ * what the engines return and all the report reads. A leaf: it imports no engine, so the report
+ * depends on this contract alone and a new engine only has to fill it.
+ */
+
+/**
+ * ImportTable's FailureCode for an import whose bad items were skipped and the rest imported
+ * (docs/import-rules.md §1 rule 1); the stream engine reports item errors with it too.
+ */
+const ITEM_VALIDATION_ERROR = 'ItemValidationError';
+/** The stream engine's FailureCode when valid items could not be written (DynamoDB kept refusing). */
+const ITEMS_NOT_WRITTEN = 'ItemsNotWritten';
+/**
+ * The stream engine's FailureCode when an object could not be read to its end (its content broke
+ * the format, or a read failed mid-object): what follows is neither imported nor counted as
+ * records, so max-errors cannot accept it.
+ */
+const SOURCE_NOT_READ = 'SourceNotRead';
+const REJECTION_KINDS = {
+    unreadable: 'unreadable line or object',
+    invalid: 'invalid record',
+    mismatch: 'does not fit the table',
+    refused: 'refused by DynamoDB',
+    unwritten: 'valid, not written (the writer gave up)',
+};
+/** Rejections kept in memory for annotations and the summary; the rest are only counted. */
+const MAX_REJECTION_SAMPLES = 10;
+/** What a record is called in a format: `2 documents read`. */
+function recordNoun(format) {
+    if (format === 'JSON')
+        return 'document';
+    if (format === 'REQUEST_ITEMS')
+        return 'request';
+    return 'record';
+}
+/** Where reading stopped: `byte 225 after document[1]`. */
+function unreadPlace(unread) {
+    return `byte ${unread.offset}${unread.after ? ` after ${unread.after}` : ''}`;
+}
+/** How much was not read: `187 of 412 bytes not read`. */
+function unreadAmount(unread) {
+    const bytes = unread.measure === 'stored' ? 'stored bytes' : 'bytes';
+    // A compressed object cut off or corrupt: every stored byte arrived, its data did not decode.
+    if (unread.measure === 'stored' && unread.notReadBytes === 0 && unread.totalBytes > 0) {
+        return `all ${unread.totalBytes} stored bytes received, their data not read past that point`;
+    }
+    return `${unread.notReadBytes} of ${unread.totalBytes} ${bytes} not read`;
 }
 /**
- * This shard's objects. Every job computes the same split from the same listing: objects go, the
- * largest first, to the shard with the fewest bytes so far (ties to the lower shard), which
- * balances the shards by size; within a shard, objects keep their key order.
+ * The one sentence of the log, the annotation and the failure: where reading stopped, why, how
+ * much was and was not read, and what to do. `where` is the location as the reader shows it.
  */
-function shardObjects(objects, shard) {
-    if (shard.count === 1)
-        return objects;
-    const loads = new Array(shard.count).fill(0);
-    const mine = new Set();
-    const bySize = [...objects].sort((a, b) => b.size - a.size || Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
-    for (const object of bySize) {
-        let target = 0;
-        for (let i = 1; i < loads.length; i++)
-            if ((loads[i] ?? 0) < (loads[target] ?? 0))
-                target = i;
-        loads[target] = (loads[target] ?? 0) + object.size;
-        if (target === shard.index - 1)
-            mine.add(object);
-    }
-    return objects.filter((o) => mine.has(o));
+function describeUnread(unread, where = unread.shown) {
+    const noun = recordNoun(unread.format);
+    const advice = unread.cause === 'content'
+        ? 'Fix the file; max-errors does not apply to a file that cannot be read to its end.'
+        : 'Check the object and re-run the import; max-errors does not apply to an object that cannot be read to its end.';
+    return (`${where}: reading stopped at ${unreadPlace(unread)}: ${unread.reason} ` +
+        `(input-format ${unread.readAs ?? unread.format}); ${(0,_words_js__WEBPACK_IMPORTED_MODULE_0__/* .counted */ .h)(unread.recordsRead, noun)} read, ` +
+        `${unreadAmount(unread)}. ${advice}`);
 }
 
 
@@ -81917,8 +82792,9 @@ function shardObjects(objects, shard) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  m: () => (/* binding */ decompress_decompress),
-  I: () => (/* binding */ detectCompression)
+  _7: () => (/* binding */ COMPRESSIONS),
+  mF: () => (/* binding */ decompress_decompress),
+  IR: () => (/* binding */ detectCompression)
 });
 
 // EXTERNAL MODULE: external "node:stream"
@@ -82684,6 +83560,8 @@ var Decompress = /*#__PURE__*/ (function () {
 
 
 
+/** input-compression: ImportTable's InputCompressionType, or auto (from each object's first bytes). */
+const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'];
 const GZIP_MAGIC = [0x1f, 0x8b];
 const ZSTD_MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 const MAGIC_BYTES = 4;
@@ -82797,257 +83675,6 @@ async function* prepend(head, rest) {
 function through(bytes, transform) {
     (0,external_node_stream_.pipeline)(external_node_stream_.Readable.from(bytes), transform, () => { });
     return transform;
-}
-
-
-/***/ }),
-
-/***/ 9765:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   MN: () => (/* binding */ workspaceSelection),
-/* harmony export */   fg: () => (/* binding */ isGlob),
-/* harmony export */   j1: () => (/* binding */ localSource),
-/* harmony export */   oS: () => (/* binding */ workspaceRoot),
-/* harmony export */   sZ: () => (/* binding */ selectionProblem)
-/* harmony export */ });
-/* unused harmony export isInside */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
-/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6455);
-
-
-
-
-
-const IS_WINDOWS = process.platform === 'win32';
-/** Path separators inside a pattern: `\` is an escape on POSIX, as in `@actions/glob`. */
-const SEPARATOR = IS_WINDOWS ? /[\\/]/ : /\//;
-/** Characters that make a segment a wildcard: conservative (an escaped `\*` counts too). */
-const WILDCARD = /[*?[]/;
-/** The workspace root, real path: symlinks are followed before the inside/outside check. */
-function workspaceRoot(env = process.env) {
-    return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(env['GITHUB_WORKSPACE'] || process.cwd());
-}
-/** True when `target` is `root` or below it. */
-function isInside(root, target) {
-    const relative = node_path__WEBPACK_IMPORTED_MODULE_2__.relative(root, target);
-    // `..data` is a name inside the workspace; only a first segment that is exactly `..` leaves it.
-    const leaves = relative === '..' || relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`);
-    return !leaves && !node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(relative);
-}
-/**
- * Whether a workspace `source` is glob patterns rather than one path: several lines, a wildcard
- * (`*`, `?`, `[`), or a leading `!`. S3 sources are refused with these, as key prefixes.
- */
-function isGlob(value) {
-    const trimmed = value.trim();
-    return /[\r\n]/.test(trimmed) || WILDCARD.test(trimmed) || trimmed.startsWith('!');
-}
-/** A workspace `source` value as what it selects: one path, or glob patterns (see isGlob). */
-function workspaceSelection(value) {
-    if (!isGlob(value))
-        return { path: value };
-    // As @actions/glob reads them: each line trimmed; blank lines and `#` lines are no pattern.
-    const patterns = value
-        .split(/\r\n|\r|\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-    return { path: patterns.join(', '), patterns };
-}
-/**
- * A path or a pattern that leaves the workspace (`..`, an absolute path elsewhere, `~`), or
- * patterns that select nothing by construction. Links are checked when the files are listed.
- */
-function selectionProblem(root, selection) {
-    const { patterns } = selection;
-    if (patterns === undefined) {
-        if (isInside(root, node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, selection.path)))
-            return undefined;
-        return { got: selection.path, expected: `a path inside the workspace ${root}` };
-    }
-    if (!patterns.some((line) => !isExclude(line))) {
-        return {
-            got: selection.path,
-            expected: 'at least one pattern that selects files (not only # comments and ! excludes)',
-        };
-    }
-    for (const line of patterns) {
-        const { body } = negation(line);
-        // @actions/glob refuses `..` anywhere; before a wildcard it could also leave the workspace.
-        if (body.split(SEPARATOR).includes('..') || !isInside(root, searchRoot(root, body))) {
-            return {
-                got: line,
-                expected: `patterns inside the workspace ${root} (relative to it, without ..)`,
-            };
-        }
-    }
-    return undefined;
-}
-/**
- * Files of the workspace as a source: an exact file, a directory and every file under it, or
- * the files that glob patterns match (`@actions/glob`: `**`, `!` excludes, directories matched
- * take everything under them). Paths and patterns are relative to the workspace root; a path,
- * pattern, file or link that resolves outside it is refused.
- */
-function localSource(root, source) {
-    const selection = typeof source === 'string' ? workspaceSelection(source) : source;
-    const problem = selectionProblem(root, selection);
-    if (problem) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: expected ${problem.expected}, got "${problem.got}"`);
-    }
-    const { patterns } = selection;
-    const absolute = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, selection.path);
-    return {
-        description: patterns ? `${root} (${selection.path})` : absolute,
-        async list() {
-            if (patterns)
-                return listPatterns(root, patterns, selection.path);
-            const objects = await objectsOf(root, [escapeGlob(absolute)]);
-            // An empty directory is an empty source, as an empty S3 prefix is (the start step warns).
-            if (objects.length === 0 && !isDirectory(absolute))
-                throw notFound(root, selection.path);
-            return objects;
-        },
-        async open(object) {
-            return node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream(object.url);
-        },
-    };
-}
-/**
- * The files the patterns match; a pattern that matches no file on its own is an error, so that a
- * typo in one line of several is not a silently smaller import.
- */
-async function listPatterns(root, patterns, shown) {
-    const rooted = patterns.map((line) => rootedPattern(root, line));
-    const objects = await objectsOf(root, rooted);
-    const includes = patterns.filter((line) => !isExclude(line));
-    if (objects.length > 0 && includes.length === 1)
-        return objects;
-    for (const line of includes) {
-        if (!(await matchesAny(rootedPattern(root, line)))) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${line} matches no file of the workspace ${root}`);
-        }
-    }
-    if (objects.length === 0) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${shown} matches no file of the workspace ${root}: the ! patterns exclude every file the others match`);
-    }
-    return objects;
-}
-/** The files the (absolute) patterns match, each checked to be inside the workspace. */
-async function objectsOf(root, patterns) {
-    const objects = [];
-    for await (const file of matchingFiles(patterns)) {
-        const key = toPosix(node_path__WEBPACK_IMPORTED_MODULE_2__.relative(root, file));
-        const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
-        if (!isInside(root, real)) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${key} links to ${real}, outside the workspace ${root}`);
-        }
-        const stats = node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(real);
-        if (stats.isFile())
-            objects.push({ url: file, key, size: stats.size });
-    }
-    return objects;
-}
-async function matchesAny(pattern) {
-    for await (const _ of matchingFiles([pattern]))
-        return true;
-    return false;
-}
-/**
- * The paths @actions/glob matches, files only. Loaded when a workspace source is listed: S3
- * sources never need it.
- */
-async function* matchingFiles(patterns) {
-    const glob = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 4929));
-    const globber = await glob.create(patterns.join('\n'), {
-        matchDirectories: false,
-        implicitDescendants: true,
-        followSymbolicLinks: true,
-        omitBrokenSymbolicLinks: true,
-    });
-    yield* globber.globGenerator();
-}
-/** A pattern line made absolute: @actions/glob roots relative patterns at the process's cwd. */
-function rootedPattern(root, line) {
-    const { bang, body } = negation(line);
-    // `.` segments are no-ops for a path, but @actions/glob refuses them.
-    const segments = body.split(SEPARATOR).filter((s, i) => s !== '.' && (s !== '' || i === 0));
-    // A trailing separator matches directories only, in @actions/glob as in a shell.
-    const end = SEPARATOR.test(body.slice(-1)) && body.length > 1 ? '/' : '';
-    if (segments[0] === '~') {
-        return bang + [escapeGlob(node_os__WEBPACK_IMPORTED_MODULE_1__.homedir()), ...segments.slice(1)].join('/') + end;
-    }
-    if (node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(body))
-        return bang + segments.join('/') + end;
-    return bang + [escapeGlob(root), ...segments].join('/') + end;
-}
-/** Where a pattern's matches can start: its segments before the first wildcard, absolute. */
-function searchRoot(root, body) {
-    const segments = body.split(SEPARATOR);
-    const wildcard = segments.findIndex((s) => WILDCARD.test(s));
-    const literal = wildcard === -1 ? segments : segments.slice(0, wildcard);
-    if (literal[0] === '~')
-        literal[0] = node_os__WEBPACK_IMPORTED_MODULE_1__.homedir();
-    return node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, literal.join(node_path__WEBPACK_IMPORTED_MODULE_2__.sep) || '.');
-}
-function isExclude(line) {
-    return negation(line).bang.length % 2 === 1;
-}
-/** A pattern's leading `!`s (each may be followed by spaces, as @actions/glob reads them). */
-function negation(line) {
-    let bang = '';
-    let body = line.trim();
-    while (body.startsWith('!')) {
-        bang += '!';
-        body = body.slice(1).trim();
-    }
-    return { bang, body };
-}
-/** A literal path as a pattern that matches only it (the escapes of @actions/glob's Pattern). */
-function escapeGlob(literal) {
-    return (IS_WINDOWS ? literal : literal.replace(/\\/g, '\\\\'))
-        .replace(/(\[)(?=[^/]+\])/g, '[[]')
-        .replace(/\?/g, '[?]')
-        .replace(/\*/g, '[*]');
-}
-/**
- * A path that names nothing. When files start with it (what `source` selected before it named
- * exactly one path), the glob that selects them again.
- */
-function notFound(root, value) {
-    const where = `${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${value} matches no file or directory of the workspace ${root}`;
-    if (!/[/\\]$/.test(value) && hasPrefixSiblings(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, value))) {
-        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${where}; to import the files whose names start with it, write ${value}*`);
-    }
-    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${where}. Check the path (relative to the repository root), or for a bucket write s3://${value.replace(/^\/+/, '')}`);
-}
-/** Whether some entry of the directory of `absolute` has a name that starts with its last part. */
-function hasPrefixSiblings(absolute) {
-    try {
-        const base = node_path__WEBPACK_IMPORTED_MODULE_2__.basename(absolute);
-        return node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(absolute)).some((name) => name.startsWith(base));
-    }
-    catch {
-        return false;
-    }
-}
-function isDirectory(absolute) {
-    try {
-        return node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(absolute).isDirectory();
-    }
-    catch {
-        return false;
-    }
-}
-function toPosix(p) {
-    return p.split(node_path__WEBPACK_IMPORTED_MODULE_2__.sep).join('/');
 }
 
 
@@ -83205,605 +83832,28 @@ async function listInOrder(source) {
 
 /***/ }),
 
-/***/ 1951:
+/***/ 5846:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $8: () => (/* binding */ BILLING_MODES),
-/* harmony export */   LW: () => (/* binding */ fromKeySchema),
-/* harmony export */   PD: () => (/* binding */ keyAttributes),
-/* harmony export */   l0: () => (/* binding */ parseTableDefinition)
+/* harmony export */   h: () => (/* binding */ counted),
+/* harmony export */   z: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
-/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8301);
-
-
-/** Throughput for PROVISIONED tables created from key-schema alone. */
-const DEFAULT_PROVISIONED_UNITS = 5;
-/** Table and index names: 3-255 characters of [a-zA-Z0-9_.-] [doc NR]. */
-const INDEX_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
-/** Key attribute names in AttributeDefinitions: 1-255 characters [API]. */
-const MAX_KEY_NAME_CHARS = 255;
-/** Projection.NonKeyAttributes of one index: 1-20 names [API]. */
-const MAX_NON_KEY_ATTRIBUTES = 20;
-/** User-specified projected attributes over all of a table's secondary indexes [doc SQ]. */
-const MAX_PROJECTED_ATTRIBUTES_PER_TABLE = 100;
-/** Found values longer than this are cut in messages. */
-const MAX_SHOWN_CHARS = 80;
-const ATTRIBUTE_TYPES = ['S', 'N', 'B'];
-/** The billing modes CreateTable and ImportTable's TableCreationParameters take. */
-const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'];
-const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'];
-const SSE_TYPES = ['AES256', 'KMS'];
-const TABLE_FIELDS = [
-    'TableName',
-    'AttributeDefinitions',
-    'KeySchema',
-    'BillingMode',
-    'ProvisionedThroughput',
-    'OnDemandThroughput',
-    'SSESpecification',
-    'GlobalSecondaryIndexes',
-];
-const ATTRIBUTE_DEFINITION_FIELDS = ['AttributeName', 'AttributeType'];
-const KEY_ELEMENT_FIELDS = ['AttributeName', 'KeyType'];
-const PROVISIONED_FIELDS = ['ReadCapacityUnits', 'WriteCapacityUnits'];
-const ON_DEMAND_FIELDS = ['MaxReadRequestUnits', 'MaxWriteRequestUnits'];
-const SSE_FIELDS = ['Enabled', 'SSEType', 'KMSMasterKeyId'];
-const INDEX_FIELDS = [
-    'IndexName',
-    'KeySchema',
-    'Projection',
-    'ProvisionedThroughput',
-    'OnDemandThroughput',
-];
-const PROJECTION_FIELDS = ['ProjectionType', 'NonKeyAttributes'];
-/**
- * Fields of CreateTable (and CloudFormation) that ImportTable cannot create, each with why and
- * what to do instead: named as such rather than as unknown fields.
- */
-const TABLE_ONLY_AFTER_IMPORT = {
-    LocalSecondaryIndexes: 'ImportTable cannot create local secondary indexes, and no table can get one after it is ' +
-        'created: use GlobalSecondaryIndexes instead',
-    StreamSpecification: 'ImportTable cannot create it; add it after the import with UpdateTable',
-    Tags: 'ImportTable cannot create them; add them after the import with TagResource',
-    TableClass: 'ImportTable cannot set it; change it after the import with UpdateTable',
-    DeletionProtectionEnabled: 'ImportTable cannot set it; turn it on after the import with UpdateTable',
-    WarmThroughput: 'ImportTable cannot set it; set it after the import with UpdateTable',
-    TimeToLiveSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateTimeToLive',
-    PointInTimeRecoverySpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContinuousBackups',
-    ContributorInsightsSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContributorInsights',
-    KinesisStreamSpecification: 'ImportTable cannot set it; add it after the import with EnableKinesisStreamingDestination',
-    ResourcePolicy: 'ImportTable cannot set it; add it after the import with PutResourcePolicy',
-};
-/** Table fields that need more than this action does. */
-const TABLE_SPECIAL = {
-    ...TABLE_ONLY_AFTER_IMPORT,
-    VectorIndexes: 'this action does not create vector indexes',
-};
-/** Index fields that need more than this action does. */
-const INDEX_SPECIAL = {
-    WarmThroughput: 'this action does not set it; set it after the import with UpdateTable',
-};
-/** Other spellings of a field (CloudFormation's among them), for "did you mean" hints. */
-const ALIASES = { SSEEnabled: 'Enabled' };
-/** From key-schema and billing-mode: the simple case. PROVISIONED gets 5 RCU / 5 WCU. */
-function fromKeySchema(tableName, keys, billingMode) {
-    return {
-        TableName: tableName,
-        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
-        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
-        BillingMode: billingMode,
-        ...(billingMode === 'PROVISIONED' && {
-            ProvisionedThroughput: {
-                ReadCapacityUnits: DEFAULT_PROVISIONED_UNITS,
-                WriteCapacityUnits: DEFAULT_PROVISIONED_UNITS,
-            },
-        }),
-    };
+/** Numbers as people read them in logs and the summary. */
+/** `1 object`, `2 objects`; `plural` for the irregular ones. */
+function counted(n, noun, plural = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : plural}`;
 }
-/** The table's key attributes with their types, hash key first. */
-function keyAttributes(parameters) {
-    const types = new Map((parameters.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
-    const keys = [...(parameters.KeySchema ?? [])].sort((a, b) => Number(a.KeyType === 'RANGE') - Number(b.KeyType === 'RANGE'));
-    return keys.map((k) => {
-        const type = types.get(k.AttributeName);
-        if (type !== 'S' && type !== 'N' && type !== 'B') {
-            throw new Error(`key attribute ${String(k.AttributeName)} has no S, N or B definition`);
-        }
-        return { name: k.AttributeName ?? '', type };
-    });
-}
-/**
- * Reads and validates a table-definition file (JSON or YAML: parse with the `yaml` package, which
- * also reads JSON), returning the parameters or a list of problems. `file` is the path as the user
- * gave it (used in messages); `text` is its content (the caller reads the file).
- */
-function parseTableDefinition(file, text, tableName) {
-    const prefix = `table-definition (${file}): `;
-    const lineCounter = new yaml__WEBPACK_IMPORTED_MODULE_0__/* .LineCounter */ .HN();
-    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-    const syntaxError = doc.errors[0];
-    if (syntaxError) {
-        const at = position(syntaxError.linePos?.[0]);
-        return fail(`${prefix}expected YAML or JSON, got a syntax error${at}: ${reason(syntaxError)}`);
+/** Bytes in binary units: `773 bytes`, `1.2 KiB`, `3.4 GiB`. */
+function formatBytes(bytes) {
+    const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
     }
-    const contents = doc.contents;
-    if (contents === null) {
-        return fail(`${prefix}expected a mapping of TableCreationParameters fields, got an empty file`);
-    }
-    let value;
-    try {
-        value = doc.toJS();
-    }
-    catch (err) {
-        return fail(`${prefix}expected YAML or JSON, got ${err instanceof Error ? err.message : err}`);
-    }
-    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(value)) {
-        const at = position(contents.range ? lineCounter.linePos(contents.range[0]) : undefined);
-        return fail(`${prefix}expected a mapping of TableCreationParameters fields (AttributeDefinitions, ` +
-            `KeySchema, ...) at the top level, got ${show(value)}${at}`);
-    }
-    const c = new Checker(prefix);
-    for (const warning of doc.warnings) {
-        if (warning.code !== 'TAG_RESOLVE_FAILED')
-            continue;
-        c.problems.push(`${prefix}expected plain YAML or JSON values, got ${tagOf(warning)}` +
-            position(warning.linePos?.[0]) +
-            ' (CloudFormation functions such as !Ref are not evaluated)');
-    }
-    const parameters = checkTable(c, value, tableName);
-    return c.problems.length > 0 || !parameters
-        ? { ok: false, problems: c.problems }
-        : { ok: true, parameters };
-}
-function fail(problem) {
-    return { ok: false, problems: [problem] };
-}
-/** `the tag !Ref` from an unresolved-tag warning. */
-function tagOf(warning) {
-    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
-    return tag === undefined ? reason(warning) : `the tag ${tag}`;
-}
-function position(where) {
-    return where ? ` at line ${where.line}, column ${where.col}` : '';
-}
-/** A YAML error's own text, without the position and source excerpt prettyErrors appends. */
-function reason(error) {
-    const line = error.message.split('\n')[0] ?? '';
-    return line.replace(/ at line \d+, column \d+:?$/, '');
-}
-/** Collects every problem of the file, so one run shows all of them. */
-class Checker {
-    prefix;
-    problems = [];
-    constructor(prefix) {
-        this.prefix = prefix;
-    }
-    /** `<path>: expected <expected>, got <found>`, where `found` is already described. */
-    fail(path, expected, found) {
-        this.problems.push(`${this.prefix}${path}: expected ${expected}, got ${found}`);
-    }
-    /** As fail, showing the value found (or "nothing" when the field is absent). */
-    bad(path, expected, value) {
-        this.fail(path, expected, show(value));
-    }
-    /**
-     * The value as a mapping; undefined (and a problem) when it is not one. Each field not in
-     * `fields` is a problem of its own: one `special` explains, or an unknown one (with a "did you
-     * mean" when one of `fields` is close).
-     */
-    mapping(path, value, expected, fields, special = {}) {
-        if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(value)) {
-            this.bad(path, expected, value);
-            return undefined;
-        }
-        for (const [field, fieldValue] of Object.entries(value)) {
-            if (fields.includes(field))
-                continue;
-            const why = special[field];
-            if (why !== undefined) {
-                this.bad(join(path, field), `no ${field} (${why})`, fieldValue);
-                continue;
-            }
-            const guess = suggestion(field, fields);
-            const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
-            this.fail(join(path, field), `one of ${fields.join(', ')}${hint}`, 'an unknown field');
-        }
-        return value;
-    }
-    list(path, value, expected) {
-        if (Array.isArray(value))
-            return value;
-        this.bad(path, expected, value);
-        return undefined;
-    }
-    oneOf(path, value, allowed) {
-        const match = allowed.find((a) => a === value);
-        if (match === undefined)
-            this.bad(path, orList(allowed), value);
-        return match;
-    }
-    /** A whole number of at least 1; with `unlimited`, -1 too. */
-    units(path, value, unlimited) {
-        if (typeof value === 'number' && Number.isSafeInteger(value)) {
-            if (value >= 1 || (unlimited && value === -1))
-                return value;
-        }
-        const expected = unlimited
-            ? 'a whole number of at least 1, or -1 for no limit'
-            : 'a whole number of at least 1';
-        this.bad(path, expected, value);
-        return undefined;
-    }
-}
-function checkTable(c, top, tableName) {
-    c.mapping('', top, 'a mapping', TABLE_FIELDS, TABLE_SPECIAL);
-    if (top['TableName'] !== undefined && top['TableName'] !== tableName) {
-        c.bad('TableName', `${JSON.stringify(tableName)} (the table input; or leave TableName out)`, top['TableName']);
-    }
-    const defs = { defined: new Set(), named: [], used: new Set(), complete: true };
-    const attributeDefinitions = checkAttributeDefinitions(c, top['AttributeDefinitions'], defs);
-    const keySchema = checkKeySchema(c, 'KeySchema', top['KeySchema'], defs);
-    let billingMode = 'PAY_PER_REQUEST';
-    if (top['BillingMode'] !== undefined) {
-        billingMode = c.oneOf('BillingMode', top['BillingMode'], BILLING_MODES);
-    }
-    const billing = { mode: billingMode, defaulted: top['BillingMode'] === undefined };
-    const throughput = checkThroughput(c, '', top, billing);
-    const sse = top['SSESpecification'] === undefined
-        ? undefined
-        : checkSse(c, 'SSESpecification', top['SSESpecification']);
-    const indexes = top['GlobalSecondaryIndexes'] === undefined
-        ? []
-        : checkIndexes(c, top['GlobalSecondaryIndexes'], defs, billing);
-    if (defs.complete) {
-        for (const [i, name] of defs.named) {
-            if (defs.used.has(name))
-                continue;
-            c.bad(`AttributeDefinitions[${i}].AttributeName`, 'an attribute that the KeySchema of the table or of a global secondary index uses ' +
-                '(DynamoDB rejects attribute definitions that no key uses)', name);
-        }
-    }
-    if (!attributeDefinitions || !keySchema || billingMode === undefined || !indexes)
-        return undefined;
-    return {
-        TableName: tableName,
-        AttributeDefinitions: attributeDefinitions,
-        KeySchema: keySchema,
-        BillingMode: billingMode,
-        ...throughput,
-        ...(sse && { SSESpecification: sse }),
-        ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
-    };
-}
-function checkAttributeDefinitions(c, value, defs) {
-    const expected = 'a non-empty list of {AttributeName, AttributeType}';
-    const list = c.list('AttributeDefinitions', value, expected);
-    if (!list)
-        return undefined;
-    if (list.length === 0) {
-        c.bad('AttributeDefinitions', expected, value);
-        return undefined;
-    }
-    const first = new Map();
-    const result = [];
-    let ok = true;
-    list.forEach((item, i) => {
-        const path = `AttributeDefinitions[${i}]`;
-        const def = c.mapping(path, item, '{AttributeName, AttributeType}', ATTRIBUTE_DEFINITION_FIELDS);
-        if (!def) {
-            ok = false;
-            return;
-        }
-        const name = checkAttributeName(c, `${path}.AttributeName`, def['AttributeName']);
-        const type = c.oneOf(`${path}.AttributeType`, def['AttributeType'], ATTRIBUTE_TYPES);
-        if (typeof def['AttributeName'] === 'string')
-            defs.defined.add(def['AttributeName']);
-        if (name !== undefined) {
-            defs.named.push([i, name]);
-            const before = first.get(name);
-            if (before === undefined)
-                first.set(name, i);
-            else {
-                c.bad(`${path}.AttributeName`, `a name not defined before (AttributeDefinitions[${before}] defines it)`, name);
-                ok = false;
-            }
-        }
-        if (name === undefined || type === undefined)
-            ok = false;
-        else
-            result.push({ AttributeName: name, AttributeType: type });
-    });
-    return ok ? result : undefined;
-}
-function checkAttributeName(c, path, value) {
-    if (typeof value === 'string' && value.length > 0 && [...value].length <= MAX_KEY_NAME_CHARS) {
-        return value;
-    }
-    c.bad(path, `a name of 1 to ${MAX_KEY_NAME_CHARS} characters`, value);
-    return undefined;
-}
-/** A table's or an index's KeySchema: HASH, then an optional RANGE, both defined attributes. */
-function checkKeySchema(c, path, value, defs) {
-    const expected = 'a list of 1 or 2 elements {AttributeName, KeyType}: HASH, then optional RANGE';
-    const list = c.list(path, value, expected);
-    if (!list) {
-        defs.complete = false;
-        return undefined;
-    }
-    if (list.length < 1 || list.length > 2) {
-        c.bad(path, expected, value);
-        defs.complete = false;
-        return undefined;
-    }
-    const result = [];
-    let ok = true;
-    list.forEach((item, i) => {
-        const itemPath = `${path}[${i}]`;
-        const element = c.mapping(itemPath, item, '{AttributeName, KeyType}', KEY_ELEMENT_FIELDS);
-        if (!element) {
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        const keyType = i === 0 ? 'HASH' : 'RANGE';
-        if (element['KeyType'] !== keyType) {
-            const which = i === 0 ? 'the first element' : 'the second element';
-            c.bad(`${itemPath}.KeyType`, `${keyType} (${which} of a KeySchema)`, element['KeyType']);
-            ok = false;
-        }
-        const name = element['AttributeName'];
-        const namePath = `${itemPath}.AttributeName`;
-        if (typeof name !== 'string' || name === '') {
-            c.bad(namePath, 'the name of an attribute in AttributeDefinitions', name);
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        defs.used.add(name);
-        if (i === 1 && (0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(list[0]) && list[0]['AttributeName'] === name) {
-            c.bad(namePath, `an attribute other than the HASH key`, name);
-            ok = false;
-        }
-        else if (!defs.defined.has(name)) {
-            c.bad(namePath, 'an attribute defined in AttributeDefinitions', name);
-            ok = false;
-        }
-        result.push({ AttributeName: name, KeyType: keyType });
-    });
-    return ok ? result : undefined;
-}
-/** ProvisionedThroughput and OnDemandThroughput of the table or of an index. */
-function checkThroughput(c, path, owner, billing) {
-    const provisionedPath = join(path, 'ProvisionedThroughput');
-    const onDemandPath = join(path, 'OnDemandThroughput');
-    const provisioned = owner['ProvisionedThroughput'];
-    const onDemand = owner['OnDemandThroughput'];
-    const mode = billing.defaulted ? 'PAY_PER_REQUEST (the default)' : billing.mode;
-    const result = {};
-    if (provisioned === undefined) {
-        if (billing.mode === 'PROVISIONED') {
-            c.fail(provisionedPath, '{ReadCapacityUnits, WriteCapacityUnits} (BillingMode PROVISIONED requires it)', 'nothing');
-        }
-    }
-    else if (billing.mode === 'PAY_PER_REQUEST') {
-        c.bad(provisionedPath, `no ProvisionedThroughput with BillingMode ${mode} (only PROVISIONED takes it)`, provisioned);
-    }
-    else {
-        const checked = checkProvisioned(c, provisionedPath, provisioned);
-        if (checked)
-            result.ProvisionedThroughput = checked;
-    }
-    if (onDemand !== undefined) {
-        if (billing.mode === 'PROVISIONED') {
-            c.bad(onDemandPath, 'no OnDemandThroughput with BillingMode PROVISIONED (only PAY_PER_REQUEST takes it)', onDemand);
-        }
-        else {
-            const checked = checkOnDemand(c, onDemandPath, onDemand);
-            if (checked)
-                result.OnDemandThroughput = checked;
-        }
-    }
-    return result;
-}
-function checkProvisioned(c, path, value) {
-    const expected = '{ReadCapacityUnits, WriteCapacityUnits}';
-    const m = c.mapping(path, value, expected, PROVISIONED_FIELDS);
-    if (!m)
-        return undefined;
-    const read = c.units(`${path}.ReadCapacityUnits`, m['ReadCapacityUnits'], false);
-    const write = c.units(`${path}.WriteCapacityUnits`, m['WriteCapacityUnits'], false);
-    if (read === undefined || write === undefined)
-        return undefined;
-    return { ReadCapacityUnits: read, WriteCapacityUnits: write };
-}
-function checkOnDemand(c, path, value) {
-    const expected = '{MaxReadRequestUnits, MaxWriteRequestUnits}';
-    const m = c.mapping(path, value, expected, ON_DEMAND_FIELDS);
-    if (!m)
-        return undefined;
-    if (m['MaxReadRequestUnits'] === undefined && m['MaxWriteRequestUnits'] === undefined) {
-        c.bad(path, `at least one of MaxReadRequestUnits, MaxWriteRequestUnits`, value);
-        return undefined;
-    }
-    const result = {};
-    let ok = true;
-    for (const field of ON_DEMAND_FIELDS) {
-        if (m[field] === undefined)
-            continue;
-        const units = c.units(`${path}.${field}`, m[field], true);
-        if (units === undefined)
-            ok = false;
-        else
-            result[field] = units;
-    }
-    return ok ? result : undefined;
-}
-function checkSse(c, path, value) {
-    const m = c.mapping(path, value, '{Enabled, SSEType, KMSMasterKeyId}', SSE_FIELDS);
-    if (!m)
-        return undefined;
-    const result = {};
-    let ok = true;
-    if (m['Enabled'] !== undefined) {
-        if (typeof m['Enabled'] === 'boolean')
-            result.Enabled = m['Enabled'];
-        else {
-            c.bad(`${path}.Enabled`, 'true or false', m['Enabled']);
-            ok = false;
-        }
-    }
-    if (m['SSEType'] !== undefined) {
-        const type = c.oneOf(`${path}.SSEType`, m['SSEType'], SSE_TYPES);
-        if (type === undefined)
-            ok = false;
-        else
-            result.SSEType = type;
-    }
-    const key = m['KMSMasterKeyId'];
-    if (key !== undefined) {
-        if (m['SSEType'] !== 'KMS') {
-            c.bad(`${path}.KMSMasterKeyId`, 'no KMSMasterKeyId unless SSEType is KMS', key);
-            ok = false;
-        }
-        else if (typeof key !== 'string' || key.trim() === '') {
-            c.bad(`${path}.KMSMasterKeyId`, 'a KMS key id, key ARN, alias name or alias ARN', key);
-            ok = false;
-        }
-        else
-            result.KMSMasterKeyId = key;
-    }
-    return ok ? result : undefined;
-}
-function checkIndexes(c, value, defs, billing) {
-    const list = c.list('GlobalSecondaryIndexes', value, 'a list of global secondary indexes');
-    if (!list) {
-        defs.complete = false;
-        return undefined;
-    }
-    const first = new Map();
-    const result = [];
-    let projected = 0;
-    let ok = true;
-    list.forEach((item, i) => {
-        const path = `GlobalSecondaryIndexes[${i}]`;
-        const expected = '{IndexName, KeySchema, Projection, ...}';
-        const index = c.mapping(path, item, expected, INDEX_FIELDS, INDEX_SPECIAL);
-        if (!index) {
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        const name = index['IndexName'];
-        if (typeof name !== 'string' || !INDEX_NAME.test(name)) {
-            c.bad(`${path}.IndexName`, 'an index name (3-255 of a-z A-Z 0-9 _ . -)', name);
-            ok = false;
-        }
-        else if (first.has(name)) {
-            const before = `GlobalSecondaryIndexes[${first.get(name)}]`;
-            c.bad(`${path}.IndexName`, `a name not used before (${before} has it)`, name);
-            ok = false;
-        }
-        else
-            first.set(name, i);
-        const keySchema = checkKeySchema(c, `${path}.KeySchema`, index['KeySchema'], defs);
-        const projection = checkProjection(c, `${path}.Projection`, index['Projection']);
-        projected += projection?.NonKeyAttributes?.length ?? 0;
-        const throughput = checkThroughput(c, path, index, billing);
-        if (typeof name !== 'string' || !keySchema || !projection)
-            ok = false;
-        else
-            result.push({ IndexName: name, KeySchema: keySchema, Projection: projection, ...throughput });
-    });
-    if (projected > MAX_PROJECTED_ATTRIBUTES_PER_TABLE) {
-        c.fail('GlobalSecondaryIndexes', `at most ${MAX_PROJECTED_ATTRIBUTES_PER_TABLE} NonKeyAttributes over all indexes together`, String(projected));
-        ok = false;
-    }
-    return ok ? result : undefined;
-}
-function checkProjection(c, path, value) {
-    const expected = '{ProjectionType: ALL, KEYS_ONLY or INCLUDE, NonKeyAttributes for INCLUDE}';
-    const m = c.mapping(path, value, expected, PROJECTION_FIELDS);
-    if (!m)
-        return undefined;
-    const type = c.oneOf(`${path}.ProjectionType`, m['ProjectionType'], PROJECTION_TYPES);
-    const names = m['NonKeyAttributes'];
-    const namesPath = `${path}.NonKeyAttributes`;
-    if (type === undefined)
-        return undefined;
-    if (type !== 'INCLUDE') {
-        if (names === undefined)
-            return { ProjectionType: type };
-        c.bad(namesPath, `no NonKeyAttributes with ProjectionType ${type} (only INCLUDE takes them)`, names);
-        return undefined;
-    }
-    const namesExpected = `a list of 1 to ${MAX_NON_KEY_ATTRIBUTES} attribute names ` +
-        '(ProjectionType INCLUDE requires it)';
-    const list = c.list(namesPath, names, namesExpected);
-    if (!list)
-        return undefined;
-    if (list.length < 1 || list.length > MAX_NON_KEY_ATTRIBUTES) {
-        c.bad(namesPath, namesExpected, names);
-        return undefined;
-    }
-    const result = [];
-    list.forEach((name, i) => {
-        const checked = checkAttributeName(c, `${namesPath}[${i}]`, name);
-        if (checked === undefined)
-            return;
-        if (result.includes(checked))
-            c.bad(`${namesPath}[${i}]`, 'a name not listed before', checked);
-        else
-            result.push(checked);
-    });
-    return result.length === list.length
-        ? { ProjectionType: type, NonKeyAttributes: result }
-        : undefined;
-}
-function join(path, field) {
-    return path === '' ? field : `${path}.${field}`;
-}
-function orList(values) {
-    if (values.length <= 1)
-        return values.join('');
-    return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-}
-/** A found value as the user would recognise it: JSON, cut when long; "nothing" when absent. */
-function show(value) {
-    if (value === undefined)
-        return 'nothing';
-    const text = JSON.stringify(value);
-    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
-}
-/** The allowed field the user most likely meant: same letters ignoring case, or a typo away. */
-function suggestion(field, allowed) {
-    const alias = ALIASES[field];
-    if (alias !== undefined && allowed.includes(alias))
-        return alias;
-    let best;
-    let bestDistance = Math.max(2, Math.floor(field.length / 4)) + 1;
-    for (const candidate of allowed) {
-        const distance = editDistance(field.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    return best;
-}
-/** Levenshtein distance. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
+    return unit === 0 ? counted(bytes, 'byte') : `${Number(value.toFixed(1))} ${units[unit]}`;
 }
 
 

@@ -2,7 +2,6 @@ import * as core from '@actions/core'
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3'
-import type { Inputs } from './inputs.js'
 import { createWriteClient } from './stream/write-calls.js'
 import pkg from '../package.json' with { type: 'json' }
 
@@ -14,6 +13,17 @@ const EMULATOR_REGION = 'us-east-1'
 const PLACEHOLDER_CREDENTIALS = {
   accessKeyId: 'local',
   secretAccessKey: 'local',
+}
+
+/** Where and how the action connects: region, endpoints, the bucket's owner. */
+export interface ConnectionSettings {
+  region?: string
+  /** An emulator such as DynamoDB Local: no ImportTable there, and nothing billed. */
+  dynamodbEndpoint?: string
+  s3Endpoint?: string
+  s3ForcePathStyle: boolean
+  /** The account that must own the bucket (S3's ExpectedBucketOwner, ImportTable's S3BucketOwner). */
+  bucketOwner?: string
 }
 
 export interface Clients {
@@ -74,10 +84,13 @@ function credentialsConfigured(env: NodeJS.ProcessEnv): boolean {
  * placeholder credentials are used, so a DynamoDB Local service container works without any AWS
  * setup (and the SDK does not stall probing instance metadata on a runner).
  */
-export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.env): Clients {
-  const region = inputs.region ?? EMULATOR_REGION
+export function createClients(
+  connection: ConnectionSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): Clients {
+  const region = connection.region ?? EMULATOR_REGION
   const placeholder = !credentialsConfigured(env)
-  if (placeholder && (inputs.dynamodbEndpoint || inputs.s3Endpoint)) {
+  if (placeholder && (connection.dynamodbEndpoint || connection.s3Endpoint)) {
     core.info(
       'No AWS credentials in the environment: custom endpoints get placeholder credentials.',
     )
@@ -88,8 +101,8 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
   const dynamodbConfig = {
     region,
     customUserAgent: [USER_AGENT],
-    ...(inputs.dynamodbEndpoint && { endpoint: inputs.dynamodbEndpoint }),
-    ...credentialsFor(inputs.dynamodbEndpoint),
+    ...(connection.dynamodbEndpoint && { endpoint: connection.dynamodbEndpoint }),
+    ...credentialsFor(connection.dynamodbEndpoint),
   }
   const dynamodb = new DynamoDBClient(dynamodbConfig)
   // The middleware stack is resolved once for all calls, not per call: BatchWriteItem is sent
@@ -99,17 +112,17 @@ export function createClients(inputs: Inputs, env: NodeJS.ProcessEnv = process.e
   const s3Config: S3ClientConfig = {
     region,
     customUserAgent: [USER_AGENT],
-    forcePathStyle: inputs.s3ForcePathStyle,
+    forcePathStyle: connection.s3ForcePathStyle,
     // The bucket may be in another region than the table: follow S3's redirect to it.
     followRegionRedirects: true,
     // S3-compatible servers often lack the SDK's newer flexible checksums; the action only reads,
     // so checksums are used only where an operation requires them.
-    ...(inputs.s3Endpoint && {
-      endpoint: inputs.s3Endpoint,
+    ...(connection.s3Endpoint && {
+      endpoint: connection.s3Endpoint,
       requestChecksumCalculation: 'WHEN_REQUIRED' as const,
       responseChecksumValidation: 'WHEN_REQUIRED' as const,
     }),
-    ...credentialsFor(inputs.s3Endpoint),
+    ...credentialsFor(connection.s3Endpoint),
   }
   const s3 = onFirstUse(async () => {
     const { S3Client } = await import(/* webpackMode: "eager" */ '@aws-sdk/client-s3')

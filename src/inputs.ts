@@ -11,19 +11,28 @@ import {
   parseTableDefinition,
   type BillingMode,
 } from './table/definition.js'
-import { MAX_SHARDS, parseShard, type Shard } from './plan/shard.js'
+import type { ConnectionSettings } from './clients.js'
+import {
+  IMPORT_TABLE_FORMATS,
+  INPUT_FORMATS,
+  isImportTableFormat,
+  type FormatSettings,
+} from './formats/input-format.js'
+import { DEFAULT_TIMEOUT_MINUTES, type NativeSettings } from './native/settings.js'
+import type { Limits } from './result.js'
+import { COMPRESSIONS } from './sources/decompress.js'
 import { isGlob, selectionProblem, workspaceRoot, workspaceSelection } from './sources/local.js'
+import { MAX_SHARDS, parseShard, type Shard } from './sources/shard.js'
 import type { SourceInput } from './sources/source.js'
+import {
+  DEFAULT_STALL_TIMEOUT_SECONDS,
+  DEFAULT_WRITE_CONCURRENCY,
+  MAX_WRITE_CONCURRENCY,
+  MAX_WRITE_THREADS,
+  type WriteSettings,
+} from './stream/settings.js'
 
 export const MODES = ['auto', 'native', 'stream'] as const
-/** The formats ImportTable takes (its InputFormat). */
-export const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'] as const
-/**
- * And the files people keep, which the stream engine reads too; auto (the default) recognises
- * each object's format from its first bytes (formats/detect.ts).
- */
-export const INPUT_FORMATS = ['auto', ...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'] as const
-export const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'] as const
 /**
  * create-table: auto creates a missing table from key-schema or table-definition once no existing
  * table has a close name (a typo in table); true creates it without that check; false never.
@@ -31,13 +40,6 @@ export const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'] as const
 export const CREATE_TABLE = ['auto', 'true', 'false'] as const
 
 export type Mode = (typeof MODES)[number]
-export type InputFormat = (typeof INPUT_FORMATS)[number]
-export type ImportTableFormat = (typeof IMPORT_TABLE_FORMATS)[number]
-
-export function isImportTableFormat(format: InputFormat): format is ImportTableFormat {
-  return (IMPORT_TABLE_FORMATS as readonly string[]).includes(format)
-}
-export type Compression = (typeof COMPRESSIONS)[number]
 export type CreateTable = (typeof CREATE_TABLE)[number]
 
 /** ImportTable's CsvOptions.Delimiter allows exactly these characters. */
@@ -52,19 +54,6 @@ const CSV_DELIMITERS: Record<string, string> = {
 
 /** auto: below 1 GiB, creating the table and streaming beats ImportTable's minutes of start-up. */
 export const DEFAULT_NATIVE_MIN_BYTES = 2 ** 30
-/** native: how long to wait for an import, as ImportTable's own limits suggest (six hours). */
-const DEFAULT_TIMEOUT_MINUTES = 360
-/**
- * stream: how long DynamoDB may accept no write before the import fails: longer than a table's
- * first minutes of scaling up and an emulator's restart, short enough to fail a dead endpoint soon.
- */
-export const DEFAULT_STALL_TIMEOUT_SECONDS = 120
-/** BatchWriteItem calls in flight by default: enough to keep DynamoDB Local or a table busy. */
-export const DEFAULT_WRITE_CONCURRENCY = 16
-/** BatchWriteItem calls in flight: beyond this the client only queues work the table can't take. */
-const MAX_WRITE_CONCURRENCY = 256
-/** Write threads: past the runner's cores they only take turns. */
-const MAX_WRITE_THREADS = 64
 /** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
 const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/
 const TABLE_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/([a-zA-Z0-9_.-]{3,255})$/
@@ -79,17 +68,16 @@ export interface TableRef {
   name: string
 }
 
-/** Every input of action.yml, read and checked once. */
-export interface Inputs {
+/**
+ * Every input of action.yml, read and checked once: each engine's own settings, and what the
+ * start step decides with. Only main.ts and plan/ read it; the engines get their part in the job
+ * the plan makes (plan/job.ts).
+ */
+export interface Inputs
+  extends FormatSettings, WriteSettings, NativeSettings, ConnectionSettings, Limits {
   table: TableRef
   source: SourceInput
   mode: Mode
-  format: InputFormat
-  /** Who set format when it was not the input: a DynamoDB export's manifest. */
-  formatFrom?: string
-  compression: Compression
-  csvDelimiter: string
-  csvHeader?: string[]
   /**
    * The table the action creates when it is missing, from table-definition or else key-schema
    * and billing-mode; undefined when neither is given.
@@ -99,31 +87,13 @@ export interface Inputs {
   tableCreationSource?: string
   billingMode: BillingMode
   createTable: CreateTable
-  writeConcurrency: number
-  /** stream: threads that send the BatchWriteItem calls; 0 sends them on the main thread. */
-  writeThreads: number | 'auto'
-  maxWriteCapacity: number
-  /** stream: the import fails once DynamoDB has accepted no write for this long. */
-  stallTimeoutSeconds: number
-  maxErrors: number
-  minItems: number
   dryRun: boolean
-  wait: boolean
-  timeoutMinutes: number
   /** auto: a missing table is imported natively when the source holds at least this many bytes. */
   nativeMinBytes: number
   /** This job's part of the objects, in a matrix of jobs. */
   shard?: Shard
   /** stream: delete every item of the existing table first. */
   truncate: boolean
-  /** Not an input: set when the source is an incremental DynamoDB export. */
-  incremental?: boolean
-  clientToken?: string
-  region?: string
-  dynamodbEndpoint?: string
-  s3Endpoint?: string
-  s3ForcePathStyle: boolean
-  bucketOwner?: string
   rejectedFile: string
 }
 
@@ -326,20 +296,10 @@ export function readInputs(): Inputs {
     billingMode,
     ...tableCreation(r, table.ref?.name, keySchema, billingMode),
     createTable: r.enumOf(Input.CreateTable, CREATE_TABLE, 'auto'),
-    writeConcurrency: r.int(
-      Input.WriteConcurrency,
-      DEFAULT_WRITE_CONCURRENCY,
-      1,
-      MAX_WRITE_CONCURRENCY,
-    ),
-    writeThreads: readWriteThreads(r),
-    maxWriteCapacity: r.int(Input.MaxWriteCapacity, 0, 0),
-    stallTimeoutSeconds: r.int(Input.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
-    maxErrors: r.int(Input.MaxErrors, 0, 0),
-    minItems: r.int(Input.MinItems, 0, 0),
+    ...readWrite(r),
+    ...readLimits(r),
     dryRun: r.bool(Input.DryRun, false),
-    wait: r.bool(Input.Wait, true),
-    timeoutMinutes: r.int(Input.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
+    ...readNative(r),
     nativeMinBytes: r.bytes(Input.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
     ...optional('shard', readShard(r)),
     truncate: r.bool(Input.Truncate, false),
@@ -396,9 +356,7 @@ function readSource(r: Reader): { source: SourceInput | undefined; sourceValue: 
 }
 
 /** input-format, input-compression and the CSV options. */
-function readFormat(
-  r: Reader,
-): Pick<Inputs, 'format' | 'compression' | 'csvDelimiter' | 'csvHeader'> {
+function readFormat(r: Reader): FormatSettings {
   const format = r.enumOf(Input.InputFormat, INPUT_FORMATS, 'auto')
   const compression = r.enumOf(Input.InputCompression, COMPRESSIONS, 'auto')
   const delimiterValue = r.raw(Input.CsvDelimiter) || ','
@@ -416,6 +374,34 @@ function readFormat(
     )
   }
   return { format, compression, csvDelimiter: csvDelimiter ?? ',', ...(csvHeader && { csvHeader }) }
+}
+
+/** The stream engine's inputs. */
+function readWrite(r: Reader): WriteSettings {
+  return {
+    writeConcurrency: r.int(
+      Input.WriteConcurrency,
+      DEFAULT_WRITE_CONCURRENCY,
+      1,
+      MAX_WRITE_CONCURRENCY,
+    ),
+    writeThreads: readWriteThreads(r),
+    maxWriteCapacity: r.int(Input.MaxWriteCapacity, 0, 0),
+    stallTimeoutSeconds: r.int(Input.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
+  }
+}
+
+/** The native engine's inputs (client-token is read with the connection, where it is checked). */
+function readNative(r: Reader): Omit<NativeSettings, 'clientToken'> {
+  return {
+    wait: r.bool(Input.Wait, true),
+    timeoutMinutes: r.int(Input.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
+  }
+}
+
+/** max-errors and min-items. */
+function readLimits(r: Reader): Limits {
+  return { maxErrors: r.int(Input.MaxErrors, 0, 0), minItems: r.int(Input.MinItems, 0, 0) }
 }
 
 function readKeySchema(r: Reader): KeyAttribute[] | undefined {
@@ -439,12 +425,7 @@ function readShard(r: Reader): Shard | undefined {
 }
 
 /** Where and how the action connects: region, endpoints, the bucket's owner, the client token. */
-function readConnection(
-  r: Reader,
-): Pick<
-  Inputs,
-  'clientToken' | 'region' | 'dynamodbEndpoint' | 's3Endpoint' | 's3ForcePathStyle' | 'bucketOwner'
-> {
+function readConnection(r: Reader): ConnectionSettings & Pick<NativeSettings, 'clientToken'> {
   const dynamodbEndpoint = r.url(Input.DynamoDBEndpoint)
   const s3Endpoint = r.url(Input.S3Endpoint)
   const bucketOwner = r.optional(Input.BucketOwner)

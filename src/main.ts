@@ -1,20 +1,30 @@
 import * as core from '@actions/core'
 import { realClock } from './clock.js'
 import { createClients, type Clients } from './clients.js'
+import type { Engine, EngineContext, RunOptions } from './engine.js'
 import { errorMessage } from './errors.js'
 import { readInputs, type Inputs } from './inputs.js'
-import type { NativeRun } from './native/engine.js'
+import type { Job } from './plan/job.js'
 import { prepare, type Plan } from './plan/plan.js'
 import { annotate, setOutputs } from './report/outputs.js'
-import { checkResult, fromNative, fromStream, type ImportResult } from './report/result.js'
 import { renderSummary, writeSummary } from './report/summary.js'
+import { checkResult } from './report/verdict.js'
+import type { EngineResult, ImportResult } from './result.js'
 import { workspaceRoot } from './sources/local.js'
 import { Steps } from './steps.js'
+import { runStream } from './stream/engine.js'
 import { counted } from './words.js'
-import { streamImport, type StreamOptions, type StreamOutcome } from './stream/engine.js'
 
-/** What tests inject: a clock and a sleep that never waits. */
-export type RunOptions = Partial<Pick<StreamOptions, 'now' | 'sleep' | 'every' | 'pacing'>>
+export type { RunOptions }
+
+/** Each engine by the name its job carries: a new engine is one folder and one line here. */
+const ENGINES: { [E in Job['engine']]: Engine<Extract<Job, { engine: E }>> } = {
+  stream: runStream,
+  // Loaded only when it runs: with the CloudWatch Logs SDK it needs, 4 MB that the stream
+  // engine and a dry run do not use.
+  native: async (job, context) =>
+    (await import(/* webpackMode: "eager" */ './native/engine.js')).runNative(job, context),
+}
 
 /**
  * The action: start → read, validate, write (by either engine) → check errors → complete, then
@@ -67,58 +77,18 @@ async function importData(
   steps: Steps,
   options: RunOptions,
 ): Promise<ImportResult> {
-  const { inputs } = plan
-  const result =
-    plan.choice.mode === 'native' && !inputs.dryRun
-      ? fromNative(await native(plan, clients, steps, options), inputs)
-      : fromStream(await stream(plan, clients, steps, options), inputs, plan.table)
+  const result = await runEngine(plan.job, { ...options, clients, steps })
   return {
-    mode: plan.choice.mode,
-    modeReason: plan.choice.reason,
-    table: inputs.table.name,
-    source:
-      inputs.source.kind === 's3'
-        ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
-        : inputs.source.path,
-    ...(plan.expectedItemCount !== undefined && { expectedItemCount: plan.expectedItemCount }),
-    ...(plan.tableCreatedFrom !== undefined && { tableCreatedFrom: plan.tableCreatedFrom }),
-    ...(plan.readAs && !inputs.dryRun && { readAs: plan.readAs }),
+    ...plan.planned,
     ...result,
     durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
   }
 }
 
-/** The stream engine: the action reads, validates and (unless a dry run) writes itself. */
-async function stream(
-  plan: Plan,
-  clients: Clients,
-  steps: Steps,
-  options: RunOptions,
-): Promise<StreamOutcome> {
-  return streamImport({
-    inputs: plan.inputs,
-    source: plan.source,
-    dynamodb: clients.writeClient,
-    writeConfig: clients.writeConfig,
-    table: plan.table,
-    steps,
-    objects: plan.objects,
-    ...options,
-  })
-}
-
-/**
- * The native engine, loaded only when it runs: with the CloudWatch Logs SDK it needs, 4 MB of
- * memory that the stream engine and a dry run do not use.
- */
-async function native(
-  plan: Plan,
-  clients: Clients,
-  steps: Steps,
-  options: RunOptions,
-): Promise<NativeRun> {
-  const { runNative } = await import(/* webpackMode: "eager" */ './native/engine.js')
-  return runNative(plan.inputs, plan, clients, steps, options)
+/** The job's engine, on the job. */
+function runEngine<J extends Job>(job: J, context: EngineContext): Promise<EngineResult> {
+  const engine = ENGINES[job.engine] as Engine<J>
+  return engine(job, context)
 }
 
 /** Compares errors with max-errors and items with min-items: the step's verdict. */

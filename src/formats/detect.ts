@@ -7,7 +7,7 @@
  * with the `Item` wrapper (ImportTable's DYNAMODB_JSON), or DynamoDB JSON items without it.
  */
 import { isJsonObject, type JsonObject } from '../json.js'
-import type { ImportTableFormat, InputFormat } from '../inputs.js'
+import type { ImportTableFormat, InputFormat } from './input-format.js'
 
 /** How the documents of a JSON file follow one another. */
 export type Framing = 'lines' | 'array' | 'documents'

@@ -1,4 +1,4 @@
-import type { InputFormat } from '../inputs.js'
+import type { InputFormat } from './input-format.js'
 import type { TableSchema } from '../table/key-schema.js'
 import { isBlank } from '../sources/lines.js'
 import { csvParser } from './csv.js'

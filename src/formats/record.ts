@@ -67,30 +67,6 @@ export interface ChunkRecordParser {
   end(): ParsedRecord[]
 }
 
-/** What went wrong with a record, by category: annotations and the summary count by kind. */
-export type RejectionKind = 'unreadable' | 'invalid' | 'mismatch' | 'refused' | 'unwritten'
-
-export const REJECTION_KINDS: Record<RejectionKind, string> = {
-  unreadable: 'unreadable line or object',
-  invalid: 'invalid record',
-  mismatch: 'does not fit the table',
-  refused: 'refused by DynamoDB',
-  unwritten: 'valid, not written (the writer gave up)',
-}
-
-/** A record that did not become a written item, where it was and why. */
-export interface Rejection {
-  kind: RejectionKind
-  /** `s3://bucket/key:line` */
-  location: string
-  reason: string
-  /** How many records this stands for: more than one when later records of a key replaced it. */
-  records: number
-}
-
-/** Rejections kept in memory for annotations and the summary; the rest are only counted. */
-export const MAX_REJECTION_SAMPLES = 10
-
 const BOM = '\uFEFF'
 
 /** A UTF-8 byte order mark at the start of an object is an encoding marker, not data. */

@@ -1,17 +1,28 @@
 import * as core from '@actions/core'
-import type { ImportTableDescription } from '@aws-sdk/client-dynamodb'
-import type { Clients } from '../clients.js'
+import type { ImportTableDescription, TableCreationParameters } from '@aws-sdk/client-dynamodb'
+import type { EngineContext } from '../engine.js'
 import { ActionError } from '../errors.js'
-import type { Inputs } from '../inputs.js'
-import { detectCompression, type ResolvedCompression } from '../sources/decompress.js'
+import { ITEM_VALIDATION_ERROR, type EngineResult } from '../result.js'
+import {
+  detectCompression,
+  type Compression,
+  type ResolvedCompression,
+} from '../sources/decompress.js'
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
 import type { Steps } from '../steps.js'
-import { agreeOnCompression, compressionFromName, importRequest } from './import-request.js'
-import { ITEM_VALIDATION_ERROR } from './explain.js'
+import {
+  agreeOnCompression,
+  compressionFromName,
+  importRequest,
+  type RequestInputs,
+} from './import-request.js'
 import { nativeImport, type NativeOutcome } from './import-table.js'
+import { fromNative } from './result.js'
+import type { NativeSettings } from './settings.js'
 
-/** What the native engine takes from the start step. */
+/** What the native engine takes from the start step: all an ImportTable request is made of. */
 export interface NativeJob {
+  engine: 'native'
   source: Source
   /** The objects, when the start step listed them. */
   objects?: SourceObject[]
@@ -19,44 +30,36 @@ export interface NativeJob {
   export?: { dataPrefix: string; ignored: string[] }
   /** The table as the start step found it: its ARN, when it exists (an import still fills it). */
   table?: { TableArn?: string | undefined }
+  /** The source, format and client token of the request. */
+  request: RequestInputs
+  /** The table ImportTable creates. */
+  creation: TableCreationParameters
+  compression: Compression
+  /** Whether and how long to wait (the client token is the request's). */
+  settings: Pick<NativeSettings, 'wait' | 'timeoutMinutes'>
+  /** The region of the import, for the links to its logs. */
+  region: string
 }
 
-/** ImportTable's final description, and how many objects the action saw (when it listed them). */
-export interface NativeRun {
-  outcome: NativeOutcome
-  objects: number | undefined
-}
-
-export interface NativeRunOptions {
-  now?: () => number
-  sleep?: (ms: number) => Promise<void>
-}
-
-/** The native engine from the plan to a result: the request, ImportTable, the wait, the report. */
-export async function runNative(
-  inputs: Inputs,
-  plan: NativeJob,
-  clients: Clients,
-  steps: Steps,
-  options: NativeRunOptions = {},
-): Promise<NativeRun> {
-  const creation = inputs.tableCreation
-  if (!creation) throw new Error('native: no table creation parameters')
-  const stray = plan.export?.ignored.find((key) => key.startsWith(plan.export?.dataPrefix ?? ''))
+/** The native engine from the job to a result: the request, ImportTable, the wait, the report. */
+export async function runNative(job: NativeJob, context: EngineContext): Promise<EngineResult> {
+  const { clients, steps } = context
+  const stray = job.export?.ignored.find((key) => key.startsWith(job.export?.dataPrefix ?? ''))
   if (stray !== undefined) {
     throw new ActionError(
-      `The export's data prefix ${plan.export?.dataPrefix} also holds ${stray}, which is not the export's; ImportTable would read it too. Remove it, or use mode stream, which reads exactly the manifest's files.`,
+      `The export's data prefix ${job.export?.dataPrefix} also holds ${stray}, which is not the export's; ImportTable would read it too. Remove it, or use mode stream, which reads exactly the manifest's files.`,
     )
   }
+  const { wait, timeoutMinutes } = job.settings
   steps.start('read', 'validate', 'write')
   const { outcome, objects } = await steps.group(
     'Import: ImportTable reads, validates and writes',
     async () => {
       // ImportTable lists the objects itself; the action looks only to tell their compression.
       const objects =
-        plan.objects ?? (inputs.compression === 'auto' ? await listInOrder(plan.source) : undefined)
-      const compression = await resolveCompression(inputs, plan.source, objects ?? [])
-      const request = importRequest(inputs, creation, compression)
+        job.objects ?? (job.compression === 'auto' ? await listInOrder(job.source) : undefined)
+      const compression = await resolveCompression(job.compression, job.source, objects ?? [])
+      const request = importRequest(job.request, job.creation, compression)
       core.info(
         `ImportTable: ${request.InputFormat}, ${compression}, client token ${request.ClientToken}`,
       )
@@ -64,18 +67,19 @@ export async function runNative(
         dynamodb: clients.dynamodb,
         logs: () => clients.logs(),
         request,
-        region: inputs.region ?? 'us-east-1',
-        wait: inputs.wait,
-        timeoutMinutes: inputs.timeoutMinutes,
-        ...(plan.table?.TableArn && { tableArn: plan.table.TableArn }),
+        region: job.region,
+        wait,
+        timeoutMinutes,
+        ...(job.table?.TableArn && { tableArn: job.table.TableArn }),
         onStarted: publishStart,
-        ...options,
+        ...(context.now && { now: context.now }),
+        ...(context.sleep && { sleep: context.sleep }),
       })
       return { outcome, objects }
     },
   )
-  endSteps(steps, outcome, inputs.wait)
-  return { outcome, objects: objects?.length }
+  endSteps(steps, outcome, wait)
+  return fromNative({ outcome, objects: objects?.length }, timeoutMinutes)
 }
 
 /** import-arn and table-arn as soon as they are known: a later failure leaves them for the workflow. */
@@ -90,11 +94,11 @@ function publishStart(description: ImportTableDescription): void {
  * object's name says or else its first bytes.
  */
 export async function resolveCompression(
-  inputs: Pick<Inputs, 'compression'>,
+  declared: Compression,
   source: Source,
   objects: SourceObject[],
 ): Promise<ResolvedCompression> {
-  if (inputs.compression !== 'auto') return inputs.compression
+  if (declared !== 'auto') return declared
   const found: Array<{ key: string; compression: ResolvedCompression }> = []
   for (const object of objects) {
     if (object.size === 0) continue // an empty object is zero items whatever its compression

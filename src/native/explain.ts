@@ -2,12 +2,6 @@
 // on every run, and importing them must not load the native engine or its clients.
 import { errorMessage, errorName, isAccessDenied, permissionHint } from '../errors.js'
 
-/**
- * ImportTable's FailureCode for an import whose bad items were skipped and the rest imported
- * (docs/import-rules.md §1 rule 1); the stream engine reports item errors with it too.
- */
-export const ITEM_VALIDATION_ERROR = 'ItemValidationError'
-
 /** "Up to 50 simultaneous import table operations are allowed per account": wait this long for a slot. */
 export const LIMIT_RETRY_BUDGET_MS = 15 * 60_000
 

@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto'
 import type { ImportTableCommandInput, TableCreationParameters } from '@aws-sdk/client-dynamodb'
-import { isImportTableFormat, type Inputs } from '../inputs.js'
+import type { ConnectionSettings } from '../clients.js'
+import { isImportTableFormat, type FormatSettings } from '../formats/input-format.js'
 import type { ResolvedCompression } from '../sources/decompress.js'
+import type { SourceInput } from '../sources/source.js'
+import type { NativeSettings } from './settings.js'
 
 /** The parts of the inputs an ImportTable request is made of. */
-export type RequestInputs = Pick<
-  Inputs,
-  'source' | 'bucketOwner' | 'format' | 'csvDelimiter' | 'csvHeader' | 'clientToken'
->
+export type RequestInputs = { source: SourceInput } & Pick<
+  FormatSettings,
+  'format' | 'csvDelimiter' | 'csvHeader'
+> &
+  Pick<ConnectionSettings, 'bucketOwner'> &
+  Pick<NativeSettings, 'clientToken'>
 
 /**
  * The ImportTable request: S3 source, format (CSV options only for CSV: the service refuses them

@@ -18,8 +18,8 @@ import {
   isRetryableAwsError,
   permissionHint,
 } from '../errors.js'
-import { MAX_REJECTION_SAMPLES, type Rejection } from '../formats/record.js'
-import { explainImportError, ITEM_VALIDATION_ERROR, LIMIT_RETRY_BUDGET_MS } from './explain.js'
+import { ITEM_VALIDATION_ERROR, MAX_REJECTION_SAMPLES, type Rejection } from '../result.js'
+import { explainImportError, LIMIT_RETRY_BUDGET_MS } from './explain.js'
 import { consoleLink } from './import-request.js'
 import { findRunningImport } from './running-import.js'
 

@@ -1,6 +1,7 @@
 import { ActionError } from '../errors.js'
 import { formatBytes } from '../words.js'
-import { isImportTableFormat, type ImportTableFormat, type Inputs } from '../inputs.js'
+import { isImportTableFormat, type ImportTableFormat } from '../formats/input-format.js'
+import type { Inputs } from '../inputs.js'
 
 export type Engine = 'native' | 'stream'
 

@@ -3,7 +3,9 @@
  * prefix, so the first object's first bytes (one ranged read, decompressed) decide whether it
  * can, and with which format.
  */
+import * as core from '@actions/core'
 import { chooseReading } from '../formats/index.js'
+import type { ImportTableFormat } from '../formats/input-format.js'
 import { describeBasis, describeReading, HEAD_BYTES, importTableFormat } from '../formats/detect.js'
 import type { Inputs } from '../inputs.js'
 import { decompress } from '../sources/decompress.js'
@@ -68,4 +70,21 @@ export async function readHead(
     if (size === 0) throw err
   }
   return { bytes: Buffer.concat(parts), complete }
+}
+
+/**
+ * mode native under input-format auto: ImportTable reads every object of the prefix as the first
+ * one reads (DYNAMODB_JSON when there is none); said in the log, and for the summary.
+ */
+export function importTableReading(
+  firstObject: FirstObject | undefined,
+  source: Source,
+  objects: SourceObject[],
+): { format: ImportTableFormat; readAs: Array<{ how: string; objects: number }> } {
+  const format = firstObject?.format ?? 'DYNAMODB_JSON'
+  const how = firstObject
+    ? `${firstObject.readAs}, ImportTable's ${format}`
+    : `${format} (input-format auto: the source holds no object)`
+  core.info(`${firstObject?.url ?? source.description}: read as ${how}`)
+  return { format, readAs: [{ how, objects: objects.length }] }
 }

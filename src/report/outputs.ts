@@ -1,10 +1,15 @@
 /** The step's outputs and its annotations, from the result. */
 import * as path from 'node:path'
 import * as core from '@actions/core'
-import { REJECTION_KINDS } from '../formats/record.js'
 import { Output, type OutputName } from '../names.js'
-import { describeUnread, type UnreadObject } from '../stream/outcome.js'
-import { emptyImportWarning, type ImportResult, type Limits } from './result.js'
+import {
+  describeUnread,
+  REJECTION_KINDS,
+  type ImportResult,
+  type Limits,
+  type UnreadObject,
+} from '../result.js'
+import { emptyImportWarning } from './verdict.js'
 
 /** Sets every output of action.yml; the ones that do not apply are empty. */
 export function setOutputs(result: ImportResult): void {

@@ -4,14 +4,22 @@
  * them for one HTML block, and then renders nothing inside it as Markdown.
  */
 import * as core from '@actions/core'
-import { REJECTION_KINDS, type RejectionKind } from '../formats/record.js'
 import { counted, formatBytes } from '../words.js'
-import type { EngineEstimate } from '../stream/estimate.js'
 import type { StepRecord } from '../steps.js'
 import { workspaceRoot } from '../sources/local.js'
 import { recordPlace } from './outputs.js'
-import { recordNoun, unreadAmount, unreadPlace, type UnreadObject } from '../stream/outcome.js'
-import { emptyImportWarning, type ImportResult, type Limits } from './result.js'
+import {
+  recordNoun,
+  REJECTION_KINDS,
+  unreadAmount,
+  unreadPlace,
+  type EngineEstimate,
+  type ImportResult,
+  type Limits,
+  type RejectionKind,
+  type UnreadObject,
+} from '../result.js'
+import { emptyImportWarning } from './verdict.js'
 
 /** Reasons are the engine's words, but a summary row should stay a row. */
 const MAX_REASON_CHARS = 300

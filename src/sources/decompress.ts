@@ -1,7 +1,10 @@
 import { Readable, pipeline } from 'node:stream'
 import * as zlib from 'node:zlib'
 import { Decompress } from 'fzstd'
-import type { Compression } from '../inputs.js'
+
+/** input-compression: ImportTable's InputCompressionType, or auto (from each object's first bytes). */
+export const COMPRESSIONS = ['auto', 'NONE', 'GZIP', 'ZSTD'] as const
+export type Compression = (typeof COMPRESSIONS)[number]
 
 export type ResolvedCompression = Exclude<Compression, 'auto'>
 

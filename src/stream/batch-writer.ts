@@ -5,14 +5,9 @@ import {
 } from '@smithy/service-error-classification'
 import { realClock, type Clock } from '../clock.js'
 import { errorMessage, errorName } from '../errors.js'
+import type { PacingReport } from '../result.js'
 import type { Item } from '../table/attribute-value.js'
-import {
-  DEFAULT_PACING,
-  Pacer,
-  WriterStalled,
-  type PacingPolicy,
-  type PacingReport,
-} from './pacer.js'
+import { DEFAULT_PACING, Pacer, WriterStalled, type PacingPolicy } from './pacer.js'
 import { batchWriteBody, encodeBody } from './batch-body.js'
 import type { RateLimiter } from './rate-limiter.js'
 import type { WriteAnswer, WriteCalls } from './write-calls.js'

@@ -1,66 +1,74 @@
 import * as core from '@actions/core'
 import { availableParallelism } from 'node:os'
-import type {
-  DynamoDBClient,
-  DynamoDBClientConfig,
-  TableDescription,
-} from '@aws-sdk/client-dynamodb'
-import { realClock, type TimerClock } from '../clock.js'
+import type { TableDescription } from '@aws-sdk/client-dynamodb'
+import type { Clients } from '../clients.js'
+import { realClock } from '../clock.js'
+import type { EngineContext } from '../engine.js'
 import { ActionError, describeAwsError, errorMessage } from '../errors.js'
-import type { Inputs } from '../inputs.js'
+import type { FormatSettings } from '../formats/input-format.js'
+import { checkRequestTables } from '../formats/request-tables.js'
+import { describeUnread, type EngineResult } from '../result.js'
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
 import type { Steps } from '../steps.js'
 import { counted, formatBytes } from '../words.js'
 import { keyOf, tableSchemaFrom, type TableSchema } from '../table/key-schema.js'
 import { BatchWriter } from './batch-writer.js'
-import {
-  describeUnread,
-  emptyOutcome,
-  notRead,
-  type ReadPosition,
-  type StreamOutcome,
-} from './outcome.js'
-import { WriterStalled, type PacingPolicy } from './pacer.js'
+import { emptyOutcome, notRead, type ReadPosition, type StreamOutcome } from './outcome.js'
+import { WriterStalled } from './pacer.js'
 import { Progress } from './progress.js'
 import { RateLimiter } from './rate-limiter.js'
-import { checkRequestTables } from '../plan/request-tables.js'
 import { readObject, WriteStopped } from './read.js'
 import { RejectedRecords } from './rejected-records.js'
+import { fromStream } from './result.js'
+import type { WriteSettings } from './settings.js'
 import { Validator } from './validate.js'
 import { callsOn, type WriteCalls } from './write-calls.js'
 import { autoWriteThreads, writeThreadCount, WriteThreads } from './write-threads.js'
 
 export type { StreamOutcome }
 
-export interface StreamOptions {
-  inputs: Inputs
-  source: Source
-  /** The client for BatchWriteItem (best with the SDK's own retries off: the writer retries). */
-  dynamodb: DynamoDBClient
-  /** That client's configuration as plain data, for write threads; without it none are used. */
-  writeConfig?: DynamoDBClientConfig
+/** What the stream engine takes from the start step. */
+export interface StreamJob {
+  engine: 'stream'
+  /** The table to validate against: as described, as created, or as it would be created. */
   table: TableDescription
-  steps: Steps
-  /** The listing, when the start step made it already. */
+  /** The table as the user named it (a name or an ARN), for BatchWriteItem and its messages. */
+  tableId: string
+  source: Source
+  /** The objects, listed once by the start step. */
   objects?: SourceObject[]
-  now?: () => number
-  /** Injected by tests so that backoff and pacing never really wait. */
-  sleep?: (ms: number) => Promise<void>
-  /** The progress lines' timer (tests: one that fires as the injected clock advances). */
-  every?: TimerClock['every']
-  /** The writer's pauses (tests); the stall time comes from stall-timeout-seconds. */
-  pacing?: Partial<PacingPolicy>
+  format: FormatSettings
+  write: WriteSettings
+  /** dynamodb-endpoint was set: an emulator, where threads do not help and nothing is billed. */
+  customEndpoint: boolean
+  /** Validate only: nothing is written. */
+  dryRun: boolean
+  rejectedFile: string
+  /** ImportTable could read the source (S3): a dry run then estimates both engines. */
+  importTableCouldRead: boolean
+}
+
+/** What the engine uses of the clients: BatchWriteItem's, and its configuration for threads. */
+export interface StreamContext extends Omit<EngineContext, 'clients'> {
+  /** writeClient: best with the SDK's own retries off (the writer retries); writeConfig: for threads. */
+  clients: Pick<Clients, 'writeClient'> & Partial<Pick<Clients, 'writeConfig'>>
+}
+
+/** The stream engine from the job to the one result. */
+export async function runStream(job: StreamJob, context: StreamContext): Promise<EngineResult> {
+  const outcome = await streamImport(job, context)
+  return fromStream(outcome, { ...job, maxWriteCapacity: job.write.maxWriteCapacity })
 }
 
 /** Reads every object of the source, validates each record and writes the valid ones. */
-export async function streamImport(options: StreamOptions): Promise<StreamOutcome> {
-  const { inputs, steps } = options
-  const schema = tableSchemaFrom(options.table)
-  const objects = await listObjects(options)
-  const outcome = emptyOutcome(objects, new RejectedRecords(inputs.rejectedFile))
+export async function streamImport(job: StreamJob, options: StreamContext): Promise<StreamOutcome> {
+  const { steps } = options
+  const schema = tableSchemaFrom(job.table)
+  const objects = await listObjects(job, steps)
+  const outcome = emptyOutcome(objects, new RejectedRecords(job.rejectedFile))
   const validator = new Validator(outcome, schema)
-  const calls = inputs.dryRun ? undefined : writeCalls(options, outcome.storedBytes)
-  const writer = calls && createWriter(options, calls, schema, validator)
+  const calls = job.dryRun ? undefined : writeCalls(job, options, outcome.storedBytes)
+  const writer = calls && createWriter(job, options, calls, schema, validator)
   validator.writer = writer
   steps.start('validate', 'write')
   // Lines from the first read to the last write: a paced writer drains long after the last read.
@@ -72,10 +80,10 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   progress.start()
   let stoppedAt: ReadPosition | undefined
   try {
-    stoppedAt = await readAll(objects, options, { outcome, validator, schema, progress })
+    stoppedAt = await readAll(objects, job, steps, { outcome, validator, schema, progress })
     if (writer) outcome.write = await writer.finish()
   } catch (err) {
-    throw await stopped(err, outcome, writer, inputs)
+    throw await stopped(err, outcome, writer, job.tableId)
   } finally {
     progress.stop()
     outcome.progress = progress.samples
@@ -83,7 +91,7 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
   }
   if (writer?.failure !== undefined) {
     outcome.stopped = {
-      reason: writerStopReason(writer.failure, inputs),
+      reason: writerStopReason(writer.failure, job.tableId),
       notRead: notRead(objects, stoppedAt),
     }
   }
@@ -94,11 +102,11 @@ export async function streamImport(options: StreamOptions): Promise<StreamOutcom
 }
 
 /** The read step begins with the listing (made once, by the start step when it needed it). */
-async function listObjects(options: StreamOptions): Promise<SourceObject[]> {
-  const { source, steps } = options
+async function listObjects(job: StreamJob, steps: Steps): Promise<SourceObject[]> {
+  const { source } = job
   steps.start('read')
   return steps.group('Read: list the objects', async () => {
-    const found = options.objects ?? (await listInOrder(source))
+    const found = job.objects ?? (await listInOrder(source))
     const bytes = found.reduce((total, o) => total + o.size, 0)
     core.info(
       `${counted(found.length, 'object')}, ${formatBytes(bytes)} stored in ${source.description}`,
@@ -108,21 +116,18 @@ async function listObjects(options: StreamOptions): Promise<SourceObject[]> {
 }
 
 /** Where the calls go out: write threads where they can help (write-threads.ts). */
-function writeCalls(options: StreamOptions, storedBytes: number): WriteCalls {
-  const { writeThreads, dynamodbEndpoint } = options.inputs
-  const context = {
-    storedBytes,
-    cores: availableParallelism(),
-    customEndpoint: dynamodbEndpoint !== undefined,
-  }
+function writeCalls(job: StreamJob, options: StreamContext, storedBytes: number): WriteCalls {
+  const { writeThreads } = job.write
+  const context = { storedBytes, cores: availableParallelism(), customEndpoint: job.customEndpoint }
   const count = writeThreadCount(writeThreads, context)
   if (writeThreads === 'auto' && count === 0)
     core.info(
       `write: the calls go out on the main thread (write-threads auto: ${autoWriteThreads(context).why})`,
     )
-  if (count === 0 || !options.writeConfig) return callsOn(options.dynamodb)
+  const { writeClient, writeConfig } = options.clients
+  if (count === 0 || !writeConfig) return callsOn(writeClient)
   try {
-    const threads = new WriteThreads(count, options.writeConfig)
+    const threads = new WriteThreads(count, writeConfig)
     core.info(`write: the calls go out on ${counted(count, 'write thread')}`)
     return threads
   } catch (err) {
@@ -130,30 +135,31 @@ function writeCalls(options: StreamOptions, storedBytes: number): WriteCalls {
     core.warning(
       `write: no write threads could start (${errorMessage(err)}); the calls go out on the main thread. Set write-threads: 0 to skip trying.`,
     )
-    return callsOn(options.dynamodb)
+    return callsOn(writeClient)
   }
 }
 
 /** The writer, paced by max-write-capacity; its refusals and give-ups become rejections. */
 function createWriter(
-  options: StreamOptions,
+  job: StreamJob,
+  options: StreamContext,
   calls: WriteCalls,
   schema: TableSchema,
   validator: Validator,
 ): BatchWriter {
-  const { inputs } = options
+  const { write } = job
   const now = options.now ?? realClock.now
   const sleep = options.sleep ?? realClock.sleep
   return new BatchWriter({
     calls,
-    table: inputs.table.id,
-    concurrency: inputs.writeConcurrency,
-    reportedCapacity: inputs.dynamodbEndpoint === undefined,
+    table: job.tableId,
+    concurrency: write.writeConcurrency,
+    reportedCapacity: !job.customEndpoint,
     keyOf: (item) => keyOf(item, schema),
     clock: { now, sleep },
-    pacing: { ...options.pacing, stallMs: inputs.stallTimeoutSeconds * 1000 },
-    ...(inputs.maxWriteCapacity > 0 && {
-      limiter: new RateLimiter(inputs.maxWriteCapacity, now, sleep),
+    pacing: { ...options.pacing, stallMs: write.stallTimeoutSeconds * 1000 },
+    ...(write.maxWriteCapacity > 0 && {
+      limiter: new RateLimiter(write.maxWriteCapacity, now, sleep),
     }),
     events: {
       onRefused: (write, reason) => validator.rejectWrite('refused', write, reason),
@@ -168,7 +174,8 @@ function createWriter(
  */
 async function readAll(
   objects: SourceObject[],
-  options: StreamOptions,
+  job: StreamJob,
+  steps: Steps,
   {
     outcome,
     validator,
@@ -176,16 +183,15 @@ async function readAll(
     progress,
   }: { outcome: StreamOutcome; validator: Validator; schema: TableSchema; progress: Progress },
 ): Promise<ReadPosition | undefined> {
-  const { inputs, steps } = options
-  const format = { ...inputs, schema, incremental: inputs.incremental === true }
+  const format = { ...job.format, schema, incremental: job.format.incremental === true }
+  const name = job.table.TableName ?? job.tableId
   const context = {
-    inputs,
     format,
-    source: options.source,
+    source: job.source,
     outcome,
     validator,
     checkRequestTables: (object: SourceObject) =>
-      checkRequestTables(options.source, [object], inputs.table.name, inputs.compression),
+      checkRequestTables(job.source, [object], name, job.format.compression),
   }
   return steps.group(
     `Validate and write: ${counted(objects.length, 'object')}`,
@@ -265,12 +271,12 @@ function endSteps(steps: Steps, outcome: StreamOutcome, superseded: number): voi
 }
 
 /** Why the writer gave up, in words a person can act on. */
-function writerStopReason(failure: unknown, inputs: Inputs): string {
+function writerStopReason(failure: unknown, tableId: string): string {
   if (failure instanceof WriterStalled) return failure.message
   // A service exception here came from a write; other errors are already worded.
   const fromService = typeof failure === 'object' && failure !== null && '$metadata' in failure
   const cause = fromService
-    ? describeAwsError(failure, 'BatchWriteItem', inputs.table.id)
+    ? describeAwsError(failure, 'BatchWriteItem', tableId)
     : errorMessage(failure)
   return cause.replace(/\.$/, '')
 }
@@ -283,7 +289,7 @@ async function stopped(
   err: unknown,
   outcome: StreamOutcome,
   writer: BatchWriter | undefined,
-  inputs: Inputs,
+  tableId: string,
 ): Promise<Error> {
   const file = await outcome.rejected.close().catch(() => undefined)
   const written = writer?.progress.written ?? 0
@@ -293,9 +299,7 @@ async function stopped(
     `; the records not yet written were not: re-run the import once the cause is fixed (writes of the same items are idempotent)`
   // A service exception that reaches here came from a write; other errors are already worded.
   const fromService = typeof err === 'object' && err !== null && '$metadata' in err
-  const cause = fromService
-    ? describeAwsError(err, 'BatchWriteItem', inputs.table.id)
-    : errorMessage(err)
+  const cause = fromService ? describeAwsError(err, 'BatchWriteItem', tableId) : errorMessage(err)
   const reason = cause.replace(/\.$/, '')
   return new ActionError(`The import stopped: ${reason}. By then: ${what}.`, { cause: err })
 }

@@ -2,6 +2,7 @@
  * What an import would cost and take with each engine, for dry runs. Prices are us-east-1 list
  * prices (other regions differ by a few tens of percent); the summary says so.
  */
+import type { EngineEstimate } from '../result.js'
 
 /** ImportTable: $0.15 per GB of uncompressed source data (DynamoDB pricing, us-east-1). */
 export const IMPORT_PRICE_PER_GB = 0.15
@@ -20,13 +21,6 @@ export interface EstimateInput {
   /** The write rate the stream engine would get, and where that number comes from. */
   writeUnitsPerSecond: number
   rateBasis: string
-}
-
-export interface EngineEstimate {
-  engine: 'native' | 'stream'
-  cost: string
-  time: string
-  notes: string
 }
 
 export function estimate(input: EstimateInput): EngineEstimate[] {

@@ -1,4 +1,4 @@
-import { counted } from '../words.js'
+import type { ObjectCounts, UnreadObject } from '../result.js'
 import type { WriteSummary } from './batch-writer.js'
 import type { RejectedRecords } from './rejected-records.js'
 
@@ -28,82 +28,6 @@ export interface StreamOutcome {
   unread: UnreadObject[]
 }
 
-/**
- * An object whose reading stopped before its end: its content broke the format (a JSON array
- * missing a comma, a CSV header that cannot be one) or the read itself failed mid-stream. What
- * follows cannot be told apart into records, so it is not a rejected record that max-errors may
- * accept: the step fails.
- */
-export interface UnreadObject {
-  /** `s3://bucket/key:line` (or the file's path and line): the line where reading stopped. */
-  location: string
-  /** The location as messages show it: a workspace file by its workspace path. */
-  shown: string
-  /** Uncompressed bytes of the object before the point where reading stopped. */
-  offset: number
-  /** The last whole record before it, when known: `document[1]`, `line 80`. */
-  after?: string
-  /** What was expected and what was found (never a value of an item). */
-  reason: string
-  /** The input-format it was read as (under auto, the one it was recognised as). */
-  format: string
-  /** input-format auto: how the object was read, said instead of the format. */
-  readAs?: string
-  /** Records read (and handed to validation) before reading stopped. */
-  recordsRead: number
-  /** The object's bytes, and those not read, in `measure`. */
-  totalBytes: number
-  notReadBytes: number
-  /**
-   * uncompressed: the rest was read through and counted (the content broke the format);
-   * stored: a read failed mid-stream, so the rest is the stored object's bytes not received.
-   */
-  measure: 'uncompressed' | 'stored'
-  /** The content broke the format (fix the file), or the read failed (check it and re-run). */
-  cause: 'content' | 'read'
-}
-
-/** What a record is called in a format: `2 documents read`. */
-export function recordNoun(format: string): string {
-  if (format === 'JSON') return 'document'
-  if (format === 'REQUEST_ITEMS') return 'request'
-  return 'record'
-}
-
-/** Where reading stopped: `byte 225 after document[1]`. */
-export function unreadPlace(unread: Pick<UnreadObject, 'offset' | 'after'>): string {
-  return `byte ${unread.offset}${unread.after ? ` after ${unread.after}` : ''}`
-}
-
-/** How much was not read: `187 of 412 bytes not read`. */
-export function unreadAmount(
-  unread: Pick<UnreadObject, 'notReadBytes' | 'totalBytes' | 'measure'>,
-): string {
-  const bytes = unread.measure === 'stored' ? 'stored bytes' : 'bytes'
-  // A compressed object cut off or corrupt: every stored byte arrived, its data did not decode.
-  if (unread.measure === 'stored' && unread.notReadBytes === 0 && unread.totalBytes > 0) {
-    return `all ${unread.totalBytes} stored bytes received, their data not read past that point`
-  }
-  return `${unread.notReadBytes} of ${unread.totalBytes} ${bytes} not read`
-}
-
-/**
- * The one sentence of the log, the annotation and the failure: where reading stopped, why, how
- * much was and was not read, and what to do. `where` is the location as the reader shows it.
- */
-export function describeUnread(unread: UnreadObject, where = unread.shown): string {
-  const noun = recordNoun(unread.format)
-  const advice =
-    unread.cause === 'content'
-      ? 'Fix the file; max-errors does not apply to a file that cannot be read to its end.'
-      : 'Check the object and re-run the import; max-errors does not apply to an object that cannot be read to its end.'
-  return (
-    `${where}: reading stopped at ${unreadPlace(unread)}: ${unread.reason} ` +
-    `(input-format ${unread.readAs ?? unread.format}); ${counted(unread.recordsRead, noun)} read, ` +
-    `${unreadAmount(unread)}. ${advice}`
-  )
-}
-
 /** Where reading stopped: the object's index in the listing, and the last line read in it. */
 export interface ReadPosition {
   index: number
@@ -120,14 +44,6 @@ export function notRead(objects: readonly { url: string }[], at: ReadPosition | 
   const others =
     rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`
   return `${current?.url ?? '?'} after line ${at.line}${others}`
-}
-
-/** What one object gave. */
-export interface ObjectCounts {
-  url: string
-  records: number
-  rejected: number
-  compression?: string
 }
 
 /** Nothing done yet, for these objects. */

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js'
+import type { PacingReport } from '../result.js'
 
 /**
  * How the writer backs off. DynamoDB's advice for throttling and UnprocessedItems is exponential
@@ -35,18 +36,6 @@ export interface CallResult {
 }
 
 /** What the pacing did, for the log and the summary. */
-export interface PacingReport {
-  /** Calls throttled whole or in part (refused, or with UnprocessedItems). */
-  throttled: number
-  /** Where the pace settled: over the last seconds of writing. */
-  itemsPerSecond: number
-  unitsPerSecond: number
-  /** The calls in flight allowed at the end (write-concurrency at most). */
-  concurrency: number
-  /** The longest time DynamoDB accepted no write while writes waited. */
-  longestStallMs: number
-}
-
 /** Thrown when DynamoDB has accepted no write for the stall time. */
 export class WriterStalled extends Error {
   override name = 'WriterStalled'

@@ -7,12 +7,13 @@ import {
   type ReadingChoice,
 } from '../formats/detect.js'
 import { chooseReading, needsHead, recordParser, type FormatOptions } from '../formats/index.js'
+import type { FormatSettings } from '../formats/input-format.js'
 import type { ChunkRecordParser, ParsedRecord, RecordParser } from '../formats/record.js'
-import type { Inputs } from '../inputs.js'
 import { decompress, type ResolvedCompression } from '../sources/decompress.js'
 import { splitLines } from '../sources/lines.js'
 import type { Source, SourceObject } from '../sources/source.js'
-import type { StreamOutcome, UnreadObject } from './outcome.js'
+import type { UnreadObject } from '../result.js'
+import type { StreamOutcome } from './outcome.js'
 import type { Validator } from './validate.js'
 
 /**
@@ -23,8 +24,7 @@ export const MAX_LINE_BYTES = 8 * 1024 * 1024
 
 /** What reading an object needs: where the records go, and what is counted on the way. */
 export interface ReadContext {
-  inputs: Pick<Inputs, 'compression'>
-  format: FormatOptions
+  format: FormatOptions & Pick<FormatSettings, 'compression'>
   source: Source
   outcome: StreamOutcome
   validator: Validator
@@ -68,7 +68,7 @@ export async function readObject(
     })
   try {
     const body = countStored(await ctx.source.open(object), at)
-    const decompressed = decompress(body, ctx.inputs.compression, (c) => (compression = c))
+    const decompressed = decompress(body, ctx.format.compression, (c) => (compression = c))
     let bytes: AsyncIterable<Uint8Array> = countBytes(decompressed, ctx.outcome, at)
     let head: { bytes: Uint8Array; complete: boolean } | undefined
     if (needsHead(ctx.format)) ({ head, chunks: bytes } = await peekHead(bytes))
@@ -107,7 +107,7 @@ export async function readObject(
       reason: `the object could not be read: ${describeReadError(err, object)}`,
       totalBytes: object.size,
       notReadBytes: Math.max(0, object.size - at.stored),
-      measure: (compression ?? ctx.inputs.compression) === 'NONE' ? 'uncompressed' : 'stored',
+      measure: (compression ?? ctx.format.compression) === 'NONE' ? 'uncompressed' : 'stored',
       cause: 'read',
     })
   }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { once } from 'node:events'
 import * as core from '@actions/core'
-import { MAX_REJECTION_SAMPLES, type Rejection, type RejectionKind } from '../formats/record.js'
+import { MAX_REJECTION_SAMPLES, type Rejection, type RejectionKind } from '../result.js'
 
 /**
  * Rejections logged where they are found (in the group of the step that read them); past this

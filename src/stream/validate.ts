@@ -1,5 +1,6 @@
 import { itemText, toDynamoDBJsonLine } from '../formats/dynamodb-json.js'
-import type { ParsedRecord, RejectionKind } from '../formats/record.js'
+import type { ParsedRecord } from '../formats/record.js'
+import type { RejectionKind } from '../result.js'
 import type { SourceObject } from '../sources/source.js'
 import { checkItem } from '../table/item-rules.js'
 import { itemSize } from '../table/item-size.js'

@@ -43,7 +43,7 @@ describe('prepare: creating a table', () => {
   it('creates it, with a notice, and names the creation source for the headline', async () => {
     const table = uniqueName('made')
     const made = await plan(table, { 'key-schema': SAMPLE_KEY_SCHEMA })
-    expect(made.tableCreatedFrom).toBe('key-schema')
+    expect(made.planned.tableCreatedFrom).toBe('key-schema')
     expect(made.summary).toContain('created from key-schema')
     expect(commands(stdout, 'notice')).toEqual([
       `::notice title=Table ${table} created::Created table ${table} from key-schema (pk:S,sk:N).`,
@@ -56,11 +56,11 @@ describe('prepare: creating a table', () => {
       'key-schema': SAMPLE_KEY_SCHEMA,
       'dry-run': 'true',
     })
-    expect(dry.tableCreatedFrom).toBeUndefined()
+    expect(dry.planned.tableCreatedFrom).toBeUndefined()
     expect(dry.summary).toContain('it would be created from key-schema')
     expect(commands(stdout, 'notice')).toEqual([])
     const existing = await plan(await tableWith('S', 'N'), { 'key-schema': SAMPLE_KEY_SCHEMA })
-    expect(existing.tableCreatedFrom).toBeUndefined()
+    expect(existing.planned.tableCreatedFrom).toBeUndefined()
     expect(commands(stdout, 'notice')).toEqual([])
   })
 
@@ -71,7 +71,7 @@ describe('prepare: creating a table', () => {
       `but ${existing} does: did you mean ${existing}? Fix table, or set create-table: true to create ${typo}.`,
     )
     const made = await plan(typo, { 'key-schema': SAMPLE_KEY_SCHEMA, 'create-table': 'true' })
-    expect(made.tableCreatedFrom).toBe('key-schema')
+    expect(made.planned.tableCreatedFrom).toBe('key-schema')
   })
 
   it('warns and goes on when ListTables is denied; fails on any other ListTables error', async () => {
@@ -88,7 +88,7 @@ describe('prepare: creating a table', () => {
         'dynamodb-endpoint': proxy.endpoint,
         'key-schema': 'pk:S',
       })
-      expect(made.tableCreatedFrom).toBe('key-schema')
+      expect(made.planned.tableCreatedFrom).toBe('key-schema')
       const [warning] = commands(stdout, 'warning')
       expect(warning).toMatch(
         new RegExp(

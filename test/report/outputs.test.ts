@@ -5,7 +5,7 @@ import {
   recordPlace,
   setOutputs,
 } from '../../src/report/outputs.js'
-import type { Rejection } from '../../src/formats/record.js'
+import type { Rejection } from '../../src/result.js'
 import { actionManifest } from '../support/helpers.js'
 import { result } from '../support/results.js'
 

@@ -2,17 +2,18 @@
 // failure code, the annotations and the job summary.
 import * as core from '@actions/core'
 import { describe, expect, it, vi } from 'vitest'
-import type { Inputs } from '../../src/inputs.js'
 import { annotate, MAX_ANNOTATIONS_PER_KIND } from '../../src/report/outputs.js'
-import { checkResult, fromStream, SOURCE_NOT_READ } from '../../src/report/result.js'
 import { renderSummary } from '../../src/report/summary.js'
+import { checkResult } from '../../src/report/verdict.js'
 import {
   describeUnread,
-  emptyOutcome,
+  SOURCE_NOT_READ,
   unreadAmount,
   type UnreadObject,
-} from '../../src/stream/outcome.js'
+} from '../../src/result.js'
+import { emptyOutcome } from '../../src/stream/outcome.js'
 import { RejectedRecords } from '../../src/stream/rejected-records.js'
+import { fromStream } from '../../src/stream/result.js'
 import { result } from '../support/results.js'
 
 const brokenArray: UnreadObject = {
@@ -83,8 +84,13 @@ describe('describeUnread', () => {
 })
 
 describe('an object not read to its end', () => {
-  const inputs = { dryRun: false, maxWriteCapacity: 0 } as Inputs
-  const table = { TableName: 't' }
+  const job = {
+    table: { TableName: 't' },
+    dryRun: false,
+    customEndpoint: false,
+    maxWriteCapacity: 0,
+    importTableCouldRead: true,
+  }
   const outcome = (unread: UnreadObject[], errors = 0) => ({
     ...emptyOutcome([{ size: 10 }], new RejectedRecords('/tmp/unused.jsonl')),
     processed: 10,
@@ -94,7 +100,7 @@ describe('an object not read to its end', () => {
   })
 
   it(`fails the step with ${SOURCE_NOT_READ} whatever max-errors is`, () => {
-    const r = { ...result(), ...fromStream(outcome([brokenArray]), inputs, table) }
+    const r = { ...result(), ...fromStream(outcome([brokenArray]), job) }
     expect(r).toMatchObject({
       status: 'FAILED',
       failureCode: 'SourceNotRead',
@@ -112,7 +118,7 @@ describe('an object not read to its end', () => {
       location: `s3://b/${i}.json:4`,
       shown: `s3://b/${i}.json:4`,
     }))
-    const r = { ...result(), ...fromStream(outcome(many, 2), inputs, table) }
+    const r = { ...result(), ...fromStream(outcome(many, 2), job) }
     expect(r.failureCode).toBe('SourceNotRead')
     expect(r.failureMessage).toBe(
       '7 objects could not be read to the end and 2 records were rejected; see the annotations.',

@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
-import { MAX_REJECTION_SAMPLES } from '../../src/formats/record.js'
+import { MAX_REJECTION_SAMPLES } from '../../src/result.js'
 import { MAX_LOGGED_REJECTIONS, RejectedRecords } from '../../src/stream/rejected-records.js'
 
 describe('RejectedRecords', () => {

@@ -38,7 +38,7 @@ import {
   importTableProblems,
   pageLogEvents,
   s3FailureMessage,
-  streamInputs,
+  streamJobFor,
   tableArn,
   validationError,
   type ImportDescription,
@@ -247,14 +247,11 @@ export async function startFakeImportServer(
     // stream engine follows the same rules (where it differs on purpose, §11, the fake does too:
     // it reads on after an unparsable line).
     const rejectedFile = path.join(dir, `${job.id}.rejected.jsonl`)
-    const inputs = streamInputs(job.request, location, rejectedFile)
+    const streamJob = streamJobFor(job.request, s3Source(s3, location, owner), table, rejectedFile)
     let outcome
     try {
-      outcome = await streamImport({
-        inputs,
-        source: s3Source(s3, location, owner),
-        dynamodb,
-        table,
+      outcome = await streamImport(streamJob, {
+        clients: { writeClient: dynamodb },
         steps: new Steps(),
       })
     } catch (err) {

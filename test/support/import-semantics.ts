@@ -3,8 +3,9 @@
 // to docs/import-rules.md; [doc], [meas] and [unknown] are its tags (documented), (observed:
 // ScyllaDB suite) and (unknown).
 import * as fs from 'node:fs'
-import type { ImportTableInput } from '@aws-sdk/client-dynamodb'
-import type { Inputs } from '../../src/inputs.js'
+import type { ImportTableInput, TableDescription } from '@aws-sdk/client-dynamodb'
+import type { Source } from '../../src/sources/source.js'
+import type { StreamJob } from '../../src/stream/engine.js'
 
 export const REGION = 'us-east-1'
 export const ACCOUNT = '000000000000'
@@ -294,39 +295,32 @@ export function pageLogEvents(
 }
 
 /**
- * The stream engine's inputs for an import (§11: it accepts exactly what ImportTable accepts):
- * the same format, compression (§2 [meas]: absent is NONE) and CSV options.
+ * The stream engine's job for an import (§11: it accepts exactly what ImportTable accepts): the
+ * same format, compression (§2 [meas]: absent is NONE) and CSV options, into the table created.
  */
-export function streamInputs(
+export function streamJobFor(
   request: ImportTableRequest,
-  location: { bucket: string; prefix: string },
+  source: Source,
+  table: TableDescription,
   rejectedFile: string,
-): Inputs {
-  const tableName = request.TableCreationParameters.TableName ?? ''
+): StreamJob {
   const csv = request.InputFormatOptions?.Csv
   return {
-    table: { id: tableName, name: tableName },
-    source: { kind: 's3', ...location },
-    mode: 'stream',
-    format: request.InputFormat,
-    compression: request.InputCompressionType ?? 'NONE',
-    csvDelimiter: csv?.Delimiter ?? ',',
-    ...(csv?.HeaderList && { csvHeader: csv.HeaderList }),
-    billingMode: 'PAY_PER_REQUEST',
-    createTable: 'false',
-    writeThreads: 0,
-    writeConcurrency: 4,
-    maxWriteCapacity: 0,
-    stallTimeoutSeconds: 120,
-    maxErrors: 0,
-    minItems: 0,
+    engine: 'stream',
+    table,
+    tableId: table.TableName ?? '',
+    source,
+    format: {
+      format: request.InputFormat,
+      compression: request.InputCompressionType ?? 'NONE',
+      csvDelimiter: csv?.Delimiter ?? ',',
+      ...(csv?.HeaderList && { csvHeader: csv.HeaderList }),
+    },
+    write: { writeConcurrency: 4, writeThreads: 0, maxWriteCapacity: 0, stallTimeoutSeconds: 120 },
+    customEndpoint: true,
     dryRun: false,
-    wait: true,
-    timeoutMinutes: 360,
-    nativeMinBytes: 0,
-    truncate: false,
-    s3ForcePathStyle: true,
     rejectedFile,
+    importTableCouldRead: true,
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ImportResult } from '../../src/report/result.js'
+import type { ImportResult } from '../../src/result.js'
 
 /** A clean stream import's result, with the given fields changed. */
 export function result(overrides: Partial<ImportResult> = {}): ImportResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseShard, shardObjects } from '../../src/plan/shard.js'
+import { parseShard, shardObjects } from '../../src/sources/shard.js'
 import type { SourceObject } from '../../src/sources/source.js'
 
 const object = (key: string, size: number): SourceObject => ({ url: `s3://b/${key}`, key, size })

@@ -1,4 +1,6 @@
-import type { SourceObject } from '../sources/source.js'
+import * as core from '@actions/core'
+import { formatBytes } from '../words.js'
+import type { SourceObject } from './source.js'
 
 /** One job's part of a sharded import: `shard: 2/4` is { index: 2, count: 4 }. */
 export interface Shard {
@@ -37,4 +39,16 @@ export function shardObjects(objects: SourceObject[], shard: Shard): SourceObjec
     if (target === shard.index - 1) mine.add(object)
   }
   return objects.filter((o) => mine.has(o))
+}
+
+/** This job's part of the objects when shard is set (every job computes the same split). */
+export function thisShard(objects: SourceObject[], shard: Shard | undefined): SourceObject[] {
+  if (!shard || shard.count === 1) return objects
+  const part = shardObjects(objects, shard)
+  const bytes = (list: SourceObject[]) => list.reduce((sum, o) => sum + o.size, 0)
+  core.info(
+    `shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
+      `${formatBytes(bytes(part))} of ${formatBytes(bytes(objects))}`,
+  )
+  return part
 }

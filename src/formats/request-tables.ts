@@ -1,9 +1,8 @@
 import * as core from '@actions/core'
 import { ActionError } from '../errors.js'
-import { MAX_DOCUMENT_BYTES } from '../formats/index.js'
-import { requestItemsTables } from '../formats/request-items.js'
-import type { Compression } from '../inputs.js'
-import { decompress } from '../sources/decompress.js'
+import { decompress, type Compression } from '../sources/decompress.js'
+import { MAX_DOCUMENT_BYTES } from './index.js'
+import { requestItemsTables } from './request-items.js'
 import type { Source, SourceObject } from '../sources/source.js'
 
 /**

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Inputs } from '../../src/inputs.js'
-import { checkResult, emptyImportWarning, fromStream } from '../../src/report/result.js'
-import { emptyOutcome } from '../../src/stream/outcome.js'
-import { RejectedRecords } from '../../src/stream/rejected-records.js'
+import { checkResult, emptyImportWarning } from '../../src/report/verdict.js'
 import { result } from '../support/results.js'
 
 describe('checkResult', () => {
@@ -40,39 +37,6 @@ describe('checkResult', () => {
   })
 })
 
-describe('fromStream', () => {
-  const table = { TableName: 't', TableArn: 'arn:aws:dynamodb:us-east-1:123456789012:table/t' }
-  const inputs = { dryRun: false, maxWriteCapacity: 0 } as const
-  function outcome(errors: number, unwritten: number) {
-    return {
-      ...emptyOutcome([{ size: 10 }], new RejectedRecords('/tmp/unused.jsonl')),
-      processed: 10,
-      imported: 10 - errors,
-      errors,
-      unwritten,
-    }
-  }
-
-  it('says ItemValidationError when records were invalid, as ImportTable does', () => {
-    const r = fromStream(outcome(2, 1), inputs as Inputs, table)
-    expect(r).toMatchObject({ status: 'FAILED', failureCode: 'ItemValidationError' })
-  })
-
-  it('says ItemsNotWritten when every rejection is a valid item DynamoDB never took', () => {
-    const r = fromStream(outcome(3, 3), inputs as Inputs, table)
-    expect(r).toMatchObject({ status: 'FAILED', failureCode: 'ItemsNotWritten', errorCount: 3 })
-    expect(checkResult({ ...result(), ...r }, { maxErrors: 10, minItems: 0 })).toEqual([
-      expect.stringContaining('3 valid items were NOT written'),
-    ])
-  })
-
-  it('completes without a failure code when nothing was rejected', () => {
-    const r = fromStream(outcome(0, 0), inputs as Inputs, table)
-    expect(r.status).toBe('COMPLETED')
-    expect(r.failureCode).toBeUndefined()
-  })
-})
-
 describe('emptyImportWarning', () => {
   const limits = { maxErrors: 0, minItems: 0 }
   const empty = result({
@@ -99,35 +63,5 @@ describe('emptyImportWarning', () => {
     expect(emptyImportWarning({ ...empty, objects: 0 }, limits)).toBeUndefined()
     // ImportTable still running: nothing is counted yet.
     expect(emptyImportWarning({ ...empty, status: 'IN_PROGRESS' }, limits)).toBeUndefined()
-  })
-})
-
-describe('fromStream: what the summary shows of an endpoint', () => {
-  const table = { TableName: 't' }
-  const outcome = emptyOutcome([{ size: 10 }], new RejectedRecords('/tmp/unused.jsonl'))
-  const dry = { dryRun: true, maxWriteCapacity: 0 }
-
-  it('estimates both engines for an S3 source against DynamoDB', () => {
-    const inputs = { ...dry, source: { kind: 's3', bucket: 'b', prefix: '' } }
-    const r = fromStream(outcome, inputs as unknown as Inputs, table)
-    expect(r.estimates?.map((e) => e.engine)).toEqual(['native', 'stream'])
-    expect(r.customEndpoint).toBeUndefined()
-  })
-
-  it('leaves ImportTable out for a workspace source, which it cannot read', () => {
-    const inputs = { ...dry, source: { kind: 'local', path: 'a.json' } }
-    const r = fromStream(outcome, inputs as unknown as Inputs, table)
-    expect(r.estimates?.map((e) => e.engine)).toEqual(['stream'])
-  })
-
-  it('estimates no cost against an emulator, and says it is one', () => {
-    const inputs = {
-      ...dry,
-      dynamodbEndpoint: 'http://localhost:8000',
-      source: { kind: 'local', path: 'a.json' },
-    }
-    const r = fromStream(outcome, inputs as unknown as Inputs, table)
-    expect(r.estimates).toBeUndefined()
-    expect(r.customEndpoint).toBe(true)
   })
 })
