@@ -3,7 +3,7 @@ import {
   isThrottlingError,
   isTransientError,
 } from '@smithy/service-error-classification'
-import { realClock, type Clock } from '../clock.js'
+import { realClock, type Clock, type TimerClock } from '../clock.js'
 import { errorMessage, errorName } from '../errors.js'
 import type { PacingReport } from '../result.js'
 import type { Item } from '../table/attribute-value.js'
@@ -16,6 +16,16 @@ import type { WriteAnswer, WriteCalls } from './write-calls.js'
 export const MAX_BATCH_ITEMS = 25
 /** BatchWriteItem takes at most 16 MB per call. */
 export const MAX_BATCH_BYTES = 16 * 1024 * 1024
+/**
+ * How long a BatchWriteItem call may go without an answer before the writer abandons it and sends
+ * its writes again. DynamoDB answers a call of 25 writes in milliseconds (tens of them across a
+ * region), and answers a call it will not take at once, with a throttling error; 10 s is
+ * hundreds of times a slow answer, long enough for a 16 MB call on a slow link, and short enough
+ * that a call lost on the way (a connection that hangs, an answer that never comes) costs seconds,
+ * not the HTTP client's five minutes. The write client's own timeouts (http-handler.ts) may end a
+ * call sooner; this one holds whatever the transport does.
+ */
+export const WRITE_CALL_DEADLINE_MS = 10_000
 
 /** One write waiting to be sent: the latest record of its key. */
 export interface PendingWrite {
@@ -62,7 +72,11 @@ export interface BatchWriterOptions {
   reportedCapacity: boolean
   /** Caps the write capacity units per second (max-write-capacity). */
   limiter?: RateLimiter
-  clock?: Clock
+  /**
+   * The pauses, the stall and the write calls' deadlines run on it. Without `every`, the deadlines
+   * run on real timers.
+   */
+  clock?: Clock & Partial<Pick<TimerClock, 'every'>>
   random?: () => number
 }
 
@@ -92,6 +106,15 @@ export function isRetryable(err: unknown): boolean {
 }
 
 /**
+ * A write call that got no answer by its deadline. It is retried as a broken connection is: the
+ * writes of a BatchWriteItem are puts and deletes of whole items, which land the same however many
+ * times they are sent.
+ */
+export class NoAnswer extends Error {
+  override name = 'NoAnswer'
+}
+
+/**
  * Writes with BatchWriteItem: batches of at most 25 requests and 16 MB, as many calls in flight
  * as the pacer allows. Writes that DynamoDB returns unprocessed, or whose call it refused, go back
  * to the queue and travel in the next batches; no batch waits on its own. Two writes of one key
@@ -108,6 +131,7 @@ export class BatchWriter {
   private closing = false
   private failed: unknown
   private lastProblem = ''
+  private readonly clock: NonNullable<BatchWriterOptions['clock']>
   private readonly summary: Omit<WriteSummary, 'pacing'> = {
     written: 0,
     refused: 0,
@@ -118,10 +142,11 @@ export class BatchWriter {
   }
 
   constructor(private readonly options: BatchWriterOptions) {
+    this.clock = options.clock ?? realClock
     this.pacer = new Pacer(
       options.concurrency,
       { ...DEFAULT_PACING, ...options.pacing },
-      options.clock ?? realClock,
+      this.clock,
       options.random,
     )
   }
@@ -249,15 +274,26 @@ export class BatchWriter {
     const units = batch.reduce((total, write) => total + write.units, 0)
     const { table, reportedCapacity } = this.options
     let output: WriteAnswer
+    let sentAt: number | undefined
     try {
       await this.options.limiter?.take(units)
       this.summary.calls++
       const body = encodeBody(batchWriteBody(table, batch, reportedCapacity))
-      output = await this.options.calls.send(table, body)
+      sentAt = this.clock.now()
+      output = await this.answerInTime(this.options.calls.send(table, body))
     } catch (err) {
-      if (isRetryable(err)) {
-        this.lastProblem = `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`
-        this.pacer.release(call, { written: 0, units: 0, partial: false, refused: true })
+      if (err instanceof NoAnswer || isRetryable(err)) {
+        this.lastProblem =
+          err instanceof NoAnswer
+            ? err.message
+            : `${errorName(err) ?? 'Error'}: ${errorMessage(err)}`
+        this.pacer.release(call, {
+          written: 0,
+          units: 0,
+          partial: false,
+          refused: true,
+          ...(sentAt !== undefined && { sentAt }),
+        })
         return this.requeue(batch)
       }
       this.pacer.releaseNeutral()
@@ -283,6 +319,33 @@ export class BatchWriter {
       refused: false,
     })
     return this.requeue(back)
+  }
+
+  /**
+   * The call's answer, or NoAnswer once WRITE_CALL_DEADLINE_MS has passed on the writer's clock
+   * without one. An answer that comes later is dropped: what it says was written is not counted,
+   * and the writes are sent again (or given up, counted as not written).
+   */
+  private answerInTime(answer: Promise<WriteAnswer>): Promise<WriteAnswer> {
+    const every = this.clock.every ?? realClock.every
+    return new Promise<WriteAnswer>((resolve, reject) => {
+      const stop = every(WRITE_CALL_DEADLINE_MS, () => {
+        stop()
+        reject(
+          new NoAnswer(`no answer to BatchWriteItem within ${WRITE_CALL_DEADLINE_MS / 1000} s`),
+        )
+      })
+      answer.then(
+        (output) => {
+          stop()
+          resolve(output)
+        },
+        (err: unknown) => {
+          stop()
+          reject(err)
+        },
+      )
+    })
   }
 
   /** Writes DynamoDB did not take: queued again, or given up once the writer has failed. */

@@ -156,7 +156,8 @@ function createWriter(
     concurrency: write.writeConcurrency,
     reportedCapacity: !job.customEndpoint,
     keyOf: (item) => keyOf(item, schema),
-    clock: { now, sleep },
+    // The write calls' deadlines run on the same clock as the pauses and the stall.
+    clock: { now, sleep, ...(options.every && { every: options.every }) },
     pacing: { ...options.pacing, stallMs: write.stallTimeoutSeconds * 1000 },
     ...(write.maxWriteCapacity > 0 && {
       limiter: new RateLimiter(write.maxWriteCapacity, now, sleep),

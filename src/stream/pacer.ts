@@ -31,8 +31,14 @@ export interface CallResult {
   units: number
   /** DynamoDB took some of the call's items and returned the rest as UnprocessedItems. */
   partial: boolean
-  /** Nothing was taken: throttling, a 5xx, a broken connection. */
+  /** Nothing was taken: throttling, a 5xx, a broken connection, no answer by the deadline. */
   refused: boolean
+  /**
+   * When the call went out (the pacer's clock). A call that brought nothing starts the stall
+   * clock from there, not from when it ended: a call that never answered was silence from the
+   * start. Without it, from when it ended.
+   */
+  sentAt?: number
 }
 
 /** What the pacing did, for the log and the summary. */
@@ -49,7 +55,9 @@ export class WriterStalled extends Error {
  * Clean calls then double the calls in flight each round up to half of where throttling began,
  * and add one per round above that, up to write-concurrency. A refused call also pauses every call, the pause
  * doubling while refusals go on and ending at the first accepted write. The writer fails only on
- * a stall: no write accepted for stallMs while writes wait.
+ * a stall: no write accepted for stallMs while writes wait, whatever kept them waiting (refusals,
+ * broken connections, calls abandoned at their deadline): the stall clock starts when the first
+ * call that brought nothing went out.
  */
 export class Pacer {
   private window: number
@@ -62,8 +70,13 @@ export class Pacer {
   private started = 0
   private decreasedAt = 0
   private readonly waiting: Array<() => void> = []
-  /** When the first refusal since DynamoDB last accepted a write came back. */
+  /**
+   * Since when writes have waited in vain: when the first call that brought nothing (refused,
+   * broken, or never answered) since DynamoDB last accepted a write went out.
+   */
   private fruitlessSince: number | undefined
+  /** When DynamoDB last accepted a write: a call sent before it cannot start the stall earlier. */
+  private lastAccepted = -Infinity
   private readonly samples: Array<{ at: number; written: number; units: number }> = []
   /** When the first call asked for a slot: the pace is measured from there at most. */
   private began: number | undefined
@@ -131,7 +144,7 @@ export class Pacer {
         )
         // Jitter spreads the calls that resume together (full jitter, floored at half the pause).
         this.resumeAt = now + this.delayMs * (0.5 + this.random() / 2)
-        this.fruitlessSince ??= now
+        this.fruitlessSince ??= Math.max(Math.min(result.sentAt ?? now, now), this.lastAccepted)
       }
     } else {
       // Below the threshold the window doubles each round (one more call per clean call), above
@@ -172,6 +185,7 @@ export class Pacer {
       this.report.longestStallMs = Math.max(this.report.longestStallMs, now - this.fruitlessSince)
       this.fruitlessSince = undefined
     }
+    this.lastAccepted = now
     this.delayMs = 0
     this.resumeAt = now
     this.samples.push({ at: now, written: result.written, units: result.units })
