@@ -9,6 +9,31 @@ import pkg from '../package.json' with { type: 'json' }
 const USER_AGENT: [string, string] = [pkg.name, pkg.version]
 /** Emulators ignore the region, but the SDK needs one to sign requests. */
 const EMULATOR_REGION = 'us-east-1'
+/**
+ * The control plane's HTTP timeouts (CreateTable, DescribeTable, ImportTable, DescribeImport,
+ * ListImports, the truncate's Scan), given to the SDK's own handler. Each of these answers in well
+ * under a second, and a waiter polls again anyway: a call that has not connected in 5 s or
+ * answered in 10 s is lost, and is better ended and tried again by the SDK's retries than left to
+ * the handler's defaults (no connection or request timeout at all, a socket idle for five
+ * minutes). `throwOnRequestTimeout`: without it, the SDK only logs a warning when the request
+ * timeout passes. The socket timeout ends an answer whose body stops coming.
+ */
+export const CONTROL_PLANE_HTTP = {
+  connectionTimeout: 5_000,
+  requestTimeout: 10_000,
+  socketTimeout: 10_000,
+  throwOnRequestTimeout: true,
+} as const
+/**
+ * CloudWatch Logs' (ImportTable's item errors): a GetLogEvents page holds up to 1 MB of events and
+ * may take seconds where the control plane takes milliseconds, so it has longer.
+ */
+export const LOGS_HTTP = {
+  connectionTimeout: 5_000,
+  requestTimeout: 30_000,
+  socketTimeout: 30_000,
+  throwOnRequestTimeout: true,
+} as const
 /** Emulators accept any key; the SDK still needs one to sign with. */
 const PLACEHOLDER_CREDENTIALS = {
   accessKeyId: 'local',
@@ -104,7 +129,7 @@ export function createClients(
     ...(connection.dynamodbEndpoint && { endpoint: connection.dynamodbEndpoint }),
     ...credentialsFor(connection.dynamodbEndpoint),
   }
-  const dynamodb = new DynamoDBClient(dynamodbConfig)
+  const dynamodb = new DynamoDBClient({ ...dynamodbConfig, requestHandler: CONTROL_PLANE_HTTP })
   // The middleware stack is resolved once for all calls, not per call: BatchWriteItem is sent
   // thousands of times a second, always the same way.
   const writeConfig = { ...dynamodbConfig, maxAttempts: 1, cacheMiddleware: true }
@@ -133,7 +158,11 @@ export function createClients(
     const { CloudWatchLogsClient } = await import(
       /* webpackMode: "eager" */ '@aws-sdk/client-cloudwatch-logs'
     )
-    return new CloudWatchLogsClient({ region, customUserAgent: [USER_AGENT] })
+    return new CloudWatchLogsClient({
+      region,
+      customUserAgent: [USER_AGENT],
+      requestHandler: LOGS_HTTP,
+    })
   })
   return {
     dynamodb,
