@@ -150,6 +150,26 @@ describe('a write that never answers', () => {
     })
   }, 60_000)
 
+  it('on write threads too: a held call is abandoned, and the threads end although it never answered', async () => {
+    const COUNT = 1_000
+    const bucket = await bucketWith(objects(COUNT, 2))
+    const table = await tableWith('S', 'N')
+    const clock = silenceClock()
+    const { ddb, holds } = await holdingProxy(clock, (n) => n === 10 || n === 20)
+    const runner = runnerFor(table, bucket, ddb, { 'write-threads': '2' })
+    await run(clock)
+
+    expect(runner.stdout()).toContain('the calls go out on 2 write threads')
+    expect(holds).toEqual([10, 20])
+    expect(process.exitCode, runner.stdout().slice(-2000)).toBeUndefined()
+    expect(runner.outputs()).toMatchObject({
+      status: 'COMPLETED',
+      'imported-item-count': String(COUNT),
+      'error-count': '0',
+    })
+    expect(await scanAll(table)).toHaveLength(COUNT)
+  }, 60_000)
+
   it('every BatchWriteItem held open: fails as a stall after stall-timeout-seconds, every item read and not written in the rejected file', async () => {
     const STALL_SECONDS = 20
     const bucket = await bucketWith(objects(4_000, 4))
