@@ -18,11 +18,11 @@ export const MAX_BATCH_ITEMS = 25
 export const MAX_BATCH_BYTES = 16 * 1024 * 1024
 /**
  * How long a BatchWriteItem call may go without an answer before the writer abandons it and sends
- * its writes again. DynamoDB answers a call of 25 writes in milliseconds (tens of them across a
- * region), and answers a call it will not take at once, with a throttling error; 10 s is
- * hundreds of times a slow answer, long enough for a 16 MB call on a slow link, and short enough
- * that a call lost on the way (a connection that hangs, an answer that never comes) costs seconds,
- * not the HTTP client's five minutes. The write client's own timeouts (http-handler.ts) may end a
+ * its writes again. DynamoDB answers a call of 25 writes in milliseconds, and a call it will not
+ * take at once, with a throttling error; the largest call (25 items of 400 KB) crosses a runner's
+ * network in about a second. 10 s is hundreds of times a slow answer, and short enough that a call
+ * lost on the way (a connection that hangs, an answer that never comes) costs seconds, not the
+ * HTTP client's five minutes. The write client's own timeouts (http-handler.ts) may end a
  * call sooner; this one holds whatever the transport does.
  */
 export const WRITE_CALL_DEADLINE_MS = 10_000
@@ -317,6 +317,7 @@ export class BatchWriter {
       units: doneUnits,
       partial: back.length > 0,
       refused: false,
+      sentAt,
     })
     return this.requeue(back)
   }
