@@ -188,6 +188,7 @@ export async function* resumable(
   let offset = 0
   for (let resumes = 0; ; resumes++) {
     let why: string
+    let broken: { cause?: unknown } = {}
     try {
       for await (const chunk of await get(offset)) {
         offset += chunk.length
@@ -198,12 +199,10 @@ export async function* resumable(
     } catch (err) {
       if (!isBrokenRead(err)) throw err
       why = errorMessage(err)
-      if (resumes >= MAX_RESUMES) {
-        throw new Error(`the read broke ${MAX_RESUMES + 1} times; last: ${why}`, { cause: err })
-      }
+      broken = { cause: err }
     }
     if (resumes >= MAX_RESUMES) {
-      throw new Error(`the read broke ${MAX_RESUMES + 1} times; last: ${why}`)
+      throw new Error(`the read broke ${MAX_RESUMES + 1} times; last: ${why}`, broken)
     }
     onResume(offset, why)
   }
