@@ -104,6 +104,16 @@ function credentialsConfigured(env: NodeJS.ProcessEnv): boolean {
   )
 }
 
+/** S3: a connection not made in this time fails the call (a TimeoutError, retried by the SDK). */
+export const S3_CONNECTION_TIMEOUT_MS = 10_000
+/**
+ * S3: a response whose headers do not come in this time fails the call (a TimeoutError, retried
+ * by the SDK; a GetObject's then resumed like a broken read). The SDK's handler clears this
+ * timer when the headers arrive, so it never cuts a long body: S3_BODY_IDLE_MS (sources/s3.ts)
+ * watches bodies, and only while the action waits for their bytes.
+ */
+export const S3_RESPONSE_TIMEOUT_MS = 30_000
+
 /**
  * The clients every engine uses. With a custom endpoint and no credentials in the environment,
  * placeholder credentials are used, so a DynamoDB Local service container works without any AWS
@@ -140,6 +150,14 @@ export function createClients(
     forcePathStyle: connection.s3ForcePathStyle,
     // The bucket may be in another region than the table: follow S3's redirect to it.
     followRegionRedirects: true,
+    // No socket (idle) timeout: it would also fire while the reader holds a body back (the
+    // writer throttled), which is not the body's silence.
+    requestHandler: {
+      connectionTimeout: S3_CONNECTION_TIMEOUT_MS,
+      requestTimeout: S3_RESPONSE_TIMEOUT_MS,
+      // Without it the SDK only logs a warning when requestTimeout passes, and waits on.
+      throwOnRequestTimeout: true,
+    },
     // S3-compatible servers often lack the SDK's newer flexible checksums; the action only reads,
     // so checksums are used only where an operation requires them.
     ...(connection.s3Endpoint && {

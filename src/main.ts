@@ -62,7 +62,11 @@ async function start(
   options: RunOptions,
 ): Promise<Plan> {
   steps.start('start')
-  const clock = { now: options.now ?? realClock.now, sleep: options.sleep ?? realClock.sleep }
+  const clock = {
+    now: options.now ?? realClock.now,
+    sleep: options.sleep ?? realClock.sleep,
+    every: options.every ?? realClock.every,
+  }
   const plan = await steps.group('Start: choose the engine, check the table', () =>
     prepare(inputs, clients, clock),
   )

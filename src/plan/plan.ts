@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
-import { realClock, type Clock } from '../clock.js'
+import { realClock, type TimerClock } from '../clock.js'
 import { checkRequestTables } from '../formats/request-tables.js'
 import type { Inputs } from '../inputs.js'
 import type { PlannedResult } from '../result.js'
@@ -36,12 +36,12 @@ export interface Plan {
 export async function prepare(
   given: Inputs,
   clients: Clients,
-  clock: Clock = realClock,
+  clock: TimerClock = realClock,
 ): Promise<Plan> {
   if (given.dynamodbEndpoint) {
     await waitForEndpoint(clients.writeClient, given.dynamodbEndpoint, clock)
   }
-  const source = await sourceFor(given, clients)
+  const source = await sourceFor(given, clients, clock)
   const existing = await describeTable(clients.dynamodb, given.table)
   const listing = await listInOrder(source)
   if (listing.length === 0) {
@@ -112,10 +112,11 @@ function summaryLine(
 
 /**
  * The source the `source` input names. The S3 source's module and client are loaded only for an
- * S3 source (the S3 SDK costs 10 MB of memory that a workspace source does not need).
+ * S3 source (the S3 SDK costs 10 MB of memory that a workspace source does not need). Its bodies'
+ * silence is timed on the run's clock.
  */
-async function sourceFor(inputs: Inputs, clients: Clients): Promise<Source> {
+async function sourceFor(inputs: Inputs, clients: Clients, clock: TimerClock): Promise<Source> {
   if (inputs.source.kind !== 's3') return localSource(workspaceRoot(), inputs.source)
   const { s3Source } = await import(/* webpackMode: "eager" */ '../sources/s3.js')
-  return s3Source(await clients.s3(), inputs.source, inputs.bucketOwner)
+  return s3Source(await clients.s3(), inputs.source, inputs.bucketOwner, clock)
 }

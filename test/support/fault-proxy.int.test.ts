@@ -397,6 +397,7 @@ describe('DynamoDB through the fault proxy', () => {
       { operation: 'BatchWriteItem', fault: { kind: 'unprocessed', fraction: 1.5 } },
       { operation: 'Scan', fault: { kind: 'drop' }, probability: 2 },
       { operation: 'GetObject', fault: { kind: 'cut', afterBytes: -1 } },
+      { operation: 'GetObject', fault: { kind: 'stall', afterBytes: 1.5 } },
     ]
     for (const rule of bad) expect(() => proxy.inject(rule)).toThrow(/fault proxy/)
   })
@@ -549,6 +550,65 @@ describe('S3 through the fault proxy', () => {
       expect(cut).toMatchObject({ operation: 'GetObject', status: 200, bytesSent: afterBytes })
       expect(ranged).toMatchObject({ operation: 'GetObject', status: 206 })
       expect(ranged?.headers['range']).toBe(`bytes=${afterBytes}-`)
+    },
+  )
+
+  it.each([0, 21_773])(
+    'stalls a GetObject body after exactly %i bytes with the socket left open; a ranged GET gets the rest',
+    async (afterBytes) => {
+      const content = randomBytes(28_439)
+      const bucket = await bucketWith({ 'data.bin': content })
+      const proxy = await proxyTo(inject('s3Endpoint'))
+      const client = s3Via(proxy)
+      proxy.inject({ operation: 'GetObject', fault: { kind: 'stall', afterBytes } })
+
+      const silent = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'data.bin' }))
+      expect(silent.ContentLength).toBe(content.length)
+      const body = silent.Body as AsyncIterable<Uint8Array> & { destroy(): void }
+      const iterator = body[Symbol.asyncIterator]()
+      const got: Buffer[] = []
+      let received = 0
+      while (received < afterBytes) {
+        const next = await iterator.next()
+        if (next.done) throw new Error('the body ended')
+        got.push(Buffer.from(next.value))
+        received += next.value.length
+      }
+      expect(Buffer.concat(got).equals(content.subarray(0, afterBytes))).toBe(true)
+      // Silence: the next read is still pending after the proxy said the stall began, and after
+      // a request through another connection went all the way (the event loop turned many times).
+      let settled = false
+      const pending = iterator.next().then(
+        () => (settled = true),
+        () => (settled = true),
+      )
+      const [stalled] = proxy.log()
+      expect(stalled).toMatchObject({ operation: 'GetObject', status: 200, bytesSent: afterBytes })
+      await client.send(new ListObjectsV2Command({ Bucket: bucket }))
+      expect(proxy.log()[0]?.stalled).toBe(true)
+      expect(settled).toBe(false)
+
+      const rest = await client.send(
+        new GetObjectCommand({
+          Bucket: bucket,
+          Key: 'data.bin',
+          Range: `bytes=${afterBytes}-`,
+          ...(silent.ETag && { IfMatch: silent.ETag }),
+        }),
+      )
+      const tail = await drain(rest.Body)
+      expect(tail.error).toBeUndefined()
+      expect(Buffer.concat([...got, tail.bytes]).equals(content)).toBe(true)
+      expect(settled).toBe(false)
+      // The client gives up: its read ends, and the proxy lets the connection go.
+      body.destroy()
+      await pending
+      expect(settled).toBe(true)
+      const [, list, ranged] = proxy.log()
+      expect(list).toMatchObject({ operation: 'ListObjectsV2', status: 200 })
+      expect(ranged).toMatchObject({ operation: 'GetObject', status: 206 })
+      expect(ranged?.headers['range']).toBe(`bytes=${afterBytes}-`)
+      expect(ranged?.headers['if-match']).toBe(silent.ETag)
     },
   )
 

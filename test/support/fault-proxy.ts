@@ -1,7 +1,8 @@
 // An HTTP proxy in front of DynamoDB Local or s3rver that injects faults by rule: throttling
 // and server errors, UnprocessedItems for part of a BatchWriteItem, delays, dropped connections
-// and bodies cut after N bytes. Everything else is forwarded unchanged (neither emulator checks
-// signatures, so a modified body is fine), and every request is logged with the fault it got.
+// and bodies cut or stalled after N bytes. Everything else is forwarded unchanged (neither
+// emulator checks signatures, so a modified body is fine), and every request is logged with the
+// fault it got.
 //
 // Faults are chosen by a seeded PRNG: the same seed and the same sequence of requests give the
 // same faults, so a failing seed can be re-run. Concurrent requests are matched in the order
@@ -46,6 +47,12 @@ export type Fault =
    * `afterBytes` bytes of the body, then its socket is destroyed.
    */
   | { kind: 'cut'; afterBytes: number }
+  /**
+   * Forwarded; the client gets the status and headers (the full Content-Length) and the first
+   * `afterBytes` bytes of the body, then nothing more while its socket stays open, until the
+   * client closes it or the proxy closes. The proxy stops reading the target's answer.
+   */
+  | { kind: 'stall'; afterBytes: number }
 
 export interface FaultRule {
   /**
@@ -89,6 +96,11 @@ export interface RequestRecord {
   unprocessed?: number
   /** `cut`: how many body bytes the client got before its socket was destroyed. */
   bytesSent?: number
+  /**
+   * `stall`: true once the first `afterBytes` body bytes were handed to the client's socket and
+   * the silence began (bytesSent then says how many).
+   */
+  stalled?: boolean
   /** The status sent to the client; absent when it got none (drop, upstream unreachable). */
   status?: number
   /** Why forwarding failed (upstream unreachable, upstream connection broken). */
@@ -288,6 +300,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         return unprocessed(req, res, record, body ?? Buffer.alloc(0), fault.fraction)
       case 'cut':
         return forward(req, res, record, body, fault.afterBytes)
+      case 'stall':
+        return stall(req, res, record, fault.afterBytes)
       default:
         return forward(req, res, record, body)
     }
@@ -465,6 +479,52 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     })
   }
 
+  /** Forwards the answer's first `afterBytes` body bytes, then holds the client's socket open. */
+  function stall(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    record: RequestRecord,
+    afterBytes: number,
+  ) {
+    upstream(req, res, record, undefined, (answer) => {
+      const status = answer.statusCode ?? 502
+      record.status = status
+      res.writeHead(status, answer.statusMessage, withoutHeaders(answer.rawHeaders, []))
+      record.bytesSent = 0
+      let sent = 0
+      const silence = () => {
+        answer.removeAllListeners('data')
+        answer.removeAllListeners('end')
+        answer.destroy()
+        record.stalled = true
+      }
+      answer.on('error', (err) => {
+        record.error ??= err.message
+      })
+      if (afterBytes === 0) {
+        res.flushHeaders()
+        silence()
+        return
+      }
+      answer.on('data', (chunk: Buffer) => {
+        const part = chunk.subarray(0, afterBytes - sent)
+        sent += part.length
+        record.bytesSent = sent
+        if (sent < afterBytes) {
+          if (!res.write(part)) {
+            answer.pause()
+            res.once('drain', () => answer.resume())
+          }
+          return
+        }
+        answer.removeAllListeners('data')
+        res.write(part, silence)
+      })
+      // A body no longer than afterBytes: nothing to hold back.
+      answer.on('end', () => res.end())
+    })
+  }
+
   function unprocessed(
     req: http.IncomingMessage,
     res: http.ServerResponse,
@@ -616,6 +676,7 @@ function validate(rule: FaultRule) {
       if (!(fault.ms >= 0 && Number.isFinite(fault.ms))) throw problem('ms must be ≥ 0')
       break
     case 'cut':
+    case 'stall':
       if (!(Number.isInteger(fault.afterBytes) && fault.afterBytes >= 0))
         throw problem('afterBytes must be an integer ≥ 0')
       break
