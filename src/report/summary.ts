@@ -70,7 +70,8 @@ export function readAsLine(readAs: Array<{ how: string; objects: number }>): str
 /**
  * One line that names the table, the source and the result. Its icon is the step's verdict:
  * ❌ when the step fails, ⚠️ when it passes with something to look at (rejected records that
- * max-errors accepted, nothing imported), ✅ otherwise.
+ * max-errors accepted, nothing imported), ✅ otherwise. A cancelled run says so first, with what
+ * it wrote, what it read and did not write, and where reading stopped.
  */
 function headline(
   result: ImportResult | undefined,
@@ -84,6 +85,7 @@ function headline(
     `into ${isNew ? 'new table ' : ''}\`${code(result.table ?? '?')}\` ` +
     `from \`${code(result.source ?? '?')}\``
   const items = counted(result.importedItemCount, 'item')
+  if (result.cancelled) return cancelledHeadline(result, result.cancelled, into, items)
   const failed = failures.length > 0
   const accepted = failed ? '' : `, accepted by max-errors${limits ? ` (${limits.maxErrors})` : ''}`
   if (result.dryRun) {
@@ -102,6 +104,25 @@ function headline(
   const nothing = result.processedItemCount === 0 && result.errorCount === 0
   const icon = failed ? '❌' : result.errorCount > 0 || nothing ? '⚠️' : '✅'
   return `${icon} ${items} imported ${into} in ${seconds(result.durationSeconds)}${rejected}`
+}
+
+function cancelledHeadline(
+  result: ImportResult,
+  cancelled: NonNullable<ImportResult['cancelled']>,
+  into: string,
+  items: string,
+): string {
+  const head = `❌ Cancelled (${cancelled.signal}):`
+  if (result.mode === 'native') {
+    return `${head} ImportTable goes on in AWS ${into} as \`${code(result.importArn ?? '?')}\`; a re-run attaches to it`
+  }
+  // The first object not read is enough for a headline; the failure lists the rest.
+  const stoppedAt = cancelled.notRead?.split(';')[0]
+  return (
+    `${head} ${items} imported ${into} in ${seconds(result.durationSeconds)}, ` +
+    `${counted(result.unwrittenItemCount, 'record')} read and NOT written (in rejected-file)` +
+    (stoppedAt ? `; reading stopped at ${inline(stoppedAt)}` : '; every object was read')
+  )
 }
 
 function renderSteps(steps: StepRecord[]): void {
