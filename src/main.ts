@@ -232,6 +232,7 @@ async function complete(
 function completion(result: ImportResult): string {
   if (result.status === 'COMPLETED' || !result.failureCode) return ''
   if (result.mode === 'native') return ` (${result.failureCode})`
+  const signal = result.cancelled ? ` (${result.cancelled.signal})` : ''
   const unwritten = result.unwrittenItemCount
   const rejected = result.errorCount - unwritten
   const unread = result.unread?.length ?? 0
@@ -240,5 +241,5 @@ function completion(result: ImportResult): string {
     ...(rejected > 0 ? [`${counted(rejected, 'record')} rejected`] : []),
     ...(unwritten > 0 ? [`${counted(unwritten, 'valid item')} not written`] : []),
   ]
-  return `: ${parts.join(', ')}`
+  return `${signal}${parts.length ? `: ${parts.join(', ')}` : ''}`
 }
