@@ -2,7 +2,7 @@
 // for the impatient, a second one). The action must stop reading, give the calls in flight a
 // short grace, and leave outputs, a summary and a rejected file that add up to the source.
 import * as fs from 'node:fs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { inject } from 'vitest'
 import {
   bucketWith,
@@ -11,7 +11,9 @@ import {
   scanAll,
   spawnDist,
   tableWith,
+  useRunner,
 } from '../support/helpers.js'
+import { run } from '../../src/main.js'
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js'
 import { useFakeImportServer } from '../support/fake-import-server.js'
 
@@ -175,5 +177,86 @@ describe('a cancelled native import', () => {
       'import-arn': arn,
     })
     expect(ended.summary.split('\n')[0]).toMatch(/^## ❌ Cancelled \(SIGINT\)/)
+  })
+})
+
+// The same cancels through run() in this process (a signal delivered as a process event), where
+// coverage is measured, with the exit injected.
+describe('a cancel through run() in this process', () => {
+  const fake = useFakeImportServer()
+  afterEach(() => fake.control.reset())
+
+  it('stream: CANCELLED, every record read either written or in the rejected file', async () => {
+    const objects: Record<string, string> = {}
+    for (let o = 0; o < 3; o++) {
+      const items = Array.from({ length: 2_000 }, (_, i) => ({
+        pk: { S: `r-${o}-${i}` },
+        sk: { N: String(i) },
+      }))
+      objects[`data/part-${o}.json`] = jsonLines(items)
+    }
+    const bucket = await bucketWith(objects)
+    const table = await tableWith('S', 'N')
+    const exit = vi.fn<(code: number) => void>()
+    let sent = false
+    const runner = useRunner(
+      { ...localInputs(), table, source: `s3://${bucket}/data/`, 'input-format': 'DYNAMODB_JSON' },
+      (text) => {
+        if (!sent && /part-0\.json: 2000 records/.test(text)) {
+          sent = true
+          setImmediate(() => process.emit('SIGINT'))
+        }
+      },
+    )
+    await run({ exit })
+    expect(exit).toHaveBeenCalledWith(1)
+    const outputs = runner.outputs()
+    expect(outputs).toMatchObject({ status: 'CANCELLED', 'failure-code': 'Cancelled' })
+    const imported = Number(outputs['imported-item-count'])
+    expect((await scanAll(table)).length).toBe(imported)
+    expect(Number(outputs['processed-item-count'])).toBe(imported + Number(outputs['error-count']))
+    expect(runner.stdout()).toContain(
+      'Cancelled (SIGINT): stopping: no more reading; the calls in flight get 3 s',
+    )
+    expect(runner.summary()).toMatch(/^## ❌ Cancelled \(SIGINT\)/)
+  })
+
+  it('native: stops waiting, says the import goes on, keeps import-arn', async () => {
+    const bucket = await bucketWith({
+      'data/part-0.json': jsonLines([{ pk: { S: 'a' }, sk: { N: '1' } }]),
+    })
+    const table = `native-cancel-run-${Date.now()}`
+    fake.control.holdPolls(1_000_000)
+    const exit = vi.fn<(code: number) => void>()
+    let sent = false
+    const runner = useRunner(
+      {
+        table,
+        source: `s3://${bucket}/data/`,
+        mode: 'native',
+        region: 'us-east-1',
+        'dynamodb-endpoint': fake.endpoint,
+        's3-endpoint': inject('s3Endpoint'),
+        'key-schema': 'pk:S,sk:N',
+      },
+      (text) => {
+        if (!sent && /import IN_PROGRESS after/.test(text)) {
+          sent = true
+          setImmediate(() => process.emit('SIGINT'))
+        }
+      },
+    )
+    await run({ exit })
+    const arn = fake.imports().find((i) => i.tableName === table)?.importArn ?? '?'
+    expect(exit).toHaveBeenCalledWith(1)
+    expect(runner.stdout()).toContain(
+      'Cancelled (SIGINT): stopping: no more waiting for ImportTable',
+    )
+    expect(runner.stdout()).toContain(`ImportTable goes on in AWS as ${arn}`)
+    expect(runner.outputs()).toMatchObject({
+      status: 'IN_PROGRESS',
+      'failure-code': 'Cancelled',
+      'import-arn': arn,
+    })
   })
 })
