@@ -8,7 +8,7 @@ import { readInputs, type Inputs } from './inputs.js'
 import type { Job } from './plan/job.js'
 import { prepare, type Plan } from './plan/plan.js'
 import { annotate, setCancelledOutputs, setOutputs } from './report/outputs.js'
-import { renderSummary, writeSummary } from './report/summary.js'
+import { renderSummary, writeStoppedSummary, writeSummary } from './report/summary.js'
 import { checkResult } from './report/verdict.js'
 import {
   IMPORT_CANCELLED,
@@ -104,13 +104,14 @@ function watchCancel(steps: Steps, options: RunOptions): RunCancellation {
         )
         const result = soFar(cancelled)
         publishSoFar(result)
-        core.setFailed(
+        const failure =
           `The import was cancelled (${cancelled.signal}) and stopped at once: ` +
-            (result
-              ? `${result.importedItemCount} items written, ${result.processedItemCount} records read by then`
-              : 'before it started') +
-            '; the records not written are not in rejected-file. Re-run the import (writes of the same items are idempotent).',
-        )
+          (result
+            ? `${result.importedItemCount} items written, ${result.processedItemCount} records read by then`
+            : 'before it started') +
+          '; the records not written are not in rejected-file. Re-run the import (writes of the same items are idempotent).'
+        core.setFailed(failure)
+        writeStoppedSummary(result, cancelled.signal, failure)
       },
     },
     options.exit,

@@ -3,6 +3,7 @@
  * with a blank line after each: GitHub's Markdown takes lines of HTML without a blank line between
  * them for one HTML block, and then renders nothing inside it as Markdown.
  */
+import * as fs from 'node:fs'
 import * as core from '@actions/core'
 import { counted, formatBytes } from '../words.js'
 import type { StepRecord } from '../steps.js'
@@ -325,6 +326,27 @@ function seconds(value: number): string {
 
 function truncate(text: string): string {
   return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text
+}
+
+/**
+ * The summary of a run stopped at once (a second signal, or the cancel's deadline), written
+ * synchronously since the process ends right after: the headline and the failure, no more.
+ */
+export function writeStoppedSummary(
+  result: Pick<ImportResult, 'importedItemCount' | 'table' | 'source'> | undefined,
+  signal: string,
+  failure: string,
+): void {
+  const file = process.env['GITHUB_STEP_SUMMARY']
+  if (!file) return
+  const what = result
+    ? `${counted(result.importedItemCount, 'item')} imported into \`${code(result.table ?? '?')}\` from \`${code(result.source ?? '?')}\` by then`
+    : 'before the import started'
+  fs.appendFileSync(
+    file,
+    `## ❌ Cancelled (${signal}), then stopped at once: ${what}\n\n` +
+      `**The step failed:**\n\n${listItem(failure)}\n\n`,
+  )
 }
 
 /** Writes the summary; a failure to write it is a warning, never the step's failure. */

@@ -134,6 +134,12 @@ describe('a cancelled run (SIGINT, as GitHub sends it)', () => {
     expect(ended.outputs).toMatchObject({ status: 'CANCELLED', 'failure-code': 'Cancelled' })
     // Nothing was confirmed: every call was held.
     expect(ended.outputs['imported-item-count']).toBe('0')
+    expect(ended.stdout).toMatch(
+      /::error::The import was cancelled \(SIGINT\) and stopped at once: 0 items written, \d+ records read by then/,
+    )
+    expect(ended.summary).toMatch(
+      /^## ❌ Cancelled \(SIGINT\), then stopped at once: 0 items imported into `/,
+    )
   })
 })
 

@@ -6,7 +6,7 @@ import * as path from 'node:path'
 import * as core from '@actions/core'
 import { marked } from 'marked'
 import { describe, expect, it, vi } from 'vitest'
-import { renderSummary } from '../../src/report/summary.js'
+import { renderSummary, writeStoppedSummary } from '../../src/report/summary.js'
 import type { StepRecord } from '../../src/steps.js'
 import { result } from '../support/results.js'
 
@@ -415,5 +415,27 @@ describe('the rows that mean something for the engine and endpoint that ran', ()
     expect(core.summary.stringify()).toContain(
       '| s3://b/a.json | 10 | 0 | none |\n| s3://b/b.json | 3 | 1 | none |',
     )
+  })
+})
+
+describe('writeStoppedSummary', () => {
+  it('appends the headline and the failure at once, to the summary file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-summary-'))
+    const file = path.join(dir, 'summary.md')
+    fs.writeFileSync(file, '')
+    vi.stubEnv('GITHUB_STEP_SUMMARY', file)
+    writeStoppedSummary(
+      { ...base, importedItemCount: 7 },
+      'SIGTERM',
+      'The import was cancelled (SIGTERM) and stopped at once',
+    )
+    writeStoppedSummary(undefined, 'SIGINT', 'before')
+    expect(fs.readFileSync(file, 'utf8')).toBe(
+      '## ❌ Cancelled (SIGTERM), then stopped at once: 7 items imported into `orders` from `s3://fixtures/orders/` by then\n\n' +
+        '**The step failed:**\n\n- The import was cancelled (SIGTERM) and stopped at once\n\n' +
+        '## ❌ Cancelled (SIGINT), then stopped at once: before the import started\n\n**The step failed:**\n\n- before\n\n',
+    )
+    vi.stubEnv('GITHUB_STEP_SUMMARY', '')
+    writeStoppedSummary(undefined, 'SIGINT', 'nowhere to write')
   })
 })
