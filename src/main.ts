@@ -67,8 +67,9 @@ export async function run(options: RunOptions = {}): Promise<void> {
   await writeSummary()
   cancellation.stop()
   // A cancelled run ends here: what it gave up on (a call past the grace, a silent read) must
-  // not keep the process alive until the runner's SIGKILL.
-  if (cancellation.cancelled) (options.exit ?? process.exit)(1)
+  // not keep the process alive until the runner's SIGKILL. Its code is the verdict's: a run
+  // the signal found finished keeps its own.
+  if (cancellation.cancelled) (options.exit ?? process.exit)(failures.length > 0 ? 1 : 0)
 }
 
 /** The signals of a run, and what the run knows when one comes. */

@@ -68,6 +68,13 @@ export async function runNative(job: NativeJob, context: EngineContext): Promise
         job.objects ?? (job.compression === 'auto' ? await listInOrder(job.source) : undefined)
       const compression = await resolveCompression(job.compression, job.source, objects ?? [])
       const request = importRequest(job.request, job.creation, compression)
+      // Cancelled before the import began: none is started, rather than one nobody waits for.
+      const early = cancelledBy(signal)
+      if (early) {
+        throw new ActionError(
+          `Cancelled (${early.signal}) before ImportTable was called: no import was started, nothing was imported.`,
+        )
+      }
       core.info(
         `ImportTable: ${request.InputFormat}, ${compression}, client token ${request.ClientToken}`,
       )
