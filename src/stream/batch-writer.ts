@@ -114,8 +114,8 @@ export class BatchWriter {
   private readonly waiting = new Set<PendingWrite>()
   /** Once cancel() was called: why, and what it returns. */
   private cancelled: { reason: string; done: Promise<WriteSummary> } | undefined
-  private readonly cancelStarted: Promise<void>
-  private startCancel: () => void = () => {}
+  /** Who waits on the writer (untilCancel): let go at once when a cancel starts. */
+  private readonly held = new Set<() => void>()
   /** The grace is over: answers that come now are not counted, whatever they say. */
   private abandoned = false
   private readonly summary: Omit<WriteSummary, 'pacing'> = {
@@ -134,7 +134,6 @@ export class BatchWriter {
       options.clock ?? realClock,
       options.random,
     )
-    this.cancelStarted = new Promise((resolve) => (this.startCancel = resolve))
   }
 
   /**
@@ -171,7 +170,8 @@ export class BatchWriter {
     const cancelled = { reason, done: Promise.resolve(this.progress) }
     this.cancelled = cancelled
     cancelled.done = this.stopAll(graceMs, reason)
-    this.startCancel()
+    for (const release of this.held) release()
+    this.held.clear()
     return cancelled.done
   }
 
@@ -206,9 +206,18 @@ export class BatchWriter {
     while (this.calls.size > 0) await Promise.all(this.calls)
   }
 
-  /** The promise, or the start of a cancel: the reader is not held by a writer that stopped. */
+  /**
+   * The promise, or the start of a cancel: the reader is not held by a writer that stopped.
+   * Not a race with one long-lived promise, which would keep a reaction for every wait of the
+   * import: each wait is forgotten when it ends.
+   */
   private untilCancel(promise: Promise<void>): Promise<void> {
-    return Promise.race([promise, this.cancelStarted])
+    if (this.cancelled) return Promise.resolve()
+    return new Promise<void>((resolve, reject) => {
+      const release = () => resolve()
+      this.held.add(release)
+      promise.then(resolve, reject).finally(() => this.held.delete(release))
+    })
   }
 
   /** Writes what is left and waits for every call; throws what made the writer fail. */
