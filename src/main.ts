@@ -1,15 +1,21 @@
 import * as core from '@actions/core'
+import { Cancellation, CANCEL_DEADLINE_MS, type Cancelled } from './cancel.js'
 import { realClock } from './clock.js'
 import { createClients, type Clients } from './clients.js'
-import type { Engine, EngineContext, RunOptions } from './engine.js'
+import type { CountsSoFar, Engine, EngineContext, RunOptions } from './engine.js'
 import { errorMessage } from './errors.js'
 import { readInputs, type Inputs } from './inputs.js'
 import type { Job } from './plan/job.js'
 import { prepare, type Plan } from './plan/plan.js'
-import { annotate, setOutputs } from './report/outputs.js'
-import { renderSummary, writeSummary } from './report/summary.js'
+import { annotate, setCancelledOutputs, setOutputs } from './report/outputs.js'
+import { renderSummary, writeStoppedSummary, writeSummary } from './report/summary.js'
 import { checkResult } from './report/verdict.js'
-import type { EngineResult, ImportResult } from './result.js'
+import {
+  IMPORT_CANCELLED,
+  type EngineResult,
+  type ImportResult,
+  type PlannedResult,
+} from './result.js'
 import { workspaceRoot } from './sources/local.js'
 import { Steps } from './steps.js'
 import { runStream } from './stream/engine.js'
@@ -28,7 +34,8 @@ const ENGINES: { [E in Job['engine']]: Engine<Extract<Job, { engine: E }>> } = {
 
 /**
  * The action: start → read, validate, write (by either engine) → check errors → complete, then
- * the summary. The only caller of setFailed.
+ * the summary. The only caller of setFailed. A cancel (SIGINT, SIGTERM) stops the engine, which
+ * returns what it did; the run then ends as any other, and exits before the runner's next signal.
  */
 export async function run(options: RunOptions = {}): Promise<void> {
   const steps = new Steps(options.now)
@@ -36,11 +43,17 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let result: ImportResult | undefined
   let inputs: Inputs | undefined
   let failures: string[]
+  const cancellation = watchCancel(steps, options)
   try {
     inputs = readInputs()
     clients = createClients(inputs)
     const plan = await start(inputs, clients, steps, options)
-    result = await importData(plan, clients, steps, options)
+    cancellation.planned = plan.planned
+    result = await importData(plan, clients, steps, {
+      ...options,
+      signal: cancellation.signal,
+      showCounts: (counts) => (cancellation.counts = counts),
+    })
     failures = await checkErrors(result, inputs, steps)
   } catch (err) {
     failures = [errorMessage(err)]
@@ -52,6 +65,90 @@ export async function run(options: RunOptions = {}): Promise<void> {
   await complete(result, failures, inputs, steps)
   renderSummary(result, steps.list(), failures, inputs)
   await writeSummary()
+  cancellation.stop()
+  // A cancelled run ends here: what it gave up on (a call past the grace, a silent read) must
+  // not keep the process alive until the runner's SIGKILL. Its code is the verdict's: a run
+  // the signal found finished keeps its own.
+  if (cancellation.cancelled) (options.exit ?? process.exit)(failures.length > 0 ? 1 : 0)
+}
+
+/** The signals of a run, and what the run knows when one comes. */
+interface RunCancellation extends Cancellation {
+  planned?: PlannedResult
+  counts?: () => CountsSoFar
+}
+
+/**
+ * Watches for the runner's signals while the run lasts. The first is logged and the outputs
+ * written at once with the counts so far (status CANCELLED); a second one, or the deadline,
+ * writes them again with the counts by then and ends the process.
+ */
+function watchCancel(steps: Steps, options: RunOptions): RunCancellation {
+  const soFar = (cancelled: Cancelled) =>
+    cancelledSoFar(cancellation.planned, cancellation.counts?.(), cancelled, steps)
+  const cancellation: RunCancellation = new Cancellation(
+    {
+      onCancel: (cancelled) => {
+        const stopping =
+          cancellation.planned?.mode === 'native'
+            ? 'no more waiting for ImportTable'
+            : `no more reading; the calls in flight get ${cancelled.graceMs / 1000} s`
+        core.info(`Cancelled (${cancelled.signal}): stopping: ${stopping}`)
+        publishSoFar(soFar(cancelled))
+      },
+      onStopNow: ({ signal, again }) => {
+        const cancelled = cancellation.cancelled as Cancelled
+        core.info(
+          again
+            ? `Cancelled again (${signal}): stopping at once; the outputs hold the counts so far.`
+            : `Cancelled (${cancelled.signal}): not stopped within ${CANCEL_DEADLINE_MS[cancelled.signal] / 1000} s; stopping at once; the outputs hold the counts so far.`,
+        )
+        const result = soFar(cancelled)
+        publishSoFar(result)
+        const failure =
+          `The import was cancelled (${cancelled.signal}) and stopped at once: ` +
+          (result
+            ? `${result.importedItemCount} items written, ${result.processedItemCount} records read by then`
+            : 'before it started') +
+          '; the records not written are not in rejected-file. Re-run the import (writes of the same items are idempotent).'
+        core.setFailed(failure)
+        writeStoppedSummary(result, cancelled.signal, failure)
+      },
+    },
+    options.exit,
+  )
+  return cancellation.watch()
+}
+
+/** The result as far as it goes, for the outputs of a cancel; undefined before the plan. */
+function cancelledSoFar(
+  planned: PlannedResult | undefined,
+  counts: CountsSoFar | undefined,
+  cancelled: Cancelled,
+  steps: Steps,
+): ImportResult | undefined {
+  if (!planned) return undefined
+  return {
+    ...planned,
+    status: 'CANCELLED',
+    failureCode: IMPORT_CANCELLED,
+    failureMessage: `The import was cancelled (${cancelled.signal}).`,
+    processedItemCount: 0,
+    importedItemCount: 0,
+    errorCount: 0,
+    unwrittenItemCount: 0,
+    processedSizeBytes: 0,
+    dryRun: false,
+    rejections: { samples: [], byKind: {} },
+    ...counts,
+    durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
+  }
+}
+
+/** The outputs of a cancel, written at once (synchronously): a SIGKILL may follow. */
+function publishSoFar(result: ImportResult | undefined): void {
+  if (result) setOutputs(result)
+  else setCancelledOutputs()
 }
 
 /** The start step: the engine, the table and the objects to import. */
@@ -79,7 +176,7 @@ async function importData(
   plan: Plan,
   clients: Clients,
   steps: Steps,
-  options: RunOptions,
+  options: Omit<EngineContext, 'clients' | 'steps'>,
 ): Promise<ImportResult> {
   const result = await runEngine(plan.job, { ...options, clients, steps })
   return {
@@ -141,6 +238,7 @@ async function complete(
 function completion(result: ImportResult): string {
   if (result.status === 'COMPLETED' || !result.failureCode) return ''
   if (result.mode === 'native') return ` (${result.failureCode})`
+  const signal = result.cancelled ? ` (${result.cancelled.signal})` : ''
   const unwritten = result.unwrittenItemCount
   const rejected = result.errorCount - unwritten
   const unread = result.unread?.length ?? 0
@@ -149,5 +247,5 @@ function completion(result: ImportResult): string {
     ...(rejected > 0 ? [`${counted(rejected, 'record')} rejected`] : []),
     ...(unwritten > 0 ? [`${counted(unwritten, 'valid item')} not written`] : []),
   ]
-  return `: ${parts.join(', ')}`
+  return `${signal}${parts.length ? `: ${parts.join(', ')}` : ''}`
 }

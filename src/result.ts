@@ -23,6 +23,13 @@ export const ITEMS_NOT_WRITTEN = 'ItemsNotWritten'
  */
 export const SOURCE_NOT_READ = 'SourceNotRead'
 
+/**
+ * The FailureCode of an import the workflow cancelled (SIGINT or SIGTERM from the runner). The
+ * stream engine then reports status CANCELLED; the native engine IN_PROGRESS, since ImportTable
+ * goes on in AWS.
+ */
+export const IMPORT_CANCELLED = 'Cancelled'
+
 /** What went wrong with a record, by category: annotations and the summary count by kind. */
 export type RejectionKind = 'unreadable' | 'invalid' | 'mismatch' | 'refused' | 'unwritten'
 
@@ -164,6 +171,11 @@ export interface ImportResult {
   pacing?: PacingReport
   /** stream: the writer gave up; why, and what was not read. */
   stopped?: { reason: string; notRead: string }
+  /**
+   * The workflow cancelled the run: by which signal; stream: what was not read (the import
+   * stopped there); native: the import goes on in AWS (importArn).
+   */
+  cancelled?: { signal: string; notRead?: string }
   /** stream: objects that could not be read to their end; any fails the step. */
   unread?: UnreadObject[]
   rejections: { samples: Rejection[]; byKind: Partial<Record<RejectionKind, number>> }

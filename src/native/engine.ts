@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { ImportTableDescription, TableCreationParameters } from '@aws-sdk/client-dynamodb'
+import { cancelledBy } from '../cancel.js'
 import type { EngineContext } from '../engine.js'
 import { ActionError } from '../errors.js'
 import { ITEM_VALIDATION_ERROR, type EngineResult } from '../result.js'
@@ -43,7 +44,14 @@ export interface NativeJob {
 
 /** The native engine from the job to a result: the request, ImportTable, the wait, the report. */
 export async function runNative(job: NativeJob, context: EngineContext): Promise<EngineResult> {
-  const { clients, steps } = context
+  const { clients, steps, signal } = context
+  let started: ImportTableDescription | undefined
+  // What the outputs say if the run is cancelled now: the import, once started, goes on.
+  context.showCounts?.(() => ({
+    status: started ? 'IN_PROGRESS' : 'CANCELLED',
+    ...(started?.ImportArn && { importArn: started.ImportArn }),
+    ...(started?.TableArn && { tableArn: started.TableArn }),
+  }))
   const stray = job.export?.ignored.find((key) => key.startsWith(job.export?.dataPrefix ?? ''))
   if (stray !== undefined) {
     throw new ActionError(
@@ -60,6 +68,13 @@ export async function runNative(job: NativeJob, context: EngineContext): Promise
         job.objects ?? (job.compression === 'auto' ? await listInOrder(job.source) : undefined)
       const compression = await resolveCompression(job.compression, job.source, objects ?? [])
       const request = importRequest(job.request, job.creation, compression)
+      // Cancelled before the import began: none is started, rather than one nobody waits for.
+      const early = cancelledBy(signal)
+      if (early) {
+        throw new ActionError(
+          `Cancelled (${early.signal}) before ImportTable was called: no import was started, nothing was imported.`,
+        )
+      }
       core.info(
         `ImportTable: ${request.InputFormat}, ${compression}, client token ${request.ClientToken}`,
       )
@@ -71,15 +86,30 @@ export async function runNative(job: NativeJob, context: EngineContext): Promise
         wait,
         timeoutMinutes,
         ...(job.table?.TableArn && { tableArn: job.table.TableArn }),
-        onStarted: publishStart,
+        onStarted: (description) => {
+          started = description
+          publishStart(description)
+        },
         ...(context.now && { now: context.now }),
         ...(context.sleep && { sleep: context.sleep }),
+        ...(signal && { signal }),
       })
+      const cancelled = cancelledBy(signal)
+      if (cancelled && outcome.cancelled) {
+        core.info(
+          `Cancelled (${cancelled.signal}): stopped waiting; ImportTable goes on in AWS as ` +
+            `${outcome.description.ImportArn ?? '?'}: re-running this step attaches to it and waits for its end.`,
+        )
+      }
       return { outcome, objects }
     },
   )
   endSteps(steps, outcome, wait)
-  return fromNative({ outcome, objects: objects?.length }, timeoutMinutes)
+  const cancelled = outcome.cancelled ? cancelledBy(signal) : undefined
+  return fromNative(
+    { outcome, objects: objects?.length, ...(cancelled && { cancelledBy: cancelled.signal }) },
+    timeoutMinutes,
+  )
 }
 
 /** import-arn and table-arn as soon as they are known: a later failure leaves them for the workflow. */
@@ -118,8 +148,12 @@ async function sniff(source: Source, object: SourceObject): Promise<ResolvedComp
 
 function endSteps(steps: Steps, outcome: NativeOutcome, waited: boolean): void {
   const d = outcome.description
-  if (!waited || outcome.timedOut) {
-    const why = waited ? 'timeout-minutes passed' : 'wait: false'
+  if (!waited || outcome.timedOut || outcome.cancelled) {
+    const why = outcome.cancelled
+      ? 'the run was cancelled'
+      : waited
+        ? 'timeout-minutes passed'
+        : 'wait: false'
     for (const step of ['read', 'validate', 'write'] as const) {
       steps.end(
         step,

@@ -48,6 +48,8 @@ export interface NativeOptions {
   onStarted(description: ImportTableDescription): void
   now?: () => number
   sleep?: (ms: number) => Promise<void>
+  /** Aborted when the run is cancelled: the wait stops; the import goes on in AWS. */
+  signal?: AbortSignal
 }
 
 export interface NativeOutcome {
@@ -56,6 +58,8 @@ export interface NativeOutcome {
   attached: boolean
   /** timeout-minutes passed before the import ended: it goes on in AWS. */
   timedOut: boolean
+  /** The run was cancelled while waiting: the import goes on in AWS. */
+  cancelled?: boolean
   /** The first item errors, read from CloudWatch Logs. */
   itemErrors: Rejection[]
 }
@@ -84,10 +88,14 @@ export async function nativeImport(options: NativeOptions): Promise<NativeOutcom
   if (!options.wait) return outcome
 
   const done = await waitForEnd(options, arn, now)
-  outcome.description = done.description
+  outcome.description = done.description ?? started
   outcome.timedOut = done.timedOut
-  if (done.description.FailureCode === ITEM_VALIDATION_ERROR) {
-    outcome.itemErrors = await readItemErrors(options.logs, done.description)
+  if (done.cancelled) {
+    outcome.cancelled = true
+    return outcome
+  }
+  if (outcome.description.FailureCode === ITEM_VALIDATION_ERROR) {
+    outcome.itemErrors = await readItemErrors(options.logs, outcome.description)
   }
   return outcome
 }
@@ -130,7 +138,11 @@ async function waitForEnd(
   options: NativeOptions,
   arn: string,
   now: () => number,
-): Promise<{ description: ImportTableDescription; timedOut: boolean }> {
+): Promise<{
+  description: ImportTableDescription | undefined
+  timedOut: boolean
+  cancelled?: boolean
+}> {
   const began = now()
   let last: ImportTableDescription | undefined
   let lastError: unknown
@@ -177,7 +189,7 @@ async function waitForEnd(
         maxDelay: POLL_MAX_MS / 1000,
         // The waiter refuses a maxWaitTime that is not longer than its first pause.
         maxWaitTime: Math.max(options.timeoutMinutes * 60, POLL_MIN_MS / 1000 + 1),
-        abortSignal: stop.signal,
+        abortSignal: options.signal ? AbortSignal.any([stop.signal, options.signal]) : stop.signal,
       },
       { ImportArn: arn },
     )
@@ -185,6 +197,8 @@ async function waitForEnd(
     // FAILED, CANCELLED, the timeout or an abort: `last` and `fatal` say which.
   }
   if (fatal) throw fatal
+  // Cancelled: the last description seen, if any; the import itself goes on.
+  if (options.signal?.aborted) return { description: last, timedOut: false, cancelled: true }
   if (!last) {
     // Every answer until timeout-minutes was an error worth another try: the last one says why.
     throw new ActionError(explainImportError(lastError, 'DescribeImport', arn), {

@@ -1,5 +1,5 @@
 /** ImportTable's description as the one result. */
-import type { EngineResult, ImportStatus } from '../result.js'
+import { IMPORT_CANCELLED, type EngineResult, type ImportStatus } from '../result.js'
 import { explainFailure } from './explain.js'
 import type { NativeOutcome } from './import-table.js'
 
@@ -7,12 +7,24 @@ import type { NativeOutcome } from './import-table.js'
 export interface NativeRun {
   outcome: NativeOutcome
   objects: number | undefined
+  /** The run was cancelled by this signal while the import ran: it goes on in AWS. */
+  cancelledBy?: string
 }
 
-export function fromNative({ outcome, objects }: NativeRun, timeoutMinutes: number): EngineResult {
+export function fromNative(
+  { outcome, objects, cancelledBy }: NativeRun,
+  timeoutMinutes: number,
+): EngineResult {
   const d = outcome.description
   const errors = d.ErrorCount ?? 0
   return {
+    // The status stays ImportTable's (IN_PROGRESS: it goes on); the failure code says the step
+    // was cancelled.
+    ...(cancelledBy && {
+      failureCode: IMPORT_CANCELLED,
+      failureMessage: `The step was cancelled (${cancelledBy}) while ImportTable was ${d.ImportStatus ?? 'IN_PROGRESS'}: the import goes on in AWS as ${d.ImportArn ?? '?'}.`,
+      cancelled: { signal: cancelledBy },
+    }),
     status: (d.ImportStatus === 'CANCELLING'
       ? 'IN_PROGRESS'
       : (d.ImportStatus ?? 'IN_PROGRESS')) as ImportStatus,

@@ -4,6 +4,7 @@ import * as core from '@actions/core'
 import { Output, type OutputName } from '../names.js'
 import {
   describeUnread,
+  IMPORT_CANCELLED,
   REJECTION_KINDS,
   type ImportResult,
   type Limits,
@@ -30,6 +31,15 @@ export function setOutputs(result: ImportResult): void {
     [Output.RejectedFile]: result.rejectedFile,
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value ?? '')
+}
+
+/**
+ * The outputs of a run cancelled before its start step ended: only the status and the failure
+ * code are known (the signal is in the log).
+ */
+export function setCancelledOutputs(): void {
+  core.setOutput(Output.Status, 'CANCELLED')
+  core.setOutput(Output.FailureCode, IMPORT_CANCELLED)
 }
 
 /**

@@ -3,6 +3,7 @@
  * with a blank line after each: GitHub's Markdown takes lines of HTML without a blank line between
  * them for one HTML block, and then renders nothing inside it as Markdown.
  */
+import * as fs from 'node:fs'
 import * as core from '@actions/core'
 import { counted, formatBytes } from '../words.js'
 import type { StepRecord } from '../steps.js'
@@ -70,7 +71,8 @@ export function readAsLine(readAs: Array<{ how: string; objects: number }>): str
 /**
  * One line that names the table, the source and the result. Its icon is the step's verdict:
  * ❌ when the step fails, ⚠️ when it passes with something to look at (rejected records that
- * max-errors accepted, nothing imported), ✅ otherwise.
+ * max-errors accepted, nothing imported), ✅ otherwise. A cancelled run says so first, with what
+ * it wrote, what it read and did not write, and where reading stopped.
  */
 function headline(
   result: ImportResult | undefined,
@@ -84,6 +86,7 @@ function headline(
     `into ${isNew ? 'new table ' : ''}\`${code(result.table ?? '?')}\` ` +
     `from \`${code(result.source ?? '?')}\``
   const items = counted(result.importedItemCount, 'item')
+  if (result.cancelled) return cancelledHeadline(result, result.cancelled, into, items)
   const failed = failures.length > 0
   const accepted = failed ? '' : `, accepted by max-errors${limits ? ` (${limits.maxErrors})` : ''}`
   if (result.dryRun) {
@@ -102,6 +105,25 @@ function headline(
   const nothing = result.processedItemCount === 0 && result.errorCount === 0
   const icon = failed ? '❌' : result.errorCount > 0 || nothing ? '⚠️' : '✅'
   return `${icon} ${items} imported ${into} in ${seconds(result.durationSeconds)}${rejected}`
+}
+
+function cancelledHeadline(
+  result: ImportResult,
+  cancelled: NonNullable<ImportResult['cancelled']>,
+  into: string,
+  items: string,
+): string {
+  const head = `❌ Cancelled (${cancelled.signal}):`
+  if (result.mode === 'native') {
+    return `${head} ImportTable goes on in AWS ${into} as \`${code(result.importArn ?? '?')}\`; a re-run attaches to it`
+  }
+  // The first object not read is enough for a headline; the failure lists the rest.
+  const stoppedAt = cancelled.notRead?.split(';')[0]
+  return (
+    `${head} ${items} imported ${into} in ${seconds(result.durationSeconds)}, ` +
+    `${counted(result.unwrittenItemCount, 'record')} read and NOT written (in rejected-file)` +
+    (stoppedAt ? `; reading stopped at ${inline(stoppedAt)}` : '; every object was read')
+  )
 }
 
 function renderSteps(steps: StepRecord[]): void {
@@ -304,6 +326,27 @@ function seconds(value: number): string {
 
 function truncate(text: string): string {
   return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text
+}
+
+/**
+ * The summary of a run stopped at once (a second signal, or the cancel's deadline), written
+ * synchronously since the process ends right after: the headline and the failure, no more.
+ */
+export function writeStoppedSummary(
+  result: Pick<ImportResult, 'importedItemCount' | 'table' | 'source'> | undefined,
+  signal: string,
+  failure: string,
+): void {
+  const file = process.env['GITHUB_STEP_SUMMARY']
+  if (!file) return
+  const what = result
+    ? `${counted(result.importedItemCount, 'item')} imported into \`${code(result.table ?? '?')}\` from \`${code(result.source ?? '?')}\` by then`
+    : 'before the import started'
+  fs.appendFileSync(
+    file,
+    `## ❌ Cancelled (${signal}), then stopped at once: ${what}\n\n` +
+      `**The step failed:**\n\n${listItem(failure)}\n\n`,
+  )
 }
 
 /** Writes the summary; a failure to write it is a warning, never the step's failure. */

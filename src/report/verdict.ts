@@ -29,6 +29,7 @@ const WRONG_FORMAT_HINT =
 export function checkResult(result: ImportResult, limits: Limits): string[] {
   const failures: string[] = unreadFailures(result.unread ?? [])
   const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : ''
+  if (result.cancelled) return [...failures, ...cancelledFailures(result, limits, rejectedIn)]
   if (result.stopped) {
     failures.push(
       `The import stopped: ${result.stopped.reason}. ` +
@@ -99,6 +100,36 @@ export function emptyImportWarning(result: ImportResult, limits: Limits): string
     `0 items ${verb} from ${result.source ?? 'the source'}: the source holds no records. ` +
     'Check source, or set min-items: 1 to make an empty import fail the step.'
   )
+}
+
+/**
+ * A cancelled run fails the step, saying what was done: written, read and not written, where
+ * reading stopped (stream), or that the import goes on in AWS (native). Only the records
+ * rejected on their own merits are measured against max-errors: the items the cancel left
+ * unwritten are not the records' fault, and min-items and an export's count cannot be met by
+ * a run that was stopped.
+ */
+function cancelledFailures(result: ImportResult, limits: Limits, rejectedIn: string): string[] {
+  const signal = result.cancelled?.signal ?? 'a signal'
+  if (result.mode === 'native') {
+    return [
+      `The step was cancelled (${signal}) while ImportTable was IN_PROGRESS: the import goes on in AWS as ${result.importArn ?? 'an import'}; re-running this step attaches to it and waits for its end.`,
+    ]
+  }
+  const notRead = result.cancelled?.notRead
+  const failures = [
+    `The import was cancelled (${signal}): ${counted(result.importedItemCount, 'item')} written; ` +
+      `${counted(result.unwrittenItemCount, 'record')} read and NOT written${rejectedIn}; ` +
+      (notRead ? `reading stopped at ${notRead}. ` : 'every object was read. ') +
+      'Re-run the import to write the rest (writes of the same items are idempotent).',
+  ]
+  const rejected = result.errorCount - result.unwrittenItemCount
+  if (rejected > limits.maxErrors) {
+    failures.push(
+      `${counted(rejected, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`,
+    )
+  }
+  return failures
 }
 
 /** Each object not read to its end fails the step on its own, whatever max-errors is. */

@@ -132,6 +132,16 @@ export class BatchWriter {
   private failed: unknown
   private lastProblem = ''
   private readonly clock: NonNullable<BatchWriterOptions['clock']>
+  /** Writes handed to calls and not yet counted (written, refused, queued again, given up). */
+  private readonly unsettled = new Set<PendingWrite>()
+  /** Writes waiting for a call of their key to end before they are queued. */
+  private readonly waiting = new Set<PendingWrite>()
+  /** Once cancel() was called: why, and what it returns. */
+  private cancelled: { reason: string; done: Promise<WriteSummary> } | undefined
+  /** Who waits on the writer (untilCancel): let go at once when a cancel starts. */
+  private readonly held = new Set<() => void>()
+  /** The grace is over: answers that come now are not counted, whatever they say. */
+  private abandoned = false
   private readonly summary: Omit<WriteSummary, 'pacing'> = {
     written: 0,
     refused: 0,
@@ -157,12 +167,82 @@ export class BatchWriter {
    * failed, the write is counted as unwritten and the failure thrown.
    */
   add(write: PendingWrite): Promise<void> | undefined {
+    if (this.cancelled) return this.giveUp([write])
     if (this.failure !== undefined) return this.refuseAfterFailure(write)
     const flying = this.inFlight.get(write.key)
-    // The call's own clean-up runs first (registered earlier), so the key is free by then.
-    if (flying) return flying.then(() => this.add(write))
+    if (flying) {
+      // Held aside, so that a cancel finds it (and gives it up) while the call is still out.
+      this.waiting.add(write)
+      // The call's own clean-up runs first (registered earlier), so the key is free by then.
+      return this.untilCancel(
+        flying.then(() => (this.waiting.delete(write) ? this.add(write) : undefined)),
+      )
+    }
     this.enqueue(write)
-    return this.hasFullBatch() ? this.pump() : undefined
+    return this.hasFullBatch() ? this.untilCancel(this.pump()) : undefined
+  }
+
+  /**
+   * Stops at once, for a cancelled import: nothing more is sent; every queued write, and every
+   * write waiting for its key, is given up (`onUnwritten`, with `reason`). The calls in flight
+   * get `graceMs` to answer: what they confirm is counted, what they return is given up. After
+   * the grace, the writes of the calls still out are given up too and their answers, if any come,
+   * are ignored: `written` counts exactly the writes DynamoDB confirmed in time. Resolves with the
+   * final counts; calling it again returns the same.
+   */
+  cancel(graceMs: number, reason: string): Promise<WriteSummary> {
+    if (this.cancelled) return this.cancelled.done
+    const cancelled = { reason, done: Promise.resolve(this.progress) }
+    this.cancelled = cancelled
+    cancelled.done = this.stopAll(graceMs, reason)
+    for (const release of this.held) release()
+    this.held.clear()
+    return cancelled.done
+  }
+
+  private async stopAll(graceMs: number, reason: string): Promise<WriteSummary> {
+    const queued = [...this.queue.values(), ...this.waiting]
+    this.queue.clear()
+    this.waiting.clear()
+    this.queuedBytes = 0
+    await this.giveUp(queued)
+    const clock = this.options.clock ?? realClock
+    let graceOver = false
+    const grace = clock.sleep(graceMs).then(() => (graceOver = true))
+    await Promise.race([this.allCalls(), grace])
+    if (graceOver && this.unsettled.size > 0) {
+      // Set before the first await: an answer that comes while these are written out is ignored.
+      this.abandoned = true
+      const late = [...this.unsettled]
+      this.unsettled.clear()
+      const why =
+        `not written: ${reason}, and DynamoDB had not answered its call within the ` +
+        `${graceMs / 1000} s grace (it may or may not have written it; writing it again is idempotent)`
+      for (const write of late) {
+        this.summary.unwritten += write.records
+        await this.options.events.onUnwritten(write, why)
+      }
+    }
+    return this.progress
+  }
+
+  /** Every call, including those started while waiting (narrowed halves run inside theirs). */
+  private async allCalls(): Promise<void> {
+    while (this.calls.size > 0) await Promise.all(this.calls)
+  }
+
+  /**
+   * The promise, or the start of a cancel: the reader is not held by a writer that stopped.
+   * Not a race with one long-lived promise, which would keep a reaction for every wait of the
+   * import: each wait is forgotten when it ends.
+   */
+  private untilCancel(promise: Promise<void>): Promise<void> {
+    if (this.cancelled) return Promise.resolve()
+    return new Promise<void>((resolve, reject) => {
+      const release = () => resolve()
+      this.held.add(release)
+      promise.then(resolve, reject).finally(() => this.held.delete(release))
+    })
   }
 
   /** Writes what is left and waits for every call; throws what made the writer fail. */
@@ -178,10 +258,12 @@ export class BatchWriter {
    */
   async finish(): Promise<WriteSummary> {
     this.closing = true
-    while (this.queue.size > 0 || this.calls.size > 0) {
-      await this.pump().catch(() => undefined)
-      await Promise.all(this.calls)
+    while (!this.cancelled && (this.queue.size > 0 || this.calls.size > 0)) {
+      await this.untilCancel(this.pump().catch(() => undefined))
+      await this.untilCancel(Promise.all(this.calls).then(() => undefined))
     }
+    // A cancel while draining: its counts, once its grace is over.
+    if (this.cancelled) return this.cancelled.done
     return this.progress
   }
 
@@ -219,6 +301,7 @@ export class BatchWriter {
   private async sendWhileReady(): Promise<void> {
     while (
       this.failure === undefined &&
+      !this.cancelled &&
       (this.hasFullBatch() || (this.closing && this.queue.size > 0))
     ) {
       let call: number
@@ -254,6 +337,7 @@ export class BatchWriter {
   }
 
   private launch(batch: PendingWrite[], call: number): void {
+    for (const write of batch) this.unsettled.add(write)
     const sent = this.send(batch, call).catch((err: unknown) => this.fail(err))
     this.calls.add(sent)
     for (const write of batch) this.inFlight.set(write.key, sent)
@@ -282,6 +366,8 @@ export class BatchWriter {
       sentAt = this.clock.now()
       output = await this.answerInTime(this.options.calls.send(table, body))
     } catch (err) {
+      // After a cancel's grace the writes were given up: a late answer changes nothing.
+      if (this.abandoned) return
       if (err instanceof NoAnswer || isRetryable(err)) {
         this.lastProblem =
           err instanceof NoAnswer
@@ -302,13 +388,17 @@ export class BatchWriter {
       await this.fail(err)
       return this.giveUp(batch)
     }
+    if (this.abandoned) return
     for (const consumed of output.ConsumedCapacity ?? []) {
       this.summary.consumedWriteCapacity += consumed.CapacityUnits ?? 0
     }
     const unprocessed = this.unprocessedKeys(output)
     const done = batch.filter((write) => !unprocessed.has(write.key))
     const doneUnits = done.reduce((total, write) => total + write.units, 0)
-    for (const write of done) this.summary.written += write.records
+    for (const write of done) {
+      this.summary.written += write.records
+      this.unsettled.delete(write)
+    }
     if (!this.options.reportedCapacity) this.summary.consumedWriteCapacity += doneUnits
     const back = batch.filter((write) => unprocessed.has(write.key))
     if (back.length > 0) this.lastProblem = `${back.length} UnprocessedItems`
@@ -351,9 +441,12 @@ export class BatchWriter {
 
   /** Writes DynamoDB did not take: queued again, or given up once the writer has failed. */
   private async requeue(writes: PendingWrite[]): Promise<void> {
-    if (this.failure !== undefined) return this.giveUp(writes)
+    if (this.failure !== undefined || this.cancelled) return this.giveUp(writes)
     this.summary.resent += writes.length
-    for (const write of writes) this.enqueue(write)
+    for (const write of writes) {
+      this.unsettled.delete(write)
+      this.enqueue(write)
+    }
   }
 
   /**
@@ -361,15 +454,18 @@ export class BatchWriter {
    * is alone, so it alone is rejected and its neighbours are written.
    */
   private async narrow(batch: PendingWrite[], err: unknown): Promise<void> {
+    if (this.abandoned) return
     if (batch.length === 1) {
       const write = batch[0] as PendingWrite
+      this.unsettled.delete(write)
       this.summary.refused += write.records
       await this.options.events.onRefused(write, `refused by DynamoDB: ${errorMessage(err)}`)
       return
     }
     const middle = Math.ceil(batch.length / 2)
     for (const half of [batch.slice(0, middle), batch.slice(middle)]) {
-      if (this.failed !== undefined) {
+      if (this.abandoned) return
+      if (this.failed !== undefined || this.cancelled) {
         await this.giveUp(half)
         continue
       }
@@ -403,8 +499,11 @@ export class BatchWriter {
   }
 
   private async giveUp(writes: PendingWrite[]): Promise<void> {
-    const why =
-      this.failure instanceof WriterStalled
+    if (this.abandoned) return
+    for (const write of writes) this.unsettled.delete(write)
+    const why = this.cancelled
+      ? `not written: ${this.cancelled.reason}`
+      : this.failure instanceof WriterStalled
         ? `not written: ${this.failure.message}; last: ${this.lastProblem || 'no answer'}`
         : `not written: the import stopped (${errorMessage(this.failure)})`
     for (const write of writes) {

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { availableParallelism } from 'node:os'
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
+import { cancelledBy } from '../cancel.js'
 import { realClock } from '../clock.js'
 import type { EngineContext } from '../engine.js'
 import { ActionError, describeAwsError, errorMessage } from '../errors.js'
@@ -78,18 +79,48 @@ export async function streamImport(job: StreamJob, options: StreamContext): Prom
     { outcome, writer },
   )
   progress.start()
+  const { signal } = options
+  // On a cancel the writer stops sending at once, whatever the reader is waiting for.
+  const cancelWriter = () => {
+    const cancelled = cancelledBy(signal)
+    if (writer && cancelled) void writer.cancel(cancelled.graceMs, cancelled.message)
+  }
+  signal?.addEventListener('abort', cancelWriter, { once: true })
+  if (signal?.aborted) cancelWriter()
+  options.showCounts?.(() => ({
+    processedItemCount: outcome.processed,
+    importedItemCount: (writer?.progress.written ?? 0) + validator.superseded,
+    errorCount: outcome.errors,
+    unwrittenItemCount: writer?.progress.unwritten ?? 0,
+    processedSizeBytes: outcome.processedSizeBytes,
+  }))
   let stoppedAt: ReadPosition | undefined
   try {
-    stoppedAt = await readAll(objects, job, steps, { outcome, validator, schema, progress })
+    stoppedAt = await readAll(objects, job, steps, {
+      outcome,
+      validator,
+      schema,
+      progress,
+      ...(signal && { signal }),
+    })
     if (writer) outcome.write = await writer.finish()
   } catch (err) {
     throw await stopped(err, outcome, writer, job.tableId)
   } finally {
+    signal?.removeEventListener('abort', cancelWriter)
     progress.stop()
     outcome.progress = progress.samples
-    await calls?.close()
+    // Threads whose calls were given up after a cancel's grace are not waited for.
+    if (cancelledBy(signal)) void calls?.close().catch(() => undefined)
+    else await calls?.close()
   }
-  if (writer?.failure !== undefined) {
+  const cancelled = cancelledBy(signal)
+  if (cancelled) {
+    outcome.cancelled = {
+      signal: cancelled.signal,
+      ...(stoppedAt && { notRead: notRead(objects, stoppedAt) }),
+    }
+  } else if (writer?.failure !== undefined) {
     outcome.stopped = {
       reason: writerStopReason(writer.failure, job.tableId),
       notRead: notRead(objects, stoppedAt),
@@ -182,7 +213,14 @@ async function readAll(
     validator,
     schema,
     progress,
-  }: { outcome: StreamOutcome; validator: Validator; schema: TableSchema; progress: Progress },
+    signal,
+  }: {
+    outcome: StreamOutcome
+    validator: Validator
+    schema: TableSchema
+    progress: Progress
+    signal?: AbortSignal
+  },
 ): Promise<ReadPosition | undefined> {
   const format = { ...job.format, schema, incremental: job.format.incremental === true }
   const name = job.table.TableName ?? job.tableId
@@ -193,11 +231,14 @@ async function readAll(
     validator,
     checkRequestTables: (object: SourceObject) =>
       checkRequestTables(job.source, [object], name, job.format.compression),
+    ...(signal && { signal }),
   }
   return steps.group(
     `Validate and write: ${counted(objects.length, 'object')}`,
     async (): Promise<ReadPosition | undefined> => {
       for (const [index, object] of objects.entries()) {
+        // Cancelled between objects: this one and the rest are not read.
+        if (signal?.aborted) return { index, line: 0 }
         const before = { processed: outcome.processed, errors: outcome.errors }
         const unreadBefore = outcome.unread.length
         let compression
@@ -235,8 +276,11 @@ function endSteps(steps: Steps, outcome: StreamOutcome, superseded: number): voi
     'read',
     `${counted(outcome.objects, 'object')}, ${formatBytes(outcome.storedBytes)} stored, ` +
       `${formatBytes(outcome.processedSizeBytes)} uncompressed` +
-      (unread > 0 ? `, ${unread} NOT read to the end` : ''),
-    unread === 0,
+      (unread > 0 ? `, ${unread} NOT read to the end` : '') +
+      (outcome.cancelled?.notRead
+        ? `; cancelled (${outcome.cancelled.signal}): stopped at ${outcome.cancelled.notRead}`
+        : ''),
+    unread === 0 && !outcome.cancelled?.notRead,
   )
   steps.end(
     'validate',

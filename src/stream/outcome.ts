@@ -24,6 +24,8 @@ export interface StreamOutcome {
   progress: Array<{ seconds: number; items: number }>
   /** The writer gave up (a stall, an error retrying cannot fix): why, and what was not read. */
   stopped?: { reason: string; notRead: string }
+  /** The run was cancelled: by which signal, and what was not read. */
+  cancelled?: { signal: string; notRead?: string }
   /** Objects that could not be read to their end: each fails the step whatever max-errors is. */
   unread: UnreadObject[]
 }

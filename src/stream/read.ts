@@ -30,6 +30,8 @@ export interface ReadContext {
   validator: Validator
   /** input-format auto: a file recognised as request items is checked for its tables first. */
   checkRequestTables?: (object: SourceObject) => Promise<void>
+  /** Aborted when the run is cancelled: reading stops before the next record, or at once. */
+  signal?: AbortSignal
 }
 
 /** How far reading an object got: its last line, and its bytes stored and uncompressed. */
@@ -69,7 +71,10 @@ export async function readObject(
   try {
     const body = countStored(await ctx.source.open(object), at)
     const decompressed = decompress(body, ctx.format.compression, (c) => (compression = c))
-    let bytes: AsyncIterable<Uint8Array> = countBytes(decompressed, ctx.outcome, at)
+    let bytes: AsyncIterable<Uint8Array> = untilCancelled(
+      countBytes(decompressed, ctx.outcome, at),
+      ctx.signal,
+    )
     let head: { bytes: Uint8Array; complete: boolean } | undefined
     if (needsHead(ctx.format)) ({ head, chunks: bytes } = await peekHead(bytes))
     choice = chooseReading(ctx.format, object.key, head)
@@ -130,6 +135,7 @@ async function readLines(
   for await (const lines of splitLines(bytes, MAX_LINE_BYTES)) {
     if (broken) continue
     for (const line of lines) {
+      if (ctx.signal?.aborted) throw new WriteStopped(ctx.signal.reason)
       at.line = line.number
       const record = parser.push(line)
       if (record?.broken) {
@@ -161,6 +167,7 @@ async function readRecords(
   let broken: ParsedRecord | undefined
   const takeAll = async (records: ParsedRecord[]) => {
     for (const record of records) {
+      if (ctx.signal?.aborted) throw new WriteStopped(ctx.signal.reason)
       at.line = record.line
       if (record.broken) {
         broken = record
@@ -256,7 +263,10 @@ function unreadFormat(
   return { format, readAs: `auto, read as ${describeReading(reading)}` }
 }
 
-/** A failure of the writer (a stall, the table deleted): it stops the import, not this object. */
+/**
+ * A failure of the writer (a stall, the table deleted), or a cancel: it stops the import, not
+ * just this object.
+ */
 export class WriteStopped {
   /** The last line read of the object when the writer stopped. */
   line = 0
@@ -291,6 +301,34 @@ async function* countBytes(
     outcome.processedSizeBytes += chunk.length
     at.bytes += chunk.length
     yield chunk
+  }
+}
+
+/**
+ * The chunks until the run is cancelled: then the wait for the next one ends at once (a read
+ * that is slow, or silent, does not hold a cancelled run), with WriteStopped.
+ */
+async function* untilCancelled(
+  chunks: AsyncIterable<Uint8Array>,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array> {
+  if (!signal) return yield* chunks
+  const iterator = chunks[Symbol.asyncIterator]()
+  let onAbort = () => {}
+  const cancelled = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new WriteStopped(signal.reason))
+    if (signal.aborted) onAbort()
+  })
+  cancelled.catch(() => {})
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), cancelled])
+      if (next.done) return
+      yield next.value
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
 }
 

@@ -1,6 +1,7 @@
 /** The stream engine's outcome as the one result: in the terms of ImportTable's DescribeImport. */
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import {
+  IMPORT_CANCELLED,
   ITEM_VALIDATION_ERROR,
   ITEMS_NOT_WRITTEN,
   SOURCE_NOT_READ,
@@ -24,17 +25,29 @@ export function fromStream(outcome: StreamOutcome, job: ResultContext): EngineRe
   const failed = outcome.errors > 0 || unread > 0
   // Valid items that DynamoDB never took are not item validation errors: they name their own code.
   const invalid = outcome.errors - outcome.unwritten
+  const { cancelled } = outcome
   return {
-    status: failed ? 'FAILED' : 'COMPLETED',
-    ...(failed && {
-      // An object not read to its end is the gravest: records after it were never counted.
-      failureCode:
-        unread > 0 ? SOURCE_NOT_READ : invalid > 0 ? ITEM_VALIDATION_ERROR : ITEMS_NOT_WRITTEN,
+    status: cancelled ? 'CANCELLED' : failed ? 'FAILED' : 'COMPLETED',
+    ...(cancelled && {
+      failureCode: IMPORT_CANCELLED,
       failureMessage:
-        unread > 0
-          ? `${unread === 1 ? '1 object' : `${unread} objects`} could not be read to the end${outcome.errors > 0 ? ` and ${outcome.errors} records were rejected` : ''}; see the annotations.`
-          : `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
+        `The import was cancelled (${cancelled.signal}): ${outcome.imported} items written, ` +
+        `${outcome.unwritten} read and NOT written` +
+        (cancelled.notRead
+          ? `; reading stopped at ${cancelled.notRead}.`
+          : '; every object was read.'),
+      cancelled,
     }),
+    ...(failed &&
+      !cancelled && {
+        // An object not read to its end is the gravest: records after it were never counted.
+        failureCode:
+          unread > 0 ? SOURCE_NOT_READ : invalid > 0 ? ITEM_VALIDATION_ERROR : ITEMS_NOT_WRITTEN,
+        failureMessage:
+          unread > 0
+            ? `${unread === 1 ? '1 object' : `${unread} objects`} could not be read to the end${outcome.errors > 0 ? ` and ${outcome.errors} records were rejected` : ''}; see the annotations.`
+            : `${outcome.errors} records were rejected; see the annotations and rejected-file.`,
+      }),
     ...(job.table.TableArn && { tableArn: job.table.TableArn }),
     processedItemCount: outcome.processed,
     importedItemCount: outcome.imported,

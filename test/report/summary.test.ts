@@ -6,7 +6,7 @@ import * as path from 'node:path'
 import * as core from '@actions/core'
 import { marked } from 'marked'
 import { describe, expect, it, vi } from 'vitest'
-import { renderSummary } from '../../src/report/summary.js'
+import { renderSummary, writeStoppedSummary } from '../../src/report/summary.js'
 import type { StepRecord } from '../../src/steps.js'
 import { result } from '../support/results.js'
 
@@ -242,6 +242,61 @@ describe('the headline is the verdict', () => {
     expect(headline()).toMatch(/^## ❌ 10 items imported into new table/)
   })
 
+  it('❌ Cancelled, with what was written, read and not written, and where reading stopped', () => {
+    renderSummary(
+      result({
+        ...base,
+        status: 'CANCELLED',
+        failureCode: 'Cancelled',
+        importedItemCount: 100,
+        errorCount: 25,
+        unwrittenItemCount: 25,
+        cancelled: {
+          signal: 'SIGINT',
+          notRead:
+            's3://fixtures/orders/b.json after line 125; 1 objects not at all (s3://fixtures/orders/c.json)',
+        },
+      }),
+      [],
+      ['The import was cancelled (SIGINT): …'],
+    )
+    expect(headline()).toBe(
+      '## ❌ Cancelled (SIGINT): 100 items imported into `orders` from `s3://fixtures/orders/` in 2 s, 25 records read and NOT written (in rejected-file); reading stopped at s3://fixtures/orders/b.json after line 125',
+    )
+    core.summary.emptyBuffer()
+    renderSummary(
+      result({
+        ...base,
+        status: 'CANCELLED',
+        importedItemCount: 10,
+        cancelled: { signal: 'SIGTERM' },
+      }),
+      [],
+      ['cancelled'],
+    )
+    expect(headline()).toMatch(
+      /^## ❌ Cancelled \(SIGTERM\): 10 items imported .*; every object was read$/,
+    )
+  })
+
+  it('❌ Cancelled for a native import, which goes on in AWS', () => {
+    renderSummary(
+      result({
+        ...base,
+        mode: 'native',
+        status: 'IN_PROGRESS',
+        failureCode: 'Cancelled',
+        importArn: 'arn:aws:dynamodb:us-east-1:1:table/orders/import/01',
+        cancelled: { signal: 'SIGINT' },
+      }),
+      [],
+      ['The step was cancelled (SIGINT)'],
+    )
+    expect(headline()).toBe(
+      '## ❌ Cancelled (SIGINT): ImportTable goes on in AWS into new table `orders` from `s3://fixtures/orders/` as `arn:aws:dynamodb:us-east-1:1:table/orders/import/01`; a re-run attaches to it',
+    )
+  })
+
   it('⏳ for an ImportTable import left running by wait: false', () => {
     renderSummary(result({ ...base, mode: 'native', status: 'IN_PROGRESS' }), [], [])
     expect(headline()).toBe(
@@ -360,5 +415,27 @@ describe('the rows that mean something for the engine and endpoint that ran', ()
     expect(core.summary.stringify()).toContain(
       '| s3://b/a.json | 10 | 0 | none |\n| s3://b/b.json | 3 | 1 | none |',
     )
+  })
+})
+
+describe('writeStoppedSummary', () => {
+  it('appends the headline and the failure at once, to the summary file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-summary-'))
+    const file = path.join(dir, 'summary.md')
+    fs.writeFileSync(file, '')
+    vi.stubEnv('GITHUB_STEP_SUMMARY', file)
+    writeStoppedSummary(
+      { ...base, importedItemCount: 7 },
+      'SIGTERM',
+      'The import was cancelled (SIGTERM) and stopped at once',
+    )
+    writeStoppedSummary(undefined, 'SIGINT', 'before')
+    expect(fs.readFileSync(file, 'utf8')).toBe(
+      '## ❌ Cancelled (SIGTERM), then stopped at once: 7 items imported into `orders` from `s3://fixtures/orders/` by then\n\n' +
+        '**The step failed:**\n\n- The import was cancelled (SIGTERM) and stopped at once\n\n' +
+        '## ❌ Cancelled (SIGINT), then stopped at once: before the import started\n\n**The step failed:**\n\n- before\n\n',
+    )
+    vi.stubEnv('GITHUB_STEP_SUMMARY', '')
+    writeStoppedSummary(undefined, 'SIGINT', 'nowhere to write')
   })
 })

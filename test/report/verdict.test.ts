@@ -65,3 +65,52 @@ describe('emptyImportWarning', () => {
     expect(emptyImportWarning({ ...empty, status: 'IN_PROGRESS' }, limits)).toBeUndefined()
   })
 })
+
+describe('checkResult of a cancelled run', () => {
+  const limits = { maxErrors: 0, minItems: 100 }
+  const cancelled = result({
+    status: 'CANCELLED',
+    failureCode: 'Cancelled',
+    processedItemCount: 130,
+    importedItemCount: 100,
+    errorCount: 30,
+    unwrittenItemCount: 25,
+    rejectedFile: '/tmp/rejected.jsonl',
+    cancelled: {
+      signal: 'SIGINT',
+      notRead: 's3://b/part-1.json after line 125; 3 objects not at all (s3://b/part-2.json)',
+    },
+  })
+
+  it('says what was written, what was read and not written, and where reading stopped', () => {
+    expect(checkResult(cancelled, { maxErrors: 5, minItems: 1000 })).toEqual([
+      'The import was cancelled (SIGINT): 100 items were written; 25 records were read and NOT written; each is in /tmp/rejected.jsonl; reading stopped at s3://b/part-1.json after line 125; 3 objects not at all (s3://b/part-2.json). Re-run the import to write the rest (writes of the same items are idempotent).',
+    ])
+  })
+
+  it('measures only the records rejected on their own against max-errors', () => {
+    expect(checkResult(cancelled, limits)[1]).toBe(
+      '5 records were rejected, more than max-errors (0); each is in /tmp/rejected.jsonl. Fix the records, or raise max-errors to accept them.',
+    )
+  })
+
+  it('says so when every object had been read', () => {
+    const drained = result({ ...cancelled, cancelled: { signal: 'SIGTERM' } })
+    expect(checkResult(drained, { maxErrors: 5, minItems: 0 })[0]).toMatch(
+      /^The import was cancelled \(SIGTERM\): .*; every object was read\. Re-run/,
+    )
+  })
+
+  it('native: the import goes on in AWS, and a re-run attaches to it', () => {
+    const native = result({
+      mode: 'native',
+      status: 'IN_PROGRESS',
+      failureCode: 'Cancelled',
+      importArn: 'arn:aws:dynamodb:us-east-1:1:table/t/import/01',
+      cancelled: { signal: 'SIGINT' },
+    })
+    expect(checkResult(native, limits)).toEqual([
+      'The step was cancelled (SIGINT) while ImportTable was IN_PROGRESS: the import goes on in AWS as arn:aws:dynamodb:us-east-1:1:table/t/import/01; re-running this step attaches to it and waits for its end.',
+    ])
+  })
+})

@@ -1,6 +1,6 @@
 // Shared by the integration tests: real emulators (started by global-setup.ts), real INPUT_*
 // environment, real GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -272,6 +272,8 @@ export function jsonLines(items: unknown[], eol = '\n'): string {
 
 export interface ProcessRun {
   code: number | null
+  /** The signal that ended the process, when one did. */
+  signal: NodeJS.Signals | null
   stdout: string
   outputs: Record<string, string>
   summary: string
@@ -284,16 +286,26 @@ export interface ProcessRun {
 /** Preload that records which INPUT_* variables the bundle reads. */
 const RECORD_INPUTS = pathToFileURL(path.join(import.meta.dirname, 'record-inputs.mjs')).href
 
+/** A run of the bundle in progress: the process, and its stdout as it comes. */
+export interface DistProcess {
+  child: ChildProcess
+  /** Resolves with the first stdout line that matches (at once if one already has). */
+  line(pattern: RegExp): Promise<string>
+  /** Resolves once the process has exited, with all it left. */
+  done: Promise<ProcessRun>
+}
+
 /**
- * Runs the committed bundle as a child process, exactly as a runner runs it: only the given
- * environment, INPUT_* from action.yml's defaults, output and summary files.
+ * Starts the committed bundle as a child process, exactly as a runner runs it: only the given
+ * environment, INPUT_* from action.yml's defaults, output and summary files. For the tests that
+ * act on the running process (send it a signal); the others use runDist.
  */
-export function runDist(
+export function spawnDist(
   inputs: Record<string, string>,
   extraEnv: Record<string, string> = {},
   node = process.execPath,
   nodeArgs: string[] = [],
-): Promise<ProcessRun> {
+): DistProcess {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsi-dist-'))
   const files = runnerFiles(dir)
   const reads = path.join(dir, 'input-reads.json')
@@ -305,9 +317,21 @@ export function runDist(
     ...extraEnv,
   }
   const args = [...nodeArgs, '--import', RECORD_INPUTS, 'dist/index.js']
-  return new Promise((resolve, reject) => {
-    const child = spawn(node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
+  const child = spawn(node, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  const waiting: Array<{ pattern: RegExp; resolve: (line: string) => void }> = []
+  const firstMatch = (pattern: RegExp) => stdout.split('\n').find((l) => pattern.test(l))
+  const onData = (d: Buffer) => {
+    stdout += d.toString()
+    for (const w of [...waiting]) {
+      const found = firstMatch(w.pattern)
+      if (found !== undefined) {
+        waiting.splice(waiting.indexOf(w), 1)
+        w.resolve(found)
+      }
+    }
+  }
+  const done = new Promise<ProcessRun>((resolve, reject) => {
     let peakRss = 0
     const watch = setInterval(() => {
       try {
@@ -317,13 +341,14 @@ export function runDist(
         // the process has ended
       }
     }, 25)
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stdout += d))
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
     child.on('error', reject)
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       clearInterval(watch)
       resolve({
         code,
+        signal,
         stdout,
         outputs: readOutputs(files.GITHUB_OUTPUT),
         summary: fs.readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
@@ -334,6 +359,34 @@ export function runDist(
       })
     })
   })
+  return {
+    child,
+    line: (pattern) =>
+      new Promise((resolve, reject) => {
+        const found = firstMatch(pattern)
+        if (found !== undefined) return resolve(found)
+        waiting.push({ pattern, resolve })
+        // The process ended without the line: the test fails with what it wrote instead.
+        void done.then((run) =>
+          reject(
+            new Error(
+              `the action ended (code ${run.code}) without a line matching ${pattern}:\n${run.stdout}`,
+            ),
+          ),
+        )
+      }),
+    done,
+  }
+}
+
+/** Runs the committed bundle to its end (see spawnDist). */
+export function runDist(
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+  node = process.execPath,
+  nodeArgs: string[] = [],
+): Promise<ProcessRun> {
+  return spawnDist(inputs, extraEnv, node, nodeArgs).done
 }
 
 /**
