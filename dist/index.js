@@ -45296,7 +45296,7 @@ Object.assign(Dispatcher.prototype, api)
 
 __webpack_unused_export__ = Dispatcher
 __webpack_unused_export__ = Client
-module.exports.bC = Pool
+__webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
 __webpack_unused_export__ = ProxyAgent
@@ -73529,7 +73529,7 @@ function isImportTableFormat(format) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8930);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8631);
 
 
 // The bundle is also the entry of the write threads (stream/write-threads.ts), which serve calls.
@@ -73541,7 +73541,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8930:
+/***/ 8631:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74282,113 +74282,6 @@ function batchWriteBody(table, writes, returnConsumedCapacity) {
     return body + '}';
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./src/stream/http-handler.ts
-/**
- * The HTTP client of the write calls: undici, the HTTP/1.1 client that Node's own fetch is built
- * on, given to the SDK's DynamoDB client as its `requestHandler`. The SDK's default handler makes
- * a node:http request and five timers per call; undici keeps a pool of connections per endpoint
- * and costs about a fifth less CPU per BatchWriteItem call (measured: 370 → 300 µs). The SDK still
- * does everything but carrying the bytes: it resolves the endpoint, signs, and parses the answer.
- *
- * What the SDK's error classification (and so the writer's retrying) looks at is kept: a broken
- * connection is an ECONNRESET, a timeout a TimeoutError, as from the SDK's own handler.
- */
-
-/** Connections per endpoint: as many as the SDK's default handler allows (its agent's maxSockets). */
-const MAX_CONNECTIONS = 50;
-/** undici's codes of a connection that broke or never answered in time. */
-const BROKEN = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
-const TIMED_OUT = new Set([
-    'UND_ERR_CONNECT_TIMEOUT',
-    'UND_ERR_HEADERS_TIMEOUT',
-    'UND_ERR_BODY_TIMEOUT',
-]);
-/**
- * undici's error as the SDK's handler would have raised it, the original as its cause: the SDK
- * retries on ECONNRESET and on TimeoutError, and does not know undici's codes.
- */
-function asSdkError(err) {
-    const code = err?.code;
-    if (typeof code !== 'string')
-        return err;
-    const message = err instanceof Error ? err.message : String(err);
-    if (BROKEN.has(code))
-        return Object.assign(new Error(message, { cause: err }), { code: 'ECONNRESET' });
-    if (TIMED_OUT.has(code)) {
-        return Object.assign(new Error(message, { cause: err }), {
-            name: 'TimeoutError',
-            code: 'ETIMEDOUT',
-        });
-    }
-    return err;
-}
-/** A response's headers as the SDK's handler gives them: lower-case names, one string each. */
-function headersOf(raw) {
-    const headers = {};
-    for (const [name, value] of Object.entries(raw)) {
-        if (value !== undefined)
-            headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return headers;
-}
-/**
- * DynamoDB's JSON protocol sends every call as a POST to the endpoint's path, without a query;
- * a query here would be a request this handler was not made for.
- */
-function pathOf(request) {
-    if (Object.keys(request.query ?? {}).length > 0) {
-        throw new Error(`the write client sends no query strings, but a request to ${request.path} has one`);
-    }
-    return request.path;
-}
-class UndiciHttpHandler {
-    metadata = { handlerProtocol: 'http/1.1' };
-    pools = new Map();
-    async handle(request, { abortSignal, requestTimeout } = {}) {
-        try {
-            const answer = await this.poolFor(request).request({
-                method: request.method,
-                path: pathOf(request),
-                headers: request.headers,
-                body: request.body ?? null,
-                ...(abortSignal instanceof AbortSignal && { signal: abortSignal }),
-                ...(requestTimeout && { headersTimeout: requestTimeout, bodyTimeout: requestTimeout }),
-            });
-            // Read here, so that a connection that breaks mid-answer is reported as one: the SDK would
-            // read it whole too, before it parses it.
-            const body = new Uint8Array(await answer.body.arrayBuffer());
-            return {
-                response: { statusCode: answer.statusCode, headers: headersOf(answer.headers), body },
-            };
-        }
-        catch (err) {
-            throw asSdkError(err);
-        }
-    }
-    updateHttpClientConfig() { }
-    httpHandlerConfigs() {
-        return {};
-    }
-    /** Ends the connections; every call has been answered by then. */
-    destroy() {
-        for (const pool of this.pools.values())
-            void pool.destroy();
-        this.pools.clear();
-    }
-    poolFor(request) {
-        const port = request.port ? `:${request.port}` : '';
-        const origin = `${request.protocol}//${request.hostname}${port}`;
-        let pool = this.pools.get(origin);
-        if (!pool) {
-            pool = new undici/* Pool */.bC(origin, { connections: MAX_CONNECTIONS });
-            this.pools.set(origin, pool);
-        }
-        return pool;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/stream/write-calls.ts
 /**
  * How the writer's BatchWriteItem calls go out: on the client of this thread, or spread over
@@ -74397,14 +74290,49 @@ class UndiciHttpHandler {
  */
 
 
-
 /**
- * A client for the write calls, in this thread or a write thread, from the configuration as plain
- * data: the SDK's DynamoDB client with its HTTP handler given through its own option
- * (http-handler.ts); signing and its SHA-256 stay the SDK's.
+ * A TCP (and TLS) handshake with a DynamoDB endpoint takes well under a second; 5 s outlasts two
+ * lost SYNs (Linux sends the SYN again after 1 s, then 3 s), and beyond that the endpoint is
+ * unreachable: the call fails and goes back to the writer's queue instead of waiting for the
+ * kernel's own timeout, about two minutes.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * DynamoDB answers a BatchWriteItem call in milliseconds; the largest (16 MB) goes out in about
+ * 13 s at 10 Mbit/s. A call not answered within a minute has a dead connection behind it (the
+ * SDK's default is to wait for ever): it fails, and its items are sent again.
+ */
+const REQUEST_TIMEOUT_MS = 60_000;
+const WRITE_TIMEOUTS = {
+    connectMs: CONNECT_TIMEOUT_MS,
+    requestMs: REQUEST_TIMEOUT_MS,
+};
+/**
+ * The write client's configuration as plain data (a write thread is given it and makes its own
+ * client): the SDK's retries off, since the writer retries on one budget that it counts and
+ * reports; the middleware stack resolved once, not per call; and the SDK's own HTTP handler
+ * (NodeHttpHandler) given its options: keep-alive connections, as many as the calls in flight
+ * (`concurrency`, write-concurrency), and the timeouts. The SDK's default handler keeps up to 50
+ * connections and has no timeout; `throwOnRequestTimeout` makes its request timeout fail the
+ * call instead of only logging a warning.
+ */
+function writeClientConfig(config, concurrency, timeouts = WRITE_TIMEOUTS) {
+    const agent = { keepAlive: true, maxSockets: concurrency };
+    const requestHandler = {
+        httpAgent: agent,
+        httpsAgent: agent,
+        connectionTimeout: timeouts.connectMs,
+        requestTimeout: timeouts.requestMs,
+        throwOnRequestTimeout: true,
+    };
+    return { ...config, maxAttempts: 1, cacheMiddleware: true, requestHandler };
+}
+/**
+ * A client for the write calls, in this thread or a write thread, from writeClientConfig's plain
+ * data: the SDK's DynamoDB client; its HTTP handler, signing and answer parsing are the SDK's.
  */
 function createWriteClient(config) {
-    return new dist_cjs/* DynamoDBClient */.MGV({ ...config, requestHandler: new UndiciHttpHandler() });
+    return new dist_cjs/* DynamoDBClient */.MGV(config);
 }
 /** The calls on one client, in this thread. */
 function callsOn(client) {
@@ -74474,9 +74402,7 @@ function createClients(connection, env = process.env) {
         ...credentialsFor(connection.dynamodbEndpoint),
     };
     const dynamodb = new dist_cjs/* DynamoDBClient */.MGV(dynamodbConfig);
-    // The middleware stack is resolved once for all calls, not per call: BatchWriteItem is sent
-    // thousands of times a second, always the same way.
-    const writeConfig = { ...dynamodbConfig, maxAttempts: 1, cacheMiddleware: true };
+    const writeConfig = writeClientConfig(dynamodbConfig, connection.writeConcurrency);
     const writeClient = createWriteClient(writeConfig);
     const s3Config = {
         region,
@@ -81723,8 +81649,9 @@ const AUTO_THREADS_MIN_BYTES = 1024 * 1024;
 const MAX_AUTO_THREADS = 3;
 /**
  * auto starts threads only with more cores than this: on two, a thread takes its CPU from the
- * main thread's reading and validating (measured against an endpoint that answers at once: 0.96
- * to 1.2 times the rate without, by the machine's other load), for about 70 MiB more memory.
+ * main thread's reading and validating (measured against an endpoint that answers at once: 1.4
+ * times the rate without on a quiet machine, 0.73 to 0.86 on a busy one), for about 100 MiB more
+ * memory.
  */
 const AUTO_THREADS_MIN_CORES = 3;
 /** write-threads auto: how many threads, and why, for the log. */
