@@ -1,19 +1,31 @@
-// npm run bench: how fast the stream engine writes and parses, and how much memory it holds,
-// as ratios taken in one run on this machine (absolute times are noisy here; ratios are not).
-// Starts its own emulators. Prints a table, then one JSON line with every figure.
+// npm run bench: the stream engine's targets as ratios taken in one run on this machine (absolute
+// times are noisy here; ratios of runs taken in turn are not), each row naming the setting it
+// measures. Starts its own emulators and sink. Prints a table, then one JSON line with every figure.
 //
-//   node scripts/bench.mjs [--items 200000] [--sweep-items 50000] [--runs 3] [--rss-mb 1024] [--quick]
-import { spawn } from 'node:child_process'
+//   node scripts/bench.mjs [--quick] [--runs 3] [--items 100000] [--sink-items 200000]
+//     [--parse-items 100000] [--job-runs 5] [--rss-mb 1024] [--only sink,local,job,parse,rss]
+//     [--dist path/to/index.js]
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { createGunzip, gzipSync } from 'node:zlib'
-import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { BatchWriteItemCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
-import { inputEnv, readOutputs, runnerFiles } from './action-env.mjs'
 import { benchItem as item } from './bench-items.mjs'
+import {
+  besideNeighbour,
+  load,
+  log,
+  median,
+  mib,
+  root,
+  round,
+  runAction,
+  runProcess,
+  sdkLoop,
+  startSink,
+} from './bench-lib.mjs'
 import {
   createSampleTable,
   localClientConfig,
@@ -21,36 +33,36 @@ import {
   startEmulators,
 } from './emulators.mjs'
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const SECTIONS = ['sink', 'local', 'job', 'parse', 'rss']
 const { values: args } = parseArgs({
   options: {
-    items: { type: 'string', default: '200000' },
-    'sweep-items': { type: 'string', default: '50000' },
-    'parse-items': { type: 'string', default: '200000' },
+    items: { type: 'string', default: '100000' },
+    'sink-items': { type: 'string', default: '200000' },
+    'parse-items': { type: 'string', default: '100000' },
     runs: { type: 'string', default: '3' },
+    'job-runs': { type: 'string', default: '5' },
     'rss-mb': { type: 'string', default: '1024' },
     quick: { type: 'boolean', default: false },
-    'sink-items': { type: 'string', default: '300000' },
-    only: { type: 'string', default: '' },
+    only: { type: 'string', default: SECTIONS.join(',') },
+    dist: { type: 'string', default: path.join(root, 'dist', 'index.js') },
   },
 })
 const quick = args.quick
-const ITEMS = quick ? 20_000 : Number(args.items)
-const SWEEP_ITEMS = quick ? 10_000 : Number(args['sweep-items'])
-const PARSE_ITEMS = quick ? 50_000 : Number(args['parse-items'])
+const ITEMS = quick ? 5_000 : Number(args.items)
+const SINK_ITEMS = quick ? 20_000 : Number(args['sink-items'])
+const PARSE_ITEMS = quick ? 10_000 : Number(args['parse-items'])
 const RUNS = quick ? 1 : Number(args.runs)
-const RSS_BYTES = (quick ? 64 : Number(args['rss-mb'])) * 2 ** 20
-const SINK_ITEMS = quick ? 50_000 : Number(args['sink-items'])
+const JOB_RUNS = quick ? 2 : Number(args['job-runs'])
+const RSS_BYTES = (quick ? 32 : Number(args['rss-mb'])) * 2 ** 20
+const ONLY = new Set(args.only.split(','))
+const DIST = path.resolve(args.dist)
+/** The most common job: this many fixture items from one workspace file. */
+const JOB_ITEMS = 300
 const OBJECTS = 8
-const DEFAULT_CONCURRENCY = 16
-const SWEEP = [1, 4, 8, 16, 32]
-/** write-threads of the sink sweep: 0 sends every call on the main thread. */
-const SINK_THREADS = [0, 1, 2, 3]
-const BATCH = 25
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dynamodb-s3-import-bench-'))
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const log = (m) => process.stderr.write(`${m}\n`)
+const action = (inputs, options = {}) =>
+  runAction(inputs, { dist: DIST, workspace: work, ...options })
 
 const jsonLine = (i) => JSON.stringify({ Item: item(i) })
 const csvHeader = 'pk,sk,name,score,payload'
@@ -69,7 +81,6 @@ const ionLine = (i) => {
     `payload:"${it.payload.S}"}}`
   )
 }
-
 /** The same item as a plain JSON document (input-format JSON), numbers written out exactly. */
 const docLine = (i) => {
   const it = item(i)
@@ -86,425 +97,311 @@ function jsonArray(from, to) {
   for (let i = from; i < to; i++) docs.push(docLine(i))
   return `[\n${docs.join(',\n')}\n]\n`
 }
-
 function text(lineOf, from, to, header) {
   const lines = header ? [header] : []
   for (let i = from; i < to; i++) lines.push(lineOf(i))
   return lines.join('\n') + '\n'
 }
-
-/** Runs dist/index.js as a runner does; resolves with its wall time, outputs and peak RSS. */
-function runAction(inputs, env) {
-  const dir = fs.mkdtempSync(path.join(work, 'run-'))
-  const files = runnerFiles(dir)
-  const cpuFile = path.join(dir, 'cpu.json')
-  const started = process.hrtime.bigint()
-  const preload = path.join(root, 'scripts', 'cpu-report.mjs')
-  const child = spawn(
-    process.execPath,
-    ['--import', preload, path.join(root, 'dist', 'index.js')],
-    {
-      env: {
-        ...process.env,
-        ...files,
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        GITHUB_WORKSPACE: work,
-        DSI_CPU_REPORT: cpuFile,
-        ...env,
-        ...inputEnv(inputs),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  )
-  let peak = 0
-  const watch = setInterval(() => {
-    try {
-      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8')
-      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
-      peak = Math.max(peak, kb * 1024)
-    } catch {
-      // the process has ended
-    }
-  }, 50)
-  return new Promise((resolve, reject) => {
-    child.on('error', reject)
-    child.on('exit', (code) => {
-      clearInterval(watch)
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9
-      const outputs = readOutputs(files.GITHUB_OUTPUT)
-      if (code !== 0)
-        return reject(new Error(`the action exited ${code}: ${JSON.stringify(outputs)}`))
-      const cpu = fs.existsSync(cpuFile) ? JSON.parse(fs.readFileSync(cpuFile, 'utf8')) : undefined
-      resolve({
-        seconds,
-        outputs,
-        peakRss: peak,
-        cpuMicros: cpu ? cpu.user + cpu.system : undefined,
-      })
-    })
-  })
-}
-
-/** Threads of the transport-only ceiling: one per core. */
-const CEILING_THREADS = os.availableParallelism()
-
-/** scripts/send-ceiling.mjs in its own process: the SDK's transport alone, pre-encoded bodies. */
-function sendCeiling(endpoint) {
-  const script = path.join(root, 'scripts', 'send-ceiling.mjs')
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [script, endpoint, String(SINK_ITEMS), String(CEILING_THREADS)],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    )
-    let out = ''
-    child.stdout.on('data', (d) => (out += d))
-    child.on('error', reject)
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out).itemsPerSecond)
-        : reject(new Error(`send-ceiling exited ${code}`)),
-    )
-  })
+/** `n` items as gzip DYNAMODB_JSON in OBJECTS parts: yields [name, body]. */
+function* parts(n) {
+  const per = Math.ceil(n / OBJECTS)
+  for (let o = 0; o < OBJECTS; o++)
+    yield [`part-${o}.json.gz`, gzipSync(text(jsonLine, o * per, Math.min(n, (o + 1) * per)))]
 }
 
 /**
- * The engine's own ceiling: the action and a tight SDK loop against a sink (an endpoint in its own
- * process that takes every write at once), interleaved, medians of RUNS. The loop sends pre-built
- * items with BatchWriteItemCommand, 25 per call, 16 calls in flight: what a user could write.
+ * Against the sink (an endpoint in its own process that takes every write at once): the action
+ * with default settings (write-threads auto, which starts no thread against a custom endpoint)
+ * and the plain SDK loop (pre-built items, BatchWriteItemCommand, 25 per call, 16 in flight) in
+ * turn; the same pair beside one CPU-bound process; and write-threads 1, for what a thread costs
+ * and gains. The action's rate is items over its whole process's wall time, start included.
  */
 async function sinkFigures() {
-  const sink = spawn(process.execPath, [path.join(root, 'scripts', 'sink-server.mjs')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const port = await new Promise((resolve, reject) => {
-    sink.stdout.once('data', (d) => resolve(JSON.parse(String(d)).port))
-    sink.once('error', reject)
-  })
-  const endpoint = `http://127.0.0.1:${port}`
+  const sink = await startSink()
   try {
     const dir = path.join(work, 'sink')
     fs.mkdirSync(dir, { recursive: true })
-    const per = Math.ceil(SINK_ITEMS / OBJECTS)
-    for (let o = 0; o < OBJECTS; o++) {
-      const body = text(jsonLine, o * per, Math.min(SINK_ITEMS, (o + 1) * per))
-      fs.writeFileSync(path.join(dir, `part-${o}.json.gz`), gzipSync(body))
+    for (const [name, body] of parts(SINK_ITEMS)) fs.writeFileSync(path.join(dir, name), body)
+    const client = new DynamoDBClient({ ...localClientConfig(sink.endpoint), maxAttempts: 1 })
+    const run = async (threads) => {
+      const r = await action({
+        table: 'sink',
+        source: 'sink/',
+        region: 'us-east-1',
+        'dynamodb-endpoint': sink.endpoint,
+        ...(threads !== undefined && { 'write-threads': String(threads) }),
+      })
+      if (r.outputs['imported-item-count'] !== String(SINK_ITEMS))
+        throw new Error(`the action imported ${r.outputs['imported-item-count']} of ${SINK_ITEMS}`)
+      return { rate: SINK_ITEMS / r.seconds, cpu: r.cpuMicros / SINK_ITEMS, rss: r.peakRss }
     }
-    const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 })
-    const loop = async () => {
-      const batches = []
-      for (let i = 0; i < SINK_ITEMS; i += BATCH) {
-        batches.push(
-          Array.from({ length: Math.min(BATCH, SINK_ITEMS - i) }, (_, j) => ({
-            PutRequest: { Item: item(i + j) },
-          })),
-        )
-      }
-      const started = process.hrtime.bigint()
-      let next = 0
-      const worker = async () => {
-        while (next < batches.length) {
-          const requests = batches[next++]
-          await client.send(new BatchWriteItemCommand({ RequestItems: { sink: requests } }))
-        }
-      }
-      await Promise.all(Array.from({ length: DEFAULT_CONCURRENCY }, worker))
-      return SINK_ITEMS / (Number(process.hrtime.bigint() - started) / 1e9)
-    }
-    // write-threads auto (what a user gets: one thread per core but one), then the sweep.
-    const settings = ['auto', ...SINK_THREADS.map(String)]
-    const loops = []
-    const ceilings = []
-    const actions = Object.fromEntries(settings.map((t) => [t, []]))
-    const cpu = Object.fromEntries(settings.map((t) => [t, []]))
+    const loop = () => sdkLoop(client, 'sink', SINK_ITEMS)
     await loop() // warm-up
+    const idle = { loop: [], action: [], cpu: [], rss: [] }
+    const busy = { loop: [], action: [], cpu: [] }
+    const thread = { rate: [], cpu: [], rss: [] }
     for (let r = 0; r < RUNS; r++) {
-      loops.push(await loop())
-      ceilings.push(await sendCeiling(endpoint))
+      idle.loop.push(await loop())
+      const a = await run()
+      idle.action.push(a.rate)
+      idle.cpu.push(a.cpu)
+      idle.rss.push(a.rss)
+      const t = await run(1)
+      thread.rate.push(t.rate)
+      thread.cpu.push(t.cpu)
+      thread.rss.push(t.rss)
       log(
-        `sink run ${r + 1}: SDK transport alone on ${CEILING_THREADS} threads ${Math.round(ceilings.at(-1))} items/s`,
+        `sink run ${r + 1} (load ${load()}): SDK loop ${Math.round(idle.loop.at(-1))} items/s, action (threads auto = 0) ${Math.round(a.rate)} items/s ${a.cpu.toFixed(1)} µs CPU/item ${mib(a.rss)} MiB, write-threads 1 ${Math.round(t.rate)} items/s ${mib(t.rss)} MiB`,
       )
-      for (const threads of settings) {
-        const run = await runAction({
-          table: 'sink',
-          source: 'sink/',
-          region: 'us-east-1',
-          'dynamodb-endpoint': endpoint,
-          'write-concurrency': String(DEFAULT_CONCURRENCY),
-          'write-threads': threads,
-        })
-        if (run.outputs['imported-item-count'] !== String(SINK_ITEMS))
-          throw new Error(
-            `the action imported ${run.outputs['imported-item-count']} of ${SINK_ITEMS}`,
-          )
-        actions[threads].push(SINK_ITEMS / run.seconds)
-        cpu[threads].push(run.cpuMicros / SINK_ITEMS)
-        log(
-          `sink run ${r + 1}, write-threads ${threads}: SDK loop ${Math.round(loops.at(-1))} items/s, action ${Math.round(actions[threads].at(-1))} items/s, ${cpu[threads].at(-1).toFixed(1)} µs CPU/item`,
-        )
-      }
+      await besideNeighbour(async () => {
+        busy.loop.push(await loop())
+        const b = await run()
+        busy.action.push(b.rate)
+        busy.cpu.push(b.cpu)
+      })
+      log(
+        `sink run ${r + 1} beside a CPU-bound process (load ${load()}): SDK loop ${Math.round(busy.loop.at(-1))} items/s, action ${Math.round(busy.action.at(-1))} items/s`,
+      )
     }
     client.destroy()
-    const loopRate = median(loops)
-    const figure = (t) => ({
-      itemsPerSecond: Math.round(median(actions[t])),
-      toSdkLoop: Number((median(actions[t]) / loopRate).toFixed(3)),
-      cpuMicrosPerItem: Number(median(cpu[t]).toFixed(1)),
-    })
-    const auto = figure('auto')
     return {
       items: SINK_ITEMS,
       cores: os.availableParallelism(),
-      sdkLoopItemsPerSecond: Math.round(loopRate),
-      actionItemsPerSecond: auto.itemsPerSecond,
-      actionToSdkLoop: auto.toSdkLoop,
-      actionCpuMicrosPerItem: auto.cpuMicrosPerItem,
-      sendCeilingItemsPerSecond: Math.round(median(ceilings)),
-      sendCeilingToSdkLoop: Number((median(ceilings) / loopRate).toFixed(3)),
-      threads: Object.fromEntries(SINK_THREADS.map((t) => [t, figure(String(t))])),
+      idle: {
+        sdkLoopItemsPerSecond: Math.round(median(idle.loop)),
+        actionItemsPerSecond: Math.round(median(idle.action)),
+        actionToSdkLoop: round(median(idle.action) / median(idle.loop)),
+        actionCpuMicrosPerItem: round(median(idle.cpu), 1),
+        actionPeakRssMiB: mib(median(idle.rss)),
+      },
+      neighbour: {
+        sdkLoopItemsPerSecond: Math.round(median(busy.loop)),
+        actionItemsPerSecond: Math.round(median(busy.action)),
+        actionToSdkLoop: round(median(busy.action) / median(busy.loop)),
+        actionCpuMicrosPerItem: round(median(busy.cpu), 1),
+      },
+      oneThread: {
+        itemsPerSecond: Math.round(median(thread.rate)),
+        toNoThread: round(median(thread.rate) / median(idle.action)),
+        cpuMicrosPerItem: round(median(thread.cpu), 1),
+        peakRssMiB: mib(median(thread.rss)),
+        extraMiB: mib(median(thread.rss) - median(idle.rss)),
+      },
+      load: load(),
     }
   } finally {
-    sink.kill('SIGTERM')
+    await sink.stop()
   }
 }
 
-async function main() {
-  if (args.only === 'sink') {
-    const sink = await sinkFigures()
-    log(
-      `SDK transport alone: ${sink.sendCeilingItemsPerSecond} items/s, ${sink.sendCeilingToSdkLoop} of the SDK loop`,
-    )
-    for (const [t, v] of Object.entries(sink.threads))
-      log(
-        `write-threads ${t}: ${v.itemsPerSecond} items/s, ${v.toSdkLoop} of the SDK loop, ${v.cpuMicrosPerItem} µs CPU/item`,
-      )
-    console.log(JSON.stringify({ sink }))
-    fs.rmSync(work, { recursive: true, force: true })
-    return
+/** Peak RSS of a real (not dry) import of one RSS_BYTES file into the sink, and of a dry run. */
+async function rssFigures() {
+  const sink = await startSink()
+  const dir = path.join(work, 'rss')
+  try {
+    fs.mkdirSync(dir)
+    await writeLargeFile(path.join(dir, 'big.json'), RSS_BYTES)
+    const figures = {}
+    for (const dryRun of [false, true]) {
+      const r = await action({
+        table: 'sink',
+        source: 'rss/',
+        region: 'us-east-1',
+        'dynamodb-endpoint': sink.endpoint,
+        'dry-run': String(dryRun),
+      })
+      const name = dryRun ? 'dry' : 'real'
+      figures[name] = {
+        peakRssMiB: mib(r.peakRss),
+        items: Number(r.outputs['processed-item-count']),
+        seconds: round(r.seconds, 1),
+      }
+      log(`rss ${name} (load ${load()}): ${JSON.stringify(figures[name])}`)
+    }
+    return { objectMiB: mib(RSS_BYTES), ...figures, load: load() }
+  } finally {
+    await sink.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
   }
-  const sink = await sinkFigures()
-  log(`sink: ${JSON.stringify(sink)}`)
-  log(
-    `bench: ${ITEMS} items (sweep ${SWEEP_ITEMS}, parse ${PARSE_ITEMS}), ${RUNS} runs, work dir ${work}`,
-  )
+}
+
+/** Sections that need DynamoDB Local and the S3 server. */
+async function emulatorFigures() {
   const emulators = await startEmulators()
-  const ddb = new DynamoDBClient({
-    ...localClientConfig(emulators.dynamodbEndpoint),
-    maxAttempts: 10,
-  })
+  const endpoint = emulators.dynamodbEndpoint
+  const ddb = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 10 })
   const s3 = new S3Client(s3ClientConfig(emulators.s3Endpoint))
   const local = {
     region: 'us-east-1',
-    'dynamodb-endpoint': emulators.dynamodbEndpoint,
+    'dynamodb-endpoint': endpoint,
     's3-endpoint': emulators.s3Endpoint,
   }
   let tableNumber = 0
   const freshTable = async () => {
     const name = `bench-${++tableNumber}`
-    await createSampleTable(emulators.dynamodbEndpoint, name)
+    await createSampleTable(endpoint, name)
     return name
   }
   const dropTable = (name) => ddb.send(new DeleteTableCommand({ TableName: name }))
-
+  const figures = {}
   try {
-    // The data: gzip DYNAMODB_JSON in 8 objects, for the full import and for the sweep.
-    await s3.send(new CreateBucketCommand({ Bucket: 'bench' }))
-    const upload = async (prefix, n) => {
-      const per = Math.ceil(n / OBJECTS)
-      for (let o = 0; o < OBJECTS; o++) {
-        const body = gzipSync(text(jsonLine, o * per, Math.min(n, (o + 1) * per)))
-        await s3.send(
-          new PutObjectCommand({ Bucket: 'bench', Key: `${prefix}/part-${o}.json.gz`, Body: body }),
-        )
-      }
-    }
-    await upload('full', ITEMS)
-    await upload('sweep', SWEEP_ITEMS)
-    const batchesOf = (n) => {
-      const batches = []
-      for (let i = 0; i < n; i += BATCH) {
-        batches.push(
-          Array.from({ length: Math.min(BATCH, n - i) }, (_, j) => ({
-            PutRequest: { Item: item(i + j) },
-          })),
-        )
-      }
-      return batches
-    }
-
-    /** The upper bound: pre-built 25-item batches, `concurrency` calls in flight, nothing else. */
-    const upperBound = async (n, concurrency) => {
-      const table = await freshTable()
-      const batches = batchesOf(n)
-      const started = process.hrtime.bigint()
-      let next = 0
-      const worker = async () => {
-        while (next < batches.length) {
-          let requests = batches[next++]
-          while (requests.length > 0) {
-            const out = await ddb.send(
-              new BatchWriteItemCommand({ RequestItems: { [table]: requests } }),
-            )
-            requests = out.UnprocessedItems?.[table] ?? []
-          }
-        }
-      }
-      await Promise.all(Array.from({ length: concurrency }, worker))
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9
-      await dropTable(table)
-      return n / seconds
-    }
-    const action = async (prefix, n, concurrency) => {
-      const table = await freshTable()
-      const run = await runAction({
-        ...local,
-        table,
-        source: `s3://bench/${prefix}/`,
-        'write-concurrency': String(concurrency),
-      })
-      if (run.outputs['imported-item-count'] !== String(n))
-        throw new Error(`imported ${run.outputs['imported-item-count']} of ${n}`)
-      await dropTable(table)
-      return n / run.seconds
-    }
-
     log('warming up DynamoDB Local (JIT)…')
-    await upperBound(Math.min(20_000, ITEMS), DEFAULT_CONCURRENCY)
+    const warm = await freshTable()
+    await sdkLoop(ddb, warm, Math.min(20_000, ITEMS))
+    await dropTable(warm)
 
-    // 1-3: the action against the upper bound, at the default concurrency, alternating.
-    const bound = []
-    const full = []
-    for (let r = 0; r < RUNS; r++) {
-      bound.push(await upperBound(ITEMS, DEFAULT_CONCURRENCY))
-      full.push(await action('full', ITEMS, DEFAULT_CONCURRENCY))
-      log(
-        `run ${r + 1}: upper bound ${Math.round(bound.at(-1))} items/s, action ${Math.round(full.at(-1))} items/s`,
-      )
-    }
-
-    // 4: parse-only through the dry-run path, from workspace files, beside bare baselines.
-    const parse = {}
-    const formats = {
-      DYNAMODB_JSON: { body: () => text(jsonLine, 0, PARSE_ITEMS) },
-      CSV: { body: () => text(csvLine, 0, PARSE_ITEMS, csvHeader) },
-      ION: { body: () => text(ionLine, 0, PARSE_ITEMS) },
-      'JSON array': { format: 'JSON', body: () => jsonArray(0, PARSE_ITEMS) },
-      'JSON lines': { format: 'JSON', body: () => text(docLine, 0, PARSE_ITEMS) },
-    }
-    const parseTable = await freshTable()
-    for (const [name, spec] of Object.entries(formats)) {
-      const format = name
-      const body = spec.body()
-      for (const compression of ['NONE', 'GZIP']) {
-        const dir = path.join(work, `parse-${format.replace(' ', '-')}-${compression}`)
-        fs.mkdirSync(dir, { recursive: true })
-        const file = path.join(dir, 'data')
-        fs.writeFileSync(file, compression === 'GZIP' ? gzipSync(body) : body)
-        const rates = []
-        const baselines = []
-        for (let r = 0; r < RUNS; r++) {
-          const run = await runAction({
-            ...local,
-            table: parseTable,
-            source: path.relative(work, dir) + '/',
-            'input-format': spec.format ?? format,
-            'dry-run': 'true',
-          })
-          const seconds = Number(run.outputs['duration-seconds'])
-          rates.push(PARSE_ITEMS / seconds)
-          if (format === 'DYNAMODB_JSON')
-            baselines.push(PARSE_ITEMS / (await bareJson(file, compression === 'GZIP')))
-        }
-        const bytes = Buffer.byteLength(body)
-        parse[`${format}/${compression}`] = {
-          recordsPerSecond: Math.round(median(rates)),
-          mbPerSecond: Number(((median(rates) * bytes) / PARSE_ITEMS / 1e6).toFixed(1)),
-          ...(baselines.length && { baselineRecordsPerSecond: Math.round(median(baselines)) }),
-        }
-        log(`parse ${format}/${compression}: ${JSON.stringify(parse[`${format}/${compression}`])}`)
-      }
-    }
-
-    // 5: peak RSS of a dry run over one large object, generated here and deleted after: DynamoDB
-    // JSON lines, and one plain JSON array (input-format JSON), which is streamed element by element.
-    const rss = {}
-    for (const [name, format, shape] of [
-      ['DYNAMODB_JSON', 'DYNAMODB_JSON', 'lines'],
-      ['JSON array', 'JSON', 'array'],
-    ]) {
-      const rssDir = path.join(work, 'rss')
-      fs.mkdirSync(rssDir)
-      await writeLargeFile(path.join(rssDir, 'big.json'), RSS_BYTES, shape)
-      const peaks = []
+    if (ONLY.has('local')) {
+      // The action against the raw BatchWriteItem bound (the plain loop at the same concurrency),
+      // in turn, each on a fresh table: gzip DYNAMODB_JSON in 8 objects from the S3 server.
+      await s3.send(new CreateBucketCommand({ Bucket: 'bench' }))
+      for (const [name, body] of parts(ITEMS))
+        await s3.send(new PutObjectCommand({ Bucket: 'bench', Key: `full/${name}`, Body: body }))
+      const bound = []
+      const full = []
       for (let r = 0; r < RUNS; r++) {
-        const run = await runAction({
-          ...local,
-          table: parseTable,
-          source: 'rss/',
-          'input-format': format,
-          'dry-run': 'true',
-        })
-        peaks.push(run.peakRss)
+        let table = await freshTable()
+        bound.push(await sdkLoop(ddb, table, ITEMS))
+        await dropTable(table)
+        table = await freshTable()
+        const run = await action({ ...local, table, source: 's3://bench/full/' })
+        if (run.outputs['imported-item-count'] !== String(ITEMS))
+          throw new Error(`imported ${run.outputs['imported-item-count']} of ${ITEMS}`)
+        full.push(ITEMS / run.seconds)
+        await dropTable(table)
         log(
-          `rss ${name} run ${r + 1}: ${(run.peakRss / 2 ** 20).toFixed(0)} MiB over ${run.outputs['processed-size-bytes']} bytes, ${run.outputs['processed-item-count']} records`,
+          `local run ${r + 1} (load ${load()}): raw bound ${Math.round(bound.at(-1))} items/s, action ${Math.round(full.at(-1))} items/s`,
         )
       }
-      rss[name] = Math.round(median(peaks) / 2 ** 20)
-      fs.rmSync(rssDir, { recursive: true })
+      figures.local = {
+        items: ITEMS,
+        boundItemsPerSecond: Math.round(median(bound)),
+        actionItemsPerSecond: Math.round(median(full)),
+        actionToBound: round(median(full) / median(bound)),
+        load: load(),
+      }
     }
 
-    // 6: the concurrency sweep, the action against the upper bound at each concurrency.
-    const sweep = {}
-    for (const c of SWEEP) {
-      const b = []
-      const a = []
-      for (let r = 0; r < RUNS; r++) {
-        b.push(await upperBound(SWEEP_ITEMS, c))
-        a.push(await action('sweep', SWEEP_ITEMS, c))
-      }
-      sweep[c] = {
-        upperBound: Math.round(median(b)),
-        action: Math.round(median(a)),
-        ratio: Number((median(a) / median(b)).toFixed(3)),
-      }
-      log(`sweep ${c}: ${JSON.stringify(sweep[c])}`)
-    }
-
-    const json = parse['DYNAMODB_JSON/NONE']
-    const jsonGz = parse['DYNAMODB_JSON/GZIP']
-    const figures = {
-      sink,
-      items: ITEMS,
-      runs: RUNS,
-      upperBoundItemsPerSecond: Math.round(median(bound)),
-      actionItemsPerSecond: Math.round(median(full)),
-      actionToUpperBound: Number((median(full) / median(bound)).toFixed(3)),
-      parse,
-      parseToBaseline: {
-        plain: Number((json.recordsPerSecond / json.baselineRecordsPerSecond).toFixed(3)),
-        gzip: Number((jsonGz.recordsPerSecond / jsonGz.baselineRecordsPerSecond).toFixed(3)),
-      },
-      ionToJson: Number((parse['ION/NONE'].recordsPerSecond / json.recordsPerSecond).toFixed(3)),
-      csvToJson: Number((parse['CSV/NONE'].recordsPerSecond / json.recordsPerSecond).toFixed(3)),
-      peakRssMiB: rss['DYNAMODB_JSON'],
-      peakRssJsonArrayMiB: rss['JSON array'],
-      jsonArrayToJson: Number(
-        (parse['JSON array/NONE'].recordsPerSecond / json.recordsPerSecond).toFixed(3),
-      ),
-      rssObjectMiB: Math.round(RSS_BYTES / 2 ** 20),
-      sweep,
-      bestConcurrency: Number(
-        Object.entries(sweep).sort((x, y) => y[1].action - x[1].action)[0][0],
-      ),
-    }
-    printTable(figures)
-    console.log(JSON.stringify(figures))
+    if (ONLY.has('job')) figures.job = await jobFigures(endpoint, freshTable)
+    if (ONLY.has('parse')) figures.parse = await parseFigures(local, await freshTable())
   } finally {
     ddb.destroy()
     s3.destroy()
     await emulators.stop()
-    fs.rmSync(work, { recursive: true, force: true })
+  }
+  return figures
+}
+
+/**
+ * The most common job: JOB_ITEMS fixture items from a workspace file into DynamoDB Local, the
+ * whole process of the action against the whole process of a plain SDK script
+ * (scripts/bench-sdk-script.mjs) that reads the same file and sends the same calls of 25.
+ */
+async function jobFigures(endpoint, freshTable) {
+  const table = await freshTable()
+  const dir = path.join(work, 'job')
+  fs.mkdirSync(dir)
+  const file = path.join(dir, 'fixture.json')
+  fs.writeFileSync(file, text(jsonLine, 0, JOB_ITEMS))
+  const script = path.join(root, 'scripts', 'bench-sdk-script.mjs')
+  const credentials = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
+  const runScript = async () => {
+    const r = await runProcess(script, [file, table, endpoint], { env: credentials })
+    if (r.code !== 0) throw new Error(`the SDK script exited ${r.code}`)
+    return r
+  }
+  const runTheAction = async () => {
+    const r = await action({
+      table,
+      source: 'job/fixture.json',
+      region: 'us-east-1',
+      'dynamodb-endpoint': endpoint,
+    })
+    if (r.outputs['imported-item-count'] !== String(JOB_ITEMS))
+      throw new Error(`imported ${r.outputs['imported-item-count']} of ${JOB_ITEMS}`)
+    return r
+  }
+  await runTheAction() // warm-up of both: the file cache, DynamoDB Local's JIT
+  await runScript()
+  const a = { seconds: [], rss: [] }
+  const s = { seconds: [], rss: [] }
+  for (let r = 0; r < JOB_RUNS; r++) {
+    for (const [side, run] of [
+      [a, runTheAction],
+      [s, runScript],
+    ]) {
+      const x = await run()
+      side.seconds.push(x.seconds)
+      side.rss.push(x.peakRss)
+    }
+    log(
+      `job run ${r + 1} (load ${load()}): action ${a.seconds.at(-1).toFixed(3)} s ${mib(a.rss.at(-1))} MiB, SDK script ${s.seconds.at(-1).toFixed(3)} s ${mib(s.rss.at(-1))} MiB`,
+    )
+  }
+  return {
+    items: JOB_ITEMS,
+    runs: JOB_RUNS,
+    actionSeconds: round(median(a.seconds)),
+    scriptSeconds: round(median(s.seconds)),
+    actionToScript: round(median(a.seconds) / median(s.seconds)),
+    actionPeakRssMiB: mib(median(a.rss)),
+    scriptPeakRssMiB: mib(median(s.rss)),
+    load: load(),
+  }
+}
+
+/** Parse-only through the dry-run path, from workspace files, beside a bare JSON.parse baseline. */
+async function parseFigures(local, table) {
+  const parse = {}
+  const formats = {
+    DYNAMODB_JSON: { body: () => text(jsonLine, 0, PARSE_ITEMS) },
+    CSV: { body: () => text(csvLine, 0, PARSE_ITEMS, csvHeader) },
+    ION: { body: () => text(ionLine, 0, PARSE_ITEMS) },
+    'JSON array': { format: 'JSON', body: () => jsonArray(0, PARSE_ITEMS) },
+    'JSON lines': { format: 'JSON', body: () => text(docLine, 0, PARSE_ITEMS) },
+  }
+  for (const [format, spec] of Object.entries(formats)) {
+    const body = spec.body()
+    for (const compression of ['NONE', 'GZIP']) {
+      const dir = path.join(work, `parse-${format.replace(' ', '-')}-${compression}`)
+      fs.mkdirSync(dir, { recursive: true })
+      const file = path.join(dir, 'data')
+      fs.writeFileSync(file, compression === 'GZIP' ? gzipSync(body) : body)
+      const rates = []
+      const baselines = []
+      for (let r = 0; r < RUNS; r++) {
+        const run = await action({
+          ...local,
+          table,
+          source: path.relative(work, dir) + '/',
+          'input-format': spec.format ?? format,
+          'dry-run': 'true',
+        })
+        rates.push(PARSE_ITEMS / Number(run.outputs['duration-seconds']))
+        if (format === 'DYNAMODB_JSON')
+          baselines.push(PARSE_ITEMS / (await bareJson(file, compression === 'GZIP')))
+      }
+      parse[`${format}/${compression}`] = {
+        recordsPerSecond: Math.round(median(rates)),
+        mbPerSecond: round((median(rates) * Buffer.byteLength(body)) / PARSE_ITEMS / 1e6, 1),
+        ...(baselines.length && { baselineRecordsPerSecond: Math.round(median(baselines)) }),
+      }
+      fs.rmSync(dir, { recursive: true, force: true })
+      log(
+        `parse ${format}/${compression} (load ${load()}): ${JSON.stringify(parse[`${format}/${compression}`])}`,
+      )
+    }
+  }
+  const json = parse['DYNAMODB_JSON/NONE']
+  const jsonGz = parse['DYNAMODB_JSON/GZIP']
+  return {
+    items: PARSE_ITEMS,
+    formats: parse,
+    toBaselinePlain: round(json.recordsPerSecond / json.baselineRecordsPerSecond),
+    toBaselineGzip: round(jsonGz.recordsPerSecond / jsonGz.baselineRecordsPerSecond),
+    ionToJson: round(parse['ION/NONE'].recordsPerSecond / json.recordsPerSecond),
+    csvToJson: round(parse['CSV/NONE'].recordsPerSecond / json.recordsPerSecond),
+    jsonArrayToJson: round(parse['JSON array/NONE'].recordsPerSecond / json.recordsPerSecond),
+    load: load(),
   }
 }
 
@@ -529,74 +426,111 @@ async function bareJson(file, gzip) {
   return Number(process.hrtime.bigint() - started) / 1e9
 }
 
-/** About `bytes` of DynamoDB JSON lines, or of one JSON array of documents. */
-async function writeLargeFile(file, bytes, shape = 'lines') {
+/** About `bytes` of DynamoDB JSON lines. */
+async function writeLargeFile(file, bytes) {
   const out = fs.createWriteStream(file)
-  const write = async (chunk) => {
-    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve))
-    return Buffer.byteLength(chunk)
-  }
-  let written = shape === 'array' ? await write('[\n') : 0
+  let written = 0
   for (let i = 0; written < bytes; i++) {
-    const from = i * 1000
-    const chunk =
-      shape === 'array'
-        ? (i > 0 ? ',\n' : '') +
-          Array.from({ length: 1000 }, (_, k) => docLine(from + k)).join(',\n')
-        : text(jsonLine, from, from + 1000)
-    written += await write(chunk)
+    const chunk = text(jsonLine, i * 1000, (i + 1) * 1000)
+    if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve))
+    written += Buffer.byteLength(chunk)
   }
-  if (shape === 'array') await write('\n]\n')
   await new Promise((resolve) => out.end(resolve))
 }
 
 function printTable(f) {
-  const rows = [
-    [`sink: SDK loop, ${f.sink.items} items, items/s`, f.sink.sdkLoopItemsPerSecond, ''],
-    [
-      `sink: the action (dist/index.js, write-threads auto), items/s`,
-      f.sink.actionItemsPerSecond,
-      `${f.sink.cores} cores`,
-    ],
-    ['sink: action / SDK loop', f.sink.actionToSdkLoop, 'target ≥ 1.5'],
-    [
-      `sink: SDK transport alone, ${f.sink.cores} threads, pre-encoded bodies, items/s`,
-      `${f.sink.sendCeilingItemsPerSecond} (${f.sink.sendCeilingToSdkLoop} of the loop)`,
-      'no reading or validating',
-    ],
-    ['sink: the action, CPU µs per item (user + system)', f.sink.actionCpuMicrosPerItem, ''],
-    ...Object.entries(f.sink.threads).map(([t, v]) => [
-      `sink: write-threads ${t}: items/s, / SDK loop, CPU µs/item`,
-      `${v.itemsPerSecond}, ${v.toSdkLoop}, ${v.cpuMicrosPerItem}`,
-      '',
-    ]),
-    ['upper bound (BatchWriteItem loop), items/s', f.upperBoundItemsPerSecond, ''],
-    ['the action (dist/index.js), items/s', f.actionItemsPerSecond, ''],
-    ['action / upper bound', f.actionToUpperBound, 'target ≥ 0.9'],
-    ...Object.entries(f.parse).map(([k, v]) => [
-      `parse ${k}, records/s (MB/s)`,
-      `${v.recordsPerSecond} (${v.mbPerSecond})`,
-      v.baselineRecordsPerSecond ? `bare JSON.parse ${v.baselineRecordsPerSecond}` : '',
-    ]),
-    ['parse DYNAMODB_JSON / bare, plain', f.parseToBaseline.plain, 'target ≥ 0.7'],
-    ['parse DYNAMODB_JSON / bare, gzip', f.parseToBaseline.gzip, 'target ≥ 0.7'],
-    ['parse ION / DYNAMODB_JSON', f.ionToJson, 'target ≥ 0.25'],
-    ['parse CSV / DYNAMODB_JSON', f.csvToJson, 'target ≥ 0.5'],
-    ['parse JSON array / DYNAMODB_JSON', f.jsonArrayToJson, ''],
-    [`peak RSS, dry run of one ${f.rssObjectMiB} MiB object, MiB`, f.peakRssMiB, 'target < 300'],
-    [`peak RSS, the same as one JSON array, MiB`, f.peakRssJsonArrayMiB, 'as DYNAMODB_JSON'],
-    ...Object.entries(f.sweep).map(([c, v]) => [
-      `concurrency ${c}: action / upper bound, items/s`,
-      `${v.action} / ${v.upperBound} (${v.ratio})`,
-      '',
-    ]),
-    ['best concurrency of the sweep', f.bestConcurrency, `default ${DEFAULT_CONCURRENCY}`],
-  ]
+  const rows = []
+  const row = (name, value, target = '') => rows.push([name, String(value), target])
+  const { sink, local, job, parse, rss } = f
+  if (local) {
+    row(
+      `DynamoDB Local, ${local.items} items, write-concurrency 16, write-threads auto (= 0 here): action / raw BatchWriteItem bound`,
+      `${local.actionToBound} (${local.actionItemsPerSecond} / ${local.boundItemsPerSecond} items/s)`,
+      '≥ 0.95',
+    )
+  }
+  if (sink) {
+    const { idle, neighbour, oneThread } = sink
+    row(
+      `sink, ${sink.items} items, default settings (write-threads auto = 0 threads here, concurrency 16): action / plain SDK loop`,
+      `${idle.actionToSdkLoop} (${idle.actionItemsPerSecond} / ${idle.sdkLoopItemsPerSecond} items/s)`,
+      '≥ 1.0',
+    )
+    row(
+      `sink, the same pair beside one CPU-bound process: action / plain SDK loop`,
+      `${neighbour.actionToSdkLoop} (${neighbour.actionItemsPerSecond} / ${neighbour.sdkLoopItemsPerSecond} items/s)`,
+      '≥ 1.0',
+    )
+    row(
+      `sink, default settings: the action's CPU µs per item (user + system)`,
+      `${idle.actionCpuMicrosPerItem} (beside the CPU-bound process: ${neighbour.actionCpuMicrosPerItem})`,
+    )
+    row(
+      `sink, write-threads 1 vs 0: items/s, peak RSS MiB`,
+      `${oneThread.itemsPerSecond} vs ${idle.actionItemsPerSecond} (${oneThread.toNoThread}×), ${oneThread.peakRssMiB} vs ${idle.actionPeakRssMiB} MiB (+${oneThread.extraMiB})`,
+    )
+  }
+  if (job) {
+    row(
+      `most common job: ${job.items} items from a workspace file into DynamoDB Local, whole process, default settings: action / plain SDK script, wall time`,
+      `${job.actionToScript} (${job.actionSeconds} s / ${job.scriptSeconds} s)`,
+      '≤ 1.2',
+    )
+    row(
+      `most common job: peak RSS, action / SDK script, MiB`,
+      `${job.actionPeakRssMiB} / ${job.scriptPeakRssMiB}`,
+    )
+  }
+  if (rss) {
+    row(
+      `peak RSS, REAL import of one ${rss.objectMiB} MiB file into the sink (${rss.real.items} items), MiB`,
+      rss.real.peakRssMiB,
+      '< 300',
+    )
+    row(`peak RSS, dry run of the same file, MiB`, rss.dry.peakRssMiB, '< 300')
+  }
+  if (parse) {
+    for (const [k, v] of Object.entries(parse.formats))
+      row(
+        `parse ${k} (dry run, workspace file), records/s (MB/s)`,
+        `${v.recordsPerSecond} (${v.mbPerSecond})` +
+          (v.baselineRecordsPerSecond ? `, bare JSON.parse ${v.baselineRecordsPerSecond}` : ''),
+      )
+    row('parse DYNAMODB_JSON / bare JSON.parse, plain', parse.toBaselinePlain, '≥ 0.7')
+    row('parse DYNAMODB_JSON / bare JSON.parse, gzip', parse.toBaselineGzip, '≥ 0.7')
+    row('parse ION / DYNAMODB_JSON', parse.ionToJson, '≥ 0.25')
+    row('parse CSV / DYNAMODB_JSON', parse.csvToJson, '≥ 0.5')
+    row('parse JSON array / DYNAMODB_JSON', parse.jsonArrayToJson)
+  }
   const width = Math.max(...rows.map((r) => r[0].length))
-  console.log(`\nmedians of ${f.runs} runs, ${f.items} items\n`)
-  for (const [name, value, note] of rows)
-    console.log(`${name.padEnd(width)}  ${String(value).padEnd(24)} ${note}`)
+  const valueWidth = Math.max(...rows.map((r) => r[1].length))
+  console.log(
+    `\n${f.cores} cores, medians of ${f.runs} runs (the most common job: ${JOB_RUNS}), load average at the end ${f.load}\n`,
+  )
+  console.log(`${'figure'.padEnd(width)}  ${'value'.padEnd(valueWidth)}  target`)
+  for (const [name, value, target] of rows)
+    console.log(`${name.padEnd(width)}  ${value.padEnd(valueWidth)}  ${target}`)
   console.log()
+}
+
+async function main() {
+  log(
+    `bench: ${DIST}, sections ${[...ONLY].join(', ')}, ${RUNS} runs, work dir ${work}, load ${load()}`,
+  )
+  const started = Date.now()
+  try {
+    const figures = { cores: os.availableParallelism(), runs: RUNS }
+    if (ONLY.has('sink')) figures.sink = await sinkFigures()
+    if (ONLY.has('local') || ONLY.has('job') || ONLY.has('parse'))
+      Object.assign(figures, await emulatorFigures())
+    if (ONLY.has('rss')) figures.rss = await rssFigures()
+    figures.load = load()
+    figures.minutes = round((Date.now() - started) / 60_000, 1)
+    printTable(figures)
+    console.log(JSON.stringify(figures))
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true })
+  }
 }
 
 await main()

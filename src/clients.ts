@@ -2,7 +2,8 @@ import * as core from '@actions/core'
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb'
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3'
-import { createWriteClient } from './stream/write-calls.js'
+import type { WriteSettings } from './stream/settings.js'
+import { createWriteClient, writeClientConfig } from './stream/write-calls.js'
 import pkg from '../package.json' with { type: 'json' }
 
 /** Sent with every request, so that AWS-side logs tell the action and its version. */
@@ -120,7 +121,7 @@ export const S3_RESPONSE_TIMEOUT_MS = 30_000
  * setup (and the SDK does not stall probing instance metadata on a runner).
  */
 export function createClients(
-  connection: ConnectionSettings,
+  connection: ConnectionSettings & Pick<WriteSettings, 'writeConcurrency'>,
   env: NodeJS.ProcessEnv = process.env,
 ): Clients {
   const region = connection.region ?? EMULATOR_REGION
@@ -140,9 +141,7 @@ export function createClients(
     ...credentialsFor(connection.dynamodbEndpoint),
   }
   const dynamodb = new DynamoDBClient({ ...dynamodbConfig, requestHandler: CONTROL_PLANE_HTTP })
-  // The middleware stack is resolved once for all calls, not per call: BatchWriteItem is sent
-  // thousands of times a second, always the same way.
-  const writeConfig = { ...dynamodbConfig, maxAttempts: 1, cacheMiddleware: true }
+  const writeConfig = writeClientConfig(dynamodbConfig, connection.writeConcurrency)
   const writeClient = createWriteClient(writeConfig)
   const s3Config: S3ClientConfig = {
     region,

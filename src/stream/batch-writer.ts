@@ -364,7 +364,11 @@ export class BatchWriter {
       this.summary.calls++
       const body = encodeBody(batchWriteBody(table, batch, reportedCapacity))
       sentAt = this.clock.now()
-      output = await this.answerInTime(this.options.calls.send(table, body))
+      const abandon = new AbortController()
+      output = await this.answerInTime(
+        this.options.calls.send(table, body, abandon.signal),
+        abandon,
+      )
     } catch (err) {
       // After a cancel's grace the writes were given up: a late answer changes nothing.
       if (this.abandoned) return
@@ -415,13 +419,19 @@ export class BatchWriter {
   /**
    * The call's answer, or NoAnswer once WRITE_CALL_DEADLINE_MS has passed on the writer's clock
    * without one. An answer that comes later is dropped: what it says was written is not counted,
-   * and the writes are sent again (or given up, counted as not written).
+   * and the writes are sent again (or given up, counted as not written). The call is aborted at
+   * the deadline, so that its connection is closed now rather than held until the request timeout
+   * (the connections are as many as the calls in flight).
    */
-  private answerInTime(answer: Promise<WriteAnswer>): Promise<WriteAnswer> {
+  private answerInTime(
+    answer: Promise<WriteAnswer>,
+    abandon: AbortController,
+  ): Promise<WriteAnswer> {
     const every = this.clock.every ?? realClock.every
     return new Promise<WriteAnswer>((resolve, reject) => {
       const stop = every(WRITE_CALL_DEADLINE_MS, () => {
         stop()
+        abandon.abort()
         reject(
           new NoAnswer(`no answer to BatchWriteItem within ${WRITE_CALL_DEADLINE_MS / 1000} s`),
         )

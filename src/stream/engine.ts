@@ -19,6 +19,7 @@ import { WriterStalled } from './pacer.js'
 import { Progress } from './progress.js'
 import { RateLimiter } from './rate-limiter.js'
 import { readObject, WriteStopped } from './read.js'
+import { SourceSilence } from './source-silence.js'
 import { RejectedRecords } from './rejected-records.js'
 import { fromStream } from './result.js'
 import type { WriteSettings } from './settings.js'
@@ -95,18 +96,23 @@ export async function streamImport(job: StreamJob, options: StreamContext): Prom
     processedSizeBytes: outcome.processedSizeBytes,
   }))
   let stoppedAt: ReadPosition | undefined
+  const silence = new SourceSilence(job.write.stallTimeoutSeconds, {
+    every: options.every ?? realClock.every,
+  })
   try {
     stoppedAt = await readAll(objects, job, steps, {
       outcome,
       validator,
       schema,
       progress,
+      silence,
       ...(signal && { signal }),
     })
     if (writer) outcome.write = await writer.finish()
   } catch (err) {
     throw await stopped(err, outcome, writer, job.tableId)
   } finally {
+    silence.close()
     signal?.removeEventListener('abort', cancelWriter)
     progress.stop()
     outcome.progress = progress.samples
@@ -123,6 +129,11 @@ export async function streamImport(job: StreamJob, options: StreamContext): Prom
   } else if (writer?.failure !== undefined) {
     outcome.stopped = {
       reason: writerStopReason(writer.failure, job.tableId),
+      notRead: notRead(objects, stoppedAt),
+    }
+  } else if (silence.fired) {
+    outcome.stopped = {
+      reason: silence.fired,
       notRead: notRead(objects, stoppedAt),
     }
   }
@@ -213,12 +224,14 @@ async function readAll(
     validator,
     schema,
     progress,
+    silence,
     signal,
   }: {
     outcome: StreamOutcome
     validator: Validator
     schema: TableSchema
     progress: Progress
+    silence: SourceSilence
     signal?: AbortSignal
   },
 ): Promise<ReadPosition | undefined> {
@@ -231,6 +244,7 @@ async function readAll(
     validator,
     checkRequestTables: (object: SourceObject) =>
       checkRequestTables(job.source, [object], name, job.format.compression),
+    silence,
     ...(signal && { signal }),
   }
   return steps.group(

@@ -14,6 +14,7 @@ import { splitLines } from '../sources/lines.js'
 import type { Source, SourceObject } from '../sources/source.js'
 import type { UnreadObject } from '../result.js'
 import type { StreamOutcome } from './outcome.js'
+import { SourceSilent, type SourceSilence } from './source-silence.js'
 import type { Validator } from './validate.js'
 
 /**
@@ -32,6 +33,8 @@ export interface ReadContext {
   checkRequestTables?: (object: SourceObject) => Promise<void>
   /** Aborted when the run is cancelled: reading stops before the next record, or at once. */
   signal?: AbortSignal
+  /** The source's silence, over every read: past stall-timeout-seconds the import stops reading. */
+  silence?: SourceSilence
 }
 
 /** How far reading an object got: its last line, and its bytes stored and uncompressed. */
@@ -69,7 +72,8 @@ export async function readObject(
       recordsRead: ctx.outcome.processed - recordsBefore,
     })
   try {
-    const body = countStored(await ctx.source.open(object), at)
+    const opened = await ctx.source.open(object)
+    const body = countStored(ctx.silence ? ctx.silence.watch(opened) : opened, at)
     const decompressed = decompress(body, ctx.format.compression, (c) => (compression = c))
     let bytes: AsyncIterable<Uint8Array> = untilCancelled(
       countBytes(decompressed, ctx.outcome, at),
@@ -104,6 +108,7 @@ export async function readObject(
     if (isConfigurationError(err)) throw err
     // A read that failed before any data arrived recognised nothing: no format is claimed for it.
     if (at.bytes === 0) choice = undefined
+    const silent = err instanceof SourceSilent || (err as Error).cause instanceof SourceSilent
     // The rest of the object never arrived: what was not read is counted in stored bytes,
     // the only measure known for a compressed object that was not read through.
     unread(at.line + 1, {
@@ -115,6 +120,8 @@ export async function readObject(
       measure: (compression ?? ctx.format.compression) === 'NONE' ? 'uncompressed' : 'stored',
       cause: 'read',
     })
+    // A silent source stops the import: the objects after this one would wait the same way.
+    if (silent) throw Object.assign(new WriteStopped(err), { line: at.line })
   }
   return compression
 }
@@ -264,8 +271,8 @@ function unreadFormat(
 }
 
 /**
- * A failure of the writer (a stall, the table deleted), or a cancel: it stops the import, not
- * just this object.
+ * A failure of the writer (a stall, the table deleted), a cancel, or a source silent for
+ * stall-timeout-seconds: it stops the import, not just this object.
  */
 export class WriteStopped {
   /** The last line read of the object when the writer stopped. */

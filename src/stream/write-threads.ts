@@ -85,8 +85,9 @@ export const AUTO_THREADS_MIN_BYTES = 1024 * 1024
 export const MAX_AUTO_THREADS = 3
 /**
  * auto starts threads only with more cores than this: on two, a thread takes its CPU from the
- * main thread's reading and validating (measured against an endpoint that answers at once: 0.96
- * to 1.2 times the rate without, by the machine's other load), for about 70 MiB more memory.
+ * main thread's reading and validating (measured against an endpoint that answers at once: 1.4
+ * times the rate without on a quiet machine, 0.73 to 0.86 on a busy one), for about 100 MiB more
+ * memory.
  */
 export const AUTO_THREADS_MIN_CORES = 3
 

@@ -23,7 +23,6 @@ import {
   tableParameters,
 } from '../support/helpers.js'
 import { startFakeImportServer, useFakeImportServer } from '../support/fake-import-server.js'
-import { UndiciHttpHandler } from '../../src/stream/http-handler.js'
 
 const fake = useFakeImportServer()
 afterEach(() => {
@@ -33,12 +32,14 @@ afterEach(() => {
 const items = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => sampleItem(from + i))
 
-/** The request handlers of the SDK's clients and of the stream engine's write client. */
+/**
+ * The request handler of every SDK client, the stream engine's write client included: the SDK's
+ * own NodeHttpHandler (the write client only gives it other options).
+ */
 const HANDLERS = [
   Object.getPrototypeOf(new DynamoDBClient({ region: 'us-east-1' }).config.requestHandler) as {
     handle: (...args: unknown[]) => Promise<unknown>
   },
-  UndiciHttpHandler.prototype as unknown as { handle: (...args: unknown[]) => Promise<unknown> },
 ]
 
 /**

@@ -32,7 +32,10 @@ const ITEMS = 10_000
 const items = Array.from({ length: ITEMS }, (_, i) => sampleItem(i))
 
 /** The S3 server behind a fault proxy, and a run of the action through it on a virtual clock. */
-async function silentRun(stall: { times: number; afterBytes?: number; gzip: boolean }) {
+async function silentRun(
+  stall: { times: number; afterBytes?: number; gzip: boolean },
+  inputs: Record<string, string> = {},
+) {
   const text = jsonLines(items)
   const content = stall.gzip ? gzipSync(text) : Buffer.from(text)
   // By default where the issue's read stopped: byte 21,773 of 28,439.
@@ -50,6 +53,7 @@ async function silentRun(stall: { times: number; afterBytes?: number; gzip: bool
     'dynamodb-endpoint': inject('dynamodbEndpoint'),
     's3-endpoint': s3.endpoint,
     'input-format': 'DYNAMODB_JSON',
+    ...inputs,
   })
   // Every retry is the action's own: the SDK's would back off on real timers.
   vi.stubEnv('AWS_MAX_ATTEMPTS', '1')
@@ -135,11 +139,11 @@ describe('an S3 body that goes silent mid-stream', () => {
     { timeout: 120_000 },
     async () => {
       const afterBytes = 1000
-      const { content, url, table, s3, runner, bodies, running, isDone } = await silentRun({
-        times: Infinity,
-        afterBytes,
-        gzip: false,
-      })
+      // stall-timeout-seconds well past the six silent reads: the limit per object is what counts.
+      const { content, url, table, s3, runner, bodies, running, isDone } = await silentRun(
+        { times: Infinity, afterBytes, gzip: false },
+        { 'stall-timeout-seconds': '600' },
+      )
       // Each read is let go silent only once its bytes have reached the reader (a turn after the
       // proxy handed them over), so that each read resumes exactly where the one before stopped.
       let seen: number | undefined
@@ -178,6 +182,53 @@ describe('an S3 body that goes silent mid-stream', () => {
       expect(runner.stdout()).toContain(
         `${url}:${lines + 1}: reading stopped at byte ${got} after line ${lines}: the object could not be read: the read broke ${MAX_RESUMES + 1} times; last: no byte for ${S3_BODY_IDLE_MS / 1000} s (input-format DYNAMODB_JSON); ${lines} records read, ${content.length - got} of ${content.length} bytes not read.`,
       )
+    },
+  )
+
+  it(
+    'stops the import once the source has sent no byte for stall-timeout-seconds, over every read: outputs, the rest named',
+    { timeout: 120_000 },
+    async () => {
+      const afterBytes = 1000
+      const { content, url, table, s3, runner, bodies, running, isDone } = await silentRun(
+        { times: Infinity, afterBytes, gzip: false },
+        { 'stall-timeout-seconds': '20' },
+      )
+      await vi.waitFor(() => expect(gets(s3)[0]?.stalled).toBe(true), {
+        timeout: 25_000,
+        interval: 20,
+      })
+      // Once its bytes have reached the reader, the silence runs on a second at a time.
+      await vi.waitFor(
+        () => {
+          if (isDone()) return
+          bodies.advance(S3_BODY_IDLE_CHECK_MS)
+          throw new Error('not yet')
+        },
+        { timeout: 90_000, interval: 20 },
+      )
+      await running
+
+      // The first read went silent; 20 s of it stopped the import before the 30 s after which a
+      // body alone is abandoned and resumed.
+      expect(gets(s3)[0]).toMatchObject({ stalled: true, bytesSent: afterBytes })
+      const lines = content.subarray(0, afterBytes).toString().split('\n').length - 1
+      expect(process.exitCode).toBe(1)
+      expect(runner.outputs()).toMatchObject({
+        status: 'FAILED',
+        'failure-code': 'SourceNotRead',
+        'processed-item-count': String(lines),
+        'imported-item-count': String(lines),
+      })
+      expect(await scanAll(table)).toHaveLength(lines)
+      const stdout = runner.stdout()
+      expect(stdout).toContain(
+        `${url}:${lines + 1}: reading stopped at byte ${afterBytes} after line ${lines}: the object could not be read: the source sent no byte for 20 s while the action waited for one, the stall-timeout-seconds (20) (input-format DYNAMODB_JSON)`,
+      )
+      expect(stdout).toContain(
+        `The import stopped: the source sent no byte for 20 s while the action waited for one, the stall-timeout-seconds (20). 0 valid items were NOT written`,
+      )
+      expect(stdout).toContain(`Not read: ${url} after line ${lines}`)
     },
   )
 })

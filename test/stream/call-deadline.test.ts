@@ -28,9 +28,11 @@ interface Pending {
 /** Write calls that answer as `answer` says: at once (an answer), or never until told (undefined). */
 function fakeCalls(answer: (n: number) => WriteAnswer | undefined) {
   const pending: Pending[] = []
+  const signals: Array<AbortSignal | undefined> = []
   let n = 0
   const calls: WriteCalls = {
-    send(_table, body) {
+    send(_table, body, abandon) {
+      signals.push(abandon)
       const request = JSON.parse(Buffer.from(body).toString()) as {
         RequestItems: Record<string, Array<{ PutRequest: { Item: Item } }>>
       }
@@ -45,7 +47,7 @@ function fakeCalls(answer: (n: number) => WriteAnswer | undefined) {
     },
     async close() {},
   }
-  return { calls, pending, sent: () => n }
+  return { calls, pending, signals, sent: () => n }
 }
 
 function writer(calls: WriteCalls, clock: ReturnType<typeof virtualClock>, stallMs?: number) {
@@ -74,7 +76,7 @@ describe('a write call that never answers', () => {
   it('is abandoned at the deadline and its writes sent again; its late answer counts nothing', async () => {
     const clock = virtualClock()
     // The first call hangs; every other call is answered at once, everything written.
-    const { calls, pending, sent } = fakeCalls((n) => (n === 1 ? undefined : {}))
+    const { calls, pending, signals, sent } = fakeCalls((n) => (n === 1 ? undefined : {}))
     const { w, unwritten } = writer(calls, clock)
     for (let i = 0; i < 25; i++) await w.add(put(i))
     await settle()
@@ -84,9 +86,13 @@ describe('a write call that never answers', () => {
     clock.advance(WRITE_CALL_DEADLINE_MS - 1)
     await settle()
     expect(sent()).toBe(1)
-    // ...but at it the call is abandoned and its 25 writes go out again.
+    expect(signals[0]?.aborted).toBe(false)
+    // ...but at it the call is abandoned (aborted, its connection closed) and its 25 writes go
+    // out again.
     clock.advance(1)
     const summary = await w.close()
+    expect(signals[0]?.aborted).toBe(true)
+    expect(signals[1]?.aborted).toBe(false)
     expect(sent()).toBe(2)
     expect(summary).toMatchObject({ written: 25, calls: 2, resent: 25, unwritten: 0 })
     expect(summary.pacing.throttled).toBe(1)
