@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { inputEnv } from '../scripts/action-env.mjs'
 import { CONTROL_PLANE_HTTP, createClients, LOGS_HTTP } from '../src/clients.js'
 import { readInputs } from '../src/inputs.js'
+import { DEFAULT_WRITE_CONCURRENCY } from '../src/stream/settings.js'
+import { writeClientConfig } from '../src/stream/write-calls.js'
 
 const servers: net.Server[] = []
 const sockets: net.Socket[] = []
@@ -101,10 +103,13 @@ describe('control-plane and CloudWatch Logs timeouts', () => {
     }
   })
 
-  it('leaves the write client to its own handler and the writer’s deadline', () => {
+  it('leaves the write client to its own handler options and the writer’s deadline', () => {
     const clients = clientsFor('http://127.0.0.1:1')
     try {
-      expect(clients.writeConfig).not.toHaveProperty('requestHandler')
+      expect(clients.writeConfig.requestHandler).toEqual(
+        writeClientConfig({}, DEFAULT_WRITE_CONCURRENCY).requestHandler,
+      )
+      expect(clients.writeConfig.requestHandler).not.toEqual(CONTROL_PLANE_HTTP)
     } finally {
       clients.destroy()
     }
