@@ -81196,16 +81196,21 @@ class Steps {
 }
 
 ;// CONCATENATED MODULE: ./src/stream/outcome.ts
+
 /** How many objects were not read, or not to the end, said by object. */
 function notRead(objects, at) {
     if (!at)
         return 'nothing: every object was read';
+    // A workspace file by its workspace path, as its annotations and the summary show it.
+    const shown = (o) => (o.url.startsWith('s3://') ? o.url : o.key);
     const current = objects[at.index];
     const rest = objects.slice(at.index + 1);
-    const shown = rest.slice(0, 3).map((o) => o.url);
-    const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : '';
-    const others = rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`;
-    return `${current?.url ?? '?'} after line ${at.line}${others}`;
+    const named = rest.slice(0, 3).map(shown);
+    const more = rest.length > named.length ? ` and ${rest.length - named.length} more` : '';
+    const others = rest.length === 0
+        ? ''
+        : `; ${(0,words/* counted */.h)(rest.length, 'object')} not at all (${named.join(', ')}${more})`;
+    return `${current ? shown(current) : '?'} after line ${at.line}${others}`;
 }
 /** Nothing done yet, for these objects. */
 function emptyOutcome(objects, rejected) {

@@ -1,4 +1,5 @@
 import type { ObjectCounts, UnreadObject } from '../result.js'
+import { counted } from '../words.js'
 import type { WriteSummary } from './batch-writer.js'
 import type { RejectedRecords } from './rejected-records.js'
 
@@ -37,15 +38,22 @@ export interface ReadPosition {
 }
 
 /** How many objects were not read, or not to the end, said by object. */
-export function notRead(objects: readonly { url: string }[], at: ReadPosition | undefined): string {
+export function notRead(
+  objects: readonly { url: string; key: string }[],
+  at: ReadPosition | undefined,
+): string {
   if (!at) return 'nothing: every object was read'
+  // A workspace file by its workspace path, as its annotations and the summary show it.
+  const shown = (o: { url: string; key: string }) => (o.url.startsWith('s3://') ? o.url : o.key)
   const current = objects[at.index]
   const rest = objects.slice(at.index + 1)
-  const shown = rest.slice(0, 3).map((o) => o.url)
-  const more = rest.length > shown.length ? ` and ${rest.length - shown.length} more` : ''
+  const named = rest.slice(0, 3).map(shown)
+  const more = rest.length > named.length ? ` and ${rest.length - named.length} more` : ''
   const others =
-    rest.length === 0 ? '' : `; ${rest.length} objects not at all (${shown.join(', ')}${more})`
-  return `${current?.url ?? '?'} after line ${at.line}${others}`
+    rest.length === 0
+      ? ''
+      : `; ${counted(rest.length, 'object')} not at all (${named.join(', ')}${more})`
+  return `${current ? shown(current) : '?'} after line ${at.line}${others}`
 }
 
 /** Nothing done yet, for these objects. */
