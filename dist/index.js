@@ -82228,16 +82228,19 @@ class WriteThreads {
             return thread;
         });
     }
-    send(table, body) {
+    send(table, body, abandon) {
         const thread = this.leastBusy();
         if (!thread)
             return Promise.reject(this.threads[0]?.stopped ?? new Error('no write threads'));
         const id = this.nextId++;
+        // The thread aborts the call, closing its connection, as the main thread's client would.
+        const onAbandon = () => thread.worker.postMessage({ abandon: id });
+        abandon?.addEventListener('abort', onAbandon, { once: true });
         return new Promise((resolve, reject) => {
             thread.waiting.set(id, { resolve, reject });
             // The body's memory moves to the thread: nothing here reads it again.
             thread.worker.postMessage({ id, table, body }, [body.buffer]);
-        });
+        }).finally(() => abandon?.removeEventListener('abort', onAbandon));
     }
     async close() {
         await Promise.all(this.threads.map(async (thread) => {
@@ -82287,13 +82290,21 @@ class WriteThreads {
 function serveCalls(port, data) {
     const client = createWriteClient(data.config);
     const calls = callsOn(client);
+    const inFlight = new Map();
     port.on('message', (call) => {
         if (call === CLOSE) {
             client.destroy();
             port.close();
             return;
         }
-        calls.send(call.table, call.body).then((answer) => port.postMessage({ id: call.id, answer }), (err) => port.postMessage({ id: call.id, error: copyError(err) }));
+        if ('abandon' in call)
+            return inFlight.get(call.abandon)?.abort();
+        const abandon = new AbortController();
+        inFlight.set(call.id, abandon);
+        calls
+            .send(call.table, call.body, abandon.signal)
+            .then((answer) => port.postMessage({ id: call.id, answer }), (err) => port.postMessage({ id: call.id, error: copyError(err) }))
+            .finally(() => inFlight.delete(call.id));
     });
 }
 const started = external_node_worker_threads_.workerData;

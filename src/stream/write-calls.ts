@@ -17,8 +17,8 @@ export type WriteAnswer = Pick<BatchWriteItemCommandOutput, 'UnprocessedItems' |
 export interface WriteCalls {
   /**
    * One BatchWriteItem call with this body; rejects with the SDK's error (or a copy of it).
-   * `abandon`: aborted when the writer gives up waiting for the answer (a thread lets its call
-   * run on to its request timeout; the writer ignores its answer either way).
+   * `abandon`: aborted when the writer gives up waiting for the answer: the call is aborted and
+   * its connection closed (the writer ignores its answer either way).
    */
   send(table: string, body: Uint8Array<ArrayBuffer>, abandon?: AbortSignal): Promise<WriteAnswer>
   /** Ends what close needs to end (threads); the calls sent have all been answered by then. */

@@ -30,6 +30,11 @@ interface Call {
 /** Sent once all calls are answered: the thread ends its client and exits on its own. */
 const CLOSE = 'close'
 
+/** The writer abandoned this call (no answer by its deadline): the thread aborts it. */
+interface Abandon {
+  abandon: number
+}
+
 type Reply = { id: number; answer: WriteAnswer } | { id: number; error: ErrorCopy }
 
 /**
@@ -175,15 +180,18 @@ export class WriteThreads implements WriteCalls {
     })
   }
 
-  send(table: string, body: Uint8Array<ArrayBuffer>): Promise<WriteAnswer> {
+  send(table: string, body: Uint8Array<ArrayBuffer>, abandon?: AbortSignal): Promise<WriteAnswer> {
     const thread = this.leastBusy()
     if (!thread) return Promise.reject(this.threads[0]?.stopped ?? new Error('no write threads'))
     const id = this.nextId++
+    // The thread aborts the call, closing its connection, as the main thread's client would.
+    const onAbandon = () => thread.worker.postMessage({ abandon: id } satisfies Abandon)
+    abandon?.addEventListener('abort', onAbandon, { once: true })
     return new Promise<WriteAnswer>((resolve, reject) => {
       thread.waiting.set(id, { resolve, reject })
       // The body's memory moves to the thread: nothing here reads it again.
       thread.worker.postMessage({ id, table, body } satisfies Call, [body.buffer])
-    })
+    }).finally(() => abandon?.removeEventListener('abort', onAbandon))
   }
 
   async close(): Promise<void> {
@@ -232,16 +240,23 @@ export class WriteThreads implements WriteCalls {
 function serveCalls(port: NonNullable<typeof parentPort>, data: ThreadData): void {
   const client = createWriteClient(data.config)
   const calls = callsOn(client)
-  port.on('message', (call: Call | typeof CLOSE) => {
+  const inFlight = new Map<number, AbortController>()
+  port.on('message', (call: Call | Abandon | typeof CLOSE) => {
     if (call === CLOSE) {
       client.destroy()
       port.close()
       return
     }
-    calls.send(call.table, call.body).then(
-      (answer) => port.postMessage({ id: call.id, answer } satisfies Reply),
-      (err: unknown) => port.postMessage({ id: call.id, error: copyError(err) } satisfies Reply),
-    )
+    if ('abandon' in call) return inFlight.get(call.abandon)?.abort()
+    const abandon = new AbortController()
+    inFlight.set(call.id, abandon)
+    calls
+      .send(call.table, call.body, abandon.signal)
+      .then(
+        (answer) => port.postMessage({ id: call.id, answer } satisfies Reply),
+        (err: unknown) => port.postMessage({ id: call.id, error: copyError(err) } satisfies Reply),
+      )
+      .finally(() => inFlight.delete(call.id))
   })
 }
 

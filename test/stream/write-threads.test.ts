@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { isRetryable } from '../../src/stream/batch-writer.js'
 import { encodeBody } from '../../src/stream/batch-body.js'
 import {
@@ -139,6 +139,33 @@ describe('write threads', () => {
       expect(isRetryable(await failure('broken'))).toBe(true)
     } finally {
       await threads.close()
+    }
+  })
+
+  it('abort a call the writer abandons, closing its connection', async () => {
+    let received = 0
+    let closed = 0
+    const silent = http.createServer((req) => {
+      received++
+      req.socket.on('close', () => closed++)
+    })
+    silent.listen(0, '127.0.0.1')
+    await once(silent, 'listening')
+    const threads = new WriteThreads(
+      1,
+      config(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`),
+    )
+    try {
+      const abandon = new AbortController()
+      const sent = threads.send('ok', body('ok'), abandon.signal).catch((e: unknown) => e)
+      await vi.waitFor(() => expect(received).toBe(1), { timeout: 10_000 })
+      expect(closed).toBe(0)
+      abandon.abort()
+      expect(await sent).toMatchObject({ name: 'AbortError' })
+      await vi.waitFor(() => expect(closed).toBe(1))
+    } finally {
+      await threads.close()
+      silent.close()
     }
   })
 
