@@ -16,6 +16,7 @@ import {
   fromDynamoDBJson,
   recordScenario,
   jsonLines,
+  rejectedLines,
   scanAll,
   sortedCanonical,
   tableWith,
@@ -513,11 +514,7 @@ describe('throttling that lasts: slow progress succeeds, no progress fails soon'
       'imported-item-count': '0',
       'error-count': String(read),
     })
-    const rejected = fs
-      .readFileSync(outputs['rejected-file'] as string, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { kind: string; reason: string; records: number })
+    const rejected = rejectedLines(outputs['rejected-file'] as string)
     expect(rejected.reduce((n, r) => n + r.records, 0)).toBe(read)
     expect(rejected.every((r) => r.kind === 'unwritten')).toBe(true)
     expect(rejected[0]?.reason).toMatch(
@@ -573,11 +570,7 @@ describe('a failure that stops the import', () => {
     expect(read).toBeGreaterThanOrEqual(75)
     expect(read).toBeLessThan(600)
     expect(outputs['error-count']).toBe(String(unwritten))
-    const rejected = fs
-      .readFileSync(outputs['rejected-file'] as string, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { kind: string })
+    const rejected = rejectedLines(outputs['rejected-file'] as string)
     expect(rejected).toHaveLength(unwritten)
     expect(rejected.every((r) => r.kind === 'unwritten')).toBe(true)
     expect(runner.stdout()).toMatch(

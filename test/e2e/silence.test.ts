@@ -4,7 +4,6 @@
 // DynamoDB Local through the proxy; time passes on an injected clock. A held call makes the clock
 // move on as it would have while the call hung: the deadlines of the calls then
 // in flight fall due (silenceClock), and nothing really waits.
-import * as fs from 'node:fs'
 import { afterEach, describe, expect, inject, it, vi } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
 import { run } from '../../src/main.js'
@@ -14,6 +13,7 @@ import {
   fromDynamoDBJson,
   jsonLines,
   recordScenario,
+  rejectedLines,
   scanAll,
   sortedCanonical,
   tableWith,
@@ -198,11 +198,7 @@ describe('a write that never answers', () => {
       'imported-item-count': '0',
       'error-count': String(read),
     })
-    const rejected = fs
-      .readFileSync(outputs['rejected-file'] as string, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { kind: string; reason: string; records: number })
+    const rejected = rejectedLines(outputs['rejected-file'] as string)
     expect(rejected.reduce((n, r) => n + r.records, 0)).toBe(read)
     expect(rejected.every((r) => r.kind === 'unwritten')).toBe(true)
     expect(rejected[0]?.reason).toMatch(

@@ -9,10 +9,7 @@ import {
   S3_BODY_IDLE_MS,
   untilSilent,
 } from '../../src/sources/s3.js'
-import { virtualClock } from '../support/helpers.js'
-
-/** One real turn of the event loop: whatever the streams had to deliver is delivered. */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+import { readInBackground, turn, virtualClock } from '../support/helpers.js'
 
 /** A body like the SDK's: a stream that can be destroyed; `destroyed` says whether it was. */
 function streamBody(...chunks: string[]): PassThrough {
@@ -21,25 +18,11 @@ function streamBody(...chunks: string[]): PassThrough {
   return body
 }
 
-/** Reads `source` to its end in the background: its text so far, and how it ended. */
-function reading(source: AsyncIterable<Uint8Array>) {
-  const state = { text: '', done: false, error: undefined as Error | undefined }
-  const finished = (async () => {
-    try {
-      for await (const chunk of source) state.text += Buffer.from(chunk).toString()
-    } catch (err) {
-      state.error = err as Error
-    }
-    state.done = true
-  })()
-  return { state, finished }
-}
-
 describe('untilSilent', () => {
   it('abandons a body that sends nothing for S3_BODY_IDLE_MS while the reader waits, and destroys it', async () => {
     const clock = virtualClock()
     const body = streamBody('abc')
-    const { state, finished } = reading(untilSilent(body, clock))
+    const { state, finished } = readInBackground(untilSilent(body, clock))
     await turn()
     expect(state.text).toBe('abc')
     // Just short of the limit: still waiting. (The first check may come at once after the wait
@@ -61,7 +44,7 @@ describe('untilSilent', () => {
   it('never abandons a body that keeps sending, however long the whole read takes', async () => {
     const clock = virtualClock()
     const body = streamBody()
-    const { state, finished } = reading(untilSilent(body, clock))
+    const { state, finished } = readInBackground(untilSilent(body, clock))
     for (let i = 0; i < 10; i++) {
       clock.advance(S3_BODY_IDLE_MS - S3_BODY_IDLE_CHECK_MS)
       body.write(String(i))
@@ -110,7 +93,7 @@ describe('untilSilent', () => {
   it('passes a body error through as it is', async () => {
     const clock = virtualClock()
     const body = streamBody('x')
-    const { state, finished } = reading(untilSilent(body, clock))
+    const { state, finished } = readInBackground(untilSilent(body, clock))
     await turn()
     body.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }))
     await finished
@@ -126,7 +109,7 @@ describe('resumable with silent bodies', () => {
     const clock = virtualClock()
     const froms: number[] = []
     const resumes: Array<[number, string]> = []
-    const { state, finished } = reading(
+    const { state, finished } = readInBackground(
       resumable(
         object,
         async (from) => {
@@ -153,7 +136,7 @@ describe('resumable with silent bodies', () => {
   it('gives up after MAX_RESUMES silences, saying how often and why', async () => {
     const clock = virtualClock()
     const froms: number[] = []
-    const { state, finished } = reading(
+    const { state, finished } = readInBackground(
       resumable(
         object,
         async (from) => {

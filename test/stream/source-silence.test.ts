@@ -8,24 +8,7 @@ import {
   SourceSilence,
   SourceSilent,
 } from '../../src/stream/source-silence.js'
-import { virtualClock } from '../support/helpers.js'
-
-/** One real turn of the event loop: whatever the streams had to deliver is delivered. */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
-
-/** Reads `source` in the background: its text so far, and how it ended. */
-function reading(source: AsyncIterable<Uint8Array>) {
-  const state = { text: '', done: false, error: undefined as Error | undefined }
-  const finished = (async () => {
-    try {
-      for await (const chunk of source) state.text += Buffer.from(chunk).toString()
-    } catch (err) {
-      state.error = err as Error
-    }
-    state.done = true
-  })()
-  return { state, finished }
-}
+import { readInBackground, turn, virtualClock } from '../support/helpers.js'
 
 const LIMIT_S = 20
 
@@ -35,7 +18,7 @@ describe('SourceSilence', () => {
     const silence = new SourceSilence(LIMIT_S, clock)
     const body = new PassThrough()
     body.write('abc')
-    const { state, finished } = reading(silence.watch(body))
+    const { state, finished } = readInBackground(silence.watch(body))
     await turn()
     expect(state.text).toBe('abc')
     clock.advance(LIMIT_S * 1000 - SOURCE_SILENCE_CHECK_MS)
@@ -57,19 +40,19 @@ describe('SourceSilence', () => {
     // The first read waits 15 s and ends (as a broken read does), the second waits on.
     const first = new PassThrough()
     first.write('abc')
-    const one = reading(silence.watch(first))
+    const one = readInBackground(silence.watch(first))
     await turn()
     clock.advance(15_000)
     first.end()
     await one.finished
     expect(one.state.error).toBeUndefined()
-    const second = reading(silence.watch(new PassThrough()))
+    const second = readInBackground(silence.watch(new PassThrough()))
     await turn()
     clock.advance(LIMIT_S * 1000 - 15_000 + 2 * SOURCE_SILENCE_CHECK_MS)
     await second.finished
     expect(second.state.error).toBeInstanceOf(SourceSilent)
     // Once fired, a read that starts later fails at once.
-    const third = reading(silence.watch(new PassThrough()))
+    const third = readInBackground(silence.watch(new PassThrough()))
     await third.finished
     expect(third.state.error).toBeInstanceOf(SourceSilent)
     silence.close()

@@ -475,3 +475,37 @@ export function workspaceWith(files: Record<string, string | Uint8Array>): strin
   }
   return root
 }
+
+/** One record of a run's rejected-file, as the action writes it (one JSON object a line). */
+export interface RejectedLine {
+  kind: string
+  reason: string
+  records: number
+  location?: string
+}
+
+/** The records of a rejected-file. */
+export function rejectedLines(file: string): RejectedLine[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as RejectedLine)
+}
+
+/** One real turn of the event loop: whatever the streams had to deliver is delivered. */
+export const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+/** Reads `source` in the background: its text so far, and how it ended. */
+export function readInBackground(source: AsyncIterable<Uint8Array>) {
+  const state = { text: '', done: false, error: undefined as Error | undefined }
+  const finished = (async () => {
+    try {
+      for await (const chunk of source) state.text += Buffer.from(chunk).toString()
+    } catch (err) {
+      state.error = err as Error
+    }
+    state.done = true
+  })()
+  return { state, finished }
+}
