@@ -80726,12 +80726,19 @@ function cancelledFailures(result, limits, rejectedIn) {
         ];
     }
     const notRead = result.cancelled?.notRead;
-    const failures = [
-        `The import was cancelled (${signal}): ${counted(result.importedItemCount, 'item')} written; ` +
-            `${counted(result.unwrittenItemCount, 'record')} read and NOT written${rejectedIn}; ` +
-            (notRead ? `reading stopped at ${notRead}. ` : 'every object was read. ') +
-            'Re-run the import to write the rest (writes of the same items are idempotent).',
-    ];
+    const stoppedAt = notRead ? `reading stopped at ${notRead}. ` : 'every object was read. ';
+    // A dry run writes nothing: what it had validated is what it says.
+    const failures = result.dryRun
+        ? [
+            `The dry run was cancelled (${signal}): ${counted(result.importedItemCount, 'item')} validated; ${stoppedAt}` +
+                'Re-run it to validate the rest.',
+        ]
+        : [
+            `The import was cancelled (${signal}): ${counted(result.importedItemCount, 'item')} written; ` +
+                `${counted(result.unwrittenItemCount, 'record')} read and NOT written${rejectedIn}; ` +
+                stoppedAt +
+                'Re-run the import to write the rest (writes of the same items are idempotent).',
+        ];
     const rejected = result.errorCount - result.unwrittenItemCount;
     if (rejected > limits.maxErrors) {
         failures.push(`${counted(rejected, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
@@ -80955,9 +80962,14 @@ function cancelledHeadline(result, cancelled, into, items) {
     }
     // The first object not read is enough for a headline; the failure lists the rest.
     const stoppedAt = cancelled.notRead?.split(';')[0];
+    const where = stoppedAt ? `; reading stopped at ${inline(stoppedAt)}` : '; every object was read';
+    // A dry run writes nothing: what it had validated is what it says.
+    if (result.dryRun) {
+        return `${head} dry run, ${items} would be imported ${into}, validated in ${seconds(result.durationSeconds)}${where}`;
+    }
     return (`${head} ${items} imported ${into} in ${seconds(result.durationSeconds)}, ` +
         `${(0,words/* counted */.h)(result.unwrittenItemCount, 'record')} read and NOT written (in rejected-file)` +
-        (stoppedAt ? `; reading stopped at ${inline(stoppedAt)}` : '; every object was read'));
+        where);
 }
 function renderSteps(steps) {
     if (steps.length === 0)

@@ -119,10 +119,15 @@ function cancelledHeadline(
   }
   // The first object not read is enough for a headline; the failure lists the rest.
   const stoppedAt = cancelled.notRead?.split(';')[0]
+  const where = stoppedAt ? `; reading stopped at ${inline(stoppedAt)}` : '; every object was read'
+  // A dry run writes nothing: what it had validated is what it says.
+  if (result.dryRun) {
+    return `${head} dry run, ${items} would be imported ${into}, validated in ${seconds(result.durationSeconds)}${where}`
+  }
   return (
     `${head} ${items} imported ${into} in ${seconds(result.durationSeconds)}, ` +
     `${counted(result.unwrittenItemCount, 'record')} read and NOT written (in rejected-file)` +
-    (stoppedAt ? `; reading stopped at ${inline(stoppedAt)}` : '; every object was read')
+    where
   )
 }
 

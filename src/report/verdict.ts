@@ -117,12 +117,19 @@ function cancelledFailures(result: ImportResult, limits: Limits, rejectedIn: str
     ]
   }
   const notRead = result.cancelled?.notRead
-  const failures = [
-    `The import was cancelled (${signal}): ${counted(result.importedItemCount, 'item')} written; ` +
-      `${counted(result.unwrittenItemCount, 'record')} read and NOT written${rejectedIn}; ` +
-      (notRead ? `reading stopped at ${notRead}. ` : 'every object was read. ') +
-      'Re-run the import to write the rest (writes of the same items are idempotent).',
-  ]
+  const stoppedAt = notRead ? `reading stopped at ${notRead}. ` : 'every object was read. '
+  // A dry run writes nothing: what it had validated is what it says.
+  const failures = result.dryRun
+    ? [
+        `The dry run was cancelled (${signal}): ${counted(result.importedItemCount, 'item')} validated; ${stoppedAt}` +
+          'Re-run it to validate the rest.',
+      ]
+    : [
+        `The import was cancelled (${signal}): ${counted(result.importedItemCount, 'item')} written; ` +
+          `${counted(result.unwrittenItemCount, 'record')} read and NOT written${rejectedIn}; ` +
+          stoppedAt +
+          'Re-run the import to write the rest (writes of the same items are idempotent).',
+      ]
   const rejected = result.errorCount - result.unwrittenItemCount
   if (rejected > limits.maxErrors) {
     failures.push(

@@ -279,6 +279,24 @@ describe('the headline is the verdict', () => {
     )
   })
 
+  it('❌ Cancelled dry run: what would be imported, validated so far', () => {
+    renderSummary(
+      result({
+        ...base,
+        status: 'CANCELLED',
+        failureCode: 'Cancelled',
+        dryRun: true,
+        importedItemCount: 100,
+        cancelled: { signal: 'SIGINT', notRead: 's3://fixtures/orders/b.json after line 125' },
+      }),
+      [],
+      ['The dry run was cancelled (SIGINT): …'],
+    )
+    expect(headline()).toBe(
+      '## ❌ Cancelled (SIGINT): dry run, 100 items would be imported into `orders` from `s3://fixtures/orders/`, validated in 2 s; reading stopped at s3://fixtures/orders/b.json after line 125',
+    )
+  })
+
   it('❌ Cancelled for a native import, which goes on in AWS', () => {
     renderSummary(
       result({

@@ -101,6 +101,13 @@ describe('checkResult of a cancelled run', () => {
     )
   })
 
+  it('a dry run says what it validated, not what it wrote', () => {
+    const dry = result({ ...cancelled, dryRun: true, unwrittenItemCount: 0, errorCount: 0 })
+    expect(checkResult(dry, { maxErrors: 5, minItems: 0 })).toEqual([
+      'The dry run was cancelled (SIGINT): 100 items were validated; reading stopped at s3://b/part-1.json after line 125; 3 objects not at all (s3://b/part-2.json). Re-run it to validate the rest.',
+    ])
+  })
+
   it('native: the import goes on in AWS, and a re-run attaches to it', () => {
     const native = result({
       mode: 'native',
