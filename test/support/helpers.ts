@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import * as core from '@actions/core'
-import { inject, vi } from 'vitest'
+import { expect, inject, vi } from 'vitest'
 import YAML from 'yaml'
 import { inputEnv, readOutputs, runnerFiles } from '../../scripts/action-env.mjs'
 import { localClientConfig, s3ClientConfig } from '../../scripts/emulators.mjs'
@@ -508,4 +508,24 @@ export function readInBackground(source: AsyncIterable<Uint8Array>) {
     state.done = true
   })()
   return { state, finished }
+}
+
+/**
+ * What an import that stalled must show, whatever silenced DynamoDB: nothing imported, every
+ * record read counted as unwritten and kept in rejected-file, for `reason`. Returns the records read.
+ */
+export function expectStalled(outputs: Record<string, string>, reason: RegExp): number {
+  const read = Number(outputs['processed-item-count'])
+  expect(read).toBeGreaterThan(0)
+  expect(outputs).toMatchObject({
+    status: 'FAILED',
+    'failure-code': 'ItemsNotWritten',
+    'imported-item-count': '0',
+    'error-count': String(read),
+  })
+  const rejected = rejectedLines(outputs['rejected-file'] as string)
+  expect(rejected.reduce((n, r) => n + r.records, 0)).toBe(read)
+  expect(rejected.every((r) => r.kind === 'unwritten')).toBe(true)
+  expect(rejected[0]?.reason).toMatch(reason)
+  return read
 }
