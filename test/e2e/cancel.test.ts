@@ -15,7 +15,7 @@ import {
 } from '../support/helpers.js'
 import { run } from '../../src/main.js'
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js'
-import { useFakeImportServer } from '../support/fake-import-server.js'
+import { nativeInputs, useFakeImportServer } from '../support/fake-import-server.js'
 
 const credentials = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }
 
@@ -156,18 +156,7 @@ describe('a cancelled native import', () => {
     const table = `native-cancel-${Date.now()}`
     // DescribeImport never shows the end: the action waits until it is cancelled.
     fake.control.holdPolls(1_000_000)
-    const run = spawnDist(
-      {
-        table,
-        source: `s3://${bucket}/data/`,
-        mode: 'native',
-        region: 'us-east-1',
-        'dynamodb-endpoint': fake.endpoint,
-        's3-endpoint': inject('s3Endpoint'),
-        'key-schema': 'pk:S,sk:N',
-      },
-      credentials,
-    )
+    const run = spawnDist(nativeInputs(fake, table, bucket), credentials)
     await run.line(/import IN_PROGRESS after/)
     run.child.kill('SIGINT')
     const ended = await run.done
@@ -235,23 +224,12 @@ describe('a cancel through run() in this process', () => {
     fake.control.holdPolls(1_000_000)
     const exit = vi.fn<(code: number) => void>()
     let sent = false
-    const runner = useRunner(
-      {
-        table,
-        source: `s3://${bucket}/data/`,
-        mode: 'native',
-        region: 'us-east-1',
-        'dynamodb-endpoint': fake.endpoint,
-        's3-endpoint': inject('s3Endpoint'),
-        'key-schema': 'pk:S,sk:N',
-      },
-      (text) => {
-        if (!sent && /import IN_PROGRESS after/.test(text)) {
-          sent = true
-          setImmediate(() => process.emit('SIGINT'))
-        }
-      },
-    )
+    const runner = useRunner(nativeInputs(fake, table, bucket), (text) => {
+      if (!sent && /import IN_PROGRESS after/.test(text)) {
+        sent = true
+        setImmediate(() => process.emit('SIGINT'))
+      }
+    })
     await run({ exit })
     const arn = fake.imports().find((i) => i.tableName === table)?.importArn ?? '?'
     expect(exit).toHaveBeenCalledWith(1)

@@ -22,7 +22,11 @@ import {
   SAMPLE_KEY_SCHEMA,
   tableParameters,
 } from '../support/helpers.js'
-import { startFakeImportServer, useFakeImportServer } from '../support/fake-import-server.js'
+import {
+  nativeInputs,
+  startFakeImportServer,
+  useFakeImportServer,
+} from '../support/fake-import-server.js'
 
 const fake = useFakeImportServer()
 afterEach(() => {
@@ -105,23 +109,10 @@ function fakeTime() {
   }
 }
 
-/** The inputs of a native import of `s3://bucket/data/` into `table` through the fake. */
-function nativeInputs(table: string, bucket: string): Record<string, string> {
-  return {
-    table,
-    source: `s3://${bucket}/data/`,
-    mode: 'native',
-    region: 'us-east-1',
-    'dynamodb-endpoint': fake.endpoint,
-    's3-endpoint': inject('s3Endpoint'),
-    'key-schema': SAMPLE_KEY_SCHEMA,
-  }
-}
-
 /** Runs the action in native mode against the fake, with a fresh table name. */
 async function runNative(bucket: string, inputs: Record<string, string> = {}, time = fakeTime()) {
   const table = uniqueName('native')
-  const runner = useRunner({ ...nativeInputs(table, bucket), ...inputs })
+  const runner = useRunner({ ...nativeInputs(fake, table, bucket), ...inputs })
   vi.stubEnv('AWS_ENDPOINT_URL_CLOUDWATCH_LOGS', fake.endpoint)
   await time.run(() => run({ now: time.now, sleep: time.sleep }))
   await fake.control.settled()
@@ -273,7 +264,7 @@ describe('native', () => {
     const bucket = await bucketWith({ 'data/a.json': jsonLines(items(0, 1)) })
     const table = await tableWith('S', 'N')
     const before = fake.imports().length
-    const runner = useRunner(nativeInputs(table, bucket))
+    const runner = useRunner(nativeInputs(fake, table, bucket))
     await run({ sleep: async () => {} })
     expect(process.exitCode).toBe(1)
     expect(runner.stdout()).toContain(
@@ -326,7 +317,7 @@ describe('native', () => {
     )
     client.destroy()
     const before = fake.imports().length
-    const runner = useRunner(nativeInputs(table, bucket))
+    const runner = useRunner(nativeInputs(fake, table, bucket))
     const time = fakeTime()
     await time.run(() => run({ now: time.now, sleep: time.sleep }))
     expect(fake.imports()).toHaveLength(before)

@@ -22,6 +22,7 @@ import { localClientConfig, s3ClientConfig } from '../../scripts/emulators.mjs'
 import { s3Source } from '../../src/sources/s3.js'
 import { Steps } from '../../src/steps.js'
 import { streamImport } from '../../src/stream/engine.js'
+import { SAMPLE_KEY_SCHEMA } from './helpers.js'
 import {
   ApiError,
   ITEM_VALIDATION_MESSAGE,
@@ -477,5 +478,25 @@ export function useFakeImportServer(): FakeImportServer {
     imports: () => started().imports(),
     listFilters: () => started().listFilters(),
     close: () => started().close(),
+  }
+}
+
+/**
+ * The inputs of a native import of `s3://bucket/data/` into `table` through the fake: the key
+ * schema of the sample items, the local S3 server.
+ */
+export function nativeInputs(
+  fake: Pick<FakeImportServer, 'endpoint'>,
+  table: string,
+  bucket: string,
+): Record<string, string> {
+  return {
+    table,
+    source: `s3://${bucket}/data/`,
+    mode: 'native',
+    region: 'us-east-1',
+    'dynamodb-endpoint': fake.endpoint,
+    's3-endpoint': inject('s3Endpoint'),
+    'key-schema': SAMPLE_KEY_SCHEMA,
   }
 }
