@@ -5,7 +5,7 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { describe, expect, inject, it } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
-import { useFakeImportServer } from '../support/fake-import-server.js'
+import { nativeInputs, useFakeImportServer } from '../support/fake-import-server.js'
 import { startFaultProxy } from '../support/fault-proxy.js'
 import {
   bucketWith,
@@ -105,15 +105,7 @@ describe('a missing table with a close name beside it (a typo in table)', () => 
   it('fails before ImportTable creates it (mode native)', async () => {
     const { existing, typo } = await ordersAndTypo()
     const bucket = await bucketWith({ 'data/a.json': jsonLines(items(3)) })
-    const run = await runDist({
-      table: typo,
-      source: `s3://${bucket}/data/`,
-      mode: 'native',
-      region: 'us-east-1',
-      'dynamodb-endpoint': fake.endpoint,
-      's3-endpoint': inject('s3Endpoint'),
-      'key-schema': SAMPLE_KEY_SCHEMA,
-    })
+    const run = await runDist(nativeInputs(fake, typo, bucket))
     await fake.control.settled()
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(
