@@ -75,7 +75,11 @@ export interface TableRef {
  */
 export interface Inputs
   extends FormatSettings, WriteSettings, NativeSettings, ConnectionSettings, Limits {
-  table: TableRef
+  /**
+   * The one table to load; undefined when the files name their tables (a NoSQL Workbench model,
+   * request-items files, a template's tables): the start step then loads each of them.
+   */
+  table?: TableRef
   source: SourceInput
   mode: Mode
   /**
@@ -85,6 +89,8 @@ export interface Inputs
   tableCreation?: TableCreationParameters
   /** Where the creation parameters came from, for messages. */
   tableCreationSource?: string
+  /** key-schema: also for the one table a file names when `table` is not given. */
+  keySchema?: KeyAttribute[]
   billingMode: BillingMode
   createTable: CreateTable
   dryRun: boolean
@@ -289,12 +295,13 @@ export function readInputs(): Inputs {
   const keySchema = readKeySchema(r)
   const connection = readConnection(r)
   const inputs: Inputs = {
-    table: table.ref ?? { id: table.value, name: table.value },
+    ...optional('table', table),
     source: source ?? { kind: 'local', path: '' },
     mode: r.enumOf(Input.Mode, MODES, 'auto'),
     ...readFormat(r),
     billingMode,
-    ...tableCreation(r, table.ref?.name, keySchema, billingMode),
+    ...tableCreation(r, table?.name, keySchema, billingMode),
+    ...optional('keySchema', keySchema),
     createTable: r.enumOf(Input.CreateTable, CREATE_TABLE, 'auto'),
     ...readWrite(r),
     ...readLimits(r),
@@ -327,13 +334,13 @@ export function readInputs(): Inputs {
   return inputs
 }
 
-function readTable(r: Reader): { value: string; ref: TableRef | undefined } {
-  const value = r.required(Input.Table)
+/** The table input: optional, since files that name their tables need none (plan/targets.ts). */
+function readTable(r: Reader): TableRef | undefined {
+  const value = r.optional(Input.Table)
+  if (value === undefined) return undefined
   const ref = parseTable(value)
-  if (value && !ref) {
-    r.fail(Input.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN')
-  }
-  return { value, ref }
+  if (!ref) r.fail(Input.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN')
+  return ref
 }
 
 function readSource(r: Reader): { source: SourceInput | undefined; sourceValue: string } {

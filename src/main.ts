@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { Cancellation, CANCEL_DEADLINE_MS, type Cancelled } from './cancel.js'
+import { Cancellation, CANCEL_DEADLINE_MS, cancelledBy, type Cancelled } from './cancel.js'
 import { realClock } from './clock.js'
 import { createClients, type Clients } from './clients.js'
 import type { CountsSoFar, Engine, EngineContext, RunOptions } from './engine.js'
@@ -17,6 +17,7 @@ import {
   type PlannedResult,
 } from './result.js'
 import { workspaceRoot } from './sources/local.js'
+import { combineResults } from './result-totals.js'
 import { Steps } from './steps.js'
 import { runStream } from './stream/engine.js'
 import { counted } from './words.js'
@@ -48,7 +49,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     inputs = readInputs()
     clients = createClients(inputs)
     const plan = await start(inputs, clients, steps, options)
-    cancellation.planned = plan.planned
+    const planned = plannedStep(plan)
+    if (planned) cancellation.planned = planned
     result = await importData(plan, clients, steps, {
       ...options,
       signal: cancellation.signal,
@@ -151,7 +153,7 @@ function publishSoFar(result: ImportResult | undefined): void {
   else setCancelledOutputs()
 }
 
-/** The start step: the engine, the table and the objects to import. */
+/** The start step: the tables, and for each the engine and the objects to import. */
 async function start(
   inputs: Inputs,
   clients: Clients,
@@ -167,22 +169,98 @@ async function start(
   const plan = await steps.group('Start: choose the engine, check the table', () =>
     prepare(inputs, clients, clock),
   )
-  steps.end('start', plan.summary)
+  const several = plan.tables.length > 1
+  steps.end(
+    'start',
+    plan.tables.map((t) => (several ? `${t.planned.table}: ${t.summary}` : t.summary)).join('; '),
+  )
   return plan
 }
 
-/** Read, validate and write, by the engine the plan chose; a dry run always validates locally. */
+/** What the start step knows of the whole step, for the outputs of a cancel. */
+function plannedStep(plan: Plan): PlannedResult | undefined {
+  const [first] = plan.tables
+  if (!first) return undefined
+  return { ...first.planned, table: plan.tables.map((t) => t.planned.table).join(', ') }
+}
+
+/**
+ * Read, validate and write each table in turn, by the engine the plan chose for it (a dry run
+ * always validates locally); the step's result is their totals, with each table's.
+ */
 async function importData(
   plan: Plan,
   clients: Clients,
   steps: Steps,
   options: Omit<EngineContext, 'clients' | 'steps'>,
 ): Promise<ImportResult> {
-  const result = await runEngine(plan.job, { ...options, clients, steps })
+  const results: ImportResult[] = []
+  const several = plan.tables.length > 1
+  for (const { job, planned } of plan.tables) {
+    const done = totals(results)
+    const context = {
+      ...options,
+      clients,
+      steps: several ? steps.forTable(planned.table ?? '') : steps,
+      // A cancel's outputs count what the tables before this one did, too.
+      ...(options.showCounts && {
+        showCounts: (counts: () => CountsSoFar) =>
+          options.showCounts?.(() => added(done, counts())),
+      }),
+    }
+    const appendRejected = results.some((r) => r.rejectedFile !== undefined)
+    const result = options.signal?.aborted
+      ? notStarted(options.signal)
+      : await runEngine(
+          appendRejected && job.engine === 'stream' ? { ...job, appendRejected } : job,
+          context,
+        )
+    results.push({
+      ...planned,
+      ...result,
+      durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
+    })
+  }
+  return combineResults(results)
+}
+
+/** A table the cancel came before: nothing read, nothing written. */
+function notStarted(signal: AbortSignal): EngineResult {
+  const signalName = cancelledBy(signal)?.signal ?? 'SIGINT'
   return {
-    ...plan.planned,
-    ...result,
-    durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
+    status: 'CANCELLED',
+    failureCode: IMPORT_CANCELLED,
+    failureMessage: `The import was cancelled (${signalName}) before this table was loaded.`,
+    cancelled: { signal: signalName },
+    processedItemCount: 0,
+    importedItemCount: 0,
+    errorCount: 0,
+    unwrittenItemCount: 0,
+    processedSizeBytes: 0,
+    dryRun: false,
+    rejections: { samples: [], byKind: {} },
+  }
+}
+
+/** The counts summed over the step's tables. */
+const COUNTS = [
+  'processedItemCount',
+  'importedItemCount',
+  'errorCount',
+  'unwrittenItemCount',
+  'processedSizeBytes',
+] as const
+
+/** The counts of the tables loaded so far. */
+function totals(results: readonly ImportResult[]): CountsSoFar {
+  return Object.fromEntries(COUNTS.map((c) => [c, results.reduce((t, r) => t + r[c], 0)]))
+}
+
+/** The counts so far of the table being loaded, with those of the tables before it. */
+function added(before: CountsSoFar, now: CountsSoFar): CountsSoFar {
+  return {
+    ...now,
+    ...Object.fromEntries(COUNTS.map((c) => [c, (before[c] ?? 0) + (now[c] ?? 0)])),
   }
 }
 

@@ -51,6 +51,7 @@ export const Output = {
   ConsumedWriteCapacity: 'consumed-write-capacity',
   CloudwatchLogGroupArn: 'cloudwatch-log-group-arn',
   RejectedFile: 'rejected-file',
+  Tables: 'tables',
 } as const
 
 export type InputName = (typeof Input)[keyof typeof Input]

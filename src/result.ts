@@ -179,6 +179,20 @@ export interface ImportResult {
   /** stream: objects that could not be read to their end; any fails the step. */
   unread?: UnreadObject[]
   rejections: { samples: Rejection[]; byKind: Partial<Record<RejectionKind, number>> }
+  /** Each table of the step (one, unless the files named several): the `tables` output. */
+  tables?: TableOutcome[]
+}
+
+/** One table of the step, as the `tables` output gives it. */
+export interface TableOutcome {
+  table: string
+  status: ImportStatus
+  tableArn?: string
+  failureCode?: string
+  imported: number
+  rejected: number
+  /** This step created the table (delete-created-tables deletes it). */
+  created: boolean
 }
 
 /** What the start step knows of an import before an engine runs: its part of the result. */

@@ -29,9 +29,23 @@ export class Steps {
   private readonly began: number
   private readonly started = new Map<StepName, number>()
   private readonly records = new Map<StepName, StepRecord>()
+  /** A view for one table of several: its results are prefixed with the table's name. */
+  private label: string | undefined
 
   constructor(private readonly now: () => number = Date.now) {
     this.began = now()
+  }
+
+  /**
+   * The same steps, for one table of a step that loads several: each result is added to the
+   * others' (`orders: 3 records, 0 rejected; customers: …`), a step spans from the first table's
+   * start to the last one's end and is ok when it is for every table, and each log group is
+   * titled with the table.
+   */
+  forTable(name: string): Steps {
+    const view = Object.create(this) as Steps
+    view.label = name
+    return view
   }
 
   /** Seconds since the import began. */
@@ -40,13 +54,24 @@ export class Steps {
   }
 
   start(...names: StepName[]): void {
-    for (const name of names) this.started.set(name, this.elapsed())
+    for (const name of names) {
+      if (this.label === undefined || !this.started.has(name))
+        this.started.set(name, this.elapsed())
+    }
   }
 
   end(name: StepName, result: string, ok = true): void {
     const endedAt = this.elapsed()
     const startedAt = this.started.get(name) ?? endedAt
-    this.records.set(name, { name, result, ok, startedAt, endedAt })
+    const before = this.label === undefined ? undefined : this.records.get(name)
+    const labelled = this.label === undefined ? result : `${this.label}: ${result}`
+    this.records.set(name, {
+      name,
+      result: before ? `${before.result}; ${labelled}` : labelled,
+      ok: ok && (before?.ok ?? true),
+      startedAt: before?.startedAt ?? startedAt,
+      endedAt,
+    })
   }
 
   /** Ends every started step that has no result yet, as when an error cut the import short. */
@@ -62,6 +87,6 @@ export class Steps {
 
   /** Runs fn inside a collapsed log group named after the step. */
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
-    return core.group(title, fn)
+    return core.group(this.label === undefined ? title : `${this.label}: ${title}`, fn)
   }
 }

@@ -182,10 +182,9 @@ describe('readInputs', () => {
     expect(inputs({ truncate: 'true', shard: '1/1' }).truncate).toBe(true)
   })
 
-  it('requires table and source', () => {
-    expect(() => inputs({ table: '', source: '' })).toThrow(
-      /table: is required\n- source: is required/,
-    )
+  it('requires source; table only when the files name no table (the start step decides)', () => {
+    expect(() => inputs({ table: '', source: '' })).toThrow('Invalid inputs:\n- source: is required')
+    expect(inputs({ table: '', source: 's3://b/p' }).table).toBeUndefined()
   })
 })
 

@@ -26,4 +26,9 @@ export interface FormatSettings {
   csvHeader?: string[]
   /** Not an input: set when the source is an incremental DynamoDB export. */
   incremental?: boolean
+  /**
+   * Not an input: the table, as files naming several name it, whose records this job reads; the
+   * records of other tables are their own tables' (plan/targets.ts).
+   */
+  fileTable?: string
 }

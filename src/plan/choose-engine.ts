@@ -2,7 +2,8 @@
 import * as core from '@actions/core'
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
-import { ignoredInputs, type Inputs } from '../inputs.js'
+import { ignoredInputs } from '../inputs.js'
+import type { TableInputs } from './targets.js'
 import { findRunningImport } from '../native/running-import.js'
 import type { SourceObject } from '../sources/source.js'
 import { formatBytes } from '../words.js'
@@ -13,7 +14,7 @@ import { chooseMode, type FirstObject, type ModeChoice } from './engine-choice.j
  * chosen engine does not use, so that a run's log explains its engine.
  */
 export async function chooseEngine(
-  inputs: Inputs,
+  inputs: TableInputs,
   clients: Clients,
   existing: TableDescription | undefined,
   objects: SourceObject[],
@@ -43,7 +44,7 @@ export async function chooseEngine(
  * neither is one that an import still fills: native attaches to that import.
  */
 async function isInTheWay(
-  inputs: Inputs,
+  inputs: TableInputs,
   clients: Clients,
   existing: TableDescription | undefined,
 ): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { ActionError } from '../errors.js'
 import { formatBytes } from '../words.js'
 import { isImportTableFormat, type ImportTableFormat } from '../formats/input-format.js'
-import type { Inputs } from '../inputs.js'
+import type { TableInputs } from './targets.js'
 
 export type Engine = 'native' | 'stream'
 
@@ -47,7 +47,7 @@ export interface FirstObject {
  * names of existing tables are checked before a table is created. Pure, so that every rule is
  * tested without a service.
  */
-export function chooseMode(inputs: Inputs, situation: Situation): ModeChoice {
+export function chooseMode(inputs: TableInputs, situation: Situation): ModeChoice {
   const found = situation.tableFound ?? situation.tableExists
   // Before any engine is chosen: mode auto must not fall back on ImportTable, which creates.
   if (!found && inputs.createTable === 'false') throw missingTable(inputs)
@@ -62,7 +62,7 @@ export function chooseMode(inputs: Inputs, situation: Situation): ModeChoice {
 }
 
 /** create-table false and no table: where it was looked for, and the ways on. */
-function missingTable(inputs: Inputs): ActionError {
+function missingTable(inputs: TableInputs): ActionError {
   return new ActionError(
     `Table ${inputs.table.name} does not exist${where(inputs)} and create-table is false, so the action does not create it: ` +
       'check table, region and dynamodb-endpoint, or create the table first, or set create-table: auto (the default) ' +
@@ -73,7 +73,7 @@ function missingTable(inputs: Inputs): ActionError {
 type Choice = Omit<ModeChoice, 'checkNearNames'>
 
 /** mode: native, which ImportTable can only honour by creating a new table. */
-function nativeRequested(inputs: Inputs, situation: Situation): Choice {
+function nativeRequested(inputs: TableInputs, situation: Situation): Choice {
   const notImportable = notForImportTable(situation.firstObject)
   if (notImportable) {
     throw new ActionError(
@@ -91,7 +91,7 @@ function nativeRequested(inputs: Inputs, situation: Situation): Choice {
 }
 
 /** mode: stream, which writes into the table, or creates it first (create-table is not false). */
-function streamRequested(inputs: Inputs, tableExists: boolean): Choice {
+function streamRequested(inputs: TableInputs, tableExists: boolean): Choice {
   return streaming(inputs, tableExists, 'mode: stream was requested.')
 }
 
@@ -99,7 +99,7 @@ function streamRequested(inputs: Inputs, tableExists: boolean): Choice {
  * mode: auto. ImportTable runs only where it can: a new table, one job, an S3 source on AWS; and
  * only when the source is big enough to be worth its minutes of start-up.
  */
-function chooseAuto(inputs: Inputs, situation: Situation): Choice {
+function chooseAuto(inputs: TableInputs, situation: Situation): Choice {
   const reason = streamOnlyReason(inputs, situation.tableExists, situation.firstObject)
   if (reason !== undefined) return streaming(inputs, situation.tableExists, reason)
   return chooseBySize(inputs, situation.sourceBytes ?? 0)
@@ -107,7 +107,7 @@ function chooseAuto(inputs: Inputs, situation: Situation): Choice {
 
 /** The first auto rule that leaves only the stream engine, as the reason; undefined when none. */
 function streamOnlyReason(
-  inputs: Inputs,
+  inputs: TableInputs,
   tableExists: boolean,
   firstObject: FirstObject | undefined,
 ): string | undefined {
@@ -136,7 +136,7 @@ function streamOnlyReason(
 }
 
 /** A missing table and an S3 source: ImportTable from native-min-bytes on, else the stream engine. */
-function chooseBySize(inputs: Inputs, bytes: number): Choice {
+function chooseBySize(inputs: TableInputs, bytes: number): Choice {
   const table = inputs.table.name
   const size = `${formatBytes(bytes)} (native-min-bytes is ${formatBytes(inputs.nativeMinBytes)})`
   if (bytes >= inputs.nativeMinBytes) {
@@ -163,12 +163,12 @@ function notForImportTable(firstObject: FirstObject | undefined): string | undef
   return `the first object, ${firstObject.url}, reads as ${firstObject.readAs}, which ImportTable cannot take (it takes ${IMPORT_TABLE_FORMAT_NAMES})`
 }
 
-function streaming(inputs: Inputs, tableExists: boolean, reason: string): Choice {
+function streaming(inputs: TableInputs, tableExists: boolean, reason: string): Choice {
   if (!tableExists) requireCreation(inputs, 'the action can create it')
   return { mode: 'stream', reason, createTable: !tableExists }
 }
 
-function requireCreation(inputs: Inputs, purpose: string): void {
+function requireCreation(inputs: TableInputs, purpose: string): void {
   if (inputs.tableCreation) return
   throw new ActionError(
     `Table ${inputs.table.name} does not exist${where(inputs)}, and neither key-schema nor ` +
@@ -177,7 +177,7 @@ function requireCreation(inputs: Inputs, purpose: string): void {
 }
 
 /** ` (region …, endpoint …)`: where the table was looked for, for messages; '' when neither is set. */
-export function where(inputs: Inputs): string {
+export function where(inputs: TableInputs): string {
   const known = [
     inputs.region && `region ${inputs.region}`,
     inputs.dynamodbEndpoint && `endpoint ${inputs.dynamodbEndpoint}`,

@@ -3,7 +3,7 @@
  * the inputs here, so that no engine reads the inputs (only main.ts and plan/ do).
  */
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
-import type { Inputs } from '../inputs.js'
+import type { TableInputs } from './targets.js'
 import type { NativeJob } from '../native/engine.js'
 import type { ExportManifest } from '../sources/export.js'
 import type { Source, SourceObject } from '../sources/source.js'
@@ -22,8 +22,11 @@ export interface Found {
   export?: ExportManifest
 }
 
-/** The stream engine's job: the table, the objects, the format and how to write. */
-export function streamJob(inputs: Inputs, found: Found): StreamJob {
+/**
+ * The stream engine's job: the table, the objects, the format and how to write. `fileTable`: the
+ * table's name in files that name several, whose records are this table's.
+ */
+export function streamJob(inputs: TableInputs, found: Found, fileTable?: string): StreamJob {
   return {
     engine: 'stream',
     table: found.table,
@@ -37,6 +40,7 @@ export function streamJob(inputs: Inputs, found: Found): StreamJob {
       csvDelimiter: inputs.csvDelimiter,
       ...(inputs.csvHeader && { csvHeader: inputs.csvHeader }),
       ...(inputs.incremental && { incremental: true }),
+      ...(fileTable !== undefined && { fileTable }),
     },
     write: {
       writeConcurrency: inputs.writeConcurrency,
@@ -53,7 +57,7 @@ export function streamJob(inputs: Inputs, found: Found): StreamJob {
 }
 
 /** The native engine's job: what the ImportTable request is made of, and how long to wait. */
-export function nativeJob(inputs: Inputs, found: Found): NativeJob {
+export function nativeJob(inputs: TableInputs, found: Found): NativeJob {
   if (!inputs.tableCreation) throw new Error('native: no table creation parameters')
   return {
     engine: 'native',

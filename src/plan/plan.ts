@@ -2,13 +2,14 @@ import * as core from '@actions/core'
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
 import { realClock, type TimerClock } from '../clock.js'
-import { checkRequestTables } from '../formats/request-tables.js'
 import type { Inputs } from '../inputs.js'
 import type { PlannedResult } from '../result.js'
 import { readExport, type ExportManifest } from '../sources/export.js'
 import { localSource, workspaceRoot } from '../sources/local.js'
 import { thisShard } from '../sources/shard.js'
 import { listInOrder, type Source } from '../sources/source.js'
+import { fromKeySchema } from '../table/definition.js'
+import { counted } from '../words.js'
 import { chooseEngine } from './choose-engine.js'
 import type { ModeChoice } from './engine-choice.js'
 import { waitForEndpoint } from './endpoint.js'
@@ -16,10 +17,11 @@ import { expectedItems, fromExport } from './export.js'
 import { importTableReading, probeFirstObject } from './first-object.js'
 import { nativeJob, streamJob, type Job } from './job.js'
 import { refuseNearNames, setUpTable } from './set-up-table.js'
+import { tableTargets, type TableInputs, type TableTarget } from './targets.js'
 import { describeTable } from './table.js'
 
-/** What the start step settles: the engine's job, and what the result says of it. */
-export interface Plan {
+/** What the start step settles for one table: the engine's job, and what the result says of it. */
+export interface TablePlan {
   /** The engine's job: a dry run is always the stream engine's, which validates locally. */
   job: Job
   /** The result's part that the start step knows: the engine and why, the table, the source. */
@@ -28,10 +30,21 @@ export interface Plan {
   summary: string
 }
 
+/** The tables of the step, each with its plan, in the order they are loaded. */
+export interface Plan {
+  tables: TablePlan[]
+}
+
 /**
- * Describes the table, lists the source when auto needs its size, chooses the engine, looks for
- * tables with a close name before one is created (a dry run too), and creates the table when the
- * stream engine needs it (not in a dry run).
+ * Tables set up at once: creation waits for ACTIVE, seconds each on AWS, so a test environment's
+ * tables are created side by side; far below the quota of table operations in progress at once
+ * per account and region (docs/import-rules.md).
+ */
+export const TABLES_SET_UP_AT_ONCE = 8
+
+/**
+ * Lists the source once, settles which tables it loads (the `table` input, or those the files
+ * name) and prepares each of them, several at once.
  */
 export async function prepare(
   given: Inputs,
@@ -42,7 +55,6 @@ export async function prepare(
     await waitForEndpoint(clients.writeClient, given.dynamodbEndpoint, clock)
   }
   const source = await sourceFor(given, clients, clock)
-  const existing = await describeTable(clients.dynamodb, given.table)
   const listing = await listInOrder(source)
   if (listing.length === 0) {
     // As with ImportTable an empty source is an empty success, but rarely what was meant.
@@ -51,14 +63,36 @@ export async function prepare(
     )
   }
   const exported = await readExport(source, listing)
-  let inputs = exported ? fromExport(given, exported) : given
+  const inputs = exported ? fromExport(given, exported) : given
   const objects = thisShard(exported?.dataFiles ?? listing, given.shard)
-  if (inputs.format === 'REQUEST_ITEMS') {
-    await checkRequestTables(source, objects, inputs.table.name, inputs.compression)
-  }
+  const targets = await tableTargets(inputs, source, objects)
+  const ours = targets.map((t) => t.table.name)
+  if (targets.length > 1) core.info(`${counted(targets.length, 'table')}: ${ours.join(', ')}`)
+  const tables = await inBatches(targets, TABLES_SET_UP_AT_ONCE, (target) =>
+    prepareTable(
+      inputsFor(inputs, target, targets.length),
+      { source, exported, ours },
+      target,
+      clients,
+    ),
+  )
+  return { tables }
+}
+
+/** One table's start step: describe, choose the engine, check near names, set it up. */
+async function prepareTable(
+  tableInputs: TableInputs,
+  step: { source: Source; exported: ExportManifest | undefined; ours: string[] },
+  target: TableTarget,
+  clients: Clients,
+): Promise<TablePlan> {
+  let inputs = tableInputs
+  const { source, exported } = step
+  const { objects } = target
+  const existing = await describeTable(clients.dynamodb, inputs.table)
   const firstObject = await probeFirstObject(inputs, source, objects, existing !== undefined)
   const choice = await chooseEngine(inputs, clients, existing, objects, firstObject)
-  if (choice.checkNearNames) await refuseNearNames(inputs, clients)
+  if (choice.checkNearNames) await refuseNearNames(inputs, clients, step.ours)
   const reading =
     choice.mode === 'native' && inputs.format === 'auto'
       ? importTableReading(firstObject, source, objects)
@@ -77,7 +111,7 @@ export async function prepare(
     job:
       choice.mode === 'native' && !inputs.dryRun
         ? nativeJob(inputs, found)
-        : streamJob(inputs, found),
+        : streamJob(inputs, found, target.fileTable),
     planned: {
       mode: choice.mode,
       modeReason: choice.reason,
@@ -94,9 +128,53 @@ export async function prepare(
   }
 }
 
+/**
+ * One table's inputs: its name and how to create it. key-schema applies to the step's one table
+ * also when the file names it; a table among several has its own definition or must exist.
+ */
+function inputsFor(inputs: Inputs, target: TableTarget, tableCount: number): TableInputs {
+  const { definition } = target
+  const { tableCreation: _, tableCreationSource: __, ...rest } = inputs
+  if (definition) {
+    return {
+      ...rest,
+      table: target.table,
+      tableCreation: definition.creation,
+      tableCreationSource: definition.source,
+    }
+  }
+  if (inputs.keySchema && tableCount === 1) {
+    return {
+      ...rest,
+      table: target.table,
+      tableCreation: fromKeySchema(target.table.name, inputs.keySchema, inputs.billingMode),
+      tableCreationSource: 'key-schema',
+    }
+  }
+  return { ...rest, table: target.table }
+}
+
+/** Runs `fn` on every item, at most `limit` at a time; the results in the items' order. */
+async function inBatches<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await fn(items[index] as T)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}
+
 /** The start step's line in the summary: the engine, the table as found, what was done, the export. */
 function summaryLine(
-  inputs: Inputs,
+  inputs: TableInputs,
   existing: TableDescription | undefined,
   choice: ModeChoice,
   steps: string[],

@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
 import { ActionError } from '../errors.js'
-import type { Inputs } from '../inputs.js'
+import type { TableInputs } from './targets.js'
 import { truncateTable } from '../stream/truncate.js'
 import { keyAttributes } from '../table/definition.js'
 import { counted } from '../words.js'
@@ -17,10 +17,14 @@ import { createTable, listTableNames } from './table.js'
 /**
  * Before a table is created under create-table auto: fails when an existing table has a close
  * name (`orders-dev` for `order-dev`), the sign of a typo that would otherwise create and seed a
- * new table while the real one stays empty. Credentials that may not list tables get a warning:
+ * new table while the real one stays empty (the step's own other tables aside). Credentials that may not list tables get a warning:
  * the check is a safeguard, not a requirement.
  */
-export async function refuseNearNames(inputs: Inputs, clients: Clients): Promise<void> {
+export async function refuseNearNames(
+  inputs: TableInputs,
+  clients: Clients,
+  ours: readonly string[] = [],
+): Promise<void> {
   const name = inputs.table.name
   const listed = await listTableNames(clients.dynamodb)
   if ('denied' in listed) {
@@ -30,7 +34,11 @@ export async function refuseNearNames(inputs: Inputs, clients: Clients): Promise
     )
     return
   }
-  const near = nearNames(name, listed.names)
+  // The step's other tables, created beside this one, are no typo of it.
+  const near = nearNames(
+    name,
+    listed.names.filter((n) => !ours.includes(n)),
+  )
   if (near.length > 0) throw new ActionError(nearNameMessage(name, where(inputs), near))
   core.info(
     `No table with a name close to ${name} among the ${counted(listed.names.length, 'table')}${where(inputs)}.`,
@@ -43,7 +51,7 @@ export async function refuseNearNames(inputs: Inputs, clients: Clients): Promise
  * steps done, for the summary, and what the table was created from, when it was.
  */
 export async function setUpTable(
-  inputs: Inputs,
+  inputs: TableInputs,
   clients: Clients,
   existing: TableDescription | undefined,
   choice: ModeChoice,
@@ -89,7 +97,7 @@ export async function setUpTable(
 }
 
 /** The table as it would be created: what records are validated against when it does not exist. */
-function plannedTable(inputs: Inputs): TableDescription {
+function plannedTable(inputs: TableInputs): TableDescription {
   const creation = inputs.tableCreation
   return {
     TableName: inputs.table.name,

@@ -29,6 +29,7 @@ export function setOutputs(result: ImportResult): void {
     [Output.ConsumedWriteCapacity]: result.consumedWriteCapacity,
     [Output.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
     [Output.RejectedFile]: result.rejectedFile,
+    [Output.Tables]: JSON.stringify(result.tables ?? []),
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value ?? '')
 }

@@ -17,6 +17,7 @@ import {
   type EngineEstimate,
   type ImportResult,
   type Limits,
+  type TableOutcome,
   type RejectionKind,
   type UnreadObject,
 } from '../result.js'
@@ -40,9 +41,12 @@ export function renderSummary(
   block(failures.length === 0 ? '**The step passed.**' : '**The step failed:**')
   if (failures.length > 0) block(failures.map(listItem).join('\n'))
   if (result) {
-    const created = result.tableCreatedFrom
-      ? ` Table \`${code(result.table ?? '?')}\` was created by this run, from ${inline(result.tableCreatedFrom)}.`
-      : ''
+    const several = (result.tables?.length ?? 0) > 1
+    const created = !result.tableCreatedFrom
+      ? ''
+      : several
+        ? ` Tables created by this run: ${createdTables(result)}, from ${inline(result.tableCreatedFrom)}.`
+        : ` Table \`${code(result.table ?? '?')}\` was created by this run, from ${inline(result.tableCreatedFrom)}.`
     block(`Engine: **${result.mode}**. ${inline(result.modeReason)}${created}`)
     const empty =
       result.objects === 0
@@ -52,6 +56,7 @@ export function renderSummary(
   }
   renderSteps(steps)
   if (!result) return
+  if ((result.tables?.length ?? 0) > 1) renderTables(result.tables ?? [])
   if (result.unread && result.unread.length > 0) renderUnread(result.unread)
   if (result.readAs && result.readAs.length > 0) block(readAsLine(result.readAs))
   renderCounts(result)
@@ -82,9 +87,12 @@ function headline(
   if (!result) return '❌ The import did not start'
   // ImportTable only ever imports into a table it creates.
   const isNew = result.mode === 'native' || result.tableCreatedFrom !== undefined
-  const into =
-    `into ${isNew ? 'new table ' : ''}\`${code(result.table ?? '?')}\` ` +
-    `from \`${code(result.source ?? '?')}\``
+  const tables = result.tables ?? []
+  const target =
+    tables.length > 1
+      ? `${tables.length} tables (${tables.map((t) => `\`${code(t.table)}\``).join(', ')})`
+      : `${isNew ? 'new table ' : ''}\`${code(result.table ?? '?')}\``
+  const into = `into ${target} from \`${code(result.source ?? '?')}\``
   const items = counted(result.importedItemCount, 'item')
   if (result.cancelled) return cancelledHeadline(result, result.cancelled, into, items)
   const failed = failures.length > 0
@@ -185,6 +193,31 @@ function renderCounts(result: ImportResult): void {
         '```',
     )
   }
+}
+
+/** The names of the tables this run created: `\`a\`, \`b\``. */
+function createdTables(result: ImportResult): string {
+  return (result.tables ?? [])
+    .filter((t) => t.created)
+    .map((t) => `\`${code(t.table)}\``)
+    .join(', ')
+}
+
+/** One row per table of a step that loaded several. */
+function renderTables(tables: TableOutcome[]): void {
+  block('### Tables')
+  block(
+    table(
+      ['Table', 'Status', 'Created by this step', 'Imported', 'Rejected'],
+      tables.map((t) => [
+        `\`${code(t.table)}\``,
+        t.status + (t.failureCode ? ` (${t.failureCode})` : ''),
+        t.created ? 'yes' : 'no',
+        String(t.imported),
+        String(t.rejected),
+      ]),
+    ),
+  )
 }
 
 function renderObjects(result: ImportResult): void {

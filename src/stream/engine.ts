@@ -46,6 +46,8 @@ export interface StreamJob {
   /** Validate only: nothing is written. */
   dryRun: boolean
   rejectedFile: string
+  /** A table before this one in the step wrote rejected-file: add to it. */
+  appendRejected?: boolean
   /** ImportTable could read the source (S3): a dry run then estimates both engines. */
   importTableCouldRead: boolean
 }
@@ -67,7 +69,10 @@ export async function streamImport(job: StreamJob, options: StreamContext): Prom
   const { steps } = options
   const schema = tableSchemaFrom(job.table)
   const objects = await listObjects(job, steps)
-  const outcome = emptyOutcome(objects, new RejectedRecords(job.rejectedFile))
+  const outcome = emptyOutcome(
+    objects,
+    new RejectedRecords(job.rejectedFile, job.appendRejected === true),
+  )
   const validator = new Validator(outcome, schema)
   const calls = job.dryRun ? undefined : writeCalls(job, options, outcome.storedBytes)
   const writer = calls && createWriter(job, options, calls, schema, validator)

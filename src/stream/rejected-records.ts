@@ -21,7 +21,11 @@ export class RejectedRecords {
   private out: fs.WriteStream | undefined
   private writeError: Error | undefined
 
-  constructor(readonly file: string) {}
+  /** `append`: an earlier table of the same step wrote the file first. */
+  constructor(
+    readonly file: string,
+    private readonly append = false,
+  ) {}
 
   async add(rejection: Rejection, record: string): Promise<void> {
     this.count += rejection.records
@@ -61,7 +65,7 @@ export class RejectedRecords {
   private stream(): fs.WriteStream {
     if (!this.out) {
       fs.mkdirSync(path.dirname(this.file), { recursive: true })
-      this.out = fs.createWriteStream(this.file, { flags: 'w', mode: 0o600 })
+      this.out = fs.createWriteStream(this.file, { flags: this.append ? 'a' : 'w', mode: 0o600 })
       this.out.on('error', (err) => {
         this.writeError = new Error(`Cannot write rejected-file ${this.file}: ${err.message}`)
       })

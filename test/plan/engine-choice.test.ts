@@ -2,11 +2,14 @@ import { describe, expect, it, vi } from 'vitest'
 import { inputEnv } from '../../scripts/action-env.mjs'
 import { readInputs } from '../../src/inputs.js'
 import { chooseMode } from '../../src/plan/engine-choice.js'
+import type { TableInputs } from '../../src/plan/targets.js'
 
-function inputs(overrides: Record<string, string> = {}) {
+function inputs(overrides: Record<string, string> = {}): TableInputs {
   const all = { table: 'orders', source: 's3://bkt/p', region: 'us-east-1', ...overrides }
   for (const [name, value] of Object.entries(inputEnv(all))) vi.stubEnv(name, value)
-  return readInputs()
+  const read = readInputs()
+  if (!read.table) throw new Error('no table')
+  return { ...read, table: read.table }
 }
 
 const GiB = 2 ** 30

@@ -4,6 +4,7 @@ import { describe, expect, inject, it, vi } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
 import { createClients } from '../../src/clients.js'
 import { readInputs } from '../../src/inputs.js'
+import type { TablePlan } from '../../src/plan/plan.js'
 import { prepare } from '../../src/plan/plan.js'
 import { startFaultProxy } from '../support/fault-proxy.js'
 import {
@@ -32,7 +33,9 @@ async function plan(table: string, given: Record<string, string> = {}) {
   const inputs = readInputs()
   const clients = createClients(inputs)
   try {
-    return await prepare(inputs, clients)
+    const { tables } = await prepare(inputs, clients)
+    expect(tables).toHaveLength(1)
+    return tables[0] as TablePlan
   } finally {
     clients.destroy()
     stdout = runner.stdout()

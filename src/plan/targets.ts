@@ -1,0 +1,215 @@
+/**
+ * The tables one step loads. Usually the one the `table` input names; without it, the tables the
+ * files name: a NoSQL Workbench model's, a request-items file's, a template's. Each table gets its
+ * own objects (those that hold its data) and how to create it when it is missing.
+ */
+import type { TableCreationParameters } from '@aws-sdk/client-dynamodb'
+import { ActionError } from '../errors.js'
+import { tablesInObject } from '../formats/tables-in-object.js'
+import type { Inputs, TableRef } from '../inputs.js'
+import type { Source, SourceObject } from '../sources/source.js'
+import { counted } from '../words.js'
+
+/**
+ * input-format auto on S3 with `table` given reads no object ahead for its tables beyond this
+ * many (a large prefix is one table's data); the reader still refuses a file naming several.
+ */
+export const MAX_OBJECTS_READ_FOR_TABLES = 100
+
+/** The input-formats whose files name the tables their data is for. */
+const FORMATS_NAMING_TABLES: readonly string[] = ['REQUEST_ITEMS', 'NOSQL_WORKBENCH']
+
+/** The inputs as one table's start step reads them: the table is known. */
+export type TableInputs = Inputs & { table: TableRef }
+
+/** How a table the step may create is defined, and by what. */
+export interface TableDefinition {
+  name: string
+  /** A template's resource key: data may name the table by it. */
+  logicalId?: string
+  creation: TableCreationParameters
+  /** For messages: `key-schema`, `table-definition infra/template.yaml (OrdersTable)`. */
+  source: string
+}
+
+/** What one object says of the tables its data is for. */
+export interface ObjectTables {
+  object: SourceObject
+  /** The tables it names, in file order; none for the formats that name no table. */
+  names: string[]
+  /** The tables it defines (a NoSQL Workbench model's). */
+  definitions?: TableDefinition[]
+}
+
+/** One table of the step: its name, its data, and how it is created when missing. */
+export interface TableTarget {
+  table: TableRef
+  objects: SourceObject[]
+  /**
+   * The table as multi-table files name it, whose records are this table's; undefined: every
+   * record of the objects (one table's files, or a file whose one table is loaded into `table`).
+   */
+  fileTable?: string
+  definition?: TableDefinition
+}
+
+/**
+ * The step's tables: the objects are read ahead for the tables they name where that can matter
+ * (no `table`, a format that names tables, a workspace source or a small prefix under auto).
+ */
+export async function tableTargets(
+  inputs: Inputs,
+  source: Source,
+  objects: SourceObject[],
+  templateTables: readonly TableDefinition[] = [],
+): Promise<TableTarget[]> {
+  const readAhead =
+    !inputs.table ||
+    FORMATS_NAMING_TABLES.includes(inputs.format) ||
+    (inputs.format === 'auto' &&
+      (inputs.source.kind === 'local' || objects.length <= MAX_OBJECTS_READ_FOR_TABLES))
+  const found: ObjectTables[] = []
+  for (const object of objects) {
+    if (!readAhead) {
+      found.push({ object, names: [] })
+      continue
+    }
+    const tables = await tablesInObject(source, object, inputs, inputs.billingMode)
+    if (tables.kind === 'request-items') found.push({ object, names: tables.names })
+    else if (tables.kind === 'workbench') {
+      found.push({
+        object,
+        names: tables.tables.map((t) => t.name),
+        definitions: tables.tables.map((t) => ({
+          name: t.name,
+          creation: t.parameters,
+          source: `the NoSQL Workbench model ${object.url}`,
+        })),
+      })
+    } else found.push({ object, names: [] })
+  }
+  const given =
+    inputs.table && inputs.tableCreation
+      ? {
+          name: inputs.table.name,
+          creation: inputs.tableCreation,
+          source: inputs.tableCreationSource ?? 'key-schema',
+        }
+      : undefined
+  return assignTables(inputs.table, given, templateTables, found)
+}
+
+/**
+ * The tables of the step, in the order the files name them and then the definitions' order (a
+ * template's tables that no file holds data for are created empty: the application needs them).
+ * With `table`, only that table: a file naming one table is loaded into it, as today; of a file
+ * naming several, its records. Pure: the objects were read for their names by the caller.
+ */
+export function assignTables(
+  table: TableRef | undefined,
+  given: TableDefinition | undefined,
+  templateTables: readonly TableDefinition[],
+  objects: readonly ObjectTables[],
+): TableTarget[] {
+  const named = namesInOrder(objects)
+  const unnamed = objects.filter((o) => o.names.length === 0).map((o) => o.object)
+  const modelled = objects.flatMap((o) => o.definitions ?? [])
+  if (table) return [oneTable(table, given, modelled, named, objects, unnamed)]
+  const targets: TableTarget[] = named.map((name) => {
+    const definition = matching(templateTables, name) ?? modelled.find((d) => d.name === name)
+    const actual = definition?.name ?? name
+    return {
+      table: { id: actual, name: actual },
+      objects: objects.filter((o) => o.names.includes(name)).map((o) => o.object),
+      fileTable: name,
+      ...(definition && { definition }),
+    }
+  })
+  for (const definition of templateTables) {
+    if (targets.some((t) => t.definition === definition)) continue
+    targets.push({ table: { id: definition.name, name: definition.name }, objects: [], definition })
+  }
+  return withUnnamed(targets, unnamed, objects.length)
+}
+
+/** The one table `table` names, and its part of the data. */
+function oneTable(
+  table: TableRef,
+  given: TableDefinition | undefined,
+  modelled: readonly TableDefinition[],
+  named: string[],
+  objects: readonly ObjectTables[],
+  unnamed: SourceObject[],
+): TableTarget {
+  if (named.length <= 1) {
+    // One table's files: loaded into `table` whatever name they give it (a copy for another stage).
+    const model = modelled.length === 1 ? modelled[0] : undefined
+    const definition =
+      given ??
+      (model && {
+        ...model,
+        name: table.name,
+        creation: { ...model.creation, TableName: table.name },
+      })
+    return { table, objects: objects.map((o) => o.object), ...(definition && { definition }) }
+  }
+  const fileTable = named.find((name) => name === table.name)
+  if (fileTable === undefined) {
+    throw new ActionError(
+      `table: expected one of the ${named.length} tables the source names (${named.join(', ')}), got "${table.name}": ` +
+        'give one of them, or leave table out to load every one.',
+    )
+  }
+  const definition = given ?? modelled.find((d) => d.name === fileTable)
+  return {
+    table,
+    objects: [
+      ...objects.filter((o) => o.names.includes(fileTable)).map((o) => o.object),
+      ...unnamed,
+    ],
+    fileTable,
+    ...(definition && { definition }),
+  }
+}
+
+/** A template's table that the files name by its TableName or its logical id. */
+function matching(
+  definitions: readonly TableDefinition[],
+  name: string,
+): TableDefinition | undefined {
+  return definitions.find((d) => d.name === name) ?? definitions.find((d) => d.logicalId === name)
+}
+
+/** Every name the objects give, once, in the order of the objects and then of each file. */
+function namesInOrder(objects: readonly ObjectTables[]): string[] {
+  const names: string[] = []
+  for (const o of objects) for (const name of o.names) if (!names.includes(name)) names.push(name)
+  return names
+}
+
+/**
+ * The objects that name no table (CSV, JSON, DynamoDB JSON): they belong to the step's one table.
+ * With several tables, which one is the user's to say.
+ */
+function withUnnamed(
+  targets: TableTarget[],
+  unnamed: SourceObject[],
+  objectCount: number,
+): TableTarget[] {
+  if (targets.length === 0) {
+    throw new ActionError(
+      objectCount === 0
+        ? 'table: is required: the source holds no object that names a table, and table-definition defines none.'
+        : `table: is required: the source's ${counted(objectCount, 'object')} name no table (only a NoSQL Workbench model, a request-items file and a CloudFormation or SAM template in table-definition do). Give the table to load.`,
+    )
+  }
+  if (unnamed.length === 0) return targets
+  const first = targets[0]
+  if (targets.length === 1 && first) return [{ ...first, objects: [...first.objects, ...unnamed] }]
+  const shown = unnamed.slice(0, 3).map((o) => o.url)
+  throw new ActionError(
+    `table: is required: ${counted(unnamed.length, 'object')} of the source (${shown.join(', ')}${unnamed.length > 3 ? ', …' : ''}) ` +
+      `name no table, and the step loads ${targets.length} (${targets.map((t) => t.table.name).join(', ')}): ` +
+      'give table to say which one they are for, or load them in a step of their own.',
+  )
+}
