@@ -23,6 +23,41 @@ function rendered(): string {
 const base = { table: 'orders', source: 's3://fixtures/orders/' }
 
 describe('renderSummary', () => {
+  it('names every table of a step that loaded several, with a row each', () => {
+    renderSummary(
+      result({
+        ...base,
+        table: 'orders, audit',
+        tableCreatedFrom: 'the NoSQL Workbench model shop.json',
+        importedItemCount: 7,
+        tables: [
+          { table: 'orders', status: 'COMPLETED', imported: 4, rejected: 0, created: true },
+          {
+            table: 'audit',
+            status: 'FAILED',
+            failureCode: 'ItemValidationError',
+            imported: 3,
+            rejected: 1,
+            created: false,
+          },
+        ],
+      }),
+      steps,
+      [],
+    )
+    const html = rendered()
+    expect(html).toContain(
+      '<h2>✅ 7 items imported into 2 tables (<code>orders</code>, <code>audit</code>) from <code>s3://fixtures/orders/</code>',
+    )
+    expect(html).toContain(
+      'Tables created by this run: <code>orders</code>, from the NoSQL Workbench model shop.json.',
+    )
+    expect(html).toContain('<h3>Tables</h3>')
+    expect(html).toContain(
+      '<td><code>audit</code></td>\n<td>FAILED (ItemValidationError)</td>\n<td>no</td>\n<td>3</td>\n<td>1</td>',
+    )
+  })
+
   it('heads a success with the table, the source, the count and the time, in separate blocks', () => {
     renderSummary(
       result({ ...base, importedItemCount: 300, processedItemCount: 300, durationSeconds: 0.8 }),
