@@ -10,7 +10,11 @@ function definition(name: string, logicalId?: string): TableDefinition {
   return {
     name,
     ...(logicalId !== undefined && { logicalId }),
-    creation: { TableName: name, KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] },
+    creation: {
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    },
     source: `table-definition t.yaml (${logicalId ?? name})`,
   }
 }
