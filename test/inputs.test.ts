@@ -183,7 +183,9 @@ describe('readInputs', () => {
   })
 
   it('requires source; table only when the files name no table (the start step decides)', () => {
-    expect(() => inputs({ table: '', source: '' })).toThrow('Invalid inputs:\n- source: is required')
+    expect(() => inputs({ table: '', source: '' })).toThrow(
+      'Invalid inputs:\n- source: is required',
+    )
     expect(inputs({ table: '', source: 's3://bucket/p' }).table).toBeUndefined()
   })
 })
