@@ -6,6 +6,7 @@ import { createClients } from '../../src/clients.js'
 import { readInputs } from '../../src/inputs.js'
 import type { TablePlan } from '../../src/plan/plan.js'
 import { prepare } from '../../src/plan/plan.js'
+import { refuseNearNames } from '../../src/plan/set-up-table.js'
 import { startFaultProxy } from '../support/fault-proxy.js'
 import {
   bucketWith,
@@ -75,6 +76,22 @@ describe('prepare: creating a table', () => {
     )
     const made = await plan(typo, { 'key-schema': SAMPLE_KEY_SCHEMA, 'create-table': 'true' })
     expect(made.planned.tableCreatedFrom).toBe('key-schema')
+  })
+
+  it("leaves the step's own tables out of the check: they are no typo of each other", async () => {
+    const existing = await tableWith('S', 'N', { TableName: uniqueName('orders') })
+    const sibling = existing.replace(/^orders-/, 'order-')
+    vi.restoreAllMocks()
+    useRunner({ ...localInputs(), table: sibling, source: 's3://bucket/p' })
+    const given = readInputs()
+    const inputs = { ...given, table: { id: sibling, name: sibling } }
+    const clients = createClients(inputs)
+    try {
+      await expect(refuseNearNames(inputs, clients)).rejects.toThrow(`did you mean ${existing}?`)
+      await expect(refuseNearNames(inputs, clients, [existing, sibling])).resolves.toBeUndefined()
+    } finally {
+      clients.destroy()
+    }
   })
 
   it('warns and goes on when ListTables is denied; fails on any other ListTables error', async () => {
