@@ -59,18 +59,12 @@ function longForm(name: string, value: unknown): JsonObject {
 export const CFN_YAML_TAGS: Array<ScalarTag | CollectionTag> = Object.entries(SHORT_FORMS).flatMap(
   ([tag, name]): Array<ScalarTag | CollectionTag> => [
     { tag, resolve: (value: string) => longForm(name, value) },
-    {
-      tag,
-      collection: 'seq',
-      resolve: (seq: YAMLSeq.Parsed) => longForm(name, seq.toJSON()),
-    },
-    {
-      tag,
-      collection: 'map',
-      resolve: (map: YAMLMap.Parsed) => longForm(name, map.toJSON()),
-    },
+    { tag, collection: 'seq', resolve: (seq: Collection) => longForm(name, seq.toJSON()) },
+    { tag, collection: 'map', resolve: (map: Collection) => longForm(name, map.toJSON()) },
   ],
 )
+
+type Collection = YAMLMap.Parsed | YAMLSeq.Parsed
 
 /** The sections of the template and the names given that functions read. */
 export interface Scope {
