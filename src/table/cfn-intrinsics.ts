@@ -213,15 +213,15 @@ function lookup(name: string, scope: Scope, usedBy: string): unknown {
     const fallback = parameter['Default']
     return typeof fallback === 'number' ? String(fallback) : fallback
   }
-  const where = isJsonObject(parameter)
-    ? `or a Default under Parameters.${name}`
+  const fix = isJsonObject(parameter)
+    ? `give ${name} a value among the template's parameter values, or a Default under ` +
+      `Parameters.${name}`
     : name.startsWith('AWS::')
-      ? 'the pseudo parameter has no value before the stack exists'
-      : 'or declare it under Parameters with a Default'
-  throw new Unresolved(
-    `expected a value for ${name}, which ${usedBy} uses, got none ` +
-      `(give ${name} a value among the template's parameter values, ${where})`,
-  )
+      ? `a pseudo parameter has no value before a stack exists: give ${name} one among the ` +
+        "template's parameter values"
+      : `${name} is not under Parameters: give it a value among the template's parameter ` +
+        'values, or declare it under Parameters with a Default'
+  throw new Unresolved(`expected a value for ${name}, which ${usedBy} uses, got none (${fix})`)
 }
 
 function ref(args: unknown, scope: Scope): unknown {
