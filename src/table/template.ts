@@ -15,7 +15,7 @@ import type {
   Tag,
   TableClass,
 } from '@aws-sdk/client-dynamodb'
-import { parseDocument } from 'yaml'
+import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
 import { isJsonObject, type JsonObject } from '../json.js'
 import {
   CFN_YAML_TAGS,
@@ -114,7 +114,8 @@ export function parseTemplate(
   text: string,
   names: TemplateNames = {},
 ): TemplateResult {
-  const doc = parseDocument(text, { customTags: CFN_YAML_TAGS, uniqueKeys: true })
+  const lineCounter = new LineCounter()
+  const doc = parseDocument(text, { customTags: CFN_YAML_TAGS, uniqueKeys: true, lineCounter })
   if (doc.errors.length > 0) return { kind: 'not-a-template' }
   let top: unknown
   try {
@@ -164,7 +165,56 @@ export function parseTemplate(
     )
   }
   checkUniqueNames(prefix, tables, problems)
-  return { kind: 'template', tables, problems }
+  // In the order of the file, as the user reads it (the sort is stable within a line).
+  const located = problems
+    .map((problem) => withLine(problem, prefix, file, doc, lineCounter))
+    .sort((a, b) => a.line - b.line)
+    .map((p) => p.text)
+  return { kind: 'template', tables, problems: located }
+}
+
+/**
+ * The problem with the line of the template it is about: `table-definition (file:12): path: ...`,
+ * and that line.
+ * The line is that of the field the path names, or of the nearest field around it that the
+ * template has (a missing field is reported at its parent).
+ */
+function withLine(
+  problem: string,
+  prefix: string,
+  file: string,
+  doc: Document.Parsed,
+  lineCounter: LineCounter,
+): { line: number; text: string } {
+  const rest = problem.slice(prefix.length)
+  const end = rest.search(/:( |$)/)
+  const path = end < 0 ? rest : rest.slice(0, end)
+  const segments = path
+    .split(/\.|(?=\[)/)
+    .map((part) => (/^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part))
+  for (let n = segments.length; n > 0; n--) {
+    const start = startOf(doc, segments.slice(0, n))
+    if (start !== undefined) {
+      const { line } = lineCounter.linePos(start)
+      return { line, text: `table-definition (${file}:${line}): ${rest}` }
+    }
+  }
+  return { line: 0, text: problem }
+}
+
+/** Where the field at `path` starts: its key in a mapping, its item in a list. */
+function startOf(doc: Document.Parsed, path: Array<string | number>): number | undefined {
+  const parent: unknown = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true)
+  const last = path[path.length - 1]
+  if (isMap(parent)) {
+    const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === last)
+    return isNode(pair?.key) ? pair.key.range?.[0] : undefined
+  }
+  if (isSeq(parent) && typeof last === 'number') {
+    const item: unknown = parent.items[last]
+    return isNode(item) ? item.range?.[0] : undefined
+  }
+  return undefined
 }
 
 /**
@@ -317,6 +367,26 @@ function readTable(
   if (indexes.length > 0) definition['GlobalSecondaryIndexes'] = numbersIn('', indexes)
 
   const marker = `\u0000${logicalId}`
+  // The template's own fields first, so that every problem of the table shows in one run.
+  const extra: Partial<CreateTableCommandInput> = {}
+  const stream = readStream(p, at, unsupportedHere)
+  if (stream) extra.StreamSpecification = stream
+  const tags = readTags(p['Tags'], at)
+  if (tags && tags.length > 0) extra.Tags = tags
+  const protection = readBoolean(
+    'Properties.DeletionProtectionEnabled',
+    p['DeletionProtectionEnabled'],
+    at,
+  )
+  if (protection !== undefined) extra.DeletionProtectionEnabled = protection
+  if (p['TableClass'] !== undefined) {
+    const tableClass = TABLE_CLASSES.find((c) => c === p['TableClass'])
+    if (tableClass === undefined) {
+      at.bad('Properties.TableClass', 'STANDARD or STANDARD_INFREQUENT_ACCESS', p['TableClass'])
+    } else extra.TableClass = tableClass satisfies TableClass
+  }
+  const ttl = readTtl(p['TimeToLiveSpecification'], at)
+
   const checked = parseTableDefinition(marker, JSON.stringify(definition), tableName)
   if (!checked.ok) {
     for (const problem of checked.problems) {
@@ -336,24 +406,7 @@ function readTable(
   }))
   checkLocalKeys(localIndexes, parameters.KeySchema?.[0]?.AttributeName, at)
   if (localIndexes.length > 0) create.LocalSecondaryIndexes = localIndexes
-
-  const stream = readStream(p, at, unsupportedHere)
-  if (stream) create.StreamSpecification = stream
-  const tags = readTags(p['Tags'], at)
-  if (tags && tags.length > 0) create.Tags = tags
-  const protection = readBoolean(
-    'Properties.DeletionProtectionEnabled',
-    p['DeletionProtectionEnabled'],
-    at,
-  )
-  if (protection !== undefined) create.DeletionProtectionEnabled = protection
-  if (p['TableClass'] !== undefined) {
-    const tableClass = TABLE_CLASSES.find((c) => c === p['TableClass'])
-    if (tableClass === undefined)
-      at.bad('Properties.TableClass', 'STANDARD or STANDARD_INFREQUENT_ACCESS', p['TableClass'])
-    else create.TableClass = tableClass satisfies TableClass
-  }
-  const ttl = readTtl(p['TimeToLiveSpecification'], at)
+  Object.assign(create, extra)
   return {
     logicalId,
     tableName,

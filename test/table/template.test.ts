@@ -10,7 +10,9 @@ import {
 } from '../../src/table/template.js'
 
 const FILE = 'infra/template.yaml'
-const P = `table-definition (${FILE}): `
+/** The start of a problem at `line` of the template (JSON templates of the tests are one line). */
+const at = (line: number) => `table-definition (${FILE}:${line}): `
+const P = at(1)
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/templates/${name}`, import.meta.url), 'utf8')
@@ -142,7 +144,7 @@ describe('parseTemplate: a SAM template in YAML with short-form tags', () => {
       parseTemplate(FILE, fixture('sam-orders.yaml'), { 'AWS::StackName': 'shop' }),
     )
     expect(problems[0]).toBe(
-      `${P}Resources.OrdersTable.Properties.TableName: expected a value for Stage, which !Sub ` +
+      `${at(25)}Resources.OrdersTable.Properties.TableName: expected a value for Stage, which !Sub ` +
         "uses, got none (give Stage a value among the template's parameter values, or a " +
         'Default under Parameters.Stage)',
     )
@@ -150,7 +152,7 @@ describe('parseTemplate: a SAM template in YAML with short-form tags', () => {
     expect(problems.every((p) => p.includes('expected a value for Stage'))).toBe(true)
     const noStack = problemsOf(parseTemplate(FILE, fixture('sam-orders.yaml'), { Stage: 'dev' }))
     expect(noStack).toEqual([
-      `${P}Resources.SessionsTable.Properties.TableName: expected a value for AWS::StackName, ` +
+      `${at(79)}Resources.SessionsTable.Properties.TableName: expected a value for AWS::StackName, ` +
         'which !Sub uses, got none (a pseudo parameter has no value before a stack exists: ' +
         "give AWS::StackName one among the template's parameter values)",
     ])
@@ -200,16 +202,16 @@ describe('parseTemplate: a SAM template in YAML with short-form tags', () => {
         }),
       ),
     ).toEqual([
-      `${P}Resources.S.Properties.PrimaryKey.Name: expected an attribute name, got ""`,
-      `${P}Resources.S.Properties.PrimaryKey.Type: expected String, Number or Binary, got "Text"`,
-      `${P}Resources.S.Properties.ProvisionedThroughput.ReadCapacityUnits: expected a whole ` +
+      `${at(6)}Resources.S.Properties.PrimaryKey.Name: expected an attribute name, got ""`,
+      `${at(7)}Resources.S.Properties.PrimaryKey.Type: expected String, Number or Binary, got "Text"`,
+      `${at(9)}Resources.S.Properties.ProvisionedThroughput.ReadCapacityUnits: expected a whole ` +
         'number of at least 1, got 0',
     ])
     expect(problemsOf(simple({ PrimaryKey: 'id' }))).toEqual([
-      `${P}Resources.S.Properties.PrimaryKey: expected {Name, Type}, got "id"`,
+      `${at(5)}Resources.S.Properties.PrimaryKey: expected {Name, Type}, got "id"`,
     ])
     expect(problemsOf(simple({ PrimaryKey: 'id', KeySchema: [] }))).toEqual([
-      `${P}Resources.S.Properties.KeySchema: expected one of TableName, PrimaryKey, ` +
+      `${at(6)}Resources.S.Properties.KeySchema: expected one of TableName, PrimaryKey, ` +
         'ProvisionedThroughput, SSESpecification, Tags, PointInTimeRecoverySpecification, got ' +
         'an unknown property',
     ])
@@ -283,7 +285,7 @@ describe('parseTemplate: problems, located by resource and property', () => {
       'Type: AWS::SQS::Queue',
     )
     expect(problemsOf(parseTemplate(FILE, noSimple, { Stage: 'x' }))).toEqual([
-      `${P}Resources: expected at least one resource of Type AWS::DynamoDB::Table or ` +
+      `${at(20)}Resources: expected at least one resource of Type AWS::DynamoDB::Table or ` +
         'AWS::Serverless::SimpleTable, got 3 other resources (AWS::SQS::Queue, ' +
         'AWS::Serverless::Function) (give the template that defines the tables)',
     ])
@@ -391,21 +393,9 @@ describe('parseTemplate: problems, located by resource and property', () => {
   })
 
   it('names the template’s own field names: SSEEnabled; stream, tags, TTL, class, protection', () => {
-    const problems = problemsOf(
-      parseOne((p) => {
-        p['SSESpecification'] = { SSEEnabled: 'yes' }
-        p['StreamSpecification'] = { StreamViewType: 'ALL' }
-        p['Tags'] = [{ Key: '', Value: 'x' }, 'team=a', { Key: 'k', Value: 'v'.repeat(257) }]
-        p['TimeToLiveSpecification'] = { Enabled: true }
-        p['TableClass'] = 'COLD'
-        p['DeletionProtectionEnabled'] = 'on'
-      }),
-    )
-    expect(problems).toEqual([
-      `${P}Resources.Orders.Properties.SSESpecification.SSEEnabled: expected true or false, got "yes"`,
-    ])
     const rest = problemsOf(
       parseOne((p) => {
+        p['SSESpecification'] = { SSEEnabled: 'yes' }
         p['StreamSpecification'] = { StreamViewType: 'ALL' }
         p['Tags'] = [{ Key: '', Value: 'x' }, 'team=a', { Key: 'k', Value: 'v'.repeat(257) }]
         p['TimeToLiveSpecification'] = { Enabled: true }
@@ -424,6 +414,7 @@ describe('parseTemplate: problems, located by resource and property', () => {
       `${at}TableClass: expected STANDARD or STANDARD_INFREQUENT_ACCESS, got "COLD"`,
       `${at}TimeToLiveSpecification.AttributeName: expected the name of the attribute that ` +
         'holds the expiry time, got nothing',
+      `${at}SSESpecification.SSEEnabled: expected true or false, got "yes"`,
     ])
   })
 
@@ -570,7 +561,7 @@ describe('parseTemplate: problems, located by resource and property', () => {
       )
     expect(tablesOf(yaml("!Join ['-', !Split [',', 'a,b']]"))[0]?.tableName).toBe('a-b')
     expect(problemsOf(yaml('!ToJsonString { a: 1 }'))).toEqual([
-      `${P}Resources.Orders.Properties.TableName: expected a value, a parameter or a function ` +
+      `${at(5)}Resources.Orders.Properties.TableName: expected a value, a parameter or a function ` +
         'this action evaluates (!Ref, !Sub, !If, !Join, !Select, !Split, !FindInMap, !Base64), ' +
         'got !ToJsonString (write the value itself)',
     ])
@@ -735,7 +726,7 @@ describe('matchTemplateTable', () => {
     expect(matchTemplateTable(FILE, tables, 'orders')).toEqual({
       ok: false,
       problem:
-        `${P}expected a table named "orders" by its TableName or logical id, got only ` +
+        `table-definition (${FILE}): expected a table named "orders" by its TableName or logical id, got only ` +
         'test-orders (OrdersTable), shop-sessions (SessionsTable) (fix the table input, or the ' +
         'parameter values that build TableName)',
     })
@@ -746,5 +737,34 @@ describe('matchTemplateTable', () => {
     expect(matchTemplateTable(FILE, [], 'x')).toMatchObject({
       problem: expect.stringContaining('got only no tables (fix'),
     })
+  })
+})
+
+describe('problems name the line of the template', () => {
+  it('the field itself, or the nearest one the template has', () => {
+    const text = fixture('sam-orders.yaml')
+      .replace(
+        'AttributeName: createdAt\n              KeyType: RANGE',
+        'AttributeName: created\n              KeyType: RANGE',
+      )
+      .replace('        Enabled: true\n', '')
+    const lines = text.split('\n')
+    const lineOf = (fragment: string, from = 0) =>
+      lines.findIndex((l, i) => i >= from && l.includes(fragment)) + 1
+    const lsi = lineOf('LocalSecondaryIndexes:')
+    expect(problemsOf(parseTemplate(FILE, text, { Stage: 'dev', 'AWS::StackName': 's' }))).toEqual([
+      // In the order of the file.
+      `${at(lineOf('AttributeName: createdAt'))}Resources.OrdersTable.Properties.` +
+        'AttributeDefinitions[3].AttributeName: expected an attribute that the KeySchema of ' +
+        'the table or of a global secondary index uses (DynamoDB rejects attribute definitions ' +
+        'that no key uses), got "createdAt"',
+      `${at(lineOf('AttributeName: created', lsi))}Resources.OrdersTable.Properties.` +
+        'LocalSecondaryIndexes[0].KeySchema[1].AttributeName: expected an attribute defined in ' +
+        'AttributeDefinitions, got "created"',
+      // Enabled is missing: the line of TimeToLiveSpecification.
+      `${at(lineOf('TimeToLiveSpecification:'))}Resources.OrdersTable.Properties.` +
+        'TimeToLiveSpecification.Enabled: expected true or false, got nothing',
+    ])
+    expect(lineOf('AttributeName: created', lsi)).toBeGreaterThan(lsi)
   })
 })
