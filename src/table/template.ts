@@ -12,8 +12,9 @@ import type {
   CreateTableCommandInput,
   LocalSecondaryIndex,
   StreamSpecification,
-  Tag,
   TableClass,
+  TableCreationParameters,
+  Tag,
 } from '@aws-sdk/client-dynamodb'
 import { type Document, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml'
 import { isJsonObject, type JsonObject } from '../json.js'
@@ -681,4 +682,57 @@ function show(value: unknown): string {
   if (value === undefined) return 'nothing'
   const text = JSON.stringify(value)
   return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text
+}
+
+/**
+ * Fields of CreateTable that ImportTable's TableCreationParameters cannot take, each with what
+ * happens to it (docs/import-rules.md §2): the native engine creates the table from the rest.
+ */
+const NOT_BY_IMPORT_TABLE: Record<string, string> = {
+  LocalSecondaryIndexes:
+    'ImportTable cannot create local secondary indexes, and no table can get one after it is ' +
+    'created: use the stream engine, or GlobalSecondaryIndexes',
+  StreamSpecification: 'ImportTable cannot create it; add it after the import with UpdateTable',
+  Tags: 'ImportTable cannot create them; add them after the import with TagResource',
+  TableClass: 'ImportTable cannot set it; change it after the import with UpdateTable',
+  DeletionProtectionEnabled:
+    'ImportTable cannot set it; turn it on after the import with UpdateTable',
+}
+
+/**
+ * For the native engine: the table's TableCreationParameters, and each field of `create` that
+ * ImportTable cannot take (`Field: why and what to do`), for the caller to refuse or warn about.
+ */
+export function forImportTable(table: TemplateTable): {
+  parameters: TableCreationParameters
+  notByImportTable: string[]
+} {
+  const {
+    TableName,
+    AttributeDefinitions,
+    KeySchema,
+    BillingMode,
+    ProvisionedThroughput,
+    OnDemandThroughput,
+    SSESpecification,
+    GlobalSecondaryIndexes,
+  } = table.create
+  const parameters: TableCreationParameters = {
+    TableName,
+    AttributeDefinitions,
+    KeySchema,
+    BillingMode,
+    ...(ProvisionedThroughput && { ProvisionedThroughput }),
+    ...(OnDemandThroughput && { OnDemandThroughput }),
+    ...(SSESpecification && { SSESpecification }),
+    ...(GlobalSecondaryIndexes && { GlobalSecondaryIndexes }),
+  }
+  const notByImportTable = Object.entries(NOT_BY_IMPORT_TABLE)
+    // DeletionProtectionEnabled: false is what ImportTable creates anyway.
+    .filter(([field]) => {
+      const value = table.create[field as keyof CreateTableCommandInput]
+      return value !== undefined && value !== false
+    })
+    .map(([field, why]) => `${field}: ${why}`)
+  return { parameters, notByImportTable }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { stringify } from 'yaml'
 import {
+  forImportTable,
   matchTemplateTable,
   parseTemplate,
   type TemplateNames,
@@ -766,5 +767,61 @@ describe('problems name the line of the template', () => {
         'TimeToLiveSpecification.Enabled: expected true or false, got nothing',
     ])
     expect(lineOf('AttributeName: created', lsi)).toBeGreaterThan(lsi)
+  })
+})
+
+describe('forImportTable', () => {
+  const [ordersTable, sessions] = tablesOf(
+    parseTemplate(FILE, fixture('sam-orders.yaml'), { Stage: 'prod', 'AWS::StackName': 'shop' }),
+  )
+
+  it('keeps what ImportTable creates, and names each field it cannot', () => {
+    const { parameters, notByImportTable } = forImportTable(ordersTable as TemplateTable)
+    expect(parameters).toEqual({
+      TableName: 'prod-orders',
+      AttributeDefinitions: ordersTable?.create.AttributeDefinitions,
+      KeySchema: ordersTable?.create.KeySchema,
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { Enabled: true },
+      GlobalSecondaryIndexes: ordersTable?.create.GlobalSecondaryIndexes,
+    })
+    expect(notByImportTable).toEqual([
+      'LocalSecondaryIndexes: ImportTable cannot create local secondary indexes, and no table ' +
+        'can get one after it is created: use the stream engine, or GlobalSecondaryIndexes',
+      'StreamSpecification: ImportTable cannot create it; add it after the import with UpdateTable',
+      'Tags: ImportTable cannot create them; add them after the import with TagResource',
+      'DeletionProtectionEnabled: ImportTable cannot set it; turn it on after the import with ' +
+        'UpdateTable',
+    ])
+  })
+
+  it('a provisioned SimpleTable: its throughput kept; tags named; protection off is not', () => {
+    const { parameters, notByImportTable } = forImportTable(sessions as TemplateTable)
+    expect(parameters).toEqual({
+      TableName: 'shop-sessions',
+      AttributeDefinitions: [{ AttributeName: 'sessionId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'sessionId', KeyType: 'HASH' }],
+      BillingMode: 'PROVISIONED',
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 2 },
+    })
+    expect(notByImportTable).toEqual([
+      'Tags: ImportTable cannot create them; add them after the import with TagResource',
+    ])
+    const off = { ...ordersTable, create: { TableName: 'x', DeletionProtectionEnabled: false } }
+    expect(forImportTable(off as TemplateTable).notByImportTable).toEqual([])
+    const demand = {
+      ...ordersTable,
+      create: {
+        TableName: 'x',
+        OnDemandThroughput: { MaxReadRequestUnits: 4 },
+        TableClass: 'STANDARD',
+      },
+    }
+    expect(forImportTable(demand as TemplateTable)).toEqual({
+      parameters: { TableName: 'x', OnDemandThroughput: { MaxReadRequestUnits: 4 } },
+      notByImportTable: [
+        'TableClass: ImportTable cannot set it; change it after the import with UpdateTable',
+      ],
+    })
   })
 })
