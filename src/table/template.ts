@@ -136,6 +136,7 @@ export function parseTemplate(
   const tables: TemplateTable[] = []
   const problems: string[] = []
   const others: string[] = []
+  const conditionedOut: string[] = []
   for (const [logicalId, resource] of Object.entries(top['Resources'])) {
     const type = isJsonObject(resource) ? resource['Type'] : undefined
     if (type !== DYNAMODB_TABLE && type !== SIMPLE_TABLE) {
@@ -146,6 +147,7 @@ export function parseTemplate(
     const at = new Place(`${prefix}Resources.${logicalId}`)
     if (!included(r, scope, at)) {
       problems.push(...at.problems)
+      if (at.problems.length === 0) conditionedOut.push(logicalId)
       continue
     }
     const table =
@@ -156,13 +158,19 @@ export function parseTemplate(
     if (table && at.problems.length === 0) tables.push(table)
   }
   if (tables.length === 0 && problems.length === 0) {
-    const found =
-      others.length === 0
-        ? 'no resources'
-        : `${others.length} other resource${others.length === 1 ? '' : 's'} (${[...new Set(others)].join(', ')})`
+    const kinds = [...new Set(others)].join(', ')
+    const found = [
+      ...(conditionedOut.length > 0
+        ? [`tables whose Condition is false (${conditionedOut.join(', ')})`]
+        : []),
+      ...(others.length > 0
+        ? [`${others.length} other resource${others.length === 1 ? '' : 's'} (${kinds})`]
+        : []),
+    ]
     problems.push(
       `${prefix}Resources: expected at least one resource of Type ${DYNAMODB_TABLE} or ` +
-        `${SIMPLE_TABLE}, got ${found} (give the template that defines the tables)`,
+        `${SIMPLE_TABLE}, got ${found.join(' and ') || 'no resources'} (give the template ` +
+        'that defines the tables, or parameter values that make their Condition true)',
     )
   }
   checkUniqueNames(prefix, tables, problems)

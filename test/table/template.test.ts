@@ -288,11 +288,13 @@ describe('parseTemplate: problems, located by resource and property', () => {
     expect(problemsOf(parseTemplate(FILE, noSimple, { Stage: 'x' }))).toEqual([
       `${at(20)}Resources: expected at least one resource of Type AWS::DynamoDB::Table or ` +
         'AWS::Serverless::SimpleTable, got 3 other resources (AWS::SQS::Queue, ' +
-        'AWS::Serverless::Function) (give the template that defines the tables)',
+        'AWS::Serverless::Function) (give the template ' +
+        'that defines the tables, or parameter values that make their Condition true)',
     ])
     expect(problemsOf(parseTemplate(FILE, 'Resources: {}'))).toEqual([
       `${P}Resources: expected at least one resource of Type AWS::DynamoDB::Table or ` +
-        'AWS::Serverless::SimpleTable, got no resources (give the template that defines the tables)',
+        'AWS::Serverless::SimpleTable, got no resources (give the template ' +
+        'that defines the tables, or parameter values that make their Condition true)',
     ])
   })
 
@@ -522,6 +524,12 @@ describe('parseTemplate: problems, located by resource and property', () => {
       )
     expect(names('test')).toEqual(['orders'])
     expect(names('prod')).toEqual(['orders', 'audit'])
+    const onlyAudit = { ...template, Resources: { Audit: { ...audit, Condition: 'WithAudit' } } }
+    expect(problemsOf(parseTemplate(FILE, JSON.stringify(onlyAudit), { Stage: 'test' }))).toEqual([
+      `${P}Resources: expected at least one resource of Type AWS::DynamoDB::Table or ` +
+        'AWS::Serverless::SimpleTable, got tables whose Condition is false (Audit) (give the ' +
+        'template that defines the tables, or parameter values that make their Condition true)',
+    ])
     const broken = { ...template, Resources: { Audit: { ...audit, Condition: 'Missing' } } }
     expect(problemsOf(parseTemplate(FILE, JSON.stringify(broken)))).toEqual([
       `${P}Resources.Audit.Condition: expected a condition named Missing under Conditions, got ` +
