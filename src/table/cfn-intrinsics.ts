@@ -282,7 +282,11 @@ function condition(value: unknown, scope: Scope): boolean {
       if (typeof args !== 'string') throw usage(name, args)
       return namedCondition(args, scope)
     case 'Fn::Equals': {
-      const [a, b] = listArgs(name, args, 2).map((x) => evaluate(x, scope))
+      // Parameters are strings, so `!Equals [!Ref Count, 3]` compares text, as CloudFormation does.
+      const [a, b] = listArgs(name, args, 2).map((x) => {
+        const value = evaluate(x, scope)
+        return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value
+      })
       return JSON.stringify(a) === JSON.stringify(b)
     }
     case 'Fn::Not':

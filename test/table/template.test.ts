@@ -600,6 +600,7 @@ describe('intrinsic functions', () => {
     Mappings: { Names: { dev: { suffix: 'd' }, prod: { suffix: 'p' } } },
     Conditions: {
       IsDev: { 'Fn::Equals': [{ Ref: 'Stage' }, 'dev'] },
+      ThreeShards: { 'Fn::Equals': [{ Ref: 'Shard' }, 3] },
       Both: {
         'Fn::And': [
           { Condition: 'IsDev' },
@@ -619,6 +620,7 @@ describe('intrinsic functions', () => {
     ['Fn::Sub literal ${!Name}', { 'Fn::Sub': 'a${!Stage}' }, 'a${Stage}'],
     ['Fn::If on a condition of conditions', { 'Fn::If': ['Both', 'yes', 'no'] }, 'yes'],
     ['Fn::Base64', { 'Fn::Base64': 'abc' }, 'YWJj'],
+    ['Fn::Equals of a parameter and a number', { 'Fn::If': ['ThreeShards', 'y', 'n'] }, 'y'],
   ])('%s', (_, value, expected) => {
     expect(name(value)).toBe(expected)
   })
