@@ -214,13 +214,13 @@ function lookup(name: string, scope: Scope, usedBy: string): unknown {
     return typeof fallback === 'number' ? String(fallback) : fallback
   }
   const fix = isJsonObject(parameter)
-    ? `give ${name} a value among the template's parameter values, or a Default under ` +
+    ? `give ${name} a value in template-parameters (${name}=...), or a Default under ` +
       `Parameters.${name}`
     : name.startsWith('AWS::')
-      ? `a pseudo parameter has no value before a stack exists: give ${name} one among the ` +
-        "template's parameter values"
-      : `${name} is not under Parameters: give it a value among the template's parameter ` +
-        'values, or declare it under Parameters with a Default'
+      ? `a pseudo parameter has no value before a stack exists: give ${name} one in ` +
+        `template-parameters (${name}=...)`
+      : `${name} is not under Parameters: give it a value in template-parameters ` +
+        `(${name}=...), or declare it under Parameters with a Default`
   throw new Unresolved(`expected a value for ${name}, which ${usedBy} uses, got none (${fix})`)
 }
 

@@ -170,7 +170,7 @@ export function parseTemplate(
     problems.push(
       `${prefix}Resources: expected at least one resource of Type ${DYNAMODB_TABLE} or ` +
         `${SIMPLE_TABLE}, got ${found.join(' and ') || 'no resources'} (give the template ` +
-        'that defines the tables, or parameter values that make their Condition true)',
+        'that defines the tables, or values in template-parameters that make their Condition true)',
     )
   }
   checkUniqueNames(prefix, tables, problems)
@@ -246,7 +246,7 @@ export function matchTemplateTable(
     problem:
       `table-definition (${file}): expected a table named ${JSON.stringify(requested)} by its ` +
       `TableName or logical id, got only ${known.join(', ') || 'no tables'} (fix the table ` +
-      'input, or the parameter values that build TableName)',
+      'input, or the values in template-parameters that build TableName)',
   }
 }
 
@@ -340,7 +340,7 @@ function readTable(
   if (!p) return undefined
   const tableName = readTableName(p, logicalId, at)
   const unsupportedHere = Object.keys(NOT_APPLIED)
-    .filter((name) => p[name] !== undefined)
+    .filter((name) => p[name] !== undefined && !switchedOff(p[name]))
     .map((name) => `${name}: ${NOT_APPLIED[name]}`)
 
   const definition: JsonObject = {}
@@ -423,6 +423,16 @@ function readTable(
     ...(ttl && { ttl }),
     ...(unsupportedHere.length > 0 && { unsupportedHere }),
   }
+}
+
+/**
+ * A specification the template turns off (`PointInTimeRecoveryEnabled: false`, often through
+ * `!If` on the stage): what the table gets anyway, so not worth a warning.
+ */
+function switchedOff(value: unknown): boolean {
+  if (!isJsonObject(value)) return false
+  const flags = Object.entries(value).filter(([field]) => /Enabled$/.test(field))
+  return flags.length > 0 && flags.every(([, flag]) => booleanOf(flag) === false)
 }
 
 function readTableName(p: JsonObject, logicalId: string, at: Place): string {
@@ -665,7 +675,8 @@ function readSimpleTable(
   const tags = readTags(p['Tags'], at)
   if (tags && tags.length > 0) create.Tags = tags
   const unsupportedHere =
-    p['PointInTimeRecoverySpecification'] === undefined
+    p['PointInTimeRecoverySpecification'] === undefined ||
+    switchedOff(p['PointInTimeRecoverySpecification'])
       ? []
       : [`PointInTimeRecoverySpecification: ${NOT_APPLIED['PointInTimeRecoverySpecification']}`]
   return { logicalId, tableName, create, ...(unsupportedHere.length > 0 && { unsupportedHere }) }

@@ -111,9 +111,7 @@ describe('parseTemplate: a SAM template in YAML with short-form tags', () => {
         DeletionProtectionEnabled: false,
       },
       ttl: { attribute: 'expiresAt' },
-      unsupportedHere: [
-        'PointInTimeRecoverySpecification: turn it on after creation with UpdateContinuousBackups',
-      ],
+      // PointInTimeRecoveryEnabled is false outside prod: nothing left undone, so nothing named.
     })
     // SimpleTable: PrimaryKey as the key schema; ProvisionedThroughput from a parameter's Default.
     expect(sessions).toEqual({
@@ -140,13 +138,28 @@ describe('parseTemplate: a SAM template in YAML with short-form tags', () => {
     ])
   })
 
+  it('names what a Condition turns on in prod, and nothing it turns off elsewhere', () => {
+    const prod = { Stage: 'prod', 'AWS::StackName': 'shop' }
+    const [orders] = tablesOf(parseTemplate(FILE, fixture('sam-orders.yaml'), prod))
+    expect(orders?.create.DeletionProtectionEnabled).toBe(true)
+    expect(orders?.unsupportedHere).toEqual([
+      'PointInTimeRecoverySpecification: turn it on after creation with UpdateContinuousBackups',
+    ])
+    const insights = (enabled: unknown) =>
+      tablesOf(parseOne((p) => (p['ContributorInsightsSpecification'] = { Enabled: enabled })))[0]
+    expect(insights(false)?.unsupportedHere).toBeUndefined()
+    expect(insights(true)?.unsupportedHere).toEqual([
+      'ContributorInsightsSpecification: turn it on after creation with UpdateContributorInsights',
+    ])
+  })
+
   it('names the resource and the variable a !Sub cannot resolve, for each table', () => {
     const problems = problemsOf(
       parseTemplate(FILE, fixture('sam-orders.yaml'), { 'AWS::StackName': 'shop' }),
     )
     expect(problems[0]).toBe(
       `${at(25)}Resources.OrdersTable.Properties.TableName: expected a value for Stage, which !Sub ` +
-        "uses, got none (give Stage a value among the template's parameter values, or a " +
+        'uses, got none (give Stage a value in template-parameters (Stage=...), or a ' +
         'Default under Parameters.Stage)',
     )
     expect(problems).toHaveLength(4) // TableName, PITR, DeletionProtectionEnabled, Tags
@@ -155,7 +168,7 @@ describe('parseTemplate: a SAM template in YAML with short-form tags', () => {
     expect(noStack).toEqual([
       `${at(79)}Resources.SessionsTable.Properties.TableName: expected a value for AWS::StackName, ` +
         'which !Sub uses, got none (a pseudo parameter has no value before a stack exists: ' +
-        "give AWS::StackName one among the template's parameter values)",
+        'give AWS::StackName one in template-parameters (AWS::StackName=...))',
     ])
   })
 
@@ -195,6 +208,10 @@ describe('parseTemplate: a SAM template in YAML with short-form tags', () => {
     expect(table?.unsupportedHere).toEqual([
       'PointInTimeRecoverySpecification: turn it on after creation with UpdateContinuousBackups',
     ])
+    const [off] = tablesOf(
+      simple({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: 'false' } }),
+    )
+    expect(off?.unsupportedHere).toBeUndefined()
     expect(
       problemsOf(
         simple({
@@ -289,12 +306,12 @@ describe('parseTemplate: problems, located by resource and property', () => {
       `${at(20)}Resources: expected at least one resource of Type AWS::DynamoDB::Table or ` +
         'AWS::Serverless::SimpleTable, got 3 other resources (AWS::SQS::Queue, ' +
         'AWS::Serverless::Function) (give the template ' +
-        'that defines the tables, or parameter values that make their Condition true)',
+        'that defines the tables, or values in template-parameters that make their Condition true)',
     ])
     expect(problemsOf(parseTemplate(FILE, 'Resources: {}'))).toEqual([
       `${P}Resources: expected at least one resource of Type AWS::DynamoDB::Table or ` +
         'AWS::Serverless::SimpleTable, got no resources (give the template ' +
-        'that defines the tables, or parameter values that make their Condition true)',
+        'that defines the tables, or values in template-parameters that make their Condition true)',
     ])
   })
 
@@ -497,8 +514,8 @@ describe('parseTemplate: problems, located by resource and property', () => {
     ])
     expect(problemsOf(parseOne((p) => (p['TableName'] = { Ref: 'Orders' })))).toEqual([
       `${P}Resources.Orders.Properties.TableName: expected a value for Orders, which !Ref ` +
-        "uses, got none (Orders is not under Parameters: give it a value among the template's " +
-        'parameter values, or declare it under Parameters with a Default)',
+        'uses, got none (Orders is not under Parameters: give it a value in template-parameters ' +
+        '(Orders=...), or declare it under Parameters with a Default)',
     ])
   })
 
@@ -528,7 +545,7 @@ describe('parseTemplate: problems, located by resource and property', () => {
     expect(problemsOf(parseTemplate(FILE, JSON.stringify(onlyAudit), { Stage: 'test' }))).toEqual([
       `${P}Resources: expected at least one resource of Type AWS::DynamoDB::Table or ` +
         'AWS::Serverless::SimpleTable, got tables whose Condition is false (Audit) (give the ' +
-        'template that defines the tables, or parameter values that make their Condition true)',
+        'template that defines the tables, or values in template-parameters that make their Condition true)',
     ])
     const broken = { ...template, Resources: { Audit: { ...audit, Condition: 'Missing' } } }
     expect(problemsOf(parseTemplate(FILE, JSON.stringify(broken)))).toEqual([
@@ -739,7 +756,7 @@ describe('matchTemplateTable', () => {
       problem:
         `table-definition (${FILE}): expected a table named "orders" by its TableName or logical id, got only ` +
         'test-orders (OrdersTable), shop-sessions (SessionsTable) (fix the table input, or the ' +
-        'parameter values that build TableName)',
+        'values in template-parameters that build TableName)',
     })
     const unnamed = [{ ...tables[0], tableName: 'OrdersTable' } as TemplateTable]
     expect(matchTemplateTable(FILE, unnamed, 'x')).toMatchObject({
