@@ -8,7 +8,12 @@ import { completeCreatedTable, notKept, tagsNotKept } from '../../src/plan/after
 import type { DefinedTable } from '../../src/table/definitions.js'
 import { useRunner } from '../support/helpers.js'
 
-const index = (IndexName: string) => ({ IndexName })
+/** An index as CreateTable takes it, and as DescribeTable shows it: its name is what counts. */
+const index = (IndexName: string) => ({
+  IndexName,
+  KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' as const }],
+  Projection: { ProjectionType: 'ALL' as const },
+})
 
 describe('notKept', () => {
   it('names nothing when the table has what was asked', () => {
