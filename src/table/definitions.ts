@@ -4,7 +4,12 @@
  * CreateTable needs, what ImportTable can take, and what is left for after the creation (TTL)
  * or for a warning (what this action does not apply).
  */
-import type { CreateTableCommandInput, TableCreationParameters } from '@aws-sdk/client-dynamodb'
+import type {
+  CreateTableCommandInput,
+  KeySchemaElement,
+  TableCreationParameters,
+  TableDescription,
+} from '@aws-sdk/client-dynamodb'
 import { parseDocument } from 'yaml'
 import { isJsonObject } from '../json.js'
 import { Input } from '../names.js'
@@ -192,6 +197,26 @@ function topLevel(text: string): Record<string, unknown> | undefined {
  */
 export function createTableInput(defined: DefinedTable): CreateTableCommandInput {
   return { ...defined.creation, ...defined.extras, TableName: defined.name }
+}
+
+/**
+ * The table as DescribeTable will show it once created, for what records are checked against
+ * before it exists (a dry run, or the plan): its keys and the keys of its global and local
+ * secondary indexes, whose attributes an item must give with the defined type.
+ */
+export function plannedDescription(defined: DefinedTable): TableDescription {
+  const keysOf = (
+    indexes: Array<{ IndexName: string | undefined; KeySchema: KeySchemaElement[] | undefined }>,
+  ) => indexes.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema }))
+  const globals = defined.creation.GlobalSecondaryIndexes
+  const locals = defined.extras?.LocalSecondaryIndexes
+  return {
+    TableName: defined.name,
+    AttributeDefinitions: defined.creation.AttributeDefinitions ?? [],
+    KeySchema: defined.creation.KeySchema ?? [],
+    ...(globals && { GlobalSecondaryIndexes: keysOf(globals) }),
+    ...(locals && { LocalSecondaryIndexes: keysOf(locals) }),
+  }
 }
 
 /**

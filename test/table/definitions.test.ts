@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { tableSchemaFrom } from '../../src/table/key-schema.js'
 import {
   createTableInput,
   forNativeImport,
   parseTemplateParameters,
+  plannedDescription,
   readDefinitionFile,
   type DefinedTable,
   type DefinitionOptions,
@@ -231,6 +233,28 @@ describe('createTableInput', () => {
     expect(input).toEqual({ ...orders.creation, ...orders.extras })
     expect(input.LocalSecondaryIndexes?.[0]?.IndexName).toBe('byCreatedAt')
     expect(input.TableName).toBe('test-orders')
+  })
+})
+
+describe('plannedDescription', () => {
+  it('gives the keys of the table and of both kinds of index, for the checks of each item', () => {
+    const [orders, sessions] = tables(read(TEMPLATE, sam(), { names: NAMES }))
+    if (!orders || !sessions) throw new Error('expected two tables')
+    const schema = tableSchemaFrom(plannedDescription(orders))
+    expect(schema).toEqual({
+      tableName: 'test-orders',
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexKeys: [
+        { name: 'gsi1pk', type: 'S', indexName: 'byCustomer', keyType: 'HASH' },
+        { name: 'createdAt', type: 'N', indexName: 'byCreatedAt', keyType: 'RANGE' },
+      ],
+    })
+    expect(plannedDescription(sessions)).toEqual({
+      TableName: 'shop-sessions',
+      AttributeDefinitions: [{ AttributeName: 'sessionId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'sessionId', KeyType: 'HASH' }],
+    })
   })
 })
 
