@@ -87,11 +87,13 @@ export function readDefinitionFile(
   if (!result.ok) return result
   const problems = result.tables
     .filter((t) => !TABLE_NAME.test(t.name))
-    .map(
-      (t) =>
-        `${t.source}: TableName: expected a table name (3-255 characters of a-z A-Z 0-9 _ . -), ` +
-        `got ${JSON.stringify(t.name)}`,
-    )
+    .map((t) => {
+      const path = t.logicalId === undefined ? '' : `Resources.${t.logicalId}.Properties.`
+      return (
+        `${Input.TableDefinition} (${file}): ${path}TableName: expected a table name (3-255 ` +
+        `characters of a-z A-Z 0-9 _ . -), got ${JSON.stringify(t.name)}`
+      )
+    })
   return problems.length > 0 ? { ok: false, problems } : result
 }
 

@@ -175,8 +175,8 @@ describe('readDefinitionFile: a template', () => {
       },
     })
     expect(problems(read(TEMPLATE, template))).toEqual([
-      `table-definition ${TEMPLATE} (T): TableName: expected a table name (3-255 characters of ` +
-        'a-z A-Z 0-9 _ . -), got "a b"',
+      `table-definition (${TEMPLATE}): Resources.T.Properties.TableName: expected a table name ` +
+        '(3-255 characters of a-z A-Z 0-9 _ . -), got "a b"',
     ])
   })
 })
@@ -211,7 +211,7 @@ describe('readDefinitionFile: our own shape', () => {
         '(give the table input, or TableName in the file)',
     ])
     expect(problems(read(OWN, own({ TableName: 'ab' })))).toEqual([
-      `table-definition ${OWN}: TableName: expected a table name (3-255 characters of ` +
+      `table-definition (${OWN}): TableName: expected a table name (3-255 characters of ` +
         'a-z A-Z 0-9 _ . -), got "ab"',
     ])
   })
