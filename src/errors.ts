@@ -74,6 +74,8 @@ export interface Permission {
 export const PERMISSION_FOR_CALL: Readonly<Record<string, Permission>> = {
   DescribeTable: { action: 'dynamodb:DescribeTable' },
   CreateTable: { action: 'dynamodb:CreateTable' },
+  UpdateTimeToLive: { action: 'dynamodb:UpdateTimeToLive' },
+  ListTagsOfResource: { action: 'dynamodb:ListTagsOfResource' },
   BatchWriteItem: { action: 'dynamodb:BatchWriteItem' },
   ListObjectsV2: { action: 's3:ListBucket' },
   GetObject: { action: 's3:GetObject' },

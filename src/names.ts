@@ -13,6 +13,7 @@ export const Input = {
   CsvHeader: 'csv-header',
   KeySchema: 'key-schema',
   TableDefinition: 'table-definition',
+  TemplateParameters: 'template-parameters',
   BillingMode: 'billing-mode',
   CreateTable: 'create-table',
   WriteConcurrency: 'write-concurrency',

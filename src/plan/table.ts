@@ -3,8 +3,8 @@ import {
   DescribeTableCommand,
   paginateListTables,
   waitUntilTableExists,
+  type CreateTableCommandInput,
   type DynamoDBClient,
-  type TableCreationParameters,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb'
 import { describeAwsError, errorMessage, errorName, isAccessDenied } from '../errors.js'
@@ -28,12 +28,13 @@ export async function describeTable(
 }
 
 /**
- * Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. `created`
- * is false when another job of the same matrix created it first.
+ * Creates the table (from key-schema or table-definition: TableCreationParameters, or with a
+ * template's extras, createTableInput) and waits until it is ACTIVE. `created` is false when
+ * another job of the same matrix created it first.
  */
 export async function createTable(
   client: DynamoDBClient,
-  parameters: TableCreationParameters,
+  parameters: CreateTableCommandInput,
 ): Promise<{ table: TableDescription; created: boolean }> {
   const name = parameters.TableName ?? ''
   let created = true
