@@ -6,11 +6,11 @@ import { errorMessage } from './errors.js'
 import { Input, type InputName } from './names.js'
 import type { KeyAttribute } from './table/key-schema.js'
 import {
-  BILLING_MODES,
-  fromKeySchema,
-  parseTableDefinition,
-  type BillingMode,
-} from './table/definition.js'
+  parseTemplateParameters,
+  readDefinitionFile,
+  type DefinedTable,
+} from './table/definitions.js'
+import { BILLING_MODES, fromKeySchema, type BillingMode } from './table/definition.js'
 import type { ConnectionSettings } from './clients.js'
 import {
   IMPORT_TABLE_FORMATS,
@@ -89,6 +89,11 @@ export interface Inputs
   tableCreation?: TableCreationParameters
   /** Where the creation parameters came from, for messages. */
   tableCreationSource?: string
+  /**
+   * The tables table-definition defines (a template may define several); with `table`, the one
+   * it names. The first holds what tableCreation was made from.
+   */
+  definitions?: DefinedTable[]
   /** key-schema: also for the one table a file names when `table` is not given. */
   keySchema?: KeyAttribute[]
   billingMode: BillingMode
@@ -300,7 +305,7 @@ export function readInputs(): Inputs {
     mode: r.enumOf(Input.Mode, MODES, 'auto'),
     ...readFormat(r),
     billingMode,
-    ...tableCreation(r, table?.name, keySchema, billingMode),
+    ...tableCreation(r, table?.name, keySchema, billingMode, connection.region),
     ...optional('keySchema', keySchema),
     createTable: r.enumOf(Input.CreateTable, CREATE_TABLE, 'auto'),
     ...readWrite(r),
@@ -465,17 +470,22 @@ function readConnection(r: Reader): ConnectionSettings & Pick<NativeSettings, 'c
 
 /**
  * The creation parameters of a missing table: table-definition wins over key-schema and
- * billing-mode. The file is read here, so that its problems are reported with the other inputs'.
+ * billing-mode. The file (our own shape, or a CloudFormation or SAM template) is read here, so
+ * that its problems are reported with the other inputs'. With `table`, its one table; without,
+ * every table the file defines.
  */
 function tableCreation(
   r: Reader,
   tableName: string | undefined,
   keySchema: KeyAttribute[] | undefined,
   billingMode: BillingMode,
-): Pick<Inputs, 'tableCreation' | 'tableCreationSource'> {
+  region: string | undefined,
+): Pick<Inputs, 'tableCreation' | 'tableCreationSource' | 'definitions'> {
   const file = r.optional(Input.TableDefinition)
-  // Without a valid table name there is nothing to check the file's TableName against.
-  if (file !== undefined && tableName !== undefined) {
+  const parameters = r.optional(Input.TemplateParameters)
+  const names = parameters === undefined ? {} : parseTemplateParameters(parameters)
+  if (typeof names === 'string') r.problems.push(names)
+  if (file !== undefined) {
     let text: string
     try {
       text = fs.readFileSync(path.resolve(workspaceRoot(), file), 'utf8')
@@ -483,12 +493,29 @@ function tableCreation(
       r.fail(Input.TableDefinition, file, `a readable JSON or YAML file (${errorMessage(err)})`)
       return {}
     }
-    const parsed = parseTableDefinition(file, text, tableName)
-    if (!parsed.ok) {
-      r.problems.push(...parsed.problems)
+    const read = readDefinitionFile(file, text, {
+      ...optional('table', tableName),
+      names: typeof names === 'string' ? {} : names,
+      billingMode,
+      ...optional('region', region),
+    })
+    if (!read.ok) {
+      r.problems.push(...read.problems)
       return {}
     }
-    return { tableCreation: parsed.parameters, tableCreationSource: `table-definition ${file}` }
+    const [one] = read.tables
+    return {
+      definitions: read.tables,
+      ...(tableName !== undefined &&
+        one && { tableCreation: one.creation, tableCreationSource: one.source }),
+    }
+  }
+  if (parameters !== undefined) {
+    r.fail(
+      Input.TemplateParameters,
+      parameters,
+      'nothing without a template in table-definition (the values are for its parameters)',
+    )
   }
   if (keySchema && tableName) {
     return {

@@ -9,6 +9,8 @@ import { localSource, workspaceRoot } from '../sources/local.js'
 import { thisShard } from '../sources/shard.js'
 import { listInOrder, type Source } from '../sources/source.js'
 import { fromKeySchema } from '../table/definition.js'
+import { forNativeImport, type DefinedTable } from '../table/definitions.js'
+import { ActionError } from '../errors.js'
 import { counted } from '../words.js'
 import { chooseEngine } from './choose-engine.js'
 import type { ModeChoice } from './engine-choice.js'
@@ -98,6 +100,8 @@ async function prepareTable(
       ? importTableReading(firstObject, source, objects)
       : undefined
   if (reading) inputs = { ...inputs, format: reading.format }
+  if (choice.mode === 'native' && inputs.definition)
+    inputs = forImportTable(inputs, inputs.definition)
   const { table, steps, createdFrom } = await setUpTable(inputs, clients, existing, choice)
   const found = {
     table,
@@ -139,7 +143,8 @@ function inputsFor(inputs: Inputs, target: TableTarget, tableCount: number): Tab
     return {
       ...rest,
       table: target.table,
-      tableCreation: definition.creation,
+      definition,
+      tableCreation: { ...definition.creation, TableName: target.table.name },
       tableCreationSource: definition.source,
     }
   }
@@ -152,6 +157,20 @@ function inputsFor(inputs: Inputs, target: TableTarget, tableCount: number): Tab
     }
   }
   return { ...rest, table: target.table }
+}
+
+/**
+ * ImportTable creates the table from TableCreationParameters alone: what else the definition
+ * holds is named in a warning (it can be added after the import), but local secondary indexes
+ * refuse the engine, since no table gets one after it is created.
+ */
+function forImportTable(inputs: TableInputs, definition: DefinedTable): TableInputs {
+  const native = forNativeImport({ ...definition, name: inputs.table.name })
+  if (!native.ok) {
+    throw new ActionError(`${native.problem}. Set mode: stream to have the action create it.`)
+  }
+  for (const warning of native.warnings) core.warning(warning)
+  return { ...inputs, tableCreation: native.parameters }
 }
 
 /** Runs `fn` on every item, at most `limit` at a time; the results in the items' order. */

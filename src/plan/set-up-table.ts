@@ -9,6 +9,8 @@ import { ActionError } from '../errors.js'
 import type { TableInputs } from './targets.js'
 import { truncateTable } from '../stream/truncate.js'
 import { keyAttributes } from '../table/definition.js'
+import { createTableInput, plannedDescription } from '../table/definitions.js'
+import { completeCreatedTable } from './after-create.js'
 import { counted } from '../words.js'
 import { where, type ModeChoice } from './engine-choice.js'
 import { nearNameMessage, nearNames } from './near-names.js'
@@ -77,10 +79,15 @@ export async function setUpTable(
     const name = inputs.table.name
     if (inputs.dryRun) {
       core.info(`Dry run: table ${name} would be created from ${source} (${keys}).`)
+      for (const warning of inputs.definition?.warnings ?? []) core.warning(warning)
       steps.push(`it would be created from ${source}`)
     } else {
       core.info(`Creating table ${name} from ${source} (${keys}).`)
-      const outcome = await createTable(clients.dynamodb, creation)
+      const { definition } = inputs
+      const outcome = await createTable(
+        clients.dynamodb,
+        definition ? { ...createTableInput(definition), TableName: name } : creation,
+      )
       table = outcome.table
       if (outcome.created) {
         core.notice(`Created table ${name} from ${source} (${keys}).`, {
@@ -88,6 +95,11 @@ export async function setUpTable(
         })
         createdFrom = source
         steps.push(`created from ${source}`)
+        if (definition) {
+          steps.push(
+            ...(await completeCreatedTable(clients.dynamodb, { ...definition, name }, table)),
+          )
+        }
       } else {
         steps.push('created by another job at the same time')
       }
@@ -98,6 +110,9 @@ export async function setUpTable(
 
 /** The table as it would be created: what records are validated against when it does not exist. */
 function plannedTable(inputs: TableInputs): TableDescription {
+  if (inputs.definition) {
+    return plannedDescription({ ...inputs.definition, name: inputs.table.name })
+  }
   const creation = inputs.tableCreation
   return {
     TableName: inputs.table.name,

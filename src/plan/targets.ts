@@ -3,11 +3,11 @@
  * files name: a NoSQL Workbench model's, a request-items file's, a template's. Each table gets its
  * own objects (those that hold its data) and how to create it when it is missing.
  */
-import type { TableCreationParameters } from '@aws-sdk/client-dynamodb'
 import { ActionError } from '../errors.js'
 import { tablesInObject } from '../formats/tables-in-object.js'
 import type { Inputs, TableRef } from '../inputs.js'
 import type { Source, SourceObject } from '../sources/source.js'
+import type { DefinedTable } from '../table/definitions.js'
 import { counted } from '../words.js'
 
 /**
@@ -19,18 +19,11 @@ export const MAX_OBJECTS_READ_FOR_TABLES = 100
 /** The input-formats whose files name the tables their data is for. */
 const FORMATS_NAMING_TABLES: readonly string[] = ['REQUEST_ITEMS', 'NOSQL_WORKBENCH']
 
-/** The inputs as one table's start step reads them: the table is known. */
-export type TableInputs = Inputs & { table: TableRef }
-
-/** How a table the step may create is defined, and by what. */
-export interface TableDefinition {
-  name: string
-  /** A template's resource key: data may name the table by it. */
-  logicalId?: string
-  creation: TableCreationParameters
-  /** For messages: `key-schema`, `table-definition infra/template.yaml (OrdersTable)`. */
-  source: string
-}
+/**
+ * The inputs as one table's start step reads them: the table is known, and its definition when
+ * it came from a file (a template's extras, TTL and warnings go with it).
+ */
+export type TableInputs = Inputs & { table: TableRef; definition?: DefinedTable }
 
 /** What one object says of the tables its data is for. */
 export interface ObjectTables {
@@ -38,7 +31,7 @@ export interface ObjectTables {
   /** The tables it names, in file order; none for the formats that name no table. */
   names: string[]
   /** The tables it defines (a NoSQL Workbench model's). */
-  definitions?: TableDefinition[]
+  definitions?: DefinedTable[]
 }
 
 /** One table of the step: its name, its data, and how it is created when missing. */
@@ -50,7 +43,7 @@ export interface TableTarget {
    * record of the objects (one table's files, or a file whose one table is loaded into `table`).
    */
   fileTable?: string
-  definition?: TableDefinition
+  definition?: DefinedTable
 }
 
 /**
@@ -61,7 +54,6 @@ export async function tableTargets(
   inputs: Inputs,
   source: Source,
   objects: SourceObject[],
-  templateTables: readonly TableDefinition[] = [],
 ): Promise<TableTarget[]> {
   const readAhead =
     !inputs.table ||
@@ -83,20 +75,28 @@ export async function tableTargets(
         definitions: tables.tables.map((t) => ({
           name: t.name,
           creation: t.parameters,
+          warnings: [],
           source: `the NoSQL Workbench model ${object.url}`,
         })),
       })
     } else found.push({ object, names: [] })
   }
+  const { tableCreation: creation, definitions = [] } = inputs
+  // A template's table named by its logical id is created under its TableName.
+  const byId = inputs.table && definitions[0]?.logicalId === inputs.table.name
+  const table =
+    byId && definitions[0] ? { id: definitions[0].name, name: definitions[0].name } : inputs.table
+  // With `table`, table-definition gave its one table; key-schema is a definition too.
   const given =
-    inputs.table && inputs.tableCreation
-      ? {
-          name: inputs.table.name,
-          creation: inputs.tableCreation,
+    table && creation
+      ? (definitions[0] ?? {
+          name: table.name,
+          creation,
+          warnings: [],
           source: inputs.tableCreationSource ?? 'key-schema',
-        }
+        })
       : undefined
-  return assignTables(inputs.table, given, templateTables, found)
+  return assignTables(table, given, table ? [] : definitions, found)
 }
 
 /**
@@ -107,8 +107,8 @@ export async function tableTargets(
  */
 export function assignTables(
   table: TableRef | undefined,
-  given: TableDefinition | undefined,
-  templateTables: readonly TableDefinition[],
+  given: DefinedTable | undefined,
+  templateTables: readonly DefinedTable[],
   objects: readonly ObjectTables[],
 ): TableTarget[] {
   const named = namesInOrder(objects)
@@ -135,8 +135,8 @@ export function assignTables(
 /** The one table `table` names, and its part of the data. */
 function oneTable(
   table: TableRef,
-  given: TableDefinition | undefined,
-  modelled: readonly TableDefinition[],
+  given: DefinedTable | undefined,
+  modelled: readonly DefinedTable[],
   named: string[],
   objects: readonly ObjectTables[],
   unnamed: SourceObject[],
@@ -173,10 +173,7 @@ function oneTable(
 }
 
 /** A template's table that the files name by its TableName or its logical id. */
-function matching(
-  definitions: readonly TableDefinition[],
-  name: string,
-): TableDefinition | undefined {
+function matching(definitions: readonly DefinedTable[], name: string): DefinedTable | undefined {
   return definitions.find((d) => d.name === name) ?? definitions.find((d) => d.logicalId === name)
 }
 

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { assignTables, type ObjectTables, type TableDefinition } from '../../src/plan/targets.js'
+import { assignTables, type ObjectTables } from '../../src/plan/targets.js'
+import type { DefinedTable } from '../../src/table/definitions.js'
 import type { SourceObject } from '../../src/sources/source.js'
 
 function object(key: string): SourceObject {
   return { key, url: `/ws/${key}`, size: 10 } as SourceObject
 }
 const data = (key: string, ...names: string[]): ObjectTables => ({ object: object(key), names })
-function definition(name: string, logicalId?: string): TableDefinition {
+function definition(name: string, logicalId?: string): DefinedTable {
   return {
     name,
     ...(logicalId !== undefined && { logicalId }),
@@ -15,6 +16,7 @@ function definition(name: string, logicalId?: string): TableDefinition {
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
     },
+    warnings: [],
     source: `table-definition t.yaml (${logicalId ?? name})`,
   }
 }
