@@ -28,6 +28,11 @@ const ITEM_DEPTH = 2
 /** How far into a file the recogniser looks for `"Items"`. */
 const RECOGNISE_CHARS = 4096
 
+/** `{"Items": [`, as the CLI starts a scan output. */
+const SCAN_START = /^\uFEFF?\s*\{\s*"Items"\s*:\s*\[/
+/** `{"Items": [{"PutRequest"`: a request-items file for a table named Items, not a scan. */
+const REQUESTS_FOR_ITEMS = /^\uFEFF?\s*\{\s*"Items"\s*:\s*\[\s*\{\s*"(?:PutRequest|DeleteRequest)"/
+
 /** One item of a scan output: where it is, and what parsing made of it. */
 export interface ScanRecord extends ParsedRecord {
   /** `Items[3]`. */
@@ -48,14 +53,15 @@ export type ScanOutput =
 
 /**
  * Does this head of a file look like a scan output: an object whose first member is `"Items"`
- * holding an array (the CLI prints Items first)?
+ * holding an array (the CLI prints Items first), not of requests (a request-items file for a
+ * table named Items)?
  */
 export function looksLikeScanOutput(head: Uint8Array | string): boolean {
   const text =
     typeof head === 'string'
       ? head.slice(0, RECOGNISE_CHARS)
       : new TextDecoder('utf-8').decode(head.subarray(0, RECOGNISE_CHARS))
-  return /^\uFEFF?\s*\{\s*"Items"\s*:\s*\[/.test(text)
+  return SCAN_START.test(text) && !REQUESTS_FOR_ITEMS.test(text)
 }
 
 /**

@@ -58,6 +58,11 @@ export interface WorkbenchTable {
   parameters: TableCreationParameters
   /** The table's TableData, then each facet's in the order of TableFacets. */
   records: WorkbenchRecord[]
+  /**
+   * The model's own BillingMode (Workbench writes one per table), which the parameters do not
+   * follow: the caller's billing applies, and it may say so when they differ.
+   */
+  billingInModel: string | undefined
   /** The facets, by name, with how many items each holds (for the log). */
   facets: Array<{ name: string; items: number }>
 }
@@ -217,7 +222,8 @@ function readTable(
     ...billing(billingMode),
     ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
   }
-  return { name, path, parameters, records, facets }
+  const billingInModel = typeof entry['BillingMode'] === 'string' ? entry['BillingMode'] : undefined
+  return { name, path, parameters, records, facets, billingInModel }
 }
 
 /** The attributes the keys of the table and its indexes use, each with one type. */

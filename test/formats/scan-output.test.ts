@@ -143,7 +143,11 @@ describe('looksLikeScanOutput', () => {
   })
 
   it.each([
-    ['a request-items file for a table named Items', '{"Item": {"Items": {"L": []}}}'],
+    [
+      'a request-items file for a table named Items',
+      '{"Items": [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]}',
+    ],
+    ['a DynamoDB JSON line with an attribute named Items', '{"Item": {"Items": {"L": []}}}'],
     ['Items not first', '{"Count": 1, "Items": []}'],
     ['Items not an array', '{"Items": {}}'],
   ])('does not take %s for one', (_, head) => {

@@ -79,6 +79,7 @@ describe('parseWorkbenchModel', () => {
   it('takes the billing from the caller, not the model (PAY_PER_REQUEST: no throughput anywhere)', () => {
     const [shop] = tables(parseWorkbenchModel('shop-model.json', SHOP, 'PAY_PER_REQUEST'))
     expect(shop?.parameters.BillingMode).toBe('PAY_PER_REQUEST')
+    expect(shop?.billingInModel).toBe('PROVISIONED')
     expect(shop?.parameters.ProvisionedThroughput).toBeUndefined()
     expect(shop?.parameters.GlobalSecondaryIndexes?.map((i) => i.ProvisionedThroughput)).toEqual([
       undefined,
@@ -129,6 +130,7 @@ describe('parseWorkbenchModel', () => {
   it('reads TableData at table level, B decoded, the raw text keeping the base64', () => {
     const [, products] = tables(parseWorkbenchModel('shop-model.json', SHOP, 'PAY_PER_REQUEST'))
     expect(products?.facets).toEqual([])
+    expect(products?.billingInModel).toBe('PAY_PER_REQUEST')
     expect(products?.records.map((r) => [r.path, r.line])).toEqual([
       ['DataModel[1].TableData[0]', 153],
       ['DataModel[1].TableData[1]', 164],
