@@ -74,7 +74,7 @@ export interface TableRef {
  * the plan makes (plan/job.ts).
  */
 export interface Inputs
-  extends FormatSettings, WriteSettings, NativeSettings, ConnectionSettings, Limits {
+  extends Omit<FormatSettings, 'table'>, WriteSettings, NativeSettings, ConnectionSettings, Limits {
   table: TableRef
   source: SourceInput
   mode: Mode
@@ -356,7 +356,7 @@ function readSource(r: Reader): { source: SourceInput | undefined; sourceValue: 
 }
 
 /** input-format, input-compression and the CSV options. */
-function readFormat(r: Reader): FormatSettings {
+function readFormat(r: Reader): Omit<FormatSettings, 'table'> {
   const format = r.enumOf(Input.InputFormat, INPUT_FORMATS, 'auto')
   const compression = r.enumOf(Input.InputCompression, COMPRESSIONS, 'auto')
   const delimiterValue = r.raw(Input.CsvDelimiter) || ','

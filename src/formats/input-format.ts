@@ -7,7 +7,13 @@ export const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'] as const
  * And the files people keep, which the stream engine reads too; auto (the default) recognises
  * each object's format from its first bytes (detect.ts).
  */
-export const INPUT_FORMATS = ['auto', ...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'] as const
+export const INPUT_FORMATS = [
+  'auto',
+  ...IMPORT_TABLE_FORMATS,
+  'JSON',
+  'REQUEST_ITEMS',
+  'NOSQL_WORKBENCH',
+] as const
 
 export type InputFormat = (typeof INPUT_FORMATS)[number]
 export type ImportTableFormat = (typeof IMPORT_TABLE_FORMATS)[number]
@@ -26,4 +32,10 @@ export interface FormatSettings {
   csvHeader?: string[]
   /** Not an input: set when the source is an incremental DynamoDB export. */
   incremental?: boolean
+  /**
+   * The table, as the file names it, whose records this job reads from a file naming several
+   * (a request-items file, a NoSQL Workbench model): the records of other tables are skipped and
+   * not counted here (their own table's job counts them). Undefined: every record of the file.
+   */
+  table?: string
 }

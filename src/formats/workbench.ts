@@ -427,3 +427,17 @@ function readItems(
     }
   })
 }
+
+/**
+ * The warning when the model's own BillingMode differs from the billing the table is created
+ * with (the inputs' billing-mode applies, as for every table the action creates); undefined when
+ * they agree or the model says none.
+ */
+export function billingWarning(
+  file: string,
+  table: Pick<WorkbenchTable, 'name' | 'path' | 'billingInModel'>,
+  billingMode: BillingMode,
+): string | undefined {
+  if (table.billingInModel === undefined || table.billingInModel === billingMode) return undefined
+  return `${file}: ${table.path} (${table.name}) says BillingMode ${JSON.stringify(table.billingInModel)}, but the table is created with billing-mode ${billingMode}, as the inputs give: set billing-mode to ${table.billingInModel} to follow the model`
+}
