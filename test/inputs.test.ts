@@ -286,6 +286,13 @@ describe('ignoredInputs', () => {
     )
   })
 
+  it('reads input-format NOSQL_WORKBENCH, a format of the stream engine only', () => {
+    expect(inputs({ 'input-format': 'NOSQL_WORKBENCH' }).format).toBe('NOSQL_WORKBENCH')
+    expect(() => inputs({ mode: 'native', 'input-format': 'NOSQL_WORKBENCH' })).toThrow(
+      'input-format: expected DYNAMODB_JSON, ION, CSV with mode native: ImportTable takes only these; NOSQL_WORKBENCH is read by the stream engine (mode stream or auto), got "NOSQL_WORKBENCH"',
+    )
+  })
+
   it('names inputs that have no effect in the mode that runs', () => {
     expect(
       ignoredInputs(

@@ -8,6 +8,8 @@
  */
 import { isJsonObject, type JsonObject } from '../json.js'
 import type { ImportTableFormat, InputFormat } from './input-format.js'
+import { looksLikeScanOutput } from './scan-output.js'
+import { looksLikeWorkbenchModel } from './workbench.js'
 
 /** How the documents of a JSON file follow one another. */
 export type Framing = 'lines' | 'array' | 'documents'
@@ -18,6 +20,10 @@ export type ItemShape = 'plain' | 'wrapped' | 'bare' | 'changes'
 export type Reading =
   | { kind: 'json'; framing: Framing; items: ItemShape }
   | { kind: 'request-items' }
+  /** A NoSQL Workbench data model: its tables' items (workbench.ts). */
+  | { kind: 'workbench' }
+  /** What `aws dynamodb scan` prints, `{"Items": [...], "Count": ...}`: its items. */
+  | { kind: 'scan-output' }
   | { kind: 'ion' }
   | { kind: 'csv' }
 
@@ -100,11 +106,21 @@ export function importTableFormat(reading: Reading): ImportTableFormat | undefin
   return undefined
 }
 
-/** The reading an explicit input-format names (JSON's framing comes from the head). */
+/**
+ * The reading an explicit input-format names (JSON's framing comes from the head, and so does
+ * DYNAMODB_JSON's: a file that starts with `[` is an array, of items with the Item wrapper or
+ * without it as its first element says).
+ */
 export function explicitReading(format: Exclude<InputFormat, 'auto'>, head?: Uint8Array): Reading {
   switch (format) {
     case 'DYNAMODB_JSON':
-      return { kind: 'json', framing: 'lines', items: 'wrapped' }
+      return {
+        kind: 'json',
+        framing: head ? dynamoDBFraming(head) : 'lines',
+        ...dynamoDBItems(head),
+      }
+    case 'NOSQL_WORKBENCH':
+      return { kind: 'workbench' }
     case 'JSON':
       return { kind: 'json', framing: head ? jsonFraming(head) : 'lines', items: 'plain' }
     case 'REQUEST_ITEMS':
@@ -121,6 +137,10 @@ export function describeReading(reading: Reading): string {
   switch (reading.kind) {
     case 'request-items':
       return 'a request-items file (batch-write-item)'
+    case 'workbench':
+      return 'a NoSQL Workbench data model'
+    case 'scan-output':
+      return 'the output of aws dynamodb scan'
     case 'ion':
       return 'Ion (DynamoDB export text)'
     case 'csv':
@@ -173,6 +193,22 @@ export function readingNote(choice: ReadingChoice): string {
   return ` (read as ${as}, as input-format auto recognised it; set input-format to read it otherwise)`
 }
 
+/**
+ * DYNAMODB_JSON's framing: ImportTable's lines, or a JSON array (scan results and fixture files
+ * keep items so); documents of several lines are not told apart from lines here, as before.
+ */
+function dynamoDBFraming(head: Uint8Array): Framing {
+  const text = headText(head)
+  return text[firstContent(text)] === '[' ? 'array' : 'lines'
+}
+
+/** DYNAMODB_JSON's items: an array's first element may be a bare item; lines keep the wrapper. */
+function dynamoDBItems(head: Uint8Array | undefined): { items: ItemShape } {
+  if (!head || dynamoDBFraming(head) === 'lines') return { items: 'wrapped' }
+  const text = headText(head)
+  return { items: arrayItems(text.slice(firstContent(text))) === 'bare' ? 'bare' : 'wrapped' }
+}
+
 /** The head as text: a multi-byte character cut at its end decodes to a replacement character. */
 function headText(head: Uint8Array): string {
   const text = new TextDecoder('utf-8').decode(head)
@@ -202,16 +238,22 @@ function byName(name: string): Reading {
 
 /** A file that starts with an object: request items, or documents one per line or of several. */
 function objectReading(text: string, complete: boolean): Reading {
+  // A model names its tables in its first members, long before its first document would end.
+  if (looksLikeWorkbenchModel(text)) return { kind: 'workbench' }
   const end = firstDocumentEnd(text)
   const framing = objectFraming(text, end)
   const document = end.at === undefined ? undefined : parseObject(text.slice(0, end.at))
   if (document !== undefined) {
     if (isRequestItems(document)) return { kind: 'request-items' }
+    if (looksLikeScanOutput(text)) return { kind: 'scan-output' }
     return { kind: 'json', framing, items: itemShape(document) }
   }
   // The first document is longer than the head (or not JSON): its first member decides.
   if (end.at === undefined && !complete && REQUEST_ITEMS_START.test(text)) {
     return { kind: 'request-items' }
+  }
+  if (end.at === undefined && !complete && looksLikeScanOutput(text)) {
+    return { kind: 'scan-output' }
   }
   return { kind: 'json', framing, items: end.at === undefined ? shapeFromPrefix(text) : 'plain' }
 }

@@ -22,6 +22,7 @@ import {
 import { requestItemsParser } from './request-items.js'
 import { parseChangeLine } from './incremental.js'
 import { parseIonLine } from './ion.js'
+import { scanOutputParser, workbenchParser } from './whole-object.js'
 
 export interface FormatOptions {
   format: InputFormat
@@ -32,6 +33,17 @@ export interface FormatOptions {
   schema: TableSchema
   /** The lines are an incremental export's changes (Keys, NewImage, OldImage). */
   incremental?: boolean
+  /**
+   * The table, as the file names it, whose records this job reads from a file naming several
+   * (a request-items file, a NoSQL Workbench model): the records of other tables are skipped and
+   * not counted here (their own table's job counts them). Undefined: every record of the file.
+   */
+  fileTable?: string
+  /**
+   * The table the records are written to, when `fileTable` is not set: a model naming several tables
+   * is read for the one of this name (one table per step, the table input).
+   */
+  destination?: string
 }
 
 /**
@@ -40,9 +52,14 @@ export interface FormatOptions {
  */
 export const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 
-/** Formats whose reading depends on the object's first bytes: auto, and JSON's framing. */
+/**
+ * Formats whose reading depends on the object's first bytes: auto, and the framing of JSON and
+ * DYNAMODB_JSON (lines, or an array).
+ */
 export function needsHead(options: Pick<FormatOptions, 'format'>): boolean {
-  return options.format === 'auto' || options.format === 'JSON'
+  return (
+    options.format === 'auto' || options.format === 'JSON' || options.format === 'DYNAMODB_JSON'
+  )
 }
 
 /**
@@ -68,17 +85,23 @@ export function chooseReading(
 }
 
 /**
- * A parser for one object read as `choice` says: the one switch from reading to parser. Each
- * record it rejects says what the object was read as and which input changes that.
+ * A parser for one object (`file`, as messages show it) read as `choice` says: the one switch
+ * from reading to parser. Each record it rejects says what the object was read as and which input
+ * changes that.
  */
 export function recordParser(
   options: FormatOptions,
   choice: ReadingChoice,
+  file: string,
 ): RecordParser | ChunkRecordParser {
-  return noted(parserFor(options, choice.reading), readingNote(choice))
+  return noted(parserFor(options, choice.reading, file), readingNote(choice))
 }
 
-function parserFor(options: FormatOptions, reading: Reading): RecordParser | ChunkRecordParser {
+function parserFor(
+  options: FormatOptions,
+  reading: Reading,
+  file: string,
+): RecordParser | ChunkRecordParser {
   switch (reading.kind) {
     case 'json':
       if (reading.framing !== 'lines') {
@@ -89,7 +112,11 @@ function parserFor(options: FormatOptions, reading: Reading): RecordParser | Chu
       if (reading.items === 'changes') return lineParser(parseChangeLine)
       return lineParser(parseDynamoDBJsonLine)
     case 'request-items':
-      return requestItemsParser(MAX_DOCUMENT_BYTES)
+      return requestItemsParser(MAX_DOCUMENT_BYTES, options.fileTable)
+    case 'workbench':
+      return workbenchParser(file, options.fileTable, options.destination)
+    case 'scan-output':
+      return scanOutputParser(file)
     case 'ion':
       return lineParser(parseIonLine)
     case 'csv':

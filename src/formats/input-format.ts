@@ -7,7 +7,13 @@ export const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'] as const
  * And the files people keep, which the stream engine reads too; auto (the default) recognises
  * each object's format from its first bytes (detect.ts).
  */
-export const INPUT_FORMATS = ['auto', ...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'] as const
+export const INPUT_FORMATS = [
+  'auto',
+  ...IMPORT_TABLE_FORMATS,
+  'JSON',
+  'REQUEST_ITEMS',
+  'NOSQL_WORKBENCH',
+] as const
 
 export type InputFormat = (typeof INPUT_FORMATS)[number]
 export type ImportTableFormat = (typeof IMPORT_TABLE_FORMATS)[number]
@@ -27,8 +33,9 @@ export interface FormatSettings {
   /** Not an input: set when the source is an incremental DynamoDB export. */
   incremental?: boolean
   /**
-   * Not an input: the table, as files naming several name it, whose records this job reads; the
-   * records of other tables are their own tables' (plan/targets.ts).
+   * Not an input: the table, as files naming several name it (a request-items file, a NoSQL
+   * Workbench model), whose records this job reads; the records of other tables are skipped and
+   * not counted here (their own table's job counts them). Undefined: every record of the file.
    */
   fileTable?: string
 }

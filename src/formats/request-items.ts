@@ -3,18 +3,23 @@
  * takes them, `{"<table>": [{"PutRequest": {"Item": {…}}}, {"DeleteRequest": {"Key": {…}}}]}`
  * with DynamoDB JSON items (the BatchWriteItem API reference's RequestItems). Puts are written,
  * deletes delete. The name in the file is the table it was written for; the action loads it
- * into the `table` input (a file naming several tables is refused before anything is written,
- * see plan/).
+ * into the `table` input. A file naming several tables is read for one of them (FormatOptions'
+ * `table`), its other requests skipped.
  */
 import { isJsonObject, jsonKind } from '../json.js'
 import { convertItem } from './dynamodb-json.js'
 import { brokenRecord, JsonSplitter, type Piece } from './json-splitter.js'
 import type { ChunkRecordParser, ParsedRecord, ParseResult } from './record.js'
 
-/** The records of a request-items file: one per request. */
-export function requestItemsParser(maxRequestBytes: number): ChunkRecordParser {
+/**
+ * The records of a request-items file: one per request. With `table`, only the requests for that
+ * table: the others are skipped, not records of this read (another table's load counts them).
+ */
+export function requestItemsParser(maxRequestBytes: number, table?: string): ChunkRecordParser {
   const splitter = new JsonSplitter('tables', maxRequestBytes)
-  const records = (pieces: Piece[]) => pieces.flatMap(requestRecord)
+  const wanted = (piece: Piece) =>
+    table === undefined || piece.kind !== 'element' || piece.table === table
+  const records = (pieces: Piece[]) => pieces.filter(wanted).flatMap(requestRecord)
   return {
     framing: 'bytes',
     push: (chunk) => records(splitter.push(chunk)),

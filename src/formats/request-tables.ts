@@ -20,16 +20,48 @@ export async function checkRequestTables(
   for (const object of objects) {
     const body = decompress(await source.open(object), compression, () => {})
     const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES)
-    if (names.length > 1) {
-      throw new ActionError(
-        `${object.url} holds requests for ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}); ` +
-          `the action writes one table, ${table}: split the file into one file per table and import each into its table.`,
-      )
-    }
+    if (names.length > 1) throw severalTables(object, names, table)
     for (const name of names) {
       if (seen.has(name)) continue
       seen.add(name)
       core.info(`${name} in the file → table ${table}`)
     }
   }
+}
+
+/**
+ * input-format auto, one table per step: the table of a request-items file whose requests are
+ * loaded into `table`. A file naming several tables, `table` among them, is read for its requests
+ * alone (returned; the log says which were skipped); a file naming several others is refused as
+ * checkRequestTables refuses it. Undefined: every request of the file goes into `table`.
+ */
+export async function requestTableFor(
+  source: Source,
+  object: SourceObject,
+  table: string,
+  compression: Compression,
+): Promise<string | undefined> {
+  const body = decompress(await source.open(object), compression, () => {})
+  const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES)
+  if (names.length <= 1) {
+    for (const name of names) core.info(`${name} in the file → table ${table}`)
+    return undefined
+  }
+  if (!names.includes(table)) throw severalTables(object, names, table)
+  const others = names.filter((name) => name !== table)
+  core.info(
+    `${object.url} holds requests for ${names.length} tables (${quoted(names)}): only those for ${table}, the table input, are loaded; those for ${quoted(others)} are skipped`,
+  )
+  return table
+}
+
+function severalTables(object: SourceObject, names: string[], table: string): ActionError {
+  return new ActionError(
+    `${object.url} holds requests for ${names.length} tables (${quoted(names)}); ` +
+      `the action writes one table, ${table}: split the file into one file per table and import each into its table.`,
+  )
+}
+
+function quoted(names: string[]): string {
+  return names.map((n) => JSON.stringify(n)).join(', ')
 }

@@ -7,7 +7,7 @@ import { realClock } from '../clock.js'
 import type { EngineContext } from '../engine.js'
 import { ActionError, describeAwsError, errorMessage } from '../errors.js'
 import type { FormatSettings } from '../formats/input-format.js'
-import { checkRequestTables } from '../formats/request-tables.js'
+import { requestTableFor } from '../formats/request-tables.js'
 import { describeUnread, type EngineResult } from '../result.js'
 import { listInOrder, type Source, type SourceObject } from '../sources/source.js'
 import type { Steps } from '../steps.js'
@@ -240,15 +240,20 @@ async function readAll(
     signal?: AbortSignal
   },
 ): Promise<ReadPosition | undefined> {
-  const format = { ...job.format, schema, incremental: job.format.incremental === true }
   const name = job.table.TableName ?? job.tableId
+  const format = {
+    ...job.format,
+    schema,
+    incremental: job.format.incremental === true,
+    destination: name,
+  }
   const context = {
     format,
     source: job.source,
     outcome,
     validator,
     checkRequestTables: (object: SourceObject) =>
-      checkRequestTables(job.source, [object], name, job.format.compression),
+      requestTableFor(job.source, object, name, job.format.compression),
     silence,
     ...(signal && { signal }),
   }

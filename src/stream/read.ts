@@ -29,8 +29,11 @@ export interface ReadContext {
   source: Source
   outcome: StreamOutcome
   validator: Validator
-  /** input-format auto: a file recognised as request items is checked for its tables first. */
-  checkRequestTables?: (object: SourceObject) => Promise<void>
+  /**
+   * input-format auto: a file recognised as request items is checked for its tables first; the
+   * table whose requests alone are read when it names several (undefined: all of them).
+   */
+  checkRequestTables?: (object: SourceObject) => Promise<string | undefined>
   /** Aborted when the run is cancelled: reading stops before the next record, or at once. */
   signal?: AbortSignal
   /** The source's silence, over every read: past stall-timeout-seconds the import stops reading. */
@@ -82,8 +85,9 @@ export async function readObject(
     let head: { bytes: Uint8Array; complete: boolean } | undefined
     if (needsHead(ctx.format)) ({ head, chunks: bytes } = await peekHead(bytes))
     choice = chooseReading(ctx.format, object.key, head)
-    await readingChosen(object, choice, ctx)
-    const parser = recordParser(ctx.format, choice)
+    const table = await readingChosen(object, choice, ctx)
+    const format = table === undefined ? ctx.format : { ...ctx.format, table }
+    const parser = recordParser(format, choice, shown)
     const broken =
       parser.framing === 'bytes'
         ? await readRecords(bytes, parser, object, ctx, at)
@@ -194,22 +198,25 @@ async function readRecords(
 /**
  * How the object is read, said in the log and counted for the summary. The validator sends
  * DynamoDB JSON item lines to the wire as they are; a request-items file under auto has its
- * tables checked first, as input-format REQUEST_ITEMS has them checked before the import.
+ * tables checked first, as input-format REQUEST_ITEMS has them checked before the import, unless
+ * the job names the table it reads of such files (`format.fileTable`: the parser picks its requests).
+ * Returns the table whose requests alone are read, when the check chose one.
  */
 async function readingChosen(
   object: SourceObject,
   choice: ReadingChoice,
   ctx: ReadContext,
-): Promise<void> {
+): Promise<string | undefined> {
   const described = `${describeReading(choice.reading)} (${describeBasis(choice)})`
   core.info(`${object.url}: read as ${described}`)
   ctx.outcome.readAs.set(described, (ctx.outcome.readAs.get(described) ?? 0) + 1)
   const { reading } = choice
   ctx.validator.wireLines =
     reading.kind === 'json' && reading.framing === 'lines' && reading.items === 'wrapped'
-  if (reading.kind === 'request-items' && choice.format === 'auto') {
-    await ctx.checkRequestTables?.(object)
+  if (reading.kind === 'request-items' && choice.format === 'auto' && !ctx.format.fileTable) {
+    return ctx.checkRequestTables?.(object)
   }
+  return undefined
 }
 
 /**
@@ -264,9 +271,12 @@ function unreadFormat(
   const format =
     reading.kind === 'request-items'
       ? 'REQUEST_ITEMS'
-      : reading.kind === 'json' && (reading.framing !== 'lines' || reading.items === 'plain')
-        ? 'JSON'
-        : reading.kind.toUpperCase()
+      : reading.kind === 'workbench'
+        ? 'NOSQL_WORKBENCH'
+        : reading.kind === 'scan-output' ||
+            (reading.kind === 'json' && (reading.framing !== 'lines' || reading.items === 'plain'))
+          ? 'JSON'
+          : reading.kind.toUpperCase()
   return { format, readAs: `auto, read as ${describeReading(reading)}` }
 }
 

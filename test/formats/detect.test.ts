@@ -200,7 +200,11 @@ describe('the readings ImportTable takes', () => {
 
 describe('an explicit input-format', () => {
   it('is read as it says; JSON takes its framing from the head', () => {
-    expect(explicitReading('DYNAMODB_JSON', bytes('[1]'))).toEqual(json('lines', 'wrapped'))
+    expect(explicitReading('DYNAMODB_JSON', bytes('{"Item": {}}'))).toEqual(
+      json('lines', 'wrapped'),
+    )
+    expect(explicitReading('DYNAMODB_JSON')).toEqual(json('lines', 'wrapped'))
+    expect(explicitReading('NOSQL_WORKBENCH')).toEqual({ kind: 'workbench' })
     expect(explicitReading('ION')).toEqual({ kind: 'ion' })
     expect(explicitReading('CSV')).toEqual({ kind: 'csv' })
     expect(explicitReading('REQUEST_ITEMS')).toEqual({ kind: 'request-items' })
@@ -304,5 +308,62 @@ describe('the words', () => {
     expect(
       readingNote({ ...auto, basis: 'input', format: 'ION', formatFrom: "the export's manifest" }),
     ).toBe(" (read as JSON Lines of plain documents, as the export's manifest says)")
+  })
+})
+
+describe('DynamoDB JSON arrays, scan outputs and NoSQL Workbench models', () => {
+  const model = pretty({
+    ModelName: 'Shop',
+    ModelMetadata: { Version: '3.0' },
+    DataModel: [{ TableName: 'Orders', TableData: [{ pk: { S: 'a' } }] }],
+  })
+  const scan = JSON.stringify({ Items: [{ pk: { S: 'a' } }], Count: 1, ScannedCount: 1 }, null, 4)
+
+  it('input-format DYNAMODB_JSON takes an array, of items with the Item wrapper or without as its first says', () => {
+    expect(explicitReading('DYNAMODB_JSON', bytes(pretty([{ pk: { S: 'a' } }])))).toEqual(
+      json('array', 'bare'),
+    )
+    expect(explicitReading('DYNAMODB_JSON', bytes(' [{"Item": {"pk": {"S": "a"}}}]'))).toEqual(
+      json('array', 'wrapped'),
+    )
+    // An element that is neither (or none): the wrapper ImportTable's DynamoDB JSON has.
+    expect(explicitReading('DYNAMODB_JSON', bytes('[1]'))).toEqual(json('array', 'wrapped'))
+    expect(explicitReading('DYNAMODB_JSON', bytes('[]'))).toEqual(json('array', 'wrapped'))
+    expect(explicitReading('DYNAMODB_JSON', bytes('[{"pk": "a"}]'))).toEqual(
+      json('array', 'wrapped'),
+    )
+  })
+
+  it('auto recognises a model from its first members, and a scan output after request items', () => {
+    expect(detect(model)).toEqual({ reading: { kind: 'workbench' }, basis: 'bytes' })
+    expect(detect(scan)).toEqual({ reading: { kind: 'scan-output' }, basis: 'bytes' })
+    // A request-items file for a table named Items stays one.
+    expect(detect('{"Items": [{"PutRequest": {"Item": {"pk": {"S": "a"}}}}]}').reading).toEqual({
+      kind: 'request-items',
+    })
+    // A scan output longer than the head: its first member decides.
+    const long = `{"Items": [{"pk": {"S": "${'x'.repeat(100)}"}}`
+    expect(detectReading('scan.json', bytes(long), false).reading).toEqual({ kind: 'scan-output' })
+    expect(detectReading('scan.json', bytes(long), true).reading).toEqual(json('lines', 'plain'))
+    // An object with Items that is one document of several lines among others is not a scan.
+    expect(detect('{"Item": {"pk": {"S": "a"}}}').reading).toEqual(json('lines', 'wrapped'))
+  })
+
+  it('describes them, and ImportTable reads none of them', () => {
+    expect(describeReading({ kind: 'workbench' })).toBe('a NoSQL Workbench data model')
+    expect(describeReading({ kind: 'scan-output' })).toBe('the output of aws dynamodb scan')
+    expect(importTableFormat({ kind: 'workbench' })).toBeUndefined()
+    expect(importTableFormat({ kind: 'scan-output' })).toBeUndefined()
+    expect(importTableFormat(json('array', 'wrapped'))).toBeUndefined()
+    expect(
+      chooseReading({ format: 'DYNAMODB_JSON' }, 'a.json', {
+        bytes: bytes('[{"Item": {"pk": {"S": "a"}}}]'),
+        complete: true,
+      }),
+    ).toEqual({
+      reading: json('array', 'wrapped'),
+      basis: 'input',
+      format: 'DYNAMODB_JSON',
+    })
   })
 })

@@ -58,6 +58,30 @@ describe('requestItemsParser and requestItemsTables', () => {
     ])
   })
 
+  it('with a table, gives only the requests for it: the others are not records here', () => {
+    const two = Buffer.from(
+      '{"A": [{"PutRequest": {"Item": {"Id": {"N": "1"}}}}],\n "B": [{"DeleteRequest": {"Key": {"Id": {"N": "2"}}}},\n {"PutRequest": {"Item": {"Id": {"N": "3"}}}}],\n "A": [{"PutRequest": {"Item": {"Id": {"S": "x"}}}}], "B": [\n{"PutRequest": 1}\n',
+    )
+    const read = (table?: string) => {
+      const parser = requestItemsParser(1 << 20, table)
+      return [...parser.push(two), ...parser.end()].map((r) =>
+        r.broken
+          ? 'broken'
+          : `${r.line} ${r.result.ok ? (r.result.delete ? 'delete' : 'put') : r.result.reason}`,
+      )
+    }
+    expect(read('B')).toEqual([
+      '2 delete',
+      '3 put',
+      '5 "B"[0].PutRequest: expected an object with only "Item"',
+      // The end of a file cut off is the file's, whatever table is read.
+      'broken',
+    ])
+    expect(read('A')).toEqual(['1 put', '4 put', 'broken'])
+    expect(read('C')).toEqual(['broken'])
+    expect(read()).toHaveLength(6)
+  })
+
   it('lists the table names of a file', async () => {
     async function* chunks() {
       yield file.subarray(0, 10)
