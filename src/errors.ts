@@ -74,6 +74,9 @@ export interface Permission {
 export const PERMISSION_FOR_CALL: Readonly<Record<string, Permission>> = {
   DescribeTable: { action: 'dynamodb:DescribeTable' },
   CreateTable: { action: 'dynamodb:CreateTable' },
+  // The post step's, for delete-created-tables (UpdateTable turns deletion protection off).
+  UpdateTable: { action: 'dynamodb:UpdateTable' },
+  DeleteTable: { action: 'dynamodb:DeleteTable' },
   BatchWriteItem: { action: 'dynamodb:BatchWriteItem' },
   ListObjectsV2: { action: 's3:ListBucket' },
   GetObject: { action: 's3:GetObject' },

@@ -15,6 +15,7 @@ export const Input = {
   TableDefinition: 'table-definition',
   BillingMode: 'billing-mode',
   CreateTable: 'create-table',
+  DeleteCreatedTables: 'delete-created-tables',
   WriteConcurrency: 'write-concurrency',
   WriteThreads: 'write-threads',
   MaxWriteCapacity: 'max-write-capacity',

@@ -5,6 +5,7 @@
 import * as core from '@actions/core'
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
+import { recordCreatedTable } from '../created-tables.js'
 import { ActionError } from '../errors.js'
 import type { Inputs } from '../inputs.js'
 import { truncateTable } from '../stream/truncate.js'
@@ -75,6 +76,7 @@ export async function setUpTable(
       const outcome = await createTable(clients.dynamodb, creation)
       table = outcome.table
       if (outcome.created) {
+        recordCreatedTable(name, outcome.table.TableArn)
         core.notice(`Created table ${name} from ${source} (${keys}).`, {
           title: `Table ${name} created`,
         })
