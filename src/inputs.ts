@@ -515,6 +515,11 @@ function conflicts(inputs: Inputs, r: Reader): void {
       `${Input.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`,
     )
   }
+  if (inputs.deleteCreatedTables && sharded) {
+    r.problems.push(
+      `${Input.DeleteCreatedTables}: with shard, the job that creates the table would delete it at its end while the other jobs may still write to it; create the table before the matrix, or delete it in a job after the matrix`,
+    )
+  }
   if (inputs.truncate && sharded) {
     r.problems.push(
       `${Input.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`,
