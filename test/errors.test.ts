@@ -24,6 +24,8 @@ function awsError(name: string, status = 400, extra: Record<string, unknown> = {
 const PERMISSIONS: Array<[call: string, permission: string, target: string]> = [
   ['DescribeTable', 'dynamodb:DescribeTable', 'orders'],
   ['CreateTable', 'dynamodb:CreateTable', 'orders'],
+  ['UpdateTable', 'dynamodb:UpdateTable', 'orders'],
+  ['DeleteTable', 'dynamodb:DeleteTable', 'orders'],
   ['BatchWriteItem', 'dynamodb:BatchWriteItem', 'orders'],
   ['ListObjectsV2', 's3:ListBucket', 's3://exports/orders/'],
   ['GetObject', 's3:GetObject', 's3://exports/orders/a.json.gz'],
