@@ -1,5 +1,6 @@
 // The environment a GitHub runner gives a JavaScript action: every input of action.yml as
-// INPUT_<NAME> (its default when not given), and files for outputs and the job summary.
+// INPUT_<NAME> (its default when not given), and files for outputs, the job summary and the
+// state a step keeps for its post step.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,20 +22,25 @@ export function inputEnv(inputs) {
   return env
 }
 
-/** A fresh runner-like workspace: output, summary and temp locations in one directory. */
+/** A fresh runner-like workspace: output, summary, state and temp locations in one directory. */
 export function runnerFiles(dir) {
   fs.mkdirSync(path.join(dir, 'runner-temp'), { recursive: true })
   const files = {
     GITHUB_OUTPUT: path.join(dir, 'github-output'),
     GITHUB_STEP_SUMMARY: path.join(dir, 'step-summary.md'),
+    GITHUB_STATE: path.join(dir, 'github-state'),
     RUNNER_TEMP: path.join(dir, 'runner-temp'),
   }
   fs.writeFileSync(files.GITHUB_OUTPUT, '')
   fs.writeFileSync(files.GITHUB_STEP_SUMMARY, '')
+  fs.writeFileSync(files.GITHUB_STATE, '')
   return files
 }
 
-/** Parses a GITHUB_OUTPUT file (name<<delimiter ... delimiter blocks) into an object. */
+/**
+ * Parses a GITHUB_OUTPUT or GITHUB_STATE file (name<<delimiter ... delimiter blocks) into an
+ * object; a name written twice keeps its last value, as the runner does.
+ */
 export function readOutputs(file) {
   const text = fs.readFileSync(file, 'utf8')
   const outputs = {}

@@ -76,6 +76,9 @@ export const PERMISSION_FOR_CALL: Readonly<Record<string, Permission>> = {
   CreateTable: { action: 'dynamodb:CreateTable' },
   UpdateTimeToLive: { action: 'dynamodb:UpdateTimeToLive' },
   ListTagsOfResource: { action: 'dynamodb:ListTagsOfResource' },
+  // The post step's, for delete-created-tables (UpdateTable turns deletion protection off).
+  UpdateTable: { action: 'dynamodb:UpdateTable' },
+  DeleteTable: { action: 'dynamodb:DeleteTable' },
   BatchWriteItem: { action: 'dynamodb:BatchWriteItem' },
   ListObjectsV2: { action: 's3:ListBucket' },
   GetObject: { action: 's3:GetObject' },

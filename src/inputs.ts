@@ -106,6 +106,8 @@ export interface Inputs
   /** stream: delete every item of the existing table first. */
   truncate: boolean
   rejectedFile: string
+  /** The post step deletes the tables this step created (read here too, so a typo fails early). */
+  deleteCreatedTables: boolean
 }
 
 /** Thrown with every bad input at once, so one run shows all of them. */
@@ -317,6 +319,7 @@ export function readInputs(): Inputs {
     truncate: r.bool(Input.Truncate, false),
     ...connection,
     rejectedFile: rejectedFile(r),
+    deleteCreatedTables: r.bool(Input.DeleteCreatedTables, false),
   }
   conflicts(inputs, r)
   if (inputs.mode === 'native' && inputs.format !== 'auto' && !isImportTableFormat(inputs.format)) {
@@ -546,6 +549,11 @@ function conflicts(inputs: Inputs, r: Reader): void {
       `${Input.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`,
     )
   }
+  if (inputs.deleteCreatedTables && sharded) {
+    r.problems.push(
+      `${Input.DeleteCreatedTables}: with shard, the job that creates the table would delete it at its end while the other jobs may still write to it; create the table before the matrix, or delete it in a job after the matrix`,
+    )
+  }
   if (inputs.truncate && sharded) {
     r.problems.push(
       `${Input.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`,
@@ -615,4 +623,23 @@ export function ignoredInputs(inputs: Inputs, mode: 'native' | 'stream'): string
     }
   }
   return ignored
+}
+
+/** What the post step reads: whether to delete the tables the step created, and how to connect. */
+export interface PostInputs extends ConnectionSettings {
+  deleteCreatedTables: boolean
+}
+
+/**
+ * The post step's inputs (the same as the main step's, which checked them already). Throws an
+ * InputError naming each bad one, as readInputs does.
+ */
+export function readPostInputs(): PostInputs {
+  const r = new Reader()
+  const deleteCreatedTables = r.bool(Input.DeleteCreatedTables, false)
+  const { clientToken: _, ...connection } = readConnection(r)
+  if (r.problems.length > 0) {
+    throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`)
+  }
+  return { deleteCreatedTables, ...connection }
 }

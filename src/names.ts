@@ -16,6 +16,7 @@ export const Input = {
   TemplateParameters: 'template-parameters',
   BillingMode: 'billing-mode',
   CreateTable: 'create-table',
+  DeleteCreatedTables: 'delete-created-tables',
   WriteConcurrency: 'write-concurrency',
   WriteThreads: 'write-threads',
   MaxWriteCapacity: 'max-write-capacity',

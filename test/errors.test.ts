@@ -30,6 +30,8 @@ const PERMISSIONS: Array<[call: string, permission: string, target: string]> = [
     'dynamodb:ListTagsOfResource',
     'arn:aws:dynamodb:us-east-1:1:table/orders',
   ],
+  ['UpdateTable', 'dynamodb:UpdateTable', 'orders'],
+  ['DeleteTable', 'dynamodb:DeleteTable', 'orders'],
   ['BatchWriteItem', 'dynamodb:BatchWriteItem', 'orders'],
   ['ListObjectsV2', 's3:ListBucket', 's3://exports/orders/'],
   ['GetObject', 's3:GetObject', 's3://exports/orders/a.json.gz'],

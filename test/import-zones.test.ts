@@ -18,15 +18,19 @@ const importOf = (name: string, from: string) =>
   `import type { ${name} } from '${from}'\nexport type Probe = ${name}\n`
 
 describe('import zones', () => {
-  it('lets only main.ts and plan/ read the inputs', async () => {
+  it('lets only main.ts, post.ts and plan/ read the inputs', async () => {
     expect(await zoneMessages('src/stream/probe.ts', importOf('Inputs', '../inputs.js'))).toEqual([
-      expect.stringContaining('Only main.ts and plan/ read the inputs'),
+      expect.stringContaining('Only main.ts, post.ts (the post step) and plan/ read the inputs'),
     ])
     expect(await zoneMessages('src/report/probe.ts', importOf('Inputs', '../inputs.js'))).toEqual([
-      expect.stringContaining('Only main.ts and plan/ read the inputs'),
+      expect.stringContaining('Only main.ts, post.ts (the post step) and plan/ read the inputs'),
     ])
     expect(await zoneMessages('src/plan/probe.ts', importOf('Inputs', '../inputs.js'))).toEqual([])
     expect(await zoneMessages('src/main.ts', importOf('Inputs', './inputs.js'))).toEqual([])
+    expect(await zoneMessages('src/post.ts', importOf('PostInputs', './inputs.js'))).toEqual([])
+    expect(await zoneMessages('src/clients.ts', importOf('Inputs', './inputs.js'))).toEqual([
+      expect.stringContaining('Only main.ts, post.ts (the post step) and plan/ read the inputs'),
+    ])
   })
 
   it('keeps every engine out of report/', async () => {

@@ -6,6 +6,7 @@ import {
   parseSource,
   parseTable,
   readInputs,
+  readPostInputs,
 } from '../src/inputs.js'
 
 const required = { table: 'orders', source: 's3://my-bucket/exports/2026/', region: 'eu-west-1' }
@@ -33,6 +34,7 @@ describe('readInputs', () => {
       maxErrors: 0,
       minItems: 0,
       dryRun: false,
+      deleteCreatedTables: false,
       wait: true,
       timeoutMinutes: 360,
       region: 'eu-west-1',
@@ -105,6 +107,8 @@ describe('readInputs', () => {
     ['rejected-file', '/tmp', 'a file path, not a directory'],
     ['shard', '5/4', 'i/n with 1 <= i <= n <= 256, such as 2/4'],
     ['truncate', 'always', 'true or false'],
+    // The main step refuses it too, before it creates a table the post step would then keep.
+    ['delete-created-tables', 'yes', 'true or false'],
   ]
   it.each(bad)(
     'refuses %s: %s, naming the input, the value and what is allowed',
@@ -182,11 +186,49 @@ describe('readInputs', () => {
     expect(inputs({ truncate: 'true', shard: '1/1' }).truncate).toBe(true)
   })
 
+  it('refuses delete-created-tables with shard: one job would delete the table the others write', () => {
+    expect(() => inputs({ 'delete-created-tables': 'true', shard: '1/2' })).toThrow(
+      'delete-created-tables: with shard, the job that creates the table would delete it at its end while the other jobs may still write to it; create the table before the matrix, or delete it in a job after the matrix',
+    )
+    expect(inputs({ 'delete-created-tables': 'true', shard: '1/1' }).deleteCreatedTables).toBe(true)
+  })
+
   it('requires source; table only when the files name no table (the start step decides)', () => {
     expect(() => inputs({ table: '', source: '' })).toThrow(
       'Invalid inputs:\n- source: is required',
     )
     expect(inputs({ table: '', source: 's3://bucket/p' }).table).toBeUndefined()
+  })
+})
+
+describe('readPostInputs', () => {
+  /** The post step's inputs, from the same environment as the main step's. */
+  function postInputs(overrides: Record<string, string> = {}) {
+    for (const [name, value] of Object.entries(inputEnv({ ...required, ...overrides })))
+      vi.stubEnv(name, value)
+    return readPostInputs()
+  }
+
+  it('reads delete-created-tables and how to connect, nothing else', () => {
+    expect(
+      postInputs({
+        'delete-created-tables': 'TRUE',
+        'dynamodb-endpoint': 'http://localhost:8000',
+        'client-token': 'token',
+      }),
+    ).toEqual({
+      deleteCreatedTables: true,
+      region: 'eu-west-1',
+      dynamodbEndpoint: 'http://localhost:8000',
+      s3ForcePathStyle: false,
+    })
+    expect(postInputs().deleteCreatedTables).toBe(false)
+  })
+
+  it('names every bad one at once', () => {
+    expect(() => postInputs({ 'delete-created-tables': 'yes', region: 'Europe' })).toThrow(
+      'Invalid inputs:\n- delete-created-tables: expected true or false, got "yes"\n- region: expected an AWS region such as us-east-1, got "Europe"',
+    )
   })
 })
 

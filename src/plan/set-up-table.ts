@@ -5,6 +5,7 @@
 import * as core from '@actions/core'
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
+import { recordCreatedTable } from '../created-tables.js'
 import { ActionError } from '../errors.js'
 import type { TableInputs } from './targets.js'
 import { truncateTable } from '../stream/truncate.js'
@@ -90,6 +91,7 @@ export async function setUpTable(
       )
       table = outcome.table
       if (outcome.created) {
+        recordCreatedTable(name, outcome.table.TableArn)
         core.notice(`Created table ${name} from ${source} (${keys}).`, {
           title: `Table ${name} created`,
         })

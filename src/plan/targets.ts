@@ -5,6 +5,7 @@
  */
 import { ActionError } from '../errors.js'
 import { tablesInObject } from '../formats/tables-in-object.js'
+import { billingWarning } from '../formats/workbench.js'
 import type { Inputs, TableRef } from '../inputs.js'
 import type { Source, SourceObject } from '../sources/source.js'
 import type { DefinedTable } from '../table/definitions.js'
@@ -72,12 +73,15 @@ export async function tableTargets(
       found.push({
         object,
         names: tables.tables.map((t) => t.name),
-        definitions: tables.tables.map((t) => ({
-          name: t.name,
-          creation: t.parameters,
-          warnings: [],
-          source: `the NoSQL Workbench model ${object.url}`,
-        })),
+        definitions: tables.tables.map((t) => {
+          const billing = billingWarning(object.url, t, inputs.billingMode)
+          return {
+            name: t.name,
+            creation: t.parameters,
+            warnings: billing ? [billing] : [],
+            source: `the NoSQL Workbench model ${object.url}`,
+          }
+        }),
       })
     } else found.push({ object, names: [] })
   }

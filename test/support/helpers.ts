@@ -281,6 +281,8 @@ export interface ProcessRun {
   peakRss: number
   /** The INPUT_* variables the action read (test/support/record-inputs.mjs). */
   inputsRead: string[]
+  /** What the step saved for its post step (core.saveState), by name. */
+  state: Record<string, string>
 }
 
 /** Preload that records which INPUT_* variables the bundle reads. */
@@ -356,6 +358,7 @@ export function spawnDist(
         inputsRead: fs.existsSync(reads)
           ? (JSON.parse(fs.readFileSync(reads, 'utf8')) as string[])
           : [],
+        state: readOutputs(files.GITHUB_STATE),
       })
     })
   })
@@ -387,6 +390,14 @@ export function runDist(
   nodeArgs: string[] = [],
 ): Promise<ProcessRun> {
   return spawnDist(inputs, extraEnv, node, nodeArgs).done
+}
+
+/**
+ * The environment the runner gives a step's post step: each value the step saved as STATE_<name>.
+ * Pass it to runDist with the step's inputs to run the post step as the runner does.
+ */
+export function stateEnv(state: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(state).map(([name, value]) => [`STATE_${name}`, value]))
 }
 
 /**
