@@ -11216,7 +11216,7 @@ __webpack_unused_export__ = DeleteResourcePolicyCommand;
 __webpack_unused_export__ = DeleteResourcePolicyInput$;
 __webpack_unused_export__ = DeleteResourcePolicyOutput$;
 __webpack_unused_export__ = DeleteTable$;
-__webpack_unused_export__ = DeleteTableCommand;
+exports.$uC = DeleteTableCommand;
 __webpack_unused_export__ = DeleteTableInput$;
 __webpack_unused_export__ = DeleteTableOutput$;
 __webpack_unused_export__ = DeleteVectorIndexAction$;
@@ -11412,7 +11412,7 @@ exports.H7 = ListTablesCommand;
 __webpack_unused_export__ = ListTablesInput$;
 __webpack_unused_export__ = ListTablesOutput$;
 __webpack_unused_export__ = ListTagsOfResource$;
-__webpack_unused_export__ = ListTagsOfResourceCommand;
+exports.IIA = ListTagsOfResourceCommand;
 __webpack_unused_export__ = ListTagsOfResourceInput$;
 __webpack_unused_export__ = ListTagsOfResourceOutput$;
 __webpack_unused_export__ = LocalSecondaryIndex$;
@@ -11590,7 +11590,7 @@ __webpack_unused_export__ = UpdateKinesisStreamingDestinationInput$;
 __webpack_unused_export__ = UpdateKinesisStreamingDestinationOutput$;
 __webpack_unused_export__ = UpdateReplicationGroupMemberAction$;
 __webpack_unused_export__ = UpdateTable$;
-__webpack_unused_export__ = UpdateTableCommand;
+exports.NQf = UpdateTableCommand;
 __webpack_unused_export__ = UpdateTableInput$;
 __webpack_unused_export__ = UpdateTableOutput$;
 __webpack_unused_export__ = UpdateTableReplicaAutoScaling$;
@@ -11598,7 +11598,7 @@ __webpack_unused_export__ = UpdateTableReplicaAutoScalingCommand;
 __webpack_unused_export__ = UpdateTableReplicaAutoScalingInput$;
 __webpack_unused_export__ = UpdateTableReplicaAutoScalingOutput$;
 __webpack_unused_export__ = UpdateTimeToLive$;
-__webpack_unused_export__ = UpdateTimeToLiveCommand;
+exports.Btq = UpdateTimeToLiveCommand;
 __webpack_unused_export__ = UpdateTimeToLiveInput$;
 __webpack_unused_export__ = UpdateTimeToLiveOutput$;
 __webpack_unused_export__ = VectorAttributeDefinition$;
@@ -73463,1002 +73463,23 @@ class Cancellation {
 
 /***/ }),
 
-/***/ 9373:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   dQ: () => (/* binding */ realClock),
-/* harmony export */   yy: () => (/* binding */ sleep)
-/* harmony export */ });
-/* unused harmony export every */
-/** Waits `ms` milliseconds of real time. */
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-/** A real periodic timer that never keeps the process alive on its own. */
-function every(ms, tick) {
-    const timer = setInterval(tick, ms);
-    timer.unref();
-    return () => clearInterval(timer);
-}
-const realClock = { now: Date.now, sleep, every };
-
-
-/***/ }),
-
-/***/ 3916:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Is: () => (/* binding */ errorName),
-/* harmony export */   Pp: () => (/* binding */ describeAwsError),
-/* harmony export */   ag: () => (/* binding */ isRetryableAwsError),
-/* harmony export */   fm: () => (/* binding */ permissionHint),
-/* harmony export */   gJ: () => (/* binding */ errorMessage),
-/* harmony export */   lZ: () => (/* binding */ ActionError),
-/* harmony export */   nG: () => (/* binding */ httpStatus),
-/* harmony export */   w7: () => (/* binding */ isAccessDenied)
-/* harmony export */ });
-/* unused harmony export PERMISSION_FOR_CALL */
-/* harmony import */ var _smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2058);
-
-/** The message of anything thrown, without assuming it is an Error. */
-function errorMessage(err) {
-    if (err instanceof Error)
-        return err.message;
-    return String(err);
-}
-/** The name the AWS SDK gives a service exception (`ResourceNotFoundException`, ...), if any. */
-function errorName(err) {
-    if (typeof err === 'object' && err !== null && 'name' in err && typeof err.name === 'string') {
-        return err.name;
-    }
-    return undefined;
-}
-/** The HTTP status of a failed AWS call, when the SDK recorded one. */
-function httpStatus(err) {
-    const metadata = err?.$metadata;
-    return metadata?.httpStatusCode;
-}
-function requestId(err) {
-    const metadata = err?.$metadata;
-    return metadata?.requestId;
-}
-/** An error whose message is already written for the person reading the log. */
-class ActionError extends Error {
-    name = 'ActionError';
-}
-/**
- * Throttling, a broken or timed-out connection, or a 5xx: the same request may well succeed
- * later. The SDK's own classification, which its retry strategy uses, so that the action and the
- * SDK agree on what is worth another try. Access denied is not among them, although the SDK
- * counts AccessDeniedException as a possible clock skew.
- */
-function isRetryableAwsError(err) {
-    if (typeof err !== 'object' || err === null)
-        return false;
-    const sdkError = err;
-    return (0,_smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__/* .isThrottlingError */ .Qb)(sdkError) || (0,_smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__/* .isTransientError */ .bV)(sdkError) || (0,_smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__/* .isServerError */ .GQ)(sdkError);
-}
-/** The names DynamoDB, S3 and CloudWatch Logs give a refusal of the credentials. */
-const ACCESS_DENIED = new Set([
-    'AccessDeniedException',
-    'AccessDenied',
-    'UnrecognizedClientException',
-    'InvalidAccessKeyId',
-    'SignatureDoesNotMatch',
-]);
-/** The credentials were refused: missing permission, unknown key or bad signature. */
-function isAccessDenied(err) {
-    return ACCESS_DENIED.has(errorName(err) ?? '');
-}
-/**
- * The permissions of every call the action makes, so that an access-denied error names the one
- * that is missing. ImportTable's list: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/S3DataImport.Requesting.html
- * (docs/import-rules.md §2).
- */
-const PERMISSION_FOR_CALL = {
-    DescribeTable: { action: 'dynamodb:DescribeTable' },
-    CreateTable: { action: 'dynamodb:CreateTable' },
-    BatchWriteItem: { action: 'dynamodb:BatchWriteItem' },
-    ListObjectsV2: { action: 's3:ListBucket' },
-    GetObject: { action: 's3:GetObject' },
-    ImportTable: {
-        action: 'dynamodb:ImportTable',
-        // ImportTable reads the source and writes its log with the caller's credentials.
-        also: 's3:GetObject and s3:ListBucket on the source, and logs:CreateLogGroup, logs:CreateLogStream, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:PutLogEvents, logs:PutRetentionPolicy on arn:aws:logs:*:*:log-group:/aws-dynamodb/*',
-    },
-    DescribeImport: { action: 'dynamodb:DescribeImport' },
-    ListImports: { action: 'dynamodb:ListImports' },
-    GetLogEvents: { action: 'logs:GetLogEvents' },
-};
-/** "The credentials need ..." for `call` on `target`, or '' for a call without an entry. */
-function permissionHint(call, target) {
-    const permission = PERMISSION_FOR_CALL[call];
-    if (!permission)
-        return '';
-    const also = permission.also ? `, and ${permission.also}` : '';
-    return `The credentials need ${permission.action} on ${target}${also}.`;
-}
-/**
- * Turns an AWS SDK failure of `call` on `target` into a sentence a person can act on: what
- * failed, why, and what to check. Unknown errors keep their name and request id.
- */
-function describeAwsError(err, call, target) {
-    if (err instanceof ActionError)
-        return err.message;
-    const name = errorName(err) ?? 'Error';
-    const message = errorMessage(err);
-    if (isAccessDenied(err)) {
-        const hint = permissionHint(call, target);
-        return `${call} on ${target} was denied (${name}): ${message}.${hint ? ` ${hint}` : ''}`;
-    }
-    switch (name) {
-        case 'ResourceNotFoundException':
-            return `${call}: table ${target} was not found (${message}). Check table, region and dynamodb-endpoint.`;
-        case 'NoSuchBucket':
-            return `${call}: bucket of ${target} does not exist. Check source, region and s3-endpoint.`;
-        case 'NoSuchKey':
-            return `${call}: ${target} no longer exists; was it deleted during the import?`;
-        case 'CredentialsProviderError':
-            return `No AWS credentials were found for ${call} on ${target}: configure them, for example with aws-actions/configure-aws-credentials.`;
-        default: {
-            const id = requestId(err);
-            return `${call} on ${target} failed: ${name}: ${message}${id ? ` (request id ${id})` : ''}`;
-        }
-    }
-}
-
-
-/***/ }),
-
-/***/ 9366:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   PS: () => (/* binding */ isImportTableFormat),
-/* harmony export */   kZ: () => (/* binding */ IMPORT_TABLE_FORMATS),
-/* harmony export */   oL: () => (/* binding */ INPUT_FORMATS)
-/* harmony export */ });
-/** The formats ImportTable takes (its InputFormat). */
-const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'];
-/**
- * And the files people keep, which the stream engine reads too; auto (the default) recognises
- * each object's format from its first bytes (detect.ts).
- */
-const INPUT_FORMATS = ['auto', ...IMPORT_TABLE_FORMATS, 'JSON', 'REQUEST_ITEMS'];
-function isImportTableFormat(format) {
-    return IMPORT_TABLE_FORMATS.includes(format);
-}
-
-
-/***/ }),
-
-/***/ 9407:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
-/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7515);
-
-
-// The bundle is also the entry of the write threads (stream/write-threads.ts), which serve calls.
-if (node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread)
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 7515:
+/***/ 7701:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  hP: () => (/* binding */ createClients)
 });
+
+// UNUSED EXPORTS: CONTROL_PLANE_HTTP, LOGS_HTTP, S3_CONNECTION_TIMEOUT_MS, S3_RESPONSE_TIMEOUT_MS, onFirstUse
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
 var core = __nccwpck_require__(8179);
-// EXTERNAL MODULE: ./src/cancel.ts
-var cancel = __nccwpck_require__(833);
-// EXTERNAL MODULE: ./src/clock.ts
-var src_clock = __nccwpck_require__(9373);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(4305);
-;// CONCATENATED MODULE: ./src/table/utf8.ts
-/** UTF-8 byte lengths: DynamoDB's sizes and limits count bytes, never JS string lengths. */
-/** Below this length a JS loop beats the call into Buffer.byteLength. */
-const SHORT_STRING = 64;
-function utf8Bytes(text) {
-    if (text.length > SHORT_STRING)
-        return Buffer.byteLength(text, 'utf8');
-    let bytes = text.length;
-    for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i);
-        if (code < 0x80)
-            continue;
-        if (code < 0x800) {
-            bytes += 1;
-        }
-        else if (code <= 0xdbff && code >= 0xd800 && isLowSurrogate(text.charCodeAt(i + 1))) {
-            bytes += 2; // a pair: two units, four bytes
-            i++;
-        }
-        else {
-            bytes += 2; // three bytes, also for a lone surrogate (sent as U+FFFD)
-        }
-    }
-    return bytes;
-}
-function isLowSurrogate(code) {
-    return code >= 0xdc00 && code <= 0xdfff;
-}
-
-;// CONCATENATED MODULE: ./src/table/attribute-value.ts
-
-/** Document nesting limit; a top-level attribute is level 1 [doc SQ]. */
-const MAX_NESTING_DEPTH = 32;
-/** Attribute names are at least 1 byte and below 64 KB of UTF-8 [doc NR, SQ]. */
-const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
-/** The scalar or document type of an attribute value, e.g. `S` or `M`; undefined if unknown. */
-function typeOf(value) {
-    if (value.S !== undefined)
-        return 'S';
-    if (value.N !== undefined)
-        return 'N';
-    if (value.B !== undefined)
-        return 'B';
-    if (value.BOOL !== undefined)
-        return 'BOOL';
-    if (value.NULL !== undefined)
-        return 'NULL';
-    if (value.M !== undefined)
-        return 'M';
-    if (value.L !== undefined)
-        return 'L';
-    if (value.SS !== undefined)
-        return 'SS';
-    if (value.NS !== undefined)
-        return 'NS';
-    if (value.BS !== undefined)
-        return 'BS';
-    return undefined;
-}
-// A UTF-16 code unit never takes more than 3 UTF-8 bytes, so names up to this many code units
-// cannot break the byte limit and skip the byte count.
-const NAME_UNITS_ALWAYS_SHORT = Math.floor(MAX_ATTRIBUTE_NAME_BYTES / 3);
-/**
- * Why `name` is not a valid attribute or map member name (empty, or 64 KB or more of UTF-8), or
- * undefined when it is valid.
- */
-function attributeNameProblem(name) {
-    if (name.length === 0)
-        return 'attribute name must not be empty';
-    if (name.length <= NAME_UNITS_ALWAYS_SHORT)
-        return undefined;
-    const bytes = utf8Bytes(name);
-    if (bytes > MAX_ATTRIBUTE_NAME_BYTES) {
-        return `attribute name is ${bytes} bytes, above the limit of ${MAX_ATTRIBUTE_NAME_BYTES}`;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/table/numbers.ts
-/**
- * DynamoDB numbers: up to 38 significant digits in 1E-130 to 9.99…9E+125, validated and
- * compared as decimal text, never through a JS number (docs/import-rules.md §1 rule 7, §7).
- */
-/** Precision of a DynamoDB number, in significant digits [doc NR]. */
-const MAX_NUMBER_DIGITS = 38;
-/** Smallest decimal exponent of a non-zero number: the range starts at 1E-130 [doc NR]. */
-const MIN_DECIMAL_EXPONENT = -130;
-/** Largest decimal exponent: the range ends at 9.99…9E+125 (38 nines) [doc NR]. */
-const MAX_DECIMAL_EXPONENT = 125;
-/**
- * The canonical form is plain decimal when the decimal exponent is in [-7, 20] (the window
- * JavaScript's own number formatting uses, so canonical forms look familiar) and scientific
- * otherwise. Any fixed window keeps the form unique; this one keeps common values readable.
- */
-const PLAIN_MIN_EXPONENT = -7;
-const PLAIN_MAX_EXPONENT = 20;
-// Sign, integer digits, fraction digits, exponent. `5.` and `.5` are numbers; `.` matches too and
-// is rejected after the match.
-const NUMBER_SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
-// An integer without leading zeros and with at most PLAIN_MAX_EXPONENT + 1 digits is its own
-// canonical form.
-const PLAIN_INTEGER = /^-?[1-9]\d{0,20}$/;
-/**
- * A plain decimal (`-12.50`, `007`) of at most this many characters is always a valid DynamoDB
- * number: it has at most 38 digits, and its exponent is far inside [-130, 125].
- */
-const MAX_PLAIN_NUMBER_CHARS = 38;
-/**
- * The significant digits of a short plain decimal (optional `-`, digits, optional `.` and
- * digits), or -1 for anything else. One pass over char codes: numbers are on the hot path, and
- * most of them are short plain decimals.
- */
-function plainSignificantDigits(text) {
-    const length = text.length;
-    if (length === 0 || length > MAX_PLAIN_NUMBER_CHARS)
-        return -1;
-    let i = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
-    let first = -1; // index of the first non-zero digit
-    let last = -1; // index of the last non-zero digit
-    let digits = 0;
-    let dot = -1;
-    for (; i < length; i++) {
-        const code = text.charCodeAt(i);
-        if (code === 46) {
-            if (dot !== -1)
-                return -1;
-            dot = i;
-            continue;
-        }
-        if (code < 48 || code > 57)
-            return -1;
-        digits++;
-        if (code !== 48) {
-            if (first === -1)
-                first = i;
-            last = i;
-        }
-    }
-    if (digits === 0 || dot === length - 1 || dot === 0 || (dot === 1 && text.charCodeAt(0) === 45)) {
-        return -1;
-    }
-    if (first === -1)
-        return 0;
-    // Digits between the first and last non-zero ones, not counting the dot.
-    return last - first + 1 - (dot > first && dot < last ? 1 : 0);
-}
-function parseDecimal(text) {
-    const match = NUMBER_SYNTAX.exec(text);
-    if (match === null)
-        return undefined;
-    const intPart = match[2] ?? '';
-    const fracPart = match[3] ?? '';
-    if (intPart.length === 0 && fracPart.length === 0)
-        return undefined;
-    const all = intPart + fracPart;
-    let start = 0;
-    while (start < all.length && all.charCodeAt(start) === 48)
-        start++;
-    let end = all.length;
-    while (end > start && all.charCodeAt(end - 1) === 48)
-        end--;
-    // The exponent is only ever a small integer for in-range numbers; a huge one may lose
-    // precision as a JS number, but it is then far out of range either way.
-    const exponentText = match[4];
-    const written = exponentText === undefined ? 0 : Number(exponentText);
-    return {
-        negative: match[1] === '-',
-        digits: all.slice(start, end),
-        exponent: written - fracPart.length + (all.length - end),
-    };
-}
-/**
- * Validates a DynamoDB number and returns its canonical text.
- *
- * Two inputs denote the same number exactly when their canonical forms are equal: zero is `0`
- * (whatever its sign), other numbers are plain decimals like `-12.5` or `0.001` when their
- * decimal exponent is in [-7, 20], else scientific like `1.5E+130` or `-1E-130`. The value never
- * passes through a JS number.
- */
-function normalizeNumber(text) {
-    // Most numbers are small integers, which are already canonical.
-    if (PLAIN_INTEGER.test(text))
-        return { ok: true, value: text };
-    const decimal = parseDecimal(text);
-    if (decimal === undefined) {
-        return {
-            ok: false,
-            reason: `expected a decimal number such as -12.5 or 1.5E+3, found ${describeNonNumber(text)}`,
-        };
-    }
-    const { negative, digits, exponent } = decimal;
-    if (digits.length === 0)
-        return { ok: true, value: '0' };
-    if (digits.length > MAX_NUMBER_DIGITS) {
-        return {
-            ok: false,
-            reason: `expected at most ${MAX_NUMBER_DIGITS} significant digits, found ${digits.length}`,
-        };
-    }
-    const adjusted = exponent + digits.length - 1;
-    if (adjusted > MAX_DECIMAL_EXPONENT) {
-        return {
-            ok: false,
-            reason: `number too large: expected a decimal exponent of at most ${MAX_DECIMAL_EXPONENT}, found ${describeExponent(adjusted)}`,
-        };
-    }
-    if (adjusted < MIN_DECIMAL_EXPONENT) {
-        return {
-            ok: false,
-            reason: `number too close to zero: expected a decimal exponent of at least ${MIN_DECIMAL_EXPONENT}, found ${describeExponent(adjusted)}`,
-        };
-    }
-    return { ok: true, value: (negative ? '-' : '') + formatDecimal(digits, adjusted) };
-}
-function describeNonNumber(text) {
-    if (text.length === 0)
-        return 'an empty string';
-    const characters = text.length === 1 ? '1 character' : `${text.length} characters`;
-    if (/\s/.test(text))
-        return `text of ${characters} including whitespace`;
-    return `text of ${characters} that is not one`;
-}
-// Huge written exponents are imprecise as JS numbers, so only their direction is reported.
-function describeExponent(exponent) {
-    const limit = 1e9;
-    if (exponent > limit)
-        return 'a far larger one';
-    if (exponent < -limit)
-        return 'a far smaller one';
-    return String(exponent);
-}
-/** Formats non-zero significant `digits` whose first digit has decimal exponent `adjusted`. */
-function formatDecimal(digits, adjusted) {
-    if (adjusted < PLAIN_MIN_EXPONENT || adjusted > PLAIN_MAX_EXPONENT) {
-        const fraction = digits.length > 1 ? `.${digits.slice(1)}` : '';
-        return `${digits.charAt(0)}${fraction}E${adjusted < 0 ? '-' : '+'}${Math.abs(adjusted)}`;
-    }
-    if (adjusted < 0)
-        return `0.${'0'.repeat(-adjusted - 1)}${digits}`;
-    const intLength = adjusted + 1;
-    if (intLength >= digits.length)
-        return digits + '0'.repeat(intLength - digits.length);
-    return `${digits.slice(0, intLength)}.${digits.slice(intLength)}`;
-}
-
-;// CONCATENATED MODULE: ./src/formats/base64.ts
-// Strict base64, as DynamoDB JSON's B and BS values and CSV's B key columns are read.
-/**
- * Standard base64 alphabet with at most two `=` at the end. Padding may be left out, because
- * unpadded text is unambiguous and common decoders (Java's Base64.getDecoder(), Node's) accept
- * it; what ImportTable does is not documented. Padding that is present must complete the last
- * quantum. URL-safe `-`/`_`, whitespace and line breaks are rejected. Unused bits in the last
- * character are ignored, as decoders do, so BS duplicates are found by decoded bytes.
- */
-const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/;
-const BASE64_CHARS_PER_QUANTUM = 4;
-const BYTES_PER_QUANTUM = 3;
-/**
- * Decodes strict base64 (see {@link BASE64_SYNTAX}), or returns why the text is not base64.
- *
- * The result is a plain Uint8Array that owns its memory, the exact type the SDK declares and
- * returns from reads. `Buffer.from(text, 'base64')` is about 4x faster for small values, but its
- * Buffer is not deep-equal to a Uint8Array (vitest's toEqual tells them apart) and may share
- * Node's 8 KB pool; the cost is well under a microsecond per value.
- */
-function decodeBase64(text) {
-    if (!BASE64_SYNTAX.test(text)) {
-        return 'is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding';
-    }
-    const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-    const remainder = text.length % BASE64_CHARS_PER_QUANTUM;
-    // Padded text must fill whole quanta; unpadded text can end in 2 or 3 characters, never 1.
-    if (padding > 0 ? remainder !== 0 : remainder === 1) {
-        return `is not base64: ${text.length} characters with ${padding} "=" do not form whole bytes`;
-    }
-    const length = Math.floor(((text.length - padding) * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM);
-    const bytes = new Uint8Array(length);
-    // Decodes straight into the array's memory: one pass, no copy.
-    Buffer.from(bytes.buffer).write(text, 'base64');
-    return bytes;
-}
-
-;// CONCATENATED MODULE: ./src/formats/path-error.ts
-/**
- * A broken rule of an item, and where in it: the parsers of DynamoDB JSON, Ion and JSON
- * documents return or throw one from deep in a value, and each level adds its segment (`.name`,
- * `[3]`) on the way out, so the path costs nothing until something is wrong. Not an Error: a
- * hostile file can break a rule on every line, and a stack trace per line is wasted work.
- */
-class PathError {
-    message;
-    whole;
-    /** The path, innermost segment first, as the parse unwinds. */
-    segments = [];
-    /**
-     * @param message what is wrong, without the path.
-     * @param whole true when the message is about the whole line (its syntax, its wrapper), which
-     *   no attribute path applies to.
-     */
-    constructor(message, whole = false) {
-        this.message = message;
-        this.whole = whole;
-    }
-    /** Adds the next segment outwards (none to a whole-line error); returns itself. */
-    at(segment) {
-        if (!this.whole)
-            this.segments.push(segment);
-        return this;
-    }
-    /** The reason as reported: `label`, the path and the message (`Item.a[2]: N: …`). */
-    reason(label) {
-        if (this.whole)
-            return this.message;
-        return `${label}${this.segments.toReversed().join('')}: ${this.message}`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/formats/set-members.ts
-
-/**
- * The members of one SS, NS or BS read so far, by identity: DynamoDB refuses a set that holds a
- * member twice, and DynamoDB JSON and Ion are checked the same way.
- */
-class SetMembers {
-    type;
-    seen = new Set();
-    /** @param type the set's type (`SS`, `NS`, `BS`), which the error names. */
-    constructor(type) {
-        this.type = type;
-    }
-    /** How many members were added: the index of the next one. */
-    get size() {
-        return this.seen.size;
-    }
-    /** Adds a member's identity; the error (without its path) when an earlier member had it. */
-    add(key) {
-        if (this.seen.has(key))
-            return new PathError(`${this.type} member duplicates an earlier member`);
-        this.seen.add(key);
-        return undefined;
-    }
-}
-/**
- * The identity of a BS member: its bytes, not its text (base64 spelled two ways, or an Ion blob
- * and a DynamoDB JSON string, are the same member). Numbers are compared by normalizeNumber.
- */
-function bytesKey(bytes) {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-}
-
-;// CONCATENATED MODULE: ./src/formats/record.ts
-const BOM = '\uFEFF';
-/** A UTF-8 byte order mark at the start of an object is an encoding marker, not data. */
-function withoutBom(line) {
-    return line.number === 1 && line.text.startsWith(BOM) ? line.text.slice(1) : line.text;
-}
-/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
-const MAX_SHOWN_NAME_CHARS = 64;
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** A name as reasons show it: quoted, and cut when long. */
-function showName(name) {
-    const shown = name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name;
-    return JSON.stringify(shown);
-}
-/** A step of an attribute path in a reason: `.name`, or `["odd name"]`. */
-function nameSegment(name) {
-    if (IDENTIFIER.test(name) && name.length <= MAX_SHOWN_NAME_CHARS)
-        return `.${name}`;
-    return `[${showName(name)}]`;
-}
-
-;// CONCATENATED MODULE: ./src/json.ts
-/** Plain JSON values as JSON.parse returns them: the one guard for "an object, not an array". */
-function isJsonObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** What a JSON value is, for reasons: `an object`, `an array`, `null`, `a string`. */
-function jsonKind(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    if (typeof value === 'object')
-        return 'an object';
-    return `a ${typeof value}`;
-}
-
-;// CONCATENATED MODULE: ./src/formats/dynamodb-json.ts
-/**
- * DynamoDB JSON lines: `{"Item": {<name>: <AttributeValue JSON>, ...}}`, one item per line
- * [docs/import-rules.md §5.1].
- *
- * Each line is parsed once with JSON.parse and then walked once, validating and converting in
- * place: the parsed object already has the SDK's AttributeValue shape except for B and BS, whose
- * base64 text is replaced by the decoded bytes. Reasons name the attribute path (`Item.a.b[3]`)
- * and what was expected, never a value: they end up in logs.
- */
-
-
-
-
-
-
-
-/** How many member names a reason lists before it elides the rest. */
-const MAX_LISTED_NAMES = 5;
-const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS';
-/**
- * Parses and validates one line of a DynamoDB JSON import file into an SDK item.
- *
- * Depth is counted as DynamoDB does: the value of a top-level attribute is level 1 and each M or
- * L adds one level to its members; a value at level 33 is rejected (so an attribute may wrap 31
- * maps or lists around a scalar). Set members are not levels.
- */
-function parseDynamoDBJsonLine(line) {
-    let parsed;
-    try {
-        parsed = JSON.parse(line);
-    }
-    catch (error) {
-        return { ok: false, reason: describeJsonError(error) };
-    }
-    if (!isJsonObject(parsed)) {
-        return {
-            ok: false,
-            reason: `expected an object with an "Item" member, found ${jsonKind(parsed)}`,
-        };
-    }
-    const names = Object.keys(parsed);
-    if (!Object.hasOwn(parsed, 'Item')) {
-        const found = names.length === 0 ? 'an empty object' : `an object with members ${list(names)}`;
-        return { ok: false, reason: `expected an object with an "Item" member, found ${found}` };
-    }
-    if (names.length > 1) {
-        const extra = list(names.filter((name) => name !== 'Item'));
-        return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` };
-    }
-    return convertItem(parsed['Item'], 'Item');
-}
-/**
- * Parses one DynamoDB JSON item without the `Item` wrapper (`{"pk": {"S": "a"}}`, as
- * `aws dynamodb get-item` prints its Item and many fixture files keep them). ImportTable does not
- * take such files; the stream engine reads them.
- */
-function parseDynamoDBItem(text) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        return { ok: false, reason: describeJsonError(error) };
-    }
-    if (!isJsonObject(parsed)) {
-        return {
-            ok: false,
-            reason: `expected a DynamoDB JSON item (an object), found ${jsonKind(parsed)}`,
-        };
-    }
-    return convertItem(parsed, 'item');
-}
-/**
- * Validates a parsed DynamoDB JSON item (`{"name": {"S": ...}, ...}`) and converts it in place
- * (B and BS decoded); `label` names it in reasons (`Item`, `NewImage`, `Keys`).
- */
-function convertItem(item, label) {
-    if (!isJsonObject(item)) {
-        return { ok: false, reason: `expected "${label}" to be an object, found ${jsonKind(item)}` };
-    }
-    const failure = convertMembers(item, 0);
-    if (failure !== undefined) {
-        return { ok: false, reason: failure.reason(label) };
-    }
-    return { ok: true, item: item };
-}
-/**
- * Writes an item as one DynamoDB JSON line (B and BS as base64), the inverse of
- * {@link parseDynamoDBJsonLine}.
- */
-function toDynamoDBJsonLine(item) {
-    return `{"Item":${itemJson(item)}}`;
-}
-/** An item as DynamoDB JSON, the wire format: B and BS as base64, everything else as it is. */
-function itemJson(item) {
-    return JSON.stringify(item, binaryAsBase64);
-}
-/** `{"Item": ` at the start of a line, as DynamoDB JSON files write it. */
-const ITEM_PREFIX = /^\s*\{\s*"Item"\s*:/;
-/**
- * The text of a valid line's item, for the wire as it is: the line is one object with the single
- * member "Item" (checked by parseDynamoDBJsonLine), so the item runs from after `"Item":` to
- * before the last `}`. Undefined when the member is spelled otherwise (an escape in its name).
- * Taken only for the items that are written: a dry run makes none.
- */
-function itemText(line) {
-    const prefix = ITEM_PREFIX.exec(line);
-    return prefix ? line.slice(prefix[0].length, line.lastIndexOf('}')) : undefined;
-}
-// Looks at the holder's raw value, because JSON.stringify applies a Buffer's toJSON before the
-// replacer sees it.
-function binaryAsBase64(key, value) {
-    const raw = this[key];
-    if (!(raw instanceof Uint8Array))
-        return value;
-    return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
-}
-// V8 puts a snippet of the input into some messages, so only the position is taken from them.
-function describeJsonError(error) {
-    const message = error instanceof Error ? error.message : '';
-    if (message.startsWith('Unexpected end of JSON input')) {
-        return 'invalid JSON: the line ends inside a value';
-    }
-    const column = /\(line \d+ column (\d+)\)/.exec(message)?.[1];
-    if (column !== undefined)
-        return `invalid JSON at column ${column}`;
-    const position = /at position (\d+)/.exec(message)?.[1];
-    if (position !== undefined)
-        return `invalid JSON at column ${Number(position) + 1}`;
-    return 'invalid JSON';
-}
-function list(names) {
-    const shown = names.slice(0, MAX_LISTED_NAMES).map(showName).join(', ');
-    const more = names.length - MAX_LISTED_NAMES;
-    return more > 0 ? `${shown} and ${more} more` : shown;
-}
-/** Validates the members of an Item or M object (whose members are at `depth + 1`) in place. */
-function convertMembers(members, depth) {
-    for (const name of Object.keys(members)) {
-        const problem = attributeNameProblem(name);
-        if (problem !== undefined)
-            return new PathError(problem).at(nameSegment(name));
-        const failure = convertValue(members[name], depth + 1);
-        if (failure !== undefined)
-            return failure.at(nameSegment(name));
-    }
-    return undefined;
-}
-function convertValue(value, depth) {
-    if (depth > MAX_NESTING_DEPTH) {
-        return new PathError(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
-    }
-    if (!isJsonObject(value)) {
-        return new PathError(`expected an attribute value object, found ${jsonKind(value)}`);
-    }
-    const type = onlyKey(value);
-    if (type === undefined) {
-        const keys = Object.keys(value);
-        const found = keys.length === 0 ? 'none' : list(keys);
-        return new PathError(`expected exactly one type key of ${TYPE_KEYS}, found ${found}`);
-    }
-    const content = value[type];
-    switch (type) {
-        case 'S':
-            return typeof content === 'string' ? undefined : wrongKind('S', 'a string', content);
-        case 'N':
-            return typeof content === 'string'
-                ? checkNumber(content)
-                : wrongKind('N', 'a string', content);
-        case 'B':
-            return convertBinary(value, content);
-        case 'BOOL':
-            return typeof content === 'boolean' ? undefined : wrongKind('BOOL', 'a boolean', content);
-        case 'NULL':
-            if (content === true)
-                return undefined;
-            return new PathError(`NULL must be true, found ${content === false ? 'false' : jsonKind(content)}`);
-        case 'M':
-            return isJsonObject(content)
-                ? convertMembers(content, depth)
-                : wrongKind('M', 'an object', content);
-        case 'L':
-            return Array.isArray(content)
-                ? convertList(content, depth)
-                : wrongKind('L', 'an array', content);
-        case 'SS':
-            return checkSet('SS', content, stringSetKey);
-        case 'NS':
-            return checkSet('NS', content, numberSetKey);
-        case 'BS':
-            return checkSet('BS', content, binarySetKey);
-        default:
-            return new PathError(`unknown type key ${showName(type)}, expected one of ${TYPE_KEYS}`);
-    }
-}
-// for-in is markedly faster than Object.keys on small objects, and JSON.parse output has no
-// inherited enumerable members.
-function onlyKey(value) {
-    let first;
-    let count = 0;
-    for (const key in value) {
-        if (count++ > 0)
-            return undefined;
-        first = key;
-    }
-    return first;
-}
-function wrongKind(type, expected, content) {
-    return new PathError(`${type} must be ${expected}, found ${jsonKind(content)}`);
-}
-function checkNumber(text) {
-    // The original text is sent on: DynamoDB trims the zeros itself, and a rejected-records file
-    // then shows what the user wrote.
-    if (plainSignificantDigits(text) >= 0)
-        return undefined;
-    const number = normalizeNumber(text);
-    return number.ok ? undefined : new PathError(`N: ${number.reason}`);
-}
-function convertList(elements, depth) {
-    for (let index = 0; index < elements.length; index++) {
-        const failure = convertValue(elements[index], depth + 1);
-        if (failure !== undefined)
-            return failure.at(`[${index}]`);
-    }
-    return undefined;
-}
-function convertBinary(value, content) {
-    if (typeof content !== 'string')
-        return wrongKind('B', 'a base64 string', content);
-    const bytes = decodeBase64(content);
-    if (typeof bytes === 'string')
-        return new PathError(`B ${bytes}`);
-    value['B'] = bytes;
-    return undefined;
-}
-function stringSetKey(member) {
-    return typeof member === 'string' ? member : wrongKind('SS member', 'a string', member);
-}
-function numberSetKey(member) {
-    if (typeof member !== 'string')
-        return wrongKind('NS member', 'a string', member);
-    // Duplicates are by value: `1` and `1.0` are the same member.
-    const number = normalizeNumber(member);
-    return number.ok ? number.value : new PathError(`NS member: ${number.reason}`);
-}
-// Decodes in place so the item holds bytes.
-function binarySetKey(member, members, index) {
-    if (typeof member !== 'string')
-        return wrongKind('BS member', 'a base64 string', member);
-    const bytes = decodeBase64(member);
-    if (typeof bytes === 'string')
-        return new PathError(`BS member ${bytes}`);
-    members[index] = bytes;
-    return bytesKey(bytes);
-}
-function checkSet(type, content, keyOf) {
-    if (!Array.isArray(content))
-        return wrongKind(type, 'an array', content);
-    if (content.length === 0)
-        return new PathError(`${type} must not be empty`);
-    const members = new SetMembers(type);
-    for (let index = 0; index < content.length; index++) {
-        const key = keyOf(content[index], content, index);
-        const failure = key instanceof PathError ? key : members.add(key);
-        if (failure !== undefined)
-            return failure.at(`[${index}]`);
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/stream/batch-body.ts
-/**
- * BatchWriteItem bodies built from the items' own JSON text. The SDK would turn every item object
- * back into JSON through its schema serializer, which is most of what a call costs in CPU; the
- * text of a DynamoDB JSON item is already the wire format (docs/import-rules.md §9: the
- * AttributeValue JSON, B as base64, N as its exact string). The body is put in place in the SDK's
- * own middleware stack before the content length and the signature are computed, so that the
- * endpoint, credentials, signing, the transport and the response's parsing all stay the SDK's.
- */
-
-
-/** The bodies of the commands sent, by their input object, until the middleware takes them. */
-const bodies = new WeakMap();
-const installed = new WeakSet();
-/** Lets `client` send the bodies batchWriteCommand prepares; once per client. */
-function useRawBodies(client) {
-    if (installed.has(client))
-        return;
-    installed.add(client);
-    client.middlewareStack.add((next, _context) => async (args) => {
-        const body = bodies.get(args.input);
-        const request = args.request;
-        if (body !== undefined && request && typeof request === 'object' && 'headers' in request) {
-            request.body = body;
-            const headers = request.headers ?? {};
-            for (const name of Object.keys(headers)) {
-                if (name.toLowerCase() === 'content-length')
-                    delete headers[name];
-            }
-            headers['content-length'] = String(body.byteLength);
-        }
-        return next(args);
-    }, { step: 'build', priority: 'high', name: 'dynamodbS3ImportRawBody' });
-}
-const utf8 = new TextEncoder();
-/**
- * A body's bytes, made once: the signature's hash and the socket both take them as they are (a
- * string would be encoded by each), and they can move to a write thread without a copy.
- */
-function encodeBody(body) {
-    return utf8.encode(body);
-}
-/**
- * A BatchWriteItem command whose body is `body` (batchWriteBody's text, encoded). Its input holds no items
- * (so the SDK's serializer has nothing to do) but names the table, from which the SDK resolves
- * the endpoint; the middleware of useRawBodies swaps the body in.
- */
-function batchWriteCommand(table, body) {
-    const input = { RequestItems: { [table]: [] } };
-    bodies.set(input, body);
-    return new dist_cjs/* BatchWriteItemCommand */.SZm(input);
-}
-/** The JSON body of a BatchWriteItem call for these writes. */
-function batchWriteBody(table, writes, returnConsumedCapacity) {
-    let body = `{"RequestItems":{${JSON.stringify(table)}:[`;
-    for (let i = 0; i < writes.length; i++) {
-        const write = writes[i];
-        const json = write.json ?? itemJson(write.item);
-        if (i > 0)
-            body += ',';
-        body += write.delete ? `{"DeleteRequest":{"Key":${json}}}` : `{"PutRequest":{"Item":${json}}}`;
-    }
-    body += ']}';
-    if (returnConsumedCapacity)
-        body += ',"ReturnConsumedCapacity":"TOTAL"';
-    return body + '}';
-}
-
-;// CONCATENATED MODULE: ./src/stream/write-calls.ts
-/**
- * How the writer's BatchWriteItem calls go out: on the client of this thread, or spread over
- * write threads (write-threads.ts). Either way a call is one body in and DynamoDB's answer out,
- * so the writer's accounting, ordering and pacing are the same for both.
- */
-
-
-/**
- * A TCP (and TLS) handshake with a DynamoDB endpoint takes well under a second; 5 s outlasts two
- * lost SYNs (Linux sends the SYN again after 1 s, then 3 s), and beyond that the endpoint is
- * unreachable: the call fails and goes back to the writer's queue instead of waiting for the
- * kernel's own timeout, about two minutes.
- */
-const CONNECT_TIMEOUT_MS = 5_000;
-/**
- * DynamoDB answers a BatchWriteItem call in milliseconds; the largest (16 MB) goes out in about
- * 13 s at 10 Mbit/s. A call not answered within a minute has a dead connection behind it (the
- * SDK's default is to wait for ever): it fails, and its items are sent again.
- */
-const REQUEST_TIMEOUT_MS = 60_000;
-const WRITE_TIMEOUTS = {
-    connectMs: CONNECT_TIMEOUT_MS,
-    requestMs: REQUEST_TIMEOUT_MS,
-};
-/**
- * The write client's configuration as plain data (a write thread is given it and makes its own
- * client): the SDK's retries off, since the writer retries on one budget that it counts and
- * reports; the middleware stack resolved once, not per call; and the SDK's own HTTP handler
- * (NodeHttpHandler) given its options: keep-alive connections, as many as the calls in flight
- * (`concurrency`, write-concurrency), and the timeouts. The SDK's default handler keeps up to 50
- * connections and has no timeout; `throwOnRequestTimeout` makes its request timeout fail the
- * call instead of only logging a warning.
- */
-function writeClientConfig(config, concurrency, timeouts = WRITE_TIMEOUTS) {
-    const agent = { keepAlive: true, maxSockets: concurrency };
-    const requestHandler = {
-        httpAgent: agent,
-        httpsAgent: agent,
-        connectionTimeout: timeouts.connectMs,
-        requestTimeout: timeouts.requestMs,
-        throwOnRequestTimeout: true,
-    };
-    return { ...config, maxAttempts: 1, cacheMiddleware: true, requestHandler };
-}
-/**
- * A client for the write calls, in this thread or a write thread, from writeClientConfig's plain
- * data: the SDK's DynamoDB client; its HTTP handler, signing and answer parsing are the SDK's.
- */
-function createWriteClient(config) {
-    return new dist_cjs/* DynamoDBClient */.MGV(config);
-}
-/** The calls on one client, in this thread. */
-function callsOn(client) {
-    useRawBodies(client);
-    return {
-        async send(table, body, abandon) {
-            const { UnprocessedItems, ConsumedCapacity } = await client.send(batchWriteCommand(table, body), abandon && { abortSignal: abandon });
-            return { UnprocessedItems, ConsumedCapacity };
-        },
-        async close() { },
-    };
-}
-
+// EXTERNAL MODULE: ./src/stream/write-calls.ts
+var write_calls = __nccwpck_require__(7823);
 ;// CONCATENATED MODULE: ./package.json
 const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"dynamodb-s3-import","rE":"0.1.0"}');
 ;// CONCATENATED MODULE: ./src/clients.ts
@@ -74549,8 +73570,8 @@ function createClients(connection, env = process.env) {
         ...credentialsFor(connection.dynamodbEndpoint),
     };
     const dynamodb = new dist_cjs/* DynamoDBClient */.MGV({ ...dynamodbConfig, requestHandler: CONTROL_PLANE_HTTP });
-    const writeConfig = writeClientConfig(dynamodbConfig, connection.writeConcurrency);
-    const writeClient = createWriteClient(writeConfig);
+    const writeConfig = (0,write_calls/* writeClientConfig */.fr)(dynamodbConfig, connection.writeConcurrency);
+    const writeClient = (0,write_calls/* createWriteClient */.dj)(writeConfig);
     const s3Config = {
         region,
         customUserAgent: [USER_AGENT],
@@ -74602,659 +73623,758 @@ function createClients(connection, env = process.env) {
     };
 }
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
+
+/***/ }),
+
+/***/ 9373:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dQ: () => (/* binding */ realClock),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+/* unused harmony export every */
+/** Waits `ms` milliseconds of real time. */
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+/** A real periodic timer that never keeps the process alive on its own. */
+function every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+}
+const realClock = { now: Date.now, sleep, every };
+
+
+/***/ }),
+
+/***/ 4585:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BV: () => (/* binding */ markMainStep),
+/* harmony export */   CR: () => (/* binding */ createdTables),
+/* harmony export */   pq: () => (/* binding */ isPostStep),
+/* harmony export */   q0: () => (/* binding */ recordCreatedTable)
+/* harmony export */ });
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
+/**
+ * What the main step leaves for its post step (action.yml runs.post), in the step's saved state
+ * (core.saveState; the runner gives it back to the post step as STATE_<name>): that the main
+ * step ran, and the tables it created, which delete-created-tables deletes at the end of the job.
+ */
+
+/** Saved by the main step: the same bundle runs the post step, and knows it by this. */
+const MAIN_STEP_RAN = 'isPost';
+/** The tables this step created, as a JSON array of CreatedTable. */
+const CREATED_TABLES = 'createdTables';
+/** The tables this step has created so far, in the order it created them. */
+const created = [];
+/** True in the post step: the main step of this action ran before it in the job. */
+function isPostStep() {
+    return _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(MAIN_STEP_RAN) !== '';
+}
+/** Marks the main step as run, before anything else: the post step runs even when it fails. */
+function markMainStep() {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(MAIN_STEP_RAN, 'true');
+}
+/**
+ * Records a table this step created, and saves the whole list at once: the state file is
+ * written synchronously, so a failure, a cancel or a crash later in the step does not lose a
+ * table created before it. A name recorded twice is kept once.
+ */
+function recordCreatedTable(name, arn) {
+    if (created.some((table) => table.name === name))
+        return;
+    created.push({ name, ...(arn !== undefined && { arn }) });
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .saveState */ .LZ(CREATED_TABLES, JSON.stringify(created));
+}
+/** The tables the main step created, as the post step reads them from its state. */
+function createdTables() {
+    const saved = _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getState */ .Gu(CREATED_TABLES);
+    if (saved === '')
+        return [];
+    const parsed = JSON.parse(saved);
+    if (!Array.isArray(parsed))
+        return [];
+    return parsed.filter((table) => typeof table === 'object' &&
+        table !== null &&
+        typeof table.name === 'string' &&
+        ['string', 'undefined'].includes(typeof table.arn));
+}
+
+
+/***/ }),
+
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Is: () => (/* binding */ errorName),
+/* harmony export */   Pp: () => (/* binding */ describeAwsError),
+/* harmony export */   ag: () => (/* binding */ isRetryableAwsError),
+/* harmony export */   fm: () => (/* binding */ permissionHint),
+/* harmony export */   gJ: () => (/* binding */ errorMessage),
+/* harmony export */   lZ: () => (/* binding */ ActionError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
+/* harmony export */   w7: () => (/* binding */ isAccessDenied)
+/* harmony export */ });
+/* unused harmony export PERMISSION_FOR_CALL */
+/* harmony import */ var _smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2058);
+
+/** The message of anything thrown, without assuming it is an Error. */
+function errorMessage(err) {
+    if (err instanceof Error)
+        return err.message;
+    return String(err);
+}
+/** The name the AWS SDK gives a service exception (`ResourceNotFoundException`, ...), if any. */
+function errorName(err) {
+    if (typeof err === 'object' && err !== null && 'name' in err && typeof err.name === 'string') {
+        return err.name;
+    }
+    return undefined;
+}
+/** The HTTP status of a failed AWS call, when the SDK recorded one. */
+function httpStatus(err) {
+    const metadata = err?.$metadata;
+    return metadata?.httpStatusCode;
+}
+function requestId(err) {
+    const metadata = err?.$metadata;
+    return metadata?.requestId;
+}
+/** An error whose message is already written for the person reading the log. */
+class ActionError extends Error {
+    name = 'ActionError';
+}
+/**
+ * Throttling, a broken or timed-out connection, or a 5xx: the same request may well succeed
+ * later. The SDK's own classification, which its retry strategy uses, so that the action and the
+ * SDK agree on what is worth another try. Access denied is not among them, although the SDK
+ * counts AccessDeniedException as a possible clock skew.
+ */
+function isRetryableAwsError(err) {
+    if (typeof err !== 'object' || err === null)
+        return false;
+    const sdkError = err;
+    return (0,_smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__/* .isThrottlingError */ .Qb)(sdkError) || (0,_smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__/* .isTransientError */ .bV)(sdkError) || (0,_smithy_service_error_classification__WEBPACK_IMPORTED_MODULE_0__/* .isServerError */ .GQ)(sdkError);
+}
+/** The names DynamoDB, S3 and CloudWatch Logs give a refusal of the credentials. */
+const ACCESS_DENIED = new Set([
+    'AccessDeniedException',
+    'AccessDenied',
+    'UnrecognizedClientException',
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+]);
+/** The credentials were refused: missing permission, unknown key or bad signature. */
+function isAccessDenied(err) {
+    return ACCESS_DENIED.has(errorName(err) ?? '');
+}
+/**
+ * The permissions of every call the action makes, so that an access-denied error names the one
+ * that is missing. ImportTable's list: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/S3DataImport.Requesting.html
+ * (docs/import-rules.md §2).
+ */
+const PERMISSION_FOR_CALL = {
+    DescribeTable: { action: 'dynamodb:DescribeTable' },
+    CreateTable: { action: 'dynamodb:CreateTable' },
+    UpdateTimeToLive: { action: 'dynamodb:UpdateTimeToLive' },
+    ListTagsOfResource: { action: 'dynamodb:ListTagsOfResource' },
+    // The post step's, for delete-created-tables (UpdateTable turns deletion protection off).
+    UpdateTable: { action: 'dynamodb:UpdateTable' },
+    DeleteTable: { action: 'dynamodb:DeleteTable' },
+    BatchWriteItem: { action: 'dynamodb:BatchWriteItem' },
+    ListObjectsV2: { action: 's3:ListBucket' },
+    GetObject: { action: 's3:GetObject' },
+    ImportTable: {
+        action: 'dynamodb:ImportTable',
+        // ImportTable reads the source and writes its log with the caller's credentials.
+        also: 's3:GetObject and s3:ListBucket on the source, and logs:CreateLogGroup, logs:CreateLogStream, logs:DescribeLogGroups, logs:DescribeLogStreams, logs:PutLogEvents, logs:PutRetentionPolicy on arn:aws:logs:*:*:log-group:/aws-dynamodb/*',
+    },
+    DescribeImport: { action: 'dynamodb:DescribeImport' },
+    ListImports: { action: 'dynamodb:ListImports' },
+    GetLogEvents: { action: 'logs:GetLogEvents' },
+};
+/** "The credentials need ..." for `call` on `target`, or '' for a call without an entry. */
+function permissionHint(call, target) {
+    const permission = PERMISSION_FOR_CALL[call];
+    if (!permission)
+        return '';
+    const also = permission.also ? `, and ${permission.also}` : '';
+    return `The credentials need ${permission.action} on ${target}${also}.`;
+}
+/**
+ * Turns an AWS SDK failure of `call` on `target` into a sentence a person can act on: what
+ * failed, why, and what to check. Unknown errors keep their name and request id.
+ */
+function describeAwsError(err, call, target) {
+    if (err instanceof ActionError)
+        return err.message;
+    const name = errorName(err) ?? 'Error';
+    const message = errorMessage(err);
+    if (isAccessDenied(err)) {
+        const hint = permissionHint(call, target);
+        return `${call} on ${target} was denied (${name}): ${message}.${hint ? ` ${hint}` : ''}`;
+    }
+    switch (name) {
+        case 'ResourceNotFoundException':
+            return `${call}: table ${target} was not found (${message}). Check table, region and dynamodb-endpoint.`;
+        case 'NoSuchBucket':
+            return `${call}: bucket of ${target} does not exist. Check source, region and s3-endpoint.`;
+        case 'NoSuchKey':
+            return `${call}: ${target} no longer exists; was it deleted during the import?`;
+        case 'CredentialsProviderError':
+            return `No AWS credentials were found for ${call} on ${target}: configure them, for example with aws-actions/configure-aws-credentials.`;
+        default: {
+            const id = requestId(err);
+            return `${call} on ${target} failed: ${name}: ${message}${id ? ` (request id ${id})` : ''}`;
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 269:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ decodeBase64)
+/* harmony export */ });
+// Strict base64, as DynamoDB JSON's B and BS values and CSV's B key columns are read.
+/**
+ * Standard base64 alphabet with at most two `=` at the end. Padding may be left out, because
+ * unpadded text is unambiguous and common decoders (Java's Base64.getDecoder(), Node's) accept
+ * it; what ImportTable does is not documented. Padding that is present must complete the last
+ * quantum. URL-safe `-`/`_`, whitespace and line breaks are rejected. Unused bits in the last
+ * character are ignored, as decoders do, so BS duplicates are found by decoded bytes.
+ */
+const BASE64_SYNTAX = /^[A-Za-z0-9+/]*={0,2}$/;
+const BASE64_CHARS_PER_QUANTUM = 4;
+const BYTES_PER_QUANTUM = 3;
+/**
+ * Decodes strict base64 (see {@link BASE64_SYNTAX}), or returns why the text is not base64.
+ *
+ * The result is a plain Uint8Array that owns its memory, the exact type the SDK declares and
+ * returns from reads. `Buffer.from(text, 'base64')` is about 4x faster for small values, but its
+ * Buffer is not deep-equal to a Uint8Array (vitest's toEqual tells them apart) and may share
+ * Node's 8 KB pool; the cost is well under a microsecond per value.
+ */
+function decodeBase64(text) {
+    if (!BASE64_SYNTAX.test(text)) {
+        return 'is not base64: it contains a character outside A-Z a-z 0-9 + / or misplaced "=" padding';
+    }
+    const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+    const remainder = text.length % BASE64_CHARS_PER_QUANTUM;
+    // Padded text must fill whole quanta; unpadded text can end in 2 or 3 characters, never 1.
+    if (padding > 0 ? remainder !== 0 : remainder === 1) {
+        return `is not base64: ${text.length} characters with ${padding} "=" do not form whole bytes`;
+    }
+    const length = Math.floor(((text.length - padding) * BYTES_PER_QUANTUM) / BASE64_CHARS_PER_QUANTUM);
+    const bytes = new Uint8Array(length);
+    // Decodes straight into the array's memory: one pass, no copy.
+    Buffer.from(bytes.buffer).write(text, 'base64');
+    return bytes;
+}
+
+
+/***/ }),
+
+/***/ 6181:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   HE: () => (/* binding */ convertItem),
+/* harmony export */   W: () => (/* binding */ itemJson),
+/* harmony export */   bm: () => (/* binding */ parseDynamoDBItem),
+/* harmony export */   e0: () => (/* binding */ parseDynamoDBJsonLine),
+/* harmony export */   oH: () => (/* binding */ toDynamoDBJsonLine),
+/* harmony export */   rv: () => (/* binding */ itemText)
+/* harmony export */ });
+/* harmony import */ var _table_attribute_value_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1492);
+/* harmony import */ var _table_numbers_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5362);
+/* harmony import */ var _base64_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(269);
+/* harmony import */ var _path_error_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1858);
+/* harmony import */ var _set_members_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3198);
+/* harmony import */ var _record_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8515);
+/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8301);
+/**
+ * DynamoDB JSON lines: `{"Item": {<name>: <AttributeValue JSON>, ...}}`, one item per line
+ * [docs/import-rules.md §5.1].
+ *
+ * Each line is parsed once with JSON.parse and then walked once, validating and converting in
+ * place: the parsed object already has the SDK's AttributeValue shape except for B and BS, whose
+ * base64 text is replaced by the decoded bytes. Reasons name the attribute path (`Item.a.b[3]`)
+ * and what was expected, never a value: they end up in logs.
+ */
+
+
+
+
+
+
+
+/** How many member names a reason lists before it elides the rest. */
+const MAX_LISTED_NAMES = 5;
+const TYPE_KEYS = 'S, N, B, BOOL, NULL, M, L, SS, NS, BS';
+/**
+ * Parses and validates one line of a DynamoDB JSON import file into an SDK item.
+ *
+ * Depth is counted as DynamoDB does: the value of a top-level attribute is level 1 and each M or
+ * L adds one level to its members; a value at level 33 is rejected (so an attribute may wrap 31
+ * maps or lists around a scalar). Set members are not levels.
+ */
+function parseDynamoDBJsonLine(line) {
+    let parsed;
+    try {
+        parsed = JSON.parse(line);
+    }
+    catch (error) {
+        return { ok: false, reason: describeJsonError(error) };
+    }
+    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(parsed)) {
+        return {
+            ok: false,
+            reason: `expected an object with an "Item" member, found ${(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .jsonKind */ .Z)(parsed)}`,
+        };
+    }
+    const names = Object.keys(parsed);
+    if (!Object.hasOwn(parsed, 'Item')) {
+        const found = names.length === 0 ? 'an empty object' : `an object with members ${list(names)}`;
+        return { ok: false, reason: `expected an object with an "Item" member, found ${found}` };
+    }
+    if (names.length > 1) {
+        const extra = list(names.filter((name) => name !== 'Item'));
+        return { ok: false, reason: `unexpected top-level members next to "Item": ${extra}` };
+    }
+    return convertItem(parsed['Item'], 'Item');
+}
+/**
+ * Parses one DynamoDB JSON item without the `Item` wrapper (`{"pk": {"S": "a"}}`, as
+ * `aws dynamodb get-item` prints its Item and many fixture files keep them). ImportTable does not
+ * take such files; the stream engine reads them.
+ */
+function parseDynamoDBItem(text) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        return { ok: false, reason: describeJsonError(error) };
+    }
+    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(parsed)) {
+        return {
+            ok: false,
+            reason: `expected a DynamoDB JSON item (an object), found ${(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .jsonKind */ .Z)(parsed)}`,
+        };
+    }
+    return convertItem(parsed, 'item');
+}
+/**
+ * Validates a parsed DynamoDB JSON item (`{"name": {"S": ...}, ...}`) and converts it in place
+ * (B and BS decoded); `label` names it in reasons (`Item`, `NewImage`, `Keys`).
+ */
+function convertItem(item, label) {
+    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(item)) {
+        return { ok: false, reason: `expected "${label}" to be an object, found ${(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .jsonKind */ .Z)(item)}` };
+    }
+    const failure = convertMembers(item, 0);
+    if (failure !== undefined) {
+        return { ok: false, reason: failure.reason(label) };
+    }
+    return { ok: true, item: item };
+}
+/**
+ * Writes an item as one DynamoDB JSON line (B and BS as base64), the inverse of
+ * {@link parseDynamoDBJsonLine}.
+ */
+function toDynamoDBJsonLine(item) {
+    return `{"Item":${itemJson(item)}}`;
+}
+/** An item as DynamoDB JSON, the wire format: B and BS as base64, everything else as it is. */
+function itemJson(item) {
+    return JSON.stringify(item, binaryAsBase64);
+}
+/** `{"Item": ` at the start of a line, as DynamoDB JSON files write it. */
+const ITEM_PREFIX = /^\s*\{\s*"Item"\s*:/;
+/**
+ * The text of a valid line's item, for the wire as it is: the line is one object with the single
+ * member "Item" (checked by parseDynamoDBJsonLine), so the item runs from after `"Item":` to
+ * before the last `}`. Undefined when the member is spelled otherwise (an escape in its name).
+ * Taken only for the items that are written: a dry run makes none.
+ */
+function itemText(line) {
+    const prefix = ITEM_PREFIX.exec(line);
+    return prefix ? line.slice(prefix[0].length, line.lastIndexOf('}')) : undefined;
+}
+// Looks at the holder's raw value, because JSON.stringify applies a Buffer's toJSON before the
+// replacer sees it.
+function binaryAsBase64(key, value) {
+    const raw = this[key];
+    if (!(raw instanceof Uint8Array))
+        return value;
+    return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64');
+}
+// V8 puts a snippet of the input into some messages, so only the position is taken from them.
+function describeJsonError(error) {
+    const message = error instanceof Error ? error.message : '';
+    if (message.startsWith('Unexpected end of JSON input')) {
+        return 'invalid JSON: the line ends inside a value';
+    }
+    const column = /\(line \d+ column (\d+)\)/.exec(message)?.[1];
+    if (column !== undefined)
+        return `invalid JSON at column ${column}`;
+    const position = /at position (\d+)/.exec(message)?.[1];
+    if (position !== undefined)
+        return `invalid JSON at column ${Number(position) + 1}`;
+    return 'invalid JSON';
+}
+function list(names) {
+    const shown = names.slice(0, MAX_LISTED_NAMES).map(_record_js__WEBPACK_IMPORTED_MODULE_2__/* .showName */ .$i).join(', ');
+    const more = names.length - MAX_LISTED_NAMES;
+    return more > 0 ? `${shown} and ${more} more` : shown;
+}
+/** Validates the members of an Item or M object (whose members are at `depth + 1`) in place. */
+function convertMembers(members, depth) {
+    for (const name of Object.keys(members)) {
+        const problem = (0,_table_attribute_value_js__WEBPACK_IMPORTED_MODULE_0__/* .attributeNameProblem */ .ju)(name);
+        if (problem !== undefined)
+            return new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(problem).at((0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .nameSegment */ .Jh)(name));
+        const failure = convertValue(members[name], depth + 1);
+        if (failure !== undefined)
+            return failure.at((0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .nameSegment */ .Jh)(name));
+    }
+    return undefined;
+}
+function convertValue(value, depth) {
+    if (depth > _table_attribute_value_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_NESTING_DEPTH */ .wM) {
+        return new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(`nested deeper than the limit of ${_table_attribute_value_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_NESTING_DEPTH */ .wM} levels`);
+    }
+    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(value)) {
+        return new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(`expected an attribute value object, found ${(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .jsonKind */ .Z)(value)}`);
+    }
+    const type = onlyKey(value);
+    if (type === undefined) {
+        const keys = Object.keys(value);
+        const found = keys.length === 0 ? 'none' : list(keys);
+        return new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(`expected exactly one type key of ${TYPE_KEYS}, found ${found}`);
+    }
+    const content = value[type];
+    switch (type) {
+        case 'S':
+            return typeof content === 'string' ? undefined : wrongKind('S', 'a string', content);
+        case 'N':
+            return typeof content === 'string'
+                ? checkNumber(content)
+                : wrongKind('N', 'a string', content);
+        case 'B':
+            return convertBinary(value, content);
+        case 'BOOL':
+            return typeof content === 'boolean' ? undefined : wrongKind('BOOL', 'a boolean', content);
+        case 'NULL':
+            if (content === true)
+                return undefined;
+            return new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(`NULL must be true, found ${content === false ? 'false' : (0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .jsonKind */ .Z)(content)}`);
+        case 'M':
+            return (0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(content)
+                ? convertMembers(content, depth)
+                : wrongKind('M', 'an object', content);
+        case 'L':
+            return Array.isArray(content)
+                ? convertList(content, depth)
+                : wrongKind('L', 'an array', content);
+        case 'SS':
+            return checkSet('SS', content, stringSetKey);
+        case 'NS':
+            return checkSet('NS', content, numberSetKey);
+        case 'BS':
+            return checkSet('BS', content, binarySetKey);
+        default:
+            return new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(`unknown type key ${(0,_record_js__WEBPACK_IMPORTED_MODULE_2__/* .showName */ .$i)(type)}, expected one of ${TYPE_KEYS}`);
+    }
+}
+// for-in is markedly faster than Object.keys on small objects, and JSON.parse output has no
+// inherited enumerable members.
+function onlyKey(value) {
+    let first;
+    let count = 0;
+    for (const key in value) {
+        if (count++ > 0)
+            return undefined;
+        first = key;
+    }
+    return first;
+}
+function wrongKind(type, expected, content) {
+    return new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(`${type} must be ${expected}, found ${(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .jsonKind */ .Z)(content)}`);
+}
+function checkNumber(text) {
+    // The original text is sent on: DynamoDB trims the zeros itself, and a rejected-records file
+    // then shows what the user wrote.
+    if ((0,_table_numbers_js__WEBPACK_IMPORTED_MODULE_4__/* .plainSignificantDigits */ .e6)(text) >= 0)
+        return undefined;
+    const number = (0,_table_numbers_js__WEBPACK_IMPORTED_MODULE_4__/* .normalizeNumber */ .Jo)(text);
+    return number.ok ? undefined : new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(`N: ${number.reason}`);
+}
+function convertList(elements, depth) {
+    for (let index = 0; index < elements.length; index++) {
+        const failure = convertValue(elements[index], depth + 1);
+        if (failure !== undefined)
+            return failure.at(`[${index}]`);
+    }
+    return undefined;
+}
+function convertBinary(value, content) {
+    if (typeof content !== 'string')
+        return wrongKind('B', 'a base64 string', content);
+    const bytes = (0,_base64_js__WEBPACK_IMPORTED_MODULE_5__/* .decodeBase64 */ .y)(content);
+    if (typeof bytes === 'string')
+        return new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(`B ${bytes}`);
+    value['B'] = bytes;
+    return undefined;
+}
+function stringSetKey(member) {
+    return typeof member === 'string' ? member : wrongKind('SS member', 'a string', member);
+}
+function numberSetKey(member) {
+    if (typeof member !== 'string')
+        return wrongKind('NS member', 'a string', member);
+    // Duplicates are by value: `1` and `1.0` are the same member.
+    const number = (0,_table_numbers_js__WEBPACK_IMPORTED_MODULE_4__/* .normalizeNumber */ .Jo)(member);
+    return number.ok ? number.value : new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(`NS member: ${number.reason}`);
+}
+// Decodes in place so the item holds bytes.
+function binarySetKey(member, members, index) {
+    if (typeof member !== 'string')
+        return wrongKind('BS member', 'a base64 string', member);
+    const bytes = (0,_base64_js__WEBPACK_IMPORTED_MODULE_5__/* .decodeBase64 */ .y)(member);
+    if (typeof bytes === 'string')
+        return new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(`BS member ${bytes}`);
+    members[index] = bytes;
+    return (0,_set_members_js__WEBPACK_IMPORTED_MODULE_6__/* .bytesKey */ .J)(bytes);
+}
+function checkSet(type, content, keyOf) {
+    if (!Array.isArray(content))
+        return wrongKind(type, 'an array', content);
+    if (content.length === 0)
+        return new _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E(`${type} must not be empty`);
+    const members = new _set_members_js__WEBPACK_IMPORTED_MODULE_6__/* .SetMembers */ .c(type);
+    for (let index = 0; index < content.length; index++) {
+        const key = keyOf(content[index], content, index);
+        const failure = key instanceof _path_error_js__WEBPACK_IMPORTED_MODULE_3__/* .PathError */ .E ? key : members.add(key);
+        if (failure !== undefined)
+            return failure.at(`[${index}]`);
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 9366:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   PS: () => (/* binding */ isImportTableFormat),
+/* harmony export */   kZ: () => (/* binding */ IMPORT_TABLE_FORMATS),
+/* harmony export */   oL: () => (/* binding */ INPUT_FORMATS)
+/* harmony export */ });
+/** The formats ImportTable takes (its InputFormat). */
+const IMPORT_TABLE_FORMATS = ['DYNAMODB_JSON', 'ION', 'CSV'];
+/**
+ * And the files people keep, which the stream engine reads too; auto (the default) recognises
+ * each object's format from its first bytes (detect.ts).
+ */
+const INPUT_FORMATS = [
+    'auto',
+    ...IMPORT_TABLE_FORMATS,
+    'JSON',
+    'REQUEST_ITEMS',
+    'NOSQL_WORKBENCH',
+];
+function isImportTableFormat(format) {
+    return IMPORT_TABLE_FORMATS.includes(format);
+}
+
+
+/***/ }),
+
+/***/ 1858:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ PathError)
+/* harmony export */ });
+/**
+ * A broken rule of an item, and where in it: the parsers of DynamoDB JSON, Ion and JSON
+ * documents return or throw one from deep in a value, and each level adds its segment (`.name`,
+ * `[3]`) on the way out, so the path costs nothing until something is wrong. Not an Error: a
+ * hostile file can break a rule on every line, and a stack trace per line is wasted work.
+ */
+class PathError {
+    message;
+    whole;
+    /** The path, innermost segment first, as the parse unwinds. */
+    segments = [];
+    /**
+     * @param message what is wrong, without the path.
+     * @param whole true when the message is about the whole line (its syntax, its wrapper), which
+     *   no attribute path applies to.
+     */
+    constructor(message, whole = false) {
+        this.message = message;
+        this.whole = whole;
+    }
+    /** Adds the next segment outwards (none to a whole-line error); returns itself. */
+    at(segment) {
+        if (!this.whole)
+            this.segments.push(segment);
+        return this;
+    }
+    /** The reason as reported: `label`, the path and the message (`Item.a[2]: N: …`). */
+    reason(label) {
+        if (this.whole)
+            return this.message;
+        return `${label}${this.segments.toReversed().join('')}: ${this.message}`;
+    }
+}
+
+
+/***/ }),
+
+/***/ 8515:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $i: () => (/* binding */ showName),
+/* harmony export */   Jh: () => (/* binding */ nameSegment),
+/* harmony export */   vA: () => (/* binding */ withoutBom)
+/* harmony export */ });
+const BOM = '\uFEFF';
+/** A UTF-8 byte order mark at the start of an object is an encoding marker, not data. */
+function withoutBom(line) {
+    return line.number === 1 && line.text.startsWith(BOM) ? line.text.slice(1) : line.text;
+}
+/** Longer names are cut in reasons, so a hostile 64 KB name cannot flood a log. */
+const MAX_SHOWN_NAME_CHARS = 64;
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A name as reasons show it: quoted, and cut when long. */
+function showName(name) {
+    const shown = name.length > MAX_SHOWN_NAME_CHARS ? `${name.slice(0, MAX_SHOWN_NAME_CHARS)}…` : name;
+    return JSON.stringify(shown);
+}
+/** A step of an attribute path in a reason: `.name`, or `["odd name"]`. */
+function nameSegment(name) {
+    if (IDENTIFIER.test(name) && name.length <= MAX_SHOWN_NAME_CHARS)
+        return `.${name}`;
+    return `[${showName(name)}]`;
+}
+
+
+/***/ }),
+
+/***/ 3198:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   J: () => (/* binding */ bytesKey),
+/* harmony export */   c: () => (/* binding */ SetMembers)
+/* harmony export */ });
+/* harmony import */ var _path_error_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1858);
+
+/**
+ * The members of one SS, NS or BS read so far, by identity: DynamoDB refuses a set that holds a
+ * member twice, and DynamoDB JSON and Ion are checked the same way.
+ */
+class SetMembers {
+    type;
+    seen = new Set();
+    /** @param type the set's type (`SS`, `NS`, `BS`), which the error names. */
+    constructor(type) {
+        this.type = type;
+    }
+    /** How many members were added: the index of the next one. */
+    get size() {
+        return this.seen.size;
+    }
+    /** Adds a member's identity; the error (without its path) when an earlier member had it. */
+    add(key) {
+        if (this.seen.has(key))
+            return new _path_error_js__WEBPACK_IMPORTED_MODULE_0__/* .PathError */ .E(`${this.type} member duplicates an earlier member`);
+        this.seen.add(key);
+        return undefined;
+    }
+}
+/**
+ * The identity of a BS member: its bytes, not its text (base64 spelled two ways, or an Ion blob
+ * and a DynamoDB JSON string, are the same member). Numbers are compared by normalizeNumber.
+ */
+function bytesKey(bytes) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+
+/***/ }),
+
+/***/ 9407:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
+/* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _created_tables_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4585);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7944);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
+
+
+
+
+// The bundle is also the entry of the write threads (stream/write-threads.ts), which serve calls,
+// and of the post step (action.yml runs.post), which it knows by the state the main step saved.
+if (node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread) {
+    if ((0,_created_tables_js__WEBPACK_IMPORTED_MODULE_1__/* .isPostStep */ .pq)())
+        await (0,_post_js__WEBPACK_IMPORTED_MODULE_3__/* .runPost */ .a2)();
+    else {
+        (0,_created_tables_js__WEBPACK_IMPORTED_MODULE_1__/* .markMainStep */ .BV)();
+        await (0,_main_js__WEBPACK_IMPORTED_MODULE_2__/* .run */ .e)();
+    }
+}
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 1806:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  oV: () => (/* binding */ ignoredInputs),
+  Ko: () => (/* binding */ readInputs),
+  _J: () => (/* binding */ readPostInputs)
+});
+
+// UNUSED EXPORTS: CREATE_TABLE, DEFAULT_NATIVE_MIN_BYTES, InputError, MODES, parseCsvHeader, parseKeySchema, parseSource, parseTable
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./src/names.ts
-/**
- * The names of action.yml's inputs and outputs, said once: input reading, the warnings about
- * ignored inputs, messages and the outputs use these (a test holds them equal to action.yml).
- */
-const Input = {
-    Table: 'table',
-    Source: 'source',
-    Mode: 'mode',
-    InputFormat: 'input-format',
-    InputCompression: 'input-compression',
-    CsvDelimiter: 'csv-delimiter',
-    CsvHeader: 'csv-header',
-    KeySchema: 'key-schema',
-    TableDefinition: 'table-definition',
-    BillingMode: 'billing-mode',
-    CreateTable: 'create-table',
-    WriteConcurrency: 'write-concurrency',
-    WriteThreads: 'write-threads',
-    MaxWriteCapacity: 'max-write-capacity',
-    StallTimeoutSeconds: 'stall-timeout-seconds',
-    MaxErrors: 'max-errors',
-    MinItems: 'min-items',
-    DryRun: 'dry-run',
-    Wait: 'wait',
-    TimeoutMinutes: 'timeout-minutes',
-    NativeMinBytes: 'native-min-bytes',
-    ClientToken: 'client-token',
-    Region: 'region',
-    DynamoDBEndpoint: 'dynamodb-endpoint',
-    S3Endpoint: 's3-endpoint',
-    S3ForcePathStyle: 's3-force-path-style',
-    BucketOwner: 'bucket-owner',
-    Shard: 'shard',
-    Truncate: 'truncate',
-    RejectedFile: 'rejected-file',
-};
-const Output = {
-    Mode: 'mode',
-    ModeReason: 'mode-reason',
-    Status: 'status',
-    FailureCode: 'failure-code',
-    ImportArn: 'import-arn',
-    TableArn: 'table-arn',
-    ProcessedItemCount: 'processed-item-count',
-    ImportedItemCount: 'imported-item-count',
-    ErrorCount: 'error-count',
-    ProcessedSizeBytes: 'processed-size-bytes',
-    DurationSeconds: 'duration-seconds',
-    ConsumedWriteCapacity: 'consumed-write-capacity',
-    CloudwatchLogGroupArn: 'cloudwatch-log-group-arn',
-    RejectedFile: 'rejected-file',
-};
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/table/definition.ts
-
-
-/** Throughput for PROVISIONED tables created from key-schema alone. */
-const DEFAULT_PROVISIONED_UNITS = 5;
-/** Table and index names: 3-255 characters of [a-zA-Z0-9_.-] [doc NR]. */
-const INDEX_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
-/** Key attribute names in AttributeDefinitions: 1-255 characters [API]. */
-const MAX_KEY_NAME_CHARS = 255;
-/** Projection.NonKeyAttributes of one index: 1-20 names [API]. */
-const MAX_NON_KEY_ATTRIBUTES = 20;
-/** User-specified projected attributes over all of a table's secondary indexes [doc SQ]. */
-const MAX_PROJECTED_ATTRIBUTES_PER_TABLE = 100;
-/** Found values longer than this are cut in messages. */
-const MAX_SHOWN_CHARS = 80;
-const ATTRIBUTE_TYPES = ['S', 'N', 'B'];
-/** The billing modes CreateTable and ImportTable's TableCreationParameters take. */
-const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'];
-const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'];
-const SSE_TYPES = ['AES256', 'KMS'];
-const TABLE_FIELDS = [
-    'TableName',
-    'AttributeDefinitions',
-    'KeySchema',
-    'BillingMode',
-    'ProvisionedThroughput',
-    'OnDemandThroughput',
-    'SSESpecification',
-    'GlobalSecondaryIndexes',
-];
-const ATTRIBUTE_DEFINITION_FIELDS = ['AttributeName', 'AttributeType'];
-const KEY_ELEMENT_FIELDS = ['AttributeName', 'KeyType'];
-const PROVISIONED_FIELDS = ['ReadCapacityUnits', 'WriteCapacityUnits'];
-const ON_DEMAND_FIELDS = ['MaxReadRequestUnits', 'MaxWriteRequestUnits'];
-const SSE_FIELDS = ['Enabled', 'SSEType', 'KMSMasterKeyId'];
-const INDEX_FIELDS = [
-    'IndexName',
-    'KeySchema',
-    'Projection',
-    'ProvisionedThroughput',
-    'OnDemandThroughput',
-];
-const PROJECTION_FIELDS = ['ProjectionType', 'NonKeyAttributes'];
-/**
- * Fields of CreateTable (and CloudFormation) that ImportTable cannot create, each with why and
- * what to do instead: named as such rather than as unknown fields.
- */
-const TABLE_ONLY_AFTER_IMPORT = {
-    LocalSecondaryIndexes: 'ImportTable cannot create local secondary indexes, and no table can get one after it is ' +
-        'created: use GlobalSecondaryIndexes instead',
-    StreamSpecification: 'ImportTable cannot create it; add it after the import with UpdateTable',
-    Tags: 'ImportTable cannot create them; add them after the import with TagResource',
-    TableClass: 'ImportTable cannot set it; change it after the import with UpdateTable',
-    DeletionProtectionEnabled: 'ImportTable cannot set it; turn it on after the import with UpdateTable',
-    WarmThroughput: 'ImportTable cannot set it; set it after the import with UpdateTable',
-    TimeToLiveSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateTimeToLive',
-    PointInTimeRecoverySpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContinuousBackups',
-    ContributorInsightsSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContributorInsights',
-    KinesisStreamSpecification: 'ImportTable cannot set it; add it after the import with EnableKinesisStreamingDestination',
-    ResourcePolicy: 'ImportTable cannot set it; add it after the import with PutResourcePolicy',
-};
-/** Table fields that need more than this action does. */
-const TABLE_SPECIAL = {
-    ...TABLE_ONLY_AFTER_IMPORT,
-    VectorIndexes: 'this action does not create vector indexes',
-};
-/** Index fields that need more than this action does. */
-const INDEX_SPECIAL = {
-    WarmThroughput: 'this action does not set it; set it after the import with UpdateTable',
-};
-/** Other spellings of a field (CloudFormation's among them), for "did you mean" hints. */
-const ALIASES = { SSEEnabled: 'Enabled' };
-/** From key-schema and billing-mode: the simple case. PROVISIONED gets 5 RCU / 5 WCU. */
-function fromKeySchema(tableName, keys, billingMode) {
-    return {
-        TableName: tableName,
-        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
-        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
-        BillingMode: billingMode,
-        ...(billingMode === 'PROVISIONED' && {
-            ProvisionedThroughput: {
-                ReadCapacityUnits: DEFAULT_PROVISIONED_UNITS,
-                WriteCapacityUnits: DEFAULT_PROVISIONED_UNITS,
-            },
-        }),
-    };
-}
-/** The table's key attributes with their types, hash key first. */
-function keyAttributes(parameters) {
-    const types = new Map((parameters.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
-    const keys = [...(parameters.KeySchema ?? [])].sort((a, b) => Number(a.KeyType === 'RANGE') - Number(b.KeyType === 'RANGE'));
-    return keys.map((k) => {
-        const type = types.get(k.AttributeName);
-        if (type !== 'S' && type !== 'N' && type !== 'B') {
-            throw new Error(`key attribute ${String(k.AttributeName)} has no S, N or B definition`);
-        }
-        return { name: k.AttributeName ?? '', type };
-    });
-}
-/**
- * Reads and validates a table-definition file (JSON or YAML: parse with the `yaml` package, which
- * also reads JSON), returning the parameters or a list of problems. `file` is the path as the user
- * gave it (used in messages); `text` is its content (the caller reads the file).
- */
-function parseTableDefinition(file, text, tableName) {
-    const prefix = `table-definition (${file}): `;
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-    const syntaxError = doc.errors[0];
-    if (syntaxError) {
-        const at = position(syntaxError.linePos?.[0]);
-        return fail(`${prefix}expected YAML or JSON, got a syntax error${at}: ${reason(syntaxError)}`);
-    }
-    const contents = doc.contents;
-    if (contents === null) {
-        return fail(`${prefix}expected a mapping of TableCreationParameters fields, got an empty file`);
-    }
-    let value;
-    try {
-        value = doc.toJS();
-    }
-    catch (err) {
-        return fail(`${prefix}expected YAML or JSON, got ${err instanceof Error ? err.message : err}`);
-    }
-    if (!isJsonObject(value)) {
-        const at = position(contents.range ? lineCounter.linePos(contents.range[0]) : undefined);
-        return fail(`${prefix}expected a mapping of TableCreationParameters fields (AttributeDefinitions, ` +
-            `KeySchema, ...) at the top level, got ${show(value)}${at}`);
-    }
-    const c = new Checker(prefix);
-    for (const warning of doc.warnings) {
-        if (warning.code !== 'TAG_RESOLVE_FAILED')
-            continue;
-        c.problems.push(`${prefix}expected plain YAML or JSON values, got ${tagOf(warning)}` +
-            position(warning.linePos?.[0]) +
-            ' (CloudFormation functions such as !Ref are not evaluated)');
-    }
-    const parameters = checkTable(c, value, tableName);
-    return c.problems.length > 0 || !parameters
-        ? { ok: false, problems: c.problems }
-        : { ok: true, parameters };
-}
-function fail(problem) {
-    return { ok: false, problems: [problem] };
-}
-/** `the tag !Ref` from an unresolved-tag warning. */
-function tagOf(warning) {
-    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
-    return tag === undefined ? reason(warning) : `the tag ${tag}`;
-}
-function position(where) {
-    return where ? ` at line ${where.line}, column ${where.col}` : '';
-}
-/** A YAML error's own text, without the position and source excerpt prettyErrors appends. */
-function reason(error) {
-    const line = error.message.split('\n')[0] ?? '';
-    return line.replace(/ at line \d+, column \d+:?$/, '');
-}
-/** Collects every problem of the file, so one run shows all of them. */
-class Checker {
-    prefix;
-    problems = [];
-    constructor(prefix) {
-        this.prefix = prefix;
-    }
-    /** `<path>: expected <expected>, got <found>`, where `found` is already described. */
-    fail(path, expected, found) {
-        this.problems.push(`${this.prefix}${path}: expected ${expected}, got ${found}`);
-    }
-    /** As fail, showing the value found (or "nothing" when the field is absent). */
-    bad(path, expected, value) {
-        this.fail(path, expected, show(value));
-    }
-    /**
-     * The value as a mapping; undefined (and a problem) when it is not one. Each field not in
-     * `fields` is a problem of its own: one `special` explains, or an unknown one (with a "did you
-     * mean" when one of `fields` is close).
-     */
-    mapping(path, value, expected, fields, special = {}) {
-        if (!isJsonObject(value)) {
-            this.bad(path, expected, value);
-            return undefined;
-        }
-        for (const [field, fieldValue] of Object.entries(value)) {
-            if (fields.includes(field))
-                continue;
-            const why = special[field];
-            if (why !== undefined) {
-                this.bad(join(path, field), `no ${field} (${why})`, fieldValue);
-                continue;
-            }
-            const guess = suggestion(field, fields);
-            const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
-            this.fail(join(path, field), `one of ${fields.join(', ')}${hint}`, 'an unknown field');
-        }
-        return value;
-    }
-    list(path, value, expected) {
-        if (Array.isArray(value))
-            return value;
-        this.bad(path, expected, value);
-        return undefined;
-    }
-    oneOf(path, value, allowed) {
-        const match = allowed.find((a) => a === value);
-        if (match === undefined)
-            this.bad(path, orList(allowed), value);
-        return match;
-    }
-    /** A whole number of at least 1; with `unlimited`, -1 too. */
-    units(path, value, unlimited) {
-        if (typeof value === 'number' && Number.isSafeInteger(value)) {
-            if (value >= 1 || (unlimited && value === -1))
-                return value;
-        }
-        const expected = unlimited
-            ? 'a whole number of at least 1, or -1 for no limit'
-            : 'a whole number of at least 1';
-        this.bad(path, expected, value);
-        return undefined;
-    }
-}
-function checkTable(c, top, tableName) {
-    c.mapping('', top, 'a mapping', TABLE_FIELDS, TABLE_SPECIAL);
-    if (top['TableName'] !== undefined && top['TableName'] !== tableName) {
-        c.bad('TableName', `${JSON.stringify(tableName)} (the table input; or leave TableName out)`, top['TableName']);
-    }
-    const defs = { defined: new Set(), named: [], used: new Set(), complete: true };
-    const attributeDefinitions = checkAttributeDefinitions(c, top['AttributeDefinitions'], defs);
-    const keySchema = checkKeySchema(c, 'KeySchema', top['KeySchema'], defs);
-    let billingMode = 'PAY_PER_REQUEST';
-    if (top['BillingMode'] !== undefined) {
-        billingMode = c.oneOf('BillingMode', top['BillingMode'], BILLING_MODES);
-    }
-    const billing = { mode: billingMode, defaulted: top['BillingMode'] === undefined };
-    const throughput = checkThroughput(c, '', top, billing);
-    const sse = top['SSESpecification'] === undefined
-        ? undefined
-        : checkSse(c, 'SSESpecification', top['SSESpecification']);
-    const indexes = top['GlobalSecondaryIndexes'] === undefined
-        ? []
-        : checkIndexes(c, top['GlobalSecondaryIndexes'], defs, billing);
-    if (defs.complete) {
-        for (const [i, name] of defs.named) {
-            if (defs.used.has(name))
-                continue;
-            c.bad(`AttributeDefinitions[${i}].AttributeName`, 'an attribute that the KeySchema of the table or of a global secondary index uses ' +
-                '(DynamoDB rejects attribute definitions that no key uses)', name);
-        }
-    }
-    if (!attributeDefinitions || !keySchema || billingMode === undefined || !indexes)
-        return undefined;
-    return {
-        TableName: tableName,
-        AttributeDefinitions: attributeDefinitions,
-        KeySchema: keySchema,
-        BillingMode: billingMode,
-        ...throughput,
-        ...(sse && { SSESpecification: sse }),
-        ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
-    };
-}
-function checkAttributeDefinitions(c, value, defs) {
-    const expected = 'a non-empty list of {AttributeName, AttributeType}';
-    const list = c.list('AttributeDefinitions', value, expected);
-    if (!list)
-        return undefined;
-    if (list.length === 0) {
-        c.bad('AttributeDefinitions', expected, value);
-        return undefined;
-    }
-    const first = new Map();
-    const result = [];
-    let ok = true;
-    list.forEach((item, i) => {
-        const path = `AttributeDefinitions[${i}]`;
-        const def = c.mapping(path, item, '{AttributeName, AttributeType}', ATTRIBUTE_DEFINITION_FIELDS);
-        if (!def) {
-            ok = false;
-            return;
-        }
-        const name = checkAttributeName(c, `${path}.AttributeName`, def['AttributeName']);
-        const type = c.oneOf(`${path}.AttributeType`, def['AttributeType'], ATTRIBUTE_TYPES);
-        if (typeof def['AttributeName'] === 'string')
-            defs.defined.add(def['AttributeName']);
-        if (name !== undefined) {
-            defs.named.push([i, name]);
-            const before = first.get(name);
-            if (before === undefined)
-                first.set(name, i);
-            else {
-                c.bad(`${path}.AttributeName`, `a name not defined before (AttributeDefinitions[${before}] defines it)`, name);
-                ok = false;
-            }
-        }
-        if (name === undefined || type === undefined)
-            ok = false;
-        else
-            result.push({ AttributeName: name, AttributeType: type });
-    });
-    return ok ? result : undefined;
-}
-function checkAttributeName(c, path, value) {
-    if (typeof value === 'string' && value.length > 0 && [...value].length <= MAX_KEY_NAME_CHARS) {
-        return value;
-    }
-    c.bad(path, `a name of 1 to ${MAX_KEY_NAME_CHARS} characters`, value);
-    return undefined;
-}
-/** A table's or an index's KeySchema: HASH, then an optional RANGE, both defined attributes. */
-function checkKeySchema(c, path, value, defs) {
-    const expected = 'a list of 1 or 2 elements {AttributeName, KeyType}: HASH, then optional RANGE';
-    const list = c.list(path, value, expected);
-    if (!list) {
-        defs.complete = false;
-        return undefined;
-    }
-    if (list.length < 1 || list.length > 2) {
-        c.bad(path, expected, value);
-        defs.complete = false;
-        return undefined;
-    }
-    const result = [];
-    let ok = true;
-    list.forEach((item, i) => {
-        const itemPath = `${path}[${i}]`;
-        const element = c.mapping(itemPath, item, '{AttributeName, KeyType}', KEY_ELEMENT_FIELDS);
-        if (!element) {
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        const keyType = i === 0 ? 'HASH' : 'RANGE';
-        if (element['KeyType'] !== keyType) {
-            const which = i === 0 ? 'the first element' : 'the second element';
-            c.bad(`${itemPath}.KeyType`, `${keyType} (${which} of a KeySchema)`, element['KeyType']);
-            ok = false;
-        }
-        const name = element['AttributeName'];
-        const namePath = `${itemPath}.AttributeName`;
-        if (typeof name !== 'string' || name === '') {
-            c.bad(namePath, 'the name of an attribute in AttributeDefinitions', name);
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        defs.used.add(name);
-        if (i === 1 && isJsonObject(list[0]) && list[0]['AttributeName'] === name) {
-            c.bad(namePath, `an attribute other than the HASH key`, name);
-            ok = false;
-        }
-        else if (!defs.defined.has(name)) {
-            c.bad(namePath, 'an attribute defined in AttributeDefinitions', name);
-            ok = false;
-        }
-        result.push({ AttributeName: name, KeyType: keyType });
-    });
-    return ok ? result : undefined;
-}
-/** ProvisionedThroughput and OnDemandThroughput of the table or of an index. */
-function checkThroughput(c, path, owner, billing) {
-    const provisionedPath = join(path, 'ProvisionedThroughput');
-    const onDemandPath = join(path, 'OnDemandThroughput');
-    const provisioned = owner['ProvisionedThroughput'];
-    const onDemand = owner['OnDemandThroughput'];
-    const mode = billing.defaulted ? 'PAY_PER_REQUEST (the default)' : billing.mode;
-    const result = {};
-    if (provisioned === undefined) {
-        if (billing.mode === 'PROVISIONED') {
-            c.fail(provisionedPath, '{ReadCapacityUnits, WriteCapacityUnits} (BillingMode PROVISIONED requires it)', 'nothing');
-        }
-    }
-    else if (billing.mode === 'PAY_PER_REQUEST') {
-        c.bad(provisionedPath, `no ProvisionedThroughput with BillingMode ${mode} (only PROVISIONED takes it)`, provisioned);
-    }
-    else {
-        const checked = checkProvisioned(c, provisionedPath, provisioned);
-        if (checked)
-            result.ProvisionedThroughput = checked;
-    }
-    if (onDemand !== undefined) {
-        if (billing.mode === 'PROVISIONED') {
-            c.bad(onDemandPath, 'no OnDemandThroughput with BillingMode PROVISIONED (only PAY_PER_REQUEST takes it)', onDemand);
-        }
-        else {
-            const checked = checkOnDemand(c, onDemandPath, onDemand);
-            if (checked)
-                result.OnDemandThroughput = checked;
-        }
-    }
-    return result;
-}
-function checkProvisioned(c, path, value) {
-    const expected = '{ReadCapacityUnits, WriteCapacityUnits}';
-    const m = c.mapping(path, value, expected, PROVISIONED_FIELDS);
-    if (!m)
-        return undefined;
-    const read = c.units(`${path}.ReadCapacityUnits`, m['ReadCapacityUnits'], false);
-    const write = c.units(`${path}.WriteCapacityUnits`, m['WriteCapacityUnits'], false);
-    if (read === undefined || write === undefined)
-        return undefined;
-    return { ReadCapacityUnits: read, WriteCapacityUnits: write };
-}
-function checkOnDemand(c, path, value) {
-    const expected = '{MaxReadRequestUnits, MaxWriteRequestUnits}';
-    const m = c.mapping(path, value, expected, ON_DEMAND_FIELDS);
-    if (!m)
-        return undefined;
-    if (m['MaxReadRequestUnits'] === undefined && m['MaxWriteRequestUnits'] === undefined) {
-        c.bad(path, `at least one of MaxReadRequestUnits, MaxWriteRequestUnits`, value);
-        return undefined;
-    }
-    const result = {};
-    let ok = true;
-    for (const field of ON_DEMAND_FIELDS) {
-        if (m[field] === undefined)
-            continue;
-        const units = c.units(`${path}.${field}`, m[field], true);
-        if (units === undefined)
-            ok = false;
-        else
-            result[field] = units;
-    }
-    return ok ? result : undefined;
-}
-function checkSse(c, path, value) {
-    const m = c.mapping(path, value, '{Enabled, SSEType, KMSMasterKeyId}', SSE_FIELDS);
-    if (!m)
-        return undefined;
-    const result = {};
-    let ok = true;
-    if (m['Enabled'] !== undefined) {
-        if (typeof m['Enabled'] === 'boolean')
-            result.Enabled = m['Enabled'];
-        else {
-            c.bad(`${path}.Enabled`, 'true or false', m['Enabled']);
-            ok = false;
-        }
-    }
-    if (m['SSEType'] !== undefined) {
-        const type = c.oneOf(`${path}.SSEType`, m['SSEType'], SSE_TYPES);
-        if (type === undefined)
-            ok = false;
-        else
-            result.SSEType = type;
-    }
-    const key = m['KMSMasterKeyId'];
-    if (key !== undefined) {
-        if (m['SSEType'] !== 'KMS') {
-            c.bad(`${path}.KMSMasterKeyId`, 'no KMSMasterKeyId unless SSEType is KMS', key);
-            ok = false;
-        }
-        else if (typeof key !== 'string' || key.trim() === '') {
-            c.bad(`${path}.KMSMasterKeyId`, 'a KMS key id, key ARN, alias name or alias ARN', key);
-            ok = false;
-        }
-        else
-            result.KMSMasterKeyId = key;
-    }
-    return ok ? result : undefined;
-}
-function checkIndexes(c, value, defs, billing) {
-    const list = c.list('GlobalSecondaryIndexes', value, 'a list of global secondary indexes');
-    if (!list) {
-        defs.complete = false;
-        return undefined;
-    }
-    const first = new Map();
-    const result = [];
-    let projected = 0;
-    let ok = true;
-    list.forEach((item, i) => {
-        const path = `GlobalSecondaryIndexes[${i}]`;
-        const expected = '{IndexName, KeySchema, Projection, ...}';
-        const index = c.mapping(path, item, expected, INDEX_FIELDS, INDEX_SPECIAL);
-        if (!index) {
-            ok = false;
-            defs.complete = false;
-            return;
-        }
-        const name = index['IndexName'];
-        if (typeof name !== 'string' || !INDEX_NAME.test(name)) {
-            c.bad(`${path}.IndexName`, 'an index name (3-255 of a-z A-Z 0-9 _ . -)', name);
-            ok = false;
-        }
-        else if (first.has(name)) {
-            const before = `GlobalSecondaryIndexes[${first.get(name)}]`;
-            c.bad(`${path}.IndexName`, `a name not used before (${before} has it)`, name);
-            ok = false;
-        }
-        else
-            first.set(name, i);
-        const keySchema = checkKeySchema(c, `${path}.KeySchema`, index['KeySchema'], defs);
-        const projection = checkProjection(c, `${path}.Projection`, index['Projection']);
-        projected += projection?.NonKeyAttributes?.length ?? 0;
-        const throughput = checkThroughput(c, path, index, billing);
-        if (typeof name !== 'string' || !keySchema || !projection)
-            ok = false;
-        else
-            result.push({ IndexName: name, KeySchema: keySchema, Projection: projection, ...throughput });
-    });
-    if (projected > MAX_PROJECTED_ATTRIBUTES_PER_TABLE) {
-        c.fail('GlobalSecondaryIndexes', `at most ${MAX_PROJECTED_ATTRIBUTES_PER_TABLE} NonKeyAttributes over all indexes together`, String(projected));
-        ok = false;
-    }
-    return ok ? result : undefined;
-}
-function checkProjection(c, path, value) {
-    const expected = '{ProjectionType: ALL, KEYS_ONLY or INCLUDE, NonKeyAttributes for INCLUDE}';
-    const m = c.mapping(path, value, expected, PROJECTION_FIELDS);
-    if (!m)
-        return undefined;
-    const type = c.oneOf(`${path}.ProjectionType`, m['ProjectionType'], PROJECTION_TYPES);
-    const names = m['NonKeyAttributes'];
-    const namesPath = `${path}.NonKeyAttributes`;
-    if (type === undefined)
-        return undefined;
-    if (type !== 'INCLUDE') {
-        if (names === undefined)
-            return { ProjectionType: type };
-        c.bad(namesPath, `no NonKeyAttributes with ProjectionType ${type} (only INCLUDE takes them)`, names);
-        return undefined;
-    }
-    const namesExpected = `a list of 1 to ${MAX_NON_KEY_ATTRIBUTES} attribute names ` +
-        '(ProjectionType INCLUDE requires it)';
-    const list = c.list(namesPath, names, namesExpected);
-    if (!list)
-        return undefined;
-    if (list.length < 1 || list.length > MAX_NON_KEY_ATTRIBUTES) {
-        c.bad(namesPath, namesExpected, names);
-        return undefined;
-    }
-    const result = [];
-    list.forEach((name, i) => {
-        const checked = checkAttributeName(c, `${namesPath}[${i}]`, name);
-        if (checked === undefined)
-            return;
-        if (result.includes(checked))
-            c.bad(`${namesPath}[${i}]`, 'a name not listed before', checked);
-        else
-            result.push(checked);
-    });
-    return result.length === list.length
-        ? { ProjectionType: type, NonKeyAttributes: result }
-        : undefined;
-}
-function join(path, field) {
-    return path === '' ? field : `${path}.${field}`;
-}
-function orList(values) {
-    if (values.length <= 1)
-        return values.join('');
-    return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
-}
-/** A found value as the user would recognise it: JSON, cut when long; "nothing" when absent. */
-function show(value) {
-    if (value === undefined)
-        return 'nothing';
-    const text = JSON.stringify(value);
-    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
-}
-/** The allowed field the user most likely meant: same letters ignoring case, or a typo away. */
-function suggestion(field, allowed) {
-    const alias = ALIASES[field];
-    if (alias !== undefined && allowed.includes(alias))
-        return alias;
-    let best;
-    let bestDistance = Math.max(2, Math.floor(field.length / 4)) + 1;
-    for (const candidate of allowed) {
-        const distance = editDistance(field.toLowerCase(), candidate.toLowerCase());
-        if (distance < bestDistance) {
-            best = candidate;
-            bestDistance = distance;
-        }
-    }
-    return best;
-}
-/** Levenshtein distance. */
-function editDistance(a, b) {
-    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-        }
-        previous = current;
-    }
-    return previous[b.length] ?? 0;
-}
-
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(8179);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/names.ts
+var src_names = __nccwpck_require__(6455);
+// EXTERNAL MODULE: ./src/table/definitions.ts + 2 modules
+var definitions = __nccwpck_require__(8374);
+// EXTERNAL MODULE: ./src/table/definition.ts
+var definition = __nccwpck_require__(1951);
 // EXTERNAL MODULE: ./src/formats/input-format.ts
 var input_format = __nccwpck_require__(9366);
 ;// CONCATENATED MODULE: ./src/native/settings.ts
@@ -75264,288 +74384,10 @@ const DEFAULT_TIMEOUT_MINUTES = 360;
 
 // EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
 var decompress = __nccwpck_require__(2741);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/sources/local.ts
-
-
-
-
-
-const IS_WINDOWS = process.platform === 'win32';
-/** Path separators inside a pattern: `\` is an escape on POSIX, as in `@actions/glob`. */
-const SEPARATOR = IS_WINDOWS ? /[\\/]/ : /\//;
-/** Characters that make a segment a wildcard: conservative (an escaped `\*` counts too). */
-const WILDCARD = /[*?[]/;
-/** The workspace root, real path: symlinks are followed before the inside/outside check. */
-function workspaceRoot(env = process.env) {
-    return external_node_fs_.realpathSync(env['GITHUB_WORKSPACE'] || process.cwd());
-}
-/** True when `target` is `root` or below it. */
-function isInside(root, target) {
-    const relative = external_node_path_.relative(root, target);
-    // `..data` is a name inside the workspace; only a first segment that is exactly `..` leaves it.
-    const leaves = relative === '..' || relative.startsWith(`..${external_node_path_.sep}`);
-    return !leaves && !external_node_path_.isAbsolute(relative);
-}
-/**
- * Whether a workspace `source` is glob patterns rather than one path: several lines, a wildcard
- * (`*`, `?`, `[`), or a leading `!`. S3 sources are refused with these, as key prefixes.
- */
-function isGlob(value) {
-    const trimmed = value.trim();
-    return /[\r\n]/.test(trimmed) || WILDCARD.test(trimmed) || trimmed.startsWith('!');
-}
-/** A workspace `source` value as what it selects: one path, or glob patterns (see isGlob). */
-function workspaceSelection(value) {
-    if (!isGlob(value))
-        return { path: value };
-    // As @actions/glob reads them: each line trimmed; blank lines and `#` lines are no pattern.
-    const patterns = value
-        .split(/\r\n|\r|\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-    return { path: patterns.join(', '), patterns };
-}
-/**
- * A path or a pattern that leaves the workspace (`..`, an absolute path elsewhere, `~`), or
- * patterns that select nothing by construction. Links are checked when the files are listed.
- */
-function selectionProblem(root, selection) {
-    const { patterns } = selection;
-    if (patterns === undefined) {
-        if (isInside(root, external_node_path_.resolve(root, selection.path)))
-            return undefined;
-        return { got: selection.path, expected: `a path inside the workspace ${root}` };
-    }
-    if (!patterns.some((line) => !isExclude(line))) {
-        return {
-            got: selection.path,
-            expected: 'at least one pattern that selects files (not only # comments and ! excludes)',
-        };
-    }
-    for (const line of patterns) {
-        const { body } = negation(line);
-        // @actions/glob refuses `..` anywhere; before a wildcard it could also leave the workspace.
-        if (body.split(SEPARATOR).includes('..') || !isInside(root, searchRoot(root, body))) {
-            return {
-                got: line,
-                expected: `patterns inside the workspace ${root} (relative to it, without ..)`,
-            };
-        }
-    }
-    return undefined;
-}
-/**
- * Files of the workspace as a source: an exact file, a directory and every file under it, or
- * the files that glob patterns match (`@actions/glob`: `**`, `!` excludes, directories matched
- * take everything under them). Paths and patterns are relative to the workspace root; a path,
- * pattern, file or link that resolves outside it is refused.
- */
-function localSource(root, source) {
-    const selection = typeof source === 'string' ? workspaceSelection(source) : source;
-    const problem = selectionProblem(root, selection);
-    if (problem) {
-        throw new errors/* ActionError */.lZ(`${Input.Source}: expected ${problem.expected}, got "${problem.got}"`);
-    }
-    const { patterns } = selection;
-    const absolute = external_node_path_.resolve(root, selection.path);
-    return {
-        description: patterns ? `${root} (${selection.path})` : absolute,
-        async list() {
-            if (patterns)
-                return listPatterns(root, patterns, selection.path);
-            const objects = await objectsOf(root, [escapeGlob(absolute)]);
-            // An empty directory is an empty source, as an empty S3 prefix is (the start step warns).
-            if (objects.length === 0 && !isDirectory(absolute))
-                throw notFound(root, selection.path);
-            return objects;
-        },
-        async open(object) {
-            return external_node_fs_.createReadStream(object.url);
-        },
-    };
-}
-/**
- * The files the patterns match; a pattern that matches no file on its own is an error, so that a
- * typo in one line of several is not a silently smaller import.
- */
-async function listPatterns(root, patterns, shown) {
-    const rooted = patterns.map((line) => rootedPattern(root, line));
-    const objects = await objectsOf(root, rooted);
-    const includes = patterns.filter((line) => !isExclude(line));
-    if (objects.length > 0 && includes.length === 1)
-        return objects;
-    for (const line of includes) {
-        if (!(await matchesAny(rootedPattern(root, line)))) {
-            throw new errors/* ActionError */.lZ(`${Input.Source}: ${line} matches no file of the workspace ${root}`);
-        }
-    }
-    if (objects.length === 0) {
-        throw new errors/* ActionError */.lZ(`${Input.Source}: ${shown} matches no file of the workspace ${root}: the ! patterns exclude every file the others match`);
-    }
-    return objects;
-}
-/** The files the (absolute) patterns match, each checked to be inside the workspace. */
-async function objectsOf(root, patterns) {
-    const objects = [];
-    for await (const file of matchingFiles(patterns)) {
-        const key = toPosix(external_node_path_.relative(root, file));
-        const real = external_node_fs_.realpathSync(file);
-        if (!isInside(root, real)) {
-            throw new errors/* ActionError */.lZ(`${Input.Source}: ${key} links to ${real}, outside the workspace ${root}`);
-        }
-        const stats = external_node_fs_.statSync(real);
-        if (stats.isFile())
-            objects.push({ url: file, key, size: stats.size });
-    }
-    return objects;
-}
-async function matchesAny(pattern) {
-    for await (const _ of matchingFiles([pattern]))
-        return true;
-    return false;
-}
-/**
- * The paths @actions/glob matches, files only. Loaded when a workspace source is listed: S3
- * sources never need it.
- */
-async function* matchingFiles(patterns) {
-    const glob = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 4929));
-    const globber = await glob.create(patterns.join('\n'), {
-        matchDirectories: false,
-        implicitDescendants: true,
-        followSymbolicLinks: true,
-        omitBrokenSymbolicLinks: true,
-    });
-    yield* globber.globGenerator();
-}
-/** A pattern line made absolute: @actions/glob roots relative patterns at the process's cwd. */
-function rootedPattern(root, line) {
-    const { bang, body } = negation(line);
-    // `.` segments are no-ops for a path, but @actions/glob refuses them.
-    const segments = body.split(SEPARATOR).filter((s, i) => s !== '.' && (s !== '' || i === 0));
-    // A trailing separator matches directories only, in @actions/glob as in a shell.
-    const end = SEPARATOR.test(body.slice(-1)) && body.length > 1 ? '/' : '';
-    if (segments[0] === '~') {
-        return bang + [escapeGlob(external_node_os_.homedir()), ...segments.slice(1)].join('/') + end;
-    }
-    if (external_node_path_.isAbsolute(body))
-        return bang + segments.join('/') + end;
-    return bang + [escapeGlob(root), ...segments].join('/') + end;
-}
-/** Where a pattern's matches can start: its segments before the first wildcard, absolute. */
-function searchRoot(root, body) {
-    const segments = body.split(SEPARATOR);
-    const wildcard = segments.findIndex((s) => WILDCARD.test(s));
-    const literal = wildcard === -1 ? segments : segments.slice(0, wildcard);
-    if (literal[0] === '~')
-        literal[0] = external_node_os_.homedir();
-    return external_node_path_.resolve(root, literal.join(external_node_path_.sep) || '.');
-}
-function isExclude(line) {
-    return negation(line).bang.length % 2 === 1;
-}
-/** A pattern's leading `!`s (each may be followed by spaces, as @actions/glob reads them). */
-function negation(line) {
-    let bang = '';
-    let body = line.trim();
-    while (body.startsWith('!')) {
-        bang += '!';
-        body = body.slice(1).trim();
-    }
-    return { bang, body };
-}
-/** A literal path as a pattern that matches only it (the escapes of @actions/glob's Pattern). */
-function escapeGlob(literal) {
-    return (IS_WINDOWS ? literal : literal.replace(/\\/g, '\\\\'))
-        .replace(/(\[)(?=[^/]+\])/g, '[[]')
-        .replace(/\?/g, '[?]')
-        .replace(/\*/g, '[*]');
-}
-/**
- * A path that names nothing. When files start with it (what `source` selected before it named
- * exactly one path), the glob that selects them again.
- */
-function notFound(root, value) {
-    const where = `${Input.Source}: ${value} matches no file or directory of the workspace ${root}`;
-    if (!/[/\\]$/.test(value) && hasPrefixSiblings(external_node_path_.resolve(root, value))) {
-        return new errors/* ActionError */.lZ(`${where}; to import the files whose names start with it, write ${value}*`);
-    }
-    return new errors/* ActionError */.lZ(`${where}. Check the path (relative to the repository root), or for a bucket write s3://${value.replace(/^\/+/, '')}`);
-}
-/** Whether some entry of the directory of `absolute` has a name that starts with its last part. */
-function hasPrefixSiblings(absolute) {
-    try {
-        const base = external_node_path_.basename(absolute);
-        return external_node_fs_.readdirSync(external_node_path_.dirname(absolute)).some((name) => name.startsWith(base));
-    }
-    catch {
-        return false;
-    }
-}
-function isDirectory(absolute) {
-    try {
-        return external_node_fs_.statSync(absolute).isDirectory();
-    }
-    catch {
-        return false;
-    }
-}
-function toPosix(p) {
-    return p.split(external_node_path_.sep).join('/');
-}
-
-// EXTERNAL MODULE: ./src/words.ts
-var words = __nccwpck_require__(5846);
-;// CONCATENATED MODULE: ./src/sources/shard.ts
-
-
-/** Matrix jobs beyond this would each get next to nothing, and is more likely a typo. */
-const MAX_SHARDS = 256;
-function parseShard(value) {
-    const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value.trim());
-    if (!match)
-        return undefined;
-    const index = Number(match[1]);
-    const count = Number(match[2]);
-    if (count < 1 || count > MAX_SHARDS || index < 1 || index > count)
-        return undefined;
-    return { index, count };
-}
-/**
- * This shard's objects. Every job computes the same split from the same listing: objects go, the
- * largest first, to the shard with the fewest bytes so far (ties to the lower shard), which
- * balances the shards by size; within a shard, objects keep their key order.
- */
-function shardObjects(objects, shard) {
-    if (shard.count === 1)
-        return objects;
-    const loads = new Array(shard.count).fill(0);
-    const mine = new Set();
-    const bySize = [...objects].sort((a, b) => b.size - a.size || Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
-    for (const object of bySize) {
-        let target = 0;
-        for (let i = 1; i < loads.length; i++)
-            if ((loads[i] ?? 0) < (loads[target] ?? 0))
-                target = i;
-        loads[target] = (loads[target] ?? 0) + object.size;
-        if (target === shard.index - 1)
-            mine.add(object);
-    }
-    return objects.filter((o) => mine.has(o));
-}
-/** This job's part of the objects when shard is set (every job computes the same split). */
-function thisShard(objects, shard) {
-    if (!shard || shard.count === 1)
-        return objects;
-    const part = shardObjects(objects, shard);
-    const bytes = (list) => list.reduce((sum, o) => sum + o.size, 0);
-    core/* info */.pq(`shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
-        `${(0,words/* formatBytes */.z)(bytes(part))} of ${(0,words/* formatBytes */.z)(bytes(objects))}`);
-    return part;
-}
-
+// EXTERNAL MODULE: ./src/sources/local.ts
+var local = __nccwpck_require__(9765);
+// EXTERNAL MODULE: ./src/sources/shard.ts
+var sources_shard = __nccwpck_require__(3598);
 ;// CONCATENATED MODULE: ./src/stream/settings.ts
 /** The stream engine's own inputs: how it writes, and when it gives up. */
 /** BatchWriteItem calls in flight by default: enough to keep DynamoDB Local or a table busy. */
@@ -75561,6 +74403,7 @@ const MAX_WRITE_THREADS = 64;
 const DEFAULT_STALL_TIMEOUT_SECONDS = 120;
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -75699,9 +74542,9 @@ function parseSource(value) {
     if (!value.startsWith('s3://')) {
         if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
             return undefined;
-        return { kind: 'local', ...workspaceSelection(value) };
+        return { kind: 'local', ...(0,local/* workspaceSelection */.MN)(value) };
     }
-    if (isGlob(value))
+    if ((0,local/* isGlob */.fg)(value))
         return undefined;
     const match = /^s3:\/\/([^/]+)(?:\/(.*))?$/.exec(value);
     const bucket = match?.[1];
@@ -75790,171 +74633,193 @@ function readInputs() {
     const r = new Reader();
     const table = readTable(r);
     const { source, sourceValue } = readSource(r);
-    const billingMode = r.enumOf(Input.BillingMode, BILLING_MODES, 'PAY_PER_REQUEST');
+    const billingMode = r.enumOf(src_names/* Input */.p.BillingMode, definition/* BILLING_MODES */.$8, 'PAY_PER_REQUEST');
     const keySchema = readKeySchema(r);
     const connection = readConnection(r);
     const inputs = {
-        table: table.ref ?? { id: table.value, name: table.value },
+        ...optional('table', table),
         source: source ?? { kind: 'local', path: '' },
-        mode: r.enumOf(Input.Mode, MODES, 'auto'),
+        mode: r.enumOf(src_names/* Input */.p.Mode, MODES, 'auto'),
         ...readFormat(r),
         billingMode,
-        ...tableCreation(r, table.ref?.name, keySchema, billingMode),
-        createTable: r.enumOf(Input.CreateTable, CREATE_TABLE, 'auto'),
+        ...tableCreation(r, table?.name, keySchema, billingMode, connection.region),
+        ...optional('keySchema', keySchema),
+        createTable: r.enumOf(src_names/* Input */.p.CreateTable, CREATE_TABLE, 'auto'),
         ...readWrite(r),
         ...readLimits(r),
-        dryRun: r.bool(Input.DryRun, false),
+        dryRun: r.bool(src_names/* Input */.p.DryRun, false),
         ...readNative(r),
-        nativeMinBytes: r.bytes(Input.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
+        nativeMinBytes: r.bytes(src_names/* Input */.p.NativeMinBytes, DEFAULT_NATIVE_MIN_BYTES),
         ...optional('shard', readShard(r)),
-        truncate: r.bool(Input.Truncate, false),
+        truncate: r.bool(src_names/* Input */.p.Truncate, false),
         ...connection,
         rejectedFile: rejectedFile(r),
+        deleteCreatedTables: r.bool(src_names/* Input */.p.DeleteCreatedTables, false),
     };
     conflicts(inputs, r);
     if (inputs.mode === 'native' && inputs.format !== 'auto' && !(0,input_format/* isImportTableFormat */.PS)(inputs.format)) {
-        r.fail(Input.InputFormat, inputs.format, `${input_format/* IMPORT_TABLE_FORMATS */.kZ.join(', ')} with mode native: ImportTable takes only these; ${inputs.format} is read by the stream engine (mode stream or auto)`);
+        r.fail(src_names/* Input */.p.InputFormat, inputs.format, `${input_format/* IMPORT_TABLE_FORMATS */.kZ.join(', ')} with mode native: ImportTable takes only these; ${inputs.format} is read by the stream engine (mode stream or auto)`);
     }
     if (inputs.mode === 'native' && inputs.source.kind === 'local') {
-        r.fail(Input.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
+        r.fail(src_names/* Input */.p.Source, sourceValue, 's3://bucket/prefix with mode native: ImportTable reads only S3');
     }
     if (r.problems.length > 0) {
         throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`);
     }
     return inputs;
 }
+/** The table input: optional, since files that name their tables need none (plan/targets.ts). */
 function readTable(r) {
-    const value = r.required(Input.Table);
+    const value = r.optional(src_names/* Input */.p.Table);
+    if (value === undefined)
+        return undefined;
     const ref = parseTable(value);
-    if (value && !ref) {
-        r.fail(Input.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN');
-    }
-    return { value, ref };
+    if (!ref)
+        r.fail(src_names/* Input */.p.Table, value, 'a table name (3-255 of a-z A-Z 0-9 _ . -) or a table ARN');
+    return ref;
 }
 function readSource(r) {
-    const sourceValue = r.required(Input.Source);
+    const sourceValue = r.required(src_names/* Input */.p.Source);
     const source = parseSource(sourceValue);
-    if (sourceValue.startsWith('s3://') && isGlob(sourceValue)) {
-        r.fail(Input.Source, sourceValue, "s3://bucket/prefix: an S3 source is a key prefix, as ImportTable's S3KeyPrefix, without wildcards or several lines (every object whose key starts with it is imported)");
+    if (sourceValue.startsWith('s3://') && (0,local/* isGlob */.fg)(sourceValue)) {
+        r.fail(src_names/* Input */.p.Source, sourceValue, "s3://bucket/prefix: an S3 source is a key prefix, as ImportTable's S3KeyPrefix, without wildcards or several lines (every object whose key starts with it is imported)");
     }
     else if (sourceValue && !source) {
-        r.fail(Input.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace');
+        r.fail(src_names/* Input */.p.Source, sourceValue, 's3://bucket/prefix or a path inside the workspace');
     }
     if (source?.kind === 'local') {
-        const problem = selectionProblem(workspaceRoot(), source);
+        const problem = (0,local/* selectionProblem */.sZ)((0,local/* workspaceRoot */.oS)(), source);
         if (problem)
-            r.fail(Input.Source, problem.got, problem.expected);
+            r.fail(src_names/* Input */.p.Source, problem.got, problem.expected);
     }
     return { source, sourceValue };
 }
 /** input-format, input-compression and the CSV options. */
 function readFormat(r) {
-    const format = r.enumOf(Input.InputFormat, input_format/* INPUT_FORMATS */.oL, 'auto');
-    const compression = r.enumOf(Input.InputCompression, decompress/* COMPRESSIONS */._7, 'auto');
-    const delimiterValue = r.raw(Input.CsvDelimiter) || ',';
+    const format = r.enumOf(src_names/* Input */.p.InputFormat, input_format/* INPUT_FORMATS */.oL, 'auto');
+    const compression = r.enumOf(src_names/* Input */.p.InputCompression, decompress/* COMPRESSIONS */._7, 'auto');
+    const delimiterValue = r.raw(src_names/* Input */.p.CsvDelimiter) || ',';
     const csvDelimiter = CSV_DELIMITERS[delimiterValue.toLowerCase()];
     if (csvDelimiter === undefined) {
-        r.fail(Input.CsvDelimiter, delimiterValue, 'one of , ; : | tab space');
+        r.fail(src_names/* Input */.p.CsvDelimiter, delimiterValue, 'one of , ; : | tab space');
     }
-    const headerValue = r.optional(Input.CsvHeader);
+    const headerValue = r.optional(src_names/* Input */.p.CsvHeader);
     const csvHeader = headerValue === undefined ? undefined : parseCsvHeader(headerValue);
     if (headerValue !== undefined && !csvHeader) {
-        r.fail(Input.CsvHeader, headerValue, 'comma-separated unique names of printable ASCII, no quotes');
+        r.fail(src_names/* Input */.p.CsvHeader, headerValue, 'comma-separated unique names of printable ASCII, no quotes');
     }
     return { format, compression, csvDelimiter: csvDelimiter ?? ',', ...(csvHeader && { csvHeader }) };
 }
 /** The stream engine's inputs. */
 function readWrite(r) {
     return {
-        writeConcurrency: r.int(Input.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
+        writeConcurrency: r.int(src_names/* Input */.p.WriteConcurrency, DEFAULT_WRITE_CONCURRENCY, 1, MAX_WRITE_CONCURRENCY),
         writeThreads: readWriteThreads(r),
-        maxWriteCapacity: r.int(Input.MaxWriteCapacity, 0, 0),
-        stallTimeoutSeconds: r.int(Input.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
+        maxWriteCapacity: r.int(src_names/* Input */.p.MaxWriteCapacity, 0, 0),
+        stallTimeoutSeconds: r.int(src_names/* Input */.p.StallTimeoutSeconds, DEFAULT_STALL_TIMEOUT_SECONDS, 1),
     };
 }
 /** The native engine's inputs (client-token is read with the connection, where it is checked). */
 function readNative(r) {
     return {
-        wait: r.bool(Input.Wait, true),
-        timeoutMinutes: r.int(Input.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
+        wait: r.bool(src_names/* Input */.p.Wait, true),
+        timeoutMinutes: r.int(src_names/* Input */.p.TimeoutMinutes, DEFAULT_TIMEOUT_MINUTES, 1),
     };
 }
 /** max-errors and min-items. */
 function readLimits(r) {
-    return { maxErrors: r.int(Input.MaxErrors, 0, 0), minItems: r.int(Input.MinItems, 0, 0) };
+    return { maxErrors: r.int(src_names/* Input */.p.MaxErrors, 0, 0), minItems: r.int(src_names/* Input */.p.MinItems, 0, 0) };
 }
 function readKeySchema(r) {
-    const value = r.optional(Input.KeySchema);
+    const value = r.optional(src_names/* Input */.p.KeySchema);
     if (value === undefined)
         return undefined;
     const keySchema = parseKeySchema(value);
     if (typeof keySchema !== 'string')
         return keySchema;
-    r.problems.push(`${Input.KeySchema}: expected name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B (separate the two keys with a comma), got "${value}": ${keySchema}`);
+    r.problems.push(`${src_names/* Input */.p.KeySchema}: expected name:TYPE or name:TYPE,name:TYPE with TYPE S, N or B (separate the two keys with a comma), got "${value}": ${keySchema}`);
     return undefined;
 }
 function readShard(r) {
-    const value = r.optional(Input.Shard);
-    const shard = value === undefined ? undefined : parseShard(value);
+    const value = r.optional(src_names/* Input */.p.Shard);
+    const shard = value === undefined ? undefined : (0,sources_shard/* parseShard */.uK)(value);
     if (value !== undefined && !shard) {
-        r.fail(Input.Shard, value, `i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 2/4`);
+        r.fail(src_names/* Input */.p.Shard, value, `i/n with 1 <= i <= n <= ${sources_shard/* MAX_SHARDS */.hH}, such as 2/4`);
     }
     return shard;
 }
 /** Where and how the action connects: region, endpoints, the bucket's owner, the client token. */
 function readConnection(r) {
-    const dynamodbEndpoint = r.url(Input.DynamoDBEndpoint);
-    const s3Endpoint = r.url(Input.S3Endpoint);
-    const bucketOwner = r.optional(Input.BucketOwner);
+    const dynamodbEndpoint = r.url(src_names/* Input */.p.DynamoDBEndpoint);
+    const s3Endpoint = r.url(src_names/* Input */.p.S3Endpoint);
+    const bucketOwner = r.optional(src_names/* Input */.p.BucketOwner);
     if (bucketOwner !== undefined && !/^\d{12}$/.test(bucketOwner)) {
-        r.fail(Input.BucketOwner, bucketOwner, 'a 12-digit AWS account id');
+        r.fail(src_names/* Input */.p.BucketOwner, bucketOwner, 'a 12-digit AWS account id');
     }
-    const clientToken = r.optional(Input.ClientToken);
+    const clientToken = r.optional(src_names/* Input */.p.ClientToken);
     if (clientToken !== undefined && clientToken.includes('$')) {
-        r.fail(Input.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)');
+        r.fail(src_names/* Input */.p.ClientToken, clientToken, 'a token without "$" (ImportTable refuses it)');
     }
-    const region = r.optional(Input.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
+    const region = r.optional(src_names/* Input */.p.Region) ?? (process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION']);
     if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-        r.fail(Input.Region, region, 'an AWS region such as us-east-1');
+        r.fail(src_names/* Input */.p.Region, region, 'an AWS region such as us-east-1');
     }
     if (region === undefined && dynamodbEndpoint === undefined) {
-        r.problems.push(`${Input.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`);
+        r.problems.push(`${src_names/* Input */.p.Region}: is required: set it, or AWS_REGION (aws-actions/configure-aws-credentials does)`);
     }
     return {
         ...optional('clientToken', clientToken),
         ...optional('region', region),
         ...optional('dynamodbEndpoint', dynamodbEndpoint),
         ...optional('s3Endpoint', s3Endpoint),
-        s3ForcePathStyle: r.bool(Input.S3ForcePathStyle, s3Endpoint !== undefined),
+        s3ForcePathStyle: r.bool(src_names/* Input */.p.S3ForcePathStyle, s3Endpoint !== undefined),
         ...optional('bucketOwner', bucketOwner),
     };
 }
 /**
  * The creation parameters of a missing table: table-definition wins over key-schema and
- * billing-mode. The file is read here, so that its problems are reported with the other inputs'.
+ * billing-mode. The file (our own shape, or a CloudFormation or SAM template) is read here, so
+ * that its problems are reported with the other inputs'. With `table`, its one table; without,
+ * every table the file defines.
  */
-function tableCreation(r, tableName, keySchema, billingMode) {
-    const file = r.optional(Input.TableDefinition);
-    // Without a valid table name there is nothing to check the file's TableName against.
-    if (file !== undefined && tableName !== undefined) {
+function tableCreation(r, tableName, keySchema, billingMode, region) {
+    const file = r.optional(src_names/* Input */.p.TableDefinition);
+    const parameters = r.optional(src_names/* Input */.p.TemplateParameters);
+    const names = parameters === undefined ? {} : (0,definitions/* parseTemplateParameters */.kK)(parameters);
+    if (typeof names === 'string')
+        r.problems.push(names);
+    if (file !== undefined) {
         let text;
         try {
-            text = external_node_fs_.readFileSync(external_node_path_.resolve(workspaceRoot(), file), 'utf8');
+            text = external_node_fs_.readFileSync(external_node_path_.resolve((0,local/* workspaceRoot */.oS)(), file), 'utf8');
         }
         catch (err) {
-            r.fail(Input.TableDefinition, file, `a readable JSON or YAML file (${(0,errors/* errorMessage */.gJ)(err)})`);
+            r.fail(src_names/* Input */.p.TableDefinition, file, `a readable JSON or YAML file (${(0,errors/* errorMessage */.gJ)(err)})`);
             return {};
         }
-        const parsed = parseTableDefinition(file, text, tableName);
-        if (!parsed.ok) {
-            r.problems.push(...parsed.problems);
+        const read = (0,definitions/* readDefinitionFile */.Qm)(file, text, {
+            ...optional('table', tableName),
+            names: typeof names === 'string' ? {} : names,
+            billingMode,
+            ...optional('region', region),
+        });
+        if (!read.ok) {
+            r.problems.push(...read.problems);
             return {};
         }
-        return { tableCreation: parsed.parameters, tableCreationSource: `table-definition ${file}` };
+        const [one] = read.tables;
+        return {
+            definitions: read.tables,
+            ...(tableName !== undefined &&
+                one && { tableCreation: one.creation, tableCreationSource: one.source }),
+        };
+    }
+    if (parameters !== undefined) {
+        r.fail(src_names/* Input */.p.TemplateParameters, parameters, 'nothing without a template in table-definition (the values are for its parameters)');
     }
     if (keySchema && tableName) {
         return {
-            tableCreation: fromKeySchema(tableName, keySchema, billingMode),
+            tableCreation: (0,definition/* fromKeySchema */.LW)(tableName, keySchema, billingMode),
             tableCreationSource: 'key-schema',
         };
     }
@@ -75964,34 +74829,37 @@ function tableCreation(r, tableName, keySchema, billingMode) {
 function conflicts(inputs, r) {
     const sharded = (inputs.shard?.count ?? 1) > 1;
     if (sharded && inputs.mode === 'native') {
-        r.problems.push(`${Input.Shard}: ImportTable imports a prefix in one job; use mode stream (or auto) to shard`);
+        r.problems.push(`${src_names/* Input */.p.Shard}: ImportTable imports a prefix in one job; use mode stream (or auto) to shard`);
     }
     if (inputs.createTable === 'false' && inputs.mode === 'native') {
-        r.fail(Input.CreateTable, r.raw(Input.CreateTable), 'auto or true with mode native: ImportTable always creates a new table; to write into an existing table use mode stream (or auto)');
+        r.fail(src_names/* Input */.p.CreateTable, r.raw(src_names/* Input */.p.CreateTable), 'auto or true with mode native: ImportTable always creates a new table; to write into an existing table use mode stream (or auto)');
     }
     if (inputs.truncate && inputs.mode === 'native') {
-        r.problems.push(`${Input.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`);
+        r.problems.push(`${src_names/* Input */.p.Truncate}: ImportTable always creates a new, empty table; use it with mode stream`);
+    }
+    if (inputs.deleteCreatedTables && sharded) {
+        r.problems.push(`${src_names/* Input */.p.DeleteCreatedTables}: with shard, the job that creates the table would delete it at its end while the other jobs may still write to it; create the table before the matrix, or delete it in a job after the matrix`);
     }
     if (inputs.truncate && sharded) {
-        r.problems.push(`${Input.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`);
+        r.problems.push(`${src_names/* Input */.p.Truncate}: with shard, each job would delete what the others wrote; truncate in a job of its own before the matrix (shard empty)`);
     }
 }
 /** write-threads: auto (the default), or how many; 0 sends the calls on the main thread. */
 function readWriteThreads(r) {
-    const value = r.raw(Input.WriteThreads);
+    const value = r.raw(src_names/* Input */.p.WriteThreads);
     if (value === '' || value === 'auto')
         return 'auto';
     const n = /^\d+$/.test(value) ? Number(value) : NaN;
     if (n <= MAX_WRITE_THREADS)
         return n;
-    r.fail(Input.WriteThreads, value, `auto or a whole number from 0 to ${MAX_WRITE_THREADS}`);
+    r.fail(src_names/* Input */.p.WriteThreads, value, `auto or a whole number from 0 to ${MAX_WRITE_THREADS}`);
     return 'auto';
 }
 /** rejected-file, or a file under RUNNER_TEMP; refused when it names a directory. */
 function rejectedFile(r) {
-    const given = r.optional(Input.RejectedFile);
+    const given = r.optional(src_names/* Input */.p.RejectedFile);
     if (given !== undefined && external_node_fs_.existsSync(given) && external_node_fs_.statSync(given).isDirectory()) {
-        r.fail(Input.RejectedFile, given, 'a file path, not a directory');
+        r.fail(src_names/* Input */.p.RejectedFile, given, 'a file path, not a directory');
     }
     return external_node_path_.resolve(given ?? defaultRejectedFile());
 }
@@ -76004,46 +74872,794 @@ function ignoredInputs(inputs, mode) {
     const ignored = [];
     if (inputs.source.kind === 'local') {
         if (inputs.s3Endpoint)
-            ignored.push(`${Input.S3Endpoint} (the source is a workspace path)`);
+            ignored.push(`${src_names/* Input */.p.S3Endpoint} (the source is a workspace path)`);
         if (inputs.bucketOwner)
-            ignored.push(`${Input.BucketOwner} (the source is a workspace path)`);
+            ignored.push(`${src_names/* Input */.p.BucketOwner} (the source is a workspace path)`);
     }
     // Under auto any object may turn out to be CSV: the CSV options are not known to be unused.
     if (inputs.format !== 'CSV' && inputs.format !== 'auto') {
         if (inputs.csvDelimiter !== ',')
-            ignored.push(`${Input.CsvDelimiter} (only for input-format CSV)`);
+            ignored.push(`${src_names/* Input */.p.CsvDelimiter} (only for input-format CSV)`);
         if (inputs.csvHeader)
-            ignored.push(`${Input.CsvHeader} (only for input-format CSV)`);
+            ignored.push(`${src_names/* Input */.p.CsvHeader} (only for input-format CSV)`);
     }
     if (inputs.createTable === 'false' && inputs.tableCreationSource) {
         ignored.push(`${inputs.tableCreationSource} (create-table is false: no table is created)`);
     }
     if (inputs.mode !== 'auto' && inputs.nativeMinBytes !== DEFAULT_NATIVE_MIN_BYTES) {
-        ignored.push(`${Input.NativeMinBytes} (only for mode auto)`);
+        ignored.push(`${src_names/* Input */.p.NativeMinBytes} (only for mode auto)`);
     }
     if (mode === 'stream') {
         if (inputs.truncate && inputs.dryRun)
-            ignored.push(`${Input.Truncate} (a dry run deletes nothing)`);
+            ignored.push(`${src_names/* Input */.p.Truncate} (a dry run deletes nothing)`);
         if (!inputs.wait)
-            ignored.push(`${Input.Wait} (only for mode native)`);
+            ignored.push(`${src_names/* Input */.p.Wait} (only for mode native)`);
         if (inputs.clientToken)
-            ignored.push(`${Input.ClientToken} (only for mode native)`);
+            ignored.push(`${src_names/* Input */.p.ClientToken} (only for mode native)`);
         if (inputs.timeoutMinutes !== DEFAULT_TIMEOUT_MINUTES) {
-            ignored.push(`${Input.TimeoutMinutes} (only for mode native)`);
+            ignored.push(`${src_names/* Input */.p.TimeoutMinutes} (only for mode native)`);
         }
     }
     else {
         if (inputs.writeConcurrency !== DEFAULT_WRITE_CONCURRENCY)
-            ignored.push(`${Input.WriteConcurrency} (only for mode stream)`);
+            ignored.push(`${src_names/* Input */.p.WriteConcurrency} (only for mode stream)`);
         if (inputs.writeThreads !== 'auto')
-            ignored.push(`${Input.WriteThreads} (only for mode stream)`);
+            ignored.push(`${src_names/* Input */.p.WriteThreads} (only for mode stream)`);
         if (inputs.maxWriteCapacity > 0)
-            ignored.push(`${Input.MaxWriteCapacity} (only for mode stream)`);
+            ignored.push(`${src_names/* Input */.p.MaxWriteCapacity} (only for mode stream)`);
         if (inputs.stallTimeoutSeconds !== DEFAULT_STALL_TIMEOUT_SECONDS) {
-            ignored.push(`${Input.StallTimeoutSeconds} (only for mode stream)`);
+            ignored.push(`${src_names/* Input */.p.StallTimeoutSeconds} (only for mode stream)`);
         }
     }
     return ignored;
+}
+/**
+ * The post step's inputs (the same as the main step's, which checked them already). Throws an
+ * InputError naming each bad one, as readInputs does.
+ */
+function readPostInputs() {
+    const r = new Reader();
+    const deleteCreatedTables = r.bool(src_names/* Input */.p.DeleteCreatedTables, false);
+    const { clientToken: _, ...connection } = readConnection(r);
+    if (r.problems.length > 0) {
+        throw new InputError(`Invalid inputs:\n- ${r.problems.join('\n- ')}`);
+    }
+    return { deleteCreatedTables, ...connection };
+}
+
+
+/***/ }),
+
+/***/ 8301:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   O: () => (/* binding */ isJsonObject),
+/* harmony export */   Z: () => (/* binding */ jsonKind)
+/* harmony export */ });
+/** Plain JSON values as JSON.parse returns them: the one guard for "an object, not an array". */
+function isJsonObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** What a JSON value is, for reasons: `an object`, `an array`, `null`, `a string`. */
+function jsonKind(value) {
+    if (value === null)
+        return 'null';
+    if (Array.isArray(value))
+        return 'an array';
+    if (typeof value === 'object')
+        return 'an object';
+    return `a ${typeof value}`;
+}
+
+
+/***/ }),
+
+/***/ 7944:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e: () => (/* binding */ run)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var lib_core = __nccwpck_require__(8179);
+// EXTERNAL MODULE: ./src/cancel.ts
+var cancel = __nccwpck_require__(833);
+// EXTERNAL MODULE: ./src/clock.ts
+var src_clock = __nccwpck_require__(9373);
+// EXTERNAL MODULE: ./src/clients.ts + 1 modules
+var src_clients = __nccwpck_require__(7701);
+// EXTERNAL MODULE: ./src/created-tables.ts
+var created_tables = __nccwpck_require__(4585);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
+var src_inputs = __nccwpck_require__(1806);
+// EXTERNAL MODULE: ./src/json.ts
+var json = __nccwpck_require__(8301);
+// EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
+var sources_decompress = __nccwpck_require__(2741);
+;// CONCATENATED MODULE: ./src/sources/export.ts
+// DynamoDB exports (ExportTableToPointInTime) as a source: the manifests say which objects are
+// the data and how many items they hold, so an import of an export can be checked against them.
+//
+// Layout, as DynamoDB writes it under `<s3Prefix>/AWSDynamoDB/`:
+//   <export-id>/manifest-summary.json   one JSON object (type, format, itemCount, ...)
+//   <export-id>/manifest-files.json     JSON lines, one per data file (itemCount, dataFileS3Key)
+//   <export-id>/*.md5, *.checksum, _started
+//   <export-id>/data/*.json.gz          full exports
+//   data/*.json.gz                      incremental exports: a folder shared by all of them
+
+
+
+const SUMMARY_NAME = 'manifest-summary.json';
+const FILES_NAME = 'manifest-files.json';
+/** manifest-summary.json is one small object: anything bigger is not one. */
+const MAX_SUMMARY_BYTES = 1024 * 1024;
+/** manifest-files.json has one ~200-byte line per data file: 64 MiB is ~300,000 files. */
+const MAX_FILES_MANIFEST_BYTES = 64 * 1024 * 1024;
+const MARKER = 'AWSDynamoDB/';
+/** Files DynamoDB writes next to the manifests, besides them. */
+const BOOKKEEPING = /^(manifest-summary\.json|manifest-files\.json|_started|.*\.md5|.*\.checksum)$/;
+const LISTED_AT_MOST = 5;
+/**
+ * When the listing is (or contains, at its root) a DynamoDB export, reads and checks its
+ * manifests; else undefined. Fails with an ActionError when the listing holds several exports,
+ * an unfinished one, manifests that do not parse, or an export whose data files are missing or
+ * do not add up to the summary's itemCount.
+ *
+ * The manifests name absolute keys (`<s3Prefix>/AWSDynamoDB/<id>/data/...`), but exports are
+ * often copied elsewhere (another bucket, another prefix) to promote data between accounts: each
+ * key is therefore resolved relative to where the export is now, the folder of its
+ * manifest-summary.json.
+ */
+async function readExport(source, objects) {
+    const summaryObject = findSummary(source, objects);
+    if (!summaryObject)
+        return undefined;
+    const root = summaryObject.key.slice(0, -SUMMARY_NAME.length);
+    const summary = parseSummary(summaryObject, await readSmall(source, summaryObject, MAX_SUMMARY_BYTES));
+    const located = {
+        summaryObject,
+        root,
+        summary,
+        resolve: resolver(root, summary),
+        byKey: new Map(objects.map((o) => [o.key, o])),
+    };
+    const { filesObject, entries } = await readFilesManifest(source, located);
+    const matched = matchDataFiles(located, filesObject, entries);
+    requireComplete(located, entries.length, matched.missing);
+    requireAddsUp(located, matched.sum);
+    return manifestOf(located, objects, matched);
+}
+/**
+ * The listing's one manifest-summary.json; undefined when there is none (and no sign of an
+ * unfinished export). Several are refused: which one to import would be a guess, and importing
+ * all would mix tables.
+ */
+function findSummary(source, objects) {
+    const summaries = objects.filter((o) => baseName(o.key) === SUMMARY_NAME);
+    if (summaries.length === 0) {
+        refuseUnfinished(source, objects);
+        return undefined;
+    }
+    if (summaries.length > 1) {
+        // The two shallowest, so that the example names the exports a person most likely meant.
+        const [a, b] = [...summaries].sort((x, y) => depth(x.key) - depth(y.key) || compare(x, y));
+        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${summaries.length} DynamoDB exports, for example ` +
+            `${folderOf(a)} and ${folderOf(b)}: point source at one ` +
+            'export, s3://bucket/.../AWSDynamoDB/<export-id>/ (or the workspace folder holding its ' +
+            'manifest-summary.json)');
+    }
+    return summaries[0];
+}
+/**
+ * Finds and parses manifest-files.json: where the summary's manifestFilesS3Key resolves to, or
+ * else next to the summary, since a copy may not keep the key's layout.
+ */
+async function readFilesManifest(source, { summaryObject, root, summary, resolve, byKey }) {
+    const filesCandidates = [...(resolve(summary.manifestFilesS3Key) ?? []), root + FILES_NAME];
+    const filesObject = firstListed(filesCandidates, byKey);
+    if (!filesObject) {
+        throw new errors/* ActionError */.lZ(`${where(summaryObject)} names manifestFilesS3Key ${JSON.stringify(summary.manifestFilesS3Key)}, ` +
+            `but the source has no ${FILES_NAME} at ${unique(filesCandidates).join(' or ')}: ` +
+            'the export is incomplete (copy all of its objects)');
+    }
+    const entries = parseFiles(filesObject, await readSmall(source, filesObject, MAX_FILES_MANIFEST_BYTES));
+    return { filesObject, entries };
+}
+/**
+ * Matches the manifest's entries to listed objects. Missing ones are collected rather than
+ * thrown at once, so that one message can say how many are missing; an entry whose key cannot be
+ * placed, or a data file listed twice, is refused at once, as the manifest itself is wrong.
+ */
+function matchDataFiles({ summary, resolve, byKey }, filesObject, entries) {
+    const matched = { dataFiles: [], seen: new Map(), missing: [], sum: 0 };
+    for (const entry of entries) {
+        const candidates = resolve(entry.key);
+        if (!candidates) {
+            throw new errors/* ActionError */.lZ(`${where(filesObject)} line ${entry.line}: dataFileS3Key ${JSON.stringify(entry.key)} ` +
+                `is neither under ${MARKER} nor under the export's s3Prefix ` +
+                `${JSON.stringify(summary.s3Prefix ?? '')}, so its place relative to the export is unknown`);
+        }
+        // Missing files count too: the sum is checked against the summary's itemCount.
+        matched.sum += entry.itemCount;
+        const object = firstListed(candidates, byKey);
+        if (!object) {
+            matched.missing.push(candidates[0]);
+            continue;
+        }
+        const before = matched.seen.get(object.key);
+        if (before) {
+            throw new errors/* ActionError */.lZ(`${where(filesObject)} lists the data file ${object.key} twice (lines ${before.line} ` +
+                `and ${entry.line}): its items would be counted twice`);
+        }
+        matched.seen.set(object.key, entry);
+        matched.dataFiles.push(object);
+    }
+    return matched;
+}
+/**
+ * Refuses an export with data files missing from the source: importing the rest would silently
+ * load a part of the table. The message explains incremental exports, whose data files sit
+ * outside their own folder and so are the ones most often left out of a copy.
+ */
+function requireComplete({ summaryObject, root }, listed, missing) {
+    if (missing.length === 0)
+        return;
+    const shown = missing.slice(0, LISTED_AT_MOST).join(', ');
+    const more = missing.length > LISTED_AT_MOST ? ` and ${missing.length - LISTED_AT_MOST} more` : '';
+    const outside = missing.some((key) => !key.startsWith(root));
+    throw new errors/* ActionError */.lZ(`the DynamoDB export at ${folderOf(summaryObject)} is incomplete: ${missing.length} of the ` +
+        `${listed} data files its ${FILES_NAME} lists are not in the source: ${shown}${more}.` +
+        (outside
+            ? ` An incremental export keeps its data files in the folder data/ shared by the ` +
+                `exports next to it, outside its own folder: point source at a prefix holding this ` +
+                `export and that data/ folder (and no other export's manifests), for example a copy ` +
+                `of them.`
+            : ' Copy every object of the export.'));
+}
+/**
+ * Refuses manifests that disagree on the item count: the import is checked against the
+ * summary's itemCount, which must then be what the data files hold.
+ */
+function requireAddsUp({ summaryObject, summary }, sum) {
+    if (sum === summary.itemCount)
+        return;
+    throw new errors/* ActionError */.lZ(`the DynamoDB export at ${folderOf(summaryObject)} does not add up: ${SUMMARY_NAME} says ` +
+        `itemCount ${summary.itemCount}, the data files of ${FILES_NAME} add up to ${sum}`);
+}
+/** The checked export, as the engines use it. */
+function manifestOf({ root, summary }, objects, { dataFiles, seen }) {
+    return {
+        exportId: summary.exportId,
+        type: summary.type,
+        format: summary.format,
+        itemCount: summary.itemCount,
+        dataFiles,
+        // With no data files there is no common folder: the one a full export would have.
+        dataPrefix: dataFiles.length > 0 ? commonFolder(dataFiles.map((o) => o.key)) : `${root}data/`,
+        ignored: ignoredKeys(objects, seen, root),
+        itemCounts: new Map([...seen].map(([key, entry]) => [key, entry.itemCount])),
+    };
+}
+/**
+ * Listed objects that are neither data files nor the export's own files, for a warning: they
+ * are not imported, and ImportTable would read them if they sat under the data prefix. Empty
+ * folder markers (as S3 consoles create) are not worth one.
+ */
+function ignoredKeys(objects, seen, root) {
+    return objects
+        .filter((o) => !seen.has(o.key) && !isBookkeeping(o, root) && !isFolderMarker(o))
+        .map((o) => o.key);
+}
+/**
+ * The keys where an object the manifests name would be now, most likely first; undefined when its
+ * key says nothing about where it sits relative to the export.
+ *
+ * 1. `.../AWSDynamoDB/<export-id>/rest` (full exports): `rest` under the export's folder.
+ * 2. `.../AWSDynamoDB/rest` (incremental exports' shared `data/`): `rest` next to the export's
+ *    folder, as DynamoDB writes it, or under it, for a copy that gathered everything in one folder.
+ * 3. `<s3Prefix>/rest`: `rest` under the export's folder.
+ */
+function resolver(root, summary) {
+    const parent = parentFolder(root);
+    return (key) => {
+        const own = segmentIndex(key, `${MARKER}${summary.exportId}/`);
+        if (own !== undefined)
+            return [root + key.slice(own + MARKER.length + summary.exportId.length + 1)];
+        const shared = segmentIndex(key, MARKER);
+        if (shared !== undefined) {
+            const rest = key.slice(shared + MARKER.length);
+            return parent === undefined ? [root + rest] : [parent + rest, root + rest];
+        }
+        const prefix = summary.s3Prefix ? `${summary.s3Prefix.replace(/\/+$/, '')}/` : '';
+        if (key.startsWith(prefix))
+            return [root + key.slice(prefix.length)];
+        return undefined;
+    };
+}
+/** Where `marker` last starts a path segment of `key`. */
+function segmentIndex(key, marker) {
+    for (let at = key.lastIndexOf(marker); at >= 0; at = key.lastIndexOf(marker, at - 1)) {
+        if (at === 0 || key[at - 1] === '/')
+            return at;
+    }
+    return undefined;
+}
+function parseSummary(object, text) {
+    const value = parseJson(object, text, `${SUMMARY_NAME} must be one JSON object`);
+    if (!(0,json/* isJsonObject */.O)(value)) {
+        throw new errors/* ActionError */.lZ(`${where(object)}: ${SUMMARY_NAME} must be one JSON object, found ${describe(value)}`);
+    }
+    const bad = (field, expected) => new errors/* ActionError */.lZ(`${where(object)}: ${field} must be ${expected}, found ${describe(value[field])}`);
+    const arn = value['exportArn'];
+    const id = typeof arn === 'string'
+        ? /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/[^/]+\/export\/([^/]+)$/.exec(arn)?.[1]
+        : undefined;
+    if (id === undefined) {
+        throw bad('exportArn', 'an export ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/export/<export-id>)');
+    }
+    // Full exports made before incremental exports existed (2023) have no exportType.
+    const type = value['exportType'] ?? 'FULL_EXPORT';
+    if (type !== 'FULL_EXPORT' && type !== 'INCREMENTAL_EXPORT') {
+        throw bad('exportType', 'FULL_EXPORT or INCREMENTAL_EXPORT');
+    }
+    const format = value['outputFormat'];
+    if (format !== 'DYNAMODB_JSON' && format !== 'ION') {
+        throw bad('outputFormat', 'DYNAMODB_JSON or ION');
+    }
+    const itemCount = value['itemCount'];
+    if (!isCount(itemCount))
+        throw bad('itemCount', 'a whole number of items, 0 or more');
+    const filesKey = value['manifestFilesS3Key'];
+    if (typeof filesKey !== 'string' || !filesKey.endsWith(FILES_NAME)) {
+        throw bad('manifestFilesS3Key', `the key of the export's ${FILES_NAME}`);
+    }
+    const s3Prefix = value['s3Prefix'];
+    if (s3Prefix !== undefined && s3Prefix !== null && typeof s3Prefix !== 'string') {
+        throw bad('s3Prefix', 'a string or null');
+    }
+    return {
+        exportId: id,
+        type,
+        format,
+        itemCount,
+        s3Prefix: s3Prefix ?? undefined,
+        manifestFilesS3Key: filesKey,
+    };
+}
+function parseFiles(object, text) {
+    const entries = [];
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i].trim();
+        if (line === '')
+            continue;
+        const at = `${where(object)} line ${i + 1}`;
+        let value;
+        try {
+            value = JSON.parse(line);
+        }
+        catch (err) {
+            throw new errors/* ActionError */.lZ(`${at}: ${FILES_NAME} must hold one JSON object a line, and this one is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
+        }
+        if (!(0,json/* isJsonObject */.O)(value)) {
+            throw new errors/* ActionError */.lZ(`${at}: expected a JSON object, found ${describe(value)}`);
+        }
+        const key = value['dataFileS3Key'];
+        if (typeof key !== 'string' || key === '') {
+            throw new errors/* ActionError */.lZ(`${at}: dataFileS3Key must be the key of a data file, found ${describe(key)}`);
+        }
+        const itemCount = value['itemCount'];
+        if (!isCount(itemCount)) {
+            throw new errors/* ActionError */.lZ(`${at}: itemCount must be a whole number of items, 0 or more, found ${describe(itemCount)}`);
+        }
+        entries.push({ line: i + 1, key, itemCount });
+    }
+    return entries;
+}
+function parseJson(object, text, expected) {
+    try {
+        return JSON.parse(text);
+    }
+    catch (err) {
+        throw new errors/* ActionError */.lZ(`${where(object)}: ${expected}, and it is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
+    }
+}
+/** The whole (decompressed) text of a small object, refusing one bigger than `limit` bytes. */
+async function readSmall(source, object, limit) {
+    const tooBig = (size) => new errors/* ActionError */.lZ(`${where(object)} holds ${size}, more than the ${limit} bytes a ${baseName(object.key)} ` +
+        'may have: refusing to read it');
+    if (object.size > limit)
+        throw tooBig(`${object.size} bytes`);
+    const chunks = [];
+    let bytes = 0;
+    try {
+        for await (const chunk of (0,sources_decompress/* decompress */.mF)(await source.open(object), 'auto')) {
+            bytes += chunk.length;
+            if (bytes > limit)
+                throw tooBig(`over ${limit} bytes once decompressed`);
+            chunks.push(chunk);
+        }
+    }
+    catch (err) {
+        if (err instanceof errors/* ActionError */.lZ)
+            throw err;
+        const message = (0,errors/* errorMessage */.gJ)(err);
+        throw new Error(message.includes(object.url) ? message : `${object.url}: ${message}`, {
+            cause: err,
+        });
+    }
+    try {
+        return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    }
+    catch {
+        throw new errors/* ActionError */.lZ(`${where(object)}: ${baseName(object.key)} is not UTF-8 text`);
+    }
+}
+/**
+ * An export's own files with no manifest-summary.json (DynamoDB writes it last) mean an export
+ * still running, failed, or partly copied: reading its data as plain objects would import a part.
+ */
+function refuseUnfinished(source, objects) {
+    const sign = objects.find((o) => {
+        const name = baseName(o.key);
+        return name === '_started' || name === FILES_NAME;
+    });
+    if (sign) {
+        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${where(sign)} but no ${SUMMARY_NAME}: a DynamoDB ` +
+            'export that has not finished, failed, or was partly copied. Wait for the export to ' +
+            `complete (or copy its ${SUMMARY_NAME} too), or point source at data that is not an ` +
+            'unfinished export');
+    }
+}
+function isBookkeeping(object, root) {
+    if (!object.key.startsWith(root))
+        return false;
+    const rest = object.key.slice(root.length);
+    return !rest.includes('/') && BOOKKEEPING.test(rest);
+}
+function isFolderMarker(object) {
+    return object.key.endsWith('/') && object.size === 0;
+}
+function firstListed(keys, byKey) {
+    for (const key of keys) {
+        const object = byKey.get(key);
+        if (object)
+            return object;
+    }
+    return undefined;
+}
+/** The longest folder (ending in `/`, or empty) that holds every key. */
+function commonFolder(keys) {
+    let common = keys[0] ?? '';
+    for (const key of keys) {
+        let n = 0;
+        while (n < common.length && n < key.length && common[n] === key[n])
+            n++;
+        common = common.slice(0, n);
+    }
+    return common.slice(0, common.lastIndexOf('/') + 1);
+}
+function parentFolder(folder) {
+    if (folder === '')
+        return undefined;
+    const inner = folder.slice(0, -1);
+    return inner.slice(0, inner.lastIndexOf('/') + 1);
+}
+function baseName(key) {
+    return key.slice(key.lastIndexOf('/') + 1);
+}
+function depth(key) {
+    return key.split('/').length;
+}
+function compare(a, b) {
+    return Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
+}
+/** How to name an object to a person: its S3 URL, or its workspace path. */
+function where(object) {
+    return object.url.startsWith('s3://') ? object.url : object.key;
+}
+/** The folder of an object, as `source` would name it. */
+function folderOf(object) {
+    const name = where(object);
+    return name.slice(0, name.lastIndexOf('/') + 1);
+}
+function unique(keys) {
+    return [...new Set(keys)];
+}
+function isCount(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+function describe(value) {
+    if (value === undefined)
+        return 'nothing';
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+// EXTERNAL MODULE: ./src/sources/local.ts
+var local = __nccwpck_require__(9765);
+// EXTERNAL MODULE: ./src/sources/shard.ts
+var shard = __nccwpck_require__(3598);
+// EXTERNAL MODULE: ./src/sources/source.ts
+var sources_source = __nccwpck_require__(813);
+// EXTERNAL MODULE: ./src/table/definition.ts
+var table_definition = __nccwpck_require__(1951);
+// EXTERNAL MODULE: ./src/table/definitions.ts + 2 modules
+var definitions = __nccwpck_require__(8374);
+// EXTERNAL MODULE: ./src/words.ts
+var words = __nccwpck_require__(5846);
+// EXTERNAL MODULE: ./src/native/running-import.ts
+var running_import = __nccwpck_require__(6508);
+// EXTERNAL MODULE: ./src/formats/input-format.ts
+var input_format = __nccwpck_require__(9366);
+;// CONCATENATED MODULE: ./src/plan/engine-choice.ts
+
+
+
+/**
+ * Decides which engine runs, whether the stream engine creates the table first, and whether the
+ * names of existing tables are checked before a table is created. Pure, so that every rule is
+ * tested without a service.
+ */
+function chooseMode(inputs, situation) {
+    const found = situation.tableFound ?? situation.tableExists;
+    // Before any engine is chosen: mode auto must not fall back on ImportTable, which creates.
+    if (!found && inputs.createTable === 'false')
+        throw missingTable(inputs);
+    const choice = inputs.mode === 'native'
+        ? nativeRequested(inputs, situation)
+        : inputs.mode === 'stream'
+            ? streamRequested(inputs, situation.tableExists)
+            : chooseAuto(inputs, situation);
+    const creates = choice.mode === 'native' || choice.createTable;
+    return { ...choice, checkNearNames: creates && !found && inputs.createTable === 'auto' };
+}
+/** create-table false and no table: where it was looked for, and the ways on. */
+function missingTable(inputs) {
+    return new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${engine_choice_where(inputs)} and create-table is false, so the action does not create it: ` +
+        'check table, region and dynamodb-endpoint, or create the table first, or set create-table: auto (the default) ' +
+        'with key-schema (for example pk:S) or table-definition to have the action create it.');
+}
+/** mode: native, which ImportTable can only honour by creating a new table. */
+function nativeRequested(inputs, situation) {
+    const notImportable = notForImportTable(situation.firstObject);
+    if (notImportable) {
+        throw new errors/* ActionError */.lZ(`mode: native, and ${notImportable}. Set mode: stream or auto to read it with BatchWriteItem, or set input-format if the objects are in fact ${IMPORT_TABLE_FORMAT_NAMES}.`);
+    }
+    if (situation.tableExists) {
+        throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} already exists${engine_choice_where(inputs)}, and ImportTable only creates new tables: ` +
+            'use mode: stream (or auto) to write into it, or choose a new table name.');
+    }
+    requireCreation(inputs, 'ImportTable creates it');
+    return { mode: 'native', reason: 'mode: native was requested.', createTable: false };
+}
+/** mode: stream, which writes into the table, or creates it first (create-table is not false). */
+function streamRequested(inputs, tableExists) {
+    return streaming(inputs, tableExists, 'mode: stream was requested.');
+}
+/**
+ * mode: auto. ImportTable runs only where it can: a new table, one job, an S3 source on AWS; and
+ * only when the source is big enough to be worth its minutes of start-up.
+ */
+function chooseAuto(inputs, situation) {
+    const reason = streamOnlyReason(inputs, situation.tableExists, situation.firstObject);
+    if (reason !== undefined)
+        return streaming(inputs, situation.tableExists, reason);
+    return chooseBySize(inputs, situation.sourceBytes ?? 0);
+}
+/** The first auto rule that leaves only the stream engine, as the reason; undefined when none. */
+function streamOnlyReason(inputs, tableExists, firstObject) {
+    const table = inputs.table.name;
+    if (inputs.dynamodbEndpoint) {
+        return 'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.';
+    }
+    if (tableExists) {
+        return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`;
+    }
+    const notImportable = notForImportTable(firstObject);
+    if (notImportable) {
+        return `Table ${table} does not exist, and ${notImportable}, so the stream engine creates the table and writes with BatchWriteItem.`;
+    }
+    if (inputs.format !== 'auto' && !(0,input_format/* isImportTableFormat */.PS)(inputs.format)) {
+        const verb = tableExists ? 'writes into it' : 'creates the table and writes';
+        return `input-format ${inputs.format} is read by the stream engine only (ImportTable takes DYNAMODB_JSON, ION or CSV), so the stream engine ${verb} with BatchWriteItem.`;
+    }
+    if ((inputs.shard?.count ?? 1) > 1) {
+        return `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`;
+    }
+    if (inputs.source.kind === 'local') {
+        return `Table ${table} does not exist, and the source is a workspace path, which ImportTable cannot read, so the stream engine creates the table and writes with BatchWriteItem.`;
+    }
+    return undefined;
+}
+/** A missing table and an S3 source: ImportTable from native-min-bytes on, else the stream engine. */
+function chooseBySize(inputs, bytes) {
+    const table = inputs.table.name;
+    const size = `${(0,words/* formatBytes */.z)(bytes)} (native-min-bytes is ${(0,words/* formatBytes */.z)(inputs.nativeMinBytes)})`;
+    if (bytes >= inputs.nativeMinBytes) {
+        requireCreation(inputs, 'ImportTable creates it');
+        return {
+            mode: 'native',
+            reason: `Table ${table} does not exist and the source holds ${size}, so ImportTable creates and loads it, using no write capacity.`,
+            createTable: false,
+        };
+    }
+    return streaming(inputs, false, `Table ${table} does not exist and the source holds only ${size}, so the stream engine creates the table and writes with BatchWriteItem, sooner than ImportTable's minutes of start-up.`);
+}
+const IMPORT_TABLE_FORMAT_NAMES = 'DYNAMODB_JSON (DynamoDB JSON lines with the Item wrapper), ION or CSV';
+/** Why ImportTable cannot read the first object, or undefined when it can (or it is unknown). */
+function notForImportTable(firstObject) {
+    if (!firstObject || firstObject.format !== undefined)
+        return undefined;
+    return `the first object, ${firstObject.url}, reads as ${firstObject.readAs}, which ImportTable cannot take (it takes ${IMPORT_TABLE_FORMAT_NAMES})`;
+}
+function streaming(inputs, tableExists, reason) {
+    if (!tableExists)
+        requireCreation(inputs, 'the action can create it');
+    return { mode: 'stream', reason, createTable: !tableExists };
+}
+function requireCreation(inputs, purpose) {
+    if (inputs.tableCreation)
+        return;
+    throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${engine_choice_where(inputs)}, and neither key-schema nor ` +
+        `table-definition says how to create it: set key-schema (for example pk:S or pk:S,sk:N) or table-definition so that ${purpose}.`);
+}
+/** ` (region …, endpoint …)`: where the table was looked for, for messages; '' when neither is set. */
+function engine_choice_where(inputs) {
+    const known = [
+        inputs.region && `region ${inputs.region}`,
+        inputs.dynamodbEndpoint && `endpoint ${inputs.dynamodbEndpoint}`,
+    ].filter(Boolean);
+    return known.length > 0 ? ` (${known.join(', ')})` : '';
+}
+
+;// CONCATENATED MODULE: ./src/plan/choose-engine.ts
+/** The engine for this import, and the log lines that explain the choice. */
+
+
+
+
+
+/**
+ * Chooses the engine and logs why, with the source's size when it counted and the inputs the
+ * chosen engine does not use, so that a run's log explains its engine.
+ */
+async function chooseEngine(inputs, clients, existing, objects, firstObject, said = new Set()) {
+    // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
+    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
+    const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
+    const choice = chooseMode(inputs, {
+        tableExists: await isInTheWay(inputs, clients, existing),
+        tableFound: existing !== undefined,
+        ...(sourceBytes !== undefined && { sourceBytes }),
+        ...(firstObject && { firstObject }),
+    });
+    lib_core/* info */.pq(`Engine: ${choice.mode}. ${choice.reason}`);
+    if (sourceBytes !== undefined)
+        lib_core/* info */.pq(`The source holds ${(0,words/* formatBytes */.z)(sourceBytes)} in ${objects.length} objects.`);
+    for (const input of (0,src_inputs/* ignoredInputs */.oV)(inputs, choice.mode)) {
+        // Said once per step, however many of its tables the input does nothing for.
+        if (said.has(input))
+            continue;
+        said.add(input);
+        lib_core/* warning */.$e(`${input} has no effect here and is ignored.`);
+    }
+    return choice;
+}
+/**
+ * Whether the table counts as existing for the choice. One still CREATING is not in the way, and
+ * neither is one that an import still fills: native attaches to that import.
+ */
+async function isInTheWay(inputs, clients, existing) {
+    const importing = existing !== undefined &&
+        inputs.mode === 'native' &&
+        (await (0,running_import/* findRunningImport */.G)(clients.dynamodb, inputs.table.name, existing.TableArn)) !== undefined;
+    return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-dynamodb/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(4305);
+;// CONCATENATED MODULE: ./src/plan/endpoint.ts
+
+
+
+/**
+ * How long a custom dynamodb-endpoint may take to answer: a DynamoDB Local service container
+ * starts beside the job's first steps, and its JVM takes a few seconds.
+ */
+const ENDPOINT_WAIT_MS = 60_000;
+/** The README's section that the endpoint-wait error points to (test/manifest.test.ts checks it). */
+const HEALTH_CHECK_HEADING = 'A health check for DynamoDB Local';
+/** Between two tries. */
+const ENDPOINT_POLL_MS = 1_000;
+/** Errors that mean nothing answered yet, rather than an answer the import should see. */
+const NOT_LISTENING = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up/;
+/**
+ * Waits until the custom endpoint answers a request (any answer: even an error from the service
+ * means it is up), trying once a second for up to ENDPOINT_WAIT_MS, and says so in the log.
+ * `client` must not retry on its own, so that every try is counted here.
+ */
+async function waitForEndpoint(client, endpoint, clock) {
+    const began = clock.now();
+    let told = false;
+    for (;;) {
+        let reason;
+        try {
+            await client.send(new dist_cjs/* ListTablesCommand */.H7({ Limit: 1 }));
+            return;
+        }
+        catch (err) {
+            reason = endpoint_describe(err);
+            if (reason === '')
+                return;
+        }
+        const waited = clock.now() - began;
+        if (waited >= ENDPOINT_WAIT_MS) {
+            throw new errors/* ActionError */.lZ(`DynamoDB at ${endpoint} did not answer within ${Math.round(waited / 1000)} s ` +
+                `(tried every ${ENDPOINT_POLL_MS / 1000} s; last: ${reason}). Start it before this step ` +
+                `(a service container with a health check: see "${HEALTH_CHECK_HEADING}" in the README), ` +
+                'or check dynamodb-endpoint.');
+        }
+        if (!told) {
+            lib_core/* info */.pq(`Waiting for DynamoDB at ${endpoint} to answer (${reason}), for up to ${ENDPOINT_WAIT_MS / 1000} s…`);
+            told = true;
+        }
+        await clock.sleep(ENDPOINT_POLL_MS);
+    }
+}
+/** Why nothing answered, or '' when something did. */
+function endpoint_describe(err) {
+    const parts = [err, err?.cause];
+    for (const part of parts) {
+        const text = `${part?.code ?? ''} ${(0,errors/* errorMessage */.gJ)(part)}`;
+        if (NOT_LISTENING.test(text))
+            return (0,errors/* errorMessage */.gJ)(part);
+    }
+    return err?.$metadata === undefined ? (0,errors/* errorMessage */.gJ)(err) : '';
+}
+
+;// CONCATENATED MODULE: ./src/plan/export.ts
+/** A DynamoDB export as the source: its manifest decides the format, the files and the count. */
+
+
+/**
+ * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
+ * ImportTable the prefix that holds them.
+ */
+function fromExport(inputs, exported) {
+    lib_core/* info */.pq(`DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
+        `${exported.itemCount} items in ${exported.dataFiles.length} data files`);
+    if (exported.ignored.length > 0) {
+        const shown = exported.ignored.slice(0, 5).join(', ');
+        lib_core/* info */.pq(`Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`);
+    }
+    const incremental = exported.type === 'INCREMENTAL_EXPORT';
+    if (incremental && inputs.mode === 'native') {
+        throw new errors/* ActionError */.lZ('mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream');
+    }
+    if (inputs.format !== 'auto' && inputs.format !== exported.format) {
+        lib_core/* warning */.$e(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
+    }
+    const source = inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source;
+    const formatFrom = "the export's manifest";
+    return {
+        ...inputs,
+        format: exported.format,
+        formatFrom,
+        compression: 'GZIP',
+        incremental,
+        source,
+    };
+}
+/** A DynamoDB export's item count for these objects: all its data files, or this shard's. */
+function expectedItems(exported, objects) {
+    return objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0);
 }
 
 ;// CONCATENATED MODULE: ./src/sources/lines.ts
@@ -76133,6 +75749,14 @@ function isBlank(text) {
     return /^\s*$/.test(text);
 }
 
+// EXTERNAL MODULE: ./src/table/attribute-value.ts
+var attribute_value = __nccwpck_require__(1492);
+// EXTERNAL MODULE: ./src/table/numbers.ts
+var numbers = __nccwpck_require__(5362);
+// EXTERNAL MODULE: ./src/formats/record.ts
+var formats_record = __nccwpck_require__(8515);
+// EXTERNAL MODULE: ./src/formats/base64.ts
+var base64 = __nccwpck_require__(269);
 ;// CONCATENATED MODULE: ./src/formats/csv.ts
 /**
  * CSV, as ImportTable's CsvOptions describe it [docs/import-rules.md §1 rules 5 and 6, §5.3], with our
@@ -76242,7 +75866,7 @@ class CsvParser {
         this.nextLineStart += line.bytes + 1;
         if (line.problem !== undefined)
             return this.unreadable(line.number, line.problem);
-        const text = withoutBom(line);
+        const text = (0,formats_record/* withoutBom */.vA)(line);
         const open = this.open;
         if (open !== undefined) {
             open.lines.push(text);
@@ -76377,7 +76001,7 @@ class CsvParser {
         if (likely === undefined || !raw.split(likely).some((n) => n.trim() === this.partitionKey)) {
             return undefined;
         }
-        return (`the CSV header has no column ${showName(this.partitionKey)} (split on ` +
+        return (`the CSV header has no column ${(0,formats_record/* showName */.$i)(this.partitionKey)} (split on ` +
             `${JSON.stringify(this.delimiter)} it is ${(0,words/* counted */.h)(names.length, 'column')}): if the fields are ` +
             `separated by ${JSON.stringify(likely)}, set csv-delimiter: ${JSON.stringify(likely)}`);
     }
@@ -76388,7 +76012,7 @@ class CsvParser {
     fieldCountFailure(found) {
         const expected = this.columns?.length ?? 0;
         const header = this.headerText;
-        const shown = header === undefined ? 'csv-header' : showName(header);
+        const shown = header === undefined ? 'csv-header' : (0,formats_record/* showName */.$i)(header);
         const likely = header === undefined ? undefined : likelyDelimiter(header, this.delimiter);
         const hint = likely !== undefined
             ? `if the fields are separated by ${JSON.stringify(likely)}, set csv-delimiter: ${JSON.stringify(likely)}`
@@ -76402,7 +76026,7 @@ class CsvParser {
         return names.map((name) => ({
             name,
             kind: this.keyKinds.get(name) ?? STRING,
-            shown: showName(name),
+            shown: (0,formats_record/* showName */.$i)(name),
             defined: name === '__proto__',
         }));
     }
@@ -76497,11 +76121,11 @@ function headerProblem(names, hint) {
         const name = names[index] ?? '';
         if (name === '')
             return `has an empty name in column ${index + 1}${advice}`;
-        const problem = attributeNameProblem(name);
+        const problem = (0,attribute_value/* attributeNameProblem */.ju)(name);
         if (problem !== undefined)
             return `column ${index + 1}: ${problem}`;
         if (seen.has(name))
-            return `repeats ${showName(name)}${advice}`;
+            return `repeats ${(0,formats_record/* showName */.$i)(name)}${advice}`;
         seen.add(name);
     }
     return undefined;
@@ -76534,14 +76158,14 @@ function setValue(item, column, value) {
         case NUMBER: {
             // The original text is sent on: DynamoDB trims the zeros itself.
             const text = value.trim();
-            const number = normalizeNumber(text);
+            const number = (0,numbers/* normalizeNumber */.Jo)(text);
             if (!number.ok)
                 return `column ${column.shown} is not a valid number: ${number.reason}`;
             put(item, column, { N: text });
             return undefined;
         }
         case BINARY: {
-            const bytes = decodeBase64(value.trim());
+            const bytes = (0,base64/* decodeBase64 */.y)(value.trim());
             if (typeof bytes === 'string')
                 return `column ${column.shown} ${bytes}`;
             put(item, column, { B: bytes });
@@ -76571,298 +76195,119 @@ function countFields(text, end, delimiter) {
     return count;
 }
 
-;// CONCATENATED MODULE: ./src/formats/detect.ts
+// EXTERNAL MODULE: ./src/formats/dynamodb-json.ts
+var dynamodb_json = __nccwpck_require__(6181);
+;// CONCATENATED MODULE: ./src/formats/json-locations.ts
 /**
- * input-format auto: what a file holds, recognised from its first bytes (its head) and, where
- * the bytes cannot tell (an empty file), its name. Pure: the head is given, nothing is read here.
- *
- * JSON files are told apart by their framing (one array, one document per line, or documents of
- * several lines one after another) and by what their documents are: plain JSON, DynamoDB JSON
- * with the `Item` wrapper (ImportTable's DYNAMODB_JSON), or DynamoDB JSON items without it.
+ * The line each array element of a JSON text starts on, by its path (`DataModel[0].TableData[3]`,
+ * `Items[7]`): the files whose items sit deep inside one document (a NoSQL Workbench model, a
+ * scan output) are parsed whole with JSON.parse, which keeps no positions, so a rejected item is
+ * located by one more pass over the text. Only the structure is followed (strings are skipped,
+ * member names decoded), so the pass costs about what the parse does.
  */
-
+const json_locations_NEWLINE = 10;
 /**
- * How much of an object's head detection looks at: enough for the first document of any
- * ordinary file, so that its kind is parsed rather than guessed from a prefix.
+ * The start line of every array element whose path `wanted` accepts, for a text that is valid
+ * JSON (check it with JSON.parse first: an invalid text gives a partial map). `maxDepth` bounds
+ * the nesting at which paths are built, so the members of deep items cost nothing. A duplicate
+ * member name (JSON.parse keeps the last) maps to the last one too.
  */
-const HEAD_BYTES = 64 * 1024;
-/** AttributeValue's type keys: a one-member object with one of these is a DynamoDB JSON value. */
-const detect_TYPE_KEYS = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'M', 'L', 'SS', 'NS', 'BS']);
-const ION_VERSION_MARKER = '$ion_1_0';
-/** Names that say JSON: a file of them that does not start as JSON is still read as JSON Lines. */
-const JSON_EXTENSIONS = new Set(['json', 'jsonl', 'ndjson']);
-const detect_BOM = '\uFEFF';
-const WHITESPACE = /[\s]/;
-/**
- * What a file holds, from its head (`complete`: the head is the whole file) and its name.
- * The bytes decide; the name only breaks a tie the bytes leave (an empty file).
- */
-function detectReading(name, head, complete) {
-    const text = headText(head);
-    const start = firstContent(text);
-    if (start === text.length)
-        return { reading: byName(name), basis: 'empty' };
-    const rest = text.slice(start);
-    if (rest.startsWith(ION_VERSION_MARKER))
-        return { reading: { kind: 'ion' }, basis: 'bytes' };
-    if (rest[0] === '[') {
-        return { reading: { kind: 'json', framing: 'array', items: arrayItems(rest) }, basis: 'bytes' };
-    }
-    if (rest[0] === '{') {
-        const inside = rest.slice(1).trimStart();
-        // JSON names are quoted; Ion's struct fields need not be (`{Item:{…}}`, DynamoDB's Ion export).
-        if (inside !== '' && inside[0] !== '"' && inside[0] !== '}') {
-            return { reading: { kind: 'ion' }, basis: 'bytes' };
-        }
-        return { reading: objectReading(rest, complete), basis: 'bytes' };
-    }
-    // Not JSON and not Ion. A file named as JSON is read as its name says, so that its lines are
-    // rejected as the JSON they fail to be; any other is CSV, the one format that starts with
-    // anything.
-    if (JSON_EXTENSIONS.has(extension(name)))
-        return { reading: byName(name), basis: 'name' };
-    return { reading: { kind: 'csv' }, basis: 'bytes' };
-}
-/**
- * How the documents of a file read as JSON follow one another, from its head: an array, one per
- * line, or documents of several lines. input-format JSON uses it too.
- */
-function jsonFraming(head) {
-    const text = headText(head);
-    const rest = text.slice(firstContent(text));
-    if (rest[0] === '[')
-        return 'array';
-    return objectFraming(rest, firstDocumentEnd(rest));
-}
-/** The format ImportTable would read the object as, or undefined when it has none for it. */
-function importTableFormat(reading) {
-    if (reading.kind === 'ion')
-        return 'ION';
-    if (reading.kind === 'csv')
-        return 'CSV';
-    if (reading.kind === 'json' && reading.framing === 'lines' && reading.items === 'wrapped') {
-        return 'DYNAMODB_JSON';
-    }
-    return undefined;
-}
-/** The reading an explicit input-format names (JSON's framing comes from the head). */
-function explicitReading(format, head) {
-    switch (format) {
-        case 'DYNAMODB_JSON':
-            return { kind: 'json', framing: 'lines', items: 'wrapped' };
-        case 'JSON':
-            return { kind: 'json', framing: head ? jsonFraming(head) : 'lines', items: 'plain' };
-        case 'REQUEST_ITEMS':
-            return { kind: 'request-items' };
-        case 'ION':
-            return { kind: 'ion' };
-        case 'CSV':
-            return { kind: 'csv' };
-    }
-}
-/** The reading in words: `a JSON array of plain documents`. */
-function describeReading(reading) {
-    switch (reading.kind) {
-        case 'request-items':
-            return 'a request-items file (batch-write-item)';
-        case 'ion':
-            return 'Ion (DynamoDB export text)';
-        case 'csv':
-            return 'CSV';
-        case 'json':
-            return describeJson(reading.framing, reading.items);
-    }
-}
-function describeJson(framing, items) {
-    if (items === 'changes')
-        return "DynamoDB JSON lines of an incremental export's changes";
-    const wrapper = items === 'wrapped' ? 'with' : 'without';
-    if (framing === 'lines') {
-        return items === 'plain'
-            ? 'JSON Lines of plain documents'
-            : `DynamoDB JSON lines ${wrapper} the Item wrapper`;
-    }
-    const documents = items === 'plain' ? 'plain documents' : `DynamoDB JSON items ${wrapper} the Item wrapper`;
-    return framing === 'array'
-        ? `a JSON array of ${documents}`
-        : `multi-line JSON documents (${documents})`;
-}
-/** How the log says where a reading came from: `input-format auto: from its first bytes`. */
-function describeBasis(choice) {
-    if (choice.formatFrom)
-        return `${choice.format}, from ${choice.formatFrom}`;
-    switch (choice.basis) {
-        case 'input':
-            return `input-format ${choice.format}`;
-        case 'bytes':
-            return 'input-format auto: from its first bytes';
-        case 'name':
-            return 'input-format auto: from its name';
-        case 'empty':
-            return 'input-format auto: it holds no data, so from its name';
-    }
-}
-/**
- * What a rejected record's reason ends with: the format the file was read as and the input that
- * changes it, because a file read as the wrong format rejects every record.
- */
-function readingNote(choice) {
-    const as = describeReading(choice.reading);
-    if (choice.formatFrom)
-        return ` (read as ${as}, as ${choice.formatFrom} says)`;
-    if (choice.basis === 'input') {
-        return ` (read as ${as}, as input-format ${choice.format} says; set input-format to auto or to the file's format to read it otherwise)`;
-    }
-    return ` (read as ${as}, as input-format auto recognised it; set input-format to read it otherwise)`;
-}
-/** The head as text: a multi-byte character cut at its end decodes to a replacement character. */
-function headText(head) {
-    const text = new TextDecoder('utf-8').decode(head);
-    return text.startsWith(detect_BOM) ? text.slice(1) : text;
-}
-function firstContent(text) {
-    let i = 0;
-    while (i < text.length && WHITESPACE.test(text[i]))
-        i++;
-    return i;
-}
-/** The extension, past a compression suffix: `orders.csv.gz` → `csv`. */
-function extension(name) {
-    const base = name.toLowerCase().replace(/\.(gz|gzip|zst|zstd)$/, '');
-    const dot = base.lastIndexOf('.');
-    return dot < 0 || base.lastIndexOf('/') > dot ? '' : base.slice(dot + 1);
-}
-/** An empty file has no records whatever it is read as; its name says what it was meant to be. */
-function byName(name) {
-    const ext = extension(name);
-    if (ext === 'csv' || ext === 'tsv')
-        return { kind: 'csv' };
-    if (ext === 'ion')
-        return { kind: 'ion' };
-    return { kind: 'json', framing: 'lines', items: 'plain' };
-}
-/** A file that starts with an object: request items, or documents one per line or of several. */
-function objectReading(text, complete) {
-    const end = firstDocumentEnd(text);
-    const framing = objectFraming(text, end);
-    const document = end.at === undefined ? undefined : parseObject(text.slice(0, end.at));
-    if (document !== undefined) {
-        if (isRequestItems(document))
-            return { kind: 'request-items' };
-        return { kind: 'json', framing, items: itemShape(document) };
-    }
-    // The first document is longer than the head (or not JSON): its first member decides.
-    if (end.at === undefined && !complete && REQUEST_ITEMS_START.test(text)) {
-        return { kind: 'request-items' };
-    }
-    return { kind: 'json', framing, items: end.at === undefined ? shapeFromPrefix(text) : 'plain' };
-}
-/** The documents of an array: its first element decides (an empty array has plain ones). */
-function arrayItems(text) {
-    const inner = text.slice(1);
-    const start = firstContent(inner);
-    if (inner[start] !== '{')
-        return 'plain';
-    const element = inner.slice(start);
-    const end = firstDocumentEnd(element);
-    if (end.at === undefined)
-        return shapeFromPrefix(element);
-    const document = parseObject(element.slice(0, end.at));
-    return document === undefined ? 'plain' : itemShape(document);
-}
-/**
- * Where the first top-level document of the text ends (undefined: not in the text), and whether
- * a newline comes before its end: JSON Lines keep each document on one line.
- */
-function firstDocumentEnd(text) {
-    let depth = 0;
-    let inString = false;
-    let escape = false;
-    let multiLine = false;
+function elementLines(text, maxDepth, wanted) {
+    const lines = new Map();
+    const stack = [];
+    let line = 1;
+    const valueStarts = () => {
+        const top = stack[stack.length - 1];
+        if (top?.kind !== 'array' || stack.length > maxDepth)
+            return;
+        const path = pathOf(stack);
+        if (path !== undefined && wanted(path))
+            lines.set(path, line);
+    };
     for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (c === '\n')
-            multiLine = true;
-        else if (inString) {
-            if (escape)
-                escape = false;
-            else if (c === '\\')
-                escape = true;
-            else if (c === '"')
-                inString = false;
+        const c = text.charCodeAt(i);
+        if (c === json_locations_NEWLINE) {
+            line++;
+            continue;
         }
-        else if (c === '"')
-            inString = true;
-        else if (c === '{' || c === '[')
-            depth++;
-        else if ((c === '}' || c === ']') && --depth === 0)
-            return { at: i + 1, multiLine };
+        const top = stack[stack.length - 1];
+        switch (text[i]) {
+            case '{':
+                valueStarts();
+                stack.push({ kind: 'object', name: undefined, expectName: true });
+                break;
+            case '[':
+                valueStarts();
+                stack.push({ kind: 'array', index: 0 });
+                break;
+            case '}':
+            case ']':
+                stack.pop();
+                break;
+            case ',':
+                if (top?.kind === 'array')
+                    top.index++;
+                else if (top?.kind === 'object')
+                    top.expectName = true;
+                break;
+            case ':':
+                if (top?.kind === 'object')
+                    top.expectName = false;
+                break;
+            case '"': {
+                const end = stringEnd(text, i);
+                if (top?.kind === 'object' && top.expectName) {
+                    top.name = memberName(text.slice(i, end + 1));
+                }
+                else
+                    valueStarts();
+                i = end;
+                break;
+            }
+            case ' ':
+            case '\t':
+            case '\r':
+                break;
+            default:
+                // A number or a literal: its characters hold no structure.
+                valueStarts();
+                while (i + 1 < text.length && !/[\s,\]}]/.test(text[i + 1]))
+                    i++;
+        }
     }
-    return { at: undefined, multiLine };
+    return lines;
 }
-/**
- * JSON Lines when the first document ends on its first line; documents of several lines
- * otherwise, unless the second line starts a document of its own: then the first line is a
- * broken line of JSON Lines (pretty-printed documents indent or close on their second line).
- */
-function objectFraming(text, end) {
-    if (!end.multiLine)
-        return 'lines';
-    const second = text.slice(text.indexOf('\n') + 1).replace(/^\r/, '');
-    return second.startsWith('{') ? 'lines' : 'documents';
+/** The index of the quote that closes the string opening at `start`. */
+function stringEnd(text, start) {
+    for (let i = start + 1; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\\')
+            i++;
+        else if (c === '"')
+            return i;
+    }
+    return text.length;
 }
-function parseObject(text) {
+function memberName(quoted) {
     try {
-        const parsed = JSON.parse(text);
-        return isJsonObject(parsed) ? parsed : undefined;
+        return JSON.parse(quoted);
     }
     catch {
         return undefined;
     }
 }
-/** `{"Table": [{"PutRequest": …` or `…"DeleteRequest"`: batch-write-item's --request-items. */
-const REQUEST_ITEMS_START = /^\{\s*"(?:[^"\\]|\\.)*"\s*:\s*\[\s*\{\s*"(?:PutRequest|DeleteRequest)"/;
-function isRequestItems(document) {
-    const first = Object.values(document)[0];
-    if (!Array.isArray(first) || first.length === 0)
-        return false;
-    const request = first[0];
-    if (!isJsonObject(request))
-        return false;
-    const keys = Object.keys(request);
-    return keys.length === 1 && (keys[0] === 'PutRequest' || keys[0] === 'DeleteRequest');
-}
-/** A one-member object whose member is an AttributeValue type: `{"S": "a"}`. */
-function isAttributeValue(value) {
-    if (!isJsonObject(value))
-        return false;
-    const keys = Object.keys(value);
-    return keys.length === 1 && detect_TYPE_KEYS.has(keys[0]);
-}
-/** Every member an AttributeValue: a DynamoDB JSON item (an empty object is not one). */
-function isDynamoDBItem(value) {
-    if (!isJsonObject(value))
-        return false;
-    const members = Object.values(value);
-    return members.length > 0 && members.every(isAttributeValue);
-}
-function itemShape(document) {
-    const keys = Object.keys(document);
-    if (keys.length === 1 && keys[0] === 'Item' && isDynamoDBItem(document['Item']))
-        return 'wrapped';
-    return isDynamoDBItem(document) ? 'bare' : 'plain';
-}
-const NAME = '"(?:[^"\\\\]|\\\\.)*"';
-const TYPE = `"(?:${[...detect_TYPE_KEYS].join('|')})"`;
-/** `{"Item": {"name": {"S"…` */
-const WRAPPED_START = new RegExp(`^\\{\\s*"Item"\\s*:\\s*\\{\\s*${NAME}\\s*:\\s*\\{\\s*${TYPE}\\s*:`);
-/** `{"name": {"S"…` */
-const BARE_START = new RegExp(`^\\{\\s*${NAME}\\s*:\\s*\\{\\s*${TYPE}\\s*:`);
-/** A document longer than the head: its first member is all there is to go by. */
-function shapeFromPrefix(text) {
-    if (WRAPPED_START.test(text))
-        return 'wrapped';
-    return BARE_START.test(text) ? 'bare' : 'plain';
+/** `DataModel[0].TableData[3]`: member names joined with dots, indexes in brackets. */
+function pathOf(stack) {
+    let path = '';
+    for (const frame of stack) {
+        if (frame.kind === 'array')
+            path += `[${frame.index}]`;
+        else if (frame.name === undefined)
+            return undefined;
+        else
+            path += path === '' ? frame.name : `.${frame.name}`;
+    }
+    return path;
 }
 
 ;// CONCATENATED MODULE: ./src/formats/json-codes.ts
@@ -76875,248 +76320,6 @@ const LBRACE = 0x7b;
 const RBRACE = 0x7d;
 const LBRACKET = 0x5b;
 const RBRACKET = 0x5d;
-
-;// CONCATENATED MODULE: ./src/formats/json-document.ts
-
-
-
-
-
-const MINUS = 0x2d;
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-const DOT = 0x2e;
-const PLUS = 0x2b;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
-/**
- * One JSON document (an object) as an item. `label` starts the path in reasons (`document`).
- * Anything but one object, with nothing after it but whitespace, is refused.
- */
-function parseJsonDocument(text, label = 'document') {
-    const parser = new DocumentParser(text);
-    try {
-        parser.skipWhitespace();
-        if (parser.code() !== LBRACE) {
-            return {
-                ok: false,
-                reason: `${label}: expected a JSON object (one document), found ${parser.kind()}`,
-            };
-        }
-        const item = parser.members(0);
-        parser.skipWhitespace();
-        if (parser.pos < text.length)
-            throw parser.syntax('the end of the document');
-        return { ok: true, item };
-    }
-    catch (err) {
-        if (!(err instanceof PathError))
-            throw err;
-        return { ok: false, reason: err.reason(label) };
-    }
-}
-class DocumentParser {
-    text;
-    pos = 0;
-    constructor(text) {
-        this.text = text;
-    }
-    code() {
-        return this.text.charCodeAt(this.pos);
-    }
-    skipWhitespace() {
-        for (;;) {
-            const c = this.code();
-            if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
-                this.pos++;
-            else
-                return;
-        }
-    }
-    /** What is at the position, for reasons: never the value itself. */
-    kind() {
-        const c = this.code();
-        if (Number.isNaN(c))
-            return 'the end of the text';
-        if (c === LBRACKET)
-            return 'an array';
-        if (c === json_codes_QUOTE)
-            return 'a string';
-        if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
-            return 'a number';
-        if (this.text.startsWith('true', this.pos) || this.text.startsWith('false', this.pos))
-            return 'a boolean';
-        if (this.text.startsWith('null', this.pos))
-            return 'null';
-        return `the character ${JSON.stringify(this.text[this.pos])}`;
-    }
-    syntax(expected) {
-        return new PathError(`invalid JSON at column ${this.pos + 1}: expected ${expected}`);
-    }
-    /** The members of an object at `{`, as an item; `depth` is the object's own level. */
-    members(depth) {
-        this.pos++; // {
-        const item = {};
-        this.skipWhitespace();
-        if (this.code() === RBRACE) {
-            this.pos++;
-            return item;
-        }
-        for (;;) {
-            this.skipWhitespace();
-            if (this.code() !== json_codes_QUOTE)
-                throw this.syntax('a member name in double quotes');
-            const name = this.string();
-            const problem = attributeNameProblem(name);
-            if (problem !== undefined)
-                throw new PathError(problem);
-            this.skipWhitespace();
-            if (this.code() !== COLON)
-                throw this.syntax('":" after a member name');
-            this.pos++;
-            try {
-                // A later member of the same name replaces the earlier one, as with JSON.parse.
-                item[name] = this.value(depth + 1);
-            }
-            catch (err) {
-                if (err instanceof PathError)
-                    err.at(nameSegment(name));
-                throw err;
-            }
-            this.skipWhitespace();
-            const c = this.code();
-            this.pos++;
-            if (c === RBRACE)
-                return item;
-            if (c !== COMMA) {
-                this.pos--;
-                throw this.syntax('"," or "}" after a member');
-            }
-        }
-    }
-    value(depth) {
-        this.skipWhitespace();
-        const c = this.code();
-        if (c === json_codes_QUOTE)
-            return { S: this.string() };
-        if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
-            return { N: this.number() };
-        if (c === LBRACE || c === LBRACKET) {
-            if (depth > MAX_NESTING_DEPTH) {
-                throw new PathError(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
-            }
-            return c === LBRACE ? { M: this.members(depth) } : { L: this.elements(depth) };
-        }
-        // Fresh objects: items are handed on and must not share their values.
-        if (this.literal('true'))
-            return { BOOL: true };
-        if (this.literal('false'))
-            return { BOOL: false };
-        if (this.literal('null'))
-            return { NULL: true };
-        throw this.syntax('a value');
-    }
-    literal(word) {
-        if (!this.text.startsWith(word, this.pos))
-            return false;
-        this.pos += word.length;
-        return true;
-    }
-    elements(depth) {
-        this.pos++; // [
-        const list = [];
-        this.skipWhitespace();
-        if (this.code() === RBRACKET) {
-            this.pos++;
-            return list;
-        }
-        for (;;) {
-            try {
-                list.push(this.value(depth + 1));
-            }
-            catch (err) {
-                if (err instanceof PathError)
-                    err.at(`[${list.length}]`);
-                throw err;
-            }
-            this.skipWhitespace();
-            const c = this.code();
-            this.pos++;
-            if (c === RBRACKET)
-                return list;
-            if (c !== COMMA) {
-                this.pos--;
-                throw this.syntax('"," or "]" after an element');
-            }
-        }
-    }
-    /** A string at `"`: sliced as is when it has no escape, else decoded by JSON.parse. */
-    string() {
-        const start = this.pos;
-        let escaped = false;
-        for (let i = start + 1; i < this.text.length; i++) {
-            const c = this.text.charCodeAt(i);
-            if (c === BACKSLASH) {
-                escaped = true;
-                i++;
-            }
-            else if (c === json_codes_QUOTE) {
-                this.pos = i + 1;
-                if (!escaped)
-                    return this.text.slice(start + 1, i);
-                try {
-                    return JSON.parse(this.text.slice(start, i + 1));
-                }
-                catch {
-                    this.pos = start;
-                    throw this.syntax('a valid string (an escape is broken)');
-                }
-            }
-            else if (c < 0x20) {
-                this.pos = i;
-                throw this.syntax('a control character to be escaped in a string');
-            }
-        }
-        this.pos = this.text.length;
-        throw this.syntax('the closing quote of a string');
-    }
-    /** A number token, checked against JSON's grammar and DynamoDB's range; its text as written. */
-    number() {
-        const start = this.pos;
-        if (this.code() === MINUS)
-            this.pos++;
-        const first = this.code();
-        if (!this.digits())
-            throw this.syntax('digits in a number');
-        if (first === DIGIT_0 && this.pos - start > (this.text.charCodeAt(start) === MINUS ? 2 : 1)) {
-            this.pos = start;
-            throw this.syntax('a number without leading zeros');
-        }
-        if (this.code() === DOT) {
-            this.pos++;
-            if (!this.digits())
-                throw this.syntax('digits after the decimal point');
-        }
-        if (this.code() === LOWER_E || this.code() === UPPER_E) {
-            this.pos++;
-            if (this.code() === PLUS || this.code() === MINUS)
-                this.pos++;
-            if (!this.digits())
-                throw this.syntax('digits in the exponent');
-        }
-        const text = this.text.slice(start, this.pos);
-        const number = normalizeNumber(text);
-        if (!number.ok)
-            throw new PathError(`N: ${number.reason}`);
-        return text;
-    }
-    digits() {
-        const start = this.pos;
-        for (let c = this.code(); c >= DIGIT_0 && c <= DIGIT_9; c = this.code())
-            this.pos++;
-        return this.pos > start;
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/formats/json-splitter.ts
 /**
@@ -77133,10 +76336,10 @@ class DocumentParser {
  */
 
 const json_splitter_NEWLINE = 0x0a;
-const json_splitter_BOM = [0xef, 0xbb, 0xbf];
+const BOM = [0xef, 0xbb, 0xbf];
 const json_splitter_strict = new TextDecoder('utf-8', { fatal: true });
 /** The point where a file breaks its shape, as the reader takes it: not a record. */
-function brokenRecord(piece) {
+function json_splitter_brokenRecord(piece) {
     return {
         line: piece.line,
         raw: '',
@@ -77149,7 +76352,7 @@ const END_WITH = 1; // the byte closes the element and belongs to it
 const END_BEFORE = 2; // the byte follows the element (a scalar's comma, bracket or space)
 /** Table names are at most 255 characters; a longer member name is not one. */
 const MAX_NAME_BYTES = 1024;
-class JsonSplitter {
+class json_splitter_JsonSplitter {
     shape;
     maxElementBytes;
     state = 'start';
@@ -77186,7 +76389,7 @@ class JsonSplitter {
             const c = chunk[i];
             // A UTF-8 byte order mark at the start (maybe split over chunks) is not content.
             if (this.bomAt >= 0) {
-                if (this.bomAt < json_splitter_BOM.length && c === json_splitter_BOM[this.bomAt]) {
+                if (this.bomAt < BOM.length && c === BOM[this.bomAt]) {
                     this.bomAt++;
                     continue;
                 }
@@ -77321,7 +76524,7 @@ class JsonSplitter {
                 return this.to('open');
             case 'open':
                 if (c !== LBRACKET) {
-                    return this.break(`expected an array of requests for table ${JSON.stringify(this.table)}, found ${describe(c)}`);
+                    return this.break(`expected an array of requests for table ${JSON.stringify(this.table)}, found ${json_splitter_describe(c)}`);
                 }
                 this.index = 0;
                 return this.to('element');
@@ -77442,57 +76645,12 @@ function found(c) {
         return 'a letter';
     return `byte 0x${c.toString(16).padStart(2, '0')}`;
 }
-function describe(c) {
+function json_splitter_describe(c) {
     if (c === LBRACE)
         return 'an object';
     if (c === json_codes_QUOTE)
         return 'a string';
     return 'a value that is not an array';
-}
-
-;// CONCATENATED MODULE: ./src/formats/json-documents.ts
-/**
- * JSON files whose documents the bytes frame, not the lines: one JSON array of documents (the
- * whole file, streamed element by element), or documents of several lines one after another (a
- * pretty-printed object, jq's output). Each document is a plain JSON document (as json-document.ts
- * maps it) or a DynamoDB JSON item, with or without the `Item` wrapper.
- */
-
-
-
-/** How one document's text becomes an item; `label` names it in reasons (`document[3]`). */
-function documentParser(items) {
-    if (items === 'plain')
-        return parseJsonDocument;
-    const parse = items === 'bare' ? parseDynamoDBItem : parseDynamoDBJsonLine;
-    return (text, label) => {
-        const result = parse(text);
-        return result.ok ? result : { ok: false, reason: `${label}: ${result.reason}` };
-    };
-}
-/** The records of a file that is one JSON array of documents, or documents one after another. */
-function jsonDocumentsParser(framing, items, maxDocumentBytes) {
-    const splitter = new JsonSplitter(framing, maxDocumentBytes);
-    const parse = documentParser(items);
-    const records = (pieces) => pieces.flatMap((piece) => documentRecord(piece, parse));
-    return {
-        framing: 'bytes',
-        push: (chunk) => records(splitter.push(chunk)),
-        end: () => records(splitter.end()),
-    };
-}
-/** A document, by its index in reasons (`document[3].price: …`). */
-function documentRecord(piece, parse) {
-    if (piece.kind === 'table')
-        return [];
-    if (piece.kind === 'broken')
-        return [brokenRecord(piece)];
-    if (piece.text === undefined) {
-        const result = { ok: false, reason: `document[${piece.index}]: ${piece.problem}` };
-        return [{ line: piece.line, raw: '', result, unreadable: true }];
-    }
-    const result = parse(piece.text, `document[${piece.index}]`);
-    return [{ line: piece.line, raw: piece.text, bytes: piece.bytes, result }];
 }
 
 ;// CONCATENATED MODULE: ./src/formats/request-items.ts
@@ -77501,16 +76659,20 @@ function documentRecord(piece, parse) {
  * takes them, `{"<table>": [{"PutRequest": {"Item": {…}}}, {"DeleteRequest": {"Key": {…}}}]}`
  * with DynamoDB JSON items (the BatchWriteItem API reference's RequestItems). Puts are written,
  * deletes delete. The name in the file is the table it was written for; the action loads it
- * into the `table` input (a file naming several tables is refused before anything is written,
- * see plan/).
+ * into the `table` input. A file naming several tables is read for one of them (FormatOptions'
+ * `table`), its other requests skipped.
  */
 
 
 
-/** The records of a request-items file: one per request. */
-function requestItemsParser(maxRequestBytes) {
-    const splitter = new JsonSplitter('tables', maxRequestBytes);
-    const records = (pieces) => pieces.flatMap(requestRecord);
+/**
+ * The records of a request-items file: one per request. With `table`, only the requests for that
+ * table: the others are skipped, not records of this read (another table's load counts them).
+ */
+function requestItemsParser(maxRequestBytes, table) {
+    const splitter = new json_splitter_JsonSplitter('tables', maxRequestBytes);
+    const wanted = (piece) => table === undefined || piece.kind !== 'element' || piece.table === table;
+    const records = (pieces) => pieces.filter(wanted).flatMap(requestRecord);
     return {
         framing: 'bytes',
         push: (chunk) => records(splitter.push(chunk)),
@@ -77518,8 +76680,8 @@ function requestItemsParser(maxRequestBytes) {
     };
 }
 /** The table names a request-items file holds, read through once (the requests are not parsed). */
-async function requestItemsTables(chunks, maxRequestBytes) {
-    const splitter = new JsonSplitter('tables', maxRequestBytes);
+async function request_items_requestItemsTables(chunks, maxRequestBytes) {
+    const splitter = new json_splitter_JsonSplitter('tables', maxRequestBytes);
     const names = [];
     const look = (pieces) => {
         for (const piece of pieces) {
@@ -77536,7 +76698,7 @@ function requestRecord(piece) {
     if (piece.kind === 'table')
         return [];
     if (piece.kind === 'broken')
-        return [brokenRecord(piece)];
+        return [json_splitter_brokenRecord(piece)];
     const label = `${JSON.stringify(piece.table ?? '')}[${piece.index}]`;
     if (piece.text === undefined) {
         const result = { ok: false, reason: `${label}: ${piece.problem}` };
@@ -77547,12 +76709,12 @@ function requestRecord(piece) {
             line: piece.line,
             raw: piece.text,
             bytes: piece.bytes,
-            result: parseRequest(piece.text, label),
+            result: request_items_parseRequest(piece.text, label),
         },
     ];
 }
 /** One request: `{"PutRequest": {"Item": …}}` or `{"DeleteRequest": {"Key": …}}`. */
-function parseRequest(text, label) {
+function request_items_parseRequest(text, label) {
     let parsed;
     try {
         parsed = JSON.parse(text);
@@ -77561,8 +76723,8 @@ function parseRequest(text, label) {
         return { ok: false, reason: `${label}: invalid JSON` };
     }
     const expected = 'expected {"PutRequest": {"Item": …}} or {"DeleteRequest": {"Key": …}}';
-    if (!isJsonObject(parsed))
-        return { ok: false, reason: `${label}: ${expected}, found ${jsonKind(parsed)}` };
+    if (!(0,json/* isJsonObject */.O)(parsed))
+        return { ok: false, reason: `${label}: ${expected}, found ${(0,json/* jsonKind */.Z)(parsed)}` };
     const types = Object.keys(parsed);
     const type = types[0];
     if (types.length !== 1 || (type !== 'PutRequest' && type !== 'DeleteRequest')) {
@@ -77571,12 +76733,12 @@ function parseRequest(text, label) {
     }
     const request = parsed[type];
     const member = type === 'PutRequest' ? 'Item' : 'Key';
-    if (!isJsonObject(request) ||
-        !isJsonObject(request[member]) ||
+    if (!(0,json/* isJsonObject */.O)(request) ||
+        !(0,json/* isJsonObject */.O)(request[member]) ||
         Object.keys(request).length !== 1) {
         return { ok: false, reason: `${label}.${type}: expected an object with only "${member}"` };
     }
-    const converted = convertItem(request[member], `${label}.${type}.${member}`);
+    const converted = (0,dynamodb_json/* convertItem */.HE)(request[member], `${label}.${type}.${member}`);
     if (!converted.ok)
         return { ok: false, reason: plainJsonHint(converted.reason) };
     return type === 'PutRequest' ? converted : { ...converted, delete: true };
@@ -77586,6 +76748,1121 @@ function plainJsonHint(reason) {
     if (!/expected an attribute value object|unknown type key/.test(reason))
         return reason;
     return `${reason} (request-items files hold DynamoDB JSON, {"S": "text"} or {"N": "1"}; for plain JSON documents use input-format JSON)`;
+}
+
+;// CONCATENATED MODULE: ./src/formats/scan-output.ts
+/**
+ * Two shapes of the AWS CLI's own files, beyond one table per file:
+ *
+ * - what `aws dynamodb scan` (or `query`) prints, `{"Items": [item, …], "Count": n,
+ *   "ScannedCount": n, …}`, items in DynamoDB JSON without the `Item` wrapper: its items;
+ * - request-items files (`batch-write-item --request-items`) that name ANY number of tables:
+ *   per table, its puts and deletes in file order.
+ *
+ * A scan output is one JSON document, parsed whole (see MAX_SCAN_OUTPUT_BYTES); a request-items
+ * file streams through the JSON splitter, one request at a time, as request-items.ts reads it.
+ */
+
+
+
+
+
+/**
+ * A scan output is read whole: the CLI prints one document, of the size a test fixture has. Beyond
+ * this it is refused rather than risk the runner's memory; the integration checks the object's
+ * size against it before reading.
+ */
+const MAX_SCAN_OUTPUT_BYTES = 64 * 1024 * 1024;
+const ITEM_PATH = /^Items\[\d+\]$/;
+/** The depth of an ITEM_PATH element. */
+const ITEM_DEPTH = 2;
+/** How far into a file the recogniser looks for `"Items"`. */
+const RECOGNISE_CHARS = 4096;
+/** `{"Items": [`, as the CLI starts a scan output. */
+const SCAN_START = /^\uFEFF?\s*\{\s*"Items"\s*:\s*\[/;
+/** `{"Items": [{"PutRequest"`: a request-items file for a table named Items, not a scan. */
+const REQUESTS_FOR_ITEMS = /^\uFEFF?\s*\{\s*"Items"\s*:\s*\[\s*\{\s*"(?:PutRequest|DeleteRequest)"/;
+/**
+ * Does this head of a file look like a scan output: an object whose first member is `"Items"`
+ * holding an array (the CLI prints Items first), not of requests (a request-items file for a
+ * table named Items)?
+ */
+function looksLikeScanOutput(head) {
+    const text = typeof head === 'string'
+        ? head.slice(0, RECOGNISE_CHARS)
+        : new TextDecoder('utf-8').decode(head.subarray(0, RECOGNISE_CHARS));
+    return SCAN_START.test(text) && !REQUESTS_FOR_ITEMS.test(text);
+}
+/**
+ * Reads a scan output: `file` names it in the problem and warnings, `text` is its content. Each
+ * item goes through the DynamoDB JSON item parser (numbers stay text, reasons read the same).
+ */
+function parseScanOutput(file, text) {
+    const prefix = `${file}: `;
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_SCAN_OUTPUT_BYTES) {
+        return {
+            ok: false,
+            problem: `${prefix}the scan output is ${bytes} bytes, more than the ${MAX_SCAN_OUTPUT_BYTES} it is read whole up to: write the scan as DynamoDB JSON lines instead (jq -c '.Items[] | {Item: .}')`,
+        };
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
+    }
+    catch {
+        return {
+            ok: false,
+            problem: `${prefix}expected the output of aws dynamodb scan (one JSON document), found text that is not valid JSON`,
+        };
+    }
+    if (!(0,json/* isJsonObject */.O)(parsed) || !Array.isArray(parsed['Items'])) {
+        const found = (0,json/* isJsonObject */.O)(parsed) ? 'an object without an "Items" array' : (0,json/* jsonKind */.Z)(parsed);
+        return {
+            ok: false,
+            problem: `${prefix}expected the output of aws dynamodb scan, {"Items": [items], "Count": …}, found ${found}`,
+        };
+    }
+    const lines = elementLines(text, ITEM_DEPTH, (path) => ITEM_PATH.test(path));
+    const records = parsed['Items'].map((item, i) => {
+        const path = `Items[${i}]`;
+        // The text for the rejected file is taken before the parser decodes B values in place.
+        const raw = JSON.stringify(item) ?? '';
+        const result = (0,dynamodb_json/* convertItem */.HE)(item, 'item');
+        return {
+            path,
+            line: lines.get(path) ?? 0,
+            raw,
+            bytes: Buffer.byteLength(raw),
+            result: result.ok ? result : { ok: false, reason: `${path}: ${result.reason}` },
+        };
+    });
+    return { ok: true, records, warnings: scanWarnings(prefix, parsed, records.length) };
+}
+function scanWarnings(prefix, output, items) {
+    const warnings = [];
+    for (const member of ['NextToken', 'LastEvaluatedKey']) {
+        if (output[member] === undefined || output[member] === null)
+            continue;
+        warnings.push(`${prefix}the scan output has a ${member}: it holds only the first page of the scan, ${items} items; run the scan without --max-items or --no-paginate to get them all`);
+    }
+    const count = output['Count'];
+    if (typeof count === 'number' && count !== items) {
+        warnings.push(`${prefix}the scan output says Count ${count} but holds ${items} items: the file may have been cut or edited`);
+    }
+    return warnings;
+}
+/**
+ * Reads a request-items file with any number of tables, one chunk at a time: each request as a
+ * record with its table (`result.delete` marks a DeleteRequest). Requests are parsed by
+ * request-items.ts, so reasons read as for a one-table file (`"Music"[3]: …`).
+ */
+function multiTableRequestsParser(maxRequestBytes) {
+    const splitter = new JsonSplitter('tables', maxRequestBytes);
+    const records = (pieces) => pieces.flatMap(tableRecord);
+    return {
+        push: (chunk) => records(splitter.push(chunk)),
+        end: () => records(splitter.end()),
+    };
+}
+function tableRecord(piece) {
+    if (piece.kind === 'table')
+        return [];
+    if (piece.kind === 'broken')
+        return [{ ...brokenRecord(piece), table: undefined }];
+    const table = piece.table;
+    const label = `${JSON.stringify(table ?? '')}[${piece.index}]`;
+    if (piece.text === undefined) {
+        const result = { ok: false, reason: `${label}: ${piece.problem}` };
+        return [{ table, line: piece.line, raw: '', result, unreadable: true }];
+    }
+    const result = parseRequest(piece.text, label);
+    return [{ table, line: piece.line, raw: piece.text, bytes: piece.bytes, result }];
+}
+/**
+ * Reads a whole request-items file into its tables, in the order the file first names them (a
+ * table named twice, `{"A": […], "B": […], "A": […]}`, keeps one list, in file order), and the
+ * point where the file stops making sense, if it does. Holds every request: for tests and small
+ * files; the integration streams with {@link multiTableRequestsParser}.
+ */
+async function readRequestTables(chunks, maxRequestBytes) {
+    const parser = multiTableRequestsParser(maxRequestBytes);
+    const tables = new Map();
+    let broken;
+    const take = (records) => {
+        for (const { table, ...record } of records) {
+            if (table === undefined) {
+                broken = record;
+                continue;
+            }
+            const list = tables.get(table);
+            if (list === undefined)
+                tables.set(table, [record]);
+            else
+                list.push(record);
+        }
+    };
+    for await (const chunk of chunks)
+        take(parser.push(chunk));
+    take(parser.end());
+    return {
+        tables: [...tables].map(([table, records]) => ({ table, records })),
+        ...(broken !== undefined && { broken }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/formats/workbench.ts
+
+
+
+/**
+ * Models are small (Workbench keeps them in memory and its sample data is for viewing): the
+ * whole file is read and parsed. Beyond this a file is refused rather than risk the runner's
+ * memory; the integration checks the object's size against it before reading.
+ */
+const MAX_WORKBENCH_MODEL_BYTES = 64 * 1024 * 1024;
+/** Throughput of PROVISIONED tables and their indexes (the model's own settings are not used). */
+const DEFAULT_PROVISIONED_UNITS = 5;
+/** Table and index names: 3-255 characters of [a-zA-Z0-9_.-] (CreateTable API reference). */
+const NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+/** Projection.NonKeyAttributes of one index: 1-20 names (CreateTable API reference). */
+const MAX_NON_KEY_ATTRIBUTES = 20;
+/** How far into a file the recogniser looks for the model's top-level members. */
+const workbench_RECOGNISE_CHARS = 4096;
+const KEY_TYPES = ['S', 'N', 'B'];
+const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'];
+/** Where items sit: DataModel[i].TableData[j] and DataModel[i].TableFacets[k].TableData[j]. */
+const workbench_ITEM_PATH = /^DataModel\[\d+\](?:\.TableFacets\[\d+\])?\.TableData\[\d+\]$/;
+/** The depth of the deepest ITEM_PATH element. */
+const workbench_ITEM_DEPTH = 6;
+/**
+ * Does this head of a file look like a Workbench model: an object whose first members (within
+ * the first few KB) include `"DataModel"` and `"ModelName"` or `"ModelMetadata"`? Cheap, for
+ * input-format auto; a model whose ModelName comes late still reads with NOSQL_WORKBENCH.
+ */
+function looksLikeWorkbenchModel(head) {
+    const text = typeof head === 'string'
+        ? head.slice(0, workbench_RECOGNISE_CHARS)
+        : new TextDecoder('utf-8').decode(head.subarray(0, workbench_RECOGNISE_CHARS));
+    if (!/^\uFEFF?\s*\{/.test(text))
+        return false;
+    return /"DataModel"\s*:\s*\[/.test(text) && /"(?:ModelName|ModelMetadata)"\s*:/.test(text);
+}
+/**
+ * Reads a Workbench model: `file` names it in problems (the path as the user gave it or the
+ * object's URL), `text` is its content, `billingMode` the billing the inputs give (PROVISIONED:
+ * 5 RCU / 5 WCU for the table and each index, as key-schema tables get).
+ */
+function parseWorkbenchModel(file, text, billingMode) {
+    const prefix = `${file}: `;
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_WORKBENCH_MODEL_BYTES) {
+        return fail(`${prefix}the model is ${bytes} bytes, more than the ${MAX_WORKBENCH_MODEL_BYTES} a NoSQL Workbench model is read whole up to: split its tables into request-items files`);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
+    }
+    catch {
+        return fail(`${prefix}expected a NoSQL Workbench data model (one JSON document), found text that is not valid JSON: check the file is the model as Workbench exports it (File > Export)`);
+    }
+    if (!(0,json/* isJsonObject */.O)(parsed) || !Array.isArray(parsed['DataModel'])) {
+        const found = (0,json/* isJsonObject */.O)(parsed) ? `an object without a "DataModel" array` : (0,json/* jsonKind */.Z)(parsed);
+        return fail(`${prefix}expected a NoSQL Workbench data model, {"ModelName": …, "DataModel": [tables]}, found ${found}`);
+    }
+    const problems = [];
+    const lines = elementLines(text, workbench_ITEM_DEPTH, (path) => workbench_ITEM_PATH.test(path));
+    const tables = [];
+    const names = new Map();
+    parsed['DataModel'].forEach((entry, i) => {
+        const path = `DataModel[${i}]`;
+        const table = readTable(new Problems(prefix, problems), path, entry, billingMode, lines);
+        if (table === undefined)
+            return;
+        const first = names.get(table.name);
+        if (first !== undefined) {
+            problems.push(`${prefix}${path}.TableName: expected a name no other table of the model has, found ${JSON.stringify(table.name)}, as ${first} has`);
+            return;
+        }
+        names.set(table.name, path);
+        tables.push(table);
+    });
+    if (problems.length > 0)
+        return { ok: false, problems };
+    if (tables.length === 0) {
+        return fail(`${prefix}DataModel: expected at least one table, found an empty array`);
+    }
+    const modelName = parsed['ModelName'];
+    return { ok: true, modelName: typeof modelName === 'string' ? modelName : undefined, tables };
+}
+function fail(problem) {
+    return { ok: false, problems: [problem] };
+}
+/** Collects the problems of a model: `<file>: <path>: expected …, found …`. */
+class Problems {
+    prefix;
+    list;
+    constructor(prefix, list) {
+        this.prefix = prefix;
+        this.list = list;
+    }
+    bad(path, expected, found) {
+        this.list.push(`${this.prefix}${path}: expected ${expected}, found ${show(found)}`);
+    }
+}
+/** A value as a problem shows it: table settings, not item data, so shown (cut when long). */
+function show(value) {
+    if (value === undefined)
+        return 'nothing';
+    if (typeof value === 'string') {
+        return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+    }
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    return (0,json/* jsonKind */.Z)(value);
+}
+function readTable(p, path, entry, billingMode, lines) {
+    if (!(0,json/* isJsonObject */.O)(entry)) {
+        p.bad(path, 'a table, {"TableName", "KeyAttributes", …}', entry);
+        return undefined;
+    }
+    const before = p.list.length;
+    const name = entry['TableName'];
+    if (typeof name !== 'string' || !NAME.test(name)) {
+        p.bad(`${path}.TableName`, 'a table name of 3-255 characters a-z, A-Z, 0-9, _ . -', name);
+    }
+    const definitions = new Definitions(p, path);
+    const keys = readKeys(p, `${path}.KeyAttributes`, entry['KeyAttributes'], definitions);
+    const indexes = readIndexes(p, path, entry['GlobalSecondaryIndexes'], definitions, billingMode);
+    const records = readItems(p, `${path}.TableData`, entry['TableData'], lines);
+    const facets = [];
+    const facetList = entry['TableFacets'];
+    if (facetList !== undefined && !Array.isArray(facetList)) {
+        p.bad(`${path}.TableFacets`, 'an array of facets', facetList);
+    }
+    if (Array.isArray(facetList)) {
+        facetList.forEach((facet, k) => {
+            const facetPath = `${path}.TableFacets[${k}]`;
+            if (!(0,json/* isJsonObject */.O)(facet)) {
+                p.bad(facetPath, 'a facet, {"FacetName", "TableData", …}', facet);
+                return;
+            }
+            const items = readItems(p, `${facetPath}.TableData`, facet['TableData'], lines);
+            const facetName = facet['FacetName'];
+            facets.push({
+                name: typeof facetName === 'string' ? facetName : facetPath,
+                items: items.length,
+            });
+            records.push(...items);
+        });
+    }
+    if (p.list.length > before || typeof name !== 'string' || keys === undefined)
+        return undefined;
+    const parameters = {
+        TableName: name,
+        AttributeDefinitions: definitions.list(),
+        KeySchema: keySchema(keys),
+        ...billing(billingMode),
+        ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
+    };
+    const billingInModel = typeof entry['BillingMode'] === 'string' ? entry['BillingMode'] : undefined;
+    return { name, path, parameters, records, facets, billingInModel };
+}
+/** The attributes the keys of the table and its indexes use, each with one type. */
+class Definitions {
+    p;
+    table;
+    types = new Map();
+    constructor(p, table) {
+        this.p = p;
+        this.table = table;
+    }
+    add(key, where) {
+        const known = this.types.get(key.name);
+        if (known === undefined) {
+            this.types.set(key.name, { type: key.type, where });
+        }
+        else if (known.type !== key.type) {
+            this.p.bad(`${where}.AttributeType`, `${known.type}, the type ${known.where} gives ${JSON.stringify(key.name)} (an attribute has one type in ${this.table})`, key.type);
+        }
+    }
+    list() {
+        return [...this.types].map(([name, { type }]) => ({ AttributeName: name, AttributeType: type }));
+    }
+}
+/** `{"PartitionKey": {"AttributeName", "AttributeType"}, "SortKey"?: {…}}`. */
+function readKeys(p, path, value, definitions) {
+    if (!(0,json/* isJsonObject */.O)(value)) {
+        p.bad(path, '{"PartitionKey": {"AttributeName", "AttributeType"}, "SortKey"?: …}', value);
+        return undefined;
+    }
+    const partition = readKey(p, `${path}.PartitionKey`, value['PartitionKey']);
+    const sort = value['SortKey'] === undefined ? undefined : readKey(p, `${path}.SortKey`, value['SortKey']);
+    if (partition === undefined || (value['SortKey'] !== undefined && sort === undefined)) {
+        return undefined;
+    }
+    if (sort !== undefined && sort.name === partition.name) {
+        p.bad(`${path}.SortKey.AttributeName`, 'a name other than the partition key', sort.name);
+        return undefined;
+    }
+    definitions.add(partition, `${path}.PartitionKey`);
+    if (sort !== undefined)
+        definitions.add(sort, `${path}.SortKey`);
+    return sort === undefined ? [partition] : [partition, sort];
+}
+function readKey(p, path, value) {
+    if (!(0,json/* isJsonObject */.O)(value)) {
+        p.bad(path, '{"AttributeName", "AttributeType"}', value);
+        return undefined;
+    }
+    const name = value['AttributeName'];
+    const type = value['AttributeType'];
+    const nameOk = typeof name === 'string' && name.length >= 1 && name.length <= 255;
+    if (!nameOk)
+        p.bad(`${path}.AttributeName`, 'a name of 1-255 characters', name);
+    const typeOk = KEY_TYPES.some((t) => t === type);
+    if (!typeOk) {
+        p.bad(`${path}.AttributeType`, 'S, N or B (a key attribute is a string, number or binary)', type);
+    }
+    return nameOk && typeOk ? { name, type: type } : undefined;
+}
+function keySchema(keys) {
+    return keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' }));
+}
+function billing(mode) {
+    return mode === 'PROVISIONED'
+        ? { BillingMode: mode, ProvisionedThroughput: provisioned() }
+        : { BillingMode: mode };
+}
+function provisioned() {
+    return {
+        ReadCapacityUnits: DEFAULT_PROVISIONED_UNITS,
+        WriteCapacityUnits: DEFAULT_PROVISIONED_UNITS,
+    };
+}
+function readIndexes(p, table, value, definitions, billingMode) {
+    const path = `${table}.GlobalSecondaryIndexes`;
+    if (value === undefined)
+        return [];
+    if (!Array.isArray(value)) {
+        p.bad(path, 'an array of indexes', value);
+        return [];
+    }
+    const indexes = [];
+    const seen = new Set();
+    value.forEach((index, i) => {
+        const at = `${path}[${i}]`;
+        if (!(0,json/* isJsonObject */.O)(index)) {
+            p.bad(at, 'an index, {"IndexName", "KeyAttributes", "Projection"}', index);
+            return;
+        }
+        const name = index['IndexName'];
+        const nameOk = typeof name === 'string' && NAME.test(name);
+        if (!nameOk) {
+            p.bad(`${at}.IndexName`, 'an index name of 3-255 characters a-z, A-Z, 0-9, _ . -', name);
+        }
+        else if (seen.has(name)) {
+            p.bad(`${at}.IndexName`, 'a name no other index of the table has', name);
+        }
+        const keys = readKeys(p, `${at}.KeyAttributes`, index['KeyAttributes'], definitions);
+        const projection = readProjection(p, `${at}.Projection`, index['Projection']);
+        if (!nameOk || keys === undefined || projection === undefined)
+            return;
+        seen.add(name);
+        indexes.push({
+            IndexName: name,
+            KeySchema: keySchema(keys),
+            Projection: projection,
+            ...(billingMode === 'PROVISIONED' && { ProvisionedThroughput: provisioned() }),
+        });
+    });
+    return indexes;
+}
+/** Workbench writes `{"ProjectionType": "ALL"}`; INCLUDE names its attributes. Absent: ALL. */
+function readProjection(p, path, value) {
+    if (value === undefined)
+        return { ProjectionType: 'ALL' };
+    if (!(0,json/* isJsonObject */.O)(value)) {
+        p.bad(path, '{"ProjectionType": "ALL", "KEYS_ONLY" or "INCLUDE"}', value);
+        return undefined;
+    }
+    const type = PROJECTION_TYPES.find((t) => t === value['ProjectionType']);
+    if (type === undefined) {
+        p.bad(`${path}.ProjectionType`, 'ALL, KEYS_ONLY or INCLUDE', value['ProjectionType']);
+        return undefined;
+    }
+    const attributes = value['NonKeyAttributes'];
+    if (type !== 'INCLUDE') {
+        if (attributes === undefined || (Array.isArray(attributes) && attributes.length === 0)) {
+            return { ProjectionType: type };
+        }
+        p.bad(`${path}.NonKeyAttributes`, `nothing with ProjectionType ${type} (only INCLUDE names attributes)`, attributes);
+        return undefined;
+    }
+    const names = Array.isArray(attributes) ? attributes : undefined;
+    const valid = names !== undefined &&
+        names.length >= 1 &&
+        names.length <= MAX_NON_KEY_ATTRIBUTES &&
+        names.every((n) => typeof n === 'string' && n.length > 0);
+    if (!valid) {
+        p.bad(`${path}.NonKeyAttributes`, `an array of 1-${MAX_NON_KEY_ATTRIBUTES} attribute names with ProjectionType INCLUDE`, attributes);
+        return undefined;
+    }
+    return { ProjectionType: type, NonKeyAttributes: names };
+}
+/** The items of one TableData array, each through the DynamoDB JSON item parser. */
+function readItems(p, path, value, lines) {
+    if (value === undefined)
+        return [];
+    if (!Array.isArray(value)) {
+        p.bad(path, 'an array of items in DynamoDB JSON', value);
+        return [];
+    }
+    return value.map((item, j) => {
+        const at = `${path}[${j}]`;
+        // The text for the rejected file is taken before the parser decodes B values in place.
+        const raw = JSON.stringify(item) ?? '';
+        const result = (0,dynamodb_json/* convertItem */.HE)(item, 'item');
+        return {
+            path: at,
+            line: lines.get(at) ?? 0,
+            raw,
+            bytes: Buffer.byteLength(raw),
+            result: result.ok ? result : { ok: false, reason: `${at}: ${result.reason}` },
+        };
+    });
+}
+/**
+ * The warning when the model's own BillingMode differs from the billing the table is created
+ * with (the inputs' billing-mode applies, as for every table the action creates); undefined when
+ * they agree or the model says none.
+ */
+function billingWarning(file, table, billingMode) {
+    if (table.billingInModel === undefined || table.billingInModel === billingMode)
+        return undefined;
+    return `${file}: ${table.path} (${table.name}) says BillingMode ${JSON.stringify(table.billingInModel)}, but the table is created with billing-mode ${billingMode}, as the inputs give: set billing-mode to ${table.billingInModel} to follow the model`;
+}
+
+;// CONCATENATED MODULE: ./src/formats/detect.ts
+/**
+ * input-format auto: what a file holds, recognised from its first bytes (its head) and, where
+ * the bytes cannot tell (an empty file), its name. Pure: the head is given, nothing is read here.
+ *
+ * JSON files are told apart by their framing (one array, one document per line, or documents of
+ * several lines one after another) and by what their documents are: plain JSON, DynamoDB JSON
+ * with the `Item` wrapper (ImportTable's DYNAMODB_JSON), or DynamoDB JSON items without it.
+ */
+
+
+
+/**
+ * How much of an object's head detection looks at: enough for the first document of any
+ * ordinary file, so that its kind is parsed rather than guessed from a prefix.
+ */
+const HEAD_BYTES = 64 * 1024;
+/** AttributeValue's type keys: a one-member object with one of these is a DynamoDB JSON value. */
+const TYPE_KEYS = new Set(['S', 'N', 'B', 'BOOL', 'NULL', 'M', 'L', 'SS', 'NS', 'BS']);
+const ION_VERSION_MARKER = '$ion_1_0';
+/** Names that say JSON: a file of them that does not start as JSON is still read as JSON Lines. */
+const JSON_EXTENSIONS = new Set(['json', 'jsonl', 'ndjson']);
+const detect_BOM = '\uFEFF';
+const WHITESPACE = /[\s]/;
+/**
+ * What a file holds, from its head (`complete`: the head is the whole file) and its name.
+ * The bytes decide; the name only breaks a tie the bytes leave (an empty file).
+ */
+function detectReading(name, head, complete) {
+    const text = headText(head);
+    const start = firstContent(text);
+    if (start === text.length)
+        return { reading: byName(name), basis: 'empty' };
+    const rest = text.slice(start);
+    if (rest.startsWith(ION_VERSION_MARKER))
+        return { reading: { kind: 'ion' }, basis: 'bytes' };
+    if (rest[0] === '[') {
+        return { reading: { kind: 'json', framing: 'array', items: arrayItems(rest) }, basis: 'bytes' };
+    }
+    if (rest[0] === '{') {
+        const inside = rest.slice(1).trimStart();
+        // JSON names are quoted; Ion's struct fields need not be (`{Item:{…}}`, DynamoDB's Ion export).
+        if (inside !== '' && inside[0] !== '"' && inside[0] !== '}') {
+            return { reading: { kind: 'ion' }, basis: 'bytes' };
+        }
+        return { reading: objectReading(rest, complete), basis: 'bytes' };
+    }
+    // Not JSON and not Ion. A file named as JSON is read as its name says, so that its lines are
+    // rejected as the JSON they fail to be; any other is CSV, the one format that starts with
+    // anything.
+    if (JSON_EXTENSIONS.has(extension(name)))
+        return { reading: byName(name), basis: 'name' };
+    return { reading: { kind: 'csv' }, basis: 'bytes' };
+}
+/**
+ * How the documents of a file read as JSON follow one another, from its head: an array, one per
+ * line, or documents of several lines. input-format JSON uses it too.
+ */
+function jsonFraming(head) {
+    const text = headText(head);
+    const rest = text.slice(firstContent(text));
+    if (rest[0] === '[')
+        return 'array';
+    return objectFraming(rest, firstDocumentEnd(rest));
+}
+/** The format ImportTable would read the object as, or undefined when it has none for it. */
+function importTableFormat(reading) {
+    if (reading.kind === 'ion')
+        return 'ION';
+    if (reading.kind === 'csv')
+        return 'CSV';
+    if (reading.kind === 'json' && reading.framing === 'lines' && reading.items === 'wrapped') {
+        return 'DYNAMODB_JSON';
+    }
+    return undefined;
+}
+/**
+ * The reading an explicit input-format names (JSON's framing comes from the head, and so does
+ * DYNAMODB_JSON's: a file that starts with `[` is an array, of items with the Item wrapper or
+ * without it as its first element says).
+ */
+function explicitReading(format, head) {
+    switch (format) {
+        case 'DYNAMODB_JSON':
+            return {
+                kind: 'json',
+                framing: head ? dynamoDBFraming(head) : 'lines',
+                ...dynamoDBItems(head),
+            };
+        case 'NOSQL_WORKBENCH':
+            return { kind: 'workbench' };
+        case 'JSON':
+            return { kind: 'json', framing: head ? jsonFraming(head) : 'lines', items: 'plain' };
+        case 'REQUEST_ITEMS':
+            return { kind: 'request-items' };
+        case 'ION':
+            return { kind: 'ion' };
+        case 'CSV':
+            return { kind: 'csv' };
+    }
+}
+/** The reading in words: `a JSON array of plain documents`. */
+function describeReading(reading) {
+    switch (reading.kind) {
+        case 'request-items':
+            return 'a request-items file (batch-write-item)';
+        case 'workbench':
+            return 'a NoSQL Workbench data model';
+        case 'scan-output':
+            return 'the output of aws dynamodb scan';
+        case 'ion':
+            return 'Ion (DynamoDB export text)';
+        case 'csv':
+            return 'CSV';
+        case 'json':
+            return describeJson(reading.framing, reading.items);
+    }
+}
+function describeJson(framing, items) {
+    if (items === 'changes')
+        return "DynamoDB JSON lines of an incremental export's changes";
+    const wrapper = items === 'wrapped' ? 'with' : 'without';
+    if (framing === 'lines') {
+        return items === 'plain'
+            ? 'JSON Lines of plain documents'
+            : `DynamoDB JSON lines ${wrapper} the Item wrapper`;
+    }
+    const documents = items === 'plain' ? 'plain documents' : `DynamoDB JSON items ${wrapper} the Item wrapper`;
+    return framing === 'array'
+        ? `a JSON array of ${documents}`
+        : `multi-line JSON documents (${documents})`;
+}
+/** How the log says where a reading came from: `input-format auto: from its first bytes`. */
+function describeBasis(choice) {
+    if (choice.formatFrom)
+        return `${choice.format}, from ${choice.formatFrom}`;
+    switch (choice.basis) {
+        case 'input':
+            return `input-format ${choice.format}`;
+        case 'bytes':
+            return 'input-format auto: from its first bytes';
+        case 'name':
+            return 'input-format auto: from its name';
+        case 'empty':
+            return 'input-format auto: it holds no data, so from its name';
+    }
+}
+/**
+ * What a rejected record's reason ends with: the format the file was read as and the input that
+ * changes it, because a file read as the wrong format rejects every record.
+ */
+function readingNote(choice) {
+    const as = describeReading(choice.reading);
+    if (choice.formatFrom)
+        return ` (read as ${as}, as ${choice.formatFrom} says)`;
+    if (choice.basis === 'input') {
+        return ` (read as ${as}, as input-format ${choice.format} says; set input-format to auto or to the file's format to read it otherwise)`;
+    }
+    return ` (read as ${as}, as input-format auto recognised it; set input-format to read it otherwise)`;
+}
+/**
+ * DYNAMODB_JSON's framing: ImportTable's lines, or a JSON array (scan results and fixture files
+ * keep items so); documents of several lines are not told apart from lines here, as before.
+ */
+function dynamoDBFraming(head) {
+    const text = headText(head);
+    return text[firstContent(text)] === '[' ? 'array' : 'lines';
+}
+/** DYNAMODB_JSON's items: an array's first element may be a bare item; lines keep the wrapper. */
+function dynamoDBItems(head) {
+    if (!head || dynamoDBFraming(head) === 'lines')
+        return { items: 'wrapped' };
+    const text = headText(head);
+    return { items: arrayItems(text.slice(firstContent(text))) === 'bare' ? 'bare' : 'wrapped' };
+}
+/** The head as text: a multi-byte character cut at its end decodes to a replacement character. */
+function headText(head) {
+    const text = new TextDecoder('utf-8').decode(head);
+    return text.startsWith(detect_BOM) ? text.slice(1) : text;
+}
+function firstContent(text) {
+    let i = 0;
+    while (i < text.length && WHITESPACE.test(text[i]))
+        i++;
+    return i;
+}
+/** The extension, past a compression suffix: `orders.csv.gz` → `csv`. */
+function extension(name) {
+    const base = name.toLowerCase().replace(/\.(gz|gzip|zst|zstd)$/, '');
+    const dot = base.lastIndexOf('.');
+    return dot < 0 || base.lastIndexOf('/') > dot ? '' : base.slice(dot + 1);
+}
+/** An empty file has no records whatever it is read as; its name says what it was meant to be. */
+function byName(name) {
+    const ext = extension(name);
+    if (ext === 'csv' || ext === 'tsv')
+        return { kind: 'csv' };
+    if (ext === 'ion')
+        return { kind: 'ion' };
+    return { kind: 'json', framing: 'lines', items: 'plain' };
+}
+/** A file that starts with an object: request items, or documents one per line or of several. */
+function objectReading(text, complete) {
+    // A model names its tables in its first members, long before its first document would end.
+    if (looksLikeWorkbenchModel(text))
+        return { kind: 'workbench' };
+    const end = firstDocumentEnd(text);
+    const framing = objectFraming(text, end);
+    const document = end.at === undefined ? undefined : parseObject(text.slice(0, end.at));
+    if (document !== undefined) {
+        if (isRequestItems(document))
+            return { kind: 'request-items' };
+        if (looksLikeScanOutput(text))
+            return { kind: 'scan-output' };
+        return { kind: 'json', framing, items: itemShape(document) };
+    }
+    // The first document is longer than the head (or not JSON): its first member decides.
+    if (end.at === undefined && !complete && REQUEST_ITEMS_START.test(text)) {
+        return { kind: 'request-items' };
+    }
+    if (end.at === undefined && !complete && looksLikeScanOutput(text)) {
+        return { kind: 'scan-output' };
+    }
+    return { kind: 'json', framing, items: end.at === undefined ? shapeFromPrefix(text) : 'plain' };
+}
+/** The documents of an array: its first element decides (an empty array has plain ones). */
+function arrayItems(text) {
+    const inner = text.slice(1);
+    const start = firstContent(inner);
+    if (inner[start] !== '{')
+        return 'plain';
+    const element = inner.slice(start);
+    const end = firstDocumentEnd(element);
+    if (end.at === undefined)
+        return shapeFromPrefix(element);
+    const document = parseObject(element.slice(0, end.at));
+    return document === undefined ? 'plain' : itemShape(document);
+}
+/**
+ * Where the first top-level document of the text ends (undefined: not in the text), and whether
+ * a newline comes before its end: JSON Lines keep each document on one line.
+ */
+function firstDocumentEnd(text) {
+    let depth = 0;
+    let inString = false;
+    let escape = false;
+    let multiLine = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '\n')
+            multiLine = true;
+        else if (inString) {
+            if (escape)
+                escape = false;
+            else if (c === '\\')
+                escape = true;
+            else if (c === '"')
+                inString = false;
+        }
+        else if (c === '"')
+            inString = true;
+        else if (c === '{' || c === '[')
+            depth++;
+        else if ((c === '}' || c === ']') && --depth === 0)
+            return { at: i + 1, multiLine };
+    }
+    return { at: undefined, multiLine };
+}
+/**
+ * JSON Lines when the first document ends on its first line; documents of several lines
+ * otherwise, unless the second line starts a document of its own: then the first line is a
+ * broken line of JSON Lines (pretty-printed documents indent or close on their second line).
+ */
+function objectFraming(text, end) {
+    if (!end.multiLine)
+        return 'lines';
+    const second = text.slice(text.indexOf('\n') + 1).replace(/^\r/, '');
+    return second.startsWith('{') ? 'lines' : 'documents';
+}
+function parseObject(text) {
+    try {
+        const parsed = JSON.parse(text);
+        return (0,json/* isJsonObject */.O)(parsed) ? parsed : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `{"Table": [{"PutRequest": …` or `…"DeleteRequest"`: batch-write-item's --request-items. */
+const REQUEST_ITEMS_START = /^\{\s*"(?:[^"\\]|\\.)*"\s*:\s*\[\s*\{\s*"(?:PutRequest|DeleteRequest)"/;
+function isRequestItems(document) {
+    const first = Object.values(document)[0];
+    if (!Array.isArray(first) || first.length === 0)
+        return false;
+    const request = first[0];
+    if (!(0,json/* isJsonObject */.O)(request))
+        return false;
+    const keys = Object.keys(request);
+    return keys.length === 1 && (keys[0] === 'PutRequest' || keys[0] === 'DeleteRequest');
+}
+/** A one-member object whose member is an AttributeValue type: `{"S": "a"}`. */
+function isAttributeValue(value) {
+    if (!(0,json/* isJsonObject */.O)(value))
+        return false;
+    const keys = Object.keys(value);
+    return keys.length === 1 && TYPE_KEYS.has(keys[0]);
+}
+/** Every member an AttributeValue: a DynamoDB JSON item (an empty object is not one). */
+function isDynamoDBItem(value) {
+    if (!(0,json/* isJsonObject */.O)(value))
+        return false;
+    const members = Object.values(value);
+    return members.length > 0 && members.every(isAttributeValue);
+}
+function itemShape(document) {
+    const keys = Object.keys(document);
+    if (keys.length === 1 && keys[0] === 'Item' && isDynamoDBItem(document['Item']))
+        return 'wrapped';
+    return isDynamoDBItem(document) ? 'bare' : 'plain';
+}
+const detect_NAME = '"(?:[^"\\\\]|\\\\.)*"';
+const TYPE = `"(?:${[...TYPE_KEYS].join('|')})"`;
+/** `{"Item": {"name": {"S"…` */
+const WRAPPED_START = new RegExp(`^\\{\\s*"Item"\\s*:\\s*\\{\\s*${detect_NAME}\\s*:\\s*\\{\\s*${TYPE}\\s*:`);
+/** `{"name": {"S"…` */
+const BARE_START = new RegExp(`^\\{\\s*${detect_NAME}\\s*:\\s*\\{\\s*${TYPE}\\s*:`);
+/** A document longer than the head: its first member is all there is to go by. */
+function shapeFromPrefix(text) {
+    if (WRAPPED_START.test(text))
+        return 'wrapped';
+    return BARE_START.test(text) ? 'bare' : 'plain';
+}
+
+// EXTERNAL MODULE: ./src/formats/path-error.ts
+var path_error = __nccwpck_require__(1858);
+;// CONCATENATED MODULE: ./src/formats/json-document.ts
+
+
+
+
+
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const DOT = 0x2e;
+const PLUS = 0x2b;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+/**
+ * One JSON document (an object) as an item. `label` starts the path in reasons (`document`).
+ * Anything but one object, with nothing after it but whitespace, is refused.
+ */
+function parseJsonDocument(text, label = 'document') {
+    const parser = new DocumentParser(text);
+    try {
+        parser.skipWhitespace();
+        if (parser.code() !== LBRACE) {
+            return {
+                ok: false,
+                reason: `${label}: expected a JSON object (one document), found ${parser.kind()}`,
+            };
+        }
+        const item = parser.members(0);
+        parser.skipWhitespace();
+        if (parser.pos < text.length)
+            throw parser.syntax('the end of the document');
+        return { ok: true, item };
+    }
+    catch (err) {
+        if (!(err instanceof path_error/* PathError */.E))
+            throw err;
+        return { ok: false, reason: err.reason(label) };
+    }
+}
+class DocumentParser {
+    text;
+    pos = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    code() {
+        return this.text.charCodeAt(this.pos);
+    }
+    skipWhitespace() {
+        for (;;) {
+            const c = this.code();
+            if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09)
+                this.pos++;
+            else
+                return;
+        }
+    }
+    /** What is at the position, for reasons: never the value itself. */
+    kind() {
+        const c = this.code();
+        if (Number.isNaN(c))
+            return 'the end of the text';
+        if (c === LBRACKET)
+            return 'an array';
+        if (c === json_codes_QUOTE)
+            return 'a string';
+        if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
+            return 'a number';
+        if (this.text.startsWith('true', this.pos) || this.text.startsWith('false', this.pos))
+            return 'a boolean';
+        if (this.text.startsWith('null', this.pos))
+            return 'null';
+        return `the character ${JSON.stringify(this.text[this.pos])}`;
+    }
+    syntax(expected) {
+        return new path_error/* PathError */.E(`invalid JSON at column ${this.pos + 1}: expected ${expected}`);
+    }
+    /** The members of an object at `{`, as an item; `depth` is the object's own level. */
+    members(depth) {
+        this.pos++; // {
+        const item = {};
+        this.skipWhitespace();
+        if (this.code() === RBRACE) {
+            this.pos++;
+            return item;
+        }
+        for (;;) {
+            this.skipWhitespace();
+            if (this.code() !== json_codes_QUOTE)
+                throw this.syntax('a member name in double quotes');
+            const name = this.string();
+            const problem = (0,attribute_value/* attributeNameProblem */.ju)(name);
+            if (problem !== undefined)
+                throw new path_error/* PathError */.E(problem);
+            this.skipWhitespace();
+            if (this.code() !== COLON)
+                throw this.syntax('":" after a member name');
+            this.pos++;
+            try {
+                // A later member of the same name replaces the earlier one, as with JSON.parse.
+                item[name] = this.value(depth + 1);
+            }
+            catch (err) {
+                if (err instanceof path_error/* PathError */.E)
+                    err.at((0,formats_record/* nameSegment */.Jh)(name));
+                throw err;
+            }
+            this.skipWhitespace();
+            const c = this.code();
+            this.pos++;
+            if (c === RBRACE)
+                return item;
+            if (c !== COMMA) {
+                this.pos--;
+                throw this.syntax('"," or "}" after a member');
+            }
+        }
+    }
+    value(depth) {
+        this.skipWhitespace();
+        const c = this.code();
+        if (c === json_codes_QUOTE)
+            return { S: this.string() };
+        if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9))
+            return { N: this.number() };
+        if (c === LBRACE || c === LBRACKET) {
+            if (depth > attribute_value/* MAX_NESTING_DEPTH */.wM) {
+                throw new path_error/* PathError */.E(`nested deeper than the limit of ${attribute_value/* MAX_NESTING_DEPTH */.wM} levels`);
+            }
+            return c === LBRACE ? { M: this.members(depth) } : { L: this.elements(depth) };
+        }
+        // Fresh objects: items are handed on and must not share their values.
+        if (this.literal('true'))
+            return { BOOL: true };
+        if (this.literal('false'))
+            return { BOOL: false };
+        if (this.literal('null'))
+            return { NULL: true };
+        throw this.syntax('a value');
+    }
+    literal(word) {
+        if (!this.text.startsWith(word, this.pos))
+            return false;
+        this.pos += word.length;
+        return true;
+    }
+    elements(depth) {
+        this.pos++; // [
+        const list = [];
+        this.skipWhitespace();
+        if (this.code() === RBRACKET) {
+            this.pos++;
+            return list;
+        }
+        for (;;) {
+            try {
+                list.push(this.value(depth + 1));
+            }
+            catch (err) {
+                if (err instanceof path_error/* PathError */.E)
+                    err.at(`[${list.length}]`);
+                throw err;
+            }
+            this.skipWhitespace();
+            const c = this.code();
+            this.pos++;
+            if (c === RBRACKET)
+                return list;
+            if (c !== COMMA) {
+                this.pos--;
+                throw this.syntax('"," or "]" after an element');
+            }
+        }
+    }
+    /** A string at `"`: sliced as is when it has no escape, else decoded by JSON.parse. */
+    string() {
+        const start = this.pos;
+        let escaped = false;
+        for (let i = start + 1; i < this.text.length; i++) {
+            const c = this.text.charCodeAt(i);
+            if (c === BACKSLASH) {
+                escaped = true;
+                i++;
+            }
+            else if (c === json_codes_QUOTE) {
+                this.pos = i + 1;
+                if (!escaped)
+                    return this.text.slice(start + 1, i);
+                try {
+                    return JSON.parse(this.text.slice(start, i + 1));
+                }
+                catch {
+                    this.pos = start;
+                    throw this.syntax('a valid string (an escape is broken)');
+                }
+            }
+            else if (c < 0x20) {
+                this.pos = i;
+                throw this.syntax('a control character to be escaped in a string');
+            }
+        }
+        this.pos = this.text.length;
+        throw this.syntax('the closing quote of a string');
+    }
+    /** A number token, checked against JSON's grammar and DynamoDB's range; its text as written. */
+    number() {
+        const start = this.pos;
+        if (this.code() === MINUS)
+            this.pos++;
+        const first = this.code();
+        if (!this.digits())
+            throw this.syntax('digits in a number');
+        if (first === DIGIT_0 && this.pos - start > (this.text.charCodeAt(start) === MINUS ? 2 : 1)) {
+            this.pos = start;
+            throw this.syntax('a number without leading zeros');
+        }
+        if (this.code() === DOT) {
+            this.pos++;
+            if (!this.digits())
+                throw this.syntax('digits after the decimal point');
+        }
+        if (this.code() === LOWER_E || this.code() === UPPER_E) {
+            this.pos++;
+            if (this.code() === PLUS || this.code() === MINUS)
+                this.pos++;
+            if (!this.digits())
+                throw this.syntax('digits in the exponent');
+        }
+        const text = this.text.slice(start, this.pos);
+        const number = (0,numbers/* normalizeNumber */.Jo)(text);
+        if (!number.ok)
+            throw new path_error/* PathError */.E(`N: ${number.reason}`);
+        return text;
+    }
+    digits() {
+        const start = this.pos;
+        for (let c = this.code(); c >= DIGIT_0 && c <= DIGIT_9; c = this.code())
+            this.pos++;
+        return this.pos > start;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/formats/json-documents.ts
+/**
+ * JSON files whose documents the bytes frame, not the lines: one JSON array of documents (the
+ * whole file, streamed element by element), or documents of several lines one after another (a
+ * pretty-printed object, jq's output). Each document is a plain JSON document (as json-document.ts
+ * maps it) or a DynamoDB JSON item, with or without the `Item` wrapper.
+ */
+
+
+
+/** How one document's text becomes an item; `label` names it in reasons (`document[3]`). */
+function documentParser(items) {
+    if (items === 'plain')
+        return parseJsonDocument;
+    const parse = items === 'bare' ? dynamodb_json/* parseDynamoDBItem */.bm : dynamodb_json/* parseDynamoDBJsonLine */.e0;
+    return (text, label) => {
+        const result = parse(text);
+        return result.ok ? result : { ok: false, reason: `${label}: ${result.reason}` };
+    };
+}
+/** The records of a file that is one JSON array of documents, or documents one after another. */
+function jsonDocumentsParser(framing, items, maxDocumentBytes) {
+    const splitter = new json_splitter_JsonSplitter(framing, maxDocumentBytes);
+    const parse = documentParser(items);
+    const records = (pieces) => pieces.flatMap((piece) => documentRecord(piece, parse));
+    return {
+        framing: 'bytes',
+        push: (chunk) => records(splitter.push(chunk)),
+        end: () => records(splitter.end()),
+    };
+}
+/** A document, by its index in reasons (`document[3].price: …`). */
+function documentRecord(piece, parse) {
+    if (piece.kind === 'table')
+        return [];
+    if (piece.kind === 'broken')
+        return [json_splitter_brokenRecord(piece)];
+    if (piece.text === undefined) {
+        const result = { ok: false, reason: `document[${piece.index}]: ${piece.problem}` };
+        return [{ line: piece.line, raw: '', result, unreadable: true }];
+    }
+    const result = parse(piece.text, `document[${piece.index}]`);
+    return [{ line: piece.line, raw: piece.text, bytes: piece.bytes, result }];
 }
 
 ;// CONCATENATED MODULE: ./src/formats/incremental.ts
@@ -77623,19 +77900,21 @@ function parseChangeLine(line) {
             reason: 'expected Metadata.WriteTimestampMicros.N, a whole number of microseconds',
         };
     }
-    const keys = convertItem(record['Keys'], 'Keys');
+    const keys = (0,dynamodb_json/* convertItem */.HE)(record['Keys'], 'Keys');
     if (!keys.ok)
         return keys;
     const timestamp = BigInt(micros);
     if (record['NewImage'] === undefined) {
         return { ok: true, item: keys.item, change: { timestamp, delete: true } };
     }
-    const image = convertItem(record['NewImage'], 'NewImage');
+    const image = (0,dynamodb_json/* convertItem */.HE)(record['NewImage'], 'NewImage');
     if (!image.ok)
         return image;
     return { ok: true, item: image.item, change: { timestamp, delete: false } };
 }
 
+// EXTERNAL MODULE: ./src/formats/set-members.ts
+var set_members = __nccwpck_require__(3198);
 ;// CONCATENATED MODULE: ./src/formats/ion.ts
 
 
@@ -77779,22 +78058,22 @@ function parseIonLine(line) {
     }
 }
 function describeFailure(error) {
-    if (!(error instanceof PathError))
+    if (!(error instanceof path_error/* PathError */.E))
         return 'invalid Ion: the line could not be parsed';
     return error.reason('Item');
 }
 function syntax(expected) {
-    return new PathError(`invalid Ion at column ${pos + 1}: expected ${expected}`, WHOLE_LINE);
+    return new path_error/* PathError */.E(`invalid Ion at column ${pos + 1}: expected ${expected}`, WHOLE_LINE);
 }
 function unsupported(type) {
-    return new PathError(`unsupported Ion type ${type}`);
+    return new path_error/* PathError */.E(`unsupported Ion type ${type}`);
 }
 function nonFinite(label) {
-    return new PathError(`${label}: unsupported Ion float: nan, +inf and -inf are not DynamoDB numbers`);
+    return new path_error/* PathError */.E(`${label}: unsupported Ion float: nan, +inf and -inf are not DynamoDB numbers`);
 }
 /** Adds a path segment to a value error on its way out; anything else passes unchanged. */
 function at(error, segment) {
-    return error instanceof PathError ? error.at(segment) : error;
+    return error instanceof path_error/* PathError */.E ? error.at(segment) : error;
 }
 // ---------------------------------------------------------------------------------------------
 // The line: version markers, `{Item: {...}}`, nothing after.
@@ -77803,26 +78082,26 @@ function parseLine() {
     skipVersionMarkers();
     if (!atStruct()) {
         const found = describeValue('a struct');
-        throw new PathError(`expected a struct with an "Item" field, found ${found}`, WHOLE_LINE);
+        throw new path_error/* PathError */.E(`expected a struct with an "Item" field, found ${found}`, WHOLE_LINE);
     }
     pos++;
     skipSpace();
     if (ion_text.charCodeAt(pos) === ion_RBRACE) {
-        throw new PathError('expected a struct with an "Item" field, found an empty struct', WHOLE_LINE);
+        throw new path_error/* PathError */.E('expected a struct with an "Item" field, found an empty struct', WHOLE_LINE);
     }
     let item;
     for (;;) {
         const name = readFieldName();
         if (name !== 'Item') {
-            throw new PathError(`unexpected top-level field ${showName(name)}: expected a struct with only an "Item" field`, WHOLE_LINE);
+            throw new path_error/* PathError */.E(`unexpected top-level field ${(0,formats_record/* showName */.$i)(name)}: expected a struct with only an "Item" field`, WHOLE_LINE);
         }
         if (item !== undefined)
-            throw new PathError('duplicate top-level field "Item"', WHOLE_LINE);
+            throw new path_error/* PathError */.E('duplicate top-level field "Item"', WHOLE_LINE);
         skipSpace();
         expectColon();
         if (!atStruct()) {
             const found = describeValue('a struct');
-            throw new PathError(`expected "Item" to be a struct, found ${found}`, WHOLE_LINE);
+            throw new path_error/* PathError */.E(`expected "Item" to be a struct, found ${found}`, WHOLE_LINE);
         }
         item = parseStruct(0);
         skipSpace();
@@ -77852,7 +78131,7 @@ function skipVersionMarkers() {
             if (word === ION_1_0)
                 continue;
             if (VERSION_MARKER.test(word)) {
-                throw new PathError(`unsupported Ion version marker: expected ${ION_1_0}`, WHOLE_LINE);
+                throw new path_error/* PathError */.E(`unsupported Ion version marker: expected ${ION_1_0}`, WHOLE_LINE);
             }
         }
         pos = start;
@@ -77874,8 +78153,8 @@ function expectColon() {
 // ---------------------------------------------------------------------------------------------
 // Values.
 function parseValue(depth) {
-    if (depth > MAX_NESTING_DEPTH) {
-        throw new PathError(`nested deeper than the limit of ${MAX_NESTING_DEPTH} levels`);
+    if (depth > attribute_value/* MAX_NESTING_DEPTH */.wM) {
+        throw new path_error/* PathError */.E(`nested deeper than the limit of ${attribute_value/* MAX_NESTING_DEPTH */.wM} levels`);
     }
     const code = ion_text.charCodeAt(pos);
     if (code === ion_QUOTE)
@@ -77923,10 +78202,10 @@ function parseAfterSymbol(symbol) {
     pos += 2;
     skipSpace();
     if (symbol !== SS_ANNOTATION && symbol !== NS_ANNOTATION && symbol !== BS_ANNOTATION) {
-        throw new PathError(UNSUPPORTED_ANNOTATION);
+        throw new path_error/* PathError */.E(UNSUPPORTED_ANNOTATION);
     }
     if (ion_text.charCodeAt(pos) !== ion_LBRACKET) {
-        throw new PathError(`${symbol} must annotate a list, found ${describeValue('a list')}`);
+        throw new path_error/* PathError */.E(`${symbol} must annotate a list, found ${describeValue('a list')}`);
     }
     if (symbol === SS_ANNOTATION)
         return { SS: parseSet('SS', readStringMember) };
@@ -77957,13 +78236,13 @@ function parseStruct(depth) {
     try {
         for (;;) {
             name = readFieldName();
-            const problem = attributeNameProblem(name);
+            const problem = (0,attribute_value/* attributeNameProblem */.ju)(name);
             if (problem !== undefined)
-                throw new PathError(problem);
+                throw new path_error/* PathError */.E(problem);
             // Object.hasOwn ignores inherited names such as `constructor`, and is many times faster
             // than a keyed load that misses.
             if (Object.hasOwn(members, name)) {
-                throw new PathError('field name repeats an earlier field of the same struct');
+                throw new path_error/* PathError */.E('field name repeats an earlier field of the same struct');
             }
             skipSpace();
             expectColon();
@@ -77995,7 +78274,7 @@ function parseStruct(depth) {
         }
     }
     catch (error) {
-        throw at(error, nameSegment(name));
+        throw at(error, (0,formats_record/* nameSegment */.Jh)(name));
     }
 }
 function parseList(depth) {
@@ -78037,9 +78316,9 @@ function parseSet(type, readMember) {
     pos++;
     skipSpace();
     if (ion_text.charCodeAt(pos) === ion_RBRACKET)
-        throw new PathError(`${type} must not be empty`);
+        throw new path_error/* PathError */.E(`${type} must not be empty`);
     const members = [];
-    const seen = new SetMembers(type);
+    const seen = new set_members/* SetMembers */.c(type);
     try {
         for (;;) {
             const duplicate = seen.add(readMember(members));
@@ -78061,7 +78340,7 @@ function readStringMember(members) {
     else if (code === APOSTROPHE && atLongString())
         member = readLongStrings();
     else
-        throw new PathError(`SS member must be a string, found ${describeValue('a string')}`);
+        throw new path_error/* PathError */.E(`SS member must be a string, found ${describeValue('a string')}`);
     members.push(member);
     return member;
 }
@@ -78070,27 +78349,27 @@ function readNumberMember(members) {
     if (isDigit(code) || code === ion_MINUS) {
         const kind = scanNumber();
         if (kind === TIMESTAMP)
-            throw new PathError('NS member must be a number, found an Ion timestamp');
+            throw new path_error/* PathError */.E('NS member must be a number, found an Ion timestamp');
         if (kind === NEGATIVE_INFINITY)
             throw nonFinite('NS member');
         // Duplicates are by value: `1`, `1.0` and `1d0` are the same member.
-        const number = normalizeNumber(numberText);
+        const number = (0,numbers/* normalizeNumber */.Jo)(numberText);
         if (!number.ok)
-            throw new PathError(`NS member: ${number.reason}`);
+            throw new path_error/* PathError */.E(`NS member: ${number.reason}`);
         members.push(numberText);
         return number.value;
     }
     if (atPositiveInfinity() || atWord('nan'))
         throw nonFinite('NS member');
-    throw new PathError(`NS member must be a number, found ${describeValue('a number')}`);
+    throw new path_error/* PathError */.E(`NS member must be a number, found ${describeValue('a number')}`);
 }
 function readBinaryMember(members) {
     if (ion_text.charCodeAt(pos) !== ion_LBRACE || ion_text.charCodeAt(pos + 1) !== ion_LBRACE) {
-        throw new PathError(`BS member must be a blob, found ${describeValue('a blob')}`);
+        throw new path_error/* PathError */.E(`BS member must be a blob, found ${describeValue('a blob')}`);
     }
     const bytes = readBlob('BS member');
     members.push(bytes);
-    return bytesKey(bytes);
+    return (0,set_members/* bytesKey */.J)(bytes);
 }
 function atPositiveInfinity() {
     return ion_text.charCodeAt(pos) === ion_PLUS && atWord('inf', pos + 1);
@@ -78392,9 +78671,9 @@ function readNumber() {
         throw nonFinite('N');
     if (numberAlwaysValid)
         return numberText;
-    const number = normalizeNumber(numberText);
+    const number = (0,numbers/* normalizeNumber */.Jo)(numberText);
     if (!number.ok)
-        throw new PathError(`N: ${number.reason}`);
+        throw new path_error/* PathError */.E(`N: ${number.reason}`);
     return numberText;
 }
 /**
@@ -78478,7 +78757,7 @@ function scanNumber() {
         // At most 38 characters without an exponent: at most 38 significant digits and, unless zero,
         // a decimal exponent in [-38, 37], well inside DynamoDB's range, so normalizeNumber would
         // accept it; skipping it saves a third of the time spent on such numbers.
-        numberAlwaysValid = mantissa.length <= MAX_NUMBER_DIGITS;
+        numberAlwaysValid = mantissa.length <= numbers/* MAX_NUMBER_DIGITS */.yT;
     }
     else {
         numberText = `${mantissa}E${ion_text.slice(exponentAt + 1, pos)}`;
@@ -78529,7 +78808,7 @@ function scanRadixInt(start, radix) {
         significant++;
     const bits = (digits.length - significant) * (radix === 16 ? 4 : 1);
     if (bits > MAX_RADIX_BITS) {
-        throw new PathError('N: number too large: its decimal exponent is far above the limit of 125');
+        throw new path_error/* PathError */.E('N: number too large: its decimal exponent is far above the limit of 125');
     }
     const sign = ion_text.charCodeAt(start) === ion_MINUS ? '-' : '';
     numberText = sign + BigInt((radix === 16 ? '0x' : '0b') + digits).toString();
@@ -78551,7 +78830,7 @@ function readBlob(label) {
     if (first === ion_QUOTE || first === APOSTROPHE) {
         throw label === 'B'
             ? unsupported('clob')
-            : new PathError(`${label} must be a blob, found an Ion clob`);
+            : new path_error/* PathError */.E(`${label} must be a blob, found an Ion clob`);
     }
     const start = pos;
     while (pos < end && ion_text.charCodeAt(pos) !== ion_RBRACE)
@@ -78565,13 +78844,113 @@ function readBlob(label) {
     }
     pos += 2;
     // Ion allows whitespace between the base64 digits; the digits follow DynamoDB JSON's rules.
-    const bytes = decodeBase64(ion_text.slice(start, contentEnd).replace(ION_WHITESPACE, ''));
+    const bytes = (0,base64/* decodeBase64 */.y)(ion_text.slice(start, contentEnd).replace(ION_WHITESPACE, ''));
     if (typeof bytes === 'string')
-        throw new PathError(`${label} ${bytes}`);
+        throw new path_error/* PathError */.E(`${label} ${bytes}`);
     return bytes;
 }
 
+;// CONCATENATED MODULE: ./src/formats/whole-object.ts
+/**
+ * The formats an object is read whole for, because their items sit deep inside one JSON document
+ * that names more than items: a NoSQL Workbench model (its tables, one of which is read) and the
+ * output of `aws dynamodb scan` (its `Items`). The bytes are held up to the format's cap, then
+ * parsed at the end; a model or a scan output that cannot be read is reported as an object not
+ * read, with every problem, rather than as records.
+ */
+
+
+
+const whole_object_strict = new TextDecoder('utf-8', { fatal: true });
+/** The records of a NoSQL Workbench model: those of one of its tables (see pickTable). */
+function workbenchParser(file, table, destination) {
+    return wholeObjectParser(MAX_WORKBENCH_MODEL_BYTES, `the model is more than the ${MAX_WORKBENCH_MODEL_BYTES} bytes a NoSQL Workbench model is read whole up to: split its tables into request-items files`, (text) => {
+        // The billing only shapes CreateTable's parameters, which reading does not use.
+        const model = parseWorkbenchModel(file, text, 'PAY_PER_REQUEST');
+        if (!model.ok)
+            return [notRead(model.problems.map(withoutFile(file)).join('; '))];
+        const chosen = pickTable(model.tables, table, destination);
+        if (typeof chosen === 'string')
+            return [notRead(chosen)];
+        return chosen?.records ?? [];
+    });
+}
+/** The items of a scan output; what the file says of itself (a NextToken) is a warning. */
+function scanOutputParser(file) {
+    return wholeObjectParser(MAX_SCAN_OUTPUT_BYTES, `the scan output is more than the ${MAX_SCAN_OUTPUT_BYTES} bytes it is read whole up to: write the scan as DynamoDB JSON lines instead (jq -c '.Items[] | {Item: .}')`, (text) => {
+        const output = parseScanOutput(file, text);
+        if (!output.ok)
+            return [notRead(withoutFile(file)(output.problem))];
+        for (const warning of output.warnings)
+            lib_core/* warning */.$e(warning);
+        return output.records;
+    });
+}
+/**
+ * The table of a model whose records are read: the one `table` names (none when the model does
+ * not name it: that table's records are in another file); else the only one; else the one named
+ * as the table written to (`destination`, the table input). Otherwise why none can be chosen.
+ */
+function pickTable(tables, table, destination) {
+    if (table !== undefined)
+        return tables.find((t) => t.name === table);
+    if (tables.length === 1)
+        return tables[0];
+    const named = tables.find((t) => t.name === destination);
+    if (named)
+        return named;
+    const names = tables.map((t) => JSON.stringify(t.name)).join(', ');
+    return `the NoSQL Workbench model holds ${tables.length} tables (${names}) and this step loads one: set the table input to one of them`;
+}
+/**
+ * Holds the bytes up to `maxBytes` and parses them at the end. Past the cap the object is not
+ * read (the rest streams through unparsed), so memory stays bounded whatever the object's size.
+ */
+function wholeObjectParser(maxBytes, tooLarge, parse) {
+    let parts = [];
+    let size = 0;
+    let refused = false;
+    return {
+        framing: 'bytes',
+        push(chunk) {
+            if (refused)
+                return [];
+            size += chunk.length;
+            if (size <= maxBytes) {
+                parts.push(chunk);
+                return [];
+            }
+            refused = true;
+            parts = [];
+            return [notRead(tooLarge)];
+        },
+        end() {
+            if (refused)
+                return [];
+            let text;
+            try {
+                text = whole_object_strict.decode(Buffer.concat(parts));
+            }
+            catch {
+                return [notRead('the file is not valid UTF-8 text')];
+            }
+            parts = [];
+            return parse(text);
+        },
+    };
+}
+/** A problem of the file without its name: the report of an object not read names it. */
+function withoutFile(file) {
+    const prefix = `${file}: `;
+    return (problem) => (problem.startsWith(prefix) ? problem.slice(prefix.length) : problem);
+}
+/** The object as a whole is not read: no record of it is taken (reading stops at its start). */
+function notRead(reason) {
+    return { line: 1, raw: '', result: { ok: false, reason }, broken: { offset: 0 } };
+}
+
 ;// CONCATENATED MODULE: ./src/formats/index.ts
+
 
 
 
@@ -78586,10 +78965,13 @@ function readBlob(label) {
  * The longest document of a JSON array or request of a request-items file: as for a line, a 400 KB
  * item can take several times that as JSON.
  */
-const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
-/** Formats whose reading depends on the object's first bytes: auto, and JSON's framing. */
+const formats_MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+/**
+ * Formats whose reading depends on the object's first bytes: auto, and the framing of JSON and
+ * DYNAMODB_JSON (lines, or an array).
+ */
 function needsHead(options) {
-    return options.format === 'auto' || options.format === 'JSON';
+    return (options.format === 'auto' || options.format === 'JSON' || options.format === 'DYNAMODB_JSON');
 }
 /**
  * How one object is read: as input-format names it, or under auto as its head and name say.
@@ -78609,27 +78991,32 @@ function chooseReading(options, name, head) {
     return { ...detected, format: 'auto' };
 }
 /**
- * A parser for one object read as `choice` says: the one switch from reading to parser. Each
- * record it rejects says what the object was read as and which input changes that.
+ * A parser for one object (`file`, as messages show it) read as `choice` says: the one switch
+ * from reading to parser. Each record it rejects says what the object was read as and which input
+ * changes that.
  */
-function recordParser(options, choice) {
-    return noted(parserFor(options, choice.reading), readingNote(choice));
+function recordParser(options, choice, file) {
+    return noted(parserFor(options, choice.reading, file), readingNote(choice));
 }
-function parserFor(options, reading) {
+function parserFor(options, reading, file) {
     switch (reading.kind) {
         case 'json':
             if (reading.framing !== 'lines') {
-                return jsonDocumentsParser(reading.framing, reading.items, MAX_DOCUMENT_BYTES);
+                return jsonDocumentsParser(reading.framing, reading.items, formats_MAX_DOCUMENT_BYTES);
             }
             if (reading.items === 'plain')
                 return lineParser((text) => parseJsonDocument(text));
             if (reading.items === 'bare')
-                return lineParser(parseDynamoDBItem);
+                return lineParser(dynamodb_json/* parseDynamoDBItem */.bm);
             if (reading.items === 'changes')
                 return lineParser(parseChangeLine);
-            return lineParser(parseDynamoDBJsonLine);
+            return lineParser(dynamodb_json/* parseDynamoDBJsonLine */.e0);
         case 'request-items':
-            return requestItemsParser(MAX_DOCUMENT_BYTES);
+            return requestItemsParser(formats_MAX_DOCUMENT_BYTES, options.fileTable);
+        case 'workbench':
+            return workbenchParser(file, options.fileTable, options.destination);
+        case 'scan-output':
+            return scanOutputParser(file);
         case 'ion':
             return lineParser(parseIonLine);
         case 'csv':
@@ -78677,704 +79064,13 @@ function lineParser(parse) {
                 const result = { ok: false, reason: line.problem };
                 return { line: line.number, raw: '', result, unreadable: true };
             }
-            const text = withoutBom(line);
+            const text = (0,formats_record/* withoutBom */.vA)(line);
             if (isBlank(text))
                 return undefined;
             return { line: line.number, raw: text, bytes: line.bytes, result: parse(text) };
         },
         end: () => undefined,
     };
-}
-
-;// CONCATENATED MODULE: ./src/formats/request-tables.ts
-
-
-
-
-
-/**
- * REQUEST_ITEMS: the table each file was written for. One table per file is loaded into the
- * `table` input (the log says so); a file naming several is refused with their names, before
- * anything is written. Each file is read through once for this (its requests are not parsed).
- */
-async function checkRequestTables(source, objects, table, compression) {
-    const seen = new Set();
-    for (const object of objects) {
-        const body = (0,decompress/* decompress */.mF)(await source.open(object), compression, () => { });
-        const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES);
-        if (names.length > 1) {
-            throw new errors/* ActionError */.lZ(`${object.url} holds requests for ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}); ` +
-                `the action writes one table, ${table}: split the file into one file per table and import each into its table.`);
-        }
-        for (const name of names) {
-            if (seen.has(name))
-                continue;
-            seen.add(name);
-            core/* info */.pq(`${name} in the file → table ${table}`);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/sources/export.ts
-// DynamoDB exports (ExportTableToPointInTime) as a source: the manifests say which objects are
-// the data and how many items they hold, so an import of an export can be checked against them.
-//
-// Layout, as DynamoDB writes it under `<s3Prefix>/AWSDynamoDB/`:
-//   <export-id>/manifest-summary.json   one JSON object (type, format, itemCount, ...)
-//   <export-id>/manifest-files.json     JSON lines, one per data file (itemCount, dataFileS3Key)
-//   <export-id>/*.md5, *.checksum, _started
-//   <export-id>/data/*.json.gz          full exports
-//   data/*.json.gz                      incremental exports: a folder shared by all of them
-
-
-
-const SUMMARY_NAME = 'manifest-summary.json';
-const FILES_NAME = 'manifest-files.json';
-/** manifest-summary.json is one small object: anything bigger is not one. */
-const MAX_SUMMARY_BYTES = 1024 * 1024;
-/** manifest-files.json has one ~200-byte line per data file: 64 MiB is ~300,000 files. */
-const MAX_FILES_MANIFEST_BYTES = 64 * 1024 * 1024;
-const MARKER = 'AWSDynamoDB/';
-/** Files DynamoDB writes next to the manifests, besides them. */
-const BOOKKEEPING = /^(manifest-summary\.json|manifest-files\.json|_started|.*\.md5|.*\.checksum)$/;
-const LISTED_AT_MOST = 5;
-/**
- * When the listing is (or contains, at its root) a DynamoDB export, reads and checks its
- * manifests; else undefined. Fails with an ActionError when the listing holds several exports,
- * an unfinished one, manifests that do not parse, or an export whose data files are missing or
- * do not add up to the summary's itemCount.
- *
- * The manifests name absolute keys (`<s3Prefix>/AWSDynamoDB/<id>/data/...`), but exports are
- * often copied elsewhere (another bucket, another prefix) to promote data between accounts: each
- * key is therefore resolved relative to where the export is now, the folder of its
- * manifest-summary.json.
- */
-async function readExport(source, objects) {
-    const summaryObject = findSummary(source, objects);
-    if (!summaryObject)
-        return undefined;
-    const root = summaryObject.key.slice(0, -SUMMARY_NAME.length);
-    const summary = parseSummary(summaryObject, await readSmall(source, summaryObject, MAX_SUMMARY_BYTES));
-    const located = {
-        summaryObject,
-        root,
-        summary,
-        resolve: resolver(root, summary),
-        byKey: new Map(objects.map((o) => [o.key, o])),
-    };
-    const { filesObject, entries } = await readFilesManifest(source, located);
-    const matched = matchDataFiles(located, filesObject, entries);
-    requireComplete(located, entries.length, matched.missing);
-    requireAddsUp(located, matched.sum);
-    return manifestOf(located, objects, matched);
-}
-/**
- * The listing's one manifest-summary.json; undefined when there is none (and no sign of an
- * unfinished export). Several are refused: which one to import would be a guess, and importing
- * all would mix tables.
- */
-function findSummary(source, objects) {
-    const summaries = objects.filter((o) => baseName(o.key) === SUMMARY_NAME);
-    if (summaries.length === 0) {
-        refuseUnfinished(source, objects);
-        return undefined;
-    }
-    if (summaries.length > 1) {
-        // The two shallowest, so that the example names the exports a person most likely meant.
-        const [a, b] = [...summaries].sort((x, y) => depth(x.key) - depth(y.key) || compare(x, y));
-        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${summaries.length} DynamoDB exports, for example ` +
-            `${folderOf(a)} and ${folderOf(b)}: point source at one ` +
-            'export, s3://bucket/.../AWSDynamoDB/<export-id>/ (or the workspace folder holding its ' +
-            'manifest-summary.json)');
-    }
-    return summaries[0];
-}
-/**
- * Finds and parses manifest-files.json: where the summary's manifestFilesS3Key resolves to, or
- * else next to the summary, since a copy may not keep the key's layout.
- */
-async function readFilesManifest(source, { summaryObject, root, summary, resolve, byKey }) {
-    const filesCandidates = [...(resolve(summary.manifestFilesS3Key) ?? []), root + FILES_NAME];
-    const filesObject = firstListed(filesCandidates, byKey);
-    if (!filesObject) {
-        throw new errors/* ActionError */.lZ(`${where(summaryObject)} names manifestFilesS3Key ${JSON.stringify(summary.manifestFilesS3Key)}, ` +
-            `but the source has no ${FILES_NAME} at ${unique(filesCandidates).join(' or ')}: ` +
-            'the export is incomplete (copy all of its objects)');
-    }
-    const entries = parseFiles(filesObject, await readSmall(source, filesObject, MAX_FILES_MANIFEST_BYTES));
-    return { filesObject, entries };
-}
-/**
- * Matches the manifest's entries to listed objects. Missing ones are collected rather than
- * thrown at once, so that one message can say how many are missing; an entry whose key cannot be
- * placed, or a data file listed twice, is refused at once, as the manifest itself is wrong.
- */
-function matchDataFiles({ summary, resolve, byKey }, filesObject, entries) {
-    const matched = { dataFiles: [], seen: new Map(), missing: [], sum: 0 };
-    for (const entry of entries) {
-        const candidates = resolve(entry.key);
-        if (!candidates) {
-            throw new errors/* ActionError */.lZ(`${where(filesObject)} line ${entry.line}: dataFileS3Key ${JSON.stringify(entry.key)} ` +
-                `is neither under ${MARKER} nor under the export's s3Prefix ` +
-                `${JSON.stringify(summary.s3Prefix ?? '')}, so its place relative to the export is unknown`);
-        }
-        // Missing files count too: the sum is checked against the summary's itemCount.
-        matched.sum += entry.itemCount;
-        const object = firstListed(candidates, byKey);
-        if (!object) {
-            matched.missing.push(candidates[0]);
-            continue;
-        }
-        const before = matched.seen.get(object.key);
-        if (before) {
-            throw new errors/* ActionError */.lZ(`${where(filesObject)} lists the data file ${object.key} twice (lines ${before.line} ` +
-                `and ${entry.line}): its items would be counted twice`);
-        }
-        matched.seen.set(object.key, entry);
-        matched.dataFiles.push(object);
-    }
-    return matched;
-}
-/**
- * Refuses an export with data files missing from the source: importing the rest would silently
- * load a part of the table. The message explains incremental exports, whose data files sit
- * outside their own folder and so are the ones most often left out of a copy.
- */
-function requireComplete({ summaryObject, root }, listed, missing) {
-    if (missing.length === 0)
-        return;
-    const shown = missing.slice(0, LISTED_AT_MOST).join(', ');
-    const more = missing.length > LISTED_AT_MOST ? ` and ${missing.length - LISTED_AT_MOST} more` : '';
-    const outside = missing.some((key) => !key.startsWith(root));
-    throw new errors/* ActionError */.lZ(`the DynamoDB export at ${folderOf(summaryObject)} is incomplete: ${missing.length} of the ` +
-        `${listed} data files its ${FILES_NAME} lists are not in the source: ${shown}${more}.` +
-        (outside
-            ? ` An incremental export keeps its data files in the folder data/ shared by the ` +
-                `exports next to it, outside its own folder: point source at a prefix holding this ` +
-                `export and that data/ folder (and no other export's manifests), for example a copy ` +
-                `of them.`
-            : ' Copy every object of the export.'));
-}
-/**
- * Refuses manifests that disagree on the item count: the import is checked against the
- * summary's itemCount, which must then be what the data files hold.
- */
-function requireAddsUp({ summaryObject, summary }, sum) {
-    if (sum === summary.itemCount)
-        return;
-    throw new errors/* ActionError */.lZ(`the DynamoDB export at ${folderOf(summaryObject)} does not add up: ${SUMMARY_NAME} says ` +
-        `itemCount ${summary.itemCount}, the data files of ${FILES_NAME} add up to ${sum}`);
-}
-/** The checked export, as the engines use it. */
-function manifestOf({ root, summary }, objects, { dataFiles, seen }) {
-    return {
-        exportId: summary.exportId,
-        type: summary.type,
-        format: summary.format,
-        itemCount: summary.itemCount,
-        dataFiles,
-        // With no data files there is no common folder: the one a full export would have.
-        dataPrefix: dataFiles.length > 0 ? commonFolder(dataFiles.map((o) => o.key)) : `${root}data/`,
-        ignored: ignoredKeys(objects, seen, root),
-        itemCounts: new Map([...seen].map(([key, entry]) => [key, entry.itemCount])),
-    };
-}
-/**
- * Listed objects that are neither data files nor the export's own files, for a warning: they
- * are not imported, and ImportTable would read them if they sat under the data prefix. Empty
- * folder markers (as S3 consoles create) are not worth one.
- */
-function ignoredKeys(objects, seen, root) {
-    return objects
-        .filter((o) => !seen.has(o.key) && !isBookkeeping(o, root) && !isFolderMarker(o))
-        .map((o) => o.key);
-}
-/**
- * The keys where an object the manifests name would be now, most likely first; undefined when its
- * key says nothing about where it sits relative to the export.
- *
- * 1. `.../AWSDynamoDB/<export-id>/rest` (full exports): `rest` under the export's folder.
- * 2. `.../AWSDynamoDB/rest` (incremental exports' shared `data/`): `rest` next to the export's
- *    folder, as DynamoDB writes it, or under it, for a copy that gathered everything in one folder.
- * 3. `<s3Prefix>/rest`: `rest` under the export's folder.
- */
-function resolver(root, summary) {
-    const parent = parentFolder(root);
-    return (key) => {
-        const own = segmentIndex(key, `${MARKER}${summary.exportId}/`);
-        if (own !== undefined)
-            return [root + key.slice(own + MARKER.length + summary.exportId.length + 1)];
-        const shared = segmentIndex(key, MARKER);
-        if (shared !== undefined) {
-            const rest = key.slice(shared + MARKER.length);
-            return parent === undefined ? [root + rest] : [parent + rest, root + rest];
-        }
-        const prefix = summary.s3Prefix ? `${summary.s3Prefix.replace(/\/+$/, '')}/` : '';
-        if (key.startsWith(prefix))
-            return [root + key.slice(prefix.length)];
-        return undefined;
-    };
-}
-/** Where `marker` last starts a path segment of `key`. */
-function segmentIndex(key, marker) {
-    for (let at = key.lastIndexOf(marker); at >= 0; at = key.lastIndexOf(marker, at - 1)) {
-        if (at === 0 || key[at - 1] === '/')
-            return at;
-    }
-    return undefined;
-}
-function parseSummary(object, text) {
-    const value = parseJson(object, text, `${SUMMARY_NAME} must be one JSON object`);
-    if (!isJsonObject(value)) {
-        throw new errors/* ActionError */.lZ(`${where(object)}: ${SUMMARY_NAME} must be one JSON object, found ${export_describe(value)}`);
-    }
-    const bad = (field, expected) => new errors/* ActionError */.lZ(`${where(object)}: ${field} must be ${expected}, found ${export_describe(value[field])}`);
-    const arn = value['exportArn'];
-    const id = typeof arn === 'string'
-        ? /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/[^/]+\/export\/([^/]+)$/.exec(arn)?.[1]
-        : undefined;
-    if (id === undefined) {
-        throw bad('exportArn', 'an export ARN (arn:aws:dynamodb:<region>:<account>:table/<table>/export/<export-id>)');
-    }
-    // Full exports made before incremental exports existed (2023) have no exportType.
-    const type = value['exportType'] ?? 'FULL_EXPORT';
-    if (type !== 'FULL_EXPORT' && type !== 'INCREMENTAL_EXPORT') {
-        throw bad('exportType', 'FULL_EXPORT or INCREMENTAL_EXPORT');
-    }
-    const format = value['outputFormat'];
-    if (format !== 'DYNAMODB_JSON' && format !== 'ION') {
-        throw bad('outputFormat', 'DYNAMODB_JSON or ION');
-    }
-    const itemCount = value['itemCount'];
-    if (!isCount(itemCount))
-        throw bad('itemCount', 'a whole number of items, 0 or more');
-    const filesKey = value['manifestFilesS3Key'];
-    if (typeof filesKey !== 'string' || !filesKey.endsWith(FILES_NAME)) {
-        throw bad('manifestFilesS3Key', `the key of the export's ${FILES_NAME}`);
-    }
-    const s3Prefix = value['s3Prefix'];
-    if (s3Prefix !== undefined && s3Prefix !== null && typeof s3Prefix !== 'string') {
-        throw bad('s3Prefix', 'a string or null');
-    }
-    return {
-        exportId: id,
-        type,
-        format,
-        itemCount,
-        s3Prefix: s3Prefix ?? undefined,
-        manifestFilesS3Key: filesKey,
-    };
-}
-function parseFiles(object, text) {
-    const entries = [];
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i].trim();
-        if (line === '')
-            continue;
-        const at = `${where(object)} line ${i + 1}`;
-        let value;
-        try {
-            value = JSON.parse(line);
-        }
-        catch (err) {
-            throw new errors/* ActionError */.lZ(`${at}: ${FILES_NAME} must hold one JSON object a line, and this one is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
-        }
-        if (!isJsonObject(value)) {
-            throw new errors/* ActionError */.lZ(`${at}: expected a JSON object, found ${export_describe(value)}`);
-        }
-        const key = value['dataFileS3Key'];
-        if (typeof key !== 'string' || key === '') {
-            throw new errors/* ActionError */.lZ(`${at}: dataFileS3Key must be the key of a data file, found ${export_describe(key)}`);
-        }
-        const itemCount = value['itemCount'];
-        if (!isCount(itemCount)) {
-            throw new errors/* ActionError */.lZ(`${at}: itemCount must be a whole number of items, 0 or more, found ${export_describe(itemCount)}`);
-        }
-        entries.push({ line: i + 1, key, itemCount });
-    }
-    return entries;
-}
-function parseJson(object, text, expected) {
-    try {
-        return JSON.parse(text);
-    }
-    catch (err) {
-        throw new errors/* ActionError */.lZ(`${where(object)}: ${expected}, and it is not JSON (${(0,errors/* errorMessage */.gJ)(err)})`);
-    }
-}
-/** The whole (decompressed) text of a small object, refusing one bigger than `limit` bytes. */
-async function readSmall(source, object, limit) {
-    const tooBig = (size) => new errors/* ActionError */.lZ(`${where(object)} holds ${size}, more than the ${limit} bytes a ${baseName(object.key)} ` +
-        'may have: refusing to read it');
-    if (object.size > limit)
-        throw tooBig(`${object.size} bytes`);
-    const chunks = [];
-    let bytes = 0;
-    try {
-        for await (const chunk of (0,decompress/* decompress */.mF)(await source.open(object), 'auto')) {
-            bytes += chunk.length;
-            if (bytes > limit)
-                throw tooBig(`over ${limit} bytes once decompressed`);
-            chunks.push(chunk);
-        }
-    }
-    catch (err) {
-        if (err instanceof errors/* ActionError */.lZ)
-            throw err;
-        const message = (0,errors/* errorMessage */.gJ)(err);
-        throw new Error(message.includes(object.url) ? message : `${object.url}: ${message}`, {
-            cause: err,
-        });
-    }
-    try {
-        return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-    }
-    catch {
-        throw new errors/* ActionError */.lZ(`${where(object)}: ${baseName(object.key)} is not UTF-8 text`);
-    }
-}
-/**
- * An export's own files with no manifest-summary.json (DynamoDB writes it last) mean an export
- * still running, failed, or partly copied: reading its data as plain objects would import a part.
- */
-function refuseUnfinished(source, objects) {
-    const sign = objects.find((o) => {
-        const name = baseName(o.key);
-        return name === '_started' || name === FILES_NAME;
-    });
-    if (sign) {
-        throw new errors/* ActionError */.lZ(`source ${source.description} holds ${where(sign)} but no ${SUMMARY_NAME}: a DynamoDB ` +
-            'export that has not finished, failed, or was partly copied. Wait for the export to ' +
-            `complete (or copy its ${SUMMARY_NAME} too), or point source at data that is not an ` +
-            'unfinished export');
-    }
-}
-function isBookkeeping(object, root) {
-    if (!object.key.startsWith(root))
-        return false;
-    const rest = object.key.slice(root.length);
-    return !rest.includes('/') && BOOKKEEPING.test(rest);
-}
-function isFolderMarker(object) {
-    return object.key.endsWith('/') && object.size === 0;
-}
-function firstListed(keys, byKey) {
-    for (const key of keys) {
-        const object = byKey.get(key);
-        if (object)
-            return object;
-    }
-    return undefined;
-}
-/** The longest folder (ending in `/`, or empty) that holds every key. */
-function commonFolder(keys) {
-    let common = keys[0] ?? '';
-    for (const key of keys) {
-        let n = 0;
-        while (n < common.length && n < key.length && common[n] === key[n])
-            n++;
-        common = common.slice(0, n);
-    }
-    return common.slice(0, common.lastIndexOf('/') + 1);
-}
-function parentFolder(folder) {
-    if (folder === '')
-        return undefined;
-    const inner = folder.slice(0, -1);
-    return inner.slice(0, inner.lastIndexOf('/') + 1);
-}
-function baseName(key) {
-    return key.slice(key.lastIndexOf('/') + 1);
-}
-function depth(key) {
-    return key.split('/').length;
-}
-function compare(a, b) {
-    return Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
-}
-/** How to name an object to a person: its S3 URL, or its workspace path. */
-function where(object) {
-    return object.url.startsWith('s3://') ? object.url : object.key;
-}
-/** The folder of an object, as `source` would name it. */
-function folderOf(object) {
-    const name = where(object);
-    return name.slice(0, name.lastIndexOf('/') + 1);
-}
-function unique(keys) {
-    return [...new Set(keys)];
-}
-function isCount(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-function export_describe(value) {
-    if (value === undefined)
-        return 'nothing';
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-// EXTERNAL MODULE: ./src/sources/source.ts
-var sources_source = __nccwpck_require__(813);
-// EXTERNAL MODULE: ./src/native/running-import.ts
-var running_import = __nccwpck_require__(6508);
-;// CONCATENATED MODULE: ./src/plan/engine-choice.ts
-
-
-
-/**
- * Decides which engine runs, whether the stream engine creates the table first, and whether the
- * names of existing tables are checked before a table is created. Pure, so that every rule is
- * tested without a service.
- */
-function chooseMode(inputs, situation) {
-    const found = situation.tableFound ?? situation.tableExists;
-    // Before any engine is chosen: mode auto must not fall back on ImportTable, which creates.
-    if (!found && inputs.createTable === 'false')
-        throw missingTable(inputs);
-    const choice = inputs.mode === 'native'
-        ? nativeRequested(inputs, situation)
-        : inputs.mode === 'stream'
-            ? streamRequested(inputs, situation.tableExists)
-            : chooseAuto(inputs, situation);
-    const creates = choice.mode === 'native' || choice.createTable;
-    return { ...choice, checkNearNames: creates && !found && inputs.createTable === 'auto' };
-}
-/** create-table false and no table: where it was looked for, and the ways on. */
-function missingTable(inputs) {
-    return new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${engine_choice_where(inputs)} and create-table is false, so the action does not create it: ` +
-        'check table, region and dynamodb-endpoint, or create the table first, or set create-table: auto (the default) ' +
-        'with key-schema (for example pk:S) or table-definition to have the action create it.');
-}
-/** mode: native, which ImportTable can only honour by creating a new table. */
-function nativeRequested(inputs, situation) {
-    const notImportable = notForImportTable(situation.firstObject);
-    if (notImportable) {
-        throw new errors/* ActionError */.lZ(`mode: native, and ${notImportable}. Set mode: stream or auto to read it with BatchWriteItem, or set input-format if the objects are in fact ${IMPORT_TABLE_FORMAT_NAMES}.`);
-    }
-    if (situation.tableExists) {
-        throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} already exists${engine_choice_where(inputs)}, and ImportTable only creates new tables: ` +
-            'use mode: stream (or auto) to write into it, or choose a new table name.');
-    }
-    requireCreation(inputs, 'ImportTable creates it');
-    return { mode: 'native', reason: 'mode: native was requested.', createTable: false };
-}
-/** mode: stream, which writes into the table, or creates it first (create-table is not false). */
-function streamRequested(inputs, tableExists) {
-    return streaming(inputs, tableExists, 'mode: stream was requested.');
-}
-/**
- * mode: auto. ImportTable runs only where it can: a new table, one job, an S3 source on AWS; and
- * only when the source is big enough to be worth its minutes of start-up.
- */
-function chooseAuto(inputs, situation) {
-    const reason = streamOnlyReason(inputs, situation.tableExists, situation.firstObject);
-    if (reason !== undefined)
-        return streaming(inputs, situation.tableExists, reason);
-    return chooseBySize(inputs, situation.sourceBytes ?? 0);
-}
-/** The first auto rule that leaves only the stream engine, as the reason; undefined when none. */
-function streamOnlyReason(inputs, tableExists, firstObject) {
-    const table = inputs.table.name;
-    if (inputs.dynamodbEndpoint) {
-        return 'dynamodb-endpoint is set, and emulators such as DynamoDB Local have no ImportTable, so the stream engine writes with BatchWriteItem.';
-    }
-    if (tableExists) {
-        return `Table ${table} exists, and ImportTable only creates new tables, so the stream engine writes into it with BatchWriteItem.`;
-    }
-    const notImportable = notForImportTable(firstObject);
-    if (notImportable) {
-        return `Table ${table} does not exist, and ${notImportable}, so the stream engine creates the table and writes with BatchWriteItem.`;
-    }
-    if (inputs.format !== 'auto' && !(0,input_format/* isImportTableFormat */.PS)(inputs.format)) {
-        const verb = tableExists ? 'writes into it' : 'creates the table and writes';
-        return `input-format ${inputs.format} is read by the stream engine only (ImportTable takes DYNAMODB_JSON, ION or CSV), so the stream engine ${verb} with BatchWriteItem.`;
-    }
-    if ((inputs.shard?.count ?? 1) > 1) {
-        return `Table ${table} does not exist, and shard splits the objects over several jobs, which ImportTable cannot, so the stream engine creates the table and writes with BatchWriteItem.`;
-    }
-    if (inputs.source.kind === 'local') {
-        return `Table ${table} does not exist, and the source is a workspace path, which ImportTable cannot read, so the stream engine creates the table and writes with BatchWriteItem.`;
-    }
-    return undefined;
-}
-/** A missing table and an S3 source: ImportTable from native-min-bytes on, else the stream engine. */
-function chooseBySize(inputs, bytes) {
-    const table = inputs.table.name;
-    const size = `${(0,words/* formatBytes */.z)(bytes)} (native-min-bytes is ${(0,words/* formatBytes */.z)(inputs.nativeMinBytes)})`;
-    if (bytes >= inputs.nativeMinBytes) {
-        requireCreation(inputs, 'ImportTable creates it');
-        return {
-            mode: 'native',
-            reason: `Table ${table} does not exist and the source holds ${size}, so ImportTable creates and loads it, using no write capacity.`,
-            createTable: false,
-        };
-    }
-    return streaming(inputs, false, `Table ${table} does not exist and the source holds only ${size}, so the stream engine creates the table and writes with BatchWriteItem, sooner than ImportTable's minutes of start-up.`);
-}
-const IMPORT_TABLE_FORMAT_NAMES = 'DYNAMODB_JSON (DynamoDB JSON lines with the Item wrapper), ION or CSV';
-/** Why ImportTable cannot read the first object, or undefined when it can (or it is unknown). */
-function notForImportTable(firstObject) {
-    if (!firstObject || firstObject.format !== undefined)
-        return undefined;
-    return `the first object, ${firstObject.url}, reads as ${firstObject.readAs}, which ImportTable cannot take (it takes ${IMPORT_TABLE_FORMAT_NAMES})`;
-}
-function streaming(inputs, tableExists, reason) {
-    if (!tableExists)
-        requireCreation(inputs, 'the action can create it');
-    return { mode: 'stream', reason, createTable: !tableExists };
-}
-function requireCreation(inputs, purpose) {
-    if (inputs.tableCreation)
-        return;
-    throw new errors/* ActionError */.lZ(`Table ${inputs.table.name} does not exist${engine_choice_where(inputs)}, and neither key-schema nor ` +
-        `table-definition says how to create it: set key-schema (for example pk:S or pk:S,sk:N) or table-definition so that ${purpose}.`);
-}
-/** ` (region …, endpoint …)`: where the table was looked for, for messages; '' when neither is set. */
-function engine_choice_where(inputs) {
-    const known = [
-        inputs.region && `region ${inputs.region}`,
-        inputs.dynamodbEndpoint && `endpoint ${inputs.dynamodbEndpoint}`,
-    ].filter(Boolean);
-    return known.length > 0 ? ` (${known.join(', ')})` : '';
-}
-
-;// CONCATENATED MODULE: ./src/plan/choose-engine.ts
-/** The engine for this import, and the log lines that explain the choice. */
-
-
-
-
-
-/**
- * Chooses the engine and logs why, with the source's size when it counted and the inputs the
- * chosen engine does not use, so that a run's log explains its engine.
- */
-async function chooseEngine(inputs, clients, existing, objects, firstObject) {
-    // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
-    const needsSize = inputs.mode === 'auto' && !existing && !inputs.dynamodbEndpoint && inputs.source.kind === 's3';
-    const sourceBytes = needsSize ? objects.reduce((sum, o) => sum + o.size, 0) : undefined;
-    const choice = chooseMode(inputs, {
-        tableExists: await isInTheWay(inputs, clients, existing),
-        tableFound: existing !== undefined,
-        ...(sourceBytes !== undefined && { sourceBytes }),
-        ...(firstObject && { firstObject }),
-    });
-    core/* info */.pq(`Engine: ${choice.mode}. ${choice.reason}`);
-    if (sourceBytes !== undefined)
-        core/* info */.pq(`The source holds ${(0,words/* formatBytes */.z)(sourceBytes)} in ${objects.length} objects.`);
-    for (const input of ignoredInputs(inputs, choice.mode)) {
-        core/* warning */.$e(`${input} has no effect here and is ignored.`);
-    }
-    return choice;
-}
-/**
- * Whether the table counts as existing for the choice. One still CREATING is not in the way, and
- * neither is one that an import still fills: native attaches to that import.
- */
-async function isInTheWay(inputs, clients, existing) {
-    const importing = existing !== undefined &&
-        inputs.mode === 'native' &&
-        (await (0,running_import/* findRunningImport */.G)(clients.dynamodb, inputs.table.name, existing.TableArn)) !== undefined;
-    return existing !== undefined && existing.TableStatus !== 'CREATING' && !importing;
-}
-
-;// CONCATENATED MODULE: ./src/plan/endpoint.ts
-
-
-
-/**
- * How long a custom dynamodb-endpoint may take to answer: a DynamoDB Local service container
- * starts beside the job's first steps, and its JVM takes a few seconds.
- */
-const ENDPOINT_WAIT_MS = 60_000;
-/** The README's section that the endpoint-wait error points to (test/manifest.test.ts checks it). */
-const HEALTH_CHECK_HEADING = 'A health check for DynamoDB Local';
-/** Between two tries. */
-const ENDPOINT_POLL_MS = 1_000;
-/** Errors that mean nothing answered yet, rather than an answer the import should see. */
-const NOT_LISTENING = /ECONNREFUSED|ECONNRESET|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up/;
-/**
- * Waits until the custom endpoint answers a request (any answer: even an error from the service
- * means it is up), trying once a second for up to ENDPOINT_WAIT_MS, and says so in the log.
- * `client` must not retry on its own, so that every try is counted here.
- */
-async function waitForEndpoint(client, endpoint, clock) {
-    const began = clock.now();
-    let told = false;
-    for (;;) {
-        let reason;
-        try {
-            await client.send(new dist_cjs/* ListTablesCommand */.H7({ Limit: 1 }));
-            return;
-        }
-        catch (err) {
-            reason = endpoint_describe(err);
-            if (reason === '')
-                return;
-        }
-        const waited = clock.now() - began;
-        if (waited >= ENDPOINT_WAIT_MS) {
-            throw new errors/* ActionError */.lZ(`DynamoDB at ${endpoint} did not answer within ${Math.round(waited / 1000)} s ` +
-                `(tried every ${ENDPOINT_POLL_MS / 1000} s; last: ${reason}). Start it before this step ` +
-                `(a service container with a health check: see "${HEALTH_CHECK_HEADING}" in the README), ` +
-                'or check dynamodb-endpoint.');
-        }
-        if (!told) {
-            core/* info */.pq(`Waiting for DynamoDB at ${endpoint} to answer (${reason}), for up to ${ENDPOINT_WAIT_MS / 1000} s…`);
-            told = true;
-        }
-        await clock.sleep(ENDPOINT_POLL_MS);
-    }
-}
-/** Why nothing answered, or '' when something did. */
-function endpoint_describe(err) {
-    const parts = [err, err?.cause];
-    for (const part of parts) {
-        const text = `${part?.code ?? ''} ${(0,errors/* errorMessage */.gJ)(part)}`;
-        if (NOT_LISTENING.test(text))
-            return (0,errors/* errorMessage */.gJ)(part);
-    }
-    return err?.$metadata === undefined ? (0,errors/* errorMessage */.gJ)(err) : '';
-}
-
-;// CONCATENATED MODULE: ./src/plan/export.ts
-/** A DynamoDB export as the source: its manifest decides the format, the files and the count. */
-
-
-/**
- * A DynamoDB export: exactly the data files its manifest lists, in its format (gzip), and for
- * ImportTable the prefix that holds them.
- */
-function fromExport(inputs, exported) {
-    core/* info */.pq(`DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
-        `${exported.itemCount} items in ${exported.dataFiles.length} data files`);
-    if (exported.ignored.length > 0) {
-        const shown = exported.ignored.slice(0, 5).join(', ');
-        core/* info */.pq(`Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`);
-    }
-    const incremental = exported.type === 'INCREMENTAL_EXPORT';
-    if (incremental && inputs.mode === 'native') {
-        throw new errors/* ActionError */.lZ('mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream');
-    }
-    if (inputs.format !== 'auto' && inputs.format !== exported.format) {
-        core/* warning */.$e(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
-    }
-    const source = inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source;
-    const formatFrom = "the export's manifest";
-    return {
-        ...inputs,
-        format: exported.format,
-        formatFrom,
-        compression: 'GZIP',
-        incremental,
-        source,
-    };
-}
-/** A DynamoDB export's item count for these objects: all its data files, or this shard's. */
-function expectedItems(exported, objects) {
-    return objects.reduce((sum, o) => sum + (exported.itemCounts.get(o.key) ?? 0), 0);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/first-object.ts
@@ -79426,7 +79122,7 @@ async function readHead(source, object, compression) {
     let size = 0;
     let complete = false;
     try {
-        for await (const chunk of (0,decompress/* decompress */.mF)(stored, compression)) {
+        for await (const chunk of (0,sources_decompress/* decompress */.mF)(stored, compression)) {
             parts.push(chunk);
             size += chunk.length;
             if (size >= HEAD_BYTES)
@@ -79449,13 +79145,16 @@ function importTableReading(firstObject, source, objects) {
     const how = firstObject
         ? `${firstObject.readAs}, ImportTable's ${format}`
         : `${format} (input-format auto: the source holds no object)`;
-    core/* info */.pq(`${firstObject?.url ?? source.description}: read as ${how}`);
+    lib_core/* info */.pq(`${firstObject?.url ?? source.description}: read as ${how}`);
     return { format, readAs: [{ how, objects: objects.length }] };
 }
 
 ;// CONCATENATED MODULE: ./src/plan/job.ts
-/** The stream engine's job: the table, the objects, the format and how to write. */
-function streamJob(inputs, found) {
+/**
+ * The stream engine's job: the table, the objects, the format and how to write. `fileTable`: the
+ * table's name in files that name several, whose records are this table's.
+ */
+function streamJob(inputs, found, fileTable) {
     return {
         engine: 'stream',
         table: found.table,
@@ -79469,6 +79168,7 @@ function streamJob(inputs, found) {
             csvDelimiter: inputs.csvDelimiter,
             ...(inputs.csvHeader && { csvHeader: inputs.csvHeader }),
             ...(inputs.incremental && { incremental: true }),
+            ...(fileTable !== undefined && { fileTable }),
         },
         write: {
             writeConcurrency: inputs.writeConcurrency,
@@ -79573,7 +79273,7 @@ function keyPart(item, key) {
         return Buffer.from(value.B.buffer, value.B.byteOffset, value.B.byteLength).toString('base64');
     }
     if (key.type === 'N' && value?.N !== undefined) {
-        const number = normalizeNumber(value.N);
+        const number = (0,numbers/* normalizeNumber */.Jo)(value.N);
         if (number.ok)
             return number.value;
     }
@@ -79757,6 +79457,8 @@ class Pacer {
     }
 }
 
+// EXTERNAL MODULE: ./src/stream/batch-body.ts
+var batch_body = __nccwpck_require__(2049);
 ;// CONCATENATED MODULE: ./src/stream/batch-writer.ts
 
 
@@ -80035,7 +79737,7 @@ class BatchWriter {
         try {
             await this.options.limiter?.take(units);
             this.summary.calls++;
-            const body = encodeBody(batchWriteBody(table, batch, reportedCapacity));
+            const body = (0,batch_body/* encodeBody */.FT)((0,batch_body/* batchWriteBody */.Yw)(table, batch, reportedCapacity));
             sentAt = this.clock.now();
             const abandon = new AbortController();
             output = await this.answerInTime(this.options.calls.send(table, body, abandon.signal), abandon);
@@ -80202,6 +79904,8 @@ class BatchWriter {
     }
 }
 
+// EXTERNAL MODULE: ./src/stream/write-calls.ts
+var write_calls = __nccwpck_require__(7823);
 ;// CONCATENATED MODULE: ./src/stream/truncate.ts
 
 
@@ -80222,7 +79926,7 @@ async function truncateTable(options) {
     const keys = [schema.partitionKey, ...(schema.sortKey ? [schema.sortKey] : [])];
     const failures = [];
     const writer = new BatchWriter({
-        calls: callsOn(options.writes),
+        calls: (0,write_calls/* callsOn */.pj)(options.writes),
         table: name,
         concurrency: options.concurrency,
         reportedCapacity: false,
@@ -80265,8 +79969,194 @@ async function truncateTable(options) {
     if (failures.length > 0) {
         throw new errors/* ActionError */.lZ(`truncate: ${failures.length} items of ${name} could not be deleted (${summary.written} were): ${failures[0]}`);
     }
-    core/* info */.pq(`truncate: deleted ${summary.written} items from ${name}`);
+    lib_core/* info */.pq(`truncate: deleted ${summary.written} items from ${name}`);
     return summary.written;
+}
+
+;// CONCATENATED MODULE: ./src/plan/after-create.ts
+/**
+ * What a table definition asks for beyond CreateTable, once the table is ACTIVE: time to live
+ * (only UpdateTimeToLive sets it), and a warning for each thing the endpoint did not keep.
+ * DynamoDB Local, for one, accepts Tags, SSESpecification and TableClass in CreateTable and
+ * drops them silently, so only comparing what DescribeTable and ListTagsOfResource show with what
+ * was asked tells (the issue's "applied where the endpoint supports it, otherwise named in a
+ * warning").
+ */
+
+
+
+
+/** SSEDescription.Status values that mean encryption is on, or on its way. */
+const SSE_ON = ['ENABLED', 'ENABLING', 'UPDATING'];
+/**
+ * Turns on time to live with UpdateTimeToLive, then names in a warning each thing the endpoint
+ * did not keep (compared with DescribeTable's `created` and ListTagsOfResource), and the
+ * definition's own warnings (what this action does not apply). A failed UpdateTimeToLive is a
+ * warning too, not a failure: the items load the same, only their expiry waits. Returns lines
+ * for the summary's start step.
+ */
+async function completeCreatedTable(client, defined, created) {
+    const name = defined.name;
+    const lines = [];
+    for (const warning of defined.warnings)
+        lib_core/* warning */.$e(warning, { title: `Table ${name}` });
+    if (defined.ttl) {
+        const attribute = defined.ttl.attribute;
+        try {
+            await client.send(new dist_cjs/* UpdateTimeToLiveCommand */.Btq({
+                TableName: name,
+                TimeToLiveSpecification: { Enabled: true, AttributeName: attribute },
+            }));
+            lib_core/* info */.pq(`Table ${name}: time to live turned on, on attribute ${attribute}.`);
+            lines.push(`time to live on ${attribute}`);
+        }
+        catch (err) {
+            lib_core/* warning */.$e(`Table ${name}: time to live is not on: ${(0,errors/* describeAwsError */.Pp)(err, 'UpdateTimeToLive', name)} ` +
+                `Items keep their ${attribute} attribute and do not expire until it is turned on ` +
+                '(UpdateTimeToLive).', { title: `Table ${name}: no time to live` });
+            lines.push(`time to live not turned on (see the warnings)`);
+        }
+    }
+    const endpoint = await endpointName(client);
+    const wanted = (0,definitions/* createTableInput */.dQ)(defined);
+    const missing = [...notKept(wanted, created)];
+    if (wanted.Tags && wanted.Tags.length > 0 && created.TableArn !== undefined) {
+        const tags = await listTags(client, created.TableArn);
+        if ('denied' in tags) {
+            lib_core/* warning */.$e(`Could not check that table ${name} kept its Tags (${tagKeys(wanted.Tags)}): ${tags.denied}`, { title: `Table ${name}: Tags not checked` });
+        }
+        else
+            missing.push(...tagsNotKept(wanted.Tags, tags));
+    }
+    for (const m of missing) {
+        lib_core/* warning */.$e(`${endpoint} did not keep ${m.field} (${m.wanted}) of table ${name}: ${m.found}.`, {
+            title: `Table ${name}: ${m.field} not kept`,
+        });
+    }
+    if (missing.length > 0) {
+        const fields = [...new Set(missing.map((m) => m.field))].join(', ');
+        lines.push(`not kept by ${endpoint}: ${fields} (see the warnings)`);
+    }
+    return lines;
+}
+/** `DynamoDB at http://localhost:8000` for a custom endpoint, else `DynamoDB`. */
+async function endpointName(client) {
+    const endpoint = await client.config.endpoint?.();
+    if (!endpoint)
+        return 'DynamoDB';
+    const port = endpoint.port === undefined ? '' : `:${endpoint.port}`;
+    const path = endpoint.path === '/' ? '' : endpoint.path;
+    return `DynamoDB at ${endpoint.protocol}//${endpoint.hostname}${port}${path}`;
+}
+/**
+ * What `wanted` (CreateTable's input) asks for that `created` (DescribeTable after creation)
+ * does not show: indexes, stream, encryption, table class, deletion protection. Settings that
+ * are a table's default anyway (SSE off, STANDARD, no deletion protection) are not compared.
+ */
+function notKept(wanted, created) {
+    const result = [];
+    const indexes = (field, asked, got) => {
+        const names = (got ?? []).map((index) => index.IndexName ?? '');
+        for (const index of asked ?? []) {
+            const indexName = index.IndexName ?? '';
+            if (names.includes(indexName))
+                continue;
+            const listed = names.length === 0 ? 'none' : `only ${names.join(', ')}`;
+            result.push({ field, wanted: indexName, found: `DescribeTable lists ${listed}` });
+        }
+    };
+    indexes('LocalSecondaryIndexes', wanted.LocalSecondaryIndexes, created.LocalSecondaryIndexes);
+    indexes('GlobalSecondaryIndexes', wanted.GlobalSecondaryIndexes, created.GlobalSecondaryIndexes);
+    const stream = wanted.StreamSpecification;
+    if (stream?.StreamEnabled) {
+        const got = created.StreamSpecification;
+        if (!got?.StreamEnabled || got.StreamViewType !== stream.StreamViewType) {
+            result.push({
+                field: 'StreamSpecification',
+                wanted: `StreamViewType ${stream.StreamViewType}`,
+                found: got?.StreamEnabled
+                    ? `DescribeTable shows StreamViewType ${got.StreamViewType}`
+                    : 'DescribeTable shows no stream',
+            });
+        }
+    }
+    const sse = wanted.SSESpecification;
+    if (sse?.Enabled) {
+        const status = created.SSEDescription?.Status;
+        if (status === undefined || !SSE_ON.includes(status)) {
+            result.push({
+                field: 'SSESpecification',
+                wanted: `Enabled true${sse.SSEType ? `, SSEType ${sse.SSEType}` : ''}`,
+                found: status === undefined
+                    ? 'DescribeTable shows no SSEDescription'
+                    : `DescribeTable shows SSEDescription.Status ${status}`,
+            });
+        }
+    }
+    const tableClass = wanted.TableClass;
+    const gotClass = created.TableClassSummary?.TableClass;
+    if (tableClass !== undefined && tableClass !== (gotClass ?? 'STANDARD')) {
+        result.push({
+            field: 'TableClass',
+            wanted: tableClass,
+            found: gotClass === undefined
+                ? 'DescribeTable shows no TableClassSummary'
+                : `DescribeTable shows ${gotClass}`,
+        });
+    }
+    if (wanted.DeletionProtectionEnabled === true && created.DeletionProtectionEnabled !== true) {
+        result.push({
+            field: 'DeletionProtectionEnabled',
+            wanted: 'true',
+            found: `DescribeTable shows ${String(created.DeletionProtectionEnabled ?? 'nothing')}`,
+        });
+    }
+    return result;
+}
+/** The table's tags through every page, or why the endpoint did not list them. */
+async function listTags(client, arn) {
+    const tags = [];
+    let next;
+    try {
+        do {
+            const page = await client.send(new dist_cjs/* ListTagsOfResourceCommand */.IIA({
+                ResourceArn: arn,
+                ...(next !== undefined && { NextToken: next }),
+            }));
+            tags.push(...(page.Tags ?? []));
+            next = page.NextToken;
+        } while (next !== undefined);
+    }
+    catch (err) {
+        if ((0,errors/* isAccessDenied */.w7)(err))
+            return { denied: (0,errors/* describeAwsError */.Pp)(err, 'ListTagsOfResource', arn) };
+        return { failed: `${(0,errors/* errorName */.Is)(err) ?? 'Error'}: ${(0,errors/* errorMessage */.gJ)(err)}` };
+    }
+    return tags;
+}
+/**
+ * Each asked tag the table does not have with its value; one entry for all of them when the
+ * endpoint could not list tags (DynamoDB Local: "Tagging is not currently supported").
+ */
+function tagsNotKept(wanted, listed) {
+    if (!Array.isArray(listed)) {
+        return [
+            {
+                field: 'Tags',
+                wanted: tagKeys(wanted),
+                found: `ListTagsOfResource answered ${listed.failed}`,
+            },
+        ];
+    }
+    const have = new Map(listed.map((t) => [t.Key, t.Value]));
+    const lost = wanted.filter((t) => have.get(t.Key) !== t.Value);
+    if (lost.length === 0)
+        return [];
+    const shown = listed.length === 0 ? 'none' : tagKeys(listed);
+    return [{ field: 'Tags', wanted: tagKeys(lost), found: `ListTagsOfResource lists ${shown}` }];
+}
+function tagKeys(tags) {
+    return tags.map((t) => t.Key ?? '').join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/plan/near-names.ts
@@ -80303,7 +80193,7 @@ function nearNames(requested, existing) {
     for (const name of existing) {
         const score = closeness(requested, name);
         // Among equal scores, a difference of case only comes first: the likeliest slip.
-        const edits = near_names_editDistance(requested.toLowerCase(), name.toLowerCase());
+        const edits = editDistance(requested.toLowerCase(), name.toLowerCase());
         if (score !== undefined)
             close.push({ name, score, edits });
     }
@@ -80315,7 +80205,7 @@ function nearNames(requested, existing) {
  * trailing `s`, else the number of edits (1 or 2); undefined when not close, or the same name.
  */
 function closeness(requested, name) {
-    if (name === requested || numbers(name) !== numbers(requested))
+    if (name === requested || near_names_numbers(name) !== near_names_numbers(requested))
         return undefined;
     const a = fold(requested);
     const b = fold(name);
@@ -80326,7 +80216,7 @@ function closeness(requested, name) {
     if (singularA === singularB)
         return 1;
     const limit = Math.min(a.length, b.length) <= SHORT_NAME_LENGTH ? 1 : MAX_EDITS;
-    const edits = Math.min(near_names_editDistance(a, b, limit), near_names_editDistance(singularA, singularB, limit));
+    const edits = Math.min(editDistance(a, b, limit), editDistance(singularA, singularB, limit));
     return edits <= limit ? edits : undefined;
 }
 /**
@@ -80334,7 +80224,7 @@ function closeness(requested, name) {
  * inserts, deletes, substitutions and swaps of two adjacent characters. Stops early once the
  * distance exceeds `limit`, returning limit + 1.
  */
-function near_names_editDistance(a, b, limit = Infinity) {
+function editDistance(a, b, limit = Infinity) {
     if (Math.abs(a.length - b.length) > limit)
         return limit + 1;
     // Three rows of the dynamic programming table: the two before this one, and this one.
@@ -80371,7 +80261,7 @@ function singular(folded) {
         .join('-');
 }
 /** The numbers in a name, in order: names that differ in them are never close. */
-function numbers(name) {
+function near_names_numbers(name) {
     return (name.match(/\d+/g) ?? []).join(',');
 }
 /**
@@ -80404,8 +80294,9 @@ async function describeTable(client, table) {
     }
 }
 /**
- * Creates the table (from key-schema or table-definition) and waits until it is ACTIVE. `created`
- * is false when another job of the same matrix created it first.
+ * Creates the table (from key-schema or table-definition: TableCreationParameters, or with a
+ * template's extras, createTableInput) and waits until it is ACTIVE. `created` is false when
+ * another job of the same matrix created it first.
  */
 async function createTable(client, parameters) {
     const name = parameters.TableName ?? '';
@@ -80458,24 +80349,28 @@ async function listTableNames(client) {
 
 
 
+
+
+
 /**
  * Before a table is created under create-table auto: fails when an existing table has a close
  * name (`orders-dev` for `order-dev`), the sign of a typo that would otherwise create and seed a
- * new table while the real one stays empty. Credentials that may not list tables get a warning:
+ * new table while the real one stays empty (the step's own other tables aside). Credentials that may not list tables get a warning:
  * the check is a safeguard, not a requirement.
  */
-async function refuseNearNames(inputs, clients) {
+async function refuseNearNames(inputs, clients, ours = []) {
     const name = inputs.table.name;
     const listed = await listTableNames(clients.dynamodb);
     if ('denied' in listed) {
-        core/* warning */.$e(`Could not look for tables with a name close to ${name} before creating it: ListTables was denied (${listed.denied}). ` +
+        lib_core/* warning */.$e(`Could not look for tables with a name close to ${name} before creating it: ListTables was denied (${listed.denied}). ` +
             'Allow dynamodb:ListTables (on resource *) to have a misspelt table caught before a new table is created, or set create-table: true to skip this check.');
         return;
     }
-    const near = nearNames(name, listed.names);
+    // The step's other tables, created beside this one, are no typo of it.
+    const near = nearNames(name, listed.names.filter((n) => !ours.includes(n)));
     if (near.length > 0)
         throw new errors/* ActionError */.lZ(nearNameMessage(name, engine_choice_where(inputs), near));
-    core/* info */.pq(`No table with a name close to ${name} among the ${(0,words/* counted */.h)(listed.names.length, 'table')}${engine_choice_where(inputs)}.`);
+    lib_core/* info */.pq(`No table with a name close to ${name} among the ${(0,words/* counted */.h)(listed.names.length, 'table')}${engine_choice_where(inputs)}.`);
 }
 /**
  * Truncates the table when asked and creates it when the stream engine needs it; a dry run
@@ -80498,24 +80393,31 @@ async function setUpTable(inputs, clients, existing, choice) {
     const creation = inputs.tableCreation;
     const source = inputs.tableCreationSource ?? '';
     if (choice.createTable && creation) {
-        const keys = keyAttributes(creation)
+        const keys = (0,table_definition/* keyAttributes */.PD)(creation)
             .map((k) => `${k.name}:${k.type}`)
             .join(',');
         const name = inputs.table.name;
         if (inputs.dryRun) {
-            core/* info */.pq(`Dry run: table ${name} would be created from ${source} (${keys}).`);
+            lib_core/* info */.pq(`Dry run: table ${name} would be created from ${source} (${keys}).`);
+            for (const warning of inputs.definition?.warnings ?? [])
+                lib_core/* warning */.$e(warning);
             steps.push(`it would be created from ${source}`);
         }
         else {
-            core/* info */.pq(`Creating table ${name} from ${source} (${keys}).`);
-            const outcome = await createTable(clients.dynamodb, creation);
+            lib_core/* info */.pq(`Creating table ${name} from ${source} (${keys}).`);
+            const { definition } = inputs;
+            const outcome = await createTable(clients.dynamodb, definition ? { ...(0,definitions/* createTableInput */.dQ)(definition), TableName: name } : creation);
             table = outcome.table;
             if (outcome.created) {
-                core/* notice */.lm(`Created table ${name} from ${source} (${keys}).`, {
+                (0,created_tables/* recordCreatedTable */.q0)(name, outcome.table.TableArn);
+                lib_core/* notice */.lm(`Created table ${name} from ${source} (${keys}).`, {
                     title: `Table ${name} created`,
                 });
                 createdFrom = source;
                 steps.push(`created from ${source}`);
+                if (definition) {
+                    steps.push(...(await completeCreatedTable(clients.dynamodb, { ...definition, name }, table)));
+                }
             }
             else {
                 steps.push('created by another job at the same time');
@@ -80526,6 +80428,9 @@ async function setUpTable(inputs, clients, existing, choice) {
 }
 /** The table as it would be created: what records are validated against when it does not exist. */
 function plannedTable(inputs) {
+    if (inputs.definition) {
+        return (0,definitions/* plannedDescription */.BG)({ ...inputs.definition, name: inputs.table.name });
+    }
     const creation = inputs.tableCreation;
     return {
         TableName: inputs.table.name,
@@ -80538,6 +80443,260 @@ function plannedTable(inputs) {
             })),
         }),
     };
+}
+
+;// CONCATENATED MODULE: ./src/formats/tables-in-object.ts
+/**
+ * Which tables an object names, for the start step that plans a table per name: a request-items
+ * file names its tables in its member names, a NoSQL Workbench model defines them; every other
+ * format names none (its records go into the table the inputs name).
+ */
+
+
+
+
+
+
+
+/** The input-formats whose files may name tables: auto tells from the head. */
+const NAMING_FORMATS = new Set(['auto', 'REQUEST_ITEMS', 'NOSQL_WORKBENCH']);
+/**
+ * Which tables an object names: its head decides the format under auto (as reading it does); a
+ * request-items file is read through for its table names (its requests are not parsed); a model
+ * is read whole and parsed. Throws an ActionError with every problem of a model that is not a
+ * valid one, and for a model larger than MAX_WORKBENCH_MODEL_BYTES.
+ */
+async function tablesInObject(source, object, format, billingMode) {
+    if (!NAMING_FORMATS.has(format.format) || format.incremental)
+        return { kind: 'none' };
+    // A workspace file is shown by its workspace path, as its annotations show it.
+    const shown = (0,sources_source/* shownName */.H)(object);
+    if (format.format === 'NOSQL_WORKBENCH' && object.size > MAX_WORKBENCH_MODEL_BYTES) {
+        throw tooLarge(shown, `is ${object.size} bytes`);
+    }
+    const iterator = (0,sources_decompress/* decompress */.mF)(await source.open(object), format.compression, () => { })[Symbol.asyncIterator]();
+    try {
+        const seen = [];
+        let size = 0;
+        let done = false;
+        while (size < HEAD_BYTES) {
+            const next = await iterator.next();
+            if (next.done) {
+                done = true;
+                break;
+            }
+            seen.push(next.value);
+            size += next.value.length;
+        }
+        const head = { bytes: Buffer.concat(seen), complete: done };
+        const { reading } = chooseReading(format, object.key, head);
+        const rest = async function* () {
+            yield* seen;
+            if (done)
+                return;
+            for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+                yield next.value;
+            }
+        };
+        if (reading.kind === 'request-items') {
+            return { kind: 'request-items', names: await request_items_requestItemsTables(rest(), formats_MAX_DOCUMENT_BYTES) };
+        }
+        if (reading.kind !== 'workbench')
+            return { kind: 'none' };
+        if (object.size > MAX_WORKBENCH_MODEL_BYTES)
+            throw tooLarge(shown, `is ${object.size} bytes`);
+        const parts = [];
+        let total = 0;
+        for await (const chunk of rest()) {
+            total += chunk.length;
+            if (total > MAX_WORKBENCH_MODEL_BYTES)
+                throw tooLarge(shown, 'is larger uncompressed');
+            parts.push(chunk);
+        }
+        const model = parseWorkbenchModel(shown, Buffer.concat(parts).toString('utf8'), billingMode);
+        if (!model.ok)
+            throw new errors/* ActionError */.lZ(model.problems.join('\n'));
+        return { kind: 'workbench', tables: model.tables };
+    }
+    finally {
+        await iterator.return?.(undefined);
+    }
+}
+function tooLarge(file, size) {
+    return new errors/* ActionError */.lZ(`${file}: the model ${size}, more than the ${MAX_WORKBENCH_MODEL_BYTES} bytes a NoSQL Workbench model is read whole up to: split its tables into request-items files`);
+}
+
+;// CONCATENATED MODULE: ./src/plan/targets.ts
+/**
+ * The tables one step loads. Usually the one the `table` input names; without it, the tables the
+ * files name: a NoSQL Workbench model's, a request-items file's, a template's. Each table gets its
+ * own objects (those that hold its data) and how to create it when it is missing.
+ */
+
+
+
+
+
+
+/**
+ * input-format auto on S3 with `table` given reads no object ahead for its tables beyond this
+ * many (a large prefix is one table's data); the reader still refuses a file naming several.
+ */
+const MAX_OBJECTS_READ_FOR_TABLES = 100;
+/** The input-formats whose files name the tables their data is for. */
+const FORMATS_NAMING_TABLES = ['REQUEST_ITEMS', 'NOSQL_WORKBENCH'];
+/**
+ * The step's tables: the objects are read ahead for the tables they name where that can matter
+ * (no `table`, a format that names tables, a workspace source or a small prefix under auto).
+ */
+async function tableTargets(inputs, source, objects) {
+    const readAhead = !inputs.table ||
+        FORMATS_NAMING_TABLES.includes(inputs.format) ||
+        (inputs.format === 'auto' &&
+            (inputs.source.kind === 'local' || objects.length <= MAX_OBJECTS_READ_FOR_TABLES));
+    const found = [];
+    for (const object of objects) {
+        if (!readAhead) {
+            found.push({ object, names: [] });
+            continue;
+        }
+        const tables = await tablesInObject(source, object, inputs, inputs.billingMode);
+        if (tables.kind === 'request-items')
+            found.push({ object, names: tables.names });
+        else if (tables.kind === 'workbench') {
+            found.push({
+                object,
+                names: tables.tables.map((t) => t.name),
+                definitions: tables.tables.map((t) => {
+                    const billing = billingWarning((0,sources_source/* shownName */.H)(object), t, inputs.billingMode);
+                    return {
+                        name: t.name,
+                        creation: t.parameters,
+                        warnings: billing ? [billing] : [],
+                        source: `the NoSQL Workbench model ${(0,sources_source/* shownName */.H)(object)}`,
+                    };
+                }),
+            });
+        }
+        else
+            found.push({ object, names: [] });
+    }
+    const { tableCreation: creation, definitions = [] } = inputs;
+    // A template's table named by its logical id is created under its TableName.
+    const byId = inputs.table && definitions[0]?.logicalId === inputs.table.name;
+    const table = byId && definitions[0] ? { id: definitions[0].name, name: definitions[0].name } : inputs.table;
+    // With `table`, table-definition gave its one table; key-schema is a definition too.
+    const given = table && creation
+        ? (definitions[0] ?? {
+            name: table.name,
+            creation,
+            warnings: [],
+            source: inputs.tableCreationSource ?? 'key-schema',
+        })
+        : undefined;
+    const targets = assignTables(table, given, table ? [] : definitions, found);
+    const picked = table && targets[0]?.fileTable;
+    if (picked) {
+        for (const { object, names } of found) {
+            const others = names.filter((n) => n !== picked);
+            if (others.length === 0 || others.length === names.length)
+                continue;
+            lib_core/* info */.pq(`${(0,sources_source/* shownName */.H)(object)} names ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}): ` +
+                `only ${picked}, the table input, is loaded; ${others.map((n) => JSON.stringify(n)).join(', ')} skipped`);
+        }
+    }
+    return targets;
+}
+/**
+ * The tables of the step, in the order the files name them and then the definitions' order (a
+ * template's tables that no file holds data for are created empty: the application needs them).
+ * With `table`, only that table: a file naming one table is loaded into it, as today; of a file
+ * naming several, its records. Pure: the objects were read for their names by the caller.
+ */
+function assignTables(table, given, templateTables, objects) {
+    const named = namesInOrder(objects);
+    const unnamed = objects.filter((o) => o.names.length === 0).map((o) => o.object);
+    const modelled = objects.flatMap((o) => o.definitions ?? []);
+    if (table)
+        return [oneTable(table, given, modelled, named, objects, unnamed)];
+    const targets = named.map((name) => {
+        const definition = matching(templateTables, name) ?? modelled.find((d) => d.name === name);
+        const actual = definition?.name ?? name;
+        return {
+            table: { id: actual, name: actual },
+            objects: objects.filter((o) => o.names.includes(name)).map((o) => o.object),
+            fileTable: name,
+            ...(definition && { definition }),
+        };
+    });
+    for (const definition of templateTables) {
+        if (targets.some((t) => t.definition === definition))
+            continue;
+        targets.push({ table: { id: definition.name, name: definition.name }, objects: [], definition });
+    }
+    return withUnnamed(targets, unnamed, objects.length);
+}
+/** The one table `table` names, and its part of the data. */
+function oneTable(table, given, modelled, named, objects, unnamed) {
+    if (named.length <= 1) {
+        // One table's files: loaded into `table` whatever name they give it (a copy for another stage).
+        const model = modelled.length === 1 ? modelled[0] : undefined;
+        const definition = given ??
+            (model && {
+                ...model,
+                name: table.name,
+                creation: { ...model.creation, TableName: table.name },
+            });
+        return { table, objects: objects.map((o) => o.object), ...(definition && { definition }) };
+    }
+    const fileTable = named.find((name) => name === table.name);
+    if (fileTable === undefined) {
+        throw new errors/* ActionError */.lZ(`table: expected one of the ${named.length} tables the source names (${named.join(', ')}), got "${table.name}": ` +
+            'give one of them, or leave table out to load every one.');
+    }
+    const definition = given ?? modelled.find((d) => d.name === fileTable);
+    return {
+        table,
+        objects: [
+            ...objects.filter((o) => o.names.includes(fileTable)).map((o) => o.object),
+            ...unnamed,
+        ],
+        fileTable,
+        ...(definition && { definition }),
+    };
+}
+/** A template's table that the files name by its TableName or its logical id. */
+function matching(definitions, name) {
+    return definitions.find((d) => d.name === name) ?? definitions.find((d) => d.logicalId === name);
+}
+/** Every name the objects give, once, in the order of the objects and then of each file. */
+function namesInOrder(objects) {
+    const names = [];
+    for (const o of objects)
+        for (const name of o.names)
+            if (!names.includes(name))
+                names.push(name);
+    return names;
+}
+/**
+ * The objects that name no table (CSV, JSON, DynamoDB JSON): they belong to the step's one table.
+ * With several tables, which one is the user's to say.
+ */
+function withUnnamed(targets, unnamed, objectCount) {
+    if (targets.length === 0) {
+        throw new errors/* ActionError */.lZ(objectCount === 0
+            ? 'table: is required: the source holds no object that names a table, and table-definition defines none.'
+            : `table: is required: the source's ${(0,words/* counted */.h)(objectCount, 'object')} name no table (only a NoSQL Workbench model, a request-items file and a CloudFormation or SAM template in table-definition do). Give the table to load.`);
+    }
+    if (unnamed.length === 0)
+        return targets;
+    const first = targets[0];
+    if (targets.length === 1 && first)
+        return [{ ...first, objects: [...first.objects, ...unnamed] }];
+    const shown = unnamed.slice(0, 3).map((o) => o.url);
+    throw new errors/* ActionError */.lZ(`table: is required: ${(0,words/* counted */.h)(unnamed.length, 'object')} of the source (${shown.join(', ')}${unnamed.length > 3 ? ', …' : ''}) ` +
+        `name no table, and the step loads ${targets.length} (${targets.map((t) => t.table.name).join(', ')}): ` +
+        'give table to say which one they are for, or load them in a step of their own.');
 }
 
 ;// CONCATENATED MODULE: ./src/plan/plan.ts
@@ -80555,37 +80714,58 @@ function plannedTable(inputs) {
 
 
 
+
+
+
+
 /**
- * Describes the table, lists the source when auto needs its size, chooses the engine, looks for
- * tables with a close name before one is created (a dry run too), and creates the table when the
- * stream engine needs it (not in a dry run).
+ * Tables set up at once: creation waits for ACTIVE, seconds each on AWS, so a test environment's
+ * tables are created side by side; far below the quota of table operations in progress at once
+ * per account and region (docs/import-rules.md).
+ */
+const TABLES_SET_UP_AT_ONCE = 8;
+/**
+ * Lists the source once, settles which tables it loads (the `table` input, or those the files
+ * name) and prepares each of them, several at once.
  */
 async function prepare(given, clients, clock = src_clock/* realClock */.dQ) {
     if (given.dynamodbEndpoint) {
         await waitForEndpoint(clients.writeClient, given.dynamodbEndpoint, clock);
     }
     const source = await sourceFor(given, clients, clock);
-    const existing = await describeTable(clients.dynamodb, given.table);
     const listing = await (0,sources_source/* listInOrder */.G)(source);
     if (listing.length === 0) {
         // As with ImportTable an empty source is an empty success, but rarely what was meant.
-        core/* warning */.$e(`${source.description} holds no objects: nothing will be imported. Set min-items to make an empty source fail the step.`);
+        lib_core/* warning */.$e(`${source.description} holds no objects: nothing will be imported. Set min-items to make an empty source fail the step.`);
     }
     const exported = await readExport(source, listing);
-    let inputs = exported ? fromExport(given, exported) : given;
-    const objects = thisShard(exported?.dataFiles ?? listing, given.shard);
-    if (inputs.format === 'REQUEST_ITEMS') {
-        await checkRequestTables(source, objects, inputs.table.name, inputs.compression);
-    }
+    const inputs = exported ? fromExport(given, exported) : given;
+    const objects = (0,shard/* thisShard */.tB)(exported?.dataFiles ?? listing, given.shard);
+    const targets = await tableTargets(inputs, source, objects);
+    const ours = targets.map((t) => t.table.name);
+    if (targets.length > 1)
+        lib_core/* info */.pq(`${(0,words/* counted */.h)(targets.length, 'table')}: ${ours.join(', ')}`);
+    const step = { source, exported, ours, said: new Set() };
+    const tables = await inBatches(targets, TABLES_SET_UP_AT_ONCE, (target) => prepareTable(inputsFor(inputs, target, targets.length), step, target, clients));
+    return { tables };
+}
+/** One table's start step: describe, choose the engine, check near names, set it up. */
+async function prepareTable(tableInputs, step, target, clients) {
+    let inputs = tableInputs;
+    const { source, exported } = step;
+    const { objects } = target;
+    const existing = await describeTable(clients.dynamodb, inputs.table);
     const firstObject = await probeFirstObject(inputs, source, objects, existing !== undefined);
-    const choice = await chooseEngine(inputs, clients, existing, objects, firstObject);
+    const choice = await chooseEngine(inputs, clients, existing, objects, firstObject, step.said);
     if (choice.checkNearNames)
-        await refuseNearNames(inputs, clients);
+        await refuseNearNames(inputs, clients, step.ours);
     const reading = choice.mode === 'native' && inputs.format === 'auto'
         ? importTableReading(firstObject, source, objects)
         : undefined;
     if (reading)
         inputs = { ...inputs, format: reading.format };
+    if (choice.mode === 'native' && inputs.definition)
+        inputs = forImportTable(inputs, inputs.definition);
     const { table, steps, createdFrom } = await setUpTable(inputs, clients, existing, choice);
     const found = {
         table,
@@ -80598,7 +80778,7 @@ async function prepare(given, clients, clock = src_clock/* realClock */.dQ) {
     return {
         job: choice.mode === 'native' && !inputs.dryRun
             ? nativeJob(inputs, found)
-            : streamJob(inputs, found),
+            : streamJob(inputs, found, target.fileTable),
         planned: {
             mode: choice.mode,
             modeReason: choice.reason,
@@ -80612,6 +80792,59 @@ async function prepare(given, clients, clock = src_clock/* realClock */.dQ) {
         },
         summary: summaryLine(inputs, existing, choice, steps, exported),
     };
+}
+/**
+ * One table's inputs: its name and how to create it. key-schema applies to the step's one table
+ * also when the file names it; a table among several has its own definition or must exist.
+ */
+function inputsFor(inputs, target, tableCount) {
+    const { definition } = target;
+    const { tableCreation: _, tableCreationSource: __, ...rest } = inputs;
+    if (definition) {
+        return {
+            ...rest,
+            table: target.table,
+            definition,
+            tableCreation: { ...definition.creation, TableName: target.table.name },
+            tableCreationSource: definition.source,
+        };
+    }
+    if (inputs.keySchema && tableCount === 1) {
+        return {
+            ...rest,
+            table: target.table,
+            tableCreation: (0,table_definition/* fromKeySchema */.LW)(target.table.name, inputs.keySchema, inputs.billingMode),
+            tableCreationSource: 'key-schema',
+        };
+    }
+    return { ...rest, table: target.table };
+}
+/**
+ * ImportTable creates the table from TableCreationParameters alone: what else the definition
+ * holds is named in a warning (it can be added after the import), but local secondary indexes
+ * refuse the engine, since no table gets one after it is created.
+ */
+function forImportTable(inputs, definition) {
+    const native = (0,definitions/* forNativeImport */.Y_)({ ...definition, name: inputs.table.name });
+    if (!native.ok) {
+        throw new errors/* ActionError */.lZ(`${native.problem}. Set mode: stream to have the action create it.`);
+    }
+    for (const warning of native.warnings)
+        lib_core/* warning */.$e(warning);
+    return { ...inputs, tableCreation: native.parameters };
+}
+/** Runs `fn` on every item, at most `limit` at a time; the results in the items' order. */
+async function inBatches(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
 }
 /** The start step's line in the summary: the engine, the table as found, what was done, the export. */
 function summaryLine(inputs, existing, choice, steps, exported) {
@@ -80630,11 +80863,15 @@ function summaryLine(inputs, existing, choice, steps, exported) {
  */
 async function sourceFor(inputs, clients, clock) {
     if (inputs.source.kind !== 's3')
-        return localSource(workspaceRoot(), inputs.source);
+        return (0,local/* localSource */.j1)((0,local/* workspaceRoot */.oS)(), inputs.source);
     const { s3Source } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2166));
     return s3Source(await clients.s3(), inputs.source, inputs.bucketOwner, clock);
 }
 
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/names.ts
+var names = __nccwpck_require__(6455);
 // EXTERNAL MODULE: ./src/result.ts
 var src_result = __nccwpck_require__(1666);
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
@@ -80764,31 +81001,32 @@ function unreadFailures(unread) {
 /** Sets every output of action.yml; the ones that do not apply are empty. */
 function setOutputs(result) {
     const outputs = {
-        [Output.Mode]: result.mode,
-        [Output.ModeReason]: result.modeReason,
-        [Output.Status]: result.status,
-        [Output.FailureCode]: result.failureCode,
-        [Output.ImportArn]: result.importArn,
-        [Output.TableArn]: result.tableArn,
-        [Output.ProcessedItemCount]: result.processedItemCount,
-        [Output.ImportedItemCount]: result.importedItemCount,
-        [Output.ErrorCount]: result.errorCount,
-        [Output.ProcessedSizeBytes]: result.processedSizeBytes,
-        [Output.DurationSeconds]: result.durationSeconds,
-        [Output.ConsumedWriteCapacity]: result.consumedWriteCapacity,
-        [Output.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
-        [Output.RejectedFile]: result.rejectedFile,
+        [names/* Output */.k.Mode]: result.mode,
+        [names/* Output */.k.ModeReason]: result.modeReason,
+        [names/* Output */.k.Status]: result.status,
+        [names/* Output */.k.FailureCode]: result.failureCode,
+        [names/* Output */.k.ImportArn]: result.importArn,
+        [names/* Output */.k.TableArn]: result.tableArn,
+        [names/* Output */.k.ProcessedItemCount]: result.processedItemCount,
+        [names/* Output */.k.ImportedItemCount]: result.importedItemCount,
+        [names/* Output */.k.ErrorCount]: result.errorCount,
+        [names/* Output */.k.ProcessedSizeBytes]: result.processedSizeBytes,
+        [names/* Output */.k.DurationSeconds]: result.durationSeconds,
+        [names/* Output */.k.ConsumedWriteCapacity]: result.consumedWriteCapacity,
+        [names/* Output */.k.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
+        [names/* Output */.k.RejectedFile]: result.rejectedFile,
+        [names/* Output */.k.Tables]: JSON.stringify(result.tables ?? []),
     };
     for (const [name, value] of Object.entries(outputs))
-        core/* setOutput */.uH(name, value ?? '');
+        lib_core/* setOutput */.uH(name, value ?? '');
 }
 /**
  * The outputs of a run cancelled before its start step ended: only the status and the failure
  * code are known (the signal is in the log).
  */
 function setCancelledOutputs() {
-    core/* setOutput */.uH(Output.Status, 'CANCELLED');
-    core/* setOutput */.uH(Output.FailureCode, src_result/* IMPORT_CANCELLED */.gN);
+    lib_core/* setOutput */.uH(names/* Output */.k.Status, 'CANCELLED');
+    lib_core/* setOutput */.uH(names/* Output */.k.FailureCode, src_result/* IMPORT_CANCELLED */.gN);
 }
 /**
  * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (the toolkit's
@@ -80819,7 +81057,7 @@ function annotateUnread(unread, workspace) {
     for (const u of shown) {
         const place = recordPlace(u.location, workspace);
         const where = place.file !== undefined ? `${place.file}:${place.line}` : u.location;
-        core/* error */.z3((0,src_result/* describeUnread */.Fn)(u, where), {
+        lib_core/* error */.z3((0,src_result/* describeUnread */.Fn)(u, where), {
             title: 'Source not read to its end',
             ...(place.file !== undefined && { file: place.file }),
             ...(place.line !== undefined && { startLine: place.line }),
@@ -80836,12 +81074,12 @@ function annotateUnread(unread, workspace) {
  */
 function annotate(result, failures, limits, workspace) {
     if (failures.length > 0)
-        core/* setFailed */.C1(failures.join('\n'));
+        lib_core/* setFailed */.C1(failures.join('\n'));
     if (!result)
         return;
     const empty = failures.length === 0 ? emptyImportWarning(result, limits) : undefined;
     if (empty)
-        core/* warning */.$e(empty, { title: 'Nothing imported' });
+        lib_core/* warning */.$e(empty, { title: 'Nothing imported' });
     const unread = annotateUnread(result.unread ?? [], workspace);
     const asErrors = failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0);
     // The verdict is an error annotation too: record errors leave room for it and the objects
@@ -80858,12 +81096,14 @@ function annotate(result, failures, limits, workspace) {
         };
         const message = `${place.file !== undefined ? `${place.file}:${place.line}` : r.location}: ${r.reason}`;
         if (asErrors)
-            core/* error */.z3(message, properties);
+            lib_core/* error */.z3(message, properties);
         else
-            core/* warning */.$e(message, properties);
+            lib_core/* warning */.$e(message, properties);
     }
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
  * The job summary: the one user of core.summary. It is written as Markdown, one block at a time
@@ -80890,9 +81130,12 @@ function renderSummary(result, steps, failures, limits) {
     if (failures.length > 0)
         block(failures.map(listItem).join('\n'));
     if (result) {
-        const created = result.tableCreatedFrom
-            ? ` Table \`${code(result.table ?? '?')}\` was created by this run, from ${inline(result.tableCreatedFrom)}.`
-            : '';
+        const several = (result.tables?.length ?? 0) > 1;
+        const created = !result.tableCreatedFrom
+            ? ''
+            : several
+                ? ` Tables created by this run: ${createdTables(result)}, from ${inline(result.tableCreatedFrom)}.`
+                : ` Table \`${code(result.table ?? '?')}\` was created by this run, from ${inline(result.tableCreatedFrom)}.`;
         block(`Engine: **${result.mode}**. ${inline(result.modeReason)}${created}`);
         const empty = result.objects === 0
             ? 'The source holds no objects: nothing was imported. Set `min-items` to make an empty source fail the step.'
@@ -80903,6 +81146,8 @@ function renderSummary(result, steps, failures, limits) {
     renderSteps(steps);
     if (!result)
         return;
+    if ((result.tables?.length ?? 0) > 1)
+        renderTables(result.tables ?? []);
     if (result.unread && result.unread.length > 0)
         renderUnread(result.unread);
     if (result.readAs && result.readAs.length > 0)
@@ -80933,8 +81178,11 @@ function headline(result, failures, limits) {
         return '❌ The import did not start';
     // ImportTable only ever imports into a table it creates.
     const isNew = result.mode === 'native' || result.tableCreatedFrom !== undefined;
-    const into = `into ${isNew ? 'new table ' : ''}\`${code(result.table ?? '?')}\` ` +
-        `from \`${code(result.source ?? '?')}\``;
+    const tables = result.tables ?? [];
+    const target = tables.length > 1
+        ? `${tables.length} tables (${tables.map((t) => `\`${code(t.table)}\``).join(', ')})`
+        : `${isNew ? 'new table ' : ''}\`${code(result.table ?? '?')}\``;
+    const into = `into ${target} from \`${code(result.source ?? '?')}\``;
     const items = (0,words/* counted */.h)(result.importedItemCount, 'item');
     if (result.cancelled)
         return cancelledHeadline(result, result.cancelled, into, items);
@@ -81018,13 +81266,31 @@ function renderCounts(result) {
             '```');
     }
 }
+/** The names of the tables this run created: `\`a\`, \`b\``. */
+function createdTables(result) {
+    return (result.tables ?? [])
+        .filter((t) => t.created)
+        .map((t) => `\`${code(t.table)}\``)
+        .join(', ');
+}
+/** One row per table of a step that loaded several. */
+function renderTables(tables) {
+    block('### Tables');
+    block(table(['Table', 'Status', 'Created by this step', 'Imported', 'Rejected'], tables.map((t) => [
+        `\`${code(t.table)}\``,
+        t.status + (t.failureCode ? ` (${t.failureCode})` : ''),
+        t.created ? 'yes' : 'no',
+        String(t.imported),
+        String(t.rejected),
+    ])));
+}
 function renderObjects(result) {
     const objects = result.perObject ?? [];
     block('### Objects');
     block(table(['Object', 'Records', 'Rejected', 'Compression'], objects
         .slice(0, MAX_OBJECT_ROWS)
         .map((o) => [
-        cell(recordPlace(`${o.url}:1`, workspaceRoot()).file ?? o.url),
+        cell(recordPlace(`${o.url}:1`, (0,local/* workspaceRoot */.oS)()).file ?? o.url),
         String(o.records),
         String(o.rejected),
         (o.compression ?? 'none').toLowerCase(),
@@ -81084,7 +81350,7 @@ function renderRejections(result) {
  * of the commit the job runs on (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA).
  */
 function recordLink(location, env = process.env) {
-    const place = recordPlace(location, workspaceRoot());
+    const place = recordPlace(location, (0,local/* workspaceRoot */.oS)());
     if (place.file === undefined)
         return cell(location);
     const text = cell(`${place.file}:${place.line}`);
@@ -81101,7 +81367,7 @@ function listItem(reason) {
 }
 /** One Markdown block, and the blank line that ends it. */
 function block(markdown) {
-    core/* summary */.z.addRaw(`${markdown}\n\n`);
+    lib_core/* summary */.z.addRaw(`${markdown}\n\n`);
 }
 /** A GitHub-flavoured Markdown table. */
 function table(headers, rows) {
@@ -81147,11 +81413,109 @@ function writeStoppedSummary(result, signal, failure) {
 /** Writes the summary; a failure to write it is a warning, never the step's failure. */
 async function writeSummary() {
     try {
-        await core/* summary */.z.write();
+        await lib_core/* summary */.z.write();
     }
     catch (err) {
-        core/* warning */.$e(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
+        lib_core/* warning */.$e(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/result-totals.ts
+/**
+ * One step, several tables: each table's result, and the step's as their totals. The verdict
+ * (max-errors, min-items) and the scalar outputs read the totals; the `tables` output and the
+ * summary's table rows read each table's.
+ */
+
+/** The worst status first: the step's status is its worst table's. */
+const STATUS_ORDER = ['FAILED', 'CANCELLED', 'IN_PROGRESS', 'COMPLETED'];
+/** What the `tables` output says of one table. */
+function tableOutcome(result) {
+    return {
+        table: result.table ?? '',
+        status: result.status,
+        ...(result.tableArn !== undefined && { tableArn: result.tableArn }),
+        ...(result.failureCode !== undefined && { failureCode: result.failureCode }),
+        imported: result.importedItemCount,
+        rejected: result.errorCount,
+        created: result.tableCreatedFrom !== undefined,
+    };
+}
+/**
+ * The step's result from its tables' results, in the order loaded: counts summed, the worst
+ * status with its failure, what only one table can have (an ARN, the pace) only for one table.
+ */
+function combineResults(results) {
+    const [first, ...rest] = results;
+    if (!first)
+        throw new Error('combineResults: no table');
+    const tables = results.map(tableOutcome);
+    if (rest.length === 0)
+        return { ...first, tables };
+    const sum = (pick) => results.reduce((t, r) => t + pick(r), 0);
+    const worst = STATUS_ORDER.find((s) => results.some((r) => r.status === s)) ?? 'COMPLETED';
+    const failed = results.find((r) => r.status === worst && r.failureCode !== undefined);
+    const capacity = results.filter((r) => r.consumedWriteCapacity !== undefined);
+    const reasons = [...new Set(results.map((r) => r.modeReason))];
+    const created = [...new Set(results.flatMap((r) => r.tableCreatedFrom ?? []))];
+    const messages = results.flatMap((r) => r.failureMessage ? [`${r.table ?? ''}: ${r.failureMessage}`] : []);
+    const stopped = results.find((r) => r.stopped)?.stopped;
+    const cancelled = results.find((r) => r.cancelled)?.cancelled;
+    const rejectedFile = results.find((r) => r.rejectedFile)?.rejectedFile;
+    const timedOut = results.find((r) => r.timedOutAfterMinutes)?.timedOutAfterMinutes;
+    const unread = results.flatMap((r) => r.unread ?? []);
+    return {
+        mode: results.every((r) => r.mode === first.mode) ? first.mode : 'stream',
+        modeReason: reasons.join(' '),
+        status: worst,
+        ...(failed?.failureCode !== undefined && { failureCode: failed.failureCode }),
+        ...(messages.length > 0 && { failureMessage: messages.join(' ') }),
+        processedItemCount: sum((r) => r.processedItemCount),
+        importedItemCount: sum((r) => r.importedItemCount),
+        errorCount: sum((r) => r.errorCount),
+        unwrittenItemCount: sum((r) => r.unwrittenItemCount),
+        processedSizeBytes: sum((r) => r.processedSizeBytes),
+        durationSeconds: Math.max(...results.map((r) => r.durationSeconds)),
+        ...(capacity.length > 0 && {
+            consumedWriteCapacity: capacity.reduce((t, r) => t + (r.consumedWriteCapacity ?? 0), 0),
+        }),
+        ...(first.capacitySource !== undefined && { capacitySource: first.capacitySource }),
+        ...(timedOut !== undefined && { timedOutAfterMinutes: timedOut }),
+        ...(rejectedFile !== undefined && { rejectedFile }),
+        dryRun: first.dryRun,
+        objects: new Set(results.flatMap((r) => (r.perObject ?? []).map((o) => o.url))).size,
+        table: results.map((r) => r.table ?? '').join(', '),
+        ...(first.source !== undefined && { source: first.source }),
+        ...(created.length > 0 && { tableCreatedFrom: created.join(', ') }),
+        ...(first.customEndpoint !== undefined && { customEndpoint: first.customEndpoint }),
+        perObject: results.flatMap((r) => r.perObject ?? []),
+        ...readAs(results),
+        ...(stopped && { stopped }),
+        ...(cancelled && { cancelled }),
+        ...(unread.length > 0 && { unread }),
+        rejections: {
+            samples: results.flatMap((r) => r.rejections.samples).slice(0, src_result/* MAX_REJECTION_SAMPLES */.J4),
+            byKind: byKind(results),
+        },
+        tables,
+    };
+}
+/** Each way of reading, with the objects read that way over every table. */
+function readAs(results) {
+    const objects = new Map();
+    for (const r of results)
+        for (const { how, objects: n } of r.readAs ?? [])
+            objects.set(how, (objects.get(how) ?? 0) + n);
+    if (objects.size === 0)
+        return {};
+    return { readAs: [...objects].map(([how, n]) => ({ how, objects: n })) };
+}
+function byKind(results) {
+    const total = {};
+    for (const r of results)
+        for (const [kind, n] of Object.entries(r.rejections.byKind))
+            total[kind] = (total[kind] ?? 0) + n;
+    return total;
 }
 
 ;// CONCATENATED MODULE: ./src/steps.ts
@@ -81174,22 +81538,45 @@ class Steps {
     began;
     started = new Map();
     records = new Map();
+    /** A view for one table of several: its results are prefixed with the table's name. */
+    label;
     constructor(now = Date.now) {
         this.now = now;
         this.began = now();
+    }
+    /**
+     * The same steps, for one table of a step that loads several: each result is added to the
+     * others' (`orders: 3 records, 0 rejected; customers: …`), a step spans from the first table's
+     * start to the last one's end and is ok when it is for every table, and each log group is
+     * titled with the table.
+     */
+    forTable(name) {
+        const view = Object.create(this);
+        view.label = name;
+        return view;
     }
     /** Seconds since the import began. */
     elapsed() {
         return (this.now() - this.began) / 1000;
     }
     start(...names) {
-        for (const name of names)
-            this.started.set(name, this.elapsed());
+        for (const name of names) {
+            if (this.label === undefined || !this.started.has(name))
+                this.started.set(name, this.elapsed());
+        }
     }
     end(name, result, ok = true) {
         const endedAt = this.elapsed();
         const startedAt = this.started.get(name) ?? endedAt;
-        this.records.set(name, { name, result, ok, startedAt, endedAt });
+        const before = this.label === undefined ? undefined : this.records.get(name);
+        const labelled = this.label === undefined ? result : `${this.label}: ${result}`;
+        this.records.set(name, {
+            name,
+            result: before ? `${before.result}; ${labelled}` : labelled,
+            ok: ok && (before?.ok ?? true),
+            startedAt: before?.startedAt ?? startedAt,
+            endedAt,
+        });
     }
     /** Ends every started step that has no result yet, as when an error cut the import short. */
     endUnfinished(result) {
@@ -81203,14 +81590,70 @@ class Steps {
     }
     /** Runs fn inside a collapsed log group named after the step. */
     async group(title, fn) {
-        return core/* group */.Os(title, fn);
+        return lib_core/* group */.Os(this.label === undefined ? title : `${this.label}: ${title}`, fn);
     }
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/formats/request-tables.ts
+
+
+
+
+
+/**
+ * REQUEST_ITEMS: the table each file was written for. One table per file is loaded into the
+ * `table` input (the log says so); a file naming several is refused with their names, before
+ * anything is written. Each file is read through once for this (its requests are not parsed).
+ */
+async function checkRequestTables(source, objects, table, compression) {
+    const seen = new Set();
+    for (const object of objects) {
+        const body = decompress(await source.open(object), compression, () => { });
+        const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES);
+        if (names.length > 1)
+            throw severalTables(object, names, table);
+        for (const name of names) {
+            if (seen.has(name))
+                continue;
+            seen.add(name);
+            core.info(`${name} in the file → table ${table}`);
+        }
+    }
+}
+/**
+ * input-format auto, one table per step: the table of a request-items file whose requests are
+ * loaded into `table`. A file naming several tables, `table` among them, is read for its requests
+ * alone (returned; the log says which were skipped); a file naming several others is refused as
+ * checkRequestTables refuses it. Undefined: every request of the file goes into `table`.
+ */
+async function requestTableFor(source, object, table, compression) {
+    const body = (0,sources_decompress/* decompress */.mF)(await source.open(object), compression, () => { });
+    const names = await request_items_requestItemsTables(body, formats_MAX_DOCUMENT_BYTES);
+    if (names.length <= 1) {
+        for (const name of names)
+            lib_core/* info */.pq(`${name} in the file → table ${table}`);
+        return undefined;
+    }
+    if (!names.includes(table))
+        throw severalTables(object, names, table);
+    const others = names.filter((name) => name !== table);
+    lib_core/* info */.pq(`${object.url} holds requests for ${names.length} tables (${quoted(names)}): only those for ${table}, the table input, are loaded; those for ${quoted(others)} are skipped`);
+    return table;
+}
+function severalTables(object, names, table) {
+    return new errors/* ActionError */.lZ(`${object.url} holds requests for ${names.length} tables (${quoted(names)}); ` +
+        `the action writes one table, ${table}: split the file into one file per table and import each into its table.`);
+}
+function quoted(names) {
+    return names.map((n) => JSON.stringify(n)).join(', ');
 }
 
 ;// CONCATENATED MODULE: ./src/stream/outcome.ts
 
 /** How many objects were not read, or not to the end, said by object. */
-function notRead(objects, at) {
+function outcome_notRead(objects, at) {
     if (!at)
         return 'nothing: every object was read';
     // A workspace file by its workspace path, as its annotations and the summary show it.
@@ -81290,7 +81733,7 @@ class Progress {
         const written = write
             ? `${items} items written in ${write.calls} calls`
             : `${items} items validated (dry run)`;
-        core/* info */.pq(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
+        lib_core/* info */.pq(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
             `${outcome.processed} records read (${outcome.processedSizeBytes} bytes), ${written}, ` +
             `${rate} items/s, ${outcome.errors} rejected`);
     }
@@ -81401,6 +81844,7 @@ class SourceSilence {
 
 
 
+
 /**
  * The longest line that could still hold a valid item: 400 KB stored can take several times
  * that as JSON (escapes, base64, type wrappers). Anything longer is rejected unread.
@@ -81418,7 +81862,7 @@ async function readObject(object, ctx) {
     const recordsBefore = ctx.outcome.processed;
     let choice;
     // A workspace file is shown by its workspace path, as its annotations show it.
-    const shown = object.url.startsWith('s3://') ? object.url : object.key;
+    const shown = (0,sources_source/* shownName */.H)(object);
     const unread = (line, u) => ctx.outcome.unread.push({
         location: `${object.url}:${line}`,
         shown: `${shown}:${line}`,
@@ -81429,14 +81873,15 @@ async function readObject(object, ctx) {
     try {
         const opened = await ctx.source.open(object);
         const body = countStored(ctx.silence ? ctx.silence.watch(opened) : opened, at);
-        const decompressed = (0,decompress/* decompress */.mF)(body, ctx.format.compression, (c) => (compression = c));
+        const decompressed = (0,sources_decompress/* decompress */.mF)(body, ctx.format.compression, (c) => (compression = c));
         let bytes = untilCancelled(countBytes(decompressed, ctx.outcome, at), ctx.signal);
         let head;
         if (needsHead(ctx.format))
             ({ head, chunks: bytes } = await peekHead(bytes));
         choice = chooseReading(ctx.format, object.key, head);
-        await readingChosen(object, choice, ctx);
-        const parser = recordParser(ctx.format, choice);
+        const table = await readingChosen(object, choice, ctx);
+        const format = table === undefined ? ctx.format : { ...ctx.format, table };
+        const parser = recordParser(format, choice, shown);
         const broken = parser.framing === 'bytes'
             ? await readRecords(bytes, parser, object, ctx, at)
             : await readLines(bytes, parser, object, ctx, at);
@@ -81545,18 +81990,21 @@ async function readRecords(bytes, parser, object, ctx, at) {
 /**
  * How the object is read, said in the log and counted for the summary. The validator sends
  * DynamoDB JSON item lines to the wire as they are; a request-items file under auto has its
- * tables checked first, as input-format REQUEST_ITEMS has them checked before the import.
+ * tables checked first, as input-format REQUEST_ITEMS has them checked before the import, unless
+ * the job names the table it reads of such files (`format.fileTable`: the parser picks its requests).
+ * Returns the table whose requests alone are read, when the check chose one.
  */
 async function readingChosen(object, choice, ctx) {
     const described = `${describeReading(choice.reading)} (${describeBasis(choice)})`;
-    core/* info */.pq(`${object.url}: read as ${described}`);
+    lib_core/* info */.pq(`${object.url}: read as ${described}`);
     ctx.outcome.readAs.set(described, (ctx.outcome.readAs.get(described) ?? 0) + 1);
     const { reading } = choice;
     ctx.validator.wireLines =
         reading.kind === 'json' && reading.framing === 'lines' && reading.items === 'wrapped';
-    if (reading.kind === 'request-items' && choice.format === 'auto') {
-        await ctx.checkRequestTables?.(object);
+    if (reading.kind === 'request-items' && choice.format === 'auto' && !ctx.format.fileTable) {
+        return ctx.checkRequestTables?.(object);
     }
+    return undefined;
 }
 /**
  * The first HEAD_BYTES of a stream or more (whole chunks; all of it when shorter, then
@@ -81606,9 +82054,12 @@ function unreadFormat(given, choice) {
     const { reading } = choice;
     const format = reading.kind === 'request-items'
         ? 'REQUEST_ITEMS'
-        : reading.kind === 'json' && (reading.framing !== 'lines' || reading.items === 'plain')
-            ? 'JSON'
-            : reading.kind.toUpperCase();
+        : reading.kind === 'workbench'
+            ? 'NOSQL_WORKBENCH'
+            : reading.kind === 'scan-output' ||
+                (reading.kind === 'json' && (reading.framing !== 'lines' || reading.items === 'plain'))
+                ? 'JSON'
+                : reading.kind.toUpperCase();
     return { format, readAs: `auto, read as ${describeReading(reading)}` };
 }
 /**
@@ -81712,13 +82163,16 @@ const MAX_LOGGED_REJECTIONS = 100;
  */
 class RejectedRecords {
     file;
+    append;
     samples = [];
     byKind = {};
     count = 0;
     out;
     writeError;
-    constructor(file) {
+    /** `append`: an earlier table of the same step wrote the file first. */
+    constructor(file, append = false) {
         this.file = file;
+        this.append = append;
     }
     async add(rejection, record) {
         this.count += rejection.records;
@@ -81737,10 +82191,10 @@ class RejectedRecords {
     /** The reason in the log, never the record's values (those are only in the file). */
     log(rejection) {
         if (this.logged < MAX_LOGGED_REJECTIONS) {
-            core/* info */.pq(`rejected: ${rejection.location}: ${rejection.reason}`);
+            lib_core/* info */.pq(`rejected: ${rejection.location}: ${rejection.reason}`);
         }
         else if (this.logged === MAX_LOGGED_REJECTIONS) {
-            core/* info */.pq(`rejected: more than ${MAX_LOGGED_REJECTIONS} records; every one is in ${this.file}`);
+            lib_core/* info */.pq(`rejected: more than ${MAX_LOGGED_REJECTIONS} records; every one is in ${this.file}`);
         }
         this.logged++;
     }
@@ -81755,7 +82209,7 @@ class RejectedRecords {
     stream() {
         if (!this.out) {
             external_node_fs_.mkdirSync(external_node_path_.dirname(this.file), { recursive: true });
-            this.out = external_node_fs_.createWriteStream(this.file, { flags: 'w', mode: 0o600 });
+            this.out = external_node_fs_.createWriteStream(this.file, { flags: this.append ? 'a' : 'w', mode: 0o600 });
             this.out.on('error', (err) => {
                 this.writeError = new Error(`Cannot write rejected-file ${this.file}: ${err.message}`);
             });
@@ -81881,6 +82335,8 @@ function writeRate({ maxWriteCapacity, table }) {
     };
 }
 
+// EXTERNAL MODULE: ./src/table/utf8.ts
+var utf8 = __nccwpck_require__(7605);
 ;// CONCATENATED MODULE: ./src/table/item-size.ts
 
 
@@ -81895,20 +82351,20 @@ const BOOL_NULL_BYTES = 1;
 /** A number costs one byte per two significant digits plus this [doc SIZE]. */
 const NUMBER_OVERHEAD_BYTES = 1;
 function numberBytes(text) {
-    const plain = plainSignificantDigits(text);
+    const plain = (0,numbers/* plainSignificantDigits */.e6)(text);
     if (plain >= 0)
         return Math.ceil(Math.max(plain, 1) / 2) + NUMBER_OVERHEAD_BYTES;
-    const decimal = parseDecimal(text);
+    const decimal = (0,numbers/* parseDecimal */.$Q)(text);
     // An invalid number never reaches DynamoDB; its text length is a safe over-estimate.
     if (decimal === undefined)
-        return utf8Bytes(text);
+        return (0,utf8/* utf8Bytes */.d)(text);
     // Zero is stored with one digit, so it costs like `1`.
     const digits = Math.max(decimal.digits.length, 1);
     return Math.ceil(digits / 2) + NUMBER_OVERHEAD_BYTES;
 }
 function valueBytes(value) {
     if (value.S !== undefined)
-        return utf8Bytes(value.S);
+        return (0,utf8/* utf8Bytes */.d)(value.S);
     if (value.N !== undefined)
         return numberBytes(value.N);
     if (value.B !== undefined)
@@ -81921,7 +82377,7 @@ function valueBytes(value) {
             const member = value.M[name];
             if (member === undefined)
                 continue;
-            size += utf8Bytes(name) + valueBytes(member) + ELEMENT_OVERHEAD_BYTES;
+            size += (0,utf8/* utf8Bytes */.d)(name) + valueBytes(member) + ELEMENT_OVERHEAD_BYTES;
         }
         return size;
     }
@@ -81933,7 +82389,7 @@ function valueBytes(value) {
     }
     let size = 0;
     for (const member of value.SS ?? [])
-        size += utf8Bytes(member);
+        size += (0,utf8/* utf8Bytes */.d)(member);
     for (const member of value.NS ?? [])
         size += numberBytes(member);
     for (const member of value.BS ?? [])
@@ -81950,7 +82406,7 @@ function itemSize(item) {
     for (const name in item) {
         const value = item[name];
         if (value !== undefined)
-            size += utf8Bytes(name) + valueBytes(value);
+            size += (0,utf8/* utf8Bytes */.d)(name) + valueBytes(value);
     }
     return size;
 }
@@ -81964,19 +82420,19 @@ function itemSize(item) {
 /** The byte length DynamoDB counts against a key limit, or undefined for a number key. */
 function keyBytes(value) {
     if (value.S !== undefined)
-        return utf8Bytes(value.S);
+        return (0,utf8/* utf8Bytes */.d)(value.S);
     if (value.B !== undefined)
         return value.B.byteLength;
     return undefined;
 }
 /** Checks a present key value's type, emptiness, number validity and length. */
 function checkKeyValue(value, key, label, maxBytes) {
-    const found = typeOf(value) ?? 'an unknown type';
+    const found = (0,attribute_value/* typeOf */.QP)(value) ?? 'an unknown type';
     if (found !== key.type) {
         return `${label} "${key.name}" must be of type ${key.type}, found ${found}`;
     }
     if (value.N !== undefined) {
-        const number = normalizeNumber(value.N);
+        const number = (0,numbers/* normalizeNumber */.Jo)(value.N);
         return number.ok ? undefined : `${label} "${key.name}" is not a valid number: ${number.reason}`;
     }
     const bytes = keyBytes(value) ?? 0;
@@ -82032,7 +82488,7 @@ function checkItem(item, schema, size = itemSize(item)) {
 
 /** The wire text of a DynamoDB JSON item line, as PendingWrite's `json`. */
 function wireText(raw) {
-    const json = itemText(raw);
+    const json = (0,dynamodb_json/* itemText */.rv)(raw);
     return json === undefined ? undefined : { json };
 }
 /** `s3://bucket/key:line`, made only for the records that need it. */
@@ -82069,7 +82525,7 @@ class Validator {
     }
     /** A write DynamoDB refused, or that could not be made: rejected with its item. */
     rejectWrite(kind, write, reason) {
-        const raw = toDynamoDBJsonLine(write.item);
+        const raw = (0,dynamodb_json/* toDynamoDBJsonLine */.oH)(write.item);
         return this.reject(kind, locate(write), reason, raw, write.records);
     }
     /**
@@ -82300,8 +82756,8 @@ class WriteThreads {
 /* v8 ignore start */
 /** The thread's side: each body sent on its own client, each answer or error posted back. */
 function serveCalls(port, data) {
-    const client = createWriteClient(data.config);
-    const calls = callsOn(client);
+    const client = (0,write_calls/* createWriteClient */.dj)(data.config);
+    const calls = (0,write_calls/* callsOn */.pj)(client);
     const inFlight = new Map();
     port.on('message', (call) => {
         if (call === CLOSE) {
@@ -82357,7 +82813,7 @@ async function streamImport(job, options) {
     const { steps } = options;
     const schema = tableSchemaFrom(job.table);
     const objects = await listObjects(job, steps);
-    const outcome = emptyOutcome(objects, new RejectedRecords(job.rejectedFile));
+    const outcome = emptyOutcome(objects, new RejectedRecords(job.rejectedFile, job.appendRejected === true));
     const validator = new Validator(outcome, schema);
     const calls = job.dryRun ? undefined : writeCalls(job, options, outcome.storedBytes);
     const writer = calls && createWriter(job, options, calls, schema, validator);
@@ -82417,19 +82873,19 @@ async function streamImport(job, options) {
     if (cancelled) {
         outcome.cancelled = {
             signal: cancelled.signal,
-            ...(stoppedAt && { notRead: notRead(objects, stoppedAt) }),
+            ...(stoppedAt && { notRead: outcome_notRead(objects, stoppedAt) }),
         };
     }
     else if (writer?.failure !== undefined) {
         outcome.stopped = {
             reason: writerStopReason(writer.failure, job.tableId),
-            notRead: notRead(objects, stoppedAt),
+            notRead: outcome_notRead(objects, stoppedAt),
         };
     }
     else if (silence.fired) {
         outcome.stopped = {
             reason: silence.fired,
-            notRead: notRead(objects, stoppedAt),
+            notRead: outcome_notRead(objects, stoppedAt),
         };
     }
     endSteps(steps, outcome, validator.superseded);
@@ -82445,7 +82901,7 @@ async function listObjects(job, steps) {
     return steps.group('Read: list the objects', async () => {
         const found = job.objects ?? (await (0,sources_source/* listInOrder */.G)(source));
         const bytes = found.reduce((total, o) => total + o.size, 0);
-        core/* info */.pq(`${(0,words/* counted */.h)(found.length, 'object')}, ${(0,words/* formatBytes */.z)(bytes)} stored in ${source.description}`);
+        lib_core/* info */.pq(`${(0,words/* counted */.h)(found.length, 'object')}, ${(0,words/* formatBytes */.z)(bytes)} stored in ${source.description}`);
         return found;
     });
 }
@@ -82455,19 +82911,19 @@ function writeCalls(job, options, storedBytes) {
     const context = { storedBytes, cores: (0,external_node_os_.availableParallelism)(), customEndpoint: job.customEndpoint };
     const count = writeThreadCount(writeThreads, context);
     if (writeThreads === 'auto' && count === 0)
-        core/* info */.pq(`write: the calls go out on the main thread (write-threads auto: ${autoWriteThreads(context).why})`);
+        lib_core/* info */.pq(`write: the calls go out on the main thread (write-threads auto: ${autoWriteThreads(context).why})`);
     const { writeClient, writeConfig } = options.clients;
     if (count === 0 || !writeConfig)
-        return callsOn(writeClient);
+        return (0,write_calls/* callsOn */.pj)(writeClient);
     try {
         const threads = new WriteThreads(count, writeConfig);
-        core/* info */.pq(`write: the calls go out on ${(0,words/* counted */.h)(count, 'write thread')}`);
+        lib_core/* info */.pq(`write: the calls go out on ${(0,words/* counted */.h)(count, 'write thread')}`);
         return threads;
     }
     catch (err) {
         // Threads are for speed only: without them the same calls go out on this thread.
-        core/* warning */.$e(`write: no write threads could start (${(0,errors/* errorMessage */.gJ)(err)}); the calls go out on the main thread. Set write-threads: 0 to skip trying.`);
-        return callsOn(writeClient);
+        lib_core/* warning */.$e(`write: no write threads could start (${(0,errors/* errorMessage */.gJ)(err)}); the calls go out on the main thread. Set write-threads: 0 to skip trying.`);
+        return (0,write_calls/* callsOn */.pj)(writeClient);
     }
 }
 /** The writer, paced by max-write-capacity; its refusals and give-ups become rejections. */
@@ -82498,14 +82954,19 @@ function createWriter(job, options, calls, schema, validator) {
  * reading stopped when the writer failed (a stall, the table deleted), undefined when all was read.
  */
 async function readAll(objects, job, steps, { outcome, validator, schema, progress, silence, signal, }) {
-    const format = { ...job.format, schema, incremental: job.format.incremental === true };
     const name = job.table.TableName ?? job.tableId;
+    const format = {
+        ...job.format,
+        schema,
+        incremental: job.format.incremental === true,
+        destination: name,
+    };
     const context = {
         format,
         source: job.source,
         outcome,
         validator,
-        checkRequestTables: (object) => checkRequestTables(job.source, [object], name, job.format.compression),
+        checkRequestTables: (object) => requestTableFor(job.source, object, name, job.format.compression),
         silence,
         ...(signal && { signal }),
     };
@@ -82534,11 +82995,11 @@ async function readAll(objects, job, steps, { outcome, validator, schema, progre
                 ...(compression && { compression }),
             };
             outcome.perObject.push(counts);
-            core/* info */.pq(`${object.url}: ${counts.records} records, ` +
+            lib_core/* info */.pq(`${object.url}: ${counts.records} records, ` +
                 `${counts.rejected} rejected${compression ? ` (${compression})` : ''}` +
                 (unread ? '; NOT read to its end' : ''));
             if (unread)
-                core/* info */.pq((0,src_result/* describeUnread */.Fn)(unread));
+                lib_core/* info */.pq((0,src_result/* describeUnread */.Fn)(unread));
         }
         return undefined;
     });
@@ -82572,7 +83033,7 @@ function endSteps(steps, outcome, superseded) {
         (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
         (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
     if (p.throttled)
-        core/* info */.pq(`write: throttled ${p.throttled} times${throttling.slice(throttling.indexOf(', longest'))}; ${pace}`);
+        lib_core/* info */.pq(`write: throttled ${p.throttled} times${throttling.slice(throttling.indexOf(', longest'))}; ${pace}`);
 }
 /** Why the writer gave up, in words a person can act on. */
 function writerStopReason(failure, tableId) {
@@ -82618,6 +83079,8 @@ async function stopped(err, outcome, writer, tableId) {
 
 
 
+
+
 /** Each engine by the name its job carries: a new engine is one folder and one line here. */
 const ENGINES = {
     stream: runStream,
@@ -82638,10 +83101,12 @@ async function run(options = {}) {
     let failures;
     const cancellation = watchCancel(steps, options);
     try {
-        inputs = readInputs();
-        clients = createClients(inputs);
+        inputs = (0,src_inputs/* readInputs */.Ko)();
+        clients = (0,src_clients/* createClients */.hP)(inputs);
         const plan = await start(inputs, clients, steps, options);
-        cancellation.planned = plan.planned;
+        const planned = plannedStep(plan);
+        if (planned)
+            cancellation.planned = planned;
         result = await importData(plan, clients, steps, {
             ...options,
             signal: cancellation.signal,
@@ -82652,7 +83117,7 @@ async function run(options = {}) {
     catch (err) {
         failures = [(0,errors/* errorMessage */.gJ)(err)];
         if (err instanceof Error && err.stack)
-            core/* debug */.Yz(err.stack);
+            lib_core/* debug */.Yz(err.stack);
         steps.endUnfinished(`stopped: ${(0,errors/* errorMessage */.gJ)(err)}`);
     }
     finally {
@@ -82680,12 +83145,12 @@ function watchCancel(steps, options) {
             const stopping = cancellation.planned?.mode === 'native'
                 ? 'no more waiting for ImportTable'
                 : `no more reading; the calls in flight get ${cancelled.graceMs / 1000} s`;
-            core/* info */.pq(`Cancelled (${cancelled.signal}): stopping: ${stopping}`);
+            lib_core/* info */.pq(`Cancelled (${cancelled.signal}): stopping: ${stopping}`);
             publishSoFar(soFar(cancelled));
         },
         onStopNow: ({ signal, again }) => {
             const cancelled = cancellation.cancelled;
-            core/* info */.pq(again
+            lib_core/* info */.pq(again
                 ? `Cancelled again (${signal}): stopping at once; the outputs hold the counts so far.`
                 : `Cancelled (${cancelled.signal}): not stopped within ${cancel/* CANCEL_DEADLINE_MS */.JC[cancelled.signal] / 1000} s; stopping at once; the outputs hold the counts so far.`);
             const result = soFar(cancelled);
@@ -82695,7 +83160,7 @@ function watchCancel(steps, options) {
                     ? `${result.importedItemCount} items written, ${result.processedItemCount} records read by then`
                     : 'before it started') +
                 '; the records not written are not in rejected-file. Re-run the import (writes of the same items are idempotent).';
-            core/* setFailed */.C1(failure);
+            lib_core/* setFailed */.C1(failure);
             writeStoppedSummary(result, cancelled.signal, failure);
         },
     }, options.exit);
@@ -82728,7 +83193,7 @@ function publishSoFar(result) {
     else
         setCancelledOutputs();
 }
-/** The start step: the engine, the table and the objects to import. */
+/** The start step: the tables, and for each the engine and the objects to import. */
 async function start(inputs, clients, steps, options) {
     steps.start('start');
     const clock = {
@@ -82737,16 +83202,92 @@ async function start(inputs, clients, steps, options) {
         every: options.every ?? src_clock/* realClock */.dQ.every,
     };
     const plan = await steps.group('Start: choose the engine, check the table', () => prepare(inputs, clients, clock));
-    steps.end('start', plan.summary);
+    const several = plan.tables.length > 1;
+    steps.end('start', plan.tables.map((t) => (several ? `${t.planned.table}: ${t.summary}` : t.summary)).join('; '));
     return plan;
 }
-/** Read, validate and write, by the engine the plan chose; a dry run always validates locally. */
+/** What the start step knows of the whole step, for the outputs of a cancel. */
+function plannedStep(plan) {
+    const [first] = plan.tables;
+    if (!first)
+        return undefined;
+    return { ...first.planned, table: plan.tables.map((t) => t.planned.table).join(', ') };
+}
+/**
+ * Read, validate and write each table in turn, by the engine the plan chose for it (a dry run
+ * always validates locally); the step's result is their totals, with each table's.
+ */
 async function importData(plan, clients, steps, options) {
-    const result = await runEngine(plan.job, { ...options, clients, steps });
+    const results = [];
+    const several = plan.tables.length > 1;
+    for (const { job, planned } of plan.tables) {
+        const done = totals(results);
+        const context = {
+            ...options,
+            clients,
+            steps: several ? steps.forTable(planned.table ?? '') : steps,
+            // A cancel's outputs count what the tables before this one did, too.
+            ...(options.showCounts && {
+                showCounts: (counts) => options.showCounts?.(() => added(done, counts())),
+            }),
+        };
+        const appendRejected = results.some((r) => r.rejectedFile !== undefined);
+        const result = options.signal?.aborted
+            ? notStarted(options.signal)
+            : await runEngine(appendRejected && job.engine === 'stream' ? { ...job, appendRejected } : job, context);
+        results.push({
+            ...planned,
+            ...result,
+            ...keepCreatedByImportTable(job, result),
+            durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
+        });
+    }
+    return combineResults(results);
+}
+/**
+ * A table ImportTable created (the native job had none) is recorded for delete-created-tables
+ * as soon as its ARN is known, even while the import still runs, and marked as created.
+ */
+function keepCreatedByImportTable(job, result) {
+    if (job.engine !== 'native' || job.table || !result.tableArn)
+        return {};
+    (0,created_tables/* recordCreatedTable */.q0)(result.tableArn.slice(result.tableArn.lastIndexOf('/') + 1), result.tableArn);
+    return { tableCreatedFrom: 'ImportTable' };
+}
+/** A table the cancel came before: nothing read, nothing written. */
+function notStarted(signal) {
+    const signalName = (0,cancel/* cancelledBy */.tK)(signal)?.signal ?? 'SIGINT';
     return {
-        ...plan.planned,
-        ...result,
-        durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
+        status: 'CANCELLED',
+        failureCode: src_result/* IMPORT_CANCELLED */.gN,
+        failureMessage: `The import was cancelled (${signalName}) before this table was loaded.`,
+        cancelled: { signal: signalName },
+        processedItemCount: 0,
+        importedItemCount: 0,
+        errorCount: 0,
+        unwrittenItemCount: 0,
+        processedSizeBytes: 0,
+        dryRun: false,
+        rejections: { samples: [], byKind: {} },
+    };
+}
+/** The counts summed over the step's tables. */
+const COUNTS = [
+    'processedItemCount',
+    'importedItemCount',
+    'errorCount',
+    'unwrittenItemCount',
+    'processedSizeBytes',
+];
+/** The counts of the tables loaded so far. */
+function totals(results) {
+    return Object.fromEntries(COUNTS.map((c) => [c, results.reduce((t, r) => t + r[c], 0)]));
+}
+/** The counts so far of the table being loaded, with those of the tables before it. */
+function added(before, now) {
+    return {
+        ...now,
+        ...Object.fromEntries(COUNTS.map((c) => [c, (before[c] ?? 0) + (now[c] ?? 0)])),
     };
 }
 /** The job's engine, on the job. */
@@ -82761,7 +83302,7 @@ async function checkErrors(result, inputs, steps) {
         const failures = checkResult(result, inputs);
         const counts = `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
             `${result.importedItemCount} ${result.dryRun ? 'would be imported' : 'imported'} (min-items ${inputs.minItems})`;
-        core/* info */.pq(counts);
+        lib_core/* info */.pq(counts);
         steps.end('check errors', failures.length ? `${counts}: the step fails` : counts, failures.length === 0);
         return failures;
     });
@@ -82775,10 +83316,10 @@ async function complete(result, failures, inputs, steps) {
         return annotate(undefined, failures, { maxErrors: 0, minItems: 0 }, '');
     steps.start('complete');
     await steps.group('Complete', async () => {
-        annotate(result, failures, inputs, workspaceRoot());
+        annotate(result, failures, inputs, (0,local/* workspaceRoot */.oS)());
         setOutputs(result);
         const why = completion(result);
-        core/* info */.pq(`Status ${result.status}${why} after ${result.durationSeconds} s`);
+        lib_core/* info */.pq(`Status ${result.status}${why} after ${result.durationSeconds} s`);
         steps.end('complete', `status ${result.status}${why}`, result.status === 'COMPLETED');
     });
 }
@@ -82802,6 +83343,72 @@ function completion(result) {
     ];
     return `${signal}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
+
+
+/***/ }),
+
+/***/ 6455:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   k: () => (/* binding */ Output),
+/* harmony export */   p: () => (/* binding */ Input)
+/* harmony export */ });
+/**
+ * The names of action.yml's inputs and outputs, said once: input reading, the warnings about
+ * ignored inputs, messages and the outputs use these (a test holds them equal to action.yml).
+ */
+const Input = {
+    Table: 'table',
+    Source: 'source',
+    Mode: 'mode',
+    InputFormat: 'input-format',
+    InputCompression: 'input-compression',
+    CsvDelimiter: 'csv-delimiter',
+    CsvHeader: 'csv-header',
+    KeySchema: 'key-schema',
+    TableDefinition: 'table-definition',
+    TemplateParameters: 'template-parameters',
+    BillingMode: 'billing-mode',
+    CreateTable: 'create-table',
+    DeleteCreatedTables: 'delete-created-tables',
+    WriteConcurrency: 'write-concurrency',
+    WriteThreads: 'write-threads',
+    MaxWriteCapacity: 'max-write-capacity',
+    StallTimeoutSeconds: 'stall-timeout-seconds',
+    MaxErrors: 'max-errors',
+    MinItems: 'min-items',
+    DryRun: 'dry-run',
+    Wait: 'wait',
+    TimeoutMinutes: 'timeout-minutes',
+    NativeMinBytes: 'native-min-bytes',
+    ClientToken: 'client-token',
+    Region: 'region',
+    DynamoDBEndpoint: 'dynamodb-endpoint',
+    S3Endpoint: 's3-endpoint',
+    S3ForcePathStyle: 's3-force-path-style',
+    BucketOwner: 'bucket-owner',
+    Shard: 'shard',
+    Truncate: 'truncate',
+    RejectedFile: 'rejected-file',
+};
+const Output = {
+    Mode: 'mode',
+    ModeReason: 'mode-reason',
+    Status: 'status',
+    FailureCode: 'failure-code',
+    ImportArn: 'import-arn',
+    TableArn: 'table-arn',
+    ProcessedItemCount: 'processed-item-count',
+    ImportedItemCount: 'imported-item-count',
+    ErrorCount: 'error-count',
+    ProcessedSizeBytes: 'processed-size-bytes',
+    DurationSeconds: 'duration-seconds',
+    ConsumedWriteCapacity: 'consumed-write-capacity',
+    CloudwatchLogGroupArn: 'cloudwatch-log-group-arn',
+    RejectedFile: 'rejected-file',
+    Tables: 'tables',
+};
 
 
 /***/ }),
@@ -83348,6 +83955,215 @@ async function findRunningImport(client, tableName, tableArn) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ((0,_explain_js__WEBPACK_IMPORTED_MODULE_1__/* .explainImportError */ .B2)(err, 'ListImports', tableName), { cause: err });
     }
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 6661:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a2: () => (/* binding */ runPost)
+/* harmony export */ });
+/* unused harmony exports DELETE_POLL_MS, MAX_DELETE_WAIT_MS, deleteTables, deleteCreatedTable, cliOptions */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
+/* harmony import */ var _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4305);
+/* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7701);
+/* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9373);
+/* harmony import */ var _created_tables_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4585);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1806);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6455);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5846);
+/**
+ * The action's post step (action.yml runs.post), at the end of the job, even a failed or
+ * cancelled one: with delete-created-tables, deletes the tables the main step created (its saved
+ * state, created-tables.ts), and only those; a table that existed before was never recorded. The
+ * one caller of setFailed in the post step, as main.ts is in the main step.
+ */
+
+
+
+
+
+
+
+
+
+/** DeleteTable usually ends in seconds: the table is looked for this often until it is gone. */
+const DELETE_POLL_MS = 2_000;
+/**
+ * How long one table may take to go (and to leave CREATING or UPDATING before that). A table
+ * whose DeleteTable was accepted and is still there after it only gets a warning: DynamoDB goes
+ * on deleting it after the job.
+ */
+const MAX_DELETE_WAIT_MS = 300_000;
+/** Tables deleted at once: a few, each of which mostly waits. */
+const DELETE_CONCURRENCY = 4;
+/** The post step: delete the tables the main step created when delete-created-tables is true. */
+async function runPost(clock = _clock_js__WEBPACK_IMPORTED_MODULE_2__/* .realClock */ .dQ) {
+    let clients;
+    try {
+        const tables = (0,_created_tables_js__WEBPACK_IMPORTED_MODULE_3__/* .createdTables */ .CR)();
+        if (tables.length === 0) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq('This step created no table: nothing to delete.');
+            return;
+        }
+        const names = `${(0,_words_js__WEBPACK_IMPORTED_MODULE_7__/* .counted */ .h)(tables.length, 'table')}: ${tables.map((t) => t.name).join(', ')}`;
+        const inputs = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_5__/* .readPostInputs */ ._J)();
+        if (!inputs.deleteCreatedTables) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${_names_js__WEBPACK_IMPORTED_MODULE_6__/* .Input */ .p.DeleteCreatedTables} is false: nothing is deleted (this step created ${names}).`);
+            return;
+        }
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${_names_js__WEBPACK_IMPORTED_MODULE_6__/* .Input */ .p.DeleteCreatedTables}: deleting what this step created, ${names}.`);
+        // The post step writes no item: one socket is plenty for the write client it does not use.
+        clients = (0,_clients_js__WEBPACK_IMPORTED_MODULE_1__/* .createClients */ .hP)({ ...inputs, writeConcurrency: 1 });
+        const failures = await deleteTables(tables, {
+            client: clients.dynamodb,
+            clock,
+            cliOptions: cliOptions(inputs),
+        });
+        if (failures.length > 0)
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(failures.join('\n'));
+    }
+    catch (err) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err));
+    }
+    finally {
+        clients?.destroy();
+    }
+}
+/** Deletes each table, a few at a time; returns the message of each that could not be deleted. */
+async function deleteTables(tables, deletion) {
+    const queue = [...tables];
+    const failures = [];
+    const worker = async () => {
+        for (let table = queue.shift(); table; table = queue.shift()) {
+            try {
+                await deleteCreatedTable(table, deletion);
+            }
+            catch (err) {
+                failures.push((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err));
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, tables.length) }, worker));
+    return failures;
+}
+/**
+ * Deletes one table this step created and waits until it is gone. Its deletion protection, when
+ * on, is turned off first: the step created the table and delete-created-tables asks for it gone
+ * (a template that protects its production table must not leave a test copy behind). A table
+ * already gone is no failure. Throws an ActionError naming the table, the reason, and the AWS CLI
+ * commands to delete it by hand.
+ */
+async function deleteCreatedTable(table, deletion) {
+    const { name } = table;
+    const { client, clock } = deletion;
+    const deadline = clock.now() + MAX_DELETE_WAIT_MS;
+    let protectedTable = false;
+    try {
+        const found = await describe(client, name);
+        if (!found)
+            return alreadyGone(name);
+        if (table.arn && found.TableArn && found.TableArn !== table.arn) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .lZ(`the table ${name} that these credentials and this region reach is ${found.TableArn}, not ${table.arn}, which this step created (did a later step change the credentials or the region?); it is left alone.`);
+        }
+        if (found.DeletionProtectionEnabled) {
+            protectedTable = true;
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Table ${name} has deletion protection on: turning it off to delete it, since this step created it and ${_names_js__WEBPACK_IMPORTED_MODULE_6__/* .Input */ .p.DeleteCreatedTables} is true.`);
+            await client
+                .send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_8__/* .UpdateTableCommand */ .NQf({ TableName: name, DeletionProtectionEnabled: false }))
+                .catch((err) => {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .lZ((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeAwsError */ .Pp)(err, 'UpdateTable', name), { cause: err });
+            });
+        }
+        if (!(await requestDelete(name, deletion, deadline)))
+            return alreadyGone(name);
+    }
+    catch (err) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .lZ(`Could not delete table ${name}, which this step created: ${sentence((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err))} Delete it by hand: ${byHand(name, protectedTable, deletion.cliOptions)}`, { cause: err });
+    }
+    if (await goneBy(name, deletion, deadline)) {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Deleted table ${name} (created by this step).`);
+    }
+    else {
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(`Table ${name} (created by this step) is still being deleted after ${MAX_DELETE_WAIT_MS / 1000} s: DynamoDB goes on deleting it after the job.`);
+    }
+}
+function alreadyGone(name) {
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Table ${name} (created by this step) is already gone: nothing to delete.`);
+}
+/**
+ * Sends DeleteTable, again while the table is in use (still CREATING or UPDATING, such as just
+ * after its deletion protection was turned off) until the deadline. False when it is not found.
+ */
+async function requestDelete(name, deletion, deadline) {
+    for (;;) {
+        try {
+            await deletion.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_8__/* .DeleteTableCommand */ .$uC({ TableName: name }));
+            return true;
+        }
+        catch (err) {
+            const error = (0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorName */ .Is)(err);
+            if (error === 'ResourceNotFoundException')
+                return false;
+            if (error !== 'ResourceInUseException' || deletion.clock.now() >= deadline) {
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .lZ((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeAwsError */ .Pp)(err, 'DeleteTable', name), { cause: err });
+            }
+            await deletion.clock.sleep(DELETE_POLL_MS);
+        }
+    }
+}
+/** Whether the table is gone by the deadline, looking every DELETE_POLL_MS. */
+async function goneBy(name, deletion, deadline) {
+    for (;;) {
+        // Once DeleteTable is accepted the table goes in any case: a failure to look is no failure.
+        const found = await describe(deletion.client, name).catch(() => ({}));
+        if (!found)
+            return true;
+        if (deletion.clock.now() >= deadline)
+            return false;
+        await deletion.clock.sleep(DELETE_POLL_MS);
+    }
+}
+/** The table's description, or undefined when it does not exist. */
+async function describe(client, name) {
+    try {
+        return (await client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_8__/* .DescribeTableCommand */ .h8C({ TableName: name }))).Table;
+    }
+    catch (err) {
+        if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorName */ .Is)(err) === 'ResourceNotFoundException')
+            return undefined;
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .lZ((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeAwsError */ .Pp)(err, 'DescribeTable', name), { cause: err });
+    }
+}
+/** The AWS CLI commands that delete the table by hand. */
+function byHand(name, protectedTable, options) {
+    const deleteTable = `aws dynamodb delete-table --table-name ${name}${options}`;
+    if (!protectedTable)
+        return deleteTable;
+    return `aws dynamodb update-table --table-name ${name} --no-deletion-protection-enabled${options}, then ${deleteTable}`;
+}
+/**
+ * ` --region … --endpoint-url …` as the post step connects. An endpoint's user and password, if
+ * it holds any, are left out: the message goes to the log.
+ */
+function cliOptions(connection) {
+    let options = connection.region ? ` --region ${connection.region}` : '';
+    if (connection.dynamodbEndpoint) {
+        const url = new URL(connection.dynamodbEndpoint);
+        const endpoint = url.username || url.password
+            ? `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`
+            : connection.dynamodbEndpoint;
+        options += ` --endpoint-url ${endpoint}`;
+    }
+    return options;
+}
+/** The text with a full stop at its end, for a message that goes on after it. */
+function sentence(text) {
+    return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 
@@ -84335,6 +85151,257 @@ function through(bytes, transform) {
 
 /***/ }),
 
+/***/ 9765:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MN: () => (/* binding */ workspaceSelection),
+/* harmony export */   fg: () => (/* binding */ isGlob),
+/* harmony export */   j1: () => (/* binding */ localSource),
+/* harmony export */   oS: () => (/* binding */ workspaceRoot),
+/* harmony export */   sZ: () => (/* binding */ selectionProblem)
+/* harmony export */ });
+/* unused harmony export isInside */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3916);
+/* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6455);
+
+
+
+
+
+const IS_WINDOWS = process.platform === 'win32';
+/** Path separators inside a pattern: `\` is an escape on POSIX, as in `@actions/glob`. */
+const SEPARATOR = IS_WINDOWS ? /[\\/]/ : /\//;
+/** Characters that make a segment a wildcard: conservative (an escaped `\*` counts too). */
+const WILDCARD = /[*?[]/;
+/** The workspace root, real path: symlinks are followed before the inside/outside check. */
+function workspaceRoot(env = process.env) {
+    return node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(env['GITHUB_WORKSPACE'] || process.cwd());
+}
+/** True when `target` is `root` or below it. */
+function isInside(root, target) {
+    const relative = node_path__WEBPACK_IMPORTED_MODULE_2__.relative(root, target);
+    // `..data` is a name inside the workspace; only a first segment that is exactly `..` leaves it.
+    const leaves = relative === '..' || relative.startsWith(`..${node_path__WEBPACK_IMPORTED_MODULE_2__.sep}`);
+    return !leaves && !node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(relative);
+}
+/**
+ * Whether a workspace `source` is glob patterns rather than one path: several lines, a wildcard
+ * (`*`, `?`, `[`), or a leading `!`. S3 sources are refused with these, as key prefixes.
+ */
+function isGlob(value) {
+    const trimmed = value.trim();
+    return /[\r\n]/.test(trimmed) || WILDCARD.test(trimmed) || trimmed.startsWith('!');
+}
+/** A workspace `source` value as what it selects: one path, or glob patterns (see isGlob). */
+function workspaceSelection(value) {
+    if (!isGlob(value))
+        return { path: value };
+    // As @actions/glob reads them: each line trimmed; blank lines and `#` lines are no pattern.
+    const patterns = value
+        .split(/\r\n|\r|\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+    return { path: patterns.join(', '), patterns };
+}
+/**
+ * A path or a pattern that leaves the workspace (`..`, an absolute path elsewhere, `~`), or
+ * patterns that select nothing by construction. Links are checked when the files are listed.
+ */
+function selectionProblem(root, selection) {
+    const { patterns } = selection;
+    if (patterns === undefined) {
+        if (isInside(root, node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, selection.path)))
+            return undefined;
+        return { got: selection.path, expected: `a path inside the workspace ${root}` };
+    }
+    if (!patterns.some((line) => !isExclude(line))) {
+        return {
+            got: selection.path,
+            expected: 'at least one pattern that selects files (not only # comments and ! excludes)',
+        };
+    }
+    for (const line of patterns) {
+        const { body } = negation(line);
+        // @actions/glob refuses `..` anywhere; before a wildcard it could also leave the workspace.
+        if (body.split(SEPARATOR).includes('..') || !isInside(root, searchRoot(root, body))) {
+            return {
+                got: line,
+                expected: `patterns inside the workspace ${root} (relative to it, without ..)`,
+            };
+        }
+    }
+    return undefined;
+}
+/**
+ * Files of the workspace as a source: an exact file, a directory and every file under it, or
+ * the files that glob patterns match (`@actions/glob`: `**`, `!` excludes, directories matched
+ * take everything under them). Paths and patterns are relative to the workspace root; a path,
+ * pattern, file or link that resolves outside it is refused.
+ */
+function localSource(root, source) {
+    const selection = typeof source === 'string' ? workspaceSelection(source) : source;
+    const problem = selectionProblem(root, selection);
+    if (problem) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: expected ${problem.expected}, got "${problem.got}"`);
+    }
+    const { patterns } = selection;
+    const absolute = node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, selection.path);
+    return {
+        description: patterns ? `${root} (${selection.path})` : absolute,
+        async list() {
+            if (patterns)
+                return listPatterns(root, patterns, selection.path);
+            const objects = await objectsOf(root, [escapeGlob(absolute)]);
+            // An empty directory is an empty source, as an empty S3 prefix is (the start step warns).
+            if (objects.length === 0 && !isDirectory(absolute))
+                throw notFound(root, selection.path);
+            return objects;
+        },
+        async open(object) {
+            return node_fs__WEBPACK_IMPORTED_MODULE_0__.createReadStream(object.url);
+        },
+    };
+}
+/**
+ * The files the patterns match; a pattern that matches no file on its own is an error, so that a
+ * typo in one line of several is not a silently smaller import.
+ */
+async function listPatterns(root, patterns, shown) {
+    const rooted = patterns.map((line) => rootedPattern(root, line));
+    const objects = await objectsOf(root, rooted);
+    const includes = patterns.filter((line) => !isExclude(line));
+    if (objects.length > 0 && includes.length === 1)
+        return objects;
+    for (const line of includes) {
+        if (!(await matchesAny(rootedPattern(root, line)))) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${line} matches no file of the workspace ${root}`);
+        }
+    }
+    if (objects.length === 0) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${shown} matches no file of the workspace ${root}: the ! patterns exclude every file the others match`);
+    }
+    return objects;
+}
+/** The files the (absolute) patterns match, each checked to be inside the workspace. */
+async function objectsOf(root, patterns) {
+    const objects = [];
+    for await (const file of matchingFiles(patterns)) {
+        const key = toPosix(node_path__WEBPACK_IMPORTED_MODULE_2__.relative(root, file));
+        const real = node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync(file);
+        if (!isInside(root, real)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${key} links to ${real}, outside the workspace ${root}`);
+        }
+        const stats = node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(real);
+        if (stats.isFile())
+            objects.push({ url: file, key, size: stats.size });
+    }
+    return objects;
+}
+async function matchesAny(pattern) {
+    for await (const _ of matchingFiles([pattern]))
+        return true;
+    return false;
+}
+/**
+ * The paths @actions/glob matches, files only. Loaded when a workspace source is listed: S3
+ * sources never need it.
+ */
+async function* matchingFiles(patterns) {
+    const glob = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 4929));
+    const globber = await glob.create(patterns.join('\n'), {
+        matchDirectories: false,
+        implicitDescendants: true,
+        followSymbolicLinks: true,
+        omitBrokenSymbolicLinks: true,
+    });
+    yield* globber.globGenerator();
+}
+/** A pattern line made absolute: @actions/glob roots relative patterns at the process's cwd. */
+function rootedPattern(root, line) {
+    const { bang, body } = negation(line);
+    // `.` segments are no-ops for a path, but @actions/glob refuses them.
+    const segments = body.split(SEPARATOR).filter((s, i) => s !== '.' && (s !== '' || i === 0));
+    // A trailing separator matches directories only, in @actions/glob as in a shell.
+    const end = SEPARATOR.test(body.slice(-1)) && body.length > 1 ? '/' : '';
+    if (segments[0] === '~') {
+        return bang + [escapeGlob(node_os__WEBPACK_IMPORTED_MODULE_1__.homedir()), ...segments.slice(1)].join('/') + end;
+    }
+    if (node_path__WEBPACK_IMPORTED_MODULE_2__.isAbsolute(body))
+        return bang + segments.join('/') + end;
+    return bang + [escapeGlob(root), ...segments].join('/') + end;
+}
+/** Where a pattern's matches can start: its segments before the first wildcard, absolute. */
+function searchRoot(root, body) {
+    const segments = body.split(SEPARATOR);
+    const wildcard = segments.findIndex((s) => WILDCARD.test(s));
+    const literal = wildcard === -1 ? segments : segments.slice(0, wildcard);
+    if (literal[0] === '~')
+        literal[0] = node_os__WEBPACK_IMPORTED_MODULE_1__.homedir();
+    return node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, literal.join(node_path__WEBPACK_IMPORTED_MODULE_2__.sep) || '.');
+}
+function isExclude(line) {
+    return negation(line).bang.length % 2 === 1;
+}
+/** A pattern's leading `!`s (each may be followed by spaces, as @actions/glob reads them). */
+function negation(line) {
+    let bang = '';
+    let body = line.trim();
+    while (body.startsWith('!')) {
+        bang += '!';
+        body = body.slice(1).trim();
+    }
+    return { bang, body };
+}
+/** A literal path as a pattern that matches only it (the escapes of @actions/glob's Pattern). */
+function escapeGlob(literal) {
+    return (IS_WINDOWS ? literal : literal.replace(/\\/g, '\\\\'))
+        .replace(/(\[)(?=[^/]+\])/g, '[[]')
+        .replace(/\?/g, '[?]')
+        .replace(/\*/g, '[*]');
+}
+/**
+ * A path that names nothing. When files start with it (what `source` selected before it named
+ * exactly one path), the glob that selects them again.
+ */
+function notFound(root, value) {
+    const where = `${_names_js__WEBPACK_IMPORTED_MODULE_4__/* .Input */ .p.Source}: ${value} matches no file or directory of the workspace ${root}`;
+    if (!/[/\\]$/.test(value) && hasPrefixSiblings(node_path__WEBPACK_IMPORTED_MODULE_2__.resolve(root, value))) {
+        return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${where}; to import the files whose names start with it, write ${value}*`);
+    }
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .lZ(`${where}. Check the path (relative to the repository root), or for a bucket write s3://${value.replace(/^\/+/, '')}`);
+}
+/** Whether some entry of the directory of `absolute` has a name that starts with its last part. */
+function hasPrefixSiblings(absolute) {
+    try {
+        const base = node_path__WEBPACK_IMPORTED_MODULE_2__.basename(absolute);
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync(node_path__WEBPACK_IMPORTED_MODULE_2__.dirname(absolute)).some((name) => name.startsWith(base));
+    }
+    catch {
+        return false;
+    }
+}
+function isDirectory(absolute) {
+    try {
+        return node_fs__WEBPACK_IMPORTED_MODULE_0__.statSync(absolute).isDirectory();
+    }
+    catch {
+        return false;
+    }
+}
+function toPosix(p) {
+    return p.split(node_path__WEBPACK_IMPORTED_MODULE_2__.sep).join('/');
+}
+
+
+/***/ }),
+
 /***/ 2166:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -84542,12 +85609,78 @@ async function* empty() { }
 
 /***/ }),
 
+/***/ 3598:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   hH: () => (/* binding */ MAX_SHARDS),
+/* harmony export */   tB: () => (/* binding */ thisShard),
+/* harmony export */   uK: () => (/* binding */ parseShard)
+/* harmony export */ });
+/* unused harmony export shardObjects */
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
+/* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5846);
+
+
+/** Matrix jobs beyond this would each get next to nothing, and is more likely a typo. */
+const MAX_SHARDS = 256;
+function parseShard(value) {
+    const match = /^(\d+)\s*\/\s*(\d+)$/.exec(value.trim());
+    if (!match)
+        return undefined;
+    const index = Number(match[1]);
+    const count = Number(match[2]);
+    if (count < 1 || count > MAX_SHARDS || index < 1 || index > count)
+        return undefined;
+    return { index, count };
+}
+/**
+ * This shard's objects. Every job computes the same split from the same listing: objects go, the
+ * largest first, to the shard with the fewest bytes so far (ties to the lower shard), which
+ * balances the shards by size; within a shard, objects keep their key order.
+ */
+function shardObjects(objects, shard) {
+    if (shard.count === 1)
+        return objects;
+    const loads = new Array(shard.count).fill(0);
+    const mine = new Set();
+    const bySize = [...objects].sort((a, b) => b.size - a.size || Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+    for (const object of bySize) {
+        let target = 0;
+        for (let i = 1; i < loads.length; i++)
+            if ((loads[i] ?? 0) < (loads[target] ?? 0))
+                target = i;
+        loads[target] = (loads[target] ?? 0) + object.size;
+        if (target === shard.index - 1)
+            mine.add(object);
+    }
+    return objects.filter((o) => mine.has(o));
+}
+/** This job's part of the objects when shard is set (every job computes the same split). */
+function thisShard(objects, shard) {
+    if (!shard || shard.count === 1)
+        return objects;
+    const part = shardObjects(objects, shard);
+    const bytes = (list) => list.reduce((sum, o) => sum + o.size, 0);
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`shard ${shard.index}/${shard.count}: ${part.length} of ${objects.length} objects, ` +
+        `${(0,_words_js__WEBPACK_IMPORTED_MODULE_1__/* .formatBytes */ .z)(bytes(part))} of ${(0,_words_js__WEBPACK_IMPORTED_MODULE_1__/* .formatBytes */ .z)(bytes(objects))}`);
+    return part;
+}
+
+
+/***/ }),
+
 /***/ 813:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ listInOrder)
+/* harmony export */   G: () => (/* binding */ listInOrder),
+/* harmony export */   H: () => (/* binding */ shownName)
 /* harmony export */ });
+/** An object as messages name it: its S3 URL, or a workspace file by its workspace path. */
+function shownName(object) {
+    return object.url.startsWith('s3://') ? object.url : object.key;
+}
 /**
  * The objects in the order of their keys as UTF-8 bytes (S3's own listing order): the order
  * decides which duplicate key wins across objects, so it must not depend on the platform.
@@ -84555,6 +85688,2189 @@ async function* empty() { }
 async function listInOrder(source) {
     const objects = await source.list();
     return objects.sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+}
+
+
+/***/ }),
+
+/***/ 2049:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   FT: () => (/* binding */ encodeBody),
+/* harmony export */   Vf: () => (/* binding */ batchWriteCommand),
+/* harmony export */   Yw: () => (/* binding */ batchWriteBody),
+/* harmony export */   ql: () => (/* binding */ useRawBodies)
+/* harmony export */ });
+/* harmony import */ var _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4305);
+/* harmony import */ var _formats_dynamodb_json_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6181);
+/**
+ * BatchWriteItem bodies built from the items' own JSON text. The SDK would turn every item object
+ * back into JSON through its schema serializer, which is most of what a call costs in CPU; the
+ * text of a DynamoDB JSON item is already the wire format (docs/import-rules.md §9: the
+ * AttributeValue JSON, B as base64, N as its exact string). The body is put in place in the SDK's
+ * own middleware stack before the content length and the signature are computed, so that the
+ * endpoint, credentials, signing, the transport and the response's parsing all stay the SDK's.
+ */
+
+
+/** The bodies of the commands sent, by their input object, until the middleware takes them. */
+const bodies = new WeakMap();
+const installed = new WeakSet();
+/** Lets `client` send the bodies batchWriteCommand prepares; once per client. */
+function useRawBodies(client) {
+    if (installed.has(client))
+        return;
+    installed.add(client);
+    client.middlewareStack.add((next, _context) => async (args) => {
+        const body = bodies.get(args.input);
+        const request = args.request;
+        if (body !== undefined && request && typeof request === 'object' && 'headers' in request) {
+            request.body = body;
+            const headers = request.headers ?? {};
+            for (const name of Object.keys(headers)) {
+                if (name.toLowerCase() === 'content-length')
+                    delete headers[name];
+            }
+            headers['content-length'] = String(body.byteLength);
+        }
+        return next(args);
+    }, { step: 'build', priority: 'high', name: 'dynamodbS3ImportRawBody' });
+}
+const utf8 = new TextEncoder();
+/**
+ * A body's bytes, made once: the signature's hash and the socket both take them as they are (a
+ * string would be encoded by each), and they can move to a write thread without a copy.
+ */
+function encodeBody(body) {
+    return utf8.encode(body);
+}
+/**
+ * A BatchWriteItem command whose body is `body` (batchWriteBody's text, encoded). Its input holds no items
+ * (so the SDK's serializer has nothing to do) but names the table, from which the SDK resolves
+ * the endpoint; the middleware of useRawBodies swaps the body in.
+ */
+function batchWriteCommand(table, body) {
+    const input = { RequestItems: { [table]: [] } };
+    bodies.set(input, body);
+    return new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_1__/* .BatchWriteItemCommand */ .SZm(input);
+}
+/** The JSON body of a BatchWriteItem call for these writes. */
+function batchWriteBody(table, writes, returnConsumedCapacity) {
+    let body = `{"RequestItems":{${JSON.stringify(table)}:[`;
+    for (let i = 0; i < writes.length; i++) {
+        const write = writes[i];
+        const json = write.json ?? (0,_formats_dynamodb_json_js__WEBPACK_IMPORTED_MODULE_0__/* .itemJson */ .W)(write.item);
+        if (i > 0)
+            body += ',';
+        body += write.delete ? `{"DeleteRequest":{"Key":${json}}}` : `{"PutRequest":{"Item":${json}}}`;
+    }
+    body += ']}';
+    if (returnConsumedCapacity)
+        body += ',"ReturnConsumedCapacity":"TOTAL"';
+    return body + '}';
+}
+
+
+/***/ }),
+
+/***/ 7823:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   dj: () => (/* binding */ createWriteClient),
+/* harmony export */   fr: () => (/* binding */ writeClientConfig),
+/* harmony export */   pj: () => (/* binding */ callsOn)
+/* harmony export */ });
+/* unused harmony exports CONNECT_TIMEOUT_MS, REQUEST_TIMEOUT_MS, WRITE_TIMEOUTS */
+/* harmony import */ var _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4305);
+/* harmony import */ var _batch_body_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2049);
+/**
+ * How the writer's BatchWriteItem calls go out: on the client of this thread, or spread over
+ * write threads (write-threads.ts). Either way a call is one body in and DynamoDB's answer out,
+ * so the writer's accounting, ordering and pacing are the same for both.
+ */
+
+
+/**
+ * A TCP (and TLS) handshake with a DynamoDB endpoint takes well under a second; 5 s outlasts two
+ * lost SYNs (Linux sends the SYN again after 1 s, then 3 s), and beyond that the endpoint is
+ * unreachable: the call fails and goes back to the writer's queue instead of waiting for the
+ * kernel's own timeout, about two minutes.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * DynamoDB answers a BatchWriteItem call in milliseconds; the largest (16 MB) goes out in about
+ * 13 s at 10 Mbit/s. A call not answered within a minute has a dead connection behind it (the
+ * SDK's default is to wait for ever): it fails, and its items are sent again.
+ */
+const REQUEST_TIMEOUT_MS = 60_000;
+const WRITE_TIMEOUTS = {
+    connectMs: CONNECT_TIMEOUT_MS,
+    requestMs: REQUEST_TIMEOUT_MS,
+};
+/**
+ * The write client's configuration as plain data (a write thread is given it and makes its own
+ * client): the SDK's retries off, since the writer retries on one budget that it counts and
+ * reports; the middleware stack resolved once, not per call; and the SDK's own HTTP handler
+ * (NodeHttpHandler) given its options: keep-alive connections, as many as the calls in flight
+ * (`concurrency`, write-concurrency), and the timeouts. The SDK's default handler keeps up to 50
+ * connections and has no timeout; `throwOnRequestTimeout` makes its request timeout fail the
+ * call instead of only logging a warning.
+ */
+function writeClientConfig(config, concurrency, timeouts = WRITE_TIMEOUTS) {
+    const agent = { keepAlive: true, maxSockets: concurrency };
+    const requestHandler = {
+        httpAgent: agent,
+        httpsAgent: agent,
+        connectionTimeout: timeouts.connectMs,
+        requestTimeout: timeouts.requestMs,
+        throwOnRequestTimeout: true,
+    };
+    return { ...config, maxAttempts: 1, cacheMiddleware: true, requestHandler };
+}
+/**
+ * A client for the write calls, in this thread or a write thread, from writeClientConfig's plain
+ * data: the SDK's DynamoDB client; its HTTP handler, signing and answer parsing are the SDK's.
+ */
+function createWriteClient(config) {
+    return new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_1__/* .DynamoDBClient */ .MGV(config);
+}
+/** The calls on one client, in this thread. */
+function callsOn(client) {
+    (0,_batch_body_js__WEBPACK_IMPORTED_MODULE_0__/* .useRawBodies */ .ql)(client);
+    return {
+        async send(table, body, abandon) {
+            const { UnprocessedItems, ConsumedCapacity } = await client.send((0,_batch_body_js__WEBPACK_IMPORTED_MODULE_0__/* .batchWriteCommand */ .Vf)(table, body), abandon && { abortSignal: abandon });
+            return { UnprocessedItems, ConsumedCapacity };
+        },
+        async close() { },
+    };
+}
+
+
+/***/ }),
+
+/***/ 1492:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   QP: () => (/* binding */ typeOf),
+/* harmony export */   ju: () => (/* binding */ attributeNameProblem),
+/* harmony export */   wM: () => (/* binding */ MAX_NESTING_DEPTH)
+/* harmony export */ });
+/* unused harmony export MAX_ATTRIBUTE_NAME_BYTES */
+/* harmony import */ var _utf8_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7605);
+
+/** Document nesting limit; a top-level attribute is level 1 [doc SQ]. */
+const MAX_NESTING_DEPTH = 32;
+/** Attribute names are at least 1 byte and below 64 KB of UTF-8 [doc NR, SQ]. */
+const MAX_ATTRIBUTE_NAME_BYTES = 65_535;
+/** The scalar or document type of an attribute value, e.g. `S` or `M`; undefined if unknown. */
+function typeOf(value) {
+    if (value.S !== undefined)
+        return 'S';
+    if (value.N !== undefined)
+        return 'N';
+    if (value.B !== undefined)
+        return 'B';
+    if (value.BOOL !== undefined)
+        return 'BOOL';
+    if (value.NULL !== undefined)
+        return 'NULL';
+    if (value.M !== undefined)
+        return 'M';
+    if (value.L !== undefined)
+        return 'L';
+    if (value.SS !== undefined)
+        return 'SS';
+    if (value.NS !== undefined)
+        return 'NS';
+    if (value.BS !== undefined)
+        return 'BS';
+    return undefined;
+}
+// A UTF-16 code unit never takes more than 3 UTF-8 bytes, so names up to this many code units
+// cannot break the byte limit and skip the byte count.
+const NAME_UNITS_ALWAYS_SHORT = Math.floor(MAX_ATTRIBUTE_NAME_BYTES / 3);
+/**
+ * Why `name` is not a valid attribute or map member name (empty, or 64 KB or more of UTF-8), or
+ * undefined when it is valid.
+ */
+function attributeNameProblem(name) {
+    if (name.length === 0)
+        return 'attribute name must not be empty';
+    if (name.length <= NAME_UNITS_ALWAYS_SHORT)
+        return undefined;
+    const bytes = (0,_utf8_js__WEBPACK_IMPORTED_MODULE_0__/* .utf8Bytes */ .d)(name);
+    if (bytes > MAX_ATTRIBUTE_NAME_BYTES) {
+        return `attribute name is ${bytes} bytes, above the limit of ${MAX_ATTRIBUTE_NAME_BYTES}`;
+    }
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 1951:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $8: () => (/* binding */ BILLING_MODES),
+/* harmony export */   LW: () => (/* binding */ fromKeySchema),
+/* harmony export */   PD: () => (/* binding */ keyAttributes),
+/* harmony export */   l0: () => (/* binding */ parseTableDefinition)
+/* harmony export */ });
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
+/* harmony import */ var _json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8301);
+
+
+/** Throughput for PROVISIONED tables created from key-schema alone. */
+const DEFAULT_PROVISIONED_UNITS = 5;
+/** Table and index names: 3-255 characters of [a-zA-Z0-9_.-] [doc NR]. */
+const INDEX_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+/** Key attribute names in AttributeDefinitions: 1-255 characters [API]. */
+const MAX_KEY_NAME_CHARS = 255;
+/** Projection.NonKeyAttributes of one index: 1-20 names [API]. */
+const MAX_NON_KEY_ATTRIBUTES = 20;
+/** User-specified projected attributes over all of a table's secondary indexes [doc SQ]. */
+const MAX_PROJECTED_ATTRIBUTES_PER_TABLE = 100;
+/** Found values longer than this are cut in messages. */
+const MAX_SHOWN_CHARS = 80;
+const ATTRIBUTE_TYPES = ['S', 'N', 'B'];
+/** The billing modes CreateTable and ImportTable's TableCreationParameters take. */
+const BILLING_MODES = ['PAY_PER_REQUEST', 'PROVISIONED'];
+const PROJECTION_TYPES = ['ALL', 'KEYS_ONLY', 'INCLUDE'];
+const SSE_TYPES = ['AES256', 'KMS'];
+const TABLE_FIELDS = [
+    'TableName',
+    'AttributeDefinitions',
+    'KeySchema',
+    'BillingMode',
+    'ProvisionedThroughput',
+    'OnDemandThroughput',
+    'SSESpecification',
+    'GlobalSecondaryIndexes',
+];
+const ATTRIBUTE_DEFINITION_FIELDS = ['AttributeName', 'AttributeType'];
+const KEY_ELEMENT_FIELDS = ['AttributeName', 'KeyType'];
+const PROVISIONED_FIELDS = ['ReadCapacityUnits', 'WriteCapacityUnits'];
+const ON_DEMAND_FIELDS = ['MaxReadRequestUnits', 'MaxWriteRequestUnits'];
+const SSE_FIELDS = ['Enabled', 'SSEType', 'KMSMasterKeyId'];
+const INDEX_FIELDS = [
+    'IndexName',
+    'KeySchema',
+    'Projection',
+    'ProvisionedThroughput',
+    'OnDemandThroughput',
+];
+const PROJECTION_FIELDS = ['ProjectionType', 'NonKeyAttributes'];
+/**
+ * Fields of CreateTable (and CloudFormation) that ImportTable cannot create, each with why and
+ * what to do instead: named as such rather than as unknown fields.
+ */
+const TABLE_ONLY_AFTER_IMPORT = {
+    LocalSecondaryIndexes: 'ImportTable cannot create local secondary indexes, and no table can get one after it is ' +
+        'created: use GlobalSecondaryIndexes instead',
+    StreamSpecification: 'ImportTable cannot create it; add it after the import with UpdateTable',
+    Tags: 'ImportTable cannot create them; add them after the import with TagResource',
+    TableClass: 'ImportTable cannot set it; change it after the import with UpdateTable',
+    DeletionProtectionEnabled: 'ImportTable cannot set it; turn it on after the import with UpdateTable',
+    WarmThroughput: 'ImportTable cannot set it; set it after the import with UpdateTable',
+    TimeToLiveSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateTimeToLive',
+    PointInTimeRecoverySpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContinuousBackups',
+    ContributorInsightsSpecification: 'ImportTable cannot set it; turn it on after the import with UpdateContributorInsights',
+    KinesisStreamSpecification: 'ImportTable cannot set it; add it after the import with EnableKinesisStreamingDestination',
+    ResourcePolicy: 'ImportTable cannot set it; add it after the import with PutResourcePolicy',
+};
+/** Table fields that need more than this action does. */
+const TABLE_SPECIAL = {
+    ...TABLE_ONLY_AFTER_IMPORT,
+    VectorIndexes: 'this action does not create vector indexes',
+};
+/** Index fields that need more than this action does. */
+const INDEX_SPECIAL = {
+    WarmThroughput: 'this action does not set it; set it after the import with UpdateTable',
+};
+/** Other spellings of a field (CloudFormation's among them), for "did you mean" hints. */
+const ALIASES = { SSEEnabled: 'Enabled' };
+/** From key-schema and billing-mode: the simple case. PROVISIONED gets 5 RCU / 5 WCU. */
+function fromKeySchema(tableName, keys, billingMode) {
+    return {
+        TableName: tableName,
+        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+        BillingMode: billingMode,
+        ...(billingMode === 'PROVISIONED' && {
+            ProvisionedThroughput: {
+                ReadCapacityUnits: DEFAULT_PROVISIONED_UNITS,
+                WriteCapacityUnits: DEFAULT_PROVISIONED_UNITS,
+            },
+        }),
+    };
+}
+/** The table's key attributes with their types, hash key first. */
+function keyAttributes(parameters) {
+    const types = new Map((parameters.AttributeDefinitions ?? []).map((d) => [d.AttributeName, d.AttributeType]));
+    const keys = [...(parameters.KeySchema ?? [])].sort((a, b) => Number(a.KeyType === 'RANGE') - Number(b.KeyType === 'RANGE'));
+    return keys.map((k) => {
+        const type = types.get(k.AttributeName);
+        if (type !== 'S' && type !== 'N' && type !== 'B') {
+            throw new Error(`key attribute ${String(k.AttributeName)} has no S, N or B definition`);
+        }
+        return { name: k.AttributeName ?? '', type };
+    });
+}
+/**
+ * Reads and validates a table-definition file (JSON or YAML: parse with the `yaml` package, which
+ * also reads JSON), returning the parameters or a list of problems. `file` is the path as the user
+ * gave it (used in messages); `text` is its content (the caller reads the file).
+ */
+function parseTableDefinition(file, text, tableName) {
+    const prefix = `table-definition (${file}): `;
+    const lineCounter = new yaml__WEBPACK_IMPORTED_MODULE_0__/* .LineCounter */ .HN();
+    const doc = (0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .parseDocument */ .Tp)(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+    const syntaxError = doc.errors[0];
+    if (syntaxError) {
+        const at = position(syntaxError.linePos?.[0]);
+        return fail(`${prefix}expected YAML or JSON, got a syntax error${at}: ${reason(syntaxError)}`);
+    }
+    const contents = doc.contents;
+    if (contents === null) {
+        return fail(`${prefix}expected a mapping of TableCreationParameters fields, got an empty file`);
+    }
+    let value;
+    try {
+        value = doc.toJS();
+    }
+    catch (err) {
+        return fail(`${prefix}expected YAML or JSON, got ${err instanceof Error ? err.message : err}`);
+    }
+    if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(value)) {
+        const at = position(contents.range ? lineCounter.linePos(contents.range[0]) : undefined);
+        return fail(`${prefix}expected a mapping of TableCreationParameters fields (AttributeDefinitions, ` +
+            `KeySchema, ...) at the top level, got ${show(value)}${at}`);
+    }
+    const c = new Checker(prefix);
+    for (const warning of doc.warnings) {
+        if (warning.code !== 'TAG_RESOLVE_FAILED')
+            continue;
+        c.problems.push(`${prefix}expected plain YAML or JSON values, got ${tagOf(warning)}` +
+            position(warning.linePos?.[0]) +
+            ' (CloudFormation functions such as !Ref are not evaluated)');
+    }
+    const parameters = checkTable(c, value, tableName);
+    return c.problems.length > 0 || !parameters
+        ? { ok: false, problems: c.problems }
+        : { ok: true, parameters };
+}
+function fail(problem) {
+    return { ok: false, problems: [problem] };
+}
+/** `the tag !Ref` from an unresolved-tag warning. */
+function tagOf(warning) {
+    const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
+    return tag === undefined ? reason(warning) : `the tag ${tag}`;
+}
+function position(where) {
+    return where ? ` at line ${where.line}, column ${where.col}` : '';
+}
+/** A YAML error's own text, without the position and source excerpt prettyErrors appends. */
+function reason(error) {
+    const line = error.message.split('\n')[0] ?? '';
+    return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+/** Collects every problem of the file, so one run shows all of them. */
+class Checker {
+    prefix;
+    problems = [];
+    constructor(prefix) {
+        this.prefix = prefix;
+    }
+    /** `<path>: expected <expected>, got <found>`, where `found` is already described. */
+    fail(path, expected, found) {
+        this.problems.push(`${this.prefix}${path}: expected ${expected}, got ${found}`);
+    }
+    /** As fail, showing the value found (or "nothing" when the field is absent). */
+    bad(path, expected, value) {
+        this.fail(path, expected, show(value));
+    }
+    /**
+     * The value as a mapping; undefined (and a problem) when it is not one. Each field not in
+     * `fields` is a problem of its own: one `special` explains, or an unknown one (with a "did you
+     * mean" when one of `fields` is close).
+     */
+    mapping(path, value, expected, fields, special = {}) {
+        if (!(0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(value)) {
+            this.bad(path, expected, value);
+            return undefined;
+        }
+        for (const [field, fieldValue] of Object.entries(value)) {
+            if (fields.includes(field))
+                continue;
+            const why = special[field];
+            if (why !== undefined) {
+                this.bad(join(path, field), `no ${field} (${why})`, fieldValue);
+                continue;
+            }
+            const guess = suggestion(field, fields);
+            const hint = guess === undefined ? '' : ` (did you mean ${guess}?)`;
+            this.fail(join(path, field), `one of ${fields.join(', ')}${hint}`, 'an unknown field');
+        }
+        return value;
+    }
+    list(path, value, expected) {
+        if (Array.isArray(value))
+            return value;
+        this.bad(path, expected, value);
+        return undefined;
+    }
+    oneOf(path, value, allowed) {
+        const match = allowed.find((a) => a === value);
+        if (match === undefined)
+            this.bad(path, orList(allowed), value);
+        return match;
+    }
+    /** A whole number of at least 1; with `unlimited`, -1 too. */
+    units(path, value, unlimited) {
+        if (typeof value === 'number' && Number.isSafeInteger(value)) {
+            if (value >= 1 || (unlimited && value === -1))
+                return value;
+        }
+        const expected = unlimited
+            ? 'a whole number of at least 1, or -1 for no limit'
+            : 'a whole number of at least 1';
+        this.bad(path, expected, value);
+        return undefined;
+    }
+}
+function checkTable(c, top, tableName) {
+    c.mapping('', top, 'a mapping', TABLE_FIELDS, TABLE_SPECIAL);
+    if (top['TableName'] !== undefined && top['TableName'] !== tableName) {
+        c.bad('TableName', `${JSON.stringify(tableName)} (the table input; or leave TableName out)`, top['TableName']);
+    }
+    const defs = { defined: new Set(), named: [], used: new Set(), complete: true };
+    const attributeDefinitions = checkAttributeDefinitions(c, top['AttributeDefinitions'], defs);
+    const keySchema = checkKeySchema(c, 'KeySchema', top['KeySchema'], defs);
+    let billingMode = 'PAY_PER_REQUEST';
+    if (top['BillingMode'] !== undefined) {
+        billingMode = c.oneOf('BillingMode', top['BillingMode'], BILLING_MODES);
+    }
+    const billing = { mode: billingMode, defaulted: top['BillingMode'] === undefined };
+    const throughput = checkThroughput(c, '', top, billing);
+    const sse = top['SSESpecification'] === undefined
+        ? undefined
+        : checkSse(c, 'SSESpecification', top['SSESpecification']);
+    const indexes = top['GlobalSecondaryIndexes'] === undefined
+        ? []
+        : checkIndexes(c, top['GlobalSecondaryIndexes'], defs, billing);
+    if (defs.complete) {
+        for (const [i, name] of defs.named) {
+            if (defs.used.has(name))
+                continue;
+            c.bad(`AttributeDefinitions[${i}].AttributeName`, 'an attribute that the KeySchema of the table or of a global secondary index uses ' +
+                '(DynamoDB rejects attribute definitions that no key uses)', name);
+        }
+    }
+    if (!attributeDefinitions || !keySchema || billingMode === undefined || !indexes)
+        return undefined;
+    return {
+        TableName: tableName,
+        AttributeDefinitions: attributeDefinitions,
+        KeySchema: keySchema,
+        BillingMode: billingMode,
+        ...throughput,
+        ...(sse && { SSESpecification: sse }),
+        ...(indexes.length > 0 && { GlobalSecondaryIndexes: indexes }),
+    };
+}
+function checkAttributeDefinitions(c, value, defs) {
+    const expected = 'a non-empty list of {AttributeName, AttributeType}';
+    const list = c.list('AttributeDefinitions', value, expected);
+    if (!list)
+        return undefined;
+    if (list.length === 0) {
+        c.bad('AttributeDefinitions', expected, value);
+        return undefined;
+    }
+    const first = new Map();
+    const result = [];
+    let ok = true;
+    list.forEach((item, i) => {
+        const path = `AttributeDefinitions[${i}]`;
+        const def = c.mapping(path, item, '{AttributeName, AttributeType}', ATTRIBUTE_DEFINITION_FIELDS);
+        if (!def) {
+            ok = false;
+            return;
+        }
+        const name = checkAttributeName(c, `${path}.AttributeName`, def['AttributeName']);
+        const type = c.oneOf(`${path}.AttributeType`, def['AttributeType'], ATTRIBUTE_TYPES);
+        if (typeof def['AttributeName'] === 'string')
+            defs.defined.add(def['AttributeName']);
+        if (name !== undefined) {
+            defs.named.push([i, name]);
+            const before = first.get(name);
+            if (before === undefined)
+                first.set(name, i);
+            else {
+                c.bad(`${path}.AttributeName`, `a name not defined before (AttributeDefinitions[${before}] defines it)`, name);
+                ok = false;
+            }
+        }
+        if (name === undefined || type === undefined)
+            ok = false;
+        else
+            result.push({ AttributeName: name, AttributeType: type });
+    });
+    return ok ? result : undefined;
+}
+function checkAttributeName(c, path, value) {
+    if (typeof value === 'string' && value.length > 0 && [...value].length <= MAX_KEY_NAME_CHARS) {
+        return value;
+    }
+    c.bad(path, `a name of 1 to ${MAX_KEY_NAME_CHARS} characters`, value);
+    return undefined;
+}
+/** A table's or an index's KeySchema: HASH, then an optional RANGE, both defined attributes. */
+function checkKeySchema(c, path, value, defs) {
+    const expected = 'a list of 1 or 2 elements {AttributeName, KeyType}: HASH, then optional RANGE';
+    const list = c.list(path, value, expected);
+    if (!list) {
+        defs.complete = false;
+        return undefined;
+    }
+    if (list.length < 1 || list.length > 2) {
+        c.bad(path, expected, value);
+        defs.complete = false;
+        return undefined;
+    }
+    const result = [];
+    let ok = true;
+    list.forEach((item, i) => {
+        const itemPath = `${path}[${i}]`;
+        const element = c.mapping(itemPath, item, '{AttributeName, KeyType}', KEY_ELEMENT_FIELDS);
+        if (!element) {
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        const keyType = i === 0 ? 'HASH' : 'RANGE';
+        if (element['KeyType'] !== keyType) {
+            const which = i === 0 ? 'the first element' : 'the second element';
+            c.bad(`${itemPath}.KeyType`, `${keyType} (${which} of a KeySchema)`, element['KeyType']);
+            ok = false;
+        }
+        const name = element['AttributeName'];
+        const namePath = `${itemPath}.AttributeName`;
+        if (typeof name !== 'string' || name === '') {
+            c.bad(namePath, 'the name of an attribute in AttributeDefinitions', name);
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        defs.used.add(name);
+        if (i === 1 && (0,_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isJsonObject */ .O)(list[0]) && list[0]['AttributeName'] === name) {
+            c.bad(namePath, `an attribute other than the HASH key`, name);
+            ok = false;
+        }
+        else if (!defs.defined.has(name)) {
+            c.bad(namePath, 'an attribute defined in AttributeDefinitions', name);
+            ok = false;
+        }
+        result.push({ AttributeName: name, KeyType: keyType });
+    });
+    return ok ? result : undefined;
+}
+/** ProvisionedThroughput and OnDemandThroughput of the table or of an index. */
+function checkThroughput(c, path, owner, billing) {
+    const provisionedPath = join(path, 'ProvisionedThroughput');
+    const onDemandPath = join(path, 'OnDemandThroughput');
+    const provisioned = owner['ProvisionedThroughput'];
+    const onDemand = owner['OnDemandThroughput'];
+    const mode = billing.defaulted ? 'PAY_PER_REQUEST (the default)' : billing.mode;
+    const result = {};
+    if (provisioned === undefined) {
+        if (billing.mode === 'PROVISIONED') {
+            c.fail(provisionedPath, '{ReadCapacityUnits, WriteCapacityUnits} (BillingMode PROVISIONED requires it)', 'nothing');
+        }
+    }
+    else if (billing.mode === 'PAY_PER_REQUEST') {
+        c.bad(provisionedPath, `no ProvisionedThroughput with BillingMode ${mode} (only PROVISIONED takes it)`, provisioned);
+    }
+    else {
+        const checked = checkProvisioned(c, provisionedPath, provisioned);
+        if (checked)
+            result.ProvisionedThroughput = checked;
+    }
+    if (onDemand !== undefined) {
+        if (billing.mode === 'PROVISIONED') {
+            c.bad(onDemandPath, 'no OnDemandThroughput with BillingMode PROVISIONED (only PAY_PER_REQUEST takes it)', onDemand);
+        }
+        else {
+            const checked = checkOnDemand(c, onDemandPath, onDemand);
+            if (checked)
+                result.OnDemandThroughput = checked;
+        }
+    }
+    return result;
+}
+function checkProvisioned(c, path, value) {
+    const expected = '{ReadCapacityUnits, WriteCapacityUnits}';
+    const m = c.mapping(path, value, expected, PROVISIONED_FIELDS);
+    if (!m)
+        return undefined;
+    const read = c.units(`${path}.ReadCapacityUnits`, m['ReadCapacityUnits'], false);
+    const write = c.units(`${path}.WriteCapacityUnits`, m['WriteCapacityUnits'], false);
+    if (read === undefined || write === undefined)
+        return undefined;
+    return { ReadCapacityUnits: read, WriteCapacityUnits: write };
+}
+function checkOnDemand(c, path, value) {
+    const expected = '{MaxReadRequestUnits, MaxWriteRequestUnits}';
+    const m = c.mapping(path, value, expected, ON_DEMAND_FIELDS);
+    if (!m)
+        return undefined;
+    if (m['MaxReadRequestUnits'] === undefined && m['MaxWriteRequestUnits'] === undefined) {
+        c.bad(path, `at least one of MaxReadRequestUnits, MaxWriteRequestUnits`, value);
+        return undefined;
+    }
+    const result = {};
+    let ok = true;
+    for (const field of ON_DEMAND_FIELDS) {
+        if (m[field] === undefined)
+            continue;
+        const units = c.units(`${path}.${field}`, m[field], true);
+        if (units === undefined)
+            ok = false;
+        else
+            result[field] = units;
+    }
+    return ok ? result : undefined;
+}
+function checkSse(c, path, value) {
+    const m = c.mapping(path, value, '{Enabled, SSEType, KMSMasterKeyId}', SSE_FIELDS);
+    if (!m)
+        return undefined;
+    const result = {};
+    let ok = true;
+    if (m['Enabled'] !== undefined) {
+        if (typeof m['Enabled'] === 'boolean')
+            result.Enabled = m['Enabled'];
+        else {
+            c.bad(`${path}.Enabled`, 'true or false', m['Enabled']);
+            ok = false;
+        }
+    }
+    if (m['SSEType'] !== undefined) {
+        const type = c.oneOf(`${path}.SSEType`, m['SSEType'], SSE_TYPES);
+        if (type === undefined)
+            ok = false;
+        else
+            result.SSEType = type;
+    }
+    const key = m['KMSMasterKeyId'];
+    if (key !== undefined) {
+        if (m['SSEType'] !== 'KMS') {
+            c.bad(`${path}.KMSMasterKeyId`, 'no KMSMasterKeyId unless SSEType is KMS', key);
+            ok = false;
+        }
+        else if (typeof key !== 'string' || key.trim() === '') {
+            c.bad(`${path}.KMSMasterKeyId`, 'a KMS key id, key ARN, alias name or alias ARN', key);
+            ok = false;
+        }
+        else
+            result.KMSMasterKeyId = key;
+    }
+    return ok ? result : undefined;
+}
+function checkIndexes(c, value, defs, billing) {
+    const list = c.list('GlobalSecondaryIndexes', value, 'a list of global secondary indexes');
+    if (!list) {
+        defs.complete = false;
+        return undefined;
+    }
+    const first = new Map();
+    const result = [];
+    let projected = 0;
+    let ok = true;
+    list.forEach((item, i) => {
+        const path = `GlobalSecondaryIndexes[${i}]`;
+        const expected = '{IndexName, KeySchema, Projection, ...}';
+        const index = c.mapping(path, item, expected, INDEX_FIELDS, INDEX_SPECIAL);
+        if (!index) {
+            ok = false;
+            defs.complete = false;
+            return;
+        }
+        const name = index['IndexName'];
+        if (typeof name !== 'string' || !INDEX_NAME.test(name)) {
+            c.bad(`${path}.IndexName`, 'an index name (3-255 of a-z A-Z 0-9 _ . -)', name);
+            ok = false;
+        }
+        else if (first.has(name)) {
+            const before = `GlobalSecondaryIndexes[${first.get(name)}]`;
+            c.bad(`${path}.IndexName`, `a name not used before (${before} has it)`, name);
+            ok = false;
+        }
+        else
+            first.set(name, i);
+        const keySchema = checkKeySchema(c, `${path}.KeySchema`, index['KeySchema'], defs);
+        const projection = checkProjection(c, `${path}.Projection`, index['Projection']);
+        projected += projection?.NonKeyAttributes?.length ?? 0;
+        const throughput = checkThroughput(c, path, index, billing);
+        if (typeof name !== 'string' || !keySchema || !projection)
+            ok = false;
+        else
+            result.push({ IndexName: name, KeySchema: keySchema, Projection: projection, ...throughput });
+    });
+    if (projected > MAX_PROJECTED_ATTRIBUTES_PER_TABLE) {
+        c.fail('GlobalSecondaryIndexes', `at most ${MAX_PROJECTED_ATTRIBUTES_PER_TABLE} NonKeyAttributes over all indexes together`, String(projected));
+        ok = false;
+    }
+    return ok ? result : undefined;
+}
+function checkProjection(c, path, value) {
+    const expected = '{ProjectionType: ALL, KEYS_ONLY or INCLUDE, NonKeyAttributes for INCLUDE}';
+    const m = c.mapping(path, value, expected, PROJECTION_FIELDS);
+    if (!m)
+        return undefined;
+    const type = c.oneOf(`${path}.ProjectionType`, m['ProjectionType'], PROJECTION_TYPES);
+    const names = m['NonKeyAttributes'];
+    const namesPath = `${path}.NonKeyAttributes`;
+    if (type === undefined)
+        return undefined;
+    if (type !== 'INCLUDE') {
+        if (names === undefined)
+            return { ProjectionType: type };
+        c.bad(namesPath, `no NonKeyAttributes with ProjectionType ${type} (only INCLUDE takes them)`, names);
+        return undefined;
+    }
+    const namesExpected = `a list of 1 to ${MAX_NON_KEY_ATTRIBUTES} attribute names ` +
+        '(ProjectionType INCLUDE requires it)';
+    const list = c.list(namesPath, names, namesExpected);
+    if (!list)
+        return undefined;
+    if (list.length < 1 || list.length > MAX_NON_KEY_ATTRIBUTES) {
+        c.bad(namesPath, namesExpected, names);
+        return undefined;
+    }
+    const result = [];
+    list.forEach((name, i) => {
+        const checked = checkAttributeName(c, `${namesPath}[${i}]`, name);
+        if (checked === undefined)
+            return;
+        if (result.includes(checked))
+            c.bad(`${namesPath}[${i}]`, 'a name not listed before', checked);
+        else
+            result.push(checked);
+    });
+    return result.length === list.length
+        ? { ProjectionType: type, NonKeyAttributes: result }
+        : undefined;
+}
+function join(path, field) {
+    return path === '' ? field : `${path}.${field}`;
+}
+function orList(values) {
+    if (values.length <= 1)
+        return values.join('');
+    return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+}
+/** A found value as the user would recognise it: JSON, cut when long; "nothing" when absent. */
+function show(value) {
+    if (value === undefined)
+        return 'nothing';
+    const text = JSON.stringify(value);
+    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
+}
+/** The allowed field the user most likely meant: same letters ignoring case, or a typo away. */
+function suggestion(field, allowed) {
+    const alias = ALIASES[field];
+    if (alias !== undefined && allowed.includes(alias))
+        return alias;
+    let best;
+    let bestDistance = Math.max(2, Math.floor(field.length / 4)) + 1;
+    for (const candidate of allowed) {
+        const distance = editDistance(field.toLowerCase(), candidate.toLowerCase());
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    return best;
+}
+/** Levenshtein distance. */
+function editDistance(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+            current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+
+
+/***/ }),
+
+/***/ 8374:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  dQ: () => (/* binding */ createTableInput),
+  Y_: () => (/* binding */ forNativeImport),
+  kK: () => (/* binding */ parseTemplateParameters),
+  BG: () => (/* binding */ plannedDescription),
+  Qm: () => (/* binding */ readDefinitionFile)
+});
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/json.ts
+var json = __nccwpck_require__(8301);
+// EXTERNAL MODULE: ./src/names.ts
+var src_names = __nccwpck_require__(6455);
+// EXTERNAL MODULE: ./src/table/definition.ts
+var table_definition = __nccwpck_require__(1951);
+;// CONCATENATED MODULE: ./src/table/cfn-intrinsics.ts
+
+/** The short-form tags and the function each stands for. */
+const SHORT_FORMS = {
+    '!Ref': 'Ref',
+    '!Condition': 'Condition',
+    '!Sub': 'Fn::Sub',
+    '!GetAtt': 'Fn::GetAtt',
+    '!If': 'Fn::If',
+    '!Join': 'Fn::Join',
+    '!Select': 'Fn::Select',
+    '!Split': 'Fn::Split',
+    '!Equals': 'Fn::Equals',
+    '!Not': 'Fn::Not',
+    '!And': 'Fn::And',
+    '!Or': 'Fn::Or',
+    '!FindInMap': 'Fn::FindInMap',
+    '!ImportValue': 'Fn::ImportValue',
+    '!Base64': 'Fn::Base64',
+    '!GetAZs': 'Fn::GetAZs',
+    '!Cidr': 'Fn::Cidr',
+    '!Length': 'Fn::Length',
+    '!ToJsonString': 'Fn::ToJsonString',
+};
+/** Functions whose value only a deployed stack knows. */
+const STACK_ONLY = new Set([
+    'Fn::GetAtt',
+    'Fn::ImportValue',
+    'Fn::GetAZs',
+    'Fn::Cidr',
+    'Fn::Transform',
+]);
+/** `!GetAtt Resource.Attribute` in its long form `[Resource, Attribute]`. */
+function getAttList(value) {
+    const dot = value.indexOf('.');
+    return dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
+}
+function longForm(name, value) {
+    if (name === 'Fn::GetAtt' && typeof value === 'string')
+        return { [name]: getAttList(value) };
+    return { [name]: value };
+}
+/**
+ * The `yaml` package's custom tags for every short form: a scalar, a sequence and a mapping
+ * version of each, so `!Sub 'a-${B}'`, `!Sub [..., {...}]` and `!If [...]` all read.
+ */
+const CFN_YAML_TAGS = Object.entries(SHORT_FORMS).flatMap(([tag, name]) => [
+    { tag, resolve: (value) => longForm(name, value) },
+    { tag, collection: 'seq', resolve: (seq) => longForm(name, seq.toJSON()) },
+    { tag, collection: 'map', resolve: (map) => longForm(name, map.toJSON()) },
+]);
+/** A value that cannot be known before the stack exists; `why` says what was expected and found. */
+class Unresolved extends Error {
+    why;
+    constructor(why) {
+        super(why);
+        this.why = why;
+    }
+}
+/** `Ref: AWS::NoValue`: the property is left out. */
+const NO_VALUE = Symbol('AWS::NoValue');
+/** The name of the one function an object stands for (`Ref`, `Fn::Sub`...), or undefined. */
+function functionOf(value) {
+    const keys = Object.keys(value);
+    if (keys.length !== 1)
+        return undefined;
+    const key = keys[0] ?? '';
+    return key === 'Ref' || key === 'Condition' || key.startsWith('Fn::') ? key : undefined;
+}
+/** The short form a user would recognise: `!Sub` for Fn::Sub. */
+function shortName(name) {
+    return `!${name.replace(/^Fn::/, '')}`;
+}
+/**
+ * The value with every function evaluated; entries that are `AWS::NoValue` are left out.
+ * Throws Unresolved when a function needs what neither the names nor the template give.
+ */
+function evaluate(value, scope) {
+    if (Array.isArray(value)) {
+        return value.map((v) => evaluate(v, scope)).filter((v) => v !== NO_VALUE);
+    }
+    if (!(0,json/* isJsonObject */.O)(value))
+        return value;
+    const name = functionOf(value);
+    if (name === undefined || name === 'Condition') {
+        const result = {};
+        for (const [key, v] of Object.entries(value)) {
+            const evaluated = evaluate(v, scope);
+            if (evaluated !== NO_VALUE)
+                result[key] = evaluated;
+        }
+        return result;
+    }
+    return call(name, value[name], scope);
+}
+function call(name, args, scope) {
+    switch (name) {
+        case 'Ref':
+            return ref(args, scope);
+        case 'Fn::Sub':
+            return sub(args, scope);
+        case 'Fn::If':
+            return ifThen(args, scope);
+        case 'Fn::Join': {
+            const [separator, parts] = listArgs(name, args, 2);
+            const list = evaluate(parts, scope);
+            if (typeof separator !== 'string' || !Array.isArray(list))
+                throw usage(name, args);
+            return list.map((p) => cfn_intrinsics_text(name, p)).join(separator);
+        }
+        case 'Fn::Select': {
+            const [index, list] = listArgs(name, args, 2).map((a) => evaluate(a, scope));
+            const i = Number(index);
+            if (!Array.isArray(list) || !Number.isInteger(i) || i < 0 || i >= list.length) {
+                throw usage(name, args);
+            }
+            return list[i];
+        }
+        case 'Fn::Split': {
+            const [separator, source] = listArgs(name, args, 2).map((a) => evaluate(a, scope));
+            if (typeof separator !== 'string' || typeof source !== 'string')
+                throw usage(name, args);
+            return source.split(separator);
+        }
+        case 'Fn::FindInMap': {
+            const keys = listArgs(name, args, 3).map((a) => cfn_intrinsics_text(name, evaluate(a, scope)));
+            let found = scope.mappings;
+            for (const key of keys)
+                found = (0,json/* isJsonObject */.O)(found) ? found[key] : undefined;
+            if (found === undefined) {
+                throw new Unresolved(`expected Mappings.${keys.join('.')} (read by !FindInMap), got nothing ` +
+                    '(add it under Mappings)');
+            }
+            return found;
+        }
+        case 'Fn::Base64':
+            return Buffer.from(cfn_intrinsics_text(name, evaluate(args, scope)), 'utf8').toString('base64');
+        case 'Fn::Equals':
+        case 'Fn::Not':
+        case 'Fn::And':
+        case 'Fn::Or':
+            return condition({ [name]: args }, scope);
+    }
+    if (STACK_ONLY.has(name)) {
+        throw new Unresolved(`expected a value known before the stack exists, got ${shortName(name)} ` +
+            `${JSON.stringify(args)} (write the value itself in the template)`);
+    }
+    throw new Unresolved(`expected a value, a parameter or a function this action evaluates (!Ref, !Sub, !If, ` +
+        `!Join, !Select, !Split, !FindInMap, !Base64), got ${shortName(name)} (write the value itself)`);
+}
+function usage(name, args) {
+    return new Unresolved(`expected ${shortName(name)} with arguments as CloudFormation documents them, got ` +
+        JSON.stringify(args));
+}
+function listArgs(name, args, count) {
+    if (!Array.isArray(args) || args.length !== count)
+        throw usage(name, args);
+    return args;
+}
+/** A value that functions joining text can use: a string, or a number written as one. */
+function cfn_intrinsics_text(name, value) {
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'number' || typeof value === 'boolean')
+        return String(value);
+    throw usage(name, value);
+}
+/**
+ * The value of a name: given by the caller, else the parameter's Default. A name neither gives
+ * (a resource's logical id, a parameter without Default) cannot be known here.
+ */
+function lookup(name, scope, usedBy) {
+    if (name === 'AWS::NoValue')
+        return NO_VALUE;
+    const given = scope.names[name];
+    if (given !== undefined)
+        return given;
+    const parameter = scope.parameters[name];
+    if ((0,json/* isJsonObject */.O)(parameter) && parameter['Default'] !== undefined) {
+        const fallback = parameter['Default'];
+        return typeof fallback === 'number' ? String(fallback) : fallback;
+    }
+    const fix = (0,json/* isJsonObject */.O)(parameter)
+        ? `give ${name} a value in template-parameters (${name}=...), or a Default under ` +
+            `Parameters.${name}`
+        : name.startsWith('AWS::')
+            ? `a pseudo parameter has no value before a stack exists: give ${name} one in ` +
+                `template-parameters (${name}=...)`
+            : `${name} is not under Parameters: give it a value in template-parameters ` +
+                `(${name}=...), or declare it under Parameters with a Default`;
+    throw new Unresolved(`expected a value for ${name}, which ${usedBy} uses, got none (${fix})`);
+}
+function ref(args, scope) {
+    if (typeof args !== 'string')
+        throw usage('Ref', args);
+    return lookup(args, scope, '!Ref');
+}
+/** `${Name}` is a variable, `${!Literal}` the text `${Literal}`. */
+const SUB_VARIABLE = /\$\{([^}]*)\}/g;
+function sub(args, scope) {
+    let template = args;
+    let variables = {};
+    if (Array.isArray(args)) {
+        const [first, second] = listArgs('Fn::Sub', args, 2);
+        if (!(0,json/* isJsonObject */.O)(second))
+            throw usage('Fn::Sub', args);
+        template = first;
+        variables = second;
+    }
+    if (typeof template !== 'string')
+        throw usage('Fn::Sub', args);
+    return template.replace(SUB_VARIABLE, (whole, variable) => {
+        if (variable.startsWith('!'))
+            return `\${${variable.slice(1)}}`;
+        const own = variables[variable];
+        if (own !== undefined)
+            return cfn_intrinsics_text('Fn::Sub', evaluate(own, scope));
+        if (variable.includes('.') && !variable.startsWith('AWS::')) {
+            throw new Unresolved(`expected a value known before the stack exists, got ${whole} in !Sub ` +
+                '(an attribute of a resource: write the value itself)');
+        }
+        return cfn_intrinsics_text('Fn::Sub', lookup(variable, scope, '!Sub'));
+    });
+}
+function ifThen(args, scope) {
+    const [name, whenTrue, whenFalse] = listArgs('Fn::If', args, 3);
+    if (typeof name !== 'string')
+        throw usage('Fn::If', args);
+    return evaluate(namedCondition(name, scope) ? whenTrue : whenFalse, scope);
+}
+/** The value of the condition `name` of the Conditions section. */
+function namedCondition(name, scope) {
+    const definition = scope.conditions[name];
+    if (definition === undefined) {
+        throw new Unresolved(`expected a condition named ${name} under Conditions, got none (add it, or fix the name)`);
+    }
+    return condition(definition, scope);
+}
+function condition(value, scope) {
+    const name = (0,json/* isJsonObject */.O)(value) ? functionOf(value) : undefined;
+    if (!(0,json/* isJsonObject */.O)(value) || name === undefined)
+        throw usage('Condition', value);
+    const args = value[name];
+    switch (name) {
+        case 'Condition':
+            if (typeof args !== 'string')
+                throw usage(name, args);
+            return namedCondition(args, scope);
+        case 'Fn::Equals': {
+            // Parameters are strings, so `!Equals [!Ref Count, 3]` compares text, as CloudFormation does.
+            const [a, b] = listArgs(name, args, 2).map((x) => {
+                const value = evaluate(x, scope);
+                return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+            });
+            return JSON.stringify(a) === JSON.stringify(b);
+        }
+        case 'Fn::Not':
+            return !condition(listArgs(name, args, 1)[0], scope);
+        case 'Fn::And':
+        case 'Fn::Or': {
+            if (!Array.isArray(args) || args.length < 2)
+                throw usage(name, args);
+            const values = args.map((a) => condition(a, scope));
+            return name === 'Fn::And' ? values.every(Boolean) : values.some(Boolean);
+        }
+    }
+    throw usage('Condition', value);
+}
+
+;// CONCATENATED MODULE: ./src/table/template.ts
+
+
+
+
+const DYNAMODB_TABLE = 'AWS::DynamoDB::Table';
+const SIMPLE_TABLE = 'AWS::Serverless::SimpleTable';
+/** Local secondary indexes per table [doc SQ]. */
+const MAX_LOCAL_INDEXES = 5;
+/** Tags per resource, and the length of a key and of a value [doc tagging]. */
+const MAX_TAGS = 50;
+const MAX_TAG_KEY_CHARS = 128;
+const MAX_TAG_VALUE_CHARS = 256;
+/** Found values longer than this are cut in messages. */
+const MAX_SHOWN_CHARS = 80;
+const STREAM_VIEW_TYPES = ['NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES', 'KEYS_ONLY'];
+const TABLE_CLASSES = ['STANDARD', 'STANDARD_INFREQUENT_ACCESS'];
+const SIMPLE_KEY_TYPES = { String: 'S', Number: 'N', Binary: 'B' };
+/** Properties handed to the checks of our own definition files, as they are. */
+const CHECKED_AS_DEFINITION = [
+    'AttributeDefinitions',
+    'KeySchema',
+    'BillingMode',
+    'ProvisionedThroughput',
+    'OnDemandThroughput',
+];
+/** Properties this module reads itself. */
+const READ_HERE = [
+    'TableName',
+    'SSESpecification',
+    'GlobalSecondaryIndexes',
+    'LocalSecondaryIndexes',
+    'StreamSpecification',
+    'Tags',
+    'TimeToLiveSpecification',
+    'DeletionProtectionEnabled',
+    'TableClass',
+];
+/** Properties a template may have that this action does not apply, each with what to do. */
+const NOT_APPLIED = {
+    PointInTimeRecoverySpecification: 'turn it on after creation with UpdateContinuousBackups',
+    ContributorInsightsSpecification: 'turn it on after creation with UpdateContributorInsights',
+    KinesisStreamSpecification: 'add it after creation with EnableKinesisStreamingDestination',
+    ImportSourceSpecification: 'this action loads the data itself',
+    ResourcePolicy: 'add it after creation with PutResourcePolicy',
+    WarmThroughput: 'set it after creation with UpdateTable',
+};
+const TABLE_PROPERTIES = [...CHECKED_AS_DEFINITION, ...READ_HERE, ...Object.keys(NOT_APPLIED)];
+const SIMPLE_TABLE_PROPERTIES = [
+    'TableName',
+    'PrimaryKey',
+    'ProvisionedThroughput',
+    'SSESpecification',
+    'Tags',
+    'PointInTimeRecoverySpecification',
+];
+/** Fields of a global index in a template that CreateTable's index does not take. */
+const INDEX_NOT_APPLIED = ['ContributorInsightsSpecification', 'WarmThroughput'];
+/**
+ * Reads `text` as a CloudFormation or SAM template (YAML with short-form tags, or JSON): a
+ * mapping whose `Resources` is a mapping. Anything else is `not-a-template`, for the caller to
+ * read as a definition of our own shape (whose messages then say what is wrong with it). `file`
+ * is the path as the user gave it (used in messages). Every problem of every table is collected.
+ */
+function parseTemplate(file, text, names = {}) {
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { customTags: CFN_YAML_TAGS, uniqueKeys: true, lineCounter });
+    if (doc.errors.length > 0)
+        return { kind: 'not-a-template' };
+    let top;
+    try {
+        top = doc.toJS();
+    }
+    catch {
+        return { kind: 'not-a-template' };
+    }
+    if (!(0,json/* isJsonObject */.O)(top) || !(0,json/* isJsonObject */.O)(top['Resources']))
+        return { kind: 'not-a-template' };
+    const prefix = `table-definition (${file}): `;
+    const scope = {
+        names,
+        parameters: section(top, 'Parameters'),
+        conditions: section(top, 'Conditions'),
+        mappings: section(top, 'Mappings'),
+    };
+    const tables = [];
+    const problems = [];
+    const others = [];
+    const conditionedOut = [];
+    for (const [logicalId, resource] of Object.entries(top['Resources'])) {
+        const type = (0,json/* isJsonObject */.O)(resource) ? resource['Type'] : undefined;
+        if (type !== DYNAMODB_TABLE && type !== SIMPLE_TABLE) {
+            others.push(typeof type === 'string' ? type : '(no Type)');
+            continue;
+        }
+        const r = resource;
+        const at = new Place(`${prefix}Resources.${logicalId}`);
+        if (!included(r, scope, at)) {
+            problems.push(...at.problems);
+            if (at.problems.length === 0)
+                conditionedOut.push(logicalId);
+            continue;
+        }
+        const table = type === SIMPLE_TABLE
+            ? readSimpleTable(file, logicalId, r['Properties'], scope, at)
+            : readTable(file, logicalId, r['Properties'], scope, at);
+        problems.push(...at.problems);
+        if (table && at.problems.length === 0)
+            tables.push(table);
+    }
+    if (tables.length === 0 && problems.length === 0) {
+        const kinds = [...new Set(others)].join(', ');
+        const found = [
+            ...(conditionedOut.length > 0
+                ? [`tables whose Condition is false (${conditionedOut.join(', ')})`]
+                : []),
+            ...(others.length > 0
+                ? [`${others.length} other resource${others.length === 1 ? '' : 's'} (${kinds})`]
+                : []),
+        ];
+        problems.push(`${prefix}Resources: expected at least one resource of Type ${DYNAMODB_TABLE} or ` +
+            `${SIMPLE_TABLE}, got ${found.join(' and ') || 'no resources'} (give the template ` +
+            'that defines the tables, or values in template-parameters that make their Condition true)');
+    }
+    checkUniqueNames(prefix, tables, problems);
+    // In the order of the file, as the user reads it (the sort is stable within a line).
+    const located = problems
+        .map((problem) => withLine(problem, prefix, file, doc, lineCounter))
+        .sort((a, b) => a.line - b.line)
+        .map((p) => p.text);
+    return { kind: 'template', tables, problems: located };
+}
+/**
+ * The problem with the line of the template it is about: `table-definition (file:12): path: ...`,
+ * and that line.
+ * The line is that of the field the path names, or of the nearest field around it that the
+ * template has (a missing field is reported at its parent).
+ */
+function withLine(problem, prefix, file, doc, lineCounter) {
+    const rest = problem.slice(prefix.length);
+    const end = rest.search(/:( |$)/);
+    const path = end < 0 ? rest : rest.slice(0, end);
+    const segments = path
+        .split(/\.|(?=\[)/)
+        .map((part) => (/^\[\d+\]$/.test(part) ? Number(part.slice(1, -1)) : part));
+    for (let n = segments.length; n > 0; n--) {
+        const start = startOf(doc, segments.slice(0, n));
+        if (start !== undefined) {
+            const { line } = lineCounter.linePos(start);
+            return { line, text: `table-definition (${file}:${line}): ${rest}` };
+        }
+    }
+    return { line: 0, text: problem };
+}
+/** Where the field at `path` starts: its key in a mapping, its item in a list. */
+function startOf(doc, path) {
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+    const last = path[path.length - 1];
+    if ((0,dist/* isMap */.jh)(parent)) {
+        const pair = parent.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === last);
+        return (0,dist/* isNode */.Ll)(pair?.key) ? pair.key.range?.[0] : undefined;
+    }
+    if ((0,dist/* isSeq */.oP)(parent) && typeof last === 'number') {
+        const item = parent.items[last];
+        return (0,dist/* isNode */.Ll)(item) ? item.range?.[0] : undefined;
+    }
+    return undefined;
+}
+/**
+ * The table of the template that `requested` names: the one whose TableName it is, else the
+ * one whose logical id it is. Otherwise a problem listing the tables there are.
+ */
+function matchTemplateTable(file, tables, requested) {
+    const table = tables.find((t) => t.tableName === requested) ?? tables.find((t) => t.logicalId === requested);
+    if (table)
+        return { ok: true, table };
+    const known = tables.map((t) => t.tableName === t.logicalId ? t.logicalId : `${t.tableName} (${t.logicalId})`);
+    return {
+        ok: false,
+        problem: `table-definition (${file}): expected a table named ${JSON.stringify(requested)} by its ` +
+            `TableName or logical id, got only ${known.join(', ') || 'no tables'} (fix the table ` +
+            'input, or the values in template-parameters that build TableName)',
+    };
+}
+function section(top, name) {
+    const value = top[name];
+    return (0,json/* isJsonObject */.O)(value) ? value : {};
+}
+/** Where problems of one resource are located, and the problems found there. */
+class Place {
+    base;
+    problems = [];
+    constructor(base) {
+        this.base = base;
+    }
+    /** `<base>.<path>: expected <expected>, got <found>`. */
+    fail(path, expected, found) {
+        this.problems.push(`${this.base}${path === '' ? '' : `.${path}`}: expected ${expected}, got ${found}`);
+    }
+    bad(path, expected, value) {
+        this.fail(path, expected, show(value));
+    }
+    /** A value with its functions evaluated; undefined (and a problem) when one cannot be. */
+    evaluate(path, value, scope) {
+        try {
+            return { value: evaluate(value, scope) };
+        }
+        catch (err) {
+            if (!(err instanceof Unresolved))
+                throw err;
+            this.unresolved(path, err);
+            return undefined;
+        }
+    }
+    /** A function that cannot be evaluated, at `path`. */
+    unresolved(path, err) {
+        this.problems.push(`${this.base}.${path}: ${err.why}`);
+    }
+}
+/** False when the resource's Condition is false: CloudFormation would not create it. */
+function included(resource, scope, at) {
+    const name = resource['Condition'];
+    if (name === undefined)
+        return true;
+    if (typeof name !== 'string') {
+        at.bad('Condition', 'the name of a condition under Conditions', name);
+        return false;
+    }
+    try {
+        return namedCondition(name, scope);
+    }
+    catch (err) {
+        if (!(err instanceof Unresolved))
+            throw err;
+        at.unresolved('Condition', err);
+        return false;
+    }
+}
+/** The resource's Properties with every function evaluated, or undefined (problems recorded). */
+function properties(raw, scope, at, allowed) {
+    if (!(0,json/* isJsonObject */.O)(raw)) {
+        at.bad('Properties', 'a mapping of the table’s properties', raw);
+        return undefined;
+    }
+    const result = {};
+    let ok = true;
+    for (const [name, value] of Object.entries(raw)) {
+        if (!allowed.includes(name)) {
+            at.fail(`Properties.${name}`, `one of ${allowed.join(', ')}`, 'an unknown property');
+            ok = false;
+            continue;
+        }
+        const evaluated = at.evaluate(`Properties.${name}`, value, scope);
+        if (!evaluated)
+            ok = false;
+        else if (evaluated.value !== undefined && evaluated.value !== NO_VALUE) {
+            result[name] = evaluated.value;
+        }
+    }
+    return ok ? result : undefined;
+}
+function readTable(file, logicalId, raw, scope, at) {
+    const p = properties(raw, scope, at, TABLE_PROPERTIES);
+    if (!p)
+        return undefined;
+    const tableName = readTableName(p, logicalId, at);
+    const unsupportedHere = Object.keys(NOT_APPLIED)
+        .filter((name) => p[name] !== undefined && !switchedOff(p[name]))
+        .map((name) => `${name}: ${NOT_APPLIED[name]}`);
+    const definition = {};
+    for (const name of CHECKED_AS_DEFINITION) {
+        if (p[name] !== undefined)
+            definition[name] = numbersIn(name, p[name]);
+    }
+    // CloudFormation's default, unlike CreateTable's: a template without BillingMode provisions.
+    const billingDefaulted = p['BillingMode'] === undefined;
+    if (billingDefaulted)
+        definition['BillingMode'] = 'PROVISIONED';
+    const sse = p['SSESpecification'];
+    if (sse !== undefined)
+        definition['SSESpecification'] = apiSse(sse);
+    const globals = Array.isArray(p['GlobalSecondaryIndexes']) ? p['GlobalSecondaryIndexes'] : [];
+    if (p['GlobalSecondaryIndexes'] !== undefined && !Array.isArray(p['GlobalSecondaryIndexes'])) {
+        at.bad('Properties.GlobalSecondaryIndexes', 'a list of global secondary indexes', p['GlobalSecondaryIndexes']);
+    }
+    const locals = readLocalIndexes(p, at);
+    const indexes = [
+        ...globals.map((index, i) => globalIndex(index, i, unsupportedHere)),
+        // Local indexes go through the checks of global ones (name, key schema against
+        // AttributeDefinitions, projection, the projected attributes limit of all indexes); a local
+        // index shares the table's throughput, so it is given the table's to pass them.
+        ...locals.map((index) => (0,json/* isJsonObject */.O)(index) && definition['ProvisionedThroughput'] !== undefined
+            ? { ...index, ProvisionedThroughput: definition['ProvisionedThroughput'] }
+            : index),
+    ];
+    if (indexes.length > 0)
+        definition['GlobalSecondaryIndexes'] = numbersIn('', indexes);
+    const marker = `\u0000${logicalId}`;
+    // The template's own fields first, so that every problem of the table shows in one run.
+    const extra = {};
+    const stream = readStream(p, at, unsupportedHere);
+    if (stream)
+        extra.StreamSpecification = stream;
+    const tags = readTags(p['Tags'], at);
+    if (tags && tags.length > 0)
+        extra.Tags = tags;
+    const protection = readBoolean('Properties.DeletionProtectionEnabled', p['DeletionProtectionEnabled'], at);
+    if (protection !== undefined)
+        extra.DeletionProtectionEnabled = protection;
+    if (p['TableClass'] !== undefined) {
+        const tableClass = TABLE_CLASSES.find((c) => c === p['TableClass']);
+        if (tableClass === undefined) {
+            at.bad('Properties.TableClass', 'STANDARD or STANDARD_INFREQUENT_ACCESS', p['TableClass']);
+        }
+        else
+            extra.TableClass = tableClass;
+    }
+    const ttl = readTtl(p['TimeToLiveSpecification'], at);
+    const checked = (0,table_definition/* parseTableDefinition */.l0)(marker, JSON.stringify(definition), tableName);
+    if (!checked.ok) {
+        for (const problem of checked.problems) {
+            at.problems.push(relocate(problem, marker, file, logicalId, globals.length, billingDefaulted));
+        }
+        return undefined;
+    }
+    const parameters = checked.parameters;
+    const all = parameters.GlobalSecondaryIndexes ?? [];
+    const create = { ...parameters, TableName: tableName };
+    delete create.GlobalSecondaryIndexes;
+    if (globals.length > 0)
+        create.GlobalSecondaryIndexes = all.slice(0, globals.length);
+    const localIndexes = all.slice(globals.length).map((index) => ({
+        IndexName: index.IndexName,
+        KeySchema: index.KeySchema,
+        Projection: index.Projection,
+    }));
+    checkLocalKeys(localIndexes, parameters.KeySchema?.[0]?.AttributeName, at);
+    if (localIndexes.length > 0)
+        create.LocalSecondaryIndexes = localIndexes;
+    Object.assign(create, extra);
+    return {
+        logicalId,
+        tableName,
+        create,
+        ...(ttl && { ttl }),
+        ...(unsupportedHere.length > 0 && { unsupportedHere }),
+    };
+}
+/**
+ * A specification the template turns off (`PointInTimeRecoveryEnabled: false`, often through
+ * `!If` on the stage): what the table gets anyway, so not worth a warning.
+ */
+function switchedOff(value) {
+    if (!(0,json/* isJsonObject */.O)(value))
+        return false;
+    const flags = Object.entries(value).filter(([field]) => /Enabled$/.test(field));
+    return flags.length > 0 && flags.every(([, flag]) => booleanOf(flag) === false);
+}
+function readTableName(p, logicalId, at) {
+    const name = p['TableName'];
+    if (name === undefined)
+        return logicalId;
+    if (typeof name === 'string' && name !== '')
+        return name;
+    at.bad('Properties.TableName', 'a table name', name);
+    return logicalId;
+}
+/**
+ * A problem of definition.ts, located in the template: its prefix names the resource's
+ * Properties, and paths that differ in the template are given as the template writes them.
+ */
+function relocate(problem, marker, file, logicalId, globalCount, billingDefaulted) {
+    let rest = problem.slice(`table-definition (${marker}): `.length);
+    rest = rest.replace(/^GlobalSecondaryIndexes\[(\d+)\]/, (whole, i) => Number(i) < globalCount ? whole : `LocalSecondaryIndexes[${Number(i) - globalCount}]`);
+    rest = rest.replace(/^SSESpecification\.Enabled/, 'SSESpecification.SSEEnabled');
+    if (billingDefaulted &&
+        /^(GlobalSecondaryIndexes\[\d+\]\.)?ProvisionedThroughput: .*PROVISIONED requires it/.test(rest)) {
+        rest +=
+            ' (a template without BillingMode is PROVISIONED: set BillingMode: PAY_PER_REQUEST, or ' +
+                'give ProvisionedThroughput)';
+    }
+    return `table-definition (${file}): Resources.${logicalId}.Properties${rest.startsWith(':') ? '' : '.'}${rest}`;
+}
+/** CloudFormation writes units as numbers or as strings of digits; CreateTable takes numbers. */
+function numbersIn(key, value) {
+    if (Array.isArray(value))
+        return value.map((v) => numbersIn(key, v));
+    if ((0,json/* isJsonObject */.O)(value)) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, numbersIn(k, v)]));
+    }
+    if (typeof value === 'string' && /^-?\d+$/.test(value) && /Units$/.test(key))
+        return Number(value);
+    return value;
+}
+/** The template's `SSEEnabled` is CreateTable's `Enabled`. */
+function apiSse(value) {
+    if (!(0,json/* isJsonObject */.O)(value))
+        return value;
+    const { SSEEnabled, ...rest } = value;
+    return SSEEnabled === undefined ? rest : { Enabled: booleanOf(SSEEnabled), ...rest };
+}
+/** A global index without the fields CreateTable's index does not take (named as unsupported). */
+function globalIndex(index, i, unsupportedHere) {
+    if (!(0,json/* isJsonObject */.O)(index))
+        return index;
+    const result = {};
+    for (const [field, value] of Object.entries(index)) {
+        if (INDEX_NOT_APPLIED.includes(field)) {
+            unsupportedHere.push(`GlobalSecondaryIndexes[${i}].${field}: ${NOT_APPLIED[field]}`);
+        }
+        else
+            result[field] = value;
+    }
+    return result;
+}
+function readLocalIndexes(p, at) {
+    const value = p['LocalSecondaryIndexes'];
+    if (value === undefined)
+        return [];
+    const path = 'Properties.LocalSecondaryIndexes';
+    if (!Array.isArray(value)) {
+        at.bad(path, 'a list of local secondary indexes', value);
+        return [];
+    }
+    if (value.length > MAX_LOCAL_INDEXES) {
+        at.fail(path, `at most ${MAX_LOCAL_INDEXES} local secondary indexes`, String(value.length));
+    }
+    value.forEach((index, i) => {
+        if ((0,json/* isJsonObject */.O)(index) && index['ProvisionedThroughput'] !== undefined) {
+            at.bad(`${path}[${i}].ProvisionedThroughput`, 'no ProvisionedThroughput (a local secondary index uses the table’s)', index['ProvisionedThroughput']);
+        }
+    });
+    return value;
+}
+/** A local index has the table's partition key, and a sort key of its own. */
+function checkLocalKeys(indexes, hashKey, at) {
+    indexes.forEach((index, i) => {
+        const path = `Properties.LocalSecondaryIndexes[${i}].KeySchema`;
+        const [hash, range] = index.KeySchema ?? [];
+        if (hash?.AttributeName !== hashKey) {
+            at.bad(`${path}[0].AttributeName`, `the table’s HASH key ${JSON.stringify(hashKey)}`, hash?.AttributeName);
+        }
+        if (range === undefined) {
+            at.fail(path, 'HASH and RANGE (a local secondary index has a sort key)', 'HASH only');
+        }
+    });
+}
+function readStream(p, at, unsupportedHere) {
+    const value = p['StreamSpecification'];
+    if (value === undefined)
+        return undefined;
+    const path = 'Properties.StreamSpecification';
+    if (!(0,json/* isJsonObject */.O)(value)) {
+        at.bad(path, '{StreamViewType}', value);
+        return undefined;
+    }
+    if (value['ResourcePolicy'] !== undefined) {
+        unsupportedHere.push(`StreamSpecification.ResourcePolicy: ${NOT_APPLIED['ResourcePolicy']}`);
+    }
+    const type = STREAM_VIEW_TYPES.find((t) => t === value['StreamViewType']);
+    if (type === undefined) {
+        at.bad(`${path}.StreamViewType`, STREAM_VIEW_TYPES.join(', '), value['StreamViewType']);
+        return undefined;
+    }
+    return { StreamEnabled: true, StreamViewType: type };
+}
+/** Tags as a list of {Key, Value} (DynamoDB::Table) or a mapping of key to value (SimpleTable). */
+function readTags(value, at) {
+    if (value === undefined)
+        return undefined;
+    const path = 'Properties.Tags';
+    const pairs = [];
+    if (Array.isArray(value)) {
+        value.forEach((tag, i) => {
+            if ((0,json/* isJsonObject */.O)(tag))
+                pairs.push([`${path}[${i}]`, tag['Key'], tag['Value']]);
+            else
+                at.bad(`${path}[${i}]`, '{Key, Value}', tag);
+        });
+    }
+    else if ((0,json/* isJsonObject */.O)(value)) {
+        for (const [k, v] of Object.entries(value))
+            pairs.push([`${path}.${k}`, k, v]);
+    }
+    else {
+        at.bad(path, 'a list of {Key, Value}', value);
+        return undefined;
+    }
+    if (pairs.length > MAX_TAGS)
+        at.fail(path, `at most ${MAX_TAGS} tags`, String(pairs.length));
+    const tags = [];
+    for (const [where, key, tagValue] of pairs) {
+        const keyOk = typeof key === 'string' && key !== '' && [...key].length <= MAX_TAG_KEY_CHARS;
+        if (!keyOk)
+            at.bad(`${where}.Key`, `a key of 1 to ${MAX_TAG_KEY_CHARS} characters`, key);
+        const text = typeof tagValue === 'number' || typeof tagValue === 'boolean' ? String(tagValue) : tagValue;
+        const valueOk = typeof text === 'string' && [...text].length <= MAX_TAG_VALUE_CHARS;
+        if (!valueOk)
+            at.bad(`${where}.Value`, `a value of 0 to ${MAX_TAG_VALUE_CHARS} characters`, tagValue);
+        if (keyOk && valueOk)
+            tags.push({ Key: key, Value: text });
+    }
+    return tags;
+}
+function readTtl(value, at) {
+    if (value === undefined)
+        return undefined;
+    const path = 'Properties.TimeToLiveSpecification';
+    if (!(0,json/* isJsonObject */.O)(value)) {
+        at.bad(path, '{AttributeName, Enabled}', value);
+        return undefined;
+    }
+    const enabled = readBoolean(`${path}.Enabled`, value['Enabled'], at);
+    if (enabled === undefined && value['Enabled'] === undefined) {
+        at.fail(`${path}.Enabled`, 'true or false', 'nothing');
+    }
+    if (enabled !== true)
+        return undefined;
+    const name = value['AttributeName'];
+    if (typeof name !== 'string' || name === '') {
+        at.bad(`${path}.AttributeName`, 'the name of the attribute that holds the expiry time', name);
+        return undefined;
+    }
+    return { attribute: name };
+}
+/** true or false; CloudFormation also takes them as strings. */
+function booleanOf(value) {
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    return value;
+}
+function readBoolean(path, value, at) {
+    if (value === undefined)
+        return undefined;
+    const b = booleanOf(value);
+    if (typeof b === 'boolean')
+        return b;
+    at.bad(path, 'true or false', value);
+    return undefined;
+}
+/** SAM's SimpleTable: a primary key of one attribute, `id` of type String unless given. */
+function readSimpleTable(file, logicalId, raw, scope, at) {
+    const p = properties(raw ?? {}, scope, at, SIMPLE_TABLE_PROPERTIES);
+    if (!p)
+        return undefined;
+    const tableName = readTableName(p, logicalId, at);
+    let key = { name: 'id', type: 'S' };
+    const primaryKey = p['PrimaryKey'];
+    if (primaryKey !== undefined) {
+        const path = 'Properties.PrimaryKey';
+        if (!(0,json/* isJsonObject */.O)(primaryKey))
+            at.bad(path, '{Name, Type}', primaryKey);
+        else {
+            const name = primaryKey['Name'];
+            const type = SIMPLE_KEY_TYPES[String(primaryKey['Type'])];
+            if (typeof name !== 'string' || name === '')
+                at.bad(`${path}.Name`, 'an attribute name', name);
+            if (type === undefined)
+                at.bad(`${path}.Type`, 'String, Number or Binary', primaryKey['Type']);
+            if (typeof name === 'string' && name !== '' && type !== undefined)
+                key = { name, type };
+        }
+    }
+    // SAM makes a SimpleTable without ProvisionedThroughput on demand.
+    const provisioned = p['ProvisionedThroughput'];
+    const definition = {
+        AttributeDefinitions: [{ AttributeName: key.name, AttributeType: key.type }],
+        KeySchema: [{ AttributeName: key.name, KeyType: 'HASH' }],
+        BillingMode: provisioned === undefined ? 'PAY_PER_REQUEST' : 'PROVISIONED',
+        ...(provisioned !== undefined && { ProvisionedThroughput: numbersIn('', provisioned) }),
+        ...(p['SSESpecification'] !== undefined && { SSESpecification: apiSse(p['SSESpecification']) }),
+    };
+    const marker = `\u0000${logicalId}`;
+    const checked = (0,table_definition/* parseTableDefinition */.l0)(marker, JSON.stringify(definition), tableName);
+    if (!checked.ok) {
+        for (const problem of checked.problems) {
+            at.problems.push(relocate(problem, marker, file, logicalId, 0, false));
+        }
+        return undefined;
+    }
+    const create = { ...checked.parameters, TableName: tableName };
+    const tags = readTags(p['Tags'], at);
+    if (tags && tags.length > 0)
+        create.Tags = tags;
+    const unsupportedHere = p['PointInTimeRecoverySpecification'] === undefined ||
+        switchedOff(p['PointInTimeRecoverySpecification'])
+        ? []
+        : [`PointInTimeRecoverySpecification: ${NOT_APPLIED['PointInTimeRecoverySpecification']}`];
+    return { logicalId, tableName, create, ...(unsupportedHere.length > 0 && { unsupportedHere }) };
+}
+/** Two resources creating one table name would collide at CreateTable. */
+function checkUniqueNames(prefix, tables, problems) {
+    const seen = new Map();
+    for (const t of tables) {
+        const before = seen.get(t.tableName);
+        if (before === undefined)
+            seen.set(t.tableName, t.logicalId);
+        else {
+            problems.push(`${prefix}Resources.${t.logicalId}.Properties.TableName: expected a name no other ` +
+                `table of the template has, got ${JSON.stringify(t.tableName)} (as ${before} has)`);
+        }
+    }
+}
+function show(value) {
+    if (value === undefined)
+        return 'nothing';
+    const text = JSON.stringify(value);
+    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
+}
+/**
+ * Fields of CreateTable that ImportTable's TableCreationParameters cannot take, each with what
+ * happens to it (docs/import-rules.md §2): the native engine creates the table from the rest.
+ */
+const NOT_BY_IMPORT_TABLE = {
+    LocalSecondaryIndexes: 'ImportTable cannot create local secondary indexes, and no table can get one after it is ' +
+        'created: use the stream engine, or GlobalSecondaryIndexes',
+    StreamSpecification: 'ImportTable cannot create it; add it after the import with UpdateTable',
+    Tags: 'ImportTable cannot create them; add them after the import with TagResource',
+    TableClass: 'ImportTable cannot set it; change it after the import with UpdateTable',
+    DeletionProtectionEnabled: 'ImportTable cannot set it; turn it on after the import with UpdateTable',
+};
+/**
+ * For the native engine: the table's TableCreationParameters, and each field of `create` that
+ * ImportTable cannot take (`Field: why and what to do`), for the caller to refuse or warn about.
+ */
+function forImportTable(table) {
+    const { TableName, AttributeDefinitions, KeySchema, BillingMode, ProvisionedThroughput, OnDemandThroughput, SSESpecification, GlobalSecondaryIndexes, } = table.create;
+    const parameters = {
+        TableName,
+        AttributeDefinitions,
+        KeySchema,
+        BillingMode,
+        ...(ProvisionedThroughput && { ProvisionedThroughput }),
+        ...(OnDemandThroughput && { OnDemandThroughput }),
+        ...(SSESpecification && { SSESpecification }),
+        ...(GlobalSecondaryIndexes && { GlobalSecondaryIndexes }),
+    };
+    const notByImportTable = Object.entries(NOT_BY_IMPORT_TABLE)
+        // DeletionProtectionEnabled: false is what ImportTable creates anyway.
+        .filter(([field]) => {
+        const value = table.create[field];
+        return value !== undefined && value !== false;
+    })
+        .map(([field, why]) => `${field}: ${why}`);
+    return { parameters, notByImportTable };
+}
+
+;// CONCATENATED MODULE: ./src/table/definitions.ts
+
+
+
+
+
+/** A parameter's or pseudo parameter's name: `Stage`, `AWS::StackName`. */
+const PARAMETER_NAME = /^(AWS::)?[A-Za-z0-9]+$/;
+/** DynamoDB table names: 3-255 characters of [a-zA-Z0-9_.-]. */
+const TABLE_NAME = /^[a-zA-Z0-9_.-]{3,255}$/;
+/** The pseudo parameter that names the region, given the action's own unless the input sets it. */
+const REGION_PARAMETER = 'AWS::Region';
+/**
+ * Reads a table-definition file. A template gives every table it defines, or with `table` only
+ * the one it names (by TableName or logical id). Our own shape gives one table, named by the table
+ * input, or without it by the file's TableName. `file` is the path as the user gave it; `text`
+ * its content (the caller reads the file). Every problem is collected, none is an item value.
+ */
+function readDefinitionFile(file, text, options) {
+    const names = options.region === undefined || options.names[REGION_PARAMETER] !== undefined
+        ? options.names
+        : { ...options.names, [REGION_PARAMETER]: options.region };
+    const result = read(file, text, options.table, names);
+    if (!result.ok)
+        return result;
+    const problems = result.tables
+        .filter((t) => !TABLE_NAME.test(t.name))
+        .map((t) => {
+        const path = t.logicalId === undefined ? '' : `Resources.${t.logicalId}.Properties.`;
+        return (`${src_names/* Input */.p.TableDefinition} (${file}): ${path}TableName: expected a table name (3-255 ` +
+            `characters of a-z A-Z 0-9 _ . -), got ${JSON.stringify(t.name)}`);
+    });
+    return problems.length > 0 ? { ok: false, problems } : result;
+}
+function read(file, text, table, names) {
+    const template = parseTemplate(file, text, names);
+    if (template.kind === 'not-a-template')
+        return readOwnShape(file, text, table);
+    if (table !== undefined) {
+        const match = matchTemplateTable(file, template.tables, table);
+        // Problems of the other tables do not matter then; the requested one may be among them.
+        if (match.ok)
+            return { ok: true, tables: [fromTemplate(file, match.table)] };
+        return { ok: false, problems: [...template.problems, match.problem] };
+    }
+    if (template.problems.length > 0)
+        return { ok: false, problems: template.problems };
+    return { ok: true, tables: template.tables.map((t) => fromTemplate(file, t)) };
+}
+function fromTemplate(file, table) {
+    const { parameters } = forImportTable(table);
+    const { LocalSecondaryIndexes, StreamSpecification, Tags, TableClass } = table.create;
+    const protection = table.create.DeletionProtectionEnabled;
+    const extras = {
+        ...(LocalSecondaryIndexes && { LocalSecondaryIndexes }),
+        ...(StreamSpecification && { StreamSpecification }),
+        ...(Tags && { Tags }),
+        ...(TableClass && { TableClass }),
+        ...(protection !== undefined && { DeletionProtectionEnabled: protection }),
+    };
+    const source = `${src_names/* Input */.p.TableDefinition} ${file} (${table.logicalId})`;
+    return {
+        name: table.tableName,
+        logicalId: table.logicalId,
+        creation: parameters,
+        ...(Object.keys(extras).length > 0 && { extras }),
+        ...(table.ttl && { ttl: table.ttl }),
+        warnings: (table.unsupportedHere ?? []).map((entry) => notApplied(source, entry)),
+        source,
+    };
+}
+/** `Field: what to do` as a warning: `<source>: Field is not applied (what to do).` */
+function notApplied(source, entry) {
+    const colon = entry.indexOf(': ');
+    const field = entry.slice(0, colon);
+    const why = entry.slice(colon + 2);
+    return `${source}: ${field} is not applied by this action (${why}).`;
+}
+/** Our own shape: one table, named by the table input or else by the file's TableName. */
+function readOwnShape(file, text, table) {
+    const source = `${src_names/* Input */.p.TableDefinition} ${file}`;
+    const one = (name, parameters) => ({
+        ok: true,
+        tables: [{ name, creation: parameters, warnings: [], source }],
+    });
+    if (table !== undefined) {
+        const parsed = (0,table_definition/* parseTableDefinition */.l0)(file, text, table);
+        return parsed.ok ? one(table, parsed.parameters) : parsed;
+    }
+    // The checks run under a stand-in name when the file names no table, so that its other
+    // problems show in the same run; only the TableName problem could show the stand-in.
+    const standIn = '-';
+    const top = topLevel(text);
+    const named = top?.['TableName'];
+    const name = typeof named === 'string' && named !== '' ? named : undefined;
+    const parsed = (0,table_definition/* parseTableDefinition */.l0)(file, text, name ?? standIn);
+    if (top === undefined || (name !== undefined && !TABLE_NAME.test(name))) {
+        // A file that does not parse says so; a bad TableName is named by the check of every table.
+        return parsed.ok ? one(name ?? standIn, parsed.parameters) : parsed;
+    }
+    if (name !== undefined)
+        return parsed.ok ? one(name, parsed.parameters) : parsed;
+    const namePrefix = `${src_names/* Input */.p.TableDefinition} (${file}): TableName:`;
+    const others = parsed.ok ? [] : parsed.problems.filter((p) => !p.startsWith(namePrefix));
+    return {
+        ok: false,
+        problems: [
+            `${namePrefix} expected the name of the table to create, got ` +
+                `${named === undefined ? 'nothing' : JSON.stringify(named)} ` +
+                `(give the ${src_names/* Input */.p.Table} input, or TableName in the file)`,
+            ...others,
+        ],
+    };
+}
+function topLevel(text) {
+    const doc = (0,dist/* parseDocument */.Tp)(text);
+    if (doc.errors.length > 0)
+        return undefined;
+    let value;
+    try {
+        value = doc.toJS();
+    }
+    catch {
+        return undefined;
+    }
+    return (0,json/* isJsonObject */.O)(value) ? value : undefined;
+}
+/**
+ * CreateTable's input for a table: its creation parameters and the extras only CreateTable takes.
+ */
+function createTableInput(defined) {
+    return { ...defined.creation, ...defined.extras, TableName: defined.name };
+}
+/**
+ * The table as DescribeTable will show it once created, for what records are checked against
+ * before it exists (a dry run, or the plan): its keys and the keys of its global and local
+ * secondary indexes, whose attributes an item must give with the defined type.
+ */
+function plannedDescription(defined) {
+    const keysOf = (indexes) => indexes.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema }));
+    const globals = defined.creation.GlobalSecondaryIndexes;
+    const locals = defined.extras?.LocalSecondaryIndexes;
+    return {
+        TableName: defined.name,
+        AttributeDefinitions: defined.creation.AttributeDefinitions ?? [],
+        KeySchema: defined.creation.KeySchema ?? [],
+        ...(globals && { GlobalSecondaryIndexes: keysOf(globals) }),
+        ...(locals && { LocalSecondaryIndexes: keysOf(locals) }),
+    };
+}
+/**
+ * For the native engine (ImportTable creates the table): its TableCreationParameters, and a
+ * warning for each extra ImportTable cannot take (stream, tags, table class, deletion protection,
+ * TTL: each can be added after the import). Local secondary indexes are refused: no table can get
+ * one after it is created, so ImportTable would make a table the template does not describe.
+ */
+function forNativeImport(defined) {
+    const { notByImportTable } = forImportTable({
+        logicalId: defined.logicalId ?? defined.name,
+        tableName: defined.name,
+        create: createTableInput(defined),
+    });
+    const refused = notByImportTable.find((entry) => entry.startsWith('LocalSecondaryIndexes:'));
+    if (refused !== undefined) {
+        return {
+            ok: false,
+            problem: `${src_names/* Input */.p.Mode}: native cannot create table ${defined.name} of ${defined.source}: ${refused}`,
+        };
+    }
+    const warnings = notByImportTable.map((entry) => notApplied(defined.source, entry));
+    if (defined.ttl) {
+        warnings.push(notApplied(defined.source, `TimeToLiveSpecification: ImportTable cannot set it; turn it on after the import with ` +
+            `UpdateTimeToLive (attribute ${defined.ttl.attribute})`));
+    }
+    return { ok: true, parameters: { ...defined.creation, TableName: defined.name }, warnings };
+}
+/**
+ * The template-parameters input: `Name=value` pairs separated by commas, or one per line (then a
+ * value may hold commas). Returns the names, or the problem, worded as the other inputs' are.
+ */
+function parseTemplateParameters(value) {
+    const expected = 'Name=value pairs, separated by commas or one per line (such as Stage=test,AWS::StackName=ci)';
+    const problem = (why) => `${src_names/* Input */.p.TemplateParameters}: expected ${expected}, got ${JSON.stringify(value)}: ${why}`;
+    const entries = (value.includes('\n') ? value.split(/\r?\n/) : value.split(','))
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+    const names = {};
+    for (const entry of entries) {
+        const equals = entry.indexOf('=');
+        if (equals < 0)
+            return problem(`${JSON.stringify(entry)} has no =`);
+        const name = entry.slice(0, equals).trim();
+        if (!PARAMETER_NAME.test(name)) {
+            return problem(`${JSON.stringify(name)} is not a parameter name (letters and digits, or AWS:: and a ` +
+                'pseudo parameter such as AWS::StackName)');
+        }
+        if (Object.hasOwn(names, name))
+            return problem(`${name} is given twice`);
+        names[name] = entry.slice(equals + 1).trim();
+    }
+    return names;
+}
+
+
+/***/ }),
+
+/***/ 5362:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $Q: () => (/* binding */ parseDecimal),
+/* harmony export */   Jo: () => (/* binding */ normalizeNumber),
+/* harmony export */   e6: () => (/* binding */ plainSignificantDigits),
+/* harmony export */   yT: () => (/* binding */ MAX_NUMBER_DIGITS)
+/* harmony export */ });
+/**
+ * DynamoDB numbers: up to 38 significant digits in 1E-130 to 9.99…9E+125, validated and
+ * compared as decimal text, never through a JS number (docs/import-rules.md §1 rule 7, §7).
+ */
+/** Precision of a DynamoDB number, in significant digits [doc NR]. */
+const MAX_NUMBER_DIGITS = 38;
+/** Smallest decimal exponent of a non-zero number: the range starts at 1E-130 [doc NR]. */
+const MIN_DECIMAL_EXPONENT = -130;
+/** Largest decimal exponent: the range ends at 9.99…9E+125 (38 nines) [doc NR]. */
+const MAX_DECIMAL_EXPONENT = 125;
+/**
+ * The canonical form is plain decimal when the decimal exponent is in [-7, 20] (the window
+ * JavaScript's own number formatting uses, so canonical forms look familiar) and scientific
+ * otherwise. Any fixed window keeps the form unique; this one keeps common values readable.
+ */
+const PLAIN_MIN_EXPONENT = -7;
+const PLAIN_MAX_EXPONENT = 20;
+// Sign, integer digits, fraction digits, exponent. `5.` and `.5` are numbers; `.` matches too and
+// is rejected after the match.
+const NUMBER_SYNTAX = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+// An integer without leading zeros and with at most PLAIN_MAX_EXPONENT + 1 digits is its own
+// canonical form.
+const PLAIN_INTEGER = /^-?[1-9]\d{0,20}$/;
+/**
+ * A plain decimal (`-12.50`, `007`) of at most this many characters is always a valid DynamoDB
+ * number: it has at most 38 digits, and its exponent is far inside [-130, 125].
+ */
+const MAX_PLAIN_NUMBER_CHARS = 38;
+/**
+ * The significant digits of a short plain decimal (optional `-`, digits, optional `.` and
+ * digits), or -1 for anything else. One pass over char codes: numbers are on the hot path, and
+ * most of them are short plain decimals.
+ */
+function plainSignificantDigits(text) {
+    const length = text.length;
+    if (length === 0 || length > MAX_PLAIN_NUMBER_CHARS)
+        return -1;
+    let i = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
+    let first = -1; // index of the first non-zero digit
+    let last = -1; // index of the last non-zero digit
+    let digits = 0;
+    let dot = -1;
+    for (; i < length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 46) {
+            if (dot !== -1)
+                return -1;
+            dot = i;
+            continue;
+        }
+        if (code < 48 || code > 57)
+            return -1;
+        digits++;
+        if (code !== 48) {
+            if (first === -1)
+                first = i;
+            last = i;
+        }
+    }
+    if (digits === 0 || dot === length - 1 || dot === 0 || (dot === 1 && text.charCodeAt(0) === 45)) {
+        return -1;
+    }
+    if (first === -1)
+        return 0;
+    // Digits between the first and last non-zero ones, not counting the dot.
+    return last - first + 1 - (dot > first && dot < last ? 1 : 0);
+}
+function parseDecimal(text) {
+    const match = NUMBER_SYNTAX.exec(text);
+    if (match === null)
+        return undefined;
+    const intPart = match[2] ?? '';
+    const fracPart = match[3] ?? '';
+    if (intPart.length === 0 && fracPart.length === 0)
+        return undefined;
+    const all = intPart + fracPart;
+    let start = 0;
+    while (start < all.length && all.charCodeAt(start) === 48)
+        start++;
+    let end = all.length;
+    while (end > start && all.charCodeAt(end - 1) === 48)
+        end--;
+    // The exponent is only ever a small integer for in-range numbers; a huge one may lose
+    // precision as a JS number, but it is then far out of range either way.
+    const exponentText = match[4];
+    const written = exponentText === undefined ? 0 : Number(exponentText);
+    return {
+        negative: match[1] === '-',
+        digits: all.slice(start, end),
+        exponent: written - fracPart.length + (all.length - end),
+    };
+}
+/**
+ * Validates a DynamoDB number and returns its canonical text.
+ *
+ * Two inputs denote the same number exactly when their canonical forms are equal: zero is `0`
+ * (whatever its sign), other numbers are plain decimals like `-12.5` or `0.001` when their
+ * decimal exponent is in [-7, 20], else scientific like `1.5E+130` or `-1E-130`. The value never
+ * passes through a JS number.
+ */
+function normalizeNumber(text) {
+    // Most numbers are small integers, which are already canonical.
+    if (PLAIN_INTEGER.test(text))
+        return { ok: true, value: text };
+    const decimal = parseDecimal(text);
+    if (decimal === undefined) {
+        return {
+            ok: false,
+            reason: `expected a decimal number such as -12.5 or 1.5E+3, found ${describeNonNumber(text)}`,
+        };
+    }
+    const { negative, digits, exponent } = decimal;
+    if (digits.length === 0)
+        return { ok: true, value: '0' };
+    if (digits.length > MAX_NUMBER_DIGITS) {
+        return {
+            ok: false,
+            reason: `expected at most ${MAX_NUMBER_DIGITS} significant digits, found ${digits.length}`,
+        };
+    }
+    const adjusted = exponent + digits.length - 1;
+    if (adjusted > MAX_DECIMAL_EXPONENT) {
+        return {
+            ok: false,
+            reason: `number too large: expected a decimal exponent of at most ${MAX_DECIMAL_EXPONENT}, found ${describeExponent(adjusted)}`,
+        };
+    }
+    if (adjusted < MIN_DECIMAL_EXPONENT) {
+        return {
+            ok: false,
+            reason: `number too close to zero: expected a decimal exponent of at least ${MIN_DECIMAL_EXPONENT}, found ${describeExponent(adjusted)}`,
+        };
+    }
+    return { ok: true, value: (negative ? '-' : '') + formatDecimal(digits, adjusted) };
+}
+function describeNonNumber(text) {
+    if (text.length === 0)
+        return 'an empty string';
+    const characters = text.length === 1 ? '1 character' : `${text.length} characters`;
+    if (/\s/.test(text))
+        return `text of ${characters} including whitespace`;
+    return `text of ${characters} that is not one`;
+}
+// Huge written exponents are imprecise as JS numbers, so only their direction is reported.
+function describeExponent(exponent) {
+    const limit = 1e9;
+    if (exponent > limit)
+        return 'a far larger one';
+    if (exponent < -limit)
+        return 'a far smaller one';
+    return String(exponent);
+}
+/** Formats non-zero significant `digits` whose first digit has decimal exponent `adjusted`. */
+function formatDecimal(digits, adjusted) {
+    if (adjusted < PLAIN_MIN_EXPONENT || adjusted > PLAIN_MAX_EXPONENT) {
+        const fraction = digits.length > 1 ? `.${digits.slice(1)}` : '';
+        return `${digits.charAt(0)}${fraction}E${adjusted < 0 ? '-' : '+'}${Math.abs(adjusted)}`;
+    }
+    if (adjusted < 0)
+        return `0.${'0'.repeat(-adjusted - 1)}${digits}`;
+    const intLength = adjusted + 1;
+    if (intLength >= digits.length)
+        return digits + '0'.repeat(intLength - digits.length);
+    return `${digits.slice(0, intLength)}.${digits.slice(intLength)}`;
+}
+
+
+/***/ }),
+
+/***/ 7605:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ utf8Bytes)
+/* harmony export */ });
+/** UTF-8 byte lengths: DynamoDB's sizes and limits count bytes, never JS string lengths. */
+/** Below this length a JS loop beats the call into Buffer.byteLength. */
+const SHORT_STRING = 64;
+function utf8Bytes(text) {
+    if (text.length > SHORT_STRING)
+        return Buffer.byteLength(text, 'utf8');
+    let bytes = text.length;
+    for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code < 0x80)
+            continue;
+        if (code < 0x800) {
+            bytes += 1;
+        }
+        else if (code <= 0xdbff && code >= 0xd800 && isLowSurrogate(text.charCodeAt(i + 1))) {
+            bytes += 2; // a pair: two units, four bytes
+            i++;
+        }
+        else {
+            bytes += 2; // three bytes, also for a lone surrogate (sent as U+FFFD)
+        }
+    }
+    return bytes;
+}
+function isLowSurrogate(code) {
+    return code >= 0xdc00 && code <= 0xdfff;
 }
 
 
@@ -87510,11 +90826,11 @@ __webpack_unused_export__ = Alias.Alias;
 __webpack_unused_export__ = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
-__webpack_unused_export__ = identity.isMap;
-__webpack_unused_export__ = identity.isNode;
+exports.jh = identity.isMap;
+exports.Ll = identity.isNode;
 __webpack_unused_export__ = identity.isPair;
-__webpack_unused_export__ = identity.isScalar;
-__webpack_unused_export__ = identity.isSeq;
+exports.jn = identity.isScalar;
+exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
@@ -93450,16 +96766,18 @@ __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
   z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
+  Gu: () => (/* binding */ getState),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   lm: () => (/* binding */ notice),
+  LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, saveState, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, isDebug, markdownSummary, platform, setCommandEcho, setSecret, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -96371,9 +99689,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { Cancellation, CANCEL_DEADLINE_MS, cancelledBy, type Cancelled } from './cancel.js'
 import { realClock } from './clock.js'
 import { createClients, type Clients } from './clients.js'
+import { recordCreatedTable } from './created-tables.js'
 import type { CountsSoFar, Engine, EngineContext, RunOptions } from './engine.js'
 import { errorMessage } from './errors.js'
 import { readInputs, type Inputs } from './inputs.js'
@@ -218,10 +219,24 @@ async function importData(
     results.push({
       ...planned,
       ...result,
+      ...keepCreatedByImportTable(job, result),
       durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
     })
   }
   return combineResults(results)
+}
+
+/**
+ * A table ImportTable created (the native job had none) is recorded for delete-created-tables
+ * as soon as its ARN is known, even while the import still runs, and marked as created.
+ */
+function keepCreatedByImportTable(
+  job: Job,
+  result: EngineResult,
+): Pick<ImportResult, 'tableCreatedFrom'> {
+  if (job.engine !== 'native' || job.table || !result.tableArn) return {}
+  recordCreatedTable(result.tableArn.slice(result.tableArn.lastIndexOf('/') + 1), result.tableArn)
+  return { tableCreatedFrom: 'ImportTable' }
 }
 
 /** A table the cancel came before: nothing read, nothing written. */

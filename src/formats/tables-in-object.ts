@@ -5,7 +5,7 @@
  */
 import { ActionError } from '../errors.js'
 import { decompress } from '../sources/decompress.js'
-import type { Source, SourceObject } from '../sources/source.js'
+import { shownName, type Source, type SourceObject } from '../sources/source.js'
 import type { BillingMode } from '../table/definition.js'
 import { HEAD_BYTES } from './detect.js'
 import { chooseReading, MAX_DOCUMENT_BYTES } from './index.js'
@@ -38,7 +38,7 @@ export async function tablesInObject(
 ): Promise<TablesInObject> {
   if (!NAMING_FORMATS.has(format.format) || format.incremental) return { kind: 'none' }
   // A workspace file is shown by its workspace path, as its annotations show it.
-  const shown = object.url.startsWith('s3://') ? object.url : object.key
+  const shown = shownName(object)
   if (format.format === 'NOSQL_WORKBENCH' && object.size > MAX_WORKBENCH_MODEL_BYTES) {
     throw tooLarge(shown, `is ${object.size} bytes`)
   }

@@ -19,6 +19,7 @@ export async function chooseEngine(
   existing: TableDescription | undefined,
   objects: SourceObject[],
   firstObject: FirstObject | undefined,
+  said = new Set<string>(),
 ): Promise<ModeChoice> {
   // Summing the sizes only when auto compares them keeps the log free of a size that decided nothing.
   const needsSize =
@@ -34,6 +35,9 @@ export async function chooseEngine(
   if (sourceBytes !== undefined)
     core.info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`)
   for (const input of ignoredInputs(inputs, choice.mode)) {
+    // Said once per step, however many of its tables the input does nothing for.
+    if (said.has(input)) continue
+    said.add(input)
     core.warning(`${input} has no effect here and is ignored.`)
   }
   return choice

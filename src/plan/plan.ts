@@ -70,13 +70,9 @@ export async function prepare(
   const targets = await tableTargets(inputs, source, objects)
   const ours = targets.map((t) => t.table.name)
   if (targets.length > 1) core.info(`${counted(targets.length, 'table')}: ${ours.join(', ')}`)
+  const step = { source, exported, ours, said: new Set<string>() }
   const tables = await inBatches(targets, TABLES_SET_UP_AT_ONCE, (target) =>
-    prepareTable(
-      inputsFor(inputs, target, targets.length),
-      { source, exported, ours },
-      target,
-      clients,
-    ),
+    prepareTable(inputsFor(inputs, target, targets.length), step, target, clients),
   )
   return { tables }
 }
@@ -84,7 +80,13 @@ export async function prepare(
 /** One table's start step: describe, choose the engine, check near names, set it up. */
 async function prepareTable(
   tableInputs: TableInputs,
-  step: { source: Source; exported: ExportManifest | undefined; ours: string[] },
+  step: {
+    source: Source
+    exported: ExportManifest | undefined
+    ours: string[]
+    /** The ignored inputs already warned of. */
+    said: Set<string>
+  },
   target: TableTarget,
   clients: Clients,
 ): Promise<TablePlan> {
@@ -93,7 +95,7 @@ async function prepareTable(
   const { objects } = target
   const existing = await describeTable(clients.dynamodb, inputs.table)
   const firstObject = await probeFirstObject(inputs, source, objects, existing !== undefined)
-  const choice = await chooseEngine(inputs, clients, existing, objects, firstObject)
+  const choice = await chooseEngine(inputs, clients, existing, objects, firstObject, step.said)
   if (choice.checkNearNames) await refuseNearNames(inputs, clients, step.ours)
   const reading =
     choice.mode === 'native' && inputs.format === 'auto'

@@ -3,11 +3,12 @@
  * files name: a NoSQL Workbench model's, a request-items file's, a template's. Each table gets its
  * own objects (those that hold its data) and how to create it when it is missing.
  */
+import * as core from '@actions/core'
 import { ActionError } from '../errors.js'
 import { tablesInObject } from '../formats/tables-in-object.js'
 import { billingWarning } from '../formats/workbench.js'
 import type { Inputs, TableRef } from '../inputs.js'
-import type { Source, SourceObject } from '../sources/source.js'
+import { shownName, type Source, type SourceObject } from '../sources/source.js'
 import type { DefinedTable } from '../table/definitions.js'
 import { counted } from '../words.js'
 
@@ -74,12 +75,12 @@ export async function tableTargets(
         object,
         names: tables.tables.map((t) => t.name),
         definitions: tables.tables.map((t) => {
-          const billing = billingWarning(object.url, t, inputs.billingMode)
+          const billing = billingWarning(shownName(object), t, inputs.billingMode)
           return {
             name: t.name,
             creation: t.parameters,
             warnings: billing ? [billing] : [],
-            source: `the NoSQL Workbench model ${object.url}`,
+            source: `the NoSQL Workbench model ${shownName(object)}`,
           }
         }),
       })
@@ -100,7 +101,19 @@ export async function tableTargets(
           source: inputs.tableCreationSource ?? 'key-schema',
         })
       : undefined
-  return assignTables(table, given, table ? [] : definitions, found)
+  const targets = assignTables(table, given, table ? [] : definitions, found)
+  const picked = table && targets[0]?.fileTable
+  if (picked) {
+    for (const { object, names } of found) {
+      const others = names.filter((n) => n !== picked)
+      if (others.length === 0 || others.length === names.length) continue
+      core.info(
+        `${shownName(object)} names ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}): ` +
+          `only ${picked}, the table input, is loaded; ${others.map((n) => JSON.stringify(n)).join(', ')} skipped`,
+      )
+    }
+  }
+  return targets
 }
 
 /**

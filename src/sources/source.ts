@@ -24,6 +24,11 @@ export interface SourceObject {
   etag?: string
 }
 
+/** An object as messages name it: its S3 URL, or a workspace file by its workspace path. */
+export function shownName(object: SourceObject): string {
+  return object.url.startsWith('s3://') ? object.url : object.key
+}
+
 /** Where the data comes from: a listing, and a stream of each object's stored bytes. */
 export interface Source {
   description: string

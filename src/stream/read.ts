@@ -11,7 +11,7 @@ import type { FormatSettings } from '../formats/input-format.js'
 import type { ChunkRecordParser, ParsedRecord, RecordParser } from '../formats/record.js'
 import { decompress, type ResolvedCompression } from '../sources/decompress.js'
 import { splitLines } from '../sources/lines.js'
-import type { Source, SourceObject } from '../sources/source.js'
+import { shownName, type Source, type SourceObject } from '../sources/source.js'
 import type { UnreadObject } from '../result.js'
 import type { StreamOutcome } from './outcome.js'
 import { SourceSilent, type SourceSilence } from './source-silence.js'
@@ -62,7 +62,7 @@ export async function readObject(
   const recordsBefore = ctx.outcome.processed
   let choice: ReadingChoice | undefined
   // A workspace file is shown by its workspace path, as its annotations show it.
-  const shown = object.url.startsWith('s3://') ? object.url : object.key
+  const shown = shownName(object)
   const unread = (
     line: number,
     u: Omit<UnreadObject, 'format' | 'recordsRead' | 'location' | 'shown'>,

@@ -94,7 +94,7 @@ describe('seeding every table of a test environment in one step', () => {
     expect(run.outputs['table-arn']).toBe('')
     // The bad item is located in the model, by file and line.
     expect(run.stdout).toMatch(
-      /::warning title=Rejected record: invalid record,file=models\/shop\.json,line=80::models\/shop\.json:80: .*Total/,
+      /::warning title=Rejected record%3A invalid record,file=models\/shop\.json,line=80::models\/shop\.json:80: DataModel\[0\]\.TableFacets\[1\]\.TableData\[1\]: item\.Total: N must be a string, found a number/,
     )
     const described = await describeTable(shop)
     expect(described.KeySchema).toEqual([
@@ -132,7 +132,7 @@ describe('seeding every table of a test environment in one step', () => {
         'ProductId',
       ),
     )
-    expect(run.summary).toContain('<h3>Tables</h3>')
+    expect(run.summary).toContain('
   })
 
   it('loads each table of a two-table request-items file, puts and deletes in file order', async () => {

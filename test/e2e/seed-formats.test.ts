@@ -213,7 +213,7 @@ describe('a NoSQL Workbench model', () => {
     expect(await contentOf(table, 'pk', 'sk')).toEqual(expected([order], 'pk', 'sk'))
   })
 
-  it('of several tables, none of them the table input, is not read and says why', async () => {
+  it('of several tables, none of them the table input, fails the step before anything is written, and says why', async () => {
     const table = await tableWith('S', 'S')
     const text = model([
       modelTable('Customers', [customer], []),
@@ -224,14 +224,13 @@ describe('a NoSQL Workbench model', () => {
       { table, source: 'models/shop.json' },
     )
     expect(run.code).toBe(1)
-    expect(run.outputs['imported-item-count']).toBe('0')
     expect(await scanAll(table)).toEqual([])
     expect(run.stdout).toContain(
-      'models/shop.json:1: reading stopped at byte 0: the NoSQL Workbench model holds 2 tables ("Customers", "Products") and this step loads one: set the table input to one of them (input-format auto, read as a NoSQL Workbench data model); 0 records read',
+      `::error::table: expected one of the 2 tables the source names (Customers, Products), got "${table}": give one of them, or leave table out to load every one.`,
     )
   })
 
-  it('that is not a valid model is not read, with every problem', async () => {
+  it('that is not a valid model fails the step before anything is written, with every problem', async () => {
     const table = await tableWith('S', 'S')
     const broken = modelTable('Shop', [customer], [])
     const text = model([
@@ -244,7 +243,7 @@ describe('a NoSQL Workbench model', () => {
     )
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(
-      'models/shop.json:1: reading stopped at byte 0: DataModel[0].KeyAttributes.PartitionKey.AttributeType: expected S, N or B (a key attribute is a string, number or binary), found "M"; DataModel[1].TableName: expected a table name of 3-255 characters a-z, A-Z, 0-9, _ . -, found "x" (input-format NOSQL_WORKBENCH)',
+      'models/shop.json: DataModel[0].KeyAttributes.PartitionKey.AttributeType: expected S, N or B (a key attribute is a string, number or binary), found "M"%0Amodels/shop.json: DataModel[1].TableName: expected a table name of 3-255 characters a-z, A-Z, 0-9, _ . -, found "x"',
     )
   })
 })
@@ -289,7 +288,7 @@ describe('a request-items file that names several tables', () => {
     // The other table's put is not here, its delete did not delete "a", and "gone" is gone.
     expect(await contentOf(table, 'pk')).toEqual(expected(items, 'pk'))
     expect(run.stdout).toContain(
-      `seed/requests.json holds requests for 2 tables ("${other}", "${table}"): only those for ${table}, the table input, are loaded; those for "${other}" are skipped`,
+      `seed/requests.json names 2 tables ("${other}", "${table}"): only ${table}, the table input, is loaded; "${other}" skipped`,
     )
     const line = lineOf(text, '"bad"') - 4
     expect(run.stdout).toContain(
