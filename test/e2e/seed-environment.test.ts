@@ -15,6 +15,7 @@ import {
   localInputs,
   runDist,
   scanAll,
+  stateEnv,
   sortedCanonical,
   tableWith,
   uniqueName,
@@ -330,5 +331,49 @@ describe('seeding every table of a test environment in one step', () => {
       ),
     )
     expect(await scanAll(sessions)).toEqual([])
+  })
+
+  it("deletes in the post step the template's tables the step created, never the one that existed", async () => {
+    const stage = uniqueName('post')
+    const template = fs.readFileSync(path.join(FIXTURES, 'templates', 'seed-orders.yaml'), 'utf8')
+    // The sessions table exists before the step: it must outlive the post step.
+    const sessions = await tableWith('S', undefined, { TableName: `${stage}-sessions` })
+    const data = JSON.stringify({
+      [`${stage}-sessions`]: [{ PutRequest: { Item: { pk: S('s#1') } } }],
+      OrdersTable: [{ PutRequest: { Item: { pk: S('c#1'), sk: S('o#1'), createdAt: N('1') } } }],
+    })
+    const workspace = workspaceWith({ 'infra/template.yaml': template, 'seed.json': data })
+    const { table: _, ...common } = localInputs()
+    const inputs = {
+      ...common,
+      source: 'seed.json',
+      'table-definition': 'infra/template.yaml',
+      'template-parameters': `Stage=${stage}`,
+      'delete-created-tables': 'true',
+    }
+    const main = await runDist(inputs, { GITHUB_WORKSPACE: workspace })
+    expect(main.code, main.stdout.slice(-3000)).toBe(0)
+    expect(
+      (tablesOutput(main.outputs) as Array<{ table: string; created: boolean }>).map((t) => [
+        t.table,
+        t.created,
+      ]),
+    ).toEqual([
+      [sessions, false],
+      [`${stage}-orders`, true],
+    ])
+    const post = await runDist(inputs, { GITHUB_WORKSPACE: workspace, ...stateEnv(main.state) })
+    expect(post.code, post.stdout.slice(-3000)).toBe(0)
+    expect(post.stdout).toContain(`Deleted table ${stage}-orders (created by this step).`)
+    expect(post.stdout).not.toContain(`Deleted table ${sessions}`)
+    expect(await scanAll(sessions)).toEqual([{ pk: S('s#1') }])
+    const client = dynamodb()
+    try {
+      await expect(
+        client.send(new DescribeTableCommand({ TableName: `${stage}-orders` })),
+      ).rejects.toThrow(/not found|non-existent/i)
+    } finally {
+      client.destroy()
+    }
   })
 })
