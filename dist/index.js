@@ -80538,11 +80538,6 @@ function tooLarge(file, size) {
 
 
 
-/**
- * input-format auto on S3 with `table` given reads no object ahead for its tables beyond this
- * many (a large prefix is one table's data); the reader still refuses a file naming several.
- */
-const MAX_OBJECTS_READ_FOR_TABLES = 100;
 /** The input-formats whose files name the tables their data is for. */
 const FORMATS_NAMING_TABLES = ['REQUEST_ITEMS', 'NOSQL_WORKBENCH'];
 /**
@@ -80550,17 +80545,14 @@ const FORMATS_NAMING_TABLES = ['REQUEST_ITEMS', 'NOSQL_WORKBENCH'];
  * (no `table`, a format that names tables, a workspace source or a small prefix under auto).
  */
 async function tableTargets(inputs, source, objects) {
+    // Under auto with `table` an S3 prefix is one table's data: its objects are read once, by
+    // the engine, which routes a file naming several tables itself (stream/read.ts).
     const readAhead = !inputs.table ||
         FORMATS_NAMING_TABLES.includes(inputs.format) ||
-        (inputs.format === 'auto' &&
-            (inputs.source.kind === 'local' || objects.length <= MAX_OBJECTS_READ_FOR_TABLES));
+        (inputs.format === 'auto' && inputs.source.kind === 'local');
     const found = [];
     for (const object of objects) {
-        if (!readAhead) {
-            found.push({ object, names: [] });
-            continue;
-        }
-        const tables = await tablesInObject(source, object, inputs, inputs.billingMode);
+        const tables = readAhead ? await namedIn(source, object, inputs) : { kind: 'none' };
         if (tables.kind === 'request-items')
             found.push({ object, names: tables.names });
         else if (tables.kind === 'workbench') {
@@ -80596,6 +80588,10 @@ async function tableTargets(inputs, source, objects) {
         : undefined;
     const targets = assignTables(table, given, table ? [] : definitions, found);
     const picked = table && targets[0]?.fileTable;
+    const [only] = namesInOrder(found);
+    if (table && !picked && only !== undefined && only !== table.name) {
+        lib_core/* info */.pq(`${only} in the file → table ${table.name}`);
+    }
     if (picked) {
         for (const { object, names } of found) {
             const others = names.filter((n) => n !== picked);
@@ -80606,6 +80602,20 @@ async function tableTargets(inputs, source, objects) {
         }
     }
     return targets;
+}
+/**
+ * The tables an object names. A read that fails here (a cut or corrupt object) is the engine's
+ * to report, at its place, as for any other object; a model that is not valid fails the step.
+ */
+async function namedIn(source, object, inputs) {
+    try {
+        return await tablesInObject(source, object, inputs, inputs.billingMode);
+    }
+    catch (err) {
+        if (err instanceof errors/* ActionError */.lZ)
+            throw err;
+        return { kind: 'none' };
+    }
 }
 /**
  * The tables of the step, in the order the files name them and then the definitions' order (a
@@ -81880,7 +81890,7 @@ async function readObject(object, ctx) {
             ({ head, chunks: bytes } = await peekHead(bytes));
         choice = chooseReading(ctx.format, object.key, head);
         const table = await readingChosen(object, choice, ctx);
-        const format = table === undefined ? ctx.format : { ...ctx.format, table };
+        const format = table === undefined ? ctx.format : { ...ctx.format, fileTable: table };
         const parser = recordParser(format, choice, shown);
         const broken = parser.framing === 'bytes'
             ? await readRecords(bytes, parser, object, ctx, at)
@@ -83172,9 +83182,18 @@ function cancelledSoFar(planned, counts, cancelled, steps) {
         return undefined;
     return {
         ...planned,
+        ...cancelledResult(cancelled.signal, `The import was cancelled (${cancelled.signal}).`),
+        ...counts,
+        durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
+    };
+}
+/** A cancelled import's result before its counts: nothing read, nothing written. */
+function cancelledResult(signal, failureMessage) {
+    return {
         status: 'CANCELLED',
         failureCode: src_result/* IMPORT_CANCELLED */.gN,
-        failureMessage: `The import was cancelled (${cancelled.signal}).`,
+        failureMessage,
+        cancelled: { signal },
         processedItemCount: 0,
         importedItemCount: 0,
         errorCount: 0,
@@ -83182,8 +83201,6 @@ function cancelledSoFar(planned, counts, cancelled, steps) {
         processedSizeBytes: 0,
         dryRun: false,
         rejections: { samples: [], byKind: {} },
-        ...counts,
-        durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
     };
 }
 /** The outputs of a cancel, written at once (synchronously): a SIGKILL may follow. */
@@ -83256,20 +83273,8 @@ function keepCreatedByImportTable(job, result) {
 }
 /** A table the cancel came before: nothing read, nothing written. */
 function notStarted(signal) {
-    const signalName = (0,cancel/* cancelledBy */.tK)(signal)?.signal ?? 'SIGINT';
-    return {
-        status: 'CANCELLED',
-        failureCode: src_result/* IMPORT_CANCELLED */.gN,
-        failureMessage: `The import was cancelled (${signalName}) before this table was loaded.`,
-        cancelled: { signal: signalName },
-        processedItemCount: 0,
-        importedItemCount: 0,
-        errorCount: 0,
-        unwrittenItemCount: 0,
-        processedSizeBytes: 0,
-        dryRun: false,
-        rejections: { samples: [], byKind: {} },
-    };
+    const name = (0,cancel/* cancelledBy */.tK)(signal)?.signal ?? 'SIGINT';
+    return cancelledResult(name, `The import was cancelled (${name}) before this table was loaded.`);
 }
 /** The counts summed over the step's tables. */
 const COUNTS = [

@@ -133,9 +133,19 @@ function cancelledSoFar(
   if (!planned) return undefined
   return {
     ...planned,
+    ...cancelledResult(cancelled.signal, `The import was cancelled (${cancelled.signal}).`),
+    ...counts,
+    durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
+  }
+}
+
+/** A cancelled import's result before its counts: nothing read, nothing written. */
+function cancelledResult(signal: string, failureMessage: string): EngineResult {
+  return {
     status: 'CANCELLED',
     failureCode: IMPORT_CANCELLED,
-    failureMessage: `The import was cancelled (${cancelled.signal}).`,
+    failureMessage,
+    cancelled: { signal },
     processedItemCount: 0,
     importedItemCount: 0,
     errorCount: 0,
@@ -143,8 +153,6 @@ function cancelledSoFar(
     processedSizeBytes: 0,
     dryRun: false,
     rejections: { samples: [], byKind: {} },
-    ...counts,
-    durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
   }
 }
 
@@ -241,20 +249,8 @@ function keepCreatedByImportTable(
 
 /** A table the cancel came before: nothing read, nothing written. */
 function notStarted(signal: AbortSignal): EngineResult {
-  const signalName = cancelledBy(signal)?.signal ?? 'SIGINT'
-  return {
-    status: 'CANCELLED',
-    failureCode: IMPORT_CANCELLED,
-    failureMessage: `The import was cancelled (${signalName}) before this table was loaded.`,
-    cancelled: { signal: signalName },
-    processedItemCount: 0,
-    importedItemCount: 0,
-    errorCount: 0,
-    unwrittenItemCount: 0,
-    processedSizeBytes: 0,
-    dryRun: false,
-    rejections: { samples: [], byKind: {} },
-  }
+  const name = cancelledBy(signal)?.signal ?? 'SIGINT'
+  return cancelledResult(name, `The import was cancelled (${name}) before this table was loaded.`)
 }
 
 /** The counts summed over the step's tables. */

@@ -5,18 +5,12 @@
  */
 import * as core from '@actions/core'
 import { ActionError } from '../errors.js'
-import { tablesInObject } from '../formats/tables-in-object.js'
+import { tablesInObject, type TablesInObject } from '../formats/tables-in-object.js'
 import { billingWarning } from '../formats/workbench.js'
 import type { Inputs, TableRef } from '../inputs.js'
 import { shownName, type Source, type SourceObject } from '../sources/source.js'
 import type { DefinedTable } from '../table/definitions.js'
 import { counted } from '../words.js'
-
-/**
- * input-format auto on S3 with `table` given reads no object ahead for its tables beyond this
- * many (a large prefix is one table's data); the reader still refuses a file naming several.
- */
-export const MAX_OBJECTS_READ_FOR_TABLES = 100
 
 /** The input-formats whose files name the tables their data is for. */
 const FORMATS_NAMING_TABLES: readonly string[] = ['REQUEST_ITEMS', 'NOSQL_WORKBENCH']
@@ -57,18 +51,15 @@ export async function tableTargets(
   source: Source,
   objects: SourceObject[],
 ): Promise<TableTarget[]> {
+  // Under auto with `table` an S3 prefix is one table's data: its objects are read once, by
+  // the engine, which routes a file naming several tables itself (stream/read.ts).
   const readAhead =
     !inputs.table ||
     FORMATS_NAMING_TABLES.includes(inputs.format) ||
-    (inputs.format === 'auto' &&
-      (inputs.source.kind === 'local' || objects.length <= MAX_OBJECTS_READ_FOR_TABLES))
+    (inputs.format === 'auto' && inputs.source.kind === 'local')
   const found: ObjectTables[] = []
   for (const object of objects) {
-    if (!readAhead) {
-      found.push({ object, names: [] })
-      continue
-    }
-    const tables = await tablesInObject(source, object, inputs, inputs.billingMode)
+    const tables = readAhead ? await namedIn(source, object, inputs) : { kind: 'none' as const }
     if (tables.kind === 'request-items') found.push({ object, names: tables.names })
     else if (tables.kind === 'workbench') {
       found.push({
@@ -103,6 +94,10 @@ export async function tableTargets(
       : undefined
   const targets = assignTables(table, given, table ? [] : definitions, found)
   const picked = table && targets[0]?.fileTable
+  const [only] = namesInOrder(found)
+  if (table && !picked && only !== undefined && only !== table.name) {
+    core.info(`${only} in the file → table ${table.name}`)
+  }
   if (picked) {
     for (const { object, names } of found) {
       const others = names.filter((n) => n !== picked)
@@ -114,6 +109,23 @@ export async function tableTargets(
     }
   }
   return targets
+}
+
+/**
+ * The tables an object names. A read that fails here (a cut or corrupt object) is the engine's
+ * to report, at its place, as for any other object; a model that is not valid fails the step.
+ */
+async function namedIn(
+  source: Source,
+  object: SourceObject,
+  inputs: Inputs,
+): Promise<TablesInObject> {
+  try {
+    return await tablesInObject(source, object, inputs, inputs.billingMode)
+  } catch (err) {
+    if (err instanceof ActionError) throw err
+    return { kind: 'none' }
+  }
 }
 
 /**

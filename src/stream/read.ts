@@ -86,7 +86,7 @@ export async function readObject(
     if (needsHead(ctx.format)) ({ head, chunks: bytes } = await peekHead(bytes))
     choice = chooseReading(ctx.format, object.key, head)
     const table = await readingChosen(object, choice, ctx)
-    const format = table === undefined ? ctx.format : { ...ctx.format, table }
+    const format = table === undefined ? ctx.format : { ...ctx.format, fileTable: table }
     const parser = recordParser(format, choice, shown)
     const broken =
       parser.framing === 'bytes'

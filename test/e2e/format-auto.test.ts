@@ -120,14 +120,16 @@ describe('input-format auto', () => {
     )
   })
 
-  it('refuses a request-items file for several tables under auto, as under REQUEST_ITEMS', async () => {
+  it('refuses a request-items file for several tables under auto, none of them the table input, as under REQUEST_ITEMS', async () => {
     const put = (id: string) => `{"PutRequest": {"Item": {"pk": {"S": "${id}"}}}}`
     const run = await importFiles(
       { 'two.json': `{"Thread": [${put('t1')}], "Reply": [${put('r1')}]}` },
       'two.json',
     )
     expect(run.code).toBe(1)
-    expect(run.stdout).toContain('two.json holds requests for 2 tables ("Thread", "Reply")')
+    expect(run.stdout).toContain(
+      'table: expected one of the 2 tables the source names (Thread, Reply), got "',
+    )
     expect(run.keys).toEqual([])
   })
 

@@ -174,8 +174,8 @@ describe('input-format REQUEST_ITEMS', () => {
     expect(scanned[0]?.['Price']).toEqual({ N: '19.99' })
   })
 
-  it('refuses a file that names several tables, with their names, before anything is written', async () => {
-    const { table, outputs, runner, bucket } = await importFiles(
+  it('refuses files that name several tables, none of them the table input, with their names, before anything is written', async () => {
+    const { table, outputs, runner } = await importFiles(
       {
         'a.json': `{"Forum": [${put(1)}]}`,
         'b.json': `{"Thread": [${put(2)}], "Reply": [${put(3)}]}`,
@@ -185,7 +185,7 @@ describe('input-format REQUEST_ITEMS', () => {
     expect(process.exitCode).toBe(1)
     expect(outputs['status']).toBeUndefined()
     expect(runner.stdout()).toContain(
-      `s3://${bucket}/b.json holds requests for 2 tables ("Thread", "Reply")`,
+      `table: expected one of the 3 tables the source names (Forum, Thread, Reply), got "${table}": give one of them, or leave table out to load every one.`,
     )
     expect(await scanAll(table)).toHaveLength(0)
   })
