@@ -75540,7 +75540,11 @@ async function chooseEngine(inputs, clients, existing, objects, firstObject, sai
         ...(sourceBytes !== undefined && { sourceBytes }),
         ...(firstObject && { firstObject }),
     });
-    lib_core/* info */.pq(`Engine: ${choice.mode}. ${choice.reason}`);
+    const engine = `Engine: ${choice.mode}. ${choice.reason}`;
+    // Tables for which the same rule chose say so once.
+    if (!said.has(engine))
+        lib_core/* info */.pq(engine);
+    said.add(engine);
     if (sourceBytes !== undefined)
         lib_core/* info */.pq(`The source holds ${(0,words/* formatBytes */.z)(sourceBytes)} in ${objects.length} objects.`);
     for (const input of (0,src_inputs/* ignoredInputs */.oV)(inputs, choice.mode)) {
@@ -80029,7 +80033,7 @@ async function completeCreatedTable(client, defined, created) {
             missing.push(...tagsNotKept(wanted.Tags, tags));
     }
     for (const m of missing) {
-        lib_core/* warning */.$e(`${endpoint} did not keep ${m.field} (${m.wanted}) of table ${name}: ${m.found}.`, {
+        lib_core/* warning */.$e(`${endpoint} did not keep ${m.field} (${m.wanted}) of table ${name}: ${m.found.replace(/\.$/, '')}.`, {
             title: `Table ${name}: ${m.field} not kept`,
         });
     }
@@ -80538,6 +80542,7 @@ function tooLarge(file, size) {
 
 
 
+
 /** The input-formats whose files name the tables their data is for. */
 const FORMATS_NAMING_TABLES = ['REQUEST_ITEMS', 'NOSQL_WORKBENCH'];
 /**
@@ -80661,8 +80666,9 @@ function oneTable(table, given, modelled, named, objects, unnamed) {
     }
     const fileTable = named.find((name) => name === table.name);
     if (fileTable === undefined) {
-        throw new errors/* ActionError */.lZ(`table: expected one of the ${named.length} tables the source names (${named.join(', ')}), got "${table.name}": ` +
-            'give one of them, or leave table out to load every one.');
+        const [near] = nearNames(table.name, named);
+        throw new errors/* ActionError */.lZ(`table: expected one of the ${named.length} tables the source names (${named.join(', ')}), got "${table.name}"` +
+            `${near ? ` (did you mean ${near}?)` : ''}: give one of them, or leave table out to load every one.`);
     }
     const definition = given ?? modelled.find((d) => d.name === fileTable);
     return {
@@ -80696,16 +80702,16 @@ function withUnnamed(targets, unnamed, objectCount) {
     if (targets.length === 0) {
         throw new errors/* ActionError */.lZ(objectCount === 0
             ? 'table: is required: the source holds no object that names a table, and table-definition defines none.'
-            : `table: is required: the source's ${(0,words/* counted */.h)(objectCount, 'object')} name no table (only a NoSQL Workbench model, a request-items file and a CloudFormation or SAM template in table-definition do). Give the table to load.`);
+            : `table: is required: ${objectCount === 1 ? 'the one object of the source names' : `the ${objectCount} objects of the source name`} no table (only a NoSQL Workbench model, a request-items file and a CloudFormation or SAM template in table-definition do). Give the table to load.`);
     }
     if (unnamed.length === 0)
         return targets;
     const first = targets[0];
     if (targets.length === 1 && first)
         return [{ ...first, objects: [...first.objects, ...unnamed] }];
-    const shown = unnamed.slice(0, 3).map((o) => o.url);
+    const shown = unnamed.slice(0, 3).map(sources_source/* shownName */.H);
     throw new errors/* ActionError */.lZ(`table: is required: ${(0,words/* counted */.h)(unnamed.length, 'object')} of the source (${shown.join(', ')}${unnamed.length > 3 ? ', …' : ''}) ` +
-        `name no table, and the step loads ${targets.length} (${targets.map((t) => t.table.name).join(', ')}): ` +
+        `${unnamed.length === 1 ? 'names' : 'name'} no table, and the step loads ${targets.length} (${targets.map((t) => t.table.name).join(', ')}): ` +
         'give table to say which one they are for, or load them in a step of their own.');
 }
 

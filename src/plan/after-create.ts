@@ -83,7 +83,7 @@ export async function completeCreatedTable(
   }
   for (const m of missing) {
     core.warning(
-      `${endpoint} did not keep ${m.field} (${m.wanted}) of table ${name}: ${m.found}.`,
+      `${endpoint} did not keep ${m.field} (${m.wanted}) of table ${name}: ${m.found.replace(/\.$/, '')}.`,
       {
         title: `Table ${name}: ${m.field} not kept`,
       },

@@ -31,7 +31,10 @@ export async function chooseEngine(
     ...(sourceBytes !== undefined && { sourceBytes }),
     ...(firstObject && { firstObject }),
   })
-  core.info(`Engine: ${choice.mode}. ${choice.reason}`)
+  const engine = `Engine: ${choice.mode}. ${choice.reason}`
+  // Tables for which the same rule chose say so once.
+  if (!said.has(engine)) core.info(engine)
+  said.add(engine)
   if (sourceBytes !== undefined)
     core.info(`The source holds ${formatBytes(sourceBytes)} in ${objects.length} objects.`)
   for (const input of ignoredInputs(inputs, choice.mode)) {

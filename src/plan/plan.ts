@@ -84,7 +84,7 @@ async function prepareTable(
     source: Source
     exported: ExportManifest | undefined
     ours: string[]
-    /** The ignored inputs already warned of. */
+    /** The lines already said once for the step (the engine chosen, the inputs ignored). */
     said: Set<string>
   },
   target: TableTarget,

@@ -11,6 +11,7 @@ import type { Inputs, TableRef } from '../inputs.js'
 import { shownName, type Source, type SourceObject } from '../sources/source.js'
 import type { DefinedTable } from '../table/definitions.js'
 import { counted } from '../words.js'
+import { nearNames } from './near-names.js'
 
 /** The input-formats whose files name the tables their data is for. */
 const FORMATS_NAMING_TABLES: readonly string[] = ['REQUEST_ITEMS', 'NOSQL_WORKBENCH']
@@ -184,9 +185,10 @@ function oneTable(
   }
   const fileTable = named.find((name) => name === table.name)
   if (fileTable === undefined) {
+    const [near] = nearNames(table.name, named)
     throw new ActionError(
-      `table: expected one of the ${named.length} tables the source names (${named.join(', ')}), got "${table.name}": ` +
-        'give one of them, or leave table out to load every one.',
+      `table: expected one of the ${named.length} tables the source names (${named.join(', ')}), got "${table.name}"` +
+        `${near ? ` (did you mean ${near}?)` : ''}: give one of them, or leave table out to load every one.`,
     )
   }
   const definition = given ?? modelled.find((d) => d.name === fileTable)
@@ -226,16 +228,16 @@ function withUnnamed(
     throw new ActionError(
       objectCount === 0
         ? 'table: is required: the source holds no object that names a table, and table-definition defines none.'
-        : `table: is required: the source's ${counted(objectCount, 'object')} name no table (only a NoSQL Workbench model, a request-items file and a CloudFormation or SAM template in table-definition do). Give the table to load.`,
+        : `table: is required: ${objectCount === 1 ? 'the one object of the source names' : `the ${objectCount} objects of the source name`} no table (only a NoSQL Workbench model, a request-items file and a CloudFormation or SAM template in table-definition do). Give the table to load.`,
     )
   }
   if (unnamed.length === 0) return targets
   const first = targets[0]
   if (targets.length === 1 && first) return [{ ...first, objects: [...first.objects, ...unnamed] }]
-  const shown = unnamed.slice(0, 3).map((o) => o.url)
+  const shown = unnamed.slice(0, 3).map(shownName)
   throw new ActionError(
     `table: is required: ${counted(unnamed.length, 'object')} of the source (${shown.join(', ')}${unnamed.length > 3 ? ', …' : ''}) ` +
-      `name no table, and the step loads ${targets.length} (${targets.map((t) => t.table.name).join(', ')}): ` +
+      `${unnamed.length === 1 ? 'names' : 'name'} no table, and the step loads ${targets.length} (${targets.map((t) => t.table.name).join(', ')}): ` +
       'give table to say which one they are for, or load them in a step of their own.',
   )
 }

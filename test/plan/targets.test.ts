@@ -89,10 +89,10 @@ describe('assignTables without a table input', () => {
     expect(() =>
       assignTables(undefined, undefined, [], [data('a.json', 'A', 'B'), data('x.csv')]),
     ).toThrow(
-      'table: is required: 1 object of the source (/ws/x.csv) name no table, and the step loads 2 (A, B): give table to say which one they are for, or load them in a step of their own.',
+      'table: is required: 1 object of the source (x.csv) names no table, and the step loads 2 (A, B): give table to say which one they are for, or load them in a step of their own.',
     )
     expect(() => assignTables(undefined, undefined, [], [data('x.csv'), data('y.csv')])).toThrow(
-      "table: is required: the source's 2 objects name no table (only a NoSQL Workbench model, a request-items file and a CloudFormation or SAM template in table-definition do). Give the table to load.",
+      'table: is required: the 2 objects of the source name no table (only a NoSQL Workbench model, a request-items file and a CloudFormation or SAM template in table-definition do). Give the table to load.',
     )
     expect(() => assignTables(undefined, undefined, [], [])).toThrow(
       'table: is required: the source holds no object that names a table, and table-definition defines none.',
@@ -134,6 +134,15 @@ describe('assignTables with a table input', () => {
     ])
     expect(() => assignTables(orders, undefined, [], [data('a.json', 'A', 'B')])).toThrow(
       'table: expected one of the 2 tables the source names (A, B), got "orders-test": give one of them, or leave table out to load every one.',
+    )
+  })
+
+  it('suggests the close name of a typo', () => {
+    const typo = { id: 'ShopDta', name: 'ShopDta' }
+    expect(() =>
+      assignTables(typo, undefined, [], [data('m.json', 'ShopData', 'Products')]),
+    ).toThrow(
+      'table: expected one of the 2 tables the source names (ShopData, Products), got "ShopDta" (did you mean ShopData?): give one of them, or leave table out to load every one.',
     )
   })
 
