@@ -20,7 +20,7 @@ import { dynamodb, uniqueName, useRunner } from '../support/helpers.js'
 const client = dynamodb()
 afterAll(() => client.destroy())
 const ENDPOINT = `DynamoDB at ${inject('dynamodbEndpoint').replace(/\/$/, '')}`
-const TAGGING = 'UnknownOperationException: Tagging is not currently supported in DynamoDB Local.'
+const TAGGING = 'UnknownOperationException: Tagging is not currently supported in DynamoDB Local'
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../fixtures/templates/${name}`, import.meta.url), 'utf8')
