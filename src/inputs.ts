@@ -19,6 +19,11 @@ import {
   type FormatSettings,
 } from './formats/input-format.js'
 import { DEFAULT_TIMEOUT_MINUTES, type NativeSettings } from './native/settings.js'
+import {
+  DEFAULT_VERIFY_SAMPLE_SIZE,
+  VERIFY_INPUTS,
+  type VerifySettings,
+} from './verify/settings.js'
 import type { Limits } from './result.js'
 import { COMPRESSIONS } from './sources/decompress.js'
 import { isGlob, selectionProblem, workspaceRoot, workspaceSelection } from './sources/local.js'
@@ -32,7 +37,7 @@ import {
   type WriteSettings,
 } from './stream/settings.js'
 
-export const MODES = ['auto', 'native', 'stream'] as const
+export const MODES = ['auto', 'native', 'stream', 'verify'] as const
 /**
  * create-table: auto creates a missing table from key-schema or table-definition once no existing
  * table has a close name (a typo in table); true creates it without that check; false never.
@@ -74,7 +79,13 @@ export interface TableRef {
  * the plan makes (plan/job.ts).
  */
 export interface Inputs
-  extends FormatSettings, WriteSettings, NativeSettings, ConnectionSettings, Limits {
+  extends
+    FormatSettings,
+    WriteSettings,
+    NativeSettings,
+    ConnectionSettings,
+    Limits,
+    VerifySettings {
   /**
    * The one table to load; undefined when the files name their tables (a NoSQL Workbench model,
    * request-items files, a template's tables): the start step then loads each of them.
@@ -320,6 +331,7 @@ export function readInputs(): Inputs {
     ...connection,
     rejectedFile: rejectedFile(r),
     deleteCreatedTables: r.bool(Input.DeleteCreatedTables, false),
+    ...readVerify(r),
   }
   conflicts(inputs, r)
   if (inputs.mode === 'native' && inputs.format !== 'auto' && !isImportTableFormat(inputs.format)) {
@@ -415,6 +427,24 @@ function readNative(r: Reader): Omit<NativeSettings, 'clientToken'> {
 }
 
 /** max-errors and min-items. */
+/** verify, its sample size and read cap; mode verify compares at full unless verify says. */
+function readVerify(r: Reader): VerifySettings {
+  const verifyMode = r.raw(Input.Mode).toLowerCase() === 'verify'
+  const verify = r.enumOf(Input.Verify, VERIFY_INPUTS, verifyMode ? 'full' : 'none')
+  if (verifyMode && verify === 'none') {
+    r.fail(
+      Input.Verify,
+      r.raw(Input.Verify),
+      'sample, full or exact with mode verify, which only compares',
+    )
+  }
+  return {
+    verify,
+    verifySampleSize: r.int(Input.VerifySampleSize, DEFAULT_VERIFY_SAMPLE_SIZE, 1),
+    maxReadCapacity: r.int(Input.MaxReadCapacity, 0, 0),
+  }
+}
+
 function readLimits(r: Reader): Limits {
   return { maxErrors: r.int(Input.MaxErrors, 0, 0), minItems: r.int(Input.MinItems, 0, 0) }
 }

@@ -7,7 +7,8 @@ import type { CountsSoFar, Engine, EngineContext, RunOptions } from './engine.js
 import { errorMessage } from './errors.js'
 import { readInputs, type Inputs } from './inputs.js'
 import type { Job } from './plan/job.js'
-import { prepare, type Plan } from './plan/plan.js'
+import { prepare, type Plan, type TablePlan } from './plan/plan.js'
+import { nothingWritten, verifyTable } from './verify/check.js'
 import { annotate, setCancelledOutputs, setOutputs } from './report/outputs.js'
 import { renderSummary, writeStoppedSummary, writeSummary } from './report/summary.js'
 import { checkResult } from './report/verdict.js'
@@ -205,12 +206,12 @@ async function importData(
 ): Promise<ImportResult> {
   const results: ImportResult[] = []
   const several = plan.tables.length > 1
-  for (const { job, planned } of plan.tables) {
+  for (const table of plan.tables) {
     const done = totals(results)
     const context = {
       ...options,
       clients,
-      steps: several ? steps.forTable(planned.table ?? '') : steps,
+      steps: several ? steps.forTable(table.planned.table ?? '') : steps,
       // A cancel's outputs count what the tables before this one did, too.
       ...(options.showCounts && {
         showCounts: (counts: () => CountsSoFar) =>
@@ -218,20 +219,30 @@ async function importData(
       }),
     }
     const appendRejected = results.some((r) => r.rejectedFile !== undefined)
-    const result = options.signal?.aborted
-      ? notStarted(options.signal)
-      : await runEngine(
-          appendRejected && job.engine === 'stream' ? { ...job, appendRejected } : job,
-          context,
-        )
-    results.push({
-      ...planned,
-      ...result,
-      ...keepCreatedByImportTable(job, result),
+    const loaded = await loadTable(table, context, appendRejected)
+    const result = {
+      ...loaded,
       durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
-    })
+    }
+    results.push(table.verify ? await verifyTable(table.verify, result, context) : result)
   }
   return combineResults(results)
+}
+
+/** One table by its engine; mode verify has none and writes nothing. */
+async function loadTable(
+  { job, planned, dryRun }: TablePlan,
+  context: EngineContext,
+  appendRejected: boolean,
+): Promise<Omit<ImportResult, 'durationSeconds'>> {
+  const { signal } = context
+  if (signal?.aborted) return { ...planned, ...notStarted(signal) }
+  if (!job) return { ...planned, ...nothingWritten(), dryRun: dryRun === true }
+  const result = await runEngine(
+    appendRejected && job.engine === 'stream' ? { ...job, appendRejected } : job,
+    context,
+  )
+  return { ...planned, ...result, ...keepCreatedByImportTable(job, result) }
 }
 
 /**

@@ -36,6 +36,9 @@ export const Input = {
   Shard: 'shard',
   Truncate: 'truncate',
   RejectedFile: 'rejected-file',
+  Verify: 'verify',
+  VerifySampleSize: 'verify-sample-size',
+  MaxReadCapacity: 'max-read-capacity',
 } as const
 
 export const Output = {
@@ -54,6 +57,8 @@ export const Output = {
   CloudwatchLogGroupArn: 'cloudwatch-log-group-arn',
   RejectedFile: 'rejected-file',
   Tables: 'tables',
+  VerifiedItemCount: 'verified-item-count',
+  MismatchedItemCount: 'mismatched-item-count',
 } as const
 
 export type InputName = (typeof Input)[keyof typeof Input]

@@ -9,6 +9,7 @@ import {
   type ImportStatus,
   type RejectionKind,
   type TableOutcome,
+  type VerifyReport,
 } from './result.js'
 
 /** The worst status first: the step's status is its worst table's. */
@@ -84,6 +85,32 @@ export function combineResults(results: readonly ImportResult[]): ImportResult {
       byKind: byKind(results),
     },
     tables,
+    ...verification(results),
+  }
+}
+
+/** The checks of every table, summed; their levels are the step's one verify input. */
+function verification(
+  results: readonly ImportResult[],
+): Pick<ImportResult, 'verification' | 'verifyNotRun'> {
+  const reports = results.flatMap((r) => r.verification ?? [])
+  const notRun = results.find((r) => r.verifyNotRun)?.verifyNotRun
+  const [first] = reports
+  if (!first) return notRun ? { verifyNotRun: notRun } : {}
+  const sum = (pick: (r: VerifyReport) => number) => reports.reduce((t, r) => t + pick(r), 0)
+  return {
+    verification: {
+      level: first.level,
+      checked: sum((r) => r.checked),
+      equal: sum((r) => r.equal),
+      missing: sum((r) => r.missing),
+      different: sum((r) => r.different),
+      ...(first.extra !== undefined && { extra: sum((r) => r.extra ?? 0) }),
+      readUnits: sum((r) => r.readUnits),
+      seconds: sum((r) => r.seconds),
+      samples: reports.flatMap((r) => r.samples).slice(0, MAX_REJECTION_SAMPLES),
+    },
+    ...(notRun && { verifyNotRun: notRun }),
   }
 }
 

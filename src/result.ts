@@ -30,6 +30,42 @@ export const SOURCE_NOT_READ = 'SourceNotRead'
  */
 export const IMPORT_CANCELLED = 'Cancelled'
 
+/** The FailureCode of an import (or a mode verify run) whose table does not hold the source. */
+export const VERIFICATION_FAILED = 'VerificationFailed'
+
+export type VerifyLevel = 'sample' | 'full' | 'exact'
+
+/** One source record whose item the table does not hold as written, or one table item not in the source. */
+export interface Mismatch {
+  kind: 'missing' | 'different' | 'extra'
+  /** The source record's location, `s3://bucket/key:line` or the workspace file's path and line; for extra: undefined. */
+  location?: string
+  /** different: the top-level attribute names whose values differ (never the values), sorted. */
+  attributes?: string[]
+}
+
+/** What the read-back found: the table against the source, by key. */
+export interface VerifyReport {
+  level: VerifyLevel
+  /** Source items compared (all valid ones for full/exact; the sample for sample). */
+  checked: number
+  equal: number
+  missing: number
+  different: number
+  /** exact: table items whose key is not in the source (undefined for sample/full). */
+  extra?: number
+  /** Read capacity units consumed (reported by DynamoDB, or computed for an emulator endpoint: strongly consistent, 1 per started 4 KB). */
+  readUnits: number
+  seconds: number
+  /** Up to MAX_REJECTION_SAMPLES mismatches, source order (missing/different), then extra. */
+  samples: Mismatch[]
+}
+
+/** Mismatched items of a report: missing, different and extra. */
+export function mismatched(report: VerifyReport): number {
+  return report.missing + report.different + (report.extra ?? 0)
+}
+
 /** What went wrong with a record, by category: annotations and the summary count by kind. */
 export type RejectionKind = 'unreadable' | 'invalid' | 'mismatch' | 'refused' | 'unwritten'
 
@@ -120,7 +156,8 @@ export interface EngineEstimate {
 
 /** What an import did, in the terms of ImportTable's DescribeImport. */
 export interface ImportResult {
-  mode: 'native' | 'stream'
+  /** verify: nothing was imported; the table was compared with the source. */
+  mode: 'native' | 'stream' | 'verify'
   modeReason: string
   status: ImportStatus
   failureCode?: string
@@ -181,6 +218,10 @@ export interface ImportResult {
   rejections: { samples: Rejection[]; byKind: Partial<Record<RejectionKind, number>> }
   /** Each table of the step (one, unless the files named several): the `tables` output. */
   tables?: TableOutcome[]
+  /** verify: what the read-back found; `skipped` when the import did not complete enough to check. */
+  verification?: VerifyReport
+  /** verify, when it was not run: why (a dry run plans it; an import that did not complete). */
+  verifyNotRun?: { level: VerifyLevel; why: string; items?: number; readUnits?: number }
 }
 
 /** One table of the step, as the `tables` output gives it. */

@@ -6,6 +6,7 @@ export const STEP_NAMES = [
   'read',
   'validate',
   'write',
+  'verify',
   'check errors',
   'complete',
 ] as const

@@ -8,6 +8,7 @@ import type { NativeJob } from '../native/engine.js'
 import type { ExportManifest } from '../sources/export.js'
 import type { Source, SourceObject } from '../sources/source.js'
 import type { StreamJob } from '../stream/engine.js'
+import type { VerifyJob } from '../verify/engine.js'
 
 /** One engine's job: the union grows by one line per engine. */
 export type Job = StreamJob | NativeJob
@@ -53,6 +54,20 @@ export function streamJob(inputs: TableInputs, found: Found, fileTable?: string)
     rejectedFile: inputs.rejectedFile,
     // ImportTable reads only S3: for a workspace source it is no choice.
     importTableCouldRead: inputs.source.kind === 's3',
+  }
+}
+
+/**
+ * The check of the table against the source: the stream engine's reading of it, validating only
+ * (the same readers and rules as the import), and how to compare.
+ */
+export function verifyJob(inputs: TableInputs, found: Found, fileTable?: string): VerifyJob {
+  if (inputs.verify === 'none') throw new Error('verify: none has no job')
+  return {
+    stream: streamJob({ ...inputs, dryRun: true }, found, fileTable),
+    level: inputs.verify,
+    sampleSize: inputs.verifySampleSize,
+    maxReadCapacity: inputs.maxReadCapacity,
   }
 }
 

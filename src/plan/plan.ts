@@ -12,20 +12,28 @@ import { fromKeySchema } from '../table/definition.js'
 import { forNativeImport, type DefinedTable } from '../table/definitions.js'
 import { ActionError } from '../errors.js'
 import { counted } from '../words.js'
+import type { VerifyJob } from '../verify/engine.js'
 import { chooseEngine } from './choose-engine.js'
-import type { ModeChoice } from './engine-choice.js'
+import { where, type ModeChoice } from './engine-choice.js'
 import { waitForEndpoint } from './endpoint.js'
 import { expectedItems, fromExport } from './export.js'
 import { importTableReading, probeFirstObject } from './first-object.js'
-import { nativeJob, streamJob, type Job } from './job.js'
+import { nativeJob, streamJob, verifyJob, type Job } from './job.js'
 import { refuseNearNames, setUpTable } from './set-up-table.js'
 import { tableTargets, type TableInputs, type TableTarget } from './targets.js'
 import { describeTable } from './table.js'
 
 /** What the start step settles for one table: the engine's job, and what the result says of it. */
 export interface TablePlan {
-  /** The engine's job: a dry run is always the stream engine's, which validates locally. */
-  job: Job
+  /**
+   * The engine's job: a dry run is always the stream engine's, which validates locally; none
+   * for mode verify, which writes nothing.
+   */
+  job?: Job
+  /** The check of the table against the source, once the engine is done (verify). */
+  verify?: VerifyJob
+  /** mode verify in a dry run: the check is planned, not run. */
+  dryRun?: boolean
   /** The result's part that the start step knows: the engine and why, the table, the source. */
   planned: PlannedResult
   /** One line for the summary's start step. */
@@ -94,6 +102,7 @@ async function prepareTable(
   const { source, exported } = step
   const { objects } = target
   const existing = await describeTable(clients.dynamodb, inputs.table)
+  if (inputs.mode === 'verify') return verifyOnly(inputs, existing, step, target)
   const firstObject = await probeFirstObject(inputs, source, objects, existing !== undefined)
   const choice = await chooseEngine(inputs, clients, existing, objects, firstObject, step.said)
   if (choice.checkNearNames) await refuseNearNames(inputs, clients, step.ours)
@@ -118,20 +127,55 @@ async function prepareTable(
       choice.mode === 'native' && !inputs.dryRun
         ? nativeJob(inputs, found)
         : streamJob(inputs, found, target.fileTable),
+    ...(inputs.verify !== 'none' && { verify: verifyJob(inputs, found, target.fileTable) }),
     planned: {
       mode: choice.mode,
       modeReason: choice.reason,
       table: inputs.table.name,
-      source:
-        inputs.source.kind === 's3'
-          ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
-          : inputs.source.path,
+      source: sourceName(inputs),
       ...(expectedItemCount !== undefined && { expectedItemCount }),
       ...(createdFrom !== undefined && { tableCreatedFrom: createdFrom }),
       ...(reading && !inputs.dryRun && { readAs: reading.readAs }),
     },
     summary: summaryLine(inputs, existing, choice, steps, exported),
   }
+}
+
+/**
+ * mode verify: the table must exist (nothing is created or written); the plan is the check.
+ */
+function verifyOnly(
+  inputs: TableInputs,
+  existing: TableDescription | undefined,
+  step: { source: Source; exported: ExportManifest | undefined },
+  target: TableTarget,
+): TablePlan {
+  const name = inputs.table.name
+  if (!existing) {
+    throw new ActionError(
+      `mode: verify: table ${name} does not exist${where(inputs)}: verify compares a table that exists with the source and creates nothing. Check table, region and dynamodb-endpoint.`,
+    )
+  }
+  const found = { table: existing, existed: true, source: step.source, objects: target.objects }
+  const level = inputs.verify === 'none' ? 'full' : inputs.verify
+  return {
+    verify: verifyJob({ ...inputs, verify: level }, found, target.fileTable),
+    planned: {
+      mode: 'verify',
+      modeReason: `mode: verify was requested: table ${name} is compared with the source (${level}); nothing is written.`,
+      table: name,
+      source: sourceName(inputs),
+    },
+    summary: `verify: table ${name} exists`,
+    ...(inputs.dryRun && { dryRun: true }),
+  }
+}
+
+/** The source as the summary names it. */
+function sourceName(inputs: Inputs): string {
+  return inputs.source.kind === 's3'
+    ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
+    : inputs.source.path
 }
 
 /**

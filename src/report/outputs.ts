@@ -5,6 +5,7 @@ import { Output, type OutputName } from '../names.js'
 import {
   describeUnread,
   IMPORT_CANCELLED,
+  mismatched,
   REJECTION_KINDS,
   type ImportResult,
   type Limits,
@@ -30,6 +31,8 @@ export function setOutputs(result: ImportResult): void {
     [Output.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
     [Output.RejectedFile]: result.rejectedFile,
     [Output.Tables]: JSON.stringify(result.tables ?? []),
+    [Output.VerifiedItemCount]: result.verification?.checked,
+    [Output.MismatchedItemCount]: result.verification && mismatched(result.verification),
   }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value ?? '')
 }
@@ -114,7 +117,8 @@ export function annotate(
     failures.length > 0 && asErrors
       ? MAX_ANNOTATIONS_PER_KIND - 1 - unread
       : MAX_ANNOTATIONS_PER_KIND
-  for (const r of result.rejections.samples.slice(0, room)) {
+  const mismatches = annotateMismatches(result, workspace)
+  for (const r of result.rejections.samples.slice(0, Math.max(0, room - mismatches))) {
     const place = recordPlace(r.location, workspace)
     const properties = {
       title: `Rejected record: ${REJECTION_KINDS[r.kind]}`,
@@ -125,4 +129,39 @@ export function annotate(
     if (asErrors) core.error(message, properties)
     else core.warning(message, properties)
   }
+}
+
+/**
+ * One error annotation per sampled mismatch of the read-back, at the record's place in the
+ * source, naming what differs (never a value); items in the table but not in the source have no
+ * place: one annotation counts them. Returns how many were made.
+ */
+function annotateMismatches(result: ImportResult, workspace: string): number {
+  const report = result.verification
+  if (!report || mismatched(report) === 0) return 0
+  const shown = report.samples
+    .filter((m) => m.location !== undefined)
+    .slice(0, MAX_ANNOTATIONS_PER_KIND - 2)
+  for (const m of shown) {
+    const place = recordPlace(m.location ?? '', workspace)
+    const where = place.file !== undefined ? `${place.file}:${place.line}` : (m.location ?? '')
+    const what =
+      m.kind === 'missing'
+        ? 'the table does not hold this item (its key is missing)'
+        : m.kind === 'different'
+          ? `the table holds this item with other values in ${m.attributes?.length ? m.attributes.join(', ') : 'its attributes'}`
+          : 'the table holds an item of this key that the source deletes'
+    core.error(`${where}: ${what}`, {
+      title: `Verify (${report.level}): ${m.kind}`,
+      ...(place.file !== undefined && { file: place.file }),
+      ...(place.line !== undefined && { startLine: place.line }),
+    })
+  }
+  if (report.extra) {
+    core.error(
+      `${report.extra} ${report.extra === 1 ? 'item' : 'items'} of table ${result.table ?? ''} ${report.extra === 1 ? 'has a key' : 'have keys'} the source does not hold (verify exact).`,
+      { title: 'Verify (exact): extra' },
+    )
+  }
+  return shown.length + (report.extra ? 1 : 0)
 }

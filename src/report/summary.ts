@@ -16,6 +16,7 @@ import {
   unreadPlace,
   type EngineEstimate,
   type ImportResult,
+  mismatched,
   type Limits,
   type TableOutcome,
   type RejectionKind,
@@ -60,6 +61,8 @@ export function renderSummary(
   if (result.unread && result.unread.length > 0) renderUnread(result.unread)
   if (result.readAs && result.readAs.length > 0) block(readAsLine(result.readAs))
   renderCounts(result)
+  const verify = verifyParagraph(result)
+  if (verify) block(verify)
   // One object's row would repeat the counts above.
   if (result.mode === 'stream' && (result.perObject?.length ?? 0) > 1) renderObjects(result)
   renderPace(result)
@@ -193,6 +196,28 @@ function renderCounts(result: ImportResult): void {
         '```',
     )
   }
+}
+
+/**
+ * The read-back in one line of figures: what was checked and what it found, the read units and
+ * the time; or why it did not run, or (a dry run) what it would read.
+ */
+export function verifyParagraph(result: ImportResult): string | undefined {
+  const v = result.verification
+  if (v) {
+    const extra = v.extra !== undefined ? `, ${v.extra} extra` : ''
+    const icon = mismatched(v) > 0 ? '❌' : '✅'
+    return (
+      `${icon} **Verify (${v.level}):** ${counted(v.checked, 'item')} checked: ${v.equal} equal, ` +
+      `${v.missing} missing, ${v.different} different${extra}; ${v.readUnits} read units; ${seconds(v.seconds)}.`
+    )
+  }
+  const notRun = result.verifyNotRun
+  if (!notRun) return undefined
+  if (notRun.items !== undefined) {
+    return `**Verify (${notRun.level}), planned:** would read about ${counted(notRun.items, 'item')} back with consistent reads (at least one read unit each).`
+  }
+  return `**Verify (${notRun.level}):** not run: ${inline(notRun.why)}.`
 }
 
 /** The names of the tables this run created: `\`a\`, \`b\``. */

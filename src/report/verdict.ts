@@ -4,7 +4,10 @@ import {
   ITEM_VALIDATION_ERROR,
   ITEMS_NOT_WRITTEN,
   SOURCE_NOT_READ,
+  mismatched,
+  VERIFICATION_FAILED,
   type ImportResult,
+  type VerifyReport,
   type Limits,
   type UnreadObject,
 } from '../result.js'
@@ -48,9 +51,12 @@ export function checkResult(result: ImportResult, limits: Limits): string[] {
         (everyRecordRejected(result) ? WRONG_FORMAT_HINT : ''),
     )
   }
-  if (result.importedItemCount < limits.minItems) {
-    const items = counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '')
-    const verb = result.dryRun ? 'would be imported' : 'imported'
+  // mode verify imports nothing: min-items holds the items it checked.
+  const verifying = result.mode === 'verify'
+  const count = verifying ? (result.verification?.checked ?? 0) : result.importedItemCount
+  if (count < limits.minItems && !(verifying && result.dryRun)) {
+    const items = counted(count, 'item').replace(/ (was|were)$/, '')
+    const verb = verifying ? 'checked' : result.dryRun ? 'would be imported' : 'imported'
     failures.push(
       `${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`,
     )
@@ -59,11 +65,14 @@ export function checkResult(result: ImportResult, limits: Limits): string[] {
     result.status === 'FAILED' &&
     result.failureCode !== ITEM_VALIDATION_ERROR &&
     result.failureCode !== ITEMS_NOT_WRITTEN &&
-    result.failureCode !== SOURCE_NOT_READ
+    result.failureCode !== SOURCE_NOT_READ &&
+    result.failureCode !== VERIFICATION_FAILED
   ) {
     failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`)
   }
   if (result.status === 'CANCELLED') failures.push('The import was cancelled.')
+  const verified = result.verification
+  if (verified && mismatched(verified) > 0) failures.push(verificationFailure(verified))
   const expected = result.expectedItemCount
   if (
     expected !== undefined &&
@@ -82,6 +91,16 @@ export function checkResult(result: ImportResult, limits: Limits): string[] {
   return failures
 }
 
+/** A table that does not hold the source: what the check found, and where to look. */
+function verificationFailure(report: VerifyReport): string {
+  const extra = report.extra ? `, ${report.extra} in the table but not in the source` : ''
+  return (
+    `The table does not hold what the source says (verify ${report.level}): of ${report.checked} items checked, ` +
+    `${report.missing} missing, ${report.different} different${extra}; each mismatched record is annotated at its place in the source. ` +
+    'Re-run the import, or find what changed the table since (another job, a stream consumer, TTL).'
+  )
+}
+
 /**
  * The warning of an import that read no record at all (not one whose records were all rejected:
  * those have their own annotations), unless min-items already makes that fail the step. An empty
@@ -89,6 +108,7 @@ export function checkResult(result: ImportResult, limits: Limits): string[] {
  */
 export function emptyImportWarning(result: ImportResult, limits: Limits): string | undefined {
   const empty =
+    result.mode !== 'verify' &&
     result.processedItemCount === 0 &&
     result.errorCount === 0 &&
     result.status === 'COMPLETED' &&
