@@ -1,6 +1,11 @@
 // Read-back verification through the built action against DynamoDB Local: an import that checks
 // itself, and mode verify finding exactly what the test changed in the table with the SDK.
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
+import {
+  DeleteItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb'
 import { describe, expect, it } from 'vitest'
 import {
   dynamodb,
@@ -47,10 +52,11 @@ async function seeded(): Promise<{
   return { table, workspace, inputs }
 }
 
-async function send(command: Parameters<ReturnType<typeof dynamodb>['send']>[0]): Promise<void> {
+/** Changes to the table made with the SDK, as another job or tool would. */
+async function change(fn: (client: DynamoDBClient) => Promise<unknown>): Promise<void> {
   const client = dynamodb()
   try {
-    await client.send(command)
+    await fn(client)
   } finally {
     client.destroy()
   }
@@ -77,36 +83,46 @@ describe('verify', () => {
     const loaded = await runDist(inputs, { GITHUB_WORKSPACE: workspace })
     expect(loaded.code, loaded.stdout.slice(-3000)).toBe(0)
     // Line 3 (item 2) deleted; line 5 (item 4) changed at the top; line 8 (item 7) changed inside address; one extra.
-    await send(
-      new DeleteItemCommand({ TableName: table, Key: { pk: { S: 'c#2' }, sk: { N: '2' } } }),
+    await change((c) =>
+      c.send(
+        new DeleteItemCommand({ TableName: table, Key: { pk: { S: 'c#2' }, sk: { N: '2' } } }),
+      ),
     )
-    await send(
-      new UpdateItemCommand({
-        TableName: table,
-        Key: { pk: { S: 'c#1' }, sk: { N: '4' } },
-        UpdateExpression: 'SET #t = :t',
-        ExpressionAttributeNames: { '#t': 'total' },
-        ExpressionAttributeValues: { ':t': { N: '999' } },
-      }),
+    await change((c) =>
+      c.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { pk: { S: 'c#1' }, sk: { N: '4' } },
+          UpdateExpression: 'SET #t = :t',
+          ExpressionAttributeNames: { '#t': 'total' },
+          ExpressionAttributeValues: { ':t': { N: '999' } },
+        }),
+      ),
     )
-    await send(
-      new UpdateItemCommand({
-        TableName: table,
-        Key: { pk: { S: 'c#1' }, sk: { N: '7' } },
-        UpdateExpression: 'SET address.city = :c',
-        ExpressionAttributeValues: { ':c': { S: 'elsewhere' } },
-      }),
+    await change((c) =>
+      c.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { pk: { S: 'c#1' }, sk: { N: '7' } },
+          UpdateExpression: 'SET address.city = :c',
+          ExpressionAttributeValues: { ':c': { S: 'elsewhere' } },
+        }),
+      ),
     )
-    await send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'x' }, sk: { N: '1' } } }))
+    await change((c) =>
+      c.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'x' }, sk: { N: '1' } } })),
+    )
     // Numbers written otherwise but equal as decimals are no difference: 5.5 for 5.50.
-    await send(
-      new UpdateItemCommand({
-        TableName: table,
-        Key: { pk: { S: 'c#2' }, sk: { N: '5' } },
-        UpdateExpression: 'SET #t = :t',
-        ExpressionAttributeNames: { '#t': 'total' },
-        ExpressionAttributeValues: { ':t': { N: '5.5' } },
-      }),
+    await change((c) =>
+      c.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { pk: { S: 'c#2' }, sk: { N: '5' } },
+          UpdateExpression: 'SET #t = :t',
+          ExpressionAttributeNames: { '#t': 'total' },
+          ExpressionAttributeValues: { ':t': { N: '5.5' } },
+        }),
+      ),
     )
     const before = sortedCanonical(await scanAll(table), 'pk', 'sk')
 
@@ -165,7 +181,9 @@ describe('verify', () => {
     expect(run.code, run.stdout.slice(-3000)).toBe(0)
     expect(run.outputs).toMatchObject({ 'verified-item-count': '3', 'mismatched-item-count': '0' })
     // The deleted key back in the table is a mismatch: the source says it must be absent.
-    await send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'b' }, v: { S: 'kept' } } }))
+    await change((c) =>
+      c.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'b' }, v: { S: 'kept' } } })),
+    )
     const again = await runDist({ ...inputs, mode: 'verify' }, { GITHUB_WORKSPACE: workspace })
     expect(again.code).toBe(1)
     expect(again.outputs['mismatched-item-count']).toBe('1')
@@ -177,14 +195,16 @@ describe('verify', () => {
     expect(loaded.code).toBe(0)
     // Every item changed: whichever keys the sample holds, each is a mismatch at its line.
     for (let i = 0; i < ITEMS; i++) {
-      await send(
-        new UpdateItemCommand({
-          TableName: table,
-          Key: { pk: { S: `c#${i % 3}` }, sk: { N: String(i) } },
-          UpdateExpression: 'SET #t = :t',
-          ExpressionAttributeNames: { '#t': 'total' },
-          ExpressionAttributeValues: { ':t': { N: '1' } },
-        }),
+      await change((c) =>
+        c.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: { pk: { S: `c#${i % 3}` }, sk: { N: String(i) } },
+            UpdateExpression: 'SET #t = :t',
+            ExpressionAttributeNames: { '#t': 'total' },
+            ExpressionAttributeValues: { ':t': { N: '1' } },
+          }),
+        ),
       )
     }
     const sample = { ...inputs, mode: 'verify', verify: 'sample', 'verify-sample-size': '4' }
