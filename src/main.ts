@@ -219,12 +219,9 @@ async function importData(
       }),
     }
     const appendRejected = results.some((r) => r.rejectedFile !== undefined)
-    const loaded = await loadTable(table, context, appendRejected)
-    const result = {
-      ...loaded,
-      durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
-    }
-    results.push(table.verify ? await verifyTable(table.verify, result, context) : result)
+    const loaded = { ...(await loadTable(table, context, appendRejected)), durationSeconds: 0 }
+    const result = table.verify ? await verifyTable(table.verify, loaded, context) : loaded
+    results.push({ ...result, durationSeconds: Math.round(steps.elapsed() * 1000) / 1000 })
   }
   return combineResults(results)
 }
