@@ -10,6 +10,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb'
 import { describe, expect, it, vi } from 'vitest'
+import { Cancelled } from '../../src/cancel.js'
 import { localSource } from '../../src/sources/local.js'
 import { Steps } from '../../src/steps.js'
 import type { StreamJob } from '../../src/stream/engine.js'
@@ -41,6 +42,10 @@ const item = (pk: string, sk: number | string, extra: Item = {}): Item => ({
 })
 
 interface Faults {
+  /** The first BatchGetItem call is answered only once this promise is resolved. */
+  holdFirst?: Promise<void>
+  /** Scan calls fail with this. */
+  scanError?: Error
   /** Calls answered with every key but the first unprocessed. */
   unprocessedCalls?: number
   /** Calls refused with a throttling error. */
@@ -62,6 +67,7 @@ function memoryTable(items: Item[], faults: Faults = {}) {
         [string, { Keys: Item[]; ConsistentRead?: boolean }],
       ]
       gets.push({ keys: request.Keys.length, consistent: request.ConsistentRead })
+      if (gets.length === 1 && faults.holdFirst) await faults.holdFirst
       const names = new Set(request.Keys.map((k) => keyOf(k, schema)))
       if (names.size !== request.Keys.length) throw new Error('duplicate keys in one call')
       if (request.Keys.length > 100) throw new Error('too many keys')
@@ -90,6 +96,7 @@ function memoryTable(items: Item[], faults: Faults = {}) {
       }
     }
     if (command instanceof ScanCommand) {
+      if (faults.scanError) throw faults.scanError
       const segment = command.input.Segment ?? 0
       const all = [...store.values()].map((i) => ({ pk: i.pk, sk: i.sk }) as Item)
       // Two pages in segment 0, nothing elsewhere.
@@ -317,5 +324,83 @@ describe('runVerify: sample', () => {
     expect(await asked(root)).toEqual(first)
     // The source read in another order: the same keys.
     expect(await asked(reversed)).toEqual(first)
+  })
+})
+
+describe('runVerify: a later record of a key answered first', () => {
+  it('keeps the verdict of the later record when the earlier one is answered after it', async () => {
+    // The first call (with the older record of "a") is held until the second (with the newer) has
+    // been answered: the older answer must not replace the newer verdict.
+    const others = Array.from({ length: 99 }, (_, i) => line(`k${i}`, i))
+    const root = workspace({
+      'data.json': [
+        line('a', 1, { v: { S: 'old' } }),
+        ...others,
+        line('a', 1, { v: { S: 'new' } }),
+      ].join('\n'),
+    })
+    let release = () => {}
+    const holdFirst = new Promise<void>((resolve) => (release = resolve))
+    const table = memoryTable(
+      [
+        item('a', 1, { v: { S: 'new' } }),
+        ...Array.from({ length: 99 }, (_, i) => item(`k${i}`, i)),
+      ],
+      { holdFirst },
+    )
+    const { context: ctx } = context(table.client)
+    const checking = runVerify(verifyJob(root, 'full'), ctx)
+    // Let the second call go out and be answered, then answer the first.
+    await vi.waitFor(() => expect(table.gets).toHaveLength(2))
+    await new Promise((resolve) => setImmediate(resolve))
+    release()
+    const report = await checking
+    expect(report).toMatchObject({ checked: 100, equal: 100, different: 0 })
+  })
+})
+
+describe('runVerify: a check that cannot end', () => {
+  const source = () => workspace({ 'data.json': [line('a', 1), line('b', 2)].join('\n') })
+
+  it('fails when DynamoDB answers no read for stall-timeout-seconds', async () => {
+    const table = memoryTable([item('a', 1)], { throttledCalls: 1_000_000 })
+    const { context: ctx } = context(table.client)
+    const job = verifyJob(source(), 'full')
+    job.stream.write.stallTimeoutSeconds = 30
+    await expect(runVerify(job, ctx)).rejects.toThrow(
+      /^verify: DynamoDB answered no read for \d+ s, the stall-timeout-seconds \(30\); the table was not checked to its end$/,
+    )
+  })
+
+  it('fails when the source cannot be read to its end', async () => {
+    const root = workspace({ 'data.json': '[{"pk": "a", "sk": 1} {"pk": "b", "sk": 2}]' })
+    const table = memoryTable([])
+    const { context: ctx } = context(table.client)
+    await expect(runVerify(verifyJob(root, 'full', { format: 'JSON' }), ctx)).rejects.toThrow(
+      /^verify: the source could not be read to its end, so the table cannot be checked against it: .*data\.json:1: reading stopped at byte/,
+    )
+  })
+
+  it('fails with Scan named when the scan of exact is refused', async () => {
+    const table = memoryTable([item('a', 1), item('b', 2)], {
+      scanError: Object.assign(new Error('User is not authorized'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    })
+    const { context: ctx } = context(table.client)
+    await expect(runVerify(verifyJob(source(), 'exact'), ctx)).rejects.toThrow(
+      'verify: Scan on verified was denied (AccessDeniedException): User is not authorized. The credentials need dynamodb:Scan on verified.',
+    )
+  })
+
+  it('fails when the run is cancelled', async () => {
+    const table = memoryTable([item('a', 1), item('b', 2)])
+    const { context: ctx } = context(table.client)
+    const controller = new AbortController()
+    controller.abort(new Cancelled('SIGTERM'))
+    await expect(
+      runVerify(verifyJob(source(), 'full'), { ...ctx, signal: controller.signal }),
+    ).rejects.toThrow('verify: cancelled (SIGTERM) before the table was checked to its end')
   })
 })
