@@ -89,7 +89,7 @@ export async function streamImport(job: StreamJob, options: StreamContext): Prom
   const progress = new Progress(
     { now: options.now ?? realClock.now, every: options.every ?? realClock.every },
     objects.length,
-    { outcome, writer },
+    { outcome, writer, ...(job.collect && { unwritten: 'to check' }) },
   )
   progress.start()
   const { signal } = options
@@ -122,6 +122,8 @@ export async function streamImport(job: StreamJob, options: StreamContext): Prom
     })
     if (writer) outcome.write = await writer.finish()
   } catch (err) {
+    // The read-back says itself what stopped it: nothing was to be written.
+    if (job.collect) throw err
     throw await stopped(err, outcome, writer, job.tableId)
   } finally {
     silence.close()

@@ -11,7 +11,7 @@
 import * as core from '@actions/core'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { realClock } from '../clock.js'
-import { ActionError, describeAwsError } from '../errors.js'
+import { ActionError, describeAwsError, errorMessage } from '../errors.js'
 import {
   describeUnread,
   MAX_REJECTION_SAMPLES,
@@ -147,8 +147,8 @@ export async function runVerify(
   )
   let extra: { count: number; samples: Mismatch[] } | undefined
   let scanUnits = 0
-  // The call a service error came from, for its message.
-  let call = 'BatchGetItem'
+  // The call a service error came from, for its message: reading the source says its own.
+  let call: string | undefined
   try {
     // The source as the import read it: its own steps stay the import's, its rejections were
     // reported, and a cancel's counts are the import's too.
@@ -173,6 +173,7 @@ export async function runVerify(
         `verify: reading the source stopped (${outcome.stopped.reason}), so the table cannot be checked against it`,
       )
     }
+    call = 'BatchGetItem'
     if (outcome.errors > 0)
       core.info(
         `verify: ${counted(outcome.errors, 'record')} of the source ${outcome.errors === 1 ? 'is' : 'are'} rejected by the import's rules: not expected in the table`,
@@ -249,11 +250,21 @@ function report(
 }
 
 /** Why the check could not end, in words: a stall, a refusal of the credentials, a missing table. */
-function verifyFailure(err: unknown, tableId: string, call: string): Error {
-  if (err instanceof ActionError) return err
+function verifyFailure(err: unknown, tableId: string, call: string | undefined): Error {
+  if (err instanceof ActionError) {
+    if (err.message.startsWith('verify: ')) return err
+    return new ActionError(`verify: reading the source again failed: ${err.message}`, {
+      cause: err,
+    })
+  }
   if (err instanceof WriterStalled) {
     const message = err.message.replace('accepted no write', 'answered no read')
     return new ActionError(`verify: ${message}; the table was not checked to its end`, {
+      cause: err,
+    })
+  }
+  if (call === undefined) {
+    return new ActionError(`verify: reading the source again failed: ${errorMessage(err)}`, {
       cause: err,
     })
   }

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import { describe, expect, it, vi } from 'vitest'
 import { Cancelled } from '../../src/cancel.js'
+import { ActionError } from '../../src/errors.js'
 import { localSource } from '../../src/sources/local.js'
 import { Steps } from '../../src/steps.js'
 import type { StreamJob } from '../../src/stream/engine.js'
@@ -402,5 +403,73 @@ describe('runVerify: a check that cannot end', () => {
     await expect(
       runVerify(verifyJob(source(), 'full'), { ...ctx, signal: controller.signal }),
     ).rejects.toThrow('verify: cancelled (SIGTERM) before the table was checked to its end')
+  })
+})
+
+describe('runVerify: the log', () => {
+  it('says what is checked, and logs progress lines of the reading and of the reads', async () => {
+    const root = workspace({
+      'data.json': Array.from({ length: 1200 }, (_, i) => line(`k${i}`, i)).join('\n'),
+    })
+    const table = memoryTable(Array.from({ length: 1200 }, (_, i) => item(`k${i}`, i)))
+    const { context: ctx } = context(table.client)
+    const lines: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(...String(chunk).split('\n'))
+      return true
+    })
+    try {
+      // 1200 units at 100 a second: 12 s on the virtual clock, past a progress line.
+      await runVerify(verifyJob(root, 'full', { maxReadCapacity: 100 }), ctx)
+    } finally {
+      vi.restoreAllMocks()
+    }
+    expect(lines).toContain(
+      `verify (full): reading ${root} again and comparing every item with table verified, by key with strongly consistent reads`,
+    )
+    expect(lines.some((l) => /^progress: .* \d+ items to check, /.test(l))).toBe(true)
+    expect(
+      lines.some((l) =>
+        /^verify: \d+ keys read back, 0 not as the source says so far, \d+ read units$/.test(l),
+      ),
+    ).toBe(true)
+    expect(
+      lines.some((l) =>
+        /^verify \(full\): 1200 checked, 1200 equal, 0 missing, 0 different; 1200 read units consumed; 1\d(\.\d)? s$/.test(
+          l,
+        ),
+      ),
+    ).toBe(true)
+    // Nothing of an item's values.
+    expect(lines.some((l) => l.includes('k17'))).toBe(false)
+  })
+
+  it('fails with what the source said when it cannot be opened again', async () => {
+    const table = memoryTable([])
+    const { context: ctx } = context(table.client)
+    const job = verifyJob(workspace({}), 'full')
+    job.stream.source = {
+      description: 's3://b/',
+      list: async () => [{ url: 's3://b/k.json', key: 'k.json', size: 10 }],
+      open: async () => {
+        throw new ActionError('GetObject on s3://b/k.json was denied (AccessDenied): no.')
+      },
+    }
+    await expect(runVerify(job, ctx)).rejects.toThrow(
+      'verify: reading the source again failed: GetObject on s3://b/k.json was denied (AccessDenied): no.',
+    )
+    job.stream.source.open = async () => {
+      throw new Error('socket hang up')
+    }
+    // A read that fails is an object not read to its end, as in the import.
+    await expect(runVerify(job, ctx)).rejects.toThrow(
+      /^verify: the source could not be read to its end, so the table cannot be checked against it: s3:\/\/b\/k\.json:1: reading stopped at byte 0: the object could not be read: socket hang up/,
+    )
+    job.stream.source.list = async () => {
+      throw new Error('connect ECONNREFUSED')
+    }
+    await expect(runVerify(job, ctx)).rejects.toThrow(
+      'verify: reading the source again failed: connect ECONNREFUSED',
+    )
   })
 })
