@@ -85,19 +85,13 @@ export class ReadBack {
     this.pacer = new Pacer(options.concurrency, options.pacing, options.clock)
   }
 
-  /** Pace figures, for the log. */
-  figures() {
-    return this.pacer.figures()
-  }
-
   /**
    * Queues a key to read. Returns a promise when the caller must wait: a full call waits for a
    * slot among the calls in flight, so that the keys read ahead stay few.
    */
   add(expected: Expected): Promise<void> | undefined {
     this.throwIfFailed()
-    const queued = this.waiting.get(expected.key)
-    if (queued && queued.seq > expected.seq) return undefined
+    // Records come in source order: a later one of a key waiting replaces it.
     this.waiting.set(expected.key, expected)
     return this.waiting.size >= MAX_BATCH_GET_KEYS ? this.sendNext() : undefined
   }
@@ -131,10 +125,6 @@ export class ReadBack {
       keys.push(expected)
       this.waiting.delete(key)
       if (keys.length === MAX_BATCH_GET_KEYS) break
-    }
-    if (keys.length === 0) {
-      this.pacer.releaseNeutral()
-      return
     }
     const sent: Promise<void> = this.send(call, keys)
       .catch((error: unknown) => {

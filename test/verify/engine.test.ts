@@ -47,6 +47,8 @@ interface Faults {
   holdFirst?: Promise<void>
   /** Scan calls fail with this. */
   scanError?: Error
+  /** Scan calls throttled first. */
+  scanThrottled?: number
   /** Calls answered with every key but the first unprocessed. */
   unprocessedCalls?: number
   /** Calls refused with a throttling error. */
@@ -61,6 +63,7 @@ function memoryTable(items: Item[], faults: Faults = {}) {
   const gets: Array<{ keys: number; consistent: boolean | undefined }> = []
   let unprocessed = faults.unprocessedCalls ?? 0
   let throttled = faults.throttledCalls ?? 0
+  let scanThrottled = faults.scanThrottled ?? 0
   const send = vi.fn(async (command: unknown) => {
     if (faults.error) throw faults.error
     if (command instanceof BatchGetItemCommand) {
@@ -98,6 +101,13 @@ function memoryTable(items: Item[], faults: Faults = {}) {
     }
     if (command instanceof ScanCommand) {
       if (faults.scanError) throw faults.scanError
+      if (scanThrottled > 0) {
+        scanThrottled--
+        throw Object.assign(new Error('slow down'), {
+          name: 'ThrottlingException',
+          $metadata: { httpStatusCode: 400 },
+        })
+      }
       const segment = command.input.Segment ?? 0
       const all = [...store.values()].map((i) => ({ pk: i.pk, sk: i.sk }) as Item)
       // Two pages in segment 0, nothing elsewhere.
@@ -471,5 +481,39 @@ describe('runVerify: the log', () => {
     await expect(runVerify(job, ctx)).rejects.toThrow(
       'verify: reading the source again failed: connect ECONNREFUSED',
     )
+  })
+})
+
+describe('runVerify: exact scan and a silent source', () => {
+  it('asks a throttled Scan page again', async () => {
+    const root = workspace({ 'data.json': [line('a', 1), line('b', 2)].join('\n') })
+    const table = memoryTable([item('a', 1), item('b', 2), item('c', 3)], { scanThrottled: 2 })
+    const { context: ctx } = context(table.client)
+    const report = await runVerify(verifyJob(root, 'exact'), ctx)
+    expect(report).toMatchObject({ checked: 2, equal: 2, extra: 1, samples: [{ kind: 'extra' }] })
+  })
+
+  it('fails when the source goes silent for stall-timeout-seconds', async () => {
+    const table = memoryTable([])
+    const { context: ctx, clock } = context(table.client)
+    const job = verifyJob(workspace({}), 'full')
+    job.stream.write.stallTimeoutSeconds = 5
+    job.stream.source = {
+      description: 's3://b/',
+      list: async () => [{ url: 's3://b/k.json', key: 'k.json', size: 10 }],
+      open: async () => ({
+        [Symbol.asyncIterator]: () => ({
+          next: () => new Promise<IteratorResult<Uint8Array>>(() => {}),
+        }),
+      }),
+    }
+    const checking = runVerify(job, ctx)
+    const failed = expect(checking).rejects.toThrow(/^verify: /)
+    await vi.waitFor(() => {
+      clock.advance(1000)
+      expect(clock.elapsed()).toBeGreaterThan(10_000)
+    })
+    await failed
+    await expect(checking).rejects.toThrow(/the source sent no byte for 5 s/)
   })
 })
