@@ -202,7 +202,22 @@ describe('runVerify: what the source expects', () => {
     ])
     const { context: ctx } = context(table.client)
     const job = verifyJob(root, 'full', { format: 'auto' })
-    const report = await runVerify(job, ctx)
+    const lines: string[] = []
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(...String(chunk).split('\n'))
+      return true
+    })
+    let report
+    try {
+      report = await runVerify(job, ctx)
+    } finally {
+      vi.restoreAllMocks()
+    }
+    // The import logged the rejected line; the read-back only counts it.
+    expect(lines.filter((l) => l.startsWith('rejected:'))).toEqual([])
+    expect(lines).toContain(
+      "verify: 1 record of the source is rejected by the import's rules: not expected in the table",
+    )
     expect(report).toMatchObject({
       level: 'full',
       checked: 3,
