@@ -80,6 +80,9 @@ export const PERMISSION_FOR_CALL: Readonly<Record<string, Permission>> = {
   UpdateTable: { action: 'dynamodb:UpdateTable' },
   DeleteTable: { action: 'dynamodb:DeleteTable' },
   BatchWriteItem: { action: 'dynamodb:BatchWriteItem' },
+  // The read-back (verify): BatchGetItem by key, and Scan for exact.
+  BatchGetItem: { action: 'dynamodb:BatchGetItem' },
+  Scan: { action: 'dynamodb:Scan' },
   ListObjectsV2: { action: 's3:ListBucket' },
   GetObject: { action: 's3:GetObject' },
   ImportTable: {

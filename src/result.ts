@@ -30,37 +30,6 @@ export const SOURCE_NOT_READ = 'SourceNotRead'
  */
 export const IMPORT_CANCELLED = 'Cancelled'
 
-/** The FailureCode of an import (or a mode verify run) whose table does not hold the source. */
-export const VERIFICATION_FAILED = 'VerificationFailed'
-
-export type VerifyLevel = 'sample' | 'full' | 'exact'
-
-/** One source record whose item the table does not hold as written, or one table item not in the source. */
-export interface Mismatch {
-  kind: 'missing' | 'different' | 'extra'
-  /** The source record's location, `s3://bucket/key:line` or the workspace file's path and line; for extra: undefined. */
-  location?: string
-  /** different: the top-level attribute names whose values differ (never the values), sorted. */
-  attributes?: string[]
-}
-
-/** What the read-back found: the table against the source, by key. */
-export interface VerifyReport {
-  level: VerifyLevel
-  /** Source items compared (all valid ones for full/exact; the sample for sample). */
-  checked: number
-  equal: number
-  missing: number
-  different: number
-  /** exact: table items whose key is not in the source (undefined for sample/full). */
-  extra?: number
-  /** Read capacity units consumed (reported by DynamoDB, or computed for an emulator endpoint: strongly consistent, 1 per started 4 KB). */
-  readUnits: number
-  seconds: number
-  /** Up to MAX_REJECTION_SAMPLES mismatches, source order (missing/different), then extra. */
-  samples: Mismatch[]
-}
-
 /** Mismatched items of a report: missing, different and extra. */
 export function mismatched(report: VerifyReport): number {
   return report.missing + report.different + (report.extra ?? 0)
@@ -89,6 +58,41 @@ export interface Rejection {
 
 /** Rejections kept in memory for annotations and the summary; the rest are only counted. */
 export const MAX_REJECTION_SAMPLES = 10
+
+/**
+ * How far the read-back goes: a deterministic sample of the source's keys, every source item, or
+ * every source item and no other item in the table.
+ */
+export type VerifyLevel = 'sample' | 'full' | 'exact'
+
+/** The FailureCode of a step whose table does not hold what the source says it should. */
+export const VERIFICATION_FAILED = 'VerificationFailed'
+
+/** One source record whose item the table does not hold as written, or one table item not in the source. */
+export interface Mismatch {
+  kind: 'missing' | 'different' | 'extra'
+  /** The source record's location, `s3://bucket/key:line` or the workspace file's path and line; for extra: undefined. */
+  location?: string
+  /** different: the top-level attribute names whose values differ (never the values), sorted. */
+  attributes?: string[]
+}
+
+/** What the read-back found: counts, what it cost, and the first mismatches. */
+export interface VerifyReport {
+  level: VerifyLevel
+  /** Source items compared (all valid ones for full/exact; the sample for sample). */
+  checked: number
+  equal: number
+  missing: number
+  different: number
+  /** exact: table items whose key is not in the source (undefined for sample/full). */
+  extra?: number
+  /** Read capacity units consumed (reported by DynamoDB, or computed for an emulator endpoint: strongly consistent, 1 per started 4 KB). */
+  readUnits: number
+  seconds: number
+  /** Up to MAX_REJECTION_SAMPLES mismatches, source order (missing/different), then extra. */
+  samples: Mismatch[]
+}
 
 /** What one object gave. */
 export interface ObjectCounts {

@@ -33,6 +33,8 @@ const PERMISSIONS: Array<[call: string, permission: string, target: string]> = [
   ['UpdateTable', 'dynamodb:UpdateTable', 'orders'],
   ['DeleteTable', 'dynamodb:DeleteTable', 'orders'],
   ['BatchWriteItem', 'dynamodb:BatchWriteItem', 'orders'],
+  ['BatchGetItem', 'dynamodb:BatchGetItem', 'orders'],
+  ['Scan', 'dynamodb:Scan', 'orders'],
   ['ListObjectsV2', 's3:ListBucket', 's3://exports/orders/'],
   ['GetObject', 's3:GetObject', 's3://exports/orders/a.json.gz'],
   ['ImportTable', 'dynamodb:ImportTable', 'orders'],

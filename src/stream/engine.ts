@@ -23,11 +23,11 @@ import { SourceSilence } from './source-silence.js'
 import { RejectedRecords } from './rejected-records.js'
 import { fromStream } from './result.js'
 import type { WriteSettings } from './settings.js'
-import { Validator } from './validate.js'
+import { Validator, type CollectedRecord } from './validate.js'
 import { callsOn, type WriteCalls } from './write-calls.js'
 import { autoWriteThreads, writeThreadCount, WriteThreads } from './write-threads.js'
 
-export type { StreamOutcome }
+export type { CollectedRecord, StreamOutcome }
 
 /** What the stream engine takes from the start step. */
 export interface StreamJob {
@@ -50,6 +50,12 @@ export interface StreamJob {
   appendRejected?: boolean
   /** ImportTable could read the source (S3): a dry run then estimates both engines. */
   importTableCouldRead: boolean
+  /**
+   * The read-back (src/verify/): each valid record is handed here, in source order, where a dry run
+   * counts it. Rejected records are then only counted: the import logged them and wrote
+   * rejected-file already.
+   */
+  collect?: (record: CollectedRecord) => Promise<void> | undefined
 }
 
 /** What the engine uses of the clients: BatchWriteItem's, and its configuration for threads. */
@@ -71,9 +77,10 @@ export async function streamImport(job: StreamJob, options: StreamContext): Prom
   const objects = await listObjects(job, steps)
   const outcome = emptyOutcome(
     objects,
-    new RejectedRecords(job.rejectedFile, job.appendRejected === true),
+    new RejectedRecords(job.rejectedFile, job.appendRejected === true, job.collect !== undefined),
   )
   const validator = new Validator(outcome, schema)
+  if (job.collect) validator.collect = job.collect
   const calls = job.dryRun ? undefined : writeCalls(job, options, outcome.storedBytes)
   const writer = calls && createWriter(job, options, calls, schema, validator)
   validator.writer = writer
@@ -82,7 +89,7 @@ export async function streamImport(job: StreamJob, options: StreamContext): Prom
   const progress = new Progress(
     { now: options.now ?? realClock.now, every: options.every ?? realClock.every },
     objects.length,
-    { outcome, writer },
+    { outcome, writer, ...(job.collect && { unwritten: 'to check' }) },
   )
   progress.start()
   const { signal } = options
@@ -115,6 +122,8 @@ export async function streamImport(job: StreamJob, options: StreamContext): Prom
     })
     if (writer) outcome.write = await writer.finish()
   } catch (err) {
+    // The read-back says itself what stopped it: nothing was to be written.
+    if (job.collect) throw err
     throw await stopped(err, outcome, writer, job.tableId)
   } finally {
     silence.close()
@@ -258,7 +267,7 @@ async function readAll(
     ...(signal && { signal }),
   }
   return steps.group(
-    `Validate and write: ${counted(objects.length, 'object')}`,
+    `${job.collect ? 'Read again' : 'Validate and write'}: ${counted(objects.length, 'object')}`,
     async (): Promise<ReadPosition | undefined> => {
       for (const [index, object] of objects.entries()) {
         // Cancelled between objects: this one and the rest are not read.

@@ -11,6 +11,8 @@ export interface ProgressSource {
   outcome: Pick<StreamOutcome, 'imported' | 'processed' | 'processedSizeBytes' | 'errors'>
   /** The writer (none in a dry run): its counters are read at each line, never copied before. */
   writer?: { readonly progress: Readonly<WriteSummary> } | undefined
+  /** Without a writer, what happened to the valid items: a dry run's, unless said here. */
+  unwritten?: string
 }
 
 /**
@@ -57,7 +59,7 @@ export class Progress {
     const rate = seconds > 0 ? Math.round(items / seconds) : 0
     const written = write
       ? `${items} items written in ${write.calls} calls`
-      : `${items} items validated (dry run)`
+      : `${items} items ${this.source.unwritten ?? 'validated (dry run)'}`
     core.info(
       `progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
         `${outcome.processed} records read (${outcome.processedSizeBytes} bytes), ${written}, ` +

@@ -21,16 +21,21 @@ export class RejectedRecords {
   private out: fs.WriteStream | undefined
   private writeError: Error | undefined
 
-  /** `append`: an earlier table of the same step wrote the file first. */
+  /**
+   * `append`: an earlier table of the same step wrote the file first. `countOnly`: the read-back
+   * reads records the import already reported; they are counted, neither logged nor written.
+   */
   constructor(
     readonly file: string,
     private readonly append = false,
+    private readonly countOnly = false,
   ) {}
 
   async add(rejection: Rejection, record: string): Promise<void> {
     this.count += rejection.records
     this.byKind[rejection.kind] = (this.byKind[rejection.kind] ?? 0) + rejection.records
     if (this.samples.length < MAX_REJECTION_SAMPLES) this.samples.push(rejection)
+    if (this.countOnly) return
     this.log(rejection)
     const line = JSON.stringify({ ...rejection, record }) + '\n'
     const out = this.stream()

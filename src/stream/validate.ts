@@ -2,6 +2,7 @@ import { itemText, toDynamoDBJsonLine } from '../formats/dynamodb-json.js'
 import type { ParsedRecord } from '../formats/record.js'
 import type { RejectionKind } from '../result.js'
 import type { SourceObject } from '../sources/source.js'
+import type { Item } from '../table/attribute-value.js'
 import { checkItem } from '../table/item-rules.js'
 import { itemSize } from '../table/item-size.js'
 import { keyOf, type TableSchema } from '../table/key-schema.js'
@@ -20,6 +21,18 @@ export function locate(at: { url: string; line: number }): string {
   return `${at.url}:${at.line}`
 }
 
+/** One valid record as the import writes it: the read-back's expected state. */
+export interface CollectedRecord {
+  /** The item's identity (keyOf): equal for two records of the same DynamoDB item. */
+  key: string
+  /** The item to put, or for a delete its key. */
+  item: Item
+  /** A DeleteRequest or an incremental export's removal: the key must end absent. */
+  delete?: true
+  url: string
+  line: number
+}
+
 /**
  * The validate step: each record is counted, checked against the table and handed to the writer,
  * or rejected with its location. Nothing passes through without being counted.
@@ -31,6 +44,8 @@ export class Validator {
   superseded = 0
   /** Set once the writer exists (a dry run has none); its events call back into rejectWrite. */
   writer: BatchWriter | undefined
+  /** The read-back: takes each valid record instead of a dry run's count. */
+  collect: ((record: CollectedRecord) => Promise<void> | undefined) | undefined
 
   constructor(
     private readonly outcome: StreamOutcome,
@@ -74,8 +89,18 @@ export class Validator {
     const units = writeUnits(size)
     this.outcome.writeUnits += units
     // The key is only needed to write, or to order an incremental export's changes.
-    const key = this.writer || result.change ? keyOf(result.item, this.schema) : ''
+    const key = this.writer || this.collect || result.change ? keyOf(result.item, this.schema) : ''
     if (result.change && this.isSuperseded(key, result.change.timestamp)) return undefined
+    if (this.collect) {
+      this.outcome.imported++
+      return this.collect({
+        key,
+        item: result.item,
+        ...((result.delete || result.change?.delete) && { delete: true }),
+        url: object.url,
+        line: record.line,
+      })
+    }
     if (!this.writer) {
       this.outcome.imported++
       return undefined
