@@ -116,17 +116,19 @@ describe(FILE, () => {
       return run.stdout
     }
     const tail =
-      " is not set. Set AWS_ROLE_ARN (a role this repository assumes with GitHub's OIDC token) and" +
+      " not set. Set AWS_ROLE_ARN (a role this repository assumes with GitHub's OIDC token) and" +
       ' AWS_BUCKET (a bucket the role writes under dynamodb-s3-import-ci/), and AWS_REGION if not' +
       ' us-east-1; the trust and permission policies the role needs are in docs/aws-ci.md.\n'
     const head =
       '::notice title=Real AWS not run::The native import against a real account was skipped: the' +
-      ' repository variable '
+      ' repository '
 
     it('names what is missing, in one annotation line', () => {
-      expect(notice('', '')).toBe(`${head}AWS_ROLE_ARN and AWS_BUCKET${tail}`)
-      expect(notice('arn:aws:iam::123456789012:role/ci', '')).toBe(`${head}AWS_BUCKET${tail}`)
-      expect(notice('', 'ci-bucket')).toBe(`${head}AWS_ROLE_ARN${tail}`)
+      expect(notice('', '')).toBe(`${head}variables AWS_ROLE_ARN and AWS_BUCKET are${tail}`)
+      expect(notice('arn:aws:iam::123456789012:role/ci', '')).toBe(
+        `${head}variable AWS_BUCKET is${tail}`,
+      )
+      expect(notice('', 'ci-bucket')).toBe(`${head}variable AWS_ROLE_ARN is${tail}`)
     })
 
     it('points to a document that exists and holds the policies', () => {
