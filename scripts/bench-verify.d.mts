@@ -17,4 +17,4 @@ export function verifyAvailable(manifest?: string): boolean
 export function verifyRate(
   run: { seconds: number; outputs: Record<string, string> },
   items: number,
-): { itemsPerSecond: number; itemsPerReportedSecond: number | undefined }
+): number
