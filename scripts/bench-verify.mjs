@@ -77,9 +77,10 @@ export function verifyAvailable(manifest = fs.readFileSync(path.join(root, 'acti
 /**
  * The action's verify rate from a run (runAction's result) over `items` source items, over the
  * whole process's wall time: its start and the source's reading are in it, as they are in every
- * run. (Not over `duration-seconds`: in a mode verify run it measured the step before the
- * read-back only.) Throws unless it verified every item and found no mismatch: a check that found
- * nothing to compare is no figure.
+ * run, and as the bench's other rows count them. (Not over `duration-seconds`, whose span is the
+ * step's to define: in a build before verify was integrated it left the read-back out.) Throws
+ * unless it verified every item and found no mismatch: a check that found nothing to compare is
+ * no figure.
  */
 export function verifyRate(run, items) {
   const verified = run.outputs['verified-item-count']
