@@ -3,7 +3,8 @@
 // measures. Starts its own emulators and sink. Prints a table, then one JSON line with every figure.
 //
 //   node scripts/bench.mjs [--quick] [--runs 3] [--items 100000] [--sink-items 200000]
-//     [--parse-items 100000] [--job-runs 5] [--rss-mb 1024] [--only sink,local,job,parse,rss]
+//     [--parse-items 100000] [--verify-items 50000] [--job-runs 5] [--rss-mb 1024]
+//     [--only sink,local,job,parse,verify,rss]
 //     [--dist path/to/index.js]
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util'
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { benchItem as item } from './bench-items.mjs'
+import { NOT_AVAILABLE, batchGetLoop, verifyAvailable, verifyRate } from './bench-verify.mjs'
 import {
   besideNeighbour,
   load,
@@ -33,12 +35,13 @@ import {
   startEmulators,
 } from './emulators.mjs'
 
-const SECTIONS = ['sink', 'local', 'job', 'parse', 'rss']
+const SECTIONS = ['sink', 'local', 'job', 'parse', 'verify', 'rss']
 const { values: args } = parseArgs({
   options: {
     items: { type: 'string', default: '100000' },
     'sink-items': { type: 'string', default: '200000' },
     'parse-items': { type: 'string', default: '100000' },
+    'verify-items': { type: 'string', default: '50000' },
     runs: { type: 'string', default: '3' },
     'job-runs': { type: 'string', default: '5' },
     'rss-mb': { type: 'string', default: '1024' },
@@ -51,6 +54,7 @@ const quick = args.quick
 const ITEMS = quick ? 5_000 : Number(args.items)
 const SINK_ITEMS = quick ? 20_000 : Number(args['sink-items'])
 const PARSE_ITEMS = quick ? 10_000 : Number(args['parse-items'])
+const VERIFY_ITEMS = quick ? 5_000 : Number(args['verify-items'])
 const RUNS = quick ? 1 : Number(args.runs)
 const JOB_RUNS = quick ? 2 : Number(args['job-runs'])
 const RSS_BYTES = (quick ? 32 : Number(args['rss-mb'])) * 2 ** 20
@@ -283,6 +287,7 @@ async function emulatorFigures() {
 
     if (ONLY.has('job')) figures.job = await jobFigures(endpoint, freshTable)
     if (ONLY.has('parse')) figures.parse = await parseFigures(local, await freshTable())
+    if (ONLY.has('verify')) figures.verify = await verifyFigures(local, ddb, freshTable, dropTable)
   } finally {
     ddb.destroy()
     s3.destroy()
@@ -345,6 +350,56 @@ async function jobFigures(endpoint, freshTable) {
     actionToScript: round(median(a.seconds) / median(s.seconds)),
     actionPeakRssMiB: mib(median(a.rss)),
     scriptPeakRssMiB: mib(median(s.rss)),
+    load: load(),
+  }
+}
+
+/**
+ * The read-back: the action with `mode: verify` (`verify: full`) over VERIFY_ITEMS bench items
+ * loaded first, its source the same items as gzip DYNAMODB_JSON in 8 workspace files, against
+ * the plain BatchGetItem loop over the same keys (100 a call, consistent reads, 16 in flight), in
+ * turn on the same table. The action's rate is over its whole process's wall time: its start and
+ * the reading and parsing of the source are in it, which the loop does not do. Where the build
+ * has no `mode: verify` (action.yml has no `verify` input), the loop alone, and a line saying so.
+ */
+async function verifyFigures(local, ddb, freshTable, dropTable) {
+  const table = await freshTable()
+  await sdkLoop(ddb, table, VERIFY_ITEMS)
+  const loop = () => batchGetLoop(ddb, table, VERIFY_ITEMS)
+  const available = verifyAvailable()
+  const verify = async () => {
+    const run = await action({ ...local, table, source: 'verify/', mode: 'verify', verify: 'full' })
+    return verifyRate(run, VERIFY_ITEMS)
+  }
+  if (available) {
+    const dir = path.join(work, 'verify')
+    fs.mkdirSync(dir, { recursive: true })
+    for (const [name, body] of parts(VERIFY_ITEMS)) fs.writeFileSync(path.join(dir, name), body)
+    await verify() // warm-up: the file cache, DynamoDB Local's JIT for reads
+  } else {
+    log(NOT_AVAILABLE)
+  }
+  await loop()
+  const rates = { loop: [], action: [] }
+  for (let r = 0; r < RUNS; r++) {
+    rates.loop.push(await loop())
+    let line = `verify run ${r + 1} (load ${load()}): BatchGetItem loop ${Math.round(rates.loop.at(-1))} items/s`
+    if (available) {
+      rates.action.push(await verify())
+      line += `, action (mode verify, verify full) ${Math.round(rates.action.at(-1))} items/s`
+    }
+    log(line)
+  }
+  await dropTable(table)
+  const loopRate = median(rates.loop)
+  return {
+    items: VERIFY_ITEMS,
+    available,
+    batchGetLoopItemsPerSecond: Math.round(loopRate),
+    ...(available && {
+      actionItemsPerSecond: Math.round(median(rates.action)),
+      actionToBatchGetLoop: round(median(rates.action) / loopRate),
+    }),
     load: load(),
   }
 }
@@ -441,7 +496,7 @@ async function writeLargeFile(file, bytes) {
 function printTable(f) {
   const rows = []
   const row = (name, value, target = '') => rows.push([name, String(value), target])
-  const { sink, local, job, parse, rss } = f
+  const { sink, local, job, parse, verify, rss } = f
   if (local) {
     row(
       `DynamoDB Local, ${local.items} items, write-concurrency 16, write-threads auto (= 0 here): action / raw BatchWriteItem bound`,
@@ -480,6 +535,18 @@ function printTable(f) {
       `most common job: peak RSS, action / SDK script, MiB`,
       `${job.actionPeakRssMiB} / ${job.scriptPeakRssMiB}`,
     )
+  }
+  if (verify) {
+    const name = `verify, ${verify.items} items in DynamoDB Local, whole process: action (mode verify, verify full) / plain BatchGetItem loop (100 keys a call, consistent, 16 in flight)`
+    if (verify.available) {
+      row(
+        name,
+        `${verify.actionToBatchGetLoop} (${verify.actionItemsPerSecond} / ${verify.batchGetLoopItemsPerSecond} items/s)`,
+        '≥ 0.9',
+      )
+    } else {
+      row(name, `${NOT_AVAILABLE} (loop ${verify.batchGetLoopItemsPerSecond} items/s)`, '≥ 0.9')
+    }
   }
   if (rss) {
     row(
@@ -521,7 +588,7 @@ async function main() {
   try {
     const figures = { cores: os.availableParallelism(), runs: RUNS }
     if (ONLY.has('sink')) figures.sink = await sinkFigures()
-    if (ONLY.has('local') || ONLY.has('job') || ONLY.has('parse'))
+    if (['local', 'job', 'parse', 'verify'].some((section) => ONLY.has(section)))
       Object.assign(figures, await emulatorFigures())
     if (ONLY.has('rss')) figures.rss = await rssFigures()
     figures.load = load()
