@@ -11136,7 +11136,7 @@ __webpack_unused_export__ = BatchExecuteStatementCommand;
 __webpack_unused_export__ = BatchExecuteStatementInput$;
 __webpack_unused_export__ = BatchExecuteStatementOutput$;
 __webpack_unused_export__ = BatchGetItem$;
-__webpack_unused_export__ = BatchGetItemCommand;
+exports.Xo8 = BatchGetItemCommand;
 __webpack_unused_export__ = BatchGetItemInput$;
 __webpack_unused_export__ = BatchGetItemOutput$;
 __webpack_unused_export__ = BatchStatementError$;
@@ -11500,7 +11500,7 @@ __webpack_unused_export__ = SSEStatus;
 __webpack_unused_export__ = SSEType;
 __webpack_unused_export__ = ScalarAttributeType;
 __webpack_unused_export__ = Scan$;
-__webpack_unused_export__ = ScanCommand;
+exports.Zy5 = ScanCommand;
 __webpack_unused_export__ = ScanInput$;
 __webpack_unused_export__ = ScanOutput$;
 __webpack_unused_export__ = SearchResultItem$;
@@ -73787,6 +73787,9 @@ const PERMISSION_FOR_CALL = {
     UpdateTable: { action: 'dynamodb:UpdateTable' },
     DeleteTable: { action: 'dynamodb:DeleteTable' },
     BatchWriteItem: { action: 'dynamodb:BatchWriteItem' },
+    // The read-back (verify): BatchGetItem by key, and Scan for exact.
+    BatchGetItem: { action: 'dynamodb:BatchGetItem' },
+    Scan: { action: 'dynamodb:Scan' },
     ListObjectsV2: { action: 's3:ListBucket' },
     GetObject: { action: 's3:GetObject' },
     ImportTable: {
@@ -74326,7 +74329,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _created_tables_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4585);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7944);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5077);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 
 
@@ -74348,7 +74351,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1806:
+/***/ 4083:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74381,6 +74384,13 @@ var input_format = __nccwpck_require__(9366);
 /** The native engine's own inputs: whether and how long to wait for ImportTable. */
 /** How long to wait for an import, as ImportTable's own limits suggest (six hours). */
 const DEFAULT_TIMEOUT_MINUTES = 360;
+
+;// CONCATENATED MODULE: ./src/verify/settings.ts
+/** verify: how the table is checked against the source, once an import completed, or alone. */
+/** none: no check (the default of an import); mode verify compares at full unless it says. */
+const VERIFY_INPUTS = ['none', 'sample', 'full', 'exact'];
+/** Items a sample compares: enough to catch a systematic loss, few enough to read in seconds. */
+const DEFAULT_VERIFY_SAMPLE_SIZE = 1000;
 
 // EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
 var decompress = __nccwpck_require__(2741);
@@ -74416,7 +74426,8 @@ const DEFAULT_STALL_TIMEOUT_SECONDS = 120;
 
 
 
-const MODES = ['auto', 'native', 'stream'];
+
+const MODES = ['auto', 'native', 'stream', 'verify'];
 /**
  * create-table: auto creates a missing table from key-schema or table-definition once no existing
  * table has a close name (a typo in table); true creates it without that check; false never.
@@ -74655,6 +74666,7 @@ function readInputs() {
         ...connection,
         rejectedFile: rejectedFile(r),
         deleteCreatedTables: r.bool(src_names/* Input */.p.DeleteCreatedTables, false),
+        ...readVerify(r),
     };
     conflicts(inputs, r);
     if (inputs.mode === 'native' && inputs.format !== 'auto' && !(0,input_format/* isImportTableFormat */.PS)(inputs.format)) {
@@ -74727,6 +74739,19 @@ function readNative(r) {
     };
 }
 /** max-errors and min-items. */
+/** verify, its sample size and read cap; mode verify compares at full unless verify says. */
+function readVerify(r) {
+    const verifyMode = r.raw(src_names/* Input */.p.Mode).toLowerCase() === 'verify';
+    const verify = r.enumOf(src_names/* Input */.p.Verify, VERIFY_INPUTS, verifyMode ? 'full' : 'none');
+    if (verifyMode && verify === 'none') {
+        r.fail(src_names/* Input */.p.Verify, r.raw(src_names/* Input */.p.Verify), 'sample, full or exact with mode verify, which only compares');
+    }
+    return {
+        verify,
+        verifySampleSize: r.int(src_names/* Input */.p.VerifySampleSize, DEFAULT_VERIFY_SAMPLE_SIZE, 1),
+        maxReadCapacity: r.int(src_names/* Input */.p.MaxReadCapacity, 0, 0),
+    };
+}
 function readLimits(r) {
     return { maxErrors: r.int(src_names/* Input */.p.MaxErrors, 0, 0), minItems: r.int(src_names/* Input */.p.MinItems, 0, 0) };
 }
@@ -74955,7 +74980,7 @@ function jsonKind(value) {
 
 /***/ }),
 
-/***/ 7944:
+/***/ 5077:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74976,8 +75001,8 @@ var src_clients = __nccwpck_require__(7701);
 var created_tables = __nccwpck_require__(4585);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/inputs.ts + 2 modules
-var src_inputs = __nccwpck_require__(1806);
+// EXTERNAL MODULE: ./src/inputs.ts + 3 modules
+var src_inputs = __nccwpck_require__(4083);
 // EXTERNAL MODULE: ./src/json.ts
 var json = __nccwpck_require__(8301);
 // EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
@@ -79187,6 +79212,20 @@ function streamJob(inputs, found, fileTable) {
         importTableCouldRead: inputs.source.kind === 's3',
     };
 }
+/**
+ * The check of the table against the source: the stream engine's reading of it, validating only
+ * (the same readers and rules as the import), and how to compare.
+ */
+function verifyJob(inputs, found, fileTable) {
+    if (inputs.verify === 'none')
+        throw new Error('verify: none has no job');
+    return {
+        stream: streamJob({ ...inputs, dryRun: true }, found, fileTable),
+        level: inputs.verify,
+        sampleSize: inputs.verifySampleSize,
+        maxReadCapacity: inputs.maxReadCapacity,
+    };
+}
 /** The native engine's job: what the ImportTable request is made of, and how long to wait. */
 function nativeJob(inputs, found) {
     if (!inputs.tableCreation)
@@ -80734,6 +80773,7 @@ function withUnnamed(targets, unnamed, objectCount) {
 
 
 
+
 /**
  * Tables set up at once: creation waits for ACTIVE, seconds each on AWS, so a test environment's
  * tables are created side by side; far below the quota of table operations in progress at once
@@ -80771,6 +80811,8 @@ async function prepareTable(tableInputs, step, target, clients) {
     const { source, exported } = step;
     const { objects } = target;
     const existing = await describeTable(clients.dynamodb, inputs.table);
+    if (inputs.mode === 'verify')
+        return verifyOnly(inputs, existing, step, target);
     const firstObject = await probeFirstObject(inputs, source, objects, existing !== undefined);
     const choice = await chooseEngine(inputs, clients, existing, objects, firstObject, step.said);
     if (choice.checkNearNames)
@@ -80795,19 +80837,46 @@ async function prepareTable(tableInputs, step, target, clients) {
         job: choice.mode === 'native' && !inputs.dryRun
             ? nativeJob(inputs, found)
             : streamJob(inputs, found, target.fileTable),
+        ...(inputs.verify !== 'none' && { verify: verifyJob(inputs, found, target.fileTable) }),
         planned: {
             mode: choice.mode,
             modeReason: choice.reason,
             table: inputs.table.name,
-            source: inputs.source.kind === 's3'
-                ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
-                : inputs.source.path,
+            source: sourceName(inputs),
             ...(expectedItemCount !== undefined && { expectedItemCount }),
             ...(createdFrom !== undefined && { tableCreatedFrom: createdFrom }),
             ...(reading && !inputs.dryRun && { readAs: reading.readAs }),
         },
         summary: summaryLine(inputs, existing, choice, steps, exported),
     };
+}
+/**
+ * mode verify: the table must exist (nothing is created or written); the plan is the check.
+ */
+function verifyOnly(inputs, existing, step, target) {
+    const name = inputs.table.name;
+    if (!existing) {
+        throw new errors/* ActionError */.lZ(`mode: verify: table ${name} does not exist${engine_choice_where(inputs)}: verify compares a table that exists with the source and creates nothing. Check table, region and dynamodb-endpoint.`);
+    }
+    const found = { table: existing, existed: true, source: step.source, objects: target.objects };
+    const level = inputs.verify === 'none' ? 'full' : inputs.verify;
+    return {
+        verify: verifyJob({ ...inputs, verify: level }, found, target.fileTable),
+        planned: {
+            mode: 'verify',
+            modeReason: `mode: verify was requested: table ${name} is compared with the source (${level}); nothing is written.`,
+            table: name,
+            source: sourceName(inputs),
+        },
+        summary: `verify: table ${name} exists`,
+        ...(inputs.dryRun && { dryRun: true }),
+    };
+}
+/** The source as the summary names it. */
+function sourceName(inputs) {
+    return inputs.source.kind === 's3'
+        ? `s3://${inputs.source.bucket}/${inputs.source.prefix}`
+        : inputs.source.path;
 }
 /**
  * One table's inputs: its name and how to create it. key-schema applies to the step's one table
@@ -80884,656 +80953,8 @@ async function sourceFor(inputs, clients, clock) {
     return s3Source(await clients.s3(), inputs.source, inputs.bucketOwner, clock);
 }
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./src/names.ts
-var names = __nccwpck_require__(6455);
 // EXTERNAL MODULE: ./src/result.ts
 var src_result = __nccwpck_require__(1666);
-;// CONCATENATED MODULE: ./src/report/verdict.ts
-/** The step's verdict on an import's result: the one place that decides whether the step fails. */
-
-/** Objects not read to their end named one by one in the failure; the rest are counted. */
-const MAX_UNREAD_NAMED = 5;
-/** `1 record was`, `2 records were`: failure messages are read by people. */
-function counted(n, noun) {
-    return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
-}
-/** Every record read was rejected: more often a file read as the wrong format than bad data. */
-function everyRecordRejected(result) {
-    return result.processedItemCount > 0 && result.errorCount >= result.processedItemCount;
-}
-const WRONG_FORMAT_HINT = ' Not one record became an item: if the objects are not what the log says they were read as, set input-format to their format.';
-/** The reasons the step fails, if any: the one place that decides. */
-function checkResult(result, limits) {
-    const failures = unreadFailures(result.unread ?? []);
-    const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
-    if (result.cancelled)
-        return [...failures, ...cancelledFailures(result, limits, rejectedIn)];
-    if (result.stopped) {
-        failures.push(`The import stopped: ${result.stopped.reason}. ` +
-            `${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
-            `Not read: ${result.stopped.notRead}. ` +
-            'Re-run the import once the cause is fixed (writes of the same items are idempotent).');
-    }
-    else if (result.unwrittenItemCount > 0) {
-        failures.push(`${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
-    }
-    if (result.errorCount > limits.maxErrors) {
-        failures.push(`${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.` +
-            (everyRecordRejected(result) ? WRONG_FORMAT_HINT : ''));
-    }
-    if (result.importedItemCount < limits.minItems) {
-        const items = counted(result.importedItemCount, 'item').replace(/ (was|were)$/, '');
-        const verb = result.dryRun ? 'would be imported' : 'imported';
-        failures.push(`${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
-    }
-    if (result.status === 'FAILED' &&
-        result.failureCode !== src_result/* ITEM_VALIDATION_ERROR */.LZ &&
-        result.failureCode !== src_result/* ITEMS_NOT_WRITTEN */.dO &&
-        result.failureCode !== src_result/* SOURCE_NOT_READ */.bu) {
-        failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`);
-    }
-    if (result.status === 'CANCELLED')
-        failures.push('The import was cancelled.');
-    const expected = result.expectedItemCount;
-    if (expected !== undefined &&
-        result.status !== 'IN_PROGRESS' &&
-        result.importedItemCount !== expected) {
-        failures.push(`The export's manifest lists ${expected} items for the objects imported here, but ${result.importedItemCount} were imported.`);
-    }
-    if (result.timedOutAfterMinutes !== undefined) {
-        failures.push(`The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`);
-    }
-    return failures;
-}
-/**
- * The warning of an import that read no record at all (not one whose records were all rejected:
- * those have their own annotations), unless min-items already makes that fail the step. An empty
- * listing is warned of by the start step already; undefined then, so that it is said once.
- */
-function emptyImportWarning(result, limits) {
-    const empty = result.processedItemCount === 0 &&
-        result.errorCount === 0 &&
-        result.status === 'COMPLETED' &&
-        limits.minItems === 0 &&
-        result.objects !== 0;
-    if (!empty)
-        return undefined;
-    const verb = result.dryRun ? 'would be imported' : 'imported';
-    return (`0 items ${verb} from ${result.source ?? 'the source'}: the source holds no records. ` +
-        'Check source, or set min-items: 1 to make an empty import fail the step.');
-}
-/**
- * A cancelled run fails the step, saying what was done: written, read and not written, where
- * reading stopped (stream), or that the import goes on in AWS (native). Only the records
- * rejected on their own merits are measured against max-errors: the items the cancel left
- * unwritten are not the records' fault, and min-items and an export's count cannot be met by
- * a run that was stopped.
- */
-function cancelledFailures(result, limits, rejectedIn) {
-    const signal = result.cancelled?.signal ?? 'a signal';
-    if (result.mode === 'native') {
-        return [
-            `The step was cancelled (${signal}) while ImportTable was IN_PROGRESS: the import goes on in AWS as ${result.importArn ?? 'an import'}; re-running this step attaches to it and waits for its end.`,
-        ];
-    }
-    const notRead = result.cancelled?.notRead;
-    const stoppedAt = notRead ? `reading stopped at ${notRead}. ` : 'every object was read. ';
-    // A dry run writes nothing: what it had validated is what it says.
-    const failures = result.dryRun
-        ? [
-            `The dry run was cancelled (${signal}): ${counted(result.importedItemCount, 'item')} validated; ${stoppedAt}` +
-                'Re-run it to validate the rest.',
-        ]
-        : [
-            `The import was cancelled (${signal}): ${counted(result.importedItemCount, 'item')} written; ` +
-                `${counted(result.unwrittenItemCount, 'record')} read and NOT written${rejectedIn}; ` +
-                stoppedAt +
-                'Re-run the import to write the rest (writes of the same items are idempotent).',
-        ];
-    const rejected = result.errorCount - result.unwrittenItemCount;
-    if (rejected > limits.maxErrors) {
-        failures.push(`${counted(rejected, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
-    }
-    return failures;
-}
-/** Each object not read to its end fails the step on its own, whatever max-errors is. */
-function unreadFailures(unread) {
-    const named = unread.slice(0, MAX_UNREAD_NAMED).map((u) => (0,src_result/* describeUnread */.Fn)(u));
-    const rest = unread.length - named.length;
-    if (rest > 0)
-        named.push(`…and ${rest} more objects not read to their end (see the log).`);
-    return named;
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-/** The step's outputs and its annotations, from the result. */
-
-
-
-
-
-/** Sets every output of action.yml; the ones that do not apply are empty. */
-function setOutputs(result) {
-    const outputs = {
-        [names/* Output */.k.Mode]: result.mode,
-        [names/* Output */.k.ModeReason]: result.modeReason,
-        [names/* Output */.k.Status]: result.status,
-        [names/* Output */.k.FailureCode]: result.failureCode,
-        [names/* Output */.k.ImportArn]: result.importArn,
-        [names/* Output */.k.TableArn]: result.tableArn,
-        [names/* Output */.k.ProcessedItemCount]: result.processedItemCount,
-        [names/* Output */.k.ImportedItemCount]: result.importedItemCount,
-        [names/* Output */.k.ErrorCount]: result.errorCount,
-        [names/* Output */.k.ProcessedSizeBytes]: result.processedSizeBytes,
-        [names/* Output */.k.DurationSeconds]: result.durationSeconds,
-        [names/* Output */.k.ConsumedWriteCapacity]: result.consumedWriteCapacity,
-        [names/* Output */.k.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
-        [names/* Output */.k.RejectedFile]: result.rejectedFile,
-        [names/* Output */.k.Tables]: JSON.stringify(result.tables ?? []),
-    };
-    for (const [name, value] of Object.entries(outputs))
-        lib_core/* setOutput */.uH(name, value ?? '');
-}
-/**
- * The outputs of a run cancelled before its start step ended: only the status and the failure
- * code are known (the signal is in the log).
- */
-function setCancelledOutputs() {
-    lib_core/* setOutput */.uH(names/* Output */.k.Status, 'CANCELLED');
-    lib_core/* setOutput */.uH(names/* Output */.k.FailureCode, src_result/* IMPORT_CANCELLED */.gN);
-}
-/**
- * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (the toolkit's
- * docs of core.error and core.warning); more are dropped, so the summary counts the rest.
- */
-const MAX_ANNOTATIONS_PER_KIND = 10;
-/**
- * A location `<where>:<line>` as an annotation's place: for a file inside the workspace, its
- * workspace-relative path and line (so that the annotation shows on the file in a pull request);
- * nothing for an S3 object, whose location stays in the message.
- */
-function recordPlace(location, workspace) {
-    const match = /^(.*):(\d+)$/.exec(location);
-    if (!match || (match[1] ?? '').startsWith('s3://'))
-        return {};
-    const file = external_node_path_.relative(workspace, match[1] ?? '');
-    if (file === '' || file.startsWith('..') || external_node_path_.isAbsolute(file))
-        return {};
-    return { file: file.split(external_node_path_.sep).join('/'), line: Number(match[2]) };
-}
-/**
- * One error annotation per object not read to its end, on the file and line where reading
- * stopped for a workspace file (on the object otherwise), leaving room for the verdict. Returns
- * how many were made.
- */
-function annotateUnread(unread, workspace) {
-    const shown = unread.slice(0, MAX_ANNOTATIONS_PER_KIND - 1);
-    for (const u of shown) {
-        const place = recordPlace(u.location, workspace);
-        const where = place.file !== undefined ? `${place.file}:${place.line}` : u.location;
-        lib_core/* error */.z3((0,src_result/* describeUnread */.Fn)(u, where), {
-            title: 'Source not read to its end',
-            ...(place.file !== undefined && { file: place.file }),
-            ...(place.line !== undefined && { startLine: place.line }),
-        });
-    }
-    return shown.length;
-}
-/**
- * The verdict first, as an error annotation: GitHub keeps only the first 10 of a kind per step,
- * so the one line that says what to do must not be the one dropped. Then one annotation per
- * sampled rejection, errors when the rejections fail the step (as many as leave room for the
- * verdict) and warnings when max-errors accepts them; a warning when nothing at all was read,
- * since a passing step then most likely read the wrong source. The one caller of setFailed.
- */
-function annotate(result, failures, limits, workspace) {
-    if (failures.length > 0)
-        lib_core/* setFailed */.C1(failures.join('\n'));
-    if (!result)
-        return;
-    const empty = failures.length === 0 ? emptyImportWarning(result, limits) : undefined;
-    if (empty)
-        lib_core/* warning */.$e(empty, { title: 'Nothing imported' });
-    const unread = annotateUnread(result.unread ?? [], workspace);
-    const asErrors = failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0);
-    // The verdict is an error annotation too: record errors leave room for it and the objects
-    // not read to their end.
-    const room = failures.length > 0 && asErrors
-        ? MAX_ANNOTATIONS_PER_KIND - 1 - unread
-        : MAX_ANNOTATIONS_PER_KIND;
-    for (const r of result.rejections.samples.slice(0, room)) {
-        const place = recordPlace(r.location, workspace);
-        const properties = {
-            title: `Rejected record: ${src_result/* REJECTION_KINDS */.aO[r.kind]}`,
-            ...(place.file !== undefined && { file: place.file }),
-            ...(place.line !== undefined && { startLine: place.line }),
-        };
-        const message = `${place.file !== undefined ? `${place.file}:${place.line}` : r.location}: ${r.reason}`;
-        if (asErrors)
-            lib_core/* error */.z3(message, properties);
-        else
-            lib_core/* warning */.$e(message, properties);
-    }
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The job summary: the one user of core.summary. It is written as Markdown, one block at a time
- * with a blank line after each: GitHub's Markdown takes lines of HTML without a blank line between
- * them for one HTML block, and then renders nothing inside it as Markdown.
- */
-
-
-
-
-
-
-
-/** Reasons are the engine's words, but a summary row should stay a row. */
-const MAX_REASON_CHARS = 300;
-/** Objects listed one per row; the rest are counted. */
-const MAX_OBJECT_ROWS = 20;
-/** Below this the import is too short for a chart of its pace to say anything. */
-const CHART_MIN_SECONDS = 30;
-/** Renders the job summary into core.summary's buffer (written by the caller). */
-function renderSummary(result, steps, failures, limits) {
-    block(`## ${headline(result, failures, limits)}`);
-    block(failures.length === 0 ? '**The step passed.**' : '**The step failed:**');
-    if (failures.length > 0)
-        block(failures.map(listItem).join('\n'));
-    if (result) {
-        const several = (result.tables?.length ?? 0) > 1;
-        const created = !result.tableCreatedFrom
-            ? ''
-            : several
-                ? ` Tables created by this run: ${createdTables(result)}, from ${inline(result.tableCreatedFrom)}.`
-                : ` Table \`${code(result.table ?? '?')}\` was created by this run, from ${inline(result.tableCreatedFrom)}.`;
-        block(`Engine: **${result.mode}**. ${inline(result.modeReason)}${created}`);
-        const empty = result.objects === 0
-            ? 'The source holds no objects: nothing was imported. Set `min-items` to make an empty source fail the step.'
-            : limits && failures.length === 0 && emptyImportWarning(result, limits);
-        if (empty)
-            block(`> [!WARNING]\n> ${inline(empty)}`);
-    }
-    renderSteps(steps);
-    if (!result)
-        return;
-    if ((result.tables?.length ?? 0) > 1)
-        renderTables(result.tables ?? []);
-    if (result.unread && result.unread.length > 0)
-        renderUnread(result.unread);
-    if (result.readAs && result.readAs.length > 0)
-        block(readAsLine(result.readAs));
-    renderCounts(result);
-    // One object's row would repeat the counts above.
-    if (result.mode === 'stream' && (result.perObject?.length ?? 0) > 1)
-        renderObjects(result);
-    renderPace(result);
-    if (result.estimates && result.estimates.length > 0)
-        renderEstimates(result.estimates);
-    if (result.errorCount > 0)
-        renderRejections(result);
-}
-/** How the objects were read: `Read as: a JSON array of plain documents (…): 2 objects.` */
-function readAsLine(readAs) {
-    const ways = readAs.map(({ how, objects }) => `${inline(how)}: ${(0,words/* counted */.h)(objects, 'object')}`);
-    return `Read as: ${ways.join('; ')}.`;
-}
-/**
- * One line that names the table, the source and the result. Its icon is the step's verdict:
- * ❌ when the step fails, ⚠️ when it passes with something to look at (rejected records that
- * max-errors accepted, nothing imported), ✅ otherwise. A cancelled run says so first, with what
- * it wrote, what it read and did not write, and where reading stopped.
- */
-function headline(result, failures, limits) {
-    if (!result)
-        return '❌ The import did not start';
-    // ImportTable only ever imports into a table it creates.
-    const isNew = result.mode === 'native' || result.tableCreatedFrom !== undefined;
-    const tables = result.tables ?? [];
-    const target = tables.length > 1
-        ? `${tables.length} tables (${tables.map((t) => `\`${code(t.table)}\``).join(', ')})`
-        : `${isNew ? 'new table ' : ''}\`${code(result.table ?? '?')}\``;
-    const into = `into ${target} from \`${code(result.source ?? '?')}\``;
-    const items = (0,words/* counted */.h)(result.importedItemCount, 'item');
-    if (result.cancelled)
-        return cancelledHeadline(result, result.cancelled, into, items);
-    const failed = failures.length > 0;
-    const accepted = failed ? '' : `, accepted by max-errors${limits ? ` (${limits.maxErrors})` : ''}`;
-    if (result.dryRun) {
-        const rejected = result.errorCount > 0
-            ? `; ${(0,words/* counted */.h)(result.errorCount, 'record')} would be rejected${accepted}`
-            : '';
-        const icon = failed ? '❌' : '🧪';
-        return `${icon} DRY RUN: ${items} would be imported ${into}${rejected}; nothing was written`;
-    }
-    if (result.status === 'IN_PROGRESS' && !failed) {
-        return `⏳ ImportTable is still importing ${into}`;
-    }
-    const rejected = result.errorCount > 0 ? `, ${(0,words/* counted */.h)(result.errorCount, 'record')} rejected${accepted}` : '';
-    const nothing = result.processedItemCount === 0 && result.errorCount === 0;
-    const icon = failed ? '❌' : result.errorCount > 0 || nothing ? '⚠️' : '✅';
-    return `${icon} ${items} imported ${into} in ${seconds(result.durationSeconds)}${rejected}`;
-}
-function cancelledHeadline(result, cancelled, into, items) {
-    const head = `❌ Cancelled (${cancelled.signal}):`;
-    if (result.mode === 'native') {
-        return `${head} ImportTable goes on in AWS ${into} as \`${code(result.importArn ?? '?')}\`; a re-run attaches to it`;
-    }
-    // The first object not read is enough for a headline; the failure lists the rest.
-    const stoppedAt = cancelled.notRead?.split(';')[0];
-    const where = stoppedAt ? `; reading stopped at ${inline(stoppedAt)}` : '; every object was read';
-    // A dry run writes nothing: what it had validated is what it says.
-    if (result.dryRun) {
-        return `${head} dry run, ${items} would be imported ${into}, validated in ${seconds(result.durationSeconds)}${where}`;
-    }
-    return (`${head} ${items} imported ${into} in ${seconds(result.durationSeconds)}, ` +
-        `${(0,words/* counted */.h)(result.unwrittenItemCount, 'record')} read and NOT written (in rejected-file)` +
-        where);
-}
-function renderSteps(steps) {
-    if (steps.length === 0)
-        return;
-    block('### Steps');
-    block(table(['Step', 'Result', 'Time'], steps.map((step) => [
-        `${step.ok ? '✅' : '❌'} ${step.name}`,
-        cell(step.result),
-        `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
-    ])));
-}
-function renderCounts(result) {
-    block('### Counts');
-    const rate = result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0;
-    const rows = [
-        ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
-        ['Records read', String(result.processedItemCount)],
-        [
-            result.dryRun ? 'Items that would be imported' : 'Items imported',
-            String(result.importedItemCount),
-        ],
-        ['Records rejected', String(result.errorCount)],
-        ['Read (uncompressed)', (0,words/* formatBytes */.z)(result.processedSizeBytes)],
-        ['Duration', seconds(result.durationSeconds)],
-        [result.dryRun ? 'Records validated per second' : 'Items per second', String(rate)],
-    ];
-    // The writer's rows are the stream engine's. An emulator's capacity bills nothing; pace and
-    // stalls say something only when DynamoDB throttled.
-    const stream = result.mode === 'stream';
-    if (stream && result.consumedWriteCapacity !== undefined && !result.customEndpoint) {
-        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU`]);
-    }
-    if (stream && result.pacing && result.pacing.throttled > 0) {
-        const p = result.pacing;
-        rows.push(['Throttled calls', String(p.throttled)]);
-        rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`]);
-        rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`]);
-    }
-    block(table(['Measure', 'Value'], rows));
-    // A pie of one slice says nothing the rows above do not.
-    if (result.importedItemCount > 0 && result.errorCount > 0) {
-        const imported = result.dryRun ? 'Would be imported' : 'Imported';
-        block('```mermaid\npie showData title Records\n' +
-            `    "${imported}" : ${result.importedItemCount}\n` +
-            `    "Rejected" : ${result.errorCount}\n` +
-            '```');
-    }
-}
-/** The names of the tables this run created: `\`a\`, \`b\``. */
-function createdTables(result) {
-    return (result.tables ?? [])
-        .filter((t) => t.created)
-        .map((t) => `\`${code(t.table)}\``)
-        .join(', ');
-}
-/** One row per table of a step that loaded several. */
-function renderTables(tables) {
-    block('### Tables');
-    block(table(['Table', 'Status', 'Created by this step', 'Imported', 'Rejected'], tables.map((t) => [
-        `\`${code(t.table)}\``,
-        t.status + (t.failureCode ? ` (${t.failureCode})` : ''),
-        t.created ? 'yes' : 'no',
-        String(t.imported),
-        String(t.rejected),
-    ])));
-}
-function renderObjects(result) {
-    const objects = result.perObject ?? [];
-    block('### Objects');
-    block(table(['Object', 'Records', 'Rejected', 'Compression'], objects
-        .slice(0, MAX_OBJECT_ROWS)
-        .map((o) => [
-        cell(recordPlace(`${o.url}:1`, (0,local/* workspaceRoot */.oS)()).file ?? o.url),
-        String(o.records),
-        String(o.rejected),
-        (o.compression ?? 'none').toLowerCase(),
-    ])));
-    const rest = objects.length - MAX_OBJECT_ROWS;
-    if (rest > 0)
-        block(`…and ${(0,words/* counted */.h)(rest, 'more object')}.`);
-}
-/** Items written over time, for imports long enough to have a pace worth a chart. */
-function renderPace(result) {
-    const samples = result.progress ?? [];
-    if (result.durationSeconds < CHART_MIN_SECONDS || samples.length < 2)
-        return;
-    const rates = samples.map((s, i) => {
-        const before = i === 0 ? { seconds: 0, items: 0 } : samples[i - 1];
-        const span = Math.max(1, s.seconds - before.seconds);
-        return Math.round((s.items - before.items) / span);
-    });
-    block('### Items per second');
-    block('```mermaid\nxychart-beta\n' +
-        `    x-axis "seconds" [${samples.map((s) => s.seconds).join(', ')}]\n` +
-        '    y-axis "items/s"\n' +
-        `    line [${rates.join(', ')}]\n` +
-        '```');
-}
-function renderEstimates(estimates) {
-    block('### Estimates: what the import would cost and take');
-    block(table(['Engine', 'Cost', 'Time', 'Basis'], estimates.map((e) => [e.engine, cell(e.cost), cell(e.time), cell(e.notes)])));
-    block('Prices are us-east-1 list prices; other regions differ.');
-}
-/** Objects whose reading stopped before their end: where, why, and how much was left. */
-function renderUnread(unread) {
-    block('### Not read to the end');
-    block('These objects could not be read to their end: what follows the point where reading stopped ' +
-        'was neither imported nor counted, and max-errors does not apply to it.');
-    block(table(['Object and line', 'Stopped at', 'Why', 'Not read'], unread.map((u) => [
-        recordLink(u.location),
-        cell((0,src_result/* unreadPlace */.Bs)(u).replace(' after ', ', after ')),
-        cell(truncate(u.reason)),
-        cell(`${(0,src_result/* unreadAmount */.Kr)(u).replace(/ not read$/, '')} (${(0,words/* counted */.h)(u.recordsRead, (0,src_result/* recordNoun */.wL)(u.format))} read)`),
-    ])));
-}
-function renderRejections(result) {
-    block('### Rejected records');
-    const kinds = Object.entries(result.rejections.byKind);
-    block(kinds.map(([kind, n]) => `- ${src_result/* REJECTION_KINDS */.aO[kind]}: ${n}`).join('\n'));
-    block(table(['Where', 'Why'], result.rejections.samples.map((r) => [recordLink(r.location), cell(truncate(r.reason))])));
-    const more = result.errorCount - result.rejections.samples.reduce((n, r) => n + r.records, 0);
-    const where = result.rejectedFile ? ` All of them are in \`${code(result.rejectedFile)}\`.` : '';
-    if (more > 0)
-        block(`…and ${more} more.${where}`);
-    else if (where)
-        block(where.trim());
-}
-/**
- * A rejected record's place: for a file of the workspace, its path and line, linked to that line
- * of the commit the job runs on (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA).
- */
-function recordLink(location, env = process.env) {
-    const place = recordPlace(location, (0,local/* workspaceRoot */.oS)());
-    if (place.file === undefined)
-        return cell(location);
-    const text = cell(`${place.file}:${place.line}`);
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
-    if (!server || !repository || !sha)
-        return text;
-    const file = place.file.split('/').map(encodeURIComponent).join('/');
-    return `[${text}](${server}/${repository}/blob/${sha}/${file}#L${place.line})`;
-}
-/** A reason as a list item; the lines of a reason that lists problems (`\n- …`) nest under it. */
-function listItem(reason) {
-    const [first = '', ...rest] = reason.split('\n- ');
-    return [`- ${inline(first)}`, ...rest.map((line) => `  - ${inline(line)}`)].join('\n');
-}
-/** One Markdown block, and the blank line that ends it. */
-function block(markdown) {
-    lib_core/* summary */.z.addRaw(`${markdown}\n\n`);
-}
-/** A GitHub-flavoured Markdown table. */
-function table(headers, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
-/** Text for a table cell: HTML escaped, pipes escaped, on one line. */
-function cell(text) {
-    return inline(text).replace(/\|/g, '\\|');
-}
-/** Text inside a paragraph or a list item: HTML escaped, on one line. */
-function inline(text) {
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\s*\n\s*/g, ' ');
-}
-/** Text inside backticks: backticks cannot be escaped there, so they are dropped. */
-function code(text) {
-    return text.replace(/`/g, "'");
-}
-function seconds(value) {
-    return value < 10 ? `${Number(value.toFixed(1))} s` : `${Math.round(value)} s`;
-}
-function truncate(text) {
-    return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
-}
-/**
- * The summary of a run stopped at once (a second signal, or the cancel's deadline), written
- * synchronously since the process ends right after: the headline and the failure, no more.
- */
-function writeStoppedSummary(result, signal, failure) {
-    const file = process.env['GITHUB_STEP_SUMMARY'];
-    if (!file)
-        return;
-    const what = result
-        ? `${(0,words/* counted */.h)(result.importedItemCount, 'item')} imported into \`${code(result.table ?? '?')}\` from \`${code(result.source ?? '?')}\` by then`
-        : 'before the import started';
-    external_node_fs_.appendFileSync(file, `## ❌ Cancelled (${signal}), then stopped at once: ${what}\n\n` +
-        `**The step failed:**\n\n${listItem(failure)}\n\n`);
-}
-/** Writes the summary; a failure to write it is a warning, never the step's failure. */
-async function writeSummary() {
-    try {
-        await lib_core/* summary */.z.write();
-    }
-    catch (err) {
-        lib_core/* warning */.$e(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/result-totals.ts
-/**
- * One step, several tables: each table's result, and the step's as their totals. The verdict
- * (max-errors, min-items) and the scalar outputs read the totals; the `tables` output and the
- * summary's table rows read each table's.
- */
-
-/** The worst status first: the step's status is its worst table's. */
-const STATUS_ORDER = ['FAILED', 'CANCELLED', 'IN_PROGRESS', 'COMPLETED'];
-/** What the `tables` output says of one table. */
-function tableOutcome(result) {
-    return {
-        table: result.table ?? '',
-        status: result.status,
-        ...(result.tableArn !== undefined && { tableArn: result.tableArn }),
-        ...(result.failureCode !== undefined && { failureCode: result.failureCode }),
-        imported: result.importedItemCount,
-        rejected: result.errorCount,
-        created: result.tableCreatedFrom !== undefined,
-    };
-}
-/**
- * The step's result from its tables' results, in the order loaded: counts summed, the worst
- * status with its failure, what only one table can have (an ARN, the pace) only for one table.
- */
-function combineResults(results) {
-    const [first, ...rest] = results;
-    if (!first)
-        throw new Error('combineResults: no table');
-    const tables = results.map(tableOutcome);
-    if (rest.length === 0)
-        return { ...first, tables };
-    const sum = (pick) => results.reduce((t, r) => t + pick(r), 0);
-    const worst = STATUS_ORDER.find((s) => results.some((r) => r.status === s)) ?? 'COMPLETED';
-    const failed = results.find((r) => r.status === worst && r.failureCode !== undefined);
-    const capacity = results.filter((r) => r.consumedWriteCapacity !== undefined);
-    const reasons = [...new Set(results.map((r) => r.modeReason))];
-    const created = [...new Set(results.flatMap((r) => r.tableCreatedFrom ?? []))];
-    const messages = results.flatMap((r) => r.failureMessage ? [`${r.table ?? ''}: ${r.failureMessage}`] : []);
-    const stopped = results.find((r) => r.stopped)?.stopped;
-    const cancelled = results.find((r) => r.cancelled)?.cancelled;
-    const rejectedFile = results.find((r) => r.rejectedFile)?.rejectedFile;
-    const timedOut = results.find((r) => r.timedOutAfterMinutes)?.timedOutAfterMinutes;
-    const unread = results.flatMap((r) => r.unread ?? []);
-    return {
-        mode: results.every((r) => r.mode === first.mode) ? first.mode : 'stream',
-        modeReason: reasons.join(' '),
-        status: worst,
-        ...(failed?.failureCode !== undefined && { failureCode: failed.failureCode }),
-        ...(messages.length > 0 && { failureMessage: messages.join(' ') }),
-        processedItemCount: sum((r) => r.processedItemCount),
-        importedItemCount: sum((r) => r.importedItemCount),
-        errorCount: sum((r) => r.errorCount),
-        unwrittenItemCount: sum((r) => r.unwrittenItemCount),
-        processedSizeBytes: sum((r) => r.processedSizeBytes),
-        durationSeconds: Math.max(...results.map((r) => r.durationSeconds)),
-        ...(capacity.length > 0 && {
-            consumedWriteCapacity: capacity.reduce((t, r) => t + (r.consumedWriteCapacity ?? 0), 0),
-        }),
-        ...(first.capacitySource !== undefined && { capacitySource: first.capacitySource }),
-        ...(timedOut !== undefined && { timedOutAfterMinutes: timedOut }),
-        ...(rejectedFile !== undefined && { rejectedFile }),
-        dryRun: first.dryRun,
-        objects: new Set(results.flatMap((r) => (r.perObject ?? []).map((o) => o.url))).size,
-        table: results.map((r) => r.table ?? '').join(', '),
-        ...(first.source !== undefined && { source: first.source }),
-        ...(created.length > 0 && { tableCreatedFrom: created.join(', ') }),
-        ...(first.customEndpoint !== undefined && { customEndpoint: first.customEndpoint }),
-        perObject: results.flatMap((r) => r.perObject ?? []),
-        ...readAs(results),
-        ...(stopped && { stopped }),
-        ...(cancelled && { cancelled }),
-        ...(unread.length > 0 && { unread }),
-        rejections: {
-            samples: results.flatMap((r) => r.rejections.samples).slice(0, src_result/* MAX_REJECTION_SAMPLES */.J4),
-            byKind: byKind(results),
-        },
-        tables,
-    };
-}
-/** Each way of reading, with the objects read that way over every table. */
-function readAs(results) {
-    const objects = new Map();
-    for (const r of results)
-        for (const { how, objects: n } of r.readAs ?? [])
-            objects.set(how, (objects.get(how) ?? 0) + n);
-    if (objects.size === 0)
-        return {};
-    return { readAs: [...objects].map(([how, n]) => ({ how, objects: n })) };
-}
-function byKind(results) {
-    const total = {};
-    for (const r of results)
-        for (const [kind, n] of Object.entries(r.rejections.byKind))
-            total[kind] = (total[kind] ?? 0) + n;
-    return total;
-}
-
 ;// CONCATENATED MODULE: ./src/steps.ts
 
 /** The steps of an import, in the order the log and the summary show them. */
@@ -81542,6 +80963,7 @@ const STEP_NAMES = [
     'read',
     'validate',
     'write',
+    'verify',
     'check errors',
     'complete',
 ];
@@ -81608,6 +81030,91 @@ class Steps {
     async group(title, fn) {
         return lib_core/* group */.Os(this.label === undefined ? title : `${this.label}: ${title}`, fn);
     }
+}
+
+;// CONCATENATED MODULE: ./src/stream/progress.ts
+
+/** A long import logs a progress line at least this often. */
+const PROGRESS_INTERVAL_MS = 10_000;
+/**
+ * Logs the counters every PROGRESS_INTERVAL_MS from start() to stop(), on the injected clock's
+ * timer: reading and writing both take time (a writer paced by max-write-capacity drains long
+ * after the last record was read), so the line comes from a timer, not from the reading loop.
+ */
+class Progress {
+    clock;
+    total;
+    source;
+    started = 0;
+    done = 0;
+    stopTimer;
+    /** Items at each progress line, for the summary's chart. */
+    samples = [];
+    constructor(clock, total, source) {
+        this.clock = clock;
+        this.total = total;
+        this.source = source;
+    }
+    /** Starts the lines; the first comes PROGRESS_INTERVAL_MS from now. */
+    start() {
+        this.stop();
+        this.started = this.clock.now();
+        this.stopTimer = this.clock.every(PROGRESS_INTERVAL_MS, () => this.log());
+    }
+    /** No line after this: the write step has ended (or failed). */
+    stop() {
+        this.stopTimer?.();
+        this.stopTimer = undefined;
+    }
+    objectDone() {
+        this.done++;
+    }
+    log() {
+        const seconds = (this.clock.now() - this.started) / 1000;
+        const { outcome, writer } = this.source;
+        const write = writer?.progress;
+        const items = write ? write.written : outcome.imported;
+        this.samples.push({ seconds: Math.round(seconds), items });
+        const rate = seconds > 0 ? Math.round(items / seconds) : 0;
+        const written = write
+            ? `${items} items written in ${write.calls} calls`
+            : `${items} items ${this.source.unwritten ?? 'validated (dry run)'}`;
+        lib_core/* info */.pq(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
+            `${outcome.processed} records read (${outcome.processedSizeBytes} bytes), ${written}, ` +
+            `${rate} items/s, ${outcome.errors} rejected`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stream/rate-limiter.ts
+/**
+ * Paces write capacity units to at most `unitsPerSecond`, averaged over the import. Each call
+ * reserves its units on a virtual timeline (the generic cell rate algorithm): a call waits until
+ * the units of every earlier call have been paid for. Bursts are at most one batch, so the rate
+ * holds within a batch's units over any window longer than a few batches.
+ */
+class RateLimiter {
+    unitsPerSecond;
+    now;
+    sleep;
+    nextFree;
+    constructor(unitsPerSecond, now, sleep) {
+        this.unitsPerSecond = unitsPerSecond;
+        this.now = now;
+        this.sleep = sleep;
+        this.nextFree = now();
+    }
+    /** Waits until `units` may be spent now. */
+    async take(units) {
+        const now = this.now();
+        const start = Math.max(now, this.nextFree);
+        this.nextFree = start + (units / this.unitsPerSecond) * 1000;
+        if (start > now)
+            await this.sleep(start - now);
+    }
+}
+/** Write capacity units of a put: one per started KB of item size. */
+function writeUnits(itemBytes) {
+    return Math.max(1, Math.ceil(itemBytes / 1024));
 }
 
 // EXTERNAL MODULE: external "node:os"
@@ -81700,91 +81207,6 @@ function emptyOutcome(objects, rejected) {
         progress: [],
         unread: [],
     };
-}
-
-;// CONCATENATED MODULE: ./src/stream/progress.ts
-
-/** A long import logs a progress line at least this often. */
-const PROGRESS_INTERVAL_MS = 10_000;
-/**
- * Logs the counters every PROGRESS_INTERVAL_MS from start() to stop(), on the injected clock's
- * timer: reading and writing both take time (a writer paced by max-write-capacity drains long
- * after the last record was read), so the line comes from a timer, not from the reading loop.
- */
-class Progress {
-    clock;
-    total;
-    source;
-    started = 0;
-    done = 0;
-    stopTimer;
-    /** Items at each progress line, for the summary's chart. */
-    samples = [];
-    constructor(clock, total, source) {
-        this.clock = clock;
-        this.total = total;
-        this.source = source;
-    }
-    /** Starts the lines; the first comes PROGRESS_INTERVAL_MS from now. */
-    start() {
-        this.stop();
-        this.started = this.clock.now();
-        this.stopTimer = this.clock.every(PROGRESS_INTERVAL_MS, () => this.log());
-    }
-    /** No line after this: the write step has ended (or failed). */
-    stop() {
-        this.stopTimer?.();
-        this.stopTimer = undefined;
-    }
-    objectDone() {
-        this.done++;
-    }
-    log() {
-        const seconds = (this.clock.now() - this.started) / 1000;
-        const { outcome, writer } = this.source;
-        const write = writer?.progress;
-        const items = write ? write.written : outcome.imported;
-        this.samples.push({ seconds: Math.round(seconds), items });
-        const rate = seconds > 0 ? Math.round(items / seconds) : 0;
-        const written = write
-            ? `${items} items written in ${write.calls} calls`
-            : `${items} items validated (dry run)`;
-        lib_core/* info */.pq(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
-            `${outcome.processed} records read (${outcome.processedSizeBytes} bytes), ${written}, ` +
-            `${rate} items/s, ${outcome.errors} rejected`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/stream/rate-limiter.ts
-/**
- * Paces write capacity units to at most `unitsPerSecond`, averaged over the import. Each call
- * reserves its units on a virtual timeline (the generic cell rate algorithm): a call waits until
- * the units of every earlier call have been paid for. Bursts are at most one batch, so the rate
- * holds within a batch's units over any window longer than a few batches.
- */
-class RateLimiter {
-    unitsPerSecond;
-    now;
-    sleep;
-    nextFree;
-    constructor(unitsPerSecond, now, sleep) {
-        this.unitsPerSecond = unitsPerSecond;
-        this.now = now;
-        this.sleep = sleep;
-        this.nextFree = now();
-    }
-    /** Waits until `units` may be spent now. */
-    async take(units) {
-        const now = this.now();
-        const start = Math.max(now, this.nextFree);
-        this.nextFree = start + (units / this.unitsPerSecond) * 1000;
-        if (start > now)
-            await this.sleep(start - now);
-    }
-}
-/** Write capacity units of a put: one per started KB of item size. */
-function writeUnits(itemBytes) {
-    return Math.max(1, Math.ceil(itemBytes / 1024));
 }
 
 ;// CONCATENATED MODULE: ./src/stream/source-silence.ts
@@ -82160,6 +81582,10 @@ function describeReadError(err, object) {
     return err instanceof Error ? err.message : String(err);
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: ./src/stream/rejected-records.ts
@@ -82180,21 +81606,28 @@ const MAX_LOGGED_REJECTIONS = 100;
 class RejectedRecords {
     file;
     append;
+    countOnly;
     samples = [];
     byKind = {};
     count = 0;
     out;
     writeError;
-    /** `append`: an earlier table of the same step wrote the file first. */
-    constructor(file, append = false) {
+    /**
+     * `append`: an earlier table of the same step wrote the file first. `countOnly`: the read-back
+     * reads records the import already reported; they are counted, neither logged nor written.
+     */
+    constructor(file, append = false, countOnly = false) {
         this.file = file;
         this.append = append;
+        this.countOnly = countOnly;
     }
     async add(rejection, record) {
         this.count += rejection.records;
         this.byKind[rejection.kind] = (this.byKind[rejection.kind] ?? 0) + rejection.records;
         if (this.samples.length < src_result/* MAX_REJECTION_SAMPLES */.J4)
             this.samples.push(rejection);
+        if (this.countOnly)
+            return;
         this.log(rejection);
         const line = JSON.stringify({ ...rejection, record }) + '\n';
         const out = this.stream();
@@ -82525,6 +81958,8 @@ class Validator {
     superseded = 0;
     /** Set once the writer exists (a dry run has none); its events call back into rejectWrite. */
     writer;
+    /** The read-back: takes each valid record instead of a dry run's count. */
+    collect;
     constructor(outcome, schema, 
     /**
      * Records are DynamoDB JSON item lines, whose item text is sent as it is: set per object by
@@ -82565,9 +82000,19 @@ class Validator {
         const units = writeUnits(size);
         this.outcome.writeUnits += units;
         // The key is only needed to write, or to order an incremental export's changes.
-        const key = this.writer || result.change ? keyOf(result.item, this.schema) : '';
+        const key = this.writer || this.collect || result.change ? keyOf(result.item, this.schema) : '';
         if (result.change && this.isSuperseded(key, result.change.timestamp))
             return undefined;
+        if (this.collect) {
+            this.outcome.imported++;
+            return this.collect({
+                key,
+                item: result.item,
+                ...((result.delete || result.change?.delete) && { delete: true }),
+                url: object.url,
+                line: record.line,
+            });
+        }
         if (!this.writer) {
             this.outcome.imported++;
             return undefined;
@@ -82829,14 +82274,16 @@ async function streamImport(job, options) {
     const { steps } = options;
     const schema = tableSchemaFrom(job.table);
     const objects = await listObjects(job, steps);
-    const outcome = emptyOutcome(objects, new RejectedRecords(job.rejectedFile, job.appendRejected === true));
+    const outcome = emptyOutcome(objects, new RejectedRecords(job.rejectedFile, job.appendRejected === true, job.collect !== undefined));
     const validator = new Validator(outcome, schema);
+    if (job.collect)
+        validator.collect = job.collect;
     const calls = job.dryRun ? undefined : writeCalls(job, options, outcome.storedBytes);
     const writer = calls && createWriter(job, options, calls, schema, validator);
     validator.writer = writer;
     steps.start('validate', 'write');
     // Lines from the first read to the last write: a paced writer drains long after the last read.
-    const progress = new Progress({ now: options.now ?? src_clock/* realClock */.dQ.now, every: options.every ?? src_clock/* realClock */.dQ.every }, objects.length, { outcome, writer });
+    const progress = new Progress({ now: options.now ?? src_clock/* realClock */.dQ.now, every: options.every ?? src_clock/* realClock */.dQ.every }, objects.length, { outcome, writer, ...(job.collect && { unwritten: 'to check' }) });
     progress.start();
     const { signal } = options;
     // On a cancel the writer stops sending at once, whatever the reader is waiting for.
@@ -82872,6 +82319,9 @@ async function streamImport(job, options) {
             outcome.write = await writer.finish();
     }
     catch (err) {
+        // The read-back says itself what stopped it: nothing was to be written.
+        if (job.collect)
+            throw err;
         throw await stopped(err, outcome, writer, job.tableId);
     }
     finally {
@@ -82986,7 +82436,7 @@ async function readAll(objects, job, steps, { outcome, validator, schema, progre
         silence,
         ...(signal && { signal }),
     };
-    return steps.group(`Validate and write: ${(0,words/* counted */.h)(objects.length, 'object')}`, async () => {
+    return steps.group(`${job.collect ? 'Read again' : 'Validate and write'}: ${(0,words/* counted */.h)(objects.length, 'object')}`, async () => {
         for (const [index, object] of objects.entries()) {
             // Cancelled between objects: this one and the rest are not read.
             if (signal?.aborted)
@@ -83079,7 +82529,1454 @@ async function stopped(err, outcome, writer, tableId) {
     return new errors/* ActionError */.lZ(`The import stopped: ${reason}. By then: ${what}.`, { cause: err });
 }
 
+;// CONCATENATED MODULE: ./src/verify/compare.ts
+
+/**
+ * The top-level attribute names whose values differ between the item expected and the item the
+ * table holds: added, removed or changed, sorted. `expected` undefined: the key must be absent,
+ * so every attribute of `actual` differs. Empty when the items are equal.
+ */
+function differingAttributes(expected, actual) {
+    const names = new Set([...Object.keys(expected ?? {}), ...Object.keys(actual)]);
+    const differ = [];
+    for (const name of names) {
+        const a = expected?.[name];
+        const b = actual[name];
+        if (a === undefined || b === undefined || !equalValues(a, b))
+            differ.push(name);
+    }
+    return differ.sort();
+}
+/**
+ * Two attribute values are equal as DynamoDB stores them: numbers as exact decimals (`1`, `1.0`
+ * and `10E-1` alike), sets whatever their order, binary by bytes, maps and lists deeply.
+ */
+function equalValues(a, b) {
+    if (a.S !== undefined)
+        return a.S === b.S;
+    if (a.N !== undefined)
+        return b.N !== undefined && compare_numberText(a.N) === compare_numberText(b.N);
+    if (a.B !== undefined)
+        return b.B !== undefined && Buffer.from(a.B).equals(Buffer.from(b.B));
+    if (a.BOOL !== undefined)
+        return a.BOOL === b.BOOL;
+    if (a.NULL !== undefined)
+        return b.NULL !== undefined;
+    if (a.SS !== undefined)
+        return b.SS !== undefined && sameSet(a.SS, b.SS, (s) => s);
+    if (a.NS !== undefined)
+        return b.NS !== undefined && sameSet(a.NS, b.NS, compare_numberText);
+    if (a.BS !== undefined)
+        return b.BS !== undefined && sameSet(a.BS, b.BS, compare_base64);
+    if (a.M !== undefined)
+        return b.M !== undefined && differingAttributes(a.M, b.M).length === 0;
+    if (a.L !== undefined) {
+        const list = b.L;
+        return (list !== undefined &&
+            a.L.length === list.length &&
+            a.L.every((value, i) => equalValues(value, list[i])));
+    }
+    return false;
+}
+/** A number's canonical text; an invalid one (never stored) as written, so it equals only itself. */
+function compare_numberText(text) {
+    const number = (0,numbers/* normalizeNumber */.Jo)(text);
+    return number.ok ? number.value : text;
+}
+function compare_base64(bytes) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+/** Sets hold distinct members: equal when they have as many and every one of a is in b. */
+function sameSet(a, b, member) {
+    if (a.length !== b.length)
+        return false;
+    const members = new Set(b.map(member));
+    return a.every((value) => members.has(member(value)));
+}
+/**
+ * What the table holding `actual` (undefined: no item) means for a record: nothing when it holds
+ * what the record says; missing; or different, naming the attributes. A key the record deletes
+ * that the table still holds is different in all of its attributes.
+ */
+function mismatchOf(expected, actual) {
+    const { location } = expected;
+    if (expected.delete) {
+        if (!actual)
+            return undefined;
+        return { kind: 'different', location, attributes: differingAttributes(undefined, actual) };
+    }
+    if (!actual)
+        return { kind: 'missing', location };
+    const attributes = differingAttributes(expected.item, actual);
+    return attributes.length > 0 ? { kind: 'different', location, attributes } : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/verify/read-back.ts
+/**
+ * The read-back's reads: BatchGetItem calls of up to 100 keys with strongly consistent reads,
+ * paced by the writer's controller (a call with UnprocessedKeys halves the calls in flight, a
+ * throttled call pauses them all), capped by max-read-capacity, with the unprocessed keys sent
+ * again (docs/import-rules.md, "Read-back verification").
+ */
+
+
+
+
+
+/** BatchGetItem takes at most 100 keys a call [API BatchGetItem]. */
+const MAX_BATCH_GET_KEYS = 100;
+/** A strongly consistent read costs one read unit per started 4 KB of each item [doc RCU]. */
+const READ_UNIT_BYTES = 4096;
+/** Read units of a strongly consistent read of `item`; a key with no item still costs one [doc RCU]. */
+function consistentReadUnits(item) {
+    if (!item)
+        return 1;
+    return Math.max(1, Math.ceil(itemSize(item) / READ_UNIT_BYTES));
+}
+/** The key attributes of an item, as BatchGetItem and Scan's ProjectionExpression take them. */
+function keyAttributes(item, schema) {
+    const names = [schema.partitionKey.name, ...(schema.sortKey ? [schema.sortKey.name] : [])];
+    return Object.fromEntries(names.map((name) => [name, item[name]]));
+}
+/**
+ * Sends the keys it is given in calls of up to 100, each key with its latest record: a later
+ * record of a key waiting to be sent replaces the earlier one (a call may not name a key twice).
+ */
+class ReadBack {
+    options;
+    /** Read units consumed: as DynamoDB reported them, or computed for an emulator. */
+    units = 0;
+    calls = 0;
+    /** Keys DynamoDB returned unprocessed (or whose call was throttled), sent again. */
+    resent = 0;
+    waiting = new Map();
+    inFlight = new Set();
+    failure;
+    pacer;
+    constructor(options) {
+        this.options = options;
+        this.pacer = new Pacer(options.concurrency, options.pacing, options.clock);
+    }
+    /**
+     * Queues a key to read. Returns a promise when the caller must wait: a full call waits for a
+     * slot among the calls in flight, so that the keys read ahead stay few.
+     */
+    add(expected) {
+        this.throwIfFailed();
+        // Records come in source order: a later one of a key waiting replaces it.
+        this.waiting.set(expected.key, expected);
+        return this.waiting.size >= MAX_BATCH_GET_KEYS ? this.sendNext() : undefined;
+    }
+    /** Sends what is queued and waits for every answer, unprocessed keys included. */
+    async finish() {
+        for (;;) {
+            this.throwIfFailed();
+            if (this.waiting.size > 0)
+                await this.sendNext();
+            else if (this.inFlight.size > 0)
+                await Promise.race(this.inFlight);
+            else
+                return;
+        }
+    }
+    throwIfFailed() {
+        if (this.failure)
+            throw this.failure.error;
+    }
+    /** The next call of up to 100 keys, once a slot is free; its answer is handled when it comes. */
+    async sendNext() {
+        let call;
+        try {
+            call = await this.pacer.acquire();
+        }
+        catch (error) {
+            // A stall: the reader stops at the next key, and finish says why.
+            this.failure ??= { error };
+            throw error;
+        }
+        const keys = [];
+        for (const [key, expected] of this.waiting) {
+            keys.push(expected);
+            this.waiting.delete(key);
+            if (keys.length === MAX_BATCH_GET_KEYS)
+                break;
+        }
+        const sent = this.send(call, keys)
+            .catch((error) => {
+            this.failure ??= { error };
+        })
+            .finally(() => this.inFlight.delete(sent));
+        this.inFlight.add(sent);
+    }
+    async send(call, keys) {
+        const { client, table, schema, limiter, clock } = this.options;
+        // A strongly consistent read costs at least a unit a key: reserved before, the rest after.
+        await limiter?.take(keys.length);
+        const sentAt = clock.now();
+        this.calls++;
+        let response;
+        try {
+            response = await client.send(new dist_cjs/* BatchGetItemCommand */.Xo8({
+                RequestItems: {
+                    [table]: {
+                        Keys: keys.map((expected) => keyAttributes(expected.item, schema)),
+                        ConsistentRead: true,
+                    },
+                },
+                ReturnConsumedCapacity: 'TOTAL',
+            }));
+        }
+        catch (err) {
+            if (!isRetryable(err)) {
+                this.pacer.releaseNeutral();
+                throw err;
+            }
+            this.pacer.release(call, { written: 0, units: 0, partial: false, refused: true, sentAt });
+            this.sendAgain(keys);
+            return;
+        }
+        const found = new Map();
+        for (const items of Object.values(response.Responses ?? {}))
+            for (const item of items)
+                found.set(keyOf(item, schema), item);
+        const unprocessed = new Set();
+        for (const request of Object.values(response.UnprocessedKeys ?? {}))
+            for (const key of request.Keys ?? [])
+                unprocessed.add(keyOf(key, schema));
+        const read = keys.filter((expected) => !unprocessed.has(expected.key));
+        const units = this.options.computeUnits
+            ? read.reduce((total, expected) => total + consistentReadUnits(found.get(expected.key)), 0)
+            : (response.ConsumedCapacity ?? []).reduce((total, c) => total + (c.CapacityUnits ?? 0), 0);
+        this.units += units;
+        // Larger items cost more than the unit a key reserved: the next calls wait for it.
+        if (limiter && units > keys.length)
+            void limiter.take(units - keys.length);
+        this.pacer.release(call, {
+            written: read.length,
+            units,
+            partial: unprocessed.size > 0,
+            refused: false,
+            sentAt,
+        });
+        if (unprocessed.size > 0)
+            this.sendAgain(keys.filter((expected) => unprocessed.has(expected.key)));
+        for (const expected of read)
+            this.options.onRead(expected, found.get(expected.key));
+    }
+    /** Keys to read again, unless a later record of the key is already waiting. */
+    sendAgain(keys) {
+        this.resent += keys.length;
+        for (const expected of keys) {
+            const queued = this.waiting.get(expected.key);
+            if (!queued || queued.seq < expected.seq)
+                this.waiting.set(expected.key, expected);
+        }
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/verify/sample.ts
+/**
+ * verify: sample. The keys with the smallest hashes: the same keys whatever order the source is
+ * read in and however often it is checked, spread over the key space (a hash ignores how keys
+ * were chosen), in memory for the sample alone.
+ */
+
+/** The hash that ranks a key (its identity text, keyOf): SHA-256, as hex, compared as text. */
+function keyHash(key) {
+    return (0,external_node_crypto_.createHash)('sha256').update(key).digest('hex');
+}
+/**
+ * Keeps the `size` keys with the smallest hashes seen, each with the value of its latest record:
+ * a bounded max-heap (the largest kept hash on top, evicted by a smaller one), and a map by key.
+ */
+class Sample {
+    size;
+    heap = [];
+    byKey = new Map();
+    constructor(size) {
+        this.size = size;
+    }
+    /** A record of `key`: kept when its hash is among the smallest, replacing an earlier record of the key. */
+    add(key, value) {
+        const kept = this.byKey.get(key);
+        if (kept) {
+            kept.value = value;
+            return;
+        }
+        if (this.size <= 0)
+            return;
+        const hash = keyHash(key);
+        if (this.heap.length < this.size) {
+            const entry = { hash, key, value };
+            this.heap.push(entry);
+            this.byKey.set(key, entry);
+            this.up(this.heap.length - 1);
+            return;
+        }
+        const top = this.heap[0];
+        // A key ranked out stays out: its hash never changes, and the top only ever gets smaller.
+        if (hash >= top.hash)
+            return;
+        this.byKey.delete(top.key);
+        const entry = { hash, key, value };
+        this.heap[0] = entry;
+        this.byKey.set(key, entry);
+        this.down(0);
+    }
+    /** The kept values, each its key's latest. */
+    values() {
+        return this.heap.map((entry) => entry.value);
+    }
+    get length() {
+        return this.heap.length;
+    }
+    up(at) {
+        const heap = this.heap;
+        let i = at;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (heap[parent].hash >= heap[i].hash)
+                return;
+            this.swap(i, parent);
+            i = parent;
+        }
+    }
+    down(at) {
+        const heap = this.heap;
+        let i = at;
+        for (;;) {
+            const left = 2 * i + 1;
+            const right = left + 1;
+            let largest = i;
+            if (left < heap.length && heap[left].hash > heap[largest].hash)
+                largest = left;
+            if (right < heap.length && heap[right].hash > heap[largest].hash)
+                largest = right;
+            if (largest === i)
+                return;
+            this.swap(i, largest);
+            i = largest;
+        }
+    }
+    swap(i, j) {
+        const heap = this.heap;
+        const a = heap[i];
+        heap[i] = heap[j];
+        heap[j] = a;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/verify/scan-keys.ts
+/**
+ * verify: exact. Every key of the table, by a parallel Scan projecting the key attributes only,
+ * with strongly consistent reads; throttled pages are asked again on the writer's backoff.
+ */
+
+
+
+
+
+/** Scan segments read in parallel: enough to keep a table's partitions busy, few enough to pace. */
+const SCAN_SEGMENTS = 4;
+/** Scans every key of the table; returns the read units consumed. */
+async function scanKeys(options) {
+    const { client, table, schema, clock, limiter } = options;
+    const pacer = new Pacer(SCAN_SEGMENTS, options.pacing, clock);
+    const names = [schema.partitionKey.name, ...(schema.sortKey ? [schema.sortKey.name] : [])];
+    // Placeholders: a key attribute may be named like a reserved word.
+    const attributeNames = Object.fromEntries(names.map((name, i) => [`#k${i}`, name]));
+    let units = 0;
+    const segment = async (index) => {
+        let start;
+        for (;;) {
+            const call = await pacer.acquire();
+            const sentAt = clock.now();
+            let page;
+            try {
+                page = await client.send(new dist_cjs/* ScanCommand */.Zy5({
+                    TableName: table,
+                    Segment: index,
+                    TotalSegments: SCAN_SEGMENTS,
+                    ConsistentRead: true,
+                    ProjectionExpression: Object.keys(attributeNames).join(', '),
+                    ExpressionAttributeNames: attributeNames,
+                    ReturnConsumedCapacity: 'TOTAL',
+                    ...(start && { ExclusiveStartKey: start }),
+                }));
+            }
+            catch (err) {
+                if (!isRetryable(err)) {
+                    pacer.releaseNeutral();
+                    throw err;
+                }
+                pacer.release(call, { written: 0, units: 0, partial: false, refused: true, sentAt });
+                continue;
+            }
+            const items = page.Items ?? [];
+            // An emulator: a Scan's units are counted from the keys returned (the whole items, which
+            // DynamoDB counts, are not read), one per started 4 KB of a page.
+            const pageUnits = options.computeUnits
+                ? Math.max(1, Math.ceil(items.reduce((total, item) => total + itemSize(item), 0) / READ_UNIT_BYTES))
+                : (page.ConsumedCapacity?.CapacityUnits ?? 0);
+            units += pageUnits;
+            if (limiter)
+                void limiter.take(pageUnits);
+            // An empty page is still an answer: the scan goes on.
+            pacer.release(call, {
+                written: Math.max(1, items.length),
+                units: pageUnits,
+                partial: false,
+                refused: false,
+                sentAt,
+            });
+            for (const item of items)
+                options.onKey(item);
+            start = page.LastEvaluatedKey;
+            if (!start)
+                return;
+        }
+    };
+    await Promise.all(Array.from({ length: SCAN_SEGMENTS }, (_, i) => segment(i)));
+    return units;
+}
+
+;// CONCATENATED MODULE: ./src/verify/engine.ts
+/**
+ * Read-back verification: the source read again exactly as the import reads it (the stream
+ * engine's own read and validate path, in a dry run), and the table compared with it by key with
+ * strongly consistent reads (docs/import-rules.md, "Read-back verification").
+ *
+ * full and exact check each key as its record is read: a later record of the key checks it again
+ * and its verdict replaces the earlier one, so the reads keep pace with the source and only one
+ * number per key is kept (exact needs that set of keys anyway, for its Scan). sample keeps the
+ * records of the keys with the smallest hashes and reads them once the source is read.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The verdicts so far: one number per source key, and the mismatches with where they are. */
+class Tally {
+    /** Each key's latest record (its seq), negated when that record deletes the key. */
+    latest = new Map();
+    /** Keys whose latest record the table does not hold as written. */
+    mismatched = new Map();
+    /** Reads answered, for the progress lines. */
+    read = 0;
+    expect(expected) {
+        this.latest.set(expected.key, expected.delete ? -expected.seq : expected.seq);
+    }
+    judge(expected, actual) {
+        this.read++;
+        // An earlier record of the key, answered after a later one was read: the later decides.
+        if (Math.abs(this.latest.get(expected.key) ?? 0) !== expected.seq)
+            return;
+        const mismatch = mismatchOf(expected, actual);
+        if (mismatch)
+            this.mismatched.set(expected.key, { seq: expected.seq, mismatch });
+        else
+            this.mismatched.delete(expected.key);
+    }
+}
+/**
+ * Reads the source again and compares the table with it: `full` every valid record's key,
+ * `exact` also every key of the table, `sample` the `sampleSize` keys of the smallest hashes.
+ * Writes nothing. Throws ActionError when the check cannot be made to its end.
+ */
+async function runVerify(job, context) {
+    const now = context.now ?? src_clock/* realClock */.dQ.now;
+    const sleep = context.sleep ?? src_clock/* realClock */.dQ.sleep;
+    const every = context.every ?? src_clock/* realClock */.dQ.every;
+    const began = now();
+    const { stream, level } = job;
+    const schema = tableSchemaFrom(stream.table);
+    const tableName = stream.table.TableName ?? stream.tableId;
+    const tally = new Tally();
+    const limiter = job.maxReadCapacity > 0 ? new RateLimiter(job.maxReadCapacity, now, sleep) : undefined;
+    const pacing = {
+        ...DEFAULT_PACING,
+        ...context.pacing,
+        stallMs: stream.write.stallTimeoutSeconds * 1000,
+    };
+    const shared = {
+        client: context.reads,
+        table: stream.tableId,
+        schema,
+        clock: { now, sleep },
+        pacing,
+        ...(limiter && { limiter }),
+        computeUnits: stream.customEndpoint,
+    };
+    const reads = new ReadBack({
+        ...shared,
+        concurrency: stream.write.writeConcurrency,
+        onRead: (expected, actual) => tally.judge(expected, actual),
+    });
+    const sample = level === 'sample' ? new Sample(job.sampleSize) : undefined;
+    lib_core/* info */.pq(`verify (${level}): reading ${stream.source.description} again and comparing ` +
+        (sample ? `a sample of ${(0,words/* counted */.h)(job.sampleSize, 'key')}` : 'every item') +
+        ` with table ${tableName}, by key with strongly consistent reads` +
+        (level === 'exact' ? ', then scanning its keys for items not in the source' : ''));
+    let seq = 0;
+    const collect = (record) => {
+        const expected = {
+            seq: ++seq,
+            key: record.key,
+            item: record.item,
+            delete: record.delete === true,
+            location: locate(record),
+        };
+        if (sample) {
+            sample.add(record.key, expected);
+            return undefined;
+        }
+        tally.expect(expected);
+        return reads.add(expected);
+    };
+    const stopProgress = every(PROGRESS_INTERVAL_MS, () => lib_core/* info */.pq(`verify: ${(0,words/* counted */.h)(tally.read, 'key')} read back, ${tally.mismatched.size} not as the source says so far, ` +
+        `${Math.round(reads.units)} read units`));
+    let extra;
+    let scanUnits = 0;
+    // The call a service error came from, for its message: reading the source says its own.
+    let call;
+    try {
+        // The source as the import read it: its own steps stay the import's, its rejections were
+        // reported, and a cancel's counts are the import's too.
+        const { showCounts: _counts, ...inner } = context;
+        const outcome = await streamImport({ ...stream, dryRun: true, collect }, { ...inner, steps: new Steps(now) });
+        if (outcome.cancelled) {
+            throw new errors/* ActionError */.lZ(`verify: cancelled (${outcome.cancelled.signal}) before the table was checked to its end`);
+        }
+        const unread = outcome.unread[0];
+        if (unread) {
+            throw new errors/* ActionError */.lZ(`verify: the source could not be read to its end, so the table cannot be checked against it: ${(0,src_result/* describeUnread */.Fn)(unread)}`);
+        }
+        if (outcome.stopped) {
+            throw new errors/* ActionError */.lZ(`verify: reading the source stopped (${outcome.stopped.reason}), so the table cannot be checked against it`);
+        }
+        call = 'BatchGetItem';
+        if (outcome.errors > 0)
+            lib_core/* info */.pq(`verify: ${(0,words/* counted */.h)(outcome.errors, 'record')} of the source ${outcome.errors === 1 ? 'is' : 'are'} rejected by the import's rules: not expected in the table`);
+        if (sample) {
+            const kept = sample.values().sort((a, b) => a.seq - b.seq);
+            lib_core/* info */.pq(`verify (sample): ${(0,words/* counted */.h)(kept.length, 'key')} of the smallest hashes among ${(0,words/* counted */.h)(outcome.imported, 'valid record')}`);
+            for (const expected of kept) {
+                tally.expect(expected);
+                const waiting = reads.add(expected);
+                if (waiting)
+                    await waiting;
+            }
+        }
+        await reads.finish();
+        if (level === 'exact') {
+            const found = { count: 0, samples: [] };
+            call = 'Scan';
+            scanUnits = await scanKeys({
+                ...shared,
+                onKey: (key) => {
+                    if (tally.latest.has(keyOf(key, schema)))
+                        return;
+                    found.count++;
+                    if (found.samples.length < src_result/* MAX_REJECTION_SAMPLES */.J4)
+                        found.samples.push({ kind: 'extra' });
+                },
+            });
+            extra = found;
+        }
+    }
+    catch (err) {
+        throw verifyFailure(err, stream.tableId, call);
+    }
+    finally {
+        stopProgress();
+    }
+    return report(job, tally, extra, reads.units + scanUnits, (now() - began) / 1000);
+}
+/** The figures, logged once, and the first mismatches: source order, then the extra items. */
+function report(job, tally, extra, units, seconds) {
+    let missing = 0;
+    let different = 0;
+    for (const { mismatch } of tally.mismatched.values()) {
+        if (mismatch.kind === 'missing')
+            missing++;
+        else
+            different++;
+    }
+    const checked = tally.latest.size;
+    const inOrder = [...tally.mismatched.values()]
+        .sort((a, b) => a.seq - b.seq)
+        .slice(0, src_result/* MAX_REJECTION_SAMPLES */.J4)
+        .map((m) => m.mismatch);
+    const result = {
+        level: job.level,
+        checked,
+        equal: checked - missing - different,
+        missing,
+        different,
+        ...(extra && { extra: extra.count }),
+        readUnits: Math.round(units * 10) / 10,
+        seconds: Math.round(seconds * 10) / 10,
+        samples: [...inOrder, ...(extra?.samples ?? [])].slice(0, src_result/* MAX_REJECTION_SAMPLES */.J4),
+    };
+    lib_core/* info */.pq(`verify (${job.level}): ${result.checked} checked, ${result.equal} equal, ${missing} missing, ` +
+        `${different} different${extra ? `, ${extra.count} extra` : ''}; ` +
+        `${result.readUnits} read units ${job.stream.customEndpoint ? 'computed' : 'consumed'}; ${result.seconds} s`);
+    return result;
+}
+/** Why the check could not end, in words: a stall, a refusal of the credentials, a missing table. */
+function verifyFailure(err, tableId, call) {
+    if (err instanceof errors/* ActionError */.lZ) {
+        if (err.message.startsWith('verify: '))
+            return err;
+        return new errors/* ActionError */.lZ(`verify: reading the source again failed: ${err.message}`, {
+            cause: err,
+        });
+    }
+    if (err instanceof WriterStalled) {
+        const message = err.message.replace('accepted no write', 'answered no read');
+        return new errors/* ActionError */.lZ(`verify: ${message}; the table was not checked to its end`, {
+            cause: err,
+        });
+    }
+    if (call === undefined) {
+        return new errors/* ActionError */.lZ(`verify: reading the source again failed: ${(0,errors/* errorMessage */.gJ)(err)}`, {
+            cause: err,
+        });
+    }
+    return new errors/* ActionError */.lZ(`verify: ${(0,errors/* describeAwsError */.Pp)(err, call, tableId)}`, { cause: err });
+}
+
+;// CONCATENATED MODULE: ./src/verify/check.ts
+/**
+ * The verify step: once a table's import is done, the table is compared with the source (or,
+ * in mode verify, instead of an import); its mismatches fail the import.
+ */
+
+
+
+
+/**
+ * The check of the table against the source, once its import completed (the bad records it
+ * rejected aside): planned only in a dry run, not run when the import stopped short. Any
+ * mismatch fails the import with VerificationFailed.
+ */
+async function verifyTable(job, result, context) {
+    const notRun = verifyNotRun(job, result);
+    if (notRun) {
+        lib_core/* info */.pq(`Verify (${job.level}): not run: ${notRun.why}`);
+        return { ...result, verifyNotRun: notRun };
+    }
+    const { steps } = context;
+    steps.start('verify');
+    const report = await steps.group(`Verify (${job.level}): the table against the source`, () => runVerify(job, { ...context, reads: context.clients.dynamodb }));
+    const bad = (0,src_result/* mismatched */.Cc)(report);
+    steps.end('verify', verifyLine(report), bad === 0);
+    if (bad === 0)
+        return { ...result, verification: report };
+    return {
+        ...result,
+        verification: report,
+        status: 'FAILED',
+        failureCode: src_result/* VERIFICATION_FAILED */.SL,
+        failureMessage: `${(0,words/* counted */.h)(bad, 'item')} of the source ${bad === 1 ? 'does' : 'do'} not match table ${result.table ?? ''}.`,
+    };
+}
+/** Why the check does not run, or undefined when it does. */
+function verifyNotRun(job, result) {
+    const { level } = job;
+    if (result.dryRun) {
+        const items = level === 'sample'
+            ? Math.min(job.sampleSize, result.importedItemCount)
+            : result.importedItemCount;
+        return { level, why: 'a dry run plans it', items };
+    }
+    const completed = result.status === 'COMPLETED' ||
+        (result.failureCode === src_result/* ITEM_VALIDATION_ERROR */.LZ &&
+            result.unwrittenItemCount === 0 &&
+            (result.unread?.length ?? 0) === 0);
+    if (completed)
+        return undefined;
+    return {
+        level,
+        why: `the import did not complete (${result.status}${result.failureCode ? `, ${result.failureCode}` : ''}): there is nothing to compare yet`,
+    };
+}
+/** The check in one line: `10 checked: 8 equal, 1 missing, 1 different, 0 extra; 12 read units`. */
+function verifyLine(report) {
+    const extra = report.extra !== undefined ? `, ${report.extra} extra` : '';
+    return (`${report.level}: ${(0,words/* counted */.h)(report.checked, 'item')} checked: ${report.equal} equal, ` +
+        `${report.missing} missing, ${report.different} different${extra}; ${report.readUnits} read units`);
+}
+/** mode verify: the engine's part of the result, with nothing read or written by an engine. */
+function nothingWritten() {
+    return {
+        status: 'COMPLETED',
+        processedItemCount: 0,
+        importedItemCount: 0,
+        errorCount: 0,
+        unwrittenItemCount: 0,
+        processedSizeBytes: 0,
+        dryRun: false,
+        rejections: { samples: [], byKind: {} },
+    };
+}
+
+// EXTERNAL MODULE: ./src/names.ts
+var names = __nccwpck_require__(6455);
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+/** The step's verdict on an import's result: the one place that decides whether the step fails. */
+
+/** Objects not read to their end named one by one in the failure; the rest are counted. */
+const MAX_UNREAD_NAMED = 5;
+/** `1 record was`, `2 records were`: failure messages are read by people. */
+function counted(n, noun) {
+    return n === 1 ? `1 ${noun} was` : `${n} ${noun}s were`;
+}
+/** Every record read was rejected: more often a file read as the wrong format than bad data. */
+function everyRecordRejected(result) {
+    return result.processedItemCount > 0 && result.errorCount >= result.processedItemCount;
+}
+const WRONG_FORMAT_HINT = ' Not one record became an item: if the objects are not what the log says they were read as, set input-format to their format.';
+/** The reasons the step fails, if any: the one place that decides. */
+function checkResult(result, limits) {
+    const failures = unreadFailures(result.unread ?? []);
+    const rejectedIn = result.rejectedFile ? `; each is in ${result.rejectedFile}` : '';
+    if (result.cancelled)
+        return [...failures, ...cancelledFailures(result, limits, rejectedIn)];
+    if (result.stopped) {
+        failures.push(`The import stopped: ${result.stopped.reason}. ` +
+            `${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. ` +
+            `Not read: ${result.stopped.notRead}. ` +
+            'Re-run the import once the cause is fixed (writes of the same items are idempotent).');
+    }
+    else if (result.unwrittenItemCount > 0) {
+        failures.push(`${counted(result.unwrittenItemCount, 'valid item')} NOT written${rejectedIn}. Re-run the import.`);
+    }
+    if (result.errorCount > limits.maxErrors) {
+        failures.push(`${counted(result.errorCount, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.` +
+            (everyRecordRejected(result) ? WRONG_FORMAT_HINT : ''));
+    }
+    // mode verify imports nothing: min-items holds the items it checked.
+    const verifying = result.mode === 'verify';
+    const count = verifying ? (result.verification?.checked ?? 0) : result.importedItemCount;
+    if (count < limits.minItems && !(verifying && result.dryRun)) {
+        const items = counted(count, 'item').replace(/ (was|were)$/, '');
+        const verb = verifying ? 'checked' : result.dryRun ? 'would be imported' : 'imported';
+        failures.push(`${items} ${verb}, fewer than min-items (${limits.minItems}). Check that source names the right objects.`);
+    }
+    if (result.status === 'FAILED' &&
+        result.failureCode !== src_result/* ITEM_VALIDATION_ERROR */.LZ &&
+        result.failureCode !== src_result/* ITEMS_NOT_WRITTEN */.dO &&
+        result.failureCode !== src_result/* SOURCE_NOT_READ */.bu &&
+        result.failureCode !== src_result/* VERIFICATION_FAILED */.SL) {
+        failures.push(`The import failed: ${result.failureMessage ?? result.failureCode ?? 'unknown'}`);
+    }
+    if (result.status === 'CANCELLED')
+        failures.push('The import was cancelled.');
+    const verified = result.verification;
+    if (verified && (0,src_result/* mismatched */.Cc)(verified) > 0)
+        failures.push(verificationFailure(verified));
+    const expected = result.expectedItemCount;
+    if (expected !== undefined &&
+        result.status !== 'IN_PROGRESS' &&
+        result.importedItemCount !== expected) {
+        failures.push(`The export's manifest lists ${expected} items for the objects imported here, but ${result.importedItemCount} were imported.`);
+    }
+    if (result.timedOutAfterMinutes !== undefined) {
+        failures.push(`The import is still IN_PROGRESS after ${result.timedOutAfterMinutes} minutes (timeout-minutes); it goes on in AWS as ${result.importArn ?? 'an import'}. Re-running this step attaches to it.`);
+    }
+    return failures;
+}
+/** A table that does not hold the source: what the check found, and where to look. */
+function verificationFailure(report) {
+    const extra = report.extra ? `, ${report.extra} in the table but not in the source` : '';
+    return (`The table does not hold what the source says (verify ${report.level}): of ${report.checked} items checked, ` +
+        `${report.missing} missing, ${report.different} different${extra}; each mismatched record is annotated at its place in the source. ` +
+        'Re-run the import, or find what changed the table since (another job, a stream consumer, TTL).');
+}
+/**
+ * The warning of an import that read no record at all (not one whose records were all rejected:
+ * those have their own annotations), unless min-items already makes that fail the step. An empty
+ * listing is warned of by the start step already; undefined then, so that it is said once.
+ */
+function emptyImportWarning(result, limits) {
+    const empty = result.mode !== 'verify' &&
+        result.processedItemCount === 0 &&
+        result.errorCount === 0 &&
+        result.status === 'COMPLETED' &&
+        limits.minItems === 0 &&
+        result.objects !== 0;
+    if (!empty)
+        return undefined;
+    const verb = result.dryRun ? 'would be imported' : 'imported';
+    return (`0 items ${verb} from ${result.source ?? 'the source'}: the source holds no records. ` +
+        'Check source, or set min-items: 1 to make an empty import fail the step.');
+}
+/**
+ * A cancelled run fails the step, saying what was done: written, read and not written, where
+ * reading stopped (stream), or that the import goes on in AWS (native). Only the records
+ * rejected on their own merits are measured against max-errors: the items the cancel left
+ * unwritten are not the records' fault, and min-items and an export's count cannot be met by
+ * a run that was stopped.
+ */
+function cancelledFailures(result, limits, rejectedIn) {
+    const signal = result.cancelled?.signal ?? 'a signal';
+    if (result.mode === 'native') {
+        return [
+            `The step was cancelled (${signal}) while ImportTable was IN_PROGRESS: the import goes on in AWS as ${result.importArn ?? 'an import'}; re-running this step attaches to it and waits for its end.`,
+        ];
+    }
+    const notRead = result.cancelled?.notRead;
+    const stoppedAt = notRead ? `reading stopped at ${notRead}. ` : 'every object was read. ';
+    // A dry run writes nothing: what it had validated is what it says.
+    const failures = result.dryRun
+        ? [
+            `The dry run was cancelled (${signal}): ${counted(result.importedItemCount, 'item')} validated; ${stoppedAt}` +
+                'Re-run it to validate the rest.',
+        ]
+        : [
+            `The import was cancelled (${signal}): ${counted(result.importedItemCount, 'item')} written; ` +
+                `${counted(result.unwrittenItemCount, 'record')} read and NOT written${rejectedIn}; ` +
+                stoppedAt +
+                'Re-run the import to write the rest (writes of the same items are idempotent).',
+        ];
+    const rejected = result.errorCount - result.unwrittenItemCount;
+    if (rejected > limits.maxErrors) {
+        failures.push(`${counted(rejected, 'record')} rejected, more than max-errors (${limits.maxErrors})${rejectedIn}. Fix the records, or raise max-errors to accept them.`);
+    }
+    return failures;
+}
+/** Each object not read to its end fails the step on its own, whatever max-errors is. */
+function unreadFailures(unread) {
+    const named = unread.slice(0, MAX_UNREAD_NAMED).map((u) => (0,src_result/* describeUnread */.Fn)(u));
+    const rest = unread.length - named.length;
+    if (rest > 0)
+        named.push(`…and ${rest} more objects not read to their end (see the log).`);
+    return named;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** The step's outputs and its annotations, from the result. */
+
+
+
+
+
+/** Sets every output of action.yml; the ones that do not apply are empty. */
+function setOutputs(result) {
+    const outputs = {
+        [names/* Output */.k.Mode]: result.mode,
+        [names/* Output */.k.ModeReason]: result.modeReason,
+        [names/* Output */.k.Status]: result.status,
+        [names/* Output */.k.FailureCode]: result.failureCode,
+        [names/* Output */.k.ImportArn]: result.importArn,
+        [names/* Output */.k.TableArn]: result.tableArn,
+        [names/* Output */.k.ProcessedItemCount]: result.processedItemCount,
+        [names/* Output */.k.ImportedItemCount]: result.importedItemCount,
+        [names/* Output */.k.ErrorCount]: result.errorCount,
+        [names/* Output */.k.ProcessedSizeBytes]: result.processedSizeBytes,
+        [names/* Output */.k.DurationSeconds]: result.durationSeconds,
+        [names/* Output */.k.ConsumedWriteCapacity]: result.consumedWriteCapacity,
+        [names/* Output */.k.CloudwatchLogGroupArn]: result.cloudwatchLogGroupArn,
+        [names/* Output */.k.RejectedFile]: result.rejectedFile,
+        [names/* Output */.k.Tables]: JSON.stringify(result.tables ?? []),
+        [names/* Output */.k.VerifiedItemCount]: result.verification?.checked,
+        [names/* Output */.k.MismatchedItemCount]: result.verification && (0,src_result/* mismatched */.Cc)(result.verification),
+    };
+    for (const [name, value] of Object.entries(outputs))
+        lib_core/* setOutput */.uH(name, value ?? '');
+}
+/**
+ * The outputs of a run cancelled before its start step ended: only the status and the failure
+ * code are known (the signal is in the log).
+ */
+function setCancelledOutputs() {
+    lib_core/* setOutput */.uH(names/* Output */.k.Status, 'CANCELLED');
+    lib_core/* setOutput */.uH(names/* Output */.k.FailureCode, src_result/* IMPORT_CANCELLED */.gN);
+}
+/**
+ * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (the toolkit's
+ * docs of core.error and core.warning); more are dropped, so the summary counts the rest.
+ */
+const MAX_ANNOTATIONS_PER_KIND = 10;
+/**
+ * A location `<where>:<line>` as an annotation's place: for a file inside the workspace, its
+ * workspace-relative path and line (so that the annotation shows on the file in a pull request);
+ * nothing for an S3 object, whose location stays in the message.
+ */
+function recordPlace(location, workspace) {
+    const match = /^(.*):(\d+)$/.exec(location);
+    if (!match || (match[1] ?? '').startsWith('s3://'))
+        return {};
+    const file = external_node_path_.relative(workspace, match[1] ?? '');
+    if (file === '' || file.startsWith('..') || external_node_path_.isAbsolute(file))
+        return {};
+    return { file: file.split(external_node_path_.sep).join('/'), line: Number(match[2]) };
+}
+/**
+ * One error annotation per object not read to its end, on the file and line where reading
+ * stopped for a workspace file (on the object otherwise), leaving room for the verdict. Returns
+ * how many were made.
+ */
+function annotateUnread(unread, workspace) {
+    const shown = unread.slice(0, MAX_ANNOTATIONS_PER_KIND - 1);
+    for (const u of shown) {
+        const place = recordPlace(u.location, workspace);
+        const where = place.file !== undefined ? `${place.file}:${place.line}` : u.location;
+        lib_core/* error */.z3((0,src_result/* describeUnread */.Fn)(u, where), {
+            title: 'Source not read to its end',
+            ...(place.file !== undefined && { file: place.file }),
+            ...(place.line !== undefined && { startLine: place.line }),
+        });
+    }
+    return shown.length;
+}
+/**
+ * The verdict first, as an error annotation: GitHub keeps only the first 10 of a kind per step,
+ * so the one line that says what to do must not be the one dropped. Then one annotation per
+ * sampled rejection, errors when the rejections fail the step (as many as leave room for the
+ * verdict) and warnings when max-errors accepts them; a warning when nothing at all was read,
+ * since a passing step then most likely read the wrong source. The one caller of setFailed.
+ */
+function annotate(result, failures, limits, workspace) {
+    if (failures.length > 0)
+        lib_core/* setFailed */.C1(failures.join('\n'));
+    if (!result)
+        return;
+    const empty = failures.length === 0 ? emptyImportWarning(result, limits) : undefined;
+    if (empty)
+        lib_core/* warning */.$e(empty, { title: 'Nothing imported' });
+    const unread = annotateUnread(result.unread ?? [], workspace);
+    const asErrors = failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0);
+    // The verdict is an error annotation too: record errors leave room for it and the objects
+    // not read to their end.
+    const room = failures.length > 0 && asErrors
+        ? MAX_ANNOTATIONS_PER_KIND - 1 - unread
+        : MAX_ANNOTATIONS_PER_KIND;
+    const mismatches = annotateMismatches(result, workspace);
+    for (const r of result.rejections.samples.slice(0, Math.max(0, room - mismatches))) {
+        const place = recordPlace(r.location, workspace);
+        const properties = {
+            title: `Rejected record: ${src_result/* REJECTION_KINDS */.aO[r.kind]}`,
+            ...(place.file !== undefined && { file: place.file }),
+            ...(place.line !== undefined && { startLine: place.line }),
+        };
+        const message = `${place.file !== undefined ? `${place.file}:${place.line}` : r.location}: ${r.reason}`;
+        if (asErrors)
+            lib_core/* error */.z3(message, properties);
+        else
+            lib_core/* warning */.$e(message, properties);
+    }
+}
+/**
+ * One error annotation per sampled mismatch of the read-back, at the record's place in the
+ * source, naming what differs (never a value); items in the table but not in the source have no
+ * place: one annotation counts them. Returns how many were made.
+ */
+function annotateMismatches(result, workspace) {
+    const report = result.verification;
+    if (!report || (0,src_result/* mismatched */.Cc)(report) === 0)
+        return 0;
+    const shown = report.samples
+        .filter((m) => m.location !== undefined)
+        .slice(0, MAX_ANNOTATIONS_PER_KIND - 2);
+    for (const m of shown) {
+        const place = recordPlace(m.location ?? '', workspace);
+        const where = place.file !== undefined ? `${place.file}:${place.line}` : (m.location ?? '');
+        const what = m.kind === 'missing'
+            ? 'the table does not hold this item (its key is missing)'
+            : m.kind === 'different'
+                ? `the table holds this item with other values in ${m.attributes?.length ? m.attributes.join(', ') : 'its attributes'}`
+                : 'the table holds an item of this key that the source deletes';
+        lib_core/* error */.z3(`${where}: ${what}`, {
+            title: `Verify (${report.level}): ${m.kind}`,
+            ...(place.file !== undefined && { file: place.file }),
+            ...(place.line !== undefined && { startLine: place.line }),
+        });
+    }
+    if (report.extra) {
+        lib_core/* error */.z3(`${report.extra} ${report.extra === 1 ? 'item' : 'items'} of table ${result.table ?? ''} ${report.extra === 1 ? 'has a key' : 'have keys'} the source does not hold (verify exact).`, { title: 'Verify (exact): extra' });
+    }
+    return shown.length + (report.extra ? 1 : 0);
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary: the one user of core.summary. It is written as Markdown, one block at a time
+ * with a blank line after each: GitHub's Markdown takes lines of HTML without a blank line between
+ * them for one HTML block, and then renders nothing inside it as Markdown.
+ */
+
+
+
+
+
+
+
+/** Reasons are the engine's words, but a summary row should stay a row. */
+const MAX_REASON_CHARS = 300;
+/** Objects listed one per row; the rest are counted. */
+const MAX_OBJECT_ROWS = 20;
+/** Below this the import is too short for a chart of its pace to say anything. */
+const CHART_MIN_SECONDS = 30;
+/** Renders the job summary into core.summary's buffer (written by the caller). */
+function renderSummary(result, steps, failures, limits) {
+    block(`## ${headline(result, failures, limits)}`);
+    block(failures.length === 0 ? '**The step passed.**' : '**The step failed:**');
+    if (failures.length > 0)
+        block(failures.map(listItem).join('\n'));
+    if (result) {
+        const several = (result.tables?.length ?? 0) > 1;
+        const created = !result.tableCreatedFrom
+            ? ''
+            : several
+                ? ` Tables created by this run: ${createdTables(result)}, from ${inline(result.tableCreatedFrom)}.`
+                : ` Table \`${code(result.table ?? '?')}\` was created by this run, from ${inline(result.tableCreatedFrom)}.`;
+        block(`Engine: **${result.mode}**. ${inline(result.modeReason)}${created}`);
+        const empty = result.objects === 0
+            ? 'The source holds no objects: nothing was imported. Set `min-items` to make an empty source fail the step.'
+            : limits && failures.length === 0 && emptyImportWarning(result, limits);
+        if (empty)
+            block(`> [!WARNING]\n> ${inline(empty)}`);
+    }
+    renderSteps(steps);
+    if (!result)
+        return;
+    if ((result.tables?.length ?? 0) > 1)
+        renderTables(result.tables ?? []);
+    if (result.unread && result.unread.length > 0)
+        renderUnread(result.unread);
+    if (result.readAs && result.readAs.length > 0)
+        block(readAsLine(result.readAs));
+    renderCounts(result);
+    const verify = verifyParagraph(result);
+    if (verify)
+        block(verify);
+    // One object's row would repeat the counts above.
+    if (result.mode === 'stream' && (result.perObject?.length ?? 0) > 1)
+        renderObjects(result);
+    renderPace(result);
+    if (result.estimates && result.estimates.length > 0)
+        renderEstimates(result.estimates);
+    if (result.errorCount > 0)
+        renderRejections(result);
+}
+/** How the objects were read: `Read as: a JSON array of plain documents (…): 2 objects.` */
+function readAsLine(readAs) {
+    const ways = readAs.map(({ how, objects }) => `${inline(how)}: ${(0,words/* counted */.h)(objects, 'object')}`);
+    return `Read as: ${ways.join('; ')}.`;
+}
+/**
+ * One line that names the table, the source and the result. Its icon is the step's verdict:
+ * ❌ when the step fails, ⚠️ when it passes with something to look at (rejected records that
+ * max-errors accepted, nothing imported), ✅ otherwise. A cancelled run says so first, with what
+ * it wrote, what it read and did not write, and where reading stopped.
+ */
+function headline(result, failures, limits) {
+    if (!result)
+        return '❌ The import did not start';
+    // ImportTable only ever imports into a table it creates.
+    const isNew = result.mode === 'native' || result.tableCreatedFrom !== undefined;
+    const tables = result.tables ?? [];
+    const target = tables.length > 1
+        ? `${tables.length} tables (${tables.map((t) => `\`${code(t.table)}\``).join(', ')})`
+        : `${isNew ? 'new table ' : ''}\`${code(result.table ?? '?')}\``;
+    const into = `into ${target} from \`${code(result.source ?? '?')}\``;
+    const items = (0,words/* counted */.h)(result.importedItemCount, 'item');
+    if (result.cancelled)
+        return cancelledHeadline(result, result.cancelled, into, items);
+    const failed = failures.length > 0;
+    const accepted = failed ? '' : `, accepted by max-errors${limits ? ` (${limits.maxErrors})` : ''}`;
+    if (result.dryRun) {
+        const rejected = result.errorCount > 0
+            ? `; ${(0,words/* counted */.h)(result.errorCount, 'record')} would be rejected${accepted}`
+            : '';
+        const icon = failed ? '❌' : '🧪';
+        return `${icon} DRY RUN: ${items} would be imported ${into}${rejected}; nothing was written`;
+    }
+    if (result.status === 'IN_PROGRESS' && !failed) {
+        return `⏳ ImportTable is still importing ${into}`;
+    }
+    const rejected = result.errorCount > 0 ? `, ${(0,words/* counted */.h)(result.errorCount, 'record')} rejected${accepted}` : '';
+    const nothing = result.processedItemCount === 0 && result.errorCount === 0;
+    const icon = failed ? '❌' : result.errorCount > 0 || nothing ? '⚠️' : '✅';
+    return `${icon} ${items} imported ${into} in ${seconds(result.durationSeconds)}${rejected}`;
+}
+function cancelledHeadline(result, cancelled, into, items) {
+    const head = `❌ Cancelled (${cancelled.signal}):`;
+    if (result.mode === 'native') {
+        return `${head} ImportTable goes on in AWS ${into} as \`${code(result.importArn ?? '?')}\`; a re-run attaches to it`;
+    }
+    // The first object not read is enough for a headline; the failure lists the rest.
+    const stoppedAt = cancelled.notRead?.split(';')[0];
+    const where = stoppedAt ? `; reading stopped at ${inline(stoppedAt)}` : '; every object was read';
+    // A dry run writes nothing: what it had validated is what it says.
+    if (result.dryRun) {
+        return `${head} dry run, ${items} would be imported ${into}, validated in ${seconds(result.durationSeconds)}${where}`;
+    }
+    return (`${head} ${items} imported ${into} in ${seconds(result.durationSeconds)}, ` +
+        `${(0,words/* counted */.h)(result.unwrittenItemCount, 'record')} read and NOT written (in rejected-file)` +
+        where);
+}
+function renderSteps(steps) {
+    if (steps.length === 0)
+        return;
+    block('### Steps');
+    block(table(['Step', 'Result', 'Time'], steps.map((step) => [
+        `${step.ok ? '✅' : '❌'} ${step.name}`,
+        cell(step.result),
+        `${step.startedAt.toFixed(1)}–${step.endedAt.toFixed(1)} s`,
+    ])));
+}
+function renderCounts(result) {
+    block('### Counts');
+    const rate = result.durationSeconds > 0 ? Math.round(result.importedItemCount / result.durationSeconds) : 0;
+    const rows = [
+        ['Objects', result.objects === undefined ? 'listed by ImportTable' : String(result.objects)],
+        ['Records read', String(result.processedItemCount)],
+        [
+            result.dryRun ? 'Items that would be imported' : 'Items imported',
+            String(result.importedItemCount),
+        ],
+        ['Records rejected', String(result.errorCount)],
+        ['Read (uncompressed)', (0,words/* formatBytes */.z)(result.processedSizeBytes)],
+        ['Duration', seconds(result.durationSeconds)],
+        [result.dryRun ? 'Records validated per second' : 'Items per second', String(rate)],
+    ];
+    // The writer's rows are the stream engine's. An emulator's capacity bills nothing; pace and
+    // stalls say something only when DynamoDB throttled.
+    const stream = result.mode === 'stream';
+    if (stream && result.consumedWriteCapacity !== undefined && !result.customEndpoint) {
+        rows.push(['Write capacity consumed', `${result.consumedWriteCapacity} WCU`]);
+    }
+    if (stream && result.pacing && result.pacing.throttled > 0) {
+        const p = result.pacing;
+        rows.push(['Throttled calls', String(p.throttled)]);
+        rows.push(['Pace settled at', `${p.itemsPerSecond} items/s, ${p.unitsPerSecond} WCU/s`]);
+        rows.push(['Longest stall', `${(p.longestStallMs / 1000).toFixed(1)} s`]);
+    }
+    block(table(['Measure', 'Value'], rows));
+    // A pie of one slice says nothing the rows above do not.
+    if (result.importedItemCount > 0 && result.errorCount > 0) {
+        const imported = result.dryRun ? 'Would be imported' : 'Imported';
+        block('```mermaid\npie showData title Records\n' +
+            `    "${imported}" : ${result.importedItemCount}\n` +
+            `    "Rejected" : ${result.errorCount}\n` +
+            '```');
+    }
+}
+/**
+ * The read-back in one line of figures: what was checked and what it found, the read units and
+ * the time; or why it did not run, or (a dry run) what it would read.
+ */
+function verifyParagraph(result) {
+    const v = result.verification;
+    if (v) {
+        const extra = v.extra !== undefined ? `, ${v.extra} extra` : '';
+        const icon = (0,src_result/* mismatched */.Cc)(v) > 0 ? '❌' : '✅';
+        return (`${icon} **Verify (${v.level}):** ${(0,words/* counted */.h)(v.checked, 'item')} checked: ${v.equal} equal, ` +
+            `${v.missing} missing, ${v.different} different${extra}; ${v.readUnits} read units; ${seconds(v.seconds)}.`);
+    }
+    const notRun = result.verifyNotRun;
+    if (!notRun)
+        return undefined;
+    if (notRun.items !== undefined) {
+        return `**Verify (${notRun.level}), planned:** would read about ${(0,words/* counted */.h)(notRun.items, 'item')} back with consistent reads (at least one read unit each).`;
+    }
+    return `**Verify (${notRun.level}):** not run: ${inline(notRun.why)}.`;
+}
+/** The names of the tables this run created: `\`a\`, \`b\``. */
+function createdTables(result) {
+    return (result.tables ?? [])
+        .filter((t) => t.created)
+        .map((t) => `\`${code(t.table)}\``)
+        .join(', ');
+}
+/** One row per table of a step that loaded several. */
+function renderTables(tables) {
+    block('### Tables');
+    block(table(['Table', 'Status', 'Created by this step', 'Imported', 'Rejected'], tables.map((t) => [
+        `\`${code(t.table)}\``,
+        t.status + (t.failureCode ? ` (${t.failureCode})` : ''),
+        t.created ? 'yes' : 'no',
+        String(t.imported),
+        String(t.rejected),
+    ])));
+}
+function renderObjects(result) {
+    const objects = result.perObject ?? [];
+    block('### Objects');
+    block(table(['Object', 'Records', 'Rejected', 'Compression'], objects
+        .slice(0, MAX_OBJECT_ROWS)
+        .map((o) => [
+        cell(recordPlace(`${o.url}:1`, (0,local/* workspaceRoot */.oS)()).file ?? o.url),
+        String(o.records),
+        String(o.rejected),
+        (o.compression ?? 'none').toLowerCase(),
+    ])));
+    const rest = objects.length - MAX_OBJECT_ROWS;
+    if (rest > 0)
+        block(`…and ${(0,words/* counted */.h)(rest, 'more object')}.`);
+}
+/** Items written over time, for imports long enough to have a pace worth a chart. */
+function renderPace(result) {
+    const samples = result.progress ?? [];
+    if (result.durationSeconds < CHART_MIN_SECONDS || samples.length < 2)
+        return;
+    const rates = samples.map((s, i) => {
+        const before = i === 0 ? { seconds: 0, items: 0 } : samples[i - 1];
+        const span = Math.max(1, s.seconds - before.seconds);
+        return Math.round((s.items - before.items) / span);
+    });
+    block('### Items per second');
+    block('```mermaid\nxychart-beta\n' +
+        `    x-axis "seconds" [${samples.map((s) => s.seconds).join(', ')}]\n` +
+        '    y-axis "items/s"\n' +
+        `    line [${rates.join(', ')}]\n` +
+        '```');
+}
+function renderEstimates(estimates) {
+    block('### Estimates: what the import would cost and take');
+    block(table(['Engine', 'Cost', 'Time', 'Basis'], estimates.map((e) => [e.engine, cell(e.cost), cell(e.time), cell(e.notes)])));
+    block('Prices are us-east-1 list prices; other regions differ.');
+}
+/** Objects whose reading stopped before their end: where, why, and how much was left. */
+function renderUnread(unread) {
+    block('### Not read to the end');
+    block('These objects could not be read to their end: what follows the point where reading stopped ' +
+        'was neither imported nor counted, and max-errors does not apply to it.');
+    block(table(['Object and line', 'Stopped at', 'Why', 'Not read'], unread.map((u) => [
+        recordLink(u.location),
+        cell((0,src_result/* unreadPlace */.Bs)(u).replace(' after ', ', after ')),
+        cell(truncate(u.reason)),
+        cell(`${(0,src_result/* unreadAmount */.Kr)(u).replace(/ not read$/, '')} (${(0,words/* counted */.h)(u.recordsRead, (0,src_result/* recordNoun */.wL)(u.format))} read)`),
+    ])));
+}
+function renderRejections(result) {
+    block('### Rejected records');
+    const kinds = Object.entries(result.rejections.byKind);
+    block(kinds.map(([kind, n]) => `- ${src_result/* REJECTION_KINDS */.aO[kind]}: ${n}`).join('\n'));
+    block(table(['Where', 'Why'], result.rejections.samples.map((r) => [recordLink(r.location), cell(truncate(r.reason))])));
+    const more = result.errorCount - result.rejections.samples.reduce((n, r) => n + r.records, 0);
+    const where = result.rejectedFile ? ` All of them are in \`${code(result.rejectedFile)}\`.` : '';
+    if (more > 0)
+        block(`…and ${more} more.${where}`);
+    else if (where)
+        block(where.trim());
+}
+/**
+ * A rejected record's place: for a file of the workspace, its path and line, linked to that line
+ * of the commit the job runs on (GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA).
+ */
+function recordLink(location, env = process.env) {
+    const place = recordPlace(location, (0,local/* workspaceRoot */.oS)());
+    if (place.file === undefined)
+        return cell(location);
+    const text = cell(`${place.file}:${place.line}`);
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_SHA: sha } = env;
+    if (!server || !repository || !sha)
+        return text;
+    const file = place.file.split('/').map(encodeURIComponent).join('/');
+    return `[${text}](${server}/${repository}/blob/${sha}/${file}#L${place.line})`;
+}
+/** A reason as a list item; the lines of a reason that lists problems (`\n- …`) nest under it. */
+function listItem(reason) {
+    const [first = '', ...rest] = reason.split('\n- ');
+    return [`- ${inline(first)}`, ...rest.map((line) => `  - ${inline(line)}`)].join('\n');
+}
+/** One Markdown block, and the blank line that ends it. */
+function block(markdown) {
+    lib_core/* summary */.z.addRaw(`${markdown}\n\n`);
+}
+/** A GitHub-flavoured Markdown table. */
+function table(headers, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/** Text for a table cell: HTML escaped, pipes escaped, on one line. */
+function cell(text) {
+    return inline(text).replace(/\|/g, '\\|');
+}
+/** Text inside a paragraph or a list item: HTML escaped, on one line. */
+function inline(text) {
+    return text
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\s*\n\s*/g, ' ');
+}
+/** Text inside backticks: backticks cannot be escaped there, so they are dropped. */
+function code(text) {
+    return text.replace(/`/g, "'");
+}
+function seconds(value) {
+    return value < 10 ? `${Number(value.toFixed(1))} s` : `${Math.round(value)} s`;
+}
+function truncate(text) {
+    return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
+}
+/**
+ * The summary of a run stopped at once (a second signal, or the cancel's deadline), written
+ * synchronously since the process ends right after: the headline and the failure, no more.
+ */
+function writeStoppedSummary(result, signal, failure) {
+    const file = process.env['GITHUB_STEP_SUMMARY'];
+    if (!file)
+        return;
+    const what = result
+        ? `${(0,words/* counted */.h)(result.importedItemCount, 'item')} imported into \`${code(result.table ?? '?')}\` from \`${code(result.source ?? '?')}\` by then`
+        : 'before the import started';
+    external_node_fs_.appendFileSync(file, `## ❌ Cancelled (${signal}), then stopped at once: ${what}\n\n` +
+        `**The step failed:**\n\n${listItem(failure)}\n\n`);
+}
+/** Writes the summary; a failure to write it is a warning, never the step's failure. */
+async function writeSummary() {
+    try {
+        await lib_core/* summary */.z.write();
+    }
+    catch (err) {
+        lib_core/* warning */.$e(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/result-totals.ts
+/**
+ * One step, several tables: each table's result, and the step's as their totals. The verdict
+ * (max-errors, min-items) and the scalar outputs read the totals; the `tables` output and the
+ * summary's table rows read each table's.
+ */
+
+/** The worst status first: the step's status is its worst table's. */
+const STATUS_ORDER = ['FAILED', 'CANCELLED', 'IN_PROGRESS', 'COMPLETED'];
+/** What the `tables` output says of one table. */
+function tableOutcome(result) {
+    return {
+        table: result.table ?? '',
+        status: result.status,
+        ...(result.tableArn !== undefined && { tableArn: result.tableArn }),
+        ...(result.failureCode !== undefined && { failureCode: result.failureCode }),
+        imported: result.importedItemCount,
+        rejected: result.errorCount,
+        created: result.tableCreatedFrom !== undefined,
+    };
+}
+/**
+ * The step's result from its tables' results, in the order loaded: counts summed, the worst
+ * status with its failure, what only one table can have (an ARN, the pace) only for one table.
+ */
+function combineResults(results) {
+    const [first, ...rest] = results;
+    if (!first)
+        throw new Error('combineResults: no table');
+    const tables = results.map(tableOutcome);
+    if (rest.length === 0)
+        return { ...first, tables };
+    const sum = (pick) => results.reduce((t, r) => t + pick(r), 0);
+    const worst = STATUS_ORDER.find((s) => results.some((r) => r.status === s)) ?? 'COMPLETED';
+    const failed = results.find((r) => r.status === worst && r.failureCode !== undefined);
+    const capacity = results.filter((r) => r.consumedWriteCapacity !== undefined);
+    const reasons = [...new Set(results.map((r) => r.modeReason))];
+    const created = [...new Set(results.flatMap((r) => r.tableCreatedFrom ?? []))];
+    const messages = results.flatMap((r) => r.failureMessage ? [`${r.table ?? ''}: ${r.failureMessage}`] : []);
+    const stopped = results.find((r) => r.stopped)?.stopped;
+    const cancelled = results.find((r) => r.cancelled)?.cancelled;
+    const rejectedFile = results.find((r) => r.rejectedFile)?.rejectedFile;
+    const timedOut = results.find((r) => r.timedOutAfterMinutes)?.timedOutAfterMinutes;
+    const unread = results.flatMap((r) => r.unread ?? []);
+    return {
+        mode: results.every((r) => r.mode === first.mode) ? first.mode : 'stream',
+        modeReason: reasons.join(' '),
+        status: worst,
+        ...(failed?.failureCode !== undefined && { failureCode: failed.failureCode }),
+        ...(messages.length > 0 && { failureMessage: messages.join(' ') }),
+        processedItemCount: sum((r) => r.processedItemCount),
+        importedItemCount: sum((r) => r.importedItemCount),
+        errorCount: sum((r) => r.errorCount),
+        unwrittenItemCount: sum((r) => r.unwrittenItemCount),
+        processedSizeBytes: sum((r) => r.processedSizeBytes),
+        durationSeconds: Math.max(...results.map((r) => r.durationSeconds)),
+        ...(capacity.length > 0 && {
+            consumedWriteCapacity: capacity.reduce((t, r) => t + (r.consumedWriteCapacity ?? 0), 0),
+        }),
+        ...(first.capacitySource !== undefined && { capacitySource: first.capacitySource }),
+        ...(timedOut !== undefined && { timedOutAfterMinutes: timedOut }),
+        ...(rejectedFile !== undefined && { rejectedFile }),
+        dryRun: first.dryRun,
+        objects: new Set(results.flatMap((r) => (r.perObject ?? []).map((o) => o.url))).size,
+        table: results.map((r) => r.table ?? '').join(', '),
+        ...(first.source !== undefined && { source: first.source }),
+        ...(created.length > 0 && { tableCreatedFrom: created.join(', ') }),
+        ...(first.customEndpoint !== undefined && { customEndpoint: first.customEndpoint }),
+        perObject: results.flatMap((r) => r.perObject ?? []),
+        ...readAs(results),
+        ...(stopped && { stopped }),
+        ...(cancelled && { cancelled }),
+        ...(unread.length > 0 && { unread }),
+        rejections: {
+            samples: results.flatMap((r) => r.rejections.samples).slice(0, src_result/* MAX_REJECTION_SAMPLES */.J4),
+            byKind: byKind(results),
+        },
+        tables,
+        ...verification(results),
+    };
+}
+/** The checks of every table, summed; their levels are the step's one verify input. */
+function verification(results) {
+    const reports = results.flatMap((r) => r.verification ?? []);
+    const notRun = results.find((r) => r.verifyNotRun)?.verifyNotRun;
+    const [first] = reports;
+    if (!first)
+        return notRun ? { verifyNotRun: notRun } : {};
+    const sum = (pick) => reports.reduce((t, r) => t + pick(r), 0);
+    return {
+        verification: {
+            level: first.level,
+            checked: sum((r) => r.checked),
+            equal: sum((r) => r.equal),
+            missing: sum((r) => r.missing),
+            different: sum((r) => r.different),
+            ...(first.extra !== undefined && { extra: sum((r) => r.extra ?? 0) }),
+            readUnits: sum((r) => r.readUnits),
+            seconds: sum((r) => r.seconds),
+            samples: reports.flatMap((r) => r.samples).slice(0, src_result/* MAX_REJECTION_SAMPLES */.J4),
+        },
+        ...(notRun && { verifyNotRun: notRun }),
+    };
+}
+/** Each way of reading, with the objects read that way over every table. */
+function readAs(results) {
+    const objects = new Map();
+    for (const r of results)
+        for (const { how, objects: n } of r.readAs ?? [])
+            objects.set(how, (objects.get(how) ?? 0) + n);
+    if (objects.size === 0)
+        return {};
+    return { readAs: [...objects].map(([how, n]) => ({ how, objects: n })) };
+}
+function byKind(results) {
+    const total = {};
+    for (const r of results)
+        for (const [kind, n] of Object.entries(r.rejections.byKind))
+            total[kind] = (total[kind] ?? 0) + n;
+    return total;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -83243,29 +84140,33 @@ function plannedStep(plan) {
 async function importData(plan, clients, steps, options) {
     const results = [];
     const several = plan.tables.length > 1;
-    for (const { job, planned } of plan.tables) {
+    for (const table of plan.tables) {
         const done = totals(results);
         const context = {
             ...options,
             clients,
-            steps: several ? steps.forTable(planned.table ?? '') : steps,
+            steps: several ? steps.forTable(table.planned.table ?? '') : steps,
             // A cancel's outputs count what the tables before this one did, too.
             ...(options.showCounts && {
                 showCounts: (counts) => options.showCounts?.(() => added(done, counts())),
             }),
         };
         const appendRejected = results.some((r) => r.rejectedFile !== undefined);
-        const result = options.signal?.aborted
-            ? notStarted(options.signal)
-            : await runEngine(appendRejected && job.engine === 'stream' ? { ...job, appendRejected } : job, context);
-        results.push({
-            ...planned,
-            ...result,
-            ...keepCreatedByImportTable(job, result),
-            durationSeconds: Math.round(steps.elapsed() * 1000) / 1000,
-        });
+        const loaded = { ...(await loadTable(table, context, appendRejected)), durationSeconds: 0 };
+        const result = table.verify ? await verifyTable(table.verify, loaded, context) : loaded;
+        results.push({ ...result, durationSeconds: Math.round(steps.elapsed() * 1000) / 1000 });
     }
     return combineResults(results);
+}
+/** One table by its engine; mode verify has none and writes nothing. */
+async function loadTable({ job, planned, dryRun }, context, appendRejected) {
+    const { signal } = context;
+    if (signal?.aborted)
+        return { ...planned, ...notStarted(signal) };
+    if (!job)
+        return { ...planned, ...nothingWritten(), dryRun: dryRun === true };
+    const result = await runEngine(appendRejected && job.engine === 'stream' ? { ...job, appendRejected } : job, context);
+    return { ...planned, ...result, ...keepCreatedByImportTable(job, result) };
 }
 /**
  * A table ImportTable created (the native job had none) is recorded for delete-created-tables
@@ -83402,6 +84303,9 @@ const Input = {
     Shard: 'shard',
     Truncate: 'truncate',
     RejectedFile: 'rejected-file',
+    Verify: 'verify',
+    VerifySampleSize: 'verify-sample-size',
+    MaxReadCapacity: 'max-read-capacity',
 };
 const Output = {
     Mode: 'mode',
@@ -83419,6 +84323,8 @@ const Output = {
     CloudwatchLogGroupArn: 'cloudwatch-log-group-arn',
     RejectedFile: 'rejected-file',
     Tables: 'tables',
+    VerifiedItemCount: 'verified-item-count',
+    MismatchedItemCount: 'mismatched-item-count',
 };
 
 
@@ -83984,7 +84890,7 @@ async function findRunningImport(client, tableName, tableArn) {
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9373);
 /* harmony import */ var _created_tables_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4585);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(3916);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1806);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4083);
 /* harmony import */ var _names_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6455);
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5846);
 /**
@@ -84185,10 +85091,12 @@ function sentence(text) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Bs: () => (/* binding */ unreadPlace),
+/* harmony export */   Cc: () => (/* binding */ mismatched),
 /* harmony export */   Fn: () => (/* binding */ describeUnread),
 /* harmony export */   J4: () => (/* binding */ MAX_REJECTION_SAMPLES),
 /* harmony export */   Kr: () => (/* binding */ unreadAmount),
 /* harmony export */   LZ: () => (/* binding */ ITEM_VALIDATION_ERROR),
+/* harmony export */   SL: () => (/* binding */ VERIFICATION_FAILED),
 /* harmony export */   aO: () => (/* binding */ REJECTION_KINDS),
 /* harmony export */   bu: () => (/* binding */ SOURCE_NOT_READ),
 /* harmony export */   dO: () => (/* binding */ ITEMS_NOT_WRITTEN),
@@ -84221,6 +85129,10 @@ const SOURCE_NOT_READ = 'SourceNotRead';
  * goes on in AWS.
  */
 const IMPORT_CANCELLED = 'Cancelled';
+/** Mismatched items of a report: missing, different and extra. */
+function mismatched(report) {
+    return report.missing + report.different + (report.extra ?? 0);
+}
 const REJECTION_KINDS = {
     unreadable: 'unreadable line or object',
     invalid: 'invalid record',
@@ -84230,6 +85142,8 @@ const REJECTION_KINDS = {
 };
 /** Rejections kept in memory for annotations and the summary; the rest are only counted. */
 const MAX_REJECTION_SAMPLES = 10;
+/** The FailureCode of a step whose table does not hold what the source says it should. */
+const VERIFICATION_FAILED = 'VerificationFailed';
 /** What a record is called in a format: `2 documents read`. */
 function recordNoun(format) {
     if (format === 'JSON')

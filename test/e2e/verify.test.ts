@@ -21,16 +21,14 @@ import {
 
 const ITEMS = 12
 
-/** Item i, with a nested map: `{"Item": {"pk": …, "sk": …, "total": …, "address": {"M": …}}}`. */
+/** Item i, with a set and a nested map (jsonLines wraps it in `{"Item": …}`). */
 function item(i: number) {
   return {
-    Item: {
-      pk: { S: `c#${i % 3}` },
-      sk: { N: String(i) },
-      total: { N: `${i}.50` },
-      tags: { SS: ['b', 'a'] },
-      address: { M: { city: { S: `city ${i}` }, zip: { N: '0100' } } },
-    },
+    pk: { S: `c#${i % 3}` },
+    sk: { N: String(i) },
+    total: { N: `${i}.50` },
+    tags: { SS: ['b', 'a'] },
+    address: { M: { city: { S: `city ${i}` }, zip: { N: '0100' } } },
   }
 }
 
