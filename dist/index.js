@@ -74329,7 +74329,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5919);
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _created_tables_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4585);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5077);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2743);
 /* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6661);
 
 
@@ -74980,7 +74980,7 @@ function jsonKind(value) {
 
 /***/ }),
 
-/***/ 5077:
+/***/ 2743:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -83160,11 +83160,30 @@ function verifyFailure(err, tableId, call) {
     return new errors/* ActionError */.lZ(`verify: ${(0,errors/* describeAwsError */.Pp)(err, call, tableId)}`, { cause: err });
 }
 
+;// CONCATENATED MODULE: ./src/verify/estimate.ts
+/** Write units per read unit: a write unit is 1 KB of item, a strongly consistent read unit 4 KB. */
+const WRITE_UNITS_PER_READ_UNIT = 4;
+/**
+ * From the items a dry run would import and the write units they need (one per started KB of
+ * each): every key at the read units of an item of the average size (exact when the items are
+ * of one size), and for exact a Scan of all their bytes.
+ */
+function estimateVerify(level, counted, sampleSize) {
+    const { items, writeUnits } = counted;
+    if (items === 0)
+        return { keys: 0, readUnits: 0 };
+    const perKey = Math.max(1, Math.ceil(writeUnits / items / WRITE_UNITS_PER_READ_UNIT));
+    const keys = level === 'sample' ? Math.min(items, sampleSize) : items;
+    const scan = level === 'exact' ? Math.ceil(writeUnits / WRITE_UNITS_PER_READ_UNIT) : 0;
+    return { keys, readUnits: keys * perKey + scan };
+}
+
 ;// CONCATENATED MODULE: ./src/verify/check.ts
 /**
  * The verify step: once a table's import is done, the table is compared with the source (or,
  * in mode verify, instead of an import); its mismatches fail the import.
  */
+
 
 
 
@@ -83199,10 +83218,9 @@ async function verifyTable(job, result, context) {
 function verifyNotRun(job, result) {
     const { level } = job;
     if (result.dryRun) {
-        const items = level === 'sample'
-            ? Math.min(job.sampleSize, result.importedItemCount)
-            : result.importedItemCount;
-        return { level, why: 'a dry run plans it', items };
+        // The item sizes are not kept: the source's text (larger than the items) bounds them.
+        const { keys, readUnits } = estimateVerify(level, { items: result.importedItemCount, writeUnits: Math.ceil(result.processedSizeBytes / 1024) }, job.sampleSize);
+        return { level, why: 'a dry run plans it', items: keys, readUnits };
     }
     const completed = result.status === 'COMPLETED' ||
         (result.failureCode === src_result/* ITEM_VALIDATION_ERROR */.LZ &&
@@ -83695,7 +83713,8 @@ function verifyParagraph(result) {
     if (!notRun)
         return undefined;
     if (notRun.items !== undefined) {
-        return `**Verify (${notRun.level}), planned:** would read about ${(0,words/* counted */.h)(notRun.items, 'item')} back with consistent reads (at least one read unit each).`;
+        const units = notRun.readUnits !== undefined ? `, at most about ${notRun.readUnits} read units` : '';
+        return `**Verify (${notRun.level}), planned:** would read ${(0,words/* counted */.h)(notRun.items, 'item')} back with consistent reads${units}.`;
     }
     return `**Verify (${notRun.level}):** not run: ${inline(notRun.why)}.`;
 }

@@ -193,6 +193,19 @@ describe('readInputs', () => {
     expect(inputs({ 'delete-created-tables': 'true', shard: '1/1' }).deleteCreatedTables).toBe(true)
   })
 
+  it('reads verify: none for an import, full for mode verify, and refuses mode verify with none', () => {
+    expect(inputs({})).toMatchObject({ verify: 'none', verifySampleSize: 1000, maxReadCapacity: 0 })
+    expect(inputs({ mode: 'verify' }).verify).toBe('full')
+    expect(inputs({ mode: 'Verify', verify: 'EXACT', 'verify-sample-size': '7' })).toMatchObject({
+      mode: 'verify',
+      verify: 'exact',
+      verifySampleSize: 7,
+    })
+    expect(() => inputs({ mode: 'verify', verify: 'none' })).toThrow(
+      'verify: expected sample, full or exact with mode verify, which only compares, got "none"',
+    )
+  })
+
   it('requires source; table only when the files name no table (the start step decides)', () => {
     expect(() => inputs({ table: '', source: '' })).toThrow(
       'Invalid inputs:\n- source: is required',

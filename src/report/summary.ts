@@ -215,7 +215,9 @@ export function verifyParagraph(result: ImportResult): string | undefined {
   const notRun = result.verifyNotRun
   if (!notRun) return undefined
   if (notRun.items !== undefined) {
-    return `**Verify (${notRun.level}), planned:** would read about ${counted(notRun.items, 'item')} back with consistent reads (at least one read unit each).`
+    const units =
+      notRun.readUnits !== undefined ? `, at most about ${notRun.readUnits} read units` : ''
+    return `**Verify (${notRun.level}), planned:** would read ${counted(notRun.items, 'item')} back with consistent reads${units}.`
   }
   return `**Verify (${notRun.level}):** not run: ${inline(notRun.why)}.`
 }

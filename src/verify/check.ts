@@ -14,6 +14,7 @@ import {
 } from '../result.js'
 import { counted } from '../words.js'
 import { runVerify, type VerifyJob } from './engine.js'
+import { estimateVerify } from './estimate.js'
 
 /**
  * The check of the table against the source, once its import completed (the bad records it
@@ -51,11 +52,13 @@ export async function verifyTable(
 function verifyNotRun(job: VerifyJob, result: ImportResult): ImportResult['verifyNotRun'] {
   const { level } = job
   if (result.dryRun) {
-    const items =
-      level === 'sample'
-        ? Math.min(job.sampleSize, result.importedItemCount)
-        : result.importedItemCount
-    return { level, why: 'a dry run plans it', items }
+    // The item sizes are not kept: the source's text (larger than the items) bounds them.
+    const { keys, readUnits } = estimateVerify(
+      level,
+      { items: result.importedItemCount, writeUnits: Math.ceil(result.processedSizeBytes / 1024) },
+      job.sampleSize,
+    )
+    return { level, why: 'a dry run plans it', items: keys, readUnits }
   }
   const completed =
     result.status === 'COMPLETED' ||

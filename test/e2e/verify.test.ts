@@ -219,4 +219,25 @@ describe('verify', () => {
     expect(places(first)).toHaveLength(4)
     expect(places(second)).toEqual(places(first))
   })
+
+  it('plans the check in a dry run, and refuses mode verify on a table that does not exist', async () => {
+    const { workspace, inputs } = await seeded()
+    const dry = await runDist(
+      { ...inputs, verify: 'sample', 'verify-sample-size': '5', 'dry-run': 'true' },
+      { GITHUB_WORKSPACE: workspace },
+    )
+    expect(dry.code, dry.stdout.slice(-3000)).toBe(0)
+    expect(dry.outputs['verified-item-count']).toBe('')
+    expect(dry.summary).toMatch(
+      /\*\*Verify \(sample\), planned:\*\* would read 5 items back with consistent reads, at most about \d+ read units\./,
+    )
+    const missing = await runDist(
+      { ...inputs, table: 'no-such-table-here', mode: 'verify' },
+      { GITHUB_WORKSPACE: workspace },
+    )
+    expect(missing.code).toBe(1)
+    expect(missing.stdout).toContain(
+      '::error::mode: verify: table no-such-table-here does not exist (region us-east-1, endpoint ',
+    )
+  })
 })
