@@ -260,7 +260,7 @@ describe('run: stream import of DYNAMODB_JSON', () => {
     expect(out).toContain(
       'source: expected s3://bucket/prefix or a path inside the workspace, got "https://bucket/key"',
     )
-    expect(out).toContain('mode: expected one of auto, native, stream, got "sideways"')
+    expect(out).toContain('mode: expected one of auto, native, stream, verify, got "sideways"')
     expect(out).toContain('write-concurrency: expected a whole number from 1 to 256, got "0"')
     expect(runner.outputs()).toEqual({})
   })
