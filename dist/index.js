@@ -75003,6 +75003,8 @@ var created_tables = __nccwpck_require__(4585);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/inputs.ts + 3 modules
 var src_inputs = __nccwpck_require__(4083);
+// EXTERNAL MODULE: ./src/names.ts
+var names = __nccwpck_require__(6455);
 // EXTERNAL MODULE: ./src/json.ts
 var json = __nccwpck_require__(8301);
 // EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
@@ -80774,6 +80776,7 @@ function withUnnamed(targets, unnamed, objectCount) {
 
 
 
+
 /**
  * Tables set up at once: creation waits for ACTIVE, seconds each on AWS, so a test environment's
  * tables are created side by side; far below the quota of table operations in progress at once
@@ -80860,6 +80863,18 @@ function verifyOnly(inputs, existing, step, target) {
     }
     const found = { table: existing, existed: true, source: step.source, objects: target.objects };
     const level = inputs.verify === 'none' ? 'full' : inputs.verify;
+    const ignored = [
+        ...(inputs.truncate ? [`${names/* Input */.p.Truncate} (mode verify writes nothing)`] : []),
+        ...(inputs.tableCreationSource
+            ? [`${inputs.tableCreationSource} (mode verify creates no table)`]
+            : []),
+    ];
+    for (const input of ignored) {
+        if (step.said.has(input))
+            continue;
+        step.said.add(input);
+        lib_core/* warning */.$e(`${input} has no effect here and is ignored.`);
+    }
     return {
         verify: verifyJob({ ...inputs, verify: level }, found, target.fileTable),
         planned: {
@@ -83253,8 +83268,6 @@ function nothingWritten() {
     };
 }
 
-// EXTERNAL MODULE: ./src/names.ts
-var names = __nccwpck_require__(6455);
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
 /** The step's verdict on an import's result: the one place that decides whether the step fails. */
 
@@ -84231,8 +84244,10 @@ async function checkErrors(result, inputs, steps) {
     steps.start('check errors');
     return steps.group('Check errors', async () => {
         const failures = checkResult(result, inputs);
-        const counts = `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
-            `${result.importedItemCount} ${result.dryRun ? 'would be imported' : 'imported'} (min-items ${inputs.minItems})`;
+        const counts = result.mode === 'verify'
+            ? `${result.verification?.checked ?? 0} checked (min-items ${inputs.minItems})`
+            : `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
+                `${result.importedItemCount} ${result.dryRun ? 'would be imported' : 'imported'} (min-items ${inputs.minItems})`;
         lib_core/* info */.pq(counts);
         steps.end('check errors', failures.length ? `${counts}: the step fails` : counts, failures.length === 0);
         return failures;

@@ -295,8 +295,10 @@ async function checkErrors(result: ImportResult, inputs: Inputs, steps: Steps): 
   return steps.group('Check errors', async () => {
     const failures = checkResult(result, inputs)
     const counts =
-      `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
-      `${result.importedItemCount} ${result.dryRun ? 'would be imported' : 'imported'} (min-items ${inputs.minItems})`
+      result.mode === 'verify'
+        ? `${result.verification?.checked ?? 0} checked (min-items ${inputs.minItems})`
+        : `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
+          `${result.importedItemCount} ${result.dryRun ? 'would be imported' : 'imported'} (min-items ${inputs.minItems})`
     core.info(counts)
     steps.end(
       'check errors',

@@ -3,6 +3,7 @@ import type { TableDescription } from '@aws-sdk/client-dynamodb'
 import type { Clients } from '../clients.js'
 import { realClock, type TimerClock } from '../clock.js'
 import type { Inputs } from '../inputs.js'
+import { Input } from '../names.js'
 import type { PlannedResult } from '../result.js'
 import { readExport, type ExportManifest } from '../sources/export.js'
 import { localSource, workspaceRoot } from '../sources/local.js'
@@ -147,7 +148,7 @@ async function prepareTable(
 function verifyOnly(
   inputs: TableInputs,
   existing: TableDescription | undefined,
-  step: { source: Source; exported: ExportManifest | undefined },
+  step: { source: Source; exported: ExportManifest | undefined; said: Set<string> },
   target: TableTarget,
 ): TablePlan {
   const name = inputs.table.name
@@ -158,6 +159,17 @@ function verifyOnly(
   }
   const found = { table: existing, existed: true, source: step.source, objects: target.objects }
   const level = inputs.verify === 'none' ? 'full' : inputs.verify
+  const ignored = [
+    ...(inputs.truncate ? [`${Input.Truncate} (mode verify writes nothing)`] : []),
+    ...(inputs.tableCreationSource
+      ? [`${inputs.tableCreationSource} (mode verify creates no table)`]
+      : []),
+  ]
+  for (const input of ignored) {
+    if (step.said.has(input)) continue
+    step.said.add(input)
+    core.warning(`${input} has no effect here and is ignored.`)
+  }
   return {
     verify: verifyJob({ ...inputs, verify: level }, found, target.fileTable),
     planned: {

@@ -182,9 +182,17 @@ describe('verify', () => {
     await change((c) =>
       c.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'b' }, v: { S: 'kept' } } })),
     )
-    const again = await runDist({ ...inputs, mode: 'verify' }, { GITHUB_WORKSPACE: workspace })
+    // truncate would empty the table: mode verify writes nothing, and says so.
+    const again = await runDist(
+      { ...inputs, mode: 'verify', truncate: 'true' },
+      { GITHUB_WORKSPACE: workspace },
+    )
     expect(again.code).toBe(1)
     expect(again.outputs['mismatched-item-count']).toBe('1')
+    expect(again.stdout).toContain(
+      '::warning::truncate (mode verify writes nothing) has no effect here and is ignored.',
+    )
+    expect(await scanAll(table)).toHaveLength(3)
   })
 
   it('sample checks the same keys on every run', async () => {
