@@ -104,4 +104,37 @@ describe('combineResults', () => {
       failureCode: 'SourceNotRead',
     })
   })
+
+  it("sums the tables' checks, and keeps why a check did not run", () => {
+    const report = (missing: number, extra?: number) => ({
+      level: 'exact' as const,
+      checked: 5,
+      equal: 5 - missing,
+      missing,
+      different: 0,
+      ...(extra !== undefined && { extra }),
+      readUnits: 7,
+      seconds: 1,
+      samples: missing ? [{ kind: 'missing' as const, location: 's3://b/k:1' }] : [],
+    })
+    const total = combineResults([
+      result({ table: 'a', verification: report(1, 2) }),
+      result({ table: 'b', verification: report(0, 0) }),
+    ])
+    expect(total.verification).toEqual({
+      level: 'exact',
+      checked: 10,
+      equal: 9,
+      missing: 1,
+      different: 0,
+      extra: 2,
+      readUnits: 14,
+      seconds: 2,
+      samples: [{ kind: 'missing', location: 's3://b/k:1' }],
+    })
+    const notRun = { level: 'full' as const, why: 'a dry run plans it', items: 3 }
+    expect(
+      combineResults([result({ table: 'a', verifyNotRun: notRun }), result({ table: 'b' })]),
+    ).toMatchObject({ verifyNotRun: notRun })
+  })
 })
