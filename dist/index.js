@@ -83254,19 +83254,6 @@ function verifyLine(report) {
     return (`${report.level}: ${(0,words/* counted */.h)(report.checked, 'item')} checked: ${report.equal} equal, ` +
         `${report.missing} missing, ${report.different} different${extra}; ${report.readUnits} read units`);
 }
-/** mode verify: the engine's part of the result, with nothing read or written by an engine. */
-function nothingWritten() {
-    return {
-        status: 'COMPLETED',
-        processedItemCount: 0,
-        importedItemCount: 0,
-        errorCount: 0,
-        unwrittenItemCount: 0,
-        processedSizeBytes: 0,
-        dryRun: false,
-        rejections: { samples: [], byKind: {} },
-    };
-}
 
 ;// CONCATENATED MODULE: ./src/report/verdict.ts
 /** The step's verdict on an import's result: the one place that decides whether the step fails. */
@@ -84125,17 +84112,10 @@ function cancelledSoFar(planned, counts, cancelled, steps) {
 /** A cancelled import's result before its counts: nothing read, nothing written. */
 function cancelledResult(signal, failureMessage) {
     return {
-        status: 'CANCELLED',
+        ...(0,src_result/* nothingDone */.mh)('CANCELLED'),
         failureCode: src_result/* IMPORT_CANCELLED */.gN,
         failureMessage,
         cancelled: { signal },
-        processedItemCount: 0,
-        importedItemCount: 0,
-        errorCount: 0,
-        unwrittenItemCount: 0,
-        processedSizeBytes: 0,
-        dryRun: false,
-        rejections: { samples: [], byKind: {} },
     };
 }
 /** The outputs of a cancel, written at once (synchronously): a SIGKILL may follow. */
@@ -84196,7 +84176,7 @@ async function loadTable({ job, planned, dryRun }, context, appendRejected) {
     if (signal?.aborted)
         return { ...planned, ...notStarted(signal) };
     if (!job)
-        return { ...planned, ...nothingWritten(), dryRun: dryRun === true };
+        return { ...planned, ...(0,src_result/* nothingDone */.mh)('COMPLETED'), dryRun: dryRun === true };
     const result = await runEngine(appendRejected && job.engine === 'stream' ? { ...job, appendRejected } : job, context);
     return { ...planned, ...result, ...keepCreatedByImportTable(job, result) };
 }
@@ -85135,6 +85115,7 @@ function sentence(text) {
 /* harmony export */   bu: () => (/* binding */ SOURCE_NOT_READ),
 /* harmony export */   dO: () => (/* binding */ ITEMS_NOT_WRITTEN),
 /* harmony export */   gN: () => (/* binding */ IMPORT_CANCELLED),
+/* harmony export */   mh: () => (/* binding */ nothingDone),
 /* harmony export */   wL: () => (/* binding */ recordNoun)
 /* harmony export */ });
 /* harmony import */ var _words_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5846);
@@ -85178,6 +85159,19 @@ const REJECTION_KINDS = {
 const MAX_REJECTION_SAMPLES = 10;
 /** The FailureCode of a step whose table does not hold what the source says it should. */
 const VERIFICATION_FAILED = 'VerificationFailed';
+/** An engine's result that read and wrote nothing (mode verify, a table a cancel came before). */
+function nothingDone(status) {
+    return {
+        status,
+        processedItemCount: 0,
+        importedItemCount: 0,
+        errorCount: 0,
+        unwrittenItemCount: 0,
+        processedSizeBytes: 0,
+        dryRun: false,
+        rejections: { samples: [], byKind: {} },
+    };
+}
 /** What a record is called in a format: `2 documents read`. */
 function recordNoun(format) {
     if (format === 'JSON')

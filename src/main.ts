@@ -8,12 +8,13 @@ import { errorMessage } from './errors.js'
 import { readInputs, type Inputs } from './inputs.js'
 import type { Job } from './plan/job.js'
 import { prepare, type Plan, type TablePlan } from './plan/plan.js'
-import { nothingWritten, verifyTable } from './verify/check.js'
+import { verifyTable } from './verify/check.js'
 import { annotate, setCancelledOutputs, setOutputs } from './report/outputs.js'
 import { renderSummary, writeStoppedSummary, writeSummary } from './report/summary.js'
 import { checkResult } from './report/verdict.js'
 import {
   IMPORT_CANCELLED,
+  nothingDone,
   type EngineResult,
   type ImportResult,
   type PlannedResult,
@@ -143,17 +144,10 @@ function cancelledSoFar(
 /** A cancelled import's result before its counts: nothing read, nothing written. */
 function cancelledResult(signal: string, failureMessage: string): EngineResult {
   return {
-    status: 'CANCELLED',
+    ...nothingDone('CANCELLED'),
     failureCode: IMPORT_CANCELLED,
     failureMessage,
     cancelled: { signal },
-    processedItemCount: 0,
-    importedItemCount: 0,
-    errorCount: 0,
-    unwrittenItemCount: 0,
-    processedSizeBytes: 0,
-    dryRun: false,
-    rejections: { samples: [], byKind: {} },
   }
 }
 
@@ -234,7 +228,7 @@ async function loadTable(
 ): Promise<Omit<ImportResult, 'durationSeconds'>> {
   const { signal } = context
   if (signal?.aborted) return { ...planned, ...notStarted(signal) }
-  if (!job) return { ...planned, ...nothingWritten(), dryRun: dryRun === true }
+  if (!job) return { ...planned, ...nothingDone('COMPLETED'), dryRun: dryRun === true }
   const result = await runEngine(
     appendRejected && job.engine === 'stream' ? { ...job, appendRejected } : job,
     context,

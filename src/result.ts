@@ -250,6 +250,20 @@ export type PlannedResult = Pick<
 export type EngineResult = Omit<ImportResult, keyof PlannedResult | 'durationSeconds'> &
   Pick<ImportResult, 'readAs'>
 
+/** An engine's result that read and wrote nothing (mode verify, a table a cancel came before). */
+export function nothingDone(status: ImportStatus): EngineResult {
+  return {
+    status,
+    processedItemCount: 0,
+    importedItemCount: 0,
+    errorCount: 0,
+    unwrittenItemCount: 0,
+    processedSizeBytes: 0,
+    dryRun: false,
+    rejections: { samples: [], byKind: {} },
+  }
+}
+
 /** max-errors and min-items: what the step's verdict is measured against. */
 export interface Limits {
   maxErrors: number

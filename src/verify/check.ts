@@ -8,7 +8,6 @@ import {
   ITEM_VALIDATION_ERROR,
   mismatched,
   VERIFICATION_FAILED,
-  type EngineResult,
   type ImportResult,
   type VerifyReport,
 } from '../result.js'
@@ -79,18 +78,4 @@ export function verifyLine(report: VerifyReport): string {
     `${report.level}: ${counted(report.checked, 'item')} checked: ${report.equal} equal, ` +
     `${report.missing} missing, ${report.different} different${extra}; ${report.readUnits} read units`
   )
-}
-
-/** mode verify: the engine's part of the result, with nothing read or written by an engine. */
-export function nothingWritten(): EngineResult {
-  return {
-    status: 'COMPLETED',
-    processedItemCount: 0,
-    importedItemCount: 0,
-    errorCount: 0,
-    unwrittenItemCount: 0,
-    processedSizeBytes: 0,
-    dryRun: false,
-    rejections: { samples: [], byKind: {} },
-  }
 }
