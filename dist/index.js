@@ -73352,6 +73352,33 @@ module.exports = {
 
 /***/ }),
 
+/***/ 3228:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X: () => (/* binding */ mapAtMost)
+/* harmony export */ });
+/**
+ * `fn` on every item, at most `limit` at a time (a pool of workers taking items in order); the
+ * results in the items' order. For control-plane calls that wait seconds each (creating or
+ * deleting tables), where all at once would meet the account's limits.
+ */
+async function mapAtMost(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+
+/***/ }),
+
 /***/ 833:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -75003,6 +75030,8 @@ var created_tables = __nccwpck_require__(4585);
 var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/inputs.ts + 3 modules
 var src_inputs = __nccwpck_require__(4083);
+// EXTERNAL MODULE: ./src/at-most.ts
+var at_most = __nccwpck_require__(3228);
 // EXTERNAL MODULE: ./src/names.ts
 var names = __nccwpck_require__(6455);
 // EXTERNAL MODULE: ./src/json.ts
@@ -80777,6 +80806,7 @@ function withUnnamed(targets, unnamed, objectCount) {
 
 
 
+
 /**
  * Tables set up at once: creation waits for ACTIVE, seconds each on AWS, so a test environment's
  * tables are created side by side; far below the quota of table operations in progress at once
@@ -80805,7 +80835,7 @@ async function prepare(given, clients, clock = src_clock/* realClock */.dQ) {
     if (targets.length > 1)
         lib_core/* info */.pq(`${(0,words/* counted */.h)(targets.length, 'table')}: ${ours.join(', ')}`);
     const step = { source, exported, ours, said: new Set() };
-    const tables = await inBatches(targets, TABLES_SET_UP_AT_ONCE, (target) => prepareTable(inputsFor(inputs, target, targets.length), step, target, clients));
+    const tables = await (0,at_most/* mapAtMost */.X)(targets, TABLES_SET_UP_AT_ONCE, (target) => prepareTable(inputsFor(inputs, target, targets.length), step, target, clients));
     return { tables };
 }
 /** One table's start step: describe, choose the engine, check near names, set it up. */
@@ -80932,19 +80962,6 @@ function forImportTable(inputs, definition) {
     for (const warning of native.warnings)
         lib_core/* warning */.$e(warning);
     return { ...inputs, tableCreation: native.parameters };
-}
-/** Runs `fn` on every item, at most `limit` at a time; the results in the items' order. */
-async function inBatches(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
 }
 /** The start step's line in the summary: the engine, the table as found, what was done, the export. */
 function summaryLine(inputs, existing, choice, steps, exported) {
@@ -84899,7 +84916,8 @@ async function findRunningImport(client, tableName, tableArn) {
 /* harmony export */ });
 /* unused harmony exports DELETE_POLL_MS, MAX_DELETE_WAIT_MS, deleteTables, deleteCreatedTable, cliOptions */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
-/* harmony import */ var _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(4305);
+/* harmony import */ var _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(4305);
+/* harmony import */ var _at_most_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(3228);
 /* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7701);
 /* harmony import */ var _clock_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9373);
 /* harmony import */ var _created_tables_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4585);
@@ -84913,6 +84931,7 @@ async function findRunningImport(client, tableName, tableArn) {
  * state, created-tables.ts), and only those; a table that existed before was never recorded. The
  * one caller of setFailed in the post step, as main.ts is in the main step.
  */
+
 
 
 
@@ -84967,19 +84986,15 @@ async function runPost(clock = _clock_js__WEBPACK_IMPORTED_MODULE_2__/* .realClo
 }
 /** Deletes each table, a few at a time; returns the message of each that could not be deleted. */
 async function deleteTables(tables, deletion) {
-    const queue = [...tables];
     const failures = [];
-    const worker = async () => {
-        for (let table = queue.shift(); table; table = queue.shift()) {
-            try {
-                await deleteCreatedTable(table, deletion);
-            }
-            catch (err) {
-                failures.push((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err));
-            }
+    await (0,_at_most_js__WEBPACK_IMPORTED_MODULE_8__/* .mapAtMost */ .X)(tables, DELETE_CONCURRENCY, async (table) => {
+        try {
+            await deleteCreatedTable(table, deletion);
         }
-    };
-    await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, tables.length) }, worker));
+        catch (err) {
+            failures.push((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorMessage */ .gJ)(err));
+        }
+    });
     return failures;
 }
 /**
@@ -85005,7 +85020,7 @@ async function deleteCreatedTable(table, deletion) {
             protectedTable = true;
             _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Table ${name} has deletion protection on: turning it off to delete it, since this step created it and ${_names_js__WEBPACK_IMPORTED_MODULE_6__/* .Input */ .p.DeleteCreatedTables} is true.`);
             await client
-                .send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_8__/* .UpdateTableCommand */ .NQf({ TableName: name, DeletionProtectionEnabled: false }))
+                .send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_9__/* .UpdateTableCommand */ .NQf({ TableName: name, DeletionProtectionEnabled: false }))
                 .catch((err) => {
                 throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .lZ((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .describeAwsError */ .Pp)(err, 'UpdateTable', name), { cause: err });
             });
@@ -85033,7 +85048,7 @@ function alreadyGone(name) {
 async function requestDelete(name, deletion, deadline) {
     for (;;) {
         try {
-            await deletion.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_8__/* .DeleteTableCommand */ .$uC({ TableName: name }));
+            await deletion.client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_9__/* .DeleteTableCommand */ .$uC({ TableName: name }));
             return true;
         }
         catch (err) {
@@ -85062,7 +85077,7 @@ async function goneBy(name, deletion, deadline) {
 /** The table's description, or undefined when it does not exist. */
 async function describe(client, name) {
     try {
-        return (await client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_8__/* .DescribeTableCommand */ .h8C({ TableName: name }))).Table;
+        return (await client.send(new _aws_sdk_client_dynamodb__WEBPACK_IMPORTED_MODULE_9__/* .DescribeTableCommand */ .h8C({ TableName: name }))).Table;
     }
     catch (err) {
         if ((0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorName */ .Is)(err) === 'ResourceNotFoundException')

@@ -12,6 +12,7 @@ import {
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb'
+import { mapAtMost } from './at-most.js'
 import { createClients, type Clients, type ConnectionSettings } from './clients.js'
 import { realClock, type Clock } from './clock.js'
 import { createdTables, type CreatedTable } from './created-tables.js'
@@ -74,18 +75,14 @@ export interface Deletion {
 
 /** Deletes each table, a few at a time; returns the message of each that could not be deleted. */
 export async function deleteTables(tables: CreatedTable[], deletion: Deletion): Promise<string[]> {
-  const queue = [...tables]
   const failures: string[] = []
-  const worker = async () => {
-    for (let table = queue.shift(); table; table = queue.shift()) {
-      try {
-        await deleteCreatedTable(table, deletion)
-      } catch (err) {
-        failures.push(errorMessage(err))
-      }
+  await mapAtMost(tables, DELETE_CONCURRENCY, async (table) => {
+    try {
+      await deleteCreatedTable(table, deletion)
+    } catch (err) {
+      failures.push(errorMessage(err))
     }
-  }
-  await Promise.all(Array.from({ length: Math.min(DELETE_CONCURRENCY, tables.length) }, worker))
+  })
   return failures
 }
 

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
+import { mapAtMost } from '../at-most.js'
 import type { Clients } from '../clients.js'
 import { realClock, type TimerClock } from '../clock.js'
 import type { Inputs } from '../inputs.js'
@@ -80,7 +81,7 @@ export async function prepare(
   const ours = targets.map((t) => t.table.name)
   if (targets.length > 1) core.info(`${counted(targets.length, 'table')}: ${ours.join(', ')}`)
   const step = { source, exported, ours, said: new Set<string>() }
-  const tables = await inBatches(targets, TABLES_SET_UP_AT_ONCE, (target) =>
+  const tables = await mapAtMost(targets, TABLES_SET_UP_AT_ONCE, (target) =>
     prepareTable(inputsFor(inputs, target, targets.length), step, target, clients),
   )
   return { tables }
@@ -229,24 +230,6 @@ function forImportTable(inputs: TableInputs, definition: DefinedTable): TableInp
   }
   for (const warning of native.warnings) core.warning(warning)
   return { ...inputs, tableCreation: native.parameters }
-}
-
-/** Runs `fn` on every item, at most `limit` at a time; the results in the items' order. */
-async function inBatches<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length)
-  let next = 0
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++
-      results[index] = await fn(items[index] as T)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
-  return results
 }
 
 /** The start step's line in the summary: the engine, the table as found, what was done, the export. */
