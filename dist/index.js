@@ -75522,6 +75522,9 @@ function streamOnlyReason(inputs, tableExists, firstObject) {
     if (notImportable) {
         return `Table ${table} does not exist, and ${notImportable}, so the stream engine creates the table and writes with BatchWriteItem.`;
     }
+    if (inputs.definition?.extras?.LocalSecondaryIndexes?.length) {
+        return `Table ${table} does not exist, and ${inputs.definition.source} gives it local secondary indexes, which ImportTable cannot create (nor can any table get one later), so the stream engine creates the table and writes with BatchWriteItem.`;
+    }
     if (inputs.format !== 'auto' && !(0,input_format/* isImportTableFormat */.PS)(inputs.format)) {
         const verb = tableExists ? 'writes into it' : 'creates the table and writes';
         return `input-format ${inputs.format} is read by the stream engine only (ImportTable takes DYNAMODB_JSON, ION or CSV), so the stream engine ${verb} with BatchWriteItem.`;

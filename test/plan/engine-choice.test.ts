@@ -41,6 +41,26 @@ describe('chooseMode: auto', () => {
     )
   })
 
+  it('streams a table whose definition has local secondary indexes, which ImportTable cannot create', () => {
+    const base = inputs({ 'key-schema': 'pk:S' })
+    const definition = {
+      name: 'orders',
+      creation: base.tableCreation ?? {
+        TableName: 'orders',
+        AttributeDefinitions: [],
+        KeySchema: [],
+      },
+      extras: { LocalSecondaryIndexes: [{ IndexName: 'byDate', KeySchema: [], Projection: {} }] },
+      warnings: [],
+      source: 'table-definition template.yaml (OrdersTable)',
+    }
+    const choice = chooseMode({ ...base, definition }, { tableExists: false, sourceBytes: GiB })
+    expect(choice).toMatchObject({ mode: 'stream', createTable: true })
+    expect(choice.reason).toBe(
+      'Table orders does not exist, and table-definition template.yaml (OrdersTable) gives it local secondary indexes, which ImportTable cannot create (nor can any table get one later), so the stream engine creates the table and writes with BatchWriteItem.',
+    )
+  })
+
   it('creates a missing table and streams a source below native-min-bytes', () => {
     const choice = chooseMode(inputs({ 'key-schema': 'pk:S', 'native-min-bytes': '2MiB' }), {
       tableExists: false,
