@@ -1,29 +1,15 @@
 // runPost in this process against DynamoDB Local, with the state a main step saved: the tables
 // it names are deleted, a table it does not name is untouched, and the log says which.
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { describe, expect, it, vi } from 'vitest'
 import { runPost } from '../src/post.js'
 import {
-  dynamodb,
+  describedTable,
   localInputs,
   tableWith,
   useRunner,
   virtualClock,
   type Runner,
 } from './support/helpers.js'
-
-async function exists(table: string): Promise<boolean> {
-  const client = dynamodb()
-  try {
-    await client.send(new DescribeTableCommand({ TableName: table }))
-    return true
-  } catch (err) {
-    if ((err as Error).name === 'ResourceNotFoundException') return false
-    throw err
-  } finally {
-    client.destroy()
-  }
-}
 
 /** The post step with delete-created-tables true, for a step that created `created`. */
 async function post(created: Array<{ name: string; arn?: string }>): Promise<Runner> {
@@ -55,9 +41,9 @@ describe('runPost with delete-created-tables true', () => {
     )
     expect(runner.stdout()).toContain(`Deleted table ${first} (created by this step).\n`)
     expect(runner.stdout()).toContain(`Deleted table ${second} (created by this step).\n`)
-    expect(await exists(first)).toBe(false)
-    expect(await exists(second)).toBe(false)
-    expect(await exists(untouched)).toBe(true)
+    expect((await describedTable(first)) !== undefined).toBe(false)
+    expect((await describedTable(second)) !== undefined).toBe(false)
+    expect((await describedTable(untouched)) !== undefined).toBe(true)
   })
 
   it('fails the post step for a table it may not delete, after deleting the others', async () => {
@@ -71,7 +57,7 @@ describe('runPost with delete-created-tables true', () => {
     expect(runner.stdout()).toContain(
       `::error::Could not delete table ${notMine}, which this step created: the table ${notMine} that these credentials and this region reach is arn:aws:dynamodb:ddblocal:000000000000:table/${notMine}, not arn:aws:dynamodb:eu-west-1:123456789012:table/${notMine}`,
     )
-    expect(await exists(notMine)).toBe(true)
-    expect(await exists(mine)).toBe(false)
+    expect((await describedTable(notMine)) !== undefined).toBe(true)
+    expect((await describedTable(mine)) !== undefined).toBe(false)
   })
 })

@@ -2,17 +2,13 @@
 // job, exactly the tables its main step created, never one that existed before. Each test runs
 // the built action twice, as the runner does: the main step, then the post step with the same
 // inputs and, as STATE_<name> variables, what the main step saved.
-import {
-  DeleteTableCommand,
-  DescribeTableCommand,
-  UpdateTableCommand,
-  type TableDescription,
-} from '@aws-sdk/client-dynamodb'
+import { DeleteTableCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb'
 import { describe, expect, inject, it } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
 import { startFaultProxy } from '../support/fault-proxy.js'
 import {
   bucketWith,
+  describedTable,
   dynamodb,
   jsonLines,
   localInputs,
@@ -26,19 +22,6 @@ import {
 } from '../support/helpers.js'
 
 const items = (n: number) => Array.from({ length: n }, (_, i) => sampleItem(i))
-
-/** The table as DynamoDB Local describes it, or undefined when it does not exist. */
-async function described(table: string): Promise<TableDescription | undefined> {
-  const client = dynamodb()
-  try {
-    return (await client.send(new DescribeTableCommand({ TableName: table }))).Table
-  } catch (err) {
-    if ((err as Error).name === 'ResourceNotFoundException') return undefined
-    throw err
-  } finally {
-    client.destroy()
-  }
-}
 
 /** The main step and then its post step, with the same inputs, as the runner runs them. */
 async function mainAndPost(
@@ -76,7 +59,7 @@ describe('delete-created-tables: true', () => {
     expect(logLines(intoCreated.post)).toContain(`Deleted table ${created} (created by this step).`)
     // The post step imports nothing: it only deletes.
     expect(intoCreated.post.stdout).not.toContain('::group::Start')
-    expect(await described(created)).toBeUndefined()
+    expect(await describedTable(created)).toBeUndefined()
 
     expect(intoExisting.main.code, intoExisting.main.stdout.slice(-2000)).toBe(0)
     expect(intoExisting.post.code, intoExisting.post.stdout.slice(-2000)).toBe(0)
@@ -102,7 +85,7 @@ describe('delete-created-tables: true', () => {
     expect(main.outputs['error-count']).toBe('1')
     expect(post.code, post.stdout.slice(-2000)).toBe(0)
     expect(logLines(post)).toContain(`Deleted table ${table} (created by this step).`)
-    expect(await described(table)).toBeUndefined()
+    expect(await describedTable(table)).toBeUndefined()
   })
 
   it('turns off the deletion protection of a table it created, and says so', async () => {
@@ -126,7 +109,7 @@ describe('delete-created-tables: true', () => {
         } finally {
           client.destroy()
         }
-        expect((await described(table))?.DeletionProtectionEnabled).toBe(true)
+        expect((await describedTable(table))?.DeletionProtectionEnabled).toBe(true)
       },
     )
     expect(post.code, post.stdout.slice(-2000)).toBe(0)
@@ -136,7 +119,7 @@ describe('delete-created-tables: true', () => {
         `Deleted table ${table} (created by this step).`,
       ]),
     )
-    expect(await described(table)).toBeUndefined()
+    expect(await describedTable(table)).toBeUndefined()
   })
 
   it('passes when a table it created is already gone', async () => {
@@ -193,7 +176,7 @@ describe('delete-created-tables: true', () => {
       expect(post.stdout).toContain(
         `The credentials need dynamodb:DeleteTable on ${table}. Delete it by hand: aws dynamodb delete-table --table-name ${table} --region us-east-1 --endpoint-url ${proxy.endpoint}`,
       )
-      expect(await described(table)).toBeDefined()
+      expect(await describedTable(table)).toBeDefined()
     } finally {
       await proxy.close()
     }

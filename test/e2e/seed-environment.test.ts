@@ -3,15 +3,11 @@
 // (dist/index.js) against DynamoDB Local.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import {
-  DescribeTableCommand,
-  DescribeTimeToLiveCommand,
-  type TableDescription,
-} from '@aws-sdk/client-dynamodb'
+import { DescribeTimeToLiveCommand, type TableDescription } from '@aws-sdk/client-dynamodb'
 import { describe, expect, it } from 'vitest'
 import {
   canonical,
-  dynamodb,
+  describedTable,
   localInputs,
   runDist,
   scanAll,
@@ -19,6 +15,7 @@ import {
   sortedCanonical,
   tableWith,
   uniqueName,
+  withDynamoDB,
   workspaceWith,
   type Item,
 } from '../support/helpers.js'
@@ -26,26 +23,17 @@ import {
 const FIXTURES = path.join(import.meta.dirname, '..', 'fixtures')
 
 async function describeTable(table: string): Promise<TableDescription> {
-  const client = dynamodb()
-  try {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }))
-    if (!Table) throw new Error(`no table ${table}`)
-    return Table
-  } finally {
-    client.destroy()
-  }
+  const described = await describedTable(table)
+  if (!described) throw new Error(`no table ${table}`)
+  return described
 }
 
 async function timeToLive(table: string): Promise<unknown> {
-  const client = dynamodb()
-  try {
-    const { TimeToLiveDescription } = await client.send(
-      new DescribeTimeToLiveCommand({ TableName: table }),
-    )
-    return TimeToLiveDescription
-  } finally {
-    client.destroy()
-  }
+  return withDynamoDB(
+    async (client) =>
+      (await client.send(new DescribeTimeToLiveCommand({ TableName: table })))
+        .TimeToLiveDescription,
+  )
 }
 
 /** Each table of the `tables` output. */
@@ -367,13 +355,6 @@ describe('seeding every table of a test environment in one step', () => {
     expect(post.stdout).toContain(`Deleted table ${stage}-orders (created by this step).`)
     expect(post.stdout).not.toContain(`Deleted table ${sessions}`)
     expect(await scanAll(sessions)).toEqual([{ pk: S('s#1') }])
-    const client = dynamodb()
-    try {
-      await expect(
-        client.send(new DescribeTableCommand({ TableName: `${stage}-orders` })),
-      ).rejects.toThrow(/not found|non-existent/i)
-    } finally {
-      client.destroy()
-    }
+    expect(await describedTable(`${stage}-orders`)).toBeUndefined()
   })
 })

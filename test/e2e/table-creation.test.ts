@@ -2,14 +2,13 @@
 // the check for an existing table with a close name (a typo in `table`), and the notice of a
 // created table. Through dist/index.js against DynamoDB Local, the local S3 server, the fake
 // ImportTable endpoint and the fault proxy.
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb'
 import { describe, expect, inject, it } from 'vitest'
 import { sampleItem } from '../../scripts/make-examples.mjs'
 import { nativeInputs, useFakeImportServer } from '../support/fake-import-server.js'
 import { startFaultProxy } from '../support/fault-proxy.js'
 import {
   bucketWith,
-  dynamodb,
+  describedTable,
   jsonLines,
   localInputs,
   runDist,
@@ -22,20 +21,6 @@ import {
 const items = (n: number) => Array.from({ length: n }, (_, i) => sampleItem(i))
 
 const fake = useFakeImportServer()
-
-/** Whether DynamoDB Local has the table, in whatever status. */
-async function exists(table: string): Promise<boolean> {
-  const client = dynamodb()
-  try {
-    await client.send(new DescribeTableCommand({ TableName: table }))
-    return true
-  } catch (err) {
-    if ((err as Error).name === 'ResourceNotFoundException') return false
-    throw err
-  } finally {
-    client.destroy()
-  }
-}
 
 /** An existing table `orders-<id>`, and the misspelt name `order-<id>` of no table. */
 async function ordersAndTypo(): Promise<{ existing: string; typo: string }> {
@@ -64,7 +49,7 @@ describe('a missing table with a close name beside it (a typo in table)', () => 
     expect(run.stdout).toContain(
       `::error::Table ${typo} does not exist (region us-east-1, endpoint ${endpoint()}), but ${existing} does: did you mean ${existing}? Fix table, or set create-table: true to create ${typo}.`,
     )
-    expect(await exists(typo)).toBe(false)
+    expect((await describedTable(typo)) !== undefined).toBe(false)
     expect(await scanAll(existing)).toEqual([])
   })
 
@@ -80,7 +65,7 @@ describe('a missing table with a close name beside it (a typo in table)', () => 
     })
     expect(run.code).toBe(1)
     expect(run.stdout).toContain(`did you mean ${existing}?`)
-    expect(await exists(typo)).toBe(false)
+    expect((await describedTable(typo)) !== undefined).toBe(false)
   })
 
   it('creates and seeds it with create-table: true, and says so in a notice', async () => {
@@ -112,7 +97,7 @@ describe('a missing table with a close name beside it (a typo in table)', () => 
       `but ${existing} does: did you mean ${existing}? Fix table, or set create-table: true to create ${typo}.`,
     )
     expect(fake.imports().filter((i) => i.tableName === typo)).toEqual([])
-    expect(await exists(typo)).toBe(false)
+    expect((await describedTable(typo)) !== undefined).toBe(false)
   })
 })
 
@@ -131,7 +116,7 @@ describe('create-table', () => {
     expect(run.stdout).toContain(
       `::error::Table ${table} does not exist (region us-east-1, endpoint ${endpoint()}) and create-table is false`,
     )
-    expect(await exists(table)).toBe(false)
+    expect((await describedTable(table)) !== undefined).toBe(false)
   })
 
   it('auto creates a missing table without a close name, with a notice', async () => {
@@ -169,7 +154,7 @@ describe('create-table', () => {
       new RegExp(`No table with a name close to ${table} among the \\d+ tables`),
     )
     expect(notices(run.stdout)).toEqual([])
-    expect(await exists(table)).toBe(false)
+    expect((await describedTable(table)) !== undefined).toBe(false)
   })
 
   it('auto goes on, with a warning, when ListTables is denied', async () => {

@@ -1,20 +1,15 @@
 // Read-back verification through the built action against DynamoDB Local: an import that checks
 // itself, and mode verify finding exactly what the test changed in the table with the SDK.
-import {
-  DeleteItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb'
+import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb'
 import { describe, expect, it } from 'vitest'
 import {
-  dynamodb,
   jsonLines,
   localInputs,
   runDist,
   scanAll,
   sortedCanonical,
   tableWith,
+  withDynamoDB,
   workspaceWith,
   type ProcessRun,
 } from '../support/helpers.js'
@@ -50,16 +45,6 @@ async function seeded(): Promise<{
   return { table, workspace, inputs }
 }
 
-/** Changes to the table made with the SDK, as another job or tool would. */
-async function change(fn: (client: DynamoDBClient) => Promise<unknown>): Promise<void> {
-  const client = dynamodb()
-  try {
-    await fn(client)
-  } finally {
-    client.destroy()
-  }
-}
-
 describe('verify', () => {
   it('checks an import against the table: verify full passes with every item equal', async () => {
     const { workspace, inputs } = await seeded()
@@ -81,12 +66,12 @@ describe('verify', () => {
     const loaded = await runDist(inputs, { GITHUB_WORKSPACE: workspace })
     expect(loaded.code, loaded.stdout.slice(-3000)).toBe(0)
     // Line 3 (item 2) deleted; line 5 (item 4) changed at the top; line 8 (item 7) changed inside address; one extra.
-    await change((c) =>
+    await withDynamoDB((c) =>
       c.send(
         new DeleteItemCommand({ TableName: table, Key: { pk: { S: 'c#2' }, sk: { N: '2' } } }),
       ),
     )
-    await change((c) =>
+    await withDynamoDB((c) =>
       c.send(
         new UpdateItemCommand({
           TableName: table,
@@ -97,7 +82,7 @@ describe('verify', () => {
         }),
       ),
     )
-    await change((c) =>
+    await withDynamoDB((c) =>
       c.send(
         new UpdateItemCommand({
           TableName: table,
@@ -107,11 +92,11 @@ describe('verify', () => {
         }),
       ),
     )
-    await change((c) =>
+    await withDynamoDB((c) =>
       c.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'x' }, sk: { N: '1' } } })),
     )
     // Numbers written otherwise but equal as decimals are no difference: 5.5 for 5.50.
-    await change((c) =>
+    await withDynamoDB((c) =>
       c.send(
         new UpdateItemCommand({
           TableName: table,
@@ -179,7 +164,7 @@ describe('verify', () => {
     expect(run.code, run.stdout.slice(-3000)).toBe(0)
     expect(run.outputs).toMatchObject({ 'verified-item-count': '3', 'mismatched-item-count': '0' })
     // The deleted key back in the table is a mismatch: the source says it must be absent.
-    await change((c) =>
+    await withDynamoDB((c) =>
       c.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'b' }, v: { S: 'kept' } } })),
     )
     // truncate would empty the table: mode verify writes nothing, and says so.
@@ -201,7 +186,7 @@ describe('verify', () => {
     expect(loaded.code).toBe(0)
     // Every item changed: whichever keys the sample holds, each is a mismatch at its line.
     for (let i = 0; i < ITEMS; i++) {
-      await change((c) =>
+      await withDynamoDB((c) =>
         c.send(
           new UpdateItemCommand({
             TableName: table,

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   paginateScan,
   waitUntilTableExists,
@@ -15,6 +16,7 @@ import {
   type AttributeValue,
   type CreateTableCommandInput,
   type TableCreationParameters,
+  type TableDescription,
 } from '@aws-sdk/client-dynamodb'
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import * as core from '@actions/core'
@@ -38,6 +40,28 @@ export function uniqueName(prefix: string): string {
 
 export function dynamodb(): DynamoDBClient {
   return new DynamoDBClient(localClientConfig(inject('dynamodbEndpoint')))
+}
+
+/** `fn` with a client of DynamoDB Local (changes made as another job or tool would), destroyed after. */
+export async function withDynamoDB<T>(fn: (client: DynamoDBClient) => Promise<T>): Promise<T> {
+  const client = dynamodb()
+  try {
+    return await fn(client)
+  } finally {
+    client.destroy()
+  }
+}
+
+/** The table as DynamoDB Local describes it, or undefined when it does not exist. */
+export function describedTable(table: string): Promise<TableDescription | undefined> {
+  return withDynamoDB(async (client) => {
+    try {
+      return (await client.send(new DescribeTableCommand({ TableName: table }))).Table
+    } catch (err) {
+      if ((err as Error).name === 'ResourceNotFoundException') return undefined
+      throw err
+    }
+  })
 }
 
 export function s3(): S3Client {
