@@ -75017,7 +75017,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
-var lib_core = __nccwpck_require__(8179);
+var core = __nccwpck_require__(8179);
 // EXTERNAL MODULE: ./src/cancel.ts
 var cancel = __nccwpck_require__(833);
 // EXTERNAL MODULE: ./src/clock.ts
@@ -75037,7 +75037,7 @@ var names = __nccwpck_require__(6455);
 // EXTERNAL MODULE: ./src/json.ts
 var json = __nccwpck_require__(8301);
 // EXTERNAL MODULE: ./src/sources/decompress.ts + 1 modules
-var sources_decompress = __nccwpck_require__(2741);
+var decompress = __nccwpck_require__(2741);
 ;// CONCATENATED MODULE: ./src/sources/export.ts
 // DynamoDB exports (ExportTableToPointInTime) as a source: the manifests say which objects are
 // the data and how many items they hold, so an import of an export can be checked against them.
@@ -75335,7 +75335,7 @@ async function readSmall(source, object, limit) {
     const chunks = [];
     let bytes = 0;
     try {
-        for await (const chunk of (0,sources_decompress/* decompress */.mF)(await source.open(object), 'auto')) {
+        for await (const chunk of (0,decompress/* decompress */.mF)(await source.open(object), 'auto')) {
             bytes += chunk.length;
             if (bytes > limit)
                 throw tooBig(`over ${limit} bytes once decompressed`);
@@ -75602,16 +75602,16 @@ async function chooseEngine(inputs, clients, existing, objects, firstObject, sai
     const engine = `Engine: ${choice.mode}. ${choice.reason}`;
     // Tables for which the same rule chose say so once.
     if (!said.has(engine))
-        lib_core/* info */.pq(engine);
+        core/* info */.pq(engine);
     said.add(engine);
     if (sourceBytes !== undefined)
-        lib_core/* info */.pq(`The source holds ${(0,words/* formatBytes */.z)(sourceBytes)} in ${objects.length} objects.`);
+        core/* info */.pq(`The source holds ${(0,words/* formatBytes */.z)(sourceBytes)} in ${objects.length} objects.`);
     for (const input of (0,src_inputs/* ignoredInputs */.oV)(inputs, choice.mode)) {
         // Said once per step, however many of its tables the input does nothing for.
         if (said.has(input))
             continue;
         said.add(input);
-        lib_core/* warning */.$e(`${input} has no effect here and is ignored.`);
+        core/* warning */.$e(`${input} has no effect here and is ignored.`);
     }
     return choice;
 }
@@ -75670,7 +75670,7 @@ async function waitForEndpoint(client, endpoint, clock) {
                 'or check dynamodb-endpoint.');
         }
         if (!told) {
-            lib_core/* info */.pq(`Waiting for DynamoDB at ${endpoint} to answer (${reason}), for up to ${ENDPOINT_WAIT_MS / 1000} s…`);
+            core/* info */.pq(`Waiting for DynamoDB at ${endpoint} to answer (${reason}), for up to ${ENDPOINT_WAIT_MS / 1000} s…`);
             told = true;
         }
         await clock.sleep(ENDPOINT_POLL_MS);
@@ -75696,18 +75696,18 @@ function endpoint_describe(err) {
  * ImportTable the prefix that holds them.
  */
 function fromExport(inputs, exported) {
-    lib_core/* info */.pq(`DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
+    core/* info */.pq(`DynamoDB export ${exported.exportId}: ${exported.type}, ${exported.format}, ` +
         `${exported.itemCount} items in ${exported.dataFiles.length} data files`);
     if (exported.ignored.length > 0) {
         const shown = exported.ignored.slice(0, 5).join(', ');
-        lib_core/* info */.pq(`Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`);
+        core/* info */.pq(`Not part of the export's data, not read: ${shown}${exported.ignored.length > 5 ? ', …' : ''}`);
     }
     const incremental = exported.type === 'INCREMENTAL_EXPORT';
     if (incremental && inputs.mode === 'native') {
         throw new errors/* ActionError */.lZ('mode: native cannot apply an incremental export (ImportTable has no deletes and needs a new table); use mode stream');
     }
     if (inputs.format !== 'auto' && inputs.format !== exported.format) {
-        lib_core/* warning */.$e(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
+        core/* warning */.$e(`input-format ${inputs.format} is ignored: the export's manifest says ${exported.format}.`);
     }
     const source = inputs.source.kind === 's3' ? { ...inputs.source, prefix: exported.dataPrefix } : inputs.source;
     const formatFrom = "the export's manifest";
@@ -76743,7 +76743,7 @@ function requestItemsParser(maxRequestBytes, table) {
     };
 }
 /** The table names a request-items file holds, read through once (the requests are not parsed). */
-async function request_items_requestItemsTables(chunks, maxRequestBytes) {
+async function requestItemsTables(chunks, maxRequestBytes) {
     const splitter = new json_splitter_JsonSplitter('tables', maxRequestBytes);
     const names = [];
     const look = (pieces) => {
@@ -78945,7 +78945,7 @@ function scanOutputParser(file) {
         if (!output.ok)
             return [notRead(withoutFile(file)(output.problem))];
         for (const warning of output.warnings)
-            lib_core/* warning */.$e(warning);
+            core/* warning */.$e(warning);
         return output.records;
     });
 }
@@ -79028,7 +79028,7 @@ function notRead(reason) {
  * The longest document of a JSON array or request of a request-items file: as for a line, a 400 KB
  * item can take several times that as JSON.
  */
-const formats_MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
 /**
  * Formats whose reading depends on the object's first bytes: auto, and the framing of JSON and
  * DYNAMODB_JSON (lines, or an array).
@@ -79065,7 +79065,7 @@ function parserFor(options, reading, file) {
     switch (reading.kind) {
         case 'json':
             if (reading.framing !== 'lines') {
-                return jsonDocumentsParser(reading.framing, reading.items, formats_MAX_DOCUMENT_BYTES);
+                return jsonDocumentsParser(reading.framing, reading.items, MAX_DOCUMENT_BYTES);
             }
             if (reading.items === 'plain')
                 return lineParser((text) => parseJsonDocument(text));
@@ -79075,7 +79075,7 @@ function parserFor(options, reading, file) {
                 return lineParser(parseChangeLine);
             return lineParser(dynamodb_json/* parseDynamoDBJsonLine */.e0);
         case 'request-items':
-            return requestItemsParser(formats_MAX_DOCUMENT_BYTES, options.fileTable);
+            return requestItemsParser(MAX_DOCUMENT_BYTES, options.fileTable);
         case 'workbench':
             return workbenchParser(file, options.fileTable, options.destination);
         case 'scan-output':
@@ -79185,7 +79185,7 @@ async function readHead(source, object, compression) {
     let size = 0;
     let complete = false;
     try {
-        for await (const chunk of (0,sources_decompress/* decompress */.mF)(stored, compression)) {
+        for await (const chunk of (0,decompress/* decompress */.mF)(stored, compression)) {
             parts.push(chunk);
             size += chunk.length;
             if (size >= HEAD_BYTES)
@@ -79208,7 +79208,7 @@ function importTableReading(firstObject, source, objects) {
     const how = firstObject
         ? `${firstObject.readAs}, ImportTable's ${format}`
         : `${format} (input-format auto: the source holds no object)`;
-    lib_core/* info */.pq(`${firstObject?.url ?? source.description}: read as ${how}`);
+    core/* info */.pq(`${firstObject?.url ?? source.description}: read as ${how}`);
     return { format, readAs: [{ how, objects: objects.length }] };
 }
 
@@ -79217,7 +79217,8 @@ function importTableReading(firstObject, source, objects) {
  * The stream engine's job: the table, the objects, the format and how to write. `fileTable`: the
  * table's name in files that name several, whose records are this table's.
  */
-function streamJob(inputs, found, fileTable) {
+function streamJob(inputs, found, files = {}) {
+    const { fileTable } = files;
     return {
         engine: 'stream',
         table: found.table,
@@ -79233,6 +79234,7 @@ function streamJob(inputs, found, fileTable) {
             ...(inputs.incremental && { incremental: true }),
             ...(fileTable !== undefined && { fileTable }),
         },
+        ...(files.tablesRead && { tablesRead: true }),
         write: {
             writeConcurrency: inputs.writeConcurrency,
             writeThreads: inputs.writeThreads,
@@ -79250,11 +79252,11 @@ function streamJob(inputs, found, fileTable) {
  * The check of the table against the source: the stream engine's reading of it, validating only
  * (the same readers and rules as the import), and how to compare.
  */
-function verifyJob(inputs, found, fileTable) {
+function verifyJob(inputs, found, files = {}) {
     if (inputs.verify === 'none')
         throw new Error('verify: none has no job');
     return {
-        stream: streamJob({ ...inputs, dryRun: true }, found, fileTable),
+        stream: streamJob({ ...inputs, dryRun: true }, found, files),
         level: inputs.verify,
         sampleSize: inputs.verifySampleSize,
         maxReadCapacity: inputs.maxReadCapacity,
@@ -80046,7 +80048,7 @@ async function truncateTable(options) {
     if (failures.length > 0) {
         throw new errors/* ActionError */.lZ(`truncate: ${failures.length} items of ${name} could not be deleted (${summary.written} were): ${failures[0]}`);
     }
-    lib_core/* info */.pq(`truncate: deleted ${summary.written} items from ${name}`);
+    core/* info */.pq(`truncate: deleted ${summary.written} items from ${name}`);
     return summary.written;
 }
 
@@ -80076,7 +80078,7 @@ async function completeCreatedTable(client, defined, created) {
     const name = defined.name;
     const lines = [];
     for (const warning of defined.warnings)
-        lib_core/* warning */.$e(warning, { title: `Table ${name}` });
+        core/* warning */.$e(warning, { title: `Table ${name}` });
     if (defined.ttl) {
         const attribute = defined.ttl.attribute;
         try {
@@ -80084,11 +80086,11 @@ async function completeCreatedTable(client, defined, created) {
                 TableName: name,
                 TimeToLiveSpecification: { Enabled: true, AttributeName: attribute },
             }));
-            lib_core/* info */.pq(`Table ${name}: time to live turned on, on attribute ${attribute}.`);
+            core/* info */.pq(`Table ${name}: time to live turned on, on attribute ${attribute}.`);
             lines.push(`time to live on ${attribute}`);
         }
         catch (err) {
-            lib_core/* warning */.$e(`Table ${name}: time to live is not on: ${(0,errors/* describeAwsError */.Pp)(err, 'UpdateTimeToLive', name)} ` +
+            core/* warning */.$e(`Table ${name}: time to live is not on: ${(0,errors/* describeAwsError */.Pp)(err, 'UpdateTimeToLive', name)} ` +
                 `Items keep their ${attribute} attribute and do not expire until it is turned on ` +
                 '(UpdateTimeToLive).', { title: `Table ${name}: no time to live` });
             lines.push(`time to live not turned on (see the warnings)`);
@@ -80100,13 +80102,13 @@ async function completeCreatedTable(client, defined, created) {
     if (wanted.Tags && wanted.Tags.length > 0 && created.TableArn !== undefined) {
         const tags = await listTags(client, created.TableArn);
         if ('denied' in tags) {
-            lib_core/* warning */.$e(`Could not check that table ${name} kept its Tags (${tagKeys(wanted.Tags)}): ${tags.denied}`, { title: `Table ${name}: Tags not checked` });
+            core/* warning */.$e(`Could not check that table ${name} kept its Tags (${tagKeys(wanted.Tags)}): ${tags.denied}`, { title: `Table ${name}: Tags not checked` });
         }
         else
             missing.push(...tagsNotKept(wanted.Tags, tags));
     }
     for (const m of missing) {
-        lib_core/* warning */.$e(`${endpoint} did not keep ${m.field} (${m.wanted}) of table ${name}: ${m.found.replace(/\.$/, '')}.`, {
+        core/* warning */.$e(`${endpoint} did not keep ${m.field} (${m.wanted}) of table ${name}: ${m.found.replace(/\.$/, '')}.`, {
             title: `Table ${name}: ${m.field} not kept`,
         });
     }
@@ -80439,7 +80441,7 @@ async function refuseNearNames(inputs, clients, ours = []) {
     const name = inputs.table.name;
     const listed = await listTableNames(clients.dynamodb);
     if ('denied' in listed) {
-        lib_core/* warning */.$e(`Could not look for tables with a name close to ${name} before creating it: ListTables was denied (${listed.denied}). ` +
+        core/* warning */.$e(`Could not look for tables with a name close to ${name} before creating it: ListTables was denied (${listed.denied}). ` +
             'Allow dynamodb:ListTables (on resource *) to have a misspelt table caught before a new table is created, or set create-table: true to skip this check.');
         return;
     }
@@ -80447,7 +80449,7 @@ async function refuseNearNames(inputs, clients, ours = []) {
     const near = nearNames(name, listed.names.filter((n) => !ours.includes(n)));
     if (near.length > 0)
         throw new errors/* ActionError */.lZ(nearNameMessage(name, engine_choice_where(inputs), near));
-    lib_core/* info */.pq(`No table with a name close to ${name} among the ${(0,words/* counted */.h)(listed.names.length, 'table')}${engine_choice_where(inputs)}.`);
+    core/* info */.pq(`No table with a name close to ${name} among the ${(0,words/* counted */.h)(listed.names.length, 'table')}${engine_choice_where(inputs)}.`);
 }
 /**
  * Truncates the table when asked and creates it when the stream engine needs it; a dry run
@@ -80475,19 +80477,19 @@ async function setUpTable(inputs, clients, existing, choice) {
             .join(',');
         const name = inputs.table.name;
         if (inputs.dryRun) {
-            lib_core/* info */.pq(`Dry run: table ${name} would be created from ${source} (${keys}).`);
+            core/* info */.pq(`Dry run: table ${name} would be created from ${source} (${keys}).`);
             for (const warning of inputs.definition?.warnings ?? [])
-                lib_core/* warning */.$e(warning);
+                core/* warning */.$e(warning);
             steps.push(`it would be created from ${source}`);
         }
         else {
-            lib_core/* info */.pq(`Creating table ${name} from ${source} (${keys}).`);
+            core/* info */.pq(`Creating table ${name} from ${source} (${keys}).`);
             const { definition } = inputs;
             const outcome = await createTable(clients.dynamodb, definition ? { ...(0,definitions/* createTableInput */.dQ)(definition), TableName: name } : creation);
             table = outcome.table;
             if (outcome.created) {
                 (0,created_tables/* recordCreatedTable */.q0)(name, outcome.table.TableArn);
-                lib_core/* notice */.lm(`Created table ${name} from ${source} (${keys}).`, {
+                core/* notice */.lm(`Created table ${name} from ${source} (${keys}).`, {
                     title: `Table ${name} created`,
                 });
                 createdFrom = source;
@@ -80551,7 +80553,7 @@ async function tablesInObject(source, object, format, billingMode) {
     if (format.format === 'NOSQL_WORKBENCH' && object.size > MAX_WORKBENCH_MODEL_BYTES) {
         throw tooLarge(shown, `is ${object.size} bytes`);
     }
-    const iterator = (0,sources_decompress/* decompress */.mF)(await source.open(object), format.compression, () => { })[Symbol.asyncIterator]();
+    const iterator = (0,decompress/* decompress */.mF)(await source.open(object), format.compression, () => { })[Symbol.asyncIterator]();
     try {
         const seen = [];
         let size = 0;
@@ -80576,7 +80578,7 @@ async function tablesInObject(source, object, format, billingMode) {
             }
         };
         if (reading.kind === 'request-items') {
-            return { kind: 'request-items', names: await request_items_requestItemsTables(rest(), formats_MAX_DOCUMENT_BYTES) };
+            return { kind: 'request-items', names: await requestItemsTables(rest(), MAX_DOCUMENT_BYTES) };
         }
         if (reading.kind !== 'workbench')
             return { kind: 'none' };
@@ -80664,18 +80666,19 @@ async function tableTargets(inputs, source, objects) {
             source: inputs.tableCreationSource ?? 'key-schema',
         })
         : undefined;
-    const targets = assignTables(table, given, table ? [] : definitions, found);
+    const assigned = assignTables(table, given, table ? [] : definitions, found);
+    const targets = readAhead ? assigned.map((t) => ({ ...t, tablesRead: true })) : assigned;
     const picked = table && targets[0]?.fileTable;
     const [only] = namesInOrder(found);
     if (table && !picked && only !== undefined && only !== table.name) {
-        lib_core/* info */.pq(`${only} in the file → table ${table.name}`);
+        core/* info */.pq(`${only} in the file → table ${table.name}`);
     }
     if (picked) {
         for (const { object, names } of found) {
             const others = names.filter((n) => n !== picked);
             if (others.length === 0 || others.length === names.length)
                 continue;
-            lib_core/* info */.pq(`${(0,sources_source/* shownName */.H)(object)} names ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}): ` +
+            core/* info */.pq(`${(0,sources_source/* shownName */.H)(object)} names ${names.length} tables (${names.map((n) => JSON.stringify(n)).join(', ')}): ` +
                 `only ${picked}, the table input, is loaded; ${others.map((n) => JSON.stringify(n)).join(', ')} skipped`);
         }
     }
@@ -80828,7 +80831,7 @@ async function prepare(given, clients, clock = src_clock/* realClock */.dQ) {
     const listing = await (0,sources_source/* listInOrder */.G)(source);
     if (listing.length === 0) {
         // As with ImportTable an empty source is an empty success, but rarely what was meant.
-        lib_core/* warning */.$e(`${source.description} holds no objects: nothing will be imported. Set min-items to make an empty source fail the step.`);
+        core/* warning */.$e(`${source.description} holds no objects: nothing will be imported. Set min-items to make an empty source fail the step.`);
     }
     const exported = await readExport(source, listing);
     const inputs = exported ? fromExport(given, exported) : given;
@@ -80836,7 +80839,7 @@ async function prepare(given, clients, clock = src_clock/* realClock */.dQ) {
     const targets = await tableTargets(inputs, source, objects);
     const ours = targets.map((t) => t.table.name);
     if (targets.length > 1)
-        lib_core/* info */.pq(`${(0,words/* counted */.h)(targets.length, 'table')}: ${ours.join(', ')}`);
+        core/* info */.pq(`${(0,words/* counted */.h)(targets.length, 'table')}: ${ours.join(', ')}`);
     const step = { source, exported, ours, said: new Set() };
     const tables = await (0,at_most/* mapAtMost */.X)(targets, TABLES_SET_UP_AT_ONCE, (target) => prepareTable(inputsFor(inputs, target, targets.length), step, target, clients));
     return { tables };
@@ -80872,8 +80875,8 @@ async function prepareTable(tableInputs, step, target, clients) {
     return {
         job: choice.mode === 'native' && !inputs.dryRun
             ? nativeJob(inputs, found)
-            : streamJob(inputs, found, target.fileTable),
-        ...(inputs.verify !== 'none' && { verify: verifyJob(inputs, found, target.fileTable) }),
+            : streamJob(inputs, found, target),
+        ...(inputs.verify !== 'none' && { verify: verifyJob(inputs, found, target) }),
         planned: {
             mode: choice.mode,
             modeReason: choice.reason,
@@ -80906,10 +80909,10 @@ function verifyOnly(inputs, existing, step, target) {
         if (step.said.has(input))
             continue;
         step.said.add(input);
-        lib_core/* warning */.$e(`${input} has no effect here and is ignored.`);
+        core/* warning */.$e(`${input} has no effect here and is ignored.`);
     }
     return {
-        verify: verifyJob({ ...inputs, verify: level }, found, target.fileTable),
+        verify: verifyJob({ ...inputs, verify: level }, found, target),
         planned: {
             mode: 'verify',
             modeReason: `mode: verify was requested: table ${name} is compared with the source (${level}); nothing is written.`,
@@ -80963,7 +80966,7 @@ function forImportTable(inputs, definition) {
         throw new errors/* ActionError */.lZ(`${native.problem}. Set mode: stream to have the action create it.`);
     }
     for (const warning of native.warnings)
-        lib_core/* warning */.$e(warning);
+        core/* warning */.$e(warning);
     return { ...inputs, tableCreation: native.parameters };
 }
 /** The start step's line in the summary: the engine, the table as found, what was done, the export. */
@@ -81063,7 +81066,7 @@ class Steps {
     }
     /** Runs fn inside a collapsed log group named after the step. */
     async group(title, fn) {
-        return lib_core/* group */.Os(this.label === undefined ? title : `${this.label}: ${title}`, fn);
+        return core/* group */.Os(this.label === undefined ? title : `${this.label}: ${title}`, fn);
     }
 }
 
@@ -81114,7 +81117,7 @@ class Progress {
         const written = write
             ? `${items} items written in ${write.calls} calls`
             : `${items} items ${this.source.unwritten ?? 'validated (dry run)'}`;
-        lib_core/* info */.pq(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
+        core/* info */.pq(`progress: ${this.done}/${this.total} objects done (${this.total - this.done} left), ` +
             `${outcome.processed} records read (${outcome.processedSizeBytes} bytes), ${written}, ` +
             `${rate} items/s, ${outcome.errors} rejected`);
     }
@@ -81161,43 +81164,24 @@ var external_node_os_ = __nccwpck_require__(8161);
 
 
 /**
- * REQUEST_ITEMS: the table each file was written for. One table per file is loaded into the
- * `table` input (the log says so); a file naming several is refused with their names, before
- * anything is written. Each file is read through once for this (its requests are not parsed).
- */
-async function checkRequestTables(source, objects, table, compression) {
-    const seen = new Set();
-    for (const object of objects) {
-        const body = decompress(await source.open(object), compression, () => { });
-        const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES);
-        if (names.length > 1)
-            throw severalTables(object, names, table);
-        for (const name of names) {
-            if (seen.has(name))
-                continue;
-            seen.add(name);
-            core.info(`${name} in the file → table ${table}`);
-        }
-    }
-}
-/**
  * input-format auto, one table per step: the table of a request-items file whose requests are
  * loaded into `table`. A file naming several tables, `table` among them, is read for its requests
- * alone (returned; the log says which were skipped); a file naming several others is refused as
- * checkRequestTables refuses it. Undefined: every request of the file goes into `table`.
+ * alone (returned; the log says which were skipped); a file naming several others is refused,
+ * with their names, before its first request. Undefined: every request of the file goes into
+ * `table`. Each file is read through once for this (its requests are not parsed).
  */
 async function requestTableFor(source, object, table, compression) {
-    const body = (0,sources_decompress/* decompress */.mF)(await source.open(object), compression, () => { });
-    const names = await request_items_requestItemsTables(body, formats_MAX_DOCUMENT_BYTES);
+    const body = (0,decompress/* decompress */.mF)(await source.open(object), compression, () => { });
+    const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES);
     if (names.length <= 1) {
         for (const name of names)
-            lib_core/* info */.pq(`${name} in the file → table ${table}`);
+            core/* info */.pq(`${name} in the file → table ${table}`);
         return undefined;
     }
     if (!names.includes(table))
         throw severalTables(object, names, table);
     const others = names.filter((name) => name !== table);
-    lib_core/* info */.pq(`${object.url} holds requests for ${names.length} tables (${quoted(names)}): only those for ${table}, the table input, are loaded; those for ${quoted(others)} are skipped`);
+    core/* info */.pq(`${object.url} holds requests for ${names.length} tables (${quoted(names)}): only those for ${table}, the table input, are loaded; those for ${quoted(others)} are skipped`);
     return table;
 }
 function severalTables(object, names, table) {
@@ -81346,7 +81330,7 @@ async function readObject(object, ctx) {
     try {
         const opened = await ctx.source.open(object);
         const body = countStored(ctx.silence ? ctx.silence.watch(opened) : opened, at);
-        const decompressed = (0,sources_decompress/* decompress */.mF)(body, ctx.format.compression, (c) => (compression = c));
+        const decompressed = (0,decompress/* decompress */.mF)(body, ctx.format.compression, (c) => (compression = c));
         let bytes = untilCancelled(countBytes(decompressed, ctx.outcome, at), ctx.signal);
         let head;
         if (needsHead(ctx.format))
@@ -81469,7 +81453,7 @@ async function readRecords(bytes, parser, object, ctx, at) {
  */
 async function readingChosen(object, choice, ctx) {
     const described = `${describeReading(choice.reading)} (${describeBasis(choice)})`;
-    lib_core/* info */.pq(`${object.url}: read as ${described}`);
+    core/* info */.pq(`${object.url}: read as ${described}`);
     ctx.outcome.readAs.set(described, (ctx.outcome.readAs.get(described) ?? 0) + 1);
     const { reading } = choice;
     ctx.validator.wireLines =
@@ -81675,10 +81659,10 @@ class RejectedRecords {
     /** The reason in the log, never the record's values (those are only in the file). */
     log(rejection) {
         if (this.logged < MAX_LOGGED_REJECTIONS) {
-            lib_core/* info */.pq(`rejected: ${rejection.location}: ${rejection.reason}`);
+            core/* info */.pq(`rejected: ${rejection.location}: ${rejection.reason}`);
         }
         else if (this.logged === MAX_LOGGED_REJECTIONS) {
-            lib_core/* info */.pq(`rejected: more than ${MAX_LOGGED_REJECTIONS} records; every one is in ${this.file}`);
+            core/* info */.pq(`rejected: more than ${MAX_LOGGED_REJECTIONS} records; every one is in ${this.file}`);
         }
         this.logged++;
     }
@@ -82402,7 +82386,7 @@ async function listObjects(job, steps) {
     return steps.group('Read: list the objects', async () => {
         const found = job.objects ?? (await (0,sources_source/* listInOrder */.G)(source));
         const bytes = found.reduce((total, o) => total + o.size, 0);
-        lib_core/* info */.pq(`${(0,words/* counted */.h)(found.length, 'object')}, ${(0,words/* formatBytes */.z)(bytes)} stored in ${source.description}`);
+        core/* info */.pq(`${(0,words/* counted */.h)(found.length, 'object')}, ${(0,words/* formatBytes */.z)(bytes)} stored in ${source.description}`);
         return found;
     });
 }
@@ -82412,18 +82396,18 @@ function writeCalls(job, options, storedBytes) {
     const context = { storedBytes, cores: (0,external_node_os_.availableParallelism)(), customEndpoint: job.customEndpoint };
     const count = writeThreadCount(writeThreads, context);
     if (writeThreads === 'auto' && count === 0)
-        lib_core/* info */.pq(`write: the calls go out on the main thread (write-threads auto: ${autoWriteThreads(context).why})`);
+        core/* info */.pq(`write: the calls go out on the main thread (write-threads auto: ${autoWriteThreads(context).why})`);
     const { writeClient, writeConfig } = options.clients;
     if (count === 0 || !writeConfig)
         return (0,write_calls/* callsOn */.pj)(writeClient);
     try {
         const threads = new WriteThreads(count, writeConfig);
-        lib_core/* info */.pq(`write: the calls go out on ${(0,words/* counted */.h)(count, 'write thread')}`);
+        core/* info */.pq(`write: the calls go out on ${(0,words/* counted */.h)(count, 'write thread')}`);
         return threads;
     }
     catch (err) {
         // Threads are for speed only: without them the same calls go out on this thread.
-        lib_core/* warning */.$e(`write: no write threads could start (${(0,errors/* errorMessage */.gJ)(err)}); the calls go out on the main thread. Set write-threads: 0 to skip trying.`);
+        core/* warning */.$e(`write: no write threads could start (${(0,errors/* errorMessage */.gJ)(err)}); the calls go out on the main thread. Set write-threads: 0 to skip trying.`);
         return (0,write_calls/* callsOn */.pj)(writeClient);
     }
 }
@@ -82467,7 +82451,10 @@ async function readAll(objects, job, steps, { outcome, validator, schema, progre
         source: job.source,
         outcome,
         validator,
-        checkRequestTables: (object) => requestTableFor(job.source, object, name, job.format.compression),
+        // The start step read the files for their tables already; otherwise each is read here.
+        ...(!job.tablesRead && {
+            checkRequestTables: (object) => requestTableFor(job.source, object, name, job.format.compression),
+        }),
         silence,
         ...(signal && { signal }),
     };
@@ -82496,11 +82483,11 @@ async function readAll(objects, job, steps, { outcome, validator, schema, progre
                 ...(compression && { compression }),
             };
             outcome.perObject.push(counts);
-            lib_core/* info */.pq(`${object.url}: ${counts.records} records, ` +
+            core/* info */.pq(`${object.url}: ${counts.records} records, ` +
                 `${counts.rejected} rejected${compression ? ` (${compression})` : ''}` +
                 (unread ? '; NOT read to its end' : ''));
             if (unread)
-                lib_core/* info */.pq((0,src_result/* describeUnread */.Fn)(unread));
+                core/* info */.pq((0,src_result/* describeUnread */.Fn)(unread));
         }
         return undefined;
     });
@@ -82534,7 +82521,7 @@ function endSteps(steps, outcome, superseded) {
         (w.unwritten ? `, ${w.unwritten} NOT written` : '') +
         (w.refused ? `, ${w.refused} refused by DynamoDB` : ''), w.unwritten === 0 && w.refused === 0);
     if (p.throttled)
-        lib_core/* info */.pq(`write: throttled ${p.throttled} times${throttling.slice(throttling.indexOf(', longest'))}; ${pace}`);
+        core/* info */.pq(`write: throttled ${p.throttled} times${throttling.slice(throttling.indexOf(', longest'))}; ${pace}`);
 }
 /** Why the writer gave up, in words a person can act on. */
 function writerStopReason(failure, tableId) {
@@ -83062,7 +83049,7 @@ async function runVerify(job, context) {
         onRead: (expected, actual) => tally.judge(expected, actual),
     });
     const sample = level === 'sample' ? new Sample(job.sampleSize) : undefined;
-    lib_core/* info */.pq(`verify (${level}): reading ${stream.source.description} again and comparing ` +
+    core/* info */.pq(`verify (${level}): reading ${stream.source.description} again and comparing ` +
         (sample ? `a sample of ${(0,words/* counted */.h)(job.sampleSize, 'key')}` : 'every item') +
         ` with table ${tableName}, by key with strongly consistent reads` +
         (level === 'exact' ? ', then scanning its keys for items not in the source' : ''));
@@ -83082,7 +83069,7 @@ async function runVerify(job, context) {
         tally.expect(expected);
         return reads.add(expected);
     };
-    const stopProgress = every(PROGRESS_INTERVAL_MS, () => lib_core/* info */.pq(`verify: ${(0,words/* counted */.h)(tally.read, 'key')} read back, ${tally.mismatched.size} not as the source says so far, ` +
+    const stopProgress = every(PROGRESS_INTERVAL_MS, () => core/* info */.pq(`verify: ${(0,words/* counted */.h)(tally.read, 'key')} read back, ${tally.mismatched.size} not as the source says so far, ` +
         `${Math.round(reads.units)} read units`));
     let extra;
     let scanUnits = 0;
@@ -83105,10 +83092,10 @@ async function runVerify(job, context) {
         }
         call = 'BatchGetItem';
         if (outcome.errors > 0)
-            lib_core/* info */.pq(`verify: ${(0,words/* counted */.h)(outcome.errors, 'record')} of the source ${outcome.errors === 1 ? 'is' : 'are'} rejected by the import's rules: not expected in the table`);
+            core/* info */.pq(`verify: ${(0,words/* counted */.h)(outcome.errors, 'record')} of the source ${outcome.errors === 1 ? 'is' : 'are'} rejected by the import's rules: not expected in the table`);
         if (sample) {
             const kept = sample.values().sort((a, b) => a.seq - b.seq);
-            lib_core/* info */.pq(`verify (sample): ${(0,words/* counted */.h)(kept.length, 'key')} of the smallest hashes among ${(0,words/* counted */.h)(outcome.imported, 'valid record')}`);
+            core/* info */.pq(`verify (sample): ${(0,words/* counted */.h)(kept.length, 'key')} of the smallest hashes among ${(0,words/* counted */.h)(outcome.imported, 'valid record')}`);
             for (const expected of kept) {
                 tally.expect(expected);
                 const waiting = reads.add(expected);
@@ -83167,7 +83154,7 @@ function report(job, tally, extra, units, seconds) {
         seconds: Math.round(seconds * 10) / 10,
         samples: [...inOrder, ...(extra?.samples ?? [])].slice(0, src_result/* MAX_REJECTION_SAMPLES */.J4),
     };
-    lib_core/* info */.pq(`verify (${job.level}): ${result.checked} checked, ${result.equal} equal, ${missing} missing, ` +
+    core/* info */.pq(`verify (${job.level}): ${result.checked} checked, ${result.equal} equal, ${missing} missing, ` +
         `${different} different${extra ? `, ${extra.count} extra` : ''}; ` +
         `${result.readUnits} read units ${job.stream.customEndpoint ? 'computed' : 'consumed'}; ${result.seconds} s`);
     return result;
@@ -83231,7 +83218,7 @@ function estimateVerify(level, counted, sampleSize) {
 async function verifyTable(job, result, context) {
     const notRun = verifyNotRun(job, result);
     if (notRun) {
-        lib_core/* info */.pq(`Verify (${job.level}): not run: ${notRun.why}`);
+        core/* info */.pq(`Verify (${job.level}): not run: ${notRun.why}`);
         return { ...result, verifyNotRun: notRun };
     }
     const { steps } = context;
@@ -83436,15 +83423,15 @@ function setOutputs(result) {
         [names/* Output */.k.MismatchedItemCount]: result.verification && (0,src_result/* mismatched */.Cc)(result.verification),
     };
     for (const [name, value] of Object.entries(outputs))
-        lib_core/* setOutput */.uH(name, value ?? '');
+        core/* setOutput */.uH(name, value ?? '');
 }
 /**
  * The outputs of a run cancelled before its start step ended: only the status and the failure
  * code are known (the signal is in the log).
  */
 function setCancelledOutputs() {
-    lib_core/* setOutput */.uH(names/* Output */.k.Status, 'CANCELLED');
-    lib_core/* setOutput */.uH(names/* Output */.k.FailureCode, src_result/* IMPORT_CANCELLED */.gN);
+    core/* setOutput */.uH(names/* Output */.k.Status, 'CANCELLED');
+    core/* setOutput */.uH(names/* Output */.k.FailureCode, src_result/* IMPORT_CANCELLED */.gN);
 }
 /**
  * GitHub shows at most 10 error, 10 warning and 10 notice annotations per step (the toolkit's
@@ -83475,7 +83462,7 @@ function annotateUnread(unread, workspace) {
     for (const u of shown) {
         const place = recordPlace(u.location, workspace);
         const where = place.file !== undefined ? `${place.file}:${place.line}` : u.location;
-        lib_core/* error */.z3((0,src_result/* describeUnread */.Fn)(u, where), {
+        core/* error */.z3((0,src_result/* describeUnread */.Fn)(u, where), {
             title: 'Source not read to its end',
             ...(place.file !== undefined && { file: place.file }),
             ...(place.line !== undefined && { startLine: place.line }),
@@ -83492,12 +83479,12 @@ function annotateUnread(unread, workspace) {
  */
 function annotate(result, failures, limits, workspace) {
     if (failures.length > 0)
-        lib_core/* setFailed */.C1(failures.join('\n'));
+        core/* setFailed */.C1(failures.join('\n'));
     if (!result)
         return;
     const empty = failures.length === 0 ? emptyImportWarning(result, limits) : undefined;
     if (empty)
-        lib_core/* warning */.$e(empty, { title: 'Nothing imported' });
+        core/* warning */.$e(empty, { title: 'Nothing imported' });
     const unread = annotateUnread(result.unread ?? [], workspace);
     const asErrors = failures.length > 0 && (result.errorCount > limits.maxErrors || result.unwrittenItemCount > 0);
     // The verdict is an error annotation too: record errors leave room for it and the objects
@@ -83515,9 +83502,9 @@ function annotate(result, failures, limits, workspace) {
         };
         const message = `${place.file !== undefined ? `${place.file}:${place.line}` : r.location}: ${r.reason}`;
         if (asErrors)
-            lib_core/* error */.z3(message, properties);
+            core/* error */.z3(message, properties);
         else
-            lib_core/* warning */.$e(message, properties);
+            core/* warning */.$e(message, properties);
     }
 }
 /**
@@ -83540,14 +83527,14 @@ function annotateMismatches(result, workspace) {
             : m.kind === 'different'
                 ? `the table holds this item with other values in ${m.attributes?.length ? m.attributes.join(', ') : 'its attributes'}`
                 : 'the table holds an item of this key that the source deletes';
-        lib_core/* error */.z3(`${where}: ${what}`, {
+        core/* error */.z3(`${where}: ${what}`, {
             title: `Verify (${report.level}): ${m.kind}`,
             ...(place.file !== undefined && { file: place.file }),
             ...(place.line !== undefined && { startLine: place.line }),
         });
     }
     if (report.extra) {
-        lib_core/* error */.z3(`${report.extra} ${report.extra === 1 ? 'item' : 'items'} of table ${result.table ?? ''} ${report.extra === 1 ? 'has a key' : 'have keys'} the source does not hold (verify exact).`, { title: 'Verify (exact): extra' });
+        core/* error */.z3(`${report.extra} ${report.extra === 1 ? 'item' : 'items'} of table ${result.table ?? ''} ${report.extra === 1 ? 'has a key' : 'have keys'} the source does not hold (verify exact).`, { title: 'Verify (exact): extra' });
     }
     return shown.length + (report.extra ? 1 : 0);
 }
@@ -83839,7 +83826,7 @@ function listItem(reason) {
 }
 /** One Markdown block, and the blank line that ends it. */
 function block(markdown) {
-    lib_core/* summary */.z.addRaw(`${markdown}\n\n`);
+    core/* summary */.z.addRaw(`${markdown}\n\n`);
 }
 /** A GitHub-flavoured Markdown table. */
 function table(headers, rows) {
@@ -83885,10 +83872,10 @@ function writeStoppedSummary(result, signal, failure) {
 /** Writes the summary; a failure to write it is a warning, never the step's failure. */
 async function writeSummary() {
     try {
-        await lib_core/* summary */.z.write();
+        await core/* summary */.z.write();
     }
     catch (err) {
-        lib_core/* warning */.$e(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
+        core/* warning */.$e(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
     }
 }
 
@@ -84069,7 +84056,7 @@ async function run(options = {}) {
     catch (err) {
         failures = [(0,errors/* errorMessage */.gJ)(err)];
         if (err instanceof Error && err.stack)
-            lib_core/* debug */.Yz(err.stack);
+            core/* debug */.Yz(err.stack);
         steps.endUnfinished(`stopped: ${(0,errors/* errorMessage */.gJ)(err)}`);
     }
     finally {
@@ -84097,12 +84084,12 @@ function watchCancel(steps, options) {
             const stopping = cancellation.planned?.mode === 'native'
                 ? 'no more waiting for ImportTable'
                 : `no more reading; the calls in flight get ${cancelled.graceMs / 1000} s`;
-            lib_core/* info */.pq(`Cancelled (${cancelled.signal}): stopping: ${stopping}`);
+            core/* info */.pq(`Cancelled (${cancelled.signal}): stopping: ${stopping}`);
             publishSoFar(soFar(cancelled));
         },
         onStopNow: ({ signal, again }) => {
             const cancelled = cancellation.cancelled;
-            lib_core/* info */.pq(again
+            core/* info */.pq(again
                 ? `Cancelled again (${signal}): stopping at once; the outputs hold the counts so far.`
                 : `Cancelled (${cancelled.signal}): not stopped within ${cancel/* CANCEL_DEADLINE_MS */.JC[cancelled.signal] / 1000} s; stopping at once; the outputs hold the counts so far.`);
             const result = soFar(cancelled);
@@ -84112,7 +84099,7 @@ function watchCancel(steps, options) {
                     ? `${result.importedItemCount} items written, ${result.processedItemCount} records read by then`
                     : 'before it started') +
                 '; the records not written are not in rejected-file. Re-run the import (writes of the same items are idempotent).';
-            lib_core/* setFailed */.C1(failure);
+            core/* setFailed */.C1(failure);
             writeStoppedSummary(result, cancelled.signal, failure);
         },
     }, options.exit);
@@ -84248,7 +84235,7 @@ async function checkErrors(result, inputs, steps) {
             ? `${result.verification?.checked ?? 0} checked (min-items ${inputs.minItems})`
             : `${result.errorCount} rejected (max-errors ${inputs.maxErrors}), ` +
                 `${result.importedItemCount} ${result.dryRun ? 'would be imported' : 'imported'} (min-items ${inputs.minItems})`;
-        lib_core/* info */.pq(counts);
+        core/* info */.pq(counts);
         steps.end('check errors', failures.length ? `${counts}: the step fails` : counts, failures.length === 0);
         return failures;
     });
@@ -84265,7 +84252,7 @@ async function complete(result, failures, inputs, steps) {
         annotate(result, failures, inputs, (0,local/* workspaceRoot */.oS)());
         setOutputs(result);
         const why = completion(result);
-        lib_core/* info */.pq(`Status ${result.status}${why} after ${result.durationSeconds} s`);
+        core/* info */.pq(`Status ${result.status}${why} after ${result.durationSeconds} s`);
         steps.end('complete', `status ${result.status}${why}`, result.status === 'COMPLETED');
     });
 }

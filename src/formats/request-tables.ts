@@ -6,34 +6,11 @@ import { requestItemsTables } from './request-items.js'
 import type { Source, SourceObject } from '../sources/source.js'
 
 /**
- * REQUEST_ITEMS: the table each file was written for. One table per file is loaded into the
- * `table` input (the log says so); a file naming several is refused with their names, before
- * anything is written. Each file is read through once for this (its requests are not parsed).
- */
-export async function checkRequestTables(
-  source: Source,
-  objects: SourceObject[],
-  table: string,
-  compression: Compression,
-): Promise<void> {
-  const seen = new Set<string>()
-  for (const object of objects) {
-    const body = decompress(await source.open(object), compression, () => {})
-    const names = await requestItemsTables(body, MAX_DOCUMENT_BYTES)
-    if (names.length > 1) throw severalTables(object, names, table)
-    for (const name of names) {
-      if (seen.has(name)) continue
-      seen.add(name)
-      core.info(`${name} in the file → table ${table}`)
-    }
-  }
-}
-
-/**
  * input-format auto, one table per step: the table of a request-items file whose requests are
  * loaded into `table`. A file naming several tables, `table` among them, is read for its requests
- * alone (returned; the log says which were skipped); a file naming several others is refused as
- * checkRequestTables refuses it. Undefined: every request of the file goes into `table`.
+ * alone (returned; the log says which were skipped); a file naming several others is refused,
+ * with their names, before its first request. Undefined: every request of the file goes into
+ * `table`. Each file is read through once for this (its requests are not parsed).
  */
 export async function requestTableFor(
   source: Source,

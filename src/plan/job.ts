@@ -3,12 +3,15 @@
  * the inputs here, so that no engine reads the inputs (only main.ts and plan/ do).
  */
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
-import type { TableInputs } from './targets.js'
+import type { TableInputs, TableTarget } from './targets.js'
 import type { NativeJob } from '../native/engine.js'
 import type { ExportManifest } from '../sources/export.js'
 import type { Source, SourceObject } from '../sources/source.js'
 import type { StreamJob } from '../stream/engine.js'
 import type { VerifyJob } from '../verify/engine.js'
+
+/** What the start step learnt of the tables the files name (plan/targets.ts). */
+export type FilesTables = Pick<TableTarget, 'fileTable' | 'tablesRead'>
 
 /** One engine's job: the union grows by one line per engine. */
 export type Job = StreamJob | NativeJob
@@ -27,7 +30,8 @@ export interface Found {
  * The stream engine's job: the table, the objects, the format and how to write. `fileTable`: the
  * table's name in files that name several, whose records are this table's.
  */
-export function streamJob(inputs: TableInputs, found: Found, fileTable?: string): StreamJob {
+export function streamJob(inputs: TableInputs, found: Found, files: FilesTables = {}): StreamJob {
+  const { fileTable } = files
   return {
     engine: 'stream',
     table: found.table,
@@ -43,6 +47,7 @@ export function streamJob(inputs: TableInputs, found: Found, fileTable?: string)
       ...(inputs.incremental && { incremental: true }),
       ...(fileTable !== undefined && { fileTable }),
     },
+    ...(files.tablesRead && { tablesRead: true }),
     write: {
       writeConcurrency: inputs.writeConcurrency,
       writeThreads: inputs.writeThreads,
@@ -61,10 +66,10 @@ export function streamJob(inputs: TableInputs, found: Found, fileTable?: string)
  * The check of the table against the source: the stream engine's reading of it, validating only
  * (the same readers and rules as the import), and how to compare.
  */
-export function verifyJob(inputs: TableInputs, found: Found, fileTable?: string): VerifyJob {
+export function verifyJob(inputs: TableInputs, found: Found, files: FilesTables = {}): VerifyJob {
   if (inputs.verify === 'none') throw new Error('verify: none has no job')
   return {
-    stream: streamJob({ ...inputs, dryRun: true }, found, fileTable),
+    stream: streamJob({ ...inputs, dryRun: true }, found, files),
     level: inputs.verify,
     sampleSize: inputs.verifySampleSize,
     maxReadCapacity: inputs.maxReadCapacity,

@@ -128,8 +128,8 @@ async function prepareTable(
     job:
       choice.mode === 'native' && !inputs.dryRun
         ? nativeJob(inputs, found)
-        : streamJob(inputs, found, target.fileTable),
-    ...(inputs.verify !== 'none' && { verify: verifyJob(inputs, found, target.fileTable) }),
+        : streamJob(inputs, found, target),
+    ...(inputs.verify !== 'none' && { verify: verifyJob(inputs, found, target) }),
     planned: {
       mode: choice.mode,
       modeReason: choice.reason,
@@ -172,7 +172,7 @@ function verifyOnly(
     core.warning(`${input} has no effect here and is ignored.`)
   }
   return {
-    verify: verifyJob({ ...inputs, verify: level }, found, target.fileTable),
+    verify: verifyJob({ ...inputs, verify: level }, found, target),
     planned: {
       mode: 'verify',
       modeReason: `mode: verify was requested: table ${name} is compared with the source (${level}); nothing is written.`,

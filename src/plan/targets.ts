@@ -41,6 +41,8 @@ export interface TableTarget {
    */
   fileTable?: string
   definition?: DefinedTable
+  /** The start step read its objects for the tables they name: the engine need not again. */
+  tablesRead?: boolean
 }
 
 /**
@@ -93,7 +95,8 @@ export async function tableTargets(
           source: inputs.tableCreationSource ?? 'key-schema',
         })
       : undefined
-  const targets = assignTables(table, given, table ? [] : definitions, found)
+  const assigned = assignTables(table, given, table ? [] : definitions, found)
+  const targets = readAhead ? assigned.map((t) => ({ ...t, tablesRead: true })) : assigned
   const picked = table && targets[0]?.fileTable
   const [only] = namesInOrder(found)
   if (table && !picked && only !== undefined && only !== table.name) {

@@ -46,6 +46,8 @@ export interface StreamJob {
   /** Validate only: nothing is written. */
   dryRun: boolean
   rejectedFile: string
+  /** The start step read the objects for the tables they name (a request-items file's). */
+  tablesRead?: boolean
   /** A table before this one in the step wrote rejected-file: add to it. */
   appendRejected?: boolean
   /** ImportTable could read the source (S3): a dry run then estimates both engines. */
@@ -261,8 +263,11 @@ async function readAll(
     source: job.source,
     outcome,
     validator,
-    checkRequestTables: (object: SourceObject) =>
-      requestTableFor(job.source, object, name, job.format.compression),
+    // The start step read the files for their tables already; otherwise each is read here.
+    ...(!job.tablesRead && {
+      checkRequestTables: (object: SourceObject) =>
+        requestTableFor(job.source, object, name, job.format.compression),
+    }),
     silence,
     ...(signal && { signal }),
   }
